@@ -1,0 +1,20 @@
+import type { GraderName, Task } from '../tasks/task';
+
+/** A checker's decision with the evidence behind it, so the panel can show why. */
+export interface GradeResult {
+  correct: boolean;
+  /** The final answer as found in the model output, or null if none was found. */
+  extracted: string | null;
+  /** The extracted answer after normalization (what was actually compared). */
+  normalized: string | null;
+  /** One human-readable sentence: why correct / why not. */
+  reason: string;
+}
+
+export interface Grader {
+  readonly name: GraderName;
+  /** Grades a model output against the task's gold answer. Never throws on model output. */
+  grade(output: string, task: Task): GradeResult;
+  /** Checks the gold answer itself is usable; returns a message if not (for diagnostics). */
+  checkGold(task: Task): string | null;
+}

@@ -1,0 +1,77 @@
+// The one interface every model backend (OpenAI-compatible HTTP, embedded llama.cpp) implements,
+// and that the scheduler wraps. Prompts are plain text: in chat mode a backend sends the text as
+// one user message, so templates stay the same for base and chat models.
+
+export interface SamplingParams {
+  temperature: number;
+  topP: number;
+  maxTokens: number;
+  /** Per-request seed; backends that support seeding must be deterministic for a fixed seed. */
+  seed?: number;
+  stop?: string[];
+}
+
+export interface GenerateRequest extends SamplingParams {
+  prompt: string;
+  /** Number of samples wanted for this prompt. */
+  n: number;
+}
+
+export interface Generation {
+  text: string;
+  /** 'stop' | 'length' | whatever the backend reported. */
+  finishReason: string;
+  completionTokens: number;
+}
+
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface GenerateResult {
+  /** Exactly `n` generations, in order. */
+  generations: Generation[];
+  usage: Usage;
+}
+
+export interface NextTokenRequest {
+  prompt: string;
+  /** How many of the most likely first tokens to return. */
+  topLogprobs: number;
+}
+
+export interface TokenLogprob {
+  token: string;
+  logprob: number;
+}
+
+export interface NextTokenResult {
+  /** The most likely first tokens of the continuation, most likely first. */
+  top: TokenLogprob[];
+  usage: Usage;
+}
+
+export interface ModelBackend {
+  /** Everything about the backend that determines its answers (model, endpoint, api); part of cache keys. */
+  readonly id: string;
+  generate(req: GenerateRequest, signal?: AbortSignal): Promise<GenerateResult>;
+  nextToken(req: NextTokenRequest, signal?: AbortSignal): Promise<NextTokenResult>;
+  close(): Promise<void>;
+}
+
+/**
+ * A failed model call. `retryable` errors (429, 5xx, resets, timeouts, truncated bodies) are
+ * retried by the scheduler; the message names the endpoint and says what to do.
+ */
+export class BackendError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    /** Server-requested delay (from Retry-After), if any. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'BackendError';
+  }
+}

@@ -1,0 +1,80 @@
+// The on-disk record types of a run folder. `samples.jsonl` is append-only; every line carries
+// the schema version `v` so later readers can migrate old runs.
+import type { GradeResult } from '../grade/grader';
+import type { Task } from '../tasks/task';
+import type { Verification } from '../verify/verifier';
+import type { Usage } from '../llm/backend';
+
+export const SAMPLES_SCHEMA_VERSION = 1;
+
+export interface RunConfig {
+  tasks: string;
+  limit?: number;
+  model: string;
+  /** 'chat' | 'completions' for openai; 'completions' for llama. */
+  api: 'chat' | 'completions';
+  n: number;
+  verifiers: string[];
+  filter: string;
+  temperature: number;
+  topP: number;
+  maxTokens: number;
+  /** Sampling settings of CoT/tournament verifier calls. */
+  verifierTemperature: number;
+  verifierMaxTokens: number;
+  seed: number;
+  concurrency: number;
+  /** User template folder overriding the defaults, if any. */
+  templates?: string;
+}
+
+/** run.json */
+export interface RunManifest {
+  schema: 1;
+  id: string;
+  createdAt: string;
+  config: RunConfig;
+  versions: Record<string, string>;
+  /** Template path (relative name) -> sha256 of the text used. */
+  templates: Record<string, string>;
+  /** sha256 of tasks.jsonl. */
+  tasksSha256: string;
+  /** Written when the run finished all its samples. */
+  completedAt?: string;
+}
+
+export interface GenerationRecord {
+  v: typeof SAMPLES_SCHEMA_VERSION;
+  type: 'generation';
+  task: string;
+  index: number;
+  seed: number;
+  prompt: string;
+  text: string;
+  finishReason: string;
+  usage: Usage;
+  grade: GradeResult;
+  at: string;
+}
+
+export interface VerificationRecord extends Verification {
+  v: typeof SAMPLES_SCHEMA_VERSION;
+  type: 'verification';
+  task: string;
+  index: number;
+  at: string;
+}
+
+export type SampleRecord = GenerationRecord | VerificationRecord;
+
+/** annotations.jsonl (written by the extension). */
+export interface AnnotationRecord {
+  v: typeof SAMPLES_SCHEMA_VERSION;
+  task: string;
+  index: number;
+  cause: 'verifier-wrong' | 'checker-wrong' | 'gold-wrong' | 'ambiguous' | 'other';
+  note: string;
+  at: string;
+}
+
+export type { Task };

@@ -1,0 +1,61 @@
+// Seeded randomness shared by everything that must be reproducible: built-in task generation,
+// bootstrap resampling, tournament pairing, per-sample generation seeds.
+
+/** A deterministic PRNG (sfc32) returning floats in [0, 1). */
+export interface Rng {
+  next(): number;
+  /** Integer in [0, n). */
+  int(n: number): number;
+}
+
+export function createRng(seed: number | string): Rng {
+  const state = seedState(typeof seed === 'string' ? seed : `n:${seed}`);
+  let [a, b, c, d] = state;
+  const next = (): number => {
+    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+    let t = (a + b) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    d = (d + 1) | 0;
+    t = (t + d) | 0;
+    c = (c + t) | 0;
+    return (t >>> 0) / 4294967296;
+  };
+  for (let i = 0; i < 12; i++) next();
+  return { next, int: (n: number) => Math.floor(next() * n) };
+}
+
+/** Fisher–Yates shuffle into a new array. */
+export function shuffled<T>(items: readonly T[], rng: Rng): T[] {
+  const out = items.slice();
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
+/** A 31-bit non-negative integer derived from any parts; used for per-sample seeds. */
+export function deriveSeed(...parts: (string | number)[]): number {
+  const [a, b] = seedState(parts.join('\u0000'));
+  return ((a ^ b) >>> 0) & 0x7fffffff;
+}
+
+// cyrb128: a small, well-mixed string hash giving four 32-bit words.
+function seedState(str: string): [number, number, number, number] {
+  let h1 = 1779033703, h2 = 3144134277, h3 = 1013904242, h4 = 2773480762;
+  for (let i = 0; i < str.length; i++) {
+    const k = str.charCodeAt(i);
+    h1 = h2 ^ Math.imul(h1 ^ k, 597399067);
+    h2 = h3 ^ Math.imul(h2 ^ k, 2869860233);
+    h3 = h4 ^ Math.imul(h3 ^ k, 951274213);
+    h4 = h1 ^ Math.imul(h4 ^ k, 2716044179);
+  }
+  h1 = Math.imul(h3 ^ (h1 >>> 18), 597399067);
+  h2 = Math.imul(h4 ^ (h2 >>> 22), 2869860233);
+  h3 = Math.imul(h1 ^ (h3 >>> 17), 951274213);
+  h4 = Math.imul(h2 ^ (h4 >>> 19), 2716044179);
+  h1 ^= h2 ^ h3 ^ h4; h2 ^= h1; h3 ^= h1; h4 ^= h1;
+  return [h1 >>> 0, h2 >>> 0, h3 >>> 0, h4 >>> 0];
+}
