@@ -42,25 +42,39 @@ export interface DifficultyBin {
   gap: number;
 }
 
-export interface GapReport {
+/**
+ * The gap statistics that can be kept up to date sample by sample (GapAccumulator) — a subset of GapReport.
+ * A live snapshot before the first sample has samples = 0 and NaN means (no task to average over).
+ */
+export interface LiveGapStats {
   tasks: number;
   samples: number;
-  verifier: string;
-  filter: string;
+  /** Mean over tasks of J(f|x). */
   accuracy: number;
+  /** Mean over tasks of J(f[w]|x). */
   filteredAccuracy: number;
+  /** filteredAccuracy − accuracy. */
   gap: number;
   /** null when every task has J(f|x) = 1. */
   relativeGap: number | null;
   /** Tasks with J(f|x) = 1, excluded from relativeGap. */
   relativeGapExcludedTasks: number;
   tasksNothingKept: number;
+  /** Sum of all weights / number of samples (kept / all for binary filters). */
   retention: number;
+  /** Pooled over samples; kept means weight > 0. */
+  confusion: Confusion;
+  /** keptCorrect / kept; null when nothing was kept. */
+  precision: number | null;
+  /** keptCorrect / correct; null when no sample is correct. */
+  recall: number | null;
+}
+
+export interface GapReport extends LiveGapStats {
+  verifier: string;
+  filter: string;
   /** null when the pool lacks correct or incorrect samples. */
   auroc: number | null;
-  confusion: Confusion;
-  precision: number | null;
-  recall: number | null;
   ci: {
     level: number;
     resamples: number;

@@ -12,7 +12,7 @@ export function createRng(seed: number | string): Rng {
   const state = seedState(typeof seed === 'string' ? seed : `n:${seed}`);
   let [a, b, c, d] = state;
   const next = (): number => {
-    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+    a |= 0; b |= 0; c |= 0; d |= 0;
     let t = (a + b) | 0;
     a = b ^ (b >>> 9);
     b = (c + (c << 3)) | 0;

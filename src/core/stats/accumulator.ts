@@ -1,0 +1,94 @@
+// Live gap statistics while a run streams in. Every per-task filter (quantile, topk, exp) depends only on
+// its own task, so a new sample or score changes one task's contribution: that task is recomputed, its
+// old contribution subtracted and the new one added — O(size of the task) per update (plus its sort).
+import { assertScores } from '../filter/columns';
+import type { FilterSpec, ScoreSelector } from '../filter/spec';
+import { assertSelector, taskWeights } from '../filter/weights';
+import { GapTally } from './gap';
+import { summarizeTask, type TaskSummary } from './taskSummary';
+import type { LiveGapStats, ScoredSample } from './types';
+
+/** Placeholder summary of a task whose first sample is being added; never counted. */
+const EMPTY_TASK: TaskSummary = { samples: 0, correct: 0, weight: 0, kept: 0, keptCorrect: 0, accuracy: 0, filteredAccuracy: 0, nothingKept: false };
+
+interface TaskState {
+  /** Sample indices, ascending; correct and scores are aligned with them. */
+  indices: number[];
+  correct: number[];
+  scores: Record<string, number | null>[];
+  summary: TaskSummary;
+}
+
+export class GapAccumulator {
+  private readonly tasks = new Map<string, TaskState>();
+  private tally = new GapTally();
+
+  constructor(
+    private selector: ScoreSelector,
+    private filter: FilterSpec,
+  ) {
+    assertSelector(selector);
+  }
+
+  /**
+   * Adds a sample, or replaces the stored one with the same (task, index) — pass the sample's complete
+   * current state (all its scores so far), not a partial update. Throws on a non-integer index or a score
+   * outside [0, 1], leaving the accumulator unchanged. Cost: O(samples of that task).
+   */
+  upsert(sample: ScoredSample): void {
+    if (!Number.isSafeInteger(sample.index) || sample.index < 0) {
+      throw new Error(`task "${sample.task}": sample index ${sample.index} is not a non-negative integer`);
+    }
+    assertScores(sample.scores, `task "${sample.task}" sample ${sample.index}`);
+    let state = this.tasks.get(sample.task);
+    if (state) this.tally.remove(state.summary);
+    else {
+      state = { indices: [], correct: [], scores: [], summary: EMPTY_TASK };
+      this.tasks.set(sample.task, state);
+    }
+    const at = insertionPoint(state.indices, sample.index);
+    const replace = state.indices[at] === sample.index ? 1 : 0;
+    state.indices.splice(at, replace, sample.index);
+    state.correct.splice(at, replace, sample.correct ? 1 : 0);
+    state.scores.splice(at, replace, { ...sample.scores });
+    state.summary = summarize(state, this.selector, this.filter);
+    this.tally.add(state.summary);
+  }
+
+  /** Switches the filter; every task is recomputed. */
+  setFilter(selector: ScoreSelector, filter: FilterSpec): void {
+    assertSelector(selector);
+    this.selector = selector;
+    this.filter = filter;
+    this.tally = new GapTally();
+    for (const state of this.tasks.values()) {
+      state.summary = summarize(state, selector, filter);
+      this.tally.add(state.summary);
+    }
+  }
+
+  /**
+   * The current statistics, by the same definitions as computeReport. Before the first sample
+   * `samples` is 0 and the means (accuracy, filteredAccuracy, gap, retention) are NaN.
+   */
+  snapshot(): LiveGapStats {
+    return this.tally.stats();
+  }
+}
+
+/** Cannot throw: scores were checked on arrival (assertScores) and the selector when it was set. */
+function summarize(state: TaskState, selector: ScoreSelector, filter: FilterSpec): TaskSummary {
+  return summarizeTask(state.correct, taskWeights(state.scores, selector, filter), 0, state.indices.length);
+}
+
+/** First position whose index is ≥ `index` (binary search). */
+function insertionPoint(sorted: readonly number[], index: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) < index) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

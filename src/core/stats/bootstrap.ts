@@ -1,0 +1,106 @@
+// Percentile-bootstrap confidence intervals over tasks. Tasks are the independent units: a task's
+// samples share a prompt, so they are resampled together — via the per-task J values computed once.
+import { linearQuantile } from '../filter/quantile';
+import { UserError } from '../util/errors';
+import { createRng } from '../util/random';
+import type { Interval } from './types';
+
+export interface BootstrapOptions {
+  /** Number of resamples; 0 gives the degenerate interval [point, point]. */
+  resamples: number;
+  seed: number;
+  /** Coverage, e.g. 0.95. */
+  level: number;
+}
+
+export const DEFAULT_BOOTSTRAP: BootstrapOptions = { resamples: 1000, seed: 0, level: 0.95 };
+
+export interface GapPoint {
+  accuracy: number;
+  filteredAccuracy: number;
+  gap: number;
+  relativeGap: number | null;
+}
+
+export interface GapIntervals {
+  accuracy: Interval;
+  filteredAccuracy: Interval;
+  gap: Interval;
+  /** null when the point estimate is null, or when no resample contains a task with J(f|x) < 1. */
+  relativeGap: Interval | null;
+}
+
+/**
+ * Per-task inputs: accuracy[t] = J(f|x_t), filtered[t] = J(f[w]|x_t), relative[t] = the task's relative-gap
+ * term or NaN when J(f|x_t) = 1. Each resample draws T tasks with replacement (createRng(seed)) and
+ * recomputes the means, the gap and the relative gap over the drawn tasks with J < 1 (resamples without
+ * one are left out of that interval). The interval is the (1−level)/2 and (1+level)/2 quantiles of the
+ * resampled values, numpy-linear as everywhere else.
+ */
+export function bootstrapGap(
+  accuracy: Float64Array,
+  filtered: Float64Array,
+  relative: Float64Array,
+  point: GapPoint,
+  options: BootstrapOptions,
+): GapIntervals {
+  validate(options);
+  const { resamples, level } = options;
+  if (resamples === 0) {
+    const at = (v: number): Interval => [v, v];
+    return {
+      accuracy: at(point.accuracy),
+      filteredAccuracy: at(point.filteredAccuracy),
+      gap: at(point.gap),
+      relativeGap: point.relativeGap === null ? null : at(point.relativeGap),
+    };
+  }
+  const tasks = accuracy.length;
+  const rng = createRng(options.seed);
+  const accuracies = new Float64Array(resamples);
+  const filteredAccuracies = new Float64Array(resamples);
+  const gaps = new Float64Array(resamples);
+  const relativeGaps = new Float64Array(resamples);
+  let relativeDefined = 0;
+  for (let b = 0; b < resamples; b++) {
+    let sumAccuracy = 0;
+    let sumFiltered = 0;
+    let sumRelative = 0;
+    let relativeTasks = 0;
+    for (let i = 0; i < tasks; i++) {
+      const t = Math.floor(rng.next() * tasks);
+      sumAccuracy += accuracy[t] as number;
+      sumFiltered += filtered[t] as number;
+      const r = relative[t] as number;
+      if (r === r) {
+        sumRelative += r;
+        relativeTasks++;
+      }
+    }
+    const a = sumAccuracy / tasks;
+    const f = sumFiltered / tasks;
+    accuracies[b] = a;
+    filteredAccuracies[b] = f;
+    gaps[b] = f - a;
+    if (relativeTasks > 0) relativeGaps[relativeDefined++] = sumRelative / relativeTasks;
+  }
+  const alpha = (1 - level) / 2;
+  const interval = (values: Float64Array): Interval => {
+    values.sort();
+    return [linearQuantile(values, alpha), linearQuantile(values, 1 - alpha)];
+  };
+  return {
+    accuracy: interval(accuracies),
+    filteredAccuracy: interval(filteredAccuracies),
+    gap: interval(gaps),
+    relativeGap: point.relativeGap === null || relativeDefined === 0 ? null : interval(relativeGaps.subarray(0, relativeDefined)),
+  };
+}
+
+function validate({ resamples, seed, level }: BootstrapOptions): void {
+  if (!Number.isSafeInteger(resamples) || resamples < 0) {
+    throw new UserError(`Invalid bootstrap resamples ${resamples}: use an integer ≥ 0 (0 turns the bootstrap off).`, 2);
+  }
+  if (!Number.isFinite(seed)) throw new UserError(`Invalid bootstrap seed ${seed}: use a finite number.`, 2);
+  if (!(level > 0 && level < 1)) throw new UserError(`Invalid confidence level ${level}: use a number between 0 and 1, e.g. 0.95.`, 2);
+}

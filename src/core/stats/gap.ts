@@ -1,0 +1,70 @@
+// The pooled gap statistics as sums of per-task contributions, so the one-shot report and the live
+// accumulator share a single definition (docs/statistics.md).
+import { RunningSum } from './runningSum';
+import { relativeGain, type TaskSummary } from './taskSummary';
+import type { LiveGapStats } from './types';
+
+export class GapTally {
+  private tasks = 0;
+  private samples = 0;
+  private correct = 0;
+  private kept = 0;
+  private keptCorrect = 0;
+  private relativeTasks = 0;
+  private nothingKept = 0;
+  private readonly accuracy = new RunningSum();
+  private readonly filteredAccuracy = new RunningSum();
+  private readonly relativeGain = new RunningSum();
+  private readonly weight = new RunningSum();
+
+  add(task: TaskSummary): void {
+    this.apply(task, 1);
+  }
+
+  remove(task: TaskSummary): void {
+    this.apply(task, -1);
+  }
+
+  /** With no task added, the means over tasks do not exist: accuracy, filteredAccuracy, gap and retention are NaN. */
+  stats(): LiveGapStats {
+    const accuracy = this.accuracy.value / this.tasks;
+    const filteredAccuracy = this.filteredAccuracy.value / this.tasks;
+    const keptWrong = this.kept - this.keptCorrect;
+    return {
+      tasks: this.tasks,
+      samples: this.samples,
+      accuracy,
+      filteredAccuracy,
+      gap: filteredAccuracy - accuracy,
+      relativeGap: this.relativeTasks === 0 ? null : this.relativeGain.value / this.relativeTasks,
+      relativeGapExcludedTasks: this.tasks - this.relativeTasks,
+      tasksNothingKept: this.nothingKept,
+      retention: this.weight.value / this.samples,
+      confusion: {
+        keptCorrect: this.keptCorrect,
+        keptWrong,
+        droppedCorrect: this.correct - this.keptCorrect,
+        droppedWrong: this.samples - this.correct - keptWrong,
+      },
+      precision: this.kept === 0 ? null : this.keptCorrect / this.kept,
+      recall: this.correct === 0 ? null : this.keptCorrect / this.correct,
+    };
+  }
+
+  private apply(task: TaskSummary, sign: 1 | -1): void {
+    this.tasks += sign;
+    this.samples += sign * task.samples;
+    this.correct += sign * task.correct;
+    this.kept += sign * task.kept;
+    this.keptCorrect += sign * task.keptCorrect;
+    if (task.nothingKept) this.nothingKept += sign;
+    this.accuracy.add(sign * task.accuracy);
+    this.filteredAccuracy.add(sign * task.filteredAccuracy);
+    this.weight.add(sign * task.weight);
+    const gain = relativeGain(task);
+    if (gain !== null) {
+      this.relativeTasks += sign;
+      this.relativeGain.add(sign * gain);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+// Samples regrouped once into flat, typed rows: tasks in a canonical order (so a seeded bootstrap is
+// reproducible whatever order the samples were written in), each task's rows in sample-index order.
+import { buildScoreColumns } from '../filter/columns';
+import type { ScoredSample } from './types';
+
+export interface SamplePool {
+  /** Task ids, sorted by UTF-16 code units. */
+  taskIds: string[];
+  /** Task t owns rows starts[t] .. starts[t+1]−1; length tasks + 1. */
+  starts: Int32Array;
+  /** 1 if the row's sample is correct, else 0. */
+  correct: Uint8Array;
+  /** Verifier name -> score per row (MISSING_SCORE for null or missing). */
+  columns: Map<string, Float64Array>;
+  /** The answer per row, or null for the whole pool when no sample carries an `answer` field. */
+  answers: (string | null)[] | null;
+}
+
+/** Throws on a duplicate (task, index), a non-integer index or a score outside [0, 1]. */
+export function buildPool(samples: readonly ScoredSample[]): SamplePool {
+  // Rows are placed by a counting sort on the task's rank, so no per-task arrays are allocated.
+  const ordinal = new Map<string, number>();
+  const taskOf = new Int32Array(samples.length);
+  const ids: string[] = [];
+  for (let i = 0; i < samples.length; i++) {
+    const sample = samples[i] as ScoredSample;
+    if (!Number.isSafeInteger(sample.index) || sample.index < 0) {
+      throw new Error(`task "${sample.task}": sample index ${sample.index} is not a non-negative integer`);
+    }
+    let t = ordinal.get(sample.task);
+    if (t === undefined) {
+      t = ids.length;
+      ordinal.set(sample.task, t);
+      ids.push(sample.task);
+    }
+    taskOf[i] = t;
+  }
+  const taskIds = ids.slice().sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const rankOf = new Int32Array(ids.length);
+  taskIds.forEach((id, rank) => (rankOf[ordinal.get(id) as number] = rank));
+  const starts = new Int32Array(taskIds.length + 1);
+  const rankAt = (i: number): number => rankOf[taskOf[i] as number] as number;
+  for (let i = 0; i < samples.length; i++) starts[rankAt(i) + 1] = (starts[rankAt(i) + 1] as number) + 1;
+  for (let t = 0; t < taskIds.length; t++) starts[t + 1] = (starts[t + 1] as number) + (starts[t] as number);
+  const next = starts.slice(0, taskIds.length);
+  const order = new Int32Array(samples.length);
+  for (let i = 0; i < samples.length; i++) {
+    const rank = rankAt(i);
+    order[next[rank] as number] = i;
+    next[rank] = (next[rank] as number) + 1;
+  }
+  const indexOf = (i: number): number => (samples[i] as ScoredSample).index;
+  for (let t = 0; t < taskIds.length; t++) {
+    const rows = order.subarray(starts[t] as number, starts[t + 1] as number);
+    let sorted = true;
+    for (let k = 1; k < rows.length && sorted; k++) sorted = indexOf(rows[k - 1] as number) <= indexOf(rows[k] as number);
+    if (!sorted) rows.sort((a, b) => indexOf(a) - indexOf(b));
+    for (let k = 1; k < rows.length; k++) {
+      if (indexOf(rows[k] as number) === indexOf(rows[k - 1] as number)) {
+        throw new Error(`duplicate sample: task "${taskIds[t]}" index ${indexOf(rows[k] as number)} appears more than once`);
+      }
+    }
+  }
+
+  const sampleAt = (r: number): ScoredSample => samples[order[r] as number] as ScoredSample;
+  const correct = new Uint8Array(samples.length);
+  let hasAnswers = false;
+  for (let r = 0; r < samples.length; r++) {
+    const sample = sampleAt(r);
+    correct[r] = sample.correct ? 1 : 0;
+    if (sample.answer !== undefined) hasAnswers = true;
+  }
+  const columns = buildScoreColumns(samples.length, (r) => sampleAt(r).scores, (r) => {
+    const sample = sampleAt(r);
+    return `task "${sample.task}" sample ${sample.index}`;
+  });
+  let answers: (string | null)[] | null = null;
+  if (hasAnswers) {
+    answers = new Array<string | null>(samples.length);
+    for (let r = 0; r < samples.length; r++) answers[r] = sampleAt(r).answer ?? null;
+  }
+  return { taskIds, starts, correct, columns, answers };
+}
