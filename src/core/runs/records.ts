@@ -49,7 +49,8 @@ export interface GenerationRecord {
   task: string;
   index: number;
   seed: number;
-  prompt: string;
+  // No prompt here: it is the task rendered into the run's own copy of the generate template
+  // (run.json holds its hash), and repeating it N times per task would dominate the file.
   text: string;
   finishReason: string;
   usage: Usage;

@@ -1,0 +1,104 @@
+// Line-level access to JSONL files. Files are streamed (a long run's samples.jsonl can be hundreds
+// of MB, more than fits in one JS string) and handled as bytes at the tail, because a torn write
+// can end in the middle of a multi-byte character.
+import { createReadStream } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+
+export interface JsonlLine {
+  /** 1-based. */
+  line: number;
+  text: string;
+  /** False only for a last line that has no trailing newline. */
+  terminated: boolean;
+}
+
+const NEWLINE = 0x0a;
+const BOM = '\uFEFF';
+
+/** Every line of a file, blank ones included (callers decide what a blank line means). */
+export async function* readLines(file: string): AsyncGenerator<JsonlLine> {
+  let pending: Buffer[] = [];
+  let line = 0;
+  const decode = (bytes: Buffer): string => {
+    const text = bytes.toString('utf8');
+    return line === 1 && text.startsWith(BOM) ? text.slice(1) : text;
+  };
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+    let start = 0;
+    for (let nl = chunk.indexOf(NEWLINE, start); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
+      const part = chunk.subarray(start, nl);
+      const bytes = pending.length > 0 ? Buffer.concat([...pending, part]) : part;
+      pending = [];
+      line++;
+      yield { line, text: decode(bytes), terminated: true };
+      start = nl + 1;
+    }
+    if (start < chunk.length) pending.push(chunk.subarray(start));
+  }
+  if (pending.length > 0) {
+    line++;
+    yield { line, text: decode(Buffer.concat(pending)), terminated: false };
+  }
+}
+
+/** JSON.parse that reports failure as a message instead of throwing. */
+export function parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (err) {
+    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** True when the file is empty or ends with a newline, i.e. an append starts a fresh line. */
+export async function endsWithNewline(file: string): Promise<boolean> {
+  const fh = await open(file, 'r');
+  try {
+    const { size } = await fh.stat();
+    if (size === 0) return true;
+    const last = Buffer.alloc(1);
+    await fh.read(last, 0, 1, size - 1);
+    return last[0] === NEWLINE;
+  } finally {
+    await fh.close();
+  }
+}
+
+export type TailRepair = 'clean' | 'newline-added' | 'truncated';
+
+/**
+ * Makes an append-only file end on a line boundary so the next append starts a fresh line: a
+ * torn last line (no newline, not JSON — what a kill mid-write leaves) is cut off; a complete
+ * last line that merely lacks its newline gets one.
+ */
+export async function repairTail(file: string): Promise<TailRepair> {
+  const fh = await open(file, 'r+');
+  try {
+    const { size } = await fh.stat();
+    const lineStart = await lastLineStart(fh, size);
+    if (lineStart === size) return 'clean';
+    const tail = Buffer.alloc(size - lineStart);
+    await fh.read(tail, 0, tail.length, lineStart);
+    if (parseJson(tail.toString('utf8')).ok) {
+      await fh.write('\n', size);
+      return 'newline-added';
+    }
+    await fh.truncate(lineStart);
+    return 'truncated';
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Byte offset just after the last newline (0 if none; `size` if the file ends with one). */
+async function lastLineStart(fh: FileHandle, size: number): Promise<number> {
+  const chunkSize = 64 * 1024;
+  const buf = Buffer.alloc(chunkSize);
+  for (let end = size; end > 0; end -= chunkSize) {
+    const start = Math.max(0, end - chunkSize);
+    await fh.read(buf, 0, end - start, start);
+    const nl = buf.subarray(0, end - start).lastIndexOf(NEWLINE);
+    if (nl !== -1) return start + nl + 1;
+  }
+  return 0;
+}

@@ -1,0 +1,145 @@
+// Runtime validation of every file in a run folder. Each schema is checked at compile time to
+// describe exactly its contract type (records.ts, task.ts; see SchemasMatchContracts), so a
+// contract change that the schemas do not follow fails the type-check instead of silently
+// rejecting good records or accepting bad ones.
+import { z } from 'zod';
+import { GRADER_NAMES, type Task } from '../tasks/task';
+import type { AnnotationRecord, GenerationRecord, RunConfig, RunManifest, VerificationRecord } from './records';
+
+const text = z.string();
+const nonEmpty = z.string().min(1, 'must be a non-empty string');
+const count = z.number().int('must be a whole number').nonnegative('must be >= 0');
+const positive = z.number().int('must be a whole number').positive('must be >= 1');
+const timestamp = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time such as 2026-11-24T08:15:03.000Z' });
+const probability = z.number().min(0, 'must be in [0, 1]').max(1, 'must be in [0, 1]');
+
+export const taskSchema = z.object({
+  id: nonEmpty,
+  question: text,
+  answer: z.union([text, z.array(text)]),
+  grader: z.enum(GRADER_NAMES),
+  meta: z.record(z.string(), z.unknown()).optional(),
+});
+
+const runConfigSchema = z.object({
+  tasks: nonEmpty,
+  limit: positive.optional(),
+  model: nonEmpty,
+  api: z.enum(['chat', 'completions']),
+  n: positive,
+  verifiers: z.array(nonEmpty),
+  filter: text,
+  temperature: z.number().nonnegative('must be >= 0'),
+  topP: z.number().gt(0, 'must be in (0, 1]').max(1, 'must be in (0, 1]'),
+  maxTokens: positive,
+  verifierTemperature: z.number().nonnegative('must be >= 0'),
+  verifierMaxTokens: positive,
+  seed: z.number().int('must be a whole number'),
+  concurrency: positive,
+  templates: text.optional(),
+});
+
+export const runManifestSchema = z.object({
+  schema: z.literal(1),
+  id: nonEmpty,
+  createdAt: timestamp,
+  config: runConfigSchema,
+  versions: z.record(z.string(), z.string()),
+  templates: z.record(z.string(), z.string()),
+  tasksSha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 hex digest'),
+  completedAt: timestamp.optional(),
+});
+
+export const generationRecordSchema = z.object({
+  v: z.literal(1),
+  type: z.literal('generation'),
+  task: nonEmpty,
+  index: count,
+  seed: count,
+  text,
+  finishReason: text,
+  usage: z.object({ promptTokens: count, completionTokens: count }),
+  grade: z.object({
+    correct: z.boolean(),
+    extracted: text.nullable(),
+    normalized: text.nullable(),
+    reason: text,
+  }),
+  at: timestamp,
+});
+
+export const verificationRecordSchema = z
+  .object({
+    v: z.literal(1),
+    type: z.literal('verification'),
+    task: nonEmpty,
+    index: count,
+    verifier: nonEmpty,
+    score: probability.nullable(),
+    parse: z.enum(['ok', 'failed']),
+    parseError: text.optional(),
+    prompt: text,
+    raw: text,
+    detail: z.record(z.string(), z.unknown()).optional(),
+    at: timestamp,
+  })
+  // The statistics read a null score as "failed to parse"; the two fields must agree.
+  .refine((r) => (r.score === null) === (r.parse === 'failed'), {
+    message: 'must be null exactly when parse is "failed"',
+    path: ['score'],
+  });
+
+export const annotationRecordSchema = z.object({
+  v: z.literal(1),
+  task: nonEmpty,
+  index: count,
+  cause: z.enum(['verifier-wrong', 'checker-wrong', 'gold-wrong', 'ambiguous', 'other']),
+  note: text,
+  at: timestamp,
+});
+
+/** True when A and B are assignable both ways: neither has a required field the other lacks. */
+type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+export type SchemasMatchContracts = [
+  Assert<Exactly<z.output<typeof taskSchema>, Task>>,
+  Assert<Exactly<z.output<typeof runConfigSchema>, RunConfig>>,
+  Assert<Exactly<z.output<typeof runManifestSchema>, RunManifest>>,
+  Assert<Exactly<z.output<typeof generationRecordSchema>, GenerationRecord>>,
+  Assert<Exactly<z.output<typeof verificationRecordSchema>, VerificationRecord>>,
+  Assert<Exactly<z.output<typeof annotationRecordSchema>, AnnotationRecord>>,
+];
+
+const MAX_ISSUES_SHOWN = 3;
+
+/** What is wrong with a value, e.g. `field "grade.correct": expected boolean, received string; missing field "text"`. */
+export function describeIssues(error: z.ZodError): string {
+  const shown = error.issues.slice(0, MAX_ISSUES_SHOWN).map(describeIssue);
+  const more = error.issues.length - shown.length;
+  return shown.join('; ') + (more > 0 ? ` (and ${more} more problem${more === 1 ? '' : 's'})` : '');
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const field = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+  const message = issue.message.replace(/^Invalid (input|option): /, '');
+  if (field === '') return message;
+  if (issue.code === 'invalid_type' && message.endsWith('received undefined')) return `missing field "${field}"`;
+  return message.startsWith('must ') ? `field "${field}" ${message}` : `field "${field}": ${message}`;
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The message for a record whose version field names a version other than the one this build
+ * reads, or null. Checked before the schema so an old build opening a newer run says "upgrade"
+ * rather than listing every field it does not recognise.
+ */
+export function unsupportedVersion(value: unknown, field: 'v' | 'schema', supported: number): string | null {
+  if (!isPlainObject(value)) return null;
+  const version = value[field];
+  if (typeof version !== 'number' || version === supported) return null;
+  const advice = version > supported ? ': it was written by a newer Gap Lens, upgrade to read it' : '';
+  return `schema version ${version} ("${field}") is not supported; this Gap Lens reads version ${supported}${advice}`;
+}

@@ -1,0 +1,106 @@
+// The writer of samples.jsonl. Durability trade-off (see docs/run-format.md): every record is one
+// line handed to the OS in a single write, in append order, but lines are not fsync'ed one by
+// one — that would cost a disk flush per sample across 20k+ records. A killed process therefore
+// loses nothing that append() had resolved and leaves at most one torn last line, which readRun
+// drops (and repairs on resume). Only an OS crash or power loss can lose the unflushed tail;
+// resume regenerates those samples, from the response cache at no cost. close() flushes to disk.
+import { open, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { UserError } from '../util/errors';
+import type { SampleRecord } from './records';
+import { writeAll } from './files';
+import { endsWithNewline } from './jsonlFile';
+import { describeIssues, generationRecordSchema, verificationRecordSchema } from './recordSchemas';
+import { assertRunFolder, RUN_FILES } from './runStore';
+
+interface PendingLine {
+  bytes: Buffer;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+export class SampleLog {
+  /** Lines waiting for the writer, in append order. */
+  private pending: PendingLine[] = [];
+  /** The running drain loop, if any; there is never more than one, which keeps writes in order. */
+  private writing: Promise<void> | null = null;
+  private failure: Error | null = null;
+  private closed = false;
+
+  private constructor(
+    private readonly fh: FileHandle,
+    private readonly file: string,
+  ) {}
+
+  /**
+   * Opens the samples.jsonl of the run folder `dir` for appending (creating it if needed). The
+   * file must end on a line boundary: after a crash, read the run with `repair: true` first.
+   */
+  static async open(dir: string): Promise<SampleLog> {
+    await assertRunFolder(dir);
+    const file = path.join(dir, RUN_FILES.samples);
+    const fh = await open(file, 'a');
+    if (!(await endsWithNewline(file))) {
+      await fh.close();
+      throw new UserError(
+        `${file} ends with an incomplete line (an earlier run was interrupted mid-write); resume the run so it is repaired first`,
+      );
+    }
+    return new SampleLog(fh, file);
+  }
+
+  /**
+   * Appends one record as one line. Lines reach the file in call order; the promise resolves once
+   * the line has been handed to the OS. After a failed write every later append rejects too,
+   * because the file may now end in a partial line.
+   */
+  async append(record: SampleRecord): Promise<void> {
+    if (this.closed) throw new Error(`SampleLog for ${this.file} is closed`);
+    if (this.failure) throw this.failure;
+    const bytes = Buffer.from(serialize(record) + '\n', 'utf8');
+    await new Promise<void>((resolve, reject) => {
+      this.pending.push({ bytes, resolve, reject });
+      this.writing ??= this.drain();
+    });
+  }
+
+  /** Waits for pending lines, flushes the file to disk and closes it. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.writing;
+    try {
+      if (!this.failure) await this.fh.sync();
+    } finally {
+      await this.fh.close();
+    }
+  }
+
+  // Lines appended while a write is in flight go out together in the next write: whole lines in
+  // one write call still leave at most one torn line, and a busy run needs far fewer syscalls.
+  private async drain(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0);
+      try {
+        if (this.failure) throw this.failure;
+        await writeAll(this.fh, batch.length === 1 ? (batch[0] as PendingLine).bytes : Buffer.concat(batch.map((p) => p.bytes)));
+        for (const p of batch) p.resolve();
+      } catch (err) {
+        this.failure ??= new Error(`writing ${this.file} failed: ${err instanceof Error ? err.message : String(err)}`);
+        for (const p of batch) p.reject(this.failure);
+      }
+    }
+    this.writing = null;
+  }
+}
+
+// Validating before writing keeps a bug elsewhere from making the run unreadable: readRun rejects
+// an invalid line, and by then it would be in the middle of the file.
+function serialize(record: SampleRecord): string {
+  const schema = record.type === 'generation' ? generationRecordSchema : verificationRecordSchema;
+  const checked = schema.safeParse(record);
+  if (!checked.success) {
+    throw new Error(`refusing to write an invalid ${record.type} record for ${record.task}#${record.index}: ${describeIssues(checked.error)}`);
+  }
+  return JSON.stringify(record);
+}

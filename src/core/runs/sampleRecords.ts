@@ -1,0 +1,155 @@
+// Reading the append-only files of a run (samples.jsonl, annotations.jsonl), validating every
+// line. Only the last line may be torn (a writer killed mid-write): it is dropped with a warning
+// and, when the caller is about to append (repair), cut off so the next record starts a fresh line.
+import { atLine, UserError } from '../util/errors';
+import { SAMPLES_SCHEMA_VERSION, type AnnotationRecord, type GenerationRecord, type VerificationRecord } from './records';
+import { errorCode } from './files';
+import { parseJson, readLines, repairTail } from './jsonlFile';
+import {
+  annotationRecordSchema,
+  describeIssues,
+  generationRecordSchema,
+  isPlainObject,
+  unsupportedVersion,
+  verificationRecordSchema,
+} from './recordSchemas';
+import { sampleKey } from './sampleKey';
+
+export interface AppendOnlyReader {
+  /** Task ids of tasks.jsonl; a record naming another task is an error. */
+  taskIds: ReadonlySet<string>;
+  warn: (msg: string) => void;
+  repair: boolean;
+}
+
+export interface SampleMaps {
+  generations: Map<string, GenerationRecord>;
+  verifications: Map<string, Map<string, VerificationRecord>>;
+}
+
+export async function readSamples(file: string, reader: AppendOnlyReader): Promise<SampleMaps> {
+  const generations = new Map<string, GenerationRecord>();
+  const verifications = new Map<string, Map<string, VerificationRecord>>();
+  const firstVerificationLine = new Map<string, number>();
+  const duplicates = { generation: new DuplicateCounter(), verification: new DuplicateCounter() };
+
+  await forEachRecord(file, reader, (value, line) => {
+    const fail = (msg: string): UserError => new UserError(atLine(file, line, msg));
+    const type = value['type'];
+    if (type === 'generation') {
+      const parsed = generationRecordSchema.safeParse(value);
+      if (!parsed.success) throw fail(describeIssues(parsed.error));
+      const record = parsed.data;
+      if (!reader.taskIds.has(record.task)) throw fail(unknownTask(record.task));
+      const key = sampleKey(record.task, record.index);
+      if (generations.has(key)) duplicates.generation.add(line);
+      else generations.set(key, record);
+    } else if (type === 'verification') {
+      const parsed = verificationRecordSchema.safeParse(value);
+      if (!parsed.success) throw fail(describeIssues(parsed.error));
+      const record = parsed.data;
+      if (!reader.taskIds.has(record.task)) throw fail(unknownTask(record.task));
+      const key = sampleKey(record.task, record.index);
+      const byVerifier = verifications.get(key) ?? new Map<string, VerificationRecord>();
+      verifications.set(key, byVerifier);
+      if (!firstVerificationLine.has(key)) firstVerificationLine.set(key, line);
+      if (byVerifier.has(record.verifier)) duplicates.verification.add(line);
+      else byVerifier.set(record.verifier, record);
+    } else {
+      const got = type === undefined ? 'missing field "type"' : `unknown record type ${JSON.stringify(type)}`;
+      throw fail(`${got}; expected "generation" or "verification"`);
+    }
+  });
+
+  duplicates.generation.report(file, 'generation', 'task and index', reader.warn);
+  duplicates.verification.report(file, 'verification', 'task, index and verifier', reader.warn);
+  dropOrphans(file, { generations, verifications }, firstVerificationLine, reader.warn);
+  return { generations, verifications };
+}
+
+export async function readAnnotations(file: string, reader: AppendOnlyReader): Promise<AnnotationRecord[]> {
+  const annotations: AnnotationRecord[] = [];
+  await forEachRecord(file, reader, (value, line) => {
+    const parsed = annotationRecordSchema.safeParse(value);
+    if (!parsed.success) throw new UserError(atLine(file, line, describeIssues(parsed.error)));
+    if (!reader.taskIds.has(parsed.data.task)) throw new UserError(atLine(file, line, unknownTask(parsed.data.task)));
+    annotations.push(parsed.data);
+  });
+  return annotations;
+}
+
+function unknownTask(task: string): string {
+  return `task "${task}" is not in tasks.jsonl`;
+}
+
+// Writers append a sample's generation before its verifications, so a verification without a
+// generation means the file was damaged or stitched together; it cannot be shown or scored.
+function dropOrphans(file: string, maps: SampleMaps, firstLine: ReadonlyMap<string, number>, warn: (msg: string) => void): void {
+  const orphanLines: number[] = [];
+  for (const key of maps.verifications.keys()) {
+    if (maps.generations.has(key)) continue;
+    maps.verifications.delete(key);
+    orphanLines.push(firstLine.get(key) ?? 0);
+  }
+  const n = orphanLines.length;
+  if (n === 0) return;
+  warn(
+    `${file}: ignored the verifications of ${n} sample${n === 1 ? '' : 's'} without a generation record ` +
+      `(first at line ${Math.min(...orphanLines)})`,
+  );
+}
+
+/**
+ * Calls `visit` with each line's JSON object (version already checked). A missing file has no
+ * records; blank lines are skipped. Only the last line may be torn: earlier invalid lines are errors.
+ */
+async function forEachRecord(
+  file: string,
+  reader: AppendOnlyReader,
+  visit: (value: Record<string, unknown>, line: number) => void,
+): Promise<void> {
+  let unterminated: { line: number; torn: boolean } | null = null;
+  try {
+    for await (const { line, text, terminated } of readLines(file)) {
+      if (text.trim() === '') continue;
+      const json = parseJson(text);
+      if (!terminated) unterminated = { line, torn: !json.ok };
+      if (!json.ok) {
+        if (!terminated) break;
+        throw new UserError(atLine(file, line, `not valid JSON (${json.error})`));
+      }
+      if (!isPlainObject(json.value)) throw new UserError(atLine(file, line, 'expected a JSON object'));
+      const version = unsupportedVersion(json.value, 'v', SAMPLES_SCHEMA_VERSION);
+      if (version !== null) throw new UserError(atLine(file, line, version));
+      visit(json.value, line);
+    }
+  } catch (err) {
+    if (errorCode(err) === 'ENOENT') return;
+    throw err;
+  }
+  if (unterminated === null) return;
+  if (reader.repair) await repairTail(file);
+  if (unterminated.torn) {
+    const fixed = reader.repair ? '; the file was truncated to its last complete line' : '';
+    reader.warn(atLine(file, unterminated.line, `incomplete last line dropped (a writer was interrupted mid-write)${fixed}`));
+  }
+}
+
+/** Counts ignored duplicate lines for one summary warning per record kind. */
+class DuplicateCounter {
+  private count = 0;
+  private firstLine = 0;
+
+  add(line: number): void {
+    if (this.count === 0) this.firstLine = line;
+    this.count++;
+  }
+
+  report(file: string, kind: string, identity: string, warn: (msg: string) => void): void {
+    if (this.count === 0) return;
+    warn(
+      `${file}: ignored ${this.count} duplicate ${kind} record${this.count === 1 ? '' : 's'} ` +
+        `(same ${identity} as an earlier line; first duplicate at line ${this.firstLine}); the earliest record was kept`,
+    );
+  }
+}

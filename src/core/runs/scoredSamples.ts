@@ -1,0 +1,30 @@
+// A run as the statistics see it: one ScoredSample per generation.
+import type { ScoredSample } from '../stats/types';
+import type { AnnotationRecord } from './records';
+import { latestAnnotations } from './annotations';
+import { generationsInOrder, type RunData } from './runStore';
+import { sampleKey } from './sampleKey';
+
+export interface ScoredSampleOptions {
+  /**
+   * Honour human review: a sample whose latest annotation says the answer checker was wrong
+   * ('checker-wrong') counts with its correctness flipped. Other causes leave correctness alone —
+   * they are about the verifier, the gold answer or the question, not about this grade.
+   */
+  checkerCorrected?: boolean;
+}
+
+/**
+ * One sample per generation, in task order then index: correct = the checker's grade, answer =
+ * the normalized extracted answer, scores = every verifier's score (null where it failed to parse).
+ */
+export function toScoredSamples(run: RunData, opts: ScoredSampleOptions = {}): ScoredSample[] {
+  const labels = opts.checkerCorrected ? latestAnnotations(run) : new Map<string, AnnotationRecord>();
+  return generationsInOrder(run).map((g) => {
+    const key = sampleKey(g.task, g.index);
+    const flipped = labels.get(key)?.cause === 'checker-wrong';
+    const scores: Record<string, number | null> = {};
+    for (const [verifier, v] of run.verifications.get(key) ?? []) scores[verifier] = v.score;
+    return { task: g.task, index: g.index, correct: flipped ? !g.grade.correct : g.grade.correct, scores, answer: g.grade.normalized };
+  });
+}

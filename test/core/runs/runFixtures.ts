@@ -1,0 +1,93 @@
+// Shared builders for the run-folder tests: a small task set, a valid manifest, valid records.
+import assert from 'node:assert/strict';
+import type { GenerationRecord, RunManifest, VerificationRecord } from '../../../src/core/runs/records';
+import { createRunFolder } from '../../../src/core/runs/runStore';
+import type { Task } from '../../../src/core/tasks/task';
+import { UserError } from '../../../src/core/util/errors';
+
+export const TASKS: Task[] = [
+  { id: 't1', question: 'What is 2 + 3?', answer: '5', grader: 'numeric' },
+  { id: 't2', question: 'What is the capital of France?', answer: ['Paris', 'paris'], grader: 'nq' },
+  { id: 'q#3', question: 'Ünïcode ✓ — what is 7?', answer: '7', grader: 'exact', meta: { source: 'hand' } },
+];
+
+export const AT = '2026-11-24T08:15:03.000Z';
+
+export function manifest(): RunManifest {
+  return {
+    schema: 1,
+    id: 'run-under-test',
+    createdAt: AT,
+    config: {
+      tasks: 'tasks.jsonl',
+      model: 'test-model',
+      api: 'completions',
+      n: 4,
+      verifiers: ['mc', 'cot-score'],
+      filter: 'quantile:0.8',
+      temperature: 0.7,
+      topP: 0.95,
+      maxTokens: 256,
+      verifierTemperature: 0,
+      verifierMaxTokens: 128,
+      seed: 42,
+      concurrency: 4,
+    },
+    versions: { gaplens: '0.1.0' },
+    templates: { 'generate-numeric.txt': 'a'.repeat(64) },
+    tasksSha256: '',
+  };
+}
+
+/** Creates a run folder `run` inside `parent` with TASKS and returns its path. */
+export async function newRun(parent: string): Promise<string> {
+  const dir = `${parent}/run`;
+  await createRunFolder(dir, manifest(), TASKS);
+  return dir;
+}
+
+export function generation(task: string, index: number, correct: boolean, text = `answer ${index}`): GenerationRecord {
+  return {
+    v: 1,
+    type: 'generation',
+    task,
+    index,
+    seed: 1000 + index,
+    text,
+    finishReason: 'stop',
+    usage: { promptTokens: 10, completionTokens: 5 },
+    grade: { correct, extracted: String(index), normalized: String(index), reason: correct ? 'matches the gold answer' : 'differs from the gold answer' },
+    at: AT,
+  };
+}
+
+export function verification(task: string, index: number, verifier: string, score: number | null): VerificationRecord {
+  return {
+    v: 1,
+    type: 'verification',
+    task,
+    index,
+    verifier,
+    score,
+    parse: score === null ? 'failed' : 'ok',
+    ...(score === null ? { parseError: 'no score found' } : {}),
+    prompt: `verify ${task} ${index}`,
+    raw: score === null ? 'gibberish' : String(score),
+    at: AT,
+  };
+}
+
+/** JSONL text of some records, each on its own line. */
+export function jsonl(records: unknown[]): string {
+  return records.map((r) => JSON.stringify(r) + '\n').join('');
+}
+
+/** Asserts that `promise` rejects with a UserError whose message is exactly `message` (or matches it). */
+export async function rejectsWithUserError(promise: Promise<unknown>, message: string | RegExp): Promise<void> {
+  await assert.rejects(promise, (err: unknown) => {
+    assert.ok(err instanceof UserError, `expected a UserError, got ${String(err)}`);
+    if (typeof message === 'string') assert.equal(err.message, message);
+    else assert.match(err.message, message);
+    return true;
+  });
+}
