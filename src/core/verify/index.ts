@@ -1,0 +1,40 @@
+// Verifiers: the model judging its own samples (paper Sec. 3) — mc, cot-binary, cot-score, tournament.
+// Pure core: no 'vscode', no DOM; models are reached only through ModelBackend.
+import { UserError } from '../util/errors';
+import { cotBinaryVerifier, cotScoreVerifier } from './cot';
+import { mcVerifier } from './mc';
+import { createTournamentVerifier } from './tournament';
+import { BASE_VERIFIERS, type BaseVerifierName, type Verifier } from './verifier';
+
+export interface VerifierOptions {
+  /** Tournament only: ask every match in both A/B orders (twice the calls). */
+  tournamentBothOrders?: boolean;
+}
+
+export function createVerifier(name: BaseVerifierName, opts: VerifierOptions = {}): Verifier {
+  switch (name) {
+    case 'mc':
+      return mcVerifier;
+    case 'cot-binary':
+      return cotBinaryVerifier;
+    case 'cot-score':
+      return cotScoreVerifier;
+    case 'tournament':
+      return createTournamentVerifier({ bothOrders: opts.tournamentBothOrders ?? false });
+  }
+}
+
+/** A comma-separated list of verifier names ("mc, cot-score"); bad input is a usage error (exit 2). */
+export function parseVerifierList(s: string): BaseVerifierName[] {
+  const valid = `valid verifiers: ${BASE_VERIFIERS.join(', ')}`;
+  const names = s.split(',').map((n) => n.trim());
+  if (names.every((n) => n === '')) throw new UserError(`no verifier given; ${valid}`, 2);
+  if (names.includes('')) throw new UserError(`empty name in the verifier list '${s}'; ${valid}`, 2);
+  const unknown = names.filter((n) => !(BASE_VERIFIERS as readonly string[]).includes(n));
+  if (unknown.length > 0) {
+    throw new UserError(`unknown verifier${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `'${n}'`).join(', ')}; ${valid}`, 2);
+  }
+  const repeated = names.filter((n, i) => names.indexOf(n) !== i);
+  if (repeated.length > 0) throw new UserError(`verifier '${repeated[0]}' is listed more than once in '${s}'`, 2);
+  return names as BaseVerifierName[];
+}

@@ -1,0 +1,26 @@
+// What every verifier does with the model: render its template for a task, and sample one
+// continuation with the run's verifier sampling settings.
+import { BackendError, type Generation } from '../llm/backend';
+import { renderTemplate } from '../prompts/load';
+import { withBlockStop } from '../prompts/stop';
+import type { TemplateRole } from '../prompts/templates';
+import type { Task } from '../tasks/task';
+import type { VerifyContext } from './verifier';
+
+/**
+ * The prompt of one verification. The question and responses are trimmed: a response usually
+ * starts with the space the model wrote after "Answer:", which would double the template's own.
+ */
+export function verifyPrompt(ctx: VerifyContext, role: TemplateRole, task: Task, responses: Record<string, string>): string {
+  const vars: Record<string, string> = { question: task.question.trim() };
+  for (const [name, text] of Object.entries(responses)) vars[name] = text.trim();
+  return renderTemplate(ctx.templates.get(role, task.grader), vars);
+}
+
+/** One sampled continuation of the prompt, stopped where the model would start a new example. */
+export async function generateOne(ctx: VerifyContext, prompt: string, seed: number): Promise<Generation> {
+  const result = await ctx.backend.generate({ ...withBlockStop(ctx.sampling), prompt, n: 1, seed }, ctx.signal);
+  const generation = result.generations[0];
+  if (!generation) throw new BackendError(`${ctx.backend.id} returned no generation for a request of n = 1`, false);
+  return generation;
+}

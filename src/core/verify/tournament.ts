@@ -1,0 +1,113 @@
+// The tournament verifier: a task's samples play a single-elimination bracket in which the model
+// picks the better of two answers. A sample's score is the share of the bracket's rounds it won.
+import type { Task } from '../tasks/task';
+import { createRng, deriveSeed } from '../util/random';
+import { runBracket, type Bracket, type BracketMatch } from './bracket';
+import { parseBetter } from './markers';
+import { generateOne, verifyPrompt } from './prompting';
+import type { Verification, Verifier, VerifyContext, VerifySample } from './verifier';
+
+export interface TournamentOptions {
+  /** Ask every match in both A/B orders, to expose the model's position bias. */
+  bothOrders: boolean;
+}
+
+/** One question to the model: which of two samples (by position) is better, listed in this order. */
+interface Ask {
+  a: number;
+  b: number;
+  seed: number;
+  prompt: string;
+  raw: string;
+  /** The position the model picked; null when its answer could not be parsed. */
+  pick: number | null;
+  parseError?: string;
+}
+
+/**
+ * How a match was decided: 'model' when every parsed answer picked the same sample; 'tie-break'
+ * when the two orders picked different samples; 'fallback' when no answer parsed. In the last two
+ * the sample listed first (as A in the first order) wins: the pairing order is random, so this
+ * favours no sample, and it keeps the bracket reproducible.
+ */
+type Decision = 'model' | 'tie-break' | 'fallback';
+
+interface MatchOutcome {
+  asks: Ask[];
+  decidedBy: Decision;
+}
+
+export function createTournamentVerifier(opts: TournamentOptions): Verifier {
+  return {
+    name: 'tournament',
+    async verifyTask(task: Task, samples: VerifySample[], ctx: VerifyContext): Promise<Verification[]> {
+      const rng = createRng(deriveSeed(ctx.seed, task.id, 'tournament'));
+      const bracket = await runBracket(samples.length, rng, async (a, b, round) => {
+        const orders = opts.bothOrders ? [[a, b], [b, a]] as const : [[a, b]] as const;
+        const asks = await Promise.all(orders.map(([first, second]) => askModel(task, samples, ctx, first, second, round)));
+        const { winner, decidedBy } = decide(a, asks);
+        return { winner, outcome: { asks, decidedBy } };
+      });
+      return samples.map((_, position) => verificationOf(position, samples, bracket, opts.bothOrders));
+    },
+  };
+}
+
+async function askModel(task: Task, samples: VerifySample[], ctx: VerifyContext, a: number, b: number, round: number): Promise<Ask> {
+  const sampleA = samples[a] as VerifySample;
+  const sampleB = samples[b] as VerifySample;
+  const prompt = verifyPrompt(ctx, 'verify-tournament', task, { response_a: sampleA.text, response_b: sampleB.text });
+  const seed = deriveSeed(ctx.seed, task.id, 'tournament', round, sampleA.index, sampleB.index);
+  const generation = await generateOne(ctx, prompt, seed);
+  const parsed = parseBetter(generation.text);
+  const ask = { a, b, seed, prompt, raw: generation.text };
+  return parsed.ok ? { ...ask, pick: parsed.value === 'A' ? a : b } : { ...ask, pick: null, parseError: parsed.error };
+}
+
+function decide(listedFirst: number, asks: Ask[]): { winner: 'a' | 'b'; decidedBy: Decision } {
+  const picks = asks.flatMap((ask) => (ask.pick === null ? [] : [ask.pick]));
+  const [firstPick] = picks;
+  if (firstPick === undefined) return { winner: 'a', decidedBy: 'fallback' };
+  if (picks.some((p) => p !== firstPick)) return { winner: 'a', decidedBy: 'tie-break' };
+  return { winner: firstPick === listedFirst ? 'a' : 'b', decidedBy: 'model' };
+}
+
+function verificationOf(position: number, samples: VerifySample[], bracket: Bracket<MatchOutcome>, bothOrders: boolean): Verification {
+  const indexOf = (p: number): number => (samples[p] as VerifySample).index;
+  const own = bracket.matches.filter((m) => m.a === position || m.b === position);
+  const won = own.filter((m) => m.winner === position).length;
+  const asks = own.flatMap((m) => m.outcome.asks.map((ask) => ({ round: m.round, ask })));
+  const header = (round: number, ask: Ask): string => `=== round ${round}: sample ${indexOf(ask.a)} (A) vs sample ${indexOf(ask.b)} (B) ===`;
+  return {
+    verifier: 'tournament',
+    // One sample is the whole field: nothing beats it.
+    score: bracket.rounds === 0 ? 1 : won / bracket.rounds,
+    parse: 'ok',
+    prompt: asks.map(({ round, ask }) => `${header(round, ask)}\n${ask.prompt}`).join('\n\n'),
+    raw: asks.map(({ round, ask }) => `${header(round, ask)}\n${ask.raw}`).join('\n\n'),
+    detail: {
+      bothOrders,
+      rounds: bracket.rounds,
+      roundsWon: won,
+      byeRounds: bracket.byes.filter((b) => b.entrant === position).map((b) => b.round),
+      matchesPlayed: own.length,
+      inconsistentMatches: own.filter((m) => m.outcome.decidedBy === 'tie-break').length,
+      unparsedMatches: own.filter((m) => m.outcome.decidedBy === 'fallback').length,
+      matches: own.map((m) => matchDetail(m, position, indexOf)),
+    },
+  };
+}
+
+function matchDetail(m: BracketMatch<MatchOutcome>, position: number, indexOf: (p: number) => number): Record<string, unknown> {
+  return {
+    round: m.round,
+    opponent: indexOf(m.a === position ? m.b : m.a),
+    listedFirst: m.a === position,
+    won: m.winner === position,
+    decidedBy: m.outcome.decidedBy,
+    // Per order asked: the sample index the model picked, null when its answer was unreadable.
+    picks: m.outcome.asks.map((ask) => (ask.pick === null ? null : indexOf(ask.pick))),
+    seeds: m.outcome.asks.map((ask) => ask.seed),
+    ...(m.outcome.asks.some((ask) => ask.parseError) ? { parseErrors: m.outcome.asks.map((ask) => ask.parseError ?? null) } : {}),
+  };
+}
