@@ -1,0 +1,441 @@
+// `gaplens report RUN --html FILE`: one self-contained static HTML file with the statistics of a
+// run and, when the report is over a run folder, every sample to inspect. No scripts and no
+// external resources (a strict CSP says so); expandable parts are <details>, charts inline SVG.
+// Everything printed goes through `html` (see escape.ts) because model output is untrusted.
+
+import type { DifficultyBin, GapReport, Interval, TaskStats } from '../stats/types';
+import { UserError } from '../util/errors';
+import { html, type SafeHtml } from './escape';
+import { binScores, type ScoreHistogram } from './histogram';
+import { formatAmount, formatInterval, formatLevel, formatRate, formatShort, formatSigned } from './numbers';
+import { REPORT_STYLE } from './styles';
+import { histogramChart, kLineChart, type KSeries } from './svgCharts';
+
+export interface HtmlReportInput {
+  /** E.g. the run id or the samples file name. */
+  title: string;
+  /** ISO time. */
+  generatedAt: string;
+  /** Model, tasks, n, verifier, filter, versions…, shown as a definition list. */
+  context: { label: string; value: string }[];
+  report: GapReport;
+  /** Present when the report is over a run folder. */
+  samples?: HtmlSampleRow[];
+  /** How much of the per-sample section to render; defaults to DEFAULT_SAMPLE_LIMITS. */
+  sampleLimits?: SampleLimits;
+}
+
+export interface HtmlSampleRow {
+  task: string;
+  index: number;
+  question: string;
+  gold: string;
+  /** Full model generation. */
+  text: string;
+  extracted: string | null;
+  correct: boolean;
+  gradeReason: string;
+  /** The selected verifier's score. */
+  score: number | null;
+  /** Filter weight (0 = dropped). */
+  weight: number;
+  verifications: { verifier: string; score: number | null; parse: 'ok' | 'failed'; raw: string }[];
+}
+
+/**
+ * The per-sample section shows whole tasks, in input order, until either limit is reached (but
+ * always at least one task). Both limits exist because a task count alone does not bound the
+ * size: 500 tasks of 128 samples with four verifiers' outputs each would still be hundreds of MB.
+ */
+export interface SampleLimits {
+  tasks: number;
+  samples: number;
+}
+
+export const DEFAULT_SAMPLE_LIMITS: SampleLimits = { tasks: 500, samples: 10_000 };
+
+const WHY = {
+  relativeGap: 'undefined: every task has J(f|x) = 1, so no task has room to improve (the relative gap divides by 1 − J(f|x))',
+  precision: 'undefined: the filter kept no sample (precision = kept correct / kept)',
+  recall: 'undefined: there is no correct sample (recall = kept correct / correct)',
+  correlation: 'undefined: a verifier’s scores are constant, or too few samples have scores from both verifiers',
+  sampleScore: 'no score: the selected verifier’s output could not be parsed or is missing; filters rank it lowest',
+  verificationScore: 'no score: this verifier’s output could not be parsed',
+  extracted: 'no final answer was found in the generation',
+} as const;
+
+export function renderHtmlReport(input: HtmlReportInput): string {
+  const limits = checkLimits(input.sampleLimits ?? DEFAULT_SAMPLE_LIMITS);
+  const { report } = input;
+  const groups = input.samples === undefined ? undefined : groupByTask(input.samples);
+  const shown = groups === undefined ? [] : selectShownTasks(groups, limits);
+  // Task -> position in the per-sample section, so the per-task table can link to it. Anchors
+  // are numbers, never task ids: no untrusted string ends up in an id or a URL.
+  const anchors = new Map(shown.map(([task], i) => [task, i]));
+  const page = html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<title>Gap Lens report: ${input.title}</title>
+${REPORT_STYLE}
+</head>
+<body>
+<header>
+<h1>Gap Lens report: ${input.title}</h1>
+<p class="muted">Generated ${input.generatedAt}</p>
+<dl class="context">
+${input.context.map((c) => html`<dt>${c.label}</dt><dd>${c.value}</dd>
+`)}</dl>
+<nav><a href="#summary">Summary</a><a href="#scores">Scores</a><a href="#k">pass@k</a><a href="#difficulty">Difficulty</a><a href="#correlations">Correlations</a><a href="#tasks">Tasks</a><a href="#samples">Samples</a></nav>
+</header>
+<main>
+${summarySection(report)}
+${scoresSection(input.samples, report.verifier)}
+${kSection(report)}
+${difficultySection(report.byDifficulty)}
+${correlationSection(report.correlations)}
+${perTaskSection(report.perTask, anchors)}
+${samplesSection(groups, shown, limits)}
+</main>
+</body>
+</html>
+`;
+  return page.toString();
+}
+
+function checkLimits(limits: SampleLimits): SampleLimits {
+  for (const [name, value] of Object.entries(limits)) {
+    if (!Number.isInteger(value) || value < 1) {
+      throw new UserError(`HTML report: the per-sample limit "${name}" must be a positive integer, got ${value}.`);
+    }
+  }
+  return limits;
+}
+
+/** "—" with a hover text saying why the value does not exist. */
+function missing(why: string): SafeHtml {
+  return html`<span class="na" title="${why}">—</span>`;
+}
+
+function orMissing(value: number | null, format: (x: number) => string, why: string): SafeHtml | string {
+  return value === null ? missing(why) : format(value);
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+// ---- summary ----------------------------------------------------------------------------------
+
+function card(label: string, hint: string, value: SafeHtml | string, detail: SafeHtml | string): SafeHtml {
+  return html`<div class="card"><div class="label" title="${hint}">${label}</div><div class="value">${value}</div><div class="detail">${detail}</div></div>`;
+}
+
+function aurocWhy(report: GapReport): string {
+  const c = report.confusion;
+  if (c.keptCorrect + c.droppedCorrect === 0) return 'undefined: the pool has no correct sample to rank';
+  if (c.keptWrong + c.droppedWrong === 0) return 'undefined: the pool has no incorrect sample to rank';
+  return 'undefined: the pool lacks correct or incorrect samples';
+}
+
+function summarySection(r: GapReport): SafeHtml {
+  const level = formatLevel(r.ci.level);
+  const ci = (interval: Interval, signed: boolean): string => `${level} CI ${formatInterval(interval, signed)}`;
+  const c = r.confusion;
+  const row = (label: string, correct: number, wrong: number, warnCorrect: boolean): SafeHtml =>
+    html`<tr><th>${label}</th><td${warnCorrect ? html` class="bad"` : ''}>${formatAmount(correct)}</td><td${warnCorrect ? '' : html` class="bad"`}>${formatAmount(wrong)}</td><td>${formatAmount(correct + wrong)}</td></tr>
+`;
+  return html`<section id="summary">
+<h2>Summary</h2>
+<p>${plural(r.tasks, 'task')}, ${plural(r.samples, 'sample')} · verifier <code>${r.verifier}</code> · filter <code>${r.filter}</code> · ${level} intervals from ${r.ci.resamples} bootstrap resamples (seed ${r.ci.seed})</p>
+<div class="cards">
+${card('Accuracy J(f)', 'mean correctness of all samples', formatRate(r.accuracy), ci(r.ci.accuracy, false))}
+${card('Filtered accuracy J(f[w])', 'weighted mean correctness after the filter', formatRate(r.filteredAccuracy), ci(r.ci.filteredAccuracy, false))}
+${card('Gap', 'J(f[w]) − J(f)', formatSigned(r.gap), ci(r.ci.gap, true))}
+${card(
+  'Relative gap',
+  'mean over tasks of (J(f[w]|x) − J(f|x)) / (1 − J(f|x)), tasks with J(f|x) = 1 excluded',
+  orMissing(r.relativeGap, formatSigned, WHY.relativeGap),
+  r.ci.relativeGap === null ? html`${level} CI ${missing(WHY.relativeGap)}` : ci(r.ci.relativeGap, true),
+)}
+${card('Retention', 'share of the samples the filter kept (sum of weights / samples)', formatRate(r.retention), 'of the samples kept')}
+${card('AUROC', 'how well the score ranks correct above incorrect samples', orMissing(r.auroc, formatRate, aurocWhy(r)), 'score vs correctness')}
+${card('Precision', 'kept correct / kept', orMissing(r.precision, formatRate, WHY.precision), 'correct among kept')}
+${card('Recall', 'kept correct / correct', orMissing(r.recall, formatRate, WHY.recall), 'correct that were kept')}
+${card('Tasks with nothing kept', 'their filtered accuracy is set to their accuracy', String(r.tasksNothingKept), `of ${plural(r.tasks, 'task')}`)}
+${card('Excluded from relative gap', 'tasks with J(f|x) = 1 have no room to improve', String(r.relativeGapExcludedTasks), `of ${plural(r.tasks, 'task')}, J(f|x) = 1`)}
+</div>
+<h3>Filter decisions</h3>
+<table class="confusion">
+<thead><tr><th></th><th>correct</th><th>incorrect</th><th>total</th></tr></thead>
+<tbody>
+${row('kept', c.keptCorrect, c.keptWrong, false)}${row('dropped', c.droppedCorrect, c.droppedWrong, true)}<tr><th>total</th><td>${formatAmount(c.keptCorrect + c.droppedCorrect)}</td><td>${formatAmount(c.keptWrong + c.droppedWrong)}</td><td>${formatAmount(c.keptCorrect + c.keptWrong + c.droppedCorrect + c.droppedWrong)}</td></tr>
+</tbody>
+</table>
+</section>`;
+}
+
+// ---- score histogram --------------------------------------------------------------------------
+
+function scoresSection(samples: readonly HtmlSampleRow[] | undefined, verifier: string): SafeHtml {
+  const head = html`<section id="scores">
+<h2>Scores of <code>${verifier}</code>, correct vs incorrect</h2>
+`;
+  if (samples === undefined) return html`${head}<p class="empty">No per-sample data: this report was built without the run’s samples.</p>
+</section>`;
+  if (samples.length === 0) return html`${head}<p class="empty">The run has no samples.</p>
+</section>`;
+  const histogram = binScores(samples);
+  const scored = histogram.bins.some((b) => b.correct + b.incorrect > 0);
+  return html`${head}${scored ? histogramChart(histogram.bins, verifier) : html`<p class="empty">No sample has a score.</p>`}
+${unscoredNote(histogram)}${scored ? histogramTable(histogram) : ''}</section>`;
+}
+
+function unscoredNote({ unscored }: ScoreHistogram): SafeHtml | string {
+  const total = unscored.correct + unscored.incorrect;
+  if (total === 0) return '';
+  return html`<p>Not in the chart: ${plural(total, 'sample')} without a score (${unscored.correct} correct, ${unscored.incorrect} incorrect), because the verifier’s output could not be parsed or is missing.</p>
+`;
+}
+
+function histogramTable({ bins }: ScoreHistogram): SafeHtml {
+  return html`<details><summary>Histogram counts</summary>
+<table><thead><tr><th>score</th><th>correct</th><th>incorrect</th></tr></thead><tbody>
+${bins.map(
+  (b, i) =>
+    html`<tr><td class="text">[${formatShort(b.lo)}, ${formatShort(b.hi)}${i === bins.length - 1 ? ']' : ')'}</td><td>${b.correct}</td><td>${b.incorrect}</td></tr>
+`,
+)}</tbody></table>
+</details>
+`;
+}
+
+// ---- pass@k -----------------------------------------------------------------------------------
+
+/** Up to this many k, the table lists every k; beyond, powers of two and N, the rest folded. */
+const FULL_K_TABLE = 16;
+
+function kSection(r: GapReport): SafeHtml {
+  const maxK = Math.max(r.passAtK.length, r.majAtK.length, r.bestOfK.length);
+  const head = html`<section id="k">
+<h2>pass@k, maj@k, best-of-k</h2>
+`;
+  if (maxK === 0) return html`${head}<p class="empty">No values: the report has no samples.</p>
+</section>`;
+  const all = Array.from({ length: maxK }, (_, i) => i + 1);
+  const series: KSeries[] = [
+    { label: 'pass@k', cls: 'k-pass', values: r.passAtK },
+    { label: 'maj@k', cls: 'k-maj', values: r.majAtK },
+    { label: 'best-of-k', cls: 'k-best', values: r.bestOfK },
+  ];
+  const table = (ks: number[]): SafeHtml => html`<table>
+<thead><tr><th>k</th><th title="at least one of k samples is correct">pass@k</th><th title="the majority answer of k samples is correct">maj@k</th><th title="the highest-scoring of k samples (by the verifier) is correct">best-of-k</th></tr></thead>
+<tbody>
+${ks.map(
+  (k) => html`<tr><td>${k}</td>${series.map((s) => html`<td>${kValue(s.values, k, s.label)}</td>`)}</tr>
+`,
+)}</tbody>
+</table>
+`;
+  if (maxK <= FULL_K_TABLE) return html`${head}${table(all)}${kLineChart(series)}
+</section>`;
+  const key = all.filter((k) => (k & (k - 1)) === 0 || k === maxK);
+  return html`${head}${table(key)}<details><summary>All k from 1 to ${maxK}</summary>
+${table(all)}</details>
+${kLineChart(series)}
+</section>`;
+}
+
+function kValue(values: readonly (number | null)[], k: number, label: string): SafeHtml | string {
+  const v = values[k - 1];
+  if (v === undefined) return missing(`${label} was not computed for k = ${k}`);
+  return orMissing(v, formatRate, `${label} is undefined for k = ${k}`);
+}
+
+// ---- difficulty, correlations, per task ------------------------------------------------------
+
+function difficultySection(bins: readonly DifficultyBin[]): SafeHtml {
+  const head = html`<section id="difficulty">
+<h2>By difficulty (tasks binned by J(f|x))</h2>
+`;
+  if (bins.length === 0) return html`${head}<p class="empty">No difficulty bins: the report has no tasks.</p>
+</section>`;
+  return html`${head}<table>
+<thead><tr><th>J(f|x)</th><th>tasks</th><th>J(f)</th><th>J(f[w])</th><th>gap</th></tr></thead>
+<tbody>
+${bins.map(
+  (b, i) =>
+    html`<tr><td class="text">[${formatShort(b.range[0])}, ${formatShort(b.range[1])}${i === bins.length - 1 ? ']' : ')'}</td><td>${b.tasks}</td><td>${formatRate(b.accuracy)}</td><td>${formatRate(b.filteredAccuracy)}</td><td>${formatSigned(b.gap)}</td></tr>
+`,
+)}</tbody>
+</table>
+</section>`;
+}
+
+function correlationSection(correlations: GapReport['correlations']): SafeHtml {
+  const pairs = [...new Set([...Object.keys(correlations.pearson), ...Object.keys(correlations.spearman)])];
+  const head = html`<section id="correlations">
+<h2>Verifier correlations</h2>
+`;
+  if (pairs.length === 0) return html`${head}<p class="empty">Fewer than two verifiers: nothing to correlate.</p>
+</section>`;
+  const cell = (value: number | null | undefined): SafeHtml | string =>
+    value === undefined ? missing('not computed for this pair') : orMissing(value, formatSigned, WHY.correlation);
+  return html`${head}<table>
+<thead><tr><th>verifiers</th><th>Pearson</th><th>Spearman</th></tr></thead>
+<tbody>
+${pairs.map(
+  (pair) => html`<tr><td class="text"><code>${pair}</code></td><td>${cell(correlations.pearson[pair])}</td><td>${cell(correlations.spearman[pair])}</td></tr>
+`,
+)}</tbody>
+</table>
+</section>`;
+}
+
+function perTaskSection(tasks: readonly TaskStats[], anchors: ReadonlyMap<string, number>): SafeHtml {
+  const head = html`<section id="tasks">
+<h2>Per task</h2>
+`;
+  if (tasks.length === 0) return html`${head}<p class="empty">No tasks.</p>
+</section>`;
+  const taskCell = (task: string): SafeHtml => {
+    const anchor = anchors.get(task);
+    return anchor === undefined ? html`<code>${task}</code>` : html`<a href="#task-${anchor}"><code>${task}</code></a>`;
+  };
+  const notes = (t: TaskStats): SafeHtml => html`${
+    t.nothingKept
+      ? html`<span class="badge warn" title="the filter kept no sample of this task; J(f[w]|x) is set to J(f|x)">nothing kept</span> `
+      : ''
+  }${t.accuracy === 1 ? html`<span class="badge" title="no room to improve; excluded from the relative gap">J(f|x) = 1</span>` : ''}`;
+  return html`${head}<table>
+<thead><tr><th>task</th><th>samples</th><th>J(f|x)</th><th>J(f[w]|x)</th><th>gap</th><th>kept</th><th>notes</th></tr></thead>
+<tbody>
+${tasks.map(
+  (t) =>
+    html`<tr><td class="text">${taskCell(t.task)}</td><td>${t.samples}</td><td>${formatRate(t.accuracy)}</td><td>${formatRate(t.filteredAccuracy)}</td><td>${formatSigned(t.filteredAccuracy - t.accuracy)}</td><td>${formatAmount(t.kept)}</td><td class="text">${notes(t)}</td></tr>
+`,
+)}</tbody>
+</table>
+</section>`;
+}
+
+// ---- samples ----------------------------------------------------------------------------------
+
+type TaskGroup = [task: string, rows: HtmlSampleRow[]];
+
+/** Tasks in order of first appearance, each task's samples by index. */
+function groupByTask(samples: readonly HtmlSampleRow[]): TaskGroup[] {
+  const groups = new Map<string, HtmlSampleRow[]>();
+  for (const row of samples) {
+    const rows = groups.get(row.task);
+    if (rows === undefined) groups.set(row.task, [row]);
+    else rows.push(row);
+  }
+  for (const rows of groups.values()) rows.sort((a, b) => a.index - b.index);
+  return [...groups];
+}
+
+function selectShownTasks(groups: readonly TaskGroup[], limits: SampleLimits): TaskGroup[] {
+  const shown: TaskGroup[] = [];
+  let samples = 0;
+  for (const group of groups) {
+    if (shown.length >= limits.tasks) break;
+    if (shown.length > 0 && samples + group[1].length > limits.samples) break;
+    shown.push(group);
+    samples += group[1].length;
+  }
+  return shown;
+}
+
+function disagreement(row: HtmlSampleRow): string | null {
+  if (row.weight > 0 && !row.correct) return 'kept but wrong';
+  if (row.weight === 0 && row.correct) return 'dropped but correct';
+  return null;
+}
+
+function samplesSection(groups: readonly TaskGroup[] | undefined, shown: readonly TaskGroup[], limits: SampleLimits): SafeHtml {
+  const head = html`<section id="samples">
+<h2>Samples</h2>
+`;
+  if (groups === undefined) return html`${head}<p class="empty">No per-sample data: this report was built without the run’s samples.</p>
+</section>`;
+  if (groups.length === 0) return html`${head}<p class="empty">The run has no samples.</p>
+</section>`;
+  return html`${head}${truncationNote(groups, shown, limits)}<p><input type="checkbox" id="only-disagreements"> <label for="only-disagreements">Show only disagreements (kept but wrong, dropped but correct)</label></p>
+${shown.map((group, i) => taskBlock(group, i))}</section>`;
+}
+
+function truncationNote(groups: readonly TaskGroup[], shown: readonly TaskGroup[], limits: SampleLimits): SafeHtml | string {
+  if (shown.length === groups.length) return '';
+  const count = (list: readonly TaskGroup[]): number => list.reduce((sum, [, rows]) => sum + rows.length, 0);
+  const total = count(groups);
+  const shownSamples = count(shown);
+  return html`<p class="note">Showing the samples of the first ${shown.length} of ${plural(groups.length, 'task')} (${shownSamples} of ${plural(total, 'sample')}); ${plural(groups.length - shown.length, 'task')} (${plural(total - shownSamples, 'sample')}) left out to keep this file small (limit: ${plural(limits.tasks, 'task')} or ${plural(limits.samples, 'sample')}). The statistics above cover every sample; open the run in the Gap Lens extension to inspect the rest.</p>
+`;
+}
+
+function taskBlock([task, rows]: TaskGroup, position: number): SafeHtml {
+  const first = rows[0];
+  const correct = rows.filter((r) => r.correct).length;
+  const kept = rows.reduce((sum, r) => sum + r.weight, 0);
+  const keptWrong = rows.filter((r) => disagreement(r) === 'kept but wrong').length;
+  const droppedCorrect = rows.filter((r) => disagreement(r) === 'dropped but correct').length;
+  const badges = html`${keptWrong > 0 ? html` <span class="badge warn">${keptWrong} kept but wrong</span>` : ''}${
+    droppedCorrect > 0 ? html` <span class="badge warn">${droppedCorrect} dropped but correct</span>` : ''
+  }`;
+  return html`<section class="task${keptWrong + droppedCorrect > 0 ? ' has-disagreement' : ''}" id="task-${position}">
+<h3><code>${task}</code></h3>
+<p class="meta">${plural(rows.length, 'sample')} · ${correct} correct · kept ${formatAmount(kept)}${badges}</p>
+${
+  first === undefined
+    ? ''
+    : html`<dl class="fields"><dt>Question</dt><dd><pre class="question">
+${first.question}</pre></dd><dt>Gold</dt><dd><code>${first.gold}</code></dd></dl>
+`
+}${rows.map(sampleBlock)}</section>
+`;
+}
+
+/** Summary lines stay one line; the full answer is in the body. */
+const SUMMARY_ANSWER_CHARS = 60;
+
+function shortened(text: string, max: number): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `${chars.slice(0, max).join('')}…`;
+}
+
+// A newline right after <pre> is dropped by HTML parsers, so each <pre> below starts with one:
+// a generation that itself begins with a newline is then shown exactly.
+function sampleBlock(row: HtmlSampleRow): SafeHtml {
+  const badge = disagreement(row);
+  return html`<details class="sample${badge === null ? '' : ' disagreement'}">
+<summary><span>#${row.index}</span>${
+    row.correct ? html`<span class="ok">✓ correct</span>` : html`<span class="bad">✗ incorrect</span>`
+  }<span>score ${orMissing(row.score, formatRate, WHY.sampleScore)}</span><span>weight ${formatAmount(row.weight)}</span><span>answer ${
+    row.extracted === null ? missing(WHY.extracted) : html`<code>${shortened(row.extracted, SUMMARY_ANSWER_CHARS)}</code>`
+  }</span>${badge === null ? '' : html`<span class="badge warn">${badge}</span>`}</summary>
+<div class="sample-body">
+<h4>Generation</h4>
+<pre>
+${row.text}</pre>
+<dl class="fields"><dt>Extracted answer</dt><dd>${row.extracted === null ? missing(WHY.extracted) : html`<code>${row.extracted}</code>`}</dd><dt>Grader</dt><dd>${row.gradeReason}</dd></dl>
+<h4>Verifiers</h4>
+${
+  row.verifications.length === 0
+    ? html`<p class="empty">No verifier output recorded for this sample.</p>
+`
+    : row.verifications.map(
+        (v) => html`<p><code>${v.verifier}</code> score ${orMissing(v.score, formatRate, WHY.verificationScore)} · parse ${
+          v.parse === 'ok' ? 'ok' : html`<span class="bad">failed</span>`
+        }</p>
+<pre>
+${v.raw}</pre>
+`,
+      )
+}</div>
+</details>
+`;
+}
