@@ -1,0 +1,164 @@
+// A ModelBackend for any OpenAI-compatible HTTP endpoint (OpenAI, vLLM, llama.cpp's server, …),
+// through the openai SDK. One attempt per call: the scheduler owns retries and timeouts.
+import OpenAI, { APIError } from 'openai';
+import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
+import type { CompletionCreateParamsNonStreaming } from 'openai/resources/completions';
+import { UserError } from '../util/errors';
+import { abortReason } from './abort';
+import { createHttpFetch } from './httpFetch';
+import { BackendError, type GenerateRequest, type GenerateResult, type Generation, type ModelBackend, type NextTokenRequest, type NextTokenResult } from './backend';
+import { serverMessage, toBackendError, type EndpointContext } from './openaiErrors';
+import { readTextChoices, readTopLogprobs, type OpenAIApi, type TextChoice } from './openaiResponses';
+
+export interface OpenAIBackendOptions {
+  baseUrl: string;
+  model: string;
+  apiKey?: string;
+  api: OpenAIApi;
+  /** Ask for all samples of a prompt in one request with `n` (default true). */
+  useN?: boolean;
+}
+
+// The SDK always arms a timer per request; the longest one Node allows stands for "none".
+const NO_TIMEOUT_MS = 2_147_483_647;
+
+type RequestBody = CompletionCreateParamsNonStreaming | ChatCompletionCreateParamsNonStreaming;
+
+export function createOpenAIBackend(opts: OpenAIBackendOptions): ModelBackend {
+  const baseUrl = opts.baseUrl.replace(/\/+$/, '');
+  if (!/^https?:\/\/\S+$/.test(baseUrl)) throw new UserError(`The base URL "${baseUrl}" is not an http(s) URL; give one like http://127.0.0.1:8000/v1.`);
+  const { api, model, apiKey } = opts;
+  const ctx: EndpointContext = {
+    endpointUrl: `${baseUrl}${api === 'chat' ? '/chat/completions' : '/completions'}`,
+    baseUrl,
+    model,
+    redact: (text) => (apiKey ? text.split(apiKey).join('***') : text),
+  };
+  const transport = createHttpFetch();
+  const client = new OpenAI({
+    baseURL: baseUrl,
+    fetch: transport.fetch,
+    // The SDK insists on a key; local servers need none, so send no Authorization header then.
+    apiKey: apiKey ?? 'none',
+    ...(apiKey === undefined ? { defaultHeaders: { Authorization: null } } : {}),
+    maxRetries: 0,
+    timeout: NO_TIMEOUT_MS,
+  });
+  // Cleared for good once the endpoint shows it cannot return several choices per request.
+  let sendN = opts.useN ?? true;
+
+  async function post(body: RequestBody, signal: AbortSignal | undefined): Promise<unknown> {
+    const options = signal ? { signal } : {};
+    return api === 'chat'
+      ? await client.chat.completions.create(body as ChatCompletionCreateParamsNonStreaming, options)
+      : await client.completions.create(body as CompletionCreateParamsNonStreaming, options);
+  }
+
+  /** Runs one exchange and turns every failure into the abort reason or a BackendError. */
+  async function guarded<T>(signal: AbortSignal | undefined, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      if (signal?.aborted) throw abortReason(signal);
+      throw toBackendError(err, ctx);
+    }
+  }
+
+  function samplingBody(req: GenerateRequest, n: number, seed: number | undefined): RequestBody {
+    const common = {
+      model,
+      n,
+      temperature: req.temperature,
+      top_p: req.topP,
+      max_tokens: req.maxTokens,
+      ...(seed !== undefined ? { seed } : {}),
+      ...(req.stop && req.stop.length > 0 ? { stop: req.stop } : {}),
+    };
+    return api === 'chat' ? { ...common, messages: [{ role: 'user', content: req.prompt }] } : { ...common, prompt: req.prompt };
+  }
+
+  async function generateWithN(req: GenerateRequest, signal: AbortSignal | undefined): Promise<GenerateResult | undefined> {
+    let body: unknown;
+    try {
+      body = await post(samplingBody(req, req.n, req.seed), signal);
+    } catch (err) {
+      if (!signal?.aborted && rejectsN(err)) return undefined;
+      throw err;
+    }
+    const { choices, usage } = readTextChoices(api, body, ctx.endpointUrl);
+    if (choices.length < req.n && choices.length > 0) return undefined;
+    if (choices.length !== req.n) throw new BackendError(`${ctx.endpointUrl} returned ${choices.length} choices for n=${req.n}.`, false);
+    return { generations: apportionTokens(choices, usage.completionTokens), usage };
+  }
+
+  async function generateOneByOne(req: GenerateRequest, signal: AbortSignal | undefined): Promise<GenerateResult> {
+    const generations: Generation[] = [];
+    const usage = { promptTokens: 0, completionTokens: 0 };
+    // One at a time, so a call still occupies one connection as the scheduler's limit assumes.
+    for (let i = 0; i < req.n; i++) {
+      const body = await post(samplingBody(req, 1, req.seed === undefined ? undefined : req.seed + i), signal);
+      const answer = readTextChoices(api, body, ctx.endpointUrl);
+      const choice = answer.choices[0];
+      if (answer.choices.length !== 1 || !choice) throw new BackendError(`${ctx.endpointUrl} returned ${answer.choices.length} choices for n=1.`, false);
+      generations.push({ text: choice.text, finishReason: choice.finishReason, completionTokens: answer.usage.completionTokens });
+      usage.promptTokens += answer.usage.promptTokens;
+      usage.completionTokens += answer.usage.completionTokens;
+    }
+    return { generations, usage };
+  }
+
+  return {
+    id: `openai:${api}:${model}@${baseUrl}`,
+
+    async generate(req: GenerateRequest, signal?: AbortSignal): Promise<GenerateResult> {
+      if (!Number.isInteger(req.n) || req.n < 1) throw new RangeError(`generate: n must be a positive integer, got ${req.n}`);
+      return guarded(signal, async () => {
+        if (sendN && req.n > 1) {
+          const result = await generateWithN(req, signal);
+          if (result) return result;
+          sendN = false;
+        }
+        return generateOneByOne(req, signal);
+      });
+    },
+
+    async nextToken(req: NextTokenRequest, signal?: AbortSignal): Promise<NextTokenResult> {
+      if (!Number.isInteger(req.topLogprobs) || req.topLogprobs < 1) throw new RangeError(`nextToken: topLogprobs must be a positive integer, got ${req.topLogprobs}`);
+      // No clamping of topLogprobs: limits differ between servers (OpenAI: 5 on completions, 20 on
+      // chat), and the server's own error message says best what it accepts.
+      const body: RequestBody = api === 'chat'
+        ? { model, messages: [{ role: 'user', content: req.prompt }], max_tokens: 1, temperature: 0, logprobs: true, top_logprobs: req.topLogprobs }
+        : { model, prompt: req.prompt, max_tokens: 1, temperature: 0, logprobs: req.topLogprobs };
+      return guarded(signal, async () => readTopLogprobs(api, await post(body, signal), ctx.endpointUrl));
+    },
+
+    async close(): Promise<void> {
+      transport.close();
+    },
+  };
+}
+
+/** Whether an error is the endpoint saying it cannot return several choices (llama.cpp: HTTP 500 "Only one completion choice is allowed"). */
+function rejectsN(err: unknown): boolean {
+  if (!(err instanceof APIError) || typeof err.status !== 'number') return false;
+  if (err.status !== 400 && err.status !== 422 && err.status < 500) return false;
+  return err.param === 'n' || /\bn\b|choice/i.test(serverMessage(err));
+}
+
+/**
+ * Per-choice completion tokens when only the request's total is known (n > 1): the total split in
+ * proportion to text length, largest remainders first, so the parts add up to the reported total.
+ */
+function apportionTokens(choices: TextChoice[], total: number): Generation[] {
+  const totalChars = choices.reduce((sum, c) => sum + c.text.length, 0);
+  const shares = choices.map((c) => (totalChars > 0 ? (total * c.text.length) / totalChars : total / choices.length));
+  const counts = shares.map(Math.floor);
+  let left = total - counts.reduce((a, b) => a + b, 0);
+  const byRemainder = shares.map((s, i) => ({ i, r: s - Math.floor(s) })).sort((a, b) => b.r - a.r);
+  for (const { i } of byRemainder) {
+    if (left <= 0) break;
+    counts[i] = (counts[i] ?? 0) + 1;
+    left--;
+  }
+  return choices.map((c, i) => ({ text: c.text, finishReason: c.finishReason, completionTokens: counts[i] ?? 0 }));
+}

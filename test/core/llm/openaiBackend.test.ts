@@ -1,0 +1,254 @@
+import assert from 'node:assert/strict';
+import { BackendError, type GenerateRequest } from '../../../src/core/llm/backend';
+import { createOpenAIBackend } from '../../../src/core/llm/openaiBackend';
+import { defaultAnswer, startFakeOpenAI, type FakeOpenAI, type FakeOpenAIOptions, type FakeRequest } from '../../fixtures/openaiServer';
+
+const MODEL = 'fake-model';
+const sampling = { temperature: 0.8, topP: 0.95, maxTokens: 256 };
+
+/** What the fake answers by default for choice `i` of a sampling request. */
+function expectedText(prompt: string, seed: number, i: number, api: 'chat' | 'completions' = 'completions'): string {
+  const req: FakeRequest = { seq: 0, api, model: MODEL, prompt, n: 1, choiceIndex: i, seed, temperature: 0.8, topP: 0.95, maxTokens: 256, stop: [], topLogprobs: undefined, body: {} };
+  const answer = defaultAnswer(req);
+  assert.ok('text' in answer);
+  return answer.text;
+}
+
+function expectedTop(prompt: string): { token: string; logprob: number }[] {
+  const answer = defaultAnswer({ seq: 0, api: 'completions', model: MODEL, prompt, n: 1, choiceIndex: 0, seed: undefined, temperature: 0, topP: 1, maxTokens: 1, stop: [], topLogprobs: 100, body: {} });
+  assert.ok('top' in answer);
+  return answer.top;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<BackendError> {
+  try {
+    await promise;
+  } catch (err) {
+    assert.ok(err instanceof BackendError, `expected a BackendError, got ${String(err)}`);
+    return err;
+  }
+  assert.fail('expected the call to fail');
+}
+
+describe('openaiBackend', () => {
+  const servers: FakeOpenAI[] = [];
+  async function serve(opts: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
+    const fake = await startFakeOpenAI(opts);
+    servers.push(fake);
+    return fake;
+  }
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+
+  it('names itself by api, model and base URL (trailing slash dropped)', async () => {
+    const fake = await serve();
+    assert.equal(createOpenAIBackend({ baseUrl: `${fake.url}/`, model: MODEL, api: 'chat' }).id, `openai:chat:${MODEL}@${fake.url}`);
+  });
+
+  for (const api of ['completions', 'chat'] as const) {
+    describe(`${api} API`, () => {
+      it('generates n samples in one request, in order, with the sampling parameters on the wire', async () => {
+        const fake = await serve();
+        const backend = createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api });
+        const req: GenerateRequest = { prompt: 'What is 6 x 7?', n: 3, seed: 11, stop: ['\n\n'], ...sampling };
+        const result = await backend.generate(req);
+        assert.deepEqual(result.generations.map((g) => g.text), [0, 1, 2].map((i) => expectedText(req.prompt, 11, i, api)));
+        assert.ok(result.generations.every((g) => g.finishReason === 'stop'));
+        assert.equal(fake.requests.length, 1);
+        const sent = fake.requests[0];
+        assert.equal(sent?.path, api === 'chat' ? '/v1/chat/completions' : '/v1/completions');
+        const wire = { model: MODEL, n: 3, temperature: 0.8, top_p: 0.95, max_tokens: 256, seed: 11, stop: ['\n\n'] };
+        assert.deepEqual(sent?.body, api === 'chat' ? { ...wire, messages: [{ role: 'user', content: req.prompt }] } : { ...wire, prompt: req.prompt });
+        // The fake counts whitespace-separated words as tokens.
+        const words = (t: string): number => (t.match(/\s*\S+/g) ?? []).length;
+        assert.deepEqual(result.usage, { promptTokens: 5, completionTokens: result.generations.reduce((s, g) => s + words(g.text), 0) });
+        assert.equal(result.generations.reduce((s, g) => s + g.completionTokens, 0), result.usage.completionTokens);
+      });
+
+      it('returns the first token\'s top logprobs, most likely first', async () => {
+        const fake = await serve();
+        const backend = createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api });
+        const result = await backend.nextToken({ prompt: 'Is 2+2=4 right? Answer:', topLogprobs: 5 });
+        assert.deepEqual(result.top, expectedTop('Is 2+2=4 right? Answer:').slice(0, 5));
+        assert.ok(result.top.some((t) => t.token === ' Correct') && result.top.some((t) => t.token === ' Incorrect'));
+        const sent = fake.requests[0]?.body as Record<string, unknown>;
+        assert.equal(sent.max_tokens, 1);
+        assert.equal(sent.temperature, 0);
+        if (api === 'chat') {
+          assert.equal(sent.logprobs, true);
+          assert.equal(sent.top_logprobs, 5);
+        } else {
+          assert.equal(sent.logprobs, 5);
+        }
+        assert.deepEqual(result.usage, { promptTokens: 4, completionTokens: 1 });
+      });
+
+      it('sorts top logprobs the server sent in another order', async () => {
+        const top = [{ token: ' Incorrect', logprob: -2 }, { token: ' Correct', logprob: -0.2 }, { token: ' The', logprob: -3 }];
+        const fake = await serve({ respond: () => ({ top }) });
+        const backend = createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api });
+        const result = await backend.nextToken({ prompt: 'p', topLogprobs: 3 });
+        assert.deepEqual(result.top.map((t) => t.token), [' Correct', ' Incorrect', ' The']);
+      });
+
+      it('falls back to one request per sample (seeds seed+i) when the server rejects n, and remembers it', async () => {
+        const fake = await serve({ supportsN: false });
+        const backend = createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api });
+        const req: GenerateRequest = { prompt: 'Q1', n: 3, seed: 100, ...sampling };
+        const result = await backend.generate(req);
+        // Same samples as a server that supports n gives: choice i of seed s is the sample of seed s+i.
+        assert.deepEqual(result.generations.map((g) => g.text), [0, 1, 2].map((i) => expectedText('Q1', 100, i, api)));
+        const bodies = fake.requests.map((r) => r.body as { n: number; seed: number });
+        assert.deepEqual(bodies.map((b) => [b.n, b.seed]), [[3, 100], [1, 100], [1, 101], [1, 102]]);
+        assert.deepEqual(fake.requests.map((r) => r.outcome), ['error', 'ok', 'ok', 'ok']);
+        // Single requests report exact per-sample token counts.
+        const words = (t: string): number => (t.match(/\s*\S+/g) ?? []).length;
+        assert.deepEqual(result.generations.map((g) => g.completionTokens), result.generations.map((g) => words(g.text)));
+
+        await backend.generate({ ...req, prompt: 'Q2', n: 2 });
+        assert.deepEqual(fake.requests.slice(4).map((r) => (r.body as { n: number }).n), [1, 1]);
+      });
+
+      it('falls back when the server silently returns fewer choices than n', async () => {
+        const fake = await serve({ ignoreN: true });
+        const backend = createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api });
+        const result = await backend.generate({ prompt: 'Q', n: 2, seed: 5, ...sampling });
+        assert.deepEqual(result.generations.map((g) => g.text), [expectedText('Q', 5, 0, api), expectedText('Q', 5, 1, api)]);
+        assert.deepEqual(fake.requests.map((r) => (r.body as { n: number }).n), [2, 1, 1]);
+      });
+
+      it('sends one request per sample from the start when useN is false', async () => {
+        const fake = await serve();
+        const backend = createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api, useN: false });
+        const result = await backend.generate({ prompt: 'Q', n: 2, seed: 5, ...sampling });
+        assert.equal(result.generations.length, 2);
+        assert.deepEqual(fake.requests.map((r) => (r.body as { n: number }).n), [1, 1]);
+      });
+    });
+  }
+
+  it('falls back on llama.cpp\'s HTTP 500 "Only one completion choice is allowed"', async () => {
+    const fake = await serve({ respond: (r) => (r.n > 1 ? { status: 500, message: 'Only one completion choice is allowed' } : undefined) });
+    const backend = createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'completions' });
+    const result = await backend.generate({ prompt: 'Q', n: 2, seed: 1, ...sampling });
+    assert.deepEqual(result.generations.map((g) => g.text), [expectedText('Q', 1, 0), expectedText('Q', 1, 1)]);
+  });
+
+  it('sends the API key as a bearer token, and no Authorization header without one', async () => {
+    const fake = await serve();
+    await createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'completions', apiKey: 'sk-test-123' }).generate({ prompt: 'Q', n: 1, ...sampling });
+    await createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'completions' }).generate({ prompt: 'Q', n: 1, ...sampling });
+    assert.deepEqual(fake.requests.map((r) => r.authorization), ['Bearer sk-test-123', undefined]);
+  });
+
+  describe('errors', () => {
+    it('a rejected API key: not retryable, says where to fix it, never shows the key', async () => {
+      const fake = await serve({ apiKey: 'sk-right' });
+      const secret = 'sk-wrong-SECRET-9f8e7d';
+      for (const api of ['completions', 'chat'] as const) {
+        const backend = createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api, apiKey: secret });
+        for (const call of [backend.generate({ prompt: 'Q', n: 2, ...sampling }), backend.nextToken({ prompt: 'Q', topLogprobs: 2 })]) {
+          const err = await rejection(call);
+          assert.equal(err.retryable, false);
+          assert.match(err.message, /HTTP 401/);
+          assert.match(err.message, /OPENAI_API_KEY \/ GAPLENS_API_KEY/);
+          assert.ok(err.message.includes(`${fake.url}/`), err.message);
+          assert.ok(!err.message.includes(secret), `the key leaked: ${err.message}`);
+        }
+      }
+      // The server did echo the key: the redaction is what kept it out.
+      assert.ok(fake.requests.every((r) => r.authorization === `Bearer ${secret}`));
+    });
+
+    it('an unknown model: not retryable, names the model and the URL', async () => {
+      const fake = await serve({ models: ['served-model'] });
+      const err = await rejection(createOpenAIBackend({ baseUrl: fake.url, model: 'nope-7b', api: 'chat' }).generate({ prompt: 'Q', n: 1, ...sampling }));
+      assert.equal(err.retryable, false);
+      assert.match(err.message, /HTTP 404/);
+      assert.ok(err.message.includes(`model "nope-7b" not found at ${fake.url}`), err.message);
+      assert.ok(err.message.includes(`GET ${fake.url}/models`), err.message);
+    });
+
+    it('a wrong base URL: not retryable, says to check it', async () => {
+      const fake = await serve();
+      const base = fake.url.replace(/\/v1$/, '/v2');
+      const err = await rejection(createOpenAIBackend({ baseUrl: base, model: MODEL, api: 'completions' }).generate({ prompt: 'Q', n: 1, ...sampling }));
+      assert.equal(err.retryable, false);
+      assert.ok(err.message.includes(`${base}/completions answered HTTP 404`), err.message);
+      assert.match(err.message, /check the base URL/);
+    });
+
+    it('a refused parameter (400) is not retryable and carries the server\'s words', async () => {
+      const fake = await serve({ maxTopLogprobs: 5 });
+      const err = await rejection(createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'completions' }).nextToken({ prompt: 'Q', topLogprobs: 10 }));
+      assert.equal(err.retryable, false);
+      assert.match(err.message, /HTTP 400: logprobs must be at most 5, got 10/);
+    });
+
+    it('429 and 5xx are retryable, with the server-requested delay', async () => {
+      const fake = await serve({ faults: [{ on: 1, kind: '429', retryAfterSeconds: 2 }, { on: 2, kind: '503', retryAfterMs: 1500 }, { on: 3, kind: '500' }] });
+      const backend = createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'completions' });
+      const seen = [];
+      for (let i = 0; i < 3; i++) seen.push(await rejection(backend.generate({ prompt: 'Q', n: 1, ...sampling })));
+      assert.deepEqual(seen.map((e) => [e.retryable, e.retryAfterMs]), [[true, 2000], [true, 1500], [true, undefined]]);
+      assert.match(seen[0]?.message ?? '', /HTTP 429: Rate limit reached/);
+    });
+
+    it('resets, truncated bodies and invalid JSON are retryable, and say what happened', async () => {
+      const fake = await serve({ faults: [{ on: 1, kind: 'reset' }, { on: 2, kind: 'truncated' }, { on: 3, kind: 'invalid-json' }] });
+      const backend = createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'chat' });
+      const endpoint = `${fake.url}/chat/completions`;
+      const expected = [/^Could not reach .*: read ECONNRESET\./, /^.* cut its answer short: the connection closed after \d+ of \d+ body bytes/, /^.* sent a body that is not valid JSON/];
+      for (const pattern of expected) {
+        const err = await rejection(backend.generate({ prompt: 'Q', n: 1, ...sampling }));
+        assert.equal(err.retryable, true, err.message);
+        assert.ok(err.message.includes(endpoint), err.message);
+        assert.match(err.message, pattern);
+      }
+      assert.equal((await backend.generate({ prompt: 'Q', n: 1, ...sampling })).generations.length, 1);
+      await backend.close();
+    });
+
+    it('a refused connection is retryable and asks whether the server runs', async () => {
+      const fake = await serve();
+      await fake.close();
+      const err = await rejection(createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'completions' }).generate({ prompt: 'Q', n: 1, ...sampling }));
+      assert.equal(err.retryable, true);
+      assert.match(err.message, /Could not reach .*ECONNREFUSED.*Is the server running/);
+    });
+
+    it('a malformed answer fails clearly, naming the endpoint', async () => {
+      const fake = await serve({ respond: () => ({ rawBody: { choices: [{ index: 0, txt: 'x' }] } }) });
+      const err = await rejection(createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'completions' }).generate({ prompt: 'Q', n: 1, ...sampling }));
+      assert.equal(err.retryable, false);
+      assert.ok(err.message.startsWith(`${fake.url}/completions answered in an unexpected shape`), err.message);
+      assert.match(err.message, /at choices\.0\.text/);
+    });
+
+    it('an answer without logprobs fails clearly', async () => {
+      const fake = await serve({ respond: () => ({ text: ' Correct' }) });
+      for (const api of ['completions', 'chat'] as const) {
+        const err = await rejection(createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api }).nextToken({ prompt: 'Q', topLogprobs: 3 }));
+        assert.equal(err.retryable, false);
+        assert.match(err.message, /returned no top logprobs for the first token/);
+      }
+    });
+
+    it('more choices than asked for is an error', async () => {
+      const fake = await serve({ respond: () => ({ rawBody: { choices: [{ index: 0, text: 'a' }, { index: 1, text: 'b' }] } }) });
+      const err = await rejection(createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'completions' }).generate({ prompt: 'Q', n: 1, ...sampling }));
+      assert.match(err.message, /returned 2 choices for n=1/);
+    });
+
+    it('rejects with the abort reason when the signal aborts mid-request', async () => {
+      const fake = await serve({ faults: [{ on: 1, kind: 'hang' }] });
+      const backend = createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'completions' });
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 50);
+      const started = Date.now();
+      await assert.rejects(backend.generate({ prompt: 'Q', n: 1, ...sampling }, controller.signal), { name: 'AbortError' });
+      assert.ok(Date.now() - started < 1000);
+    });
+  });
+});
