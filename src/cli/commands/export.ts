@@ -1,0 +1,37 @@
+// gaplens export: the kept samples of a run as chat-format JSONL for fine-tuning (the paper's
+// distillation step: train the model on its own filtered samples).
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { parseFilter, parseSelector } from '../../core/filter/parse';
+import { weightsOf } from '../../core/pipeline/runReport';
+import { readRun } from '../../core/runs/runStore';
+import { toScoredSamples } from '../../core/runs/scoredSamples';
+import { sampleKey } from '../../core/runs/sampleKey';
+import { toSftRecords } from '../../core/runs/sftExport';
+import { UserError } from '../../core/util/errors';
+import { flag, requiredString, stringOpt, type RawValues } from '../options';
+
+const OPTIONS = {
+  filter: { type: 'string' },
+  verifier: { type: 'string' },
+  format: { type: 'string' },
+  out: { type: 'string' },
+  'checker-corrected': { type: 'boolean' },
+} as const;
+
+export async function exportCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: true });
+  const v = values as RawValues;
+  if (positionals.length !== 1) throw new UserError('export takes one RUN_DIR', 2);
+  const format = stringOpt(v, 'format') ?? 'sft';
+  if (format !== 'sft') throw new UserError(`--format '${format}' is not supported: use sft`, 2);
+  const out = requiredString(v, 'out', 'the JSONL file to write');
+  const run = await readRun(positionals[0] as string, { onWarning: (m) => void process.stderr.write(`gaplens: ${m}\n`) });
+  const selector = parseSelector(stringOpt(v, 'verifier') ?? run.manifest.config.verifiers[0] ?? 'mc');
+  const filter = parseFilter(requiredString(v, 'filter', 'which samples to keep, e.g. quantile:0.8'));
+  const samples = toScoredSamples(run, { checkerCorrected: flag(v, 'checker-corrected') });
+  const records = toSftRecords(run, weightsOf(samples, selector, filter, sampleKey));
+  await writeFile(out, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  process.stderr.write(`gaplens: wrote ${records.length} of ${samples.length} samples to ${out}\n`);
+  return 0;
+}

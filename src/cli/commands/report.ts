@@ -1,0 +1,138 @@
+// gaplens report: statistics of a run folder, or of a samples file scored elsewhere.
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { basename } from 'node:path';
+import { parseFilter, parseSelector } from '../../core/filter/parse';
+import { selectorScore } from '../../core/filter/weights';
+import { reportOf, weightsOf } from '../../core/pipeline/runReport';
+import { renderHtmlReport, type HtmlSampleRow } from '../../core/report/html';
+import { readRun, type RunData } from '../../core/runs/runStore';
+import { readScoredSamplesFile } from '../../core/runs/scoredSamplesFile';
+import { toScoredSamples } from '../../core/runs/scoredSamples';
+import { sampleKey } from '../../core/runs/sampleKey';
+import type { GapReport, ScoredSample } from '../../core/stats/types';
+import { UserError } from '../../core/util/errors';
+import { flag, numberOpt, stringOpt, type RawValues } from '../options';
+import { formatReport } from '../format';
+
+const OPTIONS = {
+  samples: { type: 'string' },
+  verifier: { type: 'string' },
+  filter: { type: 'string' },
+  json: { type: 'boolean' },
+  html: { type: 'string' },
+  bootstrap: { type: 'string' },
+  seed: { type: 'string' },
+  'checker-corrected': { type: 'boolean' },
+} as const;
+
+export async function reportCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: true });
+  const v = values as RawValues;
+  const samplesFile = stringOpt(v, 'samples');
+  if ((samplesFile === undefined) === (positionals.length === 0) || positionals.length > 1) {
+    throw new UserError('report takes one RUN_DIR or --samples FILE', 2);
+  }
+  // Flags are checked before any file is read, so a typo is a usage error, not a file error.
+  const filterFlag = stringOpt(v, 'filter');
+  const verifierFlag = stringOpt(v, 'verifier');
+  if (filterFlag !== undefined) parseFilter(filterFlag);
+  if (verifierFlag !== undefined) parseSelector(verifierFlag);
+  const warn = (m: string): void => void process.stderr.write(`gaplens: ${m}\n`);
+  if (samplesFile !== undefined) {
+    const samples = await readScoredSamplesFile(samplesFile);
+    const verifier = stringOpt(v, 'verifier') ?? onlyVerifier(samples, samplesFile);
+    const report = reportFor(samples, verifier, stringOpt(v, 'filter') ?? 'quantile:0.8', v);
+    await emit(report, v, { title: basename(samplesFile), context: [{ label: 'samples file', value: samplesFile }] });
+    return 0;
+  }
+  return printRunReport(positionals[0] as string, { json: flag(v, 'json'), warn, values: v });
+}
+
+/** Prints (or writes as HTML) the report of a run folder; shared with `gaplens run`. */
+export async function printRunReport(dir: string, opts: { json: boolean; warn: (m: string) => void; values?: RawValues }): Promise<number> {
+  const v: RawValues = { ...opts.values, json: opts.json };
+  const run = await readRun(dir, { onWarning: opts.warn });
+  const samples = toScoredSamples(run, { checkerCorrected: flag(v, 'checker-corrected') });
+  const verifier = stringOpt(v, 'verifier') ?? run.manifest.config.verifiers[0] ?? 'mc';
+  const filter = stringOpt(v, 'filter') ?? run.manifest.config.filter;
+  const report = reportFor(samples, verifier, filter, v);
+  const c = run.manifest.config;
+  await emit(report, v, {
+    title: run.manifest.id,
+    context: [
+      { label: 'run', value: dir },
+      { label: 'model', value: c.model },
+      { label: 'tasks', value: `${c.tasks}${c.limit !== undefined ? ` (first ${c.limit})` : ''}` },
+      { label: 'samples per task', value: String(c.n) },
+      { label: 'verifiers', value: c.verifiers.join(', ') },
+      { label: 'sampling', value: `temperature ${c.temperature}, top-p ${c.topP}, max tokens ${c.maxTokens}, seed ${c.seed}` },
+      { label: 'versions', value: Object.entries(run.manifest.versions).map(([k, x]) => `${k} ${x}`).join(', ') },
+    ],
+    rows: () => sampleRows(run, samples, report),
+    extra: { run: dir, complete: run.manifest.completedAt !== undefined },
+  });
+  return 0;
+}
+
+function reportFor(samples: ScoredSample[], verifier: string, filter: string, v: RawValues): GapReport {
+  if (samples.length === 0) throw new UserError('there are no samples to report on yet');
+  return reportOf(samples, {
+    selector: parseSelector(verifier),
+    filter: parseFilter(filter),
+    resamples: numberOpt(v, 'bootstrap', 1000, { integer: true, min: 0 }),
+    seed: numberOpt(v, 'seed', 0, { integer: true, min: 0 }),
+  });
+}
+
+function onlyVerifier(samples: ScoredSample[], file: string): string {
+  const names = new Set(samples.flatMap((s) => Object.keys(s.scores)));
+  if (names.size === 1) return [...names][0] as string;
+  throw new UserError(`${file} has scores from ${names.size === 0 ? 'no verifier' : [...names].join(', ')}: choose one with --verifier`, 2);
+}
+
+interface EmitContext {
+  title: string;
+  context: { label: string; value: string }[];
+  rows?: () => HtmlSampleRow[];
+  extra?: Record<string, unknown>;
+}
+
+async function emit(report: GapReport, v: RawValues, ctx: EmitContext): Promise<void> {
+  const html = stringOpt(v, 'html');
+  if (html !== undefined) {
+    const page = renderHtmlReport({ title: ctx.title, generatedAt: new Date().toISOString(), context: ctx.context, report, ...(ctx.rows ? { samples: ctx.rows() } : {}) });
+    await writeFile(html, page);
+    process.stderr.write(`gaplens: wrote ${html}\n`);
+  }
+  if (flag(v, 'json')) process.stdout.write(`${JSON.stringify({ ...ctx.extra, ...report })}\n`);
+  else if (html === undefined) process.stdout.write(formatReport(report, `Gap Lens report: ${ctx.title}`));
+}
+
+function sampleRows(run: RunData, samples: ScoredSample[], report: GapReport): HtmlSampleRow[] {
+  const selector = parseSelector(report.verifier);
+  const weights = weightsOf(samples, selector, parseFilter(report.filter), sampleKey);
+  const tasks = new Map(run.tasks.map((t) => [t.id, t]));
+  const byKey = new Map(samples.map((s) => [sampleKey(s.task, s.index), s]));
+  const rows: HtmlSampleRow[] = [];
+  for (const g of run.generations.values()) {
+    const key = sampleKey(g.task, g.index);
+    const task = tasks.get(g.task);
+    const verifications = [...(run.verifications.get(key)?.values() ?? [])];
+    const sample = byKey.get(key);
+    rows.push({
+      task: g.task,
+      index: g.index,
+      question: task?.question ?? '',
+      gold: Array.isArray(task?.answer) ? task.answer.join(' | ') : (task?.answer ?? ''),
+      text: g.text,
+      extracted: g.grade.extracted,
+      correct: sample?.correct ?? g.grade.correct,
+      gradeReason: g.grade.reason,
+      score: sample ? selectorScore(sample.scores, selector) : null,
+      weight: weights.get(key) ?? 0,
+      verifications: verifications.map((r) => ({ verifier: r.verifier, score: r.score, parse: r.parse, raw: r.raw })),
+    });
+  }
+  return rows;
+}

@@ -1,0 +1,154 @@
+// Creating, resuming and executing a run folder, shared by the CLI and the extension.
+import { copyFile, mkdir } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { ScheduledBackend } from '../llm/scheduler';
+import { modelLabel, parseModelSpec } from '../llm/modelSpec';
+import { setMaxListeners } from 'node:events';
+import { loadTemplates } from '../prompts/load';
+import type { TemplateRole, TemplateSet } from '../prompts/templates';
+import type { RunConfig, RunManifest } from '../runs/records';
+import { createRunFolder, newRunId, readRun, markCompleted, updateManifest, type RunData } from '../runs/runStore';
+import { SampleLog } from '../runs/sampleLog';
+import { loadTaskSet } from '../tasks/load';
+import type { GraderName, Task } from '../tasks/task';
+import { UserError } from '../util/errors';
+import { createVerifier } from '../verify/index';
+import type { BaseVerifierName } from '../verify/verifier';
+import { GAPLENS_VERSION } from '../version';
+import { openModel } from './openModel';
+import { runGapCheck, type GapCheckEvent } from './gapCheck';
+
+export interface PreparedRun {
+  dir: string;
+  config: RunConfig;
+  tasks: Task[];
+  templates: TemplateSet;
+  /** What the folder already holds (empty for a new run). */
+  existing: RunData | null;
+}
+
+/** Creates a new run folder: config, task snapshot, and a copy of every template the run uses. */
+export async function prepareNewRun(config: RunConfig, opts: { out?: string; runsRoot: string; now?: Date; versions?: Record<string, string> }): Promise<PreparedRun> {
+  const { tasks } = await loadTaskSet(config.tasks, config.limit !== undefined ? { limit: config.limit, seed: config.seed } : { seed: config.seed });
+  if (tasks.length === 0) throw new UserError(`${config.tasks}: no tasks to run`);
+  const templates = loadTemplates(config.templates);
+  const used = templatesUsed(templates, tasks, config.verifiers as BaseVerifierName[]);
+  const now = opts.now ?? new Date();
+  const id = newRunId(now, modelLabel(parseModelSpec(config.model)));
+  const dir = opts.out ?? join(opts.runsRoot, id);
+  const manifest: RunManifest = {
+    schema: 1,
+    id,
+    createdAt: now.toISOString(),
+    config,
+    versions: { gaplens: GAPLENS_VERSION, node: process.version, ...opts.versions },
+    templates: Object.fromEntries(used.map((t) => [basename(t.path), t.sha256])),
+    tasksSha256: '',
+  };
+  await createRunFolder(dir, manifest, tasks);
+  // The run keeps its own copy of the prompts so a resume, a re-verify or a reader a year later
+  // sees exactly what the model saw, whatever the defaults have become.
+  await mkdir(join(dir, 'templates'), { recursive: true });
+  await Promise.all(used.map((t) => copyFile(t.path, join(dir, 'templates', basename(t.path)))));
+  return { dir, config, tasks, templates, existing: null };
+}
+
+/** Re-opens a run folder (repairing a torn last line) with the exact templates it was started with. */
+export async function prepareResume(dir: string, onWarning: (message: string) => void): Promise<PreparedRun> {
+  const run = await readRun(dir, { repair: true, onWarning });
+  const templates = loadTemplates(join(dir, 'templates'));
+  checkTemplates(run, templates, run.manifest.config.verifiers as BaseVerifierName[]);
+  return { dir, config: run.manifest.config, tasks: run.tasks, templates, existing: run };
+}
+
+/** The templates a run over these tasks with these verifiers renders. */
+export function templatesUsed(templates: TemplateSet, tasks: Task[], verifiers: BaseVerifierName[]) {
+  const kinds = [...new Set<GraderName>(tasks.map((t) => t.grader))];
+  const roles: TemplateRole[] = ['generate', ...verifiers.map((v) => `verify-${v}` as TemplateRole)];
+  const byPath = new Map(roles.flatMap((role) => kinds.map((kind) => templates.get(role, kind))).map((t) => [t.path, t]));
+  return [...byPath.values()];
+}
+
+function checkTemplates(run: RunData, templates: TemplateSet, verifiers: BaseVerifierName[]): void {
+  for (const t of templatesUsed(templates, run.tasks, verifiers)) {
+    const recorded = run.manifest.templates[basename(t.path)];
+    if (recorded !== t.sha256) {
+      throw new UserError(
+        `${join(run.dir, 'templates', basename(t.path))}: this prompt template differs from the one the run started with ` +
+          `(run.json records sha256 ${recorded ?? 'none'}). Restore it, or start a new run.`,
+      );
+    }
+  }
+}
+
+/**
+ * Prepares a complete run for new verifiers over its existing generations (no new sampling):
+ * records them in run.json and copies their templates into the run.
+ */
+export async function addVerifiers(dir: string, verifiers: BaseVerifierName[], onWarning: (message: string) => void): Promise<PreparedRun> {
+  const prepared = await prepareResume(dir, onWarning);
+  const { config, tasks } = prepared;
+  const generated = prepared.existing?.generations.size ?? 0;
+  if (generated < tasks.length * config.n) {
+    throw new UserError(`${dir} has ${generated} of ${tasks.length * config.n} generations: finish it first with gaplens run --resume ${dir}`);
+  }
+  const defaults = loadTemplates(config.templates);
+  const fresh = templatesUsed(defaults, tasks, verifiers).filter((t) => !(basename(t.path) in (prepared.existing?.manifest.templates ?? {})));
+  await Promise.all(fresh.map((t) => copyFile(t.path, join(dir, 'templates', basename(t.path)))));
+  const manifest = await updateManifest(dir, (m) => ({
+    ...m,
+    config: { ...m.config, verifiers: [...new Set([...m.config.verifiers, ...verifiers])] },
+    templates: { ...m.templates, ...Object.fromEntries(fresh.map((t) => [basename(t.path), t.sha256])) },
+  }));
+  return { ...prepared, config: manifest.config, templates: loadTemplates(join(dir, 'templates')) };
+}
+
+export interface ExecuteOptions {
+  verifiers: BaseVerifierName[];
+  concurrency: number;
+  cacheDir: string | null;
+  apiKey?: string;
+  timeoutMs?: number;
+  maxRetries?: number;
+  onEvent?: (event: GapCheckEvent) => void;
+  onMessage?: (message: string) => void;
+  onDownloadProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+/** Runs (or finishes) the gap check of a prepared run; marks it complete when every record exists. */
+export async function executeRun(prepared: PreparedRun, opts: ExecuteOptions): Promise<{ accounting: ReturnType<ScheduledBackend['accounting']> }> {
+  const { config } = prepared;
+  // Every in-flight model call listens to the run's signal; hundreds of them are expected.
+  if (opts.signal) setMaxListeners(0, opts.signal);
+  const backend = await openModel(parseModelSpec(config.model), {
+    api: config.api,
+    concurrency: opts.concurrency,
+    cacheDir: opts.cacheDir,
+    ...(opts.apiKey ? { apiKey: opts.apiKey } : {}),
+    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+    ...(opts.maxRetries !== undefined ? { maxRetries: opts.maxRetries } : {}),
+    ...(opts.onMessage ? { onRetry: opts.onMessage } : {}),
+    ...(opts.onDownloadProgress ? { onDownloadProgress: opts.onDownloadProgress } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  const log = await SampleLog.open(prepared.dir);
+  try {
+    await runGapCheck({
+      config: { ...config, concurrency: opts.concurrency },
+      tasks: prepared.tasks,
+      backend,
+      templates: prepared.templates,
+      verifiers: opts.verifiers.map((name) => createVerifier(name)),
+      existing: prepared.existing ?? { generations: new Map(), verifications: new Map() },
+      append: (record) => log.append(record),
+      ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+  } finally {
+    await log.close();
+    await backend.close();
+  }
+  await markCompleted(prepared.dir, new Date());
+  return { accounting: backend.accounting() };
+}

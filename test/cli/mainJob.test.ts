@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO, runCli, tempDir } from '../helpers/cli';
+
+/** The README's main-job command, so this test breaks when the README stops working. */
+function readmeMainJobArgs(): string[] {
+  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+  const line = readme.split('\n').find((l) => l.startsWith('npm ci && npm run gap -- '));
+  assert.ok(line, 'README has no "npm ci && npm run gap -- …" main-job command');
+  return line.slice('npm ci && npm run gap -- '.length).trim().split(/\s+/);
+}
+
+describe("the README's main job (real llama.cpp on stories260K)", function () {
+  this.timeout(240000);
+
+  it('runs end to end and writes a complete run folder', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const out = join(dir, 'run');
+      const args = [...readmeMainJobArgs(), '--out', out, '--cache', join(dir, 'cache'), '--json'];
+      const res = await runCli(args);
+      assert.equal(res.code, 0, res.stderr);
+      const report = JSON.parse(res.stdout) as Record<string, unknown>;
+      for (const key of ['tasks', 'samples', 'accuracy', 'filteredAccuracy', 'gap', 'relativeGap', 'retention', 'auroc', 'ci']) assert.ok(key in report, `report lacks ${key}`);
+      assert.equal(report.tasks, 3);
+      assert.equal(report.samples, 12);
+
+      const manifest = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { completedAt?: string; config: { verifiers: string[]; n: number } };
+      assert.ok(manifest.completedAt, 'run.json is not marked complete');
+      assert.deepEqual(manifest.config.verifiers, ['mc', 'cot-score']);
+      assert.equal(readFileSync(join(out, 'tasks.jsonl'), 'utf8').trim().split('\n').length, 3);
+      const records = readFileSync(join(out, 'samples.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; verifier?: string; raw?: string; text?: string });
+      const generations = records.filter((r) => r.type === 'generation');
+      const verifications = records.filter((r) => r.type === 'verification');
+      assert.equal(generations.length, 12);
+      assert.equal(verifications.filter((r) => r.verifier === 'mc').length, 12);
+      assert.equal(verifications.filter((r) => r.verifier === 'cot-score').length, 12);
+      assert.ok(generations.every((g) => typeof g.text === 'string' && g.text.length > 0), 'a generation is empty');
+      assert.ok(verifications.every((v) => typeof v.raw === 'string'), 'a verification lost its raw output');
+      assert.ok(existsSync(join(out, 'templates')), 'the run has no copy of its templates');
+    } finally {
+      cleanup();
+    }
+  });
+});

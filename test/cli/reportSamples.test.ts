@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli, tempDir } from '../helpers/cli';
+import { createRng } from '../../src/core/util/random';
+
+interface Line {
+  task: string;
+  correct: boolean;
+  scores: Record<string, number>;
+}
+
+/**
+ * Hand-computed case (the arithmetic is in the comments of each expectation):
+ *   task A: correct 1,0,1,0  mc 0.9,0.2,0.8,0.1   J(f|A) = 0.5
+ *   task B: correct 0,0      mc 0.5,0.7           J(f|B) = 0
+ *   task C: correct 1,1,1    mc 0.2,0.6,0.4       J(f|C) = 1
+ */
+const HAND: Line[] = [
+  ...[[1, 0.9], [0, 0.2], [1, 0.8], [0, 0.1]].map(([c, s]) => ({ task: 'A', correct: c === 1, scores: { mc: s as number } })),
+  ...[[0, 0.5], [0, 0.7]].map(([c, s]) => ({ task: 'B', correct: c === 1, scores: { mc: s as number } })),
+  ...[[1, 0.2], [1, 0.6], [1, 0.4]].map(([c, s]) => ({ task: 'C', correct: c === 1, scores: { mc: s as number } })),
+];
+
+async function report(lines: Line[], filter: string, verifier = 'mc'): Promise<Record<string, unknown>> {
+  const { dir, cleanup } = tempDir();
+  try {
+    const file = join(dir, 'scores.jsonl');
+    writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    const res = await runCli(['report', '--samples', file, '--verifier', verifier, '--filter', filter, '--json']);
+    assert.equal(res.code, 0, res.stderr);
+    return JSON.parse(res.stdout) as Record<string, unknown>;
+  } finally {
+    cleanup();
+  }
+}
+
+const close = (actual: unknown, expected: number, what: string): void => {
+  assert.equal(typeof actual, 'number', `${what} is not a number`);
+  assert.ok(Math.abs((actual as number) - expected) <= 1e-9, `${what}: ${String(actual)} != ${expected}`);
+};
+
+describe('gaplens report --samples (exact statistics)', function () {
+  this.timeout(30000);
+
+  it('quantile:0.5 on the hand-computed case', async () => {
+    const r = await report(HAND, 'quantile:0.5');
+    for (const key of ['tasks', 'samples', 'accuracy', 'filteredAccuracy', 'gap', 'relativeGap', 'retention', 'auroc', 'ci']) assert.ok(key in r, `missing ${key}`);
+    assert.equal(r.tasks, 3);
+    assert.equal(r.samples, 9);
+    close(r.accuracy, (0.5 + 0 + 1) / 3, 'accuracy');
+    // A: sorted 0.1,0.2,0.8,0.9, h=1.5 -> 0.2+0.5*(0.8-0.2)=0.5: keeps 0.9,0.8 (both correct) -> 1
+    // B: sorted 0.5,0.7, h=0.5 -> 0.6: keeps 0.7 (wrong) -> 0
+    // C: sorted 0.2,0.4,0.6, h=1 -> 0.4: keeps 0.6,0.4 -> 1
+    close(r.filteredAccuracy, 2 / 3, 'filteredAccuracy');
+    close(r.gap, 2 / 3 - 0.5, 'gap');
+    // relGap over A and B (C has J=1): A (1-0.5)/(1-0.5)=1, B (0-0)/1=0 -> 0.5
+    close(r.relativeGap, 0.5, 'relativeGap');
+    assert.equal(r.relativeGapExcludedTasks, 1);
+    close(r.retention, 5 / 9, 'retention');
+    // correct scores 0.9,0.8,0.2,0.6,0.4 vs wrong 0.2,0.1,0.5,0.7: wins 4+4+1.5+3+2 = 14.5 of 20
+    close(r.auroc, 14.5 / 20, 'auroc');
+  });
+
+  it('threshold:0.5 on the hand-computed case', async () => {
+    const r = await report(HAND, 'threshold:0.5');
+    // A keeps 0.9,0.8 -> 1; B keeps 0.5,0.7 -> 0; C keeps 0.6 -> 1
+    close(r.filteredAccuracy, 2 / 3, 'filteredAccuracy');
+    close(r.gap, 1 / 6, 'gap');
+    close(r.retention, 5 / 9, 'retention');
+    assert.deepEqual(r.confusion, { keptCorrect: 3, keptWrong: 2, droppedCorrect: 2, droppedWrong: 2 });
+  });
+
+  it('topk:1 on the hand-computed case', async () => {
+    const r = await report(HAND, 'topk:1');
+    // A 0.9 correct, B 0.7 wrong, C 0.6 correct
+    close(r.filteredAccuracy, 2 / 3, 'filteredAccuracy');
+    close(r.retention, 3 / 9, 'retention');
+  });
+
+  it('a filter that keeps nothing falls back to J(f|x) and is counted', async () => {
+    const r = await report(HAND, 'threshold:0.95');
+    close(r.filteredAccuracy, 0.5, 'filteredAccuracy');
+    close(r.gap, 0, 'gap');
+    assert.equal(r.tasksNothingKept, 3);
+  });
+
+  it('matches an independent reference implementation on random data', async () => {
+    const rng = createRng('report-reference');
+    const lines: Line[] = [];
+    for (let t = 0; t < 40; t++) {
+      const n = 1 + rng.int(8);
+      const p = rng.next();
+      for (let i = 0; i < n; i++) {
+        // Scores on a coarse grid so ties and equal-to-threshold cases happen.
+        lines.push({ task: `t${t}`, correct: rng.next() < p, scores: { mc: rng.int(11) / 10 } });
+      }
+    }
+    for (const filter of ['quantile:0.5', 'quantile:0.8', 'threshold:0.5', 'topk:1', 'topk:3']) {
+      const r = await report(lines, filter);
+      const ref = referenceStats(lines, filter);
+      for (const key of Object.keys(ref) as (keyof typeof ref)[]) close(r[key], ref[key], `${filter} ${key}`);
+    }
+  });
+});
+
+/** Deliberately naive restatement of the definitions (docs/statistics.md). */
+function referenceStats(lines: Line[], filter: string) {
+  const [kind, arg] = filter.split(':') as [string, string];
+  const x = Number(arg);
+  const tasks = new Map<string, Line[]>();
+  for (const l of lines) tasks.set(l.task, [...(tasks.get(l.task) ?? []), l]);
+  let acc = 0, facc = 0, rel = 0, relN = 0, kept = 0;
+  for (const group of tasks.values()) {
+    const s = group.map((l) => l.scores.mc as number);
+    const c = group.map((l): number => (l.correct ? 1 : 0));
+    let keep: boolean[];
+    if (kind === 'threshold') keep = s.map((v) => v >= x);
+    else if (kind === 'quantile') {
+      const sorted = [...s].sort((a, b) => a - b);
+      const h = (sorted.length - 1) * x;
+      const lo = sorted[Math.floor(h)] as number, hi = sorted[Math.ceil(h)] as number;
+      const thr = lo + (h - Math.floor(h)) * (hi - lo);
+      keep = s.map((v) => v >= thr);
+    } else {
+      const order = s.map((v, i) => [v, i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]).slice(0, x).map(([, i]) => i);
+      keep = s.map((_, i) => order.includes(i));
+    }
+    const j = c.reduce((a, b) => a + b, 0) / c.length;
+    const k = keep.filter(Boolean).length;
+    const jw = k === 0 ? j : c.reduce((a, ci, i) => a + (keep[i] ? ci : 0), 0) / k;
+    acc += j; facc += jw; kept += k;
+    if (j < 1) { rel += (jw - j) / (1 - j); relN++; }
+  }
+  const T = tasks.size;
+  return { accuracy: acc / T, filteredAccuracy: facc / T, gap: facc / T - acc / T, relativeGap: rel / relN, retention: kept / lines.length };
+}

@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli, startCli, tempDir } from '../helpers/cli';
+import { startFakeOpenAI, type FakeOpenAI } from '../fixtures/openaiServer';
+
+const TASKS = 30;
+const N = 6;
+
+/** Every gold answer is 42, which the fake server's default answer gives ~60 % of the time. */
+function writeTasks(file: string): void {
+  const lines = Array.from({ length: TASKS }, (_, i) => JSON.stringify({ id: `q${i}`, question: `Variant ${i}: what is ${40 - i} + ${2 + i}?`, answer: '42', grader: 'numeric' }));
+  writeFileSync(file, `${lines.join('\n')}\n`);
+}
+
+function lineCount(file: string): number {
+  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').length - 1 : 0;
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error('timed out waiting for the run to make progress');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const STAT_KEYS = ['tasks', 'samples', 'accuracy', 'filteredAccuracy', 'gap', 'relativeGap', 'retention', 'auroc', 'ci', 'passAtK', 'confusion'] as const;
+
+describe('kill -9 mid-run, then --resume', function () {
+  this.timeout(120000);
+  let server: FakeOpenAI;
+  let tmp: { dir: string; cleanup: () => void };
+
+  before(async () => {
+    server = await startFakeOpenAI({ latencyMs: 15 });
+    tmp = tempDir();
+    writeTasks(join(tmp.dir, 'tasks.jsonl'));
+  });
+  after(async () => {
+    await server.close();
+    tmp.cleanup();
+  });
+
+  const args = (out: string, cache: string): string[] => [
+    'run', '--tasks', join(tmp.dir, 'tasks.jsonl'), '--model', `openai:fake@${server.url}`, '-n', String(N),
+    '--verifier', 'mc', '--filter', 'quantile:0.5', '--concurrency', '4', '--out', out, '--cache', cache, '--json',
+  ];
+
+  it('ends with every sample exactly once and the statistics of an uninterrupted run', async () => {
+    const straight = await runCli(args(join(tmp.dir, 'straight'), join(tmp.dir, 'cache-straight')));
+    assert.equal(straight.code, 0, straight.stderr);
+    const expected = JSON.parse(straight.stdout) as Record<string, unknown>;
+
+    const out = join(tmp.dir, 'killed');
+    const samplesFile = join(out, 'samples.jsonl');
+    const cache = join(tmp.dir, 'cache-killed');
+    // Killed twice, at different depths, before it is allowed to finish.
+    for (const atLines of [40, 200]) {
+      const run = existsSync(join(out, 'run.json')) ? startCli(['run', '--resume', out, '--cache', cache, '--concurrency', '4']) : startCli(args(out, cache));
+      await waitFor(() => lineCount(samplesFile) >= atLines, 60000);
+      run.child.kill('SIGKILL');
+      const res = await run.done;
+      assert.equal(res.code, null, 'the run finished before it could be killed; the test needs a slower server');
+    }
+    assert.ok(lineCount(samplesFile) < TASKS * N * 2, 'the killed run already had every record');
+    const resumed = await runCli(['run', '--resume', out, '--cache', cache, '--json']);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const actual = JSON.parse(resumed.stdout) as Record<string, unknown>;
+
+    const records = readFileSync(samplesFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; task: string; index: number; verifier?: string });
+    const keys = records.map((r) => `${r.type}/${r.task}/${r.index}/${r.verifier ?? ''}`);
+    assert.equal(new Set(keys).size, keys.length, 'a record is duplicated');
+    assert.equal(records.filter((r) => r.type === 'generation').length, TASKS * N);
+    assert.equal(records.filter((r) => r.type === 'verification').length, TASKS * N);
+    for (const key of STAT_KEYS) assert.deepEqual(actual[key], expected[key], `${key} differs from the uninterrupted run`);
+    assert.ok((expected.accuracy as number) > 0.3 && (expected.accuracy as number) < 0.9, 'the workload should mix correct and wrong samples');
+  });
+});
