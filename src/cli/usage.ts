@@ -29,6 +29,8 @@ run options:
   --templates DIR           prompt templates overriding the defaults (see gaplens templates export)
   --cache DIR | --no-cache  response cache (default ~/.cache/gaplens/responses)
   --timeout-ms MS --retries R   per-call timeout and retry budget
+  --threads T               llama.cpp CPU threads (default: half the cores)
+  --context-size C          llama.cpp tokens per sequence, prompt + completion (default 4096)
   --json                    print the report as JSON on stdout
 
 report options:

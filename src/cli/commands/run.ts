@@ -40,6 +40,8 @@ const OPTIONS = {
   'no-cache': { type: 'boolean' },
   'timeout-ms': { type: 'string' },
   retries: { type: 'string' },
+  threads: { type: 'string' },
+  'context-size': { type: 'string' },
   'runs-dir': { type: 'string' },
   json: { type: 'boolean' },
 } as const;
@@ -70,6 +72,8 @@ export async function runCommand(argv: string[]): Promise<number> {
         ...apiKey(),
         ...(stringOpt(v, 'timeout-ms') ? { timeoutMs: numberOpt(v, 'timeout-ms', 0, { integer: true, min: 1 }) } : {}),
         ...(stringOpt(v, 'retries') ? { maxRetries: numberOpt(v, 'retries', 0, { integer: true, min: 0 }) } : {}),
+        ...(stringOpt(v, 'threads') ? { threads: numberOpt(v, 'threads', 0, { integer: true, min: 1, max: 1024 }) } : {}),
+        ...(stringOpt(v, 'context-size') ? { contextSize: numberOpt(v, 'context-size', 0, { integer: true, min: 256 }) } : {}),
         onEvent: (event) => {
           if (event.type === 'task-done') return;
           done++;

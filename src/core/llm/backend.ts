@@ -75,3 +75,15 @@ export class BackendError extends Error {
     this.name = 'BackendError';
   }
 }
+
+/**
+ * The prompt (plus the completion budget) does not fit the model's context. Not retryable; a
+ * verifier records it as a failed verification of that one sample instead of ending the run,
+ * since one rambling generation must not cost a 300k-call gap check.
+ */
+export class PromptTooLongError extends BackendError {
+  constructor(message: string) {
+    super(message, false);
+    this.name = 'PromptTooLongError';
+  }
+}

@@ -1,7 +1,7 @@
 // Turns what the openai SDK throws (HTTP statuses, connection failures, broken bodies) into a
 // BackendError that says whether a retry can help and what the user should do otherwise.
 import { APIConnectionError, APIError } from 'openai';
-import { BackendError } from './backend';
+import { BackendError, PromptTooLongError } from './backend';
 import { TruncatedBodyError } from './httpFetch';
 
 export interface EndpointContext {
@@ -15,6 +15,8 @@ export interface EndpointContext {
 
 const KEY_HINT = 'check the API key in OPENAI_API_KEY / GAPLENS_API_KEY';
 const MAX_SERVER_MESSAGE = 500;
+/** How OpenAI, vLLM and llama.cpp's server word a prompt that is too long. */
+const CONTEXT_OVERFLOW = /context length|context window|maximum context|exceeds the context|too many tokens|prompt is too long/i;
 
 /** Maps an error from one SDK call to a BackendError. Abort errors are the caller's business: pass them through first. */
 export function toBackendError(err: unknown, ctx: EndpointContext): BackendError {
@@ -43,6 +45,7 @@ function fromStatus(err: APIError, status: number, ctx: EndpointContext): Backen
       ? `${head} — model "${ctx.model}" not found at ${ctx.baseUrl}; check the model name (GET ${ctx.baseUrl}/models lists the served ones).`
       : `${head} — nothing is served there; check the base URL (it usually ends in /v1) and the API kind (chat or completions), and that model "${ctx.model}" exists.`, false);
   }
+  if (status === 400 && CONTEXT_OVERFLOW.test(said)) return new PromptTooLongError(`${head} — the prompt does not fit the model's context; lower --max-tokens or shorten the prompt.`);
   if (status === 429 || status === 408 || status === 409 || status >= 500) {
     return new BackendError(head, true, retryAfterMs(err.headers));
   }

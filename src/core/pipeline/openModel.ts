@@ -1,6 +1,6 @@
 // Turns a model spec into a scheduled backend (concurrency, retries, cache, accounting), the same
 // way for the CLI and the extension. Backends are imported lazily: node-llama-cpp is heavy.
-import { homedir } from 'node:os';
+import { availableParallelism, homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ModelSpec } from '../llm/modelSpec';
 import { createScheduler, type ScheduledBackend } from '../llm/scheduler';
@@ -14,21 +14,40 @@ export interface OpenModelOptions {
   cacheDir: string | null;
   timeoutMs?: number;
   maxRetries?: number;
+  /** llama.cpp CPU threads; default: half the cores (see defaultLlamaThreads). */
+  threads?: number;
+  /** llama.cpp tokens per sequence (prompt + completion). */
+  contextSize?: number;
   onDownloadProgress?: (done: number, total: number) => void;
   onRetry?: (message: string) => void;
   signal?: AbortSignal;
 }
+
+const LONGEST_TIMER_MS = 2_147_483_647;
 
 /** `$GAPLENS_CACHE_DIR`, else `$XDG_CACHE_HOME/gaplens`, else `~/.cache/gaplens`. */
 export function defaultCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   return env.GAPLENS_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'gaplens');
 }
 
+/**
+ * llama.cpp's worker threads spin while they wait for each other, so when the machine has fewer
+ * free cores than threads a token can take seconds instead of milliseconds (measured here: 2
+ * threads on a loaded 2-core machine never finished; 1 thread ran 1,000 tokens/s). Half the cores
+ * leaves room for the rest of the machine; --threads overrides it.
+ */
+export function defaultLlamaThreads(): number {
+  return Math.max(1, Math.floor(availableParallelism() / 2));
+}
+
 export async function openModel(spec: ModelSpec, opts: OpenModelOptions): Promise<ScheduledBackend> {
   const inner = await openInner(spec, opts);
+  // Embedded inference has no connection to hang, and a call may wait long for a free sequence
+  // on a busy machine: a timeout would only throw finished work away. Abort still ends it.
+  const timeoutMs = opts.timeoutMs ?? (spec.backend === 'llama' ? LONGEST_TIMER_MS : undefined);
   return createScheduler(inner, {
     concurrency: opts.concurrency,
-    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(opts.maxRetries !== undefined ? { maxRetries: opts.maxRetries } : {}),
     ...(opts.cacheDir !== null ? { cache: new ResponseCache(opts.cacheDir) } : {}),
     ...(opts.onRetry ? { onRetry: (info: { message: string }) => opts.onRetry?.(info.message) } : {}),
@@ -51,5 +70,10 @@ async function openInner(spec: ModelSpec, opts: OpenModelOptions) {
   } else {
     modelPath = spec.modelPath;
   }
-  return createLlamaBackend({ modelPath, sequences: opts.concurrency });
+  return createLlamaBackend({
+    modelPath,
+    sequences: opts.concurrency,
+    threads: opts.threads ?? defaultLlamaThreads(),
+    ...(opts.contextSize !== undefined ? { contextSize: opts.contextSize } : {}),
+  });
 }

@@ -110,6 +110,8 @@ export interface ExecuteOptions {
   apiKey?: string;
   timeoutMs?: number;
   maxRetries?: number;
+  threads?: number;
+  contextSize?: number;
   onEvent?: (event: GapCheckEvent) => void;
   onMessage?: (message: string) => void;
   onDownloadProgress?: (done: number, total: number) => void;
@@ -128,6 +130,8 @@ export async function executeRun(prepared: PreparedRun, opts: ExecuteOptions): P
     ...(opts.apiKey ? { apiKey: opts.apiKey } : {}),
     ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
     ...(opts.maxRetries !== undefined ? { maxRetries: opts.maxRetries } : {}),
+    ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
+    ...(opts.contextSize !== undefined ? { contextSize: opts.contextSize } : {}),
     ...(opts.onMessage ? { onRetry: opts.onMessage } : {}),
     ...(opts.onDownloadProgress ? { onDownloadProgress: opts.onDownloadProgress } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),

@@ -3,7 +3,7 @@
 import type { TemplateRole } from '../prompts/templates';
 import { deriveSeed } from '../util/random';
 import { parseScore, parseVerdict, type Parsed } from './markers';
-import { generateOne, verifyPrompt } from './prompting';
+import { generateOne, unlessPromptTooLong, verifyPrompt } from './prompting';
 import type { Verification, Verifier } from './verifier';
 
 type Reading = { ok: true; score: number; detail: Record<string, unknown> } | { ok: false; error: string };
@@ -16,13 +16,15 @@ function cotVerifier(name: 'cot-binary' | 'cot-score', role: TemplateRole, read:
         samples.map(async (sample): Promise<Verification> => {
           const prompt = verifyPrompt(ctx, role, task, { response: sample.text });
           const seed = deriveSeed(ctx.seed, task.id, sample.index, name);
-          const generation = await generateOne(ctx, prompt, seed);
-          const reading = read(generation.text);
-          const base = { verifier: name, prompt, raw: generation.text };
-          const detail = { seed, finishReason: generation.finishReason };
-          if (reading.ok) return { ...base, score: reading.score, parse: 'ok', detail: { ...detail, ...reading.detail } };
-          const cut = generation.finishReason === 'length' ? ' (the output hit the verifier token limit; raise it)' : '';
-          return { ...base, score: null, parse: 'failed', parseError: reading.error + cut, detail };
+          return unlessPromptTooLong(name, prompt, async (): Promise<Verification> => {
+            const generation = await generateOne(ctx, prompt, seed);
+            const reading = read(generation.text);
+            const base = { verifier: name, prompt, raw: generation.text };
+            const detail = { seed, finishReason: generation.finishReason };
+            if (reading.ok) return { ...base, score: reading.score, parse: 'ok', detail: { ...detail, ...reading.detail } };
+            const cut = generation.finishReason === 'length' ? ' (the output hit the verifier token limit; raise it)' : '';
+            return { ...base, score: null, parse: 'failed', parseError: reading.error + cut, detail };
+          });
         }),
       ),
   };

@@ -2,7 +2,7 @@
 // "Incorrect" as the next word after the verify-mc prompt. One next-token call, no sampling.
 import type { TokenLogprob } from '../llm/backend';
 import type { Verification, Verifier } from './verifier';
-import { verifyPrompt } from './prompting';
+import { unlessPromptTooLong, verifyPrompt } from './prompting';
 
 /** The most the OpenAI API returns; more alternatives only add probability mass to the two labels. */
 const TOP_LOGPROBS = 20;
@@ -54,16 +54,18 @@ export const mcVerifier: Verifier = {
     Promise.all(
       samples.map(async (sample): Promise<Verification> => {
         const prompt = verifyPrompt(ctx, 'verify-mc', task, { response: sample.text });
-        const { top } = await ctx.backend.nextToken({ prompt, topLogprobs: TOP_LOGPROBS }, ctx.signal);
-        const { pCorrect, pIncorrect, raw } = readMcTokens(top);
-        const base = { verifier: 'mc', prompt, raw, detail: { pCorrect, pIncorrect } };
-        const total = pCorrect + pIncorrect;
-        if (Number.isNaN(total)) return { ...base, score: null, parse: 'failed', parseError: 'the backend returned a logprob that is not a number' };
-        if (total === 0) {
-          const error = `neither 'Correct' nor 'Incorrect' is among the model's ${top.length} most likely next tokens`;
-          return { ...base, score: null, parse: 'failed', parseError: error };
-        }
-        return { ...base, score: pCorrect / total, parse: 'ok' };
+        return unlessPromptTooLong('mc', prompt, async (): Promise<Verification> => {
+          const { top } = await ctx.backend.nextToken({ prompt, topLogprobs: TOP_LOGPROBS }, ctx.signal);
+          const { pCorrect, pIncorrect, raw } = readMcTokens(top);
+          const base = { verifier: 'mc', prompt, raw, detail: { pCorrect, pIncorrect } };
+          const total = pCorrect + pIncorrect;
+          if (Number.isNaN(total)) return { ...base, score: null, parse: 'failed', parseError: 'the backend returned a logprob that is not a number' };
+          if (total === 0) {
+            const error = `neither 'Correct' nor 'Incorrect' is among the model's ${top.length} most likely next tokens`;
+            return { ...base, score: null, parse: 'failed', parseError: error };
+          }
+          return { ...base, score: pCorrect / total, parse: 'ok' };
+        });
       }),
     ),
 };

@@ -1,11 +1,11 @@
 // What every verifier does with the model: render its template for a task, and sample one
 // continuation with the run's verifier sampling settings.
-import { BackendError, type Generation } from '../llm/backend';
+import { BackendError, PromptTooLongError, type Generation } from '../llm/backend';
 import { renderTemplate } from '../prompts/load';
 import { withBlockStop } from '../prompts/stop';
 import type { TemplateRole } from '../prompts/templates';
 import type { Task } from '../tasks/task';
-import type { VerifyContext } from './verifier';
+import type { Verification, VerifyContext } from './verifier';
 
 /**
  * The prompt of one verification. The question and responses are trimmed: a response usually
@@ -23,4 +23,17 @@ export async function generateOne(ctx: VerifyContext, prompt: string, seed: numb
   const generation = result.generations[0];
   if (!generation) throw new BackendError(`${ctx.backend.id} returned no generation for a request of n = 1`, false);
   return generation;
+}
+
+/**
+ * Runs one sample's verification; a prompt that does not fit the model's context (a very long
+ * generation, usually) becomes a failed verification of that sample rather than the end of the run.
+ */
+export async function unlessPromptTooLong(verifier: string, prompt: string, verify: () => Promise<Verification>): Promise<Verification> {
+  try {
+    return await verify();
+  } catch (err) {
+    if (!(err instanceof PromptTooLongError)) throw err;
+    return { verifier, prompt, raw: '', score: null, parse: 'failed', parseError: err.message };
+  }
 }

@@ -5,6 +5,7 @@ import { createRng, deriveSeed } from '../util/random';
 import { runBracket, type Bracket, type BracketMatch } from './bracket';
 import { parseBetter } from './markers';
 import { generateOne, verifyPrompt } from './prompting';
+import { PromptTooLongError } from '../llm/backend';
 import type { Verification, Verifier, VerifyContext, VerifySample } from './verifier';
 
 export interface TournamentOptions {
@@ -58,7 +59,15 @@ async function askModel(task: Task, samples: VerifySample[], ctx: VerifyContext,
   const sampleB = samples[b] as VerifySample;
   const prompt = verifyPrompt(ctx, 'verify-tournament', task, { response_a: sampleA.text, response_b: sampleB.text });
   const seed = deriveSeed(ctx.seed, task.id, 'tournament', round, sampleA.index, sampleB.index);
-  const generation = await generateOne(ctx, prompt, seed);
+  let generation;
+  try {
+    generation = await generateOne(ctx, prompt, seed);
+  } catch (err) {
+    // Two long responses may not fit the context together: the match is then decided like an
+    // unreadable answer, and the reason is kept, rather than ending the run.
+    if (err instanceof PromptTooLongError) return { a, b, seed, prompt, raw: '', pick: null, parseError: err.message };
+    throw err;
+  }
   const parsed = parseBetter(generation.text);
   const ask = { a, b, seed, prompt, raw: generation.text };
   return parsed.ok ? { ...ask, pick: parsed.value === 'A' ? a : b } : { ...ask, pick: null, parseError: parsed.error };

@@ -1,0 +1,393 @@
+// The embedded backend: a GGUF model run in-process by llama.cpp (node-llama-cpp), completion-style
+// (the prompt is continued as raw text, no chat template: the paper prompts base models few-shot).
+//
+// One context holds `sequences` parallel sequences; llama.cpp evaluates the tokens of all busy
+// sequences in one batch, which is where the throughput comes from. Sample i of a request is drawn
+// with seed (seed ?? 0) + i on whichever sequence is free, so its random stream does not depend on
+// which sequence runs it or when. Bit-for-bit equality is another matter: llama.cpp's numerics
+// depend on the batch a token was evaluated in (ggml-org/llama.cpp#6950), so when other sequences
+// run alongside, a sample can drift from its solo run after some tokens (stories260K, 200-token
+// samples: 9 of 32 did). With sequences = 1 a sample is exactly reproducible.
+//
+// Sampling is llama.cpp's: top-p is applied to the temperature-1 distribution, then temperature
+// (vLLM applies temperature first). No top-k, min-p or repetition penalty.
+import { setMaxListeners } from 'node:events';
+import { statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import type { LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
+import { UserError } from '../util/errors';
+import { abortReason } from './abort';
+import {
+  BackendError,
+  PromptTooLongError,
+  type GenerateRequest,
+  type GenerateResult,
+  type Generation,
+  type ModelBackend,
+  type NextTokenRequest,
+  type NextTokenResult,
+  type SamplingParams,
+  type TokenLogprob,
+} from './backend';
+import { llamaModelId } from './llamaModelId';
+import { addLlamaLogListener, loadLlamaRuntime, type LlamaLogListener } from './llamaRuntime';
+import { SequencePool } from './llamaSequencePool';
+
+export interface LlamaBackendOptions {
+  /** A .gguf file. */
+  modelPath: string;
+  /** Parallel sequences in the one context, i.e. how many samples are evaluated together; default 4. */
+  sequences?: number;
+  /** Tokens per sequence, prompt plus completion; default the model's training context, at most 4096. */
+  contextSize?: number;
+  /** CPU threads; default: node-llama-cpp's choice (the machine's math cores). */
+  threads?: number;
+  /** llama.cpp's warnings and errors; dropped when absent. */
+  onLog?: LlamaLogListener;
+}
+
+const DEFAULT_SEQUENCES = 4;
+const DEFAULT_CONTEXT = 4096;
+
+export async function createLlamaBackend(opts: LlamaBackendOptions): Promise<ModelBackend> {
+  const modelPath = resolve(opts.modelPath);
+  const sequences = checkCount(opts.sequences ?? DEFAULT_SEQUENCES, 'sequences', 1);
+  if (opts.contextSize !== undefined) checkCount(opts.contextSize, 'contextSize', 8);
+  if (opts.threads !== undefined) checkCount(opts.threads, 'threads', 0);
+  if (!isFile(modelPath)) {
+    throw new UserError(`llama model file '${opts.modelPath}' not found (looked at ${modelPath}); pass llama:PATH to a .gguf file, or llama:default`);
+  }
+  const id = await llamaModelId(modelPath);
+  const { llama } = await loadLlamaRuntime();
+  const removeLogListener = opts.onLog ? addLlamaLogListener(opts.onLog) : (): void => undefined;
+  let model: LlamaModel | undefined;
+  try {
+    model = await llama.loadModel({ modelPath }).catch((error: unknown) => {
+      throw new UserError(`llama.cpp could not load ${modelPath} (${messageOf(error)}); is it a GGUF model file?`);
+    });
+    // A fixed default rather than the training context: real models train on 32k+ tokens, which
+    // would cost gigabytes of KV cache per sequence; tiny test models train on less than a
+    // few-shot prompt needs, and running past their training length only degrades their output.
+    const contextSize = opts.contextSize ?? DEFAULT_CONTEXT;
+    const context = await model
+      .createContext({ sequences, contextSize, ...(opts.threads !== undefined ? { threads: opts.threads } : {}), failedCreationRemedy: false })
+      .catch((error: unknown) => {
+        throw new UserError(
+          `llama.cpp could not allocate ${sequences} sequences of ${contextSize} tokens for ${basename(modelPath)} (${messageOf(error)}); ` +
+            'lower the context size or the number of parallel sequences',
+        );
+      });
+    return new LlamaBackend(id, modelPath, model, context, removeLogListener);
+  } catch (error) {
+    await model?.dispose();
+    removeLogListener();
+    throw error;
+  }
+}
+
+interface Slot {
+  sequence: LlamaContextSequence;
+  /**
+   * The prompt prefix (every prompt token but the last) whose state the sequence holds, evaluated
+   * from an empty sequence in batch-size chunks; null when unknown. Reusing it only on an exact
+   * match keeps a sample's numerics the same whether or not its prompt was cached.
+   */
+  prefix: Token[] | null;
+}
+
+class LlamaBackend implements ModelBackend {
+  private readonly pool: SequencePool<Slot>;
+  private readonly closing = new AbortController();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private closed: Promise<void> | undefined;
+  private readonly name: string;
+
+  constructor(
+    readonly id: string,
+    modelPath: string,
+    private readonly model: LlamaModel,
+    private readonly context: LlamaContext,
+    private readonly removeLogListener: () => void,
+  ) {
+    this.name = basename(modelPath);
+    setMaxListeners(0, this.closing.signal); // one listener per request in flight
+    const slots: Slot[] = [];
+    while (context.sequencesLeft > 0) {
+      // Never shift the context silently: requests are checked to fit, so a shift would be a bug.
+      const sequence = context.getSequence({
+        contextShift: {
+          strategy: () => {
+            throw new Error('context full (no context shift: prompt + maxTokens were checked to fit)');
+          },
+        },
+      });
+      slots.push({ sequence, prefix: null });
+    }
+    this.pool = new SequencePool(slots);
+  }
+
+  generate(req: GenerateRequest, signal?: AbortSignal): Promise<GenerateResult> {
+    return this.track(signal, (linked) => this.runGenerate(req, linked));
+  }
+
+  nextToken(req: NextTokenRequest, signal?: AbortSignal): Promise<NextTokenResult> {
+    return this.track(signal, (linked) => this.runNextToken(req, linked));
+  }
+
+  close(): Promise<void> {
+    this.closed ??= this.shutdown();
+    return this.closed;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.closing.abort(new BackendError(`${this.id} (${this.name}) was closed`, false));
+    await Promise.allSettled([...this.inFlight]);
+    this.removeLogListener();
+    await this.context.dispose();
+    await this.model.dispose();
+  }
+
+  /** Runs a request under a signal that also fires on close(), so close() can wait for it to stop. */
+  private track<R>(signal: AbortSignal | undefined, run: (signal: AbortSignal) => Promise<R>): Promise<R> {
+    if (this.closing.signal.aborted) return Promise.reject(abortReason(this.closing.signal));
+    const link = linkedAbort([signal, this.closing.signal]);
+    const promise = run(link.signal).finally(() => {
+      link.unlink();
+      this.inFlight.delete(promise);
+    });
+    this.inFlight.add(promise);
+    return promise;
+  }
+
+  private async runGenerate(req: GenerateRequest, signal: AbortSignal): Promise<GenerateResult> {
+    const n = checkRequestCount(req.n, 'n', 1);
+    checkSampling(req);
+    const prompt = this.promptTokens(req.prompt);
+    const capacity = this.context.contextSize;
+    if (prompt.length + req.maxTokens > capacity) {
+      throw new PromptTooLongError(
+        `${this.name}: the prompt is ${prompt.length} tokens and maxTokens is ${req.maxTokens}, but a llama sequence holds ${capacity} tokens ` +
+          `(prompt + completion). Raise --context-size (the model was trained on ${this.model.trainContextSize}), lower --max-tokens, or shorten the prompt.`,
+      );
+    }
+    // The first failing sample stops its siblings; the request then fails with that error.
+    const link = linkedAbort([signal]);
+    let firstError: { error: unknown } | undefined;
+    const runs = Array.from({ length: n }, (_, i) =>
+      this.pool
+        .use(link.signal, (slot) => this.sample(slot, prompt, req, uint32((req.seed ?? 0) + i), link.signal))
+        .catch((error: unknown) => {
+          if (!firstError) {
+            firstError = { error };
+            link.abort(error);
+          }
+          throw error;
+        }),
+    );
+    const settled = await Promise.allSettled(runs);
+    link.unlink();
+    if (firstError) throw firstError.error;
+    const generations = settled.map((s) => (s as PromiseFulfilledResult<Generation>).value);
+    return {
+      generations,
+      usage: { promptTokens: prompt.length * n, completionTokens: generations.reduce((sum, g) => sum + g.completionTokens, 0) },
+    };
+  }
+
+  private sample(slot: Slot, prompt: Token[], params: SamplingParams, seed: number, signal: AbortSignal): Promise<Generation> {
+    return this.llamaCall(signal, async () => {
+      const last = await this.loadPrompt(slot, prompt, signal);
+      const stops = (params.stop ?? []).filter((s) => s.length > 0);
+      const generated: Token[] = [];
+      let text = '';
+      let finishReason = 'length';
+      const tokens = slot.sequence.evaluate([last], {
+        temperature: params.temperature,
+        topP: params.topP,
+        topK: 0, // 0 = the whole vocabulary (node-llama-cpp's default would be 40)
+        minP: 0,
+        seed,
+        yieldEogToken: true,
+      });
+      for await (const token of tokens) {
+        generated.push(token);
+        if (this.model.isEogToken(token)) {
+          finishReason = 'stop';
+          break;
+        }
+        // Whole-text detokenization: a character split over several tokens comes out right.
+        text = this.model.detokenize(generated, false, prompt);
+        const cut = firstStopIndex(text, stops);
+        if (cut >= 0) {
+          text = text.slice(0, cut);
+          finishReason = 'stop';
+          break;
+        }
+        if (generated.length >= params.maxTokens || signal.aborted) break;
+      }
+      if (signal.aborted) throw abortReason(signal);
+      return { text, finishReason, completionTokens: generated.length };
+    });
+  }
+
+  private async runNextToken(req: NextTokenRequest, signal: AbortSignal): Promise<NextTokenResult> {
+    const topLogprobs = checkRequestCount(req.topLogprobs, 'topLogprobs', 1);
+    const prompt = this.promptTokens(req.prompt);
+    if (prompt.length > this.context.contextSize - 1) {
+      throw new PromptTooLongError(
+        `${this.name}: the prompt is ${prompt.length} tokens, but a llama sequence holds ${this.context.contextSize - 1} prompt tokens. ` +
+          `Raise --context-size (the model was trained on ${this.model.trainContextSize}) or shorten the prompt.`,
+      );
+    }
+    const top = await this.pool.use(signal, (slot) =>
+      this.llamaCall(signal, async () => {
+        const last = await this.loadPrompt(slot, prompt, signal);
+        // Greedy "sampling" leaves the logits untouched; includeTop returns the best ones sorted and
+        // totalLogitWeight is sum(exp(logit - maxLogit)) over the whole vocabulary: an exact softmax.
+        const [output] = await slot.sequence.controlledEvaluate([
+          [last, { generateNext: { logits: { filter: { tokens: [], includeTop: topLogprobs } }, totalLogitWeight: true, options: { temperature: 0 } } }],
+        ]);
+        const logits = output?.next.logits;
+        const weight = output?.next.totalLogitWeight;
+        if (!logits || weight === undefined || logits.size === 0) throw new Error('llama.cpp returned no logits');
+        return this.logprobs([...logits], weight, prompt).slice(0, topLogprobs);
+      }),
+    );
+    return { top, usage: { promptTokens: prompt.length, completionTokens: 0 } };
+  }
+
+  private logprobs(logits: [Token, number][], totalWeight: number, prompt: Token[]): TokenLogprob[] {
+    const sorted = logits.sort((a, b) => b[1] - a[1]);
+    const logNormalizer = (sorted[0]?.[1] ?? 0) + Math.log(totalWeight);
+    return sorted.map(([token, logit]) => ({
+      token: this.model.isSpecialToken(token) ? this.model.detokenize([token], true) : this.model.detokenize([token], false, prompt),
+      logprob: logit - logNormalizer,
+    }));
+  }
+
+  /** BOS (when the model wants one) + the prompt as plain text: special-token markup in task text stays text. */
+  private promptTokens(prompt: string): Token[] {
+    const bos = this.model.tokens.bos;
+    const tokens = [...(this.model.tokens.shouldPrependBosToken && bos !== null ? [bos] : []), ...this.model.tokenize(prompt, false)];
+    if (tokens.length === 0) throw new BackendError(`${this.name}: the prompt is empty; there is nothing to continue`, false);
+    return tokens;
+  }
+
+  /**
+   * Puts the prompt's prefix into the sequence (reusing it when the sequence already holds exactly
+   * that prefix) and returns the last prompt token, which the caller evaluates to get the logits.
+   */
+  private async loadPrompt(slot: Slot, prompt: Token[], signal: AbortSignal): Promise<Token> {
+    const { sequence } = slot;
+    const prefix = prompt.slice(0, -1);
+    const last = prompt[prompt.length - 1] as Token;
+    if (slot.prefix !== null && sameTokens(slot.prefix, prefix)) {
+      if (sequence.nextTokenIndex > prefix.length) {
+        await sequence.eraseContextTokenRanges([{ start: prefix.length, end: sequence.nextTokenIndex }]);
+      }
+      return last;
+    }
+    slot.prefix = null;
+    await sequence.clearHistory();
+    // In batch-size chunks so that an abort is noticed during a long prompt too.
+    const chunk = this.context.batchSize;
+    for (let start = 0; start < prefix.length; start += chunk) {
+      if (signal.aborted) throw abortReason(signal);
+      await sequence.evaluateWithoutGeneratingNewTokens(prefix.slice(start, start + chunk));
+    }
+    slot.prefix = prefix;
+    return last;
+  }
+
+  /** Aborts surface as the signal's reason; llama.cpp failures as non-retryable BackendErrors. */
+  private async llamaCall<R>(signal: AbortSignal, run: () => Promise<R>): Promise<R> {
+    try {
+      return await run();
+    } catch (error) {
+      if (signal.aborted) throw abortReason(signal);
+      if (error instanceof BackendError || error instanceof UserError) throw error;
+      throw new BackendError(`llama.cpp failed on ${this.name}: ${messageOf(error)}`, false);
+    }
+  }
+}
+
+interface LinkedAbort {
+  signal: AbortSignal;
+  abort(reason: unknown): void;
+  unlink(): void;
+}
+
+/** An abort controller that also fires when any parent signal does. */
+function linkedAbort(parents: (AbortSignal | undefined)[]): LinkedAbort {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal); // every sample waiting for a sequence listens
+  const listeners: [AbortSignal, () => void][] = [];
+  for (const parent of parents) {
+    if (!parent) continue;
+    if (parent.aborted) {
+      controller.abort(abortReason(parent));
+      break;
+    }
+    const onAbort = (): void => controller.abort(abortReason(parent));
+    parent.addEventListener('abort', onAbort, { once: true });
+    listeners.push([parent, onAbort]);
+  }
+  return {
+    signal: controller.signal,
+    abort: (reason) => controller.abort(reason),
+    unlink: () => {
+      for (const [parent, onAbort] of listeners) parent.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+function firstStopIndex(text: string, stops: readonly string[]): number {
+  let first = -1;
+  for (const stop of stops) {
+    const index = text.indexOf(stop);
+    if (index >= 0 && (first < 0 || index < first)) first = index;
+  }
+  return first;
+}
+
+function sameTokens(a: readonly Token[], b: readonly Token[]): boolean {
+  return a.length === b.length && a.every((token, i) => token === b[i]);
+}
+
+/** llama.cpp seeds are unsigned 32-bit; seed + i wraps instead of saturating. */
+function uint32(seed: number): number {
+  return ((seed % 2 ** 32) + 2 ** 32) % 2 ** 32;
+}
+
+function checkSampling(req: SamplingParams): void {
+  const bad = (what: string): never => {
+    throw new BackendError(`invalid llama sampling parameter: ${what}`, false);
+  };
+  if (!Number.isFinite(req.temperature) || req.temperature < 0) bad(`temperature ${req.temperature} (want >= 0)`);
+  if (!Number.isFinite(req.topP) || req.topP <= 0 || req.topP > 1) bad(`topP ${req.topP} (want 0 < topP <= 1)`);
+  checkRequestCount(req.maxTokens, 'maxTokens', 1);
+  if (req.seed !== undefined && !Number.isSafeInteger(req.seed)) bad(`seed ${req.seed} (want an integer)`);
+  if (req.stop !== undefined && !(Array.isArray(req.stop) && req.stop.every((s) => typeof s === 'string'))) bad('stop (want an array of strings)');
+}
+
+function checkRequestCount(value: number, name: string, min: number): number {
+  if (!Number.isSafeInteger(value) || value < min) throw new BackendError(`invalid llama request: ${name} ${value} (want an integer >= ${min})`, false);
+  return value;
+}
+
+function checkCount(value: number, name: string, min: number): number {
+  if (!Number.isSafeInteger(value) || value < min) throw new UserError(`llama backend option ${name} must be an integer >= ${min}, got ${value}`);
+  return value;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

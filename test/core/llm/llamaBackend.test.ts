@@ -1,0 +1,236 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { BackendError, type GenerateRequest, type ModelBackend } from '../../../src/core/llm/backend';
+import { createLlamaBackend } from '../../../src/core/llm/llamaBackend';
+import { UserError } from '../../../src/core/util/errors';
+import { SHARED_DATA, STORIES_MODEL } from '../../helpers/cli';
+
+const RANDOM_MODEL = join(SHARED_DATA, 'models', 'tiny-random', 'llama-2-tiny-random.gguf');
+const PROMPT = 'Once upon a time';
+// One thread: llama.cpp's spinning worker threads crawl on a busy machine, and the models are tiny.
+const THREADS = 1;
+
+function request(over: Partial<GenerateRequest> = {}): GenerateRequest {
+  return { prompt: PROMPT, n: 1, temperature: 1, topP: 1, maxTokens: 30, seed: 1, ...over };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  assert.fail('expected a rejection');
+}
+
+describe('llamaBackend on stories260K, one sequence (exactly reproducible)', function () {
+  this.timeout(60_000);
+  let solo: ModelBackend;
+  const logs: string[] = [];
+
+  before(async () => {
+    solo = await createLlamaBackend({ modelPath: STORIES_MODEL, sequences: 1, threads: THREADS, onLog: (_level, message) => logs.push(message) });
+  });
+  after(async () => {
+    await solo.close();
+  });
+
+  it('routes llama.cpp log lines to onLog (this GGUF makes llama.cpp warn about two special tokens)', () => {
+    assert.ok(logs.some((m) => m.includes('bad special token')), logs.join('\n'));
+  });
+
+  it('has a content id', () => {
+    assert.match(solo.id, /^llama:[0-9a-f]{16}$/);
+  });
+
+  it('continues the prompt with real text and reports tokens', async () => {
+    const result = await solo.generate(request({ maxTokens: 30 }));
+    assert.equal(result.generations.length, 1);
+    const [g] = result.generations;
+    assert.ok(g && /[a-z]{2,}/i.test(g.text), JSON.stringify(g));
+    assert.equal(g.completionTokens, 30);
+    assert.equal(g.finishReason, 'length');
+    // BOS + "▁Once" "▁upon" "▁a" "▁time".
+    assert.deepEqual(result.usage, { promptTokens: 5, completionTokens: 30 });
+  });
+
+  it('gives the same samples for the same seed, cached prompt or not, and different ones for another seed', async () => {
+    const a = await solo.generate(request({ n: 2, seed: 11, maxTokens: 40 }));
+    // Another prompt in between: the second call evaluates the prompt afresh instead of reusing it.
+    await solo.nextToken({ prompt: 'The cat', topLogprobs: 1 });
+    const b = await solo.generate(request({ n: 2, seed: 11, maxTokens: 40 }));
+    const c = await solo.generate(request({ n: 2, seed: 12, maxTokens: 40 }));
+    assert.deepEqual(b, a);
+    assert.notDeepEqual(
+      c.generations.map((g) => g.text),
+      a.generations.map((g) => g.text),
+    );
+  });
+
+  it('draws sample i of n with seed + i: each equals a single-sample call with that seed', async () => {
+    const many = await solo.generate(request({ n: 4, seed: 100, maxTokens: 40 }));
+    assert.equal(many.generations.length, 4);
+    for (let i = 0; i < 4; i++) {
+      const one = await solo.generate(request({ n: 1, seed: 100 + i, maxTokens: 40 }));
+      assert.deepEqual(one.generations[0], many.generations[i], `sample ${i}`);
+    }
+    assert.equal(new Set(many.generations.map((g) => g.text)).size, 4);
+    assert.deepEqual(many.usage, { promptTokens: 4 * 5, completionTokens: 4 * 40 });
+  });
+
+  it('stops at maxTokens with finishReason length', async () => {
+    const { generations } = await solo.generate(request({ n: 3, maxTokens: 5 }));
+    for (const g of generations) {
+      assert.equal(g.completionTokens, 5);
+      assert.equal(g.finishReason, 'length');
+    }
+  });
+
+  it('cuts the text before the first stop string, even one spanning several tokens', async () => {
+    const greedy = request({ temperature: 0, maxTokens: 60 });
+    const full = (await solo.generate(greedy)).generations[0]?.text ?? '';
+    assert.ok(full.includes('.') && full.includes(' named'), full);
+    const period = (await solo.generate({ ...greedy, stop: ['.'] })).generations[0];
+    assert.equal(period?.text, full.slice(0, full.indexOf('.')));
+    assert.equal(period?.finishReason, 'stop');
+    const both = (await solo.generate({ ...greedy, stop: ['.', ' named'] })).generations[0];
+    const first = Math.min(full.indexOf('.'), full.indexOf(' named'));
+    assert.equal(both?.text, full.slice(0, first));
+    assert.ok((both?.completionTokens ?? 0) < 60);
+  });
+
+  it('returns the next-token distribution: sorted, a sub-distribution, the whole vocabulary summing to 1', async () => {
+    const prompt = 'Once upon a time, there was a little';
+    const top5 = await solo.nextToken({ prompt, topLogprobs: 5 });
+    assert.equal(top5.top.length, 5);
+    assert.deepEqual(top5.usage, { promptTokens: 10, completionTokens: 0 });
+    const all = await solo.nextToken({ prompt, topLogprobs: 10_000 });
+    assert.equal(all.top.length, 512, 'the whole vocabulary of stories260K');
+    for (const { top } of [top5, all]) {
+      for (let i = 1; i < top.length; i++) assert.ok((top[i - 1]?.logprob ?? 0) >= (top[i]?.logprob ?? 0), `sorted at ${i}`);
+      assert.ok(top.every((t) => t.logprob <= 0));
+    }
+    const mass5 = top5.top.reduce((sum, t) => sum + Math.exp(t.logprob), 0);
+    const massAll = all.top.reduce((sum, t) => sum + Math.exp(t.logprob), 0);
+    assert.ok(mass5 <= 1 && mass5 > 0.5, `top-5 mass ${mass5}`);
+    assert.ok(Math.abs(massAll - 1) < 1e-4, `whole-vocabulary mass ${massAll}`);
+    assert.deepEqual(all.top.slice(0, 5), top5.top);
+    // The most likely token is what greedy decoding emits first.
+    const greedy = await solo.generate({ prompt, n: 1, temperature: 0, topP: 1, maxTokens: 1 });
+    assert.equal(greedy.generations[0]?.text, top5.top[0]?.token);
+  });
+
+  it('refuses a prompt that does not fit, naming its length and the option to raise', async () => {
+    const long = 'the dog ran and '.repeat(500);
+    const error = await rejection(solo.generate(request({ prompt: long })));
+    assert.ok(error instanceof BackendError && !error.retryable, String(error));
+    const length = Number(/the prompt is (\d+) tokens/.exec(error.message)?.[1]);
+    assert.ok(length > 2048, error.message);
+    assert.match(error.message, /contextSize/);
+    const next = await rejection(solo.nextToken({ prompt: long, topLogprobs: 2 }));
+    assert.ok(next instanceof BackendError && !next.retryable && /contextSize/.test(next.message), String(next));
+  });
+
+  it('rejects malformed requests as non-retryable', async () => {
+    for (const bad of [{ n: 0 }, { maxTokens: 0 }, { temperature: -1 }, { topP: 0 }, { seed: 1.5 }]) {
+      const error = await rejection(solo.generate(request(bad)));
+      assert.ok(error instanceof BackendError && !error.retryable, JSON.stringify(bad));
+    }
+  });
+});
+
+describe('llamaBackend on stories260K, four parallel sequences', function () {
+  this.timeout(60_000);
+  let parallel: ModelBackend;
+
+  before(async () => {
+    parallel = await createLlamaBackend({ modelPath: STORIES_MODEL, sequences: 4, threads: THREADS });
+  });
+  after(async () => {
+    await parallel.close();
+  });
+
+  it('serves more concurrent requests than it has sequences', async () => {
+    const generations = Array.from({ length: 5 }, (_, i) => parallel.generate(request({ n: 3, seed: 10 * i, maxTokens: 20 })));
+    const nexts = Array.from({ length: 3 }, () => parallel.nextToken({ prompt: PROMPT, topLogprobs: 3 }));
+    const [results, tops] = await Promise.all([Promise.all(generations), Promise.all(nexts)]);
+    for (const r of results) {
+      assert.equal(r.generations.length, 3);
+      assert.ok(r.generations.every((g) => g.completionTokens === 20 && g.text.length > 0));
+    }
+    for (const t of tops) assert.equal(t.top.length, 3);
+  });
+
+  it('draws different samples for the n seeds of one request', async () => {
+    const { generations } = await parallel.generate(request({ n: 4, seed: 5, maxTokens: 30 }));
+    assert.equal(new Set(generations.map((g) => g.text)).size, 4);
+  });
+
+  it('stops promptly on abort, also for samples still waiting for a sequence, and keeps working', async () => {
+    const controller = new AbortController();
+    const started = Date.now();
+    const pending = parallel.generate(request({ n: 8, maxTokens: 1500 }), controller.signal);
+    setTimeout(() => controller.abort(), 50);
+    const error = await rejection(pending);
+    assert.equal(error, controller.signal.reason);
+    assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+    const after = await parallel.generate(request({ n: 2, maxTokens: 5 }));
+    assert.equal(after.generations.length, 2);
+  });
+
+  it('rejects at once when the signal is already aborted', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('stop'));
+    assert.equal(await rejection(parallel.nextToken({ prompt: PROMPT, topLogprobs: 1 }, controller.signal)), controller.signal.reason);
+  });
+});
+
+describe('llamaBackend context limits, on a random-weights model (it never says end-of-text)', function () {
+  this.timeout(60_000);
+  let backend: ModelBackend;
+  const prompt = 'Hello world';
+
+  before(async () => {
+    backend = await createLlamaBackend({ modelPath: RANDOM_MODEL, sequences: 1, contextSize: 256, threads: THREADS });
+  });
+  after(async () => {
+    await backend.close();
+  });
+
+  it('generates exactly up to a full context, and refuses one token more', async () => {
+    const promptTokens = (await backend.nextToken({ prompt, topLogprobs: 1 })).usage.promptTokens;
+    const fits = await backend.generate({ prompt, n: 1, temperature: 1, topP: 1, maxTokens: 256 - promptTokens, seed: 3 });
+    assert.equal(fits.generations[0]?.completionTokens, 256 - promptTokens);
+    assert.equal(fits.generations[0]?.finishReason, 'length');
+    const error = await rejection(backend.generate({ prompt, n: 1, temperature: 1, topP: 1, maxTokens: 257 - promptTokens, seed: 3 }));
+    assert.ok(error instanceof BackendError && !error.retryable);
+    assert.match(error.message, new RegExp(`the prompt is ${promptTokens} tokens and maxTokens is ${257 - promptTokens}, but a llama sequence holds 256 tokens`));
+  });
+});
+
+describe('llamaBackend lifecycle', function () {
+  this.timeout(60_000);
+
+  it('close() stops work in flight, is safe to call twice, and later calls fail clearly', async () => {
+    const backend = await createLlamaBackend({ modelPath: RANDOM_MODEL, sequences: 2, contextSize: 256, threads: THREADS });
+    const running = backend.generate({ prompt: 'Hello', n: 4, temperature: 1, topP: 1, maxTokens: 240 });
+    await new Promise((r) => setTimeout(r, 30));
+    await Promise.all([backend.close(), backend.close()]);
+    const error = await rejection(running);
+    assert.ok(error instanceof BackendError && /closed/.test(error.message), String(error));
+    const later = await rejection(backend.nextToken({ prompt: 'Hello', topLogprobs: 1 }));
+    assert.ok(later instanceof BackendError && /closed/.test(later.message), String(later));
+  });
+
+  it('names a missing model file and how to pass one', async () => {
+    const error = await rejection(createLlamaBackend({ modelPath: '/nonexistent/model.gguf' }));
+    assert.ok(error instanceof UserError, String(error));
+    assert.match(error.message, /\/nonexistent\/model\.gguf.*llama:PATH/);
+  });
+
+  it('says when a file is not a GGUF model', async () => {
+    const error = await rejection(createLlamaBackend({ modelPath: join(SHARED_DATA, 'README.md') }));
+    assert.ok(error instanceof UserError, String(error));
+    assert.match(error.message, /could not load .*README\.md.*GGUF/);
+  });
+});
