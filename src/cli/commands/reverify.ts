@@ -1,7 +1,6 @@
 // gaplens reverify: new verifiers over a run's existing generations — no new sampling.
 import { parseArgs } from 'node:util';
-import { join } from 'node:path';
-import { defaultCacheRoot } from '../../core/pipeline/openModel';
+import { defaultResponseCacheDir } from '../../core/util/cacheDir';
 import { addVerifiers, executeRun } from '../../core/pipeline/runSession';
 import { UserError } from '../../core/util/errors';
 import { parseVerifierList } from '../../core/verify/index';
@@ -35,7 +34,7 @@ export async function reverifyCommand(argv: string[]): Promise<number> {
     await executeRun(prepared, {
       verifiers,
       concurrency: numberOpt(v, 'concurrency', prepared.config.concurrency, { integer: true, min: 1, max: 4096 }),
-      cacheDir: flag(v, 'no-cache') ? null : (stringOpt(v, 'cache') ?? join(defaultCacheRoot(), 'responses')),
+      cacheDir: flag(v, 'no-cache') ? null : (stringOpt(v, 'cache') ?? defaultResponseCacheDir()),
       ...(process.env.GAPLENS_API_KEY ?? process.env.OPENAI_API_KEY ? { apiKey: process.env.GAPLENS_API_KEY ?? process.env.OPENAI_API_KEY } : {}),
       onEvent: (e) => {
         if (e.type === 'verification') progress.update(++done);

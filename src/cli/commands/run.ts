@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { parseFilter, parseSelector } from '../../core/filter/parse';
 import { parseModelSpec } from '../../core/llm/modelSpec';
-import { defaultCacheRoot } from '../../core/pipeline/openModel';
+import { defaultResponseCacheDir } from '../../core/util/cacheDir';
 import { expectedRecords, type GapCheckEvent } from '../../core/pipeline/gapCheck';
 import { sampleKey } from '../../core/runs/sampleKey';
 import { executeRun, prepareNewRun, prepareResume, type PreparedRun } from '../../core/pipeline/runSession';
@@ -68,7 +68,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       const { accounting } = await executeRun(prepared, {
         verifiers,
         concurrency,
-        cacheDir: flag(v, 'no-cache') ? null : (stringOpt(v, 'cache') ?? join(defaultCacheRoot(), 'responses')),
+        cacheDir: flag(v, 'no-cache') ? null : (stringOpt(v, 'cache') ?? defaultResponseCacheDir()),
         ...apiKey(),
         ...(stringOpt(v, 'timeout-ms') ? { timeoutMs: numberOpt(v, 'timeout-ms', 0, { integer: true, min: 1 }) } : {}),
         ...(stringOpt(v, 'retries') ? { maxRetries: numberOpt(v, 'retries', 0, { integer: true, min: 0 }) } : {}),

@@ -1,7 +1,7 @@
 // `llama:default`: a small instruct model downloaded once into the user's cache, so Gap Lens works
 // with no setup. Once the file is there, no network is touched at all.
 import { existsSync, mkdirSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { defaultCacheRoot } from '../util/cacheDir';
 import { join } from 'node:path';
 import { UserError } from '../util/errors';
 import { sha256 } from '../util/hash';
@@ -80,8 +80,7 @@ function describeFailure(error: unknown): string {
 
 /** `$GAPLENS_CACHE_DIR/models`, else `$XDG_CACHE_HOME/gaplens/models`, else `~/.cache/gaplens/models`. */
 export function defaultModelsDir(env: NodeJS.ProcessEnv = process.env): string {
-  const root = env.GAPLENS_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'gaplens');
-  return join(root, 'models');
+  return join(defaultCacheRoot(env), 'models');
 }
 
 /**

@@ -1,7 +1,6 @@
 // Turns a model spec into a scheduled backend (concurrency, retries, cache, accounting), the same
 // way for the CLI and the extension. Backends are imported lazily: node-llama-cpp is heavy.
-import { availableParallelism, homedir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import type { ModelSpec } from '../llm/modelSpec';
 import { createScheduler, type ScheduledBackend } from '../llm/scheduler';
 import { ResponseCache } from '../llm/responseCache';
@@ -24,11 +23,6 @@ export interface OpenModelOptions {
 }
 
 const LONGEST_TIMER_MS = 2_147_483_647;
-
-/** `$GAPLENS_CACHE_DIR`, else `$XDG_CACHE_HOME/gaplens`, else `~/.cache/gaplens`. */
-export function defaultCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
-  return env.GAPLENS_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'gaplens');
-}
 
 /**
  * llama.cpp's worker threads spin while they wait for each other, so when the machine has fewer
