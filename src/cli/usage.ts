@@ -26,6 +26,7 @@ run options:
   --temperature T --top-p P --max-tokens M   sampling (defaults 0.7, 0.9, 512)
   --verifier-temperature T --verifier-max-tokens M  CoT/tournament verifier sampling (0.7, 512)
   --seed S                  run seed (default 0)
+  --tournament-both-orders  ask every tournament match in both orders; records the inconsistency rate
   --templates DIR           prompt templates overriding the defaults (see gaplens templates export)
   --cache DIR | --no-cache  response cache (default ~/.cache/gaplens/responses)
   --timeout-ms MS --retries R   per-call timeout and retry budget

@@ -43,6 +43,7 @@ const OPTIONS = {
   threads: { type: 'string' },
   'context-size': { type: 'string' },
   'runs-dir': { type: 'string' },
+  'tournament-both-orders': { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
 
@@ -110,6 +111,8 @@ function configFrom(v: RawValues): RunConfig {
   if (spec.backend === 'llama' && api === 'chat') throw new UserError('--api chat applies to openai: models; the embedded llama backend completes raw text', 2);
   const limit = stringOpt(v, 'limit') ? numberOpt(v, 'limit', 0, { integer: true, min: 1 }) : undefined;
   const templates = stringOpt(v, 'templates');
+  const topP = numberOpt(v, 'top-p', 0.9, { min: 0, max: 1 });
+  if (topP === 0) throw new UserError(`--top-p 0 keeps no tokens: use a value in (0, 1]`, 2);
   return {
     tasks: requiredString(v, 'tasks', 'builtin:sudoku4x4, builtin:arithmetic or a task file'),
     ...(limit !== undefined ? { limit } : {}),
@@ -119,13 +122,14 @@ function configFrom(v: RawValues): RunConfig {
     verifiers,
     filter,
     temperature: numberOpt(v, 'temperature', 0.7, { min: 0, max: 5 }),
-    topP: numberOpt(v, 'top-p', 0.9, { min: 0, max: 1 }),
+    topP,
     maxTokens: numberOpt(v, 'max-tokens', 512, { integer: true, min: 1 }),
     verifierTemperature: numberOpt(v, 'verifier-temperature', 0.7, { min: 0, max: 5 }),
     verifierMaxTokens: numberOpt(v, 'verifier-max-tokens', 512, { integer: true, min: 1 }),
     seed: numberOpt(v, 'seed', 0, { integer: true, min: 0 }),
     concurrency: numberOpt(v, 'concurrency', 8, { integer: true, min: 1, max: 4096 }),
     ...(templates ? { templates } : {}),
+    ...(flag(v, 'tournament-both-orders') ? { tournamentBothOrders: true } : {}),
   };
 }
 

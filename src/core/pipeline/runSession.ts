@@ -143,7 +143,7 @@ export async function executeRun(prepared: PreparedRun, opts: ExecuteOptions): P
       tasks: prepared.tasks,
       backend,
       templates: prepared.templates,
-      verifiers: opts.verifiers.map((name) => createVerifier(name)),
+      verifiers: opts.verifiers.map((name) => createVerifier(name, { tournamentBothOrders: config.tournamentBothOrders === true })),
       existing: prepared.existing ?? { generations: new Map(), verifications: new Map() },
       append: (record) => log.append(record),
       ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),

@@ -36,6 +36,7 @@ const runConfigSchema = z.object({
   verifierMaxTokens: positive,
   seed: z.number().int('must be a whole number'),
   concurrency: positive,
+  tournamentBothOrders: z.boolean().optional(),
   templates: text.optional(),
 });
 

@@ -24,6 +24,8 @@ export interface RunConfig {
   verifierMaxTokens: number;
   seed: number;
   concurrency: number;
+  /** Tournament: ask every match in both A/B orders and record the inconsistency rate. */
+  tournamentBothOrders?: boolean;
   /** User template folder overriding the defaults, if any. */
   templates?: string;
 }
