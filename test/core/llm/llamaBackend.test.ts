@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { BackendError, type GenerateRequest, type ModelBackend } from '../../../src/core/llm/backend';
+import { BackendError, PromptTooLongError, type GenerateRequest, type ModelBackend } from '../../../src/core/llm/backend';
 import { createLlamaBackend } from '../../../src/core/llm/llamaBackend';
 import { UserError } from '../../../src/core/util/errors';
 import { SHARED_DATA, STORIES_MODEL } from '../../helpers/cli';
@@ -121,14 +121,16 @@ describe('llamaBackend on stories260K, one sequence (exactly reproducible)', fun
   });
 
   it('refuses a prompt that does not fit, naming its length and the option to raise', async () => {
-    const long = 'the dog ran and '.repeat(500);
+    // Longer than the default context of 4096 tokens.
+    const long = 'the dog ran and '.repeat(1100);
     const error = await rejection(solo.generate(request({ prompt: long })));
     assert.ok(error instanceof BackendError && !error.retryable, String(error));
     const length = Number(/the prompt is (\d+) tokens/.exec(error.message)?.[1]);
-    assert.ok(length > 2048, error.message);
-    assert.match(error.message, /contextSize/);
+    assert.ok(length > 4096, error.message);
+    assert.ok(error instanceof PromptTooLongError, 'an overlong prompt is a PromptTooLongError, which verifiers record per sample');
+    assert.match(error.message, /--context-size/);
     const next = await rejection(solo.nextToken({ prompt: long, topLogprobs: 2 }));
-    assert.ok(next instanceof BackendError && !next.retryable && /contextSize/.test(next.message), String(next));
+    assert.ok(next instanceof PromptTooLongError && !next.retryable && /--context-size/.test(next.message), String(next));
   });
 
   it('rejects malformed requests as non-retryable', async () => {

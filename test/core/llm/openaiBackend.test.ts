@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { BackendError, type GenerateRequest } from '../../../src/core/llm/backend';
+import { BackendError, PromptTooLongError, type GenerateRequest } from '../../../src/core/llm/backend';
 import { createOpenAIBackend } from '../../../src/core/llm/openaiBackend';
 import { defaultAnswer, startFakeOpenAI, type FakeOpenAI, type FakeOpenAIOptions, type FakeRequest } from '../../fixtures/openaiServer';
 
@@ -159,6 +159,14 @@ describe('openaiBackend', () => {
       }
       // The server did echo the key: the redaction is what kept it out.
       assert.ok(fake.requests.every((r) => r.authorization === `Bearer ${secret}`));
+    });
+
+    it("a prompt longer than the model's context: a PromptTooLongError, so verifiers can record it per sample", async () => {
+      const fake = await serve({ respond: () => ({ status: 400, message: "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens." }) });
+      const err = await rejection(createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'completions' }).nextToken({ prompt: 'Q', topLogprobs: 2 }));
+      assert.ok(err instanceof PromptTooLongError, String(err));
+      assert.equal(err.retryable, false);
+      assert.match(err.message, /maximum context length/);
     });
 
     it('an unknown model: not retryable, names the model and the URL', async () => {
