@@ -274,24 +274,22 @@ class LlamaBackend implements ModelBackend {
   }
 
   /**
-   * Puts the prompt's prefix into the sequence (reusing it when the sequence already holds exactly
-   * that prefix) and returns the last prompt token, which the caller evaluates to get the logits.
+   * Puts the prompt's prefix into the sequence and returns the last prompt token, which the caller
+   * evaluates to get the logits. What the sequence already holds is reused up to the longest common
+   * prefix: a task's verification prompts share the template and question and differ only in the
+   * response, so most of each prompt is evaluated once per sequence instead of once per sample.
    */
   private async loadPrompt(slot: Slot, prompt: Token[], signal: AbortSignal): Promise<Token> {
     const { sequence } = slot;
     const prefix = prompt.slice(0, -1);
     const last = prompt[prompt.length - 1] as Token;
-    if (slot.prefix !== null && sameTokens(slot.prefix, prefix)) {
-      if (sequence.nextTokenIndex > prefix.length) {
-        await sequence.eraseContextTokenRanges([{ start: prefix.length, end: sequence.nextTokenIndex }]);
-      }
-      return last;
-    }
+    const kept = slot.prefix === null ? 0 : commonPrefixLength(slot.prefix, prefix);
     slot.prefix = null;
-    await sequence.clearHistory();
+    if (kept === 0) await sequence.clearHistory();
+    else if (sequence.nextTokenIndex > kept) await sequence.eraseContextTokenRanges([{ start: kept, end: sequence.nextTokenIndex }]);
     // In batch-size chunks so that an abort is noticed during a long prompt too.
     const chunk = this.context.batchSize;
-    for (let start = 0; start < prefix.length; start += chunk) {
+    for (let start = kept; start < prefix.length; start += chunk) {
       if (signal.aborted) throw abortReason(signal);
       await sequence.evaluateWithoutGeneratingNewTokens(prefix.slice(start, start + chunk));
     }
@@ -350,8 +348,11 @@ function firstStopIndex(text: string, stops: readonly string[]): number {
   return first;
 }
 
-function sameTokens(a: readonly Token[], b: readonly Token[]): boolean {
-  return a.length === b.length && a.every((token, i) => token === b[i]);
+function commonPrefixLength(a: readonly Token[], b: readonly Token[]): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a[i] === b[i]) i++;
+  return i;
 }
 
 /** llama.cpp seeds are unsigned 32-bit; seed + i wraps instead of saturating. */

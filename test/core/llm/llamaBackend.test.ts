@@ -120,6 +120,21 @@ describe('llamaBackend on stories260K, one sequence (exactly reproducible)', fun
     assert.equal(greedy.generations[0]?.text, top5.top[0]?.token);
   });
 
+  it('reuses a shared prompt prefix without changing the answer', async () => {
+    const shared = 'Once upon a time there was a little dog who liked to run. '.repeat(12);
+    await solo.nextToken({ prompt: `${shared}The dog`, topLogprobs: 5 });
+    // This prompt shares all of `shared` with the one before: only its tail is evaluated.
+    const reused = await solo.nextToken({ prompt: `${shared}The cat`, topLogprobs: 5 });
+    const fresh = await createLlamaBackend({ modelPath: STORIES_MODEL, sequences: 1, threads: THREADS });
+    try {
+      const expected = await fresh.nextToken({ prompt: `${shared}The cat`, topLogprobs: 5 });
+      assert.deepEqual(reused.top.map((t) => t.token), expected.top.map((t) => t.token));
+      reused.top.forEach((t, i) => assert.ok(Math.abs(t.logprob - (expected.top[i]?.logprob ?? NaN)) < 1e-3, `logprob ${i}: ${t.logprob}`));
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('refuses a prompt that does not fit, naming its length and the option to raise', async () => {
     // Longer than the default context of 4096 tokens.
     const long = 'the dog ran and '.repeat(1100);
