@@ -1,0 +1,73 @@
+// Compare Runs…: the gap statistics of several runs side by side, and the relative gap vs
+// pre-training FLOPs plot, in a page of its own (static HTML: scripts disabled).
+import * as vscode from 'vscode';
+import { parseFilter, parseSelector } from '../../core/filter/parse';
+import { reportOf } from '../../core/pipeline/runReport';
+import { readRun } from '../../core/runs/runStore';
+import { toScoredSamples } from '../../core/runs/scoredSamples';
+import { UserError } from '../../core/util/errors';
+import { modelSpecOf } from '../config/settings';
+import { createNonce } from '../panel/panelHtml';
+import { hasNoGold } from '../tasks/taskSelection';
+import { compareHtml, type CompareEntry } from '../views/compareView';
+import { modelShortName, runItemText } from '../views/runItems';
+import { runDirsArg } from './commandArgs';
+import type { CommandContext } from './commandContext';
+
+/** Task-bootstrap resamples for the intervals, as `gaplens report` uses by default. */
+const RESAMPLES = 1000;
+
+export async function compareRuns(ctx: CommandContext, args: readonly unknown[]): Promise<void> {
+  const given = runDirsArg(args);
+  const dirs = given.length >= 2 ? given : await pickRuns(ctx, given);
+  if (dirs === undefined) return;
+  if (dirs.length < 2) throw new UserError('pick two or more runs to compare');
+  const flopsBySpec = new Map(ctx.workspace.settings().profiles.flatMap((p) => (p.pretrainingFlops !== undefined ? [[modelSpecOf(p), p.pretrainingFlops] as const] : [])));
+  const entries = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Gap Lens: comparing runs' }, () =>
+    Promise.all(dirs.map((dir) => compareEntry(ctx, dir, flopsBySpec))),
+  );
+  const panel = vscode.window.createWebviewPanel('gaplens.compare', 'Gap Lens: Compare Runs', vscode.ViewColumn.Active, {
+    enableScripts: false,
+    enableCommandUris: false,
+    localResourceRoots: [],
+  });
+  ctx.ownPanel(panel);
+  panel.iconPath = vscode.Uri.joinPath(ctx.services.context.extensionUri, 'media', 'icon.png');
+  panel.webview.html = compareHtml(entries, { cspSource: panel.webview.cspSource, nonce: createNonce() });
+}
+
+async function compareEntry(ctx: CommandContext, dir: string, flopsBySpec: ReadonlyMap<string, number>): Promise<CompareEntry> {
+  let model = dir;
+  let runId = dir;
+  let tasks = '';
+  try {
+    const run = await readRun(dir, { onWarning: (m) => ctx.services.log.warn(m) });
+    const c = run.manifest.config;
+    model = modelShortName(c.model);
+    runId = run.manifest.id;
+    tasks = c.tasks;
+    const selector = c.verifiers[0];
+    if (selector === undefined) throw new UserError('the run has no verifier');
+    if (run.tasks.some(hasNoGold)) throw new UserError('some tasks have no gold answer (a Check Selection run), so there is no accuracy to compare');
+    const samples = toScoredSamples(run);
+    if (samples.length === 0) throw new UserError('no samples yet');
+    const report = reportOf(samples, { selector: parseSelector(selector), filter: parseFilter(c.filter), resamples: RESAMPLES, seed: 0 });
+    const flops = flopsBySpec.get(c.model);
+    return { runId, model, tasks, ...(flops !== undefined ? { flops } : {}), report };
+  } catch (err) {
+    ctx.services.log.warn(`compare: ${dir}: ${err instanceof Error ? err.message : String(err)}`);
+    return { runId, model, tasks, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+async function pickRuns(ctx: CommandContext, preselected: readonly string[]): Promise<string[] | undefined> {
+  const runs = await ctx.runs.list(ctx.workspace.runsRoots(), (m) => ctx.services.log.warn(m));
+  if (runs.length < 2) throw new UserError(`there ${runs.length === 1 ? 'is one run' : 'are no runs'} in the runs folder; comparing needs two or more`);
+  return ctx.prompter.pickMany(
+    runs.map((r) => {
+      const text = runItemText(r);
+      return { label: text.label, description: text.description, detail: ctx.workspace.display(r.dir), picked: preselected.includes(r.dir), value: r.dir };
+    }),
+    { title: 'Gap Lens: Compare Runs', placeholder: 'Which runs? (two or more)' },
+  );
+}

@@ -1,0 +1,172 @@
+// Commands on existing runs: Open Run… (and resume), Re-verify Run…, Export Kept Samples…, Delete
+// Run, Next Disagreement, and the panel serializer's restore.
+import { rm, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import * as vscode from 'vscode';
+import { parseFilter, parseSelector } from '../../core/filter/parse';
+import { weightsOf } from '../../core/pipeline/runReport';
+import { addVerifiers, prepareResume } from '../../core/pipeline/runSession';
+import { assertRunFolder, readRun, type RunData } from '../../core/runs/runStore';
+import { sampleKey } from '../../core/runs/sampleKey';
+import { toScoredSamples } from '../../core/runs/scoredSamples';
+import { toSftRecords } from '../../core/runs/sftExport';
+import { UserError } from '../../core/util/errors';
+import type { BaseVerifierName } from '../../core/verify/verifier';
+import { parsePanelState } from '../../protocol/panelProtocol';
+import type { ProgressParams } from '../panel/gapPanel';
+import { RunModel } from '../panel/runModel';
+import { runItemText } from '../views/runItems';
+import { pathArg, runDirsArg } from './commandArgs';
+import type { CommandContext } from './commandContext';
+import { askFilter, askVerifiers } from './runPlan';
+
+/** Open Run…: the run named by the argument, else one picked from the runs folders or browsed to. */
+export async function openRun(ctx: CommandContext, args: readonly unknown[]): Promise<void> {
+  const dir = pathArg(args[0]) ?? (await pickRun(ctx, 'Open Run', () => true));
+  if (dir === undefined) return;
+  const open = ctx.panels.get(dir);
+  if (open) {
+    open.reveal();
+    return;
+  }
+  const run = await readRunLogged(ctx, dir);
+  const running = ctx.executor.isRunning(dir);
+  ctx.panels.show(RunModel.fromRun(run, ctx.memory.markedAnswers(run.manifest.id)), run.annotations, progressOf(run, running));
+  if (run.manifest.completedAt === undefined && !running) await offerResume(ctx, run);
+}
+
+async function offerResume(ctx: CommandContext, run: RunData): Promise<void> {
+  const total = run.tasks.length * run.manifest.config.n;
+  const choice = await vscode.window.showInformationMessage(`Gap Lens: run ${run.manifest.id} is incomplete (${run.generations.size} of ${total} samples).`, 'Resume');
+  if (choice !== 'Resume') return;
+  const prepared = await prepareResume(run.dir, (m) => ctx.services.log.warn(m));
+  await ctx.executor.execute({ prepared, verifiers: prepared.config.verifiers as BaseVerifierName[], activity: `resuming ${run.manifest.id}` });
+}
+
+/** Re-verify Run…: more verifiers over a complete run's generations; no new sampling. */
+export async function reverifyRun(ctx: CommandContext, args: readonly unknown[]): Promise<void> {
+  const dir = pathArg(args[0]) ?? (await pickRun(ctx, 'Re-verify Run', (r) => r.complete));
+  if (dir === undefined) return;
+  if (ctx.executor.isRunning(dir)) throw new UserError(`${dir} is running; re-verify it when it has finished`);
+  const run = await readRunLogged(ctx, dir);
+  const verifiers = await askVerifiers(ctx.prompter, [], run.manifest.config.verifiers);
+  if (!verifiers) return;
+  const prepared = await addVerifiers(dir, verifiers, (m) => ctx.services.log.warn(m));
+  await ctx.executor.execute({ prepared, verifiers, activity: `re-verifying with ${verifiers.join(', ')}` });
+}
+
+/** Export Kept Samples…: the samples the panel's filter keeps (or a filter asked for), as SFT JSONL. */
+export async function exportKept(ctx: CommandContext, args: readonly unknown[]): Promise<void> {
+  const dir = pathArg(args[0]) ?? ctx.panels.current()?.dir ?? (await pickRun(ctx, 'Export Kept Samples', () => true));
+  if (dir === undefined) return;
+  const run = await readRunLogged(ctx, dir);
+  const panel = ctx.panels.get(dir);
+  const selector = panel?.selector ?? run.manifest.config.verifiers[0];
+  if (selector === undefined) throw new UserError(`${dir} has no verifier scores to filter by`);
+  const filter = panel?.filter ?? (await askFilter(ctx.prompter, run.manifest.config.filter, 'Gap Lens: Export Kept Samples'));
+  if (filter === undefined) return;
+  const out = await ctx.prompter.savePath({
+    title: `Export the samples ${selector} keeps with ${filter}`,
+    defaultPath: join(dir, `kept-${selector}-${filter}.jsonl`.replace(/[^A-Za-z0-9._-]+/g, '-')),
+    filters: { 'JSON Lines': ['jsonl'] },
+  });
+  if (out === undefined) return;
+  const samples = toScoredSamples(run);
+  const records = toSftRecords(run, weightsOf(samples, parseSelector(selector), parseFilter(filter), sampleKey));
+  await writeFile(out, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  ctx.services.log.info(`exported ${records.length} of ${samples.length} samples of ${dir} (${selector}, ${filter}) to ${out}`);
+  const choice = await vscode.window.showInformationMessage(`Gap Lens: wrote ${records.length} of ${samples.length} samples to ${basename(out)}.`, 'Open');
+  if (choice === 'Open') await vscode.window.showTextDocument(vscode.Uri.file(out));
+}
+
+/** Delete Run: removes run folders (after a modal confirmation). */
+export async function deleteRuns(ctx: CommandContext, args: readonly unknown[]): Promise<void> {
+  const dirs = runDirsArg(args);
+  if (dirs.length === 0) return;
+  for (const dir of dirs) {
+    if (ctx.executor.isRunning(dir)) throw new UserError(`${dir} is running: cancel it first`);
+    await assertRunFolder(dir);
+  }
+  const what = dirs.length === 1 ? `run ${basename(dirs[0] as string)}` : `${dirs.length} runs`;
+  const choice = await vscode.window.showWarningMessage(`Delete ${what}?`, { modal: true, detail: `This removes ${dirs.join(', ')} with all samples and annotations.` }, 'Delete');
+  if (choice !== 'Delete') return;
+  for (const dir of dirs) {
+    ctx.panels.close(dir);
+    await rm(dir, { recursive: true, force: true });
+    ctx.runs.forget(dir);
+    await ctx.memory.forget(basename(dir));
+    ctx.services.log.info(`deleted ${dir}`);
+  }
+  ctx.services.refreshRuns();
+}
+
+export function nextDisagreement(ctx: CommandContext): void {
+  const panel = ctx.panels.current();
+  if (!panel) throw new UserError('open a run first (Gap Lens: Open Run…)');
+  panel.command('nextDisagreement');
+}
+
+/** The panel serializer: the run and view the panel showed before the window reloaded. */
+export async function restorePanel(ctx: CommandContext, webviewPanel: vscode.WebviewPanel, rawState: unknown): Promise<void> {
+  const state = parsePanelState(rawState);
+  const dir = state ? await findRunDir(ctx, state.runId) : undefined;
+  if (!state || dir === undefined) {
+    ctx.services.log.warn(`a Gap Lens panel could not be restored: ${state ? `run ${state.runId} is no longer on disk` : 'it saved no run'}`);
+    webviewPanel.dispose();
+    return;
+  }
+  try {
+    const run = await readRunLogged(ctx, dir);
+    ctx.panels.restore(webviewPanel, RunModel.fromRun(run, ctx.memory.markedAnswers(run.manifest.id)), run.annotations, progressOf(run, ctx.executor.isRunning(dir)));
+  } catch (err) {
+    // An empty panel would stay behind otherwise; the error itself is shown by the caller.
+    webviewPanel.dispose();
+    throw err;
+  }
+}
+
+async function findRunDir(ctx: CommandContext, runId: string): Promise<string | undefined> {
+  const candidates = [ctx.memory.dirOf(runId), ...ctx.workspace.runsRoots().map((root) => join(root, runId))];
+  for (const dir of candidates) {
+    if (dir === undefined) continue;
+    try {
+      await assertRunFolder(dir);
+      return dir;
+    } catch {
+      // not here; try the next place
+    }
+  }
+  return undefined;
+}
+
+/** How an opened run's progress reads in the panel (a running run's panel then gets its live records). */
+function progressOf(run: RunData, running: boolean): ProgressParams {
+  const total = run.tasks.length * run.manifest.config.n;
+  const done = run.generations.size;
+  if (running) return { done, total, status: 'running' };
+  if (run.manifest.completedAt !== undefined) return { done, total, status: 'done' };
+  return { done, total, status: 'cancelled', message: `Incomplete: ${done} of ${total} samples. "Gap Lens: Open Run…" offers to resume it.` };
+}
+
+async function readRunLogged(ctx: CommandContext, dir: string): Promise<RunData> {
+  return readRun(dir, { onWarning: (m) => ctx.services.log.warn(m) });
+}
+
+/** Picks one run of the runs folders (newest first), or a run folder anywhere. */
+export async function pickRun(ctx: CommandContext, title: string, eligible: (r: { complete: boolean }) => boolean): Promise<string | undefined> {
+  const runs = (await ctx.runs.list(ctx.workspace.runsRoots(), (m) => ctx.services.log.warn(m))).filter(eligible);
+  const browse = Symbol('browse');
+  const picked = await ctx.prompter.pickOne<string | typeof browse>(
+    [
+      ...runs.map((r) => {
+        const text = runItemText(r);
+        return { label: text.label, description: text.description, detail: ctx.workspace.display(r.dir), value: r.dir };
+      }),
+      { separator: '' },
+      { label: '$(folder-opened) Browse…', description: 'a run folder anywhere', value: browse },
+    ],
+    { title: `Gap Lens: ${title}`, placeholder: runs.length > 0 ? 'Which run?' : 'No runs in the runs folder yet: browse to one' },
+  );
+  if (picked !== browse) return picked;
+  return ctx.prompter.openPath({ title: `Gap Lens: ${title}`, openLabel: 'Open Run', folders: true });
+}

@@ -1,0 +1,301 @@
+// The gaplens.* settings, read through a getter and validated before use, so a typo in
+// settings.json becomes a message naming the setting instead of a failed run. Pure: no 'vscode'.
+import { isAbsolute, resolve } from 'node:path';
+import { parseFilter } from '../../core/filter/parse';
+import { UserError } from '../../core/util/errors';
+import { BASE_VERIFIERS, type BaseVerifierName } from '../../core/verify/verifier';
+
+export type ApiStyle = 'chat' | 'completions';
+
+interface ProfileCommon {
+  name: string;
+  maxConcurrency: number;
+  /** Pre-training compute, for the relative gap vs log FLOPs plot. */
+  pretrainingFlops?: number;
+}
+export interface OpenAIProfile extends ProfileCommon {
+  backend: 'openai';
+  /** Without a trailing slash. */
+  baseUrl: string;
+  model: string;
+  api: ApiStyle;
+}
+export interface LlamaProfile extends ProfileCommon {
+  backend: 'llama';
+  /** Absolute path of a GGUF file; null means the default model (`llama:default`). */
+  modelPath: string | null;
+  api: 'completions';
+}
+export type ModelProfile = OpenAIProfile | LlamaProfile;
+
+export interface GapLensSettings {
+  profiles: ModelProfile[];
+  samplesPerTask: number;
+  temperature: number;
+  topP: number;
+  maxTokens: number;
+  verifierTemperature: number;
+  verifierMaxTokens: number;
+  seed: number;
+  defaultVerifiers: BaseVerifierName[];
+  defaultFilter: string;
+  /** As written in the setting; see resolveRunsRoot. */
+  runsFolder: string;
+}
+
+/** Reads one `gaplens.<key>` value as configured (undefined when unset). */
+export type SettingGetter = (key: string) => unknown;
+
+export const SETTING_DEFAULTS = {
+  samplesPerTask: 8,
+  temperature: 0.7,
+  topP: 0.9,
+  maxTokens: 512,
+  verifierTemperature: 0.7,
+  verifierMaxTokens: 512,
+  seed: 0,
+  defaultVerifiers: ['mc'] as BaseVerifierName[],
+  defaultFilter: 'quantile:0.8',
+  runsFolder: '.gaplens/runs',
+};
+
+export const DEFAULT_PROFILES: ModelProfile[] = [{ name: 'Embedded model (llama:default)', backend: 'llama', modelPath: null, api: 'completions', maxConcurrency: 2 }];
+
+const DEFAULT_CONCURRENCY = { openai: 8, llama: 2 } as const;
+// A key pasted into a profile would be synced, shared and committed with the settings file.
+const CREDENTIAL_KEY = /^(api[-_]?key|key|token|access[-_]?token|secret|password|authorization)$/i;
+const PROFILE_KEYS = new Set(['name', 'backend', 'baseUrl', 'model', 'api', 'maxConcurrency', 'pretrainingFlops', 'modelPath']);
+
+/** Collects every problem, so one message lists all of them. */
+class Problems {
+  readonly list: string[] = [];
+  add(setting: string, message: string): void {
+    this.list.push(`"gaplens.${setting}" ${message}`);
+  }
+}
+
+/**
+ * Validates every gaplens.* setting. `workspaceRoot` anchors relative model paths. Throws one
+ * UserError listing every invalid setting and what to write instead.
+ */
+export function readSettings(get: SettingGetter, workspaceRoot: string | undefined): GapLensSettings {
+  const problems = new Problems();
+  const num = (key: keyof typeof SETTING_DEFAULTS, check: NumberCheck): number => readNumber(get(key), SETTING_DEFAULTS[key] as number, check, (m) => problems.add(key, m));
+  const settings: GapLensSettings = {
+    profiles: readProfiles(get('modelProfiles'), workspaceRoot, problems),
+    samplesPerTask: num('samplesPerTask', { integer: true, min: 1, max: 100_000 }),
+    temperature: num('temperature', { min: 0, max: 5 }),
+    topP: num('topP', { min: 0, max: 1, minExclusive: true }),
+    maxTokens: num('maxTokens', { integer: true, min: 1 }),
+    verifierTemperature: num('verifierTemperature', { min: 0, max: 5 }),
+    verifierMaxTokens: num('verifierMaxTokens', { integer: true, min: 1 }),
+    seed: num('seed', { integer: true, min: 0 }),
+    defaultVerifiers: readVerifiers(get('defaultVerifiers'), problems),
+    defaultFilter: readFilter(get('defaultFilter'), problems),
+    runsFolder: readRunsFolder(get('runsFolder'), problems),
+  };
+  if (problems.list.length > 0) {
+    const plural = problems.list.length > 1;
+    throw new UserError(`Gap Lens setting${plural ? 's are' : ' is'} invalid; fix ${plural ? 'them' : 'it'} in Settings (gaplens.*):\n${problems.list.join('\n')}`);
+  }
+  return settings;
+}
+
+interface NumberCheck {
+  integer?: boolean;
+  min: number;
+  max?: number;
+  minExclusive?: boolean;
+}
+
+function readNumber(value: unknown, fallback: number, check: NumberCheck, fail: (m: string) => void): number {
+  if (value === undefined || value === null) return fallback;
+  const range = `${check.minExclusive ? `greater than ${check.min}` : `at least ${check.min}`}${check.max !== undefined ? ` and at most ${check.max}` : ''}`;
+  const kind = check.integer ? 'a whole number' : 'a number';
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    (!check.integer || Number.isSafeInteger(value)) &&
+    (check.minExclusive ? value > check.min : value >= check.min) &&
+    (check.max === undefined || value <= check.max);
+  if (!ok) {
+    fail(`must be ${kind} ${range} (got ${shown(value)})`);
+    return fallback;
+  }
+  return value;
+}
+
+function readVerifiers(value: unknown, problems: Problems): BaseVerifierName[] {
+  if (value === undefined || value === null) return SETTING_DEFAULTS.defaultVerifiers;
+  const valid = `valid verifiers: ${BASE_VERIFIERS.join(', ')}`;
+  if (!Array.isArray(value) || value.length === 0) {
+    problems.add('defaultVerifiers', `must be a non-empty list such as ["mc", "cot-score"] (got ${shown(value)}); ${valid}`);
+    return SETTING_DEFAULTS.defaultVerifiers;
+  }
+  const unknown = value.filter((v) => !(BASE_VERIFIERS as readonly unknown[]).includes(v));
+  if (unknown.length > 0) {
+    problems.add('defaultVerifiers', `names unknown verifier${unknown.length > 1 ? 's' : ''} ${unknown.map(shown).join(', ')}; ${valid}`);
+    return SETTING_DEFAULTS.defaultVerifiers;
+  }
+  return [...new Set(value as BaseVerifierName[])];
+}
+
+function readFilter(value: unknown, problems: Problems): string {
+  if (value === undefined || value === null) return SETTING_DEFAULTS.defaultFilter;
+  if (typeof value !== 'string') {
+    problems.add('defaultFilter', `must be a string such as "quantile:0.8" (got ${shown(value)})`);
+    return SETTING_DEFAULTS.defaultFilter;
+  }
+  try {
+    parseFilter(value);
+    return value.trim();
+  } catch (err) {
+    problems.add('defaultFilter', `is not a filter: ${err instanceof Error ? err.message : String(err)}`);
+    return SETTING_DEFAULTS.defaultFilter;
+  }
+}
+
+function readRunsFolder(value: unknown, problems: Problems): string {
+  if (value === undefined || value === null) return SETTING_DEFAULTS.runsFolder;
+  if (typeof value !== 'string' || value.trim() === '') {
+    problems.add('runsFolder', `must be a folder path such as ".gaplens/runs" (got ${shown(value)})`);
+    return SETTING_DEFAULTS.runsFolder;
+  }
+  return value.trim();
+}
+
+function readProfiles(value: unknown, workspaceRoot: string | undefined, problems: Problems): ModelProfile[] {
+  if (value === undefined || value === null) return DEFAULT_PROFILES;
+  if (!Array.isArray(value)) {
+    problems.add('modelProfiles', `must be a list of profiles like [{"name": "local", "backend": "openai", "baseUrl": "http://127.0.0.1:8000/v1", "model": "qwen"}] (got ${shown(value)})`);
+    return [];
+  }
+  const profiles: ModelProfile[] = [];
+  const firstIndexOfName = new Map<string, number>();
+  value.forEach((raw, i) => {
+    const at = `modelProfiles[${i}]`;
+    const profile = readProfile(raw, workspaceRoot, (field, message) => problems.add(field === '' ? at : `${at}.${field}`, message));
+    if (!profile) return;
+    const first = firstIndexOfName.get(profile.name);
+    if (first !== undefined) {
+      problems.add(`${at}.name`, `"${profile.name}" is already the name of modelProfiles[${first}]; names must be unique`);
+      return;
+    }
+    firstIndexOfName.set(profile.name, i);
+    profiles.push(profile);
+  });
+  if (value.length === 0) problems.add('modelProfiles', 'is empty: add at least one profile, e.g. {"name": "Embedded model", "backend": "llama"}');
+  return profiles;
+}
+
+type FieldFail = (field: string, message: string) => void;
+
+function readProfile(raw: unknown, workspaceRoot: string | undefined, fail: FieldFail): ModelProfile | null {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    fail('', `must be an object with "name" and "backend" (got ${shown(raw)})`);
+    return null;
+  }
+  const p = raw as Record<string, unknown>;
+  let valid = true;
+  const bad: FieldFail = (field, message) => {
+    valid = false;
+    fail(field, message);
+  };
+  for (const key of Object.keys(p)) if (!PROFILE_KEYS.has(key)) bad(key, `is not a profile field; known fields: ${[...PROFILE_KEYS].join(', ')}`);
+  if (Object.keys(p).some((k) => CREDENTIAL_KEY.test(k))) {
+    bad('', 'must not hold credentials: store the API key with the command "Gap Lens: Set API Key…" (kept in the OS keychain)');
+  }
+  const name = typeof p.name === 'string' ? p.name.trim() : '';
+  if (name === '') bad('name', `must be a non-empty string (got ${shown(p.name)})`);
+  const backend = p.backend;
+  if (backend !== 'openai' && backend !== 'llama') {
+    bad('backend', `must be "openai" or "llama" (got ${shown(backend)})`);
+    return null;
+  }
+  const maxConcurrency = readNumber(p.maxConcurrency, DEFAULT_CONCURRENCY[backend], { integer: true, min: 1, max: 4096 }, (m) => bad('maxConcurrency', m));
+  let pretrainingFlops: number | undefined;
+  if (p.pretrainingFlops !== undefined) {
+    if (typeof p.pretrainingFlops === 'number' && Number.isFinite(p.pretrainingFlops) && p.pretrainingFlops > 0) pretrainingFlops = p.pretrainingFlops;
+    else bad('pretrainingFlops', `must be a positive number of FLOPs such as 1.2e23 (got ${shown(p.pretrainingFlops)})`);
+  }
+  const common = { name, maxConcurrency, ...(pretrainingFlops !== undefined ? { pretrainingFlops } : {}) };
+
+  if (backend === 'openai') {
+    for (const field of ['modelPath'] as const) if (p[field] !== undefined) bad(field, 'applies to llama profiles only');
+    const baseUrl = readBaseUrl(p.baseUrl, (m) => bad('baseUrl', m));
+    const model = typeof p.model === 'string' ? p.model.trim() : '';
+    if (model === '') bad('model', `must be the model name the server serves, e.g. "Qwen/Qwen2.5-7B" (got ${shown(p.model)})`);
+    const api = p.api ?? 'completions';
+    if (api !== 'chat' && api !== 'completions') bad('api', `must be "completions" or "chat" (got ${shown(api)})`);
+    return valid ? { ...common, backend, baseUrl, model, api: api as ApiStyle } : null;
+  }
+  for (const field of ['baseUrl', 'model'] as const) if (p[field] !== undefined) bad(field, 'applies to openai profiles only');
+  if (p.api !== undefined && p.api !== 'completions') bad('api', 'must be "completions" (or left out) for llama profiles: the embedded model completes raw text');
+  const modelPath = readModelPath(p.modelPath, workspaceRoot, (m) => bad('modelPath', m));
+  return valid ? { ...common, backend, modelPath, api: 'completions' } : null;
+}
+
+function readBaseUrl(value: unknown, fail: (m: string) => void): string {
+  const example = 'such as "http://127.0.0.1:8000/v1"';
+  if (typeof value !== 'string' || value.trim() === '') {
+    fail(`must be the server's base URL ${example} (got ${shown(value)})`);
+    return '';
+  }
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    fail(`is not a URL: ${shown(value)}; write it ${example}`);
+    return '';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') fail(`must be an http:// or https:// URL (got ${shown(value)})`);
+  // A URL is written into every run.json and log line; credentials in it would leak there.
+  else if (url.username !== '' || url.password !== '') fail('must not contain a user name or password: store the key with "Gap Lens: Set API Key…"');
+  else if (url.search !== '' || url.hash !== '') fail(`must not have a query or fragment (got ${shown(value)})`);
+  return value.trim().replace(/\/+$/, '');
+}
+
+function readModelPath(value: unknown, workspaceRoot: string | undefined, fail: (m: string) => void): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string' || value.trim() === '') {
+    fail(`must be the path of a .gguf file (got ${shown(value)}); leave it out to use the default model`);
+    return null;
+  }
+  const path = value.trim();
+  if (isAbsolute(path)) return path;
+  if (workspaceRoot === undefined) {
+    fail(`"${path}" is relative, and there is no workspace folder to resolve it against; give an absolute path`);
+    return null;
+  }
+  return resolve(workspaceRoot, path);
+}
+
+/** The `--model` spec the core understands, e.g. `openai:qwen@http://127.0.0.1:8000/v1`. */
+export function modelSpecOf(profile: ModelProfile): string {
+  if (profile.backend === 'openai') return `openai:${profile.model}@${profile.baseUrl}`;
+  return profile.modelPath === null ? 'llama:default' : `llama:${profile.modelPath}`;
+}
+
+/**
+ * The SecretStorage id of a server's API key. Keys are bound to the server's origin, not to a
+ * profile name, so editing a profile to point elsewhere never sends an existing key there.
+ */
+export function apiKeySecretId(baseUrl: string): string {
+  return `gaplens.apiKey:${new URL(baseUrl).origin}`;
+}
+
+const MAX_SHOWN = 60;
+
+function shown(value: unknown): string {
+  const text = value === undefined ? 'nothing' : (JSON.stringify(value) ?? String(value));
+  return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}…` : text;
+}
+
+/**
+ * The folder new runs of a workspace folder go to: `runsFolder` as is when absolute, else inside
+ * the workspace folder; without a workspace, inside the extension's global storage.
+ */
+export function resolveRunsRoot(runsFolder: string, workspaceFolder: string | undefined, globalStorage: string): string {
+  if (isAbsolute(runsFolder)) return runsFolder;
+  return workspaceFolder !== undefined ? resolve(workspaceFolder, runsFolder) : resolve(globalStorage, 'runs');
+}

@@ -1,0 +1,55 @@
+// The settings and folders of the open workspace, read fresh on every use (settings can change at
+// any time). The one place the extension asks VS Code for gaplens.* values.
+import { dirname, relative, sep } from 'node:path';
+import * as vscode from 'vscode';
+import { readSettings, resolveRunsRoot, type GapLensSettings } from './settings';
+
+export class WorkspaceSettings {
+  constructor(private readonly globalStorage: vscode.Uri) {}
+
+  /** Validated settings as they apply to `path`'s workspace folder (or the first folder). */
+  settings(path?: string): GapLensSettings {
+    const folder = this.folderOf(path);
+    const config = vscode.workspace.getConfiguration('gaplens', folder?.uri);
+    // get(), never inspect(): in Restricted Mode get() leaves out workspace values of the settings
+    // package.json lists as restrictedConfigurations (endpoints), inspect() would not.
+    return readSettings((key) => config.get<unknown>(key), folder?.uri.fsPath);
+  }
+
+  /** Where new runs for `path` (a task file) go. */
+  runsRootFor(path?: string): string {
+    const folder = this.folderOf(path);
+    return resolveRunsRoot(this.settings(path).runsFolder, folder?.uri.fsPath, this.globalStorage.fsPath);
+  }
+
+  /** Every folder runs are listed from: one per workspace folder (de-duplicated). */
+  runsRoots(): string[] {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    if (folders.length === 0) return [this.runsRootFor()];
+    return [...new Set(folders.map((f) => this.runsRootFor(f.uri.fsPath)))];
+  }
+
+  /** The workspace folder holding `path`, else the first one. */
+  folderOf(path?: string): vscode.WorkspaceFolder | undefined {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    if (path !== undefined) {
+      const holder = folders.find((f) => path === f.uri.fsPath || path.startsWith(f.uri.fsPath + sep));
+      if (holder) return holder;
+    }
+    return folders[0];
+  }
+
+  /** `path` relative to its workspace folder, for display; as is outside the workspace. */
+  display(path: string): string {
+    const folder = this.folderOf(path);
+    if (!folder || !(path.startsWith(folder.uri.fsPath + sep))) return path;
+    const rel = relative(folder.uri.fsPath, path);
+    return (vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? `${folder.name}/${rel}` : rel;
+  }
+
+  /** The folder of a display path, for quick-pick descriptions. */
+  displayDir(path: string): string {
+    const shown = dirname(this.display(path));
+    return shown === '.' ? '' : shown;
+  }
+}

@@ -1,0 +1,136 @@
+// The extension's entry point (dist/extension.js): registers commands, the two trees, the status
+// bar, the panel serializer and the task-file language client — and nothing heavier. Command code,
+// the panel, core and the language client are separate bundles loaded on first use, so activation
+// stays in milliseconds. Must not import core, the protocol or anything that pulls in a library.
+import * as vscode from 'vscode';
+import { COMMAND_IDS, LIGHT_COMMANDS, type CommandId } from './commandIds';
+import { PANEL_VIEW_TYPE, TASK_LANGUAGE_ID, type Features, type Services } from './services';
+import { RunStatusBar } from './views/statusBar';
+
+const moduleLoaded = performance.now();
+
+let stopLanguageClient: (() => Promise<void>) | undefined;
+
+export function activate(context: vscode.ExtensionContext): void {
+  const log = vscode.window.createOutputChannel('Gap Lens', { log: true });
+  context.subscriptions.push(log);
+  const status = new RunStatusBar();
+  context.subscriptions.push(status);
+  const runsTree = new LazyTree(() => features().then((f) => f.runsChildren()));
+  const taskSetsTree = new LazyTree(() => features().then((f) => f.taskSetChildren()));
+  context.subscriptions.push(runsTree, taskSetsTree);
+  const services: Services = {
+    context,
+    log,
+    status,
+    refreshRuns: () => runsTree.refresh(),
+    refreshTaskSets: () => taskSetsTree.refresh(),
+  };
+
+  let loaded: Promise<Features> | undefined;
+  function features(): Promise<Features> {
+    loaded ??= Promise.resolve()
+      .then(() => import('./onDemand'))
+      .then((m) => {
+        const f = m.createFeatures(services);
+        context.subscriptions.push(f);
+        return f;
+      });
+    return loaded;
+  }
+
+  const light: Record<(typeof LIGHT_COMMANDS)[number], () => void> = {
+    'gaplens.refreshRuns': () => runsTree.refresh(),
+    'gaplens.refreshTaskSets': () => taskSetsTree.refresh(),
+    'gaplens.showLog': () => log.show(),
+  };
+  for (const id of COMMAND_IDS) {
+    const handler = isLight(id) ? async () => light[id]() : async (...args: unknown[]) => (await features()).runCommand(id, args);
+    context.subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => reportErrors(log, id, () => handler(...args))));
+  }
+
+  context.subscriptions.push(
+    vscode.window.createTreeView('gaplens.runs', { treeDataProvider: runsTree, showCollapseAll: false }),
+    vscode.window.createTreeView('gaplens.taskSets', { treeDataProvider: taskSetsTree, showCollapseAll: false }),
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+      deserializeWebviewPanel: (panel, state: unknown) => reportErrors(log, 'restore panel', async () => (await features()).restorePanel(panel, state)),
+    }),
+  );
+
+  startLanguageClientOnFirstTaskFile(context, log);
+  log.info(`activated in ${(performance.now() - moduleLoaded).toFixed(1)} ms (module evaluation to end of activate)`);
+}
+
+export function deactivate(): Promise<void> | undefined {
+  return stopLanguageClient?.();
+}
+
+function isLight(id: CommandId): id is (typeof LIGHT_COMMANDS)[number] {
+  return (LIGHT_COMMANDS as readonly string[]).includes(id);
+}
+
+/**
+ * Shows a failure as a message: the text of a UserError (bad input, with what to do), else a short
+ * note pointing at the log, which gets the stack.
+ */
+async function reportErrors(log: vscode.LogOutputChannel, what: string, action: () => Promise<void>): Promise<void> {
+  try {
+    await action();
+  } catch (err) {
+    const isUserError = err instanceof Error && err.name === 'UserError';
+    if (isUserError) {
+      log.warn(`${what}: ${err.message}`);
+      void vscode.window.showErrorMessage(`Gap Lens: ${err.message}`);
+      return;
+    }
+    log.error(`${what} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    const choice = await vscode.window.showErrorMessage(`Gap Lens: ${what} failed: ${err instanceof Error ? err.message : String(err)}`, 'Show Log');
+    if (choice === 'Show Log') log.show();
+  }
+}
+
+/** A tree whose items come from the on-demand bundle; asking for them is what loads it. */
+class LazyTree implements vscode.TreeDataProvider<vscode.TreeItem>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(private readonly children: () => Promise<vscode.TreeItem[]>) {}
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  getTreeItem(item: vscode.TreeItem): vscode.TreeItem {
+    return item;
+  }
+
+  async getChildren(parent?: vscode.TreeItem): Promise<vscode.TreeItem[]> {
+    return parent ? [] : this.children();
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+/** The language server starts with the first task file opened, not at activation. */
+function startLanguageClientOnFirstTaskFile(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
+  let started = false;
+  const consider = (doc: vscode.TextDocument): void => {
+    if (started || doc.languageId !== TASK_LANGUAGE_ID) return;
+    started = true;
+    listener.dispose();
+    Promise.resolve()
+      .then(() => import('./languageClient'))
+      .then(async (m) => {
+        const client = await m.startTaskLanguageClient(context, log);
+        stopLanguageClient = () => client.stop();
+        context.subscriptions.push(client);
+      })
+      .catch((err: unknown) => log.error(`the task-file language server did not start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));
+  };
+  const listener = vscode.workspace.onDidOpenTextDocument(consider);
+  context.subscriptions.push(listener);
+  vscode.workspace.textDocuments.forEach(consider);
+}
+

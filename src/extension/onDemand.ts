@@ -1,0 +1,94 @@
+// Everything the extension does beyond registering itself (dist/onDemand.js): commands, trees,
+// panels, runs. main.ts loads this bundle on the first command, tree expansion or panel restore.
+// Owns every disposable it creates; shares state with main.ts only through Services.
+import * as vscode from 'vscode';
+import { BUILTIN_TASK_SETS } from '../core/tasks/load';
+import type { HeavyCommandId } from './commandIds';
+import type { CommandContext } from './commands/commandContext';
+import { compareRuns } from './commands/compareRuns';
+import { checkSelection, runGapCheck, runSelectedTasks } from './commands/runCommands';
+import { deleteRuns, exportKept, nextDisagreement, openRun, restorePanel, reverifyRun } from './commands/runFolderCommands';
+import { setApiKey } from './commands/setApiKey';
+import { ApiKeys } from './config/apiKeys';
+import { WorkspaceSettings } from './config/workspaceSettings';
+import { PanelMemory } from './panel/panelMemory';
+import { PanelRegistry } from './panel/panelRegistry';
+import { RunExecutor } from './run/runExecutor';
+import { RunIndex } from './run/runIndex';
+import type { Features, Services } from './services';
+import { findTaskFiles } from './tasks/workspaceTaskFiles';
+import { vscodePrompter } from './ui/vscodePrompter';
+import { RunTreeItem, taskSetItems } from './views/trees';
+
+export function createFeatures(services: Services): Features {
+  const { context } = services;
+  const memory = new PanelMemory(context.workspaceState);
+  const keys = new ApiKeys(context.secrets);
+  const panels = new PanelRegistry(services, memory);
+  const executor = new RunExecutor(services, panels, keys);
+  const pages = new Set<vscode.WebviewPanel>();
+  const ctx: CommandContext = {
+    services,
+    workspace: new WorkspaceSettings(context.globalStorageUri),
+    prompter: vscodePrompter,
+    runs: new RunIndex(),
+    panels,
+    executor,
+    keys,
+    memory,
+    ownPanel(panel) {
+      pages.add(panel);
+      panel.onDidDispose(() => pages.delete(panel));
+    },
+  };
+  const disposables: vscode.Disposable[] = [executor, panels, { dispose: () => [...pages].forEach((p) => p.dispose()) }, ...watchForChanges(services)];
+
+  const commands: Record<HeavyCommandId, (args: readonly unknown[]) => Promise<void> | void> = {
+    'gaplens.runGapCheck': (args) => runGapCheck(ctx, args),
+    'gaplens.runSelectedTasks': (args) => runSelectedTasks(ctx, args),
+    'gaplens.checkSelection': () => checkSelection(ctx),
+    'gaplens.openRun': (args) => openRun(ctx, args),
+    'gaplens.reverifyRun': (args) => reverifyRun(ctx, args),
+    'gaplens.compareRuns': (args) => compareRuns(ctx, args),
+    'gaplens.exportKept': (args) => exportKept(ctx, args),
+    'gaplens.setApiKey': () => setApiKey(ctx),
+    'gaplens.nextDisagreement': () => nextDisagreement(ctx),
+    'gaplens.deleteRun': (args) => deleteRuns(ctx, args),
+  };
+
+  return {
+    async runCommand(id, args) {
+      await commands[id](args);
+    },
+    async runsChildren() {
+      const listings = await ctx.runs.list(ctx.workspace.runsRoots(), (m) => services.log.warn(m));
+      return listings.map((l) => new RunTreeItem(l.dir, l, executor.isRunning(l.dir)));
+    },
+    async taskSetChildren() {
+      return taskSetItems(await findTaskFiles(ctx.workspace), BUILTIN_TASK_SETS);
+    },
+    restorePanel: (panel, state) => restorePanel(ctx, panel, state),
+    dispose() {
+      for (const d of disposables.splice(0)) d.dispose();
+    },
+  };
+}
+
+/** Refreshes the trees when task files or run folders appear or go, and when settings change. */
+function watchForChanges(services: Services): vscode.Disposable[] {
+  const taskFiles = vscode.workspace.createFileSystemWatcher('**/*.tasks.jsonl', false, true, false);
+  const runFiles = vscode.workspace.createFileSystemWatcher('**/run.json');
+  return [
+    taskFiles,
+    taskFiles.onDidCreate(() => services.refreshTaskSets()),
+    taskFiles.onDidDelete(() => services.refreshTaskSets()),
+    runFiles,
+    runFiles.onDidCreate(() => services.refreshRuns()),
+    runFiles.onDidChange(() => services.refreshRuns()),
+    runFiles.onDidDelete(() => services.refreshRuns()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('gaplens.runsFolder')) services.refreshRuns();
+      if (e.affectsConfiguration('files.associations')) services.refreshTaskSets();
+    }),
+  ];
+}

@@ -1,0 +1,301 @@
+// The host side of one gap panel (a WebviewPanel showing one run): its HTML shell, the ready
+// handshake (messages wait until the webview says 'ready', which is answered with a full snapshot),
+// validation of everything the webview sends, annotations, and live updates at most 4 times a second.
+import { existsSync } from 'node:fs';
+import * as vscode from 'vscode';
+import type { GapCheckEvent } from '../../core/pipeline/gapCheck';
+import { parseFilter, parseSelector } from '../../core/filter/parse';
+import { appendAnnotation } from '../../core/runs/annotations';
+import type { AnnotationRecord } from '../../core/runs/records';
+import { sampleKey } from '../../core/runs/sampleKey';
+import {
+  createMessageQueue,
+  handleWebviewMessage,
+  type HostMessage,
+  type HostNotificationParams,
+  type MessageQueue,
+  type RequestParams,
+  type RequestResults,
+  type SampleRow,
+  type WebviewHandlers,
+  toSampleColumns,
+} from '../../protocol/panelProtocol';
+import { gapText, LiveGap } from '../run/liveGap';
+import { modelShortName } from '../views/runItems';
+import { createNonce, webviewHtml } from './panelHtml';
+import type { PanelMemory } from './panelMemory';
+import { gapInputOf, type RunModel } from './runModel';
+
+export type ProgressParams = HostNotificationParams['progress'];
+
+export interface PanelDeps {
+  extensionUri: vscode.Uri;
+  log: vscode.LogOutputChannel;
+  memory: PanelMemory;
+  /** The panel's filter or grades changed (status bar); debounced. */
+  onChanged(panel: GapPanel): void;
+  onActive(panel: GapPanel, active: boolean): void;
+  onDisposed(panel: GapPanel): void;
+}
+
+/** At most 4 live updates per second: the panel recomputes every statistic on each. */
+const FLUSH_MS = 250;
+/** The status bar follows the panel's filter after the slider rests this long (recomputing is O(samples)). */
+const CHANGED_DEBOUNCE_MS = 300;
+/** Rows per 'sampleTable' message of a snapshot (columns without texts: about 100 bytes a row). */
+const SNAPSHOT_BATCH = 20_000;
+
+/** Bundle files the webview loads; a style file the panel bundle does not produce is left out. */
+export const PANEL_SCRIPTS = ['dist/webview.js'] as const;
+export const PANEL_STYLES = ['dist/webview.css', 'media/panel.css'] as const;
+
+export class GapPanel implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly queue: MessageQueue;
+  private readonly pendingRows = new Map<string, SampleRow>();
+  private pendingProgress = false;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private changedTimer: NodeJS.Timeout | undefined;
+  private disposed = false;
+  /** The panel's current filter (the run's own until the webview reports a change). */
+  selector: string;
+  filter: string;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    private model: RunModel,
+    private annotations: AnnotationRecord[],
+    private progress: ProgressParams,
+    private readonly deps: PanelDeps,
+  ) {
+    this.selector = model.summary.selector ?? model.summary.verifiers[0] ?? 'mc';
+    this.filter = model.summary.filter;
+    this.queue = createMessageQueue((m) => this.post(m));
+    configureWebview(panel, deps.extensionUri, titleOf(model));
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((raw: unknown) =>
+        handleWebviewMessage(raw, this.handlers(), (reply) => this.post(reply), (m) => deps.log.warn(m)),
+      ),
+      panel.onDidChangeViewState(() => {
+        // A hidden webview is discarded (no retainContextWhenHidden): hold messages until it is
+        // back and says 'ready' again; the snapshot then brings it up to date.
+        if (!panel.visible) this.queue.close();
+        deps.onActive(this, panel.active);
+      }),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  get runId(): string {
+    return this.model.runId;
+  }
+
+  get dir(): string {
+    return this.model.dir;
+  }
+
+  get isRunning(): boolean {
+    return this.progress.status === 'running';
+  }
+
+  /** Shows another state of the same run (e.g. re-verification starting): a fresh snapshot. */
+  reset(model: RunModel, annotations: AnnotationRecord[], progress: ProgressParams): void {
+    this.model = model;
+    this.annotations = annotations;
+    this.progress = progress;
+    this.pendingRows.clear();
+    this.panel.title = titleOf(model);
+    if (this.queue.isOpen) this.queue.ready(this.snapshot());
+  }
+
+  /** A streamed record: updates the run and, within FLUSH_MS, the webview. Returns the changed row. */
+  apply(event: GapCheckEvent): SampleRow | undefined {
+    const row = this.model.apply(event);
+    if (row) {
+      this.pendingRows.set(sampleKey(row.task, row.index), row);
+      this.scheduleFlush();
+    }
+    return row;
+  }
+
+  setProgress(progress: ProgressParams): void {
+    this.progress = progress;
+    this.pendingProgress = true;
+    if (progress.status === 'running') this.scheduleFlush();
+    else this.flush();
+  }
+
+  /** Forwards an editor command (Next Disagreement) to the webview. */
+  command(command: HostNotificationParams['command']['command']): void {
+    this.reveal();
+    this.queue.send({ kind: 'notify', method: 'command', params: { command } });
+  }
+
+  reveal(): void {
+    this.panel.reveal(undefined, false);
+  }
+
+  /** The gap by the panel's current filter, over every sample so far. */
+  gapNow(): string | null {
+    try {
+      const live = new LiveGap(this.selector, this.filter);
+      for (const row of this.model.allRows()) live.update(gapInputOf(row));
+      return gapText(live.snapshot());
+    } catch {
+      return null;
+    }
+  }
+
+  /** Generations so far and of the whole run. */
+  counts(): { done: number; total: number } {
+    return { done: this.model.sampleCount, total: this.model.taskCount * this.model.summary.n };
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    clearTimeout(this.flushTimer);
+    clearTimeout(this.changedTimer);
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+    this.deps.onDisposed(this);
+  }
+
+  private post(message: HostMessage): void {
+    if (this.disposed) return;
+    void this.panel.webview.postMessage(message);
+  }
+
+  private scheduleFlush(): void {
+    this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  private flush(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    // While the webview is away its next 'ready' gets a full snapshot: nothing to hold.
+    if (!this.queue.isOpen) {
+      this.pendingRows.clear();
+      this.pendingProgress = false;
+      return;
+    }
+    if (this.pendingRows.size > 0) {
+      const rows = [...this.pendingRows.values()];
+      this.pendingRows.clear();
+      this.queue.send({ kind: 'notify', method: 'samples', params: { tasks: [], rows } });
+    }
+    if (this.pendingProgress) {
+      this.pendingProgress = false;
+      this.queue.send({ kind: 'notify', method: 'progress', params: this.progress });
+    }
+  }
+
+  private changed(): void {
+    clearTimeout(this.changedTimer);
+    this.changedTimer = setTimeout(() => this.deps.onChanged(this), CHANGED_DEBOUNCE_MS);
+  }
+
+  /**
+   * The whole current state, init first. Samples go as columns without texts and verifier outputs
+   * (at 10^5 samples full rows take seconds to post and validate); the webview asks for a sample's
+   * details ('sampleDetail') when the user opens it.
+   */
+  private snapshot(): HostMessage[] {
+    const rows = this.model.allRows();
+    const messages: HostMessage[] = [{ kind: 'notify', method: 'init', params: { run: this.model.summary, mode: this.model.mode } }];
+    const tasks = this.model.taskInfos();
+    for (let i = 0; i === 0 || i < rows.length; i += SNAPSHOT_BATCH) {
+      messages.push({ kind: 'notify', method: 'sampleTable', params: { tasks: i === 0 ? tasks : [], columns: toSampleColumns(rows.slice(i, i + SNAPSHOT_BATCH)) } });
+    }
+    messages.push({ kind: 'notify', method: 'annotations', params: { records: this.annotations } });
+    messages.push({ kind: 'notify', method: 'progress', params: this.progress });
+    return messages;
+  }
+
+  private handlers(): WebviewHandlers {
+    return {
+      ready: () => {
+        this.pendingRows.clear();
+        this.pendingProgress = false;
+        this.queue.ready(this.snapshot());
+      },
+      filterChanged: ({ selector, filter }) => {
+        // Parse first: the status bar and Export Kept Samples use these, so a bad one is refused here.
+        parseSelector(selector);
+        parseFilter(filter);
+        this.selector = selector;
+        this.filter = filter;
+        this.changed();
+      },
+      annotate: (p) => this.annotate(p),
+      markAnswer: (p) => this.markAnswer(p),
+      openSample: (p) => this.openSample(p),
+      sampleDetail: async ({ task, index }) => ({ row: this.sampleRow(task, index) }),
+      copy: async ({ text }) => {
+        await vscode.env.clipboard.writeText(text);
+        return {};
+      },
+    };
+  }
+
+  private async annotate(p: RequestParams['annotate']): Promise<RequestResults['annotate']> {
+    const record = await appendAnnotation(this.model.dir, { task: p.task, index: p.index, cause: p.cause, note: p.note });
+    this.annotations.push(record);
+    this.deps.log.info(`annotated ${p.task} #${p.index} as ${p.cause} in ${this.model.dir}`);
+    this.queue.send({ kind: 'notify', method: 'annotations', params: { records: [record] } });
+    return { record };
+  }
+
+  private async markAnswer(p: RequestParams['markAnswer']): Promise<RequestResults['markAnswer']> {
+    const rows = this.model.markAnswer(p.task, p.answer);
+    await this.deps.memory.markAnswer(this.model.runId, p.task, p.answer.trim());
+    const info = this.model.taskInfo(p.task);
+    this.queue.send({ kind: 'notify', method: 'samples', params: { tasks: info ? [info] : [], rows } });
+    this.changed();
+    return { regraded: rows.length };
+  }
+
+  private sampleRow(task: string, index: number): SampleRow {
+    const row = this.model.row(task, index);
+    if (!row) throw new Error(`no sample ${index} of task "${task}" in this run`);
+    return row;
+  }
+
+  private async openSample(p: RequestParams['openSample']): Promise<RequestResults['openSample']> {
+    const row = this.sampleRow(p.task, p.index);
+    const doc = await vscode.workspace.openTextDocument({ content: row.text, language: 'plaintext' });
+    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+    return {};
+  }
+}
+
+function titleOf(model: RunModel): string {
+  return `Gap Lens: ${modelShortName(model.summary.model)}`;
+}
+
+/** Webview options and HTML: scripts on, resources only from dist/ and media/, strict CSP. */
+function configureWebview(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, title: string): void {
+  const webview = panel.webview;
+  webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: panelResourceRoots(extensionUri) };
+  panel.title = title;
+  panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
+  const asset = (path: string): string => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path.split('/'))).toString();
+  const present = (path: string): boolean => existsSync(vscode.Uri.joinPath(extensionUri, ...path.split('/')).fsPath);
+  webview.html = webviewHtml({
+    title,
+    cspSource: webview.cspSource,
+    nonce: createNonce(),
+    scripts: PANEL_SCRIPTS.map(asset),
+    styles: PANEL_STYLES.filter(present).map(asset),
+    body: '<div id="root"></div>',
+  });
+}
+
+export function panelResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
+  return [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')];
+}
+
+/** The panel options every gap panel is created with (also applied to restored panels). */
+export function panelOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  return { enableScripts: true, enableCommandUris: false, enableFindWidget: true, retainContextWhenHidden: false, localResourceRoots: panelResourceRoots(extensionUri) };
+}

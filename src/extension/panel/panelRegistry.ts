@@ -1,0 +1,94 @@
+// The open gap panels, one per run folder: opening a run that already has a panel reveals it. Tracks
+// the active panel for Next Disagreement, Export Kept Samples and the status bar.
+import * as vscode from 'vscode';
+import type { AnnotationRecord } from '../../core/runs/records';
+import { PANEL_ACTIVE_CONTEXT, PANEL_VIEW_TYPE, type Services } from '../services';
+import { GapPanel, panelOptions, type ProgressParams } from './gapPanel';
+import type { PanelMemory } from './panelMemory';
+import type { RunModel } from './runModel';
+
+export class PanelRegistry implements vscode.Disposable {
+  private readonly panels = new Map<string, GapPanel>();
+  private active: GapPanel | undefined;
+  /** The panel focused last, even if focus has moved to an editor since. */
+  private lastFocused: GapPanel | undefined;
+
+  constructor(
+    private readonly services: Services,
+    private readonly memory: PanelMemory,
+  ) {}
+
+  get(dir: string): GapPanel | undefined {
+    return this.panels.get(dir);
+  }
+
+  /** The active panel, else the one focused last. */
+  current(): GapPanel | undefined {
+    return this.active ?? this.lastFocused;
+  }
+
+  /** Shows `model` in its run's panel, creating the panel if there is none. */
+  show(model: RunModel, annotations: AnnotationRecord[], progress: ProgressParams): GapPanel {
+    void this.memory.rememberDir(model.runId, model.dir);
+    const existing = this.panels.get(model.dir);
+    if (existing) {
+      existing.reset(model, annotations, progress);
+      existing.reveal();
+      return existing;
+    }
+    const webviewPanel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Gap Lens', vscode.ViewColumn.Active, panelOptions(this.services.context.extensionUri));
+    return this.adopt(webviewPanel, model, annotations, progress);
+  }
+
+  /** A panel VS Code brought back after a reload (the serializer). */
+  restore(webviewPanel: vscode.WebviewPanel, model: RunModel, annotations: AnnotationRecord[], progress: ProgressParams): GapPanel {
+    this.panels.get(model.dir)?.dispose();
+    return this.adopt(webviewPanel, model, annotations, progress);
+  }
+
+  close(dir: string): void {
+    this.panels.get(dir)?.dispose();
+  }
+
+  /** Updates the status bar from a panel's current numbers. */
+  report(panel: GapPanel): void {
+    const { done, total } = panel.counts();
+    this.services.status.show({ runId: panel.runId, dir: panel.dir, running: panel.isRunning, done, total, gap: panel.gapNow() });
+  }
+
+  dispose(): void {
+    for (const panel of [...this.panels.values()]) panel.dispose();
+  }
+
+  private adopt(webviewPanel: vscode.WebviewPanel, model: RunModel, annotations: AnnotationRecord[], progress: ProgressParams): GapPanel {
+    const panel = new GapPanel(webviewPanel, model, annotations, progress, {
+      extensionUri: this.services.context.extensionUri,
+      log: this.services.log,
+      memory: this.memory,
+      onChanged: (p) => {
+        if (p === this.current()) this.report(p);
+      },
+      onActive: (p, active) => this.setActive(p, active),
+      onDisposed: (p) => {
+        if (this.panels.get(p.dir) === p) this.panels.delete(p.dir);
+        if (this.lastFocused === p) this.lastFocused = undefined;
+        if (this.active === p) this.setActive(p, false);
+        if (!p.isRunning) this.services.status.clear(p.runId);
+      },
+    });
+    this.panels.set(model.dir, panel);
+    if (webviewPanel.active) this.setActive(panel, true);
+    return panel;
+  }
+
+  private setActive(panel: GapPanel, active: boolean): void {
+    if (active) {
+      this.active = panel;
+      this.lastFocused = panel;
+      this.report(panel);
+    } else if (this.active === panel) {
+      this.active = undefined;
+    }
+    void vscode.commands.executeCommand('setContext', PANEL_ACTIVE_CONTEXT, this.active !== undefined);
+  }
+}

@@ -1,0 +1,194 @@
+// What the panel shows of one run, held by the host: the tasks and one row per sample, built from
+// a run folder or from records as they stream in, in the shape of the panel protocol. Pure.
+import type { GapCheckEvent } from '../../core/pipeline/gapCheck';
+import type { PreparedRun } from '../../core/pipeline/runSession';
+import { getGrader } from '../../core/grade/graders';
+import type { GenerationRecord, RunManifest, VerificationRecord } from '../../core/runs/records';
+import type { RunData } from '../../core/runs/runStore';
+import { sampleKey } from '../../core/runs/sampleKey';
+import type { Task } from '../../core/tasks/task';
+import { UserError } from '../../core/util/errors';
+import { goldList, type PanelMode, type RunSummary, type SampleRow, type TaskInfo, type VerificationRow } from '../../protocol/panelProtocol';
+import { hasNoGold } from '../tasks/taskSelection';
+import type { GapInput } from '../run/liveGap';
+
+export class RunModel {
+  private readonly tasks = new Map<string, Task>();
+  private readonly rows = new Map<string, SampleRow>();
+  /** Tasks with a gold answer the user marked in this panel (Check Selection). */
+  private readonly marked = new Map<string, string>();
+
+  private constructor(
+    readonly dir: string,
+    readonly summary: RunSummary,
+    readonly mode: PanelMode,
+    tasks: readonly Task[],
+  ) {
+    for (const t of tasks) this.tasks.set(t.id, t);
+  }
+
+  static fromManifest(dir: string, manifest: RunManifest, tasks: readonly Task[]): RunModel {
+    return new RunModel(dir, summaryOf(manifest), tasks.some(hasNoGold) ? 'check' : 'gap', tasks);
+  }
+
+  /** A run read from disk, with the answers the user marked earlier (task id -> answer). */
+  static fromRun(run: RunData, markedAnswers: Readonly<Record<string, string>> = {}): RunModel {
+    const model = RunModel.fromManifest(run.dir, run.manifest, run.tasks);
+    for (const g of run.generations.values()) model.addGeneration(g);
+    for (const byVerifier of run.verifications.values()) for (const v of byVerifier.values()) model.addVerification(v);
+    for (const [task, answer] of Object.entries(markedAnswers)) if (model.tasks.has(task)) model.markAnswer(task, answer);
+    return model;
+  }
+
+  /** A run about to execute: its tasks and whatever records the folder already holds. */
+  static fromPrepared(prepared: PreparedRun, manifest: RunManifest): RunModel {
+    const model = RunModel.fromManifest(prepared.dir, manifest, prepared.tasks);
+    for (const g of prepared.existing?.generations.values() ?? []) model.addGeneration(g);
+    for (const byVerifier of prepared.existing?.verifications.values() ?? []) for (const v of byVerifier.values()) model.addVerification(v);
+    return model;
+  }
+
+  get runId(): string {
+    return this.summary.id;
+  }
+
+  /** Applies a streamed record; returns the row it changed (none for task-done). */
+  apply(event: GapCheckEvent): SampleRow | undefined {
+    if (event.type === 'generation') return this.addGeneration(event.record);
+    if (event.type === 'verification') return this.addVerification(event.record);
+    return undefined;
+  }
+
+  addGeneration(g: GenerationRecord): SampleRow {
+    const task = this.tasks.get(g.task);
+    const key = sampleKey(g.task, g.index);
+    const row: SampleRow = {
+      task: g.task,
+      index: g.index,
+      text: g.text,
+      finishReason: g.finishReason,
+      correct: task && !this.gradable(task) ? null : g.grade.correct,
+      extracted: g.grade.extracted,
+      normalized: g.grade.normalized,
+      gradeReason: task && !this.gradable(task) ? 'no gold answer yet: mark the right answer to grade the samples' : g.grade.reason,
+      verifications: this.rows.get(key)?.verifications ?? [],
+    };
+    const answer = this.marked.get(g.task);
+    this.rows.set(key, answer !== undefined && task ? regrade(row, { ...task, answer }) : row);
+    return this.rows.get(key) as SampleRow;
+  }
+
+  /** A verification of a sample whose generation is not here yet is dropped, as readRun does with orphans. */
+  addVerification(v: VerificationRecord): SampleRow | undefined {
+    const key = sampleKey(v.task, v.index);
+    const row = this.rows.get(key);
+    if (!row) return undefined;
+    const entry: VerificationRow = {
+      verifier: v.verifier,
+      score: v.score,
+      parse: v.parse,
+      ...(v.parseError !== undefined ? { parseError: v.parseError } : {}),
+      prompt: v.prompt,
+      raw: v.raw,
+      ...(v.detail !== undefined ? { detail: v.detail } : {}),
+    };
+    const next = { ...row, verifications: [...row.verifications.filter((x) => x.verifier !== v.verifier), entry] };
+    this.rows.set(key, next);
+    return next;
+  }
+
+  /**
+   * Check Selection: makes `answer` the task's gold answer and regrades its samples with the task's
+   * grader; returns the changed rows. The task snapshot on disk keeps no gold: the host remembers
+   * marked answers and passes them to fromRun after a reload.
+   */
+  markAnswer(taskId: string, answer: string): SampleRow[] {
+    const task = this.tasks.get(taskId);
+    if (!task) throw new UserError(`task "${taskId}" is not in this run`);
+    const gold = answer.trim();
+    const problem = getGrader(task.grader).checkGold({ ...task, answer: gold });
+    if (problem) throw new UserError(`cannot use ${JSON.stringify(gold)} as the answer: ${problem}`);
+    this.marked.set(taskId, gold);
+    const changed: SampleRow[] = [];
+    for (const [key, row] of this.rows) {
+      if (row.task !== taskId) continue;
+      const next = regrade(row, { ...task, answer: gold });
+      this.rows.set(key, next);
+      changed.push(next);
+    }
+    return changed;
+  }
+
+  /** One sample's row, if it has been generated. */
+  row(task: string, index: number): SampleRow | undefined {
+    return this.rows.get(sampleKey(task, index));
+  }
+
+  taskInfo(taskId: string): TaskInfo | undefined {
+    const task = this.tasks.get(taskId);
+    if (!task) return undefined;
+    const marked = this.marked.get(taskId);
+    return { id: task.id, question: task.question, gold: marked !== undefined ? [marked] : goldList(task.answer), grader: task.grader };
+  }
+
+  taskInfos(): TaskInfo[] {
+    return [...this.tasks.keys()].map((id) => this.taskInfo(id) as TaskInfo);
+  }
+
+  /** Rows in task order, then sample index. */
+  allRows(): SampleRow[] {
+    const order = new Map([...this.tasks.keys()].map((id, i) => [id, i]));
+    return [...this.rows.values()].sort((a, b) => (order.get(a.task) ?? 0) - (order.get(b.task) ?? 0) || a.index - b.index);
+  }
+
+  get sampleCount(): number {
+    return this.rows.size;
+  }
+
+  get taskCount(): number {
+    return this.tasks.size;
+  }
+
+  private gradable(task: Task): boolean {
+    return !hasNoGold(task) || this.marked.has(task.id);
+  }
+}
+
+function regrade(row: SampleRow, task: Task): SampleRow {
+  const grade = getGrader(task.grader).grade(row.text, task);
+  return { ...row, correct: grade.correct, extracted: grade.extracted, normalized: grade.normalized, gradeReason: grade.reason };
+}
+
+/** The panel's run summary of a manifest; its starting selector is the first verifier. */
+export function summaryOf(manifest: RunManifest): RunSummary {
+  const c = manifest.config;
+  return {
+    id: manifest.id,
+    model: c.model,
+    tasks: c.tasks,
+    n: c.n,
+    verifiers: c.verifiers,
+    filter: c.filter,
+    ...(c.verifiers[0] !== undefined ? { selector: c.verifiers[0] } : {}),
+    createdAt: manifest.createdAt,
+    config: {
+      api: c.api,
+      ...(c.limit !== undefined ? { limit: c.limit } : {}),
+      temperature: c.temperature,
+      topP: c.topP,
+      maxTokens: c.maxTokens,
+      verifierTemperature: c.verifierTemperature,
+      verifierMaxTokens: c.verifierMaxTokens,
+      seed: c.seed,
+      concurrency: c.concurrency,
+      ...(c.templates !== undefined ? { templates: c.templates } : {}),
+    },
+  };
+}
+
+/** A row as the gap statistics see it. */
+export function gapInputOf(row: SampleRow): GapInput {
+  const scores: Record<string, number | null> = {};
+  for (const v of row.verifications) scores[v.verifier] = v.score;
+  return { task: row.task, index: row.index, correct: row.correct, scores, answer: row.normalized };
+}

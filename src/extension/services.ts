@@ -1,0 +1,35 @@
+// What the always-loaded entry (main.ts) hands to the parts loaded on first use (onDemand.ts), and
+// what those give back. The two are separate bundles: state they share lives in these objects,
+// never in module-level variables.
+import type * as vscode from 'vscode';
+import type { HeavyCommandId } from './commandIds';
+import type { RunStatus } from './views/statusText';
+
+export interface StatusReporter {
+  /** Shows this run in the status bar (the latest call wins). */
+  show(status: RunStatus): void;
+  /** Hides the item if it shows `runId` (or whatever it shows, without an id). */
+  clear(runId?: string): void;
+}
+
+export interface Services {
+  readonly context: vscode.ExtensionContext;
+  readonly log: vscode.LogOutputChannel;
+  readonly status: StatusReporter;
+  refreshRuns(): void;
+  refreshTaskSets(): void;
+}
+
+export interface Features extends vscode.Disposable {
+  runCommand(id: HeavyCommandId, args: readonly unknown[]): Promise<void>;
+  runsChildren(): Promise<vscode.TreeItem[]>;
+  taskSetChildren(): Promise<vscode.TreeItem[]>;
+  /** The panel serializer: brings back a panel after a window reload. */
+  restorePanel(panel: vscode.WebviewPanel, state: unknown): Promise<void>;
+}
+
+/** The webview panel type (package.json activationEvents: onWebviewPanel:gaplens.panel). */
+export const PANEL_VIEW_TYPE = 'gaplens.panel';
+export const TASK_LANGUAGE_ID = 'gaplens-tasks';
+/** True while a Gap Lens panel is the active editor (keybinding and palette `when` clauses). */
+export const PANEL_ACTIVE_CONTEXT = 'gaplens.panelActive';

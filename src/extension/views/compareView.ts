@@ -1,0 +1,127 @@
+// The Compare Runs page: accuracy, filtered accuracy, gap and relative gap with their 95 % intervals
+// side by side, and — for runs whose model profile gives its pre-training FLOPs — the paper's
+// scaling plot of relative gap against log10 FLOPs. Static HTML and SVG, no script. Pure.
+import { html, type SafeHtml } from '../../core/report/escape';
+import { formatInterval, formatRate, formatSigned } from '../../core/report/numbers';
+import type { GapReport, Interval } from '../../core/stats/types';
+import { webviewHtml } from '../panel/panelHtml';
+
+export type CompareEntry =
+  | { runId: string; model: string; tasks: string; flops?: number; report: GapReport }
+  | { runId: string; model: string; tasks: string; error: string };
+
+export interface ScalingPoint {
+  label: string;
+  log10Flops: number;
+  relativeGap: number;
+  ci: Interval | null;
+}
+
+/** The runs that can go on the scaling plot, and the ones that cannot (with why). */
+export function scalingPoints(entries: readonly CompareEntry[]): { points: ScalingPoint[]; left: string[] } {
+  const points: ScalingPoint[] = [];
+  const left: string[] = [];
+  for (const e of entries) {
+    if ('error' in e) continue;
+    if (e.flops === undefined) left.push(`${e.model}: no model profile with pretrainingFlops matches this model`);
+    else if (e.report.relativeGap === null) left.push(`${e.model}: relative gap undefined (every task already fully correct)`);
+    else points.push({ label: e.model, log10Flops: Math.log10(e.flops), relativeGap: e.report.relativeGap, ci: e.report.ci.relativeGap });
+  }
+  return { points, left };
+}
+
+const W = 640;
+const H = 300;
+const M = { top: 20, right: 24, bottom: 44, left: 60 };
+
+/** Relative gap (with its interval as an error bar) against log10 pre-training FLOPs. */
+export function scalingPlot(points: readonly ScalingPoint[]): SafeHtml {
+  const xs = points.map((p) => p.log10Flops);
+  const ys = points.flatMap((p) => [p.relativeGap, ...(p.ci ?? [])]);
+  const [x0, x1] = paddedRange(Math.min(...xs), Math.max(...xs), 0.5);
+  const [y0, y1] = paddedRange(Math.min(0, ...ys), Math.max(0, ...ys), 0.05);
+  const px = (x: number): number => M.left + ((x - x0) / (x1 - x0)) * (W - M.left - M.right);
+  const py = (y: number): number => M.top + (1 - (y - y0) / (y1 - y0)) * (H - M.top - M.bottom);
+  const f = (n: number): string => n.toFixed(1);
+  const xTicks = ticks(x0, x1, 1);
+  const yTicks = ticks(y0, y1, niceStep((y1 - y0) / 5));
+  return html`<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" xmlns="http://www.w3.org/2000/svg"><title>Relative gap against log10 pre-training FLOPs</title>
+${yTicks.map((t) => html`<line class="grid" x1="${f(M.left)}" x2="${f(W - M.right)}" y1="${f(py(t))}" y2="${f(py(t))}"/><text class="tick" x="${f(M.left - 6)}" y="${f(py(t) + 4)}" text-anchor="end">${formatTick(t)}</text>`)}
+<line class="zero" x1="${f(M.left)}" x2="${f(W - M.right)}" y1="${f(py(0))}" y2="${f(py(0))}"/>
+${xTicks.map((t) => html`<text class="tick" x="${f(px(t))}" y="${f(H - M.bottom + 16)}" text-anchor="middle">1e${String(t)}</text>`)}
+<text class="axis-title" x="${f((M.left + W - M.right) / 2)}" y="${f(H - 6)}" text-anchor="middle">pre-training FLOPs (log scale)</text>
+<text class="axis-title" transform="translate(14 ${f((M.top + H - M.bottom) / 2)}) rotate(-90)" text-anchor="middle">relative gap</text>
+${points.map(
+  (p) => html`<g class="point"><title>${p.label}: relative gap ${formatSigned(p.relativeGap)}${p.ci ? ` ${formatInterval(p.ci, true)}` : ''}, 1e${p.log10Flops.toFixed(2)} FLOPs</title>${
+    p.ci ? html`<line class="ci" x1="${f(px(p.log10Flops))}" x2="${f(px(p.log10Flops))}" y1="${f(py(p.ci[0]))}" y2="${f(py(p.ci[1]))}"/>` : ''
+  }<circle cx="${f(px(p.log10Flops))}" cy="${f(py(p.relativeGap))}" r="4"/><text class="label" x="${f(px(p.log10Flops) + 7)}" y="${f(py(p.relativeGap) - 7)}">${p.label}</text></g>`,
+)}
+</svg>`;
+}
+
+function paddedRange(lo: number, hi: number, minPad: number): [number, number] {
+  const pad = Math.max(minPad, (hi - lo) * 0.1);
+  return [lo - pad, hi + pad];
+}
+
+function niceStep(raw: number): number {
+  const power = 10 ** Math.floor(Math.log10(raw));
+  return ([1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? raw) as number;
+}
+
+function ticks(lo: number, hi: number, step: number): number[] {
+  const out: number[] = [];
+  for (let t = Math.ceil(lo / step) * step; t <= hi + 1e-12; t += step) out.push(Number(t.toFixed(10)));
+  return out;
+}
+
+function formatTick(t: number): string {
+  return String(Number(t.toFixed(4)));
+}
+
+function tableRows(entries: readonly CompareEntry[]): SafeHtml[] {
+  return entries.map((e) => {
+    if ('error' in e) return html`<tr><th scope="row">${e.model}<div class="sub">${e.runId}</div></th><td colspan="6" class="error">${e.error}</td></tr>`;
+    const r = e.report;
+    const cell = (value: string, ci: Interval | null, signed: boolean): SafeHtml => html`<td><span class="value">${value}</span>${ci ? html`<div class="sub">${formatInterval(ci, signed)}</div>` : ''}</td>`;
+    return html`<tr><th scope="row">${e.model}<div class="sub">${e.runId} · ${e.tasks}</div></th>
+<td>${r.verifier}<div class="sub">${r.filter}</div></td>
+${cell(formatRate(r.accuracy), r.ci.accuracy, false)}
+${cell(formatRate(r.filteredAccuracy), r.ci.filteredAccuracy, false)}
+${cell(formatSigned(r.gap), r.ci.gap, true)}
+${cell(r.relativeGap === null ? 'n/a' : formatSigned(r.relativeGap), r.ci.relativeGap, true)}
+<td>${String(r.tasks)} / ${String(r.samples)}</td></tr>`;
+  });
+}
+
+const CSS = `
+body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); background: var(--vscode-editor-background); padding: 0 16px 24px; }
+table { border-collapse: collapse; margin: 12px 0; }
+th, td { text-align: left; padding: 6px 12px; border-bottom: 1px solid var(--vscode-panel-border, var(--vscode-editorWidget-border)); vertical-align: top; }
+thead th { font-weight: 600; }
+td .value { font-family: var(--vscode-editor-font-family); }
+.sub { color: var(--vscode-descriptionForeground); font-size: 0.9em; font-family: var(--vscode-editor-font-family); }
+.error { color: var(--vscode-errorForeground); }
+.chart { max-width: 720px; width: 100%; }
+.chart .grid { stroke: var(--vscode-editorWidget-border, #8884); stroke-width: 0.5; }
+.chart .zero { stroke: var(--vscode-foreground); stroke-width: 1; stroke-dasharray: 4 3; }
+.chart .tick, .chart .axis-title, .chart .label { fill: var(--vscode-foreground); font-size: 11px; }
+.chart circle { fill: var(--vscode-charts-blue, #3794ff); }
+.chart .ci { stroke: var(--vscode-charts-blue, #3794ff); stroke-width: 2; }
+`;
+
+export function compareHtml(entries: readonly CompareEntry[], csp: { cspSource: string; nonce: string }): string {
+  const { points, left } = scalingPoints(entries);
+  const level = entries.find((e): e is Extract<CompareEntry, { report: GapReport }> => 'report' in e)?.report.ci.level ?? 0.95;
+  const plot =
+    points.length >= 2
+      ? html`<h2>Relative gap vs pre-training compute</h2>${scalingPlot(points)}`
+      : html`<p class="sub">The scaling plot needs two or more runs whose model profile sets <code>pretrainingFlops</code> (Settings → gaplens.modelProfiles).</p>`;
+  const body = html`<h1>Compare runs</h1>
+<table><thead><tr><th>model / run</th><th>verifier / filter</th><th>accuracy</th><th>filtered accuracy</th><th>gap</th><th>relative gap</th><th>tasks / samples</th></tr></thead>
+<tbody>${tableRows(entries)}</tbody></table>
+<p class="sub">Intervals: ${String(Math.round(level * 100))} % task bootstrap. Each run by its first verifier and its own filter.</p>
+${plot}
+${left.length > 0 && points.length > 0 ? html`<p class="sub">Not on the plot: ${left.join('; ')}.</p>` : ''}`;
+  return webviewHtml({ title: 'Gap Lens: Compare Runs', ...csp, scripts: [], styles: [], inlineCss: CSS, body: body.toString() });
+}

@@ -1,0 +1,196 @@
+import assert from 'node:assert/strict';
+import type { BaseVerifierName } from '../../../src/core/verify/verifier';
+import {
+  askRunPlan,
+  askVerifiers,
+  filterEntries,
+  limitEntries,
+  profileEntries,
+  runConfigOf,
+  taskSourceEntries,
+  validateFilter,
+  validateSampleCount,
+  verifierEntries,
+  type RunPlanContext,
+} from '../../../src/extension/commands/runPlan';
+import { readSettings, type ModelProfile } from '../../../src/extension/config/settings';
+import { isSeparator, type PickEntry, type Prompter } from '../../../src/extension/ui/prompter';
+
+const BUILTINS = [
+  { name: 'builtin:sudoku4x4', description: '288 grids' },
+  { name: 'builtin:arithmetic', description: '200 expressions' },
+];
+const FILES = [
+  { path: '/w/a.tasks.jsonl', label: '' },
+  { path: '/w/sets/b.tasks.jsonl', label: 'sets' },
+];
+
+function labels<T>(entries: PickEntry<T>[]): string[] {
+  return entries.map((e) => (isSeparator(e) ? `--${e.separator}` : e.label));
+}
+
+const settings = readSettings(
+  (k) =>
+    ({
+      modelProfiles: [
+        { name: 'embedded', backend: 'llama' },
+        { name: 'vllm', backend: 'openai', baseUrl: 'http://127.0.0.1:8000/v1', model: 'qwen', maxConcurrency: 32 },
+      ],
+      samplesPerTask: 4,
+      defaultVerifiers: ['mc', 'cot-score'],
+      temperature: 0.5,
+      seed: 3,
+    })[k],
+  '/w',
+);
+
+/** A Prompter answering from a script; records what it was asked. */
+function scripted(answers: { pick?: string[]; many?: string[][]; input?: string[]; path?: string }): Prompter & { asked: string[] } {
+  const picks = [...(answers.pick ?? [])];
+  const manys = [...(answers.many ?? [])];
+  const inputs = [...(answers.input ?? [])];
+  const asked: string[] = [];
+  const find = <T>(entries: PickEntry<T>[], label: string): T => {
+    const hit = entries.find((e) => !isSeparator(e) && e.label.includes(label));
+    if (!hit || isSeparator(hit)) throw new Error(`no entry "${label}" in ${labels(entries).join(' | ')}`);
+    return hit.value;
+  };
+  return {
+    asked,
+    async pickOne(entries, opts) {
+      asked.push(opts.placeholder);
+      const label = picks.shift();
+      return label === undefined ? undefined : find(entries, label);
+    },
+    async pickMany(entries, opts) {
+      asked.push(opts.placeholder);
+      const chosen = manys.shift();
+      return chosen?.map((l) => find(entries, l));
+    },
+    async input(opts) {
+      asked.push(opts.prompt);
+      const text = inputs.shift();
+      if (text !== undefined) assert.equal(opts.validate(text), undefined, `scripted input "${text}" should be valid`);
+      return text;
+    },
+    async openPath() {
+      asked.push('browse');
+      return answers.path;
+    },
+    async savePath() {
+      return undefined;
+    },
+  };
+}
+
+function context(extra: Partial<RunPlanContext> = {}): RunPlanContext {
+  return { settings, builtins: BUILTINS, workspaceFiles: FILES, ...extra };
+}
+
+describe('Run Gap Check quick picks', () => {
+  it('offers the open task file first, then the other workspace files, the built-in sets and Browse…', () => {
+    const entries = taskSourceEntries(BUILTINS, FILES, { path: '/w/sets/b.tasks.jsonl', label: 'sets' });
+    assert.deepEqual(labels(entries), [
+      '--Open task file',
+      '$(file) b.tasks.jsonl',
+      '--Workspace',
+      '$(file) a.tasks.jsonl',
+      '--Built-in sets',
+      '$(beaker) builtin:sudoku4x4',
+      '$(beaker) builtin:arithmetic',
+      '--',
+      '$(folder-opened) Browse…',
+    ]);
+  });
+
+  it('omits the workspace group when there are no other task files', () => {
+    assert.deepEqual(labels(taskSourceEntries(BUILTINS, [], undefined)).slice(0, 1), ['--Built-in sets']);
+  });
+
+  it('puts the profile used last first', () => {
+    assert.deepEqual(labels(profileEntries(settings.profiles, 'vllm')), ['vllm', 'embedded']);
+    assert.deepEqual(labels(profileEntries(settings.profiles, undefined)), ['embedded', 'vllm']);
+    const [vllm] = profileEntries(settings.profiles, 'vllm');
+    assert.equal(vllm && !isSeparator(vllm) && vllm.description, 'qwen at http://127.0.0.1:8000/v1 (completions)');
+  });
+
+  it('preselects the default verifiers and puts the default filter first', () => {
+    const picked = verifierEntries(['mc', 'cot-score']).flatMap((e) => (!isSeparator(e) && e.picked ? [e.value] : []));
+    assert.deepEqual(picked, ['mc', 'cot-score']);
+    assert.deepEqual(labels(filterEntries('quantile:0.5')), ['quantile:0.5', 'quantile:0.8', 'threshold:0.5', 'topk:1', 'Custom…']);
+    assert.deepEqual(labels(filterEntries('exp:0.1')).slice(0, 2), ['exp:0.1', 'quantile:0.8']);
+  });
+
+  it('prices the task limit of a built-in set in model calls', () => {
+    const entries = limitEntries(4, 2) as { label: string; description: string }[];
+    assert.deepEqual(entries.map((e) => e.description), ['120 model calls', '240 model calls', '600 model calls', 'every task of the set']);
+  });
+
+  it('validates N and custom filters', () => {
+    assert.equal(validateSampleCount('8'), undefined);
+    assert.equal(validateSampleCount(' 100000 '), undefined);
+    for (const bad of ['0', '-1', '2.5', '1e3', '100001', '']) assert.notEqual(validateSampleCount(bad), undefined, bad);
+    assert.equal(validateFilter('threshold:0.25'), undefined);
+    assert.match(validateFilter('quantile:2') ?? '', /q must be between 0 and 1/);
+  });
+
+  it('asks source, profile, N, verifiers, limit (built-ins only) and filter, and builds the run config', async () => {
+    const prompter = scripted({ pick: ['builtin:arithmetic', 'vllm', 'First 20', 'Custom…'], input: ['6', 'threshold:0.3'], many: [['mc', 'tournament']] });
+    const plan = await askRunPlan(prompter, context());
+    assert.deepEqual(prompter.asked, ['Which tasks?', 'Model profile', 'Samples per task (N)', 'Which verifiers judge the samples? (one or more)', 'How many tasks of builtin:arithmetic?', 'Filter: which samples the verifier keeps', 'Filter']);
+    assert.ok(plan);
+    assert.equal(plan.tasks, 'builtin:arithmetic');
+    assert.equal(plan.limit, 20);
+    assert.equal(plan.n, 6);
+    assert.deepEqual(plan.verifiers, ['mc', 'tournament']);
+    assert.equal(plan.filter, 'threshold:0.3');
+    assert.deepEqual(runConfigOf(plan, settings), {
+      tasks: 'builtin:arithmetic',
+      limit: 20,
+      model: 'openai:qwen@http://127.0.0.1:8000/v1',
+      api: 'completions',
+      n: 6,
+      verifiers: ['mc', 'tournament'],
+      filter: 'threshold:0.3',
+      temperature: 0.5,
+      topP: 0.9,
+      maxTokens: 512,
+      verifierTemperature: 0.7,
+      verifierMaxTokens: 512,
+      seed: 3,
+      concurrency: 32,
+    });
+  });
+
+  it('skips the source question when the task source is given, and asks no limit for a file', async () => {
+    const prompter = scripted({ pick: ['embedded', 'quantile:0.8'], input: ['4'], many: [['mc']] });
+    const plan = await askRunPlan(prompter, context({ presetTasks: '/w/a.tasks.jsonl' }));
+    assert.equal(prompter.asked.length, 4);
+    assert.equal(plan?.tasks, '/w/a.tasks.jsonl');
+    assert.equal(plan?.limit, undefined);
+    assert.equal((plan?.profile as ModelProfile).name, 'embedded');
+  });
+
+  it('uses a browsed file as the source', async () => {
+    const prompter = scripted({ pick: ['Browse…', 'embedded', 'quantile:0.8'], input: ['2'], many: [['mc']], path: '/else/where.jsonl' });
+    assert.equal((await askRunPlan(prompter, context()))?.tasks, '/else/where.jsonl');
+  });
+
+  it('stops at the first cancelled question', async () => {
+    const prompter = scripted({ pick: ['a.tasks.jsonl', 'embedded'], input: [] });
+    assert.equal(await askRunPlan(prompter, context()), undefined);
+    assert.deepEqual(prompter.asked, ['Which tasks?', 'Model profile', 'Samples per task (N)']);
+  });
+
+  it('refuses a run without verifiers', async () => {
+    const prompter = scripted({ pick: ['a.tasks.jsonl', 'embedded'], input: ['2'], many: [[]] });
+    await assert.rejects(askRunPlan(prompter, context()), /no verifier picked/);
+  });
+
+  it('offers only verifiers a run does not have yet when re-verifying', async () => {
+    let offered: string[] = [];
+    const prompter = { ...scripted({}), pickMany: async <T>(entries: PickEntry<T>[]) => ((offered = labels(entries)), [] as T[]) };
+    await assert.rejects(askVerifiers(prompter, [], ['mc', 'cot-score'] as BaseVerifierName[]), /no verifier picked/);
+    assert.deepEqual(offered, ['cot-binary', 'tournament']);
+  });
+});

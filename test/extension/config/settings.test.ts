@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { UserError } from '../../../src/core/util/errors';
+import { apiKeySecretId, DEFAULT_PROFILES, modelSpecOf, readSettings, resolveRunsRoot, type ModelProfile } from '../../../src/extension/config/settings';
+
+const ROOT = '/work/project';
+
+function read(values: Record<string, unknown>): ReturnType<typeof readSettings> {
+  return readSettings((key) => values[key], ROOT);
+}
+
+function problems(values: Record<string, unknown>): string {
+  try {
+    read(values);
+  } catch (err) {
+    assert.ok(err instanceof UserError, `expected a UserError, got ${String(err)}`);
+    return err.message;
+  }
+  assert.fail('expected the settings to be refused');
+}
+
+describe('extension settings', () => {
+  it('reads unset settings as the documented defaults', () => {
+    const s = read({});
+    assert.deepEqual(s.profiles, DEFAULT_PROFILES);
+    assert.equal(s.samplesPerTask, 8);
+    assert.equal(s.temperature, 0.7);
+    assert.equal(s.topP, 0.9);
+    assert.equal(s.maxTokens, 512);
+    assert.deepEqual(s.defaultVerifiers, ['mc']);
+    assert.equal(s.defaultFilter, 'quantile:0.8');
+    assert.equal(s.runsFolder, '.gaplens/runs');
+  });
+
+  it('reads valid profiles of both backends, with per-backend defaults and relative model paths resolved', () => {
+    const s = read({
+      modelProfiles: [
+        { name: 'vllm', backend: 'openai', baseUrl: 'http://127.0.0.1:8000/v1/', model: 'Qwen/Qwen2.5-7B', api: 'chat', pretrainingFlops: 8.2e23 },
+        { name: 'local', backend: 'llama', modelPath: 'models/x.gguf' },
+        { name: 'embedded', backend: 'llama' },
+      ],
+      samplesPerTask: 16,
+      defaultVerifiers: ['cot-score', 'mc'],
+      defaultFilter: ' topk:2 ',
+    });
+    const expected: ModelProfile[] = [
+      { name: 'vllm', backend: 'openai', baseUrl: 'http://127.0.0.1:8000/v1', model: 'Qwen/Qwen2.5-7B', api: 'chat', maxConcurrency: 8, pretrainingFlops: 8.2e23 },
+      { name: 'local', backend: 'llama', modelPath: '/work/project/models/x.gguf', api: 'completions', maxConcurrency: 2 },
+      { name: 'embedded', backend: 'llama', modelPath: null, api: 'completions', maxConcurrency: 2 },
+    ];
+    assert.deepEqual(s.profiles, expected);
+    assert.equal(s.samplesPerTask, 16);
+    assert.deepEqual(s.defaultVerifiers, ['cot-score', 'mc']);
+    assert.equal(s.defaultFilter, 'topk:2');
+  });
+
+  it('lists every invalid setting in one message naming the setting and the fix', () => {
+    const message = problems({
+      samplesPerTask: 0,
+      topP: 0,
+      temperature: 'hot',
+      defaultVerifiers: ['mc', 'oracle'],
+      defaultFilter: 'quantile:1.5',
+      runsFolder: '',
+    });
+    assert.match(message, /^Gap Lens settings are invalid; fix them in Settings \(gaplens\.\*\):/);
+    assert.match(message, /"gaplens\.samplesPerTask" must be a whole number at least 1 and at most 100000 \(got 0\)/);
+    assert.match(message, /"gaplens\.topP" must be a number greater than 0 and at most 1 \(got 0\)/);
+    assert.match(message, /"gaplens\.temperature" must be a number at least 0 and at most 5 \(got "hot"\)/);
+    assert.match(message, /"gaplens\.defaultVerifiers" names unknown verifier "oracle"; valid verifiers: mc, cot-binary, cot-score, tournament/);
+    assert.match(message, /"gaplens\.defaultFilter" is not a filter: .*q must be between 0 and 1/);
+    assert.match(message, /"gaplens\.runsFolder" must be a folder path/);
+  });
+
+  it('refuses profiles that are incomplete, mix backends, repeat a name, or carry credentials', () => {
+    const message = problems({
+      modelProfiles: [
+        { name: 'a', backend: 'openai', baseUrl: 'ftp://host/v1', model: 'm' },
+        { name: 'b', backend: 'openai', model: '' , baseUrl: 'http://127.0.0.1:8000/v1' },
+        { name: 'c', backend: 'llama', baseUrl: 'http://127.0.0.1:8000/v1', api: 'chat' },
+        { name: 'd', backend: 'gpt' },
+        { name: 'e', backend: 'openai', baseUrl: 'https://user:pw@api.example.com/v1', model: 'm' },
+        { name: 'f', backend: 'openai', baseUrl: 'https://api.example.com/v1', model: 'm', apiKey: 'sk-123' },
+        { name: 'g', backend: 'llama', maxConcurrency: 0, pretrainingFlops: -1 },
+        { name: 'h', backend: 'llama' },
+        { name: 'h', backend: 'llama' },
+      ],
+    });
+    assert.match(message, /"gaplens\.modelProfiles\[0\]\.baseUrl" must be an http:\/\/ or https:\/\/ URL \(got "ftp:\/\/host\/v1"\)/);
+    assert.match(message, /"gaplens\.modelProfiles\[1\]\.model" must be the model name the server serves/);
+    assert.match(message, /"gaplens\.modelProfiles\[2\]\.baseUrl" applies to openai profiles only/);
+    assert.match(message, /"gaplens\.modelProfiles\[2\]\.api" must be "completions" \(or left out\) for llama profiles/);
+    assert.match(message, /"gaplens\.modelProfiles\[3\]\.backend" must be "openai" or "llama" \(got "gpt"\)/);
+    assert.match(message, /"gaplens\.modelProfiles\[4\]\.baseUrl" must not contain a user name or password/);
+    assert.match(message, /"gaplens\.modelProfiles\[5\]" must not hold credentials: store the API key with the command "Gap Lens: Set API Key…"/);
+    assert.match(message, /"gaplens\.modelProfiles\[6\]\.maxConcurrency" must be a whole number at least 1/);
+    assert.match(message, /"gaplens\.modelProfiles\[6\]\.pretrainingFlops" must be a positive number of FLOPs/);
+    assert.match(message, /"gaplens\.modelProfiles\[8\]\.name" "h" is already the name of modelProfiles\[7\]/);
+    assert.doesNotMatch(message, /sk-123/, 'a pasted key must not be echoed back');
+  });
+
+  it('refuses a relative model path when there is no workspace folder to anchor it', () => {
+    assert.throws(() => readSettings((k) => (k === 'modelProfiles' ? [{ name: 'x', backend: 'llama', modelPath: 'm.gguf' }] : undefined), undefined), /"m\.gguf" is relative, and there is no workspace folder/);
+  });
+
+  it('turns profiles into the model specs core parses', () => {
+    const [vllm, local, embedded] = read({
+      modelProfiles: [
+        { name: 'vllm', backend: 'openai', baseUrl: 'http://127.0.0.1:8000/v1', model: 'Qwen/Qwen2.5-7B' },
+        { name: 'local', backend: 'llama', modelPath: '/m/x.gguf' },
+        { name: 'embedded', backend: 'llama' },
+      ],
+    }).profiles as [ModelProfile, ModelProfile, ModelProfile];
+    assert.equal(modelSpecOf(vllm), 'openai:Qwen/Qwen2.5-7B@http://127.0.0.1:8000/v1');
+    assert.equal(modelSpecOf(local), 'llama:/m/x.gguf');
+    assert.equal(modelSpecOf(embedded), 'llama:default');
+  });
+
+  it('binds API keys to the server origin, so another path on the same server shares it and another host does not', () => {
+    assert.equal(apiKeySecretId('https://api.example.com/v1'), 'gaplens.apiKey:https://api.example.com');
+    assert.equal(apiKeySecretId('https://api.example.com/other'), apiKeySecretId('https://api.example.com/v1'));
+    assert.notEqual(apiKeySecretId('https://evil.example.net/v1'), apiKeySecretId('https://api.example.com/v1'));
+    assert.notEqual(apiKeySecretId('http://api.example.com/v1'), apiKeySecretId('https://api.example.com/v1'));
+  });
+
+  it('resolves the runs folder against the workspace folder, else the global storage', () => {
+    assert.equal(resolveRunsRoot('.gaplens/runs', '/w', '/g'), '/w/.gaplens/runs');
+    assert.equal(resolveRunsRoot('/abs/runs', '/w', '/g'), '/abs/runs');
+    assert.equal(resolveRunsRoot('.gaplens/runs', undefined, '/g'), '/g/runs');
+  });
+});

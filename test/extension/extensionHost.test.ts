@@ -1,0 +1,380 @@
+// The built extension (dist/extension.js and the bundles it loads) activated in a fake VS Code,
+// against a real OpenAI-format server on 127.0.0.1: lazy activation, a whole gap check driven from
+// the command palette, the panel's ready handshake and message validation, annotations, the panel
+// serializer, API keys kept out of files and logs.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseHostMessage, type HostMessage } from '../../src/protocol/panelProtocol';
+import { COMMAND_IDS } from '../../src/extension/commandIds';
+import { startFakeOpenAI, type FakeOpenAI } from '../fixtures/openaiServer';
+import { FakeTextDocument, FakeUri, fakeEditor, installFakeVscode, pick, type, type FakeVscode, type FakeWebviewPanel } from './fakes/fakeVscode';
+
+const REPO = resolve(__dirname, '..', '..');
+const DIST = join(REPO, 'dist');
+const API_KEY = 'sk-test-4f6c2d0e9b';
+
+interface ExtensionModule {
+  activate(context: unknown): void;
+  deactivate(): Promise<void> | undefined;
+}
+
+function hostMessages(panel: FakeWebviewPanel): HostMessage[] {
+  return panel.posted.map((raw) => {
+    const parsed = parseHostMessage(raw);
+    assert.ok(parsed.ok, `the host posted an invalid message: ${parsed.ok ? '' : parsed.error}`);
+    return parsed.value;
+  });
+}
+
+function notifications<M extends string>(messages: HostMessage[], method: M): Extract<HostMessage, { method: M }>[] {
+  return messages.filter((m): m is Extract<HostMessage, { method: M }> => m.kind === 'notify' && m.method === method);
+}
+
+/** The samples of a snapshot's 'sampleTable' messages, one object per row. */
+function tableRows(messages: HostMessage[]): { task: string; index: number; correct: boolean | null; normalized: string | null; scores: Record<string, number | null> }[] {
+  return notifications(messages, 'sampleTable').flatMap(({ params: { columns } }) =>
+    columns.index.map((index, i) => ({
+      task: columns.task[i] as string,
+      index,
+      correct: columns.correct[i] as boolean | null,
+      normalized: columns.normalized[i] as string | null,
+      scores: Object.fromEntries(Object.entries(columns.scores).map(([name, values]) => [name, values[i] as number | null])),
+    })),
+  );
+}
+
+async function until(what: string, condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('extension host (built bundle, fake VS Code, real HTTP model server)', function () {
+  this.timeout(60_000);
+  let tmp: string;
+  let ws: string;
+  let server: FakeOpenAI;
+  let fake: FakeVscode;
+  let ext: ExtensionModule;
+  const savedCacheDir = process.env.GAPLENS_CACHE_DIR;
+
+  before(async () => {
+    assert.ok(existsSync(join(DIST, 'extension.js')), 'dist/extension.js is missing: run `npm run build` first');
+    tmp = mkdtempSync(join(tmpdir(), 'gaplens-'));
+    ws = join(tmp, 'ws');
+    mkdirSync(ws);
+    process.env.GAPLENS_CACHE_DIR = join(tmp, 'cache');
+    writeFileSync(
+      join(ws, 'math.tasks.jsonl'),
+      ['{"id":"t1","question":"What is 2 + 3?","answer":"5","grader":"numeric"}', '{"id":"t2","question":"What is 4 * 5?","answer":"20","grader":"numeric"}', ''].join('\n'),
+    );
+    server = await startFakeOpenAI({ apiKey: API_KEY });
+    fake = installFakeVscode({
+      extensionPath: REPO,
+      workspaceFolder: ws,
+      globalStorage: join(tmp, 'global'),
+      settings: {
+        'gaplens.modelProfiles': [{ name: 'Fake server', backend: 'openai', baseUrl: server.url, model: 'fake-model', maxConcurrency: 4 }],
+        'gaplens.runsFolder': '.gaplens/runs',
+      },
+    });
+    for (const file of readdirSync(DIST)) delete require.cache[join(DIST, file)];
+    ext = require(join(DIST, 'extension.js')) as ExtensionModule;
+  });
+
+  after(async () => {
+    await ext?.deactivate();
+    for (const d of fake?.context.subscriptions ?? []) await d.dispose();
+    fake?.uninstall();
+    await server?.close();
+    if (savedCacheDir === undefined) delete process.env.GAPLENS_CACHE_DIR;
+    else process.env.GAPLENS_CACHE_DIR = savedCacheDir;
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('activates without loading the command bundle, registering every contributed command, both trees and the panel serializer', () => {
+    ext.activate(fake.context);
+    assert.deepEqual([...fake.recorded.commands.keys()].sort(), [...COMMAND_IDS].sort());
+    assert.deepEqual([...fake.recorded.treeViews.keys()].sort(), ['gaplens.runs', 'gaplens.taskSets']);
+    assert.ok(fake.recorded.serializers.has('gaplens.panel'));
+    assert.equal(require.cache[join(DIST, 'onDemand.js')], undefined, 'activation loaded dist/onDemand.js');
+    assert.equal(require.cache[join(DIST, 'languageClient.js')], undefined, 'activation loaded the language client without a task file open');
+    assert.match(fake.recorded.log.at(-1)?.text ?? '', /^activated in \d+(\.\d)? ms/);
+  });
+
+  it('Set API Key… stores the key in SecretStorage under the server origin', async () => {
+    fake.recorded.quickPicks.push(pick(new URL(server.url).origin));
+    fake.recorded.inputs.push((opts) => {
+      assert.equal(opts.password, true, 'the key must be typed into a password box');
+      return API_KEY;
+    });
+    await fake.recorded.commands.get('gaplens.setApiKey')?.();
+    assert.equal(fake.context.secrets.stored.get(`gaplens.apiKey:${new URL(server.url).origin}`), API_KEY);
+  });
+
+  let runDir: string;
+  let panel: FakeWebviewPanel;
+
+  it('Run Gap Check… asks its questions, runs through core, and holds panel messages until the webview is ready', async () => {
+    const r = fake.recorded;
+    r.quickPicks.push(pick('math.tasks.jsonl'), pick('Fake server'), pick('mc', true), pick('quantile:0.5'));
+    r.inputs.push(type('3'));
+    await r.commands.get('gaplens.runGapCheck')?.();
+    assert.deepEqual(r.quickPicks, [], 'not every scripted question was asked');
+    assert.deepEqual(r.messages.filter((m) => m.level === 'error'), []);
+
+    const runs = readdirSync(join(ws, '.gaplens', 'runs'));
+    assert.equal(runs.length, 1);
+    runDir = join(ws, '.gaplens', 'runs', runs[0] as string);
+    const manifest = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { completedAt?: string; config: Record<string, unknown> };
+    assert.ok(manifest.completedAt, 'the run did not complete');
+    assert.equal(manifest.config.model, `openai:fake-model@${server.url}`);
+    assert.equal(manifest.config.n, 3);
+    assert.equal(manifest.config.filter, 'quantile:0.5');
+    assert.deepEqual(manifest.config.verifiers, ['mc']);
+    const lines = readFileSync(join(runDir, 'samples.jsonl'), 'utf8').trim().split('\n');
+    assert.equal(lines.length, 2 * 3 * 2, 'expected 2 tasks × 3 samples × (generation + mc verification)');
+    assert.ok(server.requests.length > 0 && server.requests.every((q) => q.authorization === `Bearer ${API_KEY}`), 'every request must carry the stored key');
+
+    assert.equal(r.panels.length, 1);
+    panel = r.panels[0] as FakeWebviewPanel;
+    assert.equal(panel.viewType, 'gaplens.panel');
+    assert.deepEqual(panel.posted, [], 'nothing may be posted before the webview says ready');
+    assert.equal(r.progress.length, 1);
+    assert.ok((r.progress[0]?.reports.length ?? 0) > 0);
+  });
+
+  it('serves the panel a strict-CSP shell: nonce scripts from dist only, resources from dist and media only, no retained context', () => {
+    const html = panel.webview.html;
+    const csp = /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html)?.[1] ?? '';
+    const nonce = /script-src 'nonce-([^']+)'/.exec(csp)?.[1] ?? '';
+    assert.match(csp, /^default-src 'none'; /);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+    assert.ok(nonce.length >= 20);
+    assert.match(html, new RegExp(`<script src="https://webview.test${REPO}/dist/webview.js" nonce="${nonce.replace(/[+/=]/g, '\\$&')}"></script>`));
+    const roots = (panel.options.localResourceRoots as { fsPath: string }[]).map((u) => u.fsPath).sort();
+    assert.deepEqual(roots, [join(REPO, 'dist'), join(REPO, 'media')]);
+    assert.equal(panel.options.retainContextWhenHidden, false);
+    assert.equal(panel.options.enableCommandUris, false);
+  });
+
+  it("answers 'ready' with a full snapshot: init, every sample as columns, annotations, progress; details on request", async () => {
+    panel.send({ kind: 'notify', method: 'ready', params: { state: null } });
+    const messages = hostMessages(panel);
+    assert.equal(messages[0]?.kind === 'notify' && messages[0].method, 'init');
+    const init = notifications(messages, 'init')[0];
+    assert.equal(init?.params.mode, 'gap');
+    assert.equal(init?.params.run.filter, 'quantile:0.5');
+    assert.deepEqual(notifications(messages, 'samples'), [], 'snapshots carry columns, not full rows');
+    const rows = tableRows(messages);
+    assert.equal(rows.length, 6);
+    assert.ok(rows.every((row) => typeof row.scores.mc === 'number' && typeof row.correct === 'boolean'));
+    assert.deepEqual(notifications(messages, 'sampleTable')[0]?.params.tasks.map((t) => t.gold), [['5'], ['20']]);
+    assert.deepEqual(notifications(messages, 'progress').at(-1)?.params, { done: 6, total: 6, status: 'done' });
+
+    panel.posted.length = 0;
+    panel.send({ kind: 'request', id: 3, method: 'sampleDetail', params: { task: 't2', index: 2 } });
+    panel.send({ kind: 'request', id: 4, method: 'sampleDetail', params: { task: 't2', index: 9 } });
+    await until('two sampleDetail replies', () => panel.posted.length >= 2);
+    const [found, missing] = hostMessages(panel);
+    assert.ok(found?.kind === 'reply' && found.ok);
+    const detail = (found.result as { row: { text: string; verifications: { verifier: string; prompt: string }[] } }).row;
+    assert.ok(detail.text.length > 0);
+    assert.equal(detail.verifications[0]?.verifier, 'mc');
+    assert.ok(missing?.kind === 'reply' && !missing.ok && /no sample 9 of task "t2"/.test(missing.error.message));
+  });
+
+  it('appends an annotation to annotations.jsonl, replies with the record and pushes it', async () => {
+    panel.posted.length = 0;
+    panel.send({ kind: 'request', id: 7, method: 'annotate', params: { task: 't2', index: 1, cause: 'checker-wrong', note: 'the checker missed "twenty"' } });
+    await until('the annotate reply', () => panel.posted.some((m) => (m as { kind?: string }).kind === 'reply'));
+    const messages = hostMessages(panel);
+    const reply = messages.find((m) => m.kind === 'reply');
+    assert.ok(reply && reply.ok, 'the annotate request failed');
+    const saved = readFileSync(join(runDir, 'annotations.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.equal(saved.length, 1);
+    assert.deepEqual({ ...saved[0], at: undefined }, { v: 1, task: 't2', index: 1, cause: 'checker-wrong', note: 'the checker missed "twenty"', at: undefined });
+    assert.equal(notifications(messages, 'annotations')[0]?.params.records[0]?.note, 'the checker missed "twenty"');
+  });
+
+  it('refuses invalid webview messages: an error reply for a readable request id, a log line, nothing written', async () => {
+    panel.posted.length = 0;
+    const logged = fake.recorded.log.length;
+    panel.send({ kind: 'request', id: 8, method: 'annotate', params: { task: 't1', index: -1, cause: 'verifier-wrong', note: '' } });
+    panel.send({ kind: 'request', id: 9, method: 'runShell', params: { command: 'rm -rf /' } });
+    panel.send({ kind: 'bogus' });
+    panel.send('<img src=x onerror=alert(1)>');
+    await until('two error replies', () => panel.posted.length >= 2);
+    const replies = hostMessages(panel).filter((m) => m.kind === 'reply');
+    assert.deepEqual(replies.map((r) => [r.id, r.ok, r.ok ? null : r.error.code]), [[8, false, 'invalid-request'], [9, false, 'unknown-method']]);
+    assert.ok(fake.recorded.log.length - logged >= 4, 'each dropped message should be logged');
+    assert.equal(readFileSync(join(runDir, 'annotations.jsonl'), 'utf8').trim().split('\n').length, 1);
+  });
+
+  it("follows the panel's filter in the status bar once the slider rests, and refuses an invalid one", async () => {
+    const shown = fake.recorded.status.length;
+    const logged = fake.recorded.log.length;
+    panel.send({ kind: 'notify', method: 'filterChanged', params: { selector: 'mc', filter: 'quantile:7' } });
+    assert.match(fake.recorded.log.slice(logged).map((l) => l.text).join('\n'), /handling "filterChanged" failed: Invalid filter "quantile:7"/);
+    for (const q of ['0.1', '0.2', '0.3']) panel.send({ kind: 'notify', method: 'filterChanged', params: { selector: 'mc', filter: `quantile:${q}` } });
+    assert.equal(fake.recorded.status.length, shown, 'the status bar waits for the slider to rest');
+    await until('the status bar update', () => fake.recorded.status.length > shown);
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal(fake.recorded.status.length, shown + 1, 'one update for a burst of filter changes');
+  });
+
+  it('after a reload, the serializer brings the same run back in a panel, annotations included', async () => {
+    panel.dispose();
+    const restored = new (panel.constructor as new (v: string, t: string, o: Record<string, unknown>) => FakeWebviewPanel)('gaplens.panel', 'Gap Lens', {});
+    const runId = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')).id as string;
+    const state = { runId, selector: 'mc', filter: 'quantile:0.5', checkerCorrected: true, view: { task: null, show: 'disagreements', sort: 'score', descending: true }, selection: { task: 't2', index: 1 } };
+    await fake.recorded.serializers.get('gaplens.panel')?.deserializeWebviewPanel(restored, state);
+    assert.match(restored.webview.html, /Content-Security-Policy/);
+    restored.send({ kind: 'notify', method: 'ready', params: { state } });
+    const messages = hostMessages(restored);
+    assert.equal(notifications(messages, 'init')[0]?.params.run.id, runId);
+    assert.equal(tableRows(messages).length, 6);
+    assert.equal(notifications(messages, 'annotations')[0]?.params.records.length, 1);
+  });
+
+  it('a serializer state that is not a Gap Lens panel state closes the panel instead of showing nothing', async () => {
+    const stray = new (panel.constructor as new (v: string, t: string, o: Record<string, unknown>) => FakeWebviewPanel)('gaplens.panel', 'Gap Lens', {});
+    await fake.recorded.serializers.get('gaplens.panel')?.deserializeWebviewPanel(stray, { runId: 42 });
+    assert.equal(stray.isDisposed, true);
+  });
+
+  it('keeps the API key out of every run file and log line', () => {
+    const files = ['run.json', 'tasks.jsonl', 'samples.jsonl', 'annotations.jsonl'].map((f) => readFileSync(join(runDir, f), 'utf8'));
+    for (const text of [...files, ...fake.recorded.log.map((l) => l.text), JSON.stringify(fake.recorded.messages)]) assert.ok(!text.includes(API_KEY));
+  });
+
+  it('lists the run in the runs tree (model, verifier, gap) and the task file in the task sets tree; the status bar shows the gap', async () => {
+    const runs = await fake.recorded.treeViews.get('gaplens.runs')?.getChildren();
+    assert.equal(runs?.length, 1);
+    assert.equal(runs?.[0]?.label, 'fake-model');
+    assert.match(runs?.[0]?.description ?? '', /^mc · gap [+−]\d+\.\d pp · \d{4}-\d\d-\d\d \d\d:\d\d$/);
+    assert.equal(runs?.[0]?.contextValue, 'gaplens.run.complete');
+    const sets = await fake.recorded.treeViews.get('gaplens.taskSets')?.getChildren();
+    assert.deepEqual(sets?.map((s) => s.label), ['math.tasks.jsonl', 'builtin:sudoku4x4', 'builtin:arithmetic']);
+    assert.match(fake.recorded.status.filter((s) => s.visible).at(-1)?.text ?? '', /Gap Lens.* · gap [+−]\d+\.\d pp/);
+  });
+
+  function newRunDirs(before: readonly string[]): string[] {
+    return readdirSync(join(ws, '.gaplens', 'runs')).filter((d) => !before.includes(d)).map((d) => join(ws, '.gaplens', 'runs', d));
+  }
+
+  function readyAndRead(p: FakeWebviewPanel): HostMessage[] {
+    p.posted.length = 0;
+    p.send({ kind: 'notify', method: 'ready', params: { state: null } });
+    return hostMessages(p);
+  }
+
+  it('Run on Selected Tasks (as a CodeLens calls it) runs only the tasks on the given lines', async () => {
+    const before = readdirSync(join(ws, '.gaplens', 'runs'));
+    fake.recorded.quickPicks.push(pick('Fake server'), pick('mc', true), pick('quantile:0.8'));
+    fake.recorded.inputs.push(type('2'));
+    await fake.recorded.commands.get('gaplens.runSelectedTasks')?.({ scheme: 'file', fsPath: join(ws, 'math.tasks.jsonl') }, [2]);
+    const [dir] = newRunDirs(before);
+    assert.ok(dir);
+    assert.deepEqual(readFileSync(join(dir, 'tasks.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id), ['t2']);
+    assert.equal((JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { config: { tasks: string } }).config.tasks, `${join(ws, 'math.tasks.jsonl')}#L2`);
+  });
+
+  let checkDir: string;
+  let checkPanel: FakeWebviewPanel;
+
+  it('Check Selection without a gold answer shows ungraded samples (check mode); marking the right answer regrades them and is remembered', async () => {
+    const before = readdirSync(join(ws, '.gaplens', 'runs'));
+    const doc = new FakeTextDocument(FakeUri.file(join(ws, 'notes.md')), 'markdown', '# Notes\nWhat is 6 * 7?\nmore text');
+    (fake.module.window as Record<string, unknown>).activeTextEditor = fakeEditor(doc, [{ start: { line: 1, character: 0 }, end: { line: 1, character: 14 } }]);
+    fake.recorded.quickPicks.push(pick('numeric'), pick('Fake server'), pick('mc', true), pick('quantile:0.8'));
+    fake.recorded.inputs.push(type(''), type('3'));
+    await fake.recorded.commands.get('gaplens.checkSelection')?.();
+    (fake.module.window as Record<string, unknown>).activeTextEditor = undefined;
+    [checkDir] = newRunDirs(before) as [string];
+    const task = JSON.parse(readFileSync(join(checkDir, 'tasks.jsonl'), 'utf8')) as Record<string, unknown>;
+    assert.deepEqual(task, { answer: '', grader: 'numeric', id: 'selection', meta: { source: 'notes.md:2' }, question: 'What is 6 * 7?' });
+
+    const p = fake.recorded.panels.at(-1) as FakeWebviewPanel;
+    const snapshot = readyAndRead(p);
+    assert.equal(notifications(snapshot, 'init')[0]?.params.mode, 'check');
+    const rows = tableRows(snapshot);
+    assert.equal(rows.length, 3);
+    assert.ok(rows.every((r) => r.correct === null && typeof r.scores.mc === 'number'));
+
+    p.posted.length = 0;
+    const answer = rows[0]?.normalized ?? '0';
+    p.send({ kind: 'request', id: 1, method: 'markAnswer', params: { task: 'selection', answer } });
+    await until('the markAnswer reply', () => p.posted.some((m) => (m as { kind?: string }).kind === 'reply'));
+    const after = hostMessages(p);
+    assert.deepEqual(after.find((m) => m.kind === 'reply'), { kind: 'reply', id: 1, ok: true, result: { regraded: 3 } });
+    const regraded = notifications(after, 'samples')[0];
+    assert.deepEqual(regraded?.params.tasks.map((t) => t.gold), [[answer]]);
+    assert.deepEqual(regraded?.params.rows.map((r) => r.correct), rows.map((r) => r.normalized === answer));
+
+    p.dispose();
+    const runId = (JSON.parse(readFileSync(join(checkDir, 'run.json'), 'utf8')) as { id: string }).id;
+    const restored = new (p.constructor as new (v: string, t: string, o: Record<string, unknown>) => FakeWebviewPanel)('gaplens.panel', 'Gap Lens', {});
+    const state = { runId, selector: 'mc', filter: 'quantile:0.8', checkerCorrected: false, view: { task: null, show: 'all', sort: 'task', descending: false }, selection: null };
+    await fake.recorded.serializers.get('gaplens.panel')?.deserializeWebviewPanel(restored, state);
+    checkPanel = restored;
+    const again = tableRows(readyAndRead(restored));
+    assert.deepEqual(again.map((r) => r.correct), rows.map((r) => r.normalized === answer), 'the marked answer survives a reload');
+  });
+
+  it('Next Disagreement forwards the command to the panel in front', async () => {
+    const p = checkPanel;
+    p.posted.length = 0;
+    await fake.recorded.commands.get('gaplens.nextDisagreement')?.();
+    assert.deepEqual(hostMessages(p), [{ kind: 'notify', method: 'command', params: { command: 'nextDisagreement' } }]);
+  });
+
+  it('Re-verify Run… adds a verifier over the same generations without sampling again', async () => {
+    const linesBefore = readFileSync(join(runDir, 'samples.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+    fake.recorded.quickPicks.push(pick('cot-score', true));
+    await fake.recorded.commands.get('gaplens.reverifyRun')?.(runDir);
+    const lines = readFileSync(join(runDir, 'samples.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; verifier?: string });
+    assert.equal(lines.filter((l) => l.type === 'generation').length, linesBefore.filter((l) => l.type === 'generation').length);
+    assert.equal(lines.filter((l) => l.verifier === 'cot-score').length, 6);
+    assert.deepEqual((JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { config: { verifiers: string[] } }).config.verifiers, ['mc', 'cot-score']);
+  });
+
+  it('Export Kept Samples… writes the samples the filter keeps as chat JSONL', async () => {
+    const out = join(tmp, 'kept.jsonl');
+    fake.recorded.savePath = out;
+    fake.recorded.quickPicks.push(pick('quantile:0.5'));
+    await fake.recorded.commands.get('gaplens.exportKept')?.(runDir);
+    const records = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { messages: { role: string; content: string }[]; meta: { task: string } });
+    // quantile:0.5 keeps the samples scored at least each task's median: 2 or 3 of the 3 per task (3 on ties).
+    assert.ok(records.length >= 4 && records.length <= 6, `kept ${records.length}`);
+    assert.deepEqual(records[0]?.messages.map((m) => m.role), ['user', 'assistant']);
+    assert.equal(records[0]?.messages[0]?.content, records[0]?.meta.task === 't1' ? 'What is 2 + 3?' : 'What is 4 * 5?');
+    assert.match(fake.recorded.messages.at(-1)?.text ?? '', new RegExp(`^Gap Lens: wrote ${records.length} of 6 samples to kept\\.jsonl\\.$`));
+  });
+
+  it('Compare Runs… shows the runs side by side in a page without scripts', async () => {
+    await fake.recorded.commands.get('gaplens.compareRuns')?.({ runDir }, [{ runDir }, { runDir: checkDir }]);
+    const page = fake.recorded.panels.at(-1) as FakeWebviewPanel;
+    assert.equal(page.viewType, 'gaplens.compare');
+    assert.equal(page.options.enableScripts, false);
+    assert.doesNotMatch(page.webview.html, /<script/);
+    assert.equal(page.webview.html.match(/<tr><th scope="row">fake-model/g)?.length, 2);
+    assert.match(page.webview.html, /some tasks have no gold answer \(a Check Selection run\)/);
+  });
+
+  it('Delete Run removes the run folder after the modal confirmation, and closes its panel', async () => {
+    const before = readdirSync(join(ws, '.gaplens', 'runs')).length;
+    fake.recorded.messageAnswers.set('Delete run', 'Delete');
+    await fake.recorded.commands.get('gaplens.deleteRun')?.({ runDir: checkDir });
+    assert.equal(existsSync(checkDir), false);
+    assert.equal(checkPanel.isDisposed, true);
+    assert.equal(readdirSync(join(ws, '.gaplens', 'runs')).length, before - 1);
+    await assert.doesNotReject(async () => fake.recorded.commands.get('gaplens.deleteRun')?.({ runDir: join(ws, 'math.tasks.jsonl') }));
+    assert.match(fake.recorded.messages.at(-1)?.text ?? '', /is not a Gap Lens run folder/);
+  });
+});
+

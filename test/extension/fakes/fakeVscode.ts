@@ -1,0 +1,370 @@
+// A thin stand-in for the 'vscode' module, enough to activate the built extension in plain Node and
+// drive its commands: the user's answers are scripted, and what the extension shows (messages,
+// panels, posted webview messages, status bar, log) is recorded for assertions. Not a VS Code: it
+// has no layout, no real webview, and findFiles only knows *.tasks.jsonl.
+import Module from 'node:module';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+type Listener<T> = (value: T) => unknown;
+
+export class FakeEventEmitter<T> {
+  private listeners: Listener<T>[] = [];
+  readonly event = (listener: Listener<T>): { dispose(): void } => {
+    this.listeners.push(listener);
+    return { dispose: () => (this.listeners = this.listeners.filter((l) => l !== listener)) };
+  };
+  fire(value: T): void {
+    for (const l of [...this.listeners]) l(value);
+  }
+  dispose(): void {
+    this.listeners = [];
+  }
+}
+
+export class FakeUri {
+  constructor(
+    readonly scheme: string,
+    readonly fsPath: string,
+  ) {}
+  get path(): string {
+    return this.fsPath;
+  }
+  static file(path: string): FakeUri {
+    return new FakeUri('file', path);
+  }
+  static joinPath(base: FakeUri, ...parts: string[]): FakeUri {
+    return new FakeUri(base.scheme, join(base.fsPath, ...parts));
+  }
+  toString(): string {
+    return `${this.scheme}://${this.fsPath}`;
+  }
+}
+
+export const WEBVIEW_ORIGIN = 'https://webview.test';
+
+export class FakeWebviewPanel {
+  readonly posted: unknown[] = [];
+  readonly received = new FakeEventEmitter<unknown>();
+  readonly disposed = new FakeEventEmitter<void>();
+  readonly viewState = new FakeEventEmitter<unknown>();
+  isDisposed = false;
+  visible = true;
+  active = true;
+  iconPath: unknown;
+  readonly webview = {
+    html: '',
+    options: {} as Record<string, unknown>,
+    cspSource: WEBVIEW_ORIGIN,
+    postMessage: async (message: unknown): Promise<boolean> => {
+      this.posted.push(structuredClone(message));
+      return true;
+    },
+    onDidReceiveMessage: this.received.event,
+    asWebviewUri: (uri: FakeUri): FakeUri => new FakeUri('https', `webview.test${uri.fsPath}`),
+  };
+
+  constructor(
+    readonly viewType: string,
+    public title: string,
+    readonly options: Record<string, unknown>,
+  ) {}
+
+  readonly onDidDispose = this.disposed.event;
+  readonly onDidChangeViewState = this.viewState.event;
+
+  reveal(): void {
+    this.visible = true;
+  }
+
+  dispose(): void {
+    if (this.isDisposed) return;
+    this.isDisposed = true;
+    this.disposed.fire();
+  }
+
+  /** What the webview script would send. */
+  send(message: unknown): void {
+    this.received.fire(message);
+  }
+}
+
+export interface FakePosition {
+  line: number;
+  character: number;
+}
+
+/** A text document over a string (a file's content, or an untitled document's). */
+export class FakeTextDocument {
+  isDirty = false;
+  constructor(
+    readonly uri: FakeUri,
+    readonly languageId: string,
+    private readonly text: string,
+  ) {}
+  get fileName(): string {
+    return this.uri.fsPath;
+  }
+  getText(range?: { start: FakePosition; end: FakePosition }): string {
+    if (!range) return this.text;
+    return this.text.slice(this.offset(range.start), this.offset(range.end));
+  }
+  private offset(p: FakePosition): number {
+    const lines = this.text.split('\n');
+    return lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+  }
+}
+
+/** An editor on `doc` with the given selections (the first is the primary one). */
+export function fakeEditor(doc: FakeTextDocument, selections: { start: FakePosition; end: FakePosition }[]): { document: FakeTextDocument; selection: unknown; selections: unknown[] } {
+  return { document: doc, selection: selections[0], selections };
+}
+
+export type QuickPickAnswer = (items: { label: string; value?: unknown; kind?: number }[], opts: Record<string, unknown>) => unknown;
+export type InputAnswer = (opts: Record<string, unknown>) => string | undefined;
+
+export interface Recorded {
+  commands: Map<string, (...args: unknown[]) => unknown>;
+  serializers: Map<string, { deserializeWebviewPanel(panel: unknown, state: unknown): Promise<void> }>;
+  treeViews: Map<string, { getChildren(parent?: unknown): Promise<{ label: string; description?: string; contextValue?: string }[]> }>;
+  panels: FakeWebviewPanel[];
+  messages: { level: 'info' | 'warning' | 'error'; text: string }[];
+  log: { level: string; text: string }[];
+  status: { text: string; tooltip: unknown; visible: boolean }[];
+  contextKeys: Map<string, unknown>;
+  progress: { title: unknown; reports: { message?: string; increment?: number }[] }[];
+  /** Answers for message buttons, by message text prefix. */
+  messageAnswers: Map<string, string>;
+  quickPicks: QuickPickAnswer[];
+  inputs: InputAnswer[];
+  /** What the save dialog answers next. */
+  savePath: string | undefined;
+  /** Documents opened with openTextDocument. */
+  opened: FakeTextDocument[];
+  /** Cancels the progress notification currently running, if any. */
+  cancelProgress: () => void;
+}
+
+export interface FakeVscode {
+  module: Record<string, unknown>;
+  recorded: Recorded;
+  context: FakeContext;
+  /** Removes the 'vscode' module hook. */
+  uninstall(): void;
+}
+
+export interface FakeContext {
+  subscriptions: { dispose(): unknown }[];
+  extensionUri: FakeUri;
+  extensionPath: string;
+  globalStorageUri: FakeUri;
+  asAbsolutePath(path: string): string;
+  workspaceState: { get<T>(key: string, fallback?: T): T | undefined; update(key: string, value: unknown): Promise<void>; keys(): string[] };
+  secrets: { get(key: string): Promise<string | undefined>; store(key: string, value: string): Promise<void>; delete(key: string): Promise<void>; stored: Map<string, string> };
+}
+
+export interface FakeOptions {
+  extensionPath: string;
+  workspaceFolder: string;
+  globalStorage: string;
+  /** Settings by full key, e.g. 'gaplens.modelProfiles'. */
+  settings: Record<string, unknown>;
+}
+
+function findTaskFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    if (name === 'node_modules' || name.startsWith('.')) return [];
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? findTaskFiles(path) : name.endsWith('.tasks.jsonl') ? [path] : [];
+  });
+}
+
+/** Builds the fake and makes `require('vscode')` return it until uninstall(). */
+export function installFakeVscode(opts: FakeOptions): FakeVscode {
+  const recorded: Recorded = {
+    commands: new Map(),
+    serializers: new Map(),
+    treeViews: new Map(),
+    panels: [],
+    messages: [],
+    log: [],
+    status: [],
+    contextKeys: new Map(),
+    progress: [],
+    messageAnswers: new Map(),
+    quickPicks: [],
+    inputs: [],
+    savePath: undefined,
+    opened: [],
+    cancelProgress: () => undefined,
+  };
+  const disposable = { dispose: () => undefined };
+  const showMessage =
+    (level: 'info' | 'warning' | 'error') =>
+    async (text: string, ...items: unknown[]): Promise<string | undefined> => {
+      recorded.messages.push({ level, text });
+      const buttons = items.filter((i): i is string => typeof i === 'string');
+      for (const [prefix, answer] of recorded.messageAnswers) if (text.startsWith(prefix) && buttons.includes(answer)) return answer;
+      return undefined;
+    };
+  const logger = (level: string) => (text: string) => void recorded.log.push({ level, text });
+  const state = new Map<string, unknown>();
+  const stored = new Map<string, string>();
+
+  const vscode: Record<string, unknown> = {
+    version: '1.100.3-fake',
+    EventEmitter: FakeEventEmitter,
+    Uri: FakeUri,
+    Disposable: class {
+      constructor(private readonly fn: () => void) {}
+      dispose(): void {
+        this.fn();
+      }
+    },
+    TreeItem: class {
+      constructor(
+        public label: string,
+        public collapsibleState: number,
+      ) {}
+    },
+    ThemeIcon: class {
+      constructor(readonly id: string) {}
+    },
+    TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
+    StatusBarAlignment: { Left: 1, Right: 2 },
+    ViewColumn: { Active: -1, Beside: -2, One: 1 },
+    ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
+    QuickPickItemKind: { Separator: -1, Default: 0 },
+    env: { clipboard: { writeText: async () => undefined } },
+    commands: {
+      registerCommand: (id: string, fn: (...args: unknown[]) => unknown) => {
+        if (recorded.commands.has(id)) throw new Error(`command ${id} registered twice`);
+        recorded.commands.set(id, fn);
+        return { dispose: () => recorded.commands.delete(id) };
+      },
+      executeCommand: async (id: string, ...args: unknown[]) => {
+        if (id === 'setContext') {
+          recorded.contextKeys.set(args[0] as string, args[1]);
+          return undefined;
+        }
+        return recorded.commands.get(id)?.(...args);
+      },
+    },
+    window: {
+      createOutputChannel: (_name: string, options?: { log?: boolean }) => {
+        if (!options?.log) throw new Error('expected a LogOutputChannel');
+        return { info: logger('info'), warn: logger('warn'), error: logger('error'), debug: logger('debug'), trace: logger('trace'), appendLine: logger('line'), show: () => undefined, dispose: () => undefined };
+      },
+      createStatusBarItem: () => {
+        const item = { text: '', tooltip: undefined as unknown, name: '', command: undefined as unknown, visible: false, show: () => undefined, hide: () => undefined, dispose: () => undefined };
+        item.show = () => void ((item.visible = true), recorded.status.push({ text: item.text, tooltip: item.tooltip, visible: true }));
+        item.hide = () => void ((item.visible = false), recorded.status.push({ text: item.text, tooltip: item.tooltip, visible: false }));
+        return item;
+      },
+      createTreeView: (id: string, options: { treeDataProvider: Recorded['treeViews'] extends Map<string, infer P> ? P : never }) => {
+        recorded.treeViews.set(id, options.treeDataProvider);
+        return disposable;
+      },
+      registerWebviewPanelSerializer: (viewType: string, serializer: Recorded['serializers'] extends Map<string, infer S> ? S : never) => {
+        recorded.serializers.set(viewType, serializer);
+        return { dispose: () => recorded.serializers.delete(viewType) };
+      },
+      createWebviewPanel: (viewType: string, title: string, _column: unknown, options: Record<string, unknown>) => {
+        const panel = new FakeWebviewPanel(viewType, title, options);
+        recorded.panels.push(panel);
+        return panel;
+      },
+      showInformationMessage: showMessage('info'),
+      showWarningMessage: showMessage('warning'),
+      showErrorMessage: showMessage('error'),
+      showQuickPick: async (items: { label: string; value?: unknown; kind?: number }[], options: Record<string, unknown>) => {
+        const answer = recorded.quickPicks.shift();
+        if (!answer) throw new Error(`unexpected quick pick: ${String(options.title)} / ${String(options.placeHolder)}`);
+        return answer(items, options);
+      },
+      showInputBox: async (options: Record<string, unknown>) => {
+        const answer = recorded.inputs.shift();
+        if (!answer) throw new Error(`unexpected input box: ${String(options.prompt)}`);
+        const text = answer(options);
+        const validate = options.validateInput as ((t: string) => string | null) | undefined;
+        if (text !== undefined && validate && validate(text)) throw new Error(`the scripted input "${text}" is invalid: ${validate(text)}`);
+        return text;
+      },
+      withProgress: async (options: { title?: string }, task: (progress: unknown, token: unknown) => Promise<unknown>) => {
+        const entry = { title: options.title, reports: [] as { message?: string; increment?: number }[] };
+        recorded.progress.push(entry);
+        const cancelled = new FakeEventEmitter<void>();
+        const token = { isCancellationRequested: false, onCancellationRequested: cancelled.event };
+        recorded.cancelProgress = () => {
+          token.isCancellationRequested = true;
+          cancelled.fire();
+        };
+        return task({ report: (r: { message?: string; increment?: number }) => entry.reports.push(r) }, token);
+      },
+      activeTextEditor: undefined,
+      showTextDocument: async () => undefined,
+      showSaveDialog: async () => (recorded.savePath === undefined ? undefined : FakeUri.file(recorded.savePath)),
+    },
+    workspace: {
+      workspaceFolders: [{ uri: FakeUri.file(opts.workspaceFolder), name: 'ws', index: 0 }],
+      textDocuments: [],
+      isTrusted: true,
+      getConfiguration: (section: string) => ({
+        get: (key: string) => opts.settings[`${section}.${key}`],
+        inspect: () => undefined,
+      }),
+      findFiles: async () => findTaskFiles(opts.workspaceFolder).map((p) => FakeUri.file(p)),
+      onDidOpenTextDocument: () => disposable,
+      onDidChangeConfiguration: () => disposable,
+      createFileSystemWatcher: () => ({ onDidCreate: () => disposable, onDidChange: () => disposable, onDidDelete: () => disposable, dispose: () => undefined }),
+      openTextDocument: async (arg: FakeUri | { content: string; language?: string }) => {
+        const doc =
+          arg instanceof FakeUri
+            ? new FakeTextDocument(arg, arg.fsPath.endsWith('.tasks.jsonl') ? 'gaplens-tasks' : 'plaintext', readFileSync(arg.fsPath, 'utf8'))
+            : new FakeTextDocument(new FakeUri('untitled', `Untitled-${recorded.opened.length + 1}`), arg.language ?? 'plaintext', arg.content);
+        recorded.opened.push(doc);
+        return doc;
+      },
+    },
+  };
+
+  const context: FakeContext = {
+    subscriptions: [],
+    extensionUri: FakeUri.file(opts.extensionPath),
+    extensionPath: opts.extensionPath,
+    globalStorageUri: FakeUri.file(opts.globalStorage),
+    asAbsolutePath: (path) => join(opts.extensionPath, path),
+    workspaceState: {
+      get: <T>(key: string, fallback?: T) => (state.has(key) ? (state.get(key) as T) : fallback),
+      update: async (key, value) => void state.set(key, structuredClone(value)),
+      keys: () => [...state.keys()],
+    },
+    secrets: {
+      get: async (key) => stored.get(key),
+      store: async (key, value) => void stored.set(key, value),
+      delete: async (key) => void stored.delete(key),
+      stored,
+    },
+  };
+
+  type Load = (request: string, parent: unknown, isMain: boolean) => unknown;
+  const mod = Module as unknown as { _load: Load };
+  const originalLoad = mod._load;
+  mod._load = function load(request: string, parent: unknown, isMain: boolean): unknown {
+    return request === 'vscode' ? vscode : originalLoad.call(this, request, parent, isMain);
+  };
+  return { module: vscode, recorded, context, uninstall: () => void (mod._load = originalLoad) };
+}
+
+/** Picks the quick-pick item whose label contains `text` (multi-select: every such item). */
+export function pick(text: string, many = false): QuickPickAnswer {
+  return (items) => {
+    const found = items.filter((i) => i.kind !== -1 && i.label.includes(text));
+    if (found.length === 0) throw new Error(`no quick-pick item contains "${text}": ${items.map((i) => i.label).join(' | ')}`);
+    return many ? found : found[0];
+  };
+}
+
+export function type(text: string): InputAnswer {
+  return () => text;
+}

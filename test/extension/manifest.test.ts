@@ -1,0 +1,122 @@
+// package.json's extension fields and .vscodeignore against the code they describe.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { COMMAND_IDS } from '../../src/extension/commandIds';
+import { readSettings } from '../../src/extension/config/settings';
+import { PANEL_ACTIVE_CONTEXT, PANEL_VIEW_TYPE, TASK_LANGUAGE_ID } from '../../src/extension/services';
+
+const REPO = resolve(__dirname, '..', '..');
+
+interface Manifest {
+  main: string;
+  icon: string;
+  activationEvents: string[];
+  capabilities: { untrustedWorkspaces: { supported: string; restrictedConfigurations: string[] } };
+  contributes: {
+    commands: { command: string; title: string; category: string }[];
+    menus: Record<string, { command: string; when?: string }[]>;
+    keybindings: { command: string; when: string }[];
+    languages: { id: string; extensions: string[] }[];
+    viewsContainers: { activitybar: { id: string; icon: string }[] };
+    views: Record<string, { id: string }[]>;
+    configuration: { properties: Record<string, { default?: unknown }> };
+    walkthroughs: { steps: { media: { markdown: string } }[] }[];
+  };
+}
+
+const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as Manifest;
+const c = pkg.contributes;
+
+describe('extension manifest', () => {
+  it('contributes exactly the commands the extension registers, all in the Gap Lens category', () => {
+    assert.deepEqual(c.commands.map((x) => x.command).sort(), [...COMMAND_IDS].sort());
+    assert.ok(c.commands.every((x) => x.category === 'Gap Lens' && x.title.length > 0));
+  });
+
+  it('menus and keybindings name only contributed commands', () => {
+    const known = new Set<string>(COMMAND_IDS);
+    for (const [menu, items] of Object.entries(c.menus)) for (const item of items) assert.ok(known.has(item.command), `${menu}: ${item.command}`);
+    for (const k of c.keybindings) {
+      assert.ok(known.has(k.command));
+      assert.match(k.when, new RegExp(PANEL_ACTIVE_CONTEXT.replace('.', '\\.')));
+    }
+  });
+
+  it('activates lazily: on its commands, views, language and the panel serializer, never at start-up', () => {
+    assert.equal(pkg.main, './dist/extension.js');
+    assert.ok(pkg.activationEvents.includes(`onWebviewPanel:${PANEL_VIEW_TYPE}`));
+    assert.ok(!pkg.activationEvents.some((e) => e === '*' || e === 'onStartupFinished'));
+    assert.deepEqual(c.languages.map((l) => [l.id, l.extensions]), [[TASK_LANGUAGE_ID, ['.tasks.jsonl']]]);
+    assert.deepEqual(c.views.gaplens?.map((v) => v.id), ['gaplens.taskSets', 'gaplens.runs']);
+  });
+
+  it('declares exactly the settings the extension reads, with defaults that pass its own validation', () => {
+    const read = new Set<string>();
+    readSettings((key) => void read.add(key), '/w');
+    const declared = Object.keys(c.configuration.properties).map((k) => k.replace(/^gaplens\./, ''));
+    assert.deepEqual(declared.sort(), [...read].sort());
+    const defaults = (key: string): unknown => c.configuration.properties[`gaplens.${key}`]?.default;
+    assert.deepEqual(readSettings(defaults, '/w'), readSettings(() => undefined, '/w'));
+  });
+
+  it('runs with limits in untrusted workspaces, ignoring workspace-level endpoint settings', () => {
+    assert.equal(c.configuration.properties['gaplens.modelProfiles'] !== undefined, true);
+    assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
+    assert.ok(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.includes('gaplens.modelProfiles'));
+  });
+
+  it('ships the icon, the activity bar icon and every walkthrough page it names', () => {
+    const png = readFileSync(join(REPO, pkg.icon));
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    for (const container of c.viewsContainers.activitybar) assert.ok(existsSync(join(REPO, container.icon)), container.icon);
+    for (const step of c.walkthroughs.flatMap((w) => w.steps)) assert.ok(existsSync(join(REPO, step.media.markdown)), step.media.markdown);
+  });
+});
+
+/** Top-level node_modules folders node-llama-cpp needs at run time: its dependency closure. */
+function runtimeClosure(name: string): string[] {
+  const found = new Map<string, string>();
+  const visit = (pkgName: string, fromDir: string): void => {
+    let dir = fromDir;
+    let pkgDir: string | undefined;
+    for (;;) {
+      const candidate = join(dir, 'node_modules', pkgName);
+      if (existsSync(join(candidate, 'package.json'))) {
+        pkgDir = candidate;
+        break;
+      }
+      if (dirname(dir) === dir) return;
+      dir = dirname(dir);
+    }
+    if (found.has(pkgDir)) return;
+    found.set(pkgDir, pkgName);
+    const deps = (JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {};
+    for (const dep of Object.keys(deps)) visit(dep, pkgDir);
+  };
+  visit(name, REPO);
+  const prefix = join(REPO, 'node_modules') + '/';
+  // Nested copies (node_modules/a/node_modules/b) ship with their parent's folder.
+  return [...found.keys()].map((d) => d.slice(prefix.length)).filter((d) => !d.includes('/node_modules/'));
+}
+
+describe('.vscodeignore', () => {
+  const lines = readFileSync(join(REPO, '.vscodeignore'), 'utf8').split('\n').map((l) => l.trim());
+
+  it('leaves everything out first, then puts back the bundles, templates, media and walkthrough', () => {
+    assert.equal(lines.find((l) => l !== '' && !l.startsWith('#')), '**');
+    for (const back of ['!package.json', '!dist/extension.js', '!dist/onDemand.js', '!dist/languageClient.js', '!dist/server.js', '!dist/webview.js', '!templates/**', '!media/**', '!walkthrough/**']) {
+      assert.ok(lines.includes(back), back);
+    }
+    assert.ok(!lines.some((l) => /^!dist\/\*\*|\.map$/.test(l)), 'source maps and the whole dist/ stay out');
+  });
+
+  it('puts back every package node-llama-cpp loads at run time, and nothing else from node_modules but its binaries', () => {
+    const putBack = lines.filter((l) => /^!node_modules\/(@[^/]+\/)?[^/@]+\/\*\*$/.test(l)).map((l) => l.slice('!node_modules/'.length, -'/**'.length));
+    const binaries = putBack.filter((p) => p.startsWith('@node-llama-cpp/'));
+    const expected = runtimeClosure('node-llama-cpp').filter((p) => p !== 'node-llama-cpp');
+    assert.deepEqual(putBack.filter((p) => !binaries.includes(p)).sort(), expected.sort(), 'update the dependency list at the end of .vscodeignore');
+    assert.ok(binaries.includes('@node-llama-cpp/linux-x64'));
+    assert.ok(!binaries.some((b) => /cuda|vulkan/.test(b)), 'GPU builds are hundreds of MB');
+  });
+});

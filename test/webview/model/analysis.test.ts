@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { parseFilter, parseSelector } from '../../../src/core/filter/parse';
+import { computeReport } from '../../../src/core/stats/report';
+import type { ScoredSample } from '../../../src/core/stats/types';
+import { applyFilter, gapIntervals, kCurves, scoreSelector } from '../../../webview/model/analysis';
+import { buildDataset } from '../../../webview/model/dataset';
+import { handSamples, runArb } from '../../core/stats/fixtures';
+import { storeOf } from '../storeFixtures';
+
+const BOOTSTRAP = { resamples: 200, seed: 3, level: 0.95 };
+
+/** The panel's numbers for these samples must be computeReport's, exactly (same operations, same order). */
+function assertMatchesReport(samples: ScoredSample[], selectorText: string, filterText: string): void {
+  const selector = parseSelector(selectorText);
+  const filter = parseFilter(filterText);
+  const report = computeReport(samples, { selector, filter, bootstrap: BOOTSTRAP });
+  const ds = buildDataset(storeOf(samples, { verifiers: ['mc', 'cot-score'] }), false);
+  const fr = applyFilter(ds, selector, filter);
+  assert.ok(fr.stats);
+  for (const key of ['tasks', 'samples', 'accuracy', 'filteredAccuracy', 'gap', 'relativeGap', 'relativeGapExcludedTasks', 'tasksNothingKept', 'retention', 'precision', 'recall'] as const) {
+    assert.equal(fr.stats[key], report[key], `${key} (${selectorText}, ${filterText})`);
+  }
+  assert.deepEqual(fr.stats.confusion, report.confusion);
+  assert.deepEqual(
+    fr.tasks.map((t, i) => ({ task: ds.taskIds[i], samples: t.samples, accuracy: t.accuracy, filteredAccuracy: t.filteredAccuracy, kept: t.weight, nothingKept: t.nothingKept })),
+    report.perTask,
+  );
+  const intervals = gapIntervals(ds, fr, BOOTSTRAP);
+  assert.deepEqual(intervals, { accuracy: report.ci.accuracy, filteredAccuracy: report.ci.filteredAccuracy, gap: report.ci.gap, relativeGap: report.ci.relativeGap });
+  const sel = scoreSelector(ds, selector);
+  assert.equal(sel.auroc, report.auroc);
+  const curves = kCurves(ds, sel);
+  assert.deepEqual(curves.passAtK, report.passAtK);
+  assert.deepEqual(curves.bestOfK, report.bestOfK);
+}
+
+describe('webview analysis', () => {
+  it('reproduces the hand-computed report (mc, threshold:0.5): accuracy 0.5625, filtered 0.625, relative gap 2/9', () => {
+    const ds = buildDataset(storeOf(handSamples().reverse()), false);
+    const fr = applyFilter(ds, parseSelector('mc'), parseFilter('threshold:0.5'));
+    assert.ok(fr.stats);
+    assert.equal(fr.stats.accuracy, 0.5625);
+    assert.equal(fr.stats.filteredAccuracy, 0.625);
+    assert.equal(fr.stats.gap, 0.0625);
+    assert.ok(Math.abs((fr.stats.relativeGap as number) - 2 / 9) < 1e-12);
+    // Kept: A#0 A#1 B#0 B#1 D#0 D#1 — rows in task order, index order.
+    assert.deepEqual(Array.from(fr.weights), [1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0]);
+    assert.deepEqual(fr.stats.confusion, { keptCorrect: 3, keptWrong: 3, droppedCorrect: 6, droppedWrong: 4 });
+  });
+
+  it('equals computeReport on the hand set for every filter kind and an AND ensemble', () => {
+    const samples = handSamples().map((s, i) => ({ ...s, scores: { ...s.scores, 'cot-score': (i % 5) / 4 } }));
+    for (const filter of ['quantile:0.5', 'quantile:0', 'quantile:1', 'threshold:0.35', 'topk:2', 'exp:0.1']) {
+      for (const selector of ['mc', 'cot-score', 'and(mc,cot-score)', 'mean(mc,cot-score)']) assertMatchesReport(samples, selector, filter);
+    }
+  });
+
+  it('equals computeReport on random runs (ties, nulls, missing verifiers)', () => {
+    fc.assert(
+      fc.property(runArb, fc.constantFrom('quantile:0.7', 'threshold:0.5', 'topk:2', 'exp:0.3'), fc.constantFrom('mc', 'and(mc,cot-score)'), (samples, filter, selector) => {
+        // computeReport refuses a selector naming a verifier with no score at all; so does nothing here.
+        if (selector !== 'mc' && !samples.some((s) => 'cot-score' in s.scores)) return;
+        assertMatchesReport(samples, selector, filter);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('leaves ungraded tasks (Check Selection) out of the statistics but still filters them', () => {
+    const samples = handSamples();
+    const ds = buildDataset(storeOf(samples, { ungradedTasks: ['B'] }), false);
+    const fr = applyFilter(ds, parseSelector('mc'), parseFilter('threshold:0.5'));
+    const report = computeReport(samples.filter((s) => s.task !== 'B'), { selector: parseSelector('mc'), filter: parseFilter('threshold:0.5') });
+    assert.ok(fr.stats);
+    assert.equal(fr.stats.accuracy, report.accuracy);
+    assert.equal(fr.stats.gap, report.gap);
+    assert.equal(fr.stats.tasks, 3);
+    assert.deepEqual(gapIntervals(ds, fr), { accuracy: report.ci.accuracy, filteredAccuracy: report.ci.filteredAccuracy, gap: report.ci.gap, relativeGap: report.ci.relativeGap });
+    assert.equal(scoreSelector(ds, parseSelector('mc')).auroc, report.auroc);
+    assert.deepEqual(kCurves(ds, scoreSelector(ds, parseSelector('mc'))).passAtK, report.passAtK);
+    // B's rows (4..7) still carry the filter's decisions: 0.8 and 0.7 pass τ = 0.5.
+    assert.deepEqual(Array.from(fr.weights.subarray(4, 8)), [1, 1, 0, 0]);
+  });
+
+  it('has no statistics when nothing is graded, and keeps nothing without a verifier', () => {
+    const ds = buildDataset(storeOf(handSamples(), { ungradedTasks: ['A', 'B', 'C', 'D'] }), false);
+    assert.equal(applyFilter(ds, parseSelector('mc'), parseFilter('topk:1')).stats, null);
+    assert.equal(gapIntervals(ds, applyFilter(ds, parseSelector('mc'), parseFilter('topk:1'))), null);
+    assert.deepEqual(kCurves(ds, scoreSelector(ds, null)), { passAtK: [], bestOfK: [] });
+    const graded = buildDataset(storeOf(handSamples()), false);
+    const none = applyFilter(graded, null, parseFilter('topk:1'));
+    assert.ok(none.stats);
+    assert.equal(none.stats.gap, 0);
+    assert.equal(none.stats.tasksNothingKept, 4);
+  });
+
+  it('names selector verifiers that have no score at all', () => {
+    const ds = buildDataset(storeOf(handSamples()), false);
+    assert.deepEqual(applyFilter(ds, parseSelector('and(mc,tournament)'), parseFilter('topk:1')).missingVerifiers, ['tournament']);
+  });
+});

@@ -1,0 +1,457 @@
+// The real panel bundle in headless Chromium, under the extension's exact HTML shell and CSP, fed
+// protocol messages as the host would send them. Screenshots land in test-results/ for a person to check.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { formatFilter, parseFilter, parseSelector } from '../../src/core/filter/parse';
+import { formatInterval, formatRate, formatSigned } from '../../src/core/report/numbers';
+import { computeReport } from '../../src/core/stats/report';
+import type { GapReport } from '../../src/core/stats/types';
+import { toSampleColumns, type HostMessage, type SampleRow, type TaskInfo } from '../../src/protocol/panelProtocol';
+import { buildBundle, launchBrowser, postToPanel, posted, screenshotPath, servePanel, tempDir, type PanelServer } from './browserHarness';
+import { buildRows, sampleRow, toScored } from './sampleRows';
+
+// Browser globals used inside page.evaluate callbacks, which run in Chromium (the test program has no DOM lib).
+interface PageNode {
+  textContent: string | null;
+  className: string;
+  getAttribute(name: string): string | null;
+  matches(selector: string): boolean;
+}
+declare const document: { querySelector(selector: string): PageNode | null; querySelectorAll(selector: string): ArrayLike<PageNode>; body: PageNode };
+declare function requestAnimationFrame(callback: () => void): number;
+declare function getComputedStyle(node: PageNode): { backgroundColor: string; color: string };
+
+const IMG_PAYLOAD = '<img src=x onerror=window.__pwned=1>';
+const SCRIPT_PAYLOAD = '</script><script>window.__pwned=1</script>';
+const VERIFIERS = ['mc', 'cot-score'];
+const RUN = { id: 'run-1', model: 'tiny-model', tasks: 'builtin:test', n: 8, verifiers: VERIFIERS, filter: 'quantile:0.5' };
+
+/** 40 synthetic tasks plus one whose question, answer, generation and verifier output try to run script. */
+function runData(): { tasks: TaskInfo[]; rows: SampleRow[] } {
+  const { tasks, rows } = buildRows({ tasks: 40, n: 8, verifiers: VERIFIERS, seed: 7, parseFailures: 0.05 });
+  const hostile = (index: number, payload: string, correct: boolean): SampleRow => ({
+    ...sampleRow('zz-hostile', index, correct, payload, [
+      { verifier: 'mc', score: correct ? 0.4 : 0.9, parse: 'ok', prompt: `Is this right? ${payload}`, raw: payload },
+      { verifier: 'cot-score', score: 0.5, parse: 'ok', prompt: payload, raw: payload, detail: { note: payload } },
+    ], `Reasoning… ${payload}`),
+    normalized: payload,
+    gradeReason: `compared ${payload}`,
+  });
+  const hostileRows = Array.from({ length: 8 }, (_, i) => hostile(i, i % 2 === 0 ? IMG_PAYLOAD : SCRIPT_PAYLOAD, i < 3));
+  return {
+    tasks: [...tasks, { id: 'zz-hostile', question: `Say ${SCRIPT_PAYLOAD} ${IMG_PAYLOAD}`, gold: [IMG_PAYLOAD], grader: 'exact' }],
+    rows: [...rows, ...hostileRows],
+  };
+}
+
+/**
+ * The host's snapshot as the extension sends it: the run as 'sampleTable' columns in batches (no text or
+ * verifier outputs: the panel asks for those with 'sampleDetail'), then one live 'samples' batch of full
+ * rows (the hostile task), then the progress.
+ */
+function gapMessages(data: { tasks: TaskInfo[]; rows: SampleRow[] }): HostMessage[] {
+  const table = data.rows.filter((r) => r.task !== 'zz-hostile');
+  const live = data.rows.filter((r) => r.task === 'zz-hostile');
+  const batches: HostMessage[] = [];
+  for (let at = 0; at < table.length; at += 64) {
+    batches.push({ kind: 'notify', method: 'sampleTable', params: { tasks: at === 0 ? data.tasks : [], columns: toSampleColumns(table.slice(at, at + 64)) } });
+  }
+  return [
+    { kind: 'notify', method: 'init', params: { run: RUN, mode: 'gap' } },
+    ...batches,
+    { kind: 'notify', method: 'samples', params: { tasks: [], rows: live } },
+    { kind: 'notify', method: 'progress', params: { done: data.rows.length, total: data.rows.length, status: 'done' } },
+  ];
+}
+
+function reportFor(rows: readonly SampleRow[], selector: string, filter: string, flip?: ReadonlySet<string>): GapReport {
+  return computeReport(toScored(rows, flip), { selector: parseSelector(selector), filter: parseFilter(filter) });
+}
+
+/** The header's texts exactly as the panel must print them for this report. */
+function expectedHeader(report: GapReport): Record<string, string> {
+  return {
+    accuracy: formatRate(report.accuracy),
+    filteredAccuracy: formatRate(report.filteredAccuracy),
+    gap: formatSigned(report.gap),
+    relativeGap: report.relativeGap === null ? '—' : formatSigned(report.relativeGap),
+    retention: formatRate(report.retention),
+    auroc: report.auroc === null ? '—' : formatRate(report.auroc),
+    keptCorrect: String(report.confusion.keptCorrect),
+    keptWrong: String(report.confusion.keptWrong),
+    droppedCorrect: String(report.confusion.droppedCorrect),
+    droppedWrong: String(report.confusion.droppedWrong),
+    'ci:accuracy': formatInterval(report.ci.accuracy, false),
+    'ci:filteredAccuracy': formatInterval(report.ci.filteredAccuracy, false),
+    'ci:gap': formatInterval(report.ci.gap, true),
+    'ci:relativeGap': report.ci.relativeGap ? formatInterval(report.ci.relativeGap, true) : '',
+  };
+}
+
+async function headerTexts(page: Page): Promise<Record<string, string>> {
+  return page.evaluate(() => {
+    const out: Record<string, string> = {};
+    for (const node of Array.from(document.querySelectorAll('[data-stat]'))) out[node.getAttribute('data-stat') as string] = node.textContent ?? '';
+    for (const node of Array.from(document.querySelectorAll('[data-stat-interval]'))) out[`ci:${node.getAttribute('data-stat-interval')}`] = node.textContent ?? '';
+    delete out.samples;
+    return out;
+  });
+}
+
+/** Waits until the header (intervals included) shows this report. */
+async function expectHeader(page: Page, report: GapReport): Promise<void> {
+  const expected = expectedHeader(report);
+  try {
+    await page.waitForFunction((want) => {
+      const nodes = Array.from(document.querySelectorAll('[data-stat], [data-stat-interval]'));
+      return Object.entries(want).every(([key, text]) => {
+        const attr = key.startsWith('ci:') ? `[data-stat-interval="${key.slice(3)}"]` : `[data-stat="${key}"]`;
+        return nodes.some((n) => n.matches(attr) && n.textContent === text);
+      });
+    }, expected, { timeout: 5000 });
+  } catch {
+    assert.deepEqual(await headerTexts(page), expected);
+  }
+}
+
+async function selectedTitle(page: Page): Promise<string> {
+  return (await page.locator('[data-role=detail-title]').textContent()) ?? '';
+}
+
+/** Scrolls the virtual list top to bottom and collects every sample line it renders. */
+async function collectAllSamples(page: Page): Promise<{ seen: Set<string>; maxLinesInDom: number }> {
+  const seen = new Set<string>();
+  let maxLinesInDom = 0;
+  await page.locator('[data-role=table-scroll]').evaluate((el) => (el.scrollTop = 0));
+  for (;;) {
+    await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+    const step = await page.locator('[data-role=table-scroll]').evaluate((el) => {
+      const lines = Array.from(el.querySelectorAll('.line.sample:not([hidden])')) as unknown as PageNode[];
+      return {
+        keys: lines.map((l) => `${l.getAttribute('data-task')}#${l.getAttribute('data-index')}`),
+        inDom: el.querySelectorAll('.line').length,
+        atEnd: el.scrollTop + el.clientHeight >= el.scrollHeight - 1,
+        height: el.clientHeight,
+      };
+    });
+    step.keys.forEach((k) => seen.add(k));
+    maxLinesInDom = Math.max(maxLinesInDom, step.inDom);
+    if (step.atEnd) break;
+    await page.locator('[data-role=table-scroll]').evaluate((el, h) => (el.scrollTop += h - 30), step.height);
+  }
+  return { seen, maxLinesInDom };
+}
+
+type Posted = Awaited<ReturnType<typeof posted>>[number];
+
+/** Waits for the panel's request of `method` (the n-th one, from 1), and returns it. */
+async function waitForRequest(page: Page, method: string, nth = 1): Promise<Posted> {
+  await page.waitForFunction(
+    ([m, n]) => (globalThis as unknown as { __posted: { kind: string; method: string }[] }).__posted.filter((p) => p.kind === 'request' && p.method === m).length >= (n as number),
+    [method, nth] as const,
+  );
+  return (await posted(page)).filter((p) => p.kind === 'request' && p.method === method)[nth - 1] as Posted;
+}
+
+/**
+ * Scrolls the virtual list until the sample's line exists, and clicks it — as an event on the element:
+ * a pointer click would first scroll it fully into view, and the list then reuses that element for
+ * another line.
+ */
+async function clickSample(page: Page, task: string, index: number): Promise<void> {
+  const line = page.locator(`.line.sample[data-task="${task}"][data-index="${index}"]:not([hidden])`);
+  await page.locator('[data-role=table-scroll]').evaluate((el) => (el.scrollTop = 0));
+  while ((await line.count()) === 0) {
+    const atEnd = await page.locator('[data-role=table-scroll]').evaluate((el) => {
+      const end = el.scrollTop + el.clientHeight >= el.scrollHeight - 1;
+      el.scrollTop += el.clientHeight - 30;
+      return end;
+    });
+    if (atEnd) throw new Error(`no line for ${task} #${index}`);
+    await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+  }
+  await line.dispatchEvent('click');
+}
+
+describe('gap panel in headless Chromium', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let server: PanelServer;
+  let browser: Browser;
+  let page: Page | undefined;
+  let consoleErrors: string[];
+  const data = runData();
+
+  before(async () => {
+    dir = tempDir();
+    server = await servePanel(await buildBundle(dir));
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function openPanel(query = ''): Promise<Page> {
+    const opened = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page = opened;
+    consoleErrors = [];
+    opened.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+    opened.on('pageerror', (e) => consoleErrors.push(e.message));
+    await opened.goto(server.url + query);
+    await waitForReady(opened, 1);
+    return opened;
+  }
+
+  async function waitForReady(page: Page, count: number): Promise<void> {
+    await page.waitForFunction((n) => (globalThis as unknown as { __posted: { method: string }[] }).__posted.filter((m) => m.method === 'ready').length >= n, count);
+  }
+
+  async function loadRun(page: Page): Promise<void> {
+    await postToPanel(page, gapMessages(data));
+    await page.waitForFunction((n) => document.querySelector('[data-role=table-count]')?.textContent === `${n} of ${n} samples`, data.rows.length);
+  }
+
+  afterEach(async function () {
+    if (!page) return;
+    const open = page;
+    page = undefined;
+    const trouble = await open.evaluate(() => {
+      const w = globalThis as unknown as { __violations: string[]; __errors: string[]; __pwned?: unknown };
+      return { violations: w.__violations, errors: w.__errors, pwned: w.__pwned, images: document.querySelectorAll('img').length };
+    });
+    await open.close();
+    if (this.currentTest?.state === 'failed') return;
+    assert.deepEqual(trouble.violations, [], 'CSP violations');
+    assert.deepEqual(trouble.errors, [], 'uncaught errors');
+    assert.deepEqual(consoleErrors, [], 'console errors');
+    assert.equal(trouble.pwned, undefined, 'model output ran as script');
+    assert.equal(trouble.images, 0, 'model output became an <img>');
+  });
+
+  it('says ready first, and shows every sample when scrolling the virtual list', async () => {
+    const page = await openPanel();
+    assert.deepEqual(await posted(page), [{ kind: 'notify', method: 'ready', params: { state: null } }]);
+    await loadRun(page);
+    const { seen, maxLinesInDom } = await collectAllSamples(page);
+    assert.deepEqual([...seen].sort(), data.rows.map((r) => `${r.task}#${r.index}`).sort());
+    assert.ok(maxLinesInDom < 80, `${maxLinesInDom} lines in the DOM: the list is not virtualized`);
+    await page.locator('[data-role=table-scroll]').evaluate((el) => (el.scrollTop = 0));
+    await page.screenshot({ path: screenshotPath('panel-dark'), fullPage: true });
+  });
+
+  it('prints the statistics computeReport gives for the same samples, and recomputes them when the filter moves', async () => {
+    const page = await openPanel();
+    await loadRun(page);
+    await expectHeader(page, reportFor(data.rows, 'mc', 'quantile:0.5'));
+
+    await page.locator('[data-role=filter-slider]').fill('80');
+    await expectHeader(page, reportFor(data.rows, 'mc', 'quantile:0.8'));
+    assert.equal(await page.locator('[data-role=filter-text]').evaluate((el) => (el as unknown as { value: string }).value), 'quantile:0.8');
+
+    await page.locator('[data-role=filter-text] input').fill('topk:2');
+    await page.locator('[data-role=filter-text] input').press('Enter');
+    await expectHeader(page, reportFor(data.rows, 'mc', 'topk:2'));
+
+    // Tick cot-score: the AND ensemble of both verifiers.
+    await page.locator('[data-verifier="cot-score"]').click();
+    assert.equal(await page.locator('[data-role=selector]').textContent(), 'and(mc,cot-score)');
+    await expectHeader(page, reportFor(data.rows, 'and(mc,cot-score)', 'topk:2'));
+
+    await page.locator('[data-role=filter-text] input').fill('threshold:1.5');
+    await page.locator('[data-role=filter-text] input').press('Enter');
+    assert.match((await page.locator('[data-role=filter-message]').textContent()) ?? '', /τ must be between 0 and 1/);
+    await expectHeader(page, reportFor(data.rows, 'and(mc,cot-score)', 'topk:2'));
+
+    // The host hears about the filter (for the status bar and exports).
+    await page.waitForFunction(() =>
+      (globalThis as unknown as { __posted: { method: string; params: { selector?: string; filter?: string } }[] }).__posted.some(
+        (m) => m.method === 'filterChanged' && m.params.selector === 'and(mc,cot-score)' && m.params.filter === 'topk:2',
+      ),
+    );
+  });
+
+  it('shows script-bearing model output as text and runs none of it', async () => {
+    const page = await openPanel();
+    await loadRun(page);
+    await clickSample(page, 'zz-hostile', 0);
+    const line = page.locator('.line.sample[data-task="zz-hostile"][data-index="0"]');
+    assert.equal(await line.locator('.cell').nth(1).textContent(), IMG_PAYLOAD);
+    assert.equal(await page.locator('[data-role=generation]').textContent(), `Reasoning… ${IMG_PAYLOAD}`);
+    assert.equal(await page.locator('[data-role=question]').textContent(), `Say ${SCRIPT_PAYLOAD} ${IMG_PAYLOAD}`);
+    assert.equal(await page.locator('[data-role=extracted]').textContent(), IMG_PAYLOAD);
+    assert.equal(await page.locator('[data-role=gold] li').textContent(), IMG_PAYLOAD);
+    await page.locator('[data-verifier="mc"]').nth(1).click();
+    assert.equal(await page.locator('[data-verifier="mc"] [data-role=raw]').textContent(), IMG_PAYLOAD);
+    await page.keyboard.press('j');
+    assert.equal(await selectedTitle(page), 'zz-hostile · sample #1');
+    assert.equal(await page.locator('[data-role=generation]').textContent(), `Reasoning… ${SCRIPT_PAYLOAD}`);
+    assert.equal(await page.locator('[data-role=grade-reason]').textContent(), `compared ${SCRIPT_PAYLOAD}`);
+    assert.equal(await page.locator('[data-verifier="cot-score"] [data-role=prompt]').textContent(), SCRIPT_PAYLOAD);
+    assert.equal(await page.locator('script').count(), 2, 'only the fake API and the bundle are scripts');
+    await page.screenshot({ path: screenshotPath('panel-hostile-sample'), fullPage: false });
+  });
+
+  it('asks for the details of a sample sent as a table row, and shows them when they come', async () => {
+    const page = await openPanel();
+    await loadRun(page);
+    await clickSample(page, 'task-02', 6);
+    const request = await waitForRequest(page, 'sampleDetail');
+    assert.deepEqual(request.params, { task: 'task-02', index: 6 });
+    assert.match((await page.locator('[data-role=detail-loading]').textContent()) ?? '', /Loading/);
+    const row = data.rows.find((r) => r.task === 'task-02' && r.index === 6) as SampleRow;
+    await postToPanel(page, [{ kind: 'reply', id: request.id as number, ok: true, result: { row } }]);
+    await page.waitForSelector('[data-role=generation]');
+    assert.equal(await page.locator('[data-role=generation]').textContent(), row.text);
+    assert.equal(await page.locator('[data-role=grade-reason]').textContent(), row.gradeReason);
+    assert.equal(await page.locator('[data-verifier="mc"] [data-role=raw]').textContent(), row.verifications[0]?.raw);
+    // Stepping away and back does not ask again; a failing answer is shown.
+    await page.keyboard.press('j');
+    const next = await waitForRequest(page, 'sampleDetail', 2);
+    await postToPanel(page, [{ kind: 'reply', id: next.id as number, ok: false, error: { code: 'failed', message: 'the run folder is gone' } }]);
+    await page.waitForFunction(() => document.querySelector('[data-role=detail-loading]')?.textContent === 'Could not load this sample: the run folder is gone');
+    await page.keyboard.press('k');
+    assert.equal(await page.locator('[data-role=generation]').textContent(), row.text);
+    assert.equal((await posted(page)).filter((m) => m.method === 'sampleDetail').length, 2);
+  });
+
+  it('sends annotate with the chosen cause and note, and shows the saved label', async () => {
+    const page = await openPanel();
+    await loadRun(page);
+    await clickSample(page, 'task-03', 5);
+    await page.locator('[data-cause="verifier-wrong"]').click();
+    await page.locator('[data-role=note] textarea').fill('scores look random here');
+    await page.locator('[data-role=save-annotation]').click();
+    const request = await waitForRequest(page, 'annotate');
+    assert.deepEqual(request.params, { task: 'task-03', index: 5, cause: 'verifier-wrong', note: 'scores look random here' });
+    const record = { v: 1, task: 'task-03', index: 5, cause: 'verifier-wrong', note: 'scores look random here', at: '2025-06-01T10:00:00.000Z' };
+    await postToPanel(page, [
+      { kind: 'reply', id: request.id, ok: true, result: { record } } as HostMessage,
+      { kind: 'notify', method: 'annotations', params: { records: [record as never] } },
+    ]);
+    await page.waitForFunction(() => document.querySelector('[data-role=annotation-status]')?.textContent?.startsWith('Saved'));
+    const cells = page.locator('.line.sample[data-task="task-03"][data-index="5"] .cell');
+    assert.equal(await cells.last().textContent(), 'Verifier wrong');
+    assert.equal(await page.locator('[data-role=annotation-history] li').count(), 1, 'the pushed copy of the saved record is not a second label');
+
+    // An error reply is shown, not swallowed.
+    await page.locator('[data-cause="other"]').click();
+    await page.locator('[data-role=save-annotation]').click();
+    const second = await waitForRequest(page, 'annotate', 2);
+    await postToPanel(page, [{ kind: 'reply', id: second.id as number, ok: false, error: { code: 'failed', message: 'cannot save the annotation: disk full' } }]);
+    await page.waitForFunction(() => document.querySelector('[data-role=annotation-status]')?.textContent === 'Not saved: cannot save the annotation: disk full');
+  });
+
+  it('steps with j/k, jumps to disagreements with n, labels with 1–5, and corrects the checker on request', async () => {
+    const page = await openPanel();
+    await loadRun(page);
+    await page.keyboard.press('j');
+    assert.equal(await selectedTitle(page), 'task-00 · sample #0');
+    await page.keyboard.press('j');
+    await page.keyboard.press('j');
+    await page.keyboard.press('k');
+    assert.equal(await selectedTitle(page), 'task-00 · sample #1');
+
+    const before = Number(await page.locator('.line.sample.selected').getAttribute('data-line'));
+    await page.keyboard.press('n');
+    const selected = page.locator('.line.sample.selected');
+    const className = (await selected.getAttribute('class')) ?? '';
+    assert.match(className, /kept-wrong|dropped-correct/);
+    const after = Number(await selected.getAttribute('data-line'));
+    const skipped = await page.evaluate(([a, b]) => Array.from(document.querySelectorAll('.line.sample')).filter((l) => {
+      const line = Number(l.getAttribute('data-line'));
+      return line > (a as number) && line < (b as number) && /kept-wrong|dropped-correct/.test(l.className);
+    }).length, [before, after]);
+    assert.ok(after > before && skipped === 0, `n went from line ${before} to ${after}, past ${skipped} disagreement(s)`);
+
+    const title = await selectedTitle(page);
+    const [, task, index] = /^(.*) · sample #(\d+)$/.exec(title) as RegExpExecArray;
+    await page.keyboard.press('2');
+    const request = await waitForRequest(page, 'annotate');
+    assert.deepEqual(request.params, { task, index: Number(index), cause: 'checker-wrong', note: '' });
+
+    // The host confirms; checker-corrected statistics flip that sample's verdict, the raw one stays visible.
+    const record = { v: 1, task: task as string, index: Number(index), cause: 'checker-wrong' as const, note: '', at: '2025-06-01T10:00:00.000Z' };
+    await postToPanel(page, [{ kind: 'reply', id: request.id as number, ok: true, result: { record } }]);
+    await page.locator('[data-role=checker-corrected]').click();
+    await expectHeader(page, reportFor(data.rows, 'mc', 'quantile:0.5', new Set([`${task}#${index}`])));
+    const rawCorrect = data.rows.find((r) => r.task === task && r.index === Number(index))?.correct;
+    assert.equal(await page.locator('.line.sample.selected .cell').nth(2).textContent(), rawCorrect ? '✗ (checker ✓)' : '✓ (checker ✗)');
+    await page.locator('[data-role=checker-corrected]').click();
+    await expectHeader(page, reportFor(data.rows, 'mc', 'quantile:0.5'));
+  });
+
+  it('comes back after a reload with the same run, filter and selection, persisting no sample data', async () => {
+    const page = await openPanel();
+    await loadRun(page);
+    await page.locator('[data-role=filter-slider]').fill('30');
+    await clickSample(page, 'task-01', 4);
+    await page.reload();
+    await waitForReady(page, 1);
+    const ready = (await posted(page)).find((m) => m.method === 'ready');
+    const state = (ready?.params as { state: Record<string, unknown> }).state;
+    assert.deepEqual(state, {
+      runId: 'run-1',
+      selector: 'mc',
+      filter: 'quantile:0.3',
+      checkerCorrected: false,
+      view: { task: null, show: 'all', sort: 'task', descending: false },
+      selection: { task: 'task-01', index: 4 },
+    });
+    assert.ok(JSON.stringify(state).length < 300);
+    await loadRun(page);
+    assert.equal(await selectedTitle(page), 'task-01 · sample #4');
+    await expectHeader(page, reportFor(data.rows, 'mc', 'quantile:0.3'));
+  });
+
+  it('Check Selection: clusters answers without a gold answer and sends the one the user marks', async () => {
+    const page = await openPanel();
+    const mc = (score: number) => [{ verifier: 'mc', score, parse: 'ok' as const, prompt: 'p', raw: String(score) }];
+    const answers = ['42', '42', '41', '42', null, '40'];
+    const rows = answers.map((a, i) => sampleRow('selection', i, null, a, mc(a === '42' ? 0.8 : 0.3)));
+    const task: TaskInfo = { id: 'selection', question: 'What is 6 × 7?', gold: [], grader: 'numeric' };
+    await postToPanel(page, [
+      { kind: 'notify', method: 'init', params: { run: { ...RUN, id: 'check-1', tasks: 'selection', n: 6, verifiers: ['mc'] }, mode: 'check' } },
+      { kind: 'notify', method: 'samples', params: { tasks: [task], rows } },
+    ]);
+    await page.waitForSelector('[data-role=clusters] [data-answer="42"]');
+    assert.deepEqual(await page.locator('[data-role=clusters] .cluster-answer').allTextContents(), ['42', '40', '41', '(no answer)']);
+    assert.match((await page.locator('[data-role=stats-notice]').textContent()) ?? '', /No gold answer yet/);
+    assert.equal(await page.locator('[data-stat=accuracy]').textContent(), '—');
+    await page.screenshot({ path: screenshotPath('panel-check-selection'), fullPage: false });
+
+    await page.locator('[data-answer="42"] [data-role=mark-answer]').click();
+    const request = await waitForRequest(page, 'markAnswer');
+    assert.deepEqual(request.params, { task: 'selection', answer: '42' });
+
+    // The host regrades and re-sends the task and its rows: the gap statistics switch on.
+    const graded = rows.map((r) => ({ ...r, correct: r.normalized === '42' }));
+    await postToPanel(page, [
+      { kind: 'reply', id: request.id as number, ok: true, result: { regraded: 6 } },
+      { kind: 'notify', method: 'samples', params: { tasks: [{ ...task, gold: ['42'] }], rows: graded } },
+    ]);
+    await expectHeader(page, computeReport(toScored(graded), { selector: parseSelector('mc'), filter: parseFilter(formatFilter(parseFilter('quantile:0.5'))) }));
+    assert.equal(await page.locator('[data-answer="42"] [data-role=mark-answer]').textContent(), 'gold answer');
+  });
+
+  it('follows a light theme through the VS Code variables', async () => {
+    const page = await openPanel('?theme=light');
+    await loadRun(page);
+    await clickSample(page, 'task-00', 2);
+    const colours = await page.evaluate(() => ({ body: getComputedStyle(document.body).backgroundColor, text: getComputedStyle(document.body).color }));
+    assert.deepEqual(colours, { body: 'rgb(255, 255, 255)', text: 'rgb(59, 59, 59)' });
+    await page.screenshot({ path: screenshotPath('panel-light'), fullPage: true });
+  });
+
+  it('never writes sample data into markup: no innerHTML-style sinks in the webview sources', () => {
+    const sources = (dir: string): string[] =>
+      fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+    const sinks = /\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|createContextualFragment|setAttribute\(\s*['"](style|on\w+)['"]/;
+    const offenders = sources(path.resolve(__dirname, '../../webview')).filter((f) => sinks.test(fs.readFileSync(f, 'utf8')));
+    assert.deepEqual(offenders, []);
+  });
+});

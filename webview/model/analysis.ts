@@ -1,0 +1,108 @@
+// The gap statistics of a Dataset under one score selector and filter, assembled from the same core
+// pieces as computeReport (src/core/stats/report.ts) and equal to it number for number (tests hold
+// them together). They are split by what they depend on so that a slider move recomputes only the
+// filter-dependent part: weights and per-task sums (fast), then the bootstrap intervals (deferred).
+import { MISSING_SCORE } from '../../src/core/filter/columns';
+import { selectorColumn, selectorVerifiers, selectorWeights } from '../../src/core/filter/weights';
+import type { FilterSpec, ScoreSelector } from '../../src/core/filter/spec';
+import { auroc } from '../../src/core/stats/auroc';
+import { bestOfKCurve } from '../../src/core/stats/bestOfK';
+import { DEFAULT_BOOTSTRAP, bootstrapGap, type BootstrapOptions, type GapIntervals } from '../../src/core/stats/bootstrap';
+import { GapTally } from '../../src/core/stats/gap';
+import { passAtKCurve } from '../../src/core/stats/passAtK';
+import { relativeGain, summarizeTask, type TaskSummary } from '../../src/core/stats/taskSummary';
+import type { LiveGapStats } from '../../src/core/stats/types';
+import { gradedColumn, type Dataset } from './dataset';
+
+export interface FilterResult {
+  /** Null when the run has no verifier: nothing is kept and J(f[w]|x) falls back to J(f|x). */
+  selector: ScoreSelector | null;
+  filter: FilterSpec;
+  /** Filter weight of every dataset row (0 = dropped). */
+  weights: Float64Array;
+  /** Summary of every dataset task (for an ungraded task only the kept counts mean anything). */
+  tasks: TaskSummary[];
+  /** Over the graded tasks; null when no task is graded yet. */
+  stats: LiveGapStats | null;
+  /** Selector verifiers without a single score: the filter cannot keep anything by them. */
+  missingVerifiers: string[];
+}
+
+export interface SelectorResult {
+  selector: ScoreSelector | null;
+  /** The selector's score of every dataset row (MISSING_SCORE where missing). Do not mutate. */
+  scores: Float64Array;
+  /** Pooled over graded rows; null without both correct and incorrect samples. */
+  auroc: number | null;
+}
+
+/** Weights, per-task summaries and the pooled gap statistics: everything a filter change must update at once. */
+export function applyFilter(ds: Dataset, selector: ScoreSelector | null, filter: FilterSpec): FilterResult {
+  const weights = selector ? selectorWeights(ds.columns, selector, filter, ds.starts) : new Float64Array(ds.rows.length);
+  const tasks = new Array<TaskSummary>(ds.taskIds.length);
+  const tally = new GapTally();
+  for (let t = 0; t < ds.taskIds.length; t++) {
+    const summary = summarizeTask(ds.correct, weights, ds.starts[t] as number, ds.starts[t + 1] as number);
+    tasks[t] = summary;
+    if (ds.taskGraded[t] === 1) tally.add(summary);
+  }
+  return {
+    selector,
+    filter,
+    weights,
+    tasks,
+    stats: ds.graded.tasks.length > 0 ? tally.stats() : null,
+    missingVerifiers: selector ? selectorVerifiers(selector).filter((name) => !ds.scored.has(name)) : [],
+  };
+}
+
+/** The task-bootstrap confidence intervals of a filter result (the slow part: resamples × tasks). */
+export function gapIntervals(ds: Dataset, result: FilterResult, options: BootstrapOptions = DEFAULT_BOOTSTRAP): GapIntervals | null {
+  if (!result.stats) return null;
+  const graded = ds.graded.tasks;
+  const accuracy = new Float64Array(graded.length);
+  const filtered = new Float64Array(graded.length);
+  const relative = new Float64Array(graded.length);
+  graded.forEach((t, g) => {
+    const summary = result.tasks[t] as TaskSummary;
+    accuracy[g] = summary.accuracy;
+    filtered[g] = summary.filteredAccuracy;
+    relative[g] = relativeGain(summary) ?? NaN;
+  });
+  return bootstrapGap(accuracy, filtered, relative, result.stats, options);
+}
+
+/** Scores and AUROC of a selector; independent of the filter's kind and parameter. */
+export function scoreSelector(ds: Dataset, selector: ScoreSelector | null): SelectorResult {
+  const scores = selector ? selectorColumn(ds.columns, selector, ds.rows.length) : new Float64Array(ds.rows.length).fill(MISSING_SCORE);
+  const hasBothClasses = ds.graded.correct.some((c) => c === 1) && ds.graded.correct.some((c) => c === 0);
+  return { selector, scores, auroc: hasBothClasses ? auroc(gradedColumn(ds, scores), ds.graded.correct) : null };
+}
+
+export interface KCurves {
+  /** Index k−1 holds the value for k, k up to the smallest graded task. */
+  passAtK: number[];
+  /** Accuracy of the selector's favourite among k samples. */
+  bestOfK: number[];
+}
+
+/** pass@k and best-of-k over the graded tasks (empty when none is graded). */
+export function kCurves(ds: Dataset, selection: SelectorResult): KCurves {
+  const { starts, correct } = ds.graded;
+  const tasks = starts.length - 1;
+  if (tasks === 0) return { passAtK: [], bestOfK: [] };
+  const samples = new Int32Array(tasks);
+  const correctCounts = new Int32Array(tasks);
+  let maxK = Infinity;
+  for (let g = 0; g < tasks; g++) {
+    const from = starts[g] as number;
+    const to = starts[g + 1] as number;
+    samples[g] = to - from;
+    maxK = Math.min(maxK, to - from);
+    for (let r = from; r < to; r++) correctCounts[g] = (correctCounts[g] as number) + (correct[r] as number);
+  }
+  return {
+    passAtK: passAtKCurve(samples, correctCounts, maxK),
+    bestOfK: bestOfKCurve(gradedColumn(ds, selection.scores), correct, starts, maxK),
+  };
+}

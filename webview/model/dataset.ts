@@ -1,0 +1,152 @@
+// The store's rows laid out the way the statistics want them (src/core/stats/pool.ts): tasks sorted by
+// id, each task's rows in index order, correctness and scores as typed columns. Built once per change
+// of the data (or of the checker-corrected switch); every filter setting then reuses it.
+import { MISSING_SCORE } from '../../src/core/filter/columns';
+import type { SampleStore, StoredRow } from './sampleStore';
+
+export interface Dataset {
+  /** All rows: task by task (taskIds order), index ascending within a task. */
+  rows: StoredRow[];
+  taskIds: string[];
+  /** Task id -> task number. */
+  taskNumber: Map<string, number>;
+  /** Task t owns rows starts[t] .. starts[t+1]−1; length tasks + 1. */
+  starts: Int32Array;
+  /** The task number of each row. */
+  taskOf: Int32Array;
+  /** Verifier name -> score per row (MISSING_SCORE where null or absent), as buildPool makes them. */
+  columns: Map<string, Float64Array>;
+  /** Every verifier the run has mentioned, in order of first appearance. */
+  verifiers: string[];
+  /** The verifiers with at least one actual score. */
+  scored: Set<string>;
+  /** 1 when the task is graded: every row has a verdict (not Check Selection without a gold answer). */
+  taskGraded: Uint8Array;
+  /** The correctness the statistics use: the checker's verdict, flipped where `flipped` is 1. 0 when ungraded. */
+  correct: Uint8Array;
+  /** 1 where checker-corrected statistics flipped the checker's verdict (latest annotation: checker-wrong). */
+  flipped: Uint8Array;
+  /** The graded part, as separate flat arrays for the statistics; `rows` null when every task is graded. */
+  graded: GradedPart;
+}
+
+export interface GradedPart {
+  /** Row numbers (into Dataset.rows) of the graded rows, or null when that is every row. */
+  rows: Int32Array | null;
+  /** Dataset task numbers of the graded tasks, in order. */
+  tasks: Int32Array;
+  /** Over the graded rows only: task g owns starts[g] .. starts[g+1]−1. */
+  starts: Int32Array;
+  correct: Uint8Array;
+}
+
+/** Lays the store out; with `checkerCorrected`, samples whose latest annotation is checker-wrong count with the verdict flipped. */
+export function buildDataset(store: SampleStore, checkerCorrected: boolean): Dataset {
+  const taskIds = store.taskIds();
+  const starts = new Int32Array(taskIds.length + 1);
+  const rows: StoredRow[] = new Array<StoredRow>(store.size);
+  let at = 0;
+  taskIds.forEach((id, t) => {
+    for (const row of store.rowsOf(id)) rows[at++] = row;
+    starts[t + 1] = at;
+  });
+  const taskOf = new Int32Array(rows.length);
+  const taskGraded = new Uint8Array(taskIds.length);
+  const correct = new Uint8Array(rows.length);
+  for (let t = 0; t < taskIds.length; t++) {
+    let graded = 1;
+    for (let r = starts[t] as number; r < (starts[t + 1] as number); r++) {
+      taskOf[r] = t;
+      const verdict = (rows[r] as StoredRow).correct;
+      if (verdict === null) graded = 0;
+      correct[r] = verdict === true ? 1 : 0;
+    }
+    taskGraded[t] = graded;
+  }
+  const flipped = new Uint8Array(rows.length);
+  const taskNumber = new Map(taskIds.map((id, t) => [id, t]));
+  if (checkerCorrected) {
+    for (const label of store.latestAnnotations()) {
+      if (label.cause !== 'checker-wrong') continue;
+      const t = taskNumber.get(label.task);
+      if (t === undefined || taskGraded[t] === 0) continue;
+      const r = rowOf(rows, starts[t] as number, starts[t + 1] as number, label.index);
+      if (r < 0) continue;
+      flipped[r] = 1;
+      correct[r] = 1 - (correct[r] as number);
+    }
+  }
+  const verifiers = store.verifierNames();
+  const columns = new Map<string, Float64Array>();
+  const scored = new Set<string>();
+  for (const name of verifiers) {
+    const bySlot = store.scoreColumn(name) as Float64Array;
+    const column = new Float64Array(rows.length);
+    let any = false;
+    for (let r = 0; r < rows.length; r++) {
+      const score = bySlot[(rows[r] as StoredRow).slot] as number;
+      column[r] = score;
+      if (score !== MISSING_SCORE) any = true;
+    }
+    columns.set(name, column);
+    if (any) scored.add(name);
+  }
+  return { rows, taskIds, taskNumber, starts, taskOf, columns, verifiers, scored, taskGraded, correct, flipped, graded: gradedPart(starts, taskGraded, correct) };
+}
+
+/** The dataset row of a sample, or −1 when the dataset has no such sample. */
+export function findRow(ds: Dataset, task: string, index: number): number {
+  const t = ds.taskNumber.get(task);
+  return t === undefined ? -1 : rowOf(ds.rows, ds.starts[t] as number, ds.starts[t + 1] as number, index);
+}
+
+/** 1 for every row that has at least one annotation. */
+export function annotatedRows(ds: Dataset, store: SampleStore): Uint8Array {
+  const flags = new Uint8Array(ds.rows.length);
+  for (const label of store.latestAnnotations()) {
+    const r = findRow(ds, label.task, label.index);
+    if (r >= 0) flags[r] = 1;
+  }
+  return flags;
+}
+
+/** The values of a per-row column at the graded rows (the column itself when every row is graded). */
+export function gradedColumn(ds: Dataset, column: Float64Array): Float64Array {
+  const picks = ds.graded.rows;
+  if (!picks) return column;
+  const out = new Float64Array(picks.length);
+  for (let i = 0; i < picks.length; i++) out[i] = column[picks[i] as number] as number;
+  return out;
+}
+
+function gradedPart(starts: Int32Array, taskGraded: Uint8Array, correct: Uint8Array): GradedPart {
+  const tasks: number[] = [];
+  for (let t = 0; t < taskGraded.length; t++) if (taskGraded[t] === 1) tasks.push(t);
+  if (tasks.length === taskGraded.length) {
+    return { rows: null, tasks: Int32Array.from(tasks), starts, correct };
+  }
+  const gradedStarts = new Int32Array(tasks.length + 1);
+  let count = 0;
+  tasks.forEach((t, g) => {
+    count += (starts[t + 1] as number) - (starts[t] as number);
+    gradedStarts[g + 1] = count;
+  });
+  const rows = new Int32Array(count);
+  let at = 0;
+  for (const t of tasks) for (let r = starts[t] as number; r < (starts[t + 1] as number); r++) rows[at++] = r;
+  const gradedCorrect = new Uint8Array(count);
+  for (let i = 0; i < count; i++) gradedCorrect[i] = correct[rows[i] as number] as number;
+  return { rows, tasks: Int32Array.from(tasks), starts: gradedStarts, correct: gradedCorrect };
+}
+
+/** The row number of sample `index` among rows from..to−1 (index ascending), or −1. */
+function rowOf(rows: readonly StoredRow[], from: number, to: number, index: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((rows[mid] as StoredRow).index < index) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < to && (rows[lo] as StoredRow).index === index ? lo : -1;
+}

@@ -1,0 +1,126 @@
+// What the per-sample table shows: which rows, in which order, under which task header, and which
+// samples the verifier and the checker disagree on. Pure: the table component only paints items.
+import type { PanelView } from '../../src/protocol/panelProtocol';
+import type { Dataset } from './dataset';
+
+/** kept-wrong: the filter kept an incorrect sample; dropped-correct: it dropped a correct one. */
+export type Disagreement = 'kept-wrong' | 'dropped-correct';
+
+/** Null for agreement and for ungraded samples (no verdict to disagree with). */
+export function disagreementOf(ds: Dataset, weights: Float64Array, row: number): Disagreement | null {
+  if (ds.taskGraded[ds.taskOf[row] as number] === 0) return null;
+  const kept = (weights[row] as number) > 0;
+  const correct = ds.correct[row] === 1;
+  if (kept && !correct) return 'kept-wrong';
+  if (!kept && correct) return 'dropped-correct';
+  return null;
+}
+
+export interface TableItems {
+  /** One entry per table line: ≥ 0 is a dataset row, < 0 the header of task −(item + 1). */
+  items: Int32Array;
+  /** Line of each dataset row, −1 when the row is filtered out. */
+  lineOf: Int32Array;
+  /** Sample lines (items minus headers). */
+  samples: number;
+}
+
+export function headerItem(task: number): number {
+  return -(task + 1);
+}
+
+export function headerTask(item: number): number {
+  return -item - 1;
+}
+
+export interface TableInputs {
+  ds: Dataset;
+  weights: Float64Array;
+  /** The selector's score per row (for sorting by score). */
+  scores: Float64Array;
+  /** 1 for rows with an annotation. */
+  annotated: Uint8Array;
+}
+
+/**
+ * Lines grouped by task (tasks in dataset order, a header before each task with a visible row); within a
+ * task, rows sorted by the view's key, ties by sample index ascending.
+ */
+export function buildTableItems({ ds, weights, scores, annotated }: TableInputs, view: PanelView): TableItems {
+  const keep = rowFilter(ds, weights, annotated, view.show);
+  const sortKey = sortKeyOf(ds, weights, scores, view.sort);
+  const sign = view.descending ? -1 : 1;
+  const only = view.task === null ? -1 : (ds.taskNumber.get(view.task) ?? -2);
+  const items = new Int32Array(ds.rows.length + ds.taskIds.length);
+  const lineOf = new Int32Array(ds.rows.length).fill(-1);
+  let lines = 0;
+  let samples = 0;
+  const group: number[] = [];
+  for (let t = 0; t < ds.taskIds.length; t++) {
+    if (only !== -1 && only !== t) continue;
+    group.length = 0;
+    for (let r = ds.starts[t] as number; r < (ds.starts[t + 1] as number); r++) if (keep(r)) group.push(r);
+    if (group.length === 0) continue;
+    if (sortKey) group.sort((a, b) => sign * (sortKey(a) - sortKey(b)) || a - b);
+    else if (sign < 0) group.reverse();
+    items[lines++] = headerItem(t);
+    for (const r of group) {
+      lineOf[r] = lines;
+      items[lines++] = r;
+    }
+    samples += group.length;
+  }
+  return { items: items.subarray(0, lines), lineOf, samples };
+}
+
+function rowFilter(ds: Dataset, weights: Float64Array, annotated: Uint8Array, show: PanelView['show']): (row: number) => boolean {
+  const graded = (r: number): boolean => ds.taskGraded[ds.taskOf[r] as number] === 1;
+  switch (show) {
+    case 'all':
+      return () => true;
+    case 'disagreements':
+      return (r) => disagreementOf(ds, weights, r) !== null;
+    case 'kept':
+      return (r) => (weights[r] as number) > 0;
+    case 'dropped':
+      return (r) => !((weights[r] as number) > 0);
+    case 'correct':
+      return (r) => graded(r) && ds.correct[r] === 1;
+    case 'wrong':
+      return (r) => graded(r) && ds.correct[r] === 0;
+    case 'annotated':
+      return (r) => annotated[r] === 1;
+  }
+}
+
+/** Ascending key of a row, or null for sample-index order (rows are stored that way already). */
+function sortKeyOf(ds: Dataset, weights: Float64Array, scores: Float64Array, sort: PanelView['sort']): ((row: number) => number) | null {
+  switch (sort) {
+    case 'task':
+      return null;
+    case 'score':
+      // Missing scores are −∞: sorted below every real score, like the filters rank them.
+      return (r) => scores[r] as number;
+    case 'correct':
+      return (r) => ds.correct[r] as number;
+    case 'kept':
+      return (r) => weights[r] as number;
+  }
+}
+
+/** The line of the next (step 1) or previous (step −1) sample after `line`, skipping headers; −1 at the end. */
+export function stepSample(items: Int32Array, line: number, step: 1 | -1): number {
+  for (let i = line + step; i >= 0 && i < items.length; i += step) if ((items[i] as number) >= 0) return i;
+  return -1;
+}
+
+/** The first sample line after `line` (wrapping around) whose row satisfies `match`; −1 if none does. */
+export function nextMatching(items: Int32Array, line: number, match: (row: number) => boolean): number {
+  const n = items.length;
+  for (let k = 1; k <= n; k++) {
+    const i = (((line + k) % n) + n) % n;
+    const item = items[i] as number;
+    if (item >= 0 && match(item)) return i;
+  }
+  return -1;
+}

@@ -1,0 +1,151 @@
+// The five charts: score histogram, filter sweep, reliability, per-task scatter and the k-curves.
+import type { FilterSpec } from '../../src/core/filter/spec';
+import { formatFilter } from '../../src/core/filter/parse';
+import { formatRate } from '../../src/core/report/numbers';
+import type { ScoreHistogram } from '../../src/core/report/histogram';
+import type { KCurves } from '../model/analysis';
+import type { Reliability, ScatterPoint, SweepPoint } from '../model/chartData';
+import { filterParameter } from '../model/filterControl';
+import { el, svg } from './dom';
+import { frame, linePath } from './svgChart';
+
+export interface ChartsModel {
+  histogram: ScoreHistogram | null;
+  selectorLabel: string;
+  sweep: { points: SweepPoint[]; accuracy: number; current: FilterSpec } | null;
+  reliability: Reliability[];
+  scatter: ScatterPoint[];
+  curves: KCurves | null;
+}
+
+type ChartKey = 'histogram' | 'sweep' | 'reliability' | 'scatter' | 'curves';
+
+const TITLES: Record<ChartKey, string> = {
+  histogram: 'Score histogram',
+  sweep: 'Accuracy and gap vs the filter',
+  reliability: 'Reliability',
+  scatter: 'Per task: J(f|x) vs J(f[w]|x)',
+  curves: 'pass@k and best-of-k',
+};
+
+export class ChartsPanel {
+  readonly element: HTMLElement;
+  private readonly bodies = new Map<ChartKey, HTMLElement>();
+
+  constructor() {
+    const figures = (Object.keys(TITLES) as ChartKey[]).map((key) => {
+      const body = el('div', { className: 'chart-body' });
+      this.bodies.set(key, body);
+      return el('figure', { className: `chart-figure ${key}`, attrs: { 'data-chart': key } }, [el('figcaption', { text: TITLES[key] }), body]);
+    });
+    this.element = el('section', { className: 'charts', attrs: { 'aria-label': 'Charts' } }, figures);
+  }
+
+  update(model: ChartsModel): void {
+    this.show('histogram', model.histogram ? histogramChart(model.histogram, model.selectorLabel) : note('No graded sample yet.'));
+    this.show('sweep', model.sweep && model.sweep.points.length > 0 ? sweepChart(model.sweep) : note('No graded sample yet.'));
+    this.show('reliability', model.reliability.length > 0 ? reliabilityChart(model.reliability) : note('Needs a probability-valued verifier (mc) with scores on graded samples.'));
+    this.show('scatter', model.scatter.length > 0 ? scatterChart(model.scatter) : note('No graded task yet.'));
+    this.show('curves', model.curves && model.curves.passAtK.length > 0 ? curvesChart(model.curves) : note('No graded task yet.'));
+  }
+
+  private show(key: ChartKey, content: Element[]): void {
+    (this.bodies.get(key) as HTMLElement).replaceChildren(...content);
+  }
+}
+
+function note(text: string): Element[] {
+  return [el('p', { className: 'hint', text })];
+}
+
+function legend(entries: [className: string, label: string][]): HTMLElement {
+  return el('div', { className: 'legend' }, entries.map(([className, label]) => el('span', { className: `legend-item ${className}` }, [el('span', { className: 'swatch' }), label])));
+}
+
+function histogramChart(h: ScoreHistogram, selectorLabel: string): Element[] {
+  const top = Math.max(1, ...h.bins.map((b) => Math.max(b.correct, b.incorrect)));
+  const f = frame('Score histogram', { domain: [0, 1], label: `score (${selectorLabel})` }, { domain: [0, top], label: 'samples' });
+  for (const bin of h.bins) {
+    const mid = (bin.lo + bin.hi) / 2;
+    const width = (f.x(bin.hi) - f.x(bin.lo)) / 2 - 0.5;
+    f.plot.append(
+      svg('rect', { class: 'series-correct', x: f.x(bin.lo), y: f.y(bin.correct), width, height: f.y(0) - f.y(bin.correct) }, [svg('title', {}, [`${bin.lo}–${bin.hi}: ${bin.correct} correct`])]),
+      svg('rect', { class: 'series-wrong', x: f.x(mid), y: f.y(bin.incorrect), width, height: f.y(0) - f.y(bin.incorrect) }, [svg('title', {}, [`${bin.lo}–${bin.hi}: ${bin.incorrect} incorrect`])]),
+    );
+  }
+  const unscored = h.unscored.correct + h.unscored.incorrect;
+  return [f.root, legend([['series-correct', 'correct'], ['series-wrong', 'incorrect']]), ...(unscored > 0 ? note(`${unscored} sample(s) without a score (${h.unscored.correct} correct) are not shown.`) : [])];
+}
+
+function sweepChart({ points, accuracy, current }: NonNullable<ChartsModel['sweep']>): Element[] {
+  const log = current.kind === 'exp';
+  const xs = points.map((p) => p.parameter);
+  const domain: [number, number] = [Math.min(...xs), Math.max(...xs)];
+  const low = Math.min(0, ...points.map((p) => p.gap));
+  const f = frame('Accuracy and gap vs the filter', { domain, log, label: parameterName(current) }, { domain: [low, 1], label: 'rate' });
+  const line = (values: number[], className: string): SVGPathElement =>
+    svg('path', { class: className, d: linePath(points.map((p, i) => [f.x(p.parameter), f.y(values[i] as number)])) });
+  f.plot.append(
+    svg('line', { class: 'series-accuracy', x1: f.x(domain[0]), x2: f.x(domain[1]), y1: f.y(accuracy), y2: f.y(accuracy) }),
+    line(points.map((p) => p.filteredAccuracy), 'series-filtered'),
+    line(points.map((p) => p.gap), 'series-gap'),
+    line(points.map((p) => p.retention), 'series-retention'),
+  );
+  const at = filterParameter(current);
+  if (at >= domain[0] && at <= domain[1]) {
+    f.plot.append(svg('line', { class: 'marker', x1: f.x(at), x2: f.x(at), y1: f.y(low), y2: f.y(1), 'data-role': 'sweep-marker' }, [svg('title', {}, [`current: ${formatFilter(current)}`])]));
+  }
+  return [f.root, legend([['series-accuracy', 'accuracy'], ['series-filtered', 'filtered accuracy'], ['series-gap', 'gap'], ['series-retention', 'retention'], ['marker', formatFilter(current)]])];
+}
+
+function reliabilityChart(diagrams: Reliability[]): Element[] {
+  const out: Element[] = [];
+  for (const r of diagrams) {
+    const f = frame(`Reliability of ${r.verifier}`, { domain: [0, 1], label: `${r.verifier} score` }, { domain: [0, 1], label: 'share correct' });
+    f.plot.append(svg('line', { class: 'diagonal', x1: f.x(0), y1: f.y(0), x2: f.x(1), y2: f.y(1) }));
+    const filled = r.bins.filter((b) => b.count > 0);
+    f.plot.append(svg('path', { class: 'series-filtered', d: linePath(filled.map((b) => [f.x(b.meanScore), f.y(b.accuracy)])) }));
+    const most = Math.max(...filled.map((b) => b.count));
+    for (const b of filled) {
+      f.plot.append(
+        svg('circle', { class: 'series-filtered point', cx: f.x(b.meanScore), cy: f.y(b.accuracy), r: 2 + 4 * Math.sqrt(b.count / most) }, [
+          svg('title', {}, [`${formatRate(b.lo)}–${formatRate(b.hi)}: ${b.count} samples, mean score ${formatRate(b.meanScore)}, ${formatRate(b.accuracy)} correct`]),
+        ]),
+      );
+    }
+    out.push(f.root, note(`${r.verifier}: ${r.samples} samples, ECE ${formatRate(r.ece)}`)[0] as Element);
+  }
+  return out;
+}
+
+function scatterChart(points: ScatterPoint[]): Element[] {
+  const f = frame('Per-task accuracy', { domain: [0, 1], label: 'J(f|x)' }, { domain: [0, 1], label: 'J(f[w]|x)' });
+  f.plot.append(svg('line', { class: 'diagonal', x1: f.x(0), y1: f.y(0), x2: f.x(1), y2: f.y(1) }));
+  const most = Math.max(...points.map((p) => p.count));
+  const tasks = points.reduce((sum, p) => sum + p.count, 0);
+  const above = points.filter((p) => p.y > p.x).reduce((sum, p) => sum + p.count, 0);
+  const below = points.filter((p) => p.y < p.x).reduce((sum, p) => sum + p.count, 0);
+  for (const p of points) {
+    f.plot.append(
+      svg('circle', { class: `point ${p.y > p.x ? 'series-correct' : p.y < p.x ? 'series-wrong' : 'series-neutral'}`, cx: f.x(p.x), cy: f.y(p.y), r: 2 + 6 * Math.sqrt(p.count / most) }, [
+        svg('title', {}, [`${p.count} task(s): J(f|x) ${formatRate(p.x)}, J(f[w]|x) ${formatRate(p.y)}`]),
+      ]),
+    );
+  }
+  return [f.root, ...note(`${tasks} tasks: ${above} gain, ${below} lose, ${tasks - above - below} unchanged by the filter.`)];
+}
+
+function curvesChart(curves: KCurves): Element[] {
+  const n = curves.passAtK.length;
+  const ks = curves.passAtK.map((_, i) => i + 1);
+  const f = frame('pass@k', { domain: [1, Math.max(2, n)], label: 'k' }, { domain: [0, 1], label: 'rate' });
+  f.plot.append(
+    svg('path', { class: 'series-pass', d: linePath(ks.map((k) => [f.x(k), f.y(curves.passAtK[k - 1] as number)])) }),
+    svg('path', { class: 'series-filtered', d: linePath(ks.map((k) => [f.x(k), f.y(curves.bestOfK[k - 1] as number)])) }),
+  );
+  return [f.root, legend([['series-pass', 'pass@k (any of k correct)'], ['series-filtered', 'best-of-k (verifier picks)']])];
+}
+
+function parameterName(spec: FilterSpec): string {
+  return { quantile: 'quantile q', threshold: 'threshold τ', topk: 'top-k k', exp: 'exp β (log)' }[spec.kind];
+}

@@ -1,0 +1,230 @@
+// The per-sample table: task headers and sample lines, virtualized so that only the lines in view
+// exist in the DOM (smooth at 100k samples). Everything from a sample is set as text.
+import { MISSING_SCORE } from '../../src/core/filter/columns';
+import { formatRate } from '../../src/core/report/numbers';
+import type { AnnotationCause, PanelView } from '../../src/protocol/panelProtocol';
+import type { FilterResult } from '../model/analysis';
+import type { Dataset } from '../model/dataset';
+import { CAUSE_LABELS } from '../model/keyboard';
+import type { StoredRow } from '../model/sampleStore';
+import { disagreementOf, headerTask, type TableItems } from '../model/tableView';
+import { revealLine, visibleLines } from '../model/virtualWindow';
+import { custom, el, setText } from './dom';
+
+export const LINE_HEIGHT = 24;
+const OVERSCAN = 8;
+
+type Select = HTMLElement & { value: string };
+type Checkbox = HTMLElement & { checked: boolean; label: string };
+
+export interface TableModel {
+  ds: Dataset;
+  filter: FilterResult;
+  items: TableItems;
+  /** Score columns, in order. */
+  verifiers: readonly string[];
+  /** The current label of a row (latest annotation), if any. */
+  labelOf: (row: number) => AnnotationCause | null;
+  questionOf: (task: string) => string | undefined;
+  /** Dataset row of the selected sample, −1 when none. */
+  selected: number;
+  view: PanelView;
+}
+
+const SHOW_OPTIONS: [PanelView['show'], string][] = [
+  ['all', 'All samples'],
+  ['disagreements', 'Disagreements'],
+  ['kept', 'Kept'],
+  ['dropped', 'Dropped'],
+  ['correct', 'Correct'],
+  ['wrong', 'Incorrect'],
+  ['annotated', 'Annotated'],
+];
+
+const SORT_OPTIONS: [PanelView['sort'], string][] = [
+  ['task', 'Sample index'],
+  ['score', 'Score'],
+  ['correct', 'Verdict'],
+  ['kept', 'Filter weight'],
+];
+
+export interface TableEvents {
+  select(row: number): void;
+  view(view: PanelView): void;
+}
+
+export class SampleTable {
+  readonly element: HTMLElement;
+  private readonly scroller: HTMLElement;
+  private readonly spacer: HTMLElement;
+  private readonly columnHeader: HTMLElement;
+  private readonly count: HTMLElement;
+  private readonly show: Select;
+  private readonly sort: Select;
+  private readonly descending: Checkbox;
+  private readonly onlyTask: Checkbox;
+  private readonly pool: HTMLElement[] = [];
+  private model: TableModel | null = null;
+  private paintQueued = false;
+  private columnsKey = '';
+
+  constructor(private readonly events: TableEvents) {
+    this.show = custom<Select>('vscode-single-select', { attrs: { 'data-role': 'show' } }, SHOW_OPTIONS.map(([v, l]) => custom('vscode-option', { attrs: { value: v }, text: l })));
+    this.sort = custom<Select>('vscode-single-select', { attrs: { 'data-role': 'sort' } }, SORT_OPTIONS.map(([v, l]) => custom('vscode-option', { attrs: { value: v }, text: l })));
+    this.descending = custom<Checkbox>('vscode-checkbox', { attrs: { 'data-role': 'descending' } });
+    this.descending.label = 'descending';
+    this.onlyTask = custom<Checkbox>('vscode-checkbox', { attrs: { 'data-role': 'only-task' } });
+    this.onlyTask.label = 'only the selected task';
+    this.count = el('span', { className: 'table-count', attrs: { 'data-role': 'table-count' } });
+    const viewChanged = (): void => {
+      const model = this.model;
+      if (!model) return;
+      const selectedTask = model.selected >= 0 ? (model.ds.rows[model.selected] as StoredRow).task : null;
+      this.events.view({
+        show: this.show.value as PanelView['show'],
+        sort: this.sort.value as PanelView['sort'],
+        descending: this.descending.checked,
+        task: this.onlyTask.checked ? (model.view.task ?? selectedTask) : null,
+      });
+    };
+    for (const control of [this.show, this.sort, this.descending, this.onlyTask]) control.addEventListener('change', viewChanged);
+
+    this.columnHeader = el('div', { className: 'line column-header', attrs: { role: 'row' } });
+    this.spacer = el('div', { className: 'table-spacer' });
+    this.scroller = el('div', { className: 'table-scroll', attrs: { 'data-role': 'table-scroll', tabindex: '0', role: 'grid', 'aria-label': 'Samples' } }, [this.spacer]);
+    this.scroller.addEventListener('scroll', () => this.queuePaint());
+    this.scroller.addEventListener('click', (event) => {
+      const line = (event.target as Element).closest('.line[data-row]');
+      if (line) this.events.select(Number(line.getAttribute('data-row')));
+    });
+    this.element = el('section', { className: 'sample-table' }, [
+      el('div', { className: 'table-toolbar' }, [this.show, this.sort, this.descending, this.onlyTask, this.count]),
+      this.columnHeader,
+      this.scroller,
+    ]);
+  }
+
+  update(model: TableModel): void {
+    this.model = model;
+    this.show.value = model.view.show;
+    this.sort.value = model.view.sort;
+    this.descending.checked = model.view.descending;
+    this.onlyTask.checked = model.view.task !== null;
+    setText(this.count, `${model.items.samples} of ${model.ds.rows.length} samples`);
+    this.updateColumns(model.verifiers);
+    this.spacer.style.height = `${model.items.items.length * LINE_HEIGHT}px`;
+    this.paint();
+  }
+
+  /** Scrolls the selected sample into view (keyboard navigation). */
+  reveal(line: number): void {
+    const top = revealLine(line, this.scroller.scrollTop, this.scroller.clientHeight, LINE_HEIGHT);
+    if (top !== null) this.scroller.scrollTop = top;
+    this.paint();
+  }
+
+  private updateColumns(verifiers: readonly string[]): void {
+    const key = verifiers.join('\u0000');
+    if (key === this.columnsKey) return;
+    this.columnsKey = key;
+    const columns = ['4.5em', 'minmax(8em, 2fr)', '4em', ...verifiers.map(() => '5.5em'), '5.5em', '8em', 'minmax(6em, 1fr)'];
+    this.element.style.setProperty('--table-columns', columns.join(' '));
+    this.columnHeader.replaceChildren(
+      ...['#', 'answer', 'verdict', ...verifiers, 'filter', 'disagreement', 'label'].map((title) => el('span', { className: 'cell', text: title, attrs: { role: 'columnheader' } })),
+    );
+    for (const line of this.pool) line.remove();
+    this.pool.length = 0;
+  }
+
+  private queuePaint(): void {
+    if (this.paintQueued) return;
+    this.paintQueued = true;
+    requestAnimationFrame(() => {
+      this.paintQueued = false;
+      this.paint();
+    });
+  }
+
+  private paint(): void {
+    const model = this.model;
+    if (!model) return;
+    const { first, end } = visibleLines(this.scroller.scrollTop, this.scroller.clientHeight || LINE_HEIGHT * 20, LINE_HEIGHT, model.items.items.length, OVERSCAN);
+    while (this.pool.length < end - first) {
+      const line = el('div', { attrs: { role: 'row' } });
+      this.pool.push(line);
+      this.spacer.append(line);
+    }
+    this.pool.forEach((line, i) => {
+      const at = first + i;
+      line.hidden = at >= end;
+      if (at < end) this.fillLine(line, at, model);
+    });
+  }
+
+  private fillLine(line: HTMLElement, at: number, model: TableModel): void {
+    const item = model.items.items[at] as number;
+    line.style.transform = `translateY(${at * LINE_HEIGHT}px)`;
+    line.setAttribute('data-line', String(at));
+    if (item < 0) this.fillHeader(line, headerTask(item), model);
+    else this.fillSample(line, item, model);
+  }
+
+  private fillHeader(line: HTMLElement, task: number, model: TableModel): void {
+    const { ds, filter } = model;
+    const id = ds.taskIds[task] as string;
+    const summary = filter.tasks[task];
+    const n = (ds.starts[task + 1] as number) - (ds.starts[task] as number);
+    const graded = ds.taskGraded[task] === 1 && summary;
+    const accuracy = graded ? `J(f|x) ${formatRate(summary.accuracy)} → J(f[w]|x) ${formatRate(summary.filteredAccuracy)}` : 'no gold answer';
+    line.className = 'line task-header';
+    line.removeAttribute('data-row');
+    line.setAttribute('data-task', id);
+    line.removeAttribute('aria-selected');
+    cells(line, 3);
+    setText(line.children[0] as Element, id);
+    setText(line.children[1] as Element, (model.questionOf(id) ?? '').slice(0, 300));
+    setText(line.children[2] as Element, `${accuracy} · kept ${summary?.kept ?? 0} of ${n}`);
+  }
+
+  private fillSample(line: HTMLElement, row: number, model: TableModel): void {
+    const { ds, filter, verifiers } = model;
+    const sample = ds.rows[row] as StoredRow;
+    const graded = ds.taskGraded[ds.taskOf[row] as number] === 1;
+    const weight = filter.weights[row] as number;
+    const disagreement = disagreementOf(ds, filter.weights, row);
+    const label = model.labelOf(row);
+    line.className = `line sample${row === model.selected ? ' selected' : ''}${disagreement ? ` ${disagreement}` : ''}`;
+    line.setAttribute('data-row', String(row));
+    line.setAttribute('data-task', sample.task);
+    line.setAttribute('data-index', String(sample.index));
+    line.setAttribute('aria-selected', String(row === model.selected));
+    const texts = [
+      `#${sample.index}`,
+      sample.extracted ?? '(no answer)',
+      verdictText(graded, ds.correct[row] === 1, ds.flipped[row] === 1),
+      ...verifiers.map((name) => scoreText(ds.columns.get(name)?.[row])),
+      weight > 0 ? (weight === 1 ? 'kept' : `w ${formatRate(weight)}`) : 'dropped',
+      disagreement === 'kept-wrong' ? 'kept but wrong' : disagreement === 'dropped-correct' ? 'dropped but correct' : '',
+      label ? CAUSE_LABELS[label] : '',
+    ];
+    cells(line, texts.length);
+    texts.forEach((text, i) => setText(line.children[i] as Element, text));
+    (line.children[texts.length - 2] as Element).className = `cell badge-cell${disagreement ? ` badge ${disagreement}` : ''}`;
+  }
+}
+
+function cells(line: HTMLElement, count: number): void {
+  while (line.children.length > count) line.lastElementChild?.remove();
+  while (line.children.length < count) line.append(el('span', { className: 'cell', attrs: { role: 'gridcell' } }));
+  for (const cell of Array.from(line.children)) if (cell.className !== 'cell') cell.className = 'cell';
+}
+
+export function verdictText(graded: boolean, correct: boolean, flipped: boolean): string {
+  if (!graded) return '—';
+  const mark = correct ? '✓' : '✗';
+  return flipped ? `${mark} (checker ${correct ? '✗' : '✓'})` : mark;
+}
+
+function scoreText(score: number | undefined): string {
+  return score === undefined || score === MISSING_SCORE ? '—' : formatRate(score);
+}
