@@ -27,9 +27,24 @@ export interface PreparedRun {
   existing: RunData | null;
 }
 
-/** Creates a new run folder: config, task snapshot, and a copy of every template the run uses. */
-export async function prepareNewRun(config: RunConfig, opts: { out?: string; runsRoot: string; now?: Date; versions?: Record<string, string> }): Promise<PreparedRun> {
+export interface NewRunOptions {
+  out?: string;
+  runsRoot: string;
+  now?: Date;
+  versions?: Record<string, string>;
+}
+
+/** Creates a new run folder over the task set `config.tasks` names (a built-in set or a file). */
+export async function prepareNewRun(config: RunConfig, opts: NewRunOptions): Promise<PreparedRun> {
   const { tasks } = await loadTaskSet(config.tasks, config.limit !== undefined ? { limit: config.limit, seed: config.seed } : { seed: config.seed });
+  return prepareRunOfTasks(config, tasks, opts);
+}
+
+/**
+ * Creates a new run folder over tasks the caller already holds (the extension's selected lines or
+ * selected text): config, task snapshot, and a copy of every template the run uses.
+ */
+export async function prepareRunOfTasks(config: RunConfig, tasks: Task[], opts: NewRunOptions): Promise<PreparedRun> {
   if (tasks.length === 0) throw new UserError(`${config.tasks}: no tasks to run`);
   const templates = loadTemplates(config.templates);
   const used = templatesUsed(templates, tasks, config.verifiers as BaseVerifierName[]);

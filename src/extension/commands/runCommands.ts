@@ -3,14 +3,13 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { getGrader } from '../../core/grade/graders';
-import { prepareNewRun, type PreparedRun } from '../../core/pipeline/runSession';
+import { prepareNewRun, prepareRunOfTasks, type PreparedRun } from '../../core/pipeline/runSession';
 import { BUILTIN_TASK_SETS } from '../../core/tasks/load';
 import type { Task } from '../../core/tasks/task';
 import { UserError } from '../../core/util/errors';
 import { TASK_LANGUAGE_ID } from '../services';
 import { linesSource, selectedLines, SELECTION_SOURCE, SELECTION_TASK_ID, selectionTask, tasksOnLines } from '../tasks/taskSelection';
 import { findTaskFiles } from '../tasks/workspaceTaskFiles';
-import { prepareTaskRun } from '../run/prepareTaskRun';
 import { linesArg, pathArg } from './commandArgs';
 import type { CommandContext } from './commandContext';
 import { askRunPlan, graderEntries, runConfigOf, type RunPlan, type TaskFileRef } from './runPlan';
@@ -71,7 +70,7 @@ export async function checkSelection(ctx: CommandContext): Promise<void> {
 }
 
 async function startWithTasks(ctx: CommandContext, plan: RunPlan, tasks: Task[], what: string, near: string): Promise<void> {
-  const prepared = await prepareTaskRun(runConfigOf(plan, ctx.workspace.settings(near)), tasks, { runsRoot: ctx.workspace.runsRootFor(near), versions: versions() });
+  const prepared = await prepareRunOfTasks(runConfigOf(plan, ctx.workspace.settings(near)), tasks, { runsRoot: ctx.workspace.runsRootFor(near), versions: versions() });
   await start(ctx, plan, prepared, what);
 }
 
