@@ -1,15 +1,14 @@
 // gaplens run: a gap check end to end, or --resume of an interrupted one.
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import { parseFilter, parseSelector } from '../../core/filter/parse';
+import { parseFilter } from '../../core/filter/parse';
 import { parseModelSpec } from '../../core/llm/modelSpec';
 import { defaultResponseCacheDir } from '../../core/util/cacheDir';
 import { expectedRecords, type GapCheckEvent } from '../../core/pipeline/gapCheck';
 import { sampleKey } from '../../core/runs/sampleKey';
 import { executeRun, prepareNewRun, prepareResume, type PreparedRun } from '../../core/pipeline/runSession';
 import type { RunConfig } from '../../core/runs/records';
-import { GapAccumulator } from '../../core/stats/accumulator';
-import type { ScoredSample } from '../../core/stats/types';
+import { gapText, LiveGap, type GapInput } from '../../core/pipeline/liveGap';
 import { UserError } from '../../core/util/errors';
 import { BackendError } from '../../core/llm/backend';
 import { parseVerifierList } from '../../core/verify/index';
@@ -145,37 +144,16 @@ function apiKey(): { apiKey?: string } {
 
 /** Running gap statistics for the progress line, fed by the records as they stream in. */
 function liveStats(prepared: PreparedRun) {
-  const [first] = prepared.config.verifiers;
-  const acc = new GapAccumulator(parseSelector(first ?? 'mc'), parseFilter(prepared.config.filter));
-  const samples = new Map<string, ScoredSample & { generated: boolean }>();
+  const live = new LiveGap(prepared.config.verifiers[0] ?? 'mc', prepared.config.filter);
+  const samples = new Map<string, GapInput>();
   let records = 0;
-  const upsert = (task: string, index: number, change: (s: ScoredSample & { generated: boolean }) => void): void => {
-    const key = sampleKey(task, index);
-    let s = samples.get(key);
-    if (!s) {
-      s = { task, index, correct: false, scores: {}, generated: false };
-      samples.set(key, s);
-    }
-    change(s);
-    // Only samples with both a grade and the first verifier's score enter the live numbers, so a
-    // sample whose verification is still in flight is not counted as "dropped".
-    if (s.generated && first !== undefined && first in s.scores) {
-      acc.upsert({ task, index, correct: s.correct, scores: { ...s.scores }, answer: s.answer ?? null });
-    }
-  };
   const add = (event: Exclude<GapCheckEvent, { type: 'task-done' }>): void => {
     const r = event.record;
-    if (r.type === 'generation') {
-      upsert(r.task, r.index, (s) => {
-        s.generated = true;
-        s.correct = r.grade.correct;
-        s.answer = r.grade.normalized;
-      });
-    } else {
-      upsert(r.task, r.index, (s) => {
-        s.scores[r.verifier] = r.score;
-      });
-    }
+    const key = sampleKey(r.task, r.index);
+    const s = samples.get(key) ?? { task: r.task, index: r.index, correct: null, scores: {} };
+    const next: GapInput = r.type === 'generation' ? { ...s, correct: r.grade.correct, answer: r.grade.normalized } : { ...s, scores: { ...s.scores, [r.verifier]: r.score } };
+    samples.set(key, next);
+    live.update(next);
   };
   for (const g of prepared.existing?.generations.values() ?? []) {
     add({ type: 'generation', record: g });
@@ -191,8 +169,9 @@ function liveStats(prepared: PreparedRun) {
     records,
     add,
     summary(): string {
-      const s = acc.snapshot();
-      return s.samples === 0 ? '' : `acc ${(s.accuracy * 100).toFixed(1)}%  gap ${s.gap >= 0 ? '+' : ''}${(s.gap * 100).toFixed(1)} pp`;
+      const s = live.snapshot();
+      const gap = gapText(s);
+      return gap === null ? '' : `acc ${(s.accuracy * 100).toFixed(1)}%  ${gap}`;
     },
   };
 }

@@ -20,7 +20,7 @@ import {
   type WebviewHandlers,
   toSampleColumns,
 } from '../../protocol/panelProtocol';
-import { gapText, LiveGap } from '../run/liveGap';
+import { gapText, LiveGap } from '../../core/pipeline/liveGap';
 import { modelShortName } from '../views/runItems';
 import { createNonce, webviewHtml } from './panelHtml';
 import type { PanelMemory } from './panelMemory';

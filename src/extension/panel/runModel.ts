@@ -10,7 +10,7 @@ import type { Task } from '../../core/tasks/task';
 import { UserError } from '../../core/util/errors';
 import { goldList, type PanelMode, type RunSummary, type SampleRow, type TaskInfo, type VerificationRow } from '../../protocol/panelProtocol';
 import { hasNoGold } from '../tasks/taskSelection';
-import type { GapInput } from '../run/liveGap';
+import type { GapInput } from '../../core/pipeline/liveGap';
 
 export class RunModel {
   private readonly tasks = new Map<string, Task>();

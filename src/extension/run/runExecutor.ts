@@ -14,7 +14,7 @@ import type { ProgressParams } from '../panel/gapPanel';
 import type { PanelRegistry } from '../panel/panelRegistry';
 import { gapInputOf, RunModel } from '../panel/runModel';
 import type { Services } from '../services';
-import { gapText, LiveGap } from './liveGap';
+import { gapText, LiveGap } from '../../core/pipeline/liveGap';
 
 export interface ExecuteRequest {
   prepared: PreparedRun;

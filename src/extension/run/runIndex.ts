@@ -8,7 +8,7 @@ import type { RunManifest } from '../../core/runs/records';
 import { readRun, RUN_FILES } from '../../core/runs/runStore';
 import { toScoredSamples } from '../../core/runs/scoredSamples';
 import { hasNoGold } from '../tasks/taskSelection';
-import { gapText, LiveGap } from './liveGap';
+import { gapText, LiveGap } from '../../core/pipeline/liveGap';
 
 export interface RunListing {
   dir: string;

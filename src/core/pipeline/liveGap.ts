@@ -1,10 +1,10 @@
 // Running gap statistics of a run as its records arrive, for the status bar and the runs tree.
 // A sample counts once it has a grade and a score from every verifier the selector reads, so a
 // sample whose verification is still in flight is not counted as "dropped".
-import { parseFilter, parseSelector } from '../../core/filter/parse';
-import { selectorVerifiers } from '../../core/filter/weights';
-import { GapAccumulator } from '../../core/stats/accumulator';
-import type { LiveGapStats } from '../../core/stats/types';
+import { parseFilter, parseSelector } from '../filter/parse';
+import { selectorVerifiers } from '../filter/weights';
+import { GapAccumulator } from '../stats/accumulator';
+import type { LiveGapStats } from '../stats/types';
 
 export interface GapInput {
   task: string;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { gapText, LiveGap } from '../../../src/extension/run/liveGap';
+import { gapText, LiveGap } from '../../../src/core/pipeline/liveGap';
 
 describe('live gap of a streaming run', () => {
   // Task a: correct [1,0,0,1], mc scores [0.9,0.2,0.4,0.8]; quantile:0.5 keeps scores >= median 0.6
