@@ -20,6 +20,8 @@ const targets = [
   { ...common, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'node-llama-cpp', './onDemand', './languageClient'], supported: { 'dynamic-import': false } },
   { ...common, entryPoints: ['src/extension/onDemand.ts'], outfile: 'dist/onDemand.js', platform: 'node', format: 'cjs', target: 'node20' },
   { ...common, entryPoints: ['src/extension/languageClient.ts'], outfile: 'dist/languageClient.js', platform: 'node', format: 'cjs', target: 'node20' },
+  // The task-file language server, started by dist/languageClient.js over IPC.
+  { ...common, entryPoints: ['src/server/main.ts'], outfile: 'dist/server.js', platform: 'node', format: 'cjs', target: 'node20' },
   // The panel: a browser IIFE with nothing from node (see webview/buildOptions.mjs).
   webviewBuildOptions,
 ];

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { DiagnosticSeverity } from 'vscode-languageserver';
+import { parseTaskText } from '../../src/core/tasks/parseTaskText';
+import { documentLines, toLspDiagnostics } from '../../src/server/diagnostics';
+import { BROKEN_LINES, EXPECTED_PROBLEMS } from './brokenTasks';
+
+describe('server/diagnostics', () => {
+  it('maps every problem to a 0-based range covering its whole line', () => {
+    const text = BROKEN_LINES.join('\n');
+    const diagnostics = toLspDiagnostics(parseTaskText(text, '/tmp/t.tasks.jsonl').diagnostics, documentLines(text));
+    assert.equal(diagnostics.length, EXPECTED_PROBLEMS.length);
+    diagnostics.forEach((d, i) => {
+      const [line, message] = EXPECTED_PROBLEMS[i] as [number, RegExp];
+      assert.deepEqual(d.range, { start: { line, character: 0 }, end: { line, character: (BROKEN_LINES[line] as string).length } });
+      assert.match(d.message, message);
+      assert.equal(d.severity, DiagnosticSeverity.Error);
+      assert.equal(d.source, 'gaplens');
+    });
+  });
+
+  it('keeps line numbers right with CRLF line ends and a byte-order mark', () => {
+    const text = '\uFEFF' + BROKEN_LINES.slice(0, 2).join('\r\n');
+    const diagnostics = toLspDiagnostics(parseTaskText(text, '/tmp/t.tasks.jsonl').diagnostics, documentLines(text));
+    assert.equal(diagnostics.length, 1);
+    assert.deepEqual(diagnostics[0]?.range, { start: { line: 1, character: 0 }, end: { line: 1, character: (BROKEN_LINES[1] as string).length } });
+  });
+
+  it('gives warnings warning severity', () => {
+    const diagnostics = toLspDiagnostics([{ file: 'f', line: 3, severity: 'warning', message: 'w' }], ['', '', 'abc']);
+    assert.equal(diagnostics[0]?.severity, DiagnosticSeverity.Warning);
+    assert.deepEqual(diagnostics[0]?.range.end, { line: 2, character: 3 });
+  });
+
+  it('has nothing to say about a valid file', () => {
+    const text = BROKEN_LINES[0] as string;
+    assert.deepEqual(toLspDiagnostics(parseTaskText(text, '/tmp/t.tasks.jsonl').diagnostics, documentLines(text)), []);
+  });
+});

@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { RunManifest } from '../../src/core/runs/records';
+import { createRunFolder } from '../../src/core/runs/runStore';
+import { SampleLog } from '../../src/core/runs/sampleLog';
+import { parseTaskText } from '../../src/core/tasks/parseTaskText';
+import type { Task } from '../../src/core/tasks/task';
+import { taskHoverMarkdown, taskOnLine } from '../../src/server/hover';
+import { TaskResultsCache } from '../../src/server/taskResults';
+import { generation, manifest, TASKS, verification } from '../core/runs/runFixtures';
+
+const [T1, T2] = TASKS as [Task, Task];
+
+async function makeRun(dir: string, change: Partial<RunManifest> & { filter: string }, tasks: Task[], samples: [string, boolean, number][]): Promise<void> {
+  const base = manifest();
+  const { filter, ...rest } = change;
+  await createRunFolder(dir, { ...base, ...rest, config: { ...base.config, verifiers: ['mc'], filter } }, tasks);
+  const log = await SampleLog.open(dir);
+  const next = new Map<string, number>();
+  for (const [task, correct, score] of samples) {
+    const index = next.get(task) ?? 0;
+    next.set(task, index + 1);
+    await log.append(generation(task, index, correct));
+    await log.append(verification(task, index, 'mc', score));
+  }
+  await log.close();
+}
+
+describe('server/hover', () => {
+  let root: string;
+  let runs: string;
+
+  beforeEach(async () => {
+    root = mkdtempSync(path.join(os.tmpdir(), 'gaplens-'));
+    runs = path.join(root, 'runs');
+    // Folder names sort the other way round from createdAt: the newest is picked by createdAt.
+    await makeRun(path.join(runs, 'b-old'), { id: 'old-run', createdAt: '2026-11-20T00:00:00.000Z', filter: 'quantile:0.5' }, [T1, T2], [
+      [T1.id, true, 0.5],
+      [T1.id, true, 0.5],
+      [T2.id, false, 0.2],
+      [T2.id, true, 0.9],
+    ]);
+    // t1: correct T,F,F,T with mc 0.9,0.8,0.1,0.95; threshold 0.5 keeps samples 0,1,3 → J(f|x) = 2/4, J(f[w]|x) = 2/3.
+    await makeRun(path.join(runs, 'a-new'), { id: 'new-run', createdAt: '2026-11-24T00:00:00.000Z', filter: 'threshold:0.5' }, [T1], [
+      [T1.id, true, 0.9],
+      [T1.id, false, 0.8],
+      [T1.id, false, 0.1],
+      [T1.id, true, 0.95],
+    ]);
+    // Not run folders: skipped without failing the hover.
+    mkdirSync(path.join(runs, 'broken'));
+    writeFileSync(path.join(runs, 'broken', 'run.json'), '{ not json');
+    writeFileSync(path.join(runs, 'notes.txt'), 'hello');
+  });
+
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('takes each task from the newest run that has it, under that run\'s filter', async () => {
+    const cache = new TaskResultsCache([runs, path.join(root, 'missing')]);
+    const t1 = await cache.latest(T1.id);
+    assert.equal(t1?.runId, 'new-run');
+    assert.equal(t1?.samples, 4);
+    assert.equal(t1?.accuracy, 0.5);
+    assert.equal(t1?.filteredAccuracy, 2 / 3);
+    assert.equal(t1?.filter, 'threshold:0.5');
+    assert.equal(t1?.verifier, 'mc');
+    // t2 only in the old run: correct F,T with mc 0.2,0.9; the 0.5-quantile cut is 0.55 → keeps the correct one.
+    const t2 = await cache.latest(T2.id);
+    assert.equal(t2?.runId, 'old-run');
+    assert.equal(t2?.accuracy, 0.5);
+    assert.equal(t2?.filteredAccuracy, 1);
+    assert.equal(await cache.latest('nowhere'), null);
+  });
+
+  it('sees samples appended since the last hover', async () => {
+    const cache = new TaskResultsCache([runs]);
+    assert.equal((await cache.latest(T1.id))?.samples, 4);
+    const log = await SampleLog.open(path.join(runs, 'a-new'));
+    await log.append(generation(T1.id, 4, true));
+    await log.append(verification(T1.id, 4, 'mc', 0.7));
+    await log.close();
+    const t1 = await cache.latest(T1.id);
+    assert.equal(t1?.samples, 5);
+    assert.equal(t1?.accuracy, 3 / 5);
+    assert.equal(t1?.filteredAccuracy, 3 / 4);
+  });
+
+  it('writes the task, its numbers and the run into the hover', async () => {
+    const text = `${JSON.stringify(T1)}\n\n${JSON.stringify(T2)}`;
+    const parsed = parseTaskText(text, path.join(root, 'x.tasks.jsonl'));
+    assert.equal(taskOnLine(parsed, 2), null);
+    const task = taskOnLine(parsed, 1);
+    assert.equal(task?.id, T1.id);
+    const cache = new TaskResultsCache([runs]);
+    assert.equal(
+      taskHoverMarkdown(task as Task, await cache.latest(T1.id)),
+      [
+        '**Task `t1`** · grader `numeric`',
+        '',
+        'Newest run `new-run`, 4 samples:',
+        '',
+        '- J(f|x) = 0.5000',
+        '- J(f[w]|x) = 0.6667 (filter `threshold:0.5` on `mc`; gap +0.1667)',
+      ].join('\n'),
+    );
+    assert.equal(taskOnLine(parsed, 3)?.id, T2.id);
+  });
+
+  it('warns when the run graded an earlier version of the task', async () => {
+    const edited: Task = { ...T1, answer: '6' };
+    const hover = taskHoverMarkdown(edited, await new TaskResultsCache([runs]).latest(T1.id));
+    assert.match(hover, /^\*\*Task `t1`\*\* · grader `numeric`\n\n_The run has an earlier version of this task \(its snapshot differs from this line\)\._\n\nNewest run `new-run`/);
+    assert.doesNotMatch(taskHoverMarkdown(T1, await new TaskResultsCache([runs]).latest(T1.id)), /earlier version/);
+  });
+
+  it('says so when no run has the task, or the run has no samples of it yet', () => {
+    const task: Task = { id: 'new`one', question: 'q', answer: '1', grader: 'exact' };
+    assert.equal(taskHoverMarkdown(task, null), "**Task `new'one`** · grader `exact`\n\nNo run has this task yet: use *Run gap check on this task* above it.");
+    const empty = { task, runId: 'r', runDir: '/r', samples: 0, accuracy: null, filteredAccuracy: null, filter: 'quantile:0.8', verifier: 'mc' };
+    assert.equal(taskHoverMarkdown(task, empty), "**Task `new'one`** · grader `exact`\n\nNo samples yet in the newest run `r`.");
+  });
+});
