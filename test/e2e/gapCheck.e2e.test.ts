@@ -1,0 +1,332 @@
+// End to end in a real VS Code (code-server 4.100.3) driven through headless Chromium: the built
+// extension runs a gap check from the command palette against the fake OpenAI server, and the
+// panel webview shows every sample and statistics that match the run's own files.
+// Needs `npm run build` and scripts/install-code-server.sh first (the npm script test:e2e does both).
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import { createServer } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { startFakeOpenAI, type FakeAnswer, type FakeOpenAI, type FakeRequest } from '../fixtures/openaiServer';
+
+// Browser globals used inside evaluate callbacks, which run in Chromium (the test program has no DOM lib).
+interface PageNode {
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+  querySelector(selector: string): PageNode | null;
+}
+declare const document: { querySelectorAll(selector: string): ArrayLike<PageNode> };
+
+const REPO = path.resolve(__dirname, '../..');
+const CODE_SERVER = path.resolve(REPO, '..', '.cache-e2e', 'code-server-4.100.3', 'node_modules', '.bin', 'code-server');
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = path.join(REPO, 'test-results');
+const HOSTILE = '<img src=x onerror="window.__pwned=1">';
+const TASKS = ['t1', 't2', 't3', 'zz-hostile'];
+const N = 4;
+
+// The verifier is scripted to be perfect: P(" Correct") is 0.9 for a response ending in the gold
+// answer 42 and 0.1 otherwise, so "threshold:0.5" keeps exactly the correct samples.
+// Generations for the hostile task carry HTML, which the panel must show as text.
+function scriptedAnswers(req: FakeRequest): FakeAnswer | undefined {
+  if (req.topLogprobs === undefined) return req.prompt.endsWith(`${HOSTILE}\nAnswer:`) ? { text: ` ${HOSTILE} The answer is 42.` } : undefined;
+  const response = req.prompt.slice(req.prompt.lastIndexOf('Response:'));
+  const p = /The answer is 42\.\s*Judgement:\s*$/.test(response) ? 0.9 : 0.1;
+  return { top: [{ token: ' Correct', logprob: Math.log(p) }, { token: ' Incorrect', logprob: Math.log(1 - p) }] };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Copies the built extension into the extensions folder the way an installed VSIX lays it out. */
+function installExtension(extensionsDir: string): void {
+  const target = path.join(extensionsDir, 'gaplens.gaplens-0.1.0');
+  fs.mkdirSync(target, { recursive: true });
+  for (const entry of ['package.json', 'dist', 'templates', 'media', 'walkthrough']) {
+    fs.cpSync(path.join(REPO, entry), path.join(target, entry), { recursive: true });
+  }
+  // Only node-llama-cpp stays outside the bundles; the fake-server profile never loads it.
+  fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(target, 'node_modules'), 'dir');
+}
+
+/** The text of the quick input (placeholder, prompt, title), to know which question is showing. */
+async function quickInputText(page: Page): Promise<string> {
+  return page.locator('.quick-input-widget').evaluate((widget: PageNode) => {
+    const input = widget.querySelector('input');
+    return `${widget.textContent ?? ''} ${input?.getAttribute('placeholder') ?? ''} ${input?.getAttribute('aria-label') ?? ''}`;
+  });
+}
+
+async function answerQuickInput(page: Page, question: RegExp, typed: string): Promise<void> {
+  await waitFor(`the question ${question}`, 30_000, async () => {
+    const visible = await page.locator('.quick-input-widget').isVisible();
+    return visible && question.test(await quickInputText(page)) ? true : undefined;
+  });
+  if (typed) {
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type(typed);
+  }
+  await page.waitForTimeout(300); // the list filters on the next frame
+  await page.keyboard.press('Enter');
+}
+
+/** Runs a command from the palette, reopening it until the command is listed (extensions register late). */
+async function runFromPalette(page: Page, title: string): Promise<void> {
+  await waitFor(`${title} in the command palette`, 60_000, async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    await page.waitForSelector('.quick-input-widget', { state: 'visible' });
+    await page.keyboard.type(title);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title });
+    await row.first().waitFor({ timeout: 3_000 });
+    return true;
+  });
+  await page.keyboard.press('Enter');
+}
+
+async function panelFrame(page: Page): Promise<Frame> {
+  return waitFor('the Gap Lens panel webview', 60_000, async () => {
+    for (const frame of page.frames()) {
+      if ((await frame.locator('[data-role=filter-slider]').count()) > 0) return frame;
+    }
+    return undefined;
+  });
+}
+
+async function stats(frame: Frame): Promise<Record<string, string>> {
+  return frame.evaluate(() => {
+    const out: Record<string, string> = {};
+    for (const node of Array.from(document.querySelectorAll('[data-stat]'))) out[node.getAttribute('data-stat') ?? ''] = (node.textContent ?? '').trim();
+    return out;
+  });
+}
+
+async function setFilter(frame: Frame, filter: string): Promise<void> {
+  const input = frame.locator('[data-role=filter-text] input');
+  await input.fill(filter);
+  await input.press('Enter');
+}
+
+interface GenerationRecord { type: string; task: string; index: number; grade: { correct: boolean; extracted: string } }
+
+function killGroup(child: ChildProcess | undefined): void {
+  if (child?.pid === undefined || child.exitCode !== null) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
+  // Starting VS Code and running a gap check takes tens of seconds, whichever mocha config runs this.
+  this.timeout(240_000);
+  let root: string;
+  let workspace: string;
+  let fake: FakeOpenAI | undefined;
+  let server: ChildProcess | undefined;
+  let serverLog = '';
+  let browser: Browser | undefined;
+  let page: Page;
+  let frame: Frame;
+  let runDir: string;
+
+  before(async function () {
+    for (const [file, how] of [[CODE_SERVER, 'run scripts/install-code-server.sh'], [CHROMIUM, 'run scripts/install-code-server.sh'], [path.join(REPO, 'dist', 'extension.js'), 'run npm run build'], [path.join(REPO, 'dist', 'webview.js'), 'run npm run build']] as const) {
+      assert.ok(fs.existsSync(file), `${file} is missing: ${how} first`);
+    }
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'gaplens-e2e-'));
+    workspace = path.join(root, 'ws');
+    const userData = path.join(root, 'data');
+    const extensions = path.join(root, 'ext');
+    fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+    fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
+    installExtension(extensions);
+
+    fake = await startFakeOpenAI({ respond: scriptedAnswers });
+    fs.writeFileSync(path.join(workspace, 'x.tasks.jsonl'), TASKS.map((id, i) => JSON.stringify({ id, question: id === 'zz-hostile' ? HOSTILE : `What is ${40 + i} + ${2 - i}?`, answer: '42', grader: 'numeric' })).join('\n') + '\n');
+    // Line 2 is not JSON: the task-file language server must flag it.
+    fs.writeFileSync(path.join(workspace, 'broken.tasks.jsonl'), '{"id":"b1","question":"What is 6 * 7?","answer":"42"}\n{"id":"b2","question":\n');
+    fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({
+      'gaplens.modelProfiles': [{ name: 'Fake server', backend: 'openai', baseUrl: fake.url, model: 'fake-model' }],
+      'gaplens.samplesPerTask': N,
+    }, null, 2));
+    fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({
+      'workbench.startupEditor': 'none',
+      'security.workspace.trust.enabled': false,
+      'extensions.autoCheckUpdates': false,
+      'extensions.autoUpdate': false,
+    }));
+
+    const port = await freePort();
+    server = spawn(CODE_SERVER, [
+      '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
+      '--disable-workspace-trust', '--user-data-dir', userData, '--extensions-dir', extensions, workspace,
+    ], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GAPLENS_CACHE_DIR: path.join(root, 'cache') } });
+    server.stdout?.on('data', (d: Buffer) => (serverLog += d.toString()));
+    server.stderr?.on('data', (d: Buffer) => (serverLog += d.toString()));
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor('code-server to answer /healthz', 60_000, async () => ((await fetch(`${base}/healthz`)).ok ? true : undefined));
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}`);
+    await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+    // The workbench is interactive once the explorer lists the workspace.
+    await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 90_000 });
+    // The extension's contributions are registered once its activity bar entry shows.
+    await page.waitForSelector('.activitybar [aria-label^="Gap Lens"]', { timeout: 90_000 });
+  });
+
+  after(async function () {
+    await browser?.close().catch(() => undefined);
+    killGroup(server);
+    await fake?.close();
+    if (root) fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') {
+      await page?.screenshot({ path: path.join(SCREENSHOTS, `e2e-failure-${(this.currentTest.title.split(' ').slice(0, 3).join('-'))}.png`) }).catch(() => undefined);
+      console.error(`code-server output:\n${serverLog.slice(-4000)}`);
+      serverLog = '';
+    }
+  });
+
+  it('runs a gap check from the command palette and the panel shows every sample and the run\'s statistics', async function () {
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await runFromPalette(page, 'Gap Lens: Run Gap Check');
+    await answerQuickInput(page, /Which tasks\?/, 'x.tasks');
+    await answerQuickInput(page, /Model profile/, 'Fake server');
+    await answerQuickInput(page, /Samples per task/, String(N));
+    await answerQuickInput(page, /Which verifiers/, '');
+    await answerQuickInput(page, /Filter: which samples/, '');
+
+    // The run folder is complete once run.json has completedAt.
+    const runsDir = path.join(workspace, '.gaplens', 'runs');
+    runDir = await waitFor('the run to complete', 120_000, async () => {
+      const [run] = fs.readdirSync(runsDir);
+      if (!run) return undefined;
+      const meta = JSON.parse(fs.readFileSync(path.join(runsDir, run, 'run.json'), 'utf8')) as { completedAt?: string };
+      return meta.completedAt ? path.join(runsDir, run) : undefined;
+    });
+    const generations = fs.readFileSync(path.join(runDir, 'samples.jsonl'), 'utf8').trim().split('\n')
+      .map((line) => JSON.parse(line) as GenerationRecord).filter((r) => r.type === 'generation');
+    assert.equal(generations.length, TASKS.length * N);
+    const correct = generations.filter((g) => g.grade.correct).length;
+    // A perfect verifier only shows a gap when some task has both right and wrong samples.
+    const mixed = TASKS.filter((t) => new Set(generations.filter((g) => g.task === t).map((g) => g.grade.correct)).size === 2);
+    assert.ok(mixed.length > 0, 'the fake server\'s answers give no task with both right and wrong samples');
+
+    frame = await panelFrame(page);
+    await waitFor('the panel to show all samples', 30_000, async () => ((await stats(frame)).samples?.startsWith(`${TASKS.length * N} of ${TASKS.length * N}`) ? true : undefined));
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-after-run.png') });
+
+    // Every sample is a row, with the answer the checker extracted.
+    for (const g of generations) {
+      const row = frame.locator(`.line.sample[data-task="${g.task}"][data-index="${g.index}"]`);
+      assert.equal(await row.count(), 1, `row ${g.task}#${g.index}`);
+      assert.equal((await row.locator('.cell').nth(1).textContent())?.trim(), g.grade.extracted);
+    }
+
+    // Plain accuracy is the fraction of correct samples (every task has N samples).
+    const shown = await stats(frame);
+    for (const key of ['accuracy', 'filteredAccuracy', 'gap', 'relativeGap', 'retention']) {
+      assert.match(shown[key] ?? '', /^[-+]?\d+\.\d{4}$/, `${key} = ${JSON.stringify(shown[key])}`);
+    }
+    assert.equal(shown.accuracy, (correct / generations.length).toFixed(4));
+
+    // Keeping everything leaves no gap; keeping what the perfect verifier trusts gives one.
+    await setFilter(frame, 'threshold:0');
+    await waitFor('gap 0 with every sample kept', 10_000, async () => (Number((await stats(frame)).gap) === 0 ? true : undefined));
+    assert.equal((await stats(frame)).retention, '1.0000');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-keep-all.png') });
+    await setFilter(frame, 'threshold:0.5');
+    const gap = await waitFor('a positive gap', 10_000, async () => {
+      const g = Number((await stats(frame)).gap);
+      return g > 0 ? g : undefined;
+    });
+    assert.equal((await stats(frame)).retention, (correct / generations.length).toFixed(4));
+    // The host hears about the filter: its status bar item shows the same gap in percentage points.
+    const points = `+${(gap * 100).toFixed(1)} pp`;
+    await waitFor(`the status bar to show ${points}`, 10_000, async () => ((await page.locator('.statusbar-item', { hasText: 'Gap Lens' }).allInnerTexts()).some((t) => t.includes(points)) ? true : undefined));
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-threshold.png') });
+
+    // The slider changes the filter, and the statistics follow it.
+    const slider = frame.locator('[data-role=filter-slider]');
+    await slider.fill('0');
+    await waitFor('the slider to move the filter', 10_000, async () => (Number((await stats(frame)).gap) === 0 ? true : undefined));
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-slider.png') });
+  });
+
+  it('shows model output and task text as text, never as HTML', async function () {
+    const row = frame.locator('.line.sample[data-task="zz-hostile"][data-index="0"]');
+    await row.click();
+    await waitFor('the detail pane of zz-hostile #0', 10_000, async () => ((await frame.locator('[data-role=generation]').textContent())?.includes(HOSTILE) ? true : undefined));
+    assert.equal((await frame.locator('[data-role=generation]').textContent())?.trim(), `${HOSTILE} The answer is 42.`);
+    assert.equal((await frame.locator('[data-role=question]').textContent())?.trim(), HOSTILE);
+    assert.equal(await frame.locator('img').count(), 0);
+    assert.equal(await frame.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned), undefined);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-hostile.png') });
+  });
+
+  it('appends a label to annotations.jsonl and still shows it after the window reloads', async function () {
+    await frame.locator('.line.sample[data-task="t1"][data-index="0"]').click();
+    await frame.locator('vscode-radio[data-cause="gold-wrong"]').click();
+    await frame.locator('[data-role=note] textarea').fill('e2e note');
+    await frame.locator('[data-role=save-annotation]').click();
+    const annotationsFile = path.join(runDir, 'annotations.jsonl');
+    const saved = await waitFor('annotations.jsonl', 10_000, async () => (fs.existsSync(annotationsFile) ? fs.readFileSync(annotationsFile, 'utf8').trim() : undefined));
+    const records = saved.split('\n').map((line) => JSON.parse(line) as { task: string; index: number; cause: string; note: string });
+    assert.deepEqual(records.map((r) => [r.task, r.index, r.cause, r.note]), [['t1', 0, 'gold-wrong', 'e2e note']]);
+    const labelCell = (f: Frame): Promise<string | null> => f.locator('.line.sample[data-task="t1"][data-index="0"] .cell').last().textContent();
+    await waitFor('the label in the table', 10_000, async () => ((await labelCell(frame))?.trim() === 'Gold label wrong' ? true : undefined));
+
+    // Reload Window runs VS Code's shutdown, which saves the open panel for its serializer to restore.
+    const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+    await runFromPalette(page, 'Developer: Reload Window');
+    await reloaded;
+    await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+    frame = await panelFrame(page);
+    await waitFor('the restored panel to show the label', 60_000, async () => ((await labelCell(frame))?.trim() === 'Gold label wrong' ? true : undefined));
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-reloaded.png') });
+  });
+
+  it('flags the line of a task file that is not JSON, through the language server', async function () {
+    await page.keyboard.press('Control+p');
+    await page.waitForSelector('.quick-input-widget', { state: 'visible' });
+    await page.keyboard.type('broken.tasks.jsonl');
+    await waitFor('broken.tasks.jsonl in quick open', 30_000, async () => ((await page.locator('.quick-input-list .monaco-list-row', { hasText: 'broken.tasks.jsonl' }).count()) > 0 ? true : undefined));
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.monaco-editor .squiggly-error', { timeout: 60_000 });
+    await page.keyboard.press('Control+Shift+m');
+    const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'invalid JSON' });
+    await problem.first().waitFor({ timeout: 30_000 });
+    assert.equal(await problem.count(), 1);
+    assert.match(await problem.first().innerText(), /Ln 2, Col 1/);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-diagnostics.png') });
+  });
+});
