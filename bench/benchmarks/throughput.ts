@@ -1,0 +1,170 @@
+// Benchmarks 1 and 2: Gap Lens against the physical limit C/L of a fixed-latency server, and
+// against the script a user would write by hand (openai + p-limit), in the same run. A bare
+// node:http client shows what the server and loopback allow at most on this machine.
+import { readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { Benchmark, BenchContext, Measured } from '../lib/benchmark';
+import { entry } from '../lib/build';
+import { summarizeCpuProfile, type ProfileShare } from '../lib/cpuProfile';
+import { fakeServerCommand, startFakeServer } from '../lib/fakeServerProcess';
+import { describe, runProcess, type ProcessUsage } from '../lib/processRun';
+import { fmt, row, target } from '../lib/results';
+import { pairedRatio, summarize } from '../lib/stats';
+import { CONCURRENCY, LATENCY_MS, MODEL, gapCheckCalls, gsm8kPath } from '../lib/workload';
+
+interface InnerMeasure {
+  phaseMs: number;
+  cpuMs: number;
+  maxRssMiB: number;
+  /** Gap Lens only: records appended to the run folder. */
+  records?: number;
+}
+
+interface ClientRun {
+  /** Requests the server received during the run. */
+  calls: number;
+  inner: InnerMeasure;
+  process: ProcessUsage;
+}
+
+type ClientName = 'gaplens' | 'cli' | 'handwritten' | 'raw';
+
+export const throughputBenchmark: Benchmark = {
+  name: 'throughput',
+  title: '1–2. Scheduler vs the physical limit, and vs a hand-written openai + p-limit script',
+  async run(ctx: BenchContext): Promise<Measured> {
+    const tasksFile = gsm8kPath(ctx.repoRoot);
+    const limit = ctx.quick ? 100 : 1319;
+    const n = ctx.quick ? 8 : 16;
+    const expectedCalls = gapCheckCalls(limit, n);
+    const server = await startFakeServer(ctx.repoRoot, { latencyMs: LATENCY_MS });
+    const commands = new Map<ClientName | 'server' | 'profile', string>();
+    commands.set('server', describe('node', fakeServerCommand({ latencyMs: LATENCY_MS })));
+    const runs: Record<ClientName, ClientRun[]> = { gaplens: [], cli: [], handwritten: [], raw: [] };
+    let serverUsage: ProcessUsage;
+    let profile: ProfileShare[] = [];
+    const t0 = performance.now();
+    try {
+      const model = `openai:${MODEL}@${server.url}`;
+      const clients: Record<ClientName, (out: string, tasks: number) => [string, string[]]> = {
+        gaplens: (out, tasks) => [entry(ctx.built, 'gapLensRun'), ['--tasks', tasksFile, '--limit', String(tasks), '--model', model, '-n', String(n), '--verifier', 'mc', '--concurrency', String(CONCURRENCY), '--out', out]],
+        cli: (out, tasks) => [ctx.built.cli, ['run', '--tasks', tasksFile, '--limit', String(tasks), '--model', model, '-n', String(n), '--verifier', 'mc', '--concurrency', String(CONCURRENCY), '--no-cache', '--out', out, '--json']],
+        handwritten: (out, tasks) => [entry(ctx.built, 'handwrittenBaseline'), ['--tasks', tasksFile, '--limit', String(tasks), '--base-url', server.url, '--model', MODEL, '-n', String(n), '--concurrency', String(CONCURRENCY), '--out', out]],
+        raw: (_out, tasks) => [entry(ctx.built, 'rawHttpClient'), ['--tasks', tasksFile, '--limit', String(tasks), '--base-url', server.url, '--model', MODEL, '-n', String(n), '--concurrency', String(CONCURRENCY)]],
+      };
+      // Warm the server's JIT first, so that the first measured client does not pay for it.
+      const [rawScript, rawArgs] = clients.raw('', Math.min(limit, 200));
+      await runProcess(process.execPath, [rawScript, ...rawArgs], { cwd: ctx.repoRoot });
+      for (let rep = 0; rep < ctx.repetitions; rep++) {
+        for (const name of Object.keys(clients) as ClientName[]) {
+          const out = path.join(ctx.tmpDir, `${name}-${rep}`);
+          const [script, args] = clients[name](name === 'handwritten' ? `${out}.jsonl` : out, limit);
+          commands.set(name, describe('node', [path.relative(ctx.repoRoot, script), ...args]).replaceAll(ctx.tmpDir, '$TMP'));
+          const before = await server.counters();
+          const done = await runProcess(process.execPath, [script, ...args], { cwd: ctx.repoRoot, timeoutMs: 600_000 });
+          const after = await server.counters();
+          const calls = after.requests - before.requests;
+          const inner = name === 'cli' ? cliInner(done.usage) : (JSON.parse(done.stdout.trim().split('\n').pop() ?? '{}') as InnerMeasure);
+          runs[name].push({ calls, inner, process: done.usage });
+          ctx.log(`  rep ${rep + 1} ${name}: ${calls} calls in ${fmt(inner.phaseMs / 1000)} s = ${fmt(calls / (inner.phaseMs / 1000))} calls/s, cpu ${fmt(inner.cpuMs / 1000)} s`);
+          rmSync(out, { recursive: true, force: true });
+          rmSync(`${out}.jsonl`, { force: true });
+        }
+      }
+      profile = await profileGapLens(ctx, clients.gaplens(path.join(ctx.tmpDir, 'profiled'), limit));
+      commands.set('profile', `node --cpu-prof ${commands.get('gaplens') ?? ''}`);
+    } finally {
+      serverUsage = await server.stop();
+    }
+    const wallS = (performance.now() - t0) / 1000;
+    return report({ runs, limit, n, expectedCalls, serverUsage, wallS, commands, profile });
+  },
+};
+
+/** One more Gap Lens run under the V8 profiler: where its CPU time goes, by source module. */
+async function profileGapLens(ctx: BenchContext, [script, args]: [string, string[]]): Promise<ProfileShare[]> {
+  const dir = path.join(ctx.tmpDir, 'cpu-profile');
+  await runProcess(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, script, ...args], { cwd: ctx.repoRoot, timeoutMs: 600_000 });
+  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  if (!file) throw new Error(`node --cpu-prof wrote no profile into ${dir}`);
+  return summarizeCpuProfile(path.join(dir, file), script, ctx.repoRoot);
+}
+
+/** The CLI is timed from outside: its whole process, start-up and final report included. */
+function cliInner(usage: ProcessUsage): InnerMeasure {
+  return { phaseMs: usage.wallMs, cpuMs: usage.cpuMs, maxRssMiB: usage.maxRssMiB };
+}
+
+interface Collected {
+  runs: Record<ClientName, ClientRun[]>;
+  limit: number;
+  n: number;
+  expectedCalls: number;
+  serverUsage: ProcessUsage;
+  wallS: number;
+  commands: Map<string, string>;
+  profile: ProfileShare[];
+}
+
+function report(c: Collected): Measured {
+  const ideal = CONCURRENCY / (LATENCY_MS / 1000);
+  const rate = (r: ClientRun): number => r.calls / (r.inner.phaseMs / 1000);
+  const seconds = (name: ClientName): number[] => c.runs[name].map((r) => r.inner.phaseMs / 1000);
+  const cpuPer1k = (r: ClientRun): number => r.inner.cpuMs / 1000 / (r.calls / 1000);
+  const wrongCalls = (Object.keys(c.runs) as ClientName[]).flatMap((name) => c.runs[name].filter((r) => r.calls !== c.expectedCalls).map((r) => `${name}: ${r.calls}`));
+  const g = c.runs.gaplens;
+  const records = c.limit * c.n * 2;
+  const incomplete = g.filter((r) => r.inner.records !== records).length;
+  const ratioToIdeal = summarize(g.map((r) => rate(r) / ideal));
+  const rawRatio = summarize(c.runs.raw.map((r) => rate(r) / ideal));
+  const vsHandwritten = pairedRatio(seconds('gaplens'), seconds('handwritten'));
+  const cliVsHandwritten = pairedRatio(seconds('cli'), c.runs.handwritten.map((r) => r.process.wallMs / 1000));
+  const totalCalls = (Object.values(c.runs) as ClientRun[][]).flat().reduce((s, r) => s + r.calls, 0);
+  const rows = [
+    row('ideal throughput C/L', 'calls/s', ideal),
+    row('Gap Lens (executeRun) calls/s', 'calls/s', summarize(g.map(rate))),
+    row('Gap Lens calls/s ÷ (C/L)', 'ratio', ratioToIdeal),
+    row('Gap Lens model-call phase', 's', summarize(seconds('gaplens'))),
+    row('Gap Lens client CPU per 1k calls (phase)', 'CPU s', summarize(g.map(cpuPer1k))),
+    row('Gap Lens client CPU per 1k calls (whole process)', 'CPU s', summarize(g.map((r) => r.process.cpuMs / 1000 / (r.calls / 1000)))),
+    row('Gap Lens peak RSS', 'MiB', summarize(g.map((r) => r.process.maxRssMiB))),
+    row('gaplens run (CLI, whole process incl. start-up + report)', 's', summarize(seconds('cli'))),
+    row('gaplens run calls/s ÷ (C/L)', 'ratio', summarize(c.runs.cli.map((r) => rate(r) / ideal))),
+    row('gaplens run CPU per 1k calls', 'CPU s', summarize(c.runs.cli.map(cpuPer1k))),
+    row('gaplens run peak RSS', 'MiB', summarize(c.runs.cli.map((r) => r.process.maxRssMiB))),
+    row('hand-written openai + p-limit: phase', 's', summarize(seconds('handwritten'))),
+    row('hand-written calls/s ÷ (C/L)', 'ratio', summarize(c.runs.handwritten.map((r) => rate(r) / ideal))),
+    row('hand-written CPU per 1k calls (phase)', 'CPU s', summarize(c.runs.handwritten.map(cpuPer1k))),
+    row('hand-written peak RSS', 'MiB', summarize(c.runs.handwritten.map((r) => r.process.maxRssMiB))),
+    row('Gap Lens phase ÷ hand-written phase', 'ratio', vsHandwritten),
+    row('gaplens run (whole process) ÷ hand-written (whole process)', 'ratio', cliVsHandwritten),
+    row('bare node:http client calls/s ÷ (C/L) (server ceiling)', 'ratio', rawRatio),
+    row('bare node:http client CPU per 1k calls', 'CPU s', summarize(c.runs.raw.map(cpuPer1k))),
+    row('fake server CPU per 1k calls (all clients)', 'CPU s', c.serverUsage.cpuMs / 1000 / (totalCalls / 1000)),
+    row('fake server CPU busy (share of one core over the benchmark)', 'ratio', c.serverUsage.cpuMs / 1000 / c.wallS),
+  ];
+  const ceiling = rawRatio.median;
+  const targets = [
+    target('Gap Lens calls/s ÷ (C/L)', ratioToIdeal.median, '>=', 0.95,
+      ratioToIdeal.median >= 0.95 ? undefined : `a bare node:http client reaches ${fmt(ceiling)} against the same server, so ${ceiling < 0.95 ? 'the server/loopback alone cannot reach 0.95 here; ' : ''}Gap Lens is at ${fmt(ratioToIdeal.median / ceiling)} of that ceiling`),
+    target('Gap Lens time ÷ hand-written time', vsHandwritten.median, '<=', 1.05),
+  ];
+  return {
+    workload:
+      `GSM8K test, first ${c.limit} tasks × N = ${c.n} samples, verifier mc: ${c.limit} generation requests (n = ${c.n}) + ${c.limit * c.n} logprob requests = ` +
+      `${c.expectedCalls} model calls per run, concurrency C = ${CONCURRENCY}, against the fake OpenAI server (separate process) answering every request after L = ${LATENCY_MS} ms, ` +
+      `so C/L = ${fmt(ideal)} calls/s. Gap Lens runs through core executeRun (run folder written, samples graded, no response cache) and, separately, as the \`gaplens run\` CLI process. ` +
+      'The clients run one after another, interleaved, in every repetition.',
+    commands: [...c.commands.values()],
+    rows,
+    targets,
+    notes: [
+      ...(wrongCalls.length > 0 ? [`Runs whose server-side request count differed from the expected ${c.expectedCalls}: ${wrongCalls.join(', ')}.`] : [`Every run made exactly ${c.expectedCalls} requests (counted by the server).`]),
+      incomplete === 0 ? `Every Gap Lens run appended all ${records} records (a generation and an mc verification per sample) to its run folder.` : `${incomplete} Gap Lens runs appended fewer than ${records} records.`,
+      'Phase times are measured inside each client process around the model-call work (Gap Lens: executeRun; the scripts: from the first request until the results are written); "whole process" includes Node start-up, module loading and, for the CLI, reading the run back and printing the report with 1,000 bootstrap resamples.',
+      `Where Gap Lens's CPU goes (one extra run of the same workload under \`node --cpu-prof\`, each sample charged to the innermost bundled frame's source module): ${c.profile.slice(0, 14).map((p) => `${p.module} ${fmt(p.share * 100)} %`).join(', ')}.`,
+      'The fake server delays each answer with setTimeout(L); Node timers fire at ≥ L ms and the answer still has to be serialised and sent, so even a perfect client sees slightly more than L per call. The bare node:http client measures that ceiling.',
+    ],
+    details: { runs: c.runs, serverUsage: c.serverUsage, cpuProfile: c.profile },
+  };
+}

@@ -1,0 +1,83 @@
+// A Gap Lens gap check through the real pipeline (prepareNewRun + executeRun, exactly what
+// `gaplens run` does before its final report), timed from the inside so that the number is the
+// model-call phase alone: process start-up and the final report are measured separately (the
+// benchmark also times the CLI end to end). Prints one JSON line with the measurements.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { executeRun, prepareNewRun } from '../../src/core/pipeline/runSession';
+import type { RunConfig } from '../../src/core/runs/records';
+import { parseVerifierList } from '../../src/core/verify/index';
+
+export interface GapLensRunOutput {
+  phaseMs: number;
+  cpuMs: number;
+  maxRssMiB: number;
+  tasks: number;
+  /** Records the pipeline appended to samples.jsonl (generations + verifications). */
+  records: number;
+  accounting: { requests: number; cacheHits: number; retries: number; failures: number; promptTokens: number; completionTokens: number };
+}
+
+async function main(): Promise<void> {
+  const { values: v } = parseArgs({
+    options: {
+      tasks: { type: 'string' },
+      limit: { type: 'string' },
+      model: { type: 'string' },
+      api: { type: 'string', default: 'completions' },
+      n: { type: 'string', default: '8' },
+      verifier: { type: 'string', default: 'mc' },
+      concurrency: { type: 'string', default: '64' },
+      out: { type: 'string' },
+      cache: { type: 'string' },
+    },
+  });
+  if (!v.tasks || !v.model || !v.out) throw new Error('gapLensRun: --tasks, --model and --out are required');
+  const api = v.api === 'chat' ? 'chat' : 'completions';
+  const concurrency = Number(v.concurrency);
+  const config: RunConfig = {
+    tasks: v.tasks,
+    ...(v.limit ? { limit: Number(v.limit) } : {}),
+    model: v.model,
+    api,
+    n: Number(v.n),
+    // An empty list runs generation only (the n-batching benchmark counts generation tokens).
+    verifiers: v.verifier === '' ? [] : parseVerifierList(v.verifier),
+    filter: 'quantile:0.8',
+    temperature: 0.7,
+    topP: 0.9,
+    maxTokens: 512,
+    verifierTemperature: 0.7,
+    verifierMaxTokens: 512,
+    seed: 0,
+    concurrency,
+  };
+  const prepared = await prepareNewRun(config, { out: v.out, runsRoot: path.dirname(v.out) });
+  let records = 0;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const { accounting } = await executeRun(prepared, {
+    verifiers: config.verifiers as ReturnType<typeof parseVerifierList>,
+    concurrency,
+    cacheDir: v.cache ?? null,
+    onEvent: (event) => {
+      if (event.type !== 'task-done') records++;
+    },
+  });
+  const phaseMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const output: GapLensRunOutput = {
+    phaseMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    maxRssMiB: process.resourceUsage().maxRSS / 1024,
+    tasks: prepared.tasks.length,
+    records,
+    accounting,
+  };
+  process.stdout.write(`${JSON.stringify(output)}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,45 @@
+// The fake OpenAI server (bench/servers/fakeServer.ts) as a separate process, so that client and
+// server do not share a CPU core's time slices or an event loop.
+import path from 'node:path';
+import { firstJsonLine, startProcess, type ProcessUsage } from './processRun';
+
+export interface FakeServerCounters {
+  requests: number;
+  maxInFlight: number;
+  ok: number;
+  faults: number;
+  errors: number;
+}
+
+export interface FakeServerProcess {
+  url: string;
+  counters(): Promise<FakeServerCounters>;
+  /** Stops the server; resolves with what it cost. */
+  stop(): Promise<ProcessUsage>;
+}
+
+export interface FakeServerOptions {
+  latencyMs: number;
+  /** Reject n > 1 like llama.cpp's server (the client must fall back to one request per sample). */
+  noN?: boolean;
+}
+
+export const FAKE_SERVER_SCRIPT = path.join('bench', 'servers', 'fakeServer.ts');
+
+export function fakeServerCommand(opts: FakeServerOptions): string[] {
+  return ['--require', 'tsx/cjs', FAKE_SERVER_SCRIPT, '--latency-ms', String(opts.latencyMs), ...(opts.noN ? ['--no-n'] : [])];
+}
+
+export async function startFakeServer(repoRoot: string, opts: FakeServerOptions): Promise<FakeServerProcess> {
+  const started = startProcess(process.execPath, fakeServerCommand(opts), { cwd: repoRoot });
+  const { url } = await firstJsonLine<{ url: string }>(started, 'the fake OpenAI server');
+  const countersUrl = url.replace(/\/v1$/, '/_fake/counters');
+  return {
+    url,
+    counters: async () => (await (await fetch(countersUrl)).json()) as FakeServerCounters,
+    stop: async () => {
+      started.child.kill('SIGTERM');
+      return (await started.finished).usage;
+    },
+  };
+}

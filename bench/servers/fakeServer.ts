@@ -1,0 +1,41 @@
+// The benchmarks' model server: the test fixture's fake OpenAI server (fixed latency, deterministic
+// answers), in a process of its own so that the client's CPU is measured alone. One addition: a
+// request that carries promptfoo's llm-rubric grading prompt is answered with the JSON verdict
+// that grader expects, so promptfoo's model-graded assertion produces real verdicts instead of
+// parse errors. Prints {"url": ...} on stdout; stops on SIGTERM. Run under tsx, not bundled: in a
+// bundle the fixture's own `require.main === module` check would start a second server.
+import { parseArgs } from 'node:util';
+import { startFakeOpenAI, type FakeAnswer, type FakeRequest } from '../../test/fixtures/openaiServer';
+import { createRng } from '../../src/core/util/random';
+
+function rubricVerdict(req: FakeRequest): FakeAnswer | undefined {
+  if (req.topLogprobs !== undefined || !req.prompt.includes('<Rubric>')) return undefined;
+  const score = createRng(`rubric\u0000${req.prompt}`).next();
+  return { text: JSON.stringify({ reason: 'Checked the final answer against the rubric.', pass: score >= 0.5, score: Math.round(score * 1000) / 1000 }) };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      'latency-ms': { type: 'string', default: '20' },
+      'no-n': { type: 'boolean', default: false },
+    },
+  });
+  const server = await startFakeOpenAI({
+    latencyMs: Number(values['latency-ms']),
+    supportsN: !values['no-n'],
+    logRequests: false,
+    respond: rubricVerdict,
+  });
+  process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
+  const stop = (): void => {
+    void server.close().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
