@@ -7,7 +7,7 @@ import type { LlamaThroughputOutput } from '../entries/llamaThroughput';
 import type { Benchmark, BenchContext, Measured } from '../lib/benchmark';
 import { entry } from '../lib/build';
 import { describe, runProcess } from '../lib/processRun';
-import { fmt, row, target } from '../lib/results';
+import { fmt, row, target, type Row } from '../lib/results';
 import { pairedRatio, summarize } from '../lib/stats';
 
 /** threads: undefined = node-llama-cpp's default (what `gaplens run` gets today). */
@@ -22,7 +22,7 @@ interface Config {
 const N = 16;
 /** The measured configurations run on one thread: see the default-threads probe for why. */
 const THREADS = 1;
-const PROBE_TIMEOUT_MS = 120_000;
+const PROBE_TIMEOUT_MS = 60_000;
 
 export const llamaBenchmark: Benchmark = {
   name: 'llama',
@@ -54,15 +54,20 @@ export const llamaBenchmark: Benchmark = {
         ctx.log(`  rep ${rep + 1} ${c.mode}, ${c.sequences} seq: ${out.tokens} tokens in ${fmt(out.ms / 1000)} s = ${fmt(rate(out))} tokens/s`);
       }
     }
-    // The probe: one small run of Gap Lens with node-llama-cpp's default threads, against the same at 1 thread.
+    // The thread probe: one small run of Gap Lens on 1 thread, on as many threads as cores, and on
+    // node-llama-cpp's default; a run that does not finish in time is reported as such.
     const probe: Config = { mode: 'gaplens', sequences: 1, prompts: 1, maxTokens: 32 };
+    const probeRun = async (threads: number | undefined): Promise<LlamaThroughputOutput | null> => {
+      try {
+        return await run(threads === undefined ? probe : { ...probe, threads }, PROBE_TIMEOUT_MS);
+      } catch (err) {
+        ctx.log(`  thread probe (${threads ?? 'default'} threads) did not finish: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+        return null;
+      }
+    };
     const probeOne = await run({ ...probe, threads: 1 }, PROBE_TIMEOUT_MS);
-    let probeDefault: LlamaThroughputOutput | null = null;
-    try {
-      probeDefault = await run(probe, PROBE_TIMEOUT_MS);
-    } catch (err) {
-      ctx.log(`  default-threads probe did not finish: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
-    }
+    const probeCores = await probeRun(ctx.machine.cores);
+    const probeDefault = await probeRun(undefined);
     const rates = results.map((rs) => rs.map(rate));
     const [g1, gP, r1, rP] = rates as [number[], number[], number[], number[]];
     const multi = pairedRatio(gP, g1);
@@ -73,7 +78,7 @@ export const llamaBenchmark: Benchmark = {
         `stories260K (GGUF, F32, CPU), ${prompts} prompt${prompts > 1 ? 's' : ''} × N = ${N} samples, up to ${maxTokens} tokens each (temperature 0.8, top-p 0.95, sample i seeded 1000·prompt + i), ` +
         `one context of 512 tokens per sequence, ${THREADS} llama.cpp thread. Gap Lens: the llama backend under the scheduler (concurrency = sequences), one generate(n = ${N}) call per prompt. ` +
         'Raw: node-llama-cpp\'s LlamaContextSequence.evaluate loop, the same samples handed to free sequences first come, first served. Model loading and a warm-up sample are outside the timing; every configuration runs in its own process.',
-      commands: [...configs, probe].map((c) => describe('node', args(c)).replaceAll(`${ctx.repoRoot}/`, '')),
+      commands: [...configs, { ...probe, threads: 1 }, { ...probe, threads: ctx.machine.cores }, probe].map((c) => describe('node', args(c)).replaceAll(`${ctx.repoRoot}/`, '')),
       rows: [
         row('Gap Lens, 1 sequence', 'tokens/s', summarize(g1)),
         row(`Gap Lens, ${N} sequences in one context`, 'tokens/s', summarize(gP)),
@@ -83,10 +88,9 @@ export const llamaBenchmark: Benchmark = {
         row(`node-llama-cpp loop: ${N} sequences ÷ 1 sequence`, 'ratio', pairedRatio(rP, r1)),
         row(`Gap Lens ÷ node-llama-cpp loop, ${N} sequences`, 'ratio', vsRaw),
         row('Gap Lens ÷ node-llama-cpp loop, 1 sequence', 'ratio', pairedRatio(g1, r1)),
-        row(`probe (1 prompt × ${N} × ${probe.maxTokens} tokens, 1 sequence): Gap Lens, 1 thread`, 'tokens/s', rate(probeOne)),
-        probeDefault
-          ? row(`probe: Gap Lens, node-llama-cpp's default threads (${probeDefault.threads})`, 'tokens/s', rate(probeDefault))
-          : row(`probe: Gap Lens, node-llama-cpp's default threads: did not finish in ${PROBE_TIMEOUT_MS / 1000} s, so below`, 'tokens/s', probeTokens / (PROBE_TIMEOUT_MS / 1000)),
+        row(`thread probe (1 prompt × ${N} × ${probe.maxTokens} tokens, 1 sequence): Gap Lens, 1 thread`, 'tokens/s', rate(probeOne)),
+        probeRow(`${ctx.machine.cores} threads (one per core)`, probeCores, probeTokens),
+        probeRow(`node-llama-cpp's default threads (${probeDefault?.threads ?? 'its maxThreads'})`, probeDefault, probeTokens),
       ],
       targets: [
         target(`Gap Lens tokens/s: ${N} sequences ÷ 1 sequence`, multi.median, '>=', 2),
@@ -94,14 +98,23 @@ export const llamaBenchmark: Benchmark = {
       ],
       notes: [
         'Tokens are the completion tokens each run reports (Gap Lens: the usage of its generate calls; raw: tokens the loop received), summed over all samples.',
-        probeDefault
-          ? `node-llama-cpp's default is ${probeDefault.threads} threads here (its maxThreads: max(4, math cores) without a GPU). With it the probe ran at ${fmt(rate(probeDefault))} tokens/s against ${fmt(rate(probeOne))} on 1 thread (${fmt(rate(probeDefault) / rate(probeOne))}×). \`gaplens run\` does not set threads, so it gets the default.`
-          : `node-llama-cpp's default thread count (its maxThreads: max(4, math cores) without a GPU, so 4 on this 2-core machine) did not finish the probe's ${probeTokens} tokens within ${PROBE_TIMEOUT_MS / 1000} s (the row shows the bound ${probeTokens} tokens / ${PROBE_TIMEOUT_MS / 1000} s), against ${fmt(rate(probeOne))} tokens/s on 1 thread: llama.cpp's threads spin-wait for each other, and more threads than free cores stall. \`gaplens run\` does not set threads, so it gets the default.`,
+        `Thread probe: ${probeText(1, probeOne, probeTokens)}; ${probeText(ctx.machine.cores, probeCores, probeTokens)}; ${probeText(probeDefault?.threads ?? 'the default', probeDefault, probeTokens)}. ` +
+          "node-llama-cpp's default is its maxThreads, max(4, math cores) on a CPU-only machine. `gaplens run` does not set threads, so it gets that default. " +
+          'llama.cpp\'s threads wait for each other at every step of a token; on this tiny model there is too little work per step to share, and with more threads than free cores a waiting thread holds a core the others need.',
       ],
-      details: { results: Object.fromEntries(configs.map((c, i) => [`${c.mode}-${c.sequences}seq`, results[i]])), probe: { oneThread: probeOne, defaultThreads: probeDefault } },
+      details: { results: Object.fromEntries(configs.map((c, i) => [`${c.mode}-${c.sequences}seq`, results[i]])), threadProbe: { oneThread: probeOne, oneThreadPerCore: probeCores, defaultThreads: probeDefault } },
     };
   },
 };
+
+function probeRow(what: string, out: LlamaThroughputOutput | null, tokens: number): Row {
+  if (out) return row(`thread probe: Gap Lens, ${what}`, 'tokens/s', rate(out));
+  return row(`thread probe: Gap Lens, ${what}: did not finish in ${PROBE_TIMEOUT_MS / 1000} s, so below`, 'tokens/s', tokens / (PROBE_TIMEOUT_MS / 1000));
+}
+
+function probeText(threads: number | string, out: LlamaThroughputOutput | null, tokens: number): string {
+  return out ? `${threads} thread${threads === 1 ? '' : 's'}: ${fmt(rate(out))} tokens/s` : `${threads} threads: ${tokens} tokens not done in ${PROBE_TIMEOUT_MS / 1000} s`;
+}
 
 function rate(o: LlamaThroughputOutput): number {
   return o.tokens / (o.ms / 1000);

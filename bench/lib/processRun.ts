@@ -9,13 +9,6 @@ import { createInterface } from 'node:readline';
 
 const USAGE_HOOK = path.join(__dirname, 'usageHook.cjs');
 
-let finishedCpuMs = 0;
-
-/** CPU milliseconds of every measured process that has finished so far in this driver. */
-export function cpuOfFinishedProcesses(): number {
-  return finishedCpuMs;
-}
-
 export interface ProcessUsage {
   wallMs: number;
   /** User + system CPU of all Node processes involved. */
@@ -91,7 +84,6 @@ export function startProcess(command: string, args: string[], opts: ProcessOptio
       const wallMs = performance.now() - t0;
       clearTimeout(timer);
       const usage = readUsage(usageFile, wallMs, killedUsage);
-      finishedCpuMs += usage.cpuMs;
       rmSync(usageDir, { recursive: true, force: true });
       resolve({ code, signal, usage, stderr: Buffer.concat(stderr).toString('utf8') });
     });

@@ -179,7 +179,7 @@ export function renderResultsMarkdown(results: readonly BenchResult[]): string {
     out.push(r.workload, '');
     const c = r.contention;
     if (c && c.othersShare !== null) {
-      const line = `Other processes used ${fmt(c.othersShare * 100)} % of the machine's CPU while this benchmark ran (machine busy ${fmt(c.machineBusyCpuS ?? 0)} CPU-s, the benchmark's own processes ${fmt(c.ownCpuS)} CPU-s, over ${fmt(c.wallS)} s on ${r.machine.cores} cores).`;
+      const line = `Other processes used ${fmt(c.othersShare * 100)} % of the machine's CPU while this benchmark ran (machine busy ${fmt(c.machineBusyCpuS)} CPU-s, the benchmark's own processes ${fmt(c.ownCpuS)} CPU-s, over ${fmt(c.wallS)} s on ${r.machine.cores} cores).`;
       out.push(c.othersShare > BUSY_SHARE ? `> **Busy machine.** ${line} Timings and ratios are skewed by that competition.` : line, '');
     }
     out.push('| measurement | median | min | max | unit |', '| --- | ---: | ---: | ---: | --- |');
