@@ -117,7 +117,7 @@ export async function restorePanel(ctx: CommandContext, webviewPanel: vscode.Web
   }
   try {
     const run = await readRunLogged(ctx, dir);
-    ctx.panels.restore(webviewPanel, RunModel.fromRun(run, ctx.memory.markedAnswers(run.manifest.id)), run.annotations, progressOf(run, ctx.executor.isRunning(dir)));
+    ctx.panels.restore(webviewPanel, RunModel.fromRun(run, ctx.memory.markedAnswers(run.manifest.id)), run.annotations, progressOf(run, ctx.executor.isRunning(dir)), state);
   } catch (err) {
     // An empty panel would stay behind otherwise; the error itself is shown by the caller.
     webviewPanel.dispose();

@@ -14,6 +14,7 @@ import {
   type HostMessage,
   type HostNotificationParams,
   type MessageQueue,
+  type PanelState,
   type RequestParams,
   type RequestResults,
   type SampleRow,
@@ -67,9 +68,21 @@ export class GapPanel implements vscode.Disposable {
     private annotations: AnnotationRecord[],
     private progress: ProgressParams,
     private readonly deps: PanelDeps,
+    restored: PanelState | null = null,
   ) {
     this.selector = model.summary.selector ?? model.summary.verifiers[0] ?? 'mc';
     this.filter = model.summary.filter;
+    // A panel brought back after a window reload shows the filter saved in its state, not the run's
+    // own: start from that one too, so the status bar agrees with the panel at once instead of only
+    // after the webview has loaded, rendered and reported it (seconds at 10^5 samples, never while
+    // the panel stays in a background tab).
+    if (restored && restored.runId === model.runId && restored.selector !== '') {
+      try {
+        this.setFilter(restored.selector, restored.filter);
+      } catch (err) {
+        deps.log.warn(`the restored panel of ${model.runId} saved an invalid filter; showing the run's own: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
     this.queue = createMessageQueue((m) => this.post(m));
     configureWebview(panel, deps.extensionUri, titleOf(model));
     this.disposables.push(
@@ -190,6 +203,14 @@ export class GapPanel implements vscode.Disposable {
     }
   }
 
+  /** Parses first (throwing on a bad one): the status bar and Export Kept Samples use these. */
+  private setFilter(selector: string, filter: string): void {
+    parseSelector(selector);
+    parseFilter(filter);
+    this.selector = selector;
+    this.filter = filter;
+  }
+
   private changed(): void {
     clearTimeout(this.changedTimer);
     this.changedTimer = setTimeout(() => this.deps.onChanged(this), CHANGED_DEBOUNCE_MS);
@@ -220,11 +241,7 @@ export class GapPanel implements vscode.Disposable {
         this.queue.ready(this.snapshot());
       },
       filterChanged: ({ selector, filter }) => {
-        // Parse first: the status bar and Export Kept Samples use these, so a bad one is refused here.
-        parseSelector(selector);
-        parseFilter(filter);
-        this.selector = selector;
-        this.filter = filter;
+        this.setFilter(selector, filter);
         this.changed();
       },
       annotate: (p) => this.annotate(p),

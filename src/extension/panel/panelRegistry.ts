@@ -2,6 +2,7 @@
 // the active panel for Next Disagreement, Export Kept Samples and the status bar.
 import * as vscode from 'vscode';
 import type { AnnotationRecord } from '../../core/runs/records';
+import type { PanelState } from '../../protocol/panelProtocol';
 import { PANEL_ACTIVE_CONTEXT, PANEL_VIEW_TYPE, type Services } from '../services';
 import { GapPanel, panelOptions, type ProgressParams } from './gapPanel';
 import type { PanelMemory } from './panelMemory';
@@ -40,10 +41,10 @@ export class PanelRegistry implements vscode.Disposable {
     return this.adopt(webviewPanel, model, annotations, progress);
   }
 
-  /** A panel VS Code brought back after a reload (the serializer). */
-  restore(webviewPanel: vscode.WebviewPanel, model: RunModel, annotations: AnnotationRecord[], progress: ProgressParams): GapPanel {
+  /** A panel VS Code brought back after a reload (the serializer), with the state its webview saved. */
+  restore(webviewPanel: vscode.WebviewPanel, model: RunModel, annotations: AnnotationRecord[], progress: ProgressParams, state: PanelState): GapPanel {
     this.panels.get(model.dir)?.dispose();
-    return this.adopt(webviewPanel, model, annotations, progress);
+    return this.adopt(webviewPanel, model, annotations, progress, state);
   }
 
   close(dir: string): void {
@@ -60,7 +61,7 @@ export class PanelRegistry implements vscode.Disposable {
     for (const panel of [...this.panels.values()]) panel.dispose();
   }
 
-  private adopt(webviewPanel: vscode.WebviewPanel, model: RunModel, annotations: AnnotationRecord[], progress: ProgressParams): GapPanel {
+  private adopt(webviewPanel: vscode.WebviewPanel, model: RunModel, annotations: AnnotationRecord[], progress: ProgressParams, state: PanelState | null = null): GapPanel {
     const panel = new GapPanel(webviewPanel, model, annotations, progress, {
       extensionUri: this.services.context.extensionUri,
       log: this.services.log,
@@ -75,7 +76,7 @@ export class PanelRegistry implements vscode.Disposable {
         if (this.active === p) this.setActive(p, false);
         if (!p.isRunning) this.services.status.clear(p.runId);
       },
-    });
+    }, state);
     this.panels.set(model.dir, panel);
     if (webviewPanel.active) this.setActive(panel, true);
     return panel;
