@@ -1,13 +1,14 @@
-// A ModelBackend for any OpenAI-compatible HTTP endpoint (OpenAI, vLLM, llama.cpp's server, …),
-// through the openai SDK. One attempt per call: the scheduler owns retries and timeouts.
-import OpenAI, { APIError } from 'openai';
+// A ModelBackend for any OpenAI-compatible HTTP endpoint (OpenAI, vLLM, llama.cpp's server, …).
+// It speaks the two calls it needs directly over node:http (see httpPost.ts for why not through
+// the openai SDK), with the SDK's request types, and validates every answer before using it. One
+// attempt per call: the scheduler owns retries and timeouts.
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import type { CompletionCreateParamsNonStreaming } from 'openai/resources/completions';
 import { UserError } from '../util/errors';
 import { abortReason } from './abort';
-import { createHttpFetch } from './httpFetch';
+import { createJsonPoster } from './httpPost';
 import { BackendError, type GenerateRequest, type GenerateResult, type Generation, type ModelBackend, type NextTokenRequest, type NextTokenResult } from './backend';
-import { serverMessage, toBackendError, type EndpointContext } from './openaiErrors';
+import { HttpStatusError, toBackendError, type EndpointContext } from './openaiErrors';
 import { readTextChoices, readTopLogprobs, type OpenAIApi, type TextChoice } from './openaiResponses';
 
 export interface OpenAIBackendOptions {
@@ -18,9 +19,6 @@ export interface OpenAIBackendOptions {
   /** Ask for all samples of a prompt in one request with `n` (default true). */
   useN?: boolean;
 }
-
-// The SDK always arms a timer per request; the longest one Node allows stands for "none".
-const NO_TIMEOUT_MS = 2_147_483_647;
 
 type RequestBody = CompletionCreateParamsNonStreaming | ChatCompletionCreateParamsNonStreaming;
 
@@ -34,24 +32,21 @@ export function createOpenAIBackend(opts: OpenAIBackendOptions): ModelBackend {
     model,
     redact: (text) => (apiKey ? text.split(apiKey).join('***') : text),
   };
-  const transport = createHttpFetch();
-  const client = new OpenAI({
-    baseURL: baseUrl,
-    fetch: transport.fetch,
-    // The SDK insists on a key; local servers need none, so send no Authorization header then.
-    apiKey: apiKey ?? 'none',
-    ...(apiKey === undefined ? { defaultHeaders: { Authorization: null } } : {}),
-    maxRetries: 0,
-    timeout: NO_TIMEOUT_MS,
-  });
+  // Local servers need no key: no Authorization header then.
+  const transport = createJsonPoster(new URL(ctx.endpointUrl), apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` });
   // Cleared for good once the endpoint shows it cannot return several choices per request.
   let sendN = opts.useN ?? true;
 
+  /** One exchange: the parsed JSON of a 2xx answer; an HttpStatusError for any other status. */
   async function post(body: RequestBody, signal: AbortSignal | undefined): Promise<unknown> {
-    const options = signal ? { signal } : {};
-    return api === 'chat'
-      ? await client.chat.completions.create(body as ChatCompletionCreateParamsNonStreaming, options)
-      : await client.completions.create(body as CompletionCreateParamsNonStreaming, options);
+    const answer = await transport.post(JSON.stringify(body), signal);
+    if (answer.status < 200 || answer.status > 299) throw new HttpStatusError(answer);
+    const type = answer.headers['content-type'];
+    if (type !== undefined && !/\bjson\b/i.test(type)) {
+      throw new BackendError(`${ctx.endpointUrl} answered with ${type}, not JSON; is it an OpenAI-compatible ${api} endpoint?`, false);
+    }
+    // A SyntaxError here is mapped by toBackendError: a body cut short.
+    return JSON.parse(answer.body) as unknown;
   }
 
   /** Runs one exchange and turns every failure into the abort reason or a BackendError. */
@@ -140,9 +135,9 @@ export function createOpenAIBackend(opts: OpenAIBackendOptions): ModelBackend {
 
 /** Whether an error is the endpoint saying it cannot return several choices (llama.cpp: HTTP 500 "Only one completion choice is allowed"). */
 function rejectsN(err: unknown): boolean {
-  if (!(err instanceof APIError) || typeof err.status !== 'number') return false;
+  if (!(err instanceof HttpStatusError)) return false;
   if (err.status !== 400 && err.status !== 422 && err.status < 500) return false;
-  return err.param === 'n' || /\bn\b|choice/i.test(serverMessage(err));
+  return err.server.param === 'n' || /\bn\b|choice/i.test(err.server.message);
 }
 
 /**

@@ -1,8 +1,9 @@
-// Turns what the openai SDK throws (HTTP statuses, connection failures, broken bodies) into a
-// BackendError that says whether a retry can help and what the user should do otherwise.
-import { APIConnectionError, APIError } from 'openai';
+// Turns what a call to an OpenAI-compatible endpoint fails with (an HTTP error status, a connection
+// failure, a broken body) into a BackendError that says whether a retry can help and what the user
+// should do otherwise.
+import type { IncomingHttpHeaders } from 'node:http';
 import { BackendError, PromptTooLongError } from './backend';
-import { TruncatedBodyError } from './httpFetch';
+import { ConnectionError, TruncatedBodyError, type HttpAnswer } from './httpPost';
 
 export interface EndpointContext {
   /** The full URL that was called, e.g. http://host/v1/chat/completions. */
@@ -13,20 +14,43 @@ export interface EndpointContext {
   redact: (text: string) => string;
 }
 
+/** What an error body may say about the error: OpenAI's `{"error": {message, code, param}}`, and the looser shapes other servers send. */
+interface ServerError {
+  message: string;
+  code: string | undefined;
+  param: string | undefined;
+}
+
+/** The endpoint answered with a status other than 2xx. */
+export class HttpStatusError extends Error {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  /** What the body says, read once: the server's message, error code and offending parameter. */
+  readonly server: ServerError;
+
+  constructor(answer: HttpAnswer) {
+    const server = readServerError(answer.body);
+    super(`HTTP ${answer.status}: ${server.message}`);
+    this.name = 'HttpStatusError';
+    this.status = answer.status;
+    this.headers = answer.headers;
+    this.server = server;
+  }
+}
+
 const KEY_HINT = 'check the API key in OPENAI_API_KEY / GAPLENS_API_KEY';
 const MAX_SERVER_MESSAGE = 500;
 /** How OpenAI, vLLM and llama.cpp's server word a prompt that is too long. */
 const CONTEXT_OVERFLOW = /context length|context window|maximum context|exceeds the context|too many tokens|prompt is too long/i;
 
-/** Maps an error from one SDK call to a BackendError. Abort errors are the caller's business: pass them through first. */
+/** Maps an error from one exchange to a BackendError. Abort errors are the caller's business: pass them through first. */
 export function toBackendError(err: unknown, ctx: EndpointContext): BackendError {
   if (err instanceof BackendError) return err;
-  if (err instanceof APIConnectionError) {
-    const truncated = findCause(err, TruncatedBodyError);
-    if (truncated) return new BackendError(`${ctx.endpointUrl} cut its answer short: ${truncated.message} (${ctx.redact(describeCause(truncated.cause))}).`, true);
+  if (err instanceof HttpStatusError) return fromStatus(err, ctx);
+  if (err instanceof TruncatedBodyError) return new BackendError(`${ctx.endpointUrl} cut its answer short: ${err.message} (${ctx.redact(describeCause(err.cause))}).`, true);
+  if (err instanceof ConnectionError) {
     return new BackendError(`Could not reach ${ctx.endpointUrl}: ${ctx.redact(describeCause(err))}. Is the server running and the base URL right?`, true);
   }
-  if (err instanceof APIError && typeof err.status === 'number') return fromStatus(err, err.status, ctx);
   if (err instanceof SyntaxError) {
     return new BackendError(`${ctx.endpointUrl} sent a body that is not valid JSON (${ctx.redact(err.message)}); probably cut short.`, true);
   }
@@ -34,13 +58,14 @@ export function toBackendError(err: unknown, ctx: EndpointContext): BackendError
   return new BackendError(`The connection to ${ctx.endpointUrl} failed while reading the answer: ${ctx.redact(describeCause(err))}.`, true);
 }
 
-function fromStatus(err: APIError, status: number, ctx: EndpointContext): BackendError {
-  const said = ctx.redact(serverMessage(err));
+function fromStatus(err: HttpStatusError, ctx: EndpointContext): BackendError {
+  const { status } = err;
+  const said = ctx.redact(err.server.message);
   const head = `${ctx.endpointUrl} answered HTTP ${status}: ${said}`;
   if (status === 401) return new BackendError(`${head} — the API key was rejected; ${KEY_HINT}.`, false);
   if (status === 403) return new BackendError(`${head} — access denied; ${KEY_HINT} and that it may use model "${ctx.model}".`, false);
   if (status === 404) {
-    const aboutModel = err.code === 'model_not_found' || /model/i.test(said);
+    const aboutModel = err.server.code === 'model_not_found' || /model/i.test(said);
     return new BackendError(aboutModel
       ? `${head} — model "${ctx.model}" not found at ${ctx.baseUrl}; check the model name (GET ${ctx.baseUrl}/models lists the served ones).`
       : `${head} — nothing is served there; check the base URL (it usually ends in /v1) and the API kind (chat or completions), and that model "${ctx.model}" exists.`, false);
@@ -52,29 +77,46 @@ function fromStatus(err: APIError, status: number, ctx: EndpointContext): Backen
   return new BackendError(`${head} — the server refused the request; check that it supports these parameters (model "${ctx.model}").`, false);
 }
 
-/** The server's own words, from the JSON error body if there is one. */
-export function serverMessage(err: APIError): string {
-  const body = err.error as { message?: unknown } | undefined;
-  const text = typeof body?.message === 'string' ? body.message : err.message.replace(/^\d{3} /, '');
-  return text.length > MAX_SERVER_MESSAGE ? `${text.slice(0, MAX_SERVER_MESSAGE)}…` : text;
+/**
+ * The server's own words from an error body: OpenAI's `error.message`, a bare `error` string, or a
+ * top-level `message` (vLLM); otherwise the body itself, which may be plain text or HTML.
+ */
+function readServerError(body: string): ServerError {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    parsed = undefined;
+  }
+  const outer = isRecord(parsed) ? parsed : {};
+  const inner = isRecord(outer.error) ? outer.error : outer;
+  const said = [inner.message, outer.error, outer.message].find((m): m is string => typeof m === 'string' && m.length > 0) ?? body.trim();
+  const text = said.length === 0 ? '(no body)' : said.length > MAX_SERVER_MESSAGE ? `${said.slice(0, MAX_SERVER_MESSAGE)}…` : said;
+  return { message: text, code: stringOrUndefined(inner.code), param: stringOrUndefined(inner.param) };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }
 
 /** `retry-after-ms` (milliseconds) or `Retry-After` (seconds or an HTTP date), if present and sensible. */
-export function retryAfterMs(headers: Headers | undefined, now: number = Date.now()): number | undefined {
-  const ms = headers?.get('retry-after-ms');
+export function retryAfterMs(headers: IncomingHttpHeaders | undefined, now: number = Date.now()): number | undefined {
+  const ms = header(headers, 'retry-after-ms');
   if (ms && /^\s*\d+(\.\d+)?\s*$/.test(ms)) return Number(ms);
-  const after = headers?.get('retry-after');
+  const after = header(headers, 'retry-after');
   if (!after) return undefined;
   if (/^\s*\d+(\.\d+)?\s*$/.test(after)) return Number(after) * 1000;
   const at = Date.parse(after);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-function findCause<T extends Error>(err: unknown, type: new (...args: never[]) => T): T | undefined {
-  for (let current = err, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
-    if (current instanceof type) return current;
-  }
-  return undefined;
+function header(headers: IncomingHttpHeaders | undefined, name: string): string | undefined {
+  const value = headers?.[name];
+  return Array.isArray(value) ? value[0] : value;
 }
 
 /** The innermost useful description of a failure: "connect ECONNREFUSED 127.0.0.1:9", "read ECONNRESET", … */
@@ -83,8 +125,7 @@ function describeCause(err: unknown): string {
   let description = err instanceof Error ? err.message : String(err);
   for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
     const code = (current as { code?: unknown }).code;
-    // Skip the SDK's generic wrapper message in favour of what the socket said.
-    if (current.message && current.message !== 'Connection error.') description = current.message;
+    if (current.message) description = current.message;
     if (typeof code === 'string' && !description.includes(code)) description = `${code} ${description}`;
     current = current.cause;
   }

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { BackendError, PromptTooLongError, type GenerateRequest } from '../../../src/core/llm/backend';
 import { createOpenAIBackend } from '../../../src/core/llm/openaiBackend';
 import { defaultAnswer, startFakeOpenAI, type FakeOpenAI, type FakeOpenAIOptions, type FakeRequest } from '../../fixtures/openaiServer';
@@ -232,6 +234,21 @@ describe('openaiBackend', () => {
       assert.equal(err.retryable, false);
       assert.ok(err.message.startsWith(`${fake.url}/completions answered in an unexpected shape`), err.message);
       assert.match(err.message, /at choices\.0\.text/);
+    });
+
+    it('a web page instead of JSON fails at once, naming the endpoint', async () => {
+      const page = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>Welcome</html>'));
+      await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
+      try {
+        const base = `http://127.0.0.1:${(page.address() as AddressInfo).port}/v1`;
+        const backend = createOpenAIBackend({ baseUrl: base, model: MODEL, api: 'chat' });
+        const err = await rejection(backend.nextToken({ prompt: 'Q', topLogprobs: 2 }));
+        assert.equal(err.retryable, false);
+        assert.equal(err.message, `${base}/chat/completions answered with text/html, not JSON; is it an OpenAI-compatible chat endpoint?`);
+        await backend.close();
+      } finally {
+        page.close();
+      }
     });
 
     it('an answer without logprobs fails clearly', async () => {

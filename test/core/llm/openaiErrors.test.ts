@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
-import { retryAfterMs } from '../../../src/core/llm/openaiErrors';
+import type { IncomingHttpHeaders } from 'node:http';
+import { BackendError } from '../../../src/core/llm/backend';
+import { HttpStatusError, retryAfterMs, toBackendError } from '../../../src/core/llm/openaiErrors';
 
 describe('openaiErrors', () => {
   describe('retryAfterMs', () => {
     const now = Date.parse('2025-01-01T00:00:00Z');
-    const h = (entries: Record<string, string>): Headers => new Headers(entries);
+    // node:http hands headers over with lower-cased names.
+    const h = (entries: Record<string, string>): IncomingHttpHeaders => entries;
 
     it('reads Retry-After in seconds, or as an HTTP date', () => {
       assert.equal(retryAfterMs(h({ 'retry-after': '3' }), now), 3000);
@@ -22,6 +25,27 @@ describe('openaiErrors', () => {
       assert.equal(retryAfterMs(h({}), now), undefined);
       assert.equal(retryAfterMs(h({ 'retry-after': 'soon' }), now), undefined);
       assert.equal(retryAfterMs(h({ 'retry-after-ms': '-5' }), now), undefined);
+    });
+  });
+
+  describe('error bodies', () => {
+    const ctx = { endpointUrl: 'http://h/v1/completions', baseUrl: 'http://h/v1', model: 'm', redact: (t: string) => t.split('sk-1').join('***') };
+    const said = (status: number, body: string): BackendError => toBackendError(new HttpStatusError({ status, headers: {}, body }), ctx);
+
+    it("quotes the server's words, whichever shape the body has", () => {
+      assert.match(said(400, '{"error":{"message":"bad n","param":"n"}}').message, /^http:\/\/h\/v1\/completions answered HTTP 400: bad n — /);
+      assert.match(said(400, '{"error":"no such option"}').message, /HTTP 400: no such option — /);
+      assert.match(said(400, '{"object":"error","message":"vLLM says no","code":400}').message, /HTTP 400: vLLM says no — /);
+      assert.match(said(502, '<html>Bad Gateway</html>').message, /HTTP 502: <html>Bad Gateway<\/html>$/);
+      assert.match(said(500, '').message, /HTTP 500: \(no body\)$/);
+      assert.match(said(500, 'x'.repeat(600)).message, /HTTP 500: x{500}…$/);
+    });
+
+    it('reads the error code and never shows the key', () => {
+      const err = said(404, '{"error":{"message":"The model m does not exist (key sk-1)","code":"model_not_found"}}');
+      assert.match(err.message, /model "m" not found at http:\/\/h\/v1/);
+      assert.ok(!err.message.includes('sk-1'), err.message);
+      assert.equal(err.retryable, false);
     });
   });
 });
