@@ -4,6 +4,9 @@
 //                 (intervals and charts follow in later tasks)
 //   re-filter   — from a slider move to the laid-out frame showing the recomputed stats and table
 //   intervals   — from a slider move until the bootstrap intervals (1000 resamples) are shown too
+//   longest task while the intervals are drawn — the longest main-thread task (Long Tasks API, ≥ 50 ms)
+//                 between the re-filter frame and the intervals: what a slider drag would wait for
+//                 (0 when none took 50 ms; wall time, so on a loaded machine preemption inflates it)
 // Medians of RUNS page loads (re-filter: the median of 5 moves per load). Writes bench/results/panel.json.
 // Run: npx tsx bench/panel/panelBench.ts [--runs 7] [--tasks 10000] [--n 10]
 import fs from 'node:fs';
@@ -107,10 +110,20 @@ const MEASURE_REFILTER = `(position) => new Promise((resolve) => {
   requestAnimationFrame(() => {
     document.body.getBoundingClientRect();
     const refilter = performance.now() - start;
+    const frameEnd = performance.now();
+    let longestTask = 0;
+    const longTasks = new PerformanceObserver((list) => {
+      for (const task of list.getEntries()) if (task.startTime >= frameEnd) longestTask = Math.max(longestTask, task.duration);
+    });
+    longTasks.observe({ type: 'longtask', buffered: true });
     const waitIntervals = () => {
       const ci = document.querySelector('[data-stat-interval=gap]').textContent;
-      if (ci && ci !== '[…]') resolve({ refilter, intervals: performance.now() - start });
-      else setTimeout(waitIntervals, 1);
+      if (ci && ci !== '[…]') {
+        const intervals = performance.now() - start;
+        for (const task of longTasks.takeRecords()) if (task.startTime >= frameEnd) longestTask = Math.max(longestTask, task.duration);
+        longTasks.disconnect();
+        resolve({ refilter, intervals, longestTask });
+      } else setTimeout(waitIntervals, 1);
     };
     waitIntervals();
   });
@@ -128,6 +141,7 @@ async function main(): Promise<void> {
   const posting: number[] = [];
   const refilter: number[] = [];
   const intervals: number[] = [];
+  const longestTask: number[] = [];
   const load: number[] = [];
   const calibration: number[] = [];
   const renders: number[] = [];
@@ -146,17 +160,18 @@ async function main(): Promise<void> {
       renders.push(paint.renders);
       // Let the deferred work of the first paint (intervals, charts, the filter sweep) finish first.
       await page.waitForFunction(() => (globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }).document.querySelector('[data-chart=sweep] path') !== null, undefined, { timeout: 60_000 });
-      const moves: { refilter: number; intervals: number }[] = [];
+      const moves: { refilter: number; intervals: number; longestTask: number }[] = [];
       for (const position of [60, 70, 80, 90, 40]) moves.push(await page.evaluate(`(${MEASURE_REFILTER})(${position})`));
       refilter.push(median(moves.map((m) => m.refilter)));
       intervals.push(median(moves.map((m) => m.intervals)));
+      longestTask.push(Math.max(...moves.map((m) => m.longestTask)));
       const trouble = await page.evaluate(() => {
         const w = globalThis as unknown as { __violations: string[]; __errors: string[] };
         return [...w.__violations, ...w.__errors];
       });
       if (trouble.length > 0) throw new Error(`page trouble: ${trouble.join('; ')}`);
       await page.close();
-      process.stderr.write(`run ${run + 1}/${args.runs}: calibration ${calibration.at(-1)?.toFixed(0)} ms, first paint ${firstPaint.at(-1)?.toFixed(0)} ms (posting ${posting.at(-1)?.toFixed(0)}, ${renders.at(-1)} renders), re-filter ${refilter.at(-1)?.toFixed(1)} ms, intervals ${intervals.at(-1)?.toFixed(0)} ms\n`);
+      process.stderr.write(`run ${run + 1}/${args.runs}: calibration ${calibration.at(-1)?.toFixed(0)} ms, first paint ${firstPaint.at(-1)?.toFixed(0)} ms (posting ${posting.at(-1)?.toFixed(0)}, ${renders.at(-1)} renders), re-filter ${refilter.at(-1)?.toFixed(1)} ms, intervals ${intervals.at(-1)?.toFixed(0)} ms (longest task meanwhile ${longestTask.at(-1)?.toFixed(0)} ms)\n`);
     }
   } finally {
     await browser.close();
@@ -178,12 +193,12 @@ async function main(): Promise<void> {
     },
     workload: { samples, tasks: args.tasks, samplesPerTask: args.n, verifiers: 2, batchRows: BATCH, bootstrapResamples: 1000 },
     runs: args.runs,
-    medianMs: { firstPaint: round(median(firstPaint)), firstPaintPostingPart: round(median(posting)), refilter: round(median(refilter)), refilterWithIntervals: round(median(intervals)), pageLoadToReady: round(median(load)) },
+    medianMs: { firstPaint: round(median(firstPaint)), firstPaintPostingPart: round(median(posting)), refilter: round(median(refilter)), refilterWithIntervals: round(median(intervals)), longestTaskWhileIntervals: round(median(longestTask)), pageLoadToReady: round(median(load)) },
     targetsMs: TARGETS,
     meetsTargets: { firstPaint: median(firstPaint) <= TARGETS.firstPaintMs, refilter: median(refilter) <= TARGETS.refilterMs },
     /** Table repaints while the snapshot arrived (1: painted once, when all of it was in). */
     rendersDuringFirstPaint: renders,
-    allMs: { firstPaint: firstPaint.map(round), firstPaintPostingPart: posting.map(round), refilter: refilter.map(round), refilterWithIntervals: intervals.map(round), pageLoadToReady: load },
+    allMs: { firstPaint: firstPaint.map(round), firstPaintPostingPart: posting.map(round), refilter: refilter.map(round), refilterWithIntervals: intervals.map(round), longestTaskWhileIntervals: longestTask.map(round), pageLoadToReady: load },
   };
   const out = path.join(REPO, 'bench/results/panel.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });

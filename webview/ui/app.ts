@@ -1,20 +1,22 @@
 // The panel controller: owns the data and the user's settings, derives everything shown from them
 // (memoized by input), and wires the components to the host. Data from the host repaints at most 4
-// times a second (LIVE_TIMING); a user action repaints at once; the slow parts (bootstrap intervals, charts) follow
-// in a later task so a slider move never waits for them.
+// times a second (LIVE_TIMING); a user action repaints at once; the slow parts follow in later tasks so a
+// slider move never waits for them: the bootstrap intervals in slices that yield to input (restarted when
+// the filter result changes), then the charts.
 import { formatFilter, formatSelector } from '../../src/core/filter/parse';
 import type { FilterSpec, ScoreSelector } from '../../src/core/filter/spec';
 import { sampleKey } from '../../src/core/runs/sampleKey';
 import type { AnnotationCause, HostNotification, PanelState, PanelView } from '../../src/protocol/panelProtocol';
 import type { PanelHost } from '../hostApi';
-import type { GapIntervals } from '../../src/core/stats/bootstrap';
-import { applyFilter, gapIntervals, kCurves, scoreSelector, type FilterResult, type SelectorResult } from '../model/analysis';
+import type { GapBootstrap, GapIntervals } from '../../src/core/stats/bootstrap';
+import { applyFilter, gapBootstrap, kCurves, resamplesPerStep, scoreSelector, type FilterResult, type SelectorResult } from '../model/analysis';
 import { filterSweep, largestTask, PROBABILITY_VERIFIERS, reliability, scoreHistogram, taskScatter, type Reliability } from '../model/chartData';
 import { answerClusters } from '../model/clusters';
 import { annotatedRows, buildDataset, findRow, type Dataset } from '../model/dataset';
 import { keyAction, type KeyAction } from '../model/keyboard';
 import { memoize } from '../model/memo';
 import { SampleStore, type StoredRow } from '../model/sampleStore';
+import { runInSlices, type SlicedJob, type SliceScheduler } from '../model/slices';
 import { initialSettings, toPanelState, type PanelSettings } from '../model/settings';
 import { buildTableItems, disagreementOf, nextMatching, stepSample, type TableItems } from '../model/tableView';
 import { createThrottle, LIVE_TIMING, type Clock, type Throttle } from '../model/throttle';
@@ -69,6 +71,8 @@ export class PanelApp {
   );
   /** The bootstrap intervals of the last filter result they were computed for. */
   private intervals: { fr: FilterResult; value: GapIntervals | null } | null = null;
+  /** The bootstrap being drawn, for this filter result. */
+  private bootstrap: { fr: FilterResult; job: SlicedJob } | null = null;
   private readonly sweep = memoize((ds: Dataset, _selector: string, selector: ScoreSelector | null, kind: FilterSpec['kind']) => filterSweep(ds, selector, kind, largestTask(ds)));
   private readonly histogram = memoize((ds: Dataset, scores: Float64Array) => scoreHistogram(ds, scores));
   private readonly curves = memoize((ds: Dataset, sel: SelectorResult) => kCurves(ds, sel));
@@ -85,6 +89,7 @@ export class PanelApp {
     root: HTMLElement,
     private readonly host: PanelHost,
     clock: Clock,
+    private readonly slices: SliceScheduler,
     private readonly log: (message: string) => void,
   ) {
     this.live = createThrottle(() => this.render(), LIVE_TIMING, clock);
@@ -164,12 +169,14 @@ export class PanelApp {
     const run = this.store.run;
     const settings = this.settings;
     if (!run || !settings) {
+      this.stopBootstrap(null);
       this.runBar.update(null, null, false, 0);
       this.statsHeader.update(null, { samples: 0, done: null, total: null, tasks: 0 }, null);
       return;
     }
     const view = this.derive(settings);
     const { ds, fr, items } = view;
+    this.stopBootstrap(fr);
     this.runBar.update(run, this.progress, settings.checkerCorrected, this.checkerLabels());
     this.updateHeader(view, this.intervals?.fr === fr ? this.intervals.value : null);
     const verifiers = this.verifierColumns(ds);
@@ -212,22 +219,44 @@ export class PanelApp {
    */
   private scheduleDeferred(): void {
     const token = ++this.deferred;
-    const later = (step: () => void): void => {
-      setTimeout(() => {
-        if (token === this.deferred && this.settings && !this.live.pending) step();
-      }, 0);
-    };
     requestAnimationFrame(() =>
-      later(() => {
-        const settings = this.settings as PanelSettings;
-        const view = this.derive(settings);
-        if (view.fr.stats && this.intervals?.fr !== view.fr) {
-          this.intervals = { fr: view.fr, value: gapIntervals(view.ds, view.fr) };
-          this.updateHeader(view, this.intervals.value);
-        }
-        later(() => this.renderCharts(this.settings as PanelSettings));
-      }),
+      setTimeout(() => {
+        if (token === this.deferred && this.settings && !this.live.pending) this.runDeferred(this.settings);
+      }, 0),
     );
+  }
+
+  /** Starts (or leaves running) the bootstrap of the current filter result; once it is shown, draws the charts. */
+  private runDeferred(settings: PanelSettings): void {
+    const view = this.derive(settings);
+    const { ds, fr } = view;
+    if (!fr.stats || this.intervals?.fr === fr) {
+      this.renderCharts(settings);
+      return;
+    }
+    if (this.bootstrap?.fr === fr) return;
+    // fr.stats is set: some task is graded, so there is a bootstrap.
+    const bootstrap = gapBootstrap(ds, fr) as GapBootstrap;
+    const perStep = resamplesPerStep(ds.graded.tasks.length);
+    const job = runInSlices(
+      () => bootstrap.advance(perStep),
+      () => {
+        this.bootstrap = null;
+        this.intervals = { fr, value: bootstrap.intervals() };
+        // Every render since the start kept this filter result (a change stops the job): the view is current.
+        this.updateHeader(view, this.intervals.value);
+        this.scheduleDeferred();
+      },
+      this.slices,
+    );
+    this.bootstrap = { fr, job };
+  }
+
+  /** Stops the bootstrap in progress unless it is for `keep`. */
+  private stopBootstrap(keep: FilterResult | null): void {
+    if (!this.bootstrap || this.bootstrap.fr === keep) return;
+    this.bootstrap.job.cancel();
+    this.bootstrap = null;
   }
 
   private renderCharts(settings: PanelSettings): void {

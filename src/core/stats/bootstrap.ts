@@ -2,7 +2,7 @@
 // samples share a prompt, so they are resampled together — via the per-task J values computed once.
 import { linearQuantile } from '../filter/quantile';
 import { UserError } from '../util/errors';
-import { createRng } from '../util/random';
+import { createRng, type Rng } from '../util/random';
 import type { Interval } from './types';
 
 export interface BootstrapOptions {
@@ -44,57 +44,103 @@ export function bootstrapGap(
   point: GapPoint,
   options: BootstrapOptions,
 ): GapIntervals {
-  validate(options);
-  const { resamples, level } = options;
-  if (resamples === 0) {
-    const at = (v: number): Interval => [v, v];
+  const bootstrap = new GapBootstrap(accuracy, filtered, relative, point, options);
+  bootstrap.advance(options.resamples);
+  return bootstrap.intervals();
+}
+
+/**
+ * bootstrapGap a few resamples at a time, for a caller that must not block for the whole of it (the
+ * panel draws 1000 resamples over 10^4 tasks between user inputs). The resamples are drawn in the same
+ * order from the same generator, so the intervals are bootstrapGap's, bit for bit, however the draws
+ * are split.
+ */
+export class GapBootstrap {
+  private readonly rng: Rng;
+  private readonly accuracies: Float64Array;
+  private readonly filteredAccuracies: Float64Array;
+  private readonly gaps: Float64Array;
+  private readonly relativeGaps: Float64Array;
+  private drawn = 0;
+  private relativeDefined = 0;
+
+  constructor(
+    private readonly accuracy: Float64Array,
+    private readonly filtered: Float64Array,
+    private readonly relative: Float64Array,
+    private readonly point: GapPoint,
+    private readonly options: BootstrapOptions,
+  ) {
+    validate(options);
+    this.rng = createRng(options.seed);
+    this.accuracies = new Float64Array(options.resamples);
+    this.filteredAccuracies = new Float64Array(options.resamples);
+    this.gaps = new Float64Array(options.resamples);
+    this.relativeGaps = new Float64Array(options.resamples);
+  }
+
+  /** All resamples drawn: intervals() is ready. */
+  get done(): boolean {
+    return this.drawn === this.options.resamples;
+  }
+
+  /** Draws up to `count` more resamples; returns done. */
+  advance(count: number): boolean {
+    if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`cannot draw ${count} resamples`);
+    const { accuracy, filtered, relative, rng } = this;
+    const tasks = accuracy.length;
+    const end = Math.min(this.options.resamples, this.drawn + count);
+    for (let b = this.drawn; b < end; b++) {
+      let sumAccuracy = 0;
+      let sumFiltered = 0;
+      let sumRelative = 0;
+      let relativeTasks = 0;
+      for (let i = 0; i < tasks; i++) {
+        const t = Math.floor(rng.next() * tasks);
+        sumAccuracy += accuracy[t] as number;
+        sumFiltered += filtered[t] as number;
+        const r = relative[t] as number;
+        if (r === r) {
+          sumRelative += r;
+          relativeTasks++;
+        }
+      }
+      const a = sumAccuracy / tasks;
+      const f = sumFiltered / tasks;
+      this.accuracies[b] = a;
+      this.filteredAccuracies[b] = f;
+      this.gaps[b] = f - a;
+      if (relativeTasks > 0) this.relativeGaps[this.relativeDefined++] = sumRelative / relativeTasks;
+    }
+    this.drawn = end;
+    return this.done;
+  }
+
+  /** The intervals of the resamples; once every resample is drawn (0 resamples: the degenerate [point, point]). */
+  intervals(): GapIntervals {
+    if (!this.done) throw new Error(`the bootstrap has drawn ${this.drawn} of ${this.options.resamples} resamples`);
+    const { point, relativeDefined } = this;
+    if (this.options.resamples === 0) {
+      const at = (v: number): Interval => [v, v];
+      return {
+        accuracy: at(point.accuracy),
+        filteredAccuracy: at(point.filteredAccuracy),
+        gap: at(point.gap),
+        relativeGap: point.relativeGap === null ? null : at(point.relativeGap),
+      };
+    }
+    const alpha = (1 - this.options.level) / 2;
+    const interval = (values: Float64Array): Interval => {
+      values.sort();
+      return [linearQuantile(values, alpha), linearQuantile(values, 1 - alpha)];
+    };
     return {
-      accuracy: at(point.accuracy),
-      filteredAccuracy: at(point.filteredAccuracy),
-      gap: at(point.gap),
-      relativeGap: point.relativeGap === null ? null : at(point.relativeGap),
+      accuracy: interval(this.accuracies),
+      filteredAccuracy: interval(this.filteredAccuracies),
+      gap: interval(this.gaps),
+      relativeGap: point.relativeGap === null || relativeDefined === 0 ? null : interval(this.relativeGaps.subarray(0, relativeDefined)),
     };
   }
-  const tasks = accuracy.length;
-  const rng = createRng(options.seed);
-  const accuracies = new Float64Array(resamples);
-  const filteredAccuracies = new Float64Array(resamples);
-  const gaps = new Float64Array(resamples);
-  const relativeGaps = new Float64Array(resamples);
-  let relativeDefined = 0;
-  for (let b = 0; b < resamples; b++) {
-    let sumAccuracy = 0;
-    let sumFiltered = 0;
-    let sumRelative = 0;
-    let relativeTasks = 0;
-    for (let i = 0; i < tasks; i++) {
-      const t = Math.floor(rng.next() * tasks);
-      sumAccuracy += accuracy[t] as number;
-      sumFiltered += filtered[t] as number;
-      const r = relative[t] as number;
-      if (r === r) {
-        sumRelative += r;
-        relativeTasks++;
-      }
-    }
-    const a = sumAccuracy / tasks;
-    const f = sumFiltered / tasks;
-    accuracies[b] = a;
-    filteredAccuracies[b] = f;
-    gaps[b] = f - a;
-    if (relativeTasks > 0) relativeGaps[relativeDefined++] = sumRelative / relativeTasks;
-  }
-  const alpha = (1 - level) / 2;
-  const interval = (values: Float64Array): Interval => {
-    values.sort();
-    return [linearQuantile(values, alpha), linearQuantile(values, 1 - alpha)];
-  };
-  return {
-    accuracy: interval(accuracies),
-    filteredAccuracy: interval(filteredAccuracies),
-    gap: interval(gaps),
-    relativeGap: point.relativeGap === null || relativeDefined === 0 ? null : interval(relativeGaps.subarray(0, relativeDefined)),
-  };
 }
 
 function validate({ resamples, seed, level }: BootstrapOptions): void {

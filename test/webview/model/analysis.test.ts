@@ -1,14 +1,23 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parseFilter, parseSelector } from '../../../src/core/filter/parse';
+import { DEFAULT_BOOTSTRAP, GapBootstrap, bootstrapGap, type BootstrapOptions, type GapIntervals } from '../../../src/core/stats/bootstrap';
 import { computeReport } from '../../../src/core/stats/report';
 import type { ScoredSample } from '../../../src/core/stats/types';
-import { applyFilter, gapIntervals, kCurves, scoreSelector } from '../../../webview/model/analysis';
-import { buildDataset } from '../../../webview/model/dataset';
+import { applyFilter, gapBootstrap, kCurves, resamplesPerStep, scoreSelector, type FilterResult } from '../../../webview/model/analysis';
+import { buildDataset, type Dataset } from '../../../webview/model/dataset';
 import { handSamples, runArb } from '../../core/stats/fixtures';
 import { storeOf } from '../storeFixtures';
 
 const BOOTSTRAP = { resamples: 200, seed: 3, level: 0.95 };
+
+/** The panel's intervals, drawn in uneven steps (1, 2, 3, … resamples) as its slices may split them. */
+function intervalsInSteps(ds: Dataset, fr: FilterResult, options: BootstrapOptions = DEFAULT_BOOTSTRAP): GapIntervals | null {
+  const bootstrap = gapBootstrap(ds, fr, options);
+  if (!bootstrap) return null;
+  for (let step = 1; !bootstrap.advance(step); step++);
+  return bootstrap.intervals();
+}
 
 /** The panel's numbers for these samples must be computeReport's, exactly (same operations, same order). */
 function assertMatchesReport(samples: ScoredSample[], selectorText: string, filterText: string): void {
@@ -26,7 +35,7 @@ function assertMatchesReport(samples: ScoredSample[], selectorText: string, filt
     fr.tasks.map((t, i) => ({ task: ds.taskIds[i], samples: t.samples, accuracy: t.accuracy, filteredAccuracy: t.filteredAccuracy, kept: t.weight, nothingKept: t.nothingKept })),
     report.perTask,
   );
-  const intervals = gapIntervals(ds, fr, BOOTSTRAP);
+  const intervals = intervalsInSteps(ds, fr, BOOTSTRAP);
   assert.deepEqual(intervals, { accuracy: report.ci.accuracy, filteredAccuracy: report.ci.filteredAccuracy, gap: report.ci.gap, relativeGap: report.ci.relativeGap });
   const sel = scoreSelector(ds, selector);
   assert.equal(sel.auroc, report.auroc);
@@ -76,7 +85,7 @@ describe('webview analysis', () => {
     assert.equal(fr.stats.accuracy, report.accuracy);
     assert.equal(fr.stats.gap, report.gap);
     assert.equal(fr.stats.tasks, 3);
-    assert.deepEqual(gapIntervals(ds, fr), { accuracy: report.ci.accuracy, filteredAccuracy: report.ci.filteredAccuracy, gap: report.ci.gap, relativeGap: report.ci.relativeGap });
+    assert.deepEqual(intervalsInSteps(ds, fr), { accuracy: report.ci.accuracy, filteredAccuracy: report.ci.filteredAccuracy, gap: report.ci.gap, relativeGap: report.ci.relativeGap });
     assert.equal(scoreSelector(ds, parseSelector('mc')).auroc, report.auroc);
     assert.deepEqual(kCurves(ds, scoreSelector(ds, parseSelector('mc'))).passAtK, report.passAtK);
     // B's rows (4..7) still carry the filter's decisions: 0.8 and 0.7 pass τ = 0.5.
@@ -86,7 +95,7 @@ describe('webview analysis', () => {
   it('has no statistics when nothing is graded, and keeps nothing without a verifier', () => {
     const ds = buildDataset(storeOf(handSamples(), { ungradedTasks: ['A', 'B', 'C', 'D'] }), false);
     assert.equal(applyFilter(ds, parseSelector('mc'), parseFilter('topk:1')).stats, null);
-    assert.equal(gapIntervals(ds, applyFilter(ds, parseSelector('mc'), parseFilter('topk:1'))), null);
+    assert.equal(gapBootstrap(ds, applyFilter(ds, parseSelector('mc'), parseFilter('topk:1'))), null);
     assert.deepEqual(kCurves(ds, scoreSelector(ds, null)), { passAtK: [], bestOfK: [] });
     const graded = buildDataset(storeOf(handSamples()), false);
     const none = applyFilter(graded, null, parseFilter('topk:1'));
@@ -98,5 +107,30 @@ describe('webview analysis', () => {
   it('names selector verifiers that have no score at all', () => {
     const ds = buildDataset(storeOf(handSamples()), false);
     assert.deepEqual(applyFilter(ds, parseSelector('and(mc,tournament)'), parseFilter('topk:1')).missingVerifiers, ['tournament']);
+  });
+
+  it('draws the bootstrap in steps of any size to exactly bootstrapGap\'s intervals, bit for bit', () => {
+    const unit = fc.double({ min: 0, max: 1, noNaN: true });
+    const tasks = fc.array(fc.record({ accuracy: unit, filtered: unit, relative: fc.option(fc.double({ min: -5, max: 1, noNaN: true })) }), { minLength: 1, maxLength: 40 });
+    fc.assert(
+      fc.property(tasks, fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 1e6 }), fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 1 }), (ts, resamples, seed, steps) => {
+        const accuracy = Float64Array.from(ts, (t) => t.accuracy);
+        const filtered = Float64Array.from(ts, (t) => t.filtered);
+        const relative = Float64Array.from(ts, (t) => t.relative ?? NaN);
+        const point = { accuracy: 0.5, filteredAccuracy: 0.6, gap: 0.1, relativeGap: ts.some((t) => t.relative !== null) ? 0.2 : null };
+        const options = { resamples, seed, level: 0.9 };
+        const stepped = new GapBootstrap(accuracy, filtered, relative, point, options);
+        for (let i = 0; !stepped.done; i++) stepped.advance(steps[i % steps.length] as number);
+        assert.deepStrictEqual(stepped.intervals(), bootstrapGap(accuracy, filtered, relative, point, options));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('steps the bootstrap about 10^4 draws at a time', () => {
+    assert.equal(resamplesPerStep(10_000), 1);
+    assert.equal(resamplesPerStep(100_000), 1);
+    assert.equal(resamplesPerStep(40), 250);
+    assert.equal(resamplesPerStep(0), 10_000);
   });
 });
