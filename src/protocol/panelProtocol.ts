@@ -17,8 +17,9 @@
 //   1. The host creates the panel and wraps webview.postMessage in createMessageQueue(); everything it
 //      sends goes through queue.send() and is held until the webview is ready.
 //   2. The webview script starts, reads its persisted PanelState and sends notify 'ready' {state}.
-//   3. The host answers with queue.ready(snapshot): the snapshot (init, sampleTable batches of ≤ 2000
-//      rows, annotations, progress: the whole current state, init first) replaces whatever was held, then the queue is open and
+//   3. The host answers with queue.ready(snapshot): the snapshot (init, sampleTable batches, annotations,
+//      progress: the whole current state, init first and progress last — the webview paints the
+//      snapshot when its progress arrives) replaces whatever was held, then the queue is open and
 //      later messages go straight out. queue.ready() without a snapshot flushes the held messages.
 //   A webview whose content was discarded (panel hidden without retainContextWhenHidden, window
 //   reload) starts again at step 2 and says 'ready' again: answer each 'ready' with a full snapshot.
@@ -230,11 +231,22 @@ function isCount(value: unknown): value is number {
  * as the lowest score; 'sampleDetail' tells them apart).
  */
 export interface SampleColumns {
-  task: string[];
+  /**
+   * The rows' tasks, run-length encoded: the first runLength[0] rows belong to task runTask[0], the
+   * next runLength[1] to runTask[1], and so on. A snapshot sends rows task by task, so 10^5 rows carry
+   * one id per task instead of one per row (each a string to clone, check and collect).
+   */
+  runTask: string[];
+  runLength: number[];
   index: number[];
   correct: (boolean | null)[];
-  extracted: (string | null)[];
-  normalized: (string | null)[];
+  /**
+   * Each distinct extracted or normalized answer once: a task's samples repeat a few answers, and the
+   * normalized form is mostly the extracted one. extracted[i] and normalized[i] index it, −1 for null.
+   */
+  answers: string[];
+  extracted: number[];
+  normalized: number[];
   /** Verifier name -> score per row. */
   scores: Record<string, (number | null)[]>;
 }
@@ -248,38 +260,65 @@ const sampleColumnsSchema = z.unknown().superRefine((value, ctx) => {
 function sampleColumnsIssue(value: unknown): RowIssue | null {
   if (!isRecord(value)) return { path: [], message: 'must be an object of columns' };
   if (!Array.isArray(value.index)) return { path: ['index'], message: 'must be an array' };
+  if (!Array.isArray(value.runTask)) return { path: ['runTask'], message: 'must be an array' };
+  if (!Array.isArray(value.answers)) return { path: ['answers'], message: 'must be an array' };
   const rows = value.index.length;
-  const column = (name: string, ok: (v: unknown) => boolean, what: string, from: Record<string, unknown> = value, path: (string | number)[] = [name]): RowIssue | null => {
-    const values = from[name];
-    if (!Array.isArray(values) || values.length !== rows) return { path, message: `must be an array of ${rows} entries, like "index"` };
-    for (let i = 0; i < rows; i++) if (!ok(values[i])) return { path: [...path, i], message: `must be ${what}` };
+  const runs = value.runTask.length;
+  const answers = value.answers.length;
+  const isAnswer = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= -1 && (v as number) < answers;
+  /** An array of `length` entries (as long as `like`), each satisfying `ok`. */
+  const column = (values: unknown, path: (string | number)[], ok: (v: unknown) => boolean, what: string, length = rows, like = 'index'): RowIssue | null => {
+    if (!Array.isArray(values) || values.length !== length) return { path, message: `must be an array of ${length} entries, like "${like}"` };
+    for (let i = 0; i < length; i++) if (!ok(values[i])) return { path: [...path, i], message: `must be ${what}` };
     return null;
   };
+  const runIssue =
+    column(value.runTask, ['runTask'], isNonEmptyString, 'a non-empty string', runs, 'runTask') ??
+    column(value.runLength, ['runLength'], (v) => isCount(v) && v > 0, 'an integer >= 1', runs, 'runTask');
+  if (runIssue) return runIssue;
+  let runRows = 0;
+  for (const length of value.runLength as number[]) runRows += length;
+  if (runRows !== rows) return { path: ['runLength'], message: `must add up to the ${rows} entries of "index", not ${runRows}` };
   const issue =
-    column('task', isNonEmptyString, 'a non-empty string') ??
-    column('index', isCount, 'an integer >= 0') ??
-    column('correct', (v) => v === null || typeof v === 'boolean', 'true, false or null') ??
-    column('extracted', (v) => v === null || typeof v === 'string', 'a string or null') ??
-    column('normalized', (v) => v === null || typeof v === 'string', 'a string or null');
+    column(value.index, ['index'], isCount, 'an integer >= 0') ??
+    column(value.correct, ['correct'], (v) => v === null || typeof v === 'boolean', 'true, false or null') ??
+    column(value.answers, ['answers'], (v) => typeof v === 'string', 'a string', answers, 'answers') ??
+    column(value.extracted, ['extracted'], isAnswer, 'an index into "answers" or -1') ??
+    column(value.normalized, ['normalized'], isAnswer, 'an index into "answers" or -1');
   if (issue) return issue;
   if (!isRecord(value.scores)) return { path: ['scores'], message: 'must be an object: verifier name -> scores' };
-  for (const name of Object.keys(value.scores)) {
+  for (const [name, scores] of Object.entries(value.scores)) {
     if (name === '') return { path: ['scores'], message: 'verifier names must be non-empty' };
-    const scores = column(name, (v) => v === null || (typeof v === 'number' && v >= 0 && v <= 1), 'a number in [0, 1] or null', value.scores, ['scores', name]);
-    if (scores) return scores;
+    const scoreIssue = column(scores, ['scores', name], (v) => v === null || (typeof v === 'number' && v >= 0 && v <= 1), 'a number in [0, 1] or null');
+    if (scoreIssue) return scoreIssue;
   }
   return null;
 }
 
 /** The column form of rows, for 'sampleTable'. */
 export function toSampleColumns(rows: readonly SampleRow[]): SampleColumns {
-  const columns: SampleColumns = { task: [], index: [], correct: [], extracted: [], normalized: [], scores: {} };
+  const columns: SampleColumns = { runTask: [], runLength: [], index: [], correct: [], answers: [], extracted: [], normalized: [], scores: {} };
+  const answerIndex = new Map<string, number>();
+  const answer = (text: string | null): number => {
+    if (text === null) return -1;
+    let at = answerIndex.get(text);
+    if (at === undefined) {
+      at = columns.answers.push(text) - 1;
+      answerIndex.set(text, at);
+    }
+    return at;
+  };
   rows.forEach((row, i) => {
-    columns.task.push(row.task);
+    const run = columns.runTask.length - 1;
+    if (run >= 0 && columns.runTask[run] === row.task) columns.runLength[run] = (columns.runLength[run] as number) + 1;
+    else {
+      columns.runTask.push(row.task);
+      columns.runLength.push(1);
+    }
     columns.index.push(row.index);
     columns.correct.push(row.correct);
-    columns.extracted.push(row.extracted);
-    columns.normalized.push(row.normalized);
+    columns.extracted.push(answer(row.extracted));
+    columns.normalized.push(answer(row.normalized));
     for (const v of row.verifications) (columns.scores[v.verifier] ??= new Array<number | null>(rows.length).fill(null))[i] = v.score;
   });
   return columns;

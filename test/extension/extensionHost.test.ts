@@ -34,15 +34,16 @@ function notifications<M extends string>(messages: HostMessage[], method: M): Ex
 
 /** The samples of a snapshot's 'sampleTable' messages, one object per row. */
 function tableRows(messages: HostMessage[]): { task: string; index: number; correct: boolean | null; normalized: string | null; scores: Record<string, number | null> }[] {
-  return notifications(messages, 'sampleTable').flatMap(({ params: { columns } }) =>
-    columns.index.map((index, i) => ({
-      task: columns.task[i] as string,
+  return notifications(messages, 'sampleTable').flatMap(({ params: { columns } }) => {
+    const tasks = columns.runTask.flatMap((task, run) => new Array<string>(columns.runLength[run] as number).fill(task));
+    return columns.index.map((index, i) => ({
+      task: tasks[i] as string,
       index,
       correct: columns.correct[i] as boolean | null,
-      normalized: columns.normalized[i] as string | null,
+      normalized: columns.answers[columns.normalized[i] as number] ?? null,
       scores: Object.fromEntries(Object.entries(columns.scores).map(([name, values]) => [name, values[i] as number | null])),
-    })),
-  );
+    }));
+  });
 }
 
 async function until(what: string, condition: () => boolean, timeoutMs = 5000): Promise<void> {

@@ -109,11 +109,13 @@ describe('panel protocol: sample tables and details', () => {
 
   it('turns rows into columns, a null where a verifier has no score for a row', () => {
     assert.deepEqual(toSampleColumns(rows), {
-      task: ['t1', 't1', 't2'],
+      runTask: ['t1', 't2'],
+      runLength: [2, 1],
       index: [0, 1, 0],
       correct: [true, false, null],
-      extracted: ['4', null, '4'],
-      normalized: ['4', null, '4'],
+      answers: ['4'],
+      extracted: [0, -1, 0],
+      normalized: [0, -1, 0],
       scores: { mc: [0.9, null, null], 'cot-score': [null, null, null] },
     });
   });
@@ -123,7 +125,16 @@ describe('panel protocol: sample tables and details', () => {
     const good = toSampleColumns(rows);
     assert.ok(parseHostMessage(table(good)).ok);
     assert.ok(parseHostMessage(table(toSampleColumns([]))).ok);
-    expectError(parseHostMessage(table({ ...good, task: ['t1', 't1'] })), 'columns.task');
+    expectError(parseHostMessage(table({ ...good, runTask: ['t1', ''] })), 'columns.runTask[1]');
+    expectError(parseHostMessage(table({ ...good, runLength: [2] })), 'columns.runLength');
+    expectError(parseHostMessage(table({ ...good, runLength: [2, 0] })), 'columns.runLength[1]');
+    expectError(parseHostMessage(table({ ...good, runLength: [1, 1] })), 'columns.runLength');
+    expectError(parseHostMessage(table({ ...good, runTask: 't1' })), 'columns.runTask');
+    expectError(parseHostMessage(table({ ...good, index: [0, 1] })), 'columns.runLength');
+    expectError(parseHostMessage(table({ ...good, answers: ['4', 5] })), 'columns.answers[1]');
+    expectError(parseHostMessage(table({ ...good, extracted: [0, -1, 1] })), 'columns.extracted[2]');
+    expectError(parseHostMessage(table({ ...good, normalized: [0, -2, 0] })), 'columns.normalized[1]');
+    expectError(parseHostMessage(table({ ...good, answers: null })), 'columns.answers');
     expectError(parseHostMessage(table({ ...good, index: [0, -1, 0] })), 'columns.index[1]');
     expectError(parseHostMessage(table({ ...good, correct: [true, 'yes', null] })), 'columns.correct[1]');
     expectError(parseHostMessage(table({ ...good, scores: { mc: [0.9, 2, null] } })), 'columns.scores.mc[1]');

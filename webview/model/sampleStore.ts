@@ -65,15 +65,19 @@ export class SampleStore {
   /** Adds rows sent as columns (no details yet), replacing any with the same (task, index). */
   addTable(batch: HostNotificationParams['sampleTable']): void {
     this.addTasks(batch.tasks);
-    const { task, index, correct, extracted, normalized, scores } = batch.columns;
+    const { runTask, runLength, index, correct, answers, extracted, normalized, scores } = batch.columns;
+    const answer = (at: number): string | null => (at < 0 ? null : (answers[at] as string));
     // The hot path of a snapshot (10^5 rows): room for every slot first, so the score columns can be
     // written directly.
     this.slots.reserve(index.length);
     const verifiers = Object.entries(scores).map(([name, values]) => ({ values, column: this.slots.writable(name) }));
-    for (let i = 0; i < index.length; i++) {
-      const slot = this.insert(task[i] as string, index[i] as number, correct[i] as boolean | null, extracted[i] as string | null, normalized[i] as string | null, null);
-      for (const { values, column } of verifiers) column[slot] = values[i] ?? MISSING_SCORE;
-    }
+    let i = 0;
+    runTask.forEach((task, run) => {
+      for (const end = i + (runLength[run] as number); i < end; i++) {
+        const slot = this.insert(task, index[i] as number, correct[i] as boolean | null, answer(extracted[i] as number), answer(normalized[i] as number), null);
+        for (const { values, column } of verifiers) column[slot] = values[i] ?? MISSING_SCORE;
+      }
+    });
     if (batch.tasks.length > 0 || index.length > 0) this.rowsVersion++;
   }
 

@@ -55,20 +55,21 @@ export function buildTableItems({ ds, weights, scores, annotated }: TableInputs,
   const lineOf = new Int32Array(ds.rows.length).fill(-1);
   let lines = 0;
   let samples = 0;
-  const group: number[] = [];
   for (let t = 0; t < ds.taskIds.length; t++) {
     if (only !== -1 && only !== t) continue;
-    group.length = 0;
-    for (let r = ds.starts[t] as number; r < (ds.starts[t + 1] as number); r++) if (keep(r)) group.push(r);
-    if (group.length === 0) continue;
-    if (sortKey) group.sort((a, b) => sign * (sortKey(a) - sortKey(b)) || a - b);
-    else if (sign < 0) group.reverse();
-    items[lines++] = headerItem(t);
-    for (const r of group) {
-      lineOf[r] = lines;
-      items[lines++] = r;
+    // The task's visible rows go straight into `items`, after a line kept for its header (dropped
+    // again when no row is visible), and are sorted in place: no per-task arrays at 10^5 rows.
+    const header = lines++;
+    for (let r = ds.starts[t] as number; r < (ds.starts[t + 1] as number); r++) if (keep(r)) items[lines++] = r;
+    if (lines === header + 1) {
+      lines = header;
+      continue;
     }
-    samples += group.length;
+    items[header] = headerItem(t);
+    if (sortKey) items.subarray(header + 1, lines).sort((a, b) => sign * (sortKey(a) - sortKey(b)) || a - b);
+    else if (sign < 0) items.subarray(header + 1, lines).reverse();
+    for (let line = header + 1; line < lines; line++) lineOf[items[line] as number] = line;
+    samples += lines - header - 1;
   }
   return { items: items.subarray(0, lines), lineOf, samples };
 }

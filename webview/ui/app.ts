@@ -46,6 +46,8 @@ export class PanelApp {
   private readonly live: Throttle;
   private readonly filterNotice: Throttle;
   private deferred = 0;
+  /** Between an 'init' and the 'progress' that ends its snapshot. */
+  private inSnapshot = false;
   private savedState = '';
   /** Detail requests in flight (null) or failed (the message), by sample key. */
   private readonly detailRequests = new Map<string, string | null>();
@@ -130,6 +132,7 @@ export class PanelApp {
         this.store.reset(n.params);
         this.detailRequests.clear();
         this.progress = null;
+        this.inSnapshot = true;
         this.runBar.showError(null);
         this.render();
         return;
@@ -147,7 +150,12 @@ export class PanelApp {
         return;
       case 'progress':
         this.progress = n.params;
-        this.live.schedule();
+        // A snapshot ends with its progress: paint it now instead of waiting out the quiet period that
+        // tells the end of a burst of live updates.
+        if (this.inSnapshot) {
+          this.inSnapshot = false;
+          this.render();
+        } else this.live.schedule();
         return;
       case 'error':
         this.runBar.showError(n.params.message);
