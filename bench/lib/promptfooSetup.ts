@@ -1,13 +1,25 @@
-// promptfoo for the comparison benchmark: installed from npm into bench/promptfoo/ (its own
-// package.json and lockfile, never the extension's), run offline, and checked to stay offline.
+// promptfoo for the comparison benchmark: pinned by its own package.json and lockfile in
+// bench/promptfoo/ (never the extension's), installed outside the repository, run offline, and
+// checked to stay offline.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sha256 } from '../../src/core/util/hash';
 import { runProcess } from './processRun';
 
-export function promptfooDir(repoRoot: string): string {
+/** bench/promptfoo: the committed package.json + package-lock.json that pin promptfoo. */
+function promptfooSpecDir(repoRoot: string): string {
   return path.join(repoRoot, 'bench', 'promptfoo');
+}
+
+/**
+ * Where promptfoo is installed: `../.cache-bench/promptfoo` next to the repository (like
+ * `../.cache-e2e` for code-server), or under $GAPLENS_BENCH_CACHE. Not in the source tree, whose
+ * every file `vsce package` walks (promptfoo is ~56k files, 1.4 GB: minutes per package), and not
+ * in node_modules/, which every `npm ci` of the repository deletes.
+ */
+export function promptfooDir(repoRoot: string): string {
+  return path.join(process.env.GAPLENS_BENCH_CACHE ?? path.join(path.dirname(repoRoot), '.cache-bench'), 'promptfoo');
 }
 
 export function promptfooEntry(repoRoot: string): string {
@@ -20,16 +32,38 @@ export function promptfooVersion(repoRoot: string): string {
 }
 
 /**
- * `npm ci --prefix bench/promptfoo`, unless the installed tree already matches the lockfile
- * (a stamp with the lockfile's hash): the install takes minutes and 1.4 GB, once.
+ * Earlier checkouts installed promptfoo into bench/promptfoo/node_modules. Moving that tree (a
+ * rename on the same disk) spares a download and gets its files out of `vsce package`'s way; on
+ * another disk it stays, with a hint to delete it.
+ */
+function moveOldInstall(repoRoot: string, log: (m: string) => void): void {
+  const old = path.join(promptfooSpecDir(repoRoot), 'node_modules');
+  const installed = path.join(promptfooDir(repoRoot), 'node_modules');
+  if (!existsSync(old) || existsSync(installed)) return;
+  try {
+    renameSync(old, installed);
+    log(`  moved promptfoo from ${old} to ${installed}`);
+  } catch (err) {
+    log(`  could not move ${old} (${err instanceof Error ? err.message : String(err)}); delete it: it slows \`npm run package\``);
+  }
+}
+
+/**
+ * `npm ci` of bench/promptfoo's package.json + lockfile in promptfooDir, unless the installed tree
+ * already matches the lockfile (a stamp with the lockfile's hash): the install takes minutes and
+ * 1.4 GB, once.
  */
 export function ensurePromptfoo(repoRoot: string, log: (m: string) => void): void {
+  const spec = promptfooSpecDir(repoRoot);
   const dir = promptfooDir(repoRoot);
-  const lockHash = sha256(readFileSync(path.join(dir, 'package-lock.json'), 'utf8'));
+  mkdirSync(dir, { recursive: true });
+  moveOldInstall(repoRoot, log);
+  for (const file of ['package.json', 'package-lock.json']) copyFileSync(path.join(spec, file), path.join(dir, file));
+  const lockHash = sha256(readFileSync(path.join(spec, 'package-lock.json'), 'utf8'));
   const stamp = path.join(dir, 'node_modules', '.gaplens-bench-lock-sha256');
   if (existsSync(promptfooEntry(repoRoot)) && existsSync(stamp) && readFileSync(stamp, 'utf8') === lockHash) return;
-  log('  installing promptfoo into bench/promptfoo (npm ci; takes a few minutes, once)…');
-  execFileSync('npm', ['ci', '--prefix', dir, '--no-audit', '--no-fund'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  log(`  installing promptfoo into ${dir} (npm ci; takes a few minutes, once)…`);
+  execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] });
   writeFileSync(stamp, lockHash);
 }
 
