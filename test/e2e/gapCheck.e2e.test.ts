@@ -1,9 +1,10 @@
-// End to end in a real VS Code (code-server 4.100.3) driven through headless Chromium: the built
-// extension runs a gap check from the command palette against the fake OpenAI server, and the
-// panel webview shows every sample and statistics that match the run's own files.
+// End to end in a real VS Code (code-server 4.100.3) driven through headless Chromium: the
+// extension, packed by vsce into a VSIX and installed from it by code-server, runs a gap check
+// from the command palette against the fake OpenAI server, and the panel webview shows every
+// sample and statistics that match the run's own files.
 // Needs `npm run build` and scripts/install-code-server.sh first (the npm script test:e2e does both).
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createServer } from 'node:net';
 import * as os from 'node:os';
@@ -20,7 +21,8 @@ interface PageNode {
 declare const document: { querySelectorAll(selector: string): ArrayLike<PageNode> };
 
 const REPO = path.resolve(__dirname, '../..');
-const CODE_SERVER = path.resolve(REPO, '..', '.cache-e2e', 'code-server-4.100.3', 'node_modules', '.bin', 'code-server');
+// Where scripts/install-code-server.sh puts it.
+const CODE_SERVER = path.join(process.env.GAPLENS_E2E_CACHE ?? path.resolve(REPO, '..', '.cache-e2e'), 'code-server-4.100.3', 'node_modules', '.bin', 'code-server');
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = path.join(REPO, 'test-results');
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';
@@ -58,15 +60,17 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
   }
 }
 
-/** Copies the built extension into the extensions folder the way an installed VSIX lays it out. */
-function installExtension(extensionsDir: string): void {
-  const target = path.join(extensionsDir, 'gaplens.gaplens-0.1.0');
-  fs.mkdirSync(target, { recursive: true });
-  for (const entry of ['package.json', 'dist', 'templates', 'media', 'walkthrough']) {
-    fs.cpSync(path.join(REPO, entry), path.join(target, entry), { recursive: true });
-  }
-  // Only node-llama-cpp stays outside the bundles; the fake-server profile never loads it.
-  fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(target, 'node_modules'), 'dir');
+/**
+ * Packs the extension as `npm run package` does (so .vscodeignore and the manifest decide what
+ * ships) and installs the VSIX with code-server's own installer, as a user would. Returns the
+ * installed extension's folder.
+ */
+function installVsix(root: string, extensionsDir: string, userDataDir: string): string {
+  const vsix = path.join(root, 'gaplens.vsix');
+  execFileSync('npm', ['run', '--silent', 'package:vsix', '--', '--out', vsix], { cwd: REPO, stdio: 'pipe' });
+  execFileSync(CODE_SERVER, ['--install-extension', vsix, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir], { stdio: 'pipe' });
+  const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+  return path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
 }
 
 /** The text of the quick input (placeholder, prompt, title), to know which question is showing. */
@@ -127,6 +131,12 @@ async function setFilter(frame: Frame, filter: string): Promise<void> {
   await input.press('Enter');
 }
 
+/** The host hears about the panel's filter: its status bar item shows the panel's gap in percentage points. */
+async function statusBarShowsGap(page: Page, gap: number): Promise<void> {
+  const points = `${gap >= 0 ? '+' : ''}${(gap * 100).toFixed(1)} pp`;
+  await waitFor(`the status bar to show ${points}`, 10_000, async () => ((await page.locator('.statusbar-item', { hasText: 'Gap Lens' }).allInnerTexts()).some((t) => t.includes(points)) ? true : undefined));
+}
+
 interface GenerationRecord { type: string; task: string; index: number; grade: { correct: boolean; extracted: string } }
 
 function killGroup(child: ChildProcess | undefined): void {
@@ -150,8 +160,11 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
   let page: Page;
   let frame: Frame;
   let runDir: string;
+  let installed: string;
 
   before(async function () {
+    // Packing the VSIX comes on top of starting VS Code.
+    this.timeout(360_000);
     for (const [file, how] of [[CODE_SERVER, 'run scripts/install-code-server.sh'], [CHROMIUM, 'run scripts/install-code-server.sh'], [path.join(REPO, 'dist', 'extension.js'), 'run npm run build'], [path.join(REPO, 'dist', 'webview.js'), 'run npm run build']] as const) {
       assert.ok(fs.existsSync(file), `${file} is missing: ${how} first`);
     }
@@ -161,7 +174,7 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
     const extensions = path.join(root, 'ext');
     fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
     fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
-    installExtension(extensions);
+    installed = installVsix(root, extensions, userData);
 
     fake = await startFakeOpenAI({ respond: scriptedAnswers });
     fs.writeFileSync(path.join(workspace, 'x.tasks.jsonl'), TASKS.map((id, i) => JSON.stringify({ id, question: id === 'zz-hostile' ? HOSTILE : `What is ${40 + i} + ${2 - i}?`, answer: '42', grader: 'numeric' })).join('\n') + '\n');
@@ -216,6 +229,17 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
     }
   });
 
+  it('installs from the VSIX only what the extension runs, and llama.cpp loads from the installed copy', function () {
+    assert.deepEqual(fs.readdirSync(installed).filter((f) => !f.startsWith('.')).sort(), ['dist', 'media', 'node_modules', 'package.json', 'readme.md', 'templates', 'walkthrough']);
+    assert.deepEqual(fs.readdirSync(path.join(installed, 'dist')).filter((f) => f.endsWith('.map')), [], 'no source maps');
+    const binaries = fs.readdirSync(path.join(installed, 'node_modules', '@node-llama-cpp'));
+    assert.ok(binaries.includes(`${process.platform}-${process.arch}`), `no llama.cpp binary for this machine among ${binaries.join(', ')}`);
+    assert.ok(!binaries.some((b) => /cuda|vulkan/.test(b)), 'GPU builds are hundreds of MB');
+    // Everything else is bundled into dist/; node-llama-cpp runs from the VSIX's node_modules.
+    const probe = execFileSync(process.execPath, [path.join(__dirname, 'loadLlama.mjs'), path.join(installed, 'node_modules', 'node-llama-cpp', 'dist', 'index.js')], { encoding: 'utf8' });
+    assert.equal((JSON.parse(probe) as { buildType: string }).buildType, 'prebuilt');
+  });
+
   it('runs a gap check from the command palette and the panel shows every sample and the run\'s statistics', async function () {
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     await runFromPalette(page, 'Gap Lens: Run Gap Check');
@@ -263,6 +287,7 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
     await setFilter(frame, 'threshold:0');
     await waitFor('gap 0 with every sample kept', 10_000, async () => (Number((await stats(frame)).gap) === 0 ? true : undefined));
     assert.equal((await stats(frame)).retention, '1.0000');
+    await statusBarShowsGap(page, 0);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-keep-all.png') });
     await setFilter(frame, 'threshold:0.5');
     const gap = await waitFor('a positive gap', 10_000, async () => {
@@ -270,15 +295,14 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
       return g > 0 ? g : undefined;
     });
     assert.equal((await stats(frame)).retention, (correct / generations.length).toFixed(4));
-    // The host hears about the filter: its status bar item shows the same gap in percentage points.
-    const points = `+${(gap * 100).toFixed(1)} pp`;
-    await waitFor(`the status bar to show ${points}`, 10_000, async () => ((await page.locator('.statusbar-item', { hasText: 'Gap Lens' }).allInnerTexts()).some((t) => t.includes(points)) ? true : undefined));
+    await statusBarShowsGap(page, gap);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-threshold.png') });
 
     // The slider changes the filter, and the statistics follow it.
     const slider = frame.locator('[data-role=filter-slider]');
     await slider.fill('0');
     await waitFor('the slider to move the filter', 10_000, async () => (Number((await stats(frame)).gap) === 0 ? true : undefined));
+    await statusBarShowsGap(page, 0);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-slider.png') });
   });
 
@@ -290,6 +314,7 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
     assert.equal((await frame.locator('[data-role=question]').textContent())?.trim(), HOSTILE);
     assert.equal(await frame.locator('img').count(), 0);
     assert.equal(await frame.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned), undefined);
+    await frame.locator('[data-role=generation]').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-hostile.png') });
   });
 
@@ -312,6 +337,11 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
     await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
     frame = await panelFrame(page);
     await waitFor('the restored panel to show the label', 60_000, async () => ((await labelCell(frame))?.trim() === 'Gold label wrong' ? true : undefined));
+    const restoredGap = await waitFor('the restored panel\'s gap', 10_000, async () => {
+      const shown = (await stats(frame)).gap;
+      return shown !== undefined && /\d/.test(shown) ? Number(shown) : undefined;
+    });
+    await statusBarShowsGap(page, restoredGap);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-reloaded.png') });
   });
 
