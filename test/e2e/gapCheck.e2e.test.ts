@@ -67,8 +67,9 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
  */
 function installVsix(root: string, extensionsDir: string, userDataDir: string): string {
   const vsix = path.join(root, 'gaplens.vsix');
-  execFileSync('npm', ['run', '--silent', 'package:vsix', '--', '--out', vsix], { cwd: REPO, stdio: 'pipe' });
-  execFileSync(CODE_SERVER, ['--install-extension', vsix, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir], { stdio: 'pipe' });
+  // Synchronous calls block mocha's own timeout: each has its own.
+  execFileSync('npm', ['run', '--silent', 'package:vsix', '--', '--out', vsix], { cwd: REPO, stdio: 'pipe', timeout: 240_000 });
+  execFileSync(CODE_SERVER, ['--install-extension', vsix, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir], { stdio: 'pipe', timeout: 60_000 });
   const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
   return path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
 }
@@ -236,7 +237,7 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
     assert.ok(binaries.includes(`${process.platform}-${process.arch}`), `no llama.cpp binary for this machine among ${binaries.join(', ')}`);
     assert.ok(!binaries.some((b) => /cuda|vulkan/.test(b)), 'GPU builds are hundreds of MB');
     // Everything else is bundled into dist/; node-llama-cpp runs from the VSIX's node_modules.
-    const probe = execFileSync(process.execPath, [path.join(__dirname, 'loadLlama.mjs'), path.join(installed, 'node_modules', 'node-llama-cpp', 'dist', 'index.js')], { encoding: 'utf8' });
+    const probe = execFileSync(process.execPath, [path.join(__dirname, 'loadLlama.mjs'), path.join(installed, 'node_modules', 'node-llama-cpp', 'dist', 'index.js')], { encoding: 'utf8', timeout: 60_000 });
     assert.equal((JSON.parse(probe) as { buildType: string }).buildType, 'prebuilt');
   });
 
