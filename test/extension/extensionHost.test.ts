@@ -6,7 +6,10 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { gapText, LiveGap } from '../../src/core/pipeline/liveGap';
+import { readRun } from '../../src/core/runs/runStore';
 import { parseHostMessage, type HostMessage } from '../../src/protocol/panelProtocol';
+import { gapInputOf, RunModel } from '../../src/extension/panel/runModel';
 import { COMMAND_IDS } from '../../src/extension/commandIds';
 import { startFakeOpenAI, type FakeOpenAI } from '../fixtures/openaiServer';
 import { FakeTextDocument, FakeUri, fakeEditor, installFakeVscode, pick, type, type FakeVscode, type FakeWebviewPanel } from './fakes/fakeVscode';
@@ -273,6 +276,41 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     p.send({ kind: 'notify', method: 'ready', params: { state: null } });
     return hostMessages(p);
   }
+
+  it("shows in the status bar the gap under the filter the run's panel shows, not the one the run started with", async () => {
+    // The fake model mostly answers 42: tasks whose answer is 42 give correct and wrong samples to filter.
+    const tasksFile = join(ws, 'forty-two.tasks.jsonl');
+    writeFileSync(tasksFile, ['6 * 7', '50 - 8', '84 / 2', '40 + 2'].map((q, i) => `{"id":"q${i}","question":"What is ${q}?","answer":"42","grader":"numeric"}\n`).join(''));
+    const before = readdirSync(join(ws, '.gaplens', 'runs'));
+    const window = fake.module.window as { createWebviewPanel: (...args: unknown[]) => FakeWebviewPanel };
+    const create = window.createWebviewPanel;
+    // The user moves the panel's filter as soon as the panel opens, while the run goes on.
+    window.createWebviewPanel = (...args) => {
+      const opened = create(...args);
+      setImmediate(() => opened.send({ kind: 'notify', method: 'filterChanged', params: { selector: 'mc', filter: 'threshold:0.5' } }));
+      return opened;
+    };
+    try {
+      fake.recorded.quickPicks.push(pick('forty-two.tasks.jsonl'), pick('Fake server'), pick('mc', true), pick('quantile:0.5'));
+      fake.recorded.inputs.push(type('6'));
+      await fake.recorded.commands.get('gaplens.runGapCheck')?.();
+    } finally {
+      window.createWebviewPanel = create;
+      rmSync(tasksFile);
+    }
+    const [dir] = newRunDirs(before);
+    assert.ok(dir);
+    const model = RunModel.fromRun(await readRun(dir));
+    const gapUnder = (filter: string): string | null => {
+      const live = new LiveGap('mc', filter);
+      for (const row of model.allRows()) live.update(gapInputOf(row));
+      return gapText(live.snapshot());
+    };
+    assert.notEqual(gapUnder('threshold:0.5'), gapUnder('quantile:0.5'), 'the two filters must give different gaps on this run');
+    // The run's last word, before the panel's own (debounced) report of the filter change could come.
+    assert.equal(fake.recorded.status.at(-1)?.text.split(' · ').at(-1), gapUnder('threshold:0.5'));
+    fake.recorded.panels.at(-1)?.dispose();
+  });
 
   it('Run on Selected Tasks (as a CodeLens calls it) runs only the tasks on the given lines', async () => {
     const before = readdirSync(join(ws, '.gaplens', 'runs'));

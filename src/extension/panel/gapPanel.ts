@@ -58,6 +58,8 @@ export class GapPanel implements vscode.Disposable {
   private flushTimer: NodeJS.Timeout | undefined;
   private changedTimer: NodeJS.Timeout | undefined;
   private disposed = false;
+  /** The gap under the panel's filter, updated record by record; built on first use after a filter change. */
+  private live: LiveGap | null = null;
   /** The panel's current filter (the run's own until the webview reports a change). */
   selector: string;
   filter: string;
@@ -114,6 +116,7 @@ export class GapPanel implements vscode.Disposable {
   /** Shows another state of the same run (e.g. re-verification starting): a fresh snapshot. */
   reset(model: RunModel, annotations: AnnotationRecord[], progress: ProgressParams): void {
     this.model = model;
+    this.live = null;
     this.annotations = annotations;
     this.progress = progress;
     this.pendingRows.clear();
@@ -125,6 +128,7 @@ export class GapPanel implements vscode.Disposable {
   apply(event: GapCheckEvent): SampleRow | undefined {
     const row = this.model.apply(event);
     if (row) {
+      this.live?.update(gapInputOf(row));
       this.pendingRows.set(sampleKey(row.task, row.index), row);
       this.scheduleFlush();
     }
@@ -148,15 +152,17 @@ export class GapPanel implements vscode.Disposable {
     this.panel.reveal(undefined, false);
   }
 
-  /** The gap by the panel's current filter, over every sample so far. */
+  /** The gap by the panel's current filter, over every sample so far (what the status bar shows). */
   gapNow(): string | null {
-    try {
-      const live = new LiveGap(this.selector, this.filter);
-      for (const row of this.model.allRows()) live.update(gapInputOf(row));
-      return gapText(live.snapshot());
-    } catch {
-      return null;
+    if (!this.live) {
+      try {
+        this.live = new LiveGap(this.selector, this.filter);
+      } catch {
+        return null;
+      }
+      for (const row of this.model.allRows()) this.live.update(gapInputOf(row));
     }
+    return gapText(this.live.snapshot());
   }
 
   /** Generations so far and of the whole run. */
@@ -209,6 +215,7 @@ export class GapPanel implements vscode.Disposable {
     parseFilter(filter);
     this.selector = selector;
     this.filter = filter;
+    this.live = null;
   }
 
   private changed(): void {
@@ -265,6 +272,7 @@ export class GapPanel implements vscode.Disposable {
 
   private async markAnswer(p: RequestParams['markAnswer']): Promise<RequestResults['markAnswer']> {
     const rows = this.model.markAnswer(p.task, p.answer);
+    for (const row of rows) this.live?.update(gapInputOf(row));
     await this.deps.memory.markAnswer(this.model.runId, p.task, p.answer.trim());
     const info = this.model.taskInfo(p.task);
     this.queue.send({ kind: 'notify', method: 'samples', params: { tasks: info ? [info] : [], rows } });

@@ -90,8 +90,14 @@ export class RunExecutor implements vscode.Disposable {
         progress.report({ increment: percent - reported, message });
         reported = percent;
       };
+      // The gap under the filter the run's panel shows now (the user may move it while the run goes
+      // on); under the filter the run started with when no panel is open.
+      const gapNow = (): string | null => {
+        const open = this.panels.get(dir);
+        return open ? open.gapNow() : gapText(live.snapshot());
+      };
       const status = (running: boolean): void => {
-        this.services.status.show({ runId: manifest.id, dir, running, done: model.sampleCount, total, gap: gapText(live.snapshot()) });
+        this.services.status.show({ runId: manifest.id, dir, running, done: model.sampleCount, total, gap: gapNow() });
       };
       try {
         await executeRun(prepared, {
@@ -106,7 +112,7 @@ export class RunExecutor implements vscode.Disposable {
             if (row) live.update(gapInputOf(row));
             if (event.type === (countVerifications ? 'verification' : 'generation')) done++;
             if (event.type === 'generation') open?.setProgress(progressNow('running'));
-            const gap = gapText(live.snapshot());
+            const gap = gapNow();
             report(`${done}/${work}${gap ? ` · ${gap}` : ''}`);
             status(true);
           },

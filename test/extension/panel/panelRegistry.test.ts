@@ -1,5 +1,6 @@
-// The panel registry and its panels against the fake VS Code: what the status bar says about a panel
-// the serializer brought back after a window reload.
+// The panel registry and its panels against the fake VS Code: the gap the status bar shows is the one
+// under the panel's filter — for a panel the serializer brought back after a window reload, and while a
+// run streams records into a panel whose filter the user moved.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,7 +56,7 @@ function savedState(filter: string, runId = 'run-1'): PanelState {
   return { runId, selector: 'mc', filter, checkerCorrected: false, view: { task: null, show: 'all', sort: 'task', descending: false }, selection: null };
 }
 
-/** The gap the panel computes for `model` under `filter`, as the status bar prints it. */
+/** The gap under `filter` over every row of `model`, computed from scratch, as the status bar prints it. */
 function gapUnder(model: RunModel, filter: string): string | null {
   const live = new LiveGap('mc', filter);
   for (const row of model.allRows()) live.update(gapInputOf(row));
@@ -121,5 +122,24 @@ describe('the gap panel registry and the status bar', () => {
     const other = restore(savedState(SAVED_FILTER, 'run-0'));
     assert.equal(shown[0]?.gap, gapUnder(other.model, RUN_FILTER));
     other.panel.dispose();
+  });
+
+  it("follows the panel's filter while records stream in: the same gap as from scratch after each one", () => {
+    const panels = registry();
+    const model = RunModel.fromRun(runData());
+    const panel = panels.show(model, [], { done: 8, total: 12, status: 'running' });
+    const webview = fake.recorded.panels.at(-1) as FakeWebviewPanel;
+    assert.equal(panel.gapNow(), gapUnder(model, RUN_FILTER));
+    webview.send({ kind: 'notify', method: 'filterChanged', params: { selector: 'mc', filter: SAVED_FILTER } });
+    assert.equal(panel.gapNow(), gapUnder(model, SAVED_FILTER));
+    // A third task arrives: its generations, then their verifications (a sample counts once scored).
+    const t3: [boolean, number][] = [[true, 0.9], [false, 0.95], [false, 0.1], [true, 0.3]];
+    t3.forEach(([correct], index) => panel.apply({ type: 'generation', record: generation('t3', index, correct ? '5' : '6', correct) }));
+    t3.forEach(([, score], index) => {
+      panel.apply({ type: 'verification', record: verification('t3', index, 'mc', score) });
+      assert.equal(panel.gapNow(), gapUnder(model, SAVED_FILTER), `after t3 #${index}'s verification`);
+    });
+    assert.notEqual(gapUnder(model, SAVED_FILTER), gapUnder(RunModel.fromRun(runData()), SAVED_FILTER), 'the new task must move the gap');
+    webview.dispose();
   });
 });
