@@ -14,7 +14,8 @@ import { describeIssues, generationRecordSchema, verificationRecordSchema } from
 import { assertRunFolder, RUN_FILES } from './runStore';
 
 interface PendingLine {
-  bytes: Buffer;
+  /** The record's JSON and its newline. */
+  text: string;
   resolve: () => void;
   reject: (err: Error) => void;
 }
@@ -57,9 +58,9 @@ export class SampleLog {
   async append(record: SampleRecord): Promise<void> {
     if (this.closed) throw new Error(`SampleLog for ${this.file} is closed`);
     if (this.failure) throw this.failure;
-    const bytes = Buffer.from(serialize(record) + '\n', 'utf8');
+    const text = serialize(record) + '\n';
     await new Promise<void>((resolve, reject) => {
-      this.pending.push({ bytes, resolve, reject });
+      this.pending.push({ text, resolve, reject });
       this.writing ??= this.drain();
     });
   }
@@ -78,12 +79,15 @@ export class SampleLog {
 
   // Lines appended while a write is in flight go out together in the next write: whole lines in
   // one write call still leave at most one torn line, and a busy run needs far fewer syscalls.
+  // A batch is encoded once, as a whole: per-line buffers would be copied twice.
   private async drain(): Promise<void> {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0);
       try {
         if (this.failure) throw this.failure;
-        await writeAll(this.fh, batch.length === 1 ? (batch[0] as PendingLine).bytes : Buffer.concat(batch.map((p) => p.bytes)));
+        let text = '';
+        for (const p of batch) text += p.text;
+        await writeAll(this.fh, Buffer.from(text, 'utf8'));
         for (const p of batch) p.resolve();
       } catch (err) {
         this.failure ??= new Error(`writing ${this.file} failed: ${err instanceof Error ? err.message : String(err)}`);
