@@ -88,7 +88,7 @@ async function ensureGenerations(task: Task, input: GapCheckInput): Promise<Gene
     for (const index of missing) {
       const g = result.generations[index];
       if (!g) throw new Error(`backend ${input.backend.id} returned ${result.generations.length} generations, expected ${config.n}`);
-      const record: GenerationRecord = {
+      fresh.set(index, {
         v: SAMPLES_SCHEMA_VERSION,
         type: 'generation',
         task: task.id,
@@ -99,11 +99,9 @@ async function ensureGenerations(task: Task, input: GapCheckInput): Promise<Gene
         usage: { ...perSample, completionTokens: g.completionTokens },
         grade: grader.grade(g.text, task),
         at: (input.now?.() ?? new Date()).toISOString(),
-      };
-      await input.append(record);
-      fresh.set(index, record);
-      input.onEvent?.({ type: 'generation', record });
+      });
     }
+    await appendAll([...fresh.values()], input, (record) => ({ type: 'generation', record }));
   }
   return range(config.n).map((i) => (have(i) ?? fresh.get(i)) as GenerationRecord);
 }
@@ -121,21 +119,30 @@ async function ensureVerifications(task: Task, samples: VerifySample[], verifier
     seed: config.seed,
     signal: input.signal,
   });
+  const records: VerificationRecord[] = [];
   for (const [i, sample] of samples.entries()) {
     if (done(sample.index)) continue;
     const verification = results[i];
     if (!verification) throw new Error(`verifier ${verifier.name} returned ${results.length} results for ${samples.length} samples`);
-    const record: VerificationRecord = {
+    records.push({
       ...verification,
       v: SAMPLES_SCHEMA_VERSION,
       type: 'verification',
       task: task.id,
       index: sample.index,
       at: (input.now?.() ?? new Date()).toISOString(),
-    };
-    await input.append(record);
-    input.onEvent?.({ type: 'verification', record });
+    });
   }
+  await appendAll(records, input, (record) => ({ type: 'verification', record }));
+}
+
+/**
+ * Appends a task's new records in order, all at once so that they can share one write, then
+ * reports each: an event always describes a record already in the file.
+ */
+async function appendAll<R extends SampleRecord>(records: R[], input: GapCheckInput, event: (record: R) => GapCheckEvent): Promise<void> {
+  await Promise.all(records.map((record) => input.append(record)));
+  if (input.onEvent) for (const record of records) input.onEvent(event(record));
 }
 
 function range(n: number): number[] {
