@@ -1,8 +1,8 @@
 // Validates what an OpenAI-compatible endpoint answered and extracts the parts the backend needs:
 // the choices' texts in index order, or the first token's top logprobs. Both wire shapes are
 // handled: completions (`logprobs.top_logprobs: [{token: logprob}]`) and chat
-// (`logprobs.content[].top_logprobs: [{token, logprob}]`).
-import { z } from 'zod';
+// (`logprobs.content[].top_logprobs: [{token, logprob}]`). Every value read is checked where it
+// is read, without building a validated copy first: every model call passes through here.
 import { BackendError, type TokenLogprob, type Usage } from './backend';
 
 export type OpenAIApi = 'chat' | 'completions';
@@ -12,61 +12,44 @@ export interface TextChoice {
   finishReason: string;
 }
 
-const usageSchema = z.object({ prompt_tokens: z.number(), completion_tokens: z.number() }).nullish();
-const indexSchema = z.number().int().nonnegative().optional();
-const finishSchema = z.string().nullish();
+type Path = readonly (string | number)[];
+/** A field's place in the answer: its parent's path and its own key (none for the answer itself). Joined only on failure. */
+type Key = string | number | undefined;
 
-const completionsSchema = z.object({
-  choices: z.array(z.object({
-    index: indexSchema,
-    text: z.string(),
-    finish_reason: finishSchema,
-    logprobs: z.object({ top_logprobs: z.array(z.record(z.string(), z.number()).nullable()).nullish() }).nullish(),
-  })),
-  usage: usageSchema,
-});
-
-const chatTopSchema = z.object({ token: z.string(), logprob: z.number() });
-const chatSchema = z.object({
-  choices: z.array(z.object({
-    index: indexSchema,
-    message: z.object({ content: z.string().nullish() }),
-    finish_reason: finishSchema,
-    logprobs: z.object({
-      content: z.array(z.object({ token: z.string(), logprob: z.number(), top_logprobs: z.array(chatTopSchema) })).nullish(),
-    }).nullish(),
-  })),
-  usage: usageSchema,
-});
-
-type CompletionsBody = z.infer<typeof completionsSchema>;
-type ChatBody = z.infer<typeof chatSchema>;
+/** The answer departs from the expected shape at `path`. */
+class ShapeError extends Error {
+  constructor(parent: Path, key: Key, expected: string, value: unknown) {
+    const path = key === undefined ? parent : [...parent, key];
+    super(`expected ${expected} at ${path.length > 0 ? path.join('.') : 'the top level'}, got ${kindOf(value)}`);
+  }
+}
 
 /** The choices' texts in index order (possibly fewer than requested: the caller decides what that means). */
 export function readTextChoices(api: OpenAIApi, body: unknown, endpointUrl: string): { choices: TextChoice[]; usage: Usage } {
-  if (api === 'completions') {
-    const parsed = parse(completionsSchema, body, endpointUrl, api);
-    return { choices: inIndexOrder(parsed.choices, endpointUrl).map((c) => ({ text: c.text, finishReason: c.finish_reason ?? 'unknown' })), usage: usageOf(parsed) };
-  }
-  const parsed = parse(chatSchema, body, endpointUrl, api);
-  // A null content is legal (e.g. the token budget ran out before any visible text).
-  return { choices: inIndexOrder(parsed.choices, endpointUrl).map((c) => ({ text: c.message.content ?? '', finishReason: c.finish_reason ?? 'unknown' })), usage: usageOf(parsed) };
+  return checked(api, endpointUrl, () => {
+    const answer = object(body, [], undefined);
+    const raw = array(answer.choices, [], 'choices').map((value, i) => {
+      const path = ['choices', i];
+      const choice = object(value, ['choices'], i);
+      // A null chat content is legal (e.g. the token budget ran out before any visible text).
+      const text = api === 'completions'
+        ? string(choice.text, path, 'text')
+        : (optional(object(choice.message, path, 'message').content, [...path, 'message'], 'content', string) ?? '');
+      return { index: index(choice.index, path, 'index'), text, finishReason: optional(choice.finish_reason, path, 'finish_reason', string) ?? 'unknown' };
+    });
+    return { choices: inIndexOrder(raw, endpointUrl).map(({ text, finishReason }) => ({ text, finishReason })), usage: usageOf(answer) };
+  });
 }
 
 /** The first generated token's top logprobs, most likely first. */
 export function readTopLogprobs(api: OpenAIApi, body: unknown, endpointUrl: string): { top: TokenLogprob[]; usage: Usage } {
-  let top: TokenLogprob[] | undefined;
-  let usage: Usage;
-  if (api === 'completions') {
-    const parsed = parse(completionsSchema, body, endpointUrl, api);
-    const first = parsed.choices[0]?.logprobs?.top_logprobs?.[0];
-    top = first ? Object.entries(first).map(([token, logprob]) => ({ token, logprob })) : undefined;
-    usage = usageOf(parsed);
-  } else {
-    const parsed = parse(chatSchema, body, endpointUrl, api);
-    top = parsed.choices[0]?.logprobs?.content?.[0]?.top_logprobs.map((t) => ({ token: t.token, logprob: t.logprob }));
-    usage = usageOf(parsed);
-  }
+  const { top, usage } = checked(api, endpointUrl, () => {
+    const answer = object(body, [], undefined);
+    const first = array(answer.choices, [], 'choices')[0];
+    const logprobs = first === undefined ? undefined : optional(object(first, ['choices'], 0).logprobs, ['choices', 0], 'logprobs', object);
+    const path = ['choices', 0, 'logprobs'];
+    return { top: logprobs && (api === 'completions' ? completionsTop(logprobs, path) : chatTop(logprobs, path)), usage: usageOf(answer) };
+  });
   if (top === undefined || top.length === 0) {
     const how = api === 'completions' ? '"logprobs": <k>' : '"logprobs": true with "top_logprobs": <k>';
     throw new BackendError(`${endpointUrl} returned no top logprobs for the first token; scoring by token probabilities needs a server that honours ${how} on the ${api} API (or pick another verifier).`, false);
@@ -74,15 +57,38 @@ export function readTopLogprobs(api: OpenAIApi, body: unknown, endpointUrl: stri
   return { top: top.sort((a, b) => b.logprob - a.logprob), usage };
 }
 
-function parse<T>(schema: z.ZodType<T>, body: unknown, endpointUrl: string, api: OpenAIApi): T {
-  const result = schema.safeParse(body);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-  throw new BackendError(`${endpointUrl} answered in an unexpected shape (${issue?.message ?? 'invalid'}${where}); is it an OpenAI-compatible ${api} endpoint?`, false);
+/** `top_logprobs: [{token: logprob, …} | null, …]`, one entry per generated token. */
+function completionsTop(logprobs: Record<string, unknown>, path: Path): TokenLogprob[] | undefined {
+  const perToken = optional(logprobs.top_logprobs, path, 'top_logprobs', array);
+  const first = perToken && optional(perToken[0], [...path, 'top_logprobs'], 0, object);
+  if (!first) return undefined;
+  const firstPath = [...path, 'top_logprobs', 0];
+  return Object.keys(first).map((token) => ({ token, logprob: number(first[token], firstPath, token) }));
 }
 
-function inIndexOrder<C extends { index?: number | undefined }>(choices: C[], endpointUrl: string): C[] {
+/** `content: [{token, logprob, top_logprobs: [{token, logprob}, …]}, …]`, one entry per generated token. */
+function chatTop(logprobs: Record<string, unknown>, path: Path): TokenLogprob[] | undefined {
+  const content = optional(logprobs.content, path, 'content', array);
+  if (!content || content.length === 0) return undefined;
+  const tokenPath = [...path, 'content', 0];
+  const topsPath = [...tokenPath, 'top_logprobs'];
+  return array(object(content[0], [...path, 'content'], 0).top_logprobs, tokenPath, 'top_logprobs').map((value, i) => {
+    const entry = object(value, topsPath, i);
+    return { token: string(entry.token, [...topsPath, i], 'token'), logprob: number(entry.logprob, [...topsPath, i], 'logprob') };
+  });
+}
+
+/** Runs a reader, turning a shape mismatch into an error that names the endpoint. */
+function checked<T>(api: OpenAIApi, endpointUrl: string, read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (!(err instanceof ShapeError)) throw err;
+    throw new BackendError(`${endpointUrl} answered in an unexpected shape (${err.message}); is it an OpenAI-compatible ${api} endpoint?`, false);
+  }
+}
+
+function inIndexOrder<C extends { index: number | undefined }>(choices: C[], endpointUrl: string): C[] {
   if (choices.some((c) => c.index === undefined)) return choices;
   const ordered = choices.slice().sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
   ordered.forEach((c, i) => {
@@ -91,7 +97,47 @@ function inIndexOrder<C extends { index?: number | undefined }>(choices: C[], en
   return ordered;
 }
 
-function usageOf(body: CompletionsBody | ChatBody): Usage {
+function usageOf(answer: Record<string, unknown>): Usage {
+  const usage = optional(answer.usage, [], 'usage', object);
   // Some servers omit usage; there is nothing to count then.
-  return { promptTokens: body.usage?.prompt_tokens ?? 0, completionTokens: body.usage?.completion_tokens ?? 0 };
+  if (!usage) return { promptTokens: 0, completionTokens: 0 };
+  return { promptTokens: number(usage.prompt_tokens, ['usage'], 'prompt_tokens'), completionTokens: number(usage.completion_tokens, ['usage'], 'completion_tokens') };
+}
+
+function object(value: unknown, parent: Path, key: Key): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ShapeError(parent, key, 'an object', value);
+  return value as Record<string, unknown>;
+}
+
+function array(value: unknown, parent: Path, key: Key): unknown[] {
+  if (!Array.isArray(value)) throw new ShapeError(parent, key, 'an array', value);
+  return value;
+}
+
+function string(value: unknown, parent: Path, key: Key): string {
+  if (typeof value !== 'string') throw new ShapeError(parent, key, 'a string', value);
+  return value;
+}
+
+function number(value: unknown, parent: Path, key: Key): number {
+  if (typeof value !== 'number') throw new ShapeError(parent, key, 'a number', value);
+  return value;
+}
+
+/** A choice index: absent, or a non-negative integer. */
+function index(value: unknown, parent: Path, key: Key): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || (value as number) < 0) throw new ShapeError(parent, key, 'a non-negative integer', value);
+  return value as number;
+}
+
+/** `read(value)`, or undefined when the field is absent or null. */
+function optional<T>(value: unknown, parent: Path, key: Key, read: (value: unknown, parent: Path, key: Key) => T): T | undefined {
+  return value === undefined || value === null ? undefined : read(value, parent, key);
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : typeof value === 'string' ? 'a string' : typeof value;
 }
