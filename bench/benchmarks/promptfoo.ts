@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Benchmark, BenchContext, Measured } from '../lib/benchmark';
 import { fakeServerCommand, startFakeServer } from '../lib/fakeServerProcess';
 import { describe, runProcess, type ProcessUsage } from '../lib/processRun';
-import { checkOffline, ensurePromptfoo, promptfooEntry, promptfooEnv, promptfooVersion, type NetworkCheck } from '../lib/promptfooSetup';
+import { checkOffline, ensurePromptfoo, promptfooDir, promptfooEntry, promptfooEnv, promptfooVersion, type NetworkCheck } from '../lib/promptfooSetup';
 import { fmt, row, target } from '../lib/results';
 import { pairedRatio, summarize } from '../lib/stats';
 import { CONCURRENCY, LATENCY_MS, MODEL, gapCheckCalls, gsm8kPath } from '../lib/workload';
@@ -45,7 +45,7 @@ export const promptfooBenchmark: Benchmark = {
     try {
       ensurePromptfoo(ctx.repoRoot, ctx.log);
     } catch (err) {
-      return cannotRun(workload, `promptfoo could not be installed with \`npm ci --prefix bench/promptfoo\`: ${err instanceof Error ? err.message : String(err)}`);
+      return cannotRun(workload, `promptfoo could not be installed (npm ci of bench/promptfoo's lockfile in ${promptfooDir(ctx.repoRoot)}): ${err instanceof Error ? err.message : String(err)}`);
     }
     const server = await startFakeServer(ctx.repoRoot, { latencyMs: LATENCY_MS });
     try {
@@ -177,7 +177,7 @@ function report(c: Collected): Measured {
     ],
     targets: [target('promptfoo time ÷ Gap Lens time (Gap Lens faster by)', ratio.median, '>=', 1.5)],
     notes: [
-      `promptfoo ${c.version}, installed with \`npm ci --prefix bench/promptfoo\` (pinned in bench/promptfoo/package-lock.json). Node 20 is supported up to promptfoo 0.121.x (later versions need Node ≥ 22.22); promptfoo prints a deprecation notice for Node 20.`,
+      `promptfoo ${c.version}, installed by \`npm ci\` of bench/promptfoo/package-lock.json outside the source tree (bench/lib/promptfooSetup.ts). Node 20 is supported up to promptfoo 0.121.x (later versions need Node ≥ 22.22); promptfoo prints a deprecation notice for Node 20.`,
       offlineNote,
       g ? `Gap Lens produced a run folder with ${g.samples} graded samples of ${g.tasks} tasks, each with its mc score, and the gap report: accuracy ${fmt(g.accuracy)}, filtered accuracy ${fmt(g.filteredAccuracy)} (quantile:0.8 filter), gap ${fmt(g.gap)}, relative gap ${g.relativeGap === null ? 'n/a' : fmt(g.relativeGap)}, AUROC ${g.auroc === null ? 'n/a' : fmt(g.auroc)}, with 95 % bootstrap intervals.` : 'Gap Lens produced no report.',
       stats ? `promptfoo produced ${stats.successes + stats.failures + stats.errors} results (one per test × repeat), ${graded.length} with an llm-rubric verdict: ${stats.successes} passed, ${stats.failures} failed, ${stats.errors} errors, each with the grader's score and reason. It cannot compute the gap: it grades each output in isolation and has no notion of ground-truth correctness per task combined with a per-task filter on the verifier's scores (accuracy after filtering minus accuracy before); that would take exporting its JSON and computing the statistics elsewhere.` : 'promptfoo produced no output.',
@@ -191,7 +191,7 @@ function report(c: Collected): Measured {
 function cannotRun(workload: string, why: string): Measured {
   return {
     workload,
-    commands: ['npm ci --prefix bench/promptfoo'],
+    commands: ['mkdir -p ../.cache-bench/promptfoo && cp bench/promptfoo/package.json bench/promptfoo/package-lock.json ../.cache-bench/promptfoo/ && npm ci --prefix ../.cache-bench/promptfoo'],
     rows: [],
     targets: [{ label: 'promptfoo time ÷ Gap Lens time (Gap Lens faster by)', measured: null, op: '>=', threshold: 1.5, met: false, comment: why }],
     notes: [`promptfoo could not be run here: ${why}`],
