@@ -2,8 +2,9 @@
 // (the prompt is continued as raw text, no chat template: the paper prompts base models few-shot).
 //
 // One context holds `sequences` parallel sequences; llama.cpp evaluates the tokens of all busy
-// sequences in one batch, which is where the throughput comes from. Sample i of a request is drawn
-// with seed (seed ?? 0) + i on whichever sequence is free, so its random stream does not depend on
+// sequences in one batch, which is where the throughput comes from (a Lockstep keeps the
+// generating ones together, token by token). Sample i of a request is drawn with seed
+// (seed ?? 0) + i on whichever sequence is free, so its random stream does not depend on
 // which sequence runs it or when. Bit-for-bit equality is another matter: llama.cpp's numerics
 // depend on the batch a token was evaluated in (ggml-org/llama.cpp#6950), so when other sequences
 // run alongside, a sample can drift from its solo run after some tokens (stories260K, 200-token
@@ -31,7 +32,7 @@ import {
 } from './backend';
 import { llamaModelId } from './llamaModelId';
 import { addLlamaLogListener, loadLlamaRuntime, type LlamaLogListener } from './llamaRuntime';
-import { SequencePool } from './llamaSequencePool';
+import { Lockstep, SequencePool } from './llamaSequencePool';
 
 export interface LlamaBackendOptions {
   /** A .gguf file. */
@@ -40,7 +41,7 @@ export interface LlamaBackendOptions {
   sequences?: number;
   /** Tokens per sequence, prompt plus completion; default the model's training context, at most 4096. */
   contextSize?: number;
-  /** CPU threads; default: node-llama-cpp's choice (the machine's math cores). */
+  /** CPU threads; default: node-llama-cpp's maxThreads, max(4, math cores) without a GPU (`gaplens run` passes half the cores, see openModel). */
   threads?: number;
   /** llama.cpp's warnings and errors; dropped when absent. */
   onLog?: LlamaLogListener;
@@ -97,6 +98,7 @@ interface Slot {
 
 class LlamaBackend implements ModelBackend {
   private readonly pool: SequencePool<Slot>;
+  private readonly lockstep = new Lockstep();
   private readonly closing = new AbortController();
   private readonly inFlight = new Set<Promise<unknown>>();
   private closed: Promise<void> | undefined;
@@ -198,8 +200,9 @@ class LlamaBackend implements ModelBackend {
     return this.llamaCall(signal, async () => {
       const last = await this.loadPrompt(slot, prompt, signal);
       const stops = (params.stop ?? []).filter((s) => s.length > 0);
-      const generated: Token[] = [];
-      let text = '';
+      const generated: Token[] = []; // the text's tokens: an end-of-generation token is counted, not kept
+      let completionTokens = 0;
+      let stopText: string | undefined;
       let finishReason = 'length';
       const tokens = slot.sequence.evaluate([last], {
         temperature: params.temperature,
@@ -209,24 +212,35 @@ class LlamaBackend implements ModelBackend {
         seed,
         yieldEogToken: true,
       });
-      for await (const token of tokens) {
-        generated.push(token);
-        if (this.model.isEogToken(token)) {
-          finishReason = 'stop';
-          break;
+      const step = this.lockstep.join();
+      try {
+        for await (const token of tokens) {
+          completionTokens++;
+          if (this.model.isEogToken(token)) {
+            finishReason = 'stop';
+            break;
+          }
+          generated.push(token);
+          // Detokenizing is two native calls per token (on stories260K with 16 sequences, a tenth
+          // of the time per token), so without stop strings it waits for the end.
+          if (stops.length > 0) {
+            // Whole-text detokenization: a character or stop string split over several tokens comes out right.
+            const text = this.model.detokenize(generated, false, prompt);
+            const cut = firstStopIndex(text, stops);
+            if (cut >= 0) {
+              stopText = text.slice(0, cut);
+              finishReason = 'stop';
+              break;
+            }
+          }
+          if (completionTokens >= params.maxTokens || signal.aborted) break;
+          await step.arrive();
         }
-        // Whole-text detokenization: a character split over several tokens comes out right.
-        text = this.model.detokenize(generated, false, prompt);
-        const cut = firstStopIndex(text, stops);
-        if (cut >= 0) {
-          text = text.slice(0, cut);
-          finishReason = 'stop';
-          break;
-        }
-        if (generated.length >= params.maxTokens || signal.aborted) break;
+      } finally {
+        step.leave();
       }
       if (signal.aborted) throw abortReason(signal);
-      return { text, finishReason, completionTokens: generated.length };
+      return { text: stopText ?? this.model.detokenize(generated, false, prompt), finishReason, completionTokens };
     });
   }
 

@@ -99,6 +99,12 @@ describe('llamaBackend on stories260K, one sequence (exactly reproducible)', fun
     assert.ok((both?.completionTokens ?? 0) < 60);
   });
 
+  it('gives the same text with a stop string that never occurs as with none', async () => {
+    const plain = await solo.generate(request({ n: 2, seed: 21, maxTokens: 40 }));
+    const stopped = await solo.generate(request({ n: 2, seed: 21, maxTokens: 40, stop: ['\u0000never'] }));
+    assert.deepEqual(stopped, plain);
+  });
+
   it('returns the next-token distribution: sorted, a sub-distribution, the whole vocabulary summing to 1', async () => {
     const prompt = 'Once upon a time, there was a little';
     const top5 = await solo.nextToken({ prompt, topLogprobs: 5 });
@@ -176,6 +182,25 @@ describe('llamaBackend on stories260K, four parallel sequences', function () {
       assert.ok(r.generations.every((g) => g.completionTokens === 20 && g.text.length > 0));
     }
     for (const t of tops) assert.equal(t.top.length, 3);
+  });
+
+  it('keeps serving while samples of different lengths start and finish at different tokens', async () => {
+    const requests = [
+      request({ n: 6, seed: 1, maxTokens: 3 }),
+      request({ n: 3, seed: 2, maxTokens: 40 }),
+      request({ n: 5, seed: 3, maxTokens: 25, stop: [' '] }),
+      request({ n: 2, seed: 4, maxTokens: 60, temperature: 0 }),
+    ];
+    const results = await Promise.all(requests.map((r) => parallel.generate(r)));
+    results.forEach((result, i) => {
+      const req = requests[i] as GenerateRequest;
+      assert.equal(result.generations.length, req.n);
+      for (const g of result.generations) {
+        assert.ok(g.completionTokens >= 1 && g.completionTokens <= req.maxTokens, JSON.stringify(g));
+        if (req.stop) assert.ok(!g.text.includes(' '), JSON.stringify(g));
+        else assert.equal(g.completionTokens, req.maxTokens, JSON.stringify(g));
+      }
+    });
   });
 
   it('draws different samples for the n seeds of one request', async () => {
