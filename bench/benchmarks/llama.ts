@@ -9,8 +9,9 @@ import { entry } from '../lib/build';
 import { describe, runProcess } from '../lib/processRun';
 import { fmt, row, target, type Row } from '../lib/results';
 import { pairedRatio, summarize } from '../lib/stats';
+import { defaultLlamaThreads } from '../../src/core/pipeline/openModel';
 
-/** threads: undefined = node-llama-cpp's default (what `gaplens run` gets today). */
+/** threads: undefined = node-llama-cpp's default (its maxThreads), which only a bare createLlamaBackend gets; `gaplens run` asks for half the cores. */
 interface Config {
   mode: 'gaplens' | 'raw';
   sequences: number;
@@ -72,12 +73,15 @@ export const llamaBenchmark: Benchmark = {
     const [g1, gP, r1, rP] = rates as [number[], number[], number[], number[]];
     const multi = pairedRatio(gP, g1);
     const vsRaw = pairedRatio(gP, rP);
-    const probeTokens = N * probe.maxTokens;
+    // What a probe process generates in all: the warm-up run, then the timed one.
+    const probeTokens = 2 * N * probe.maxTokens;
     return {
       workload:
         `stories260K (GGUF, F32, CPU), ${prompts} prompt${prompts > 1 ? 's' : ''} × N = ${N} samples, up to ${maxTokens} tokens each (temperature 0.8, top-p 0.95, sample i seeded 1000·prompt + i), ` +
         `one context of 512 tokens per sequence, ${THREADS} llama.cpp thread. Gap Lens: the llama backend under the scheduler (concurrency = sequences), one generate(n = ${N}) call per prompt. ` +
-        'Raw: node-llama-cpp\'s LlamaContextSequence.evaluate loop, the same samples handed to free sequences first come, first served. Model loading and a warm-up sample are outside the timing; every configuration runs in its own process.',
+        'Raw: node-llama-cpp\'s LlamaContextSequence.evaluate loop, the same samples handed to free sequences first come, first served, each prompt evaluated as Gap Lens evaluates it ' +
+          '(its prefix without sampling, kept in the sequence for the next sample of the same prompt, then its last token with sampling), so that both do the same work and sample the same tokens. ' +
+          'Model loading and a warm-up run of the same workload with other seeds are outside the timing; every configuration runs in its own process.',
       commands: [...configs, { ...probe, threads: 1 }, { ...probe, threads: ctx.machine.cores }, probe].map((c) => describe('node', args(c)).replaceAll(`${ctx.repoRoot}/`, '')),
       rows: [
         row('Gap Lens, 1 sequence', 'tokens/s', summarize(g1)),
@@ -99,7 +103,8 @@ export const llamaBenchmark: Benchmark = {
       notes: [
         'Tokens are the completion tokens each run reports (Gap Lens: the usage of its generate calls; raw: tokens the loop received), summed over all samples.',
         `Thread probe: ${probeText(1, probeOne, probeTokens)}; ${probeText(ctx.machine.cores, probeCores, probeTokens)}; ${probeText(probeDefault?.threads ?? 'the default', probeDefault, probeTokens)}. ` +
-          "node-llama-cpp's default is its maxThreads, max(4, math cores) on a CPU-only machine. `gaplens run` does not set threads, so it gets that default. " +
+          "node-llama-cpp's default is its maxThreads, max(4, math cores) on a CPU-only machine; only createLlamaBackend called without threads gets it. " +
+          `\`gaplens run\` and the extension ask for half the cores unless --threads says otherwise (defaultLlamaThreads in src/core/pipeline/openModel.ts: ${defaultLlamaThreads()} on this machine). ` +
           'llama.cpp\'s threads wait for each other at every step of a token; on this tiny model there is too little work per step to share, and with more threads than free cores a waiting thread holds a core the others need.',
       ],
       details: { results: Object.fromEntries(configs.map((c, i) => [`${c.mode}-${c.sequences}seq`, results[i]])), threadProbe: { oneThread: probeOne, oneThreadPerCore: probeCores, defaultThreads: probeDefault } },
@@ -113,7 +118,7 @@ function probeRow(what: string, out: LlamaThroughputOutput | null, tokens: numbe
 }
 
 function probeText(threads: number | string, out: LlamaThroughputOutput | null, tokens: number): string {
-  return out ? `${threads} thread${threads === 1 ? '' : 's'}: ${fmt(rate(out))} tokens/s` : `${threads} threads: ${tokens} tokens not done in ${PROBE_TIMEOUT_MS / 1000} s`;
+  return out ? `${threads} thread${threads === 1 ? '' : 's'}: ${fmt(rate(out))} tokens/s` : `${threads} threads: ${tokens} tokens (warm-up and timed run) not done in ${PROBE_TIMEOUT_MS / 1000} s`;
 }
 
 function rate(o: LlamaThroughputOutput): number {
