@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { activationBenchmark } from './benchmarks/activation';
 import { llamaBenchmark } from './benchmarks/llama';
 import { nBatchingBenchmark } from './benchmarks/nBatching';
 import { promptfooBenchmark } from './benchmarks/promptfoo';
@@ -21,7 +22,7 @@ import { startContentionProbe } from './lib/contention';
 import { machineInfo } from './lib/machine';
 import { formatTable, readResults, renderResultsMarkdown, writeResult, type BenchResult } from './lib/results';
 
-const BENCHMARKS: Benchmark[] = [throughputBenchmark, promptfooBenchmark, nBatchingBenchmark, llamaBenchmark, statsScaleBenchmark];
+const BENCHMARKS: Benchmark[] = [throughputBenchmark, promptfooBenchmark, nBatchingBenchmark, llamaBenchmark, statsScaleBenchmark, activationBenchmark];
 
 /**
  * Benchmarks with a script of their own that writes bench/results/<name>.json in its own format

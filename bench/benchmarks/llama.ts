@@ -72,7 +72,9 @@ export const llamaBenchmark: Benchmark = {
     const rates = results.map((rs) => rs.map(rate));
     const [g1, gP, r1, rP] = rates as [number[], number[], number[], number[]];
     const multi = pairedRatio(gP, g1);
+    const rawMulti = pairedRatio(rP, r1);
     const vsRaw = pairedRatio(gP, rP);
+    const vsRawOne = pairedRatio(g1, r1);
     // What a probe process generates in all: the warm-up run, then the timed one.
     const probeTokens = 2 * N * probe.maxTokens;
     return {
@@ -89,16 +91,18 @@ export const llamaBenchmark: Benchmark = {
         row('node-llama-cpp loop, 1 sequence', 'tokens/s', summarize(r1)),
         row(`node-llama-cpp loop, ${N} sequences in one context`, 'tokens/s', summarize(rP)),
         row(`Gap Lens: ${N} sequences ÷ 1 sequence`, 'ratio', multi),
-        row(`node-llama-cpp loop: ${N} sequences ÷ 1 sequence`, 'ratio', pairedRatio(rP, r1)),
+        row(`node-llama-cpp loop: ${N} sequences ÷ 1 sequence`, 'ratio', rawMulti),
         row(`Gap Lens ÷ node-llama-cpp loop, ${N} sequences`, 'ratio', vsRaw),
-        row('Gap Lens ÷ node-llama-cpp loop, 1 sequence', 'ratio', pairedRatio(g1, r1)),
+        row('Gap Lens ÷ node-llama-cpp loop, 1 sequence', 'ratio', vsRawOne),
         row(`thread probe (1 prompt × ${N} × ${probe.maxTokens} tokens, 1 sequence): Gap Lens, 1 thread`, 'tokens/s', rate(probeOne)),
         probeRow(`${ctx.machine.cores} threads (one per core)`, probeCores, probeTokens),
         probeRow(`node-llama-cpp's default threads (${probeDefault?.threads ?? 'its maxThreads'})`, probeDefault, probeTokens),
       ],
       targets: [
-        target(`Gap Lens tokens/s: ${N} sequences ÷ 1 sequence`, multi.median, '>=', 2),
-        target(`Gap Lens tokens/s ÷ node-llama-cpp loop (${N} sequences)`, vsRaw.median, '>=', 0.95),
+        target(`Gap Lens tokens/s: ${N} sequences ÷ 1 sequence`, multi.median, '>=', 2, multi.median >= 2 ? undefined :
+          `node-llama-cpp's own loop gets ${fmt(rawMulti.median)}× on the same work: stories260K's weights (about 1 MB) stay in the CPU cache, so a batch of ${N} costs about as much per token as ${N} single decodes and batching saves only the per-step overhead (JS, sampling call, thread hand-off); it pays off on models whose weights must be read from memory for every decode, and no such model is available here (shared/data has stories260K and a tiny random one)`),
+        target(`Gap Lens tokens/s ÷ node-llama-cpp loop (${N} sequences)`, vsRaw.median, '>=', 0.95, vsRaw.median >= 0.95 ? undefined :
+          `per-repetition ratios ranged ${fmt(vsRaw.min)}–${fmt(vsRaw.max)} (each configuration in its own process); at 1 sequence Gap Lens ÷ the loop is ${fmt(vsRawOne.median)}`),
       ],
       notes: [
         'Tokens are the completion tokens each run reports (Gap Lens: the usage of its generate calls; raw: tokens the loop received), summed over all samples.',
