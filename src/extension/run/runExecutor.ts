@@ -96,8 +96,8 @@ export class RunExecutor implements vscode.Disposable {
         const open = this.panels.get(dir);
         return open ? open.gapNow() : gapText(live.snapshot());
       };
-      const status = (running: boolean): void => {
-        this.services.status.show({ runId: manifest.id, dir, running, done: model.sampleCount, total, gap: gapNow() });
+      const status = (running: boolean, gap: string | null = gapNow()): void => {
+        this.services.status.show({ runId: manifest.id, dir, running, done: model.sampleCount, total, gap });
       };
       try {
         await executeRun(prepared, {
@@ -114,7 +114,7 @@ export class RunExecutor implements vscode.Disposable {
             if (event.type === 'generation') open?.setProgress(progressNow('running'));
             const gap = gapNow();
             report(`${done}/${work}${gap ? ` · ${gap}` : ''}`);
-            status(true);
+            status(true, gap);
           },
           onMessage: (m) => log.warn(m),
           onDownloadProgress: (got, size) => report(`downloading the model: ${Math.round((100 * got) / Math.max(size, 1))} % of ${Math.round(size / 1e6)} MB`),
