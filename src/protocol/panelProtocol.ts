@@ -37,6 +37,7 @@
 // samples (the host re-sends them after 'ready'). The panel serializer reads it with parsePanelState.
 import { z } from 'zod';
 import { annotationRecordSchema, describeIssues } from '../core/runs/recordSchemas';
+import { isPlainObject } from '../core/util/plainObject';
 
 const nonEmpty = z.string().min(1);
 const count = z.number().int().nonnegative();
@@ -110,7 +111,7 @@ const taskInfosSchema = z.unknown().superRefine((tasks, ctx) => {
 }) as unknown as z.ZodType<TaskInfo[]>;
 
 function taskInfoIssue(task: unknown): RowIssue | null {
-  if (!isRecord(task)) return { path: [], message: 'must be an object' };
+  if (!isPlainObject(task)) return { path: [], message: 'must be an object' };
   if (!isNonEmptyString(task.id)) return { path: ['id'], message: 'must be a non-empty string' };
   if (typeof task.question !== 'string') return { path: ['question'], message: 'must be a string' };
   if (!Array.isArray(task.gold) || !task.gold.every((g) => typeof g === 'string')) return { path: ['gold'], message: 'must be an array of strings' };
@@ -169,7 +170,7 @@ interface RowIssue {
 }
 
 function sampleRowIssue(row: unknown): RowIssue | null {
-  if (!isRecord(row)) return { path: [], message: 'must be an object' };
+  if (!isPlainObject(row)) return { path: [], message: 'must be an object' };
   const fail = (field: string, message: string): RowIssue => ({ path: [field], message });
   if (!isNonEmptyString(row.task)) return fail('task', 'must be a non-empty string');
   if (!isCount(row.index)) return fail('index', 'must be an integer >= 0');
@@ -196,7 +197,7 @@ function sampleRowIssue(row: unknown): RowIssue | null {
 }
 
 function verificationIssue(v: unknown): RowIssue | null {
-  if (!isRecord(v)) return { path: [], message: 'must be an object' };
+  if (!isPlainObject(v)) return { path: [], message: 'must be an object' };
   const fail = (field: string, message: string): RowIssue => ({ path: [field], message });
   if (!isNonEmptyString(v.verifier)) return fail('verifier', 'must be a non-empty string');
   if (v.parse !== 'ok' && v.parse !== 'failed') return fail('parse', 'must be "ok" or "failed"');
@@ -209,12 +210,8 @@ function verificationIssue(v: unknown): RowIssue | null {
   if (v.parseError !== undefined && typeof v.parseError !== 'string') return fail('parseError', 'must be a string if present');
   if (typeof v.prompt !== 'string') return fail('prompt', 'must be a string');
   if (typeof v.raw !== 'string') return fail('raw', 'must be a string');
-  if (v.detail !== undefined && !isRecord(v.detail)) return fail('detail', 'must be an object if present');
+  if (v.detail !== undefined && !isPlainObject(v.detail)) return fail('detail', 'must be an object if present');
   return null;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isNonEmptyString(value: unknown): value is string {
@@ -258,7 +255,7 @@ const sampleColumnsSchema = z.unknown().superRefine((value, ctx) => {
 }) as unknown as z.ZodType<SampleColumns>;
 
 function sampleColumnsIssue(value: unknown): RowIssue | null {
-  if (!isRecord(value)) return { path: [], message: 'must be an object of columns' };
+  if (!isPlainObject(value)) return { path: [], message: 'must be an object of columns' };
   if (!Array.isArray(value.index)) return { path: ['index'], message: 'must be an array' };
   if (!Array.isArray(value.runTask)) return { path: ['runTask'], message: 'must be an array' };
   if (!Array.isArray(value.answers)) return { path: ['answers'], message: 'must be an array' };
@@ -286,7 +283,7 @@ function sampleColumnsIssue(value: unknown): RowIssue | null {
     column(value.extracted, ['extracted'], isAnswer, 'an index into "answers" or -1') ??
     column(value.normalized, ['normalized'], isAnswer, 'an index into "answers" or -1');
   if (issue) return issue;
-  if (!isRecord(value.scores)) return { path: ['scores'], message: 'must be an object: verifier name -> scores' };
+  if (!isPlainObject(value.scores)) return { path: ['scores'], message: 'must be an object: verifier name -> scores' };
   for (const [name, scores] of Object.entries(value.scores)) {
     if (name === '') return { path: ['scores'], message: 'verifier names must be non-empty' };
     const scoreIssue = column(scores, ['scores', name], (v) => v === null || (typeof v === 'number' && v >= 0 && v <= 1), 'a number in [0, 1] or null');

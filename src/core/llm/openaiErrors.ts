@@ -2,6 +2,7 @@
 // failure, a broken body) into a BackendError that says whether a retry can help and what the user
 // should do otherwise.
 import type { IncomingHttpHeaders } from 'node:http';
+import { isPlainObject } from '../util/plainObject';
 import { BackendError, PromptTooLongError } from './backend';
 import { ConnectionError, TruncatedBodyError, type HttpAnswer } from './httpPost';
 
@@ -88,15 +89,11 @@ function readServerError(body: string): ServerError {
   } catch {
     parsed = undefined;
   }
-  const outer = isRecord(parsed) ? parsed : {};
-  const inner = isRecord(outer.error) ? outer.error : outer;
+  const outer = isPlainObject(parsed) ? parsed : {};
+  const inner = isPlainObject(outer.error) ? outer.error : outer;
   const said = [inner.message, outer.error, outer.message].find((m): m is string => typeof m === 'string' && m.length > 0) ?? body.trim();
   const text = said.length === 0 ? '(no body)' : said.length > MAX_SERVER_MESSAGE ? `${said.slice(0, MAX_SERVER_MESSAGE)}…` : said;
   return { message: text, code: stringOrUndefined(inner.code), param: stringOrUndefined(inner.param) };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function stringOrUndefined(value: unknown): string | undefined {

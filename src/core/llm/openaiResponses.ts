@@ -3,6 +3,7 @@
 // handled: completions (`logprobs.top_logprobs: [{token: logprob}]`) and chat
 // (`logprobs.content[].top_logprobs: [{token, logprob}]`). Every value read is checked where it
 // is read, without building a validated copy first: every model call passes through here.
+import { isPlainObject } from '../util/plainObject';
 import { BackendError, type TokenLogprob, type Usage } from './backend';
 
 export type OpenAIApi = 'chat' | 'completions';
@@ -105,8 +106,8 @@ function usageOf(answer: Record<string, unknown>): Usage {
 }
 
 function object(value: unknown, parent: Path, key: Key): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ShapeError(parent, key, 'an object', value);
-  return value as Record<string, unknown>;
+  if (!isPlainObject(value)) throw new ShapeError(parent, key, 'an object', value);
+  return value;
 }
 
 function array(value: unknown, parent: Path, key: Key): unknown[] {

@@ -4,6 +4,7 @@
 // rejecting good records or accepting bad ones.
 import { z } from 'zod';
 import { GRADER_NAMES, type Task } from '../tasks/task';
+import { isPlainObject } from '../util/plainObject';
 import type { AnnotationRecord, GenerationRecord, RunConfig, RunManifest, VerificationRecord } from './records';
 
 const text = z.string();
@@ -126,10 +127,6 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   if (field === '') return message;
   if (issue.code === 'invalid_type' && message.endsWith('received undefined')) return `missing field "${field}"`;
   return message.startsWith('must ') ? `field "${field}" ${message}` : `field "${field}": ${message}`;
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -2,6 +2,7 @@
 // line. Only the last line may be torn (a writer killed mid-write): it is dropped with a warning
 // and, when the caller is about to append (repair), cut off so the next record starts a fresh line.
 import { atLine, UserError } from '../util/errors';
+import { isPlainObject } from '../util/plainObject';
 import { SAMPLES_SCHEMA_VERSION, type AnnotationRecord, type GenerationRecord, type VerificationRecord } from './records';
 import { errorCode } from './files';
 import { parseJson, readLines, repairTail } from './jsonlFile';
@@ -9,7 +10,6 @@ import {
   annotationRecordSchema,
   describeIssues,
   generationRecordSchema,
-  isPlainObject,
   unsupportedVersion,
   verificationRecordSchema,
 } from './recordSchemas';

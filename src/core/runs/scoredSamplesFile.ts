@@ -4,7 +4,7 @@ import { atLine, UserError } from '../util/errors';
 import type { ScoredSample } from '../stats/types';
 import { errorCode } from './files';
 import { parseJson, readLines } from './jsonlFile';
-import { isPlainObject } from './recordSchemas';
+import { isPlainObject } from '../util/plainObject';
 import { sampleKey } from './sampleKey';
 
 const EXAMPLE = '{"task": "q1", "correct": true, "scores": {"mc": 0.73}}';

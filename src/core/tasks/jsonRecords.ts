@@ -3,6 +3,7 @@
 
 import { lastBoxed } from '../grade/answerExtraction';
 import { parseNumber } from '../grade/numericGrader';
+import { isPlainObject } from '../util/plainObject';
 import { GRADER_NAMES, type GraderName, type Task } from './task';
 
 export type JsonFormat = 'native' | 'gsm8k' | 'math' | 'nq';
@@ -151,7 +152,7 @@ function readGrader(value: unknown, answer: string | string[] | null, errors: st
 }
 
 export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return isPlainObject(value);
 }
 
 function typeName(value: unknown): string {
