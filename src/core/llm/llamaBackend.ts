@@ -32,7 +32,8 @@ import {
 } from './backend';
 import { llamaModelId } from './llamaModelId';
 import { addLlamaLogListener, loadLlamaRuntime, type LlamaLogListener } from './llamaRuntime';
-import { Lockstep, SequencePool } from './llamaSequencePool';
+import { Lockstep } from './llamaLockstep';
+import { SequencePool } from './llamaSequencePool';
 
 export interface LlamaBackendOptions {
   /** A .gguf file. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Lockstep } from '../../../src/core/llm/llamaSequencePool';
+import { Lockstep } from '../../../src/core/llm/llamaLockstep';
 
 /** Whether a promise has settled once pending callbacks have run. */
 async function settled(promise: Promise<void> | undefined): Promise<boolean> {
