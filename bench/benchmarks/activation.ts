@@ -1,7 +1,6 @@
 // Issue 3's activation target, inside `npm run bench`: the built extension's require + activate()
 // in fresh Node processes, timed by test/extension/activationBench.ts (which owns the fake VS Code
-// API it activates against). The real extension host adds its own cost, so the e2e log's
-// "activated in … ms" is quoted next to it in RESULTS.md's notes.
+// API it activates against). The real extension host adds its own cost, which this does not measure.
 import path from 'node:path';
 import type { Benchmark, BenchContext, Measured } from '../lib/benchmark';
 import { runProcess } from '../lib/processRun';
@@ -37,7 +36,7 @@ export const activationBenchmark: Benchmark = {
       ],
       targets: [target('activation (ms)', out.activateMedianMs, '<=', out.targetMs)],
       notes: [
-        'The fake API costs next to nothing, so this is the extension\'s own share; inside a real VS Code the extension logs its activation time to the Gap Lens output channel (11.9–21.8 ms seen in code-server, issue 3 notes).',
+        'Against the fake API this is the extension\'s own share; the real extension host\'s cost is not in it. Inside VS Code the extension logs its activation time to the Gap Lens output channel ("activated in … ms").',
         'Everything heavy (core, llama.cpp, the panel host, the language client) is loaded on first use, not at activation.',
       ],
     };
