@@ -73,8 +73,10 @@ async function raw(modelPath: string, sequences: number, threads: number | undef
   const context = await model.createContext({ sequences, contextSize: 512, ...(threads !== undefined ? { threads } : {}) });
   const free: LlamaContextSequence[] = Array.from({ length: sequences }, () => context.getSequence());
   const held = new Map<LlamaContextSequence, string>(); // the prompt whose prefix a sequence holds
+  // Tokenized once per prompt, as Gap Lens does once per request, not once per sample.
+  const promptTokens = new Map(prompts.map((prompt) => [prompt, tokenize(model, prompt)]));
   const sample = async (seq: LlamaContextSequence, prompt: string, seed: number): Promise<number> => {
-    const tokens = tokenize(model, prompt);
+    const tokens = promptTokens.get(prompt) as Token[];
     const prefixLength = tokens.length - 1;
     if (held.get(seq) === prompt) {
       await seq.eraseContextTokenRanges([{ start: prefixLength, end: seq.nextTokenIndex }]);
