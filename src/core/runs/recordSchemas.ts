@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { GRADER_NAMES, type Task } from '../tasks/task';
 import { isPlainObject } from '../util/plainObject';
-import type { AnnotationRecord, GenerationRecord, RunConfig, RunManifest, VerificationRecord } from './records';
+import { CALL_FAILURE_KINDS, type AnnotationRecord, type FailureRecord, type GenerationRecord, type RunConfig, type RunManifest, type VerificationRecord } from './records';
+import { VERIFICATION_FAILURE_KINDS } from '../verify/verifier';
 
 const text = z.string();
 const nonEmpty = z.string().min(1, 'must be a non-empty string');
@@ -80,6 +81,7 @@ export const verificationRecordSchema = z
     score: probability.nullable(),
     parse: z.enum(['ok', 'failed']),
     parseError: text.optional(),
+    failure: z.enum(VERIFICATION_FAILURE_KINDS).optional(),
     prompt: text,
     raw: text,
     detail: z.record(z.string(), z.unknown()).optional(),
@@ -89,7 +91,22 @@ export const verificationRecordSchema = z
   .refine((r) => (r.score === null) === (r.parse === 'failed'), {
     message: 'must be null exactly when parse is "failed"',
     path: ['score'],
+  })
+  .refine((r) => r.failure === undefined || r.parse === 'failed', {
+    message: 'may only be set when parse is "failed"',
+    path: ['failure'],
   });
+
+export const failureRecordSchema = z.object({
+  v: z.literal(1),
+  type: z.literal('failure'),
+  task: nonEmpty,
+  index: count,
+  stage: nonEmpty,
+  kind: z.enum(CALL_FAILURE_KINDS),
+  message: text,
+  at: timestamp,
+});
 
 export const annotationRecordSchema = z.object({
   v: z.literal(1),
@@ -109,6 +126,7 @@ export type SchemasMatchContracts = [
   Assert<Exactly<z.output<typeof runManifestSchema>, RunManifest>>,
   Assert<Exactly<z.output<typeof generationRecordSchema>, GenerationRecord>>,
   Assert<Exactly<z.output<typeof verificationRecordSchema>, VerificationRecord>>,
+  Assert<Exactly<z.output<typeof failureRecordSchema>, FailureRecord>>,
   Assert<Exactly<z.output<typeof annotationRecordSchema>, AnnotationRecord>>,
 ];
 

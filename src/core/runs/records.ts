@@ -68,7 +68,34 @@ export interface VerificationRecord extends Verification {
   at: string;
 }
 
-export type SampleRecord = GenerationRecord | VerificationRecord;
+/**
+ * Why a model call produced nothing for a sample, after the scheduler's retries:
+ * - bad-answer: the endpoint answered, but not with something usable (not JSON, no logprobs,
+ *   too large, the wrong number of choices);
+ * - call-failed: no answer at all (timeouts, 5xx, connection resets) within the retry budget.
+ */
+export const CALL_FAILURE_KINDS = ['bad-answer', 'call-failed'] as const;
+export type CallFailureKind = (typeof CALL_FAILURE_KINDS)[number];
+
+/**
+ * A sample's generation or verification that failed at the model call (docs/run-format.md). It
+ * marks the sample as failed for that stage until a later generation or verification record of
+ * the same sample and stage supersedes it; a resume retries it.
+ */
+export interface FailureRecord {
+  v: typeof SAMPLES_SCHEMA_VERSION;
+  type: 'failure';
+  task: string;
+  index: number;
+  /** 'generation', or the name of the verifier whose call failed. */
+  stage: string;
+  kind: CallFailureKind;
+  /** The last error, naming the endpoint. */
+  message: string;
+  at: string;
+}
+
+export type SampleRecord = GenerationRecord | VerificationRecord | FailureRecord;
 
 /** annotations.jsonl (written by the extension). */
 export interface AnnotationRecord {

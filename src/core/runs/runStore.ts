@@ -7,7 +7,7 @@ import path from 'node:path';
 import { atLine, UserError } from '../util/errors';
 import { sha256, stableStringify } from '../util/hash';
 import type { Task } from '../tasks/task';
-import type { AnnotationRecord, GenerationRecord, RunManifest, VerificationRecord } from './records';
+import type { AnnotationRecord, FailureRecord, GenerationRecord, RunManifest, VerificationRecord } from './records';
 import { errorCode, writeFileAtomic } from './files';
 import { parseJson } from './jsonlFile';
 import { describeIssues, runManifestSchema, taskSchema, unsupportedVersion } from './recordSchemas';
@@ -31,6 +31,8 @@ export interface RunData {
   generations: Map<string, GenerationRecord>;
   /** sampleKey(task, index) -> verifier name -> that verifier's judgement. */
   verifications: Map<string, Map<string, VerificationRecord>>;
+  /** sampleKey -> stage -> the current call failure of that stage (see SampleMaps.failures). */
+  failures: Map<string, Map<string, FailureRecord>>;
   /** In file order (oldest first); a sample may have several, the last is its current label. */
   annotations: AnnotationRecord[];
   /** What was tolerated rather than rejected: torn last lines, duplicates, orphan verifications. */
@@ -164,9 +166,9 @@ export async function readRun(dir: string, opts: ReadRunOptions = {}): Promise<R
   const manifest = await readManifest(dir);
   const tasks = await readTasks(dir, manifest);
   const reader = { taskIds: new Set(tasks.map((t) => t.id)), warn, repair: opts.repair ?? false };
-  const { generations, verifications } = await readSamples(path.join(dir, RUN_FILES.samples), reader);
+  const { generations, verifications, failures } = await readSamples(path.join(dir, RUN_FILES.samples), reader);
   const annotations = await readAnnotations(path.join(dir, RUN_FILES.annotations), reader);
-  return { dir, manifest, tasks, generations, verifications, annotations, warnings };
+  return { dir, manifest, tasks, generations, verifications, failures, annotations, warnings };
 }
 
 /** The run's generations ordered by task (tasks.jsonl order), then sample index. */

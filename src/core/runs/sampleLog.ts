@@ -10,7 +10,7 @@ import { UserError } from '../util/errors';
 import type { SampleRecord } from './records';
 import { writeAll } from './files';
 import { endsWithNewline } from './jsonlFile';
-import { describeIssues, generationRecordSchema, verificationRecordSchema } from './recordSchemas';
+import { describeIssues, failureRecordSchema, generationRecordSchema, verificationRecordSchema } from './recordSchemas';
 import { assertRunFolder, RUN_FILES } from './runStore';
 
 interface PendingLine {
@@ -101,7 +101,7 @@ export class SampleLog {
 // Validating before writing keeps a bug elsewhere from making the run unreadable: readRun rejects
 // an invalid line, and by then it would be in the middle of the file.
 function serialize(record: SampleRecord): string {
-  const schema = record.type === 'generation' ? generationRecordSchema : verificationRecordSchema;
+  const schema = record.type === 'generation' ? generationRecordSchema : record.type === 'verification' ? verificationRecordSchema : failureRecordSchema;
   const checked = schema.safeParse(record);
   if (!checked.success) {
     throw new Error(`refusing to write an invalid ${record.type} record for ${record.task}#${record.index}: ${describeIssues(checked.error)}`);

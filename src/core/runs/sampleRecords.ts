@@ -3,12 +3,13 @@
 // and, when the caller is about to append (repair), cut off so the next record starts a fresh line.
 import { atLine, UserError } from '../util/errors';
 import { isPlainObject } from '../util/plainObject';
-import { SAMPLES_SCHEMA_VERSION, type AnnotationRecord, type GenerationRecord, type VerificationRecord } from './records';
+import { SAMPLES_SCHEMA_VERSION, type AnnotationRecord, type FailureRecord, type GenerationRecord, type VerificationRecord } from './records';
 import { errorCode } from './files';
 import { parseJson, readLines, repairTail } from './jsonlFile';
 import {
   annotationRecordSchema,
   describeIssues,
+  failureRecordSchema,
   generationRecordSchema,
   unsupportedVersion,
   verificationRecordSchema,
@@ -25,11 +26,17 @@ export interface AppendOnlyReader {
 export interface SampleMaps {
   generations: Map<string, GenerationRecord>;
   verifications: Map<string, Map<string, VerificationRecord>>;
+  /**
+   * sampleKey -> stage ('generation' or a verifier name) -> the last call failure of that stage,
+   * only where no generation or verification record of the stage exists (one supersedes it).
+   */
+  failures: Map<string, Map<string, FailureRecord>>;
 }
 
 export async function readSamples(file: string, reader: AppendOnlyReader): Promise<SampleMaps> {
   const generations = new Map<string, GenerationRecord>();
   const verifications = new Map<string, Map<string, VerificationRecord>>();
+  const failures = new Map<string, Map<string, FailureRecord>>();
   const firstVerificationLine = new Map<string, number>();
   const duplicates = { generation: new DuplicateCounter(), verification: new DuplicateCounter() };
 
@@ -55,16 +62,37 @@ export async function readSamples(file: string, reader: AppendOnlyReader): Promi
       if (!firstVerificationLine.has(key)) firstVerificationLine.set(key, line);
       if (byVerifier.has(record.verifier)) duplicates.verification.add(line);
       else byVerifier.set(record.verifier, record);
+    } else if (type === 'failure') {
+      const parsed = failureRecordSchema.safeParse(value);
+      if (!parsed.success) throw fail(describeIssues(parsed.error));
+      const record = parsed.data;
+      if (!reader.taskIds.has(record.task)) throw fail(unknownTask(record.task));
+      const key = sampleKey(record.task, record.index);
+      const byStage = failures.get(key) ?? new Map<string, FailureRecord>();
+      failures.set(key, byStage);
+      byStage.set(record.stage, record); // the last failure of a stage is its current one
     } else {
       const got = type === undefined ? 'missing field "type"' : `unknown record type ${JSON.stringify(type)}`;
-      throw fail(`${got}; expected "generation" or "verification"`);
+      throw fail(`${got}; expected "generation", "verification" or "failure"`);
     }
   });
 
   duplicates.generation.report(file, 'generation', 'task and index', reader.warn);
   duplicates.verification.report(file, 'verification', 'task, index and verifier', reader.warn);
-  dropOrphans(file, { generations, verifications }, firstVerificationLine, reader.warn);
-  return { generations, verifications };
+  dropOrphans(file, { generations, verifications, failures }, firstVerificationLine, reader.warn);
+  dropSuperseded(failures, { generations, verifications, failures });
+  return { generations, verifications, failures };
+}
+
+// A failed call is retried on resume; once a record of that stage exists, the failure is history.
+function dropSuperseded(failures: Map<string, Map<string, FailureRecord>>, maps: SampleMaps): void {
+  for (const [key, byStage] of failures) {
+    for (const stage of byStage.keys()) {
+      const done = stage === 'generation' ? maps.generations.has(key) : (maps.verifications.get(key)?.has(stage) ?? false);
+      if (done) byStage.delete(stage);
+    }
+    if (byStage.size === 0) failures.delete(key);
+  }
 }
 
 export async function readAnnotations(file: string, reader: AppendOnlyReader): Promise<AnnotationRecord[]> {

@@ -23,7 +23,7 @@ function cotVerifier(name: 'cot-binary' | 'cot-score', role: TemplateRole, read:
             const detail = { seed, finishReason: generation.finishReason };
             if (reading.ok) return { ...base, score: reading.score, parse: 'ok', detail: { ...detail, ...reading.detail } };
             const cut = generation.finishReason === 'length' ? ' (the output hit the verifier token limit; raise it)' : '';
-            return { ...base, score: null, parse: 'failed', parseError: reading.error + cut, detail };
+            return { ...base, score: null, parse: 'failed', parseError: reading.error + cut, failure: 'unparsable', detail };
           });
         }),
       ),

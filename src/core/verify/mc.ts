@@ -59,10 +59,10 @@ export const mcVerifier: Verifier = {
           const { pCorrect, pIncorrect, raw } = readMcTokens(top);
           const base = { verifier: 'mc', prompt, raw, detail: { pCorrect, pIncorrect } };
           const total = pCorrect + pIncorrect;
-          if (Number.isNaN(total)) return { ...base, score: null, parse: 'failed', parseError: 'the backend returned a logprob that is not a number' };
+          if (Number.isNaN(total)) return { ...base, score: null, parse: 'failed', parseError: 'the backend returned a logprob that is not a number', failure: 'invalid-logprob' };
           if (total === 0) {
             const error = `neither 'Correct' nor 'Incorrect' is among the model's ${top.length} most likely next tokens`;
-            return { ...base, score: null, parse: 'failed', parseError: error };
+            return { ...base, score: null, parse: 'failed', parseError: error, failure: 'labels-absent' };
           }
           return { ...base, score: pCorrect / total, parse: 'ok' };
         });

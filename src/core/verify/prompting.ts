@@ -34,6 +34,6 @@ export async function unlessPromptTooLong(verifier: string, prompt: string, veri
     return await verify();
   } catch (err) {
     if (!(err instanceof PromptTooLongError)) throw err;
-    return { verifier, prompt, raw: '', score: null, parse: 'failed', parseError: err.message };
+    return { verifier, prompt, raw: '', score: null, parse: 'failed', parseError: err.message, failure: 'prompt-too-long' };
   }
 }

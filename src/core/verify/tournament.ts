@@ -23,6 +23,8 @@ interface Ask {
   /** The position the model picked; null when its answer could not be parsed. */
   pick: number | null;
   parseError?: string;
+  /** Set with parseError: the prompt did not fit, rather than the answer being unreadable. */
+  tooLong?: true;
 }
 
 /**
@@ -65,7 +67,7 @@ async function askModel(task: Task, samples: VerifySample[], ctx: VerifyContext,
   } catch (err) {
     // Two long responses may not fit the context together: the match is then decided like an
     // unreadable answer, and the reason is kept, rather than ending the run.
-    if (err instanceof PromptTooLongError) return { a, b, seed, prompt, raw: '', pick: null, parseError: err.message };
+    if (err instanceof PromptTooLongError) return { a, b, seed, prompt, raw: '', pick: null, parseError: err.message, tooLong: true };
     throw err;
   }
   const parsed = parseBetter(generation.text);
@@ -87,11 +89,23 @@ function verificationOf(position: number, samples: VerifySample[], bracket: Brac
   const won = own.filter((m) => m.winner === position).length;
   const asks = own.flatMap((m) => m.outcome.asks.map((ask) => ({ round: m.round, ask })));
   const header = (round: number, ask: Ask): string => `=== round ${round}: sample ${indexOf(ask.a)} (A) vs sample ${indexOf(ask.b)} (B) ===`;
+  const fallbacks = own.filter((m) => m.outcome.decidedBy === 'fallback');
+  const unparsed = fallbacks.length;
+  const tooLong = fallbacks.every((m) => m.outcome.asks.every((ask) => ask.tooLong === true));
+  // A match no answer decided went to the sample listed first by rule, not by the model's
+  // judgement: a score resting on one is not a measurement (docs/statistics.md, coverage).
+  const measured = unparsed === 0;
   return {
     verifier: 'tournament',
     // One sample is the whole field: nothing beats it.
-    score: bracket.rounds === 0 ? 1 : won / bracket.rounds,
-    parse: 'ok',
+    ...(measured
+      ? { score: bracket.rounds === 0 ? 1 : won / bracket.rounds, parse: 'ok' as const }
+      : {
+          score: null,
+          parse: 'failed' as const,
+          parseError: `${tooLong ? 'the prompt did not fit the context' : "the model's pick could not be read"} in ${unparsed} of this sample's ${own.length} match${own.length === 1 ? '' : 'es'}`,
+          failure: tooLong ? ('prompt-too-long' as const) : ('unparsable' as const),
+        }),
     prompt: asks.map(({ round, ask }) => `${header(round, ask)}\n${ask.prompt}`).join('\n\n'),
     raw: asks.map(({ round, ask }) => `${header(round, ask)}\n${ask.raw}`).join('\n\n'),
     detail: {
@@ -101,7 +115,7 @@ function verificationOf(position: number, samples: VerifySample[], bracket: Brac
       byeRounds: bracket.byes.filter((b) => b.entrant === position).map((b) => b.round),
       matchesPlayed: own.length,
       inconsistentMatches: own.filter((m) => m.outcome.decidedBy === 'tie-break').length,
-      unparsedMatches: own.filter((m) => m.outcome.decidedBy === 'fallback').length,
+      unparsedMatches: unparsed,
       matches: own.map((m) => matchDetail(m, position, indexOf)),
     },
   };

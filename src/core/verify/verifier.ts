@@ -5,6 +5,16 @@ import type { TemplateSet } from '../prompts/templates';
 export const BASE_VERIFIERS = ['mc', 'cot-binary', 'cot-score', 'tournament'] as const;
 export type BaseVerifierName = (typeof BASE_VERIFIERS)[number];
 
+/**
+ * Why a verification has no score (docs/run-format.md). Coverage counts failures by these kinds:
+ * - unparsable: the verifier's output holds no readable verdict, score or pick;
+ * - labels-absent: mc only — neither label is among the top tokens the endpoint returned;
+ * - prompt-too-long: the verification prompt does not fit the model's context;
+ * - invalid-logprob: the backend returned a probability that is not a number.
+ */
+export const VERIFICATION_FAILURE_KINDS = ['unparsable', 'labels-absent', 'prompt-too-long', 'invalid-logprob'] as const;
+export type VerificationFailureKind = (typeof VERIFICATION_FAILURE_KINDS)[number];
+
 /** One verifier's judgement of one sample. The raw output is always kept. */
 export interface Verification {
   verifier: string;
@@ -13,6 +23,8 @@ export interface Verification {
   parse: 'ok' | 'failed';
   /** Why parsing failed, when it did. */
   parseError?: string;
+  /** The kind of failure, when parse is 'failed' (absent in runs written before it existed: read as 'unparsable'). */
+  failure?: VerificationFailureKind;
   /** The exact prompt sent (for tournament: the prompts of this sample's matches, joined). */
   prompt: string;
   /** The raw model output (for mc: the top first tokens with probabilities, as text). */

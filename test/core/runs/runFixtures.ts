@@ -1,6 +1,6 @@
 // Shared builders for the run-folder tests: a small task set, a valid manifest, valid records.
 import assert from 'node:assert/strict';
-import type { GenerationRecord, RunManifest, VerificationRecord } from '../../../src/core/runs/records';
+import type { FailureRecord, GenerationRecord, RunManifest, VerificationRecord } from '../../../src/core/runs/records';
 import { createRunFolder } from '../../../src/core/runs/runStore';
 import type { Task } from '../../../src/core/tasks/task';
 import { UserError } from '../../../src/core/util/errors';
@@ -75,6 +75,10 @@ export function verification(task: string, index: number, verifier: string, scor
     raw: score === null ? 'gibberish' : String(score),
     at: AT,
   };
+}
+
+export function failure(task: string, index: number, stage: string, kind: FailureRecord['kind'] = 'bad-answer'): FailureRecord {
+  return { v: 1, type: 'failure', task, index, stage, kind, message: `${stage} of ${task}#${index} failed`, at: AT };
 }
 
 /** JSONL text of some records, each on its own line. */

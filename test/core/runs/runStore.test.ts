@@ -13,7 +13,7 @@ import { SampleLog } from '../../../src/core/runs/sampleLog';
 import { sampleKey } from '../../../src/core/runs/sampleKey';
 import { sha256, stableStringify } from '../../../src/core/util/hash';
 import { tempDir } from '../../helpers/cli';
-import { AT, generation, jsonl, manifest, newRun, rejectsWithUserError, TASKS, verification } from './runFixtures';
+import { AT, failure, generation, jsonl, manifest, newRun, rejectsWithUserError, TASKS, verification } from './runFixtures';
 
 describe('runs/runStore', () => {
   let parent: string;
@@ -97,6 +97,31 @@ describe('runs/runStore', () => {
       assert.deepEqual(run.warnings, []);
     });
 
+    it('keeps the last call failure of a stage until a record of that stage supersedes it', async () => {
+      const dir = await newRun(parent);
+      const log = await SampleLog.open(dir);
+      await log.append(failure('t1', 0, 'generation', 'call-failed'));
+      await log.append(failure('t1', 0, 'generation', 'bad-answer'));
+      await log.append(failure('t1', 1, 'generation'));
+      await log.append(generation('t1', 1, true));
+      await log.append(failure('t1', 1, 'mc'));
+      await log.append(failure('t1', 1, 'cot-score'));
+      await log.append(verification('t1', 1, 'cot-score', 0.5));
+      await log.close();
+
+      const run = await readRun(dir);
+      assert.deepEqual([...run.failures.keys()], [sampleKey('t1', 0), sampleKey('t1', 1)]);
+      assert.deepEqual(run.failures.get(sampleKey('t1', 0)), new Map([['generation', failure('t1', 0, 'generation', 'bad-answer')]]));
+      assert.deepEqual(run.failures.get(sampleKey('t1', 1)), new Map([['mc', failure('t1', 1, 'mc')]]));
+      assert.deepEqual(run.warnings, []);
+    });
+
+    it('rejects a failure record of an unknown kind, naming the line', async () => {
+      const dir = await newRun(parent);
+      writeFileSync(join(dir, 'samples.jsonl'), jsonl([generation('t1', 0, true), { ...failure('t1', 0, 'mc'), kind: 'gremlins' }]));
+      await rejectsWithUserError(readRun(dir), /samples\.jsonl:2: field "kind"/);
+    });
+
     it('reads a run without samples.jsonl as empty', async () => {
       const run = await readRun(await newRun(parent));
       assert.equal(run.generations.size, 0);
@@ -153,8 +178,8 @@ describe('runs/runStore', () => {
         [jsonl([{ ...generation('t1', 1, true), text: undefined }]), `${file}:2: missing field "text"`],
         [jsonl([{ ...generation('t1', 1, true), index: 1.5 }]), `${file}:2: field "index" must be a whole number`],
         [jsonl([{ ...generation('t1', 1, true), at: 'yesterday' }]), `${file}:2: field "at" must be an ISO 8601 date-time such as 2026-11-24T08:15:03.000Z`],
-        [jsonl([{ ...generation('t1', 1, true), type: 'thought' }]), `${file}:2: unknown record type "thought"; expected "generation" or "verification"`],
-        [jsonl([{ ...generation('t1', 1, true), type: undefined }]), `${file}:2: missing field "type"; expected "generation" or "verification"`],
+        [jsonl([{ ...generation('t1', 1, true), type: 'thought' }]), `${file}:2: unknown record type "thought"; expected "generation", "verification" or "failure"`],
+        [jsonl([{ ...generation('t1', 1, true), type: undefined }]), `${file}:2: missing field "type"; expected "generation", "verification" or "failure"`],
         [jsonl([generation('t9', 1, true)]), `${file}:2: task "t9" is not in tasks.jsonl`],
         [jsonl([verification('t1', 0, 'mc', 1.5)]), `${file}:2: field "score" must be in [0, 1]`],
         [jsonl([{ ...verification('t1', 0, 'mc', 0.5), parse: 'failed' }]), `${file}:2: field "score" must be null exactly when parse is "failed"`],

@@ -21,14 +21,16 @@ describe('an overlong verification prompt fails that sample only', () => {
       const out = await createVerifier(name).verifyTask(task, samples([7, 8, 7]), context(backendRefusing('sample-1 ')));
       assert.deepEqual(out.map((v) => v.parse), ['ok', 'failed', 'ok']);
       assert.equal(out[1]?.score, null);
+      assert.equal(out[1]?.failure, 'prompt-too-long');
       assert.match(out[1]?.parseError ?? '', /--context-size/);
       assert.ok(out[0]?.score !== null && out[2]?.score !== null);
     });
   }
 
-  it('tournament: a match that does not fit is decided like an unreadable answer, and says why', async () => {
+  it('tournament: a match that does not fit leaves both samples unscored, and says why', async () => {
     const out = await createVerifier('tournament').verifyTask(task, samples([7, 8]), context(backendRefusing('sample-1 ')));
-    assert.deepEqual(out.map((v) => v.parse), ['ok', 'ok']);
+    assert.deepEqual(out.map((v) => [v.parse, v.failure]), [['failed', 'prompt-too-long'], ['failed', 'prompt-too-long']]);
+    assert.match(out[0]?.parseError ?? '', /the prompt did not fit the context in 1 of this sample's 1 match/);
     assert.equal((out[0]?.detail as { unparsedMatches: number }).unparsedMatches, 1);
   });
 

@@ -102,12 +102,14 @@ describe('verify/tournament', () => {
     assert.equal(backend.generateRequests.length, 0);
   });
 
-  it('falls back to the sample listed first when the answer does not parse, and records it', async () => {
+  it('falls back to the sample listed first when the answer does not parse, and records the samples as unscored', async () => {
     const backend = new ScriptedBackend({ generate: () => ' Both look fine to me.' });
     const out = await single.verifyTask(task, samples([10, 30, 20, 40]), context(backend, 42));
     // Same pairing as the hand-worked 4-sample bracket; every match goes to the sample listed first.
     assert.deepEqual(bracketOf(out), [[1, 2, 0, true], [1, 3, 1, true], [2, 3, 2, true]]);
-    assert.ok(out.every((v) => v.parse === 'ok'));
+    // Scores resting on matches the model did not decide are not measurements.
+    assert.ok(out.every((v) => v.parse === 'failed' && v.score === null && v.failure === 'unparsable'));
+    assert.match(out[0]?.parseError ?? '', /could not be read in 1 of this sample's 1 match$/);
     assert.deepEqual(out.map((v) => v.detail?.unparsedMatches), [1, 1, 2, 2]);
     const m = matchesOf(out[0])[0];
     assert.equal(m?.decidedBy, 'fallback');

@@ -47,6 +47,7 @@ function runData(): RunData {
     tasks: [task('t1', '5'), task('t2', '5')],
     generations,
     verifications,
+    failures: new Map(),
     annotations: [],
     warnings: [],
   };
