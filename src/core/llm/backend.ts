@@ -61,29 +61,68 @@ export interface ModelBackend {
 }
 
 /**
- * A failed model call. `retryable` errors (429, 5xx, resets, timeouts, truncated bodies) are
- * retried by the scheduler; the message names the endpoint and says what to do.
+ * What a failed call means for the run (docs/run-format.md, "Failures and when a run stops"):
+ * - transient: no usable answer this time (timeouts, 429, 5xx, resets): retried with backoff;
+ * - bad-answer: the endpoint answered, but with something unusable for this request (not JSON, no
+ *   logprobs, too large, the wrong number of choices): retried once;
+ * - fatal: the endpoint cannot serve the run as configured (key, model, URL, parameters): never
+ *   retried, and it ends the run.
+ * A transient or bad-answer failure that outlives its retries fails that sample only.
  */
+export type BackendFailure = 'transient' | 'bad-answer' | 'fatal';
+
+/** A failed model call; the message names the endpoint and says what to do. */
 export class BackendError extends Error {
   constructor(
     message: string,
-    readonly retryable: boolean,
+    readonly failure: BackendFailure,
     /** Server-requested delay (from Retry-After), if any. */
     readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'BackendError';
   }
+
+  get retryable(): boolean {
+    return this.failure !== 'fatal';
+  }
 }
 
 /**
- * The prompt (plus the completion budget) does not fit the model's context. Not retryable; a
- * verifier records it as a failed verification of that one sample instead of ending the run,
- * since one rambling generation must not cost a 300k-call gap check.
+ * The prompt (plus the completion budget) does not fit the model's context. Never retried; it fails
+ * the one sample (a verifier records a failed verification, a generation a failure record) instead
+ * of ending the run, since one rambling generation must not cost a 300k-call gap check.
  */
 export class PromptTooLongError extends BackendError {
   constructor(message: string) {
-    super(message, false);
+    super(message, 'fatal');
     this.name = 'PromptTooLongError';
+  }
+}
+
+/** A call whose retries ran out; `last` is the error of its last attempt. */
+export class RetriesExhaustedError extends BackendError {
+  constructor(
+    message: string,
+    readonly last: BackendError,
+  ) {
+    super(message, last.failure);
+    this.name = 'RetriesExhaustedError';
+  }
+
+  // Its retries are spent: whoever receives it must not retry it again.
+  override get retryable(): boolean {
+    return false;
+  }
+}
+
+/**
+ * The endpoint does not return several choices per request (it refused `n`, or answered n > 1 with
+ * one choice twice in a row). The scheduler then sends the n samples as n scheduled requests.
+ */
+export class SeveralChoicesUnsupportedError extends BackendError {
+  constructor(message: string) {
+    super(message, 'fatal');
+    this.name = 'SeveralChoicesUnsupportedError';
   }
 }

@@ -17,6 +17,18 @@ export class TruncatedBodyError extends Error {
   }
 }
 
+/** The answer's body passed the size cap; the exchange was dropped there. */
+export class AnswerTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`the answer's body passed ${formatBytes(limit)}`);
+    this.name = 'AnswerTooLargeError';
+  }
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(n % (1024 * 1024) === 0 ? 0 : 1)} MiB` : `${n} bytes`;
+}
+
 /** No HTTP answer arrived: the connection was refused, reset or broken before a response began. */
 export class ConnectionError extends Error {
   constructor(cause: Error) {
@@ -43,8 +55,23 @@ export interface JsonPoster {
   close(): void;
 }
 
-/** A poster to `url` that sends `headers` (besides content-type and content-length) with every request. */
-export function createJsonPoster(url: URL, headers: Readonly<Record<string, string>> = {}): JsonPoster {
+/**
+ * The largest answer body read by default: far above any real completion (128 samples of 4k
+ * tokens are a few MB), far below what a JS string can hold (a 600 MB answer would crash the
+ * process with ERR_STRING_TOO_LONG instead of failing one call).
+ */
+export const DEFAULT_MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+
+export interface JsonPosterOptions {
+  /** Sent besides content-type and content-length with every request. */
+  headers?: Readonly<Record<string, string>>;
+  /** Answers with a longer body fail with AnswerTooLargeError (default DEFAULT_MAX_ANSWER_BYTES). */
+  maxAnswerBytes?: number;
+}
+
+/** A poster to `url`. */
+export function createJsonPoster(url: URL, opts: JsonPosterOptions = {}): JsonPoster {
+  const maxAnswerBytes = opts.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
   const secure = url.protocol === 'https:';
   if (!secure && url.protocol !== 'http:') throw new TypeError(`createJsonPoster: ${url.href} is not an http(s) URL`);
   const agent = secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
@@ -60,7 +87,7 @@ export function createJsonPoster(url: URL, headers: Readonly<Record<string, stri
     agent,
     ...(url.username || url.password ? { auth: `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` } : {}),
   };
-  const baseHeaders = { 'content-type': 'application/json', accept: 'application/json', ...headers };
+  const baseHeaders = { 'content-type': 'application/json', accept: 'application/json', ...opts.headers };
 
   function post(json: string, signal?: AbortSignal): Promise<HttpAnswer> {
     if (signal?.aborted) return Promise.reject(abortReason(signal));
@@ -76,8 +103,15 @@ export function createJsonPoster(url: URL, headers: Readonly<Record<string, stri
         const chunks: Buffer[] = [];
         let received = 0;
         res.on('data', (chunk: Buffer) => {
-          chunks.push(chunk);
           received += chunk.length;
+          if (received > maxAnswerBytes) {
+            // Checked as the bytes arrive, so an endless answer never fills the memory.
+            settled();
+            reject(new AnswerTooLargeError(maxAnswerBytes));
+            request.destroy();
+            return;
+          }
+          chunks.push(chunk);
         });
         res.on('error', (err) => {
           const promised = res.headers['content-length'];

@@ -143,7 +143,7 @@ class LlamaBackend implements ModelBackend {
   }
 
   private async shutdown(): Promise<void> {
-    this.closing.abort(new BackendError(`${this.id} (${this.name}) was closed`, false));
+    this.closing.abort(new BackendError(`${this.id} (${this.name}) was closed`, 'fatal'));
     await Promise.allSettled([...this.inFlight]);
     this.removeLogListener();
     await this.context.dispose();
@@ -284,7 +284,7 @@ class LlamaBackend implements ModelBackend {
   private promptTokens(prompt: string): Token[] {
     const bos = this.model.tokens.bos;
     const tokens = [...(this.model.tokens.shouldPrependBosToken && bos !== null ? [bos] : []), ...this.model.tokenize(prompt, false)];
-    if (tokens.length === 0) throw new BackendError(`${this.name}: the prompt is empty; there is nothing to continue`, false);
+    if (tokens.length === 0) throw new BackendError(`${this.name}: the prompt is empty; there is nothing to continue`, 'fatal');
     return tokens;
   }
 
@@ -319,7 +319,7 @@ class LlamaBackend implements ModelBackend {
     } catch (error) {
       if (signal.aborted) throw abortReason(signal);
       if (error instanceof BackendError || error instanceof UserError) throw error;
-      throw new BackendError(`llama.cpp failed on ${this.name}: ${messageOf(error)}`, false);
+      throw new BackendError(`llama.cpp failed on ${this.name}: ${messageOf(error)}`, 'fatal');
     }
   }
 }
@@ -377,7 +377,7 @@ function uint32(seed: number): number {
 
 function checkSampling(req: SamplingParams): void {
   const bad = (what: string): never => {
-    throw new BackendError(`invalid llama sampling parameter: ${what}`, false);
+    throw new BackendError(`invalid llama sampling parameter: ${what}`, 'fatal');
   };
   if (!Number.isFinite(req.temperature) || req.temperature < 0) bad(`temperature ${req.temperature} (want >= 0)`);
   if (!Number.isFinite(req.topP) || req.topP <= 0 || req.topP > 1) bad(`topP ${req.topP} (want 0 < topP <= 1)`);
@@ -387,7 +387,7 @@ function checkSampling(req: SamplingParams): void {
 }
 
 function checkRequestCount(value: number, name: string, min: number): number {
-  if (!Number.isSafeInteger(value) || value < min) throw new BackendError(`invalid llama request: ${name} ${value} (want an integer >= ${min})`, false);
+  if (!Number.isSafeInteger(value) || value < min) throw new BackendError(`invalid llama request: ${name} ${value} (want an integer >= ${min})`, 'fatal');
   return value;
 }
 

@@ -7,7 +7,7 @@ import type { CompletionCreateParamsNonStreaming } from 'openai/resources/comple
 import { UserError } from '../util/errors';
 import { abortReason } from './abort';
 import { createJsonPoster } from './httpPost';
-import { BackendError, type GenerateRequest, type GenerateResult, type Generation, type ModelBackend, type NextTokenRequest, type NextTokenResult } from './backend';
+import { BackendError, SeveralChoicesUnsupportedError, type GenerateRequest, type GenerateResult, type Generation, type ModelBackend, type NextTokenRequest, type NextTokenResult } from './backend';
 import { HttpStatusError, toBackendError, type EndpointContext } from './openaiErrors';
 import { readTextChoices, readTopLogprobs, type OpenAIApi, type TextChoice } from './openaiResponses';
 
@@ -16,11 +16,18 @@ export interface OpenAIBackendOptions {
   model: string;
   apiKey?: string;
   api: OpenAIApi;
-  /** Ask for all samples of a prompt in one request with `n` (default true). */
-  useN?: boolean;
+  /** Answers with a longer body fail that call as a bad answer (default: httpPost's DEFAULT_MAX_ANSWER_BYTES). */
+  maxAnswerBytes?: number;
 }
 
 type RequestBody = CompletionCreateParamsNonStreaming | ChatCompletionCreateParamsNonStreaming;
+
+/**
+ * Answers of exactly one choice to n > 1 in a row that mean the server ignores `n` (some servers
+ * do so silently). One such answer alone is a bad answer, retried like any other: a transient
+ * short answer must not switch `n` off for the rest of the run.
+ */
+const SINGLE_CHOICE_ANSWERS_MEANING_NO_N = 2;
 
 export function createOpenAIBackend(opts: OpenAIBackendOptions): ModelBackend {
   const baseUrl = opts.baseUrl.replace(/\/+$/, '');
@@ -33,9 +40,11 @@ export function createOpenAIBackend(opts: OpenAIBackendOptions): ModelBackend {
     redact: (text) => (apiKey ? text.split(apiKey).join('***') : text),
   };
   // Local servers need no key: no Authorization header then.
-  const transport = createJsonPoster(new URL(ctx.endpointUrl), apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` });
-  // Cleared for good once the endpoint shows it cannot return several choices per request.
-  let sendN = opts.useN ?? true;
+  const transport = createJsonPoster(new URL(ctx.endpointUrl), {
+    ...(apiKey === undefined ? {} : { headers: { authorization: `Bearer ${apiKey}` } }),
+    ...(opts.maxAnswerBytes !== undefined ? { maxAnswerBytes: opts.maxAnswerBytes } : {}),
+  });
+  let singleChoiceAnswers = 0;
 
   /** One exchange: the parsed JSON of a 2xx answer; an HttpStatusError for any other status. */
   async function post(body: RequestBody, signal: AbortSignal | undefined): Promise<unknown> {
@@ -43,7 +52,7 @@ export function createOpenAIBackend(opts: OpenAIBackendOptions): ModelBackend {
     if (answer.status < 200 || answer.status > 299) throw new HttpStatusError(answer);
     const type = answer.headers['content-type'];
     if (type !== undefined && !/\bjson\b/i.test(type)) {
-      throw new BackendError(`${ctx.endpointUrl} answered with ${type}, not JSON; is it an OpenAI-compatible ${api} endpoint?`, false);
+      throw new BackendError(`${ctx.endpointUrl} answered with ${type}, not JSON; is it an OpenAI-compatible ${api} endpoint?`, 'bad-answer');
     }
     // A SyntaxError here is mapped by toBackendError: a body cut short.
     return JSON.parse(answer.body) as unknown;
@@ -59,47 +68,39 @@ export function createOpenAIBackend(opts: OpenAIBackendOptions): ModelBackend {
     }
   }
 
-  function samplingBody(req: GenerateRequest, n: number, seed: number | undefined): RequestBody {
+  function samplingBody(req: GenerateRequest): RequestBody {
     const common = {
       model,
-      n,
+      n: req.n,
       temperature: req.temperature,
       top_p: req.topP,
       max_tokens: req.maxTokens,
-      ...(seed !== undefined ? { seed } : {}),
+      ...(req.seed !== undefined ? { seed: req.seed } : {}),
       ...(req.stop && req.stop.length > 0 ? { stop: req.stop } : {}),
     };
     return api === 'chat' ? { ...common, messages: [{ role: 'user', content: req.prompt }] } : { ...common, prompt: req.prompt };
   }
 
-  async function generateWithN(req: GenerateRequest, signal: AbortSignal | undefined): Promise<GenerateResult | undefined> {
+  /** All n choices of one request; SeveralChoicesUnsupportedError once the server shows it cannot return several. */
+  async function sample(req: GenerateRequest, signal: AbortSignal | undefined): Promise<GenerateResult> {
     let body: unknown;
     try {
-      body = await post(samplingBody(req, req.n, req.seed), signal);
+      body = await post(samplingBody(req), signal);
     } catch (err) {
-      if (!signal?.aborted && rejectsN(err)) return undefined;
+      if (req.n > 1 && !signal?.aborted && rejectsN(err)) {
+        throw new SeveralChoicesUnsupportedError(`${ctx.endpointUrl} does not return several choices per request (${(err as Error).message})`);
+      }
       throw err;
     }
     const { choices, usage } = readTextChoices(api, body, ctx.endpointUrl);
-    if (choices.length < req.n && choices.length > 0) return undefined;
-    if (choices.length !== req.n) throw new BackendError(`${ctx.endpointUrl} returned ${choices.length} choices for n=${req.n}.`, false);
-    return { generations: apportionTokens(choices, usage.completionTokens), usage };
-  }
-
-  async function generateOneByOne(req: GenerateRequest, signal: AbortSignal | undefined): Promise<GenerateResult> {
-    const generations: Generation[] = [];
-    const usage = { promptTokens: 0, completionTokens: 0 };
-    // One at a time, so a call still occupies one connection as the scheduler's limit assumes.
-    for (let i = 0; i < req.n; i++) {
-      const body = await post(samplingBody(req, 1, req.seed === undefined ? undefined : req.seed + i), signal);
-      const answer = readTextChoices(api, body, ctx.endpointUrl);
-      const choice = answer.choices[0];
-      if (answer.choices.length !== 1 || !choice) throw new BackendError(`${ctx.endpointUrl} returned ${answer.choices.length} choices for n=1.`, false);
-      generations.push({ text: choice.text, finishReason: choice.finishReason, completionTokens: answer.usage.completionTokens });
-      usage.promptTokens += answer.usage.promptTokens;
-      usage.completionTokens += answer.usage.completionTokens;
+    if (choices.length === req.n) {
+      singleChoiceAnswers = 0;
+      return { generations: apportionTokens(choices, usage.completionTokens), usage };
     }
-    return { generations, usage };
+    if (req.n > 1 && choices.length === 1 && ++singleChoiceAnswers >= SINGLE_CHOICE_ANSWERS_MEANING_NO_N) {
+      throw new SeveralChoicesUnsupportedError(`${ctx.endpointUrl} answered n=${req.n} with one choice ${SINGLE_CHOICE_ANSWERS_MEANING_NO_N} times in a row: it ignores n`);
+    }
+    throw new BackendError(`${ctx.endpointUrl} returned ${choices.length} choices for n=${req.n}.`, 'bad-answer');
   }
 
   return {
@@ -107,14 +108,7 @@ export function createOpenAIBackend(opts: OpenAIBackendOptions): ModelBackend {
 
     async generate(req: GenerateRequest, signal?: AbortSignal): Promise<GenerateResult> {
       if (!Number.isInteger(req.n) || req.n < 1) throw new RangeError(`generate: n must be a positive integer, got ${req.n}`);
-      return guarded(signal, async () => {
-        if (sendN && req.n > 1) {
-          const result = await generateWithN(req, signal);
-          if (result) return result;
-          sendN = false;
-        }
-        return generateOneByOne(req, signal);
-      });
+      return guarded(signal, () => sample(req, signal));
     },
 
     async nextToken(req: NextTokenRequest, signal?: AbortSignal): Promise<NextTokenResult> {

@@ -4,7 +4,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { isPlainObject } from '../util/plainObject';
 import { BackendError, PromptTooLongError } from './backend';
-import { ConnectionError, TruncatedBodyError, type HttpAnswer } from './httpPost';
+import { AnswerTooLargeError, ConnectionError, TruncatedBodyError, type HttpAnswer } from './httpPost';
 
 export interface EndpointContext {
   /** The full URL that was called, e.g. http://host/v1/chat/completions. */
@@ -48,34 +48,37 @@ const CONTEXT_OVERFLOW = /context length|context window|maximum context|exceeds 
 export function toBackendError(err: unknown, ctx: EndpointContext): BackendError {
   if (err instanceof BackendError) return err;
   if (err instanceof HttpStatusError) return fromStatus(err, ctx);
-  if (err instanceof TruncatedBodyError) return new BackendError(`${ctx.endpointUrl} cut its answer short: ${err.message} (${ctx.redact(describeCause(err.cause))}).`, true);
+  if (err instanceof AnswerTooLargeError) {
+    return new BackendError(`${ctx.endpointUrl} sent an answer larger than the cap (${err.message}); raise --max-answer-mb if answers this large are expected.`, 'bad-answer');
+  }
+  if (err instanceof TruncatedBodyError) return new BackendError(`${ctx.endpointUrl} cut its answer short: ${err.message} (${ctx.redact(describeCause(err.cause))}).`, 'transient');
   if (err instanceof ConnectionError) {
-    return new BackendError(`Could not reach ${ctx.endpointUrl}: ${ctx.redact(describeCause(err))}. Is the server running and the base URL right?`, true);
+    return new BackendError(`Could not reach ${ctx.endpointUrl}: ${ctx.redact(describeCause(err))}. Is the server running and the base URL right?`, 'transient');
   }
   if (err instanceof SyntaxError) {
-    return new BackendError(`${ctx.endpointUrl} sent a body that is not valid JSON (${ctx.redact(err.message)}); probably cut short.`, true);
+    return new BackendError(`${ctx.endpointUrl} sent a body that is not valid JSON (${ctx.redact(err.message)}); probably cut short.`, 'bad-answer');
   }
   // Anything else thrown while the exchange was under way is a transport failure.
-  return new BackendError(`The connection to ${ctx.endpointUrl} failed while reading the answer: ${ctx.redact(describeCause(err))}.`, true);
+  return new BackendError(`The connection to ${ctx.endpointUrl} failed while reading the answer: ${ctx.redact(describeCause(err))}.`, 'transient');
 }
 
 function fromStatus(err: HttpStatusError, ctx: EndpointContext): BackendError {
   const { status } = err;
   const said = ctx.redact(err.server.message);
   const head = `${ctx.endpointUrl} answered HTTP ${status}: ${said}`;
-  if (status === 401) return new BackendError(`${head} — the API key was rejected; ${KEY_HINT}.`, false);
-  if (status === 403) return new BackendError(`${head} — access denied; ${KEY_HINT} and that it may use model "${ctx.model}".`, false);
+  if (status === 401) return new BackendError(`${head} — the API key was rejected; ${KEY_HINT}.`, 'fatal');
+  if (status === 403) return new BackendError(`${head} — access denied; ${KEY_HINT} and that it may use model "${ctx.model}".`, 'fatal');
   if (status === 404) {
     const aboutModel = err.server.code === 'model_not_found' || /model/i.test(said);
     return new BackendError(aboutModel
       ? `${head} — model "${ctx.model}" not found at ${ctx.baseUrl}; check the model name (GET ${ctx.baseUrl}/models lists the served ones).`
-      : `${head} — nothing is served there; check the base URL (it usually ends in /v1) and the API kind (chat or completions), and that model "${ctx.model}" exists.`, false);
+      : `${head} — nothing is served there; check the base URL (it usually ends in /v1) and the API kind (chat or completions), and that model "${ctx.model}" exists.`, 'fatal');
   }
   if (status === 400 && CONTEXT_OVERFLOW.test(said)) return new PromptTooLongError(`${head} — the prompt does not fit the model's context; lower --max-tokens or shorten the prompt.`);
   if (status === 429 || status === 408 || status === 409 || status >= 500) {
-    return new BackendError(head, true, retryAfterMs(err.headers));
+    return new BackendError(head, 'transient', retryAfterMs(err.headers));
   }
-  return new BackendError(`${head} — the server refused the request; check that it supports these parameters (model "${ctx.model}").`, false);
+  return new BackendError(`${head} — the server refused the request; check that it supports these parameters (model "${ctx.model}").`, 'fatal');
 }
 
 /**

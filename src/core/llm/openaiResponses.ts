@@ -53,7 +53,7 @@ export function readTopLogprobs(api: OpenAIApi, body: unknown, endpointUrl: stri
   });
   if (top === undefined || top.length === 0) {
     const how = api === 'completions' ? '"logprobs": <k>' : '"logprobs": true with "top_logprobs": <k>';
-    throw new BackendError(`${endpointUrl} returned no top logprobs for the first token; scoring by token probabilities needs a server that honours ${how} on the ${api} API (or pick another verifier).`, false);
+    throw new BackendError(`${endpointUrl} returned no top logprobs for the first token; scoring by token probabilities needs a server that honours ${how} on the ${api} API (or pick another verifier).`, 'bad-answer');
   }
   return { top: top.sort((a, b) => b.logprob - a.logprob), usage };
 }
@@ -85,7 +85,7 @@ function checked<T>(api: OpenAIApi, endpointUrl: string, read: () => T): T {
     return read();
   } catch (err) {
     if (!(err instanceof ShapeError)) throw err;
-    throw new BackendError(`${endpointUrl} answered in an unexpected shape (${err.message}); is it an OpenAI-compatible ${api} endpoint?`, false);
+    throw new BackendError(`${endpointUrl} answered in an unexpected shape (${err.message}); is it an OpenAI-compatible ${api} endpoint?`, 'bad-answer');
   }
 }
 
@@ -93,7 +93,7 @@ function inIndexOrder<C extends { index: number | undefined }>(choices: C[], end
   if (choices.some((c) => c.index === undefined)) return choices;
   const ordered = choices.slice().sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
   ordered.forEach((c, i) => {
-    if (c.index !== i) throw new BackendError(`${endpointUrl} answered with choice indices ${choices.map((x) => x.index).join(', ')}; expected 0..${choices.length - 1}.`, false);
+    if (c.index !== i) throw new BackendError(`${endpointUrl} answered with choice indices ${choices.map((x) => x.index).join(', ')}; expected 0..${choices.length - 1}.`, 'bad-answer');
   });
   return ordered;
 }

@@ -2,7 +2,17 @@
 // limit, per-attempt timeouts, retries with backoff, cancellation and token accounting. Backends
 // make single attempts; all policy lives here.
 import { abortReason } from './abort';
-import { BackendError, type GenerateRequest, type GenerateResult, type ModelBackend, type NextTokenRequest, type NextTokenResult, type Usage } from './backend';
+import {
+  BackendError,
+  RetriesExhaustedError,
+  SeveralChoicesUnsupportedError,
+  type GenerateRequest,
+  type GenerateResult,
+  type ModelBackend,
+  type NextTokenRequest,
+  type NextTokenResult,
+  type Usage,
+} from './backend';
 import { ConcurrencyLimiter } from './concurrencyLimiter';
 import { cacheKey, type ResponseCache } from './responseCache';
 
@@ -18,6 +28,8 @@ export interface SchedulerOptions {
   maxDelayMs?: number;
   cache?: ResponseCache;
   onRetry?: (info: RetryInfo) => void;
+  /** Told once when the backend turns out not to return several choices per request. */
+  onNotice?: (message: string) => void;
 }
 
 export interface RetryInfo {
@@ -51,6 +63,8 @@ export interface ScheduledBackend extends ModelBackend {
 type CallMethod = 'generate' | 'nextToken';
 // The longest delay a Node timer can express.
 const MAX_TIMER_MS = 2_147_483_647;
+/** A bad answer is asked again once: a second one for the same request means it is not a fluke. */
+const BAD_ANSWER_RETRIES = 1;
 
 export function createScheduler(inner: ModelBackend, opts: SchedulerOptions): ScheduledBackend {
   const maxRetries = opts.maxRetries ?? 6;
@@ -62,8 +76,10 @@ export function createScheduler(inner: ModelBackend, opts: SchedulerOptions): Sc
   checkInteger('baseDelayMs', baseDelayMs, 0);
   checkInteger('maxDelayMs', maxDelayMs, 0);
   const limiter = new ConcurrencyLimiter(opts.concurrency);
-  const { cache, onRetry } = opts;
+  const { cache, onRetry, onNotice } = opts;
   const counts: Accounting = { requests: 0, cacheHits: 0, retries: 0, failures: 0, promptTokens: 0, completionTokens: 0 };
+  // Set once the backend shows it cannot return several choices: each sample is then its own call.
+  let oneChoicePerRequest = false;
 
   async function call<R extends { usage: Usage }>(method: CallMethod, req: GenerateRequest | NextTokenRequest, signal: AbortSignal | undefined): Promise<R> {
     if (signal?.aborted) throw abortReason(signal);
@@ -79,13 +95,40 @@ export function createScheduler(inner: ModelBackend, opts: SchedulerOptions): Sc
     try {
       result = await withRetries<R>(method, req, signal);
     } catch (err) {
-      if (!signal?.aborted) counts.failures++;
+      if (!signal?.aborted && !(err instanceof SeveralChoicesUnsupportedError)) counts.failures++;
       throw err;
     }
     counts.promptTokens += result.usage.promptTokens;
     counts.completionTokens += result.usage.completionTokens;
     if (cache && key) await cache.set(key, result);
     return result;
+  }
+
+  async function generate(req: GenerateRequest, signal: AbortSignal | undefined): Promise<GenerateResult> {
+    if (oneChoicePerRequest && req.n > 1) return separately(req, signal);
+    try {
+      return await call<GenerateResult>('generate', req, signal);
+    } catch (err) {
+      if (!(err instanceof SeveralChoicesUnsupportedError)) throw err;
+      if (!oneChoicePerRequest) onNotice?.(`${err.message}; each sample is now requested on its own`);
+      oneChoicePerRequest = true;
+      return separately(req, signal);
+    }
+  }
+
+  /**
+   * The n samples of a request as n scheduled calls of one sample each (seeds seed + i, as a
+   * backend that samples n at once uses), each with its own attempt, timeout, retries and cache
+   * entry: n answers in a row would not fit one attempt's timeout.
+   */
+  async function separately(req: GenerateRequest, signal: AbortSignal | undefined): Promise<GenerateResult> {
+    const parts = await Promise.all(
+      Array.from({ length: req.n }, (_, i) => call<GenerateResult>('generate', { ...req, n: 1, ...(req.seed !== undefined ? { seed: req.seed + i } : {}) }, signal)),
+    );
+    return {
+      generations: parts.flatMap((p) => p.generations),
+      usage: { promptTokens: sum(parts.map((p) => p.usage.promptTokens)), completionTokens: sum(parts.map((p) => p.usage.completionTokens)) },
+    };
   }
 
   async function withRetries<R>(method: CallMethod, req: GenerateRequest | NextTokenRequest, signal: AbortSignal | undefined): Promise<R> {
@@ -104,14 +147,15 @@ export function createScheduler(inner: ModelBackend, opts: SchedulerOptions): Sc
       }
       if (signal?.aborted) throw abortReason(signal);
       if (!(error instanceof BackendError) || !error.retryable) throw error;
-      if (attempt > maxRetries) {
-        throw new BackendError(`${method} on ${inner.id} failed after ${attempt} attempt${attempt === 1 ? '' : 's'}; the last error: ${error.message}`, false);
+      const budget = error.failure === 'bad-answer' ? Math.min(maxRetries, BAD_ANSWER_RETRIES) : maxRetries;
+      if (attempt > budget) {
+        throw new RetriesExhaustedError(`${method} on ${inner.id} failed after ${attempt} attempt${attempt === 1 ? '' : 's'}; the last error: ${error.message}`, error);
       }
       const cap = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
       // Full jitter spreads retries out; a server-requested delay is a floor.
       const delayMs = Math.min(MAX_TIMER_MS, Math.max(Math.random() * cap, error.retryAfterMs ?? 0));
       onRetry?.({
-        message: `${inner.id}: ${error.message} — retry ${attempt} of ${maxRetries} in ${(delayMs / 1000).toFixed(1)} s`,
+        message: `${inner.id}: ${error.message} — retry ${attempt} of ${budget} in ${(delayMs / 1000).toFixed(1)} s`,
         method, attempt, delayMs, error,
       });
       await sleep(delayMs, signal);
@@ -137,7 +181,7 @@ export function createScheduler(inner: ModelBackend, opts: SchedulerOptions): Sc
       };
       const timer = setTimeout(() => {
         if (!settle()) return;
-        const timeout = new BackendError(`${inner.id} did not answer within ${timeoutMs} ms`, true);
+        const timeout = new BackendError(`${inner.id} did not answer within ${timeoutMs} ms`, 'transient');
         controller.abort(timeout);
         reject(timeout);
       }, timeoutMs);
@@ -160,11 +204,15 @@ export function createScheduler(inner: ModelBackend, opts: SchedulerOptions): Sc
 
   return {
     id: inner.id,
-    generate: (req: GenerateRequest, signal?: AbortSignal): Promise<GenerateResult> => call<GenerateResult>('generate', req, signal),
+    generate: (req: GenerateRequest, signal?: AbortSignal): Promise<GenerateResult> => generate(req, signal),
     nextToken: (req: NextTokenRequest, signal?: AbortSignal): Promise<NextTokenResult> => call<NextTokenResult>('nextToken', req, signal),
     close: (): Promise<void> => inner.close(),
     accounting: (): Accounting => ({ ...counts }),
   };
+}
+
+function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {

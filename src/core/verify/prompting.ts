@@ -21,7 +21,7 @@ export function verifyPrompt(ctx: VerifyContext, role: TemplateRole, task: Task,
 export async function generateOne(ctx: VerifyContext, prompt: string, seed: number): Promise<Generation> {
   const result = await ctx.backend.generate({ ...withBlockStop(ctx.sampling), prompt, n: 1, seed }, ctx.signal);
   const generation = result.generations[0];
-  if (!generation) throw new BackendError(`${ctx.backend.id} returned no generation for a request of n = 1`, false);
+  if (!generation) throw new BackendError(`${ctx.backend.id} returned no generation for a request of n = 1`, 'bad-answer');
   return generation;
 }
 

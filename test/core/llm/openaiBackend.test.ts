@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BackendError, PromptTooLongError, type GenerateRequest } from '../../../src/core/llm/backend';
+import { BackendError, PromptTooLongError, type GenerateRequest, type ModelBackend } from '../../../src/core/llm/backend';
+import { createScheduler, type ScheduledBackend, type SchedulerOptions } from '../../../src/core/llm/scheduler';
 import { createOpenAIBackend } from '../../../src/core/llm/openaiBackend';
 import { defaultAnswer, startFakeOpenAI, type FakeOpenAI, type FakeOpenAIOptions, type FakeRequest } from '../../fixtures/openaiServer';
 
@@ -20,6 +21,11 @@ function expectedTop(prompt: string): { token: string; logprob: number }[] {
   const answer = defaultAnswer({ seq: 0, api: 'completions', model: MODEL, prompt, n: 1, choiceIndex: 0, seed: undefined, temperature: 0, topP: 1, maxTokens: 1, stop: [], topLogprobs: 100, body: {} });
   assert.ok('top' in answer);
   return answer.top;
+}
+
+/** The backend as a run uses it: through the scheduler, which owns retries and the n fallback. */
+function scheduled(backend: ModelBackend, opts: Partial<SchedulerOptions> = {}): ScheduledBackend {
+  return createScheduler(backend, { concurrency: 4, baseDelayMs: 0, ...opts });
 }
 
 async function rejection(promise: Promise<unknown>): Promise<BackendError> {
@@ -94,45 +100,70 @@ describe('openaiBackend', () => {
         assert.deepEqual(result.top.map((t) => t.token), [' Correct', ' Incorrect', ' The']);
       });
 
-      it('falls back to one request per sample (seeds seed+i) when the server rejects n, and remembers it', async () => {
+      it('falls back to one scheduled request per sample (seeds seed+i) when the server rejects n, and remembers it', async () => {
         const fake = await serve({ supportsN: false });
-        const backend = createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api });
+        const notices: string[] = [];
+        const backend = scheduled(createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api }), { onNotice: (m) => notices.push(m) });
         const req: GenerateRequest = { prompt: 'Q1', n: 3, seed: 100, ...sampling };
         const result = await backend.generate(req);
         // Same samples as a server that supports n gives: choice i of seed s is the sample of seed s+i.
         assert.deepEqual(result.generations.map((g) => g.text), [0, 1, 2].map((i) => expectedText('Q1', 100, i, api)));
         const bodies = fake.requests.map((r) => r.body as { n: number; seed: number });
-        assert.deepEqual(bodies.map((b) => [b.n, b.seed]), [[3, 100], [1, 100], [1, 101], [1, 102]]);
+        assert.deepEqual(bodies[0] && [bodies[0].n, bodies[0].seed], [3, 100]);
+        assert.deepEqual(bodies.slice(1).map((b) => [b.n, b.seed]).sort(), [[1, 100], [1, 101], [1, 102]]);
         assert.deepEqual(fake.requests.map((r) => r.outcome), ['error', 'ok', 'ok', 'ok']);
+        assert.equal(notices.length, 1);
+        assert.match(notices[0] ?? '', /does not return several choices per request.*each sample is now requested on its own/);
         // Single requests report exact per-sample token counts.
         const words = (t: string): number => (t.match(/\s*\S+/g) ?? []).length;
         assert.deepEqual(result.generations.map((g) => g.completionTokens), result.generations.map((g) => words(g.text)));
 
         await backend.generate({ ...req, prompt: 'Q2', n: 2 });
         assert.deepEqual(fake.requests.slice(4).map((r) => (r.body as { n: number }).n), [1, 1]);
+        assert.equal(backend.accounting().failures, 0, 'the refusal of n is not a failed call');
       });
 
-      it('falls back when the server silently returns fewer choices than n', async () => {
+      it('falls back when the server answers n > 1 with one choice twice in a row (it ignores n)', async () => {
         const fake = await serve({ ignoreN: true });
-        const backend = createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api });
+        const backend = scheduled(createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api }));
         const result = await backend.generate({ prompt: 'Q', n: 2, seed: 5, ...sampling });
         assert.deepEqual(result.generations.map((g) => g.text), [expectedText('Q', 5, 0, api), expectedText('Q', 5, 1, api)]);
-        assert.deepEqual(fake.requests.map((r) => (r.body as { n: number }).n), [2, 1, 1]);
+        assert.deepEqual(fake.requests.map((r) => (r.body as { n: number }).n), [2, 2, 1, 1]);
       });
 
-      it('sends one request per sample from the start when useN is false', async () => {
-        const fake = await serve();
-        const backend = createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api, useN: false });
-        const result = await backend.generate({ prompt: 'Q', n: 2, seed: 5, ...sampling });
-        assert.equal(result.generations.length, 2);
-        assert.deepEqual(fake.requests.map((r) => (r.body as { n: number }).n), [1, 1]);
+      it('one short answer is a bad answer that is asked again, and n stays on', async () => {
+        let shortOnce = true;
+        const fakeShort = await serve({
+          respond: (r) => {
+            if (r.seq === 1 && shortOnce) {
+              shortOnce = false;
+              return { rawBody: { choices: [{ index: 0, text: 'only one', finish_reason: 'stop' }] } };
+            }
+            return undefined;
+          },
+        });
+        const backend = scheduled(createOpenAIBackend({ baseUrl: fakeShort.url, model: MODEL, api: 'completions' }));
+        const first = await backend.generate({ prompt: 'Q', n: 2, seed: 5, ...sampling });
+        assert.deepEqual(first.generations.map((g) => g.text), [expectedText('Q', 5, 0), expectedText('Q', 5, 1)]);
+        await backend.generate({ prompt: 'Q2', n: 2, seed: 5, ...sampling });
+        assert.deepEqual(fakeShort.requests.map((r) => (r.body as { n: number }).n), [2, 2, 2]);
+        assert.equal(backend.accounting().retries, 1);
+      });
+
+      it('gives each sample of the fallback its own attempt and timeout', async () => {
+        // Four answers of 150 ms in a row would never fit one 400 ms attempt.
+        const fake = await serve({ supportsN: false, latencyMs: 150 });
+        const backend = scheduled(createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api }), { timeoutMs: 400, maxRetries: 0 });
+        const result = await backend.generate({ prompt: 'Q', n: 4, seed: 1, ...sampling });
+        assert.equal(result.generations.length, 4);
+        assert.equal(backend.accounting().failures, 0);
       });
     });
   }
 
   it('falls back on llama.cpp\'s HTTP 500 "Only one completion choice is allowed"', async () => {
     const fake = await serve({ respond: (r) => (r.n > 1 ? { status: 500, message: 'Only one completion choice is allowed' } : undefined) });
-    const backend = createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'completions' });
+    const backend = scheduled(createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'completions' }));
     const result = await backend.generate({ prompt: 'Q', n: 2, seed: 1, ...sampling });
     assert.deepEqual(result.generations.map((g) => g.text), [expectedText('Q', 1, 0), expectedText('Q', 1, 1)]);
   });
@@ -231,19 +262,19 @@ describe('openaiBackend', () => {
     it('a malformed answer fails clearly, naming the endpoint', async () => {
       const fake = await serve({ respond: () => ({ rawBody: { choices: [{ index: 0, txt: 'x' }] } }) });
       const err = await rejection(createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'completions' }).generate({ prompt: 'Q', n: 1, ...sampling }));
-      assert.equal(err.retryable, false);
+      assert.equal(err.failure, 'bad-answer', 'asked again once, then that sample fails');
       assert.ok(err.message.startsWith(`${fake.url}/completions answered in an unexpected shape`), err.message);
       assert.match(err.message, /at choices\.0\.text/);
     });
 
-    it('a web page instead of JSON fails at once, naming the endpoint', async () => {
+    it('a web page instead of JSON is a bad answer, naming the endpoint', async () => {
       const page = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>Welcome</html>'));
       await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
       try {
         const base = `http://127.0.0.1:${(page.address() as AddressInfo).port}/v1`;
         const backend = createOpenAIBackend({ baseUrl: base, model: MODEL, api: 'chat' });
         const err = await rejection(backend.nextToken({ prompt: 'Q', topLogprobs: 2 }));
-        assert.equal(err.retryable, false);
+        assert.equal(err.failure, 'bad-answer', 'asked again once, then that sample fails');
         assert.equal(err.message, `${base}/chat/completions answered with text/html, not JSON; is it an OpenAI-compatible chat endpoint?`);
         await backend.close();
       } finally {
@@ -255,9 +286,17 @@ describe('openaiBackend', () => {
       const fake = await serve({ respond: () => ({ text: ' Correct' }) });
       for (const api of ['completions', 'chat'] as const) {
         const err = await rejection(createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api }).nextToken({ prompt: 'Q', topLogprobs: 3 }));
-        assert.equal(err.retryable, false);
+        assert.equal(err.failure, 'bad-answer', 'asked again once, then that sample fails');
         assert.match(err.message, /returned no top logprobs for the first token/);
       }
+    });
+
+    it('an answer over the size cap fails that call as a bad answer, without reading it all', async () => {
+      const fake = await serve({ respond: () => ({ text: 'x'.repeat(200_000) }) });
+      const backend = createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'completions', maxAnswerBytes: 50_000 });
+      const err = await rejection(backend.generate({ prompt: 'Q', n: 1, ...sampling }));
+      assert.equal(err.failure, 'bad-answer');
+      assert.match(err.message, /sent an answer larger than the cap \(the answer's body passed 50000 bytes\); raise --max-answer-mb/);
     });
 
     it('more choices than asked for is an error', async () => {

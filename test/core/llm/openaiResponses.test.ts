@@ -8,7 +8,7 @@ function shapeError(read: () => unknown): string {
   try {
     read();
   } catch (err) {
-    assert.ok(err instanceof BackendError && !err.retryable, String(err));
+    assert.ok(err instanceof BackendError && err.failure === 'bad-answer', String(err));
     return err.message;
   }
   assert.fail('expected the answer to be refused');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BackendError, type GenerateRequest, type GenerateResult } from '../../../src/core/llm/backend';
+import { BackendError, RetriesExhaustedError, type GenerateRequest, type GenerateResult } from '../../../src/core/llm/backend';
 import { createOpenAIBackend } from '../../../src/core/llm/openaiBackend';
 import { ResponseCache } from '../../../src/core/llm/responseCache';
 import { createScheduler, type RetryInfo, type SchedulerOptions, type ScheduledBackend } from '../../../src/core/llm/scheduler';
@@ -109,6 +109,18 @@ describe('scheduler', () => {
     });
     assert.equal(fake.counters.requests, 3);
     assert.deepEqual(backend.accounting(), { requests: 3, cacheHits: 0, retries: 2, failures: 1, promptTokens: 0, completionTokens: 0 });
+  });
+
+  it('asks a bad answer again once, then fails the call as a bad answer', async () => {
+    const { fake, backend } = await setup({ respond: () => ({ rawBody: { choices: [{ index: 0, txt: 'x' }] } }) }, { maxRetries: 6 });
+    await assert.rejects(backend.generate(requestFor(0)), (err: unknown) => {
+      assert.ok(err instanceof RetriesExhaustedError);
+      assert.equal(err.failure, 'bad-answer');
+      assert.equal(err.retryable, false);
+      assert.match(err.message, /failed after 2 attempts; the last error: .*answered in an unexpected shape/);
+      return true;
+    });
+    assert.equal(fake.counters.requests, 2);
   });
 
   it('gives up on timeouts too, naming them', async () => {

@@ -71,7 +71,7 @@ describe('verify/cot-binary', () => {
   it('propagates backend errors and aborts', async () => {
     const failing = new ScriptedBackend({
       generate: () => {
-        throw new BackendError('http://127.0.0.1:1/v1: 401 unauthorized; check the API key', false);
+        throw new BackendError('http://127.0.0.1:1/v1: 401 unauthorized; check the API key', 'fatal');
       },
     });
     await assert.rejects(cotBinaryVerifier.verifyTask(task, samples([7]), context(failing)), BackendError);

@@ -72,7 +72,7 @@ describe('verify/mc', () => {
   it('propagates backend errors', async () => {
     const backend = new ScriptedBackend({
       nextToken: () => {
-        throw new BackendError('http://127.0.0.1:1/v1: connection refused; is the server running?', true);
+        throw new BackendError('http://127.0.0.1:1/v1: connection refused; is the server running?', 'transient');
       },
     });
     await assert.rejects(mcVerifier.verifyTask(task, samples([7, 8]), context(backend)), BackendError);

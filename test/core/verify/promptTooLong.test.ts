@@ -35,7 +35,7 @@ describe('an overlong verification prompt fails that sample only', () => {
   });
 
   it('other backend errors still end the verification', async () => {
-    const backend = backendRefusing('sample-1 ', () => new BackendError('endpoint down', false));
+    const backend = backendRefusing('sample-1 ', () => new BackendError('endpoint down', 'fatal'));
     await assert.rejects(createVerifier('mc').verifyTask(task, samples([7, 8]), context(backend)), /endpoint down/);
   });
 });

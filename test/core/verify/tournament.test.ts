@@ -157,7 +157,7 @@ describe('verify/tournament', () => {
   it('propagates backend errors', async () => {
     const backend = new ScriptedBackend({
       generate: () => {
-        throw new BackendError('http://127.0.0.1:1/v1: 500 after 3 retries; try again later', true);
+        throw new BackendError('http://127.0.0.1:1/v1: 500 after 3 retries; try again later', 'transient');
       },
     });
     await assert.rejects(single.verifyTask(task, samples([1, 2, 3]), context(backend)), BackendError);
