@@ -96,7 +96,7 @@ export const nBatchingBenchmark: Benchmark = {
       await withoutN.stop();
     }
     return {
-      workload: `GSM8K test, first ${tasks} tasks, generation only (no verifier) through core executeRun, N ∈ {${ns.join(', ')}} samples per task, concurrency ${CONCURRENCY}, fake server with L = ${LATENCY_MS} ms, once accepting \`n\` and once rejecting n > 1. Then a full gap check (N = ${cacheN}, mc) run twice on one response cache.`,
+      workload: `GSM8K test, first ${tasks} tasks, generation only (no verifier) through core's run controller, N ∈ {${ns.join(', ')}} samples per task, concurrency ${CONCURRENCY}, fake server with L = ${LATENCY_MS} ms, once accepting \`n\` and once rejecting n > 1. Then a full gap check (N = ${cacheN}, mc) run twice on one response cache.`,
       commands,
       rows,
       targets,

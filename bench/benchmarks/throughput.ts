@@ -125,7 +125,7 @@ function report(c: Collected): Measured {
   const totalCalls = (Object.values(c.runs) as ClientRun[][]).flat().reduce((s, r) => s + r.calls, 0);
   const rows = [
     row('ideal throughput C/L', 'calls/s', ideal),
-    row('Gap Lens (executeRun) calls/s', 'calls/s', summarize(g.map(rate))),
+    row('Gap Lens (run controller) calls/s', 'calls/s', summarize(g.map(rate))),
     row('Gap Lens calls/s ÷ (C/L)', 'ratio', ratioToIdeal),
     row('Gap Lens model-call phase', 's', summarize(seconds('gaplens'))),
     row('Gap Lens client CPU per 1k calls (phase)', 'CPU s', gapLensCpu),
@@ -159,7 +159,7 @@ function report(c: Collected): Measured {
     workload:
       `GSM8K test, first ${c.limit} tasks × N = ${c.n} samples, verifier mc: ${c.limit} generation requests (n = ${c.n}) + ${c.limit * c.n} logprob requests = ` +
       `${c.expectedCalls} model calls per run, concurrency C = ${CONCURRENCY}, against the fake OpenAI server (separate process) answering every request after L = ${LATENCY_MS} ms, ` +
-      `so C/L = ${fmt(ideal)} calls/s. Gap Lens runs through core executeRun (run folder written, samples graded, no response cache) and, separately, as the \`gaplens run\` CLI process. ` +
+      `so C/L = ${fmt(ideal)} calls/s. Gap Lens runs through core's run controller (run folder written, samples graded, no response cache) and, separately, as the \`gaplens run\` CLI process. ` +
       'The clients run one after another, interleaved, in every repetition.',
     commands: [...c.commands.values()],
     rows,
@@ -167,7 +167,7 @@ function report(c: Collected): Measured {
     notes: [
       ...(wrongCalls.length > 0 ? [`Runs whose server-side request count differed from the expected ${c.expectedCalls}: ${wrongCalls.join(', ')}.`] : [`Every run made exactly ${c.expectedCalls} requests (counted by the server).`]),
       incomplete === 0 ? `Every Gap Lens run appended all ${records} records (a generation and an mc verification per sample) to its run folder.` : `${incomplete} Gap Lens runs appended fewer than ${records} records.`,
-      'Phase times are measured inside each client process around the model-call work (Gap Lens: executeRun; the scripts: from the first request until the results are written); "whole process" includes Node start-up, module loading and, for the CLI, reading the run back and printing the report with 1,000 bootstrap resamples.',
+      'Phase times are measured inside each client process around the model-call work (Gap Lens: the run controller; the scripts: from the first request until the results are written); "whole process" includes Node start-up, module loading and, for the CLI, reading the run back and printing the report with 1,000 bootstrap resamples.',
       `Where Gap Lens's CPU goes (one extra run of the same workload under \`node --cpu-prof\`, each sample charged to the innermost bundled frame's source module): ${c.profile.slice(0, 14).map((p) => `${p.module} ${fmt(p.share * 100)} %`).join(', ')}.`,
       'The fake server delays each answer with setTimeout(L); Node timers fire at ≥ L ms and the answer still has to be serialised and sent, so even a perfect client sees slightly more than L per call. The bare node:http client measures that ceiling.',
     ],

@@ -1,10 +1,10 @@
-// A Gap Lens gap check through the real pipeline (prepareNewRun + executeRun, exactly what
+// A Gap Lens gap check through the real pipeline (the run controller, exactly what
 // `gaplens run` does before its final report), timed from the inside so that the number is the
 // model-call phase alone: process start-up and the final report are measured separately (the
 // benchmark also times the CLI end to end). Prints one JSON line with the measurements.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { executeRun, prepareNewRun } from '../../src/core/pipeline/runSession';
+import { RunController } from '../../src/core/pipeline/runController';
 import type { RunConfig } from '../../src/core/runs/records';
 import { parseVerifierList } from '../../src/core/verify/index';
 
@@ -52,25 +52,26 @@ async function main(): Promise<void> {
     seed: 0,
     concurrency,
   };
-  const prepared = await prepareNewRun(config, { out: v.out, runsRoot: path.dirname(v.out) });
+  const controller = await RunController.open({ kind: 'new', config, options: { out: v.out, runsRoot: path.dirname(v.out) } }, { by: 'bench', onWarning: () => undefined });
   let records = 0;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const { accounting } = await executeRun(prepared, {
-    verifiers: config.verifiers as ReturnType<typeof parseVerifierList>,
+  const outcome = await controller.execute({
     concurrency,
     cacheDir: v.cache ?? null,
     onEvent: (event) => {
       if (event.type !== 'task-done') records++;
     },
   });
+  if (outcome.status !== 'complete' || outcome.accounting === null) throw new Error(`gapLensRun: the run ended ${outcome.status}${outcome.status === 'failed' ? `: ${String(outcome.error)}` : ''}`);
+  const { accounting } = outcome;
   const phaseMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   const output: GapLensRunOutput = {
     phaseMs,
     cpuMs: (cpu.user + cpu.system) / 1000,
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
-    tasks: prepared.tasks.length,
+    tasks: controller.prepared.tasks.length,
     records,
     accounting,
   };

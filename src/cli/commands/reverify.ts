@@ -1,19 +1,22 @@
-// gaplens reverify: new verifiers over a run's existing generations — no new sampling.
+// gaplens reverify: new verifiers over a run's existing generations — no new sampling. With
+// --model, another model verifies (cross-verification, the paper's gap(f, g)).
 import { parseArgs } from 'node:util';
-import { defaultResponseCacheDir } from '../../core/util/cacheDir';
-import { addVerifiers, executeRun } from '../../core/pipeline/runSession';
+import { checkModelFile, canonicalModelSpec } from '../../core/llm/modelSpec';
+import { RunController } from '../../core/pipeline/runController';
+import { readManifest } from '../../core/runs/runStore';
 import { UserError } from '../../core/util/errors';
 import { parseVerifierList } from '../../core/verify/index';
-import { flag, numberOpt, requiredString, stringOpt, type RawValues } from '../options';
-import { createProgress } from '../progress';
+import { flag, requiredString, stringOpt, type RawValues } from '../options';
+import { keyLookup } from '../apiKey';
+import { driveRun } from '../driveRun';
+import { EXECUTION_OPTIONS, executionSettings } from '../runFlags';
 import { printRunReport } from './report';
 
 const OPTIONS = {
   verifier: { type: 'string' },
-  concurrency: { type: 'string' },
-  cache: { type: 'string' },
-  'no-cache': { type: 'boolean' },
+  model: { type: 'string' },
   json: { type: 'boolean' },
+  ...EXECUTION_OPTIONS,
 } as const;
 
 export async function reverifyCommand(argv: string[]): Promise<number> {
@@ -23,31 +26,22 @@ export async function reverifyCommand(argv: string[]): Promise<number> {
   const dir = positionals[0] as string;
   const warn = (m: string): void => void process.stderr.write(`gaplens: ${m}\n`);
   const verifiers = parseVerifierList(requiredString(v, 'verifier', 'the verifiers to add, e.g. cot-score,tournament'));
-  const prepared = await addVerifiers(dir, verifiers, warn);
-  const total = prepared.tasks.length * prepared.config.n * verifiers.length;
-  const progress = createProgress(total, 'verifying');
-  let done = 0;
-  const controller = new AbortController();
-  const onSigint = (): void => controller.abort();
-  process.once('SIGINT', onSigint);
-  try {
-    await executeRun(prepared, {
-      verifiers,
-      concurrency: numberOpt(v, 'concurrency', prepared.config.concurrency, { integer: true, min: 1, max: 4096 }),
-      cacheDir: flag(v, 'no-cache') ? null : (stringOpt(v, 'cache') ?? defaultResponseCacheDir()),
-      ...(process.env.GAPLENS_API_KEY ?? process.env.OPENAI_API_KEY ? { apiKey: process.env.GAPLENS_API_KEY ?? process.env.OPENAI_API_KEY } : {}),
-      onEvent: (e) => {
-        if (e.type === 'verification') progress.update(++done);
-      },
-      onMessage: (m) => progress.log(`gaplens: ${m}`),
-      signal: controller.signal,
-    });
-  } catch (err) {
-    if (controller.signal.aborted) throw new UserError(`interrupted; run the same reverify command again to continue`);
-    throw err;
-  } finally {
-    progress.done();
-    process.off('SIGINT', onSigint);
-  }
-  return printRunReport(dir, { json: flag(v, 'json'), warn, values: { verifier: verifiers[0] } });
+  const given = stringOpt(v, 'model');
+  const model = given === undefined ? undefined : canonicalModelSpec(given);
+  if (model !== undefined) checkModelFile(model);
+  const { config } = await readManifest(dir);
+  const keyFor = keyLookup([model ?? config.model], given === undefined ? [] : [given], `${dir}/run.json`);
+  const execution = { ...executionSettings(v, config.concurrency), keyFor };
+
+  const controller = await RunController.open({ kind: 'reverify', dir, verifiers, ...(model !== undefined ? { model } : {}) }, { by: 'gaplens reverify', onWarning: warn });
+  const { prepared } = controller;
+  const result = await driveRun(controller, {
+    activity: 'verifying',
+    total: prepared.tasks.length * prepared.config.n * controller.verifiers.length,
+    done: 0,
+    counts: (event) => event.type !== 'generation',
+    execution,
+  });
+  const code = await printRunReport(dir, { json: flag(v, 'json'), warn, values: { verifier: controller.verifiers[0] } });
+  return result.complete ? code : 1;
 }

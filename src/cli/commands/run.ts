@@ -1,20 +1,23 @@
 // gaplens run: a gap check end to end, or --resume of an interrupted one.
 import { parseArgs } from 'node:util';
-import { join } from 'node:path';
-import { parseFilter } from '../../core/filter/parse';
-import { parseModelSpec } from '../../core/llm/modelSpec';
-import { defaultResponseCacheDir } from '../../core/util/cacheDir';
-import { expectedRecords, type GapCheckEvent } from '../../core/pipeline/gapCheck';
+import { join, resolve } from 'node:path';
+import { formatFilter, parseFilter } from '../../core/filter/parse';
+import { canonicalModelSpec, checkModelFile, parseModelSpec } from '../../core/llm/modelSpec';
+import { expectedRecords, type RecordEvent } from '../../core/pipeline/gapCheck';
+import { RunController, type OpenRequest } from '../../core/pipeline/runController';
+import { conflictingSettings, type ResultSetting } from '../../core/pipeline/resumeOptions';
+import type { PreparedRun } from '../../core/pipeline/runSession';
+import { loadTemplates } from '../../core/prompts/load';
 import { sampleKey } from '../../core/runs/sampleKey';
-import { executeRun, prepareNewRun, prepareResume, type PreparedRun } from '../../core/pipeline/runSession';
 import type { RunConfig } from '../../core/runs/records';
+import { readManifest } from '../../core/runs/runStore';
 import { gapText, LiveGap, type GapInput } from '../../core/pipeline/liveGap';
 import { UserError } from '../../core/util/errors';
-import { BackendError } from '../../core/llm/backend';
 import { parseVerifierList } from '../../core/verify/index';
-import type { BaseVerifierName } from '../../core/verify/verifier';
 import { flag, numberOpt, requiredString, stringOpt, type RawValues } from '../options';
-import { createProgress } from '../progress';
+import { keyLookup } from '../apiKey';
+import { driveRun } from '../driveRun';
+import { EXECUTION_OPTIONS, executionSettings } from '../runFlags';
 import { printRunReport } from './report';
 
 const OPTIONS = {
@@ -26,7 +29,6 @@ const OPTIONS = {
   filter: { type: 'string' },
   out: { type: 'string' },
   resume: { type: 'string' },
-  concurrency: { type: 'string' },
   api: { type: 'string' },
   temperature: { type: 'string' },
   'top-p': { type: 'string' },
@@ -35,100 +37,149 @@ const OPTIONS = {
   'verifier-max-tokens': { type: 'string' },
   seed: { type: 'string' },
   templates: { type: 'string' },
-  cache: { type: 'string' },
-  'no-cache': { type: 'boolean' },
-  'timeout-ms': { type: 'string' },
-  retries: { type: 'string' },
-  threads: { type: 'string' },
-  'context-size': { type: 'string' },
   'runs-dir': { type: 'string' },
   'tournament-both-orders': { type: 'boolean' },
   json: { type: 'boolean' },
+  ...EXECUTION_OPTIONS,
 } as const;
+
+/** The flag of each setting that decides what a run produces (run.json `config`). */
+const SETTING_FLAGS: Record<ResultSetting, string> = {
+  tasks: 'tasks',
+  limit: 'limit',
+  model: 'model',
+  api: 'api',
+  n: 'n',
+  verifiers: 'verifier',
+  filter: 'filter',
+  temperature: 'temperature',
+  topP: 'top-p',
+  maxTokens: 'max-tokens',
+  verifierTemperature: 'verifier-temperature',
+  verifierMaxTokens: 'verifier-max-tokens',
+  seed: 'seed',
+  templates: 'templates',
+  tournamentBothOrders: 'tournament-both-orders',
+};
 
 export async function runCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false });
   const v = values as RawValues;
-  const controller = new AbortController();
-  const onSigint = (): void => controller.abort();
-  process.once('SIGINT', onSigint);
-  const progressOut = createProgress(0, '');
-  const warn = (m: string): void => progressOut.log(`gaplens: ${m}`);
-  try {
-    const resumeDir = stringOpt(v, 'resume');
-    const prepared = resumeDir ? await prepareResume(resumeDir, warn) : await prepareNewRun(configFrom(v), { ...outOpt(v), runsRoot: stringOpt(v, 'runs-dir') ?? join('.gaplens', 'runs') });
-    if (!resumeDir) warn(`run folder ${prepared.dir}`);
-    const concurrency = numberOpt(v, 'concurrency', prepared.config.concurrency, { integer: true, min: 1, max: 4096 });
-    const verifiers = prepared.config.verifiers as BaseVerifierName[];
-    const live = liveStats(prepared);
-    const total = expectedRecords(prepared.tasks.length, prepared.config.n, verifiers.length);
-    const progress = createProgress(total, 'gap check');
-    let done = live.records;
-    try {
-      const { accounting } = await executeRun(prepared, {
-        verifiers,
-        concurrency,
-        cacheDir: flag(v, 'no-cache') ? null : (stringOpt(v, 'cache') ?? defaultResponseCacheDir()),
-        ...apiKey(),
-        ...(stringOpt(v, 'timeout-ms') ? { timeoutMs: numberOpt(v, 'timeout-ms', 0, { integer: true, min: 1 }) } : {}),
-        ...(stringOpt(v, 'retries') ? { maxRetries: numberOpt(v, 'retries', 0, { integer: true, min: 0 }) } : {}),
-        ...(stringOpt(v, 'threads') ? { threads: numberOpt(v, 'threads', 0, { integer: true, min: 1, max: 1024 }) } : {}),
-        ...(stringOpt(v, 'context-size') ? { contextSize: numberOpt(v, 'context-size', 0, { integer: true, min: 256 }) } : {}),
-        onEvent: (event) => {
-          if (event.type === 'task-done') return;
-          done++;
-          live.add(event);
-          progress.update(done, live.summary());
-        },
-        onMessage: (m) => progress.log(`gaplens: ${m}`),
-        onDownloadProgress: (got, size) => progress.log(`downloading model: ${Math.round((100 * got) / Math.max(size, 1))}%`),
-        signal: controller.signal,
-      });
-      progress.done();
-      warn(`${accounting.requests} model calls, ${accounting.cacheHits} from cache, ${accounting.retries} retries, ` + `${accounting.promptTokens} prompt + ${accounting.completionTokens} completion tokens`);
-    } catch (err) {
-      progress.done();
-      const resumeHint = `everything finished so far is saved in ${prepared.dir}; continue with: gaplens run --resume ${prepared.dir}`;
-      if (controller.signal.aborted) throw new UserError(`interrupted; ${resumeHint}`);
-      if (err instanceof BackendError || err instanceof UserError) throw new UserError(`${err.message}\n${resumeHint}`);
-      throw err;
-    }
-    return printRunReport(prepared.dir, { json: flag(v, 'json'), warn });
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
+  const warn = (m: string): void => void process.stderr.write(`gaplens: ${m}\n`);
+  // Every flag is checked before a run folder is created or locked: a usage error leaves nothing behind.
+  const resumeDir = stringOpt(v, 'resume');
+  const request: OpenRequest = resumeDir !== undefined ? await resumeRequest(resumeDir, v) : newRunRequest(v);
+  const config = request.kind === 'new' ? request.config : (await readManifest(resumeDir as string)).config;
+  const keyFor = keyLookup([config.model], namedModels(v), `${resumeDir ?? '.'}/run.json`);
+  const execution = { ...executionSettings(v, config.concurrency), keyFor };
+
+  const controller = await RunController.open(request, { by: 'gaplens run', onWarning: warn });
+  const { prepared } = controller;
+  if (request.kind === 'new') warn(`run folder ${prepared.dir}`);
+  const live = liveStats(prepared);
+  const result = await driveRun(controller, {
+    activity: 'gap check',
+    total: expectedRecords(prepared.tasks.length, prepared.config.n, prepared.config.verifiers.length),
+    done: live.records,
+    counts: () => true,
+    execution,
+    onEvent: (event) => live.add(event),
+    summary: () => live.summary(),
+  });
+  const code = await printRunReport(prepared.dir, { json: flag(v, 'json'), warn });
+  return result.complete ? code : 1;
 }
 
-function configFrom(v: RawValues): RunConfig {
-  const model = requiredString(v, 'model', 'the model to check, e.g. llama:PATH.gguf or openai:MODEL@URL');
-  const spec = parseModelSpec(model);
-  const verifiers = parseVerifierList(stringOpt(v, 'verifier') ?? 'mc');
-  const filter = stringOpt(v, 'filter') ?? 'quantile:0.8';
-  parseFilter(filter);
-  const api = stringOpt(v, 'api') ?? 'completions';
-  if (api !== 'chat' && api !== 'completions') throw new UserError(`--api '${api}' is not valid: use chat or completions`, 2);
-  if (spec.backend === 'llama' && api === 'chat') throw new UserError('--api chat applies to openai: models; the embedded llama backend completes raw text', 2);
-  const limit = stringOpt(v, 'limit') ? numberOpt(v, 'limit', 0, { integer: true, min: 1 }) : undefined;
+function newRunRequest(v: RawValues): OpenRequest {
+  const config = configFrom(v);
+  return { kind: 'new', config, options: { ...outOpt(v), runsRoot: stringOpt(v, 'runs-dir') ?? join('.gaplens', 'runs') } };
+}
+
+/**
+ * A resume continues the run as it was started: a flag that would change what it produces is
+ * refused (exit 2) with the differences and the command that does what the user may have meant.
+ */
+async function resumeRequest(dir: string, v: RawValues): Promise<OpenRequest> {
+  const misplaced = ['out', 'runs-dir'].filter((name) => stringOpt(v, name) !== undefined);
+  if (misplaced.length > 0) throw new UserError(`${misplaced.map((m) => `--${m}`).join(' and ')} cannot be used with --resume: the run stays in ${dir}`, 2);
+  const { config } = await readManifest(dir);
+  const conflicts = conflictingSettings(config, givenSettings(v));
+  if (conflicts.length === 0) return { kind: 'resume', dir };
+  const lines = conflicts.map((c) => `  --${SETTING_FLAGS[c.setting]} ${c.given} (the run has ${c.stored})`);
+  const added = conflicts.some((c) => c.setting === 'verifiers')
+    ? [`To add verifiers to this run without new sampling: gaplens reverify ${dir} --verifier ${(givenSettings(v).verifiers ?? []).filter((x) => !config.verifiers.includes(x)).join(',') || '…'}`]
+    : [];
+  throw new UserError(
+    [`--resume continues ${dir} with the settings it was started with, and these differ:`, ...lines, ...added,
+      'For other settings start a new run (gaplens run without --resume); concurrency, timeouts, retries, threads and the cache may change on a resume.'].join('\n'),
+    2,
+  );
+}
+
+/** The model specs the user named in this invocation: the endpoints an API key may go to. */
+function namedModels(v: RawValues): string[] {
+  const model = stringOpt(v, 'model');
+  return model === undefined ? [] : [model];
+}
+
+/** The result settings given as flags, parsed and checked, without defaults. */
+function givenSettings(v: RawValues): Partial<Pick<RunConfig, ResultSetting>> {
+  const has = (name: string): boolean => v[name] !== undefined;
+  const given: Partial<Pick<RunConfig, ResultSetting>> = {};
+  const model = stringOpt(v, 'model');
+  if (model !== undefined) given.model = canonicalModelSpec(model);
+  const tasks = stringOpt(v, 'tasks');
+  if (tasks !== undefined) given.tasks = tasks.startsWith('builtin:') ? tasks : resolve(tasks);
+  if (has('limit')) given.limit = numberOpt(v, 'limit', 0, { integer: true, min: 1 });
+  if (has('verifier')) given.verifiers = parseVerifierList(stringOpt(v, 'verifier') as string);
+  const filter = stringOpt(v, 'filter');
+  if (filter !== undefined) given.filter = formatFilter(parseFilter(filter));
+  const api = stringOpt(v, 'api');
+  if (api !== undefined) {
+    if (api !== 'chat' && api !== 'completions') throw new UserError(`--api '${api}' is not valid: use chat or completions`, 2);
+    given.api = api;
+  }
+  if (has('n')) given.n = numberOpt(v, 'n', 0, { integer: true, min: 1, max: 100000 });
+  if (has('temperature')) given.temperature = numberOpt(v, 'temperature', 0, { min: 0, max: 5 });
+  if (has('top-p')) {
+    given.topP = numberOpt(v, 'top-p', 0, { min: 0, max: 1 });
+    if (given.topP === 0) throw new UserError(`--top-p 0 keeps no tokens: use a value in (0, 1]`, 2);
+  }
+  if (has('max-tokens')) given.maxTokens = numberOpt(v, 'max-tokens', 0, { integer: true, min: 1 });
+  if (has('verifier-temperature')) given.verifierTemperature = numberOpt(v, 'verifier-temperature', 0, { min: 0, max: 5 });
+  if (has('verifier-max-tokens')) given.verifierMaxTokens = numberOpt(v, 'verifier-max-tokens', 0, { integer: true, min: 1 });
+  if (has('seed')) given.seed = numberOpt(v, 'seed', 0, { integer: true, min: 0 });
   const templates = stringOpt(v, 'templates');
-  const topP = numberOpt(v, 'top-p', 0.9, { min: 0, max: 1 });
-  if (topP === 0) throw new UserError(`--top-p 0 keeps no tokens: use a value in (0, 1]`, 2);
+  if (templates !== undefined) given.templates = resolve(templates);
+  if (flag(v, 'tournament-both-orders')) given.tournamentBothOrders = true;
+  return given;
+}
+
+/** A new run's configuration: the given settings over the defaults, every one checked. */
+function configFrom(v: RawValues): RunConfig {
+  const given = givenSettings(v);
+  const model = given.model ?? requiredString(v, 'model', 'the model to check, e.g. llama:PATH.gguf or openai:MODEL@URL');
+  checkModelFile(model);
+  const api = given.api ?? 'completions';
+  if (parseModelSpec(model).backend === 'llama' && api === 'chat') throw new UserError('--api chat applies to openai: models; the embedded llama backend completes raw text', 2);
+  if (given.templates !== undefined) loadTemplates(given.templates);
   return {
-    tasks: requiredString(v, 'tasks', 'builtin:sudoku4x4, builtin:arithmetic or a task file'),
-    ...(limit !== undefined ? { limit } : {}),
+    tasks: given.tasks ?? requiredString(v, 'tasks', 'builtin:sudoku4x4, builtin:arithmetic or a task file'),
+    ...(given.limit !== undefined ? { limit: given.limit } : {}),
     model,
     api,
-    n: numberOpt(v, 'n', 8, { integer: true, min: 1, max: 100000 }),
-    verifiers,
-    filter,
-    temperature: numberOpt(v, 'temperature', 0.7, { min: 0, max: 5 }),
-    topP,
-    maxTokens: numberOpt(v, 'max-tokens', 512, { integer: true, min: 1 }),
-    verifierTemperature: numberOpt(v, 'verifier-temperature', 0.7, { min: 0, max: 5 }),
-    verifierMaxTokens: numberOpt(v, 'verifier-max-tokens', 512, { integer: true, min: 1 }),
-    seed: numberOpt(v, 'seed', 0, { integer: true, min: 0 }),
+    n: given.n ?? 8,
+    verifiers: given.verifiers ?? ['mc'],
+    filter: given.filter ?? 'quantile:0.8',
+    temperature: given.temperature ?? 0.7,
+    topP: given.topP ?? 0.9,
+    maxTokens: given.maxTokens ?? 512,
+    verifierTemperature: given.verifierTemperature ?? 0.7,
+    verifierMaxTokens: given.verifierMaxTokens ?? 512,
+    seed: given.seed ?? 0,
     concurrency: numberOpt(v, 'concurrency', 8, { integer: true, min: 1, max: 4096 }),
-    ...(templates ? { templates } : {}),
-    ...(flag(v, 'tournament-both-orders') ? { tournamentBothOrders: true } : {}),
+    ...(given.templates !== undefined ? { templates: given.templates } : {}),
+    ...(given.tournamentBothOrders ? { tournamentBothOrders: true } : {}),
   };
 }
 
@@ -137,17 +188,13 @@ function outOpt(v: RawValues): { out?: string } {
   return out ? { out } : {};
 }
 
-function apiKey(): { apiKey?: string } {
-  const key = process.env.GAPLENS_API_KEY ?? process.env.OPENAI_API_KEY;
-  return key ? { apiKey: key } : {};
-}
-
 /** Running gap statistics for the progress line, fed by the records as they stream in. */
 function liveStats(prepared: PreparedRun) {
   const live = new LiveGap(prepared.config.verifiers[0] ?? 'mc', prepared.config.filter);
   const samples = new Map<string, GapInput>();
   let records = 0;
-  const add = (event: Exclude<GapCheckEvent, { type: 'task-done' }>): void => {
+  const add = (event: RecordEvent): void => {
+    if (event.type === 'failure') return;
     const r = event.record;
     const key = sampleKey(r.task, r.index);
     const s = samples.get(key) ?? { task: r.task, index: r.index, correct: null, scores: {} };

@@ -1,4 +1,6 @@
 // Parses the `--model` argument / a model profile into a backend description.
+import { statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
 import { UserError } from '../util/errors';
 
 export type ModelSpec =
@@ -27,4 +29,53 @@ export function parseModelSpec(text: string): ModelSpec {
 export function modelLabel(spec: ModelSpec): string {
   if (spec.backend === 'openai') return spec.model;
   return 'defaultModel' in spec ? 'llama-default' : spec.modelPath;
+}
+
+/**
+ * The spec as a run stores it: a GGUF path made absolute against `cwd`, so the run can be resumed
+ * or re-verified from any folder. Other specs are returned as parsed (a base URL without its
+ * trailing slash).
+ */
+export function canonicalModelSpec(text: string, cwd: string = process.cwd()): string {
+  const spec = parseModelSpec(text);
+  if (spec.backend === 'openai') return `openai:${spec.model}@${spec.baseUrl}`;
+  if ('defaultModel' in spec) return 'llama:default';
+  return `llama:${isAbsolute(spec.modelPath) ? spec.modelPath : resolve(cwd, spec.modelPath)}`;
+}
+
+/** A usage error (exit 2) unless the spec's model file exists; endpoints are only known to exist once asked. */
+export function checkModelFile(text: string): void {
+  const spec = parseModelSpec(text);
+  if (spec.backend !== 'llama' || 'defaultModel' in spec) return;
+  let isFile = false;
+  try {
+    isFile = statSync(spec.modelPath).isFile();
+  } catch {
+    // missing: said below
+  }
+  if (!isFile) throw new UserError(`--model: the llama model file ${spec.modelPath} does not exist; pass llama:PATH to a .gguf file, or llama:default`, 2);
+}
+
+/** The origin (scheme, host, port) an endpoint spec sends requests to; null for embedded models. */
+export function endpointOrigin(text: string): string | null {
+  const spec = parseModelSpec(text);
+  return spec.backend === 'openai' ? new URL(spec.baseUrl).origin : null;
+}
+
+const MAX_SLUG_LENGTH = 40;
+
+/**
+ * A model name or path as a short lower-case name safe in file and verifier names. A model is a
+ * name ("Qwen/Qwen2.5-7B-Instruct") or a GGUF path; its last path part names it.
+ */
+export function modelSlug(model: string): string {
+  const base = model.split(/[\\/]/).filter((part) => part !== '').pop() ?? '';
+  const slug = base
+    .replace(/\.gguf$/i, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9._]+/g, '-')
+    .slice(0, MAX_SLUG_LENGTH)
+    // Windows rejects names ending in '.'; leading or trailing '-' only look broken.
+    .replace(/^[-.]+|[-.]+$/g, '');
+  return slug === '' ? 'model' : slug;
 }

@@ -1,14 +1,17 @@
 // Runs a gap check into a run folder: sample N answers per task, grade them, verify them with
 // every requested verifier, appending each record as it is made. Resuming re-reads the folder and
 // does only what is missing; the response cache makes re-asked calls free and identical.
-import type { ModelBackend } from '../llm/backend';
+import type { GenerateResult, ModelBackend } from '../llm/backend';
 import type { TemplateSet } from '../prompts/templates';
 import { renderTemplate } from '../prompts/load';
 import { withBlockStop } from '../prompts/stop';
 import { getGrader } from '../grade/graders';
 import type { Task } from '../tasks/task';
-import type { Verifier, VerifySample } from '../verify/verifier';
-import type { GenerationRecord, RunConfig, SampleRecord, VerificationRecord } from '../runs/records';
+import { isCallFailure, type Verifier, type VerifySample } from '../verify/verifier';
+import type { FailureRecord, GenerationRecord, RunConfig, SampleRecord, VerificationRecord } from '../runs/records';
+import { abortReason } from '../llm/abort';
+import { callFailureOf, type CallFailure } from '../llm/callFailure';
+import { FailureStreak } from './failureStreak';
 import { SAMPLES_SCHEMA_VERSION } from '../runs/records';
 import { deriveSeed } from '../util/random';
 import { sampleKey } from '../runs/sampleKey';
@@ -16,7 +19,11 @@ import { sampleKey } from '../runs/sampleKey';
 export type GapCheckEvent =
   | { type: 'generation'; record: GenerationRecord }
   | { type: 'verification'; record: VerificationRecord }
+  | { type: 'failure'; record: FailureRecord }
   | { type: 'task-done'; task: string };
+
+/** An event that reports a record just appended to samples.jsonl. */
+export type RecordEvent = Exclude<GapCheckEvent, { type: 'task-done' }>;
 
 /** What the folder already holds, so a resumed run skips it. */
 export interface ExistingRecords {
@@ -43,43 +50,84 @@ export function expectedRecords(tasks: number, n: number, verifiers: number): nu
   return tasks * n * (1 + verifiers);
 }
 
+/**
+ * Runs every task's missing work. A call that fails one sample is recorded as that sample's
+ * failure and the run goes on; the first error that must end the run (a fatal endpoint error, a
+ * systematic failure, a cancellation, a write error) aborts every call still in flight, and the
+ * run rejects with it once they have all stopped: no model call outlives the failure.
+ */
 export async function runGapCheck(input: GapCheckInput): Promise<void> {
+  const stop = new AbortController();
+  const onOuterAbort = (): void => stop.abort(abortReason(input.signal as AbortSignal));
+  if (input.signal?.aborted) onOuterAbort();
+  input.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const run: TaskRun = { ...input, signal: stop.signal, streak: new FailureStreak() };
   // Keep enough tasks in flight that the scheduler's queue never runs dry, without holding every
   // task's prompts in memory at once.
   const inFlight = Math.max(2, input.config.concurrency * 2);
   let next = 0;
+  let ended: { error: unknown } | undefined;
   const worker = async (): Promise<void> => {
-    while (next < input.tasks.length) {
-      input.signal?.throwIfAborted();
+    while (!stop.signal.aborted && next < input.tasks.length) {
       const task = input.tasks[next++] as Task;
-      await runTask(task, input);
+      try {
+        await runTask(task, run);
+      } catch (error) {
+        ended ??= { error };
+        stop.abort(error);
+        return;
+      }
       input.onEvent?.({ type: 'task-done', task: task.id });
     }
   };
-  await Promise.all(Array.from({ length: Math.min(inFlight, input.tasks.length) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.min(inFlight, input.tasks.length) }, worker));
+  } finally {
+    input.signal?.removeEventListener('abort', onOuterAbort);
+  }
+  if (input.signal?.aborted) throw abortReason(input.signal);
+  if (ended) throw ended.error;
 }
 
-async function runTask(task: Task, input: GapCheckInput): Promise<void> {
-  const generations = await ensureGenerations(task, input);
+interface TaskRun extends GapCheckInput {
+  signal: AbortSignal;
+  streak: FailureStreak;
+}
+
+async function runTask(task: Task, run: TaskRun): Promise<void> {
+  const generations = await ensureGenerations(task, run);
   const samples: VerifySample[] = generations.map((g) => ({ index: g.index, text: g.text }));
+  // A verifier that judges the whole group waits until the task has all its samples (a resume).
+  const verifiers = run.verifiers.filter((v) => !v.judgesTheGroup || samples.length === run.config.n);
   // Verifiers of one task run concurrently; the scheduler beneath bounds the model calls.
-  await Promise.all(input.verifiers.map((v) => ensureVerifications(task, samples, v, input)));
+  await Promise.all(verifiers.map((v) => ensureVerifications(task, samples, v, run)));
 }
 
-async function ensureGenerations(task: Task, input: GapCheckInput): Promise<GenerationRecord[]> {
-  const { config } = input;
-  const have = (i: number): GenerationRecord | undefined => input.existing.generations.get(sampleKey(task.id, i));
+/** The task's generations: those on file, plus the missing ones when their call succeeds. */
+async function ensureGenerations(task: Task, run: TaskRun): Promise<GenerationRecord[]> {
+  const { config } = run;
+  const have = (i: number): GenerationRecord | undefined => run.existing.generations.get(sampleKey(task.id, i));
   const missing = range(config.n).filter((i) => !have(i));
   const fresh = new Map<number, GenerationRecord>();
   if (missing.length > 0) {
-    const prompt = renderTemplate(input.templates.get('generate', task.grader), { question: task.question });
+    const prompt = renderTemplate(run.templates.get('generate', task.grader), { question: task.question });
     const seed = deriveSeed(config.seed, task.id, 'generate');
-    // The whole batch is always requested with the same parameters, so a resumed run gets the same
-    // answers (from the response cache) for the samples it already wrote and for the missing ones.
-    const result = await input.backend.generate(
-      { prompt, n: config.n, seed, ...withBlockStop({ temperature: config.temperature, topP: config.topP, maxTokens: config.maxTokens }) },
-      input.signal,
-    );
+    let result: GenerateResult;
+    try {
+      // The whole batch is always requested with the same parameters, so a resumed run gets the
+      // same answers (from the response cache) for the samples it already wrote and for the missing ones.
+      result = await run.backend.generate(
+        { prompt, n: config.n, seed, ...withBlockStop({ temperature: config.temperature, topP: config.topP, maxTokens: config.maxTokens }) },
+        run.signal,
+      );
+    } catch (err) {
+      const failure = callFailureOf(err);
+      if (failure === null) throw err;
+      await appendAll(missing.map((index) => failureRecord(task, index, 'generation', failure, run)), run, (record) => ({ type: 'failure', record }));
+      run.streak.failed(failure);
+      return range(config.n).flatMap((i) => have(i) ?? []);
+    }
+    run.streak.succeeded();
     const grader = getGrader(task.grader);
     const perSample = {
       promptTokens: Math.round(result.usage.promptTokens / config.n),
@@ -87,7 +135,7 @@ async function ensureGenerations(task: Task, input: GapCheckInput): Promise<Gene
     };
     for (const index of missing) {
       const g = result.generations[index];
-      if (!g) throw new Error(`backend ${input.backend.id} returned ${result.generations.length} generations, expected ${config.n}`);
+      if (!g) throw new Error(`backend ${run.backend.id} returned ${result.generations.length} generations, expected ${config.n}`);
       fresh.set(index, {
         v: SAMPLES_SCHEMA_VERSION,
         type: 'generation',
@@ -98,42 +146,51 @@ async function ensureGenerations(task: Task, input: GapCheckInput): Promise<Gene
         finishReason: g.finishReason,
         usage: { ...perSample, completionTokens: g.completionTokens },
         grade: grader.grade(g.text, task),
-        at: (input.now?.() ?? new Date()).toISOString(),
+        at: now(run),
       });
     }
-    await appendAll([...fresh.values()], input, (record) => ({ type: 'generation', record }));
+    await appendAll([...fresh.values()], run, (record) => ({ type: 'generation', record }));
   }
   return range(config.n).map((i) => (have(i) ?? fresh.get(i)) as GenerationRecord);
 }
 
-async function ensureVerifications(task: Task, samples: VerifySample[], verifier: Verifier, input: GapCheckInput): Promise<void> {
-  const done = (i: number): boolean => input.existing.verifications.get(sampleKey(task.id, i))?.has(verifier.name) ?? false;
+async function ensureVerifications(task: Task, samples: VerifySample[], verifier: Verifier, run: TaskRun): Promise<void> {
+  const done = (i: number): boolean => run.existing.verifications.get(sampleKey(task.id, i))?.has(verifier.name) ?? false;
   if (samples.every((s) => done(s.index))) return;
-  const { config } = input;
+  const { config } = run;
   // All samples go to the verifier even when only some are missing: the tournament needs the whole
   // group, and for the others the already-verified samples come back from the response cache.
-  const results = await verifier.verifyTask(task, samples, {
-    backend: input.backend,
-    templates: input.templates,
+  const outcomes = await verifier.verifyTask(task, samples, {
+    backend: run.backend,
+    templates: run.templates,
     sampling: { temperature: config.verifierTemperature, topP: config.topP, maxTokens: config.verifierMaxTokens },
     seed: config.seed,
-    signal: input.signal,
+    signal: run.signal,
   });
-  const records: VerificationRecord[] = [];
+  const records: (VerificationRecord | FailureRecord)[] = [];
   for (const [i, sample] of samples.entries()) {
     if (done(sample.index)) continue;
-    const verification = results[i];
-    if (!verification) throw new Error(`verifier ${verifier.name} returned ${results.length} results for ${samples.length} samples`);
-    records.push({
-      ...verification,
-      v: SAMPLES_SCHEMA_VERSION,
-      type: 'verification',
-      task: task.id,
-      index: sample.index,
-      at: (input.now?.() ?? new Date()).toISOString(),
-    });
+    const outcome = outcomes[i];
+    if (!outcome) throw new Error(`verifier ${verifier.name} returned ${outcomes.length} results for ${samples.length} samples`);
+    if (isCallFailure(outcome)) {
+      records.push(failureRecord(task, sample.index, verifier.name, outcome.callFailure, run));
+    } else {
+      records.push({ ...outcome, v: SAMPLES_SCHEMA_VERSION, type: 'verification', task: task.id, index: sample.index, at: now(run) });
+    }
   }
-  await appendAll(records, input, (record) => ({ type: 'verification', record }));
+  await appendAll(records, run, (record) => (record.type === 'failure' ? { type: 'failure', record } : { type: 'verification', record }));
+  for (const record of records) {
+    if (record.type === 'verification') run.streak.succeeded();
+    else run.streak.failed(record);
+  }
+}
+
+function failureRecord(task: Task, index: number, stage: string, failure: CallFailure, run: TaskRun): FailureRecord {
+  return { v: SAMPLES_SCHEMA_VERSION, type: 'failure', task: task.id, index, stage, kind: failure.kind, message: failure.message, at: now(run) };
+}
+
+function now(input: GapCheckInput): string {
+  return (input.now?.() ?? new Date()).toISOString();
 }
 
 /**

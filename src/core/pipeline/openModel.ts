@@ -19,6 +19,10 @@ export interface OpenModelOptions {
   contextSize?: number;
   onDownloadProgress?: (done: number, total: number) => void;
   onRetry?: (message: string) => void;
+  /** Told once when the endpoint turns out not to return several choices per request. */
+  onNotice?: (message: string) => void;
+  /** OpenAI-compatible endpoints: answers with a longer body fail that call. */
+  maxAnswerBytes?: number;
   signal?: AbortSignal;
 }
 
@@ -45,13 +49,20 @@ export async function openModel(spec: ModelSpec, opts: OpenModelOptions): Promis
     ...(opts.maxRetries !== undefined ? { maxRetries: opts.maxRetries } : {}),
     ...(opts.cacheDir !== null ? { cache: new ResponseCache(opts.cacheDir) } : {}),
     ...(opts.onRetry ? { onRetry: (info: { message: string }) => opts.onRetry?.(info.message) } : {}),
+    ...(opts.onNotice ? { onNotice: opts.onNotice } : {}),
   });
 }
 
 async function openInner(spec: ModelSpec, opts: OpenModelOptions) {
   if (spec.backend === 'openai') {
     const { createOpenAIBackend } = await import('../llm/openaiBackend');
-    return createOpenAIBackend({ baseUrl: spec.baseUrl, model: spec.model, api: opts.api, ...(opts.apiKey ? { apiKey: opts.apiKey } : {}) });
+    return createOpenAIBackend({
+      baseUrl: spec.baseUrl,
+      model: spec.model,
+      api: opts.api,
+      ...(opts.apiKey ? { apiKey: opts.apiKey } : {}),
+      ...(opts.maxAnswerBytes !== undefined ? { maxAnswerBytes: opts.maxAnswerBytes } : {}),
+    });
   }
   const { createLlamaBackend } = await import('../llm/llamaBackend');
   let modelPath: string;

@@ -1,22 +1,18 @@
-// Creating, resuming and executing a run folder, shared by the CLI and the extension.
+// Preparing a run folder to be written: creating it, re-opening it for a resume, adding verifiers.
+// Only the run controller (runController.ts) calls the ones that write, under the run's lock.
 import { copyFile, mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { ScheduledBackend } from '../llm/scheduler';
-import { modelLabel, parseModelSpec } from '../llm/modelSpec';
-import { setMaxListeners } from 'node:events';
+import { canonicalModelSpec, modelLabel, parseModelSpec } from '../llm/modelSpec';
+import { baseVerifierOf, crossVerifierName } from '../verify/index';
 import { loadTemplates } from '../prompts/load';
 import type { TemplateRole, TemplateSet } from '../prompts/templates';
 import type { RunConfig, RunManifest } from '../runs/records';
-import { createRunFolder, newRunId, readRun, markCompleted, updateManifest, type RunData } from '../runs/runStore';
-import { SampleLog } from '../runs/sampleLog';
+import { createRunFolder, newRunId, readRun, updateManifest, type RunData } from '../runs/runStore';
 import { loadTaskSet } from '../tasks/load';
 import type { GraderName, Task } from '../tasks/task';
 import { UserError } from '../util/errors';
-import { createVerifier } from '../verify/index';
 import type { BaseVerifierName } from '../verify/verifier';
 import { GAPLENS_VERSION } from '../version';
-import { openModel } from './openModel';
-import { runGapCheck, type GapCheckEvent } from './gapCheck';
 
 export interface PreparedRun {
   dir: string;
@@ -47,7 +43,7 @@ export async function prepareNewRun(config: RunConfig, opts: NewRunOptions): Pro
 export async function prepareRunOfTasks(config: RunConfig, tasks: Task[], opts: NewRunOptions): Promise<PreparedRun> {
   if (tasks.length === 0) throw new UserError(`${config.tasks}: no tasks to run`);
   const templates = loadTemplates(config.templates);
-  const used = templatesUsed(templates, tasks, config.verifiers as BaseVerifierName[]);
+  const used = templatesUsed(templates, tasks, config.verifiers);
   const now = opts.now ?? new Date();
   const id = newRunId(now, modelLabel(parseModelSpec(config.model)));
   const dir = opts.out ?? join(opts.runsRoot, id);
@@ -72,19 +68,19 @@ export async function prepareRunOfTasks(config: RunConfig, tasks: Task[], opts: 
 export async function prepareResume(dir: string, onWarning: (message: string) => void): Promise<PreparedRun> {
   const run = await readRun(dir, { repair: true, onWarning });
   const templates = loadTemplates(join(dir, 'templates'));
-  checkTemplates(run, templates, run.manifest.config.verifiers as BaseVerifierName[]);
+  checkTemplates(run, templates, run.manifest.config.verifiers);
   return { dir, config: run.manifest.config, tasks: run.tasks, templates, existing: run };
 }
 
-/** The templates a run over these tasks with these verifiers renders. */
-export function templatesUsed(templates: TemplateSet, tasks: Task[], verifiers: BaseVerifierName[]) {
+/** The templates a run over these tasks with these verifiers (names as records carry them) renders. */
+export function templatesUsed(templates: TemplateSet, tasks: Task[], verifiers: readonly string[]) {
   const kinds = [...new Set<GraderName>(tasks.map((t) => t.grader))];
-  const roles: TemplateRole[] = ['generate', ...verifiers.map((v) => `verify-${v}` as TemplateRole)];
+  const roles: TemplateRole[] = ['generate', ...new Set(verifiers.map((v) => `verify-${baseVerifierOf(v)}` as TemplateRole))];
   const byPath = new Map(roles.flatMap((role) => kinds.map((kind) => templates.get(role, kind))).map((t) => [t.path, t]));
   return [...byPath.values()];
 }
 
-function checkTemplates(run: RunData, templates: TemplateSet, verifiers: BaseVerifierName[]): void {
+function checkTemplates(run: RunData, templates: TemplateSet, verifiers: readonly string[]): void {
   for (const t of templatesUsed(templates, run.tasks, verifiers)) {
     const recorded = run.manifest.templates[basename(t.path)];
     if (recorded !== t.sha256) {
@@ -97,77 +93,31 @@ function checkTemplates(run: RunData, templates: TemplateSet, verifiers: BaseVer
 }
 
 /**
- * Prepares a complete run for new verifiers over its existing generations (no new sampling):
- * records them in run.json and copies their templates into the run.
+ * Prepares a run with all its generations for more verifiers over them (no new sampling): records
+ * them in run.json and copies their templates into the run. With `model`, the verifiers are run by
+ * that model instead of the run's own (cross-verification), under names like `mc@model`.
  */
-export async function addVerifiers(dir: string, verifiers: BaseVerifierName[], onWarning: (message: string) => void): Promise<PreparedRun> {
+export async function addVerifiers(dir: string, bases: BaseVerifierName[], model: string | undefined, onWarning: (message: string) => void): Promise<{ prepared: PreparedRun; added: string[] }> {
   const prepared = await prepareResume(dir, onWarning);
   const { config, tasks } = prepared;
   const generated = prepared.existing?.generations.size ?? 0;
   if (generated < tasks.length * config.n) {
     throw new UserError(`${dir} has ${generated} of ${tasks.length * config.n} generations: finish it first with gaplens run --resume ${dir}`);
   }
+  const other = model !== undefined && canonicalModelSpec(model) !== canonicalModelSpec(config.model) ? canonicalModelSpec(model) : undefined;
+  const added = bases.map((base) => (other === undefined ? base : crossVerifierName(base, other)));
   const defaults = loadTemplates(config.templates);
-  const fresh = templatesUsed(defaults, tasks, verifiers).filter((t) => !(basename(t.path) in (prepared.existing?.manifest.templates ?? {})));
+  const fresh = templatesUsed(defaults, tasks, added).filter((t) => !(basename(t.path) in (prepared.existing?.manifest.templates ?? {})));
   await Promise.all(fresh.map((t) => copyFile(t.path, join(dir, 'templates', basename(t.path)))));
-  const manifest = await updateManifest(dir, (m) => ({
+  // Until the new verifiers have run, the run is not complete.
+  const manifest = await updateManifest(dir, ({ completedAt: _done, ...m }) => ({
     ...m,
-    config: { ...m.config, verifiers: [...new Set([...m.config.verifiers, ...verifiers])] },
+    config: {
+      ...m.config,
+      verifiers: [...new Set([...m.config.verifiers, ...added])],
+      ...(other === undefined ? {} : { verifierModels: { ...m.config.verifierModels, ...Object.fromEntries(added.map((name) => [name, other])) } }),
+    },
     templates: { ...m.templates, ...Object.fromEntries(fresh.map((t) => [basename(t.path), t.sha256])) },
   }));
-  return { ...prepared, config: manifest.config, templates: loadTemplates(join(dir, 'templates')) };
-}
-
-export interface ExecuteOptions {
-  verifiers: BaseVerifierName[];
-  concurrency: number;
-  cacheDir: string | null;
-  apiKey?: string;
-  timeoutMs?: number;
-  maxRetries?: number;
-  threads?: number;
-  contextSize?: number;
-  onEvent?: (event: GapCheckEvent) => void;
-  onMessage?: (message: string) => void;
-  onDownloadProgress?: (done: number, total: number) => void;
-  signal?: AbortSignal;
-}
-
-/** Runs (or finishes) the gap check of a prepared run; marks it complete when every record exists. */
-export async function executeRun(prepared: PreparedRun, opts: ExecuteOptions): Promise<{ accounting: ReturnType<ScheduledBackend['accounting']> }> {
-  const { config } = prepared;
-  // Every in-flight model call listens to the run's signal; hundreds of them are expected.
-  if (opts.signal) setMaxListeners(0, opts.signal);
-  const backend = await openModel(parseModelSpec(config.model), {
-    api: config.api,
-    concurrency: opts.concurrency,
-    cacheDir: opts.cacheDir,
-    ...(opts.apiKey ? { apiKey: opts.apiKey } : {}),
-    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
-    ...(opts.maxRetries !== undefined ? { maxRetries: opts.maxRetries } : {}),
-    ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
-    ...(opts.contextSize !== undefined ? { contextSize: opts.contextSize } : {}),
-    ...(opts.onMessage ? { onRetry: opts.onMessage } : {}),
-    ...(opts.onDownloadProgress ? { onDownloadProgress: opts.onDownloadProgress } : {}),
-    ...(opts.signal ? { signal: opts.signal } : {}),
-  });
-  const log = await SampleLog.open(prepared.dir);
-  try {
-    await runGapCheck({
-      config: { ...config, concurrency: opts.concurrency },
-      tasks: prepared.tasks,
-      backend,
-      templates: prepared.templates,
-      verifiers: opts.verifiers.map((name) => createVerifier(name, { tournamentBothOrders: config.tournamentBothOrders === true })),
-      existing: prepared.existing ?? { generations: new Map(), verifications: new Map() },
-      append: (record) => log.append(record),
-      ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
-      ...(opts.signal ? { signal: opts.signal } : {}),
-    });
-  } finally {
-    await log.close();
-    await backend.close();
-  }
-  await markCompleted(prepared.dir, new Date());
-  return { accounting: backend.accounting() };
+  return { prepared: { ...prepared, config: manifest.config, templates: loadTemplates(join(dir, 'templates')) }, added };
 }

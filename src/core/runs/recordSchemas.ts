@@ -40,6 +40,7 @@ const runConfigSchema = z.object({
   concurrency: positive,
   tournamentBothOrders: z.boolean().optional(),
   templates: text.optional(),
+  verifierModels: z.record(z.string(), nonEmpty).optional(),
 });
 
 export const runManifestSchema = z.object({

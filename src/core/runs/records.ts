@@ -4,6 +4,7 @@ import type { GradeResult } from '../grade/grader';
 import type { Task } from '../tasks/task';
 import type { Verification } from '../verify/verifier';
 import type { Usage } from '../llm/backend';
+import type { CallFailureKind } from '../llm/callFailure';
 
 export const SAMPLES_SCHEMA_VERSION = 1;
 
@@ -28,6 +29,11 @@ export interface RunConfig {
   tournamentBothOrders?: boolean;
   /** User template folder overriding the defaults, if any. */
   templates?: string;
+  /**
+   * Verifiers run by another model than `model` (cross-verification): verifier name (`mc@big`,
+   * see crossVerifierName) -> that model's spec. Verifiers not named here are run by `model`.
+   */
+  verifierModels?: Record<string, string>;
 }
 
 /** run.json */
@@ -68,14 +74,7 @@ export interface VerificationRecord extends Verification {
   at: string;
 }
 
-/**
- * Why a model call produced nothing for a sample, after the scheduler's retries:
- * - bad-answer: the endpoint answered, but not with something usable (not JSON, no logprobs,
- *   too large, the wrong number of choices);
- * - call-failed: no answer at all (timeouts, 5xx, connection resets) within the retry budget.
- */
-export const CALL_FAILURE_KINDS = ['bad-answer', 'call-failed'] as const;
-export type CallFailureKind = (typeof CALL_FAILURE_KINDS)[number];
+export { CALL_FAILURE_KINDS, type CallFailureKind } from '../llm/callFailure';
 
 /**
  * A sample's generation or verification that failed at the model call (docs/run-format.md). It

@@ -12,6 +12,7 @@ import { errorCode, writeFileAtomic } from './files';
 import { parseJson } from './jsonlFile';
 import { describeIssues, runManifestSchema, taskSchema, unsupportedVersion } from './recordSchemas';
 import { readAnnotations, readSamples } from './sampleRecords';
+import { modelSlug } from '../llm/modelSpec';
 
 export const RUN_FILES = {
   manifest: 'run.json',
@@ -53,21 +54,6 @@ export interface ReadRunOptions {
 export function newRunId(now: Date, model: string): string {
   const stamp = now.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
   return `${stamp}-${modelSlug(model)}-${randomBytes(2).toString('hex')}`;
-}
-
-const MAX_SLUG_LENGTH = 40;
-
-// A model is a name ("Qwen/Qwen2.5-7B-Instruct") or a GGUF path; its last path part names it.
-function modelSlug(model: string): string {
-  const base = model.split(/[\\/]/).filter((part) => part !== '').pop() ?? '';
-  const slug = base
-    .replace(/\.gguf$/i, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9._]+/g, '-')
-    .slice(0, MAX_SLUG_LENGTH)
-    // Windows rejects names ending in '.'; leading or trailing '-' only look broken.
-    .replace(/^[-.]+|[-.]+$/g, '');
-  return slug === '' ? 'model' : slug;
 }
 
 /**

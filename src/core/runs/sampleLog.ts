@@ -7,6 +7,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../util/errors';
+import { fileSystemProblem } from '../util/fsProblems';
 import type { SampleRecord } from './records';
 import { writeAll } from './files';
 import { endsWithNewline } from './jsonlFile';
@@ -90,7 +91,7 @@ export class SampleLog {
         await writeAll(this.fh, Buffer.from(text, 'utf8'));
         for (const p of batch) p.resolve();
       } catch (err) {
-        this.failure ??= new Error(`writing ${this.file} failed: ${err instanceof Error ? err.message : String(err)}`);
+        this.failure ??= fileSystemProblem(err, this.file) ?? new Error(`writing ${this.file} failed: ${err instanceof Error ? err.message : String(err)}`);
         for (const p of batch) p.reject(this.failure);
       }
     }

@@ -3,7 +3,7 @@
 import type { TemplateRole } from '../prompts/templates';
 import { deriveSeed } from '../util/random';
 import { parseScore, parseVerdict, type Parsed } from './markers';
-import { generateOne, unlessPromptTooLong, verifyPrompt } from './prompting';
+import { generateOne, verifySample, verifyPrompt } from './prompting';
 import type { Verification, Verifier } from './verifier';
 
 type Reading = { ok: true; score: number; detail: Record<string, unknown> } | { ok: false; error: string };
@@ -11,12 +11,13 @@ type Reading = { ok: true; score: number; detail: Record<string, unknown> } | { 
 function cotVerifier(name: 'cot-binary' | 'cot-score', role: TemplateRole, read: (text: string) => Reading): Verifier {
   return {
     name,
+    judgesTheGroup: false,
     verifyTask: (task, samples, ctx) =>
       Promise.all(
-        samples.map(async (sample): Promise<Verification> => {
+        samples.map((sample) => {
           const prompt = verifyPrompt(ctx, role, task, { response: sample.text });
           const seed = deriveSeed(ctx.seed, task.id, sample.index, name);
-          return unlessPromptTooLong(name, prompt, async (): Promise<Verification> => {
+          return verifySample(name, prompt, async (): Promise<Verification> => {
             const generation = await generateOne(ctx, prompt, seed);
             const reading = read(generation.text);
             const base = { verifier: name, prompt, raw: generation.text };

@@ -1,5 +1,7 @@
 // Verifiers: the model judging its own samples (paper Sec. 3) — mc, cot-binary, cot-score, tournament.
 // Pure core: no 'vscode', no DOM; models are reached only through ModelBackend.
+import type { ModelBackend } from '../llm/backend';
+import { modelLabel, modelSlug, parseModelSpec } from '../llm/modelSpec';
 import { UserError } from '../util/errors';
 import { cotBinaryVerifier, cotScoreVerifier } from './cot';
 import { mcVerifier } from './mc';
@@ -37,4 +39,29 @@ export function parseVerifierList(s: string): BaseVerifierName[] {
   const repeated = names.filter((n, i) => names.indexOf(n) !== i);
   if (repeated.length > 0) throw new UserError(`verifier '${repeated[0]}' is listed more than once in '${s}'`, 2);
   return names as BaseVerifierName[];
+}
+
+/**
+ * The name of a verifier run by another model than the run's (cross-verification, the paper's
+ * gap(f, g)): the verifier and the model, e.g. `mc@qwen2.5-72b`. Records and selectors use it.
+ */
+export function crossVerifierName(base: BaseVerifierName, modelSpec: string): string {
+  return `${base}@${modelSlug(modelLabel(parseModelSpec(modelSpec)))}`;
+}
+
+/** The verifier a (possibly cross-model) verifier name runs: `mc@big` → `mc`. */
+export function baseVerifierOf(name: string): BaseVerifierName {
+  const base = name.split('@')[0] ?? '';
+  if (!(BASE_VERIFIERS as readonly string[]).includes(base)) throw new UserError(`"${name}" is not a verifier name: it must start with one of ${BASE_VERIFIERS.join(', ')}`);
+  return base as BaseVerifierName;
+}
+
+/** `verifier` asking `backend` instead of the run's model, its records named `name`. */
+export function onModel(verifier: Verifier, name: string, backend: ModelBackend): Verifier {
+  return {
+    name,
+    judgesTheGroup: verifier.judgesTheGroup,
+    verifyTask: async (task, samples, ctx) =>
+      (await verifier.verifyTask(task, samples, { ...ctx, backend })).map((outcome) => ({ ...outcome, verifier: name })),
+  };
 }

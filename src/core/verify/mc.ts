@@ -2,7 +2,7 @@
 // "Incorrect" as the next word after the verify-mc prompt. One next-token call, no sampling.
 import type { TokenLogprob } from '../llm/backend';
 import type { Verification, Verifier } from './verifier';
-import { unlessPromptTooLong, verifyPrompt } from './prompting';
+import { verifySample, verifyPrompt } from './prompting';
 
 /** The most the OpenAI API returns; more alternatives only add probability mass to the two labels. */
 const TOP_LOGPROBS = 20;
@@ -50,11 +50,12 @@ export function readMcTokens(top: readonly TokenLogprob[]): McReading {
 /** score = p(Correct) / (p(Correct) + p(Incorrect)); a parse failure when neither label is among the top tokens. */
 export const mcVerifier: Verifier = {
   name: 'mc',
+  judgesTheGroup: false,
   verifyTask: (task, samples, ctx) =>
     Promise.all(
-      samples.map(async (sample): Promise<Verification> => {
+      samples.map((sample) => {
         const prompt = verifyPrompt(ctx, 'verify-mc', task, { response: sample.text });
-        return unlessPromptTooLong('mc', prompt, async (): Promise<Verification> => {
+        return verifySample('mc', prompt, async (): Promise<Verification> => {
           const { top } = await ctx.backend.nextToken({ prompt, topLogprobs: TOP_LOGPROBS }, ctx.signal);
           const { pCorrect, pIncorrect, raw } = readMcTokens(top);
           const base = { verifier: 'mc', prompt, raw, detail: { pCorrect, pIncorrect } };

@@ -1,11 +1,12 @@
 // What every verifier does with the model: render its template for a task, and sample one
 // continuation with the run's verifier sampling settings.
 import { BackendError, PromptTooLongError, type Generation } from '../llm/backend';
+import { callFailureOf } from '../llm/callFailure';
 import { renderTemplate } from '../prompts/load';
 import { withBlockStop } from '../prompts/stop';
 import type { TemplateRole } from '../prompts/templates';
 import type { Task } from '../tasks/task';
-import type { Verification, VerifyContext } from './verifier';
+import type { Verification, VerifyContext, VerifyOutcome } from './verifier';
 
 /**
  * The prompt of one verification. The question and responses are trimmed: a response usually
@@ -26,14 +27,17 @@ export async function generateOne(ctx: VerifyContext, prompt: string, seed: numb
 }
 
 /**
- * Runs one sample's verification; a prompt that does not fit the model's context (a very long
- * generation, usually) becomes a failed verification of that sample rather than the end of the run.
+ * Runs one sample's verification so that what fails only this sample stays with it: a prompt that
+ * does not fit the model's context (a very long generation, usually) is a failed verification; a
+ * call that failed after its retries is a call failure. Errors that must end the run propagate.
  */
-export async function unlessPromptTooLong(verifier: string, prompt: string, verify: () => Promise<Verification>): Promise<Verification> {
+export async function verifySample(verifier: string, prompt: string, verify: () => Promise<Verification>): Promise<VerifyOutcome> {
   try {
     return await verify();
   } catch (err) {
-    if (!(err instanceof PromptTooLongError)) throw err;
-    return { verifier, prompt, raw: '', score: null, parse: 'failed', parseError: err.message, failure: 'prompt-too-long' };
+    if (err instanceof PromptTooLongError) return { verifier, prompt, raw: '', score: null, parse: 'failed', parseError: err.message, failure: 'prompt-too-long' };
+    const callFailure = callFailureOf(err);
+    if (callFailure === null) throw err;
+    return { verifier, callFailure };
   }
 }

@@ -6,7 +6,8 @@ import { runBracket, type Bracket, type BracketMatch } from './bracket';
 import { parseBetter } from './markers';
 import { generateOne, verifyPrompt } from './prompting';
 import { PromptTooLongError } from '../llm/backend';
-import type { Verification, Verifier, VerifyContext, VerifySample } from './verifier';
+import { callFailureOf } from '../llm/callFailure';
+import type { Verification, Verifier, VerifyContext, VerifyOutcome, VerifySample } from './verifier';
 
 export interface TournamentOptions {
   /** Ask every match in both A/B orders, to expose the model's position bias. */
@@ -43,14 +44,23 @@ interface MatchOutcome {
 export function createTournamentVerifier(opts: TournamentOptions): Verifier {
   return {
     name: 'tournament',
-    async verifyTask(task: Task, samples: VerifySample[], ctx: VerifyContext): Promise<Verification[]> {
+    judgesTheGroup: true,
+    async verifyTask(task: Task, samples: VerifySample[], ctx: VerifyContext): Promise<VerifyOutcome[]> {
       const rng = createRng(deriveSeed(ctx.seed, task.id, 'tournament'));
-      const bracket = await runBracket(samples.length, rng, async (a, b, round) => {
-        const orders = opts.bothOrders ? [[a, b], [b, a]] as const : [[a, b]] as const;
-        const asks = await Promise.all(orders.map(([first, second]) => askModel(task, samples, ctx, first, second, round)));
-        const { winner, decidedBy } = decide(a, asks);
-        return { winner, outcome: { asks, decidedBy } };
-      });
+      let bracket: Bracket<MatchOutcome>;
+      try {
+        bracket = await runBracket(samples.length, rng, async (a, b, round) => {
+          const orders = opts.bothOrders ? [[a, b], [b, a]] as const : [[a, b]] as const;
+          const asks = await Promise.all(orders.map(([first, second]) => askModel(task, samples, ctx, first, second, round)));
+          const { winner, decidedBy } = decide(a, asks);
+          return { winner, outcome: { asks, decidedBy } };
+        });
+      } catch (err) {
+        // A bracket with a match that never happened scores nobody: every sample's call failed.
+        const callFailure = callFailureOf(err);
+        if (callFailure === null) throw err;
+        return samples.map(() => ({ verifier: 'tournament', callFailure }));
+      }
       return samples.map((_, position) => verificationOf(position, samples, bracket, opts.bothOrders));
     },
   };

@@ -1,4 +1,5 @@
 import type { ModelBackend, SamplingParams } from '../llm/backend';
+import type { CallFailure } from '../llm/callFailure';
 import type { Task } from '../tasks/task';
 import type { TemplateSet } from '../prompts/templates';
 
@@ -33,6 +34,22 @@ export interface Verification {
   detail?: Record<string, unknown>;
 }
 
+/**
+ * A sample whose verification call failed after its retries (docs/run-format.md, failure records):
+ * there is no judgement to record, and a resume asks again.
+ */
+export interface VerifyCallFailure {
+  verifier: string;
+  callFailure: CallFailure;
+}
+
+/** What verifying one sample gave: a judgement (scored or failed to parse), or a failed call. */
+export type VerifyOutcome = Verification | VerifyCallFailure;
+
+export function isCallFailure(outcome: VerifyOutcome): outcome is VerifyCallFailure {
+  return 'callFailure' in outcome;
+}
+
 export interface VerifySample {
   index: number;
   text: string;
@@ -48,7 +65,13 @@ export interface VerifyContext {
 }
 
 export interface Verifier {
-  readonly name: BaseVerifierName;
-  /** Verifies all samples of one task (the tournament needs the whole group); results in input order. */
-  verifyTask(task: Task, samples: VerifySample[], ctx: VerifyContext): Promise<Verification[]>;
+  /** The name its records carry: a base verifier, or one run by another model (`mc@big`). */
+  readonly name: string;
+  /** True when a sample's judgement depends on the task's other samples (the tournament): it then needs all n. */
+  readonly judgesTheGroup: boolean;
+  /**
+   * Verifies the given samples of one task; outcomes in input order. Errors that fail one sample
+   * become that sample's outcome; only errors that must end the run (llm/callFailure.ts) reject.
+   */
+  verifyTask(task: Task, samples: VerifySample[], ctx: VerifyContext): Promise<VerifyOutcome[]>;
 }

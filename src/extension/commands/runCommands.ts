@@ -3,7 +3,7 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { getGrader } from '../../core/grade/graders';
-import { prepareNewRun, prepareRunOfTasks, type PreparedRun } from '../../core/pipeline/runSession';
+import type { OpenRequest } from '../../core/pipeline/runController';
 import { BUILTIN_TASK_SETS } from '../../core/tasks/load';
 import type { Task } from '../../core/tasks/task';
 import { UserError } from '../../core/util/errors';
@@ -29,8 +29,8 @@ export async function runGapCheck(ctx: CommandContext, args: readonly unknown[])
   });
   if (!plan) return;
   if (!plan.tasks.startsWith('builtin:') && !(await saveIfDirty(plan.tasks))) return;
-  const prepared = await prepareNewRun(runConfigOf(plan, settings), { runsRoot: ctx.workspace.runsRootFor(plan.tasks), versions: versions() });
-  await start(ctx, plan, prepared, plan.tasks.startsWith('builtin:') ? plan.tasks : basename(plan.tasks));
+  const open: OpenRequest = { kind: 'new', config: runConfigOf(plan, settings), options: { runsRoot: ctx.workspace.runsRootFor(plan.tasks), versions: versions() } };
+  await start(ctx, plan, open, plan.tasks.startsWith('builtin:') ? plan.tasks : basename(plan.tasks));
 }
 
 export async function runSelectedTasks(ctx: CommandContext, args: readonly unknown[]): Promise<void> {
@@ -70,14 +70,14 @@ export async function checkSelection(ctx: CommandContext): Promise<void> {
 }
 
 async function startWithTasks(ctx: CommandContext, plan: RunPlan, tasks: Task[], what: string, near: string): Promise<void> {
-  const prepared = await prepareRunOfTasks(runConfigOf(plan, ctx.workspace.settings(near)), tasks, { runsRoot: ctx.workspace.runsRootFor(near), versions: versions() });
-  await start(ctx, plan, prepared, what);
+  const open: OpenRequest = { kind: 'new', config: runConfigOf(plan, ctx.workspace.settings(near)), tasks, options: { runsRoot: ctx.workspace.runsRootFor(near), versions: versions() } };
+  await start(ctx, plan, open, what);
 }
 
-async function start(ctx: CommandContext, plan: RunPlan, prepared: PreparedRun, what: string): Promise<void> {
+async function start(ctx: CommandContext, plan: RunPlan, open: OpenRequest, what: string): Promise<void> {
   await ctx.services.context.workspaceState.update(LAST_PROFILE, plan.profile.name);
   ctx.services.refreshRuns();
-  await ctx.executor.execute({ prepared, verifiers: plan.verifiers, activity: `gap check on ${what}` });
+  await ctx.executor.execute({ open, activity: `gap check on ${what}` });
 }
 
 /** The task file and lines to run: from a CodeLens' arguments, else the active editor's selections. */

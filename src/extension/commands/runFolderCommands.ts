@@ -5,13 +5,11 @@ import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import { parseFilter, parseSelector } from '../../core/filter/parse';
 import { weightsOf } from '../../core/pipeline/runReport';
-import { addVerifiers, prepareResume } from '../../core/pipeline/runSession';
 import { assertRunFolder, readRun, type RunData } from '../../core/runs/runStore';
 import { sampleKey } from '../../core/runs/sampleKey';
 import { toScoredSamples } from '../../core/runs/scoredSamples';
 import { toSftRecords } from '../../core/runs/sftExport';
 import { UserError } from '../../core/util/errors';
-import type { BaseVerifierName } from '../../core/verify/verifier';
 import { parsePanelState } from '../../protocol/panelProtocol';
 import type { ProgressParams } from '../panel/gapPanel';
 import { RunModel } from '../panel/runModel';
@@ -39,8 +37,7 @@ async function offerResume(ctx: CommandContext, run: RunData): Promise<void> {
   const total = run.tasks.length * run.manifest.config.n;
   const choice = await vscode.window.showInformationMessage(`Gap Lens: run ${run.manifest.id} is incomplete (${run.generations.size} of ${total} samples).`, 'Resume');
   if (choice !== 'Resume') return;
-  const prepared = await prepareResume(run.dir, (m) => ctx.services.log.warn(m));
-  await ctx.executor.execute({ prepared, verifiers: prepared.config.verifiers as BaseVerifierName[], activity: `resuming ${run.manifest.id}` });
+  await ctx.executor.execute({ open: { kind: 'resume', dir: run.dir }, activity: `resuming ${run.manifest.id}` });
 }
 
 /** Re-verify Run…: more verifiers over a complete run's generations; no new sampling. */
@@ -51,8 +48,7 @@ export async function reverifyRun(ctx: CommandContext, args: readonly unknown[])
   const run = await readRunLogged(ctx, dir);
   const verifiers = await askVerifiers(ctx.prompter, [], run.manifest.config.verifiers);
   if (!verifiers) return;
-  const prepared = await addVerifiers(dir, verifiers, (m) => ctx.services.log.warn(m));
-  await ctx.executor.execute({ prepared, verifiers, activity: `re-verifying with ${verifiers.join(', ')}` });
+  await ctx.executor.execute({ open: { kind: 'reverify', dir, verifiers }, activity: `re-verifying with ${verifiers.join(', ')}` });
 }
 
 /** Export Kept Samples…: the samples the panel's filter keeps (or a filter asked for), as SFT JSONL. */

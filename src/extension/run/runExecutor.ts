@@ -1,14 +1,15 @@
-// Runs a prepared gap check (new, resumed or re-verified) the way the CLI does — core's executeRun —
-// with VS Code around it: a cancellable progress notification, the run's panel filling in live,
-// the status bar, and errors that say how to continue.
+// Runs a gap check (new, resumed or re-verified) the way the CLI does — through core's run
+// controller, which holds the run's lock and owns every failure rule — with VS Code around it: a
+// cancellable progress notification, the run's panel filling in live, the status bar, and errors
+// that say how to continue.
 import * as vscode from 'vscode';
 import { BackendError } from '../../core/llm/backend';
 import { parseModelSpec } from '../../core/llm/modelSpec';
 import { defaultResponseCacheDir } from '../../core/util/cacheDir';
-import { executeRun, type PreparedRun } from '../../core/pipeline/runSession';
+import { RunController, type OpenRequest, type RunOutcome } from '../../core/pipeline/runController';
 import { readManifest } from '../../core/runs/runStore';
 import { UserError } from '../../core/util/errors';
-import type { BaseVerifierName } from '../../core/verify/verifier';
+import { fileSystemProblem } from '../../core/util/fsProblems';
 import type { ApiKeys } from '../config/apiKeys';
 import type { ProgressParams } from '../panel/gapPanel';
 import type { PanelRegistry } from '../panel/panelRegistry';
@@ -17,9 +18,8 @@ import type { Services } from '../services';
 import { gapText, LiveGap } from '../../core/pipeline/liveGap';
 
 export interface ExecuteRequest {
-  prepared: PreparedRun;
-  /** The verifiers to run now: all of the run's for a new run or resume, the new ones for a re-verify. */
-  verifiers: BaseVerifierName[];
+  /** What to open: a new run, a resume, or a re-verify (core's run controller prepares it under the run's lock). */
+  open: OpenRequest;
   /** What the progress notification says it is doing, e.g. "gap check" or "re-verifying". */
   activity: string;
 }
@@ -42,14 +42,16 @@ export class RunExecutor implements vscode.Disposable {
 
   /** Executes the run with its panel open; resolves when it finished, was cancelled, or failed (then throws). */
   async execute(req: ExecuteRequest): Promise<void> {
-    const { prepared } = req;
-    if (this.running.has(prepared.dir)) throw new UserError(`${prepared.dir} is already running`);
-    const controller = new AbortController();
-    this.running.set(prepared.dir, controller);
+    const dir = req.open.kind === 'new' ? undefined : req.open.dir;
+    if (dir !== undefined && this.running.has(dir)) throw new UserError(`${dir} is already running`);
+    const controller = await RunController.open(req.open, { by: 'VS Code', onWarning: (m) => this.services.log.warn(m) });
+    const abort = new AbortController();
+    this.running.set(controller.dir, abort);
     try {
-      await this.executeWithUi(req, controller);
+      await this.executeWithUi(controller, req.activity, abort);
     } finally {
-      this.running.delete(prepared.dir);
+      await controller.close();
+      this.running.delete(controller.dir);
       this.services.refreshRuns();
     }
   }
@@ -58,8 +60,8 @@ export class RunExecutor implements vscode.Disposable {
     for (const c of this.running.values()) c.abort();
   }
 
-  private async executeWithUi(req: ExecuteRequest, controller: AbortController): Promise<void> {
-    const { prepared } = req;
+  private async executeWithUi(controller: RunController, activity: string, abort: AbortController): Promise<void> {
+    const { prepared } = controller;
     const { dir } = prepared;
     const { log } = this.services;
     const manifest = await readManifest(dir);
@@ -69,17 +71,17 @@ export class RunExecutor implements vscode.Disposable {
     const total = model.taskCount * prepared.config.n;
     // A re-verify adds no generations: count its verifications instead.
     const countVerifications = model.sampleCount >= total;
-    const work = countVerifications ? total * req.verifiers.length : total;
+    const work = countVerifications ? total * controller.verifiers.length : total;
     let done = countVerifications ? 0 : model.sampleCount;
     const panel = this.panels.show(RunModel.fromPrepared(prepared, manifest), prepared.existing?.annotations ?? [], { done: model.sampleCount, total, status: 'running' });
     const live = new LiveGap(panel.selector, panel.filter);
     for (const row of model.allRows()) live.update(gapInputOf(row));
     const progressNow = (status: ProgressParams['status'], message?: string): ProgressParams => ({ done: model.sampleCount, total, status, ...(message !== undefined ? { message } : {}) });
-    const apiKey = await this.apiKeyFor(prepared.config.model);
-    log.info(`${req.activity} ${manifest.id}: ${prepared.config.model}, ${model.taskCount} tasks × ${prepared.config.n}, verifiers ${req.verifiers.join(', ')} → ${dir}`);
+    const keys = await this.keysFor([prepared.config.model, ...Object.values(prepared.config.verifierModels ?? {})]);
+    log.info(`${activity} ${manifest.id}: ${prepared.config.model}, ${model.taskCount} tasks × ${prepared.config.n}, verifiers ${controller.verifiers.join(', ')} → ${dir}`);
 
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Gap Lens: ${req.activity}`, cancellable: true }, async (progress, token) => {
-      const cancel = token.onCancellationRequested(() => controller.abort());
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Gap Lens: ${activity}`, cancellable: true }, async (progress, token) => {
+      const cancel = token.onCancellationRequested(() => abort.abort());
       let reported = 0;
       let lastReport = 0;
       const report = (message: string, force = false): void => {
@@ -99,18 +101,19 @@ export class RunExecutor implements vscode.Disposable {
       const status = (running: boolean, gap: string | null = gapNow()): void => {
         this.services.status.show({ runId: manifest.id, dir, running, done: model.sampleCount, total, gap });
       };
+      let outcome: RunOutcome;
       try {
-        await executeRun(prepared, {
-          verifiers: req.verifiers,
+        outcome = await controller.execute({
           concurrency: prepared.config.concurrency,
           cacheDir: defaultResponseCacheDir(),
-          ...(apiKey ? { apiKey } : {}),
+          keyFor: (m) => keys.get(m),
           onEvent: (event) => {
+            if (event.type === 'task-done') return;
             const row = model.apply(event);
             const open = this.panels.get(dir);
             open?.apply(event);
             if (row) live.update(gapInputOf(row));
-            if (event.type === (countVerifications ? 'verification' : 'generation')) done++;
+            if (event.type === 'failure' || event.type === (countVerifications ? 'verification' : 'generation')) done++;
             if (event.type === 'generation') open?.setProgress(progressNow('running'));
             const gap = gapNow();
             report(`${done}/${work}${gap ? ` · ${gap}` : ''}`);
@@ -118,33 +121,51 @@ export class RunExecutor implements vscode.Disposable {
           },
           onMessage: (m) => log.warn(m),
           onDownloadProgress: (got, size) => report(`downloading the model: ${Math.round((100 * got) / Math.max(size, 1))} % of ${Math.round(size / 1e6)} MB`),
-          signal: controller.signal,
+          signal: abort.signal,
         });
-        this.panels.get(dir)?.setProgress(progressNow('done'));
-        report('done', true);
-        const gap = gapText(live.snapshot());
-        log.info(`${manifest.id} finished${gap ? `: ${gap}` : ''}`);
-      } catch (err) {
-        const resume = `Everything finished so far is saved in ${dir}; "Gap Lens: Open Run…" resumes it.`;
-        if (controller.signal.aborted) {
-          this.panels.get(dir)?.setProgress(progressNow('cancelled', `Cancelled. ${resume}`));
-          log.info(`${manifest.id} cancelled`);
-          return;
-        }
-        const message = err instanceof Error ? err.message : String(err);
-        this.panels.get(dir)?.setProgress(progressNow('failed', message));
-        if (err instanceof BackendError || err instanceof UserError) throw new UserError(`${message}\n${resume}`);
-        throw err;
       } finally {
         cancel.dispose();
         status(false);
       }
+      const resume = `Everything finished so far is saved in ${dir}; "Gap Lens: Open Run…" resumes it.`;
+      switch (outcome.status) {
+        case 'complete': {
+          this.panels.get(dir)?.setProgress(progressNow('done'));
+          report('done', true);
+          const gap = gapText(live.snapshot());
+          log.info(`${manifest.id} finished${gap ? `: ${gap}` : ''}`);
+          return;
+        }
+        case 'incomplete': {
+          const message = `${outcome.failedSamples} sample stage${outcome.failedSamples === 1 ? '' : 's'} failed at the model call (see the log). ${resume}`;
+          this.panels.get(dir)?.setProgress(progressNow('failed', message));
+          log.warn(`${manifest.id}: ${message}`);
+          void vscode.window.showWarningMessage(`Gap Lens: ${message}`);
+          return;
+        }
+        case 'cancelled':
+          this.panels.get(dir)?.setProgress(progressNow('cancelled', `Cancelled. ${resume}`));
+          log.info(`${manifest.id} cancelled`);
+          return;
+        case 'failed': {
+          const { error } = outcome;
+          const known = error instanceof BackendError || error instanceof UserError ? error : fileSystemProblem(error);
+          const message = known ? known.message : error instanceof Error ? error.message : String(error);
+          this.panels.get(dir)?.setProgress(progressNow('failed', message));
+          if (known) throw new UserError(`${message}\n${resume}`);
+          throw error;
+        }
+      }
     });
   }
 
-  /** The key stored for the run's server, if it is one (llama runs need none). */
-  private async apiKeyFor(modelSpec: string): Promise<string | undefined> {
-    const spec = parseModelSpec(modelSpec);
-    return spec.backend === 'openai' ? this.keys.get(spec.baseUrl) : undefined;
+  /** The stored keys of the models' servers (llama models need none), by model spec. */
+  private async keysFor(models: readonly string[]): Promise<Map<string, string | undefined>> {
+    const keys = new Map<string, string | undefined>();
+    for (const model of models) {
+      const spec = parseModelSpec(model);
+      keys.set(model, spec.backend === 'openai' ? await this.keys.get(spec.baseUrl) : undefined);
+    }
+    return keys;
   }
 }

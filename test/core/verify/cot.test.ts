@@ -4,7 +4,7 @@ import { renderTemplate } from '../../../src/core/prompts/load';
 import { BLOCK_STOP } from '../../../src/core/prompts/stop';
 import { deriveSeed } from '../../../src/core/util/random';
 import { cotBinaryVerifier, cotScoreVerifier } from '../../../src/core/verify/cot';
-import { context, sampleIn, samples, task, templates } from './fixtures';
+import { context, sampleIn, samples, task, templates, judged } from './fixtures';
 import { lastField, ScriptedBackend } from './scriptedBackend';
 
 /** A backend whose verification of sample N is `outputs[N]`. */
@@ -27,7 +27,7 @@ describe('verify/cot-binary', () => {
       ' I am not sure.',
       ' 3 + 4 = 7.\nVerdict: yes',
     ]);
-    const out = await cotBinaryVerifier.verifyTask(task, samples([7, 8, 7, 7]), context(backend));
+    const out = judged(await cotBinaryVerifier.verifyTask(task, samples([7, 8, 7, 7]), context(backend)));
     assert.deepEqual(out.map((v) => v.score), [1, 0, null, null]);
     assert.deepEqual(out.map((v) => v.parse), ['ok', 'ok', 'failed', 'failed']);
     assert.deepEqual(out[0]?.detail, { seed: deriveSeed(42, task.id, 0, 'cot-binary'), finishReason: 'stop', verdict: 'correct' });
@@ -54,7 +54,7 @@ describe('verify/cot-binary', () => {
     }
     // The seed follows the sample index, not the position in the list.
     const other = scripted(['Verdict: correct', '', 'Verdict: correct', '', '', 'Verdict: correct']);
-    const out = await cotBinaryVerifier.verifyTask(task, samples([7, 7, 7], [0, 5, 2]), context(other, 9));
+    const out = judged(await cotBinaryVerifier.verifyTask(task, samples([7, 7, 7], [0, 5, 2]), context(other, 9)));
     assert.deepEqual(out.map((v) => v.detail?.seed), [0, 5, 2].map((i) => deriveSeed(9, task.id, i, 'cot-binary')));
     const expected = renderTemplate(templates.get('verify-cot-binary', 'numeric'), { question: task.question, response: 'sample-5 says 7. The answer is 7.' });
     assert.equal(out[1]?.prompt, expected);
@@ -62,7 +62,7 @@ describe('verify/cot-binary', () => {
 
   it('says when the output was cut at the token limit before a verdict', async () => {
     const backend = scripted([{ text: ' Let me check this step by step. First', finishReason: 'length' }]);
-    const [v] = await cotBinaryVerifier.verifyTask(task, samples([7]), context(backend));
+    const [v] = judged(await cotBinaryVerifier.verifyTask(task, samples([7]), context(backend)));
     assert.equal(v?.parse, 'failed');
     assert.match(v?.parseError ?? '', /hit the verifier token limit/);
     assert.equal(v?.detail?.finishReason, 'length');
@@ -85,7 +85,7 @@ describe('verify/cot-binary', () => {
 describe('verify/cot-score', () => {
   it('maps the last Score N (1..10) to (N - 1) / 9 and keeps N', async () => {
     const backend = scripted([' Score: 10', ' Score: 1', ' At first Score: 9, but 3 + 4 = 7.\nScore: 4', ' Score: 12', ' Score: 6.5']);
-    const out = await cotScoreVerifier.verifyTask(task, samples([7, 8, 7, 7, 7]), context(backend));
+    const out = judged(await cotScoreVerifier.verifyTask(task, samples([7, 8, 7, 7, 7]), context(backend)));
     assert.deepEqual(out.map((v) => v.score), [1, 0, 3 / 9, null, null]);
     assert.deepEqual(out.map((v) => v.detail?.rawScore), [10, 1, 4, undefined, undefined]);
     assert.match(out[3]?.parseError ?? '', /'12', not a whole number from 1 to 10/);

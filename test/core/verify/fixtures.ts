@@ -2,7 +2,8 @@
 import { loadTemplates } from '../../../src/core/prompts/load';
 import type { Task } from '../../../src/core/tasks/task';
 import type { ModelBackend } from '../../../src/core/llm/backend';
-import type { VerifyContext, VerifySample } from '../../../src/core/verify/verifier';
+import assert from 'node:assert/strict';
+import { isCallFailure, type Verification, type VerifyContext, type VerifyOutcome, type VerifySample } from '../../../src/core/verify/verifier';
 
 export const task: Task = { id: 'gsm-7', question: 'Tom has 3 apples and buys 4 more. How many apples does he have?', answer: '7', grader: 'numeric' };
 
@@ -29,4 +30,12 @@ export function valueIn(line: string): number {
   const m = /says (-?\d+)/.exec(line);
   if (!m) throw new Error(`no value in '${line}'`);
   return Number(m[1]);
+}
+
+/** The outcomes as judgements, asserting that no call failed. */
+export function judged(outcomes: VerifyOutcome[]): Verification[] {
+  return outcomes.map((o, i) => {
+    assert.ok(!isCallFailure(o), `sample ${i}: the call failed: ${isCallFailure(o) ? o.callFailure.message : ''}`);
+    return o;
+  });
 }

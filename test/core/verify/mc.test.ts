@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { BackendError, type TokenLogprob } from '../../../src/core/llm/backend';
 import { renderTemplate } from '../../../src/core/prompts/load';
 import { labelOfToken, mcVerifier, readMcTokens } from '../../../src/core/verify/mc';
-import { context, sampleIn, samples, task, templates } from './fixtures';
+import { isCallFailure } from '../../../src/core/verify/verifier';
+import { context, sampleIn, samples, task, templates, judged } from './fixtures';
 import { lastField, ScriptedBackend } from './scriptedBackend';
 
 const tok = (token: string, p: number): TokenLogprob => ({ token, logprob: Math.log(p) });
@@ -10,7 +11,7 @@ const tok = (token: string, p: number): TokenLogprob => ({ token, logprob: Math.
 describe('verify/mc', () => {
   it('scores p(Correct) / (p(Correct) + p(Incorrect)) over the top tokens', async () => {
     const backend = new ScriptedBackend({ nextToken: () => [tok(' Correct', 0.6), tok(' Incorrect', 0.2), tok(' The', 0.1)] });
-    const [v] = await mcVerifier.verifyTask(task, samples([7]), context(backend));
+    const [v] = judged(await mcVerifier.verifyTask(task, samples([7]), context(backend)));
     assert.ok(v);
     assert.equal(v.parse, 'ok');
     assert.ok(Math.abs((v.score as number) - 0.75) < 1e-12, `score ${v.score}`);
@@ -45,7 +46,7 @@ describe('verify/mc', () => {
 
   it('is a parse failure, not an exception, when neither label is among the top tokens', async () => {
     const backend = new ScriptedBackend({ nextToken: () => [tok(' The', 0.5), tok(' I', 0.3)] });
-    const [v] = await mcVerifier.verifyTask(task, samples([7]), context(backend));
+    const [v] = judged(await mcVerifier.verifyTask(task, samples([7]), context(backend)));
     assert.ok(v);
     assert.equal(v.parse, 'failed');
     assert.equal(v.score, null);
@@ -60,7 +61,7 @@ describe('verify/mc', () => {
       nextToken: (prompt) => (sampleIn(lastField(prompt, 'Response:')) % 2 === 0 ? [tok(' Correct', 0.9), tok(' Incorrect', 0.1)] : [tok(' Incorrect', 0.9), tok(' Correct', 0.1)]),
     });
     const input = samples([7, 8, 7, 9, 7]);
-    const out = await mcVerifier.verifyTask(task, input, context(backend));
+    const out = judged(await mcVerifier.verifyTask(task, input, context(backend)));
     assert.deepEqual(out.map((v) => Math.round((v.score as number) * 10) / 10), [0.9, 0.1, 0.9, 0.1, 0.9]);
     assert.equal(backend.maxInFlight, 5, 'all samples are asked concurrently');
     assert.ok(backend.nextTokenRequests.every((r) => r.topLogprobs === 20));
@@ -69,12 +70,17 @@ describe('verify/mc', () => {
     assert.ok(expected.endsWith('Response: sample-3 says 9. The answer is 9.\nJudgement:'));
   });
 
-  it('propagates backend errors', async () => {
-    const backend = new ScriptedBackend({
-      nextToken: () => {
-        throw new BackendError('http://127.0.0.1:1/v1: connection refused; is the server running?', 'transient');
-      },
-    });
-    await assert.rejects(mcVerifier.verifyTask(task, samples([7, 8]), context(backend)), BackendError);
+  it('keeps a failed call with its sample, and propagates an error that must end the run', async () => {
+    const failing = (failure: 'transient' | 'fatal'): ScriptedBackend =>
+      new ScriptedBackend({
+        nextToken: (prompt) => {
+          if (failure === 'transient' && !prompt.includes('sample-1 ')) return [{ token: ' Correct', logprob: -0.1 }];
+          throw new BackendError('http://127.0.0.1:1/v1: connection refused; is the server running?', failure);
+        },
+      });
+    const out = await mcVerifier.verifyTask(task, samples([7, 8]), context(failing('transient')));
+    assert.deepEqual(out.map((o) => isCallFailure(o)), [false, true]);
+    assert.deepEqual(out[1], { verifier: 'mc', callFailure: { kind: 'call-failed', message: 'http://127.0.0.1:1/v1: connection refused; is the server running?' } });
+    await assert.rejects(mcVerifier.verifyTask(task, samples([7, 8]), context(failing('fatal'))), BackendError);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { BackendError, PromptTooLongError } from '../../../src/core/llm/backend';
 import { createVerifier } from '../../../src/core/verify/index';
-import { context, samples, task } from './fixtures';
+import { context, samples, task, judged } from './fixtures';
 import { ScriptedBackend } from './scriptedBackend';
 
 /** A backend whose context cannot hold any prompt showing sample 1, which "rambled". */
@@ -18,7 +18,7 @@ function backendRefusing(marker: string, error: () => Error = () => new PromptTo
 describe('an overlong verification prompt fails that sample only', () => {
   for (const name of ['mc', 'cot-score', 'cot-binary'] as const) {
     it(`${name}: the sample is recorded as a parse failure with the reason; the others are scored`, async () => {
-      const out = await createVerifier(name).verifyTask(task, samples([7, 8, 7]), context(backendRefusing('sample-1 ')));
+      const out = judged(await createVerifier(name).verifyTask(task, samples([7, 8, 7]), context(backendRefusing('sample-1 '))));
       assert.deepEqual(out.map((v) => v.parse), ['ok', 'failed', 'ok']);
       assert.equal(out[1]?.score, null);
       assert.equal(out[1]?.failure, 'prompt-too-long');
@@ -28,7 +28,7 @@ describe('an overlong verification prompt fails that sample only', () => {
   }
 
   it('tournament: a match that does not fit leaves both samples unscored, and says why', async () => {
-    const out = await createVerifier('tournament').verifyTask(task, samples([7, 8]), context(backendRefusing('sample-1 ')));
+    const out = judged(await createVerifier('tournament').verifyTask(task, samples([7, 8]), context(backendRefusing('sample-1 '))));
     assert.deepEqual(out.map((v) => [v.parse, v.failure]), [['failed', 'prompt-too-long'], ['failed', 'prompt-too-long']]);
     assert.match(out[0]?.parseError ?? '', /the prompt did not fit the context in 1 of this sample's 1 match/);
     assert.equal((out[0]?.detail as { unparsedMatches: number }).unparsedMatches, 1);

@@ -1,0 +1,85 @@
+// The CLI's face of the run controller, shared by `run` and `reverify`: progress on stderr, Ctrl-C,
+// and how the outcome reads — with the resume hint wherever a run was left unfinished.
+import type { RecordEvent } from '../core/pipeline/gapCheck';
+import type { ExecuteOptions, RunController } from '../core/pipeline/runController';
+import type { Accounting } from '../core/llm/scheduler';
+import { BackendError } from '../core/llm/backend';
+import { UserError } from '../core/util/errors';
+import { fileSystemProblem } from '../core/util/fsProblems';
+import { createProgress } from './progress';
+
+export interface DriveOptions {
+  /** What the progress line calls the work, e.g. "gap check". */
+  activity: string;
+  /** Work items of the whole run, and how many were done before this execution. */
+  total: number;
+  done: number;
+  /** Counts an event as one work item (each record of the run, or only verifications for a re-verify). */
+  counts: (event: RecordEvent) => boolean;
+  execution: Omit<ExecuteOptions, 'onEvent' | 'onMessage' | 'onDownloadProgress' | 'signal'>;
+  /** Called with every record event before the progress line is drawn; returns extra progress text. */
+  onEvent?: (event: RecordEvent) => void;
+  summary?: () => string;
+}
+
+/** How a finished execution ended for the caller: the run complete, or finished with failed samples. */
+export type DriveResult = { complete: true } | { complete: false; failedSamples: number };
+
+/**
+ * Executes the run; resolves when the pass finished (complete or with failed samples), throws a
+ * UserError that says how to continue when it was cancelled or failed.
+ */
+export async function driveRun(controller: RunController, opts: DriveOptions): Promise<DriveResult> {
+  const progress = createProgress(opts.total, opts.activity);
+  const log = (message: string): void => progress.log(`gaplens: ${message}`);
+  const abort = new AbortController();
+  let interrupts = 0;
+  const onSigint = (): void => {
+    // The first Ctrl-C stops the run cleanly (every call cancelled, every record kept); a second quits at once.
+    if (++interrupts > 1) process.exit(130);
+    log('stopping: cancelling the calls in flight (Ctrl-C again to quit at once)');
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  let done = opts.done;
+  try {
+    const outcome = await controller.execute({
+      ...opts.execution,
+      onEvent: (event) => {
+        if (event.type === 'task-done') return;
+        opts.onEvent?.(event);
+        if (opts.counts(event)) progress.update(++done, opts.summary?.());
+      },
+      onMessage: log,
+      onDownloadProgress: (got, size) => log(`downloading model: ${Math.round((100 * got) / Math.max(size, 1))}%`),
+      signal: abort.signal,
+    });
+    progress.done();
+    if (outcome.accounting) log(accountingLine(outcome.accounting));
+    const hint = `everything finished so far is saved in ${controller.dir}; continue with: gaplens run --resume ${controller.dir}`;
+    switch (outcome.status) {
+      case 'complete':
+        return { complete: true };
+      case 'incomplete':
+        log(`${outcome.failedSamples} sample stage${outcome.failedSamples === 1 ? '' : 's'} failed at the model call and ${outcome.failedSamples === 1 ? 'is' : 'are'} recorded as failures; the run is incomplete: gaplens run --resume ${controller.dir} asks again`);
+        return { complete: false, failedSamples: outcome.failedSamples };
+      case 'cancelled':
+        throw new UserError(`interrupted; ${hint}`);
+      case 'failed':
+        throw explain(outcome.error, hint);
+    }
+  } finally {
+    progress.done();
+    process.off('SIGINT', onSigint);
+  }
+}
+
+/** The error that ended a run as a UserError with the resume hint; a bug stays what it is. */
+function explain(error: unknown, hint: string): unknown {
+  const problem = error instanceof UserError || error instanceof BackendError ? error : fileSystemProblem(error);
+  return problem === null ? error : new UserError(`${problem.message}\n${hint}`);
+}
+
+function accountingLine(a: Accounting): string {
+  return `${a.requests} model calls, ${a.cacheHits} from cache, ${a.retries} retries, ${a.failures} failed, ${a.promptTokens} prompt + ${a.completionTokens} completion tokens`;
+}

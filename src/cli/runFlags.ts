@@ -1,0 +1,39 @@
+// The options of `run` and `reverify` that only decide how a run executes (how fast, how patient,
+// where answers are cached), not what it produces: both commands take them, and `run --resume`
+// may change them. Each is validated before anything is created or read.
+import { defaultResponseCacheDir } from '../core/util/cacheDir';
+import type { ExecuteOptions } from '../core/pipeline/runController';
+import { flag, numberOpt, stringOpt, type RawValues } from './options';
+
+export const EXECUTION_OPTIONS = {
+  concurrency: { type: 'string' },
+  cache: { type: 'string' },
+  'no-cache': { type: 'boolean' },
+  'timeout-ms': { type: 'string' },
+  retries: { type: 'string' },
+  threads: { type: 'string' },
+  'context-size': { type: 'string' },
+  'max-answer-mb': { type: 'string' },
+} as const;
+
+export type ExecutionSettings = Pick<ExecuteOptions, 'concurrency' | 'cacheDir' | 'timeoutMs' | 'maxRetries' | 'threads' | 'contextSize' | 'maxAnswerBytes'>;
+
+/** The execution settings given as flags; `concurrency` falls back to the run's own. */
+export function executionSettings(v: RawValues, runConcurrency: number): ExecutionSettings {
+  const optional = (name: string, check: { min: number; max?: number }): number | undefined =>
+    stringOpt(v, name) === undefined ? undefined : numberOpt(v, name, 0, { integer: true, ...check });
+  const timeoutMs = optional('timeout-ms', { min: 1 });
+  const maxRetries = optional('retries', { min: 0, max: 100 });
+  const threads = optional('threads', { min: 1, max: 1024 });
+  const contextSize = optional('context-size', { min: 256 });
+  const maxAnswerMb = optional('max-answer-mb', { min: 1, max: 1024 });
+  return {
+    concurrency: numberOpt(v, 'concurrency', runConcurrency, { integer: true, min: 1, max: 4096 }),
+    cacheDir: flag(v, 'no-cache') ? null : (stringOpt(v, 'cache') ?? defaultResponseCacheDir()),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(maxRetries !== undefined ? { maxRetries } : {}),
+    ...(threads !== undefined ? { threads } : {}),
+    ...(contextSize !== undefined ? { contextSize } : {}),
+    ...(maxAnswerMb !== undefined ? { maxAnswerBytes: maxAnswerMb * 1024 * 1024 } : {}),
+  };
+}

@@ -1,0 +1,55 @@
+// "Resume means the same run" (docs/run-format.md, "Resume"): settings that decide what the run
+// produces cannot change on a resume; a resume that names one must name the run's own value.
+// Operational settings (concurrency, timeouts, threads, the cache) are free to change.
+import { resolve } from 'node:path';
+import { canonicalModelSpec } from '../llm/modelSpec';
+import type { RunConfig } from '../runs/records';
+
+/**
+ * The settings that decide a run's records and can be given when it starts; `concurrency` is
+ * operational, and `verifierModels` is only ever added by a re-verify.
+ */
+export type ResultSetting = Exclude<keyof RunConfig, 'concurrency' | 'verifierModels'>;
+
+export interface SettingConflict {
+  setting: ResultSetting;
+  /** As given now, and as the run has it; both as text for a message. */
+  given: string;
+  stored: string;
+}
+
+/** Every given setting whose value differs from the run's, in a fixed order. */
+export function conflictingSettings(stored: RunConfig, given: Partial<Pick<RunConfig, ResultSetting>>, cwd: string = process.cwd()): SettingConflict[] {
+  const conflicts: SettingConflict[] = [];
+  for (const setting of Object.keys(given) as ResultSetting[]) {
+    const now = given[setting];
+    if (now === undefined) continue;
+    const then = stored[setting];
+    if (!same(setting, now, then, cwd)) conflicts.push({ setting, given: show(now), stored: then === undefined ? '(not set)' : show(then) });
+  }
+  return conflicts;
+}
+
+function same(setting: ResultSetting, now: unknown, then: unknown, cwd: string): boolean {
+  switch (setting) {
+    case 'verifiers': {
+      const a = new Set(now as string[]);
+      const b = new Set(then as string[]);
+      return a.size === b.size && [...a].every((v) => b.has(v));
+    }
+    case 'model':
+      return canonicalModelSpec(now as string, cwd) === canonicalModelSpec(then as string, cwd);
+    case 'tasks':
+      return (now as string).startsWith('builtin:') ? now === then : resolve(cwd, now as string) === resolve(cwd, then as string);
+    case 'templates':
+      return then !== undefined && resolve(cwd, now as string) === resolve(cwd, then as string);
+    case 'tournamentBothOrders':
+      return (now === true) === (then === true);
+    default:
+      return now === then;
+  }
+}
+
+function show(value: unknown): string {
+  return Array.isArray(value) ? value.join(',') : String(value);
+}

@@ -1,0 +1,217 @@
+// The one way a run folder is written, for `gaplens run`, `gaplens reverify` and the extension:
+// take the run's lock, prepare (create, resume or add verifiers — a torn tail is repaired only
+// here, under the lock), execute with every failure rule in one place, release the lock. Callers
+// add only their faces: progress, messages, the resume hint in their own words.
+import { setMaxListeners } from 'node:events';
+import { parseModelSpec } from '../llm/modelSpec';
+import type { ModelBackend } from '../llm/backend';
+import type { Accounting, ScheduledBackend } from '../llm/scheduler';
+import { acquireRunLock, type RunLock } from '../runs/runLock';
+import { markCompleted } from '../runs/runStore';
+import { SampleLog } from '../runs/sampleLog';
+import { baseVerifierOf, createVerifier, onModel } from '../verify/index';
+import type { BaseVerifierName } from '../verify/verifier';
+import { runGapCheck, type GapCheckEvent } from './gapCheck';
+import { openModel } from './openModel';
+import { addVerifiers, prepareNewRun, prepareResume, prepareRunOfTasks, type NewRunOptions, type PreparedRun } from './runSession';
+import type { RunConfig, Task } from '../runs/records';
+
+export type OpenRequest =
+  /** A new run over `config.tasks`, or over `tasks` when the caller already holds them (a selection). */
+  | { kind: 'new'; config: RunConfig; tasks?: Task[]; options: NewRunOptions }
+  /** The missing records of an existing run, with its own configuration. */
+  | { kind: 'resume'; dir: string }
+  /** New verifiers over a run's existing generations: no new sampling; with `model`, run by that model. */
+  | { kind: 'reverify'; dir: string; verifiers: BaseVerifierName[]; model?: string };
+
+export interface OpenOptions {
+  /** Who writes the run, as the lock tells other processes (e.g. "gaplens run", "VS Code"). */
+  by: string;
+  onWarning: (message: string) => void;
+}
+
+export interface ExecuteOptions {
+  concurrency: number;
+  cacheDir: string | null;
+  /** The API key for a model spec's endpoint, if one may be sent there. */
+  keyFor?: (model: string) => string | undefined;
+  timeoutMs?: number;
+  maxRetries?: number;
+  threads?: number;
+  contextSize?: number;
+  maxAnswerBytes?: number;
+  onEvent?: (event: GapCheckEvent) => void;
+  onMessage?: (message: string) => void;
+  onDownloadProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * How an execution ended. complete: every record exists (run.json says so); incomplete: the pass
+ * finished but `failedSamples` sample stages failed at the model call (a resume asks again);
+ * cancelled: the caller aborted; failed: an error ended it (`error`), every call stopped first.
+ */
+export type RunOutcome =
+  | { status: 'complete' | 'cancelled'; accounting: Accounting | null }
+  | { status: 'incomplete'; accounting: Accounting | null; failedSamples: number }
+  | { status: 'failed'; accounting: Accounting | null; error: unknown };
+
+export class RunController {
+  private constructor(
+    readonly prepared: PreparedRun,
+    /** The verifiers an execution runs (names as records carry them): all of the run's, or the new ones of a re-verify. */
+    readonly verifiers: string[],
+    private readonly lock: RunLock,
+  ) {}
+
+  get dir(): string {
+    return this.prepared.dir;
+  }
+
+  /** Takes the run's lock and prepares it; throws RunLockedError when another process writes it. */
+  static async open(request: OpenRequest, opts: OpenOptions): Promise<RunController> {
+    if (request.kind === 'new') {
+      const prepared = request.tasks
+        ? await prepareRunOfTasks(request.config, request.tasks, request.options)
+        : await prepareNewRun(request.config, request.options);
+      // Nobody else knows the new folder yet, so nobody can hold its lock.
+      const lock = await acquireRunLock(prepared.dir, opts.by);
+      return new RunController(prepared, prepared.config.verifiers, lock);
+    }
+    const lock = await acquireRunLock(request.dir, opts.by);
+    try {
+      if (request.kind === 'resume') {
+        const prepared = await prepareResume(request.dir, opts.onWarning);
+        return new RunController(prepared, prepared.config.verifiers, lock);
+      }
+      const { prepared, added } = await addVerifiers(request.dir, request.verifiers, request.model, opts.onWarning);
+      return new RunController(prepared, added, lock);
+    } catch (err) {
+      await lock.release();
+      throw err;
+    }
+  }
+
+  /** Runs what is missing, then releases the lock. Never rejects: the outcome says how it ended. */
+  async execute(opts: ExecuteOptions): Promise<RunOutcome> {
+    let accounting: Accounting | null = null;
+    let failedSamples = 0;
+    try {
+      const { config } = this.prepared;
+      // Every in-flight model call listens to the run's signal; hundreds of them are expected.
+      if (opts.signal) setMaxListeners(0, opts.signal);
+      const models = new ModelSet(opts);
+      try {
+        // A re-verify by another model has no use for the run's own model: it is not even loaded.
+        const generationsMissing = (this.prepared.existing?.generations.size ?? 0) < this.prepared.tasks.length * config.n;
+        const ownModelVerifies = this.verifiers.some((name) => config.verifierModels?.[name] === undefined);
+        const backend = generationsMissing || ownModelVerifies ? await models.open(config.model, config.api) : unopened(config.model);
+        const verifiers = await Promise.all(
+          this.verifiers.map(async (name) => {
+            const verifier = createVerifier(baseVerifierOf(name), { tournamentBothOrders: config.tournamentBothOrders === true });
+            const other = config.verifierModels?.[name];
+            return other === undefined ? verifier : onModel(verifier, name, await models.open(other, config.api));
+          }),
+        );
+        const log = await SampleLog.open(this.dir);
+        try {
+          await runGapCheck({
+            config: { ...config, concurrency: opts.concurrency },
+            tasks: this.prepared.tasks,
+            backend,
+            templates: this.prepared.templates,
+            verifiers,
+            existing: this.prepared.existing ?? { generations: new Map(), verifications: new Map() },
+            append: (record) => log.append(record),
+            onEvent: (event) => {
+              if (event.type === 'failure') failedSamples++;
+              opts.onEvent?.(event);
+            },
+            ...(opts.signal ? { signal: opts.signal } : {}),
+          });
+        } finally {
+          await log.close();
+        }
+      } finally {
+        accounting = await models.accounting();
+        await models.close();
+      }
+      if (failedSamples > 0) return { status: 'incomplete', accounting, failedSamples };
+      await markCompleted(this.dir, new Date());
+      return { status: 'complete', accounting };
+    } catch (error) {
+      if (opts.signal?.aborted) return { status: 'cancelled', accounting };
+      return { status: 'failed', accounting, error };
+    } finally {
+      await this.lock.release();
+    }
+  }
+
+  /** Releases the lock without executing (a caller that gave up after open). Idempotent. */
+  async close(): Promise<void> {
+    await this.lock.release();
+  }
+}
+
+/**
+ * The models one execution talks to, each opened once: the run's own, and those of cross-model
+ * verifiers. Their accounting adds up; closing closes them all.
+ */
+class ModelSet {
+  private readonly open_ = new Map<string, Promise<ScheduledBackend>>();
+
+  constructor(private readonly opts: ExecuteOptions) {}
+
+  open(model: string, api: 'chat' | 'completions'): Promise<ScheduledBackend> {
+    let backend = this.open_.get(model);
+    if (!backend) {
+      const { opts } = this;
+      const apiKey = opts.keyFor?.(model);
+      backend = openModel(parseModelSpec(model), {
+        api,
+        concurrency: opts.concurrency,
+        cacheDir: opts.cacheDir,
+        ...(apiKey ? { apiKey } : {}),
+        ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+        ...(opts.maxRetries !== undefined ? { maxRetries: opts.maxRetries } : {}),
+        ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
+        ...(opts.contextSize !== undefined ? { contextSize: opts.contextSize } : {}),
+        ...(opts.maxAnswerBytes !== undefined ? { maxAnswerBytes: opts.maxAnswerBytes } : {}),
+        ...(opts.onMessage ? { onRetry: opts.onMessage, onNotice: opts.onMessage } : {}),
+        ...(opts.onDownloadProgress ? { onDownloadProgress: opts.onDownloadProgress } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      this.open_.set(model, backend);
+    }
+    return backend;
+  }
+
+  async accounting(): Promise<Accounting> {
+    const all = await this.opened();
+    const sum = (pick: (a: Accounting) => number): number => all.reduce((total, b) => total + pick(b.accounting()), 0);
+    return {
+      requests: sum((a) => a.requests),
+      cacheHits: sum((a) => a.cacheHits),
+      retries: sum((a) => a.retries),
+      failures: sum((a) => a.failures),
+      promptTokens: sum((a) => a.promptTokens),
+      completionTokens: sum((a) => a.completionTokens),
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all((await this.opened()).map((b) => b.close()));
+  }
+
+  /** The backends that did open (one that failed to open has nothing to count or close). */
+  private async opened(): Promise<ScheduledBackend[]> {
+    const settled = await Promise.allSettled(this.open_.values());
+    return settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  }
+}
+
+/** Stands for a model this execution has no call for; a call would be a bug, and says so. */
+function unopened(model: string): ModelBackend {
+  const refuse = (): Promise<never> => Promise.reject(new Error(`internal: ${model} was not opened, because no call to it was expected`));
+  return { id: model, generate: refuse, nextToken: refuse, close: async () => undefined };
+}
