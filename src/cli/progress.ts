@@ -1,46 +1,154 @@
-// A one-line progress bar on stderr, drawn only when stderr is a terminal (logs and CI stay clean).
+// Progress of a long job on stderr. On a terminal: one line redrawn in place, drawn as soon as the
+// job starts and refreshed every second, so a slow first answer still shows the clock running. Not
+// on a terminal (CI, `2> log`, a pipe): plain lines, no \r and no escape codes — the first at once,
+// then at 25/50/75/100 % and at least every 10 s while it runs, so a log shows the job is alive.
+import { inertText } from '../core/util/inertText';
 
 export interface Progress {
+  /** `done` counts records so far, those of earlier sessions included; `extra` follows the counts. */
   update(done: number, extra?: string): void;
+  /** A message on its own line; the progress line comes back below it. */
   log(message: string): void;
+  /** Removes the terminal line and stops the clock; call it on success and on failure. */
   done(): void;
 }
 
-export function createProgress(total: number, label: string, stream: NodeJS.WriteStream = process.stderr): Progress {
+/** What progress needs of stderr (a fake one in tests). */
+export interface ProgressStream {
+  isTTY?: boolean;
+  /** The terminal's width, if known: longer lines would wrap and break the redraw. */
+  columns?: number;
+  write(text: string): unknown;
+}
+
+/** Time, injectable so tests need not wait. */
+export interface ProgressClock {
+  now(): number;
+  /** Calls `tick` every `ms` until the returned stop is called; must not keep the process alive. */
+  every(ms: number, tick: () => void): () => void;
+}
+
+export interface ProgressOptions {
+  stream?: ProgressStream;
+  clock?: ProgressClock;
+  /** Records already done when this session starts (a resumed run): shown at once, left out of the rate. */
+  start?: number;
+}
+
+const REDRAW_MS = 1000;
+/** Redrawing more often than this on every record only costs CPU. */
+const MIN_REDRAW_MS = 100;
+const PLAIN_EVERY_MS = 10_000;
+const BAR_WIDTH = 24;
+
+const systemClock: ProgressClock = {
+  now: () => Date.now(),
+  every(ms, tick) {
+    const timer = setInterval(tick, ms);
+    timer.unref();
+    return () => clearInterval(timer);
+  },
+};
+
+/**
+ * Progress over `total` records labelled `label` (e.g. "gap check"). With total 0 nothing is
+ * drawn: the object only logs.
+ */
+export function createProgress(total: number, label: string, opts: ProgressOptions = {}): Progress {
+  const stream = opts.stream ?? process.stderr;
+  const clock = opts.clock ?? systemClock;
   const isTty = stream.isTTY === true;
-  let last = 0;
+  const start = opts.start ?? 0;
+  const started = clock.now();
+  let done = start;
+  let extra = '';
+  let active = total > 0;
   let drawn = false;
-  const started = Date.now();
+  let lastDraw = -Infinity;
+  let lastPlain = -Infinity;
+  let lastQuarter = quarter(start, total);
+
+  const status = (now: number): string => {
+    const elapsed = (now - started) / 1000;
+    const rate = elapsed > 0 ? (done - start) / elapsed : 0;
+    const eta = done < total && rate > 0 ? `, eta ${formatSeconds(Math.ceil((total - done) / rate))}` : '';
+    return `${done}/${total} records (${percent(done, total)}%), ${formatSeconds(elapsed)} elapsed${eta}${extra ? `  ${extra}` : ''}`;
+  };
+  const draw = (now: number): void => {
+    const frac = Math.min(1, done / total);
+    const bar = '█'.repeat(Math.round(frac * BAR_WIDTH)).padEnd(BAR_WIDTH, '░');
+    const line = fitWidth(inertText(`${label} ${bar} ${status(now)}`), stream.columns);
+    stream.write(`\r\x1b[2K${line}`);
+    drawn = true;
+    lastDraw = now;
+  };
+  const printPlain = (now: number): void => {
+    stream.write(`${inertText(`${label}: ${status(now)}`)}\n`);
+    lastPlain = now;
+  };
   const clear = (): void => {
     if (drawn) stream.write('\r\x1b[2K');
     drawn = false;
   };
+  const tick = (): void => {
+    if (!active) return;
+    const now = clock.now();
+    if (isTty) draw(now);
+    else if (now - lastPlain >= PLAIN_EVERY_MS) printPlain(now);
+  };
+  const stopClock = active ? clock.every(REDRAW_MS, tick) : () => undefined;
+  if (active) {
+    if (isTty) draw(started);
+    else printPlain(started);
+  }
+
   return {
-    update(done, extra) {
-      const now = Date.now();
-      // Redrawing more than ~10 times a second only costs CPU.
-      if (!isTty || (now - last < 100 && done < total)) return;
-      last = now;
-      const width = 24;
-      const frac = total > 0 ? Math.min(1, done / total) : 1;
-      const bar = '█'.repeat(Math.round(frac * width)).padEnd(width, '░');
-      const secs = (now - started) / 1000;
-      const eta = done > 0 && done < total ? ` eta ${formatSeconds((secs / done) * (total - done))}` : '';
-      stream.write(`\r\x1b[2K${label} ${bar} ${done}/${total}${eta}${extra ? `  ${extra}` : ''}`);
-      drawn = true;
+    update(count, more) {
+      if (!active) return;
+      done = count;
+      extra = more ?? '';
+      const now = clock.now();
+      const q = quarter(done, total);
+      const crossed = q > lastQuarter;
+      lastQuarter = Math.max(lastQuarter, q);
+      if (isTty) {
+        if (crossed || now - lastDraw >= MIN_REDRAW_MS) draw(now);
+      } else if (crossed || now - lastPlain >= PLAIN_EVERY_MS) {
+        printPlain(now);
+      }
     },
     log(message) {
       clear();
-      stream.write(`${message}\n`);
+      stream.write(`${inertText(message)}\n`);
+      if (active && isTty) draw(clock.now());
     },
     done() {
+      active = false;
+      stopClock();
       clear();
     },
   };
 }
 
+/** 0–4: how many of the 25/50/75/100 % marks `done` has reached. */
+function quarter(done: number, total: number): number {
+  return total > 0 ? Math.floor((4 * Math.min(done, total)) / total) : 0;
+}
+
+/** Rounded down, so 100 % means finished. */
+function percent(done: number, total: number): number {
+  return Math.floor((100 * Math.min(done, total)) / total);
+}
+
+/** Cut to the terminal's width (one column spare): a wrapped line could not be redrawn in place. */
+function fitWidth(line: string, columns: number | undefined): string {
+  if (columns === undefined || columns < 2) return line;
+  const chars = [...line];
+  return chars.length < columns ? line : `${chars.slice(0, columns - 2).join('')}…`;
+}
+
 function formatSeconds(s: number): string {
-  if (s < 60) return `${Math.ceil(s)}s`;
+  if (s < 60) return `${Math.floor(s)}s`;
   const m = Math.floor(s / 60);
-  return m < 60 ? `${m}m${String(Math.ceil(s % 60)).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+  return m < 60 ? `${m}m${String(Math.floor(s % 60)).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }

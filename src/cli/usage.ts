@@ -1,45 +1,86 @@
-export const USAGE = `gaplens — measure the generation-verification gap of a model
+// Rendering of help: `gaplens --help` (the overview) and `gaplens <command> --help`, from the help
+// entries of the command table (commandTable.ts).
 
-Usage:
-  gaplens run --tasks builtin:sudoku4x4|builtin:arithmetic|FILE --model SPEC [options]
-  gaplens run --resume RUN_DIR [--concurrency C] [--json]
-  gaplens report RUN_DIR | --samples FILE [--verifier V] [--filter SPEC] [--json] [--html FILE]
-  gaplens reverify RUN_DIR --verifier LIST [--model SPEC] [--json]
-  gaplens export RUN_DIR --filter SPEC [--verifier V] --format sft --out FILE
-  gaplens tasks validate FILE
-  gaplens tasks list
-  gaplens templates export DIR
+export interface OptionHelp {
+  /** The long name, as in the command's parseArgs options (`--name`). */
+  name: string;
+  /** A one-letter alias (`-n`), as in parseArgs' `short`. */
+  short?: string;
+  /** What the value is called (`--limit K`); absent for a flag (a boolean option). */
+  value?: string;
+  text: string;
+}
 
-Model SPEC:
-  llama:PATH.gguf                 embedded llama.cpp (CPU/GPU), e.g. llama:models/qwen2.5-0.5b.gguf
-  llama:default                   a small instruct model, downloaded once into the cache
-  openai:MODEL@BASE_URL           any OpenAI-compatible endpoint; key from OPENAI_API_KEY or GAPLENS_API_KEY
+interface HelpBase {
+  /** One line for the overview. */
+  summary: string;
+  /** Synopsis lines after "gaplens ". */
+  usage: string[];
+  /** Paragraphs after the options. */
+  notes?: string[];
+}
 
-run options:
-  --limit K                 first K tasks only
-  -n N                      samples per task (default 8)
-  --verifier LIST           comma list of mc, cot-binary, cot-score, tournament (default mc)
-  --filter SPEC             quantile:q | threshold:t | topk:k | exp:b (default quantile:0.8)
-  --out DIR                 run folder (default .gaplens/runs/<run id>)
-  --concurrency C           model calls in flight (default 8; llama: parallel sequences)
-  --api chat|completions    OpenAI API flavour (default completions, as for base models)
-  --temperature T --top-p P --max-tokens M   sampling (defaults 0.7, 0.9, 512)
-  --verifier-temperature T --verifier-max-tokens M  CoT/tournament verifier sampling (0.7, 512)
-  --seed S                  run seed (default 0)
-  --tournament-both-orders  ask every tournament match in both orders; records the inconsistency rate
-  --templates DIR           prompt templates overriding the defaults (see gaplens templates export)
-  --cache DIR | --no-cache  response cache (default ~/.cache/gaplens/responses)
-  --timeout-ms MS --retries R   per-call timeout and retry budget
-  --threads T               llama.cpp CPU threads (default: half the cores)
-  --context-size C          llama.cpp tokens per sequence, prompt + completion (default 4096)
-  --json                    print the report as JSON on stdout
+/** A command that parses options itself (`gaplens run …`), or one with subcommands that each do (`gaplens tasks validate …`). */
+export type CommandHelp = HelpBase & ({ options: OptionHelp[] } | { subcommands: Record<string, OptionHelp[]> });
 
-report options:
-  --verifier V              mc, cot-score, and(mc,cot-score), mean(mc,cot-score) (default: the run's first verifier)
-  --filter SPEC             as above (default: the run's filter)
-  --checker-corrected       flip correctness where an annotation says the checker was wrong
-  --bootstrap B --seed S    bootstrap resamples (default 1000) and seed
-  --json | --html FILE
+export const MODEL_SPEC = `Model SPEC:
+  llama:PATH.gguf         embedded llama.cpp (CPU/GPU), e.g. llama:models/qwen2.5-0.5b.gguf
+  llama:default           a small instruct model, downloaded once into the cache
+  openai:MODEL@BASE_URL   any OpenAI-compatible endpoint; key from OPENAI_API_KEY or GAPLENS_API_KEY`;
 
-Exit codes: 0 ok, 1 failure, 2 usage error.
-`;
+const HELP_OPTION: OptionHelp = { name: 'help', short: 'h', text: 'this help' };
+const EXIT_CODES = 'Exit codes: 0 ok, 1 failure, 2 usage error.';
+
+/** `gaplens --help`: every command's synopsis, then where to find the options. */
+export function overviewHelp(table: Record<string, CommandHelp>): string {
+  const commands = Object.entries(table);
+  const width = Math.max(...commands.map(([name]) => name.length)) + 2;
+  return [
+    'gaplens — measure the generation-verification gap of a model',
+    '',
+    'Usage:',
+    ...commands.flatMap(([, help]) => help.usage.map((u) => `  gaplens ${u}`)),
+    '',
+    'Commands:',
+    ...commands.map(([name, help]) => `  ${name.padEnd(width)}${help.summary}`),
+    '',
+    'gaplens <command> --help (or gaplens help <command>) lists the options of a command.',
+    '',
+    MODEL_SPEC,
+    '',
+    EXIT_CODES,
+    '',
+  ].join('\n');
+}
+
+/** `gaplens <command> --help`. */
+export function commandHelp(name: string, help: CommandHelp): string {
+  const rows = [...commandOptions(help), HELP_OPTION].map((o) => [optionFlags(o), o.text] as const);
+  const width = Math.max(...rows.map(([flags]) => flags.length)) + 2;
+  return [
+    `gaplens ${name} — ${help.summary}`,
+    '',
+    'Usage:',
+    ...help.usage.map((u) => `  gaplens ${u}`),
+    '',
+    'Options:',
+    ...rows.map(([flags, text]) => `  ${flags.padEnd(width)}${text}`),
+    '',
+    ...(help.notes ?? []).flatMap((n) => [n, '']),
+    EXIT_CODES,
+    '',
+  ].join('\n');
+}
+
+/** A command's options; for subcommands, each option once (the usage lines say which takes it). */
+function commandOptions(help: CommandHelp): OptionHelp[] {
+  if ('options' in help) return help.options;
+  const byName = new Map(Object.values(help.subcommands).flat().map((o) => [o.name, o]));
+  return [...byName.values()];
+}
+
+/** `--limit K`, `-n N` (a one-letter name is its own short form), `-h, --help`. */
+function optionFlags(o: OptionHelp): string {
+  const long = o.short !== undefined && o.short === o.name ? `-${o.name}` : `${o.short !== undefined ? `-${o.short}, ` : ''}--${o.name}`;
+  return o.value !== undefined ? `${long} ${o.value}` : long;
+}

@@ -2,6 +2,7 @@
 // cover the whole line, so the squiggle marks the record the message is about.
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import type { TaskDiagnostic } from '../core/tasks/task';
+import { inertText } from '../core/util/inertText';
 
 export const DIAGNOSTIC_SOURCE = 'gaplens';
 
@@ -14,7 +15,8 @@ export function toLspDiagnostics(problems: readonly TaskDiagnostic[], lines: rea
       range: { start: { line, character: 0 }, end: { line, character: length } },
       severity: p.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
       source: DIAGNOSTIC_SOURCE,
-      message: p.message,
+      // Messages quote the file (ids, field names): its bidi and control characters are shown, not obeyed.
+      message: inertText(p.message),
     };
   });
 }

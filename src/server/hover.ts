@@ -1,9 +1,14 @@
-// Hover text of a task line: which task it is, and how the model did on it in the newest run.
+// Hover text of a task line: which task it is, and how the model did on it in the newest run. All
+// text from the task file or a run folder goes through markdown.ts, so it shows as written.
 import { formatRate, formatSigned } from '../core/report/numbers';
 import type { ParsedTasks } from '../core/tasks/parseTaskText';
 import type { Task } from '../core/tasks/task';
 import { stableStringify } from '../core/util/hash';
+import { markdownCode, markdownText } from './markdown';
 import type { TaskResult } from './taskResults';
+
+/** A hover is a glance: longer questions are cut, the line itself has the rest. */
+const QUESTION_CHARS = 300;
 
 /** The usable task defined on `line` (1-based), if any. */
 export function taskOnLine(parsed: ParsedTasks, line: number): Task | null {
@@ -13,24 +18,32 @@ export function taskOnLine(parsed: ParsedTasks, line: number): Task | null {
 
 /** Markdown for the hover; `result` null when no run under the runs folders has the task. */
 export function taskHoverMarkdown(task: Task, result: TaskResult | null): string {
-  const head = `**Task \`${inlineCode(task.id)}\`** · grader \`${task.grader}\``;
-  if (result === null) return `${head}\n\nNo run has this task yet: use *Run gap check on this task* above it.`;
-  const run = `run \`${inlineCode(result.runId)}\``;
+  const answers = Array.isArray(task.answer) ? task.answer : [task.answer];
+  const about = [
+    `**Task ${markdownCode(task.id)}** · grader ${markdownCode(task.grader)}`,
+    '',
+    markdownText(cut(task.question, QUESTION_CHARS)),
+    '',
+    `${answers.length === 1 ? 'Gold answer' : 'Gold answers'} ${answers.map(markdownCode).join(' · ')}`,
+    '',
+  ];
+  if (result === null) return [...about, 'No run has this task yet: use *Run gap check on this task* above it.'].join('\n');
+  const run = `run ${markdownCode(result.runId)}`;
   // Same id, edited line: the numbers belong to the old question or gold answer.
   const edited = stableStringify(result.task) !== stableStringify(task) ? ['_The run has an earlier version of this task (its snapshot differs from this line)._', ''] : [];
-  if (result.accuracy === null || result.filteredAccuracy === null) return [head, '', ...edited, `No samples yet in the newest ${run}.`].join('\n');
+  if (result.accuracy === null || result.filteredAccuracy === null) return [...about, ...edited, `No samples yet in the newest ${run}.`].join('\n');
   return [
-    head,
-    '',
+    ...about,
     ...edited,
     `Newest ${run}, ${result.samples} ${result.samples === 1 ? 'sample' : 'samples'}:`,
     '',
     `- J(f|x) = ${formatRate(result.accuracy)}`,
-    `- J(f[w]|x) = ${formatRate(result.filteredAccuracy)} (filter \`${inlineCode(result.filter)}\` on \`${inlineCode(result.verifier)}\`; gap ${formatSigned(result.filteredAccuracy - result.accuracy)})`,
+    `- J(f[w]|x) = ${formatRate(result.filteredAccuracy)} (filter ${markdownCode(result.filter)} on ${markdownCode(result.verifier)}; gap ${formatSigned(result.filteredAccuracy - result.accuracy)})`,
   ].join('\n');
 }
 
-// A backtick inside an id would end the code span early and let the rest render as markdown.
-function inlineCode(text: string): string {
-  return text.replace(/`/g, "'");
+/** At most `max` characters (code points), whitespace runs counted as one, "…" marking a cut. */
+function cut(text: string, max: number): string {
+  const chars = [...text.trim().replace(/\s+/g, ' ')];
+  return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('')}…`;
 }

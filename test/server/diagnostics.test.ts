@@ -31,6 +31,15 @@ describe('server/diagnostics', () => {
     assert.deepEqual(diagnostics[0]?.range.end, { line: 2, character: 3 });
   });
 
+  it('shows control and bidi characters the message quotes from the file instead of passing them on', () => {
+    const text = [JSON.stringify({ id: 'a\u202e', question: 'q', answer: '1' }), JSON.stringify({ id: 'a\u202e', question: 'q', answer: '1', ['x\x1b[2J']: 1 })].join('\n');
+    const messages = toLspDiagnostics(parseTaskText(text, '/tmp/t.tasks.jsonl').diagnostics, documentLines(text)).map((d) => d.message);
+    assert.deepEqual(messages, [
+      'duplicate id "a\\u202e" (first used on line 1)',
+      'unknown field "x\\u001b[2J" is ignored (fields: id, question, answer, grader, meta)',
+    ]);
+  });
+
   it('has nothing to say about a valid file', () => {
     const text = BROKEN_LINES[0] as string;
     assert.deepEqual(toLspDiagnostics(parseTaskText(text, '/tmp/t.tasks.jsonl').diagnostics, documentLines(text)), []);

@@ -99,6 +99,10 @@ describe('server/hover', () => {
       [
         '**Task `t1`** · grader `numeric`',
         '',
+        'What is 2 \\+ 3\\?',
+        '',
+        'Gold answer `5`',
+        '',
         'Newest run `new-run`, 4 samples:',
         '',
         '- J(f|x) = 0.5000',
@@ -111,14 +115,44 @@ describe('server/hover', () => {
   it('warns when the run graded an earlier version of the task', async () => {
     const edited: Task = { ...T1, answer: '6' };
     const hover = taskHoverMarkdown(edited, await new TaskResultsCache([runs]).latest(T1.id));
-    assert.match(hover, /^\*\*Task `t1`\*\* · grader `numeric`\n\n_The run has an earlier version of this task \(its snapshot differs from this line\)\._\n\nNewest run `new-run`/);
+    assert.match(hover, /\nGold answer `6`\n\n_The run has an earlier version of this task \(its snapshot differs from this line\)\._\n\nNewest run `new-run`/);
     assert.doesNotMatch(taskHoverMarkdown(T1, await new TaskResultsCache([runs]).latest(T1.id)), /earlier version/);
   });
 
   it('says so when no run has the task, or the run has no samples of it yet', () => {
-    const task: Task = { id: 'new`one', question: 'q', answer: '1', grader: 'exact' };
-    assert.equal(taskHoverMarkdown(task, null), "**Task `new'one`** · grader `exact`\n\nNo run has this task yet: use *Run gap check on this task* above it.");
+    const task: Task = { id: 'new-one', question: 'q', answer: ['a', 'b'], grader: 'nq' };
+    const about = '**Task `new-one`** · grader `nq`\n\nq\n\nGold answers `a` · `b`\n\n';
+    assert.equal(taskHoverMarkdown(task, null), `${about}No run has this task yet: use *Run gap check on this task* above it.`);
     const empty = { task, runId: 'r', runDir: '/r', samples: 0, accuracy: null, filteredAccuracy: null, filter: 'quantile:0.8', verifier: 'mc' };
-    assert.equal(taskHoverMarkdown(task, empty), "**Task `new'one`** · grader `exact`\n\nNo samples yet in the newest run `r`.");
+    assert.equal(taskHoverMarkdown(task, empty), `${about}No samples yet in the newest run \`r\`.`);
+  });
+
+  it('shows every piece of task and run text literally: no links, HTML, emphasis, code-span breaks or control characters', () => {
+    const hostile = '[click](command:workbench.action.terminal.new) <img src=x onerror=alert(1)> **bold** `code` ``` $(alert) &amp; \x1b]0;t\x07 \u202e';
+    const task: Task = { id: 'id`with``ticks', question: `${hostile}\n\n# heading\n- item\n1. item`, answer: ['``', ' spaced ', '\\frac12'], grader: 'nq' };
+    const result = { task, runId: 'run`<b>', runDir: '/r', samples: 1, accuracy: 1, filteredAccuracy: 1, filter: 'quantile:0.8', verifier: '**mc**' };
+    const hover = taskHoverMarkdown(task, result);
+    assert.equal(
+      hover,
+      [
+        '**Task ```id`with``ticks```** · grader `nq`',
+        '',
+        '\\[click\\]\\(command\\:workbench\\.action\\.terminal\\.new\\) \\<img src\\=x onerror\\=alert\\(1\\)\\> \\*\\*bold\\*\\* \\`code\\` \\`\\`\\` \\$\\(alert\\) \\&amp\\; \\\\u001b\\]0\\;t\\\\u0007 \\\\u202e \\# heading \\- item 1\\. item',
+        '',
+        'Gold answers ``` `` ``` · `  spaced  ` · `\\frac12`',
+        '',
+        'Newest run ``run`<b>``, 1 sample:',
+        '',
+        '- J(f|x) = 1.0000',
+        '- J(f[w]|x) = 1.0000 (filter `quantile:0.8` on `**mc**`; gap 0.0000)',
+      ].join('\n'),
+    );
+  });
+
+  it('cuts a long question, keeping the hover a glance', () => {
+    const task: Task = { id: 'long', question: `${'word '.repeat(100)}end`, answer: '1', grader: 'exact' };
+    const question = taskHoverMarkdown(task, null).split('\n')[2] as string;
+    assert.equal([...question].length, 300);
+    assert.ok(question.endsWith('…'));
   });
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { packageAsset } from '../../core/util/assets';
 import { UserError } from '../../core/util/errors';
+import { writeErr } from '../terminalText';
 
 export async function templatesCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -20,6 +21,6 @@ export async function templatesCommand(argv: string[]): Promise<number> {
   }
   await mkdir(dir, { recursive: true });
   await Promise.all(files.map((f) => copyFile(join(source, f), join(dir, f))));
-  process.stderr.write(`gaplens: wrote ${files.length} templates to ${dir}; use them with --templates ${dir}\n`);
+  writeErr(`gaplens: wrote ${files.length} templates to ${dir}; use them with --templates ${dir}\n`);
   return 0;
 }

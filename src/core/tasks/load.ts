@@ -5,7 +5,9 @@ import { readFile } from 'node:fs/promises';
 import { atLine, UserError } from '../util/errors';
 import { generateArithmeticTasks } from './builtinArithmetic';
 import { generateSudokuTasks } from './builtinSudoku';
-import { parseTaskText } from './parseTaskText';
+import { foreignFileMessage, SNIFF_BYTES } from './foreignFormats';
+import { FORMAT_NAMES } from './jsonRecords';
+import { parseTaskText, type TaskFileFormat } from './parseTaskText';
 import type { Task, TaskDiagnostic, TaskSet } from './task';
 
 export interface BuiltinTaskSet {
@@ -52,9 +54,30 @@ export async function loadTaskSet(spec: string, opts: LoadOptions = {}): Promise
   return { source: set.source, tasks: set.tasks.slice(0, limit), origins: set.origins.slice(0, limit) };
 }
 
-/** Every problem in a task file (the language server and `gaplens validate` show these). */
-export async function validateTaskFile(path: string): Promise<TaskDiagnostic[]> {
-  return parseTaskText(await readTaskFile(path), path).diagnostics;
+/** What `gaplens tasks validate` reports of a task file. */
+export interface TaskFileCheck {
+  /** The format the file was read as; null when no line could be read as any. */
+  format: TaskFileFormat | null;
+  /** Usable tasks (lines without an error). */
+  tasks: number;
+  /** Every problem, errors and warnings, in line order. */
+  diagnostics: TaskDiagnostic[];
+}
+
+/**
+ * Every problem in a task file, with its format and task count. Throws the UserError loadTaskSet
+ * would for a file it cannot read at all: unreadable, not a text task file (Parquet, gzip, …),
+ * or holding no task and no error (empty, blank lines only, a CSV header alone).
+ */
+export async function validateTaskFile(path: string): Promise<TaskFileCheck> {
+  const { tasks, diagnostics, format } = parseTaskText(await readTaskFile(path), path);
+  if (tasks.length === 0 && !diagnostics.some((d) => d.severity === 'error')) throw noTasks(path, format);
+  return { format, tasks: tasks.length, diagnostics };
+}
+
+/** "GSM8K JSON Lines", "4x4 Sudoku CSV", … for messages. */
+export function taskFormatLabel(format: TaskFileFormat): string {
+  return format === 'sudoku-csv' ? '4x4 Sudoku CSV' : `${FORMAT_NAMES[format]} JSON Lines`;
 }
 
 function builtinTaskSet(spec: string, seed: number): TaskSet {
@@ -68,26 +91,36 @@ function builtinTaskSet(spec: string, seed: number): TaskSet {
 }
 
 async function fileTaskSet(path: string): Promise<TaskSet> {
-  const { tasks, origins, diagnostics } = parseTaskText(await readTaskFile(path), path);
+  const { tasks, origins, diagnostics, format } = parseTaskText(await readTaskFile(path), path);
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) {
     const listed = errors.slice(0, LISTED_ERRORS).map((d) => atLine(d.file, d.line, d.message));
     const more = errors.length > LISTED_ERRORS ? [`and ${errors.length - LISTED_ERRORS} more`] : [];
     throw new UserError(`${path} has ${errors.length} error${errors.length === 1 ? '' : 's'}; fix ${errors.length === 1 ? 'it' : 'them'} and load again:\n${[...listed, ...more].join('\n')}`);
   }
-  if (tasks.length === 0) throw new UserError(`${path} holds no tasks (it is empty or has only blank lines)`);
+  if (tasks.length === 0) throw noTasks(path, format);
   return { source: path, tasks, origins };
 }
 
+/** A file without errors and without tasks: empty, blank lines only, or a Sudoku CSV header alone. */
+function noTasks(path: string, format: TaskFileFormat | null): UserError {
+  return new UserError(`${path} holds no tasks (${format === 'sudoku-csv' ? 'it has only the Puzzle,Solution header' : 'it is empty or has only blank lines'})`);
+}
+
+/** The file's text; a file that is not text (Parquet, gzip, …) is a one-line UserError saying what to do. */
 async function readTaskFile(path: string): Promise<string> {
+  let bytes: Buffer;
   try {
-    return await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : error instanceof Error ? error.message : String(error);
     const builtins = BUILTIN_TASK_SETS.map((b) => b.name).join(', ');
     throw new UserError(`cannot read task file "${path}": ${why}. Give a .jsonl or .csv task file, or one of ${builtins}.`);
   }
+  const foreign = foreignFileMessage(path, bytes.subarray(0, SNIFF_BYTES));
+  if (foreign !== null) throw new UserError(foreign);
+  return bytes.toString('utf8');
 }
 
 function checkLimit(limit: number | undefined): number | undefined {

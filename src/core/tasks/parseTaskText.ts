@@ -7,6 +7,9 @@ import { detectFormat, FORMAT_NAMES, isObject, readRecord, type JsonFormat, type
 import { isSudokuCsvHeader, readSudokuCsvRow } from './sudokuCsv';
 import type { Task, TaskDiagnostic, TaskOrigin } from './task';
 
+/** How a task file is read: one of the JSON Lines formats, or the 4x4 Sudoku CSV. */
+export type TaskFileFormat = JsonFormat | 'sudoku-csv';
+
 export interface ParsedTasks {
   /** The usable tasks, in file order; a line with any error gives no task. */
   tasks: Task[];
@@ -14,6 +17,8 @@ export interface ParsedTasks {
   origins: TaskOrigin[];
   /** Errors and warnings in line order. */
   diagnostics: TaskDiagnostic[];
+  /** The format the file was read as (for JSON Lines, detected from its first valid record); null when no line could be read as any. */
+  format: TaskFileFormat | null;
 }
 
 interface LineResult extends RecordResult {
@@ -29,11 +34,16 @@ export function parseTaskText(text: string, file: string): ParsedTasks {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const firstLine = lines.find((l) => l.trim() !== '') ?? '';
   const isCsv = file.toLowerCase().endsWith('.csv') || isSudokuCsvHeader(firstLine);
-  const results = isCsv ? readCsvLines(lines, file) : readJsonLines(lines, file);
-  return finish(results, file);
+  const { results, format } = isCsv ? readCsvLines(lines, file) : readJsonLines(lines, file);
+  return { ...finish(results, file), format };
 }
 
-function readJsonLines(lines: string[], file: string): LineResult[] {
+interface ReadLines {
+  results: LineResult[];
+  format: TaskFileFormat | null;
+}
+
+function readJsonLines(lines: string[], file: string): ReadLines {
   const results: LineResult[] = [];
   let format: { name: JsonFormat; line: number } | null = null;
   for (const [index, text] of lines.entries()) {
@@ -50,7 +60,7 @@ function readJsonLines(lines: string[], file: string): LineResult[] {
     const context = detected.name === 'native' ? '' : ` (the file is read as ${FORMAT_NAMES[detected.name]}, as detected from line ${detected.line})`;
     results.push({ line, task: result.task, errors: result.errors.map((e) => e + context), warnings: result.warnings });
   }
-  return results;
+  return { results, format: format?.name ?? null };
 }
 
 /** The record on one line, or a message saying why it is not one. */
@@ -67,7 +77,7 @@ function parseJsonLine(text: string): Record<string, unknown> | string {
   return value;
 }
 
-function readCsvLines(lines: string[], file: string): LineResult[] {
+function readCsvLines(lines: string[], file: string): ReadLines {
   const results: LineResult[] = [];
   let sawHeader = false;
   for (const [index, text] of lines.entries()) {
@@ -75,18 +85,18 @@ function readCsvLines(lines: string[], file: string): LineResult[] {
     if (text.trim() === '') continue;
     if (!sawHeader) {
       if (!isSudokuCsvHeader(text)) {
-        return [{ line, task: null, errors: ['expected the header "Puzzle,Solution" (the 4x4 Sudoku CSV format; other CSV files are not task files)'], warnings: [] }];
+        return { results: [{ line, task: null, errors: ['expected the header "Puzzle,Solution" (the 4x4 Sudoku CSV format; other CSV files are not task files)'], warnings: [] }], format: null };
       }
       sawHeader = true;
       continue;
     }
     results.push({ line, ...readSudokuCsvRow(text, `${basename(file)}:${line}`) });
   }
-  return results;
+  return { results, format: sawHeader ? 'sudoku-csv' : null };
 }
 
 /** Duplicate ids and unusable gold answers, then the diagnostics in line order. */
-function finish(results: LineResult[], file: string): ParsedTasks {
+function finish(results: LineResult[], file: string): Omit<ParsedTasks, 'format'> {
   const tasks: Task[] = [];
   const origins: TaskOrigin[] = [];
   const diagnostics: TaskDiagnostic[] = [];

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUILTIN_TASK_SETS, loadTaskSet, validateTaskFile } from '../../../src/core/tasks/load';
+import { gzipSync } from 'node:zlib';
+import { BUILTIN_TASK_SETS, loadTaskSet, taskFormatLabel, validateTaskFile } from '../../../src/core/tasks/load';
 import { UserError } from '../../../src/core/util/errors';
 import { SHARED_DATA, tempDir } from '../../helpers/cli';
 
@@ -95,22 +96,25 @@ describe('loadTaskSet', () => {
   });
 
   describe('the public files as they come', () => {
-    const cases: [path: string, count: number, firstId: string, grader: string][] = [
-      ['gsm8k/test.jsonl', 1319, 'test.jsonl:1', 'numeric'],
-      ['math500/test.jsonl', 500, 'test/precalculus/807.json', 'math'],
-      ['math/test.jsonl', 5000, 'test/prealgebra/126.json', 'math'],
-      ['nq_open/NQ-open.dev.jsonl', 3610, 'NQ-open.dev.jsonl:1', 'nq'],
-      ['sudoku4x4/d1_4x4_test_sudoku.csv', 500, 'd1_4x4_test_sudoku.csv:2', 'sudoku'],
+    const cases: [path: string, count: number, firstId: string, grader: string, format: string][] = [
+      ['gsm8k/test.jsonl', 1319, 'test.jsonl:1', 'numeric', 'GSM8K JSON Lines'],
+      ['math500/test.jsonl', 500, 'test/precalculus/807.json', 'math', 'MATH JSON Lines'],
+      ['math/test.jsonl', 5000, 'test/prealgebra/126.json', 'math', 'MATH JSON Lines'],
+      ['nq_open/NQ-open.dev.jsonl', 3610, 'NQ-open.dev.jsonl:1', 'nq', 'NQ-open JSON Lines'],
+      ['sudoku4x4/d1_4x4_test_sudoku.csv', 500, 'd1_4x4_test_sudoku.csv:2', 'sudoku', '4x4 Sudoku CSV'],
     ];
-    for (const [path, count, firstId, grader] of cases) {
-      it(`${path}: ${count} ${grader} tasks, without a single diagnostic`, async () => {
+    for (const [path, count, firstId, grader, format] of cases) {
+      it(`${path}: ${count} ${grader} tasks read as ${format}, without a single diagnostic`, async () => {
         const file = join(SHARED_DATA, path);
         const set = await loadTaskSet(file);
         assert.equal(set.tasks.length, count);
         assert.equal(set.tasks[0]?.id, firstId);
         assert.ok(set.tasks.every((t) => t.grader === grader));
         assert.equal(new Set(set.tasks.map((t) => t.id)).size, count);
-        assert.deepEqual(await validateTaskFile(file), []);
+        const check = await validateTaskFile(file);
+        assert.deepEqual(check.diagnostics, []);
+        assert.equal(check.tasks, count);
+        assert.equal(check.format && taskFormatLabel(check.format), format);
       });
     }
 
@@ -136,13 +140,96 @@ describe('validateTaskFile', () => {
     try {
       const path = join(dir, 't.jsonl');
       writeFileSync(path, `${line('a')}\n${JSON.stringify({ id: 'b', question: 'q', answer: '1', note: 'x' })}\n${line('a')}`);
-      assert.deepEqual(await validateTaskFile(path), [
-        { file: path, line: 2, severity: 'warning', message: 'unknown field "note" is ignored (fields: id, question, answer, grader, meta)' },
-        { file: path, line: 3, severity: 'error', message: 'duplicate id "a" (first used on line 1)' },
-      ]);
+      assert.deepEqual(await validateTaskFile(path), {
+        format: 'native',
+        tasks: 2,
+        diagnostics: [
+          { file: path, line: 2, severity: 'warning', message: 'unknown field "note" is ignored (fields: id, question, answer, grader, meta)' },
+          { file: path, line: 3, severity: 'error', message: 'duplicate id "a" (first used on line 1)' },
+        ],
+      });
       await assert.rejects(validateTaskFile(join(dir, 'missing.jsonl')), { name: 'UserError', message: /no such file/ });
     } finally {
       cleanup();
     }
+  });
+
+  it('fails on a file without tasks as loadTaskSet does, but lists the errors of a file whose every line is wrong', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      for (const text of ['', '\n  \n\n']) {
+        const path = join(dir, 'empty.jsonl');
+        writeFileSync(path, text);
+        const message = `${path} holds no tasks (it is empty or has only blank lines)`;
+        await assert.rejects(validateTaskFile(path), { name: 'UserError', message });
+        await assert.rejects(loadTaskSet(path), { name: 'UserError', message });
+      }
+      const header = join(dir, 'header.csv');
+      writeFileSync(header, 'Puzzle,Solution\n');
+      const headerOnly = `${header} holds no tasks (it has only the Puzzle,Solution header)`;
+      await assert.rejects(validateTaskFile(header), { name: 'UserError', message: headerOnly });
+      await assert.rejects(loadTaskSet(header), { name: 'UserError', message: headerOnly });
+      const wrong = join(dir, 'wrong.csv');
+      writeFileSync(wrong, 'a,b\n1,2\n');
+      const check = await validateTaskFile(wrong);
+      assert.equal(check.format, null);
+      assert.equal(check.tasks, 0);
+      assert.equal(check.diagnostics.length, 1);
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe('files that are not text task files', () => {
+  let dir: string;
+  let cleanup: () => void;
+  beforeEach(() => ({ dir, cleanup } = tempDir()));
+  afterEach(() => cleanup());
+
+  /** The one-line message loadTaskSet and validateTaskFile both give for `bytes` named `name`. */
+  async function refusal(name: string, bytes: Buffer): Promise<string> {
+    const path = join(dir, name);
+    writeFileSync(path, bytes);
+    let message = '';
+    await assert.rejects(loadTaskSet(path), (err: unknown) => {
+      assert.ok(err instanceof UserError);
+      message = err.message;
+      return true;
+    });
+    await assert.rejects(validateTaskFile(path), { name: 'UserError', message });
+    assert.ok(!message.includes('\n'), `more than one line: ${message}`);
+    assert.ok(message.startsWith(`${path} is `), message);
+    return message;
+  }
+
+  it('names the real Parquet file of MATH and says how to convert it', async () => {
+    const path = join(SHARED_DATA, 'math', 'test.parquet');
+    const expected =
+      `${path} is a Parquet file, which Gap Lens does not read: convert it to JSON Lines first, e.g. in Python: ` +
+      `pandas.read_parquet(${JSON.stringify(path)}).to_json(${JSON.stringify(join(SHARED_DATA, 'math', 'test.jsonl'))}, orient="records", lines=True)`;
+    await assert.rejects(loadTaskSet(path), { name: 'UserError', message: expected });
+    await assert.rejects(validateTaskFile(path), { name: 'UserError', message: expected });
+  });
+
+  it('recognises compressed files, archives, spreadsheets, Arrow, SQLite, UTF-16 and other binaries', async () => {
+    const jsonl = Buffer.from(`${line('a')}\n`);
+    assert.match(await refusal('t.jsonl.gz', gzipSync(jsonl)), /is gzip-compressed: decompress it first \(gunzip -k t\.jsonl\.gz\)/);
+    assert.match(await refusal('t.xlsx', Buffer.from('PK\x03\x04rest-of-a-workbook', 'latin1')), /is an Excel workbook, .*pandas\.read_excel\(".*t\.xlsx"\)\.to_json\(".*t\.jsonl"/);
+    assert.match(await refusal('t.zip', Buffer.from('PK\x03\x04rest', 'latin1')), /is a ZIP archive: unpack it/);
+    assert.match(await refusal('t.feather', Buffer.from('ARROW1\0\0rest', 'latin1')), /is an Arrow\/Feather file, .*pandas\.read_feather/);
+    assert.match(await refusal('t.arrow', Buffer.from([0xff, 0xff, 0xff, 0xff, 0x10, 0, 0, 0])), /is an Arrow stream, .*pyarrow\.ipc\.open_stream/);
+    assert.match(await refusal('t.db', Buffer.from('SQLite format 3\0rest', 'latin1')), /is an SQLite database, .*pandas\.read_sql/);
+    assert.match(await refusal('t.jsonl', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(line('a'), 'utf16le')])), /is UTF-16 text: save it as UTF-8/);
+    assert.match(await refusal('t.npy', Buffer.from('\x93NUMPY\x01\x00v\x00', 'latin1')), /is not a text file \(it has NUL bytes\)/);
+  });
+
+  it('still reads text that merely starts like a signature', async () => {
+    const path = join(dir, 'pk.jsonl');
+    writeFileSync(path, `${JSON.stringify({ id: 'PK', question: 'q', answer: '1' })}\n`);
+    assert.equal((await loadTaskSet(path)).tasks.length, 1);
+    const csv = join(dir, 'bom.csv');
+    writeFileSync(csv, '\uFEFFPuzzle,Solution\n3102200002100320,3142243142131324\n');
+    assert.equal((await loadTaskSet(csv)).tasks.length, 1);
   });
 });

@@ -70,7 +70,7 @@ describe('parseTaskText', () => {
     });
 
     it('returns nothing for an empty text', () => {
-      assert.deepEqual(parseTaskText('\n  \n', 'x.jsonl'), { tasks: [], origins: [], diagnostics: [] });
+      assert.deepEqual(parseTaskText('\n  \n', 'x.jsonl'), { tasks: [], origins: [], diagnostics: [], format: null });
     });
   });
 
@@ -78,7 +78,8 @@ describe('parseTaskText', () => {
     it('GSM8K: gold after "####" without commas, worked solution in meta, id <basename>:<line>', () => {
       const solution = 'Each costs 500 so 2 * 500 = <<2*500=1000>>1000.\n#### 1,000';
       const text = jsonl('not json', { question: 'How much?', answer: solution }, { question: 'And now?', answer: 'no final line' });
-      const { tasks, origins, diagnostics } = parseTaskText(text, '/data/gsm8k/test.jsonl');
+      const { tasks, origins, diagnostics, format } = parseTaskText(text, '/data/gsm8k/test.jsonl');
+      assert.equal(format, 'gsm8k');
       assert.deepEqual(tasks, [{ id: 'test.jsonl:2', question: 'How much?', answer: '1000', grader: 'numeric', meta: { solution } }]);
       assert.deepEqual(origins, [{ file: '/data/gsm8k/test.jsonl', line: 2 }]);
       assert.deepEqual(summary(diagnostics).slice(1), [
@@ -93,7 +94,8 @@ describe('parseTaskText', () => {
         { problem: 'P3', solution: 'no box here' },
         { problem: 'P4' },
       );
-      const { tasks, diagnostics } = parseTaskText(text, 'math.jsonl');
+      const { tasks, diagnostics, format } = parseTaskText(text, 'math.jsonl');
+      assert.equal(format, 'math');
       assert.deepEqual(tasks, [
         { id: 'test/algebra/1.json', question: 'P1', answer: '5', grader: 'math', meta: { subject: 'Algebra', level: 2, unique_id: 'test/algebra/1.json', solution: 'so $\\boxed{5}$' } },
         { id: 'math.jsonl:2', question: 'P2', answer: '\\frac{1}{\\sqrt{2}}', grader: 'math', meta: { subject: 'Geometry', level: 'Level 5', solution: 'first \\boxed{1}, finally $\\boxed{\\frac{1}{\\sqrt{2}}}$.' } },
@@ -106,14 +108,16 @@ describe('parseTaskText', () => {
 
     it('NQ-open: every alias kept, grader nq', () => {
       const text = jsonl({ question: 'who wrote it', answer: ['Bobby Scott', 'Bob Russell'] }, { question: 'q', answer: [] });
-      const { tasks, diagnostics } = parseTaskText(text, 'NQ-open.dev.jsonl');
+      const { tasks, diagnostics, format } = parseTaskText(text, 'NQ-open.dev.jsonl');
+      assert.equal(format, 'nq');
       assert.deepEqual(tasks, [{ id: 'NQ-open.dev.jsonl:1', question: 'who wrote it', answer: ['Bobby Scott', 'Bob Russell'], grader: 'nq' }]);
       assert.deepEqual(summary(diagnostics), [[2, 'error', '"answer" must be a non-empty list of accepted answers (NQ-open format) (the file is read as NQ-open, as detected from line 1)']]);
     });
 
     it('4x4 Sudoku CSV: by file name or by its header, puzzle in meta, listed solution checked', () => {
       const csv = ['Puzzle,Solution', '3102200002100320,3142243142131324', '', '310220000210032,3142243142131324', '3102200002100320,3142243142131342', '1,2,3'].join('\r\n');
-      const { tasks, origins, diagnostics } = parseTaskText(csv, 'puzzles.csv');
+      const { tasks, origins, diagnostics, format } = parseTaskText(csv, 'puzzles.csv');
+      assert.equal(format, 'sudoku-csv');
       assert.equal(tasks.length, 1);
       assert.deepEqual({ ...tasks[0], question: undefined }, {
         id: 'puzzles.csv:2',
@@ -133,9 +137,11 @@ describe('parseTaskText', () => {
     });
 
     it('a CSV without the Sudoku header is refused on its first line', () => {
-      assert.deepEqual(summary(parseTaskText('\na,b\n1,2', 'data.csv').diagnostics), [
+      const parsed = parseTaskText('\na,b\n1,2', 'data.csv');
+      assert.deepEqual(summary(parsed.diagnostics), [
         [2, 'error', 'expected the header "Puzzle,Solution" (the 4x4 Sudoku CSV format; other CSV files are not task files)'],
       ]);
+      assert.equal(parsed.format, null);
     });
   });
 });

@@ -1,0 +1,119 @@
+// The CLI's commands, each with its help: adding a command is one entry in COMMANDS. Every option
+// a command's parseArgs accepts is in its help and nothing else; test/cli/help.test.ts checks that
+// against the parsers themselves.
+import { exportCommand } from './commands/export';
+import { reportCommand } from './commands/report';
+import { reverifyCommand } from './commands/reverify';
+import { runCommand } from './commands/run';
+import { tasksCommand } from './commands/tasks';
+import { templatesCommand } from './commands/templates';
+import { MODEL_SPEC, type CommandHelp, type OptionHelp } from './usage';
+
+export type Command = CommandHelp & {
+  /** Runs the command on the arguments after its name; resolves to the exit code. */
+  run(argv: string[]): Promise<number>;
+};
+
+const VERIFIERS = 'mc, cot-binary, cot-score, tournament';
+const FILTERS = 'quantile:q | threshold:t | topk:k | exp:b';
+
+const CACHE_OPTIONS: OptionHelp[] = [
+  { name: 'cache', value: 'DIR', text: 'response cache (default ~/.cache/gaplens/responses)' },
+  { name: 'no-cache', text: 'neither read nor write the response cache' },
+];
+const JSON_OPTION: OptionHelp = { name: 'json', text: 'print the report as JSON on stdout' };
+const SELECTOR_OPTION: OptionHelp = { name: 'verifier', value: 'V', text: `a verifier, or and(a,b,…) / mean(a,b,…) of several (default: the run's first)` };
+const CHECKER_OPTION: OptionHelp = { name: 'checker-corrected', text: 'flip correctness where an annotation says the checker was wrong' };
+
+export const COMMANDS: Record<string, Command> = {
+  run: {
+    run: runCommand,
+    summary: 'a gap check end to end: sample answers, grade them, verify them, report the gap',
+    usage: ['run --tasks builtin:sudoku4x4|builtin:arithmetic|FILE --model SPEC [options]', 'run --resume RUN_DIR [--concurrency C] [--json]'],
+    options: [
+      { name: 'tasks', value: 'SPEC', text: 'builtin:sudoku4x4, builtin:arithmetic or a task file (check it with gaplens tasks validate)' },
+      { name: 'model', value: 'SPEC', text: 'the model to check (see Model SPEC below)' },
+      { name: 'limit', value: 'K', text: 'first K tasks only' },
+      { name: 'n', short: 'n', value: 'N', text: 'samples per task (default 8)' },
+      { name: 'verifier', value: 'LIST', text: `comma list of ${VERIFIERS} (default mc)` },
+      { name: 'filter', value: 'SPEC', text: `${FILTERS} (default quantile:0.8)` },
+      { name: 'out', value: 'DIR', text: 'run folder (default RUNS_DIR/<run id>)' },
+      { name: 'runs-dir', value: 'DIR', text: 'where new run folders go (default .gaplens/runs)' },
+      { name: 'resume', value: 'RUN_DIR', text: 'continue an interrupted run with its own settings' },
+      { name: 'concurrency', value: 'C', text: 'model calls in flight (default 8; llama: parallel sequences)' },
+      { name: 'api', value: 'chat|completions', text: 'OpenAI API flavour (default completions, as for base models)' },
+      { name: 'temperature', value: 'T', text: 'sampling temperature (default 0.7)' },
+      { name: 'top-p', value: 'P', text: 'nucleus sampling mass in (0, 1] (default 0.9)' },
+      { name: 'max-tokens', value: 'M', text: 'tokens per answer (default 512)' },
+      { name: 'verifier-temperature', value: 'T', text: 'CoT/tournament verifier temperature (default 0.7)' },
+      { name: 'verifier-max-tokens', value: 'M', text: 'CoT/tournament verifier tokens (default 512)' },
+      { name: 'seed', value: 'S', text: 'run seed (default 0)' },
+      { name: 'tournament-both-orders', text: 'ask every tournament match in both orders; records the inconsistency rate' },
+      { name: 'templates', value: 'DIR', text: 'prompt templates overriding the defaults (see gaplens templates export)' },
+      ...CACHE_OPTIONS,
+      { name: 'timeout-ms', value: 'MS', text: 'per-call timeout (default 120000 for openai:, none for llama:)' },
+      { name: 'retries', value: 'R', text: 'retries per call after a transient failure (default 6)' },
+      { name: 'threads', value: 'T', text: 'llama.cpp CPU threads (default: half the cores)' },
+      { name: 'context-size', value: 'C', text: 'llama.cpp tokens per sequence, prompt + completion (default 4096)' },
+      JSON_OPTION,
+    ],
+    notes: [MODEL_SPEC],
+  },
+  report: {
+    run: reportCommand,
+    summary: 'the gap statistics of a run folder, or of a samples file scored elsewhere',
+    usage: ['report RUN_DIR [options]', 'report --samples FILE [options]'],
+    options: [
+      { name: 'samples', value: 'FILE', text: 'scored samples from elsewhere instead of a run folder (docs/run-format.md)' },
+      SELECTOR_OPTION,
+      { name: 'filter', value: 'SPEC', text: `${FILTERS} (default: the run's filter)` },
+      CHECKER_OPTION,
+      { name: 'bootstrap', value: 'B', text: 'bootstrap resamples for the confidence intervals (default 1000)' },
+      { name: 'seed', value: 'S', text: 'bootstrap seed (default 0)' },
+      JSON_OPTION,
+      { name: 'html', value: 'FILE', text: 'write the report as a self-contained HTML page' },
+    ],
+  },
+  reverify: {
+    run: reverifyCommand,
+    summary: "new verifiers over a run's existing generations, without new sampling",
+    usage: ['reverify RUN_DIR --verifier LIST [--model SPEC] [options]'],
+    options: [
+      { name: 'verifier', value: 'LIST', text: `the verifiers to add: comma list of ${VERIFIERS}` },
+      { name: 'model', value: 'SPEC', text: "verify with another model (the paper's gap(f, g))" },
+      { name: 'concurrency', value: 'C', text: "model calls in flight (default: the run's)" },
+      ...CACHE_OPTIONS,
+      JSON_OPTION,
+    ],
+    notes: [MODEL_SPEC],
+  },
+  export: {
+    run: exportCommand,
+    summary: 'the kept samples of a run as chat-format JSONL for fine-tuning',
+    usage: ['export RUN_DIR --filter SPEC [--verifier V] [--format sft] --out FILE'],
+    options: [
+      { name: 'filter', value: 'SPEC', text: `which samples to keep: ${FILTERS}` },
+      SELECTOR_OPTION,
+      { name: 'format', value: 'sft', text: 'output format (sft, the only one so far)' },
+      { name: 'out', value: 'FILE', text: 'the JSONL file to write' },
+      CHECKER_OPTION,
+    ],
+  },
+  tasks: {
+    run: tasksCommand,
+    summary: 'check a task file, list the built-in task sets',
+    usage: ['tasks validate FILE', 'tasks list'],
+    subcommands: { validate: [], list: [] },
+    notes: [
+      'tasks validate prints every problem as FILE:LINE: severity: message (the first 50, then how many more)\n' +
+        'and a summary with the format it read the file as and its number of tasks. Exit 1 when the file has\n' +
+        'an error, holds no task, or is in a format Gap Lens does not read (Parquet, Arrow, SQLite, archives).',
+    ],
+  },
+  templates: {
+    run: templatesCommand,
+    summary: 'editable copies of the default prompt templates',
+    usage: ['templates export DIR [--force]'],
+    subcommands: { export: [{ name: 'force', text: 'overwrite templates already in DIR' }] },
+  },
+};
