@@ -21,6 +21,22 @@ const CACHE_OPTIONS: OptionHelp[] = [
   { name: 'cache', value: 'DIR', text: 'response cache (default ~/.cache/gaplens/responses)' },
   { name: 'no-cache', text: 'neither read nor write the response cache' },
 ];
+/** How a run executes, not what it produces: `run`, `run --resume` and `reverify` take them (src/cli/runFlags.ts). */
+const EXECUTION_OPTIONS_HELP: OptionHelp[] = [
+  { name: 'concurrency', value: 'C', text: "model calls in flight (default 8, or the run's own; llama: parallel sequences)" },
+  ...CACHE_OPTIONS,
+  { name: 'timeout-ms', value: 'MS', text: 'per-call timeout (default 120000 for openai:, none for llama:)' },
+  { name: 'retries', value: 'R', text: 'retries per call after a transient failure (default 6; a bad answer is asked again once)' },
+  { name: 'threads', value: 'T', text: 'llama.cpp CPU threads (default: half the cores)' },
+  { name: 'context-size', value: 'C', text: 'llama.cpp tokens per sequence, prompt + completion (default 4096)' },
+  { name: 'max-answer-mb', value: 'M', text: "largest answer body read from an endpoint (default 64); a larger one fails that sample's call" },
+];
+const RESUME_NOTE =
+  'A resume continues the run with the settings it was started with: a flag that would change what it produces\n' +
+  '(model, tasks, n, verifiers, filter, sampling, seed, templates) is refused unless it equals the run\'s own.\n' +
+  'To add verifiers use gaplens reverify. Only one process writes a run at a time (run.lock in the run folder).\n' +
+  'An API key (GAPLENS_API_KEY or OPENAI_API_KEY) is sent only to an endpoint named with --model on this command\n' +
+  'line or listed in "trustedOrigins" of ~/.config/gaplens/config.json (or $GAPLENS_CONFIG).';
 const JSON_OPTION: OptionHelp = { name: 'json', text: 'print the report as JSON on stdout' };
 const SELECTOR_OPTION: OptionHelp = { name: 'verifier', value: 'V', text: `a verifier, or and(a,b,…) / mean(a,b,…) of several (default: the run's first)` };
 const CHECKER_OPTION: OptionHelp = { name: 'checker-corrected', text: 'flip correctness where an annotation says the checker was wrong' };
@@ -40,7 +56,6 @@ export const COMMANDS: Record<string, Command> = {
       { name: 'out', value: 'DIR', text: 'run folder (default RUNS_DIR/<run id>)' },
       { name: 'runs-dir', value: 'DIR', text: 'where new run folders go (default .gaplens/runs)' },
       { name: 'resume', value: 'RUN_DIR', text: 'continue an interrupted run with its own settings' },
-      { name: 'concurrency', value: 'C', text: 'model calls in flight (default 8; llama: parallel sequences)' },
       { name: 'api', value: 'chat|completions', text: 'OpenAI API flavour (default completions, as for base models)' },
       { name: 'temperature', value: 'T', text: 'sampling temperature (default 0.7)' },
       { name: 'top-p', value: 'P', text: 'nucleus sampling mass in (0, 1] (default 0.9)' },
@@ -50,14 +65,10 @@ export const COMMANDS: Record<string, Command> = {
       { name: 'seed', value: 'S', text: 'run seed (default 0)' },
       { name: 'tournament-both-orders', text: 'ask every tournament match in both orders; records the inconsistency rate' },
       { name: 'templates', value: 'DIR', text: 'prompt templates overriding the defaults (see gaplens templates export)' },
-      ...CACHE_OPTIONS,
-      { name: 'timeout-ms', value: 'MS', text: 'per-call timeout (default 120000 for openai:, none for llama:)' },
-      { name: 'retries', value: 'R', text: 'retries per call after a transient failure (default 6)' },
-      { name: 'threads', value: 'T', text: 'llama.cpp CPU threads (default: half the cores)' },
-      { name: 'context-size', value: 'C', text: 'llama.cpp tokens per sequence, prompt + completion (default 4096)' },
+      ...EXECUTION_OPTIONS_HELP,
       JSON_OPTION,
     ],
-    notes: [MODEL_SPEC],
+    notes: [MODEL_SPEC, RESUME_NOTE],
   },
   report: {
     run: reportCommand,
@@ -80,9 +91,8 @@ export const COMMANDS: Record<string, Command> = {
     usage: ['reverify RUN_DIR --verifier LIST [--model SPEC] [options]'],
     options: [
       { name: 'verifier', value: 'LIST', text: `the verifiers to add: comma list of ${VERIFIERS}` },
-      { name: 'model', value: 'SPEC', text: "verify with another model (the paper's gap(f, g))" },
-      { name: 'concurrency', value: 'C', text: "model calls in flight (default: the run's)" },
-      ...CACHE_OPTIONS,
+      { name: 'model', value: 'SPEC', text: "verify with another model (the paper's gap(f, g)); its records are named VERIFIER@MODEL, e.g. mc@qwen2.5-72b" },
+      ...EXECUTION_OPTIONS_HELP,
       JSON_OPTION,
     ],
     notes: [MODEL_SPEC],

@@ -30,7 +30,7 @@ export type DriveResult = { complete: true } | { complete: false; failedSamples:
  * UserError that says how to continue when it was cancelled or failed.
  */
 export async function driveRun(controller: RunController, opts: DriveOptions): Promise<DriveResult> {
-  const progress = createProgress(opts.total, opts.activity);
+  const progress = createProgress(opts.total, opts.activity, { start: opts.done });
   const log = (message: string): void => progress.log(`gaplens: ${message}`);
   const abort = new AbortController();
   let interrupts = 0;

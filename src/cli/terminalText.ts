@@ -13,3 +13,8 @@ export function writeOut(text: string): void {
 export function writeErr(text: string): void {
   process.stderr.write(inertText(text));
 }
+
+/** One "gaplens: …" line on stderr: a warning, a notice, what was written where. */
+export function say(message: string): void {
+  writeErr(`gaplens: ${message}\n`);
+}

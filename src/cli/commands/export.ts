@@ -10,6 +10,7 @@ import { sampleKey } from '../../core/runs/sampleKey';
 import { toSftRecords } from '../../core/runs/sftExport';
 import { UserError } from '../../core/util/errors';
 import { flag, requiredString, stringOpt, type RawValues } from '../options';
+import { say } from '../terminalText';
 
 const OPTIONS = {
   filter: { type: 'string' },
@@ -26,12 +27,12 @@ export async function exportCommand(argv: string[]): Promise<number> {
   const format = stringOpt(v, 'format') ?? 'sft';
   if (format !== 'sft') throw new UserError(`--format '${format}' is not supported: use sft`, 2);
   const out = requiredString(v, 'out', 'the JSONL file to write');
-  const run = await readRun(positionals[0] as string, { onWarning: (m) => void process.stderr.write(`gaplens: ${m}\n`) });
+  const run = await readRun(positionals[0] as string, { onWarning: say });
   const selector = parseSelector(stringOpt(v, 'verifier') ?? run.manifest.config.verifiers[0] ?? 'mc');
   const filter = parseFilter(requiredString(v, 'filter', 'which samples to keep, e.g. quantile:0.8'));
   const samples = toScoredSamples(run, { checkerCorrected: flag(v, 'checker-corrected') });
   const records = toSftRecords(run, weightsOf(samples, selector, filter, sampleKey));
   await writeFile(out, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
-  process.stderr.write(`gaplens: wrote ${records.length} of ${samples.length} samples to ${out}\n`);
+  say(`wrote ${records.length} of ${samples.length} samples to ${out}`);
   return 0;
 }

@@ -9,6 +9,7 @@ import { parseVerifierList } from '../../core/verify/index';
 import { flag, requiredString, stringOpt, type RawValues } from '../options';
 import { keyLookup } from '../apiKey';
 import { driveRun } from '../driveRun';
+import { say } from '../terminalText';
 import { EXECUTION_OPTIONS, executionSettings } from '../runFlags';
 import { printRunReport } from './report';
 
@@ -24,7 +25,6 @@ export async function reverifyCommand(argv: string[]): Promise<number> {
   const v = values as RawValues;
   if (positionals.length !== 1) throw new UserError('reverify takes one RUN_DIR', 2);
   const dir = positionals[0] as string;
-  const warn = (m: string): void => void process.stderr.write(`gaplens: ${m}\n`);
   const verifiers = parseVerifierList(requiredString(v, 'verifier', 'the verifiers to add, e.g. cot-score,tournament'));
   const given = stringOpt(v, 'model');
   const model = given === undefined ? undefined : canonicalModelSpec(given);
@@ -33,7 +33,7 @@ export async function reverifyCommand(argv: string[]): Promise<number> {
   const keyFor = keyLookup([model ?? config.model], given === undefined ? [] : [given], `${dir}/run.json`);
   const execution = { ...executionSettings(v, config.concurrency), keyFor };
 
-  const controller = await RunController.open({ kind: 'reverify', dir, verifiers, ...(model !== undefined ? { model } : {}) }, { by: 'gaplens reverify', onWarning: warn });
+  const controller = await RunController.open({ kind: 'reverify', dir, verifiers, ...(model !== undefined ? { model } : {}) }, { by: 'gaplens reverify', onWarning: say });
   const { prepared } = controller;
   const result = await driveRun(controller, {
     activity: 'verifying',
@@ -42,6 +42,6 @@ export async function reverifyCommand(argv: string[]): Promise<number> {
     counts: (event) => event.type !== 'generation',
     execution,
   });
-  const code = await printRunReport(dir, { json: flag(v, 'json'), warn, values: { verifier: controller.verifiers[0] } });
+  const code = await printRunReport(dir, { json: flag(v, 'json'), warn: say, values: { verifier: controller.verifiers[0] } });
   return result.complete ? code : 1;
 }

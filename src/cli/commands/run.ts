@@ -17,6 +17,7 @@ import { parseVerifierList } from '../../core/verify/index';
 import { flag, numberOpt, requiredString, stringOpt, type RawValues } from '../options';
 import { keyLookup } from '../apiKey';
 import { driveRun } from '../driveRun';
+import { say } from '../terminalText';
 import { EXECUTION_OPTIONS, executionSettings } from '../runFlags';
 import { printRunReport } from './report';
 
@@ -65,7 +66,6 @@ const SETTING_FLAGS: Record<ResultSetting, string> = {
 export async function runCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false });
   const v = values as RawValues;
-  const warn = (m: string): void => void process.stderr.write(`gaplens: ${m}\n`);
   // Every flag is checked before a run folder is created or locked: a usage error leaves nothing behind.
   const resumeDir = stringOpt(v, 'resume');
   const request: OpenRequest = resumeDir !== undefined ? await resumeRequest(resumeDir, v) : newRunRequest(v);
@@ -73,9 +73,9 @@ export async function runCommand(argv: string[]): Promise<number> {
   const keyFor = keyLookup([config.model], namedModels(v), `${resumeDir ?? '.'}/run.json`);
   const execution = { ...executionSettings(v, config.concurrency), keyFor };
 
-  const controller = await RunController.open(request, { by: 'gaplens run', onWarning: warn });
+  const controller = await RunController.open(request, { by: 'gaplens run', onWarning: say });
   const { prepared } = controller;
-  if (request.kind === 'new') warn(`run folder ${prepared.dir}`);
+  if (request.kind === 'new') say(`run folder ${prepared.dir}`);
   const live = liveStats(prepared);
   const result = await driveRun(controller, {
     activity: 'gap check',
@@ -86,7 +86,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     onEvent: (event) => live.add(event),
     summary: () => live.summary(),
   });
-  const code = await printRunReport(prepared.dir, { json: flag(v, 'json'), warn });
+  const code = await printRunReport(prepared.dir, { json: flag(v, 'json'), warn: say });
   return result.complete ? code : 1;
 }
 
