@@ -8,6 +8,7 @@ import { reverifyCommand } from './commands/reverify';
 import { exportCommand } from './commands/export';
 import { tasksCommand } from './commands/tasks';
 import { templatesCommand } from './commands/templates';
+import { cacheCommand } from './commands/cache';
 import { USAGE } from './usage';
 import { GAPLENS_VERSION } from '../core/version';
 
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   export: exportCommand,
   tasks: tasksCommand,
   templates: templatesCommand,
+  cache: cacheCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -9,6 +9,7 @@ Usage:
   gaplens tasks validate FILE
   gaplens tasks list
   gaplens templates export DIR
+  gaplens cache info|prune [--max-mb M]|clear [--cache DIR] [--json]   response cache (docs/cache.md)
 
 Model SPEC:
   llama:PATH.gguf                 embedded llama.cpp (CPU/GPU), e.g. llama:models/qwen2.5-0.5b.gguf
