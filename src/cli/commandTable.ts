@@ -1,6 +1,7 @@
 // The CLI's commands, each with its help: adding a command is one entry in COMMANDS. Every option
 // a command's parseArgs accepts is in its help and nothing else; test/cli/help.test.ts checks that
 // against the parsers themselves.
+import { cacheCommand } from './commands/cache';
 import { exportCommand } from './commands/export';
 import { reportCommand } from './commands/report';
 import { reverifyCommand } from './commands/reverify';
@@ -25,6 +26,7 @@ const CACHE_OPTIONS: OptionHelp[] = [
 const EXECUTION_OPTIONS_HELP: OptionHelp[] = [
   { name: 'concurrency', value: 'C', text: "model calls in flight (default 8, or the run's own; llama: parallel sequences)" },
   ...CACHE_OPTIONS,
+  { name: 'cache-max-mb', value: 'M', text: 'the response cache keeps at most M MiB, least recently used answers go first (default $GAPLENS_CACHE_MAX_MB, else 2048)' },
   { name: 'timeout-ms', value: 'MS', text: 'per-call timeout (default 120000 for openai:, none for llama:)' },
   { name: 'retries', value: 'R', text: 'retries per call after a transient failure (default 6; a bad answer is asked again once)' },
   { name: 'threads', value: 'T', text: 'llama.cpp CPU threads (default: half the cores)' },
@@ -37,6 +39,8 @@ const RESUME_NOTE =
   'To add verifiers use gaplens reverify. Only one process writes a run at a time (run.lock in the run folder).\n' +
   'An API key (GAPLENS_API_KEY or OPENAI_API_KEY) is sent only to an endpoint named with --model on this command\n' +
   'line or listed in "trustedOrigins" of ~/.config/gaplens/config.json (or $GAPLENS_CONFIG).';
+const CACHE_DIR_OPTION: OptionHelp = { name: 'cache', value: 'DIR', text: 'the cache folder (default ~/.cache/gaplens/responses)' };
+const JSON_RESULT_OPTION: OptionHelp = { name: 'json', text: 'print the result as JSON on stdout' };
 const JSON_OPTION: OptionHelp = { name: 'json', text: 'print the report as JSON on stdout' };
 const SELECTOR_OPTION: OptionHelp = { name: 'verifier', value: 'V', text: `a verifier, or and(a,b,…) / mean(a,b,…) of several (default: the run's first)` };
 const CHECKER_OPTION: OptionHelp = { name: 'checker-corrected', text: 'flip correctness where an annotation says the checker was wrong' };
@@ -118,6 +122,20 @@ export const COMMANDS: Record<string, Command> = {
       'tasks validate prints every problem as FILE:LINE: severity: message (the first 50, then how many more)\n' +
         'and a summary with the format it read the file as and its number of tasks. Exit 1 when the file has\n' +
         'an error, holds no task, or is in a format Gap Lens does not read (Parquet, Arrow, SQLite, archives).',
+    ],
+  },
+  cache: {
+    run: cacheCommand,
+    summary: 'what the response cache holds, and making room in it (docs/cache.md)',
+    usage: ['cache info [--cache DIR] [--json]', 'cache prune [--max-mb M] [--cache DIR] [--json]', 'cache clear [--cache DIR] [--json]'],
+    subcommands: {
+      info: [CACHE_DIR_OPTION, JSON_RESULT_OPTION],
+      prune: [{ name: 'max-mb', value: 'M', text: 'evict least recently used answers down to M MiB (default: the limit)' }, CACHE_DIR_OPTION, JSON_RESULT_OPTION],
+      clear: [CACHE_DIR_OPTION, JSON_RESULT_OPTION],
+    },
+    notes: [
+      'The cache keeps at most GAPLENS_CACHE_MAX_MB MiB (default 2048) and evicts the least recently used answers\n' +
+        'beyond that; temporary files a killed process left behind are removed once they are 5 minutes old.',
     ],
   },
   templates: {

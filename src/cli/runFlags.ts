@@ -1,7 +1,7 @@
 // The options of `run` and `reverify` that only decide how a run executes (how fast, how patient,
 // where answers are cached), not what it produces: both commands take them, and `run --resume`
 // may change them. Each is validated before anything is created or read.
-import { defaultResponseCacheDir } from '../core/util/cacheDir';
+import { cacheLimitFromEnv, defaultResponseCacheDir, MIB, parseCacheMaxMb } from '../core/util/cacheDir';
 import type { ExecuteOptions } from '../core/pipeline/runController';
 import { flag, numberOpt, stringOpt, type RawValues } from './options';
 
@@ -9,6 +9,7 @@ export const EXECUTION_OPTIONS = {
   concurrency: { type: 'string' },
   cache: { type: 'string' },
   'no-cache': { type: 'boolean' },
+  'cache-max-mb': { type: 'string' },
   'timeout-ms': { type: 'string' },
   retries: { type: 'string' },
   threads: { type: 'string' },
@@ -16,7 +17,7 @@ export const EXECUTION_OPTIONS = {
   'max-answer-mb': { type: 'string' },
 } as const;
 
-export type ExecutionSettings = Pick<ExecuteOptions, 'concurrency' | 'cacheDir' | 'timeoutMs' | 'maxRetries' | 'threads' | 'contextSize' | 'maxAnswerBytes'>;
+export type ExecutionSettings = Pick<ExecuteOptions, 'concurrency' | 'cacheDir' | 'cacheMaxBytes' | 'timeoutMs' | 'maxRetries' | 'threads' | 'contextSize' | 'maxAnswerBytes'>;
 
 /** The execution settings given as flags; `concurrency` falls back to the run's own. */
 export function executionSettings(v: RawValues, runConcurrency: number): ExecutionSettings {
@@ -27,9 +28,11 @@ export function executionSettings(v: RawValues, runConcurrency: number): Executi
   const threads = optional('threads', { min: 1, max: 1024 });
   const contextSize = optional('context-size', { min: 256 });
   const maxAnswerMb = optional('max-answer-mb', { min: 1, max: 1024 });
+  const cacheMaxMb = stringOpt(v, 'cache-max-mb');
   return {
     concurrency: numberOpt(v, 'concurrency', runConcurrency, { integer: true, min: 1, max: 4096 }),
     cacheDir: flag(v, 'no-cache') ? null : (stringOpt(v, 'cache') ?? defaultResponseCacheDir()),
+    cacheMaxBytes: cacheMaxMb === undefined ? cacheLimitFromEnv() : parseCacheMaxMb(cacheMaxMb, '--cache-max-mb') * MIB,
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(maxRetries !== undefined ? { maxRetries } : {}),
     ...(threads !== undefined ? { threads } : {}),

@@ -11,6 +11,8 @@ export interface OpenModelOptions {
   concurrency: number;
   /** Response cache folder; null disables the cache. */
   cacheDir: string | null;
+  /** The most bytes the response cache may take (default cacheLimitFromEnv(): $GAPLENS_CACHE_MAX_MB MiB, else 2 GiB). */
+  cacheMaxBytes?: number;
   timeoutMs?: number;
   maxRetries?: number;
   /** llama.cpp CPU threads; default: half the cores (see defaultLlamaThreads). */
@@ -39,6 +41,15 @@ export function defaultLlamaThreads(): number {
 }
 
 export async function openModel(spec: ModelSpec, opts: OpenModelOptions): Promise<ScheduledBackend> {
+  // Opened first: a bad GAPLENS_CACHE_MAX_MB is reported before a model loads. Its messages go
+  // where the caller's retry messages go, the one message sink a run has.
+  const cache =
+    opts.cacheDir === null
+      ? undefined
+      : ResponseCache.open(opts.cacheDir, {
+          ...(opts.cacheMaxBytes !== undefined ? { maxBytes: opts.cacheMaxBytes } : {}),
+          ...(opts.onRetry ? { onWarning: opts.onRetry } : {}),
+        });
   const inner = await openInner(spec, opts);
   // Embedded inference has no connection to hang, and a call may wait long for a free sequence
   // on a busy machine: a timeout would only throw finished work away. Abort still ends it.
@@ -47,7 +58,7 @@ export async function openModel(spec: ModelSpec, opts: OpenModelOptions): Promis
     concurrency: opts.concurrency,
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(opts.maxRetries !== undefined ? { maxRetries: opts.maxRetries } : {}),
-    ...(opts.cacheDir !== null ? { cache: new ResponseCache(opts.cacheDir) } : {}),
+    ...(cache ? { cache } : {}),
     ...(opts.onRetry ? { onRetry: (info: { message: string }) => opts.onRetry?.(info.message) } : {}),
     ...(opts.onNotice ? { onNotice: opts.onNotice } : {}),
   });

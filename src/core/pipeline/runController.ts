@@ -33,6 +33,8 @@ export interface OpenOptions {
 export interface ExecuteOptions {
   concurrency: number;
   cacheDir: string | null;
+  /** The most bytes the response cache may take (default: $GAPLENS_CACHE_MAX_MB, else 2 GiB). */
+  cacheMaxBytes?: number;
   /** The API key for a model spec's endpoint, if one may be sent there. */
   keyFor?: (model: string) => string | undefined;
   timeoutMs?: number;
@@ -171,6 +173,7 @@ class ModelSet {
         api,
         concurrency: opts.concurrency,
         cacheDir: opts.cacheDir,
+        ...(opts.cacheMaxBytes !== undefined ? { cacheMaxBytes: opts.cacheMaxBytes } : {}),
         ...(apiKey ? { apiKey } : {}),
         ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
         ...(opts.maxRetries !== undefined ? { maxRetries: opts.maxRetries } : {}),
