@@ -109,8 +109,9 @@ export const COMMANDS: Record<string, Command> = {
       { name: 'filter', value: 'SPEC', text: `which samples to keep: ${FILTERS}` },
       SELECTOR_OPTION,
       { name: 'format', value: 'sft', text: 'output format (sft, the only one so far)' },
-      { name: 'out', value: 'FILE', text: 'the JSONL file to write' },
+      { name: 'out', value: 'FILE', text: "the JSONL file to write (never a run folder's own file)" },
       CHECKER_OPTION,
+      { name: 'force', text: 'overwrite FILE if it exists' },
     ],
   },
   tasks: {

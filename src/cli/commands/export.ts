@@ -1,9 +1,9 @@
 // gaplens export: the kept samples of a run as chat-format JSONL for fine-tuning (the paper's
 // distillation step: train the model on its own filtered samples).
-import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parseFilter, parseSelector } from '../../core/filter/parse';
 import { weightsOf } from '../../core/pipeline/runReport';
+import { checkOutputFile, writeOutputFile } from '../../core/runs/outputPath';
 import { readRun } from '../../core/runs/runStore';
 import { toScoredSamples } from '../../core/runs/scoredSamples';
 import { sampleKey } from '../../core/runs/sampleKey';
@@ -18,6 +18,7 @@ const OPTIONS = {
   format: { type: 'string' },
   out: { type: 'string' },
   'checker-corrected': { type: 'boolean' },
+  force: { type: 'boolean' },
 } as const;
 
 export async function exportCommand(argv: string[]): Promise<number> {
@@ -27,12 +28,13 @@ export async function exportCommand(argv: string[]): Promise<number> {
   const format = stringOpt(v, 'format') ?? 'sft';
   if (format !== 'sft') throw new UserError(`--format '${format}' is not supported: use sft`, 2);
   const out = requiredString(v, 'out', 'the JSONL file to write');
+  checkOutputFile(out, { force: flag(v, 'force'), option: '--out' });
   const run = await readRun(positionals[0] as string, { onWarning: say });
   const selector = parseSelector(stringOpt(v, 'verifier') ?? run.manifest.config.verifiers[0] ?? 'mc');
   const filter = parseFilter(requiredString(v, 'filter', 'which samples to keep, e.g. quantile:0.8'));
   const samples = toScoredSamples(run, { checkerCorrected: flag(v, 'checker-corrected') });
   const records = toSftRecords(run, weightsOf(samples, selector, filter, sampleKey));
-  await writeFile(out, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  await writeOutputFile(out, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
   say(`wrote ${records.length} of ${samples.length} samples to ${out}`);
   return 0;
 }

@@ -15,12 +15,16 @@ const ADVICE: Readonly<Record<string, string>> = {
   EMFILE: 'too many open files; raise the limit (ulimit -n) or lower --concurrency',
 };
 
-/** The error as a UserError naming its path (or `path` when it names none); null when it is not a file-system error we know. */
+/**
+ * The error as a UserError naming `path` (the file the caller was writing: clearer than the temp
+ * file an atomic write failed on), else the error's own path; null when it is not a file-system
+ * error we know.
+ */
 export function fileSystemProblem(err: unknown, path?: string): UserError | null {
   const code = errorCode(err);
   const advice = code === undefined ? undefined : ADVICE[code];
   if (advice === undefined) return null;
   const named = (err as { path?: unknown }).path;
-  const where = typeof named === 'string' ? named : path;
+  const where = path ?? (typeof named === 'string' ? named : undefined);
   return new UserError(`${where ?? 'a file'}: ${advice} (${code})`);
 }
