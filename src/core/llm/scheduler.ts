@@ -2,7 +2,17 @@
 // limit, per-attempt timeouts, retries with backoff, cancellation and token accounting. Backends
 // make single attempts; all policy lives here.
 import { abortReason } from './abort';
-import { BackendError, type GenerateRequest, type GenerateResult, type ModelBackend, type NextTokenRequest, type NextTokenResult, type Usage } from './backend';
+import {
+  BackendError,
+  type ContinuationRequest,
+  type ContinuationResult,
+  type GenerateRequest,
+  type GenerateResult,
+  type ModelBackend,
+  type NextTokenRequest,
+  type NextTokenResult,
+  type Usage,
+} from './backend';
 import { ConcurrencyLimiter } from './concurrencyLimiter';
 import { cacheKey, type ResponseCache } from './responseCache';
 
@@ -48,7 +58,8 @@ export interface ScheduledBackend extends ModelBackend {
   accounting(): Accounting;
 }
 
-type CallMethod = 'generate' | 'nextToken';
+type CallMethod = 'generate' | 'nextToken' | 'continuationLogprobs';
+type CallRequest = GenerateRequest | NextTokenRequest | ContinuationRequest;
 // The longest delay a Node timer can express.
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -65,7 +76,7 @@ export function createScheduler(inner: ModelBackend, opts: SchedulerOptions): Sc
   const { cache, onRetry } = opts;
   const counts: Accounting = { requests: 0, cacheHits: 0, retries: 0, failures: 0, promptTokens: 0, completionTokens: 0 };
 
-  async function call<R extends { usage: Usage }>(method: CallMethod, req: GenerateRequest | NextTokenRequest, signal: AbortSignal | undefined): Promise<R> {
+  async function call<R extends { usage: Usage }>(method: CallMethod, req: CallRequest, signal: AbortSignal | undefined): Promise<R> {
     if (signal?.aborted) throw abortReason(signal);
     const key = cache ? cacheKey(inner.id, method, req) : undefined;
     if (cache && key) {
@@ -88,7 +99,7 @@ export function createScheduler(inner: ModelBackend, opts: SchedulerOptions): Sc
     return result;
   }
 
-  async function withRetries<R>(method: CallMethod, req: GenerateRequest | NextTokenRequest, signal: AbortSignal | undefined): Promise<R> {
+  async function withRetries<R>(method: CallMethod, req: CallRequest, signal: AbortSignal | undefined): Promise<R> {
     for (let attempt = 1; ; attempt++) {
       // A retry already waited its turn once: it goes to the front of the queue.
       await limiter.acquire(signal, attempt > 1);
@@ -119,7 +130,7 @@ export function createScheduler(inner: ModelBackend, opts: SchedulerOptions): Sc
   }
 
   /** One attempt, rejected promptly on timeout or cancellation whatever the backend does. */
-  function attemptOnce<R>(method: CallMethod, req: GenerateRequest | NextTokenRequest, signal: AbortSignal | undefined): Promise<R> {
+  function attemptOnce<R>(method: CallMethod, req: CallRequest, signal: AbortSignal | undefined): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       const controller = new AbortController();
       let settled = false;
@@ -149,10 +160,9 @@ export function createScheduler(inner: ModelBackend, opts: SchedulerOptions): Sc
     });
   }
 
-  function invoke<R>(method: CallMethod, req: GenerateRequest | NextTokenRequest, signal: AbortSignal): Promise<R> {
+  function invoke<R>(method: CallMethod, req: CallRequest, signal: AbortSignal): Promise<R> {
     try {
-      const pending = method === 'generate' ? inner.generate(req as GenerateRequest, signal) : inner.nextToken(req as NextTokenRequest, signal);
-      return pending as Promise<R>;
+      return dispatch(inner, method, req, signal) as Promise<R>;
     } catch (err) {
       return Promise.reject(err);
     }
@@ -162,9 +172,21 @@ export function createScheduler(inner: ModelBackend, opts: SchedulerOptions): Sc
     id: inner.id,
     generate: (req: GenerateRequest, signal?: AbortSignal): Promise<GenerateResult> => call<GenerateResult>('generate', req, signal),
     nextToken: (req: NextTokenRequest, signal?: AbortSignal): Promise<NextTokenResult> => call<NextTokenResult>('nextToken', req, signal),
+    // Offered only when the backend has it, so callers can tell whether exact scoring exists.
+    ...(inner.continuationLogprobs
+      ? { continuationLogprobs: (req: ContinuationRequest, signal?: AbortSignal): Promise<ContinuationResult> => call<ContinuationResult>('continuationLogprobs', req, signal) }
+      : {}),
     close: (): Promise<void> => inner.close(),
     accounting: (): Accounting => ({ ...counts }),
   };
+}
+
+/** Calls the backend method a scheduled call is for. */
+function dispatch(inner: ModelBackend, method: CallMethod, req: CallRequest, signal: AbortSignal): Promise<{ usage: Usage }> {
+  if (method === 'generate') return inner.generate(req as GenerateRequest, signal);
+  if (method === 'nextToken') return inner.nextToken(req as NextTokenRequest, signal);
+  if (!inner.continuationLogprobs) return Promise.reject(new BackendError(`${inner.id} cannot score continuations`, false));
+  return inner.continuationLogprobs(req as ContinuationRequest, signal);
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
