@@ -31,11 +31,14 @@ describe("the README's main job (real llama.cpp on stories260K)", function () {
       assert.ok(manifest.completedAt, 'run.json is not marked complete');
       assert.deepEqual(manifest.config.verifiers, ['mc', 'cot-score']);
       assert.equal(readFileSync(join(out, 'tasks.jsonl'), 'utf8').trim().split('\n').length, 3);
-      const records = readFileSync(join(out, 'samples.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; verifier?: string; raw?: string; text?: string });
+      const records = readFileSync(join(out, 'samples.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; verifier?: string; raw?: string; text?: string; score?: number | null; detail?: { method?: string } });
       const generations = records.filter((r) => r.type === 'generation');
       const verifications = records.filter((r) => r.type === 'verification');
       assert.equal(generations.length, 12);
-      assert.equal(verifications.filter((r) => r.verifier === 'mc').length, 12);
+      const mc = verifications.filter((r) => r.verifier === 'mc');
+      assert.equal(mc.length, 12);
+      // llama.cpp scores " Correct" and " Incorrect" over the whole vocabulary: no sample goes unscored.
+      assert.deepEqual(mc.filter((r) => typeof r.score !== 'number' || r.detail?.method !== 'exact'), [], 'an mc verification is not scored exactly');
       assert.equal(verifications.filter((r) => r.verifier === 'cot-score').length, 12);
       assert.ok(generations.every((g) => typeof g.text === 'string' && g.text.length > 0), 'a generation is empty');
       assert.ok(verifications.every((v) => typeof v.raw === 'string'), 'a verification lost its raw output');

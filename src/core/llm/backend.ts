@@ -52,11 +52,40 @@ export interface NextTokenResult {
   usage: Usage;
 }
 
+export interface ContinuationRequest {
+  prompt: string;
+  /** Texts that may follow the prompt verbatim, leading space included (" Correct"); each non-empty. */
+  continuations: string[];
+}
+
+/**
+ * One continuation scored as a whole. Its tokens are the ones that follow the prompt's own tokens
+ * when prompt + continuation is tokenized as one text (docs/verifiers.md): the tokenization the
+ * model sees when it reads or writes that text.
+ */
+export interface ContinuationLogprob {
+  continuation: string;
+  /** ln p(the continuation's tokens | the prompt's tokens): the sum of `tokens`' logprobs. */
+  logprob: number;
+  /** Each token with its logprob given the prompt and the continuation's tokens before it. */
+  tokens: TokenLogprob[];
+}
+
+/** Every continuation scored, in request order; or why they could not be (the caller falls back to top-k). */
+export type ContinuationResult =
+  | { scores: ContinuationLogprob[]; usage: Usage }
+  | { scores: null; unavailable: string; usage: Usage };
+
 export interface ModelBackend {
   /** Everything about the backend that determines its answers (model, endpoint, api); part of cache keys. */
   readonly id: string;
   generate(req: GenerateRequest, signal?: AbortSignal): Promise<GenerateResult>;
   nextToken(req: NextTokenRequest, signal?: AbortSignal): Promise<NextTokenResult>;
+  /**
+   * Exact log-probabilities of whole continuations of a prompt, where the backend can compute them
+   * (embedded llama.cpp; completions servers that return prompt logprobs). Absent: it cannot.
+   */
+  continuationLogprobs?(req: ContinuationRequest, signal?: AbortSignal): Promise<ContinuationResult>;
   close(): Promise<void>;
 }
 
@@ -124,5 +153,14 @@ export class SeveralChoicesUnsupportedError extends BackendError {
   constructor(message: string) {
     super(message, 'fatal');
     this.name = 'SeveralChoicesUnsupportedError';
+  }
+}
+
+/** Rejects a continuation request a backend cannot mean anything by: an empty prompt (its first token has no context), no continuations, or an empty one. */
+export function checkContinuations(req: ContinuationRequest, backend: string): void {
+  const { prompt, continuations } = req;
+  if (typeof prompt !== 'string' || prompt.length === 0) throw new BackendError(`invalid ${backend} request: the prompt to score continuations of is empty`, 'fatal');
+  if (!Array.isArray(continuations) || continuations.length === 0 || !continuations.every((c) => typeof c === 'string' && c.length > 0)) {
+    throw new BackendError(`invalid ${backend} request: continuations must be a non-empty list of non-empty strings`, 'fatal');
   }
 }

@@ -15,12 +15,16 @@
 import { setMaxListeners } from 'node:events';
 import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import type { LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
+import type { ControlledEvaluateInputItem, LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import { UserError } from '../util/errors';
 import { abortReason } from './abort';
 import {
   BackendError,
+  checkContinuations,
   PromptTooLongError,
+  type ContinuationLogprob,
+  type ContinuationRequest,
+  type ContinuationResult,
   type GenerateRequest,
   type GenerateResult,
   type Generation,
@@ -135,6 +139,10 @@ class LlamaBackend implements ModelBackend {
 
   nextToken(req: NextTokenRequest, signal?: AbortSignal): Promise<NextTokenResult> {
     return this.track(signal, (linked) => this.runNextToken(req, linked));
+  }
+
+  continuationLogprobs(req: ContinuationRequest, signal?: AbortSignal): Promise<ContinuationResult> {
+    return this.track(signal, (linked) => this.runContinuations(req, linked));
   }
 
   close(): Promise<void> {
@@ -269,6 +277,75 @@ class LlamaBackend implements ModelBackend {
       }),
     );
     return { top, usage: { promptTokens: prompt.length, completionTokens: 0 } };
+  }
+
+  /**
+   * Exact continuation logprobs: each continuation token's logit against the softmax normaliser of
+   * the whole vocabulary, token by token after the prompt. All continuations run on one sequence,
+   * one after the other, so the prompt is evaluated once (loadPrompt keeps it between them).
+   */
+  private async runContinuations(req: ContinuationRequest, signal: AbortSignal): Promise<ContinuationResult> {
+    checkContinuations(req, 'llama');
+    const prompt = this.promptTokens(req.prompt);
+    const splits = req.continuations.map((continuation) => ({ continuation, tokens: this.continuationTokens(prompt, req.prompt, continuation) }));
+    const usage = { promptTokens: splits.reduce((sum, s) => sum + prompt.length + (s.tokens?.length ?? 0), 0), completionTokens: 0 };
+    const merged = splits.find((s) => s.tokens === null);
+    if (merged) {
+      return { scores: null, unavailable: `${this.name} tokenizes the end of the prompt together with the start of ${JSON.stringify(merged.continuation)}, so the continuation has no tokens of its own`, usage };
+    }
+    const longest = Math.max(...splits.map((s) => s.tokens?.length ?? 0));
+    const capacity = this.context.contextSize;
+    if (prompt.length + longest - 1 > capacity) {
+      throw new PromptTooLongError(
+        `${this.name}: the prompt is ${prompt.length} tokens and its longest continuation ${longest}, but a llama sequence holds ${capacity} tokens. ` +
+          `Raise --context-size (the model was trained on ${this.model.trainContextSize}) or shorten the prompt.`,
+      );
+    }
+    const scores = await this.pool.use(signal, async (slot) => {
+      const scored: ContinuationLogprob[] = [];
+      for (const { continuation, tokens } of splits) scored.push({ continuation, ...(await this.scoreTokens(slot, prompt, tokens as Token[], signal)) });
+      return scored;
+    });
+    return { scores, usage };
+  }
+
+  /**
+   * The continuation's tokens: those after the prompt's own tokens when prompt + continuation is
+   * tokenized as one text (as lm-evaluation-harness does), because that is how the model would
+   * read or write the continuation there; tokenizing the continuation alone differs at its start
+   * (SentencePiece adds a space prefix to a text's first word, byte-level BPE does not merge across
+   * the join). Null when the joint tokenization does not start with the prompt's tokens: the
+   * prompt's last token merges with the continuation's first characters, and no token sequence
+   * after the prompt's tokens is the continuation in the model's own tokenization.
+   */
+  private continuationTokens(prompt: Token[], promptText: string, continuation: string): Token[] | null {
+    const joint = this.promptTokens(promptText + continuation);
+    if (joint.length <= prompt.length || commonPrefixLength(prompt, joint) < prompt.length) return null;
+    return joint.slice(prompt.length);
+  }
+
+  private scoreTokens(slot: Slot, prompt: Token[], tokens: Token[], signal: AbortSignal): Promise<{ logprob: number; tokens: TokenLogprob[] }> {
+    return this.llamaCall(signal, async () => {
+      const last = await this.loadPrompt(slot, prompt, signal);
+      // Token i is scored on the logits after the prompt and tokens 0..i-1; the last token itself is
+      // never evaluated. Greedy options leave the logits untouched (see runNextToken). The top
+      // token comes along for the max logit that totalLogitWeight is relative to (includeTop, as
+      // node-llama-cpp 3.22's includeMax adds the max token only when it is already in the list).
+      const inputs = [last, ...tokens.slice(0, -1)].map((input, i): ControlledEvaluateInputItem => [
+        input,
+        { generateNext: { logits: { filter: { tokens: [tokens[i] as Token], includeTop: 1 } }, totalLogitWeight: true, options: { temperature: 0 } } },
+      ]);
+      const outputs = await slot.sequence.controlledEvaluate(inputs);
+      const scored = tokens.map((token, i): TokenLogprob => {
+        const next = outputs[i]?.next;
+        const logit = next?.logits?.get(token);
+        if (!next?.logits || logit === undefined || next.totalLogitWeight === undefined) throw new Error('llama.cpp returned no logits');
+        const maxLogit = Math.max(...next.logits.values());
+        const context = [...prompt, ...tokens.slice(0, i)];
+        return { token: this.model.detokenize([token], false, context), logprob: logit - maxLogit - Math.log(next.totalLogitWeight) };
+      });
+      return { logprob: scored.reduce((sum, t) => sum + t.logprob, 0), tokens: scored };
+    });
   }
 
   private logprobs(logits: [Token, number][], totalWeight: number, prompt: Token[]): TokenLogprob[] {

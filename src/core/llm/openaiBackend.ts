@@ -7,8 +7,9 @@ import type { CompletionCreateParamsNonStreaming } from 'openai/resources/comple
 import { UserError } from '../util/errors';
 import { abortReason } from './abort';
 import { createJsonPoster } from './httpPost';
-import { BackendError, SeveralChoicesUnsupportedError, type GenerateRequest, type GenerateResult, type Generation, type ModelBackend, type NextTokenRequest, type NextTokenResult } from './backend';
+import { BackendError, SeveralChoicesUnsupportedError, type ContinuationRequest, type ContinuationResult, type GenerateRequest, type GenerateResult, type Generation, type ModelBackend, type NextTokenRequest, type NextTokenResult } from './backend';
 import { HttpStatusError, toBackendError, type EndpointContext } from './openaiErrors';
+import { createContinuationScorer, type ScoringBody } from './openaiContinuations';
 import { readTextChoices, readTopLogprobs, type OpenAIApi, type TextChoice } from './openaiResponses';
 
 export interface OpenAIBackendOptions {
@@ -47,7 +48,7 @@ export function createOpenAIBackend(opts: OpenAIBackendOptions): ModelBackend {
   let singleChoiceAnswers = 0;
 
   /** One exchange: the parsed JSON of a 2xx answer; an HttpStatusError for any other status. */
-  async function post(body: RequestBody, signal: AbortSignal | undefined): Promise<unknown> {
+  async function post(body: RequestBody | ScoringBody, signal: AbortSignal | undefined): Promise<unknown> {
     const answer = await transport.post(JSON.stringify(body), signal);
     if (answer.status < 200 || answer.status > 299) throw new HttpStatusError(answer);
     const type = answer.headers['content-type'];
@@ -103,6 +104,9 @@ export function createOpenAIBackend(opts: OpenAIBackendOptions): ModelBackend {
     throw new BackendError(`${ctx.endpointUrl} returned ${choices.length} choices for n=${req.n}.`, 'bad-answer');
   }
 
+  // Prompt logprobs exist on the completions API only; chat mc stays top-k.
+  const scoreContinuations = api === 'completions' ? createContinuationScorer(post, ctx) : undefined;
+
   return {
     id: `openai:${api}:${model}@${baseUrl}`,
 
@@ -120,6 +124,10 @@ export function createOpenAIBackend(opts: OpenAIBackendOptions): ModelBackend {
         : { model, prompt: req.prompt, max_tokens: 1, temperature: 0, logprobs: req.topLogprobs };
       return guarded(signal, async () => readTopLogprobs(api, await post(body, signal), ctx.endpointUrl));
     },
+
+    ...(scoreContinuations
+      ? { continuationLogprobs: (req: ContinuationRequest, signal?: AbortSignal): Promise<ContinuationResult> => guarded(signal, () => scoreContinuations(req, signal)) }
+      : {}),
 
     async close(): Promise<void> {
       transport.close();

@@ -1,6 +1,7 @@
 // Validates what an OpenAI-compatible endpoint answered and extracts the parts the backend needs:
-// the choices' texts in index order, or the first token's top logprobs. Both wire shapes are
-// handled: completions (`logprobs.top_logprobs: [{token: logprob}]`) and chat
+// the choices' texts in index order, the first token's top logprobs, or the logprobs of a prompt's
+// tokens (completions only: an echo, or vLLM's `prompt_logprobs`). Both wire shapes of top
+// logprobs are handled: completions (`logprobs.top_logprobs: [{token: logprob}]`) and chat
 // (`logprobs.content[].top_logprobs: [{token, logprob}]`). Every value read is checked where it
 // is read, without building a validated copy first: every model call passes through here.
 import { isPlainObject } from '../util/plainObject';
@@ -77,6 +78,106 @@ function chatTop(logprobs: Record<string, unknown>, path: Path): TokenLogprob[] 
     const entry = object(value, topsPath, i);
     return { token: string(entry.token, [...topsPath, i], 'token'), logprob: number(entry.logprob, [...topsPath, i], 'logprob') };
   });
+}
+
+/**
+ * One token of a text a completions server scored as a prompt: the token as the server names it,
+ * where it starts in the text (in Unicode code points, as Python servers count), and its logprob
+ * given the tokens before it (null for the first token, which has nothing before it).
+ */
+export interface ScoredToken {
+  token: string;
+  start: number;
+  logprob: number | null;
+}
+
+/**
+ * The tokens of `text`, sent with `echo: true` and `logprobs`, from the echo in
+ * `choices[0].logprobs.{tokens, token_logprobs, text_offset}` (the generated token after it
+ * included). `tokens` is undefined when the answer is no echo of `text` with logprobs from its
+ * first token on: the server ignores echo (llama.cpp's server answers with the generated token alone).
+ */
+export function readEchoedTokens(body: unknown, endpointUrl: string, text: string): { tokens: ScoredToken[] | undefined; usage: Usage } {
+  return checked('completions', endpointUrl, () => {
+    const answer = object(body, [], undefined);
+    const choice = object(array(answer.choices, [], 'choices')[0], ['choices'], 0);
+    const path = ['choices', 0];
+    const logprobs = optional(choice.logprobs, path, 'logprobs', object);
+    if (!string(choice.text, path, 'text').startsWith(text) || !logprobs) return { tokens: undefined, usage: usageOf(answer) };
+    const at = [...path, 'logprobs'];
+    const tokens = array(logprobs.tokens, at, 'tokens').map((t, i) => string(t, [...at, 'tokens'], i));
+    const logps = sameLength(array(logprobs.token_logprobs, at, 'token_logprobs'), tokens.length, at, 'token_logprobs');
+    const offsets = sameLength(array(logprobs.text_offset, at, 'text_offset'), tokens.length, at, 'text_offset');
+    let previous = 0;
+    const scored = tokens.map((token, i): ScoredToken => {
+      const start = offset(offsets[i], [...at, 'text_offset'], i, previous);
+      previous = start;
+      return { token, start, logprob: tokenLogprob(logps[i], [...at, 'token_logprobs'], i) };
+    });
+    // Logprobs of the generated tokens alone are no echo of the prompt's.
+    return { tokens: scored[0]?.start === 0 ? scored : undefined, usage: usageOf(answer) };
+  });
+}
+
+/**
+ * The tokens of `text`, sent as the prompt with vLLM's `prompt_logprobs: 0`, from
+ * `choices[0].prompt_logprobs: [null, {"<token id>": {logprob, rank, decoded_token}}, …]`: one
+ * entry per prompt token, holding that token alone. Starts are counted back from the end of
+ * `text` over the decoded tokens, since the first entry (null) does not say what its token is.
+ * `tokens` is undefined when the answer holds no such list, or one that does not fit `text`.
+ */
+export function readPromptLogprobTokens(body: unknown, endpointUrl: string, text: string): { tokens: ScoredToken[] | undefined; usage: Usage } {
+  return checked('completions', endpointUrl, () => {
+    const answer = object(body, [], undefined);
+    const choice = object(array(answer.choices, [], 'choices')[0], ['choices'], 0);
+    const entries = optional(choice.prompt_logprobs, ['choices', 0], 'prompt_logprobs', array);
+    const usage = usageOf(answer);
+    if (!entries || entries.length === 0) return { tokens: undefined, usage };
+    const at = ['choices', 0, 'prompt_logprobs'];
+    const read = entries.map((entry, i) => {
+      if (i === 0 && entry === null) return null;
+      // With more than the prompt's own token, the answer would not say which one that is.
+      const [id, ...others] = Object.keys(object(entry, at, i));
+      if (id === undefined || others.length > 0) return undefined;
+      const where = [...at, i, id];
+      const logprob = object((entry as Record<string, unknown>)[id], [...at, i], id);
+      return { token: string(logprob.decoded_token, where, 'decoded_token'), logprob: number(logprob.logprob, where, 'logprob') };
+    });
+    if (read.some((r) => r === undefined)) return { tokens: undefined, usage };
+    let end = codePointLength(text);
+    const scored: ScoredToken[] = [];
+    for (let i = read.length - 1; i >= 0; i--) {
+      const entry = read[i];
+      const start = entry ? end - codePointLength(entry.token) : 0;
+      if (start < 0) return { tokens: undefined, usage };
+      scored.unshift({ token: entry?.token ?? '', start, logprob: entry?.logprob ?? null });
+      end = start;
+    }
+    return { tokens: scored, usage };
+  });
+}
+
+export function codePointLength(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
+function sameLength(values: unknown[], length: number, parent: Path, key: Key): unknown[] {
+  if (values.length !== length) throw new ShapeError(parent, key, `${length} entries, one per token`, values);
+  return values;
+}
+
+/** A text offset: an integer no smaller than the one before. */
+function offset(value: unknown, parent: Path, key: Key, previous: number): number {
+  if (!Number.isInteger(value) || (value as number) < previous) throw new ShapeError(parent, key, `an integer offset >= ${previous}`, value);
+  return value as number;
+}
+
+/** A token's logprob: a number, or null for the first token only. */
+function tokenLogprob(value: unknown, parent: Path, key: number): number | null {
+  if (key === 0 && value === null) return null;
+  return number(value, parent, key);
 }
 
 /** Runs a reader, turning a shape mismatch into an error that names the endpoint. */

@@ -6,6 +6,8 @@ import {
   BackendError,
   RetriesExhaustedError,
   SeveralChoicesUnsupportedError,
+  type ContinuationRequest,
+  type ContinuationResult,
   type GenerateRequest,
   type GenerateResult,
   type ModelBackend,
@@ -60,7 +62,8 @@ export interface ScheduledBackend extends ModelBackend {
   accounting(): Accounting;
 }
 
-type CallMethod = 'generate' | 'nextToken';
+type CallMethod = 'generate' | 'nextToken' | 'continuationLogprobs';
+type CallRequest = GenerateRequest | NextTokenRequest | ContinuationRequest;
 // The longest delay a Node timer can express.
 const MAX_TIMER_MS = 2_147_483_647;
 /** A bad answer is asked again once: a second one for the same request means it is not a fluke. */
@@ -81,7 +84,7 @@ export function createScheduler(inner: ModelBackend, opts: SchedulerOptions): Sc
   // Set once the backend shows it cannot return several choices: each sample is then its own call.
   let oneChoicePerRequest = false;
 
-  async function call<R extends { usage: Usage }>(method: CallMethod, req: GenerateRequest | NextTokenRequest, signal: AbortSignal | undefined): Promise<R> {
+  async function call<R extends { usage: Usage }>(method: CallMethod, req: CallRequest, signal: AbortSignal | undefined): Promise<R> {
     if (signal?.aborted) throw abortReason(signal);
     const key = cache ? cacheKey(inner.id, method, req) : undefined;
     if (cache && key) {
@@ -131,7 +134,7 @@ export function createScheduler(inner: ModelBackend, opts: SchedulerOptions): Sc
     };
   }
 
-  async function withRetries<R>(method: CallMethod, req: GenerateRequest | NextTokenRequest, signal: AbortSignal | undefined): Promise<R> {
+  async function withRetries<R>(method: CallMethod, req: CallRequest, signal: AbortSignal | undefined): Promise<R> {
     for (let attempt = 1; ; attempt++) {
       // A retry already waited its turn once: it goes to the front of the queue.
       await limiter.acquire(signal, attempt > 1);
@@ -163,7 +166,7 @@ export function createScheduler(inner: ModelBackend, opts: SchedulerOptions): Sc
   }
 
   /** One attempt, rejected promptly on timeout or cancellation whatever the backend does. */
-  function attemptOnce<R>(method: CallMethod, req: GenerateRequest | NextTokenRequest, signal: AbortSignal | undefined): Promise<R> {
+  function attemptOnce<R>(method: CallMethod, req: CallRequest, signal: AbortSignal | undefined): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       const controller = new AbortController();
       let settled = false;
@@ -193,10 +196,9 @@ export function createScheduler(inner: ModelBackend, opts: SchedulerOptions): Sc
     });
   }
 
-  function invoke<R>(method: CallMethod, req: GenerateRequest | NextTokenRequest, signal: AbortSignal): Promise<R> {
+  function invoke<R>(method: CallMethod, req: CallRequest, signal: AbortSignal): Promise<R> {
     try {
-      const pending = method === 'generate' ? inner.generate(req as GenerateRequest, signal) : inner.nextToken(req as NextTokenRequest, signal);
-      return pending as Promise<R>;
+      return dispatch(inner, method, req, signal) as Promise<R>;
     } catch (err) {
       return Promise.reject(err);
     }
@@ -206,6 +208,10 @@ export function createScheduler(inner: ModelBackend, opts: SchedulerOptions): Sc
     id: inner.id,
     generate: (req: GenerateRequest, signal?: AbortSignal): Promise<GenerateResult> => generate(req, signal),
     nextToken: (req: NextTokenRequest, signal?: AbortSignal): Promise<NextTokenResult> => call<NextTokenResult>('nextToken', req, signal),
+    // Offered only when the backend has it, so callers can tell whether exact scoring exists.
+    ...(inner.continuationLogprobs
+      ? { continuationLogprobs: (req: ContinuationRequest, signal?: AbortSignal): Promise<ContinuationResult> => call<ContinuationResult>('continuationLogprobs', req, signal) }
+      : {}),
     close: (): Promise<void> => inner.close(),
     accounting: (): Accounting => ({ ...counts }),
   };
@@ -213,6 +219,14 @@ export function createScheduler(inner: ModelBackend, opts: SchedulerOptions): Sc
 
 function sum(values: number[]): number {
   return values.reduce((a, b) => a + b, 0);
+}
+
+/** Calls the backend method a scheduled call is for. */
+function dispatch(inner: ModelBackend, method: CallMethod, req: CallRequest, signal: AbortSignal): Promise<{ usage: Usage }> {
+  if (method === 'generate') return inner.generate(req as GenerateRequest, signal);
+  if (method === 'nextToken') return inner.nextToken(req as NextTokenRequest, signal);
+  if (!inner.continuationLogprobs) return Promise.reject(new BackendError(`${inner.id} cannot score continuations`, 'fatal'));
+  return inner.continuationLogprobs(req as ContinuationRequest, signal);
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {

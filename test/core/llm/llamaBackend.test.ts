@@ -1,11 +1,17 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { BackendError, PromptTooLongError, type GenerateRequest, type ModelBackend } from '../../../src/core/llm/backend';
+import type { ControlledEvaluateInputItem, Token } from 'node-llama-cpp';
+import { BackendError, PromptTooLongError, type ContinuationResult, type GenerateRequest, type ModelBackend } from '../../../src/core/llm/backend';
 import { createLlamaBackend } from '../../../src/core/llm/llamaBackend';
+import { loadLlamaRuntime } from '../../../src/core/llm/llamaRuntime';
+import { renderTemplate } from '../../../src/core/prompts/load';
 import { UserError } from '../../../src/core/util/errors';
+import { templates } from '../verify/fixtures';
 import { SHARED_DATA, STORIES_MODEL } from '../../helpers/cli';
 
 const RANDOM_MODEL = join(SHARED_DATA, 'models', 'tiny-random', 'llama-2-tiny-random.gguf');
+/** What the mc verifier scores after a verify-mc prompt's final "Judgement:". */
+const LABELS = [' Correct', ' Incorrect'] as const;
 const PROMPT = 'Once upon a time';
 // One thread: llama.cpp's spinning worker threads crawl on a busy machine, and the models are tiny.
 const THREADS = 1;
@@ -224,6 +230,137 @@ describe('llamaBackend on stories260K, four parallel sequences', function () {
     const controller = new AbortController();
     controller.abort(new Error('stop'));
     assert.equal(await rejection(parallel.nextToken({ prompt: PROMPT, topLogprobs: 1 }, controller.signal)), controller.signal.reason);
+  });
+});
+
+function scoreContinuations(backend: ModelBackend, prompt: string, continuations: string[]): Promise<ContinuationResult> {
+  assert.ok(backend.continuationLogprobs, 'the llama backend scores continuations');
+  return backend.continuationLogprobs({ prompt, continuations });
+}
+
+/**
+ * ln p(continuation | prompt) token by token, by brute force: the continuation's tokens are those
+ * after the prompt's in the joint tokenization; prompt + continuation is evaluated from an empty
+ * sequence in one go, and each continuation token's probability is read from the whole
+ * next-token distribution at its position (node-llama-cpp's own softmax at temperature 1, no
+ * truncation) — not from logits and a normaliser, as the backend does.
+ */
+async function bruteForceLogprobs(modelPath: string, prompt: string, continuations: readonly string[]): Promise<number[][]> {
+  const { llama } = await loadLlamaRuntime();
+  const model = await llama.loadModel({ modelPath });
+  try {
+    const context = await model.createContext({ sequences: 1, contextSize: 2048, threads: THREADS });
+    const sequence = context.getSequence();
+    const bos = model.tokens.shouldPrependBosToken && model.tokens.bos !== null ? [model.tokens.bos] : [];
+    const promptTokens = [...bos, ...model.tokenize(prompt, false)];
+    const vocabulary = [...model.iterateAllTokens()].length;
+    const wholeDistribution = { generateNext: { probabilities: true, options: { temperature: 1, topK: 0, topP: 1, minP: 0 } } };
+    const all: number[][] = [];
+    for (const continuation of continuations) {
+      const joint = [...bos, ...model.tokenize(prompt + continuation, false)];
+      assert.deepEqual(joint.slice(0, promptTokens.length), promptTokens, 'the joint tokenization starts with the prompt\'s');
+      await sequence.clearHistory();
+      // Position j's distribution is that of token j + 1; the last token need not be evaluated.
+      const inputs = joint.slice(0, -1).map((token, j): ControlledEvaluateInputItem => (j >= promptTokens.length - 1 ? [token, wholeDistribution] : token));
+      const outputs = await sequence.controlledEvaluate(inputs);
+      const logprobs: number[] = [];
+      for (let j = promptTokens.length - 1; j < inputs.length; j++) {
+        const probabilities = outputs[j]?.next.probabilities;
+        assert.ok(probabilities, 'no distribution');
+        assert.equal(probabilities.size, vocabulary, 'the whole vocabulary');
+        assert.ok(Math.abs([...probabilities.values()].reduce((a, b) => a + b, 0) - 1) < 1e-4);
+        logprobs.push(Math.log(probabilities.get(joint[j + 1] as Token) ?? 0));
+      }
+      all.push(logprobs);
+    }
+    await context.dispose();
+    return all;
+  } finally {
+    await model.dispose();
+  }
+}
+
+for (const [name, modelPath] of [['stories260K', STORIES_MODEL], ['tiny-random', RANDOM_MODEL]] as const) {
+  describe(`llamaBackend continuationLogprobs on ${name} (exact)`, function () {
+    this.timeout(120_000);
+    let backend: ModelBackend;
+    // A real verify-mc prompt: what the mc verifier sends.
+    const prompt = renderTemplate(templates.get('verify-mc', 'sudoku'), { question: 'Solve the puzzle:\n12_4\n_4__\n2__1\n4_1_', response: 'Once upon a time there was a 1234.' });
+
+    before(async () => {
+      backend = await createLlamaBackend({ modelPath, sequences: 2, threads: THREADS });
+    });
+    after(async () => {
+      await backend.close();
+    });
+
+    it('gives every token of " Correct" and " Incorrect" its probability under the full distribution, as brute force does', async () => {
+      assert.ok(prompt.endsWith('Judgement:'));
+      const bruteForce = await bruteForceLogprobs(modelPath, prompt, LABELS);
+      // Twice: the second call reuses the prompt the sequence already holds.
+      for (let round = 0; round < 2; round++) {
+        const result = await scoreContinuations(backend, prompt, [...LABELS]);
+        assert.ok(result.scores, 'scored');
+        assert.deepEqual(result.scores.map((s) => s.continuation), [...LABELS]);
+        for (const [k, score] of result.scores.entries()) {
+          const expected = bruteForce[k] ?? [];
+          assert.equal(score.tokens.length, expected.length, score.continuation);
+          score.tokens.forEach((t, i) => assert.ok(Math.abs(t.logprob - (expected[i] as number)) < 1e-4, `${score.continuation} token ${i}: ${t.logprob} vs ${expected[i]}`));
+          assert.equal(score.tokens.map((t) => t.token).join(''), score.continuation);
+          assert.ok(Math.abs(score.logprob - score.tokens.reduce((sum, t) => sum + t.logprob, 0)) < 1e-9);
+          assert.ok(Number.isFinite(score.logprob) && score.logprob < 0, `${score.logprob}`);
+        }
+        const total = result.scores.reduce((sum, s) => sum + Math.exp(s.logprob), 0);
+        assert.ok(total > 0 && total <= 1, `p(Correct) + p(Incorrect) = ${total}`);
+      }
+    });
+
+    it('agrees with the next-token distribution on the first token', async () => {
+      const result = await scoreContinuations(backend, prompt, [' Correct']);
+      const first = result.scores?.[0]?.tokens[0];
+      assert.ok(first);
+      const all = await backend.nextToken({ prompt, topLogprobs: 100_000 });
+      const listed = all.top.find((t) => t.token === first.token);
+      assert.ok(listed && Math.abs(listed.logprob - first.logprob) < 1e-4, `${JSON.stringify(first)} vs ${JSON.stringify(listed)}`);
+    });
+
+    it('counts the prompt and the continuation tokens once per continuation', async () => {
+      const promptTokens = (await backend.nextToken({ prompt, topLogprobs: 1 })).usage.promptTokens;
+      const result = await scoreContinuations(backend, prompt, [...LABELS]);
+      const scored = result.scores?.reduce((sum, s) => sum + s.tokens.length, 0) ?? 0;
+      assert.deepEqual(result.usage, { promptTokens: 2 * promptTokens + scored, completionTokens: 0 });
+    });
+  });
+}
+
+describe('llamaBackend continuationLogprobs, edge cases (stories260K)', function () {
+  this.timeout(60_000);
+  let backend: ModelBackend;
+
+  before(async () => {
+    backend = await createLlamaBackend({ modelPath: STORIES_MODEL, sequences: 1, contextSize: 256, threads: THREADS });
+  });
+  after(async () => {
+    await backend.close();
+  });
+
+  it('says when the prompt\'s last token merges with the continuation (" ti" + "me" is "▁time")', async () => {
+    const result = await scoreContinuations(backend, 'Once upon a ti', ['me']);
+    assert.equal(result.scores, null);
+    assert.match('unavailable' in result ? result.unavailable : '', /tokenizes the end of the prompt together with the start of "me"/);
+  });
+
+  it('refuses a prompt and continuation that do not fit, as a PromptTooLongError', async () => {
+    const error = await rejection(scoreContinuations(backend, 'the dog ran and '.repeat(80), [' Correct']));
+    assert.ok(error instanceof PromptTooLongError, String(error));
+    assert.match(error.message, /a llama sequence holds 256 tokens.*--context-size/);
+  });
+
+  it('rejects an empty prompt or continuation list as non-retryable', async () => {
+    for (const bad of [{ prompt: '', continuations: [' a'] }, { prompt: 'x', continuations: [] }, { prompt: 'x', continuations: [''] }]) {
+      const error = await rejection(scoreContinuations(backend, bad.prompt, bad.continuations));
+      assert.ok(error instanceof BackendError && !error.retryable, JSON.stringify(bad));
+    }
   });
 });
 

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BackendError, PromptTooLongError, type GenerateRequest, type ModelBackend } from '../../../src/core/llm/backend';
+import { PromptTooLongError, type GenerateRequest, type ModelBackend } from '../../../src/core/llm/backend';
 import { createScheduler, type ScheduledBackend, type SchedulerOptions } from '../../../src/core/llm/scheduler';
 import { createOpenAIBackend } from '../../../src/core/llm/openaiBackend';
+import { backendRejection } from '../../helpers/backendRejection';
 import { defaultAnswer, startFakeOpenAI, type FakeOpenAI, type FakeOpenAIOptions, type FakeRequest } from '../../fixtures/openaiServer';
 
 const MODEL = 'fake-model';
@@ -26,16 +27,6 @@ function expectedTop(prompt: string): { token: string; logprob: number }[] {
 /** The backend as a run uses it: through the scheduler, which owns retries and the n fallback. */
 function scheduled(backend: ModelBackend, opts: Partial<SchedulerOptions> = {}): ScheduledBackend {
   return createScheduler(backend, { concurrency: 4, baseDelayMs: 0, ...opts });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<BackendError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof BackendError, `expected a BackendError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected the call to fail');
 }
 
 describe('openaiBackend', () => {
@@ -182,7 +173,7 @@ describe('openaiBackend', () => {
       for (const api of ['completions', 'chat'] as const) {
         const backend = createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api, apiKey: secret });
         for (const call of [backend.generate({ prompt: 'Q', n: 2, ...sampling }), backend.nextToken({ prompt: 'Q', topLogprobs: 2 })]) {
-          const err = await rejection(call);
+          const err = await backendRejection(call);
           assert.equal(err.retryable, false);
           assert.match(err.message, /HTTP 401/);
           assert.match(err.message, /OPENAI_API_KEY \/ GAPLENS_API_KEY/);
@@ -196,7 +187,7 @@ describe('openaiBackend', () => {
 
     it("a prompt longer than the model's context: a PromptTooLongError, so verifiers can record it per sample", async () => {
       const fake = await serve({ respond: () => ({ status: 400, message: "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens." }) });
-      const err = await rejection(createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'completions' }).nextToken({ prompt: 'Q', topLogprobs: 2 }));
+      const err = await backendRejection(createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'completions' }).nextToken({ prompt: 'Q', topLogprobs: 2 }));
       assert.ok(err instanceof PromptTooLongError, String(err));
       assert.equal(err.retryable, false);
       assert.match(err.message, /maximum context length/);
@@ -204,7 +195,7 @@ describe('openaiBackend', () => {
 
     it('an unknown model: not retryable, names the model and the URL', async () => {
       const fake = await serve({ models: ['served-model'] });
-      const err = await rejection(createOpenAIBackend({ baseUrl: fake.url, model: 'nope-7b', api: 'chat' }).generate({ prompt: 'Q', n: 1, ...sampling }));
+      const err = await backendRejection(createOpenAIBackend({ baseUrl: fake.url, model: 'nope-7b', api: 'chat' }).generate({ prompt: 'Q', n: 1, ...sampling }));
       assert.equal(err.retryable, false);
       assert.match(err.message, /HTTP 404/);
       assert.ok(err.message.includes(`model "nope-7b" not found at ${fake.url}`), err.message);
@@ -214,7 +205,7 @@ describe('openaiBackend', () => {
     it('a wrong base URL: not retryable, says to check it', async () => {
       const fake = await serve();
       const base = fake.url.replace(/\/v1$/, '/v2');
-      const err = await rejection(createOpenAIBackend({ baseUrl: base, model: MODEL, api: 'completions' }).generate({ prompt: 'Q', n: 1, ...sampling }));
+      const err = await backendRejection(createOpenAIBackend({ baseUrl: base, model: MODEL, api: 'completions' }).generate({ prompt: 'Q', n: 1, ...sampling }));
       assert.equal(err.retryable, false);
       assert.ok(err.message.includes(`${base}/completions answered HTTP 404`), err.message);
       assert.match(err.message, /check the base URL/);
@@ -222,7 +213,7 @@ describe('openaiBackend', () => {
 
     it('a refused parameter (400) is not retryable and carries the server\'s words', async () => {
       const fake = await serve({ maxTopLogprobs: 5 });
-      const err = await rejection(createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'completions' }).nextToken({ prompt: 'Q', topLogprobs: 10 }));
+      const err = await backendRejection(createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'completions' }).nextToken({ prompt: 'Q', topLogprobs: 10 }));
       assert.equal(err.retryable, false);
       assert.match(err.message, /HTTP 400: logprobs must be at most 5, got 10/);
     });
@@ -231,7 +222,7 @@ describe('openaiBackend', () => {
       const fake = await serve({ faults: [{ on: 1, kind: '429', retryAfterSeconds: 2 }, { on: 2, kind: '503', retryAfterMs: 1500 }, { on: 3, kind: '500' }] });
       const backend = createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'completions' });
       const seen = [];
-      for (let i = 0; i < 3; i++) seen.push(await rejection(backend.generate({ prompt: 'Q', n: 1, ...sampling })));
+      for (let i = 0; i < 3; i++) seen.push(await backendRejection(backend.generate({ prompt: 'Q', n: 1, ...sampling })));
       assert.deepEqual(seen.map((e) => [e.retryable, e.retryAfterMs]), [[true, 2000], [true, 1500], [true, undefined]]);
       assert.match(seen[0]?.message ?? '', /HTTP 429: Rate limit reached/);
     });
@@ -242,7 +233,7 @@ describe('openaiBackend', () => {
       const endpoint = `${fake.url}/chat/completions`;
       const expected = [/^Could not reach .*: read ECONNRESET\./, /^.* cut its answer short: the connection closed after \d+ of \d+ body bytes/, /^.* sent a body that is not valid JSON/];
       for (const pattern of expected) {
-        const err = await rejection(backend.generate({ prompt: 'Q', n: 1, ...sampling }));
+        const err = await backendRejection(backend.generate({ prompt: 'Q', n: 1, ...sampling }));
         assert.equal(err.retryable, true, err.message);
         assert.ok(err.message.includes(endpoint), err.message);
         assert.match(err.message, pattern);
@@ -254,14 +245,14 @@ describe('openaiBackend', () => {
     it('a refused connection is retryable and asks whether the server runs', async () => {
       const fake = await serve();
       await fake.close();
-      const err = await rejection(createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'completions' }).generate({ prompt: 'Q', n: 1, ...sampling }));
+      const err = await backendRejection(createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'completions' }).generate({ prompt: 'Q', n: 1, ...sampling }));
       assert.equal(err.retryable, true);
       assert.match(err.message, /Could not reach .*ECONNREFUSED.*Is the server running/);
     });
 
     it('a malformed answer fails clearly, naming the endpoint', async () => {
       const fake = await serve({ respond: () => ({ rawBody: { choices: [{ index: 0, txt: 'x' }] } }) });
-      const err = await rejection(createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'completions' }).generate({ prompt: 'Q', n: 1, ...sampling }));
+      const err = await backendRejection(createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'completions' }).generate({ prompt: 'Q', n: 1, ...sampling }));
       assert.equal(err.failure, 'bad-answer', 'asked again once, then that sample fails');
       assert.ok(err.message.startsWith(`${fake.url}/completions answered in an unexpected shape`), err.message);
       assert.match(err.message, /at choices\.0\.text/);
@@ -273,7 +264,7 @@ describe('openaiBackend', () => {
       try {
         const base = `http://127.0.0.1:${(page.address() as AddressInfo).port}/v1`;
         const backend = createOpenAIBackend({ baseUrl: base, model: MODEL, api: 'chat' });
-        const err = await rejection(backend.nextToken({ prompt: 'Q', topLogprobs: 2 }));
+        const err = await backendRejection(backend.nextToken({ prompt: 'Q', topLogprobs: 2 }));
         assert.equal(err.failure, 'bad-answer', 'asked again once, then that sample fails');
         assert.equal(err.message, `${base}/chat/completions answered with text/html, not JSON; is it an OpenAI-compatible chat endpoint?`);
         await backend.close();
@@ -285,7 +276,7 @@ describe('openaiBackend', () => {
     it('an answer without logprobs fails clearly', async () => {
       const fake = await serve({ respond: () => ({ text: ' Correct' }) });
       for (const api of ['completions', 'chat'] as const) {
-        const err = await rejection(createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api }).nextToken({ prompt: 'Q', topLogprobs: 3 }));
+        const err = await backendRejection(createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api }).nextToken({ prompt: 'Q', topLogprobs: 3 }));
         assert.equal(err.failure, 'bad-answer', 'asked again once, then that sample fails');
         assert.match(err.message, /returned no top logprobs for the first token/);
       }
@@ -294,14 +285,14 @@ describe('openaiBackend', () => {
     it('an answer over the size cap fails that call as a bad answer, without reading it all', async () => {
       const fake = await serve({ respond: () => ({ text: 'x'.repeat(200_000) }) });
       const backend = createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'completions', maxAnswerBytes: 50_000 });
-      const err = await rejection(backend.generate({ prompt: 'Q', n: 1, ...sampling }));
+      const err = await backendRejection(backend.generate({ prompt: 'Q', n: 1, ...sampling }));
       assert.equal(err.failure, 'bad-answer');
       assert.match(err.message, /sent an answer larger than the cap \(the answer's body passed 50000 bytes\); raise --max-answer-mb/);
     });
 
     it('more choices than asked for is an error', async () => {
       const fake = await serve({ respond: () => ({ rawBody: { choices: [{ index: 0, text: 'a' }, { index: 1, text: 'b' }] } }) });
-      const err = await rejection(createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'completions' }).generate({ prompt: 'Q', n: 1, ...sampling }));
+      const err = await backendRejection(createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'completions' }).generate({ prompt: 'Q', n: 1, ...sampling }));
       assert.match(err.message, /returned 2 choices for n=1/);
     });
 

@@ -224,6 +224,31 @@ describe('scheduler', () => {
     assert.equal(fake.counters.requests, 2);
   });
 
+  it('wraps continuation scoring like every call: retried, counted, cached', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gaplens-'));
+    tmpDirs.push(dir);
+    const retries: RetryInfo[] = [];
+    const { fake, backend } = await setup({ faults: [{ on: 2, kind: '503' }] }, { cache: new ResponseCache(dir), onRetry: (info) => retries.push(info) });
+    const req = { prompt: 'Is 2 + 2 = 4?\nJudgement:', continuations: [' Correct', ' Incorrect'] };
+    const first = await backend.continuationLogprobs?.(req);
+    assert.ok(first?.scores, 'scored');
+    assert.deepEqual(retries.map((r) => r.method), ['continuationLogprobs']);
+    // The first continuation's request, the second's failed with a 503, then the whole call again.
+    assert.equal(fake.counters.requests, 4);
+    assert.deepEqual(backend.accounting(), { requests: 2, cacheHits: 0, retries: 1, failures: 0, ...first.usage });
+    const again = await backend.continuationLogprobs?.(req);
+    assert.deepEqual(again, first);
+    assert.equal(fake.counters.requests, 4);
+    assert.equal(backend.accounting().cacheHits, 1);
+  });
+
+  it('offers continuation scoring only when the backend has it', async () => {
+    const fake = await startFakeOpenAI();
+    servers.push(fake);
+    const chat = createScheduler(createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'chat' }), { concurrency: 1 });
+    assert.equal(chat.continuationLogprobs, undefined);
+  });
+
   it('rejects nonsensical options', () => {
     const inner = createOpenAIBackend({ baseUrl: 'http://127.0.0.1:1/v1', model: MODEL, api: 'completions' });
     assert.throws(() => createScheduler(inner, { concurrency: 0 }), /concurrency must be a positive integer/);

@@ -1,10 +1,12 @@
 // A scripted in-memory ModelBackend for verifier tests: it answers by rules on the prompt text
 // and records every request. The real backends have their own tests against real servers.
-import type { GenerateRequest, GenerateResult, ModelBackend, NextTokenRequest, NextTokenResult, TokenLogprob } from '../../../src/core/llm/backend';
+import type { ContinuationRequest, ContinuationResult, GenerateRequest, GenerateResult, ModelBackend, NextTokenRequest, NextTokenResult, TokenLogprob } from '../../../src/core/llm/backend';
 
 export interface Script {
   generate?: (prompt: string, req: GenerateRequest) => string | { text: string; finishReason: string };
   nextToken?: (prompt: string) => TokenLogprob[];
+  /** Present: the backend scores continuations, each as this many tokens of these logprobs (or says why it cannot). */
+  continuations?: (prompt: string, continuation: string) => TokenLogprob[] | { unavailable: string };
   /** Milliseconds to wait before answering this prompt (to shuffle completion order). */
   delayMs?: (prompt: string) => number;
 }
@@ -13,11 +15,31 @@ export class ScriptedBackend implements ModelBackend {
   readonly id = 'scripted-test-backend';
   readonly generateRequests: GenerateRequest[] = [];
   readonly nextTokenRequests: NextTokenRequest[] = [];
+  readonly continuationRequests: ContinuationRequest[] = [];
+  readonly continuationLogprobs?: (req: ContinuationRequest, signal?: AbortSignal) => Promise<ContinuationResult>;
   /** The most calls that were in flight at the same time. */
   maxInFlight = 0;
   private inFlight = 0;
 
-  constructor(private readonly script: Script) {}
+  constructor(private readonly script: Script) {
+    // Only a scripted backend that can score continuations has the method, as with the real ones.
+    const rule = script.continuations;
+    if (rule) {
+      this.continuationLogprobs = async (req, signal) => {
+        this.continuationRequests.push(req);
+        await this.enter(req.prompt, signal);
+        const usage = { promptTokens: req.prompt.length, completionTokens: 0 };
+        const scored = req.continuations.map((c) => ({ continuation: c, answer: rule(req.prompt, c) }));
+        const unavailable = scored.find((s) => !Array.isArray(s.answer));
+        if (unavailable && !Array.isArray(unavailable.answer)) return { scores: null, unavailable: unavailable.answer.unavailable, usage };
+        const scores = scored.map(({ continuation, answer }) => {
+          const tokens = answer as TokenLogprob[];
+          return { continuation, logprob: tokens.reduce((sum, t) => sum + t.logprob, 0), tokens };
+        });
+        return { scores, usage };
+      };
+    }
+  }
 
   async generate(req: GenerateRequest, signal?: AbortSignal): Promise<GenerateResult> {
     this.generateRequests.push(req);

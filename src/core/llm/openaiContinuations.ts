@@ -1,0 +1,135 @@
+// Exact continuation logprobs from an OpenAI-compatible completions server, for servers that score
+// the tokens of a prompt: each continuation is sent appended to the prompt, and the logprobs of
+// the tokens after the prompt are read back. Two ways to ask, tried in this order once per backend
+// (the first call is the probe; calls arriving meanwhile wait for its outcome):
+//   echo:            `echo: true, logprobs: 1` — the legacy OpenAI way; vLLM, SGLang answer it too;
+//   prompt_logprobs: `prompt_logprobs: 0` — vLLM's own parameter.
+// `max_tokens` is 1, not 0: vLLM rejects 0 outside echo (vllm#9336) and lm-evaluation-harness sends
+// 1 for the same reason; the one generated token (greedy) comes after the continuation and is not
+// read. A server that refuses both (HTTP 400/422) or answers without prompt logprobs (llama.cpp's
+// server ignores echo) gets `scores: null` for the rest of the run, and mc falls back to top-k.
+import type { CompletionCreateParamsNonStreaming } from 'openai/resources/completions';
+import { BackendError, checkContinuations, PromptTooLongError, type ContinuationLogprob, type ContinuationRequest, type ContinuationResult, type Usage } from './backend';
+import { HttpStatusError, toBackendError, type EndpointContext } from './openaiErrors';
+import { codePointLength, readEchoedTokens, readPromptLogprobTokens, type ScoredToken } from './openaiResponses';
+
+/** A completions request body, with vLLM's extension. */
+export type ScoringBody = CompletionCreateParamsNonStreaming & { prompt_logprobs?: number };
+
+type Post = (body: ScoringBody, signal: AbortSignal | undefined) => Promise<unknown>;
+
+type Mode = 'echo' | 'prompt_logprobs';
+const MODES: readonly Mode[] = ['echo', 'prompt_logprobs'];
+
+/** What one request for one continuation gave. */
+type Outcome =
+  | { score: ContinuationLogprob; usage: Usage }
+  /** The server scored the text, but no token starts where the continuation does. */
+  | { merged: string; usage: Usage }
+  /** The server cannot score prompt tokens this way. */
+  | { unsupported: string; usage: Usage };
+
+export function createContinuationScorer(post: Post, ctx: EndpointContext): (req: ContinuationRequest, signal?: AbortSignal) => Promise<ContinuationResult> {
+  /** undefined until the probe finds out; null when neither way works. */
+  let mode: Mode | null | undefined;
+  let unsupported = '';
+  let probing: Promise<unknown> | undefined;
+
+  async function scoreOne(how: Mode, prompt: string, continuation: string, signal: AbortSignal | undefined): Promise<Outcome> {
+    const text = prompt + continuation;
+    const body: ScoringBody = how === 'echo'
+      ? { model: ctx.model, prompt: text, max_tokens: 1, temperature: 0, echo: true, logprobs: 1 }
+      : { model: ctx.model, prompt: text, max_tokens: 1, temperature: 0, prompt_logprobs: 0 };
+    let answer: unknown;
+    try {
+      answer = await post(body, signal);
+    } catch (err) {
+      const refusal = refusalOf(err, ctx);
+      if (refusal === undefined) throw err;
+      return { unsupported: `${how === 'echo' ? 'echo with logprobs' : 'prompt_logprobs'} was refused (${refusal})`, usage: { promptTokens: 0, completionTokens: 0 } };
+    }
+    const { tokens, usage } = how === 'echo' ? readEchoedTokens(answer, ctx.endpointUrl, text) : readPromptLogprobTokens(answer, ctx.endpointUrl, text);
+    if (!tokens) {
+      return { unsupported: how === 'echo' ? 'echo with logprobs returned no logprobs of the echoed prompt' : 'prompt_logprobs returned no logprobs of the prompt tokens, one token each', usage };
+    }
+    const own = continuationTokens(tokens, codePointLength(prompt), codePointLength(text));
+    if (own === 'merged') return { merged: `${ctx.endpointUrl} tokenizes the end of the prompt together with the start of ${JSON.stringify(continuation)}`, usage };
+    return { score: { continuation, logprob: own.reduce((sum, t) => sum + t.logprob, 0), tokens: own }, usage };
+  }
+
+  /** Every continuation, one request each; stops at the first that cannot be scored. */
+  async function scoreAll(how: Mode, req: ContinuationRequest, signal: AbortSignal | undefined): Promise<ContinuationResult | { unsupported: string; usage: Usage }> {
+    const usage = { promptTokens: 0, completionTokens: 0 };
+    const scores: ContinuationLogprob[] = [];
+    for (const continuation of req.continuations) {
+      const outcome = await scoreOne(how, req.prompt, continuation, signal);
+      usage.promptTokens += outcome.usage.promptTokens;
+      usage.completionTokens += outcome.usage.completionTokens;
+      if ('unsupported' in outcome) return { unsupported: outcome.unsupported, usage };
+      if ('merged' in outcome) return { scores: null, unavailable: outcome.merged, usage };
+      scores.push(outcome.score);
+    }
+    return { scores, usage };
+  }
+
+  async function probe(req: ContinuationRequest, signal: AbortSignal | undefined): Promise<ContinuationResult> {
+    const refused: string[] = [];
+    const usage = { promptTokens: 0, completionTokens: 0 };
+    for (const how of MODES) {
+      const result = await scoreAll(how, req, signal);
+      if (!('unsupported' in result)) {
+        mode = how;
+        return result;
+      }
+      refused.push(result.unsupported);
+      usage.promptTokens += result.usage.promptTokens;
+      usage.completionTokens += result.usage.completionTokens;
+    }
+    mode = null;
+    unsupported = `${ctx.endpointUrl} does not return prompt logprobs: ${refused.join('; ')}`;
+    return { scores: null, unavailable: unsupported, usage };
+  }
+
+  return async (req, signal) => {
+    checkContinuations(req, 'completions');
+    for (;;) {
+      if (mode === null) return { scores: null, unavailable: unsupported, usage: { promptTokens: 0, completionTokens: 0 } };
+      if (mode !== undefined) {
+        const result = await scoreAll(mode, req, signal);
+        // The server answered the probe with prompt logprobs; an answer without them now is broken.
+        if ('unsupported' in result) throw new BackendError(`${ctx.endpointUrl}: ${result.unsupported}, though earlier answers had them.`, 'bad-answer');
+        return result;
+      }
+      if (!probing) {
+        const run = probe(req, signal);
+        probing = run;
+        try {
+          return await run;
+        } finally {
+          probing = undefined;
+        }
+      }
+      // Another call is probing; a failed probe leaves the mode unknown and the next call probes again.
+      await probing.catch(() => undefined);
+    }
+  };
+}
+
+/**
+ * The continuation's own tokens among the scored text's (which cover it from its start): those
+ * starting in [promptEnd, textEnd). 'merged' when no token starts at promptEnd: one starts before
+ * it and runs past it, so the server's tokenization joins the prompt's end to the continuation.
+ */
+function continuationTokens(tokens: readonly ScoredToken[], promptEnd: number, textEnd: number): { token: string; logprob: number }[] | 'merged' {
+  const first = tokens.findIndex((t) => t.start >= promptEnd);
+  if (first < 0 || (tokens[first] as ScoredToken).start > promptEnd) return 'merged';
+  // Only the first token has a null logprob, and it starts at 0, before any non-empty prompt ends.
+  return tokens.slice(first).filter((t) => t.start < textEnd).map((t) => ({ token: t.token, logprob: t.logprob as number }));
+}
+
+/** The server's reason when an error is it refusing the request's parameters (not the prompt's length). */
+function refusalOf(err: unknown, ctx: EndpointContext): string | undefined {
+  if (!(err instanceof HttpStatusError) || (err.status !== 400 && err.status !== 422)) return undefined;
+  if (toBackendError(err, ctx) instanceof PromptTooLongError) return undefined;
+  return `HTTP ${err.status}: ${ctx.redact(err.server.message)}`;
+}
