@@ -41,8 +41,8 @@ async function main(): Promise<void> {
 
   // The bootstrap alone, on the per-task values the report computed.
   const accuracy = Float64Array.from(full.perTask, (p) => p.accuracy);
-  const filtered = Float64Array.from(full.perTask, (p) => p.filteredAccuracy);
-  const relative = Float64Array.from(full.perTask, (p) => (p.accuracy < 1 ? (p.filteredAccuracy - p.accuracy) / (1 - p.accuracy) : Number.NaN));
+  const filtered = Float64Array.from(full.perTask, (p) => measured(p.filteredAccuracy, `task ${p.task} filteredAccuracy`));
+  const relative = Float64Array.from(full.perTask, (p, i) => (p.accuracy < 1 ? ((filtered[i] as number) - p.accuracy) / (1 - p.accuracy) : Number.NaN));
   t = performance.now();
   bootstrapGap(accuracy, filtered, relative, full, { resamples, seed: 0, level: 0.95 });
   const bootstrapMs = performance.now() - t;
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   const accumulatorMs = performance.now() - t;
   const live = acc.snapshot();
   for (const key of ['accuracy', 'filteredAccuracy', 'gap'] as const) {
-    if (Math.abs(live[key] - plain[key]) > 1e-9) throw new Error(`accumulator ${key} ${live[key]} differs from the report's ${plain[key]}`);
+    if (Math.abs(measured(live[key], key) - measured(plain[key], key)) > 1e-9) throw new Error(`accumulator ${key} ${live[key]} differs from the report's ${plain[key]}`);
   }
   const output: StatsWorkerOutput = {
     samples: samples.length,
@@ -66,9 +66,15 @@ async function main(): Promise<void> {
     accumulatorMs,
     nsPerUpsert: (accumulatorMs * 1e6) / samples.length,
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
-    gap: full.gap,
+    gap: measured(full.gap, 'gap'),
   };
   process.stdout.write(`${JSON.stringify(output)}\n`);
+}
+
+/** The synthetic samples all carry an mc score, so every statistic is measured; anything else is a bug. */
+function measured(value: number | null, what: string): number {
+  if (value === null) throw new Error(`${what} is not measured: the synthetic samples should all have an mc score`);
+  return value;
 }
 
 main().catch((err: unknown) => {

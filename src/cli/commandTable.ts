@@ -86,7 +86,8 @@ export const COMMANDS: Record<string, Command> = {
       { name: 'bootstrap', value: 'B', text: 'bootstrap resamples for the confidence intervals (default 1000)' },
       { name: 'seed', value: 'S', text: 'bootstrap seed (default 0)' },
       JSON_OPTION,
-      { name: 'html', value: 'FILE', text: 'write the report as a self-contained HTML page' },
+      { name: 'html', value: 'FILE', text: "write the report as a self-contained HTML page (never a run folder's own file)" },
+      { name: 'force', text: 'overwrite the --html FILE if it exists' },
     ],
   },
   reverify: {

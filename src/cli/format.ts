@@ -1,4 +1,9 @@
-// Human-readable rendering of a GapReport for the terminal.
+// Human-readable rendering of an assessed GapReport for the terminal. The first lines say what the
+// numbers rest on (run state, verifier coverage, few tasks); a verifier statistic is "—" with the
+// reason when nothing was scored, and carries "(partial: …)" when only part of the samples was.
+import { notMeasuredReason, partialNote, runStateLines, verifierCoverageLines } from '../core/report/coverageText';
+import type { AssessedReport } from '../core/stats/assessment';
+import { conclusionText } from '../core/stats/conclusion';
 import type { GapReport, Interval } from '../core/stats/types';
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
@@ -6,31 +11,60 @@ const signedPct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixe
 const interval = (ci: Interval | null, f: (x: number) => string): string => (ci ? `  95% CI [${f(ci[0])}, ${f(ci[1])}]` : '');
 const orDash = (x: number | null, f: (x: number) => string): string => (x === null ? '—' : f(x));
 
-export function formatReport(report: GapReport, heading: string): string {
-  const { ci, confusion: c } = report;
+export function formatReport(assessed: AssessedReport, heading: string): string {
+  const { report, coverage } = assessed;
+  const beside = coverage.selector.partial ? `  (${partialNote(coverage.selector)})` : '';
   const lines = [
     heading,
-    `verifier ${report.verifier}   filter ${report.filter}   tasks ${report.tasks}   samples ${report.samples}`,
+    ...(assessed.source === 'run' ? runStateLines(coverage, assessed.state).map((l) => `run ${l}`) : []),
+    ...verifierCoverageLines(coverage).map((l) => `coverage ${l}`),
+    ...(report.fewTasksWarning === null ? [] : [`warning: ${report.fewTasksWarning}`]),
+    `verifier ${report.verifier}   filter ${report.filter}   tasks ${report.tasks}   samples ${report.samples}   scored ${report.scored}`,
     '',
-    `  accuracy J(f)            ${pct(report.accuracy)}${interval(ci.accuracy, pct)}`,
-    `  filtered accuracy        ${pct(report.filteredAccuracy)}${interval(ci.filteredAccuracy, pct)}`,
-    `  gap                      ${signedPct(report.gap)}${interval(ci.gap, signedPct)}`,
-    `  relative gap             ${orDash(report.relativeGap, (x) => x.toFixed(4))}${interval(ci.relativeGap, (x) => x.toFixed(4))}` +
-      (report.relativeGapExcludedTasks > 0 ? `   (${report.relativeGapExcludedTasks} tasks with J(f|x)=1 excluded)` : ''),
-    `  retention                ${pct(report.retention)}   AUROC ${orDash(report.auroc, (x) => x.toFixed(4))}`,
-    `  kept: ${c.keptCorrect} correct, ${c.keptWrong} wrong   dropped: ${c.droppedCorrect} correct, ${c.droppedWrong} wrong` +
-      `   precision ${orDash(report.precision, pct)}  recall ${orDash(report.recall, pct)}`,
+    `  accuracy J(f)            ${pct(report.accuracy)}${interval(report.ci.accuracy, pct)}`,
+    ...(coverage.selector.measured ? verifierLines(report, beside) : unmeasuredLines(`— (${notMeasuredReason(coverage)})`)),
   ];
-  if (report.tasksNothingKept > 0) lines.push(`  ${report.tasksNothingKept} tasks kept nothing (counted at J(f|x))`);
   if (report.passAtK.length > 0) {
     const ks = pickKs(report.passAtK.length);
     lines.push(`  pass@k   ${ks.map((k) => `@${k} ${pct(report.passAtK[k - 1] ?? 0)}`).join('  ')}`);
     lines.push(`  maj@k    ${ks.map((k) => `@${k} ${pct(report.majAtK[k - 1] ?? 0)}`).join('  ')}`);
-    lines.push(`  best-of  ${ks.map((k) => `@${k} ${pct(report.bestOfK[k - 1] ?? 0)}`).join('  ')}`);
+    const bestOfK = report.bestOfK;
+    if (bestOfK !== null) lines.push(`  best-of  ${ks.map((k) => `@${k} ${pct(bestOfK[k - 1] ?? 0)}`).join('  ')}${beside}`);
   }
-  const verdict = report.gap > 0 ? 'positive: the verifier adds signal on these tasks' : 'not positive: filtering by this verifier cannot drive self-improvement here';
-  lines.push('', `  gap is ${verdict}`);
+  lines.push('', `  ${conclusionText(assessed.conclusion)}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The statistics that depend on the verifier, each followed by `beside` (the partial-coverage note, or ''). */
+function verifierLines(report: GapReport, beside: string): string[] {
+  const { ci } = report;
+  const c = report.confusion;
+  const lines = [
+    `  filtered accuracy        ${orDash(report.filteredAccuracy, pct)}${interval(ci.filteredAccuracy, pct)}${beside}`,
+    `  gap                      ${orDash(report.gap, signedPct)}${interval(ci.gap, signedPct)}${beside}`,
+    `  relative gap             ${orDash(report.relativeGap, (x) => x.toFixed(4))}${interval(ci.relativeGap, (x) => x.toFixed(4))}` +
+      (report.relativeGapExcludedTasks > 0 ? `   (${report.relativeGapExcludedTasks} tasks with J(f|x)=1 excluded)` : '') +
+      beside,
+    `  retention                ${orDash(report.retention, pct)}   AUROC ${orDash(report.auroc, (x) => x.toFixed(4))}${beside}`,
+  ];
+  if (c) {
+    lines.push(
+      `  kept: ${c.keptCorrect} correct, ${c.keptWrong} wrong   dropped: ${c.droppedCorrect} correct, ${c.droppedWrong} wrong` +
+        `   precision ${orDash(report.precision, pct)}  recall ${orDash(report.recall, pct)}${beside}`,
+    );
+  }
+  if ((report.tasksNothingKept ?? 0) > 0) lines.push(`  ${report.tasksNothingKept} tasks kept nothing (counted at J(f|x))${beside}`);
+  return lines;
+}
+
+/** Nothing scored: every verifier statistic is "—" with the reason. */
+function unmeasuredLines(dash: string): string[] {
+  return [
+    `  filtered accuracy        ${dash}`,
+    `  gap                      ${dash}`,
+    `  relative gap             ${dash}`,
+    `  retention, AUROC, precision, recall, kept/dropped, best-of-k: ${dash}`,
+  ];
 }
 
 /** 1, 2, 4, … and N: enough to read the curve without a wall of numbers. */

@@ -7,7 +7,7 @@ import { createRng } from '../../src/core/util/random';
 interface Line {
   task: string;
   correct: boolean;
-  scores: Record<string, number>;
+  scores: Record<string, number | null>;
 }
 
 /**
@@ -23,13 +23,17 @@ const HAND: Line[] = [
 ];
 
 async function report(lines: Line[], filter: string, verifier = 'mc'): Promise<Record<string, unknown>> {
+  return JSON.parse(await reportText(lines, filter, verifier, ['--json'])) as Record<string, unknown>;
+}
+
+async function reportText(lines: Line[], filter: string, verifier = 'mc', extra: string[] = []): Promise<string> {
   const { dir, cleanup } = tempDir();
   try {
     const file = join(dir, 'scores.jsonl');
     writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
-    const res = await runCli(['report', '--samples', file, '--verifier', verifier, '--filter', filter, '--json']);
+    const res = await runCli(['report', '--samples', file, '--verifier', verifier, '--filter', filter, ...extra]);
     assert.equal(res.code, 0, res.stderr);
-    return JSON.parse(res.stdout) as Record<string, unknown>;
+    return res.stdout;
   } finally {
     cleanup();
   }
@@ -83,6 +87,55 @@ describe('gaplens report --samples (exact statistics)', function () {
     close(r.filteredAccuracy, 0.5, 'filteredAccuracy');
     close(r.gap, 0, 'gap');
     assert.equal(r.tasksNothingKept, 3);
+  });
+
+  it('partial coverage: the statistics as run, each marked partial (hand-computed)', async () => {
+    // A: correct 1,0,1,0  mc 0.9, null, 0.3, 0.6 → threshold:0.5 keeps #0 ✓ #3 ✗: J = ½, J[w] = ½
+    // B: correct 0,1      mc 0.8, (absent)     → keeps #0 ✗:          J = ½, J[w] = 0
+    // accuracy ½, filtered ¼, gap −¼, retention 3/6; mc scored 4 of 6 (1 unparsable, 1 missing)
+    const lines: Line[] = [
+      { task: 'A', correct: true, scores: { mc: 0.9 } },
+      { task: 'A', correct: false, scores: { mc: null } },
+      { task: 'A', correct: true, scores: { mc: 0.3 } },
+      { task: 'A', correct: false, scores: { mc: 0.6 } },
+      { task: 'B', correct: false, scores: { mc: 0.8 } },
+      { task: 'B', correct: true, scores: {} },
+    ];
+    const r = await report(lines, 'threshold:0.5');
+    close(r.accuracy, 0.5, 'accuracy');
+    close(r.filteredAccuracy, 0.25, 'filteredAccuracy');
+    close(r.gap, -0.25, 'gap');
+    close(r.retention, 0.5, 'retention');
+    assert.equal(r.scored, 4);
+    assert.equal(r.complete, true, 'a samples file counts as complete');
+    assert.equal(r.live, false);
+    const coverage = r.coverage as { selector: Record<string, unknown>; verifiers: Record<string, Record<string, unknown>> };
+    assert.deepEqual(coverage.selector, { selector: 'mc', verifiers: ['mc'], samples: 6, scored: 4, measured: true, partial: true });
+    assert.equal(coverage.verifiers.mc?.failed, 1);
+    assert.equal(coverage.verifiers.mc?.missing, 1);
+    const text = await reportText(lines, 'threshold:0.5', 'mc', ['--bootstrap', '0']);
+    const partial = '  (partial: mc scored 4 of 6)';
+    assert.ok(text.split('\n')[1] === 'coverage mc: 4 of 6 scored (1 unparsable, 1 missing)', text);
+    assert.ok(text.includes(`  filtered accuracy        25.00%  95% CI [25.00%, 25.00%]${partial}\n`), text);
+    assert.ok(text.includes(`  gap                      -25.00 pp  95% CI [-25.00 pp, -25.00 pp]${partial}\n`), text);
+    assert.ok(text.includes(`  retention                50.00%   AUROC 0.5000${partial}\n`), text);
+    assert.ok(text.includes(`  kept: 1 correct, 2 wrong   dropped: 2 correct, 1 wrong   precision 33.33%  recall 33.33%${partial}\n`), text);
+    assert.match(text, /no conclusion: mc scored 4 of 6 samples \(needs ≥ 95 %\); 2 tasks \(needs ≥ 30\); the gap has no 95 % bootstrap interval \(0 resamples\)/);
+  });
+
+  it('draws a conclusion only when it is supported: 30 tasks, all scored, an interval above 0', async () => {
+    // Every task: 2 correct scored 0.9, 2 wrong scored 0.1 → threshold:0.5 keeps the correct ones; gap +½ in every resample.
+    const lines: Line[] = Array.from({ length: 30 }, (_, t) => [0.9, 0.9, 0.1, 0.1].map((mc, i) => ({ task: `t${t}`, correct: i < 2, scores: { mc } }))).flat();
+    const text = await reportText(lines, 'threshold:0.5');
+    assert.match(text, /\n {2}gap is positive: filtering by this verifier adds signal on these tasks\n$/);
+    assert.doesNotMatch(text, /warning: only/);
+    const r = await report(lines, 'threshold:0.5');
+    assert.deepEqual(r.conclusion, { verdict: 'positive', reasons: [] });
+    assert.equal(r.fewTasksWarning, null);
+    // The same with 29 tasks: no verdict, and the few-tasks warning.
+    const few = await reportText(lines.slice(4), 'threshold:0.5');
+    assert.match(few, /^warning: only 29 tasks: the task-bootstrap interval is unreliable$/m);
+    assert.match(few, /\n {2}no conclusion: 29 tasks \(needs ≥ 30\)\n$/);
   });
 
   it('matches an independent reference implementation on random data', async () => {

@@ -304,7 +304,7 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     const gapUnder = (filter: string): string | null => {
       const live = new LiveGap('mc', filter);
       for (const row of model.allRows()) live.update(gapInputOf(row));
-      return gapText(live.snapshot());
+      return gapText(live.reading());
     };
     assert.notEqual(gapUnder('threshold:0.5'), gapUnder('quantile:0.5'), 'the two filters must give different gaps on this run');
     // The run's last word, before the panel's own (debounced) report of the filter change could come.

@@ -72,20 +72,22 @@ function reportFor(rows: readonly SampleRow[], selector: string, filter: string,
 
 /** The header's texts exactly as the panel must print them for this report. */
 function expectedHeader(report: GapReport): Record<string, string> {
+  // A statistic that is not measured (null) shows as a dash, as statsView prints it.
+  const or = <T>(value: T | null, format: (v: T) => string): string => (value === null ? '—' : format(value));
   return {
     accuracy: formatRate(report.accuracy),
-    filteredAccuracy: formatRate(report.filteredAccuracy),
-    gap: formatSigned(report.gap),
-    relativeGap: report.relativeGap === null ? '—' : formatSigned(report.relativeGap),
-    retention: formatRate(report.retention),
-    auroc: report.auroc === null ? '—' : formatRate(report.auroc),
-    keptCorrect: String(report.confusion.keptCorrect),
-    keptWrong: String(report.confusion.keptWrong),
-    droppedCorrect: String(report.confusion.droppedCorrect),
-    droppedWrong: String(report.confusion.droppedWrong),
+    filteredAccuracy: or(report.filteredAccuracy, formatRate),
+    gap: or(report.gap, formatSigned),
+    relativeGap: or(report.relativeGap, formatSigned),
+    retention: or(report.retention, formatRate),
+    auroc: or(report.auroc, formatRate),
+    keptCorrect: or(report.confusion, (c) => String(c.keptCorrect)),
+    keptWrong: or(report.confusion, (c) => String(c.keptWrong)),
+    droppedCorrect: or(report.confusion, (c) => String(c.droppedCorrect)),
+    droppedWrong: or(report.confusion, (c) => String(c.droppedWrong)),
     'ci:accuracy': formatInterval(report.ci.accuracy, false),
-    'ci:filteredAccuracy': formatInterval(report.ci.filteredAccuracy, false),
-    'ci:gap': formatInterval(report.ci.gap, true),
+    'ci:filteredAccuracy': or(report.ci.filteredAccuracy, (i) => formatInterval(i, false)),
+    'ci:gap': or(report.ci.gap, (i) => formatInterval(i, true)),
     'ci:relativeGap': report.ci.relativeGap ? formatInterval(report.ci.relativeGap, true) : '',
   };
 }

@@ -11,7 +11,7 @@ import { bestOfKCurve } from '../../src/core/stats/bestOfK';
 import { DEFAULT_BOOTSTRAP, GapBootstrap, type BootstrapOptions } from '../../src/core/stats/bootstrap';
 import { GapTally } from '../../src/core/stats/gap';
 import { passAtKCurve } from '../../src/core/stats/passAtK';
-import { relativeGain, summarizeTask, type TaskSummary } from '../../src/core/stats/taskSummary';
+import { relativeGain, summarizeScoredTask, type TaskSummary } from '../../src/core/stats/taskSummary';
 import type { LiveGapStats } from '../../src/core/stats/types';
 import { gradedColumn, type Dataset } from './dataset';
 
@@ -33,17 +33,18 @@ export interface SelectorResult {
   selector: ScoreSelector | null;
   /** The selector's score of every dataset row (MISSING_SCORE where missing). Do not mutate. */
   scores: Float64Array;
-  /** Pooled over graded rows; null without both correct and incorrect samples. */
+  /** Pooled over graded rows; null without both correct and incorrect samples, or when no graded row is scored. */
   auroc: number | null;
 }
 
 /** Weights, per-task summaries and the pooled gap statistics: everything a filter change must update at once. */
 export function applyFilter(ds: Dataset, selector: ScoreSelector | null, filter: FilterSpec): FilterResult {
   const weights = selector ? selectorWeights(ds.columns, selector, filter, ds.starts) : new Float64Array(ds.rows.length);
+  const scores = selectorScores(ds, selector);
   const tasks = new Array<TaskSummary>(ds.taskIds.length);
   const tally = new GapTally();
   for (let t = 0; t < ds.taskIds.length; t++) {
-    const summary = summarizeTask(ds.correct, weights, ds.starts[t] as number, ds.starts[t + 1] as number);
+    const summary = summarizeScoredTask(ds.correct, weights, scores, ds.starts[t] as number, ds.starts[t + 1] as number);
     tasks[t] = summary;
     if (ds.taskGraded[t] === 1) tally.add(summary);
   }
@@ -83,15 +84,21 @@ export function resamplesPerStep(gradedTasks: number): number {
 
 /** Scores and AUROC of a selector; independent of the filter's kind and parameter. */
 export function scoreSelector(ds: Dataset, selector: ScoreSelector | null): SelectorResult {
-  const scores = selector ? selectorColumn(ds.columns, selector, ds.rows.length) : new Float64Array(ds.rows.length).fill(MISSING_SCORE);
+  const scores = selectorScores(ds, selector);
+  const graded = gradedColumn(ds, scores);
   const hasBothClasses = ds.graded.correct.some((c) => c === 1) && ds.graded.correct.some((c) => c === 0);
-  return { selector, scores, auroc: hasBothClasses ? auroc(gradedColumn(ds, scores), ds.graded.correct) : null };
+  return { selector, scores, auroc: hasBothClasses && anyScored(graded) ? auroc(graded, ds.graded.correct) : null };
+}
+
+/** The selector's score of every dataset row (MISSING_SCORE where missing, everywhere without a selector). */
+function selectorScores(ds: Dataset, selector: ScoreSelector | null): Float64Array {
+  return selector ? selectorColumn(ds.columns, selector, ds.rows.length) : new Float64Array(ds.rows.length).fill(MISSING_SCORE);
 }
 
 export interface KCurves {
   /** Index k−1 holds the value for k, k up to the smallest graded task. */
   passAtK: number[];
-  /** Accuracy of the selector's favourite among k samples. */
+  /** Accuracy of the selector's favourite among k samples; empty when no graded row is scored (not measured). */
   bestOfK: number[];
 }
 
@@ -110,8 +117,13 @@ export function kCurves(ds: Dataset, selection: SelectorResult): KCurves {
     maxK = Math.min(maxK, to - from);
     for (let r = from; r < to; r++) correctCounts[g] = (correctCounts[g] as number) + (correct[r] as number);
   }
+  const scores = gradedColumn(ds, selection.scores);
   return {
     passAtK: passAtKCurve(samples, correctCounts, maxK),
-    bestOfK: bestOfKCurve(gradedColumn(ds, selection.scores), correct, starts, maxK),
+    bestOfK: anyScored(scores) ? bestOfKCurve(scores, correct, starts, maxK) : [],
   };
+}
+
+function anyScored(scores: Float64Array): boolean {
+  return scores.some((s) => s !== MISSING_SCORE);
 }

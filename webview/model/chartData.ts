@@ -108,12 +108,14 @@ export interface SweepPoint {
   retention: number;
 }
 
-/** Accuracy, filtered accuracy and gap over a grid of the filter kind's parameter; empty when nothing is graded. */
+/** Accuracy, filtered accuracy and gap over a grid of the filter kind's parameter; empty when nothing is graded or scored. */
 export function filterSweep(ds: Dataset, selector: ScoreSelector | null, kind: FilterKind, largestTask: number): SweepPoint[] {
   const points: SweepPoint[] = [];
   for (const filter of sweepFilters(kind, largestTask)) {
     const { stats } = applyFilter(ds, selector, filter);
-    if (stats) points.push({ filter, parameter: filterParameter(filter), filteredAccuracy: stats.filteredAccuracy, gap: stats.gap, retention: stats.retention });
+    if (stats && stats.filteredAccuracy !== null && stats.gap !== null && stats.retention !== null) {
+      points.push({ filter, parameter: filterParameter(filter), filteredAccuracy: stats.filteredAccuracy, gap: stats.gap, retention: stats.retention });
+    }
   }
   return points;
 }

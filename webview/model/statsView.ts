@@ -68,10 +68,11 @@ export function statCells({ stats, intervals, auroc }: StatsInput): StatCell[] {
   ];
 }
 
-function rate(x: number): string {
-  return Number.isNaN(x) ? DASH : formatRate(x);
+// null: not measured (the selector scored nothing); NaN: no task yet.
+function rate(x: number | null): string {
+  return x === null || Number.isNaN(x) ? DASH : formatRate(x);
 }
 
-function signed(x: number): string {
-  return Number.isNaN(x) ? DASH : formatSigned(x);
+function signed(x: number | null): string {
+  return x === null || Number.isNaN(x) ? DASH : formatSigned(x);
 }

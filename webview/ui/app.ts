@@ -301,8 +301,9 @@ export class PanelApp {
     if (fr.missingVerifiers.length > 0) {
       notes.push(`No score from ${fr.missingVerifiers.join(', ')} yet: the filter keeps nothing by it, so every task counts with its plain accuracy.`);
     }
-    if (fr.stats && fr.stats.tasksNothingKept > 0 && fr.missingVerifiers.length === 0) {
-      notes.push(`${fr.stats.tasksNothingKept} task(s) kept nothing and count with J(f|x).`);
+    const nothingKept = fr.stats?.tasksNothingKept ?? 0;
+    if (nothingKept > 0 && fr.missingVerifiers.length === 0) {
+      notes.push(`${nothingKept} task(s) kept nothing and count with J(f|x).`);
     }
     return notes.length > 0 ? notes.join(' ') : null;
   }

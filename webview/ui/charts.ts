@@ -139,10 +139,9 @@ function curvesChart(curves: KCurves): Element[] {
   const n = curves.passAtK.length;
   const ks = curves.passAtK.map((_, i) => i + 1);
   const f = frame('pass@k', { domain: [1, Math.max(2, n)], label: 'k' }, { domain: [0, 1], label: 'rate' });
-  f.plot.append(
-    svg('path', { class: 'series-pass', d: linePath(ks.map((k) => [f.x(k), f.y(curves.passAtK[k - 1] as number)])) }),
-    svg('path', { class: 'series-filtered', d: linePath(ks.map((k) => [f.x(k), f.y(curves.bestOfK[k - 1] as number)])) }),
-  );
+  f.plot.append(svg('path', { class: 'series-pass', d: linePath(ks.map((k) => [f.x(k), f.y(curves.passAtK[k - 1] as number)])) }));
+  // No best-of-k when the verifier scored nothing (not measured).
+  if (curves.bestOfK.length > 0) f.plot.append(svg('path', { class: 'series-filtered', d: linePath(ks.map((k) => [f.x(k), f.y(curves.bestOfK[k - 1] as number)])) }));
   return [f.root, legend([['series-pass', 'pass@k (any of k correct)'], ['series-filtered', 'best-of-k (verifier picks)']])];
 }
 

@@ -71,6 +71,6 @@ export class StatsHeader {
   }
 
   private updateConfusion(stats: LiveGapStats | null): void {
-    for (const { key } of CONFUSION) setText(this.confusion.get(key) as HTMLElement, stats ? String(stats.confusion[key]) : '—');
+    for (const { key } of CONFUSION) setText(this.confusion.get(key) as HTMLElement, stats?.confusion ? String(stats.confusion[key]) : '—');
   }
 }

@@ -1,19 +1,22 @@
 // gaplens report: statistics of a run folder, or of a samples file scored elsewhere.
-import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { basename } from 'node:path';
 import { parseFilter, parseSelector } from '../../core/filter/parse';
 import { selectorScore } from '../../core/filter/weights';
-import { reportOf, weightsOf } from '../../core/pipeline/runReport';
+import { assessRunReport, assessSamplesReport, weightsOf, type ReportOptions } from '../../core/pipeline/runReport';
 import { renderHtmlReport, type HtmlSampleRow } from '../../core/report/html';
+import { checkOutputFile, writeOutputFile } from '../../core/runs/outputPath';
+import { liveLockHolder } from '../../core/runs/runLock';
 import { readRun, type RunData } from '../../core/runs/runStore';
 import { readScoredSamplesFile } from '../../core/runs/scoredSamplesFile';
 import { toScoredSamples } from '../../core/runs/scoredSamples';
 import { sampleKey } from '../../core/runs/sampleKey';
+import { assessedJson, type AssessedReport } from '../../core/stats/assessment';
 import type { GapReport, ScoredSample } from '../../core/stats/types';
 import { UserError } from '../../core/util/errors';
 import { flag, numberOpt, stringOpt, type RawValues } from '../options';
 import { formatReport } from '../format';
+import { say, writeOut } from '../terminalText';
 
 const OPTIONS = {
   samples: { type: 'string' },
@@ -24,6 +27,7 @@ const OPTIONS = {
   bootstrap: { type: 'string' },
   seed: { type: 'string' },
   'checker-corrected': { type: 'boolean' },
+  force: { type: 'boolean' },
 } as const;
 
 export async function reportCommand(argv: string[]): Promise<number> {
@@ -38,27 +42,33 @@ export async function reportCommand(argv: string[]): Promise<number> {
   const verifierFlag = stringOpt(v, 'verifier');
   if (filterFlag !== undefined) parseFilter(filterFlag);
   if (verifierFlag !== undefined) parseSelector(verifierFlag);
-  const warn = (m: string): void => void process.stderr.write(`gaplens: ${m}\n`);
+  const html = stringOpt(v, 'html');
+  if (html !== undefined) checkOutputFile(html, { force: flag(v, 'force'), option: '--html' });
   if (samplesFile !== undefined) {
     const samples = await readScoredSamplesFile(samplesFile);
     const verifier = stringOpt(v, 'verifier') ?? onlyVerifier(samples, samplesFile);
-    const report = reportFor(samples, verifier, stringOpt(v, 'filter') ?? 'quantile:0.8', v);
-    await emit(report, v, { title: basename(samplesFile), context: [{ label: 'samples file', value: samplesFile }] });
+    const assessed = assessSamplesReport(samples, reportOptions(verifier, stringOpt(v, 'filter') ?? 'quantile:0.8', v));
+    await emit(assessed, v, { title: basename(samplesFile), context: [{ label: 'samples file', value: samplesFile }] });
     return 0;
   }
-  return printRunReport(positionals[0] as string, { json: flag(v, 'json'), warn, values: v });
+  return printRunReport(positionals[0] as string, { json: flag(v, 'json'), warn: say, values: v });
 }
 
-/** Prints (or writes as HTML) the report of a run folder; shared with `gaplens run`. */
+/**
+ * Prints (or writes as HTML) the report of a run folder; shared with `gaplens run` and `reverify`.
+ * A run whose lock a live writer holds is being added to while it is read: the report says so and
+ * draws no conclusion.
+ */
 export async function printRunReport(dir: string, opts: { json: boolean; warn: (m: string) => void; values?: RawValues }): Promise<number> {
   const v: RawValues = { ...opts.values, json: opts.json };
   const run = await readRun(dir, { onWarning: opts.warn });
   const samples = toScoredSamples(run, { checkerCorrected: flag(v, 'checker-corrected') });
   const verifier = stringOpt(v, 'verifier') ?? run.manifest.config.verifiers[0] ?? 'mc';
   const filter = stringOpt(v, 'filter') ?? run.manifest.config.filter;
-  const report = reportFor(samples, verifier, filter, v);
+  const live = (await liveLockHolder(dir)) !== null;
+  const assessed = assessRunReport(run, samples, reportOptions(verifier, filter, v), live);
   const c = run.manifest.config;
-  await emit(report, v, {
+  await emit(assessed, v, {
     title: run.manifest.id,
     context: [
       { label: 'run', value: dir },
@@ -69,20 +79,19 @@ export async function printRunReport(dir: string, opts: { json: boolean; warn: (
       { label: 'sampling', value: `temperature ${c.temperature}, top-p ${c.topP}, max tokens ${c.maxTokens}, seed ${c.seed}` },
       { label: 'versions', value: Object.entries(run.manifest.versions).map(([k, x]) => `${k} ${x}`).join(', ') },
     ],
-    rows: () => sampleRows(run, samples, report),
-    extra: { run: dir, complete: run.manifest.completedAt !== undefined },
+    rows: () => sampleRows(run, samples, assessed.report),
+    extra: { run: dir },
   });
   return 0;
 }
 
-function reportFor(samples: ScoredSample[], verifier: string, filter: string, v: RawValues): GapReport {
-  if (samples.length === 0) throw new UserError('there are no samples to report on yet');
-  return reportOf(samples, {
+function reportOptions(verifier: string, filter: string, v: RawValues): ReportOptions {
+  return {
     selector: parseSelector(verifier),
     filter: parseFilter(filter),
     resamples: numberOpt(v, 'bootstrap', 1000, { integer: true, min: 0 }),
     seed: numberOpt(v, 'seed', 0, { integer: true, min: 0 }),
-  });
+  };
 }
 
 function onlyVerifier(samples: ScoredSample[], file: string): string {
@@ -98,15 +107,15 @@ interface EmitContext {
   extra?: Record<string, unknown>;
 }
 
-async function emit(report: GapReport, v: RawValues, ctx: EmitContext): Promise<void> {
+async function emit(assessed: AssessedReport, v: RawValues, ctx: EmitContext): Promise<void> {
   const html = stringOpt(v, 'html');
   if (html !== undefined) {
-    const page = renderHtmlReport({ title: ctx.title, generatedAt: new Date().toISOString(), context: ctx.context, report, ...(ctx.rows ? { samples: ctx.rows() } : {}) });
-    await writeFile(html, page);
-    process.stderr.write(`gaplens: wrote ${html}\n`);
+    const page = renderHtmlReport({ title: ctx.title, generatedAt: new Date().toISOString(), context: ctx.context, assessed, ...(ctx.rows ? { samples: ctx.rows() } : {}) });
+    await writeOutputFile(html, page);
+    say(`wrote ${html}`);
   }
-  if (flag(v, 'json')) process.stdout.write(`${JSON.stringify({ ...ctx.extra, ...report })}\n`);
-  else if (html === undefined) process.stdout.write(formatReport(report, `Gap Lens report: ${ctx.title}`));
+  if (flag(v, 'json')) writeOut(`${JSON.stringify({ ...ctx.extra, ...assessedJson(assessed) })}\n`);
+  else if (html === undefined) writeOut(formatReport(assessed, `Gap Lens report: ${ctx.title}`));
 }
 
 function sampleRows(run: RunData, samples: ScoredSample[], report: GapReport): HtmlSampleRow[] {

@@ -216,9 +216,8 @@ function liveStats(prepared: PreparedRun) {
     records,
     add,
     summary(): string {
-      const s = live.snapshot();
-      const gap = gapText(s);
-      return gap === null ? '' : `acc ${(s.accuracy * 100).toFixed(1)}%  ${gap}`;
+      const reading = live.reading();
+      return reading.state === 'pending' ? '' : `acc ${(reading.accuracy * 100).toFixed(1)}%  ${gapText(reading)}`;
     },
   };
 }

@@ -1,6 +1,7 @@
-// Running gap statistics of a run as its records arrive, for the status bar and the runs tree.
-// A sample counts once it has a grade and a score from every verifier the selector reads, so a
-// sample whose verification is still in flight is not counted as "dropped".
+// Running gap statistics of a run as its records arrive, for the CLI progress line, the status bar and
+// the runs tree. A sample counts once it has a grade and a verdict (a score, or null for a failed
+// parse) from every verifier the selector reads, so a sample whose verification is still in flight
+// is not counted as "dropped".
 import { parseFilter, parseSelector } from '../filter/parse';
 import { selectorVerifiers } from '../filter/weights';
 import { GapAccumulator } from '../stats/accumulator';
@@ -15,6 +16,19 @@ export interface GapInput {
   scores: Readonly<Record<string, number | null>>;
   answer?: string | null;
 }
+
+/**
+ * What the live gap can say, over the samples that count so far (each state is a different claim):
+ * - pending: no sample counts yet — no gap yet;
+ * - unmeasured: samples count but the selector scored none of them — the gap is not measured;
+ * - partial: the selector scored some of them; the gap treats the others as lowest-scored;
+ * - measured: the selector scored every one.
+ */
+export type GapReading =
+  | { state: 'pending' }
+  | { state: 'unmeasured'; samples: number; accuracy: number }
+  | { state: 'partial'; samples: number; scored: number; accuracy: number; gap: number }
+  | { state: 'measured'; samples: number; accuracy: number; gap: number };
 
 export class LiveGap {
   private readonly acc: GapAccumulator;
@@ -38,11 +52,36 @@ export class LiveGap {
   snapshot(): LiveGapStats {
     return this.acc.snapshot();
   }
+
+  reading(): GapReading {
+    return readingOf(this.snapshot());
+  }
 }
 
-/** "gap +3.1 pp", or null before any sample counts. */
-export function gapText(stats: LiveGapStats): string | null {
-  if (stats.samples === 0 || !Number.isFinite(stats.gap)) return null;
-  const pp = stats.gap * 100;
+/** The reading of a snapshot. */
+export function readingOf(stats: LiveGapStats): GapReading {
+  const { samples, scored, accuracy, gap } = stats;
+  if (samples === 0) return { state: 'pending' };
+  if (gap === null) return { state: 'unmeasured', samples, accuracy };
+  if (scored < samples) return { state: 'partial', samples, scored, accuracy, gap };
+  return { state: 'measured', samples, accuracy, gap };
+}
+
+/** "gap +3.1 pp", "gap +3.1 pp (partial: 20 of 24 scored)", "gap not measured: 0 of 24 scored" or "no gap yet (nothing scored yet)". */
+export function gapText(reading: GapReading): string {
+  switch (reading.state) {
+    case 'pending':
+      return 'no gap yet (nothing scored yet)';
+    case 'unmeasured':
+      return `gap not measured: 0 of ${reading.samples} scored`;
+    case 'partial':
+      return `${signedPp(reading.gap)} (partial: ${reading.scored} of ${reading.samples} scored)`;
+    case 'measured':
+      return signedPp(reading.gap);
+  }
+}
+
+function signedPp(gap: number): string {
+  const pp = gap * 100;
   return `gap ${pp >= 0 ? '+' : '−'}${Math.abs(pp).toFixed(1)} pp`;
 }

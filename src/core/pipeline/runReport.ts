@@ -1,9 +1,17 @@
-// Statistics over a run folder: the one place that turns run records + a filter into a GapReport,
-// used by `gaplens report`, `export`, the HTML report and the extension.
+// Statistics over a run folder or a samples file: the one place that turns samples + a filter into a
+// GapReport and its assessment (coverage, run state, conclusion), used by `gaplens report`, `export`,
+// the HTML report and the extension.
 import type { FilterSpec, ScoreSelector } from '../filter/spec';
 import { taskWeights } from '../filter/weights';
+import { runStateLines } from '../report/coverageText';
+import { runCoverage } from '../runs/coverage';
+import type { RunData } from '../runs/runStore';
+import { assessReport, type AssessedReport } from '../stats/assessment';
+import { runState } from '../stats/conclusion';
+import { samplesCoverage } from '../stats/coverage';
 import { computeReport } from '../stats/report';
 import type { GapReport, ScoredSample } from '../stats/types';
+import { UserError } from '../util/errors';
 
 export interface ReportOptions {
   selector: ScoreSelector;
@@ -12,12 +20,33 @@ export interface ReportOptions {
   seed: number;
 }
 
-export function reportOf(samples: ScoredSample[], opts: ReportOptions): GapReport {
+/** `verifiers`: verifiers the data has besides those in the samples' scores (see computeReport). */
+export function reportOf(samples: ScoredSample[], opts: ReportOptions, verifiers?: readonly string[]): GapReport {
   return computeReport(samples, {
     selector: opts.selector,
     filter: opts.filter,
     bootstrap: { resamples: opts.resamples, seed: opts.seed, level: 0.95 },
+    ...(verifiers ? { verifiers } : {}),
   });
+}
+
+/**
+ * The assessed report of a run folder over `samples` (its scored samples, see toScoredSamples).
+ * `live`: true when a writer holds the run's lock. A run without a single generation has no report:
+ * UserError saying what its records are.
+ */
+export function assessRunReport(run: RunData, samples: ScoredSample[], opts: ReportOptions, live: boolean): AssessedReport {
+  const records = runCoverage(run);
+  if (samples.length === 0) {
+    const state = runStateLines(records, runState(records, live)).join('; ');
+    throw new UserError(`${run.dir}: no samples to report on yet (${state})`);
+  }
+  return assessReport('run', reportOf(samples, opts, Object.keys(records.verifiers)), opts.selector, records, live);
+}
+
+/** The assessed report of a samples file: complete and not live by definition. */
+export function assessSamplesReport(samples: ScoredSample[], opts: ReportOptions): AssessedReport {
+  return assessReport('samples', reportOf(samples, opts), opts.selector, samplesCoverage(samples), false);
 }
 
 /** Filter weight of every sample, keyed by `sampleKey(task, index)`. */

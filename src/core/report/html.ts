@@ -3,8 +3,12 @@
 // external resources (a strict CSP says so); expandable parts are <details>, charts inline SVG.
 // Everything printed goes through `html` (see escape.ts) because model output is untrusted.
 
-import type { DifficultyBin, GapReport, Interval, TaskStats } from '../stats/types';
+import type { AssessedReport } from '../stats/assessment';
+import { conclusionText } from '../stats/conclusion';
+import type { Confusion, DifficultyBin, GapReport, Interval, TaskStats } from '../stats/types';
 import { UserError } from '../util/errors';
+import { plural } from '../util/plural';
+import { notMeasuredReason, partialNote, runStateLines, verifierCoverageLines } from './coverageText';
 import { html, type SafeHtml } from './escape';
 import { binScores, type ScoreHistogram } from './histogram';
 import { formatAmount, formatInterval, formatLevel, formatRate, formatShort, formatSigned } from './numbers';
@@ -18,7 +22,8 @@ export interface HtmlReportInput {
   generatedAt: string;
   /** Model, tasks, n, verifier, filter, versions…, shown as a definition list. */
   context: { label: string; value: string }[];
-  report: GapReport;
+  /** The report with its coverage, run state and conclusion (shown as the banner at the top). */
+  assessed: AssessedReport;
   /** Present when the report is over a run folder. */
   samples?: HtmlSampleRow[];
   /** How much of the per-sample section to render; defaults to DEFAULT_SAMPLE_LIMITS. */
@@ -64,9 +69,16 @@ const WHY = {
   extracted: 'no final answer was found in the generation',
 } as const;
 
+/** How the verifier statistics are to be read: not measured (with the reason), partial (with the note), or whole. */
+type Measure = { measured: false; reason: string } | { measured: true; partial: string | null };
+
 export function renderHtmlReport(input: HtmlReportInput): string {
   const limits = checkLimits(input.sampleLimits ?? DEFAULT_SAMPLE_LIMITS);
-  const { report } = input;
+  const { assessed } = input;
+  const { report, coverage } = assessed;
+  const measure: Measure = coverage.selector.measured
+    ? { measured: true, partial: coverage.selector.partial ? partialNote(coverage.selector) : null }
+    : { measured: false, reason: `not measured: ${notMeasuredReason(coverage)}` };
   const groups = input.samples === undefined ? undefined : groupByTask(input.samples);
   const shown = groups === undefined ? [] : selectShownTasks(groups, limits);
   // Task -> position in the per-sample section, so the per-task table can link to it. Anchors
@@ -85,6 +97,7 @@ ${REPORT_STYLE}
 <body>
 <header>
 <h1>Gap Lens report: ${input.title}</h1>
+${banner(assessed)}
 <p class="muted">Generated ${input.generatedAt}</p>
 <dl class="context">
 ${input.context.map((c) => html`<dt>${c.label}</dt><dd>${c.value}</dd>
@@ -92,12 +105,12 @@ ${input.context.map((c) => html`<dt>${c.label}</dt><dd>${c.value}</dd>
 <nav><a href="#summary">Summary</a><a href="#scores">Scores</a><a href="#k">pass@k</a><a href="#difficulty">Difficulty</a><a href="#correlations">Correlations</a><a href="#tasks">Tasks</a><a href="#samples">Samples</a></nav>
 </header>
 <main>
-${summarySection(report)}
+${summarySection(report, measure)}
 ${scoresSection(input.samples, report.verifier)}
-${kSection(report)}
-${difficultySection(report.byDifficulty)}
+${kSection(report, measure)}
+${difficultySection(report.byDifficulty, measure)}
 ${correlationSection(report.correlations)}
-${perTaskSection(report.perTask, anchors)}
+${perTaskSection(report.perTask, anchors, measure)}
 ${samplesSection(groups, shown, limits)}
 </main>
 </body>
@@ -124,8 +137,36 @@ function orMissing(value: number | null, format: (x: number) => string, why: str
   return value === null ? missing(why) : format(value);
 }
 
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+/** A verifier statistic: "—" with the reason when not measured, else its value (null: "—" with `why`). */
+function verifierValue(measure: Measure, value: number | null, format: (x: number) => string, why: string): SafeHtml | string {
+  return measure.measured ? orMissing(value, format, why) : missing(measure.reason);
+}
+
+/** A section's note on the verifier columns it shows (`what`): the not-measured reason, the partial note, or nothing. */
+function measureNote(measure: Measure, what: string): SafeHtml | string {
+  if (!measure.measured) return html`<p>${what}: ${measure.reason}</p>
+`;
+  return measure.partial === null ? '' : html`<p>${what}:${partialBadge(measure)}</p>
+`;
+}
+
+/** The partial-coverage note beside a verifier statistic, or nothing. */
+function partialBadge(measure: Measure): SafeHtml | string {
+  return measure.measured && measure.partial !== null ? html` <span class="badge warn">${measure.partial}</span>` : '';
+}
+
+// ---- banner -----------------------------------------------------------------------------------
+
+/** What the numbers rest on, before any number: run state, verifier coverage, few tasks, the conclusion. */
+function banner(assessed: AssessedReport): SafeHtml {
+  const { coverage, state, report, conclusion } = assessed;
+  const stateLines = assessed.source === 'run' ? runStateLines(coverage, state) : [];
+  const warn = !state.complete || state.live || coverage.selector.partial || !coverage.selector.measured || report.fewTasksWarning !== null;
+  const line = (text: string): SafeHtml => html`<p>${text}</p>
+`;
+  return html`<div class="banner${warn ? ' warn' : ''}" role="status" data-role="coverage">
+${stateLines.map(line)}${verifierCoverageLines(coverage).map(line)}${report.fewTasksWarning === null ? '' : line(report.fewTasksWarning)}<p class="conclusion">${conclusionText(conclusion)}</p>
+</div>`;
 }
 
 // ---- summary ----------------------------------------------------------------------------------
@@ -136,46 +177,53 @@ function card(label: string, hint: string, value: SafeHtml | string, detail: Saf
 
 function aurocWhy(report: GapReport): string {
   const c = report.confusion;
+  if (c === null) return 'undefined: nothing was scored';
   if (c.keptCorrect + c.droppedCorrect === 0) return 'undefined: the pool has no correct sample to rank';
   if (c.keptWrong + c.droppedWrong === 0) return 'undefined: the pool has no incorrect sample to rank';
   return 'undefined: the pool lacks correct or incorrect samples';
 }
 
-function summarySection(r: GapReport): SafeHtml {
+function summarySection(r: GapReport, measure: Measure): SafeHtml {
   const level = formatLevel(r.ci.level);
-  const ci = (interval: Interval, signed: boolean): string => `${level} CI ${formatInterval(interval, signed)}`;
-  const c = r.confusion;
-  const row = (label: string, correct: number, wrong: number, warnCorrect: boolean): SafeHtml =>
-    html`<tr><th>${label}</th><td${warnCorrect ? html` class="bad"` : ''}>${formatAmount(correct)}</td><td${warnCorrect ? '' : html` class="bad"`}>${formatAmount(wrong)}</td><td>${formatAmount(correct + wrong)}</td></tr>
-`;
+  const ci = (interval: Interval | null, signed: boolean): SafeHtml | string =>
+    measure.measured ? html`${interval === null ? html`${level} CI ${missing(WHY.relativeGap)}` : `${level} CI ${formatInterval(interval, signed)}`}${partialBadge(measure)}` : measure.reason;
+  const verifierDetail = (text: string): SafeHtml | string => (measure.measured ? html`${text}${partialBadge(measure)}` : measure.reason);
   return html`<section id="summary">
 <h2>Summary</h2>
-<p>${plural(r.tasks, 'task')}, ${plural(r.samples, 'sample')} · verifier <code>${r.verifier}</code> · filter <code>${r.filter}</code> · ${level} intervals from ${r.ci.resamples} bootstrap resamples (seed ${r.ci.seed})</p>
+<p>${plural(r.tasks, 'task')}, ${plural(r.samples, 'sample')} (${r.scored} scored) · verifier <code>${r.verifier}</code> · filter <code>${r.filter}</code> · ${level} intervals from ${r.ci.resamples} bootstrap resamples (seed ${r.ci.seed})${r.fewTasksWarning === null ? '' : html` · <span class="badge warn">${r.fewTasksWarning}</span>`}</p>
 <div class="cards">
-${card('Accuracy J(f)', 'mean correctness of all samples', formatRate(r.accuracy), ci(r.ci.accuracy, false))}
-${card('Filtered accuracy J(f[w])', 'weighted mean correctness after the filter', formatRate(r.filteredAccuracy), ci(r.ci.filteredAccuracy, false))}
-${card('Gap', 'J(f[w]) − J(f)', formatSigned(r.gap), ci(r.ci.gap, true))}
+${card('Accuracy J(f)', 'mean correctness of all samples', formatRate(r.accuracy), `${level} CI ${formatInterval(r.ci.accuracy, false)}`)}
+${card('Filtered accuracy J(f[w])', 'weighted mean correctness after the filter', verifierValue(measure, r.filteredAccuracy, formatRate, ''), ci(r.ci.filteredAccuracy, false))}
+${card('Gap', 'J(f[w]) − J(f)', verifierValue(measure, r.gap, formatSigned, ''), ci(r.ci.gap, true))}
 ${card(
   'Relative gap',
   'mean over tasks of (J(f[w]|x) − J(f|x)) / (1 − J(f|x)), tasks with J(f|x) = 1 excluded',
-  orMissing(r.relativeGap, formatSigned, WHY.relativeGap),
-  r.ci.relativeGap === null ? html`${level} CI ${missing(WHY.relativeGap)}` : ci(r.ci.relativeGap, true),
+  verifierValue(measure, r.relativeGap, formatSigned, WHY.relativeGap),
+  ci(r.ci.relativeGap, true),
 )}
-${card('Retention', 'share of the samples the filter kept (sum of weights / samples)', formatRate(r.retention), 'of the samples kept')}
-${card('AUROC', 'how well the score ranks correct above incorrect samples', orMissing(r.auroc, formatRate, aurocWhy(r)), 'score vs correctness')}
-${card('Precision', 'kept correct / kept', orMissing(r.precision, formatRate, WHY.precision), 'correct among kept')}
-${card('Recall', 'kept correct / correct', orMissing(r.recall, formatRate, WHY.recall), 'correct that were kept')}
-${card('Tasks with nothing kept', 'their filtered accuracy is set to their accuracy', String(r.tasksNothingKept), `of ${plural(r.tasks, 'task')}`)}
+${card('Retention', 'share of the samples the filter kept (sum of weights / samples)', verifierValue(measure, r.retention, formatRate, ''), verifierDetail('of the samples kept'))}
+${card('AUROC', 'how well the score ranks correct above incorrect samples', verifierValue(measure, r.auroc, formatRate, aurocWhy(r)), verifierDetail('score vs correctness'))}
+${card('Precision', 'kept correct / kept', verifierValue(measure, r.precision, formatRate, WHY.precision), verifierDetail('correct among kept'))}
+${card('Recall', 'kept correct / correct', verifierValue(measure, r.recall, formatRate, WHY.recall), verifierDetail('correct that were kept'))}
+${card('Tasks with nothing kept', 'their filtered accuracy is set to their accuracy', verifierValue(measure, r.tasksNothingKept, String, ''), verifierDetail(`of ${plural(r.tasks, 'task')}`))}
 ${card('Excluded from relative gap', 'tasks with J(f|x) = 1 have no room to improve', String(r.relativeGapExcludedTasks), `of ${plural(r.tasks, 'task')}, J(f|x) = 1`)}
 </div>
 <h3>Filter decisions</h3>
-<table class="confusion">
+${r.confusion === null ? html`<p class="empty">${measure.measured ? '' : measure.reason}</p>` : confusionTable(r.confusion, partialBadge(measure))}
+</section>`;
+}
+
+function confusionTable(c: Confusion, note: SafeHtml | string): SafeHtml {
+  const row = (label: string, correct: number, wrong: number, warnCorrect: boolean): SafeHtml =>
+    html`<tr><th>${label}</th><td${warnCorrect ? html` class="bad"` : ''}>${formatAmount(correct)}</td><td${warnCorrect ? '' : html` class="bad"`}>${formatAmount(wrong)}</td><td>${formatAmount(correct + wrong)}</td></tr>
+`;
+  return html`${note === '' ? '' : html`<p>${note}</p>
+`}<table class="confusion">
 <thead><tr><th></th><th>correct</th><th>incorrect</th><th>total</th></tr></thead>
 <tbody>
 ${row('kept', c.keptCorrect, c.keptWrong, false)}${row('dropped', c.droppedCorrect, c.droppedWrong, true)}<tr><th>total</th><td>${formatAmount(c.keptCorrect + c.droppedCorrect)}</td><td>${formatAmount(c.keptWrong + c.droppedWrong)}</td><td>${formatAmount(c.keptCorrect + c.keptWrong + c.droppedCorrect + c.droppedWrong)}</td></tr>
 </tbody>
-</table>
-</section>`;
+</table>`;
 }
 
 // ---- score histogram --------------------------------------------------------------------------
@@ -218,57 +266,59 @@ ${bins.map(
 /** Up to this many k, the table lists every k; beyond, powers of two and N, the rest folded. */
 const FULL_K_TABLE = 16;
 
-function kSection(r: GapReport): SafeHtml {
-  const maxK = Math.max(r.passAtK.length, r.majAtK.length, r.bestOfK.length);
+function kSection(r: GapReport, measure: Measure): SafeHtml {
+  const maxK = Math.max(r.passAtK.length, r.majAtK.length, r.bestOfK?.length ?? 0);
   const head = html`<section id="k">
 <h2>pass@k, maj@k, best-of-k</h2>
 `;
   if (maxK === 0) return html`${head}<p class="empty">No values: the report has no samples.</p>
 </section>`;
   const all = Array.from({ length: maxK }, (_, i) => i + 1);
-  const series: KSeries[] = [
-    { label: 'pass@k', cls: 'k-pass', values: r.passAtK },
-    { label: 'maj@k', cls: 'k-maj', values: r.majAtK },
-    { label: 'best-of-k', cls: 'k-best', values: r.bestOfK },
+  const notComputed = (label: string) => (k: number) => `${label} was not computed for k = ${k}`;
+  const series: (KSeries & { absent: (k: number) => string })[] = [
+    { label: 'pass@k', cls: 'k-pass', values: r.passAtK, absent: notComputed('pass@k') },
+    { label: 'maj@k', cls: 'k-maj', values: r.majAtK, absent: notComputed('maj@k') },
+    { label: 'best-of-k', cls: 'k-best', values: r.bestOfK ?? [], absent: measure.measured ? notComputed('best-of-k') : () => measure.reason },
   ];
+  const note = measureNote(measure, 'best-of-k');
   const table = (ks: number[]): SafeHtml => html`<table>
 <thead><tr><th>k</th><th title="at least one of k samples is correct">pass@k</th><th title="the majority answer of k samples is correct">maj@k</th><th title="the highest-scoring of k samples (by the verifier) is correct">best-of-k</th></tr></thead>
 <tbody>
 ${ks.map(
-  (k) => html`<tr><td>${k}</td>${series.map((s) => html`<td>${kValue(s.values, k, s.label)}</td>`)}</tr>
+  (k) => html`<tr><td>${k}</td>${series.map((s) => html`<td>${kValue(s.values, k, s.label, s.absent)}</td>`)}</tr>
 `,
 )}</tbody>
 </table>
 `;
-  if (maxK <= FULL_K_TABLE) return html`${head}${table(all)}${kLineChart(series)}
+  if (maxK <= FULL_K_TABLE) return html`${head}${note}${table(all)}${kLineChart(series)}
 </section>`;
   const key = all.filter((k) => (k & (k - 1)) === 0 || k === maxK);
-  return html`${head}${table(key)}<details><summary>All k from 1 to ${maxK}</summary>
+  return html`${head}${note}${table(key)}<details><summary>All k from 1 to ${maxK}</summary>
 ${table(all)}</details>
 ${kLineChart(series)}
 </section>`;
 }
 
-function kValue(values: readonly (number | null)[], k: number, label: string): SafeHtml | string {
+function kValue(values: readonly (number | null)[], k: number, label: string, absent: (k: number) => string): SafeHtml | string {
   const v = values[k - 1];
-  if (v === undefined) return missing(`${label} was not computed for k = ${k}`);
+  if (v === undefined) return missing(absent(k));
   return orMissing(v, formatRate, `${label} is undefined for k = ${k}`);
 }
 
 // ---- difficulty, correlations, per task ------------------------------------------------------
 
-function difficultySection(bins: readonly DifficultyBin[]): SafeHtml {
+function difficultySection(bins: readonly DifficultyBin[], measure: Measure): SafeHtml {
   const head = html`<section id="difficulty">
 <h2>By difficulty (tasks binned by J(f|x))</h2>
 `;
   if (bins.length === 0) return html`${head}<p class="empty">No difficulty bins: the report has no tasks.</p>
 </section>`;
-  return html`${head}<table>
+  return html`${head}${measureNote(measure, 'J(f[w]) and gap')}<table>
 <thead><tr><th>J(f|x)</th><th>tasks</th><th>J(f)</th><th>J(f[w])</th><th>gap</th></tr></thead>
 <tbody>
 ${bins.map(
   (b, i) =>
-    html`<tr><td class="text">[${formatShort(b.range[0])}, ${formatShort(b.range[1])}${i === bins.length - 1 ? ']' : ')'}</td><td>${b.tasks}</td><td>${formatRate(b.accuracy)}</td><td>${formatRate(b.filteredAccuracy)}</td><td>${formatSigned(b.gap)}</td></tr>
+    html`<tr><td class="text">[${formatShort(b.range[0])}, ${formatShort(b.range[1])}${i === bins.length - 1 ? ']' : ')'}</td><td>${b.tasks}</td><td>${formatRate(b.accuracy)}</td><td>${verifierValue(measure, b.filteredAccuracy, formatRate, '')}</td><td>${verifierValue(measure, b.gap, formatSigned, '')}</td></tr>
 `,
 )}</tbody>
 </table>
@@ -295,7 +345,7 @@ ${pairs.map(
 </section>`;
 }
 
-function perTaskSection(tasks: readonly TaskStats[], anchors: ReadonlyMap<string, number>): SafeHtml {
+function perTaskSection(tasks: readonly TaskStats[], anchors: ReadonlyMap<string, number>, measure: Measure): SafeHtml {
   const head = html`<section id="tasks">
 <h2>Per task</h2>
 `;
@@ -310,12 +360,13 @@ function perTaskSection(tasks: readonly TaskStats[], anchors: ReadonlyMap<string
       ? html`<span class="badge warn" title="the filter kept no sample of this task; J(f[w]|x) is set to J(f|x)">nothing kept</span> `
       : ''
   }${t.accuracy === 1 ? html`<span class="badge" title="no room to improve; excluded from the relative gap">J(f|x) = 1</span>` : ''}`;
-  return html`${head}<table>
+  const gap = (t: TaskStats): number | null => (t.filteredAccuracy === null ? null : t.filteredAccuracy - t.accuracy);
+  return html`${head}${measureNote(measure, 'J(f[w]|x), gap and kept')}<table>
 <thead><tr><th>task</th><th>samples</th><th>J(f|x)</th><th>J(f[w]|x)</th><th>gap</th><th>kept</th><th>notes</th></tr></thead>
 <tbody>
 ${tasks.map(
   (t) =>
-    html`<tr><td class="text">${taskCell(t.task)}</td><td>${t.samples}</td><td>${formatRate(t.accuracy)}</td><td>${formatRate(t.filteredAccuracy)}</td><td>${formatSigned(t.filteredAccuracy - t.accuracy)}</td><td>${formatAmount(t.kept)}</td><td class="text">${notes(t)}</td></tr>
+    html`<tr><td class="text">${taskCell(t.task)}</td><td>${t.samples}</td><td>${formatRate(t.accuracy)}</td><td>${verifierValue(measure, t.filteredAccuracy, formatRate, '')}</td><td>${verifierValue(measure, gap(t), formatSigned, '')}</td><td>${verifierValue(measure, t.kept, formatAmount, '')}</td><td class="text">${notes(t)}</td></tr>
 `,
 )}</tbody>
 </table>

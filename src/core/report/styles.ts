@@ -55,6 +55,10 @@ details.sample{border:1px solid var(--line);border-radius:4px;margin:4px 0}
 details.sample>summary{cursor:pointer;padding:4px 8px;font-variant-numeric:tabular-nums}
 details.sample>summary>span{margin-right:10px}
 .sample-body{padding:0 12px 8px}
+.banner{border:1px solid var(--line);border-radius:6px;padding:8px 12px;margin:12px 0;background:var(--card)}
+.banner.warn{background:var(--warn-bg);color:var(--warn-fg);border-color:transparent}
+.banner p{margin:0}
+.banner .conclusion{margin-top:6px;font-weight:600}
 .note{background:var(--warn-bg);color:var(--warn-fg);padding:8px 12px;border-radius:4px}
 .empty{color:var(--muted);font-style:italic}
 body:has(#only-disagreements:checked) details.sample:not(.disagreement),body:has(#only-disagreements:checked) section.task:not(.has-disagreement){display:none}

@@ -1,22 +1,22 @@
 // Live gap statistics while a run streams in. Every per-task filter (quantile, topk, exp) depends only on
 // its own task, so a new sample or score changes one task's contribution: that task is recomputed, its
 // old contribution subtracted and the new one added — O(size of the task) per update (plus its sort).
-import { assertScores } from '../filter/columns';
+import { assertScores, buildScoreColumns } from '../filter/columns';
 import type { FilterSpec, ScoreSelector } from '../filter/spec';
-import { assertSelector, taskWeights } from '../filter/weights';
+import { assertSelector, selectorColumn, selectorWeights } from '../filter/weights';
 import { GapTally } from './gap';
-import { summarizeTask, type TaskSummary } from './taskSummary';
+import { summarizeScoredTask, type ScoredTaskSummary } from './taskSummary';
 import type { LiveGapStats, ScoredSample } from './types';
 
 /** Placeholder summary of a task whose first sample is being added; never counted. */
-const EMPTY_TASK: TaskSummary = { samples: 0, correct: 0, weight: 0, kept: 0, keptCorrect: 0, accuracy: 0, filteredAccuracy: 0, nothingKept: false };
+const EMPTY_TASK: ScoredTaskSummary = { samples: 0, scored: 0, correct: 0, weight: 0, kept: 0, keptCorrect: 0, accuracy: 0, filteredAccuracy: 0, nothingKept: false };
 
 interface TaskState {
   /** Sample indices, ascending; correct and scores are aligned with them. */
   indices: number[];
   correct: number[];
   scores: Record<string, number | null>[];
-  summary: TaskSummary;
+  summary: ScoredTaskSummary;
 }
 
 export class GapAccumulator {
@@ -69,7 +69,7 @@ export class GapAccumulator {
 
   /**
    * The current statistics, by the same definitions as computeReport. Before the first sample
-   * `samples` is 0 and the means (accuracy, filteredAccuracy, gap, retention) are NaN.
+   * `samples` is 0, accuracy is NaN and every verifier statistic is null (nothing scored).
    */
   snapshot(): LiveGapStats {
     return this.tally.stats();
@@ -77,8 +77,11 @@ export class GapAccumulator {
 }
 
 /** Cannot throw: scores were checked on arrival (assertScores) and the selector when it was set. */
-function summarize(state: TaskState, selector: ScoreSelector, filter: FilterSpec): TaskSummary {
-  return summarizeTask(state.correct, taskWeights(state.scores, selector, filter), 0, state.indices.length);
+function summarize(state: TaskState, selector: ScoreSelector, filter: FilterSpec): ScoredTaskSummary {
+  const rows = state.indices.length;
+  const columns = buildScoreColumns(rows, (i) => state.scores[i] ?? {});
+  const weights = selectorWeights(columns, selector, filter, Int32Array.of(0, rows));
+  return summarizeScoredTask(state.correct, weights, selectorColumn(columns, selector, rows), 0, rows);
 }
 
 /** First position whose index is ≥ `index` (binary search). */

@@ -15,24 +15,27 @@ export interface BootstrapOptions {
 
 export const DEFAULT_BOOTSTRAP: BootstrapOptions = { resamples: 1000, seed: 0, level: 0.95 };
 
+/** The point estimates; null ones (not measured: nothing scored) get no interval. */
 export interface GapPoint {
   accuracy: number;
-  filteredAccuracy: number;
-  gap: number;
+  filteredAccuracy: number | null;
+  gap: number | null;
   relativeGap: number | null;
 }
 
 export interface GapIntervals {
   accuracy: Interval;
-  filteredAccuracy: Interval;
-  gap: Interval;
+  /** null exactly when the point estimate is null (not measured). */
+  filteredAccuracy: Interval | null;
+  gap: Interval | null;
   /** null when the point estimate is null, or when no resample contains a task with J(f|x) < 1. */
   relativeGap: Interval | null;
 }
 
 /**
  * Per-task inputs: accuracy[t] = J(f|x_t), filtered[t] = J(f[w]|x_t), relative[t] = the task's relative-gap
- * term or NaN when J(f|x_t) = 1. Each resample draws T tasks with replacement (createRng(seed)) and
+ * term or NaN when J(f|x_t) = 1. A statistic whose point estimate is null has no interval (the resamples
+ * are drawn all the same, so the other intervals do not depend on it). Each resample draws T tasks with replacement (createRng(seed)) and
  * recomputes the means, the gap and the relative gap over the drawn tasks with J < 1 (resamples without
  * one are left out of that interval). The interval is the (1−level)/2 and (1+level)/2 quantiles of the
  * resampled values, numpy-linear as everywhere else.
@@ -121,12 +124,12 @@ export class GapBootstrap {
     if (!this.done) throw new Error(`the bootstrap has drawn ${this.drawn} of ${this.options.resamples} resamples`);
     const { point, relativeDefined } = this;
     if (this.options.resamples === 0) {
-      const at = (v: number): Interval => [v, v];
+      const at = (v: number | null): Interval | null => (v === null ? null : [v, v]);
       return {
-        accuracy: at(point.accuracy),
+        accuracy: [point.accuracy, point.accuracy],
         filteredAccuracy: at(point.filteredAccuracy),
         gap: at(point.gap),
-        relativeGap: point.relativeGap === null ? null : at(point.relativeGap),
+        relativeGap: at(point.relativeGap),
       };
     }
     const alpha = (1 - this.options.level) / 2;
@@ -136,8 +139,8 @@ export class GapBootstrap {
     };
     return {
       accuracy: interval(this.accuracies),
-      filteredAccuracy: interval(this.filteredAccuracies),
-      gap: interval(this.gaps),
+      filteredAccuracy: point.filteredAccuracy === null ? null : interval(this.filteredAccuracies),
+      gap: point.gap === null ? null : interval(this.gaps),
       relativeGap: point.relativeGap === null || relativeDefined === 0 ? null : interval(this.relativeGaps.subarray(0, relativeDefined)),
     };
   }

@@ -1,12 +1,13 @@
 // The pooled gap statistics as sums of per-task contributions, so the one-shot report and the live
 // accumulator share a single definition (docs/statistics.md).
 import { RunningSum } from './runningSum';
-import { relativeGain, type TaskSummary } from './taskSummary';
+import { relativeGain, type ScoredTaskSummary } from './taskSummary';
 import type { LiveGapStats } from './types';
 
 export class GapTally {
   private tasks = 0;
   private samples = 0;
+  private scored = 0;
   private correct = 0;
   private kept = 0;
   private keptCorrect = 0;
@@ -17,27 +18,31 @@ export class GapTally {
   private readonly relativeGain = new RunningSum();
   private readonly weight = new RunningSum();
 
-  add(task: TaskSummary): void {
+  add(task: ScoredTaskSummary): void {
     this.apply(task, 1);
   }
 
-  remove(task: TaskSummary): void {
+  remove(task: ScoredTaskSummary): void {
     this.apply(task, -1);
   }
 
-  /** With no task added, the means over tasks do not exist: accuracy, filteredAccuracy, gap and retention are NaN. */
+  /**
+   * With no task added, the mean over tasks does not exist: accuracy is NaN. When no sample is scored
+   * (nothing to filter by), every statistic that depends on the verifier is null: not measured.
+   */
   stats(): LiveGapStats {
     const accuracy = this.accuracy.value / this.tasks;
+    const common = { tasks: this.tasks, samples: this.samples, scored: this.scored, accuracy, relativeGapExcludedTasks: this.tasks - this.relativeTasks };
+    if (this.scored === 0) {
+      return { ...common, filteredAccuracy: null, gap: null, relativeGap: null, tasksNothingKept: null, retention: null, confusion: null, precision: null, recall: null };
+    }
     const filteredAccuracy = this.filteredAccuracy.value / this.tasks;
     const keptWrong = this.kept - this.keptCorrect;
     return {
-      tasks: this.tasks,
-      samples: this.samples,
-      accuracy,
+      ...common,
       filteredAccuracy,
       gap: filteredAccuracy - accuracy,
       relativeGap: this.relativeTasks === 0 ? null : this.relativeGain.value / this.relativeTasks,
-      relativeGapExcludedTasks: this.tasks - this.relativeTasks,
       tasksNothingKept: this.nothingKept,
       retention: this.weight.value / this.samples,
       confusion: {
@@ -51,9 +56,10 @@ export class GapTally {
     };
   }
 
-  private apply(task: TaskSummary, sign: 1 | -1): void {
+  private apply(task: ScoredTaskSummary, sign: 1 | -1): void {
     this.tasks += sign;
     this.samples += sign * task.samples;
+    this.scored += sign * task.scored;
     this.correct += sign * task.correct;
     this.kept += sign * task.kept;
     this.keptCorrect += sign * task.keptCorrect;

@@ -12,8 +12,9 @@ import { GapTally } from './gap';
 import { majAtKCurve } from './majAtK';
 import { passAtKCurve } from './passAtK';
 import { buildPool } from './pool';
-import { relativeGain, summarizeTask } from './taskSummary';
-import type { GapReport, ScoredSample, TaskStats } from './types';
+import { fewTasksWarning } from './conclusion';
+import { relativeGain, summarizeScoredTask } from './taskSummary';
+import type { DifficultyBin, GapReport, ScoredSample, TaskStats } from './types';
 
 export interface ReportOptions {
   selector: ScoreSelector;
@@ -22,45 +23,54 @@ export interface ReportOptions {
   bootstrap?: BootstrapOptions;
   /** Bin edges on J(f|x); defaults to [0, 0.2, 0.4, 0.6, 0.8, 1]. */
   difficultyEdges?: readonly number[];
+  /**
+   * Verifiers the data has even where no sample carries their score key yet (a run's configured
+   * verifiers). The selector may name these and the verifiers of the samples' scores; any other
+   * name is refused as a typo.
+   */
+  verifiers?: readonly string[];
 }
 
 /**
  * Groups samples by task (each task's samples in index order), filters them and computes every statistic.
+ * When the selector scored no sample, every statistic that depends on the verifier is null (not
+ * measured); with some scores it is computed over all samples, an unscored one ranking lowest.
  * Throws Error on a duplicate (task, index); UserError when there are no samples or the selector names a
- * verifier no sample has a score from (which would otherwise silently keep nothing).
+ * verifier the data does not have at all (neither in `verifiers` nor in any sample's scores).
  */
 export function computeReport(samples: readonly ScoredSample[], options: ReportOptions): GapReport {
   if (samples.length === 0) throw new UserError('No samples to report on: the run has no graded generations yet.');
   const { selector, filter } = options;
   const pool = buildPool(samples);
-  const absent = selectorVerifiers(selector).filter((name) => !pool.columns.has(name));
-  if (absent.length > 0) {
-    const present = [...pool.columns.keys()];
+  const known = new Set([...(options.verifiers ?? []), ...pool.columns.keys()]);
+  const unknown = selectorVerifiers(selector).filter((name) => !known.has(name));
+  if (unknown.length > 0) {
     throw new UserError(
-      `No sample has a score from verifier ${absent.map((a) => `"${a}"`).join(', ')} (selector "${formatSelector(selector)}"). ` +
-        `Verifiers with scores: ${present.length > 0 ? present.join(', ') : 'none yet'}. Pick one of those or run the verifier first.`,
+      `No verifier ${unknown.map((a) => `"${a}"`).join(', ')} in this data (selector "${formatSelector(selector)}"). ` +
+        `Verifiers it has: ${known.size > 0 ? [...known].join(', ') : 'none'}. Check the spelling, or run the verifier first.`,
     );
   }
   const { taskIds, starts, correct } = pool;
   const tasks = taskIds.length;
   const weights = selectorWeights(pool.columns, selector, filter, starts);
+  const scores = selectorColumn(pool.columns, selector, correct.length);
 
   const tally = new GapTally();
-  const perTask: TaskStats[] = new Array<TaskStats>(tasks);
+  const summaries = new Array<TaskStats>(tasks);
   const accuracy = new Float64Array(tasks);
   const filtered = new Float64Array(tasks);
   const relative = new Float64Array(tasks);
   const sampleCounts = new Int32Array(tasks);
   const correctCounts = new Int32Array(tasks);
   for (let t = 0; t < tasks; t++) {
-    const summary = summarizeTask(correct, weights, starts[t] as number, starts[t + 1] as number);
+    const summary = summarizeScoredTask(correct, weights, scores, starts[t] as number, starts[t + 1] as number);
     tally.add(summary);
     accuracy[t] = summary.accuracy;
     filtered[t] = summary.filteredAccuracy;
     relative[t] = relativeGain(summary) ?? NaN;
     sampleCounts[t] = summary.samples;
     correctCounts[t] = summary.correct;
-    perTask[t] = {
+    summaries[t] = {
       task: taskIds[t] as string,
       samples: summary.samples,
       accuracy: summary.accuracy,
@@ -70,23 +80,34 @@ export function computeReport(samples: readonly ScoredSample[], options: ReportO
     };
   }
   const totals = tally.stats();
+  const measured = totals.scored > 0;
 
-  const scores = selectorColumn(pool.columns, selector, correct.length);
   // The k-curves need k samples in every task; k runs up to the smallest task.
   const maxK = sampleCounts.reduce((min, n) => Math.min(min, n), Infinity);
   const bootstrap = options.bootstrap ?? DEFAULT_BOOTSTRAP;
   const intervals = bootstrapGap(accuracy, filtered, relative, totals, bootstrap);
+  const bins = byDifficulty(accuracy, filtered, options.difficultyEdges);
   return {
     ...totals,
     verifier: formatSelector(selector),
     filter: formatFilter(filter),
-    auroc: auroc(scores, correct),
+    auroc: measured ? auroc(scores, correct) : null,
     ci: { level: bootstrap.level, resamples: bootstrap.resamples, seed: bootstrap.seed, ...intervals },
     passAtK: passAtKCurve(sampleCounts, correctCounts, maxK),
     majAtK: pool.answers ? majAtKCurve(pool.answers, correct, starts, maxK) : [],
-    bestOfK: bestOfKCurve(scores, correct, starts, maxK),
-    byDifficulty: byDifficulty(accuracy, filtered, options.difficultyEdges),
+    bestOfK: measured ? bestOfKCurve(scores, correct, starts, maxK) : null,
+    byDifficulty: measured ? bins : bins.map(unmeasuredBin),
     correlations: verifierCorrelations(pool.columns),
-    perTask,
+    perTask: measured ? summaries : summaries.map(unmeasuredTask),
+    fewTasksWarning: fewTasksWarning(tasks),
   };
+}
+
+/** Without a single score the filter decided nothing: only the verifier-free numbers remain. */
+function unmeasuredBin(bin: DifficultyBin): DifficultyBin {
+  return { ...bin, filteredAccuracy: null, gap: null };
+}
+
+function unmeasuredTask(task: TaskStats): TaskStats {
+  return { ...task, filteredAccuracy: null, kept: null, nothingKept: null };
 }

@@ -1,4 +1,5 @@
 // Everything the gap statistics need from one task, computed once from its rows.
+import { MISSING_SCORE } from '../filter/columns';
 
 export interface TaskSummary {
   samples: number;
@@ -46,6 +47,25 @@ export function summarizeTask(correct: ArrayLike<number>, weights: ArrayLike<num
     filteredAccuracy: nothingKept ? accuracy : weightedCorrect / weight,
     nothingKept,
   };
+}
+
+/** A task summary with how many samples the selector scored: what the pooled statistics (GapTally) need. */
+export interface ScoredTaskSummary extends TaskSummary {
+  /** Samples whose selector score is not missing (every verifier the selector reads scored them). */
+  scored: number;
+}
+
+/** summarizeTask plus the scored count; `scores` holds the selector's score per row (MISSING_SCORE where missing). */
+export function summarizeScoredTask(
+  correct: ArrayLike<number>,
+  weights: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  from: number,
+  to: number,
+): ScoredTaskSummary {
+  let scored = 0;
+  for (let row = from; row < to; row++) if ((scores[row] as number) !== MISSING_SCORE) scored++;
+  return { ...summarizeTask(correct, weights, from, to), scored };
 }
 
 /**

@@ -26,11 +26,12 @@ export interface TaskStats {
   samples: number;
   /** J(f|x): mean correctness of the task's samples. */
   accuracy: number;
-  /** J(f[w]|x); equals accuracy when the filter kept nothing. */
-  filteredAccuracy: number;
-  /** Sum of weights (kept count for binary filters). */
-  kept: number;
-  nothingKept: boolean;
+  /** J(f[w]|x); equals accuracy when the filter kept nothing. null when the selector scored no sample of the report. */
+  filteredAccuracy: number | null;
+  /** Sum of weights (kept count for binary filters); null when the selector scored no sample of the report. */
+  kept: number | null;
+  /** null when the selector scored no sample of the report. */
+  nothingKept: boolean | null;
 }
 
 export interface DifficultyBin {
@@ -38,58 +39,68 @@ export interface DifficultyBin {
   range: Interval;
   tasks: number;
   accuracy: number;
-  filteredAccuracy: number;
-  gap: number;
+  /** null when the selector scored no sample of the report. */
+  filteredAccuracy: number | null;
+  gap: number | null;
 }
 
 /**
  * The gap statistics that can be kept up to date sample by sample (GapAccumulator) — a subset of GapReport.
- * A live snapshot before the first sample has samples = 0 and NaN means (no task to average over).
+ * Every statistic that depends on the verifier is null ("not measured") when the selector scored no
+ * sample (`scored` = 0): a filter that saw no score has nothing to say (docs/statistics.md, "Coverage
+ * and what a number rests on"). A live snapshot before the first sample has samples = 0 and accuracy NaN.
  */
 export interface LiveGapStats {
   tasks: number;
   samples: number;
-  /** Mean over tasks of J(f|x). */
+  /** Samples the selector scored: every verifier it reads has a non-null score. */
+  scored: number;
+  /** Mean over tasks of J(f|x). Does not depend on the verifier. */
   accuracy: number;
-  /** Mean over tasks of J(f[w]|x). */
-  filteredAccuracy: number;
-  /** filteredAccuracy − accuracy. */
-  gap: number;
-  /** null when every task has J(f|x) = 1. */
+  /** Mean over tasks of J(f[w]|x); null when scored = 0. */
+  filteredAccuracy: number | null;
+  /** filteredAccuracy − accuracy; null when scored = 0. */
+  gap: number | null;
+  /** null when scored = 0 or when every task has J(f|x) = 1. */
   relativeGap: number | null;
-  /** Tasks with J(f|x) = 1, excluded from relativeGap. */
+  /** Tasks with J(f|x) = 1, excluded from relativeGap. Does not depend on the verifier. */
   relativeGapExcludedTasks: number;
-  tasksNothingKept: number;
-  /** Sum of all weights / number of samples (kept / all for binary filters). */
-  retention: number;
-  /** Pooled over samples; kept means weight > 0. */
-  confusion: Confusion;
-  /** keptCorrect / kept; null when nothing was kept. */
+  /** null when scored = 0. */
+  tasksNothingKept: number | null;
+  /** Sum of all weights / number of samples (kept / all for binary filters); null when scored = 0. */
+  retention: number | null;
+  /** Pooled over samples; kept means weight > 0. null when scored = 0. */
+  confusion: Confusion | null;
+  /** keptCorrect / kept; null when scored = 0 or nothing was kept. */
   precision: number | null;
-  /** keptCorrect / correct; null when no sample is correct. */
+  /** keptCorrect / correct; null when scored = 0 or no sample is correct. */
   recall: number | null;
 }
 
 export interface GapReport extends LiveGapStats {
   verifier: string;
   filter: string;
-  /** null when the pool lacks correct or incorrect samples. */
+  /** null when scored = 0 or the pool lacks correct or incorrect samples. */
   auroc: number | null;
   ci: {
     level: number;
     resamples: number;
     seed: number;
     accuracy: Interval;
-    filteredAccuracy: Interval;
-    gap: Interval;
+    /** null exactly when the point estimate is null. */
+    filteredAccuracy: Interval | null;
+    gap: Interval | null;
     relativeGap: Interval | null;
   };
   /** Index k-1 holds the value for k. */
   passAtK: number[];
   majAtK: number[];
-  bestOfK: number[];
+  /** null when scored = 0. */
+  bestOfK: number[] | null;
   byDifficulty: DifficultyBin[];
   /** Between every pair of verifiers present: "a~b" -> coefficient (null if undefined). */
   correlations: { pearson: Record<string, number | null>; spearman: Record<string, number | null> };
   perTask: TaskStats[];
+  /** "only T tasks: the task-bootstrap interval is unreliable" when T < 30 tasks, else null. */
+  fewTasksWarning: string | null;
 }

@@ -51,7 +51,7 @@ async function compareEntry(ctx: CommandContext, dir: string, flopsBySpec: Reado
     if (run.tasks.some(hasNoGold)) throw new UserError('some tasks have no gold answer (a Check Selection run), so there is no accuracy to compare');
     const samples = toScoredSamples(run);
     if (samples.length === 0) throw new UserError('no samples yet');
-    const report = reportOf(samples, { selector: parseSelector(selector), filter: parseFilter(c.filter), resamples: RESAMPLES, seed: 0 });
+    const report = reportOf(samples, { selector: parseSelector(selector), filter: parseFilter(c.filter), resamples: RESAMPLES, seed: 0 }, c.verifiers);
     const flops = flopsBySpec.get(c.model);
     return { runId, model, tasks, ...(flops !== undefined ? { flops } : {}), report };
   } catch (err) {

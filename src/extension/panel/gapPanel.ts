@@ -162,7 +162,7 @@ export class GapPanel implements vscode.Disposable {
       }
       for (const row of this.model.allRows()) this.live.update(gapInputOf(row));
     }
-    return gapText(this.live.snapshot());
+    return gapText(this.live.reading());
   }
 
   /** Generations so far and of the whole run. */

@@ -96,7 +96,7 @@ export class RunExecutor implements vscode.Disposable {
       // on); under the filter the run started with when no panel is open.
       const gapNow = (): string | null => {
         const open = this.panels.get(dir);
-        return open ? open.gapNow() : gapText(live.snapshot());
+        return open ? open.gapNow() : gapText(live.reading());
       };
       const status = (running: boolean, gap: string | null = gapNow()): void => {
         this.services.status.show({ runId: manifest.id, dir, running, done: model.sampleCount, total, gap });
@@ -132,7 +132,7 @@ export class RunExecutor implements vscode.Disposable {
         case 'complete': {
           this.panels.get(dir)?.setProgress(progressNow('done'));
           report('done', true);
-          const gap = gapText(live.snapshot());
+          const gap = gapText(live.reading());
           log.info(`${manifest.id} finished${gap ? `: ${gap}` : ''}`);
           return;
         }

@@ -17,7 +17,7 @@ export interface RunListing {
   samples: number;
   expected: number;
   complete: boolean;
-  /** "gap +3.1 pp" by the run's first verifier and its filter; null without scores or gold answers. */
+  /** gapText by the run's first verifier and its filter ("gap +3.1 pp", "no gap yet (nothing scored yet)", …); null without a verifier. */
   gap: string | null;
 }
 
@@ -97,7 +97,7 @@ async function summarize(dir: string): Promise<RunListing> {
   if (first !== undefined) {
     const live = new LiveGap(first, config.filter);
     for (const s of toScoredSamples(run)) live.update({ ...s, correct: noGold.has(s.task) ? null : s.correct });
-    gap = gapText(live.snapshot());
+    gap = gapText(live.reading());
   }
   return {
     dir,

@@ -87,11 +87,16 @@ function tableRows(entries: readonly CompareEntry[]): SafeHtml[] {
     return html`<tr><th scope="row">${e.model}<div class="sub">${e.runId} · ${e.tasks}</div></th>
 <td>${r.verifier}<div class="sub">${r.filter}</div></td>
 ${cell(formatRate(r.accuracy), r.ci.accuracy, false)}
-${cell(formatRate(r.filteredAccuracy), r.ci.filteredAccuracy, false)}
-${cell(formatSigned(r.gap), r.ci.gap, true)}
+${cell(r.filteredAccuracy === null ? unmeasured(r) : formatRate(r.filteredAccuracy), r.ci.filteredAccuracy, false)}
+${cell(r.gap === null ? unmeasured(r) : formatSigned(r.gap), r.ci.gap, true)}
 ${cell(r.relativeGap === null ? 'n/a' : formatSigned(r.relativeGap), r.ci.relativeGap, true)}
 <td>${String(r.tasks)} / ${String(r.samples)}</td></tr>`;
   });
+}
+
+/** A verifier statistic of a run whose selector scored nothing. */
+function unmeasured(r: GapReport): string {
+  return `— (not measured: 0 of ${r.samples} scored)`;
 }
 
 const CSS = `

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { gapText, LiveGap } from '../../../src/core/pipeline/liveGap';
+import { gapText, LiveGap, readingOf, type GapReading } from '../../../src/core/pipeline/liveGap';
 
 describe('live gap of a streaming run', () => {
   // Task a: correct [1,0,0,1], mc scores [0.9,0.2,0.4,0.8]; quantile:0.5 keeps scores >= median 0.6
@@ -22,37 +22,69 @@ describe('live gap of a streaming run', () => {
     b.forEach((s, index) => live.update({ task: 'b', index, correct: s.correct, scores: { mc: s.mc } }));
   }
 
-  it('matches hand-computed accuracy, filtered accuracy and gap', () => {
+  it('matches hand-computed accuracy, filtered accuracy and gap, and reads as measured', () => {
     const live = new LiveGap('mc', 'quantile:0.5');
     feed(live);
     const s = live.snapshot();
     assert.equal(s.tasks, 2);
     assert.equal(s.samples, 6);
+    assert.equal(s.scored, 6);
     assert.equal(s.accuracy, 0.25);
     assert.equal(s.filteredAccuracy, 0.5);
     assert.equal(s.gap, 0.25);
-    assert.equal(gapText(s), 'gap +25.0 pp');
+    assert.deepEqual(live.reading(), { state: 'measured', samples: 6, accuracy: 0.25, gap: 0.25 });
+    assert.equal(gapText(live.reading()), 'gap +25.0 pp');
   });
 
-  it('leaves out samples still waiting for a verifier the selector reads, and samples without gold', () => {
+  it('is pending while no sample has its verdicts yet: samples waiting for a verifier the selector reads, or without gold, do not count', () => {
     const live = new LiveGap('and(mc,cot-score)', 'threshold:0.5');
+    assert.deepEqual(live.reading(), { state: 'pending' });
     live.update({ task: 'a', index: 0, correct: true, scores: { mc: 0.9 } });
     live.update({ task: 'a', index: 1, correct: null, scores: { mc: 0.9, 'cot-score': 0.9 } });
     assert.equal(live.snapshot().samples, 0);
-    assert.equal(gapText(live.snapshot()), null);
+    assert.deepEqual(live.reading(), { state: 'pending' });
+    assert.equal(gapText(live.reading()), 'no gap yet (nothing scored yet)');
     live.update({ task: 'a', index: 0, correct: true, scores: { mc: 0.9, 'cot-score': 0.2 } });
     assert.equal(live.snapshot().samples, 1);
     assert.equal(live.snapshot().filteredAccuracy, 1, 'nothing kept → filtered accuracy falls back to accuracy');
+    assert.equal(gapText(live.reading()), 'gap +0.0 pp', 'a measured zero: the sample was scored, the filter dropped it');
   });
 
-  it('counts a failed parse (null score) as a sample with the lowest score', () => {
+  it('is not measured when every counted sample failed to parse — never "gap +0.0 pp"', () => {
+    // The old gapText said "gap +0.0 pp" here: nothing kept fell back to J(f|x), a zero nobody measured.
+    const live = new LiveGap('mc', 'threshold:0.5');
+    for (let index = 0; index < 24; index++) live.update({ task: `t${index % 3}`, index, correct: index % 2 === 0, scores: { mc: null } });
+    const s = live.snapshot();
+    assert.equal(s.samples, 24);
+    assert.equal(s.scored, 0);
+    assert.equal(s.gap, null);
+    assert.deepEqual(live.reading(), { state: 'unmeasured', samples: 24, accuracy: 0.5 });
+    assert.equal(gapText(live.reading()), 'gap not measured: 0 of 24 scored');
+  });
+
+  it('says partial when some counted samples have no score (a failed parse ranks lowest)', () => {
     const live = new LiveGap('mc', 'threshold:0.5');
     live.update({ task: 'a', index: 0, correct: true, scores: { mc: null } });
     live.update({ task: 'a', index: 1, correct: false, scores: { mc: 0.7 } });
     const s = live.snapshot();
     assert.equal(s.samples, 2);
+    assert.equal(s.scored, 1);
     assert.equal(s.accuracy, 0.5);
+    // Keeps only #1 (wrong): J(f[w]) = 0, gap −0.5.
     assert.equal(s.filteredAccuracy, 0);
-    assert.equal(gapText(s), 'gap −50.0 pp');
+    assert.deepEqual(live.reading(), { state: 'partial', samples: 2, scored: 1, accuracy: 0.5, gap: -0.5 });
+    assert.equal(gapText(live.reading()), 'gap −50.0 pp (partial: 1 of 2 scored)');
+  });
+
+  it('reads every state from a snapshot, and gapText names each one differently', () => {
+    const base = { tasks: 1, relativeGapExcludedTasks: 0, relativeGap: null, tasksNothingKept: 0, retention: 1, confusion: null, precision: null, recall: null };
+    const readings: GapReading[] = [
+      readingOf({ ...base, tasks: 0, samples: 0, scored: 0, accuracy: NaN, filteredAccuracy: null, gap: null }),
+      readingOf({ ...base, samples: 4, scored: 0, accuracy: 0.5, filteredAccuracy: null, gap: null }),
+      readingOf({ ...base, samples: 4, scored: 3, accuracy: 0.5, filteredAccuracy: 0.75, gap: 0.25 }),
+      readingOf({ ...base, samples: 4, scored: 4, accuracy: 0.5, filteredAccuracy: 0.75, gap: 0.25 }),
+    ];
+    assert.deepEqual(readings.map((r) => r.state), ['pending', 'unmeasured', 'partial', 'measured']);
+    assert.deepEqual(readings.map(gapText), ['no gap yet (nothing scored yet)', 'gap not measured: 0 of 4 scored', 'gap +25.0 pp (partial: 3 of 4 scored)', 'gap +25.0 pp']);
   });
 });

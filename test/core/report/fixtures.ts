@@ -7,13 +7,17 @@
 // = 1/6; retention 4/8; confusion kept 2 correct + 2 wrong, dropped 1 correct + 3 wrong; precision
 // 2/4; recall 2/3; AUROC: correct {.9,.2,.7} vs incorrect {.8,.1,.6,.3,.2} wins 5 + 1.5 + 4 = 10.5
 // of 15 = 0.7. pass@k (unbiased, per task then mean): a 1/2, 5/6, 1, 1; b 1/4, 1/2, 3/4, 1.
-import type { GapReport } from '../../../src/core/stats/types';
+import { parseSelector } from '../../../src/core/filter/parse';
 import type { HtmlReportInput, HtmlSampleRow } from '../../../src/core/report/html';
+import { assessReport } from '../../../src/core/stats/assessment';
+import { samplesCoverage } from '../../../src/core/stats/coverage';
+import type { GapReport } from '../../../src/core/stats/types';
 
 export function handReport(): GapReport {
   return {
     tasks: 2,
     samples: 8,
+    scored: 8,
     verifier: 'mc',
     filter: 'threshold 0.5',
     accuracy: 0.375,
@@ -48,6 +52,7 @@ export function handReport(): GapReport {
       { task: 'a', samples: 4, accuracy: 0.5, filteredAccuracy: 0.5, kept: 2, nothingKept: false },
       { task: 'b', samples: 4, accuracy: 0.25, filteredAccuracy: 0.5, kept: 2, nothingKept: false },
     ],
+    fewTasksWarning: 'only 2 tasks: the task-bootstrap interval is unreliable',
   };
 }
 
@@ -88,7 +93,18 @@ export function handInput(): HtmlReportInput {
       { label: 'model', value: 'qwen2-0.5b.gguf' },
       { label: 'n', value: '4' },
     ],
-    report: handReport(),
+    assessed: assessedOf(handReport()),
     samples: handSamples(),
   };
+}
+
+/** The hand run's coverage (every sample scored by mc) around `report`: a complete run, not live. */
+export function assessedOf(report: GapReport, live = false): HtmlReportInput['assessed'] {
+  const scored = handSamples().map((r) => ({ task: r.task, index: r.index, correct: r.correct, scores: { mc: r.score } }));
+  return assessReport('run', report, parseSelector('mc'), samplesCoverage(scored), live);
+}
+
+/** handInput with another report (coverage as in the hand run). */
+export function inputWith(report: GapReport): HtmlReportInput {
+  return { ...handInput(), assessed: assessedOf(report) };
 }

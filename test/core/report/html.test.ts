@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
+import { parseFilter, parseSelector } from '../../../src/core/filter/parse';
 import { DEFAULT_SAMPLE_LIMITS, renderHtmlReport, type HtmlReportInput, type HtmlSampleRow } from '../../../src/core/report/html';
+import { assessReport } from '../../../src/core/stats/assessment';
+import { samplesCoverage, type RecordCoverage } from '../../../src/core/stats/coverage';
+import { computeReport } from '../../../src/core/stats/report';
+import type { ScoredSample } from '../../../src/core/stats/types';
 import { UserError } from '../../../src/core/util/errors';
-import { handInput, handReport, row } from './fixtures';
+import { assessedOf, handInput, handReport, inputWith, row } from './fixtures';
 import { ALLOWED_TAGS, balanceProblems, tags } from './markupCheck';
 
 /** The value and detail line of the summary card with this label. */
@@ -36,7 +41,7 @@ describe('renderHtmlReport', () => {
       assert.equal(card(page, 'Recall').value, '0.6667');
       assert.deepEqual(card(page, 'Tasks with nothing kept'), { value: '0', detail: 'of 2 tasks' });
       assert.equal(card(page, 'Excluded from relative gap').value, '0');
-      assert.match(page, /2 tasks, 8 samples · verifier <code>mc<\/code> · filter <code>threshold 0\.5<\/code> · 95 % intervals from 1000 bootstrap resamples \(seed 7\)/);
+      assert.match(page, /2 tasks, 8 samples \(8 scored\) · verifier <code>mc<\/code> · filter <code>threshold 0\.5<\/code> · 95 % intervals from 1000 bootstrap resamples \(seed 7\)/);
     });
 
     it('shows the confusion counts with row and column totals', () => {
@@ -142,13 +147,13 @@ describe('renderHtmlReport', () => {
         ...base,
         title: `title ${IMG}`,
         context: [{ label: `label ${SCRIPT}`, value: `value ${ATTR}` }],
-        report: {
-          ...base.report,
+        assessed: assessedOf({
+          ...base.assessed.report,
           verifier: `verifier ${ATTR}`,
           filter: `filter ${SCRIPT}`,
           correlations: { pearson: { [`${IMG}~x`]: 0.1 }, spearman: {} },
           perTask: [IMG, SCRIPT, ATTR].map((s) => ({ task: `task ${s}`, samples: 1, accuracy: 0, filteredAccuracy: 0, kept: 1, nothingKept: false })),
-        },
+        }),
         samples: [hostile(IMG), hostile(SCRIPT), hostile(ATTR)],
       };
     };
@@ -199,9 +204,8 @@ describe('renderHtmlReport', () => {
   describe('missing values', () => {
     it('shows undefined statistics as a dash that says why', () => {
       const report = handReport();
-      const page = renderHtmlReport({
-        ...handInput(),
-        report: {
+      const page = renderHtmlReport(
+        inputWith({
           ...report,
           relativeGap: null,
           relativeGapExcludedTasks: 2,
@@ -212,8 +216,8 @@ describe('renderHtmlReport', () => {
           ci: { ...report.ci, relativeGap: null },
           correlations: { pearson: { 'mc~cot-score': null }, spearman: {} },
           passAtK: [1],
-        },
-      });
+        }),
+      );
       const dash = (why: RegExp): RegExp => new RegExp(`<span class="na" title="${why.source}">—</span>`);
       const rel = card(page, 'Relative gap');
       assert.match(rel.value, dash(/undefined: every task has J\(f\|x\) = 1[^"]*/));
@@ -230,10 +234,7 @@ describe('renderHtmlReport', () => {
 
     it('explains a missing AUROC by the missing class', () => {
       const report = handReport();
-      const page = renderHtmlReport({
-        ...handInput(),
-        report: { ...report, auroc: null, confusion: { keptCorrect: 0, keptWrong: 3, droppedCorrect: 0, droppedWrong: 5 } },
-      });
+      const page = renderHtmlReport(inputWith({ ...report, auroc: null, confusion: { keptCorrect: 0, keptWrong: 3, droppedCorrect: 0, droppedWrong: 5 } }));
       assert.ok(card(page, 'AUROC').value.includes('title="undefined: the pool has no correct sample to rank"'));
     });
 
@@ -312,5 +313,48 @@ describe('renderHtmlReport', () => {
         assert.throws(() => renderHtmlReport({ ...handInput(), sampleLimits }), (e: unknown) => e instanceof UserError && /must be a positive integer/.test(e.message));
       }
     });
+  });
+});
+
+describe('renderHtmlReport: what the numbers rest on', () => {
+  const mc = parseSelector('mc');
+  const scoredRun = (scores: (number | null)[]): ScoredSample[] => scores.map((s, i) => ({ task: `t${i % 2}`, index: Math.floor(i / 2), correct: i % 3 === 0, scores: { mc: s } }));
+  const pageOf = (samples: ScoredSample[], records: RecordCoverage, live = false): string => {
+    const report = computeReport(samples, { selector: mc, filter: parseFilter('threshold:0.5'), bootstrap: { resamples: 20, seed: 0, level: 0.95 } });
+    return renderHtmlReport({ title: 't', generatedAt: 'now', context: [], assessed: assessReport('run', report, mc, records, live) });
+  };
+
+  it('shows every verifier statistic as a dash with the reason when nothing was scored', () => {
+    const samples = scoredRun([null, null, null, null]);
+    const page = pageOf(samples, samplesCoverage(samples));
+    const why = 'not measured: mc scored 0 of 4 samples: 4 unparsable';
+    for (const label of ['Filtered accuracy J(f[w])', 'Gap', 'Relative gap', 'Retention', 'AUROC', 'Precision', 'Recall', 'Tasks with nothing kept']) {
+      const c = card(page, label);
+      assert.equal(c.value, `<span class="na" title="${why}">—</span>`, label);
+    }
+    assert.equal(card(page, 'Gap').detail, why);
+    assert.equal(card(page, 'Accuracy J(f)').value, '0.5000');
+    assert.ok(section(page, 'summary').includes(`<p class="empty">${why}</p>`), 'no confusion table');
+    assert.ok(section(page, 'k').includes(`<p>best-of-k: ${why}</p>`));
+    assert.ok(section(page, 'tasks').includes(`<p>J(f[w]|x), gap and kept: ${why}</p>`));
+    assert.ok(page.includes('<p class="conclusion">no conclusion: mc scored 0 of 4 samples (needs ≥ 95 %); 2 tasks (needs ≥ 30); the gap has no 95 % interval (not measured)</p>'));
+    assert.deepEqual(balanceProblems(page), []);
+  });
+
+  it('marks every verifier statistic partial, and puts run state, coverage and few tasks in the banner at the top', () => {
+    const samples = scoredRun([0.9, 0.2, null, 0.7]);
+    const records = samplesCoverage(samples);
+    const page = pageOf(samples, { ...records, tasks: { expected: 3, done: 2 }, generations: { ...records.generations, expected: 6, missing: 2 } }, true);
+    const badge = '<span class="badge warn">partial: mc scored 3 of 4</span>';
+    for (const label of ['Filtered accuracy J(f[w])', 'Gap', 'Retention', 'AUROC', 'Precision', 'Recall']) assert.ok(card(page, label).detail.endsWith(badge), label);
+    assert.ok(!card(page, 'Accuracy J(f)').detail.includes('partial'));
+    const top = page.slice(page.indexOf('<h1>'), page.indexOf('<nav>'));
+    assert.ok(top.includes('<div class="banner warn" role="status" data-role="coverage">'));
+    assert.ok(top.includes('<p>incomplete: 2 of 3 tasks, 4 of 6 samples generated</p>'));
+    assert.ok(top.includes("<p>live: a writer holds the run&#39;s lock and is still adding records</p>"));
+    assert.ok(top.includes('<p>mc: 3 of 4 scored (1 unparsable)</p>'));
+    assert.ok(top.includes('<p>only 2 tasks: the task-bootstrap interval is unreliable</p>'));
+    assert.ok(top.includes('no conclusion: the run is incomplete (2 of 3 tasks generated); the run is live (a writer is still adding records);'));
+    assert.ok(section(page, 'summary').includes('<span class="badge warn">only 2 tasks: the task-bootstrap interval is unreliable</span>'));
   });
 });

@@ -66,7 +66,7 @@ describe('computeReport on the hand-computed set (mc, threshold:0.5)', () => {
     // Correctness by rank (best first): A [1,0,1,0]  B [1,1,0,0]  C [1,1,1,1]  D [0,0,0,1] (D#3 0.4 ranks above D#2 0.1)
     // p_j = C(n−1−j,k−1)/C(n,k). k=2: p = [3,2,1,0]/6 → A 4/6, B 5/6, C 1, D 0 → 15/24
     // k=3: p = [3,1,0,0]/4 → A 3/4, B 1, C 1, D 0 → 2.75/4.  k=1: mean c/n = 0.5625.  k=4: p = [1,0,0,0] → 3/4
-    [0.5625, 15 / 24, 2.75 / 4, 0.75].forEach((v, i) => assertClose(report.bestOfK[i], v, `best-of-${i + 1}`));
+    [0.5625, 15 / 24, 2.75 / 4, 0.75].forEach((v, i) => assertClose(report.bestOfK?.[i], v, `best-of-${i + 1}`));
   });
 
   it('maj@k for k = 1..4', () => {
@@ -177,13 +177,17 @@ describe('computeReport', () => {
     assert.throws(() => computeReport([sample('T', 0, true, { mc: 1.5 })], opts), /task "T" sample 0: score of verifier "mc" is 1.5/);
   });
 
-  it('tells the user when there is nothing to report or the verifier has no scores', () => {
+  it('tells the user when there is nothing to report or the selector names a verifier the data does not have', () => {
     const opts = { selector: parseSelector('and(mc,cot-score)'), filter: parseFilter('topk:1'), bootstrap: noBootstrap };
     assert.throws(() => computeReport([], opts), (e: unknown) => e instanceof UserError && /No samples/.test(e.message));
     assert.throws(
       () => computeReport([sample('T', 0, true, { mc: 0.5 })], opts),
-      (e: unknown) => e instanceof UserError && e.message.includes('"cot-score"') && e.message.includes('Verifiers with scores: mc'),
+      (e: unknown) => e instanceof UserError && e.message.includes('No verifier "cot-score"') && e.message.includes('Verifiers it has: mc'),
     );
+    // A verifier the data declares (a run's configured one) is no typo: with no score key yet it is reported as not measured.
+    const r = computeReport([sample('T', 0, true, { mc: 0.5 })], { ...opts, verifiers: ['mc', 'cot-score'] });
+    assert.equal(r.scored, 0);
+    assert.equal(r.gap, null);
   });
 
   it('is independent of input order', () => {

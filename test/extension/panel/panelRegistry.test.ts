@@ -61,7 +61,7 @@ function savedState(filter: string, runId = 'run-1'): PanelState {
 function gapUnder(model: RunModel, filter: string): string | null {
   const live = new LiveGap('mc', filter);
   for (const row of model.allRows()) live.update(gapInputOf(row));
-  return gapText(live.snapshot());
+  return gapText(live.reading());
 }
 
 describe('the gap panel registry and the status bar', () => {

@@ -8,6 +8,7 @@ function report(accuracy: number, filtered: number, relativeGap: number | null):
     filter: 'quantile:0.8',
     tasks: 10,
     samples: 80,
+    scored: 80,
     accuracy,
     filteredAccuracy: filtered,
     gap: filtered - accuracy,
@@ -26,6 +27,7 @@ function report(accuracy: number, filtered: number, relativeGap: number | null):
     byDifficulty: [],
     correlations: { pearson: {}, spearman: {} },
     perTask: [],
+    fewTasksWarning: 'only 10 tasks: the task-bootstrap interval is unreliable',
   };
 }
 
