@@ -8,9 +8,15 @@ import { CALL_FAILURE_KINDS, type CallFailureKind } from '../runs/records';
 import { VERIFICATION_FAILURE_KINDS, type VerificationFailureKind } from '../verify/verifier';
 import type { GapReport, ScoredSample } from './types';
 
+/**
+ * The call failures a verification can have: a verification prompt that does not fit the context
+ * is a failed verification (`prompt-too-long`, final), never a call failure (retried on resume).
+ */
+const VERIFY_CALL_FAILURE_KINDS = ['bad-answer', 'call-failed'] as const;
+
 /** Why a verifier has no score for a sample: its output did not parse (by kind), or its model call failed. */
-export const VERIFIER_FAILURE_KINDS = [...VERIFICATION_FAILURE_KINDS, ...CALL_FAILURE_KINDS] as const;
-export type VerifierFailureKind = VerificationFailureKind | CallFailureKind;
+export const VERIFIER_FAILURE_KINDS = [...VERIFICATION_FAILURE_KINDS, ...VERIFY_CALL_FAILURE_KINDS] as const;
+export type VerifierFailureKind = VerificationFailureKind | (typeof VERIFY_CALL_FAILURE_KINDS)[number];
 
 export interface GenerationCoverage {
   /** Tasks × samples per task. */
@@ -108,7 +114,7 @@ export function selectorCoverage(report: GapReport, selector: ScoreSelector): Se
 
 /** Call failures are retried on resume: they leave a record outstanding, unlike a failed parse. */
 function callFailures(c: VerifierCoverage): number {
-  return CALL_FAILURE_KINDS.reduce((sum, kind) => sum + c.failures[kind], 0);
+  return VERIFY_CALL_FAILURE_KINDS.reduce((sum, kind) => sum + c.failures[kind], 0);
 }
 
 /** Every expected generation and verification record exists; a failed parse is a final outcome, a call failure is not. */
