@@ -122,7 +122,7 @@ describe('gaplens cache info|prune|clear', function () {
     const cases: [string[], NodeJS.ProcessEnv, string][] = [
       [['cache', 'info', '--cache', cache], { GAPLENS_CACHE_MAX_MB: 'lots' }, `gaplens: GAPLENS_CACHE_MAX_MB 'lots' is not valid: expected a size in MiB from 1 to 8589934591 (e.g. 2048)\n`],
       [['cache', 'prune', '--cache', cache, '--max-mb', '0'], {}, `gaplens: --max-mb '0' is not valid: expected a size in MiB from 1 to 8589934591 (e.g. 2048)\n`],
-      [['cache', 'wipe'], {}, `gaplens: cache takes info, prune or clear; see gaplens --help\n`],
+      [['cache', 'wipe'], {}, `gaplens: cache takes info, prune or clear; see gaplens cache --help\n`],
     ];
     for (const [args, env, stderr] of cases) {
       const res = await runCli(args, { env });
