@@ -25,11 +25,12 @@ export function createFeatures(services: Services): Features {
   const memory = new PanelMemory(context.workspaceState);
   const keys = new ApiKeys(context.secrets);
   const panels = new PanelRegistry(services, memory);
-  const executor = new RunExecutor(services, panels, keys);
+  const workspace = new WorkspaceSettings(context.globalStorageUri);
+  const executor = new RunExecutor(services, panels, keys, workspace);
   const pages = new Set<vscode.WebviewPanel>();
   const ctx: CommandContext = {
     services,
-    workspace: new WorkspaceSettings(context.globalStorageUri),
+    workspace,
     prompter: vscodePrompter,
     runs: new RunIndex(),
     panels,

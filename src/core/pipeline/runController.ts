@@ -64,10 +64,16 @@ export class RunController {
     /** The verifiers an execution runs (names as records carry them): all of the run's, or the new ones of a re-verify. */
     readonly verifiers: string[],
     private readonly lock: RunLock,
+    private readonly kind: OpenRequest['kind'],
   ) {}
 
   get dir(): string {
     return this.prepared.dir;
+  }
+
+  /** Whether the run's models came from a run folder (a resume or re-verify) rather than from the caller. */
+  get fromRunFolder(): boolean {
+    return this.kind !== 'new';
   }
 
   /** Takes the run's lock and prepares it; throws RunLockedError when another process writes it. */
@@ -78,16 +84,16 @@ export class RunController {
         : await prepareNewRun(request.config, request.options);
       // Nobody else knows the new folder yet, so nobody can hold its lock.
       const lock = await acquireRunLock(prepared.dir, opts.by);
-      return new RunController(prepared, prepared.config.verifiers, lock);
+      return new RunController(prepared, prepared.config.verifiers, lock, 'new');
     }
     const lock = await acquireRunLock(request.dir, opts.by);
     try {
       if (request.kind === 'resume') {
         const prepared = await prepareResume(request.dir, opts.onWarning);
-        return new RunController(prepared, prepared.config.verifiers, lock);
+        return new RunController(prepared, prepared.config.verifiers, lock, 'resume');
       }
       const { prepared, added } = await addVerifiers(request.dir, request.verifiers, request.model, opts.onWarning);
-      return new RunController(prepared, added, lock);
+      return new RunController(prepared, added, lock, 'reverify');
     } catch (err) {
       await lock.release();
       throw err;

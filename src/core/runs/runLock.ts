@@ -38,7 +38,7 @@ export class RunLockedError extends UserError {
   ) {
     super(`${dir} is being written by ${describeHolder(holder)}: one process writes a run at a time. ` +
       `Wait for it to finish (reading the run works meanwhile), or stop it; if that process is gone, delete ${path.join(dir, LOCK_FILE)}.`);
-    this.name = 'RunLockedError';
+    // The name stays "UserError": the extension's entry bundle recognises user errors by name.
   }
 }
 

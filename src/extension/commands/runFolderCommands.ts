@@ -6,7 +6,11 @@ import * as vscode from 'vscode';
 import { parseFilter, parseSelector } from '../../core/filter/parse';
 import { weightsOf } from '../../core/pipeline/runReport';
 import { assertRunFolder, readRun, type RunData } from '../../core/runs/runStore';
+import { runStateLines } from '../../core/report/coverageText';
+import { runCoverage } from '../../core/runs/coverage';
+import { describeHolder, liveLockHolder } from '../../core/runs/runLock';
 import { sampleKey } from '../../core/runs/sampleKey';
+import { isComplete } from '../../core/stats/coverage';
 import { toScoredSamples } from '../../core/runs/scoredSamples';
 import { toSftRecords } from '../../core/runs/sftExport';
 import { UserError } from '../../core/util/errors';
@@ -30,12 +34,16 @@ export async function openRun(ctx: CommandContext, args: readonly unknown[]): Pr
   const run = await readRunLogged(ctx, dir);
   const running = ctx.executor.isRunning(dir);
   ctx.panels.show(RunModel.fromRun(run, ctx.memory.markedAnswers(run.manifest.id)), run.annotations, progressOf(run, running));
-  if (run.manifest.completedAt === undefined && !running) await offerResume(ctx, run);
+  if (running || isComplete(runCoverage(run))) return;
+  // Another process (the CLI, another window) writing it cannot be resumed from here until it stops.
+  const writer = await liveLockHolder(dir);
+  if (writer !== null) void vscode.window.showInformationMessage(`Gap Lens: run ${run.manifest.id} is being written by ${describeHolder(writer)}; its panel shows what it has so far.`);
+  else await offerResume(ctx, run);
 }
 
 async function offerResume(ctx: CommandContext, run: RunData): Promise<void> {
-  const total = run.tasks.length * run.manifest.config.n;
-  const choice = await vscode.window.showInformationMessage(`Gap Lens: run ${run.manifest.id} is incomplete (${run.generations.size} of ${total} samples).`, 'Resume');
+  const [state] = runStateLines(runCoverage(run), { complete: false, live: false });
+  const choice = await vscode.window.showInformationMessage(`Gap Lens: run ${run.manifest.id} is ${state ?? 'incomplete'}.`, 'Resume');
   if (choice !== 'Resume') return;
   await ctx.executor.execute({ open: { kind: 'resume', dir: run.dir }, activity: `resuming ${run.manifest.id}` });
 }
@@ -140,7 +148,7 @@ function progressOf(run: RunData, running: boolean): ProgressParams {
   const total = run.tasks.length * run.manifest.config.n;
   const done = run.generations.size;
   if (running) return { done, total, status: 'running' };
-  if (run.manifest.completedAt !== undefined) return { done, total, status: 'done' };
+  if (isComplete(runCoverage(run))) return { done, total, status: 'done' };
   return { done, total, status: 'cancelled', message: `Incomplete: ${done} of ${total} samples. "Gap Lens: Open Run…" offers to resume it.` };
 }
 

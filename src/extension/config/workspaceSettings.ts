@@ -2,7 +2,7 @@
 // any time). The one place the extension asks VS Code for gaplens.* values.
 import { dirname, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
-import { readSettings, resolveRunsRoot, type GapLensSettings } from './settings';
+import { DEFAULT_PROFILES, readSettings, resolveRunsRoot, type GapLensSettings, type ModelProfile } from './settings';
 
 export class WorkspaceSettings {
   constructor(private readonly globalStorage: vscode.Uri) {}
@@ -14,6 +14,17 @@ export class WorkspaceSettings {
     // get(), never inspect(): in Restricted Mode get() leaves out workspace values of the settings
     // package.json lists as restrictedConfigurations (endpoints), inspect() would not.
     return readSettings((key) => config.get<unknown>(key), folder?.uri.fsPath);
+  }
+
+  /**
+   * The model profiles of the user's own settings only (never the workspace's): the endpoints and
+   * model files the user named themselves. The built-in profiles when the user set none.
+   */
+  userProfiles(): ModelProfile[] {
+    const value = vscode.workspace.getConfiguration('gaplens').inspect<unknown>('modelProfiles')?.globalValue;
+    if (value === undefined) return DEFAULT_PROFILES;
+    // Relative model paths of a user profile have no workspace to anchor them: they stay as written.
+    return readSettings((key) => (key === 'modelProfiles' ? value : undefined), undefined).profiles;
   }
 
   /** Where new runs for `path` (a task file) go. */
@@ -37,6 +48,11 @@ export class WorkspaceSettings {
       if (holder) return holder;
     }
     return folders[0];
+  }
+
+  /** Whether `path` is inside one of the workspace's folders. */
+  contains(path: string): boolean {
+    return (vscode.workspace.workspaceFolders ?? []).some((f) => path === f.uri.fsPath || path.startsWith(f.uri.fsPath + sep));
   }
 
   /** `path` relative to its workspace folder, for display; as is outside the workspace. */

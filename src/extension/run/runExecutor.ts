@@ -11,6 +11,8 @@ import { readManifest } from '../../core/runs/runStore';
 import { UserError } from '../../core/util/errors';
 import { fileSystemProblem } from '../../core/util/fsProblems';
 import type { ApiKeys } from '../config/apiKeys';
+import { originsToConfirm, restrictedModeRefusal } from '../config/keyPolicy';
+import type { WorkspaceSettings } from '../config/workspaceSettings';
 import type { ProgressParams } from '../panel/gapPanel';
 import type { PanelRegistry } from '../panel/panelRegistry';
 import { gapInputOf, RunModel } from '../panel/runModel';
@@ -34,6 +36,7 @@ export class RunExecutor implements vscode.Disposable {
     private readonly services: Services,
     private readonly panels: PanelRegistry,
     private readonly keys: ApiKeys,
+    private readonly workspace: WorkspaceSettings,
   ) {}
 
   isRunning(dir: string): boolean {
@@ -44,6 +47,7 @@ export class RunExecutor implements vscode.Disposable {
   async execute(req: ExecuteRequest): Promise<void> {
     const dir = req.open.kind === 'new' ? undefined : req.open.dir;
     if (dir !== undefined && this.running.has(dir)) throw new UserError(`${dir} is already running`);
+    if (dir !== undefined) this.refuseUntrustedModels(dir, await runModels(dir));
     const controller = await RunController.open(req.open, { by: 'VS Code', onWarning: (m) => this.services.log.warn(m) });
     const abort = new AbortController();
     this.running.set(controller.dir, abort);
@@ -77,7 +81,8 @@ export class RunExecutor implements vscode.Disposable {
     const live = new LiveGap(panel.selector, panel.filter);
     for (const row of model.allRows()) live.update(gapInputOf(row));
     const progressNow = (status: ProgressParams['status'], message?: string): ProgressParams => ({ done: model.sampleCount, total, status, ...(message !== undefined ? { message } : {}) });
-    const keys = await this.keysFor([prepared.config.model, ...Object.values(prepared.config.verifierModels ?? {})]);
+    const keys = await this.keysFor([prepared.config.model, ...Object.values(prepared.config.verifierModels ?? {})], controller.fromRunFolder);
+    if (keys === undefined) return;
     log.info(`${activity} ${manifest.id}: ${prepared.config.model}, ${model.taskCount} tasks × ${prepared.config.n}, verifiers ${controller.verifiers.join(', ')} → ${dir}`);
 
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Gap Lens: ${activity}`, cancellable: true }, async (progress, token) => {
@@ -159,13 +164,47 @@ export class RunExecutor implements vscode.Disposable {
     });
   }
 
-  /** The stored keys of the models' servers (llama models need none), by model spec. */
-  private async keysFor(models: readonly string[]): Promise<Map<string, string | undefined>> {
+  /**
+   * In Restricted Mode a run folder inside the workspace runs only models of the user's own
+   * profiles: the workspace is not trusted to choose endpoints or model files.
+   */
+  private refuseUntrustedModels(dir: string, models: readonly string[]): void {
+    if (vscode.workspace.isTrusted || !this.workspace.contains(dir)) return;
+    const refusal = restrictedModeRefusal(dir, models, this.workspace.userProfiles());
+    if (refusal !== null) throw new UserError(refusal);
+  }
+
+  /**
+   * The stored keys of the models' servers (llama models need none), by model spec. For models a
+   * run folder named, a key goes to an origin no user-level profile names only if the user says so
+   * (undefined: the user cancelled).
+   */
+  private async keysFor(models: readonly string[], fromRunFolder: boolean): Promise<Map<string, string | undefined> | undefined> {
+    const refused = new Set<string>();
+    const toConfirm = fromRunFolder ? originsToConfirm(models, this.workspace.userProfiles()) : [];
+    for (const origin of toConfirm) {
+      if ((await this.keys.get(origin)) === undefined) continue;
+      const choice = await vscode.window.showWarningMessage(
+        `Gap Lens: send your API key for ${origin} to it?`,
+        { modal: true, detail: `This run folder names the endpoint ${origin}, and no model profile in your user settings does. Send the key only if you trust where the run folder came from.` },
+        'Send Key',
+        'Run Without Key',
+      );
+      if (choice === undefined) return undefined;
+      if (choice === 'Run Without Key') refused.add(origin);
+    }
     const keys = new Map<string, string | undefined>();
     for (const model of models) {
       const spec = parseModelSpec(model);
-      keys.set(model, spec.backend === 'openai' ? await this.keys.get(spec.baseUrl) : undefined);
+      const allowed = spec.backend === 'openai' && !refused.has(new URL(spec.baseUrl).origin);
+      keys.set(model, allowed ? await this.keys.get(spec.baseUrl) : undefined);
     }
     return keys;
   }
+}
+
+/** The models a run folder's run.json names: the run's own and its cross-verifiers'. */
+async function runModels(dir: string): Promise<string[]> {
+  const { config } = await readManifest(dir);
+  return [config.model, ...Object.values(config.verifierModels ?? {})];
 }

@@ -167,8 +167,12 @@ export interface FakeOptions {
   extensionPath: string;
   workspaceFolder: string;
   globalStorage: string;
-  /** Settings by full key, e.g. 'gaplens.modelProfiles'. */
+  /** Settings by full key, e.g. 'gaplens.modelProfiles', as get() answers them. */
   settings: Record<string, unknown>;
+  /** The user-level values among them (inspect().globalValue), by full key; none by default. */
+  userSettings?: Record<string, unknown>;
+  /** workspace.isTrusted (default true; false is Restricted Mode). */
+  trusted?: boolean;
 }
 
 function findTaskFiles(dir: string): string[] {
@@ -308,10 +312,10 @@ export function installFakeVscode(opts: FakeOptions): FakeVscode {
     workspace: {
       workspaceFolders: [{ uri: FakeUri.file(opts.workspaceFolder), name: 'ws', index: 0 }],
       textDocuments: [],
-      isTrusted: true,
+      isTrusted: opts.trusted ?? true,
       getConfiguration: (section: string) => ({
         get: (key: string) => opts.settings[`${section}.${key}`],
-        inspect: () => undefined,
+        inspect: (key: string) => ({ key: `${section}.${key}`, globalValue: opts.userSettings?.[`${section}.${key}`] }),
       }),
       findFiles: async () => findTaskFiles(opts.workspaceFolder).map((p) => FakeUri.file(p)),
       onDidOpenTextDocument: () => disposable,
