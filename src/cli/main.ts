@@ -3,6 +3,7 @@
 // Must not import 'vscode'. Exit codes: 0 ok, 1 failure, 2 usage error.
 import { UserError } from '../core/util/errors';
 import { BackendError } from '../core/llm/backend';
+import { fileSystemProblem } from '../core/util/fsProblems';
 import { GAPLENS_VERSION } from '../core/version';
 import { COMMANDS, type Command } from './commandTable';
 import { writeErr, writeOut } from './terminalText';
@@ -72,6 +73,12 @@ function reportError(err: unknown, command: string | undefined): number {
   }
   if ((err as { name?: unknown }).name === 'AbortError') {
     writeErr('gaplens: interrupted\n');
+    return 1;
+  }
+  // A full disk or a read-only folder is the user's environment, not a bug: one line naming the path.
+  const problem = fileSystemProblem(err);
+  if (problem !== null) {
+    writeErr(`gaplens: ${problem.message}\n`);
     return 1;
   }
   // A bug of ours, not bad input: keep the stack, it is what a bug report needs.
