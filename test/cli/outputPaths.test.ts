@@ -54,6 +54,20 @@ describe('outputs never overwrite a run', function () {
     assert.equal(res.stderr.trim().split('\n').length, 1);
   });
 
+  it("report --html refuses a run folder's own files and an existing file without --force", async () => {
+    const manifestText = readFileSync(join(run, 'run.json'), 'utf8');
+    const clobber = await runCli(['report', run, '--html', join(run, 'run.json'), '--force']);
+    assert.equal(clobber.code, 2, clobber.stderr);
+    assert.match(clobber.stderr, /--html .*run\.json is a file of the run folder/);
+    assert.equal(readFileSync(join(run, 'run.json'), 'utf8'), manifestText);
+    const page = join(tmp.dir, 'report.html');
+    writeFileSync(page, 'mine');
+    assert.equal((await runCli(['report', run, '--html', page])).code, 2);
+    assert.equal(readFileSync(page, 'utf8'), 'mine');
+    assert.equal((await runCli(['report', run, '--html', page, '--force'])).code, 0);
+    assert.match(readFileSync(page, 'utf8'), /^<!doctype html>/i);
+  });
+
   it('templates export refuses a run folder and its templates', async () => {
     for (const dir of [run, join(run, 'templates')]) {
       const res = await runCli(['templates', 'export', dir, '--force']);
