@@ -9,6 +9,7 @@ import { getGrader } from '../grade/graders';
 import type { Task } from '../tasks/task';
 import { isCallFailure, type Verifier, type VerifySample } from '../verify/verifier';
 import type { FailureRecord, GenerationRecord, RunConfig, SampleRecord, VerificationRecord } from '../runs/records';
+import { setMaxListeners } from 'node:events';
 import { abortReason } from '../llm/abort';
 import { callFailureOf, type CallFailure } from '../llm/callFailure';
 import { FailureStreak } from './failureStreak';
@@ -58,6 +59,8 @@ export function expectedRecords(tasks: number, n: number, verifiers: number): nu
  */
 export async function runGapCheck(input: GapCheckInput): Promise<void> {
   const stop = new AbortController();
+  // Every model call in flight listens to it; hundreds are expected.
+  setMaxListeners(0, stop.signal);
   const onOuterAbort = (): void => stop.abort(abortReason(input.signal as AbortSignal));
   if (input.signal?.aborted) onOuterAbort();
   input.signal?.addEventListener('abort', onOuterAbort, { once: true });
