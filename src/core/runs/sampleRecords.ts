@@ -1,6 +1,7 @@
 // Reading the append-only files of a run (samples.jsonl, annotations.jsonl), validating every
 // line. Only the last line may be torn (a writer killed mid-write): it is dropped with a warning
 // and, when the caller is about to append (repair), cut off so the next record starts a fresh line.
+import type { z } from 'zod';
 import { atLine, UserError } from '../util/errors';
 import { isPlainObject } from '../util/plainObject';
 import { SAMPLES_SCHEMA_VERSION, type AnnotationRecord, type FailureRecord, type GenerationRecord, type VerificationRecord } from './records';
@@ -42,32 +43,27 @@ export async function readSamples(file: string, reader: AppendOnlyReader): Promi
 
   await forEachRecord(file, reader, (value, line) => {
     const fail = (msg: string): UserError => new UserError(atLine(file, line, msg));
+    // A record of one of the run's tasks, valid against its schema; its sample's key.
+    const read = <R extends { task: string; index: number }>(schema: z.ZodType<R>): { record: R; key: string } => {
+      const parsed = schema.safeParse(value);
+      if (!parsed.success) throw fail(describeIssues(parsed.error));
+      if (!reader.taskIds.has(parsed.data.task)) throw fail(unknownTask(parsed.data.task));
+      return { record: parsed.data, key: sampleKey(parsed.data.task, parsed.data.index) };
+    };
     const type = value['type'];
     if (type === 'generation') {
-      const parsed = generationRecordSchema.safeParse(value);
-      if (!parsed.success) throw fail(describeIssues(parsed.error));
-      const record = parsed.data;
-      if (!reader.taskIds.has(record.task)) throw fail(unknownTask(record.task));
-      const key = sampleKey(record.task, record.index);
+      const { record, key } = read(generationRecordSchema);
       if (generations.has(key)) duplicates.generation.add(line);
       else generations.set(key, record);
     } else if (type === 'verification') {
-      const parsed = verificationRecordSchema.safeParse(value);
-      if (!parsed.success) throw fail(describeIssues(parsed.error));
-      const record = parsed.data;
-      if (!reader.taskIds.has(record.task)) throw fail(unknownTask(record.task));
-      const key = sampleKey(record.task, record.index);
+      const { record, key } = read(verificationRecordSchema);
       const byVerifier = verifications.get(key) ?? new Map<string, VerificationRecord>();
       verifications.set(key, byVerifier);
       if (!firstVerificationLine.has(key)) firstVerificationLine.set(key, line);
       if (byVerifier.has(record.verifier)) duplicates.verification.add(line);
       else byVerifier.set(record.verifier, record);
     } else if (type === 'failure') {
-      const parsed = failureRecordSchema.safeParse(value);
-      if (!parsed.success) throw fail(describeIssues(parsed.error));
-      const record = parsed.data;
-      if (!reader.taskIds.has(record.task)) throw fail(unknownTask(record.task));
-      const key = sampleKey(record.task, record.index);
+      const { record, key } = read(failureRecordSchema);
       const byStage = failures.get(key) ?? new Map<string, FailureRecord>();
       failures.set(key, byStage);
       byStage.set(record.stage, record); // the last failure of a stage is its current one
