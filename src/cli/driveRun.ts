@@ -1,7 +1,7 @@
 // The CLI's face of the run controller, shared by `run` and `reverify`: progress on stderr, Ctrl-C,
 // and how the outcome reads — with the resume hint wherever a run was left unfinished.
 import type { RecordEvent } from '../core/pipeline/gapCheck';
-import type { ExecuteOptions, RunController } from '../core/pipeline/runController';
+import { unfinishedNote, type ExecuteOptions, type RunController } from '../core/pipeline/runController';
 import type { Accounting } from '../core/llm/scheduler';
 import { BackendError } from '../core/llm/backend';
 import { UserError } from '../core/util/errors';
@@ -56,7 +56,7 @@ export async function driveRun(controller: RunController, opts: DriveOptions): P
     });
     progress.done();
     if (outcome.accounting) log(accountingLine(outcome.accounting));
-    const hint = `everything finished so far is saved in ${controller.dir}; continue with: gaplens run --resume ${controller.dir}`;
+    const hint = unfinishedNote(controller.dir, `continue with: gaplens run --resume ${controller.dir}`);
     switch (outcome.status) {
       case 'complete':
         return { complete: true };

@@ -58,6 +58,14 @@ export type RunOutcome =
   | { status: 'incomplete'; accounting: Accounting | null; failedSamples: number }
   | { status: 'failed'; accounting: Accounting | null; error: unknown };
 
+/**
+ * What every face says when a run stopped before it was complete: nothing finished is lost, and
+ * how to go on (`howToContinue` in the face's own words: a command, a menu item).
+ */
+export function unfinishedNote(dir: string, howToContinue: string): string {
+  return `everything finished so far is saved in ${dir}; ${howToContinue}`;
+}
+
 export class RunController {
   private constructor(
     readonly prepared: PreparedRun,

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { BackendError } from '../../core/llm/backend';
 import { parseModelSpec } from '../../core/llm/modelSpec';
 import { defaultResponseCacheDir } from '../../core/util/cacheDir';
-import { RunController, type OpenRequest, type RunOutcome } from '../../core/pipeline/runController';
+import { RunController, unfinishedNote, type OpenRequest, type RunOutcome } from '../../core/pipeline/runController';
 import { readManifest } from '../../core/runs/runStore';
 import { UserError } from '../../core/util/errors';
 import { fileSystemProblem } from '../../core/util/fsProblems';
@@ -132,7 +132,7 @@ export class RunExecutor implements vscode.Disposable {
         cancel.dispose();
         status(false);
       }
-      const resume = `Everything finished so far is saved in ${dir}; "Gap Lens: Open Run…" resumes it.`;
+      const resume = `${capitalized(unfinishedNote(dir, '"Gap Lens: Open Run…" resumes it'))}.`;
       switch (outcome.status) {
         case 'complete': {
           this.panels.get(dir)?.setProgress(progressNow('done'));
@@ -201,6 +201,10 @@ export class RunExecutor implements vscode.Disposable {
     }
     return keys;
   }
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** The models a run folder's run.json names: the run's own and its cross-verifiers'. */
