@@ -1,6 +1,7 @@
 // Runs a gap check into a run folder: sample N answers per task, grade them, verify them with
 // every requested verifier, appending each record as it is made. Resuming re-reads the folder and
 // does only what is missing; the response cache makes re-asked calls free and identical.
+import { setMaxListeners } from 'node:events';
 import type { GenerateResult, ModelBackend } from '../llm/backend';
 import type { TemplateSet } from '../prompts/templates';
 import { renderTemplate } from '../prompts/load';
@@ -58,6 +59,8 @@ export function expectedRecords(tasks: number, n: number, verifiers: number): nu
  */
 export async function runGapCheck(input: GapCheckInput): Promise<void> {
   const stop = new AbortController();
+  // Every in-flight model call listens to the run's stop signal; hundreds of them are expected.
+  setMaxListeners(0, stop.signal);
   const onOuterAbort = (): void => stop.abort(abortReason(input.signal as AbortSignal));
   if (input.signal?.aborted) onOuterAbort();
   input.signal?.addEventListener('abort', onOuterAbort, { once: true });
