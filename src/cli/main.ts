@@ -2,6 +2,7 @@
 // Must not import 'vscode'. Exit codes: 0 ok, 1 failure, 2 usage error.
 import { UserError } from '../core/util/errors';
 import { BackendError } from '../core/llm/backend';
+import { fileSystemProblem } from '../core/util/fsProblems';
 import { runCommand } from './commands/run';
 import { reportCommand } from './commands/report';
 import { reverifyCommand } from './commands/reverify';
@@ -61,6 +62,12 @@ function reportError(err: unknown): number {
   }
   if ((err as { name?: unknown }).name === 'AbortError') {
     process.stderr.write('gaplens: interrupted\n');
+    return 1;
+  }
+  // A full disk, a read-only or missing folder wherever a command writes: the user's to fix.
+  const problem = fileSystemProblem(err);
+  if (problem) {
+    process.stderr.write(`gaplens: ${problem.message}\n`);
     return 1;
   }
   // A bug of ours, not bad input: keep the stack, it is what a bug report needs.
