@@ -25,11 +25,11 @@ describe('gaplens run: failing model calls', function () {
     return server;
   }
 
-  function runArgs(name: string, tasks: number, url: string, extra: string[] = []): { out: string; args: string[] } {
+  function runArgs(name: string, tasks: number, url: string, extra: string[] = [], n = 2): { out: string; args: string[] } {
     const file = join(tmp.dir, `${name}.jsonl`);
     writeTasks(file, tasks);
     const out = join(tmp.dir, name);
-    return { out, args: ['run', '--tasks', file, '--model', `openai:fake@${url}`, '-n', '2', '--verifier', 'mc', '--out', out, '--no-cache', ...extra] };
+    return { out, args: ['run', '--tasks', file, '--model', `openai:fake@${url}`, '-n', String(n), '--verifier', 'mc', '--out', out, '--no-cache', ...extra] };
   }
 
   it('stops every call at the first fatal error: no request after it, no retry line after the failure', async () => {
@@ -117,6 +117,39 @@ describe('gaplens run: failing model calls', function () {
     assert.equal(run.failures.size, 0, 'the failures are superseded');
     assert.equal(run.verifications.size, 24);
     assert.ok(run.manifest.completedAt);
+  });
+
+  it('on a server without n, sends each sample as its own call with its own timeout, and says so once', async () => {
+    // Four answers of 150 ms in a row would never fit one 400 ms attempt.
+    const fake = await serve({ supportsN: false, latencyMs: 150 });
+    const { out, args } = runArgs('noN', 4, fake.url, ['--timeout-ms', '400', '--retries', '0'], 4);
+    const res = await runCli(args, { env: cleanEnv(tmp.dir) });
+
+    assert.equal(res.code, 0, res.stderr);
+    assert.equal(res.stderr.match(/each sample is now requested on its own/g)?.length, 1, res.stderr);
+    const run = await readRun(out);
+    assert.equal(run.generations.size, 16);
+    assert.equal(run.failures.size, 0);
+  });
+
+  it('keeps n on after one short answer from a server that supports it', async () => {
+    let shortSent = false;
+    const fake = await serve({
+      respond: (req) => {
+        if (shortSent || req.n < 2) return undefined;
+        shortSent = true;
+        return { rawBody: { choices: [{ index: 0, text: 'The answer is 42.', finish_reason: 'stop' }] } };
+      },
+    });
+    const { out, args } = runArgs('shortOnce', 6, fake.url, ['--concurrency', '1']);
+    const res = await runCli(args, { env: cleanEnv(tmp.dir) });
+
+    assert.equal(res.code, 0, res.stderr);
+    assert.doesNotMatch(res.stderr, /requested on its own/);
+    const generationRequests = fake.requests.filter((r) => (r.body as { logprobs?: unknown } | undefined)?.logprobs === undefined);
+    // The short answer, its retry, and one request per task after it: all with n = 2.
+    assert.deepEqual(generationRequests.map((r) => (r.body as { n: number }).n), Array(7).fill(2));
+    assert.equal((await readRun(out)).generations.size, 12);
   });
 
   it('ends the run after 10 failed calls in a row, promptly', async () => {
