@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { join, relative } from 'node:path';
 import { runCli, tempDir } from '../helpers/cli';
-import { assertCleanStderr, cleanEnv, readRecords, readRunJson, writeTasks } from '../helpers/runs';
+import { assertCleanStderr, cleanEnv, FatalSwitch, readRecords, readRunJson, writeTasks } from '../helpers/runs';
 import { startFakeOpenAI, type FakeOpenAI } from '../fixtures/openaiServer';
 
 describe('gaplens run --resume: the run keeps its settings', function () {
@@ -13,18 +13,18 @@ describe('gaplens run --resume: the run keeps its settings', function () {
   let server: FakeOpenAI;
   let tasksFile: string;
   let out: string;
-  let fatalFrom = Infinity;
+  const fatal = new FatalSwitch();
 
   before(async () => {
     tmp = tempDir();
     tasksFile = join(tmp.dir, 'tasks.jsonl');
     writeTasks(tasksFile, 6);
-    server = await startFakeOpenAI({ respond: (req) => (req.seq >= fatalFrom ? { status: 401, message: 'Incorrect API key provided: x.' } : undefined) });
+    server = await startFakeOpenAI({ respond: fatal.respond });
     // An unfinished run: a fatal error after a few calls.
     out = join(tmp.dir, 'run');
-    fatalFrom = 4;
+    fatal.from = 4;
     const res = await runCli(['run', '--tasks', tasksFile, '--model', `openai:fake@${server.url}`, '-n', '2', '--verifier', 'mc', '--out', out, '--no-cache', '--concurrency', '1'], { env: cleanEnv(tmp.dir) });
-    fatalFrom = Infinity;
+    fatal.from = Infinity;
     assert.equal(res.code, 1, res.stderr);
   });
   after(async () => {

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { startCli, runCli, tempDir, type CliResult } from '../helpers/cli';
-import { assertNoDuplicates, assertCleanStderr, cleanEnv, lineCount, readRecords, readRunJson, waitFor, writeTasks } from '../helpers/runs';
+import { assertCleanStderr, assertNoDuplicates, cleanEnv, FatalSwitch, lineCount, readRecords, readRunJson, waitFor, writeTasks } from '../helpers/runs';
 import { startFakeOpenAI, type FakeOpenAI } from '../fixtures/openaiServer';
 
 const TASKS = 24;
@@ -20,15 +20,14 @@ describe('gaplens run: one writer per run folder', function () {
   let tmp: { dir: string; cleanup: () => void };
   let server: FakeOpenAI;
   let tasksFile: string;
-  /** From this request on the server answers 401, which ends a run early: how a test makes an unfinished run. */
-  let fatalFrom = Infinity;
+  const fatal = new FatalSwitch();
 
   before(async () => {
     tmp = tempDir();
     tasksFile = join(tmp.dir, 'tasks.jsonl');
     writeTasks(tasksFile, TASKS);
     // Slow enough that a resume of the whole run takes seconds at concurrency 2.
-    server = await startFakeOpenAI({ latencyMs: 50, respond: (req) => (req.seq >= fatalFrom ? { status: 401, message: 'Incorrect API key provided: x.' } : undefined) });
+    server = await startFakeOpenAI({ latencyMs: 50, respond: fatal.respond });
   });
   after(async () => {
     await server.close();
@@ -42,9 +41,9 @@ describe('gaplens run: one writer per run folder', function () {
   /** A run folder with a few records, left unfinished by a fatal error (which releases the lock). */
   async function unfinishedRun(name: string): Promise<string> {
     const out = join(tmp.dir, name);
-    fatalFrom = server.counters.requests + 20;
+    fatal.from = server.counters.requests + 20;
     const res = await runCli(newRunArgs(out), { env: env() });
-    fatalFrom = Infinity;
+    fatal.from = Infinity;
     assert.equal(res.code, 1, res.stderr);
     assert.ok(readRecords(out).length > 0 && readRecords(out).length < ALL_RECORDS / 2);
     assert.equal(existsSync(join(out, 'run.lock')), false, 'a run that ended released its lock');

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FakeRequest } from '../fixtures/openaiServer';
+import type { FakeAnswer, FakeRequest } from '../fixtures/openaiServer';
 
 /**
  * `count` arithmetic tasks q0… whose gold answer is 42, which the fake server's default answer
@@ -18,6 +18,16 @@ export function writeTasks(file: string, count: number): void {
 /** Whether a request to the fake server is about task `i` of writeTasks. */
 export function isAboutTask(req: FakeRequest, i: number): boolean {
   return req.prompt.includes(`Variant ${i}:`);
+}
+
+/**
+ * A fake-server hook that answers 401 (a fatal error) to every request from `from` on: how a test
+ * leaves a run unfinished, since a fatal error ends a run cleanly with its lock released.
+ */
+export class FatalSwitch {
+  /** The first request (the server's `seq`) that gets the 401; Infinity: none. */
+  from = Infinity;
+  readonly respond = (req: FakeRequest): FakeAnswer | undefined => (req.seq >= this.from ? { status: 401, message: 'Incorrect API key provided: x.' } : undefined);
 }
 
 /** Lines of a file so far, 0 when it does not exist yet. */
