@@ -1,29 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, startCli, tempDir } from '../helpers/cli';
+import { lineCount, waitFor, writeTasks } from '../helpers/runs';
 import { startFakeOpenAI, type FakeOpenAI } from '../fixtures/openaiServer';
 
 const TASKS = 30;
 const N = 6;
-
-/** Every gold answer is 42, which the fake server's default answer gives ~60 % of the time. */
-function writeTasks(file: string): void {
-  const lines = Array.from({ length: TASKS }, (_, i) => JSON.stringify({ id: `q${i}`, question: `Variant ${i}: what is ${40 - i} + ${2 + i}?`, answer: '42', grader: 'numeric' }));
-  writeFileSync(file, `${lines.join('\n')}\n`);
-}
-
-function lineCount(file: string): number {
-  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').length - 1 : 0;
-}
-
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error('timed out waiting for the run to make progress');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const STAT_KEYS = ['tasks', 'samples', 'accuracy', 'filteredAccuracy', 'gap', 'relativeGap', 'retention', 'auroc', 'ci', 'passAtK', 'confusion'] as const;
 
@@ -35,7 +18,7 @@ describe('kill -9 mid-run, then --resume', function () {
   before(async () => {
     server = await startFakeOpenAI({ latencyMs: 15 });
     tmp = tempDir();
-    writeTasks(join(tmp.dir, 'tasks.jsonl'));
+    writeTasks(join(tmp.dir, 'tasks.jsonl'), TASKS);
   });
   after(async () => {
     await server.close();

@@ -162,7 +162,7 @@ function configFrom(v: RawValues): RunConfig {
   checkModelFile(model);
   const api = given.api ?? 'completions';
   if (parseModelSpec(model).backend === 'llama' && api === 'chat') throw new UserError('--api chat applies to openai: models; the embedded llama backend completes raw text', 2);
-  if (given.templates !== undefined) loadTemplates(given.templates);
+  if (given.templates !== undefined) checkTemplatesFlag(given.templates);
   return {
     tasks: given.tasks ?? requiredString(v, 'tasks', 'builtin:sudoku4x4, builtin:arithmetic or a task file'),
     ...(given.limit !== undefined ? { limit: given.limit } : {}),
@@ -181,6 +181,16 @@ function configFrom(v: RawValues): RunConfig {
     ...(given.templates !== undefined ? { templates: given.templates } : {}),
     ...(given.tournamentBothOrders ? { tournamentBothOrders: true } : {}),
   };
+}
+
+/** A --templates folder that cannot be loaded is a usage error (exit 2), like any flag that cannot work. */
+function checkTemplatesFlag(dir: string): void {
+  try {
+    loadTemplates(dir);
+  } catch (err) {
+    if (err instanceof UserError) throw new UserError(`--templates: ${err.message}`, 2);
+    throw err;
+  }
 }
 
 function outOpt(v: RawValues): { out?: string } {

@@ -17,6 +17,8 @@ export class SystematicFailureError extends BackendError {
 
 export class FailureStreak {
   private streak = 0;
+  /** Once the limit is reached the run is stopping: calls that fail meanwhile say the same, not "11 in a row". */
+  private tripped: SystematicFailureError | null = null;
 
   constructor(private readonly limit = SYSTEMATIC_FAILURE_STREAK) {}
 
@@ -27,6 +29,7 @@ export class FailureStreak {
 
   /** A sample's call failed; throws SystematicFailureError when that makes `limit` in a row. */
   failed(failure: CallFailure): void {
-    if (++this.streak >= this.limit) throw new SystematicFailureError(this.streak, failure);
+    if (this.tripped) throw this.tripped;
+    if (++this.streak >= this.limit) throw (this.tripped = new SystematicFailureError(this.streak, failure));
   }
 }

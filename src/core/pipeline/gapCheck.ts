@@ -1,6 +1,7 @@
 // Runs a gap check into a run folder: sample N answers per task, grade them, verify them with
 // every requested verifier, appending each record as it is made. Resuming re-reads the folder and
 // does only what is missing; the response cache makes re-asked calls free and identical.
+import { setMaxListeners } from 'node:events';
 import type { GenerateResult, ModelBackend } from '../llm/backend';
 import type { TemplateSet } from '../prompts/templates';
 import { renderTemplate } from '../prompts/load';
@@ -9,7 +10,6 @@ import { getGrader } from '../grade/graders';
 import type { Task } from '../tasks/task';
 import { isCallFailure, type Verifier, type VerifySample } from '../verify/verifier';
 import type { FailureRecord, GenerationRecord, RunConfig, SampleRecord, VerificationRecord } from '../runs/records';
-import { setMaxListeners } from 'node:events';
 import { abortReason } from '../llm/abort';
 import { callFailureOf, type CallFailure } from '../llm/callFailure';
 import { FailureStreak } from './failureStreak';

@@ -1,6 +1,7 @@
 // Small file-system helpers shared by the run folder modules.
 import { randomBytes } from 'node:crypto';
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
 
 /**
  * Replaces `file` with `text` so that readers see the old or the new content, never a mix: the
@@ -20,6 +21,22 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
   } catch (err) {
     await rm(tmp, { force: true });
     throw err;
+  }
+}
+
+/**
+ * Creates `dir` and its missing parents, failing with the real cause: Node's recursive mkdir says
+ * ENOENT whenever a folder cannot be made (a read-only file system too), which would tell the user
+ * to create a folder that is not missing. Then each part is made on its own, which says EROFS, EACCES….
+ */
+export async function makeFolder(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (err) {
+    if (errorCode(err) !== 'ENOENT') throw err;
+    const parts: string[] = [];
+    for (let p = path.resolve(dir); path.dirname(p) !== p; p = path.dirname(p)) parts.unshift(p);
+    for (const part of parts) await mkdir(part).catch((e: unknown) => { if (errorCode(e) !== 'EEXIST') throw e; });
   }
 }
 

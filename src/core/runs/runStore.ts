@@ -2,13 +2,13 @@
 // tasks.jsonl are only ever replaced whole (temp file + rename), so a reader never sees half of
 // either; samples.jsonl is appended by SampleLog (sampleLog.ts). Layout: docs/run-format.md.
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, readdir, readFile } from 'node:fs/promises';
+import { access, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { atLine, UserError } from '../util/errors';
 import { sha256, stableStringify } from '../util/hash';
 import type { Task } from '../tasks/task';
 import type { AnnotationRecord, FailureRecord, GenerationRecord, RunManifest, VerificationRecord } from './records';
-import { errorCode, writeFileAtomic } from './files';
+import { errorCode, makeFolder, writeFileAtomic } from './files';
 import { parseJson } from './jsonlFile';
 import { describeIssues, runManifestSchema, taskSchema, unsupportedVersion } from './recordSchemas';
 import { readAnnotations, readSamples } from './sampleRecords';
@@ -69,7 +69,7 @@ export async function createRunFolder(dir: string, manifest: RunManifest, tasks:
   if (!checked.success) throw new Error(`createRunFolder: invalid manifest: ${describeIssues(checked.error)}`);
 
   await refuseNonEmpty(dir);
-  await mkdir(dir, { recursive: true });
+  await makeFolder(dir);
   // tasks.jsonl first: a run.json on disk promises that its task snapshot is complete.
   await writeFileAtomic(path.join(dir, RUN_FILES.tasks), taskText);
   await writeFileAtomic(path.join(dir, RUN_FILES.manifest), manifestText(written));
