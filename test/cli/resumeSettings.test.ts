@@ -42,7 +42,7 @@ describe('gaplens run --resume: the run keeps its settings', function () {
     assert.ok(res.stderr.includes(`--model ${other} (the run has openai:fake@${server.url})`), res.stderr);
     assert.match(res.stderr, /-n 16 \(the run has 2\)/);
     assert.match(res.stderr, /--verifier cot-score \(the run has mc\)/);
-    assert.ok(res.stderr.includes(`gaplens reverify ${out} --verifier cot-score`), res.stderr);
+    assert.ok(res.stderr.includes(`gaplens reverify ${out} --verifier cot-score --model ${other}`), res.stderr);
     assertCleanStderr(res.stderr);
     assert.equal(server.counters.requests, before, 'a request was sent');
   });

@@ -106,8 +106,13 @@ async function resumeRequest(dir: string, v: RawValues): Promise<OpenRequest> {
   const conflicts = conflictingSettings(config, givenSettings(v));
   if (conflicts.length === 0) return { kind: 'resume', dir };
   const lines = conflicts.map((c) => `  --${SETTING_FLAGS[c.setting]} ${c.given} (the run has ${c.stored})`);
+  const given = givenSettings(v);
+  const otherModel = conflicts.some((c) => c.setting === 'model') ? ` --model ${stringOpt(v, 'model') ?? ''}` : '';
   const added = conflicts.some((c) => c.setting === 'verifiers')
-    ? [`To add verifiers to this run without new sampling: gaplens reverify ${dir} --verifier ${(givenSettings(v).verifiers ?? []).filter((x) => !config.verifiers.includes(x)).join(',') || '…'}`]
+    ? [
+        `To add verifiers to this run without new sampling${otherModel ? ', run by that model' : ''}: ` +
+          `gaplens reverify ${dir} --verifier ${(given.verifiers ?? []).filter((x) => !config.verifiers.includes(x)).join(',') || '…'}${otherModel}`,
+      ]
     : [];
   throw new UserError(
     [`--resume continues ${dir} with the settings it was started with, and these differ:`, ...lines, ...added,
