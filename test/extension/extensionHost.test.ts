@@ -85,6 +85,8 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
         'gaplens.modelProfiles': [{ name: 'Fake server', backend: 'openai', baseUrl: server.url, model: 'fake-model', maxConcurrency: 4 }],
         'gaplens.runsFolder': '.gaplens/runs',
       },
+      // The profile is the user's own: re-verifying the run folder sends its key without asking.
+      userSettings: { 'gaplens.modelProfiles': [{ name: 'Fake server', backend: 'openai', baseUrl: server.url, model: 'fake-model', maxConcurrency: 4 }] },
     });
     for (const file of readdirSync(DIST)) delete require.cache[join(DIST, file)];
     ext = require(join(DIST, 'extension.js')) as ExtensionModule;
