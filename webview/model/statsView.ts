@@ -37,10 +37,10 @@ export interface StatsInput {
 }
 
 /** The statistics that depend on the verifier: not measured when it scored nothing, partial when it scored some. */
-export const VERIFIER_STATS: ReadonlySet<StatKey> = new Set(['filteredAccuracy', 'gap', 'relativeGap', 'retention', 'auroc']);
+const VERIFIER_STATS: ReadonlySet<StatKey> = new Set(['filteredAccuracy', 'gap', 'relativeGap', 'retention', 'auroc']);
 
 const DASH = '—';
-export const NOT_MEASURED = 'not measured';
+const NOT_MEASURED = 'not measured';
 
 export function statCells(input: StatsInput, measure: Measure): StatCell[] {
   const cells = measuredCells(input);
