@@ -3,11 +3,18 @@
 // never in module-level variables.
 import type * as vscode from 'vscode';
 import type { HeavyCommandId } from './commandIds';
-import type { RunStatus } from './views/statusText';
+
+/** What the status bar item shows of a run: worded by the on-demand bundle (views/statusText.ts needs core), shown by the entry's item. */
+export interface StatusView {
+  runId: string;
+  dir: string;
+  text: string;
+  tooltip: string;
+}
 
 export interface StatusReporter {
   /** Shows this run in the status bar (the latest call wins). */
-  show(status: RunStatus): void;
+  show(status: StatusView): void;
   /** Hides the item if it shows `runId` (or whatever it shows, without an id). */
   clear(runId?: string): void;
 }

@@ -3,7 +3,8 @@
 //
 // Envelopes
 //   host → webview   {kind:'notify', method, params}            pushes, no answer: 'init', 'samples',
-//                                                                'sampleTable', 'annotations', 'progress', 'error', 'command'
+//                                                                'sampleTable', 'annotations', 'runState', 'progress', 'error',
+//                                                                'command'
 //                    {kind:'reply', id, ok:true, result}          answer to a webview request
 //                    {kind:'reply', id, ok:false, error:{code, message}}
 //   webview → host   {kind:'notify', method, params}            'ready', 'filterChanged'
@@ -18,7 +19,7 @@
 //      sends goes through queue.send() and is held until the webview is ready.
 //   2. The webview script starts, reads its persisted PanelState and sends notify 'ready' {state}.
 //   3. The host answers with queue.ready(snapshot): the snapshot (init, sampleTable batches, annotations,
-//      progress: the whole current state, init first and progress last — the webview paints the
+//      runState, progress: the whole current state, init first and progress last — the webview paints the
 //      snapshot when its progress arrives) replaces whatever was held, then the queue is open and
 //      later messages go straight out. queue.ready() without a snapshot flushes the held messages.
 //   A webview whose content was discarded (panel hidden without retainContextWhenHidden, window
@@ -36,7 +37,10 @@
 // Persisted webview state (setState) is a PanelState: run id, filter settings and selection — never the
 // samples (the host re-sends them after 'ready'). The panel serializer reads it with parsePanelState.
 import { z } from 'zod';
+import { CALL_FAILURE_KINDS, type CallFailureKind } from '../core/runs/records';
 import { annotationRecordSchema, describeIssues } from '../core/runs/recordSchemas';
+import { VERIFIER_FAILURE_KINDS, type RecordCoverage } from '../core/stats/coverage';
+import { VERIFICATION_FAILURE_KINDS, type VerificationFailureKind } from '../core/verify/verifier';
 import { isPlainObject } from '../core/util/plainObject';
 
 const nonEmpty = z.string().min(1);
@@ -125,6 +129,8 @@ export interface VerificationRow {
   /** In [0, 1]; null exactly when parse is 'failed'. */
   score: number | null;
   parse: 'ok' | 'failed';
+  /** Only when parse is 'failed': why (absent in records older than the field: read as 'unparsable'). */
+  failure?: VerificationFailureKind;
   parseError?: string;
   prompt: string;
   raw: string;
@@ -145,6 +151,17 @@ export interface SampleRow {
   /** The checker's one-sentence reason. */
   gradeReason: string;
   verifications: VerificationRow[];
+  /** The verifiers whose model call for this sample failed and that have no verification since (a resume asks again). */
+  callFailures?: CallFailureRow[];
+}
+
+/** A verifier's model call for a sample that failed after the retries (the run's failure record of that stage). */
+export interface CallFailureRow {
+  /** The verifier (a row always has its generation, so never 'generation'). */
+  stage: string;
+  kind: CallFailureKind;
+  /** The last error, naming the endpoint. */
+  message: string;
 }
 
 // Rows are checked by hand rather than by a zod object schema: a snapshot carries up to ~10^5 rows and
@@ -193,6 +210,26 @@ function sampleRowIssue(row: unknown): RowIssue | null {
       }
     }
   }
+  if (row.callFailures === undefined) return null;
+  if (!Array.isArray(row.callFailures)) return fail('callFailures', 'must be an array if present');
+  const failures = row.callFailures as unknown[];
+  for (let j = 0; j < failures.length; j++) {
+    const issue = callFailureIssue(failures[j], verifications as VerificationRow[], failures.slice(0, j) as CallFailureRow[]);
+    if (issue) return { path: ['callFailures', j, ...issue.path], message: issue.message };
+  }
+  return null;
+}
+
+/** A call failure is the current state of its stage: never beside a verification of the same verifier, once per verifier. */
+function callFailureIssue(f: unknown, verifications: readonly VerificationRow[], earlier: readonly CallFailureRow[]): RowIssue | null {
+  if (!isPlainObject(f)) return { path: [], message: 'must be an object' };
+  const fail = (field: string, message: string): RowIssue => ({ path: [field], message });
+  if (!isNonEmptyString(f.stage) || f.stage === 'generation') return fail('stage', 'must name a verifier (a row has its generation)');
+  const stage = f.stage;
+  if (verifications.some((v) => v.verifier === stage)) return fail('stage', `must not be a verifier the row has a verification of ("${stage}")`);
+  if (earlier.some((e) => e.stage === stage)) return fail('stage', `must name each verifier at most once ("${stage}" repeats)`);
+  if (!(CALL_FAILURE_KINDS as readonly unknown[]).includes(f.kind)) return fail('kind', `must be one of ${CALL_FAILURE_KINDS.join(', ')}`);
+  if (typeof f.message !== 'string') return fail('message', 'must be a string');
   return null;
 }
 
@@ -206,6 +243,10 @@ function verificationIssue(v: unknown): RowIssue | null {
   } else {
     if (typeof v.score !== 'number' || !(v.score >= 0 && v.score <= 1)) return fail('score', 'must be a number in [0, 1] or null');
     if (v.parse !== 'ok') return fail('score', 'must be null exactly when parse is "failed"');
+  }
+  if (v.failure !== undefined) {
+    if (v.parse !== 'failed') return fail('failure', 'must be absent when parse is "ok"');
+    if (!(VERIFICATION_FAILURE_KINDS as readonly unknown[]).includes(v.failure)) return fail('failure', `must be one of ${VERIFICATION_FAILURE_KINDS.join(', ')}`);
   }
   if (v.parseError !== undefined && typeof v.parseError !== 'string') return fail('parseError', 'must be a string if present');
   if (typeof v.prompt !== 'string') return fail('prompt', 'must be a string');
@@ -353,6 +394,33 @@ const progressParamsSchema = z
   })
   .refine((p) => p.done <= p.total, { message: 'must not exceed total', path: ['done'] });
 
+/** Every kind as a count (0 when it did not occur), and no other kind. */
+function kindCounts<K extends string>(kinds: readonly K[]): z.ZodObject<{ [P in K]: typeof count }, z.core.$strict> {
+  return z.strictObject(Object.fromEntries(kinds.map((kind) => [kind, count])) as { [P in K]: typeof count });
+}
+
+/** failed = Σ failures and expected = got + failed + missing, exactly (docs/statistics.md, "Coverage counts"). */
+function addsUp<G extends 'done' | 'scored'>(got: G) {
+  return (c: { expected: number; failed: number; missing: number; failures: Record<string, number> } & Record<G, number>, ctx: z.RefinementCtx): void => {
+    const failed = Object.values(c.failures).reduce((sum, n) => sum + n, 0);
+    if (c.failed !== failed) ctx.addIssue({ code: 'custom', message: `must equal the sum of failures (${failed})`, path: ['failed'] });
+    if (c.expected !== c[got] + c.failed + c.missing) ctx.addIssue({ code: 'custom', message: `expected must equal ${got} + failed + missing`, path: ['expected'] });
+  };
+}
+
+const recordCoverageSchema = z.object({
+  tasks: z.object({ expected: count, done: count }).refine((t) => t.done <= t.expected, { message: 'must not exceed expected', path: ['done'] }),
+  generations: z.object({ expected: count, done: count, failed: count, failures: kindCounts(CALL_FAILURE_KINDS), missing: count }).superRefine(addsUp('done')),
+  verifiers: z.record(nonEmpty, z.object({ expected: count, scored: count, failed: count, failures: kindCounts(VERIFIER_FAILURE_KINDS), missing: count }).superRefine(addsUp('scored'))),
+}) satisfies z.ZodType<RecordCoverage>;
+
+const runStateParamsSchema = z.object({
+  /** The run's records counted as core counts them (src/core/runs/coverage.ts): what every number rests on. */
+  coverage: recordCoverageSchema,
+  /** A writer is adding records right now: this window's run, or another process holding the run's lock. */
+  live: z.boolean(),
+});
+
 const errorParamsSchema = z.object({ message: nonEmpty });
 
 /** Editor commands forwarded to the panel (e.g. the `Gap Lens: Next Disagreement` command). */
@@ -363,6 +431,7 @@ const hostNotificationSchemas = {
   samples: samplesParamsSchema,
   sampleTable: sampleTableParamsSchema,
   annotations: annotationsParamsSchema,
+  runState: runStateParamsSchema,
   progress: progressParamsSchema,
   error: errorParamsSchema,
   command: commandParamsSchema,
@@ -433,6 +502,7 @@ export type PanelMode = z.output<typeof initParamsSchema>['mode'];
 export type PanelView = z.output<typeof panelViewSchema>;
 export type PanelState = z.output<typeof panelStateSchema>;
 export type SampleRef = z.output<typeof sampleRefSchema>;
+export type RunStateParams = z.output<typeof runStateParamsSchema>;
 
 export type HostNotificationParams = Outputs<typeof hostNotificationSchemas>;
 export type HostNotificationMethod = keyof HostNotificationParams;

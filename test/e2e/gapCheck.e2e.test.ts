@@ -270,6 +270,16 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
     await waitFor('the panel to show all samples', 30_000, async () => ((await stats(frame)).samples?.startsWith(`${TASKS.length * N} of ${TASKS.length * N}`) ? true : undefined));
     await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-after-run.png') });
 
+    // What the numbers rest on comes first: the run's state, each verifier's coverage, the few-tasks warning.
+    const [verifier] = (JSON.parse(fs.readFileSync(path.join(runDir, 'run.json'), 'utf8')) as { config: { verifiers: string[] } }).config.verifiers;
+    const samples = TASKS.length * N;
+    const restsOn = await waitFor('the run state in the panel header', 10_000, async () => {
+      const lines = await frame.locator('[data-role=rests-on] p').allTextContents();
+      return lines.length > 0 ? lines : undefined;
+    });
+    assert.deepEqual(restsOn.slice(0, 2), [`complete: ${TASKS.length} tasks, ${samples} samples, every verification recorded`, `${verifier}: ${samples} of ${samples} scored`]);
+    assert.ok(restsOn.includes(`only ${TASKS.length} tasks: the task-bootstrap interval is unreliable`), restsOn.join('\n'));
+
     // Every sample is a row, with the answer the checker extracted.
     for (const g of generations) {
       const row = frame.locator(`.line.sample[data-task="${g.task}"][data-index="${g.index}"]`);

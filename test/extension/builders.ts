@@ -1,5 +1,5 @@
 // Typed builders of run records for the extension's tests.
-import type { GenerationRecord, RunConfig, RunManifest, VerificationRecord } from '../../src/core/runs/records';
+import type { CallFailureKind, FailureRecord, GenerationRecord, RunConfig, RunManifest, VerificationRecord } from '../../src/core/runs/records';
 import type { Task } from '../../src/core/tasks/task';
 
 export const AT = '2026-11-24T08:15:03.000Z';
@@ -60,4 +60,8 @@ export function verification(taskId: string, index: number, verifier: string, sc
     raw: score === null ? 'garbage' : `score ${score}`,
     at: AT,
   };
+}
+
+export function failure(taskId: string, index: number, stage: string, kind: CallFailureKind): FailureRecord {
+  return { v: 1, type: 'failure', task: taskId, index, stage, kind, message: `http://127.0.0.1:8000/v1: ${kind} on ${taskId}#${index}`, at: AT };
 }

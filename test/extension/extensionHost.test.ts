@@ -7,11 +7,14 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gapText, LiveGap } from '../../src/core/pipeline/liveGap';
-import { readRun } from '../../src/core/runs/runStore';
+import { createRunFolder, readRun } from '../../src/core/runs/runStore';
+import { SampleLog } from '../../src/core/runs/sampleLog';
 import { parseHostMessage, type HostMessage } from '../../src/protocol/panelProtocol';
 import { gapInputOf, RunModel } from '../../src/extension/panel/runModel';
 import { COMMAND_IDS } from '../../src/extension/commandIds';
 import { startFakeOpenAI, type FakeOpenAI } from '../fixtures/openaiServer';
+import { holdRunLock } from '../helpers/lockHolder';
+import { config, generation, manifest, task, verification } from './builders';
 import { FakeTextDocument, FakeUri, fakeEditor, installFakeVscode, pick, type, type FakeVscode, type FakeWebviewPanel } from './fakes/fakeVscode';
 
 const REPO = resolve(__dirname, '..', '..');
@@ -405,6 +408,104 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     assert.doesNotMatch(page.webview.html, /<script/);
     assert.equal(page.webview.html.match(/<tr><th scope="row">fake-model/g)?.length, 2);
     assert.match(page.webview.html, /some tasks have no gold answer \(a Check Selection run\)/);
+  });
+
+  /** A run's item in the runs tree, with what the fake TreeItem carries. */
+  async function treeItem(dir: string): Promise<{ description: string; tooltip: string; icon: string }> {
+    const items = (await fake.recorded.treeViews.get('gaplens.runs')?.getChildren()) as unknown as { id: string; description: string; tooltip: string; iconPath: { id: string } }[];
+    const item = items.find((i) => i.id === dir);
+    assert.ok(item, `${dir} is not in the runs tree`);
+    return { description: item.description, tooltip: item.tooltip, icon: item.iconPath.id };
+  }
+
+  async function comparePage(dirs: string[]): Promise<string> {
+    await fake.recorded.commands.get('gaplens.compareRuns')?.(dirs.map((d) => ({ runDir: d })));
+    return (fake.recorded.panels.at(-1) as FakeWebviewPanel).webview.html;
+  }
+
+  function runStateOf(p: FakeWebviewPanel): Extract<HostMessage, { method: 'runState' }>['params'] | undefined {
+    return notifications(readyAndRead(p), 'runState').at(-1)?.params;
+  }
+
+  let unsureDir: string;
+
+  it('a run whose every verification failed shows "—" and why in the runs tree, the status bar, the panel and Compare — never a gap of 0', async () => {
+    // The fake model's answers carry no "Score: N": cot-score cannot read a single one.
+    const before = readdirSync(join(ws, '.gaplens', 'runs'));
+    fake.recorded.quickPicks.length = 0; // Export Kept Samples… above takes the panel's filter and leaves its scripted answer
+    fake.recorded.quickPicks.push(pick('math.tasks.jsonl'), pick('Fake server'), pick('cot-score', true), pick('quantile:0.5'));
+    fake.recorded.inputs.push(type('3'));
+    await fake.recorded.commands.get('gaplens.runGapCheck')?.();
+    [unsureDir] = newRunDirs(before) as [string];
+    assert.deepEqual(fake.recorded.quickPicks, [], 'not every scripted question was asked');
+    const status = fake.recorded.status.filter((s) => s.visible).at(-1);
+    assert.equal(status?.text, '$(graph) Gap Lens · gap — (0 of 6 scored)');
+    assert.match(String(status?.tooltip), /^coverage cot-score: 0 of 6 scored \(6 unparsable\)$/m);
+
+    const item = await treeItem(unsureDir);
+    assert.match(item.description, /^cot-score · gap not measured: 0 of 6 scored · /);
+    assert.match(item.tooltip, /^coverage cot-score: 0 of 6 scored \(6 unparsable\)$/m);
+
+    const p = fake.recorded.panels.at(-1) as FakeWebviewPanel;
+    const state = runStateOf(p);
+    assert.deepEqual([state?.live, state?.coverage.verifiers['cot-score']?.scored, state?.coverage.verifiers['cot-score']?.failures.unparsable], [false, 0, 6]);
+    p.dispose();
+
+    const page = await comparePage([runDir, unsureDir]);
+    assert.equal(page.match(/<span class="value">—<\/span><div class="sub">not measured: cot-score scored 0 of 6 samples: 6 unparsable<\/div>/g)?.length, 3);
+    for (const text of [status?.text, item.description, page]) assert.doesNotMatch(String(text), /[+−]0\.0 pp|\+0\.0000/);
+  });
+
+  let earlyDir: string;
+  let earlyPanel: FakeWebviewPanel;
+
+  it('a run stopped at 8 of 40 tasks says incomplete in the runs tree, the status bar, the panel and Compare', async () => {
+    earlyDir = join(ws, '.gaplens', 'runs', 'early-run');
+    const tasks = Array.from({ length: 40 }, (_, t) => task(`t${String(t).padStart(2, '0')}`, '42'));
+    await createRunFolder(earlyDir, manifest({ id: 'early-run', config: config({ n: 1, verifiers: ['mc'], model: `openai:fake-model@${server.url}` }) }), tasks);
+    const log = await SampleLog.open(earlyDir);
+    for (const [t, { id }] of tasks.slice(0, 8).entries()) {
+      await log.append(generation(id, 0, t % 2 === 0 ? '42' : '41', t % 2 === 0));
+      await log.append(verification(id, 0, 'mc', t % 2 === 0 ? 0.8 : 0.3));
+    }
+    await log.close();
+
+    const item = await treeItem(earlyDir);
+    assert.match(item.description, / · incomplete: 8 of 40 tasks generated$/);
+    assert.match(item.tooltip, /^incomplete: 8 of 40 tasks, 8 of 40 samples generated; 32 of 40 verifications outstanding$/m);
+    assert.equal(item.icon, 'debug-pause');
+
+    await fake.recorded.commands.get('gaplens.openRun')?.(earlyDir);
+    earlyPanel = fake.recorded.panels.at(-1) as FakeWebviewPanel;
+    assert.deepEqual(runStateOf(earlyPanel)?.coverage.tasks, { expected: 40, done: 8 });
+    const status = fake.recorded.status.filter((s) => s.visible).at(-1);
+    assert.match(status?.text ?? '', /^\$\(debug-pause\) Gap Lens incomplete 8\/40 tasks · gap /);
+    assert.match(String(status?.tooltip), /^incomplete: 8 of 40 tasks, 8 of 40 samples generated/m);
+
+    const page = await comparePage([runDir, earlyDir]);
+    assert.match(page, /<div class="mark">incomplete: 8 of 40 tasks, 8 of 40 samples generated; 32 of 40 verifications outstanding<\/div>/);
+    assert.match(page, /no conclusion: the run is incomplete \(8 of 40 tasks generated\)/);
+  });
+
+  it('a run another process is writing says live in the runs tree, the status bar, the panel and Compare', async () => {
+    const writer = await holdRunLock(earlyDir);
+    try {
+      const item = await treeItem(earlyDir);
+      assert.match(item.description, / · live: 8 of 40 samples$/);
+      assert.match(item.tooltip, /^live: a writer holds the run's lock and is still adding records$/m);
+      assert.equal(item.icon, 'pulse');
+
+      const p = earlyPanel;
+      readyAndRead(p);
+      await until('the panel to see the writer', () => notifications(hostMessages(p), 'runState').at(-1)?.params.live === true);
+      await until('the status bar to say live', () => /^\$\(pulse\) Gap Lens live 8\/40/.test(fake.recorded.status.filter((s) => s.visible).at(-1)?.text ?? ''));
+
+      const page = await comparePage([runDir, earlyDir]);
+      assert.match(page, /<div class="mark">live: a writer holds the run&#39;s lock and is still adding records<\/div>/);
+    } finally {
+      await writer.release();
+    }
+    assert.doesNotMatch((await treeItem(earlyDir)).description, /live/);
   });
 
   it('Delete Run removes the run folder after the modal confirmation, and closes its panel', async () => {

@@ -100,6 +100,55 @@ describe('panel protocol: host messages', () => {
   });
 });
 
+describe('panel protocol: failures and the run state', () => {
+  const failedRow: SampleRow = {
+    ...row,
+    verifications: [{ verifier: 'mc', score: null, parse: 'failed', failure: 'labels-absent', parseError: 'neither label in the top tokens', prompt: 'p', raw: 'r' }],
+    callFailures: [{ stage: 'cot-score', kind: 'bad-answer', message: 'http://127.0.0.1:8000/v1: the answer is not JSON' }],
+  };
+  const zero = { 'bad-answer': 0, 'call-failed': 0, 'prompt-too-long': 0 };
+  const coverage = {
+    tasks: { expected: 40, done: 8 },
+    generations: { expected: 80, done: 16, failed: 2, failures: { ...zero, 'call-failed': 2 }, missing: 62 },
+    verifiers: { mc: { expected: 80, scored: 0, failed: 16, failures: { ...zero, unparsable: 0, 'labels-absent': 16, 'invalid-logprob': 0 }, missing: 64 } },
+  };
+  const runState = (params: unknown): unknown => ({ kind: 'notify', method: 'runState', params });
+
+  it("carries a verification's failure kind and a sample's failed calls", () => {
+    const parsed = parseHostMessage(samples([failedRow]));
+    assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
+    assert.deepEqual(parsed.value.kind === 'notify' && parsed.value.method === 'samples' && parsed.value.params.rows[0], failedRow);
+    assert.ok(parseRequestResult('sampleDetail', { row: failedRow }).ok);
+  });
+
+  it('rejects a failure kind on a parsed verification, unknown kinds, and a call failure beside its verification or of the generation', () => {
+    const v = failedRow.verifications[0];
+    expectError(parseHostMessage(samples([{ ...failedRow, verifications: [{ ...v, score: 0.5, parse: 'ok' }] }])), 'must be absent when parse is "ok"');
+    expectError(parseHostMessage(samples([{ ...failedRow, verifications: [{ ...v, failure: 'tired' }] }])), 'rows[0].verifications[0].failure');
+    const call = (f: Record<string, unknown>): unknown => samples([{ ...failedRow, callFailures: [{ stage: 'cot-score', kind: 'call-failed', message: 'timeout', ...f }] }]);
+    expectError(parseHostMessage(call({ kind: 'exploded' })), 'rows[0].callFailures[0].kind');
+    expectError(parseHostMessage(call({ stage: 'generation' })), 'a row has its generation');
+    expectError(parseHostMessage(call({ stage: 'mc' })), 'must not be a verifier the row has a verification of ("mc")');
+    expectError(parseHostMessage(call({ message: 3 })), 'rows[0].callFailures[0].message');
+    expectError(parseHostMessage(samples([{ ...failedRow, callFailures: [failedRow.callFailures?.[0], failedRow.callFailures?.[0]] }])), 'each verifier at most once');
+    expectError(parseHostMessage(samples([{ ...failedRow, callFailures: 'none' }])), 'rows[0].callFailures');
+  });
+
+  it('accepts the run state whose counts add up, and names the count that does not', () => {
+    const good = parseHostMessage(runState({ coverage, live: true }));
+    assert.ok(good.ok, good.ok ? '' : good.error);
+    assert.deepEqual(good.value, runState({ coverage, live: true }));
+    expectError(parseHostMessage(runState({ coverage })), 'live');
+    expectError(parseHostMessage(runState({ coverage: { ...coverage, tasks: { expected: 40, done: 41 } }, live: false })), 'coverage.tasks.done');
+    expectError(parseHostMessage(runState({ coverage: { ...coverage, generations: { ...coverage.generations, missing: 61 } }, live: false })), 'coverage.generations.expected');
+    expectError(parseHostMessage(runState({ coverage: { ...coverage, generations: { ...coverage.generations, failed: 3, missing: 61 } }, live: false })), 'coverage.generations.failed');
+    const mc = coverage.verifiers.mc;
+    expectError(parseHostMessage(runState({ coverage: { ...coverage, verifiers: { mc: { ...mc, failures: { ...mc.failures, tired: 1 } } } }, live: false })), 'coverage.verifiers.mc');
+    expectError(parseHostMessage(runState({ coverage: { ...coverage, verifiers: { mc: { ...mc, scored: -1, missing: 65 } } }, live: false })), 'coverage.verifiers.mc.scored');
+    expectError(parseHostMessage(runState({ coverage: { ...coverage, verifiers: { '': mc } }, live: false })), 'coverage.verifiers');
+  });
+});
+
 describe('panel protocol: sample tables and details', () => {
   const rows: SampleRow[] = [
     row,

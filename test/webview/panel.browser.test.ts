@@ -10,7 +10,8 @@ import { computeReport } from '../../src/core/stats/report';
 import type { GapReport } from '../../src/core/stats/types';
 import { toSampleColumns, type HostMessage, type SampleRow, type TaskInfo } from '../../src/protocol/panelProtocol';
 import { buildBundle, launchBrowser, postToPanel, posted, screenshotPath, servePanel, tempDir, type PanelServer } from './browserHarness';
-import { buildRows, sampleRow, toScored } from './sampleRows';
+import type { RecordCoverage } from '../../src/core/stats/coverage';
+import { buildRows, coverageOf, sampleRow, toScored } from './sampleRows';
 
 // Browser globals used inside page.evaluate callbacks, which run in Chromium (the test program has no DOM lib).
 interface PageNode {
@@ -62,8 +63,33 @@ function gapMessages(data: { tasks: TaskInfo[]; rows: SampleRow[] }): HostMessag
     { kind: 'notify', method: 'init', params: { run: RUN, mode: 'gap' } },
     ...batches,
     { kind: 'notify', method: 'samples', params: { tasks: [], rows: live } },
+    runState(coverageOf(data.tasks, data.rows, RUN), false),
     { kind: 'notify', method: 'progress', params: { done: data.rows.length, total: data.rows.length, status: 'done' } },
   ];
+}
+
+function runState(coverage: RecordCoverage, live: boolean): HostMessage {
+  return { kind: 'notify', method: 'runState', params: { coverage, live } };
+}
+
+/** A run sent as the host sends a live one: init, full rows, its run state, its progress. */
+function liveMessages(run: typeof RUN, data: { tasks: TaskInfo[]; rows: SampleRow[] }, live: boolean): HostMessage[] {
+  const total = data.tasks.length * run.n;
+  return [
+    { kind: 'notify', method: 'init', params: { run, mode: 'gap' } },
+    { kind: 'notify', method: 'samples', params: data },
+    runState(coverageOf(data.tasks, data.rows, run), live),
+    { kind: 'notify', method: 'progress', params: { done: data.rows.length, total, status: live ? 'running' : 'cancelled' } },
+  ];
+}
+
+/** The lines of the header's "what the numbers rest on" block, by role. */
+async function restsOnLines(page: Page): Promise<{ warn: boolean; lines: [string, string][] }> {
+  return page.evaluate(() => {
+    const block = document.querySelector('[data-role=rests-on]') as PageNode;
+    const lines = Array.from(document.querySelectorAll('[data-role=rests-on] p')).map((p): [string, string] => [p.getAttribute('data-role') ?? '', p.textContent ?? '']);
+    return { warn: / warn\b|^warn\b/.test(block.className), lines };
+  });
 }
 
 function reportFor(rows: readonly SampleRow[], selector: string, filter: string, flip?: ReadonlySet<string>): GapReport {
@@ -438,6 +464,101 @@ describe('gap panel in headless Chromium', function () {
     ]);
     await expectHeader(page, computeReport(toScored(graded), { selector: parseSelector('mc'), filter: parseFilter(formatFilter(parseFilter('quantile:0.5'))) }));
     assert.equal(await page.locator('[data-answer="42"] [data-role=mark-answer]').textContent(), 'gold answer');
+  });
+
+  it('a run whose every verification failed: "—" and the reason in the header, never a measured 0', async () => {
+    const page = await openPanel();
+    const { tasks, rows } = buildRows({ tasks: 6, n: 4, verifiers: ['mc'], seed: 3 });
+    const why = "neither 'Correct' nor 'Incorrect' is among the model's 20 most likely next tokens";
+    const failed = rows.map((r) => ({ ...r, verifications: r.verifications.map((v) => ({ ...v, score: null, parse: 'failed' as const, failure: 'labels-absent' as const, parseError: why })) }));
+    const run = { ...RUN, id: 'run-unsure', n: 4, verifiers: ['mc'] };
+    await postToPanel(page, liveMessages(run, { tasks, rows: failed }, false));
+    await page.waitForFunction(() => document.querySelector('[data-role=measure]')?.textContent === 'not measured: mc scored 0 of 24 samples: 24 labels-absent');
+    const texts = await headerTexts(page);
+    for (const key of ['filteredAccuracy', 'gap', 'relativeGap', 'retention', 'auroc', 'keptCorrect', 'keptWrong', 'droppedCorrect', 'droppedWrong']) assert.equal(texts[key], '—', key);
+    for (const key of ['ci:filteredAccuracy', 'ci:gap', 'ci:relativeGap', 'ci:retention', 'ci:auroc']) assert.equal(texts[key], 'not measured', key);
+    assert.equal(texts.accuracy, formatRate(reportFor(failed, 'mc', 'quantile:0.5').accuracy), 'accuracy does not depend on the verifier');
+    assert.equal(await page.locator('.stat-card.gap').getAttribute('title'), 'not measured: mc scored 0 of 24 samples: 24 labels-absent');
+    const rests = await restsOnLines(page);
+    assert.equal(rests.warn, true);
+    assert.deepEqual(rests.lines.slice(0, 3), [
+      ['run-state', 'complete: 6 tasks, 24 samples, every verification recorded'],
+      ['verifier-coverage', 'mc: 0 of 24 scored (24 labels-absent)'],
+      ['measure', 'not measured: mc scored 0 of 24 samples: 24 labels-absent'],
+    ]);
+    await page.waitForFunction(() => document.querySelector('[data-role=conclusion]') !== null);
+    assert.equal(
+      await page.locator('[data-role=conclusion]').textContent(),
+      'no conclusion: mc scored 0 of 24 samples (needs ≥ 95 %); 6 tasks (needs ≥ 30); the gap has no 95 % interval (not measured)',
+    );
+    for (const card of ['filteredAccuracy', 'gap', 'relativeGap', 'retention', 'auroc']) assert.doesNotMatch((await page.locator(`.stat-card.${card}`).textContent()) ?? '', /\d/, card);
+    assert.doesNotMatch((await page.locator('[data-role=stats-notice]').textContent()) ?? '', /No score from|plain accuracy/);
+    // The table says the same: no J(f[w]|x), no kept count, no "dropped but correct" where the verifier judged nothing.
+    const table = (await page.locator('[data-role=table-scroll]').textContent()) ?? '';
+    assert.match(table, /J\(f\|x\) \d\.\d{4} · J\(f\[w\]\|x\) not measured/);
+    assert.doesNotMatch(table, /J\(f\[w\]\|x\) \d|kept \d+ of|dropped/);
+    await page.screenshot({ path: screenshotPath('panel-not-measured'), fullPage: false });
+  });
+
+  it('a partly scored run: "partial: mc scored S of N" beside every verifier statistic, the numbers as computeReport gives them', async () => {
+    const page = await openPanel();
+    const data = buildRows({ tasks: 6, n: 4, verifiers: ['mc'], seed: 5, parseFailures: 0.25 });
+    const report = reportFor(data.rows, 'mc', 'quantile:0.5');
+    assert.ok(report.scored > 0 && report.scored < 24, `the data must be partly scored (${report.scored} of 24)`);
+    await postToPanel(page, liveMessages({ ...RUN, id: 'run-partial', n: 4, verifiers: ['mc'] }, data, false));
+    await expectHeader(page, report);
+    const note = `partial: mc scored ${report.scored} of 24`;
+    await page.waitForFunction((n) => document.querySelector('[data-role=measure]')?.textContent === n, note);
+    const badges = await page.locator('[data-role=partial]:not([hidden])').evaluateAll((nodes) => nodes.map((n) => [n.getAttribute('data-partial'), n.textContent]));
+    assert.deepEqual(badges, ['filteredAccuracy', 'gap', 'relativeGap', 'retention', 'auroc', 'confusion'].map((key) => [key, note]));
+    assert.equal((await restsOnLines(page)).warn, true);
+    await page.screenshot({ path: screenshotPath('panel-partial'), fullPage: false });
+  });
+
+  it('an incomplete run says so first (8 of 40 tasks); while a writer adds records it says live, with no warning', async () => {
+    const page = await openPanel();
+    const all = buildRows({ tasks: 40, n: 2, verifiers: ['mc'], seed: 9 });
+    const firstEight = new Set(all.tasks.slice(0, 8).map((t) => t.id));
+    const data = { tasks: all.tasks, rows: all.rows.filter((r) => firstEight.has(r.task)) };
+    const run = { ...RUN, id: 'run-early', n: 2, verifiers: ['mc'] };
+    const incomplete = 'incomplete: 8 of 40 tasks, 16 of 80 samples generated; 64 of 80 verifications outstanding';
+    await postToPanel(page, liveMessages(run, data, true));
+    await page.waitForFunction(() => document.querySelectorAll('[data-role=run-state]').length === 2);
+    const live = await restsOnLines(page);
+    assert.deepEqual(live.lines.filter(([role]) => role === 'run-state'), [
+      ['run-state', incomplete],
+      ['run-state', "live: a writer holds the run's lock and is still adding records"],
+    ]);
+    assert.equal(live.warn, false, 'a run being written is not a problem');
+    await page.screenshot({ path: screenshotPath('panel-live'), fullPage: false });
+
+    // The writer stops: the same counts, no longer live, and now worth a look.
+    await postToPanel(page, [runState(coverageOf(data.tasks, data.rows, run), false), { kind: 'notify', method: 'progress', params: { done: 16, total: 80, status: 'cancelled' } }]);
+    await page.waitForFunction(() => document.querySelectorAll('[data-role=run-state]').length === 1);
+    const stopped = await restsOnLines(page);
+    assert.deepEqual(stopped.lines[0], ['run-state', incomplete]);
+    assert.equal(stopped.warn, true);
+    await page.waitForFunction(() => document.querySelector('[data-role=conclusion]') !== null);
+    assert.match((await page.locator('[data-role=conclusion]').textContent()) ?? '', /^no conclusion: the run is incomplete \(8 of 40 tasks generated\); /);
+    await page.screenshot({ path: screenshotPath('panel-incomplete'), fullPage: false });
+  });
+
+  it("shows a sample's failed calls and why a verification has no score", async () => {
+    const page = await openPanel();
+    const { tasks, rows } = buildRows({ tasks: 2, n: 2, verifiers: ['mc'], seed: 11 });
+    const message = 'http://127.0.0.1:8000/v1 answered with something that is not JSON (also when asked again)';
+    const [first, ...rest] = rows as [SampleRow, ...SampleRow[]];
+    const broken: SampleRow = {
+      ...first,
+      verifications: [{ verifier: 'mc', score: null, parse: 'failed', failure: 'labels-absent', parseError: 'no label in the top tokens', prompt: 'p', raw: '" Maybe" p=0.9' }],
+      callFailures: [{ stage: 'cot-score', kind: 'bad-answer', message }],
+    };
+    await postToPanel(page, liveMessages({ ...RUN, id: 'run-broken', n: 2, verifiers: ['mc', 'cot-score'] }, { tasks, rows: [broken, ...rest] }, false));
+    await clickSample(page, broken.task, broken.index);
+    await page.waitForSelector('[data-role=call-failure]');
+    assert.equal(await page.locator('[data-role=call-failure]').textContent(), `cot-score: the call failed (bad-answer): ${message}`);
+    assert.equal(await page.locator('[data-verifier="mc"] [data-role=parse]').textContent(), 'failed (labels-absent): no label in the top tokens');
+    assert.match((await restsOnLines(page)).lines.map(([, t]) => t).join('\n'), /^cot-score: 0 of 4 scored \(1 bad-answer, 3 missing\)$/m);
   });
 
   it('follows a light theme through the VS Code variables', async () => {

@@ -1,7 +1,11 @@
 // Typed builders of panel test data: tasks and sample rows as the host sends them, and the same
 // samples as the statistics see them (for computeReport as the reference).
-import { createRng } from '../../src/core/util/random';
+import { runCoverage } from '../../src/core/runs/coverage';
+import type { CallFailureKind } from '../../src/core/runs/records';
+import { sampleKey } from '../../src/core/runs/sampleKey';
+import type { RecordCoverage } from '../../src/core/stats/coverage';
 import type { ScoredSample } from '../../src/core/stats/types';
+import { createRng } from '../../src/core/util/random';
 import type { SampleRow, TaskInfo, VerificationRow } from '../../src/protocol/panelProtocol';
 
 export interface RowOptions {
@@ -48,7 +52,7 @@ export function sampleRow(task: string, index: number, correct: boolean | null, 
 }
 
 function verification(verifier: string, correct: boolean, u: number, failed: boolean): VerificationRow {
-  if (failed) return { verifier, score: null, parse: 'failed', parseError: 'no score in the output', prompt: `Verify (${verifier})`, raw: 'I am not sure.' };
+  if (failed) return { verifier, score: null, parse: 'failed', failure: 'unparsable', parseError: 'no score in the output', prompt: `Verify (${verifier})`, raw: 'I am not sure.' };
   // Rounded like a real verifier's output, so ties occur (quantile and top-k must break them the same way).
   const score = Math.round((correct ? 0.35 + 0.65 * u : 0.75 * u) * 100) / 100;
   return { verifier, score, parse: 'ok', prompt: `Verify (${verifier})`, raw: `score ${score}` };
@@ -64,4 +68,21 @@ export function toScored(rows: readonly SampleRow[], flip: ReadonlySet<string> =
       const correct = r.correct === true;
       return { task: r.task, index: r.index, correct: flip.has(`${r.task}#${r.index}`) ? !correct : correct, scores, answer: r.normalized };
     });
+}
+
+/**
+ * What the host's RunModel counts of these rows (core's runCoverage): `tasks` × `n` expected samples,
+ * the rows generated, their verifications and call failures, plus samples whose generation failed.
+ */
+export function coverageOf(
+  tasks: readonly TaskInfo[],
+  rows: readonly SampleRow[],
+  config: { n: number; verifiers: string[] },
+  generationFailures: readonly { task: string; index: number; kind: CallFailureKind }[] = [],
+): RecordCoverage {
+  const generations = new Map(rows.map((r) => [sampleKey(r.task, r.index), r]));
+  const verifications = new Map(rows.map((r) => [sampleKey(r.task, r.index), new Map(r.verifications.map((v) => [v.verifier, v]))]));
+  const failures = new Map<string, Map<string, { kind: CallFailureKind }>>(rows.map((r) => [sampleKey(r.task, r.index), new Map((r.callFailures ?? []).map((f) => [f.stage, f]))]));
+  for (const f of generationFailures) failures.set(sampleKey(f.task, f.index), new Map([['generation', f]]));
+  return runCoverage({ manifest: { config }, tasks, generations, verifications, failures });
 }

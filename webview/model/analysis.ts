@@ -4,7 +4,7 @@
 // filter-dependent part: weights and per-task sums (fast), then the bootstrap intervals (deferred, a
 // few resamples at a time).
 import { MISSING_SCORE } from '../../src/core/filter/columns';
-import { selectorColumn, selectorVerifiers, selectorWeights } from '../../src/core/filter/weights';
+import { selectorColumn, selectorWeights } from '../../src/core/filter/weights';
 import type { FilterSpec, ScoreSelector } from '../../src/core/filter/spec';
 import { auroc } from '../../src/core/stats/auroc';
 import { bestOfKCurve } from '../../src/core/stats/bestOfK';
@@ -25,8 +25,12 @@ export interface FilterResult {
   tasks: TaskSummary[];
   /** Over the graded tasks; null when no task is graded yet. */
   stats: LiveGapStats | null;
-  /** Selector verifiers without a single score: the filter cannot keep anything by them. */
-  missingVerifiers: string[];
+  /**
+   * The selector scored at least one sample: the filter decided by scores. When false every weight is 0
+   * because nothing had a score, not because the verifier judged: kept, dropped and disagreements are
+   * not measured.
+   */
+  measured: boolean;
 }
 
 export interface SelectorResult {
@@ -54,7 +58,7 @@ export function applyFilter(ds: Dataset, selector: ScoreSelector | null, filter:
     weights,
     tasks,
     stats: ds.graded.tasks.length > 0 ? tally.stats() : null,
-    missingVerifiers: selector ? selectorVerifiers(selector).filter((name) => !ds.scored.has(name)) : [],
+    measured: anyScored(scores),
   };
 }
 

@@ -1,7 +1,6 @@
 // The store's rows laid out the way the statistics want them (src/core/stats/pool.ts): tasks sorted by
 // id, each task's rows in index order, correctness and scores as typed columns. Built once per change
 // of the data (or of the checker-corrected switch); every filter setting then reuses it.
-import { MISSING_SCORE } from '../../src/core/filter/columns';
 import type { SampleStore, StoredRow } from './sampleStore';
 
 export interface Dataset {
@@ -18,8 +17,6 @@ export interface Dataset {
   columns: Map<string, Float64Array>;
   /** Every verifier the run has mentioned, in order of first appearance. */
   verifiers: string[];
-  /** The verifiers with at least one actual score. */
-  scored: Set<string>;
   /** 1 when the task is graded: every row has a verdict (not Check Selection without a gold answer). */
   taskGraded: Uint8Array;
   /** The correctness the statistics use: the checker's verdict, flipped where `flipped` is 1. 0 when ungraded. */
@@ -78,20 +75,13 @@ export function buildDataset(store: SampleStore, checkerCorrected: boolean): Dat
   }
   const verifiers = store.verifierNames();
   const columns = new Map<string, Float64Array>();
-  const scored = new Set<string>();
   for (const name of verifiers) {
     const bySlot = store.scoreColumn(name) as Float64Array;
     const column = new Float64Array(rows.length);
-    let any = false;
-    for (let r = 0; r < rows.length; r++) {
-      const score = bySlot[(rows[r] as StoredRow).slot] as number;
-      column[r] = score;
-      if (score !== MISSING_SCORE) any = true;
-    }
+    for (let r = 0; r < rows.length; r++) column[r] = bySlot[(rows[r] as StoredRow).slot] as number;
     columns.set(name, column);
-    if (any) scored.add(name);
   }
-  return { rows, taskIds, taskNumber, starts, taskOf, columns, verifiers, scored, taskGraded, correct, flipped, graded: gradedPart(starts, taskGraded, correct) };
+  return { rows, taskIds, taskNumber, starts, taskOf, columns, verifiers, taskGraded, correct, flipped, graded: gradedPart(starts, taskGraded, correct) };
 }
 
 /** The dataset row of a sample, or −1 when the dataset has no such sample. */

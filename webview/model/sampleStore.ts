@@ -1,8 +1,9 @@
-// Everything the host has sent for the current run: tasks, sample rows and annotations. Plain data
-// with version counters, so derived views (datasets, filters, tables) know when to recompute.
+// Everything the host has sent for the current run: tasks, sample rows, annotations and the run's
+// state (coverage, live). Plain data with version counters, so derived views (datasets, filters,
+// tables) know when to recompute.
 import type { AnnotationRecord } from '../../src/core/runs/records';
 import { sampleKey } from '../../src/core/runs/sampleKey';
-import type { HostNotificationParams, PanelMode, RunSummary, SampleRow, TaskInfo } from '../../src/protocol/panelProtocol';
+import type { HostNotificationParams, PanelMode, RunStateParams, RunSummary, SampleRow, TaskInfo } from '../../src/protocol/panelProtocol';
 import { MISSING_SCORE } from '../../src/core/filter/columns';
 import { ScoreSlots } from './scoreSlots';
 
@@ -22,6 +23,8 @@ export interface StoredRow {
 export class SampleStore {
   run: RunSummary | null = null;
   mode: PanelMode = 'gap';
+  /** What the run's records cover and whether a writer is adding records; null until the host says. */
+  runState: RunStateParams | null = null;
   readonly tasks = new Map<string, TaskInfo>();
   /** Task id -> its rows in ascending sample index. */
   private readonly rowsByTask = new Map<string, StoredRow[]>();
@@ -41,6 +44,7 @@ export class SampleStore {
   reset(init: HostNotificationParams['init']): void {
     this.run = init.run;
     this.mode = init.mode;
+    this.runState = null;
     this.tasks.clear();
     this.rowsByTask.clear();
     this.annotationLog.clear();

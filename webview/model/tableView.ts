@@ -1,15 +1,19 @@
 // What the per-sample table shows: which rows, in which order, under which task header, and which
 // samples the verifier and the checker disagree on. Pure: the table component only paints items.
 import type { PanelView } from '../../src/protocol/panelProtocol';
+import type { FilterResult } from './analysis';
 import type { Dataset } from './dataset';
 
 /** kept-wrong: the filter kept an incorrect sample; dropped-correct: it dropped a correct one. */
 export type Disagreement = 'kept-wrong' | 'dropped-correct';
 
-/** Null for agreement and for ungraded samples (no verdict to disagree with). */
-export function disagreementOf(ds: Dataset, weights: Float64Array, row: number): Disagreement | null {
-  if (ds.taskGraded[ds.taskOf[row] as number] === 0) return null;
-  const kept = (weights[row] as number) > 0;
+/** What the table needs of a filter result: its weights, and whether they come from scores at all. */
+export type FilterDecisions = Pick<FilterResult, 'weights' | 'measured'>;
+
+/** Null for agreement, for ungraded samples (no verdict to disagree with) and when the selector scored nothing (no judgement to disagree with). */
+export function disagreementOf(ds: Dataset, filter: FilterDecisions, row: number): Disagreement | null {
+  if (!filter.measured || ds.taskGraded[ds.taskOf[row] as number] === 0) return null;
+  const kept = (filter.weights[row] as number) > 0;
   const correct = ds.correct[row] === 1;
   if (kept && !correct) return 'kept-wrong';
   if (!kept && correct) return 'dropped-correct';
@@ -35,7 +39,7 @@ export function headerTask(item: number): number {
 
 export interface TableInputs {
   ds: Dataset;
-  weights: Float64Array;
+  filter: FilterDecisions;
   /** The selector's score per row (for sorting by score). */
   scores: Float64Array;
   /** 1 for rows with an annotation. */
@@ -46,9 +50,9 @@ export interface TableInputs {
  * Lines grouped by task (tasks in dataset order, a header before each task with a visible row); within a
  * task, rows sorted by the view's key, ties by sample index ascending.
  */
-export function buildTableItems({ ds, weights, scores, annotated }: TableInputs, view: PanelView): TableItems {
-  const keep = rowFilter(ds, weights, annotated, view.show);
-  const sortKey = sortKeyOf(ds, weights, scores, view.sort);
+export function buildTableItems({ ds, filter, scores, annotated }: TableInputs, view: PanelView): TableItems {
+  const keep = rowFilter(ds, filter, annotated, view.show);
+  const sortKey = sortKeyOf(ds, filter.weights, scores, view.sort);
   const sign = view.descending ? -1 : 1;
   const only = view.task === null ? -1 : (ds.taskNumber.get(view.task) ?? -2);
   const items = new Int32Array(ds.rows.length + ds.taskIds.length);
@@ -74,13 +78,14 @@ export function buildTableItems({ ds, weights, scores, annotated }: TableInputs,
   return { items: items.subarray(0, lines), lineOf, samples };
 }
 
-function rowFilter(ds: Dataset, weights: Float64Array, annotated: Uint8Array, show: PanelView['show']): (row: number) => boolean {
+function rowFilter(ds: Dataset, filter: FilterDecisions, annotated: Uint8Array, show: PanelView['show']): (row: number) => boolean {
   const graded = (r: number): boolean => ds.taskGraded[ds.taskOf[r] as number] === 1;
+  const { weights } = filter;
   switch (show) {
     case 'all':
       return () => true;
     case 'disagreements':
-      return (r) => disagreementOf(ds, weights, r) !== null;
+      return (r) => disagreementOf(ds, filter, r) !== null;
     case 'kept':
       return (r) => (weights[r] as number) > 0;
     case 'dropped':

@@ -8,13 +8,14 @@ import type { FilterSpec, ScoreSelector } from '../../src/core/filter/spec';
 import { sampleKey } from '../../src/core/runs/sampleKey';
 import type { AnnotationCause, HostNotification, PanelState, PanelView } from '../../src/protocol/panelProtocol';
 import type { PanelHost } from '../hostApi';
-import type { GapBootstrap, GapIntervals } from '../../src/core/stats/bootstrap';
+import { DEFAULT_BOOTSTRAP, type GapBootstrap, type GapIntervals } from '../../src/core/stats/bootstrap';
 import { applyFilter, gapBootstrap, kCurves, resamplesPerStep, scoreSelector, type FilterResult, type SelectorResult } from '../model/analysis';
 import { filterSweep, largestTask, PROBABILITY_VERIFIERS, reliability, scoreHistogram, taskScatter, type Reliability } from '../model/chartData';
 import { answerClusters } from '../model/clusters';
 import { annotatedRows, buildDataset, findRow, type Dataset } from '../model/dataset';
 import { keyAction, type KeyAction } from '../model/keyboard';
 import { memoize } from '../model/memo';
+import { restsOn, type RestsOn } from '../model/restsOn';
 import { SampleStore, type StoredRow } from '../model/sampleStore';
 import { runInSlices, type SlicedJob, type SliceScheduler } from '../model/slices';
 import { initialSettings, toPanelState, type PanelSettings } from '../model/settings';
@@ -35,6 +36,9 @@ interface Derived {
   fr: FilterResult;
   items: TableItems;
 }
+
+/** Before a run arrives there is nothing the numbers rest on. */
+const NOTHING_YET: RestsOn = { state: [], coverage: [], fewTasks: null, measure: { kind: 'none' }, conclusion: null, warn: false };
 
 /** Input types where letters and digits are text, not shortcuts. */
 const TEXT_INPUTS = new Set(['text', 'search', 'email', 'number', 'password', 'url', 'tel']);
@@ -69,7 +73,7 @@ export class PanelApp {
   private readonly filtered = memoize((ds: Dataset, _selector: string, _filter: string, selector: ScoreSelector | null, filter: FilterSpec) => applyFilter(ds, selector, filter));
   private readonly annotated = memoize((ds: Dataset, _labels: number) => annotatedRows(ds, this.store));
   private readonly items = memoize((fr: FilterResult, scores: Float64Array, annotated: Uint8Array, _view: string, view: PanelView, ds: Dataset) =>
-    buildTableItems({ ds, weights: fr.weights, scores, annotated }, view),
+    buildTableItems({ ds, filter: fr, scores, annotated }, view),
   );
   /** The bootstrap intervals of the last filter result they were computed for. */
   private intervals: { fr: FilterResult; value: GapIntervals | null } | null = null;
@@ -148,6 +152,10 @@ export class PanelApp {
         this.store.addAnnotations(n.params.records);
         this.live.schedule();
         return;
+      case 'runState':
+        this.store.runState = n.params;
+        this.live.schedule();
+        return;
       case 'progress':
         this.progress = n.params;
         // A snapshot ends with its progress: paint it now instead of waiting out the quiet period that
@@ -179,7 +187,7 @@ export class PanelApp {
     if (!run || !settings) {
       this.stopBootstrap(null);
       this.runBar.update(null, null, false, 0);
-      this.statsHeader.update(null, { samples: 0, done: null, total: null, tasks: 0 }, null);
+      this.statsHeader.update(null, { samples: 0, done: null, total: null, tasks: 0 }, NOTHING_YET, null);
       return;
     }
     const view = this.derive(settings);
@@ -277,9 +285,10 @@ export class PanelApp {
       reliability: this.reliabilities(ds),
       scatter: this.scatter(ds, fr),
       curves: this.curves(ds, sel),
+      measured: fr.measured,
     };
     // The parts are memoized: unchanged identities (and the same filter, for the sweep's marker) mean nothing to redraw.
-    const parts = [model.histogram, model.sweep?.points, model.reliability, model.scatter, model.curves, formatFilter(settings.filter)];
+    const parts = [model.histogram, model.sweep?.points, model.reliability, model.scatter, model.curves, formatFilter(settings.filter), model.measured];
     if (parts.length === this.chartParts.length && parts.every((part, i) => part === this.chartParts[i])) return;
     this.chartParts = parts;
     this.charts.update(model);
@@ -287,25 +296,20 @@ export class PanelApp {
 
 
   private updateHeader({ ds, sel, fr }: Derived, intervals: GapIntervals | null): void {
+    const rests = restsOn({ runState: this.store.runState, stats: fr.stats, selector: fr.selector, intervals, bootstrap: DEFAULT_BOOTSTRAP });
     this.statsHeader.update(
       fr.stats ? { stats: fr.stats, intervals, auroc: sel.auroc } : null,
       { samples: ds.rows.length, done: this.progress?.done ?? null, total: this.progress?.total ?? null, tasks: ds.taskIds.length },
+      rests,
       this.notice(fr),
     );
   }
 
+  /** What the header's numbers do not say themselves; why a statistic is not measured is said with the coverage. */
   private notice(fr: FilterResult): string | null {
-    const notes: string[] = [];
-    if (!fr.stats) notes.push(this.store.mode === 'check' ? 'No gold answer yet: mark the right answer under "Answers" to turn on the gap statistics.' : 'No graded sample yet.');
-    if (!fr.selector) notes.push('This run has no verifier: nothing is filtered, so the filtered accuracy equals the accuracy.');
-    if (fr.missingVerifiers.length > 0) {
-      notes.push(`No score from ${fr.missingVerifiers.join(', ')} yet: the filter keeps nothing by it, so every task counts with its plain accuracy.`);
-    }
-    const nothingKept = fr.stats?.tasksNothingKept ?? 0;
-    if (nothingKept > 0 && fr.missingVerifiers.length === 0) {
-      notes.push(`${nothingKept} task(s) kept nothing and count with J(f|x).`);
-    }
-    return notes.length > 0 ? notes.join(' ') : null;
+    if (!fr.stats) return this.store.mode === 'check' ? 'No gold answer yet: mark the right answer under "Answers" to turn on the gap statistics.' : 'No graded sample yet.';
+    const nothingKept = fr.stats.tasksNothingKept ?? 0;
+    return nothingKept > 0 ? `${nothingKept} task(s) kept nothing and count with J(f|x).` : null;
   }
 
   private verifierColumns(ds: Dataset): string[] {
@@ -330,8 +334,8 @@ export class PanelApp {
       graded: ds.taskGraded[ds.taskOf[row] as number] === 1,
       correct: ds.correct[row] === 1,
       flipped: ds.flipped[row] === 1,
-      weight: fr.weights[row] as number,
-      disagreement: disagreementOf(ds, fr.weights, row),
+      weight: fr.measured ? (fr.weights[row] as number) : null,
+      disagreement: disagreementOf(ds, fr, row),
       annotations: this.store.annotationsOf(sample.task, sample.index),
     };
   }
@@ -394,7 +398,7 @@ export class PanelApp {
     const line = row >= 0 ? (items.lineOf[row] as number) : -1;
     const next =
       action.kind === 'nextDisagreement'
-        ? nextMatching(items.items, line, (r) => disagreementOf(ds, fr.weights, r) !== null)
+        ? nextMatching(items.items, line, (r) => disagreementOf(ds, fr, r) !== null)
         : stepSample(items.items, line, action.kind === 'nextSample' ? 1 : -1);
     const target = items.items[next];
     if (next >= 0 && target !== undefined) this.select(target);

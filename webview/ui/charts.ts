@@ -16,6 +16,8 @@ export interface ChartsModel {
   reliability: Reliability[];
   scatter: ScatterPoint[];
   curves: KCurves | null;
+  /** The selector scored some sample; otherwise the filter decided nothing and its charts are not measured. */
+  measured: boolean;
 }
 
 type ChartKey = 'histogram' | 'sweep' | 'reliability' | 'scatter' | 'curves';
@@ -43,9 +45,11 @@ export class ChartsPanel {
 
   update(model: ChartsModel): void {
     this.show('histogram', model.histogram ? histogramChart(model.histogram, model.selectorLabel) : note('No graded sample yet.'));
-    this.show('sweep', model.sweep && model.sweep.points.length > 0 ? sweepChart(model.sweep) : note('No graded sample yet.'));
+    // A function: each chart needs its own nodes.
+    const unmeasured = (): Element[] => note('Not measured: the selector scored no sample, so the filter decides nothing.');
+    this.show('sweep', model.sweep && model.sweep.points.length > 0 ? sweepChart(model.sweep) : model.sweep && !model.measured ? unmeasured() : note('No graded sample yet.'));
     this.show('reliability', model.reliability.length > 0 ? reliabilityChart(model.reliability) : note('Needs a probability-valued verifier (mc) with scores on graded samples.'));
-    this.show('scatter', model.scatter.length > 0 ? scatterChart(model.scatter) : note('No graded task yet.'));
+    this.show('scatter', model.scatter.length === 0 ? note('No graded task yet.') : model.measured ? scatterChart(model.scatter) : unmeasured());
     this.show('curves', model.curves && model.curves.passAtK.length > 0 ? curvesChart(model.curves) : note('No graded task yet.'));
   }
 

@@ -2,7 +2,7 @@
 // it, every verifier's prompt, raw output and score — and the form to label it. All of it as text.
 import { formatRate } from '../../src/core/report/numbers';
 import type { AnnotationRecord } from '../../src/core/runs/records';
-import { ANNOTATION_CAUSES, type AnnotationCause, type SampleRow, type TaskInfo } from '../../src/protocol/panelProtocol';
+import { ANNOTATION_CAUSES, type AnnotationCause, type SampleRow, type TaskInfo, type VerificationRow, type CallFailureRow } from '../../src/protocol/panelProtocol';
 import { CAUSE_LABELS } from '../model/keyboard';
 import type { StoredRow } from '../model/sampleStore';
 import type { Disagreement } from '../model/tableView';
@@ -23,7 +23,8 @@ export interface DetailModel {
   /** The verdict the statistics use (checker-corrected when that is on). */
   correct: boolean;
   flipped: boolean;
-  weight: number;
+  /** The filter's weight; null when the selector scored nothing (the filter decided nothing). */
+  weight: number | null;
   disagreement: Disagreement | null;
   annotations: readonly AnnotationRecord[];
 }
@@ -150,7 +151,9 @@ export class DetailPane {
 function badges(model: DetailModel): HTMLElement[] {
   const out = [
     el('span', { className: `pill ${model.graded ? (model.correct ? 'correct' : 'wrong') : 'ungraded'}`, text: model.graded ? `verdict ${verdictText(true, model.correct, model.flipped)}` : 'no gold answer' }),
-    el('span', { className: `pill ${model.weight > 0 ? 'kept' : 'dropped'}`, text: model.weight > 0 ? (model.weight === 1 ? 'kept' : `weight ${formatRate(model.weight)}`) : 'dropped' }),
+    model.weight === null
+      ? el('span', { className: 'pill', text: 'filter: not measured' })
+      : el('span', { className: `pill ${model.weight > 0 ? 'kept' : 'dropped'}`, text: model.weight > 0 ? (model.weight === 1 ? 'kept' : `weight ${formatRate(model.weight)}`) : 'dropped' }),
   ];
   if (model.disagreement) out.push(el('span', { className: `pill badge ${model.disagreement}`, text: model.disagreement === 'kept-wrong' ? 'kept but wrong' : 'dropped but correct' }));
   const latest = model.annotations[model.annotations.length - 1];
@@ -184,29 +187,41 @@ function sections(model: DetailModel): HTMLElement[] {
     ]),
     section(
       'Verifiers',
-      row.verifications.length === 0
+      row.verifications.length === 0 && !row.callFailures
         ? [el('p', { className: 'hint', text: 'No verification yet.' })]
-        : row.verifications.map((v) => {
-            const box = custom<Collapsible>('vscode-collapsible', { attrs: { 'data-verifier': v.verifier } }, [
-              el('div', { className: 'verification' }, [
-                el('dl', { className: 'facts' }, [
-                  el('dt', { text: 'score' }),
-                  el('dd', { text: v.score === null ? 'none' : formatRate(v.score) }),
-                  el('dt', { text: 'parse' }),
-                  el('dd', { text: v.parse === 'ok' ? 'ok' : `failed: ${v.parseError ?? 'no reason given'}` }),
-                  ...(v.detail ? [el('dt', { text: 'detail' }), el('dd', { text: JSON.stringify(v.detail) })] : []),
-                ]),
-                el('h4', { text: 'Raw output' }),
-                text(v.raw, 'raw'),
-                el('h4', { text: 'Prompt' }),
-                text(v.prompt, 'prompt'),
-              ]),
-            ]);
-            box.heading = `${v.verifier}: ${v.score === null ? 'no score' : formatRate(v.score)}`;
-            return box;
-          }),
+        : [...(row.callFailures ?? []).map(callFailureLine), ...row.verifications.map(verificationBox)],
     ),
   ];
+}
+
+/** A verifier whose model call for this sample failed: no verification, and why (a resume asks again). */
+function callFailureLine(f: CallFailureRow): HTMLElement {
+  return el('p', { className: 'call-failure', text: `${f.stage}: the call failed (${f.kind}): ${f.message}`, attrs: { 'data-role': 'call-failure', 'data-stage': f.stage } });
+}
+
+function verificationBox(v: VerificationRow): HTMLElement {
+  const box = custom<Collapsible>('vscode-collapsible', { attrs: { 'data-verifier': v.verifier } }, [
+    el('div', { className: 'verification' }, [
+      el('dl', { className: 'facts' }, [
+        el('dt', { text: 'score' }),
+        el('dd', { text: v.score === null ? 'none' : formatRate(v.score) }),
+        el('dt', { text: 'parse' }),
+        el('dd', { text: v.parse === 'ok' ? 'ok' : `failed (${failureOf(v)}): ${v.parseError ?? 'no reason given'}`, attrs: { 'data-role': 'parse' } }),
+        ...(v.detail ? [el('dt', { text: 'detail' }), el('dd', { text: JSON.stringify(v.detail) })] : []),
+      ]),
+      el('h4', { text: 'Raw output' }),
+      text(v.raw, 'raw'),
+      el('h4', { text: 'Prompt' }),
+      text(v.prompt, 'prompt'),
+    ]),
+  ]);
+  box.heading = `${v.verifier}: ${v.score === null ? `no score (${failureOf(v)})` : formatRate(v.score)}`;
+  return box;
+}
+
+/** Why a verification has no score; records older than the field are unparsable. */
+function failureOf(v: VerificationRow): string {
+  return v.failure ?? 'unparsable';
 }
 
 function section(title: string, content: HTMLElement[]): HTMLElement {

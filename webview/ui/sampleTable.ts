@@ -174,8 +174,14 @@ export class SampleTable {
     const id = ds.taskIds[task] as string;
     const summary = filter.tasks[task];
     const n = (ds.starts[task + 1] as number) - (ds.starts[task] as number);
-    const graded = ds.taskGraded[task] === 1 && summary;
-    const accuracy = graded ? `J(f|x) ${formatRate(summary.accuracy)} → J(f[w]|x) ${formatRate(summary.filteredAccuracy)}` : 'no gold answer';
+    const kept = ` · kept ${summary?.kept ?? 0} of ${n}`;
+    // Nothing scored: the filter decided nothing, so J(f[w]|x) and the kept count are not measured.
+    const text =
+      ds.taskGraded[task] !== 1 || !summary
+        ? `no gold answer${filter.measured ? kept : ''}`
+        : filter.measured
+          ? `J(f|x) ${formatRate(summary.accuracy)} → J(f[w]|x) ${formatRate(summary.filteredAccuracy)}${kept}`
+          : `J(f|x) ${formatRate(summary.accuracy)} · J(f[w]|x) not measured`;
     line.className = 'line task-header';
     line.removeAttribute('data-row');
     line.setAttribute('data-task', id);
@@ -183,7 +189,7 @@ export class SampleTable {
     cells(line, 3);
     setText(line.children[0] as Element, id);
     setText(line.children[1] as Element, (model.questionOf(id) ?? '').slice(0, 300));
-    setText(line.children[2] as Element, `${accuracy} · kept ${summary?.kept ?? 0} of ${n}`);
+    setText(line.children[2] as Element, text);
   }
 
   private fillSample(line: HTMLElement, row: number, model: TableModel): void {
@@ -191,7 +197,7 @@ export class SampleTable {
     const sample = ds.rows[row] as StoredRow;
     const graded = ds.taskGraded[ds.taskOf[row] as number] === 1;
     const weight = filter.weights[row] as number;
-    const disagreement = disagreementOf(ds, filter.weights, row);
+    const disagreement = disagreementOf(ds, filter, row);
     const label = model.labelOf(row);
     line.className = `line sample${row === model.selected ? ' selected' : ''}${disagreement ? ` ${disagreement}` : ''}`;
     line.setAttribute('data-row', String(row));
@@ -203,7 +209,7 @@ export class SampleTable {
       sample.extracted ?? '(no answer)',
       verdictText(graded, ds.correct[row] === 1, ds.flipped[row] === 1),
       ...verifiers.map((name) => scoreText(ds.columns.get(name)?.[row])),
-      weight > 0 ? (weight === 1 ? 'kept' : `w ${formatRate(weight)}`) : 'dropped',
+      !filter.measured ? '—' : weight > 0 ? (weight === 1 ? 'kept' : `w ${formatRate(weight)}`) : 'dropped',
       disagreement === 'kept-wrong' ? 'kept but wrong' : disagreement === 'dropped-correct' ? 'dropped but correct' : '',
       label ? CAUSE_LABELS[label] : '',
     ];

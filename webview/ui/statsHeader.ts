@@ -1,5 +1,9 @@
-// The live statistics strip: gap numbers with intervals, the confusion counts and the sample count.
+// The live statistics strip: first what the numbers rest on (the run's state, each verifier's
+// coverage, the few-tasks warning, whether the verifier statistics are measured, the conclusion), then
+// the gap numbers with intervals (and the partial note beside each verifier statistic), the confusion
+// counts and the sample count.
 import type { Confusion, LiveGapStats } from '../../src/core/stats/types';
+import type { RestsOn } from '../model/restsOn';
 import { STAT_LABELS, statCells, type StatKey, type StatsInput } from '../model/statsView';
 import { el, setText } from './dom';
 
@@ -7,6 +11,7 @@ interface CellNodes {
   card: HTMLElement;
   value: HTMLElement;
   interval: HTMLElement;
+  partial: HTMLElement;
 }
 
 const CONFUSION: { key: keyof Confusion; label: string }[] = [
@@ -29,16 +34,20 @@ export class StatsHeader {
   readonly element: HTMLElement;
   private readonly cells = new Map<StatKey, CellNodes>();
   private readonly confusion = new Map<keyof Confusion, HTMLElement>();
+  private readonly confusionPartial: HTMLElement;
   private readonly samples: HTMLElement;
   private readonly notice: HTMLElement;
+  private readonly rests: HTMLElement;
+  private shownRests = '';
 
   constructor() {
     const cards = el('div', { className: 'stats-cards' });
     for (const [key, label] of Object.entries(STAT_LABELS) as [StatKey, string][]) {
       const value = el('span', { className: 'stat-value', attrs: { 'data-stat': key } });
       const interval = el('span', { className: 'stat-interval', attrs: { 'data-stat-interval': key } });
-      const card = el('div', { className: `stat-card ${key}` }, [el('span', { className: 'stat-label', text: label }), value, interval]);
-      this.cells.set(key, { card, value, interval });
+      const partial = partialBadge(key);
+      const card = el('div', { className: `stat-card ${key}` }, [el('span', { className: 'stat-label', text: label }), value, interval, partial]);
+      this.cells.set(key, { card, value, interval, partial });
       cards.append(card);
     }
     const confusionGrid = el('div', { className: 'confusion', title: 'Samples by filter decision (kept = weight > 0) and checker verdict' });
@@ -47,23 +56,29 @@ export class StatsHeader {
       this.confusion.set(key, value);
       confusionGrid.append(el('span', { className: `confusion-cell ${key}` }, [el('span', { className: 'confusion-label', text: label }), value]));
     }
+    this.confusionPartial = partialBadge('confusion');
+    confusionGrid.append(this.confusionPartial);
     this.samples = el('span', { className: 'stat-value', attrs: { 'data-stat': 'samples' } });
     cards.append(confusionGrid, el('div', { className: 'stat-card samples-card' }, [el('span', { className: 'stat-label', text: 'Samples' }), this.samples]));
     this.notice = el('div', { className: 'stats-notice', attrs: { 'data-role': 'stats-notice' } });
-    this.element = el('section', { className: 'stats', attrs: { 'aria-label': 'Gap statistics' } }, [cards, this.notice]);
+    this.rests = el('div', { className: 'rests-on', attrs: { 'data-role': 'rests-on', role: 'status' } });
+    this.element = el('section', { className: 'stats', attrs: { 'aria-label': 'Gap statistics' } }, [this.rests, cards, this.notice]);
   }
 
   /** `input` null: nothing graded yet (the numbers show dashes). */
-  update(input: StatsInput | null, counts: SampleCounts, notice: string | null): void {
-    const cells = input ? statCells(input) : [];
+  update(input: StatsInput | null, counts: SampleCounts, rests: RestsOn, notice: string | null): void {
+    this.updateRests(rests);
+    const cells = input ? statCells(input, rests.measure) : [];
     for (const [key, nodes] of this.cells) {
       const cell = cells.find((c) => c.key === key);
       setText(nodes.value, cell?.value ?? '—');
       setText(nodes.interval, cell?.interval === 'pending' ? '[…]' : (cell?.interval ?? ''));
       nodes.interval.classList.toggle('pending', cell?.interval === 'pending');
       nodes.card.title = cell?.explanation ?? '';
+      showBadge(nodes.partial, cell?.partial ?? null);
     }
     this.updateConfusion(input?.stats ?? null);
+    showBadge(this.confusionPartial, rests.measure.kind === 'partial' ? rests.measure.note : null);
     const progress = counts.total !== null ? ` of ${counts.total}` : '';
     setText(this.samples, `${counts.done ?? counts.samples}${progress} · ${counts.tasks} task${counts.tasks === 1 ? '' : 's'}`);
     setText(this.notice, notice ?? '');
@@ -73,4 +88,33 @@ export class StatsHeader {
   private updateConfusion(stats: LiveGapStats | null): void {
     for (const { key } of CONFUSION) setText(this.confusion.get(key) as HTMLElement, stats?.confusion ? String(stats.confusion[key]) : '—');
   }
+
+  /** The run's state first, then each verifier's coverage, why the statistics are not measured or partial, few tasks, the conclusion. */
+  private updateRests(rests: RestsOn): void {
+    const { measure } = rests;
+    const lines = [
+      ...rests.state.map((text) => ({ role: 'run-state', text })),
+      ...rests.coverage.map((text) => ({ role: 'verifier-coverage', text })),
+      ...(measure.kind === 'unmeasured' ? [{ role: 'measure', text: measure.reason }] : measure.kind === 'partial' ? [{ role: 'measure', text: measure.note }] : []),
+      ...(rests.fewTasks === null ? [] : [{ role: 'few-tasks', text: rests.fewTasks }]),
+      ...(rests.conclusion === null ? [] : [{ role: 'conclusion', text: rests.conclusion }]),
+    ];
+    this.rests.classList.toggle('warn', rests.warn);
+    this.rests.hidden = lines.length === 0;
+    const key = JSON.stringify(lines);
+    if (key === this.shownRests) return;
+    this.shownRests = key;
+    this.rests.replaceChildren(...lines.map(({ role, text }) => el('p', { className: role, text, attrs: { 'data-role': role } })));
+  }
+}
+
+function partialBadge(stat: string): HTMLElement {
+  const badge = el('span', { className: 'stat-badge partial', attrs: { 'data-role': 'partial', 'data-partial': stat } });
+  badge.hidden = true;
+  return badge;
+}
+
+function showBadge(badge: HTMLElement, text: string | null): void {
+  setText(badge, text ?? '');
+  badge.hidden = text === null;
 }

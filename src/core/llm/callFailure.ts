@@ -1,15 +1,9 @@
 // Which failed calls fail one sample, and which end the run (docs/run-format.md, "Failures and
 // when a run stops"). A run records the first kind per sample and goes on; the second stops it.
+// The kinds (CALL_FAILURE_KINDS) are a field of the run folder's failure records and live with them in
+// records.ts, so that the panel can count them without loading the backends.
+import type { CallFailureKind } from '../runs/records';
 import { BackendError, PromptTooLongError, RetriesExhaustedError } from './backend';
-
-/**
- * How a sample's call failed:
- * - bad-answer: the endpoint answered with something unusable, also when asked again;
- * - call-failed: no answer within the retry budget (timeouts, 5xx, connection resets);
- * - prompt-too-long: the prompt does not fit the model's context.
- */
-export const CALL_FAILURE_KINDS = ['bad-answer', 'call-failed', 'prompt-too-long'] as const;
-export type CallFailureKind = (typeof CALL_FAILURE_KINDS)[number];
 
 export interface CallFailure {
   kind: CallFailureKind;

@@ -48,7 +48,7 @@ export function verifierCoverageLines(coverage: RecordCoverage): string[] {
  * Why the verifier statistics are not measured: "mc scored 0 of 24 samples: 24 labels-absent"; for a
  * selector of several verifiers, each one's reasons ("mc: 24 labels-absent; cot-score: 24 not verified").
  */
-export function notMeasuredReason(coverage: Coverage): string {
+export function notMeasuredReason(coverage: Pick<Coverage, 'verifiers' | 'selector'>): string {
   const sel = coverage.selector;
   const parts = sel.verifiers.flatMap((name) => {
     const c = coverage.verifiers[name];

@@ -1,18 +1,28 @@
 // Coverage of a run folder, counted from its records: of the tasks × n samples the run promises, how
 // many are generated, and per verifier how many are scored, failed (by kind) or missing. Definitions:
 // docs/statistics.md, "Coverage and what a number rests on".
-import { CALL_FAILURE_KINDS } from './records';
-import type { RunData } from './runStore';
+import { CALL_FAILURE_KINDS, type FailureRecord, type RunConfig, type Task, type VerificationRecord } from './records';
 import { sampleKey } from './sampleKey';
 import { VERIFIER_FAILURE_KINDS, zeroCounts, type GenerationCoverage, type RecordCoverage, type VerifierCoverage } from '../stats/coverage';
 
 const GENERATION = 'generation';
 
+/** The records coverage is counted from: a run folder as read (RunData), or the extension's copy of one as its records stream in. */
+export interface CoverageRecords {
+  manifest: { config: Pick<RunConfig, 'n' | 'verifiers'> };
+  tasks: readonly Pick<Task, 'id'>[];
+  /** sampleKey -> anything: only presence counts. */
+  generations: ReadonlyMap<string, unknown>;
+  verifications: ReadonlyMap<string, ReadonlyMap<string, Pick<VerificationRecord, 'score' | 'failure'>>>;
+  /** sampleKey -> stage -> the stage's current call failure (none where a record of the stage exists). */
+  failures: ReadonlyMap<string, ReadonlyMap<string, Pick<FailureRecord, 'kind'>>>;
+}
+
 /**
  * Counts the expected samples (every task of tasks.jsonl, indices 0 … n−1). A verifier's counts are
  * over generated samples: a sample without a generation is missing for every verifier.
  */
-export function runCoverage(run: RunData): RecordCoverage {
+export function runCoverage(run: CoverageRecords): RecordCoverage {
   const n = run.manifest.config.n;
   const expected = run.tasks.length * n;
   const generations: GenerationCoverage = { expected, done: 0, failed: 0, failures: zeroCounts(CALL_FAILURE_KINDS), missing: 0 };
@@ -57,7 +67,7 @@ export function runCoverage(run: RunData): RecordCoverage {
 }
 
 /** The configured verifiers in run.json order, then any other found in the records, in UTF-16 order. */
-function verifierNames(run: RunData): string[] {
+function verifierNames(run: CoverageRecords): string[] {
   const configured = run.manifest.config.verifiers;
   const found = new Set<string>();
   for (const byVerifier of run.verifications.values()) for (const name of byVerifier.keys()) found.add(name);

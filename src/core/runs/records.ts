@@ -4,7 +4,6 @@ import type { GradeResult } from '../grade/grader';
 import type { Task } from '../tasks/task';
 import type { Verification } from '../verify/verifier';
 import type { Usage } from '../llm/backend';
-import type { CallFailureKind } from '../llm/callFailure';
 
 export const SAMPLES_SCHEMA_VERSION = 1;
 
@@ -74,7 +73,14 @@ export interface VerificationRecord extends Verification {
   at: string;
 }
 
-export { CALL_FAILURE_KINDS, type CallFailureKind } from '../llm/callFailure';
+/**
+ * How a sample's call failed:
+ * - bad-answer: the endpoint answered with something unusable, also when asked again;
+ * - call-failed: no answer within the retry budget (timeouts, 5xx, connection resets);
+ * - prompt-too-long: the prompt does not fit the model's context.
+ */
+export const CALL_FAILURE_KINDS = ['bad-answer', 'call-failed', 'prompt-too-long'] as const;
+export type CallFailureKind = (typeof CALL_FAILURE_KINDS)[number];
 
 /**
  * A sample's generation or verification that failed at the model call (docs/run-format.md). It

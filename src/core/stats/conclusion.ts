@@ -21,6 +21,9 @@ export interface RunState {
 
 export type Verdict = 'positive' | 'negative';
 
+/** What the rule reads of a report: its tasks and the gap's interval (the panel has these without a whole GapReport). */
+export type ConcludedReport = Pick<GapReport, 'tasks'> & { ci: Pick<GapReport['ci'], 'gap' | 'resamples' | 'level'> };
+
 export interface Conclusion {
   /** null: no conclusion is drawn; `reasons` says why. */
   verdict: Verdict | null;
@@ -48,7 +51,7 @@ export function runState(coverage: RecordCoverage, live: boolean): RunState {
  * the report's samples, (c) there are at least 30 tasks and (d) the 95 % bootstrap interval of the
  * gap excludes 0; its sign is the verdict. Otherwise every failing condition, with its numbers.
  */
-export function concludeGap(report: GapReport, coverage: Coverage, state: RunState): Conclusion {
+export function concludeGap(report: ConcludedReport, coverage: Coverage, state: RunState): Conclusion {
   const reasons: string[] = [];
   if (!state.complete) reasons.push(`the run is incomplete (${incompleteness(coverage)})`);
   if (state.live) reasons.push('the run is live (a writer is still adding records)');
@@ -70,7 +73,7 @@ export function conclusionText(conclusion: Conclusion): string {
 }
 
 /** The 95 % bootstrap interval of the gap, or why there is none. */
-function gapInterval(report: GapReport): Interval | string {
+function gapInterval(report: ConcludedReport): Interval | string {
   const { ci } = report;
   if (ci.gap === null) return 'the gap has no 95 % interval (not measured)';
   if (ci.resamples === 0) return 'the gap has no 95 % bootstrap interval (0 resamples)';
@@ -78,7 +81,8 @@ function gapInterval(report: GapReport): Interval | string {
   return ci.gap;
 }
 
-function incompleteness(coverage: RecordCoverage): string {
+/** What is missing of an incomplete run: "8 of 40 tasks generated", or "12 of 640 verifications outstanding". */
+export function incompleteness(coverage: RecordCoverage): string {
   const { tasks } = coverage;
   if (tasks.done < tasks.expected) return `${tasks.done} of ${plural(tasks.expected, 'task')} generated`;
   const { outstanding, expected } = outstandingVerifications(coverage);

@@ -106,14 +106,14 @@ export function samplesCoverage(samples: readonly ScoredSample[]): RecordCoverag
   };
 }
 
-/** The selector's coverage of a report. */
-export function selectorCoverage(report: GapReport, selector: ScoreSelector): SelectorCoverage {
+/** The selector's coverage of a report (or of the panel's live statistics, which have the same counts). */
+export function selectorCoverage(report: Pick<GapReport, 'verifier' | 'samples' | 'scored'>, selector: ScoreSelector): SelectorCoverage {
   const { samples, scored } = report;
   return { selector: report.verifier, verifiers: selectorVerifiers(selector), samples, scored, measured: scored > 0, partial: scored > 0 && scored < samples };
 }
 
 /** Call failures are retried on resume: they leave a record outstanding, unlike a failed parse. */
-function callFailures(c: VerifierCoverage): number {
+export function callFailures(c: VerifierCoverage): number {
   return VERIFY_CALL_FAILURE_KINDS.reduce((sum, kind) => sum + c.failures[kind], 0);
 }
 

@@ -2,7 +2,8 @@
 // pre-training FLOPs plot, in a page of its own (static HTML: scripts disabled).
 import * as vscode from 'vscode';
 import { parseFilter, parseSelector } from '../../core/filter/parse';
-import { reportOf } from '../../core/pipeline/runReport';
+import { assessRunReport } from '../../core/pipeline/runReport';
+import { liveLockHolder } from '../../core/runs/runLock';
 import { readRun } from '../../core/runs/runStore';
 import { toScoredSamples } from '../../core/runs/scoredSamples';
 import { UserError } from '../../core/util/errors';
@@ -51,9 +52,10 @@ async function compareEntry(ctx: CommandContext, dir: string, flopsBySpec: Reado
     if (run.tasks.some(hasNoGold)) throw new UserError('some tasks have no gold answer (a Check Selection run), so there is no accuracy to compare');
     const samples = toScoredSamples(run);
     if (samples.length === 0) throw new UserError('no samples yet');
-    const report = reportOf(samples, { selector: parseSelector(selector), filter: parseFilter(c.filter), resamples: RESAMPLES, seed: 0 }, c.verifiers);
+    const live = (await liveLockHolder(dir)) !== null;
+    const assessed = assessRunReport(run, samples, { selector: parseSelector(selector), filter: parseFilter(c.filter), resamples: RESAMPLES, seed: 0 }, live);
     const flops = flopsBySpec.get(c.model);
-    return { runId, model, tasks, ...(flops !== undefined ? { flops } : {}), report };
+    return { runId, model, tasks, ...(flops !== undefined ? { flops } : {}), assessed };
   } catch (err) {
     ctx.services.log.warn(`compare: ${dir}: ${err instanceof Error ? err.message : String(err)}`);
     return { runId, model, tasks, error: err instanceof Error ? err.message : String(err) };

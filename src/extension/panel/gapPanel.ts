@@ -1,11 +1,14 @@
 // The host side of one gap panel (a WebviewPanel showing one run): its HTML shell, the ready
 // handshake (messages wait until the webview says 'ready', which is answered with a full snapshot),
-// validation of everything the webview sends, annotations, and live updates at most 4 times a second.
+// validation of everything the webview sends, annotations, live updates at most 4 times a second, and
+// the run's state (coverage, live) that every number in the panel rests on.
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import * as vscode from 'vscode';
 import type { GapCheckEvent } from '../../core/pipeline/gapCheck';
 import { parseFilter, parseSelector } from '../../core/filter/parse';
 import { appendAnnotation } from '../../core/runs/annotations';
+import { liveLockHolder } from '../../core/runs/runLock';
 import type { AnnotationRecord } from '../../core/runs/records';
 import { sampleKey } from '../../core/runs/sampleKey';
 import {
@@ -21,8 +24,9 @@ import {
   type WebviewHandlers,
   toSampleColumns,
 } from '../../protocol/panelProtocol';
-import { gapText, LiveGap } from '../../core/pipeline/liveGap';
+import { LiveGap } from '../../core/pipeline/liveGap';
 import { modelShortName } from '../views/runItems';
+import type { GapNow, RunStatus } from '../views/statusText';
 import { createNonce, webviewHtml } from './panelHtml';
 import type { PanelMemory } from './panelMemory';
 import { gapInputOf, type RunModel } from './runModel';
@@ -33,7 +37,7 @@ export interface PanelDeps {
   extensionUri: vscode.Uri;
   log: vscode.LogOutputChannel;
   memory: PanelMemory;
-  /** The panel's filter or grades changed (status bar); debounced. */
+  /** The panel's filter, grades or live state changed (status bar); debounced. */
   onChanged(panel: GapPanel): void;
   onActive(panel: GapPanel, active: boolean): void;
   onDisposed(panel: GapPanel): void;
@@ -55,6 +59,10 @@ export class GapPanel implements vscode.Disposable {
   private readonly queue: MessageQueue;
   private readonly pendingRows = new Map<string, SampleRow>();
   private pendingProgress = false;
+  /** The run's records or live state changed since the webview last heard: send 'runState'. */
+  private pendingState = false;
+  /** Another process holds the run's lock (looked up when the panel opens or reloads). */
+  private otherWriter = false;
   private flushTimer: NodeJS.Timeout | undefined;
   private changedTimer: NodeJS.Timeout | undefined;
   private disposed = false;
@@ -99,6 +107,7 @@ export class GapPanel implements vscode.Disposable {
       }),
       panel.onDidDispose(() => this.dispose()),
     );
+    void this.lookForWriter();
   }
 
   get runId(): string {
@@ -113,6 +122,11 @@ export class GapPanel implements vscode.Disposable {
     return this.progress.status === 'running';
   }
 
+  /** A writer is adding records: this window runs it, or another process holds the run's lock. */
+  get isLive(): boolean {
+    return this.isRunning || this.otherWriter;
+  }
+
   /** Shows another state of the same run (e.g. re-verification starting): a fresh snapshot. */
   reset(model: RunModel, annotations: AnnotationRecord[], progress: ProgressParams): void {
     this.model = model;
@@ -122,15 +136,20 @@ export class GapPanel implements vscode.Disposable {
     this.pendingRows.clear();
     this.panel.title = titleOf(model);
     if (this.queue.isOpen) this.queue.ready(this.snapshot());
+    void this.lookForWriter();
   }
 
   /** A streamed record: updates the run and, within FLUSH_MS, the webview. Returns the changed row. */
   apply(event: GapCheckEvent): SampleRow | undefined {
     const row = this.model.apply(event);
+    if (event.type !== 'task-done') {
+      // Every record changes the coverage, a failed generation too (it has no row).
+      this.pendingState = true;
+      this.scheduleFlush();
+    }
     if (row) {
       this.live?.update(gapInputOf(row));
       this.pendingRows.set(sampleKey(row.task, row.index), row);
-      this.scheduleFlush();
     }
     return row;
   }
@@ -138,6 +157,7 @@ export class GapPanel implements vscode.Disposable {
   setProgress(progress: ProgressParams): void {
     this.progress = progress;
     this.pendingProgress = true;
+    this.pendingState = true; // running or not is part of being live
     if (progress.status === 'running') this.scheduleFlush();
     else this.flush();
   }
@@ -152,8 +172,8 @@ export class GapPanel implements vscode.Disposable {
     this.panel.reveal(undefined, false);
   }
 
-  /** The gap by the panel's current filter, over every sample so far (what the status bar shows). */
-  gapNow(): string | null {
+  /** The gap by the panel's current filter, over every sample so far (what the status bar shows); null when it has no verifier. */
+  gapNow(): GapNow | null {
     if (!this.live) {
       try {
         this.live = new LiveGap(this.selector, this.filter);
@@ -162,12 +182,12 @@ export class GapPanel implements vscode.Disposable {
       }
       for (const row of this.model.allRows()) this.live.update(gapInputOf(row));
     }
-    return gapText(this.live.reading());
+    return { reading: this.live.reading(), selector: this.selector, filter: this.filter };
   }
 
-  /** Generations so far and of the whole run. */
-  counts(): { done: number; total: number } {
-    return { done: this.model.sampleCount, total: this.model.taskCount * this.model.summary.n };
+  /** The run as the status bar shows it. */
+  status(): RunStatus {
+    return { runId: this.runId, dir: this.dir, running: this.isRunning, live: this.isLive, coverage: this.model.coverage(), gap: this.gapNow() };
   }
 
   dispose(): void {
@@ -196,12 +216,17 @@ export class GapPanel implements vscode.Disposable {
     if (!this.queue.isOpen) {
       this.pendingRows.clear();
       this.pendingProgress = false;
+      this.pendingState = false;
       return;
     }
     if (this.pendingRows.size > 0) {
       const rows = [...this.pendingRows.values()];
       this.pendingRows.clear();
       this.queue.send({ kind: 'notify', method: 'samples', params: { tasks: [], rows } });
+    }
+    if (this.pendingState) {
+      this.pendingState = false;
+      this.queue.send(this.runStateMessage());
     }
     if (this.pendingProgress) {
       this.pendingProgress = false;
@@ -236,8 +261,28 @@ export class GapPanel implements vscode.Disposable {
       messages.push({ kind: 'notify', method: 'sampleTable', params: { tasks: i === 0 ? tasks : [], columns: toSampleColumns(rows.slice(i, i + SNAPSHOT_BATCH)) } });
     }
     messages.push({ kind: 'notify', method: 'annotations', params: { records: this.annotations } });
+    messages.push(this.runStateMessage());
     messages.push({ kind: 'notify', method: 'progress', params: this.progress });
     return messages;
+  }
+
+  /** What the run's records cover (counted as core counts a run folder) and whether a writer is adding records. */
+  private runStateMessage(): HostMessage {
+    return { kind: 'notify', method: 'runState', params: { coverage: this.model.coverage(), live: this.isLive } };
+  }
+
+  /**
+   * Whether another process writes the run (`gaplens run` in a terminal, another window): its lock
+   * says so. This window's own run holds the lock too, but that one is known from the progress.
+   */
+  private async lookForWriter(): Promise<void> {
+    const holder = await liveLockHolder(this.dir).catch(() => null);
+    const other = holder !== null && !(holder.pid === process.pid && holder.host === hostname());
+    if (other === this.otherWriter || this.disposed) return;
+    this.otherWriter = other;
+    this.pendingState = true;
+    this.flush();
+    this.changed(); // the status bar says live too
   }
 
   private handlers(): WebviewHandlers {
@@ -245,7 +290,9 @@ export class GapPanel implements vscode.Disposable {
       ready: () => {
         this.pendingRows.clear();
         this.pendingProgress = false;
+        this.pendingState = false;
         this.queue.ready(this.snapshot());
+        void this.lookForWriter();
       },
       filterChanged: ({ selector, filter }) => {
         this.setFilter(selector, filter);

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { AnnotationRecord } from '../../core/runs/records';
 import type { PanelState } from '../../protocol/panelProtocol';
 import { PANEL_ACTIVE_CONTEXT, PANEL_VIEW_TYPE, type Services } from '../services';
+import { statusView } from '../views/statusText';
 import { GapPanel, panelOptions, type ProgressParams } from './gapPanel';
 import type { PanelMemory } from './panelMemory';
 import type { RunModel } from './runModel';
@@ -53,8 +54,7 @@ export class PanelRegistry implements vscode.Disposable {
 
   /** Updates the status bar from a panel's current numbers. */
   report(panel: GapPanel): void {
-    const { done, total } = panel.counts();
-    this.services.status.show({ runId: panel.runId, dir: panel.dir, running: panel.isRunning, done, total, gap: panel.gapNow() });
+    this.services.status.show(statusView(panel.status()));
   }
 
   dispose(): void {

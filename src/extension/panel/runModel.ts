@@ -1,41 +1,50 @@
 // What the panel shows of one run, held by the host: the tasks and one row per sample, built from
-// a run folder or from records as they stream in, in the shape of the panel protocol. Pure.
+// a run folder or from records as they stream in, in the shape of the panel protocol, and the run's
+// coverage counted from those records as core counts a run folder's. Pure.
 import type { GapCheckEvent } from '../../core/pipeline/gapCheck';
 import type { PreparedRun } from '../../core/pipeline/runSession';
 import { getGrader } from '../../core/grade/graders';
-import type { GenerationRecord, RunManifest, VerificationRecord } from '../../core/runs/records';
+import { runCoverage } from '../../core/runs/coverage';
+import type { FailureRecord, GenerationRecord, RunManifest, VerificationRecord } from '../../core/runs/records';
 import type { RunData } from '../../core/runs/runStore';
 import { sampleKey } from '../../core/runs/sampleKey';
+import type { RecordCoverage } from '../../core/stats/coverage';
 import type { Task } from '../../core/tasks/task';
 import { UserError } from '../../core/util/errors';
-import { goldList, type PanelMode, type RunSummary, type SampleRow, type TaskInfo, type VerificationRow } from '../../protocol/panelProtocol';
+import { goldList, type CallFailureRow, type PanelMode, type RunSummary, type SampleRow, type TaskInfo, type VerificationRow } from '../../protocol/panelProtocol';
 import { hasNoGold } from '../tasks/taskSelection';
 import type { GapInput } from '../../core/pipeline/liveGap';
+
+const GENERATION = 'generation';
 
 export class RunModel {
   private readonly tasks = new Map<string, Task>();
   private readonly rows = new Map<string, SampleRow>();
+  /** The run's verification records and current call failures (sampleKey -> verifier or stage -> record), as a run folder holds them. */
+  private readonly verifications = new Map<string, Map<string, VerificationRecord>>();
+  private readonly failures = new Map<string, Map<string, FailureRecord>>();
   /** Tasks with a gold answer the user marked in this panel (Check Selection). */
   private readonly marked = new Map<string, string>();
+  readonly summary: RunSummary;
 
   private constructor(
     readonly dir: string,
-    readonly summary: RunSummary,
+    private readonly manifest: RunManifest,
     readonly mode: PanelMode,
     tasks: readonly Task[],
   ) {
+    this.summary = summaryOf(manifest);
     for (const t of tasks) this.tasks.set(t.id, t);
   }
 
   static fromManifest(dir: string, manifest: RunManifest, tasks: readonly Task[]): RunModel {
-    return new RunModel(dir, summaryOf(manifest), tasks.some(hasNoGold) ? 'check' : 'gap', tasks);
+    return new RunModel(dir, manifest, tasks.some(hasNoGold) ? 'check' : 'gap', tasks);
   }
 
   /** A run read from disk, with the answers the user marked earlier (task id -> answer). */
   static fromRun(run: RunData, markedAnswers: Readonly<Record<string, string>> = {}): RunModel {
     const model = RunModel.fromManifest(run.dir, run.manifest, run.tasks);
-    for (const g of run.generations.values()) model.addGeneration(g);
-    for (const byVerifier of run.verifications.values()) for (const v of byVerifier.values()) model.addVerification(v);
+    model.addRecords(run);
     for (const [task, answer] of Object.entries(markedAnswers)) if (model.tasks.has(task)) model.markAnswer(task, answer);
     return model;
   }
@@ -43,8 +52,7 @@ export class RunModel {
   /** A run about to execute: its tasks and whatever records the folder already holds. */
   static fromPrepared(prepared: PreparedRun, manifest: RunManifest): RunModel {
     const model = RunModel.fromManifest(prepared.dir, manifest, prepared.tasks);
-    for (const g of prepared.existing?.generations.values() ?? []) model.addGeneration(g);
-    for (const byVerifier of prepared.existing?.verifications.values() ?? []) for (const v of byVerifier.values()) model.addVerification(v);
+    if (prepared.existing) model.addRecords(prepared.existing);
     return model;
   }
 
@@ -52,16 +60,23 @@ export class RunModel {
     return this.summary.id;
   }
 
-  /** Applies a streamed record; returns the row it changed (none for task-done). */
+  /** Applies a streamed record; returns the row it changed (none for task-done, nor for a failed generation, which has no row). */
   apply(event: GapCheckEvent): SampleRow | undefined {
     if (event.type === 'generation') return this.addGeneration(event.record);
     if (event.type === 'verification') return this.addVerification(event.record);
+    if (event.type === 'failure') return this.addFailure(event.record);
     return undefined;
+  }
+
+  /** What the run's records cover so far, counted exactly as `gaplens report` counts the run folder. */
+  coverage(): RecordCoverage {
+    return runCoverage({ manifest: this.manifest, tasks: [...this.tasks.values()], generations: this.rows, verifications: this.verifications, failures: this.failures });
   }
 
   addGeneration(g: GenerationRecord): SampleRow {
     const task = this.tasks.get(g.task);
     const key = sampleKey(g.task, g.index);
+    this.stageDone(key, GENERATION);
     const row: SampleRow = {
       task: g.task,
       index: g.index,
@@ -72,6 +87,7 @@ export class RunModel {
       normalized: g.grade.normalized,
       gradeReason: task && !this.gradable(task) ? 'no gold answer yet: mark the right answer to grade the samples' : g.grade.reason,
       verifications: this.rows.get(key)?.verifications ?? [],
+      ...this.callFailuresOf(key),
     };
     const answer = this.marked.get(g.task);
     this.rows.set(key, answer !== undefined && task ? regrade(row, { ...task, answer }) : row);
@@ -83,18 +99,35 @@ export class RunModel {
     const key = sampleKey(v.task, v.index);
     const row = this.rows.get(key);
     if (!row) return undefined;
+    const byVerifier = this.verifications.get(key) ?? new Map<string, VerificationRecord>();
+    this.verifications.set(key, byVerifier.set(v.verifier, v));
+    this.stageDone(key, v.verifier);
     const entry: VerificationRow = {
       verifier: v.verifier,
       score: v.score,
       parse: v.parse,
+      // Records written before the field existed are read as unparsable, as coverage counts them.
+      ...(v.parse === 'failed' ? { failure: v.failure ?? 'unparsable' } : {}),
       ...(v.parseError !== undefined ? { parseError: v.parseError } : {}),
       prompt: v.prompt,
       raw: v.raw,
       ...(v.detail !== undefined ? { detail: v.detail } : {}),
     };
-    const next = { ...row, verifications: [...row.verifications.filter((x) => x.verifier !== v.verifier), entry] };
-    this.rows.set(key, next);
-    return next;
+    return this.replaceRow(key, { ...row, verifications: [...row.verifications.filter((x) => x.verifier !== v.verifier), entry] });
+  }
+
+  /**
+   * A failed model call becomes the stage's current state unless a record of the stage exists (that
+   * supersedes it, whatever the order, as readRun has it). Returns the sample's row when it changed.
+   */
+  addFailure(f: FailureRecord): SampleRow | undefined {
+    const key = sampleKey(f.task, f.index);
+    const row = this.rows.get(key);
+    const recorded = f.stage === GENERATION ? row !== undefined : this.verifications.get(key)?.has(f.stage) === true;
+    if (recorded) return undefined;
+    const byStage = this.failures.get(key) ?? new Map<string, FailureRecord>();
+    this.failures.set(key, byStage.set(f.stage, f));
+    return row ? this.replaceRow(key, row) : undefined;
   }
 
   /**
@@ -151,6 +184,34 @@ export class RunModel {
 
   private gradable(task: Task): boolean {
     return !hasNoGold(task) || this.marked.has(task.id);
+  }
+
+  private addRecords(records: Pick<RunData, 'generations' | 'verifications' | 'failures'>): void {
+    for (const g of records.generations.values()) this.addGeneration(g);
+    for (const byVerifier of records.verifications.values()) for (const v of byVerifier.values()) this.addVerification(v);
+    for (const byStage of records.failures.values()) for (const f of byStage.values()) this.addFailure(f);
+  }
+
+  /** A record of the stage arrived: its call failure, if any, is history. */
+  private stageDone(key: string, stage: string): void {
+    const byStage = this.failures.get(key);
+    if (byStage?.delete(stage) && byStage.size === 0) this.failures.delete(key);
+  }
+
+  /** The row with its call failures as they are now. */
+  private replaceRow(key: string, row: SampleRow): SampleRow {
+    const { callFailures: _old, ...rest } = row;
+    const next = { ...rest, ...this.callFailuresOf(key) };
+    this.rows.set(key, next);
+    return next;
+  }
+
+  /** The sample's failed verifier calls, as a row field (absent when there are none). */
+  private callFailuresOf(key: string): { callFailures?: CallFailureRow[] } {
+    const failures = [...(this.failures.get(key)?.values() ?? [])]
+      .filter((f) => f.stage !== GENERATION)
+      .map(({ stage, kind, message }) => ({ stage, kind, message }));
+    return failures.length > 0 ? { callFailures: failures } : {};
   }
 }
 

@@ -18,6 +18,7 @@ import type { PanelRegistry } from '../panel/panelRegistry';
 import { gapInputOf, RunModel } from '../panel/runModel';
 import type { Services } from '../services';
 import { gapText, LiveGap } from '../../core/pipeline/liveGap';
+import { statusView, type GapNow } from '../views/statusText';
 
 export interface ExecuteRequest {
   /** What to open: a new run, a resume, or a re-verify (core's run controller prepares it under the run's lock). */
@@ -89,22 +90,25 @@ export class RunExecutor implements vscode.Disposable {
       const cancel = token.onCancellationRequested(() => abort.abort());
       let reported = 0;
       let lastReport = 0;
-      const report = (message: string, force = false): void => {
+      /** Reports unless it reported less than REPORT_MS ago; says whether it did. */
+      const report = (message: string, force = false): boolean => {
         const now = Date.now();
-        if (!force && now - lastReport < REPORT_MS) return;
+        if (!force && now - lastReport < REPORT_MS) return false;
         lastReport = now;
         const percent = work === 0 ? 100 : (100 * done) / work;
         progress.report({ increment: percent - reported, message });
         reported = percent;
+        return true;
       };
       // The gap under the filter the run's panel shows now (the user may move it while the run goes
       // on); under the filter the run started with when no panel is open.
-      const gapNow = (): string | null => {
+      const gapNow = (): GapNow | null => {
         const open = this.panels.get(dir);
-        return open ? open.gapNow() : gapText(live.reading());
+        return open ? open.gapNow() : { reading: live.reading(), selector: live.selector, filter: live.filter };
       };
-      const status = (running: boolean, gap: string | null = gapNow()): void => {
-        this.services.status.show({ runId: manifest.id, dir, running, done: model.sampleCount, total, gap });
+      // Counting the coverage reads every sample: at most as often as the progress notification.
+      const status = (running: boolean, gap = gapNow()): void => {
+        this.services.status.show(statusView({ runId: manifest.id, dir, running, live: running, coverage: model.coverage(), gap }));
       };
       let outcome: RunOutcome;
       try {
@@ -121,8 +125,7 @@ export class RunExecutor implements vscode.Disposable {
             if (event.type === 'failure' || event.type === (countVerifications ? 'verification' : 'generation')) done++;
             if (event.type === 'generation') open?.setProgress(progressNow('running'));
             const gap = gapNow();
-            report(`${done}/${work}${gap ? ` · ${gap}` : ''}`);
-            status(true, gap);
+            if (report(`${done}/${work}${gap ? ` · ${gapText(gap.reading)}` : ''}`)) status(true, gap);
           },
           onMessage: (m) => log.warn(m),
           onDownloadProgress: (got, size) => report(`downloading the model: ${Math.round((100 * got) / Math.max(size, 1))} % of ${Math.round(size / 1e6)} MB`),

@@ -1,28 +1,38 @@
 // The runs on disk, as the runs tree and the run pickers list them: every run folder directly
-// inside the runs folders, with its model, verifiers, progress and gap. Reading a run is O(its
-// samples), so listings are cached until run.json or samples.jsonl change. No 'vscode'.
+// inside the runs folders, with its model, verifiers, coverage, state and gap. Reading a run is O(its
+// samples), so what its records say is cached until run.json or samples.jsonl change; whether a
+// writer holds its lock is looked up on every listing. No 'vscode'.
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { LiveGap, type GapReading } from '../../core/pipeline/liveGap';
+import { runCoverage } from '../../core/runs/coverage';
 import { errorCode } from '../../core/runs/files';
 import type { RunManifest } from '../../core/runs/records';
+import { liveLockHolder } from '../../core/runs/runLock';
 import { readRun, RUN_FILES } from '../../core/runs/runStore';
 import { toScoredSamples } from '../../core/runs/scoredSamples';
+import { isComplete, type RecordCoverage } from '../../core/stats/coverage';
 import { hasNoGold } from '../tasks/taskSelection';
-import { gapText, LiveGap } from '../../core/pipeline/liveGap';
 
-export interface RunListing {
+/** What a run's records say (cached while its files are unchanged). */
+interface RunRecords {
   dir: string;
   manifest: RunManifest;
-  /** Generations on disk, and how many the finished run has. */
-  samples: number;
-  expected: number;
+  /** The run's records counted as `gaplens report` counts them. */
+  coverage: RecordCoverage;
+  /** Every expected record exists (docs/statistics.md, "Run state"; run.json's completedAt is not consulted). */
   complete: boolean;
-  /** gapText by the run's first verifier and its filter ("gap +3.1 pp", "no gap yet (nothing scored yet)", …); null without a verifier. */
-  gap: string | null;
+  /** The live gap by the run's first verifier and its filter; null without a verifier. */
+  reading: GapReading | null;
+}
+
+export interface RunListing extends RunRecords {
+  /** A writer holds the run's lock: it is being written right now (by this window or another process). */
+  live: boolean;
 }
 
 export class RunIndex {
-  private readonly cache = new Map<string, { stamp: string; listing: RunListing }>();
+  private readonly cache = new Map<string, { stamp: string; records: RunRecords }>();
 
   /** Every run in `roots`, newest first; unreadable runs are reported and left out. */
   async list(roots: readonly string[], onProblem: (message: string) => void): Promise<RunListing[]> {
@@ -40,14 +50,16 @@ export class RunIndex {
     return listings.filter((l): l is RunListing => l !== null).sort((a, b) => b.manifest.createdAt.localeCompare(a.manifest.createdAt));
   }
 
-  /** One run folder's listing (cached while its files are unchanged). */
+  /** One run folder's listing (its records cached while its files are unchanged; its lock read anew). */
   async read(dir: string): Promise<RunListing> {
     const stamp = await stampOf(dir);
     const cached = this.cache.get(dir);
-    if (cached && cached.stamp === stamp) return cached.listing;
-    const listing = await summarize(dir);
-    this.cache.set(dir, { stamp, listing });
-    return listing;
+    let records = cached?.stamp === stamp ? cached.records : undefined;
+    if (!records) {
+      records = await summarize(dir);
+      this.cache.set(dir, { stamp, records });
+    }
+    return { ...records, live: (await liveLockHolder(dir)) !== null };
   }
 
   forget(dir: string): void {
@@ -88,23 +100,17 @@ async function stampOf(dir: string): Promise<string> {
   return `${await part(RUN_FILES.manifest)}|${await part(RUN_FILES.samples)}`;
 }
 
-async function summarize(dir: string): Promise<RunListing> {
+async function summarize(dir: string): Promise<RunRecords> {
   const run = await readRun(dir);
   const { config } = run.manifest;
   const noGold = new Set(run.tasks.filter(hasNoGold).map((t) => t.id));
   const first = config.verifiers[0];
-  let gap: string | null = null;
+  let reading: GapReading | null = null;
   if (first !== undefined) {
     const live = new LiveGap(first, config.filter);
     for (const s of toScoredSamples(run)) live.update({ ...s, correct: noGold.has(s.task) ? null : s.correct });
-    gap = gapText(live.reading());
+    reading = live.reading();
   }
-  return {
-    dir,
-    manifest: run.manifest,
-    samples: run.generations.size,
-    expected: run.tasks.length * config.n,
-    complete: run.manifest.completedAt !== undefined,
-    gap,
-  };
+  const coverage = runCoverage(run);
+  return { dir, manifest: run.manifest, coverage, complete: isComplete(coverage), reading };
 }

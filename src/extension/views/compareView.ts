@@ -1,13 +1,18 @@
 // The Compare Runs page: accuracy, filtered accuracy, gap and relative gap with their 95 % intervals
-// side by side, and — for runs whose model profile gives its pre-training FLOPs — the paper's
-// scaling plot of relative gap against log10 FLOPs. Static HTML and SVG, no script. Pure.
+// side by side, each run with what its numbers rest on (incomplete or live, each verifier's coverage,
+// "—" and the reason for a statistic that is not measured, the partial note, the conclusion), and —
+// for runs whose model profile gives its pre-training FLOPs — the paper's scaling plot of relative gap
+// against log10 FLOPs. Static HTML and SVG, no script. Pure.
+import { notMeasuredReason, partialNote, runStateLines, verifierCoverageLines } from '../../core/report/coverageText';
 import { html, type SafeHtml } from '../../core/report/escape';
 import { formatInterval, formatRate, formatSigned } from '../../core/report/numbers';
-import type { GapReport, Interval } from '../../core/stats/types';
+import type { AssessedReport } from '../../core/stats/assessment';
+import { conclusionText } from '../../core/stats/conclusion';
+import type { Interval } from '../../core/stats/types';
 import { webviewHtml } from '../panel/panelHtml';
 
 export type CompareEntry =
-  | { runId: string; model: string; tasks: string; flops?: number; report: GapReport }
+  | { runId: string; model: string; tasks: string; flops?: number; assessed: AssessedReport }
   | { runId: string; model: string; tasks: string; error: string };
 
 export interface ScalingPoint {
@@ -23,9 +28,14 @@ export function scalingPoints(entries: readonly CompareEntry[]): { points: Scali
   const left: string[] = [];
   for (const e of entries) {
     if ('error' in e) continue;
+    const { report, coverage } = e.assessed;
     if (e.flops === undefined) left.push(`${e.model}: no model profile with pretrainingFlops matches this model`);
-    else if (e.report.relativeGap === null) left.push(`${e.model}: relative gap undefined (every task already fully correct)`);
-    else points.push({ label: e.model, log10Flops: Math.log10(e.flops), relativeGap: e.report.relativeGap, ci: e.report.ci.relativeGap });
+    else if (!coverage.selector.measured) left.push(`${e.model}: relative gap not measured (${notMeasuredReason(coverage)})`);
+    else if (report.relativeGap === null) left.push(`${e.model}: relative gap undefined (every task already fully correct)`);
+    else {
+      const label = coverage.selector.partial ? `${e.model} (partial)` : e.model;
+      points.push({ label, log10Flops: Math.log10(e.flops), relativeGap: report.relativeGap, ci: report.ci.relativeGap });
+    }
   }
   return { points, left };
 }
@@ -81,22 +91,27 @@ function formatTick(t: number): string {
 
 function tableRows(entries: readonly CompareEntry[]): SafeHtml[] {
   return entries.map((e) => {
-    if ('error' in e) return html`<tr><th scope="row">${e.model}<div class="sub">${e.runId}</div></th><td colspan="6" class="error">${e.error}</td></tr>`;
-    const r = e.report;
+    if ('error' in e) return html`<tr><th scope="row">${e.model}<div class="sub">${e.runId}</div></th><td colspan="7" class="error">${e.error}</td></tr>`;
+    const { report: r, coverage, state, conclusion } = e.assessed;
+    // The first state line is "complete: …" or "incomplete: …"; only what is not complete is marked.
+    const marks = runStateLines(coverage, state).slice(state.complete ? 1 : 0);
     const cell = (value: string, ci: Interval | null, signed: boolean): SafeHtml => html`<td><span class="value">${value}</span>${ci ? html`<div class="sub">${formatInterval(ci, signed)}</div>` : ''}</td>`;
-    return html`<tr><th scope="row">${e.model}<div class="sub">${e.runId} · ${e.tasks}</div></th>
+    // A verifier statistic: "—" and why when nothing was scored, the partial note when some was.
+    const verifierCell = (value: number | null, ci: Interval | null, signed: boolean, undefinedText: string): SafeHtml => {
+      if (!coverage.selector.measured) return html`<td class="unmeasured"><span class="value">—</span><div class="sub">not measured: ${notMeasuredReason(coverage)}</div></td>`;
+      const shown = value === null ? undefinedText : signed ? formatSigned(value) : formatRate(value);
+      const partial = coverage.selector.partial ? html`<div class="mark partial">${partialNote(coverage.selector)}</div>` : '';
+      return html`<td><span class="value">${shown}</span>${ci ? html`<div class="sub">${formatInterval(ci, signed)}</div>` : ''}${partial}</td>`;
+    };
+    return html`<tr><th scope="row">${e.model}<div class="sub">${e.runId} · ${e.tasks}</div>${marks.map((m) => html`<div class="mark">${m}</div>`)}</th>
 <td>${r.verifier}<div class="sub">${r.filter}</div></td>
 ${cell(formatRate(r.accuracy), r.ci.accuracy, false)}
-${cell(r.filteredAccuracy === null ? unmeasured(r) : formatRate(r.filteredAccuracy), r.ci.filteredAccuracy, false)}
-${cell(r.gap === null ? unmeasured(r) : formatSigned(r.gap), r.ci.gap, true)}
-${cell(r.relativeGap === null ? 'n/a' : formatSigned(r.relativeGap), r.ci.relativeGap, true)}
-<td>${String(r.tasks)} / ${String(r.samples)}</td></tr>`;
+${verifierCell(r.filteredAccuracy, r.ci.filteredAccuracy, false, 'n/a')}
+${verifierCell(r.gap, r.ci.gap, true, 'n/a')}
+${verifierCell(r.relativeGap, r.ci.relativeGap, true, 'n/a')}
+<td>${String(r.tasks)} / ${String(r.samples)}</td>
+<td class="rests">${verifierCoverageLines(coverage).map((l) => html`<div class="sub">${l}</div>`)}${r.fewTasksWarning === null ? '' : html`<div class="sub">${r.fewTasksWarning}</div>`}<div class="conclusion">${conclusionText(conclusion)}</div></td></tr>`;
   });
-}
-
-/** A verifier statistic of a run whose selector scored nothing. */
-function unmeasured(r: GapReport): string {
-  return `— (not measured: 0 of ${r.samples} scored)`;
 }
 
 const CSS = `
@@ -107,6 +122,8 @@ thead th { font-weight: 600; }
 td .value { font-family: var(--vscode-editor-font-family); }
 .sub { color: var(--vscode-descriptionForeground); font-size: 0.9em; font-family: var(--vscode-editor-font-family); }
 .error { color: var(--vscode-errorForeground); }
+.mark { color: var(--vscode-editorWarning-foreground); font-size: 0.9em; }
+.conclusion { font-size: 0.9em; margin-top: 2px; }
 .chart { max-width: 720px; width: 100%; }
 .chart .grid { stroke: var(--vscode-editorWidget-border, #8884); stroke-width: 0.5; }
 .chart .zero { stroke: var(--vscode-foreground); stroke-width: 1; stroke-dasharray: 4 3; }
@@ -117,13 +134,13 @@ td .value { font-family: var(--vscode-editor-font-family); }
 
 export function compareHtml(entries: readonly CompareEntry[], csp: { cspSource: string; nonce: string }): string {
   const { points, left } = scalingPoints(entries);
-  const level = entries.find((e): e is Extract<CompareEntry, { report: GapReport }> => 'report' in e)?.report.ci.level ?? 0.95;
+  const level = entries.find((e): e is Extract<CompareEntry, { assessed: AssessedReport }> => 'assessed' in e)?.assessed.report.ci.level ?? 0.95;
   const plot =
     points.length >= 2
       ? html`<h2>Relative gap vs pre-training compute</h2>${scalingPlot(points)}`
       : html`<p class="sub">The scaling plot needs two or more runs whose model profile sets <code>pretrainingFlops</code> (Settings → gaplens.modelProfiles).</p>`;
   const body = html`<h1>Compare runs</h1>
-<table><thead><tr><th>model / run</th><th>verifier / filter</th><th>accuracy</th><th>filtered accuracy</th><th>gap</th><th>relative gap</th><th>tasks / samples</th></tr></thead>
+<table><thead><tr><th>model / run</th><th>verifier / filter</th><th>accuracy</th><th>filtered accuracy</th><th>gap</th><th>relative gap</th><th>tasks / samples</th><th>what it rests on</th></tr></thead>
 <tbody>${tableRows(entries)}</tbody></table>
 <p class="sub">Intervals: ${String(Math.round(level * 100))} % task bootstrap. Each run by its first verifier and its own filter.</p>
 ${plot}

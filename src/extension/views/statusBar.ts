@@ -1,7 +1,7 @@
-// The status bar item: the active run's progress and gap; click to open the run.
+// The status bar item: the active run's progress and gap (worded by statusText.ts in the on-demand
+// bundle, so that this entry-bundle file needs no core); click to open the run.
 import * as vscode from 'vscode';
-import type { StatusReporter } from '../services';
-import { statusBarText, type RunStatus } from './statusText';
+import type { StatusReporter, StatusView } from '../services';
 
 export class RunStatusBar implements StatusReporter, vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('gaplens.run', vscode.StatusBarAlignment.Left, 10);
@@ -11,11 +11,10 @@ export class RunStatusBar implements StatusReporter, vscode.Disposable {
     this.item.name = 'Gap Lens run';
   }
 
-  show(status: RunStatus): void {
-    const { text, tooltip } = statusBarText(status);
+  show(status: StatusView): void {
     this.current = status.runId;
-    this.item.text = text;
-    this.item.tooltip = tooltip;
+    this.item.text = status.text;
+    this.item.tooltip = status.tooltip;
     this.item.command = { title: 'Open Run', command: 'gaplens.openRun', arguments: [status.dir] };
     this.item.show();
   }

@@ -1,23 +1,48 @@
-// What the status bar item says about the active run. Pure.
+// What the status bar item says about the active run: short but honest text (progress, incomplete or
+// live, the gap with its partial or not-measured mark), the details in the tooltip. Pure.
+import { gapText, type GapReading } from '../../core/pipeline/liveGap';
+import { runStateLines, verifierCoverageLines } from '../../core/report/coverageText';
+import { runState } from '../../core/stats/conclusion';
+import type { RecordCoverage } from '../../core/stats/coverage';
+import type { StatusView } from '../services';
+import { PHASE_ICONS, runPhase, shortGapText } from './runPhase';
+
+/** The live gap by a selector and filter: the panel's, or the run's own when no panel shows it. */
+export interface GapNow {
+  reading: GapReading;
+  selector: string;
+  filter: string;
+}
 
 export interface RunStatus {
   runId: string;
   dir: string;
+  /** This window is executing the run. */
   running: boolean;
-  /** Generations so far, and of the whole run. */
-  done: number;
-  total: number;
-  /** e.g. "gap +3.1 pp"; null before any sample counts or without gold answers. */
-  gap: string | null;
+  /** A writer is adding records: this window's run, or another process holding the run's lock. */
+  live: boolean;
+  /** What the run's records cover (core's count of a run folder). */
+  coverage: RecordCoverage;
+  /** null when the run has no verifier to filter by. */
+  gap: GapNow | null;
 }
 
-export function statusBarText(s: RunStatus): { text: string; tooltip: string } {
-  const icon = s.running ? '$(sync~spin)' : '$(graph)';
-  const count = s.running || s.done < s.total ? ` ${s.done}/${s.total}` : '';
-  const gap = s.gap !== null ? ` · ${s.gap}` : '';
-  const state = s.running ? 'running' : s.done < s.total ? 'incomplete' : 'complete';
+export function statusView(s: RunStatus): StatusView {
+  const phase = runPhase(s.coverage, s.running, s.live);
+  const { tasks, generations: g } = s.coverage;
+  const progress =
+    phase === 'running' ? ` ${g.done}/${g.expected}` : phase === 'live' ? ` live ${g.done}/${g.expected}` : phase === 'complete' ? '' : ` incomplete ${tasks.done}/${tasks.expected} tasks`;
+  const gap = s.gap ? shortGapText(s.gap.reading) : null;
   return {
-    text: `${icon} Gap Lens${count}${gap}`,
-    tooltip: `Run ${s.runId} (${state}): ${s.done} of ${s.total} samples${s.gap !== null ? `, ${s.gap}` : ''}. Click to open it.`,
+    runId: s.runId,
+    dir: s.dir,
+    text: `$(${PHASE_ICONS[phase]}) Gap Lens${progress}${gap === null ? '' : ` · ${gap}`}`,
+    tooltip: [
+      `Gap Lens run ${s.runId}${s.running ? ' (running in this window)' : ''}`,
+      ...runStateLines(s.coverage, runState(s.coverage, s.live)),
+      s.gap ? `${gapText(s.gap.reading)} (by ${s.gap.selector}, ${s.gap.filter})` : 'no gap: the run has no verifier to filter by',
+      ...verifierCoverageLines(s.coverage).map((line) => `coverage ${line}`),
+      'Click to open it.',
+    ].join('\n'),
   };
 }

@@ -12,13 +12,13 @@ export class RunTreeItem extends vscode.TreeItem {
     listing: RunListing,
     running: boolean,
   ) {
-    const text = runItemText(listing);
+    const text = runItemText(listing, running);
     super(text.label, vscode.TreeItemCollapsibleState.None);
     this.id = runDir;
     this.description = text.description;
     this.tooltip = text.tooltip;
-    this.contextValue = running ? 'gaplens.run.running' : text.contextValue;
-    this.iconPath = new vscode.ThemeIcon(running ? 'sync~spin' : listing.complete ? 'graph' : 'debug-pause');
+    this.contextValue = text.contextValue;
+    this.iconPath = new vscode.ThemeIcon(text.icon);
     this.command = { title: 'Open Run', command: 'gaplens.openRun', arguments: [runDir] };
   }
 }

@@ -2,18 +2,20 @@
 // under the panel's filter — for a panel the serializer brought back after a window reload, and while a
 // run streams records into a panel whose filter the user moved.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type * as vscode from 'vscode';
 import { gapText, LiveGap } from '../../../src/core/pipeline/liveGap';
 import type { RunData } from '../../../src/core/runs/runStore';
 import { sampleKey } from '../../../src/core/runs/sampleKey';
-import type { PanelState } from '../../../src/protocol/panelProtocol';
+import { runCoverage } from '../../../src/core/runs/coverage';
+import { parseHostMessage, type PanelState, type RunStateParams } from '../../../src/protocol/panelProtocol';
+import { statusView } from '../../../src/extension/views/statusText';
+import { holdRunLock } from '../../helpers/lockHolder';
 import { gapInputOf, RunModel } from '../../../src/extension/panel/runModel';
-import type { Services } from '../../../src/extension/services';
-import type { RunStatus } from '../../../src/extension/views/statusText';
-import { config, generation, manifest, task, verification } from '../builders';
+import type { Services, StatusView } from '../../../src/extension/services';
+import { config, failure, generation, manifest, task, verification } from '../builders';
 import { FakeWebviewPanel, installFakeVscode, type FakeVscode } from '../fakes/fakeVscode';
 
 type RegistryModule = typeof import('../../../src/extension/panel/panelRegistry');
@@ -57,11 +59,16 @@ function savedState(filter: string, runId = 'run-1'): PanelState {
   return { runId, selector: 'mc', filter, checkerCorrected: false, view: { task: null, show: 'all', sort: 'task', descending: false }, selection: null };
 }
 
-/** The gap under `filter` over every row of `model`, computed from scratch, as the status bar prints it. */
-function gapUnder(model: RunModel, filter: string): string | null {
+/** The gap under `filter` over every row of `model`, computed from scratch, as the status bar's tooltip says it. */
+function gapUnder(model: RunModel, filter: string): string {
   const live = new LiveGap('mc', filter);
   for (const row of model.allRows()) live.update(gapInputOf(row));
-  return gapText(live.reading());
+  return `${gapText(live.reading())} (by mc, ${filter})`;
+}
+
+/** The gap line of a status bar tooltip. */
+function gapLine(view: StatusView | undefined): string | undefined {
+  return view?.tooltip.split('\n').find((line) => line.startsWith('gap ') || line.startsWith('no gap'));
 }
 
 describe('the gap panel registry and the status bar', () => {
@@ -69,7 +76,7 @@ describe('the gap panel registry and the status bar', () => {
   let fake: FakeVscode;
   let registryModule: RegistryModule;
   let memoryModule: MemoryModule;
-  let shown: RunStatus[];
+  let shown: StatusView[];
   let warnings: string[];
 
   before(() => {
@@ -111,17 +118,17 @@ describe('the gap panel registry and the status bar', () => {
     const expected = gapUnder(model, SAVED_FILTER);
     assert.notEqual(expected, gapUnder(model, RUN_FILTER), 'the test data must tell the two filters apart');
     assert.equal(shown.length, 1, 'the active restored panel reports at once');
-    assert.equal(shown[0]?.gap, expected);
+    assert.equal(gapLine(shown[0]), expected);
     panel.dispose();
   });
 
   it("falls back to the run's own filter when the saved one does not parse, or belongs to another run", () => {
     const bad = restore(savedState('quantile:7'));
-    assert.equal(shown[0]?.gap, gapUnder(bad.model, RUN_FILTER));
+    assert.equal(gapLine(shown[0]), gapUnder(bad.model, RUN_FILTER));
     assert.match(warnings.join('\n'), /saved an invalid filter.*Invalid filter "quantile:7"/);
     bad.panel.dispose();
     const other = restore(savedState(SAVED_FILTER, 'run-0'));
-    assert.equal(shown[0]?.gap, gapUnder(other.model, RUN_FILTER));
+    assert.equal(gapLine(shown[0]), gapUnder(other.model, RUN_FILTER));
     other.panel.dispose();
   });
 
@@ -130,17 +137,80 @@ describe('the gap panel registry and the status bar', () => {
     const model = RunModel.fromRun(runData());
     const panel = panels.show(model, [], { done: 8, total: 12, status: 'running' });
     const webview = fake.recorded.panels.at(-1) as FakeWebviewPanel;
-    assert.equal(panel.gapNow(), gapUnder(model, RUN_FILTER));
+    const gapNow = (): string | null => {
+      const now = panel.gapNow();
+      return now && `${gapText(now.reading)} (by ${now.selector}, ${now.filter})`;
+    };
+    assert.equal(gapNow(), gapUnder(model, RUN_FILTER));
     webview.send({ kind: 'notify', method: 'filterChanged', params: { selector: 'mc', filter: SAVED_FILTER } });
-    assert.equal(panel.gapNow(), gapUnder(model, SAVED_FILTER));
+    assert.equal(gapNow(), gapUnder(model, SAVED_FILTER));
     // A third task arrives: its generations, then their verifications (a sample counts once scored).
     const t3: [boolean, number][] = [[true, 0.9], [false, 0.95], [false, 0.1], [true, 0.3]];
     t3.forEach(([correct], index) => panel.apply({ type: 'generation', record: generation('t3', index, correct ? '5' : '6', correct) }));
     t3.forEach(([, score], index) => {
       panel.apply({ type: 'verification', record: verification('t3', index, 'mc', score) });
-      assert.equal(panel.gapNow(), gapUnder(model, SAVED_FILTER), `after t3 #${index}'s verification`);
+      assert.equal(gapNow(), gapUnder(model, SAVED_FILTER), `after t3 #${index}'s verification`);
     });
     assert.notEqual(gapUnder(model, SAVED_FILTER), gapUnder(RunModel.fromRun(runData()), SAVED_FILTER), 'the new task must move the gap');
+    webview.dispose();
+  });
+
+  /** The 'runState' notifications the panel posted, validated. */
+  function runStates(webview: FakeWebviewPanel): RunStateParams[] {
+    return webview.posted.flatMap((raw) => {
+      const parsed = parseHostMessage(raw);
+      assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
+      return parsed.value.kind === 'notify' && parsed.value.method === 'runState' ? [parsed.value.params] : [];
+    });
+  }
+
+  async function until(what: string, condition: () => boolean): Promise<void> {
+    const end = Date.now() + 5000;
+    while (!condition()) {
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  it("tells the webview what the run's records cover, after every record (a failed generation too), and that it is live while it runs", async () => {
+    const panels = registry();
+    // Five samples per task, four generated so far.
+    const data = { ...runData(), manifest: manifest({ config: config({ n: 5, verifiers: ['mc'], filter: RUN_FILTER }) }) };
+    const panel = panels.show(RunModel.fromRun(data), [], { done: 8, total: 10, status: 'running' });
+    const webview = fake.recorded.panels.at(-1) as FakeWebviewPanel;
+    webview.send({ kind: 'notify', method: 'ready', params: { state: null } });
+    assert.deepEqual(runStates(webview), [{ coverage: runCoverage(data), live: true }]);
+    webview.posted.length = 0;
+    panel.apply({ type: 'failure', record: failure('t1', 3, 'cot-score', 'call-failed') });
+    panel.apply({ type: 'failure', record: failure('t2', 4, 'generation', 'bad-answer') });
+    await until('the run state after the failures', () => runStates(webview).length > 0);
+    const [after] = runStates(webview);
+    assert.equal(after?.coverage.generations.failures['bad-answer'], 1);
+    assert.equal(after?.coverage.verifiers['cot-score']?.failures['call-failed'], 1);
+    webview.posted.length = 0;
+    panel.setProgress({ done: 8, total: 10, status: 'cancelled' });
+    assert.equal(runStates(webview).at(-1)?.live, false, 'a run that stopped is no longer live');
+    webview.dispose();
+  });
+
+  it('says a run is live while another process holds its lock (gaplens run in a terminal), and not once it is gone', async () => {
+    const dir = join(tmp, 'written-elsewhere');
+    mkdirSync(dir);
+    const writer = await holdRunLock(dir);
+    const panels = registry();
+    const panel = panels.show(RunModel.fromRun({ ...runData(), dir }), [], { done: 8, total: 8, status: 'done' });
+    const webview = fake.recorded.panels.at(-1) as FakeWebviewPanel;
+    try {
+      webview.send({ kind: 'notify', method: 'ready', params: { state: null } });
+      await until('the panel to see the writer', () => runStates(webview).at(-1)?.live === true);
+      assert.equal(panel.isLive, true);
+      assert.match(statusView(panel.status()).text, /^\$\(pulse\) Gap Lens live 8\/8/);
+    } finally {
+      await writer.release();
+    }
+    webview.posted.length = 0;
+    webview.send({ kind: 'notify', method: 'ready', params: { state: null } });
+    await until('the panel to see the writer gone', () => runStates(webview).at(-1)?.live === false && !panel.isLive);
     webview.dispose();
   });
 });

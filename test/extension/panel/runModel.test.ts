@@ -3,7 +3,8 @@ import type { RunData } from '../../../src/core/runs/runStore';
 import { sampleKey } from '../../../src/core/runs/sampleKey';
 import { parseHostMessage } from '../../../src/protocol/panelProtocol';
 import { gapInputOf, RunModel, summaryOf } from '../../../src/extension/panel/runModel';
-import { config, generation, manifest, task, verification } from '../builders';
+import { runCoverage } from '../../../src/core/runs/coverage';
+import { config, failure, generation, manifest, task, verification } from '../builders';
 
 function runData(tasks = [task('t1', '5'), task('t2', ['20', 'twenty'])]): RunData {
   const gens = [generation('t1', 0, 'so 5', true, '5'), generation('t1', 1, 'so 6', false, '6'), generation('t2', 0, '20', true, '20')];
@@ -88,5 +89,39 @@ describe('the panel run model', () => {
     const model = RunModel.fromRun(runData([task('t1', ''), task('t2', '20')]), { t1: '5', gone: '1' });
     assert.deepEqual(model.allRows().filter((r) => r.task === 't1').map((r) => r.correct), [true, false]);
     assert.equal(model.mode, 'check');
+  });
+
+  it('counts coverage as core counts the run folder, and keeps call failures until a record of their stage supersedes them', () => {
+    const data = runData();
+    data.failures.set(sampleKey('t2', 1), new Map([['generation', failure('t2', 1, 'generation', 'call-failed')]]));
+    const model = RunModel.fromRun(data);
+    assert.deepEqual(model.coverage(), runCoverage(data));
+    assert.deepEqual(model.coverage().generations.failures, { 'bad-answer': 0, 'call-failed': 1, 'prompt-too-long': 0 });
+
+    // A verifier's call fails for a sample: its row says so (the detail pane shows it), coverage counts it.
+    const row = model.apply({ type: 'failure', record: failure('t1', 0, 'cot-score', 'bad-answer') });
+    assert.deepEqual(row?.callFailures, [{ stage: 'cot-score', kind: 'bad-answer', message: 'http://127.0.0.1:8000/v1: bad-answer on t1#0' }]);
+    assert.ok(parseHostMessage({ kind: 'notify', method: 'samples', params: { tasks: [], rows: [row] } }).ok);
+    assert.equal(model.coverage().verifiers['cot-score']?.failures['bad-answer'], 1);
+    // A failure of a stage that has its record is history already (whatever the order).
+    assert.equal(model.apply({ type: 'failure', record: failure('t1', 0, 'mc', 'call-failed') }), undefined);
+    assert.equal(model.coverage().verifiers.mc?.failures['call-failed'], 0);
+    // The resumed verification supersedes the failure; the resumed generation too.
+    const verified = model.apply({ type: 'verification', record: verification('t1', 0, 'cot-score', 0.7) });
+    assert.equal(verified?.callFailures, undefined);
+    model.apply({ type: 'generation', record: generation('t2', 1, '20', true) });
+    assert.equal(model.coverage().generations.failed, 0);
+    assert.equal(model.coverage().generations.done, 4);
+  });
+
+  it("gives a failed verification its kind (unparsable for records older than the field)", () => {
+    const data = runData();
+    const old = data.verifications.get(sampleKey('t1', 1))?.get('mc');
+    const model = RunModel.fromRun(data);
+    assert.equal(old?.failure, undefined);
+    assert.equal(model.row('t1', 1)?.verifications[0]?.failure, 'unparsable');
+    const absent = model.apply({ type: 'verification', record: { ...verification('t2', 0, 'mc', null), failure: 'labels-absent' } });
+    assert.equal(absent?.verifications.find((v) => v.verifier === 'mc')?.failure, 'labels-absent');
+    assert.equal(model.row('t1', 0)?.verifications[0]?.failure, undefined, 'a scored verification has no failure');
   });
 });

@@ -4,14 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRunFolder } from '../../../src/core/runs/runStore';
 import { SampleLog } from '../../../src/core/runs/sampleLog';
+import { gapText } from '../../../src/core/pipeline/liveGap';
 import type { SampleRecord } from '../../../src/core/runs/records';
-import { RunIndex } from '../../../src/extension/run/runIndex';
+import type { Task } from '../../../src/core/tasks/task';
+import { RunIndex, type RunListing } from '../../../src/extension/run/runIndex';
 import { runItemText } from '../../../src/extension/views/runItems';
-import { config, generation, manifest, task, verification } from '../builders';
+import { holdRunLock } from '../../helpers/lockHolder';
+import { config, failure, generation, manifest, task, verification } from '../builders';
 
-async function makeRun(root: string, id: string, createdAt: string, records: SampleRecord[], opts: { complete?: boolean; gold?: string } = {}): Promise<string> {
+async function makeRun(root: string, id: string, createdAt: string, records: SampleRecord[], opts: { complete?: boolean; gold?: string; tasks?: Task[] } = {}): Promise<string> {
   const dir = join(root, id);
-  await createRunFolder(dir, manifest({ id, createdAt, ...(opts.complete ? { completedAt: createdAt } : {}) }), [task('a', opts.gold ?? '5'), task('b', '7')]);
+  await createRunFolder(dir, manifest({ id, createdAt, ...(opts.complete ? { completedAt: createdAt } : {}) }), opts.tasks ?? [task('a', opts.gold ?? '5'), task('b', '7')]);
   const log = await SampleLog.open(dir);
   for (const r of records) await log.append(r);
   await log.close();
@@ -38,18 +41,68 @@ describe('the run index (runs tree and pickers)', () => {
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  it('lists run folders newest first with samples, completeness and the gap by the first verifier and the run filter', async () => {
-    await makeRun(root, 'old', '2026-01-01T00:00:00.000Z', FULL, { complete: true });
+  it('lists run folders newest first with coverage, completeness (from the records) and the gap by the first verifier and the run filter', async () => {
+    await makeRun(root, 'old', '2026-01-01T00:00:00.000Z', FULL);
     await makeRun(root, 'new', '2026-02-01T00:00:00.000Z', FULL.slice(0, 3));
     mkdirSync(join(root, 'not-a-run'));
     writeFileSync(join(root, 'stray.txt'), 'x');
     const problems: string[] = [];
     const runs = await new RunIndex().list([root, join(root, 'missing')], (m) => problems.push(m));
     assert.deepEqual(problems, []);
-    assert.deepEqual(runs.map((r) => [r.manifest.id, r.samples, r.expected, r.complete, r.gap]), [
-      ['new', 2, 4, false, 'gap +0.0 pp'],
-      ['old', 4, 4, true, 'gap +25.0 pp'],
+    assert.deepEqual(runs.map((r) => [r.manifest.id, r.coverage.generations.done, r.coverage.generations.expected, r.complete, r.live, r.reading && gapText(r.reading)]), [
+      ['new', 2, 4, false, false, 'gap +0.0 pp'],
+      // Every record is there: complete, though run.json has no completedAt.
+      ['old', 4, 4, true, false, 'gap +25.0 pp'],
     ]);
+  });
+
+  it('says "not measured" with why for a run whose every verification failed, never a gap of 0', async () => {
+    const failed = FULL.map((r) => (r.type === 'verification' ? { ...r, score: null, parse: 'failed' as const, failure: 'labels-absent' as const } : r));
+    const listing = await new RunIndex().read(await makeRun(root, 'unsure', '2026-01-01T00:00:00.000Z', failed));
+    assert.equal(listing.reading && gapText(listing.reading), 'gap not measured: 0 of 4 scored');
+    const text = runItemText(listing);
+    assert.match(text.description, /^mc · gap not measured: 0 of 4 scored · [\d-]+ [\d:]+$/);
+    assert.doesNotMatch(`${text.description}\n${text.tooltip}`, /\+0\.0 pp/);
+    assert.match(text.tooltip, /^coverage mc: 0 of 4 scored \(4 labels-absent\)$/m);
+    assert.match(text.tooltip, /^complete: 2 tasks, 4 samples, every verification recorded$/m);
+    assert.equal(text.icon, 'graph');
+  });
+
+  it('an incomplete run says "incomplete: 8 of 40 tasks"; with failed calls it says how many and gets its own icon', async () => {
+    const tasks = Array.from({ length: 40 }, (_, t) => task(`t${String(t).padStart(2, '0')}`, '5'));
+    const records = tasks.slice(0, 8).flatMap(({ id }) => [0, 1].flatMap((i) => [generation(id, i, '5', true), verification(id, i, 'mc', 0.5 + i / 4)]));
+    const stopped = await new RunIndex().read(await makeRun(root, 'stopped', '2026-01-01T00:00:00.000Z', records, { tasks }));
+    assert.equal(stopped.complete, false);
+    const text = runItemText(stopped);
+    assert.match(text.description, / · incomplete: 8 of 40 tasks generated$/);
+    assert.match(text.tooltip, /^incomplete: 8 of 40 tasks, 16 of 80 samples generated; 64 of 80 verifications outstanding$/m);
+    assert.deepEqual([text.icon, text.contextValue], ['debug-pause', 'gaplens.run.incomplete']);
+
+    const withFailures = [...records, failure('t08', 0, 'generation', 'call-failed'), failure('t08', 1, 'generation', 'call-failed'), failure('t00', 0, 'cot-score', 'bad-answer')];
+    const failed = runItemText(await new RunIndex().read(await makeRun(root, 'failed', '2026-01-02T00:00:00.000Z', withFailures, { tasks })));
+    assert.match(failed.description, / · incomplete: 8 of 40 tasks generated, 3 failed calls$/);
+    assert.match(failed.tooltip, /\(failed: 2 call-failed\)/);
+    assert.equal(failed.icon, 'error');
+  });
+
+  it('reports a run whose lock another process holds as live, and not once that process is gone', async () => {
+    const dir = await makeRun(root, 'busy', '2026-01-01T00:00:00.000Z', FULL.slice(0, 4));
+    const index = new RunIndex();
+    assert.equal((await index.read(dir)).live, false);
+    const writer = await holdRunLock(dir);
+    let listing: RunListing;
+    try {
+      listing = await index.read(dir);
+    } finally {
+      await writer.release();
+    }
+    assert.equal(listing.live, true);
+    const text = runItemText(listing);
+    assert.match(text.description, / · live: 2 of 4 samples$/);
+    assert.match(text.tooltip, /^live: a writer holds the run's lock and is still adding records$/m);
+    assert.equal(text.icon, 'pulse');
+    assert.equal(runItemText(listing, true).icon, 'sync~spin', 'this window running it');
+    assert.equal((await index.read(dir)).live, false, 'a lock whose process is gone is stale');
   });
 
   it('reports a damaged run and lists the others', async () => {
@@ -66,24 +119,26 @@ describe('the run index (runs tree and pickers)', () => {
   it('re-reads a run when its samples change, and shows no gap for tasks without gold answers', async () => {
     const dir = await makeRun(root, 'r', '2026-01-01T00:00:00.000Z', FULL.slice(0, 2), { gold: '' });
     const index = new RunIndex();
-    assert.equal((await index.read(dir)).samples, 1);
+    assert.equal((await index.read(dir)).coverage.generations.done, 1);
     const log = await SampleLog.open(dir);
     for (const r of FULL.slice(4)) await log.append(r);
     await log.close();
     const listing = await index.read(dir);
-    assert.equal(listing.samples, 3);
+    assert.equal(listing.coverage.generations.done, 3);
     // Only task b has gold: [wrong 0.1, wrong 0.6] → accuracy 0, filtered 0.
-    assert.equal(listing.gap, 'gap +0.0 pp');
+    assert.equal(listing.reading && gapText(listing.reading), 'gap +0.0 pp');
   });
 
-  it('formats a run for the tree: model short name, verifiers, gap, date, progress, and a context value for the menus', () => {
-    const listing = { dir: '/runs/x', manifest: manifest({ config: config({ verifiers: ['mc', 'cot-score'], tasks: 'builtin:sudoku4x4', limit: 20 }) }), samples: 3, expected: 40, complete: false, gap: 'gap +3.1 pp' };
-    const text = runItemText(listing);
+  it('formats a run for the tree: model short name, verifiers, gap, date, state, and a context value for the menus', async () => {
+    const dir = await makeRun(root, 'x', '2026-01-01T00:00:00.000Z', FULL.slice(0, 2));
+    const listing = await new RunIndex().read(dir);
+    const long = { ...listing, manifest: manifest({ config: config({ verifiers: ['mc', 'cot-score'], tasks: 'builtin:sudoku4x4', limit: 20 }) }) };
+    const text = runItemText(long);
     assert.equal(text.label, 'Qwen2.5-7B');
-    assert.match(text.description, /^mc\+cot-score · gap \+3\.1 pp · \d{4}-\d\d-\d\d \d\d:\d\d · 3\/40 samples$/);
+    assert.match(text.description, /^mc\+cot-score · gap \+0\.0 pp · \d{4}-\d\d-\d\d \d\d:\d\d · incomplete: 0 of 2 tasks generated$/);
     assert.equal(text.contextValue, 'gaplens.run.incomplete');
     assert.match(text.tooltip, /tasks: builtin:sudoku4x4 \(first 20\), N = 2/);
-    assert.equal(runItemText({ ...listing, complete: true, gap: null }).contextValue, 'gaplens.run.complete');
-    assert.match(runItemText({ ...listing, complete: true, gap: null }).description, /no gap yet · [\d-]+ [\d:]+$/);
+    assert.equal(runItemText(listing, true).contextValue, 'gaplens.run.running');
+    assert.match(runItemText({ ...long, reading: null }).description, /^mc\+cot-score · no verifier · /);
   });
 });

@@ -1,6 +1,22 @@
 import assert from 'node:assert/strict';
+import type { GapReading } from '../../../src/core/pipeline/liveGap';
+import { zeroCounts, VERIFIER_FAILURE_KINDS, type RecordCoverage, type VerifierCoverage } from '../../../src/core/stats/coverage';
+import { CALL_FAILURE_KINDS } from '../../../src/core/runs/records';
 import { formatRunDate, modelShortName } from '../../../src/extension/views/runItems';
-import { statusBarText } from '../../../src/extension/views/statusText';
+import { statusView, type RunStatus } from '../../../src/extension/views/statusText';
+
+/** A run of `tasks` × 2 samples, `done` of its tasks generated, mc scoring `scored` of them (the others labels-absent). */
+function coverage(tasks: number, done: number, scored: number): RecordCoverage {
+  const expected = tasks * 2;
+  const failed = done * 2 - scored;
+  const mc: VerifierCoverage = { expected, scored, failed, failures: { ...zeroCounts(VERIFIER_FAILURE_KINDS), 'labels-absent': failed }, missing: expected - scored - failed };
+  return { tasks: { expected: tasks, done }, generations: { expected, done: done * 2, failed: 0, failures: zeroCounts(CALL_FAILURE_KINDS), missing: expected - done * 2 }, verifiers: { mc } };
+}
+
+function status(over: Partial<RunStatus> & { reading?: GapReading }): RunStatus {
+  const { reading, ...rest } = over;
+  return { runId: 'r1', dir: '/r1', running: false, live: false, coverage: coverage(2, 2, 4), gap: reading ? { reading, selector: 'mc', filter: 'quantile:0.5' } : null, ...rest };
+}
 
 describe('run labels', () => {
   it('names a model by its last path part, without .gguf', () => {
@@ -16,13 +32,38 @@ describe('run labels', () => {
     assert.equal(formatRunDate('yesterday'), 'yesterday');
   });
 
-  it('shows progress while running or incomplete, and the gap when there is one', () => {
-    const base = { runId: 'r1', dir: '/r1', done: 12, total: 40, gap: 'gap +2.5 pp' };
-    assert.deepEqual(statusBarText({ ...base, running: true }), {
-      text: '$(sync~spin) Gap Lens 12/40 · gap +2.5 pp',
-      tooltip: 'Run r1 (running): 12 of 40 samples, gap +2.5 pp. Click to open it.',
-    });
-    assert.equal(statusBarText({ ...base, running: false, done: 40, gap: null }).text, '$(graph) Gap Lens');
-    assert.match(statusBarText({ ...base, running: false }).tooltip, /\(incomplete\)/);
+  it('shows progress while running, the gap, and details in the tooltip', () => {
+    const view = statusView(status({ running: true, live: true, coverage: coverage(20, 6, 12), reading: { state: 'measured', samples: 12, accuracy: 0.5, gap: 0.025 } }));
+    assert.equal(view.text, '$(sync~spin) Gap Lens 12/40 · gap +2.5 pp');
+    assert.deepEqual(view.tooltip.split('\n'), [
+      'Gap Lens run r1 (running in this window)',
+      'incomplete: 6 of 20 tasks, 12 of 40 samples generated; 28 of 40 verifications outstanding',
+      "live: a writer holds the run's lock and is still adding records",
+      'gap +2.5 pp (by mc, quantile:0.5)',
+      'coverage mc: 12 of 40 scored (28 missing)',
+      'Click to open it.',
+    ]);
+    assert.equal(statusView(status({ reading: { state: 'measured', samples: 4, accuracy: 0.5, gap: 0.25 } })).text, '$(graph) Gap Lens · gap +25.0 pp');
+    assert.equal(statusView(status({})).text, '$(graph) Gap Lens');
+  });
+
+  it('never shows an unmeasured gap as a number: "—" and how many were scored, the reason in the tooltip', () => {
+    const view = statusView(status({ running: true, live: true, coverage: coverage(20, 6, 0), reading: { state: 'unmeasured', samples: 12, accuracy: 0.5 } }));
+    assert.equal(view.text, '$(sync~spin) Gap Lens 12/40 · gap — (0 of 12 scored)');
+    assert.doesNotMatch(view.text, /\d pp/);
+    assert.match(view.tooltip, /^gap not measured: 0 of 12 scored \(by mc, quantile:0\.5\)$/m);
+    assert.match(view.tooltip, /^coverage mc: 0 of 40 scored \(12 labels-absent, 28 missing\)$/m);
+  });
+
+  it('marks a partial gap, an incomplete run (tasks done of all) and a run another process writes', () => {
+    const partial: GapReading = { state: 'partial', samples: 16, scored: 12, accuracy: 0.5, gap: 0.031 };
+    const incomplete = statusView(status({ coverage: coverage(40, 8, 12), reading: partial }));
+    assert.equal(incomplete.text, '$(debug-pause) Gap Lens incomplete 8/40 tasks · gap +3.1 pp (partial)');
+    assert.match(incomplete.tooltip, /^incomplete: 8 of 40 tasks, 16 of 80 samples generated; 64 of 80 verifications outstanding$/m);
+    assert.match(incomplete.tooltip, /^gap \+3\.1 pp \(partial: 12 of 16 scored\) \(by mc, quantile:0\.5\)$/m);
+    const live = statusView(status({ live: true, coverage: coverage(40, 8, 16), reading: { state: 'pending' } }));
+    assert.equal(live.text, '$(pulse) Gap Lens live 16/80');
+    assert.match(live.tooltip, /^live: a writer holds the run's lock/m);
+    assert.match(live.tooltip, /^no gap yet \(nothing scored yet\) \(by mc, quantile:0\.5\)$/m);
   });
 });

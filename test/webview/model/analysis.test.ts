@@ -115,11 +115,6 @@ describe('webview analysis', () => {
     assert.equal(none.stats.tasksNothingKept, null);
   });
 
-  it('names selector verifiers that have no score at all', () => {
-    const ds = buildDataset(storeOf(handSamples()), false);
-    assert.deepEqual(applyFilter(ds, parseSelector('and(mc,tournament)'), parseFilter('topk:1')).missingVerifiers, ['tournament']);
-  });
-
   it('draws the bootstrap in steps of any size to exactly bootstrapGap\'s intervals, bit for bit', () => {
     const unit = fc.double({ min: 0, max: 1, noNaN: true });
     const tasks = fc.array(fc.record({ accuracy: unit, filtered: unit, relative: fc.option(fc.double({ min: -5, max: 1, noNaN: true })) }), { minLength: 1, maxLength: 40 });

@@ -4,11 +4,13 @@ import { computeReport } from '../../../src/core/stats/report';
 import { statCells } from '../../../webview/model/statsView';
 import { handSamples } from '../../core/stats/fixtures';
 
+const MEASURED = { kind: 'measured' } as const;
+
 describe('webview stats header text', () => {
   const report = computeReport(handSamples(), { selector: parseSelector('mc'), filter: parseFilter('threshold:0.5'), bootstrap: { resamples: 50, seed: 1, level: 0.95 } });
 
   it('formats like the CLI: rates to 4 decimals, signed differences, intervals', () => {
-    const cells = statCells({ stats: report, intervals: report.ci, auroc: report.auroc });
+    const cells = statCells({ stats: report, intervals: report.ci, auroc: report.auroc }, MEASURED);
     const byKey = Object.fromEntries(cells.map((c) => [c.key, c]));
     assert.equal(byKey.accuracy?.value, '0.5625');
     assert.equal(byKey.filteredAccuracy?.value, '0.6250');
@@ -21,13 +23,32 @@ describe('webview stats header text', () => {
   });
 
   it('marks pending intervals and undefined statistics', () => {
-    const cells = statCells({ stats: { ...report, relativeGap: null }, intervals: null, auroc: null });
+    const cells = statCells({ stats: { ...report, relativeGap: null }, intervals: null, auroc: null }, MEASURED);
     const byKey = Object.fromEntries(cells.map((c) => [c.key, c]));
     assert.equal(byKey.accuracy?.interval, 'pending');
     assert.equal(byKey.relativeGap?.value, '—');
     assert.equal(byKey.relativeGap?.interval, null);
     assert.equal(byKey.auroc?.value, '—');
-    const empty = statCells({ stats: { ...report, accuracy: NaN, gap: NaN }, intervals: null, auroc: null });
+    const empty = statCells({ stats: { ...report, accuracy: NaN, gap: NaN }, intervals: null, auroc: null }, MEASURED);
     assert.equal(empty.find((c) => c.key === 'accuracy')?.value, '—');
+  });
+
+  it('shows every verifier statistic as "—" with the reason when nothing is scored, never a number; accuracy stays', () => {
+    const reason = 'not measured: mc scored 0 of 16 samples: 16 labels-absent';
+    const cells = statCells({ stats: report, intervals: report.ci, auroc: report.auroc }, { kind: 'unmeasured', reason });
+    const byKey = Object.fromEntries(cells.map((c) => [c.key, c]));
+    for (const key of ['filteredAccuracy', 'gap', 'relativeGap', 'retention', 'auroc']) {
+      assert.deepEqual([byKey[key]?.value, byKey[key]?.interval, byKey[key]?.explanation], ['—', 'not measured', reason], key);
+    }
+    assert.equal(byKey.accuracy?.value, '0.5625');
+  });
+
+  it('puts the partial note beside every verifier statistic, and not beside the accuracy', () => {
+    const cells = statCells({ stats: report, intervals: report.ci, auroc: report.auroc }, { kind: 'partial', note: 'partial: mc scored 15 of 16' });
+    assert.deepEqual(
+      cells.map((c) => [c.key, c.partial]),
+      [['accuracy', null], ...['filteredAccuracy', 'gap', 'relativeGap', 'retention', 'auroc'].map((k) => [k, 'partial: mc scored 15 of 16'])],
+    );
+    assert.equal(cells.find((c) => c.key === 'gap')?.value, '+0.0625');
   });
 });

@@ -16,14 +16,14 @@ function setup(ungradedTasks: string[] = []) {
   store.addAnnotations([{ v: 1, task: 'B', index: 3, cause: 'other', note: '', at: '2025-01-01T00:00:00.000Z' }]);
   const ds = buildDataset(store, false);
   const fr = applyFilter(ds, parseSelector('mc'), parseFilter('threshold:0.5'));
-  const inputs = { ds, weights: fr.weights, scores: scoreSelector(ds, parseSelector('mc')).scores, annotated: annotatedRows(ds, store) };
+  const inputs = { ds, filter: fr, scores: scoreSelector(ds, parseSelector('mc')).scores, annotated: annotatedRows(ds, store) };
   return { ds, fr, inputs };
 }
 
 describe('webview table view', () => {
   it('classifies disagreements: kept but wrong, dropped but correct', () => {
     const { ds, fr } = setup();
-    const kinds = ds.rows.map((r, row) => `${r.task}${r.index}:${disagreementOf(ds, fr.weights, row) ?? '-'}`);
+    const kinds = ds.rows.map((r, row) => `${r.task}${r.index}:${disagreementOf(ds, fr, row) ?? '-'}`);
     assert.deepEqual(kinds, [
       'A0:-', 'A1:kept-wrong', 'A2:dropped-correct', 'A3:-',
       'B0:-', 'B1:-', 'B2:-', 'B3:-',
@@ -73,7 +73,7 @@ describe('webview table view', () => {
 
   it('ungraded samples never disagree and are neither correct nor wrong', () => {
     const { ds, fr, inputs } = setup(['A']);
-    assert.equal(disagreementOf(ds, fr.weights, 1), null);
+    assert.equal(disagreementOf(ds, fr, 1), null);
     const wrong = Array.from(buildTableItems(inputs, view({ show: 'wrong' })).items).filter((i) => i >= 0);
     assert.deepEqual(wrong, [6, 7, 12, 13, 15]);
   });
@@ -88,5 +88,15 @@ describe('webview table view', () => {
     assert.equal(nextMatching(items, 4, (r) => r === 1), 2);
     assert.equal(nextMatching(items, -1, (r) => r === 5), 5);
     assert.equal(nextMatching(items, 2, (r) => r === 99), -1);
+  });
+
+  it('finds no disagreement when the selector scored nothing: the verifier judged no sample', () => {
+    const unscored = handSamples().map((s) => ({ ...s, scores: { mc: null } }));
+    const ds = buildDataset(storeOf(unscored), false);
+    const fr = applyFilter(ds, parseSelector('mc'), parseFilter('threshold:0.5'));
+    assert.equal(fr.measured, false);
+    assert.deepEqual(ds.rows.map((_, row) => disagreementOf(ds, fr, row)).filter((d) => d !== null), []);
+    assert.equal(applyFilter(ds, null, parseFilter('threshold:0.5')).measured, false, 'no verifier: nothing measured');
+    assert.equal(setup().fr.measured, true);
   });
 });
