@@ -33,7 +33,9 @@ export async function openRun(ctx: CommandContext, args: readonly unknown[]): Pr
   }
   const run = await readRunLogged(ctx, dir);
   const running = ctx.executor.isRunning(dir);
-  ctx.panels.show(RunModel.fromRun(run, ctx.memory.markedAnswers(run.manifest.id)), run.annotations, progressOf(run, running));
+  // A run executing in this window has one state, the executor's: its panel shows that model.
+  const model = ctx.executor.modelOf(dir) ?? RunModel.fromRun(run, ctx.memory.markedAnswers(run.manifest.id));
+  ctx.panels.show(model, run.annotations, progressOf(run, running));
   if (running || isComplete(runCoverage(run))) return;
   // Another process (the CLI, another window) writing it cannot be resumed from here until it stops.
   const writer = await liveLockHolder(dir);

@@ -139,9 +139,11 @@ export class GapPanel implements vscode.Disposable {
     void this.lookForWriter();
   }
 
-  /** A streamed record: updates the run and, within FLUSH_MS, the webview. Returns the changed row. */
-  apply(event: GapCheckEvent): SampleRow | undefined {
-    const row = this.model.apply(event);
+  /**
+   * A streamed record, already applied to the run's model by its owner (the run executor, whose
+   * model this panel shows): updates the webview within FLUSH_MS. `row` is the row it changed.
+   */
+  recorded(event: GapCheckEvent, row: SampleRow | undefined): void {
     if (event.type !== 'task-done') {
       // Every record changes the coverage, a failed generation too (it has no row).
       this.pendingState = true;
@@ -151,7 +153,6 @@ export class GapPanel implements vscode.Disposable {
       this.live?.update(gapInputOf(row));
       this.pendingRows.set(sampleKey(row.task, row.index), row);
     }
-    return row;
   }
 
   setProgress(progress: ProgressParams): void {

@@ -32,6 +32,8 @@ const REPORT_MS = 250;
 
 export class RunExecutor implements vscode.Disposable {
   private readonly running = new Map<string, AbortController>();
+  /** The state of each run executing now, by folder: what its panel shows. */
+  private readonly models = new Map<string, RunModel>();
 
   constructor(
     private readonly services: Services,
@@ -39,6 +41,11 @@ export class RunExecutor implements vscode.Disposable {
     private readonly keys: ApiKeys,
     private readonly workspace: WorkspaceSettings,
   ) {}
+
+  /** The live state of a run executing now, for a panel opened on it meanwhile. */
+  modelOf(dir: string): RunModel | undefined {
+    return this.models.get(dir);
+  }
 
   isRunning(dir: string): boolean {
     return this.running.has(dir);
@@ -57,6 +64,7 @@ export class RunExecutor implements vscode.Disposable {
     } finally {
       await controller.close();
       this.running.delete(controller.dir);
+      this.models.delete(controller.dir);
       this.services.refreshRuns();
     }
   }
@@ -70,15 +78,16 @@ export class RunExecutor implements vscode.Disposable {
     const { dir } = prepared;
     const { log } = this.services;
     const manifest = await readManifest(dir);
-    // The run's own copy of what the panel shows: the panel may be closed and reopened meanwhile,
-    // and whichever panel shows the run then gets every later record.
+    // The one state of the run while it executes: every record is applied here, and whichever panel
+    // shows the run (it may be closed and reopened meanwhile) shows this model.
     const model = RunModel.fromPrepared(prepared, manifest);
+    this.models.set(dir, model);
     const total = model.taskCount * prepared.config.n;
     // A re-verify adds no generations: count its verifications instead.
     const countVerifications = model.sampleCount >= total;
     const work = countVerifications ? total * controller.verifiers.length : total;
     let done = countVerifications ? 0 : model.sampleCount;
-    const panel = this.panels.show(RunModel.fromPrepared(prepared, manifest), prepared.existing?.annotations ?? [], { done: model.sampleCount, total, status: 'running' });
+    const panel = this.panels.show(model, prepared.existing?.annotations ?? [], { done: model.sampleCount, total, status: 'running' });
     const live = new LiveGap(panel.selector, panel.filter);
     for (const row of model.allRows()) live.update(gapInputOf(row));
     const progressNow = (status: ProgressParams['status'], message?: string): ProgressParams => ({ done: model.sampleCount, total, status, ...(message !== undefined ? { message } : {}) });
@@ -120,7 +129,7 @@ export class RunExecutor implements vscode.Disposable {
             if (event.type === 'task-done') return;
             const row = model.apply(event);
             const open = this.panels.get(dir);
-            open?.apply(event);
+            open?.recorded(event, row);
             if (row) live.update(gapInputOf(row));
             if (event.type === 'failure' || event.type === (countVerifications ? 'verification' : 'generation')) done++;
             if (event.type === 'generation') open?.setProgress(progressNow('running'));

@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type * as vscode from 'vscode';
+import type { GapCheckEvent } from '../../../src/core/pipeline/gapCheck';
 import { gapText, LiveGap } from '../../../src/core/pipeline/liveGap';
 import type { RunData } from '../../../src/core/runs/runStore';
 import { sampleKey } from '../../../src/core/runs/sampleKey';
@@ -146,9 +147,11 @@ describe('the gap panel registry and the status bar', () => {
     assert.equal(gapNow(), gapUnder(model, SAVED_FILTER));
     // A third task arrives: its generations, then their verifications (a sample counts once scored).
     const t3: [boolean, number][] = [[true, 0.9], [false, 0.95], [false, 0.1], [true, 0.3]];
-    t3.forEach(([correct], index) => panel.apply({ type: 'generation', record: generation('t3', index, correct ? '5' : '6', correct) }));
+    // As the run executor does: the record goes to the run's model, then the panel hears of it.
+    const record = (event: GapCheckEvent): void => panel.recorded(event, model.apply(event));
+    t3.forEach(([correct], index) => record({ type: 'generation', record: generation('t3', index, correct ? '5' : '6', correct) }));
     t3.forEach(([, score], index) => {
-      panel.apply({ type: 'verification', record: verification('t3', index, 'mc', score) });
+      record({ type: 'verification', record: verification('t3', index, 'mc', score) });
       assert.equal(gapNow(), gapUnder(model, SAVED_FILTER), `after t3 #${index}'s verification`);
     });
     assert.notEqual(gapUnder(model, SAVED_FILTER), gapUnder(RunModel.fromRun(runData()), SAVED_FILTER), 'the new task must move the gap');
@@ -176,13 +179,15 @@ describe('the gap panel registry and the status bar', () => {
     const panels = registry();
     // Five samples per task, four generated so far.
     const data = { ...runData(), manifest: manifest({ config: config({ n: 5, verifiers: ['mc'], filter: RUN_FILTER }) }) };
-    const panel = panels.show(RunModel.fromRun(data), [], { done: 8, total: 10, status: 'running' });
+    const model = RunModel.fromRun(data);
+    const panel = panels.show(model, [], { done: 8, total: 10, status: 'running' });
     const webview = fake.recorded.panels.at(-1) as FakeWebviewPanel;
     webview.send({ kind: 'notify', method: 'ready', params: { state: null } });
     assert.deepEqual(runStates(webview), [{ coverage: runCoverage(data), live: true }]);
     webview.posted.length = 0;
-    panel.apply({ type: 'failure', record: failure('t1', 3, 'cot-score', 'call-failed') });
-    panel.apply({ type: 'failure', record: failure('t2', 4, 'generation', 'bad-answer') });
+    for (const event of [failure('t1', 3, 'cot-score', 'call-failed'), failure('t2', 4, 'generation', 'bad-answer')].map((r) => ({ type: 'failure' as const, record: r }))) {
+      panel.recorded(event, model.apply(event));
+    }
     await until('the run state after the failures', () => runStates(webview).length > 0);
     const [after] = runStates(webview);
     assert.equal(after?.coverage.generations.failures['bad-answer'], 1);
