@@ -124,7 +124,7 @@ describe('gaplens on a full disk and a read-only folder', function () {
     assert.equal(made.code, 0, made.stderr);
     const page = join(tmp.dir, 'no-such-folder', 'report.html');
     const res = await runCli(['report', out, '--html', page]);
-    assert.equal(res.code, 1, res.stderr);
+    assert.equal(res.code, 2, res.stderr);
     assertCleanStderr(res.stderr);
     assert.ok(res.stderr.includes(page), res.stderr);
   });

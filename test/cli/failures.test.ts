@@ -94,7 +94,8 @@ describe('gaplens run: failing model calls', function () {
     const BAD_TASK = 3;
     let broken = true;
     const fake = await serve({
-      respond: (req) => (broken && req.topLogprobs !== undefined && isAboutTask(req, BAD_TASK) ? { text: ' Correct' } : undefined),
+      // Every logprob request of that task's verifications (mc's exact scoring and top-k alike) gets a broken answer.
+      respond: (req) => (broken && req.topLogprobs !== undefined && isAboutTask(req, BAD_TASK) ? { rawBody: { choices: [] } } : undefined),
     });
     const { out, args } = runArgs('badSample', 12, fake.url, ['--concurrency', '4']);
     const res = await runCli(args, { env: cleanEnv(tmp.dir) });

@@ -57,12 +57,15 @@ export function createContinuationScorer(post: Post, ctx: EndpointContext): (req
     return { score: { continuation, logprob: own.reduce((sum, t) => sum + t.logprob, 0), tokens: own }, usage };
   }
 
-  /** Every continuation, one request each; stops at the first that cannot be scored. */
+  /**
+   * Every continuation, one request each, sent together: the call is one scheduled attempt with one
+   * timeout, which requests in a row would have to share. The first that cannot be scored decides.
+   */
   async function scoreAll(how: Mode, req: ContinuationRequest, signal: AbortSignal | undefined): Promise<ContinuationResult | { unsupported: string; usage: Usage }> {
     const usage = { promptTokens: 0, completionTokens: 0 };
     const scores: ContinuationLogprob[] = [];
-    for (const continuation of req.continuations) {
-      const outcome = await scoreOne(how, req.prompt, continuation, signal);
+    const outcomes = await Promise.all(req.continuations.map((continuation) => scoreOne(how, req.prompt, continuation, signal)));
+    for (const outcome of outcomes) {
       usage.promptTokens += outcome.usage.promptTokens;
       usage.completionTokens += outcome.usage.completionTokens;
       if ('unsupported' in outcome) return { unsupported: outcome.unsupported, usage };

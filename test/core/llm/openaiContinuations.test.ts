@@ -60,10 +60,11 @@ describe('openaiBackend continuationLogprobs (completions servers with prompt lo
     assert.deepEqual(first.scores?.map((s) => s.logprob), LABELS.map((c) => fakeLogprob(PROMPT, c)));
     const second = await score(backend, PROMPT);
     assert.ok(second.scores);
+    // The continuations of a call are asked together, so the probe asks each way for both.
     assert.deepEqual(bodies(fake).map((b) => ('echo' in b ? 'echo' : 'prompt_logprobs' in b ? `prompt_logprobs=${String(b.prompt_logprobs)}` : '?')), [
-      'echo', 'prompt_logprobs=0', 'prompt_logprobs=0', 'prompt_logprobs=0', 'prompt_logprobs=0',
+      'echo', 'echo', 'prompt_logprobs=0', 'prompt_logprobs=0', 'prompt_logprobs=0', 'prompt_logprobs=0',
     ]);
-    assert.deepEqual(fake.requests.map((r) => r.status), [400, 200, 200, 200, 200]);
+    assert.deepEqual(fake.requests.map((r) => r.status), [400, 400, 200, 200, 200, 200]);
   });
 
   for (const how of ['refused', 'ignored'] as const) {
@@ -77,9 +78,9 @@ describe('openaiBackend continuationLogprobs (completions servers with prompt lo
         assert.match(reason, new RegExp(`^${fake.url}/completions does not return prompt logprobs: `));
         assert.match(reason, how === 'refused' ? /echo with logprobs was refused \(HTTP 400: Setting 'echo'.*prompt_logprobs was refused \(HTTP 400: Unrecognized request argument supplied: prompt_logprobs\)/ : /echo with logprobs returned no logprobs of the echoed prompt; prompt_logprobs returned no logprobs/);
       }
-      assert.equal(fake.requests.length, 2, 'one probe per way');
+      assert.equal(fake.requests.length, 4, 'one probe per way, of both continuations at once');
       await score(backend, PROMPT);
-      assert.equal(fake.requests.length, 2, 'no request once the server is known not to score prompts');
+      assert.equal(fake.requests.length, 4, 'no request once the server is known not to score prompts');
     });
   }
 
