@@ -1,33 +1,12 @@
-// POSTs an already serialised JSON body to one HTTP(S) endpoint over keep-alive connections and
-// reads the whole answer. The OpenAI-compatible backend sends every model call through this: with
-// 64 calls in flight against a fast server, the client's CPU per call decides whether a run is
-// bound by the client or by the model, and both fetch (undici, web streams) and the openai SDK on
-// top of it (headers, logging, its own abort signal and timer per request, Response objects) cost
-// several times what the exchange itself does on node:http. Retries and timeouts belong to the
-// scheduler; answers are small and never streamed, so each body is read whole.
+// The transport Gap Lens used before the openai SDK, kept as the transport benchmark's baseline
+// (bench/benchmarks/transport.ts): it POSTs an already serialised JSON body to one HTTP(S)
+// endpoint over keep-alive node:http connections and reads the whole answer, up to the same size
+// cap, with one plain abort listener per request. What the SDK (headers, its own abort signal and
+// timer per request, fetch's Response objects) costs on top of it is what the benchmark measures.
 import http from 'node:http';
 import https from 'node:https';
-import { abortReason } from './abort';
-
-/** The connection closed before the promised body arrived in full. */
-export class TruncatedBodyError extends Error {
-  constructor(readonly received: number, readonly expected: number | undefined, options?: { cause?: unknown }) {
-    super(`the connection closed after ${received}${expected === undefined ? '' : ` of ${expected}`} body bytes`, options);
-    this.name = 'TruncatedBodyError';
-  }
-}
-
-/** The answer's body passed the size cap; the exchange was dropped there. */
-export class AnswerTooLargeError extends Error {
-  constructor(readonly limit: number) {
-    super(`the answer's body passed ${formatBytes(limit)}`);
-    this.name = 'AnswerTooLargeError';
-  }
-}
-
-function formatBytes(n: number): string {
-  return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(n % (1024 * 1024) === 0 ? 0 : 1)} MiB` : `${n} bytes`;
-}
+import { abortReason } from '../../src/core/llm/abort';
+import { AnswerTooLargeError, DEFAULT_MAX_ANSWER_BYTES, TruncatedBodyError } from '../../src/core/llm/cappedFetch';
 
 /** No HTTP answer arrived: the connection was refused, reset or broken before a response began. */
 export class ConnectionError extends Error {
@@ -54,13 +33,6 @@ export interface JsonPoster {
   /** Closes the pooled connections. */
   close(): void;
 }
-
-/**
- * The largest answer body read by default: far above any real completion (128 samples of 4k
- * tokens are a few MB), far below what a JS string can hold (a 600 MB answer would crash the
- * process with ERR_STRING_TOO_LONG instead of failing one call).
- */
-export const DEFAULT_MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 
 export interface JsonPosterOptions {
   /** Sent besides content-type and content-length with every request. */
