@@ -1,10 +1,11 @@
-// The fetch the openai SDK sends every model call through: it reads each answer's whole body
-// itself, as the bytes arrive, and gives up past a size cap, so that an endless or huge answer
-// fails one call instead of filling the memory (or, past ~512 MiB, crashing the process with
-// ERR_STRING_TOO_LONG when the SDK turns it into a string). The SDK reads error bodies with
-// `response.text()` and keeps only their JSON `error` field; the body as sent is kept here too, so
-// that messages can quote servers whose errors have another shape (vLLM's top-level `message`,
-// plain text, an HTML page).
+// The contract of the fetch the openai SDK sends model calls through: it reads each answer's whole
+// body itself, as the bytes arrive, and gives up past a size cap, so that an endless or huge
+// answer fails one call instead of filling the memory (or, past ~512 MiB, crashing the process
+// with ERR_STRING_TOO_LONG when the SDK turns it into a string). The SDK reads error bodies with
+// `response.text()` and keeps only their JSON `error` field; the body as sent is kept too, so that
+// messages can quote servers whose errors have another shape (vLLM's top-level `message`, plain
+// text, an HTML page). Two implementations: httpPost.ts's posters (the default), and the wrapper
+// here around any other fetch (undici's, when the CLI must go through a proxy).
 
 /** The connection closed before the promised body arrived in full. */
 export class TruncatedBodyError extends Error {
@@ -36,30 +37,36 @@ export interface CappedFetch {
   fetch: typeof fetch;
   /** The body of an error answer (status outside 2xx) this fetch returned, by that answer's headers object. */
   errorBody(headers: Headers): string | undefined;
+  /** Closes the connections it pooled itself. */
+  close(): void;
 }
 
 // Statuses whose Response must have no body (the Response constructor throws otherwise).
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
+/** A Response of a body already in memory, recording it by the Response's headers when the status is an error. */
+export function bufferedResponse(bytes: Buffer, init: { status: number; statusText?: string; headers: Headers }, errorBodies: WeakMap<Headers, string>): Response {
+  const response = new Response(NULL_BODY_STATUSES.has(init.status) ? null : bytes, init);
+  if (!response.ok) errorBodies.set(response.headers, bytes.toString('utf8'));
+  return response;
+}
+
 /**
- * Wraps `inner`: by default the global fetch as it is when the backend is made (in VS Code the
- * extension host's, which applies the user's proxy settings; in the CLI undici's, which honours
- * HTTPS_PROXY). Resolves with a Response whose body is already in memory; rejects with
+ * Wraps `inner`. Resolves with a Response whose body is already in memory; rejects with
  * AnswerTooLargeError or TruncatedBodyError while reading it, or with what `inner` rejects with.
  */
-export function createCappedFetch(maxBytes: number = DEFAULT_MAX_ANSWER_BYTES, inner: typeof fetch = globalThis.fetch): CappedFetch {
+export function createCappedFetch(inner: typeof fetch, maxBytes: number = DEFAULT_MAX_ANSWER_BYTES): CappedFetch {
   // Weak: an entry lives as long as the SDK's error that holds the headers.
   const errorBodies = new WeakMap<Headers, string>();
 
   async function cappedFetch(input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> {
     const response = await inner(input, init);
     const bytes = await readCapped(response, maxBytes);
-    const copy = new Response(NULL_BODY_STATUSES.has(response.status) ? null : bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
-    if (!response.ok) errorBodies.set(copy.headers, bytes.toString('utf8'));
-    return copy;
+    return bufferedResponse(bytes, { status: response.status, statusText: response.statusText, headers: response.headers }, errorBodies);
   }
 
-  return { fetch: cappedFetch as typeof fetch, errorBody: (headers) => errorBodies.get(headers) };
+  // The connections are `inner`'s.
+  return { fetch: cappedFetch as typeof fetch, errorBody: (headers) => errorBodies.get(headers), close: () => undefined };
 }
 
 async function readCapped(response: Response, maxBytes: number): Promise<Buffer> {

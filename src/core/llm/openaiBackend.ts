@@ -159,8 +159,9 @@ export function createOpenAIBackend(opts: OpenAIBackendOptions): ModelBackend {
       ? { continuationLogprobs: (req: ContinuationRequest, signal?: AbortSignal): Promise<ContinuationResult> => guarded(signal, () => scoreContinuations(req, signal)) }
       : {}),
 
-    // Connections belong to fetch's shared pool, which closes idle ones itself.
-    async close(): Promise<void> {},
+    async close(): Promise<void> {
+      client.close();
+    },
   };
 }
 

@@ -1,10 +1,13 @@
-// The transport of every OpenAI-compatible and Azure OpenAI endpoint: the openai SDK, built so that
+// The client of every OpenAI-compatible and Azure OpenAI endpoint: the openai SDK, built so that
 // the scheduler stays the one place that decides retries and timeouts (one attempt per call, no
-// request timer of its own that could fire first), over cappedFetch (answers read whole, up to a
-// size cap). The SDK brings Azure's paths and `api-key` header, organisation and project headers,
-// and typed errors that carry the answer's headers (x-request-id, x-should-retry, Retry-After).
+// request timer of its own that could fire first). The SDK brings Azure's paths and `api-key`
+// header, organisation and project headers, and typed errors that carry the answer's headers
+// (x-request-id, x-should-retry, Retry-After). Under it, the node:http posters (httpPost.ts), or
+// the fetch a process chose for endpoint calls (useFetchForEndpoints), each answer read whole up
+// to a size cap (cappedFetch.ts).
 import OpenAI, { APIError, AzureOpenAI } from 'openai';
-import { createCappedFetch } from './cappedFetch';
+import { createCappedFetch, type CappedFetch } from './cappedFetch';
+import { createPosterFetch } from './httpPost';
 import { HttpStatusError } from './openaiErrors';
 
 export interface EndpointClientOptions {
@@ -29,6 +32,20 @@ export interface EndpointClient {
    * cause when the body broke; APIUserAbortError once `signal` aborts).
    */
   post(path: string, body: object, signal: AbortSignal | undefined): Promise<Response>;
+  /** Closes the connections it pooled. */
+  close(): void;
+}
+
+/** Set by useFetchForEndpoints; undefined: the node:http posters. */
+let processFetch: typeof fetch | undefined;
+
+/**
+ * Sends the endpoint calls of clients made from now on through `fetch` instead of the node:http
+ * posters: the CLI's choice when proxy variables are set (undici's fetch with its proxy agent).
+ * Process-wide, like the global fetch it stands beside; undefined goes back to the posters.
+ */
+export function useFetchForEndpoints(fetch: typeof globalThis.fetch | undefined): void {
+  processFetch = fetch;
 }
 
 // The longest delay a Node timer can express: the SDK arms one per request, and the scheduler's
@@ -36,7 +53,7 @@ export interface EndpointClient {
 const LONGEST_TIMER_MS = 2_147_483_647;
 
 export function createEndpointClient(opts: EndpointClientOptions): EndpointClient {
-  const capped = createCappedFetch(opts.maxAnswerBytes);
+  const capped: CappedFetch = processFetch ? createCappedFetch(processFetch, opts.maxAnswerBytes) : createPosterFetch(opts.maxAnswerBytes);
   const keyHeader = opts.azure ? 'api-key' : 'Authorization';
   const common = {
     // The SDK insists on a key; without one the header is removed again (a null default header).
@@ -67,5 +84,6 @@ export function createEndpointClient(opts: EndpointClientOptions): EndpointClien
         throw err;
       }
     },
+    close: () => capped.close(),
   };
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PromptTooLongError, type GenerateRequest, type ModelBackend } from '../../../src/core/llm/backend';
+import { useFetchForEndpoints } from '../../../src/core/llm/openaiClient';
 import { createScheduler, type ScheduledBackend, type SchedulerOptions } from '../../../src/core/llm/scheduler';
 import { accountFromEnv, azureApiVersion, createOpenAIBackend, DEFAULT_AZURE_API_VERSION } from '../../../src/core/llm/openaiBackend';
 import { backendRejection } from '../../helpers/backendRejection';
@@ -329,69 +330,12 @@ describe('openaiBackend', () => {
       assert.equal(err.message, `${fake.url}/completions answered HTTP 500: The server had an error. (x-request-id req_1)`);
     });
 
-    it("quotes error bodies of any shape, as the server sent them (vLLM's top-level message, an HTML page)", async () => {
-      const bodies: [number, string, string][] = [[400, 'application/json', '{"object":"error","message":"vLLM says no","code":400}'], [502, 'text/html', '<html>Bad Gateway</html>']];
-      const page = createServer((_req, res) => {
-        const [status, type, body] = bodies.shift() as [number, string, string];
-        res.writeHead(status, { 'content-type': type }).end(body);
-      });
-      await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
-      try {
-        const backend = createOpenAIBackend({ baseUrl: `http://127.0.0.1:${(page.address() as AddressInfo).port}/v1`, model: MODEL, api: 'completions' });
-        const vllm = await backendRejection(backend.generate({ prompt: 'Q', n: 1, ...sampling }));
-        assert.match(vllm.message, /answered HTTP 400: vLLM says no — the server refused the request/);
-        const gateway = await backendRejection(backend.generate({ prompt: 'Q', n: 1, ...sampling }));
-        assert.match(gateway.message, /answered HTTP 502: <html>Bad Gateway<\/html>$/);
-        assert.equal(gateway.failure, 'transient');
-      } finally {
-        page.close();
-      }
-    });
-
-    it('resets, truncated bodies and invalid JSON are retryable, and say what happened', async () => {
-      const fake = await serve({ faults: [{ on: 1, kind: 'reset' }, { on: 2, kind: 'truncated' }, { on: 3, kind: 'invalid-json' }] });
-      const backend = createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'chat' });
-      const endpoint = `${fake.url}/chat/completions`;
-      const expected = [/^Could not reach .*: read ECONNRESET\./, /^.* cut its answer short: the connection closed after \d+ of \d+ body bytes/, /^.* sent a body that is not valid JSON/];
-      for (const pattern of expected) {
-        const err = await backendRejection(backend.generate({ prompt: 'Q', n: 1, ...sampling }));
-        assert.equal(err.retryable, true, err.message);
-        assert.ok(err.message.includes(endpoint), err.message);
-        assert.match(err.message, pattern);
-      }
-      assert.equal((await backend.generate({ prompt: 'Q', n: 1, ...sampling })).generations.length, 1);
-      await backend.close();
-    });
-
-    it('a refused connection is retryable and asks whether the server runs', async () => {
-      const fake = await serve();
-      await fake.close();
-      const err = await backendRejection(createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'completions' }).generate({ prompt: 'Q', n: 1, ...sampling }));
-      assert.equal(err.retryable, true);
-      assert.match(err.message, /Could not reach .*ECONNREFUSED.*Is the server running/);
-    });
-
     it('a malformed answer fails clearly, naming the endpoint', async () => {
       const fake = await serve({ respond: () => ({ rawBody: { choices: [{ index: 0, txt: 'x' }] } }) });
       const err = await backendRejection(createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'completions' }).generate({ prompt: 'Q', n: 1, ...sampling }));
       assert.equal(err.failure, 'bad-answer', 'asked again once, then that sample fails');
       assert.ok(err.message.startsWith(`${fake.url}/completions answered in an unexpected shape`), err.message);
       assert.match(err.message, /at choices\.0\.text/);
-    });
-
-    it('a web page instead of JSON is a bad answer, naming the endpoint', async () => {
-      const page = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>Welcome</html>'));
-      await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
-      try {
-        const base = `http://127.0.0.1:${(page.address() as AddressInfo).port}/v1`;
-        const backend = createOpenAIBackend({ baseUrl: base, model: MODEL, api: 'chat' });
-        const err = await backendRejection(backend.nextToken({ prompt: 'Q', topLogprobs: 2 }));
-        assert.equal(err.failure, 'bad-answer', 'asked again once, then that sample fails');
-        assert.equal(err.message, `${base}/chat/completions answered with text/html, not JSON; is it an OpenAI-compatible chat endpoint?`);
-        await backend.close();
-      } finally {
-        page.close();
-      }
     });
 
     it('an answer without logprobs fails clearly', async () => {
@@ -403,64 +347,131 @@ describe('openaiBackend', () => {
       }
     });
 
-    it('an answer over the size cap fails that call as a bad answer, without reading it all', async () => {
-      const fake = await serve({ respond: () => ({ text: 'x'.repeat(200_000) }) });
-      const backend = createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'completions', maxAnswerBytes: 50_000 });
-      const err = await backendRejection(backend.generate({ prompt: 'Q', n: 1, ...sampling }));
-      assert.equal(err.failure, 'bad-answer');
-      assert.match(err.message, /sent an answer larger than the cap \(the answer's body passed 50000 bytes\); raise --max-answer-mb/);
-    });
-
-    it('a 600 MB answer fails that call as a bad answer without being read: announced, or sent without a length', async () => {
-      let written = 0;
-      const huge = createServer((req, res) => {
-        const announced = req.url?.startsWith('/announced');
-        res.writeHead(200, { 'content-type': 'application/json', ...(announced ? { 'content-length': String(600 * 1024 * 1024) } : {}) });
-        const chunk = Buffer.alloc(64 * 1024, 0x20);
-        // Writes until the client hangs up, as fast as the client reads.
-        const pump = (): void => {
-          while (!res.destroyed && written < 600 * 1024 * 1024) {
-            written += chunk.length;
-            if (!res.write(chunk)) return void res.once('drain', pump);
-          }
-        };
-        res.on('close', () => undefined);
-        pump();
-      });
-      await new Promise<void>((resolve) => huge.listen(0, '127.0.0.1', resolve));
-      try {
-        const base = `http://127.0.0.1:${(huge.address() as AddressInfo).port}`;
-        // The default cap, 64 MiB: the announced length alone is enough to refuse the answer.
-        const announced = await backendRejection(createOpenAIBackend({ baseUrl: `${base}/announced`, model: MODEL, api: 'completions' }).generate({ prompt: 'Q', n: 1, ...sampling }));
-        assert.equal(announced.failure, 'bad-answer');
-        assert.match(announced.message, /larger than the cap \(the answer's body passed 64 MiB\)/);
-        assert.ok(written < 64 * 1024 * 1024, `the server wrote ${written} bytes`);
-        written = 0;
-        const streamed = await backendRejection(createOpenAIBackend({ baseUrl: `${base}/chunked`, model: MODEL, api: 'completions', maxAnswerBytes: 1024 * 1024 }).generate({ prompt: 'Q', n: 1, ...sampling }));
-        assert.equal(streamed.failure, 'bad-answer');
-        assert.match(streamed.message, /the answer's body passed 1 MiB/);
-        // Socket buffers on both sides hold a few MB at most; the rest was never sent.
-        assert.ok(written < 64 * 1024 * 1024, `the server wrote ${written} bytes`);
-      } finally {
-        huge.closeAllConnections();
-        huge.close();
-      }
-    });
-
     it('more choices than asked for is an error', async () => {
       const fake = await serve({ respond: () => ({ rawBody: { choices: [{ index: 0, text: 'a' }, { index: 1, text: 'b' }] } }) });
       const err = await backendRejection(createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'completions' }).generate({ prompt: 'Q', n: 1, ...sampling }));
       assert.match(err.message, /returned 2 choices for n=1/);
     });
 
-    it('rejects with the abort reason when the signal aborts mid-request', async () => {
-      const fake = await serve({ faults: [{ on: 1, kind: 'hang' }] });
-      const backend = createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'completions' });
-      const controller = new AbortController();
-      setTimeout(() => controller.abort(), 50);
-      const started = Date.now();
-      await assert.rejects(backend.generate({ prompt: 'Q', n: 1, ...sampling }, controller.signal), { name: 'AbortError' });
-      assert.ok(Date.now() - started < 1000);
-    });
   });
+
+  // The node:http posters read answers by default; another fetch (the CLI's undici, behind a
+  // proxy) goes through cappedFetch: both keep the same contract.
+  for (const transport of ['the node:http posters', "Node's fetch"] as const) {
+    describe(`reading answers over ${transport}`, () => {
+      before(() => useFetchForEndpoints(transport === "Node's fetch" ? globalThis.fetch : undefined));
+      after(() => useFetchForEndpoints(undefined));
+
+      it("quotes error bodies of any shape, as the server sent them (vLLM's top-level message, an HTML page)", async () => {
+        const bodies: [number, string, string][] = [[400, 'application/json', '{"object":"error","message":"vLLM says no","code":400}'], [502, 'text/html', '<html>Bad Gateway</html>']];
+        const page = createServer((_req, res) => {
+          const [status, type, body] = bodies.shift() as [number, string, string];
+          res.writeHead(status, { 'content-type': type }).end(body);
+        });
+        await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
+        try {
+          const backend = createOpenAIBackend({ baseUrl: `http://127.0.0.1:${(page.address() as AddressInfo).port}/v1`, model: MODEL, api: 'completions' });
+          const vllm = await backendRejection(backend.generate({ prompt: 'Q', n: 1, ...sampling }));
+          assert.match(vllm.message, /answered HTTP 400: vLLM says no — the server refused the request/);
+          const gateway = await backendRejection(backend.generate({ prompt: 'Q', n: 1, ...sampling }));
+          assert.match(gateway.message, /answered HTTP 502: <html>Bad Gateway<\/html>$/);
+          assert.equal(gateway.failure, 'transient');
+        } finally {
+          page.close();
+        }
+      });
+
+      it('resets, truncated bodies and invalid JSON are retryable, and say what happened', async () => {
+        const fake = await serve({ faults: [{ on: 1, kind: 'reset' }, { on: 2, kind: 'truncated' }, { on: 3, kind: 'invalid-json' }] });
+        const backend = createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'chat' });
+        const endpoint = `${fake.url}/chat/completions`;
+        const expected = [/^Could not reach .*: read ECONNRESET\./, /^.* cut its answer short: the connection closed after \d+ of \d+ body bytes/, /^.* sent a body that is not valid JSON/];
+        for (const pattern of expected) {
+          const err = await backendRejection(backend.generate({ prompt: 'Q', n: 1, ...sampling }));
+          assert.equal(err.retryable, true, err.message);
+          assert.ok(err.message.includes(endpoint), err.message);
+          assert.match(err.message, pattern);
+        }
+        assert.equal((await backend.generate({ prompt: 'Q', n: 1, ...sampling })).generations.length, 1);
+        await backend.close();
+      });
+
+      it('a refused connection is retryable and asks whether the server runs', async () => {
+        const fake = await serve();
+        await fake.close();
+        const err = await backendRejection(createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'completions' }).generate({ prompt: 'Q', n: 1, ...sampling }));
+        assert.equal(err.retryable, true);
+        assert.match(err.message, /Could not reach .*ECONNREFUSED.*Is the server running/);
+      });
+
+      it('a web page instead of JSON is a bad answer, naming the endpoint', async () => {
+        const page = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>Welcome</html>'));
+        await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
+        try {
+          const base = `http://127.0.0.1:${(page.address() as AddressInfo).port}/v1`;
+          const backend = createOpenAIBackend({ baseUrl: base, model: MODEL, api: 'chat' });
+          const err = await backendRejection(backend.nextToken({ prompt: 'Q', topLogprobs: 2 }));
+          assert.equal(err.failure, 'bad-answer', 'asked again once, then that sample fails');
+          assert.equal(err.message, `${base}/chat/completions answered with text/html, not JSON; is it an OpenAI-compatible chat endpoint?`);
+          await backend.close();
+        } finally {
+          page.close();
+        }
+      });
+
+      it('an answer over the size cap fails that call as a bad answer, without reading it all', async () => {
+        const fake = await serve({ respond: () => ({ text: 'x'.repeat(200_000) }) });
+        const backend = createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'completions', maxAnswerBytes: 50_000 });
+        const err = await backendRejection(backend.generate({ prompt: 'Q', n: 1, ...sampling }));
+        assert.equal(err.failure, 'bad-answer');
+        assert.match(err.message, /sent an answer larger than the cap \(the answer's body passed 50000 bytes\); raise --max-answer-mb/);
+      });
+
+      it('a 600 MB answer fails that call as a bad answer without being read: announced, or sent without a length', async () => {
+        let written = 0;
+        const huge = createServer((req, res) => {
+          const announced = req.url?.startsWith('/announced');
+          res.writeHead(200, { 'content-type': 'application/json', ...(announced ? { 'content-length': String(600 * 1024 * 1024) } : {}) });
+          const chunk = Buffer.alloc(64 * 1024, 0x20);
+          // Writes until the client hangs up, as fast as the client reads.
+          const pump = (): void => {
+            while (!res.destroyed && written < 600 * 1024 * 1024) {
+              written += chunk.length;
+              if (!res.write(chunk)) return void res.once('drain', pump);
+            }
+          };
+          res.on('close', () => undefined);
+          pump();
+        });
+        await new Promise<void>((resolve) => huge.listen(0, '127.0.0.1', resolve));
+        try {
+          const base = `http://127.0.0.1:${(huge.address() as AddressInfo).port}`;
+          // The default cap, 64 MiB: the announced length alone is enough to refuse the answer.
+          const announced = await backendRejection(createOpenAIBackend({ baseUrl: `${base}/announced`, model: MODEL, api: 'completions' }).generate({ prompt: 'Q', n: 1, ...sampling }));
+          assert.equal(announced.failure, 'bad-answer');
+          assert.match(announced.message, /larger than the cap \(the answer's body passed 64 MiB\)/);
+          assert.ok(written < 64 * 1024 * 1024, `the server wrote ${written} bytes`);
+          written = 0;
+          const streamed = await backendRejection(createOpenAIBackend({ baseUrl: `${base}/chunked`, model: MODEL, api: 'completions', maxAnswerBytes: 1024 * 1024 }).generate({ prompt: 'Q', n: 1, ...sampling }));
+          assert.equal(streamed.failure, 'bad-answer');
+          assert.match(streamed.message, /the answer's body passed 1 MiB/);
+          // Socket buffers on both sides hold a few MB at most; the rest was never sent.
+          assert.ok(written < 64 * 1024 * 1024, `the server wrote ${written} bytes`);
+        } finally {
+          huge.closeAllConnections();
+          huge.close();
+        }
+      });
+
+      it('rejects with the abort reason when the signal aborts mid-request', async () => {
+        const fake = await serve({ faults: [{ on: 1, kind: 'hang' }] });
+        const backend = createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'completions' });
+        const controller = new AbortController();
+        setTimeout(() => controller.abort(), 50);
+        const started = Date.now();
+        await assert.rejects(backend.generate({ prompt: 'Q', n: 1, ...sampling }, controller.signal), { name: 'AbortError' });
+        assert.ok(Date.now() - started < 1000);
+      });
+    });
+  }
 });
