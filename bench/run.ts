@@ -1,7 +1,7 @@
 // `npm run bench`: runs the benchmarks, prints a table per benchmark, writes
 // bench/results/<name>.json and regenerates bench/RESULTS.md from every result file present.
 //
-//   npm run bench                        every benchmark, full size (about 10–15 min on 2 cores)
+//   npm run bench                        every benchmark, full size (about 15–20 min on 2 cores)
 //   npm run bench -- --quick             small workloads, 2 repetitions: a smoke check
 //   npm run bench -- --only throughput   some benchmarks (comma-separated names)
 //   npm run bench -- --reps 7            repetitions (default 5; quick: 2)
@@ -16,13 +16,14 @@ import { nBatchingBenchmark } from './benchmarks/nBatching';
 import { promptfooBenchmark } from './benchmarks/promptfoo';
 import { statsScaleBenchmark } from './benchmarks/statsScale';
 import { throughputBenchmark } from './benchmarks/throughput';
+import { transportBenchmark } from './benchmarks/transport';
 import type { Benchmark, Measured } from './lib/benchmark';
 import { buildEntries } from './lib/build';
 import { startContentionProbe } from './lib/contention';
 import { machineInfo } from './lib/machine';
 import { formatTable, readResults, renderResultsMarkdown, writeResult, type BenchResult } from './lib/results';
 
-const BENCHMARKS: Benchmark[] = [throughputBenchmark, promptfooBenchmark, nBatchingBenchmark, llamaBenchmark, statsScaleBenchmark, activationBenchmark];
+const BENCHMARKS: Benchmark[] = [throughputBenchmark, transportBenchmark, promptfooBenchmark, nBatchingBenchmark, llamaBenchmark, statsScaleBenchmark, activationBenchmark];
 
 /**
  * Benchmarks with a script of their own that writes bench/results/<name>.json in its own format

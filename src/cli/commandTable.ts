@@ -13,6 +13,8 @@ import { MODEL_SPEC, type CommandHelp, type OptionHelp } from './usage';
 export type Command = CommandHelp & {
   /** Runs the command on the arguments after its name; resolves to the exit code. */
   run(argv: string[]): Promise<number>;
+  /** It may call model endpoints: the CLI's fetch (proxy variables, no fetch timeouts) is installed first. */
+  callsModels?: true;
 };
 
 const VERIFIERS = 'mc, cot-binary, cot-score, tournament';
@@ -48,6 +50,7 @@ const CHECKER_OPTION: OptionHelp = { name: 'checker-corrected', text: 'flip corr
 export const COMMANDS: Record<string, Command> = {
   run: {
     run: runCommand,
+    callsModels: true,
     summary: 'a gap check end to end: sample answers, grade them, verify them, report the gap',
     usage: ['run --tasks builtin:sudoku4x4|builtin:arithmetic|FILE --model SPEC [options]', 'run --resume RUN_DIR [--concurrency C] [--json]'],
     options: [
@@ -92,6 +95,7 @@ export const COMMANDS: Record<string, Command> = {
   },
   reverify: {
     run: reverifyCommand,
+    callsModels: true,
     summary: "new verifiers over a run's existing generations, without new sampling",
     usage: ['reverify RUN_DIR --verifier LIST [--model SPEC] [options]'],
     options: [

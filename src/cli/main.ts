@@ -6,6 +6,7 @@ import { BackendError } from '../core/llm/backend';
 import { fileSystemProblem } from '../core/util/fsProblems';
 import { GAPLENS_VERSION } from '../core/version';
 import { COMMANDS, type Command } from './commandTable';
+import { useCliNetwork } from './network';
 import { writeErr, writeOut } from './terminalText';
 import { commandHelp, overviewHelp } from './usage';
 
@@ -29,6 +30,7 @@ async function main(argv: string[]): Promise<number> {
     writeOut(commandHelp(name, command));
     return 0;
   }
+  if (command.callsModels) await useCliNetwork();
   return command.run(rest);
 }
 

@@ -26,7 +26,10 @@ export type CommandHelp = HelpBase & ({ options: OptionHelp[] } | { subcommands:
 export const MODEL_SPEC = `Model SPEC:
   llama:PATH.gguf         embedded llama.cpp (CPU/GPU), e.g. llama:models/qwen2.5-0.5b.gguf
   llama:default           a small instruct model, downloaded once into the cache
-  openai:MODEL@BASE_URL   any OpenAI-compatible endpoint; key from OPENAI_API_KEY or GAPLENS_API_KEY`;
+  openai:MODEL@BASE_URL   any OpenAI-compatible endpoint; key from OPENAI_API_KEY or GAPLENS_API_KEY
+  azure:DEPLOYMENT@URL    an Azure OpenAI deployment, URL = https://RESOURCE.openai.azure.com
+                          (API version: OPENAI_API_VERSION, else 2024-10-21); the same keys
+Endpoints honour HTTPS_PROXY, HTTP_PROXY, NO_PROXY and NODE_EXTRA_CA_CERTS (docs/providers.md).`;
 
 const HELP_OPTION: OptionHelp = { name: 'help', short: 'h', text: 'this help' };
 const EXIT_CODES = 'Exit codes: 0 ok, 1 failure, 2 usage error.';

@@ -3,12 +3,17 @@ import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { UserError } from '../util/errors';
 
+/**
+ * An HTTP endpoint is `backend: 'openai'` whoever serves it; `provider` says how it is addressed:
+ * 'openai' for any OpenAI-compatible server (`model` at `baseUrl`), 'azure' for an Azure OpenAI
+ * deployment (`model` is the deployment name, `baseUrl` the resource endpoint).
+ */
 export type ModelSpec =
   | { backend: 'llama'; modelPath: string }
   | { backend: 'llama'; defaultModel: true }
-  | { backend: 'openai'; model: string; baseUrl: string };
+  | { backend: 'openai'; provider: 'openai' | 'azure'; model: string; baseUrl: string };
 
-const USAGE = 'use llama:PATH.gguf, llama:default, or openai:MODEL@BASE_URL (e.g. openai:qwen2.5-7b@http://127.0.0.1:8000/v1)';
+const USAGE = 'use llama:PATH.gguf, llama:default, openai:MODEL@BASE_URL (e.g. openai:qwen2.5-7b@http://127.0.0.1:8000/v1) or azure:DEPLOYMENT@https://RESOURCE.openai.azure.com';
 
 export function parseModelSpec(text: string): ModelSpec {
   const colon = text.indexOf(':');
@@ -16,11 +21,11 @@ export function parseModelSpec(text: string): ModelSpec {
   const rest = text.slice(colon + 1);
   if (scheme === 'llama' && rest === 'default') return { backend: 'llama', defaultModel: true };
   if (scheme === 'llama' && rest.length > 0) return { backend: 'llama', modelPath: rest };
-  if (scheme === 'openai') {
+  if (scheme === 'openai' || scheme === 'azure') {
     const at = rest.lastIndexOf('@');
     const model = rest.slice(0, at);
     const baseUrl = rest.slice(at + 1);
-    if (at > 0 && /^https?:\/\/[^\s]+$/.test(baseUrl)) return { backend: 'openai', model, baseUrl: baseUrl.replace(/\/+$/, '') };
+    if (at > 0 && /^https?:\/\/[^\s]+$/.test(baseUrl)) return { backend: 'openai', provider: scheme, model, baseUrl: baseUrl.replace(/\/+$/, '') };
   }
   throw new UserError(`--model '${text}' is not a model spec: ${USAGE}`, 2);
 }
@@ -38,7 +43,7 @@ export function modelLabel(spec: ModelSpec): string {
  */
 export function canonicalModelSpec(text: string, cwd: string = process.cwd()): string {
   const spec = parseModelSpec(text);
-  if (spec.backend === 'openai') return `openai:${spec.model}@${spec.baseUrl}`;
+  if (spec.backend === 'openai') return `${spec.provider}:${spec.model}@${spec.baseUrl}`;
   if ('defaultModel' in spec) return 'llama:default';
   return `llama:${isAbsolute(spec.modelPath) ? spec.modelPath : resolve(cwd, spec.modelPath)}`;
 }

@@ -1,24 +1,50 @@
-// A ModelBackend for any OpenAI-compatible HTTP endpoint (OpenAI, vLLM, llama.cpp's server, …).
-// It speaks the two calls it needs directly over node:http (see httpPost.ts for why not through
-// the openai SDK), with the SDK's request types, and validates every answer before using it. One
-// attempt per call: the scheduler owns retries and timeouts.
+// A ModelBackend for any OpenAI-compatible HTTP endpoint (OpenAI, vLLM, llama.cpp's server, …) and
+// for Azure OpenAI deployments. It sends the calls it needs through the openai SDK
+// (openaiClient.ts) and validates every answer before using it. One attempt per call: the
+// scheduler owns retries and timeouts.
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import type { CompletionCreateParamsNonStreaming } from 'openai/resources/completions';
 import { UserError } from '../util/errors';
 import { abortReason } from './abort';
-import { createJsonPoster } from './httpPost';
+import { createEndpointClient } from './openaiClient';
 import { BackendError, SeveralChoicesUnsupportedError, type ContinuationRequest, type ContinuationResult, type GenerateRequest, type GenerateResult, type Generation, type ModelBackend, type NextTokenRequest, type NextTokenResult } from './backend';
 import { HttpStatusError, toBackendError, type EndpointContext } from './openaiErrors';
 import { createContinuationScorer, type ScoringBody } from './openaiContinuations';
 import { readTextChoices, readTopLogprobs, type OpenAIApi, type TextChoice } from './openaiResponses';
 
 export interface OpenAIBackendOptions {
+  /** OpenAI-compatible: the base URL (…/v1). Azure: the resource endpoint, https://RESOURCE.openai.azure.com. */
   baseUrl: string;
+  /** The model name; on Azure, the deployment name. */
   model: string;
   apiKey?: string;
   api: OpenAIApi;
-  /** Answers with a longer body fail that call as a bad answer (default: httpPost's DEFAULT_MAX_ANSWER_BYTES). */
+  /** Set for an Azure OpenAI deployment. */
+  azure?: { apiVersion: string };
+  /** Sent as OpenAI-Organization / OpenAI-Project. */
+  organization?: string;
+  project?: string;
+  /** Answers with a longer body fail that call as a bad answer (default: cappedFetch's DEFAULT_MAX_ANSWER_BYTES). */
   maxAnswerBytes?: number;
+}
+
+/**
+ * The Azure OpenAI API version used when OPENAI_API_VERSION names none: the latest generally
+ * available version of the dated data-plane API.
+ */
+export const DEFAULT_AZURE_API_VERSION = '2024-10-21';
+
+/** What the environment says about the account: OPENAI_ORG_ID, OPENAI_PROJECT_ID (the SDK's own variables). */
+export function accountFromEnv(env: NodeJS.ProcessEnv = process.env): Pick<OpenAIBackendOptions, 'organization' | 'project'> {
+  return {
+    ...(env.OPENAI_ORG_ID ? { organization: env.OPENAI_ORG_ID } : {}),
+    ...(env.OPENAI_PROJECT_ID ? { project: env.OPENAI_PROJECT_ID } : {}),
+  };
+}
+
+/** The Azure API version: OPENAI_API_VERSION (the SDK's own variable), else DEFAULT_AZURE_API_VERSION. */
+export function azureApiVersion(env: NodeJS.ProcessEnv = process.env): string {
+  return env.OPENAI_API_VERSION || DEFAULT_AZURE_API_VERSION;
 }
 
 type RequestBody = CompletionCreateParamsNonStreaming | ChatCompletionCreateParamsNonStreaming;
@@ -33,30 +59,34 @@ const SINGLE_CHOICE_ANSWERS_MEANING_NO_N = 2;
 export function createOpenAIBackend(opts: OpenAIBackendOptions): ModelBackend {
   const baseUrl = opts.baseUrl.replace(/\/+$/, '');
   if (!/^https?:\/\/\S+$/.test(baseUrl)) throw new UserError(`The base URL "${baseUrl}" is not an http(s) URL; give one like http://127.0.0.1:8000/v1.`);
-  const { api, model, apiKey } = opts;
+  const { api, model, apiKey, azure } = opts;
+  const path = api === 'chat' ? '/chat/completions' : '/completions';
   const ctx: EndpointContext = {
-    endpointUrl: `${baseUrl}${api === 'chat' ? '/chat/completions' : '/completions'}`,
+    endpointUrl: azure ? `${baseUrl}/openai/deployments/${model}${path}?api-version=${azure.apiVersion}` : `${baseUrl}${path}`,
     baseUrl,
     model,
+    azure: azure !== undefined,
     redact: (text) => (apiKey ? text.split(apiKey).join('***') : text),
   };
-  // Local servers need no key: no Authorization header then.
-  const transport = createJsonPoster(new URL(ctx.endpointUrl), {
-    ...(apiKey === undefined ? {} : { headers: { authorization: `Bearer ${apiKey}` } }),
+  const client = createEndpointClient({
+    baseUrl,
+    ...(azure ? { azure: { deployment: model, apiVersion: azure.apiVersion } } : {}),
+    ...(apiKey !== undefined ? { apiKey } : {}),
+    ...(opts.organization !== undefined ? { organization: opts.organization } : {}),
+    ...(opts.project !== undefined ? { project: opts.project } : {}),
     ...(opts.maxAnswerBytes !== undefined ? { maxAnswerBytes: opts.maxAnswerBytes } : {}),
   });
   let singleChoiceAnswers = 0;
 
   /** One exchange: the parsed JSON of a 2xx answer; an HttpStatusError for any other status. */
   async function post(body: RequestBody | ScoringBody, signal: AbortSignal | undefined): Promise<unknown> {
-    const answer = await transport.post(JSON.stringify(body), signal);
-    if (answer.status < 200 || answer.status > 299) throw new HttpStatusError(answer);
-    const type = answer.headers['content-type'];
-    if (type !== undefined && !/\bjson\b/i.test(type)) {
+    const answer = await client.post(path, body, signal);
+    const type = answer.headers.get('content-type');
+    if (type !== null && !/\bjson\b/i.test(type)) {
       throw new BackendError(`${ctx.endpointUrl} answered with ${type}, not JSON; is it an OpenAI-compatible ${api} endpoint?`, 'bad-answer');
     }
     // A SyntaxError here is mapped by toBackendError: a body cut short.
-    return JSON.parse(answer.body) as unknown;
+    return JSON.parse(await answer.text()) as unknown;
   }
 
   /** Runs one exchange and turns every failure into the abort reason or a BackendError. */
@@ -108,7 +138,7 @@ export function createOpenAIBackend(opts: OpenAIBackendOptions): ModelBackend {
   const scoreContinuations = api === 'completions' ? createContinuationScorer(post, ctx) : undefined;
 
   return {
-    id: `openai:${api}:${model}@${baseUrl}`,
+    id: `${azure ? 'azure' : 'openai'}:${api}:${model}@${baseUrl}`,
 
     async generate(req: GenerateRequest, signal?: AbortSignal): Promise<GenerateResult> {
       if (!Number.isInteger(req.n) || req.n < 1) throw new RangeError(`generate: n must be a positive integer, got ${req.n}`);
@@ -130,7 +160,7 @@ export function createOpenAIBackend(opts: OpenAIBackendOptions): ModelBackend {
       : {}),
 
     async close(): Promise<void> {
-      transport.close();
+      client.close();
     },
   };
 }

@@ -1,16 +1,18 @@
 // Turns what a call to an OpenAI-compatible endpoint fails with (an HTTP error status, a connection
-// failure, a broken body) into a BackendError that says whether a retry can help and what the user
-// should do otherwise.
-import type { IncomingHttpHeaders } from 'node:http';
+// failure, a broken body — as the openai SDK and cappedFetch report them) into a BackendError that
+// says whether a retry can help and what the user should do otherwise.
+import { APIConnectionError, APIConnectionTimeoutError } from 'openai';
 import { isPlainObject } from '../util/plainObject';
 import { BackendError, PromptTooLongError } from './backend';
-import { AnswerTooLargeError, ConnectionError, TruncatedBodyError, type HttpAnswer } from './httpPost';
+import { AnswerTooLargeError, TruncatedBodyError } from './cappedFetch';
 
 export interface EndpointContext {
   /** The full URL that was called, e.g. http://host/v1/chat/completions. */
   endpointUrl: string;
   baseUrl: string;
+  /** The model name, or on Azure the deployment name. */
   model: string;
+  azure: boolean;
   /** Removes secrets from text the server or the network stack produced (servers echo keys). */
   redact: (text: string) => string;
 }
@@ -24,17 +26,13 @@ interface ServerError {
 
 /** The endpoint answered with a status other than 2xx. */
 export class HttpStatusError extends Error {
-  readonly status: number;
-  readonly headers: IncomingHttpHeaders;
   /** What the body says, read once: the server's message, error code and offending parameter. */
   readonly server: ServerError;
 
-  constructor(answer: HttpAnswer) {
-    const server = readServerError(answer.body);
-    super(`HTTP ${answer.status}: ${server.message}`);
+  constructor(readonly status: number, readonly headers: Headers, body: string) {
+    const server = readServerError(body);
+    super(`HTTP ${status}: ${server.message}`);
     this.name = 'HttpStatusError';
-    this.status = answer.status;
-    this.headers = answer.headers;
     this.server = server;
   }
 }
@@ -48,12 +46,21 @@ const CONTEXT_OVERFLOW = /context length|context window|maximum context|exceeds 
 export function toBackendError(err: unknown, ctx: EndpointContext): BackendError {
   if (err instanceof BackendError) return err;
   if (err instanceof HttpStatusError) return fromStatus(err, ctx);
-  if (err instanceof AnswerTooLargeError) {
-    return new BackendError(`${ctx.endpointUrl} sent an answer larger than the cap (${err.message}); raise --max-answer-mb if answers this large are expected.`, 'bad-answer');
+  // The SDK reports whatever its fetch rejected with as a connection error, the body's failures too.
+  const reading = err instanceof APIConnectionError && (err.cause instanceof AnswerTooLargeError || err.cause instanceof TruncatedBodyError) ? err.cause : err;
+  if (reading instanceof AnswerTooLargeError) {
+    return new BackendError(`${ctx.endpointUrl} sent an answer larger than the cap (${reading.message}); raise --max-answer-mb if answers this large are expected.`, 'bad-answer');
   }
-  if (err instanceof TruncatedBodyError) return new BackendError(`${ctx.endpointUrl} cut its answer short: ${err.message} (${ctx.redact(describeCause(err.cause))}).`, 'transient');
-  if (err instanceof ConnectionError) {
-    return new BackendError(`Could not reach ${ctx.endpointUrl}: ${ctx.redact(describeCause(err))}. Is the server running and the base URL right?`, 'transient');
+  if (reading instanceof TruncatedBodyError) return new BackendError(`${ctx.endpointUrl} cut its answer short: ${reading.message} (${ctx.redact(describeCause(reading.cause))}).`, 'transient');
+  // Raised by the SDK for a connection attempt that timed out (its own request timer is longer
+  // than the scheduler's, which aborts first).
+  if (err instanceof APIConnectionTimeoutError) {
+    return new BackendError(`Could not reach ${ctx.endpointUrl}: the connection timed out. Is the server running and the ${ctx.azure ? 'endpoint' : 'base URL'} right?`, 'transient');
+  }
+  if (err instanceof APIConnectionError) {
+    const tls = certificateProblem(err);
+    if (tls !== undefined) return new BackendError(`Could not reach ${ctx.endpointUrl}: ${ctx.redact(describeCause(err.cause))} — ${tls}`, 'fatal');
+    return new BackendError(`Could not reach ${ctx.endpointUrl}: ${ctx.redact(describeCause(err.cause ?? err))}. Is the server running and the ${ctx.azure ? 'endpoint' : 'base URL'} right?`, 'transient');
   }
   if (err instanceof SyntaxError) {
     return new BackendError(`${ctx.endpointUrl} sent a body that is not valid JSON (${ctx.redact(err.message)}); probably cut short.`, 'bad-answer');
@@ -63,22 +70,50 @@ export function toBackendError(err: unknown, ctx: EndpointContext): BackendError
 }
 
 function fromStatus(err: HttpStatusError, ctx: EndpointContext): BackendError {
+  const byStatus = classifyStatus(err, ctx);
+  // OpenAI says per answer whether a retry can help (the SDK obeys it before the status): e.g. a
+  // 429 for a used-up quota comes with `x-should-retry: false`. It overrules the status here too.
+  const verdict = err.headers.get('x-should-retry');
+  const requestId = err.headers.get('x-request-id');
+  const cited = requestId ? ` (x-request-id ${ctx.redact(requestId)})` : '';
+  if (verdict === 'false' && byStatus.retryable) {
+    return new BackendError(`${byStatus.message} — the server says a retry will not help (x-should-retry: false)${cited}.`, 'fatal');
+  }
+  if (verdict === 'true' && !byStatus.retryable) {
+    return new BackendError(`${byStatus.message} The server says a retry may help (x-should-retry: true)${cited}.`, 'transient', retryAfterMs(err.headers));
+  }
+  if (!cited) return byStatus;
+  return byStatus instanceof PromptTooLongError ? new PromptTooLongError(`${byStatus.message}${cited}`) : new BackendError(`${byStatus.message}${cited}`, byStatus.failure, byStatus.retryAfterMs);
+}
+
+/** What the status alone says: the message, and whether a retry can help. */
+function classifyStatus(err: HttpStatusError, ctx: EndpointContext): BackendError {
   const { status } = err;
   const said = ctx.redact(err.server.message);
   const head = `${ctx.endpointUrl} answered HTTP ${status}: ${said}`;
   if (status === 401) return new BackendError(`${head} — the API key was rejected; ${KEY_HINT}.`, 'fatal');
-  if (status === 403) return new BackendError(`${head} — access denied; ${KEY_HINT} and that it may use model "${ctx.model}".`, 'fatal');
-  if (status === 404) {
-    const aboutModel = err.server.code === 'model_not_found' || /model/i.test(said);
-    return new BackendError(aboutModel
-      ? `${head} — model "${ctx.model}" not found at ${ctx.baseUrl}; check the model name (GET ${ctx.baseUrl}/models lists the served ones).`
-      : `${head} — nothing is served there; check the base URL (it usually ends in /v1) and the API kind (chat or completions), and that model "${ctx.model}" exists.`, 'fatal');
-  }
+  if (status === 403) return new BackendError(`${head} — access denied; ${KEY_HINT} and that it may use ${ctx.azure ? 'deployment' : 'model'} "${ctx.model}".`, 'fatal');
+  if (status === 404) return new BackendError(`${head} — ${ctx.azure ? azureNotFound(err, ctx) : notFound(err, ctx)}`, 'fatal');
   if (status === 400 && CONTEXT_OVERFLOW.test(said)) return new PromptTooLongError(`${head} — the prompt does not fit the model's context; lower --max-tokens or shorten the prompt.`);
   if (status === 429 || status === 408 || status === 409 || status >= 500) {
     return new BackendError(head, 'transient', retryAfterMs(err.headers));
   }
-  return new BackendError(`${head} — the server refused the request; check that it supports these parameters (model "${ctx.model}").`, 'fatal');
+  return new BackendError(`${head} — the server refused the request; check that it supports these parameters (${ctx.azure ? 'deployment' : 'model'} "${ctx.model}").`, 'fatal');
+}
+
+function notFound(err: HttpStatusError, ctx: EndpointContext): string {
+  const aboutModel = err.server.code === 'model_not_found' || /model/i.test(err.server.message);
+  return aboutModel
+    ? `model "${ctx.model}" not found at ${ctx.baseUrl}; check the model name (GET ${ctx.baseUrl}/models lists the served ones).`
+    : `nothing is served there; check the base URL (it usually ends in /v1) and the API kind (chat or completions), and that model "${ctx.model}" exists.`;
+}
+
+/** Azure says DeploymentNotFound for an unknown deployment, and "Resource not found" for a path it does not serve. */
+function azureNotFound(err: HttpStatusError, ctx: EndpointContext): string {
+  const aboutDeployment = err.server.code === 'DeploymentNotFound' || /deployment\b.*\bdoes not exist/i.test(err.server.message);
+  return aboutDeployment
+    ? `deployment "${ctx.model}" not found at ${ctx.baseUrl}; check the deployment name (the Azure portal lists them under Deployments).`
+    : `nothing is served there; check the endpoint (https://RESOURCE.openai.azure.com), the API kind (chat or completions) and the API version (OPENAI_API_VERSION).`;
 }
 
 /**
@@ -104,19 +139,33 @@ function stringOrUndefined(value: unknown): string | undefined {
 }
 
 /** `retry-after-ms` (milliseconds) or `Retry-After` (seconds or an HTTP date), if present and sensible. */
-export function retryAfterMs(headers: IncomingHttpHeaders | undefined, now: number = Date.now()): number | undefined {
-  const ms = header(headers, 'retry-after-ms');
+export function retryAfterMs(headers: Headers | undefined, now: number = Date.now()): number | undefined {
+  const ms = headers?.get('retry-after-ms');
   if (ms && /^\s*\d+(\.\d+)?\s*$/.test(ms)) return Number(ms);
-  const after = header(headers, 'retry-after');
+  const after = headers?.get('retry-after');
   if (!after) return undefined;
   if (/^\s*\d+(\.\d+)?\s*$/.test(after)) return Number(after) * 1000;
   const at = Date.parse(after);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-function header(headers: IncomingHttpHeaders | undefined, name: string): string | undefined {
-  const value = headers?.[name];
-  return Array.isArray(value) ? value[0] : value;
+/** Node's codes for a certificate chain that does not end at a trusted CA. */
+const UNTRUSTED_ISSUER = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_UNTRUSTED']);
+/** Certificates that no retry will make acceptable: expired, for another host, revoked, malformed. */
+const CERTIFICATE_CODE = /^(CERT_|ERR_TLS_CERT_)/;
+
+/**
+ * What to do about a server certificate the connection refused, or undefined when the failure is
+ * not about the certificate. Not retried: the same certificate comes back every time.
+ */
+function certificateProblem(err: Error): string | undefined {
+  for (let current: unknown = err, depth = 0; depth < 5 && current instanceof Error; depth++, current = current.cause) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code !== 'string') continue;
+    if (UNTRUSTED_ISSUER.has(code)) return "the server's TLS certificate is not signed by a CA this machine trusts; if your organisation has its own CA, point NODE_EXTRA_CA_CERTS at its PEM file.";
+    if (CERTIFICATE_CODE.test(code)) return "the server's TLS certificate was refused; check the URL's host name and the certificate's validity.";
+  }
+  return undefined;
 }
 
 /** The innermost useful description of a failure: "connect ECONNREFUSED 127.0.0.1:9", "read ECONNRESET", … */

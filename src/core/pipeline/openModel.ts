@@ -66,12 +66,14 @@ export async function openModel(spec: ModelSpec, opts: OpenModelOptions): Promis
 
 async function openInner(spec: ModelSpec, opts: OpenModelOptions) {
   if (spec.backend === 'openai') {
-    const { createOpenAIBackend } = await import('../llm/openaiBackend');
+    const { accountFromEnv, azureApiVersion, createOpenAIBackend } = await import('../llm/openaiBackend');
     return createOpenAIBackend({
       baseUrl: spec.baseUrl,
       model: spec.model,
       api: opts.api,
-      ...(opts.apiKey ? { apiKey: opts.apiKey } : {}),
+      ...(spec.provider === 'azure' ? { azure: { apiVersion: azureApiVersion() } } : {}),
+      // The organisation and project go with the key: only where the key may go.
+      ...(opts.apiKey ? { apiKey: opts.apiKey, ...accountFromEnv() } : {}),
       ...(opts.maxAnswerBytes !== undefined ? { maxAnswerBytes: opts.maxAnswerBytes } : {}),
     });
   }

