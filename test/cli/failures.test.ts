@@ -121,15 +121,16 @@ describe('gaplens run: failing model calls', function () {
   });
 
   it('on a server without n, sends each sample as its own call with its own timeout, and says so once', async () => {
-    // Four answers of 150 ms in a row would never fit one 400 ms attempt.
-    const fake = await serve({ supportsN: false, latencyMs: 150 });
-    const { out, args } = runArgs('noN', 4, fake.url, ['--timeout-ms', '400', '--retries', '0'], 4);
+    // Eight answers of 100 ms in a row would never fit one 500 ms attempt; one answer (or two: an mc
+    // call that waits for the first call's probe of the server's prompt logprobs) fits with room to spare.
+    const fake = await serve({ supportsN: false, latencyMs: 100 });
+    const { out, args } = runArgs('noN', 4, fake.url, ['--timeout-ms', '500', '--retries', '0'], 8);
     const res = await runCli(args, { env: cleanEnv(tmp.dir) });
 
     assert.equal(res.code, 0, res.stderr);
     assert.equal(res.stderr.match(/each sample is now requested on its own/g)?.length, 1, res.stderr);
     const run = await readRun(out);
-    assert.equal(run.generations.size, 16);
+    assert.equal(run.generations.size, 32);
     assert.equal(run.failures.size, 0);
   });
 
