@@ -6,16 +6,11 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, tempDir } from '../helpers/cli';
-import { assertCleanStderr, assertResumeHint, cleanEnv, dropVerifications, FatalSwitch, readRecords, readRunJson, writeTasks } from '../helpers/runs';
-import { startFakeOpenAI, type FakeAnswer, type FakeOpenAI, type FakeRequest, type LoggedRequest } from '../fixtures/openaiServer';
+import { assertCleanStderr, assertResumeHint, cleanEnv, dropVerifications, FatalSwitch, isVerificationRequest, readRecords, readRunJson, writeTasks } from '../helpers/runs';
+import { startFakeOpenAI, type FakeAnswer, type FakeOpenAI, type FakeRequest } from '../fixtures/openaiServer';
 
 const KEY = 'sk-test-verifier-model-5e1d';
 
-/** Whether a logged request asks for a verification: every verify template the runs here use shows the response as "Response:". */
-function isVerification(req: LoggedRequest): boolean {
-  const body = req.body as { prompt?: unknown };
-  return typeof body.prompt === 'string' && body.prompt.includes('\nResponse: ');
-}
 
 /** The verifier server's answers: cot-score prompts get a readable score; mc gets the default distribution. */
 function judgeAnswers(fatal: FatalSwitch) {
@@ -57,8 +52,8 @@ describe('gaplens run --verifier-model', function () {
   function assertSplit(since: { gen: number; judge: number }): void {
     const [toGen, toJudge] = [gen.requests.slice(since.gen), judge.requests.slice(since.judge)];
     assert.ok(toGen.length > 0 && toJudge.length > 0);
-    assert.deepEqual(toGen.filter(isVerification).map((r) => r.seq), [], 'the generator was asked to verify');
-    assert.deepEqual(toJudge.filter((r) => !isVerification(r)).map((r) => r.seq), [], 'the verifier model was asked to generate');
+    assert.deepEqual(toGen.filter(isVerificationRequest).map((r) => r.seq), [], 'the generator was asked to verify');
+    assert.deepEqual(toJudge.filter((r) => !isVerificationRequest(r)).map((r) => r.seq), [], 'the verifier model was asked to generate');
   }
 
   it('generates with --model only and verifies with --verifier-model only, under mc@judge and cot-score@judge, and the report names both', async () => {

@@ -20,7 +20,7 @@ export function runVerifierModel(config: ModelConfig & Pick<RunConfig, 'verifier
   return first === undefined ? config.model : modelOfVerifier(config, first);
 }
 
-/** The generator f and, for each verifier a report reads, the model g that ran it (model specs). */
+/** The generator f and, for each verifier a report reads (one or more), the model g that ran it (model specs). */
 export interface GapModels {
   generator: string;
   verifiers: Record<string, string>;
@@ -37,7 +37,6 @@ export function gapModels(config: ModelConfig, verifierNames: readonly string[])
  */
 export function gapModelsText(models: GapModels): string {
   const judges = [...new Set(Object.values(models.verifiers))];
-  if (judges.length === 0) return `generator ${models.generator} (no verifier)`;
   if (judges.every((judge) => judge === models.generator)) return `gap(f, f): generator and verifier ${models.generator} (self-verification)`;
   return `gap(f, g): generator ${models.generator}, verifier${judges.length > 1 ? 's' : ''} ${judges.join(', ')} (cross-verification)`;
 }
