@@ -37,9 +37,9 @@ const EXECUTION_OPTIONS_HELP: OptionHelp[] = [
 ];
 const RESUME_NOTE =
   'A resume continues the run with the settings it was started with: a flag that would change what it produces\n' +
-  '(model, tasks, n, verifiers, filter, sampling, seed, templates) is refused unless it equals the run\'s own.\n' +
+  '(model, verifier model, tasks, n, verifiers, filter, sampling, seed, templates) is refused unless it equals the run\'s own.\n' +
   'To add verifiers use gaplens reverify. Only one process writes a run at a time (run.lock in the run folder).\n' +
-  'An API key (GAPLENS_API_KEY or OPENAI_API_KEY) is sent only to an endpoint named with --model on this command\n' +
+  'An API key (GAPLENS_API_KEY or OPENAI_API_KEY) is sent only to an endpoint named with --model or --verifier-model on this command\n' +
   'line or listed in "trustedOrigins" of ~/.config/gaplens/config.json (or $GAPLENS_CONFIG).';
 const CACHE_DIR_OPTION: OptionHelp = { name: 'cache', value: 'DIR', text: 'the cache folder (default ~/.cache/gaplens/responses)' };
 const JSON_RESULT_OPTION: OptionHelp = { name: 'json', text: 'print the result as JSON on stdout' };
@@ -59,6 +59,11 @@ export const COMMANDS: Record<string, Command> = {
       { name: 'limit', value: 'K', text: 'first K tasks only' },
       { name: 'n', short: 'n', value: 'N', text: 'samples per task (default 8)' },
       { name: 'verifier', value: 'LIST', text: `comma list of ${VERIFIERS} (default mc)` },
+      {
+        name: 'verifier-model',
+        value: 'SPEC',
+        text: "run every verifier by this model instead of --model (the paper's gap(f, g)); records named VERIFIER@MODEL, e.g. mc@qwen2.5-72b",
+      },
       { name: 'filter', value: 'SPEC', text: `${FILTERS} (default quantile:0.8)` },
       { name: 'out', value: 'DIR', text: 'run folder (default RUNS_DIR/<run id>)' },
       { name: 'runs-dir', value: 'DIR', text: 'where new run folders go (default .gaplens/runs)' },

@@ -11,7 +11,8 @@ const signedPct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixe
 const interval = (ci: Interval | null, f: (x: number) => string): string => (ci ? `  95% CI [${f(ci[0])}, ${f(ci[1])}]` : '');
 const orDash = (x: number | null, f: (x: number) => string): string => (x === null ? '—' : f(x));
 
-export function formatReport(assessed: AssessedReport, heading: string): string {
+/** `models`: the line naming the generator and verifier models (gapModelsText), for a run's report. */
+export function formatReport(assessed: AssessedReport, heading: string, models?: string): string {
   const { report, coverage } = assessed;
   const beside = coverage.selector.partial ? `  (${partialNote(coverage.selector)})` : '';
   const lines = [
@@ -20,6 +21,7 @@ export function formatReport(assessed: AssessedReport, heading: string): string 
     ...verifierCoverageLines(coverage).map((l) => `coverage ${l}`),
     ...(report.fewTasksWarning === null ? [] : [`warning: ${report.fewTasksWarning}`]),
     `verifier ${report.verifier}   filter ${report.filter}   tasks ${report.tasks}   samples ${report.samples}   scored ${report.scored}`,
+    ...(models === undefined ? [] : [models]),
     '',
     `  accuracy J(f)            ${pct(report.accuracy)}${interval(report.ci.accuracy, pct)}`,
     ...(coverage.selector.measured ? verifierLines(report, beside) : unmeasuredLines(`— (${notMeasuredReason(coverage)})`)),

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FakeAnswer, FakeRequest } from '../fixtures/openaiServer';
+import type { FakeAnswer, FakeRequest, LoggedRequest } from '../fixtures/openaiServer';
 
 /**
  * `count` arithmetic tasks q0… whose gold answer is 42, which the fake server's default answer
@@ -13,6 +13,12 @@ import type { FakeAnswer, FakeRequest } from '../fixtures/openaiServer';
 export function writeTasks(file: string, count: number): void {
   const lines = Array.from({ length: count }, (_, i) => JSON.stringify({ id: `q${i}`, question: `Variant ${i}: what is ${40 - i} + ${2 + i}?`, answer: '42', grader: 'numeric' }));
   writeFileSync(file, `${lines.join('\n')}\n`);
+}
+
+/** Whether a logged request to the fake server asks for a verification: the verify templates show the response as "Response:" (all but the tournament's). */
+export function isVerificationRequest(req: LoggedRequest): boolean {
+  const body = req.body as { prompt?: unknown } | undefined;
+  return typeof body?.prompt === 'string' && body.prompt.includes('\nResponse: ');
 }
 
 /** Whether a request to the fake server is about task `i` of writeTasks. */

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { basename } from 'node:path';
 import { parseFilter, parseSelector } from '../../core/filter/parse';
-import { selectorScore } from '../../core/filter/weights';
+import { selectorScore, selectorVerifiers } from '../../core/filter/weights';
 import { assessRunReport, assessSamplesReport, weightsOf, type ReportOptions } from '../../core/pipeline/runReport';
 import { renderHtmlReport, type HtmlSampleRow } from '../../core/report/html';
 import { checkOutputFile, writeOutputFile } from '../../core/runs/outputPath';
@@ -10,6 +10,7 @@ import { liveLockHolder } from '../../core/runs/runLock';
 import { readRun, type RunData } from '../../core/runs/runStore';
 import { readScoredSamplesFile } from '../../core/runs/scoredSamplesFile';
 import { toScoredSamples } from '../../core/runs/scoredSamples';
+import { gapModels, gapModelsText } from '../../core/runs/verifierModels';
 import { sampleKey } from '../../core/runs/sampleKey';
 import { assessedJson, type AssessedReport } from '../../core/stats/assessment';
 import type { GapReport, ScoredSample } from '../../core/stats/types';
@@ -68,11 +69,15 @@ export async function printRunReport(dir: string, opts: { json: boolean; warn: (
   const live = (await liveLockHolder(dir)) !== null;
   const assessed = assessRunReport(run, samples, reportOptions(verifier, filter, v), live);
   const c = run.manifest.config;
+  // Which model generated and which verified what this report reads: the f and g of gap(f, g).
+  const models = gapModels(c, selectorVerifiers(parseSelector(verifier)));
   await emit(assessed, v, {
     title: run.manifest.id,
+    models: gapModelsText(models),
     context: [
       { label: 'run', value: dir },
       { label: 'model', value: c.model },
+      { label: 'generator and verifier', value: gapModelsText(models) },
       { label: 'tasks', value: `${c.tasks}${c.limit !== undefined ? ` (first ${c.limit})` : ''}` },
       { label: 'samples per task', value: String(c.n) },
       { label: 'verifiers', value: c.verifiers.join(', ') },
@@ -80,7 +85,7 @@ export async function printRunReport(dir: string, opts: { json: boolean; warn: (
       { label: 'versions', value: Object.entries(run.manifest.versions).map(([k, x]) => `${k} ${x}`).join(', ') },
     ],
     rows: () => sampleRows(run, samples, assessed.report),
-    extra: { run: dir },
+    extra: { run: dir, models },
   });
   return 0;
 }
@@ -102,6 +107,8 @@ function onlyVerifier(samples: ScoredSample[], file: string): string {
 
 interface EmitContext {
   title: string;
+  /** The gap(f, g) line of a run report (gapModelsText). */
+  models?: string;
   context: { label: string; value: string }[];
   rows?: () => HtmlSampleRow[];
   extra?: Record<string, unknown>;
@@ -115,7 +122,7 @@ async function emit(assessed: AssessedReport, v: RawValues, ctx: EmitContext): P
     say(`wrote ${html}`);
   }
   if (flag(v, 'json')) writeOut(`${JSON.stringify({ ...ctx.extra, ...assessedJson(assessed) })}\n`);
-  else if (html === undefined) writeOut(formatReport(assessed, `Gap Lens report: ${ctx.title}`));
+  else if (html === undefined) writeOut(formatReport(assessed, `Gap Lens report: ${ctx.title}`, ctx.models));
 }
 
 function sampleRows(run: RunData, samples: ScoredSample[], report: GapReport): HtmlSampleRow[] {

@@ -30,7 +30,7 @@ export async function reverifyCommand(argv: string[]): Promise<number> {
   const model = given === undefined ? undefined : canonicalModelSpec(given);
   if (model !== undefined) checkModelFile(model);
   const { config } = await readManifest(dir);
-  const keyFor = keyLookup([model ?? config.model], given === undefined ? [] : [given], `${dir}/run.json`);
+  const keyFor = keyLookup([{ model: model ?? config.model, flag: '--model' }], given === undefined ? [] : [given], `${dir}/run.json`);
   const execution = { ...executionSettings(v, config.concurrency), keyFor };
 
   const controller = await RunController.open({ kind: 'reverify', dir, verifiers, ...(model !== undefined ? { model } : {}) }, { by: 'gaplens reverify', onWarning: say });

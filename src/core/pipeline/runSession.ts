@@ -2,8 +2,8 @@
 // Only the run controller (runController.ts) calls the ones that write, under the run's lock.
 import { copyFile, mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { canonicalModelSpec, modelLabel, parseModelSpec } from '../llm/modelSpec';
-import { baseVerifierOf, crossVerifierName } from '../verify/index';
+import { modelLabel, parseModelSpec } from '../llm/modelSpec';
+import { baseVerifierOf, verifiersRunBy } from '../verify/index';
 import { loadTemplates } from '../prompts/load';
 import type { TemplateRole, TemplateSet } from '../prompts/templates';
 import type { RunConfig, RunManifest } from '../runs/records';
@@ -104,8 +104,7 @@ export async function addVerifiers(dir: string, bases: BaseVerifierName[], model
   if (generated < tasks.length * config.n) {
     throw new UserError(`${dir} has ${generated} of ${tasks.length * config.n} generations: finish it first with gaplens run --resume ${dir}`);
   }
-  const other = model !== undefined && canonicalModelSpec(model) !== canonicalModelSpec(config.model) ? canonicalModelSpec(model) : undefined;
-  const added = bases.map((base) => (other === undefined ? base : crossVerifierName(base, other)));
+  const { verifiers: added, verifierModels } = verifiersRunBy(bases, config.model, model);
   const defaults = loadTemplates(config.templates);
   const fresh = templatesUsed(defaults, tasks, added).filter((t) => !(basename(t.path) in (prepared.existing?.manifest.templates ?? {})));
   await Promise.all(fresh.map((t) => copyFile(t.path, join(dir, 'templates', basename(t.path)))));
@@ -115,7 +114,7 @@ export async function addVerifiers(dir: string, bases: BaseVerifierName[], model
     config: {
       ...m.config,
       verifiers: [...new Set([...m.config.verifiers, ...added])],
-      ...(other === undefined ? {} : { verifierModels: { ...m.config.verifierModels, ...Object.fromEntries(added.map((name) => [name, other])) } }),
+      ...(verifierModels === undefined ? {} : { verifierModels: { ...m.config.verifierModels, ...verifierModels } }),
     },
     templates: { ...m.templates, ...Object.fromEntries(fresh.map((t) => [basename(t.path), t.sha256])) },
   }));
