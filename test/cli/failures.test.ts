@@ -121,10 +121,11 @@ describe('gaplens run: failing model calls', function () {
   });
 
   it('on a server without n, sends each sample as its own call with its own timeout, and says so once', async () => {
-    // Eight answers of 100 ms in a row would never fit one 500 ms attempt; one answer (or two: an mc
-    // call that waits for the first call's probe of the server's prompt logprobs) fits with room to spare.
+    // Eight answers of 100 ms in a row can never fit one 700 ms attempt, however often it is retried;
+    // one answer (or two: an mc call that waits for the first call's probe of the server's prompt
+    // logprobs) fits with room to spare, and the retries absorb a machine too busy to keep to it.
     const fake = await serve({ supportsN: false, latencyMs: 100 });
-    const { out, args } = runArgs('noN', 4, fake.url, ['--timeout-ms', '500', '--retries', '0'], 8);
+    const { out, args } = runArgs('noN', 4, fake.url, ['--timeout-ms', '700', '--retries', '2'], 8);
     const res = await runCli(args, { env: cleanEnv(tmp.dir) });
 
     assert.equal(res.code, 0, res.stderr);
