@@ -29,7 +29,7 @@ export const MODEL_SPEC = `Model SPEC:
   openai:MODEL@BASE_URL   any OpenAI-compatible endpoint; key from OPENAI_API_KEY or GAPLENS_API_KEY`;
 
 const HELP_OPTION: OptionHelp = { name: 'help', short: 'h', text: 'this help' };
-const EXIT_CODES = 'Exit codes: 0 ok, 1 failure, 2 usage error.';
+const EXIT_CODES = 'Exit codes: 0 ok, 1 failure, 2 usage error, 3 stopped at the cost limit (resumable).';
 
 /** `gaplens --help`: every command's synopsis, then where to find the options. */
 export function overviewHelp(table: Record<string, CommandHelp>): string {
