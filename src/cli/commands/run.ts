@@ -6,7 +6,8 @@ import { canonicalModelSpec, checkModelFile, parseModelSpec } from '../../core/l
 import { expectedRecords, type RecordEvent } from '../../core/pipeline/gapCheck';
 import { RunController, type OpenRequest } from '../../core/pipeline/runController';
 import { conflictingSettings, type ResultSetting, type ResultSettings } from '../../core/pipeline/resumeOptions';
-import type { PreparedRun } from '../../core/pipeline/runSession';
+import { loadRunTasks, prepareResume, runModels, type PreparedRun } from '../../core/pipeline/runSession';
+import { readPricing } from '../../core/cost/pricing';
 import { loadTemplates } from '../../core/prompts/load';
 import { sampleKey } from '../../core/runs/sampleKey';
 import type { RunConfig } from '../../core/runs/records';
@@ -21,6 +22,7 @@ import { keyLookup, type KeyedModel } from '../apiKey';
 import { driveRun } from '../driveRun';
 import { say } from '../terminalText';
 import { EXECUTION_OPTIONS, executionSettings } from '../runFlags';
+import { checkCostLimit, printEstimate } from '../runCost';
 import { printRunReport } from './report';
 
 const OPTIONS = {
@@ -44,6 +46,7 @@ const OPTIONS = {
   'runs-dir': { type: 'string' },
   'tournament-both-orders': { type: 'boolean' },
   json: { type: 'boolean' },
+  estimate: { type: 'boolean' },
   ...EXECUTION_OPTIONS,
 } as const;
 
@@ -74,12 +77,24 @@ export async function runCommand(argv: string[]): Promise<number> {
   const resumeDir = stringOpt(v, 'resume');
   const request: OpenRequest = resumeDir !== undefined ? await resumeRequest(resumeDir, v) : newRunRequest(v);
   const config = request.kind === 'new' ? request.config : (await readManifest(resumeDir as string)).config;
+  const pricing = readPricing();
+  const settings = executionSettings(v, config.concurrency);
+  checkCostLimit(pricing, runModels(config), settings.costLimit);
+  if (flag(v, 'estimate')) {
+    // Nothing is created, locked, repaired or asked: the tasks and templates are only read.
+    const plan = request.kind === 'new'
+      ? { config, tasks: await loadRunTasks(config), templates: loadTemplates(config.templates), existing: null }
+      : await prepareResume(resumeDir as string, say, { repair: false });
+    printEstimate({ ...plan, verifiers: plan.config.verifiers }, pricing, flag(v, 'json'));
+    return 0;
+  }
   const keyFor = keyLookup(modelsOf(config), namedModels(v), `${resumeDir ?? '.'}/run.json`);
-  const execution = { ...executionSettings(v, config.concurrency), keyFor };
+  const execution = { ...settings, keyFor, pricing };
 
   const controller = await RunController.open(request, { by: 'gaplens run', onWarning: say });
   const { prepared } = controller;
   if (request.kind === 'new') say(`run folder ${prepared.dir}`);
+  printEstimate({ ...prepared, verifiers: controller.verifiers }, pricing);
   const live = liveStats(prepared);
   const result = await driveRun(controller, {
     activity: 'gap check',
@@ -131,7 +146,7 @@ async function resumeRequest(dir: string, v: RawValues): Promise<OpenRequest> {
   }
   throw new UserError(
     [`--resume continues ${dir} with the settings it was started with, and these differ:`, ...lines, ...added,
-      'For other settings start a new run (gaplens run without --resume); concurrency, timeouts, retries, threads and the cache may change on a resume.'].join('\n'),
+      'For other settings start a new run (gaplens run without --resume); concurrency, timeouts, retries, threads, the cache and the cost limit may change on a resume.'].join('\n'),
     2,
   );
 }

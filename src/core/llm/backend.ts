@@ -27,6 +27,21 @@ export interface Generation {
 export interface Usage {
   promptTokens: number;
   completionTokens: number;
+  /** Of the prompt tokens, those the server says it served from its prompt cache; absent: it said nothing. */
+  cachedPromptTokens?: number;
+  /** The server's answer said nothing of usage: the counts are 0 for want of them, not measured. */
+  unreported?: true;
+}
+
+/** The usage of several requests together: unreported if any of theirs was. */
+export function addUsage(a: Usage, b: Usage): Usage {
+  const cached = (a.cachedPromptTokens ?? 0) + (b.cachedPromptTokens ?? 0);
+  return {
+    promptTokens: a.promptTokens + b.promptTokens,
+    completionTokens: a.completionTokens + b.completionTokens,
+    ...(cached > 0 ? { cachedPromptTokens: cached } : {}),
+    ...(a.unreported || b.unreported ? { unreported: true as const } : {}),
+  };
 }
 
 export interface GenerateResult {

@@ -201,9 +201,13 @@ function inIndexOrder<C extends { index: number | undefined }>(choices: C[], end
 
 function usageOf(answer: Record<string, unknown>): Usage {
   const usage = optional(answer.usage, [], 'usage', object);
-  // Some servers omit usage; there is nothing to count then.
-  if (!usage) return { promptTokens: 0, completionTokens: 0 };
-  return { promptTokens: number(usage.prompt_tokens, ['usage'], 'prompt_tokens'), completionTokens: number(usage.completion_tokens, ['usage'], 'completion_tokens') };
+  // Some servers omit usage; there is nothing to count then, and spend cannot be known (docs/cost.md).
+  if (!usage) return { promptTokens: 0, completionTokens: 0, unreported: true };
+  const counts = { promptTokens: number(usage.prompt_tokens, ['usage'], 'prompt_tokens'), completionTokens: number(usage.completion_tokens, ['usage'], 'completion_tokens') };
+  // Prompt tokens served from the server's prompt cache, which providers bill at a lower price (docs/cost.md).
+  const details = optional(usage.prompt_tokens_details, ['usage'], 'prompt_tokens_details', object);
+  const cached = details && optional(details.cached_tokens, ['usage', 'prompt_tokens_details'], 'cached_tokens', number);
+  return cached ? { ...counts, cachedPromptTokens: cached } : counts;
 }
 
 function object(value: unknown, parent: Path, key: Key): Record<string, unknown> {

@@ -32,8 +32,18 @@ export interface NewRunOptions {
 
 /** Creates a new run folder over the task set `config.tasks` names (a built-in set or a file). */
 export async function prepareNewRun(config: RunConfig, opts: NewRunOptions): Promise<PreparedRun> {
+  return prepareRunOfTasks(config, await loadRunTasks(config), opts);
+}
+
+/** The tasks `config.tasks` names, as a new run over them holds them. */
+export async function loadRunTasks(config: RunConfig): Promise<Task[]> {
   const { tasks } = await loadTaskSet(config.tasks, config.limit !== undefined ? { limit: config.limit, seed: config.seed } : { seed: config.seed });
-  return prepareRunOfTasks(config, tasks, opts);
+  return tasks;
+}
+
+/** Every model a run calls: its own, and those of its cross-model verifiers. */
+export function runModels(config: RunConfig): string[] {
+  return [config.model, ...Object.values(config.verifierModels ?? {})];
 }
 
 /**
@@ -64,9 +74,12 @@ export async function prepareRunOfTasks(config: RunConfig, tasks: Task[], opts: 
   return { dir, config, tasks, templates, existing: null };
 }
 
-/** Re-opens a run folder (repairing a torn last line) with the exact templates it was started with. */
-export async function prepareResume(dir: string, onWarning: (message: string) => void): Promise<PreparedRun> {
-  const run = await readRun(dir, { repair: true, onWarning });
+/**
+ * Re-opens a run folder (repairing a torn last line, unless `repair` is false: a reader that holds
+ * no lock only looks) with the exact templates it was started with.
+ */
+export async function prepareResume(dir: string, onWarning: (message: string) => void, { repair = true } = {}): Promise<PreparedRun> {
+  const run = await readRun(dir, { repair, onWarning });
   const templates = loadTemplates(join(dir, 'templates'));
   checkTemplates(run, templates, run.manifest.config.verifiers);
   return { dir, config: run.manifest.config, tasks: run.tasks, templates, existing: run };
