@@ -4,9 +4,9 @@ import { createRng } from '../util/random';
 import { RunningSum } from './runningSum';
 import { SubsetExpectation, type SubsetInput } from './subsetExpectation';
 
-/** Subsets drawn per k over all tasks (each task gets ⌈budget/T⌉, within [MIN, MAX]). */
+/** Subsets drawn per k over all tasks (each task gets ⌈budget/T⌉, within [MIN, MAX]; two to estimate its variance). */
 export const SUBSET_DRAW_BUDGET = 50_000;
-export const MIN_SUBSET_DRAWS = 16;
+export const MIN_SUBSET_DRAWS = 2;
 export const MAX_SUBSET_DRAWS = 1000;
 
 /** Subsets drawn per task and k where no closed form exists and the subsets are too many to enumerate. */

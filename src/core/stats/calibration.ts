@@ -34,67 +34,60 @@ export function calibrationBin(score: number, bins: number = CALIBRATION_BINS): 
   return Math.min(bins - 1, Math.floor(score * bins));
 }
 
+/** Per bin, at 4b … 4b+3 of CalibrationSums.totals: samples, Σ score, Σ correct, Σ (score − correct)². */
+export const SUMS_PER_BIN = 4;
+
 /**
- * Running sums per bin, from which the calibration statistics follow. Rows (or whole tasks' sums, for
- * a bootstrap resample) are added with a multiplicity.
+ * Running sums per bin, from which the calibration statistics follow. Samples (or whole tasks' sums,
+ * for a bootstrap resample, written straight into `totals`) are added with a multiplicity.
  */
 export class CalibrationSums {
-  readonly count: Float64Array;
-  readonly scoreSum: Float64Array;
-  readonly correctSum: Float64Array;
-  /** Σ (score − correct)² per bin. */
-  readonly squaredSum: Float64Array;
-  scored = 0;
+  /** SUMS_PER_BIN numbers per bin. */
+  readonly totals: Float64Array;
 
   constructor(readonly bins: number = CALIBRATION_BINS) {
     if (!Number.isSafeInteger(bins) || bins < 1) throw new RangeError(`bins must be a positive integer, got ${bins}`);
-    this.count = new Float64Array(bins);
-    this.scoreSum = new Float64Array(bins);
-    this.correctSum = new Float64Array(bins);
-    this.squaredSum = new Float64Array(bins);
+    this.totals = new Float64Array(SUMS_PER_BIN * bins);
   }
 
   /** One scored sample (score in [0, 1], correct 1/0), counted m times. */
   addSample(score: number, correct: number, m = 1): void {
-    this.addBin(calibrationBin(score, this.bins), m, m * score, m * correct, m * (score - correct) * (score - correct));
-  }
-
-  /** `count` samples of bin b with these sums of score, correctness and squared error. */
-  addBin(b: number, count: number, scoreSum: number, correctSum: number, squaredSum: number): void {
-    this.count[b] = (this.count[b] as number) + count;
-    this.scoreSum[b] = (this.scoreSum[b] as number) + scoreSum;
-    this.correctSum[b] = (this.correctSum[b] as number) + correctSum;
-    this.squaredSum[b] = (this.squaredSum[b] as number) + squaredSum;
-    this.scored += count;
+    const at = SUMS_PER_BIN * calibrationBin(score, this.bins);
+    const t = this.totals;
+    t[at] = (t[at] as number) + m;
+    t[at + 1] = (t[at + 1] as number) + m * score;
+    t[at + 2] = (t[at + 2] as number) + m * correct;
+    t[at + 3] = (t[at + 3] as number) + m * (score - correct) * (score - correct);
   }
 
   reset(): void {
-    this.count.fill(0);
-    this.scoreSum.fill(0);
-    this.correctSum.fill(0);
-    this.squaredSum.fill(0);
-    this.scored = 0;
+    this.totals.fill(0);
   }
 
   /** null when no sample was added. */
   result(): Calibration | null {
-    const { scored, bins } = this;
+    const { bins, totals } = this;
+    let scored = 0;
+    let squaredError = 0;
+    for (let b = 0; b < bins; b++) {
+      scored += totals[SUMS_PER_BIN * b] as number;
+      squaredError += totals[SUMS_PER_BIN * b + 3] as number;
+    }
     if (scored === 0) return null;
     let ece = 0;
     let squaredCalibration = 0;
-    let squaredError = 0;
     const reliability: ReliabilityBin[] = [];
     for (let b = 0; b < bins; b++) {
-      const n = this.count[b] as number;
-      squaredError += this.squaredSum[b] as number;
+      const at = SUMS_PER_BIN * b;
+      const n = totals[at] as number;
       const lo = b / bins;
       const hi = (b + 1) / bins;
       if (n === 0) {
         reliability.push({ lo, hi, count: 0, meanScore: null, accuracy: null });
         continue;
       }
-      const meanScore = (this.scoreSum[b] as number) / n;
-      const accuracy = (this.correctSum[b] as number) / n;
+      const meanScore = (totals[at + 1] as number) / n;
+      const accuracy = (totals[at + 2] as number) / n;
       const difference = accuracy - meanScore;
       ece += (n / scored) * Math.abs(difference);
       squaredCalibration += (n / scored) * difference * difference;

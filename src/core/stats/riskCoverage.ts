@@ -54,14 +54,92 @@ export class ScoreRanking {
   }
 }
 
-/** Per tie block: how many samples it holds and how many of them are incorrect (with multiplicity). */
-export interface BlockTotals {
+/**
+ * The harmonic numbers H(i) = 1 + 1/2 + … + 1/i and their prefix sums C(x) = Σ_{i<x} H(i) =
+ * x·H(x−1) − x + 1, for i, x = 0, 1, 2, …; H summed with Neumaier compensation, so every entry is
+ * within an ulp or two. Grown on demand (`reserve`).
+ */
+export class HarmonicNumbers {
+  /** H(i) at i. */
+  h = new Float64Array(1);
+  /** C(x) at x. */
+  c = new Float64Array(1);
+  private sum = 0;
+  private compensation = 0;
+
+  /** Makes H and C available up to `max`. */
+  reserve(max: number): void {
+    if (max < this.h.length) return;
+    const length = Math.max(max + 1, 2 * this.h.length);
+    const h = new Float64Array(length);
+    const c = new Float64Array(length);
+    h.set(this.h);
+    c.set(this.c);
+    for (let i = this.h.length; i < length; i++) {
+      const x = 1 / i;
+      const t = this.sum + x;
+      this.compensation += this.sum >= x ? this.sum - t + x : x - t + this.sum;
+      this.sum = t;
+      h[i] = t + this.compensation;
+      c[i] = i * (h[i - 1] as number) - i + 1;
+    }
+    this.h = h;
+    this.c = c;
+  }
+}
+
+/**
+ * The AURC of the ranked samples, each position p counted counts[unit[p]] times (a bootstrap resample:
+ * unit = the row's task and counts = how often each task was drawn; a plain report: unit = the row and
+ * counts = 1 or its multiplicity). `samples` is the total so counted. null when it is 0.
+ *
+ * risk(i) = E_i/i with E_i the expected errors among the first i, so Σ_i risk(i) = Σ over incorrect
+ * samples of Σ_{i ≥ position} 1/i = Σ (H(N) − H(position − 1)). An incorrect sample of a tie block at
+ * positions a+1 … a+n is at each with probability 1/n, so the block takes away
+ * (e/n)·Σ_{j<n} H(a + j) = (e/n)·(C(a+n) − C(a)). One pass, no allocation: the bootstrap calls it once
+ * per resample.
+ */
+export function rankedAurc(
+  ranking: ScoreRanking,
+  unit: Int32Array,
+  wrong: Uint8Array,
+  counts: ArrayLike<number>,
+  samples: number,
+  harmonic: HarmonicNumbers,
+): number | null {
+  if (samples === 0) return null;
+  harmonic.reserve(samples);
+  const { h, c } = harmonic;
+  const { blockEnds } = ranking;
+  let covered = 0;
+  let errors = 0;
+  let early = 0;
+  let p = 0;
+  for (let b = 0; b < blockEnds.length; b++) {
+    let n = 0;
+    let e = 0;
+    for (const end = blockEnds[b] as number; p < end; p++) {
+      const m = counts[unit[p] as number] as number;
+      n += m;
+      e += m * (wrong[p] as number);
+    }
+    const next = covered + n;
+    // No branch on n or e: in a resample a third of the blocks are empty and half are correct, in no order.
+    early += (e / Math.max(n, 1)) * ((c[next] as number) - (c[covered] as number));
+    covered = next;
+    errors += e;
+  }
+  return (errors * (h[samples] as number) - early) / samples;
+}
+
+/** Per tie block, best first: how many samples it holds and how many of them are incorrect (with multiplicity). */
+interface BlockTotals {
   samples: Float64Array;
   errors: Float64Array;
 }
 
-/** The tie blocks' totals; `multiplicity[row]`, when given, counts a row that many times (a resample). */
-export function blockTotals(ranking: ScoreRanking, correct: ArrayLike<number>, multiplicity?: ArrayLike<number>): BlockTotals {
+/** The tie blocks' totals over the rows; `multiplicity[row]`, when given, counts a row that many times. */
+function blockTotals(ranking: ScoreRanking, correct: ArrayLike<number>, multiplicity?: ArrayLike<number>): BlockTotals {
   const { order, blockEnds } = ranking;
   const samples = new Float64Array(blockEnds.length);
   const errors = new Float64Array(blockEnds.length);
@@ -82,73 +160,48 @@ export function blockTotals(ranking: ScoreRanking, correct: ArrayLike<number>, m
 }
 
 /**
- * The risk–coverage curve and its area from the tie blocks' totals, best block first. Within a block
- * the order is random, so the expected errors grow linearly through it: at the j-th of its n samples
- * they are E + j·e/n. null when the blocks hold no sample. `curvePoints` 0 skips the curve.
+ * The risk–coverage curve and its area over the rows (`multiplicity[row]`, when given, counts a row
+ * that many times). Within a tie block the order is random, so the expected errors grow linearly
+ * through it: at the j-th of its n samples they are E + j·e/n. null when no row counts.
+ * `curvePoints` caps the points of the curve.
  */
-export function riskCoverageOfBlocks(totals: BlockTotals, blockScores: Float64Array, curvePoints: number = RISK_COVERAGE_POINTS): RiskCoverage | null {
+export function riskCoverage(ranking: ScoreRanking, correct: ArrayLike<number>, multiplicity?: ArrayLike<number>, curvePoints: number = RISK_COVERAGE_POINTS): RiskCoverage | null {
+  const totals = blockTotals(ranking, correct, multiplicity);
   let total = 0;
   let totalErrors = 0;
   for (let b = 0; b < totals.samples.length; b++) {
     total += totals.samples[b] as number;
     totalErrors += totals.errors[b] as number;
   }
-  if (total === 0) return null;
+  const { order } = ranking;
+  const wrong = new Uint8Array(order.length);
+  order.forEach((row, p) => (wrong[p] = 1 - (correct[row] as number)));
+  const harmonic = new HarmonicNumbers();
+  const aurc = rankedAurc(ranking, order, wrong, multiplicity ?? new Uint8Array(correct.length).fill(1), total, harmonic);
+  if (aurc === null) return null;
   const points = Math.min(total, curvePoints);
   const curve: RiskCoveragePoint[] = [];
   // The j-th point of the curve is at i = ⌈j·N/P⌉ samples covered, j = 1..P.
   let nextPoint = 1;
   let covered = 0;
   let errors = 0;
-  let riskSum = 0;
   for (let b = 0; b < totals.samples.length; b++) {
     const n = totals.samples[b] as number;
-    if (n === 0) continue;
     const e = totals.errors[b] as number;
-    const rate = e / n;
-    // Σ_{i=a+1..a+n} (E + (i − a)·rate)/i = n·rate + (E − a·rate)·(H(a+n) − H(a)).
-    riskSum += n * rate + (errors - covered * rate) * harmonicRange(covered, covered + n);
-    const score = blockScores[b] as number;
+    const score = ranking.blockScores[b] as number;
     for (let i = Math.ceil((nextPoint * total) / points); nextPoint <= points && i <= covered + n; i = Math.ceil((nextPoint * total) / points)) {
-      curve.push({ coverage: i / total, risk: (errors + (i - covered) * rate) / i, score: score === MISSING_SCORE ? null : score });
+      curve.push({ coverage: i / total, risk: (errors + ((i - covered) * e) / n) / i, score: score === MISSING_SCORE ? null : score });
       nextPoint++;
     }
     covered += n;
     errors += e;
   }
-  const correct = total - totalErrors;
+  const correctTotal = total - totalErrors;
   return {
     samples: total,
-    aurc: riskSum / total,
-    aurcOptimal: (total - correct - correct * harmonicRange(correct, total)) / total,
+    aurc,
+    aurcOptimal: (totalErrors - correctTotal * ((harmonic.h[total] as number) - (harmonic.h[correctTotal] as number))) / total,
     aurcRandom: totalErrors / total,
     curve,
   };
-}
-
-/** riskCoverageOfBlocks over the rows (with multiplicity, when given). */
-export function riskCoverage(ranking: ScoreRanking, correct: ArrayLike<number>, multiplicity?: ArrayLike<number>, curvePoints: number = RISK_COVERAGE_POINTS): RiskCoverage | null {
-  return riskCoverageOfBlocks(blockTotals(ranking, correct, multiplicity), ranking.blockScores, curvePoints);
-}
-
-/** Below this, Σ 1/i is summed term by term; above, by the asymptotic expansion of the harmonic numbers. */
-const DIRECT_TERMS = 64;
-
-/**
- * H(b) − H(a) = Σ_{i=a+1..b} 1/i for integers 0 ≤ a ≤ b. Long ranges use H(x) = ln x + γ + 1/(2x) −
- * 1/(12x²) + 1/(120x⁴) − 1/(252x⁶) + O(x⁻⁸) from x ≥ 64 on, the difference of logarithms as log1p
- * so that nothing cancels: error below 1e-16 relative.
- */
-export function harmonicRange(a: number, b: number): number {
-  let sum = 0;
-  let i = a;
-  while (i < b && (i < DIRECT_TERMS || b - i <= DIRECT_TERMS)) sum += 1 / ++i;
-  if (i === b) return sum;
-  return sum + Math.log1p((b - i) / i) + harmonicTail(b) - harmonicTail(i);
-}
-
-/** H(x) − ln x − γ by its asymptotic series, for x ≥ 64. */
-function harmonicTail(x: number): number {
-  const inv2 = 1 / (x * x);
-  return 1 / (2 * x) - inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 / 252));
 }

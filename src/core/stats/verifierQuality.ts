@@ -4,9 +4,9 @@
 // computes the same numbers from its own rows (and draws the bootstrap in slices).
 import { MISSING_SCORE } from '../filter/columns';
 import type { BootstrapOptions } from './bootstrap';
-import { calibration, CalibrationSums, CALIBRATION_BINS, type ReliabilityBin } from './calibration';
+import { calibration, CalibrationSums, CALIBRATION_BINS, SUMS_PER_BIN, type ReliabilityBin } from './calibration';
 import { expectedConfusion, filterRates, type FilterRates } from './filterQuality';
-import { riskCoverage, riskCoverageOfBlocks, ScoreRanking, type RiskCoveragePoint } from './riskCoverage';
+import { HarmonicNumbers, rankedAurc, riskCoverage, ScoreRanking, type RiskCoveragePoint } from './riskCoverage';
 import { TaskBootstrap } from './taskBootstrap';
 import type { Confusion, Interval } from './types';
 
@@ -75,7 +75,7 @@ export interface PreparedQuality {
   rankedWrong: Uint8Array;
   /** Per task, its scored rows' calibration sums by bin (only the bins it uses): entries entryStarts[t] … entryStarts[t+1]−1. */
   entryStarts: Int32Array;
-  /** Per entry: bin, samples, Σ score, Σ correct, Σ (score − correct)². */
+  /** Per entry: its bin, and at SUMS_PER_BIN·e … its samples, Σ score, Σ correct, Σ (score − correct)². */
   entryBin: Int32Array;
   entrySums: Float64Array;
 }
@@ -101,9 +101,10 @@ export function prepareQuality(rows: QualityRows): PreparedQuality {
       if (s !== MISSING_SCORE) task.addSample(s, rows.correct[row] as number);
     }
     for (let b = 0; b < CALIBRATION_BINS; b++) {
-      if (task.count[b] === 0) continue;
+      const at = SUMS_PER_BIN * b;
+      if (task.totals[at] === 0) continue;
       bins.push(b);
-      sums.push(task.count[b] as number, task.scoreSum[b] as number, task.correctSum[b] as number, task.squaredSum[b] as number);
+      sums.push(...task.totals.subarray(at, at + SUMS_PER_BIN));
     }
     entryStarts[t + 1] = bins.length;
   }
@@ -151,35 +152,38 @@ export function qualityBootstrap(prepared: PreparedQuality, options: BootstrapOp
   const { ranking, taskConfusion, rankedTask, rankedWrong, entryStarts, entryBin, entrySums } = prepared;
   const tasks = entryStarts.length - 1;
   const calibrationSums = new CalibrationSums(CALIBRATION_BINS);
-  const blocks = { samples: new Float64Array(ranking.blockEnds.length), errors: new Float64Array(ranking.blockEnds.length) };
+  const totals = calibrationSums.totals;
+  const harmonic = new HarmonicNumbers();
+  const taskSamples = Int32Array.from({ length: tasks }, (_, t) => (prepared.rows.starts[t + 1] as number) - (prepared.rows.starts[t] as number));
   return new TaskBootstrap(tasks, QUALITY_INTERVALS.length, (counts, out) => {
     calibrationSums.reset();
-    const c = [0, 0, 0, 0];
+    let keptCorrect = 0;
+    let keptWrong = 0;
+    let droppedCorrect = 0;
+    let droppedWrong = 0;
     for (let t = 0; t < tasks; t++) {
       const m = counts[t] as number;
       if (m === 0) continue;
       for (let e = entryStarts[t] as number; e < (entryStarts[t + 1] as number); e++) {
-        const at = 4 * e;
-        calibrationSums.addBin(entryBin[e] as number, m * (entrySums[at] as number), m * (entrySums[at + 1] as number), m * (entrySums[at + 2] as number), m * (entrySums[at + 3] as number));
+        // Unrolled over the SUMS_PER_BIN (4) sums: this is the innermost loop of every resample.
+        const from = 4 * e;
+        const to = 4 * (entryBin[e] as number);
+        totals[to] = (totals[to] as number) + m * (entrySums[from] as number);
+        totals[to + 1] = (totals[to + 1] as number) + m * (entrySums[from + 1] as number);
+        totals[to + 2] = (totals[to + 2] as number) + m * (entrySums[from + 2] as number);
+        totals[to + 3] = (totals[to + 3] as number) + m * (entrySums[from + 3] as number);
       }
-      for (let i = 0; i < 4; i++) c[i] = (c[i] as number) + m * (taskConfusion[4 * t + i] as number);
-    }
-    let p = 0;
-    for (let b = 0; b < ranking.blockEnds.length; b++) {
-      let n = 0;
-      let wrong = 0;
-      for (const end = ranking.blockEnds[b] as number; p < end; p++) {
-        const m = counts[rankedTask[p] as number] as number;
-        n += m;
-        wrong += m * (rankedWrong[p] as number);
-      }
-      blocks.samples[b] = n;
-      blocks.errors[b] = wrong;
+      keptCorrect += m * (taskConfusion[4 * t] as number);
+      keptWrong += m * (taskConfusion[4 * t + 1] as number);
+      droppedCorrect += m * (taskConfusion[4 * t + 2] as number);
+      droppedWrong += m * (taskConfusion[4 * t + 3] as number);
     }
     const cal = calibrationSums.result();
-    const rc = riskCoverageOfBlocks(blocks, ranking.blockScores, 0);
-    const rates = filterRates({ keptCorrect: c[0] as number, keptWrong: c[1] as number, droppedCorrect: c[2] as number, droppedWrong: c[3] as number });
-    const values = [cal?.brier, cal?.ece, cal?.rmsce, rc?.aurc, rates.specificity, rates.balancedAccuracy, rates.f1];
+    let samples = 0;
+    for (let t = 0; t < tasks; t++) samples += (counts[t] as number) * (taskSamples[t] as number);
+    const aurc = rankedAurc(ranking, rankedTask, rankedWrong, counts, samples, harmonic);
+    const rates = filterRates({ keptCorrect, keptWrong, droppedCorrect, droppedWrong });
+    const values = [cal?.brier, cal?.ece, cal?.rmsce, aurc, rates.specificity, rates.balancedAccuracy, rates.f1];
     values.forEach((v, i) => (out[i] = v ?? Number.NaN));
   }, options);
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { MISSING_SCORE } from '../../../src/core/filter/columns';
-import { harmonicRange, riskCoverage, ScoreRanking } from '../../../src/core/stats/riskCoverage';
+import { HarmonicNumbers, riskCoverage, ScoreRanking } from '../../../src/core/stats/riskCoverage';
 import { assertClose } from './fixtures';
 import { naiveRiskCoverage, type NaiveRow } from './naive';
 
@@ -86,15 +86,44 @@ describe('risk–coverage', () => {
     );
   });
 
-  it('harmonicRange equals the term-by-term sum over short and long ranges', () => {
-    const direct = (a: number, b: number): number => {
-      let s = 0;
-      for (let i = b; i > a; i--) s += 1 / i;
-      return s;
-    };
-    for (const [a, b] of [[0, 0], [0, 1], [0, 200], [10, 500], [63, 64], [64, 1000], [1000, 1001], [5000, 90000], [123456, 987654]] as const) {
-      const expected = direct(a, b);
-      assert.ok(Math.abs(harmonicRange(a, b) - expected) <= 1e-13 * Math.max(1, expected), `H(${b}) − H(${a})`);
+  it('equals risk(i) summed by its definition when tie blocks are long (the closed form of a block’s harmonic sums)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ score: fc.option(fc.constantFrom(0.1, 0.5, 0.9), { nil: null }), correct: fc.boolean() }), { minLength: 1, maxLength: 300 }), (rows) => {
+        // risk(i) = (E_b + (i − a_b)·e_b/n_b)/i, term by term, block by block.
+        const key = (r: NaiveRow): number => (r.score === null ? -Infinity : r.score);
+        let covered = 0;
+        let errors = 0;
+        let sum = 0;
+        for (const s of [...new Set(rows.map(key))].sort((a, b) => b - a)) {
+          const block = rows.filter((r) => key(r) === s);
+          const wrong = block.filter((r) => !r.correct).length;
+          for (let j = 1; j <= block.length; j++) sum += (errors + (j * wrong) / block.length) / (covered + j);
+          covered += block.length;
+          errors += wrong;
+        }
+        assertClose(of(rows)?.aurc, sum / rows.length, 'aurc');
+      }),
+    );
+  });
+
+  it('harmonic numbers: the term-by-term sum when small, the asymptotic series when large', () => {
+    const h = new HarmonicNumbers();
+    h.reserve(10);
+    h.reserve(1_000_000);
+    let direct = 0;
+    let prefix = 0;
+    for (let i = 1; i < 70; i++) {
+      prefix += direct; // C(i) = H(0) + … + H(i − 1)
+      direct += 1 / i;
+      assert.ok(Math.abs((h.h[i] as number) - direct) <= 1e-14, `H(${i})`);
+      assert.ok(Math.abs((h.c[i] as number) - prefix) <= 1e-12, `C(${i})`);
     }
+    // H(i) = ln i + γ + 1/(2i) − 1/(12i²) + 1/(120i⁴) − 1/(252i⁶) + O(i⁻⁸): exact to rounding from i = 70 on.
+    const gamma = 0.5772156649015329;
+    for (const i of [70, 1000, 9973, 123_457, 1_000_000]) {
+      const series = Math.log(i) + gamma + 1 / (2 * i) - 1 / (12 * i * i) + 1 / (120 * i ** 4) - 1 / (252 * i ** 6);
+      assert.ok(Math.abs((h.h[i] as number) - series) <= 1e-14, `H(${i}): ${h.h[i]} vs ${series}`);
+    }
+    assert.deepEqual([h.h[0], h.c[0], h.c[1]], [0, 0, 0]);
   });
 });
