@@ -28,6 +28,7 @@ export interface SchedulerOptions {
   /** Backoff before retry k is uniform in [0, min(maxDelayMs, baseDelayMs·2^(k-1))] (defaults 500, 30000). */
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /** Closed when the scheduler closes (so that the answers it holds in memory are written). */
   cache?: ResponseCache;
   onRetry?: (info: RetryInfo) => void;
   /** Told once when the backend turns out not to return several choices per request. */
@@ -215,7 +216,13 @@ export function createScheduler(inner: ModelBackend, opts: SchedulerOptions): Sc
     ...(inner.continuationLogprobs
       ? { continuationLogprobs: (req: ContinuationRequest, signal?: AbortSignal): Promise<ContinuationResult> => call<ContinuationResult>('continuationLogprobs', req, signal) }
       : {}),
-    close: (): Promise<void> => inner.close(),
+    close: async (): Promise<void> => {
+      try {
+        await inner.close();
+      } finally {
+        await cache?.close();
+      }
+    },
     accounting: (): Accounting => ({ ...counts }),
   };
 }
