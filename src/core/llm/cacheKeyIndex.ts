@@ -1,6 +1,6 @@
-// Where each cached key's record is, for millions of keys at about 20–40 bytes each: an
-// open-addressing hash table over typed arrays (a Map of hex strings costs about 150 bytes a key,
-// and a million-sample run stores over a million answers).
+// Where each cached key's record is, for millions of keys at 27–53 bytes each (20 bytes a slot, the
+// table between 3/8 and 3/4 full): an open-addressing hash table over typed arrays (a Map of hex
+// strings costs about 150 bytes a key, and a million-sample run stores over a million answers).
 //
 // Keys are sha256 digests, so their first 8 bytes are uniformly random: they are the table's
 // fingerprint. Two keys sharing them (with n keys, about n²/2^65: 1 in 10^7 at two million) only
@@ -15,6 +15,8 @@ export interface Location {
 
 const EMPTY = -1;
 const MIN_CAPACITY = 1024;
+/** Linear probing stays short up to this load (about 8 probes for a miss at 3/4); the table doubles past it. */
+const MAX_LOAD = 0.75;
 
 export class KeyIndex {
   private hi = new Uint32Array(MIN_CAPACITY);
@@ -37,7 +39,7 @@ export class KeyIndex {
 
   /** Records where the key `bytes[keyAt..keyAt+32]` is now (a later put of the same key wins). */
   put(bytes: Buffer, keyAt: number, at: Location): void {
-    if (2 * (this.used + 1) > this.packs.length) this.rebuild();
+    if (this.used + 1 > MAX_LOAD * this.packs.length) this.rebuild();
     const hi = bytes.readUInt32LE(keyAt);
     const lo = bytes.readUInt32LE(keyAt + 4);
     const slot = this.slotOf(hi, lo);
@@ -56,7 +58,7 @@ export class KeyIndex {
     return n;
   }
 
-  /** The slot holding this fingerprint, else the empty slot where it goes (linear probing; the table is at most half full). */
+  /** The slot holding this fingerprint, else the empty slot where it goes (linear probing; the table always has empty slots). */
   private slotOf(hi: number, lo: number): number {
     const mask = this.packs.length - 1;
     let slot = lo & mask;
@@ -64,13 +66,13 @@ export class KeyIndex {
     return slot;
   }
 
-  /** Re-inserts the live entries into a table a quarter full (never smaller than MIN_CAPACITY). */
+  /** Re-inserts the live entries into a table at most 3/8 full (never smaller than MIN_CAPACITY): entries of removed packs go. */
   private rebuild(): void {
     const old = { hi: this.hi, lo: this.lo, packs: this.packs, offsets: this.offsets, lengths: this.lengths };
     let live = 0;
     for (const pack of old.packs) if (pack !== EMPTY && this.isLive(pack)) live++;
     let capacity = MIN_CAPACITY;
-    while (capacity < 4 * (live + 1)) capacity *= 2;
+    while (MAX_LOAD * capacity < 2 * (live + 1)) capacity *= 2;
     this.hi = new Uint32Array(capacity);
     this.lo = new Uint32Array(capacity);
     this.packs = new Int32Array(capacity).fill(EMPTY);
