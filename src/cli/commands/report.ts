@@ -18,6 +18,7 @@ import { UserError } from '../../core/util/errors';
 import { flag, numberOpt, stringOpt, type RawValues } from '../options';
 import { formatReport } from '../format';
 import { say, writeOut } from '../terminalText';
+import { generationSettingsText, importedFromText } from '../../core/import/provenanceText';
 
 const OPTIONS = {
   samples: { type: 'string' },
@@ -64,6 +65,11 @@ export async function printRunReport(dir: string, opts: { json: boolean; warn: (
   const v: RawValues = { ...opts.values, json: opts.json };
   const run = await readRun(dir, { onWarning: opts.warn });
   const samples = toScoredSamples(run, { checkerCorrected: flag(v, 'checker-corrected') });
+  const imported = run.manifest.import;
+  if (run.manifest.config.verifiers.length === 0 && stringOpt(v, 'verifier') === undefined) {
+    // Only an import makes a run with no verifiers: it waits for `reverify` to add them.
+    throw new UserError(`${dir} has no verifiers yet${imported ? ' (its generations were imported)' : ''}: add them with gaplens reverify ${dir} --verifier mc (docs/import.md)`);
+  }
   const verifier = stringOpt(v, 'verifier') ?? run.manifest.config.verifiers[0] ?? 'mc';
   const filter = stringOpt(v, 'filter') ?? run.manifest.config.filter;
   const live = (await liveLockHolder(dir)) !== null;
@@ -73,19 +79,20 @@ export async function printRunReport(dir: string, opts: { json: boolean; warn: (
   const models = gapModels(c, selectorVerifiers(parseSelector(verifier)));
   await emit(assessed, v, {
     title: run.manifest.id,
-    models: gapModelsText(models),
+    models: [gapModelsText(models), ...(imported ? [importedFromText(imported)] : [])].join('\n'),
     context: [
       { label: 'run', value: dir },
       { label: 'model', value: c.model },
       { label: 'generator and verifier', value: gapModelsText(models) },
+      ...(imported ? [{ label: 'generations', value: importedFromText(imported) }] : []),
       { label: 'tasks', value: `${c.tasks}${c.limit !== undefined ? ` (first ${c.limit})` : ''}` },
       { label: 'samples per task', value: String(c.n) },
       { label: 'verifiers', value: c.verifiers.join(', ') },
-      { label: 'sampling', value: `temperature ${c.temperature}, top-p ${c.topP}, max tokens ${c.maxTokens}, seed ${c.seed}` },
+      { label: 'sampling', value: generationSettingsText(run.manifest) },
       { label: 'versions', value: Object.entries(run.manifest.versions).map(([k, x]) => `${k} ${x}`).join(', ') },
     ],
     rows: () => sampleRows(run, samples, assessed.report),
-    extra: { run: dir, models },
+    extra: { run: dir, models, ...(imported ? { import: imported } : {}) },
   });
   return 0;
 }
@@ -107,7 +114,7 @@ function onlyVerifier(samples: ScoredSample[], file: string): string {
 
 interface EmitContext {
   title: string;
-  /** The gap(f, g) line of a run report (gapModelsText). */
+  /** The gap(f, g) line of a run report (gapModelsText), and for an imported run the line on where its generations came from. */
   models?: string;
   context: { label: string; value: string }[];
   rows?: () => HtmlSampleRow[];
