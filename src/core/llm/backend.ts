@@ -22,11 +22,15 @@ export interface Generation {
   /** 'stop' | 'length' | whatever the backend reported. */
   finishReason: string;
   completionTokens: number;
+  /** Of `completionTokens`, those the model spent reasoning (not in `text`), where the endpoint reports them. */
+  reasoningTokens?: number;
 }
 
 export interface Usage {
   promptTokens: number;
   completionTokens: number;
+  /** Of `completionTokens`, those spent reasoning: reported by reasoning models (`completion_tokens_details.reasoning_tokens`). */
+  reasoningTokens?: number;
 }
 
 export interface GenerateResult {
