@@ -1,8 +1,9 @@
 // The options of `run` and `reverify` that only decide how a run executes (how fast, how patient,
 // where answers are cached), not what it produces: both commands take them, and `run --resume`
 // may change them. Each is validated before anything is created or read.
-import { cacheLimitFromEnv, defaultResponseCacheDir, MIB, parseCacheMaxMb } from '../core/util/cacheDir';
+import { cacheLimitFromEnv, defaultCapabilityCacheDir, defaultResponseCacheDir, MIB, parseCacheMaxMb } from '../core/util/cacheDir';
 import type { ExecuteOptions } from '../core/pipeline/runController';
+import type { CapabilityOptions } from '../core/pipeline/runCapabilities';
 import { flag, numberOpt, stringOpt, type RawValues } from './options';
 
 export const EXECUTION_OPTIONS = {
@@ -15,6 +16,7 @@ export const EXECUTION_OPTIONS = {
   threads: { type: 'string' },
   'context-size': { type: 'string' },
   'max-answer-mb': { type: 'string' },
+  'refresh-capabilities': { type: 'boolean' },
 } as const;
 
 export type ExecutionSettings = Pick<ExecuteOptions, 'concurrency' | 'cacheDir' | 'cacheMaxBytes' | 'timeoutMs' | 'maxRetries' | 'threads' | 'contextSize' | 'maxAnswerBytes'>;
@@ -38,5 +40,20 @@ export function executionSettings(v: RawValues, runConcurrency: number): Executi
     ...(threads !== undefined ? { threads } : {}),
     ...(contextSize !== undefined ? { contextSize } : {}),
     ...(maxAnswerMb !== undefined ? { maxAnswerBytes: maxAnswerMb * 1024 * 1024 } : {}),
+  };
+}
+
+/**
+ * How the run's endpoints are probed before its first call: through the capability cache unless
+ * --no-cache (then neither read nor written), anew with --refresh-capabilities, with the run's
+ * timeout and answer cap.
+ */
+export function capabilitySettings(v: RawValues, execution: ExecutionSettings & Pick<ExecuteOptions, 'keyFor'>): CapabilityOptions {
+  return {
+    cacheDir: execution.cacheDir === null ? null : defaultCapabilityCacheDir(),
+    refresh: flag(v, 'refresh-capabilities'),
+    ...(execution.keyFor ? { keyFor: execution.keyFor } : {}),
+    ...(execution.timeoutMs !== undefined ? { timeoutMs: execution.timeoutMs } : {}),
+    ...(execution.maxAnswerBytes !== undefined ? { maxAnswerBytes: execution.maxAnswerBytes } : {}),
   };
 }

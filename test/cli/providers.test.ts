@@ -14,8 +14,11 @@ import { startFakeOpenAI, type FakeOpenAI } from '../fixtures/openaiServer';
 const PROXY_ONLY_HOST = 'fake-openai.invalid';
 const TASKS = 2;
 const N = 2;
-/** One generation request per task; mc scores " Correct" and " Incorrect" per sample, one request each. */
-const CALLS = TASKS * (1 + 2 * N);
+/**
+ * The capability probe before the run (one combined request, one with reasoning_effort, one echo),
+ * then one generation request per task; mc scores " Correct" and " Incorrect" per sample, one request each.
+ */
+const CALLS = 3 + TASKS * (1 + 2 * N);
 
 /** Proxy variables as undici reads them (lower-case first): all unset unless given. */
 function proxyEnv(tmp: string, vars: { HTTP_PROXY?: string; HTTPS_PROXY?: string; NO_PROXY?: string }, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { EndpointCapabilities } from '../../src/core/llm/capabilities';
 import type { FakeAnswer, FakeRequest } from '../fixtures/openaiServer';
 
 /**
@@ -79,8 +80,10 @@ export function dropVerifications(runDir: string): void {
   writeFileSync(file, `${kept.join('\n')}\n`);
 }
 
-export function readRunJson(runDir: string): { config: Record<string, unknown>; completedAt?: string } {
-  return JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { config: Record<string, unknown>; completedAt?: string };
+type RunJson = { config: Record<string, unknown>; completedAt?: string; capabilities?: Record<string, EndpointCapabilities> };
+
+export function readRunJson(runDir: string): RunJson {
+  return JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as RunJson;
 }
 
 /**

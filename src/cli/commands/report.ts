@@ -11,6 +11,8 @@ import { readRun, type RunData } from '../../core/runs/runStore';
 import { readScoredSamplesFile } from '../../core/runs/scoredSamplesFile';
 import { toScoredSamples } from '../../core/runs/scoredSamples';
 import { sampleKey } from '../../core/runs/sampleKey';
+import type { RunManifest } from '../../core/runs/records';
+import { samplingText, settingsNotSentByModel } from '../../core/report/samplingText';
 import { assessedJson, type AssessedReport } from '../../core/stats/assessment';
 import type { GapReport, ScoredSample } from '../../core/stats/types';
 import { UserError } from '../../core/util/errors';
@@ -76,13 +78,21 @@ export async function printRunReport(dir: string, opts: { json: boolean; warn: (
       { label: 'tasks', value: `${c.tasks}${c.limit !== undefined ? ` (first ${c.limit})` : ''}` },
       { label: 'samples per task', value: String(c.n) },
       { label: 'verifiers', value: c.verifiers.join(', ') },
-      { label: 'sampling', value: `temperature ${c.temperature}, top-p ${c.topP}, max tokens ${c.maxTokens}, seed ${c.seed}` },
+      { label: 'sampling', value: samplingText(run.manifest) },
       { label: 'versions', value: Object.entries(run.manifest.versions).map(([k, x]) => `${k} ${x}`).join(', ') },
     ],
     rows: () => sampleRows(run, samples, assessed.report),
-    extra: { run: dir },
+    // Said in the text only when the endpoint did not take a setting: the run must not claim it.
+    notes: Object.keys(settingsNotSentByModel(run.manifest)).length > 0 ? [`sampling ${samplingText(run.manifest)}`] : [],
+    extra: { run: dir, ...notSentJson(run.manifest) },
   });
   return 0;
+}
+
+/** `samplingNotSent`: model spec -> the sampling settings its endpoint refused, when there are any. */
+function notSentJson(manifest: RunManifest): { samplingNotSent?: Record<string, string[]> } {
+  const notSent = settingsNotSentByModel(manifest);
+  return Object.keys(notSent).length > 0 ? { samplingNotSent: notSent } : {};
 }
 
 function reportOptions(verifier: string, filter: string, v: RawValues): ReportOptions {
@@ -105,6 +115,7 @@ interface EmitContext {
   context: { label: string; value: string }[];
   rows?: () => HtmlSampleRow[];
   extra?: Record<string, unknown>;
+  notes?: string[];
 }
 
 async function emit(assessed: AssessedReport, v: RawValues, ctx: EmitContext): Promise<void> {
@@ -115,7 +126,7 @@ async function emit(assessed: AssessedReport, v: RawValues, ctx: EmitContext): P
     say(`wrote ${html}`);
   }
   if (flag(v, 'json')) writeOut(`${JSON.stringify({ ...ctx.extra, ...assessedJson(assessed) })}\n`);
-  else if (html === undefined) writeOut(formatReport(assessed, `Gap Lens report: ${ctx.title}`));
+  else if (html === undefined) writeOut(formatReport(assessed, `Gap Lens report: ${ctx.title}`, ctx.notes));
 }
 
 function sampleRows(run: RunData, samples: ScoredSample[], report: GapReport): HtmlSampleRow[] {

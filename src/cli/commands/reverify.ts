@@ -10,7 +10,7 @@ import { flag, requiredString, stringOpt, type RawValues } from '../options';
 import { keyLookup } from '../apiKey';
 import { driveRun } from '../driveRun';
 import { say } from '../terminalText';
-import { EXECUTION_OPTIONS, executionSettings } from '../runFlags';
+import { capabilitySettings, EXECUTION_OPTIONS, executionSettings } from '../runFlags';
 import { printRunReport } from './report';
 
 const OPTIONS = {
@@ -33,7 +33,7 @@ export async function reverifyCommand(argv: string[]): Promise<number> {
   const keyFor = keyLookup([model ?? config.model], given === undefined ? [] : [given], `${dir}/run.json`);
   const execution = { ...executionSettings(v, config.concurrency), keyFor };
 
-  const controller = await RunController.open({ kind: 'reverify', dir, verifiers, ...(model !== undefined ? { model } : {}) }, { by: 'gaplens reverify', onWarning: say });
+  const controller = await RunController.open({ kind: 'reverify', dir, verifiers, ...(model !== undefined ? { model } : {}) }, { by: 'gaplens reverify', onWarning: say, capabilities: capabilitySettings(v, execution) });
   const { prepared } = controller;
   const result = await driveRun(controller, {
     activity: 'verifying',

@@ -18,7 +18,7 @@ import { flag, numberOpt, requiredString, stringOpt, type RawValues } from '../o
 import { keyLookup } from '../apiKey';
 import { driveRun } from '../driveRun';
 import { say } from '../terminalText';
-import { EXECUTION_OPTIONS, executionSettings } from '../runFlags';
+import { capabilitySettings, EXECUTION_OPTIONS, executionSettings } from '../runFlags';
 import { printRunReport } from './report';
 
 const OPTIONS = {
@@ -73,7 +73,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const keyFor = keyLookup([config.model], namedModels(v), `${resumeDir ?? '.'}/run.json`);
   const execution = { ...executionSettings(v, config.concurrency), keyFor };
 
-  const controller = await RunController.open(request, { by: 'gaplens run', onWarning: say });
+  const controller = await RunController.open(request, { by: 'gaplens run', onWarning: say, capabilities: capabilitySettings(v, execution) });
   const { prepared } = controller;
   if (request.kind === 'new') say(`run folder ${prepared.dir}`);
   const live = liveStats(prepared);
