@@ -4,6 +4,7 @@
 import { cacheLimitFromEnv, defaultCapabilityCacheDir, defaultResponseCacheDir, MIB, parseCacheMaxMb } from '../core/util/cacheDir';
 import type { ExecuteOptions } from '../core/pipeline/runController';
 import type { CapabilityOptions } from '../core/pipeline/runCapabilities';
+import { UserError } from '../core/util/errors';
 import { flag, numberOpt, stringOpt, type RawValues } from './options';
 
 export const EXECUTION_OPTIONS = {
@@ -17,9 +18,10 @@ export const EXECUTION_OPTIONS = {
   'context-size': { type: 'string' },
   'max-answer-mb': { type: 'string' },
   'refresh-capabilities': { type: 'boolean' },
+  'cost-limit': { type: 'string' },
 } as const;
 
-export type ExecutionSettings = Pick<ExecuteOptions, 'concurrency' | 'cacheDir' | 'cacheMaxBytes' | 'timeoutMs' | 'maxRetries' | 'threads' | 'contextSize' | 'maxAnswerBytes'>;
+export type ExecutionSettings = Pick<ExecuteOptions, 'concurrency' | 'cacheDir' | 'cacheMaxBytes' | 'timeoutMs' | 'maxRetries' | 'threads' | 'contextSize' | 'maxAnswerBytes' | 'costLimit'>;
 
 /** The execution settings given as flags; `concurrency` falls back to the run's own. */
 export function executionSettings(v: RawValues, runConcurrency: number): ExecutionSettings {
@@ -31,6 +33,8 @@ export function executionSettings(v: RawValues, runConcurrency: number): Executi
   const contextSize = optional('context-size', { min: 256 });
   const maxAnswerMb = optional('max-answer-mb', { min: 1, max: 1024 });
   const cacheMaxMb = stringOpt(v, 'cache-max-mb');
+  const costLimit = stringOpt(v, 'cost-limit') === undefined ? undefined : numberOpt(v, 'cost-limit', 0, { min: 0 });
+  if (costLimit === 0) throw new UserError('--cost-limit 0 allows no call: give the most this execution may spend, in the currency of the pricing file', 2);
   return {
     concurrency: numberOpt(v, 'concurrency', runConcurrency, { integer: true, min: 1, max: 4096 }),
     cacheDir: flag(v, 'no-cache') ? null : (stringOpt(v, 'cache') ?? defaultResponseCacheDir()),
@@ -40,6 +44,7 @@ export function executionSettings(v: RawValues, runConcurrency: number): Executi
     ...(threads !== undefined ? { threads } : {}),
     ...(contextSize !== undefined ? { contextSize } : {}),
     ...(maxAnswerMb !== undefined ? { maxAnswerBytes: maxAnswerMb * 1024 * 1024 } : {}),
+    ...(costLimit !== undefined ? { costLimit } : {}),
   };
 }
 

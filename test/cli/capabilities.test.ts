@@ -5,19 +5,14 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EndpointCapabilities } from '../../src/core/llm/capabilities';
+import type { EndpointCapabilities } from '../../src/core/runs/endpointCapabilities';
 import { readRun } from '../../src/core/runs/runStore';
 import { runCli, tempDir } from '../helpers/cli';
-import { assertCleanStderr, cleanEnv, dropVerifications, writeTasks } from '../helpers/runs';
+import { assertCleanStderr, cleanEnv, dropVerifications, isTaskRequest, writeTasks } from '../helpers/runs';
 import { fakeServersPerTest } from '../helpers/fakeServers';
 
 const TASKS = 3;
 const N = 2;
-
-/** Whether a request is one of the run's own (about a task), not a probe. */
-function aboutTasks(body: unknown): boolean {
-  return JSON.stringify(body ?? {}).includes('Variant ');
-}
 
 describe('endpoint capabilities in a run', function () {
   this.timeout(120000);
@@ -48,7 +43,7 @@ describe('endpoint capabilities in a run', function () {
     assert.match(res.stderr, /temperature and top-p are not sent, since the endpoint refuses them/);
     assert.match(res.stderr, /token budgets go in max_completion_tokens/);
 
-    const own = fake.requests.filter((r) => aboutTasks(r.body));
+    const own = fake.requests.filter(isTaskRequest);
     assert.ok(own.length > 0);
     for (const r of own) {
       const body = r.body as Record<string, unknown>;
@@ -80,7 +75,29 @@ describe('endpoint capabilities in a run', function () {
     assert.match(res.stderr, /cannot serve this verifier: mc: the endpoint returns no logprobs \(HTTP 400: Unsupported parameter: 'logprobs' is not supported with this model\.\)\. Pick a verifier that samples instead: cot-score, cot-binary, tournament/);
     assert.match(res.stderr, /gaplens doctor openai:o-fake@/);
     assert.equal(existsSync(res.out), false, 'the run folder was created');
-    assert.ok(!fake.requests.some((r) => aboutTasks(r.body)), 'a task was sent');
+    assert.ok(!fake.requests.some(isTaskRequest), 'a task was sent');
+  });
+
+  it("a verifier model's own capabilities decide its verifiers: mc by a model without logprobs is refused, mc by one with them verifies a generator without", async () => {
+    const plain = await serve();
+    const reasoning = await serve({ provider: 'reasoning' });
+    const withLogprobs = `openai:fake@${plain.url}`;
+    const without = `openai:o-fake@${reasoning.url}`;
+    const refused = await run(withLogprobs, ['--api', 'chat', '--verifier-model', without, '--verifier', 'mc']);
+    assert.equal(refused.code, 2, refused.stderr);
+    assertCleanStderr(refused.stderr);
+    assert.ok(refused.stderr.includes(`${without} cannot serve this verifier: mc@`), refused.stderr);
+    assert.match(refused.stderr, /: the endpoint returns no logprobs \(HTTP 400: Unsupported parameter: 'logprobs'/);
+    assert.equal(existsSync(refused.out), false, 'the run folder was created');
+    assert.ok(![...plain.requests, ...reasoning.requests].some(isTaskRequest), 'a task was sent');
+
+    const crossed = await run(without, ['--api', 'chat', '--verifier-model', withLogprobs, '--verifier', 'mc']);
+    assert.equal(crossed.code, 0, crossed.stderr);
+    const data = await readRun(crossed.out);
+    assert.ok(data.manifest.completedAt);
+    assert.deepEqual(Object.keys(data.manifest.capabilities ?? {}).sort(), [withLogprobs, without].sort(), 'both models probed and recorded');
+    assert.equal(data.manifest.capabilities?.[without]?.topLogprobs, null);
+    assert.equal(data.verifications.size, TASKS * N);
   });
 
   it('the completions API of a chat-only model is refused before the run, naming the chat API', async () => {
@@ -100,7 +117,7 @@ describe('endpoint capabilities in a run', function () {
 
     const res = await run(model, ['--api', 'chat', '--verifier', 'cot-binary,cot-score']);
     assert.equal(res.code, 0, res.stderr);
-    const own = fake.requests.filter((r) => aboutTasks(r.body));
+    const own = fake.requests.filter(isTaskRequest);
     assert.ok(own.every((r) => r.status === 200 && ((r.body as { n?: number }).n ?? 1) === 1), 'a request asked for several choices');
     assert.equal(own.filter((r) => (r.body as { messages: { content: string }[] }).messages[0]?.content.includes('Answer')).length >= TASKS * N, true);
     const data = await readRun(res.out);
@@ -112,7 +129,7 @@ describe('endpoint capabilities in a run', function () {
     const fake = await serve();
     const model = `openai:fake@${fake.url}`;
     const cached = ['--verifier', 'mc', '--cache', join(tmp.dir, 'responses')];
-    const probes = (): number => fake.requests.filter((r) => !aboutTasks(r.body)).length;
+    const probes = (): number => fake.requests.filter((r) => !isTaskRequest(r)).length;
 
     assert.equal((await run(model, ['--verifier', 'mc'])).code, 0);
     assert.equal(existsSync(join(tmp.dir, 'cache', 'capabilities')), false, '--no-cache wrote the capability cache');
@@ -148,7 +165,7 @@ describe('endpoint capabilities in a run', function () {
     const resumed = await runCli(['run', '--resume', made.out, '--no-cache', '--model', model], { env: env() });
     assert.equal(resumed.code, 1, resumed.stderr);
     assert.match(resumed.stderr, /refused nothing of the run's sampling settings when the run was probed .* and refuses temperature now/);
-    assert.ok(!refusing.requests.some((r) => aboutTasks(r.body)), 'a task was sent');
+    assert.ok(!refusing.requests.some(isTaskRequest), 'a task was sent');
     assert.equal(existsSync(join(made.out, 'run.lock')), false, 'the lock was left behind');
   });
 });

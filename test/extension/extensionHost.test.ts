@@ -3,9 +3,8 @@
 // the command palette, the panel's ready handshake and message validation, annotations, the panel
 // serializer, API keys kept out of files and logs.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gapText, LiveGap } from '../../src/core/pipeline/liveGap';
 import { createRunFolder, readRun } from '../../src/core/runs/runStore';
 import { SampleLog } from '../../src/core/runs/sampleLog';
@@ -13,18 +12,13 @@ import { parseHostMessage, type HostMessage } from '../../src/protocol/panelProt
 import { gapInputOf, RunModel } from '../../src/extension/panel/runModel';
 import { COMMAND_IDS } from '../../src/extension/commandIds';
 import { startFakeOpenAI, type FakeOpenAI } from '../fixtures/openaiServer';
+import { REPO } from '../helpers/cli';
 import { holdRunLock } from '../helpers/lockHolder';
 import { config, generation, manifest, task, verification } from './builders';
 import { FakeTextDocument, FakeUri, fakeEditor, installFakeVscode, pick, type, type FakeVscode, type FakeWebviewPanel } from './fakes/fakeVscode';
+import { DIST, extensionSandbox, loadBuiltExtension, type ExtensionModule, type ExtensionSandbox } from './fakes/extensionSandbox';
 
-const REPO = resolve(__dirname, '..', '..');
-const DIST = join(REPO, 'dist');
 const API_KEY = 'sk-test-4f6c2d0e9b';
-
-interface ExtensionModule {
-  activate(context: unknown): void;
-  deactivate(): Promise<void> | undefined;
-}
 
 function hostMessages(panel: FakeWebviewPanel): HostMessage[] {
   return panel.posted.map((raw) => {
@@ -62,6 +56,7 @@ async function until(what: string, condition: () => boolean, timeoutMs = 5000): 
 
 describe('extension host (built bundle, fake VS Code, real HTTP model server)', function () {
   this.timeout(60_000);
+  let sandbox: ExtensionSandbox;
   let tmp: string;
   let ws: string;
   let server: FakeOpenAI;
@@ -69,18 +64,10 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
   let reasoning: FakeOpenAI;
   let fake: FakeVscode;
   let ext: ExtensionModule;
-  const savedCacheDir = process.env.GAPLENS_CACHE_DIR;
 
   before(async () => {
-    assert.ok(existsSync(join(DIST, 'extension.js')), 'dist/extension.js is missing: run `npm run build` first');
-    tmp = mkdtempSync(join(tmpdir(), 'gaplens-'));
-    ws = join(tmp, 'ws');
-    mkdirSync(ws);
-    process.env.GAPLENS_CACHE_DIR = join(tmp, 'cache');
-    writeFileSync(
-      join(ws, 'math.tasks.jsonl'),
-      ['{"id":"t1","question":"What is 2 + 3?","answer":"5","grader":"numeric"}', '{"id":"t2","question":"What is 4 * 5?","answer":"20","grader":"numeric"}', ''].join('\n'),
-    );
+    sandbox = extensionSandbox();
+    ({ tmp, ws } = sandbox);
     server = await startFakeOpenAI({ apiKey: API_KEY });
     reasoning = await startFakeOpenAI({ provider: 'reasoning' });
     const profiles = [
@@ -95,8 +82,7 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
       // The profiles are the user's own: re-verifying the run folder sends its key without asking.
       userSettings: { 'gaplens.modelProfiles': profiles },
     });
-    for (const file of readdirSync(DIST)) delete require.cache[join(DIST, file)];
-    ext = require(join(DIST, 'extension.js')) as ExtensionModule;
+    ext = loadBuiltExtension();
   });
 
   after(async () => {
@@ -105,9 +91,7 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     fake?.uninstall();
     await server?.close();
     await reasoning?.close();
-    if (savedCacheDir === undefined) delete process.env.GAPLENS_CACHE_DIR;
-    else process.env.GAPLENS_CACHE_DIR = savedCacheDir;
-    rmSync(tmp, { recursive: true, force: true });
+    sandbox?.cleanup();
   });
 
   it('activates without loading the command bundle, registering every contributed command, both trees and the panel serializer', () => {

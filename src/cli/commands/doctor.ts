@@ -24,7 +24,7 @@ export async function doctorCommand(argv: string[]): Promise<number> {
   const api = stringOpt(v, 'api') ?? 'completions';
   if (api !== 'chat' && api !== 'completions') throw new UserError(`--api '${api}' is not valid: use chat or completions`, 2);
   // The model is named on this command line: the key may go there.
-  const keyFor = keyLookup([model], [model], 'doctor');
+  const keyFor = keyLookup([{ model }], [model], 'doctor');
   const report = await runDoctor(model, api, { cacheDir: defaultCapabilityCacheDir(), keyFor }, say);
   writeOut(flag(v, 'json') ? `${JSON.stringify(report)}\n` : doctorText(report));
   return doctorPassed(report) ? 0 : 1;

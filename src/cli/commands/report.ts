@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { basename } from 'node:path';
 import { parseFilter, parseSelector } from '../../core/filter/parse';
-import { selectorScore } from '../../core/filter/weights';
+import { selectorScore, selectorVerifiers } from '../../core/filter/weights';
 import { assessRunReport, assessSamplesReport, weightsOf, type ReportOptions } from '../../core/pipeline/runReport';
 import { renderHtmlReport, type HtmlSampleRow } from '../../core/report/html';
 import { checkOutputFile, writeOutputFile } from '../../core/runs/outputPath';
@@ -10,6 +10,7 @@ import { liveLockHolder } from '../../core/runs/runLock';
 import { readRun, type RunData } from '../../core/runs/runStore';
 import { readScoredSamplesFile } from '../../core/runs/scoredSamplesFile';
 import { toScoredSamples } from '../../core/runs/scoredSamples';
+import { gapModels, gapModelsText } from '../../core/runs/verifierModels';
 import { sampleKey } from '../../core/runs/sampleKey';
 import type { RunManifest } from '../../core/runs/records';
 import { samplingText, settingsNotSentByModel } from '../../core/report/samplingText';
@@ -70,11 +71,15 @@ export async function printRunReport(dir: string, opts: { json: boolean; warn: (
   const live = (await liveLockHolder(dir)) !== null;
   const assessed = assessRunReport(run, samples, reportOptions(verifier, filter, v), live);
   const c = run.manifest.config;
+  // Which model generated and which verified what this report reads: the f and g of gap(f, g).
+  const models = gapModels(c, selectorVerifiers(parseSelector(verifier)));
   await emit(assessed, v, {
     title: run.manifest.id,
+    models: gapModelsText(models),
     context: [
       { label: 'run', value: dir },
       { label: 'model', value: c.model },
+      { label: 'generator and verifier', value: gapModelsText(models) },
       { label: 'tasks', value: `${c.tasks}${c.limit !== undefined ? ` (first ${c.limit})` : ''}` },
       { label: 'samples per task', value: String(c.n) },
       { label: 'verifiers', value: c.verifiers.join(', ') },
@@ -84,7 +89,7 @@ export async function printRunReport(dir: string, opts: { json: boolean; warn: (
     rows: () => sampleRows(run, samples, assessed.report),
     // Said in the text only when the endpoint did not take a setting: the run must not claim it.
     notes: Object.keys(settingsNotSentByModel(run.manifest)).length > 0 ? [`sampling ${samplingText(run.manifest)}`] : [],
-    extra: { run: dir, ...notSentJson(run.manifest) },
+    extra: { run: dir, models, ...notSentJson(run.manifest) },
   });
   return 0;
 }
@@ -112,9 +117,12 @@ function onlyVerifier(samples: ScoredSample[], file: string): string {
 
 interface EmitContext {
   title: string;
+  /** The gap(f, g) line of a run report (gapModelsText). */
+  models?: string;
   context: { label: string; value: string }[];
   rows?: () => HtmlSampleRow[];
   extra?: Record<string, unknown>;
+  /** Lines of a run report's text about its data (settings an endpoint was not sent). */
   notes?: string[];
 }
 
@@ -126,7 +134,7 @@ async function emit(assessed: AssessedReport, v: RawValues, ctx: EmitContext): P
     say(`wrote ${html}`);
   }
   if (flag(v, 'json')) writeOut(`${JSON.stringify({ ...ctx.extra, ...assessedJson(assessed) })}\n`);
-  else if (html === undefined) writeOut(formatReport(assessed, `Gap Lens report: ${ctx.title}`, ctx.notes));
+  else if (html === undefined) writeOut(formatReport(assessed, `Gap Lens report: ${ctx.title}`, ctx));
 }
 
 function sampleRows(run: RunData, samples: ScoredSample[], report: GapReport): HtmlSampleRow[] {

@@ -2,6 +2,7 @@
 // --model, another model verifies (cross-verification, the paper's gap(f, g)).
 import { parseArgs } from 'node:util';
 import { checkModelFile, canonicalModelSpec } from '../../core/llm/modelSpec';
+import { readPricing } from '../../core/cost/pricing';
 import { RunController } from '../../core/pipeline/runController';
 import { readManifest } from '../../core/runs/runStore';
 import { UserError } from '../../core/util/errors';
@@ -11,6 +12,7 @@ import { keyLookup } from '../apiKey';
 import { driveRun } from '../driveRun';
 import { say } from '../terminalText';
 import { capabilitySettings, EXECUTION_OPTIONS, executionSettings } from '../runFlags';
+import { checkCostLimit, printEstimate } from '../runCost';
 import { printRunReport } from './report';
 
 const OPTIONS = {
@@ -30,11 +32,15 @@ export async function reverifyCommand(argv: string[]): Promise<number> {
   const model = given === undefined ? undefined : canonicalModelSpec(given);
   if (model !== undefined) checkModelFile(model);
   const { config } = await readManifest(dir);
-  const keyFor = keyLookup([model ?? config.model], given === undefined ? [] : [given], `${dir}/run.json`);
-  const execution = { ...executionSettings(v, config.concurrency), keyFor };
+  const pricing = readPricing();
+  const settings = executionSettings(v, config.concurrency);
+  checkCostLimit(pricing, [model ?? config.model], settings.costLimit);
+  const keyFor = keyLookup([{ model: model ?? config.model, flag: '--model' }], given === undefined ? [] : [given], `${dir}/run.json`);
+  const execution = { ...settings, keyFor, pricing };
 
   const controller = await RunController.open({ kind: 'reverify', dir, verifiers, ...(model !== undefined ? { model } : {}) }, { by: 'gaplens reverify', onWarning: say, capabilities: capabilitySettings(v, execution) });
   const { prepared } = controller;
+  printEstimate({ ...prepared, verifiers: controller.verifiers }, pricing);
   const result = await driveRun(controller, {
     activity: 'verifying',
     total: prepared.tasks.length * prepared.config.n * controller.verifiers.length,

@@ -31,6 +31,23 @@ export interface Usage {
   completionTokens: number;
   /** Of `completionTokens`, those spent reasoning: reported by reasoning models (`completion_tokens_details.reasoning_tokens`). */
   reasoningTokens?: number;
+  /** Of the prompt tokens, those the server says it served from its prompt cache; absent: it said nothing. */
+  cachedPromptTokens?: number;
+  /** The server's answer said nothing of usage: the counts are 0 for want of them, not measured. */
+  unreported?: true;
+}
+
+/** The usage of several requests together: unreported if any of theirs was. */
+export function addUsage(a: Usage, b: Usage): Usage {
+  const cached = (a.cachedPromptTokens ?? 0) + (b.cachedPromptTokens ?? 0);
+  const reasoning = (a.reasoningTokens ?? 0) + (b.reasoningTokens ?? 0);
+  return {
+    promptTokens: a.promptTokens + b.promptTokens,
+    completionTokens: a.completionTokens + b.completionTokens,
+    ...(reasoning > 0 ? { reasoningTokens: reasoning } : {}),
+    ...(cached > 0 ? { cachedPromptTokens: cached } : {}),
+    ...(a.unreported || b.unreported ? { unreported: true as const } : {}),
+  };
 }
 
 export interface GenerateResult {

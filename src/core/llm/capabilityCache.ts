@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { makeFolder, writeFileAtomic } from '../runs/files';
 import { endpointCapabilitiesSchema } from '../runs/recordSchemas';
 import { sha256 } from '../util/hash';
-import type { EndpointCapabilities } from './capabilities';
+import type { EndpointCapabilities } from '../runs/endpointCapabilities';
 
 /** How long a probe is trusted: endpoints rarely change what they accept within a day; --refresh-capabilities probes anew. */
 export const CAPABILITY_TTL_MS = 24 * 60 * 60 * 1000;

@@ -15,7 +15,8 @@ export type ModelSpec =
 
 const USAGE = 'use llama:PATH.gguf, llama:default, openai:MODEL@BASE_URL (e.g. openai:qwen2.5-7b@http://127.0.0.1:8000/v1) or azure:DEPLOYMENT@https://RESOURCE.openai.azure.com';
 
-export function parseModelSpec(text: string): ModelSpec {
+/** `option`: the flag or setting the text came from, as error messages name it. */
+export function parseModelSpec(text: string, option = '--model'): ModelSpec {
   const colon = text.indexOf(':');
   const scheme = colon < 0 ? '' : text.slice(0, colon);
   const rest = text.slice(colon + 1);
@@ -27,7 +28,7 @@ export function parseModelSpec(text: string): ModelSpec {
     const baseUrl = rest.slice(at + 1);
     if (at > 0 && /^https?:\/\/[^\s]+$/.test(baseUrl)) return { backend: 'openai', provider: scheme, model, baseUrl: baseUrl.replace(/\/+$/, '') };
   }
-  throw new UserError(`--model '${text}' is not a model spec: ${USAGE}`, 2);
+  throw new UserError(`${option} '${text}' is not a model spec: ${USAGE}`, 2);
 }
 
 /** A short human name for the model: run ids, tree items, status text. */
@@ -49,8 +50,8 @@ export function canonicalModelSpec(text: string, cwd: string = process.cwd()): s
 }
 
 /** A usage error (exit 2) unless the spec's model file exists; endpoints are only known to exist once asked. */
-export function checkModelFile(text: string): void {
-  const spec = parseModelSpec(text);
+export function checkModelFile(text: string, option = '--model'): void {
+  const spec = parseModelSpec(text, option);
   if (spec.backend !== 'llama' || 'defaultModel' in spec) return;
   let isFile = false;
   try {
@@ -58,7 +59,7 @@ export function checkModelFile(text: string): void {
   } catch {
     // missing: said below
   }
-  if (!isFile) throw new UserError(`--model: the llama model file ${spec.modelPath} does not exist; pass llama:PATH to a .gguf file, or llama:default`, 2);
+  if (!isFile) throw new UserError(`${option}: the llama model file ${spec.modelPath} does not exist; pass llama:PATH to a .gguf file, or llama:default`, 2);
 }
 
 /** The origin (scheme, host, port) an endpoint spec sends requests to; null for embedded models. */

@@ -3,7 +3,7 @@
 // (openaiClient.ts) and validates every answer before using it. One attempt per call: the
 // scheduler owns retries and timeouts.
 import { BackendError, SeveralChoicesUnsupportedError, type ContinuationRequest, type ContinuationResult, type GenerateRequest, type GenerateResult, type Generation, type ModelBackend, type NextTokenRequest, type NextTokenResult } from './backend';
-import type { EndpointCapabilities } from './capabilities';
+import type { EndpointCapabilities } from '../runs/endpointCapabilities';
 import { HttpStatusError } from './openaiErrors';
 import { createContinuationScorer, type ScoringState } from './openaiContinuations';
 import { openOpenAIEndpoint, type OpenAIEndpointOptions } from './openaiEndpoint';

@@ -6,7 +6,7 @@
 // completions the prompt logprobs that exact mc needs (the way openaiContinuations.ts probes them).
 import { abortReason } from './abort';
 import { BackendError, type ContinuationRequest } from './backend';
-import type { CapabilityName, EndpointCapabilities, TokenLimitParameter } from './capabilities';
+import type { CapabilityName, EndpointCapabilities, TokenLimitParameter } from '../runs/endpointCapabilities';
 import { createContinuationScorer } from './openaiContinuations';
 import type { OpenAIEndpoint } from './openaiEndpoint';
 import { HttpStatusError, toBackendError } from './openaiErrors';

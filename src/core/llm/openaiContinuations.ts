@@ -9,8 +9,8 @@
 // 1 for the same reason; the one generated token (greedy) comes after the continuation and is not
 // read. A server that refuses both (HTTP 400/422) or answers without prompt logprobs (llama.cpp's
 // server ignores echo) gets `scores: null` for the rest of the run, and mc falls back to top-k.
-import { BackendError, checkContinuations, PromptTooLongError, type ContinuationLogprob, type ContinuationRequest, type ContinuationResult, type Usage } from './backend';
-import type { EndpointCapabilities, PromptLogprobsWay } from './capabilities';
+import { addUsage, BackendError, checkContinuations, PromptTooLongError, type ContinuationLogprob, type ContinuationRequest, type ContinuationResult, type Usage } from './backend';
+import type { EndpointCapabilities, PromptLogprobsWay } from '../runs/endpointCapabilities';
 import { HttpStatusError, toBackendError, type EndpointContext } from './openaiErrors';
 import { greedyParams } from './openaiParams';
 import { codePointLength, readEchoedTokens, readPromptLogprobTokens, type ScoredToken } from './openaiResponses';
@@ -78,12 +78,11 @@ export function createContinuationScorer(post: Post, ctx: EndpointContext, opts:
    * timeout, which requests in a row would have to share. The first that cannot be scored decides.
    */
   async function scoreAll(how: Mode, req: ContinuationRequest, signal: AbortSignal | undefined): Promise<ContinuationResult | { unsupported: string; usage: Usage }> {
-    const usage = { promptTokens: 0, completionTokens: 0 };
     const scores: ContinuationLogprob[] = [];
     const outcomes = await Promise.all(req.continuations.map((continuation) => scoreOne(how, req.prompt, continuation, signal)));
+    // Every request was answered, whichever decides: all of them count as used.
+    const usage = outcomes.reduce<Usage>((sum, outcome) => addUsage(sum, outcome.usage), { promptTokens: 0, completionTokens: 0 });
     for (const outcome of outcomes) {
-      usage.promptTokens += outcome.usage.promptTokens;
-      usage.completionTokens += outcome.usage.completionTokens;
       if ('unsupported' in outcome) return { unsupported: outcome.unsupported, usage };
       if ('merged' in outcome) return { scores: null, unavailable: outcome.merged, usage };
       scores.push(outcome.score);
@@ -93,16 +92,16 @@ export function createContinuationScorer(post: Post, ctx: EndpointContext, opts:
 
   async function probe(req: ContinuationRequest, signal: AbortSignal | undefined): Promise<ContinuationResult> {
     const refused: string[] = [];
-    const usage = { promptTokens: 0, completionTokens: 0 };
+    let usage: Usage = { promptTokens: 0, completionTokens: 0 };
     for (const how of MODES) {
       const result = await scoreAll(how, req, signal);
       if (!('unsupported' in result)) {
         mode = how;
-        return result;
+        // The requests of a way that did not work were answered too, and count as used.
+        return { ...result, usage: addUsage(usage, result.usage) };
       }
       refused.push(result.unsupported);
-      usage.promptTokens += result.usage.promptTokens;
-      usage.completionTokens += result.usage.completionTokens;
+      usage = addUsage(usage, result.usage);
     }
     mode = null;
     unsupported = `${ctx.endpointUrl} does not return prompt logprobs: ${refused.join('; ')}`;

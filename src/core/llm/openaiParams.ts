@@ -1,7 +1,7 @@
 // The sampling parameters of a request as an endpoint takes them (docs/providers.md,
 // "Capabilities"): the token budget in the parameter it accepts, and temperature and top-p only
 // where it accepts them. Without probed capabilities, the OpenAI API's own names, all sent.
-import type { EndpointCapabilities } from './capabilities';
+import type { EndpointCapabilities } from '../runs/endpointCapabilities';
 
 export interface Sampling {
   maxTokens: number;

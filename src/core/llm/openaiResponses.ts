@@ -209,13 +209,16 @@ function inIndexOrder<C extends { index: number | undefined }>(choices: C[], end
 
 function usageOf(answer: Record<string, unknown>): Usage {
   const usage = optional(answer.usage, [], 'usage', object);
-  // Some servers omit usage; there is nothing to count then.
-  if (!usage) return { promptTokens: 0, completionTokens: 0 };
-  const counted = { promptTokens: number(usage.prompt_tokens, ['usage'], 'prompt_tokens'), completionTokens: number(usage.completion_tokens, ['usage'], 'completion_tokens') };
+  // Some servers omit usage; there is nothing to count then, and spend cannot be known (docs/cost.md).
+  if (!usage) return { promptTokens: 0, completionTokens: 0, unreported: true };
+  const counts = { promptTokens: number(usage.prompt_tokens, ['usage'], 'prompt_tokens'), completionTokens: number(usage.completion_tokens, ['usage'], 'completion_tokens') };
+  // Prompt tokens served from the server's prompt cache, which providers bill at a lower price (docs/cost.md).
+  const promptDetails = optional(usage.prompt_tokens_details, ['usage'], 'prompt_tokens_details', object);
+  const cached = promptDetails && optional(promptDetails.cached_tokens, ['usage', 'prompt_tokens_details'], 'cached_tokens', number);
   // Reasoning models say how many of the completion tokens went into reasoning the answer does not show.
-  const details = optional(usage.completion_tokens_details, ['usage'], 'completion_tokens_details', object);
-  const reasoning = details && optional(details.reasoning_tokens, ['usage', 'completion_tokens_details'], 'reasoning_tokens', index);
-  return reasoning === undefined ? counted : { ...counted, reasoningTokens: reasoning };
+  const completionDetails = optional(usage.completion_tokens_details, ['usage'], 'completion_tokens_details', object);
+  const reasoning = completionDetails && optional(completionDetails.reasoning_tokens, ['usage', 'completion_tokens_details'], 'reasoning_tokens', index);
+  return { ...counts, ...(cached ? { cachedPromptTokens: cached } : {}), ...(reasoning !== undefined ? { reasoningTokens: reasoning } : {}) };
 }
 
 function object(value: unknown, parent: Path, key: Key): Record<string, unknown> {

@@ -32,6 +32,8 @@ export interface SchedulerOptions {
   onRetry?: (info: RetryInfo) => void;
   /** Told once when the backend turns out not to return several choices per request. */
   onNotice?: (message: string) => void;
+  /** Told the usage of every call the backend answered (not of cache hits), as it is counted: what spend is reckoned from. */
+  onUsage?: (usage: Usage) => void;
 }
 
 export interface RetryInfo {
@@ -79,7 +81,7 @@ export function createScheduler(inner: ModelBackend, opts: SchedulerOptions): Sc
   checkInteger('baseDelayMs', baseDelayMs, 0);
   checkInteger('maxDelayMs', maxDelayMs, 0);
   const limiter = new ConcurrencyLimiter(opts.concurrency);
-  const { cache, onRetry, onNotice } = opts;
+  const { cache, onRetry, onNotice, onUsage } = opts;
   const counts: Accounting = { requests: 0, cacheHits: 0, retries: 0, failures: 0, promptTokens: 0, completionTokens: 0 };
   // Set once the backend shows it cannot return several choices: each sample is then its own call.
   let oneChoicePerRequest = false;
@@ -103,6 +105,7 @@ export function createScheduler(inner: ModelBackend, opts: SchedulerOptions): Sc
     }
     counts.promptTokens += result.usage.promptTokens;
     counts.completionTokens += result.usage.completionTokens;
+    onUsage?.(result.usage);
     if (cache && key) await cache.set(key, result);
     return result;
   }

@@ -2,7 +2,7 @@
 // and cached for the runs after it), whether the logprobs it returns are what mc takes them for,
 // and what that means for each verifier (docs/providers.md, "gaplens doctor").
 import type { TokenLogprob } from '../llm/backend';
-import type { EndpointCapabilities } from '../llm/capabilities';
+import type { EndpointCapabilities } from '../runs/endpointCapabilities';
 import { parseModelSpec } from '../llm/modelSpec';
 import { patientPost } from '../llm/openaiCapabilityProbe';
 import { createContinuationScorer } from '../llm/openaiContinuations';

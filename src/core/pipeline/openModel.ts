@@ -1,7 +1,8 @@
 // Turns a model spec into a scheduled backend (concurrency, retries, cache, accounting), the same
 // way for the CLI and the extension. Backends are imported lazily: node-llama-cpp is heavy.
 import { availableParallelism } from 'node:os';
-import type { EndpointCapabilities } from '../llm/capabilities';
+import type { Usage } from '../llm/backend';
+import type { EndpointCapabilities } from '../runs/endpointCapabilities';
 import type { ModelSpec } from '../llm/modelSpec';
 import { createScheduler, type ScheduledBackend } from '../llm/scheduler';
 import { ResponseCache } from '../llm/responseCache';
@@ -24,6 +25,8 @@ export interface OpenModelOptions {
   onRetry?: (message: string) => void;
   /** Told once when the endpoint turns out not to return several choices per request. */
   onNotice?: (message: string) => void;
+  /** Told the usage of every call the model answered (see SchedulerOptions.onUsage). */
+  onUsage?: (usage: Usage) => void;
   /** OpenAI-compatible endpoints: answers with a longer body fail that call. */
   maxAnswerBytes?: number;
   /** OpenAI-compatible endpoints: what the endpoint accepts, probed at run start (requests are worded for it). */
@@ -64,6 +67,7 @@ export async function openModel(spec: ModelSpec, opts: OpenModelOptions): Promis
     ...(cache ? { cache } : {}),
     ...(opts.onRetry ? { onRetry: (info: { message: string }) => opts.onRetry?.(info.message) } : {}),
     ...(opts.onNotice ? { onNotice: opts.onNotice } : {}),
+    ...(opts.onUsage ? { onUsage: opts.onUsage } : {}),
   });
 }
 

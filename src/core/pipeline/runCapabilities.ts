@@ -4,8 +4,8 @@
 // use instead, and settings the endpoint will not take are said up front. The result is recorded
 // in run.json and words every request of the run.
 import { BackendError } from '../llm/backend';
-import type { EndpointCapabilities } from '../llm/capabilities';
-import { settingsNotSent } from '../llm/capabilities';
+import type { EndpointCapabilities } from '../runs/endpointCapabilities';
+import { settingsNotSent } from '../runs/endpointCapabilities';
 import { cachedCapabilities, storeCapabilities } from '../llm/capabilityCache';
 import { parseModelSpec } from '../llm/modelSpec';
 import { probeCapabilities, type ProbeOutcome } from '../llm/openaiCapabilityProbe';

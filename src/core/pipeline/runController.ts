@@ -3,9 +3,13 @@
 // here, under the lock), execute with every failure rule in one place, release the lock. Callers
 // add only their faces: progress, messages, the resume hint in their own words.
 import { setMaxListeners } from 'node:events';
+import { missingPrices, type Pricing } from '../cost/pricing';
+import { CostLimitReachedError, SpendMeter, type Spend } from '../cost/spend';
 import { canonicalModelSpec, parseModelSpec } from '../llm/modelSpec';
-import type { ModelBackend } from '../llm/backend';
-import type { EndpointCapabilities } from '../llm/capabilities';
+import type { ModelBackend, Usage } from '../llm/backend';
+import type { EndpointCapabilities } from '../runs/endpointCapabilities';
+import { abortReason } from '../llm/abort';
+import { UserError } from '../util/errors';
 import type { Accounting, ScheduledBackend } from '../llm/scheduler';
 import { acquireRunLock, type RunLock } from '../runs/runLock';
 import { markCompleted, readManifest, updateManifest } from '../runs/runStore';
@@ -54,17 +58,31 @@ export interface ExecuteOptions {
   onMessage?: (message: string) => void;
   onDownloadProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
+  /** The user's prices: with them the outcome says what the execution spent, and `onSpend` is told as it goes. */
+  pricing?: Pricing;
+  /**
+   * Stop cleanly once this execution's spend reaches this much (in the pricing file's currency):
+   * like a cancellation, every call in flight is aborted and none is made after. Needs `pricing`
+   * with a price for every model the execution calls, or it fails before any call.
+   */
+  costLimit?: number;
+  /** The spend so far, after every call a model answered (docs/cost.md, "Live spend"). */
+  onSpend?: (spend: Spend) => void;
 }
 
 /**
  * How an execution ended. complete: every record exists (run.json says so); incomplete: the pass
  * finished but `failedSamples` sample stages failed at the model call (a resume asks again);
- * cancelled: the caller aborted; failed: an error ended it (`error`), every call stopped first.
+ * cancelled: the caller aborted; cost-limit: the spend reached `costLimit` and the execution
+ * stopped as a cancellation does; failed: an error ended it (`error`), every call stopped first.
+ * `spend` is what the execution spent, null without `pricing`.
  */
-export type RunOutcome =
-  | { status: 'complete' | 'cancelled'; accounting: Accounting | null }
-  | { status: 'incomplete'; accounting: Accounting | null; failedSamples: number }
-  | { status: 'failed'; accounting: Accounting | null; error: unknown };
+export type RunOutcome = { accounting: Accounting | null; spend: Spend | null } & (
+  | { status: 'complete' | 'cancelled' }
+  | { status: 'incomplete'; failedSamples: number }
+  | { status: 'cost-limit'; limit: CostLimitReachedError }
+  | { status: 'failed'; error: unknown }
+);
 
 /**
  * What every face says when a run stopped before it was complete: nothing finished is lost, and
@@ -132,11 +150,28 @@ export class RunController {
   async execute(opts: ExecuteOptions): Promise<RunOutcome> {
     let accounting: Accounting | null = null;
     let failedSamples = 0;
+    // Stops the execution when the caller aborts, or when the spend reaches the cost limit.
+    const stop = new AbortController();
+    // Every in-flight model call listens to it; hundreds of them are expected.
+    setMaxListeners(0, stop.signal);
+    const onCallerAbort = (): void => stop.abort(abortReason(opts.signal as AbortSignal));
+    if (opts.signal?.aborted) onCallerAbort();
+    opts.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    const meter = opts.pricing ? new SpendMeter(opts.pricing) : null;
+    const spent = (): Spend | null => meter?.spend() ?? null;
+    const onUsage = (model: string, usage: Usage): void => {
+      if (!meter) return;
+      meter.add(model, usage);
+      const spend = meter.spend();
+      opts.onSpend?.(spend);
+      if (opts.costLimit === undefined || stop.signal.aborted) return;
+      // Prices were checked when the models opened: an unknown spend now is a server not saying what it used.
+      if (spend.total === null) stop.abort(new UserError(`the cost limit cannot be kept: ${spend.unknownBecause ?? 'the spend is unknown'}; run without a cost limit`));
+      else if (spend.total >= opts.costLimit) stop.abort(new CostLimitReachedError(spend.total, opts.costLimit, spend.currency));
+    };
     try {
       const { config } = this.prepared;
-      // Every in-flight model call listens to the run's signal; hundreds of them are expected.
-      if (opts.signal) setMaxListeners(0, opts.signal);
-      const models = new ModelSet(opts, this.capabilities);
+      const models = new ModelSet({ ...opts, signal: stop.signal }, this.capabilities, onUsage);
       try {
         // A re-verify by another model has no use for the run's own model: it is not even loaded.
         const generationsMissing = (this.prepared.existing?.generations.size ?? 0) < this.prepared.tasks.length * config.n;
@@ -163,7 +198,7 @@ export class RunController {
               if (event.type === 'failure') failedSamples++;
               opts.onEvent?.(event);
             },
-            ...(opts.signal ? { signal: opts.signal } : {}),
+            signal: stop.signal,
           });
         } finally {
           await log.close();
@@ -172,13 +207,17 @@ export class RunController {
         accounting = await models.accounting();
         await models.close();
       }
-      if (failedSamples > 0) return { status: 'incomplete', accounting, failedSamples };
+      if (failedSamples > 0) return { status: 'incomplete', accounting, spend: spent(), failedSamples };
       await markCompleted(this.dir, new Date());
-      return { status: 'complete', accounting };
+      return { status: 'complete', accounting, spend: spent() };
     } catch (error) {
-      if (opts.signal?.aborted) return { status: 'cancelled', accounting };
-      return { status: 'failed', accounting, error };
+      const reason: unknown = stop.signal.reason;
+      if (reason instanceof CostLimitReachedError) return { status: 'cost-limit', accounting, spend: spent(), limit: reason };
+      if (opts.signal?.aborted) return { status: 'cancelled', accounting, spend: spent() };
+      // Stopped by the execution itself (a limit it could not keep): the reason is the error.
+      return { status: 'failed', accounting, spend: spent(), error: stop.signal.aborted ? reason : error };
     } finally {
+      opts.signal?.removeEventListener('abort', onCallerAbort);
       await this.lock.release();
     }
   }
@@ -198,13 +237,19 @@ class ModelSet {
 
   constructor(
     private readonly opts: ExecuteOptions,
+    /** The probed capabilities of the endpoints, by model spec: how requests to each are worded. */
     private readonly capabilities: Record<string, EndpointCapabilities>,
+    /** Told the usage of every call a model answered. */
+    private readonly onUsage: (model: string, usage: Usage) => void,
   ) {}
 
   open(model: string, api: 'chat' | 'completions'): Promise<ScheduledBackend> {
     let backend = this.open_.get(model);
     if (!backend) {
       const { opts } = this;
+      // A limit that could not be checked would be no limit: a model without a price is refused before any call.
+      const unpriced = opts.costLimit === undefined ? null : opts.pricing ? missingPrices(opts.pricing, [model], 'a cost limit') : 'a cost limit needs prices (docs/cost.md)';
+      if (unpriced !== null) return Promise.reject(new UserError(unpriced));
       const apiKey = opts.keyFor?.(model);
       const capabilities = this.capabilities[model];
       backend = openModel(parseModelSpec(model), {
@@ -222,6 +267,7 @@ class ModelSet {
         ...(opts.onMessage ? { onRetry: opts.onMessage, onNotice: opts.onMessage } : {}),
         ...(opts.onDownloadProgress ? { onDownloadProgress: opts.onDownloadProgress } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
+        onUsage: (usage) => this.onUsage(model, usage),
       });
       this.open_.set(model, backend);
     }

@@ -2,12 +2,12 @@
 // Only the run controller (runController.ts) calls the ones that write, under the run's lock.
 import { copyFile, mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { canonicalModelSpec, modelLabel, parseModelSpec } from '../llm/modelSpec';
-import { baseVerifierOf, crossVerifierName } from '../verify/index';
+import { modelLabel, parseModelSpec } from '../llm/modelSpec';
+import { baseVerifierOf, verifiersRunBy } from '../verify/index';
 import { loadTemplates } from '../prompts/load';
 import type { TemplateRole, TemplateSet } from '../prompts/templates';
 import type { RunConfig, RunManifest } from '../runs/records';
-import type { EndpointCapabilities } from '../llm/capabilities';
+import type { EndpointCapabilities } from '../runs/endpointCapabilities';
 import { createRunFolder, newRunId, readRun, updateManifest, type RunData } from '../runs/runStore';
 import { loadTaskSet } from '../tasks/load';
 import type { GraderName, Task } from '../tasks/task';
@@ -39,6 +39,11 @@ export async function loadRunTasks(config: RunConfig): Promise<Task[]> {
   return tasks;
 }
 
+/** Every model a run calls: its own, and those of its cross-model verifiers. */
+export function runModels(config: RunConfig): string[] {
+  return [config.model, ...Object.values(config.verifierModels ?? {})];
+}
+
 /**
  * Creates a new run folder over tasks the caller already holds (the extension's selected lines or
  * selected text): config, task snapshot, and a copy of every template the run uses.
@@ -68,9 +73,12 @@ export async function prepareRunOfTasks(config: RunConfig, tasks: Task[], opts: 
   return { dir, config, tasks, templates, existing: null };
 }
 
-/** Re-opens a run folder (repairing a torn last line) with the exact templates it was started with. */
-export async function prepareResume(dir: string, onWarning: (message: string) => void): Promise<PreparedRun> {
-  const run = await readRun(dir, { repair: true, onWarning });
+/**
+ * Re-opens a run folder (repairing a torn last line, unless `repair` is false: a reader that holds
+ * no lock only looks) with the exact templates it was started with.
+ */
+export async function prepareResume(dir: string, onWarning: (message: string) => void, { repair = true } = {}): Promise<PreparedRun> {
+  const run = await readRun(dir, { repair, onWarning });
   const templates = loadTemplates(join(dir, 'templates'));
   checkTemplates(run, templates, run.manifest.config.verifiers);
   return { dir, config: run.manifest.config, tasks: run.tasks, templates, existing: run };
@@ -114,8 +122,7 @@ export async function addVerifiers(
   if (generated < tasks.length * config.n) {
     throw new UserError(`${dir} has ${generated} of ${tasks.length * config.n} generations: finish it first with gaplens run --resume ${dir}`);
   }
-  const other = model !== undefined && canonicalModelSpec(model) !== canonicalModelSpec(config.model) ? canonicalModelSpec(model) : undefined;
-  const added = bases.map((base) => (other === undefined ? base : crossVerifierName(base, other)));
+  const { verifiers: added, verifierModels } = verifiersRunBy(bases, config.model, model);
   const defaults = loadTemplates(config.templates);
   const fresh = templatesUsed(defaults, tasks, added).filter((t) => !(basename(t.path) in (prepared.existing?.manifest.templates ?? {})));
   await Promise.all(fresh.map((t) => copyFile(t.path, join(dir, 'templates', basename(t.path)))));
@@ -125,7 +132,7 @@ export async function addVerifiers(
     config: {
       ...m.config,
       verifiers: [...new Set([...m.config.verifiers, ...added])],
-      ...(other === undefined ? {} : { verifierModels: { ...m.config.verifierModels, ...Object.fromEntries(added.map((name) => [name, other])) } }),
+      ...(verifierModels === undefined ? {} : { verifierModels: { ...m.config.verifierModels, ...verifierModels } }),
     },
     templates: { ...m.templates, ...Object.fromEntries(fresh.map((t) => [basename(t.path), t.sha256])) },
     ...(Object.keys(capabilities).length > 0 ? { capabilities: { ...m.capabilities, ...capabilities } } : {}),

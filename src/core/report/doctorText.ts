@@ -1,6 +1,6 @@
 // The doctor's report in words: the capability table, the logprob conformance checks and each
 // verifier's verdict, as terminal text (gaplens doctor) and as Markdown (VS Code's Check Model…).
-import type { EndpointCapabilities } from '../llm/capabilities';
+import type { EndpointCapabilities } from '../runs/endpointCapabilities';
 import type { DoctorReport } from '../pipeline/doctor';
 
 type Row = readonly [string, string];

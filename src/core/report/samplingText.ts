@@ -1,6 +1,6 @@
 // How a run's sampling settings reached the model, for reports: a setting an endpoint refused was
 // never sent (run.json `capabilities`), so the report names it as not sent instead of claiming it.
-import { settingsNotSent } from '../llm/capabilities';
+import { settingsNotSent } from '../runs/endpointCapabilities';
 import type { RunManifest } from '../runs/records';
 
 /** The settings each model of the run was not sent, by model spec; empty when everything was sent. */

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { GRADER_NAMES, type Task } from '../tasks/task';
 import { isPlainObject } from '../util/plainObject';
-import { CAPABILITY_NAMES, type EndpointCapabilities } from '../llm/capabilities';
+import { CAPABILITY_NAMES, type EndpointCapabilities } from './endpointCapabilities';
 import { CALL_FAILURE_KINDS, type AnnotationRecord, type FailureRecord, type GenerationRecord, type RunConfig, type RunManifest, type VerificationRecord } from './records';
 import { VERIFICATION_FAILURE_KINDS } from '../verify/verifier';
 

@@ -4,7 +4,7 @@ import type { GradeResult } from '../grade/grader';
 import type { Task } from '../tasks/task';
 import type { Verification } from '../verify/verifier';
 import type { Usage } from '../llm/backend';
-import type { EndpointCapabilities } from '../llm/capabilities';
+import type { EndpointCapabilities } from './endpointCapabilities';
 
 export const SAMPLES_SCHEMA_VERSION = 1;
 

@@ -1,7 +1,7 @@
 // Which verifiers an HTTP endpoint can serve, from its probed capabilities (docs/providers.md,
 // "What each verifier needs"): mc needs logprobs, the others sample text. Decided before a run's
 // first call, so a verifier the endpoint cannot serve is refused up front, not per sample.
-import { settingsNotSent, type EndpointCapabilities } from '../llm/capabilities';
+import { settingsNotSent, type EndpointCapabilities } from '../runs/endpointCapabilities';
 import { BASE_VERIFIERS, type BaseVerifierName } from './verifier';
 
 /**

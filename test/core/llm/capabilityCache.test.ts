@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EndpointCapabilities } from '../../../src/core/llm/capabilities';
+import type { EndpointCapabilities } from '../../../src/core/runs/endpointCapabilities';
 import { CAPABILITY_TTL_MS, cachedCapabilities, storeCapabilities } from '../../../src/core/llm/capabilityCache';
 import { tempDir } from '../../helpers/cli';
 import { capabilities } from './capabilityFixtures';

@@ -1,5 +1,5 @@
 // Endpoint capabilities as tests need them: a server that takes everything, with what differs.
-import type { EndpointCapabilities } from '../../../src/core/llm/capabilities';
+import type { EndpointCapabilities } from '../../../src/core/runs/endpointCapabilities';
 
 export function capabilities(endpoint: string, differs: Partial<EndpointCapabilities> = {}): EndpointCapabilities {
   return {

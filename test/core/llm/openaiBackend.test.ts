@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PromptTooLongError, SeveralChoicesUnsupportedError, type GenerateRequest, type ModelBackend } from '../../../src/core/llm/backend';
-import type { EndpointCapabilities } from '../../../src/core/llm/capabilities';
+import type { EndpointCapabilities } from '../../../src/core/runs/endpointCapabilities';
 import { reasoningCapabilities } from './capabilityFixtures';
 import { useFetchForEndpoints } from '../../../src/core/llm/openaiClient';
 import { createScheduler, type ScheduledBackend, type SchedulerOptions } from '../../../src/core/llm/scheduler';

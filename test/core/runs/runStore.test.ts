@@ -13,7 +13,7 @@ import { SampleLog } from '../../../src/core/runs/sampleLog';
 import { sampleKey } from '../../../src/core/runs/sampleKey';
 import { sha256, stableStringify } from '../../../src/core/util/hash';
 import { tempDir } from '../../helpers/cli';
-import type { EndpointCapabilities } from '../../../src/core/llm/capabilities';
+import type { EndpointCapabilities } from '../../../src/core/runs/endpointCapabilities';
 import { reasoningCapabilities } from '../llm/capabilityFixtures';
 import { AT, failure, generation, jsonl, manifest, newRun, rejectsWithUserError, TASKS, verification } from './runFixtures';
 

@@ -29,6 +29,15 @@ describe('extension settings', () => {
     assert.deepEqual(s.defaultVerifiers, ['mc']);
     assert.equal(s.defaultFilter, 'quantile:0.8');
     assert.equal(s.runsFolder, '.gaplens/runs');
+    assert.equal(s.costLimit, null);
+  });
+
+  it('reads the cost limit as an amount > 0, empty for none', () => {
+    assert.equal(read({ costLimit: 2.5 }).costLimit, 2.5);
+    assert.equal(read({ costLimit: null }).costLimit, null);
+    for (const bad of [0, -1, '5', Number.NaN]) {
+      assert.match(problems({ costLimit: bad }), /"gaplens\.costLimit" must be a number greater than 0 \(got .*\); leave it empty for no limit/);
+    }
   });
 
   it('reads valid profiles of both backends, with per-backend defaults and relative model paths resolved', () => {
