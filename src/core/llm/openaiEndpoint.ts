@@ -39,7 +39,7 @@ export function accountFromEnv(env: NodeJS.ProcessEnv = process.env): Pick<OpenA
   };
 }
 
-/** The Azure API version: OPENAI_API_VERSION (the SDK's own variable), else DEFAULT_AZURE_API_VERSION. */
+/** The Azure API version of a spec that names none: OPENAI_API_VERSION (the SDK's own variable), else DEFAULT_AZURE_API_VERSION. */
 export function azureApiVersion(env: NodeJS.ProcessEnv = process.env): string {
   return env.OPENAI_API_VERSION || DEFAULT_AZURE_API_VERSION;
 }
@@ -52,7 +52,7 @@ export function endpointOptionsOf(spec: HttpSpec, api: OpenAIApi, opts: { apiKey
     baseUrl: spec.baseUrl,
     model: spec.model,
     api,
-    ...(spec.provider === 'azure' ? { azure: { apiVersion: azureApiVersion() } } : {}),
+    ...(spec.provider === 'azure' ? { azure: { apiVersion: spec.apiVersion ?? azureApiVersion() } } : {}),
     ...(opts.apiKey ? { apiKey: opts.apiKey, ...accountFromEnv() } : {}),
     ...(opts.maxAnswerBytes !== undefined ? { maxAnswerBytes: opts.maxAnswerBytes } : {}),
   };
