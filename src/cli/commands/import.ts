@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { importRun, type ImportOutcome } from '../../core/import/importRun';
 import type { GraderChoice } from '../../core/import/importedTask';
 import { canonicalModelSpec, checkModelFile, parseModelSpec } from '../../core/llm/modelSpec';
-import { sourceSamplingText } from '../../core/import/provenanceText';
+import { sourceSamplingText } from '../../core/report/samplingText';
 import { IMPORT_FORMATS } from '../../core/runs/records';
 import { GRADER_NAMES, type GraderName } from '../../core/tasks/task';
 import { UserError } from '../../core/util/errors';

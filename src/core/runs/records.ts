@@ -4,6 +4,7 @@ import type { GradeResult } from '../grade/grader';
 import type { Task } from '../tasks/task';
 import type { Verification } from '../verify/verifier';
 import type { Usage } from '../llm/backend';
+import type { EndpointCapabilities } from './endpointCapabilities';
 
 export const SAMPLES_SCHEMA_VERSION = 1;
 
@@ -50,6 +51,12 @@ export interface RunManifest {
   completedAt?: string;
   /** Only in a run made by `gaplens import`: where its generations came from (docs/import.md). */
   import?: ImportProvenance;
+  /**
+   * What each HTTP endpoint the run calls accepts, probed when the run (or its latest resume or
+   * re-verify) started: model spec as in `config` -> its capabilities. Runs written before probing
+   * existed have none.
+   */
+  capabilities?: Record<string, EndpointCapabilities>;
 }
 
 /** The files `gaplens import` reads (docs/import.md). */
