@@ -162,11 +162,16 @@ export class PackSet {
       return;
     }
     if (size === state.seenSize) return;
-    state.seenSize = size;
     if (state.indexUsable) await this.readIndex(state);
-    if (size <= state.end) return;
+    if (size > state.end) await this.scanTail(state, state.fd, size);
+    // Only now: a read that failed is tried again at the next refresh.
+    state.seenSize = size;
+  }
+
+  /** Indexes the complete records from the last indexed one to `size`. */
+  private async scanTail(state: PackState, fd: number, size: number): Promise<void> {
     const from = state.end === HEADER_BYTES ? 0 : state.end;
-    let bytes = await readRange(state.fd, from, size);
+    let bytes = await readRange(fd, from, size);
     if (from === 0) {
       // Not one of ours after all (a file that merely has a pack's name): nothing to read in it.
       if (!hasMagic(bytes, PACK_MAGIC)) return;

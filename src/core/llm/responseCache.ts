@@ -150,7 +150,7 @@ export class ResponseCache {
       if (!this.writesFailed) this.writer.write(batch);
     } catch (err) {
       this.writesFailed = true;
-      this.warnOnce(`${(err as Error).message} Answers from now on are not stored in the response cache.`);
+      this.warnOnce(`answers could not be appended to the response cache in ${this.dir} (${(err as Error).message}); answers from now on are not stored: free disk space, or point the cache elsewhere`);
     } finally {
       for (const r of batch) if (this.waiting.get(r.hex) === r.payload) this.waiting.delete(r.hex);
     }

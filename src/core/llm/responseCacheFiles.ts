@@ -216,15 +216,14 @@ async function mergeIdlePacks(dir: string, packs: PackFile[], maxPackBytes: numb
     .filter((p) => p.name !== writing && now - p.mtimeMs >= MERGE_IDLE_MS && p.bytes < maxPackBytes / 8)
     .sort((a, b) => a.mtimeMs - b.mtimeMs || a.name.localeCompare(b.name));
   if (small.length < MERGE_AT) return false;
-  let group: PackFile[] = [];
+  const groups: PackFile[][] = [[]];
   for (const pack of small) {
-    if (group.length > 0 && sumBytes(group) + pack.bytes > maxPackBytes) {
-      await mergeGroup(dir, group, now);
-      group = [];
-    }
-    group.push(pack);
+    const group = groups[groups.length - 1] as PackFile[];
+    if (group.length > 0 && sumBytes(group) + pack.bytes > maxPackBytes) groups.push([pack]);
+    else group.push(pack);
   }
-  if (group.length > 1) await mergeGroup(dir, group, now);
+  // A pack alone in its group stays as it is: rewriting it would merge nothing.
+  for (const group of groups) if (group.length > 1) await mergeGroup(dir, group, now);
   return true;
 }
 
