@@ -4,6 +4,7 @@
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Benchmark, BenchContext, Measured } from '../lib/benchmark';
+import { summarizeCpuProfile } from '../lib/cpuProfile';
 import { fakeServerCommand, startFakeServer } from '../lib/fakeServerProcess';
 import { describe, runProcess, type ProcessUsage } from '../lib/processRun';
 import { fmt, row, target } from '../lib/results';
@@ -11,6 +12,9 @@ import { pairedRatio, summarize } from '../lib/stats';
 import { CONCURRENCY, LATENCY_MS, MODEL, gapCheckCalls, gsm8kPath } from '../lib/workload';
 
 type Mode = 'no-cache' | 'cache' | 'warm';
+
+/** The cache's own code: what a store, a lookup and the key cost (hash.ts: the key's sorted JSON and sha256). */
+const CACHE_MODULES = /^src\/core\/(llm\/(responseCache|responseCacheFiles|cachePack\w+|cacheKeyIndex|cacheFileOps|legacyResponseCache)|util\/hash)\.ts$/;
 
 interface Measurement {
   usage: ProcessUsage;
@@ -30,24 +34,27 @@ export const cacheBenchmark: Benchmark = {
     const commands = [describe('node', fakeServerCommand({ latencyMs: LATENCY_MS }))];
     const runs: Record<Mode, Measurement[]> = { 'no-cache': [], cache: [], warm: [] };
     const cacheFolder: { files: number; bytes: number }[] = [];
+    let cacheShare = Number.NaN;
     try {
+      const argsOf = (mode: Mode, out: string): string[] => [
+        // Relative to the repository (the processes' working folder): no machine path in the commands shown.
+        path.relative(ctx.repoRoot, ctx.built.cli), 'run', '--tasks', path.relative(ctx.repoRoot, gsm8kPath(ctx.repoRoot)), '--limit', String(limit), '--model', `openai:${MODEL}@${server.url}`,
+        '-n', String(n), '--verifier', 'mc', '--concurrency', String(CONCURRENCY), '--out', out, '--json', ...(mode === 'no-cache' ? ['--no-cache'] : []),
+      ];
+      // The default configuration: no cache flag; the default folder is under GAPLENS_CACHE_DIR.
+      const envOf = (rep: number): NodeJS.ProcessEnv => ({ ...process.env, GAPLENS_CACHE_DIR: path.join(ctx.tmpDir, `cache-root-${rep}`), GAPLENS_CACHE_MAX_MB: '' });
+      const shown = (args: string[]): string => `GAPLENS_CACHE_DIR=$TMP/cache-root ${describe('node', args).replaceAll(ctx.tmpDir, '$TMP').replace(/127\.0\.0\.1:\d+/, '127.0.0.1:$PORT')}`;
       const gapCheck = async (mode: Mode, rep: number): Promise<void> => {
         const out = path.join(ctx.tmpDir, `${mode}-${rep}`);
-        const args = [
-          // Relative to the repository (the processes' working folder): no machine path in the commands shown.
-          path.relative(ctx.repoRoot, ctx.built.cli), 'run', '--tasks', path.relative(ctx.repoRoot, gsm8kPath(ctx.repoRoot)), '--limit', String(limit), '--model', `openai:${MODEL}@${server.url}`,
-          '-n', String(n), '--verifier', 'mc', '--concurrency', String(CONCURRENCY), '--out', out, '--json', ...(mode === 'no-cache' ? ['--no-cache'] : []),
-        ];
-        // The default configuration: no cache flag; the default folder is under GAPLENS_CACHE_DIR.
-        const env = { ...process.env, GAPLENS_CACHE_DIR: path.join(ctx.tmpDir, `cache-root-${rep}`), GAPLENS_CACHE_MAX_MB: '' };
-        if (rep === 0) commands.push(`GAPLENS_CACHE_DIR=$TMP/cache-root ${describe('node', args).replaceAll(ctx.tmpDir, '$TMP').replace(/127\.0\.0\.1:\d+/, '127.0.0.1:$PORT')}`);
+        const args = argsOf(mode, out);
+        if (rep === 0) commands.push(shown(args));
         const before = await server.counters();
-        const done = await runProcess(process.execPath, args, { cwd: ctx.repoRoot, env, timeoutMs: 600_000 });
+        const done = await runProcess(process.execPath, args, { cwd: ctx.repoRoot, env: envOf(rep), timeoutMs: 600_000 });
         const after = await server.counters();
         runs[mode].push({ usage: done.usage, requests: after.requests - before.requests });
         ctx.log(`  rep ${rep + 1} ${mode}: ${fmt(done.usage.wallMs / 1000)} s, cpu ${fmt(done.usage.cpuMs / 1000)} s, ${after.requests - before.requests} requests`);
         rmSync(out, { recursive: true, force: true });
-        if (mode === 'cache') cacheFolder.push(measureFolder(path.join(env.GAPLENS_CACHE_DIR, 'responses')));
+        if (mode === 'cache') cacheFolder.push(measureFolder(path.join(ctx.tmpDir, `cache-root-${rep}`, 'responses')));
       };
       for (let rep = 0; rep < ctx.repetitions; rep++) {
         // Alternating order: neither configuration always runs first (warmer page cache, server JIT).
@@ -55,6 +62,15 @@ export const cacheBenchmark: Benchmark = {
         for (const mode of order) await gapCheck(mode, rep);
         rmSync(path.join(ctx.tmpDir, `cache-root-${rep}`), { recursive: true, force: true });
       }
+      // One more default run under the V8 profiler: the share of the client's busy CPU in the
+      // cache's own code, which other processes on the machine skew far less than wall time.
+      const profileDir = path.join(ctx.tmpDir, 'cpu-profile');
+      const profiled = ['--cpu-prof', '--cpu-prof-dir', profileDir, ...argsOf('cache', path.join(ctx.tmpDir, 'profiled'))];
+      await runProcess(process.execPath, profiled, { cwd: ctx.repoRoot, env: envOf(ctx.repetitions), timeoutMs: 600_000 });
+      commands.push(shown(profiled));
+      const shares = summarizeCpuProfile(path.join(profileDir, readdirSync(profileDir)[0] ?? ''), ctx.built.cli, ctx.repoRoot);
+      const busy = shares.filter((s) => s.module !== '(idle)');
+      cacheShare = busy.filter((s) => CACHE_MODULES.test(s.module)).reduce((sum, s) => sum + s.ms, 0) / busy.reduce((sum, s) => sum + s.ms, 0);
     } finally {
       await server.stop();
     }
@@ -68,7 +84,8 @@ export const cacheBenchmark: Benchmark = {
         `\`gaplens run\` (the CLI process, start-up and final report included): GSM8K test, first ${limit} tasks × N = ${n} samples, verifier mc ` +
         `(${expectedCalls} model calls), concurrency ${CONCURRENCY}, against the fake OpenAI server (separate process, L = ${LATENCY_MS} ms per answer). ` +
         'Three runs per repetition: with the response cache in its default configuration (no cache flag) into an empty cache folder, with `--no-cache`, ' +
-        'and again with the cache on the folder the first filled; the order alternates between repetitions (no-cache, cache, re-run / cache, re-run, no-cache).',
+        'and again with the cache on the folder the first filled; the order alternates between repetitions (no-cache, cache, re-run / cache, re-run, no-cache). ' +
+        'One more default run under `node --cpu-prof` gives the share of the client\'s CPU spent in the cache\'s own code.',
       commands,
       rows: [
         row('--no-cache: wall time', 's', summarize(wall('no-cache'))),
@@ -83,6 +100,7 @@ export const cacheBenchmark: Benchmark = {
         row('peak RSS: --no-cache', 'MiB', summarize(runs['no-cache'].map((r) => r.usage.maxRssMiB))),
         row('peak RSS: default (cache on, empty)', 'MiB', summarize(runs.cache.map((r) => r.usage.maxRssMiB))),
         row('peak RSS: re-run', 'MiB', summarize(runs.warm.map((r) => r.usage.maxRssMiB))),
+        row('client CPU in the cache\'s own code (profile of one more default run)', '%', 100 * cacheShare),
         row('cache folder after the first run: files', 'files', summarize(cacheFolder.map((f) => f.files))),
         row('cache folder after the first run: size', 'MiB', summarize(cacheFolder.map((f) => f.bytes / 2 ** 20))),
       ],
@@ -90,6 +108,7 @@ export const cacheBenchmark: Benchmark = {
       notes: [
         `Requests the server received (median): ${requests('no-cache')} with --no-cache, ${requests('cache')} with the cache on an empty folder, ${requests('warm')} on the re-run (${expectedCalls} model calls; mc verifications may take more than one request each).`,
         'Ratios are medians of per-repetition ratios between runs of the same repetition. The cache folder is measured as allocated blocks (what `du` counts), packs and their indexes.',
+        'The profile share counts every sample whose innermost bundled frame is in the cache\'s modules (responseCache, responseCacheFiles, cachePack*, cacheKeyIndex, cacheFileOps, legacyResponseCache, and util/hash for the key), out of all samples but idle ones; garbage collection is not charged to anyone, so the cache\'s share of it is not in the number.',
         'Issue 10 measured the previous one-file-per-answer cache at 1.31× the wall time and 1.66× the CPU of --no-cache (not re-measured here: that code is gone).',
       ],
     };
