@@ -104,7 +104,13 @@ export const cacheBenchmark: Benchmark = {
         row('cache folder after the first run: files', 'files', summarize(cacheFolder.map((f) => f.files))),
         row('cache folder after the first run: size', 'MiB', summarize(cacheFolder.map((f) => f.bytes / 2 ** 20))),
       ],
-      targets: [target('default configuration ÷ --no-cache (wall time)', wallRatio.median, '<=', 1.05)],
+      targets: [
+        target('default configuration ÷ --no-cache (wall time)', wallRatio.median, '<=', 1.05,
+          wallRatio.median <= 1.05
+            ? undefined
+            : `the per-repetition ratios range from ${fmt(wallRatio.min)} to ${fmt(wallRatio.max)}: on this machine the runs' own spread is larger than the cost measured; the profile puts the cache's own code at ${fmt(100 * cacheShare)} % of the client's CPU`),
+        target('client CPU in the cache\'s own code (%)', 100 * cacheShare, '<=', 5),
+      ],
       notes: [
         `Requests the server received (median): ${requests('no-cache')} with --no-cache, ${requests('cache')} with the cache on an empty folder, ${requests('warm')} on the re-run (${expectedCalls} model calls; mc verifications may take more than one request each).`,
         'Ratios are medians of per-repetition ratios between runs of the same repetition. The cache folder is measured as allocated blocks (what `du` counts), packs and their indexes.',

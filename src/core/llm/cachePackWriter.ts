@@ -52,8 +52,8 @@ export class PackWriter {
     if (!this.current || this.current.size >= this.maxPackBytes || now - this.current.lastWriteMs >= WRITER_IDLE_MS) this.roll(now);
   }
 
-  /** Appends the records and their index entries, then indexes them; returns the bytes written. */
-  write(batch: readonly PendingRecord[]): number {
+  /** Appends the records and their index entries, then indexes them. */
+  write(batch: readonly PendingRecord[]): void {
     // Once more if the pack turns out to have been removed meanwhile; a second removal in a row is
     // an eviction racing this very write, whose entries it may take (a later miss).
     for (let attempt = 1; ; attempt++) {
@@ -80,7 +80,7 @@ export class PackWriter {
       current.size += records.length;
       current.indexSize += entries.length;
       current.lastWriteMs = Date.now();
-      return records.length + entries.length;
+      return;
     }
   }
 

@@ -336,6 +336,11 @@ describe('responseCache', () => {
   });
 
   describe('cacheKey', () => {
+    it('is what it was before packs (the old one-file-per-answer entries are found by it)', () => {
+      const request = { prompt: 'Q: 2+2?\nA:', n: 4, temperature: 0.7, topP: 0.9, maxTokens: 64, seed: 3, stop: ['\n\n'] };
+      assert.equal(cacheKey('openai:completions:m@http://127.0.0.1:1/v1', 'generate', request), '7d55d96f9cc083d75b38ecd8eb62aee970af61991cd0be2d2e81ef00e3251206');
+    });
+
     it('does not depend on the order of object keys', () => {
       assert.equal(cacheKey('b', 'generate', { prompt: 'p', n: 2, stop: ['x'] }), cacheKey('b', 'generate', { stop: ['x'], n: 2, prompt: 'p' }));
     });
