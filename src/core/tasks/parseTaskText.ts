@@ -89,18 +89,17 @@ function parseJsonLine(text: string): { record: Record<string, unknown> } | { pr
 
 /**
  * JSON.parse's message with the column where the line stops being JSON, and that character as the
- * span (the last one when the line ends too soon). The column is the one JSON.parse states, else
- * the one the line's own scan finds.
+ * span: the one JSON.parse names, else the one the line's own scan finds; the line's last
+ * character when it ends too soon. The message gives the span's column, so the two agree.
  */
 function invalidJson(text: string, message: string): LineProblem {
   const stated = /at position (\d+)/.exec(message);
   const scan = scanJsonLine(text);
   const at = stated ? Number(stated[1]) : scan && 'errorAt' in scan ? scan.errorAt : null;
-  if (at === null) return problemAt(`invalid JSON: ${message}`);
-  const column = `at column ${at + 1}`;
-  const worded = stated ? message.replace(stated[0], column) : `${message} ${column}`;
-  const start = Math.max(0, Math.min(at, text.length - 1));
-  return { message: `invalid JSON: ${worded}`, span: { start, end: Math.min(start + 1, text.length) } };
+  if (at === null || text.length === 0) return problemAt(`invalid JSON: ${message}`);
+  const start = Math.min(at, text.length - 1);
+  const column = `at column ${start + 1}`;
+  return { message: `invalid JSON: ${stated ? message.replace(stated[0], column) : `${message} ${column}`}`, span: { start, end: start + 1 } };
 }
 
 function readCsvLines(lines: string[], file: string): ReadLines {

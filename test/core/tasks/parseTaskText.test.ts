@@ -35,7 +35,7 @@ describe('parseTaskText', () => {
       assert.ok(diagnostics.every((d) => d.file === 'tasks.jsonl'));
       const [invalidJson, ...rest] = summary(diagnostics);
       assert.deepEqual(invalidJson?.slice(0, 2), [3, 'error']);
-      assert.match(invalidJson?.[2] ?? '', /^invalid JSON: .*column 43/);
+      assert.match(invalidJson?.[2] ?? '', /^invalid JSON: .*column 42/);
       assert.deepEqual(rest, [
         [4, 'error', '"id" must be a string, got number 5 (every task needs a unique string id)'],
         [5, 'error', 'duplicate id "a" (first used on line 1)'],
@@ -193,7 +193,7 @@ describe('parseTaskText', () => {
       ]);
       const messages = parseTaskText(text, 'x.jsonl').diagnostics.map((d) => d.message);
       assert.match(messages[0] ?? '', /^invalid JSON: .* at column 25$/);
-      assert.match(messages[1] ?? '', /^invalid JSON: Unexpected end of JSON input at column 24$/);
+      assert.match(messages[1] ?? '', /^invalid JSON: Unexpected end of JSON input at column 23$/);
       assert.match(messages[2] ?? '', /^invalid JSON: .* at column 12/);
     });
 
