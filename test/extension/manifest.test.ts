@@ -1,7 +1,7 @@
 // package.json's extension fields and .vscodeignore against the code they describe.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { COMMAND_IDS } from '../../src/extension/commandIds';
 import { readSettings } from '../../src/extension/config/settings';
 import { PANEL_ACTIVE_CONTEXT, PANEL_VIEW_TYPE, RUN_EDITOR_VIEW_TYPES, TASK_LANGUAGE_ID } from '../../src/extension/services';
@@ -102,32 +102,6 @@ describe('extension manifest', () => {
   });
 });
 
-/** Top-level node_modules folders node-llama-cpp needs at run time: its dependency closure. */
-function runtimeClosure(name: string): string[] {
-  const found = new Map<string, string>();
-  const visit = (pkgName: string, fromDir: string): void => {
-    let dir = fromDir;
-    let pkgDir: string | undefined;
-    for (;;) {
-      const candidate = join(dir, 'node_modules', pkgName);
-      if (existsSync(join(candidate, 'package.json'))) {
-        pkgDir = candidate;
-        break;
-      }
-      if (dirname(dir) === dir) return;
-      dir = dirname(dir);
-    }
-    if (found.has(pkgDir)) return;
-    found.set(pkgDir, pkgName);
-    const deps = (JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {};
-    for (const dep of Object.keys(deps)) visit(dep, pkgDir);
-  };
-  visit(name, REPO);
-  const prefix = join(REPO, 'node_modules') + '/';
-  // Nested copies (node_modules/a/node_modules/b) ship with their parent's folder.
-  return [...found.keys()].map((d) => d.slice(prefix.length)).filter((d) => !d.includes('/node_modules/'));
-}
-
 describe('.vscodeignore', () => {
   it('leaves everything out first, then puts back the bundles, templates, media and walkthrough', () => {
     assert.equal(lines.find((l) => l !== '' && !l.startsWith('#')), '**');
@@ -137,12 +111,8 @@ describe('.vscodeignore', () => {
     assert.ok(!lines.some((l) => /^!dist\/\*\*|\.map$/.test(l)), 'source maps and the whole dist/ stay out');
   });
 
-  it('puts back every package node-llama-cpp loads at run time, and nothing else from node_modules but its binaries', () => {
-    const putBack = lines.filter((l) => /^!node_modules\/(@[^/]+\/)?[^/@]+\/\*\*$/.test(l)).map((l) => l.slice('!node_modules/'.length, -'/**'.length));
-    const binaries = putBack.filter((p) => p.startsWith('@node-llama-cpp/'));
-    const expected = runtimeClosure('node-llama-cpp').filter((p) => p !== 'node-llama-cpp');
-    assert.deepEqual(putBack.filter((p) => !binaries.includes(p)).sort(), expected.sort(), 'update the dependency list at the end of .vscodeignore');
-    assert.ok(binaries.includes('@node-llama-cpp/linux-x64'));
-    assert.ok(!binaries.some((b) => /cuda|vulkan/.test(b)), 'GPU builds are hundreds of MB');
+  it('puts back nothing from node_modules: npm run package adds the run-time files of node-llama-cpp (scripts/vsix/contents.ts)', () => {
+    assert.deepEqual(lines.filter((l) => !l.startsWith('#') && l.includes('node_modules')), []);
+    assert.match(readFileSync(join(REPO, 'package.json'), 'utf8'), /"package:vsix": "tsx scripts\/packageVsix\.ts"/);
   });
 });
