@@ -110,6 +110,16 @@ async function runFromPalette(page: Page, title: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+/** Opens a workspace file with Quick Open: types `query`, waits for a row showing `file`, opens it. */
+async function quickOpen(page: Page, query: string, file = query): Promise<void> {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+p');
+  await page.waitForSelector('.quick-input-widget', { state: 'visible' });
+  await page.keyboard.type(query);
+  await waitFor(`${file} in quick open`, 30_000, async () => ((await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).count()) > 0 ? true : undefined));
+  await page.keyboard.press('Enter');
+}
+
 async function panelFrame(page: Page): Promise<Frame> {
   return waitFor('the Gap Lens panel webview', 60_000, async () => {
     for (const frame of page.frames()) {
@@ -361,11 +371,7 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
   });
 
   it('flags the line of a task file that is not JSON, through the language server', async function () {
-    await page.keyboard.press('Control+p');
-    await page.waitForSelector('.quick-input-widget', { state: 'visible' });
-    await page.keyboard.type('broken.tasks.jsonl');
-    await waitFor('broken.tasks.jsonl in quick open', 30_000, async () => ((await page.locator('.quick-input-list .monaco-list-row', { hasText: 'broken.tasks.jsonl' }).count()) > 0 ? true : undefined));
-    await page.keyboard.press('Enter');
+    await quickOpen(page, 'broken.tasks.jsonl');
     await page.waitForSelector('.monaco-editor .squiggly-error', { timeout: 60_000 });
     await page.keyboard.press('Control+Shift+m');
     const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'invalid JSON' });
@@ -419,11 +425,7 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
   });
 
   it('shows one "Run gap check" lens for the task file, and one above the selected tasks', async function () {
-    await page.keyboard.press('Control+p');
-    await page.waitForSelector('.quick-input-widget', { state: 'visible' });
-    await page.keyboard.type('x.tasks.jsonl');
-    await waitFor('x.tasks.jsonl in quick open', 30_000, async () => ((await page.locator('.quick-input-list .monaco-list-row', { hasText: 'x.tasks.jsonl' }).count()) > 0 ? true : undefined));
-    await page.keyboard.press('Enter');
+    await quickOpen(page, 'x.tasks.jsonl');
     const lenses = async (): Promise<string[]> => (await page.locator('.monaco-editor .codelens-decoration a').allInnerTexts()).map((t) => t.trim()).filter((t) => t !== '');
     await waitFor('the file lens', 30_000, async () => ((await lenses()).includes(`Run gap check (${TASKS.length} tasks)`) ? true : undefined));
     assert.deepEqual(await lenses(), [`Run gap check (${TASKS.length} tasks)`], 'one lens, not one per line');
@@ -446,14 +448,6 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
       for (const f of page.frames()) if ((await f.locator('[data-role=filter-slider]').count()) > 0) found.push(f);
       return found;
     };
-    const quickOpen = async (file: string): Promise<void> => {
-      await page.keyboard.press('Escape');
-      await page.keyboard.press('Control+p');
-      await page.waitForSelector('.quick-input-widget', { state: 'visible' });
-      await page.keyboard.type(`${runId}/${file}`);
-      await waitFor(`${file} in quick open`, 30_000, async () => ((await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).count()) > 0 ? true : undefined));
-      await page.keyboard.press('Enter');
-    };
     const showsTheRun = async (): Promise<Frame> =>
       waitFor('the run editor to show every sample', 60_000, async () => {
         const frames = await panelFrames();
@@ -463,7 +457,7 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
         return (await stats(only)).samples?.startsWith(`${TASKS.length * N} of ${TASKS.length * N}`) ? only : undefined;
       });
 
-    await quickOpen('run.json');
+    await quickOpen(page, `${runId}/run.json`, 'run.json');
     await waitFor('the run.json tab', 30_000, async () => ((await page.locator('.tab.active', { hasText: 'run.json' }).count()) > 0 ? true : undefined));
     frame = await showsTheRun();
     assert.equal(await page.locator('.monaco-editor .view-line', { hasText: '"completedAt"' }).count(), 0, 'run.json opened as text');
@@ -476,7 +470,7 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'marketplace-gap-panel.png') });
 
     // samples.jsonl opens as text; Reopen Editor With… offers the run editor.
-    await quickOpen('samples.jsonl');
+    await quickOpen(page, `${runId}/samples.jsonl`, 'samples.jsonl');
     await waitFor('samples.jsonl as text', 30_000, async () => ((await page.locator('.monaco-editor .view-line', { hasText: '"generation"' }).count()) > 0 ? true : undefined));
     // "View: Reopen Editor With..." (not "… With Text Editor", which asks nothing).
     await runFromPalette(page, 'Reopen Editor With...');
