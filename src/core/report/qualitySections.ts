@@ -9,7 +9,7 @@ import { notMeasuredReason, partialNote, qualityEntryCoverage } from './coverage
 import { html, type SafeHtml } from './escape';
 import { measureNote, missing, partialBadge, verifierValue, type Measure } from './measure';
 import { formatInterval, formatLevel, formatRate, formatShort, formatSigned } from './numbers';
-import { ANY_N_NO_RELATIVE_GAP, anyNHow, aurcYardsticks, QUALITY_COLUMNS, qualityValue, shortfallMeaning, shortfallName } from './qualityTerms';
+import { ANY_N_NO_RELATIVE_GAP, BIAS_AWARE_NAME, anyNHow, aurcYardsticks, QUALITY_COLUMNS, qualityValue, shortfallMeaning, shortfallName } from './qualityTerms';
 import { kAxis, lineChart, rateAxis, signedAxis, type LineSeries } from './svgCharts';
 
 /** A value with its interval below it. */
@@ -135,7 +135,7 @@ function finiteNBlock(finite: FiniteN, level: string, measure: Measure): SafeHtm
   const b = finite.biasCorrected;
   return html`<h3>Finite N</h3>
 ${finite.warning === null ? '' : html`<p><span class="badge warn">${finite.warning}</span></p>
-`}<p>Bias-aware gap (2·gap(N) − gap(N/2), half-sample extrapolation): ${
+`}<p>${BIAS_AWARE_NAME}: ${
     b === null
       ? missing(finite.biasCorrectedUnavailable ?? '')
       : html`${formatSigned(b.gap)}, ${level} CI ${b.ci.gap === null ? missing('no resample defines it') : formatInterval(b.ci.gap, true)}; gap at N/2 ${formatSigned(b.halfSampleGap)}${partialBadge(measure)}`

@@ -60,3 +60,6 @@ export function shortfallName(maxK: number): string {
 export function shortfallMeaning(maxK: number): string {
   return `what answering with the verifier’s favourite of ${maxK} samples loses against an oracle that picks a correct one whenever there is one`;
 }
+
+/** The half-sample (Richardson) estimate's name, with how it is formed. */
+export const BIAS_AWARE_NAME = 'Bias-aware gap (2·gap(N) − gap(N/2), half-sample extrapolation)';
