@@ -52,12 +52,12 @@ export function anyNHow(p: AnyNPoint): string {
 }
 
 /** The oracle shortfall's name, which says it is not the gap: "Best-of-N shortfall (pass@8 − best-of-8, not the gap)". */
-export function shortfallName(maxK: number): string {
+export function shortfallName(maxK: number | 'N'): string {
   return `Best-of-N shortfall (pass@${maxK} − best-of-${maxK}, not the gap)`;
 }
 
 /** What the shortfall says: "what answering with the verifier’s favourite of 8 samples loses against …". */
-export function shortfallMeaning(maxK: number): string {
+export function shortfallMeaning(maxK: number | 'N'): string {
   return `what answering with the verifier’s favourite of ${maxK} samples loses against an oracle that picks a correct one whenever there is one`;
 }
 
