@@ -152,7 +152,7 @@ function expectedQuality(report: GapReport, coverage: RecordCoverage): Record<st
   report.verifierQuality.forEach((q, i) => {
     const scoredOf = `${q.selector} scored ${q.scored} of ${q.samples}`;
     const reason = i === 0 ? notMeasuredReason({ verifiers: coverage.verifiers, selector: { selector: q.selector, verifiers: [q.selector], samples: q.samples, scored: q.scored, measured: q.measured, partial: q.partial } }) : '';
-    out[`${q.selector}/coverage`] = !q.measured ? `not measured: ${reason}` : q.partial ? `partial: ${scoredOf}` : `scored ${q.scored} of ${q.samples}`;
+    out[`${q.selector}/coverage`] = !q.measured ? `not measured: ${reason}` : q.partial ? `partial: ${scoredOf}` : `${q.scored} of ${q.samples}`;
     for (const c of QUALITY_COLUMNS) {
       const value = qualityValue(q, c.key);
       const ci = q.ci[c.key];

@@ -8,7 +8,7 @@ import { qualityEntryCoverage } from '../../src/core/report/coverageText';
 import { formatInterval, formatLevel, formatRate, formatSigned } from '../../src/core/report/numbers';
 import { ANY_N_NO_RELATIVE_GAP, anyNHow, aurcYardsticks, BIAS_AWARE_NAME, QUALITY_COLUMNS, qualityValue, shortfallMeaning, shortfallName } from '../../src/core/report/qualityTerms';
 import type { AnyN } from '../../src/core/stats/anyN';
-import { selectorCoverage } from '../../src/core/stats/coverage';
+import { selectorCoverage, type SelectorCoverage } from '../../src/core/stats/coverage';
 import type { FiniteN } from '../../src/core/stats/finiteN';
 import type { QualityIntervalKey } from '../../src/core/stats/verifierQuality';
 import type { RunStateParams } from '../../src/protocol/panelProtocol';
@@ -18,7 +18,7 @@ import { measureOf, type Measure } from './restsOn';
 
 const DASH = '—';
 /** An interval still being drawn. */
-export const DRAWING = '[…]';
+const DRAWING = '[…]';
 
 export interface QualityCellText {
   key: QualityIntervalKey;
@@ -32,7 +32,7 @@ export interface QualityCellText {
 export interface QualityRowText {
   selector: string;
   measure: Measure['kind'];
-  /** "scored 24 of 24", the partial note, or "not measured: …" (then every cell is "—"). */
+  /** "24 of 24" (scored), the partial note, or "not measured: …" (then every cell is "—"). */
   coverage: string;
   cells: QualityCellText[];
 }
@@ -42,18 +42,23 @@ export interface QualityRowText {
  * others each with their own (as the report reads its entries).
  */
 export function qualityRows(entries: readonly QualityEntry[], selector: ScoreSelector, runState: RunStateParams | null): QualityRowText[] {
+  const head = entries[0]?.point;
+  const selectorSel = head ? selectorCoverage({ verifier: formatSelector(selector), samples: head.samples, scored: head.scored }, selector) : null;
   return entries.map(({ point, ci }, i) => {
-    const first = selectorCoverage({ verifier: formatSelector(selector), samples: point.samples, scored: point.scored }, selector);
-    const measure = measureOf(qualityEntryCoverage({ selector: first }, point, i === 0), runState);
+    const measure = measureOf(i === 0 ? selectorSel : qualityEntryCoverage({ selector: selectorSel as SelectorCoverage }, point, false), runState);
     const cells = QUALITY_COLUMNS.map(({ key, title, undefinedWhy }): QualityCellText => {
       if (measure.kind === 'unmeasured') return { key, value: DASH, interval: '', title: measure.reason };
       const value = qualityValue(point, key);
-      const help = key === 'aurc' ? `${title}; ${aurcYardsticks(point)}` : title;
       if (value === null) return { key, value: DASH, interval: '', title: undefinedWhy };
       const interval = ci === PENDING ? DRAWING : ci[key];
-      return { key, value: formatRate(value), interval: typeof interval === 'string' ? interval : interval === null ? DASH : formatInterval(interval, false), title: help };
+      return {
+        key,
+        value: formatRate(value),
+        interval: typeof interval === 'string' ? interval : interval === null ? DASH : formatInterval(interval, false),
+        title: key === 'aurc' ? `${title}; ${aurcYardsticks(point)}` : title,
+      };
     });
-    const coverage = measure.kind === 'unmeasured' ? measure.reason : measure.kind === 'partial' ? measure.note : `scored ${point.scored} of ${point.samples}`;
+    const coverage = measure.kind === 'unmeasured' ? measure.reason : measure.kind === 'partial' ? measure.note : `${point.scored} of ${point.samples}`;
     return { selector: point.selector, measure: measure.kind, coverage, cells };
   });
 }

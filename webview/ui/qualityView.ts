@@ -37,8 +37,8 @@ export class QualityView {
     this.quality = el('div', { className: 'quality-body' });
     this.anyN = el('div', { className: 'anyn-body' });
     this.element = el('section', { className: 'quality', attrs: { 'aria-label': 'Verifier quality and any N' } }, [
-      el('figure', { className: 'quality-block', attrs: { 'data-role': 'quality' } }, [el('figcaption', { text: 'Verifier quality' }), this.quality]),
-      el('figure', { className: 'quality-block', attrs: { 'data-role': 'anyn' } }, [el('figcaption', { text: 'Any N: the gap with fewer samples per task' }), this.anyN]),
+      el('figure', { className: 'chart-figure quality-block', attrs: { 'data-role': 'quality' } }, [el('figcaption', { text: 'Verifier quality' }), this.quality]),
+      el('figure', { className: 'chart-figure quality-block', attrs: { 'data-role': 'anyn' } }, [el('figcaption', { text: 'Any N: the gap with fewer samples per task' }), this.anyN]),
     ]);
   }
 
