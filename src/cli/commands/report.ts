@@ -12,12 +12,15 @@ import { readScoredSamplesFile } from '../../core/runs/scoredSamplesFile';
 import { toScoredSamples } from '../../core/runs/scoredSamples';
 import { gapModels, gapModelsText } from '../../core/runs/verifierModels';
 import { sampleKey } from '../../core/runs/sampleKey';
+import type { RunManifest } from '../../core/runs/records';
+import { samplingText, settingsNotSentByModel } from '../../core/report/samplingText';
 import { assessedJson, type AssessedReport } from '../../core/stats/assessment';
 import type { GapReport, ScoredSample } from '../../core/stats/types';
 import { UserError } from '../../core/util/errors';
 import { flag, numberOpt, stringOpt, type RawValues } from '../options';
 import { formatReport } from '../format';
 import { say, writeOut } from '../terminalText';
+import { importedFromText } from '../../core/import/provenanceText';
 
 const OPTIONS = {
   samples: { type: 'string' },
@@ -64,6 +67,11 @@ export async function printRunReport(dir: string, opts: { json: boolean; warn: (
   const v: RawValues = { ...opts.values, json: opts.json };
   const run = await readRun(dir, { onWarning: opts.warn });
   const samples = toScoredSamples(run, { checkerCorrected: flag(v, 'checker-corrected') });
+  const imported = run.manifest.import;
+  if (run.manifest.config.verifiers.length === 0 && stringOpt(v, 'verifier') === undefined) {
+    // Only an import makes a run with no verifiers: it waits for `reverify` to add them.
+    throw new UserError(`${dir} has no verifiers yet${imported ? ' (its generations were imported)' : ''}: add them with gaplens reverify ${dir} --verifier mc (docs/import.md)`);
+  }
   const verifier = stringOpt(v, 'verifier') ?? run.manifest.config.verifiers[0] ?? 'mc';
   const filter = stringOpt(v, 'filter') ?? run.manifest.config.filter;
   const live = (await liveLockHolder(dir)) !== null;
@@ -78,16 +86,28 @@ export async function printRunReport(dir: string, opts: { json: boolean; warn: (
       { label: 'run', value: dir },
       { label: 'model', value: c.model },
       { label: 'generator and verifier', value: gapModelsText(models) },
+      ...(imported ? [{ label: 'generations', value: importedFromText(imported) }] : []),
       { label: 'tasks', value: `${c.tasks}${c.limit !== undefined ? ` (first ${c.limit})` : ''}` },
       { label: 'samples per task', value: String(c.n) },
       { label: 'verifiers', value: c.verifiers.join(', ') },
-      { label: 'sampling', value: `temperature ${c.temperature}, top-p ${c.topP}, max tokens ${c.maxTokens}, seed ${c.seed}` },
+      { label: 'sampling', value: samplingText(run.manifest) },
       { label: 'versions', value: Object.entries(run.manifest.versions).map(([k, x]) => `${k} ${x}`).join(', ') },
     ],
     rows: () => sampleRows(run, samples, assessed.report),
-    extra: { run: dir, models },
+    notes: [
+      ...(imported ? [importedFromText(imported)] : []),
+      // Said in the text only when the endpoint did not take a setting: the run must not claim it.
+      ...(Object.keys(settingsNotSentByModel(run.manifest)).length > 0 ? [`sampling ${samplingText(run.manifest)}`] : []),
+    ],
+    extra: { run: dir, models, ...(imported ? { import: imported } : {}), ...notSentJson(run.manifest) },
   });
   return 0;
+}
+
+/** `samplingNotSent`: model spec -> the sampling settings its endpoint refused, when there are any. */
+function notSentJson(manifest: RunManifest): { samplingNotSent?: Record<string, string[]> } {
+  const notSent = settingsNotSentByModel(manifest);
+  return Object.keys(notSent).length > 0 ? { samplingNotSent: notSent } : {};
 }
 
 function reportOptions(verifier: string, filter: string, v: RawValues): ReportOptions {
@@ -112,6 +132,8 @@ interface EmitContext {
   context: { label: string; value: string }[];
   rows?: () => HtmlSampleRow[];
   extra?: Record<string, unknown>;
+  /** Lines of a run report's text about its data (settings an endpoint was not sent). */
+  notes?: string[];
 }
 
 async function emit(assessed: AssessedReport, v: RawValues, ctx: EmitContext): Promise<void> {
@@ -122,7 +144,7 @@ async function emit(assessed: AssessedReport, v: RawValues, ctx: EmitContext): P
     say(`wrote ${html}`);
   }
   if (flag(v, 'json')) writeOut(`${JSON.stringify({ ...ctx.extra, ...assessedJson(assessed) })}\n`);
-  else if (html === undefined) writeOut(formatReport(assessed, `Gap Lens report: ${ctx.title}`, ctx.models));
+  else if (html === undefined) writeOut(formatReport(assessed, `Gap Lens report: ${ctx.title}`, ctx));
 }
 
 function sampleRows(run: RunData, samples: ScoredSample[], report: GapReport): HtmlSampleRow[] {

@@ -6,7 +6,8 @@ import { modelLabel, parseModelSpec } from '../llm/modelSpec';
 import { baseVerifierOf, verifiersRunBy } from '../verify/index';
 import { loadTemplates } from '../prompts/load';
 import type { TemplateRole, TemplateSet } from '../prompts/templates';
-import type { RunConfig, RunManifest } from '../runs/records';
+import type { ImportProvenance, RunConfig, RunManifest } from '../runs/records';
+import type { EndpointCapabilities } from '../runs/endpointCapabilities';
 import { createRunFolder, newRunId, readRun, updateManifest, type RunData } from '../runs/runStore';
 import { loadTaskSet } from '../tasks/load';
 import type { GraderName, Task } from '../tasks/task';
@@ -28,14 +29,13 @@ export interface NewRunOptions {
   runsRoot: string;
   now?: Date;
   versions?: Record<string, string>;
+  /** A run made by `gaplens import`: where its generations came from (run.json `import`). */
+  provenance?: ImportProvenance;
+  /** What the run's HTTP endpoints accept, probed before the folder is created (run.json `capabilities`). */
+  capabilities?: Record<string, EndpointCapabilities>;
 }
 
-/** Creates a new run folder over the task set `config.tasks` names (a built-in set or a file). */
-export async function prepareNewRun(config: RunConfig, opts: NewRunOptions): Promise<PreparedRun> {
-  return prepareRunOfTasks(config, await loadRunTasks(config), opts);
-}
-
-/** The tasks `config.tasks` names, as a new run over them holds them. */
+/** The tasks a new run over `config.tasks` (a built-in set or a file) draws: all, or `limit` of them by the run's seed. */
 export async function loadRunTasks(config: RunConfig): Promise<Task[]> {
   const { tasks } = await loadTaskSet(config.tasks, config.limit !== undefined ? { limit: config.limit, seed: config.seed } : { seed: config.seed });
   return tasks;
@@ -53,7 +53,7 @@ export function runModels(config: RunConfig): string[] {
 export async function prepareRunOfTasks(config: RunConfig, tasks: Task[], opts: NewRunOptions): Promise<PreparedRun> {
   if (tasks.length === 0) throw new UserError(`${config.tasks}: no tasks to run`);
   const templates = loadTemplates(config.templates);
-  const used = templatesUsed(templates, tasks, config.verifiers);
+  const used = templatesUsed(templates, tasks, config.verifiers, { imported: opts.provenance !== undefined });
   const now = opts.now ?? new Date();
   const id = newRunId(now, modelLabel(parseModelSpec(config.model)));
   const dir = opts.out ?? join(opts.runsRoot, id);
@@ -65,6 +65,8 @@ export async function prepareRunOfTasks(config: RunConfig, tasks: Task[], opts: 
     versions: { gaplens: GAPLENS_VERSION, node: process.version, ...opts.versions },
     templates: Object.fromEntries(used.map((t) => [basename(t.path), t.sha256])),
     tasksSha256: '',
+    ...(opts.provenance ? { import: opts.provenance } : {}),
+    ...(opts.capabilities ? { capabilities: opts.capabilities } : {}),
   };
   await createRunFolder(dir, manifest, tasks);
   // The run keeps its own copy of the prompts so a resume, a re-verify or a reader a year later
@@ -85,16 +87,21 @@ export async function prepareResume(dir: string, onWarning: (message: string) =>
   return { dir, config: run.manifest.config, tasks: run.tasks, templates, existing: run };
 }
 
-/** The templates a run over these tasks with these verifiers (names as records carry them) renders. */
-export function templatesUsed(templates: TemplateSet, tasks: Task[], verifiers: readonly string[]) {
+/**
+ * The templates a run over these tasks with these verifiers (names as records carry them) renders.
+ * An imported run's generations were prompted elsewhere (their prompts are in tasks.jsonl `meta`),
+ * so it renders no generate template and keeps none.
+ */
+export function templatesUsed(templates: TemplateSet, tasks: Task[], verifiers: readonly string[], { imported }: { imported: boolean }) {
   const kinds = [...new Set<GraderName>(tasks.map((t) => t.grader))];
-  const roles: TemplateRole[] = ['generate', ...new Set(verifiers.map((v) => `verify-${baseVerifierOf(v)}` as TemplateRole))];
+  const verify = [...new Set(verifiers.map((v) => `verify-${baseVerifierOf(v)}` as TemplateRole))];
+  const roles: TemplateRole[] = imported ? verify : ['generate', ...verify];
   const byPath = new Map(roles.flatMap((role) => kinds.map((kind) => templates.get(role, kind))).map((t) => [t.path, t]));
   return [...byPath.values()];
 }
 
 function checkTemplates(run: RunData, templates: TemplateSet, verifiers: readonly string[]): void {
-  for (const t of templatesUsed(templates, run.tasks, verifiers)) {
+  for (const t of templatesUsed(templates, run.tasks, verifiers, { imported: run.manifest.import !== undefined })) {
     const recorded = run.manifest.templates[basename(t.path)];
     if (recorded !== t.sha256) {
       throw new UserError(
@@ -110,7 +117,13 @@ function checkTemplates(run: RunData, templates: TemplateSet, verifiers: readonl
  * them in run.json and copies their templates into the run. With `model`, the verifiers are run by
  * that model instead of the run's own (cross-verification), under names like `mc@model`.
  */
-export async function addVerifiers(dir: string, bases: BaseVerifierName[], model: string | undefined, onWarning: (message: string) => void): Promise<{ prepared: PreparedRun; added: string[] }> {
+export async function addVerifiers(
+  dir: string,
+  bases: BaseVerifierName[],
+  model: string | undefined,
+  onWarning: (message: string) => void,
+  capabilities: Record<string, EndpointCapabilities> = {},
+): Promise<{ prepared: PreparedRun; added: string[] }> {
   const prepared = await prepareResume(dir, onWarning);
   const { config, tasks } = prepared;
   const generated = prepared.existing?.generations.size ?? 0;
@@ -119,7 +132,7 @@ export async function addVerifiers(dir: string, bases: BaseVerifierName[], model
   }
   const { verifiers: added, verifierModels } = verifiersRunBy(bases, config.model, model);
   const defaults = loadTemplates(config.templates);
-  const fresh = templatesUsed(defaults, tasks, added).filter((t) => !(basename(t.path) in (prepared.existing?.manifest.templates ?? {})));
+  const fresh = templatesUsed(defaults, tasks, added, { imported: prepared.existing?.manifest.import !== undefined }).filter((t) => !(basename(t.path) in (prepared.existing?.manifest.templates ?? {})));
   await Promise.all(fresh.map((t) => copyFile(t.path, join(dir, 'templates', basename(t.path)))));
   // Until the new verifiers have run, the run is not complete.
   const manifest = await updateManifest(dir, ({ completedAt: _done, ...m }) => ({
@@ -130,6 +143,7 @@ export async function addVerifiers(dir: string, bases: BaseVerifierName[], model
       ...(verifierModels === undefined ? {} : { verifierModels: { ...m.config.verifierModels, ...verifierModels } }),
     },
     templates: { ...m.templates, ...Object.fromEntries(fresh.map((t) => [basename(t.path), t.sha256])) },
+    ...(Object.keys(capabilities).length > 0 ? { capabilities: { ...m.capabilities, ...capabilities } } : {}),
   }));
   return { prepared: { ...prepared, config: manifest.config, templates: loadTemplates(join(dir, 'templates')) }, added };
 }
