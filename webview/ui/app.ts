@@ -14,6 +14,7 @@ import { filterSweep, largestTask, PROBABILITY_VERIFIERS, reliability, scoreHist
 import { answerClusters } from '../model/clusters';
 import { annotatedRows, buildDataset, findRow, type Dataset } from '../model/dataset';
 import { keyAction, type KeyAction } from '../model/keyboard';
+import { labelText } from '../model/labelText';
 import { memoize } from '../model/memo';
 import { restsOn, type RestsOn } from '../model/restsOn';
 import { SampleStore, type StoredRow } from '../model/sampleStore';
@@ -206,7 +207,8 @@ export class PanelApp {
       labelOf: (row) => {
         const sample = ds.rows[row] as StoredRow;
         const labels = this.store.annotationsOf(sample.task, sample.index);
-        return labels[labels.length - 1]?.cause ?? null;
+        const latest = labels[labels.length - 1];
+        return latest ? labelText(latest) : null;
       },
       questionOf: (task) => this.store.tasks.get(task)?.question,
       selected,
@@ -319,7 +321,7 @@ export class PanelApp {
   }
 
   private checkerLabels(): number {
-    return this.store.latestAnnotations().filter((a) => a.cause === 'checker-wrong').length;
+    return this.store.latestAnnotations().filter((a) => a.human !== undefined || a.cause === 'checker-wrong').length;
   }
 
   private detailModel(ds: Dataset, fr: FilterResult, settings: PanelSettings, row: number): DetailModel | null {
