@@ -8,7 +8,7 @@ import { runCoverage } from '../runs/coverage';
 import { readAuditFile } from '../runs/auditFile';
 import type { RunData } from '../runs/runStore';
 import { toScoredSamples } from '../runs/scoredSamples';
-import { auditOf, type AuditReport } from '../stats/audit';
+import { auditOf, type AuditData, type AuditReport } from '../stats/audit';
 import { assessReport, type AssessedReport } from '../stats/assessment';
 import { runState } from '../stats/conclusion';
 import { samplesCoverage } from '../stats/coverage';
@@ -81,6 +81,10 @@ export function weightsOf(samples: ScoredSample[], selector: ScoreSelector, filt
 export async function runAudit(run: RunData, opts: Pick<ReportOptions, 'resamples' | 'seed'>): Promise<AuditReport | null> {
   const file = await readAuditFile(run.dir, new Set(run.tasks.map((t) => t.id)));
   if (file === null) return null;
-  const data = { ...buildPool(toScoredSamples(run)), verifiers: run.manifest.config.verifiers };
-  return auditOf(data, file, run.annotations, { resamples: opts.resamples, seed: opts.seed, level: REPORT_LEVEL });
+  return auditOf(runAuditData(run), file, run.annotations, { resamples: opts.resamples, seed: opts.seed, level: REPORT_LEVEL });
+}
+
+/** What an audit of the run draws from: its generated samples with the checker's grades as recorded. */
+export function runAuditData(run: RunData): AuditData {
+  return { ...buildPool(toScoredSamples(run)), verifiers: run.manifest.config.verifiers };
 }

@@ -60,7 +60,7 @@ export async function writeAuditFile(dir: string, audit: AuditFile, opts: { repl
     const current = await readAuditFile(dir, opts.taskIds).catch((err: unknown) => (err instanceof UserError ? undefined : Promise.reject(err)));
     if (current !== null) {
       const which = current === undefined ? 'an audit' : `audit ${current.id}`;
-      throw new UserError(`${file} already holds ${which}: replace it explicitly (its labels stay in annotations.jsonl)`);
+      throw new UserError(`${file} already holds ${which}: a new audit replaces it only when asked to (gaplens audit --replace); its labels stay in annotations.jsonl`);
     }
   }
   const checked = auditFileSchema.safeParse(audit);

@@ -58,6 +58,11 @@ function drawnSamples(data: AuditData, strata: Uint8Array, draw: AuditDraw): Aud
   return [...draw.order].map((row) => ({ task: taskOf[row] as string, index: data.indices[row] as number, stratum: AUDIT_STRATA[strata[row] as number] as AuditSample['stratum'] }));
 }
 
+/** The id of an audit drawn at `at`: `audit-` and the UTC time. */
+export function auditId(at: Date): string {
+  return `audit-${at.toISOString()}`;
+}
+
 /** Draws a new audit (docs/statistics.md, "The draw"); a UserError when the plan does not fit the data. */
 export function drawNewAudit(data: AuditData, plan: AuditPlan, at: Date): AuditFile {
   const rows = auditRows(data, plan);

@@ -46,7 +46,7 @@ describe('runs/auditFile', () => {
     await writeAuditFile(dir, audit(), { replace: false, taskIds: TASK_IDS });
     await rejectsWithUserError(
       writeAuditFile(dir, audit({ id: 'audit-2' }), { replace: false, taskIds: TASK_IDS }),
-      `${join(dir, AUDIT_FILE)} already holds audit audit-2026-11-24T10:00:00.000Z: replace it explicitly (its labels stay in annotations.jsonl)`,
+      `${join(dir, AUDIT_FILE)} already holds audit audit-2026-11-24T10:00:00.000Z: a new audit replaces it only when asked to (gaplens audit --replace); its labels stay in annotations.jsonl`,
     );
     await writeAuditFile(dir, audit({ id: 'audit-2' }), { replace: true, taskIds: TASK_IDS });
     assert.equal((await readAuditFile(dir, TASK_IDS))?.id, 'audit-2');
@@ -76,6 +76,6 @@ describe('runs/auditFile', () => {
       await rejectsWithUserError(readAuditFile(dir, TASK_IDS), message);
     }
     // A bad file is replaced only explicitly, too.
-    await rejectsWithUserError(writeAuditFile(dir, audit(), { replace: false, taskIds: TASK_IDS }), `${file} already holds an audit: replace it explicitly (its labels stay in annotations.jsonl)`);
+    await rejectsWithUserError(writeAuditFile(dir, audit(), { replace: false, taskIds: TASK_IDS }), `${file} already holds an audit: a new audit replaces it only when asked to (gaplens audit --replace); its labels stay in annotations.jsonl`);
   });
 });
