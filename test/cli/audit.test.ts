@@ -78,7 +78,7 @@ describe('gaplens audit RUN and the audit in gaplens report', function () {
     // A census: label every sample in labelling order. The human disagrees with the checker on two:
     // t1#1 (graded correct, dropped) is incorrect, t2#1 (graded incorrect, dropped) is correct.
     const human = new Map([['t1#1', false], ['t2#1', true]]);
-    const checker = new Map(DATA.flatMap(([task, correct]) => correct.map((c, i) => [`${task}#${i}`, c] as const)));
+    const checker = new Map<string, boolean>(DATA.flatMap(([task, correct]) => correct.map((c, i) => [`${task}#${i}`, c] as const)));
     for (const s of audit.samples) {
       const key = `${s.task}#${s.index}`;
       const verdict = human.get(key) ?? (checker.get(key) as boolean);
@@ -116,6 +116,9 @@ describe('gaplens audit RUN and the audit in gaplens report', function () {
     const text = (await runCli(['report', dir, '--bootstrap', '200'])).stdout;
     assert.match(text, /^ {4}on the human-corrected truth \(12 labels\):$/m);
     assert.match(text, /^ {6}gap {16}checker [+-]\d+\.\d\d pp \[.*\] {3}corrected [+-]\d+\.\d\d pp \[.*\] {3}correction \+8\.33 pp \[\+8\.33 pp, \+8\.33 pp\]$/m);
+    const html = join(parent, 'report.html');
+    assert.equal((await runCli(['report', dir, '--html', html, '--bootstrap', '200'])).code, 0);
+    assert.match(readFileSync(html, 'utf8'), /<section id="audit">[\s\S]*12 of 12 drawn samples labelled/);
   });
 
   it('a run without an audit has audit null; bad flags are usage errors', async () => {
