@@ -3,6 +3,7 @@
 // against the parsers themselves.
 import { auditCommand } from './commands/audit';
 import { cacheCommand } from './commands/cache';
+import { doctorCommand } from './commands/doctor';
 import { exportCommand } from './commands/export';
 import { reportCommand } from './commands/report';
 import { reverifyCommand } from './commands/reverify';
@@ -23,7 +24,7 @@ const FILTERS = 'quantile:q | threshold:t | topk:k | exp:b';
 
 const CACHE_OPTIONS: OptionHelp[] = [
   { name: 'cache', value: 'DIR', text: 'response cache (default ~/.cache/gaplens/responses)' },
-  { name: 'no-cache', text: 'neither read nor write the response cache' },
+  { name: 'no-cache', text: 'neither read nor write the response cache, nor the capability cache' },
 ];
 /** How a run executes, not what it produces: `run`, `run --resume` and `reverify` take them (src/cli/runFlags.ts). */
 const EXECUTION_OPTIONS_HELP: OptionHelp[] = [
@@ -35,6 +36,7 @@ const EXECUTION_OPTIONS_HELP: OptionHelp[] = [
   { name: 'threads', value: 'T', text: 'llama.cpp CPU threads (default: half the cores)' },
   { name: 'context-size', value: 'C', text: 'llama.cpp tokens per sequence, prompt + completion (default 4096)' },
   { name: 'max-answer-mb', value: 'M', text: "largest answer body read from an endpoint (default 64); a larger one fails that sample's call" },
+  { name: 'refresh-capabilities', text: 'probe what each endpoint accepts anew instead of using the probe of the last 24 hours (docs/providers.md)' },
   { name: 'cost-limit', value: 'AMOUNT', text: 'stop cleanly (resumable, exit 3) once this execution has spent AMOUNT, in the currency of the pricing file' },
 ];
 const RESUME_NOTE =
@@ -136,6 +138,24 @@ export const COMMANDS: Record<string, Command> = {
       JSON_OPTION,
     ],
     notes: [MODEL_SPEC, COST_NOTE],
+  },
+  doctor: {
+    run: doctorCommand,
+    callsModels: true,
+    summary: 'what an endpoint accepts, whether its logprobs are sound, and which verifiers it can serve',
+    usage: ['doctor MODEL [--api chat|completions] [--json]'],
+    options: [
+      { name: 'api', value: 'chat|completions', text: 'OpenAI API flavour to check (default completions, as gaplens run)' },
+      JSON_RESULT_OPTION,
+    ],
+    notes: [
+      MODEL_SPEC,
+      'Probes the endpoint anew (about 3 small requests, more for a server that refuses parameters) and keeps the result for\n' +
+        'the runs of the next 24 hours; then asks for the top logprobs after a verify-mc prompt three times and checks them:\n' +
+        'k distinct tokens, every logprob <= 0 and probabilities summing to <= 1, two identical requests agreeing, and\n' +
+        '"Correct" / "Incorrect" among them as first tokens mc counts. Each verifier is then exact, approximate or impossible\n' +
+        'on this endpoint, with why (docs/providers.md, "gaplens doctor"). Exit 1 when a check failed or the API is not served.',
+    ],
   },
   export: {
     run: exportCommand,

@@ -13,14 +13,19 @@ const signedPct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixe
 const interval = (ci: Interval | null, f: (x: number) => string): string => (ci ? `  95% CI [${f(ci[0])}, ${f(ci[1])}]` : '');
 const orDash = (x: number | null, f: (x: number) => string): string => (x === null ? '—' : f(x));
 
-/** `models`: the line naming the generator and verifier models (gapModelsText), for a run's report. */
-export function formatReport(assessed: AssessedReport, heading: string, models?: string): string {
+/**
+ * A run's report adds `models`, the line naming the generator and verifier models (gapModelsText),
+ * and `notes`, lines about the data shown after the coverage (e.g. sampling settings an endpoint
+ * was not sent).
+ */
+export function formatReport(assessed: AssessedReport, heading: string, { models, notes = [] }: { models?: string; notes?: readonly string[] } = {}): string {
   const { report, coverage } = assessed;
   const beside = coverage.selector.partial ? `  (${partialNote(coverage.selector)})` : '';
   const lines = [
     heading,
     ...(assessed.source === 'run' ? runStateLines(coverage, assessed.state).map((l) => `run ${l}`) : []),
     ...verifierCoverageLines(coverage).map((l) => `coverage ${l}`),
+    ...notes,
     ...(report.fewTasksWarning === null ? [] : [`warning: ${report.fewTasksWarning}`]),
     ...(report.finiteN.warning === null ? [] : [`warning: ${report.finiteN.warning}`]),
     `verifier ${report.verifier}   filter ${report.filter}   tasks ${report.tasks}   samples ${report.samples}   scored ${report.scored}`,

@@ -1,8 +1,9 @@
 // The options of `run` and `reverify` that only decide how a run executes (how fast, how patient,
 // where answers are cached), not what it produces: both commands take them, and `run --resume`
 // may change them. Each is validated before anything is created or read.
-import { cacheLimitFromEnv, defaultResponseCacheDir, MIB, parseCacheMaxMb } from '../core/util/cacheDir';
+import { cacheLimitFromEnv, defaultCapabilityCacheDir, defaultResponseCacheDir, MIB, parseCacheMaxMb } from '../core/util/cacheDir';
 import type { ExecuteOptions } from '../core/pipeline/runController';
+import type { CapabilityOptions } from '../core/pipeline/runCapabilities';
 import { UserError } from '../core/util/errors';
 import { flag, numberOpt, stringOpt, type RawValues } from './options';
 
@@ -16,6 +17,7 @@ export const EXECUTION_OPTIONS = {
   threads: { type: 'string' },
   'context-size': { type: 'string' },
   'max-answer-mb': { type: 'string' },
+  'refresh-capabilities': { type: 'boolean' },
   'cost-limit': { type: 'string' },
 } as const;
 
@@ -43,5 +45,20 @@ export function executionSettings(v: RawValues, runConcurrency: number): Executi
     ...(contextSize !== undefined ? { contextSize } : {}),
     ...(maxAnswerMb !== undefined ? { maxAnswerBytes: maxAnswerMb * 1024 * 1024 } : {}),
     ...(costLimit !== undefined ? { costLimit } : {}),
+  };
+}
+
+/**
+ * How the run's endpoints are probed before its first call: through the capability cache unless
+ * --no-cache (then neither read nor written), anew with --refresh-capabilities, with the run's
+ * timeout and answer cap.
+ */
+export function capabilitySettings(v: RawValues, execution: ExecutionSettings & Pick<ExecuteOptions, 'keyFor'>): CapabilityOptions {
+  return {
+    cacheDir: execution.cacheDir === null ? null : defaultCapabilityCacheDir(),
+    refresh: flag(v, 'refresh-capabilities'),
+    ...(execution.keyFor ? { keyFor: execution.keyFor } : {}),
+    ...(execution.timeoutMs !== undefined ? { timeoutMs: execution.timeoutMs } : {}),
+    ...(execution.maxAnswerBytes !== undefined ? { maxAnswerBytes: execution.maxAnswerBytes } : {}),
   };
 }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, tempDir } from '../helpers/cli';
-import { assertCleanStderr, assertNoDuplicates, assertResumeHint, cleanEnv, readRecords, readRunJson, writeTasks } from '../helpers/runs';
+import { assertCleanStderr, assertNoDuplicates, assertResumeHint, cleanEnv, isTaskRequest, readRecords, readRunJson, writeTasks } from '../helpers/runs';
 import { startFakeOpenAI, type FakeOpenAI, type FakeUsage } from '../fixtures/openaiServer';
 
 // Per token: 1 USD a prompt token, 0.5 a cached one, 2 a completion token: every spend is a whole number of cents.
@@ -14,6 +14,16 @@ function costOf(u: FakeUsage | undefined): number {
   assert.ok(u, 'a request answered without usage');
   return (u.promptTokens - u.cachedTokens) * 1 + u.cachedTokens * 0.5 + u.completionTokens * 2;
 }
+
+/**
+ * What a run's own requests cost: the capability probe before the run (a few one-token requests,
+ * docs/providers.md) is not part of the live spend (docs/cost.md).
+ */
+function runCost(fake: FakeOpenAI): number[] {
+  return fake.requests.filter(isTaskRequest).map((r) => costOf(r.usage));
+}
+
+const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
 
 describe('gaplens run: cost', function () {
   this.timeout(120000);
@@ -43,7 +53,7 @@ describe('gaplens run: cost', function () {
     assert.equal(res.code, 0, res.stderr);
     assert.match(res.stderr, /gaplens: estimate for 6 tasks × 2 samples on openai:fake@\S+ — upper bounds, without retries:\n/);
     assert.match(res.stderr, /gaplens: {3}cost ≤ \d+\.\d\d USD at the prices of \S+pricing\.json\n/);
-    const spent = fake.requests.reduce((sum, r) => sum + costOf(r.usage), 0);
+    const spent = sum(runCost(fake));
     assert.ok(res.stderr.includes(`gaplens: spent ${spent.toFixed(2)} USD\n`), `no "spent ${spent.toFixed(2)} USD" in: ${res.stderr}`);
     // The progress line shows it as it goes; at 100 % it is the whole.
     const shown = [...res.stderr.matchAll(/gap check: .* spent (\d+\.\d\d) USD\n/g)].map((m) => Number(m[1]));
@@ -51,6 +61,21 @@ describe('gaplens run: cost', function () {
     assert.ok(shown.every((s, i) => i === 0 || s >= (shown[i - 1] as number)));
     assert.equal(shown.at(-1), spent);
     // The bound holds.
+    const bound = Number(/cost ≤ (\d+\.\d\d) USD/.exec(res.stderr)?.[1]);
+    assert.ok(spent <= bound, `spent ${spent} over the bound ${bound}`);
+  });
+
+  it("a reasoning model's reasoning tokens are priced as completion tokens, in the live spend and within the estimate's bound", async () => {
+    await fake.close();
+    fake = await startFakeOpenAI({ provider: 'reasoning' });
+    const res = await runCli(runArgs(join(tmp.dir, 'run'), '--api', 'chat', '--verifier', 'cot-score'), { env });
+    assert.equal(res.code, 0, res.stderr);
+    const own = fake.requests.filter(isTaskRequest);
+    const reasoning = sum(own.map((r) => r.usage?.reasoningTokens ?? 0));
+    assert.ok(reasoning > 0, 'the server reported no reasoning tokens');
+    // completion_tokens holds the reasoning tokens (OpenAI bills them as output): priced at 2 each.
+    const spent = sum(runCost(fake));
+    assert.ok(res.stderr.includes(`gaplens: spent ${spent.toFixed(2)} USD\n`), `no "spent ${spent.toFixed(2)} USD" in: ${res.stderr}`);
     const bound = Number(/cost ≤ (\d+\.\d\d) USD/.exec(res.stderr)?.[1]);
     assert.ok(spent <= bound, `spent ${spent} over the bound ${bound}`);
   });
@@ -64,8 +89,8 @@ describe('gaplens run: cost', function () {
     assertCleanStderr(res.stderr);
     assert.match(res.stderr, new RegExp(`gaplens: stopped at the cost limit \\(--cost-limit\\): spent \\d+\\.\\d\\d USD, the limit is ${limit} USD; everything finished so far is saved in ${out}; continue with: gaplens run --resume ${out} --cost-limit AMOUNT \\(a resume counts its spend from zero\\)\\n$`));
     assertResumeHint(res.stderr, out);
-    const costs = fake.requests.map((r) => costOf(r.usage));
-    const before = costs.slice(0, -1).reduce((a, b) => a + b, 0);
+    const costs = runCost(fake);
+    const before = sum(costs.slice(0, -1));
     const total = before + (costs.at(-1) ?? 0);
     assert.ok(before < limit && total >= limit, `the last request (${fake.requests.length}) should be the one that reached ${limit}: ${before} then ${total}`);
     assert.ok(res.stderr.includes(`spent ${total.toFixed(2)} USD, the limit`), res.stderr);
@@ -126,12 +151,12 @@ describe('gaplens run: cost', function () {
     assert.doesNotMatch(plain.stderr, /spent/);
 
     const out = join(tmp.dir, 'limited');
-    const requests = fake.counters.requests;
+    const requests = fake.requests.filter(isTaskRequest).length;
     const limited = await runCli(runArgs(out, '--verifier', 'cot-score', '--concurrency', '1', '--cost-limit', '100'), { env });
     assert.equal(limited.code, 1, limited.stderr);
     assert.match(limited.stderr, /gaplens: the cost limit cannot be kept: openai:fake@\S+ answered without saying how many tokens it used; run without a cost limit\n/);
     assertResumeHint(limited.stderr, out);
-    assert.equal(fake.counters.requests, requests + 1, 'one call, then the stop');
+    assert.equal(fake.requests.filter(isTaskRequest).length, requests + 1, 'one call, then the stop');
   });
 
   it('a malformed pricing file stops the run before anything is created, naming the file, the line and the field', async () => {

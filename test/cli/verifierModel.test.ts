@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, tempDir } from '../helpers/cli';
-import { assertCleanStderr, assertResumeHint, cleanEnv, dropVerifications, FatalSwitch, isVerificationRequest, readRecords, readRunJson, writeTasks } from '../helpers/runs';
-import { startFakeOpenAI, type FakeAnswer, type FakeOpenAI, type FakeRequest } from '../fixtures/openaiServer';
+import { assertCleanStderr, assertResumeHint, cleanEnv, dropVerifications, FatalSwitch, isTaskRequest, isVerificationRequest, readRecords, readRunJson, writeTasks } from '../helpers/runs';
+import { startFakeOpenAI, type FakeAnswer, type FakeOpenAI, type FakeRequest, type LoggedRequest } from '../fixtures/openaiServer';
 
 const KEY = 'sk-test-verifier-model-5e1d';
 
@@ -48,9 +48,15 @@ describe('gaplens run --verifier-model', function () {
   /** Where the servers' request logs stand now. */
   const mark = (): { gen: number; judge: number } => ({ gen: gen.requests.length, judge: judge.requests.length });
 
-  /** Every request since `since` went where it belongs: generations to A, verifications to B. */
+  /** The requests of runs (not the capability probes before them) each server answered since `since`. */
+  const runRequests = (since: { gen: number; judge: number }): { toGen: LoggedRequest[]; toJudge: LoggedRequest[] } => ({
+    toGen: gen.requests.slice(since.gen).filter(isTaskRequest),
+    toJudge: judge.requests.slice(since.judge).filter(isTaskRequest),
+  });
+
+  /** Every request of a run since `since` went where it belongs: generations to A, verifications to B. */
   function assertSplit(since: { gen: number; judge: number }): void {
-    const [toGen, toJudge] = [gen.requests.slice(since.gen), judge.requests.slice(since.judge)];
+    const { toGen, toJudge } = runRequests(since);
     assert.ok(toGen.length > 0 && toJudge.length > 0);
     assert.deepEqual(toGen.filter(isVerificationRequest).map((r) => r.seq), [], 'the generator was asked to verify');
     assert.deepEqual(toJudge.filter((r) => !isVerificationRequest(r)).map((r) => r.seq), [], 'the verifier model was asked to generate');
@@ -65,11 +71,14 @@ describe('gaplens run --verifier-model', function () {
     assert.equal(res.code, 0, res.stderr);
     assertCleanStderr(res.stderr);
     assertSplit(since);
-    assert.equal(gen.counters.ok, 4, 'one generation request per task (n = 3 choices each)');
-    assert.equal(judge.counters.ok, 12 * 2 + 12, "mc's two continuations and one cot-score call per sample");
+    const { toGen, toJudge } = runRequests(since);
+    assert.equal(toGen.filter((r) => r.status === 200).length, 4, 'one generation request per task (n = 3 choices each)');
+    assert.equal(toJudge.filter((r) => r.status === 200).length, 12 * 2 + 12, "mc's two continuations and one cot-score call per sample");
 
-    const { config, completedAt } = readRunJson(out);
+    const { config, completedAt, capabilities } = readRunJson(out);
     assert.ok(completedAt);
+    // Both models were probed before the run and their probes recorded.
+    assert.deepEqual(Object.keys(capabilities ?? {}).sort(), [genModel, judgeModel].sort());
     assert.equal(config.model, genModel);
     assert.deepEqual(config.verifiers, ['mc@judge', 'cot-score@judge']);
     assert.deepEqual(config.verifierModels, { 'mc@judge': judgeModel, 'cot-score@judge': judgeModel });

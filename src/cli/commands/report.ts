@@ -12,6 +12,8 @@ import { readScoredSamplesFile } from '../../core/runs/scoredSamplesFile';
 import { toScoredSamples } from '../../core/runs/scoredSamples';
 import { gapModels, gapModelsText } from '../../core/runs/verifierModels';
 import { sampleKey } from '../../core/runs/sampleKey';
+import type { RunManifest } from '../../core/runs/records';
+import { samplingText, settingsNotSentByModel } from '../../core/report/samplingText';
 import { assessedJson, type AssessedReport } from '../../core/stats/assessment';
 import type { GapReport, ScoredSample } from '../../core/stats/types';
 import { UserError } from '../../core/util/errors';
@@ -82,13 +84,21 @@ export async function printRunReport(dir: string, opts: { json: boolean; warn: (
       { label: 'tasks', value: `${c.tasks}${c.limit !== undefined ? ` (first ${c.limit})` : ''}` },
       { label: 'samples per task', value: String(c.n) },
       { label: 'verifiers', value: c.verifiers.join(', ') },
-      { label: 'sampling', value: `temperature ${c.temperature}, top-p ${c.topP}, max tokens ${c.maxTokens}, seed ${c.seed}` },
+      { label: 'sampling', value: samplingText(run.manifest) },
       { label: 'versions', value: Object.entries(run.manifest.versions).map(([k, x]) => `${k} ${x}`).join(', ') },
     ],
     rows: () => sampleRows(run, samples, assessed.report),
-    extra: { run: dir, models },
+    // Said in the text only when the endpoint did not take a setting: the run must not claim it.
+    notes: Object.keys(settingsNotSentByModel(run.manifest)).length > 0 ? [`sampling ${samplingText(run.manifest)}`] : [],
+    extra: { run: dir, models, ...notSentJson(run.manifest) },
   });
   return 0;
+}
+
+/** `samplingNotSent`: model spec -> the sampling settings its endpoint refused, when there are any. */
+function notSentJson(manifest: RunManifest): { samplingNotSent?: Record<string, string[]> } {
+  const notSent = settingsNotSentByModel(manifest);
+  return Object.keys(notSent).length > 0 ? { samplingNotSent: notSent } : {};
 }
 
 function reportOptions(verifier: string, filter: string, v: RawValues): ReportOptions {
@@ -113,6 +123,8 @@ interface EmitContext {
   context: { label: string; value: string }[];
   rows?: () => HtmlSampleRow[];
   extra?: Record<string, unknown>;
+  /** Lines of a run report's text about its data (settings an endpoint was not sent). */
+  notes?: string[];
 }
 
 async function emit(assessed: AssessedReport, v: RawValues, ctx: EmitContext): Promise<void> {
@@ -123,7 +135,7 @@ async function emit(assessed: AssessedReport, v: RawValues, ctx: EmitContext): P
     say(`wrote ${html}`);
   }
   if (flag(v, 'json')) writeOut(`${JSON.stringify({ ...ctx.extra, ...assessedJson(assessed) })}\n`);
-  else if (html === undefined) writeOut(formatReport(assessed, `Gap Lens report: ${ctx.title}`, ctx.models));
+  else if (html === undefined) writeOut(formatReport(assessed, `Gap Lens report: ${ctx.title}`, ctx));
 }
 
 function sampleRows(run: RunData, samples: ScoredSample[], report: GapReport): HtmlSampleRow[] {

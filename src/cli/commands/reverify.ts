@@ -11,7 +11,7 @@ import { flag, requiredString, stringOpt, type RawValues } from '../options';
 import { keyLookup } from '../apiKey';
 import { driveRun } from '../driveRun';
 import { say } from '../terminalText';
-import { EXECUTION_OPTIONS, executionSettings } from '../runFlags';
+import { capabilitySettings, EXECUTION_OPTIONS, executionSettings } from '../runFlags';
 import { checkCostLimit, printEstimate } from '../runCost';
 import { printRunReport } from './report';
 
@@ -38,7 +38,7 @@ export async function reverifyCommand(argv: string[]): Promise<number> {
   const keyFor = keyLookup([{ model: model ?? config.model, flag: '--model' }], given === undefined ? [] : [given], `${dir}/run.json`);
   const execution = { ...settings, keyFor, pricing };
 
-  const controller = await RunController.open({ kind: 'reverify', dir, verifiers, ...(model !== undefined ? { model } : {}) }, { by: 'gaplens reverify', onWarning: say });
+  const controller = await RunController.open({ kind: 'reverify', dir, verifiers, ...(model !== undefined ? { model } : {}) }, { by: 'gaplens reverify', onWarning: say, capabilities: capabilitySettings(v, execution) });
   const { prepared } = controller;
   printEstimate({ ...prepared, verifiers: controller.verifiers }, pricing);
   const result = await driveRun(controller, {

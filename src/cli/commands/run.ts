@@ -21,7 +21,7 @@ import { flag, numberOpt, requiredString, stringOpt, type RawValues } from '../o
 import { keyLookup, type KeyedModel } from '../apiKey';
 import { driveRun } from '../driveRun';
 import { say } from '../terminalText';
-import { EXECUTION_OPTIONS, executionSettings } from '../runFlags';
+import { capabilitySettings, EXECUTION_OPTIONS, executionSettings } from '../runFlags';
 import { checkCostLimit, printEstimate } from '../runCost';
 import { printRunReport } from './report';
 
@@ -81,7 +81,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const settings = executionSettings(v, config.concurrency);
   checkCostLimit(pricing, runModels(config), settings.costLimit);
   if (flag(v, 'estimate')) {
-    // Nothing is created, locked, repaired or asked: the tasks and templates are only read.
+    // Nothing is created, locked, repaired or asked (no endpoint is probed either): the tasks and templates are only read.
     const plan = request.kind === 'new'
       ? { config, tasks: await loadRunTasks(config), templates: loadTemplates(config.templates), existing: null }
       : await prepareResume(resumeDir as string, say, { repair: false });
@@ -91,7 +91,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const keyFor = keyLookup(modelsOf(config), namedModels(v), `${resumeDir ?? '.'}/run.json`);
   const execution = { ...settings, keyFor, pricing };
 
-  const controller = await RunController.open(request, { by: 'gaplens run', onWarning: say });
+  const controller = await RunController.open(request, { by: 'gaplens run', onWarning: say, capabilities: capabilitySettings(v, execution) });
   const { prepared } = controller;
   if (request.kind === 'new') say(`run folder ${prepared.dir}`);
   printEstimate({ ...prepared, verifiers: controller.verifiers }, pricing);
@@ -146,7 +146,7 @@ async function resumeRequest(dir: string, v: RawValues): Promise<OpenRequest> {
   }
   throw new UserError(
     [`--resume continues ${dir} with the settings it was started with, and these differ:`, ...lines, ...added,
-      'For other settings start a new run (gaplens run without --resume); concurrency, timeouts, retries, threads, the cache and the cost limit may change on a resume.'].join('\n'),
+      'For other settings start a new run (gaplens run without --resume); concurrency, timeouts, retries, threads, the cache, --refresh-capabilities and the cost limit may change on a resume.'].join('\n'),
     2,
   );
 }

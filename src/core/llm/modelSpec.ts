@@ -6,14 +6,18 @@ import { UserError } from '../util/errors';
 /**
  * An HTTP endpoint is `backend: 'openai'` whoever serves it; `provider` says how it is addressed:
  * 'openai' for any OpenAI-compatible server (`model` at `baseUrl`), 'azure' for an Azure OpenAI
- * deployment (`model` is the deployment name, `baseUrl` the resource endpoint).
+ * deployment (`model` is the deployment name, `baseUrl` the resource endpoint, `apiVersion` the
+ * data-plane API version when the spec names one with `?api-version=…`, as Azure's own target URIs do).
  */
 export type ModelSpec =
   | { backend: 'llama'; modelPath: string }
   | { backend: 'llama'; defaultModel: true }
-  | { backend: 'openai'; provider: 'openai' | 'azure'; model: string; baseUrl: string };
+  | { backend: 'openai'; provider: 'openai' | 'azure'; model: string; baseUrl: string; apiVersion?: string };
 
-const USAGE = 'use llama:PATH.gguf, llama:default, openai:MODEL@BASE_URL (e.g. openai:qwen2.5-7b@http://127.0.0.1:8000/v1) or azure:DEPLOYMENT@https://RESOURCE.openai.azure.com';
+const USAGE = 'use llama:PATH.gguf, llama:default, openai:MODEL@BASE_URL (e.g. openai:qwen2.5-7b@http://127.0.0.1:8000/v1) or azure:DEPLOYMENT@https://RESOURCE.openai.azure.com[?api-version=YYYY-MM-DD]';
+
+/** Azure's dated API versions: 2024-10-21, 2025-04-01-preview. */
+export const AZURE_API_VERSION = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
 
 /** `option`: the flag or setting the text came from, as error messages name it. */
 export function parseModelSpec(text: string, option = '--model'): ModelSpec {
@@ -25,8 +29,14 @@ export function parseModelSpec(text: string, option = '--model'): ModelSpec {
   if (scheme === 'openai' || scheme === 'azure') {
     const at = rest.lastIndexOf('@');
     const model = rest.slice(0, at);
-    const baseUrl = rest.slice(at + 1);
-    if (at > 0 && /^https?:\/\/[^\s]+$/.test(baseUrl)) return { backend: 'openai', provider: scheme, model, baseUrl: baseUrl.replace(/\/+$/, '') };
+    const [baseUrl = '', query] = rest.slice(at + 1).split('?', 2);
+    if (at > 0 && /^https?:\/\/[^\s?#]+$/.test(baseUrl)) {
+      const spec = { backend: 'openai', provider: scheme, model, baseUrl: baseUrl.replace(/\/+$/, '') } as const;
+      if (query === undefined) return spec;
+      const apiVersion = /^api-version=(.+)$/.exec(query)?.[1];
+      if (scheme === 'azure' && apiVersion !== undefined && AZURE_API_VERSION.test(apiVersion)) return { ...spec, apiVersion };
+      throw new UserError(`${option} '${text}': the only query a model spec takes is an Azure ?api-version=YYYY-MM-DD (got ?${query})`, 2);
+    }
   }
   throw new UserError(`${option} '${text}' is not a model spec: ${USAGE}`, 2);
 }
@@ -44,7 +54,7 @@ export function modelLabel(spec: ModelSpec): string {
  */
 export function canonicalModelSpec(text: string, cwd: string = process.cwd()): string {
   const spec = parseModelSpec(text);
-  if (spec.backend === 'openai') return `${spec.provider}:${spec.model}@${spec.baseUrl}`;
+  if (spec.backend === 'openai') return `${spec.provider}:${spec.model}@${spec.baseUrl}${spec.apiVersion ? `?api-version=${spec.apiVersion}` : ''}`;
   if ('defaultModel' in spec) return 'llama:default';
   return `llama:${isAbsolute(spec.modelPath) ? spec.modelPath : resolve(cwd, spec.modelPath)}`;
 }

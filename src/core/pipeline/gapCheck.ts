@@ -152,7 +152,7 @@ async function ensureGenerations(task: Task, run: TaskRun): Promise<GenerationRe
         seed: seed + index,
         text: g.text,
         finishReason: g.finishReason,
-        usage: { ...perSample, completionTokens: g.completionTokens },
+        usage: { ...perSample, completionTokens: g.completionTokens, ...(g.reasoningTokens !== undefined ? { reasoningTokens: g.reasoningTokens } : {}) },
         grade: grader.grade(g.text, task),
         at: now(run),
       });

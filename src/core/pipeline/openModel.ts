@@ -2,6 +2,7 @@
 // way for the CLI and the extension. Backends are imported lazily: node-llama-cpp is heavy.
 import { availableParallelism } from 'node:os';
 import type { Usage } from '../llm/backend';
+import type { EndpointCapabilities } from '../runs/endpointCapabilities';
 import type { ModelSpec } from '../llm/modelSpec';
 import { createScheduler, type ScheduledBackend } from '../llm/scheduler';
 import { ResponseCache } from '../llm/responseCache';
@@ -28,6 +29,8 @@ export interface OpenModelOptions {
   onUsage?: (usage: Usage) => void;
   /** OpenAI-compatible endpoints: answers with a longer body fail that call. */
   maxAnswerBytes?: number;
+  /** OpenAI-compatible endpoints: what the endpoint accepts, probed at run start (requests are worded for it). */
+  capabilities?: EndpointCapabilities;
   signal?: AbortSignal;
 }
 
@@ -70,16 +73,8 @@ export async function openModel(spec: ModelSpec, opts: OpenModelOptions): Promis
 
 async function openInner(spec: ModelSpec, opts: OpenModelOptions) {
   if (spec.backend === 'openai') {
-    const { accountFromEnv, azureApiVersion, createOpenAIBackend } = await import('../llm/openaiBackend');
-    return createOpenAIBackend({
-      baseUrl: spec.baseUrl,
-      model: spec.model,
-      api: opts.api,
-      ...(spec.provider === 'azure' ? { azure: { apiVersion: azureApiVersion() } } : {}),
-      // The organisation and project go with the key: only where the key may go.
-      ...(opts.apiKey ? { apiKey: opts.apiKey, ...accountFromEnv() } : {}),
-      ...(opts.maxAnswerBytes !== undefined ? { maxAnswerBytes: opts.maxAnswerBytes } : {}),
-    });
+    const [{ createOpenAIBackend }, { endpointOptionsOf }] = await Promise.all([import('../llm/openaiBackend'), import('../llm/openaiEndpoint')]);
+    return createOpenAIBackend({ ...endpointOptionsOf(spec, opts.api, opts), ...(opts.capabilities ? { capabilities: opts.capabilities } : {}) });
   }
   const { createLlamaBackend } = await import('../llm/llamaBackend');
   let modelPath: string;

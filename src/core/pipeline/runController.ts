@@ -5,19 +5,21 @@
 import { setMaxListeners } from 'node:events';
 import { missingPrices, type Pricing } from '../cost/pricing';
 import { CostLimitReachedError, SpendMeter, type Spend } from '../cost/spend';
-import { parseModelSpec } from '../llm/modelSpec';
+import { canonicalModelSpec, parseModelSpec } from '../llm/modelSpec';
 import type { ModelBackend, Usage } from '../llm/backend';
+import type { EndpointCapabilities } from '../runs/endpointCapabilities';
 import { abortReason } from '../llm/abort';
 import { UserError } from '../util/errors';
 import type { Accounting, ScheduledBackend } from '../llm/scheduler';
 import { acquireRunLock, type RunLock } from '../runs/runLock';
-import { markCompleted } from '../runs/runStore';
+import { markCompleted, readManifest, updateManifest } from '../runs/runStore';
 import { SampleLog } from '../runs/sampleLog';
 import { baseVerifierOf, createVerifier, onModel } from '../verify/index';
 import type { BaseVerifierName } from '../verify/verifier';
 import { runGapCheck, type GapCheckEvent } from './gapCheck';
 import { openModel } from './openModel';
-import { addVerifiers, prepareNewRun, prepareResume, prepareRunOfTasks, type NewRunOptions, type PreparedRun } from './runSession';
+import { checkRunCapabilities, checkSamplingUnchanged, modelUses, type CapabilityOptions, type ModelUse } from './runCapabilities';
+import { addVerifiers, loadRunTasks, prepareResume, prepareRunOfTasks, type NewRunOptions, type PreparedRun } from './runSession';
 import type { RunConfig, Task } from '../runs/records';
 
 export type OpenRequest =
@@ -32,6 +34,12 @@ export interface OpenOptions {
   /** Who writes the run, as the lock tells other processes (e.g. "gaplens run", "VS Code"). */
   by: string;
   onWarning: (message: string) => void;
+  /**
+   * Probe the HTTP endpoints the execution will call before anything is created or written
+   * (runCapabilities.ts): refuse what they cannot serve, record what they accept in run.json, and
+   * word every request for them. Absent: no probe, every parameter sent as asked.
+   */
+  capabilities?: CapabilityOptions;
 }
 
 export interface ExecuteOptions {
@@ -90,36 +98,48 @@ export class RunController {
     /** The verifiers an execution runs (names as records carry them): all of the run's, or the new ones of a re-verify. */
     readonly verifiers: string[],
     private readonly lock: RunLock,
-    private readonly kind: OpenRequest['kind'],
+    /** The probed capabilities of the endpoints this execution calls, by model spec. */
+    private readonly capabilities: Record<string, EndpointCapabilities>,
   ) {}
 
   get dir(): string {
     return this.prepared.dir;
   }
 
-  /** Whether the run's models came from a run folder (a resume or re-verify) rather than from the caller. */
-  get fromRunFolder(): boolean {
-    return this.kind !== 'new';
-  }
-
-  /** Takes the run's lock and prepares it; throws RunLockedError when another process writes it. */
+  /**
+   * Takes the run's lock and prepares it; throws RunLockedError when another process writes it.
+   * With `opts.capabilities`, the endpoints are probed first: a new run that one cannot serve is
+   * refused before its folder exists, a resume or re-verify before the run is changed.
+   */
   static async open(request: OpenRequest, opts: OpenOptions): Promise<RunController> {
+    const probe = async (uses: ModelUse[], api: RunConfig['api']): Promise<Record<string, EndpointCapabilities>> =>
+      opts.capabilities ? checkRunCapabilities(uses, api, opts.capabilities, opts.onWarning) : {};
     if (request.kind === 'new') {
-      const prepared = request.tasks
-        ? await prepareRunOfTasks(request.config, request.tasks, request.options)
-        : await prepareNewRun(request.config, request.options);
+      const { config } = request;
+      // The tasks first: a task file that cannot be read is said before any endpoint is called.
+      const tasks = request.tasks ?? (await loadRunTasks(config));
+      const capabilities = await probe(modelUses(config.model, config.verifierModels, config.verifiers, true), config.api);
+      const prepared = await prepareRunOfTasks(config, tasks, Object.keys(capabilities).length > 0 ? { ...request.options, capabilities } : request.options);
       // Nobody else knows the new folder yet, so nobody can hold its lock.
       const lock = await acquireRunLock(prepared.dir, opts.by);
-      return new RunController(prepared, prepared.config.verifiers, lock, 'new');
+      return new RunController(prepared, prepared.config.verifiers, lock, capabilities);
     }
     const lock = await acquireRunLock(request.dir, opts.by);
     try {
       if (request.kind === 'resume') {
         const prepared = await prepareResume(request.dir, opts.onWarning);
-        return new RunController(prepared, prepared.config.verifiers, lock, 'resume');
+        const { config } = prepared;
+        const generates = (prepared.existing?.generations.size ?? 0) < prepared.tasks.length * config.n;
+        const capabilities = await probe(modelUses(config.model, config.verifierModels, config.verifiers, generates), config.api);
+        checkSamplingUnchanged(prepared.existing?.manifest.capabilities, capabilities);
+        if (Object.keys(capabilities).length > 0) await updateManifest(request.dir, (m) => ({ ...m, capabilities: { ...m.capabilities, ...capabilities } }));
+        return new RunController(prepared, config.verifiers, lock, capabilities);
       }
-      const { prepared, added } = await addVerifiers(request.dir, request.verifiers, request.model, opts.onWarning);
-      return new RunController(prepared, added, lock, 'reverify');
+      const { config } = await readManifest(request.dir);
+      const verifying = request.model === undefined ? config.model : canonicalModelSpec(request.model);
+      const capabilities = await probe([{ model: verifying, generates: false, verifiers: request.verifiers }], config.api);
+      const { prepared, added } = await addVerifiers(request.dir, request.verifiers, request.model, opts.onWarning, capabilities);
+      return new RunController(prepared, added, lock, capabilities);
     } catch (err) {
       await lock.release();
       throw err;
@@ -151,7 +171,7 @@ export class RunController {
     };
     try {
       const { config } = this.prepared;
-      const models = new ModelSet({ ...opts, signal: stop.signal }, onUsage);
+      const models = new ModelSet({ ...opts, signal: stop.signal }, this.capabilities, onUsage);
       try {
         // A re-verify by another model has no use for the run's own model: it is not even loaded.
         const generationsMissing = (this.prepared.existing?.generations.size ?? 0) < this.prepared.tasks.length * config.n;
@@ -217,6 +237,8 @@ class ModelSet {
 
   constructor(
     private readonly opts: ExecuteOptions,
+    /** The probed capabilities of the endpoints, by model spec: how requests to each are worded. */
+    private readonly capabilities: Record<string, EndpointCapabilities>,
     /** Told the usage of every call a model answered. */
     private readonly onUsage: (model: string, usage: Usage) => void,
   ) {}
@@ -229,7 +251,9 @@ class ModelSet {
       const unpriced = opts.costLimit === undefined ? null : opts.pricing ? missingPrices(opts.pricing, [model], 'a cost limit') : 'a cost limit needs prices (docs/cost.md)';
       if (unpriced !== null) return Promise.reject(new UserError(unpriced));
       const apiKey = opts.keyFor?.(model);
+      const capabilities = this.capabilities[model];
       backend = openModel(parseModelSpec(model), {
+        ...(capabilities ? { capabilities } : {}),
         api,
         concurrency: opts.concurrency,
         cacheDir: opts.cacheDir,

@@ -7,6 +7,7 @@ import { baseVerifierOf, verifiersRunBy } from '../verify/index';
 import { loadTemplates } from '../prompts/load';
 import type { TemplateRole, TemplateSet } from '../prompts/templates';
 import type { RunConfig, RunManifest } from '../runs/records';
+import type { EndpointCapabilities } from '../runs/endpointCapabilities';
 import { createRunFolder, newRunId, readRun, updateManifest, type RunData } from '../runs/runStore';
 import { loadTaskSet } from '../tasks/load';
 import type { GraderName, Task } from '../tasks/task';
@@ -28,14 +29,11 @@ export interface NewRunOptions {
   runsRoot: string;
   now?: Date;
   versions?: Record<string, string>;
+  /** What the run's HTTP endpoints accept, probed before the folder is created (run.json `capabilities`). */
+  capabilities?: Record<string, EndpointCapabilities>;
 }
 
-/** Creates a new run folder over the task set `config.tasks` names (a built-in set or a file). */
-export async function prepareNewRun(config: RunConfig, opts: NewRunOptions): Promise<PreparedRun> {
-  return prepareRunOfTasks(config, await loadRunTasks(config), opts);
-}
-
-/** The tasks `config.tasks` names, as a new run over them holds them. */
+/** The tasks a new run over `config.tasks` (a built-in set or a file) draws: all, or `limit` of them by the run's seed. */
 export async function loadRunTasks(config: RunConfig): Promise<Task[]> {
   const { tasks } = await loadTaskSet(config.tasks, config.limit !== undefined ? { limit: config.limit, seed: config.seed } : { seed: config.seed });
   return tasks;
@@ -65,6 +63,7 @@ export async function prepareRunOfTasks(config: RunConfig, tasks: Task[], opts: 
     versions: { gaplens: GAPLENS_VERSION, node: process.version, ...opts.versions },
     templates: Object.fromEntries(used.map((t) => [basename(t.path), t.sha256])),
     tasksSha256: '',
+    ...(opts.capabilities ? { capabilities: opts.capabilities } : {}),
   };
   await createRunFolder(dir, manifest, tasks);
   // The run keeps its own copy of the prompts so a resume, a re-verify or a reader a year later
@@ -110,7 +109,13 @@ function checkTemplates(run: RunData, templates: TemplateSet, verifiers: readonl
  * them in run.json and copies their templates into the run. With `model`, the verifiers are run by
  * that model instead of the run's own (cross-verification), under names like `mc@model`.
  */
-export async function addVerifiers(dir: string, bases: BaseVerifierName[], model: string | undefined, onWarning: (message: string) => void): Promise<{ prepared: PreparedRun; added: string[] }> {
+export async function addVerifiers(
+  dir: string,
+  bases: BaseVerifierName[],
+  model: string | undefined,
+  onWarning: (message: string) => void,
+  capabilities: Record<string, EndpointCapabilities> = {},
+): Promise<{ prepared: PreparedRun; added: string[] }> {
   const prepared = await prepareResume(dir, onWarning);
   const { config, tasks } = prepared;
   const generated = prepared.existing?.generations.size ?? 0;
@@ -130,6 +135,7 @@ export async function addVerifiers(dir: string, bases: BaseVerifierName[], model
       ...(verifierModels === undefined ? {} : { verifierModels: { ...m.config.verifierModels, ...verifierModels } }),
     },
     templates: { ...m.templates, ...Object.fromEntries(fresh.map((t) => [basename(t.path), t.sha256])) },
+    ...(Object.keys(capabilities).length > 0 ? { capabilities: { ...m.capabilities, ...capabilities } } : {}),
   }));
   return { prepared: { ...prepared, config: manifest.config, templates: loadTemplates(join(dir, 'templates')) }, added };
 }

@@ -2,6 +2,7 @@
 // settings.json becomes a message naming the setting instead of a failed run. Pure: no 'vscode'.
 import { isAbsolute, resolve } from 'node:path';
 import { parseFilter } from '../../core/filter/parse';
+import { AZURE_API_VERSION } from '../../core/llm/modelSpec';
 import { UserError } from '../../core/util/errors';
 import { shownValue } from '../../core/util/shownValue';
 import { BASE_VERIFIERS, type BaseVerifierName } from '../../core/verify/verifier';
@@ -16,6 +17,10 @@ interface ProfileCommon {
 }
 export interface OpenAIProfile extends ProfileCommon {
   backend: 'openai';
+  /** 'azure': an Azure OpenAI deployment (`model` is the deployment name, `baseUrl` the resource endpoint). */
+  provider: 'openai' | 'azure';
+  /** Azure only: the data-plane API version; absent, core's default (docs: providers). */
+  apiVersion?: string;
   /** Without a trailing slash. */
   baseUrl: string;
   model: string;
@@ -67,7 +72,7 @@ export const DEFAULT_PROFILES: ModelProfile[] = [{ name: 'Embedded model (llama:
 const DEFAULT_CONCURRENCY = { openai: 8, llama: 2 } as const;
 // A key pasted into a profile would be synced, shared and committed with the settings file.
 const CREDENTIAL_KEY = /^(api[-_]?key|key|token|access[-_]?token|secret|password|authorization)$/i;
-const PROFILE_KEYS = new Set(['name', 'backend', 'baseUrl', 'model', 'api', 'maxConcurrency', 'pretrainingFlops', 'modelPath']);
+const PROFILE_KEYS = new Set(['name', 'backend', 'provider', 'apiVersion', 'baseUrl', 'model', 'api', 'maxConcurrency', 'pretrainingFlops', 'modelPath']);
 
 /** Collects every problem, so one message lists all of them. */
 class Problems {
@@ -237,9 +242,12 @@ function readProfile(raw: unknown, workspaceRoot: string | undefined, fail: Fiel
     if (model === '') bad('model', `must be the model name the server serves, e.g. "Qwen/Qwen2.5-7B" (got ${shownValue(p.model)})`);
     const api = p.api ?? 'completions';
     if (api !== 'chat' && api !== 'completions') bad('api', `must be "completions" or "chat" (got ${shownValue(api)})`);
-    return valid ? { ...common, backend, baseUrl, model, api: api as ApiStyle } : null;
+    const provider = p.provider ?? 'openai';
+    if (provider !== 'openai' && provider !== 'azure') bad('provider', `must be "openai" (any OpenAI-compatible server) or "azure" (an Azure OpenAI deployment) (got ${shownValue(provider)})`);
+    const apiVersion = readApiVersion(p.apiVersion, provider === 'azure', (m) => bad('apiVersion', m));
+    return valid ? { ...common, backend, provider: provider as OpenAIProfile['provider'], ...(apiVersion ? { apiVersion } : {}), baseUrl, model, api: api as ApiStyle } : null;
   }
-  for (const field of ['baseUrl', 'model'] as const) if (p[field] !== undefined) bad(field, 'applies to openai profiles only');
+  for (const field of ['baseUrl', 'model', 'provider', 'apiVersion'] as const) if (p[field] !== undefined) bad(field, 'applies to openai profiles only');
   if (p.api !== undefined && p.api !== 'completions') bad('api', 'must be "completions" (or left out) for llama profiles: the embedded model completes raw text');
   const modelPath = readModelPath(p.modelPath, workspaceRoot, (m) => bad('modelPath', m));
   return valid ? { ...common, backend, modelPath, api: 'completions' } : null;
@@ -265,6 +273,14 @@ function readBaseUrl(value: unknown, fail: (m: string) => void): string {
   return value.trim().replace(/\/+$/, '');
 }
 
+function readApiVersion(value: unknown, azure: boolean, fail: (m: string) => void): string | undefined {
+  if (value === undefined) return undefined;
+  if (!azure) fail('applies to "provider": "azure" profiles only');
+  else if (typeof value !== 'string' || !AZURE_API_VERSION.test(value)) fail(`must be an Azure OpenAI API version such as "2024-10-21" or "2025-04-01-preview" (got ${shownValue(value)})`);
+  else return value;
+  return undefined;
+}
+
 function readModelPath(value: unknown, workspaceRoot: string | undefined, fail: (m: string) => void): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string' || value.trim() === '') {
@@ -282,7 +298,7 @@ function readModelPath(value: unknown, workspaceRoot: string | undefined, fail: 
 
 /** The `--model` spec the core understands, e.g. `openai:qwen@http://127.0.0.1:8000/v1`. */
 export function modelSpecOf(profile: ModelProfile): string {
-  if (profile.backend === 'openai') return `openai:${profile.model}@${profile.baseUrl}`;
+  if (profile.backend === 'openai') return `${profile.provider}:${profile.model}@${profile.baseUrl}${profile.apiVersion ? `?api-version=${profile.apiVersion}` : ''}`;
   return profile.modelPath === null ? 'llama:default' : `llama:${profile.modelPath}`;
 }
 

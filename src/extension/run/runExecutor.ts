@@ -4,8 +4,8 @@
 // that say how to continue.
 import * as vscode from 'vscode';
 import { BackendError } from '../../core/llm/backend';
-import { parseModelSpec } from '../../core/llm/modelSpec';
-import { defaultResponseCacheDir } from '../../core/util/cacheDir';
+import { canonicalModelSpec, parseModelSpec } from '../../core/llm/modelSpec';
+import { defaultCapabilityCacheDir, defaultResponseCacheDir } from '../../core/util/cacheDir';
 import { RunController, unfinishedNote, type OpenRequest, type RunOutcome } from '../../core/pipeline/runController';
 import { runModels } from '../../core/pipeline/runSession';
 import { estimateLines, limitReachedText, liveSpendText, spendText } from '../../core/cost/costText';
@@ -61,15 +61,23 @@ export class RunExecutor implements vscode.Disposable {
 
   /** Executes the run with its panel open; resolves when it finished, was cancelled, or failed (then throws). */
   async execute(req: ExecuteRequest): Promise<void> {
-    const dir = req.open.kind === 'new' ? undefined : req.open.dir;
+    const { open } = req;
+    const dir = open.kind === 'new' ? undefined : open.dir;
     if (dir !== undefined && this.running.has(dir)) throw new UserError(`${dir} is already running`);
-    if (dir !== undefined) this.refuseUntrustedModels(dir, await modelsOfRunFolder(dir));
-    const cost = await this.costSettings(req.open);
-    const controller = await RunController.open(req.open, { by: 'VS Code', onWarning: (m) => this.services.log.warn(m) });
+    const folderModels = dir === undefined ? [] : await modelsOfRunFolder(dir);
+    if (dir !== undefined) this.refuseUntrustedModels(dir, folderModels);
+    const cost = await this.costSettings(open);
+    // The keys are settled first: the endpoints are probed before the run is created or changed.
+    const models = open.kind === 'new' ? runModels(open.config) : [...folderModels, ...(open.kind === 'reverify' && open.model !== undefined ? [canonicalModelSpec(open.model)] : [])];
+    const keys = await this.keysFor(models, open.kind !== 'new');
+    if (keys === undefined) return;
+    const onWarning = (m: string): void => this.services.log.warn(m);
+    // A verifier the endpoint cannot serve is refused here, before anything exists, as the CLI does.
+    const controller = await RunController.open(open, { by: 'VS Code', onWarning, capabilities: { cacheDir: defaultCapabilityCacheDir(), keyFor: (m) => keys.get(m) } });
     const abort = new AbortController();
     this.running.set(controller.dir, abort);
     try {
-      await this.executeWithUi(controller, req.activity, abort, cost);
+      await this.executeWithUi(controller, req.activity, abort, keys, cost);
     } finally {
       await controller.close();
       this.running.delete(controller.dir);
@@ -97,7 +105,7 @@ export class RunExecutor implements vscode.Disposable {
     return { pricing, costLimit };
   }
 
-  private async executeWithUi(controller: RunController, activity: string, abort: AbortController, cost: CostSettings): Promise<void> {
+  private async executeWithUi(controller: RunController, activity: string, abort: AbortController, keys: Map<string, string | undefined>, cost: CostSettings): Promise<void> {
     const { prepared } = controller;
     const { dir } = prepared;
     const { log } = this.services;
@@ -115,8 +123,6 @@ export class RunExecutor implements vscode.Disposable {
     const live = new LiveGap(panel.selector, panel.filter);
     for (const row of model.allRows()) live.update(gapInputOf(row));
     const progressNow = (status: ProgressParams['status'], message?: string): ProgressParams => ({ done: model.sampleCount, total, status, ...(message !== undefined ? { message } : {}) });
-    const keys = await this.keysFor([prepared.config.model, ...Object.values(prepared.config.verifierModels ?? {})], controller.fromRunFolder);
-    if (keys === undefined) return;
     log.info(`${activity} ${manifest.id}: ${prepared.config.model}, ${model.taskCount} tasks × ${prepared.config.n}, verifiers ${controller.verifiers.join(', ')} → ${dir}`);
     const estimate = estimateRun({ ...prepared, verifiers: controller.verifiers });
     for (const line of estimateLines(estimate, costBound(estimate, cost.pricing), cost.pricing.file)) log.info(line);

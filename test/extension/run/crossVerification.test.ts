@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseHostMessage, type RunSummary } from '../../../src/protocol/panelProtocol';
 import { startFakeOpenAI, type FakeOpenAI } from '../../fixtures/openaiServer';
 import { REPO } from '../../helpers/cli';
-import { isVerificationRequest } from '../../helpers/runs';
+import { isProbeRequest, isVerificationRequest } from '../../helpers/runs';
 import { extensionSandbox, loadBuiltExtension, type ExtensionModule, type ExtensionSandbox } from '../fakes/extensionSandbox';
 import { installFakeVscode, pick, type, type FakeVscode, type FakeWebviewPanel } from '../fakes/fakeVscode';
 
@@ -108,8 +108,9 @@ describe('cross-verification in VS Code (built bundle, fake VS Code, two real HT
     assert.equal(lines.filter((l) => l.type === 'generation').length, 4);
     assert.deepEqual(lines.filter((l) => l.type === 'verification').map((l) => l.verifier), ['mc@judge', 'mc@judge', 'mc@judge', 'mc@judge']);
 
-    const toGen = gen.requests.slice(since.gen);
-    const toJudge = judge.requests.slice(since.judge);
+    // Each endpoint is probed for its capabilities before the run; the probe neither generates nor verifies.
+    const toGen = gen.requests.slice(since.gen).filter((q) => !isProbeRequest(q));
+    const toJudge = judge.requests.slice(since.judge).filter((q) => !isProbeRequest(q));
     assert.ok(toGen.length > 0 && toJudge.length > 0);
     assert.deepEqual(toGen.filter(isVerificationRequest).map((q) => q.seq), [], 'the generator was asked to verify');
     assert.deepEqual(toJudge.filter((q) => !isVerificationRequest(q)).map((q) => q.seq), [], 'the judge was asked to generate');
@@ -148,7 +149,7 @@ describe('cross-verification in VS Code (built bundle, fake VS Code, two real HT
     assert.deepEqual(config.verifierModels, { 'mc@judge': judgeModel });
     assert.equal(gen.requests.length, since.gen, 'the generator was called');
     assert.ok(judge.requests.length > since.judge);
-    assert.ok(judge.requests.slice(since.judge).every(isVerificationRequest));
+    assert.ok(judge.requests.slice(since.judge).filter((q) => !isProbeRequest(q)).every(isVerificationRequest));
     const verifications = readFileSync(join(selfDir, 'samples.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { verifier?: string }).filter((l) => l.verifier === 'mc@judge');
     assert.equal(verifications.length, 4);
   });
