@@ -3,7 +3,7 @@
 // accuracy and gap on the human-corrected truth. "—" with the reason wherever an estimate or interval
 // does not exist (docs/statistics.md, "Audit").
 import type { AuditReport } from '../core/stats/audit';
-import { CORRECTED_STATISTICS, type Agreement, type AuditResult, type CorrectedStatistic } from '../core/stats/auditEstimate';
+import { CORRECTED_NAMES, CORRECTED_STATISTICS, type Agreement, type AuditResult, type CorrectedStatistic } from '../core/stats/auditEstimate';
 import type { Interval } from '../core/stats/types';
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
@@ -15,8 +15,6 @@ function estimate(value: number | null, ci: Interval | null, f: (x: number) => s
   if (value === null) return `— (${why ?? 'not available'})`;
   return ci === null ? f(value) : `${f(value)} [${f(ci[0])}, ${f(ci[1])}]`;
 }
-
-const STATISTIC_NAMES: Record<(typeof CORRECTED_STATISTICS)[number], string> = { accuracy: 'accuracy', filteredAccuracy: 'filtered accuracy', gap: 'gap' };
 
 export function auditLines(audit: AuditReport): string[] {
   const p = audit.plan;
@@ -56,7 +54,7 @@ function correctedLines(r: AuditResult): string[] {
       c.value === null
         ? `   corrected — (${r.estimatesUnavailable ?? 'not available'})`
         : `   corrected ${estimate(c.value, c.ci, f, null)}   correction ${estimate(c.correction, c.correctionCi, signedPp, null)}`;
-    lines.push(`      ${STATISTIC_NAMES[key].padEnd(19)}checker ${estimate(c.checker, c.checkerCi, f, null)}${corrected}`);
+    lines.push(`      ${CORRECTED_NAMES[key].padEnd(19)}checker ${estimate(c.checker, c.checkerCi, f, null)}${corrected}`);
   }
   if (r.estimatesUnavailable === null && r.intervalsUnavailable !== null) lines.push(`    no interval of the audit: ${r.intervalsUnavailable}`);
   return lines;

@@ -22,6 +22,7 @@ import { runInSlices, type SlicedJob, type SliceScheduler } from '../model/slice
 import { initialSettings, toPanelState, type PanelSettings } from '../model/settings';
 import { buildTableItems, disagreementOf, nextMatching, stepSample, type TableItems } from '../model/tableView';
 import { createThrottle, LIVE_TIMING, type Clock, type Throttle } from '../model/throttle';
+import { AuditPart } from './auditPart';
 import { ChartsPanel, type ChartsModel } from './charts';
 import { ClusterView } from './clusterView';
 import { DetailPane, type DetailModel } from './detailPane';
@@ -65,6 +66,7 @@ export class PanelApp {
   private readonly detail: DetailPane;
   private readonly clusters: ClusterView;
   private readonly charts = new ChartsPanel();
+  private readonly audit: AuditPart;
 
   // Derived data, each memoized on its inputs. Parameters named _x are cache keys only: a version
   // counter, or the text form of a selector/filter/view (equal settings hit the cache even when the
@@ -110,12 +112,29 @@ export class PanelApp {
       copy: (text) => void this.host.copy(text).catch((err: unknown) => this.showError(err)),
     });
     this.clusters = new ClusterView((task, answer) => this.markAnswer(task, answer));
+    this.audit = new AuditPart({
+      host,
+      annotationsOf: (task, index) => this.store.annotationsOf(task, index),
+      annotationsVersion: () => this.store.annotationsVersion,
+      selection: () => this.settings?.selection ?? null,
+      filter: () => {
+        const state = this.settings && toPanelState('-', this.settings);
+        return state && state.selector !== '' ? { selector: state.selector, filter: state.filter } : null;
+      },
+      draft: () => this.detail.draft(),
+      select: (ref) => this.selectSample(ref),
+      saved: (record) => {
+        this.store.addAnnotations([record]);
+        this.render();
+      },
+    });
     root.replaceChildren(
       el('main', { className: 'panel' }, [
         this.runBar.element,
         this.statsHeader.element,
         this.filterBar.element,
         el('div', { className: 'workspace' }, [this.table.element, el('div', { className: 'side' }, [this.clusters.element, this.detail.element])]),
+        this.audit.pane.element,
         this.charts.element,
       ]),
     );
@@ -172,6 +191,10 @@ export class PanelApp {
       case 'command':
         this.act({ kind: n.params.command });
         return;
+      case 'audit':
+        this.audit.receive(n.params);
+        this.live.schedule();
+        return;
     }
   }
 
@@ -216,6 +239,7 @@ export class PanelApp {
     });
     this.detail.update(this.detailModel(ds, fr, settings, selected));
     this.clusters.update(this.clusterModel(ds, settings, verifiers));
+    this.audit.render();
     this.persist(run.id, settings);
     this.filterNotice.schedule();
     this.scheduleDeferred();
@@ -374,6 +398,14 @@ export class PanelApp {
     this.change({ selection: { task: sample.task, index: sample.index } });
     const line = items.lineOf[row] as number;
     if (line >= 0) this.table.reveal(line);
+  }
+
+  /** Selects a sample by task and index (the Audit part's walk), when the panel has it. */
+  private selectSample(ref: { task: string; index: number }): void {
+    const settings = this.settings;
+    if (!settings) return;
+    const row = findRow(this.derive(settings).ds, ref.task, ref.index);
+    if (row >= 0) this.select(row);
   }
 
   private onKey(event: KeyboardEvent): void {

@@ -132,6 +132,11 @@ export class DetailPane {
     this.events.annotate(cause, this.note.value);
   }
 
+  /** The cause and note ticked and typed in the form, which an audit label carries too. */
+  draft(): { cause: AnnotationCause | null; note: string } {
+    return { cause: this.selectedCause(), note: this.note.value };
+  }
+
   setStatus(text: string, error = false): void {
     setText(this.status, text);
     this.status.classList.toggle('error', error);

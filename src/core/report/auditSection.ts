@@ -2,13 +2,11 @@
 // on the human-corrected truth, each estimate with its interval and the labels it rests on. Every value
 // goes through `html` (escape.ts); definitions are in docs/statistics.md, "Audit".
 import type { AuditReport } from '../stats/audit';
-import { CORRECTED_STATISTICS, type Agreement, type AuditResult } from '../stats/auditEstimate';
+import { CORRECTED_NAMES, CORRECTED_STATISTICS, type Agreement, type AuditResult } from '../stats/auditEstimate';
 import type { Interval } from '../stats/types';
 import { html, type SafeHtml } from './escape';
 import { missing } from './measure';
 import { formatInterval, formatLevel, formatRate, formatSigned } from './numbers';
-
-const NAMES = { accuracy: 'accuracy', filteredAccuracy: 'filtered accuracy', gap: 'gap' } as const;
 
 /** A value with its interval below it, or "—" with the reason. */
 function cell(value: number | null, interval: Interval | null, why: string, signed = false): SafeHtml | string {
@@ -69,6 +67,6 @@ function agreementRow(rater: string, a: Agreement, why: string): SafeHtml {
 function correctedRow(key: (typeof CORRECTED_STATISTICS)[number], r: AuditResult, why: string): SafeHtml {
   const c = r.corrected[key];
   const signed = key === 'gap';
-  return html`<tr><td class="text">${NAMES[key]}</td><td>${cell(c.checker, c.checkerCi, '', signed)}</td><td>${cell(c.correction, c.correctionCi, why, true)}</td><td>${cell(c.value, c.ci, why, signed)}</td></tr>
+  return html`<tr><td class="text">${CORRECTED_NAMES[key]}</td><td>${cell(c.checker, c.checkerCi, '', signed)}</td><td>${cell(c.correction, c.correctionCi, why, true)}</td><td>${cell(c.value, c.ci, why, signed)}</td></tr>
 `;
 }

@@ -122,11 +122,19 @@ export function evaluateLabels(data: AuditData, prepared: PreparedAudit, file: A
   return evaluateAudit(prepared, human, ignored, bootstrap);
 }
 
-/** The audit in `file` over `data` with the labels among `annotations`. */
-export function auditOf(data: AuditData, file: AuditFile, annotations: readonly AnnotationRecord[], bootstrap: BootstrapOptions): AuditReport {
+/**
+ * The audit in `file` over `data` with the labels among `annotations`. `setup`: setUpAudit of the same
+ * data, file and bootstrap, when the caller keeps it while only the labels change (the panel).
+ */
+export function auditOf(
+  data: AuditData,
+  file: AuditFile,
+  annotations: readonly AnnotationRecord[],
+  bootstrap: BootstrapOptions,
+  setup: AuditSetup = setUpAudit(data, file, bootstrap),
+): AuditReport {
   const { id, seed, size, selector, filter, at } = file;
   const head = { plan: { id, seed, size, selector, filter, at }, labels: auditLabels(annotations, id).size };
-  const setup = setUpAudit(data, file, bootstrap);
   if (!setup.ok) return { ...head, unavailable: setup.unavailable, result: null };
   return { ...head, unavailable: null, result: evaluateLabels(data, setup.prepared, file, annotations, bootstrap) };
 }

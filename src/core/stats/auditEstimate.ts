@@ -25,6 +25,8 @@ export interface AuditRows {
 /** The statistics the audit corrects, in this order. */
 export const CORRECTED_STATISTICS = ['accuracy', 'filteredAccuracy', 'gap'] as const;
 export type CorrectedKey = (typeof CORRECTED_STATISTICS)[number];
+/** Their names in the reports. */
+export const CORRECTED_NAMES: Record<CorrectedKey, string> = { accuracy: 'accuracy', filteredAccuracy: 'filtered accuracy', gap: 'gap' };
 
 /** Everything that does not depend on the labels, computed once per audit and data. */
 export interface PreparedAudit {
