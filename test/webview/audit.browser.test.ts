@@ -2,14 +2,13 @@
 // walking the drawn samples in labelling order, labelling them, and showing what the host computed.
 // The host's messages are made with the same core code the extension uses.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { AnnotationRecord } from '../../src/core/runs/records';
 import { auditOf, drawNewAudit } from '../../src/core/stats/audit';
 import { DEFAULT_BOOTSTRAP } from '../../src/core/stats/bootstrap';
 import { buildPool } from '../../src/core/stats/pool';
 import { toSampleColumns, type HostMessage } from '../../src/protocol/panelProtocol';
-import { buildBundle, launchBrowser, postToPanel, posted, screenshotPath, servePanel, tempDir, type PanelServer } from './browserHarness';
+import { postToPanel, posted, screenshotPath, startHarness } from './browserHarness';
 import { buildRows, coverageOf, toScored } from './sampleRows';
 
 interface PageNode {
@@ -52,27 +51,15 @@ async function text(page: Page, selector: string): Promise<string> {
 
 describe('gap panel: the Audit part in headless Chromium', function () {
   this.timeout(60_000);
-  let dir: string;
-  let server: PanelServer;
-  let browser: Browser;
-
-  before(async () => {
-    dir = tempDir();
-    server = await servePanel(await buildBundle(dir));
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  let harness: Awaited<ReturnType<typeof startHarness>>;
+  before(async () => (harness = await startHarness()));
+  after(async () => harness?.close());
 
   async function open(audit: HostMessage): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1200 } });
+    const page = await harness.browser.newPage({ viewport: { width: 1400, height: 1200 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(server.url);
+    await page.goto(harness.server.url);
     await page.waitForFunction(() => (globalThis as unknown as { __posted: { method: string }[] }).__posted.some((m) => m.method === 'ready'));
     await postToPanel(page, snapshot(audit));
     await page.locator('[data-role=audit]').evaluate((el) => ((el as unknown as { open: boolean }).open = true));
