@@ -54,7 +54,7 @@ const CACHE_DIR_OPTION: OptionHelp = { name: 'cache', value: 'DIR', text: 'the c
 const JSON_RESULT_OPTION: OptionHelp = { name: 'json', text: 'print the result as JSON on stdout' };
 const JSON_OPTION: OptionHelp = { name: 'json', text: 'print the report as JSON on stdout' };
 const SELECTOR_OPTION: OptionHelp = { name: 'verifier', value: 'V', text: `a verifier, or and(a,b,…) / mean(a,b,…) of several (default: the run's first)` };
-const CHECKER_OPTION: OptionHelp = { name: 'checker-corrected', text: 'flip correctness where an annotation says the checker was wrong' };
+const CHECKER_OPTION: OptionHelp = { name: 'checker-corrected', text: "count each sample with its latest label's human verdict, or flipped where the label says the checker was wrong" };
 
 export const COMMANDS: Record<string, Command> = {
   run: {
