@@ -117,7 +117,7 @@ export const COMMANDS: Record<string, Command> = {
   audit: {
     run: auditCommand,
     summary: "draw a random sample of a run's samples for a person to label: agreement with humans, the gap on corrected truth",
-    usage: ['audit RUN_DIR [--size N] [--seed S] [--verifier V] [--filter SPEC] [--replace]'],
+    usage: ['audit RUN_DIR [--size N] [--seed S] [--verifier V] [--filter SPEC] [--replace] [--json]'],
     options: [
       { name: 'size', value: 'N', text: 'samples to draw (default 40), spread equally over kept/dropped × checker correct/incorrect' },
       { name: 'seed', value: 'S', text: 'the draw\'s seed, an integer in [0, 2^32) (default: a random one, recorded in audit.json)' },
