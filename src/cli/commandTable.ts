@@ -1,6 +1,7 @@
 // The CLI's commands, each with its help: adding a command is one entry in COMMANDS. Every option
 // a command's parseArgs accepts is in its help and nothing else; test/cli/help.test.ts checks that
 // against the parsers themselves.
+import { auditCommand } from './commands/audit';
 import { cacheCommand } from './commands/cache';
 import { doctorCommand } from './commands/doctor';
 import { exportCommand } from './commands/export';
@@ -60,7 +61,7 @@ const CACHE_DIR_OPTION: OptionHelp = { name: 'cache', value: 'DIR', text: 'the c
 const JSON_RESULT_OPTION: OptionHelp = { name: 'json', text: 'print the result as JSON on stdout' };
 const JSON_OPTION: OptionHelp = { name: 'json', text: 'print the report as JSON on stdout' };
 const SELECTOR_OPTION: OptionHelp = { name: 'verifier', value: 'V', text: `a verifier, or and(a,b,…) / mean(a,b,…) of several (default: the run's first)` };
-const CHECKER_OPTION: OptionHelp = { name: 'checker-corrected', text: 'flip correctness where an annotation says the checker was wrong' };
+const CHECKER_OPTION: OptionHelp = { name: 'checker-corrected', text: "count each sample with its latest label's human verdict, or flipped where the label says the checker was wrong" };
 
 export const COMMANDS: Record<string, Command> = {
   run: {
@@ -111,6 +112,24 @@ export const COMMANDS: Record<string, Command> = {
       JSON_OPTION,
       { name: 'html', value: 'FILE', text: "write the report as a self-contained HTML page (never a run folder's own file)" },
       { name: 'force', text: 'overwrite the --html FILE if it exists' },
+    ],
+  },
+  audit: {
+    run: auditCommand,
+    summary: "draw a random sample of a run's samples for a person to label: agreement with humans, the gap on corrected truth",
+    usage: ['audit RUN_DIR [--size N] [--seed S] [--verifier V] [--filter SPEC] [--replace] [--json]'],
+    options: [
+      { name: 'size', value: 'N', text: 'samples to draw (default 40), spread equally over kept/dropped × checker correct/incorrect' },
+      { name: 'seed', value: 'S', text: 'the draw\'s seed, an integer in [0, 2^32) (default: a random one, recorded in audit.json)' },
+      SELECTOR_OPTION,
+      { name: 'filter', value: 'SPEC', text: `${FILTERS}: the verifier decision the strata are made of (default: the run's filter)` },
+      { name: 'replace', text: "replace the run's audit.json (its labels stay in annotations.jsonl)" },
+      { name: 'json', text: 'print audit.json on stdout' },
+    ],
+    notes: [
+      'Writes RUN_DIR/audit.json. Label the drawn samples in the Gap Lens panel (Audit) in the order drawn;\n' +
+        'gaplens report then shows Cohen\'s κ of the verifier and of the checker against the human, and the\n' +
+        'accuracy, filtered accuracy and gap on the human-corrected truth (docs/statistics.md, "Audit").',
     ],
   },
   reverify: {

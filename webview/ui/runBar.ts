@@ -24,7 +24,7 @@ export class RunBar {
     this.bar = custom<ProgressBar>('vscode-progress-bar', { attrs: { 'aria-label': 'Run progress' } });
     this.corrected = custom<Checkbox>('vscode-checkbox', {
       attrs: { 'data-role': 'checker-corrected' },
-      title: 'Count samples whose latest label is "checker wrong" with the verdict flipped. The raw verdict stays visible in the table.',
+      title: 'Count samples with the human verdict of their latest label, or with the verdict flipped when it says "checker wrong". The raw verdict stays visible in the table.',
     });
     this.corrected.label = 'checker-corrected statistics';
     this.corrected.addEventListener('change', () => onCheckerCorrected(this.corrected.checked));

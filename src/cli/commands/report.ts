@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { basename } from 'node:path';
 import { parseFilter, parseSelector } from '../../core/filter/parse';
 import { selectorScore, selectorVerifiers } from '../../core/filter/weights';
-import { assessRunReport, assessSamplesReport, weightsOf, type ReportOptions } from '../../core/pipeline/runReport';
+import { assessRunReport, assessSamplesReport, runAudit, weightsOf, type ReportOptions } from '../../core/pipeline/runReport';
 import { renderHtmlReport, type HtmlSampleRow } from '../../core/report/html';
 import { checkOutputFile, writeOutputFile } from '../../core/runs/outputPath';
 import { liveLockHolder } from '../../core/runs/runLock';
@@ -75,7 +75,8 @@ export async function printRunReport(dir: string, opts: { json: boolean; warn: (
   const verifier = stringOpt(v, 'verifier') ?? run.manifest.config.verifiers[0] ?? 'mc';
   const filter = stringOpt(v, 'filter') ?? run.manifest.config.filter;
   const live = (await liveLockHolder(dir)) !== null;
-  const assessed = assessRunReport(run, samples, reportOptions(verifier, filter, v), live);
+  const options = reportOptions(verifier, filter, v);
+  const assessed = { ...assessRunReport(run, samples, options, live), audit: await runAudit(run, options) };
   const c = run.manifest.config;
   // Which model generated and which verified what this report reads: the f and g of gap(f, g).
   const models = gapModels(c, selectorVerifiers(parseSelector(verifier)));
