@@ -51,20 +51,6 @@ const count = z.number().int().nonnegative();
 // Payloads
 // ---------------------------------------------------------------------------------------------
 
-/** Sampling settings shown in the panel's run summary; the host passes the run's RunConfig as is. */
-const runSettingsSchema = z.object({
-  api: z.enum(['chat', 'completions']),
-  limit: z.number().int().positive().optional(),
-  temperature: z.number().nonnegative(),
-  topP: z.number().gt(0).max(1),
-  maxTokens: z.number().int().positive(),
-  verifierTemperature: z.number().nonnegative(),
-  verifierMaxTokens: z.number().int().positive(),
-  seed: z.number().int(),
-  concurrency: z.number().int().positive(),
-  templates: z.string().optional(),
-});
-
 const runSummarySchema = z.object({
   id: nonEmpty,
   model: nonEmpty,
@@ -81,7 +67,11 @@ const runSummarySchema = z.object({
   selector: nonEmpty.optional(),
   createdAt: z.string().optional(),
   /** Absent for ad-hoc checks that have no run folder. */
-  config: runSettingsSchema.optional(),
+  /**
+   * How the generations were sampled, as the reports say it (core's samplingText): a setting the
+   * endpoint refused is named as not sent, an imported run gives its source's settings.
+   */
+  sampling: z.string().optional(),
 }).refine((run) => Object.keys(run.verifierModels ?? {}).every((name) => run.verifiers.includes(name)), {
   message: 'must name only verifiers of the run',
   path: ['verifierModels'],
