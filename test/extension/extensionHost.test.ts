@@ -3,8 +3,8 @@
 // the command palette, the panel's ready handshake and message validation, annotations, the panel
 // serializer, API keys kept out of files and logs.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { gapText, LiveGap } from '../../src/core/pipeline/liveGap';
 import { createRunFolder, readRun } from '../../src/core/runs/runStore';
 import { SampleLog } from '../../src/core/runs/sampleLog';
@@ -99,6 +99,7 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     assert.deepEqual([...fake.recorded.commands.keys()].sort(), [...COMMAND_IDS].sort());
     assert.deepEqual([...fake.recorded.treeViews.keys()].sort(), ['gaplens.runs', 'gaplens.taskSets']);
     assert.ok(fake.recorded.serializers.has('gaplens.panel'));
+    assert.deepEqual([...fake.recorded.customEditors.keys()].sort(), ['gaplens.runEditor', 'gaplens.runFileEditor']);
     assert.equal(require.cache[join(DIST, 'onDemand.js')], undefined, 'activation loaded dist/onDemand.js');
     assert.equal(require.cache[join(DIST, 'languageClient.js')], undefined, 'activation loaded the language client without a task file open');
     assert.match(fake.recorded.log.at(-1)?.text ?? '', /^activated in \d+(\.\d)? ms/);
@@ -250,18 +251,69 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     assert.equal(fake.recorded.status.length, shown + 1, 'one update for a burst of filter changes');
   });
 
+  let restoredPanel: FakeWebviewPanel | undefined;
+
   it('after a reload, the serializer brings the same run back in a panel, annotations included', async () => {
     panel.dispose();
     const restored = new (panel.constructor as new (v: string, t: string, o: Record<string, unknown>) => FakeWebviewPanel)('gaplens.panel', 'Gap Lens', {});
     const runId = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')).id as string;
     const state = { runId, selector: 'mc', filter: 'quantile:0.5', checkerCorrected: true, view: { task: null, show: 'disagreements', sort: 'score', descending: true }, selection: { task: 't2', index: 1 } };
     await fake.recorded.serializers.get('gaplens.panel')?.deserializeWebviewPanel(restored, state);
+    restoredPanel = restored;
     assert.match(restored.webview.html, /Content-Security-Policy/);
     restored.send({ kind: 'notify', method: 'ready', params: { state } });
     const messages = hostMessages(restored);
     assert.equal(notifications(messages, 'init')[0]?.params.run.id, runId);
     assert.equal(tableRows(messages).length, 6);
     assert.equal(notifications(messages, 'annotations')[0]?.params.records.length, 1);
+  });
+
+  it("opens a run's run.json or samples.jsonl in the run editor: the run's panel, which replaces the one it had", async () => {
+    const newPanel = (viewType: string, title: string): FakeWebviewPanel => new (panel.constructor as new (v: string, t: string, o: Record<string, unknown>) => FakeWebviewPanel)(viewType, title, {});
+    const openWith = async (viewType: string, file: string): Promise<FakeWebviewPanel> => {
+      const entry = fake.recorded.customEditors.get(viewType);
+      assert.ok(entry, viewType);
+      assert.deepEqual(entry.options, { webviewOptions: { enableFindWidget: true, retainContextWhenHidden: false }, supportsMultipleEditorsPerDocument: false });
+      const editor = newPanel(viewType, basename(file));
+      await entry.provider.resolveCustomEditor(await entry.provider.openCustomDocument(FakeUri.file(file)), editor);
+      return editor;
+    };
+    const runId = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')).id as string;
+    const editor = await openWith('gaplens.runEditor', join(runDir, 'run.json'));
+    assert.equal(restoredPanel?.isDisposed, true, 'one panel per run');
+    assert.match(editor.webview.html, /Content-Security-Policy/);
+    assert.equal(editor.webview.options.enableScripts, true);
+    editor.send({ kind: 'notify', method: 'ready', params: { state: null } });
+    const messages = hostMessages(editor);
+    assert.equal(notifications(messages, 'init')[0]?.params.run.id, runId);
+    assert.equal(tableRows(messages).length, 6);
+    // The run's commands find it: Open Run… reveals the editor instead of opening another panel.
+    const panels = fake.recorded.panels.length;
+    await fake.recorded.commands.get('gaplens.openRun')?.(runDir);
+    assert.equal(fake.recorded.panels.length, panels);
+    assert.equal(editor.isDisposed, false);
+
+    const samples = await openWith('gaplens.runFileEditor', join(runDir, 'samples.jsonl'));
+    assert.equal(editor.isDisposed, true);
+    samples.send({ kind: 'notify', method: 'ready', params: { state: null } });
+    assert.equal(notifications(hostMessages(samples), 'init')[0]?.params.run.id, runId);
+    samples.dispose();
+  });
+
+  it('shows why in the run editor when the file is not part of a run, without a script or an error popup', async () => {
+    const elsewhere = join(tmp, 'not-a-run');
+    mkdirSync(elsewhere, { recursive: true });
+    writeFileSync(join(elsewhere, 'run.json'), '{"name": "<b>another tool</b>"}');
+    const entry = fake.recorded.customEditors.get('gaplens.runFileEditor');
+    const editor = new (panel.constructor as new (v: string, t: string, o: Record<string, unknown>) => FakeWebviewPanel)('gaplens.runFileEditor', 'run.json', {});
+    const shown = fake.recorded.messages.length;
+    await entry?.provider.resolveCustomEditor(await entry.provider.openCustomDocument(FakeUri.file(join(elsewhere, 'run.json'))), editor);
+    assert.equal(editor.webview.options.enableScripts, false);
+    assert.doesNotMatch(editor.webview.html, /<script/);
+    assert.match(editor.webview.html, /Gap Lens cannot show run\.json as a run/);
+    assert.match(/<p data-role="not-a-run">([^<]*)<\/p>/.exec(editor.webview.html)?.[1] ?? '', /run\.json/);
+    assert.equal(fake.recorded.messages.length, shown);
+    assert.match(fake.recorded.log.at(-1)?.text ?? '', /cannot be shown as a run/);
   });
 
   it('draws an audit into audit.json, saves audit labels with their stratum, pushes what they say, and asks before replacing it', async () => {
