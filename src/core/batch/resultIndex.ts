@@ -36,8 +36,8 @@ export class ResultIndex {
     return this.where.size;
   }
 
-  /** Reads a result file; a line that is not a result is a UserError naming FILE:LINE. */
-  async add(file: string): Promise<IndexedFile> {
+  /** Reads a result file, telling `onResult` of each line; a line that is not a result is a UserError naming FILE:LINE. */
+  async add(file: string, onResult?: (result: BatchResult) => void): Promise<IndexedFile> {
     const fileNo = this.files.push(file) - 1;
     const seen = new Set<string>();
     // readLines drops a leading byte-order mark; the offsets count it.
@@ -51,6 +51,7 @@ export class ResultIndex {
       const result = parseResultLine(text);
       if ('problem' in result) throw new UserError(atLine(file, line, `not a batch result line: ${result.problem}`));
       lines++;
+      onResult?.(result);
       if (seen.has(result.customId)) duplicates++;
       seen.add(result.customId);
       const success = isSuccess(result);
