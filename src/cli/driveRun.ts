@@ -20,6 +20,8 @@ export interface DriveOptions {
   /** Counts an event as one work item (each record of the run, or only verifications for a re-verify). */
   counts: (event: RecordEvent) => boolean;
   execution: Omit<ExecuteOptions, 'onEvent' | 'onMessage' | 'onDownloadProgress' | 'signal' | 'onSpend' | 'executor'>;
+  /** Flags the resume hint adds to `gaplens run --resume DIR` (the executor's). */
+  resumeFlags?: string[];
   /** The executor, made with the line log of the progress display; undefined (or none): online. */
   executor?: (log: (message: string) => void) => Promise<Executor | undefined>;
   /** Called with every record event before the progress line is drawn; returns extra progress text. */
@@ -74,13 +76,13 @@ export async function driveRun(controller: RunController, opts: DriveOptions): P
     progress.done();
     if (outcome.accounting) log(accountingLine(outcome.accounting));
     if (outcome.spend && outcome.accounting && outcome.accounting.requests > 0) log(spendText(outcome.spend));
-    const resume = `gaplens run --resume ${controller.dir}`;
+    const resume = ['gaplens run --resume', controller.dir, ...(opts.resumeFlags ?? [])].join(' ');
     const hint = unfinishedNote(controller.dir, `continue with: ${resume}`);
     switch (outcome.status) {
       case 'complete':
         return { complete: true };
       case 'incomplete':
-        log(`${outcome.failedSamples} sample stage${outcome.failedSamples === 1 ? '' : 's'} failed at the model call and ${outcome.failedSamples === 1 ? 'is' : 'are'} recorded as failures; the run is incomplete: gaplens run --resume ${controller.dir} asks again`);
+        log(`${outcome.failedSamples} sample stage${outcome.failedSamples === 1 ? '' : 's'} failed at the model call and ${outcome.failedSamples === 1 ? 'is' : 'are'} recorded as failures; the run is incomplete: ${resume} asks again`);
         return { complete: false, failedSamples: outcome.failedSamples };
       case 'waiting':
         return { complete: false, waiting: true };

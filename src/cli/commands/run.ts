@@ -111,6 +111,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     done: live.records,
     counts: () => true,
     execution,
+    resumeFlags: executor.kind === 'online' ? [] : ['--executor', executor.kind],
     executor: (log) => executorFor(executor, { dir: prepared.dir, maxRetries: settings.maxRetries, keyFor, pricing }, log),
     onEvent: (event) => live.add(event),
     summary: () => live.summary(),

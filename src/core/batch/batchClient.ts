@@ -99,7 +99,8 @@ export function createBatchClient(spec: HttpSpec, apiKey: string | undefined): B
     download: (fileId, to, signal) =>
       step(`downloading file ${fileId}`, signal, async () => {
         const answer = await sdk.files.content(fileId, { signal });
-        const tmp = `${to}.${process.pid}.tmp`;
+        // One writer (the run's lock): a download cut short by a kill is overwritten by the next.
+        const tmp = `${to}.tmp`;
         try {
           if (!answer.body) throw new Error('the answer has no body');
           await pipeline(Readable.fromWeb(answer.body as WebReadableStream<Uint8Array>), createWriteStream(tmp, { flush: true }), { signal });

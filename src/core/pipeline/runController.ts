@@ -144,9 +144,9 @@ export class RunController {
         if (Object.keys(capabilities).length > 0) await updateManifest(request.dir, (m) => ({ ...m, capabilities: { ...m.capabilities, ...capabilities } }));
         return new RunController(prepared, config.verifiers, lock, capabilities);
       }
-      const { config } = await readManifest(request.dir);
+      const { config, capabilities: recorded } = await readManifest(request.dir);
       const verifying = request.model === undefined ? config.model : canonicalModelSpec(request.model);
-      const capabilities = await probe([{ model: verifying, generates: false, verifiers: request.verifiers }], config.api);
+      const capabilities = how === 'recorded' ? (recorded ?? {}) : await probe([{ model: verifying, generates: false, verifiers: request.verifiers }], config.api);
       const { prepared, added } = await addVerifiers(request.dir, request.verifiers, request.model, opts.onWarning, capabilities);
       return new RunController(prepared, added, lock, capabilities);
     } catch (err) {
