@@ -2,9 +2,9 @@
 // in batches through the OpenAI Batch API (`--executor batch`), or not at all until results are
 // imported (`--executor offline`, with `gaplens batch export` / `batch import`). The batch settings
 // are execution settings: a resume may change them.
-import { BatchExecutor, type BatchMode } from '../core/batch/batchExecutor';
+import { BatchExecutor, DEFAULT_POLL_MS, type BatchMode } from '../core/batch/batchExecutor';
 import { batchProgressText } from '../core/batch/batchProgress';
-import { isSettled, readBatchState } from '../core/batch/batchState';
+import { batchesOut } from '../core/batch/batchState';
 import { OPENAI_BATCH_LIMITS, type ShardLimits } from '../core/batch/shardWriter';
 import type { Pricing } from '../core/cost/pricing';
 import type { Executor } from '../core/pipeline/executor';
@@ -28,8 +28,6 @@ export interface ExecutorSettings {
   limits: ShardLimits;
 }
 
-/** Polls start this far apart (then double, up to 12 times as far: 2 minutes). */
-const DEFAULT_POLL_MS = 10_000;
 const MIB = 1024 * 1024;
 
 /** The executor flags, checked (usage errors, exit 2). */
@@ -54,7 +52,7 @@ export function executorSettings(v: RawValues, costLimit: number | undefined): E
  */
 export async function checkLiveBatches(dir: string, kind: ExecutorKind): Promise<void> {
   if (kind === 'batch') return;
-  const live = ((await readBatchState(dir))?.shards ?? []).filter((s) => !isSettled(s));
+  const live = await batchesOut(dir);
   if (live.length === 0) return;
   throw new UserError(
     `${dir} has ${live.length} batch shard${live.length === 1 ? '' : 's'} submitted or about to be (${live.map((s) => s.batchId ?? s.name).join(', ')}): ` +

@@ -61,6 +61,8 @@ export interface BatchExecutorOptions {
   onMessage?: (message: string) => void;
 }
 
+/** The first wait between two polls by default (then doubling, up to 12 times as long: 2 minutes). */
+export const DEFAULT_POLL_MS = 10_000;
 /** The longest wait between two polls, as a multiple of the first. */
 const POLL_GROWTH = 12;
 /** How long cancelling the remote batches may take once the user cancelled. */

@@ -106,6 +106,11 @@ export async function writeBatchState(runDir: string, state: BatchState): Promis
   await writeFileAtomic(join(dir, STATE_FILE), `${JSON.stringify(state, null, 1)}\n`);
 }
 
+/** The shards of a run that are submitted, or about to be, and not yet settled: a resume must collect them. */
+export async function batchesOut(runDir: string): Promise<ShardRecord[]> {
+  return ((await readBatchState(runDir))?.shards ?? []).filter((s) => !isSettled(s));
+}
+
 /** Settled: its results are in the run folder, or it ended without any (a failed batch). */
 export function isSettled(shard: ShardRecord): boolean {
   return shard.results !== undefined;
