@@ -1,6 +1,7 @@
 // --executor batch end to end: the built CLI as a child process, the real openai SDK in it, the fake
 // Files and Batches endpoints (test/fixtures/batchApi.ts) in this process.
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readBatchState } from '../../src/core/batch/batchState';
 import { readRun } from '../../src/core/runs/runStore';
@@ -9,7 +10,8 @@ import type { FakeBatchOptions, FakeBatchPlan } from '../fixtures/batchApi';
 import { runCli, tempDir } from '../helpers/cli';
 import { BATCH, N, recordSet, runArgs, submissions } from '../helpers/batchRuns';
 import { fakeServersPerTest } from '../helpers/fakeServers';
-import { assertCleanStderr, cleanEnv, writeTasks } from '../helpers/runs';
+import { assertCleanStderr, cleanEnv, readRecords, writeTasks } from '../helpers/runs';
+import { moneyText } from '../../src/core/cost/costText';
 
 const TASKS = 4;
 
@@ -46,6 +48,9 @@ describe('gaplens run --executor batch', function () {
   it('runs generation, mc, cot-score and the tournament in phases, with exactly the records of an online run', async () => {
     const verifiers = 'mc,cot-score,tournament';
     const expected = await online(verifiers);
+    const pricing = join(dir, 'pricing.json');
+    writeFileSync(pricing, JSON.stringify({ currency: 'USD', models: [{ model: 'fake-model', inputPerMTok: 2, outputPerMTok: 8, batchDiscount: 0.5 }] }));
+    env = { ...env, GAPLENS_PRICING: pricing };
     const { fake, out, res } = await batch(verifiers);
     assert.equal(res.code, 0, res.stderr);
     assertCleanStderr(res.stderr);
@@ -62,6 +67,21 @@ describe('gaplens run --executor batch', function () {
     assert.match(res.stderr, /batch phase 1 \(generation 4\): shards 0 to submit, 0 submitted, 0 in progress, 1 done, 0 failed; 4\/4 requests done/);
     assert.match(res.stderr, /batch phase 2 \(mc 16, cot-score 16, tournament 8\)/);
     assert.match(res.stderr, /batch phase 3 \(tournament 4\)/);
+    // Priced at half the file's prices, from the usage the downloaded answers report.
+    const usage = (state?.shards ?? []).reduce((t, s) => ({ p: t.p + (s.usage?.promptTokens ?? 0), c: t.c + (s.usage?.completionTokens ?? 0) }), { p: 0, c: 0 });
+    assert.ok(usage.p > 0 && usage.c > 0);
+    const cost = ((usage.p * 2 + usage.c * 8) / 1e6) * 0.5;
+    assert.match(res.stderr, new RegExp(`batches so far ${moneyText(cost, 'USD').replace('.', '\\.')} at batch prices\n`));
+    // The estimate is at the batch prices too, and nothing but the batches is said to be spent.
+    assert.match(res.stderr, /cost ≤ \S+ USD at the prices of/);
+    assert.doesNotMatch(res.stderr, /gaplens: spent /);
+    const report = await runCli(['report', out, '--json'], { env });
+    assert.equal(report.code, 0, report.stderr);
+    const batchJson = (JSON.parse(report.stdout) as { batch: { phase: number; shards: Record<string, number>; requests: Record<string, number>; spend: { total: number } } }).batch;
+    assert.equal(batchJson.phase, 3);
+    assert.deepEqual(batchJson.shards, { toSubmit: 0, submitted: 0, inProgress: 0, done: 1, failed: 0 });
+    assert.deepEqual(batchJson.requests, { total: 4, done: 4 });
+    assert.ok(Math.abs(batchJson.spend.total - cost) < 1e-12);
   });
 
   it('takes results out of order and repeated, and asks again only for the lines that failed or never ran', async () => {
@@ -93,6 +113,8 @@ describe('gaplens run --executor batch', function () {
     assert.equal(run.verifications.size, (TASKS - 1) * N);
     // Its first batch and two more; every other request once.
     assert.deepEqual([...submissions(fake).values()].filter((n) => n > 1), [3]);
+    // Each failure recorded once, whatever the number of phases after it.
+    assert.equal(readRecords(out).filter((r) => r.type === 'failure').length, N);
   });
 
   it('a batch that fails stops the run with the API’s reason; the resume submits its requests again', async () => {
