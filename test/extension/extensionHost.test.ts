@@ -264,6 +264,49 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     assert.equal(notifications(messages, 'annotations')[0]?.params.records.length, 1);
   });
 
+  it('draws an audit into audit.json, saves audit labels with their stratum, pushes what they say, and asks before replacing it', async () => {
+    const audited = new (panel.constructor as new (v: string, t: string, o: Record<string, unknown>) => FakeWebviewPanel)('gaplens.panel', 'Gap Lens', {});
+    const runId = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')).id as string;
+    const state = { runId, selector: 'mc', filter: 'quantile:0.5', checkerCorrected: false, view: { task: null, show: 'all', sort: 'task', descending: false }, selection: null };
+    await fake.recorded.serializers.get('gaplens.panel')?.deserializeWebviewPanel(audited, state);
+    const snapshot = readyAndRead(audited);
+    await until('the audit notification', () => notifications(hostMessages(audited), 'audit').length > 0);
+    assert.deepEqual(notifications(hostMessages(audited), 'audit').at(-1)?.params, { audit: null, cannotDraw: null });
+    assert.ok(snapshot.length > 0);
+
+    audited.posted.length = 0;
+    audited.send({ kind: 'request', id: 30, method: 'drawAudit', params: { size: 4, seed: 7, selector: 'mc', filter: 'quantile:0.5' } });
+    await until('the drawAudit reply', () => hostMessages(audited).some((m) => m.kind === 'reply'));
+    const file = JSON.parse(readFileSync(join(runDir, 'audit.json'), 'utf8')) as { id: string; seed: number; samples: { task: string; index: number; stratum: string }[] };
+    const drawn = hostMessages(audited);
+    assert.deepEqual(drawn.find((m) => m.kind === 'reply'), { kind: 'reply', id: 30, ok: true, result: { id: file.id } });
+    assert.deepEqual(notifications(drawn, 'audit').at(-1)?.params.audit?.file, file);
+    assert.equal(file.seed, 7);
+
+    const first = file.samples[0];
+    assert.ok(first);
+    audited.posted.length = 0;
+    audited.send({ kind: 'request', id: 31, method: 'annotate', params: { task: first.task, index: first.index, human: 'correct', audit: { id: file.id }, note: '' } });
+    await until('the audit label reply', () => hostMessages(audited).some((m) => m.kind === 'reply'));
+    const lines = readFileSync(join(runDir, 'annotations.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.deepEqual({ ...lines.at(-1), at: undefined }, { v: 2, task: first.task, index: first.index, human: 'correct', audit: { id: file.id, stratum: first.stratum }, note: '', at: undefined });
+    const report = notifications(hostMessages(audited), 'audit').at(-1)?.params.audit?.report;
+    assert.deepEqual([report?.labels, report?.result?.labelled], [1, 1]);
+
+    // Replacing asks first: no answer keeps the audit.
+    audited.posted.length = 0;
+    audited.send({ kind: 'request', id: 32, method: 'drawAudit', params: { size: 2, seed: null, selector: 'mc', filter: 'quantile:0.5' } });
+    await until('the refused drawAudit reply', () => hostMessages(audited).some((m) => m.kind === 'reply'));
+    const refused = hostMessages(audited).find((m) => m.kind === 'reply');
+    assert.ok(refused?.kind === 'reply' && !refused.ok && refused.error.message === `kept audit ${file.id}: no new audit drawn`);
+    assert.match(fake.recorded.messages.at(-1)?.text ?? '', new RegExp(`^Replace audit ${file.id.replace(/[.]/g, '\\.')} with a new audit of 2 samples\\?`));
+    assert.equal(JSON.parse(readFileSync(join(runDir, 'audit.json'), 'utf8')).id, file.id);
+    // Leave the run as the tests below expect it: one annotation, no audit.
+    writeFileSync(join(runDir, 'annotations.jsonl'), `${JSON.stringify(lines[0])}\n`);
+    rmSync(join(runDir, 'audit.json'));
+    audited.dispose();
+  });
+
   it('a serializer state that is not a Gap Lens panel state closes the panel instead of showing nothing', async () => {
     const stray = new (panel.constructor as new (v: string, t: string, o: Record<string, unknown>) => FakeWebviewPanel)('gaplens.panel', 'Gap Lens', {});
     await fake.recorded.serializers.get('gaplens.panel')?.deserializeWebviewPanel(stray, { runId: 42 });
@@ -420,7 +463,9 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     assert.equal(page.viewType, 'gaplens.compare');
     assert.equal(page.options.enableScripts, false);
     assert.doesNotMatch(page.webview.html, /<script/);
-    assert.equal(page.webview.html.match(/<tr><th scope="row">fake-model/g)?.length, 2);
+    // One row per run in the gap table (the first table; the verifier-quality table after it has its own).
+    const gapTable = page.webview.html.split('</table>')[0] ?? '';
+    assert.equal(gapTable.match(/<tr><th scope="row">fake-model/g)?.length, 2);
     assert.match(page.webview.html, /some tasks have no gold answer \(a Check Selection run\)/);
   });
 
@@ -466,7 +511,8 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     p.dispose();
 
     const page = await comparePage([runDir, unsureDir]);
-    assert.equal(page.match(/<span class="value">—<\/span><div class="sub">not measured: cot-score scored 0 of 6 samples: 6 unparsable<\/div>/g)?.length, 3);
+    const gapTable = page.split('</table>')[0] ?? '';
+    assert.equal(gapTable.match(/<span class="value">—<\/span><div class="sub">not measured: cot-score scored 0 of 6 samples: 6 unparsable<\/div>/g)?.length, 3);
     for (const text of [status?.text, item.description, page]) assert.doesNotMatch(String(text), /[+−]0\.0 pp|\+0\.0000/);
   });
 

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { basename } from 'node:path';
 import { parseFilter, parseSelector } from '../../core/filter/parse';
 import { selectorScore, selectorVerifiers } from '../../core/filter/weights';
-import { assessRunReport, assessSamplesReport, weightsOf, type ReportOptions } from '../../core/pipeline/runReport';
+import { assessRunReport, assessSamplesReport, runAudit, weightsOf, type ReportOptions } from '../../core/pipeline/runReport';
 import { renderHtmlReport, type HtmlSampleRow } from '../../core/report/html';
 import { checkOutputFile, writeOutputFile } from '../../core/runs/outputPath';
 import { liveLockHolder } from '../../core/runs/runLock';
@@ -23,6 +23,7 @@ import { readPricing, type Pricing } from '../../core/cost/pricing';
 import { flag, numberOpt, stringOpt, type RawValues } from '../options';
 import { formatReport } from '../format';
 import { say, writeOut } from '../terminalText';
+import { importedFromText } from '../../core/import/provenanceText';
 
 const OPTIONS = {
   samples: { type: 'string' },
@@ -69,19 +70,26 @@ export async function printRunReport(dir: string, opts: { json: boolean; warn: (
   const v: RawValues = { ...opts.values, json: opts.json };
   const run = await readRun(dir, { onWarning: opts.warn });
   const samples = toScoredSamples(run, { checkerCorrected: flag(v, 'checker-corrected') });
+  const imported = run.manifest.import;
+  if (run.manifest.config.verifiers.length === 0 && stringOpt(v, 'verifier') === undefined) {
+    // Only an import makes a run with no verifiers: it waits for `reverify` to add them.
+    throw new UserError(`${dir} has no verifiers yet${imported ? ' (its generations were imported)' : ''}: add them with gaplens reverify ${dir} --verifier mc (docs/import.md)`);
+  }
   const verifier = stringOpt(v, 'verifier') ?? run.manifest.config.verifiers[0] ?? 'mc';
   const filter = stringOpt(v, 'filter') ?? run.manifest.config.filter;
   const live = (await liveLockHolder(dir)) !== null;
+  const options = reportOptions(verifier, filter, v);
   const batch = await batchOf(dir, opts.warn);
   const batchLines = batch === null ? [] : [batchProgressText(batch)];
-  let assessed: AssessedReport;
+  let assessedRun: AssessedReport;
   try {
-    assessed = assessRunReport(run, samples, reportOptions(verifier, filter, v), live);
+    assessedRun = assessRunReport(run, samples, options, live);
   } catch (err) {
     // A batch run has no samples until its first phase lands: where its batches stand is the news.
     if (err instanceof UserError && batch !== null) throw new UserError(`${err.message}; ${batchLines.join('')}`);
     throw err;
   }
+  const assessed = { ...assessedRun, audit: await runAudit(run, options) };
   const c = run.manifest.config;
   // Which model generated and which verified what this report reads: the f and g of gap(f, g).
   const models = gapModels(c, selectorVerifiers(parseSelector(verifier)));
@@ -92,6 +100,7 @@ export async function printRunReport(dir: string, opts: { json: boolean; warn: (
       { label: 'run', value: dir },
       { label: 'model', value: c.model },
       { label: 'generator and verifier', value: gapModelsText(models) },
+      ...(imported ? [{ label: 'generations', value: importedFromText(imported) }] : []),
       { label: 'tasks', value: `${c.tasks}${c.limit !== undefined ? ` (first ${c.limit})` : ''}` },
       { label: 'samples per task', value: String(c.n) },
       { label: 'verifiers', value: c.verifiers.join(', ') },
@@ -99,9 +108,13 @@ export async function printRunReport(dir: string, opts: { json: boolean; warn: (
       { label: 'versions', value: Object.entries(run.manifest.versions).map(([k, x]) => `${k} ${x}`).join(', ') },
     ],
     rows: () => sampleRows(run, samples, assessed.report),
-    // Said in the text only when the endpoint did not take a setting: the run must not claim it.
-    notes: [...(Object.keys(settingsNotSentByModel(run.manifest)).length > 0 ? [`sampling ${samplingText(run.manifest)}`] : []), ...batchLines],
-    extra: { run: dir, models, ...notSentJson(run.manifest), ...(batch === null ? {} : { batch }) },
+    notes: [
+      ...(imported ? [importedFromText(imported)] : []),
+      // Said in the text only when the endpoint did not take a setting: the run must not claim it.
+      ...(Object.keys(settingsNotSentByModel(run.manifest)).length > 0 ? [`sampling ${samplingText(run.manifest)}`] : []),
+      ...batchLines,
+    ],
+    extra: { run: dir, models, ...(imported ? { import: imported } : {}), ...notSentJson(run.manifest), ...(batch === null ? {} : { batch }) },
   });
   return 0;
 }

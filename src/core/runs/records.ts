@@ -49,6 +49,8 @@ export interface RunManifest {
   tasksSha256: string;
   /** Written when the run finished all its samples. */
   completedAt?: string;
+  /** Only in a run made by `gaplens import`: where its generations came from (docs/import.md). */
+  import?: ImportProvenance;
   /**
    * What each HTTP endpoint the run calls accepts, probed when the run (or its latest resume or
    * re-verify) started: model spec as in `config` -> its capabilities. Runs written before probing
@@ -57,17 +59,52 @@ export interface RunManifest {
   capabilities?: Record<string, EndpointCapabilities>;
 }
 
+/** The files `gaplens import` reads (docs/import.md). */
+export const IMPORT_FORMATS = ['lm-eval', 'inspect', 'jsonl'] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+/**
+ * How the source generated its samples, as far as it says: null where it does not say, or does
+ * not give one value for every sample. An imported run's `config` still needs numbers there; these
+ * are what was known.
+ */
+export interface SourceSampling {
+  temperature: number | null;
+  topP: number | null;
+  maxTokens: number | null;
+  seed: number | null;
+}
+
+/** run.json `import`: the provenance of a run whose generations were made elsewhere. */
+export interface ImportProvenance {
+  format: ImportFormat;
+  /** The files read, absolute, with the sha256 of their bytes. */
+  files: { path: string; sha256: string }[];
+  /** How the source names the model that generated the samples; null when it does not. */
+  sourceModel: string | null;
+  sampling: SourceSampling;
+  /** Whether the source gave every sample's token counts; a generation it gave none for has no `usage`. */
+  usageKnown: boolean;
+  /**
+   * The model calls Gap Lens made to generate this run's samples: none. What generating cost and
+   * how long it took were not measured here (docs/import.md).
+   */
+  generationCalls: 0;
+}
+
 export interface GenerationRecord {
   v: typeof SAMPLES_SCHEMA_VERSION;
   type: 'generation';
   task: string;
   index: number;
-  seed: number;
+  /** The sampling seed of this sample; absent in an imported run (docs/import.md): no source gives one per sample. */
+  seed?: number;
   // No prompt here: it is the task rendered into the run's own copy of the generate template
   // (run.json holds its hash), and repeating it N times per task would dominate the file.
   text: string;
   finishReason: string;
-  usage: Usage;
+  /** Tokens spent on this sample; absent in an imported run where the source did not count them. */
+  usage?: Usage;
   grade: GradeResult;
   at: string;
 }
@@ -109,12 +146,74 @@ export interface FailureRecord {
 
 export type SampleRecord = GenerationRecord | VerificationRecord | FailureRecord;
 
-/** annotations.jsonl (written by the extension). */
-export interface AnnotationRecord {
-  v: typeof SAMPLES_SCHEMA_VERSION;
+/**
+ * annotations.jsonl records: version 1 (a cause, always) and version 2 (adds the human verdict and
+ * the audit tag; the cause may then be absent). A record is written as version 1 whenever it fits
+ * version 1, so runs annotated without audits stay readable by older Gap Lens (docs/run-format.md).
+ */
+export const ANNOTATION_SCHEMA_VERSIONS = [1, 2] as const;
+
+/** What the reviewer found wrong. */
+export const ANNOTATION_CAUSES = ['verifier-wrong', 'checker-wrong', 'gold-wrong', 'ambiguous', 'other'] as const;
+export type AnnotationCause = (typeof ANNOTATION_CAUSES)[number];
+
+/** The reviewer's verdict on the answer itself: the truth the checker and the verifier are measured against. */
+export const HUMAN_VERDICTS = ['correct', 'incorrect'] as const;
+export type HumanVerdict = (typeof HUMAN_VERDICTS)[number];
+
+/** Audit strata: the verifier's decision under the audit's filter × the checker's verdict (docs/statistics.md, "Audit"). */
+export const AUDIT_STRATA = ['kept-correct', 'kept-incorrect', 'dropped-correct', 'dropped-incorrect'] as const;
+export type AuditStratum = (typeof AUDIT_STRATA)[number];
+
+/** How an audit draws its sample: with the run's samples, enough to draw it again. */
+export interface AuditPlan {
+  /** Names the audit; its labels carry it. */
+  id: string;
+  /** The draw's seed, an integer in [0, 2^32). */
+  seed: number;
+  /** Samples requested. */
+  size: number;
+  /** The score selector and filter whose kept/dropped decisions form the strata (parseSelector/parseFilter text). */
+  selector: string;
+  filter: string;
+}
+
+export const AUDIT_SCHEMA_VERSION = 1;
+
+/** audit.json: an audit's plan and its draw (docs/run-format.md, "audit.json"). */
+export interface AuditFile extends AuditPlan {
+  v: typeof AUDIT_SCHEMA_VERSION;
+  /** When it was drawn. */
+  at: string;
+  /** N_h: the run's samples in each stratum at the draw, AUDIT_STRATA order. */
+  strata: number[];
+  /** The drawn samples in labelling order, each with its stratum. */
+  samples: AuditSample[];
+}
+
+export interface AuditSample {
   task: string;
   index: number;
-  cause: 'verifier-wrong' | 'checker-wrong' | 'gold-wrong' | 'ambiguous' | 'other';
+  stratum: AuditStratum;
+}
+
+/** Marks an annotation as a label of the audit `id`, drawn from `stratum`. */
+export interface AuditTag {
+  id: string;
+  stratum: AuditStratum;
+}
+
+/** annotations.jsonl (written by the extension). */
+export interface AnnotationRecord {
+  v: (typeof ANNOTATION_SCHEMA_VERSIONS)[number];
+  task: string;
+  index: number;
+  /** Always present in version 1; in version 2 a record has a cause, a human verdict or both. */
+  cause?: AnnotationCause;
+  /** Version 2. */
+  human?: HumanVerdict;
+  /** Version 2; an audit label always has a human verdict. */
+  audit?: AuditTag;
   note: string;
   at: string;
 }
