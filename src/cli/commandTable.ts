@@ -2,6 +2,7 @@
 // a command's parseArgs accepts is in its help and nothing else; test/cli/help.test.ts checks that
 // against the parsers themselves.
 import { auditCommand } from './commands/audit';
+import { batchCommand } from './commands/batch';
 import { cacheCommand } from './commands/cache';
 import { doctorCommand } from './commands/doctor';
 import { exportCommand } from './commands/export';
@@ -38,8 +39,13 @@ const EXECUTION_OPTIONS_HELP: OptionHelp[] = [
   { name: 'context-size', value: 'C', text: 'llama.cpp tokens per sequence, prompt + completion (default 4096)' },
   { name: 'max-answer-mb', value: 'M', text: "largest answer body read from an endpoint (default 64); a larger one fails that sample's call" },
   { name: 'refresh-capabilities', text: 'probe what each endpoint accepts anew instead of using the probe of the last 24 hours (docs/providers.md)' },
-  { name: 'cost-limit', value: 'AMOUNT', text: 'stop cleanly (resumable, exit 3) once this execution has spent AMOUNT, in the currency of the pricing file' },
+  { name: 'cost-limit', value: 'AMOUNT', text: 'stop cleanly (resumable, exit 3) once this execution has spent AMOUNT, in the currency of the pricing file (online only)' },
+  { name: 'executor', value: 'online|batch|offline', text: 'online (default): each call when it is made; batch: in phases through the OpenAI Batch API; offline: through gaplens batch export/import (docs/batch.md)' },
+  { name: 'batch-poll-ms', value: 'MS', text: 'first wait between two polls of a batch (default 10000; each next wait doubles, up to 12 times this)' },
+  { name: 'batch-max-requests', value: 'N', text: 'requests per batch file (default 50000, the OpenAI limit)' },
+  { name: 'batch-max-mb', value: 'M', text: 'MiB per batch file (default 200, the OpenAI limit)' },
 ];
+const BATCH_CACHE_OPTIONS: OptionHelp[] = [...CACHE_OPTIONS, { name: 'json', text: 'print what was done as JSON on stdout (import: the report, once the run is complete)' }];
 /** Sampling of the CoT/tournament verifier calls: `run` uses them, `import` records them for the verifiers `reverify` adds. */
 const VERIFIER_SAMPLING_HELP: OptionHelp[] = [
   { name: 'verifier-temperature', value: 'T', text: 'CoT/tournament verifier temperature (default 0.7)' },
@@ -224,6 +230,30 @@ export const COMMANDS: Record<string, Command> = {
     notes: [
       'The cache keeps at most GAPLENS_CACHE_MAX_MB MiB (default 2048) and evicts the least recently used answers\n' +
         'beyond that; temporary files a killed process left behind are removed once they are 5 minutes old.',
+    ],
+  },
+  batch: {
+    run: batchCommand,
+    summary: "a run's requests as batch files for an engine elsewhere (vLLM run-batch), and their results back (docs/batch.md)",
+    usage: ['batch export RUN_DIR --out DIR [--format openai|vllm] [--phase next|generation|VERIFIER] [--shards K] [options]', 'batch import RUN_DIR RESULT_FILE… [options]'],
+    subcommands: {
+      export: [
+        { name: 'out', value: 'DIR', text: 'the folder to write the request files to (requests-0001.jsonl, …)' },
+        { name: 'format', value: 'openai|vllm', text: 'openai (default): the OpenAI Batch API input; vllm: the same lines, for vllm run-batch (chat runs only)' },
+        { name: 'phase', value: 'P', text: "next (default): every request the run needs now; generation or a verifier's name: only those" },
+        { name: 'shards', value: 'K', text: 'fill K files side by side (one per node or job; default 1)' },
+        { name: 'max-requests', value: 'N', text: 'requests per file (default 50000)' },
+        { name: 'max-mb', value: 'M', text: 'MiB per file (default 200)' },
+        { name: 'force', text: 'overwrite request files already in DIR' },
+        ...BATCH_CACHE_OPTIONS,
+      ],
+      import: BATCH_CACHE_OPTIONS,
+    },
+    notes: [
+      'export writes what the run needs next (generation first, then the verifiers, tournament rounds in turn), one request per line\n' +
+        'with custom_id = the response cache key of its call; import takes result files (OpenAI output and error files, vLLM run-batch\n' +
+        'output) in any order, partial or repeated, matches them by custom_id, and writes every record they complete. Both advance\n' +
+        'the run as far as the results at hand allow; a run started with --executor offline calls no endpoint at all.',
     ],
   },
   templates: {
