@@ -6,6 +6,7 @@ import type { Accounting } from '../core/llm/scheduler';
 import { BackendError } from '../core/llm/backend';
 import { UserError } from '../core/util/errors';
 import { fileSystemProblem } from '../core/util/fsProblems';
+import { endpointLines } from './endpointLines';
 import { createProgress } from './progress';
 
 export interface DriveOptions {
@@ -16,7 +17,7 @@ export interface DriveOptions {
   done: number;
   /** Counts an event as one work item (each record of the run, or only verifications for a re-verify). */
   counts: (event: RecordEvent) => boolean;
-  execution: Omit<ExecuteOptions, 'onEvent' | 'onMessage' | 'onDownloadProgress' | 'signal'>;
+  execution: Omit<ExecuteOptions, 'onEvent' | 'onEndpoints' | 'onMessage' | 'onDownloadProgress' | 'signal'>;
   /** Called with every record event before the progress line is drawn; returns extra progress text. */
   onEvent?: (event: RecordEvent) => void;
   summary?: () => string;
@@ -50,6 +51,7 @@ export async function driveRun(controller: RunController, opts: DriveOptions): P
         opts.onEvent?.(event);
         if (opts.counts(event)) progress.update(++done, opts.summary?.());
       },
+      onEndpoints: (reports) => progress.details(endpointLines(reports)),
       onMessage: log,
       onDownloadProgress: (got, size) => log(`downloading model: ${Math.round((100 * got) / Math.max(size, 1))}%`),
       signal: abort.signal,

@@ -7,6 +7,7 @@ import { flag, numberOpt, stringOpt, type RawValues } from './options';
 
 export const EXECUTION_OPTIONS = {
   concurrency: { type: 'string' },
+  'fixed-concurrency': { type: 'boolean' },
   cache: { type: 'string' },
   'no-cache': { type: 'boolean' },
   'cache-max-mb': { type: 'string' },
@@ -17,7 +18,7 @@ export const EXECUTION_OPTIONS = {
   'max-answer-mb': { type: 'string' },
 } as const;
 
-export type ExecutionSettings = Pick<ExecuteOptions, 'concurrency' | 'cacheDir' | 'cacheMaxBytes' | 'timeoutMs' | 'maxRetries' | 'threads' | 'contextSize' | 'maxAnswerBytes'>;
+export type ExecutionSettings = Pick<ExecuteOptions, 'concurrency' | 'fixedConcurrency' | 'cacheDir' | 'cacheMaxBytes' | 'timeoutMs' | 'maxRetries' | 'threads' | 'contextSize' | 'maxAnswerBytes'>;
 
 /** The execution settings given as flags; `concurrency` falls back to the run's own. */
 export function executionSettings(v: RawValues, runConcurrency: number): ExecutionSettings {
@@ -31,6 +32,7 @@ export function executionSettings(v: RawValues, runConcurrency: number): Executi
   const cacheMaxMb = stringOpt(v, 'cache-max-mb');
   return {
     concurrency: numberOpt(v, 'concurrency', runConcurrency, { integer: true, min: 1, max: 4096 }),
+    ...(flag(v, 'fixed-concurrency') ? { fixedConcurrency: true } : {}),
     cacheDir: flag(v, 'no-cache') ? null : (stringOpt(v, 'cache') ?? defaultResponseCacheDir()),
     cacheMaxBytes: cacheMaxMb === undefined ? cacheLimitFromEnv() : parseCacheMaxMb(cacheMaxMb, '--cache-max-mb') * MIB,
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),

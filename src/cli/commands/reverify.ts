@@ -31,7 +31,8 @@ export async function reverifyCommand(argv: string[]): Promise<number> {
   if (model !== undefined) checkModelFile(model);
   const { config } = await readManifest(dir);
   const keyFor = keyLookup([model ?? config.model], given === undefined ? [] : [given], `${dir}/run.json`);
-  const execution = { ...executionSettings(v, config.concurrency), keyFor };
+  // The run's own model given with other endpoints is served from those (a cross model is opened as given anyway).
+  const execution = { ...executionSettings(v, config.concurrency), keyFor, ...(model !== undefined ? { servedBy: [model] } : {}) };
 
   const controller = await RunController.open({ kind: 'reverify', dir, verifiers, ...(model !== undefined ? { model } : {}) }, { by: 'gaplens reverify', onWarning: say });
   const { prepared } = controller;

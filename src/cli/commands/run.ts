@@ -70,8 +70,12 @@ export async function runCommand(argv: string[]): Promise<number> {
   const resumeDir = stringOpt(v, 'resume');
   const request: OpenRequest = resumeDir !== undefined ? await resumeRequest(resumeDir, v) : newRunRequest(v);
   const config = request.kind === 'new' ? request.config : (await readManifest(resumeDir as string)).config;
-  const keyFor = keyLookup([config.model], namedModels(v), `${resumeDir ?? '.'}/run.json`);
-  const execution = { ...executionSettings(v, config.concurrency), keyFor };
+  // A resume's --model names the run's model (checked above), perhaps served by other endpoints:
+  // this execution calls those; run.json keeps the spec the run was started with.
+  const given = stringOpt(v, 'model');
+  const servedBy = request.kind === 'resume' && given !== undefined ? canonicalModelSpec(given) : undefined;
+  const keyFor = keyLookup([servedBy ?? config.model], namedModels(v), `${resumeDir ?? '.'}/run.json`);
+  const execution = { ...executionSettings(v, config.concurrency), keyFor, ...(servedBy !== undefined ? { servedBy: [servedBy] } : {}) };
 
   const controller = await RunController.open(request, { by: 'gaplens run', onWarning: say });
   const { prepared } = controller;

@@ -98,12 +98,15 @@ interface TaskRun extends GapCheckInput {
 }
 
 async function runTask(task: Task, run: TaskRun): Promise<void> {
-  const generations = await ensureGenerations(task, run);
+  // A model with several endpoints answers all of a task's calls on one of them: its prompts share
+  // the question, which that endpoint's prefix cache then holds.
+  const taskRun: TaskRun = { ...run, backend: run.backend.forTask?.() ?? run.backend };
+  const generations = await ensureGenerations(task, taskRun);
   const samples: VerifySample[] = generations.map((g) => ({ index: g.index, text: g.text }));
   // A verifier that judges the whole group waits until the task has all its samples (a resume).
   const verifiers = run.verifiers.filter((v) => !v.judgesTheGroup || samples.length === run.config.n);
   // Verifiers of one task run concurrently; the scheduler beneath bounds the model calls.
-  await Promise.all(verifiers.map((v) => ensureVerifications(task, samples, v, run)));
+  await Promise.all(verifiers.map((v) => ensureVerifications(task, samples, v, taskRun)));
 }
 
 /** The task's generations: those on file, plus the missing ones when their call succeeds. */

@@ -2,13 +2,18 @@
 // way for the CLI and the extension. Backends are imported lazily: node-llama-cpp is heavy.
 import { availableParallelism } from 'node:os';
 import type { ModelSpec } from '../llm/modelSpec';
-import { createScheduler, type ScheduledBackend } from '../llm/scheduler';
+import { EndpointPool } from '../llm/endpointPool';
+import { createPoolScheduler, createScheduler, type ScheduledBackend } from '../llm/scheduler';
 import { ResponseCache } from '../llm/responseCache';
 
 export interface OpenModelOptions {
   api: 'chat' | 'completions';
+  /** Sent to every endpoint of the model. */
   apiKey?: string;
+  /** Model calls in flight at once; for a model with several endpoints, over all of them together. */
   concurrency: number;
+  /** Several endpoints: each keeps an equal share of `concurrency` instead of adapting (default false). */
+  fixedConcurrency?: boolean;
   /** Response cache folder; null disables the cache. */
   cacheDir: string | null;
   /** The most bytes the response cache may take (default cacheLimitFromEnv(): $GAPLENS_CACHE_MAX_MB MiB, else 2 GiB). */
@@ -50,25 +55,31 @@ export async function openModel(spec: ModelSpec, opts: OpenModelOptions): Promis
           ...(opts.cacheMaxBytes !== undefined ? { maxBytes: opts.cacheMaxBytes } : {}),
           ...(opts.onRetry ? { onWarning: opts.onRetry } : {}),
         });
-  const inner = await openInner(spec, opts);
   // Embedded inference has no connection to hang, and a call may wait long for a free sequence
   // on a busy machine: a timeout would only throw finished work away. Abort still ends it.
   const timeoutMs = opts.timeoutMs ?? (spec.backend === 'llama' ? LONGEST_TIMER_MS : undefined);
-  return createScheduler(inner, {
-    concurrency: opts.concurrency,
+  const scheduling = {
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(opts.maxRetries !== undefined ? { maxRetries: opts.maxRetries } : {}),
     ...(cache ? { cache } : {}),
     ...(opts.onRetry ? { onRetry: (info: { message: string }) => opts.onRetry?.(info.message) } : {}),
     ...(opts.onNotice ? { onNotice: opts.onNotice } : {}),
-  });
+  };
+  if (spec.backend === 'openai' && spec.baseUrls.length > 1) {
+    const endpoints = await Promise.all(spec.baseUrls.map(async (url) => ({ url, backend: await openInner(spec, opts, url) })));
+    const pool = new EndpointPool(endpoints, { ceiling: opts.concurrency, adaptive: opts.fixedConcurrency !== true, ...(opts.onNotice ? { onNotice: opts.onNotice } : {}) });
+    // The model whichever endpoint answers (docs/cache.md): the endpoints' own ids without their URL.
+    return createPoolScheduler(`${spec.provider}:${opts.api}:${spec.model}`, pool, scheduling);
+  }
+  return createScheduler(await openInner(spec, opts), { concurrency: opts.concurrency, ...scheduling });
 }
 
-async function openInner(spec: ModelSpec, opts: OpenModelOptions) {
+/** The backend of the spec's model; an endpoint spec's at `baseUrl` (default: its first). */
+async function openInner(spec: ModelSpec, opts: OpenModelOptions, baseUrl?: string) {
   if (spec.backend === 'openai') {
     const { accountFromEnv, azureApiVersion, createOpenAIBackend } = await import('../llm/openaiBackend');
     return createOpenAIBackend({
-      baseUrl: spec.baseUrl,
+      baseUrl: baseUrl ?? spec.baseUrls[0],
       model: spec.model,
       api: opts.api,
       ...(spec.provider === 'azure' ? { azure: { apiVersion: azureApiVersion() } } : {}),

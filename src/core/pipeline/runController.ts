@@ -3,8 +3,9 @@
 // here, under the lock), execute with every failure rule in one place, release the lock. Callers
 // add only their faces: progress, messages, the resume hint in their own words.
 import { setMaxListeners } from 'node:events';
-import { parseModelSpec } from '../llm/modelSpec';
+import { parseModelSpec, sameModel } from '../llm/modelSpec';
 import type { ModelBackend } from '../llm/backend';
+import type { EndpointFigures } from '../llm/endpointPool';
 import type { Accounting, ScheduledBackend } from '../llm/scheduler';
 import { acquireRunLock, type RunLock } from '../runs/runLock';
 import { markCompleted } from '../runs/runStore';
@@ -30,8 +31,26 @@ export interface OpenOptions {
   onWarning: (message: string) => void;
 }
 
+/** The live figures of a model served by several endpoints. */
+export interface EndpointReport {
+  /** The model spec as opened. */
+  model: string;
+  endpoints: EndpointFigures[];
+}
+
+/** How often onEndpoints is told. */
+export const ENDPOINT_REPORT_MS = 1000;
+
 export interface ExecuteOptions {
+  /** Model calls in flight at once per model; for a model with several endpoints, the ceiling over all of them. */
   concurrency: number;
+  /** Several endpoints: each keeps an equal share of `concurrency` instead of adapting (`--fixed-concurrency`). */
+  fixedConcurrency?: boolean;
+  /**
+   * Specs that serve models of the run from other endpoints (a resume's --model): a model the run
+   * names is opened as the spec here of the same model (sameModel), if there is one.
+   */
+  servedBy?: readonly string[];
   cacheDir: string | null;
   /** The most bytes the response cache may take (default: $GAPLENS_CACHE_MAX_MB, else 2 GiB). */
   cacheMaxBytes?: number;
@@ -43,6 +62,8 @@ export interface ExecuteOptions {
   contextSize?: number;
   maxAnswerBytes?: number;
   onEvent?: (event: GapCheckEvent) => void;
+  /** Every ENDPOINT_REPORT_MS while it executes, the figures of each model served by several endpoints. */
+  onEndpoints?: (reports: EndpointReport[]) => void;
   onMessage?: (message: string) => void;
   onDownloadProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
@@ -117,6 +138,7 @@ export class RunController {
       // Every in-flight model call listens to the run's signal; hundreds of them are expected.
       if (opts.signal) setMaxListeners(0, opts.signal);
       const models = new ModelSet(opts);
+      const reporter = opts.onEndpoints ? setInterval(() => opts.onEndpoints?.(models.endpointReports()), ENDPOINT_REPORT_MS) : undefined;
       try {
         // A re-verify by another model has no use for the run's own model: it is not even loaded.
         const generationsMissing = (this.prepared.existing?.generations.size ?? 0) < this.prepared.tasks.length * config.n;
@@ -149,6 +171,7 @@ export class RunController {
           await log.close();
         }
       } finally {
+        clearInterval(reporter);
         accounting = await models.accounting();
         await models.close();
       }
@@ -175,6 +198,8 @@ export class RunController {
  */
 class ModelSet {
   private readonly open_ = new Map<string, Promise<ScheduledBackend>>();
+  /** The opened ones by the spec they were opened as, for live figures. */
+  private readonly ready = new Map<string, ScheduledBackend>();
 
   constructor(private readonly opts: ExecuteOptions) {}
 
@@ -182,10 +207,12 @@ class ModelSet {
     let backend = this.open_.get(model);
     if (!backend) {
       const { opts } = this;
-      const apiKey = opts.keyFor?.(model);
-      backend = openModel(parseModelSpec(model), {
+      const spec = opts.servedBy?.find((other) => sameModel(other, model)) ?? model;
+      const apiKey = opts.keyFor?.(spec);
+      backend = openModel(parseModelSpec(spec), {
         api,
         concurrency: opts.concurrency,
+        ...(opts.fixedConcurrency ? { fixedConcurrency: true } : {}),
         cacheDir: opts.cacheDir,
         ...(opts.cacheMaxBytes !== undefined ? { cacheMaxBytes: opts.cacheMaxBytes } : {}),
         ...(apiKey ? { apiKey } : {}),
@@ -198,9 +225,14 @@ class ModelSet {
         ...(opts.onDownloadProgress ? { onDownloadProgress: opts.onDownloadProgress } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
+      void backend.then((b) => this.ready.set(spec, b), () => undefined);
       this.open_.set(model, backend);
     }
     return backend;
+  }
+
+  endpointReports(): EndpointReport[] {
+    return [...this.ready].flatMap(([model, b]) => (b.endpointFigures ? [{ model, endpoints: b.endpointFigures() }] : []));
   }
 
   async accounting(): Promise<Accounting> {

@@ -2,7 +2,7 @@
 // Only the run controller (runController.ts) calls the ones that write, under the run's lock.
 import { copyFile, mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { canonicalModelSpec, modelLabel, parseModelSpec } from '../llm/modelSpec';
+import { canonicalModelSpec, modelLabel, parseModelSpec, sameModel } from '../llm/modelSpec';
 import { baseVerifierOf, crossVerifierName } from '../verify/index';
 import { loadTemplates } from '../prompts/load';
 import type { TemplateRole, TemplateSet } from '../prompts/templates';
@@ -104,7 +104,8 @@ export async function addVerifiers(dir: string, bases: BaseVerifierName[], model
   if (generated < tasks.length * config.n) {
     throw new UserError(`${dir} has ${generated} of ${tasks.length * config.n} generations: finish it first with gaplens run --resume ${dir}`);
   }
-  const other = model !== undefined && canonicalModelSpec(model) !== canonicalModelSpec(config.model) ? canonicalModelSpec(model) : undefined;
+  // The run's own model at other endpoints verifies as the run's model (the caller opens it there).
+  const other = model !== undefined && !sameModel(model, config.model) ? canonicalModelSpec(model) : undefined;
   const added = bases.map((base) => (other === undefined ? base : crossVerifierName(base, other)));
   const defaults = loadTemplates(config.templates);
   const fresh = templatesUsed(defaults, tasks, added).filter((t) => !(basename(t.path) in (prepared.existing?.manifest.templates ?? {})));

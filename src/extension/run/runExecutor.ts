@@ -4,14 +4,14 @@
 // that say how to continue.
 import * as vscode from 'vscode';
 import { BackendError } from '../../core/llm/backend';
-import { parseModelSpec } from '../../core/llm/modelSpec';
+import { endpointOrigins } from '../../core/llm/modelSpec';
 import { defaultResponseCacheDir } from '../../core/util/cacheDir';
 import { RunController, unfinishedNote, type OpenRequest, type RunOutcome } from '../../core/pipeline/runController';
 import { readManifest } from '../../core/runs/runStore';
 import { UserError } from '../../core/util/errors';
 import { fileSystemProblem } from '../../core/util/fsProblems';
 import type { ApiKeys } from '../config/apiKeys';
-import { originsToConfirm, restrictedModeRefusal } from '../config/keyPolicy';
+import { originsToConfirm, restrictedModeRefusal, sharedKey } from '../config/keyPolicy';
 import type { WorkspaceSettings } from '../config/workspaceSettings';
 import type { ProgressParams } from '../panel/gapPanel';
 import type { PanelRegistry } from '../panel/panelRegistry';
@@ -207,9 +207,9 @@ export class RunExecutor implements vscode.Disposable {
     }
     const keys = new Map<string, string | undefined>();
     for (const model of models) {
-      const spec = parseModelSpec(model);
-      const allowed = spec.backend === 'openai' && !refused.has(new URL(spec.baseUrl).origin);
-      keys.set(model, allowed ? await this.keys.get(spec.baseUrl) : undefined);
+      const origins = endpointOrigins(model);
+      const allowed = origins.length > 0 && !origins.some((origin) => refused.has(origin));
+      keys.set(model, allowed ? sharedKey(model, await Promise.all(origins.map(async (origin) => ({ origin, key: await this.keys.get(origin) })))) : undefined);
     }
     return keys;
   }
