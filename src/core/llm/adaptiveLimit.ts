@@ -8,13 +8,15 @@ export const ADAPTIVE_RULE = {
   /** Where a new endpoint's limit starts, and where it restarts once a down endpoint answers again. */
   initial: 4,
   /** A cut multiplies the limit by this. */
-  decrease: 0.9,
+  decrease: 0.7,
   /** Growth near the level of the last cut is this fraction of the usual, to probe it carefully. */
   nearOverload: 0.1,
   /** Answers of one kind per latency window. */
   latencyWindow: 20,
-  /** A window whose median latency per step is over this many times the lowest window median since the (re)start means the endpoint queues calls. */
+  /** A window whose median latency per step is over this many times the lowest window median since the (re)start means the endpoint queues calls: a cut. */
   latencyFactor: 2,
+  /** An answer (not only a window) over this many times it means latency is rising: slow start ends (growth becomes additive), without a cut. */
+  risingFactor: 1.5,
 } as const;
 
 export interface Limit {
@@ -65,10 +67,12 @@ export class AdaptiveLimit implements Limit {
   answered(sent: number, latest: number, kind: string, perStepMs: number, busy: boolean, cap: number): void {
     let windows = this.latency.get(kind);
     if (!windows) this.latency.set(kind, (windows = new LatencyWindows()));
-    if (windows.add(perStepMs)) {
+    const latency = windows.add(perStepMs);
+    if (latency === 'queueing') {
       this.cut(sent, latest);
       return;
     }
+    if (latency === 'rising') this.slowStart = false;
     // An endpoint that is not given enough calls to fill its limit shows nothing about a higher one;
     // nor does one whose latency at the initial limit is not known yet (the baseline that says
     // when it starts to queue calls must be measured before the load rises).
@@ -113,15 +117,22 @@ class LatencyWindows {
   /** Windows completed so far. */
   complete = 0;
 
-  /** Adds an answer; true when it completes a window whose median is over latencyFactor × the baseline. */
-  add(perStepMs: number): boolean {
+  /**
+   * Adds an answer: 'queueing' when it completes a window whose median is over latencyFactor × the
+   * baseline, 'rising' when the answer itself is over risingFactor × the baseline. A single slow
+   * answer may be noise, but ending slow start costs little, and a window comes too late for it:
+   * slow start doubles the limit in less time than a window takes.
+   */
+  add(perStepMs: number): 'queueing' | 'rising' | undefined {
     this.current.push(perStepMs);
-    if (this.current.length < ADAPTIVE_RULE.latencyWindow) return false;
-    const m = median(this.current);
-    this.current = [];
-    this.complete++;
-    this.baseline = Math.min(this.baseline, m);
-    return m > ADAPTIVE_RULE.latencyFactor * this.baseline;
+    if (this.current.length >= ADAPTIVE_RULE.latencyWindow) {
+      const m = median(this.current);
+      this.current = [];
+      this.complete++;
+      this.baseline = Math.min(this.baseline, m);
+      if (m > ADAPTIVE_RULE.latencyFactor * this.baseline) return 'queueing';
+    }
+    return perStepMs > ADAPTIVE_RULE.risingFactor * this.baseline ? 'rising' : undefined;
   }
 }
 

@@ -44,7 +44,11 @@ describe('adaptiveLimit', () => {
       return { ok: false };
     });
     const settled = slots.slice(100);
-    assert.ok(settled.every((s) => s >= capacity - 2 && s <= capacity + 1), `limits after settling: ${[...new Set(settled)].join(', ')}`);
+    // A cut comes at capacity + 1 at the most, and takes the limit to decrease × that.
+    const lowest = Math.floor(ADAPTIVE_RULE.decrease * (capacity + 1));
+    assert.ok(settled.every((s) => s >= lowest && s <= capacity + 1), `limits after settling: ${[...new Set(settled)].join(', ')}`);
+    // Most of the time it sits within one of the capacity.
+    assert.ok(settled.filter((s) => s >= capacity - 1).length >= settled.length * 0.7, `limits after settling: ${settled.join(', ')}`);
     // Near the level of the last cut it grows a tenth as fast: about one refusal per 10 round trips.
     const refusalRounds = settled.filter((s) => s > capacity).length;
     assert.ok(refusalRounds <= settled.length / 5, `${refusalRounds} of ${settled.length} round trips met a refusal`);
@@ -69,8 +73,11 @@ describe('adaptiveLimit', () => {
     const capacity = 8;
     const limit = new AdaptiveLimit(CEILING);
     const slots = simulate(limit, 300, (inFlight) => ({ ok: true, ms: 100 * Math.max(1, inFlight / capacity) }));
+    // Slow start ends at the first answer 1.5 × slower than the baseline: one doubling past it at the most.
+    assert.ok(Math.max(...slots) <= 2.5 * capacity + 1, `limits: ${slots.slice(0, 20).join(', ')}`);
     const settled = slots.slice(100);
-    assert.ok(Math.max(...settled) <= ADAPTIVE_RULE.latencyFactor * capacity + 1, `limits after settling: ${[...new Set(settled)].join(', ')}`);
+    // A window of answers may complete a round after the limit passed 2 × capacity.
+    assert.ok(Math.max(...settled) <= ADAPTIVE_RULE.latencyFactor * capacity + 2, `limits after settling: ${[...new Set(settled)].join(', ')}`);
     assert.ok(Math.min(...settled) >= capacity, `limits after settling: ${[...new Set(settled)].join(', ')}`);
   });
 
