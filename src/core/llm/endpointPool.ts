@@ -39,6 +39,7 @@ export interface EndpointFigures {
   /** The endpoint's base URL. */
   url: string;
   state: 'up' | 'down';
+  /** Slots in use: calls in flight, and refused calls waiting there to retry. */
   inFlight: number;
   /** Calls it may have in flight now. */
   limit: number;
@@ -103,7 +104,7 @@ export class Endpoint {
   constructor(
     readonly backend: ModelBackend,
     readonly url: string,
-    public limit: Limit,
+    readonly limit: Limit,
   ) {}
 }
 
@@ -156,11 +157,39 @@ export class EndpointPool {
     const e = slot.endpoint;
     const wasBusy = e.inFlight >= e.limit.slots;
     e.inFlight--;
-    const probe = slot.seq === e.probeSeq;
-    if (probe) e.probeSeq = undefined;
+    const probe = this.endProbe(slot);
     // A cancelled attempt shows nothing (a cancelled probe leaves the probe due).
     if (outcome.kind !== 'cancelled') this.learn(e, slot, outcome, probe, wasBusy);
     this.pump(e);
+  }
+
+  /**
+   * An attempt the endpoint refused as busy: its limit learns from it now, but the call keeps its
+   * slot while it waits to retry there (give the slot back with `retry` or `release`). Handed to
+   * another call, the place would be refused likewise: an endpoint that refuses calls at once would
+   * otherwise look like the one with the most free slots and draw every new task.
+   */
+  refused(slot: Slot): void {
+    const e = slot.endpoint;
+    const probe = this.endProbe(slot);
+    this.learn(e, slot, { kind: 'overloaded' }, probe, e.inFlight >= e.limit.slots);
+  }
+
+  /**
+   * The slot for the retry of a call whose attempt on `held` was refused: the same place, if the
+   * route still goes to that endpoint, it still serves, and its limit (perhaps cut meanwhile) has
+   * room for the calls it has; otherwise the held place is given back and the retry waits its turn
+   * at the front of the queue.
+   */
+  retry(held: Slot, route: Route, signal: AbortSignal | undefined): Promise<Slot> {
+    const e = held.endpoint;
+    if (signal?.aborted) {
+      this.release(held, { kind: 'cancelled' });
+      return Promise.reject(abortReason(signal));
+    }
+    if (route.endpoint === e && e.state === 'up' && e.inFlight <= e.limit.slots) return Promise.resolve({ backend: e.backend, endpoint: e, seq: ++e.seq });
+    this.release(held, { kind: 'cancelled' });
+    return this.acquire(route, signal, true);
   }
 
   /** What an attempt's outcome says about its endpoint: its limit, its health. */
@@ -216,6 +245,13 @@ export class EndpointPool {
         latencyMs: e.latencies.length > 0 ? median(e.latencies) : null,
       };
     });
+  }
+
+  /** Whether the slot's attempt was its endpoint's probe, which is then over. */
+  private endProbe(slot: Slot): boolean {
+    if (slot.seq !== slot.endpoint.probeSeq) return false;
+    slot.endpoint.probeSeq = undefined;
+    return true;
   }
 
   /** Stops the probe timers. */

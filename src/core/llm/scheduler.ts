@@ -16,7 +16,7 @@ import {
   type NextTokenResult,
   type Usage,
 } from './backend';
-import { EndpointPool, type AttemptOutcome, type Endpoint, type EndpointFigures, type Route } from './endpointPool';
+import { EndpointPool, type AttemptOutcome, type Endpoint, type EndpointFigures, type Route, type Slot } from './endpointPool';
 import { cacheKey, type ResponseCache } from './responseCache';
 
 export interface SchedulerOptions {
@@ -155,28 +155,43 @@ function schedule(id: string, pool: EndpointPool, opts: Omit<SchedulerOptions, '
     // The endpoints that gave this call no answer, and the attempts that used one of its retries.
     const tried = new Set<Endpoint>();
     let counted = 0;
+    // The slot of an attempt refused as busy, which the call keeps while it waits to retry.
+    let held: Slot | undefined;
     for (let attempt = 1; ; attempt++) {
       // A retry already waited its turn once: it goes to the front of the queue.
-      const slot = await pool.acquire(route, signal, attempt > 1);
+      const slot = held ? await pool.retry(held, route, signal) : await pool.acquire(route, signal, attempt > 1);
+      held = undefined;
       counts.requests++;
       if (attempt > 1) counts.retries++;
       const started = performance.now();
-      let error: unknown;
+      let attempted: { answer: R } | { error: unknown };
       try {
-        const result = await attemptOnce<R>(slot.backend, method, req, signal);
-        pool.release(slot, { kind: 'answered', method, latencyMs: performance.now() - started, steps: decodingSteps(method, result) });
-        return result;
-      } catch (err) {
-        error = err;
-        pool.release(slot, signal?.aborted ? { kind: 'cancelled' } : outcomeOf(err));
+        attempted = { answer: await attemptOnce<R>(slot.backend, method, req, signal) };
+      } catch (error) {
+        attempted = { error };
       }
-      if (signal?.aborted) throw abortReason(signal);
-      if (!(error instanceof BackendError) || !error.retryable) throw error;
+      // Exactly one release per slot (or a hold, then a release or a retry), with what the attempt showed.
+      if ('answer' in attempted) {
+        pool.release(slot, { kind: 'answered', method, latencyMs: performance.now() - started, steps: decodingSteps(method, attempted.answer) });
+        return attempted.answer;
+      }
+      const { error } = attempted;
+      const outcome: AttemptOutcome = signal?.aborted ? { kind: 'cancelled' } : outcomeOf(error);
+      const retryable = outcome.kind !== 'cancelled' && error instanceof BackendError && error.retryable;
       // An endpoint that gave no answer may be gone: another endpoint takes the call at once, and
       // that does not use one of its retries (each endpoint gets the chance once).
-      if (error.endpointSignal === 'unreachable' && pool.moveAway(route, slot, tried)) continue;
-      counted++;
-      const budget = error.failure === 'bad-answer' ? Math.min(maxRetries, BAD_ANSWER_RETRIES) : maxRetries;
+      const moved = retryable && outcome.kind === 'unreachable' && pool.moveAway(route, slot, tried);
+      if (retryable && !moved) counted++;
+      const budget = error instanceof BackendError && error.failure === 'bad-answer' ? Math.min(maxRetries, BAD_ANSWER_RETRIES) : maxRetries;
+      if (retryable && !moved && counted <= budget && outcome.kind === 'overloaded') {
+        pool.refused(slot);
+        held = slot;
+      } else {
+        pool.release(slot, outcome);
+      }
+      if (signal?.aborted) throw abortReason(signal);
+      if (!retryable) throw error;
+      if (moved) continue;
       if (counted > budget) {
         throw new RetriesExhaustedError(`${method} on ${slot.backend.id} failed after ${attempt} attempt${attempt === 1 ? '' : 's'}; the last error: ${error.message}`, error);
       }
@@ -187,7 +202,12 @@ function schedule(id: string, pool: EndpointPool, opts: Omit<SchedulerOptions, '
         message: `${slot.backend.id}: ${error.message} — retry ${counted} of ${budget} in ${(delayMs / 1000).toFixed(1)} s`,
         method, attempt, delayMs, error,
       });
-      await sleep(delayMs, signal);
+      try {
+        await sleep(delayMs, signal);
+      } catch (err) {
+        if (held) pool.release(held, { kind: 'cancelled' });
+        throw err;
+      }
     }
   }
 
@@ -266,7 +286,7 @@ function outcomeOf(err: unknown): AttemptOutcome {
 /** The decoding steps an answer took, by which its latency is divided: the longest generation's tokens, 1 for a logprob call. */
 function decodingSteps(method: CallMethod, result: unknown): number {
   if (method !== 'generate') return 1;
-  return (result as GenerateResult).generations.reduce((most, g) => Math.max(most, g.completionTokens), 1);
+  return (result as Partial<GenerateResult>).generations?.reduce((most, g) => Math.max(most, g.completionTokens), 1) ?? 1;
 }
 
 function invoke<R>(backend: ModelBackend, method: CallMethod, req: CallRequest, signal: AbortSignal): Promise<R> {

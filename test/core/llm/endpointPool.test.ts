@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ADAPTIVE_RULE } from '../../../src/core/llm/adaptiveLimit';
 import { RetriesExhaustedError, type ModelBackend } from '../../../src/core/llm/backend';
-import { EndpointPool, type PoolOptions } from '../../../src/core/llm/endpointPool';
+import { DOWN_AFTER, EndpointPool, type PoolOptions } from '../../../src/core/llm/endpointPool';
 import { createOpenAIBackend } from '../../../src/core/llm/openaiBackend';
 import { ResponseCache } from '../../../src/core/llm/responseCache';
 import { createPoolScheduler, type ScheduledBackend, type SchedulerOptions } from '../../../src/core/llm/scheduler';
@@ -116,7 +117,7 @@ describe('endpoint pool', function () {
     assert.deepEqual([...Array(150).keys()].filter((t) => !completed.has(t)), [], 'tasks never generated');
     const figures = backend.endpointFigures?.() ?? [];
     assert.equal(figures[1]?.state, 'down');
-    assert.ok(notices.some((m) => m.startsWith(`${gone.url} gave no answer 3 times in a row`) && m.includes('its tasks move to the other endpoints')), notices.join('\n'));
+    assert.ok(notices.some((m) => m.startsWith(`${gone.url} gave no answer ${DOWN_AFTER} times in a row`) && m.includes('its tasks move to the other endpoints')), notices.join('\n'));
   });
 
   it('finds each server\'s capacity, with a bounded number of 429s and no failed call', async () => {
@@ -132,8 +133,24 @@ describe('endpoint pool', function () {
     const limits = (backend.endpointFigures?.() ?? []).map((f) => f.limit);
     limits.forEach((limit, i) => {
       const capacity = capacities[i] ?? 0;
-      assert.ok(limit >= capacity - 1 && limit <= capacity + 1, `endpoint ${i}: limit ${limit}, capacity ${capacity}`);
+      // Cut at capacity + 1 at the most, to decrease × that at the least.
+      assert.ok(limit >= Math.floor(ADAPTIVE_RULE.decrease * (capacity + 1)) && limit <= capacity + 1, `endpoint ${i}: limit ${limit}, capacity ${capacity}`);
     });
+  });
+
+  it('does not hand the places of refused calls to new tasks: a server that refuses at once draws no more tasks than it answers', async () => {
+    // Fixed limits of 8 each; A serves 2 at once and refuses the rest with an immediate 429, B serves all.
+    const fakes = await serve(2, (i) => ({ latencyMs: 20, logRequests: true, ...(i === 0 ? { capacity: { concurrent: 2, beyond: 'reject' as const } } : {}) }));
+    const backend = pooled(fakes, { adaptive: false, ceiling: 16 }, { maxRetries: 100, baseDelayMs: 20, maxDelayMs: 40 });
+    const tasks = 200;
+    await runTasks(backend, tasks, 32, 1);
+    assert.equal(backend.accounting().failures, 0);
+    const [a] = fakes as [FakeOpenAI, FakeOpenAI];
+    const tasksOnA = new Set(a.requests.filter((r) => r.outcome === 'ok').map((r) => taskOf(r.body))).size;
+    // A answers 2 calls per round trip and B 8: A's fair share is a fifth. A released place would
+    // go to the next new task at once and be refused again: A would take most of them.
+    assert.ok(tasksOnA <= tasks * 0.35, `${tasksOnA} of ${tasks} tasks went to the server that refuses`);
+    assert.ok(a.counters.rateLimited > 0, 'the server never refused a call');
   });
 
   it('keeps the calls in flight over all endpoints within the ceiling', async () => {
