@@ -39,7 +39,7 @@ export interface EndpointReport {
 }
 
 /** How often onEndpoints is told. */
-export const ENDPOINT_REPORT_MS = 1000;
+const ENDPOINT_REPORT_MS = 1000;
 
 export interface ExecuteOptions {
   /** Model calls in flight at once per model; for a model with several endpoints, the ceiling over all of them. */
