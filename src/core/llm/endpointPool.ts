@@ -6,6 +6,7 @@
 import { AdaptiveLimit, FixedLimit, median, type Limit } from './adaptiveLimit';
 import { abortReason } from './abort';
 import type { ModelBackend } from './backend';
+import type { EndpointFigures } from './endpointFigures';
 import { LinkedQueue, type QueueNode } from './linkedQueue';
 
 /** Where a task's calls go: the endpoint that took its first call, until that one is down. */
@@ -33,27 +34,6 @@ export type AttemptOutcome =
   | { kind: 'other' }
   /** The caller cancelled the attempt: it shows nothing. */
   | { kind: 'cancelled' };
-
-/** What the progress line and the panel show of one endpoint. */
-export interface EndpointFigures {
-  /** The endpoint's base URL. */
-  url: string;
-  state: 'up' | 'down';
-  /** Slots in use: calls in flight, and refused calls waiting there to retry. */
-  inFlight: number;
-  /** Calls it may have in flight now. */
-  limit: number;
-  /** Usable answers so far. */
-  answered: number;
-  /** Usable answers per second over the last RATE_WINDOW_S seconds (fewer at the start of the run). */
-  callsPerSecond: number;
-  /** Attempts it refused as busy (HTTP 429 or 503, or with Retry-After). */
-  overloaded: number;
-  /** Attempts that got no answer. */
-  unreachable: number;
-  /** Median latency of its last LATENCY_SAMPLES usable answers; null before the first. */
-  latencyMs: number | null;
-}
 
 export interface PoolOptions {
   /** Calls in flight over all endpoints at most (`--concurrency`); each endpoint gets at least one. */

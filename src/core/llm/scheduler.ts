@@ -16,7 +16,8 @@ import {
   type NextTokenResult,
   type Usage,
 } from './backend';
-import { EndpointPool, type AttemptOutcome, type Endpoint, type EndpointFigures, type Route, type Slot } from './endpointPool';
+import type { EndpointFigures } from './endpointFigures';
+import { EndpointPool, type AttemptOutcome, type Endpoint, type Route, type Slot } from './endpointPool';
 import { cacheKey, type ResponseCache } from './responseCache';
 
 export interface SchedulerOptions {

@@ -5,7 +5,7 @@
 import { setMaxListeners } from 'node:events';
 import { parseModelSpec, sameModel } from '../llm/modelSpec';
 import type { ModelBackend } from '../llm/backend';
-import type { EndpointFigures } from '../llm/endpointPool';
+import type { EndpointFigures } from '../llm/endpointFigures';
 import type { Accounting, ScheduledBackend } from '../llm/scheduler';
 import { acquireRunLock, type RunLock } from '../runs/runLock';
 import { markCompleted } from '../runs/runStore';
