@@ -26,6 +26,7 @@ import { ClusterView } from './clusterView';
 import { DetailPane, type DetailModel } from './detailPane';
 import { el } from './dom';
 import { FilterBar, type FilterChange } from './filterBar';
+import { EndpointStatus } from './endpointStatus';
 import { RunBar, type Progress } from './runBar';
 import { SampleTable } from './sampleTable';
 import { StatsHeader } from './statsHeader';
@@ -58,6 +59,7 @@ export class PanelApp {
   private sentFilter = '';
 
   private readonly runBar: RunBar;
+  private readonly endpoints = new EndpointStatus();
   private readonly statsHeader = new StatsHeader();
   private readonly filterBar: FilterBar;
   private readonly table: SampleTable;
@@ -112,6 +114,7 @@ export class PanelApp {
     root.replaceChildren(
       el('main', { className: 'panel' }, [
         this.runBar.element,
+        this.endpoints.element,
         this.statsHeader.element,
         this.filterBar.element,
         el('div', { className: 'workspace' }, [this.table.element, el('div', { className: 'side' }, [this.clusters.element, this.detail.element])]),
@@ -136,6 +139,7 @@ export class PanelApp {
         this.store.reset(n.params);
         this.detailRequests.clear();
         this.progress = null;
+        this.endpoints.update([]);
         this.inSnapshot = true;
         this.runBar.showError(null);
         this.render();
@@ -170,6 +174,9 @@ export class PanelApp {
         return;
       case 'command':
         this.act({ kind: n.params.command });
+        return;
+      case 'endpoints':
+        this.endpoints.update(n.params.models);
         return;
     }
   }

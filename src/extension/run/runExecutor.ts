@@ -136,6 +136,7 @@ export class RunExecutor implements vscode.Disposable {
             const gap = gapNow();
             if (report(`${done}/${work}${gap ? ` · ${gapText(gap.reading)}` : ''}`)) status(true, gap);
           },
+          onEndpoints: (models) => this.panels.get(dir)?.setEndpoints({ models }),
           onMessage: (m) => log.warn(m),
           onDownloadProgress: (got, size) => report(`downloading the model: ${Math.round((100 * got) / Math.max(size, 1))} % of ${Math.round(size / 1e6)} MB`),
           signal: abort.signal,
@@ -143,6 +144,7 @@ export class RunExecutor implements vscode.Disposable {
       } finally {
         cancel.dispose();
         status(false);
+        this.panels.get(dir)?.setEndpoints({ models: [] });
       }
       const resume = `${capitalized(unfinishedNote(dir, '"Gap Lens: Open Run…" resumes it'))}.`;
       switch (outcome.status) {
