@@ -1,6 +1,6 @@
 // `gaplens run` on a model served by several endpoints (docs/run-format.md, "Several endpoints"),
 // with the built CLI against real fake servers: one of three servers — a process of its own — is
-// killed mid-run and the run still completes with every sample exactly once; a resume may name
+// killed mid-run and the run still completes with every sample exactly once and a complete report; a resume may name
 // the model at other endpoints, which then serve it; the API key goes to every endpoint of a spec named on the command line, and to none a run folder
 // alone names; the progress shows a line per endpoint.
 import assert from 'node:assert/strict';
@@ -60,6 +60,13 @@ describe('gaplens run: several endpoints of one model', function () {
       assert.ok(res.stderr.includes(`${victim.url} gave no answer`), res.stderr);
       assert.ok(readRunJson(out).completedAt !== undefined, 'the run is not marked complete');
       assertEverySampleOnce(readRecords(out), 60, 4, ['mc']);
+      // The report rests on all of it: complete, every sample scored.
+      const report = await runCli(['report', out, '--json'], { env: cleanEnv(tmp.dir) });
+      assert.equal(report.code, 0, report.stderr);
+      const json = JSON.parse(report.stdout) as { complete: boolean; coverage: { generations: { expected: number; done: number }; verifiers: Record<string, { expected: number; scored: number }> } };
+      assert.equal(json.complete, true);
+      assert.deepEqual(json.coverage.generations, { ...json.coverage.generations, expected: 240, done: 240 });
+      assert.deepEqual(json.coverage.verifiers.mc, { ...json.coverage.verifiers.mc, expected: 240, scored: 240 });
       // Non-TTY progress shows a line per endpoint, the killed one down.
       assert.match(res.stderr, new RegExp(`^  ${servers[0]?.url.replace(/[.:/]/g, '\\$&')}  up  \\d+/\\d+ in flight  [\\d.]+ calls/s \\(last 5 s\\)  \\d+ × 429/503  \\d+ unanswered  (median latency \\d+ ms|latency — \\(no answer yet\\))$`, 'm'));
       assert.match(res.stderr, new RegExp(`^  ${victim.url.replace(/[.:/]/g, '\\$&')}  DOWN  `, 'm'));
