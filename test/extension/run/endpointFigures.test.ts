@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseHostMessage, type HostNotificationParams } from '../../../src/protocol/panelProtocol';
 import { startFakeOpenAI, type FakeOpenAI } from '../../fixtures/openaiServer';
 import { REPO } from '../../helpers/cli';
+import { waitFor } from '../../helpers/runs';
 import { installFakeVscode, pick, type, type FakeVscode, type FakeWebviewPanel } from '../fakes/fakeVscode';
 
 const DIST = join(REPO, 'dist');
@@ -16,14 +17,6 @@ const DIST = join(REPO, 'dist');
 interface ExtensionModule {
   activate(context: unknown): void;
   deactivate(): Promise<void> | undefined;
-}
-
-async function until(what: string, condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 describe('a model profile with several baseUrls in VS Code (built bundle, fake VS Code, real HTTP servers)', function () {
@@ -65,7 +58,7 @@ describe('a model profile with several baseUrls in VS Code (built bundle, fake V
     r.quickPicks.push(pick('math.tasks.jsonl'), pick('Fleet'), pick('mc', true), pick('quantile:0.5'));
     r.inputs.push(type('2'));
     const running = r.commands.get('gaplens.runGapCheck')?.();
-    await until('the run panel', () => r.panels.length === 1);
+    await waitFor(() => r.panels.length === 1, 20_000, 'the run panel');
     const panel = r.panels[0] as FakeWebviewPanel;
     panel.send({ kind: 'notify', method: 'ready', params: { state: null } });
     await running;
