@@ -2,6 +2,7 @@
 // a command's parseArgs accepts is in its help and nothing else; test/cli/help.test.ts checks that
 // against the parsers themselves.
 import { cacheCommand } from './commands/cache';
+import { doctorCommand } from './commands/doctor';
 import { exportCommand } from './commands/export';
 import { reportCommand } from './commands/report';
 import { reverifyCommand } from './commands/reverify';
@@ -22,7 +23,7 @@ const FILTERS = 'quantile:q | threshold:t | topk:k | exp:b';
 
 const CACHE_OPTIONS: OptionHelp[] = [
   { name: 'cache', value: 'DIR', text: 'response cache (default ~/.cache/gaplens/responses)' },
-  { name: 'no-cache', text: 'neither read nor write the response cache' },
+  { name: 'no-cache', text: 'neither read nor write the response cache, nor the capability cache' },
 ];
 /** How a run executes, not what it produces: `run`, `run --resume` and `reverify` take them (src/cli/runFlags.ts). */
 const EXECUTION_OPTIONS_HELP: OptionHelp[] = [
@@ -35,14 +36,21 @@ const EXECUTION_OPTIONS_HELP: OptionHelp[] = [
   { name: 'threads', value: 'T', text: 'llama.cpp CPU threads (default: half the cores)' },
   { name: 'context-size', value: 'C', text: 'llama.cpp tokens per sequence, prompt + completion (default 4096)' },
   { name: 'max-answer-mb', value: 'M', text: "largest answer body read from an endpoint (default 64); a larger one fails that sample's call" },
+  { name: 'refresh-capabilities', text: 'probe what each endpoint accepts anew instead of using the probe of the last 24 hours (docs/providers.md)' },
+  { name: 'cost-limit', value: 'AMOUNT', text: 'stop cleanly (resumable, exit 3) once this execution has spent AMOUNT, in the currency of the pricing file' },
 ];
 const RESUME_NOTE =
   'A resume continues the run with the settings it was started with: a flag that would change what it produces\n' +
-  '(model, tasks, n, verifiers, filter, sampling, seed, templates) is refused unless it equals the run\'s own;\n' +
-  '--model may name the run\'s model at other endpoints (openai:MODEL@URL1,URL2), which serve this execution.\n' +
+  '(model, verifier model, tasks, n, verifiers, filter, sampling, seed, templates) is refused unless it equals the run\'s own;\n' +
+  '--model may name the run\'s model at other endpoints (openai:MODEL@URL1,URL2), which serve this execution;\n' +
+  'the execution options above (the cost limit too) may change.\n' +
   'To add verifiers use gaplens reverify. Only one process writes a run at a time (run.lock in the run folder).\n' +
-  'An API key (GAPLENS_API_KEY or OPENAI_API_KEY) is sent only to an endpoint named with --model on this command\n' +
+  'An API key (GAPLENS_API_KEY or OPENAI_API_KEY) is sent only to an endpoint named with --model or --verifier-model on this command\n' +
   'line or listed in "trustedOrigins" of ~/.config/gaplens/config.json (or $GAPLENS_CONFIG).';
+const COST_NOTE =
+  'Cost (docs/cost.md): prices come from your pricing file, $GAPLENS_PRICING or ~/.config/gaplens/pricing.json;\n' +
+  'Gap Lens ships none, and a model without a price has an unknown cost. Before the first call an estimate\n' +
+  'with upper bounds (calls, tokens, cost) is printed on stderr; the spend so far is on the progress line.';
 const CACHE_DIR_OPTION: OptionHelp = { name: 'cache', value: 'DIR', text: 'the cache folder (default ~/.cache/gaplens/responses)' };
 const JSON_RESULT_OPTION: OptionHelp = { name: 'json', text: 'print the result as JSON on stdout' };
 const JSON_OPTION: OptionHelp = { name: 'json', text: 'print the report as JSON on stdout' };
@@ -61,6 +69,11 @@ export const COMMANDS: Record<string, Command> = {
       { name: 'limit', value: 'K', text: 'first K tasks only' },
       { name: 'n', short: 'n', value: 'N', text: 'samples per task (default 8)' },
       { name: 'verifier', value: 'LIST', text: `comma list of ${VERIFIERS} (default mc)` },
+      {
+        name: 'verifier-model',
+        value: 'SPEC',
+        text: "run every verifier by this model instead of --model (the paper's gap(f, g)); records named VERIFIER@MODEL, e.g. mc@qwen2.5-72b",
+      },
       { name: 'filter', value: 'SPEC', text: `${FILTERS} (default quantile:0.8)` },
       { name: 'out', value: 'DIR', text: 'run folder (default RUNS_DIR/<run id>)' },
       { name: 'runs-dir', value: 'DIR', text: 'where new run folders go (default .gaplens/runs)' },
@@ -74,10 +87,11 @@ export const COMMANDS: Record<string, Command> = {
       { name: 'seed', value: 'S', text: 'run seed (default 0)' },
       { name: 'tournament-both-orders', text: 'ask every tournament match in both orders; records the inconsistency rate' },
       { name: 'templates', value: 'DIR', text: 'prompt templates overriding the defaults (see gaplens templates export)' },
+      { name: 'estimate', text: 'print the estimate (upper bounds of calls, tokens and cost) and exit: nothing is created or asked (--json: on stdout)' },
       ...EXECUTION_OPTIONS_HELP,
       JSON_OPTION,
     ],
-    notes: [MODEL_SPEC, RESUME_NOTE],
+    notes: [MODEL_SPEC, RESUME_NOTE, COST_NOTE],
   },
   report: {
     run: reportCommand,
@@ -106,7 +120,25 @@ export const COMMANDS: Record<string, Command> = {
       ...EXECUTION_OPTIONS_HELP,
       JSON_OPTION,
     ],
-    notes: [MODEL_SPEC],
+    notes: [MODEL_SPEC, COST_NOTE],
+  },
+  doctor: {
+    run: doctorCommand,
+    callsModels: true,
+    summary: 'what an endpoint accepts, whether its logprobs are sound, and which verifiers it can serve',
+    usage: ['doctor MODEL [--api chat|completions] [--json]'],
+    options: [
+      { name: 'api', value: 'chat|completions', text: 'OpenAI API flavour to check (default completions, as gaplens run)' },
+      JSON_RESULT_OPTION,
+    ],
+    notes: [
+      MODEL_SPEC,
+      'Probes the endpoint anew (about 3 small requests, more for a server that refuses parameters) and keeps the result for\n' +
+        'the runs of the next 24 hours; then asks for the top logprobs after a verify-mc prompt three times and checks them:\n' +
+        'k distinct tokens, every logprob <= 0 and probabilities summing to <= 1, two identical requests agreeing, and\n' +
+        '"Correct" / "Incorrect" among them as first tokens mc counts. Each verifier is then exact, approximate or impossible\n' +
+        'on this endpoint, with why (docs/providers.md, "gaplens doctor"). Exit 1 when a check failed or the API is not served.',
+    ],
   },
   export: {
     run: exportCommand,

@@ -1,5 +1,7 @@
 // The CLI's face of the run controller, shared by `run` and `reverify`: progress on stderr, Ctrl-C,
 // and how the outcome reads — with the resume hint wherever a run was left unfinished.
+import { limitReachedText, liveSpendText, spendText } from '../core/cost/costText';
+import type { Spend } from '../core/cost/spend';
 import type { RecordEvent } from '../core/pipeline/gapCheck';
 import { unfinishedNote, type ExecuteOptions, type RunController } from '../core/pipeline/runController';
 import type { Accounting } from '../core/llm/scheduler';
@@ -17,7 +19,7 @@ export interface DriveOptions {
   done: number;
   /** Counts an event as one work item (each record of the run, or only verifications for a re-verify). */
   counts: (event: RecordEvent) => boolean;
-  execution: Omit<ExecuteOptions, 'onEvent' | 'onEndpoints' | 'onMessage' | 'onDownloadProgress' | 'signal'>;
+  execution: Omit<ExecuteOptions, 'onEvent' | 'onEndpoints' | 'onMessage' | 'onDownloadProgress' | 'signal' | 'onSpend'>;
   /** Called with every record event before the progress line is drawn; returns extra progress text. */
   onEvent?: (event: RecordEvent) => void;
   summary?: () => string;
@@ -43,22 +45,27 @@ export async function driveRun(controller: RunController, opts: DriveOptions): P
   };
   process.on('SIGINT', onSigint);
   let done = opts.done;
+  let spend: Spend | null = null;
+  const summary = (): string => [opts.summary?.() ?? '', liveSpendText(spend)].filter((part) => part !== '').join('  ');
   try {
     const outcome = await controller.execute({
       ...opts.execution,
       onEvent: (event) => {
         if (event.type === 'task-done') return;
         opts.onEvent?.(event);
-        if (opts.counts(event)) progress.update(++done, opts.summary?.());
+        if (opts.counts(event)) progress.update(++done, summary());
       },
       onEndpoints: (reports) => progress.details(endpointLines(reports)),
       onMessage: log,
       onDownloadProgress: (got, size) => log(`downloading model: ${Math.round((100 * got) / Math.max(size, 1))}%`),
+      onSpend: (now) => (spend = now),
       signal: abort.signal,
     });
     progress.done();
     if (outcome.accounting) log(accountingLine(outcome.accounting));
-    const hint = unfinishedNote(controller.dir, `continue with: gaplens run --resume ${controller.dir}`);
+    if (outcome.spend && outcome.accounting && outcome.accounting.requests > 0) log(spendText(outcome.spend));
+    const resume = `gaplens run --resume ${controller.dir}`;
+    const hint = unfinishedNote(controller.dir, `continue with: ${resume}`);
     switch (outcome.status) {
       case 'complete':
         return { complete: true };
@@ -67,6 +74,12 @@ export async function driveRun(controller: RunController, opts: DriveOptions): P
         return { complete: false, failedSamples: outcome.failedSamples };
       case 'cancelled':
         throw new UserError(`interrupted; ${hint}`);
+      case 'cost-limit':
+        throw new UserError(
+          `stopped at the cost limit (--cost-limit): ${limitReachedText(outcome.limit)}; ` +
+            unfinishedNote(controller.dir, `continue with: ${resume} --cost-limit AMOUNT (a resume counts its spend from zero)`),
+          COST_LIMIT_EXIT,
+        );
       case 'failed':
         throw explain(outcome.error, hint);
     }
@@ -75,6 +88,9 @@ export async function driveRun(controller: RunController, opts: DriveOptions): P
     process.off('SIGINT', onSigint);
   }
 }
+
+/** The exit code of a run stopped at its cost limit: unfinished, but by the user's own budget (docs/cost.md). */
+const COST_LIMIT_EXIT = 3;
 
 /** The error that ended a run as a UserError with the resume hint; a bug stays what it is. */
 function explain(error: unknown, hint: string): unknown {

@@ -4,6 +4,7 @@
 import { notMeasuredReason, partialNote, runStateLines, verifierCoverageLines } from '../core/report/coverageText';
 import type { AssessedReport } from '../core/stats/assessment';
 import { conclusionText } from '../core/stats/conclusion';
+import { anyNLines, biasCorrectedLine, qualityLines } from './formatQuality';
 import type { GapReport, Interval } from '../core/stats/types';
 
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
@@ -11,26 +12,42 @@ const signedPct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixe
 const interval = (ci: Interval | null, f: (x: number) => string): string => (ci ? `  95% CI [${f(ci[0])}, ${f(ci[1])}]` : '');
 const orDash = (x: number | null, f: (x: number) => string): string => (x === null ? '—' : f(x));
 
-export function formatReport(assessed: AssessedReport, heading: string): string {
+/**
+ * A run's report adds `models`, the line naming the generator and verifier models (gapModelsText),
+ * and `notes`, lines about the data shown after the coverage (e.g. sampling settings an endpoint
+ * was not sent).
+ */
+export function formatReport(assessed: AssessedReport, heading: string, { models, notes = [] }: { models?: string; notes?: readonly string[] } = {}): string {
   const { report, coverage } = assessed;
   const beside = coverage.selector.partial ? `  (${partialNote(coverage.selector)})` : '';
   const lines = [
     heading,
     ...(assessed.source === 'run' ? runStateLines(coverage, assessed.state).map((l) => `run ${l}`) : []),
     ...verifierCoverageLines(coverage).map((l) => `coverage ${l}`),
+    ...notes,
     ...(report.fewTasksWarning === null ? [] : [`warning: ${report.fewTasksWarning}`]),
+    ...(report.finiteN.warning === null ? [] : [`warning: ${report.finiteN.warning}`]),
     `verifier ${report.verifier}   filter ${report.filter}   tasks ${report.tasks}   samples ${report.samples}   scored ${report.scored}`,
+    ...(models === undefined ? [] : [models]),
     '',
     `  accuracy J(f)            ${pct(report.accuracy)}${interval(report.ci.accuracy, pct)}`,
-    ...(coverage.selector.measured ? verifierLines(report, beside) : unmeasuredLines(`— (${notMeasuredReason(coverage)})`)),
+    ...(coverage.selector.measured ? [...verifierLines(report, beside), ...biasCorrectedLine(report.finiteN, beside)] : unmeasuredLines(`— (${notMeasuredReason(coverage)})`)),
   ];
+  const ks = pickKs(report.passAtK.length);
   if (report.passAtK.length > 0) {
-    const ks = pickKs(report.passAtK.length);
-    lines.push(`  pass@k   ${ks.map((k) => `@${k} ${pct(report.passAtK[k - 1] ?? 0)}`).join('  ')}`);
-    lines.push(`  maj@k    ${ks.map((k) => `@${k} ${pct(report.majAtK[k - 1] ?? 0)}`).join('  ')}`);
+    const curve = (values: readonly number[]): string => ks.map((k) => `@${k} ${pct(values[k - 1] ?? 0)}`).join('  ');
+    lines.push(`  pass@k   ${curve(report.passAtK)}`);
+    lines.push(`  pass^k   ${curve(report.passAllK)}   (all k correct)`);
+    lines.push(`  maj@k    ${curve(report.majAtK)}`);
     const bestOfK = report.bestOfK;
-    if (bestOfK !== null) lines.push(`  best-of  ${ks.map((k) => `@${k} ${pct(bestOfK[k - 1] ?? 0)}`).join('  ')}${beside}`);
+    if (bestOfK !== null) lines.push(`  best-of  ${curve(bestOfK)}${beside}`);
+    const N = report.passAtK.length;
+    if (report.bestOfNShortfall !== null) {
+      lines.push(`  best-of-N shortfall      ${signedPct(report.bestOfNShortfall)}   (pass@${N} − best-of-${N}: what picking by the verifier loses against an oracle; not the gap)${beside}`);
+    }
   }
+  if (report.anyN !== null) lines.push(...anyNLines(report.anyN, ks, beside));
+  lines.push(...qualityLines(assessed));
   lines.push('', `  ${conclusionText(assessed.conclusion)}`);
   return `${lines.join('\n')}\n`;
 }
@@ -63,7 +80,7 @@ function unmeasuredLines(dash: string): string[] {
     `  filtered accuracy        ${dash}`,
     `  gap                      ${dash}`,
     `  relative gap             ${dash}`,
-    `  retention, AUROC, precision, recall, kept/dropped, best-of-k: ${dash}`,
+    `  retention, AUROC, precision, recall, kept/dropped, best-of-k, best-of-N shortfall, any N: ${dash}`,
   ];
 }
 

@@ -1,6 +1,6 @@
 // gaplens CLI: argv -> core. Progress and warnings on stderr, results (and --json) on stdout, all of
 // it through terminalText (untrusted text is shown, never obeyed by the terminal).
-// Must not import 'vscode'. Exit codes: 0 ok, 1 failure, 2 usage error.
+// Must not import 'vscode'. Exit codes: 0 ok, 1 failure, 2 usage error, 3 stopped at the cost limit.
 import { UserError } from '../core/util/errors';
 import { BackendError } from '../core/llm/backend';
 import { fileSystemProblem } from '../core/util/fsProblems';

@@ -34,7 +34,7 @@ export const MODEL_SPEC = `Model SPEC:
 Endpoints honour HTTPS_PROXY, HTTP_PROXY, NO_PROXY and NODE_EXTRA_CA_CERTS (docs/providers.md).`;
 
 const HELP_OPTION: OptionHelp = { name: 'help', short: 'h', text: 'this help' };
-const EXIT_CODES = 'Exit codes: 0 ok, 1 failure, 2 usage error.';
+const EXIT_CODES = 'Exit codes: 0 ok, 1 failure, 2 usage error, 3 stopped at the cost limit (resumable).';
 
 /** `gaplens --help`: every command's synopsis, then where to find the options. */
 export function overviewHelp(table: Record<string, CommandHelp>): string {

@@ -9,6 +9,7 @@ import { compareRuns } from './commands/compareRuns';
 import { checkSelection, runGapCheck, runSelectedTasks } from './commands/runCommands';
 import { deleteRuns, exportKept, nextDisagreement, openRun, restorePanel, reverifyRun } from './commands/runFolderCommands';
 import { setApiKey } from './commands/setApiKey';
+import { checkModel } from './commands/checkModel';
 import { ApiKeys } from './config/apiKeys';
 import { WorkspaceSettings } from './config/workspaceSettings';
 import { PanelMemory } from './panel/panelMemory';
@@ -53,6 +54,7 @@ export function createFeatures(services: Services): Features {
     'gaplens.compareRuns': (args) => compareRuns(ctx, args),
     'gaplens.exportKept': (args) => exportKept(ctx, args),
     'gaplens.setApiKey': () => setApiKey(ctx),
+    'gaplens.checkModel': () => checkModel(ctx),
     'gaplens.nextDisagreement': () => nextDisagreement(ctx),
     'gaplens.deleteRun': (args) => deleteRuns(ctx, args),
   };

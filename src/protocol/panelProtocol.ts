@@ -73,6 +73,8 @@ const runSummarySchema = z.object({
   /** Samples per task. */
   n: z.number().int().positive(),
   verifiers: z.array(nonEmpty),
+  /** Verifiers run by another model than `model` (cross-verification): verifier name -> model spec, as run.json's `verifierModels`. */
+  verifierModels: z.record(nonEmpty, nonEmpty).optional(),
   /** The run's filter in parseFilter form, e.g. `quantile:0.8`: the panel's starting filter. */
   filter: nonEmpty,
   /** The starting score selector in parseSelector form; defaults to the first verifier. */
@@ -80,6 +82,9 @@ const runSummarySchema = z.object({
   createdAt: z.string().optional(),
   /** Absent for ad-hoc checks that have no run folder. */
   config: runSettingsSchema.optional(),
+}).refine((run) => Object.keys(run.verifierModels ?? {}).every((name) => run.verifiers.includes(name)), {
+  message: 'must name only verifiers of the run',
+  path: ['verifierModels'],
 });
 
 const initParamsSchema = z.object({

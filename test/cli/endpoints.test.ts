@@ -75,6 +75,26 @@ describe('gaplens run: several endpoints of one model', function () {
     }
   });
 
+  it('starts when the first server is down: the first that answers is probed for the model, and the run completes on the other', async () => {
+    const gone = await startFakeOpenAI();
+    await gone.close();
+    const live = await startFakeOpenAI();
+    try {
+      const tasksFile = join(tmp.dir, 'first-down.jsonl');
+      writeTasks(tasksFile, 10);
+      const out = join(tmp.dir, 'first-down');
+      const model = `openai:fake@${gone.url},${live.url}`;
+      const res = await runCli(['run', '--tasks', tasksFile, '--model', model, '-n', '2', '--verifier', 'mc', '--out', out, '--no-cache'], { env: cleanEnv(tmp.dir) });
+      assert.equal(res.code, 0, res.stderr);
+      assertEverySampleOnce(readRecords(out), 10, 2, ['mc']);
+      const capabilities = readRunJson(out).capabilities ?? {};
+      assert.deepEqual(Object.keys(capabilities), [model]);
+      assert.equal(capabilities[model]?.endpoint, `openai:completions:fake@${live.url}`);
+    } finally {
+      await live.close();
+    }
+  });
+
   describe('a resume that names the model at other endpoints', () => {
     let first: FakeOpenAI[];
     let others: FakeOpenAI[];

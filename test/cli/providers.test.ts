@@ -14,8 +14,11 @@ import { startFakeOpenAI, type FakeOpenAI } from '../fixtures/openaiServer';
 const PROXY_ONLY_HOST = 'fake-openai.invalid';
 const TASKS = 2;
 const N = 2;
-/** One generation request per task; mc scores " Correct" and " Incorrect" per sample, one request each. */
-const CALLS = TASKS * (1 + 2 * N);
+/**
+ * The capability probe before the run (one combined request, one with reasoning_effort, one echo),
+ * then one generation request per task; mc scores " Correct" and " Incorrect" per sample, one request each.
+ */
+const CALLS = 3 + TASKS * (1 + 2 * N);
 
 /** Proxy variables as undici reads them (lower-case first): all unset unless given. */
 function proxyEnv(tmp: string, vars: { HTTP_PROXY?: string; HTTPS_PROXY?: string; NO_PROXY?: string }, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
@@ -90,6 +93,14 @@ describe('gaplens run against providers, proxies and private CAs', function () {
     const keyless = await run(`azure:dep@${open.origin}`, cleanEnv(tmp.dir, account));
     assert.equal(keyless.code, 0, keyless.stderr);
     assert.ok(open.requests.every((r) => r.headers['api-key'] === undefined && r.headers['openai-organization'] === undefined && r.headers['openai-project'] === undefined));
+
+    // An api-version in the spec (as in Azure's target URIs, and as a VS Code profile's apiVersion is passed) wins over the environment's, and is stored with the run.
+    const pinned = await serve();
+    const versioned = `azure:dep@${pinned.origin}?api-version=2024-06-01`;
+    const withVersion = await run(versioned, cleanEnv(tmp.dir, account));
+    assert.equal(withVersion.code, 0, withVersion.stderr);
+    assert.equal(readRunJson(withVersion.out).config.model, versioned);
+    assert.ok(pinned.requests.length > 0 && pinned.requests.every((r) => r.query['api-version'] === '2024-06-01'));
   });
 
   it('HTTP_PROXY: an endpoint whose name only the proxy knows is reached through its tunnel', async () => {

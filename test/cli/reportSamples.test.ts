@@ -75,6 +75,46 @@ describe('gaplens report --samples (exact statistics)', function () {
     assert.deepEqual(r.confusion, { keptCorrect: 3, keptWrong: 2, droppedCorrect: 2, droppedWrong: 2 });
   });
 
+  it('verifier quality, any N, pass^k and finite N on the hand-computed case (threshold:0.5), in JSON and text', async () => {
+    const r = (await report(HAND, 'threshold:0.5')) as Record<string, any>;
+    const [mc] = r.verifierQuality as Record<string, any>[];
+    assert.deepEqual([mc?.selector, mc?.samples, mc?.scored, mc?.measured, mc?.partial], ['mc', 9, 9, true, false]);
+    // (s − c)²: correct .9 .8 .2 .6 .4 → .01 .04 .64 .16 .36; wrong .2 .1 .5 .7 → .04 .01 .25 .49: 2/9.
+    close(mc?.brier, 2 / 9, 'brier');
+    // Bins: .1 (w) .1; .2 (½ correct) 2·.3; .4 (c) .6; .5 (w) .5; .6 (c) .4; .7 (w) .7; .8 (c) .2; .9 (c) .1 → 3.2/9.
+    close(mc?.ece, 3.2 / 9, 'ece');
+    assert.equal(mc?.reliability.length, 10);
+    assert.deepEqual(mc?.reliability[2], { lo: 0.2, hi: 0.3, count: 2, meanScore: 0.2, accuracy: 0.5 });
+    assert.equal(mc?.riskCoverage.length, 9);
+    for (const key of ['aurc', 'aurcOptimal', 'aurcRandom', 'rmsce']) assert.equal(typeof mc?.[key], 'number', key);
+    // Kept 3 correct + 2 wrong, dropped 2 + 2: specificity ½, F1 6/10, balanced accuracy (3/5 + ½)/2.
+    assert.deepEqual(mc?.atFilter, { filter: 'threshold:0.5', confusion: { keptCorrect: 3, keptWrong: 2, droppedCorrect: 2, droppedWrong: 2 }, precision: 0.6, recall: 0.6, specificity: 0.5, balancedAccuracy: 0.55, f1: 0.6 });
+    assert.deepEqual(Object.keys(mc?.ci ?? {}), ['brier', 'ece', 'rmsce', 'aurc', 'specificity', 'balancedAccuracy', 'f1']);
+    // pass^2: A C(2,2)/C(4,2) = 1/6, B 0, C 1 → 7/18. pass@2 = best-of-2 = 11/18: no shortfall.
+    close(r.passAllK[1], 7 / 18, 'pass^2');
+    close(r.bestOfNShortfall, 0, 'shortfall');
+    // k = 2: A keeps .9c .8c of 4 (none kept w.p. 1/6) → 5/6; B keeps .5w .7w → 0; C keeps .6c of 3, the rest correct → 1.
+    assert.deepEqual(r.anyN.points.map((p: { k: number }) => p.k), [1, 2]);
+    close(r.anyN.points[1].filteredAccuracy, 11 / 18, 'any-N filtered at k = 2');
+    close(r.anyN.points[1].gap, 11 / 18 - 0.5, 'any-N gap at k = 2');
+    assert.deepEqual(r.finiteN, {
+      samplesPerTask: 2,
+      warning: 'few samples per task for threshold:0.5 (N = 2 < 32): at small N its filtered accuracy is biased and the interval of the gap may miss the gap of unlimited samples',
+      biasCorrected: null,
+      biasCorrectedUnavailable: 'offered for quantile filters only, not threshold:0.5',
+    });
+
+    const text = await reportText(HAND, 'threshold:0.5', 'mc', ['--bootstrap', '0']);
+    const lines = text.split('\n');
+    assert.ok(lines.includes('warning: few samples per task for threshold:0.5 (N = 2 < 32): at small N its filtered accuracy is biased and the interval of the gap may miss the gap of unlimited samples'), text);
+    assert.ok(lines.includes('  pass^k   @1 50.00%  @2 38.89%   (all k correct)'), text);
+    assert.ok(lines.includes('  bias-aware gap           — (offered for quantile filters only, not threshold:0.5)'), text);
+    assert.ok(lines.includes('    gap                  +0.00 pp  +11.11 pp'), text);
+    assert.ok(lines.includes('    mc  scored 9 of 9'), text);
+    assert.ok(lines.some((l) => l.startsWith('      calibration   Brier 0.2222 [0.2222, 0.2222]  ECE 0.3556 [0.3556, 0.3556]  RMSCE ')), text);
+    assert.ok(lines.includes('      at threshold:0.5  specificity 0.5000 [0.5000, 0.5000]  balanced accuracy 0.5500 [0.5500, 0.5500]  F1 0.6000 [0.6000, 0.6000]'), text);
+  });
+
   it('topk:1 on the hand-computed case', async () => {
     const r = await report(HAND, 'topk:1');
     // A 0.9 correct, B 0.7 wrong, C 0.6 correct

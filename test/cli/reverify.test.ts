@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readRun } from '../../src/core/runs/runStore';
 import { runCli, tempDir } from '../helpers/cli';
-import { assertCleanStderr, cleanEnv, readRunJson, writeTasks } from '../helpers/runs';
+import { assertCleanStderr, cleanEnv, isTaskRequest, readRunJson, writeTasks } from '../helpers/runs';
 import { startFakeOpenAI, type FakeOpenAI } from '../fixtures/openaiServer';
 
 describe('gaplens reverify --model', function () {
@@ -37,7 +37,8 @@ describe('gaplens reverify --model', function () {
     assert.equal(res.code, 0, res.stderr);
     assertCleanStderr(res.stderr);
     assert.equal(own.counters.requests, ownRequests, 'the run\'s own model was called');
-    assert.equal(judge.counters.ok, 24, "mc's two continuations scored for each sample");
+    assert.equal(judge.requests.filter((r) => r.status === 200 && isTaskRequest(r)).length, 24, "mc's two continuations scored for each sample");
+    assert.equal(readRunJson(out).capabilities?.[judgeModel]?.promptLogprobs, 'echo', "the judge's probe is recorded");
 
     const config = readRunJson(out).config;
     assert.deepEqual(config.verifiers, ['mc', 'mc@judge']);

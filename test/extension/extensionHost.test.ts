@@ -3,9 +3,8 @@
 // the command palette, the panel's ready handshake and message validation, annotations, the panel
 // serializer, API keys kept out of files and logs.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gapText, LiveGap } from '../../src/core/pipeline/liveGap';
 import { createRunFolder, readRun } from '../../src/core/runs/runStore';
 import { SampleLog } from '../../src/core/runs/sampleLog';
@@ -13,18 +12,13 @@ import { parseHostMessage, type HostMessage } from '../../src/protocol/panelProt
 import { gapInputOf, RunModel } from '../../src/extension/panel/runModel';
 import { COMMAND_IDS } from '../../src/extension/commandIds';
 import { startFakeOpenAI, type FakeOpenAI } from '../fixtures/openaiServer';
+import { REPO } from '../helpers/cli';
 import { holdRunLock } from '../helpers/lockHolder';
 import { config, generation, manifest, task, verification } from './builders';
 import { FakeTextDocument, FakeUri, fakeEditor, installFakeVscode, pick, type, type FakeVscode, type FakeWebviewPanel } from './fakes/fakeVscode';
+import { DIST, extensionSandbox, loadBuiltExtension, type ExtensionModule, type ExtensionSandbox } from './fakes/extensionSandbox';
 
-const REPO = resolve(__dirname, '..', '..');
-const DIST = join(REPO, 'dist');
 const API_KEY = 'sk-test-4f6c2d0e9b';
-
-interface ExtensionModule {
-  activate(context: unknown): void;
-  deactivate(): Promise<void> | undefined;
-}
 
 function hostMessages(panel: FakeWebviewPanel): HostMessage[] {
   return panel.posted.map((raw) => {
@@ -62,37 +56,33 @@ async function until(what: string, condition: () => boolean, timeoutMs = 5000): 
 
 describe('extension host (built bundle, fake VS Code, real HTTP model server)', function () {
   this.timeout(60_000);
+  let sandbox: ExtensionSandbox;
   let tmp: string;
   let ws: string;
   let server: FakeOpenAI;
+  /** A reasoning model's chat endpoint: no logprobs, default temperature only. */
+  let reasoning: FakeOpenAI;
   let fake: FakeVscode;
   let ext: ExtensionModule;
-  const savedCacheDir = process.env.GAPLENS_CACHE_DIR;
 
   before(async () => {
-    assert.ok(existsSync(join(DIST, 'extension.js')), 'dist/extension.js is missing: run `npm run build` first');
-    tmp = mkdtempSync(join(tmpdir(), 'gaplens-'));
-    ws = join(tmp, 'ws');
-    mkdirSync(ws);
-    process.env.GAPLENS_CACHE_DIR = join(tmp, 'cache');
-    writeFileSync(
-      join(ws, 'math.tasks.jsonl'),
-      ['{"id":"t1","question":"What is 2 + 3?","answer":"5","grader":"numeric"}', '{"id":"t2","question":"What is 4 * 5?","answer":"20","grader":"numeric"}', ''].join('\n'),
-    );
+    sandbox = extensionSandbox();
+    ({ tmp, ws } = sandbox);
     server = await startFakeOpenAI({ apiKey: API_KEY });
+    reasoning = await startFakeOpenAI({ provider: 'reasoning' });
+    const profiles = [
+      { name: 'Fake server', backend: 'openai', baseUrl: server.url, model: 'fake-model', maxConcurrency: 4 },
+      { name: 'Reasoning server', backend: 'openai', baseUrl: reasoning.url, model: 'o-fake', api: 'chat', maxConcurrency: 2 },
+    ];
     fake = installFakeVscode({
       extensionPath: REPO,
       workspaceFolder: ws,
       globalStorage: join(tmp, 'global'),
-      settings: {
-        'gaplens.modelProfiles': [{ name: 'Fake server', backend: 'openai', baseUrl: server.url, model: 'fake-model', maxConcurrency: 4 }],
-        'gaplens.runsFolder': '.gaplens/runs',
-      },
-      // The profile is the user's own: re-verifying the run folder sends its key without asking.
-      userSettings: { 'gaplens.modelProfiles': [{ name: 'Fake server', backend: 'openai', baseUrl: server.url, model: 'fake-model', maxConcurrency: 4 }] },
+      settings: { 'gaplens.modelProfiles': profiles, 'gaplens.runsFolder': '.gaplens/runs' },
+      // The profiles are the user's own: re-verifying the run folder sends its key without asking.
+      userSettings: { 'gaplens.modelProfiles': profiles },
     });
-    for (const file of readdirSync(DIST)) delete require.cache[join(DIST, file)];
-    ext = require(join(DIST, 'extension.js')) as ExtensionModule;
+    ext = loadBuiltExtension();
   });
 
   after(async () => {
@@ -100,9 +90,8 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     for (const d of fake?.context.subscriptions ?? []) await d.dispose();
     fake?.uninstall();
     await server?.close();
-    if (savedCacheDir === undefined) delete process.env.GAPLENS_CACHE_DIR;
-    else process.env.GAPLENS_CACHE_DIR = savedCacheDir;
-    rmSync(tmp, { recursive: true, force: true });
+    await reasoning?.close();
+    sandbox?.cleanup();
   });
 
   it('activates without loading the command bundle, registering every contributed command, both trees and the panel serializer', () => {
@@ -155,6 +144,31 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     assert.deepEqual(panel.posted, [], 'nothing may be posted before the webview says ready');
     assert.equal(r.progress.length, 1);
     assert.ok((r.progress[0]?.reports.length ?? 0) > 0);
+  });
+
+  it('Check Model… probes the profile\'s endpoint and shows the capability table, the logprob checks and each verifier\'s verdict as Markdown', async () => {
+    fake.recorded.quickPicks.push(pick('Reasoning server'));
+    await fake.recorded.commands.get('gaplens.checkModel')?.();
+    assert.deepEqual(fake.recorded.quickPicks, []);
+    const doc = fake.recorded.opened.at(-1);
+    assert.equal(doc?.languageId, 'markdown');
+    const text = doc?.getText() ?? '';
+    assert.match(text, /^# Gap Lens: openai:o-fake@http:\/\/127\.0\.0\.1:\d+\/v1 \(chat API\)/);
+    assert.match(text, /\| token budget \| max\\_completion\\_tokens \(max\\_tokens refused: HTTP 400: Unsupported parameter: 'max\\_tokens'/);
+    assert.match(text, /\| mc \| impossible: the endpoint returns no logprobs/);
+    assert.match(text, /\| cot-score \| approximate: sampled at the endpoint's own temperature and top-p/);
+  });
+
+  it('Run Gap Check… with mc on an endpoint without logprobs is refused before the run, saying why and what to pick instead', async () => {
+    const runsBefore = readdirSync(join(ws, '.gaplens', 'runs'));
+    const r = fake.recorded;
+    r.quickPicks.push(pick('math.tasks.jsonl'), pick('Reasoning server'), pick('mc', true), pick('quantile:0.5'));
+    r.inputs.push(type('2'));
+    await r.commands.get('gaplens.runGapCheck')?.();
+    assert.deepEqual(r.quickPicks, [], 'not every scripted question was asked');
+    assert.match(r.messages.at(-1)?.text ?? '', /^Gap Lens: openai:o-fake@.* cannot serve this verifier: mc: the endpoint returns no logprobs .* Pick a verifier that samples instead: cot-score, cot-binary, tournament/);
+    assert.deepEqual(readdirSync(join(ws, '.gaplens', 'runs')), runsBefore, 'a run folder was created');
+    assert.ok(!reasoning.requests.some((q) => JSON.stringify(q.body).includes('What is 2 + 3?')), 'a task was sent');
   });
 
   it('serves the panel a strict-CSP shell: nonce scripts from dist only, resources from dist and media only, no retained context', () => {

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FakeAnswer, FakeRequest } from '../fixtures/openaiServer';
+import type { EndpointCapabilities } from '../../src/core/runs/endpointCapabilities';
+import type { FakeAnswer, FakeRequest, LoggedRequest } from '../fixtures/openaiServer';
 
 /**
  * `count` arithmetic tasks q0… whose gold answer is 42, which the fake server's default answer
@@ -15,19 +16,43 @@ export function writeTasks(file: string, count: number): void {
   writeFileSync(file, `${lines.join('\n')}\n`);
 }
 
+/** Whether a logged request to the fake server asks for a verification: the verify templates show the response as "Response:" (all but the tournament's). */
+export function isVerificationRequest(req: LoggedRequest): boolean {
+  const body = req.body as { prompt?: unknown } | undefined;
+  return typeof body?.prompt === 'string' && body.prompt.includes('\nResponse: ');
+}
+
+/** Whether a logged request is the capability probe a run sends before its first call (openaiCapabilityProbe.ts). */
+export function isProbeRequest(req: LoggedRequest): boolean {
+  const body = req.body as { prompt?: unknown; messages?: { content?: unknown }[] } | undefined;
+  const text = typeof body?.prompt === 'string' ? body.prompt : body?.messages?.[0]?.content;
+  return text === 'Reply with one word: OK' || (typeof text === 'string' && text.startsWith('Judgement:'));
+}
+
 /** Whether a request to the fake server is about task `i` of writeTasks. */
 export function isAboutTask(req: FakeRequest, i: number): boolean {
   return req.prompt.includes(`Variant ${i}:`);
 }
 
+/** Whether a request to the fake server is about any task of writeTasks: one of the run's own, not the capability probe before it. */
+export function isTaskPrompt(req: FakeRequest): boolean {
+  return req.prompt.includes('Variant ');
+}
+
+/** isTaskPrompt of a logged request. */
+export function isTaskRequest(req: LoggedRequest): boolean {
+  return JSON.stringify(req.body ?? {}).includes('Variant ');
+}
+
 /**
- * A fake-server hook that answers 401 (a fatal error) to every request from `from` on: how a test
- * leaves a run unfinished, since a fatal error ends a run cleanly with its lock released.
+ * A fake-server hook that answers 401 (a fatal error) to every request of the run (not the
+ * capability probe before it) from `from` on: how a test leaves a run unfinished, since a fatal
+ * error ends a run cleanly with its lock released.
  */
 export class FatalSwitch {
   /** The first request (the server's `seq`) that gets the 401; Infinity: none. */
   from = Infinity;
-  readonly respond = (req: FakeRequest): FakeAnswer | undefined => (req.seq >= this.from ? { status: 401, message: 'Incorrect API key provided: x.' } : undefined);
+  readonly respond = (req: FakeRequest): FakeAnswer | undefined => (req.seq >= this.from && isTaskPrompt(req) ? { status: 401, message: 'Incorrect API key provided: x.' } : undefined);
 }
 
 /** Lines of a file so far, 0 when it does not exist yet. */
@@ -79,8 +104,10 @@ export function dropVerifications(runDir: string): void {
   writeFileSync(file, `${kept.join('\n')}\n`);
 }
 
-export function readRunJson(runDir: string): { config: Record<string, unknown>; completedAt?: string } {
-  return JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { config: Record<string, unknown>; completedAt?: string };
+type RunJson = { config: Record<string, unknown>; completedAt?: string; capabilities?: Record<string, EndpointCapabilities> };
+
+export function readRunJson(runDir: string): RunJson {
+  return JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as RunJson;
 }
 
 /**

@@ -89,6 +89,10 @@ describe('panel protocol: host messages', () => {
     expectError(parseHostMessage(samples([{ ...row, verifications: [row.verifications[0], row.verifications[0]] }])), 'each verifier at most once');
     expectError(parseHostMessage({ kind: 'notify', method: 'progress', params: { done: 9, total: 8, status: 'running' } }), 'must not exceed total');
     expectError(parseHostMessage({ kind: 'notify', method: 'init', params: { run: { id: 'r1' }, mode: 'gap' } }), 'run.model');
+    const crossRun = { id: 'r1', model: 'openai:gen@http://a/v1', tasks: 'builtin:gsm8k', n: 4, verifiers: ['mc@judge'], filter: 'quantile:0.8' };
+    assert.ok(parseHostMessage({ kind: 'notify', method: 'init', params: { run: { ...crossRun, verifierModels: { 'mc@judge': 'openai:judge@http://b/v1' } }, mode: 'gap' } }).ok);
+    expectError(parseHostMessage({ kind: 'notify', method: 'init', params: { run: { ...crossRun, verifierModels: { 'mc@judge': '' } }, mode: 'gap' } }), 'run.verifierModels.mc@judge');
+    expectError(parseHostMessage({ kind: 'notify', method: 'init', params: { run: { ...crossRun, verifierModels: { 'cot-score@judge': 'openai:judge@http://b/v1' } }, mode: 'gap' } }), 'field "run.verifierModels" must name only verifiers of the run');
     expectError(parseHostMessage({ kind: 'notify', method: 'annotations', params: { records: [{ v: 1, task: 't1', index: 0, cause: 'bored', note: '', at: 'now' }] } }), 'cause');
     expectError(parseHostMessage({ kind: 'reply', id: 0, ok: true, result: {} }), 'reply');
   });

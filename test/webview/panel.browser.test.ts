@@ -543,6 +543,22 @@ describe('gap panel in headless Chromium', function () {
     await page.screenshot({ path: screenshotPath('panel-incomplete'), fullPage: false });
   });
 
+  it('a run verified by another model names the generator and the verifier model in the run bar: gap(f, g)', async () => {
+    const page = await openPanel();
+    const judge = 'openai:judge@http://127.0.0.1:8001/v1';
+    const data = buildRows({ tasks: 3, n: 2, verifiers: ['mc@judge'], seed: 5 });
+    const run = { ...RUN, id: 'run-cross', n: 2, verifiers: ['mc@judge'], verifierModels: { 'mc@judge': judge } };
+    await postToPanel(page, liveMessages(run, data, false));
+    await page.waitForFunction(() => document.querySelector('[data-role=run-details]')?.textContent?.includes('run-cross') === true);
+    const details = (await page.locator('[data-role=run-details]').textContent()) ?? '';
+    assert.equal(details, `run run-cross · 2 samples per task · verifiers mc@judge · gap(f, g): generator tiny-model, verifier ${judge} (cross-verification)`);
+
+    // A self-verified run says nothing more than its verifiers.
+    await postToPanel(page, liveMessages({ ...RUN, id: 'run-self', n: 2, verifiers: ['mc'] }, buildRows({ tasks: 3, n: 2, verifiers: ['mc'], seed: 5 }), false));
+    await page.waitForFunction(() => document.querySelector('[data-role=run-details]')?.textContent?.includes('run-self') === true);
+    assert.doesNotMatch((await page.locator('[data-role=run-details]').textContent()) ?? '', /gap\(f/);
+  });
+
   it("shows a sample's failed calls and why a verification has no score", async () => {
     const page = await openPanel();
     const { tasks, rows } = buildRows({ tasks: 2, n: 2, verifiers: ['mc'], seed: 11 });

@@ -2,9 +2,10 @@
 import type { FilterSpec, ScoreSelector } from '../../src/core/filter/spec';
 import { MISSING_SCORE } from '../../src/core/filter/columns';
 import { binScores, type ScoreHistogram } from '../../src/core/report/histogram';
+import { calibration, CALIBRATION_BINS } from '../../src/core/stats/calibration';
 import type { TaskSummary } from '../../src/core/stats/taskSummary';
 import { applyFilter } from './analysis';
-import type { Dataset } from './dataset';
+import { gradedColumn, type Dataset } from './dataset';
 import { filterParameter, sweepFilters, type FilterKind } from './filterControl';
 
 /** Verifiers whose score is a probability of being correct, so a reliability diagram makes sense. */
@@ -42,34 +43,14 @@ export interface Reliability {
   samples: number;
 }
 
-/** Reliability diagram of one verifier over the graded rows with a score; null without any. */
-export function reliability(ds: Dataset, verifier: string, binCount = 10): Reliability | null {
+/** Reliability diagram of one verifier over the graded rows with a score (core's calibration); null without any. */
+export function reliability(ds: Dataset, verifier: string, binCount = CALIBRATION_BINS): Reliability | null {
   const column = ds.columns.get(verifier);
   if (!column) return null;
-  const count = new Float64Array(binCount);
-  const scoreSum = new Float64Array(binCount);
-  const correctSum = new Float64Array(binCount);
-  let samples = 0;
-  for (let r = 0; r < ds.rows.length; r++) {
-    const s = column[r] as number;
-    if (s === MISSING_SCORE || ds.taskGraded[ds.taskOf[r] as number] === 0) continue;
-    const b = Math.min(binCount - 1, Math.floor(s * binCount));
-    count[b] = (count[b] as number) + 1;
-    scoreSum[b] = (scoreSum[b] as number) + s;
-    correctSum[b] = (correctSum[b] as number) + (ds.correct[r] as number);
-    samples++;
-  }
-  if (samples === 0) return null;
-  let ece = 0;
-  const bins: ReliabilityBin[] = [];
-  for (let b = 0; b < binCount; b++) {
-    const n = count[b] as number;
-    const meanScore = (scoreSum[b] as number) / n;
-    const accuracy = (correctSum[b] as number) / n;
-    if (n > 0) ece += (n / samples) * Math.abs(accuracy - meanScore);
-    bins.push({ lo: b / binCount, hi: (b + 1) / binCount, count: n, meanScore, accuracy });
-  }
-  return { verifier, bins, ece, samples };
+  const c = calibration(gradedColumn(ds, column), ds.graded.correct, undefined, binCount);
+  if (c === null) return null;
+  const bins = c.bins.map((b) => ({ lo: b.lo, hi: b.hi, count: b.count, meanScore: b.meanScore ?? Number.NaN, accuracy: b.accuracy ?? Number.NaN }));
+  return { verifier, bins, ece: c.ece, samples: c.scored };
 }
 
 export interface ScatterPoint {

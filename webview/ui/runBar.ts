@@ -1,6 +1,7 @@
 // The panel's top line: which run this is, how far it has got, errors from the host, and the switch
 // between raw and checker-corrected statistics.
 import type { HostNotificationParams, RunSummary } from '../../src/protocol/panelProtocol';
+import { gapModels, gapModelsText } from '../../src/core/runs/verifierModels';
 import { custom, el, setText } from './dom';
 
 type Checkbox = HTMLElement & { checked: boolean; label: string };
@@ -47,6 +48,8 @@ export class RunBar {
             `run ${run.id}`,
             `${run.n} samples per task`,
             `verifiers ${run.verifiers.length > 0 ? run.verifiers.join(', ') : 'none'}`,
+            // A run verified (also) by another model says which: the paper's gap(f, g).
+            ...(run.verifierModels !== undefined ? [gapModelsText(gapModels(run, run.verifiers))] : []),
             ...(config ? [`temperature ${config.temperature}`, `top-p ${config.topP}`, `max tokens ${config.maxTokens}`, `seed ${config.seed}`] : []),
           ].join(' · ')
         : '',

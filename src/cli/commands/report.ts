@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { basename } from 'node:path';
 import { parseFilter, parseSelector } from '../../core/filter/parse';
-import { selectorScore } from '../../core/filter/weights';
+import { selectorScore, selectorVerifiers } from '../../core/filter/weights';
 import { assessRunReport, assessSamplesReport, weightsOf, type ReportOptions } from '../../core/pipeline/runReport';
 import { renderHtmlReport, type HtmlSampleRow } from '../../core/report/html';
 import { checkOutputFile, writeOutputFile } from '../../core/runs/outputPath';
@@ -10,7 +10,10 @@ import { liveLockHolder } from '../../core/runs/runLock';
 import { readRun, type RunData } from '../../core/runs/runStore';
 import { readScoredSamplesFile } from '../../core/runs/scoredSamplesFile';
 import { toScoredSamples } from '../../core/runs/scoredSamples';
+import { gapModels, gapModelsText } from '../../core/runs/verifierModels';
 import { sampleKey } from '../../core/runs/sampleKey';
+import type { RunManifest } from '../../core/runs/records';
+import { samplingText, settingsNotSentByModel } from '../../core/report/samplingText';
 import { assessedJson, type AssessedReport } from '../../core/stats/assessment';
 import type { GapReport, ScoredSample } from '../../core/stats/types';
 import { UserError } from '../../core/util/errors';
@@ -68,21 +71,33 @@ export async function printRunReport(dir: string, opts: { json: boolean; warn: (
   const live = (await liveLockHolder(dir)) !== null;
   const assessed = assessRunReport(run, samples, reportOptions(verifier, filter, v), live);
   const c = run.manifest.config;
+  // Which model generated and which verified what this report reads: the f and g of gap(f, g).
+  const models = gapModels(c, selectorVerifiers(parseSelector(verifier)));
   await emit(assessed, v, {
     title: run.manifest.id,
+    models: gapModelsText(models),
     context: [
       { label: 'run', value: dir },
       { label: 'model', value: c.model },
+      { label: 'generator and verifier', value: gapModelsText(models) },
       { label: 'tasks', value: `${c.tasks}${c.limit !== undefined ? ` (first ${c.limit})` : ''}` },
       { label: 'samples per task', value: String(c.n) },
       { label: 'verifiers', value: c.verifiers.join(', ') },
-      { label: 'sampling', value: `temperature ${c.temperature}, top-p ${c.topP}, max tokens ${c.maxTokens}, seed ${c.seed}` },
+      { label: 'sampling', value: samplingText(run.manifest) },
       { label: 'versions', value: Object.entries(run.manifest.versions).map(([k, x]) => `${k} ${x}`).join(', ') },
     ],
     rows: () => sampleRows(run, samples, assessed.report),
-    extra: { run: dir },
+    // Said in the text only when the endpoint did not take a setting: the run must not claim it.
+    notes: Object.keys(settingsNotSentByModel(run.manifest)).length > 0 ? [`sampling ${samplingText(run.manifest)}`] : [],
+    extra: { run: dir, models, ...notSentJson(run.manifest) },
   });
   return 0;
+}
+
+/** `samplingNotSent`: model spec -> the sampling settings its endpoint refused, when there are any. */
+function notSentJson(manifest: RunManifest): { samplingNotSent?: Record<string, string[]> } {
+  const notSent = settingsNotSentByModel(manifest);
+  return Object.keys(notSent).length > 0 ? { samplingNotSent: notSent } : {};
 }
 
 function reportOptions(verifier: string, filter: string, v: RawValues): ReportOptions {
@@ -102,9 +117,13 @@ function onlyVerifier(samples: ScoredSample[], file: string): string {
 
 interface EmitContext {
   title: string;
+  /** The gap(f, g) line of a run report (gapModelsText). */
+  models?: string;
   context: { label: string; value: string }[];
   rows?: () => HtmlSampleRow[];
   extra?: Record<string, unknown>;
+  /** Lines of a run report's text about its data (settings an endpoint was not sent). */
+  notes?: string[];
 }
 
 async function emit(assessed: AssessedReport, v: RawValues, ctx: EmitContext): Promise<void> {
@@ -115,7 +134,7 @@ async function emit(assessed: AssessedReport, v: RawValues, ctx: EmitContext): P
     say(`wrote ${html}`);
   }
   if (flag(v, 'json')) writeOut(`${JSON.stringify({ ...ctx.extra, ...assessedJson(assessed) })}\n`);
-  else if (html === undefined) writeOut(formatReport(assessed, `Gap Lens report: ${ctx.title}`));
+  else if (html === undefined) writeOut(formatReport(assessed, `Gap Lens report: ${ctx.title}`, ctx));
 }
 
 function sampleRows(run: RunData, samples: ScoredSample[], report: GapReport): HtmlSampleRow[] {

@@ -2,6 +2,7 @@
 // --model, another model verifies (cross-verification, the paper's gap(f, g)).
 import { parseArgs } from 'node:util';
 import { checkModelFile, canonicalModelSpec } from '../../core/llm/modelSpec';
+import { readPricing } from '../../core/cost/pricing';
 import { RunController } from '../../core/pipeline/runController';
 import { readManifest } from '../../core/runs/runStore';
 import { UserError } from '../../core/util/errors';
@@ -10,7 +11,8 @@ import { flag, requiredString, stringOpt, type RawValues } from '../options';
 import { keyLookup } from '../apiKey';
 import { driveRun } from '../driveRun';
 import { say } from '../terminalText';
-import { EXECUTION_OPTIONS, executionSettings } from '../runFlags';
+import { capabilitySettings, EXECUTION_OPTIONS, executionSettings } from '../runFlags';
+import { checkCostLimit, printEstimate } from '../runCost';
 import { printRunReport } from './report';
 
 const OPTIONS = {
@@ -30,12 +32,16 @@ export async function reverifyCommand(argv: string[]): Promise<number> {
   const model = given === undefined ? undefined : canonicalModelSpec(given);
   if (model !== undefined) checkModelFile(model);
   const { config } = await readManifest(dir);
-  const keyFor = keyLookup([model ?? config.model], given === undefined ? [] : [given], `${dir}/run.json`);
+  const pricing = readPricing();
+  const settings = executionSettings(v, config.concurrency);
+  checkCostLimit(pricing, [model ?? config.model], settings.costLimit);
+  const keyFor = keyLookup([{ model: model ?? config.model, flag: '--model' }], given === undefined ? [] : [given], `${dir}/run.json`);
   // The run's own model given with other endpoints is served from those (a cross model is opened as given anyway).
-  const execution = { ...executionSettings(v, config.concurrency), keyFor, ...(model !== undefined ? { servedBy: [model] } : {}) };
+  const execution = { ...settings, keyFor, pricing, ...(model !== undefined ? { servedBy: [model] } : {}) };
 
-  const controller = await RunController.open({ kind: 'reverify', dir, verifiers, ...(model !== undefined ? { model } : {}) }, { by: 'gaplens reverify', onWarning: say });
+  const controller = await RunController.open({ kind: 'reverify', dir, verifiers, ...(model !== undefined ? { model } : {}) }, { by: 'gaplens reverify', onWarning: say, capabilities: capabilitySettings(v, execution) });
   const { prepared } = controller;
+  printEstimate({ ...prepared, verifiers: controller.verifiers }, pricing);
   const result = await driveRun(controller, {
     activity: 'verifying',
     total: prepared.tasks.length * prepared.config.n * controller.verifiers.length,

@@ -5,20 +5,24 @@ import { formatFilter, parseFilter } from '../../core/filter/parse';
 import { canonicalModelSpec, checkModelFile, parseModelSpec } from '../../core/llm/modelSpec';
 import { expectedRecords, type RecordEvent } from '../../core/pipeline/gapCheck';
 import { RunController, type OpenRequest } from '../../core/pipeline/runController';
-import { conflictingSettings, type ResultSetting } from '../../core/pipeline/resumeOptions';
-import type { PreparedRun } from '../../core/pipeline/runSession';
+import { conflictingSettings, type ResultSetting, type ResultSettings } from '../../core/pipeline/resumeOptions';
+import { loadRunTasks, prepareResume, runModels, type PreparedRun } from '../../core/pipeline/runSession';
+import { readPricing } from '../../core/cost/pricing';
 import { loadTemplates } from '../../core/prompts/load';
 import { sampleKey } from '../../core/runs/sampleKey';
 import type { RunConfig } from '../../core/runs/records';
 import { readManifest } from '../../core/runs/runStore';
 import { gapText, LiveGap, type GapInput } from '../../core/pipeline/liveGap';
 import { UserError } from '../../core/util/errors';
-import { parseVerifierList } from '../../core/verify/index';
+import { baseVerifierOf, parseVerifierList, verifiersRunBy } from '../../core/verify/index';
+import type { BaseVerifierName } from '../../core/verify/verifier';
+import { runVerifierModel } from '../../core/runs/verifierModels';
 import { flag, numberOpt, requiredString, stringOpt, type RawValues } from '../options';
-import { keyLookup } from '../apiKey';
+import { keyLookup, type KeyedModel } from '../apiKey';
 import { driveRun } from '../driveRun';
 import { say } from '../terminalText';
-import { EXECUTION_OPTIONS, executionSettings } from '../runFlags';
+import { capabilitySettings, EXECUTION_OPTIONS, executionSettings } from '../runFlags';
+import { checkCostLimit, printEstimate } from '../runCost';
 import { printRunReport } from './report';
 
 const OPTIONS = {
@@ -27,6 +31,7 @@ const OPTIONS = {
   model: { type: 'string' },
   n: { type: 'string', short: 'n' },
   verifier: { type: 'string' },
+  'verifier-model': { type: 'string' },
   filter: { type: 'string' },
   out: { type: 'string' },
   resume: { type: 'string' },
@@ -41,6 +46,7 @@ const OPTIONS = {
   'runs-dir': { type: 'string' },
   'tournament-both-orders': { type: 'boolean' },
   json: { type: 'boolean' },
+  estimate: { type: 'boolean' },
   ...EXECUTION_OPTIONS,
 } as const;
 
@@ -52,6 +58,7 @@ const SETTING_FLAGS: Record<ResultSetting, string> = {
   api: 'api',
   n: 'n',
   verifiers: 'verifier',
+  verifierModel: 'verifier-model',
   filter: 'filter',
   temperature: 'temperature',
   topP: 'top-p',
@@ -70,16 +77,28 @@ export async function runCommand(argv: string[]): Promise<number> {
   const resumeDir = stringOpt(v, 'resume');
   const request: OpenRequest = resumeDir !== undefined ? await resumeRequest(resumeDir, v) : newRunRequest(v);
   const config = request.kind === 'new' ? request.config : (await readManifest(resumeDir as string)).config;
+  const pricing = readPricing();
+  const settings = executionSettings(v, config.concurrency);
+  checkCostLimit(pricing, runModels(config), settings.costLimit);
+  if (flag(v, 'estimate')) {
+    // Nothing is created, locked, repaired or asked (no endpoint is probed either): the tasks and templates are only read.
+    const plan = request.kind === 'new'
+      ? { config, tasks: await loadRunTasks(config), templates: loadTemplates(config.templates), existing: null }
+      : await prepareResume(resumeDir as string, say, { repair: false });
+    printEstimate({ ...plan, verifiers: plan.config.verifiers }, pricing, flag(v, 'json'));
+    return 0;
+  }
   // A resume's --model names the run's model (checked above), perhaps served by other endpoints:
   // this execution calls those; run.json keeps the spec the run was started with.
   const given = stringOpt(v, 'model');
   const servedBy = request.kind === 'resume' && given !== undefined ? canonicalModelSpec(given) : undefined;
-  const keyFor = keyLookup([servedBy ?? config.model], namedModels(v), `${resumeDir ?? '.'}/run.json`);
-  const execution = { ...executionSettings(v, config.concurrency), keyFor, ...(servedBy !== undefined ? { servedBy: [servedBy] } : {}) };
+  const keyFor = keyLookup(modelsOf(config, servedBy), namedModels(v), `${resumeDir ?? '.'}/run.json`);
+  const execution = { ...settings, keyFor, pricing, ...(servedBy !== undefined ? { servedBy: [servedBy] } : {}) };
 
-  const controller = await RunController.open(request, { by: 'gaplens run', onWarning: say });
+  const controller = await RunController.open(request, { by: 'gaplens run', onWarning: say, capabilities: capabilitySettings(v, execution) });
   const { prepared } = controller;
   if (request.kind === 'new') say(`run folder ${prepared.dir}`);
+  printEstimate({ ...prepared, verifiers: controller.verifiers }, pricing);
   const live = liveStats(prepared);
   const result = await driveRun(controller, {
     activity: 'gap check',
@@ -107,40 +126,71 @@ async function resumeRequest(dir: string, v: RawValues): Promise<OpenRequest> {
   const misplaced = ['out', 'runs-dir'].filter((name) => stringOpt(v, name) !== undefined);
   if (misplaced.length > 0) throw new UserError(`${misplaced.map((m) => `--${m}`).join(' and ')} cannot be used with --resume: the run stays in ${dir}`, 2);
   const { config } = await readManifest(dir);
-  const conflicts = conflictingSettings(config, givenSettings(v));
+  const given = givenSettings(v);
+  const bases = givenVerifiers(v);
+  // --verifier names verifiers as --verifier-model runs them, else as the run runs its own.
+  const ownJudge = runVerifierModel(config) === config.model ? undefined : runVerifierModel(config);
+  if (bases !== undefined) given.verifiers = verifiersRunBy(bases, given.model ?? config.model, given.verifierModel ?? ownJudge).verifiers;
+  const conflicts = conflictingSettings(config, given);
   if (conflicts.length === 0) return { kind: 'resume', dir };
   const lines = conflicts.map((c) => `  --${SETTING_FLAGS[c.setting]} ${c.given} (the run has ${c.stored})`);
-  const given = givenSettings(v);
-  const otherModel = conflicts.some((c) => c.setting === 'model') ? ` --model ${stringOpt(v, 'model') ?? ''}` : '';
-  const added = conflicts.some((c) => c.setting === 'verifiers')
-    ? [
-        `To add verifiers to this run without new sampling${otherModel ? ', run by that model' : ''}: ` +
-          `gaplens reverify ${dir} --verifier ${(given.verifiers ?? []).filter((x) => !config.verifiers.includes(x)).join(',') || '…'}${otherModel}`,
-      ]
-    : [];
+  const conflicting = (setting: ResultSetting): boolean => conflicts.some((c) => c.setting === setting);
+  // Verifiers the run lacks, or another model to run them, is what a re-verify adds without new sampling.
+  const otherModel = conflicting('verifierModel') ? stringOpt(v, 'verifier-model') : conflicting('model') ? stringOpt(v, 'model') : undefined;
+  const added: string[] = [];
+  if (conflicting('verifiers') || conflicting('verifierModel')) {
+    const judge = otherModel ?? ownJudge;
+    const wanted = bases ?? [...new Set(config.verifiers.map(baseVerifierOf))];
+    const names = verifiersRunBy(wanted, config.model, judge).verifiers;
+    const lacking = wanted.filter((_, i) => !config.verifiers.includes(names[i] as string));
+    added.push(
+      `To add verifiers to this run without new sampling${otherModel ? ', run by that model' : ''}: ` +
+        `gaplens reverify ${dir} --verifier ${lacking.join(',') || '…'}${judge ? ` --model ${judge}` : ''}`,
+    );
+  }
   throw new UserError(
     [`--resume continues ${dir} with the settings it was started with, and these differ:`, ...lines, ...added,
-      'For other settings start a new run (gaplens run without --resume); concurrency, timeouts, retries, threads and the cache may change on a resume.'].join('\n'),
+      'For other settings start a new run (gaplens run without --resume); concurrency, timeouts, retries, threads, the cache, --refresh-capabilities and the cost limit may change on a resume.'].join('\n'),
     2,
   );
 }
 
 /** The model specs the user named in this invocation: the endpoints an API key may go to. */
 function namedModels(v: RawValues): string[] {
-  const model = stringOpt(v, 'model');
-  return model === undefined ? [] : [model];
+  return ['model', 'verifier-model'].flatMap((name) => stringOpt(v, name) ?? []);
 }
 
-/** The result settings given as flags, parsed and checked, without defaults. */
-function givenSettings(v: RawValues): Partial<Pick<RunConfig, ResultSetting>> {
+/**
+ * Every model the run names, with the flag that names it on this command: its own (--model; at the
+ * endpoints `servedBy` lists when a resume names them), the model its verifiers were started with
+ * (--verifier-model), and any a re-verify added (which only the user's config can trust for a resume).
+ */
+function modelsOf(config: RunConfig, servedBy: string | undefined): KeyedModel[] {
+  const judge = runVerifierModel(config);
+  const judges = [...new Set(Object.values(config.verifierModels ?? {}))];
+  return [{ model: servedBy ?? config.model, flag: '--model' }, ...judges.map((model) => (model === judge ? { model, flag: '--verifier-model' } : { model }))];
+}
+
+/** The base verifiers --verifier lists, checked; undefined when not given. */
+function givenVerifiers(v: RawValues): BaseVerifierName[] | undefined {
+  const list = stringOpt(v, 'verifier');
+  return list === undefined ? undefined : parseVerifierList(list);
+}
+
+/** The result settings given as flags, parsed and checked, without defaults; `verifiers` needs the models, so callers add it. */
+function givenSettings(v: RawValues): ResultSettings {
   const has = (name: string): boolean => v[name] !== undefined;
-  const given: Partial<Pick<RunConfig, ResultSetting>> = {};
+  const given: ResultSettings = {};
   const model = stringOpt(v, 'model');
   if (model !== undefined) given.model = canonicalModelSpec(model);
+  const verifierModel = stringOpt(v, 'verifier-model');
+  if (verifierModel !== undefined) {
+    parseModelSpec(verifierModel, '--verifier-model');
+    given.verifierModel = canonicalModelSpec(verifierModel);
+  }
   const tasks = stringOpt(v, 'tasks');
   if (tasks !== undefined) given.tasks = tasks.startsWith('builtin:') ? tasks : resolve(tasks);
   if (has('limit')) given.limit = numberOpt(v, 'limit', 0, { integer: true, min: 1 });
-  if (has('verifier')) given.verifiers = parseVerifierList(stringOpt(v, 'verifier') as string);
   const filter = stringOpt(v, 'filter');
   if (filter !== undefined) given.filter = formatFilter(parseFilter(filter));
   const api = stringOpt(v, 'api');
@@ -169,6 +219,7 @@ function configFrom(v: RawValues): RunConfig {
   const given = givenSettings(v);
   const model = given.model ?? requiredString(v, 'model', 'the model to check, e.g. llama:PATH.gguf or openai:MODEL@URL');
   checkModelFile(model);
+  if (given.verifierModel !== undefined) checkModelFile(given.verifierModel, '--verifier-model');
   const api = given.api ?? 'completions';
   if (parseModelSpec(model).backend === 'llama' && api === 'chat') throw new UserError('--api chat applies to openai: models; the embedded llama backend completes raw text', 2);
   if (given.templates !== undefined) checkTemplatesFlag(given.templates);
@@ -178,7 +229,7 @@ function configFrom(v: RawValues): RunConfig {
     model,
     api,
     n: given.n ?? 8,
-    verifiers: given.verifiers ?? ['mc'],
+    ...verifiersRunBy(givenVerifiers(v) ?? ['mc'], model, given.verifierModel),
     filter: given.filter ?? 'quantile:0.8',
     temperature: given.temperature ?? 0.7,
     topP: given.topP ?? 0.9,

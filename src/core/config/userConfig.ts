@@ -17,19 +17,19 @@ export interface UserConfig {
 }
 
 export function userConfigPath(env: NodeJS.ProcessEnv = process.env): string {
-  return env.GAPLENS_CONFIG ?? join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'gaplens', 'config.json');
+  return env.GAPLENS_CONFIG ?? userConfigFile('config.json', env);
+}
+
+/** A file of the user's Gap Lens folder: `$XDG_CONFIG_HOME/gaplens/NAME`, else `~/.config/gaplens/NAME`. */
+export function userConfigFile(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'gaplens', name);
 }
 
 /** Reads the user config; a missing file is the empty config, a malformed one a UserError naming it. */
 export function readUserConfig(env: NodeJS.ProcessEnv = process.env): UserConfig {
   const file = userConfigPath(env);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    if (errorCode(err) === 'ENOENT') return { trustedOrigins: [] };
-    throw new UserError(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
-  }
+  const text = readUserFile(file);
+  if (text === null) return { trustedOrigins: [] };
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -42,6 +42,16 @@ export function readUserConfig(env: NodeJS.ProcessEnv = process.env): UserConfig
     throw new UserError(`${file}: "trustedOrigins" must be a list of origins such as "https://api.openai.com"`);
   }
   return { trustedOrigins: origins.map((o) => originOf(o, file)) };
+}
+
+/** The text of one of the user's own files; null when it does not exist, a UserError naming it when it cannot be read. */
+export function readUserFile(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    if (errorCode(err) === 'ENOENT') return null;
+    throw new UserError(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 function originOf(text: string, file: string): string {

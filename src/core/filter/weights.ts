@@ -99,8 +99,11 @@ export function taskWeights(scores: readonly Readonly<Record<string, number | nu
   return Array.from(selectorWeights(columns, sel, filter, Int32Array.of(0, scores.length)));
 }
 
-/** Writes the weights of rows from..to−1 (one task) into `out`. `scratch` holds at least to−from numbers. */
-function applyFilter(scores: Float64Array, from: number, to: number, filter: FilterSpec, out: Float64Array, scratch: Float64Array): void {
+/**
+ * Writes the weights of rows from..to−1 (one task) of a single score column into `out` (for and(…),
+ * selectorWeights multiplies the parts' weights). `scratch` holds at least to−from numbers.
+ */
+export function applyFilter(scores: Float64Array, from: number, to: number, filter: FilterSpec, out: Float64Array, scratch: Float64Array): void {
   switch (filter.kind) {
     case 'threshold':
       for (let row = from; row < to; row++) out[row] = (scores[row] as number) >= filter.tau ? 1 : 0;

@@ -22,11 +22,32 @@ export interface Generation {
   /** 'stop' | 'length' | whatever the backend reported. */
   finishReason: string;
   completionTokens: number;
+  /** Of `completionTokens`, those the model spent reasoning (not in `text`), where the endpoint reports them. */
+  reasoningTokens?: number;
 }
 
 export interface Usage {
   promptTokens: number;
   completionTokens: number;
+  /** Of `completionTokens`, those spent reasoning: reported by reasoning models (`completion_tokens_details.reasoning_tokens`). */
+  reasoningTokens?: number;
+  /** Of the prompt tokens, those the server says it served from its prompt cache; absent: it said nothing. */
+  cachedPromptTokens?: number;
+  /** The server's answer said nothing of usage: the counts are 0 for want of them, not measured. */
+  unreported?: true;
+}
+
+/** The usage of several requests together: unreported if any of theirs was. */
+export function addUsage(a: Usage, b: Usage): Usage {
+  const cached = (a.cachedPromptTokens ?? 0) + (b.cachedPromptTokens ?? 0);
+  const reasoning = (a.reasoningTokens ?? 0) + (b.reasoningTokens ?? 0);
+  return {
+    promptTokens: a.promptTokens + b.promptTokens,
+    completionTokens: a.completionTokens + b.completionTokens,
+    ...(reasoning > 0 ? { reasoningTokens: reasoning } : {}),
+    ...(cached > 0 ? { cachedPromptTokens: cached } : {}),
+    ...(a.unreported || b.unreported ? { unreported: true as const } : {}),
+  };
 }
 
 export interface GenerateResult {

@@ -1,25 +1,40 @@
 // Exact continuation logprobs from an OpenAI-compatible completions server, for servers that score
 // the tokens of a prompt: each continuation is sent appended to the prompt, and the logprobs of
 // the tokens after the prompt are read back. Two ways to ask, tried in this order once per backend
-// (the first call is the probe; calls arriving meanwhile wait for its outcome):
+// (the first call is the probe; calls arriving meanwhile wait for its outcome), unless the
+// capability probe found out already (ScorerOptions.known; openaiCapabilityProbe.ts):
 //   echo:            `echo: true, logprobs: 1` — the legacy OpenAI way; vLLM, SGLang answer it too;
 //   prompt_logprobs: `prompt_logprobs: 0` — vLLM's own parameter.
-// `max_tokens` is 1, not 0: vLLM rejects 0 outside echo (vllm#9336) and lm-evaluation-harness sends
+// The budget (`max_tokens`, or the parameter the endpoint takes) is 1, not 0: vLLM rejects 0 outside echo (vllm#9336) and lm-evaluation-harness sends
 // 1 for the same reason; the one generated token (greedy) comes after the continuation and is not
 // read. A server that refuses both (HTTP 400/422) or answers without prompt logprobs (llama.cpp's
 // server ignores echo) gets `scores: null` for the rest of the run, and mc falls back to top-k.
-import type { CompletionCreateParamsNonStreaming } from 'openai/resources/completions';
-import { BackendError, checkContinuations, PromptTooLongError, type ContinuationLogprob, type ContinuationRequest, type ContinuationResult, type Usage } from './backend';
+import { addUsage, BackendError, checkContinuations, PromptTooLongError, type ContinuationLogprob, type ContinuationRequest, type ContinuationResult, type Usage } from './backend';
+import type { EndpointCapabilities, PromptLogprobsWay } from '../runs/endpointCapabilities';
 import { HttpStatusError, toBackendError, type EndpointContext } from './openaiErrors';
+import { greedyParams } from './openaiParams';
 import { codePointLength, readEchoedTokens, readPromptLogprobTokens, type ScoredToken } from './openaiResponses';
 
-/** A completions request body, with vLLM's extension. */
-export type ScoringBody = CompletionCreateParamsNonStreaming & { prompt_logprobs?: number };
+type Post = (body: object, signal: AbortSignal | undefined) => Promise<unknown>;
 
-type Post = (body: ScoringBody, signal: AbortSignal | undefined) => Promise<unknown>;
-
-type Mode = 'echo' | 'prompt_logprobs';
+type Mode = PromptLogprobsWay;
 const MODES: readonly Mode[] = ['echo', 'prompt_logprobs'];
+
+/** What a scorer knows about its server: the way that works, or why none does. */
+export type ScoringState = { way: Mode } | { unsupported: string };
+
+export interface ContinuationScorer {
+  score(req: ContinuationRequest, signal?: AbortSignal): Promise<ContinuationResult>;
+  /** undefined until a probe (the first call, or the capability probe) decided. */
+  state(): ScoringState | undefined;
+}
+
+export interface ScorerOptions {
+  /** The endpoint's probed capabilities: how greedy calls are worded. */
+  capabilities?: EndpointCapabilities;
+  /** Already known (from the capability probe): no lazy probe then. */
+  known?: ScoringState;
+}
 
 /** What one request for one continuation gave. */
 type Outcome =
@@ -29,17 +44,18 @@ type Outcome =
   /** The server cannot score prompt tokens this way. */
   | { unsupported: string; usage: Usage };
 
-export function createContinuationScorer(post: Post, ctx: EndpointContext): (req: ContinuationRequest, signal?: AbortSignal) => Promise<ContinuationResult> {
+export function createContinuationScorer(post: Post, ctx: EndpointContext, opts: ScorerOptions = {}): ContinuationScorer {
   /** undefined until the probe finds out; null when neither way works. */
-  let mode: Mode | null | undefined;
-  let unsupported = '';
+  let mode: Mode | null | undefined = opts.known === undefined ? undefined : 'way' in opts.known ? opts.known.way : null;
+  let unsupported = opts.known !== undefined && 'unsupported' in opts.known ? opts.known.unsupported : '';
   let probing: Promise<unknown> | undefined;
+  const greedy = greedyParams(opts.capabilities, 1);
 
   async function scoreOne(how: Mode, prompt: string, continuation: string, signal: AbortSignal | undefined): Promise<Outcome> {
     const text = prompt + continuation;
-    const body: ScoringBody = how === 'echo'
-      ? { model: ctx.model, prompt: text, max_tokens: 1, temperature: 0, echo: true, logprobs: 1 }
-      : { model: ctx.model, prompt: text, max_tokens: 1, temperature: 0, prompt_logprobs: 0 };
+    const body = how === 'echo'
+      ? { model: ctx.model, prompt: text, ...greedy, echo: true, logprobs: 1 }
+      : { model: ctx.model, prompt: text, ...greedy, prompt_logprobs: 0 };
     let answer: unknown;
     try {
       answer = await post(body, signal);
@@ -62,12 +78,11 @@ export function createContinuationScorer(post: Post, ctx: EndpointContext): (req
    * timeout, which requests in a row would have to share. The first that cannot be scored decides.
    */
   async function scoreAll(how: Mode, req: ContinuationRequest, signal: AbortSignal | undefined): Promise<ContinuationResult | { unsupported: string; usage: Usage }> {
-    const usage = { promptTokens: 0, completionTokens: 0 };
     const scores: ContinuationLogprob[] = [];
     const outcomes = await Promise.all(req.continuations.map((continuation) => scoreOne(how, req.prompt, continuation, signal)));
+    // Every request was answered, whichever decides: all of them count as used.
+    const usage = outcomes.reduce<Usage>((sum, outcome) => addUsage(sum, outcome.usage), { promptTokens: 0, completionTokens: 0 });
     for (const outcome of outcomes) {
-      usage.promptTokens += outcome.usage.promptTokens;
-      usage.completionTokens += outcome.usage.completionTokens;
       if ('unsupported' in outcome) return { unsupported: outcome.unsupported, usage };
       if ('merged' in outcome) return { scores: null, unavailable: outcome.merged, usage };
       scores.push(outcome.score);
@@ -77,23 +92,23 @@ export function createContinuationScorer(post: Post, ctx: EndpointContext): (req
 
   async function probe(req: ContinuationRequest, signal: AbortSignal | undefined): Promise<ContinuationResult> {
     const refused: string[] = [];
-    const usage = { promptTokens: 0, completionTokens: 0 };
+    let usage: Usage = { promptTokens: 0, completionTokens: 0 };
     for (const how of MODES) {
       const result = await scoreAll(how, req, signal);
       if (!('unsupported' in result)) {
         mode = how;
-        return result;
+        // The requests of a way that did not work were answered too, and count as used.
+        return { ...result, usage: addUsage(usage, result.usage) };
       }
       refused.push(result.unsupported);
-      usage.promptTokens += result.usage.promptTokens;
-      usage.completionTokens += result.usage.completionTokens;
+      usage = addUsage(usage, result.usage);
     }
     mode = null;
     unsupported = `${ctx.endpointUrl} does not return prompt logprobs: ${refused.join('; ')}`;
     return { scores: null, unavailable: unsupported, usage };
   }
 
-  return async (req, signal) => {
+  async function score(req: ContinuationRequest, signal?: AbortSignal): Promise<ContinuationResult> {
     checkContinuations(req, 'completions');
     for (;;) {
       if (mode === null) return { scores: null, unavailable: unsupported, usage: { promptTokens: 0, completionTokens: 0 } };
@@ -115,6 +130,11 @@ export function createContinuationScorer(post: Post, ctx: EndpointContext): (req
       // Another call is probing; a failed probe leaves the mode unknown and the next call probes again.
       await probing.catch(() => undefined);
     }
+  }
+
+  return {
+    score,
+    state: () => (mode === undefined ? undefined : mode === null ? { unsupported } : { way: mode }),
   };
 }
 

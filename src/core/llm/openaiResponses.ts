@@ -45,18 +45,26 @@ export function readTextChoices(api: OpenAIApi, body: unknown, endpointUrl: stri
 
 /** The first generated token's top logprobs, most likely first. */
 export function readTopLogprobs(api: OpenAIApi, body: unknown, endpointUrl: string): { top: TokenLogprob[]; usage: Usage } {
-  const { top, usage } = checked(api, endpointUrl, () => {
+  const { top, usage } = readListedTop(api, body, endpointUrl);
+  if (top === undefined || top.length === 0) {
+    const how = api === 'completions' ? '"logprobs": <k>' : '"logprobs": true with "top_logprobs": <k>';
+    throw new BackendError(`${endpointUrl} returned no top logprobs for the first token; scoring by token probabilities needs a server that honours ${how} on the ${api} API (or pick another verifier).`, 'bad-answer');
+  }
+  return { top: top.sort((a, b) => b.logprob - a.logprob), usage };
+}
+
+/**
+ * The first generated token's top logprobs exactly as the endpoint listed them, in its order and
+ * with any repeats (undefined: it listed none): what the conformance checks look at.
+ */
+export function readListedTop(api: OpenAIApi, body: unknown, endpointUrl: string): { top: TokenLogprob[] | undefined; usage: Usage } {
+  return checked(api, endpointUrl, () => {
     const answer = object(body, [], undefined);
     const first = array(answer.choices, [], 'choices')[0];
     const logprobs = first === undefined ? undefined : optional(object(first, ['choices'], 0).logprobs, ['choices', 0], 'logprobs', object);
     const path = ['choices', 0, 'logprobs'];
     return { top: logprobs && (api === 'completions' ? completionsTop(logprobs, path) : chatTop(logprobs, path)), usage: usageOf(answer) };
   });
-  if (top === undefined || top.length === 0) {
-    const how = api === 'completions' ? '"logprobs": <k>' : '"logprobs": true with "top_logprobs": <k>';
-    throw new BackendError(`${endpointUrl} returned no top logprobs for the first token; scoring by token probabilities needs a server that honours ${how} on the ${api} API (or pick another verifier).`, 'bad-answer');
-  }
-  return { top: top.sort((a, b) => b.logprob - a.logprob), usage };
 }
 
 /** `top_logprobs: [{token: logprob, …} | null, …]`, one entry per generated token. */
@@ -201,9 +209,16 @@ function inIndexOrder<C extends { index: number | undefined }>(choices: C[], end
 
 function usageOf(answer: Record<string, unknown>): Usage {
   const usage = optional(answer.usage, [], 'usage', object);
-  // Some servers omit usage; there is nothing to count then.
-  if (!usage) return { promptTokens: 0, completionTokens: 0 };
-  return { promptTokens: number(usage.prompt_tokens, ['usage'], 'prompt_tokens'), completionTokens: number(usage.completion_tokens, ['usage'], 'completion_tokens') };
+  // Some servers omit usage; there is nothing to count then, and spend cannot be known (docs/cost.md).
+  if (!usage) return { promptTokens: 0, completionTokens: 0, unreported: true };
+  const counts = { promptTokens: number(usage.prompt_tokens, ['usage'], 'prompt_tokens'), completionTokens: number(usage.completion_tokens, ['usage'], 'completion_tokens') };
+  // Prompt tokens served from the server's prompt cache, which providers bill at a lower price (docs/cost.md).
+  const promptDetails = optional(usage.prompt_tokens_details, ['usage'], 'prompt_tokens_details', object);
+  const cached = promptDetails && optional(promptDetails.cached_tokens, ['usage', 'prompt_tokens_details'], 'cached_tokens', number);
+  // Reasoning models say how many of the completion tokens went into reasoning the answer does not show.
+  const completionDetails = optional(usage.completion_tokens_details, ['usage'], 'completion_tokens_details', object);
+  const reasoning = completionDetails && optional(completionDetails.reasoning_tokens, ['usage', 'completion_tokens_details'], 'reasoning_tokens', index);
+  return { ...counts, ...(cached ? { cachedPromptTokens: cached } : {}), ...(reasoning !== undefined ? { reasoningTokens: reasoning } : {}) };
 }
 
 function object(value: unknown, parent: Path, key: Key): Record<string, unknown> {

@@ -34,6 +34,8 @@ export interface SchedulerOptions {
   onRetry?: (info: RetryInfo) => void;
   /** Told once when the backend turns out not to return several choices per request. */
   onNotice?: (message: string) => void;
+  /** Told the usage of every call the backend answered (not of cache hits), as it is counted: what spend is reckoned from. */
+  onUsage?: (usage: Usage) => void;
 }
 
 export interface RetryInfo {
@@ -95,7 +97,7 @@ function schedule(id: string, pool: EndpointPool, opts: Omit<SchedulerOptions, '
   checkInteger('timeoutMs', timeoutMs, 1);
   checkInteger('baseDelayMs', baseDelayMs, 0);
   checkInteger('maxDelayMs', maxDelayMs, 0);
-  const { cache, onRetry, onNotice } = opts;
+  const { cache, onRetry, onNotice, onUsage } = opts;
   // Every endpoint of a pool serves the same model through the same API.
   const scoresContinuations = pool.endpoints[0]?.backend.continuationLogprobs !== undefined;
   const counts: Accounting = { requests: 0, cacheHits: 0, retries: 0, failures: 0, promptTokens: 0, completionTokens: 0 };
@@ -121,6 +123,7 @@ function schedule(id: string, pool: EndpointPool, opts: Omit<SchedulerOptions, '
     }
     counts.promptTokens += result.usage.promptTokens;
     counts.completionTokens += result.usage.completionTokens;
+    onUsage?.(result.usage);
     if (cache && key) await cache.set(key, result);
     return result;
   }

@@ -46,6 +46,11 @@ export interface GapCheckInput {
   now?: () => Date;
 }
 
+/** The prompt a task's samples are generated from. */
+export function generationPrompt(templates: TemplateSet, task: Task): string {
+  return renderTemplate(templates.get('generate', task.grader), { question: task.question });
+}
+
 /** Number of records a complete run holds: used for progress totals. */
 export function expectedRecords(tasks: number, n: number, verifiers: number): number {
   return tasks * n * (1 + verifiers);
@@ -116,7 +121,7 @@ async function ensureGenerations(task: Task, run: TaskRun): Promise<GenerationRe
   const missing = range(config.n).filter((i) => !have(i));
   const fresh = new Map<number, GenerationRecord>();
   if (missing.length > 0) {
-    const prompt = renderTemplate(run.templates.get('generate', task.grader), { question: task.question });
+    const prompt = generationPrompt(run.templates, task);
     const seed = deriveSeed(config.seed, task.id, 'generate');
     let result: GenerateResult;
     try {
@@ -150,7 +155,7 @@ async function ensureGenerations(task: Task, run: TaskRun): Promise<GenerationRe
         seed: seed + index,
         text: g.text,
         finishReason: g.finishReason,
-        usage: { ...perSample, completionTokens: g.completionTokens },
+        usage: { ...perSample, completionTokens: g.completionTokens, ...(g.reasoningTokens !== undefined ? { reasoningTokens: g.reasoningTokens } : {}) },
         grade: grader.grade(g.text, task),
         at: now(run),
       });

@@ -1,6 +1,8 @@
 // Turns a model spec into a scheduled backend (concurrency, retries, cache, accounting), the same
 // way for the CLI and the extension. Backends are imported lazily: node-llama-cpp is heavy.
 import { availableParallelism } from 'node:os';
+import type { Usage } from '../llm/backend';
+import type { EndpointCapabilities } from '../runs/endpointCapabilities';
 import type { ModelSpec } from '../llm/modelSpec';
 import { EndpointPool } from '../llm/endpointPool';
 import { createPoolScheduler, createScheduler, type ScheduledBackend } from '../llm/scheduler';
@@ -28,8 +30,12 @@ export interface OpenModelOptions {
   onRetry?: (message: string) => void;
   /** Told once when the endpoint turns out not to return several choices per request. */
   onNotice?: (message: string) => void;
+  /** Told the usage of every call the model answered (see SchedulerOptions.onUsage). */
+  onUsage?: (usage: Usage) => void;
   /** OpenAI-compatible endpoints: answers with a longer body fail that call. */
   maxAnswerBytes?: number;
+  /** OpenAI-compatible endpoints: what the endpoint accepts, probed at run start (requests are worded for it). */
+  capabilities?: EndpointCapabilities;
   signal?: AbortSignal;
 }
 
@@ -64,6 +70,7 @@ export async function openModel(spec: ModelSpec, opts: OpenModelOptions): Promis
     ...(cache ? { cache } : {}),
     ...(opts.onRetry ? { onRetry: (info: { message: string }) => opts.onRetry?.(info.message) } : {}),
     ...(opts.onNotice ? { onNotice: opts.onNotice } : {}),
+    ...(opts.onUsage ? { onUsage: opts.onUsage } : {}),
   };
   if (spec.backend === 'openai' && spec.baseUrls.length > 1) {
     const endpoints = await Promise.all(spec.baseUrls.map(async (url) => ({ url, backend: await openInner(spec, opts, url) })));
@@ -77,16 +84,8 @@ export async function openModel(spec: ModelSpec, opts: OpenModelOptions): Promis
 /** The backend of the spec's model; an endpoint spec's at `baseUrl` (default: its first). */
 async function openInner(spec: ModelSpec, opts: OpenModelOptions, baseUrl?: string) {
   if (spec.backend === 'openai') {
-    const { accountFromEnv, azureApiVersion, createOpenAIBackend } = await import('../llm/openaiBackend');
-    return createOpenAIBackend({
-      baseUrl: baseUrl ?? spec.baseUrls[0],
-      model: spec.model,
-      api: opts.api,
-      ...(spec.provider === 'azure' ? { azure: { apiVersion: azureApiVersion() } } : {}),
-      // The organisation and project go with the key: only where the key may go.
-      ...(opts.apiKey ? { apiKey: opts.apiKey, ...accountFromEnv() } : {}),
-      ...(opts.maxAnswerBytes !== undefined ? { maxAnswerBytes: opts.maxAnswerBytes } : {}),
-    });
+    const [{ createOpenAIBackend }, { endpointOptionsOf }] = await Promise.all([import('../llm/openaiBackend'), import('../llm/openaiEndpoint')]);
+    return createOpenAIBackend({ ...endpointOptionsOf(spec, opts.api, opts, baseUrl), ...(opts.capabilities ? { capabilities: opts.capabilities } : {}) });
   }
   const { createLlamaBackend } = await import('../llm/llamaBackend');
   let modelPath: string;

@@ -3,14 +3,20 @@
 // Operational settings (concurrency, timeouts, threads, the cache, the endpoints that serve the
 // model) are free to change.
 import { resolve } from 'node:path';
-import { sameModel } from '../llm/modelSpec';
+import { canonicalModelSpec, sameModel } from '../llm/modelSpec';
 import type { RunConfig } from '../runs/records';
+import { runVerifierModel } from '../runs/verifierModels';
 
 /**
- * The settings that decide a run's records and can be given when it starts; `concurrency` is
- * operational, and `verifierModels` is only ever added by a re-verify.
+ * The settings that decide a run's records and can be given when it starts: run.json config fields
+ * (`concurrency` is operational, and `verifierModels` is derived), and `verifierModel`, the model that
+ * runs the verifiers it starts with (`gaplens run --verifier-model`; see runVerifierModel).
  */
-export type ResultSetting = Exclude<keyof RunConfig, 'concurrency' | 'verifierModels'>;
+export type ResultSetting = Exclude<keyof RunConfig, 'concurrency' | 'verifierModels'> | 'verifierModel';
+type ConfigSetting = Exclude<ResultSetting, 'verifierModel'>;
+
+/** Result settings as given (flags, parsed and checked): config values, and a verifier model spec. */
+export type ResultSettings = Partial<Pick<RunConfig, ConfigSetting>> & { verifierModel?: string };
 
 export interface SettingConflict {
   setting: ResultSetting;
@@ -20,12 +26,12 @@ export interface SettingConflict {
 }
 
 /** Every given setting whose value differs from the run's, in a fixed order. */
-export function conflictingSettings(stored: RunConfig, given: Partial<Pick<RunConfig, ResultSetting>>, cwd: string = process.cwd()): SettingConflict[] {
+export function conflictingSettings(stored: RunConfig, given: ResultSettings, cwd: string = process.cwd()): SettingConflict[] {
   const conflicts: SettingConflict[] = [];
   for (const setting of Object.keys(given) as ResultSetting[]) {
     const now = given[setting];
     if (now === undefined) continue;
-    const then = stored[setting];
+    const then = setting === 'verifierModel' ? runVerifierModel(stored) : stored[setting];
     if (!same(setting, now, then, cwd)) conflicts.push({ setting, given: show(now), stored: then === undefined ? '(not set)' : show(then) });
   }
   return conflicts;
@@ -41,6 +47,8 @@ function same(setting: ResultSetting, now: unknown, then: unknown, cwd: string):
     case 'model':
       // The same model served by other endpoints is the same run (its endpoints are operational).
       return sameModel(now as string, then as string, cwd);
+    case 'verifierModel':
+      return canonicalModelSpec(now as string, cwd) === canonicalModelSpec(then as string, cwd);
     case 'tasks':
       return (now as string).startsWith('builtin:') ? now === then : resolve(cwd, now as string) === resolve(cwd, then as string);
     case 'templates':

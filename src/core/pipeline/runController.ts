@@ -3,18 +3,24 @@
 // here, under the lock), execute with every failure rule in one place, release the lock. Callers
 // add only their faces: progress, messages, the resume hint in their own words.
 import { setMaxListeners } from 'node:events';
-import { parseModelSpec, sameModel } from '../llm/modelSpec';
-import type { ModelBackend } from '../llm/backend';
+import { missingPrices, type Pricing } from '../cost/pricing';
+import { CostLimitReachedError, SpendMeter, type Spend } from '../cost/spend';
+import { canonicalModelSpec, parseModelSpec, sameModel } from '../llm/modelSpec';
+import type { ModelBackend, Usage } from '../llm/backend';
 import type { EndpointFigures } from '../llm/endpointFigures';
+import type { EndpointCapabilities } from '../runs/endpointCapabilities';
+import { abortReason } from '../llm/abort';
+import { UserError } from '../util/errors';
 import type { Accounting, ScheduledBackend } from '../llm/scheduler';
 import { acquireRunLock, type RunLock } from '../runs/runLock';
-import { markCompleted } from '../runs/runStore';
+import { markCompleted, readManifest, updateManifest } from '../runs/runStore';
 import { SampleLog } from '../runs/sampleLog';
 import { baseVerifierOf, createVerifier, onModel } from '../verify/index';
 import type { BaseVerifierName } from '../verify/verifier';
 import { runGapCheck, type GapCheckEvent } from './gapCheck';
 import { openModel } from './openModel';
-import { addVerifiers, prepareNewRun, prepareResume, prepareRunOfTasks, type NewRunOptions, type PreparedRun } from './runSession';
+import { checkRunCapabilities, checkSamplingUnchanged, modelUses, type CapabilityOptions, type ModelUse } from './runCapabilities';
+import { addVerifiers, loadRunTasks, prepareResume, prepareRunOfTasks, type NewRunOptions, type PreparedRun } from './runSession';
 import type { RunConfig, Task } from '../runs/records';
 
 export type OpenRequest =
@@ -29,6 +35,12 @@ export interface OpenOptions {
   /** Who writes the run, as the lock tells other processes (e.g. "gaplens run", "VS Code"). */
   by: string;
   onWarning: (message: string) => void;
+  /**
+   * Probe the HTTP endpoints the execution will call before anything is created or written
+   * (runCapabilities.ts): refuse what they cannot serve, record what they accept in run.json, and
+   * word every request for them. Absent: no probe, every parameter sent as asked.
+   */
+  capabilities?: CapabilityOptions;
 }
 
 /** The live figures of a model served by several endpoints. */
@@ -67,17 +79,31 @@ export interface ExecuteOptions {
   onMessage?: (message: string) => void;
   onDownloadProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
+  /** The user's prices: with them the outcome says what the execution spent, and `onSpend` is told as it goes. */
+  pricing?: Pricing;
+  /**
+   * Stop cleanly once this execution's spend reaches this much (in the pricing file's currency):
+   * like a cancellation, every call in flight is aborted and none is made after. Needs `pricing`
+   * with a price for every model the execution calls, or it fails before any call.
+   */
+  costLimit?: number;
+  /** The spend so far, after every call a model answered (docs/cost.md, "Live spend"). */
+  onSpend?: (spend: Spend) => void;
 }
 
 /**
  * How an execution ended. complete: every record exists (run.json says so); incomplete: the pass
  * finished but `failedSamples` sample stages failed at the model call (a resume asks again);
- * cancelled: the caller aborted; failed: an error ended it (`error`), every call stopped first.
+ * cancelled: the caller aborted; cost-limit: the spend reached `costLimit` and the execution
+ * stopped as a cancellation does; failed: an error ended it (`error`), every call stopped first.
+ * `spend` is what the execution spent, null without `pricing`.
  */
-export type RunOutcome =
-  | { status: 'complete' | 'cancelled'; accounting: Accounting | null }
-  | { status: 'incomplete'; accounting: Accounting | null; failedSamples: number }
-  | { status: 'failed'; accounting: Accounting | null; error: unknown };
+export type RunOutcome = { accounting: Accounting | null; spend: Spend | null } & (
+  | { status: 'complete' | 'cancelled' }
+  | { status: 'incomplete'; failedSamples: number }
+  | { status: 'cost-limit'; limit: CostLimitReachedError }
+  | { status: 'failed'; error: unknown }
+);
 
 /**
  * What every face says when a run stopped before it was complete: nothing finished is lost, and
@@ -93,36 +119,49 @@ export class RunController {
     /** The verifiers an execution runs (names as records carry them): all of the run's, or the new ones of a re-verify. */
     readonly verifiers: string[],
     private readonly lock: RunLock,
-    private readonly kind: OpenRequest['kind'],
+    /** The probed capabilities of the endpoints this execution calls, by model spec. */
+    private readonly capabilities: Record<string, EndpointCapabilities>,
   ) {}
 
   get dir(): string {
     return this.prepared.dir;
   }
 
-  /** Whether the run's models came from a run folder (a resume or re-verify) rather than from the caller. */
-  get fromRunFolder(): boolean {
-    return this.kind !== 'new';
-  }
-
-  /** Takes the run's lock and prepares it; throws RunLockedError when another process writes it. */
+  /**
+   * Takes the run's lock and prepares it; throws RunLockedError when another process writes it.
+   * With `opts.capabilities`, the endpoints are probed first: a new run that one cannot serve is
+   * refused before its folder exists, a resume or re-verify before the run is changed.
+   */
   static async open(request: OpenRequest, opts: OpenOptions): Promise<RunController> {
+    const probe = async (uses: ModelUse[], api: RunConfig['api']): Promise<Record<string, EndpointCapabilities>> =>
+      opts.capabilities ? checkRunCapabilities(uses, api, opts.capabilities, opts.onWarning) : {};
     if (request.kind === 'new') {
-      const prepared = request.tasks
-        ? await prepareRunOfTasks(request.config, request.tasks, request.options)
-        : await prepareNewRun(request.config, request.options);
+      const { config } = request;
+      // The tasks first: a task file that cannot be read is said before any endpoint is called.
+      const tasks = request.tasks ?? (await loadRunTasks(config));
+      const capabilities = await probe(modelUses(config.model, config.verifierModels, config.verifiers, true), config.api);
+      const prepared = await prepareRunOfTasks(config, tasks, Object.keys(capabilities).length > 0 ? { ...request.options, capabilities } : request.options);
       // Nobody else knows the new folder yet, so nobody can hold its lock.
       const lock = await acquireRunLock(prepared.dir, opts.by);
-      return new RunController(prepared, prepared.config.verifiers, lock, 'new');
+      return new RunController(prepared, prepared.config.verifiers, lock, capabilities);
     }
     const lock = await acquireRunLock(request.dir, opts.by);
     try {
       if (request.kind === 'resume') {
         const prepared = await prepareResume(request.dir, opts.onWarning);
-        return new RunController(prepared, prepared.config.verifiers, lock, 'resume');
+        const { config } = prepared;
+        const generates = (prepared.existing?.generations.size ?? 0) < prepared.tasks.length * config.n;
+        const capabilities = await probe(modelUses(config.model, config.verifierModels, config.verifiers, generates), config.api);
+        checkSamplingUnchanged(prepared.existing?.manifest.capabilities, capabilities);
+        if (Object.keys(capabilities).length > 0) await updateManifest(request.dir, (m) => ({ ...m, capabilities: { ...m.capabilities, ...capabilities } }));
+        return new RunController(prepared, config.verifiers, lock, capabilities);
       }
-      const { prepared, added } = await addVerifiers(request.dir, request.verifiers, request.model, opts.onWarning);
-      return new RunController(prepared, added, lock, 'reverify');
+      const { config } = await readManifest(request.dir);
+      // The run's own model at other endpoints verifies as the run's model (servedBy opens it there).
+      const verifying = request.model === undefined || sameModel(request.model, config.model) ? config.model : canonicalModelSpec(request.model);
+      const capabilities = await probe([{ model: verifying, generates: false, verifiers: request.verifiers }], config.api);
+      const { prepared, added } = await addVerifiers(request.dir, request.verifiers, request.model, opts.onWarning, capabilities);
+      return new RunController(prepared, added, lock, capabilities);
     } catch (err) {
       await lock.release();
       throw err;
@@ -133,11 +172,28 @@ export class RunController {
   async execute(opts: ExecuteOptions): Promise<RunOutcome> {
     let accounting: Accounting | null = null;
     let failedSamples = 0;
+    // Stops the execution when the caller aborts, or when the spend reaches the cost limit.
+    const stop = new AbortController();
+    // Every in-flight model call listens to it; hundreds of them are expected.
+    setMaxListeners(0, stop.signal);
+    const onCallerAbort = (): void => stop.abort(abortReason(opts.signal as AbortSignal));
+    if (opts.signal?.aborted) onCallerAbort();
+    opts.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    const meter = opts.pricing ? new SpendMeter(opts.pricing) : null;
+    const spent = (): Spend | null => meter?.spend() ?? null;
+    const onUsage = (model: string, usage: Usage): void => {
+      if (!meter) return;
+      meter.add(model, usage);
+      const spend = meter.spend();
+      opts.onSpend?.(spend);
+      if (opts.costLimit === undefined || stop.signal.aborted) return;
+      // Prices were checked when the models opened: an unknown spend now is a server not saying what it used.
+      if (spend.total === null) stop.abort(new UserError(`the cost limit cannot be kept: ${spend.unknownBecause ?? 'the spend is unknown'}; run without a cost limit`));
+      else if (spend.total >= opts.costLimit) stop.abort(new CostLimitReachedError(spend.total, opts.costLimit, spend.currency));
+    };
     try {
       const { config } = this.prepared;
-      // Every in-flight model call listens to the run's signal; hundreds of them are expected.
-      if (opts.signal) setMaxListeners(0, opts.signal);
-      const models = new ModelSet(opts);
+      const models = new ModelSet({ ...opts, signal: stop.signal }, this.capabilities, onUsage);
       const reporter = opts.onEndpoints ? setInterval(() => opts.onEndpoints?.(models.endpointReports()), ENDPOINT_REPORT_MS) : undefined;
       try {
         // A re-verify by another model has no use for the run's own model: it is not even loaded.
@@ -165,7 +221,7 @@ export class RunController {
               if (event.type === 'failure') failedSamples++;
               opts.onEvent?.(event);
             },
-            ...(opts.signal ? { signal: opts.signal } : {}),
+            signal: stop.signal,
           });
         } finally {
           await log.close();
@@ -175,13 +231,17 @@ export class RunController {
         accounting = await models.accounting();
         await models.close();
       }
-      if (failedSamples > 0) return { status: 'incomplete', accounting, failedSamples };
+      if (failedSamples > 0) return { status: 'incomplete', accounting, spend: spent(), failedSamples };
       await markCompleted(this.dir, new Date());
-      return { status: 'complete', accounting };
+      return { status: 'complete', accounting, spend: spent() };
     } catch (error) {
-      if (opts.signal?.aborted) return { status: 'cancelled', accounting };
-      return { status: 'failed', accounting, error };
+      const reason: unknown = stop.signal.reason;
+      if (reason instanceof CostLimitReachedError) return { status: 'cost-limit', accounting, spend: spent(), limit: reason };
+      if (opts.signal?.aborted) return { status: 'cancelled', accounting, spend: spent() };
+      // Stopped by the execution itself (a limit it could not keep): the reason is the error.
+      return { status: 'failed', accounting, spend: spent(), error: stop.signal.aborted ? reason : error };
     } finally {
+      opts.signal?.removeEventListener('abort', onCallerAbort);
       await this.lock.release();
     }
   }
@@ -201,15 +261,27 @@ class ModelSet {
   /** The opened ones by the spec they were opened as, for live figures. */
   private readonly ready = new Map<string, ScheduledBackend>();
 
-  constructor(private readonly opts: ExecuteOptions) {}
+  constructor(
+    private readonly opts: ExecuteOptions,
+    /** The probed capabilities of the endpoints, by model spec: how requests to each are worded. */
+    private readonly capabilities: Record<string, EndpointCapabilities>,
+    /** Told the usage of every call a model answered. */
+    private readonly onUsage: (model: string, usage: Usage) => void,
+  ) {}
 
   open(model: string, api: 'chat' | 'completions'): Promise<ScheduledBackend> {
     let backend = this.open_.get(model);
     if (!backend) {
       const { opts } = this;
+      // A limit that could not be checked would be no limit: a model without a price is refused before any call.
+      const unpriced = opts.costLimit === undefined ? null : opts.pricing ? missingPrices(opts.pricing, [model], 'a cost limit') : 'a cost limit needs prices (docs/cost.md)';
+      if (unpriced !== null) return Promise.reject(new UserError(unpriced));
+      // The run's model may be served by other endpoints on this execution (a resume's --model).
       const spec = opts.servedBy?.find((other) => sameModel(other, model)) ?? model;
       const apiKey = opts.keyFor?.(spec);
+      const capabilities = this.capabilities[model];
       backend = openModel(parseModelSpec(spec), {
+        ...(capabilities ? { capabilities } : {}),
         api,
         concurrency: opts.concurrency,
         ...(opts.fixedConcurrency ? { fixedConcurrency: true } : {}),
@@ -224,6 +296,7 @@ class ModelSet {
         ...(opts.onMessage ? { onRetry: opts.onMessage, onNotice: opts.onMessage } : {}),
         ...(opts.onDownloadProgress ? { onDownloadProgress: opts.onDownloadProgress } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
+        onUsage: (usage) => this.onUsage(model, usage),
       });
       void backend.then((b) => this.ready.set(spec, b), () => undefined);
       this.open_.set(model, backend);

@@ -2,11 +2,12 @@
 // Only the run controller (runController.ts) calls the ones that write, under the run's lock.
 import { copyFile, mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { canonicalModelSpec, modelLabel, parseModelSpec, sameModel } from '../llm/modelSpec';
-import { baseVerifierOf, crossVerifierName } from '../verify/index';
+import { modelLabel, parseModelSpec, sameModel } from '../llm/modelSpec';
+import { baseVerifierOf, verifiersRunBy } from '../verify/index';
 import { loadTemplates } from '../prompts/load';
 import type { TemplateRole, TemplateSet } from '../prompts/templates';
 import type { RunConfig, RunManifest } from '../runs/records';
+import type { EndpointCapabilities } from '../runs/endpointCapabilities';
 import { createRunFolder, newRunId, readRun, updateManifest, type RunData } from '../runs/runStore';
 import { loadTaskSet } from '../tasks/load';
 import type { GraderName, Task } from '../tasks/task';
@@ -28,12 +29,19 @@ export interface NewRunOptions {
   runsRoot: string;
   now?: Date;
   versions?: Record<string, string>;
+  /** What the run's HTTP endpoints accept, probed before the folder is created (run.json `capabilities`). */
+  capabilities?: Record<string, EndpointCapabilities>;
 }
 
-/** Creates a new run folder over the task set `config.tasks` names (a built-in set or a file). */
-export async function prepareNewRun(config: RunConfig, opts: NewRunOptions): Promise<PreparedRun> {
+/** The tasks a new run over `config.tasks` (a built-in set or a file) draws: all, or `limit` of them by the run's seed. */
+export async function loadRunTasks(config: RunConfig): Promise<Task[]> {
   const { tasks } = await loadTaskSet(config.tasks, config.limit !== undefined ? { limit: config.limit, seed: config.seed } : { seed: config.seed });
-  return prepareRunOfTasks(config, tasks, opts);
+  return tasks;
+}
+
+/** Every model a run calls: its own, and those of its cross-model verifiers. */
+export function runModels(config: RunConfig): string[] {
+  return [config.model, ...Object.values(config.verifierModels ?? {})];
 }
 
 /**
@@ -55,6 +63,7 @@ export async function prepareRunOfTasks(config: RunConfig, tasks: Task[], opts: 
     versions: { gaplens: GAPLENS_VERSION, node: process.version, ...opts.versions },
     templates: Object.fromEntries(used.map((t) => [basename(t.path), t.sha256])),
     tasksSha256: '',
+    ...(opts.capabilities ? { capabilities: opts.capabilities } : {}),
   };
   await createRunFolder(dir, manifest, tasks);
   // The run keeps its own copy of the prompts so a resume, a re-verify or a reader a year later
@@ -64,9 +73,12 @@ export async function prepareRunOfTasks(config: RunConfig, tasks: Task[], opts: 
   return { dir, config, tasks, templates, existing: null };
 }
 
-/** Re-opens a run folder (repairing a torn last line) with the exact templates it was started with. */
-export async function prepareResume(dir: string, onWarning: (message: string) => void): Promise<PreparedRun> {
-  const run = await readRun(dir, { repair: true, onWarning });
+/**
+ * Re-opens a run folder (repairing a torn last line, unless `repair` is false: a reader that holds
+ * no lock only looks) with the exact templates it was started with.
+ */
+export async function prepareResume(dir: string, onWarning: (message: string) => void, { repair = true } = {}): Promise<PreparedRun> {
+  const run = await readRun(dir, { repair, onWarning });
   const templates = loadTemplates(join(dir, 'templates'));
   checkTemplates(run, templates, run.manifest.config.verifiers);
   return { dir, config: run.manifest.config, tasks: run.tasks, templates, existing: run };
@@ -97,7 +109,13 @@ function checkTemplates(run: RunData, templates: TemplateSet, verifiers: readonl
  * them in run.json and copies their templates into the run. With `model`, the verifiers are run by
  * that model instead of the run's own (cross-verification), under names like `mc@model`.
  */
-export async function addVerifiers(dir: string, bases: BaseVerifierName[], model: string | undefined, onWarning: (message: string) => void): Promise<{ prepared: PreparedRun; added: string[] }> {
+export async function addVerifiers(
+  dir: string,
+  bases: BaseVerifierName[],
+  model: string | undefined,
+  onWarning: (message: string) => void,
+  capabilities: Record<string, EndpointCapabilities> = {},
+): Promise<{ prepared: PreparedRun; added: string[] }> {
   const prepared = await prepareResume(dir, onWarning);
   const { config, tasks } = prepared;
   const generated = prepared.existing?.generations.size ?? 0;
@@ -105,8 +123,7 @@ export async function addVerifiers(dir: string, bases: BaseVerifierName[], model
     throw new UserError(`${dir} has ${generated} of ${tasks.length * config.n} generations: finish it first with gaplens run --resume ${dir}`);
   }
   // The run's own model at other endpoints verifies as the run's model (the caller opens it there).
-  const other = model !== undefined && !sameModel(model, config.model) ? canonicalModelSpec(model) : undefined;
-  const added = bases.map((base) => (other === undefined ? base : crossVerifierName(base, other)));
+  const { verifiers: added, verifierModels } = verifiersRunBy(bases, config.model, model !== undefined && sameModel(model, config.model) ? undefined : model);
   const defaults = loadTemplates(config.templates);
   const fresh = templatesUsed(defaults, tasks, added).filter((t) => !(basename(t.path) in (prepared.existing?.manifest.templates ?? {})));
   await Promise.all(fresh.map((t) => copyFile(t.path, join(dir, 'templates', basename(t.path)))));
@@ -116,9 +133,10 @@ export async function addVerifiers(dir: string, bases: BaseVerifierName[], model
     config: {
       ...m.config,
       verifiers: [...new Set([...m.config.verifiers, ...added])],
-      ...(other === undefined ? {} : { verifierModels: { ...m.config.verifierModels, ...Object.fromEntries(added.map((name) => [name, other])) } }),
+      ...(verifierModels === undefined ? {} : { verifierModels: { ...m.config.verifierModels, ...verifierModels } }),
     },
     templates: { ...m.templates, ...Object.fromEntries(fresh.map((t) => [basename(t.path), t.sha256])) },
+    ...(Object.keys(capabilities).length > 0 ? { capabilities: { ...m.capabilities, ...capabilities } } : {}),
   }));
   return { prepared: { ...prepared, config: manifest.config, templates: loadTemplates(join(dir, 'templates')) }, added };
 }

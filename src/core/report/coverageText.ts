@@ -62,3 +62,17 @@ export function notMeasuredReason(coverage: Pick<Coverage, 'verifiers' | 'select
 export function partialNote(sel: SelectorCoverage): string {
   return `partial: ${sel.selector} scored ${sel.scored} of ${sel.samples}`;
 }
+
+/**
+ * The coverage a verifier-quality entry rests on: the report's selector for the first entry, the single
+ * verifier for the others (its own scored count), so that its "—" reason and partial note name it.
+ */
+export function qualityEntryCoverage(
+  coverage: Pick<Coverage, 'selector'>,
+  entry: { selector: string; samples: number; scored: number; measured: boolean; partial: boolean },
+  first: boolean,
+): SelectorCoverage {
+  if (first) return coverage.selector;
+  const { selector, samples, scored, measured, partial } = entry;
+  return { selector, verifiers: [selector], samples, scored, measured, partial };
+}

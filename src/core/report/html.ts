@@ -10,9 +10,11 @@ import { UserError } from '../util/errors';
 import { plural } from '../util/plural';
 import { notMeasuredReason, partialNote, runStateLines, verifierCoverageLines } from './coverageText';
 import { html, type SafeHtml } from './escape';
+import { measureNote, missing, orMissing, partialBadge, verifierValue, type Measure } from './measure';
 import { binScores, type ScoreHistogram } from './histogram';
 import { formatAmount, formatInterval, formatLevel, formatRate, formatShort, formatSigned } from './numbers';
 import { REPORT_STYLE } from './styles';
+import { anyNSection, qualitySection } from './qualitySections';
 import { histogramChart, kLineChart, type KSeries } from './svgCharts';
 
 export interface HtmlReportInput {
@@ -69,9 +71,6 @@ const WHY = {
   extracted: 'no final answer was found in the generation',
 } as const;
 
-/** How the verifier statistics are to be read: not measured (with the reason), partial (with the note), or whole. */
-type Measure = { measured: false; reason: string } | { measured: true; partial: string | null };
-
 export function renderHtmlReport(input: HtmlReportInput): string {
   const limits = checkLimits(input.sampleLimits ?? DEFAULT_SAMPLE_LIMITS);
   const { assessed } = input;
@@ -102,12 +101,14 @@ ${banner(assessed)}
 <dl class="context">
 ${input.context.map((c) => html`<dt>${c.label}</dt><dd>${c.value}</dd>
 `)}</dl>
-<nav><a href="#summary">Summary</a><a href="#scores">Scores</a><a href="#k">pass@k</a><a href="#difficulty">Difficulty</a><a href="#correlations">Correlations</a><a href="#tasks">Tasks</a><a href="#samples">Samples</a></nav>
+<nav><a href="#summary">Summary</a><a href="#scores">Scores</a><a href="#quality">Verifier quality</a><a href="#k">pass@k</a><a href="#anyn">Any N</a><a href="#difficulty">Difficulty</a><a href="#correlations">Correlations</a><a href="#tasks">Tasks</a><a href="#samples">Samples</a></nav>
 </header>
 <main>
 ${summarySection(report, measure)}
 ${scoresSection(input.samples, report.verifier)}
+${qualitySection(assessed)}
 ${kSection(report, measure)}
+${anyNSection(report, measure)}
 ${difficultySection(report.byDifficulty, measure)}
 ${correlationSection(report.correlations)}
 ${perTaskSection(report.perTask, anchors, measure)}
@@ -128,44 +129,18 @@ function checkLimits(limits: SampleLimits): SampleLimits {
   return limits;
 }
 
-/** "—" with a hover text saying why the value does not exist. */
-function missing(why: string): SafeHtml {
-  return html`<span class="na" title="${why}">—</span>`;
-}
-
-function orMissing(value: number | null, format: (x: number) => string, why: string): SafeHtml | string {
-  return value === null ? missing(why) : format(value);
-}
-
-/** A verifier statistic: "—" with the reason when not measured, else its value (null: "—" with `why`). */
-function verifierValue(measure: Measure, value: number | null, format: (x: number) => string, why: string): SafeHtml | string {
-  return measure.measured ? orMissing(value, format, why) : missing(measure.reason);
-}
-
-/** A section's note on the verifier columns it shows (`what`): the not-measured reason, the partial note, or nothing. */
-function measureNote(measure: Measure, what: string): SafeHtml | string {
-  if (!measure.measured) return html`<p>${what}: ${measure.reason}</p>
-`;
-  return measure.partial === null ? '' : html`<p>${what}:${partialBadge(measure)}</p>
-`;
-}
-
-/** The partial-coverage note beside a verifier statistic, or nothing. */
-function partialBadge(measure: Measure): SafeHtml | string {
-  return measure.measured && measure.partial !== null ? html` <span class="badge warn">${measure.partial}</span>` : '';
-}
-
 // ---- banner -----------------------------------------------------------------------------------
 
 /** What the numbers rest on, before any number: run state, verifier coverage, few tasks, the conclusion. */
 function banner(assessed: AssessedReport): SafeHtml {
   const { coverage, state, report, conclusion } = assessed;
   const stateLines = assessed.source === 'run' ? runStateLines(coverage, state) : [];
-  const warn = !state.complete || state.live || coverage.selector.partial || !coverage.selector.measured || report.fewTasksWarning !== null;
+  const { warning: finiteNWarning } = report.finiteN;
+  const warn = !state.complete || state.live || coverage.selector.partial || !coverage.selector.measured || report.fewTasksWarning !== null || finiteNWarning !== null;
   const line = (text: string): SafeHtml => html`<p>${text}</p>
 `;
   return html`<div class="banner${warn ? ' warn' : ''}" role="status" data-role="coverage">
-${stateLines.map(line)}${verifierCoverageLines(coverage).map(line)}${report.fewTasksWarning === null ? '' : line(report.fewTasksWarning)}<p class="conclusion">${conclusionText(conclusion)}</p>
+${stateLines.map(line)}${verifierCoverageLines(coverage).map(line)}${report.fewTasksWarning === null ? '' : line(report.fewTasksWarning)}${finiteNWarning === null ? '' : line(finiteNWarning)}<p class="conclusion">${conclusionText(conclusion)}</p>
 </div>`;
 }
 
@@ -269,7 +244,7 @@ const FULL_K_TABLE = 16;
 function kSection(r: GapReport, measure: Measure): SafeHtml {
   const maxK = Math.max(r.passAtK.length, r.majAtK.length, r.bestOfK?.length ?? 0);
   const head = html`<section id="k">
-<h2>pass@k, maj@k, best-of-k</h2>
+<h2>pass@k, pass^k, maj@k, best-of-k</h2>
 `;
   if (maxK === 0) return html`${head}<p class="empty">No values: the report has no samples.</p>
 </section>`;
@@ -277,12 +252,13 @@ function kSection(r: GapReport, measure: Measure): SafeHtml {
   const notComputed = (label: string) => (k: number) => `${label} was not computed for k = ${k}`;
   const series: (KSeries & { absent: (k: number) => string })[] = [
     { label: 'pass@k', cls: 'k-pass', values: r.passAtK, absent: notComputed('pass@k') },
+    { label: 'pass^k', cls: 'k-all', values: r.passAllK, absent: notComputed('pass^k') },
     { label: 'maj@k', cls: 'k-maj', values: r.majAtK, absent: notComputed('maj@k') },
     { label: 'best-of-k', cls: 'k-best', values: r.bestOfK ?? [], absent: measure.measured ? notComputed('best-of-k') : () => measure.reason },
   ];
   const note = measureNote(measure, 'best-of-k');
   const table = (ks: number[]): SafeHtml => html`<table>
-<thead><tr><th>k</th><th title="at least one of k samples is correct">pass@k</th><th title="the majority answer of k samples is correct">maj@k</th><th title="the highest-scoring of k samples (by the verifier) is correct">best-of-k</th></tr></thead>
+<thead><tr><th>k</th><th title="at least one of k samples is correct">pass@k</th><th title="all k samples are correct">pass^k</th><th title="the majority answer of k samples is correct">maj@k</th><th title="the highest-scoring of k samples (by the verifier) is correct">best-of-k</th></tr></thead>
 <tbody>
 ${ks.map(
   (k) => html`<tr><td>${k}</td>${series.map((s) => html`<td>${kValue(s.values, k, s.label, s.absent)}</td>`)}</tr>

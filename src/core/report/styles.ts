@@ -46,6 +46,18 @@ svg .axis-title{font-size:12px}
 polyline.line{fill:none;stroke:currentColor;stroke-width:2}
 .line.k-maj{stroke-dasharray:6 3}
 .line.k-best{stroke-dasharray:2 3}
+.k-all{color:var(--ok)}
+.line.k-all{stroke-dasharray:8 2 2 2}
+.s-0{color:var(--pass)}
+.s-1{color:var(--maj)}
+.s-2{color:var(--best)}
+.s-3{color:var(--ok)}
+.s-4{color:var(--bad)}
+.line.s-1{stroke-dasharray:6 3}
+.line.s-2{stroke-dasharray:2 3}
+.line.s-3{stroke-dasharray:8 2 2 2}
+.diag{color:var(--muted)}
+.line.diag{stroke-width:1;stroke-dasharray:4 4}
 circle.dot,rect.swatch{fill:currentColor}
 pre{white-space:pre-wrap;overflow-wrap:anywhere;background:var(--card);border:1px solid var(--line);border-radius:4px;padding:8px;margin:4px 0;font:12px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 pre.question{max-height:16em;overflow:auto}

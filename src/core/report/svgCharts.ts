@@ -18,12 +18,15 @@ function px(x: number): string {
   return x.toFixed(1);
 }
 
-/** A round step (1, 2 or 5 times a power of ten, at least 1) giving about `count` ticks up to max. */
-function countStep(max: number, count: number): number {
-  const raw = Math.max(1, max / count);
+/** The smallest round step (1, 2 or 5 times a power of ten) of at least `raw`. */
+function roundStep(raw: number): number {
   const power = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? raw;
-  return Math.max(1, step);
+  return [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? raw;
+}
+
+/** A round step (at least 1) giving about `count` ticks up to max. */
+function countStep(max: number, count: number): number {
+  return Math.max(1, roundStep(Math.max(1, max / count)));
 }
 
 function bottomAxis(ticks: { at: number; label: string }[], title: string): SafeHtml {
@@ -75,12 +78,15 @@ export function histogramChart(bins: readonly ScoreBin[], scoreName: string): Sa
   );
 }
 
+/** Legend entries side by side, each as wide as its label needs (at least 110 px, as before labels grew). */
 function legend(items: { cls: string; label: string }[]): SafeHtml {
-  return html`${items.map(
-    (item, i) =>
-      html`<rect class="swatch ${item.cls}" x="${px(MARGIN.left + 8 + i * 110)}" y="${px(MARGIN.top - 22)}" width="10" height="10"/><text class="tick" x="${px(MARGIN.left + 22 + i * 110)}" y="${px(MARGIN.top - 13)}">${item.label}</text>
-`,
-  )}`;
+  let x = MARGIN.left + 8;
+  return html`${items.map((item) => {
+    const at = x;
+    x += Math.max(110, 24 + 6.5 * item.label.length);
+    return html`<rect class="swatch ${item.cls}" x="${px(at)}" y="${px(MARGIN.top - 22)}" width="10" height="10"/><text class="tick" x="${px(at + 14)}" y="${px(MARGIN.top - 13)}">${item.label}</text>
+`;
+  })}`;
 }
 
 export interface KSeries {
@@ -91,36 +97,88 @@ export interface KSeries {
   values: readonly (number | null)[];
 }
 
-/** Rates against k on a log2 axis (k grows by doubling in practice: 1, 2, 4, …, N). */
-export function kLineChart(series: readonly KSeries[]): SafeHtml {
-  const maxK = Math.max(1, ...series.map((s) => s.values.length));
+/** One point of a line; its title is what hovering shows. */
+export interface LinePoint {
+  x: number;
+  y: number;
+  title: string;
+}
+
+export interface LineSeries {
+  label: string;
+  /** CSS class giving the series its colour and dash pattern. */
+  cls: string;
+  /** In drawing order; null breaks the line rather than drawing through a number that does not exist. */
+  points: readonly (LinePoint | null)[];
+}
+
+/** An axis: where a value lies along it (0 … 1, clamped), its ticks and its title. */
+export interface ChartAxis {
+  title: string;
+  position: (value: number) => number;
+  ticks: readonly { value: number; label: string }[];
+}
+
+/** A rate in [0, 1], ticks every quarter. */
+export function rateAxis(title: string): ChartAxis {
+  return { title, position: (v) => v, ticks: [0, 0.25, 0.5, 0.75, 1].map((v) => ({ value: v, label: formatShort(v) })) };
+}
+
+/** A signed quantity: from min(0, lowest) to max(0, highest) of `values`, padded a little, ticks at round steps. */
+export function signedAxis(title: string, values: readonly number[]): ChartAxis {
+  const lo = Math.min(0, ...values);
+  const hi = Math.max(0, ...values);
+  const pad = (hi - lo) * 0.1 || 0.01;
+  const from = lo - (lo < 0 ? pad : 0);
+  const to = hi + pad;
+  const step = roundStep((to - from) / 4);
+  const ticks: { value: number; label: string }[] = [];
+  for (let i = Math.ceil(from / step); i * step <= to; i++) ticks.push({ value: i * step, label: formatShort(i * step) });
+  return { title, position: (v) => (v - from) / (to - from), ticks };
+}
+
+/** k on a log2 axis (k grows by doubling in practice: 1, 2, 4, …, N); a single k sits in the middle. */
+export function kAxis(maxK: number, title = 'k (log scale)'): ChartAxis {
   const span = Math.log2(maxK);
-  const xOf = (k: number): number => MARGIN.left + (span === 0 ? PLOT_W / 2 : (Math.log2(k) / span) * PLOT_W);
-  const yOf = (v: number): number => MARGIN.top + PLOT_H * (1 - Math.min(1, Math.max(0, v)));
-  const yTicks = [0, 0.25, 0.5, 0.75, 1].map((v) => ({ at: yOf(v), label: formatShort(v) }));
+  return { title, position: (k) => (span === 0 ? 0.5 : Math.log2(k) / span), ticks: kTicks(maxK).map((k) => ({ value: k, label: String(k) })) };
+}
+
+/** Lines with a dot at every point, on the given axes; the legend names each series. */
+export function lineChart(label: string, series: readonly LineSeries[], x: ChartAxis, y: ChartAxis): SafeHtml {
+  const xOf = (v: number): number => MARGIN.left + Math.min(1, Math.max(0, x.position(v))) * PLOT_W;
+  const yOf = (v: number): number => MARGIN.top + PLOT_H * (1 - Math.min(1, Math.max(0, y.position(v))));
+  const drawn = (p: LinePoint | null): p is LinePoint => p !== null && Number.isFinite(p.x) && Number.isFinite(p.y);
   const lines = series.map((s) => {
-    // A null value breaks the line rather than drawing through a number that does not exist.
     const segments: string[][] = [[]];
-    s.values.forEach((v, i) => {
-      if (v === null || !Number.isFinite(v)) segments.push([]);
-      else segments[segments.length - 1]?.push(`${px(xOf(i + 1))},${px(yOf(v))}`);
-    });
+    for (const p of s.points) {
+      if (drawn(p)) segments[segments.length - 1]?.push(`${px(xOf(p.x))},${px(yOf(p.y))}`);
+      else segments.push([]);
+    }
     return html`${segments
       .filter((points) => points.length > 1)
       .map((points) => html`<polyline class="line ${s.cls}" points="${points.join(' ')}"/>
-`)}${s.values.map((v, i) =>
-      v === null || !Number.isFinite(v)
-        ? ''
-        : html`<circle class="dot ${s.cls}" cx="${px(xOf(i + 1))}" cy="${px(yOf(v))}" r="2.5"><title>${s.label} at k=${i + 1}: ${formatRate(v)}</title></circle>`,
-    )}
+`)}${s.points.map((p) => (drawn(p) ? html`<circle class="dot ${s.cls}" cx="${px(xOf(p.x))}" cy="${px(yOf(p.y))}" r="2.5"><title>${p.title}</title></circle>` : ''))}
 `;
   });
   return chart(
-    `${series.map((s) => s.label).join(', ')} against k`,
-    html`${leftAxis(yTicks, 'rate')}${lines}${bottomAxis(kTicks(maxK).map((k) => ({ at: xOf(k), label: String(k) })), 'k (log scale)')}${legend(
+    label,
+    html`${leftAxis(y.ticks.map((t) => ({ at: yOf(t.value), label: t.label })), y.title)}${lines}${bottomAxis(x.ticks.map((t) => ({ at: xOf(t.value), label: t.label })), x.title)}${legend(
       series.map((s) => ({ cls: s.cls, label: s.label })),
     )}`,
   );
+}
+
+/** Rates against k on a log2 axis. */
+export function kLineChart(series: readonly KSeries[]): SafeHtml {
+  const maxK = Math.max(1, ...series.map((s) => s.values.length));
+  const lines = series.map(
+    (s): LineSeries => ({
+      label: s.label,
+      cls: s.cls,
+      points: s.values.map((v, i) => (v === null || !Number.isFinite(v) ? null : { x: i + 1, y: v, title: `${s.label} at k=${i + 1}: ${formatRate(v)}` })),
+    }),
+  );
+  return lineChart(`${series.map((s) => s.label).join(', ')} against k`, lines, kAxis(maxK), rateAxis('rate'));
 }
 
 /** Powers of two up to maxK, plus maxK itself; a power crowding maxK's label is dropped. */

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { GRADER_NAMES, type Task } from '../tasks/task';
 import { isPlainObject } from '../util/plainObject';
+import { CAPABILITY_NAMES, type EndpointCapabilities } from './endpointCapabilities';
 import { CALL_FAILURE_KINDS, type AnnotationRecord, type FailureRecord, type GenerationRecord, type RunConfig, type RunManifest, type VerificationRecord } from './records';
 import { VERIFICATION_FAILURE_KINDS } from '../verify/verifier';
 
@@ -43,6 +44,19 @@ const runConfigSchema = z.object({
   verifierModels: z.record(z.string(), nonEmpty).optional(),
 });
 
+export const endpointCapabilitiesSchema = z.object({
+  endpoint: nonEmpty,
+  probedAt: timestamp,
+  tokenLimitParameter: z.enum(['max_tokens', 'max_completion_tokens']),
+  temperature: z.boolean(),
+  topP: z.boolean(),
+  n: z.boolean(),
+  topLogprobs: positive.nullable(),
+  promptLogprobs: z.enum(['echo', 'prompt_logprobs']).nullable(),
+  reasoningEffort: z.boolean(),
+  said: z.partialRecord(z.enum(CAPABILITY_NAMES), text),
+});
+
 export const runManifestSchema = z.object({
   schema: z.literal(1),
   id: nonEmpty,
@@ -52,6 +66,7 @@ export const runManifestSchema = z.object({
   templates: z.record(z.string(), z.string()),
   tasksSha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 hex digest'),
   completedAt: timestamp.optional(),
+  capabilities: z.record(z.string(), endpointCapabilitiesSchema).optional(),
 });
 
 export const generationRecordSchema = z.object({
@@ -62,7 +77,7 @@ export const generationRecordSchema = z.object({
   seed: count,
   text,
   finishReason: text,
-  usage: z.object({ promptTokens: count, completionTokens: count }),
+  usage: z.object({ promptTokens: count, completionTokens: count, reasoningTokens: count.optional() }),
   grade: z.object({
     correct: z.boolean(),
     extracted: text.nullable(),
@@ -125,6 +140,7 @@ export type SchemasMatchContracts = [
   Assert<Exactly<z.output<typeof taskSchema>, Task>>,
   Assert<Exactly<z.output<typeof runConfigSchema>, RunConfig>>,
   Assert<Exactly<z.output<typeof runManifestSchema>, RunManifest>>,
+  Assert<Exactly<z.output<typeof endpointCapabilitiesSchema>, EndpointCapabilities>>,
   Assert<Exactly<z.output<typeof generationRecordSchema>, GenerationRecord>>,
   Assert<Exactly<z.output<typeof verificationRecordSchema>, VerificationRecord>>,
   Assert<Exactly<z.output<typeof failureRecordSchema>, FailureRecord>>,

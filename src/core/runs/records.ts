@@ -4,6 +4,7 @@ import type { GradeResult } from '../grade/grader';
 import type { Task } from '../tasks/task';
 import type { Verification } from '../verify/verifier';
 import type { Usage } from '../llm/backend';
+import type { EndpointCapabilities } from './endpointCapabilities';
 
 export const SAMPLES_SCHEMA_VERSION = 1;
 
@@ -48,6 +49,12 @@ export interface RunManifest {
   tasksSha256: string;
   /** Written when the run finished all its samples. */
   completedAt?: string;
+  /**
+   * What each HTTP endpoint the run calls accepts, probed when the run (or its latest resume or
+   * re-verify) started: model spec as in `config` -> its capabilities. Runs written before probing
+   * existed have none.
+   */
+  capabilities?: Record<string, EndpointCapabilities>;
 }
 
 export interface GenerationRecord {

@@ -74,7 +74,7 @@ export class GapBootstrap {
     private readonly point: GapPoint,
     private readonly options: BootstrapOptions,
   ) {
-    validate(options);
+    validateBootstrap(options);
     this.rng = createRng(options.seed);
     this.accuracies = new Float64Array(options.resamples);
     this.filteredAccuracies = new Float64Array(options.resamples);
@@ -99,7 +99,7 @@ export class GapBootstrap {
       let sumRelative = 0;
       let relativeTasks = 0;
       for (let i = 0; i < tasks; i++) {
-        const t = Math.floor(rng.next() * tasks);
+        const t = drawTask(rng, tasks);
         sumAccuracy += accuracy[t] as number;
         sumFiltered += filtered[t] as number;
         const r = relative[t] as number;
@@ -132,11 +132,7 @@ export class GapBootstrap {
         relativeGap: at(point.relativeGap),
       };
     }
-    const alpha = (1 - this.options.level) / 2;
-    const interval = (values: Float64Array): Interval => {
-      values.sort();
-      return [linearQuantile(values, alpha), linearQuantile(values, 1 - alpha)];
-    };
+    const interval = (values: Float64Array): Interval => percentileInterval(values, this.options.level);
     return {
       accuracy: interval(this.accuracies),
       filteredAccuracy: point.filteredAccuracy === null ? null : interval(this.filteredAccuracies),
@@ -146,7 +142,23 @@ export class GapBootstrap {
   }
 }
 
-function validate({ resamples, seed, level }: BootstrapOptions): void {
+/**
+ * One draw of the task bootstrap: a task index ⌊u·T⌋ with u = rng.next(). Every statistic with an
+ * interval draws through this, from createRng(seed), T draws per resample, so all of a report's
+ * intervals rest on the same resamples.
+ */
+export function drawTask(rng: Rng, tasks: number): number {
+  return Math.floor(rng.next() * tasks);
+}
+
+/** The (1−level)/2 and (1+level)/2 numpy-linear quantiles of the resampled values (sorts them in place). */
+export function percentileInterval(values: Float64Array, level: number): Interval {
+  const alpha = (1 - level) / 2;
+  values.sort();
+  return [linearQuantile(values, alpha), linearQuantile(values, 1 - alpha)];
+}
+
+export function validateBootstrap({ resamples, seed, level }: BootstrapOptions): void {
   if (!Number.isSafeInteger(resamples) || resamples < 0) {
     throw new UserError(`Invalid bootstrap resamples ${resamples}: use an integer ≥ 0 (0 turns the bootstrap off).`, 2);
   }

@@ -10,7 +10,11 @@ import { verifierCorrelations } from './correlation';
 import { byDifficulty } from './difficulty';
 import { GapTally } from './gap';
 import { majAtKCurve } from './majAtK';
-import { passAtKCurve } from './passAtK';
+import { passAllKCurve, passAtKCurve } from './passAtK';
+import { anyNCurve } from './anyN';
+import { finiteN } from './finiteN';
+import type { SubsetInput } from './subsetExpectation';
+import { verifierQuality } from './verifierQuality';
 import { buildPool } from './pool';
 import { fewTasksWarning } from './conclusion';
 import { relativeGain, summarizeScoredTask } from './taskSummary';
@@ -87,15 +91,36 @@ export function computeReport(samples: readonly ScoredSample[], options: ReportO
   const bootstrap = options.bootstrap ?? DEFAULT_BOOTSTRAP;
   const intervals = bootstrapGap(accuracy, filtered, relative, totals, bootstrap);
   const bins = byDifficulty(accuracy, filtered, options.difficultyEdges);
+  const passAtK = passAtKCurve(sampleCounts, correctCounts, maxK);
+  const bestOfK = measured ? bestOfKCurve(scores, correct, starts, maxK) : null;
+  const subsets: SubsetInput = { starts, correct, columns: pool.columns, selector, filter, weights, scores };
+  const filterText = formatFilter(filter);
+  // Quality of the selector, then of every other verifier the data has, under the same filter.
+  const others = [...known].filter((name) => selector.kind !== 'verifier' || name !== selector.name).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const quality = [
+    verifierQuality({ starts, correct, scores, weights }, formatSelector(selector), filterText, bootstrap),
+    ...others.map((name) => {
+      const one: ScoreSelector = { kind: 'verifier', name };
+      const rows = { starts, correct, scores: selectorColumn(pool.columns, one, correct.length), weights: selectorWeights(pool.columns, one, filter, starts) };
+      return verifierQuality(rows, name, filterText, bootstrap);
+    }),
+  ];
   return {
     ...totals,
     verifier: formatSelector(selector),
-    filter: formatFilter(filter),
+    filter: filterText,
     auroc: measured ? auroc(scores, correct) : null,
     ci: { level: bootstrap.level, resamples: bootstrap.resamples, seed: bootstrap.seed, ...intervals },
-    passAtK: passAtKCurve(sampleCounts, correctCounts, maxK),
+    passAtK,
     majAtK: pool.answers ? majAtKCurve(pool.answers, correct, starts, maxK) : [],
-    bestOfK: measured ? bestOfKCurve(scores, correct, starts, maxK) : null,
+    bestOfK,
+    passAllK: passAllKCurve(sampleCounts, correctCounts, maxK),
+    bestOfNShortfall: bestOfK === null ? null : (passAtK[maxK - 1] as number) - (bestOfK[maxK - 1] as number),
+    verifierQuality: quality,
+    anyN: measured ? anyNCurve(subsets, { samples: sampleCounts, correct: correctCounts }, bootstrap.seed) : null,
+    finiteN: measured
+      ? finiteN(subsets, sampleCounts, accuracy, filtered, bootstrap)
+      : { samplesPerTask: maxK, warning: null, biasCorrected: null, biasCorrectedUnavailable: 'not measured: the selector scored no sample' },
     byDifficulty: measured ? bins : bins.map(unmeasuredBin),
     correlations: verifierCorrelations(pool.columns),
     perTask: measured ? summaries : summaries.map(unmeasuredTask),

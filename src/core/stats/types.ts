@@ -1,5 +1,8 @@
 // Inputs and outputs of the statistics. Definitions live in the functions' comments and in
 // docs/statistics.md; tests hold them to hand-computed values.
+import type { AnyN } from './anyN';
+import type { FiniteN } from './finiteN';
+import type { VerifierQuality } from './verifierQuality';
 
 /** One sample as the statistics see it. */
 export interface ScoredSample {
@@ -97,6 +100,15 @@ export interface GapReport extends LiveGapStats {
   majAtK: number[];
   /** null when scored = 0. */
   bestOfK: number[] | null;
+  /** pass^k: all k drawn samples correct, k = 1..K; index k−1 holds the value for k. */
+  passAllK: number[];
+  /** pass@K − best-of-K at K = the smallest task (not the GV-gap); null when scored = 0. */
+  bestOfNShortfall: number | null;
+  /** The report's selector first, then every other verifier of the data (UTF-16 order). */
+  verifierQuality: VerifierQuality[];
+  /** The gap with k ≤ K samples per task; null when scored = 0. */
+  anyN: AnyN | null;
+  finiteN: FiniteN;
   byDifficulty: DifficultyBin[];
   /** Between every pair of verifiers present: "a~b" -> coefficient (null if undefined). */
   correlations: { pearson: Record<string, number | null>; spearman: Record<string, number | null> };

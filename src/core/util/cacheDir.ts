@@ -40,3 +40,8 @@ export function cacheLimitFromEnv(env: NodeJS.ProcessEnv = process.env): number 
   const raw = env[CACHE_MAX_MB_VARIABLE];
   return raw === undefined || raw === '' ? DEFAULT_CACHE_MAX_MB * MIB : parseCacheMaxMb(raw, CACHE_MAX_MB_VARIABLE);
 }
+
+/** Where probed endpoint capabilities are kept (docs/providers.md, "Capabilities"). */
+export function defaultCapabilityCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(defaultCacheRoot(env), 'capabilities');
+}

@@ -4,7 +4,7 @@
  * the file/line or endpoint and say what to do.
  */
 export class UserError extends Error {
-  constructor(message: string, readonly exitCode: 1 | 2 = 1) {
+  constructor(message: string, readonly exitCode: 1 | 2 | 3 = 1) {
     super(message);
     this.name = 'UserError';
   }

@@ -1,7 +1,7 @@
 // Verifiers: the model judging its own samples (paper Sec. 3) — mc, cot-binary, cot-score, tournament.
 // Pure core: no 'vscode', no DOM; models are reached only through ModelBackend.
 import type { ModelBackend } from '../llm/backend';
-import { modelLabel, modelSlug, parseModelSpec } from '../llm/modelSpec';
+import { canonicalModelSpec, modelLabel, modelSlug, parseModelSpec } from '../llm/modelSpec';
 import { UserError } from '../util/errors';
 import { cotBinaryVerifier, cotScoreVerifier } from './cot';
 import { mcVerifier } from './mc';
@@ -47,6 +47,19 @@ export function parseVerifierList(s: string): BaseVerifierName[] {
  */
 export function crossVerifierName(base: BaseVerifierName, modelSpec: string): string {
   return `${base}@${modelSlug(modelLabel(parseModelSpec(modelSpec)))}`;
+}
+
+/**
+ * The verifiers `bases` run by `verifierModel` in a run of `model`, as run.json records them: when
+ * `verifierModel` is another model than `model`, cross-verifier names and the `verifierModels`
+ * entries that send them to it (its canonical spec); when it is the same model or absent, the plain
+ * names (self-verification) and no entries.
+ */
+export function verifiersRunBy(bases: readonly BaseVerifierName[], model: string, verifierModel: string | undefined): { verifiers: string[]; verifierModels?: Record<string, string> } {
+  const other = verifierModel === undefined ? undefined : canonicalModelSpec(verifierModel);
+  if (other === undefined || other === canonicalModelSpec(model)) return { verifiers: [...bases] };
+  const verifiers = bases.map((base) => crossVerifierName(base, other));
+  return { verifiers, verifierModels: Object.fromEntries(verifiers.map((name) => [name, other])) };
 }
 
 /** The verifier a (possibly cross-model) verifier name runs: `mc@big` → `mc`. */

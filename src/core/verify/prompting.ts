@@ -12,7 +12,7 @@ import type { Verification, VerifyContext, VerifyOutcome } from './verifier';
  * The prompt of one verification. The question and responses are trimmed: a response usually
  * starts with the space the model wrote after "Answer:", which would double the template's own.
  */
-export function verifyPrompt(ctx: VerifyContext, role: TemplateRole, task: Task, responses: Record<string, string>): string {
+export function verifyPrompt(ctx: Pick<VerifyContext, 'templates'>, role: TemplateRole, task: Task, responses: Record<string, string>): string {
   const vars: Record<string, string> = { question: task.question.trim() };
   for (const [name, text] of Object.entries(responses)) vars[name] = text.trim();
   return renderTemplate(ctx.templates.get(role, task.grader), vars);

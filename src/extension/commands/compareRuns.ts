@@ -6,6 +6,7 @@ import { assessRunReport } from '../../core/pipeline/runReport';
 import { liveLockHolder } from '../../core/runs/runLock';
 import { readRun } from '../../core/runs/runStore';
 import { toScoredSamples } from '../../core/runs/scoredSamples';
+import { modelOfVerifier } from '../../core/runs/verifierModels';
 import { UserError } from '../../core/util/errors';
 import { modelSpecOf } from '../config/settings';
 import { createNonce } from '../panel/panelHtml';
@@ -55,7 +56,9 @@ async function compareEntry(ctx: CommandContext, dir: string, flopsBySpec: Reado
     const live = (await liveLockHolder(dir)) !== null;
     const assessed = assessRunReport(run, samples, { selector: parseSelector(selector), filter: parseFilter(c.filter), resamples: RESAMPLES, seed: 0 }, live);
     const flops = flopsBySpec.get(c.model);
-    return { runId, model, tasks, ...(flops !== undefined ? { flops } : {}), assessed };
+    // The plot places a run at its generator's compute; the verifier may be another model.
+    const judge = modelOfVerifier(c, selector);
+    return { runId, model, tasks, ...(flops !== undefined ? { flops } : {}), ...(judge !== c.model ? { verifiedBy: modelShortName(judge) } : {}), assessed };
   } catch (err) {
     ctx.services.log.warn(`compare: ${dir}: ${err instanceof Error ? err.message : String(err)}`);
     return { runId, model, tasks, error: err instanceof Error ? err.message : String(err) };

@@ -14,13 +14,15 @@ import { isComplete } from '../../core/stats/coverage';
 import { toScoredSamples } from '../../core/runs/scoredSamples';
 import { toSftRecords } from '../../core/runs/sftExport';
 import { UserError } from '../../core/util/errors';
+import { verifiersRunBy } from '../../core/verify/index';
+import { BASE_VERIFIERS } from '../../core/verify/verifier';
 import { parsePanelState } from '../../protocol/panelProtocol';
 import type { ProgressParams } from '../panel/gapPanel';
 import { RunModel } from '../panel/runModel';
-import { runItemText } from '../views/runItems';
+import { modelShortName, runItemText } from '../views/runItems';
 import { pathArg, runDirsArg } from './commandArgs';
 import type { CommandContext } from './commandContext';
-import { askFilter, askVerifiers } from './runPlan';
+import { askFilter, askVerifierModel, askVerifiers } from './runPlan';
 
 /** Open Run…: the run named by the argument, else one picked from the runs folders or browsed to. */
 export async function openRun(ctx: CommandContext, args: readonly unknown[]): Promise<void> {
@@ -50,15 +52,24 @@ async function offerResume(ctx: CommandContext, run: RunData): Promise<void> {
   await ctx.executor.execute({ open: { kind: 'resume', dir: run.dir }, activity: `resuming ${run.manifest.id}` });
 }
 
-/** Re-verify Run…: more verifiers over a complete run's generations; no new sampling. */
+/**
+ * Re-verify Run…: more verifiers over a complete run's generations, no new sampling; by the run's
+ * own model or by another profile's (cross-verification), whose verifiers are named VERIFIER@MODEL.
+ */
 export async function reverifyRun(ctx: CommandContext, args: readonly unknown[]): Promise<void> {
   const dir = pathArg(args[0]) ?? (await pickRun(ctx, 'Re-verify Run', (r) => r.complete));
   if (dir === undefined) return;
   if (ctx.executor.isRunning(dir)) throw new UserError(`${dir} is running; re-verify it when it has finished`);
   const run = await readRunLogged(ctx, dir);
-  const verifiers = await askVerifiers(ctx.prompter, [], run.manifest.config.verifiers);
+  const { config } = run.manifest;
+  const model = await askVerifierModel(ctx.prompter, ctx.workspace.settings(dir).profiles, config, 'Gap Lens: Re-verify Run');
+  if (model === undefined) return;
+  // Only verifiers the run does not have yet under the names this model gives them.
+  const had = BASE_VERIFIERS.filter((base) => config.verifiers.includes(verifiersRunBy([base], config.model, model ?? undefined).verifiers[0] as string));
+  const verifiers = await askVerifiers(ctx.prompter, [], had);
   if (!verifiers) return;
-  await ctx.executor.execute({ open: { kind: 'reverify', dir, verifiers }, activity: `re-verifying with ${verifiers.join(', ')}` });
+  const by = model === null ? '' : ` by ${modelShortName(model)}`;
+  await ctx.executor.execute({ open: { kind: 'reverify', dir, verifiers, ...(model !== null ? { model } : {}) }, activity: `re-verifying with ${verifiers.join(', ')}${by}` });
 }
 
 /** Export Kept Samples…: the samples the panel's filter keeps (or a filter asked for), as SFT JSONL. */

@@ -1,10 +1,13 @@
-// What `Run Gap Check…` asks, in order: task source, model profile, N, verifiers, filter. The item
-// lists are built by pure functions; the flow runs against the Prompter interface.
+// What `Run Gap Check…` asks, in order: task source, model profile, N, verifiers, the model that
+// verifies (when another profile could), filter. The item lists are built by pure functions; the
+// flow runs against the Prompter interface.
 import { basename } from 'node:path';
 import { parseFilter } from '../../core/filter/parse';
+import { canonicalModelSpec } from '../../core/llm/modelSpec';
 import type { RunConfig } from '../../core/runs/records';
 import type { GraderName } from '../../core/tasks/task';
 import { UserError } from '../../core/util/errors';
+import { verifiersRunBy } from '../../core/verify/index';
 import { BASE_VERIFIERS, type BaseVerifierName } from '../../core/verify/verifier';
 import { modelSpecOf, type GapLensSettings, type ModelProfile } from '../config/settings';
 import type { PickEntry, Prompter } from '../ui/prompter';
@@ -29,6 +32,8 @@ export interface RunPlan {
   profile: ModelProfile;
   n: number;
   verifiers: BaseVerifierName[];
+  /** The spec of another model that runs the verifiers (cross-verification); absent: the profile's own model verifies. */
+  verifierModel?: string;
   filter: string;
 }
 
@@ -138,6 +143,8 @@ export async function askRunPlan(prompter: Prompter, ctx: RunPlanContext): Promi
   const n = Number(nText.trim());
   const verifiers = await askVerifiers(prompter, settings.defaultVerifiers);
   if (!verifiers) return undefined;
+  const verifierModel = await askVerifierModel(prompter, settings.profiles, { model: modelSpecOf(profile), api: profile.api }, TITLE);
+  if (verifierModel === undefined) return undefined;
   let limit: number | undefined;
   if (tasks.startsWith('builtin:')) {
     const picked = await prompter.pickOne(limitEntries(n, verifiers.length), { title: TITLE, placeholder: `How many tasks of ${tasks}?` });
@@ -146,7 +153,7 @@ export async function askRunPlan(prompter: Prompter, ctx: RunPlanContext): Promi
   }
   const filter = await askFilter(prompter, settings.defaultFilter, TITLE);
   if (filter === undefined) return undefined;
-  return { tasks, ...(limit !== undefined ? { limit } : {}), profile, n, verifiers, filter };
+  return { tasks, ...(limit !== undefined ? { limit } : {}), profile, n, verifiers, ...(verifierModel !== null ? { verifierModel } : {}), filter };
 }
 
 async function askTaskSource(prompter: Prompter, ctx: RunPlanContext): Promise<string | undefined> {
@@ -166,6 +173,32 @@ export async function askVerifiers(prompter: Prompter, defaults: readonly BaseVe
   return picked;
 }
 
+/**
+ * The model that verifies a run of `generator`: "Same model" first (null), then the other profiles
+ * whose calls the run can make — the run asks every model in its own API flavour, so an openai
+ * profile of the other flavour is left out, and said so. Not asked (null) when no other profile can.
+ */
+export function verifierModelEntries(profiles: readonly ModelProfile[], generator: Pick<RunConfig, 'model' | 'api'>): PickEntry<string | null>[] {
+  const own = canonicalModelSpec(generator.model);
+  const others = profiles.filter((p) => canonicalModelSpec(modelSpecOf(p)) !== own);
+  const usable = others.filter((p) => p.backend === 'llama' || p.api === generator.api);
+  const leftOut = others.filter((p) => !usable.includes(p));
+  if (usable.length === 0) return [];
+  const note = leftOut.length > 0 ? ` (not offered: ${leftOut.map((p) => p.name).join(', ')}, as this run calls every model with the ${generator.api} API)` : '';
+  return [
+    { label: 'Same model (self-verification)', description: 'the model verifies its own samples: gap(f, f)', value: null },
+    { separator: `Another model verifies (cross-verification): gap(f, g)${note}` },
+    ...usable.map((p) => ({ label: p.name, description: profileDescription(p), value: canonicalModelSpec(modelSpecOf(p)) })),
+  ];
+}
+
+/** The spec of the model that verifies, null for the generator itself, undefined when the user cancels. */
+export async function askVerifierModel(prompter: Prompter, profiles: readonly ModelProfile[], generator: Pick<RunConfig, 'model' | 'api'>, title: string): Promise<string | null | undefined> {
+  const entries = verifierModelEntries(profiles, generator);
+  if (entries.length === 0) return null;
+  return prompter.pickOne(entries, { title, placeholder: 'Which model verifies the samples?' });
+}
+
 export async function askFilter(prompter: Prompter, defaultFilter: string, title: string): Promise<string | undefined> {
   const picked = await prompter.pickOne(filterEntries(defaultFilter), { title, placeholder: 'Filter: which samples the verifier keeps' });
   if (picked === undefined) return undefined;
@@ -182,7 +215,7 @@ export function runConfigOf(plan: RunPlan, settings: GapLensSettings): RunConfig
     model: modelSpecOf(plan.profile),
     api: plan.profile.api,
     n: plan.n,
-    verifiers: plan.verifiers,
+    ...verifiersRunBy(plan.verifiers, modelSpecOf(plan.profile), plan.verifierModel),
     filter: plan.filter,
     temperature: settings.temperature,
     topP: settings.topP,

@@ -2,7 +2,9 @@
 // settings.json becomes a message naming the setting instead of a failed run. Pure: no 'vscode'.
 import { isAbsolute, resolve } from 'node:path';
 import { parseFilter } from '../../core/filter/parse';
+import { AZURE_API_VERSION } from '../../core/llm/modelSpec';
 import { UserError } from '../../core/util/errors';
+import { shownValue } from '../../core/util/shownValue';
 import { BASE_VERIFIERS, type BaseVerifierName } from '../../core/verify/verifier';
 
 export type ApiStyle = 'chat' | 'completions';
@@ -15,6 +17,10 @@ interface ProfileCommon {
 }
 export interface OpenAIProfile extends ProfileCommon {
   backend: 'openai';
+  /** 'azure': an Azure OpenAI deployment (`model` is the deployment name, `baseUrls` resource endpoints). */
+  provider: 'openai' | 'azure';
+  /** Azure only: the data-plane API version; absent, core's default (docs: providers). */
+  apiVersion?: string;
   /** The servers of the model (`baseUrl`, or several in `baseUrls`), each without a trailing slash. */
   baseUrls: [string, ...string[]];
   model: string;
@@ -41,6 +47,8 @@ export interface GapLensSettings {
   defaultFilter: string;
   /** As written in the setting; see resolveRunsRoot. */
   runsFolder: string;
+  /** Stop a run cleanly once one execution has spent this much, in the pricing file's currency (docs/cost.md); null: no limit. */
+  costLimit: number | null;
 }
 
 /** Reads one `gaplens.<key>` value as configured (undefined when unset). */
@@ -64,7 +72,7 @@ export const DEFAULT_PROFILES: ModelProfile[] = [{ name: 'Embedded model (llama:
 const DEFAULT_CONCURRENCY = { openai: 8, llama: 2 } as const;
 // A key pasted into a profile would be synced, shared and committed with the settings file.
 const CREDENTIAL_KEY = /^(api[-_]?key|key|token|access[-_]?token|secret|password|authorization)$/i;
-const PROFILE_KEYS = new Set(['name', 'backend', 'baseUrl', 'baseUrls', 'model', 'api', 'maxConcurrency', 'pretrainingFlops', 'modelPath']);
+const PROFILE_KEYS = new Set(['name', 'backend', 'provider', 'apiVersion', 'baseUrl', 'baseUrls', 'model', 'api', 'maxConcurrency', 'pretrainingFlops', 'modelPath']);
 
 /** Collects every problem, so one message lists all of them. */
 class Problems {
@@ -93,6 +101,7 @@ export function readSettings(get: SettingGetter, workspaceRoot: string | undefin
     defaultVerifiers: readVerifiers(get('defaultVerifiers'), problems),
     defaultFilter: readFilter(get('defaultFilter'), problems),
     runsFolder: readRunsFolder(get('runsFolder'), problems),
+    costLimit: readCostLimit(get('costLimit'), problems),
   };
   if (problems.list.length > 0) {
     const plural = problems.list.length > 1;
@@ -119,7 +128,7 @@ function readNumber(value: unknown, fallback: number, check: NumberCheck, fail: 
     (check.minExclusive ? value > check.min : value >= check.min) &&
     (check.max === undefined || value <= check.max);
   if (!ok) {
-    fail(`must be ${kind} ${range} (got ${shown(value)})`);
+    fail(`must be ${kind} ${range} (got ${shownValue(value)})`);
     return fallback;
   }
   return value;
@@ -129,12 +138,12 @@ function readVerifiers(value: unknown, problems: Problems): BaseVerifierName[] {
   if (value === undefined || value === null) return SETTING_DEFAULTS.defaultVerifiers;
   const valid = `valid verifiers: ${BASE_VERIFIERS.join(', ')}`;
   if (!Array.isArray(value) || value.length === 0) {
-    problems.add('defaultVerifiers', `must be a non-empty list such as ["mc", "cot-score"] (got ${shown(value)}); ${valid}`);
+    problems.add('defaultVerifiers', `must be a non-empty list such as ["mc", "cot-score"] (got ${shownValue(value)}); ${valid}`);
     return SETTING_DEFAULTS.defaultVerifiers;
   }
   const unknown = value.filter((v) => !(BASE_VERIFIERS as readonly unknown[]).includes(v));
   if (unknown.length > 0) {
-    problems.add('defaultVerifiers', `names unknown verifier${unknown.length > 1 ? 's' : ''} ${unknown.map(shown).join(', ')}; ${valid}`);
+    problems.add('defaultVerifiers', `names unknown verifier${unknown.length > 1 ? 's' : ''} ${unknown.map((v) => shownValue(v)).join(', ')}; ${valid}`);
     return SETTING_DEFAULTS.defaultVerifiers;
   }
   return [...new Set(value as BaseVerifierName[])];
@@ -143,7 +152,7 @@ function readVerifiers(value: unknown, problems: Problems): BaseVerifierName[] {
 function readFilter(value: unknown, problems: Problems): string {
   if (value === undefined || value === null) return SETTING_DEFAULTS.defaultFilter;
   if (typeof value !== 'string') {
-    problems.add('defaultFilter', `must be a string such as "quantile:0.8" (got ${shown(value)})`);
+    problems.add('defaultFilter', `must be a string such as "quantile:0.8" (got ${shownValue(value)})`);
     return SETTING_DEFAULTS.defaultFilter;
   }
   try {
@@ -158,16 +167,22 @@ function readFilter(value: unknown, problems: Problems): string {
 function readRunsFolder(value: unknown, problems: Problems): string {
   if (value === undefined || value === null) return SETTING_DEFAULTS.runsFolder;
   if (typeof value !== 'string' || value.trim() === '') {
-    problems.add('runsFolder', `must be a folder path such as ".gaplens/runs" (got ${shown(value)})`);
+    problems.add('runsFolder', `must be a folder path such as ".gaplens/runs" (got ${shownValue(value)})`);
     return SETTING_DEFAULTS.runsFolder;
   }
   return value.trim();
 }
 
+function readCostLimit(value: unknown, problems: Problems): number | null {
+  if (value === undefined || value === null) return null;
+  // A valid limit is > 0, so the fallback 0 of an invalid one (reported) reads as none.
+  return readNumber(value, 0, { min: 0, minExclusive: true }, (m) => problems.add('costLimit', `${m}; leave it empty for no limit`)) || null;
+}
+
 function readProfiles(value: unknown, workspaceRoot: string | undefined, problems: Problems): ModelProfile[] {
   if (value === undefined || value === null) return DEFAULT_PROFILES;
   if (!Array.isArray(value)) {
-    problems.add('modelProfiles', `must be a list of profiles like [{"name": "local", "backend": "openai", "baseUrl": "http://127.0.0.1:8000/v1", "model": "qwen"}] (got ${shown(value)})`);
+    problems.add('modelProfiles', `must be a list of profiles like [{"name": "local", "backend": "openai", "baseUrl": "http://127.0.0.1:8000/v1", "model": "qwen"}] (got ${shownValue(value)})`);
     return [];
   }
   const profiles: ModelProfile[] = [];
@@ -192,7 +207,7 @@ type FieldFail = (field: string, message: string) => void;
 
 function readProfile(raw: unknown, workspaceRoot: string | undefined, fail: FieldFail): ModelProfile | null {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    fail('', `must be an object with "name" and "backend" (got ${shown(raw)})`);
+    fail('', `must be an object with "name" and "backend" (got ${shownValue(raw)})`);
     return null;
   }
   const p = raw as Record<string, unknown>;
@@ -206,17 +221,17 @@ function readProfile(raw: unknown, workspaceRoot: string | undefined, fail: Fiel
     bad('', 'must not hold credentials: store the API key with the command "Gap Lens: Set API Key…" (kept in the OS keychain)');
   }
   const name = typeof p.name === 'string' ? p.name.trim() : '';
-  if (name === '') bad('name', `must be a non-empty string (got ${shown(p.name)})`);
+  if (name === '') bad('name', `must be a non-empty string (got ${shownValue(p.name)})`);
   const backend = p.backend;
   if (backend !== 'openai' && backend !== 'llama') {
-    bad('backend', `must be "openai" or "llama" (got ${shown(backend)})`);
+    bad('backend', `must be "openai" or "llama" (got ${shownValue(backend)})`);
     return null;
   }
   const maxConcurrency = readNumber(p.maxConcurrency, DEFAULT_CONCURRENCY[backend], { integer: true, min: 1, max: 4096 }, (m) => bad('maxConcurrency', m));
   let pretrainingFlops: number | undefined;
   if (p.pretrainingFlops !== undefined) {
     if (typeof p.pretrainingFlops === 'number' && Number.isFinite(p.pretrainingFlops) && p.pretrainingFlops > 0) pretrainingFlops = p.pretrainingFlops;
-    else bad('pretrainingFlops', `must be a positive number of FLOPs such as 1.2e23 (got ${shown(p.pretrainingFlops)})`);
+    else bad('pretrainingFlops', `must be a positive number of FLOPs such as 1.2e23 (got ${shownValue(p.pretrainingFlops)})`);
   }
   const common = { name, maxConcurrency, ...(pretrainingFlops !== undefined ? { pretrainingFlops } : {}) };
 
@@ -224,12 +239,15 @@ function readProfile(raw: unknown, workspaceRoot: string | undefined, fail: Fiel
     for (const field of ['modelPath'] as const) if (p[field] !== undefined) bad(field, 'applies to llama profiles only');
     const baseUrls = readBaseUrls(p, bad);
     const model = typeof p.model === 'string' ? p.model.trim() : '';
-    if (model === '') bad('model', `must be the model name the server serves, e.g. "Qwen/Qwen2.5-7B" (got ${shown(p.model)})`);
+    if (model === '') bad('model', `must be the model name the server serves, e.g. "Qwen/Qwen2.5-7B" (got ${shownValue(p.model)})`);
     const api = p.api ?? 'completions';
-    if (api !== 'chat' && api !== 'completions') bad('api', `must be "completions" or "chat" (got ${shown(api)})`);
-    return valid && baseUrls ? { ...common, backend, baseUrls, model, api: api as ApiStyle } : null;
+    if (api !== 'chat' && api !== 'completions') bad('api', `must be "completions" or "chat" (got ${shownValue(api)})`);
+    const provider = p.provider ?? 'openai';
+    if (provider !== 'openai' && provider !== 'azure') bad('provider', `must be "openai" (any OpenAI-compatible server) or "azure" (an Azure OpenAI deployment) (got ${shownValue(provider)})`);
+    const apiVersion = readApiVersion(p.apiVersion, provider === 'azure', (m) => bad('apiVersion', m));
+    return valid && baseUrls ? { ...common, backend, provider: provider as OpenAIProfile['provider'], ...(apiVersion ? { apiVersion } : {}), baseUrls, model, api: api as ApiStyle } : null;
   }
-  for (const field of ['baseUrl', 'baseUrls', 'model'] as const) if (p[field] !== undefined) bad(field, 'applies to openai profiles only');
+  for (const field of ['baseUrl', 'baseUrls', 'model', 'provider', 'apiVersion'] as const) if (p[field] !== undefined) bad(field, 'applies to openai profiles only');
   if (p.api !== undefined && p.api !== 'completions') bad('api', 'must be "completions" (or left out) for llama profiles: the embedded model completes raw text');
   const modelPath = readModelPath(p.modelPath, workspaceRoot, (m) => bad('modelPath', m));
   return valid ? { ...common, backend, modelPath, api: 'completions' } : null;
@@ -244,39 +262,47 @@ function readBaseUrls(p: Record<string, unknown>, bad: FieldFail): [string, ...s
   }
   const list = p.baseUrls;
   if (!Array.isArray(list) || list.length === 0) {
-    bad('baseUrls', `must be a non-empty list of the model's servers, such as ["http://10.0.0.1:8000/v1", "http://10.0.0.2:8000/v1"] (got ${shown(list)})`);
+    bad('baseUrls', `must be a non-empty list of the model's servers, such as ["http://10.0.0.1:8000/v1", "http://10.0.0.2:8000/v1"] (got ${shownValue(list)})`);
     return null;
   }
   const urls = list.map((value, i) => readBaseUrl(value, (m) => bad(`baseUrls[${i}]`, m)));
   const repeated = urls.findIndex((url, i) => url !== '' && urls.indexOf(url) !== i);
-  if (repeated >= 0) bad(`baseUrls[${repeated}]`, `repeats ${shown(urls[repeated])}: list each server once`);
+  if (repeated >= 0) bad(`baseUrls[${repeated}]`, `repeats ${shownValue(urls[repeated])}: list each server once`);
   return urls as [string, ...string[]];
 }
 
 function readBaseUrl(value: unknown, fail: (m: string) => void): string {
   const example = 'such as "http://127.0.0.1:8000/v1"';
   if (typeof value !== 'string' || value.trim() === '') {
-    fail(`must be the server's base URL ${example} (got ${shown(value)})`);
+    fail(`must be the server's base URL ${example} (got ${shownValue(value)})`);
     return '';
   }
   let url: URL;
   try {
     url = new URL(value.trim());
   } catch {
-    fail(`is not a URL: ${shown(value)}; write it ${example}`);
+    fail(`is not a URL: ${shownValue(value)}; write it ${example}`);
     return '';
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') fail(`must be an http:// or https:// URL (got ${shown(value)})`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') fail(`must be an http:// or https:// URL (got ${shownValue(value)})`);
   // A URL is written into every run.json and log line; credentials in it would leak there.
   else if (url.username !== '' || url.password !== '') fail('must not contain a user name or password: store the key with "Gap Lens: Set API Key…"');
-  else if (url.search !== '' || url.hash !== '') fail(`must not have a query or fragment (got ${shown(value)})`);
+  else if (url.search !== '' || url.hash !== '') fail(`must not have a query or fragment (got ${shownValue(value)})`);
   return value.trim().replace(/\/+$/, '');
+}
+
+function readApiVersion(value: unknown, azure: boolean, fail: (m: string) => void): string | undefined {
+  if (value === undefined) return undefined;
+  if (!azure) fail('applies to "provider": "azure" profiles only');
+  else if (typeof value !== 'string' || !AZURE_API_VERSION.test(value)) fail(`must be an Azure OpenAI API version such as "2024-10-21" or "2025-04-01-preview" (got ${shownValue(value)})`);
+  else return value;
+  return undefined;
 }
 
 function readModelPath(value: unknown, workspaceRoot: string | undefined, fail: (m: string) => void): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string' || value.trim() === '') {
-    fail(`must be the path of a .gguf file (got ${shown(value)}); leave it out to use the default model`);
+    fail(`must be the path of a .gguf file (got ${shownValue(value)}); leave it out to use the default model`);
     return null;
   }
   const path = value.trim();
@@ -290,7 +316,7 @@ function readModelPath(value: unknown, workspaceRoot: string | undefined, fail: 
 
 /** The `--model` spec the core understands, e.g. `openai:qwen@http://127.0.0.1:8000/v1`. */
 export function modelSpecOf(profile: ModelProfile): string {
-  if (profile.backend === 'openai') return `openai:${profile.model}@${profile.baseUrls.join(',')}`;
+  if (profile.backend === 'openai') return `${profile.provider}:${profile.model}@${profile.baseUrls.join(',')}${profile.apiVersion ? `?api-version=${profile.apiVersion}` : ''}`;
   return profile.modelPath === null ? 'llama:default' : `llama:${profile.modelPath}`;
 }
 
@@ -300,13 +326,6 @@ export function modelSpecOf(profile: ModelProfile): string {
  */
 export function apiKeySecretId(baseUrl: string): string {
   return `gaplens.apiKey:${new URL(baseUrl).origin}`;
-}
-
-const MAX_SHOWN = 60;
-
-function shown(value: unknown): string {
-  const text = value === undefined ? 'nothing' : (JSON.stringify(value) ?? String(value));
-  return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}…` : text;
 }
 
 /**

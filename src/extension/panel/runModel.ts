@@ -229,6 +229,7 @@ export function summaryOf(manifest: RunManifest): RunSummary {
     tasks: c.tasks,
     n: c.n,
     verifiers: c.verifiers,
+    ...(c.verifierModels !== undefined ? { verifierModels: c.verifierModels } : {}),
     filter: c.filter,
     ...(c.verifiers[0] !== undefined ? { selector: c.verifiers[0] } : {}),
     createdAt: manifest.createdAt,

@@ -4,14 +4,19 @@
 // that say how to continue.
 import * as vscode from 'vscode';
 import { BackendError } from '../../core/llm/backend';
-import { endpointOrigins } from '../../core/llm/modelSpec';
-import { defaultResponseCacheDir } from '../../core/util/cacheDir';
+import { canonicalModelSpec, endpointOrigins, parseModelSpec } from '../../core/llm/modelSpec';
+import { defaultCapabilityCacheDir, defaultResponseCacheDir } from '../../core/util/cacheDir';
 import { RunController, unfinishedNote, type OpenRequest, type RunOutcome } from '../../core/pipeline/runController';
+import { runModels } from '../../core/pipeline/runSession';
+import { estimateLines, limitReachedText, liveSpendText, spendText } from '../../core/cost/costText';
+import { costBound, estimateRun } from '../../core/cost/estimate';
+import { missingPrices, readPricing, type Pricing } from '../../core/cost/pricing';
+import type { Spend } from '../../core/cost/spend';
 import { readManifest } from '../../core/runs/runStore';
 import { UserError } from '../../core/util/errors';
 import { fileSystemProblem } from '../../core/util/fsProblems';
 import type { ApiKeys } from '../config/apiKeys';
-import { originsToConfirm, restrictedModeRefusal, sharedKey } from '../config/keyPolicy';
+import { originsToConfirm, restrictedModeRefusal } from '../config/keyPolicy';
 import type { WorkspaceSettings } from '../config/workspaceSettings';
 import type { ProgressParams } from '../panel/gapPanel';
 import type { PanelRegistry } from '../panel/panelRegistry';
@@ -26,6 +31,9 @@ export interface ExecuteRequest {
   /** What the progress notification says it is doing, e.g. "gap check" or "re-verifying". */
   activity: string;
 }
+
+/** The user's prices, and the cost limit when one is set. */
+type CostSettings = { pricing: Pricing; costLimit?: number };
 
 /** Progress notifications update at most this often (the panel has its own 4/s limit). */
 const REPORT_MS = 250;
@@ -53,14 +61,23 @@ export class RunExecutor implements vscode.Disposable {
 
   /** Executes the run with its panel open; resolves when it finished, was cancelled, or failed (then throws). */
   async execute(req: ExecuteRequest): Promise<void> {
-    const dir = req.open.kind === 'new' ? undefined : req.open.dir;
+    const { open } = req;
+    const dir = open.kind === 'new' ? undefined : open.dir;
     if (dir !== undefined && this.running.has(dir)) throw new UserError(`${dir} is already running`);
-    if (dir !== undefined) this.refuseUntrustedModels(dir, await runModels(dir));
-    const controller = await RunController.open(req.open, { by: 'VS Code', onWarning: (m) => this.services.log.warn(m) });
+    const folderModels = dir === undefined ? [] : await modelsOfRunFolder(dir);
+    if (dir !== undefined) this.refuseUntrustedModels(dir, folderModels);
+    const cost = await this.costSettings(open);
+    // The keys are settled first: the endpoints are probed before the run is created or changed.
+    const models = open.kind === 'new' ? runModels(open.config) : [...folderModels, ...(open.kind === 'reverify' && open.model !== undefined ? [canonicalModelSpec(open.model)] : [])];
+    const keys = await this.keysFor(models, open.kind !== 'new');
+    if (keys === undefined) return;
+    const onWarning = (m: string): void => this.services.log.warn(m);
+    // A verifier the endpoint cannot serve is refused here, before anything exists, as the CLI does.
+    const controller = await RunController.open(open, { by: 'VS Code', onWarning, capabilities: { cacheDir: defaultCapabilityCacheDir(), keyFor: (m) => keys.get(m) } });
     const abort = new AbortController();
     this.running.set(controller.dir, abort);
     try {
-      await this.executeWithUi(controller, req.activity, abort);
+      await this.executeWithUi(controller, req.activity, abort, keys, cost);
     } finally {
       await controller.close();
       this.running.delete(controller.dir);
@@ -73,7 +90,22 @@ export class RunExecutor implements vscode.Disposable {
     for (const c of this.running.values()) c.abort();
   }
 
-  private async executeWithUi(controller: RunController, activity: string, abort: AbortController): Promise<void> {
+  /**
+   * The user's prices and the gaplens.costLimit setting, checked before anything is created: a
+   * limit needs the price of every model the run calls, or it could not be kept.
+   */
+  private async costSettings(open: OpenRequest): Promise<CostSettings> {
+    const pricing = readPricing();
+    const costLimit = this.workspace.settings(open.kind === 'new' ? undefined : open.dir).costLimit;
+    if (costLimit === null) return { pricing };
+    const models =
+      open.kind === 'new' ? runModels(open.config) : open.kind === 'resume' ? await modelsOfRunFolder(open.dir) : [open.model ?? (await readManifest(open.dir)).config.model];
+    const missing = missingPrices(pricing, models, 'The cost limit (gaplens.costLimit)');
+    if (missing !== null) throw new UserError(missing);
+    return { pricing, costLimit };
+  }
+
+  private async executeWithUi(controller: RunController, activity: string, abort: AbortController, keys: Map<string, string | undefined>, cost: CostSettings): Promise<void> {
     const { prepared } = controller;
     const { dir } = prepared;
     const { log } = this.services;
@@ -91,9 +123,10 @@ export class RunExecutor implements vscode.Disposable {
     const live = new LiveGap(panel.selector, panel.filter);
     for (const row of model.allRows()) live.update(gapInputOf(row));
     const progressNow = (status: ProgressParams['status'], message?: string): ProgressParams => ({ done: model.sampleCount, total, status, ...(message !== undefined ? { message } : {}) });
-    const keys = await this.keysFor([prepared.config.model, ...Object.values(prepared.config.verifierModels ?? {})], controller.fromRunFolder);
-    if (keys === undefined) return;
     log.info(`${activity} ${manifest.id}: ${prepared.config.model}, ${model.taskCount} tasks × ${prepared.config.n}, verifiers ${controller.verifiers.join(', ')} → ${dir}`);
+    const estimate = estimateRun({ ...prepared, verifiers: controller.verifiers });
+    for (const line of estimateLines(estimate, costBound(estimate, cost.pricing), cost.pricing.file)) log.info(line);
+    let spend: Spend | null = null;
 
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Gap Lens: ${activity}`, cancellable: true }, async (progress, token) => {
       const cancel = token.onCancellationRequested(() => abort.abort());
@@ -134,12 +167,15 @@ export class RunExecutor implements vscode.Disposable {
             if (event.type === 'failure' || event.type === (countVerifications ? 'verification' : 'generation')) done++;
             if (event.type === 'generation') open?.setProgress(progressNow('running'));
             const gap = gapNow();
-            if (report(`${done}/${work}${gap ? ` · ${gapText(gap.reading)}` : ''}`)) status(true, gap);
+            const spent = liveSpendText(spend);
+            if (report(`${done}/${work}${gap ? ` · ${gapText(gap.reading)}` : ''}${spent ? ` · ${spent}` : ''}`)) status(true, gap);
           },
           onEndpoints: (models) => this.panels.get(dir)?.setEndpoints({ models }),
           onMessage: (m) => log.warn(m),
           onDownloadProgress: (got, size) => report(`downloading the model: ${Math.round((100 * got) / Math.max(size, 1))} % of ${Math.round(size / 1e6)} MB`),
+          onSpend: (now) => (spend = now),
           signal: abort.signal,
+          ...cost,
         });
       } finally {
         cancel.dispose();
@@ -147,6 +183,7 @@ export class RunExecutor implements vscode.Disposable {
         this.panels.get(dir)?.setEndpoints({ models: [] });
       }
       const resume = `${capitalized(unfinishedNote(dir, '"Gap Lens: Open Run…" resumes it'))}.`;
+      if (outcome.spend) log.info(`${manifest.id}: ${spendText(outcome.spend)}`);
       switch (outcome.status) {
         case 'complete': {
           this.panels.get(dir)?.setProgress(progressNow('done'));
@@ -166,6 +203,13 @@ export class RunExecutor implements vscode.Disposable {
           this.panels.get(dir)?.setProgress(progressNow('cancelled', `Cancelled. ${resume}`));
           log.info(`${manifest.id} cancelled`);
           return;
+        case 'cost-limit': {
+          const message = `Stopped at the cost limit (gaplens.costLimit): ${limitReachedText(outcome.limit)}. ${resume} A resume counts its spend from zero.`;
+          this.panels.get(dir)?.setProgress(progressNow('cancelled', message));
+          log.warn(`${manifest.id}: ${message}`);
+          void vscode.window.showWarningMessage(`Gap Lens: ${message}`);
+          return;
+        }
         case 'failed': {
           const { error } = outcome;
           const known = error instanceof BackendError || error instanceof UserError ? error : fileSystemProblem(error);
@@ -211,7 +255,7 @@ export class RunExecutor implements vscode.Disposable {
     for (const model of models) {
       const origins = endpointOrigins(model);
       const allowed = origins.length > 0 && !origins.some((origin) => refused.has(origin));
-      keys.set(model, allowed ? sharedKey(model, await Promise.all(origins.map(async (origin) => ({ origin, key: await this.keys.get(origin) })))) : undefined);
+      keys.set(model, allowed ? await this.keys.forModel(model) : undefined);
     }
     return keys;
   }
@@ -222,7 +266,6 @@ function capitalized(text: string): string {
 }
 
 /** The models a run folder's run.json names: the run's own and its cross-verifiers'. */
-async function runModels(dir: string): Promise<string[]> {
-  const { config } = await readManifest(dir);
-  return [config.model, ...Object.values(config.verifierModels ?? {})];
+async function modelsOfRunFolder(dir: string): Promise<string[]> {
+  return runModels((await readManifest(dir)).config);
 }

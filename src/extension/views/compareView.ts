@@ -12,7 +12,8 @@ import type { Interval } from '../../core/stats/types';
 import { webviewHtml } from '../panel/panelHtml';
 
 export type CompareEntry =
-  | { runId: string; model: string; tasks: string; flops?: number; assessed: AssessedReport }
+  /** `verifiedBy`: the short name of the model that ran the compared verifier, when it is not the run's own (gap(f, g)). */
+  | { runId: string; model: string; tasks: string; flops?: number; verifiedBy?: string; assessed: AssessedReport }
   | { runId: string; model: string; tasks: string; error: string };
 
 export interface ScalingPoint {
@@ -33,7 +34,8 @@ export function scalingPoints(entries: readonly CompareEntry[]): { points: Scali
     else if (!coverage.selector.measured) left.push(`${e.model}: relative gap not measured (${notMeasuredReason(coverage)})`);
     else if (report.relativeGap === null) left.push(`${e.model}: relative gap undefined (every task already fully correct)`);
     else {
-      const label = coverage.selector.partial ? `${e.model} (partial)` : e.model;
+      const model = e.verifiedBy === undefined ? e.model : `${e.model} verified by ${e.verifiedBy}`;
+      const label = coverage.selector.partial ? `${model} (partial)` : model;
       points.push({ label, log10Flops: Math.log10(e.flops), relativeGap: report.relativeGap, ci: report.ci.relativeGap });
     }
   }
@@ -104,7 +106,7 @@ function tableRows(entries: readonly CompareEntry[]): SafeHtml[] {
       return html`<td><span class="value">${shown}</span>${ci ? html`<div class="sub">${formatInterval(ci, signed)}</div>` : ''}${partial}</td>`;
     };
     return html`<tr><th scope="row">${e.model}<div class="sub">${e.runId} · ${e.tasks}</div>${marks.map((m) => html`<div class="mark">${m}</div>`)}</th>
-<td>${r.verifier}<div class="sub">${r.filter}</div></td>
+<td>${r.verifier}${e.verifiedBy === undefined ? '' : html`<div class="sub">gap(f, g): verified by ${e.verifiedBy}</div>`}<div class="sub">${r.filter}</div></td>
 ${cell(formatRate(r.accuracy), r.ci.accuracy, false)}
 ${verifierCell(r.filteredAccuracy, r.ci.filteredAccuracy, false, 'n/a')}
 ${verifierCell(r.gap, r.ci.gap, true, 'n/a')}

@@ -4,6 +4,7 @@
 import { basename } from 'node:path';
 import { gapText } from '../../core/pipeline/liveGap';
 import { runStateLines, verifierCoverageLines } from '../../core/report/coverageText';
+import { gapModels, gapModelsText } from '../../core/runs/verifierModels';
 import type { RunListing } from '../run/runIndex';
 import { SELECTION_SOURCE } from '../tasks/taskSelection';
 import { PHASE_ICONS, phaseText, runPhase } from './runPhase';
@@ -51,6 +52,7 @@ export function runItemText(r: RunListing, running = false): RunItemText {
       `Run ${r.manifest.id}`,
       ...runStateLines(r.coverage, { complete: r.complete, live: r.live }),
       `model: ${c.model}`,
+      gapModelsText(gapModels(c, c.verifiers)),
       `tasks: ${tasks}${c.limit !== undefined ? ` (first ${c.limit})` : ''}, N = ${c.n}`,
       `verifiers: ${c.verifiers.join(', ')}; filter: ${c.filter}`,
       `${gap} (by ${c.verifiers[0] ?? 'no verifier'}, ${c.filter})`,

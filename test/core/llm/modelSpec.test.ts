@@ -14,6 +14,16 @@ describe('modelSpec', () => {
     assert.deepEqual(endpointOrigins('azure:dep@https://my-res.openai.azure.com'), ['https://my-res.openai.azure.com']);
   });
 
+  it('reads an Azure api-version from the spec\'s query, and refuses any other query', () => {
+    assert.deepEqual(parseModelSpec('azure:dep@https://r.openai.azure.com/?api-version=2025-04-01-preview'), { backend: 'openai', provider: 'azure', model: 'dep', baseUrls: ['https://r.openai.azure.com'], apiVersion: '2025-04-01-preview' });
+    // Several endpoints of one deployment: the version goes at the end of the list, for all of them.
+    assert.equal(canonicalModelSpec('azure:dep@https://a.openai.azure.com,https://b.openai.azure.com/?api-version=2024-10-21'), 'azure:dep@https://a.openai.azure.com,https://b.openai.azure.com?api-version=2024-10-21');
+    assert.equal(canonicalModelSpec('azure:dep@https://r.openai.azure.com/?api-version=2024-10-21'), 'azure:dep@https://r.openai.azure.com?api-version=2024-10-21');
+    for (const bad of ['azure:dep@https://r.openai.azure.com?api-version=latest', 'azure:dep@https://r.openai.azure.com?x=1', 'openai:m@http://h/v1?api-version=2024-10-21']) {
+      assert.throws(() => parseModelSpec(bad), /the only query a model spec takes is an Azure \?api-version=YYYY-MM-DD/);
+    }
+  });
+
   it('refuses an azure spec without a deployment or an http(s) endpoint, naming the forms it takes', () => {
     for (const bad of ['azure:@https://r.openai.azure.com', 'azure:dep@r.openai.azure.com', 'azure:dep']) {
       assert.throws(() => parseModelSpec(bad), /is not a model spec: .*azure:DEPLOYMENT@https:\/\/RESOURCE\.openai\.azure\.com/);

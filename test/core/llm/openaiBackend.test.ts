@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PromptTooLongError, type GenerateRequest, type ModelBackend } from '../../../src/core/llm/backend';
+import { PromptTooLongError, SeveralChoicesUnsupportedError, type GenerateRequest, type ModelBackend } from '../../../src/core/llm/backend';
+import type { EndpointCapabilities } from '../../../src/core/runs/endpointCapabilities';
+import { reasoningCapabilities } from './capabilityFixtures';
 import { useFetchForEndpoints } from '../../../src/core/llm/openaiClient';
 import { createScheduler, type ScheduledBackend, type SchedulerOptions } from '../../../src/core/llm/scheduler';
 import { accountFromEnv, azureApiVersion, createOpenAIBackend, DEFAULT_AZURE_API_VERSION } from '../../../src/core/llm/openaiBackend';
@@ -474,4 +476,38 @@ describe('openaiBackend', () => {
       });
     });
   }
+
+  describe('with probed capabilities (docs/providers.md, "Capabilities")', () => {
+    const reasoningCaps = (url: string): EndpointCapabilities => reasoningCapabilities(`openai:chat:${MODEL}@${url}`);
+
+    it('a reasoning model: the budget as max_completion_tokens, no temperature or top_p, reasoning tokens in usage and shared out per choice', async () => {
+      const fake = await serve({ provider: 'reasoning' });
+      const backend = createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'chat', capabilities: reasoningCaps(fake.url) });
+      const result = await backend.generate({ prompt: 'What is 6 x 7?', n: 3, seed: 1, ...sampling });
+      const sent = fake.requests[0]?.body as Record<string, unknown>;
+      assert.deepEqual([sent.max_completion_tokens, sent.max_tokens, sent.temperature, sent.top_p], [256, undefined, undefined, undefined]);
+      assert.equal(result.usage.reasoningTokens, 3 * 24);
+      assert.deepEqual(result.generations.map((g) => g.reasoningTokens), [24, 24, 24]);
+      assert.equal(result.generations.reduce((sum, g) => sum + g.completionTokens, 0), result.usage.completionTokens);
+      // Known before any request: no logprobs to ask for.
+      const refused = await backendRejection(backend.nextToken({ prompt: 'Judgement:', topLogprobs: 20 }));
+      assert.equal(refused.failure, 'fatal');
+      assert.match(refused.message, /returns no logprobs \(HTTP 400: Unsupported parameter: 'logprobs'.*pick a verifier that samples/);
+      assert.equal(fake.requests.length, 1);
+    });
+
+    it('top logprobs asked for at most the probed limit; n known unsupported costs no request; prompt logprobs known, not probed again', async () => {
+      const fake = await serve({ maxTopLogprobs: 5 });
+      const caps: EndpointCapabilities = { ...reasoningCaps(fake.url), tokenLimitParameter: 'max_tokens', temperature: true, topP: true, n: false, topLogprobs: 5, promptLogprobs: 'prompt_logprobs', said: { n: 'HTTP 400: n must be 1' } };
+      const backend = createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'completions', capabilities: caps });
+      const { top } = await backend.nextToken({ prompt: 'Judgement:', topLogprobs: 20 });
+      assert.equal(top.length, 5);
+      assert.equal((fake.requests[0]?.body as Record<string, unknown>).logprobs, 5);
+      await assert.rejects(backend.generate({ prompt: 'Q', n: 2, ...sampling }), (err: unknown) => err instanceof SeveralChoicesUnsupportedError && /n must be 1/.test(err.message));
+      assert.equal(fake.requests.length, 1);
+      const scored = await backend.continuationLogprobs?.({ prompt: 'Judgement:', continuations: [' Correct'] });
+      assert.ok(scored && scored.scores !== null);
+      assert.deepEqual(fake.requests.slice(1).map((r) => (r.body as Record<string, unknown>).prompt_logprobs), [0], 'echo was probed although prompt_logprobs was known to work');
+    });
+  });
 });

@@ -67,6 +67,17 @@ describe('openaiBackend continuationLogprobs (completions servers with prompt lo
     assert.deepEqual(fake.requests.map((r) => r.status), [400, 400, 200, 200, 200, 200]);
   });
 
+  it('counts the usage of every request of the probe, those of a way that did not work too, with the cached prompt tokens', async () => {
+    // Echo ignored: the server answers (and a provider bills) those requests, without logprobs.
+    const { fake, backend } = await serve({ echo: 'ignored', cachedTokens: () => 3 });
+    const result = await score(backend, PROMPT);
+    assert.ok(result.scores);
+    const reported = fake.requests.map((r) => r.usage);
+    assert.equal(reported.length, 4, 'two requests per way');
+    const total = (pick: (u: NonNullable<(typeof reported)[number]>) => number): number => reported.reduce((sum, u) => sum + (u ? pick(u) : NaN), 0);
+    assert.deepEqual(result.usage, { promptTokens: total((u) => u.promptTokens), completionTokens: total((u) => u.completionTokens), cachedPromptTokens: 4 * 3 });
+  });
+
   for (const how of ['refused', 'ignored'] as const) {
     it(`falls back for the rest of the run when the server ${how} both ways, probing once`, async () => {
       const { fake, backend } = await serve({ echo: how, promptLogprobs: how });

@@ -22,7 +22,15 @@ describe('openaiResponses', () => {
       usage: { promptTokens: 3, completionTokens: 4 },
     });
     const chat = { choices: [{ message: { content: null }, finish_reason: 'length' }] };
-    assert.deepEqual(readTextChoices('chat', chat, URL), { choices: [{ text: '', finishReason: 'length' }], usage: { promptTokens: 0, completionTokens: 0 } });
+    assert.deepEqual(readTextChoices('chat', chat, URL), { choices: [{ text: '', finishReason: 'length' }], usage: { promptTokens: 0, completionTokens: 0, unreported: true } });
+  });
+
+  it('reads the prompt tokens served from the server\'s prompt cache, when the usage says', () => {
+    const answer = (details: unknown): unknown => ({ choices: [{ text: 'a' }], usage: { prompt_tokens: 10, completion_tokens: 2, prompt_tokens_details: details } });
+    assert.deepEqual(readTextChoices('completions', answer({ cached_tokens: 6 }), URL).usage, { promptTokens: 10, completionTokens: 2, cachedPromptTokens: 6 });
+    // Absent, null or 0: no cached tokens to price differently.
+    for (const details of [undefined, null, {}, { cached_tokens: 0 }]) assert.deepEqual(readTextChoices('completions', answer(details), URL).usage, { promptTokens: 10, completionTokens: 2 });
+    assert.match(shapeError(() => readTextChoices('completions', answer({ cached_tokens: '6' }), URL)), /expected a number at usage\.prompt_tokens_details\.cached_tokens, got a string/);
   });
 
   it('reads the first token\'s top logprobs in both wire shapes, most likely first', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BackendError, RetriesExhaustedError, type GenerateRequest, type GenerateResult } from '../../../src/core/llm/backend';
+import { BackendError, RetriesExhaustedError, type GenerateRequest, type GenerateResult, type Usage } from '../../../src/core/llm/backend';
 import { createOpenAIBackend } from '../../../src/core/llm/openaiBackend';
 import { ResponseCache } from '../../../src/core/llm/responseCache';
 import { createScheduler, type RetryInfo, type SchedulerOptions, type ScheduledBackend } from '../../../src/core/llm/scheduler';
@@ -215,6 +215,21 @@ describe('scheduler', () => {
     const chat = createScheduler(createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'chat' }), { concurrency: 1, cache: new ResponseCache(dir) });
     await chat.generate(requestFor(0, 3));
     assert.equal(fake.counters.requests, 22);
+  });
+
+  it('tells onUsage the usage the server reported for each answered call, never for a failed attempt or a cache hit', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gaplens-'));
+    tmpDirs.push(dir);
+    const told: Usage[] = [];
+    const { fake, backend } = await setup({ faults: [{ on: 1, kind: '500' }], cachedTokens: () => 2 }, { cache: new ResponseCache(dir), onUsage: (u) => told.push(u) });
+    await backend.generate(requestFor(0, 2));
+    await backend.nextToken({ prompt: 'verify 0', topLogprobs: 5 });
+    await backend.generate(requestFor(0, 2)); // from the cache
+    const answered = fake.requests.filter((r) => r.outcome === 'ok');
+    assert.equal(fake.requests.length, 3, 'a 500, then the two answered calls');
+    assert.deepEqual(told, answered.map((r) => ({ promptTokens: r.usage?.promptTokens, completionTokens: r.usage?.completionTokens, cachedPromptTokens: 2 })));
+    const { promptTokens, completionTokens } = backend.accounting();
+    assert.deepEqual({ promptTokens, completionTokens }, { promptTokens: (told[0]?.promptTokens ?? 0) + (told[1]?.promptTokens ?? 0), completionTokens: (told[0]?.completionTokens ?? 0) + (told[1]?.completionTokens ?? 0) });
   });
 
   it('does not cache failures', async () => {

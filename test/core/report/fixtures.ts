@@ -7,10 +7,11 @@
 // = 1/6; retention 4/8; confusion kept 2 correct + 2 wrong, dropped 1 correct + 3 wrong; precision
 // 2/4; recall 2/3; AUROC: correct {.9,.2,.7} vs incorrect {.8,.1,.6,.3,.2} wins 5 + 1.5 + 4 = 10.5
 // of 15 = 0.7. pass@k (unbiased, per task then mean): a 1/2, 5/6, 1, 1; b 1/4, 1/2, 3/4, 1.
-import { parseSelector } from '../../../src/core/filter/parse';
+import { parseFilter, parseSelector } from '../../../src/core/filter/parse';
 import type { HtmlReportInput, HtmlSampleRow } from '../../../src/core/report/html';
 import { assessReport } from '../../../src/core/stats/assessment';
 import { samplesCoverage } from '../../../src/core/stats/coverage';
+import { computeReport } from '../../../src/core/stats/report';
 import type { GapReport } from '../../../src/core/stats/types';
 
 export function handReport(): GapReport {
@@ -53,7 +54,19 @@ export function handReport(): GapReport {
       { task: 'b', samples: 4, accuracy: 0.25, filteredAccuracy: 0.5, kept: 2, nothingKept: false },
     ],
     fewTasksWarning: 'only 2 tasks: the task-bootstrap interval is unreliable',
+    ...qualityOfHandRun(),
   };
+}
+
+/** The verifier quality, any-N and finite-N parts, computed from the hand run (their arithmetic is tested in test/core/stats). */
+function qualityOfHandRun(): Pick<GapReport, 'passAllK' | 'bestOfNShortfall' | 'verifierQuality' | 'anyN' | 'finiteN'> {
+  const scored = handSamples().map((r) => ({ task: r.task, index: r.index, correct: r.correct, scores: { mc: r.score } }));
+  const { passAllK, bestOfNShortfall, verifierQuality, anyN, finiteN } = computeReport(scored, {
+    selector: parseSelector('mc'),
+    filter: parseFilter('threshold:0.5'),
+    bootstrap: { resamples: 1000, seed: 7, level: 0.95 },
+  });
+  return { passAllK, bestOfNShortfall, verifierQuality, anyN, finiteN };
 }
 
 export function row(task: string, index: number, correct: boolean, score: number | null, weight: number): HtmlSampleRow {

@@ -51,12 +51,13 @@ describe('renderHtmlReport', () => {
       assert.ok(summary.includes('<tr><th>total</th><td>3</td><td>5</td><td>8</td></tr>'));
     });
 
-    it('lists every k of pass@k, maj@k and best-of-k and draws them', () => {
+    it('lists every k of pass@k, pass^k, maj@k and best-of-k and draws them', () => {
       const k = section(page, 'k');
-      assert.ok(k.includes('<tr><td>1</td><td>0.3750</td><td>0.3750</td><td>0.3750</td></tr>'));
-      assert.ok(k.includes('<tr><td>2</td><td>0.6667</td><td>0.2500</td><td>0.5000</td></tr>'));
-      assert.ok(k.includes('<tr><td>4</td><td>1.0000</td><td>0.5000</td><td>0.5000</td></tr>'));
-      assert.equal((k.match(/<polyline /g) ?? []).length, 3);
+      // pass^k: a has 2 of 4 correct, b 1 of 4: pass^2 = (C(2,2)/C(4,2) + 0)/2 = 1/12; pass^3 = pass^4 = 0.
+      assert.ok(k.includes('<tr><td>1</td><td>0.3750</td><td>0.3750</td><td>0.3750</td><td>0.3750</td></tr>'));
+      assert.ok(k.includes('<tr><td>2</td><td>0.6667</td><td>0.0833</td><td>0.2500</td><td>0.5000</td></tr>'));
+      assert.ok(k.includes('<tr><td>4</td><td>1.0000</td><td>0.0000</td><td>0.5000</td><td>0.5000</td></tr>'));
+      assert.equal((k.match(/<polyline /g) ?? []).length, 4);
       assert.ok(k.includes('<title>pass@k at k=3: 0.8750</title>'));
     });
 
@@ -229,7 +230,7 @@ describe('renderHtmlReport', () => {
       const c = section(page, 'correlations');
       assert.match(c, /<td><span class="na" title="undefined: a verifier’s scores are constant[^"]*">—<\/span><\/td><td><span class="na" title="not computed for this pair">—<\/span><\/td>/);
       const k = section(page, 'k');
-      assert.ok(k.includes('<tr><td>2</td><td><span class="na" title="pass@k was not computed for k = 2">—</span></td><td>0.2500</td><td>0.5000</td></tr>'));
+      assert.ok(k.includes('<tr><td>2</td><td><span class="na" title="pass@k was not computed for k = 2">—</span></td><td>0.0833</td><td>0.2500</td><td>0.5000</td></tr>'));
     });
 
     it('explains a missing AUROC by the missing class', () => {
@@ -337,6 +338,10 @@ describe('renderHtmlReport: what the numbers rest on', () => {
     assert.ok(section(page, 'summary').includes(`<p class="empty">${why}</p>`), 'no confusion table');
     assert.ok(section(page, 'k').includes(`<p>best-of-k: ${why}</p>`));
     assert.ok(section(page, 'tasks').includes(`<p>J(f[w]|x), gap and kept: ${why}</p>`));
+    assert.ok(section(page, 'anyn').includes(`<p>the gap at every N: ${why}</p>`));
+    const quality = section(page, 'quality');
+    assert.equal((quality.match(new RegExp(`<span class="na" title="${why}">—</span>`, 'g')) ?? []).length, 7, 'every quality statistic of mc');
+    assert.ok(quality.includes('<p class="empty">No score has a value: nothing to draw.</p>'));
     assert.ok(page.includes('<p class="conclusion">no conclusion: mc scored 0 of 4 samples (needs ≥ 95 %); 2 tasks (needs ≥ 30); the gap has no 95 % interval (not measured)</p>'));
     assert.deepEqual(balanceProblems(page), []);
   });
@@ -356,5 +361,41 @@ describe('renderHtmlReport: what the numbers rest on', () => {
     assert.ok(top.includes('<p>only 2 tasks: the task-bootstrap interval is unreliable</p>'));
     assert.ok(top.includes('no conclusion: the run is incomplete (2 of 3 tasks generated); the run is live (a writer is still adding records);'));
     assert.ok(section(page, 'summary').includes('<span class="badge warn">only 2 tasks: the task-bootstrap interval is unreliable</span>'));
+    assert.ok(section(page, 'quality').includes(`<td class="text"><code>mc</code> ${badge}</td><td>3 of 4</td>`));
+  });
+});
+
+describe('renderHtmlReport: verifier quality, any N, finite N (the hand run at threshold:0.5)', () => {
+  const page = renderHtmlReport(handInput());
+
+  it('shows each score’s calibration, ranking and filter quality with intervals, and draws them', () => {
+    // mc of the hand run: correct .9 .2 .7, wrong .8 .1 .6 .3 .2. Brier (.01 + .64 + .09 + .64 + .01 + .36 + .09 + .04)/8 = 0.235.
+    // ECE: bins .1 (1 wrong) .1; .2 (1 of 2 correct) 2·.3; .3 .3; .6 .6; .7 (correct) .3; .8 .8; .9 (correct) .1 → 2.8/8 = 0.35.
+    // threshold:0.5 keeps .9c .8w .7c .6w: specificity 3/5, F1 4/7, balanced accuracy (2/3 + 3/5)/2.
+    const quality = section(page, 'quality');
+    const row = /<tr><td class="text"><code>mc<\/code><\/td><td>8 of 8<\/td>(.*?)<\/tr>/.exec(quality)?.[1] ?? '';
+    const values = [...row.matchAll(/<td[^>]*>([\d.]+)<div class="muted">\[[\d.]+, [\d.]+\]<\/div><\/td>/g)].map((m) => m[1]);
+    assert.deepEqual([values[0], values[1], values[4], values[5], values[6]], ['0.2350', '0.3500', '0.6000', '0.6333', '0.5714']);
+    assert.equal(values.length, 7);
+    assert.ok(quality.includes('<title>Reliability: mean score against share correct per score bin</title>'));
+    assert.ok(quality.includes('<title>mc [0.9, 1): 1 samples, mean score 0.9000, 1.0000 correct</title>'));
+    assert.ok(quality.includes('<title>Risk against coverage</title>'));
+    assert.ok(quality.includes('<summary>Reliability bins of <code>mc</code></summary>'));
+    assert.deepEqual(balanceProblems(quality), []);
+  });
+
+  it('lists the gap at every k with how it was computed, the best-of-N shortfall and the finite-N block', () => {
+    // k = 2 by the closed form: a keeps .9c .8w of 4 (dropped .2c .1w), none kept w.p. 1/6 → 5/6·½ + 1/6·½ = ½;
+    // b keeps .7c .6w (dropped .3w .2w) → 5/6·½ = 5/12. Filtered (½ + 5/12)/2 = 11/24, gap 11/24 − 3/8 = 1/12;
+    // relative (0 + (5/12 − ¼)/¾)/2 = 1/9.
+    const anyN = section(page, 'anyn');
+    assert.ok(anyN.includes('<tr><td>2</td><td>0.4583</td><td>+0.0833</td><td>+0.1111</td><td class="text">exact</td></tr>'));
+    assert.ok(anyN.includes('<title>Gap against samples per task</title>'));
+    // pass@4 = 1 and best-of-4 = 1: each task's best-scored sample (.9, .7) is correct.
+    assert.ok(anyN.includes('Best-of-N shortfall (pass@4 − best-of-4, not the gap): 0.0000 — '));
+    assert.ok(anyN.includes('<p><span class="badge warn">few samples per task for threshold:0.5 (N = 4 &lt; 32):'));
+    assert.ok(anyN.includes('(offered for quantile filters only, not threshold:0.5)'));
+    const top = page.slice(page.indexOf('<h1>'), page.indexOf('<nav>'));
+    assert.ok(top.includes('<p>few samples per task for threshold:0.5 (N = 4 &lt; 32): at small N its filtered accuracy is biased'));
   });
 });

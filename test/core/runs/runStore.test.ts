@@ -13,6 +13,8 @@ import { SampleLog } from '../../../src/core/runs/sampleLog';
 import { sampleKey } from '../../../src/core/runs/sampleKey';
 import { sha256, stableStringify } from '../../../src/core/util/hash';
 import { tempDir } from '../../helpers/cli';
+import type { EndpointCapabilities } from '../../../src/core/runs/endpointCapabilities';
+import { reasoningCapabilities } from '../llm/capabilityFixtures';
 import { AT, failure, generation, jsonl, manifest, newRun, rejectsWithUserError, TASKS, verification } from './runFixtures';
 
 describe('runs/runStore', () => {
@@ -310,6 +312,22 @@ describe('runs/runStore', () => {
       await assert.rejects(updateManifest(dir, (m) => ({ ...m, createdAt: 'soon' })), /field "createdAt" must be an ISO 8601 date-time/);
       assert.deepEqual((await readRun(dir)).manifest, next, 'a rejected change is not written');
       assert.equal(next.createdAt, AT);
+    });
+
+    it('capabilities are optional; when present, every field is validated, and a generation may carry reasoning tokens', async () => {
+      const dir = await newRun(parent);
+      const model = 'openai:o-fake@http://127.0.0.1:1/v1';
+      const caps = reasoningCapabilities(`openai:chat:o-fake@http://127.0.0.1:1/v1`);
+      const next = await updateManifest(dir, (m) => ({ ...m, capabilities: { [model]: caps } }));
+      assert.deepEqual((await readRun(dir)).manifest.capabilities, next.capabilities);
+      await assert.rejects(updateManifest(dir, (m) => ({ ...m, capabilities: { [model]: { ...caps, topLogprobs: 0 } } })), /field "capabilities\.openai:o-fake@http:\/\/127\.0\.0\.1:1\/v1\.topLogprobs"/);
+      // A capability name no Gap Lens knows, as a hand-edited or foreign run.json may hold.
+      await assert.rejects(updateManifest(dir, (m) => ({ ...m, capabilities: { [model]: { ...caps, said: { nonsense: 'x' } as EndpointCapabilities['said'] } } })), /capabilities/);
+      const log = await SampleLog.open(dir);
+      const reasoned = generation('t1', 0, true);
+      await log.append({ ...reasoned, usage: { ...reasoned.usage, reasoningTokens: 3 } });
+      await log.close();
+      assert.equal((await readRun(dir)).generations.get(sampleKey('t1', 0))?.usage.reasoningTokens, 3);
     });
   });
 });

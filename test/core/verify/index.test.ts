@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { UserError } from '../../../src/core/util/errors';
-import { createVerifier, parseVerifierList } from '../../../src/core/verify/index';
+import { createVerifier, parseVerifierList, verifiersRunBy } from '../../../src/core/verify/index';
 import { BASE_VERIFIERS } from '../../../src/core/verify/verifier';
 import { context, samples, task } from './fixtures';
 import { ScriptedBackend } from './scriptedBackend';
@@ -26,6 +26,17 @@ describe('verify/index', () => {
     usageError('', /no verifier given; valid verifiers: mc, cot-binary/);
     usageError('mc,,cot-score', /empty name in the verifier list 'mc,,cot-score'/);
     usageError('mc,cot-score,mc', /verifier 'mc' is listed more than once/);
+  });
+
+  it('names verifiers run by another model VERIFIER@MODEL with verifierModels entries, and keeps the plain names for the run\'s own model', () => {
+    const gen = 'openai:qwen-0.5b@http://127.0.0.1:8000/v1';
+    assert.deepEqual(verifiersRunBy(['mc', 'cot-score'], gen, 'openai:Qwen/Qwen2.5-72B@http://127.0.0.1:8001/v1/'), {
+      verifiers: ['mc@qwen2.5-72b', 'cot-score@qwen2.5-72b'],
+      verifierModels: { 'mc@qwen2.5-72b': 'openai:Qwen/Qwen2.5-72B@http://127.0.0.1:8001/v1', 'cot-score@qwen2.5-72b': 'openai:Qwen/Qwen2.5-72B@http://127.0.0.1:8001/v1' },
+    });
+    // The generator itself, however written, is self-verification; so is no verifier model.
+    assert.deepEqual(verifiersRunBy(['mc'], gen, `${gen}/`), { verifiers: ['mc'] });
+    assert.deepEqual(verifiersRunBy(['mc'], gen, undefined), { verifiers: ['mc'] });
   });
 
   it('creates each verifier by name', () => {

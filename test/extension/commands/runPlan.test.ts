@@ -11,6 +11,7 @@ import {
   validateFilter,
   validateSampleCount,
   verifierEntries,
+  verifierModelEntries,
   type RunPlanContext,
 } from '../../../src/extension/commands/runPlan';
 import { readSettings, type ModelProfile } from '../../../src/extension/config/settings';
@@ -134,10 +135,19 @@ describe('Run Gap Check quick picks', () => {
     assert.match(validateFilter('quantile:2') ?? '', /q must be between 0 and 1/);
   });
 
-  it('asks source, profile, N, verifiers, limit (built-ins only) and filter, and builds the run config', async () => {
-    const prompter = scripted({ pick: ['builtin:arithmetic', 'vllm', 'First 20', 'Custom…'], input: ['6', 'threshold:0.3'], many: [['mc', 'tournament']] });
+  it('asks source, profile, N, verifiers, verifier model, limit (built-ins only) and filter, and builds the run config', async () => {
+    const prompter = scripted({ pick: ['builtin:arithmetic', 'vllm', 'Same model', 'First 20', 'Custom…'], input: ['6', 'threshold:0.3'], many: [['mc', 'tournament']] });
     const plan = await askRunPlan(prompter, context());
-    assert.deepEqual(prompter.asked, ['Which tasks?', 'Model profile', 'Samples per task (N)', 'Which verifiers judge the samples? (one or more)', 'How many tasks of builtin:arithmetic?', 'Filter: which samples the verifier keeps', 'Filter']);
+    assert.deepEqual(prompter.asked, [
+      'Which tasks?',
+      'Model profile',
+      'Samples per task (N)',
+      'Which verifiers judge the samples? (one or more)',
+      'Which model verifies the samples?',
+      'How many tasks of builtin:arithmetic?',
+      'Filter: which samples the verifier keeps',
+      'Filter',
+    ]);
     assert.ok(plan);
     assert.equal(plan.tasks, 'builtin:arithmetic');
     assert.equal(plan.limit, 20);
@@ -163,16 +173,16 @@ describe('Run Gap Check quick picks', () => {
   });
 
   it('skips the source question when the task source is given, and asks no limit for a file', async () => {
-    const prompter = scripted({ pick: ['embedded', 'quantile:0.8'], input: ['4'], many: [['mc']] });
+    const prompter = scripted({ pick: ['embedded', 'Same model', 'quantile:0.8'], input: ['4'], many: [['mc']] });
     const plan = await askRunPlan(prompter, context({ presetTasks: '/w/a.tasks.jsonl' }));
-    assert.equal(prompter.asked.length, 4);
+    assert.equal(prompter.asked.length, 5);
     assert.equal(plan?.tasks, '/w/a.tasks.jsonl');
     assert.equal(plan?.limit, undefined);
     assert.equal((plan?.profile as ModelProfile).name, 'embedded');
   });
 
   it('uses a browsed file as the source', async () => {
-    const prompter = scripted({ pick: ['Browse…', 'embedded', 'quantile:0.8'], input: ['2'], many: [['mc']], path: '/else/where.jsonl' });
+    const prompter = scripted({ pick: ['Browse…', 'embedded', 'Same model', 'quantile:0.8'], input: ['2'], many: [['mc']], path: '/else/where.jsonl' });
     assert.equal((await askRunPlan(prompter, context()))?.tasks, '/else/where.jsonl');
   });
 
@@ -185,6 +195,52 @@ describe('Run Gap Check quick picks', () => {
   it('refuses a run without verifiers', async () => {
     const prompter = scripted({ pick: ['a.tasks.jsonl', 'embedded'], input: ['2'], many: [[]] });
     await assert.rejects(askRunPlan(prompter, context()), /no verifier picked/);
+  });
+
+  it('offers "Same model" first, then the other profiles the run can call, leaving out (and naming) those of the other API flavour', () => {
+    const profiles = readSettings(
+      (k) =>
+        ({
+          modelProfiles: [
+            { name: 'small', backend: 'openai', baseUrl: 'http://127.0.0.1:8000/v1/', model: 'qwen-0.5b' },
+            { name: 'big', backend: 'openai', baseUrl: 'http://127.0.0.1:8001/v1', model: 'qwen-72b' },
+            { name: 'big chat', backend: 'openai', baseUrl: 'http://127.0.0.1:8001/v1', model: 'qwen-72b-instruct', api: 'chat' },
+            { name: 'embedded', backend: 'llama' },
+          ],
+        })[k],
+      '/w',
+    ).profiles;
+    const entries = verifierModelEntries(profiles, { model: 'openai:qwen-0.5b@http://127.0.0.1:8000/v1', api: 'completions' });
+    assert.deepEqual(labels(entries), [
+      'Same model (self-verification)',
+      '--Another model verifies (cross-verification): gap(f, g) (not offered: big chat, as this run calls every model with the completions API)',
+      'big',
+      'embedded',
+    ]);
+    assert.deepEqual(entries.flatMap((e) => (isSeparator(e) ? [] : [e.value])), [null, 'openai:qwen-72b@http://127.0.0.1:8001/v1', 'llama:default']);
+    // The generator's own profile is the only one: nothing to ask.
+    assert.deepEqual(verifierModelEntries(profiles.slice(0, 1), { model: 'openai:qwen-0.5b@http://127.0.0.1:8000/v1', api: 'completions' }), []);
+  });
+
+  it('builds a cross-verifying run config: VERIFIER@MODEL names and verifierModels; the generator profile only generates', async () => {
+    const prompter = scripted({ pick: ['a.tasks.jsonl', 'vllm', 'embedded', 'quantile:0.8'], input: ['4'], many: [['mc', 'cot-score']] });
+    const plan = await askRunPlan(prompter, context());
+    assert.ok(plan);
+    assert.equal(plan.verifierModel, 'llama:default');
+    const config = runConfigOf(plan, settings);
+    assert.equal(config.model, 'openai:qwen@http://127.0.0.1:8000/v1');
+    assert.deepEqual(config.verifiers, ['mc@llama-default', 'cot-score@llama-default']);
+    assert.deepEqual(config.verifierModels, { 'mc@llama-default': 'llama:default', 'cot-score@llama-default': 'llama:default' });
+    // "Same model" keeps the plain names and no verifierModels.
+    const self = await askRunPlan(scripted({ pick: ['a.tasks.jsonl', 'vllm', 'Same model', 'quantile:0.8'], input: ['4'], many: [['mc']] }), context());
+    assert.ok(self);
+    assert.deepEqual([runConfigOf(self, settings).verifiers, runConfigOf(self, settings).verifierModels], [['mc'], undefined]);
+  });
+
+  it('stops when the verifier model question is cancelled', async () => {
+    const prompter = scripted({ pick: ['a.tasks.jsonl', 'vllm'], input: ['4'], many: [['mc']] });
+    assert.equal(await askRunPlan(prompter, context()), undefined);
+    assert.equal(prompter.asked.at(-1), 'Which model verifies the samples?');
   });
 
   it('offers only verifiers a run does not have yet when re-verifying', async () => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { originsToConfirm, sharedKey } from '../../../src/extension/config/keyPolicy';
 import type { ModelProfile } from '../../../src/extension/config/settings';
 
-const profile: ModelProfile = { name: 'fleet', backend: 'openai', baseUrls: ['http://a:1/v1', 'http://b:2/v1'], model: 'm', api: 'completions', maxConcurrency: 8 };
+const profile: ModelProfile = { name: 'fleet', backend: 'openai', provider: 'openai', baseUrls: ['http://a:1/v1', 'http://b:2/v1'], model: 'm', api: 'completions', maxConcurrency: 8 };
 
 describe('extension key policy', () => {
   it('asks about every origin of a run folder\'s model that no user profile names, each once', () => {

@@ -29,12 +29,22 @@ describe('extension settings', () => {
     assert.deepEqual(s.defaultVerifiers, ['mc']);
     assert.equal(s.defaultFilter, 'quantile:0.8');
     assert.equal(s.runsFolder, '.gaplens/runs');
+    assert.equal(s.costLimit, null);
+  });
+
+  it('reads the cost limit as an amount > 0, empty for none', () => {
+    assert.equal(read({ costLimit: 2.5 }).costLimit, 2.5);
+    assert.equal(read({ costLimit: null }).costLimit, null);
+    for (const bad of [0, -1, '5', Number.NaN]) {
+      assert.match(problems({ costLimit: bad }), /"gaplens\.costLimit" must be a number greater than 0 \(got .*\); leave it empty for no limit/);
+    }
   });
 
   it('reads valid profiles of both backends, with per-backend defaults and relative model paths resolved', () => {
     const s = read({
       modelProfiles: [
         { name: 'vllm', backend: 'openai', baseUrl: 'http://127.0.0.1:8000/v1/', model: 'Qwen/Qwen2.5-7B', api: 'chat', pretrainingFlops: 8.2e23 },
+        { name: 'azure', backend: 'openai', provider: 'azure', apiVersion: '2025-04-01-preview', baseUrl: 'https://res.openai.azure.com', model: 'gpt-4o-mini', api: 'chat' },
         { name: 'local', backend: 'llama', modelPath: 'models/x.gguf' },
         { name: 'embedded', backend: 'llama' },
       ],
@@ -43,14 +53,31 @@ describe('extension settings', () => {
       defaultFilter: ' topk:2 ',
     });
     const expected: ModelProfile[] = [
-      { name: 'vllm', backend: 'openai', baseUrls: ['http://127.0.0.1:8000/v1'], model: 'Qwen/Qwen2.5-7B', api: 'chat', maxConcurrency: 8, pretrainingFlops: 8.2e23 },
+      { name: 'vllm', backend: 'openai', provider: 'openai', baseUrls: ['http://127.0.0.1:8000/v1'], model: 'Qwen/Qwen2.5-7B', api: 'chat', maxConcurrency: 8, pretrainingFlops: 8.2e23 },
+      { name: 'azure', backend: 'openai', provider: 'azure', apiVersion: '2025-04-01-preview', baseUrls: ['https://res.openai.azure.com'], model: 'gpt-4o-mini', api: 'chat', maxConcurrency: 8 },
       { name: 'local', backend: 'llama', modelPath: '/work/project/models/x.gguf', api: 'completions', maxConcurrency: 2 },
       { name: 'embedded', backend: 'llama', modelPath: null, api: 'completions', maxConcurrency: 2 },
     ];
     assert.deepEqual(s.profiles, expected);
+    assert.deepEqual(s.profiles.map(modelSpecOf).slice(0, 2), ['openai:Qwen/Qwen2.5-7B@http://127.0.0.1:8000/v1', 'azure:gpt-4o-mini@https://res.openai.azure.com?api-version=2025-04-01-preview']);
     assert.equal(s.samplesPerTask, 16);
     assert.deepEqual(s.defaultVerifiers, ['cot-score', 'mc']);
     assert.equal(s.defaultFilter, 'topk:2');
+  });
+
+  it('says what is wrong with an Azure profile field', () => {
+    const message = problems({
+      modelProfiles: [
+        { name: 'a', backend: 'openai', provider: 'aws', baseUrl: 'https://x', model: 'm' },
+        { name: 'b', backend: 'openai', provider: 'azure', apiVersion: 'latest', baseUrl: 'https://x', model: 'm' },
+        { name: 'c', backend: 'openai', apiVersion: '2024-10-21', baseUrl: 'https://x', model: 'm' },
+        { name: 'd', backend: 'llama', provider: 'azure' },
+      ],
+    });
+    assert.match(message, /provider" must be "openai" \(any OpenAI-compatible server\) or "azure"/);
+    assert.match(message, /apiVersion" must be an Azure OpenAI API version such as "2024-10-21"/);
+    assert.match(message, /apiVersion" applies to "provider": "azure" profiles only/);
+    assert.match(message, /provider" applies to openai profiles only/);
   });
 
   it('lists every invalid setting in one message naming the setting and the fix', () => {

@@ -65,7 +65,19 @@ describe('the run index (runs tree and pickers)', () => {
     assert.doesNotMatch(`${text.description}\n${text.tooltip}`, /\+0\.0 pp/);
     assert.match(text.tooltip, /^coverage mc: 0 of 4 scored \(4 labels-absent\)$/m);
     assert.match(text.tooltip, /^complete: 2 tasks, 4 samples, every verification recorded$/m);
+    assert.match(text.tooltip, /^gap\(f, f\): generator and verifier .* \(self-verification\)$/m);
     assert.equal(text.icon, 'graph');
+  });
+
+  it('names the verifying model of a cross-verified run in the tooltip', async () => {
+    const dir = join(root, 'cross');
+    const judged = FULL.map((r) => (r.type === 'verification' ? { ...r, verifier: 'mc@judge' } : r));
+    await createRunFolder(dir, manifest({ id: 'cross', createdAt: '2026-01-01T00:00:00.000Z', config: config({ verifiers: ['mc@judge'], verifierModels: { 'mc@judge': 'openai:judge@http://127.0.0.1:9/v1' } }) }), [task('a', '5'), task('b', '7')]);
+    const log = await SampleLog.open(dir);
+    for (const r of judged) await log.append(r);
+    await log.close();
+    const text = runItemText(await new RunIndex().read(dir));
+    assert.match(text.tooltip, /^gap\(f, g\): generator .*, verifier openai:judge@http:\/\/127\.0\.0\.1:9\/v1 \(cross-verification\)$/m);
   });
 
   it('an incomplete run says "incomplete: 8 of 40 tasks"; with failed calls it says how many and gets its own icon', async () => {

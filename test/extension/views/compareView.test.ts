@@ -42,6 +42,11 @@ function report(accuracy: number, filtered: number, relativeGap: number | null):
     passAtK: [],
     majAtK: [],
     bestOfK: [],
+    passAllK: [],
+    bestOfNShortfall: null,
+    verifierQuality: [],
+    anyN: null,
+    finiteN: { samplesPerTask: 8, warning: null, biasCorrected: null, biasCorrectedUnavailable: null },
     byDifficulty: [],
     correlations: { pearson: {}, spearman: {} },
     perTask: [],
@@ -110,6 +115,13 @@ describe('compare runs page', () => {
     assert.doesNotMatch(page, /\+0\.0000|0\.0 pp/);
     assert.match(page, /mc: 0 of 80 scored \(80 labels-absent\)/);
     assert.match(page, /<div class="conclusion">no conclusion: mc scored 0 of 80 samples \(needs ≥ 95 %\); 10 tasks \(needs ≥ 30\); the gap has no 95 % interval \(not measured\)<\/div>/);
+  });
+
+  it('says which runs were verified by another model, in the row and on the plot (gap(f, g))', () => {
+    const cross: CompareEntry = { runId: 'r7', model: 'small', tasks: 'builtin:sudoku4x4', flops: 1e21, verifiedBy: 'qwen-72b', assessed: assessed(report(0.2, 0.35, 0.2)) };
+    const page = compareHtml([ENTRIES[0] as CompareEntry, cross], { cspSource: 'https://webview.test', nonce: 'abc' });
+    assert.equal(page.match(/<div class="sub">gap\(f, g\): verified by qwen-72b<\/div>/g)?.length, 1);
+    assert.deepEqual(scalingPoints([ENTRIES[0] as CompareEntry, cross]).points.map((p) => p.label), ['small', 'small verified by qwen-72b']);
   });
 
   it('marks partial statistics, and incomplete and live runs', () => {

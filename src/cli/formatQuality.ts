@@ -1,0 +1,75 @@
+// The terminal's "verifier quality", "any N" and finite-N lines of a report: compact blocks under the
+// gap statistics. A verifier that scored nothing is "—" with the reason; one that scored part of the
+// samples carries the partial note.
+import { notMeasuredReason, partialNote, qualityEntryCoverage } from '../core/report/coverageText';
+import type { AssessedReport } from '../core/stats/assessment';
+import type { AnyN } from '../core/stats/anyN';
+import type { FiniteN } from '../core/stats/finiteN';
+import type { Interval } from '../core/stats/types';
+import type { VerifierQuality } from '../core/stats/verifierQuality';
+
+const rate = (x: number): string => x.toFixed(4);
+const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
+const signedPct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)} pp`;
+const withCi = (value: number | null, ci: Interval | null, f: (x: number) => string): string =>
+  value === null ? '—' : `${f(value)}${ci === null ? '' : ` [${f(ci[0])}, ${f(ci[1])}]`}`;
+
+/** Every verifier's calibration, ranking and filter quality, the selector first. */
+export function qualityLines(assessed: AssessedReport): string[] {
+  const { report, coverage } = assessed;
+  const lines = ['', '  verifier quality (calibration over the scored samples; ranking puts unscored samples last)'];
+  report.verifierQuality.forEach((q, i) => {
+    const selector = qualityEntryCoverage(coverage, q, i === 0);
+    if (!q.measured) lines.push(`    ${q.selector}  — (${notMeasuredReason({ verifiers: coverage.verifiers, selector })})`);
+    else lines.push(`    ${q.selector}  ${q.partial ? `(${partialNote(selector)})` : `scored ${q.scored} of ${q.samples}`}`, ...measuredQuality(q));
+  });
+  return lines;
+}
+
+function measuredQuality(q: VerifierQuality): string[] {
+  const at = q.atFilter;
+  return [
+    `      calibration   Brier ${withCi(q.brier, q.ci.brier, rate)}  ECE ${withCi(q.ece, q.ci.ece, rate)}  RMSCE ${withCi(q.rmsce, q.ci.rmsce, rate)}`,
+    `      ranking       AURC ${withCi(q.aurc, q.ci.aurc, rate)}  (random ${q.aurcRandom === null ? '—' : rate(q.aurcRandom)}, best possible ${q.aurcOptimal === null ? '—' : rate(q.aurcOptimal)})`,
+    ...(at === null
+      ? []
+      : [
+          `      at ${at.filter}  specificity ${withCi(at.specificity, q.ci.specificity, rate)}  balanced accuracy ${withCi(at.balancedAccuracy, q.ci.balancedAccuracy, rate)}  F1 ${withCi(at.f1, q.ci.f1, rate)}`,
+        ]),
+  ];
+}
+
+/**
+ * The gap with k samples per task, at k = 1, 2, 4, … and N; "~" marks an estimate from drawn subsets,
+ * with its largest standard error below the table.
+ */
+export function anyNLines(anyN: AnyN, shown: readonly number[], beside: string): string[] {
+  const points = anyN.points.filter((p) => shown.includes(p.k));
+  const cell = (text: string, exact: boolean): string => `${exact ? ' ' : '~'}${text}`.padStart(11);
+  const row = (label: string, f: (p: (typeof points)[number]) => string): string => `    ${label.padEnd(18)}${points.map((p) => cell(f(p), p.exact)).join('')}`;
+  const lines = [
+    '',
+    `  any N: the gap with k samples per task, expected over k-subsets of each task's samples${beside}`,
+    `    ${'k'.padEnd(18)}${points.map((p) => String(p.k).padStart(11)).join('')}`,
+    row('filtered accuracy', (p) => pct(p.filteredAccuracy)),
+    row('gap', (p) => signedPct(p.gap)),
+    row('relative gap', (p) => (p.relativeGap === null ? '—' : p.relativeGap.toFixed(4))),
+  ];
+  const estimated = points.filter((p) => !p.exact);
+  if (estimated.length > 0) {
+    const largest = Math.max(...estimated.map((p) => p.standardError));
+    lines.push(`    ~ estimated from ${anyN.draws} random subsets per task (seed ${anyN.seed}); standard error of the gap ≤ ${(largest * 100).toFixed(2)} pp`);
+  }
+  return lines;
+}
+
+/** The bias-aware gap when there is one; when the report warns about finite N and there is none, why. */
+export function biasCorrectedLine(finite: FiniteN, beside: string): string[] {
+  const b = finite.biasCorrected;
+  if (b !== null) {
+    return [
+      `  bias-aware gap           ${withCi(b.gap, b.ci.gap, signedPct)}   (2·gap(N) − gap(N/2), gap at N/2 ${signedPct(b.halfSampleGap)})${beside}`,
+    ];
+  }
+  return finite.warning === null ? [] : [`  bias-aware gap           — (${finite.biasCorrectedUnavailable ?? ''})`];
+}

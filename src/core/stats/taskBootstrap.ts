@@ -1,0 +1,94 @@
+// The task bootstrap for statistics that are not means over tasks (calibration, AURC, the confusion
+// rates: pooled over samples). A resample is a multiset of tasks; such a statistic is recomputed with
+// every sample of a task counted as often as the task was drawn. The draws are GapBootstrap's — the
+// same generator, seed and order — so these intervals rest on exactly the resamples of the gap's.
+import { drawTask, percentileInterval, validateBootstrap, type BootstrapOptions } from './bootstrap';
+import { createRng, type Rng } from '../util/random';
+import type { Interval } from './types';
+
+/**
+ * Writes the statistics of one resample into `out` (NaN where a statistic is undefined in that
+ * resample: it is left out of that interval). counts[t] = how often task t was drawn.
+ */
+export type ResampleStatistics = (counts: Int32Array, out: Float64Array) => void;
+
+/** Draws resamples a few at a time (the panel must not block), like GapBootstrap, bit for bit the same draws. */
+export class TaskBootstrap {
+  private readonly rng: Rng;
+  private readonly counts: Int32Array;
+  private readonly out: Float64Array;
+  /** values[s] holds statistic s of every resample where it is defined, in draw order. */
+  private readonly values: Float64Array[];
+  private readonly defined: Int32Array;
+  private drawn = 0;
+
+  constructor(
+    tasks: number,
+    statistics: number,
+    private readonly evaluate: ResampleStatistics,
+    private readonly options: BootstrapOptions,
+  ) {
+    validateBootstrap(options);
+    this.rng = createRng(options.seed);
+    this.counts = new Int32Array(tasks);
+    this.out = new Float64Array(statistics);
+    this.values = Array.from({ length: statistics }, () => new Float64Array(options.resamples));
+    this.defined = new Int32Array(statistics);
+  }
+
+  get done(): boolean {
+    return this.drawn === this.options.resamples;
+  }
+
+  /** Draws up to `count` more resamples; returns done. */
+  advance(count: number): boolean {
+    if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`cannot draw ${count} resamples`);
+    const { counts, out, rng } = this;
+    const tasks = counts.length;
+    const end = Math.min(this.options.resamples, this.drawn + count);
+    for (let b = this.drawn; b < end; b++) {
+      counts.fill(0);
+      for (let i = 0; i < tasks; i++) {
+        const t = drawTask(rng, tasks);
+        counts[t] = (counts[t] as number) + 1;
+      }
+      out.fill(Number.NaN);
+      this.evaluate(counts, out);
+      for (let s = 0; s < out.length; s++) {
+        const v = out[s] as number;
+        if (v !== v) continue;
+        const at = this.defined[s] as number;
+        (this.values[s] as Float64Array)[at] = v;
+        this.defined[s] = at + 1;
+      }
+    }
+    this.drawn = end;
+    return this.done;
+  }
+
+  /**
+   * The percentile intervals, once every resample is drawn. A statistic whose point estimate is null
+   * (not measured, or undefined) has none, nor one that no resample defines; 0 resamples give [point, point].
+   */
+  intervals(points: readonly (number | null)[]): (Interval | null)[] {
+    if (!this.done) throw new Error(`the bootstrap has drawn ${this.drawn} of ${this.options.resamples} resamples`);
+    return points.map((point, s) => {
+      if (point === null) return null;
+      if (this.options.resamples === 0) return [point, point];
+      const defined = this.defined[s] as number;
+      return defined === 0 ? null : percentileInterval((this.values[s] as Float64Array).subarray(0, defined), this.options.level);
+    });
+  }
+}
+
+/** All resamples at once. */
+export function bootstrapStatistics(
+  tasks: number,
+  evaluate: ResampleStatistics,
+  points: readonly (number | null)[],
+  options: BootstrapOptions,
+): (Interval | null)[] {
+  const bootstrap = new TaskBootstrap(tasks, points.length, evaluate, options);
+  bootstrap.advance(options.resamples);
+  return bootstrap.intervals(points);
+}

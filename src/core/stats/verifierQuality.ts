@@ -1,0 +1,205 @@
+// Can the verifier be believed? Calibration, selective-prediction risk and the chosen filter as a
+// classifier, each with a task-bootstrap interval, for one score (a verifier, and(…) or mean(…)).
+// Definitions: docs/statistics.md, "Verifier quality". Pure and typed-array based, so the panel
+// computes the same numbers from its own rows (and draws the bootstrap in slices).
+import { MISSING_SCORE } from '../filter/columns';
+import type { BootstrapOptions } from './bootstrap';
+import { calibration, CalibrationSums, CALIBRATION_BINS, SUMS_PER_BIN, type ReliabilityBin } from './calibration';
+import { expectedConfusion, filterRates, type FilterRates } from './filterQuality';
+import { HarmonicNumbers, rankedAurc, riskCoverage, ScoreRanking, type RiskCoveragePoint } from './riskCoverage';
+import { TaskBootstrap } from './taskBootstrap';
+import type { Confusion, Interval } from './types';
+
+/** One score's rows, task by task, as the report's pool lays them out. */
+export interface QualityRows {
+  /** Task t owns rows starts[t] .. starts[t+1]−1; length tasks + 1. */
+  starts: Int32Array;
+  /** 1 if the row's sample is correct, else 0. */
+  correct: Uint8Array;
+  /** The score per row, MISSING_SCORE where missing. */
+  scores: Float64Array;
+  /** The chosen filter's weight per row, in [0, 1]. */
+  weights: Float64Array;
+}
+
+export interface FilterQuality extends FilterRates {
+  /** The filter, as text. */
+  filter: string;
+  /** Expected confusion of rejection sampling with acceptance probability w (plain counts for binary filters). */
+  confusion: Confusion;
+}
+
+/** The statistics with an interval, in the order the bootstrap computes them. */
+export const QUALITY_INTERVALS = ['brier', 'ece', 'rmsce', 'aurc', 'specificity', 'balancedAccuracy', 'f1'] as const;
+export type QualityIntervalKey = (typeof QUALITY_INTERVALS)[number];
+export type QualityIntervals = Record<QualityIntervalKey, Interval | null>;
+
+/** The point estimates. Every statistic is null when the score is missing for every sample (not measured). */
+export interface QualityPoint {
+  /** The score, as text: "mc", "and(mc,cot-score)". */
+  selector: string;
+  /** Every sample of the report. */
+  samples: number;
+  /** Samples with this score: what the calibration statistics rest on. */
+  scored: number;
+  /** scored > 0. */
+  measured: boolean;
+  /** 0 < scored < samples. */
+  partial: boolean;
+  brier: number | null;
+  ece: number | null;
+  rmsce: number | null;
+  /** 10 equal-width bins on [0, 1]; null when not measured. */
+  reliability: ReliabilityBin[] | null;
+  /** Over every sample, the unscored ranking last. */
+  aurc: number | null;
+  aurcOptimal: number | null;
+  aurcRandom: number | null;
+  riskCoverage: RiskCoveragePoint[] | null;
+  atFilter: FilterQuality | null;
+}
+
+export interface VerifierQuality extends QualityPoint {
+  /** Task-bootstrap percentile intervals (the report's resamples, seed and level). */
+  ci: QualityIntervals;
+}
+
+/** The rows with what every evaluation needs, computed once: the ranking and per-task sums. */
+export interface PreparedQuality {
+  rows: QualityRows;
+  ranking: ScoreRanking;
+  /** Per task: keptCorrect, keptWrong, droppedCorrect, droppedWrong (expected counts), at 4t … 4t+3. */
+  taskConfusion: Float64Array;
+  /** The task of the row at each ranked position, and whether that row is incorrect. */
+  rankedTask: Int32Array;
+  rankedWrong: Uint8Array;
+  /** Per task, its scored rows' calibration sums by bin (only the bins it uses): entries entryStarts[t] … entryStarts[t+1]−1. */
+  entryStarts: Int32Array;
+  /** Per entry: its bin, and at SUMS_PER_BIN·e … its samples, Σ score, Σ correct, Σ (score − correct)². */
+  entryBin: Int32Array;
+  entrySums: Float64Array;
+}
+
+export function prepareQuality(rows: QualityRows): PreparedQuality {
+  const tasks = rows.starts.length - 1;
+  const ranking = new ScoreRanking(rows.scores);
+  const taskOf = new Int32Array(rows.correct.length);
+  const taskConfusion = new Float64Array(4 * tasks);
+  const entryStarts = new Int32Array(tasks + 1);
+  const bins: number[] = [];
+  const sums: number[] = [];
+  const task = new CalibrationSums(CALIBRATION_BINS);
+  for (let t = 0; t < tasks; t++) {
+    const from = rows.starts[t] as number;
+    const to = rows.starts[t + 1] as number;
+    taskOf.fill(t, from, to);
+    const c = expectedConfusion(rows.correct, rows.weights, from, to);
+    taskConfusion.set([c.keptCorrect, c.keptWrong, c.droppedCorrect, c.droppedWrong], 4 * t);
+    task.reset();
+    for (let row = from; row < to; row++) {
+      const s = rows.scores[row] as number;
+      if (s !== MISSING_SCORE) task.addSample(s, rows.correct[row] as number);
+    }
+    for (let b = 0; b < CALIBRATION_BINS; b++) {
+      const at = SUMS_PER_BIN * b;
+      if (task.totals[at] === 0) continue;
+      bins.push(b);
+      sums.push(...task.totals.subarray(at, at + SUMS_PER_BIN));
+    }
+    entryStarts[t + 1] = bins.length;
+  }
+  const rankedTask = new Int32Array(ranking.order.length);
+  const rankedWrong = new Uint8Array(ranking.order.length);
+  ranking.order.forEach((row, p) => {
+    rankedTask[p] = taskOf[row] as number;
+    rankedWrong[p] = 1 - (rows.correct[row] as number);
+  });
+  return { rows, ranking, taskConfusion, rankedTask, rankedWrong, entryStarts, entryBin: Int32Array.from(bins), entrySums: Float64Array.from(sums) };
+}
+
+export function qualityPoint(prepared: PreparedQuality, selector: string, filter: string): QualityPoint {
+  const { rows } = prepared;
+  const samples = rows.correct.length;
+  let scored = 0;
+  for (let row = 0; row < samples; row++) if ((rows.scores[row] as number) !== MISSING_SCORE) scored++;
+  const common = { selector, samples, scored, measured: scored > 0, partial: scored > 0 && scored < samples };
+  const cal = scored > 0 ? calibration(rows.scores, rows.correct) : null;
+  const rc = scored > 0 ? riskCoverage(prepared.ranking, rows.correct) : null;
+  if (cal === null || rc === null) {
+    return { ...common, brier: null, ece: null, rmsce: null, reliability: null, aurc: null, aurcOptimal: null, aurcRandom: null, riskCoverage: null, atFilter: null };
+  }
+  const confusion = expectedConfusion(rows.correct, rows.weights);
+  return {
+    ...common,
+    brier: cal.brier,
+    ece: cal.ece,
+    rmsce: cal.rmsce,
+    reliability: cal.bins,
+    aurc: rc.aurc,
+    aurcOptimal: rc.aurcOptimal,
+    aurcRandom: rc.aurcRandom,
+    riskCoverage: rc.curve,
+    atFilter: { filter, confusion, ...filterRates(confusion) },
+  };
+}
+
+/**
+ * The bootstrap of QUALITY_INTERVALS (in that order), ready to draw: each resample counts every row of
+ * a task as often as the task was drawn, with GapBootstrap's draws. A resample costs O(samples): the
+ * ranking is swept once; calibration and the confusion add up per-task sums.
+ */
+export function qualityBootstrap(prepared: PreparedQuality, options: BootstrapOptions): TaskBootstrap {
+  const { ranking, taskConfusion, rankedTask, rankedWrong, entryStarts, entryBin, entrySums } = prepared;
+  const tasks = entryStarts.length - 1;
+  const calibrationSums = new CalibrationSums(CALIBRATION_BINS);
+  const totals = calibrationSums.totals;
+  const harmonic = new HarmonicNumbers();
+  const taskSamples = Int32Array.from({ length: tasks }, (_, t) => (prepared.rows.starts[t + 1] as number) - (prepared.rows.starts[t] as number));
+  return new TaskBootstrap(tasks, QUALITY_INTERVALS.length, (counts, out) => {
+    calibrationSums.reset();
+    let keptCorrect = 0;
+    let keptWrong = 0;
+    let droppedCorrect = 0;
+    let droppedWrong = 0;
+    for (let t = 0; t < tasks; t++) {
+      const m = counts[t] as number;
+      if (m === 0) continue;
+      for (let e = entryStarts[t] as number; e < (entryStarts[t + 1] as number); e++) {
+        // Unrolled over the SUMS_PER_BIN (4) sums: this is the innermost loop of every resample.
+        const from = 4 * e;
+        const to = 4 * (entryBin[e] as number);
+        totals[to] = (totals[to] as number) + m * (entrySums[from] as number);
+        totals[to + 1] = (totals[to + 1] as number) + m * (entrySums[from + 1] as number);
+        totals[to + 2] = (totals[to + 2] as number) + m * (entrySums[from + 2] as number);
+        totals[to + 3] = (totals[to + 3] as number) + m * (entrySums[from + 3] as number);
+      }
+      keptCorrect += m * (taskConfusion[4 * t] as number);
+      keptWrong += m * (taskConfusion[4 * t + 1] as number);
+      droppedCorrect += m * (taskConfusion[4 * t + 2] as number);
+      droppedWrong += m * (taskConfusion[4 * t + 3] as number);
+    }
+    const cal = calibrationSums.result();
+    let samples = 0;
+    for (let t = 0; t < tasks; t++) samples += (counts[t] as number) * (taskSamples[t] as number);
+    const aurc = rankedAurc(ranking, rankedTask, rankedWrong, counts, samples, harmonic);
+    const rates = filterRates({ keptCorrect, keptWrong, droppedCorrect, droppedWrong });
+    const values = [cal?.brier, cal?.ece, cal?.rmsce, aurc, rates.specificity, rates.balancedAccuracy, rates.f1];
+    values.forEach((v, i) => (out[i] = v ?? Number.NaN));
+  }, options);
+}
+
+/** The intervals of a drawn quality bootstrap, for the point estimates (null points get none). */
+export function qualityIntervals(bootstrap: TaskBootstrap, point: QualityPoint): QualityIntervals {
+  const at = point.atFilter;
+  const values = bootstrap.intervals([point.brier, point.ece, point.rmsce, point.aurc, at?.specificity ?? null, at?.balancedAccuracy ?? null, at?.f1 ?? null]);
+  return Object.fromEntries(QUALITY_INTERVALS.map((key, i) => [key, values[i] ?? null])) as QualityIntervals;
+}
+
+/** Point estimates and intervals at once; nothing is resampled when the score is missing everywhere. */
+export function verifierQuality(rows: QualityRows, selector: string, filter: string, options: BootstrapOptions): VerifierQuality {
+  const prepared = prepareQuality(rows);
+  const point = qualityPoint(prepared, selector, filter);
+  const bootstrap = qualityBootstrap(prepared, point.measured ? options : { ...options, resamples: 0 });
+  bootstrap.advance(Number.MAX_SAFE_INTEGER);
+  return { ...point, ci: qualityIntervals(bootstrap, point) };
+}

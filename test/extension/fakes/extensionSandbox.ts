@@ -1,0 +1,51 @@
+// What the tests of the built extension share: a temporary workspace with a small task file and its
+// own response cache, and the built bundle loaded anew into whichever fake VS Code is installed.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO } from '../../helpers/cli';
+
+export const DIST = join(REPO, 'dist');
+
+export interface ExtensionModule {
+  activate(context: unknown): void;
+  deactivate(): Promise<void> | undefined;
+}
+
+export interface ExtensionSandbox {
+  tmp: string;
+  /** The workspace folder: holds math.tasks.jsonl (t1 "What is 2 + 3?" → 5, t2 "What is 4 * 5?" → 20). */
+  ws: string;
+  /** Puts GAPLENS_CACHE_DIR back and removes the folder. */
+  cleanup(): void;
+}
+
+/** A temporary folder with the workspace, GAPLENS_CACHE_DIR pointed inside it; asserts the extension is built. */
+export function extensionSandbox(): ExtensionSandbox {
+  assert.ok(existsSync(join(DIST, 'extension.js')), 'dist/extension.js is missing: run `npm run build` first');
+  const saved = process.env.GAPLENS_CACHE_DIR;
+  const tmp = mkdtempSync(join(tmpdir(), 'gaplens-'));
+  const ws = join(tmp, 'ws');
+  mkdirSync(ws);
+  process.env.GAPLENS_CACHE_DIR = join(tmp, 'cache');
+  writeFileSync(
+    join(ws, 'math.tasks.jsonl'),
+    ['{"id":"t1","question":"What is 2 + 3?","answer":"5","grader":"numeric"}', '{"id":"t2","question":"What is 4 * 5?","answer":"20","grader":"numeric"}', ''].join('\n'),
+  );
+  return {
+    tmp,
+    ws,
+    cleanup() {
+      if (saved === undefined) delete process.env.GAPLENS_CACHE_DIR;
+      else process.env.GAPLENS_CACHE_DIR = saved;
+      rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The built extension, loaded anew: every bundle of dist/ is dropped from the require cache first. */
+export function loadBuiltExtension(): ExtensionModule {
+  for (const file of readdirSync(DIST)) delete require.cache[join(DIST, file)];
+  return require(join(DIST, 'extension.js')) as ExtensionModule;
+}
