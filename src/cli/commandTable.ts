@@ -4,6 +4,7 @@
 import { cacheCommand } from './commands/cache';
 import { doctorCommand } from './commands/doctor';
 import { exportCommand } from './commands/export';
+import { importCommand } from './commands/import';
 import { reportCommand } from './commands/report';
 import { reverifyCommand } from './commands/reverify';
 import { runCommand } from './commands/run';
@@ -39,6 +40,12 @@ const EXECUTION_OPTIONS_HELP: OptionHelp[] = [
   { name: 'refresh-capabilities', text: 'probe what each endpoint accepts anew instead of using the probe of the last 24 hours (docs/providers.md)' },
   { name: 'cost-limit', value: 'AMOUNT', text: 'stop cleanly (resumable, exit 3) once this execution has spent AMOUNT, in the currency of the pricing file' },
 ];
+/** Sampling of the CoT/tournament verifier calls: `run` uses them, `import` records them for the verifiers `reverify` adds. */
+const VERIFIER_SAMPLING_HELP: OptionHelp[] = [
+  { name: 'verifier-temperature', value: 'T', text: 'CoT/tournament verifier temperature (default 0.7)' },
+  { name: 'verifier-max-tokens', value: 'M', text: 'CoT/tournament verifier tokens (default 512)' },
+];
+const RUNS_DIR_HELP: OptionHelp = { name: 'runs-dir', value: 'DIR', text: 'where new run folders go (default .gaplens/runs)' };
 const RESUME_NOTE =
   'A resume continues the run with the settings it was started with: a flag that would change what it produces\n' +
   '(model, verifier model, tasks, n, verifiers, filter, sampling, seed, templates) is refused unless it equals the run\'s own;\n' +
@@ -76,14 +83,13 @@ export const COMMANDS: Record<string, Command> = {
       },
       { name: 'filter', value: 'SPEC', text: `${FILTERS} (default quantile:0.8)` },
       { name: 'out', value: 'DIR', text: 'run folder (default RUNS_DIR/<run id>)' },
-      { name: 'runs-dir', value: 'DIR', text: 'where new run folders go (default .gaplens/runs)' },
+      RUNS_DIR_HELP,
       { name: 'resume', value: 'RUN_DIR', text: 'continue an interrupted run with its own settings' },
       { name: 'api', value: 'chat|completions', text: 'OpenAI API flavour (default completions, as for base models)' },
       { name: 'temperature', value: 'T', text: 'sampling temperature (default 0.7)' },
       { name: 'top-p', value: 'P', text: 'nucleus sampling mass in (0, 1] (default 0.9)' },
       { name: 'max-tokens', value: 'M', text: 'tokens per answer (default 512)' },
-      { name: 'verifier-temperature', value: 'T', text: 'CoT/tournament verifier temperature (default 0.7)' },
-      { name: 'verifier-max-tokens', value: 'M', text: 'CoT/tournament verifier tokens (default 512)' },
+      ...VERIFIER_SAMPLING_HELP,
       { name: 'seed', value: 'S', text: 'run seed (default 0)' },
       { name: 'tournament-both-orders', text: 'ask every tournament match in both orders; records the inconsistency rate' },
       { name: 'templates', value: 'DIR', text: 'prompt templates overriding the defaults (see gaplens templates export)' },
@@ -121,6 +127,31 @@ export const COMMANDS: Record<string, Command> = {
       JSON_OPTION,
     ],
     notes: [MODEL_SPEC, COST_NOTE],
+  },
+  import: {
+    run: importCommand,
+    summary: 'a run folder from generations made elsewhere (lm-eval, Inspect AI, JSONL), graded by our checkers, ready to verify',
+    usage: ['import FILE… [--format lm-eval|inspect|jsonl] [--model SPEC] [--grader G] [-n N] [--out DIR]'],
+    options: [
+      { name: 'format', value: 'lm-eval|inspect|jsonl', text: 'how to read the files (default: recognised from their first record)' },
+      { name: 'model', value: 'SPEC', text: 'the model that generated the samples (default: the one the source names, if Gap Lens can call it); it verifies unless reverify names another' },
+      { name: 'grader', value: 'G', text: 'check every answer with numeric, math, nq, sudoku or exact (default: from the task name or gold answer; docs/import.md)' },
+      { name: 'n', short: 'n', value: 'N', text: 'samples per task: the first N of each; tasks with fewer are left out (default: the one count all tasks have)' },
+      { name: 'api', value: 'chat|completions', text: 'OpenAI API flavour the verifiers use (default completions)' },
+      ...VERIFIER_SAMPLING_HELP,
+      { name: 'out', value: 'DIR', text: 'run folder (default RUNS_DIR/<run id>); must not exist or be empty' },
+      RUNS_DIR_HELP,
+      { name: 'json', text: 'print the summary as JSON on stdout' },
+    ],
+    notes: [
+      'Reads lm-evaluation-harness --log_samples output (samples_<task>_<date>.jsonl), Inspect AI JSON eval logs\n' +
+        '(inspect log convert turns a .eval log into one) and the import JSONL, one task per line:\n' +
+        '  {"task": "q1", "question": "…", "gold": "42", "samples": ["…", "…"], "grader": "numeric"}\n' +
+        'Samples of one task id are its repeated samples (lm-eval repeats, Inspect epochs). Nothing is generated and the\n' +
+        'run has no verifiers yet: add them with gaplens reverify RUN_DIR --verifier mc [--model SPEC], then\n' +
+        'gaplens report RUN_DIR. Which fields are read, and the checkers chosen: docs/import.md.',
+      MODEL_SPEC,
+    ],
   },
   doctor: {
     run: doctorCommand,

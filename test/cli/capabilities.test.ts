@@ -56,7 +56,7 @@ describe('endpoint capabilities in a run', function () {
     assert.equal(caps.tokenLimitParameter, 'max_completion_tokens');
     assert.deepEqual([caps.temperature, caps.topP, caps.topLogprobs], [false, false, null]);
     assert.ok(data.manifest.completedAt);
-    assert.ok([...data.generations.values()].every((g) => g.usage.reasoningTokens !== undefined && g.usage.reasoningTokens > 0 && g.usage.completionTokens >= g.usage.reasoningTokens));
+    assert.ok([...data.generations.values()].every(({ usage }) => usage?.reasoningTokens !== undefined && usage.reasoningTokens > 0 && usage.completionTokens >= usage.reasoningTokens));
     for (const byVerifier of data.verifications.values()) assert.deepEqual([...byVerifier.keys()].sort(), ['cot-binary', 'cot-score', 'tournament']);
 
     // The report does not claim the sampling settings the endpoint was never sent.

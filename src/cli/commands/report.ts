@@ -20,6 +20,7 @@ import { UserError } from '../../core/util/errors';
 import { flag, numberOpt, stringOpt, type RawValues } from '../options';
 import { formatReport } from '../format';
 import { say, writeOut } from '../terminalText';
+import { importedFromText } from '../../core/import/provenanceText';
 
 const OPTIONS = {
   samples: { type: 'string' },
@@ -66,6 +67,11 @@ export async function printRunReport(dir: string, opts: { json: boolean; warn: (
   const v: RawValues = { ...opts.values, json: opts.json };
   const run = await readRun(dir, { onWarning: opts.warn });
   const samples = toScoredSamples(run, { checkerCorrected: flag(v, 'checker-corrected') });
+  const imported = run.manifest.import;
+  if (run.manifest.config.verifiers.length === 0 && stringOpt(v, 'verifier') === undefined) {
+    // Only an import makes a run with no verifiers: it waits for `reverify` to add them.
+    throw new UserError(`${dir} has no verifiers yet${imported ? ' (its generations were imported)' : ''}: add them with gaplens reverify ${dir} --verifier mc (docs/import.md)`);
+  }
   const verifier = stringOpt(v, 'verifier') ?? run.manifest.config.verifiers[0] ?? 'mc';
   const filter = stringOpt(v, 'filter') ?? run.manifest.config.filter;
   const live = (await liveLockHolder(dir)) !== null;
@@ -80,6 +86,7 @@ export async function printRunReport(dir: string, opts: { json: boolean; warn: (
       { label: 'run', value: dir },
       { label: 'model', value: c.model },
       { label: 'generator and verifier', value: gapModelsText(models) },
+      ...(imported ? [{ label: 'generations', value: importedFromText(imported) }] : []),
       { label: 'tasks', value: `${c.tasks}${c.limit !== undefined ? ` (first ${c.limit})` : ''}` },
       { label: 'samples per task', value: String(c.n) },
       { label: 'verifiers', value: c.verifiers.join(', ') },
@@ -87,9 +94,12 @@ export async function printRunReport(dir: string, opts: { json: boolean; warn: (
       { label: 'versions', value: Object.entries(run.manifest.versions).map(([k, x]) => `${k} ${x}`).join(', ') },
     ],
     rows: () => sampleRows(run, samples, assessed.report),
-    // Said in the text only when the endpoint did not take a setting: the run must not claim it.
-    notes: Object.keys(settingsNotSentByModel(run.manifest)).length > 0 ? [`sampling ${samplingText(run.manifest)}`] : [],
-    extra: { run: dir, models, ...notSentJson(run.manifest) },
+    notes: [
+      ...(imported ? [importedFromText(imported)] : []),
+      // Said in the text only when the endpoint did not take a setting: the run must not claim it.
+      ...(Object.keys(settingsNotSentByModel(run.manifest)).length > 0 ? [`sampling ${samplingText(run.manifest)}`] : []),
+    ],
+    extra: { run: dir, models, ...(imported ? { import: imported } : {}), ...notSentJson(run.manifest) },
   });
   return 0;
 }

@@ -6,7 +6,7 @@ import { modelLabel, parseModelSpec, sameModel } from '../llm/modelSpec';
 import { baseVerifierOf, verifiersRunBy } from '../verify/index';
 import { loadTemplates } from '../prompts/load';
 import type { TemplateRole, TemplateSet } from '../prompts/templates';
-import type { RunConfig, RunManifest } from '../runs/records';
+import type { ImportProvenance, RunConfig, RunManifest } from '../runs/records';
 import type { EndpointCapabilities } from '../runs/endpointCapabilities';
 import { createRunFolder, newRunId, readRun, updateManifest, type RunData } from '../runs/runStore';
 import { loadTaskSet } from '../tasks/load';
@@ -29,6 +29,8 @@ export interface NewRunOptions {
   runsRoot: string;
   now?: Date;
   versions?: Record<string, string>;
+  /** A run made by `gaplens import`: where its generations came from (run.json `import`). */
+  provenance?: ImportProvenance;
   /** What the run's HTTP endpoints accept, probed before the folder is created (run.json `capabilities`). */
   capabilities?: Record<string, EndpointCapabilities>;
 }
@@ -51,7 +53,7 @@ export function runModels(config: RunConfig): string[] {
 export async function prepareRunOfTasks(config: RunConfig, tasks: Task[], opts: NewRunOptions): Promise<PreparedRun> {
   if (tasks.length === 0) throw new UserError(`${config.tasks}: no tasks to run`);
   const templates = loadTemplates(config.templates);
-  const used = templatesUsed(templates, tasks, config.verifiers);
+  const used = templatesUsed(templates, tasks, config.verifiers, { imported: opts.provenance !== undefined });
   const now = opts.now ?? new Date();
   const id = newRunId(now, modelLabel(parseModelSpec(config.model)));
   const dir = opts.out ?? join(opts.runsRoot, id);
@@ -63,6 +65,7 @@ export async function prepareRunOfTasks(config: RunConfig, tasks: Task[], opts: 
     versions: { gaplens: GAPLENS_VERSION, node: process.version, ...opts.versions },
     templates: Object.fromEntries(used.map((t) => [basename(t.path), t.sha256])),
     tasksSha256: '',
+    ...(opts.provenance ? { import: opts.provenance } : {}),
     ...(opts.capabilities ? { capabilities: opts.capabilities } : {}),
   };
   await createRunFolder(dir, manifest, tasks);
@@ -84,16 +87,21 @@ export async function prepareResume(dir: string, onWarning: (message: string) =>
   return { dir, config: run.manifest.config, tasks: run.tasks, templates, existing: run };
 }
 
-/** The templates a run over these tasks with these verifiers (names as records carry them) renders. */
-export function templatesUsed(templates: TemplateSet, tasks: Task[], verifiers: readonly string[]) {
+/**
+ * The templates a run over these tasks with these verifiers (names as records carry them) renders.
+ * An imported run's generations were prompted elsewhere (their prompts are in tasks.jsonl `meta`),
+ * so it renders no generate template and keeps none.
+ */
+export function templatesUsed(templates: TemplateSet, tasks: Task[], verifiers: readonly string[], { imported }: { imported: boolean }) {
   const kinds = [...new Set<GraderName>(tasks.map((t) => t.grader))];
-  const roles: TemplateRole[] = ['generate', ...new Set(verifiers.map((v) => `verify-${baseVerifierOf(v)}` as TemplateRole))];
+  const verify = [...new Set(verifiers.map((v) => `verify-${baseVerifierOf(v)}` as TemplateRole))];
+  const roles: TemplateRole[] = imported ? verify : ['generate', ...verify];
   const byPath = new Map(roles.flatMap((role) => kinds.map((kind) => templates.get(role, kind))).map((t) => [t.path, t]));
   return [...byPath.values()];
 }
 
 function checkTemplates(run: RunData, templates: TemplateSet, verifiers: readonly string[]): void {
-  for (const t of templatesUsed(templates, run.tasks, verifiers)) {
+  for (const t of templatesUsed(templates, run.tasks, verifiers, { imported: run.manifest.import !== undefined })) {
     const recorded = run.manifest.templates[basename(t.path)];
     if (recorded !== t.sha256) {
       throw new UserError(
@@ -125,7 +133,7 @@ export async function addVerifiers(
   // The run's own model at other endpoints verifies as the run's model (the caller opens it there).
   const { verifiers: added, verifierModels } = verifiersRunBy(bases, config.model, model !== undefined && sameModel(model, config.model) ? undefined : model);
   const defaults = loadTemplates(config.templates);
-  const fresh = templatesUsed(defaults, tasks, added).filter((t) => !(basename(t.path) in (prepared.existing?.manifest.templates ?? {})));
+  const fresh = templatesUsed(defaults, tasks, added, { imported: prepared.existing?.manifest.import !== undefined }).filter((t) => !(basename(t.path) in (prepared.existing?.manifest.templates ?? {})));
   await Promise.all(fresh.map((t) => copyFile(t.path, join(dir, 'templates', basename(t.path)))));
   // Until the new verifiers have run, the run is not complete.
   const manifest = await updateManifest(dir, ({ completedAt: _done, ...m }) => ({

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { GRADER_NAMES, type Task } from '../tasks/task';
 import { isPlainObject } from '../util/plainObject';
 import { CAPABILITY_NAMES, type EndpointCapabilities } from './endpointCapabilities';
-import { CALL_FAILURE_KINDS, type AnnotationRecord, type FailureRecord, type GenerationRecord, type RunConfig, type RunManifest, type VerificationRecord } from './records';
+import { CALL_FAILURE_KINDS, IMPORT_FORMATS, type AnnotationRecord, type FailureRecord, type GenerationRecord, type RunConfig, type RunManifest, type VerificationRecord } from './records';
 import { VERIFICATION_FAILURE_KINDS } from '../verify/verifier';
 
 const text = z.string();
@@ -57,6 +57,22 @@ export const endpointCapabilitiesSchema = z.object({
   said: z.partialRecord(z.enum(CAPABILITY_NAMES), text),
 });
 
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 hex digest');
+const importProvenanceSchema = z.object({
+  format: z.enum(IMPORT_FORMATS),
+  files: z.array(z.object({ path: nonEmpty, sha256: sha256Hex })).min(1, 'must name at least one file'),
+  sourceModel: text.nullable(),
+  sampling: z.object({
+    // null: the source does not say (docs/import.md).
+    temperature: z.number().nonnegative('must be >= 0').nullable(),
+    topP: z.number().gt(0, 'must be in (0, 1]').max(1, 'must be in (0, 1]').nullable(),
+    maxTokens: positive.nullable(),
+    seed: z.number().int('must be a whole number').nullable(),
+  }),
+  usageKnown: z.boolean(),
+  generationCalls: z.literal(0),
+});
+
 export const runManifestSchema = z.object({
   schema: z.literal(1),
   id: nonEmpty,
@@ -64,8 +80,9 @@ export const runManifestSchema = z.object({
   config: runConfigSchema,
   versions: z.record(z.string(), z.string()),
   templates: z.record(z.string(), z.string()),
-  tasksSha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 hex digest'),
+  tasksSha256: sha256Hex,
   completedAt: timestamp.optional(),
+  import: importProvenanceSchema.optional(),
   capabilities: z.record(z.string(), endpointCapabilitiesSchema).optional(),
 });
 
@@ -74,10 +91,10 @@ export const generationRecordSchema = z.object({
   type: z.literal('generation'),
   task: nonEmpty,
   index: count,
-  seed: count,
+  seed: count.optional(),
   text,
   finishReason: text,
-  usage: z.object({ promptTokens: count, completionTokens: count, reasoningTokens: count.optional() }),
+  usage: z.object({ promptTokens: count, completionTokens: count, reasoningTokens: count.optional() }).optional(),
   grade: z.object({
     correct: z.boolean(),
     extracted: text.nullable(),

@@ -49,6 +49,8 @@ export interface RunManifest {
   tasksSha256: string;
   /** Written when the run finished all its samples. */
   completedAt?: string;
+  /** Only in a run made by `gaplens import`: where its generations came from (docs/import.md). */
+  import?: ImportProvenance;
   /**
    * What each HTTP endpoint the run calls accepts, probed when the run (or its latest resume or
    * re-verify) started: model spec as in `config` -> its capabilities. Runs written before probing
@@ -57,17 +59,52 @@ export interface RunManifest {
   capabilities?: Record<string, EndpointCapabilities>;
 }
 
+/** The files `gaplens import` reads (docs/import.md). */
+export const IMPORT_FORMATS = ['lm-eval', 'inspect', 'jsonl'] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+/**
+ * How the source generated its samples, as far as it says: null where it does not say, or does
+ * not give one value for every sample. An imported run's `config` still needs numbers there; these
+ * are what was known.
+ */
+export interface SourceSampling {
+  temperature: number | null;
+  topP: number | null;
+  maxTokens: number | null;
+  seed: number | null;
+}
+
+/** run.json `import`: the provenance of a run whose generations were made elsewhere. */
+export interface ImportProvenance {
+  format: ImportFormat;
+  /** The files read, absolute, with the sha256 of their bytes. */
+  files: { path: string; sha256: string }[];
+  /** How the source names the model that generated the samples; null when it does not. */
+  sourceModel: string | null;
+  sampling: SourceSampling;
+  /** Whether the source gave every sample's token counts; a generation it gave none for has no `usage`. */
+  usageKnown: boolean;
+  /**
+   * The model calls Gap Lens made to generate this run's samples: none. What generating cost and
+   * how long it took were not measured here (docs/import.md).
+   */
+  generationCalls: 0;
+}
+
 export interface GenerationRecord {
   v: typeof SAMPLES_SCHEMA_VERSION;
   type: 'generation';
   task: string;
   index: number;
-  seed: number;
+  /** The sampling seed of this sample; absent in an imported run (docs/import.md): no source gives one per sample. */
+  seed?: number;
   // No prompt here: it is the task rendered into the run's own copy of the generate template
   // (run.json holds its hash), and repeating it N times per task would dominate the file.
   text: string;
   finishReason: string;
-  usage: Usage;
+  /** Tokens spent on this sample; absent in an imported run where the source did not count them. */
+  usage?: Usage;
   grade: GradeResult;
   at: string;
 }

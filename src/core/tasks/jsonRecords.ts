@@ -72,12 +72,18 @@ function readGsm8k(record: JsonObject, fallbackId: string): RecordResult {
   const solution = requireString(record, 'answer', errors, 'GSM8K answers are a worked solution ending in "#### <number>"');
   let gold: string | null = null;
   if (solution !== null) {
-    const at = solution.lastIndexOf('####');
-    gold = at < 0 ? null : solution.slice(at + 4).trim().replace(/,/g, '');
-    if (gold === null || gold === '') errors.push('"answer" must end with "#### <number>" (GSM8K format)');
+    gold = gsm8kFinalAnswer(solution);
+    if (gold === null) errors.push('"answer" must end with "#### <number>" (GSM8K format)');
   }
-  if (question === null || solution === null || gold === null || gold === '' || errors.length > 0) return { task: null, errors, warnings: [] };
+  if (question === null || solution === null || gold === null || errors.length > 0) return { task: null, errors, warnings: [] };
   return { task: { id: recordId(record, fallbackId), question, answer: gold, grader: 'numeric', meta: { solution } }, errors, warnings: [] };
+}
+
+/** The final answer of a GSM8K worked solution: the text after its last `####`, commas removed; null when there is none. */
+export function gsm8kFinalAnswer(solution: string): string | null {
+  const at = solution.lastIndexOf('####');
+  const gold = at < 0 ? '' : solution.slice(at + 4).trim().replace(/,/g, '');
+  return gold === '' ? null : gold;
 }
 
 function readMath(record: JsonObject, fallbackId: string): RecordResult {
@@ -136,16 +142,15 @@ function readAnswer(value: unknown, errors: string[]): string | string[] | null 
   return null;
 }
 
-/**
- * The declared grader, or when none is given: `nq` for a list of aliases, `numeric` for an answer
- * that is a plain number, `exact` otherwise.
- */
+/** The grader of a task that names none: `nq` for a list of aliases, `numeric` for an answer that is a plain number, `exact` otherwise. */
+export function defaultGrader(answer: string | string[]): GraderName {
+  if (Array.isArray(answer)) return 'nq';
+  return parseNumber(answer) === null ? 'exact' : 'numeric';
+}
+
+/** The declared grader, or defaultGrader when none is given. */
 function readGrader(value: unknown, answer: string | string[] | null, errors: string[]): GraderName | null {
-  if (value === undefined) {
-    if (answer === null) return null;
-    if (Array.isArray(answer)) return 'nq';
-    return parseNumber(answer) === null ? 'exact' : 'numeric';
-  }
+  if (value === undefined) return answer === null ? null : defaultGrader(answer);
   if (typeof value === 'string' && (GRADER_NAMES as readonly string[]).includes(value)) return value as GraderName;
   errors.push(`unknown grader ${JSON.stringify(value)}; use one of ${GRADER_NAMES.join(', ')}`);
   return null;

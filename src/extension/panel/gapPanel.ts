@@ -20,9 +20,9 @@ import {
   type PanelState,
   type RequestParams,
   type RequestResults,
+  type RunStateParams,
   type SampleRow,
   type WebviewHandlers,
-  toSampleColumns,
 } from '../../protocol/panelProtocol';
 import { LiveGap } from '../../core/pipeline/liveGap';
 import { modelShortName } from '../views/runItems';
@@ -30,6 +30,7 @@ import type { GapNow, RunStatus } from '../views/statusText';
 import { createNonce, webviewHtml } from './panelHtml';
 import type { PanelMemory } from './panelMemory';
 import { gapInputOf, type RunModel } from './runModel';
+import { snapshotMessages } from './snapshot';
 
 export type ProgressParams = HostNotificationParams['progress'];
 
@@ -47,8 +48,6 @@ export interface PanelDeps {
 const FLUSH_MS = 250;
 /** The status bar follows the panel's filter after the slider rests this long (recomputing is O(samples)). */
 const CHANGED_DEBOUNCE_MS = 300;
-/** Rows per 'sampleTable' message of a snapshot (columns without texts: about 100 bytes a row). */
-const SNAPSHOT_BATCH = 20_000;
 
 /** Bundle files the webview loads; a style file the panel bundle does not produce is left out. */
 export const PANEL_SCRIPTS = ['dist/webview.js'] as const;
@@ -254,27 +253,18 @@ export class GapPanel implements vscode.Disposable {
     this.changedTimer = setTimeout(() => this.deps.onChanged(this), CHANGED_DEBOUNCE_MS);
   }
 
-  /**
-   * The whole current state, init first. Samples go as columns without texts and verifier outputs
-   * (at 10^5 samples full rows take seconds to post and validate); the webview asks for a sample's
-   * details ('sampleDetail') when the user opens it.
-   */
+  /** The whole current state, init first (snapshot.ts). */
   private snapshot(): HostMessage[] {
-    const rows = this.model.allRows();
-    const messages: HostMessage[] = [{ kind: 'notify', method: 'init', params: { run: this.model.summary, mode: this.model.mode } }];
-    const tasks = this.model.taskInfos();
-    for (let i = 0; i === 0 || i < rows.length; i += SNAPSHOT_BATCH) {
-      messages.push({ kind: 'notify', method: 'sampleTable', params: { tasks: i === 0 ? tasks : [], columns: toSampleColumns(rows.slice(i, i + SNAPSHOT_BATCH)) } });
-    }
-    messages.push({ kind: 'notify', method: 'annotations', params: { records: this.annotations } });
-    messages.push(this.runStateMessage());
-    messages.push({ kind: 'notify', method: 'progress', params: this.progress });
-    return messages;
+    return snapshotMessages(this.model, this.annotations, this.runState(), this.progress);
   }
 
   /** What the run's records cover (counted as core counts a run folder) and whether a writer is adding records. */
   private runStateMessage(): HostMessage {
-    return { kind: 'notify', method: 'runState', params: { coverage: this.model.coverage(), live: this.isLive } };
+    return { kind: 'notify', method: 'runState', params: this.runState() };
+  }
+
+  private runState(): RunStateParams {
+    return { coverage: this.model.coverage(), live: this.isLive };
   }
 
   /**

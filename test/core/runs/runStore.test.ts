@@ -324,10 +324,9 @@ describe('runs/runStore', () => {
       // A capability name no Gap Lens knows, as a hand-edited or foreign run.json may hold.
       await assert.rejects(updateManifest(dir, (m) => ({ ...m, capabilities: { [model]: { ...caps, said: { nonsense: 'x' } as EndpointCapabilities['said'] } } })), /capabilities/);
       const log = await SampleLog.open(dir);
-      const reasoned = generation('t1', 0, true);
-      await log.append({ ...reasoned, usage: { ...reasoned.usage, reasoningTokens: 3 } });
+      await log.append({ ...generation('t1', 0, true), usage: { promptTokens: 10, completionTokens: 5, reasoningTokens: 3 } });
       await log.close();
-      assert.equal((await readRun(dir)).generations.get(sampleKey('t1', 0))?.usage.reasoningTokens, 3);
+      assert.equal((await readRun(dir)).generations.get(sampleKey('t1', 0))?.usage?.reasoningTokens, 3);
     });
   });
 });
