@@ -13,7 +13,11 @@ export const ADAPTIVE_RULE = {
   nearOverload: 0.1,
   /** Answers of one kind per latency window. */
   latencyWindow: 20,
-  /** A window whose median latency per step is over this many times the lowest window median since the (re)start means the endpoint queues calls: a cut. */
+  /**
+   * Two windows in a row whose median latency per step is over this many times the lowest window
+   * median since the (re)start mean the endpoint queues calls: a cut. (One may be a pause of the
+   * client's own, which delays every answer it reads.)
+   */
   latencyFactor: 2,
   /** An answer (not only a window) over this many times it means latency is rising: slow start ends (growth becomes additive), without a cut. */
   risingFactor: 1.5,
@@ -78,9 +82,21 @@ export class AdaptiveLimit implements Limit {
     // when it starts to queue calls must be measured before the load rises).
     if (!busy || !this.measured()) return;
     if (this.overloadedAt !== undefined && this.value > this.overloadedAt + 1) this.overloadedAt = undefined;
-    const near = this.overloadedAt !== undefined && this.value >= this.overloadedAt - 1;
-    const step = this.slowStart ? 1 : (near ? ADAPTIVE_RULE.nearOverload : 1) / this.value;
+    // About `value` answers come back per round trip: each adds a `value`-th of the growth per round trip.
+    const step = this.slowStart ? 1 : this.growthPerRoundTrip() / this.value;
     this.value = Math.max(this.value, Math.min(this.value + step, cap));
+  }
+
+  /**
+   * After slow start: halfway back to just under the level of the last cut per round trip (at
+   * least 1), so that a cut costs a few round trips, not as many as it took away; within 1 of that
+   * level a tenth, so that the level that overloaded the endpoint is probed rarely; past it, 1.
+   */
+  private growthPerRoundTrip(): number {
+    const last = this.overloadedAt;
+    if (last === undefined) return 1;
+    if (this.value >= last - 1) return ADAPTIVE_RULE.nearOverload;
+    return Math.max(1, (last - 1 - this.value) / 2);
   }
 
   overloaded(sent: number, latest: number): void {
@@ -116,12 +132,14 @@ class LatencyWindows {
   private baseline = Infinity;
   /** Windows completed so far. */
   complete = 0;
+  /** Whether the last window completed was over latencyFactor × the baseline. */
+  private slowWindow = false;
 
   /**
-   * Adds an answer: 'queueing' when it completes a window whose median is over latencyFactor × the
-   * baseline, 'rising' when the answer itself is over risingFactor × the baseline. A single slow
-   * answer may be noise, but ending slow start costs little, and a window comes too late for it:
-   * slow start doubles the limit in less time than a window takes.
+   * Adds an answer: 'queueing' when it completes the second window in a row whose median is over
+   * latencyFactor × the baseline, 'rising' when the answer itself is over risingFactor × the
+   * baseline. A single slow answer may be noise, but ending slow start costs little, and a window
+   * comes too late for it: slow start doubles the limit in less time than a window takes.
    */
   add(perStepMs: number): 'queueing' | 'rising' | undefined {
     this.current.push(perStepMs);
@@ -130,7 +148,11 @@ class LatencyWindows {
       this.current = [];
       this.complete++;
       this.baseline = Math.min(this.baseline, m);
-      if (m > ADAPTIVE_RULE.latencyFactor * this.baseline) return 'queueing';
+      const slow = m > ADAPTIVE_RULE.latencyFactor * this.baseline;
+      const queueing = slow && this.slowWindow;
+      // A cut starts the count again.
+      this.slowWindow = slow && !queueing;
+      if (queueing) return 'queueing';
     }
     return perStepMs > ADAPTIVE_RULE.risingFactor * this.baseline ? 'rising' : undefined;
   }

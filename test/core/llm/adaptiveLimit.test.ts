@@ -55,6 +55,35 @@ describe('adaptiveLimit', () => {
     assert.ok(refusals < 400, `${refusals} refusals`);
   });
 
+  it('after a cut, climbs halfway back to just under the level of the cut per round trip', () => {
+    const capacity = 40;
+    const limit = new AdaptiveLimit(CEILING);
+    const slots = simulate(limit, 200, (inFlight, i) => (i < capacity ? { ok: true, ms: 100 } : { ok: false }));
+    // A cut once slow start's overshoot is over: from just over the capacity.
+    const firstCut = slots.findIndex((s, r) => r > 40 && s < (slots[r - 1] as number));
+    assert.ok(firstCut > 0, `no cut: ${slots.join(', ')}`);
+    // 0.7 × 41 ≈ 28 back to capacity − 1 = 39: +5, +3, +1.4, … — a handful of round trips, where
+    // one per round trip took eleven.
+    const back = slots.slice(firstCut).findIndex((s) => s >= capacity - 1);
+    assert.ok(back >= 0 && back <= 5, `round trips back to ${capacity - 1}: ${back} (${slots.slice(firstCut, firstCut + 15).join(', ')})`);
+  });
+
+  it('does not cut for one slow latency window (a pause of the client), and cuts for two in a row', () => {
+    const limit = new AdaptiveLimit(CEILING);
+    let seq = 0;
+    const window = (ms: number): void => {
+      for (let i = 0; i < ADAPTIVE_RULE.latencyWindow; i++) limit.answered(++seq, seq, 'nextToken', ms, false, CEILING);
+    };
+    window(100);
+    const before = limit.slots;
+    window(100 * ADAPTIVE_RULE.latencyFactor + 50);
+    window(100);
+    assert.equal(limit.slots, before, 'one slow window cut the limit');
+    window(100 * ADAPTIVE_RULE.latencyFactor + 50);
+    window(100 * ADAPTIVE_RULE.latencyFactor + 50);
+    assert.equal(limit.slots, Math.max(1, Math.floor(before * ADAPTIVE_RULE.decrease)));
+  });
+
   it('cuts once for the refusals of calls sent together, and again for calls sent after the cut', () => {
     const limit = new AdaptiveLimit(CEILING);
     simulate(limit, 10, () => ({ ok: true, ms: 10 }));
