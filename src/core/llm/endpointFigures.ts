@@ -12,7 +12,7 @@ export interface EndpointFigures {
   limit: number;
   /** Usable answers so far. */
   answered: number;
-  /** Usable answers per second over the last 5 seconds (over the time since the start, in the first 5). */
+  /** Usable answers per second over the last 5 whole seconds (in the first 5 s, since the start, at least 1 s). */
   callsPerSecond: number;
   /** Attempts it refused as busy (HTTP 429 or 503, or with Retry-After). */
   overloaded: number;

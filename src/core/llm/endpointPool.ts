@@ -45,6 +45,8 @@ export interface PoolOptions {
   /** The first probe of a down endpoint comes after this; each failed probe doubles it up to maxProbeMs (defaults 1000, 30000). */
   firstProbeMs?: number;
   maxProbeMs?: number;
+  /** The clock of the figures (answers per second); default Date.now. */
+  clock?: () => number;
 }
 
 /** No answer this many times in a row, with no answer in between: the endpoint is down. */
@@ -77,7 +79,7 @@ export class Endpoint {
   answered = 0;
   overloaded = 0;
   unreachable = 0;
-  /** Usable answers per whole second (Math.floor(ms / 1000)), for the last RATE_WINDOW_S seconds. */
+  /** Usable answers per whole second (Math.floor(ms / 1000)): the one under way and the RATE_WINDOW_S before it. */
   readonly perSecond = new Map<number, number>();
   readonly latencies: number[] = [];
 
@@ -92,7 +94,8 @@ export class EndpointPool {
   readonly endpoints: Endpoint[];
   /** Calls bound to no endpoint yet (a task's first call), or whose endpoint went down: any endpoint takes them. */
   private readonly unbound = new LinkedQueue<Waiter>();
-  private readonly started = Date.now();
+  private readonly clock: () => number;
+  private readonly started: number;
   private readonly firstProbeMs: number;
   private readonly maxProbeMs: number;
 
@@ -104,6 +107,8 @@ export class EndpointPool {
     if (!Number.isInteger(opts.ceiling) || opts.ceiling < 1) throw new RangeError(`concurrency must be a positive integer, got ${opts.ceiling}`);
     const share = Math.max(1, Math.floor(opts.ceiling / endpoints.length));
     this.endpoints = endpoints.map((e) => new Endpoint(e.backend, e.url, opts.adaptive ? new AdaptiveLimit(share) : new FixedLimit(share)));
+    this.clock = opts.clock ?? Date.now;
+    this.started = this.clock();
     this.firstProbeMs = opts.firstProbeMs ?? 1000;
     this.maxProbeMs = opts.maxProbeMs ?? 30_000;
   }
@@ -207,19 +212,21 @@ export class EndpointPool {
     return true;
   }
 
-  figures(now: number = Date.now()): EndpointFigures[] {
+  figures(): EndpointFigures[] {
+    const now = this.clock();
     const second = Math.floor(now / 1000);
-    const windowS = Math.max(1, Math.min(RATE_WINDOW_S, (now - this.started) / 1000));
+    // Whole seconds only, once the run has RATE_WINDOW_S of them: the second under way is not over.
+    const early = now - this.started < (RATE_WINDOW_S + 1) * 1000;
     return this.endpoints.map((e) => {
       let recent = 0;
-      for (const [s, count] of e.perSecond) if (s > second - RATE_WINDOW_S) recent += count;
+      for (const [s, count] of e.perSecond) if (s >= second - RATE_WINDOW_S && s < second) recent += count;
       return {
         url: e.url,
         state: e.state,
         inFlight: e.inFlight,
         limit: e.limit.slots,
         answered: e.answered,
-        callsPerSecond: recent / windowS,
+        callsPerSecond: early ? e.answered / Math.max(1, (now - this.started) / 1000) : recent / RATE_WINDOW_S,
         overloaded: e.overloaded,
         unreachable: e.unreachable,
         latencyMs: e.latencies.length > 0 ? median(e.latencies) : null,
@@ -312,9 +319,9 @@ export class EndpointPool {
 
   private countAnswer(e: Endpoint, latencyMs: number): void {
     e.answered++;
-    const second = Math.floor(Date.now() / 1000);
+    const second = Math.floor(this.clock() / 1000);
     e.perSecond.set(second, (e.perSecond.get(second) ?? 0) + 1);
-    for (const s of e.perSecond.keys()) if (s <= second - RATE_WINDOW_S) e.perSecond.delete(s);
+    for (const s of e.perSecond.keys()) if (s < second - RATE_WINDOW_S) e.perSecond.delete(s);
     e.latencies.push(latencyMs);
     if (e.latencies.length > LATENCY_SAMPLES) e.latencies.shift();
   }

@@ -206,6 +206,30 @@ describe('endpoint pool', function () {
     assert.deepEqual({ requests: backend.accounting().requests, failures: backend.accounting().failures }, { requests: 4, failures: 1 });
   });
 
+  it('reports answers per second over the last 5 whole seconds, not the second under way', async () => {
+    let now = 1_000_000;
+    const [fake] = (await serve(1)) as [FakeOpenAI];
+    const pool = new EndpointPool([{ url: fake.url, backend: createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'completions' }) }], { ceiling: 4, adaptive: false, clock: () => now });
+    // 10 answers a second for 10.9 s: the second under way has 9 so far.
+    for (let k = 0; k < 109; k++) {
+      now = 1_000_000 + 100 * k;
+      const slot = await pool.acquire({ endpoint: undefined }, undefined, false);
+      pool.release(slot, { kind: 'answered', method: 'nextToken', latencyMs: 50, steps: 1 });
+    }
+    now = 1_010_950;
+    assert.equal(pool.figures()[0]?.callsPerSecond, 10);
+    // In the first seconds: the answers since the start.
+    now = 1_000_000;
+    const fresh = new EndpointPool([{ url: fake.url, backend: createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'completions' }) }], { ceiling: 4, adaptive: false, clock: () => now });
+    for (let k = 0; k < 30; k++) fresh.release(await fresh.acquire({ endpoint: undefined }, undefined, false), { kind: 'answered', method: 'nextToken', latencyMs: 50, steps: 1 });
+    now = 1_002_000;
+    assert.equal(fresh.figures()[0]?.callsPerSecond, 15);
+    for (const p of [pool, fresh]) {
+      p.close();
+      await Promise.all(p.endpoints.map((e) => e.backend.close()));
+    }
+  });
+
   it('caches answers under the pool\'s id: another list of the model\'s endpoints finds them all', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gaplens-pool-'));
     try {
