@@ -30,7 +30,8 @@ const CACHE_OPTIONS: OptionHelp[] = [
 ];
 /** How a run executes, not what it produces: `run`, `run --resume` and `reverify` take them (src/cli/runFlags.ts). */
 const EXECUTION_OPTIONS_HELP: OptionHelp[] = [
-  { name: 'concurrency', value: 'C', text: "model calls in flight (default 8, or the run's own; llama: parallel sequences)" },
+  { name: 'concurrency', value: 'C', text: "model calls in flight (default 8, or the run's own; llama: parallel sequences; several endpoints: the ceiling over all)" },
+  { name: 'fixed-concurrency', text: 'several endpoints: each keeps C ÷ endpoints calls in flight instead of adapting to what it sustains' },
   ...CACHE_OPTIONS,
   { name: 'cache-max-mb', value: 'M', text: 'the response cache keeps at most M MiB, least recently used answers go first (default $GAPLENS_CACHE_MAX_MB, else 2048)' },
   { name: 'timeout-ms', value: 'MS', text: 'per-call timeout (default 120000 for openai:, none for llama:)' },
@@ -55,6 +56,7 @@ const RUNS_DIR_HELP: OptionHelp = { name: 'runs-dir', value: 'DIR', text: 'where
 const RESUME_NOTE =
   'A resume continues the run with the settings it was started with: a flag that would change what it produces\n' +
   '(model, verifier model, tasks, n, verifiers, filter, sampling, seed, templates) is refused unless it equals the run\'s own;\n' +
+  '--model may name the run\'s model at other endpoints (openai:MODEL@URL1,URL2), which serve this execution;\n' +
   'the execution options above (the cost limit too) may change.\n' +
   'To add verifiers use gaplens reverify. Only one process writes a run at a time (run.lock in the run folder).\n' +
   'An API key (GAPLENS_API_KEY or OPENAI_API_KEY) is sent only to an endpoint named with --model or --verifier-model on this command\n' +

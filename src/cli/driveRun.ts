@@ -9,6 +9,7 @@ import type { Executor } from '../core/pipeline/executor';
 import { BackendError } from '../core/llm/backend';
 import { UserError } from '../core/util/errors';
 import { fileSystemProblem } from '../core/util/fsProblems';
+import { endpointLines } from './endpointLines';
 import { createProgress } from './progress';
 
 export interface DriveOptions {
@@ -19,7 +20,7 @@ export interface DriveOptions {
   done: number;
   /** Counts an event as one work item (each record of the run, or only verifications for a re-verify). */
   counts: (event: RecordEvent) => boolean;
-  execution: Omit<ExecuteOptions, 'onEvent' | 'onMessage' | 'onDownloadProgress' | 'signal' | 'onSpend' | 'executor'>;
+  execution: Omit<ExecuteOptions, 'onEvent' | 'onMessage' | 'onDownloadProgress' | 'signal' | 'onSpend' | 'executor' | 'onEndpoints'>;
   /** Flags the resume hint adds to `gaplens run --resume DIR` (the executor's). */
   resumeFlags?: string[];
   /** The executor, made with the line log of the progress display; undefined (or none): online. */
@@ -68,6 +69,7 @@ export async function driveRun(controller: RunController, opts: DriveOptions): P
         opts.onEvent?.(event);
         if (opts.counts(event)) progress.update(++done, summary());
       },
+      onEndpoints: (reports) => progress.details(endpointLines(reports)),
       onMessage: log,
       onDownloadProgress: (got, size) => log(`downloading model: ${Math.round((100 * got) / Math.max(size, 1))}%`),
       onSpend: (now) => (spend = now),

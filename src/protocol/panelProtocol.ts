@@ -4,7 +4,7 @@
 // Envelopes
 //   host → webview   {kind:'notify', method, params}            pushes, no answer: 'init', 'samples',
 //                                                                'sampleTable', 'annotations', 'runState', 'progress', 'error',
-//                                                                'command', 'audit'
+//                                                                'command', 'audit', 'endpoints'
 //                    {kind:'reply', id, ok:true, result}          answer to a webview request
 //                    {kind:'reply', id, ok:false, error:{code, message}}
 //   webview → host   {kind:'notify', method, params}            'ready', 'filterChanged'
@@ -37,6 +37,7 @@
 // Persisted webview state (setState) is a PanelState: run id, filter settings and selection — never the
 // samples (the host re-sends them after 'ready'). The panel serializer reads it with parsePanelState.
 import { z } from 'zod';
+import type { EndpointFigures } from '../core/llm/endpointFigures';
 import { CALL_FAILURE_KINDS, type CallFailureKind } from '../core/runs/records';
 import { annotationRecordSchema, describeIssues } from '../core/runs/recordSchemas';
 import { annotateParamsSchema, auditParamsSchema, drawAuditParamsSchema, drawAuditResultSchema } from './auditProtocol';
@@ -419,6 +420,28 @@ const runStateParamsSchema = z.object({
 
 const errorParamsSchema = z.object({ message: nonEmpty });
 
+/** One endpoint's live figures (core's EndpointFigures; docs/run-format.md, "Several endpoints"). */
+const endpointFiguresSchema = z.object({
+  url: nonEmpty,
+  state: z.enum(['up', 'down']),
+  inFlight: count,
+  limit: z.number().int().positive(),
+  answered: count,
+  callsPerSecond: z.number().nonnegative().finite(),
+  overloaded: count,
+  unreachable: count,
+  latencyMs: z.number().nonnegative().finite().nullable(),
+}) satisfies z.ZodType<EndpointFigures>;
+
+/**
+ * The live figures of each model of the executing run that several endpoints serve, about once a
+ * second while it executes; an empty list when it stops (not part of a snapshot: the next one comes
+ * within a second).
+ */
+const endpointsParamsSchema = z.object({
+  models: z.array(z.object({ model: nonEmpty, endpoints: z.array(endpointFiguresSchema).min(1) })),
+});
+
 /** Editor commands forwarded to the panel (e.g. the `Gap Lens: Next Disagreement` command). */
 const commandParamsSchema = z.object({ command: z.enum(['nextSample', 'previousSample', 'nextDisagreement']) });
 
@@ -432,6 +455,7 @@ const hostNotificationSchemas = {
   error: errorParamsSchema,
   command: commandParamsSchema,
   audit: auditParamsSchema,
+  endpoints: endpointsParamsSchema,
 } as const;
 
 export { ANNOTATION_CAUSES } from '../core/runs/records';

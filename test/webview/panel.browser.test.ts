@@ -10,7 +10,7 @@ import { formatInterval, formatRate, formatSigned } from '../../src/core/report/
 import { QUALITY_COLUMNS, qualityValue } from '../../src/core/report/qualityTerms';
 import { computeReport } from '../../src/core/stats/report';
 import type { GapReport } from '../../src/core/stats/types';
-import { toSampleColumns, type HostMessage, type SampleRow, type TaskInfo } from '../../src/protocol/panelProtocol';
+import { toSampleColumns, type HostMessage, type HostNotificationParams, type SampleRow, type TaskInfo } from '../../src/protocol/panelProtocol';
 import { buildBundle, launchBrowser, postToPanel, posted, screenshotPath, servePanel, tempDir, type PanelServer } from './browserHarness';
 import type { RecordCoverage } from '../../src/core/stats/coverage';
 import { buildRows, coverageOf, sampleRow, toScored } from './sampleRows';
@@ -707,6 +707,23 @@ describe('gap panel in headless Chromium', function () {
     assert.equal(await page.locator('[data-role=call-failure]').textContent(), `cot-score: the call failed (bad-answer): ${message}`);
     assert.equal(await page.locator('[data-verifier="mc"] [data-role=parse]').textContent(), 'failed (labels-absent): no label in the top tokens');
     assert.match((await restsOnLines(page)).lines.map(([, t]) => t).join('\n'), /^cot-score: 0 of 4 scored \(1 bad-answer, 3 missing\)$/m);
+  });
+
+  it("shows each endpoint's live figures under the run bar while the run executes, and hides them when it stops", async () => {
+    const page = await openPanel();
+    await postToPanel(page, liveMessages({ ...RUN, id: 'run-fleet', n: 2, verifiers: ['mc'] }, buildRows({ tasks: 4, n: 2, verifiers: ['mc'], seed: 5 }), true));
+    const up = { url: 'http://10.0.0.1:8000/v1', state: 'up', inFlight: 12, limit: 16, answered: 340, callsPerSecond: 41, overloaded: 3, unreachable: 0, latencyMs: 250.4 } as const;
+    const down = { ...up, url: 'http://10.0.0.2:8000/v1', state: 'down', inFlight: 0, limit: 4, answered: 0, callsPerSecond: 0, unreachable: 3, latencyMs: null } as const;
+    const endpoints = (models: HostNotificationParams['endpoints']['models']): HostMessage => ({ kind: 'notify', method: 'endpoints', params: { models } });
+    await postToPanel(page, [endpoints([{ model: `openai:m@${up.url},${down.url}`, endpoints: [up, down] }])]);
+    await page.waitForFunction(() => document.querySelectorAll('[data-role=endpoints] tbody tr').length === 2);
+    const cells = await page.evaluate(() => Array.from(document.querySelectorAll('[data-role=endpoints] tbody td'), (td) => td.textContent));
+    assert.deepEqual(cells, [up.url, 'up', '12/16', '41.0', '3', '0', '250 ms', down.url, 'DOWN', '0/4', '0.0', '3', '3', '—']);
+    // No latency is measured yet: "—", with the reason.
+    assert.equal(await page.locator('[data-role=endpoints] tbody tr').nth(1).locator('td').nth(6).getAttribute('title'), 'no answer yet');
+    await page.screenshot({ path: screenshotPath('panel-endpoints'), fullPage: false });
+    await postToPanel(page, [endpoints([])]);
+    await page.waitForFunction(() => document.querySelector('[data-role=endpoints]')?.matches('[hidden]') === true);
   });
 
   it('follows a light theme through the VS Code variables', async () => {

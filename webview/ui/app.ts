@@ -29,6 +29,7 @@ import { ClusterView } from './clusterView';
 import { DetailPane, type DetailModel } from './detailPane';
 import { el } from './dom';
 import { FilterBar, type FilterChange } from './filterBar';
+import { EndpointStatus } from './endpointStatus';
 import { QualityPanel } from './qualityPanel';
 import { RunBar, type Progress } from './runBar';
 import { SampleTable } from './sampleTable';
@@ -62,6 +63,7 @@ export class PanelApp {
   private sentFilter = '';
 
   private readonly runBar: RunBar;
+  private readonly endpoints = new EndpointStatus();
   private readonly statsHeader = new StatsHeader();
   private readonly filterBar: FilterBar;
   private readonly table: SampleTable;
@@ -133,6 +135,7 @@ export class PanelApp {
     root.replaceChildren(
       el('main', { className: 'panel' }, [
         this.runBar.element,
+        this.endpoints.element,
         this.statsHeader.element,
         this.filterBar.element,
         el('div', { className: 'workspace' }, [this.table.element, el('div', { className: 'side' }, [this.clusters.element, this.detail.element])]),
@@ -159,6 +162,7 @@ export class PanelApp {
         this.store.reset(n.params);
         this.detailRequests.clear();
         this.progress = null;
+        this.endpoints.update([]);
         this.inSnapshot = true;
         this.runBar.showError(null);
         this.render();
@@ -197,6 +201,9 @@ export class PanelApp {
       case 'audit':
         this.audit.receive(n.params);
         this.live.schedule();
+        return;
+      case 'endpoints':
+        this.endpoints.update(n.params.models);
         return;
     }
   }

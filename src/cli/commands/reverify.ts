@@ -40,7 +40,8 @@ export async function reverifyCommand(argv: string[]): Promise<number> {
   checkCostLimit(pricing, [model ?? config.model], settings.costLimit);
   await checkLiveBatches(dir, executor.kind);
   const keyFor = keyLookup([{ model: model ?? config.model, flag: '--model' }], given === undefined ? [] : [given], `${dir}/run.json`);
-  const execution = { ...settings, keyFor, ...(executor.kind === 'online' ? { pricing } : {}) };
+  // The run's own model given with other endpoints is served from those (a cross model is opened as given anyway).
+  const execution = { ...settings, keyFor, ...(executor.kind === 'online' ? { pricing } : {}), ...(model !== undefined ? { servedBy: [model] } : {}) };
 
   const capabilities = executor.kind === 'offline' ? 'recorded' : capabilitySettings(v, execution);
   const controller = await RunController.open({ kind: 'reverify', dir, verifiers, ...(model !== undefined ? { model } : {}) }, { by: 'gaplens reverify', onWarning: say, capabilities });

@@ -94,9 +94,13 @@ export async function runCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (resumeDir !== undefined) await checkLiveBatches(resumeDir, executor.kind);
-  const keyFor = keyLookup(modelsOf(config), namedModels(v), `${resumeDir ?? '.'}/run.json`);
+  // A resume's --model names the run's model (checked above), perhaps served by other endpoints:
+  // this execution calls those; run.json keeps the spec the run was started with.
+  const given = stringOpt(v, 'model');
+  const servedBy = request.kind === 'resume' && given !== undefined ? canonicalModelSpec(given) : undefined;
+  const keyFor = keyLookup(modelsOf(config, servedBy), namedModels(v), `${resumeDir ?? '.'}/run.json`);
   // A batch execution's spend is what its batches cost, said with its progress (docs/batch.md).
-  const execution = { ...settings, keyFor, ...(executor.kind === 'online' ? { pricing } : {}) };
+  const execution = { ...settings, keyFor, ...(executor.kind === 'online' ? { pricing } : {}), ...(servedBy !== undefined ? { servedBy: [servedBy] } : {}) };
 
   // Offline, no endpoint is reached: a resume words its requests as its last probe found.
   const capabilities = executor.kind === 'offline' ? 'recorded' : capabilitySettings(v, execution);
@@ -172,14 +176,14 @@ function namedModels(v: RawValues): string[] {
 }
 
 /**
- * Every model the run names, with the flag that names it on this command: its own (--model), the
- * model its verifiers were started with (--verifier-model), and any a re-verify added (which only
- * the user's config can trust for a resume).
+ * Every model the run names, with the flag that names it on this command: its own (--model; at the
+ * endpoints `servedBy` lists when a resume names them), the model its verifiers were started with
+ * (--verifier-model), and any a re-verify added (which only the user's config can trust for a resume).
  */
-function modelsOf(config: RunConfig): KeyedModel[] {
+function modelsOf(config: RunConfig, servedBy: string | undefined): KeyedModel[] {
   const judge = runVerifierModel(config);
   const judges = [...new Set(Object.values(config.verifierModels ?? {}))];
-  return [{ model: config.model, flag: '--model' }, ...judges.map((model) => (model === judge ? { model, flag: '--verifier-model' } : { model }))];
+  return [{ model: servedBy ?? config.model, flag: '--model' }, ...judges.map((model) => (model === judge ? { model, flag: '--verifier-model' } : { model }))];
 }
 
 /** The base verifiers --verifier lists, checked; undefined when not given. */

@@ -60,16 +60,19 @@ const MANAGEMENT_TIMEOUT_MS = 10 * 60_000;
 type HttpSpec = Extract<ModelSpec, { backend: 'openai' }>;
 
 export function createBatchClient(spec: HttpSpec, apiKey: string | undefined): BatchClient {
+  // Batches live on the server they were submitted to: one endpoint owns a run's batches.
+  if (spec.baseUrls.length > 1) throw new UserError(`--executor batch submits to one endpoint; ${spec.model} names ${spec.baseUrls.length} (${spec.baseUrls.join(', ')}): name one base URL`, 2);
+  const [baseUrl] = spec.baseUrls;
   const sdk: OpenAI = createSdkClient(
     {
-      baseUrl: spec.baseUrl,
+      baseUrl,
       ...(spec.provider === 'azure' ? { azure: { deployment: spec.model, apiVersion: spec.apiVersion ?? azureApiVersion() } } : {}),
       ...(apiKey ? { apiKey, ...accountFromEnv() } : {}),
     },
     streamingFetch(),
     { maxRetries: MANAGEMENT_RETRIES, timeout: MANAGEMENT_TIMEOUT_MS },
   );
-  const where = spec.baseUrl;
+  const where = baseUrl;
   const redact = (text: string): string => (apiKey ? text.split(apiKey).join('***') : text);
 
   /** One SDK call; a failure becomes a UserError naming the step and the endpoint. */

@@ -55,10 +55,13 @@ export function azureApiVersion(env: NodeJS.ProcessEnv = process.env): string {
 
 type HttpSpec = Extract<ModelSpec, { backend: 'openai' }>;
 
-/** The endpoint options of a model spec, as a run opens it: the organisation and project go with the key, only where the key may go. */
-export function endpointOptionsOf(spec: HttpSpec, api: OpenAIApi, opts: { apiKey?: string; maxAnswerBytes?: number }): OpenAIEndpointOptions {
+/**
+ * The endpoint options of a model spec at `baseUrl`, one of its servers (default: its first), as a
+ * run opens it: the organisation and project go with the key, only where the key may go.
+ */
+export function endpointOptionsOf(spec: HttpSpec, api: OpenAIApi, opts: { apiKey?: string; maxAnswerBytes?: number }, baseUrl: string = spec.baseUrls[0]): OpenAIEndpointOptions {
   return {
-    baseUrl: spec.baseUrl,
+    baseUrl,
     model: spec.model,
     api,
     ...(spec.provider === 'azure' ? { azure: { apiVersion: spec.apiVersion ?? azureApiVersion() } } : {}),

@@ -110,14 +110,17 @@ interface TaskRun extends GapCheckInput {
 }
 
 async function runTask(task: Task, run: TaskRun): Promise<void> {
-  const generations = await ensureGenerations(task, run);
+  // A model with several endpoints answers all of a task's calls on one of them: its prompts share
+  // the question, which that endpoint's prefix cache then holds.
+  const taskRun: TaskRun = { ...run, backend: run.backend.forTask?.() ?? run.backend };
+  const generations = await ensureGenerations(task, taskRun);
   const samples: VerifySample[] = generations.map((g) => ({ index: g.index, text: g.text }));
   // A verifier that judges the whole group waits until the task has all its samples (a resume).
   const verifiers = run.verifiers.filter((v) => !v.judgesTheGroup || samples.length === run.config.n);
   // Verifiers of one task run concurrently; the scheduler beneath bounds the model calls. Each
   // finishes before the task ends (one waiting for its batch must not cut another short); an
   // error that ends the run outranks a call set aside.
-  const settled = await Promise.allSettled(verifiers.map((v) => ensureVerifications(task, samples, v, run)));
+  const settled = await Promise.allSettled(verifiers.map((v) => ensureVerifications(task, samples, v, taskRun)));
   const failed = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
   const [first] = failed;
   if (first !== undefined) throw failed.find((e) => !(e instanceof CallDeferredError)) ?? first;

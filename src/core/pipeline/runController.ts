@@ -5,8 +5,9 @@
 import { setMaxListeners } from 'node:events';
 import { missingPrices, type Pricing } from '../cost/pricing';
 import { CostLimitReachedError, SpendMeter, type Spend } from '../cost/spend';
-import { canonicalModelSpec, parseModelSpec } from '../llm/modelSpec';
+import { canonicalModelSpec, parseModelSpec, sameModel } from '../llm/modelSpec';
 import type { ModelBackend, Usage } from '../llm/backend';
+import type { EndpointFigures } from '../llm/endpointFigures';
 import type { EndpointCapabilities } from '../runs/endpointCapabilities';
 import { abortReason } from '../llm/abort';
 import { UserError } from '../util/errors';
@@ -46,8 +47,26 @@ export interface OpenOptions {
   capabilities?: CapabilityOptions | 'recorded';
 }
 
+/** The live figures of a model served by several endpoints. */
+export interface EndpointReport {
+  /** The model spec as opened. */
+  model: string;
+  endpoints: EndpointFigures[];
+}
+
+/** How often onEndpoints is told. */
+const ENDPOINT_REPORT_MS = 1000;
+
 export interface ExecuteOptions {
+  /** Model calls in flight at once per model; for a model with several endpoints, the ceiling over all of them. */
   concurrency: number;
+  /** Several endpoints: each keeps an equal share of `concurrency` instead of adapting (`--fixed-concurrency`). */
+  fixedConcurrency?: boolean;
+  /**
+   * Specs that serve models of the run from other endpoints (a resume's --model): a model the run
+   * names is opened as the spec here of the same model (sameModel), if there is one.
+   */
+  servedBy?: readonly string[];
   cacheDir: string | null;
   /** The most bytes the response cache may take (default: $GAPLENS_CACHE_MAX_MB, else 2 GiB). */
   cacheMaxBytes?: number;
@@ -59,6 +78,8 @@ export interface ExecuteOptions {
   contextSize?: number;
   maxAnswerBytes?: number;
   onEvent?: (event: GapCheckEvent) => void;
+  /** Every ENDPOINT_REPORT_MS while it executes, the figures of each model served by several endpoints. */
+  onEndpoints?: (reports: EndpointReport[]) => void;
   onMessage?: (message: string) => void;
   onDownloadProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
@@ -145,7 +166,8 @@ export class RunController {
         return new RunController(prepared, config.verifiers, lock, capabilities);
       }
       const { config, capabilities: recorded } = await readManifest(request.dir);
-      const verifying = request.model === undefined ? config.model : canonicalModelSpec(request.model);
+      // The run's own model at other endpoints verifies as the run's model (servedBy opens it there).
+      const verifying = request.model === undefined || sameModel(request.model, config.model) ? config.model : canonicalModelSpec(request.model);
       const capabilities = how === 'recorded' ? (recorded ?? {}) : await probe([{ model: verifying, generates: false, verifiers: request.verifiers }], config.api);
       const { prepared, added } = await addVerifiers(request.dir, request.verifiers, request.model, opts.onWarning, capabilities);
       return new RunController(prepared, added, lock, capabilities);
@@ -183,6 +205,7 @@ export class RunController {
       const { config } = this.prepared;
       const { executor } = opts;
       const models = new ModelSet({ ...opts, signal: stop.signal }, this.capabilities, onUsage);
+      const reporter = opts.onEndpoints ? setInterval(() => opts.onEndpoints?.(models.endpointReports()), ENDPOINT_REPORT_MS) : undefined;
       try {
         // A re-verify by another model has no use for the run's own model: it is not even loaded.
         const generationsMissing = (this.prepared.existing?.generations.size ?? 0) < this.prepared.tasks.length * config.n;
@@ -223,6 +246,7 @@ export class RunController {
           await log.close();
         }
       } finally {
+        clearInterval(reporter);
         accounting = await models.accounting();
         await models.close();
       }
@@ -254,6 +278,8 @@ export class RunController {
  */
 class ModelSet {
   private readonly open_ = new Map<string, Promise<ScheduledBackend>>();
+  /** The opened ones by the spec they were opened as, for live figures. */
+  private readonly ready = new Map<string, ScheduledBackend>();
 
   constructor(
     private readonly opts: ExecuteOptions,
@@ -270,12 +296,15 @@ class ModelSet {
       // A limit that could not be checked would be no limit: a model without a price is refused before any call.
       const unpriced = opts.costLimit === undefined ? null : opts.pricing ? missingPrices(opts.pricing, [model], 'a cost limit') : 'a cost limit needs prices (docs/cost.md)';
       if (unpriced !== null) return Promise.reject(new UserError(unpriced));
-      const apiKey = opts.keyFor?.(model);
+      // The run's model may be served by other endpoints on this execution (a resume's --model).
+      const spec = opts.servedBy?.find((other) => sameModel(other, model)) ?? model;
+      const apiKey = opts.keyFor?.(spec);
       const capabilities = this.capabilities[model];
-      backend = openModel(parseModelSpec(model), {
+      backend = openModel(parseModelSpec(spec), {
         ...(capabilities ? { capabilities } : {}),
         api,
         concurrency: opts.concurrency,
+        ...(opts.fixedConcurrency ? { fixedConcurrency: true } : {}),
         cacheDir: opts.cacheDir,
         ...(opts.cacheMaxBytes !== undefined ? { cacheMaxBytes: opts.cacheMaxBytes } : {}),
         ...(apiKey ? { apiKey } : {}),
@@ -290,9 +319,14 @@ class ModelSet {
         ...(opts.executor ? { transport: opts.executor.transport(model, api) } : {}),
         onUsage: (usage) => this.onUsage(model, usage),
       });
+      void backend.then((b) => this.ready.set(spec, b), () => undefined);
       this.open_.set(model, backend);
     }
     return backend;
+  }
+
+  endpointReports(): EndpointReport[] {
+    return [...this.ready].flatMap(([model, b]) => (b.endpointFigures ? [{ model, endpoints: b.endpointFigures() }] : []));
   }
 
   async accounting(): Promise<Accounting> {

@@ -95,7 +95,7 @@ export function profileEntries(profiles: readonly ModelProfile[], lastProfile: s
 }
 
 export function profileDescription(p: ModelProfile): string {
-  if (p.backend === 'openai') return `${p.model} at ${p.baseUrl} (${p.api})`;
+  if (p.backend === 'openai') return `${p.model} at ${p.baseUrls.join(', ')} (${p.api})`;
   return p.modelPath === null ? 'embedded llama.cpp, default model (downloaded once)' : `embedded llama.cpp, ${basename(p.modelPath)}`;
 }
 

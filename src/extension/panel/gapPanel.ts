@@ -172,6 +172,11 @@ export class GapPanel implements vscode.Disposable {
     else this.flush();
   }
 
+  /** The live figures of the run's models served by several endpoints; an empty list clears them. */
+  setEndpoints(params: HostNotificationParams['endpoints']): void {
+    this.queue.send({ kind: 'notify', method: 'endpoints', params });
+  }
+
   /** Forwards an editor command (Next Disagreement) to the webview. */
   command(command: HostNotificationParams['command']['command']): void {
     this.reveal();

@@ -4,7 +4,7 @@
 // that say how to continue.
 import * as vscode from 'vscode';
 import { BackendError } from '../../core/llm/backend';
-import { canonicalModelSpec, parseModelSpec } from '../../core/llm/modelSpec';
+import { canonicalModelSpec, endpointOrigins, parseModelSpec } from '../../core/llm/modelSpec';
 import { defaultCapabilityCacheDir, defaultResponseCacheDir } from '../../core/util/cacheDir';
 import { RunController, unfinishedNote, type OpenRequest, type RunOutcome } from '../../core/pipeline/runController';
 import { runModels } from '../../core/pipeline/runSession';
@@ -203,6 +203,7 @@ export class RunExecutor implements vscode.Disposable {
             const spent = liveSpendText(spend);
             if (report(`${done}/${work}${gap ? ` · ${gapText(gap.reading)}` : ''}${spent ? ` · ${spent}` : ''}`)) status(true, gap);
           },
+          onEndpoints: (models) => this.panels.get(dir)?.setEndpoints({ models }),
           onMessage: (m) => log.warn(m),
           onDownloadProgress: (got, size) => report(`downloading the model: ${Math.round((100 * got) / Math.max(size, 1))} % of ${Math.round(size / 1e6)} MB`),
           onSpend: (now) => (spend = now),
@@ -213,6 +214,7 @@ export class RunExecutor implements vscode.Disposable {
       } finally {
         cancel.dispose();
         status(false);
+        this.panels.get(dir)?.setEndpoints({ models: [] });
       }
       const resume = `${capitalized(unfinishedNote(dir, '"Gap Lens: Open Run…" resumes it'))}.`;
       if (outcome.spend) log.info(`${manifest.id}: ${spendText(outcome.spend)}`);
@@ -285,9 +287,9 @@ export class RunExecutor implements vscode.Disposable {
     }
     const keys = new Map<string, string | undefined>();
     for (const model of models) {
-      const spec = parseModelSpec(model);
-      const allowed = spec.backend === 'openai' && !refused.has(new URL(spec.baseUrl).origin);
-      keys.set(model, allowed ? await this.keys.get(spec.baseUrl) : undefined);
+      const origins = endpointOrigins(model);
+      const allowed = origins.length > 0 && !origins.some((origin) => refused.has(origin));
+      keys.set(model, allowed ? await this.keys.forModel(model) : undefined);
     }
     return keys;
   }
