@@ -107,6 +107,12 @@ function middleRate(samples: readonly Sample[]): number {
   return to.at > from.at ? ((to.ok - from.ok) * 1000) / (to.at - from.at) : 0;
 }
 
+/** The adaptive run's steady state in every repetition, and how many fell short of the target: the median alone hides a bad one. */
+function perRepetition(ratios: readonly number[]): string {
+  const short = ratios.filter((r) => r < 0.9).length;
+  return `Adaptive steady state per repetition, in order: ${ratios.map(fmt).join(', ')} of the sum; ${short} of ${ratios.length} under 0.9.`;
+}
+
 function sum(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0);
 }
@@ -153,7 +159,8 @@ function report(runs: Map<string, Measurement[]>, settings: Setting[], tasks: nu
     notes: [
       `What a server sustains: capacity ÷ latency for A and B (${fmt(SERVERS[0]?.sustains ?? 0)} and ${fmt(SERVERS[1]?.sustains ?? 0)} answers/s), the rate limit for C (${fmt(SERVERS[2]?.sustains ?? 0)}); their sum, ${fmt(CAPACITY)} answers/s, is what no client can beat (the servers' and the client's own time per call makes a little less reachable). "answers/s" are usable answers (HTTP 200) the servers sent over the client's whole model-call phase, the ramp-up (each endpoint starts at 4 calls) and the tail (fewer tasks left than the servers take, and calls waiting out a backoff) included. The steady state is the answers the servers sent between a quarter and three quarters of the run's time (their counters read every ${SAMPLE_MS} ms by the benchmark), per second.`,
       'The fixed settings give every endpoint the same concurrency, as a user who does not know the servers\' capacities would (the issue: "a fixed --concurrency is either too slow or causes 429 storms"). The best fixed setting is the one with the most answers/s in the steady state; 429s are counted over the whole run. A call refused by A keeps its slot while it waits to retry (docs/run-format.md, "Several endpoints"), so a fixed setting above A\'s capacity loses little of A\'s throughput but sends it a steady stream of 429s; a call refused 7 times in a row fails (counted above), which a resume would ask again.',
-      'The adaptive run starts each endpoint at 4 calls, holds there for one latency window (20 answers), then doubles per round trip until the first 429 or latency rise, and from then on grows by one per round trip, a tenth of that near the level of its last cut (each probe of that level on A or C is one 429).',
+      'The adaptive run starts each endpoint at 4 calls, holds there for one latency window (20 answers), then doubles per round trip until the first 429 or latency rise; after a cut it climbs halfway back to just under the level of the cut per round trip, then probes that level a tenth of a call per round trip (each probe on A or C is one 429); see docs/run-format.md, "Several endpoints".',
+      perRepetition(of('adaptive').map((m) => m.steady / CAPACITY)),
     ],
   };
 }
