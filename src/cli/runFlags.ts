@@ -5,6 +5,7 @@ import { cacheLimitFromEnv, defaultCapabilityCacheDir, defaultResponseCacheDir, 
 import type { ExecuteOptions } from '../core/pipeline/runController';
 import type { CapabilityOptions } from '../core/pipeline/runCapabilities';
 import { UserError } from '../core/util/errors';
+import { EXECUTOR_OPTIONS } from './executorFlags';
 import { flag, numberOpt, stringOpt, type RawValues } from './options';
 
 export const EXECUTION_OPTIONS = {
@@ -20,6 +21,7 @@ export const EXECUTION_OPTIONS = {
   'max-answer-mb': { type: 'string' },
   'refresh-capabilities': { type: 'boolean' },
   'cost-limit': { type: 'string' },
+  ...EXECUTOR_OPTIONS,
 } as const;
 
 export type ExecutionSettings = Pick<ExecuteOptions, 'concurrency' | 'fixedConcurrency' | 'cacheDir' | 'cacheMaxBytes' | 'timeoutMs' | 'maxRetries' | 'threads' | 'contextSize' | 'maxAnswerBytes' | 'costLimit'>;

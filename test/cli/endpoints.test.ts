@@ -95,6 +95,21 @@ describe('gaplens run: several endpoints of one model', function () {
     }
   });
 
+  it('refuses --executor batch for a model with several endpoints before any upload: a batch lives on one server', async () => {
+    const servers = await Promise.all([0, 1].map(() => startFakeOpenAI({ batch: {} })));
+    try {
+      const tasksFile = join(tmp.dir, 'batch.jsonl');
+      writeTasks(tasksFile, 4);
+      const model = `openai:fake@${servers.map((s) => s.url).join(',')}`;
+      const res = await runCli(['run', '--tasks', tasksFile, '--model', model, '--api', 'chat', '-n', '2', '--verifier', 'mc', '--executor', 'batch', '--batch-poll-ms', '1', '--out', join(tmp.dir, 'batch'), '--no-cache'], { env: cleanEnv(tmp.dir) });
+      assert.equal(res.code, 1, res.stderr);
+      assert.ok(res.stderr.includes(`the batch executor sends a model's batches to one endpoint, and fake lists 2 (${servers.map((s) => s.url).join(', ')}): name one of them in the model spec`), res.stderr);
+      for (const s of servers) assert.deepEqual(s.requests.filter((r) => r.path.includes('/files') || r.path.includes('/batches')), []);
+    } finally {
+      await Promise.all(servers.map((s) => s.close()));
+    }
+  });
+
   describe('a resume that names the model at other endpoints', () => {
     let first: FakeOpenAI[];
     let others: FakeOpenAI[];

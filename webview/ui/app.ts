@@ -14,6 +14,7 @@ import { filterSweep, largestTask, scoreHistogram, taskScatter } from '../model/
 import { answerClusters } from '../model/clusters';
 import { annotatedRows, buildDataset, findRow, type Dataset } from '../model/dataset';
 import { keyAction, type KeyAction } from '../model/keyboard';
+import { labelText } from '../model/labelText';
 import { memoize } from '../model/memo';
 import { runVerifiers } from '../model/quality';
 import { restsOn, type RestsOn } from '../model/restsOn';
@@ -22,6 +23,7 @@ import { runInSlices, type SlicedJob, type SliceScheduler } from '../model/slice
 import { initialSettings, toPanelState, type PanelSettings } from '../model/settings';
 import { buildTableItems, disagreementOf, nextMatching, stepSample, type TableItems } from '../model/tableView';
 import { createThrottle, LIVE_TIMING, type Clock, type Throttle } from '../model/throttle';
+import { AuditPart } from './auditPart';
 import { ChartsPanel, type ChartsModel } from './charts';
 import { ClusterView } from './clusterView';
 import { DetailPane, type DetailModel } from './detailPane';
@@ -69,6 +71,7 @@ export class PanelApp {
   private readonly clusters: ClusterView;
   private readonly charts = new ChartsPanel();
   private readonly quality: QualityPanel;
+  private readonly audit: AuditPart;
 
   // Derived data, each memoized on its inputs. Parameters named _x are cache keys only: a version
   // counter, or the text form of a selector/filter/view (equal settings hit the cache even when the
@@ -113,6 +116,22 @@ export class PanelApp {
     });
     this.clusters = new ClusterView((task, answer) => this.markAnswer(task, answer));
     this.quality = new QualityPanel(slices, DEFAULT_BOOTSTRAP);
+    this.audit = new AuditPart({
+      host,
+      annotationsOf: (task, index) => this.store.annotationsOf(task, index),
+      annotationsVersion: () => this.store.annotationsVersion,
+      selection: () => this.settings?.selection ?? null,
+      filter: () => {
+        const state = this.settings && toPanelState('-', this.settings);
+        return state && state.selector !== '' ? { selector: state.selector, filter: state.filter } : null;
+      },
+      draft: () => this.detail.draft(),
+      select: (ref) => this.selectSample(ref),
+      saved: (record) => {
+        this.store.addAnnotations([record]);
+        this.render();
+      },
+    });
     root.replaceChildren(
       el('main', { className: 'panel' }, [
         this.runBar.element,
@@ -120,6 +139,7 @@ export class PanelApp {
         this.statsHeader.element,
         this.filterBar.element,
         el('div', { className: 'workspace' }, [this.table.element, el('div', { className: 'side' }, [this.clusters.element, this.detail.element])]),
+        this.audit.pane.element,
         this.charts.element,
         this.quality.element,
       ]),
@@ -178,6 +198,10 @@ export class PanelApp {
       case 'command':
         this.act({ kind: n.params.command });
         return;
+      case 'audit':
+        this.audit.receive(n.params);
+        this.live.schedule();
+        return;
       case 'endpoints':
         this.endpoints.update(n.params.models);
         return;
@@ -226,7 +250,8 @@ export class PanelApp {
       labelOf: (row) => {
         const sample = ds.rows[row] as StoredRow;
         const labels = this.store.annotationsOf(sample.task, sample.index);
-        return labels[labels.length - 1]?.cause ?? null;
+        const latest = labels[labels.length - 1];
+        return latest ? labelText(latest) : null;
       },
       questionOf: (task) => this.store.tasks.get(task)?.question,
       selected,
@@ -234,6 +259,7 @@ export class PanelApp {
     });
     this.detail.update(this.detailModel(ds, fr, settings, selected));
     this.clusters.update(this.clusterModel(ds, settings, verifiers));
+    this.audit.render();
     this.persist(run.id, settings);
     this.filterNotice.schedule();
     this.scheduleDeferred();
@@ -347,7 +373,7 @@ export class PanelApp {
   }
 
   private checkerLabels(): number {
-    return this.store.latestAnnotations().filter((a) => a.cause === 'checker-wrong').length;
+    return this.store.latestAnnotations().filter((a) => a.human !== undefined || a.cause === 'checker-wrong').length;
   }
 
   private detailModel(ds: Dataset, fr: FilterResult, settings: PanelSettings, row: number): DetailModel | null {
@@ -400,6 +426,14 @@ export class PanelApp {
     this.change({ selection: { task: sample.task, index: sample.index } });
     const line = items.lineOf[row] as number;
     if (line >= 0) this.table.reveal(line);
+  }
+
+  /** Selects a sample by task and index (the Audit part's walk), when the panel has it. */
+  private selectSample(ref: { task: string; index: number }): void {
+    const settings = this.settings;
+    if (!settings) return;
+    const row = findRow(this.derive(settings).ds, ref.task, ref.index);
+    if (row >= 0) this.select(row);
   }
 
   private onKey(event: KeyboardEvent): void {

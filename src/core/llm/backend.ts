@@ -192,6 +192,18 @@ export class SeveralChoicesUnsupportedError extends BackendError {
   }
 }
 
+/**
+ * The call was not sent: the batch executor set its request aside for the next batch
+ * (docs/batch.md). Neither an attempt nor a failure: the pass of the pipeline that made the call
+ * skips the work that needed its answer, and a later pass, with the answer at hand, does it.
+ */
+export class CallDeferredError extends Error {
+  constructor() {
+    super('the call waits for its batch');
+    this.name = 'CallDeferredError';
+  }
+}
+
 /** Rejects a continuation request a backend cannot mean anything by: an empty prompt (its first token has no context), no continuations, or an empty one. */
 export function checkContinuations(req: ContinuationRequest, backend: string): void {
   const { prompt, continuations } = req;

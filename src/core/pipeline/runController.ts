@@ -17,6 +17,8 @@ import { markCompleted, readManifest, updateManifest } from '../runs/runStore';
 import { SampleLog } from '../runs/sampleLog';
 import { baseVerifierOf, createVerifier, onModel } from '../verify/index';
 import type { BaseVerifierName } from '../verify/verifier';
+import { ExecutionRecords } from './executionRecords';
+import type { Executor } from './executor';
 import { runGapCheck, type GapCheckEvent } from './gapCheck';
 import { openModel } from './openModel';
 import { checkRunCapabilities, checkSamplingUnchanged, modelUses, type CapabilityOptions, type ModelUse } from './runCapabilities';
@@ -38,9 +40,11 @@ export interface OpenOptions {
   /**
    * Probe the HTTP endpoints the execution will call before anything is created or written
    * (runCapabilities.ts): refuse what they cannot serve, record what they accept in run.json, and
-   * word every request for them. Absent: no probe, every parameter sent as asked.
+   * word every request for them. 'recorded': no probe, the capabilities run.json recorded word
+   * the requests (an execution that reaches no endpoint: exporting batch requests). Absent: no
+   * probe, every parameter sent as asked.
    */
-  capabilities?: CapabilityOptions;
+  capabilities?: CapabilityOptions | 'recorded';
 }
 
 /** The live figures of a model served by several endpoints. */
@@ -89,17 +93,20 @@ export interface ExecuteOptions {
   costLimit?: number;
   /** The spend so far, after every call a model answered (docs/cost.md, "Live spend"). */
   onSpend?: (spend: Spend) => void;
+  /** Answer the calls in batches instead of online (src/core/batch, docs/batch.md). */
+  executor?: Executor;
 }
 
 /**
  * How an execution ended. complete: every record exists (run.json says so); incomplete: the pass
  * finished but `failedSamples` sample stages failed at the model call (a resume asks again);
  * cancelled: the caller aborted; cost-limit: the spend reached `costLimit` and the execution
- * stopped as a cancellation does; failed: an error ended it (`error`), every call stopped first.
+ * stopped as a cancellation does; failed: an error ended it (`error`), every call stopped first;
+ * waiting: a batch executor wrote all it could and waits for results from outside (docs/batch.md).
  * `spend` is what the execution spent, null without `pricing`.
  */
 export type RunOutcome = { accounting: Accounting | null; spend: Spend | null } & (
-  | { status: 'complete' | 'cancelled' }
+  | { status: 'complete' | 'cancelled' | 'waiting' }
   | { status: 'incomplete'; failedSamples: number }
   | { status: 'cost-limit'; limit: CostLimitReachedError }
   | { status: 'failed'; error: unknown }
@@ -133,8 +140,9 @@ export class RunController {
    * refused before its folder exists, a resume or re-verify before the run is changed.
    */
   static async open(request: OpenRequest, opts: OpenOptions): Promise<RunController> {
+    const how = opts.capabilities;
     const probe = async (uses: ModelUse[], api: RunConfig['api']): Promise<Record<string, EndpointCapabilities>> =>
-      opts.capabilities ? checkRunCapabilities(uses, api, opts.capabilities, opts.onWarning) : {};
+      how && how !== 'recorded' ? checkRunCapabilities(uses, api, how, opts.onWarning) : {};
     if (request.kind === 'new') {
       const { config } = request;
       // The tasks first: a task file that cannot be read is said before any endpoint is called.
@@ -150,16 +158,17 @@ export class RunController {
       if (request.kind === 'resume') {
         const prepared = await prepareResume(request.dir, opts.onWarning);
         const { config } = prepared;
+        if (how === 'recorded') return new RunController(prepared, config.verifiers, lock, prepared.existing?.manifest.capabilities ?? {});
         const generates = (prepared.existing?.generations.size ?? 0) < prepared.tasks.length * config.n;
         const capabilities = await probe(modelUses(config.model, config.verifierModels, config.verifiers, generates), config.api);
         checkSamplingUnchanged(prepared.existing?.manifest.capabilities, capabilities);
         if (Object.keys(capabilities).length > 0) await updateManifest(request.dir, (m) => ({ ...m, capabilities: { ...m.capabilities, ...capabilities } }));
         return new RunController(prepared, config.verifiers, lock, capabilities);
       }
-      const { config } = await readManifest(request.dir);
+      const { config, capabilities: recorded } = await readManifest(request.dir);
       // The run's own model at other endpoints verifies as the run's model (servedBy opens it there).
       const verifying = request.model === undefined || sameModel(request.model, config.model) ? config.model : canonicalModelSpec(request.model);
-      const capabilities = await probe([{ model: verifying, generates: false, verifiers: request.verifiers }], config.api);
+      const capabilities = how === 'recorded' ? (recorded ?? {}) : await probe([{ model: verifying, generates: false, verifiers: request.verifiers }], config.api);
       const { prepared, added } = await addVerifiers(request.dir, request.verifiers, request.model, opts.onWarning, capabilities);
       return new RunController(prepared, added, lock, capabilities);
     } catch (err) {
@@ -191,8 +200,10 @@ export class RunController {
       if (spend.total === null) stop.abort(new UserError(`the cost limit cannot be kept: ${spend.unknownBecause ?? 'the spend is unknown'}; run without a cost limit`));
       else if (spend.total >= opts.costLimit) stop.abort(new CostLimitReachedError(spend.total, opts.costLimit, spend.currency));
     };
+    let waiting = false;
     try {
       const { config } = this.prepared;
+      const { executor } = opts;
       const models = new ModelSet({ ...opts, signal: stop.signal }, this.capabilities, onUsage);
       const reporter = opts.onEndpoints ? setInterval(() => opts.onEndpoints?.(models.endpointReports()), ENDPOINT_REPORT_MS) : undefined;
       try {
@@ -204,25 +215,33 @@ export class RunController {
           this.verifiers.map(async (name) => {
             const verifier = createVerifier(baseVerifierOf(name), { tournamentBothOrders: config.tournamentBothOrders === true });
             const other = config.verifierModels?.[name];
-            return other === undefined ? verifier : onModel(verifier, name, await models.open(other, config.api));
+            const own = other === undefined ? verifier : onModel(verifier, name, await models.open(other, config.api));
+            return executor ? executor.verifier(own) : own;
           }),
         );
         const log = await SampleLog.open(this.dir);
-        try {
-          await runGapCheck({
+        const existing = new ExecutionRecords(this.prepared.existing);
+        const pass = (): Promise<void> =>
+          runGapCheck({
             config: { ...config, concurrency: opts.concurrency },
             tasks: this.prepared.tasks,
             backend,
             templates: this.prepared.templates,
             verifiers,
-            existing: this.prepared.existing ?? { generations: new Map(), verifications: new Map() },
-            append: (record) => log.append(record),
+            existing,
+            append: async (record) => {
+              await log.append(record);
+              existing.add(record);
+            },
             onEvent: (event) => {
               if (event.type === 'failure') failedSamples++;
               opts.onEvent?.(event);
             },
             signal: stop.signal,
           });
+        try {
+          if (executor) waiting = (await executor.run(pass, stop.signal)) === 'waiting';
+          else await pass();
         } finally {
           await log.close();
         }
@@ -231,6 +250,7 @@ export class RunController {
         accounting = await models.accounting();
         await models.close();
       }
+      if (waiting) return { status: 'waiting', accounting, spend: spent() };
       if (failedSamples > 0) return { status: 'incomplete', accounting, spend: spent(), failedSamples };
       await markCompleted(this.dir, new Date());
       return { status: 'complete', accounting, spend: spent() };
@@ -296,6 +316,7 @@ class ModelSet {
         ...(opts.onMessage ? { onRetry: opts.onMessage, onNotice: opts.onMessage } : {}),
         ...(opts.onDownloadProgress ? { onDownloadProgress: opts.onDownloadProgress } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(opts.executor ? { transport: opts.executor.transport(model, api) } : {}),
         onUsage: (usage) => this.onUsage(model, usage),
       });
       void backend.then((b) => this.ready.set(spec, b), () => undefined);

@@ -25,6 +25,8 @@ export interface OpenAIProfile extends ProfileCommon {
   baseUrls: [string, ...string[]];
   model: string;
   api: ApiStyle;
+  /** 'batch': the run flow offers the OpenAI Batch API first (docs/batch.md); absent: online first. */
+  executor?: 'batch';
 }
 export interface LlamaProfile extends ProfileCommon {
   backend: 'llama';
@@ -72,7 +74,7 @@ export const DEFAULT_PROFILES: ModelProfile[] = [{ name: 'Embedded model (llama:
 const DEFAULT_CONCURRENCY = { openai: 8, llama: 2 } as const;
 // A key pasted into a profile would be synced, shared and committed with the settings file.
 const CREDENTIAL_KEY = /^(api[-_]?key|key|token|access[-_]?token|secret|password|authorization)$/i;
-const PROFILE_KEYS = new Set(['name', 'backend', 'provider', 'apiVersion', 'baseUrl', 'baseUrls', 'model', 'api', 'maxConcurrency', 'pretrainingFlops', 'modelPath']);
+const PROFILE_KEYS = new Set(['name', 'backend', 'provider', 'apiVersion', 'baseUrl', 'baseUrls', 'model', 'api', 'executor', 'maxConcurrency', 'pretrainingFlops', 'modelPath']);
 
 /** Collects every problem, so one message lists all of them. */
 class Problems {
@@ -245,9 +247,11 @@ function readProfile(raw: unknown, workspaceRoot: string | undefined, fail: Fiel
     const provider = p.provider ?? 'openai';
     if (provider !== 'openai' && provider !== 'azure') bad('provider', `must be "openai" (any OpenAI-compatible server) or "azure" (an Azure OpenAI deployment) (got ${shownValue(provider)})`);
     const apiVersion = readApiVersion(p.apiVersion, provider === 'azure', (m) => bad('apiVersion', m));
-    return valid && baseUrls ? { ...common, backend, provider: provider as OpenAIProfile['provider'], ...(apiVersion ? { apiVersion } : {}), baseUrls, model, api: api as ApiStyle } : null;
+    const executor = p.executor ?? 'online';
+    if (executor !== 'online' && executor !== 'batch') bad('executor', `must be "online" (each call when it is made) or "batch" (the OpenAI Batch API) (got ${shownValue(executor)})`);
+    return valid && baseUrls ? { ...common, backend, provider: provider as OpenAIProfile['provider'], ...(apiVersion ? { apiVersion } : {}), baseUrls, model, api: api as ApiStyle, ...(executor === 'batch' ? { executor } : {}) } : null;
   }
-  for (const field of ['baseUrl', 'baseUrls', 'model', 'provider', 'apiVersion'] as const) if (p[field] !== undefined) bad(field, 'applies to openai profiles only');
+  for (const field of ['baseUrl', 'baseUrls', 'model', 'provider', 'apiVersion', 'executor'] as const) if (p[field] !== undefined) bad(field, 'applies to openai profiles only');
   if (p.api !== undefined && p.api !== 'completions') bad('api', 'must be "completions" (or left out) for llama profiles: the embedded model completes raw text');
   const modelPath = readModelPath(p.modelPath, workspaceRoot, (m) => bad('modelPath', m));
   return valid ? { ...common, backend, modelPath, api: 'completions' } : null;

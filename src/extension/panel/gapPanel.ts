@@ -29,6 +29,7 @@ import { modelShortName } from '../views/runItems';
 import type { GapNow, RunStatus } from '../views/statusText';
 import { createNonce, webviewHtml } from './panelHtml';
 import type { PanelMemory } from './panelMemory';
+import { PanelAudit } from './panelAudit';
 import { gapInputOf, type RunModel } from './runModel';
 import { snapshotMessages } from './snapshot';
 
@@ -65,6 +66,10 @@ export class GapPanel implements vscode.Disposable {
   private flushTimer: NodeJS.Timeout | undefined;
   private changedTimer: NodeJS.Timeout | undefined;
   private disposed = false;
+  /** The run's audit (audit.json) and its evaluation over this panel's rows. */
+  private readonly audit: PanelAudit;
+  /** The rows changed since the webview last heard about the audit: send 'audit' once the run is not streaming. */
+  private pendingAudit = false;
   /** The gap under the panel's filter, updated record by record; built on first use after a filter change. */
   private live: LiveGap | null = null;
   /** The panel's current filter (the run's own until the webview reports a change). */
@@ -93,6 +98,8 @@ export class GapPanel implements vscode.Disposable {
       }
     }
     this.queue = createMessageQueue((m) => this.post(m));
+    this.audit = new PanelAudit(model.dir);
+    void this.loadAudit();
     configureWebview(panel, deps.extensionUri, titleOf(model));
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) =>
@@ -136,6 +143,7 @@ export class GapPanel implements vscode.Disposable {
     this.panel.title = titleOf(model);
     if (this.queue.isOpen) this.queue.ready(this.snapshot());
     void this.lookForWriter();
+    void this.loadAudit();
   }
 
   /**
@@ -149,6 +157,8 @@ export class GapPanel implements vscode.Disposable {
       this.scheduleFlush();
     }
     if (row) {
+      this.audit.rowsChanged();
+      this.pendingAudit = true;
       this.live?.update(gapInputOf(row));
       this.pendingRows.set(sampleKey(row.task, row.index), row);
     }
@@ -222,6 +232,7 @@ export class GapPanel implements vscode.Disposable {
       this.pendingRows.clear();
       this.pendingProgress = false;
       this.pendingState = false;
+      this.pendingAudit = false;
       return;
     }
     if (this.pendingRows.size > 0) {
@@ -232,6 +243,11 @@ export class GapPanel implements vscode.Disposable {
     if (this.pendingState) {
       this.pendingState = false;
       this.queue.send(this.runStateMessage());
+    }
+    // An audit is drawn again from its plan on every evaluation: not while records stream in.
+    if (this.pendingAudit && !this.isRunning) {
+      this.pendingAudit = false;
+      if (this.audit.current) this.queue.send(this.auditMessage());
     }
     if (this.pendingProgress) {
       this.pendingProgress = false;
@@ -255,7 +271,7 @@ export class GapPanel implements vscode.Disposable {
 
   /** The whole current state, init first (snapshot.ts). */
   private snapshot(): HostMessage[] {
-    return snapshotMessages(this.model, this.annotations, this.runState(), this.progress);
+    return snapshotMessages(this.model, { annotations: this.annotations, audit: this.audit.params(this.model, this.annotations), runState: this.runState(), progress: this.progress });
   }
 
   /** What the run's records cover (counted as core counts a run folder) and whether a writer is adding records. */
@@ -295,6 +311,7 @@ export class GapPanel implements vscode.Disposable {
         this.changed();
       },
       annotate: (p) => this.annotate(p),
+      drawAudit: (p) => this.drawAudit(p),
       markAnswer: (p) => this.markAnswer(p),
       openSample: (p) => this.openSample(p),
       sampleDetail: async ({ task, index }) => ({ row: this.sampleRow(task, index) }),
@@ -306,11 +323,38 @@ export class GapPanel implements vscode.Disposable {
   }
 
   private async annotate(p: RequestParams['annotate']): Promise<RequestResults['annotate']> {
-    const record = await appendAnnotation(this.model.dir, { task: p.task, index: p.index, cause: p.cause, note: p.note });
+    const audit = p.audit ? this.audit.tag(p.task, p.index, p.audit.id) : undefined;
+    const { task, index, cause, human, note } = p;
+    const record = await appendAnnotation(this.model.dir, { task, index, ...(cause ? { cause } : {}), ...(human ? { human } : {}), ...(audit ? { audit } : {}), note });
     this.annotations.push(record);
-    this.deps.log.info(`annotated ${p.task} #${p.index} as ${p.cause} in ${this.model.dir}`);
+    this.deps.log.info(`annotated ${task} #${index} as ${[cause, human && `answer ${human}`, audit && `in ${audit.id}`].filter(Boolean).join(', ')} in ${this.model.dir}`);
     this.queue.send({ kind: 'notify', method: 'annotations', params: { records: [record] } });
+    if (audit) this.queue.send(this.auditMessage());
     return { record };
+  }
+
+  /** Draws a new audit with the webview's filter; replacing the run's audit needs the user's yes. */
+  private async drawAudit(p: RequestParams['drawAudit']): Promise<RequestResults['drawAudit']> {
+    const confirm = async (replacing: string): Promise<boolean> =>
+      (await vscode.window.showWarningMessage(`Replace ${replacing} with a new audit of ${p.size} samples? Its labels stay in annotations.jsonl.`, { modal: true }, 'Replace')) === 'Replace';
+    const audit = await this.audit.draw(this.model, p, confirm);
+    this.deps.log.info(`drew ${audit.id} (${audit.samples.length} samples, ${audit.selector}, ${audit.filter}, seed ${audit.seed}) in ${this.model.dir}`);
+    this.queue.send(this.auditMessage());
+    return { id: audit.id };
+  }
+
+  /** Reads audit.json (again) and tells the webview. */
+  private async loadAudit(): Promise<void> {
+    try {
+      await this.audit.load(this.model);
+      if (!this.disposed) this.queue.send(this.auditMessage());
+    } catch (err) {
+      this.deps.log.warn(`cannot read the audit of ${this.model.dir}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private auditMessage(): HostMessage {
+    return { kind: 'notify', method: 'audit', params: this.audit.params(this.model, this.annotations) };
   }
 
   private async markAnswer(p: RequestParams['markAnswer']): Promise<RequestResults['markAnswer']> {

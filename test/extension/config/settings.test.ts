@@ -80,6 +80,19 @@ describe('extension settings', () => {
     assert.match(message, /provider" applies to openai profiles only/);
   });
 
+  it('reads an openai profile’s executor, and says what is wrong with one', () => {
+    const s = readSettings((k) => ({ modelProfiles: [{ name: 'b', backend: 'openai', baseUrl: 'https://x', model: 'm', executor: 'batch' }, { name: 'o', backend: 'openai', baseUrl: 'https://x', model: 'm', executor: 'online' }] })[k], '/w');
+    assert.deepEqual(s.profiles.map((p) => (p.backend === 'openai' ? p.executor : 'llama')), ['batch', undefined]);
+    const message = problems({
+      modelProfiles: [
+        { name: 'a', backend: 'openai', baseUrl: 'https://x', model: 'm', executor: 'vllm' },
+        { name: 'd', backend: 'llama', executor: 'batch' },
+      ],
+    });
+    assert.match(message, /executor" must be "online" \(each call when it is made\) or "batch" \(the OpenAI Batch API\) \(got "vllm"\)/);
+    assert.match(message, /executor" applies to openai profiles only/);
+  });
+
   it('lists every invalid setting in one message naming the setting and the fix', () => {
     const message = problems({
       samplesPerTask: 0,

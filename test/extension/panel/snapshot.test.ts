@@ -54,9 +54,9 @@ async function writeRun(dir: string): Promise<void> {
 async function panelStore(dir: string): Promise<SampleStore> {
   const run = await readRun(dir);
   const model = RunModel.fromRun(run);
-  const messages: HostMessage[] = snapshotMessages(model, run.annotations, { coverage: model.coverage(), live: false }, { done: model.sampleCount, total: model.sampleCount, status: 'done' }, 40);
+  const messages: HostMessage[] = snapshotMessages(model, { annotations: run.annotations, audit: { audit: null, cannotDraw: null }, runState: { coverage: model.coverage(), live: false }, progress: { done: model.sampleCount, total: model.sampleCount, status: 'done' } }, 40);
   const methods = messages.map((m) => (m.kind === 'notify' ? m.method : m.kind));
-  assert.deepEqual([methods[0], ...methods.slice(-3)], ['init', 'annotations', 'runState', 'progress'], 'init first, progress last');
+  assert.deepEqual([methods[0], ...methods.slice(-4)], ['init', 'annotations', 'audit', 'runState', 'progress'], 'init first, progress last');
   assert.equal(methods.filter((m) => m === 'sampleTable').length, Math.ceil((TASK_COUNT * N) / 40), 'the samples in batches');
   const store = new SampleStore();
   for (const message of messages) {

@@ -55,7 +55,7 @@ describe('a model profile with several baseUrls in VS Code (built bundle, fake V
     ext = require(join(DIST, 'extension.js')) as ExtensionModule;
     ext.activate(fake.context);
     const r = fake.recorded;
-    r.quickPicks.push(pick('math.tasks.jsonl'), pick('Fleet'), pick('mc', true), pick('quantile:0.5'));
+    r.quickPicks.push(pick('math.tasks.jsonl'), pick('Fleet'), pick('Online'), pick('mc', true), pick('quantile:0.5'));
     r.inputs.push(type('2'));
     const running = r.commands.get('gaplens.runGapCheck')?.();
     await waitFor(() => r.panels.length === 1, 20_000, 'the run panel');
