@@ -20,7 +20,7 @@ export interface DriveOptions {
   done: number;
   /** Counts an event as one work item (each record of the run, or only verifications for a re-verify). */
   counts: (event: RecordEvent) => boolean;
-  execution: Omit<ExecuteOptions, 'onEvent' | 'onEndpoints' | 'onMessage' | 'onDownloadProgress' | 'signal' | 'onSpend' | 'executor'>;
+  execution: Omit<ExecuteOptions, 'onEvent' | 'onMessage' | 'onDownloadProgress' | 'signal' | 'onSpend' | 'executor' | 'onEndpoints'>;
   /** Flags the resume hint adds to `gaplens run --resume DIR` (the executor's). */
   resumeFlags?: string[];
   /** The executor, made with the line log of the progress display; undefined (or none): online. */

@@ -120,7 +120,7 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
 
   it('Run Gap Check… asks its questions, runs through core, and holds panel messages until the webview is ready', async () => {
     const r = fake.recorded;
-    r.quickPicks.push(pick('math.tasks.jsonl'), pick('Fake server'), pick('mc', true), pick('quantile:0.5'));
+    r.quickPicks.push(pick('math.tasks.jsonl'), pick('Fake server'), pick('Online'), pick('mc', true), pick('quantile:0.5'));
     r.inputs.push(type('3'));
     await r.commands.get('gaplens.runGapCheck')?.();
     assert.deepEqual(r.quickPicks, [], 'not every scripted question was asked');
@@ -163,7 +163,7 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
   it('Run Gap Check… with mc on an endpoint without logprobs is refused before the run, saying why and what to pick instead', async () => {
     const runsBefore = readdirSync(join(ws, '.gaplens', 'runs'));
     const r = fake.recorded;
-    r.quickPicks.push(pick('math.tasks.jsonl'), pick('Reasoning server'), pick('mc', true), pick('quantile:0.5'));
+    r.quickPicks.push(pick('math.tasks.jsonl'), pick('Reasoning server'), pick('Online'), pick('mc', true), pick('quantile:0.5'));
     r.inputs.push(type('2'));
     await r.commands.get('gaplens.runGapCheck')?.();
     assert.deepEqual(r.quickPicks, [], 'not every scripted question was asked');
@@ -405,7 +405,7 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
       return opened;
     };
     try {
-      fake.recorded.quickPicks.push(pick('forty-two.tasks.jsonl'), pick('Fake server'), pick('mc', true), pick('quantile:0.5'));
+      fake.recorded.quickPicks.push(pick('forty-two.tasks.jsonl'), pick('Fake server'), pick('Online'), pick('mc', true), pick('quantile:0.5'));
       fake.recorded.inputs.push(type('6'));
       await fake.recorded.commands.get('gaplens.runGapCheck')?.();
     } finally {
@@ -428,7 +428,7 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
 
   it('Run on Selected Tasks (as a CodeLens calls it) runs only the tasks on the given lines', async () => {
     const before = readdirSync(join(ws, '.gaplens', 'runs'));
-    fake.recorded.quickPicks.push(pick('Fake server'), pick('mc', true), pick('quantile:0.8'));
+    fake.recorded.quickPicks.push(pick('Fake server'), pick('Online'), pick('mc', true), pick('quantile:0.8'));
     fake.recorded.inputs.push(type('2'));
     await fake.recorded.commands.get('gaplens.runSelectedTasks')?.({ scheme: 'file', fsPath: join(ws, 'math.tasks.jsonl') }, [2]);
     const [dir] = newRunDirs(before);
@@ -444,7 +444,7 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     const before = readdirSync(join(ws, '.gaplens', 'runs'));
     const doc = new FakeTextDocument(FakeUri.file(join(ws, 'notes.md')), 'markdown', '# Notes\nWhat is 6 * 7?\nmore text');
     (fake.module.window as Record<string, unknown>).activeTextEditor = fakeEditor(doc, [{ start: { line: 1, character: 0 }, end: { line: 1, character: 14 } }]);
-    fake.recorded.quickPicks.push(pick('numeric'), pick('Fake server'), pick('mc', true), pick('quantile:0.8'));
+    fake.recorded.quickPicks.push(pick('numeric'), pick('Fake server'), pick('Online'), pick('mc', true), pick('quantile:0.8'));
     fake.recorded.inputs.push(type(''), type('3'));
     await fake.recorded.commands.get('gaplens.checkSelection')?.();
     (fake.module.window as Record<string, unknown>).activeTextEditor = undefined;
@@ -544,7 +544,7 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     // The fake model's answers carry no "Score: N": cot-score cannot read a single one.
     const before = readdirSync(join(ws, '.gaplens', 'runs'));
     fake.recorded.quickPicks.length = 0; // Export Kept Samples… above takes the panel's filter and leaves its scripted answer
-    fake.recorded.quickPicks.push(pick('math.tasks.jsonl'), pick('Fake server'), pick('cot-score', true), pick('quantile:0.5'));
+    fake.recorded.quickPicks.push(pick('math.tasks.jsonl'), pick('Fake server'), pick('Online'), pick('cot-score', true), pick('quantile:0.5'));
     fake.recorded.inputs.push(type('3'));
     await fake.recorded.commands.get('gaplens.runGapCheck')?.();
     [unsureDir] = newRunDirs(before) as [string];

@@ -73,7 +73,7 @@ export async function openModel(spec: ModelSpec, opts: OpenModelOptions): Promis
   // Embedded inference has no connection to hang, and a call may wait long for a free sequence
   // on a busy machine: a timeout would only throw finished work away. Abort still ends it. A
   // batch's answers are already on disk when its calls are made.
-  const timeoutMs = transport || spec.backend === 'llama' ? LONGEST_TIMER_MS : opts.timeoutMs;
+  const timeoutMs = transport ? LONGEST_TIMER_MS : (opts.timeoutMs ?? (spec.backend === 'llama' ? LONGEST_TIMER_MS : undefined));
   const maxRetries = transport ? 0 : opts.maxRetries;
   const scheduling = {
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
@@ -83,16 +83,14 @@ export async function openModel(spec: ModelSpec, opts: OpenModelOptions): Promis
     ...(opts.onNotice ? { onNotice: opts.onNotice } : {}),
     ...(opts.onUsage ? { onUsage: opts.onUsage } : {}),
   };
-  // A batch executor's calls are answered from batches, not by the servers (batchClient.ts takes one).
-  if (!transport && spec.backend === 'openai' && spec.baseUrls.length > 1) {
+  if (transport) return transport.tracked(createScheduler(transport.answerer(await openInner(spec, opts)), { concurrency: opts.concurrency, ...scheduling }));
+  if (spec.backend === 'openai' && spec.baseUrls.length > 1) {
     const endpoints = await Promise.all(spec.baseUrls.map(async (url) => ({ url, backend: await openInner(spec, opts, url) })));
     const pool = new EndpointPool(endpoints, { ceiling: opts.concurrency, adaptive: opts.fixedConcurrency !== true, ...(opts.onNotice ? { onNotice: opts.onNotice } : {}) });
     // The model whichever endpoint answers (docs/cache.md): the endpoints' own ids without their URL.
     return createPoolScheduler(`${spec.provider}:${opts.api}:${spec.model}`, pool, scheduling);
   }
-  const inner = await openInner(spec, opts);
-  const scheduled = createScheduler(transport ? transport.answerer(inner) : inner, { concurrency: opts.concurrency, ...scheduling });
-  return transport ? transport.tracked(scheduled) : scheduled;
+  return createScheduler(await openInner(spec, opts), { concurrency: opts.concurrency, ...scheduling });
 }
 
 /** The backend of the spec's model; an endpoint spec's at `baseUrl` (default: its first). */
