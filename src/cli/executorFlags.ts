@@ -2,11 +2,13 @@
 // in batches through the OpenAI Batch API (`--executor batch`), or not at all until results are
 // imported (`--executor offline`, with `gaplens batch export` / `batch import`). The batch settings
 // are execution settings: a resume may change them.
+import { batchEndpointOf } from '../core/batch/batchClient';
 import { BatchExecutor, DEFAULT_POLL_MS, type BatchMode } from '../core/batch/batchExecutor';
 import { batchProgressText } from '../core/batch/batchProgress';
 import { batchesOut } from '../core/batch/batchState';
 import { OPENAI_BATCH_LIMITS, type ShardLimits } from '../core/batch/shardWriter';
 import type { Pricing } from '../core/cost/pricing';
+import { parseModelSpec } from '../core/llm/modelSpec';
 import type { Executor } from '../core/pipeline/executor';
 import { readManifest } from '../core/runs/runStore';
 import { UserError } from '../core/util/errors';
@@ -44,6 +46,15 @@ export function executorSettings(v: RawValues, costLimit: number | undefined): E
       maxBytes: Math.floor(numberOpt(v, 'batch-max-mb', OPENAI_BATCH_LIMITS.maxBytes / MIB, { min: 0.001, max: 100_000 }) * MIB),
     },
   };
+}
+
+/** With --executor batch, every model the execution calls must name one endpoint (a usage error, before anything is created). */
+export function checkBatchEndpoints(kind: ExecutorKind, models: readonly string[]): void {
+  if (kind !== 'batch') return;
+  for (const model of models) {
+    const spec = parseModelSpec(model);
+    if (spec.backend === 'openai') batchEndpointOf(spec);
+  }
 }
 
 /**

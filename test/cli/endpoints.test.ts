@@ -5,6 +5,7 @@
 // alone names; the progress shows a line per endpoint.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { REPO, runCli, startCli, tempDir } from '../helpers/cli';
@@ -92,6 +93,25 @@ describe('gaplens run: several endpoints of one model', function () {
       assert.equal(capabilities[model]?.endpoint, `openai:completions:fake@${live.url}`);
     } finally {
       await live.close();
+    }
+  });
+
+  it('refuses --executor batch for a model with several endpoints as a usage error, before a run folder exists: a batch lives on one server', async () => {
+    const servers = await Promise.all([0, 1].map(() => startFakeOpenAI({ batch: {} })));
+    try {
+      const tasksFile = join(tmp.dir, 'batch.jsonl');
+      writeTasks(tasksFile, 4);
+      const model = `openai:fake@${servers.map((s) => s.url).join(',')}`;
+      const out = join(tmp.dir, 'batch');
+      const res = await runCli(['run', '--tasks', tasksFile, '--model', model, '--api', 'chat', '-n', '2', '--verifier', 'mc', '--executor', 'batch', '--batch-poll-ms', '1', '--out', out, '--no-cache'], { env: cleanEnv(tmp.dir) });
+      // A usage error: before the run folder exists, no resume offered.
+      assert.equal(res.code, 2, res.stderr);
+      assert.equal(existsSync(out), false, 'a run folder was created');
+      assert.doesNotMatch(res.stderr, /--resume/);
+      assert.ok(res.stderr.includes(`--executor batch submits to one endpoint; fake names 2 (${servers.map((s) => s.url).join(', ')}): name one base URL`), res.stderr);
+      for (const s of servers) assert.deepEqual(s.requests.filter((r) => r.path.includes('/files') || r.path.includes('/batches')), []);
+    } finally {
+      await Promise.all(servers.map((s) => s.close()));
     }
   });
 

@@ -13,7 +13,7 @@ import { driveRun } from '../driveRun';
 import { say } from '../terminalText';
 import { capabilitySettings, EXECUTION_OPTIONS, executionSettings } from '../runFlags';
 import { checkCostLimit, printEstimate } from '../runCost';
-import { checkLiveBatches, executorFor, executorSettings } from '../executorFlags';
+import { checkBatchEndpoints, checkLiveBatches, executorFor, executorSettings } from '../executorFlags';
 import { batchNextStep } from './batch';
 import { printRunReport } from './report';
 
@@ -39,6 +39,7 @@ export async function reverifyCommand(argv: string[]): Promise<number> {
   const executor = executorSettings(v, settings.costLimit);
   checkCostLimit(pricing, [model ?? config.model], settings.costLimit);
   await checkLiveBatches(dir, executor.kind);
+  checkBatchEndpoints(executor.kind, [model ?? config.model]);
   const keyFor = keyLookup([{ model: model ?? config.model, flag: '--model' }], given === undefined ? [] : [given], `${dir}/run.json`);
   // The run's own model given with other endpoints is served from those (a cross model is opened as given anyway).
   const execution = { ...settings, keyFor, ...(executor.kind === 'online' ? { pricing } : {}), ...(model !== undefined ? { servedBy: [model] } : {}) };

@@ -22,7 +22,7 @@ import { keyLookup, type KeyedModel } from '../apiKey';
 import { driveRun } from '../driveRun';
 import { say } from '../terminalText';
 import { capabilitySettings, EXECUTION_OPTIONS, executionSettings } from '../runFlags';
-import { checkLiveBatches, executorFor, executorSettings } from '../executorFlags';
+import { checkBatchEndpoints, checkLiveBatches, executorFor, executorSettings } from '../executorFlags';
 import { batchNextStep } from './batch';
 import { checkCostLimit, printEstimate } from '../runCost';
 import { printRunReport } from './report';
@@ -98,6 +98,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   // this execution calls those; run.json keeps the spec the run was started with.
   const given = stringOpt(v, 'model');
   const servedBy = request.kind === 'resume' && given !== undefined ? canonicalModelSpec(given) : undefined;
+  checkBatchEndpoints(executor.kind, modelsOf(config, servedBy).map((m) => m.model));
   const keyFor = keyLookup(modelsOf(config, servedBy), namedModels(v), `${resumeDir ?? '.'}/run.json`);
   // A batch execution's spend is what its batches cost, said with its progress (docs/batch.md).
   const execution = { ...settings, keyFor, ...(executor.kind === 'online' ? { pricing } : {}), ...(servedBy !== undefined ? { servedBy: [servedBy] } : {}) };

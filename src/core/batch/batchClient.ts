@@ -59,10 +59,17 @@ const MANAGEMENT_TIMEOUT_MS = 10 * 60_000;
 
 type HttpSpec = Extract<ModelSpec, { backend: 'openai' }>;
 
-export function createBatchClient(spec: HttpSpec, apiKey: string | undefined): BatchClient {
-  // Batches live on the server they were submitted to: one endpoint owns a run's batches.
+/**
+ * The one endpoint a model's batches go to. Batches live on the server they were submitted to: a
+ * spec with several endpoints is a usage error (the CLI checks it before a run folder exists).
+ */
+export function batchEndpointOf(spec: HttpSpec): string {
   if (spec.baseUrls.length > 1) throw new UserError(`--executor batch submits to one endpoint; ${spec.model} names ${spec.baseUrls.length} (${spec.baseUrls.join(', ')}): name one base URL`, 2);
-  const [baseUrl] = spec.baseUrls;
+  return spec.baseUrls[0];
+}
+
+export function createBatchClient(spec: HttpSpec, apiKey: string | undefined): BatchClient {
+  const baseUrl = batchEndpointOf(spec);
   const sdk: OpenAI = createSdkClient(
     {
       baseUrl,
