@@ -1,7 +1,7 @@
 // The progress display's line per endpoint of a model served by several (docs/run-format.md,
 // "Several endpoints"): state, slots in use of its current limit, recent answer rate, refusals and
 // unanswered attempts so far, and the median latency of its recent answers.
-import { endpointTexts } from '../core/llm/endpointText';
+import { endpointTexts } from '../core/report/endpointText';
 import type { EndpointReport } from '../core/pipeline/runController';
 
 export function endpointLines(reports: readonly EndpointReport[]): string[] {

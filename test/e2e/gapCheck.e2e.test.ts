@@ -260,6 +260,7 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
     await runFromPalette(page, 'Gap Lens: Run Gap Check');
     await answerQuickInput(page, /Which tasks\?/, 'x.tasks');
     await answerQuickInput(page, /Model profile/, 'Fake server');
+    await answerQuickInput(page, /How are the calls sent\?/, 'Online');
     await answerQuickInput(page, /Samples per task/, String(N));
     await answerQuickInput(page, /Which verifiers/, '');
     await answerQuickInput(page, /Filter: which samples/, '');

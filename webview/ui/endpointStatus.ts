@@ -1,7 +1,7 @@
 // The run's endpoints while it executes, under the run bar: for each model of the run that several
 // endpoints serve, a row per endpoint with the figures the CLI prints under its progress line
 // (docs/run-format.md, "Several endpoints"). Hidden when no such model is executing.
-import { endpointTexts } from '../../src/core/llm/endpointText';
+import { endpointTexts } from '../../src/core/report/endpointText';
 import type { HostNotificationParams } from '../../src/protocol/panelProtocol';
 import { el, setText } from './dom';
 

@@ -1,6 +1,6 @@
 // The live figures of one endpoint as text (docs/run-format.md, "Several endpoints"), the same in
 // the CLI's progress lines and the VS Code panel's endpoint table.
-import type { EndpointFigures } from './endpointFigures';
+import type { EndpointFigures } from '../llm/endpointFigures';
 
 export interface EndpointTexts {
   url: string;
