@@ -22,6 +22,7 @@ export interface PanelHost {
   openSample(params: RequestParams['openSample']): Promise<RequestResults['openSample']>;
   copy(text: string): Promise<RequestResults['copy']>;
   sampleDetail(params: RequestParams['sampleDetail']): Promise<RequestResults['sampleDetail']>;
+  drawAudit(params: RequestParams['drawAudit']): Promise<RequestResults['drawAudit']>;
   /** The state persisted by the last saveState (survives reloads), or null. */
   loadState(): PanelState | null;
   saveState(state: PanelState): void;
@@ -114,6 +115,7 @@ export function createVsCodeHost(api: VsCodeApi, source: MessageSource, log: (me
     openSample: (params) => request('openSample', params),
     copy: (text) => request('copy', { text }),
     sampleDetail: (params) => request('sampleDetail', params),
+    drawAudit: (params) => request('drawAudit', params),
     loadState: () => parsePanelState(api.getState()),
     saveState: (state) => api.setState(state),
     onNotification: (listener) => void listeners.push(listener),

@@ -9,6 +9,9 @@ import type { RunConfig } from '../../src/core/runs/records';
 import { parseVerifierList } from '../../src/core/verify/index';
 
 export interface GapLensRunOutput {
+  /** 'complete', or with --allow-incomplete 'incomplete' (samples whose calls failed, `failedSamples` of them). */
+  status: 'complete' | 'incomplete';
+  failedSamples: number;
   phaseMs: number;
   cpuMs: number;
   maxRssMiB: number;
@@ -30,6 +33,10 @@ async function main(): Promise<void> {
       concurrency: { type: 'string', default: '64' },
       out: { type: 'string' },
       cache: { type: 'string' },
+      // Several endpoints: each at concurrency ÷ endpoints, not adapting.
+      'fixed-concurrency': { type: 'boolean', default: false },
+      // Report a run whose samples failed at the model call instead of failing (a 429 storm).
+      'allow-incomplete': { type: 'boolean', default: false },
     },
   });
   if (!v.tasks || !v.model || !v.out) throw new Error('gapLensRun: --tasks, --model and --out are required');
@@ -58,16 +65,21 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const outcome = await controller.execute({
     concurrency,
+    ...(v['fixed-concurrency'] ? { fixedConcurrency: true } : {}),
     cacheDir: v.cache ?? null,
     onEvent: (event) => {
       if (event.type !== 'task-done') records++;
     },
   });
-  if (outcome.status !== 'complete' || outcome.accounting === null) throw new Error(`gapLensRun: the run ended ${outcome.status}${outcome.status === 'failed' ? `: ${String(outcome.error)}` : ''}`);
+  const finished = outcome.status === 'complete' || (outcome.status === 'incomplete' && v['allow-incomplete']);
+  if (!finished || outcome.accounting === null) throw new Error(`gapLensRun: the run ended ${outcome.status}${outcome.status === 'failed' ? `: ${String(outcome.error)}` : ''}`);
   const { accounting } = outcome;
+  const status = outcome.status === 'incomplete' ? 'incomplete' : 'complete';
   const phaseMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   const output: GapLensRunOutput = {
+    status,
+    failedSamples: outcome.status === 'incomplete' ? outcome.failedSamples : 0,
     phaseMs,
     cpuMs: (cpu.user + cpu.system) / 1000,
     maxRssMiB: process.resourceUsage().maxRSS / 1024,

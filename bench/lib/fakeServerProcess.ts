@@ -9,6 +9,8 @@ export interface FakeServerCounters {
   ok: number;
   faults: number;
   errors: number;
+  /** 429s of its capacity or rate limit. */
+  rateLimited: number;
 }
 
 export interface FakeServerProcess {
@@ -22,12 +24,23 @@ export interface FakeServerOptions {
   latencyMs: number;
   /** Reject n > 1 like llama.cpp's server (the client must fall back to one request per sample). */
   noN?: boolean;
+  /** At most this many requests served at once; beyond: an immediate 429, or with `queue` a wait (latency grows). */
+  capacity?: number;
+  queue?: boolean;
+  /** A token bucket: this many requests a second (burst `burst`), an immediate 429 with retry-after-ms beyond. */
+  ratePerSecond?: number;
+  burst?: number;
 }
 
 export const FAKE_SERVER_SCRIPT = path.join('bench', 'servers', 'fakeServer.ts');
 
 export function fakeServerCommand(opts: FakeServerOptions): string[] {
-  return ['--require', 'tsx/cjs', FAKE_SERVER_SCRIPT, '--latency-ms', String(opts.latencyMs), ...(opts.noN ? ['--no-n'] : [])];
+  return [
+    '--require', 'tsx/cjs', FAKE_SERVER_SCRIPT, '--latency-ms', String(opts.latencyMs),
+    ...(opts.noN ? ['--no-n'] : []),
+    ...(opts.capacity !== undefined ? ['--capacity', String(opts.capacity), ...(opts.queue ? ['--capacity-queue'] : [])] : []),
+    ...(opts.ratePerSecond !== undefined ? ['--rate-per-second', String(opts.ratePerSecond), '--rate-burst', String(opts.burst ?? opts.ratePerSecond)] : []),
+  ];
 }
 
 export async function startFakeServer(repoRoot: string, opts: FakeServerOptions): Promise<FakeServerProcess> {

@@ -2,10 +2,11 @@
 // answers), in a process of its own so that the client's CPU is measured alone. One addition: a
 // request that carries promptfoo's llm-rubric grading prompt is answered with the JSON verdict
 // that grader expects, so promptfoo's model-graded assertion produces real verdicts instead of
-// parse errors. Prints {"url": ...} on stdout; stops on SIGTERM. Run under tsx, not bundled: in a
+// parse errors. The fixture's capacity and rate-limit flags model a server's limits (the endpoints
+// benchmark). Prints {"url": ...} on stdout; stops on SIGTERM. Run under tsx, not bundled: in a
 // bundle the fixture's own `require.main === module` check would start a second server.
 import { parseArgs } from 'node:util';
-import { startFakeOpenAI, type FakeAnswer, type FakeRequest } from '../../test/fixtures/openaiServer';
+import { LIMIT_OPTIONS, limitsFrom, startFakeOpenAI, type FakeAnswer, type FakeRequest } from '../../test/fixtures/openaiServer';
 import { createRng } from '../../src/core/util/random';
 
 function rubricVerdict(req: FakeRequest): FakeAnswer | undefined {
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
     options: {
       'latency-ms': { type: 'string', default: '20' },
       'no-n': { type: 'boolean', default: false },
+      ...LIMIT_OPTIONS,
     },
   });
   const server = await startFakeOpenAI({
@@ -26,6 +28,7 @@ async function main(): Promise<void> {
     supportsN: !values['no-n'],
     logRequests: false,
     respond: rubricVerdict,
+    ...limitsFrom(values),
   });
   process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
   const stop = (): void => {

@@ -2,7 +2,7 @@
 // named in this invocation (--model, --verifier-model) or trusts in their own config file. A run folder alone —
 // perhaps received from someone else — never decides where the key goes.
 import { readUserConfig, userConfigPath } from '../core/config/userConfig';
-import { endpointOrigin } from '../core/llm/modelSpec';
+import { endpointOrigins } from '../core/llm/modelSpec';
 import { UserError } from '../core/util/errors';
 
 const KEY_VARIABLES = ['GAPLENS_API_KEY', 'OPENAI_API_KEY'] as const;
@@ -14,16 +14,20 @@ export interface KeyedModel {
 }
 
 /**
- * The key for `model`, if the environment has one and it may go there. `named` are the model specs
- * given on this command line. Throws a usage error (exit 2) when a key is set but the endpoint came
- * only from `source` (a run folder); the message offers `flag` as one way to name it.
+ * The key for `model`, if the environment has one and it may go there: to every endpoint of the
+ * model (one key serves all the servers of a model). `named` are the model specs given on this
+ * command line; every endpoint a named spec lists counts as named. Throws a usage error (exit 2)
+ * when a key is set but an endpoint came only from `source` (a run folder); the message offers
+ * `flag` as one way to name it.
  */
 export function apiKeyFor({ model, flag }: KeyedModel, named: readonly string[], source: string, env: NodeJS.ProcessEnv = process.env): { apiKey?: string } {
   const variable = KEY_VARIABLES.find((name) => env[name] !== undefined && env[name] !== '');
-  const origin = endpointOrigin(model);
-  if (variable === undefined || origin === null) return {};
+  const origins = endpointOrigins(model);
+  if (variable === undefined || origins.length === 0) return {};
   const key = env[variable] as string;
-  if (named.some((spec) => endpointOrigin(spec) === origin) || readUserConfig(env).trustedOrigins.includes(origin)) return { apiKey: key };
+  const allowed = new Set([...named.flatMap(endpointOrigins), ...readUserConfig(env).trustedOrigins]);
+  const origin = origins.find((o) => !allowed.has(o));
+  if (origin === undefined) return { apiKey: key };
   throw new UserError(
     `${source} names the endpoint ${origin}, and your API key (${variable}) goes only to an endpoint you name. ` +
       `To send it there, ${flag === undefined ? '' : `pass ${flag} ${model} or `}add "${origin}" to "trustedOrigins" in ${userConfigPath(env)}; ` +

@@ -1,6 +1,8 @@
 // The CLI's commands, each with its help: adding a command is one entry in COMMANDS. Every option
 // a command's parseArgs accepts is in its help and nothing else; test/cli/help.test.ts checks that
 // against the parsers themselves.
+import { auditCommand } from './commands/audit';
+import { batchCommand } from './commands/batch';
 import { cacheCommand } from './commands/cache';
 import { doctorCommand } from './commands/doctor';
 import { exportCommand } from './commands/export';
@@ -28,7 +30,8 @@ const CACHE_OPTIONS: OptionHelp[] = [
 ];
 /** How a run executes, not what it produces: `run`, `run --resume` and `reverify` take them (src/cli/runFlags.ts). */
 const EXECUTION_OPTIONS_HELP: OptionHelp[] = [
-  { name: 'concurrency', value: 'C', text: "model calls in flight (default 8, or the run's own; llama: parallel sequences)" },
+  { name: 'concurrency', value: 'C', text: "model calls in flight (default 8, or the run's own; llama: parallel sequences; several endpoints: the ceiling over all)" },
+  { name: 'fixed-concurrency', text: 'several endpoints: each keeps C ÷ endpoints calls in flight instead of adapting to what it sustains' },
   ...CACHE_OPTIONS,
   { name: 'cache-max-mb', value: 'M', text: 'the response cache keeps at most M MiB, least recently used answers go first (default $GAPLENS_CACHE_MAX_MB, else 2048)' },
   { name: 'timeout-ms', value: 'MS', text: 'per-call timeout (default 120000 for openai:, none for llama:)' },
@@ -37,8 +40,13 @@ const EXECUTION_OPTIONS_HELP: OptionHelp[] = [
   { name: 'context-size', value: 'C', text: 'llama.cpp tokens per sequence, prompt + completion (default 4096)' },
   { name: 'max-answer-mb', value: 'M', text: "largest answer body read from an endpoint (default 64); a larger one fails that sample's call" },
   { name: 'refresh-capabilities', text: 'probe what each endpoint accepts anew instead of using the probe of the last 24 hours (docs/providers.md)' },
-  { name: 'cost-limit', value: 'AMOUNT', text: 'stop cleanly (resumable, exit 3) once this execution has spent AMOUNT, in the currency of the pricing file' },
+  { name: 'cost-limit', value: 'AMOUNT', text: 'stop cleanly (resumable, exit 3) once this execution has spent AMOUNT, in the currency of the pricing file (online only)' },
+  { name: 'executor', value: 'online|batch|offline', text: 'online (default): each call when it is made; batch: in phases through the OpenAI Batch API; offline: through gaplens batch export/import (docs/batch.md)' },
+  { name: 'batch-poll-ms', value: 'MS', text: 'first wait between two polls of a batch (default 10000; each next wait doubles, up to 12 times this)' },
+  { name: 'batch-max-requests', value: 'N', text: 'requests per batch file (default 50000, the OpenAI limit)' },
+  { name: 'batch-max-mb', value: 'M', text: 'MiB per batch file (default 200, the OpenAI limit)' },
 ];
+const BATCH_CACHE_OPTIONS: OptionHelp[] = [...CACHE_OPTIONS, { name: 'json', text: 'print what was done as JSON on stdout (import: the report, once the run is complete)' }];
 /** Sampling of the CoT/tournament verifier calls: `run` uses them, `import` records them for the verifiers `reverify` adds. */
 const VERIFIER_SAMPLING_HELP: OptionHelp[] = [
   { name: 'verifier-temperature', value: 'T', text: 'CoT/tournament verifier temperature (default 0.7)' },
@@ -48,6 +56,7 @@ const RUNS_DIR_HELP: OptionHelp = { name: 'runs-dir', value: 'DIR', text: 'where
 const RESUME_NOTE =
   'A resume continues the run with the settings it was started with: a flag that would change what it produces\n' +
   '(model, verifier model, tasks, n, verifiers, filter, sampling, seed, templates) is refused unless it equals the run\'s own;\n' +
+  '--model may name the run\'s model at other endpoints (openai:MODEL@URL1,URL2), which serve this execution;\n' +
   'the execution options above (the cost limit too) may change.\n' +
   'To add verifiers use gaplens reverify. Only one process writes a run at a time (run.lock in the run folder).\n' +
   'An API key (GAPLENS_API_KEY or OPENAI_API_KEY) is sent only to an endpoint named with --model or --verifier-model on this command\n' +
@@ -60,7 +69,7 @@ const CACHE_DIR_OPTION: OptionHelp = { name: 'cache', value: 'DIR', text: 'the c
 const JSON_RESULT_OPTION: OptionHelp = { name: 'json', text: 'print the result as JSON on stdout' };
 const JSON_OPTION: OptionHelp = { name: 'json', text: 'print the report as JSON on stdout' };
 const SELECTOR_OPTION: OptionHelp = { name: 'verifier', value: 'V', text: `a verifier, or and(a,b,…) / mean(a,b,…) of several (default: the run's first)` };
-const CHECKER_OPTION: OptionHelp = { name: 'checker-corrected', text: 'flip correctness where an annotation says the checker was wrong' };
+const CHECKER_OPTION: OptionHelp = { name: 'checker-corrected', text: "count each sample with its latest label's human verdict, or flipped where the label says the checker was wrong" };
 
 export const COMMANDS: Record<string, Command> = {
   run: {
@@ -111,6 +120,24 @@ export const COMMANDS: Record<string, Command> = {
       JSON_OPTION,
       { name: 'html', value: 'FILE', text: "write the report as a self-contained HTML page (never a run folder's own file)" },
       { name: 'force', text: 'overwrite the --html FILE if it exists' },
+    ],
+  },
+  audit: {
+    run: auditCommand,
+    summary: "draw a random sample of a run's samples for a person to label: agreement with humans, the gap on corrected truth",
+    usage: ['audit RUN_DIR [--size N] [--seed S] [--verifier V] [--filter SPEC] [--replace] [--json]'],
+    options: [
+      { name: 'size', value: 'N', text: 'samples to draw (default 40), spread equally over kept/dropped × checker correct/incorrect' },
+      { name: 'seed', value: 'S', text: 'the draw\'s seed, an integer in [0, 2^32) (default: a random one, recorded in audit.json)' },
+      SELECTOR_OPTION,
+      { name: 'filter', value: 'SPEC', text: `${FILTERS}: the verifier decision the strata are made of (default: the run's filter)` },
+      { name: 'replace', text: "replace the run's audit.json (its labels stay in annotations.jsonl)" },
+      { name: 'json', text: 'print audit.json on stdout' },
+    ],
+    notes: [
+      'Writes RUN_DIR/audit.json. Label the drawn samples in the Gap Lens panel (Audit) in the order drawn;\n' +
+        'gaplens report then shows Cohen\'s κ of the verifier and of the checker against the human, and the\n' +
+        'accuracy, filtered accuracy and gap on the human-corrected truth (docs/statistics.md, "Audit").',
     ],
   },
   reverify: {
@@ -206,6 +233,30 @@ export const COMMANDS: Record<string, Command> = {
       'Answers are appended to packs (one per writing process). The cache keeps at most GAPLENS_CACHE_MAX_MB MiB\n' +
         '(default 2048) and removes the least recently used packs beyond that; temporary files a killed process left\n' +
         'behind are removed once they are 5 minutes old. prune and clear also remove the old one-file-per-answer entries.',
+    ],
+  },
+  batch: {
+    run: batchCommand,
+    summary: "a run's requests as batch files for an engine elsewhere (vLLM run-batch), and their results back (docs/batch.md)",
+    usage: ['batch export RUN_DIR --out DIR [--format openai|vllm] [--phase next|generation|VERIFIER] [--shards K] [options]', 'batch import RUN_DIR RESULT_FILE… [options]'],
+    subcommands: {
+      export: [
+        { name: 'out', value: 'DIR', text: 'the folder to write the request files to (requests-0001.jsonl, …)' },
+        { name: 'format', value: 'openai|vllm', text: 'openai (default): the OpenAI Batch API input; vllm: the same lines, for vllm run-batch (chat runs only)' },
+        { name: 'phase', value: 'P', text: "next (default): every request the run needs now; generation or a verifier's name: only those" },
+        { name: 'shards', value: 'K', text: 'fill K files side by side (one per node or job; default 1)' },
+        { name: 'max-requests', value: 'N', text: 'requests per file (default 50000)' },
+        { name: 'max-mb', value: 'M', text: 'MiB per file (default 200)' },
+        { name: 'force', text: 'overwrite request files already in DIR' },
+        ...BATCH_CACHE_OPTIONS,
+      ],
+      import: BATCH_CACHE_OPTIONS,
+    },
+    notes: [
+      'export writes what the run needs next (generation first, then the verifiers, tournament rounds in turn), one request per line\n' +
+        'with custom_id = the response cache key of its call; import takes result files (OpenAI output and error files, vLLM run-batch\n' +
+        'output) in any order, partial or repeated, matches them by custom_id, and writes every record they complete. Both advance\n' +
+        'the run as far as the results at hand allow; a run started with --executor offline calls no endpoint at all.',
     ],
   },
   templates: {

@@ -5,9 +5,11 @@ import type { Spend } from '../core/cost/spend';
 import type { RecordEvent } from '../core/pipeline/gapCheck';
 import { unfinishedNote, type ExecuteOptions, type RunController } from '../core/pipeline/runController';
 import type { Accounting } from '../core/llm/scheduler';
+import type { Executor } from '../core/pipeline/executor';
 import { BackendError } from '../core/llm/backend';
 import { UserError } from '../core/util/errors';
 import { fileSystemProblem } from '../core/util/fsProblems';
+import { endpointLines } from './endpointLines';
 import { createProgress } from './progress';
 
 export interface DriveOptions {
@@ -18,14 +20,21 @@ export interface DriveOptions {
   done: number;
   /** Counts an event as one work item (each record of the run, or only verifications for a re-verify). */
   counts: (event: RecordEvent) => boolean;
-  execution: Omit<ExecuteOptions, 'onEvent' | 'onMessage' | 'onDownloadProgress' | 'signal' | 'onSpend'>;
+  execution: Omit<ExecuteOptions, 'onEvent' | 'onMessage' | 'onDownloadProgress' | 'signal' | 'onSpend' | 'executor' | 'onEndpoints'>;
+  /** Flags the resume hint adds to `gaplens run --resume DIR` (the executor's). */
+  resumeFlags?: string[];
+  /** The executor, made with the line log of the progress display; undefined (or none): online. */
+  executor?: (log: (message: string) => void) => Promise<Executor | undefined>;
   /** Called with every record event before the progress line is drawn; returns extra progress text. */
   onEvent?: (event: RecordEvent) => void;
   summary?: () => string;
 }
 
-/** How a finished execution ended for the caller: the run complete, or finished with failed samples. */
-export type DriveResult = { complete: true } | { complete: false; failedSamples: number };
+/**
+ * How a finished execution ended for the caller: the run complete, finished with failed samples,
+ * or waiting for batch results from outside (docs/batch.md).
+ */
+export type DriveResult = { complete: true } | { complete: false; failedSamples: number } | { complete: false; waiting: true };
 
 /**
  * Executes the run; resolves when the pass finished (complete or with failed samples), throws a
@@ -47,13 +56,20 @@ export async function driveRun(controller: RunController, opts: DriveOptions): P
   let spend: Spend | null = null;
   const summary = (): string => [opts.summary?.() ?? '', liveSpendText(spend)].filter((part) => part !== '').join('  ');
   try {
+    // The lock is released by execute(): released here too when the executor cannot be made.
+    const executor = await opts.executor?.(log).catch(async (err: unknown) => {
+      await controller.close();
+      throw err;
+    });
     const outcome = await controller.execute({
       ...opts.execution,
+      ...(executor ? { executor } : {}),
       onEvent: (event) => {
         if (event.type === 'task-done') return;
         opts.onEvent?.(event);
         if (opts.counts(event)) progress.update(++done, summary());
       },
+      onEndpoints: (reports) => progress.details(endpointLines(reports)),
       onMessage: log,
       onDownloadProgress: (got, size) => log(`downloading model: ${Math.round((100 * got) / Math.max(size, 1))}%`),
       onSpend: (now) => (spend = now),
@@ -62,14 +78,16 @@ export async function driveRun(controller: RunController, opts: DriveOptions): P
     progress.done();
     if (outcome.accounting) log(accountingLine(outcome.accounting));
     if (outcome.spend && outcome.accounting && outcome.accounting.requests > 0) log(spendText(outcome.spend));
-    const resume = `gaplens run --resume ${controller.dir}`;
+    const resume = ['gaplens run --resume', controller.dir, ...(opts.resumeFlags ?? [])].join(' ');
     const hint = unfinishedNote(controller.dir, `continue with: ${resume}`);
     switch (outcome.status) {
       case 'complete':
         return { complete: true };
       case 'incomplete':
-        log(`${outcome.failedSamples} sample stage${outcome.failedSamples === 1 ? '' : 's'} failed at the model call and ${outcome.failedSamples === 1 ? 'is' : 'are'} recorded as failures; the run is incomplete: gaplens run --resume ${controller.dir} asks again`);
+        log(`${outcome.failedSamples} sample stage${outcome.failedSamples === 1 ? '' : 's'} failed at the model call and ${outcome.failedSamples === 1 ? 'is' : 'are'} recorded as failures; the run is incomplete: ${resume} asks again`);
         return { complete: false, failedSamples: outcome.failedSamples };
+      case 'waiting':
+        return { complete: false, waiting: true };
       case 'cancelled':
         throw new UserError(`interrupted; ${hint}`);
       case 'cost-limit':

@@ -4,6 +4,7 @@
 import { notMeasuredReason, partialNote, runStateLines, verifierCoverageLines } from '../core/report/coverageText';
 import type { AssessedReport } from '../core/stats/assessment';
 import { conclusionText } from '../core/stats/conclusion';
+import { auditLines } from './formatAudit';
 import { anyNLines, biasCorrectedLine, qualityLines } from './formatQuality';
 import type { GapReport, Interval } from '../core/stats/types';
 
@@ -48,6 +49,7 @@ export function formatReport(assessed: AssessedReport, heading: string, { models
   }
   if (report.anyN !== null) lines.push(...anyNLines(report.anyN, ks, beside));
   lines.push(...qualityLines(assessed));
+  if (assessed.audit) lines.push(...auditLines(assessed.audit));
   lines.push('', `  ${conclusionText(assessed.conclusion)}`);
   return `${lines.join('\n')}\n`;
 }

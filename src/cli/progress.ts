@@ -2,11 +2,15 @@
 // job starts and refreshed every second, so a slow first answer still shows the clock running. Not
 // on a terminal (CI, `2> log`, a pipe): plain lines, no \r and no escape codes — the first at once,
 // then at 25/50/75/100 % and at least every 10 s while it runs, so a log shows the job is alive.
+// Detail lines (one per endpoint of a model served by several) go below the line on a terminal,
+// redrawn with it, and after each plain line otherwise.
 import { inertText } from '../core/util/inertText';
 
 export interface Progress {
   /** `done` counts records so far, those of earlier sessions included; `extra` follows the counts. */
   update(done: number, extra?: string): void;
+  /** Lines shown under the progress line from the next redraw on (replacing the previous ones). */
+  details(lines: readonly string[]): void;
   /** A message on its own line; the progress line comes back below it. */
   log(message: string): void;
   /** Removes the terminal line and stops the clock; call it on success and on failure. */
@@ -62,8 +66,10 @@ export function createProgress(total: number, label: string, opts: ProgressOptio
   const started = clock.now();
   let done = start;
   let extra = '';
+  let detailLines: readonly string[] = [];
   let active = total > 0;
-  let drawn = false;
+  /** Terminal rows drawn by the last redraw (the progress line and its details). */
+  let drawnRows = 0;
   let lastDraw = -Infinity;
   let lastPlain = -Infinity;
   let lastQuarter = quarter(start, total);
@@ -77,18 +83,18 @@ export function createProgress(total: number, label: string, opts: ProgressOptio
   const draw = (now: number): void => {
     const frac = Math.min(1, done / total);
     const bar = '█'.repeat(Math.round(frac * BAR_WIDTH)).padEnd(BAR_WIDTH, '░');
-    const line = fitWidth(inertText(`${label} ${bar} ${status(now)}`), stream.columns);
-    stream.write(`\r\x1b[2K${line}`);
-    drawn = true;
+    const rows = [`${label} ${bar} ${status(now)}`, ...detailLines].map((row) => fitWidth(inertText(row), stream.columns));
+    stream.write(`${eraseRows(drawnRows)}${rows.join('\n')}`);
+    drawnRows = rows.length;
     lastDraw = now;
   };
   const printPlain = (now: number): void => {
-    stream.write(`${inertText(`${label}: ${status(now)}`)}\n`);
+    stream.write([`${label}: ${status(now)}`, ...detailLines].map((row) => `${inertText(row)}\n`).join(''));
     lastPlain = now;
   };
   const clear = (): void => {
-    if (drawn) stream.write('\r\x1b[2K');
-    drawn = false;
+    if (drawnRows > 0) stream.write(eraseRows(drawnRows));
+    drawnRows = 0;
   };
   const tick = (): void => {
     if (!active) return;
@@ -117,6 +123,9 @@ export function createProgress(total: number, label: string, opts: ProgressOptio
         printPlain(now);
       }
     },
+    details(lines) {
+      detailLines = lines;
+    },
     log(message) {
       clear();
       stream.write(`${inertText(message)}\n`);
@@ -128,6 +137,11 @@ export function createProgress(total: number, label: string, opts: ProgressOptio
       clear();
     },
   };
+}
+
+/** Erases the rows drawn last and leaves the cursor at the start of the first (at least the current row). */
+function eraseRows(rows: number): string {
+  return `\r\x1b[2K${'\x1b[1A\x1b[2K'.repeat(Math.max(0, rows - 1))}`;
 }
 
 /** 0–4: how many of the 25/50/75/100 % marks `done` has reached. */

@@ -5,10 +5,12 @@ import { cacheLimitFromEnv, defaultCapabilityCacheDir, defaultResponseCacheDir, 
 import type { ExecuteOptions } from '../core/pipeline/runController';
 import type { CapabilityOptions } from '../core/pipeline/runCapabilities';
 import { UserError } from '../core/util/errors';
+import { EXECUTOR_OPTIONS } from './executorFlags';
 import { flag, numberOpt, stringOpt, type RawValues } from './options';
 
 export const EXECUTION_OPTIONS = {
   concurrency: { type: 'string' },
+  'fixed-concurrency': { type: 'boolean' },
   cache: { type: 'string' },
   'no-cache': { type: 'boolean' },
   'cache-max-mb': { type: 'string' },
@@ -19,9 +21,10 @@ export const EXECUTION_OPTIONS = {
   'max-answer-mb': { type: 'string' },
   'refresh-capabilities': { type: 'boolean' },
   'cost-limit': { type: 'string' },
+  ...EXECUTOR_OPTIONS,
 } as const;
 
-export type ExecutionSettings = Pick<ExecuteOptions, 'concurrency' | 'cacheDir' | 'cacheMaxBytes' | 'timeoutMs' | 'maxRetries' | 'threads' | 'contextSize' | 'maxAnswerBytes' | 'costLimit'>;
+export type ExecutionSettings = Pick<ExecuteOptions, 'concurrency' | 'fixedConcurrency' | 'cacheDir' | 'cacheMaxBytes' | 'timeoutMs' | 'maxRetries' | 'threads' | 'contextSize' | 'maxAnswerBytes' | 'costLimit'>;
 
 /** The execution settings given as flags; `concurrency` falls back to the run's own. */
 export function executionSettings(v: RawValues, runConcurrency: number): ExecutionSettings {
@@ -37,6 +40,7 @@ export function executionSettings(v: RawValues, runConcurrency: number): Executi
   if (costLimit === 0) throw new UserError('--cost-limit 0 allows no call: give the most this execution may spend, in the currency of the pricing file', 2);
   return {
     concurrency: numberOpt(v, 'concurrency', runConcurrency, { integer: true, min: 1, max: 4096 }),
+    ...(flag(v, 'fixed-concurrency') ? { fixedConcurrency: true } : {}),
     cacheDir: flag(v, 'no-cache') ? null : (stringOpt(v, 'cache') ?? defaultResponseCacheDir()),
     cacheMaxBytes: cacheMaxMb === undefined ? cacheLimitFromEnv() : parseCacheMaxMb(cacheMaxMb, '--cache-max-mb') * MIB,
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
@@ -53,11 +57,12 @@ export function executionSettings(v: RawValues, runConcurrency: number): Executi
  * --no-cache (then neither read nor written), anew with --refresh-capabilities, with the run's
  * timeout and answer cap.
  */
-export function capabilitySettings(v: RawValues, execution: ExecutionSettings & Pick<ExecuteOptions, 'keyFor'>): CapabilityOptions {
+export function capabilitySettings(v: RawValues, execution: ExecutionSettings & Pick<ExecuteOptions, 'keyFor' | 'servedBy'>): CapabilityOptions {
   return {
     cacheDir: execution.cacheDir === null ? null : defaultCapabilityCacheDir(),
     refresh: flag(v, 'refresh-capabilities'),
     ...(execution.keyFor ? { keyFor: execution.keyFor } : {}),
+    ...(execution.servedBy ? { servedBy: execution.servedBy } : {}),
     ...(execution.timeoutMs !== undefined ? { timeoutMs: execution.timeoutMs } : {}),
     ...(execution.maxAnswerBytes !== undefined ? { maxAnswerBytes: execution.maxAnswerBytes } : {}),
   };

@@ -27,6 +27,8 @@ export const MODEL_SPEC = `Model SPEC:
   llama:PATH.gguf         embedded llama.cpp (CPU/GPU), e.g. llama:models/qwen2.5-0.5b.gguf
   llama:default           a small instruct model, downloaded once into the cache
   openai:MODEL@BASE_URL   any OpenAI-compatible endpoint; key from OPENAI_API_KEY or GAPLENS_API_KEY
+  openai:MODEL@URL1,URL2  several servers of one model: each task on one server, each server's
+                          concurrency adapting to what it sustains, a server that dies replaced
   azure:DEPLOYMENT@URL    an Azure OpenAI deployment, URL = https://RESOURCE.openai.azure.com
                           (API version: OPENAI_API_VERSION, else 2024-10-21); the same keys
 Endpoints honour HTTPS_PROXY, HTTP_PROXY, NO_PROXY and NODE_EXTRA_CA_CERTS (docs/providers.md).`;

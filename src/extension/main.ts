@@ -1,10 +1,11 @@
 // The extension's entry point (dist/extension.js): registers commands, the two trees, the status
-// bar, the panel serializer and the task-file language client — and nothing heavier. Command code,
+// bar, the panel serializer, the run file editor and the task-file language client — and nothing
+// heavier. Command code,
 // the panel, core and the language client are separate bundles loaded on first use, so activation
 // stays in milliseconds. Must not import core, the protocol or anything that pulls in a library.
 import * as vscode from 'vscode';
 import { COMMAND_IDS, LIGHT_COMMANDS, type CommandId } from './commandIds';
-import { PANEL_VIEW_TYPE, TASK_LANGUAGE_ID, type Features, type Services } from './services';
+import { PANEL_VIEW_TYPE, RUN_EDITOR_VIEW_TYPES, TASK_LANGUAGE_ID, type Features, type Services } from './services';
 import { RunStatusBar } from './views/statusBar';
 
 const moduleLoaded = performance.now();
@@ -56,6 +57,16 @@ export function activate(context: vscode.ExtensionContext): void {
       deserializeWebviewPanel: (panel, state: unknown) => reportErrors(log, 'restore panel', async () => (await features()).restorePanel(panel, state)),
     }),
   );
+  // Read-only: the editor shows the run's folder, the file itself is never written.
+  const runEditor: vscode.CustomReadonlyEditorProvider = {
+    openCustomDocument: (uri) => ({ uri, dispose: () => undefined }),
+    resolveCustomEditor: (document, panel) => reportErrors(log, 'open run', async () => (await features()).openRunEditor(panel, document.uri)),
+  };
+  for (const viewType of RUN_EDITOR_VIEW_TYPES) {
+    context.subscriptions.push(
+      vscode.window.registerCustomEditorProvider(viewType, runEditor, { webviewOptions: { enableFindWidget: true, retainContextWhenHidden: false }, supportsMultipleEditorsPerDocument: false }),
+    );
+  }
 
   startLanguageClientOnFirstTaskFile(context, log);
   log.info(`activated in ${(performance.now() - moduleLoaded).toFixed(1)} ms (module evaluation to end of activate)`);

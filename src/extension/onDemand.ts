@@ -7,7 +7,7 @@ import type { HeavyCommandId } from './commandIds';
 import type { CommandContext } from './commands/commandContext';
 import { compareRuns } from './commands/compareRuns';
 import { checkSelection, runGapCheck, runSelectedTasks } from './commands/runCommands';
-import { deleteRuns, exportKept, nextDisagreement, openRun, restorePanel, reverifyRun } from './commands/runFolderCommands';
+import { deleteRuns, exportKept, nextDisagreement, openRun, openRunEditor, restorePanel, reverifyRun } from './commands/runFolderCommands';
 import { setApiKey } from './commands/setApiKey';
 import { checkModel } from './commands/checkModel';
 import { ApiKeys } from './config/apiKeys';
@@ -71,6 +71,7 @@ export function createFeatures(services: Services): Features {
       return taskSetItems(await findTaskFiles(ctx.workspace), BUILTIN_TASK_SETS);
     },
     restorePanel: (panel, state) => restorePanel(ctx, panel, state),
+    openRunEditor: (panel, file) => openRunEditor(ctx, panel, file),
     dispose() {
       for (const d of disposables.splice(0)) d.dispose();
     },

@@ -33,10 +33,17 @@ export interface Features extends vscode.Disposable {
   taskSetChildren(): Promise<vscode.TreeItem[]>;
   /** The panel serializer: brings back a panel after a window reload. */
   restorePanel(panel: vscode.WebviewPanel, state: unknown): Promise<void>;
+  /** The run file editor: shows the run of `file` (its run.json or samples.jsonl) in `panel`. */
+  openRunEditor(panel: vscode.WebviewPanel, file: vscode.Uri): Promise<void>;
 }
 
 /** The webview panel type (package.json activationEvents: onWebviewPanel:gaplens.panel). */
 export const PANEL_VIEW_TYPE = 'gaplens.panel';
+/**
+ * The run file editors (package.json customEditors): the default editor of run.json in the runs
+ * folders Gap Lens writes by default, and an "Open With…" choice for any run.json or samples.jsonl.
+ */
+export const RUN_EDITOR_VIEW_TYPES = ['gaplens.runEditor', 'gaplens.runFileEditor'] as const;
 export const TASK_LANGUAGE_ID = 'gaplens-tasks';
 /** True while a Gap Lens panel is the active editor (keybinding and palette `when` clauses). */
 export const PANEL_ACTIVE_CONTEXT = 'gaplens.panelActive';

@@ -4,12 +4,12 @@
 // Envelopes
 //   host → webview   {kind:'notify', method, params}            pushes, no answer: 'init', 'samples',
 //                                                                'sampleTable', 'annotations', 'runState', 'progress', 'error',
-//                                                                'command'
+//                                                                'command', 'audit', 'endpoints'
 //                    {kind:'reply', id, ok:true, result}          answer to a webview request
 //                    {kind:'reply', id, ok:false, error:{code, message}}
 //   webview → host   {kind:'notify', method, params}            'ready', 'filterChanged'
 //                    {kind:'request', id, method, params}       'annotate', 'markAnswer', 'openSample', 'copy',
-//                                                                'sampleDetail'
+//                                                                'sampleDetail', 'drawAudit'
 // Every message is validated on arrival (parseHostMessage / parseWebviewMessage); an invalid one is
 // logged and dropped. An invalid *request* whose id is readable still gets an error reply, so the
 // webview's promise settles instead of hanging.
@@ -37,8 +37,10 @@
 // Persisted webview state (setState) is a PanelState: run id, filter settings and selection — never the
 // samples (the host re-sends them after 'ready'). The panel serializer reads it with parsePanelState.
 import { z } from 'zod';
+import type { EndpointFigures } from '../core/llm/endpointFigures';
 import { CALL_FAILURE_KINDS, type CallFailureKind } from '../core/runs/records';
 import { annotationRecordSchema, describeIssues } from '../core/runs/recordSchemas';
+import { annotateParamsSchema, auditParamsSchema, drawAuditParamsSchema, drawAuditResultSchema } from './auditProtocol';
 import { VERIFIER_FAILURE_KINDS, type RecordCoverage } from '../core/stats/coverage';
 import { VERIFICATION_FAILURE_KINDS, type VerificationFailureKind } from '../core/verify/verifier';
 import { isPlainObject } from '../core/util/plainObject';
@@ -49,20 +51,6 @@ const count = z.number().int().nonnegative();
 // ---------------------------------------------------------------------------------------------
 // Payloads
 // ---------------------------------------------------------------------------------------------
-
-/** Sampling settings shown in the panel's run summary; the host passes the run's RunConfig as is. */
-const runSettingsSchema = z.object({
-  api: z.enum(['chat', 'completions']),
-  limit: z.number().int().positive().optional(),
-  temperature: z.number().nonnegative(),
-  topP: z.number().gt(0).max(1),
-  maxTokens: z.number().int().positive(),
-  verifierTemperature: z.number().nonnegative(),
-  verifierMaxTokens: z.number().int().positive(),
-  seed: z.number().int(),
-  concurrency: z.number().int().positive(),
-  templates: z.string().optional(),
-});
 
 const runSummarySchema = z.object({
   id: nonEmpty,
@@ -80,7 +68,11 @@ const runSummarySchema = z.object({
   selector: nonEmpty.optional(),
   createdAt: z.string().optional(),
   /** Absent for ad-hoc checks that have no run folder. */
-  config: runSettingsSchema.optional(),
+  /**
+   * How the generations were sampled, as the reports say it (core's samplingText): a setting the
+   * endpoint refused is named as not sent, an imported run gives its source's settings.
+   */
+  sampling: z.string().optional(),
 }).refine((run) => Object.keys(run.verifierModels ?? {}).every((name) => run.verifiers.includes(name)), {
   message: 'must name only verifiers of the run',
   path: ['verifierModels'],
@@ -428,6 +420,28 @@ const runStateParamsSchema = z.object({
 
 const errorParamsSchema = z.object({ message: nonEmpty });
 
+/** One endpoint's live figures (core's EndpointFigures; docs/run-format.md, "Several endpoints"). */
+const endpointFiguresSchema = z.object({
+  url: nonEmpty,
+  state: z.enum(['up', 'down']),
+  inFlight: count,
+  limit: z.number().int().positive(),
+  answered: count,
+  callsPerSecond: z.number().nonnegative().finite(),
+  overloaded: count,
+  unreachable: count,
+  latencyMs: z.number().nonnegative().finite().nullable(),
+}) satisfies z.ZodType<EndpointFigures>;
+
+/**
+ * The live figures of each model of the executing run that several endpoints serve, about once a
+ * second while it executes; an empty list when it stops (not part of a snapshot: the next one comes
+ * within a second).
+ */
+const endpointsParamsSchema = z.object({
+  models: z.array(z.object({ model: nonEmpty, endpoints: z.array(endpointFiguresSchema).min(1) })),
+});
+
 /** Editor commands forwarded to the panel (e.g. the `Gap Lens: Next Disagreement` command). */
 const commandParamsSchema = z.object({ command: z.enum(['nextSample', 'previousSample', 'nextDisagreement']) });
 
@@ -440,15 +454,17 @@ const hostNotificationSchemas = {
   progress: progressParamsSchema,
   error: errorParamsSchema,
   command: commandParamsSchema,
+  audit: auditParamsSchema,
+  endpoints: endpointsParamsSchema,
 } as const;
 
-export const ANNOTATION_CAUSES = ['verifier-wrong', 'checker-wrong', 'gold-wrong', 'ambiguous', 'other'] as const;
+export { ANNOTATION_CAUSES } from '../core/runs/records';
 
 const sampleRefSchema = z.object({ task: nonEmpty, index: count });
 
 const requestSchemas = {
   /** Append an annotation to the run's annotations.jsonl. */
-  annotate: z.object({ task: nonEmpty, index: count, cause: z.enum(ANNOTATION_CAUSES), note: z.string() }),
+  annotate: annotateParamsSchema,
   /** Check Selection: make `answer` the task's gold answer, regrade, and re-send the task and its rows. */
   markAnswer: z.object({ task: nonEmpty, answer: nonEmpty }),
   /** Open the sample's full generation in an editor. */
@@ -457,6 +473,8 @@ const requestSchemas = {
   copy: z.object({ text: z.string() }),
   /** The full row (text, grade reason, every verification's prompt and raw output) of a sample sent in a 'sampleTable'. */
   sampleDetail: sampleRefSchema,
+  /** Draw a new audit into the run's audit.json (docs/statistics.md, "Audit"); the host then sends 'audit'. */
+  drawAudit: drawAuditParamsSchema,
 } as const;
 
 const requestResultSchemas = {
@@ -467,6 +485,7 @@ const requestResultSchemas = {
   openSample: z.object({}),
   copy: z.object({}),
   sampleDetail: z.object({ row: sampleRowSchema }),
+  drawAudit: drawAuditResultSchema,
 } as const;
 
 const panelViewSchema = z.object({
@@ -502,7 +521,7 @@ type Schemas = Record<string, z.ZodType>;
 type Outputs<S extends Schemas> = { [M in keyof S]: z.output<S[M]> };
 
 export type RunSummary = z.output<typeof runSummarySchema>;
-export type AnnotationCause = (typeof ANNOTATION_CAUSES)[number];
+export type { AnnotationCause } from '../core/runs/records';
 export type PanelMode = z.output<typeof initParamsSchema>['mode'];
 export type PanelView = z.output<typeof panelViewSchema>;
 export type PanelState = z.output<typeof panelStateSchema>;
@@ -672,7 +691,7 @@ export function createMessageQueue(post: (message: HostMessage) => void): Messag
 }
 
 /** Requests a host may leave unhandled: they are answered 'unknown-method'. */
-type OptionalRequest = 'sampleDetail';
+type OptionalRequest = 'sampleDetail' | 'drawAudit';
 
 /** What the host does with each webview message. Requests resolve to their result or throw (→ error reply). */
 export type WebviewHandlers = {

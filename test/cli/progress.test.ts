@@ -61,6 +61,16 @@ describe('cli/progress', () => {
       assert.equal(clock.timers(), 0, 'done() stops the clock');
     });
 
+    it('prints the detail lines after each plain line, as they were last given', () => {
+      const clock = fakeClock();
+      const stream = fakeStream(false);
+      const progress = createProgress(4, 'gap check', { stream, clock });
+      progress.details(['  http://a/v1  up  3/4 in flight']);
+      progress.update(1);
+      progress.done();
+      assert.deepEqual(stream.writes, ['gap check: 0/4 records (0%), 0s elapsed\n', 'gap check: 1/4 records (25%), 0s elapsed\n  http://a/v1  up  3/4 in flight\n']);
+    });
+
     it('prints no more often than every 10 s between quarters, however fast records come', () => {
       const clock = fakeClock();
       const stream = fakeStream(false);
@@ -122,6 +132,22 @@ describe('cli/progress', () => {
       const progress = createProgress(2, 'verifying', { stream, clock });
       progress.log('gaplens: retrying');
       assert.deepEqual(stream.writes.slice(1), [REDRAW, 'gaplens: retrying\n', `${REDRAW}verifying ${'░'.repeat(24)} 0/2 records (0%), 0s elapsed`]);
+    });
+
+    it('draws detail lines under the bar, erases every row of them on the next redraw, and on done', () => {
+      const clock = fakeClock();
+      const stream = fakeStream(true, 120);
+      const progress = createProgress(4, 'gap check', { stream, clock });
+      progress.details(['  http://a/v1  up', '  http://b/v1  DOWN']);
+      clock.advance(1000);
+      const bar = `gap check ${'░'.repeat(24)} 0/4 records (0%), 1s elapsed`;
+      assert.equal(stream.writes.at(-1), `${REDRAW}${bar}\n  http://a/v1  up\n  http://b/v1  DOWN`);
+      progress.details(['  http://a/v1  up']);
+      clock.advance(1000);
+      // Up two rows from the last detail line, erasing each, then the new block.
+      assert.equal(stream.writes.at(-1), `${REDRAW}\x1b[1A\x1b[2K\x1b[1A\x1b[2Kgap check ${'░'.repeat(24)} 0/4 records (0%), 2s elapsed\n  http://a/v1  up`);
+      progress.done();
+      assert.equal(stream.writes.at(-1), `${REDRAW}\x1b[1A\x1b[2K`);
     });
 
     it('keeps the line within the terminal width, so the redraw does not leave wrapped rows', () => {

@@ -27,6 +27,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = path.join(REPO, 'test-results');
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';
 const TASKS = ['t1', 't2', 't3', 'zz-hostile'];
+const BROKEN_LINE_3 = '{"id":"b3","question":"What is 1 + 1?","answer":"2","grader":"nmeric"}';
 const N = 4;
 
 // The verifier is scripted to be perfect: P(" Correct") is 0.9 for a response ending in the gold
@@ -109,6 +110,16 @@ async function runFromPalette(page: Page, title: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+/** Opens a workspace file with Quick Open: types `query`, waits for a row showing `file`, opens it. */
+async function quickOpen(page: Page, query: string, file = query): Promise<void> {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+p');
+  await page.waitForSelector('.quick-input-widget', { state: 'visible' });
+  await page.keyboard.type(query);
+  await waitFor(`${file} in quick open`, 30_000, async () => ((await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).count()) > 0 ? true : undefined));
+  await page.keyboard.press('Enter');
+}
+
 async function panelFrame(page: Page): Promise<Frame> {
   return waitFor('the Gap Lens panel webview', 60_000, async () => {
     for (const frame of page.frames()) {
@@ -179,8 +190,8 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
 
     fake = await startFakeOpenAI({ respond: scriptedAnswers });
     fs.writeFileSync(path.join(workspace, 'x.tasks.jsonl'), TASKS.map((id, i) => JSON.stringify({ id, question: id === 'zz-hostile' ? HOSTILE : `What is ${40 + i} + ${2 - i}?`, answer: '42', grader: 'numeric' })).join('\n') + '\n');
-    // Line 2 is not JSON: the task-file language server must flag it.
-    fs.writeFileSync(path.join(workspace, 'broken.tasks.jsonl'), '{"id":"b1","question":"What is 6 * 7?","answer":"42"}\n{"id":"b2","question":\n');
+    // Line 2 is not JSON: the task-file language server must flag it. Line 3 misspells its grader.
+    fs.writeFileSync(path.join(workspace, 'broken.tasks.jsonl'), `{"id":"b1","question":"What is 6 * 7?","answer":"42"}\n{"id":"b2","question":\n${BROKEN_LINE_3}\n`);
     fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({
       'gaplens.modelProfiles': [{ name: 'Fake server', backend: 'openai', baseUrl: fake.url, model: 'fake-model' }],
       'gaplens.samplesPerTask': N,
@@ -231,13 +242,16 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
   });
 
   it('installs from the VSIX only what the extension runs, and llama.cpp loads from the installed copy', function () {
-    assert.deepEqual(fs.readdirSync(installed).filter((f) => !f.startsWith('.')).sort(), ['dist', 'media', 'node_modules', 'package.json', 'readme.md', 'templates', 'walkthrough']);
+    assert.deepEqual(fs.readdirSync(installed).filter((f) => !f.startsWith('.')).sort(), ['dist', 'media', 'package.json', 'readme.md', 'syntaxes', 'templates', 'walkthrough']);
     assert.deepEqual(fs.readdirSync(path.join(installed, 'dist')).filter((f) => f.endsWith('.map')), [], 'no source maps');
-    const binaries = fs.readdirSync(path.join(installed, 'node_modules', '@node-llama-cpp'));
-    assert.ok(binaries.includes(`${process.platform}-${process.arch}`), `no llama.cpp binary for this machine among ${binaries.join(', ')}`);
-    assert.ok(!binaries.some((b) => /cuda|vulkan/.test(b)), 'GPU builds are hundreds of MB');
-    // Everything else is bundled into dist/; node-llama-cpp runs from the VSIX's node_modules.
-    const probe = execFileSync(process.execPath, [path.join(__dirname, 'loadLlama.mjs'), path.join(installed, 'node_modules', 'node-llama-cpp', 'dist', 'index.js')], { encoding: 'utf8', timeout: 60_000 });
+    // The README of the extension page is the one for users, not the developers' README.md.
+    assert.match(fs.readFileSync(path.join(installed, 'readme.md'), 'utf8'), /^# Gap Lens\n\n\*\*Can your model judge answers better than it writes them\?\*\*/);
+    // Everything else is bundled into dist/; node-llama-cpp runs from dist/node_modules, with this
+    // platform's CPU build of llama.cpp only.
+    const modules = path.join(installed, 'dist', 'node_modules');
+    assert.deepEqual(fs.readdirSync(path.join(modules, '@node-llama-cpp')), [`${process.platform}-${process.arch}`]);
+    assert.ok(!fs.existsSync(path.join(modules, 'node-llama-cpp', 'dist', 'cli', 'cli.js')), "node-llama-cpp's command line ships");
+    const probe = execFileSync(process.execPath, [path.join(__dirname, 'loadLlama.mjs'), path.join(modules, 'node-llama-cpp', 'dist', 'index.js')], { encoding: 'utf8', timeout: 60_000 });
     assert.equal((JSON.parse(probe) as { buildType: string }).buildType, 'prebuilt');
   });
 
@@ -246,6 +260,7 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
     await runFromPalette(page, 'Gap Lens: Run Gap Check');
     await answerQuickInput(page, /Which tasks\?/, 'x.tasks');
     await answerQuickInput(page, /Model profile/, 'Fake server');
+    await answerQuickInput(page, /How are the calls sent\?/, 'Online');
     await answerQuickInput(page, /Samples per task/, String(N));
     await answerQuickInput(page, /Which verifiers/, '');
     await answerQuickInput(page, /Filter: which samples/, '');
@@ -357,17 +372,111 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
   });
 
   it('flags the line of a task file that is not JSON, through the language server', async function () {
-    await page.keyboard.press('Control+p');
-    await page.waitForSelector('.quick-input-widget', { state: 'visible' });
-    await page.keyboard.type('broken.tasks.jsonl');
-    await waitFor('broken.tasks.jsonl in quick open', 30_000, async () => ((await page.locator('.quick-input-list .monaco-list-row', { hasText: 'broken.tasks.jsonl' }).count()) > 0 ? true : undefined));
-    await page.keyboard.press('Enter');
+    await quickOpen(page, 'broken.tasks.jsonl');
     await page.waitForSelector('.monaco-editor .squiggly-error', { timeout: 60_000 });
     await page.keyboard.press('Control+Shift+m');
     const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'invalid JSON' });
     await problem.first().waitFor({ timeout: 30_000 });
     assert.equal(await problem.count(), 1);
-    assert.match(await problem.first().innerText(), /Ln 2, Col 1/);
+    // At the exact column: the line ends too soon, after its 22nd character.
+    assert.match(await problem.first().innerText(), /Ln 2, Col 22/);
+    assert.match(await problem.first().innerText(), /at column 22/);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-diagnostics.png') });
+  });
+
+  it('colours a task file as JSON line by line: an unfinished line leaves the next one alone', async function () {
+    // The editor of broken.tasks.jsonl, opened by the test above. Each token's colour class, by text.
+    const tokens = async (line: number): Promise<Map<string, string>> =>
+      new Map(
+        await page.locator('.monaco-editor .view-line').nth(line - 1).locator('span > span').evaluateAll((spans: PageNode[]) =>
+          spans.map((s): [string, string] => [(s.textContent ?? '').trim(), s.getAttribute('class') ?? '']),
+        ),
+      );
+    const first = await waitFor('the grammar to colour line 1', 30_000, async () => {
+      const t = await tokens(1);
+      return t.size > 3 ? t : undefined;
+    });
+    const key = [...first].find(([text]) => text.includes('id'))?.[1];
+    const value = [...first].find(([text]) => text.includes('b1'))?.[1];
+    assert.ok(key && value && key !== value, `keys and values look alike: ${JSON.stringify([...first])}`);
+    // Line 2 ends inside an object; line 3's names are still coloured as names, not as a string.
+    const third = await tokens(3);
+    assert.equal([...third].find(([text]) => text.includes('id'))?.[1], key, JSON.stringify([...third]));
+  });
+
+  it('offers the misspelled grader\'s quick fix, and closes braces and quotes as they are typed', async function () {
+    await page.keyboard.press('Control+g');
+    await page.keyboard.type(`3:${BROKEN_LINE_3.indexOf('nmeric') + 2}`);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+.');
+    const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Use grader "numeric"' });
+    await fix.first().waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-quick-fix.png') });
+    // The preferred fix is the one focused.
+    await page.keyboard.press('Enter');
+    await waitFor('the fixed grader', 10_000, async () => ((await page.locator('.monaco-editor .view-line').nth(2).textContent())?.includes('"grader":"numeric"') ? true : undefined));
+
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('{"a');
+    const typed = await waitFor('the new line', 10_000, async () => {
+      const text = (await page.locator('.monaco-editor .view-line').nth(3).textContent())?.replace(/\u00a0/g, ' ').trim();
+      return text?.startsWith('{') ? text : undefined;
+    });
+    assert.equal(typed, '{"a"}');
+  });
+
+  it('shows one "Run gap check" lens for the task file, and one above the selected tasks', async function () {
+    await quickOpen(page, 'x.tasks.jsonl');
+    const lenses = async (): Promise<string[]> => (await page.locator('.monaco-editor .codelens-decoration a').allInnerTexts()).map((t) => t.trim()).filter((t) => t !== '');
+    await waitFor('the file lens', 30_000, async () => ((await lenses()).includes(`Run gap check (${TASKS.length} tasks)`) ? true : undefined));
+    assert.deepEqual(await lenses(), [`Run gap check (${TASKS.length} tasks)`], 'one lens, not one per line');
+    // Lines 2 and 3, whole: the selection ends at the start of line 4.
+    await page.keyboard.press('Control+g');
+    await page.keyboard.type('2');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Shift+ArrowDown');
+    await waitFor('the selection lens', 30_000, async () => ((await lenses()).includes('Run gap check on the 2 selected tasks') ? true : undefined));
+    assert.deepEqual((await lenses()).sort(), [`Run gap check (${TASKS.length} tasks)`, 'Run gap check on the 2 selected tasks']);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-selection-lens.png') });
+  });
+
+  it("opens the run's run.json as its gap panel, and samples.jsonl with Open With", async function () {
+    const runId = path.basename(runDir);
+    const panelFrames = async (): Promise<Frame[]> => {
+      const found: Frame[] = [];
+      for (const f of page.frames()) if ((await f.locator('[data-role=filter-slider]').count()) > 0) found.push(f);
+      return found;
+    };
+    const showsTheRun = async (): Promise<Frame> =>
+      waitFor('the run editor to show every sample', 60_000, async () => {
+        const frames = await panelFrames();
+        // One panel per run: the editor replaced the run's other panel.
+        if (frames.length !== 1) return undefined;
+        const [only] = frames as [Frame];
+        return (await stats(only)).samples?.startsWith(`${TASKS.length * N} of ${TASKS.length * N}`) ? only : undefined;
+      });
+
+    await quickOpen(page, `${runId}/run.json`, 'run.json');
+    await waitFor('the run.json tab', 30_000, async () => ((await page.locator('.tab.active', { hasText: 'run.json' }).count()) > 0 ? true : undefined));
+    frame = await showsTheRun();
+    assert.equal(await page.locator('.monaco-editor .view-line', { hasText: '"completedAt"' }).count(), 0, 'run.json opened as text');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-run-editor.png') });
+    // The extension page's screenshot (marketplace/README.md shows a copy, media/screenshots/):
+    // the editor area without the Problems panel, a sample's details open.
+    await runFromPalette(page, 'View: Hide Panel');
+    await frame.locator('.line.sample[data-task="t2"][data-index="1"]').click();
+    await waitFor('the detail pane', 10_000, async () => ((await frame.locator('[data-role=generation]').count()) > 0 ? true : undefined));
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'marketplace-gap-panel.png') });
+
+    // samples.jsonl opens as text; Reopen Editor With… offers the run editor.
+    await quickOpen(page, `${runId}/samples.jsonl`, 'samples.jsonl');
+    await waitFor('samples.jsonl as text', 30_000, async () => ((await page.locator('.monaco-editor .view-line', { hasText: '"generation"' }).count()) > 0 ? true : undefined));
+    // "View: Reopen Editor With..." (not "… With Text Editor", which asks nothing).
+    await runFromPalette(page, 'Reopen Editor With...');
+    await answerQuickInput(page, /Gap Lens Run \(any folder\)/, 'Gap Lens Run (any folder)');
+    frame = await showsTheRun();
+    await waitFor('the samples.jsonl tab', 30_000, async () => ((await page.locator('.tab.active', { hasText: 'samples.jsonl' }).count()) > 0 ? true : undefined));
   });
 });

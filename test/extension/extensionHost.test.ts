@@ -3,8 +3,8 @@
 // the command palette, the panel's ready handshake and message validation, annotations, the panel
 // serializer, API keys kept out of files and logs.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { gapText, LiveGap } from '../../src/core/pipeline/liveGap';
 import { createRunFolder, readRun } from '../../src/core/runs/runStore';
 import { SampleLog } from '../../src/core/runs/sampleLog';
@@ -99,6 +99,7 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     assert.deepEqual([...fake.recorded.commands.keys()].sort(), [...COMMAND_IDS].sort());
     assert.deepEqual([...fake.recorded.treeViews.keys()].sort(), ['gaplens.runs', 'gaplens.taskSets']);
     assert.ok(fake.recorded.serializers.has('gaplens.panel'));
+    assert.deepEqual([...fake.recorded.customEditors.keys()].sort(), ['gaplens.runEditor', 'gaplens.runFileEditor']);
     assert.equal(require.cache[join(DIST, 'onDemand.js')], undefined, 'activation loaded dist/onDemand.js');
     assert.equal(require.cache[join(DIST, 'languageClient.js')], undefined, 'activation loaded the language client without a task file open');
     assert.match(fake.recorded.log.at(-1)?.text ?? '', /^activated in \d+(\.\d)? ms/);
@@ -119,7 +120,7 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
 
   it('Run Gap Check… asks its questions, runs through core, and holds panel messages until the webview is ready', async () => {
     const r = fake.recorded;
-    r.quickPicks.push(pick('math.tasks.jsonl'), pick('Fake server'), pick('mc', true), pick('quantile:0.5'));
+    r.quickPicks.push(pick('math.tasks.jsonl'), pick('Fake server'), pick('Online'), pick('mc', true), pick('quantile:0.5'));
     r.inputs.push(type('3'));
     await r.commands.get('gaplens.runGapCheck')?.();
     assert.deepEqual(r.quickPicks, [], 'not every scripted question was asked');
@@ -162,7 +163,7 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
   it('Run Gap Check… with mc on an endpoint without logprobs is refused before the run, saying why and what to pick instead', async () => {
     const runsBefore = readdirSync(join(ws, '.gaplens', 'runs'));
     const r = fake.recorded;
-    r.quickPicks.push(pick('math.tasks.jsonl'), pick('Reasoning server'), pick('mc', true), pick('quantile:0.5'));
+    r.quickPicks.push(pick('math.tasks.jsonl'), pick('Reasoning server'), pick('Online'), pick('mc', true), pick('quantile:0.5'));
     r.inputs.push(type('2'));
     await r.commands.get('gaplens.runGapCheck')?.();
     assert.deepEqual(r.quickPicks, [], 'not every scripted question was asked');
@@ -250,18 +251,112 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     assert.equal(fake.recorded.status.length, shown + 1, 'one update for a burst of filter changes');
   });
 
+  let restoredPanel: FakeWebviewPanel | undefined;
+
   it('after a reload, the serializer brings the same run back in a panel, annotations included', async () => {
     panel.dispose();
     const restored = new (panel.constructor as new (v: string, t: string, o: Record<string, unknown>) => FakeWebviewPanel)('gaplens.panel', 'Gap Lens', {});
     const runId = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')).id as string;
     const state = { runId, selector: 'mc', filter: 'quantile:0.5', checkerCorrected: true, view: { task: null, show: 'disagreements', sort: 'score', descending: true }, selection: { task: 't2', index: 1 } };
     await fake.recorded.serializers.get('gaplens.panel')?.deserializeWebviewPanel(restored, state);
+    restoredPanel = restored;
     assert.match(restored.webview.html, /Content-Security-Policy/);
     restored.send({ kind: 'notify', method: 'ready', params: { state } });
     const messages = hostMessages(restored);
     assert.equal(notifications(messages, 'init')[0]?.params.run.id, runId);
     assert.equal(tableRows(messages).length, 6);
     assert.equal(notifications(messages, 'annotations')[0]?.params.records.length, 1);
+  });
+
+  it("opens a run's run.json or samples.jsonl in the run editor: the run's panel, which replaces the one it had", async () => {
+    const newPanel = (viewType: string, title: string): FakeWebviewPanel => new (panel.constructor as new (v: string, t: string, o: Record<string, unknown>) => FakeWebviewPanel)(viewType, title, {});
+    const openWith = async (viewType: string, file: string): Promise<FakeWebviewPanel> => {
+      const entry = fake.recorded.customEditors.get(viewType);
+      assert.ok(entry, viewType);
+      assert.deepEqual(entry.options, { webviewOptions: { enableFindWidget: true, retainContextWhenHidden: false }, supportsMultipleEditorsPerDocument: false });
+      const editor = newPanel(viewType, basename(file));
+      await entry.provider.resolveCustomEditor(await entry.provider.openCustomDocument(FakeUri.file(file)), editor);
+      return editor;
+    };
+    const runId = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')).id as string;
+    const editor = await openWith('gaplens.runEditor', join(runDir, 'run.json'));
+    assert.equal(restoredPanel?.isDisposed, true, 'one panel per run');
+    assert.match(editor.webview.html, /Content-Security-Policy/);
+    assert.equal(editor.webview.options.enableScripts, true);
+    editor.send({ kind: 'notify', method: 'ready', params: { state: null } });
+    const messages = hostMessages(editor);
+    assert.equal(notifications(messages, 'init')[0]?.params.run.id, runId);
+    assert.equal(tableRows(messages).length, 6);
+    // The run's commands find it: Open Run… reveals the editor instead of opening another panel.
+    const panels = fake.recorded.panels.length;
+    await fake.recorded.commands.get('gaplens.openRun')?.(runDir);
+    assert.equal(fake.recorded.panels.length, panels);
+    assert.equal(editor.isDisposed, false);
+
+    const samples = await openWith('gaplens.runFileEditor', join(runDir, 'samples.jsonl'));
+    assert.equal(editor.isDisposed, true);
+    samples.send({ kind: 'notify', method: 'ready', params: { state: null } });
+    assert.equal(notifications(hostMessages(samples), 'init')[0]?.params.run.id, runId);
+    samples.dispose();
+  });
+
+  it('shows why in the run editor when the file is not part of a run, without a script or an error popup', async () => {
+    const elsewhere = join(tmp, 'not-a-run');
+    mkdirSync(elsewhere, { recursive: true });
+    writeFileSync(join(elsewhere, 'run.json'), '{"name": "<b>another tool</b>"}');
+    const entry = fake.recorded.customEditors.get('gaplens.runFileEditor');
+    const editor = new (panel.constructor as new (v: string, t: string, o: Record<string, unknown>) => FakeWebviewPanel)('gaplens.runFileEditor', 'run.json', {});
+    const shown = fake.recorded.messages.length;
+    await entry?.provider.resolveCustomEditor(await entry.provider.openCustomDocument(FakeUri.file(join(elsewhere, 'run.json'))), editor);
+    assert.equal(editor.webview.options.enableScripts, false);
+    assert.doesNotMatch(editor.webview.html, /<script/);
+    assert.match(editor.webview.html, /Gap Lens cannot show run\.json as a run/);
+    assert.match(/<p data-role="not-a-run">([^<]*)<\/p>/.exec(editor.webview.html)?.[1] ?? '', /run\.json/);
+    assert.equal(fake.recorded.messages.length, shown);
+    assert.match(fake.recorded.log.at(-1)?.text ?? '', /cannot be shown as a run/);
+  });
+
+  it('draws an audit into audit.json, saves audit labels with their stratum, pushes what they say, and asks before replacing it', async () => {
+    const audited = new (panel.constructor as new (v: string, t: string, o: Record<string, unknown>) => FakeWebviewPanel)('gaplens.panel', 'Gap Lens', {});
+    const runId = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')).id as string;
+    const state = { runId, selector: 'mc', filter: 'quantile:0.5', checkerCorrected: false, view: { task: null, show: 'all', sort: 'task', descending: false }, selection: null };
+    await fake.recorded.serializers.get('gaplens.panel')?.deserializeWebviewPanel(audited, state);
+    const snapshot = readyAndRead(audited);
+    await until('the audit notification', () => notifications(hostMessages(audited), 'audit').length > 0);
+    assert.deepEqual(notifications(hostMessages(audited), 'audit').at(-1)?.params, { audit: null, cannotDraw: null });
+    assert.ok(snapshot.length > 0);
+
+    audited.posted.length = 0;
+    audited.send({ kind: 'request', id: 30, method: 'drawAudit', params: { size: 4, seed: 7, selector: 'mc', filter: 'quantile:0.5' } });
+    await until('the drawAudit reply', () => hostMessages(audited).some((m) => m.kind === 'reply'));
+    const file = JSON.parse(readFileSync(join(runDir, 'audit.json'), 'utf8')) as { id: string; seed: number; samples: { task: string; index: number; stratum: string }[] };
+    const drawn = hostMessages(audited);
+    assert.deepEqual(drawn.find((m) => m.kind === 'reply'), { kind: 'reply', id: 30, ok: true, result: { id: file.id } });
+    assert.deepEqual(notifications(drawn, 'audit').at(-1)?.params.audit?.file, file);
+    assert.equal(file.seed, 7);
+
+    const first = file.samples[0];
+    assert.ok(first);
+    audited.posted.length = 0;
+    audited.send({ kind: 'request', id: 31, method: 'annotate', params: { task: first.task, index: first.index, human: 'correct', audit: { id: file.id }, note: '' } });
+    await until('the audit label reply', () => hostMessages(audited).some((m) => m.kind === 'reply'));
+    const lines = readFileSync(join(runDir, 'annotations.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.deepEqual({ ...lines.at(-1), at: undefined }, { v: 2, task: first.task, index: first.index, human: 'correct', audit: { id: file.id, stratum: first.stratum }, note: '', at: undefined });
+    const report = notifications(hostMessages(audited), 'audit').at(-1)?.params.audit?.report;
+    assert.deepEqual([report?.labels, report?.result?.labelled], [1, 1]);
+
+    // Replacing asks first: no answer keeps the audit.
+    audited.posted.length = 0;
+    audited.send({ kind: 'request', id: 32, method: 'drawAudit', params: { size: 2, seed: null, selector: 'mc', filter: 'quantile:0.5' } });
+    await until('the refused drawAudit reply', () => hostMessages(audited).some((m) => m.kind === 'reply'));
+    const refused = hostMessages(audited).find((m) => m.kind === 'reply');
+    assert.ok(refused?.kind === 'reply' && !refused.ok && refused.error.message === `kept audit ${file.id}: no new audit drawn`);
+    assert.match(fake.recorded.messages.at(-1)?.text ?? '', new RegExp(`^Replace audit ${file.id.replace(/[.]/g, '\\.')} with a new audit of 2 samples\\?`));
+    assert.equal(JSON.parse(readFileSync(join(runDir, 'audit.json'), 'utf8')).id, file.id);
+    // Leave the run as the tests below expect it: one annotation, no audit.
+    writeFileSync(join(runDir, 'annotations.jsonl'), `${JSON.stringify(lines[0])}\n`);
+    rmSync(join(runDir, 'audit.json'));
+    audited.dispose();
   });
 
   it('a serializer state that is not a Gap Lens panel state closes the panel instead of showing nothing', async () => {
@@ -310,7 +405,7 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
       return opened;
     };
     try {
-      fake.recorded.quickPicks.push(pick('forty-two.tasks.jsonl'), pick('Fake server'), pick('mc', true), pick('quantile:0.5'));
+      fake.recorded.quickPicks.push(pick('forty-two.tasks.jsonl'), pick('Fake server'), pick('Online'), pick('mc', true), pick('quantile:0.5'));
       fake.recorded.inputs.push(type('6'));
       await fake.recorded.commands.get('gaplens.runGapCheck')?.();
     } finally {
@@ -333,7 +428,7 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
 
   it('Run on Selected Tasks (as a CodeLens calls it) runs only the tasks on the given lines', async () => {
     const before = readdirSync(join(ws, '.gaplens', 'runs'));
-    fake.recorded.quickPicks.push(pick('Fake server'), pick('mc', true), pick('quantile:0.8'));
+    fake.recorded.quickPicks.push(pick('Fake server'), pick('Online'), pick('mc', true), pick('quantile:0.8'));
     fake.recorded.inputs.push(type('2'));
     await fake.recorded.commands.get('gaplens.runSelectedTasks')?.({ scheme: 'file', fsPath: join(ws, 'math.tasks.jsonl') }, [2]);
     const [dir] = newRunDirs(before);
@@ -349,7 +444,7 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     const before = readdirSync(join(ws, '.gaplens', 'runs'));
     const doc = new FakeTextDocument(FakeUri.file(join(ws, 'notes.md')), 'markdown', '# Notes\nWhat is 6 * 7?\nmore text');
     (fake.module.window as Record<string, unknown>).activeTextEditor = fakeEditor(doc, [{ start: { line: 1, character: 0 }, end: { line: 1, character: 14 } }]);
-    fake.recorded.quickPicks.push(pick('numeric'), pick('Fake server'), pick('mc', true), pick('quantile:0.8'));
+    fake.recorded.quickPicks.push(pick('numeric'), pick('Fake server'), pick('Online'), pick('mc', true), pick('quantile:0.8'));
     fake.recorded.inputs.push(type(''), type('3'));
     await fake.recorded.commands.get('gaplens.checkSelection')?.();
     (fake.module.window as Record<string, unknown>).activeTextEditor = undefined;
@@ -420,7 +515,9 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     assert.equal(page.viewType, 'gaplens.compare');
     assert.equal(page.options.enableScripts, false);
     assert.doesNotMatch(page.webview.html, /<script/);
-    assert.equal(page.webview.html.match(/<tr><th scope="row">fake-model/g)?.length, 2);
+    // One row per run in the gap table (the first table; the verifier-quality table after it has its own).
+    const gapTable = page.webview.html.split('</table>')[0] ?? '';
+    assert.equal(gapTable.match(/<tr><th scope="row">fake-model/g)?.length, 2);
     assert.match(page.webview.html, /some tasks have no gold answer \(a Check Selection run\)/);
   });
 
@@ -447,7 +544,7 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     // The fake model's answers carry no "Score: N": cot-score cannot read a single one.
     const before = readdirSync(join(ws, '.gaplens', 'runs'));
     fake.recorded.quickPicks.length = 0; // Export Kept Samples… above takes the panel's filter and leaves its scripted answer
-    fake.recorded.quickPicks.push(pick('math.tasks.jsonl'), pick('Fake server'), pick('cot-score', true), pick('quantile:0.5'));
+    fake.recorded.quickPicks.push(pick('math.tasks.jsonl'), pick('Fake server'), pick('Online'), pick('cot-score', true), pick('quantile:0.5'));
     fake.recorded.inputs.push(type('3'));
     await fake.recorded.commands.get('gaplens.runGapCheck')?.();
     [unsureDir] = newRunDirs(before) as [string];
@@ -466,7 +563,8 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     p.dispose();
 
     const page = await comparePage([runDir, unsureDir]);
-    assert.equal(page.match(/<span class="value">—<\/span><div class="sub">not measured: cot-score scored 0 of 6 samples: 6 unparsable<\/div>/g)?.length, 3);
+    const gapTable = page.split('</table>')[0] ?? '';
+    assert.equal(gapTable.match(/<span class="value">—<\/span><div class="sub">not measured: cot-score scored 0 of 6 samples: 6 unparsable<\/div>/g)?.length, 3);
     for (const text of [status?.text, item.description, page]) assert.doesNotMatch(String(text), /[+−]0\.0 pp|\+0\.0000/);
   });
 

@@ -1,10 +1,11 @@
 // package.json's extension fields and .vscodeignore against the code they describe.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { COMMAND_IDS } from '../../src/extension/commandIds';
 import { readSettings } from '../../src/extension/config/settings';
-import { PANEL_ACTIVE_CONTEXT, PANEL_VIEW_TYPE, TASK_LANGUAGE_ID } from '../../src/extension/services';
+import { PANEL_ACTIVE_CONTEXT, PANEL_VIEW_TYPE, RUN_EDITOR_VIEW_TYPES, TASK_LANGUAGE_ID } from '../../src/extension/services';
+import { DEFAULT_TASK_CODE_LENS, TASK_CODE_LENS_MODES, TASK_CODE_LENS_SETTING } from '../../src/protocol/taskServerProtocol';
 
 const REPO = resolve(__dirname, '..', '..');
 
@@ -17,16 +18,19 @@ interface Manifest {
     commands: { command: string; title: string; category: string }[];
     menus: Record<string, { command: string; when?: string }[]>;
     keybindings: { command: string; when: string }[];
-    languages: { id: string; extensions: string[] }[];
+    languages: { id: string; extensions: string[]; configuration: string }[];
+    grammars: { language: string; scopeName: string; path: string }[];
+    customEditors: { viewType: string; displayName: string; selector: { filenamePattern: string }[]; priority: string }[];
     viewsContainers: { activitybar: { id: string; icon: string }[] };
     views: Record<string, { id: string }[]>;
-    configuration: { properties: Record<string, { default?: unknown }> };
+    configuration: { properties: Record<string, { default?: unknown; enum?: unknown[] }> };
     walkthroughs: { steps: { media: { markdown: string } }[] }[];
   };
 }
 
 const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as Manifest;
 const c = pkg.contributes;
+const lines = readFileSync(join(REPO, '.vscodeignore'), 'utf8').split('\n').map((l) => l.trim());
 
 describe('extension manifest', () => {
   it('contributes exactly the commands the extension registers, all in the Gap Lens category', () => {
@@ -52,12 +56,36 @@ describe('extension manifest', () => {
   });
 
   it('declares exactly the settings the extension reads, with defaults that pass its own validation', () => {
-    const read = new Set<string>();
+    // The language server reads its own: which CodeLens a task file shows.
+    const read = new Set<string>([TASK_CODE_LENS_SETTING]);
     readSettings((key) => void read.add(key), '/w');
     const declared = Object.keys(c.configuration.properties).map((k) => k.replace(/^gaplens\./, ''));
     assert.deepEqual(declared.sort(), [...read].sort());
     const defaults = (key: string): unknown => c.configuration.properties[`gaplens.${key}`]?.default;
     assert.deepEqual(readSettings(defaults, '/w'), readSettings(() => undefined, '/w'));
+    const lens = c.configuration.properties[`gaplens.${TASK_CODE_LENS_SETTING}`];
+    assert.deepEqual([lens?.default, lens?.enum], [DEFAULT_TASK_CODE_LENS, [...TASK_CODE_LENS_MODES]]);
+  });
+
+  it('gives task files a grammar and a language configuration that ship', () => {
+    const [language] = c.languages;
+    assert.deepEqual(c.grammars.map((g) => g.language), [TASK_LANGUAGE_ID]);
+    for (const file of [language?.configuration ?? '', c.grammars[0]?.path ?? '']) {
+      assert.ok(existsSync(join(REPO, file)), file);
+      assert.ok(lines.includes(`!${file.replace(/^\.\//, '').split('/')[0]}/**`), `${file} is left out of the VSIX`);
+    }
+    assert.equal((JSON.parse(readFileSync(join(REPO, c.grammars[0]?.path ?? ''), 'utf8')) as { scopeName: string }).scopeName, c.grammars[0]?.scopeName);
+  });
+
+  it('opens run.json in the run editor by default only inside the runs folders Gap Lens writes, any run file by "Open With…"', () => {
+    assert.deepEqual(c.customEditors.map((e) => e.viewType), [...RUN_EDITOR_VIEW_TYPES]);
+    const [byDefault, byChoice] = c.customEditors;
+    assert.equal(byDefault?.priority, 'default');
+    // Every pattern names the runs folder: a run.json of another tool elsewhere stays a JSON file.
+    assert.deepEqual(byDefault?.selector.map((s) => s.filenamePattern), ['**/.gaplens/runs/*/run.json', '**/globalStorage/gaplens.gaplens/runs/*/run.json']);
+    assert.ok(byDefault?.selector.every((s) => s.filenamePattern.includes('/runs/*/run.json')));
+    assert.equal(byChoice?.priority, 'option');
+    assert.deepEqual(byChoice?.selector.map((s) => s.filenamePattern), ['run.json', 'samples.jsonl']);
   });
 
   it('runs with limits in untrusted workspaces, ignoring workspace-level endpoint settings', () => {
@@ -74,35 +102,7 @@ describe('extension manifest', () => {
   });
 });
 
-/** Top-level node_modules folders node-llama-cpp needs at run time: its dependency closure. */
-function runtimeClosure(name: string): string[] {
-  const found = new Map<string, string>();
-  const visit = (pkgName: string, fromDir: string): void => {
-    let dir = fromDir;
-    let pkgDir: string | undefined;
-    for (;;) {
-      const candidate = join(dir, 'node_modules', pkgName);
-      if (existsSync(join(candidate, 'package.json'))) {
-        pkgDir = candidate;
-        break;
-      }
-      if (dirname(dir) === dir) return;
-      dir = dirname(dir);
-    }
-    if (found.has(pkgDir)) return;
-    found.set(pkgDir, pkgName);
-    const deps = (JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {};
-    for (const dep of Object.keys(deps)) visit(dep, pkgDir);
-  };
-  visit(name, REPO);
-  const prefix = join(REPO, 'node_modules') + '/';
-  // Nested copies (node_modules/a/node_modules/b) ship with their parent's folder.
-  return [...found.keys()].map((d) => d.slice(prefix.length)).filter((d) => !d.includes('/node_modules/'));
-}
-
 describe('.vscodeignore', () => {
-  const lines = readFileSync(join(REPO, '.vscodeignore'), 'utf8').split('\n').map((l) => l.trim());
-
   it('leaves everything out first, then puts back the bundles, templates, media and walkthrough', () => {
     assert.equal(lines.find((l) => l !== '' && !l.startsWith('#')), '**');
     for (const back of ['!package.json', '!dist/extension.js', '!dist/onDemand.js', '!dist/languageClient.js', '!dist/server.js', '!dist/webview.js', '!templates/**', '!media/**', '!walkthrough/**']) {
@@ -111,12 +111,8 @@ describe('.vscodeignore', () => {
     assert.ok(!lines.some((l) => /^!dist\/\*\*|\.map$/.test(l)), 'source maps and the whole dist/ stay out');
   });
 
-  it('puts back every package node-llama-cpp loads at run time, and nothing else from node_modules but its binaries', () => {
-    const putBack = lines.filter((l) => /^!node_modules\/(@[^/]+\/)?[^/@]+\/\*\*$/.test(l)).map((l) => l.slice('!node_modules/'.length, -'/**'.length));
-    const binaries = putBack.filter((p) => p.startsWith('@node-llama-cpp/'));
-    const expected = runtimeClosure('node-llama-cpp').filter((p) => p !== 'node-llama-cpp');
-    assert.deepEqual(putBack.filter((p) => !binaries.includes(p)).sort(), expected.sort(), 'update the dependency list at the end of .vscodeignore');
-    assert.ok(binaries.includes('@node-llama-cpp/linux-x64'));
-    assert.ok(!binaries.some((b) => /cuda|vulkan/.test(b)), 'GPU builds are hundreds of MB');
+  it('puts back nothing from node_modules: npm run package adds the run-time files of node-llama-cpp (scripts/vsix/contents.ts)', () => {
+    assert.deepEqual(lines.filter((l) => !l.startsWith('#') && l.includes('node_modules')), []);
+    assert.match(readFileSync(join(REPO, 'package.json'), 'utf8'), /"package:vsix": "tsx scripts\/packageVsix\.ts"/);
   });
 });

@@ -296,7 +296,7 @@ describe('panel protocol: host dispatch', () => {
     const handlers: WebviewHandlers = {
       ready: (p) => void calls.push(`ready:${p.state?.runId ?? 'none'}`),
       filterChanged: (p) => void calls.push(`filter:${p.filter}`),
-      annotate: async (p) => ({ record: { v: 1, ...p, at: '2025-01-01T00:00:00.000Z' } }),
+      annotate: async (p) => ({ record: { v: 1, task: p.task, index: p.index, cause: p.cause ?? 'other', note: p.note, at: '2025-01-01T00:00:00.000Z' } }),
       markAnswer: async () => ({ regraded: 4 }),
       openSample: async () => ({}),
       copy: async () => ({}),
@@ -342,5 +342,28 @@ describe('panel protocol: host dispatch', () => {
       replies.map((r) => (r.ok ? 'ok' : `${r.id}:${r.error.code}`)),
       ['9:invalid-request', '10:unknown-method'],
     );
+  });
+});
+
+describe('panel protocol: endpoint figures', () => {
+  const figures = { url: 'http://10.0.0.1:8000/v1', state: 'up', inFlight: 12, limit: 16, answered: 340, callsPerSecond: 41, overloaded: 3, unreachable: 0, latencyMs: 250 };
+  const endpoints = (models: unknown): unknown => ({ kind: 'notify', method: 'endpoints', params: { models } });
+
+  it('accepts the figures of each model served by several endpoints, a latency not measured yet, and an empty list', () => {
+    for (const models of [[{ model: 'openai:m@http://a/v1,http://b/v1', endpoints: [figures, { ...figures, state: 'down', latencyMs: null }] }], []]) {
+      const parsed = parseHostMessage(endpoints(models));
+      assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
+    }
+  });
+
+  it('rejects figures that cannot be measured values, naming the field', () => {
+    const one = (patch: Record<string, unknown>): unknown => endpoints([{ model: 'm', endpoints: [{ ...figures, ...patch }] }]);
+    expectError(parseHostMessage(one({ state: 'sleeping' })), 'state');
+    expectError(parseHostMessage(one({ inFlight: -1 })), 'inFlight');
+    expectError(parseHostMessage(one({ limit: 0 })), 'limit');
+    expectError(parseHostMessage(one({ callsPerSecond: Number.NaN })), 'callsPerSecond');
+    expectError(parseHostMessage(one({ latencyMs: Number.POSITIVE_INFINITY })), 'latencyMs');
+    expectError(parseHostMessage(one({ url: '' })), 'url');
+    expectError(parseHostMessage(endpoints([{ model: 'm', endpoints: [] }])), 'endpoints');
   });
 });

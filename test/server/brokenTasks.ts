@@ -9,11 +9,11 @@ export const BROKEN_LINES = [
   '{"id": "e", "answer": "1", "grader": "exact"}',
 ];
 
-/** 0-based line → the message the diagnostic on it must match. */
-export const EXPECTED_PROBLEMS: readonly [number, RegExp][] = [
-  [1, /^invalid JSON/],
-  [3, /^duplicate id "a" \(first used on line 1\)$/],
-  [4, /gold answer "five" is not a number/],
-  [5, /^unknown grader "fuzzy"/],
-  [6, /^missing "question"$/],
+/** 0-based line → the message the diagnostic on it must match, and the text it marks (null: the whole line). */
+export const EXPECTED_PROBLEMS: readonly [number, RegExp, string | null][] = [
+  [1, /^invalid JSON/, '"'],
+  [3, /^duplicate id "a" \(first used on line 1\)$/, '"a"'],
+  [4, /gold answer "five" is not a number/, '"five"'],
+  [5, /^unknown grader "fuzzy"/, '"fuzzy"'],
+  [6, /^missing "question"$/, null],
 ];

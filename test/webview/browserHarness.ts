@@ -171,3 +171,19 @@ export function screenshotPath(name: string): string {
   fs.mkdirSync(dir, { recursive: true });
   return path.join(dir, `${name}.png`);
 }
+
+/** What a browser test's before() sets up: the bundle built into a temp folder and served, and Chromium; close() undoes it all. */
+export async function startHarness(): Promise<{ server: PanelServer; browser: Browser; close(): Promise<void> }> {
+  const dir = tempDir();
+  const server = await servePanel(await buildBundle(dir));
+  const browser = await launchBrowser();
+  return {
+    server,
+    browser,
+    close: async () => {
+      await browser.close();
+      await server.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -5,10 +5,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { formatFilter, parseFilter, parseSelector } from '../../src/core/filter/parse';
+import { notMeasuredReason } from '../../src/core/report/coverageText';
 import { formatInterval, formatRate, formatSigned } from '../../src/core/report/numbers';
+import { QUALITY_COLUMNS, qualityValue } from '../../src/core/report/qualityTerms';
 import { computeReport } from '../../src/core/stats/report';
 import type { GapReport } from '../../src/core/stats/types';
-import { toSampleColumns, type HostMessage, type SampleRow, type TaskInfo } from '../../src/protocol/panelProtocol';
+import { toSampleColumns, type HostMessage, type HostNotificationParams, type SampleRow, type TaskInfo } from '../../src/protocol/panelProtocol';
 import { buildBundle, launchBrowser, postToPanel, posted, screenshotPath, servePanel, tempDir, type PanelServer } from './browserHarness';
 import type { RecordCoverage } from '../../src/core/stats/coverage';
 import { buildRows, coverageOf, sampleRow, toScored } from './sampleRows';
@@ -141,6 +143,89 @@ async function expectHeader(page: Page, report: GapReport): Promise<void> {
     }, expected, { timeout: 5000 });
   } catch {
     assert.deepEqual(await headerTexts(page), expected);
+  }
+}
+
+/** The verifier-quality and any-N sections' texts exactly as the panel must print them for this report. */
+function expectedQuality(report: GapReport, coverage: RecordCoverage): Record<string, string> {
+  const out: Record<string, string> = {};
+  report.verifierQuality.forEach((q, i) => {
+    const scoredOf = `${q.selector} scored ${q.scored} of ${q.samples}`;
+    const reason = i === 0 ? notMeasuredReason({ verifiers: coverage.verifiers, selector: { selector: q.selector, verifiers: [q.selector], samples: q.samples, scored: q.scored, measured: q.measured, partial: q.partial } }) : '';
+    out[`${q.selector}/coverage`] = !q.measured ? `not measured: ${reason}` : q.partial ? `partial: ${scoredOf}` : `${q.scored} of ${q.samples}`;
+    for (const c of QUALITY_COLUMNS) {
+      const value = qualityValue(q, c.key);
+      const ci = q.ci[c.key];
+      out[`${q.selector}/${c.key}`] = value === null ? '—' : `${formatRate(value)} ${ci === null ? '—' : formatInterval(ci, false)}`;
+    }
+  });
+  const K = report.passAtK.length;
+  if (report.anyN) {
+    for (const p of report.anyN.points) {
+      out[`k=${p.k}`] = [formatRate(p.filteredAccuracy), formatSigned(p.gap), p.relativeGap === null ? '—' : formatSigned(p.relativeGap), p.exact ? 'exact' : `estimated, ± ${formatRate(p.standardError)}`].join(' | ');
+    }
+    out.oracle = [
+      `pass@${K} ${formatRate(report.passAtK[K - 1] as number)} (at least one of ${K} correct), pass^${K} ${formatRate(report.passAllK[K - 1] as number)} (all ${K} correct)`,
+      ...(report.bestOfNShortfall === null ? [] : [`Best-of-N shortfall (pass@${K} − best-of-${K}, not the gap): ${formatSigned(report.bestOfNShortfall)} — what answering with the verifier’s favourite of ${K} samples loses against an oracle that picks a correct one whenever there is one.`]),
+    ].join('\n');
+    const b = report.finiteN.biasCorrected;
+    out['bias-aware'] = `Bias-aware gap (2·gap(N) − gap(N/2), half-sample extrapolation): ${
+      b === null ? `— (${report.finiteN.biasCorrectedUnavailable ?? ''})` : `${formatSigned(b.gap)}, 95 % CI ${b.ci.gap === null ? '—' : formatInterval(b.ci.gap, true)}; gap at N/2 ${formatSigned(b.halfSampleGap)}`
+    }`;
+  }
+  if (report.finiteN.warning !== null) out['finite-n'] = report.finiteN.warning;
+  return out;
+}
+
+/**
+ * Defines __qualityTexts() in the page: the texts of its quality and any-N sections, keyed as
+ * expectedQuality keys them. (No named function inside: the test's transpiler would wrap it in a helper
+ * the page does not have.)
+ */
+async function installQualityTexts(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    (globalThis as unknown as { __qualityTexts: () => Record<string, string> }).__qualityTexts = () => {
+      const out: Record<string, string> = {};
+      type Node = PageNode & { querySelector(s: string): PageNode | null; querySelectorAll(s: string): ArrayLike<Node> };
+      for (const row of Array.from(document.querySelectorAll('[data-quality-row]')) as unknown as Node[]) {
+        const name = row.getAttribute('data-quality-row') as string;
+        for (const cell of Array.from(row.querySelectorAll('[data-quality]'))) {
+          const key = cell.getAttribute('data-quality') as string;
+          const parts = key === 'coverage' ? [cell.textContent ?? ''] : [cell.querySelector('.q-value')?.textContent ?? '', cell.querySelector('.q-interval')?.textContent ?? ''];
+          out[`${name}/${key}`] = parts.filter((t) => t !== '').join(' ');
+        }
+      }
+      for (const row of Array.from(document.querySelectorAll('[data-anyn-k]')) as unknown as Node[]) {
+        out[`k=${row.getAttribute('data-anyn-k')}`] = Array.from(row.querySelectorAll('[data-anyn]'))
+          .map((cell) => cell.textContent ?? '')
+          .join(' | ');
+      }
+      const oracle = Array.from(document.querySelectorAll('[data-role=oracle]')).map((line) => line.textContent ?? '');
+      if (oracle.length > 0) out.oracle = oracle.join('\n');
+      const bias = document.querySelector('[data-role=bias-aware]');
+      if (bias) out['bias-aware'] = bias.textContent ?? '';
+      const warning = document.querySelector('[data-role=anyn-finite-n]');
+      if (warning) out['finite-n'] = warning.textContent ?? '';
+      return out;
+    };
+  });
+}
+
+async function qualityTexts(page: Page): Promise<Record<string, string>> {
+  return page.evaluate(() => (globalThis as unknown as { __qualityTexts: () => Record<string, string> }).__qualityTexts());
+}
+
+/** Waits until the quality and any-N sections (intervals included) show this report. */
+async function expectQuality(page: Page, report: GapReport, coverage: RecordCoverage): Promise<void> {
+  const expected = expectedQuality(report, coverage);
+  await installQualityTexts(page);
+  try {
+    await page.waitForFunction((want) => {
+      const got = (globalThis as unknown as { __qualityTexts: () => Record<string, string> }).__qualityTexts();
+      return Object.keys(want).length === Object.keys(got).length && Object.entries(want).every(([k, v]) => got[k] === v);
+    }, expected, { timeout: 20_000 });
+  } catch {
+    assert.deepEqual(await qualityTexts(page), expected);
   }
 }
 
@@ -515,6 +600,53 @@ describe('gap panel in headless Chromium', function () {
     await page.screenshot({ path: screenshotPath('panel-partial'), fullPage: false });
   });
 
+  it('shows every score’s verifier quality and the gap at every N as computeReport gives them, and recomputes them when the filter moves', async () => {
+    const page = await openPanel();
+    await loadRun(page);
+    const coverage = coverageOf(data.tasks, data.rows, RUN);
+    const report = reportFor(data.rows, 'mc', 'quantile:0.5');
+    assert.ok(report.verifierQuality.every((q) => q.partial), 'the data has parse failures: every score is partial');
+    await expectQuality(page, report, coverage);
+    // N = 8 < 32: the header says so too, in core's words.
+    assert.equal(await page.locator('[data-role=finite-n]').textContent(), report.finiteN.warning);
+    await page.locator('[data-role=quality]').screenshot({ path: screenshotPath('panel-quality') });
+    await page.locator('[data-role=anyn]').screenshot({ path: screenshotPath('panel-any-n') });
+
+    await page.locator('[data-role=filter-slider]').fill('75');
+    const at75 = reportFor(data.rows, 'mc', 'quantile:0.75');
+    assert.ok(at75.finiteN.biasCorrected, 'quantile:0.75 keeps 2 of 8 and 1 of 4: the bias-aware gap exists');
+    await expectQuality(page, at75, coverage);
+
+    await page.locator('[data-role=filter-text] input').fill('topk:2');
+    await page.locator('[data-role=filter-text] input').press('Enter');
+    await expectQuality(page, reportFor(data.rows, 'mc', 'topk:2'), coverage);
+    assert.equal(await page.locator('[data-role=finite-n]').count(), 0, 'topk is defined at its N: no finite-N warning');
+  });
+
+  it('a verifier that scored nothing: its quality row is "—" with the reason, never 0, beside one that scored', async () => {
+    const page = await openPanel();
+    const { tasks, rows } = buildRows({ tasks: 6, n: 4, verifiers: ['mc', 'cot-score'], seed: 4 });
+    const failed = rows.map((r) => ({
+      ...r,
+      verifications: r.verifications.map((v) => (v.verifier === 'mc' ? { ...v, score: null, parse: 'failed' as const, failure: 'labels-absent' as const, parseError: 'no label' } : v)),
+    }));
+    const run = { ...RUN, id: 'run-half-unsure', n: 4 };
+    await postToPanel(page, liveMessages(run, { tasks, rows: failed }, false));
+    const coverage = coverageOf(tasks, failed, run);
+    const report = reportFor(failed, 'mc', 'quantile:0.5');
+    await expectQuality(page, report, coverage);
+    const why = 'not measured: mc scored 0 of 24 samples: 24 labels-absent';
+    const texts = await qualityTexts(page);
+    assert.equal(texts['mc/coverage'], why);
+    for (const c of QUALITY_COLUMNS) {
+      assert.equal(texts[`mc/${c.key}`], '—', c.key);
+      assert.equal(await page.locator(`[data-quality-row="mc"] [data-quality="${c.key}"]`).getAttribute('title'), why);
+    }
+    assert.match(texts['cot-score/brier'] ?? '', /^\d\.\d{4} \[/);
+    assert.equal(await page.locator('[data-role=anyn] .hint').textContent(), `The gap at every N: ${why}`);
+    assert.equal(await page.locator('[data-role=anyn-table]').count(), 0);
+  });
+
   it('an incomplete run says so first (8 of 40 tasks); while a writer adds records it says live, with no warning', async () => {
     const page = await openPanel();
     const all = buildRows({ tasks: 40, n: 2, verifiers: ['mc'], seed: 9 });
@@ -575,6 +707,23 @@ describe('gap panel in headless Chromium', function () {
     assert.equal(await page.locator('[data-role=call-failure]').textContent(), `cot-score: the call failed (bad-answer): ${message}`);
     assert.equal(await page.locator('[data-verifier="mc"] [data-role=parse]').textContent(), 'failed (labels-absent): no label in the top tokens');
     assert.match((await restsOnLines(page)).lines.map(([, t]) => t).join('\n'), /^cot-score: 0 of 4 scored \(1 bad-answer, 3 missing\)$/m);
+  });
+
+  it("shows each endpoint's live figures under the run bar while the run executes, and hides them when it stops", async () => {
+    const page = await openPanel();
+    await postToPanel(page, liveMessages({ ...RUN, id: 'run-fleet', n: 2, verifiers: ['mc'] }, buildRows({ tasks: 4, n: 2, verifiers: ['mc'], seed: 5 }), true));
+    const up = { url: 'http://10.0.0.1:8000/v1', state: 'up', inFlight: 12, limit: 16, answered: 340, callsPerSecond: 41, overloaded: 3, unreachable: 0, latencyMs: 250.4 } as const;
+    const down = { ...up, url: 'http://10.0.0.2:8000/v1', state: 'down', inFlight: 0, limit: 4, answered: 0, callsPerSecond: 0, unreachable: 3, latencyMs: null } as const;
+    const endpoints = (models: HostNotificationParams['endpoints']['models']): HostMessage => ({ kind: 'notify', method: 'endpoints', params: { models } });
+    await postToPanel(page, [endpoints([{ model: `openai:m@${up.url},${down.url}`, endpoints: [up, down] }])]);
+    await page.waitForFunction(() => document.querySelectorAll('[data-role=endpoints] tbody tr').length === 2);
+    const cells = await page.evaluate(() => Array.from(document.querySelectorAll('[data-role=endpoints] tbody td'), (td) => td.textContent));
+    assert.deepEqual(cells, [up.url, 'up', '12/16', '41.0', '3', '0', '250 ms', down.url, 'DOWN', '0/4', '0.0', '3', '3', '—']);
+    // No latency is measured yet: "—", with the reason.
+    assert.equal(await page.locator('[data-role=endpoints] tbody tr').nth(1).locator('td').nth(6).getAttribute('title'), 'no answer yet');
+    await page.screenshot({ path: screenshotPath('panel-endpoints'), fullPage: false });
+    await postToPanel(page, [endpoints([])]);
+    await page.waitForFunction(() => document.querySelector('[data-role=endpoints]')?.matches('[hidden]') === true);
   });
 
   it('follows a light theme through the VS Code variables', async () => {

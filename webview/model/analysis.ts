@@ -10,7 +10,7 @@ import { auroc } from '../../src/core/stats/auroc';
 import { bestOfKCurve } from '../../src/core/stats/bestOfK';
 import { DEFAULT_BOOTSTRAP, GapBootstrap, type BootstrapOptions } from '../../src/core/stats/bootstrap';
 import { GapTally } from '../../src/core/stats/gap';
-import { passAtKCurve } from '../../src/core/stats/passAtK';
+import { passAllKCurve, passAtKCurve } from '../../src/core/stats/passAtK';
 import { relativeGain, summarizeScoredTask, type TaskSummary } from '../../src/core/stats/taskSummary';
 import type { LiveGapStats } from '../../src/core/stats/types';
 import { gradedColumn, type Dataset } from './dataset';
@@ -102,18 +102,25 @@ function selectorScores(ds: Dataset, selector: ScoreSelector | null): Float64Arr
 export interface KCurves {
   /** Index k−1 holds the value for k, k up to the smallest graded task. */
   passAtK: number[];
+  /** pass^k: the chance that k samples drawn without replacement are all correct. */
+  passAllK: number[];
   /** Accuracy of the selector's favourite among k samples; empty when no graded row is scored (not measured). */
   bestOfK: number[];
 }
 
-/** pass@k and best-of-k over the graded tasks (empty when none is graded). */
-export function kCurves(ds: Dataset, selection: SelectorResult): KCurves {
+/** Per graded task: its samples and correct samples, and K = the smallest task (0 when none is graded). */
+export interface TaskCounts {
+  samples: Int32Array;
+  correct: Int32Array;
+  maxK: number;
+}
+
+export function gradedTaskCounts(ds: Dataset): TaskCounts {
   const { starts, correct } = ds.graded;
   const tasks = starts.length - 1;
-  if (tasks === 0) return { passAtK: [], bestOfK: [] };
   const samples = new Int32Array(tasks);
   const correctCounts = new Int32Array(tasks);
-  let maxK = Infinity;
+  let maxK = tasks === 0 ? 0 : Infinity;
   for (let g = 0; g < tasks; g++) {
     const from = starts[g] as number;
     const to = starts[g + 1] as number;
@@ -121,10 +128,18 @@ export function kCurves(ds: Dataset, selection: SelectorResult): KCurves {
     maxK = Math.min(maxK, to - from);
     for (let r = from; r < to; r++) correctCounts[g] = (correctCounts[g] as number) + (correct[r] as number);
   }
+  return { samples, correct: correctCounts, maxK };
+}
+
+/** pass@k, pass^k and best-of-k over the graded tasks (empty when none is graded). */
+export function kCurves(ds: Dataset, selection: SelectorResult): KCurves {
+  const { samples, correct, maxK } = gradedTaskCounts(ds);
+  if (samples.length === 0) return { passAtK: [], passAllK: [], bestOfK: [] };
   const scores = gradedColumn(ds, selection.scores);
   return {
-    passAtK: passAtKCurve(samples, correctCounts, maxK),
-    bestOfK: anyScored(scores) ? bestOfKCurve(scores, correct, starts, maxK) : [],
+    passAtK: passAtKCurve(samples, correct, maxK),
+    passAllK: passAllKCurve(samples, correct, maxK),
+    bestOfK: anyScored(scores) ? bestOfKCurve(scores, ds.graded.correct, ds.graded.starts, maxK) : [],
   };
 }
 

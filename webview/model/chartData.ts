@@ -2,14 +2,10 @@
 import type { FilterSpec, ScoreSelector } from '../../src/core/filter/spec';
 import { MISSING_SCORE } from '../../src/core/filter/columns';
 import { binScores, type ScoreHistogram } from '../../src/core/report/histogram';
-import { calibration, CALIBRATION_BINS } from '../../src/core/stats/calibration';
 import type { TaskSummary } from '../../src/core/stats/taskSummary';
 import { applyFilter } from './analysis';
-import { gradedColumn, type Dataset } from './dataset';
+import type { Dataset } from './dataset';
 import { filterParameter, sweepFilters, type FilterKind } from './filterControl';
-
-/** Verifiers whose score is a probability of being correct, so a reliability diagram makes sense. */
-export const PROBABILITY_VERIFIERS: readonly string[] = ['mc'];
 
 /** Score histogram of the graded rows split by correctness; null when nothing is graded. */
 export function scoreHistogram(ds: Dataset, scores: Float64Array): ScoreHistogram | null {
@@ -23,34 +19,6 @@ function* gradedSamples(ds: Dataset, scores: Float64Array): Generator<{ score: n
     const s = scores[r] as number;
     yield { score: s === MISSING_SCORE ? null : s, correct: ds.correct[r] === 1 };
   }
-}
-
-export interface ReliabilityBin {
-  lo: number;
-  hi: number;
-  count: number;
-  /** Mean score of the bin's samples (NaN when empty). */
-  meanScore: number;
-  /** Share of the bin's samples that are correct (NaN when empty). */
-  accuracy: number;
-}
-
-export interface Reliability {
-  verifier: string;
-  bins: ReliabilityBin[];
-  /** Expected calibration error: Σ (count/total)·|accuracy − meanScore| over non-empty bins. */
-  ece: number;
-  samples: number;
-}
-
-/** Reliability diagram of one verifier over the graded rows with a score (core's calibration); null without any. */
-export function reliability(ds: Dataset, verifier: string, binCount = CALIBRATION_BINS): Reliability | null {
-  const column = ds.columns.get(verifier);
-  if (!column) return null;
-  const c = calibration(gradedColumn(ds, column), ds.graded.correct, undefined, binCount);
-  if (c === null) return null;
-  const bins = c.bins.map((b) => ({ lo: b.lo, hi: b.hi, count: b.count, meanScore: b.meanScore ?? Number.NaN, accuracy: b.accuracy ?? Number.NaN }));
-  return { verifier, bins, ece: c.ece, samples: c.scored };
 }
 
 export interface ScatterPoint {

@@ -1,6 +1,7 @@
 // The store's rows laid out the way the statistics want them (src/core/stats/pool.ts): tasks sorted by
 // id, each task's rows in index order, correctness and scores as typed columns. Built once per change
 // of the data (or of the checker-corrected switch); every filter setting then reuses it.
+import { correctedVerdict } from '../../src/core/runs/labels';
 import type { SampleStore, StoredRow } from './sampleStore';
 
 export interface Dataset {
@@ -21,7 +22,7 @@ export interface Dataset {
   taskGraded: Uint8Array;
   /** The correctness the statistics use: the checker's verdict, flipped where `flipped` is 1. 0 when ungraded. */
   correct: Uint8Array;
-  /** 1 where checker-corrected statistics flipped the checker's verdict (latest annotation: checker-wrong). */
+  /** 1 where checker-corrected statistics flipped the checker's verdict (its latest annotation: checker-wrong, or a human verdict that differs). */
   flipped: Uint8Array;
   /** The graded part, as separate flat arrays for the statistics; `rows` null when every task is graded. */
   graded: GradedPart;
@@ -37,7 +38,7 @@ export interface GradedPart {
   correct: Uint8Array;
 }
 
-/** Lays the store out; with `checkerCorrected`, samples whose latest annotation is checker-wrong count with the verdict flipped. */
+/** Lays the store out; with `checkerCorrected`, each sample counts with the verdict its latest annotation gives it (correctedVerdict). */
 export function buildDataset(store: SampleStore, checkerCorrected: boolean): Dataset {
   const taskIds = store.taskIds();
   const starts = new Int32Array(taskIds.length + 1);
@@ -64,13 +65,14 @@ export function buildDataset(store: SampleStore, checkerCorrected: boolean): Dat
   const taskNumber = new Map(taskIds.map((id, t) => [id, t]));
   if (checkerCorrected) {
     for (const label of store.latestAnnotations()) {
-      if (label.cause !== 'checker-wrong') continue;
       const t = taskNumber.get(label.task);
       if (t === undefined || taskGraded[t] === 0) continue;
       const r = rowOf(rows, starts[t] as number, starts[t + 1] as number, label.index);
       if (r < 0) continue;
+      const checker = correct[r] === 1;
+      if (correctedVerdict(checker, label) === checker) continue;
       flipped[r] = 1;
-      correct[r] = 1 - (correct[r] as number);
+      correct[r] = checker ? 0 : 1;
     }
   }
   const verifiers = store.verifierNames();

@@ -3,11 +3,12 @@
 // statistics under the panel's selector are measured, partial or not measured (and why), and the
 // conclusion core's rule allows. Pure.
 import { formatSelector } from '../../src/core/filter/parse';
-import type { ScoreSelector } from '../../src/core/filter/spec';
+import type { FilterSpec, ScoreSelector } from '../../src/core/filter/spec';
 import { notMeasuredReason, partialNote, runStateLines, verifierCoverageLines } from '../../src/core/report/coverageText';
 import type { BootstrapOptions, GapIntervals } from '../../src/core/stats/bootstrap';
 import { concludeGap, conclusionText, fewTasksWarning, runState } from '../../src/core/stats/conclusion';
 import { selectorCoverage, type SelectorCoverage } from '../../src/core/stats/coverage';
+import { finiteNWarning } from '../../src/core/stats/finiteN';
 import type { LiveGapStats } from '../../src/core/stats/types';
 import type { RunStateParams } from '../../src/protocol/panelProtocol';
 
@@ -27,6 +28,8 @@ export interface RestsOn {
   /** One line per verifier: scored, failed by kind, missing. */
   coverage: string[];
   fewTasks: string | null;
+  /** The finite-N warning of core's rule (few samples per task for this filter), when the selector scored something. */
+  finiteN: string | null;
   measure: Measure;
   /** The verdict or "no conclusion: …"; null while the intervals are being computed or the run's state is not known yet. */
   conclusion: string | null;
@@ -46,31 +49,37 @@ export interface RestsOnInput {
   /** The bootstrap intervals of these statistics; null while they are being drawn. */
   intervals: GapIntervals | null;
   bootstrap: BootstrapOptions;
+  filter: FilterSpec;
+  /** N: the smallest graded task's samples. */
+  samplesPerTask: number;
 }
 
 const NO_VERIFIER = 'the run has no verifier to filter by';
 
-export function restsOn({ runState: host, stats, selector, intervals, bootstrap }: RestsOnInput): RestsOn {
+export function restsOn({ runState: host, stats, selector, intervals, bootstrap, filter, samplesPerTask }: RestsOnInput): RestsOn {
   const state = host ? runState(host.coverage, host.live) : null;
   const base = {
     state: host && state ? runStateLines(host.coverage, state) : [],
     coverage: host ? verifierCoverageLines(host.coverage) : [],
     fewTasks: stats ? fewTasksWarning(stats.tasks) : null,
   };
-  if (!stats) return { ...base, measure: { kind: 'none' }, conclusion: null, warn: false };
+  if (!stats) return { ...base, finiteN: null, measure: { kind: 'none' }, conclusion: null, warn: false };
   const sel = selector ? selectorCoverage({ verifier: formatSelector(selector), samples: stats.samples, scored: stats.scored }, selector) : null;
   const measure = measureOf(sel, host);
+  const finiteN = measure.kind === 'measured' || measure.kind === 'partial' ? finiteNWarning(filter, samplesPerTask) : null;
   let conclusion: string | null = null;
   if (!sel) conclusion = `no conclusion: ${NO_VERIFIER}`;
   else if (host && state && intervals) {
     const report = { tasks: stats.tasks, ci: { gap: intervals.gap, resamples: bootstrap.resamples, level: bootstrap.level } };
     conclusion = conclusionText(concludeGap(report, { ...host.coverage, selector: sel }, state));
   }
-  const warn = state?.live !== true && ((state !== null && !state.complete) || measure.kind === 'unmeasured' || measure.kind === 'partial' || base.fewTasks !== null);
-  return { ...base, measure, conclusion, warn };
+  const warn =
+    state?.live !== true && ((state !== null && !state.complete) || measure.kind === 'unmeasured' || measure.kind === 'partial' || base.fewTasks !== null || finiteN !== null);
+  return { ...base, finiteN, measure, conclusion, warn };
 }
 
-function measureOf(sel: SelectorCoverage | null, host: RunStateParams | null): Measure {
+/** How the statistics of a score with this coverage read: not measured (and why, from the host's counts), partial or whole. */
+export function measureOf(sel: SelectorCoverage | null, host: RunStateParams | null): Measure {
   if (!sel) return { kind: 'unmeasured', reason: `not measured: ${NO_VERIFIER}` };
   if (!sel.measured) {
     // Before the host's counts arrive there is nothing to say per verifier, only the totals.

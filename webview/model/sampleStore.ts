@@ -156,7 +156,7 @@ export class SampleStore {
       const key = sampleKey(record.task, record.index);
       const log = this.annotationLog.get(key);
       // The host pushes an annotation the webview already has from its annotate reply: keep one copy.
-      if (log?.some((a) => a.at === record.at && a.cause === record.cause && a.note === record.note)) continue;
+      if (log?.some((a) => a.at === record.at && a.cause === record.cause && a.human === record.human && a.note === record.note)) continue;
       if (log) log.push(record);
       else this.annotationLog.set(key, [record]);
       added = true;

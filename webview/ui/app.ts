@@ -2,30 +2,35 @@
 // (memoized by input), and wires the components to the host. Data from the host repaints at most 4
 // times a second (LIVE_TIMING); a user action repaints at once; the slow parts follow in later tasks so a
 // slider move never waits for them: the bootstrap intervals in slices that yield to input (restarted when
-// the filter result changes), then the charts.
+// the filter result changes), then the charts, then the verifier quality and any N (in slices too).
 import { formatFilter, formatSelector } from '../../src/core/filter/parse';
 import type { FilterSpec, ScoreSelector } from '../../src/core/filter/spec';
 import { sampleKey } from '../../src/core/runs/sampleKey';
 import type { AnnotationCause, HostNotification, PanelState, PanelView } from '../../src/protocol/panelProtocol';
 import type { PanelHost } from '../hostApi';
 import { DEFAULT_BOOTSTRAP, type GapBootstrap, type GapIntervals } from '../../src/core/stats/bootstrap';
-import { applyFilter, gapBootstrap, kCurves, resamplesPerStep, scoreSelector, type FilterResult, type SelectorResult } from '../model/analysis';
-import { filterSweep, largestTask, PROBABILITY_VERIFIERS, reliability, scoreHistogram, taskScatter, type Reliability } from '../model/chartData';
+import { applyFilter, gapBootstrap, gradedTaskCounts, kCurves, resamplesPerStep, scoreSelector, type FilterResult, type SelectorResult } from '../model/analysis';
+import { filterSweep, largestTask, scoreHistogram, taskScatter } from '../model/chartData';
 import { answerClusters } from '../model/clusters';
 import { annotatedRows, buildDataset, findRow, type Dataset } from '../model/dataset';
 import { keyAction, type KeyAction } from '../model/keyboard';
+import { labelText } from '../model/labelText';
 import { memoize } from '../model/memo';
+import { runVerifiers } from '../model/quality';
 import { restsOn, type RestsOn } from '../model/restsOn';
 import { SampleStore, type StoredRow } from '../model/sampleStore';
 import { runInSlices, type SlicedJob, type SliceScheduler } from '../model/slices';
 import { initialSettings, toPanelState, type PanelSettings } from '../model/settings';
 import { buildTableItems, disagreementOf, nextMatching, stepSample, type TableItems } from '../model/tableView';
 import { createThrottle, LIVE_TIMING, type Clock, type Throttle } from '../model/throttle';
+import { AuditPart } from './auditPart';
 import { ChartsPanel, type ChartsModel } from './charts';
 import { ClusterView } from './clusterView';
 import { DetailPane, type DetailModel } from './detailPane';
 import { el } from './dom';
 import { FilterBar, type FilterChange } from './filterBar';
+import { EndpointStatus } from './endpointStatus';
+import { QualityPanel } from './qualityPanel';
 import { RunBar, type Progress } from './runBar';
 import { SampleTable } from './sampleTable';
 import { StatsHeader } from './statsHeader';
@@ -38,7 +43,7 @@ interface Derived {
 }
 
 /** Before a run arrives there is nothing the numbers rest on. */
-const NOTHING_YET: RestsOn = { state: [], coverage: [], fewTasks: null, measure: { kind: 'none' }, conclusion: null, warn: false };
+const NOTHING_YET: RestsOn = { state: [], coverage: [], fewTasks: null, finiteN: null, measure: { kind: 'none' }, conclusion: null, warn: false };
 
 /** Input types where letters and digits are text, not shortcuts. */
 const TEXT_INPUTS = new Set(['text', 'search', 'email', 'number', 'password', 'url', 'tel']);
@@ -58,12 +63,15 @@ export class PanelApp {
   private sentFilter = '';
 
   private readonly runBar: RunBar;
+  private readonly endpoints = new EndpointStatus();
   private readonly statsHeader = new StatsHeader();
   private readonly filterBar: FilterBar;
   private readonly table: SampleTable;
   private readonly detail: DetailPane;
   private readonly clusters: ClusterView;
   private readonly charts = new ChartsPanel();
+  private readonly quality: QualityPanel;
+  private readonly audit: AuditPart;
 
   // Derived data, each memoized on its inputs. Parameters named _x are cache keys only: a version
   // counter, or the text form of a selector/filter/view (equal settings hit the cache even when the
@@ -82,9 +90,7 @@ export class PanelApp {
   private readonly sweep = memoize((ds: Dataset, _selector: string, selector: ScoreSelector | null, kind: FilterSpec['kind']) => filterSweep(ds, selector, kind, largestTask(ds)));
   private readonly histogram = memoize((ds: Dataset, scores: Float64Array) => scoreHistogram(ds, scores));
   private readonly curves = memoize((ds: Dataset, sel: SelectorResult) => kCurves(ds, sel));
-  private readonly reliabilities = memoize((ds: Dataset): Reliability[] =>
-    PROBABILITY_VERIFIERS.map((v) => reliability(ds, v)).filter((r): r is Reliability => r !== null),
-  );
+  private readonly taskCounts = memoize((ds: Dataset) => gradedTaskCounts(ds));
   private readonly scatter = memoize((ds: Dataset, fr: FilterResult) => taskScatter(ds, fr.tasks));
   private readonly clusterList = memoize((_rows: number, task: string, verifiers: readonly string[]) =>
     answerClusters(this.store.rowsOf(task), verifiers, (row, verifier) => this.store.score(row, verifier)),
@@ -109,13 +115,33 @@ export class PanelApp {
       copy: (text) => void this.host.copy(text).catch((err: unknown) => this.showError(err)),
     });
     this.clusters = new ClusterView((task, answer) => this.markAnswer(task, answer));
+    this.quality = new QualityPanel(slices, DEFAULT_BOOTSTRAP);
+    this.audit = new AuditPart({
+      host,
+      annotationsOf: (task, index) => this.store.annotationsOf(task, index),
+      annotationsVersion: () => this.store.annotationsVersion,
+      selection: () => this.settings?.selection ?? null,
+      filter: () => {
+        const state = this.settings && toPanelState('-', this.settings);
+        return state && state.selector !== '' ? { selector: state.selector, filter: state.filter } : null;
+      },
+      draft: () => this.detail.draft(),
+      select: (ref) => this.selectSample(ref),
+      saved: (record) => {
+        this.store.addAnnotations([record]);
+        this.render();
+      },
+    });
     root.replaceChildren(
       el('main', { className: 'panel' }, [
         this.runBar.element,
+        this.endpoints.element,
         this.statsHeader.element,
         this.filterBar.element,
         el('div', { className: 'workspace' }, [this.table.element, el('div', { className: 'side' }, [this.clusters.element, this.detail.element])]),
+        this.audit.pane.element,
         this.charts.element,
+        this.quality.element,
       ]),
     );
     root.ownerDocument.addEventListener('keydown', (event) => this.onKey(event));
@@ -136,6 +162,7 @@ export class PanelApp {
         this.store.reset(n.params);
         this.detailRequests.clear();
         this.progress = null;
+        this.endpoints.update([]);
         this.inSnapshot = true;
         this.runBar.showError(null);
         this.render();
@@ -171,6 +198,13 @@ export class PanelApp {
       case 'command':
         this.act({ kind: n.params.command });
         return;
+      case 'audit':
+        this.audit.receive(n.params);
+        this.live.schedule();
+        return;
+      case 'endpoints':
+        this.endpoints.update(n.params.models);
+        return;
     }
   }
 
@@ -188,11 +222,21 @@ export class PanelApp {
       this.stopBootstrap(null);
       this.runBar.update(null, null, false, 0);
       this.statsHeader.update(null, { samples: 0, done: null, total: null, tasks: 0 }, NOTHING_YET, null);
+      this.quality.show(null);
       return;
     }
     const view = this.derive(settings);
-    const { ds, fr, items } = view;
+    const { ds, sel, fr, items } = view;
     this.stopBootstrap(fr);
+    this.quality.show({
+      ds,
+      sel,
+      fr,
+      verifiers: runVerifiers(run, this.store.runState),
+      runState: this.store.runState,
+      curves: () => this.curves(ds, sel),
+      noStatistics: fr.stats ? null : this.notice(fr),
+    });
     this.runBar.update(run, this.progress, settings.checkerCorrected, this.checkerLabels());
     this.updateHeader(view, this.intervals?.fr === fr ? this.intervals.value : null);
     const verifiers = this.verifierColumns(ds);
@@ -206,7 +250,8 @@ export class PanelApp {
       labelOf: (row) => {
         const sample = ds.rows[row] as StoredRow;
         const labels = this.store.annotationsOf(sample.task, sample.index);
-        return labels[labels.length - 1]?.cause ?? null;
+        const latest = labels[labels.length - 1];
+        return latest ? labelText(latest) : null;
       },
       questionOf: (task) => this.store.tasks.get(task)?.question,
       selected,
@@ -214,6 +259,7 @@ export class PanelApp {
     });
     this.detail.update(this.detailModel(ds, fr, settings, selected));
     this.clusters.update(this.clusterModel(ds, settings, verifiers));
+    this.audit.render();
     this.persist(run.id, settings);
     this.filterNotice.schedule();
     this.scheduleDeferred();
@@ -230,8 +276,8 @@ export class PanelApp {
   }
 
   /**
-   * Bootstrap intervals, then the charts: after the frame that shows the new numbers, and not while a
-   * burst of data is still arriving (the render it triggers schedules this again).
+   * Bootstrap intervals, then the charts and the verifier quality: after the frame that shows the new
+   * numbers, and not while a burst of data is still arriving (the render it triggers schedules this again).
    */
   private scheduleDeferred(): void {
     const token = ++this.deferred;
@@ -248,6 +294,7 @@ export class PanelApp {
     const { ds, fr } = view;
     if (!fr.stats || this.intervals?.fr === fr) {
       this.renderCharts(settings);
+      this.quality.compute();
       return;
     }
     if (this.bootstrap?.fr === fr) return;
@@ -282,13 +329,12 @@ export class PanelApp {
       histogram: this.histogram(ds, sel.scores),
       selectorLabel: selectorText || 'no verifier',
       sweep: fr.stats ? { points: this.sweep(ds, selectorText, settings.selector, settings.filter.kind), accuracy: fr.stats.accuracy, current: settings.filter } : null,
-      reliability: this.reliabilities(ds),
       scatter: this.scatter(ds, fr),
       curves: this.curves(ds, sel),
       measured: fr.measured,
     };
     // The parts are memoized: unchanged identities (and the same filter, for the sweep's marker) mean nothing to redraw.
-    const parts = [model.histogram, model.sweep?.points, model.reliability, model.scatter, model.curves, formatFilter(settings.filter), model.measured];
+    const parts = [model.histogram, model.sweep?.points, model.scatter, model.curves, formatFilter(settings.filter), model.measured];
     if (parts.length === this.chartParts.length && parts.every((part, i) => part === this.chartParts[i])) return;
     this.chartParts = parts;
     this.charts.update(model);
@@ -296,7 +342,15 @@ export class PanelApp {
 
 
   private updateHeader({ ds, sel, fr }: Derived, intervals: GapIntervals | null): void {
-    const rests = restsOn({ runState: this.store.runState, stats: fr.stats, selector: fr.selector, intervals, bootstrap: DEFAULT_BOOTSTRAP });
+    const rests = restsOn({
+      runState: this.store.runState,
+      stats: fr.stats,
+      selector: fr.selector,
+      intervals,
+      bootstrap: DEFAULT_BOOTSTRAP,
+      filter: fr.filter,
+      samplesPerTask: this.taskCounts(ds).maxK,
+    });
     this.statsHeader.update(
       fr.stats ? { stats: fr.stats, intervals, auroc: sel.auroc } : null,
       { samples: ds.rows.length, done: this.progress?.done ?? null, total: this.progress?.total ?? null, tasks: ds.taskIds.length },
@@ -319,7 +373,7 @@ export class PanelApp {
   }
 
   private checkerLabels(): number {
-    return this.store.latestAnnotations().filter((a) => a.cause === 'checker-wrong').length;
+    return this.store.latestAnnotations().filter((a) => a.human !== undefined || a.cause === 'checker-wrong').length;
   }
 
   private detailModel(ds: Dataset, fr: FilterResult, settings: PanelSettings, row: number): DetailModel | null {
@@ -372,6 +426,14 @@ export class PanelApp {
     this.change({ selection: { task: sample.task, index: sample.index } });
     const line = items.lineOf[row] as number;
     if (line >= 0) this.table.reveal(line);
+  }
+
+  /** Selects a sample by task and index (the Audit part's walk), when the panel has it. */
+  private selectSample(ref: { task: string; index: number }): void {
+    const settings = this.settings;
+    if (!settings) return;
+    const row = findRow(this.derive(settings).ds, ref.task, ref.index);
+    if (row >= 0) this.select(row);
   }
 
   private onKey(event: KeyboardEvent): void {

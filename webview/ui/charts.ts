@@ -1,10 +1,11 @@
-// The five charts: score histogram, filter sweep, reliability, per-task scatter and the k-curves.
+// The four charts: score histogram, filter sweep, per-task scatter and the k-curves. (The reliability
+// diagram is with the verifier quality, qualityView.ts.)
 import type { FilterSpec } from '../../src/core/filter/spec';
 import { formatFilter } from '../../src/core/filter/parse';
 import { formatRate } from '../../src/core/report/numbers';
 import type { ScoreHistogram } from '../../src/core/report/histogram';
 import type { KCurves } from '../model/analysis';
-import type { Reliability, ScatterPoint, SweepPoint } from '../model/chartData';
+import type { ScatterPoint, SweepPoint } from '../model/chartData';
 import { filterParameter } from '../model/filterControl';
 import { el, svg } from './dom';
 import { frame, linePath } from './svgChart';
@@ -13,21 +14,19 @@ export interface ChartsModel {
   histogram: ScoreHistogram | null;
   selectorLabel: string;
   sweep: { points: SweepPoint[]; accuracy: number; current: FilterSpec } | null;
-  reliability: Reliability[];
   scatter: ScatterPoint[];
   curves: KCurves | null;
   /** The selector scored some sample; otherwise the filter decided nothing and its charts are not measured. */
   measured: boolean;
 }
 
-type ChartKey = 'histogram' | 'sweep' | 'reliability' | 'scatter' | 'curves';
+type ChartKey = 'histogram' | 'sweep' | 'scatter' | 'curves';
 
 const TITLES: Record<ChartKey, string> = {
   histogram: 'Score histogram',
   sweep: 'Accuracy and gap vs the filter',
-  reliability: 'Reliability',
   scatter: 'Per task: J(f|x) vs J(f[w]|x)',
-  curves: 'pass@k and best-of-k',
+  curves: 'pass@k, pass^k and best-of-k',
 };
 
 export class ChartsPanel {
@@ -48,7 +47,6 @@ export class ChartsPanel {
     // A function: each chart needs its own nodes.
     const unmeasured = (): Element[] => note('Not measured: the selector scored no sample, so the filter decides nothing.');
     this.show('sweep', model.sweep && model.sweep.points.length > 0 ? sweepChart(model.sweep) : model.sweep && !model.measured ? unmeasured() : note('No graded sample yet.'));
-    this.show('reliability', model.reliability.length > 0 ? reliabilityChart(model.reliability) : note('Needs a probability-valued verifier (mc) with scores on graded samples.'));
     this.show('scatter', model.scatter.length === 0 ? note('No graded task yet.') : model.measured ? scatterChart(model.scatter) : unmeasured());
     this.show('curves', model.curves && model.curves.passAtK.length > 0 ? curvesChart(model.curves) : note('No graded task yet.'));
   }
@@ -58,11 +56,13 @@ export class ChartsPanel {
   }
 }
 
-function note(text: string): Element[] {
+/** A muted paragraph in place of (or under) a chart. */
+export function note(text: string): Element[] {
   return [el('p', { className: 'hint', text })];
 }
 
-function legend(entries: [className: string, label: string][]): HTMLElement {
+/** Swatches naming a chart's series by their CSS classes. */
+export function legend(entries: [className: string, label: string][]): HTMLElement {
   return el('div', { className: 'legend' }, entries.map(([className, label]) => el('span', { className: `legend-item ${className}` }, [el('span', { className: 'swatch' }), label])));
 }
 
@@ -102,26 +102,6 @@ function sweepChart({ points, accuracy, current }: NonNullable<ChartsModel['swee
   return [f.root, legend([['series-accuracy', 'accuracy'], ['series-filtered', 'filtered accuracy'], ['series-gap', 'gap'], ['series-retention', 'retention'], ['marker', formatFilter(current)]])];
 }
 
-function reliabilityChart(diagrams: Reliability[]): Element[] {
-  const out: Element[] = [];
-  for (const r of diagrams) {
-    const f = frame(`Reliability of ${r.verifier}`, { domain: [0, 1], label: `${r.verifier} score` }, { domain: [0, 1], label: 'share correct' });
-    f.plot.append(svg('line', { class: 'diagonal', x1: f.x(0), y1: f.y(0), x2: f.x(1), y2: f.y(1) }));
-    const filled = r.bins.filter((b) => b.count > 0);
-    f.plot.append(svg('path', { class: 'series-filtered', d: linePath(filled.map((b) => [f.x(b.meanScore), f.y(b.accuracy)])) }));
-    const most = Math.max(...filled.map((b) => b.count));
-    for (const b of filled) {
-      f.plot.append(
-        svg('circle', { class: 'series-filtered point', cx: f.x(b.meanScore), cy: f.y(b.accuracy), r: 2 + 4 * Math.sqrt(b.count / most) }, [
-          svg('title', {}, [`${formatRate(b.lo)}–${formatRate(b.hi)}: ${b.count} samples, mean score ${formatRate(b.meanScore)}, ${formatRate(b.accuracy)} correct`]),
-        ]),
-      );
-    }
-    out.push(f.root, note(`${r.verifier}: ${r.samples} samples, ECE ${formatRate(r.ece)}`)[0] as Element);
-  }
-  return out;
-}
-
 function scatterChart(points: ScatterPoint[]): Element[] {
   const f = frame('Per-task accuracy', { domain: [0, 1], label: 'J(f|x)' }, { domain: [0, 1], label: 'J(f[w]|x)' });
   f.plot.append(svg('line', { class: 'diagonal', x1: f.x(0), y1: f.y(0), x2: f.x(1), y2: f.y(1) }));
@@ -144,9 +124,10 @@ function curvesChart(curves: KCurves): Element[] {
   const ks = curves.passAtK.map((_, i) => i + 1);
   const f = frame('pass@k', { domain: [1, Math.max(2, n)], label: 'k' }, { domain: [0, 1], label: 'rate' });
   f.plot.append(svg('path', { class: 'series-pass', d: linePath(ks.map((k) => [f.x(k), f.y(curves.passAtK[k - 1] as number)])) }));
+  f.plot.append(svg('path', { class: 'series-pass-all', d: linePath(ks.map((k) => [f.x(k), f.y(curves.passAllK[k - 1] as number)])) }));
   // No best-of-k when the verifier scored nothing (not measured).
   if (curves.bestOfK.length > 0) f.plot.append(svg('path', { class: 'series-filtered', d: linePath(ks.map((k) => [f.x(k), f.y(curves.bestOfK[k - 1] as number)])) }));
-  return [f.root, legend([['series-pass', 'pass@k (any of k correct)'], ['series-filtered', 'best-of-k (verifier picks)']])];
+  return [f.root, legend([['series-pass', 'pass@k (any of k correct)'], ['series-pass-all', 'pass^k (all k correct)'], ['series-filtered', 'best-of-k (verifier picks)']])];
 }
 
 function parameterName(spec: FilterSpec): string {

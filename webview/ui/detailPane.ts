@@ -4,6 +4,7 @@ import { formatRate } from '../../src/core/report/numbers';
 import type { AnnotationRecord } from '../../src/core/runs/records';
 import { ANNOTATION_CAUSES, type AnnotationCause, type SampleRow, type TaskInfo, type VerificationRow, type CallFailureRow } from '../../src/protocol/panelProtocol';
 import { CAUSE_LABELS } from '../model/keyboard';
+import { labelText } from '../model/labelText';
 import type { StoredRow } from '../model/sampleStore';
 import type { Disagreement } from '../model/tableView';
 import { custom, el, setText } from './dom';
@@ -119,7 +120,7 @@ export class DetailPane {
       this.shownAnnotations = model.annotations;
       this.history.replaceChildren(
         ...[...model.annotations].reverse().map((a, i) =>
-          el('li', { className: i === 0 ? 'current' : 'older' }, [el('strong', { text: CAUSE_LABELS[a.cause] }), ` ${a.note ? `— ${a.note} ` : ''}`, el('time', { text: a.at })]),
+          el('li', { className: i === 0 ? 'current' : 'older' }, [el('strong', { text: labelText(a) }), ` ${a.note ? `— ${a.note} ` : ''}`, el('time', { text: a.at })]),
         ),
       );
     }
@@ -129,6 +130,11 @@ export class DetailPane {
   label(cause: AnnotationCause): void {
     for (const [c, radio] of this.radios) radio.checked = c === cause;
     this.events.annotate(cause, this.note.value);
+  }
+
+  /** The cause and note ticked and typed in the form, which an audit label carries too. */
+  draft(): { cause: AnnotationCause | null; note: string } {
+    return { cause: this.selectedCause(), note: this.note.value };
   }
 
   setStatus(text: string, error = false): void {
@@ -157,7 +163,7 @@ function badges(model: DetailModel): HTMLElement[] {
   ];
   if (model.disagreement) out.push(el('span', { className: `pill badge ${model.disagreement}`, text: model.disagreement === 'kept-wrong' ? 'kept but wrong' : 'dropped but correct' }));
   const latest = model.annotations[model.annotations.length - 1];
-  if (latest) out.push(el('span', { className: 'pill label', text: `labelled: ${CAUSE_LABELS[latest.cause]}` }));
+  if (latest) out.push(el('span', { className: 'pill label', text: `labelled: ${labelText(latest)}` }));
   return out;
 }
 

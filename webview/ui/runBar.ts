@@ -24,7 +24,7 @@ export class RunBar {
     this.bar = custom<ProgressBar>('vscode-progress-bar', { attrs: { 'aria-label': 'Run progress' } });
     this.corrected = custom<Checkbox>('vscode-checkbox', {
       attrs: { 'data-role': 'checker-corrected' },
-      title: 'Count samples whose latest label is "checker wrong" with the verdict flipped. The raw verdict stays visible in the table.',
+      title: 'Count samples with the human verdict of their latest label, or with the verdict flipped when it says "checker wrong". The raw verdict stays visible in the table.',
     });
     this.corrected.label = 'checker-corrected statistics';
     this.corrected.addEventListener('change', () => onCheckerCorrected(this.corrected.checked));
@@ -40,7 +40,6 @@ export class RunBar {
 
   update(run: RunSummary | null, progress: Progress | null, checkerCorrected: boolean, corrections: number): void {
     setText(this.title, run ? `${run.model} on ${run.tasks}` : 'Waiting for the run…');
-    const config = run?.config;
     setText(
       this.details,
       run
@@ -50,7 +49,7 @@ export class RunBar {
             `verifiers ${run.verifiers.length > 0 ? run.verifiers.join(', ') : 'none'}`,
             // A run verified (also) by another model says which: the paper's gap(f, g).
             ...(run.verifierModels !== undefined ? [gapModelsText(gapModels(run, run.verifiers))] : []),
-            ...(config ? [`temperature ${config.temperature}`, `top-p ${config.topP}`, `max tokens ${config.maxTokens}`, `seed ${config.seed}`] : []),
+            ...(run.sampling !== undefined ? [run.sampling] : []),
           ].join(' · ')
         : '',
     );

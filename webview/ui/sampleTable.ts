@@ -2,10 +2,9 @@
 // exist in the DOM (smooth at 100k samples). Everything from a sample is set as text.
 import { MISSING_SCORE } from '../../src/core/filter/columns';
 import { formatRate } from '../../src/core/report/numbers';
-import type { AnnotationCause, PanelView } from '../../src/protocol/panelProtocol';
+import type { PanelView } from '../../src/protocol/panelProtocol';
 import type { FilterResult } from '../model/analysis';
 import type { Dataset } from '../model/dataset';
-import { CAUSE_LABELS } from '../model/keyboard';
 import type { StoredRow } from '../model/sampleStore';
 import { disagreementOf, headerTask, type TableItems } from '../model/tableView';
 import { revealLine, visibleLines } from '../model/virtualWindow';
@@ -24,7 +23,7 @@ export interface TableModel {
   /** Score columns, in order. */
   verifiers: readonly string[];
   /** The current label of a row (latest annotation), if any. */
-  labelOf: (row: number) => AnnotationCause | null;
+  labelOf: (row: number) => string | null;
   questionOf: (task: string) => string | undefined;
   /** Dataset row of the selected sample, −1 when none. */
   selected: number;
@@ -211,7 +210,7 @@ export class SampleTable {
       ...verifiers.map((name) => scoreText(ds.columns.get(name)?.[row])),
       !filter.measured ? '—' : weight > 0 ? (weight === 1 ? 'kept' : `w ${formatRate(weight)}`) : 'dropped',
       disagreement === 'kept-wrong' ? 'kept but wrong' : disagreement === 'dropped-correct' ? 'dropped but correct' : '',
-      label ? CAUSE_LABELS[label] : '',
+      label ?? '',
     ];
     cells(line, texts.length);
     texts.forEach((text, i) => setText(line.children[i] as Element, text));

@@ -1,7 +1,7 @@
 // The live statistics strip: first what the numbers rest on (the run's state, each verifier's
-// coverage, the few-tasks warning, whether the verifier statistics are measured, the conclusion), then
-// the gap numbers with intervals (and the partial note beside each verifier statistic), the confusion
-// counts and the sample count.
+// coverage, the few-tasks and finite-N warnings, whether the verifier statistics are measured, the
+// conclusion), then the gap numbers with intervals (and the partial note beside each verifier
+// statistic), the confusion counts and the sample count.
 import type { Confusion, LiveGapStats } from '../../src/core/stats/types';
 import type { RestsOn } from '../model/restsOn';
 import { STAT_LABELS, statCells, type StatKey, type StatsInput } from '../model/statsView';
@@ -97,6 +97,7 @@ export class StatsHeader {
       ...rests.coverage.map((text) => ({ role: 'verifier-coverage', text })),
       ...(measure.kind === 'unmeasured' ? [{ role: 'measure', text: measure.reason }] : measure.kind === 'partial' ? [{ role: 'measure', text: measure.note }] : []),
       ...(rests.fewTasks === null ? [] : [{ role: 'few-tasks', text: rests.fewTasks }]),
+      ...(rests.finiteN === null ? [] : [{ role: 'finite-n', text: rests.finiteN }]),
       ...(rests.conclusion === null ? [] : [{ role: 'conclusion', text: rests.conclusion }]),
     ];
     this.rests.classList.toggle('warn', rests.warn);

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { basename } from 'node:path';
 import { parseFilter, parseSelector } from '../../core/filter/parse';
 import { selectorScore, selectorVerifiers } from '../../core/filter/weights';
-import { assessRunReport, assessSamplesReport, weightsOf, type ReportOptions } from '../../core/pipeline/runReport';
+import { assessRunReport, assessSamplesReport, runAudit, weightsOf, type ReportOptions } from '../../core/pipeline/runReport';
 import { renderHtmlReport, type HtmlSampleRow } from '../../core/report/html';
 import { checkOutputFile, writeOutputFile } from '../../core/runs/outputPath';
 import { liveLockHolder } from '../../core/runs/runLock';
@@ -17,6 +17,9 @@ import { samplingText, settingsNotSentByModel } from '../../core/report/sampling
 import { assessedJson, type AssessedReport } from '../../core/stats/assessment';
 import type { GapReport, ScoredSample } from '../../core/stats/types';
 import { UserError } from '../../core/util/errors';
+import { batchProgress, batchProgressText, type BatchProgress } from '../../core/batch/batchProgress';
+import { readBatchState } from '../../core/batch/batchState';
+import { readPricing, type Pricing } from '../../core/cost/pricing';
 import { flag, numberOpt, stringOpt, type RawValues } from '../options';
 import { formatReport } from '../format';
 import { say, writeOut } from '../terminalText';
@@ -75,7 +78,18 @@ export async function printRunReport(dir: string, opts: { json: boolean; warn: (
   const verifier = stringOpt(v, 'verifier') ?? run.manifest.config.verifiers[0] ?? 'mc';
   const filter = stringOpt(v, 'filter') ?? run.manifest.config.filter;
   const live = (await liveLockHolder(dir)) !== null;
-  const assessed = assessRunReport(run, samples, reportOptions(verifier, filter, v), live);
+  const options = reportOptions(verifier, filter, v);
+  const batch = await batchOf(dir, opts.warn);
+  const batchLines = batch === null ? [] : [batchProgressText(batch)];
+  let assessedRun: AssessedReport;
+  try {
+    assessedRun = assessRunReport(run, samples, options, live);
+  } catch (err) {
+    // A batch run has no samples until its first phase lands: where its batches stand is the news.
+    if (err instanceof UserError && batch !== null) throw new UserError(`${err.message}; ${batchLines.join('')}`);
+    throw err;
+  }
+  const assessed = { ...assessedRun, audit: await runAudit(run, options) };
   const c = run.manifest.config;
   // Which model generated and which verified what this report reads: the f and g of gap(f, g).
   const models = gapModels(c, selectorVerifiers(parseSelector(verifier)));
@@ -98,10 +112,25 @@ export async function printRunReport(dir: string, opts: { json: boolean; warn: (
       ...(imported ? [importedFromText(imported)] : []),
       // Said in the text only when the endpoint did not take a setting: the run must not claim it.
       ...(Object.keys(settingsNotSentByModel(run.manifest)).length > 0 ? [`sampling ${samplingText(run.manifest)}`] : []),
+      ...batchLines,
     ],
-    extra: { run: dir, models, ...(imported ? { import: imported } : {}), ...notSentJson(run.manifest) },
+    extra: { run: dir, models, ...(imported ? { import: imported } : {}), ...notSentJson(run.manifest), ...(batch === null ? {} : { batch }) },
   });
   return 0;
+}
+
+/** Where a run's batches stand (docs/batch.md), null for a run without any; priced when the pricing file can be read. */
+async function batchOf(dir: string, warn: (m: string) => void): Promise<BatchProgress | null> {
+  const state = await readBatchState(dir);
+  if (state === null) return null;
+  let pricing: Pricing | undefined;
+  try {
+    pricing = readPricing();
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    warn(`the batches' cost is not shown: ${err.message}`);
+  }
+  return batchProgress(state, pricing);
 }
 
 /** `samplingNotSent`: model spec -> the sampling settings its endpoint refused, when there are any. */

@@ -2,7 +2,7 @@
 // --model, another model verifies (cross-verification, the paper's gap(f, g)).
 import { parseArgs } from 'node:util';
 import { checkModelFile, canonicalModelSpec } from '../../core/llm/modelSpec';
-import { readPricing } from '../../core/cost/pricing';
+import { atBatchPrices, readPricing } from '../../core/cost/pricing';
 import { RunController } from '../../core/pipeline/runController';
 import { readManifest } from '../../core/runs/runStore';
 import { UserError } from '../../core/util/errors';
@@ -13,6 +13,8 @@ import { driveRun } from '../driveRun';
 import { say } from '../terminalText';
 import { capabilitySettings, EXECUTION_OPTIONS, executionSettings } from '../runFlags';
 import { checkCostLimit, printEstimate } from '../runCost';
+import { checkBatchEndpoints, checkLiveBatches, executorFor, executorSettings } from '../executorFlags';
+import { batchNextStep } from './batch';
 import { printRunReport } from './report';
 
 const OPTIONS = {
@@ -34,20 +36,31 @@ export async function reverifyCommand(argv: string[]): Promise<number> {
   const { config } = await readManifest(dir);
   const pricing = readPricing();
   const settings = executionSettings(v, config.concurrency);
+  const executor = executorSettings(v, settings.costLimit);
   checkCostLimit(pricing, [model ?? config.model], settings.costLimit);
+  await checkLiveBatches(dir, executor.kind);
+  checkBatchEndpoints(executor.kind, [model ?? config.model]);
   const keyFor = keyLookup([{ model: model ?? config.model, flag: '--model' }], given === undefined ? [] : [given], `${dir}/run.json`);
-  const execution = { ...settings, keyFor, pricing };
+  // The run's own model given with other endpoints is served from those (a cross model is opened as given anyway).
+  const execution = { ...settings, keyFor, ...(executor.kind === 'online' ? { pricing } : {}), ...(model !== undefined ? { servedBy: [model] } : {}) };
 
-  const controller = await RunController.open({ kind: 'reverify', dir, verifiers, ...(model !== undefined ? { model } : {}) }, { by: 'gaplens reverify', onWarning: say, capabilities: capabilitySettings(v, execution) });
+  const capabilities = executor.kind === 'offline' ? 'recorded' : capabilitySettings(v, execution);
+  const controller = await RunController.open({ kind: 'reverify', dir, verifiers, ...(model !== undefined ? { model } : {}) }, { by: 'gaplens reverify', onWarning: say, capabilities });
   const { prepared } = controller;
-  printEstimate({ ...prepared, verifiers: controller.verifiers }, pricing);
+  printEstimate({ ...prepared, verifiers: controller.verifiers }, executor.kind === 'batch' ? atBatchPrices(pricing) : pricing);
   const result = await driveRun(controller, {
     activity: 'verifying',
     total: prepared.tasks.length * prepared.config.n * controller.verifiers.length,
     done: 0,
     counts: (event) => event.type !== 'generation',
     execution,
+    resumeFlags: executor.kind === 'online' ? [] : ['--executor', executor.kind],
+    executor: (log) => executorFor(executor, { dir, maxRetries: settings.maxRetries, keyFor, pricing }, log),
   });
+  if ('waiting' in result) {
+    say(await batchNextStep(dir));
+    return 0;
+  }
   const code = await printRunReport(dir, { json: flag(v, 'json'), warn: say, values: { verifier: controller.verifiers[0] } });
   return result.complete ? code : 1;
 }

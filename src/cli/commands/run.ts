@@ -7,7 +7,7 @@ import { expectedRecords, type RecordEvent } from '../../core/pipeline/gapCheck'
 import { RunController, type OpenRequest } from '../../core/pipeline/runController';
 import { conflictingSettings, type ResultSetting, type ResultSettings } from '../../core/pipeline/resumeOptions';
 import { loadRunTasks, prepareResume, runModels, type PreparedRun } from '../../core/pipeline/runSession';
-import { readPricing } from '../../core/cost/pricing';
+import { atBatchPrices, readPricing } from '../../core/cost/pricing';
 import { loadTemplates } from '../../core/prompts/load';
 import { sampleKey } from '../../core/runs/sampleKey';
 import type { RunConfig } from '../../core/runs/records';
@@ -22,6 +22,8 @@ import { keyLookup, type KeyedModel } from '../apiKey';
 import { driveRun } from '../driveRun';
 import { say } from '../terminalText';
 import { capabilitySettings, EXECUTION_OPTIONS, executionSettings } from '../runFlags';
+import { checkBatchEndpoints, checkLiveBatches, executorFor, executorSettings } from '../executorFlags';
+import { batchNextStep } from './batch';
 import { checkCostLimit, printEstimate } from '../runCost';
 import { printRunReport } from './report';
 
@@ -79,22 +81,34 @@ export async function runCommand(argv: string[]): Promise<number> {
   const config = request.kind === 'new' ? request.config : (await readManifest(resumeDir as string)).config;
   const pricing = readPricing();
   const settings = executionSettings(v, config.concurrency);
+  const executor = executorSettings(v, settings.costLimit);
   checkCostLimit(pricing, runModels(config), settings.costLimit);
+  // What the run's calls will cost: through the batch API at the file's batch prices.
+  const prices = executor.kind === 'batch' ? atBatchPrices(pricing) : pricing;
   if (flag(v, 'estimate')) {
     // Nothing is created, locked, repaired or asked (no endpoint is probed either): the tasks and templates are only read.
     const plan = request.kind === 'new'
       ? { config, tasks: await loadRunTasks(config), templates: loadTemplates(config.templates), existing: null }
       : await prepareResume(resumeDir as string, say, { repair: false });
-    printEstimate({ ...plan, verifiers: plan.config.verifiers }, pricing, flag(v, 'json'));
+    printEstimate({ ...plan, verifiers: plan.config.verifiers }, prices, flag(v, 'json'));
     return 0;
   }
-  const keyFor = keyLookup(modelsOf(config), namedModels(v), `${resumeDir ?? '.'}/run.json`);
-  const execution = { ...settings, keyFor, pricing };
+  if (resumeDir !== undefined) await checkLiveBatches(resumeDir, executor.kind);
+  // A resume's --model names the run's model (checked above), perhaps served by other endpoints:
+  // this execution calls those; run.json keeps the spec the run was started with.
+  const given = stringOpt(v, 'model');
+  const servedBy = request.kind === 'resume' && given !== undefined ? canonicalModelSpec(given) : undefined;
+  checkBatchEndpoints(executor.kind, modelsOf(config, servedBy).map((m) => m.model));
+  const keyFor = keyLookup(modelsOf(config, servedBy), namedModels(v), `${resumeDir ?? '.'}/run.json`);
+  // A batch execution's spend is what its batches cost, said with its progress (docs/batch.md).
+  const execution = { ...settings, keyFor, ...(executor.kind === 'online' ? { pricing } : {}), ...(servedBy !== undefined ? { servedBy: [servedBy] } : {}) };
 
-  const controller = await RunController.open(request, { by: 'gaplens run', onWarning: say, capabilities: capabilitySettings(v, execution) });
+  // Offline, no endpoint is reached: a resume words its requests as its last probe found.
+  const capabilities = executor.kind === 'offline' ? 'recorded' : capabilitySettings(v, execution);
+  const controller = await RunController.open(request, { by: 'gaplens run', onWarning: say, capabilities });
   const { prepared } = controller;
   if (request.kind === 'new') say(`run folder ${prepared.dir}`);
-  printEstimate({ ...prepared, verifiers: controller.verifiers }, pricing);
+  printEstimate({ ...prepared, verifiers: controller.verifiers }, prices);
   const live = liveStats(prepared);
   const result = await driveRun(controller, {
     activity: 'gap check',
@@ -102,9 +116,15 @@ export async function runCommand(argv: string[]): Promise<number> {
     done: live.records,
     counts: () => true,
     execution,
+    resumeFlags: executor.kind === 'online' ? [] : ['--executor', executor.kind],
+    executor: (log) => executorFor(executor, { dir: prepared.dir, maxRetries: settings.maxRetries, keyFor, pricing }, log),
     onEvent: (event) => live.add(event),
     summary: () => live.summary(),
   });
+  if ('waiting' in result) {
+    say(await batchNextStep(prepared.dir));
+    return 0;
+  }
   const code = await printRunReport(prepared.dir, { json: flag(v, 'json'), warn: say });
   return result.complete ? code : 1;
 }
@@ -157,14 +177,14 @@ function namedModels(v: RawValues): string[] {
 }
 
 /**
- * Every model the run names, with the flag that names it on this command: its own (--model), the
- * model its verifiers were started with (--verifier-model), and any a re-verify added (which only
- * the user's config can trust for a resume).
+ * Every model the run names, with the flag that names it on this command: its own (--model; at the
+ * endpoints `servedBy` lists when a resume names them), the model its verifiers were started with
+ * (--verifier-model), and any a re-verify added (which only the user's config can trust for a resume).
  */
-function modelsOf(config: RunConfig): KeyedModel[] {
+function modelsOf(config: RunConfig, servedBy: string | undefined): KeyedModel[] {
   const judge = runVerifierModel(config);
   const judges = [...new Set(Object.values(config.verifierModels ?? {}))];
-  return [{ model: config.model, flag: '--model' }, ...judges.map((model) => (model === judge ? { model, flag: '--verifier-model' } : { model }))];
+  return [{ model: servedBy ?? config.model, flag: '--model' }, ...judges.map((model) => (model === judge ? { model, flag: '--verifier-model' } : { model }))];
 }
 
 /** The base verifiers --verifier lists, checked; undefined when not given. */

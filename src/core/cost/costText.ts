@@ -54,7 +54,7 @@ export function estimateLines(estimate: RunEstimate, bound: CostBound, pricingFi
   if (bound.total === null) lines.push(`  cost: unknown — ${bound.unknownBecause ?? 'no price'} (docs/cost.md)`);
   else {
     const batch = bound.byModel.some((m) => m.batchCost !== undefined)
-      ? `; at the batch prices of the file, which Gap Lens does not use: ≤ ${moneyText(bound.byModel.reduce((sum, m) => sum + (m.batchCost ?? (m.cost as number)), 0), bound.currency, 'up')}`
+      ? `; at the batch prices of the file (--executor batch): ≤ ${moneyText(bound.byModel.reduce((sum, m) => sum + (m.batchCost ?? (m.cost as number)), 0), bound.currency, 'up')}`
       : '';
     lines.push(`  cost ≤ ${moneyText(bound.total, bound.currency, 'up')} at the prices of ${pricingFile}${batch}`);
   }

@@ -17,7 +17,7 @@ export interface ModelPrice {
   outputPerMTok: number;
   /** Prompt tokens the server reports as served from its prompt cache; default: the input price. */
   cachedInputPerMTok?: number;
-  /** The share taken off through the provider's batch API (0.5: half price). Gap Lens sends no batch requests: shown in estimates only. */
+  /** The share taken off through the provider's batch API (0.5: half price): what `--executor batch` pays (atBatchPrices), also shown in estimates. */
   batchDiscount?: number;
   /** The line of the entry in the file. */
   line: number;
@@ -135,6 +135,27 @@ export function priceOf(pricing: Pricing, model: string): ModelPrice | null {
   const spec = parseModelSpec(model);
   const names = [canonicalModelSpec(model), ...(spec.backend === 'openai' ? [spec.model] : [])];
   return pricing.prices.find((p) => names.some((name) => globMatches(p.model, name))) ?? null;
+}
+
+/**
+ * The prices of calls made through the provider's batch API (`--executor batch`, docs/batch.md):
+ * each price of an entry less its `batchDiscount`; an entry without one keeps its full price.
+ */
+export function atBatchPrices(pricing: Pricing): Pricing {
+  const off = (price: number, discount: number): number => price * (1 - discount);
+  return {
+    ...pricing,
+    prices: pricing.prices.map(({ batchDiscount, ...price }) =>
+      batchDiscount === undefined
+        ? price
+        : {
+            ...price,
+            inputPerMTok: off(price.inputPerMTok, batchDiscount),
+            outputPerMTok: off(price.outputPerMTok, batchDiscount),
+            ...(price.cachedInputPerMTok !== undefined ? { cachedInputPerMTok: off(price.cachedInputPerMTok, batchDiscount) } : {}),
+          },
+    ),
+  };
 }
 
 /** What `tokens` cost at `price`: cache hits at the cached-input price where there is one. */

@@ -107,6 +107,12 @@ export interface ModelBackend {
    * (embedded llama.cpp; completions servers that return prompt logprobs). Absent: it cannot.
    */
   continuationLogprobs?(req: ContinuationRequest, signal?: AbortSignal): Promise<ContinuationResult>;
+  /**
+   * A view of the backend for one task's calls, where the backend has several endpoints: all of
+   * them go to one endpoint while it answers, so that its prefix cache serves the task's shared
+   * prompt text (docs/run-format.md, "Several endpoints"). Absent: every call goes the same way.
+   */
+  forTask?(): ModelBackend;
   close(): Promise<void>;
 }
 
@@ -121,6 +127,14 @@ export interface ModelBackend {
  */
 export type BackendFailure = 'transient' | 'bad-answer' | 'fatal';
 
+/**
+ * What a failed attempt says about the endpoint that made it (endpointPool.ts): 'overloaded', it
+ * answered that it is busy (HTTP 429 or 503, or any error answer with Retry-After); 'unreachable',
+ * no answer came (connection refused or reset, a body cut short, a gateway's 502 or 504, a
+ * timeout). Other failures say nothing about the endpoint's health.
+ */
+export type EndpointSignal = 'overloaded' | 'unreachable';
+
 /** A failed model call; the message names the endpoint and says what to do. */
 export class BackendError extends Error {
   constructor(
@@ -128,6 +142,7 @@ export class BackendError extends Error {
     readonly failure: BackendFailure,
     /** Server-requested delay (from Retry-After), if any. */
     readonly retryAfterMs?: number,
+    readonly endpointSignal?: EndpointSignal,
   ) {
     super(message);
     this.name = 'BackendError';
@@ -174,6 +189,18 @@ export class SeveralChoicesUnsupportedError extends BackendError {
   constructor(message: string) {
     super(message, 'fatal');
     this.name = 'SeveralChoicesUnsupportedError';
+  }
+}
+
+/**
+ * The call was not sent: the batch executor set its request aside for the next batch
+ * (docs/batch.md). Neither an attempt nor a failure: the pass of the pipeline that made the call
+ * skips the work that needed its answer, and a later pass, with the answer at hand, does it.
+ */
+export class CallDeferredError extends Error {
+  constructor() {
+    super('the call waits for its batch');
+    this.name = 'CallDeferredError';
   }
 }
 

@@ -1,21 +1,17 @@
-// At most `limit` holders at a time; the others wait in FIFO order. The queue is a doubly linked
-// list so that enqueueing, handing over a slot and dropping a cancelled waiter are all O(1), which
-// matters with tens of thousands of queued model calls.
+// At most `limit` holders at a time; the others wait in FIFO order, in a linked queue so that
+// handing over a slot and dropping a cancelled waiter stay O(1) with tens of thousands queued.
 import { abortReason } from './abort';
+import { LinkedQueue, type QueueNode } from './linkedQueue';
 
 interface Waiter {
   resolve: () => void;
-  reject: (reason: unknown) => void;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
-  prev: Waiter | undefined;
-  next: Waiter | undefined;
 }
 
 export class ConcurrencyLimiter {
   private active = 0;
-  private head: Waiter | undefined;
-  private tail: Waiter | undefined;
+  private readonly waiters = new LinkedQueue<Waiter>();
 
   constructor(readonly limit: number) {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`concurrency must be a positive integer, got ${limit}`);
@@ -32,51 +28,26 @@ export class ConcurrencyLimiter {
       return Promise.resolve();
     }
     return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, signal, onAbort: undefined, prev: undefined, next: undefined };
+      const waiter: Waiter = { resolve, signal, onAbort: undefined };
+      const node: QueueNode<Waiter> = urgent ? this.waiters.pushFront(waiter) : this.waiters.pushBack(waiter);
       if (signal) {
         waiter.onAbort = () => {
-          this.unlink(waiter);
+          this.waiters.remove(node);
           reject(abortReason(signal));
         };
         signal.addEventListener('abort', waiter.onAbort, { once: true });
       }
-      if (urgent) this.pushFront(waiter);
-      else this.pushBack(waiter);
     });
   }
 
   /** Hands the slot to the next waiter, or frees it. */
   release(): void {
-    const next = this.head;
+    const next = this.waiters.shift();
     if (!next) {
       this.active--;
       return;
     }
-    this.unlink(next);
     if (next.onAbort) next.signal?.removeEventListener('abort', next.onAbort);
     next.resolve();
-  }
-
-  private pushBack(waiter: Waiter): void {
-    waiter.prev = this.tail;
-    if (this.tail) this.tail.next = waiter;
-    else this.head = waiter;
-    this.tail = waiter;
-  }
-
-  private pushFront(waiter: Waiter): void {
-    waiter.next = this.head;
-    if (this.head) this.head.prev = waiter;
-    else this.tail = waiter;
-    this.head = waiter;
-  }
-
-  private unlink(waiter: Waiter): void {
-    if (waiter.prev) waiter.prev.next = waiter.next;
-    else this.head = waiter.next;
-    if (waiter.next) waiter.next.prev = waiter.prev;
-    else this.tail = waiter.prev;
-    waiter.prev = undefined;
-    waiter.next = undefined;
   }
 }

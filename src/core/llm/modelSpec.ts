@@ -5,16 +5,19 @@ import { UserError } from '../util/errors';
 
 /**
  * An HTTP endpoint is `backend: 'openai'` whoever serves it; `provider` says how it is addressed:
- * 'openai' for any OpenAI-compatible server (`model` at `baseUrl`), 'azure' for an Azure OpenAI
- * deployment (`model` is the deployment name, `baseUrl` the resource endpoint, `apiVersion` the
- * data-plane API version when the spec names one with `?api-version=…`, as Azure's own target URIs do).
+ * 'openai' for any OpenAI-compatible server (`model` at each of `baseUrls`), 'azure' for an Azure
+ * OpenAI deployment (`model` is the deployment name, `baseUrls` resource endpoints, `apiVersion` the
+ * data-plane API version when the spec names one with `?api-version=…`, as Azure's own target URIs
+ * do). Several base URLs are several servers of one model (docs/run-format.md, "Several endpoints").
  */
 export type ModelSpec =
   | { backend: 'llama'; modelPath: string }
   | { backend: 'llama'; defaultModel: true }
-  | { backend: 'openai'; provider: 'openai' | 'azure'; model: string; baseUrl: string; apiVersion?: string };
+  | { backend: 'openai'; provider: 'openai' | 'azure'; model: string; baseUrls: [string, ...string[]]; apiVersion?: string };
 
-const USAGE = 'use llama:PATH.gguf, llama:default, openai:MODEL@BASE_URL (e.g. openai:qwen2.5-7b@http://127.0.0.1:8000/v1) or azure:DEPLOYMENT@https://RESOURCE.openai.azure.com[?api-version=YYYY-MM-DD]';
+const USAGE =
+  'use llama:PATH.gguf, llama:default, openai:MODEL@BASE_URL (e.g. openai:qwen2.5-7b@http://127.0.0.1:8000/v1; several servers of one model: ' +
+  'openai:MODEL@URL1,URL2) or azure:DEPLOYMENT@https://RESOURCE.openai.azure.com[?api-version=YYYY-MM-DD]';
 
 /** Azure's dated API versions: 2024-10-21, 2025-04-01-preview. */
 export const AZURE_API_VERSION = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
@@ -29,9 +32,15 @@ export function parseModelSpec(text: string, option = '--model'): ModelSpec {
   if (scheme === 'openai' || scheme === 'azure') {
     const at = rest.lastIndexOf('@');
     const model = rest.slice(0, at);
-    const [baseUrl = '', query] = rest.slice(at + 1).split('?', 2);
-    if (at > 0 && /^https?:\/\/[^\s?#]+$/.test(baseUrl)) {
-      const spec = { backend: 'openai', provider: scheme, model, baseUrl: baseUrl.replace(/\/+$/, '') } as const;
+    const [list = '', query] = rest.slice(at + 1).split('?', 2);
+    // A comma starts another URL only where one begins: a comma inside a URL stays in it.
+    const [first, ...others] = list.split(/,(?=https?:\/\/)/).map((url) => url.replace(/\/+$/, ''));
+    const urls: [string, ...string[]] = [first ?? '', ...others];
+    // A trailing comma is a list cut short, not part of a URL.
+    if (at > 0 && urls.every((url) => /^https?:\/\/[^\s?#]*[^\s?#,]$/.test(url))) {
+      const repeated = urls.find((url, i) => urls.indexOf(url) !== i);
+      if (repeated !== undefined) throw new UserError(`${option} '${text}' lists the endpoint ${repeated} twice; name each server of the model once`, 2);
+      const spec = { backend: 'openai', provider: scheme, model, baseUrls: urls } as const;
       if (query === undefined) return spec;
       const apiVersion = /^api-version=(.+)$/.exec(query)?.[1];
       if (scheme === 'azure' && apiVersion !== undefined && AZURE_API_VERSION.test(apiVersion)) return { ...spec, apiVersion };
@@ -49,12 +58,12 @@ export function modelLabel(spec: ModelSpec): string {
 
 /**
  * The spec as a run stores it: a GGUF path made absolute against `cwd`, so the run can be resumed
- * or re-verified from any folder. Other specs are returned as parsed (a base URL without its
- * trailing slash).
+ * or re-verified from any folder. Other specs are returned as parsed (base URLs without their
+ * trailing slash, in the order given).
  */
 export function canonicalModelSpec(text: string, cwd: string = process.cwd()): string {
   const spec = parseModelSpec(text);
-  if (spec.backend === 'openai') return `${spec.provider}:${spec.model}@${spec.baseUrl}${spec.apiVersion ? `?api-version=${spec.apiVersion}` : ''}`;
+  if (spec.backend === 'openai') return `${spec.provider}:${spec.model}@${spec.baseUrls.join(',')}${spec.apiVersion ? `?api-version=${spec.apiVersion}` : ''}`;
   if ('defaultModel' in spec) return 'llama:default';
   return `llama:${isAbsolute(spec.modelPath) ? spec.modelPath : resolve(cwd, spec.modelPath)}`;
 }
@@ -72,10 +81,22 @@ export function checkModelFile(text: string, option = '--model'): void {
   if (!isFile) throw new UserError(`${option}: the llama model file ${spec.modelPath} does not exist; pass llama:PATH to a .gguf file, or llama:default`, 2);
 }
 
-/** The origin (scheme, host, port) an endpoint spec sends requests to; null for embedded models. */
-export function endpointOrigin(text: string): string | null {
+/**
+ * Whether two specs name the same model: for endpoints, the same provider and model (deployment)
+ * name, whichever servers they list — the endpoints only decide where the calls go (a resume may
+ * change them); otherwise the same canonical spec.
+ */
+export function sameModel(a: string, b: string, cwd: string = process.cwd()): boolean {
+  const x = parseModelSpec(a);
+  const y = parseModelSpec(b);
+  if (x.backend === 'openai' && y.backend === 'openai') return x.provider === y.provider && x.model === y.model;
+  return canonicalModelSpec(a, cwd) === canonicalModelSpec(b, cwd);
+}
+
+/** The origins (scheme, host, port) an endpoint spec sends requests to, each once; none for embedded models. */
+export function endpointOrigins(text: string): string[] {
   const spec = parseModelSpec(text);
-  return spec.backend === 'openai' ? new URL(spec.baseUrl).origin : null;
+  return spec.backend === 'openai' ? [...new Set(spec.baseUrls.map((url) => new URL(url).origin))] : [];
 }
 
 const MAX_SLUG_LENGTH = 40;

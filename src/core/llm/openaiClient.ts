@@ -48,12 +48,12 @@ export function useFetchForEndpoints(fetch: typeof globalThis.fetch | undefined)
   processFetch = fetch;
 }
 
-// The longest delay a Node timer can express: the SDK arms one per request, and the scheduler's
-// per-attempt timeout must be the one that fires.
-const LONGEST_TIMER_MS = 2_147_483_647;
-
-export function createEndpointClient(opts: EndpointClientOptions): EndpointClient {
-  const capped: CappedFetch = processFetch ? createCappedFetch(processFetch, opts.maxAnswerBytes) : createPosterFetch(opts.maxAnswerBytes);
+/**
+ * The SDK client of an endpoint over `fetch`, with the account's headers and no key header when
+ * there is no key. `retries`: the SDK's own retries and request timer (endpoint calls: none, and a
+ * timer longer than the scheduler's; batch management calls: a few, with their own timer).
+ */
+export function createSdkClient(opts: EndpointClientOptions, fetch: typeof globalThis.fetch, retries: { maxRetries: number; timeout: number }): OpenAI {
   const keyHeader = opts.azure ? 'api-key' : 'Authorization';
   const common = {
     // The SDK insists on a key; without one the header is removed again (a null default header).
@@ -63,14 +63,27 @@ export function createEndpointClient(opts: EndpointClientOptions): EndpointClien
     // itself, and send them to endpoints the user's key does not go to.
     organization: opts.organization ?? null,
     project: opts.project ?? null,
-    fetch: capped.fetch,
-    maxRetries: 0,
-    timeout: LONGEST_TIMER_MS,
+    fetch,
+    ...retries,
   };
   // baseURL is always given: the SDK would otherwise read OPENAI_BASE_URL from the environment.
-  const client = opts.azure
+  return opts.azure
     ? new AzureOpenAI({ ...common, baseURL: `${opts.baseUrl}/openai`, deployment: opts.azure.deployment, apiVersion: opts.azure.apiVersion })
     : new OpenAI({ ...common, baseURL: opts.baseUrl });
+}
+
+/** The fetch for requests whose answers may be large and are streamed (batch files): the process's choice, else the global one. */
+export function streamingFetch(): typeof globalThis.fetch {
+  return processFetch ?? globalThis.fetch;
+}
+
+// The longest delay a Node timer can express: the SDK arms one per request, and the scheduler's
+// per-attempt timeout must be the one that fires.
+const LONGEST_TIMER_MS = 2_147_483_647;
+
+export function createEndpointClient(opts: EndpointClientOptions): EndpointClient {
+  const capped: CappedFetch = processFetch ? createCappedFetch(processFetch, opts.maxAnswerBytes) : createPosterFetch(opts.maxAnswerBytes);
+  const client = createSdkClient(opts, capped.fetch, { maxRetries: 0, timeout: LONGEST_TIMER_MS });
 
   return {
     async post(path, body, signal) {

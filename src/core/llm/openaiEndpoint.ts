@@ -23,7 +23,16 @@ export interface OpenAIEndpointOptions {
   project?: string;
   /** Answers with a longer body fail that call as a bad answer (default: cappedFetch's DEFAULT_MAX_ANSWER_BYTES). */
   maxAnswerBytes?: number;
+  /**
+   * Answers exchanges instead of the endpoint (the batch executor: from batch results, or by
+   * setting the request aside for a batch): the parsed JSON body of a 2xx answer, or an
+   * HttpStatusError. No connection is opened then.
+   */
+  exchange?: Exchange;
 }
+
+/** One exchange: a request body POSTed to the endpoint's path, and the parsed JSON of its 2xx answer. */
+export type Exchange = (body: object, signal: AbortSignal | undefined) => Promise<unknown>;
 
 /**
  * The Azure OpenAI API version used when OPENAI_API_VERSION names none: the latest generally
@@ -46,10 +55,13 @@ export function azureApiVersion(env: NodeJS.ProcessEnv = process.env): string {
 
 type HttpSpec = Extract<ModelSpec, { backend: 'openai' }>;
 
-/** The endpoint options of a model spec, as a run opens it: the organisation and project go with the key, only where the key may go. */
-export function endpointOptionsOf(spec: HttpSpec, api: OpenAIApi, opts: { apiKey?: string; maxAnswerBytes?: number }): OpenAIEndpointOptions {
+/**
+ * The endpoint options of a model spec at `baseUrl`, one of its servers (default: its first), as a
+ * run opens it: the organisation and project go with the key, only where the key may go.
+ */
+export function endpointOptionsOf(spec: HttpSpec, api: OpenAIApi, opts: { apiKey?: string; maxAnswerBytes?: number }, baseUrl: string = spec.baseUrls[0]): OpenAIEndpointOptions {
   return {
-    baseUrl: spec.baseUrl,
+    baseUrl,
     model: spec.model,
     api,
     ...(spec.provider === 'azure' ? { azure: { apiVersion: spec.apiVersion ?? azureApiVersion() } } : {}),
@@ -98,6 +110,7 @@ export function openOpenAIEndpoint(opts: OpenAIEndpointOptions): OpenAIEndpoint 
     api,
     model,
     async post(body, signal) {
+      if (opts.exchange) return opts.exchange(body, signal);
       const answer = await client.post(path, body, signal);
       const type = answer.headers.get('content-type');
       if (type !== null && !/\bjson\b/i.test(type)) {

@@ -3,7 +3,7 @@
 // says whether a retry can help and what the user should do otherwise.
 import { APIConnectionError, APIConnectionTimeoutError } from 'openai';
 import { isPlainObject } from '../util/plainObject';
-import { BackendError, PromptTooLongError } from './backend';
+import { BackendError, PromptTooLongError, type EndpointSignal } from './backend';
 import { AnswerTooLargeError, TruncatedBodyError } from './cappedFetch';
 
 export interface EndpointContext {
@@ -51,22 +51,22 @@ export function toBackendError(err: unknown, ctx: EndpointContext): BackendError
   if (reading instanceof AnswerTooLargeError) {
     return new BackendError(`${ctx.endpointUrl} sent an answer larger than the cap (${reading.message}); raise --max-answer-mb if answers this large are expected.`, 'bad-answer');
   }
-  if (reading instanceof TruncatedBodyError) return new BackendError(`${ctx.endpointUrl} cut its answer short: ${reading.message} (${ctx.redact(describeCause(reading.cause))}).`, 'transient');
+  if (reading instanceof TruncatedBodyError) return new BackendError(`${ctx.endpointUrl} cut its answer short: ${reading.message} (${ctx.redact(describeCause(reading.cause))}).`, 'transient', undefined, 'unreachable');
   // Raised by the SDK for a connection attempt that timed out (its own request timer is longer
   // than the scheduler's, which aborts first).
   if (err instanceof APIConnectionTimeoutError) {
-    return new BackendError(`Could not reach ${ctx.endpointUrl}: the connection timed out. Is the server running and the ${ctx.azure ? 'endpoint' : 'base URL'} right?`, 'transient');
+    return new BackendError(`Could not reach ${ctx.endpointUrl}: the connection timed out. Is the server running and the ${ctx.azure ? 'endpoint' : 'base URL'} right?`, 'transient', undefined, 'unreachable');
   }
   if (err instanceof APIConnectionError) {
     const tls = certificateProblem(err);
     if (tls !== undefined) return new BackendError(`Could not reach ${ctx.endpointUrl}: ${ctx.redact(describeCause(err.cause))} — ${tls}`, 'fatal');
-    return new BackendError(`Could not reach ${ctx.endpointUrl}: ${ctx.redact(describeCause(err.cause ?? err))}. Is the server running and the ${ctx.azure ? 'endpoint' : 'base URL'} right?`, 'transient');
+    return new BackendError(`Could not reach ${ctx.endpointUrl}: ${ctx.redact(describeCause(err.cause ?? err))}. Is the server running and the ${ctx.azure ? 'endpoint' : 'base URL'} right?`, 'transient', undefined, 'unreachable');
   }
   if (err instanceof SyntaxError) {
     return new BackendError(`${ctx.endpointUrl} sent a body that is not valid JSON (${ctx.redact(err.message)}); probably cut short.`, 'bad-answer');
   }
   // Anything else thrown while the exchange was under way is a transport failure.
-  return new BackendError(`The connection to ${ctx.endpointUrl} failed while reading the answer: ${ctx.redact(describeCause(err))}.`, 'transient');
+  return new BackendError(`The connection to ${ctx.endpointUrl} failed while reading the answer: ${ctx.redact(describeCause(err))}.`, 'transient', undefined, 'unreachable');
 }
 
 function fromStatus(err: HttpStatusError, ctx: EndpointContext): BackendError {
@@ -80,10 +80,10 @@ function fromStatus(err: HttpStatusError, ctx: EndpointContext): BackendError {
     return new BackendError(`${byStatus.message} — the server says a retry will not help (x-should-retry: false)${cited}.`, 'fatal');
   }
   if (verdict === 'true' && !byStatus.retryable) {
-    return new BackendError(`${byStatus.message} The server says a retry may help (x-should-retry: true)${cited}.`, 'transient', retryAfterMs(err.headers));
+    return new BackendError(`${byStatus.message} The server says a retry may help (x-should-retry: true)${cited}.`, 'transient', retryAfterMs(err.headers), endpointSignalOf(err));
   }
   if (!cited) return byStatus;
-  return byStatus instanceof PromptTooLongError ? new PromptTooLongError(`${byStatus.message}${cited}`) : new BackendError(`${byStatus.message}${cited}`, byStatus.failure, byStatus.retryAfterMs);
+  return byStatus instanceof PromptTooLongError ? new PromptTooLongError(`${byStatus.message}${cited}`) : new BackendError(`${byStatus.message}${cited}`, byStatus.failure, byStatus.retryAfterMs, byStatus.endpointSignal);
 }
 
 /** What the status alone says: the message, and whether a retry can help. */
@@ -96,7 +96,7 @@ function classifyStatus(err: HttpStatusError, ctx: EndpointContext): BackendErro
   if (status === 404) return new BackendError(`${head} — ${ctx.azure ? azureNotFound(err, ctx) : notFound(err, ctx)}`, 'fatal');
   if (status === 400 && CONTEXT_OVERFLOW.test(said)) return new PromptTooLongError(`${head} — the prompt does not fit the model's context; lower --max-tokens or shorten the prompt.`);
   if (status === 429 || status === 408 || status === 409 || status >= 500) {
-    return new BackendError(head, 'transient', retryAfterMs(err.headers));
+    return new BackendError(head, 'transient', retryAfterMs(err.headers), endpointSignalOf(err));
   }
   return new BackendError(`${head} — the server refused the request; check that it supports these parameters (${ctx.azure ? 'deployment' : 'model'} "${ctx.model}").`, 'fatal');
 }
@@ -136,6 +136,13 @@ function readServerError(body: string): ServerError {
 
 function stringOrUndefined(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
+}
+
+/** What an error answer says about the endpoint (EndpointSignal): busy, or a gateway that cannot reach it. */
+function endpointSignalOf(err: HttpStatusError): EndpointSignal | undefined {
+  if (err.status === 429 || err.status === 503 || retryAfterMs(err.headers) !== undefined) return 'overloaded';
+  if (err.status === 502 || err.status === 504) return 'unreachable';
+  return undefined;
 }
 
 /** `retry-after-ms` (milliseconds) or `Retry-After` (seconds or an HTTP date), if present and sensible. */

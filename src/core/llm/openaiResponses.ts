@@ -207,6 +207,11 @@ function inIndexOrder<C extends { index: number | undefined }>(choices: C[], end
   return ordered;
 }
 
+/** The usage an answer's body reports (unreported when it says nothing); a body of another shape is a bad answer naming the endpoint. */
+export function readUsage(api: OpenAIApi, body: unknown, endpointUrl: string): Usage {
+  return checked(api, endpointUrl, () => usageOf(object(body, [], 'body')));
+}
+
 function usageOf(answer: Record<string, unknown>): Usage {
   const usage = optional(answer.usage, [], 'usage', object);
   // Some servers omit usage; there is nothing to count then, and spend cannot be known (docs/cost.md).

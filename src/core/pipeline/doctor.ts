@@ -56,7 +56,8 @@ export async function runDoctor(model: string, api: OpenAIApi, opts: DoctorOptio
   }
   const caps = outcome.capabilities;
   const apiKey = opts.keyFor?.(model);
-  const endpoint = openOpenAIEndpoint(endpointOptionsOf(spec, api, { ...(apiKey ? { apiKey } : {}), ...(opts.maxAnswerBytes !== undefined ? { maxAnswerBytes: opts.maxAnswerBytes } : {}) }));
+  // The conformance checks ask the server that was probed (the first of several that answered).
+  const endpoint = openOpenAIEndpoint(endpointOptionsOf(spec, api, { ...(apiKey ? { apiKey } : {}), ...(opts.maxAnswerBytes !== undefined ? { maxAnswerBytes: opts.maxAnswerBytes } : {}) }, outcome.baseUrl));
   try {
     const conformance = await endpoint.guarded(opts.signal, () => checkConformance(endpoint, caps, opts));
     return { model, api, capabilities: caps, conformance, verifiers: withConformance(endpointSupport(caps), caps, conformance) };

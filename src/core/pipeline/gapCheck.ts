@@ -2,7 +2,7 @@
 // every requested verifier, appending each record as it is made. Resuming re-reads the folder and
 // does only what is missing; the response cache makes re-asked calls free and identical.
 import { setMaxListeners } from 'node:events';
-import type { GenerateResult, ModelBackend } from '../llm/backend';
+import { CallDeferredError, type GenerateResult, type ModelBackend } from '../llm/backend';
 import type { TemplateSet } from '../prompts/templates';
 import { renderTemplate } from '../prompts/load';
 import { withBlockStop } from '../prompts/stop';
@@ -30,6 +30,11 @@ export type RecordEvent = Exclude<GapCheckEvent, { type: 'task-done' }>;
 export interface ExistingRecords {
   generations: ReadonlyMap<string, GenerationRecord>;
   verifications: ReadonlyMap<string, ReadonlyMap<string, VerificationRecord>>;
+  /**
+   * sampleKey -> stages whose call failed earlier in this execution: not asked again before a
+   * resume (an execution in several passes, the batch executors', would otherwise ask in each).
+   */
+  failedNow?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 export interface GapCheckInput {
@@ -60,7 +65,8 @@ export function expectedRecords(tasks: number, n: number, verifiers: number): nu
  * Runs every task's missing work. A call that fails one sample is recorded as that sample's
  * failure and the run goes on; the first error that must end the run (a fatal endpoint error, a
  * systematic failure, a cancellation, a write error) aborts every call still in flight, and the
- * run rejects with it once they have all stopped: no model call outlives the failure.
+ * run rejects with it once they have all stopped: no model call outlives the failure. A call the
+ * batch executor set aside (CallDeferredError) leaves the rest of its task for a later pass.
  */
 export async function runGapCheck(input: GapCheckInput): Promise<void> {
   const stop = new AbortController();
@@ -81,6 +87,7 @@ export async function runGapCheck(input: GapCheckInput): Promise<void> {
       try {
         await runTask(task, run);
       } catch (error) {
+        if (error instanceof CallDeferredError) continue;
         ended ??= { error };
         stop.abort(error);
         return;
@@ -103,19 +110,32 @@ interface TaskRun extends GapCheckInput {
 }
 
 async function runTask(task: Task, run: TaskRun): Promise<void> {
-  const generations = await ensureGenerations(task, run);
+  // A model with several endpoints answers all of a task's calls on one of them: its prompts share
+  // the question, which that endpoint's prefix cache then holds.
+  const taskRun: TaskRun = { ...run, backend: run.backend.forTask?.() ?? run.backend };
+  const generations = await ensureGenerations(task, taskRun);
   const samples: VerifySample[] = generations.map((g) => ({ index: g.index, text: g.text }));
   // A verifier that judges the whole group waits until the task has all its samples (a resume).
   const verifiers = run.verifiers.filter((v) => !v.judgesTheGroup || samples.length === run.config.n);
-  // Verifiers of one task run concurrently; the scheduler beneath bounds the model calls.
-  await Promise.all(verifiers.map((v) => ensureVerifications(task, samples, v, run)));
+  // Verifiers of one task run concurrently; the scheduler beneath bounds the model calls. Each
+  // finishes before the task ends (one waiting for its batch must not cut another short); an
+  // error that ends the run outranks a call set aside.
+  const settled = await Promise.allSettled(verifiers.map((v) => ensureVerifications(task, samples, v, taskRun)));
+  const failed = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
+  const [first] = failed;
+  if (first !== undefined) throw failed.find((e) => !(e instanceof CallDeferredError)) ?? first;
+}
+
+/** Whether the stage of a sample failed earlier in this execution (it is asked again by a resume). */
+function failedNow(run: TaskRun, task: Task, index: number, stage: string): boolean {
+  return run.existing.failedNow?.get(sampleKey(task.id, index))?.has(stage) ?? false;
 }
 
 /** The task's generations: those on file, plus the missing ones when their call succeeds. */
 async function ensureGenerations(task: Task, run: TaskRun): Promise<GenerationRecord[]> {
   const { config } = run;
   const have = (i: number): GenerationRecord | undefined => run.existing.generations.get(sampleKey(task.id, i));
-  const missing = range(config.n).filter((i) => !have(i));
+  const missing = range(config.n).filter((i) => !have(i) && !failedNow(run, task, i, 'generation'));
   const fresh = new Map<number, GenerationRecord>();
   if (missing.length > 0) {
     const prompt = generationPrompt(run.templates, task);
@@ -159,11 +179,11 @@ async function ensureGenerations(task: Task, run: TaskRun): Promise<GenerationRe
     }
     await appendAll([...fresh.values()], run, (record) => ({ type: 'generation', record }));
   }
-  return range(config.n).map((i) => (have(i) ?? fresh.get(i)) as GenerationRecord);
+  return range(config.n).flatMap((i) => have(i) ?? fresh.get(i) ?? []);
 }
 
 async function ensureVerifications(task: Task, samples: VerifySample[], verifier: Verifier, run: TaskRun): Promise<void> {
-  const done = (i: number): boolean => run.existing.verifications.get(sampleKey(task.id, i))?.has(verifier.name) ?? false;
+  const done = (i: number): boolean => (run.existing.verifications.get(sampleKey(task.id, i))?.has(verifier.name) ?? false) || failedNow(run, task, i, verifier.name);
   if (samples.every((s) => done(s.index))) return;
   const { config } = run;
   // All samples go to the verifier even when only some are missing: the tournament needs the whole

@@ -1,8 +1,9 @@
 // "Resume means the same run" (docs/run-format.md, "Resume"): settings that decide what the run
 // produces cannot change on a resume; a resume that names one must name the run's own value.
-// Operational settings (concurrency, timeouts, threads, the cache) are free to change.
+// Operational settings (concurrency, timeouts, threads, the cache, the endpoints that serve the
+// model) are free to change.
 import { resolve } from 'node:path';
-import { canonicalModelSpec } from '../llm/modelSpec';
+import { canonicalModelSpec, sameModel } from '../llm/modelSpec';
 import type { RunConfig } from '../runs/records';
 import { runVerifierModel } from '../runs/verifierModels';
 
@@ -44,6 +45,8 @@ function same(setting: ResultSetting, now: unknown, then: unknown, cwd: string):
       return a.size === b.size && [...a].every((v) => b.has(v));
     }
     case 'model':
+      // The same model served by other endpoints is the same run (its endpoints are operational).
+      return sameModel(now as string, then as string, cwd);
     case 'verifierModel':
       return canonicalModelSpec(now as string, cwd) === canonicalModelSpec(then as string, cwd);
     case 'tasks':

@@ -7,7 +7,7 @@ import { BackendError } from '../llm/backend';
 import type { EndpointCapabilities } from '../runs/endpointCapabilities';
 import { settingsNotSent } from '../runs/endpointCapabilities';
 import { cachedCapabilities, storeCapabilities } from '../llm/capabilityCache';
-import { parseModelSpec } from '../llm/modelSpec';
+import { parseModelSpec, sameModel, type ModelSpec } from '../llm/modelSpec';
 import { probeCapabilities, type ProbeOutcome } from '../llm/openaiCapabilityProbe';
 import { endpointOptionsOf, openOpenAIEndpoint } from '../llm/openaiEndpoint';
 import type { OpenAIApi } from '../llm/openaiResponses';
@@ -20,6 +20,11 @@ export interface CapabilityOptions {
   keyFor?: (model: string) => string | undefined;
   /** The capability cache folder; null: neither read nor written (--no-cache). */
   cacheDir: string | null;
+  /**
+   * Specs that serve models of the run from other endpoints (a resume's --model, ExecuteOptions.servedBy):
+   * a model of the run is probed there, its capabilities recorded under the run's spec.
+   */
+  servedBy?: readonly string[];
   /** Probe anew even when the cache holds a fresh result (--refresh-capabilities). */
   refresh?: boolean;
   timeoutMs?: number;
@@ -28,6 +33,8 @@ export interface CapabilityOptions {
   now?: () => Date;
 }
 
+type HttpSpec = Extract<ModelSpec, { backend: 'openai' }>;
+
 /** What an execution asks of one model: generations, and the verifiers it runs (names as records carry them). */
 export interface ModelUse {
   model: string;
@@ -35,12 +42,30 @@ export interface ModelUse {
   verifiers: string[];
 }
 
-/** The endpoint's capabilities, from the cache when fresh, else probed (and cached); null for an embedded model, which needs no probe. */
-export async function endpointCapabilities(model: string, api: OpenAIApi, opts: CapabilityOptions, onWarning: (message: string) => void): Promise<ProbeOutcome | null> {
+/**
+ * The endpoint's capabilities, from the cache when fresh, else probed (and cached), with the base
+ * URL they are of; null for an embedded model, which needs no probe. The servers of a model with
+ * several serve it alike: the first that answers is probed for all (docs/run-format.md, "Several
+ * endpoints"), so that a server that is down does not stop the run before it starts.
+ */
+export async function endpointCapabilities(model: string, api: OpenAIApi, opts: CapabilityOptions, onWarning: (message: string) => void): Promise<(ProbeOutcome & { baseUrl: string }) | null> {
   const spec = parseModelSpec(model);
   if (spec.backend !== 'openai') return null;
+  const last = spec.baseUrls.length - 1;
+  for (const [i, baseUrl] of spec.baseUrls.entries()) {
+    try {
+      return { ...(await probeAt(spec, baseUrl, model, api, opts, onWarning)), baseUrl };
+    } catch (err) {
+      if (i < last && err instanceof BackendError && err.endpointSignal === 'unreachable') continue;
+      throw err;
+    }
+  }
+  throw new Error(`internal: ${model} lists no endpoint`);
+}
+
+async function probeAt(spec: HttpSpec, baseUrl: string, model: string, api: OpenAIApi, opts: CapabilityOptions, onWarning: (message: string) => void): Promise<ProbeOutcome> {
   const apiKey = opts.keyFor?.(model);
-  const endpoint = openOpenAIEndpoint(endpointOptionsOf(spec, api, { ...(apiKey ? { apiKey } : {}), ...(opts.maxAnswerBytes !== undefined ? { maxAnswerBytes: opts.maxAnswerBytes } : {}) }));
+  const endpoint = openOpenAIEndpoint(endpointOptionsOf(spec, api, { ...(apiKey ? { apiKey } : {}), ...(opts.maxAnswerBytes !== undefined ? { maxAnswerBytes: opts.maxAnswerBytes } : {}) }, baseUrl));
   try {
     const now = opts.now?.() ?? new Date();
     const cached = opts.cacheDir === null || opts.refresh ? undefined : await cachedCapabilities(opts.cacheDir, endpoint.id, now);
@@ -65,7 +90,8 @@ export async function checkRunCapabilities(uses: readonly ModelUse[], api: OpenA
   const found: Record<string, EndpointCapabilities> = {};
   for (const use of uses) {
     // An endpoint that cannot be probed (down, a wrong key, a refusal) is said as such: the run has not begun.
-    const outcome = await endpointCapabilities(use.model, api, opts, onWarning).catch((err: unknown) => {
+    const at = opts.servedBy?.find((spec) => sameModel(spec, use.model)) ?? use.model;
+    const outcome = await endpointCapabilities(at, api, opts, onWarning).catch((err: unknown) => {
       if (!(err instanceof BackendError)) throw err;
       throw new UserError(`${err.message} (while finding out what the endpoint accepts, before the run's first call)`);
     });

@@ -5,8 +5,9 @@
 import { setMaxListeners } from 'node:events';
 import { missingPrices, type Pricing } from '../cost/pricing';
 import { CostLimitReachedError, SpendMeter, type Spend } from '../cost/spend';
-import { canonicalModelSpec, parseModelSpec } from '../llm/modelSpec';
+import { canonicalModelSpec, parseModelSpec, sameModel } from '../llm/modelSpec';
 import type { ModelBackend, Usage } from '../llm/backend';
+import type { EndpointFigures } from '../llm/endpointFigures';
 import type { EndpointCapabilities } from '../runs/endpointCapabilities';
 import { abortReason } from '../llm/abort';
 import { UserError } from '../util/errors';
@@ -16,6 +17,8 @@ import { markCompleted, readManifest, updateManifest } from '../runs/runStore';
 import { SampleLog } from '../runs/sampleLog';
 import { baseVerifierOf, createVerifier, onModel } from '../verify/index';
 import type { BaseVerifierName } from '../verify/verifier';
+import { ExecutionRecords } from './executionRecords';
+import type { Executor } from './executor';
 import { runGapCheck, type GapCheckEvent } from './gapCheck';
 import { openModel } from './openModel';
 import { checkRunCapabilities, checkSamplingUnchanged, modelUses, type CapabilityOptions, type ModelUse } from './runCapabilities';
@@ -37,13 +40,33 @@ export interface OpenOptions {
   /**
    * Probe the HTTP endpoints the execution will call before anything is created or written
    * (runCapabilities.ts): refuse what they cannot serve, record what they accept in run.json, and
-   * word every request for them. Absent: no probe, every parameter sent as asked.
+   * word every request for them. 'recorded': no probe, the capabilities run.json recorded word
+   * the requests (an execution that reaches no endpoint: exporting batch requests). Absent: no
+   * probe, every parameter sent as asked.
    */
-  capabilities?: CapabilityOptions;
+  capabilities?: CapabilityOptions | 'recorded';
 }
 
+/** The live figures of a model served by several endpoints. */
+export interface EndpointReport {
+  /** The model spec as opened. */
+  model: string;
+  endpoints: EndpointFigures[];
+}
+
+/** How often onEndpoints is told. */
+const ENDPOINT_REPORT_MS = 1000;
+
 export interface ExecuteOptions {
+  /** Model calls in flight at once per model; for a model with several endpoints, the ceiling over all of them. */
   concurrency: number;
+  /** Several endpoints: each keeps an equal share of `concurrency` instead of adapting (`--fixed-concurrency`). */
+  fixedConcurrency?: boolean;
+  /**
+   * Specs that serve models of the run from other endpoints (a resume's --model): a model the run
+   * names is opened as the spec here of the same model (sameModel), if there is one.
+   */
+  servedBy?: readonly string[];
   cacheDir: string | null;
   /** The most bytes the response cache may take (default: $GAPLENS_CACHE_MAX_MB, else 2 GiB). */
   cacheMaxBytes?: number;
@@ -55,6 +78,8 @@ export interface ExecuteOptions {
   contextSize?: number;
   maxAnswerBytes?: number;
   onEvent?: (event: GapCheckEvent) => void;
+  /** Every ENDPOINT_REPORT_MS while it executes, the figures of each model served by several endpoints. */
+  onEndpoints?: (reports: EndpointReport[]) => void;
   onMessage?: (message: string) => void;
   onDownloadProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
@@ -68,17 +93,20 @@ export interface ExecuteOptions {
   costLimit?: number;
   /** The spend so far, after every call a model answered (docs/cost.md, "Live spend"). */
   onSpend?: (spend: Spend) => void;
+  /** Answer the calls in batches instead of online (src/core/batch, docs/batch.md). */
+  executor?: Executor;
 }
 
 /**
  * How an execution ended. complete: every record exists (run.json says so); incomplete: the pass
  * finished but `failedSamples` sample stages failed at the model call (a resume asks again);
  * cancelled: the caller aborted; cost-limit: the spend reached `costLimit` and the execution
- * stopped as a cancellation does; failed: an error ended it (`error`), every call stopped first.
+ * stopped as a cancellation does; failed: an error ended it (`error`), every call stopped first;
+ * waiting: a batch executor wrote all it could and waits for results from outside (docs/batch.md).
  * `spend` is what the execution spent, null without `pricing`.
  */
 export type RunOutcome = { accounting: Accounting | null; spend: Spend | null } & (
-  | { status: 'complete' | 'cancelled' }
+  | { status: 'complete' | 'cancelled' | 'waiting' }
   | { status: 'incomplete'; failedSamples: number }
   | { status: 'cost-limit'; limit: CostLimitReachedError }
   | { status: 'failed'; error: unknown }
@@ -112,8 +140,9 @@ export class RunController {
    * refused before its folder exists, a resume or re-verify before the run is changed.
    */
   static async open(request: OpenRequest, opts: OpenOptions): Promise<RunController> {
+    const how = opts.capabilities;
     const probe = async (uses: ModelUse[], api: RunConfig['api']): Promise<Record<string, EndpointCapabilities>> =>
-      opts.capabilities ? checkRunCapabilities(uses, api, opts.capabilities, opts.onWarning) : {};
+      how && how !== 'recorded' ? checkRunCapabilities(uses, api, how, opts.onWarning) : {};
     if (request.kind === 'new') {
       const { config } = request;
       // The tasks first: a task file that cannot be read is said before any endpoint is called.
@@ -129,15 +158,17 @@ export class RunController {
       if (request.kind === 'resume') {
         const prepared = await prepareResume(request.dir, opts.onWarning);
         const { config } = prepared;
+        if (how === 'recorded') return new RunController(prepared, config.verifiers, lock, prepared.existing?.manifest.capabilities ?? {});
         const generates = (prepared.existing?.generations.size ?? 0) < prepared.tasks.length * config.n;
         const capabilities = await probe(modelUses(config.model, config.verifierModels, config.verifiers, generates), config.api);
         checkSamplingUnchanged(prepared.existing?.manifest.capabilities, capabilities);
         if (Object.keys(capabilities).length > 0) await updateManifest(request.dir, (m) => ({ ...m, capabilities: { ...m.capabilities, ...capabilities } }));
         return new RunController(prepared, config.verifiers, lock, capabilities);
       }
-      const { config } = await readManifest(request.dir);
-      const verifying = request.model === undefined ? config.model : canonicalModelSpec(request.model);
-      const capabilities = await probe([{ model: verifying, generates: false, verifiers: request.verifiers }], config.api);
+      const { config, capabilities: recorded } = await readManifest(request.dir);
+      // The run's own model at other endpoints verifies as the run's model (servedBy opens it there).
+      const verifying = request.model === undefined || sameModel(request.model, config.model) ? config.model : canonicalModelSpec(request.model);
+      const capabilities = how === 'recorded' ? (recorded ?? {}) : await probe([{ model: verifying, generates: false, verifiers: request.verifiers }], config.api);
       const { prepared, added } = await addVerifiers(request.dir, request.verifiers, request.model, opts.onWarning, capabilities);
       return new RunController(prepared, added, lock, capabilities);
     } catch (err) {
@@ -169,9 +200,12 @@ export class RunController {
       if (spend.total === null) stop.abort(new UserError(`the cost limit cannot be kept: ${spend.unknownBecause ?? 'the spend is unknown'}; run without a cost limit`));
       else if (spend.total >= opts.costLimit) stop.abort(new CostLimitReachedError(spend.total, opts.costLimit, spend.currency));
     };
+    let waiting = false;
     try {
       const { config } = this.prepared;
+      const { executor } = opts;
       const models = new ModelSet({ ...opts, signal: stop.signal }, this.capabilities, onUsage);
+      const reporter = opts.onEndpoints ? setInterval(() => opts.onEndpoints?.(models.endpointReports()), ENDPOINT_REPORT_MS) : undefined;
       try {
         // A re-verify by another model has no use for the run's own model: it is not even loaded.
         const generationsMissing = (this.prepared.existing?.generations.size ?? 0) < this.prepared.tasks.length * config.n;
@@ -181,32 +215,42 @@ export class RunController {
           this.verifiers.map(async (name) => {
             const verifier = createVerifier(baseVerifierOf(name), { tournamentBothOrders: config.tournamentBothOrders === true });
             const other = config.verifierModels?.[name];
-            return other === undefined ? verifier : onModel(verifier, name, await models.open(other, config.api));
+            const own = other === undefined ? verifier : onModel(verifier, name, await models.open(other, config.api));
+            return executor ? executor.verifier(own) : own;
           }),
         );
         const log = await SampleLog.open(this.dir);
-        try {
-          await runGapCheck({
+        const existing = new ExecutionRecords(this.prepared.existing);
+        const pass = (): Promise<void> =>
+          runGapCheck({
             config: { ...config, concurrency: opts.concurrency },
             tasks: this.prepared.tasks,
             backend,
             templates: this.prepared.templates,
             verifiers,
-            existing: this.prepared.existing ?? { generations: new Map(), verifications: new Map() },
-            append: (record) => log.append(record),
+            existing,
+            append: async (record) => {
+              await log.append(record);
+              existing.add(record);
+            },
             onEvent: (event) => {
               if (event.type === 'failure') failedSamples++;
               opts.onEvent?.(event);
             },
             signal: stop.signal,
           });
+        try {
+          if (executor) waiting = (await executor.run(pass, stop.signal)) === 'waiting';
+          else await pass();
         } finally {
           await log.close();
         }
       } finally {
+        clearInterval(reporter);
         accounting = await models.accounting();
         await models.close();
       }
+      if (waiting) return { status: 'waiting', accounting, spend: spent() };
       if (failedSamples > 0) return { status: 'incomplete', accounting, spend: spent(), failedSamples };
       await markCompleted(this.dir, new Date());
       return { status: 'complete', accounting, spend: spent() };
@@ -234,6 +278,8 @@ export class RunController {
  */
 class ModelSet {
   private readonly open_ = new Map<string, Promise<ScheduledBackend>>();
+  /** The opened ones by the spec they were opened as, for live figures. */
+  private readonly ready = new Map<string, ScheduledBackend>();
 
   constructor(
     private readonly opts: ExecuteOptions,
@@ -250,12 +296,15 @@ class ModelSet {
       // A limit that could not be checked would be no limit: a model without a price is refused before any call.
       const unpriced = opts.costLimit === undefined ? null : opts.pricing ? missingPrices(opts.pricing, [model], 'a cost limit') : 'a cost limit needs prices (docs/cost.md)';
       if (unpriced !== null) return Promise.reject(new UserError(unpriced));
-      const apiKey = opts.keyFor?.(model);
+      // The run's model may be served by other endpoints on this execution (a resume's --model).
+      const spec = opts.servedBy?.find((other) => sameModel(other, model)) ?? model;
+      const apiKey = opts.keyFor?.(spec);
       const capabilities = this.capabilities[model];
-      backend = openModel(parseModelSpec(model), {
+      backend = openModel(parseModelSpec(spec), {
         ...(capabilities ? { capabilities } : {}),
         api,
         concurrency: opts.concurrency,
+        ...(opts.fixedConcurrency ? { fixedConcurrency: true } : {}),
         cacheDir: opts.cacheDir,
         ...(opts.cacheMaxBytes !== undefined ? { cacheMaxBytes: opts.cacheMaxBytes } : {}),
         ...(apiKey ? { apiKey } : {}),
@@ -267,11 +316,17 @@ class ModelSet {
         ...(opts.onMessage ? { onRetry: opts.onMessage, onNotice: opts.onMessage } : {}),
         ...(opts.onDownloadProgress ? { onDownloadProgress: opts.onDownloadProgress } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(opts.executor ? { transport: opts.executor.transport(model, api) } : {}),
         onUsage: (usage) => this.onUsage(model, usage),
       });
+      void backend.then((b) => this.ready.set(spec, b), () => undefined);
       this.open_.set(model, backend);
     }
     return backend;
+  }
+
+  endpointReports(): EndpointReport[] {
+    return [...this.ready].flatMap(([model, b]) => (b.endpointFigures ? [{ model, endpoints: b.endpointFigures() }] : []));
   }
 
   async accounting(): Promise<Accounting> {

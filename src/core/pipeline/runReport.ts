@@ -1,14 +1,18 @@
 // Statistics over a run folder or a samples file: the one place that turns samples + a filter into a
-// GapReport and its assessment (coverage, run state, conclusion), used by `gaplens report`, `export`,
-// the HTML report and the extension.
+// GapReport and its assessment (coverage, run state, conclusion), and a run's audit labels into the
+// audit's estimates; used by `gaplens report`, `export`, the HTML report and the extension.
 import type { FilterSpec, ScoreSelector } from '../filter/spec';
 import { taskWeights } from '../filter/weights';
 import { runStateLines } from '../report/coverageText';
 import { runCoverage } from '../runs/coverage';
+import { readAuditFile } from '../runs/auditFile';
 import type { RunData } from '../runs/runStore';
+import { toScoredSamples } from '../runs/scoredSamples';
+import { auditOf, type AuditData, type AuditReport } from '../stats/audit';
 import { assessReport, type AssessedReport } from '../stats/assessment';
 import { runState } from '../stats/conclusion';
 import { samplesCoverage } from '../stats/coverage';
+import { buildPool } from '../stats/pool';
 import { computeReport } from '../stats/report';
 import type { GapReport, ScoredSample } from '../stats/types';
 import { UserError } from '../util/errors';
@@ -20,12 +24,15 @@ export interface ReportOptions {
   seed: number;
 }
 
+/** The reports' confidence level. */
+const REPORT_LEVEL = 0.95;
+
 /** `verifiers`: verifiers the data has besides those in the samples' scores (see computeReport). */
 export function reportOf(samples: ScoredSample[], opts: ReportOptions, verifiers?: readonly string[]): GapReport {
   return computeReport(samples, {
     selector: opts.selector,
     filter: opts.filter,
-    bootstrap: { resamples: opts.resamples, seed: opts.seed, level: 0.95 },
+    bootstrap: { resamples: opts.resamples, seed: opts.seed, level: REPORT_LEVEL },
     ...(verifiers ? { verifiers } : {}),
   });
 }
@@ -64,4 +71,20 @@ export function weightsOf(samples: ScoredSample[], selector: ScoreSelector, filt
     group.forEach((s, i) => out.set(key(s.task, s.index), w[i] ?? 0));
   }
   return out;
+}
+
+/**
+ * The run's audit (audit.json) over the run's samples with the checker's verdicts as graded (whatever
+ * --checker-corrected says: the audit measures the checker), or null when the run has none. Intervals
+ * with the report's resamples and seed.
+ */
+export async function runAudit(run: RunData, opts: Pick<ReportOptions, 'resamples' | 'seed'>): Promise<AuditReport | null> {
+  const file = await readAuditFile(run.dir, new Set(run.tasks.map((t) => t.id)));
+  if (file === null) return null;
+  return auditOf(runAuditData(run), file, run.annotations, { resamples: opts.resamples, seed: opts.seed, level: REPORT_LEVEL });
+}
+
+/** What an audit of the run draws from: its generated samples with the checker's grades as recorded. */
+export function runAuditData(run: RunData): AuditData {
+  return { ...buildPool(toScoredSamples(run)), verifiers: run.manifest.config.verifiers };
 }

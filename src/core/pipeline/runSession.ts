@@ -2,7 +2,7 @@
 // Only the run controller (runController.ts) calls the ones that write, under the run's lock.
 import { copyFile, mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { modelLabel, parseModelSpec } from '../llm/modelSpec';
+import { modelLabel, parseModelSpec, sameModel } from '../llm/modelSpec';
 import { baseVerifierOf, verifiersRunBy } from '../verify/index';
 import { loadTemplates } from '../prompts/load';
 import type { TemplateRole, TemplateSet } from '../prompts/templates';
@@ -130,7 +130,8 @@ export async function addVerifiers(
   if (generated < tasks.length * config.n) {
     throw new UserError(`${dir} has ${generated} of ${tasks.length * config.n} generations: finish it first with gaplens run --resume ${dir}`);
   }
-  const { verifiers: added, verifierModels } = verifiersRunBy(bases, config.model, model);
+  // The run's own model at other endpoints verifies as the run's model (the caller opens it there).
+  const { verifiers: added, verifierModels } = verifiersRunBy(bases, config.model, model !== undefined && sameModel(model, config.model) ? undefined : model);
   const defaults = loadTemplates(config.templates);
   const fresh = templatesUsed(defaults, tasks, added, { imported: prepared.existing?.manifest.import !== undefined }).filter((t) => !(basename(t.path) in (prepared.existing?.manifest.templates ?? {})));
   await Promise.all(fresh.map((t) => copyFile(t.path, join(dir, 'templates', basename(t.path)))));

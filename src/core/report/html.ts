@@ -14,6 +14,7 @@ import { measureNote, missing, orMissing, partialBadge, verifierValue, type Meas
 import { binScores, type ScoreHistogram } from './histogram';
 import { formatAmount, formatInterval, formatLevel, formatRate, formatShort, formatSigned } from './numbers';
 import { REPORT_STYLE } from './styles';
+import { auditSection } from './auditSection';
 import { anyNSection, qualitySection } from './qualitySections';
 import { histogramChart, kLineChart, type KSeries } from './svgCharts';
 
@@ -101,12 +102,13 @@ ${banner(assessed)}
 <dl class="context">
 ${input.context.map((c) => html`<dt>${c.label}</dt><dd>${c.value}</dd>
 `)}</dl>
-<nav><a href="#summary">Summary</a><a href="#scores">Scores</a><a href="#quality">Verifier quality</a><a href="#k">pass@k</a><a href="#anyn">Any N</a><a href="#difficulty">Difficulty</a><a href="#correlations">Correlations</a><a href="#tasks">Tasks</a><a href="#samples">Samples</a></nav>
+<nav><a href="#summary">Summary</a><a href="#scores">Scores</a><a href="#quality">Verifier quality</a>${assessed.audit ? html`<a href="#audit">Audit</a>` : ''}<a href="#k">pass@k</a><a href="#anyn">Any N</a><a href="#difficulty">Difficulty</a><a href="#correlations">Correlations</a><a href="#tasks">Tasks</a><a href="#samples">Samples</a></nav>
 </header>
 <main>
 ${summarySection(report, measure)}
 ${scoresSection(input.samples, report.verifier)}
 ${qualitySection(assessed)}
+${auditSection(assessed.audit)}
 ${kSection(report, measure)}
 ${anyNSection(report, measure)}
 ${difficultySection(report.byDifficulty, measure)}

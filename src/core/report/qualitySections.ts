@@ -9,6 +9,7 @@ import { notMeasuredReason, partialNote, qualityEntryCoverage } from './coverage
 import { html, type SafeHtml } from './escape';
 import { measureNote, missing, partialBadge, verifierValue, type Measure } from './measure';
 import { formatInterval, formatLevel, formatRate, formatShort, formatSigned } from './numbers';
+import { ANY_N_NO_RELATIVE_GAP, BIAS_AWARE_NAME, anyNHow, aurcYardsticks, QUALITY_COLUMNS, qualityValue, shortfallMeaning, shortfallName } from './qualityTerms';
 import { kAxis, lineChart, rateAxis, signedAxis, type LineSeries } from './svgCharts';
 
 /** A value with its interval below it. */
@@ -52,7 +53,7 @@ export function qualitySection(assessed: AssessedReport): SafeHtml {
 <h2>Verifier quality</h2>
 <p>Can the score be read as the probability of being correct (calibration: Brier, ECE, RMSCE, over the samples with a score), does it rank correct samples first (AURC, over every sample, an unscored one last), and how does the filter <code>${report.filter}</code> do as a classifier (specificity, balanced accuracy, F1). Below each value: its ${level} task-bootstrap interval.</p>
 <table>
-<thead><tr><th>score</th><th>scored</th><th title="mean of (score − correct)²">Brier</th><th title="expected calibration error, 10 equal-width bins">ECE</th><th title="RMS calibration error, 10 equal-width bins">RMSCE</th><th title="area under the risk–coverage curve (lower is better)">AURC</th><th title="dropped wrong / wrong">specificity</th><th title="(recall + specificity) / 2">balanced accuracy</th><th title="2·kept correct / (2·kept correct + kept wrong + dropped correct)">F1</th></tr></thead>
+<thead><tr><th>score</th><th>scored</th>${QUALITY_COLUMNS.map((c) => html`<th title="${c.title}">${c.label}</th>`)}</tr></thead>
 <tbody>
 ${entries.map(({ q, measure }) => qualityRow(q, measure))}</tbody>
 </table>
@@ -70,24 +71,11 @@ ${measured.map(({ q }) => reliabilityTable(q))}`
 }
 
 function qualityRow(q: VerifierQuality, measure: Measure): SafeHtml {
-  const at = q.atFilter;
-  const aurcTitle = q.aurcRandom === null || q.aurcOptimal === null ? '' : `random ranking ${formatRate(q.aurcRandom)}, best possible ${formatRate(q.aurcOptimal)}`;
-  return html`<tr><td class="text"><code>${q.selector}</code>${partialBadge(measure)}</td><td>${q.scored} of ${q.samples}</td><td>${withInterval(measure, q.brier, q.ci.brier, '')}</td><td>${withInterval(
-    measure,
-    q.ece,
-    q.ci.ece,
-    '',
-  )}</td><td>${withInterval(measure, q.rmsce, q.ci.rmsce, '')}</td><td title="${aurcTitle}">${withInterval(measure, q.aurc, q.ci.aurc, '')}</td><td>${withInterval(
-    measure,
-    at?.specificity ?? null,
-    q.ci.specificity,
-    'undefined: no sample is incorrect',
-  )}</td><td>${withInterval(measure, at?.balancedAccuracy ?? null, q.ci.balancedAccuracy, 'undefined: the samples are all correct or all incorrect')}</td><td>${withInterval(
-    measure,
-    at?.f1 ?? null,
-    q.ci.f1,
-    'undefined: no sample is correct and nothing was kept',
-  )}</td></tr>
+  const cells = QUALITY_COLUMNS.map((c) => {
+    const value = withInterval(measure, qualityValue(q, c.key), q.ci[c.key], c.undefinedWhy);
+    return c.key === 'aurc' ? html`<td title="${aurcYardsticks(q)}">${value}</td>` : html`<td>${value}</td>`;
+  });
+  return html`<tr><td class="text"><code>${q.selector}</code>${partialBadge(measure)}</td><td>${q.scored} of ${q.samples}</td>${cells}</tr>
 `;
 }
 
@@ -131,7 +119,7 @@ ${lineChart('Gap against samples per task', gap, kAxis(maxK, 'samples per task k
 ${
   report.bestOfNShortfall === null
     ? ''
-    : html`<p>Best-of-N shortfall (pass@${maxK} − best-of-${maxK}, not the gap): ${formatSigned(report.bestOfNShortfall)} — what answering with the verifier’s favourite of ${maxK} samples loses against an oracle that picks a correct one whenever there is one.${partialBadge(
+    : html`<p>${shortfallName(maxK)}: ${formatSigned(report.bestOfNShortfall)} — ${shortfallMeaning(maxK)}.${partialBadge(
         measure,
       )}</p>
 `
@@ -139,9 +127,7 @@ ${
 }
 
 function anyNRow(p: AnyNPoint): SafeHtml {
-  return html`<tr><td>${p.k}</td><td>${formatRate(p.filteredAccuracy)}</td><td>${formatSigned(p.gap)}</td><td>${p.relativeGap === null ? missing('undefined: every task has J(f|x) = 1') : formatSigned(p.relativeGap)}</td><td class="text">${
-    p.exact ? 'exact' : `estimated, ± ${formatRate(p.standardError)}`
-  }</td></tr>
+  return html`<tr><td>${p.k}</td><td>${formatRate(p.filteredAccuracy)}</td><td>${formatSigned(p.gap)}</td><td>${p.relativeGap === null ? missing(ANY_N_NO_RELATIVE_GAP) : formatSigned(p.relativeGap)}</td><td class="text">${anyNHow(p)}</td></tr>
 `;
 }
 
@@ -149,7 +135,7 @@ function finiteNBlock(finite: FiniteN, level: string, measure: Measure): SafeHtm
   const b = finite.biasCorrected;
   return html`<h3>Finite N</h3>
 ${finite.warning === null ? '' : html`<p><span class="badge warn">${finite.warning}</span></p>
-`}<p>Bias-aware gap (2·gap(N) − gap(N/2), half-sample extrapolation): ${
+`}<p>${BIAS_AWARE_NAME}: ${
     b === null
       ? missing(finite.biasCorrectedUnavailable ?? '')
       : html`${formatSigned(b.gap)}, ${level} CI ${b.ci.gap === null ? missing('no resample defines it') : formatInterval(b.ci.gap, true)}; gap at N/2 ${formatSigned(b.halfSampleGap)}${partialBadge(measure)}`

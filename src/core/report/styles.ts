@@ -3,6 +3,28 @@
 
 import { html, type SafeHtml } from './escape';
 
+/**
+ * The rules lineChart's marks need (svgCharts.ts): axes, the series classes s-0 … s-4 and the diagonal.
+ * They read --muted, --line, --pass, --maj, --best, --ok and --bad, which each page defines for its theme.
+ */
+export const LINE_CHART_CSS: SafeHtml = html`svg.chart{width:100%;max-width:720px;height:auto;display:block}
+svg .axis{stroke:var(--muted)}
+svg .grid{stroke:var(--line)}
+svg text{fill:var(--muted);font-size:11px}
+svg .axis-title{font-size:12px}
+polyline.line{fill:none;stroke:currentColor;stroke-width:2}
+.s-0{color:var(--pass)}
+.s-1{color:var(--maj)}
+.s-2{color:var(--best)}
+.s-3{color:var(--ok)}
+.s-4{color:var(--bad)}
+.line.s-1{stroke-dasharray:6 3}
+.line.s-2{stroke-dasharray:2 3}
+.line.s-3{stroke-dasharray:8 2 2 2}
+.diag{color:var(--muted)}
+.line.diag{stroke-width:1;stroke-dasharray:4 4}
+circle.dot,rect.swatch{fill:currentColor}`;
+
 export const REPORT_STYLE: SafeHtml = html`<style>
 :root{color-scheme:light dark;--bg:#fff;--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--card:#f6f8fa;--ok:#1a7f37;--bad:#cf222e;--warn-bg:#fff8c5;--warn-fg:#7d4e00;--pass:#0969da;--maj:#8250df;--best:#9a6700}
 @media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;--line:#3d444d;--card:#151b23;--ok:#3fb950;--bad:#f85149;--warn-bg:#3b2e00;--warn-fg:#e3b341;--pass:#4493f8;--maj:#ab7df8;--best:#d29922}}
@@ -33,32 +55,16 @@ thead th{background:var(--card)}
 .badge.warn{background:var(--warn-bg);color:var(--warn-fg);border-color:transparent}
 .ok{color:var(--ok)}
 .bad{color:var(--bad)}
-svg.chart{width:100%;max-width:720px;height:auto;display:block}
-svg .axis{stroke:var(--muted)}
-svg .grid{stroke:var(--line)}
-svg text{fill:var(--muted);font-size:11px}
-svg .axis-title{font-size:12px}
+${LINE_CHART_CSS}
 .bar-ok{color:var(--ok);fill:currentColor}
 .bar-bad{color:var(--bad);fill:currentColor}
 .k-pass{color:var(--pass)}
 .k-maj{color:var(--maj)}
 .k-best{color:var(--best)}
-polyline.line{fill:none;stroke:currentColor;stroke-width:2}
 .line.k-maj{stroke-dasharray:6 3}
 .line.k-best{stroke-dasharray:2 3}
 .k-all{color:var(--ok)}
 .line.k-all{stroke-dasharray:8 2 2 2}
-.s-0{color:var(--pass)}
-.s-1{color:var(--maj)}
-.s-2{color:var(--best)}
-.s-3{color:var(--ok)}
-.s-4{color:var(--bad)}
-.line.s-1{stroke-dasharray:6 3}
-.line.s-2{stroke-dasharray:2 3}
-.line.s-3{stroke-dasharray:8 2 2 2}
-.diag{color:var(--muted)}
-.line.diag{stroke-width:1;stroke-dasharray:4 4}
-circle.dot,rect.swatch{fill:currentColor}
 pre{white-space:pre-wrap;overflow-wrap:anywhere;background:var(--card);border:1px solid var(--line);border-radius:4px;padding:8px;margin:4px 0;font:12px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 pre.question{max-height:16em;overflow:auto}
 code{font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere}

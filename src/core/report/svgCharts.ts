@@ -182,7 +182,7 @@ export function kLineChart(series: readonly KSeries[]): SafeHtml {
 }
 
 /** Powers of two up to maxK, plus maxK itself; a power crowding maxK's label is dropped. */
-function kTicks(maxK: number): number[] {
+export function kTicks(maxK: number): number[] {
   const ticks: number[] = [];
   for (let k = 1; k <= maxK; k *= 2) ticks.push(k);
   if (ticks[ticks.length - 1] !== maxK) {

@@ -6,7 +6,17 @@ import { z } from 'zod';
 import { GRADER_NAMES, type Task } from '../tasks/task';
 import { isPlainObject } from '../util/plainObject';
 import { CAPABILITY_NAMES, type EndpointCapabilities } from './endpointCapabilities';
-import { CALL_FAILURE_KINDS, IMPORT_FORMATS, type AnnotationRecord, type FailureRecord, type GenerationRecord, type RunConfig, type RunManifest, type VerificationRecord } from './records';
+import {
+  ANNOTATION_CAUSES,
+  AUDIT_SCHEMA_VERSION,
+  AUDIT_STRATA,
+  CALL_FAILURE_KINDS,
+  HUMAN_VERDICTS,
+  IMPORT_FORMATS,
+  type AnnotationRecord, type AuditFile, type FailureRecord, type GenerationRecord, type RunConfig,
+  type RunManifest,
+  type VerificationRecord,
+} from './records';
 import { VERIFICATION_FAILURE_KINDS } from '../verify/verifier';
 
 const text = z.string();
@@ -141,14 +151,43 @@ export const failureRecordSchema = z.object({
   at: timestamp,
 });
 
-export const annotationRecordSchema = z.object({
-  v: z.literal(1),
-  task: nonEmpty,
-  index: count,
-  cause: z.enum(['verifier-wrong', 'checker-wrong', 'gold-wrong', 'ambiguous', 'other']),
-  note: text,
+const auditSampleSchema = z.object({ task: nonEmpty, index: count, stratum: z.enum(AUDIT_STRATA) });
+
+export const auditFileSchema = z.object({
+  v: z.literal(AUDIT_SCHEMA_VERSION),
+  id: nonEmpty,
+  seed: z.number().int('must be a whole number').min(0, 'must be in [0, 2^32)').max(0xffffffff, 'must be in [0, 2^32)'),
+  size: positive,
+  selector: nonEmpty,
+  filter: nonEmpty,
   at: timestamp,
+  strata: z.array(count).length(AUDIT_STRATA.length, `must list the ${AUDIT_STRATA.length} strata's sizes`),
+  samples: z.array(auditSampleSchema),
 });
+
+// Version 1 defines no human verdict or audit tag: a version-1 line carrying them is read without them
+// (fields a record does not define are ignored), as an older Gap Lens reads it.
+export const annotationRecordSchema = z
+  .object({
+    v: z.union([z.literal(1), z.literal(2)]),
+    task: nonEmpty,
+    index: count,
+    cause: z.enum(ANNOTATION_CAUSES).optional(),
+    human: z.enum(HUMAN_VERDICTS).optional(),
+    audit: z.object({ id: nonEmpty, stratum: z.enum(AUDIT_STRATA) }).optional(),
+    note: text,
+    at: timestamp,
+  })
+  .refine((r) => r.cause !== undefined || (r.v === 2 && r.human !== undefined), {
+    message: 'must be set (a version-2 record may leave it out when it has "human")',
+    path: ['cause'],
+  })
+  .refine((r) => r.v === 1 || r.audit === undefined || r.human !== undefined, { message: 'must be set on an audit label', path: ['human'] })
+  .transform((r): AnnotationRecord => {
+    if (r.v === 2) return r;
+    const { human: _human, audit: _audit, ...v1 } = r;
+    return v1;
+  });
 
 /** True when A and B are assignable both ways: neither has a required field the other lacks. */
 type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -162,6 +201,7 @@ export type SchemasMatchContracts = [
   Assert<Exactly<z.output<typeof verificationRecordSchema>, VerificationRecord>>,
   Assert<Exactly<z.output<typeof failureRecordSchema>, FailureRecord>>,
   Assert<Exactly<z.output<typeof annotationRecordSchema>, AnnotationRecord>>,
+  Assert<Exactly<z.output<typeof auditFileSchema>, AuditFile>>,
 ];
 
 const MAX_ISSUES_SHOWN = 3;
@@ -186,10 +226,13 @@ function describeIssue(issue: z.core.$ZodIssue): string {
  * reads, or null. Checked before the schema so an old build opening a newer run says "upgrade"
  * rather than listing every field it does not recognise.
  */
-export function unsupportedVersion(value: unknown, field: 'v' | 'schema', supported: number): string | null {
+export function unsupportedVersion(value: unknown, field: 'v' | 'schema', supported: number | readonly number[]): string | null {
   if (!isPlainObject(value)) return null;
   const version = value[field];
-  if (typeof version !== 'number' || version === supported) return null;
-  const advice = version > supported ? ': it was written by a newer Gap Lens, upgrade to read it' : '';
-  return `schema version ${version} ("${field}") is not supported; this Gap Lens reads version ${supported}${advice}`;
+  const versions = typeof supported === 'number' ? [supported] : supported;
+  if (typeof version !== 'number' || versions.includes(version)) return null;
+  const newest = Math.max(...versions);
+  const advice = version > newest ? ': it was written by a newer Gap Lens, upgrade to read it' : '';
+  const reads = versions.length === 1 ? `version ${newest}` : `versions ${versions.join(' and ')}`;
+  return `schema version ${version} ("${field}") is not supported; this Gap Lens reads ${reads}${advice}`;
 }

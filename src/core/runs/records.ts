@@ -146,12 +146,74 @@ export interface FailureRecord {
 
 export type SampleRecord = GenerationRecord | VerificationRecord | FailureRecord;
 
-/** annotations.jsonl (written by the extension). */
-export interface AnnotationRecord {
-  v: typeof SAMPLES_SCHEMA_VERSION;
+/**
+ * annotations.jsonl records: version 1 (a cause, always) and version 2 (adds the human verdict and
+ * the audit tag; the cause may then be absent). A record is written as version 1 whenever it fits
+ * version 1, so runs annotated without audits stay readable by older Gap Lens (docs/run-format.md).
+ */
+export const ANNOTATION_SCHEMA_VERSIONS = [1, 2] as const;
+
+/** What the reviewer found wrong. */
+export const ANNOTATION_CAUSES = ['verifier-wrong', 'checker-wrong', 'gold-wrong', 'ambiguous', 'other'] as const;
+export type AnnotationCause = (typeof ANNOTATION_CAUSES)[number];
+
+/** The reviewer's verdict on the answer itself: the truth the checker and the verifier are measured against. */
+export const HUMAN_VERDICTS = ['correct', 'incorrect'] as const;
+export type HumanVerdict = (typeof HUMAN_VERDICTS)[number];
+
+/** Audit strata: the verifier's decision under the audit's filter × the checker's verdict (docs/statistics.md, "Audit"). */
+export const AUDIT_STRATA = ['kept-correct', 'kept-incorrect', 'dropped-correct', 'dropped-incorrect'] as const;
+export type AuditStratum = (typeof AUDIT_STRATA)[number];
+
+/** How an audit draws its sample: with the run's samples, enough to draw it again. */
+export interface AuditPlan {
+  /** Names the audit; its labels carry it. */
+  id: string;
+  /** The draw's seed, an integer in [0, 2^32). */
+  seed: number;
+  /** Samples requested. */
+  size: number;
+  /** The score selector and filter whose kept/dropped decisions form the strata (parseSelector/parseFilter text). */
+  selector: string;
+  filter: string;
+}
+
+export const AUDIT_SCHEMA_VERSION = 1;
+
+/** audit.json: an audit's plan and its draw (docs/run-format.md, "audit.json"). */
+export interface AuditFile extends AuditPlan {
+  v: typeof AUDIT_SCHEMA_VERSION;
+  /** When it was drawn. */
+  at: string;
+  /** N_h: the run's samples in each stratum at the draw, AUDIT_STRATA order. */
+  strata: number[];
+  /** The drawn samples in labelling order, each with its stratum. */
+  samples: AuditSample[];
+}
+
+export interface AuditSample {
   task: string;
   index: number;
-  cause: 'verifier-wrong' | 'checker-wrong' | 'gold-wrong' | 'ambiguous' | 'other';
+  stratum: AuditStratum;
+}
+
+/** Marks an annotation as a label of the audit `id`, drawn from `stratum`. */
+export interface AuditTag {
+  id: string;
+  stratum: AuditStratum;
+}
+
+/** annotations.jsonl (written by the extension). */
+export interface AnnotationRecord {
+  v: (typeof ANNOTATION_SCHEMA_VERSIONS)[number];
+  task: string;
+  index: number;
+  /** Always present in version 1; in version 2 a record has a cause, a human verdict or both. */
+  cause?: AnnotationCause;
+  /** Version 2. */
+  human?: HumanVerdict;
+  /** Version 2; an audit label always has a human verdict. */
+  audit?: AuditTag;
   note: string;
   at: string;
 }

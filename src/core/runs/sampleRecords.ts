@@ -4,7 +4,7 @@
 import type { z } from 'zod';
 import { atLine, UserError } from '../util/errors';
 import { isPlainObject } from '../util/plainObject';
-import { SAMPLES_SCHEMA_VERSION, type AnnotationRecord, type FailureRecord, type GenerationRecord, type VerificationRecord } from './records';
+import { ANNOTATION_SCHEMA_VERSIONS, SAMPLES_SCHEMA_VERSION, type AnnotationRecord, type FailureRecord, type GenerationRecord, type VerificationRecord } from './records';
 import { errorCode } from './files';
 import { parseJson, readLines, repairTail } from './jsonlFile';
 import {
@@ -41,7 +41,7 @@ export async function readSamples(file: string, reader: AppendOnlyReader): Promi
   const firstVerificationLine = new Map<string, number>();
   const duplicates = { generation: new DuplicateCounter(), verification: new DuplicateCounter() };
 
-  await forEachRecord(file, reader, (value, line) => {
+  await forEachRecord(file, reader, SAMPLES_SCHEMA_VERSION, (value, line) => {
     const fail = (msg: string): UserError => new UserError(atLine(file, line, msg));
     // A record of one of the run's tasks, valid against its schema; its sample's key.
     const read = <R extends { task: string; index: number }>(schema: z.ZodType<R>): { record: R; key: string } => {
@@ -93,7 +93,7 @@ function dropSuperseded(failures: Map<string, Map<string, FailureRecord>>, maps:
 
 export async function readAnnotations(file: string, reader: AppendOnlyReader): Promise<AnnotationRecord[]> {
   const annotations: AnnotationRecord[] = [];
-  await forEachRecord(file, reader, (value, line) => {
+  await forEachRecord(file, reader, ANNOTATION_SCHEMA_VERSIONS, (value, line) => {
     const parsed = annotationRecordSchema.safeParse(value);
     if (!parsed.success) throw new UserError(atLine(file, line, describeIssues(parsed.error)));
     if (!reader.taskIds.has(parsed.data.task)) throw new UserError(atLine(file, line, unknownTask(parsed.data.task)));
@@ -124,12 +124,13 @@ function dropOrphans(file: string, maps: SampleMaps, firstLine: ReadonlyMap<stri
 }
 
 /**
- * Calls `visit` with each line's JSON object (version already checked). A missing file has no
+ * Calls `visit` with each line's JSON object (its version already checked against `versions`). A missing file has no
  * records; blank lines are skipped. Only the last line may be torn: earlier invalid lines are errors.
  */
 async function forEachRecord(
   file: string,
   reader: AppendOnlyReader,
+  versions: number | readonly number[],
   visit: (value: Record<string, unknown>, line: number) => void,
 ): Promise<void> {
   let unterminated: { line: number; torn: boolean } | null = null;
@@ -143,7 +144,7 @@ async function forEachRecord(
         throw new UserError(atLine(file, line, `not valid JSON (${json.error})`));
       }
       if (!isPlainObject(json.value)) throw new UserError(atLine(file, line, 'expected a JSON object'));
-      const version = unsupportedVersion(json.value, 'v', SAMPLES_SCHEMA_VERSION);
+      const version = unsupportedVersion(json.value, 'v', versions);
       if (version !== null) throw new UserError(atLine(file, line, version));
       visit(json.value, line);
     }

@@ -2,14 +2,16 @@
 import type { ScoredSample } from '../stats/types';
 import type { AnnotationRecord } from './records';
 import { latestAnnotations } from './annotations';
+import { correctedVerdict } from './labels';
 import { generationsInOrder, type RunData } from './runStore';
 import { sampleKey } from './sampleKey';
 
 export interface ScoredSampleOptions {
   /**
-   * Honour human review: a sample whose latest annotation says the answer checker was wrong
-   * ('checker-wrong') counts with its correctness flipped. Other causes leave correctness alone —
-   * they are about the verifier, the gold answer or the question, not about this grade.
+   * Honour human review (correctedVerdict): a sample whose latest annotation has a human verdict counts
+   * with that verdict; one whose latest annotation says the answer checker was wrong ('checker-wrong')
+   * counts with its correctness flipped. Other causes leave correctness alone — they are about the
+   * verifier, the gold answer or the question, not about this grade.
    */
   checkerCorrected?: boolean;
 }
@@ -22,9 +24,8 @@ export function toScoredSamples(run: RunData, opts: ScoredSampleOptions = {}): S
   const labels = opts.checkerCorrected ? latestAnnotations(run) : new Map<string, AnnotationRecord>();
   return generationsInOrder(run).map((g) => {
     const key = sampleKey(g.task, g.index);
-    const flipped = labels.get(key)?.cause === 'checker-wrong';
     const scores: Record<string, number | null> = {};
     for (const [verifier, v] of run.verifications.get(key) ?? []) scores[verifier] = v.score;
-    return { task: g.task, index: g.index, correct: flipped ? !g.grade.correct : g.grade.correct, scores, answer: g.grade.normalized };
+    return { task: g.task, index: g.index, correct: correctedVerdict(g.grade.correct, labels.get(key)), scores, answer: g.grade.normalized };
   });
 }

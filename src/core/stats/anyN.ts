@@ -1,6 +1,7 @@
 // Any N from one run: the gap as it would have been with k ≤ N samples per task, so a user sees
 // whether it has settled. Definitions: docs/statistics.md, "Any N".
 import { createRng } from '../util/random';
+import { finishSteps, type Steps } from '../util/steps';
 import { RunningSum } from './runningSum';
 import { SubsetExpectation, type SubsetInput } from './subsetExpectation';
 
@@ -62,13 +63,19 @@ export interface TaskCounts {
  * task by task (canonical order), from one generator.
  */
 export function anyNCurve(input: SubsetInput, counts: TaskCounts, seed: number): AnyN {
+  return finishSteps(anyNSteps(input, counts, seed));
+}
+
+/** anyNCurve one task's expectation at a time (a step yields after each), for the panel's slices. */
+export function* anyNSteps(input: SubsetInput, counts: TaskCounts, seed: number): Steps<AnyN> {
   const tasks = input.starts.length - 1;
   let maxK = Infinity;
   for (let t = 0; t < tasks; t++) maxK = Math.min(maxK, counts.samples[t] as number);
   const draws = subsetDraws(tasks);
   const engine = new SubsetExpectation(input);
   const rng = createRng(`any-n:${seed}`);
-  const points = anyNSizes(maxK).map((k): AnyNPoint => {
+  const points: AnyNPoint[] = [];
+  for (const k of anyNSizes(maxK)) {
     const accuracy = new RunningSum();
     const filtered = new RunningSum();
     const relative = new RunningSum();
@@ -90,9 +97,10 @@ export function anyNCurve(input: SubsetInput, counts: TaskCounts, seed: number):
         relativeVariance += estimate.variance / ((1 - j) * (1 - j));
         relativeTasks++;
       }
+      yield;
     }
     const filteredAccuracy = filtered.value / tasks;
-    return {
+    points.push({
       k,
       filteredAccuracy,
       gap: filteredAccuracy - accuracy.value / tasks,
@@ -100,7 +108,7 @@ export function anyNCurve(input: SubsetInput, counts: TaskCounts, seed: number):
       exact,
       standardError: Math.sqrt(variance) / tasks,
       relativeGapStandardError: relativeTasks === 0 ? null : Math.sqrt(relativeVariance) / relativeTasks,
-    };
-  });
+    });
+  }
   return { draws, seed, points };
 }

@@ -2,6 +2,7 @@
 // run is complete and live, and the conclusion those allow. Every surface that shows a report (CLI
 // text and JSON, the HTML report, the extension) renders this one object.
 import type { ScoreSelector } from '../filter/spec';
+import type { AuditReport } from './audit';
 import { concludeGap, runState, type Conclusion, type RunState } from './conclusion';
 import { selectorCoverage, type Coverage, type RecordCoverage } from './coverage';
 import type { GapReport } from './types';
@@ -13,6 +14,8 @@ export interface AssessedReport {
   coverage: Coverage;
   state: RunState;
   conclusion: Conclusion;
+  /** The run's audit (runAudit); absent or null when it has none. */
+  audit?: AuditReport | null;
 }
 
 /** `live`: true when a writer holds the run's lock (ignored for a samples file). */
@@ -29,8 +32,8 @@ export function assessReport(
   return { source, report, coverage, state, conclusion: concludeGap(report, coverage, state) };
 }
 
-/** The JSON of `gaplens report --json`: the report's fields, then complete, live, coverage and conclusion. */
+/** The JSON of `gaplens report --json`: the report's fields, then complete, live, coverage, conclusion and audit. */
 export function assessedJson(assessed: AssessedReport): Record<string, unknown> {
   const { report, coverage, state, conclusion } = assessed;
-  return { ...report, complete: state.complete, live: state.live, coverage, conclusion };
+  return { ...report, complete: state.complete, live: state.live, coverage, conclusion, audit: assessed.audit ?? null };
 }

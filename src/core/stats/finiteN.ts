@@ -5,7 +5,8 @@
 import { formatFilter } from '../filter/parse';
 import type { FilterSpec, ScoreSelector } from '../filter/spec';
 import { createRng } from '../util/random';
-import { bootstrapGap, type BootstrapOptions } from './bootstrap';
+import { finishSteps, type Steps } from '../util/steps';
+import { GapBootstrap, type BootstrapOptions } from './bootstrap';
 import { subsetDraws } from './anyN';
 import { RunningSum } from './runningSum';
 import { SubsetExpectation, type SubsetInput } from './subsetExpectation';
@@ -48,6 +49,11 @@ export function finiteNWarning(filter: FilterSpec, samplesPerTask: number): stri
   );
 }
 
+/** The finite-N block when the selector scored no sample: no warning and no estimate, since nothing was filtered. */
+export function unmeasuredFiniteN(samplesPerTask: number): FiniteN {
+  return { samplesPerTask, warning: null, biasCorrected: null, biasCorrectedUnavailable: 'not measured: the selector scored no sample' };
+}
+
 /**
  * Samples a quantile filter keeps of n distinct scores: n − ⌈(n−1)·q⌉, the product in double precision
  * as the filter computes it. (When (n−1)·q lies within rounding of an integer without being one, the
@@ -88,6 +94,17 @@ export function finiteN(
   filtered: Float64Array,
   options: BootstrapOptions,
 ): FiniteN {
+  return finishSteps(finiteNSteps(input, samples, accuracy, filtered, options));
+}
+
+/** finiteN a step at a time (one task's half-sample expectation, or one resample), for the panel's slices. */
+export function* finiteNSteps(
+  input: SubsetInput,
+  samples: ArrayLike<number>,
+  accuracy: Float64Array,
+  filtered: Float64Array,
+  options: BootstrapOptions,
+): Steps<FiniteN> {
   const tasks = accuracy.length;
   let samplesPerTask = Infinity;
   for (let t = 0; t < tasks; t++) samplesPerTask = Math.min(samplesPerTask, samples[t] as number);
@@ -107,12 +124,15 @@ export function finiteN(
     accuracySum.add(accuracy[t] as number);
     halfSum.add(half);
     correctedSum.add(corrected[t] as number);
+    yield;
   }
   const meanAccuracy = accuracySum.value / tasks;
   const filteredAccuracy = correctedSum.value / tasks;
   const gap = filteredAccuracy - meanAccuracy;
   const noRelative = new Float64Array(tasks).fill(Number.NaN);
-  const ci = bootstrapGap(accuracy, corrected, noRelative, { accuracy: meanAccuracy, filteredAccuracy, gap, relativeGap: null }, options);
+  const bootstrap = new GapBootstrap(accuracy, corrected, noRelative, { accuracy: meanAccuracy, filteredAccuracy, gap, relativeGap: null }, options);
+  while (!bootstrap.advance(1)) yield;
+  const ci = bootstrap.intervals();
   return {
     samplesPerTask,
     warning,

@@ -10,6 +10,8 @@ export interface SamplePool {
   starts: Int32Array;
   /** 1 if the row's sample is correct, else 0. */
   correct: Uint8Array;
+  /** The sample index of each row. */
+  indices: Float64Array;
   /** Verifier name -> score per row (MISSING_SCORE for null or missing). */
   columns: Map<string, Float64Array>;
   /** The answer per row, or null for the whole pool when no sample carries an `answer` field. */
@@ -64,10 +66,12 @@ export function buildPool(samples: readonly ScoredSample[]): SamplePool {
 
   const sampleAt = (r: number): ScoredSample => samples[order[r] as number] as ScoredSample;
   const correct = new Uint8Array(samples.length);
+  const indices = new Float64Array(samples.length);
   let hasAnswers = false;
   for (let r = 0; r < samples.length; r++) {
     const sample = sampleAt(r);
     correct[r] = sample.correct ? 1 : 0;
+    indices[r] = sample.index;
     if (sample.answer !== undefined) hasAnswers = true;
   }
   const columns = buildScoreColumns(samples.length, (r) => sampleAt(r).scores, (r) => {
@@ -79,5 +83,5 @@ export function buildPool(samples: readonly ScoredSample[]): SamplePool {
     answers = new Array<string | null>(samples.length);
     for (let r = 0; r < samples.length; r++) answers[r] = sampleAt(r).answer ?? null;
   }
-  return { taskIds, starts, correct, columns, answers };
+  return { taskIds, starts, correct, indices, columns, answers };
 }

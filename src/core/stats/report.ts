@@ -12,7 +12,7 @@ import { GapTally } from './gap';
 import { majAtKCurve } from './majAtK';
 import { passAllKCurve, passAtKCurve } from './passAtK';
 import { anyNCurve } from './anyN';
-import { finiteN } from './finiteN';
+import { finiteN, unmeasuredFiniteN } from './finiteN';
 import type { SubsetInput } from './subsetExpectation';
 import { verifierQuality } from './verifierQuality';
 import { buildPool } from './pool';
@@ -118,9 +118,7 @@ export function computeReport(samples: readonly ScoredSample[], options: ReportO
     bestOfNShortfall: bestOfK === null ? null : (passAtK[maxK - 1] as number) - (bestOfK[maxK - 1] as number),
     verifierQuality: quality,
     anyN: measured ? anyNCurve(subsets, { samples: sampleCounts, correct: correctCounts }, bootstrap.seed) : null,
-    finiteN: measured
-      ? finiteN(subsets, sampleCounts, accuracy, filtered, bootstrap)
-      : { samplesPerTask: maxK, warning: null, biasCorrected: null, biasCorrectedUnavailable: 'not measured: the selector scored no sample' },
+    finiteN: measured ? finiteN(subsets, sampleCounts, accuracy, filtered, bootstrap) : unmeasuredFiniteN(maxK),
     byDifficulty: measured ? bins : bins.map(unmeasuredBin),
     correlations: verifierCorrelations(pool.columns),
     perTask: measured ? summaries : summaries.map(unmeasuredTask),

@@ -3,8 +3,9 @@
 
 import { lastBoxed } from '../grade/answerExtraction';
 import { parseNumber } from '../grade/numericGrader';
+import { nearestNames } from '../util/editDistance';
 import { isPlainObject } from '../util/plainObject';
-import { GRADER_NAMES, type GraderName, type Task } from './task';
+import { GRADER_NAMES, type GraderName, type Task, type TaskFix } from './task';
 
 export type JsonFormat = 'native' | 'gsm8k' | 'math' | 'nq';
 
@@ -15,11 +16,30 @@ export const FORMAT_NAMES: Record<JsonFormat, string> = {
   nq: 'NQ-open',
 };
 
+/** What a problem is about: a top-level field's value, or its name (an unknown field). */
+export interface FieldRef {
+  field: string;
+  part: 'key' | 'value';
+}
+
+/** A problem with a record; without `at` it is about the record as a whole (e.g. a missing field). */
+export interface RecordProblem {
+  message: string;
+  at?: FieldRef;
+  /** Replacements for the text `at` points to, best first. */
+  fixes?: TaskFix[];
+}
+
 /** What one record gave: the task if it is usable, and the problems found. */
 export interface RecordResult {
   task: Task | null;
-  errors: string[];
-  warnings: string[];
+  errors: RecordProblem[];
+  warnings: RecordProblem[];
+}
+
+/** A problem about the value of `field` (or the record as a whole without one). */
+export function problemAt(message: string, field?: string): RecordProblem {
+  return field === undefined ? { message } : { message, at: { field, part: 'value' } };
 }
 
 type JsonObject = Record<string, unknown>;
@@ -50,16 +70,25 @@ export function readRecord(format: JsonFormat, record: JsonObject, fallbackId: s
 }
 
 function readNative(record: JsonObject): RecordResult {
-  const errors: string[] = [];
+  const errors: RecordProblem[] = [];
   const id = requireString(record, 'id', errors, 'every task needs a unique string id');
   const question = requireString(record, 'question', errors);
   const answer = readAnswer(record['answer'], errors);
   const grader = readGrader(record['grader'], answer, errors);
   const meta = record['meta'];
-  if (meta !== undefined && !isObject(meta)) errors.push(`"meta" must be an object, got ${typeName(meta)}`);
+  if (meta !== undefined && !isObject(meta)) errors.push(problemAt(`"meta" must be an object, got ${typeName(meta)}`, 'meta'));
+  const absent = NATIVE_FIELDS.filter((key) => !(key in record));
   const warnings = Object.keys(record)
     .filter((key) => !NATIVE_FIELDS.includes(key))
-    .map((key) => `unknown field "${key}" is ignored (fields: ${NATIVE_FIELDS.join(', ')})`);
+    .map((key): RecordProblem => {
+      // A misspelled field: renaming it is the fix (only to a field the record lacks).
+      const { likely } = nearestNames(key, absent);
+      return {
+        message: `unknown field "${key}" is ignored (fields: ${NATIVE_FIELDS.join(', ')})`,
+        at: { field: key, part: 'key' },
+        ...(likely !== null ? { fixes: [{ title: `Rename to "${likely}"`, text: JSON.stringify(likely), preferred: true }] } : {}),
+      };
+    });
   if (errors.length > 0 || id === null || question === null || answer === null || grader === null) return { task: null, errors, warnings };
   const task: Task = { id, question, answer, grader };
   if (isObject(meta)) task.meta = meta;
@@ -67,13 +96,13 @@ function readNative(record: JsonObject): RecordResult {
 }
 
 function readGsm8k(record: JsonObject, fallbackId: string): RecordResult {
-  const errors: string[] = [];
+  const errors: RecordProblem[] = [];
   const question = requireString(record, 'question', errors);
   const solution = requireString(record, 'answer', errors, 'GSM8K answers are a worked solution ending in "#### <number>"');
   let gold: string | null = null;
   if (solution !== null) {
     gold = gsm8kFinalAnswer(solution);
-    if (gold === null) errors.push('"answer" must end with "#### <number>" (GSM8K format)');
+    if (gold === null) errors.push(problemAt('"answer" must end with "#### <number>" (GSM8K format)', 'answer'));
   }
   if (question === null || solution === null || gold === null || errors.length > 0) return { task: null, errors, warnings: [] };
   return { task: { id: recordId(record, fallbackId), question, answer: gold, grader: 'numeric', meta: { solution } }, errors, warnings: [] };
@@ -87,18 +116,18 @@ export function gsm8kFinalAnswer(solution: string): string | null {
 }
 
 function readMath(record: JsonObject, fallbackId: string): RecordResult {
-  const errors: string[] = [];
+  const errors: RecordProblem[] = [];
   const problem = requireString(record, 'problem', errors);
   const solution = record['solution'];
-  if (solution !== undefined && typeof solution !== 'string') errors.push(`"solution" must be a string, got ${typeName(solution)}`);
+  if (solution !== undefined && typeof solution !== 'string') errors.push(problemAt(`"solution" must be a string, got ${typeName(solution)}`, 'solution'));
   let answer: string | null = null;
   if (record['answer'] !== undefined) {
     answer = requireString(record, 'answer', errors);
   } else if (typeof solution === 'string') {
     answer = lastBoxed(solution)?.text.trim() ?? null;
-    if (!answer) errors.push('no "answer" field and no \\boxed{…} in "solution" to take it from');
+    if (!answer) errors.push(problemAt('no "answer" field and no \\boxed{…} in "solution" to take it from', 'solution'));
   } else {
-    errors.push('missing "answer" (or a "solution" with a \\boxed{…} answer)');
+    errors.push(problemAt('missing "answer" (or a "solution" with a \\boxed{…} answer)'));
   }
   if (problem === null || answer === null || errors.length > 0) return { task: null, errors, warnings: [] };
   const meta: JsonObject = {};
@@ -107,11 +136,11 @@ function readMath(record: JsonObject, fallbackId: string): RecordResult {
 }
 
 function readNq(record: JsonObject, fallbackId: string): RecordResult {
-  const errors: string[] = [];
+  const errors: RecordProblem[] = [];
   const question = requireString(record, 'question', errors);
   const aliases = record['answer'];
   if (!Array.isArray(aliases) || aliases.length === 0 || !aliases.every((a) => typeof a === 'string')) {
-    errors.push('"answer" must be a non-empty list of accepted answers (NQ-open format)');
+    errors.push(problemAt('"answer" must be a non-empty list of accepted answers (NQ-open format)', 'answer'));
   }
   if (question === null || errors.length > 0) return { task: null, errors, warnings: [] };
   return { task: { id: recordId(record, fallbackId), question, answer: aliases as string[], grader: 'nq' }, errors, warnings: [] };
@@ -123,22 +152,22 @@ function recordId(record: JsonObject, fallbackId: string): string {
   return typeof unique === 'string' && unique !== '' ? unique : fallbackId;
 }
 
-function requireString(record: JsonObject, field: string, errors: string[], hint?: string): string | null {
+function requireString(record: JsonObject, field: string, errors: RecordProblem[], hint?: string): string | null {
   const value = record[field];
   const why = hint ? ` (${hint})` : '';
-  if (value === undefined) errors.push(`missing "${field}"${why}`);
-  else if (typeof value !== 'string') errors.push(`"${field}" must be a string, got ${typeName(value)}${why}`);
-  else if (value.trim() === '') errors.push(`"${field}" is empty`);
+  if (value === undefined) errors.push(problemAt(`missing "${field}"${why}`));
+  else if (typeof value !== 'string') errors.push(problemAt(`"${field}" must be a string, got ${typeName(value)}${why}`, field));
+  else if (value.trim() === '') errors.push(problemAt(`"${field}" is empty`, field));
   else return value;
   return null;
 }
 
-function readAnswer(value: unknown, errors: string[]): string | string[] | null {
-  if (value === undefined) errors.push('missing "answer"');
-  else if (typeof value === 'string' && value.trim() === '') errors.push('"answer" is empty');
+function readAnswer(value: unknown, errors: RecordProblem[]): string | string[] | null {
+  if (value === undefined) errors.push(problemAt('missing "answer"'));
+  else if (typeof value === 'string' && value.trim() === '') errors.push(problemAt('"answer" is empty', 'answer'));
   else if (typeof value === 'string') return value;
   else if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string')) return value as string[];
-  else errors.push(`"answer" must be a string or a non-empty list of strings, got ${typeName(value)}`);
+  else errors.push(problemAt(`"answer" must be a string or a non-empty list of strings, got ${typeName(value)}`, 'answer'));
   return null;
 }
 
@@ -149,10 +178,16 @@ export function defaultGrader(answer: string | string[]): GraderName {
 }
 
 /** The declared grader, or defaultGrader when none is given. */
-function readGrader(value: unknown, answer: string | string[] | null, errors: string[]): GraderName | null {
+function readGrader(value: unknown, answer: string | string[] | null, errors: RecordProblem[]): GraderName | null {
   if (value === undefined) return answer === null ? null : defaultGrader(answer);
   if (typeof value === 'string' && (GRADER_NAMES as readonly string[]).includes(value)) return value as GraderName;
-  errors.push(`unknown grader ${JSON.stringify(value)}; use one of ${GRADER_NAMES.join(', ')}`);
+  // Every grader is a fix; a misspelling's intended one first, preferred.
+  const { ordered, likely } = typeof value === 'string' ? nearestNames(value, GRADER_NAMES) : { ordered: [...GRADER_NAMES], likely: null };
+  errors.push({
+    message: `unknown grader ${JSON.stringify(value)}; use one of ${GRADER_NAMES.join(', ')}`,
+    at: { field: 'grader', part: 'value' },
+    fixes: ordered.map((name) => ({ title: `Use grader "${name}"`, text: JSON.stringify(name), preferred: name === likely })),
+  });
   return null;
 }
 

@@ -3,7 +3,8 @@
 
 import { basename } from 'node:path';
 import { getGrader } from '../grade/graders';
-import { detectFormat, FORMAT_NAMES, isObject, readRecord, type JsonFormat, type RecordResult } from './jsonRecords';
+import { detectFormat, FORMAT_NAMES, isObject, problemAt, readRecord, type FieldRef, type JsonFormat, type RecordProblem, type RecordResult } from './jsonRecords';
+import { scanJsonLine, type Span } from './jsonLineSpans';
 import { isSudokuCsvHeader, readSudokuCsvRow } from './sudokuCsv';
 import type { Task, TaskDiagnostic, TaskOrigin } from './task';
 
@@ -21,8 +22,16 @@ export interface ParsedTasks {
   format: TaskFileFormat | null;
 }
 
+/** A record's problem, or one placed on the line directly (where its JSON breaks). */
+interface LineProblem extends RecordProblem {
+  span?: Span;
+}
+
 interface LineResult extends RecordResult {
   line: number;
+  errors: LineProblem[];
+  /** The line's text when it is JSON (to place a problem `at` a field); null for CSV rows. */
+  json: string | null;
 }
 
 /**
@@ -50,31 +59,47 @@ function readJsonLines(lines: string[], file: string): ReadLines {
     const line = index + 1;
     if (text.trim() === '') continue;
     const parsed = parseJsonLine(text);
-    if (typeof parsed === 'string') {
-      results.push({ line, task: null, errors: [parsed], warnings: [] });
+    if ('problem' in parsed) {
+      results.push({ line, task: null, errors: [parsed.problem], warnings: [], json: text });
       continue;
     }
-    const detected: { name: JsonFormat; line: number } = format ?? { name: detectFormat(parsed), line };
+    const { record } = parsed;
+    const detected: { name: JsonFormat; line: number } = format ?? { name: detectFormat(record), line };
     format = detected;
-    const result = readRecord(detected.name, parsed, `${basename(file)}:${line}`);
+    const result = readRecord(detected.name, record, `${basename(file)}:${line}`);
     const context = detected.name === 'native' ? '' : ` (the file is read as ${FORMAT_NAMES[detected.name]}, as detected from line ${detected.line})`;
-    results.push({ line, task: result.task, errors: result.errors.map((e) => e + context), warnings: result.warnings });
+    results.push({ line, task: result.task, errors: result.errors.map((e) => ({ ...e, message: e.message + context })), warnings: result.warnings, json: text });
   }
   return { results, format: format?.name ?? null };
 }
 
-/** The record on one line, or a message saying why it is not one. */
-function parseJsonLine(text: string): Record<string, unknown> | string {
+
+/** The record on one line, or the problem saying why it is not one. */
+function parseJsonLine(text: string): { record: Record<string, unknown> } | { problem: LineProblem } {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    if (/^\s*[[{]\s*$/.test(text)) return 'invalid JSON: this looks like pretty-printed JSON; task files need one JSON object per line (JSON Lines)';
-    const message = error instanceof Error ? error.message : String(error);
-    return `invalid JSON: ${message.replace(/at position (\d+)/, (_, p: string) => `at column ${Number(p) + 1}`)}`;
+    if (/^\s*[[{]\s*$/.test(text)) return { problem: problemAt('invalid JSON: this looks like pretty-printed JSON; task files need one JSON object per line (JSON Lines)') };
+    return { problem: invalidJson(text, error instanceof Error ? error.message : String(error)) };
   }
-  if (!isObject(value)) return `expected a JSON object like {"id": …, "question": …, "answer": …}, got ${Array.isArray(value) ? 'a list' : JSON.stringify(value)}`;
-  return value;
+  if (!isObject(value)) return { problem: problemAt(`expected a JSON object like {"id": …, "question": …, "answer": …}, got ${Array.isArray(value) ? 'a list' : JSON.stringify(value)}`) };
+  return { record: value };
+}
+
+/**
+ * JSON.parse's message with the column where the line stops being JSON, and that character as the
+ * span: the one JSON.parse names, else the one the line's own scan finds; the line's last
+ * character when it ends too soon. The message gives the span's column, so the two agree.
+ */
+function invalidJson(text: string, message: string): LineProblem {
+  const stated = /at position (\d+)/.exec(message);
+  const scan = scanJsonLine(text);
+  const at = stated ? Number(stated[1]) : scan && 'errorAt' in scan ? scan.errorAt : null;
+  if (at === null || text.length === 0) return problemAt(`invalid JSON: ${message}`);
+  const start = Math.min(at, text.length - 1);
+  const column = `at column ${start + 1}`;
+  return { message: `invalid JSON: ${stated ? message.replace(stated[0], column) : `${message} ${column}`}`, span: { start, end: start + 1 } };
 }
 
 function readCsvLines(lines: string[], file: string): ReadLines {
@@ -85,12 +110,12 @@ function readCsvLines(lines: string[], file: string): ReadLines {
     if (text.trim() === '') continue;
     if (!sawHeader) {
       if (!isSudokuCsvHeader(text)) {
-        return { results: [{ line, task: null, errors: ['expected the header "Puzzle,Solution" (the 4x4 Sudoku CSV format; other CSV files are not task files)'], warnings: [] }], format: null };
+        return { results: [{ line, task: null, errors: [problemAt('expected the header "Puzzle,Solution" (the 4x4 Sudoku CSV format; other CSV files are not task files)')], warnings: [], json: null }], format: null };
       }
       sawHeader = true;
       continue;
     }
-    results.push({ line, ...readSudokuCsvRow(text, `${basename(file)}:${line}`) });
+    results.push({ line, ...readSudokuCsvRow(text, `${basename(file)}:${line}`), json: null });
   }
   return { results, format: sawHeader ? 'sudoku-csv' : null };
 }
@@ -106,17 +131,37 @@ function finish(results: LineResult[], file: string): Omit<ParsedTasks, 'format'
     const task = result.task;
     if (task && errors.length === 0) {
       const first = firstLineOfId.get(task.id);
-      if (first !== undefined) errors.push(`duplicate id "${task.id}" (first used on line ${first})`);
+      if (first !== undefined) errors.push(problemAt(`duplicate id "${task.id}" (first used on line ${first})`, 'id'));
       else firstLineOfId.set(task.id, result.line);
       const goldProblem = getGrader(task.grader).checkGold(task);
-      if (goldProblem) errors.push(goldProblem);
+      if (goldProblem) errors.push(problemAt(goldProblem, 'answer'));
     }
-    for (const message of errors) diagnostics.push({ file, line: result.line, severity: 'error', message });
-    for (const message of result.warnings) diagnostics.push({ file, line: result.line, severity: 'warning', message });
+    for (const problem of errors) diagnostics.push(diagnosticOf(file, result, 'error', problem));
+    for (const problem of result.warnings) diagnostics.push(diagnosticOf(file, result, 'warning', problem));
     if (task && errors.length === 0) {
       tasks.push(task);
       origins.push({ file, line: result.line });
     }
   }
   return { tasks, origins, diagnostics };
+}
+
+/** A problem placed on its line: at its own span, else at the field it names, else the whole line. */
+function diagnosticOf(file: string, result: LineResult, severity: TaskDiagnostic['severity'], problem: LineProblem): TaskDiagnostic {
+  const span = problem.span ?? (problem.at && result.json !== null ? fieldSpan(result.json, problem.at) : undefined);
+  return {
+    file,
+    line: result.line,
+    ...(span ? { span } : {}),
+    severity,
+    message: problem.message,
+    // A fix replaces the span: without one there is nothing to replace.
+    ...(span && problem.fixes ? { fixes: problem.fixes } : {}),
+  };
+}
+
+/** The span of a field's name or value on a JSON line (walked only for lines with a problem to place). */
+function fieldSpan(text: string, at: FieldRef): Span | undefined {
+  const scan = scanJsonLine(text);
+  return scan && 'members' in scan ? scan.members.get(at.field)?.[at.part] : undefined;
 }

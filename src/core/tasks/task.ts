@@ -29,10 +29,27 @@ export interface TaskSet {
   origins: TaskOrigin[];
 }
 
+/** An edit that fixes a problem: `text` (JSON) replaces the problem's span. */
+export interface TaskFix {
+  /** Says what the edit does, e.g. `Use grader "numeric"`. */
+  title: string;
+  text: string;
+  /** The edit the problem most likely wants (a misspelling's intended name); at most one per problem. */
+  preferred: boolean;
+}
+
 /** A problem in a task file: always points at a line. */
 export interface TaskDiagnostic {
   file: string;
   line: number;
+  /**
+   * Where on the line, as 0-based UTF-16 offsets [start, end) (an editor's columns): the field
+   * value or field name the problem is about, or the character where the JSON stops being JSON.
+   * Absent: the line as a whole (a missing field, a line that is not an object, CSV rows).
+   */
+  span?: { start: number; end: number };
   severity: 'error' | 'warning';
   message: string;
+  /** Edits of `span` that fix the problem, best first (an unknown grader, a misspelled field name). */
+  fixes?: TaskFix[];
 }

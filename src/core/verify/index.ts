@@ -69,12 +69,12 @@ export function baseVerifierOf(name: string): BaseVerifierName {
   return base as BaseVerifierName;
 }
 
-/** `verifier` asking `backend` instead of the run's model, its records named `name`. */
+/** `verifier` asking `backend` instead of the run's model, its records named `name`; a task's calls on one of its endpoints. */
 export function onModel(verifier: Verifier, name: string, backend: ModelBackend): Verifier {
   return {
     name,
     judgesTheGroup: verifier.judgesTheGroup,
     verifyTask: async (task, samples, ctx) =>
-      (await verifier.verifyTask(task, samples, { ...ctx, backend })).map((outcome) => ({ ...outcome, verifier: name })),
+      (await verifier.verifyTask(task, samples, { ...ctx, backend: backend.forTask?.() ?? backend })).map((outcome) => ({ ...outcome, verifier: name })),
   };
 }

@@ -17,7 +17,7 @@ export async function checkModel(ctx: CommandContext): Promise<void> {
   const profile = await ctx.prompter.pickOne(profileEntries(profiles, undefined), { title: TITLE, placeholder: 'Which model profile? (its endpoint is probed: a few small requests)' });
   if (!profile) return;
   const model = modelSpecOf(profile);
-  const apiKey = profile.backend === 'openai' ? await ctx.keys.get(profile.baseUrl) : undefined;
+  const apiKey = await ctx.keys.forModel(model);
   const { log } = ctx.services;
   const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${TITLE}: ${profile.name}`, cancellable: true }, (_progress, token) => {
     const abort = new AbortController();

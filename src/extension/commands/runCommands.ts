@@ -77,7 +77,7 @@ async function startWithTasks(ctx: CommandContext, plan: RunPlan, tasks: Task[],
 async function start(ctx: CommandContext, plan: RunPlan, open: OpenRequest, what: string): Promise<void> {
   await ctx.services.context.workspaceState.update(LAST_PROFILE, plan.profile.name);
   ctx.services.refreshRuns();
-  await ctx.executor.execute({ open, activity: `gap check on ${what}` });
+  await ctx.executor.execute({ open, activity: `gap check on ${what}`, executor: plan.executor });
 }
 
 /** The task file and lines to run: from a CodeLens' arguments, else the active editor's selections. */

@@ -1,7 +1,7 @@
 // Commands on existing runs: Open Run… (and resume), Re-verify Run…, Export Kept Samples…, Delete
-// Run, Next Disagreement, and the panel serializer's restore.
+// Run, Next Disagreement, the panel serializer's restore, and a run file's custom editor.
 import { rm, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { parseFilter, parseSelector } from '../../core/filter/parse';
 import { weightsOf } from '../../core/pipeline/runReport';
@@ -16,8 +16,10 @@ import { toSftRecords } from '../../core/runs/sftExport';
 import { UserError } from '../../core/util/errors';
 import { verifiersRunBy } from '../../core/verify/index';
 import { BASE_VERIFIERS } from '../../core/verify/verifier';
-import { parsePanelState } from '../../protocol/panelProtocol';
+import { escapeHtml } from '../../core/report/escape';
+import { parsePanelState, type PanelState } from '../../protocol/panelProtocol';
 import type { ProgressParams } from '../panel/gapPanel';
+import { createNonce, webviewHtml } from '../panel/panelHtml';
 import { RunModel } from '../panel/runModel';
 import { modelShortName, runItemText } from '../views/runItems';
 import { pathArg, runDirsArg } from './commandArgs';
@@ -35,9 +37,7 @@ export async function openRun(ctx: CommandContext, args: readonly unknown[]): Pr
   }
   const run = await readRunLogged(ctx, dir);
   const running = ctx.executor.isRunning(dir);
-  // A run executing in this window has one state, the executor's: its panel shows that model.
-  const model = ctx.executor.modelOf(dir) ?? RunModel.fromRun(run, ctx.memory.markedAnswers(run.manifest.id));
-  ctx.panels.show(model, run.annotations, progressOf(run, running));
+  ctx.panels.show(modelOf(ctx, run), run.annotations, progressOf(run, running));
   if (running || isComplete(runCoverage(run))) return;
   // Another process (the CLI, another window) writing it cannot be resumed from here until it stops.
   const writer = await liveLockHolder(dir);
@@ -133,13 +133,54 @@ export async function restorePanel(ctx: CommandContext, webviewPanel: vscode.Web
     return;
   }
   try {
-    const run = await readRunLogged(ctx, dir);
-    ctx.panels.restore(webviewPanel, RunModel.fromRun(run, ctx.memory.markedAnswers(run.manifest.id)), run.annotations, progressOf(run, ctx.executor.isRunning(dir)), state);
+    await adoptPanel(ctx, webviewPanel, dir, state);
   } catch (err) {
     // An empty panel would stay behind otherwise; the error itself is shown by the caller.
     webviewPanel.dispose();
     throw err;
   }
+}
+
+/**
+ * A run's run.json or samples.jsonl opened with the "Gap Lens Run" editor: the gap panel of its
+ * folder, in that editor (it replaces a panel the run had open elsewhere: one panel per run). A
+ * file that is not part of a readable run gets a page saying why instead of an empty editor.
+ */
+export async function openRunEditor(ctx: CommandContext, webviewPanel: vscode.WebviewPanel, file: vscode.Uri): Promise<void> {
+  try {
+    await adoptPanel(ctx, webviewPanel, dirname(file.fsPath), null);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    ctx.services.log.warn(`${file.fsPath} cannot be shown as a run: ${err instanceof Error && err.name !== 'UserError' ? (err.stack ?? message) : message}`);
+    webviewPanel.webview.options = { enableScripts: false, enableCommandUris: false, localResourceRoots: [] };
+    webviewPanel.webview.html = notARunPage(webviewPanel.webview.cspSource, basename(file.fsPath), message);
+  }
+}
+
+/** Shows the run in `dir` in a webview panel VS Code made: restored after a reload, or a run file's editor. */
+async function adoptPanel(ctx: CommandContext, webviewPanel: vscode.WebviewPanel, dir: string, state: PanelState | null): Promise<void> {
+  const run = await readRunLogged(ctx, dir);
+  ctx.panels.restore(webviewPanel, modelOf(ctx, run), run.annotations, progressOf(run, ctx.executor.isRunning(dir)), state);
+}
+
+/** What a panel shows of a run: a run executing in this window has one state, the executor's; else its files. */
+function modelOf(ctx: CommandContext, run: RunData): RunModel {
+  return ctx.executor.modelOf(run.dir) ?? RunModel.fromRun(run, ctx.memory.markedAnswers(run.manifest.id));
+}
+
+/** A static page (no script) with the reason, in the editor's own colours. */
+function notARunPage(cspSource: string, fileName: string, reason: string): string {
+  return webviewHtml({
+    title: fileName,
+    cspSource,
+    nonce: createNonce(),
+    scripts: [],
+    styles: [],
+    inlineCss: 'body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 1em 2em; }',
+    body: `<h2>Gap Lens cannot show ${escapeHtml(fileName)} as a run</h2>
+    <p data-role="not-a-run">${escapeHtml(reason)}</p>
+    <p>To see the file itself: <b>View: Reopen Editor With…</b>, then Text Editor.</p>`,
+  });
 }
 
 async function findRunDir(ctx: CommandContext, runId: string): Promise<string | undefined> {

@@ -35,6 +35,8 @@ export interface RunPlan {
   /** The spec of another model that runs the verifiers (cross-verification); absent: the profile's own model verifies. */
   verifierModel?: string;
   filter: string;
+  /** How the calls are sent: online, or through the OpenAI Batch API (docs/batch.md). */
+  executor: 'online' | 'batch';
 }
 
 export interface RunPlanContext {
@@ -93,7 +95,7 @@ export function profileEntries(profiles: readonly ModelProfile[], lastProfile: s
 }
 
 export function profileDescription(p: ModelProfile): string {
-  if (p.backend === 'openai') return `${p.model} at ${p.baseUrl} (${p.api})`;
+  if (p.backend === 'openai') return `${p.model} at ${p.baseUrls.join(', ')} (${p.api})`;
   return p.modelPath === null ? 'embedded llama.cpp, default model (downloaded once)' : `embedded llama.cpp, ${basename(p.modelPath)}`;
 }
 
@@ -107,6 +109,15 @@ const FILTER_CHOICES: readonly { filter: string; what: string }[] = [
   { filter: 'threshold:0.5', what: 'keep samples scored ≥ 0.5' },
   { filter: 'topk:1', what: 'keep each task\'s best sample' },
 ];
+
+/** How an openai profile's run sends its calls: the profile's choice first. */
+export function executorEntries(profile: ModelProfile): PickEntry<'online' | 'batch'>[] {
+  const entries: PickEntry<'online' | 'batch'>[] = [
+    { label: 'Online', description: 'each call when it is made: results as they come', value: 'online' },
+    { label: 'OpenAI Batch API', description: 'in phases (generation, then the verifiers): half price on OpenAI, each phase within 24 h', value: 'batch' },
+  ];
+  return profile.backend === 'openai' && profile.executor === 'batch' ? entries.reverse() : entries;
+}
 
 /** The default filter first; "Custom…" (value null) last. */
 export function filterEntries(defaultFilter: string): PickEntry<string | null>[] {
@@ -138,6 +149,9 @@ export async function askRunPlan(prompter: Prompter, ctx: RunPlanContext): Promi
   if (settings.profiles.length === 0) throw new UserError('no model profiles: add one in Settings (gaplens.modelProfiles)');
   const profile = await prompter.pickOne(profileEntries(settings.profiles, ctx.lastProfile), { title: TITLE, placeholder: 'Model profile' });
   if (!profile) return undefined;
+  // An embedded model has no batch API.
+  const executor = profile.backend === 'openai' ? await prompter.pickOne(executorEntries(profile), { title: TITLE, placeholder: 'How are the calls sent?' }) : 'online';
+  if (!executor) return undefined;
   const nText = await prompter.input({ title: TITLE, prompt: 'Samples per task (N)', value: String(settings.samplesPerTask), validate: validateSampleCount });
   if (nText === undefined) return undefined;
   const n = Number(nText.trim());
@@ -153,7 +167,7 @@ export async function askRunPlan(prompter: Prompter, ctx: RunPlanContext): Promi
   }
   const filter = await askFilter(prompter, settings.defaultFilter, TITLE);
   if (filter === undefined) return undefined;
-  return { tasks, ...(limit !== undefined ? { limit } : {}), profile, n, verifiers, ...(verifierModel !== null ? { verifierModel } : {}), filter };
+  return { tasks, ...(limit !== undefined ? { limit } : {}), profile, n, verifiers, ...(verifierModel !== null ? { verifierModel } : {}), filter, executor };
 }
 
 async function askTaskSource(prompter: Prompter, ctx: RunPlanContext): Promise<string | undefined> {

@@ -10,10 +10,12 @@ export async function setApiKey(ctx: CommandContext): Promise<void> {
   const profiles = ctx.workspace.settings().profiles.filter((p): p is OpenAIProfile => p.backend === 'openai');
   const origins = new Map<string, { baseUrl: string; names: string[] }>();
   for (const p of profiles) {
-    const origin = new URL(p.baseUrl).origin;
-    const entry = origins.get(origin) ?? { baseUrl: p.baseUrl, names: [] };
-    entry.names.push(p.name);
-    origins.set(origin, entry);
+    for (const baseUrl of p.baseUrls) {
+      const origin = new URL(baseUrl).origin;
+      const entry = origins.get(origin) ?? { baseUrl, names: [] };
+      if (!entry.names.includes(p.name)) entry.names.push(p.name);
+      origins.set(origin, entry);
+    }
   }
   const other = Symbol('other');
   const entries = await Promise.all(

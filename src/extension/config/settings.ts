@@ -17,14 +17,16 @@ interface ProfileCommon {
 }
 export interface OpenAIProfile extends ProfileCommon {
   backend: 'openai';
-  /** 'azure': an Azure OpenAI deployment (`model` is the deployment name, `baseUrl` the resource endpoint). */
+  /** 'azure': an Azure OpenAI deployment (`model` is the deployment name, `baseUrls` resource endpoints). */
   provider: 'openai' | 'azure';
   /** Azure only: the data-plane API version; absent, core's default (docs: providers). */
   apiVersion?: string;
-  /** Without a trailing slash. */
-  baseUrl: string;
+  /** The servers of the model (`baseUrl`, or several in `baseUrls`), each without a trailing slash. */
+  baseUrls: [string, ...string[]];
   model: string;
   api: ApiStyle;
+  /** 'batch': the run flow offers the OpenAI Batch API first (docs/batch.md); absent: online first. */
+  executor?: 'batch';
 }
 export interface LlamaProfile extends ProfileCommon {
   backend: 'llama';
@@ -72,7 +74,7 @@ export const DEFAULT_PROFILES: ModelProfile[] = [{ name: 'Embedded model (llama:
 const DEFAULT_CONCURRENCY = { openai: 8, llama: 2 } as const;
 // A key pasted into a profile would be synced, shared and committed with the settings file.
 const CREDENTIAL_KEY = /^(api[-_]?key|key|token|access[-_]?token|secret|password|authorization)$/i;
-const PROFILE_KEYS = new Set(['name', 'backend', 'provider', 'apiVersion', 'baseUrl', 'model', 'api', 'maxConcurrency', 'pretrainingFlops', 'modelPath']);
+const PROFILE_KEYS = new Set(['name', 'backend', 'provider', 'apiVersion', 'baseUrl', 'baseUrls', 'model', 'api', 'executor', 'maxConcurrency', 'pretrainingFlops', 'modelPath']);
 
 /** Collects every problem, so one message lists all of them. */
 class Problems {
@@ -237,7 +239,7 @@ function readProfile(raw: unknown, workspaceRoot: string | undefined, fail: Fiel
 
   if (backend === 'openai') {
     for (const field of ['modelPath'] as const) if (p[field] !== undefined) bad(field, 'applies to llama profiles only');
-    const baseUrl = readBaseUrl(p.baseUrl, (m) => bad('baseUrl', m));
+    const baseUrls = readBaseUrls(p, bad);
     const model = typeof p.model === 'string' ? p.model.trim() : '';
     if (model === '') bad('model', `must be the model name the server serves, e.g. "Qwen/Qwen2.5-7B" (got ${shownValue(p.model)})`);
     const api = p.api ?? 'completions';
@@ -245,12 +247,32 @@ function readProfile(raw: unknown, workspaceRoot: string | undefined, fail: Fiel
     const provider = p.provider ?? 'openai';
     if (provider !== 'openai' && provider !== 'azure') bad('provider', `must be "openai" (any OpenAI-compatible server) or "azure" (an Azure OpenAI deployment) (got ${shownValue(provider)})`);
     const apiVersion = readApiVersion(p.apiVersion, provider === 'azure', (m) => bad('apiVersion', m));
-    return valid ? { ...common, backend, provider: provider as OpenAIProfile['provider'], ...(apiVersion ? { apiVersion } : {}), baseUrl, model, api: api as ApiStyle } : null;
+    const executor = p.executor ?? 'online';
+    if (executor !== 'online' && executor !== 'batch') bad('executor', `must be "online" (each call when it is made) or "batch" (the OpenAI Batch API) (got ${shownValue(executor)})`);
+    return valid && baseUrls ? { ...common, backend, provider: provider as OpenAIProfile['provider'], ...(apiVersion ? { apiVersion } : {}), baseUrls, model, api: api as ApiStyle, ...(executor === 'batch' ? { executor } : {}) } : null;
   }
-  for (const field of ['baseUrl', 'model', 'provider', 'apiVersion'] as const) if (p[field] !== undefined) bad(field, 'applies to openai profiles only');
+  for (const field of ['baseUrl', 'baseUrls', 'model', 'provider', 'apiVersion', 'executor'] as const) if (p[field] !== undefined) bad(field, 'applies to openai profiles only');
   if (p.api !== undefined && p.api !== 'completions') bad('api', 'must be "completions" (or left out) for llama profiles: the embedded model completes raw text');
   const modelPath = readModelPath(p.modelPath, workspaceRoot, (m) => bad('modelPath', m));
   return valid ? { ...common, backend, modelPath, api: 'completions' } : null;
+}
+
+/** An openai profile's servers: one in `baseUrl`, or several servers of the model in `baseUrls`. */
+function readBaseUrls(p: Record<string, unknown>, bad: FieldFail): [string, ...string[]] | null {
+  if (p.baseUrls === undefined) return [readBaseUrl(p.baseUrl, (m) => bad('baseUrl', m))];
+  if (p.baseUrl !== undefined) {
+    bad('baseUrl', 'and "baseUrls" are both set: list every server in "baseUrls"');
+    return null;
+  }
+  const list = p.baseUrls;
+  if (!Array.isArray(list) || list.length === 0) {
+    bad('baseUrls', `must be a non-empty list of the model's servers, such as ["http://10.0.0.1:8000/v1", "http://10.0.0.2:8000/v1"] (got ${shownValue(list)})`);
+    return null;
+  }
+  const urls = list.map((value, i) => readBaseUrl(value, (m) => bad(`baseUrls[${i}]`, m)));
+  const repeated = urls.findIndex((url, i) => url !== '' && urls.indexOf(url) !== i);
+  if (repeated >= 0) bad(`baseUrls[${repeated}]`, `repeats ${shownValue(urls[repeated])}: list each server once`);
+  return urls as [string, ...string[]];
 }
 
 function readBaseUrl(value: unknown, fail: (m: string) => void): string {
@@ -298,7 +320,7 @@ function readModelPath(value: unknown, workspaceRoot: string | undefined, fail: 
 
 /** The `--model` spec the core understands, e.g. `openai:qwen@http://127.0.0.1:8000/v1`. */
 export function modelSpecOf(profile: ModelProfile): string {
-  if (profile.backend === 'openai') return `${profile.provider}:${profile.model}@${profile.baseUrl}${profile.apiVersion ? `?api-version=${profile.apiVersion}` : ''}`;
+  if (profile.backend === 'openai') return `${profile.provider}:${profile.model}@${profile.baseUrls.join(',')}${profile.apiVersion ? `?api-version=${profile.apiVersion}` : ''}`;
   return profile.modelPath === null ? 'llama:default' : `llama:${profile.modelPath}`;
 }
 

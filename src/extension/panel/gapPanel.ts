@@ -20,16 +20,18 @@ import {
   type PanelState,
   type RequestParams,
   type RequestResults,
+  type RunStateParams,
   type SampleRow,
   type WebviewHandlers,
-  toSampleColumns,
 } from '../../protocol/panelProtocol';
 import { LiveGap } from '../../core/pipeline/liveGap';
 import { modelShortName } from '../views/runItems';
 import type { GapNow, RunStatus } from '../views/statusText';
 import { createNonce, webviewHtml } from './panelHtml';
 import type { PanelMemory } from './panelMemory';
+import { PanelAudit } from './panelAudit';
 import { gapInputOf, type RunModel } from './runModel';
+import { snapshotMessages } from './snapshot';
 
 export type ProgressParams = HostNotificationParams['progress'];
 
@@ -47,8 +49,6 @@ export interface PanelDeps {
 const FLUSH_MS = 250;
 /** The status bar follows the panel's filter after the slider rests this long (recomputing is O(samples)). */
 const CHANGED_DEBOUNCE_MS = 300;
-/** Rows per 'sampleTable' message of a snapshot (columns without texts: about 100 bytes a row). */
-const SNAPSHOT_BATCH = 20_000;
 
 /** Bundle files the webview loads; a style file the panel bundle does not produce is left out. */
 export const PANEL_SCRIPTS = ['dist/webview.js'] as const;
@@ -66,6 +66,10 @@ export class GapPanel implements vscode.Disposable {
   private flushTimer: NodeJS.Timeout | undefined;
   private changedTimer: NodeJS.Timeout | undefined;
   private disposed = false;
+  /** The run's audit (audit.json) and its evaluation over this panel's rows. */
+  private readonly audit: PanelAudit;
+  /** The rows changed since the webview last heard about the audit: send 'audit' once the run is not streaming. */
+  private pendingAudit = false;
   /** The gap under the panel's filter, updated record by record; built on first use after a filter change. */
   private live: LiveGap | null = null;
   /** The panel's current filter (the run's own until the webview reports a change). */
@@ -94,6 +98,8 @@ export class GapPanel implements vscode.Disposable {
       }
     }
     this.queue = createMessageQueue((m) => this.post(m));
+    this.audit = new PanelAudit(model.dir);
+    void this.loadAudit();
     configureWebview(panel, deps.extensionUri, titleOf(model));
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) =>
@@ -137,6 +143,7 @@ export class GapPanel implements vscode.Disposable {
     this.panel.title = titleOf(model);
     if (this.queue.isOpen) this.queue.ready(this.snapshot());
     void this.lookForWriter();
+    void this.loadAudit();
   }
 
   /**
@@ -150,6 +157,8 @@ export class GapPanel implements vscode.Disposable {
       this.scheduleFlush();
     }
     if (row) {
+      this.audit.rowsChanged();
+      this.pendingAudit = true;
       this.live?.update(gapInputOf(row));
       this.pendingRows.set(sampleKey(row.task, row.index), row);
     }
@@ -161,6 +170,11 @@ export class GapPanel implements vscode.Disposable {
     this.pendingState = true; // running or not is part of being live
     if (progress.status === 'running') this.scheduleFlush();
     else this.flush();
+  }
+
+  /** The live figures of the run's models served by several endpoints; an empty list clears them. */
+  setEndpoints(params: HostNotificationParams['endpoints']): void {
+    this.queue.send({ kind: 'notify', method: 'endpoints', params });
   }
 
   /** Forwards an editor command (Next Disagreement) to the webview. */
@@ -218,6 +232,7 @@ export class GapPanel implements vscode.Disposable {
       this.pendingRows.clear();
       this.pendingProgress = false;
       this.pendingState = false;
+      this.pendingAudit = false;
       return;
     }
     if (this.pendingRows.size > 0) {
@@ -228,6 +243,11 @@ export class GapPanel implements vscode.Disposable {
     if (this.pendingState) {
       this.pendingState = false;
       this.queue.send(this.runStateMessage());
+    }
+    // An audit is drawn again from its plan on every evaluation: not while records stream in.
+    if (this.pendingAudit && !this.isRunning) {
+      this.pendingAudit = false;
+      if (this.audit.current) this.queue.send(this.auditMessage());
     }
     if (this.pendingProgress) {
       this.pendingProgress = false;
@@ -249,27 +269,18 @@ export class GapPanel implements vscode.Disposable {
     this.changedTimer = setTimeout(() => this.deps.onChanged(this), CHANGED_DEBOUNCE_MS);
   }
 
-  /**
-   * The whole current state, init first. Samples go as columns without texts and verifier outputs
-   * (at 10^5 samples full rows take seconds to post and validate); the webview asks for a sample's
-   * details ('sampleDetail') when the user opens it.
-   */
+  /** The whole current state, init first (snapshot.ts). */
   private snapshot(): HostMessage[] {
-    const rows = this.model.allRows();
-    const messages: HostMessage[] = [{ kind: 'notify', method: 'init', params: { run: this.model.summary, mode: this.model.mode } }];
-    const tasks = this.model.taskInfos();
-    for (let i = 0; i === 0 || i < rows.length; i += SNAPSHOT_BATCH) {
-      messages.push({ kind: 'notify', method: 'sampleTable', params: { tasks: i === 0 ? tasks : [], columns: toSampleColumns(rows.slice(i, i + SNAPSHOT_BATCH)) } });
-    }
-    messages.push({ kind: 'notify', method: 'annotations', params: { records: this.annotations } });
-    messages.push(this.runStateMessage());
-    messages.push({ kind: 'notify', method: 'progress', params: this.progress });
-    return messages;
+    return snapshotMessages(this.model, { annotations: this.annotations, audit: this.audit.params(this.model, this.annotations), runState: this.runState(), progress: this.progress });
   }
 
   /** What the run's records cover (counted as core counts a run folder) and whether a writer is adding records. */
   private runStateMessage(): HostMessage {
-    return { kind: 'notify', method: 'runState', params: { coverage: this.model.coverage(), live: this.isLive } };
+    return { kind: 'notify', method: 'runState', params: this.runState() };
+  }
+
+  private runState(): RunStateParams {
+    return { coverage: this.model.coverage(), live: this.isLive };
   }
 
   /**
@@ -300,6 +311,7 @@ export class GapPanel implements vscode.Disposable {
         this.changed();
       },
       annotate: (p) => this.annotate(p),
+      drawAudit: (p) => this.drawAudit(p),
       markAnswer: (p) => this.markAnswer(p),
       openSample: (p) => this.openSample(p),
       sampleDetail: async ({ task, index }) => ({ row: this.sampleRow(task, index) }),
@@ -311,11 +323,38 @@ export class GapPanel implements vscode.Disposable {
   }
 
   private async annotate(p: RequestParams['annotate']): Promise<RequestResults['annotate']> {
-    const record = await appendAnnotation(this.model.dir, { task: p.task, index: p.index, cause: p.cause, note: p.note });
+    const audit = p.audit ? this.audit.tag(p.task, p.index, p.audit.id) : undefined;
+    const { task, index, cause, human, note } = p;
+    const record = await appendAnnotation(this.model.dir, { task, index, ...(cause ? { cause } : {}), ...(human ? { human } : {}), ...(audit ? { audit } : {}), note });
     this.annotations.push(record);
-    this.deps.log.info(`annotated ${p.task} #${p.index} as ${p.cause} in ${this.model.dir}`);
+    this.deps.log.info(`annotated ${task} #${index} as ${[cause, human && `answer ${human}`, audit && `in ${audit.id}`].filter(Boolean).join(', ')} in ${this.model.dir}`);
     this.queue.send({ kind: 'notify', method: 'annotations', params: { records: [record] } });
+    if (audit) this.queue.send(this.auditMessage());
     return { record };
+  }
+
+  /** Draws a new audit with the webview's filter; replacing the run's audit needs the user's yes. */
+  private async drawAudit(p: RequestParams['drawAudit']): Promise<RequestResults['drawAudit']> {
+    const confirm = async (replacing: string): Promise<boolean> =>
+      (await vscode.window.showWarningMessage(`Replace ${replacing} with a new audit of ${p.size} samples? Its labels stay in annotations.jsonl.`, { modal: true }, 'Replace')) === 'Replace';
+    const audit = await this.audit.draw(this.model, p, confirm);
+    this.deps.log.info(`drew ${audit.id} (${audit.samples.length} samples, ${audit.selector}, ${audit.filter}, seed ${audit.seed}) in ${this.model.dir}`);
+    this.queue.send(this.auditMessage());
+    return { id: audit.id };
+  }
+
+  /** Reads audit.json (again) and tells the webview. */
+  private async loadAudit(): Promise<void> {
+    try {
+      await this.audit.load(this.model);
+      if (!this.disposed) this.queue.send(this.auditMessage());
+    } catch (err) {
+      this.deps.log.warn(`cannot read the audit of ${this.model.dir}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private auditMessage(): HostMessage {
+    return { kind: 'notify', method: 'audit', params: this.audit.params(this.model, this.annotations) };
   }
 
   private async markAnswer(p: RequestParams['markAnswer']): Promise<RequestResults['markAnswer']> {

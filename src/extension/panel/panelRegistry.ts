@@ -42,8 +42,11 @@ export class PanelRegistry implements vscode.Disposable {
     return this.adopt(webviewPanel, model, annotations, progress);
   }
 
-  /** A panel VS Code brought back after a reload (the serializer), with the state its webview saved. */
-  restore(webviewPanel: vscode.WebviewPanel, model: RunModel, annotations: AnnotationRecord[], progress: ProgressParams, state: PanelState): GapPanel {
+  /**
+   * A panel VS Code made: brought back after a reload (the serializer, with the state its webview
+   * saved) or a run file's custom editor (no state). It replaces the run's other panel, if any.
+   */
+  restore(webviewPanel: vscode.WebviewPanel, model: RunModel, annotations: AnnotationRecord[], progress: ProgressParams, state: PanelState | null): GapPanel {
     this.panels.get(model.dir)?.dispose();
     return this.adopt(webviewPanel, model, annotations, progress, state);
   }

@@ -1,6 +1,7 @@
 // What the panel shows of one run, held by the host: the tasks and one row per sample, built from
 // a run folder or from records as they stream in, in the shape of the panel protocol, and the run's
 // coverage counted from those records as core counts a run folder's. Pure.
+import { samplingText } from '../../core/report/samplingText';
 import type { GapCheckEvent } from '../../core/pipeline/gapCheck';
 import type { PreparedRun } from '../../core/pipeline/runSession';
 import { getGrader } from '../../core/grade/graders';
@@ -233,18 +234,7 @@ export function summaryOf(manifest: RunManifest): RunSummary {
     filter: c.filter,
     ...(c.verifiers[0] !== undefined ? { selector: c.verifiers[0] } : {}),
     createdAt: manifest.createdAt,
-    config: {
-      api: c.api,
-      ...(c.limit !== undefined ? { limit: c.limit } : {}),
-      temperature: c.temperature,
-      topP: c.topP,
-      maxTokens: c.maxTokens,
-      verifierTemperature: c.verifierTemperature,
-      verifierMaxTokens: c.verifierMaxTokens,
-      seed: c.seed,
-      concurrency: c.concurrency,
-      ...(c.templates !== undefined ? { templates: c.templates } : {}),
-    },
+    sampling: samplingText(manifest),
   };
 }
 

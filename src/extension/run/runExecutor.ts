@@ -4,13 +4,17 @@
 // that say how to continue.
 import * as vscode from 'vscode';
 import { BackendError } from '../../core/llm/backend';
-import { canonicalModelSpec, parseModelSpec } from '../../core/llm/modelSpec';
+import { canonicalModelSpec, endpointOrigins, parseModelSpec } from '../../core/llm/modelSpec';
 import { defaultCapabilityCacheDir, defaultResponseCacheDir } from '../../core/util/cacheDir';
 import { RunController, unfinishedNote, type OpenRequest, type RunOutcome } from '../../core/pipeline/runController';
 import { runModels } from '../../core/pipeline/runSession';
 import { estimateLines, limitReachedText, liveSpendText, spendText } from '../../core/cost/costText';
 import { costBound, estimateRun } from '../../core/cost/estimate';
-import { missingPrices, readPricing, type Pricing } from '../../core/cost/pricing';
+import { atBatchPrices, missingPrices, readPricing, type Pricing } from '../../core/cost/pricing';
+import { BatchExecutor, DEFAULT_POLL_MS } from '../../core/batch/batchExecutor';
+import { batchProgressText } from '../../core/batch/batchProgress';
+import { readBatchState } from '../../core/batch/batchState';
+import { OPENAI_BATCH_LIMITS } from '../../core/batch/shardWriter';
 import type { Spend } from '../../core/cost/spend';
 import { readManifest } from '../../core/runs/runStore';
 import { UserError } from '../../core/util/errors';
@@ -30,6 +34,8 @@ export interface ExecuteRequest {
   open: OpenRequest;
   /** What the progress notification says it is doing, e.g. "gap check" or "re-verifying". */
   activity: string;
+  /** 'batch': through the OpenAI Batch API (docs/batch.md); absent: a run started in batches goes on in batches, any other online. */
+  executor?: 'online' | 'batch';
 }
 
 /** The user's prices, and the cost limit when one is set. */
@@ -66,7 +72,10 @@ export class RunExecutor implements vscode.Disposable {
     if (dir !== undefined && this.running.has(dir)) throw new UserError(`${dir} is already running`);
     const folderModels = dir === undefined ? [] : await modelsOfRunFolder(dir);
     if (dir !== undefined) this.refuseUntrustedModels(dir, folderModels);
-    const cost = await this.costSettings(open);
+    // A run started in batches is resumed in batches: its batches out are collected, never left unused.
+    const startedInBatches = dir !== undefined && ((await readBatchState(dir))?.shards.length ?? 0) > 0;
+    const batch = (req.executor ?? (startedInBatches ? 'batch' : 'online')) === 'batch';
+    const cost = await this.costSettings(open, batch);
     // The keys are settled first: the endpoints are probed before the run is created or changed.
     const models = open.kind === 'new' ? runModels(open.config) : [...folderModels, ...(open.kind === 'reverify' && open.model !== undefined ? [canonicalModelSpec(open.model)] : [])];
     const keys = await this.keysFor(models, open.kind !== 'new');
@@ -77,7 +86,7 @@ export class RunExecutor implements vscode.Disposable {
     const abort = new AbortController();
     this.running.set(controller.dir, abort);
     try {
-      await this.executeWithUi(controller, req.activity, abort, keys, cost);
+      await this.executeWithUi(controller, req.activity, abort, keys, cost, batch);
     } finally {
       await controller.close();
       this.running.delete(controller.dir);
@@ -94,10 +103,15 @@ export class RunExecutor implements vscode.Disposable {
    * The user's prices and the gaplens.costLimit setting, checked before anything is created: a
    * limit needs the price of every model the run calls, or it could not be kept.
    */
-  private async costSettings(open: OpenRequest): Promise<CostSettings> {
+  private async costSettings(open: OpenRequest, batch: boolean): Promise<CostSettings> {
     const pricing = readPricing();
     const costLimit = this.workspace.settings(open.kind === 'new' ? undefined : open.dir).costLimit;
     if (costLimit === null) return { pricing };
+    if (batch) {
+      // A batch is spent as a whole once submitted: a limit checked as answers land could not be kept.
+      this.services.log.warn('gaplens.costLimit applies to online runs only: a batch run is not limited (its estimate is in this log)');
+      return { pricing };
+    }
     const models =
       open.kind === 'new' ? runModels(open.config) : open.kind === 'resume' ? await modelsOfRunFolder(open.dir) : [open.model ?? (await readManifest(open.dir)).config.model];
     const missing = missingPrices(pricing, models, 'The cost limit (gaplens.costLimit)');
@@ -105,7 +119,7 @@ export class RunExecutor implements vscode.Disposable {
     return { pricing, costLimit };
   }
 
-  private async executeWithUi(controller: RunController, activity: string, abort: AbortController, keys: Map<string, string | undefined>, cost: CostSettings): Promise<void> {
+  private async executeWithUi(controller: RunController, activity: string, abort: AbortController, keys: Map<string, string | undefined>, cost: CostSettings, batch: boolean): Promise<void> {
     const { prepared } = controller;
     const { dir } = prepared;
     const { log } = this.services;
@@ -125,8 +139,26 @@ export class RunExecutor implements vscode.Disposable {
     const progressNow = (status: ProgressParams['status'], message?: string): ProgressParams => ({ done: model.sampleCount, total, status, ...(message !== undefined ? { message } : {}) });
     log.info(`${activity} ${manifest.id}: ${prepared.config.model}, ${model.taskCount} tasks × ${prepared.config.n}, verifiers ${controller.verifiers.join(', ')} → ${dir}`);
     const estimate = estimateRun({ ...prepared, verifiers: controller.verifiers });
-    for (const line of estimateLines(estimate, costBound(estimate, cost.pricing), cost.pricing.file)) log.info(line);
+    const prices = batch ? atBatchPrices(cost.pricing) : cost.pricing;
+    for (const line of estimateLines(estimate, costBound(estimate, prices), cost.pricing.file)) log.info(line);
     let spend: Spend | null = null;
+    // Where the batches stand goes to the log and the notification (set once the notification is up).
+    let batchNote = (_text: string): void => undefined;
+    let lastNote = '';
+    const executor = batch
+      ? new BatchExecutor({
+          dir, runId: manifest.id, maxRetries: 6, pricing: cost.pricing,
+          mode: { kind: 'remote', limits: OPENAI_BATCH_LIMITS, pollMs: DEFAULT_POLL_MS, keyFor: (m) => keys.get(m) },
+          onMessage: (m) => log.info(m),
+          onProgress: (p) => {
+            const text = batchProgressText(p);
+            if (text === lastNote) return;
+            lastNote = text;
+            log.info(text);
+            batchNote(text);
+          },
+        })
+      : undefined;
 
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Gap Lens: ${activity}`, cancellable: true }, async (progress, token) => {
       const cancel = token.onCancellationRequested(() => abort.abort());
@@ -142,6 +174,7 @@ export class RunExecutor implements vscode.Disposable {
         reported = percent;
         return true;
       };
+      batchNote = (text) => void report(text, true);
       // The gap under the filter the run's panel shows now (the user may move it while the run goes
       // on); under the filter the run started with when no panel is open.
       const gapNow = (): GapNow | null => {
@@ -170,15 +203,18 @@ export class RunExecutor implements vscode.Disposable {
             const spent = liveSpendText(spend);
             if (report(`${done}/${work}${gap ? ` · ${gapText(gap.reading)}` : ''}${spent ? ` · ${spent}` : ''}`)) status(true, gap);
           },
+          onEndpoints: (models) => this.panels.get(dir)?.setEndpoints({ models }),
           onMessage: (m) => log.warn(m),
           onDownloadProgress: (got, size) => report(`downloading the model: ${Math.round((100 * got) / Math.max(size, 1))} % of ${Math.round(size / 1e6)} MB`),
           onSpend: (now) => (spend = now),
           signal: abort.signal,
-          ...cost,
+          // A batch execution's spend is what its batches cost, said with its progress.
+          ...(executor ? { executor } : cost),
         });
       } finally {
         cancel.dispose();
         status(false);
+        this.panels.get(dir)?.setEndpoints({ models: [] });
       }
       const resume = `${capitalized(unfinishedNote(dir, '"Gap Lens: Open Run…" resumes it'))}.`;
       if (outcome.spend) log.info(`${manifest.id}: ${spendText(outcome.spend)}`);
@@ -251,9 +287,9 @@ export class RunExecutor implements vscode.Disposable {
     }
     const keys = new Map<string, string | undefined>();
     for (const model of models) {
-      const spec = parseModelSpec(model);
-      const allowed = spec.backend === 'openai' && !refused.has(new URL(spec.baseUrl).origin);
-      keys.set(model, allowed ? await this.keys.get(spec.baseUrl) : undefined);
+      const origins = endpointOrigins(model);
+      const allowed = origins.length > 0 && !origins.some((origin) => refused.has(origin));
+      keys.set(model, allowed ? await this.keys.forModel(model) : undefined);
     }
     return keys;
   }

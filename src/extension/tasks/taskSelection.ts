@@ -3,6 +3,7 @@
 import { parseTaskText } from '../../core/tasks/parseTaskText';
 import type { GraderName, Task } from '../../core/tasks/task';
 import { UserError } from '../../core/util/errors';
+import type { LineRange } from '../../protocol/taskServerProtocol';
 
 /** An editor selection in VS Code's terms: 0-based lines, `endCharacter` 0 meaning "at the start of endLine". */
 export interface LineSelection {
@@ -12,14 +13,20 @@ export interface LineSelection {
 }
 
 /**
- * The 1-based lines the selections cover, ascending. A selection that ends at the very start of a
- * line (how whole lines are selected) does not include that line; a cursor covers its own line.
+ * The 1-based lines a selection covers. A selection that ends at the very start of a line (how whole
+ * lines are selected) does not include that line; a cursor covers its own line.
  */
+export function lineRangeOf(s: LineSelection): LineRange {
+  const last = s.endLine > s.startLine && s.endCharacter === 0 ? s.endLine - 1 : s.endLine;
+  return { first: s.startLine + 1, last: last + 1 };
+}
+
+/** The 1-based lines the selections cover, ascending (see lineRangeOf). */
 export function selectedLines(selections: readonly LineSelection[]): number[] {
   const lines = new Set<number>();
   for (const s of selections) {
-    const last = s.endLine > s.startLine && s.endCharacter === 0 ? s.endLine - 1 : s.endLine;
-    for (let line = s.startLine; line <= last; line++) lines.add(line + 1);
+    const { first, last } = lineRangeOf(s);
+    for (let line = first; line <= last; line++) lines.add(line);
   }
   return [...lines].sort((a, b) => a - b);
 }

@@ -1,15 +1,18 @@
 // The Compare Runs page: accuracy, filtered accuracy, gap and relative gap with their 95 % intervals
 // side by side, each run with what its numbers rest on (incomplete or live, each verifier's coverage,
-// "—" and the reason for a statistic that is not measured, the partial note, the conclusion), and —
-// for runs whose model profile gives its pre-training FLOPs — the paper's scaling plot of relative gap
-// against log10 FLOPs. Static HTML and SVG, no script. Pure.
+// "—" and the reason for a statistic that is not measured, the partial note, the conclusion), — for
+// runs whose model profile gives its pre-training FLOPs — the paper's scaling plot of relative gap
+// against log10 FLOPs, and each run's verifier quality and any-N curves (compareQuality.ts). Static
+// HTML and SVG, no script. Pure.
 import { notMeasuredReason, partialNote, runStateLines, verifierCoverageLines } from '../../core/report/coverageText';
 import { html, type SafeHtml } from '../../core/report/escape';
 import { formatInterval, formatRate, formatSigned } from '../../core/report/numbers';
+import { LINE_CHART_CSS } from '../../core/report/styles';
 import type { AssessedReport } from '../../core/stats/assessment';
 import { conclusionText } from '../../core/stats/conclusion';
 import type { Interval } from '../../core/stats/types';
 import { webviewHtml } from '../panel/panelHtml';
+import { COMPARE_CHART_VARIABLES, compareQualitySection, type ComparedRun } from './compareQuality';
 
 export type CompareEntry =
   /** `verifiedBy`: the short name of the model that ran the compared verifier, when it is not the run's own (gap(f, g)). */
@@ -130,13 +133,18 @@ td .value { font-family: var(--vscode-editor-font-family); }
 .chart .grid { stroke: var(--vscode-editorWidget-border, #8884); stroke-width: 0.5; }
 .chart .zero { stroke: var(--vscode-foreground); stroke-width: 1; stroke-dasharray: 4 3; }
 .chart .tick, .chart .axis-title, .chart .label { fill: var(--vscode-foreground); font-size: 11px; }
-.chart circle { fill: var(--vscode-charts-blue, #3794ff); }
+.chart .point circle { fill: var(--vscode-charts-blue, #3794ff); }
 .chart .ci { stroke: var(--vscode-charts-blue, #3794ff); stroke-width: 2; }
 `;
 
+/** The runs that have a report, for the verifier-quality and any-N comparison. */
+function comparedRuns(entries: readonly CompareEntry[]): ComparedRun[] {
+  return entries.filter((e): e is Extract<CompareEntry, { assessed: AssessedReport }> => 'assessed' in e);
+}
+
 export function compareHtml(entries: readonly CompareEntry[], csp: { cspSource: string; nonce: string }): string {
   const { points, left } = scalingPoints(entries);
-  const level = entries.find((e): e is Extract<CompareEntry, { assessed: AssessedReport }> => 'assessed' in e)?.assessed.report.ci.level ?? 0.95;
+  const level = comparedRuns(entries)[0]?.assessed.report.ci.level ?? 0.95;
   const plot =
     points.length >= 2
       ? html`<h2>Relative gap vs pre-training compute</h2>${scalingPlot(points)}`
@@ -146,6 +154,8 @@ export function compareHtml(entries: readonly CompareEntry[], csp: { cspSource: 
 <tbody>${tableRows(entries)}</tbody></table>
 <p class="sub">Intervals: ${String(Math.round(level * 100))} % task bootstrap. Each run by its first verifier and its own filter.</p>
 ${plot}
-${left.length > 0 && points.length > 0 ? html`<p class="sub">Not on the plot: ${left.join('; ')}.</p>` : ''}`;
-  return webviewHtml({ title: 'Gap Lens: Compare Runs', ...csp, scripts: [], styles: [], inlineCss: CSS, body: body.toString() });
+${left.length > 0 && points.length > 0 ? html`<p class="sub">Not on the plot: ${left.join('; ')}.</p>` : ''}
+${compareQualitySection(comparedRuns(entries))}`;
+  const css = `${CSS}${COMPARE_CHART_VARIABLES}${LINE_CHART_CSS.toString()}`;
+  return webviewHtml({ title: 'Gap Lens: Compare Runs', ...csp, scripts: [], styles: [], inlineCss: css, body: body.toString() });
 }

@@ -77,7 +77,7 @@ describe('estimate', () => {
     assert.equal(cost.total, (prompt * 2 + completion * 10) / 1e6);
     assert.equal(cost.byModel[0]?.batchCost, ((prompt * 2 + completion * 10) / 1e6) * 0.5);
     assert.deepEqual(estimateLines(estimate, cost, 'p.json').slice(-2), [
-      '  cost ≤ 0.00214 EUR at the prices of p.json; at the batch prices of the file, which Gap Lens does not use: ≤ 0.00107 EUR',
+      '  cost ≤ 0.00214 EUR at the prices of p.json; at the batch prices of the file (--executor batch): ≤ 0.00107 EUR',
       '  tokens: a prompt counts as its UTF-8 bytes + 4 per request (no tokenizer makes more tokens than bytes), a completion as its cap',
     ]);
   });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { costOf, missingPrices, parsePricing, priceOf, pricingPath, readPricing, type Pricing } from '../../../src/core/cost/pricing';
+import { atBatchPrices, costOf, missingPrices, parsePricing, priceOf, pricingPath, readPricing, type Pricing } from '../../../src/core/cost/pricing';
 import { UserError } from '../../../src/core/util/errors';
 
 const FILE = '/home/u/.config/gaplens/pricing.json';
@@ -66,6 +66,13 @@ describe('pricing file', () => {
     assert.equal(costOf(mini, { promptTokens: 1_000_000, cachedPromptTokens: 400_000, completionTokens: 0 }), 0.6 * 0.15 + 0.4 * 0.075);
     // Without a cached price, a cache hit costs the input price.
     assert.equal(costOf(big, { promptTokens: 1_000_000, cachedPromptTokens: 1_000_000, completionTokens: 0 }), 2.5);
+  });
+
+  it('batch prices: every price of an entry less its batch discount; an entry without one at its full price', () => {
+    const [mini, big] = atBatchPrices(parsePricing(EXAMPLE, FILE)).prices;
+    assert.ok(mini && big);
+    assert.deepEqual([mini.inputPerMTok, mini.outputPerMTok, mini.cachedInputPerMTok, mini.batchDiscount], [0.075, 0.3, 0.0375, undefined]);
+    assert.deepEqual([big.inputPerMTok, big.outputPerMTok], [2.5, 10]);
   });
 
   it('lists every problem with the file, the line and the field, in line order', () => {

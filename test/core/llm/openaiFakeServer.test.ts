@@ -54,7 +54,7 @@ describe('fake OpenAI server (test fixture)', () => {
     }
     assert.deepEqual(statuses, [[200, null], [429, '3'], [500, null], [200, null], [200, null], [500, null]]);
     await Promise.all([1, 2, 3].map(() => post(`${fake.url}/completions`, { model: 'm', prompt: 'x' })));
-    assert.deepEqual({ ...fake.counters, maxInFlight: undefined }, { requests: 9, inFlight: 0, maxInFlight: undefined, ok: 5, faults: 4, errors: 0 });
+    assert.deepEqual({ ...fake.counters, maxInFlight: undefined }, { requests: 9, inFlight: 0, maxInFlight: undefined, ok: 5, faults: 4, errors: 0, rateLimited: 0, maxServing: 0 });
     assert.deepEqual(fake.requests.map((r) => r.outcome), ['ok', '429', '500', 'ok', 'ok', '500', 'ok', 'ok', '500']);
     await fake.close();
     // In-flight counting on a server slow enough that three concurrent requests surely overlap,
@@ -62,6 +62,39 @@ describe('fake OpenAI server (test fixture)', () => {
     fake = await startFakeOpenAI({ latencyMs: 2000 });
     await Promise.all([1, 2, 3].map(() => post(`${fake.url}/completions`, { model: 'm', prompt: 'x' })));
     assert.deepEqual([fake.counters.maxInFlight, fake.counters.inFlight], [3, 0]);
+  });
+
+  it('serves at most its capacity at once: refuses the rest with a 429, or queues them', async () => {
+    fake = await startFakeOpenAI({ latencyMs: 600, capacity: { concurrent: 2, beyond: 'reject', retryAfterMs: 40 } });
+    const refused = await Promise.all([1, 2, 3].map(() => fetch(`${fake.url}/completions`, { method: 'POST', body: JSON.stringify({ model: 'm', prompt: 'x' }) })));
+    assert.deepEqual(refused.map((r) => r.status).sort(), [200, 200, 429]);
+    assert.equal(refused.find((r) => r.status === 429)?.headers.get('retry-after-ms'), '40');
+    await Promise.all(refused.map((r) => r.arrayBuffer()));
+    assert.deepEqual([fake.counters.rateLimited, fake.counters.maxServing, fake.counters.ok], [1, 2, 2]);
+    await fake.close();
+    fake = await startFakeOpenAI({ latencyMs: 300, capacity: { concurrent: 2, beyond: 'queue' } });
+    const started = Date.now();
+    const queued = await Promise.all([1, 2, 3].map(async () => ({ status: (await post(`${fake.url}/completions`, { model: 'm', prompt: 'x' })).status, at: Date.now() - started })));
+    assert.deepEqual(queued.map((q) => q.status), [200, 200, 200]);
+    // The third waited for a place, then took its own latency.
+    assert.ok(Math.max(...queued.map((q) => q.at)) >= 600, `answered after ${queued.map((q) => q.at).join(', ')} ms`);
+    assert.deepEqual([fake.counters.rateLimited, fake.counters.maxServing], [0, 2]);
+  });
+
+  it('keeps a rate limit as a token bucket: an empty bucket is a 429 saying when the next token comes', async () => {
+    fake = await startFakeOpenAI({ rateLimit: { perSecond: 10, burst: 2 } });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`${fake.url}/completions`, { method: 'POST', body: JSON.stringify({ model: 'm', prompt: 'x' }) });
+      statuses.push([res.status, res.headers.get('retry-after-ms')]);
+      await res.arrayBuffer();
+    }
+    assert.deepEqual(statuses.slice(0, 2), [[200, null], [200, null]]);
+    assert.equal(statuses[2]?.[0], 429);
+    const wait = Number(statuses[2]?.[1]);
+    assert.ok(wait > 0 && wait <= 100, `retry-after-ms ${wait}`);
+    await new Promise((r) => setTimeout(r, wait + 10));
+    assert.equal((await post(`${fake.url}/completions`, { model: 'm', prompt: 'x' })).status, 200);
   });
 
   it('runs standalone: prints its URL as one JSON line and exits on SIGTERM', async function () {
@@ -77,7 +110,7 @@ describe('fake OpenAI server (test fixture)', () => {
       assert.equal((await post(`${url}/completions`, { model: 'm', prompt: 'x', n: 2 })).status, 400);
       assert.equal((await post(`${url}/completions`, { model: 'm', prompt: 'x' })).status, 200);
       assert.deepEqual(((await (await fetch(`${url}/models`)).json()) as { data: { id: string }[] }).data.map((m: { id: string }) => m.id), ['fake-model']);
-      assert.deepEqual(await (await fetch(url.replace(/\/v1$/, '/_fake/counters'))).json(), { requests: 4, inFlight: 0, maxInFlight: 1, ok: 2, faults: 1, errors: 1 });
+      assert.deepEqual(await (await fetch(url.replace(/\/v1$/, '/_fake/counters'))).json(), { requests: 4, inFlight: 0, maxInFlight: 1, ok: 2, faults: 1, errors: 1, rateLimited: 0, maxServing: 0 });
     } finally {
       child.kill('SIGTERM');
     }

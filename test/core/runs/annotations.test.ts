@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appendAnnotation, latestAnnotations } from '../../../src/core/runs/annotations';
+import { auditLabels } from '../../../src/core/runs/labels';
 import type { AnnotationRecord } from '../../../src/core/runs/records';
 import { readRun } from '../../../src/core/runs/runStore';
 import { sampleKey } from '../../../src/core/runs/sampleKey';
@@ -80,5 +81,45 @@ describe('runs/annotations', () => {
     await rejectsWithUserError(readRun(dir), `${file}:2: field "note": expected string, received number`);
     writeFileSync(file, `${good}\n${good.replace('"t1"', '"t7"')}\n`);
     await rejectsWithUserError(readRun(dir), `${file}:2: task "t7" is not in tasks.jsonl`);
+  });
+
+  describe('human verdicts and audit labels (version 2)', () => {
+    const audit = { id: 'audit-2026-11-24T10:00:00.000Z', stratum: 'kept-incorrect' } as const;
+
+    it('round-trips an audit label through annotations.jsonl, written as version 2; a plain label stays version 1', async () => {
+      const dir = await newRun(parent);
+      const plain = await appendAnnotation(dir, { task: 't1', index: 0, cause: 'other', note: '' }, new Date('2026-11-24T10:00:00Z'));
+      assert.equal(plain.v, 1);
+      const labelled = await appendAnnotation(dir, { task: 't1', index: 1, human: 'correct', audit, note: 'fine after all' }, new Date('2026-11-24T10:01:00Z'));
+      assert.deepEqual(labelled, { v: 2, task: 't1', index: 1, human: 'correct', audit, note: 'fine after all', at: '2026-11-24T10:01:00.000Z' });
+      const both = await appendAnnotation(dir, { task: 't2', index: 0, cause: 'checker-wrong', human: 'incorrect', audit: { ...audit, stratum: 'kept-correct' }, note: '' });
+      assert.equal(both.v, 2);
+      const lines = readFileSync(join(dir, 'annotations.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      assert.deepEqual(lines.map((l) => l.v), [1, 2, 2]);
+      assert.deepEqual(lines[1], labelled);
+      const run = await readRun(dir);
+      assert.deepEqual(run.annotations, [plain, labelled, both]);
+      assert.deepEqual([...auditLabels(run.annotations, audit.id).keys()], [sampleKey('t1', 1), sampleKey('t2', 0)]);
+    });
+
+    it('reads a version-1 line without the fields version 1 does not define', async () => {
+      const dir = await newRun(parent);
+      const file = join(dir, 'annotations.jsonl');
+      writeFileSync(file, `${JSON.stringify({ v: 1, task: 't1', index: 0, cause: 'other', human: 'correct', audit, note: '', at: '2026-11-24T10:00:00.000Z' })}\n`);
+      assert.deepEqual((await readRun(dir)).annotations, [{ v: 1, task: 't1', index: 0, cause: 'other', note: '', at: '2026-11-24T10:00:00.000Z' }]);
+    });
+
+    it('refuses a label that says nothing, an audit label without a verdict, and a newer version', async () => {
+      const dir = await newRun(parent);
+      await rejectsWithUserError(appendAnnotation(dir, { task: 't1', index: 0, note: 'hm' }), /^cannot save the annotation: field "cause" must be set/);
+      await rejectsWithUserError(appendAnnotation(dir, { task: 't1', index: 0, cause: 'other', audit, note: '' }), 'cannot save the annotation: field "human" must be set on an audit label');
+      await rejectsWithUserError(appendAnnotation(dir, { task: 't1', index: 0, human: 'correct', audit: { ...audit, id: '' }, note: '' }), /field "audit.id" must be a non-empty string/);
+      const file = join(dir, 'annotations.jsonl');
+      writeFileSync(file, `${JSON.stringify({ v: 3, task: 't1', index: 0, cause: 'other', note: '', at: '2026-11-24T10:00:00.000Z' })}\n`);
+      await rejectsWithUserError(
+        readRun(dir),
+        `${file}:1: schema version 3 ("v") is not supported; this Gap Lens reads versions 1 and 2: it was written by a newer Gap Lens, upgrade to read it`,
+      );
+    });
   });
 });

@@ -51,6 +51,18 @@ describe('runs/scoredSamples', () => {
       assert.deepEqual(toScoredSamples(run, { checkerCorrected: true }).map((s) => s.correct), [true, true, false]);
       assert.deepEqual(toScoredSamples(run).map((s) => s.correct), [false, true, false], 'annotations are ignored unless asked for');
     });
+
+    it('with checkerCorrected, a human verdict on the latest label is the correctness, whatever the cause', async () => {
+      const dir = await scoredRun();
+      // t1#0 graded incorrect: the human says correct (the gold answer was wrong).
+      await appendAnnotation(dir, { task: 't1', index: 0, cause: 'gold-wrong', human: 'correct', note: '' });
+      // t1#1 graded correct: checker-wrong, but the human verdict says correct: the verdict wins.
+      await appendAnnotation(dir, { task: 't1', index: 1, cause: 'checker-wrong', human: 'correct', note: '' });
+      // t2#0 graded incorrect: a verdict without a cause.
+      await appendAnnotation(dir, { task: 't2', index: 0, human: 'incorrect', note: '' });
+      const run = await readRun(dir);
+      assert.deepEqual(toScoredSamples(run, { checkerCorrected: true }).map((s) => s.correct), [true, true, false]);
+    });
   });
 
   describe('readScoredSamplesFile', () => {

@@ -144,8 +144,9 @@ describe('validateTaskFile', () => {
         format: 'native',
         tasks: 2,
         diagnostics: [
-          { file: path, line: 2, severity: 'warning', message: 'unknown field "note" is ignored (fields: id, question, answer, grader, meta)' },
-          { file: path, line: 3, severity: 'error', message: 'duplicate id "a" (first used on line 1)' },
+          // Each at the field it is about: the name "note", the value of the second "a" id.
+          { file: path, line: 2, span: { start: 38, end: 44 }, severity: 'warning', message: 'unknown field "note" is ignored (fields: id, question, answer, grader, meta)' },
+          { file: path, line: 3, span: { start: 6, end: 9 }, severity: 'error', message: 'duplicate id "a" (first used on line 1)' },
         ],
       });
       await assert.rejects(validateTaskFile(join(dir, 'missing.jsonl')), { name: 'UserError', message: /no such file/ });

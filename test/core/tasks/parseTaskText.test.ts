@@ -35,7 +35,7 @@ describe('parseTaskText', () => {
       assert.ok(diagnostics.every((d) => d.file === 'tasks.jsonl'));
       const [invalidJson, ...rest] = summary(diagnostics);
       assert.deepEqual(invalidJson?.slice(0, 2), [3, 'error']);
-      assert.match(invalidJson?.[2] ?? '', /^invalid JSON: .*column 43/);
+      assert.match(invalidJson?.[2] ?? '', /^invalid JSON: .*column 42/);
       assert.deepEqual(rest, [
         [4, 'error', '"id" must be a string, got number 5 (every task needs a unique string id)'],
         [5, 'error', 'duplicate id "a" (first used on line 1)'],
@@ -142,6 +142,64 @@ describe('parseTaskText', () => {
         [2, 'error', 'expected the header "Puzzle,Solution" (the 4x4 Sudoku CSV format; other CSV files are not task files)'],
       ]);
       assert.equal(parsed.format, null);
+    });
+  });
+
+  describe('where on the line a problem is, and its fixes', () => {
+    /** Each diagnostic as [line, the text its span covers (null: the whole line), fix texts with a * on the preferred one]. */
+    function placed(text: string): [number, string | null, string[]][] {
+      const lines = text.split('\n');
+      return parseTaskText(text, 't.tasks.jsonl').diagnostics.map((d) => [
+        d.line,
+        d.span ? (lines[d.line - 1] ?? '').slice(d.span.start, d.span.end) : null,
+        (d.fixes ?? []).map((f) => `${f.preferred ? '*' : ''}${f.text}`),
+      ]);
+    }
+
+    it('marks the value or name of the field a problem is about, the whole line for a missing field', () => {
+      const text = jsonl(
+        { id: 'a', question: 'q', answer: '1' },
+        '{"id": "a",  "question": "again", "answer": "2"}',
+        { id: 'b', question: '  ', answer: 'forty', grader: 'numeric', meta: 3 },
+        { id: 'c', answer: '1', questoin: 'q', extra: 1 },
+      );
+      assert.deepEqual(placed(text), [
+        [2, '"a"', []],
+        [3, '"  "', []],
+        [3, '3', []],
+        [4, null, []],
+        [4, '"questoin"', ['*"question"']],
+        [4, '"extra"', []],
+      ]);
+      // A gold answer its grader cannot use is marked at the answer.
+      assert.deepEqual(placed(jsonl({ id: 'd', question: 'q', answer: 'forty', grader: 'numeric' })), [[1, '"forty"', []]]);
+    });
+
+    it('offers every grader for an unknown one, the misspelled one first and preferred', () => {
+      assert.deepEqual(placed(jsonl({ id: 'a', question: 'q', answer: '1', grader: 'nuemric' })), [[1, '"nuemric"', ['*"numeric"', '"math"', '"nq"', '"sudoku"', '"exact"']]]);
+      const [diagnostic] = parseTaskText(jsonl({ id: 'a', question: 'q', answer: '1', grader: 'nuemric' }), 'x.jsonl').diagnostics;
+      assert.deepEqual(diagnostic?.fixes?.[0], { title: 'Use grader "numeric"', text: '"numeric"', preferred: true });
+      // Nothing near: every grader, none preferred; a grader that is not a string is replaced the same way.
+      assert.deepEqual(placed(jsonl({ id: 'a', question: 'q', answer: '1', grader: 7 })), [[1, '7', ['"numeric"', '"math"', '"nq"', '"sudoku"', '"exact"']]]);
+    });
+
+    it('marks the character where a line stops being JSON and says its column', () => {
+      const text = ['{"id": "a", "question": tru}', '{"id": "b", "question":', '{"id": "c",, "answer": "1"}'].join('\n');
+      assert.deepEqual(placed(text), [
+        // JSON.parse does not say where "tru" fails; the scan marks the value that is not one.
+        [1, 't', []],
+        [2, ':', []],
+        [3, ',', []],
+      ]);
+      const messages = parseTaskText(text, 'x.jsonl').diagnostics.map((d) => d.message);
+      assert.match(messages[0] ?? '', /^invalid JSON: .* at column 25$/);
+      assert.match(messages[1] ?? '', /^invalid JSON: Unexpected end of JSON input at column 23$/);
+      assert.match(messages[2] ?? '', /^invalid JSON: .* at column 12/);
+    });
+
+    it('marks the whole line for what is about the line: not an object, pretty-printed, CSV rows', () => {
+      assert.deepEqual(placed('[1, 2]\n{'), [[1, null, []], [2, null, []]]);
+      assert.deepEqual(placed('Puzzle,Solution\n123,4'), [[2, null, []], [2, null, []]]);
     });
   });
 });

@@ -3,6 +3,7 @@ import type { BaseVerifierName } from '../../../src/core/verify/verifier';
 import {
   askRunPlan,
   askVerifiers,
+  executorEntries,
   filterEntries,
   limitEntries,
   profileEntries,
@@ -136,11 +137,12 @@ describe('Run Gap Check quick picks', () => {
   });
 
   it('asks source, profile, N, verifiers, verifier model, limit (built-ins only) and filter, and builds the run config', async () => {
-    const prompter = scripted({ pick: ['builtin:arithmetic', 'vllm', 'Same model', 'First 20', 'Custom…'], input: ['6', 'threshold:0.3'], many: [['mc', 'tournament']] });
+    const prompter = scripted({ pick: ['builtin:arithmetic', 'vllm', 'Online', 'Same model', 'First 20', 'Custom…'], input: ['6', 'threshold:0.3'], many: [['mc', 'tournament']] });
     const plan = await askRunPlan(prompter, context());
     assert.deepEqual(prompter.asked, [
       'Which tasks?',
       'Model profile',
+      'How are the calls sent?',
       'Samples per task (N)',
       'Which verifiers judge the samples? (one or more)',
       'Which model verifies the samples?',
@@ -154,6 +156,7 @@ describe('Run Gap Check quick picks', () => {
     assert.equal(plan.n, 6);
     assert.deepEqual(plan.verifiers, ['mc', 'tournament']);
     assert.equal(plan.filter, 'threshold:0.3');
+    assert.equal(plan.executor, 'online');
     assert.deepEqual(runConfigOf(plan, settings), {
       tasks: 'builtin:arithmetic',
       limit: 20,
@@ -170,6 +173,16 @@ describe('Run Gap Check quick picks', () => {
       seed: 3,
       concurrency: 32,
     });
+  });
+
+  it('asks how an openai profile sends its calls, the profile’s own choice first; an embedded model is not asked', async () => {
+    const vllm = settings.profiles.find((p) => p.name === 'vllm') as ModelProfile;
+    assert.deepEqual(labels(executorEntries({ ...vllm, executor: 'batch' } as ModelProfile)), ['OpenAI Batch API', 'Online']);
+    assert.deepEqual(labels(executorEntries(vllm)), ['Online', 'OpenAI Batch API']);
+    const plan = await askRunPlan(scripted({ pick: ['a.tasks.jsonl', 'vllm', 'Batch', 'Same model', 'quantile:0.8'], input: ['4'], many: [['mc']] }), context());
+    assert.equal(plan?.executor, 'batch');
+    const cancelled = await askRunPlan(scripted({ pick: ['a.tasks.jsonl', 'vllm'], input: [] }), context());
+    assert.equal(cancelled, undefined);
   });
 
   it('skips the source question when the task source is given, and asks no limit for a file', async () => {
@@ -223,7 +236,7 @@ describe('Run Gap Check quick picks', () => {
   });
 
   it('builds a cross-verifying run config: VERIFIER@MODEL names and verifierModels; the generator profile only generates', async () => {
-    const prompter = scripted({ pick: ['a.tasks.jsonl', 'vllm', 'embedded', 'quantile:0.8'], input: ['4'], many: [['mc', 'cot-score']] });
+    const prompter = scripted({ pick: ['a.tasks.jsonl', 'vllm', 'Online', 'embedded', 'quantile:0.8'], input: ['4'], many: [['mc', 'cot-score']] });
     const plan = await askRunPlan(prompter, context());
     assert.ok(plan);
     assert.equal(plan.verifierModel, 'llama:default');
@@ -232,13 +245,13 @@ describe('Run Gap Check quick picks', () => {
     assert.deepEqual(config.verifiers, ['mc@llama-default', 'cot-score@llama-default']);
     assert.deepEqual(config.verifierModels, { 'mc@llama-default': 'llama:default', 'cot-score@llama-default': 'llama:default' });
     // "Same model" keeps the plain names and no verifierModels.
-    const self = await askRunPlan(scripted({ pick: ['a.tasks.jsonl', 'vllm', 'Same model', 'quantile:0.8'], input: ['4'], many: [['mc']] }), context());
+    const self = await askRunPlan(scripted({ pick: ['a.tasks.jsonl', 'vllm', 'Online', 'Same model', 'quantile:0.8'], input: ['4'], many: [['mc']] }), context());
     assert.ok(self);
     assert.deepEqual([runConfigOf(self, settings).verifiers, runConfigOf(self, settings).verifierModels], [['mc'], undefined]);
   });
 
   it('stops when the verifier model question is cancelled', async () => {
-    const prompter = scripted({ pick: ['a.tasks.jsonl', 'vllm'], input: ['4'], many: [['mc']] });
+    const prompter = scripted({ pick: ['a.tasks.jsonl', 'vllm', 'Online'], input: ['4'], many: [['mc']] });
     assert.equal(await askRunPlan(prompter, context()), undefined);
     assert.equal(prompter.asked.at(-1), 'Which model verifies the samples?');
   });

@@ -53,8 +53,8 @@ describe('extension settings', () => {
       defaultFilter: ' topk:2 ',
     });
     const expected: ModelProfile[] = [
-      { name: 'vllm', backend: 'openai', provider: 'openai', baseUrl: 'http://127.0.0.1:8000/v1', model: 'Qwen/Qwen2.5-7B', api: 'chat', maxConcurrency: 8, pretrainingFlops: 8.2e23 },
-      { name: 'azure', backend: 'openai', provider: 'azure', apiVersion: '2025-04-01-preview', baseUrl: 'https://res.openai.azure.com', model: 'gpt-4o-mini', api: 'chat', maxConcurrency: 8 },
+      { name: 'vllm', backend: 'openai', provider: 'openai', baseUrls: ['http://127.0.0.1:8000/v1'], model: 'Qwen/Qwen2.5-7B', api: 'chat', maxConcurrency: 8, pretrainingFlops: 8.2e23 },
+      { name: 'azure', backend: 'openai', provider: 'azure', apiVersion: '2025-04-01-preview', baseUrls: ['https://res.openai.azure.com'], model: 'gpt-4o-mini', api: 'chat', maxConcurrency: 8 },
       { name: 'local', backend: 'llama', modelPath: '/work/project/models/x.gguf', api: 'completions', maxConcurrency: 2 },
       { name: 'embedded', backend: 'llama', modelPath: null, api: 'completions', maxConcurrency: 2 },
     ];
@@ -78,6 +78,19 @@ describe('extension settings', () => {
     assert.match(message, /apiVersion" must be an Azure OpenAI API version such as "2024-10-21"/);
     assert.match(message, /apiVersion" applies to "provider": "azure" profiles only/);
     assert.match(message, /provider" applies to openai profiles only/);
+  });
+
+  it('reads an openai profile’s executor, and says what is wrong with one', () => {
+    const s = readSettings((k) => ({ modelProfiles: [{ name: 'b', backend: 'openai', baseUrl: 'https://x', model: 'm', executor: 'batch' }, { name: 'o', backend: 'openai', baseUrl: 'https://x', model: 'm', executor: 'online' }] })[k], '/w');
+    assert.deepEqual(s.profiles.map((p) => (p.backend === 'openai' ? p.executor : 'llama')), ['batch', undefined]);
+    const message = problems({
+      modelProfiles: [
+        { name: 'a', backend: 'openai', baseUrl: 'https://x', model: 'm', executor: 'vllm' },
+        { name: 'd', backend: 'llama', executor: 'batch' },
+      ],
+    });
+    assert.match(message, /executor" must be "online" \(each call when it is made\) or "batch" \(the OpenAI Batch API\) \(got "vllm"\)/);
+    assert.match(message, /executor" applies to openai profiles only/);
   });
 
   it('lists every invalid setting in one message naming the setting and the fix', () => {
@@ -123,6 +136,27 @@ describe('extension settings', () => {
     assert.match(message, /"gaplens\.modelProfiles\[6\]\.pretrainingFlops" must be a positive number of FLOPs/);
     assert.match(message, /"gaplens\.modelProfiles\[8\]\.name" "h" is already the name of modelProfiles\[7\]/);
     assert.doesNotMatch(message, /sk-123/, 'a pasted key must not be echoed back');
+  });
+
+  it('reads a profile of several servers of one model, and refuses a list that is empty, repeats a server, holds a non-URL, or comes with baseUrl', () => {
+    const [fleet] = read({
+      modelProfiles: [{ name: 'fleet', backend: 'openai', baseUrls: ['http://10.0.0.1:8000/v1/', 'http://10.0.0.2:8000/v1'], model: 'qwen' }],
+    }).profiles as [ModelProfile];
+    assert.equal(modelSpecOf(fleet), 'openai:qwen@http://10.0.0.1:8000/v1,http://10.0.0.2:8000/v1');
+    const message = problems({
+      modelProfiles: [
+        { name: 'a', backend: 'openai', baseUrls: [], model: 'm' },
+        { name: 'b', backend: 'openai', baseUrls: ['http://h/v1', 'http://h/v1/'], model: 'm' },
+        { name: 'c', backend: 'openai', baseUrls: ['http://h/v1', 'h2:8000'], model: 'm' },
+        { name: 'd', backend: 'openai', baseUrl: 'http://h/v1', baseUrls: ['http://h2/v1'], model: 'm' },
+        { name: 'e', backend: 'llama', baseUrls: ['http://h/v1'] },
+      ],
+    });
+    assert.match(message, /"gaplens\.modelProfiles\[0\]\.baseUrls" must be a non-empty list of the model's servers/);
+    assert.match(message, /"gaplens\.modelProfiles\[1\]\.baseUrls\[1\]" repeats "http:\/\/h\/v1": list each server once/);
+    assert.match(message, /"gaplens\.modelProfiles\[2\]\.baseUrls\[1\]" (is not a URL|must be an http)/);
+    assert.match(message, /"gaplens\.modelProfiles\[3\]\.baseUrl" and "baseUrls" are both set/);
+    assert.match(message, /"gaplens\.modelProfiles\[4\]\.baseUrls" applies to openai profiles only/);
   });
 
   it('refuses a relative model path when there is no workspace folder to anchor it', () => {

@@ -120,12 +120,19 @@ export function fakeEditor(doc: FakeTextDocument, selections: { start: FakePosit
   return { document: doc, selection: selections[0], selections };
 }
 
+export interface FakeCustomEditorProvider {
+  openCustomDocument(uri: FakeUri): Promise<{ uri: FakeUri; dispose(): void }> | { uri: FakeUri; dispose(): void };
+  resolveCustomEditor(document: { uri: FakeUri }, panel: FakeWebviewPanel): Promise<void>;
+}
+
 export type QuickPickAnswer = (items: { label: string; value?: unknown; kind?: number }[], opts: Record<string, unknown>) => unknown;
 export type InputAnswer = (opts: Record<string, unknown>) => string | undefined;
 
 export interface Recorded {
   commands: Map<string, (...args: unknown[]) => unknown>;
   serializers: Map<string, { deserializeWebviewPanel(panel: unknown, state: unknown): Promise<void> }>;
+  /** Custom editor providers by view type, with the options they were registered with. */
+  customEditors: Map<string, { provider: FakeCustomEditorProvider; options: Record<string, unknown> }>;
   treeViews: Map<string, { getChildren(parent?: unknown): Promise<{ label: string; description?: string; contextValue?: string }[]> }>;
   panels: FakeWebviewPanel[];
   messages: { level: 'info' | 'warning' | 'error'; text: string }[];
@@ -188,6 +195,7 @@ export function installFakeVscode(opts: FakeOptions): FakeVscode {
   const recorded: Recorded = {
     commands: new Map(),
     serializers: new Map(),
+    customEditors: new Map(),
     treeViews: new Map(),
     panels: [],
     messages: [],
@@ -272,6 +280,10 @@ export function installFakeVscode(opts: FakeOptions): FakeVscode {
       registerWebviewPanelSerializer: (viewType: string, serializer: Recorded['serializers'] extends Map<string, infer S> ? S : never) => {
         recorded.serializers.set(viewType, serializer);
         return { dispose: () => recorded.serializers.delete(viewType) };
+      },
+      registerCustomEditorProvider: (viewType: string, provider: FakeCustomEditorProvider, options: Record<string, unknown>) => {
+        recorded.customEditors.set(viewType, { provider, options });
+        return { dispose: () => recorded.customEditors.delete(viewType) };
       },
       createWebviewPanel: (viewType: string, title: string, _column: unknown, options: Record<string, unknown>) => {
         const panel = new FakeWebviewPanel(viewType, title, options);

@@ -1,3 +1,5 @@
+import { samplingText } from '../../../src/core/report/samplingText';
+import { reasoningCapabilities } from '../../core/llm/capabilityFixtures';
 import assert from 'node:assert/strict';
 import type { RunData } from '../../../src/core/runs/runStore';
 import { sampleKey } from '../../../src/core/runs/sampleKey';
@@ -43,12 +45,16 @@ describe('the panel run model', () => {
     assert.ok(init.ok, init.ok ? '' : init.error);
   });
 
-  it('summarizes the run for the panel: first verifier as the starting selector, the run settings', () => {
-    const s = summaryOf(runData().manifest);
+  it('summarizes the run for the panel: first verifier as the starting selector, the sampling as the reports say it', () => {
+    const manifest = runData().manifest;
+    const s = summaryOf(manifest);
     assert.equal(s.selector, 'mc');
     assert.equal(s.filter, 'quantile:0.5');
-    assert.equal(s.config?.limit, 2);
-    assert.equal(s.config?.seed, 0);
+    assert.equal(s.sampling, `temperature ${manifest.config.temperature}, top-p ${manifest.config.topP}, max tokens ${manifest.config.maxTokens}, seed 0`);
+    // A setting the endpoint refused was never sent: the panel must not claim it (the reports' words).
+    const refused = { ...manifest, capabilities: { [manifest.config.model]: reasoningCapabilities(manifest.config.model) } };
+    assert.equal(summaryOf(refused).sampling, samplingText(refused));
+    assert.match(summaryOf(refused).sampling ?? '', /^temperature not sent .*top-p not sent .*as max_completion_tokens/);
   });
 
   it('applies streamed records: a generation adds a row, a verification updates it, an orphan verification is dropped', () => {

@@ -72,7 +72,7 @@ describe('cross-verification in VS Code (built bundle, fake VS Code, two real HT
   async function runGapCheck(verifierModel: string): Promise<string> {
     const r = fake.recorded;
     const before = existsSync(join(ws, '.gaplens', 'runs')) ? readdirSync(join(ws, '.gaplens', 'runs')) : [];
-    r.quickPicks.push(pick('math.tasks.jsonl'), pick('Generator'), pick('mc', true), pick(verifierModel), pick('quantile:0.5'));
+    r.quickPicks.push(pick('math.tasks.jsonl'), pick('Generator'), pick('Online'), pick('mc', true), pick(verifierModel), pick('quantile:0.5'));
     r.inputs.push(type('2'));
     await r.commands.get('gaplens.runGapCheck')?.();
     assert.deepEqual(r.quickPicks, [], 'not every scripted question was asked');

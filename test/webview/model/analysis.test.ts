@@ -50,6 +50,7 @@ function assertMatchesReport(samples: ScoredSample[], selectorText: string, filt
   assert.equal(sel.auroc, report.auroc);
   const curves = kCurves(ds, sel);
   assert.deepEqual(curves.passAtK, report.passAtK);
+  assert.deepEqual(curves.passAllK, report.passAllK);
   assert.deepEqual(curves.bestOfK, report.bestOfK ?? [], 'best-of-k: empty in the panel where the report has null (not measured)');
 }
 
@@ -105,7 +106,7 @@ describe('webview analysis', () => {
     const ds = buildDataset(storeOf(handSamples(), { ungradedTasks: ['A', 'B', 'C', 'D'] }), false);
     assert.equal(applyFilter(ds, parseSelector('mc'), parseFilter('topk:1')).stats, null);
     assert.equal(gapBootstrap(ds, applyFilter(ds, parseSelector('mc'), parseFilter('topk:1'))), null);
-    assert.deepEqual(kCurves(ds, scoreSelector(ds, null)), { passAtK: [], bestOfK: [] });
+    assert.deepEqual(kCurves(ds, scoreSelector(ds, null)), { passAtK: [], passAllK: [], bestOfK: [] });
     const graded = buildDataset(storeOf(handSamples()), false);
     const none = applyFilter(graded, null, parseFilter('topk:1'));
     assert.ok(none.stats);

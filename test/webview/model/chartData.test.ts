@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { parseFilter, parseSelector } from '../../../src/core/filter/parse';
 import { computeReport } from '../../../src/core/stats/report';
 import { applyFilter, scoreSelector } from '../../../webview/model/analysis';
-import { filterSweep, largestTask, reliability, scoreHistogram, taskScatter } from '../../../webview/model/chartData';
+import { filterSweep, largestTask, scoreHistogram, taskScatter } from '../../../webview/model/chartData';
 import { buildDataset } from '../../../webview/model/dataset';
 import { handSamples } from '../../core/stats/fixtures';
 import { storeOf } from '../storeFixtures';
@@ -20,20 +20,6 @@ describe('webview chart data', () => {
     assert.deepEqual(h.unscored, { correct: 0, incorrect: 1 });
     assert.equal(h.bins.reduce((n, b) => n + b.correct + b.incorrect, 0), 15);
     assert.equal(scoreHistogram(buildDataset(storeOf(handSamples(), { ungradedTasks: ['A', 'B', 'C', 'D'] }), false), scoreSelector(ds, mc).scores), null);
-  });
-
-  it('computes a reliability diagram and its calibration error by hand', () => {
-    // Bins of 0.5: [0, 0.5): 0.3c 0.2w 0.1w 0.4c 0.3c 0.2c 0.1c 0.1c 0.4w → 9 samples, 6 correct, mean 0.2333…
-    //              [0.5, 1]: 0.9c 0.6w 0.8c 0.7c 0.9w 0.8w → 6 samples, 3 correct, mean 0.7833…
-    const r = reliability(ds, 'mc', 2);
-    assert.ok(r);
-    assert.equal(r.samples, 15);
-    assert.deepEqual(r.bins.map((b) => [b.count, b.accuracy]), [[9, 6 / 9], [6, 0.5]]);
-    const lowMean = (0.3 + 0.2 + 0.1 + 0.4 + 0.3 + 0.2 + 0.1 + 0.1 + 0.4) / 9;
-    const highMean = (0.9 + 0.6 + 0.8 + 0.7 + 0.9 + 0.8) / 6;
-    assert.ok(Math.abs((r.bins[0]?.meanScore as number) - lowMean) < 1e-12);
-    assert.ok(Math.abs(r.ece - ((9 / 15) * Math.abs(6 / 9 - lowMean) + (6 / 15) * Math.abs(0.5 - highMean))) < 1e-12);
-    assert.equal(reliability(ds, 'tournament'), null);
   });
 
   it('merges tasks at the same (J, J[w]) point', () => {

@@ -43,6 +43,21 @@ describe('webview dataset', () => {
     assert.deepEqual(Array.from(annotatedRows(raw, store)).flatMap((f, r) => (f ? [r] : [])), [1, 4, 15]);
   });
 
+  it('counts a human verdict as the correctness, as toScoredSamples does (flipped only where it differs from the checker)', () => {
+    const store = storeOf(handSamples());
+    store.addAnnotations([
+      // A#0 graded correct, the human agrees: nothing flips.
+      { v: 2, task: 'A', index: 0, human: 'correct', audit: { id: 'a1', stratum: 'kept-correct' }, note: '', at },
+      // A#1 graded incorrect, the human says correct (the gold answer was wrong).
+      { v: 2, task: 'A', index: 1, cause: 'gold-wrong', human: 'correct', note: '', at },
+      // B#0 graded correct: checker-wrong but the human verdict says correct; the verdict wins.
+      { v: 2, task: 'B', index: 0, cause: 'checker-wrong', human: 'correct', note: '', at },
+    ]);
+    const corrected = buildDataset(store, true);
+    assert.deepEqual([...corrected.flipped.entries()].filter(([, f]) => f === 1).map(([r]) => r), [1]);
+    assert.deepEqual([corrected.correct[0], corrected.correct[1], corrected.correct[4]], [1, 1, 1]);
+  });
+
   it('keeps a graded part with its own task boundaries when some tasks lack a gold answer', () => {
     const ds = buildDataset(storeOf(handSamples(), { ungradedTasks: ['B', 'D'] }), false);
     assert.deepEqual(Array.from(ds.taskGraded), [1, 0, 1, 0]);

@@ -51,7 +51,7 @@ function both(spec: RunSpec, live: boolean, filter = 'quantile:0.5'): { core: As
   const report = computeReport(samples, { selector, filter: parseFilter(filter), bootstrap: DEFAULT_BOOTSTRAP, verifiers: ['mc'] });
   return {
     core: assessReport('run', report, selector, coverage, live),
-    panel: restsOn({ runState: { coverage, live }, stats: report, selector, intervals: report.ci, bootstrap: DEFAULT_BOOTSTRAP }),
+    panel: restsOn({ runState: { coverage, live }, stats: report, selector, intervals: report.ci, bootstrap: DEFAULT_BOOTSTRAP, filter: parseFilter(filter), samplesPerTask: spec.n }),
   };
 }
 
@@ -99,19 +99,36 @@ describe('what the panel says its numbers rest on', () => {
     assert.equal(core.conclusion.verdict, 'positive');
     assert.equal(panel.conclusion, conclusionText(core.conclusion));
     assert.equal(panel.measure.kind, 'measured');
-    assert.equal(panel.warn, false);
+    assert.equal(panel.finiteN, core.report.finiteN.warning);
+    assert.equal(panel.warn, true, 'few samples per task for threshold:0.5 (N = 3 < 32)');
+    const topk = both({ tasks: 40, generated: 40, n: 3, mc: (t, i) => ((t + i) % 3 === 0 ? 0.9 : 0.1) }, false, 'topk:1');
+    assert.equal(topk.panel.conclusion, conclusionText(topk.core.conclusion));
+    assert.deepEqual([topk.panel.finiteN, topk.panel.warn], [null, false]);
+  });
+
+  it('warns about few samples per task exactly when core does: not for topk, not from N = 32, not when nothing was scored', () => {
+    const scored = { tasks: 2, generated: 2, mc: (t: number, i: number) => (t + i) / 40 };
+    for (const [n, filter] of [[8, 'quantile:0.5'], [8, 'exp:0.2'], [31, 'threshold:0.5'], [32, 'quantile:0.5'], [8, 'topk:2']] as const) {
+      const { core, panel } = both({ ...scored, n }, false, filter);
+      assert.equal(panel.finiteN, core.report.finiteN.warning, `${filter} at N = ${n}`);
+      assert.equal(panel.finiteN !== null, n < 32 && filter !== 'topk:2', `${filter} at N = ${n}`);
+    }
+    assert.equal(both({ ...scored, n: 8 }, false, 'quantile:0.5').panel.finiteN, 'few samples per task for quantile:0.5 (N = 8 < 32): at small N its filtered accuracy is biased and the interval of the gap may miss the gap of unlimited samples');
+    const unscored = both({ tasks: 2, generated: 2, n: 4, mc: () => 'labels-absent' }, false);
+    assert.deepEqual([unscored.panel.finiteN, unscored.core.report.finiteN.warning], [null, null]);
   });
 
   it('says nothing yet while nothing is graded or the host has not sent the run state; waits for the intervals to conclude', () => {
     const { samples } = runOf({ tasks: 2, generated: 2, n: 2, mc: () => 0.5 });
     const selector = parseSelector('mc');
     const report = computeReport(samples, { selector, filter: parseFilter('quantile:0.5'), bootstrap: DEFAULT_BOOTSTRAP });
-    const pending = restsOn({ runState: null, stats: null, selector, intervals: null, bootstrap: DEFAULT_BOOTSTRAP });
-    assert.deepEqual(pending, { state: [], coverage: [], fewTasks: null, measure: { kind: 'none' }, conclusion: null, warn: false });
-    const noIntervals = restsOn({ runState: null, stats: report, selector, intervals: null, bootstrap: DEFAULT_BOOTSTRAP });
+    const at = { bootstrap: DEFAULT_BOOTSTRAP, filter: parseFilter('quantile:0.5'), samplesPerTask: 2 };
+    const pending = restsOn({ runState: null, stats: null, selector, intervals: null, ...at });
+    assert.deepEqual(pending, { state: [], coverage: [], fewTasks: null, finiteN: null, measure: { kind: 'none' }, conclusion: null, warn: false });
+    const noIntervals = restsOn({ runState: null, stats: report, selector, intervals: null, ...at });
     assert.equal(noIntervals.conclusion, null);
     const unscored = { ...report, scored: 0, gap: null };
-    assert.deepEqual(restsOn({ runState: null, stats: unscored, selector, intervals: null, bootstrap: DEFAULT_BOOTSTRAP }).measure, {
+    assert.deepEqual(restsOn({ runState: null, stats: unscored, selector, intervals: null, ...at }).measure, {
       kind: 'unmeasured',
       reason: 'not measured: mc scored 0 of 4 samples',
     });

@@ -1,0 +1,37 @@
+// The whole current state of a gap panel as the messages that bring a (re)loaded webview up to date:
+// init first, the samples as column batches, the annotations, the audit, the run's state, and the progress last
+// (the webview paints the snapshot when its progress arrives). No 'vscode': tests build the very
+// messages the host sends.
+import type { AnnotationRecord } from '../../core/runs/records';
+import type { AuditParams } from '../../protocol/auditProtocol';
+import { toSampleColumns, type HostMessage, type HostNotificationParams, type RunStateParams } from '../../protocol/panelProtocol';
+import type { RunModel } from './runModel';
+
+/** What the panel holds besides the run's rows. */
+export interface PanelState {
+  annotations: readonly AnnotationRecord[];
+  audit: AuditParams;
+  runState: RunStateParams;
+  progress: HostNotificationParams['progress'];
+}
+
+/** Rows per 'sampleTable' message of a snapshot (columns without texts: about 100 bytes a row). */
+export const SNAPSHOT_BATCH = 20_000;
+
+/**
+ * Samples go as columns without texts and verifier outputs (at 10^5 samples full rows take seconds to
+ * post and validate); the webview asks for a sample's details ('sampleDetail') when the user opens it.
+ */
+export function snapshotMessages(model: RunModel, state: PanelState, batch: number = SNAPSHOT_BATCH): HostMessage[] {
+  const rows = model.allRows();
+  const messages: HostMessage[] = [{ kind: 'notify', method: 'init', params: { run: model.summary, mode: model.mode } }];
+  const tasks = model.taskInfos();
+  for (let i = 0; i === 0 || i < rows.length; i += batch) {
+    messages.push({ kind: 'notify', method: 'sampleTable', params: { tasks: i === 0 ? tasks : [], columns: toSampleColumns(rows.slice(i, i + batch)) } });
+  }
+  messages.push({ kind: 'notify', method: 'annotations', params: { records: [...state.annotations] } });
+  messages.push({ kind: 'notify', method: 'audit', params: state.audit });
+  messages.push({ kind: 'notify', method: 'runState', params: state.runState });
+  messages.push({ kind: 'notify', method: 'progress', params: state.progress });
+  return messages;
+}
