@@ -226,12 +226,13 @@ export const COMMANDS: Record<string, Command> = {
     usage: ['cache info [--cache DIR] [--json]', 'cache prune [--max-mb M] [--cache DIR] [--json]', 'cache clear [--cache DIR] [--json]'],
     subcommands: {
       info: [CACHE_DIR_OPTION, JSON_RESULT_OPTION],
-      prune: [{ name: 'max-mb', value: 'M', text: 'evict least recently used answers down to M MiB (default: the limit)' }, CACHE_DIR_OPTION, JSON_RESULT_OPTION],
+      prune: [{ name: 'max-mb', value: 'M', text: 'remove the least recently used packs of answers down to M MiB (default: the limit)' }, CACHE_DIR_OPTION, JSON_RESULT_OPTION],
       clear: [CACHE_DIR_OPTION, JSON_RESULT_OPTION],
     },
     notes: [
-      'The cache keeps at most GAPLENS_CACHE_MAX_MB MiB (default 2048) and evicts the least recently used answers\n' +
-        'beyond that; temporary files a killed process left behind are removed once they are 5 minutes old.',
+      'Answers are appended to packs (one per writing process). The cache keeps at most GAPLENS_CACHE_MAX_MB MiB\n' +
+        '(default 2048) and removes the least recently used packs beyond that; temporary files a killed process left\n' +
+        'behind are removed once they are 5 minutes old. prune and clear also remove the old one-file-per-answer entries.',
     ],
   },
   batch: {

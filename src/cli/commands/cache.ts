@@ -25,7 +25,7 @@ export async function cacheCommand(argv: string[]): Promise<number> {
   const maxMb = stringOpt(v, 'max-mb');
   const targetBytes = maxMb === undefined ? cacheLimitFromEnv() : parseCacheMaxMb(maxMb, '--max-mb');
   const { removed, left } = await pruneCache(folder, targetBytes);
-  print(json, { folder, targetBytes, removed, left }, `${describeRemoval(removed)}; ${count(left.entries, 'entry', 'entries')} (${size(left.bytes)}) left in ${folder}, limit ${size(targetBytes)}`);
+  print(json, { folder, targetBytes, removed, left }, `${describeRemoval(removed)}; ${count(left.packs, 'pack', 'packs')} (${size(left.bytes)}) left in ${folder}, limit ${size(targetBytes)}`);
   return 0;
 }
 
@@ -36,6 +36,7 @@ async function info(folder: string, json: boolean): Promise<number> {
   const time = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
   const data = {
     folder,
+    packs: usage.packs,
     entries: usage.entries,
     bytes: usage.bytes,
     limitBytes,
@@ -45,15 +46,19 @@ async function info(folder: string, json: boolean): Promise<number> {
     orphanTemps: usage.orphanTemps,
     orphanTempBytes: usage.orphanTempBytes,
     recentTemps: usage.recentTemps,
+    legacyEntries: usage.legacyEntries,
+    legacyBytes: usage.legacyBytes,
   };
   const text = [
     `folder                  ${folder}`,
     `entries                 ${usage.entries} (${size(usage.bytes)} on disk)`,
+    `packs                   ${usage.packs}`,
     `limit                   ${size(limitBytes)} (${limitSource === 'default' ? `default; set ${CACHE_MAX_MB_VARIABLE} to change it` : `from ${CACHE_MAX_MB_VARIABLE}`})`,
     `least recently used     ${data.leastRecentUse ?? '— (no entries)'}`,
     `most recently used      ${data.mostRecentUse ?? '— (no entries)'}`,
     `orphan temporary files  ${usage.orphanTemps} (${size(usage.orphanTempBytes)}; prune removes them)`,
     ...(usage.recentTemps > 0 ? [`recent temporary files  ${usage.recentTemps} (possibly being written now; kept)`] : []),
+    ...(usage.legacyEntries > 0 ? [`old-format entries      ${usage.legacyEntries} (${size(usage.legacyBytes)}; read on a miss, not in the limit; prune or clear removes them)`] : []),
   ].join('\n');
   print(json, data, text);
   return 0;
@@ -64,7 +69,10 @@ function print(json: boolean, data: unknown, text: string): void {
 }
 
 function describeRemoval(r: Removal): string {
-  return `removed ${count(r.entries, 'entry', 'entries')} (${size(r.entryBytes)}) and ${count(r.orphanTemps, 'orphan temporary file', 'orphan temporary files')} (${size(r.orphanTempBytes)})`;
+  return (
+    `removed ${count(r.packs, 'pack', 'packs')} (${size(r.packBytes)}), ${count(r.orphanTemps, 'orphan temporary file', 'orphan temporary files')} (${size(r.orphanTempBytes)}) ` +
+    `and ${count(r.legacyEntries, 'old-format entry', 'old-format entries')} (${size(r.legacyBytes)})`
+  );
 }
 
 function count(n: number, one: string, many: string): string {

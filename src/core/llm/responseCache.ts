@@ -1,56 +1,83 @@
-// An on-disk cache of model answers, so that re-running an identical request costs nothing.
-// One JSON file per key under a two-character shard folder (keeps folders small); writes go to a
-// temporary file renamed into place, so readers never see half an entry. An entry that cannot be
-// read back (corrupt, foreign) counts as a miss and is overwritten by the next store.
+// An on-disk cache of model answers, so that re-running an identical request costs nothing
+// (docs/cache.md). Answers are appended to packs, one per writing process (so processes never
+// wait for each other), each with an index; every process keeps an index of all packs in memory
+// (cacheKeyIndex.ts) and reads a hit with one positional read.
 //
-// Bounded (docs/cache.md): a hit touches its entry's modification time, which is thus the entry's
-// last use. When the cache opens, and whenever this process has written CHECK_SHARE of the limit
-// since the last check began, a check runs in the background (keepWithinLimit): it removes
-// temporary files left by killed processes and, if the entries are over the limit, the least
-// recently used of them. Other processes may share the folder: whatever they remove is at worst a
-// miss here, and a store whose temporary file or folder they removed is dropped (a later miss).
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+// A store costs the request path only a JSON.stringify: the answer waits in memory and is
+// appended with others at most FLUSH_MS later (a timer), when FLUSH_BYTES are waiting, when the
+// cache closes, or when the process exits — so a clean exit never loses a stored answer, and kill -9
+// loses at most the last FLUSH_MS of them.
+//
+// Bounded: when the cache opens, and whenever this process has written CHECK_SHARE of the limit
+// since the last check began, a check runs in the background (keepWithinLimit): it removes the
+// least recently written packs when the cache is over its limit, merges small idle packs, and
+// sweeps temporary files left by killed processes. A hit on an entry in a pack that an eviction
+// would soon remove copies it into this process's pack, so that entries in use survive.
 import { cacheLimitFromEnv } from '../util/cacheDir';
-import { UserError } from '../util/errors';
 import { sha256, stableStringify } from '../util/hash';
-import { keepWithinLimit } from './responseCacheFiles';
+import { INDEX_ENTRY_BYTES, MAX_PAYLOAD_BYTES, RECORD_HEADER_BYTES } from './cachePackFormat';
+import { PackSet } from './cachePackReader';
+import { PackWriter, type PendingRecord } from './cachePackWriter';
+import { hasLegacyLayout, readLegacyEntry } from './legacyResponseCache';
+import { keepWithinLimit, packMaxBytes, packsAtRisk } from './responseCacheFiles';
 
 /** Each process checks the limit again after writing this share of it. */
 export const CHECK_SHARE = 0.05;
-// A written entry counts as whole 4 KiB blocks, the usual allocation unit, as it takes on disk.
-const BLOCK = 4096;
+/** A stored answer waits at most this long in memory before it is appended to the pack… */
+export const FLUSH_MS = 200;
+/** …or until this many bytes of answers are waiting. */
+const FLUSH_BYTES = 1024 * 1024;
+/** A process looks for other processes' new packs and records at most this often (at a get). */
+const REFRESH_MS = 1000;
 
 const KEY_PATTERN = /^[0-9a-f]{64}$/;
 
-interface Entry {
-  key: string;
-  value: unknown;
-}
-
 export interface ResponseCacheOptions {
-  /** The most bytes the entries may take on disk; default cacheLimitFromEnv() ($GAPLENS_CACHE_MAX_MB MiB, else 2 GiB). */
+  /** The most bytes the packs may take on disk; default cacheLimitFromEnv() ($GAPLENS_CACHE_MAX_MB MiB, else 2 GiB). */
   maxBytes?: number;
-  /** Where a failed background check says why, once (it never fails a get or a set). */
+  /** Where a failed background step (check, write, refresh) or a damaged record says why, once (it never fails a get or a set). */
   onWarning?: (message: string) => void;
 }
+
+interface Waiting extends PendingRecord {
+  hex: string;
+}
+
+// Caches with answers not yet appended: the process's exit appends them (synchronously, as exit requires).
+const unwritten = new Set<ResponseCache>();
+let exitHookInstalled = false;
 
 export class ResponseCache {
   readonly maxBytes: number;
   private readonly onWarning: ((message: string) => void) | undefined;
+  private readonly packs: PackSet;
+  private readonly writer: PackWriter;
+  /** The first read of the folder; resolves to whether it has entries of the old layout. */
+  private loaded: Promise<boolean> | undefined;
+  private refreshing: Promise<void> | undefined;
+  private lastRefreshMs = 0;
+  private pending: Waiting[] = [];
+  private pendingBytes = 0;
+  /** Stored answers not yet appended, by hex key: a get finds them here. */
+  private readonly waiting = new Map<string, Buffer>();
+  private flushTimer: NodeJS.Timeout | undefined;
+  private flushScheduled = false;
+  private writesFailed = false;
+  private closed = false;
   private writtenSinceCheck = 0;
   private running: Promise<void> | undefined;
   private warned = false;
 
-  /** A cache whose first check (orphan temporary files, the limit) starts now, in the background. */
+  /** A cache whose first read of the folder and first check (orphans, the limit) start now, in the background. */
   static open(dir: string, opts: ResponseCacheOptions = {}): ResponseCache {
     const cache = new ResponseCache(dir, opts);
+    // A failure is reported by the first get, which awaits the same promise.
+    cache.load().catch(() => undefined);
     cache.startCheck();
     return cache;
   }
 
-  /** Like open(), but the first check waits until this process has written CHECK_SHARE of the limit. */
+  /** Like open(), but the folder is read at the first get, and the first check waits until this process has written CHECK_SHARE of the limit. */
   constructor(
     readonly dir: string,
     opts: ResponseCacheOptions = {},
@@ -58,6 +85,8 @@ export class ResponseCache {
     this.maxBytes = opts.maxBytes ?? cacheLimitFromEnv();
     if (!Number.isSafeInteger(this.maxBytes) || this.maxBytes < 1) throw new RangeError(`response cache maxBytes must be a positive integer, got ${this.maxBytes}`);
     this.onWarning = opts.onWarning;
+    this.packs = new PackSet(dir);
+    this.writer = new PackWriter(this.packs, packMaxBytes(this.maxBytes));
   }
 
   /** Resolves when the check running now, if any, has finished (for tests, and callers about to exit). */
@@ -66,54 +95,117 @@ export class ResponseCache {
   }
 
   async get<T>(key: string): Promise<T | undefined> {
-    const file = this.fileFor(key);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new UserError(`Cannot read the response cache at ${file}: ${(err as Error).message}. Fix the permissions or point the cache elsewhere.`);
+    const bytes = keyBytes(key);
+    const waiting = this.waiting.get(key);
+    if (waiting) return JSON.parse(waiting.toString('utf8')) as T;
+    const legacy = await this.load();
+    this.refreshIfDue();
+    const read = await this.packs.read(bytes);
+    if (read.found === 'hit') {
+      const value = parsePayload(read.payload);
+      if (value) {
+        if (read.pack.atRisk && !this.closed) this.enqueue(key, bytes, Buffer.from(read.payload));
+        return value.value as T;
+      }
     }
-    let entry: Partial<Entry> | null;
-    try {
-      entry = JSON.parse(text) as Partial<Entry> | null;
-    } catch {
-      return undefined;
+    if (read.found !== 'miss') {
+      this.warnOnce(`the response cache pack ${this.packs.pathOf(read.pack)} has a damaged record at byte ${read.offset}: it counts as a miss and the model is asked again (\`gaplens cache clear\` removes the pack)`);
     }
-    if (!entry || entry.key !== key || !('value' in entry)) return undefined;
-    // This hit is the entry's latest use. Measured: the touch makes a hit about a quarter slower
-    // (104 -> 129 µs, medians of 5,000 hits): microseconds, against seconds for a model call. A
-    // failed touch (another process just evicted or replaced the entry) costs only recency.
-    const now = new Date();
-    await utimes(file, now, now).catch(() => undefined);
-    return entry.value as T;
+    if (legacy) {
+      const old = await readLegacyEntry(this.dir, key);
+      if (old) {
+        // Copied into the pack: the old layout is never written again.
+        if (!this.closed) this.enqueue(key, bytes, Buffer.from(JSON.stringify(old.value) ?? 'null'));
+        return old.value as T;
+      }
+    }
+    return undefined;
   }
 
+  /** Stores the answer (appended within FLUSH_MS, or at close or exit). A folder that cannot be written is a UserError at the first store. */
   async set(key: string, value: unknown): Promise<void> {
-    const file = this.fileFor(key);
-    const shard = join(this.dir, key.slice(0, 2));
-    const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-    const text = JSON.stringify({ key, value } satisfies Entry);
-    let madeFolder = false;
+    const bytes = keyBytes(key);
+    if (this.closed) throw new Error('internal: the response cache was closed before this store');
+    if (this.writesFailed) return;
+    if (this.writer.currentName === undefined) this.writer.prepare();
+    const json = JSON.stringify(value) as string | undefined;
+    // Nothing JSON can say (undefined), or more than a record holds: not stored, asked again next time.
+    if (json === undefined) return;
+    const payload = Buffer.from(json);
+    if (payload.length > MAX_PAYLOAD_BYTES) return;
+    this.enqueue(key, bytes, payload);
+    await this.countWrite(RECORD_HEADER_BYTES + payload.length + INDEX_ENTRY_BYTES);
+  }
+
+  /** Appends every stored answer still waiting, now (synchronously: also what the process's exit does). */
+  flush(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const batch = this.pending;
+    if (batch.length === 0) return;
+    this.pending = [];
+    this.pendingBytes = 0;
+    unwritten.delete(this);
     try {
-      await mkdir(shard, { recursive: true });
-      madeFolder = true;
-      await writeFile(tmp, text);
-      await rename(tmp, file);
+      if (!this.writesFailed) this.writer.write(batch);
     } catch (err) {
-      // Best effort: the write error below is what matters, not a leftover temporary file.
-      await rm(tmp, { force: true }).catch(() => undefined);
-      // The folder or temporary file vanished between two of our own steps: another process removed
-      // it (a user's rm -r, or a sweep of orphans after this process was suspended for minutes).
-      // Dropping the store costs a later miss; an error would fail a model call that succeeded.
-      if (madeFolder && (err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw new UserError(`Cannot write the response cache at ${file}: ${(err as Error).message}. Free disk space, fix the permissions, or point the cache elsewhere.`);
+      this.writesFailed = true;
+      this.warnOnce(`answers could not be appended to the response cache in ${this.dir} (${(err as Error).message}); answers from now on are not stored: free disk space, or point the cache elsewhere`);
+    } finally {
+      for (const r of batch) if (this.waiting.get(r.hex) === r.payload) this.waiting.delete(r.hex);
     }
-    await this.countWrite(Buffer.byteLength(text));
+  }
+
+  /** Appends what is waiting, lets the running check finish and closes the files. The cache is not used after. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    await Promise.allSettled([this.running, this.refreshing, this.loaded]);
+    this.writer.close();
+    this.packs.closeAll();
+  }
+
+  private load(): Promise<boolean> {
+    if (!this.loaded) {
+      this.lastRefreshMs = Date.now();
+      this.loaded = Promise.all([this.packs.refresh(), hasLegacyLayout(this.dir)]).then(([, legacy]) => legacy);
+    }
+    return this.loaded;
+  }
+
+  /** Other processes' new packs and records become hits, removed packs misses: looked for at most every REFRESH_MS, in the background. */
+  private refreshIfDue(): void {
+    const now = Date.now();
+    if (this.refreshing || this.closed || now - this.lastRefreshMs < REFRESH_MS) return;
+    this.lastRefreshMs = now;
+    this.refreshing = this.packs
+      .refresh()
+      .catch((err: unknown) => this.warnOnce(`the response cache ${this.dir} could not be read: ${(err as Error).message}`))
+      .finally(() => (this.refreshing = undefined));
+  }
+
+  private enqueue(hex: string, key: Buffer, payload: Buffer): void {
+    this.pending.push({ hex, key, payload });
+    this.waiting.set(hex, payload);
+    this.pendingBytes += payload.length;
+    unwritten.add(this);
+    installExitHook();
+    if (this.pendingBytes >= FLUSH_BYTES) {
+      if (this.flushScheduled) return;
+      this.flushScheduled = true;
+      setImmediate(() => {
+        this.flushScheduled = false;
+        this.flush();
+      });
+    } else {
+      // Unreferenced: a process that is otherwise done does not wait for it (exit appends instead).
+      this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS).unref();
+    }
   }
 
   private async countWrite(bytes: number): Promise<void> {
-    this.writtenSinceCheck += Math.ceil(bytes / BLOCK) * BLOCK;
+    this.writtenSinceCheck += bytes;
     const due = (): boolean => this.writtenSinceCheck >= CHECK_SHARE * this.maxBytes;
     if (!due()) return;
     // A check slower than this process writes: wait for it rather than outrun the limit.
@@ -124,9 +216,13 @@ export class ResponseCache {
   private startCheck(): void {
     // Bytes written from now on may be missed by this check: they count towards the next.
     this.writtenSinceCheck = 0;
-    this.running = keepWithinLimit(this.dir, this.maxBytes)
+    this.running = keepWithinLimit(this.dir, this.maxBytes, this.writer.currentName)
       .then(
-        () => undefined,
+        async ({ packs }) => {
+          // What the check removed or merged is seen at once, not at the next due refresh.
+          await this.packs.refresh();
+          this.packs.setAtRisk(packsAtRisk(packs, this.maxBytes));
+        },
         (err: unknown) => this.warnOnce(`the response cache ${this.dir} could not be kept within its limit: ${(err as Error).message}`),
       )
       .finally(() => (this.running = undefined));
@@ -137,10 +233,27 @@ export class ResponseCache {
     this.warned = true;
     this.onWarning?.(message);
   }
+}
 
-  private fileFor(key: string): string {
-    if (!KEY_PATTERN.test(key)) throw new RangeError(`response cache key must be 64 hex digits (from cacheKey), got "${key}"`);
-    return join(this.dir, key.slice(0, 2), `${key}.json`);
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const cache of unwritten) cache.flush();
+  });
+}
+
+function keyBytes(key: string): Buffer {
+  if (!KEY_PATTERN.test(key)) throw new RangeError(`response cache key must be 64 hex digits (from cacheKey), got "${key}"`);
+  return Buffer.from(key, 'hex');
+}
+
+/** The answer in a record's payload; undefined when it is not JSON (written by something else). */
+function parsePayload(payload: Buffer): { value: unknown } | undefined {
+  try {
+    return { value: JSON.parse(payload.toString('utf8')) as unknown };
+  } catch {
+    return undefined;
   }
 }
 

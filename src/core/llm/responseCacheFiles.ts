@@ -1,52 +1,69 @@
-// The files of a response cache folder, measured and removed: what keeps the cache within its limit
-// (least recently used entries go first) and free of temporary files left by killed processes.
-// Used by the cache itself (responseCache.ts) and by `gaplens cache`. Layout: <dir>/<2 hex>/<key>.json,
-// and <key>.json.<pid>.<random>.tmp beside it while an entry is written; other files are not ours
-// and are left alone. Definitions: docs/cache.md.
+// The files of a response cache folder, measured and kept in bounds: the cache's own check
+// (eviction of whole packs, least recently written first; merging small idle packs; removing
+// temporary files left by killed processes) and `gaplens cache info|prune|clear`. Definitions:
+// docs/cache.md.
 //
-// Safe with other processes using the folder at the same time: an entry is only ever unlinked whole
-// (a reader that has it open still reads all of it, a later reader misses), folders are never
-// removed (a writer may be about to create its temporary file in one), and a temporary file is
-// removed only when nothing has written to it for ORPHAN_TEMP_AGE_MS, while a live writer writes
-// its entry in one go and renames it at once.
-import { readdir, stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
-import { UserError } from '../util/errors';
+// Safe with other processes using the folder at the same time: a pack is only ever removed whole
+// (a process that has it open still reads all of it, and a writer whose pack was removed writes
+// its batch again into a new one), a merge writes a new pack and removes its inputs only after
+// the new one is in place, and temporary files are removed only when nothing has written to them
+// for ORPHAN_TEMP_AGE_MS.
+import { randomBytes } from 'node:crypto';
+import { open, readdir, readFile, rename, unlink, utimes } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { cannot, errorCode, measure, remove, type OnDiskFile } from './cacheFileOps';
+import { HEADER_BYTES, INDEX_ENTRY_BYTES, INDEX_MAGIC, INDEX_NAME, KEY_BYTES, PACK_MAGIC, RECORD_KEY_AT, PACK_NAME, PACK_TEMP_NAME, hasMagic, indexNameOf, newPackId, putIndexEntry, scanRecords } from './cachePackFormat';
+import { PackSet } from './cachePackReader';
+import { WRITER_IDLE_MS } from './cachePackWriter';
+import { legacyFiles, removeEmptyShards } from './legacyResponseCache';
 
 /** A temporary file unchanged for this long belongs to a process that died while writing it. */
 export const ORPHAN_TEMP_AGE_MS = 5 * 60_000;
 /** The cache's own eviction goes down to this fraction of the limit, so it does not run at every check. */
 export const LOW_WATER = 0.8;
-/** Entries whose sizes the cache's own check measures to estimate the total (all of them when fewer). */
-export const SIZE_SAMPLE = 4096;
+/** A hit copies its entry into a newer pack when its pack is outside the newest packs holding this share of the limit. */
+export const KEEP_SHARE = 0.5;
+/** Packs not written for this long may be merged: twice WRITER_IDLE_MS, so no writer appends to them any more. */
+export const MERGE_IDLE_MS = 2 * WRITER_IDLE_MS;
+/** A check merges the small idle packs once there are this many of them. */
+export const MERGE_AT = 8;
 
-const SHARD_NAME = /^[0-9a-f]{2}$/;
-const ENTRY_NAME = /^[0-9a-f]{64}\.json$/;
-const TEMP_NAME = /^[0-9a-f]{64}\.json\..+\.tmp$/;
-// File operations in flight at once: enough to keep the disk busy without a promise per file of a huge cache.
-const BATCH = 256;
+const MIN_PACK_BYTES = 64 * 1024;
+const MAX_PACK_BYTES = 2 ** 30;
 
-export interface CacheFile {
-  file: string;
-  /** Space on disk (see diskBytes). */
+/**
+ * The size at which a writer starts a new pack: a sixteenth of the limit (eviction removes whole
+ * packs, so it then never removes much more than it must), within 64 KiB and 1 GiB.
+ */
+export function packMaxBytes(limitBytes: number): number {
+  return Math.min(MAX_PACK_BYTES, Math.max(MIN_PACK_BYTES, Math.floor(limitBytes / 16)));
+}
+
+export interface PackFile {
+  name: string;
+  /** The pack's and its index's space on disk. */
   bytes: number;
-  /** Last modification; for an entry, its last use (a hit touches it). */
+  /** When the pack was last written (a merged pack: the newest of its inputs'): the last use of its entries. */
   mtimeMs: number;
 }
 
 /** What one operation removed (files another process removed first are not counted). */
 export interface Removal {
-  entries: number;
-  entryBytes: number;
+  packs: number;
+  packBytes: number;
   orphanTemps: number;
   orphanTempBytes: number;
+  legacyEntries: number;
+  legacyBytes: number;
 }
 
 export interface CacheUsage {
+  packs: number;
+  /** Distinct keys that can be read back. */
   entries: number;
-  /** Space the entries take on disk. */
+  /** Space the packs and their indexes take on disk: the size the limit applies to. */
   bytes: number;
-  /** Last use of the least and the most recently used entry; null when there is none. */
+  /** Last write of the least and the most recently written pack; null when there is none. */
   leastRecentUseMs: number | null;
   mostRecentUseMs: number | null;
   /** Temporary files unchanged for ORPHAN_TEMP_AGE_MS: left by processes that died while writing. */
@@ -54,202 +71,248 @@ export interface CacheUsage {
   orphanTempBytes: number;
   /** Younger temporary files: possibly being written right now, so never removed. */
   recentTemps: number;
+  /** Entries of the old one-file-per-answer layout, and their space on disk. */
+  legacyEntries: number;
+  legacyBytes: number;
 }
 
-/** The space a file takes: its allocated blocks where the file system reports them (as `du` does), else its length. */
-export function diskBytes(stats: { blocks: number; size: number }): number {
-  return stats.blocks > 0 ? stats.blocks * 512 : stats.size;
-}
-
-/** Every entry and temporary file measured (`gaplens cache info`). A missing folder is an empty cache. */
+/** Every pack measured and every key counted (`gaplens cache info`). A missing folder is an empty cache. */
 export async function cacheUsage(dir: string, now = Date.now()): Promise<CacheUsage> {
-  const { entries, temps } = await measureAll(dir);
-  const orphans = temps.filter((t) => isOrphan(t, now));
-  // A loop, not Math.min(...times): a spread of half a million arguments overflows the stack.
-  let leastRecentUseMs: number | null = null;
-  let mostRecentUseMs: number | null = null;
-  for (const { mtimeMs } of entries) {
-    leastRecentUseMs = Math.min(leastRecentUseMs ?? mtimeMs, mtimeMs);
-    mostRecentUseMs = Math.max(mostRecentUseMs ?? mtimeMs, mtimeMs);
+  const { packs, temps } = await listPacks(dir);
+  const legacy = await legacyFiles(dir);
+  const all = [...temps, ...legacy.temps];
+  const orphans = all.filter((t) => isOrphan(t, now));
+  const reader = new PackSet(dir);
+  let entries: number;
+  try {
+    await reader.refresh();
+    entries = reader.index.count();
+  } finally {
+    reader.closeAll();
   }
+  const times = packs.map((p) => p.mtimeMs);
   return {
-    entries: entries.length,
-    bytes: sumBytes(entries),
-    leastRecentUseMs,
-    mostRecentUseMs,
+    packs: packs.length,
+    entries,
+    bytes: sumBytes(packs),
+    // A loop in reduce, not Math.min(...times): a spread of many arguments can overflow the stack.
+    leastRecentUseMs: times.length === 0 ? null : times.reduce((a, b) => Math.min(a, b)),
+    mostRecentUseMs: times.length === 0 ? null : times.reduce((a, b) => Math.max(a, b)),
     orphanTemps: orphans.length,
     orphanTempBytes: sumBytes(orphans),
-    recentTemps: temps.length - orphans.length,
+    recentTemps: all.length - orphans.length,
+    legacyEntries: legacy.entries.length,
+    legacyBytes: sumBytes(legacy.entries),
   };
 }
 
-/** Removes orphan temporary files, then the least recently used entries until the rest take at most targetBytes. */
-export async function pruneCache(dir: string, targetBytes: number, now = Date.now()): Promise<{ removed: Removal; left: { entries: number; bytes: number } }> {
-  const { entries, temps } = await measureAll(dir);
-  const orphans = await removeOrphans(temps, now);
-  const { left, ...evicted } = await evict(entries, targetBytes);
-  return { removed: { ...evicted, ...orphans }, left };
+/** Removes orphan temporary files and the old layout, then the least recently written packs until the rest take at most targetBytes. */
+export async function pruneCache(dir: string, targetBytes: number, now = Date.now()): Promise<{ removed: Removal; left: { packs: number; bytes: number } }> {
+  const { packs, temps } = await listPacks(dir);
+  const legacy = await legacyFiles(dir);
+  const legacyGone = await remove(legacy.entries);
+  const orphans = await removeOrphans([...temps, ...legacy.temps], now);
+  await removeEmptyShards(dir);
+  const { removed, left } = await evict(dir, packs, targetBytes);
+  return { removed: { ...removed, ...orphans, legacyEntries: legacyGone.count, legacyBytes: legacyGone.bytes }, left: { packs: left.length, bytes: sumBytes(left) } };
 }
 
-/** Removes every entry and orphan temporary file; leaves the folders (writers may be using them). */
+/** Removes every pack, orphan temporary file and old-layout entry; files that are not the cache's, and young temporary files, stay. */
 export async function clearCache(dir: string, now = Date.now()): Promise<Removal> {
-  const removal: Removal = { entries: 0, entryBytes: 0, orphanTemps: 0, orphanTempBytes: 0 };
-  for await (const shard of shards(dir)) {
-    const gone = await remove(await measure(pathsOf(shard, 'entries')));
-    const orphans = await removeOrphans(await measure(pathsOf(shard, 'temps')), now);
-    removal.entries += gone.count;
-    removal.entryBytes += gone.bytes;
-    removal.orphanTemps += orphans.orphanTemps;
-    removal.orphanTempBytes += orphans.orphanTempBytes;
-  }
-  return removal;
+  // Below any size, so that every pack goes (even one that takes no space yet).
+  return (await pruneCache(dir, -1, now)).removed;
 }
 
 /**
  * The cache's own upkeep (when it opens and after each share of its limit written): removes orphan
- * temporary files; estimates the entries' total as their count times the mean size of up to
- * SIZE_SAMPLE of them chosen at random (exact when there are no more); only when that is over
- * maxBytes measures every entry and removes the least recently used down to LOW_WATER·maxBytes.
- * Listing names is cheap; measuring each of half a million entries takes seconds.
+ * temporary files; when the packs take more than maxBytes, removes the least recently written
+ * down to LOW_WATER·maxBytes; merges small idle packs once there are MERGE_AT of them (`writing`,
+ * the caller's own pack, is left alone). Returns what it removed and the packs left.
  */
-export async function keepWithinLimit(dir: string, maxBytes: number, now = Date.now()): Promise<Removal> {
-  let count = 0;
-  const sample: string[] = [];
-  const temps: string[] = [];
-  for await (const shard of shards(dir)) {
-    temps.push(...pathsOf(shard, 'temps'));
-    for (const name of shard.entries) {
-      // Reservoir sampling: every entry is equally likely to be in the sample.
-      const slot = count < SIZE_SAMPLE ? count : Math.floor(Math.random() * (count + 1));
-      if (slot < SIZE_SAMPLE) sample[slot] = join(shard.dir, name);
-      count++;
-    }
+export async function keepWithinLimit(dir: string, maxBytes: number, writing: string | undefined, now = Date.now()): Promise<{ removed: Removal; packs: PackFile[] }> {
+  const { packs, temps } = await listPacks(dir);
+  const orphans = await removeOrphans(temps, now);
+  const evicted = packs.length > 0 && sumBytes(packs) > maxBytes ? await evict(dir, packs, Math.floor(LOW_WATER * maxBytes)) : { removed: { packs: 0, packBytes: 0 }, left: packs };
+  const merged = await mergeIdlePacks(dir, evicted.left, packMaxBytes(maxBytes), writing, now);
+  return { removed: { ...evicted.removed, ...orphans, legacyEntries: 0, legacyBytes: 0 }, packs: merged ? (await listPacks(dir)).packs : evicted.left };
+}
+
+/** The packs whose entries a hit copies forward: those outside the newest packs that hold KEEP_SHARE of the limit. */
+export function packsAtRisk(packs: readonly PackFile[], maxBytes: number): Set<string> {
+  const newestFirst = [...packs].sort((a, b) => b.mtimeMs - a.mtimeMs || b.name.localeCompare(a.name));
+  const atRisk = new Set<string>();
+  let newer = 0;
+  for (const pack of newestFirst) {
+    newer += pack.bytes;
+    if (newer > KEEP_SHARE * maxBytes) atRisk.add(pack.name);
   }
-  const orphans = await removeOrphans(await measure(temps), now);
-  const sampled = await measure(sample);
-  const estimate = sampled.length > 0 ? (count * sumBytes(sampled)) / sampled.length : 0;
-  if (estimate <= maxBytes) return { entries: 0, entryBytes: 0, ...orphans };
-  const entries = count <= SIZE_SAMPLE ? sampled : (await measureAll(dir)).entries;
-  const evicted = await evict(entries, Math.floor(LOW_WATER * maxBytes));
-  return { entries: evicted.entries, entryBytes: evicted.entryBytes, ...orphans };
+  return atRisk;
 }
 
-interface Shard {
-  dir: string;
-  /** File names (joined to dir only when needed: a big cache lists half a million). */
-  entries: string[];
-  temps: string[];
-}
-
-/** The shard folders' entries and temporary files, one folder at a time (a big cache has many). */
-async function* shards(dir: string): AsyncGenerator<Shard> {
+/** The packs (each with its index) and the temporary files: merges' unfinished packs, and indexes whose pack is gone. */
+async function listPacks(dir: string): Promise<{ packs: PackFile[]; temps: OnDiskFile[] }> {
   let names: string[];
   try {
     names = await readdir(dir);
   } catch (err) {
-    if (errorCode(err) === 'ENOENT') return;
+    if (errorCode(err) === 'ENOENT') return { packs: [], temps: [] };
     throw cannot('read the response cache folder', dir, err);
   }
-  for (const name of names.filter((n) => SHARD_NAME.test(n)).sort()) {
-    const shardDir = join(dir, name);
-    let files: string[];
-    try {
-      files = await readdir(shardDir);
-    } catch (err) {
-      // Gone since, or a file that merely looks like a shard: nothing of ours to find there.
-      if (errorCode(err) === 'ENOENT' || errorCode(err) === 'ENOTDIR') continue;
-      throw cannot('read the response cache folder', shardDir, err);
-    }
-    yield { dir: shardDir, entries: files.filter((f) => ENTRY_NAME.test(f)), temps: files.filter((f) => TEMP_NAME.test(f)) };
-  }
+  const packNames = new Set(names.filter((n) => PACK_NAME.test(n)));
+  const indexes = new Map((await measure(names.filter((n) => INDEX_NAME.test(n)).map((n) => join(dir, n)))).map((f) => [f.file, f]));
+  const packs = (await measure([...packNames].map((n) => join(dir, n)))).map((f) => {
+    const index = join(dir, indexNameOf(basename(f.file)));
+    const bytes = f.bytes + (indexes.get(index)?.bytes ?? 0);
+    indexes.delete(index);
+    return { name: basename(f.file), bytes, mtimeMs: f.mtimeMs };
+  });
+  const unfinished = await measure(names.filter((n) => PACK_TEMP_NAME.test(n)).map((n) => join(dir, n)));
+  return { packs, temps: [...unfinished, ...indexes.values()] };
 }
 
-function pathsOf(shard: Shard, kind: 'entries' | 'temps'): string[] {
-  return shard[kind].map((name) => join(shard.dir, name));
-}
-
-async function measureAll(dir: string): Promise<{ entries: CacheFile[]; temps: CacheFile[] }> {
-  const entries: CacheFile[] = [];
-  const temps: CacheFile[] = [];
-  for await (const shard of shards(dir)) {
-    entries.push(...(await measure(pathsOf(shard, 'entries'))));
-    temps.push(...(await measure(pathsOf(shard, 'temps'))));
-  }
-  return { entries, temps };
-}
-
-/** The files that still exist, measured (another process may have removed some since they were listed). */
-async function measure(files: string[]): Promise<CacheFile[]> {
-  const measured: CacheFile[] = [];
-  for (let i = 0; i < files.length; i += BATCH) {
-    const batch = await Promise.all(
-      files.slice(i, i + BATCH).map(async (file) => {
-        try {
-          const stats = await stat(file);
-          return { file, bytes: diskBytes(stats), mtimeMs: stats.mtimeMs };
-        } catch (err) {
-          if (errorCode(err) === 'ENOENT') return undefined;
-          throw cannot('read', file, err);
-        }
-      }),
-    );
-    for (const f of batch) if (f) measured.push(f);
-  }
-  return measured;
-}
-
-/** Removes the least recently used entries until the rest (`left`) take at most targetBytes. */
-async function evict(entries: CacheFile[], targetBytes: number): Promise<{ entries: number; entryBytes: number; left: { entries: number; bytes: number } }> {
-  let total = sumBytes(entries);
-  const victims: CacheFile[] = [];
-  for (const entry of [...entries].sort((a, b) => a.mtimeMs - b.mtimeMs)) {
+/** Removes the least recently written packs until the rest take at most targetBytes. */
+async function evict(dir: string, packs: PackFile[], targetBytes: number): Promise<{ removed: { packs: number; packBytes: number }; left: PackFile[] }> {
+  const oldestFirst = [...packs].sort((a, b) => a.mtimeMs - b.mtimeMs || a.name.localeCompare(b.name));
+  let total = sumBytes(packs);
+  let count = 0;
+  let bytes = 0;
+  let gone = 0;
+  for (const pack of oldestFirst) {
     if (total <= targetBytes) break;
-    victims.push(entry);
-    total -= entry.bytes;
+    total -= pack.bytes;
+    gone++;
+    if (await removePack(dir, pack.name)) {
+      count++;
+      bytes += pack.bytes;
+    }
   }
-  const gone = await remove(victims);
-  return { entries: gone.count, entryBytes: gone.bytes, left: { entries: entries.length - victims.length, bytes: total } };
+  return { removed: { packs: count, packBytes: bytes }, left: oldestFirst.slice(gone) };
 }
 
-async function removeOrphans(temps: CacheFile[], now: number): Promise<{ orphanTemps: number; orphanTempBytes: number }> {
+/** Removes a pack, then its index (a reader ignores an index without its pack); false when another process removed it first. */
+async function removePack(dir: string, name: string): Promise<boolean> {
+  const removed = await unlinkIfThere(join(dir, name));
+  await unlinkIfThere(join(dir, indexNameOf(name)));
+  return removed;
+}
+
+async function unlinkIfThere(file: string): Promise<boolean> {
+  try {
+    await unlink(file);
+    return true;
+  } catch (err) {
+    if (errorCode(err) === 'ENOENT') return false;
+    throw cannot('remove', file, err);
+  }
+}
+
+/**
+ * Merges the small packs (under an eighth of a pack) not written for MERGE_IDLE_MS once there are
+ * MERGE_AT of them, oldest first, into packs of up to maxPackBytes: each run of the CLI leaves a
+ * pack, and a folder of thousands would make every open slow. Returns whether it merged any.
+ */
+async function mergeIdlePacks(dir: string, packs: PackFile[], maxPackBytes: number, writing: string | undefined, now: number): Promise<boolean> {
+  const small = packs
+    .filter((p) => p.name !== writing && now - p.mtimeMs >= MERGE_IDLE_MS && p.bytes < maxPackBytes / 8)
+    .sort((a, b) => a.mtimeMs - b.mtimeMs || a.name.localeCompare(b.name));
+  if (small.length < MERGE_AT) return false;
+  const groups: PackFile[][] = [[]];
+  for (const pack of small) {
+    const group = groups[groups.length - 1] as PackFile[];
+    if (group.length > 0 && sumBytes(group) + pack.bytes > maxPackBytes) groups.push([pack]);
+    else group.push(pack);
+  }
+  // A pack alone in its group stays as it is: rewriting it would merge nothing.
+  for (const group of groups) if (group.length > 1) await mergeGroup(dir, group, now);
+  return true;
+}
+
+/**
+ * One new pack with every key of `group` once (the newest pack's record of a key wins), and the
+ * group's last write as its own; written under a temporary name, its index first, then renamed
+ * into place; the inputs are removed only then. A crash on the way leaves temporary files (swept
+ * as orphans) or both copies (the same answers twice until evicted), never a loss.
+ */
+async function mergeGroup(dir: string, group: PackFile[], now: number): Promise<void> {
+  const id = newPackId(now, randomBytes(6).toString('hex'));
+  const temp = join(dir, `${id}.pack.tmp`);
+  const indexFile = join(dir, `${id}.idx`);
+  const seen = new Set<string>();
+  const entries: Buffer[] = [INDEX_MAGIC];
+  const merged: PackFile[] = [];
+  const handle = await open(temp, 'wx');
+  try {
+    let size = 0;
+    const append = async (bytes: Buffer): Promise<void> => {
+      await handle.write(bytes, 0, bytes.length, size);
+      size += bytes.length;
+    };
+    await append(PACK_MAGIC);
+    for (const pack of [...group].sort((a, b) => b.mtimeMs - a.mtimeMs)) {
+      const bytes = await readFile(join(dir, pack.name)).catch((err: unknown) => {
+        if (errorCode(err) === 'ENOENT') return undefined;
+        throw cannot('read', join(dir, pack.name), err);
+      });
+      // Gone meanwhile (evicted by another process), or not one of ours: not merged, not removed.
+      if (!bytes || !hasMagic(bytes, PACK_MAGIC)) continue;
+      const body = bytes.subarray(HEADER_BYTES);
+      const records: Buffer[] = [];
+      let at = size;
+      scanRecords(body, HEADER_BYTES, (keyAt, _offset, length) => {
+        const key = body.toString('hex', keyAt, keyAt + KEY_BYTES);
+        if (seen.has(key)) return;
+        seen.add(key);
+        const entry = Buffer.allocUnsafe(INDEX_ENTRY_BYTES);
+        putIndexEntry(entry, 0, body, keyAt, at, length);
+        entries.push(entry);
+        records.push(body.subarray(keyAt - RECORD_KEY_AT, keyAt - RECORD_KEY_AT + length));
+        at += length;
+      });
+      await append(Buffer.concat(records));
+      merged.push(pack);
+    }
+  } catch (err) {
+    await handle.close();
+    await unlink(temp).catch(() => undefined);
+    throw err;
+  }
+  await handle.close();
+  if (merged.length === 0) {
+    await unlink(temp).catch(() => undefined);
+    return;
+  }
+  try {
+    await writeNew(indexFile, Buffer.concat(entries));
+    // In seconds, not a Date: a Date would round the time to the millisecond.
+    const lastUse = Math.max(...merged.map((p) => p.mtimeMs)) / 1000;
+    await utimes(temp, lastUse, lastUse);
+    await rename(temp, join(dir, `${id}.pack`));
+  } catch (err) {
+    await Promise.all([unlink(temp), unlink(indexFile)].map((p) => p.catch(() => undefined)));
+    throw cannot('write', join(dir, `${id}.pack`), err);
+  }
+  for (const pack of merged) await removePack(dir, pack.name);
+}
+
+async function writeNew(file: string, bytes: Buffer): Promise<void> {
+  const handle = await open(file, 'wx');
+  try {
+    await handle.write(bytes, 0, bytes.length, 0);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function removeOrphans(temps: OnDiskFile[], now: number): Promise<{ orphanTemps: number; orphanTempBytes: number }> {
   const gone = await remove(temps.filter((t) => isOrphan(t, now)));
   return { orphanTemps: gone.count, orphanTempBytes: gone.bytes };
 }
 
-function isOrphan(temp: CacheFile, now: number): boolean {
+function isOrphan(temp: OnDiskFile, now: number): boolean {
   return now - temp.mtimeMs >= ORPHAN_TEMP_AGE_MS;
 }
 
-/** Removes the files; one that cannot be removed does not keep the others: the first failure is thrown at the end. */
-async function remove(files: CacheFile[]): Promise<{ count: number; bytes: number }> {
-  let count = 0;
-  let bytes = 0;
-  let failure: UserError | undefined;
-  for (let i = 0; i < files.length; i += BATCH) {
-    await Promise.all(
-      files.slice(i, i + BATCH).map(async (f) => {
-        try {
-          await unlink(f.file);
-          count++;
-          bytes += f.bytes;
-        } catch (err) {
-          if (errorCode(err) !== 'ENOENT') failure ??= cannot('remove', f.file, err);
-        }
-      }),
-    );
-  }
-  if (failure) throw failure;
-  return { count, bytes };
-}
-
-function sumBytes(files: CacheFile[]): number {
+function sumBytes(files: readonly { bytes: number }[]): number {
   return files.reduce((sum, f) => sum + f.bytes, 0);
 }
 
-function errorCode(err: unknown): string | undefined {
-  return (err as NodeJS.ErrnoException).code;
-}
-
-function cannot(what: string, path: string, err: unknown): UserError {
-  return new UserError(`Cannot ${what} ${path}: ${(err as Error).message}. Fix the permissions or point the cache elsewhere.`);
-}

@@ -30,6 +30,7 @@ export interface SchedulerOptions {
   /** Backoff before retry k is uniform in [0, min(maxDelayMs, baseDelayMs·2^(k-1))] (defaults 500, 30000). */
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /** Closed when the scheduler closes (so that the answers it holds in memory are written). */
   cache?: ResponseCache;
   onRetry?: (info: RetryInfo) => void;
   /** Told once when the backend turns out not to return several choices per request. */
@@ -273,7 +274,11 @@ function schedule(id: string, pool: EndpointPool, opts: Omit<SchedulerOptions, '
       : {}),
     close: async (): Promise<void> => {
       pool.close();
-      await Promise.all(pool.endpoints.map((e) => e.backend.close()));
+      try {
+        await Promise.all(pool.endpoints.map((e) => e.backend.close()));
+      } finally {
+        await cache?.close();
+      }
     },
     accounting: (): Accounting => ({ ...counts }),
   };

@@ -203,6 +203,8 @@ describe('scheduler', () => {
     ]);
     const first = await run(backend);
     assert.equal(fake.counters.requests, 20);
+    // Closing the scheduler closes its cache: what it stored is written for the next one to read.
+    await backend.close();
 
     const again = createScheduler(createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'completions' }), { concurrency: 4, cache: new ResponseCache(dir) });
     const second = await run(again);
@@ -212,6 +214,7 @@ describe('scheduler', () => {
 
     // Anything that changes the answer misses: another seed, another api.
     await again.generate({ ...requestFor(0, 3), seed: 7 });
+    await again.close();
     const chat = createScheduler(createOpenAIBackend({ baseUrl: fake.url, model: MODEL, api: 'chat' }), { concurrency: 1, cache: new ResponseCache(dir) });
     await chat.generate(requestFor(0, 3));
     assert.equal(fake.counters.requests, 22);
