@@ -19,13 +19,15 @@ import { promptfooBenchmark } from './benchmarks/promptfoo';
 import { statsScaleBenchmark } from './benchmarks/statsScale';
 import { throughputBenchmark } from './benchmarks/throughput';
 import { transportBenchmark } from './benchmarks/transport';
+import { LOOPBACK, REALISTIC } from './lib/workload';
 import type { Benchmark, Measured } from './lib/benchmark';
 import { buildEntries } from './lib/build';
 import { startContentionProbe } from './lib/contention';
 import { machineInfo } from './lib/machine';
 import { formatTable, readResults, renderResultsMarkdown, writeResult, type BenchResult } from './lib/results';
 
-const BENCHMARKS: Benchmark[] = [throughputBenchmark, cacheBenchmark, transportBenchmark, endpointsBenchmark, promptfooBenchmark, nBatchingBenchmark, llamaBenchmark, statsScaleBenchmark, activationBenchmark];
+const BENCHMARKS: Benchmark[] = [
+  throughputBenchmark(REALISTIC), throughputBenchmark(LOOPBACK), cacheBenchmark, transportBenchmark, endpointsBenchmark, promptfooBenchmark(REALISTIC), promptfooBenchmark(LOOPBACK), nBatchingBenchmark, llamaBenchmark, statsScaleBenchmark, activationBenchmark];
 
 /**
  * Benchmarks with a script of their own that writes bench/results/<name>.json in its own format
