@@ -471,8 +471,13 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'marketplace-gap-panel.png') });
 
     // samples.jsonl opens as text; Reopen Editor With… offers the run editor.
-    await quickOpen(page, `${runId}/samples.jsonl`, 'samples.jsonl');
-    await waitFor('samples.jsonl as text', 30_000, async () => ((await page.locator('.monaco-editor .view-line', { hasText: '"generation"' }).count()) > 0 ? true : undefined));
+    // On a loaded machine the first Quick Open can lose the race with its own file search: open
+    // until the tab is active, then give the text editor its time to render the first lines.
+    await waitFor('the samples.jsonl tab', 90_000, async () => {
+      await quickOpen(page, `${runId}/samples.jsonl`, 'samples.jsonl');
+      return waitFor('the samples.jsonl tab to be active', 15_000, async () => ((await page.locator('.tab.active', { hasText: 'samples.jsonl' }).count()) > 0 ? true : undefined));
+    });
+    await waitFor('samples.jsonl as text', 60_000, async () => ((await page.locator('.monaco-editor .view-line', { hasText: '"generation"' }).count()) > 0 ? true : undefined));
     // "View: Reopen Editor With..." (not "… With Text Editor", which asks nothing).
     await runFromPalette(page, 'Reopen Editor With...');
     await answerQuickInput(page, /Gap Lens Run \(any folder\)/, 'Gap Lens Run (any folder)');
