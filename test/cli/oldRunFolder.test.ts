@@ -9,8 +9,8 @@ import { readRun } from '../../src/core/runs/runStore';
 import { runPrompts } from '../../src/core/runs/verificationPrompts';
 import { RunModel } from '../../src/extension/panel/runModel';
 import { snapshotMessages } from '../../src/extension/panel/snapshot';
-import { startFakeOpenAI, type FakeOpenAI } from '../fixtures/openaiServer';
-import { REPO, runCli, tempDir } from '../helpers/cli';
+import { REPO, runCli } from '../helpers/cli';
+import { folderAndServerPerSuite } from '../helpers/fakeServers';
 import { assertCleanStderr, cleanEnv } from '../helpers/runs';
 
 const FIXTURES = join(REPO, 'test', 'fixtures', 'runs', 'v1');
@@ -42,26 +42,16 @@ async function panelView(dir: string): Promise<unknown> {
 
 describe('a run folder of samples format 1 (written by main at cc41da8)', function () {
   this.timeout(120000);
-  let tmp: { dir: string; cleanup: () => void };
-  let server: FakeOpenAI;
+  const suite = folderAndServerPerSuite();
   // Read in place with the path main's outputs were made with, which they name.
   const fixture = relative(REPO, FIXTURE);
 
-  before(async () => {
-    tmp = tempDir();
-    server = await startFakeOpenAI();
-  });
-  after(async () => {
-    await server.close();
-    tmp.cleanup();
-  });
-
   const copy = (name: string): string => {
-    const dir = join(tmp.dir, name);
+    const dir = join(suite.dir, name);
     cpSync(FIXTURE, dir, { recursive: true });
     return dir;
   };
-  const model = (): string => `openai:fake-model@${server.url}`;
+  const model = (): string => `openai:fake-model@${suite.server.url}`;
 
   it('reports it exactly as main did: text, JSON and HTML', async () => {
     const text = await runCli(['report', fixture]);
@@ -70,14 +60,14 @@ describe('a run folder of samples format 1 (written by main at cc41da8)', functi
     const json = await runCli(['report', fixture, '--json']);
     assert.equal(json.code, 0, json.stderr);
     assert.equal(normalized(json.stdout, fixture), expected('report.json'));
-    const html = join(tmp.dir, 'report.html');
+    const html = join(suite.dir, 'report.html');
     const page = await runCli(['report', fixture, '--html', html]);
     assert.equal(page.code, 0, page.stderr);
     assert.equal(normalized(readFileSync(html, 'utf8'), fixture), expected('report.html'));
   });
 
   it('exports the same kept samples', async () => {
-    const out = join(tmp.dir, 'export.jsonl');
+    const out = join(suite.dir, 'export.jsonl');
     const res = await runCli(['export', fixture, '--filter', 'quantile:0.5', '--out', out]);
     assert.equal(res.code, 0, res.stderr);
     assert.equal(readFileSync(out, 'utf8'), expected('export.jsonl'));
@@ -98,7 +88,7 @@ describe('a run folder of samples format 1 (written by main at cc41da8)', functi
 
   it('re-verifies it: the new verifier writes version-2 records, every prompt old and new reads', async () => {
     const dir = copy('reverify');
-    const res = await runCli(['reverify', dir, '--verifier', 'cot-binary', '--model', model(), '--no-cache'], { env: cleanEnv(tmp.dir) });
+    const res = await runCli(['reverify', dir, '--verifier', 'cot-binary', '--model', model(), '--no-cache'], { env: cleanEnv(suite.dir) });
     assert.equal(res.code, 0, res.stderr);
     assertCleanStderr(res.stderr);
     assert.deepEqual(versionsOf(dir), [1, 2]);
@@ -117,7 +107,7 @@ describe('a run folder of samples format 1 (written by main at cc41da8)', functi
 
   it('refuses a resume that would change what it produces, naming the setting', async () => {
     const dir = copy('resume-refused');
-    const res = await runCli(['run', '--resume', dir, '-n', '5', '--model', model(), '--no-cache'], { env: cleanEnv(tmp.dir) });
+    const res = await runCli(['run', '--resume', dir, '-n', '5', '--model', model(), '--no-cache'], { env: cleanEnv(suite.dir) });
     assert.equal(res.code, 2, res.stderr);
     assert.match(res.stderr, /-n/);
     assert.equal(readFileSync(join(dir, 'samples.jsonl'), 'utf8'), readFileSync(join(FIXTURE, 'samples.jsonl'), 'utf8'), 'nothing written');
@@ -128,7 +118,7 @@ describe('a run folder of samples format 1 (written by main at cc41da8)', functi
     const file = join(dir, 'samples.jsonl');
     const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
     writeFileSync(file, `${lines.slice(0, -10).join('\n')}\n`);
-    const res = await runCli(['run', '--resume', dir, '--model', model(), '--no-cache'], { env: cleanEnv(tmp.dir) });
+    const res = await runCli(['run', '--resume', dir, '--model', model(), '--no-cache'], { env: cleanEnv(suite.dir) });
     assert.equal(res.code, 0, res.stderr);
     assert.deepEqual(versionsOf(dir), [1, 2]);
     const json = await runCli(['report', dir, '--json']);

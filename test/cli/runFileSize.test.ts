@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFakeOpenAI, type FakeOpenAI } from '../fixtures/openaiServer';
-import { REPO, runCli, tempDir } from '../helpers/cli';
+import { REPO, runCli } from '../helpers/cli';
+import { folderAndServerPerSuite } from '../helpers/fakeServers';
 import { cleanEnv, lineCount } from '../helpers/runs';
 
 const TASKS = join(REPO, 'test', 'fixtures', 'runs', 'v1', 'gsm8k-4.jsonl');
@@ -14,21 +14,11 @@ const MAX_BYTES_PER_SAMPLE = 1200;
 
 describe('the size of samples.jsonl', function () {
   this.timeout(60000);
-  let tmp: { dir: string; cleanup: () => void };
-  let server: FakeOpenAI;
-
-  before(async () => {
-    tmp = tempDir();
-    server = await startFakeOpenAI();
-  });
-  after(async () => {
-    await server.close();
-    tmp.cleanup();
-  });
+  const suite = folderAndServerPerSuite();
 
   it(`is at most ${MAX_BYTES_PER_SAMPLE} bytes per sample on GSM8K with mc, N = 8`, async () => {
-    const out = join(tmp.dir, 'run');
-    const res = await runCli(['run', '--tasks', TASKS, '--model', `openai:fake@${server.url}`, '-n', '8', '--verifier', 'mc', '--seed', '7', '--out', out, '--no-cache'], { env: cleanEnv(tmp.dir) });
+    const out = join(suite.dir, 'run');
+    const res = await runCli(['run', '--tasks', TASKS, '--model', `openai:fake@${suite.server.url}`, '-n', '8', '--verifier', 'mc', '--seed', '7', '--out', out, '--no-cache'], { env: cleanEnv(suite.dir) });
     assert.equal(res.code, 0, res.stderr);
     const file = join(out, 'samples.jsonl');
     const samples = 4 * 8;

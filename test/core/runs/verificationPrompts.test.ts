@@ -11,8 +11,8 @@ import { readRun, type RunData } from '../../../src/core/runs/runStore';
 import { promptReference, runPrompts } from '../../../src/core/runs/verificationPrompts';
 import { UserError } from '../../../src/core/util/errors';
 import { RunModel } from '../../../src/extension/panel/runModel';
-import { startFakeOpenAI, type FakeOpenAI } from '../../fixtures/openaiServer';
-import { runCli, tempDir } from '../../helpers/cli';
+import { runCli } from '../../helpers/cli';
+import { folderAndServerPerSuite } from '../../helpers/fakeServers';
 import { cleanEnv, writeTasks } from '../../helpers/runs';
 
 const MATCH_HEADER = /^=== round \d+: sample \d+ \(A\) vs sample \d+ \(B\) ===\n/gm;
@@ -44,30 +44,23 @@ function editRecord(dir: string, pick: (record: Record<string, unknown>) => bool
 
 describe('runs/verificationPrompts', function () {
   this.timeout(120000);
-  let tmp: { dir: string; cleanup: () => void };
-  let server: FakeOpenAI;
+  const suite = folderAndServerPerSuite();
   let run: string;
 
   before(async () => {
-    tmp = tempDir();
-    server = await startFakeOpenAI();
-    const tasks = join(tmp.dir, 'tasks.jsonl');
+    const tasks = join(suite.dir, 'tasks.jsonl');
     writeTasks(tasks, 3);
-    run = join(tmp.dir, 'run');
+    run = join(suite.dir, 'run');
     const made = await runCli(
-      ['run', '--tasks', tasks, '--model', `openai:fake@${server.url}`, '-n', '4', '--verifier', 'mc,cot-score,tournament', '--tournament-both-orders', '--out', run, '--no-cache'],
-      { env: cleanEnv(tmp.dir) },
+      ['run', '--tasks', tasks, '--model', `openai:fake@${suite.server.url}`, '-n', '4', '--verifier', 'mc,cot-score,tournament', '--tournament-both-orders', '--out', run, '--no-cache'],
+      { env: cleanEnv(suite.dir) },
     );
     assert.equal(made.code, 0, made.stderr);
-  });
-  after(async () => {
-    await server.close();
-    tmp.cleanup();
   });
 
   it('writes each verification as a version-2 reference whose rendering is a prompt the server received', async () => {
     const data = await readRun(run);
-    const received = new Set(server.requests.map((r) => (r.body as { prompt?: unknown } | undefined)?.prompt).filter((p): p is string => typeof p === 'string'));
+    const received = new Set(suite.server.requests.map((r) => (r.body as { prompt?: unknown } | undefined)?.prompt).filter((p): p is string => typeof p === 'string'));
     const prompts = runPrompts(data);
     const records = verificationsOf(data);
     assert.equal(records.length, 3 * 4 * 3);
@@ -98,7 +91,7 @@ describe('runs/verificationPrompts', function () {
   });
 
   it('says which record does not re-render after a generation text was changed, and the panel does not open with another prompt', async () => {
-    const copy = join(tmp.dir, 'edited-generation');
+    const copy = join(suite.dir, 'edited-generation');
     cpSync(run, copy, { recursive: true });
     editRecord(copy, (r) => r['type'] === 'generation' && r['task'] === 'q1' && r['index'] === 2, (r) => (r['text'] = 'The answer is 41.'));
     const data = await readRun(copy);
@@ -113,7 +106,7 @@ describe('runs/verificationPrompts', function () {
   });
 
   it('says which template file differs from the one the run was written with', async () => {
-    const copy = join(tmp.dir, 'edited-template');
+    const copy = join(suite.dir, 'edited-template');
     cpSync(run, copy, { recursive: true });
     appendFileSync(join(copy, 'templates', 'verify-cot-score.txt'), '\nScore:');
     const data = await readRun(copy);
