@@ -8,11 +8,11 @@ import { renderTemplate } from '../prompts/load';
 import { withBlockStop } from '../prompts/stop';
 import { getGrader } from '../grade/graders';
 import type { Task } from '../tasks/task';
-import { isCallFailure, type Verification, type Verifier, type VerifySample } from '../verify/verifier';
+import { isCallFailure, type BaseVerifierName, type Verification, type Verifier, type VerifySample } from '../verify/verifier';
 import { baseVerifierOf } from '../verify/index';
 import { askedMatches } from '../verify/tournament';
 import type { FailureRecord, GenerationRecord, PromptReference, RunConfig, SampleRecord, VerificationRecord } from '../runs/records';
-import { promptReference } from '../runs/verificationPrompts';
+import { promptReference, type PromptFill } from '../runs/verificationPrompts';
 import { abortReason } from '../llm/abort';
 import { callFailureOf, type CallFailure } from '../llm/callFailure';
 import { FailureStreak } from './failureStreak';
@@ -221,10 +221,15 @@ async function ensureVerifications(task: Task, samples: VerifySample[], verifier
 function promptOf(outcome: Verification, task: Task, index: number, texts: ReadonlyMap<number, string>, run: TaskRun): PromptReference {
   const base = baseVerifierOf(outcome.verifier);
   const template = run.templates.get(`verify-${base}`, task.grader);
-  const matches = base === 'tournament' ? askedMatches(outcome.detail, index) : null;
-  if (base === 'tournament' && matches === null) throw new Error(`tournament verification of ${task.id}#${index} without its matches in detail`);
-  const fill = matches !== null ? { matches } : { values: { response: index } };
-  return promptReference(outcome.prompt, template, fill, { question: task.question, generation: (i) => texts.get(i) });
+  return promptReference(outcome.prompt, template, fillOf(base, outcome, task, index), { question: task.question, generation: (i) => texts.get(i) });
+}
+
+/** The samples a verification's prompt was filled with: the sample itself, or the tournament's matches. */
+function fillOf(base: BaseVerifierName, outcome: Verification, task: Task, index: number): PromptFill {
+  if (base !== 'tournament') return { values: { response: index } };
+  const matches = askedMatches(outcome.detail, index);
+  if (matches === null) throw new Error(`the tournament verification of ${task.id}#${index} has no matches in its detail`);
+  return { matches };
 }
 
 function failureRecord(task: Task, index: number, stage: string, failure: CallFailure, run: TaskRun): FailureRecord {
