@@ -29,7 +29,7 @@ describe('gaplens on a full disk and a read-only folder', function () {
   let tmp: { dir: string; cleanup: () => void };
   let server: FakeOpenAI | undefined;
   let url: string;
-  /** 60 tasks (a run of ~370 kB) and 3. */
+  /** 60 tasks (a run of ~150 kB) and 3. */
   let tasks: string;
   let fewTasks: string;
   const mounted: string[] = [];
@@ -71,9 +71,9 @@ describe('gaplens on a full disk and a read-only folder', function () {
 
   it('disk full mid-run: one line naming samples.jsonl, the resume hint, the records intact; resumes once there is space', async () => {
     const root = disk('full', 'size=1m');
-    // The run needs ~370 kB; leave it ~150 kB.
+    // The run needs ~150 kB; leave it ~60 kB.
     const ballast = join(root, 'ballast');
-    writeFileSync(ballast, Buffer.alloc(850 * 1024));
+    writeFileSync(ballast, Buffer.alloc(960 * 1024));
     const out = join(root, 'run');
     const res = await runCli(runArgs(out), { env: cleanEnv(tmp.dir) });
 

@@ -8,8 +8,11 @@ import { renderTemplate } from '../prompts/load';
 import { withBlockStop } from '../prompts/stop';
 import { getGrader } from '../grade/graders';
 import type { Task } from '../tasks/task';
-import { isCallFailure, type Verifier, type VerifySample } from '../verify/verifier';
-import type { FailureRecord, GenerationRecord, RunConfig, SampleRecord, VerificationRecord } from '../runs/records';
+import { isCallFailure, type BaseVerifierName, type Verification, type Verifier, type VerifySample } from '../verify/verifier';
+import { baseVerifierOf } from '../verify/index';
+import { askedMatches } from '../verify/tournament';
+import type { FailureRecord, GenerationRecord, PromptReference, RunConfig, SampleRecord, VerificationRecord } from '../runs/records';
+import { promptReference, type PromptFill } from '../runs/verificationPrompts';
 import { abortReason } from '../llm/abort';
 import { callFailureOf, type CallFailure } from '../llm/callFailure';
 import { FailureStreak } from './failureStreak';
@@ -196,6 +199,7 @@ async function ensureVerifications(task: Task, samples: VerifySample[], verifier
     signal: run.signal,
   });
   const records: (VerificationRecord | FailureRecord)[] = [];
+  const texts = new Map(samples.map((s) => [s.index, s.text]));
   for (const [i, sample] of samples.entries()) {
     if (done(sample.index)) continue;
     const outcome = outcomes[i];
@@ -203,7 +207,7 @@ async function ensureVerifications(task: Task, samples: VerifySample[], verifier
     if (isCallFailure(outcome)) {
       records.push(failureRecord(task, sample.index, verifier.name, outcome.callFailure, run));
     } else {
-      records.push({ ...outcome, v: SAMPLES_SCHEMA_VERSION, type: 'verification', task: task.id, index: sample.index, at: now(run) });
+      records.push({ ...outcome, v: SAMPLES_SCHEMA_VERSION, type: 'verification', task: task.id, index: sample.index, prompt: promptOf(outcome, task, sample.index, texts, run), at: now(run) });
     }
   }
   await appendAll(records, run, (record) => (record.type === 'failure' ? { type: 'failure', record } : { type: 'verification', record }));
@@ -211,6 +215,21 @@ async function ensureVerifications(task: Task, samples: VerifySample[], verifier
     if (record.type === 'verification') run.streak.succeeded();
     else run.streak.failed(record);
   }
+}
+
+/** A verification's prompt as its record names it: the template it rendered and the samples that filled it (runs/verificationPrompts.ts). */
+function promptOf(outcome: Verification, task: Task, index: number, texts: ReadonlyMap<number, string>, run: TaskRun): PromptReference {
+  const base = baseVerifierOf(outcome.verifier);
+  const template = run.templates.get(`verify-${base}`, task.grader);
+  return promptReference(outcome.prompt, template, fillOf(base, outcome, task, index), { question: task.question, generation: (i) => texts.get(i) });
+}
+
+/** The samples a verification's prompt was filled with: the sample itself, or the tournament's matches. */
+function fillOf(base: BaseVerifierName, outcome: Verification, task: Task, index: number): PromptFill {
+  if (base !== 'tournament') return { values: { response: index } };
+  const matches = askedMatches(outcome.detail, index);
+  if (matches === null) throw new Error(`the tournament verification of ${task.id}#${index} has no matches in its detail`);
+  return { matches };
 }
 
 function failureRecord(task: Task, index: number, stage: string, failure: CallFailure, run: TaskRun): FailureRecord {

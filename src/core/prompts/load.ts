@@ -49,7 +49,7 @@ export function loadTemplates(overrideDir?: string): TemplateSet {
  * The text with each placeholder replaced by its value. Values go in verbatim and are never
  * scanned again, so a model output that contains `{{question}}` stays exactly as written.
  */
-export function renderTemplate(t: Template, vars: Record<string, string>): string {
+export function renderTemplate(t: Pick<Template, 'path' | 'text'>, vars: Record<string, string>): string {
   return t.text.replace(PLACEHOLDER, (_match, inner: string) => {
     const name = inner.trim();
     const value = Object.hasOwn(vars, name) ? vars[name] : undefined;
@@ -66,6 +66,12 @@ export function renderTemplate(t: Template, vars: Record<string, string>): strin
 export function templateFingerprints(set: TemplateSet, roles: readonly TemplateRole[], kinds: readonly GraderName[]): Record<string, string> {
   const entries = roles.flatMap((role) => kinds.map((kind) => set.get(role, kind))).map((t) => [basename(t.path), t.sha256] as const);
   return Object.fromEntries([...new Map(entries)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** One template file read and checked as loadTemplates reads it (a run's own copy, say), with the sha256 of its text. */
+export function loadTemplateFile(path: string): Pick<Template, 'path' | 'text' | 'sha256'> {
+  const { text } = readTemplateFile(path, basename(path));
+  return { path, text, sha256: sha256(text) };
 }
 
 function key(role: TemplateRole, kind: GraderName): string {

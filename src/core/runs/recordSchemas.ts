@@ -13,7 +13,11 @@ import {
   CALL_FAILURE_KINDS,
   HUMAN_VERDICTS,
   IMPORT_FORMATS,
+  PROMPT_HASH_DIGITS,
+  SAMPLES_SCHEMA_VERSIONS,
+  TEMPLATE_HASH_DIGITS,
   type AnnotationRecord, type AuditFile, type FailureRecord, type GenerationRecord, type RunConfig,
+  type PromptReference,
   type RunManifest,
   type VerificationRecord,
 } from './records';
@@ -96,8 +100,11 @@ export const runManifestSchema = z.object({
   capabilities: z.record(z.string(), endpointCapabilitiesSchema).optional(),
 });
 
+// Every record type reads in both versions; only the verification's prompt differs between them.
+const samplesVersion = z.union(SAMPLES_SCHEMA_VERSIONS.map((v) => z.literal(v)));
+
 export const generationRecordSchema = z.object({
-  v: z.literal(1),
+  v: samplesVersion,
   type: z.literal('generation'),
   task: nonEmpty,
   index: count,
@@ -114,9 +121,22 @@ export const generationRecordSchema = z.object({
   at: timestamp,
 });
 
+const hexPrefix = (digits: number) => z.string().regex(new RegExp(`^[0-9a-f]{${digits}}$`), `must be ${digits} lower-case hex digits`);
+const promptValuesSchema = z.record(nonEmpty, count);
+const promptReferenceSchema = z
+  .object({
+    template: hexPrefix(TEMPLATE_HASH_DIGITS),
+    values: promptValuesSchema.optional(),
+    matches: z.array(z.object({ round: positive, values: promptValuesSchema }).strict()).optional(),
+    sha256: hexPrefix(PROMPT_HASH_DIGITS),
+  })
+  .strict()
+  .refine((r) => (r.values === undefined) !== (r.matches === undefined), { message: 'must have either "values" (one prompt) or "matches" (a tournament\'s), not both' })
+  .transform(({ template, values, matches, sha256 }): PromptReference => (values !== undefined ? { template, values, sha256 } : { template, matches: matches ?? [], sha256 }));
+
 export const verificationRecordSchema = z
   .object({
-    v: z.literal(1),
+    v: samplesVersion,
     type: z.literal('verification'),
     task: nonEmpty,
     index: count,
@@ -125,7 +145,7 @@ export const verificationRecordSchema = z
     parse: z.enum(['ok', 'failed']),
     parseError: text.optional(),
     failure: z.enum(VERIFICATION_FAILURE_KINDS).optional(),
-    prompt: text,
+    prompt: z.union([text, promptReferenceSchema]),
     raw: text,
     detail: z.record(z.string(), z.unknown()).optional(),
     at: timestamp,
@@ -138,10 +158,15 @@ export const verificationRecordSchema = z
   .refine((r) => r.failure === undefined || r.parse === 'failed', {
     message: 'may only be set when parse is "failed"',
     path: ['failure'],
+  })
+  // Version 1 stored the rendered prompt, version 2 stores its reference.
+  .refine((r) => (r.v === 1) === (typeof r.prompt === 'string'), {
+    message: 'must be the prompt text in a version-1 record and a reference ({"template", "values" or "matches", "sha256"}) in a version-2 record',
+    path: ['prompt'],
   });
 
 export const failureRecordSchema = z.object({
-  v: z.literal(1),
+  v: samplesVersion,
   type: z.literal('failure'),
   task: nonEmpty,
   index: count,
@@ -214,6 +239,13 @@ export function describeIssues(error: z.ZodError): string {
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
+  // A value of one of several shapes (a verification's prompt: text or reference) that has the type
+  // of one shape is described by what is wrong with that shape, not by "Invalid input".
+  if (issue.code === 'invalid_union') {
+    const attempted = issue.errors.filter((branch) => !branch.every((i) => i.code === 'invalid_type' && i.path.length === 0));
+    const [branch] = attempted;
+    if (attempted.length === 1 && branch) return branch.map((i) => describeIssue({ ...i, path: [...issue.path, ...i.path] })).join('; ');
+  }
   const field = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
   const message = issue.message.replace(/^Invalid (input|option): /, '');
   if (field === '') return message;

@@ -6,7 +6,15 @@ import type { Verification } from '../verify/verifier';
 import type { Usage } from '../llm/backend';
 import type { EndpointCapabilities } from './endpointCapabilities';
 
-export const SAMPLES_SCHEMA_VERSION = 1;
+/**
+ * The samples.jsonl versions this build reads. Version 2 differs from 1 only in the verification
+ * record's `prompt`: a reference to the run's template and the texts it filled in instead of the
+ * rendered text (docs/run-format.md). A resumed version-1 run appends version-2 lines.
+ */
+export const SAMPLES_SCHEMA_VERSIONS = [1, 2] as const;
+export type SamplesSchemaVersion = (typeof SAMPLES_SCHEMA_VERSIONS)[number];
+/** The version this build writes. */
+export const SAMPLES_SCHEMA_VERSION = 2;
 
 export interface RunConfig {
   tasks: string;
@@ -93,7 +101,7 @@ export interface ImportProvenance {
 }
 
 export interface GenerationRecord {
-  v: typeof SAMPLES_SCHEMA_VERSION;
+  v: SamplesSchemaVersion;
   type: 'generation';
   task: string;
   index: number;
@@ -109,12 +117,44 @@ export interface GenerationRecord {
   at: string;
 }
 
-export interface VerificationRecord extends Verification {
-  v: typeof SAMPLES_SCHEMA_VERSION;
+/**
+ * Placeholder -> the index of the sample (of the record's task) whose generation text, trimmed,
+ * fills it. `{{question}}` is always the task's question, trimmed, and is not listed.
+ */
+export type PromptValues = Record<string, number>;
+
+/** One tournament match as asked: its round and the samples filling `response_a` and `response_b`. */
+export interface MatchPrompt {
+  round: number;
+  values: PromptValues;
+}
+
+/**
+ * The lengths of a reference's two hashes, leading hex digits of a SHA-256 (docs/run-format.md):
+ * enough to tell texts apart by accident, which is all they are for (they are no protection against
+ * a forger), and short because every verification record carries them. A template is named by the
+ * first 12 digits of the sha256 run.json records for it; a rendered prompt is checked against the
+ * first 16 (64 bits) of the sha256 of its UTF-8 bytes.
+ */
+export const TEMPLATE_HASH_DIGITS = 12;
+export const PROMPT_HASH_DIGITS = 16;
+
+/**
+ * How a version-2 verification record names the prompt it sent, which is re-rendered on demand
+ * (verificationPrompts.ts): the template, the values, and a hash to check the rendering against.
+ * A single-prompt verifier (mc, cot-*) has `values`; the tournament has `matches` (its prompt is
+ * the sample's match prompts, each under its header line).
+ */
+export type PromptReference = { template: string; sha256: string } & ({ values: PromptValues } | { matches: MatchPrompt[] });
+
+export interface VerificationRecord extends Omit<Verification, 'prompt'> {
+  v: SamplesSchemaVersion;
   type: 'verification';
   task: string;
   index: number;
   at: string;
+  /** Version 1: the exact prompt sent. Version 2: its reference; verificationPrompts.ts renders it. */
+  prompt: string | PromptReference;
 }
 
 /**
@@ -132,7 +172,7 @@ export type CallFailureKind = (typeof CALL_FAILURE_KINDS)[number];
  * the same sample and stage supersedes it; a resume retries it.
  */
 export interface FailureRecord {
-  v: typeof SAMPLES_SCHEMA_VERSION;
+  v: SamplesSchemaVersion;
   type: 'failure';
   task: string;
   index: number;

@@ -4,7 +4,7 @@
 import type { z } from 'zod';
 import { atLine, UserError } from '../util/errors';
 import { isPlainObject } from '../util/plainObject';
-import { ANNOTATION_SCHEMA_VERSIONS, SAMPLES_SCHEMA_VERSION, type AnnotationRecord, type FailureRecord, type GenerationRecord, type VerificationRecord } from './records';
+import { ANNOTATION_SCHEMA_VERSIONS, SAMPLES_SCHEMA_VERSIONS, type AnnotationRecord, type FailureRecord, type GenerationRecord, type VerificationRecord } from './records';
 import { errorCode } from './files';
 import { parseJson, readLines, repairTail } from './jsonlFile';
 import {
@@ -41,7 +41,7 @@ export async function readSamples(file: string, reader: AppendOnlyReader): Promi
   const firstVerificationLine = new Map<string, number>();
   const duplicates = { generation: new DuplicateCounter(), verification: new DuplicateCounter() };
 
-  await forEachRecord(file, reader, SAMPLES_SCHEMA_VERSION, (value, line) => {
+  await forEachRecord(file, reader, SAMPLES_SCHEMA_VERSIONS, (value, line) => {
     const fail = (msg: string): UserError => new UserError(atLine(file, line, msg));
     // A record of one of the run's tasks, valid against its schema; its sample's key.
     const read = <R extends { task: string; index: number }>(schema: z.ZodType<R>): { record: R; key: string } => {

@@ -8,6 +8,8 @@ import { generateOne, verifyPrompt } from './prompting';
 import { PromptTooLongError } from '../llm/backend';
 import { callFailureOf } from '../llm/callFailure';
 import type { Verification, Verifier, VerifyContext, VerifyOutcome, VerifySample } from './verifier';
+import type { MatchPrompt } from '../runs/records';
+import { isPlainObject } from '../util/plainObject';
 
 export interface TournamentOptions {
   /** Ask every match in both A/B orders, to expose the model's position bias. */
@@ -98,7 +100,7 @@ function verificationOf(position: number, samples: VerifySample[], bracket: Brac
   const own = bracket.matches.filter((m) => m.a === position || m.b === position);
   const won = own.filter((m) => m.winner === position).length;
   const asks = own.flatMap((m) => m.outcome.asks.map((ask) => ({ round: m.round, ask })));
-  const header = (round: number, ask: Ask): string => `=== round ${round}: sample ${indexOf(ask.a)} (A) vs sample ${indexOf(ask.b)} (B) ===`;
+  const header = (round: number, ask: Ask): string => matchHeader(round, indexOf(ask.a), indexOf(ask.b));
   const fallbacks = own.filter((m) => m.outcome.decidedBy === 'fallback');
   const unparsed = fallbacks.length;
   const tooLong = fallbacks.every((m) => m.outcome.asks.every((ask) => ask.tooLong === true));
@@ -116,8 +118,8 @@ function verificationOf(position: number, samples: VerifySample[], bracket: Brac
           parseError: `${tooLong ? 'the prompt did not fit the context' : "the model's pick could not be read"} in ${unparsed} of this sample's ${own.length} match${own.length === 1 ? '' : 'es'}`,
           failure: tooLong ? ('prompt-too-long' as const) : ('unparsable' as const),
         }),
-    prompt: asks.map(({ round, ask }) => `${header(round, ask)}\n${ask.prompt}`).join('\n\n'),
-    raw: asks.map(({ round, ask }) => `${header(round, ask)}\n${ask.raw}`).join('\n\n'),
+    prompt: joinMatches(asks.map(({ round, ask }) => ({ header: header(round, ask), text: ask.prompt }))),
+    raw: joinMatches(asks.map(({ round, ask }) => ({ header: header(round, ask), text: ask.raw }))),
     detail: {
       bothOrders,
       rounds: bracket.rounds,
@@ -129,6 +131,35 @@ function verificationOf(position: number, samples: VerifySample[], bracket: Brac
       matches: own.map((m) => matchDetail(m, position, indexOf)),
     },
   };
+}
+
+/** The line above each match in a sample's tournament prompt and raw output: the samples by index. */
+export function matchHeader(round: number, a: number, b: number): string {
+  return `=== round ${round}: sample ${a} (A) vs sample ${b} (B) ===`;
+}
+
+/** A sample's matches as one text: each under its header, separated by a blank line. */
+export function joinMatches(matches: readonly { header: string; text: string }[]): string {
+  return matches.map(({ header, text }) => `${header}\n${text}`).join('\n\n');
+}
+
+/**
+ * The questions a sample's tournament prompt holds, in order, read back from its `detail`: per
+ * match, the sample listed first is A, and with both orders the reversed order follows. A run's
+ * verification record names its prompt by these (runs/verificationPrompts.ts); null when the
+ * detail is not a tournament's.
+ */
+export function askedMatches(detail: Record<string, unknown> | undefined, index: number): MatchPrompt[] | null {
+  const matches = detail?.['matches'];
+  if (!Array.isArray(matches) || typeof detail?.['bothOrders'] !== 'boolean') return null;
+  const asked: MatchPrompt[] = [];
+  for (const m of matches as unknown[]) {
+    if (!isPlainObject(m) || typeof m['round'] !== 'number' || typeof m['opponent'] !== 'number' || typeof m['listedFirst'] !== 'boolean') return null;
+    const [a, b] = m['listedFirst'] ? [index, m['opponent']] : [m['opponent'], index];
+    asked.push({ round: m['round'], values: { response_a: a, response_b: b } });
+    if (detail['bothOrders']) asked.push({ round: m['round'], values: { response_a: b, response_b: a } });
+  }
+  return asked;
 }
 
 function matchDetail(m: BracketMatch<MatchOutcome>, position: number, indexOf: (p: number) => number): Record<string, unknown> {

@@ -9,6 +9,7 @@ import { runCoverage } from '../../core/runs/coverage';
 import type { FailureRecord, GenerationRecord, RunManifest, VerificationRecord } from '../../core/runs/records';
 import type { RunData } from '../../core/runs/runStore';
 import { sampleKey } from '../../core/runs/sampleKey';
+import { RunPrompts } from '../../core/runs/verificationPrompts';
 import type { RecordCoverage } from '../../core/stats/coverage';
 import type { Task } from '../../core/tasks/task';
 import { UserError } from '../../core/util/errors';
@@ -27,6 +28,8 @@ export class RunModel {
   /** Tasks with a gold answer the user marked in this panel (Check Selection). */
   private readonly marked = new Map<string, string>();
   readonly summary: RunSummary;
+  /** Renders the verification prompts that version-2 records only reference, from the run's texts held here. */
+  private readonly prompts: RunPrompts;
 
   private constructor(
     readonly dir: string,
@@ -36,6 +39,10 @@ export class RunModel {
   ) {
     this.summary = summaryOf(manifest);
     for (const t of tasks) this.tasks.set(t.id, t);
+    this.prompts = new RunPrompts(dir, manifest, {
+      question: (task) => this.tasks.get(task)?.question,
+      generationText: (task, index) => this.rows.get(sampleKey(task, index))?.text,
+    });
   }
 
   static fromManifest(dir: string, manifest: RunManifest, tasks: readonly Task[]): RunModel {
@@ -110,7 +117,7 @@ export class RunModel {
       // Records written before the field existed are read as unparsable, as coverage counts them.
       ...(v.parse === 'failed' ? { failure: v.failure ?? 'unparsable' } : {}),
       ...(v.parseError !== undefined ? { parseError: v.parseError } : {}),
-      prompt: v.prompt,
+      prompt: this.prompts.text(v),
       raw: v.raw,
       ...(v.detail !== undefined ? { detail: v.detail } : {}),
     };

@@ -185,8 +185,10 @@ describe('runs/runStore', () => {
         [jsonl([generation('t9', 1, true)]), `${file}:2: task "t9" is not in tasks.jsonl`],
         [jsonl([verification('t1', 0, 'mc', 1.5)]), `${file}:2: field "score" must be in [0, 1]`],
         [jsonl([{ ...verification('t1', 0, 'mc', 0.5), parse: 'failed' }]), `${file}:2: field "score" must be null exactly when parse is "failed"`],
-        [jsonl([{ ...generation('t1', 1, true), v: 2 }]), `${file}:2: schema version 2 ("v") is not supported; this Gap Lens reads version 1: it was written by a newer Gap Lens, upgrade to read it`],
-        [jsonl([{ ...generation('t1', 1, true), v: 0 }]), `${file}:2: schema version 0 ("v") is not supported; this Gap Lens reads version 1`],
+        [jsonl([{ ...generation('t1', 1, true), v: 3 }]), `${file}:2: schema version 3 ("v") is not supported; this Gap Lens reads versions 1 and 2: it was written by a newer Gap Lens, upgrade to read it`],
+        [jsonl([{ ...generation('t1', 1, true), v: 0 }]), `${file}:2: schema version 0 ("v") is not supported; this Gap Lens reads versions 1 and 2`],
+        [jsonl([{ ...verification('t1', 0, 'mc', 0.5), v: 2 }]), `${file}:2: field "prompt" must be the prompt text in a version-1 record and a reference ({"template", "values" or "matches", "sha256"}) in a version-2 record`],
+        [jsonl([{ ...verification('t1', 0, 'mc', 0.5), v: 2, prompt: { template: 'abc', values: { response: 0 }, sha256: '0123456789abcdef' } }]), /^.*:2: .*field "prompt.*template" must be 12 lower-case hex digits/],
       ];
       for (const [bad, message] of cases) {
         writeFileSync(file, good + bad + good);
