@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { COMMAND_IDS, LIGHT_COMMANDS, type CommandId } from './commandIds';
 import { PANEL_VIEW_TYPE, RUN_EDITOR_VIEW_TYPES, TASK_LANGUAGE_ID, type Features, type Services } from './services';
+import { registerTaskFileTests } from './testing/taskFileTests';
 import { RunStatusBar } from './views/statusBar';
 
 const moduleLoaded = performance.now();
@@ -68,6 +69,7 @@ export function activate(context: vscode.ExtensionContext): void {
     );
   }
 
+  context.subscriptions.push(registerTaskFileTests(async (file, signal) => (await features()).runGapCheckTest(file, signal)));
   startLanguageClientOnFirstTaskFile(context, log);
   log.info(`activated in ${(performance.now() - moduleLoaded).toFixed(1)} ms (module evaluation to end of activate)`);
 }
