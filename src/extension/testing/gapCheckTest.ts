@@ -26,7 +26,8 @@ export async function runGapCheckTest(ctx: CommandContext, file: string, signal:
   } catch (err) {
     const known = err instanceof Error && err.name === 'UserError';
     if (!known) ctx.services.log.error(`gap check of ${file} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    return { outcome: 'errored', reason: `the run failed: ${err instanceof Error ? err.message : String(err)}`, numbers: [] };
+    const message = err instanceof Error ? err.message : String(err);
+    return { outcome: 'errored', reason: known ? message : `the gap check failed: ${message} (see the Gap Lens log)`, numbers: [] };
   }
 }
 

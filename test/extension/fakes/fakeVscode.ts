@@ -104,7 +104,8 @@ export class FakeMarkdownString {
     return this;
   }
   appendText(text: string): this {
-    this.value += text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+    // The characters VS Code's appendText escapes (it also turns spaces into &nbsp;, left out here).
+    this.value += text.replace(/[\\`*_{}[\]()#+\-!~>]/g, '\\$&');
     return this;
   }
 }
