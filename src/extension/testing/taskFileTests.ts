@@ -23,7 +23,7 @@ export function registerTaskFileTests(runTest: GapTestRunner): vscode.Disposable
     const existing = controller.items.get(uri.toString());
     if (existing) return existing;
     const item = controller.createTestItem(uri.toString(), basename(uri.fsPath), uri);
-    const folder = dirname(vscode.workspace.asRelativePath(uri, true));
+    const folder = dirname(vscode.workspace.asRelativePath(uri));
     if (folder !== '.') item.description = folder;
     controller.items.add(item);
     return item;
@@ -47,11 +47,15 @@ export function registerTaskFileTests(runTest: GapTestRunner): vscode.Disposable
       watcher.onDidDelete((uri) => controller.items.delete(uri.toString())),
     );
   };
-  controller.resolveHandler = async (item) => {
-    if (item) return;
+  const start = async (): Promise<void> => {
     watch();
     await discover();
   };
+  controller.resolveHandler = async (item) => {
+    if (!item) await start();
+  };
+  // The Test Explorer's Refresh Tests: searched anew (files.associations may have changed meanwhile).
+  controller.refreshHandler = start;
   const configuration = vscode.workspace.onDidChangeConfiguration((e) => {
     // Which files are task files follows files.associations; only once the explorer has asked.
     if (!e.affectsConfiguration('files.associations') || watching.length === 0) return;
@@ -119,14 +123,8 @@ function show(run: vscode.TestRun, item: vscode.TestItem, result: GapTestResult,
 /** The reason in bold, the numbers, and a link that opens the run's panel. */
 function message(item: vscode.TestItem, result: GapTestResult): vscode.TestMessage {
   const md = new vscode.MarkdownString();
-  md.appendMarkdown('**');
-  md.appendText(result.reason);
-  md.appendMarkdown('**\n\n');
-  for (const line of result.numbers) {
-    md.appendMarkdown('- ');
-    md.appendText(line);
-    md.appendMarkdown('\n');
-  }
+  md.appendMarkdown(`**${markdownText(result.reason)}**\n\n`);
+  for (const line of result.numbers) md.appendMarkdown(`- ${markdownText(line)}\n`);
   if (result.dir !== undefined) {
     md.isTrusted = { enabledCommands: [OPEN_RUN_COMMAND] };
     md.appendMarkdown(`\n[Open the run's panel](command:${OPEN_RUN_COMMAND}?${encodeURIComponent(JSON.stringify([result.dir]))})`);
@@ -134,6 +132,14 @@ function message(item: vscode.TestItem, result: GapTestResult): vscode.TestMessa
   const msg = new vscode.TestMessage(md);
   if (item.uri) msg.location = new vscode.Location(item.uri, new vscode.Position(0, 0));
   return msg;
+}
+
+/**
+ * `text` as literal markdown text. Only what would change its meaning is escaped — not ( ) . + - as
+ * appendText does: the Test Explorer shows a message's first line as plain text, escapes and all.
+ */
+function markdownText(text: string): string {
+  return text.replace(/[\\`*_[\]<>|~]/g, '\\$&').replace(/^([#+-]|\d+\.)/, '\\$1');
 }
 
 /** Watcher events come for every matching file: those in the folders the search leaves out are not task sets. */

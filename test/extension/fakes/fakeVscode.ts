@@ -512,9 +512,11 @@ export function installFakeVscode(opts: FakeOptions): FakeVscode {
         recorded.watchers.push(watcher);
         return { onDidCreate: watcher.created.event, onDidChange: watcher.changed.event, onDidDelete: watcher.deleted.event, dispose: () => void (watcher.disposed = true) };
       },
-      asRelativePath: (arg: FakeUri | string) => {
+      // One folder named "ws": its name goes first only when asked (VS Code's default for one folder).
+      asRelativePath: (arg: FakeUri | string, includeWorkspaceFolder = false) => {
         const path = typeof arg === 'string' ? arg : arg.fsPath;
-        return path.startsWith(`${opts.workspaceFolder}/`) ? path.slice(opts.workspaceFolder.length + 1) : path;
+        if (!path.startsWith(`${opts.workspaceFolder}/`)) return path;
+        return `${includeWorkspaceFolder ? 'ws/' : ''}${path.slice(opts.workspaceFolder.length + 1)}`;
       },
       openTextDocument: async (arg: FakeUri | { content: string; language?: string }) => {
         const doc =
