@@ -35,7 +35,7 @@ describe('CLI errors: clear messages and exit codes, never a stack trace', funct
     writeFileSync(file, '{"id":"a","question":"q","answer":"1","grader":"numeric"}\n{"id":"b","question":\n');
     const res = await runCli(['tasks', 'validate', file]);
     assert.equal(res.code, 1);
-    assert.match(res.stdout, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:2:22: error`), 'the line ends too soon, after its 21st character');
+    assert.match(res.stdout, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:2:21: error`), 'the line ends too soon: at its last character, as the editor marks it');
     noStack(res.stderr);
   });
 
