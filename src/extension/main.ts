@@ -1,6 +1,6 @@
 // The extension's entry point (dist/extension.js): registers commands, the two trees, the status
-// bar, the panel serializer, the run file editor and the task-file language client — and nothing
-// heavier. Command code,
+// bar, the panel serializer, the run file editor, the Test Explorer's gap checks and the task-file
+// language client — and nothing heavier. Command code,
 // the panel, core and the language client are separate bundles loaded on first use, so activation
 // stays in milliseconds. Must not import core, the protocol or anything that pulls in a library.
 import * as vscode from 'vscode';
