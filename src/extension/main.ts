@@ -1,11 +1,12 @@
 // The extension's entry point (dist/extension.js): registers commands, the two trees, the status
-// bar, the panel serializer, the run file editor and the task-file language client — and nothing
-// heavier. Command code,
+// bar, the panel serializer, the run file editor, the Test Explorer's gap checks and the task-file
+// language client — and nothing heavier. Command code,
 // the panel, core and the language client are separate bundles loaded on first use, so activation
 // stays in milliseconds. Must not import core, the protocol or anything that pulls in a library.
 import * as vscode from 'vscode';
 import { COMMAND_IDS, LIGHT_COMMANDS, type CommandId } from './commandIds';
 import { PANEL_VIEW_TYPE, RUN_EDITOR_VIEW_TYPES, TASK_LANGUAGE_ID, type Features, type Services } from './services';
+import { registerTaskFileTests } from './testing/taskFileTests';
 import { RunStatusBar } from './views/statusBar';
 
 const moduleLoaded = performance.now();
@@ -68,6 +69,7 @@ export function activate(context: vscode.ExtensionContext): void {
     );
   }
 
+  context.subscriptions.push(registerTaskFileTests(async (file, signal) => (await features()).runGapCheckTest(file, signal)));
   startLanguageClientOnFirstTaskFile(context, log);
   log.info(`activated in ${(performance.now() - moduleLoaded).toFixed(1)} ms (module evaluation to end of activate)`);
 }

@@ -18,6 +18,7 @@ import { RunExecutor } from './run/runExecutor';
 import { RunIndex } from './run/runIndex';
 import type { Features, Services } from './services';
 import { findTaskFiles } from './tasks/workspaceTaskFiles';
+import { runGapCheckTest } from './testing/gapCheckTest';
 import { vscodePrompter } from './ui/vscodePrompter';
 import { RunTreeItem, taskSetItems } from './views/trees';
 
@@ -72,6 +73,7 @@ export function createFeatures(services: Services): Features {
     },
     restorePanel: (panel, state) => restorePanel(ctx, panel, state),
     openRunEditor: (panel, file) => openRunEditor(ctx, panel, file),
+    runGapCheckTest: (file, signal) => runGapCheckTest(ctx, file, signal),
     dispose() {
       for (const d of disposables.splice(0)) d.dispose();
     },

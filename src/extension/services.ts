@@ -3,6 +3,7 @@
 // never in module-level variables.
 import type * as vscode from 'vscode';
 import type { HeavyCommandId } from './commandIds';
+import type { GapTestResult } from './testing/gapTestResult';
 
 /** What the status bar item shows of a run: worded by the on-demand bundle (views/statusText.ts needs core), shown by the entry's item. */
 export interface StatusView {
@@ -35,6 +36,8 @@ export interface Features extends vscode.Disposable {
   restorePanel(panel: vscode.WebviewPanel, state: unknown): Promise<void>;
   /** The run file editor: shows the run of `file` (its run.json or samples.jsonl) in `panel`. */
   openRunEditor(panel: vscode.WebviewPanel, file: vscode.Uri): Promise<void>;
+  /** The Test Explorer's gap check of a task file (testing/gapCheckTest.ts); `signal` cancels it. */
+  runGapCheckTest(file: string, signal: AbortSignal): Promise<GapTestResult>;
 }
 
 /** The webview panel type (package.json activationEvents: onWebviewPanel:gaplens.panel). */

@@ -30,12 +30,12 @@ describe('CLI errors: clear messages and exit codes, never a stack trace', funct
     }
   });
 
-  it('a broken task file names the file and line', async () => {
+  it('a broken task file names the file, line and column', async () => {
     const file = join(tmp.dir, 'broken.jsonl');
     writeFileSync(file, '{"id":"a","question":"q","answer":"1","grader":"numeric"}\n{"id":"b","question":\n');
     const res = await runCli(['tasks', 'validate', file]);
     assert.equal(res.code, 1);
-    assert.match(res.stdout, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:2: error`));
+    assert.match(res.stdout, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:2:21: error`), 'the line ends too soon: at its last character, as the editor marks it');
     noStack(res.stderr);
   });
 

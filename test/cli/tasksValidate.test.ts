@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseTaskText } from '../../src/core/tasks/parseTaskText';
+import { documentLines, rangeOf } from '../../src/server/diagnostics';
 import { runCli, tempDir } from '../helpers/cli';
 
 describe('gaplens tasks validate', function () {
@@ -32,7 +34,29 @@ describe('gaplens tasks validate', function () {
     const own = write('own.jsonl', `${JSON.stringify({ id: 'a', question: 'q', answer: '1', note: 1 })}\n`);
     const warned = await runCli(['tasks', 'validate', own]);
     assert.equal(warned.code, 0);
-    assert.match(warned.stdout, /own\.jsonl:1: warning: unknown field "note".*\n.*own\.jsonl: Gap Lens task JSON Lines, 1 task, 0 errors, 1 warning\n$/);
+    assert.match(warned.stdout, /own\.jsonl:1:39: warning: unknown field "note".*\n.*own\.jsonl: Gap Lens task JSON Lines, 1 task, 0 errors, 1 warning\n$/);
+  });
+
+  it('places each problem at file:line:column, the column where the editor\'s diagnostic starts', async () => {
+    const lines = [
+      '{"id":"a","question":"What is 2 + 3?","answer":"5","grader":"numerik"}',
+      '{"id":"b","question":"q", "answer":}',
+      '  {"id":"c","question":"q","answr":"1"}',
+    ];
+    const text = `${lines.join('\n')}\n`;
+    const file = write('columns.tasks.jsonl', text);
+    const res = await runCli(['tasks', 'validate', file]);
+    assert.equal(res.code, 1);
+    const located = res.stdout.trimEnd().split('\n').slice(0, -1).map((l) => /^(.*):(\d+):(\d+): (error|warning): /.exec(l)?.slice(1, 4));
+    // The grader's value, the '}' where a value should be, the misspelled field's name; a missing
+    // field has no place on the line but the line itself: column 1.
+    for (const [line, column] of [[1, lines[0]?.indexOf('"numerik"')], [2, lines[1]?.indexOf('}')], [3, lines[2]?.indexOf('"answr"')], [3, 0]]) {
+      assert.ok(located.some((l) => l?.[0] === file && l[1] === String(line) && l[2] === String((column as number) + 1)), `no problem at ${line}:${(column as number) + 1}:\n${res.stdout}`);
+    }
+    // The same columns as the language server's diagnostics (0-based characters there).
+    const parsed = parseTaskText(text, file);
+    const server = parsed.diagnostics.map((d) => [file, String(d.line), String(rangeOf(d, documentLines(text)).start.character + 1)]);
+    assert.deepEqual(located, server);
   });
 
   it('fails on an empty file with the message run gives', async () => {
@@ -62,7 +86,7 @@ describe('gaplens tasks validate', function () {
     assert.equal(res.code, 1);
     const lines = res.stdout.trimEnd().split('\n');
     assert.equal(lines.length, 52);
-    assert.ok(lines.slice(0, 50).every((l, i) => l.startsWith(`${wrong}:${i + 1}: error: invalid JSON`)), lines[0]);
+    assert.ok(lines.slice(0, 50).every((l, i) => l.startsWith(`${wrong}:${i + 1}:1: error: invalid JSON`)), lines[0]);
     assert.equal(lines[50], '… and 14006 more');
     assert.equal(lines[51], `${wrong}: not readable as any task format, 0 tasks, 14056 errors, 0 warnings`);
   });

@@ -484,4 +484,51 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
     frame = await showsTheRun();
     await waitFor('the samples.jsonl tab', 30_000, async () => ((await page.locator('.tab.active', { hasText: 'samples.jsonl' }).count()) > 0 ? true : undefined));
   });
+
+  it('runs a task file\'s gap check from the Test Explorer: passed with 30 tasks, errored with too few, the message shown', async function () {
+    // Its own task file and runs folder, put back afterwards: the other tests see the workspace as before.
+    const settingsFile = path.join(workspace, '.vscode', 'settings.json');
+    const savedSettings = fs.readFileSync(settingsFile, 'utf8');
+    const gate = path.join(workspace, 'gate.tasks.jsonl');
+    const testRuns = path.join(workspace, '.gaplens', 'test-runs');
+    fs.writeFileSync(gate, Array.from({ length: 30 }, (_, i) => JSON.stringify({ id: `g${i}`, question: `What is ${40 - i} + ${2 + i}?`, answer: '42', grader: 'numeric' })).join('\n') + '\n');
+    fs.writeFileSync(settingsFile, JSON.stringify({ ...(JSON.parse(savedSettings) as Record<string, unknown>), 'gaplens.runsFolder': '.gaplens/test-runs', 'testing.automaticallyOpenPeekView': 'failureAnywhere' }, null, 2));
+    try {
+      await runFromPalette(page, 'Testing: Focus on Test Explorer View');
+      const row = (file: string) => page.locator('.monaco-list-row:visible', { hasText: file }).filter({ has: page.locator('.computed-state') });
+      for (const file of ['gate.tasks.jsonl', 'x.tasks.jsonl']) await row(file).first().waitFor({ timeout: 60_000 });
+      const runTest = async (file: string): Promise<void> => {
+        await row(file).first().hover();
+        await row(file).first().locator('.action-label[aria-label^="Run Test"]').click();
+      };
+
+      // The perfect verifier's filter helps on 30 tasks: the lower end of the gap's interval is above 0.
+      await runTest('gate.tasks.jsonl');
+      await waitFor('gate.tasks.jsonl to pass', 120_000, async () => ((await row('gate.tasks.jsonl').locator('.codicon-testing-passed-icon').count()) > 0 ? true : undefined));
+      const [made] = fs.readdirSync(testRuns);
+      const run = JSON.parse(fs.readFileSync(path.join(testRuns, made as string, 'run.json'), 'utf8')) as { completedAt?: string; config: { tasks: string; n: number; limit: number } };
+      assert.ok(run.completedAt);
+      assert.deepEqual([run.config.tasks, run.config.n, run.config.limit], [gate, 4, 30]);
+      await runFromPalette(page, 'Testing: Focus on Test Explorer View');
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-test-explorer-passed.png') });
+
+      // Four tasks are too few for the interval: errored, never passed, and the peek shows why with the numbers.
+      await runTest('x.tasks.jsonl');
+      await waitFor('x.tasks.jsonl to be errored', 120_000, async () => ((await row('x.tasks.jsonl').locator('.codicon-testing-error-icon').count()) > 0 ? true : undefined));
+      const peek = page.locator('.peekview-widget', { hasText: 'too few for the interval' });
+      await peek.first().waitFor({ timeout: 30_000 });
+      const shown = (await peek.first().innerText()).replace(/\u00a0/g, ' ');
+      assert.match(shown, /4 tasks: too few for the interval \(needs ≥ 30, gaplens\.testing\.minTasks\)/);
+      assert.match(shown, /gap [-+]\d+\.\d\d pp/);
+      assert.match(shown, /N 4 · 4 tasks · 16 samples/);
+      assert.match(shown, /Open the run's panel/);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-test-explorer-errored.png') });
+    } finally {
+      await page.keyboard.press('Escape');
+      await runFromPalette(page, 'View: Close All Editors');
+      fs.writeFileSync(settingsFile, savedSettings);
+      fs.rmSync(gate, { force: true });
+      fs.rmSync(testRuns, { recursive: true, force: true });
+    }
+  });
 });

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { COMMAND_IDS } from '../../src/extension/commandIds';
 import { readSettings } from '../../src/extension/config/settings';
+import { readTestingSettings } from '../../src/extension/testing/testingSettings';
 import { PANEL_ACTIVE_CONTEXT, PANEL_VIEW_TYPE, RUN_EDITOR_VIEW_TYPES, TASK_LANGUAGE_ID } from '../../src/extension/services';
 import { DEFAULT_TASK_CODE_LENS, TASK_CODE_LENS_MODES, TASK_CODE_LENS_SETTING } from '../../src/protocol/taskServerProtocol';
 
@@ -59,10 +60,12 @@ describe('extension manifest', () => {
     // The language server reads its own: which CodeLens a task file shows.
     const read = new Set<string>([TASK_CODE_LENS_SETTING]);
     readSettings((key) => void read.add(key), '/w');
+    readTestingSettings((key) => void read.add(key), readSettings(() => undefined, '/w'), undefined);
     const declared = Object.keys(c.configuration.properties).map((k) => k.replace(/^gaplens\./, ''));
     assert.deepEqual(declared.sort(), [...read].sort());
     const defaults = (key: string): unknown => c.configuration.properties[`gaplens.${key}`]?.default;
     assert.deepEqual(readSettings(defaults, '/w'), readSettings(() => undefined, '/w'));
+    assert.deepEqual(readTestingSettings(defaults, readSettings(defaults, '/w'), undefined), readTestingSettings(() => undefined, readSettings(() => undefined, '/w'), undefined));
     const lens = c.configuration.properties[`gaplens.${TASK_CODE_LENS_SETTING}`];
     assert.deepEqual([lens?.default, lens?.enum], [DEFAULT_TASK_CODE_LENS, [...TASK_CODE_LENS_MODES]]);
   });

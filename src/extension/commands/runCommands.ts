@@ -14,7 +14,8 @@ import { linesArg, pathArg } from './commandArgs';
 import type { CommandContext } from './commandContext';
 import { askRunPlan, graderEntries, runConfigOf, type RunPlan, type TaskFileRef } from './runPlan';
 
-const LAST_PROFILE = 'gaplens.lastProfile';
+/** The workspaceState key of the profile name used last. */
+export const LAST_PROFILE = 'gaplens.lastProfile';
 
 export async function runGapCheck(ctx: CommandContext, args: readonly unknown[]): Promise<void> {
   const preset = pathArg(args[0]);
@@ -112,6 +113,6 @@ async function saveIfDirty(path: string): Promise<boolean> {
   return choice === 'Save and Run' && (await doc.save());
 }
 
-function versions(): Record<string, string> {
+export function versions(): Record<string, string> {
   return { vscode: vscode.version };
 }

@@ -77,10 +77,16 @@ const CREDENTIAL_KEY = /^(api[-_]?key|key|token|access[-_]?token|secret|password
 const PROFILE_KEYS = new Set(['name', 'backend', 'provider', 'apiVersion', 'baseUrl', 'baseUrls', 'model', 'api', 'executor', 'maxConcurrency', 'pretrainingFlops', 'modelPath']);
 
 /** Collects every problem, so one message lists all of them. */
-class Problems {
+export class Problems {
   readonly list: string[] = [];
   add(setting: string, message: string): void {
     this.list.push(`"gaplens.${setting}" ${message}`);
+  }
+  /** Throws one UserError listing every problem and what to write instead; nothing when there is none. */
+  throwIfAny(): void {
+    if (this.list.length === 0) return;
+    const plural = this.list.length > 1;
+    throw new UserError(`Gap Lens setting${plural ? 's are' : ' is'} invalid; fix ${plural ? 'them' : 'it'} in Settings (gaplens.*):\n${this.list.join('\n')}`);
   }
 }
 
@@ -105,21 +111,19 @@ export function readSettings(get: SettingGetter, workspaceRoot: string | undefin
     runsFolder: readRunsFolder(get('runsFolder'), problems),
     costLimit: readCostLimit(get('costLimit'), problems),
   };
-  if (problems.list.length > 0) {
-    const plural = problems.list.length > 1;
-    throw new UserError(`Gap Lens setting${plural ? 's are' : ' is'} invalid; fix ${plural ? 'them' : 'it'} in Settings (gaplens.*):\n${problems.list.join('\n')}`);
-  }
+  problems.throwIfAny();
   return settings;
 }
 
-interface NumberCheck {
+export interface NumberCheck {
   integer?: boolean;
   min: number;
   max?: number;
   minExclusive?: boolean;
 }
 
-function readNumber(value: unknown, fallback: number, check: NumberCheck, fail: (m: string) => void): number {
+/** `value` when it passes `check`; `fallback` when unset, or when it fails (then `fail` gets what is wrong). */
+export function readNumber(value: unknown, fallback: number, check: NumberCheck, fail: (m: string) => void): number {
   if (value === undefined || value === null) return fallback;
   const range = `${check.minExclusive ? `greater than ${check.min}` : `at least ${check.min}`}${check.max !== undefined ? ` and at most ${check.max}` : ''}`;
   const kind = check.integer ? 'a whole number' : 'a number';

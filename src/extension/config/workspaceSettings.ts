@@ -2,18 +2,22 @@
 // any time). The one place the extension asks VS Code for gaplens.* values.
 import { dirname, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_PROFILES, readSettings, resolveRunsRoot, type GapLensSettings, type ModelProfile } from './settings';
+import { DEFAULT_PROFILES, readSettings, resolveRunsRoot, type GapLensSettings, type ModelProfile, type SettingGetter } from './settings';
 
 export class WorkspaceSettings {
   constructor(private readonly globalStorage: vscode.Uri) {}
 
   /** Validated settings as they apply to `path`'s workspace folder (or the first folder). */
   settings(path?: string): GapLensSettings {
-    const folder = this.folderOf(path);
-    const config = vscode.workspace.getConfiguration('gaplens', folder?.uri);
+    return readSettings(this.getter(path), this.folderOf(path)?.uri.fsPath);
+  }
+
+  /** The gaplens.* values as they apply to `path`'s workspace folder, unvalidated (each reader validates its own). */
+  getter(path?: string): SettingGetter {
+    const config = vscode.workspace.getConfiguration('gaplens', this.folderOf(path)?.uri);
     // get(), never inspect(): in Restricted Mode get() leaves out workspace values of the settings
     // package.json lists as restrictedConfigurations (endpoints), inspect() would not.
-    return readSettings((key) => config.get<unknown>(key), folder?.uri.fsPath);
+    return (key) => config.get<unknown>(key);
   }
 
   /**

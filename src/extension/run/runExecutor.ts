@@ -36,6 +36,14 @@ export interface ExecuteRequest {
   activity: string;
   /** 'batch': through the OpenAI Batch API (docs/batch.md); absent: a run started in batches goes on in batches, any other online. */
   executor?: 'online' | 'batch';
+  /** Cancels the run as the notification's Cancel does (a test run's cancellation token). */
+  signal?: AbortSignal;
+}
+
+/** How an execution ended (a failed one throws instead). */
+export interface ExecuteResult {
+  dir: string;
+  status: Exclude<RunOutcome['status'], 'failed'>;
 }
 
 /** The user's prices, and the cost limit when one is set. */
@@ -65,8 +73,11 @@ export class RunExecutor implements vscode.Disposable {
     return this.running.has(dir);
   }
 
-  /** Executes the run with its panel open; resolves when it finished, was cancelled, or failed (then throws). */
-  async execute(req: ExecuteRequest): Promise<void> {
+  /**
+   * Executes the run with its panel open; resolves when it finished or was cancelled (undefined: the
+   * user declined to send a key before anything started), throws when it failed.
+   */
+  async execute(req: ExecuteRequest): Promise<ExecuteResult | undefined> {
     const { open } = req;
     const dir = open.kind === 'new' ? undefined : open.dir;
     if (dir !== undefined && this.running.has(dir)) throw new UserError(`${dir} is already running`);
@@ -79,15 +90,19 @@ export class RunExecutor implements vscode.Disposable {
     // The keys are settled first: the endpoints are probed before the run is created or changed.
     const models = open.kind === 'new' ? runModels(open.config) : [...folderModels, ...(open.kind === 'reverify' && open.model !== undefined ? [canonicalModelSpec(open.model)] : [])];
     const keys = await this.keysFor(models, open.kind !== 'new');
-    if (keys === undefined) return;
+    if (keys === undefined) return undefined;
     const onWarning = (m: string): void => this.services.log.warn(m);
     // A verifier the endpoint cannot serve is refused here, before anything exists, as the CLI does.
     const controller = await RunController.open(open, { by: 'VS Code', onWarning, capabilities: { cacheDir: defaultCapabilityCacheDir(), keyFor: (m) => keys.get(m) } });
     const abort = new AbortController();
+    const stop = (): void => abort.abort();
+    if (req.signal?.aborted) stop();
+    req.signal?.addEventListener('abort', stop);
     this.running.set(controller.dir, abort);
     try {
-      await this.executeWithUi(controller, req.activity, abort, keys, cost, batch);
+      return { dir: controller.dir, status: await this.executeWithUi(controller, req.activity, abort, keys, cost, batch) };
     } finally {
+      req.signal?.removeEventListener('abort', stop);
       await controller.close();
       this.running.delete(controller.dir);
       this.models.delete(controller.dir);
@@ -119,7 +134,7 @@ export class RunExecutor implements vscode.Disposable {
     return { pricing, costLimit };
   }
 
-  private async executeWithUi(controller: RunController, activity: string, abort: AbortController, keys: Map<string, string | undefined>, cost: CostSettings, batch: boolean): Promise<void> {
+  private async executeWithUi(controller: RunController, activity: string, abort: AbortController, keys: Map<string, string | undefined>, cost: CostSettings, batch: boolean): Promise<ExecuteResult['status']> {
     const { prepared } = controller;
     const { dir } = prepared;
     const { log } = this.services;
@@ -160,7 +175,7 @@ export class RunExecutor implements vscode.Disposable {
         })
       : undefined;
 
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Gap Lens: ${activity}`, cancellable: true }, async (progress, token) => {
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Gap Lens: ${activity}`, cancellable: true }, async (progress, token) => {
       const cancel = token.onCancellationRequested(() => abort.abort());
       let reported = 0;
       let lastReport = 0;
@@ -224,26 +239,29 @@ export class RunExecutor implements vscode.Disposable {
           report('done', true);
           const gap = gapText(live.reading());
           log.info(`${manifest.id} finished${gap ? `: ${gap}` : ''}`);
-          return;
+          return outcome.status;
         }
         case 'incomplete': {
           const message = `${outcome.failedSamples} sample stage${outcome.failedSamples === 1 ? '' : 's'} failed at the model call (see the log). ${resume}`;
           this.panels.get(dir)?.setProgress(progressNow('failed', message));
           log.warn(`${manifest.id}: ${message}`);
           void vscode.window.showWarningMessage(`Gap Lens: ${message}`);
-          return;
+          return outcome.status;
         }
         case 'cancelled':
           this.panels.get(dir)?.setProgress(progressNow('cancelled', `Cancelled. ${resume}`));
           log.info(`${manifest.id} cancelled`);
-          return;
+          return outcome.status;
         case 'cost-limit': {
           const message = `Stopped at the cost limit (gaplens.costLimit): ${limitReachedText(outcome.limit)}. ${resume} A resume counts its spend from zero.`;
           this.panels.get(dir)?.setProgress(progressNow('cancelled', message));
           log.warn(`${manifest.id}: ${message}`);
           void vscode.window.showWarningMessage(`Gap Lens: ${message}`);
-          return;
+          return outcome.status;
         }
+        case 'waiting':
+          // A batch run whose batches are still out: collected by the next resume.
+          return outcome.status;
         case 'failed': {
           const { error } = outcome;
           const known = error instanceof BackendError || error instanceof UserError ? error : fileSystemProblem(error);

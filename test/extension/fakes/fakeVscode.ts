@@ -89,6 +89,146 @@ export class FakeWebviewPanel {
   }
 }
 
+/** What a test run reported, in order: each item's states, with the message of a failed or errored one. */
+export interface FakeTestRunEvent {
+  kind: 'enqueued' | 'started' | 'passed' | 'failed' | 'errored' | 'skipped';
+  id: string;
+  message?: FakeTestMessage;
+}
+
+export class FakeMarkdownString {
+  isTrusted: unknown;
+  constructor(public value = '') {}
+  appendMarkdown(text: string): this {
+    this.value += text;
+    return this;
+  }
+  appendText(text: string): this {
+    // The characters VS Code's appendText escapes (it also turns spaces into &nbsp;, left out here).
+    this.value += text.replace(/[\\`*_{}[\]()#+\-!~>]/g, '\\$&');
+    return this;
+  }
+}
+
+export class FakeTestMessage {
+  location: unknown;
+  constructor(readonly message: string | FakeMarkdownString) {}
+}
+
+export interface FakeTestItem {
+  id: string;
+  label: string;
+  uri: FakeUri | undefined;
+  description?: string;
+}
+
+/** The items of a controller, as TestItemCollection offers them. */
+export class FakeTestItemCollection {
+  private readonly byId = new Map<string, FakeTestItem>();
+  get size(): number {
+    return this.byId.size;
+  }
+  add(item: FakeTestItem): void {
+    this.byId.set(item.id, item);
+  }
+  get(id: string): FakeTestItem | undefined {
+    return this.byId.get(id);
+  }
+  delete(id: string): void {
+    this.byId.delete(id);
+  }
+  replace(items: readonly FakeTestItem[]): void {
+    this.byId.clear();
+    for (const item of items) this.add(item);
+  }
+  forEach(fn: (item: FakeTestItem) => void): void {
+    [...this.byId.values()].forEach(fn);
+  }
+  all(): FakeTestItem[] {
+    return [...this.byId.values()];
+  }
+}
+
+export class FakeTestRun {
+  readonly events: FakeTestRunEvent[] = [];
+  readonly output: { text: string; id: string | undefined }[] = [];
+  ended = false;
+  constructor(readonly request: unknown) {}
+  enqueued(item: FakeTestItem): void {
+    this.events.push({ kind: 'enqueued', id: item.id });
+  }
+  started(item: FakeTestItem): void {
+    this.events.push({ kind: 'started', id: item.id });
+  }
+  passed(item: FakeTestItem): void {
+    this.events.push({ kind: 'passed', id: item.id });
+  }
+  skipped(item: FakeTestItem): void {
+    this.events.push({ kind: 'skipped', id: item.id });
+  }
+  failed(item: FakeTestItem, message: FakeTestMessage): void {
+    this.events.push({ kind: 'failed', id: item.id, message });
+  }
+  errored(item: FakeTestItem, message: FakeTestMessage): void {
+    this.events.push({ kind: 'errored', id: item.id, message });
+  }
+  appendOutput(text: string, _location?: unknown, item?: FakeTestItem): void {
+    this.output.push({ text, id: item?.id });
+  }
+  end(): void {
+    this.ended = true;
+  }
+}
+
+export interface FakeRunProfile {
+  label: string;
+  kind: number;
+  isDefault: boolean;
+  runHandler(request: unknown, token: { isCancellationRequested: boolean; onCancellationRequested: FakeEventEmitter<void>['event'] }): Promise<void> | void;
+}
+
+export class FakeTestController {
+  readonly items = new FakeTestItemCollection();
+  readonly profiles: FakeRunProfile[] = [];
+  readonly runs: FakeTestRun[] = [];
+  /** Every invalidateTestResults call, as item ids. */
+  readonly invalidated: string[][] = [];
+  resolveHandler: ((item: FakeTestItem | undefined) => Promise<void> | void) | undefined;
+  disposed = false;
+  constructor(
+    readonly id: string,
+    readonly label: string,
+  ) {}
+  createTestItem(id: string, label: string, uri?: FakeUri): FakeTestItem {
+    return { id, label, uri };
+  }
+  createRunProfile(label: string, kind: number, runHandler: FakeRunProfile['runHandler'], isDefault = false): FakeRunProfile & { dispose(): void } {
+    const profile = { label, kind, runHandler, isDefault, dispose: () => undefined };
+    this.profiles.push(profile);
+    return profile;
+  }
+  createTestRun(request: unknown): FakeTestRun {
+    const run = new FakeTestRun(request);
+    this.runs.push(run);
+    return run;
+  }
+  invalidateTestResults(items?: FakeTestItem | readonly FakeTestItem[]): void {
+    this.invalidated.push(items === undefined ? [] : (Array.isArray(items) ? items : [items as FakeTestItem]).map((i) => i.id));
+  }
+  dispose(): void {
+    this.disposed = true;
+  }
+}
+
+/** A file system watcher whose events a test fires. */
+export interface FakeWatcher {
+  glob: string;
+  created: FakeEventEmitter<FakeUri>;
+  changed: FakeEventEmitter<FakeUri>;
+  deleted: FakeEventEmitter<FakeUri>;
+  disposed: boolean;
+}
+
 export interface FakePosition {
   line: number;
   character: number;
@@ -150,6 +290,9 @@ export interface Recorded {
   opened: FakeTextDocument[];
   /** Cancels the progress notification currently running, if any. */
   cancelProgress: () => void;
+  testControllers: Map<string, FakeTestController>;
+  /** Every file system watcher created, in order. */
+  watchers: FakeWatcher[];
 }
 
 export interface FakeVscode {
@@ -209,6 +352,8 @@ export function installFakeVscode(opts: FakeOptions): FakeVscode {
     savePath: undefined,
     opened: [],
     cancelProgress: () => undefined,
+    testControllers: new Map(),
+    watchers: [],
   };
   const disposable = { dispose: () => undefined };
   const showMessage =
@@ -247,6 +392,36 @@ export function installFakeVscode(opts: FakeOptions): FakeVscode {
     ViewColumn: { Active: -1, Beside: -2, One: 1 },
     ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
     QuickPickItemKind: { Separator: -1, Default: 0 },
+    TestRunProfileKind: { Run: 1, Debug: 2, Coverage: 3 },
+    TestMessage: FakeTestMessage,
+    MarkdownString: FakeMarkdownString,
+    Position: class {
+      constructor(
+        readonly line: number,
+        readonly character: number,
+      ) {}
+    },
+    Location: class {
+      constructor(
+        readonly uri: FakeUri,
+        readonly range: unknown,
+      ) {}
+    },
+    TestRunRequest: class {
+      constructor(
+        readonly include?: FakeTestItem[],
+        readonly exclude?: FakeTestItem[],
+        readonly profile?: FakeRunProfile,
+      ) {}
+    },
+    tests: {
+      createTestController: (id: string, label: string) => {
+        if (recorded.testControllers.has(id)) throw new Error(`test controller ${id} created twice`);
+        const controller = new FakeTestController(id, label);
+        recorded.testControllers.set(id, controller);
+        return controller;
+      },
+    },
     env: { clipboard: { writeText: async () => undefined } },
     commands: {
       registerCommand: (id: string, fn: (...args: unknown[]) => unknown) => {
@@ -332,7 +507,17 @@ export function installFakeVscode(opts: FakeOptions): FakeVscode {
       findFiles: async () => findTaskFiles(opts.workspaceFolder).map((p) => FakeUri.file(p)),
       onDidOpenTextDocument: () => disposable,
       onDidChangeConfiguration: () => disposable,
-      createFileSystemWatcher: () => ({ onDidCreate: () => disposable, onDidChange: () => disposable, onDidDelete: () => disposable, dispose: () => undefined }),
+      createFileSystemWatcher: (glob: string) => {
+        const watcher: FakeWatcher = { glob, created: new FakeEventEmitter(), changed: new FakeEventEmitter(), deleted: new FakeEventEmitter(), disposed: false };
+        recorded.watchers.push(watcher);
+        return { onDidCreate: watcher.created.event, onDidChange: watcher.changed.event, onDidDelete: watcher.deleted.event, dispose: () => void (watcher.disposed = true) };
+      },
+      // One folder named "ws": its name goes first only when asked (VS Code's default for one folder).
+      asRelativePath: (arg: FakeUri | string, includeWorkspaceFolder = false) => {
+        const path = typeof arg === 'string' ? arg : arg.fsPath;
+        if (!path.startsWith(`${opts.workspaceFolder}/`)) return path;
+        return `${includeWorkspaceFolder ? 'ws/' : ''}${path.slice(opts.workspaceFolder.length + 1)}`;
+      },
       openTextDocument: async (arg: FakeUri | { content: string; language?: string }) => {
         const doc =
           arg instanceof FakeUri
