@@ -104,7 +104,7 @@ export function startSweep(): AurcSweep {
  * positions a+1 … a+n is at each with probability 1/n, so the block takes away
  * (e/n)·Σ_{j<n} H(a + j) = (e/n)·(C(a+n) − C(a)). No allocation: the bootstrap sweeps once per resample.
  */
-export function sweepBlocks(sweep: AurcSweep, n: Float64Array, e: Float64Array, count: number, c: Float64Array): void {
+export function sweepBlocks(sweep: AurcSweep, n: Float64Array | Int32Array, e: Float64Array | Int32Array, count: number, c: Float64Array): void {
   let covered = sweep[0] as number;
   let errors = sweep[1] as number;
   let early = sweep[2] as number;

@@ -25,7 +25,10 @@ function rowByRow(data: ReturnType<typeof rows>, counts: Int32Array): number | n
 function resampleCounts(tasks: number, seed: string): Int32Array {
   const rng = createRng(seed);
   const counts = new Int32Array(tasks);
-  for (let i = 0; i < tasks; i++) counts[rng.int(tasks)]++;
+  for (let i = 0; i < tasks; i++) {
+    const t = rng.int(tasks);
+    counts[t] = (counts[t] as number) + 1;
+  }
   return counts;
 }
 
