@@ -4,7 +4,7 @@
 // computes the same numbers from its own rows (and draws the bootstrap in slices).
 import { MISSING_SCORE } from '../filter/columns';
 import type { BootstrapOptions } from './bootstrap';
-import { calibration, CalibrationSums, CALIBRATION_BINS, SUMS_PER_BIN, type ReliabilityBin } from './calibration';
+import { calibration, calibrationBin, CalibrationSums, CALIBRATION_BINS, SUMS_PER_BIN, type ReliabilityBin } from './calibration';
 import { expectedConfusion, filterRates, type FilterRates } from './filterQuality';
 import { ResampledAurc } from './resampledAurc';
 import { HarmonicNumbers, riskCoverage, ScoreRanking, type RiskCoveragePoint } from './riskCoverage';
@@ -89,9 +89,20 @@ export function prepareQuality(rows: QualityRows): PreparedQuality {
   const ranking = new ScoreRanking(scores);
   const taskConfusion = new Float64Array(4 * tasks);
   const taskSamples = new Int32Array(tasks);
+  // Entries are counted first (the bins each task's scored rows fall in), so the sums go straight into typed arrays.
   const entryStarts = new Int32Array(tasks + 1);
-  const bins: number[] = [];
-  const sums: number[] = [];
+  for (let t = 0; t < tasks; t++) {
+    let used = 0;
+    for (let row = starts[t] as number; row < (starts[t + 1] as number); row++) {
+      const s = scores[row] as number;
+      if (s !== MISSING_SCORE) used |= 1 << calibrationBin(s);
+    }
+    let count = 0;
+    for (; used !== 0; used &= used - 1) count++;
+    entryStarts[t + 1] = (entryStarts[t] as number) + count;
+  }
+  const entryBin = new Int32Array(entryStarts[tasks] as number);
+  const entrySums = new Float64Array(SUMS_PER_BIN * entryBin.length);
   const task = new CalibrationSums(CALIBRATION_BINS);
   const totals = task.totals;
   for (let t = 0; t < tasks; t++) {
@@ -108,13 +119,14 @@ export function prepareQuality(rows: QualityRows): PreparedQuality {
       const s = scores[row] as number;
       if (s !== MISSING_SCORE) task.addSample(s, correct[row] as number);
     }
+    let e = entryStarts[t] as number;
     for (let b = 0; b < CALIBRATION_BINS; b++) {
       const at = SUMS_PER_BIN * b;
       if (totals[at] === 0) continue;
-      bins.push(b);
-      for (let k = 0; k < SUMS_PER_BIN; k++) sums.push(totals[at + k] as number);
+      entryBin[e] = b;
+      entrySums.set(totals.subarray(at, at + SUMS_PER_BIN), SUMS_PER_BIN * e);
+      e++;
     }
-    entryStarts[t + 1] = bins.length;
   }
   return {
     rows,
@@ -123,8 +135,8 @@ export function prepareQuality(rows: QualityRows): PreparedQuality {
     taskSamples,
     resampledAurc: new ResampledAurc(ranking, starts, correct),
     entryStarts,
-    entryBin: Int32Array.from(bins),
-    entrySums: Float64Array.from(sums),
+    entryBin,
+    entrySums,
   };
 }
 
