@@ -1,7 +1,7 @@
 // Writes the golden reports the statistics are held to (golden.test.ts): each dataset's samples, the
 // report options and computeReport's output, captured once from the code before the bootstrap was
 // made cache-friendly. Run it again only for a documented, versioned change of the statistics
-// (docs/statistics.md, "Versions"): `npx tsx test/core/stats/golden/capture.ts`.
+// (docs/statistics.md, "Cost"): `npx tsx test/core/stats/golden/capture.ts`.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { goldenCases, goldenReport, type GoldenFile } from './cases';
