@@ -9,7 +9,7 @@
 // chunk's block totals, which stay in cache.
 import { startSweep, sweepBlocks, sweptAurc, type HarmonicNumbers, type ScoreRanking } from './riskCoverage';
 
-/** Tie blocks per chunk, 2^CHUNK_SHIFT: the chunk's totals (two doubles per block, 256 KiB) stay in the second-level cache. */
+/** Tie blocks per chunk, 2^CHUNK_SHIFT: the chunk's totals (two 32-bit integers per block, 128 KiB) stay in the second-level cache. */
 export const CHUNK_SHIFT = 14;
 export const CHUNK_BLOCKS = 1 << CHUNK_SHIFT;
 /** Rows and incorrect rows of an entry are stored in 8 bits each; a task with more rows in one block gets several entries. */
@@ -34,7 +34,7 @@ export class ResampledAurc {
 
   /**
    * `ranking` over the rows; task t owns rows starts[t] … starts[t+1]−1; correct[row] is 1 or 0.
-   * O(rows + tasks) time (two counting sorts); 16 bytes per row of scratch while it runs, 8 bytes per
+   * O(rows + tasks) time (two counting sorts); 24 bytes per row of scratch while it runs, 8 bytes per
    * entry kept (at most one entry per row).
    */
   constructor(ranking: ScoreRanking, starts: Int32Array, correct: Uint8Array) {
