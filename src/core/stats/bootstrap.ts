@@ -60,6 +60,12 @@ export function bootstrapGap(
  */
 export class GapBootstrap {
   private readonly rng: Rng;
+  /**
+   * The three per-task values interleaved, RECORD numbers per task: a draw reads one 32-byte record
+   * (one cache line) instead of three far-apart entries, which is what keeps 10^6 tasks fast.
+   */
+  private readonly records: Float64Array;
+  private readonly draws = new Int32Array(DRAW_BATCH);
   private readonly accuracies: Float64Array;
   private readonly filteredAccuracies: Float64Array;
   private readonly gaps: Float64Array;
@@ -68,14 +74,15 @@ export class GapBootstrap {
   private relativeDefined = 0;
 
   constructor(
-    private readonly accuracy: Float64Array,
-    private readonly filtered: Float64Array,
-    private readonly relative: Float64Array,
+    accuracy: Float64Array,
+    filtered: Float64Array,
+    relative: Float64Array,
     private readonly point: GapPoint,
     private readonly options: BootstrapOptions,
   ) {
     validateBootstrap(options);
     this.rng = createRng(options.seed);
+    this.records = taskRecords(accuracy, filtered, relative);
     this.accuracies = new Float64Array(options.resamples);
     this.filteredAccuracies = new Float64Array(options.resamples);
     this.gaps = new Float64Array(options.resamples);
@@ -87,25 +94,33 @@ export class GapBootstrap {
     return this.drawn === this.options.resamples;
   }
 
-  /** Draws up to `count` more resamples; returns done. */
+  /**
+   * Draws up to `count` more resamples; returns done. The sums run over the drawn tasks in draw
+   * order (floating-point addition is not associative: that order is what makes the intervals
+   * reproducible bit for bit).
+   */
   advance(count: number): boolean {
     if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`cannot draw ${count} resamples`);
-    const { accuracy, filtered, relative, rng } = this;
-    const tasks = accuracy.length;
+    const { records, rng, draws } = this;
+    const tasks = records.length / RECORD;
     const end = Math.min(this.options.resamples, this.drawn + count);
     for (let b = this.drawn; b < end; b++) {
       let sumAccuracy = 0;
       let sumFiltered = 0;
       let sumRelative = 0;
       let relativeTasks = 0;
-      for (let i = 0; i < tasks; i++) {
-        const t = drawTask(rng, tasks);
-        sumAccuracy += accuracy[t] as number;
-        sumFiltered += filtered[t] as number;
-        const r = relative[t] as number;
-        if (r === r) {
-          sumRelative += r;
-          relativeTasks++;
+      for (let from = 0; from < tasks; from += DRAW_BATCH) {
+        const batch = Math.min(DRAW_BATCH, tasks - from);
+        drawTasks(rng, tasks, draws, batch);
+        for (let i = 0; i < batch; i++) {
+          const at = RECORD * (draws[i] as number);
+          sumAccuracy += records[at] as number;
+          sumFiltered += records[at + 1] as number;
+          const r = records[at + 2] as number;
+          if (r === r) {
+            sumRelative += r;
+            relativeTasks++;
+          }
         }
       }
       const a = sumAccuracy / tasks;
@@ -142,6 +157,22 @@ export class GapBootstrap {
   }
 }
 
+/** Numbers per task in GapBootstrap's records: J(f|x), J(f[w]|x), the relative term, padding. */
+export const RECORD = 4;
+
+/** accuracy[t], filtered[t], relative[t] at RECORD·t … RECORD·t + 2. */
+export function taskRecords(accuracy: Float64Array, filtered: Float64Array, relative: Float64Array): Float64Array {
+  const tasks = accuracy.length;
+  if (filtered.length !== tasks || relative.length !== tasks) throw new RangeError(`per-task arrays of ${tasks}, ${filtered.length} and ${relative.length} tasks`);
+  const records = new Float64Array(RECORD * tasks);
+  for (let t = 0; t < tasks; t++) {
+    records[RECORD * t] = accuracy[t] as number;
+    records[RECORD * t + 1] = filtered[t] as number;
+    records[RECORD * t + 2] = relative[t] as number;
+  }
+  return records;
+}
+
 /**
  * One draw of the task bootstrap: a task index ⌊u·T⌋ with u = rng.next(). Every statistic with an
  * interval draws through this, from createRng(seed), T draws per resample, so all of a report's
@@ -149,6 +180,18 @@ export class GapBootstrap {
  */
 export function drawTask(rng: Rng, tasks: number): number {
   return Math.floor(rng.next() * tasks);
+}
+
+/** Draws per batch: 4 KiB of indices, which stay in the first-level cache. */
+export const DRAW_BATCH = 1024;
+
+/**
+ * The next `count` draws (drawTask, in order) into out[0 … count−1]. Drawing a batch before reading
+ * what the tasks hold lets the processor overlap those reads, which miss the cache at 10^5+ tasks;
+ * interleaved with the generator's arithmetic they would wait one after another.
+ */
+export function drawTasks(rng: Rng, tasks: number, out: Int32Array, count: number): void {
+  for (let i = 0; i < count; i++) out[i] = drawTask(rng, tasks);
 }
 
 /** The (1−level)/2 and (1+level)/2 numpy-linear quantiles of the resampled values (sorts them in place). */

@@ -64,8 +64,11 @@ export class CalibrationSums {
     this.totals.fill(0);
   }
 
-  /** null when no sample was added. */
-  result(): Calibration | null {
+  /**
+   * Writes brier, ece and rmsce to out[at], out[at+1], out[at+2] (NaN when no sample was added) and
+   * returns the samples added. No allocation: the bootstrap calls it once per resample.
+   */
+  errorsInto(out: Float64Array, at: number): number {
     const { bins, totals } = this;
     let scored = 0;
     let squaredError = 0;
@@ -73,27 +76,40 @@ export class CalibrationSums {
       scored += totals[SUMS_PER_BIN * b] as number;
       squaredError += totals[SUMS_PER_BIN * b + 3] as number;
     }
-    if (scored === 0) return null;
+    if (scored === 0) {
+      out.fill(Number.NaN, at, at + 3);
+      return 0;
+    }
     let ece = 0;
     let squaredCalibration = 0;
+    for (let b = 0; b < bins; b++) {
+      const n = totals[SUMS_PER_BIN * b] as number;
+      if (n === 0) continue;
+      const difference = (totals[SUMS_PER_BIN * b + 2] as number) / n - (totals[SUMS_PER_BIN * b + 1] as number) / n;
+      ece += (n / scored) * Math.abs(difference);
+      squaredCalibration += (n / scored) * difference * difference;
+    }
+    out[at] = squaredError / scored;
+    out[at + 1] = ece;
+    out[at + 2] = Math.sqrt(squaredCalibration);
+    return scored;
+  }
+
+  /** null when no sample was added. */
+  result(): Calibration | null {
+    const errors = new Float64Array(3);
+    const scored = this.errorsInto(errors, 0);
+    if (scored === 0) return null;
+    const { bins, totals } = this;
     const reliability: ReliabilityBin[] = [];
     for (let b = 0; b < bins; b++) {
       const at = SUMS_PER_BIN * b;
       const n = totals[at] as number;
       const lo = b / bins;
       const hi = (b + 1) / bins;
-      if (n === 0) {
-        reliability.push({ lo, hi, count: 0, meanScore: null, accuracy: null });
-        continue;
-      }
-      const meanScore = (totals[at + 1] as number) / n;
-      const accuracy = (totals[at + 2] as number) / n;
-      const difference = accuracy - meanScore;
-      ece += (n / scored) * Math.abs(difference);
-      squaredCalibration += (n / scored) * difference * difference;
-      reliability.push({ lo, hi, count: n, meanScore, accuracy });
+      reliability.push(n === 0 ? { lo, hi, count: 0, meanScore: null, accuracy: null } : { lo, hi, count: n, meanScore: (totals[at + 1] as number) / n, accuracy: (totals[at + 2] as number) / n });
     }
-    return { scored, brier: squaredError / scored, ece, rmsce: Math.sqrt(squaredCalibration), bins: reliability };
+    return { scored, brier: errors[0] as number, ece: errors[1] as number, rmsce: errors[2] as number, bins: reliability };
   }
 }
 

@@ -70,7 +70,8 @@ export class HarmonicNumbers {
   /** Makes H and C available up to `max`. */
   reserve(max: number): void {
     if (max < this.h.length) return;
-    const length = Math.max(max + 1, 2 * this.h.length);
+    // Grown by a quarter at least: amortized O(1) per entry, and at 10^7 samples the two tables do not double.
+    const length = Math.max(max + 1, Math.ceil(1.25 * this.h.length));
     const h = new Float64Array(length);
     const c = new Float64Array(length);
     h.set(this.h);
@@ -88,48 +89,44 @@ export class HarmonicNumbers {
   }
 }
 
+/** The running sums of an AURC sweep over the tie blocks, best first: [covered, errors, early]. */
+export type AurcSweep = Float64Array;
+
+export function startSweep(): AurcSweep {
+  return new Float64Array(3);
+}
+
 /**
- * The AURC of the ranked samples, each position p counted counts[unit[p]] times (a bootstrap resample:
- * unit = the row's task and counts = how often each task was drawn; a plain report: unit = the row and
- * counts = 1 or its multiplicity). `samples` is the total so counted. null when it is 0.
+ * Adds tie blocks 0 … count−1 (n[b] samples, e[b] of them incorrect, best first) to the sweep; `c` =
+ * HarmonicNumbers.c, reserved up to the samples of the whole sweep.
  *
  * risk(i) = E_i/i with E_i the expected errors among the first i, so Σ_i risk(i) = Σ over incorrect
  * samples of Σ_{i ≥ position} 1/i = Σ (H(N) − H(position − 1)). An incorrect sample of a tie block at
  * positions a+1 … a+n is at each with probability 1/n, so the block takes away
- * (e/n)·Σ_{j<n} H(a + j) = (e/n)·(C(a+n) − C(a)). One pass, no allocation: the bootstrap calls it once
- * per resample.
+ * (e/n)·Σ_{j<n} H(a + j) = (e/n)·(C(a+n) − C(a)). No allocation: the bootstrap sweeps once per resample.
  */
-export function rankedAurc(
-  ranking: ScoreRanking,
-  unit: Int32Array,
-  wrong: Uint8Array,
-  counts: ArrayLike<number>,
-  samples: number,
-  harmonic: HarmonicNumbers,
-): number | null {
-  if (samples === 0) return null;
-  harmonic.reserve(samples);
-  const { h, c } = harmonic;
-  const { blockEnds } = ranking;
-  let covered = 0;
-  let errors = 0;
-  let early = 0;
-  let p = 0;
-  for (let b = 0; b < blockEnds.length; b++) {
-    let n = 0;
-    let e = 0;
-    for (const end = blockEnds[b] as number; p < end; p++) {
-      const m = counts[unit[p] as number] as number;
-      n += m;
-      e += m * (wrong[p] as number);
-    }
-    const next = covered + n;
+export function sweepBlocks(sweep: AurcSweep, n: Float64Array | Int32Array, e: Float64Array | Int32Array, count: number, c: Float64Array): void {
+  let covered = sweep[0] as number;
+  let errors = sweep[1] as number;
+  let early = sweep[2] as number;
+  for (let b = 0; b < count; b++) {
+    const blockSamples = n[b] as number;
+    const blockErrors = e[b] as number;
+    const next = covered + blockSamples;
     // No branch on n or e: in a resample a third of the blocks are empty and half are correct, in no order.
-    early += (e / Math.max(n, 1)) * ((c[next] as number) - (c[covered] as number));
+    early += (blockErrors / Math.max(blockSamples, 1)) * ((c[next] as number) - (c[covered] as number));
     covered = next;
-    errors += e;
+    errors += blockErrors;
   }
-  return (errors * (h[samples] as number) - early) / samples;
+  sweep[0] = covered;
+  sweep[1] = errors;
+  sweep[2] = early;
+}
+
+/** The AURC of a finished sweep over `samples` samples (HarmonicNumbers reserved up to them); null when 0. */
+export function sweptAurc(sweep: AurcSweep, samples: number, harmonic: HarmonicNumbers): number | null {
+  if (samples === 0) return null;
+  return ((sweep[1] as number) * (harmonic.h[samples] as number) - (sweep[2] as number)) / samples;
 }
 
 /** Per tie block, best first: how many samples it holds and how many of them are incorrect (with multiplicity). */
@@ -173,11 +170,11 @@ export function riskCoverage(ranking: ScoreRanking, correct: ArrayLike<number>, 
     total += totals.samples[b] as number;
     totalErrors += totals.errors[b] as number;
   }
-  const { order } = ranking;
-  const wrong = new Uint8Array(order.length);
-  order.forEach((row, p) => (wrong[p] = 1 - (correct[row] as number)));
   const harmonic = new HarmonicNumbers();
-  const aurc = rankedAurc(ranking, order, wrong, multiplicity ?? new Uint8Array(correct.length).fill(1), total, harmonic);
+  harmonic.reserve(total);
+  const sweep = startSweep();
+  sweepBlocks(sweep, totals.samples, totals.errors, totals.samples.length, harmonic.c);
+  const aurc = sweptAurc(sweep, total, harmonic);
   if (aurc === null) return null;
   const points = Math.min(total, curvePoints);
   const curve: RiskCoveragePoint[] = [];

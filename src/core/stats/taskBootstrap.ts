@@ -2,7 +2,7 @@
 // rates: pooled over samples). A resample is a multiset of tasks; such a statistic is recomputed with
 // every sample of a task counted as often as the task was drawn. The draws are GapBootstrap's — the
 // same generator, seed and order — so these intervals rest on exactly the resamples of the gap's.
-import { drawTask, percentileInterval, validateBootstrap, type BootstrapOptions } from './bootstrap';
+import { DRAW_BATCH, drawTasks, percentileInterval, validateBootstrap, type BootstrapOptions } from './bootstrap';
 import { createRng, type Rng } from '../util/random';
 import type { Interval } from './types';
 
@@ -16,6 +16,7 @@ export type ResampleStatistics = (counts: Int32Array, out: Float64Array) => void
 export class TaskBootstrap {
   private readonly rng: Rng;
   private readonly counts: Int32Array;
+  private readonly draws = new Int32Array(DRAW_BATCH);
   private readonly out: Float64Array;
   /** values[s] holds statistic s of every resample where it is defined, in draw order. */
   private readonly values: Float64Array[];
@@ -43,14 +44,18 @@ export class TaskBootstrap {
   /** Draws up to `count` more resamples; returns done. */
   advance(count: number): boolean {
     if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`cannot draw ${count} resamples`);
-    const { counts, out, rng } = this;
+    const { counts, out, rng, draws } = this;
     const tasks = counts.length;
     const end = Math.min(this.options.resamples, this.drawn + count);
     for (let b = this.drawn; b < end; b++) {
       counts.fill(0);
-      for (let i = 0; i < tasks; i++) {
-        const t = drawTask(rng, tasks);
-        counts[t] = (counts[t] as number) + 1;
+      for (let from = 0; from < tasks; from += DRAW_BATCH) {
+        const batch = Math.min(DRAW_BATCH, tasks - from);
+        drawTasks(rng, tasks, draws, batch);
+        for (let i = 0; i < batch; i++) {
+          const t = draws[i] as number;
+          counts[t] = (counts[t] as number) + 1;
+        }
       }
       out.fill(Number.NaN);
       this.evaluate(counts, out);

@@ -4,9 +4,10 @@
 // computes the same numbers from its own rows (and draws the bootstrap in slices).
 import { MISSING_SCORE } from '../filter/columns';
 import type { BootstrapOptions } from './bootstrap';
-import { calibration, CalibrationSums, CALIBRATION_BINS, SUMS_PER_BIN, type ReliabilityBin } from './calibration';
+import { calibration, calibrationBin, CalibrationSums, CALIBRATION_BINS, SUMS_PER_BIN, type ReliabilityBin } from './calibration';
 import { expectedConfusion, filterRates, type FilterRates } from './filterQuality';
-import { HarmonicNumbers, rankedAurc, riskCoverage, ScoreRanking, type RiskCoveragePoint } from './riskCoverage';
+import { ResampledAurc } from './resampledAurc';
+import { HarmonicNumbers, riskCoverage, ScoreRanking, type RiskCoveragePoint } from './riskCoverage';
 import { TaskBootstrap } from './taskBootstrap';
 import type { Confusion, Interval } from './types';
 
@@ -70,9 +71,10 @@ export interface PreparedQuality {
   ranking: ScoreRanking;
   /** Per task: keptCorrect, keptWrong, droppedCorrect, droppedWrong (expected counts), at 4t … 4t+3. */
   taskConfusion: Float64Array;
-  /** The task of the row at each ranked position, and whether that row is incorrect. */
-  rankedTask: Int32Array;
-  rankedWrong: Uint8Array;
+  /** Per task, its rows. */
+  taskSamples: Int32Array;
+  /** The ranked rows grouped for the resamples' AURC. */
+  resampledAurc: ResampledAurc;
   /** Per task, its scored rows' calibration sums by bin (only the bins it uses): entries entryStarts[t] … entryStarts[t+1]−1. */
   entryStarts: Int32Array;
   /** Per entry: its bin, and at SUMS_PER_BIN·e … its samples, Σ score, Σ correct, Σ (score − correct)². */
@@ -80,41 +82,62 @@ export interface PreparedQuality {
   entrySums: Float64Array;
 }
 
+/** O(samples · log samples) for the ranking, O(samples) for the rest, once per score. */
 export function prepareQuality(rows: QualityRows): PreparedQuality {
-  const tasks = rows.starts.length - 1;
-  const ranking = new ScoreRanking(rows.scores);
-  const taskOf = new Int32Array(rows.correct.length);
+  const { starts, correct, scores, weights } = rows;
+  const tasks = starts.length - 1;
+  const ranking = new ScoreRanking(scores);
   const taskConfusion = new Float64Array(4 * tasks);
+  const taskSamples = new Int32Array(tasks);
+  // Entries are counted first (the bins each task's scored rows fall in), so the sums go straight into typed arrays.
   const entryStarts = new Int32Array(tasks + 1);
-  const bins: number[] = [];
-  const sums: number[] = [];
-  const task = new CalibrationSums(CALIBRATION_BINS);
   for (let t = 0; t < tasks; t++) {
-    const from = rows.starts[t] as number;
-    const to = rows.starts[t + 1] as number;
-    taskOf.fill(t, from, to);
-    const c = expectedConfusion(rows.correct, rows.weights, from, to);
-    taskConfusion.set([c.keptCorrect, c.keptWrong, c.droppedCorrect, c.droppedWrong], 4 * t);
+    let used = 0;
+    for (let row = starts[t] as number; row < (starts[t + 1] as number); row++) {
+      const s = scores[row] as number;
+      if (s !== MISSING_SCORE) used |= 1 << calibrationBin(s);
+    }
+    let count = 0;
+    for (; used !== 0; used &= used - 1) count++;
+    entryStarts[t + 1] = (entryStarts[t] as number) + count;
+  }
+  const entryBin = new Int32Array(entryStarts[tasks] as number);
+  const entrySums = new Float64Array(SUMS_PER_BIN * entryBin.length);
+  const task = new CalibrationSums(CALIBRATION_BINS);
+  const totals = task.totals;
+  for (let t = 0; t < tasks; t++) {
+    const from = starts[t] as number;
+    const to = starts[t + 1] as number;
+    taskSamples[t] = to - from;
+    const c = expectedConfusion(correct, weights, from, to);
+    taskConfusion[4 * t] = c.keptCorrect;
+    taskConfusion[4 * t + 1] = c.keptWrong;
+    taskConfusion[4 * t + 2] = c.droppedCorrect;
+    taskConfusion[4 * t + 3] = c.droppedWrong;
     task.reset();
     for (let row = from; row < to; row++) {
-      const s = rows.scores[row] as number;
-      if (s !== MISSING_SCORE) task.addSample(s, rows.correct[row] as number);
+      const s = scores[row] as number;
+      if (s !== MISSING_SCORE) task.addSample(s, correct[row] as number);
     }
+    let e = entryStarts[t] as number;
     for (let b = 0; b < CALIBRATION_BINS; b++) {
       const at = SUMS_PER_BIN * b;
-      if (task.totals[at] === 0) continue;
-      bins.push(b);
-      sums.push(...task.totals.subarray(at, at + SUMS_PER_BIN));
+      if (totals[at] === 0) continue;
+      entryBin[e] = b;
+      entrySums.set(totals.subarray(at, at + SUMS_PER_BIN), SUMS_PER_BIN * e);
+      e++;
     }
-    entryStarts[t + 1] = bins.length;
   }
-  const rankedTask = new Int32Array(ranking.order.length);
-  const rankedWrong = new Uint8Array(ranking.order.length);
-  ranking.order.forEach((row, p) => {
-    rankedTask[p] = taskOf[row] as number;
-    rankedWrong[p] = 1 - (rows.correct[row] as number);
-  });
-  return { rows, ranking, taskConfusion, rankedTask, rankedWrong, entryStarts, entryBin: Int32Array.from(bins), entrySums: Float64Array.from(sums) };
+  return {
+    rows,
+    ranking,
+    taskConfusion,
+    taskSamples,
+    resampledAurc: new ResampledAurc(ranking, starts, correct),
+    entryStarts,
+    entryBin,
+    entrySums,
+  };
 }
 
 export function qualityPoint(prepared: PreparedQuality, selector: string, filter: string): QualityPoint {
@@ -145,22 +168,24 @@ export function qualityPoint(prepared: PreparedQuality, selector: string, filter
 
 /**
  * The bootstrap of QUALITY_INTERVALS (in that order), ready to draw: each resample counts every row of
- * a task as often as the task was drawn, with GapBootstrap's draws. A resample costs O(samples): the
- * ranking is swept once; calibration and the confusion add up per-task sums.
+ * a task as often as the task was drawn, with GapBootstrap's draws. A resample costs O(tasks + entries
+ * + tie blocks) (entries: a task's rows in one tie block, at most the samples) and reads memory in
+ * order: calibration and the confusion add up per-task sums, the AURC streams ResampledAurc's entries.
+ * Nothing is allocated per resample.
  */
 export function qualityBootstrap(prepared: PreparedQuality, options: BootstrapOptions): TaskBootstrap {
-  const { ranking, taskConfusion, rankedTask, rankedWrong, entryStarts, entryBin, entrySums } = prepared;
+  const { taskConfusion, taskSamples, resampledAurc, entryStarts, entryBin, entrySums } = prepared;
   const tasks = entryStarts.length - 1;
   const calibrationSums = new CalibrationSums(CALIBRATION_BINS);
   const totals = calibrationSums.totals;
   const harmonic = new HarmonicNumbers();
-  const taskSamples = Int32Array.from({ length: tasks }, (_, t) => (prepared.rows.starts[t + 1] as number) - (prepared.rows.starts[t] as number));
   return new TaskBootstrap(tasks, QUALITY_INTERVALS.length, (counts, out) => {
     calibrationSums.reset();
     let keptCorrect = 0;
     let keptWrong = 0;
     let droppedCorrect = 0;
     let droppedWrong = 0;
+    let samples = 0;
     for (let t = 0; t < tasks; t++) {
       const m = counts[t] as number;
       if (m === 0) continue;
@@ -177,14 +202,14 @@ export function qualityBootstrap(prepared: PreparedQuality, options: BootstrapOp
       keptWrong += m * (taskConfusion[4 * t + 1] as number);
       droppedCorrect += m * (taskConfusion[4 * t + 2] as number);
       droppedWrong += m * (taskConfusion[4 * t + 3] as number);
+      samples += m * (taskSamples[t] as number);
     }
-    const cal = calibrationSums.result();
-    let samples = 0;
-    for (let t = 0; t < tasks; t++) samples += (counts[t] as number) * (taskSamples[t] as number);
-    const aurc = rankedAurc(ranking, rankedTask, rankedWrong, counts, samples, harmonic);
+    calibrationSums.errorsInto(out, 0);
+    out[3] = resampledAurc.aurc(counts, samples, harmonic) ?? Number.NaN;
     const rates = filterRates({ keptCorrect, keptWrong, droppedCorrect, droppedWrong });
-    const values = [cal?.brier, cal?.ece, cal?.rmsce, aurc, rates.specificity, rates.balancedAccuracy, rates.f1];
-    values.forEach((v, i) => (out[i] = v ?? Number.NaN));
+    out[4] = rates.specificity ?? Number.NaN;
+    out[5] = rates.balancedAccuracy ?? Number.NaN;
+    out[6] = rates.f1 ?? Number.NaN;
   }, options);
 }
 

@@ -1,0 +1,12 @@
+// Writes the golden reports the statistics are held to (golden.test.ts): each dataset's samples, the
+// report options and computeReport's output, captured once from the code before the bootstrap was
+// made cache-friendly. Run it again only for a documented, versioned change of the statistics
+// (docs/statistics.md, "Cost"): `npx tsx test/core/stats/golden/capture.ts`.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { goldenCases, goldenReport, type GoldenFile } from './cases';
+
+for (const c of goldenCases()) {
+  const file: GoldenFile = { ...c, report: goldenReport(c) };
+  writeFileSync(path.join(__dirname, `${c.name}.json`), `${JSON.stringify(file)}\n`);
+}
