@@ -29,7 +29,6 @@ import type { Services } from '../services';
 import { gapText, LiveGap } from '../../core/pipeline/liveGap';
 import type { GapNow } from '../views/statusText';
 import { runName } from '../views/runItems';
-import { longRunSeconds } from './longRun';
 import { readRunNotes, updateRunNotes, type RunEnding } from './runNotes';
 
 export interface ExecuteRequest {
@@ -86,6 +85,7 @@ export class RunExecutor implements vscode.Disposable {
     const startedInBatches = dir !== undefined && ((await readBatchState(dir))?.shards.length ?? 0) > 0;
     const batch = (req.executor ?? (startedInBatches ? 'batch' : 'online')) === 'batch';
     const cost = await this.costSettings(open, batch);
+    const notifyAfterSeconds = this.workspace.settings(dir).notifyLongRunSeconds;
     // The keys are settled first: the endpoints are probed before the run is created or changed.
     const models = open.kind === 'new' ? runModels(open.config) : [...folderModels, ...(open.kind === 'reverify' && open.model !== undefined ? [canonicalModelSpec(open.model)] : [])];
     const keys = await this.keysFor(models, open.kind !== 'new');
@@ -96,7 +96,7 @@ export class RunExecutor implements vscode.Disposable {
     const abort = new AbortController();
     this.running.set(controller.dir, abort);
     try {
-      await this.executeWithUi(controller, req.activity, abort, keys, cost, batch);
+      await this.executeWithUi(controller, req.activity, abort, keys, cost, batch, notifyAfterSeconds);
     } finally {
       await controller.close();
       this.running.delete(controller.dir);
@@ -129,7 +129,15 @@ export class RunExecutor implements vscode.Disposable {
     return { pricing, costLimit };
   }
 
-  private async executeWithUi(controller: RunController, activity: string, abort: AbortController, keys: Map<string, string | undefined>, cost: CostSettings, batch: boolean): Promise<void> {
+  private async executeWithUi(
+    controller: RunController,
+    activity: string,
+    abort: AbortController,
+    keys: Map<string, string | undefined>,
+    cost: CostSettings,
+    batch: boolean,
+    notifyAfterSeconds: number,
+  ): Promise<void> {
     const { prepared } = controller;
     const { dir } = prepared;
     const { log } = this.services;
@@ -240,7 +248,7 @@ export class RunExecutor implements vscode.Disposable {
           const gap = gapNow();
           const text = gap ? gapText(gap.reading) : null;
           log.info(`${manifest.id} finished${text ? `: ${text}` : ''}`);
-          this.notifyIfLong(dir, name, started, text);
+          this.notifyIfLong(dir, name, (Date.now() - started) / 1000, notifyAfterSeconds, text);
           return;
         }
         case 'incomplete': {
@@ -292,9 +300,8 @@ export class RunExecutor implements vscode.Disposable {
   }
 
   /** A run that took long enough (gaplens.notifyLongRunSeconds) says it finished, with Open: its panel may be far away by now. */
-  private notifyIfLong(dir: string, name: string, started: number, gap: string | null): void {
-    const seconds = (Date.now() - started) / 1000;
-    if (seconds < longRunSeconds(this.services.log)) return;
+  private notifyIfLong(dir: string, name: string, seconds: number, notifyAfterSeconds: number, gap: string | null): void {
+    if (seconds < notifyAfterSeconds) return;
     void vscode.window.showInformationMessage(`Gap Lens: ${name} finished in ${Math.round(seconds)} s${gap ? `: ${gap}` : ''}.`, 'Open').then((choice) => {
       if (choice === 'Open') void vscode.commands.executeCommand('gaplens.openRun', dir);
     });
