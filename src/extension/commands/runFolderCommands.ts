@@ -162,9 +162,9 @@ export async function deleteRuns(ctx: CommandContext, args: readonly unknown[]):
   if (dirs.length === 0) return;
   for (const dir of dirs) {
     if (ctx.executor.isRunning(dir)) throw new UserError(`${dir} is running: cancel it first`);
+    await assertRunFolder(dir);
     const writer = await liveLockHolder(dir);
     if (writer !== null) throw new UserError(`${dir} is being written by ${describeHolder(writer)}: stop it first`);
-    await assertRunFolder(dir);
   }
   const what = dirs.length === 1 ? `run ${basename(dirs[0] as string)}` : `${dirs.length} runs`;
   const choice = await vscode.window.showWarningMessage(`Delete ${what}?`, { modal: true, detail: `This moves ${dirs.join(', ')} with all samples and annotations to the trash.` }, 'Move to Trash');
