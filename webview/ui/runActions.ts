@@ -42,6 +42,7 @@ export class RunActions {
 
   update(progress: Progress | null, runState: RunStateParams | null): void {
     const available = availableRunActions(progress, runState);
-    for (const [action, button] of this.buttons) button.hidden = !available.has(action);
+    // Not `hidden`: a custom element's own `:host { display }` outranks the [hidden] rule.
+    for (const [action, button] of this.buttons) button.style.display = available.has(action) ? '' : 'none';
   }
 }
