@@ -498,7 +498,7 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
 
   it('cancels a run from its panel, which then offers Resume; Resume in the panel completes it', async function () {
     slow = await startFakeOpenAI({
-      latencyMs: 250,
+      latencyMs: 800,
       respond: (req) => {
         // Check Selection's question: most samples say 34, every third 35.
         if (req.topLogprobs === undefined && req.prompt.includes('What is 30 + 4?')) return { text: ((req.seed ?? 0) + req.choiceIndex) % 3 === 2 ? ' So the answer is 35.' : ' Thirty plus four. The answer is 34.' };
@@ -568,7 +568,12 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
     await waitFor('question.md in the editor', 30_000, async () => ((await page.locator('.monaco-editor .view-line', { hasText: 'What is 30 + 4?' }).count()) > 0 ? true : undefined));
     await page.locator('.monaco-editor .view-line', { hasText: 'What is 30 + 4?' }).click();
     await page.keyboard.press('Control+a');
-    await runFromPalette(page, 'Gap Lens: Check Selection');
+    // Not runFromPalette: its Escape would clear the selection.
+    await page.keyboard.press('F1');
+    await page.waitForSelector('.quick-input-widget', { state: 'visible' });
+    await page.keyboard.type('Gap Lens: Check Selection');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Check Selection' }).first().waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Enter');
     await answerQuickInput(page, /How are answers compared\?/, 'numeric');
     await answerQuickInput(page, /Gold answer \(optional/, '');
     await answerQuickInput(page, /Model profile/, 'Slow server');
