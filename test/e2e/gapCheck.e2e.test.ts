@@ -518,6 +518,8 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
     await answerQuickInput(page, /How are the calls sent\?/, 'Online');
     await answerQuickInput(page, /Samples per task/, String(N));
     await answerQuickInput(page, /Which verifiers/, '');
+    // Two profiles now: the plan asks which model verifies.
+    await answerQuickInput(page, /Which model verifies the samples\?/, 'Same model');
     await answerQuickInput(page, /Filter: which samples/, '');
     slowDir = await waitFor('the new run folder', 60_000, async () => {
       const made = fs.readdirSync(runsDir).find((d) => !before.has(d));
@@ -580,6 +582,8 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
     await answerQuickInput(page, /How are the calls sent\?/, 'Online');
     await answerQuickInput(page, /Samples per task/, '6');
     await answerQuickInput(page, /Which verifiers/, '');
+    // Two profiles now: the plan asks which model verifies.
+    await answerQuickInput(page, /Which model verifies the samples\?/, 'Same model');
     await answerQuickInput(page, /Filter: which samples/, '');
 
     const checkFrame = await frameWith('[data-role=clusters] .cluster-line[data-answer="34"]', 'the answer groups');
