@@ -23,6 +23,7 @@ export interface PanelHost {
   copy(text: string): Promise<RequestResults['copy']>;
   sampleDetail(params: RequestParams['sampleDetail']): Promise<RequestResults['sampleDetail']>;
   drawAudit(params: RequestParams['drawAudit']): Promise<RequestResults['drawAudit']>;
+  runAction(params: RequestParams['runAction']): Promise<RequestResults['runAction']>;
   /** The state persisted by the last saveState (survives reloads), or null. */
   loadState(): PanelState | null;
   saveState(state: PanelState): void;
@@ -116,6 +117,7 @@ export function createVsCodeHost(api: VsCodeApi, source: MessageSource, log: (me
     copy: (text) => request('copy', { text }),
     sampleDetail: (params) => request('sampleDetail', params),
     drawAudit: (params) => request('drawAudit', params),
+    runAction: (params) => request('runAction', params),
     loadState: () => parsePanelState(api.getState()),
     saveState: (state) => api.setState(state),
     onNotification: (listener) => void listeners.push(listener),

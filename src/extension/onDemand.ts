@@ -7,7 +7,7 @@ import type { HeavyCommandId } from './commandIds';
 import type { CommandContext } from './commands/commandContext';
 import { compareRuns } from './commands/compareRuns';
 import { checkSelection, runGapCheck, runSelectedTasks } from './commands/runCommands';
-import { deleteRuns, exportKept, nextDisagreement, openRun, openRunEditor, restorePanel, reverifyRun } from './commands/runFolderCommands';
+import { cancelRun, deleteRuns, exportKept, labelRun, nextDisagreement, openRun, openRunEditor, restorePanel, resumeRun, reverifyRun } from './commands/runFolderCommands';
 import { setApiKey } from './commands/setApiKey';
 import { checkModel } from './commands/checkModel';
 import { ApiKeys } from './config/apiKeys';
@@ -51,7 +51,10 @@ export function createFeatures(services: Services): Features {
     'gaplens.runSelectedTasks': (args) => runSelectedTasks(ctx, args),
     'gaplens.checkSelection': () => checkSelection(ctx),
     'gaplens.openRun': (args) => openRun(ctx, args),
+    'gaplens.resumeRun': (args) => resumeRun(ctx, args),
+    'gaplens.cancelRun': (args) => cancelRun(ctx, args),
     'gaplens.reverifyRun': (args) => reverifyRun(ctx, args),
+    'gaplens.labelRun': (args) => labelRun(ctx, args),
     'gaplens.compareRuns': (args) => compareRuns(ctx, args),
     'gaplens.exportKept': (args) => exportKept(ctx, args),
     'gaplens.setApiKey': () => setApiKey(ctx),

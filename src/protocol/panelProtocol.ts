@@ -462,6 +462,10 @@ export { ANNOTATION_CAUSES } from '../core/runs/records';
 
 const sampleRefSchema = z.object({ task: nonEmpty, index: count });
 
+/** What the panel's run-actions bar can do to its run (each is a Gap Lens command on the run's folder). */
+export const RUN_ACTIONS = ['resume', 'cancel', 'reverify', 'delete', 'label'] as const;
+export type RunAction = (typeof RUN_ACTIONS)[number];
+
 const requestSchemas = {
   /** Append an annotation to the run's annotations.jsonl. */
   annotate: annotateParamsSchema,
@@ -475,6 +479,8 @@ const requestSchemas = {
   sampleDetail: sampleRefSchema,
   /** Draw a new audit into the run's audit.json (docs/statistics.md, "Audit"); the host then sends 'audit'. */
   drawAudit: drawAuditParamsSchema,
+  /** The run-actions bar: the host starts the command on the panel's run (it answers once started, not when done). */
+  runAction: z.object({ action: z.enum(RUN_ACTIONS) }),
 } as const;
 
 const requestResultSchemas = {
@@ -486,6 +492,7 @@ const requestResultSchemas = {
   copy: z.object({}),
   sampleDetail: z.object({ row: sampleRowSchema }),
   drawAudit: drawAuditResultSchema,
+  runAction: z.object({}),
 } as const;
 
 const panelViewSchema = z.object({
@@ -691,7 +698,7 @@ export function createMessageQueue(post: (message: HostMessage) => void): Messag
 }
 
 /** Requests a host may leave unhandled: they are answered 'unknown-method'. */
-type OptionalRequest = 'sampleDetail' | 'drawAudit';
+type OptionalRequest = 'sampleDetail' | 'drawAudit' | 'runAction';
 
 /** What the host does with each webview message. Requests resolve to their result or throw (→ error reply). */
 export type WebviewHandlers = {

@@ -531,4 +531,133 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
       fs.rmSync(testRuns, { recursive: true, force: true });
     }
   });
+
+  // Run lifecycle (issue 14): a slow server of its own, so that a run can be cancelled mid-way.
+  let slow: FakeOpenAI | undefined;
+  let slowDir = '';
+  after(async () => slow?.close());
+
+  /** The visible panel frame showing `selector`, among the open panels' frames. */
+  async function frameWith(selector: string, what: string): Promise<Frame> {
+    return waitFor(what, 60_000, async () => {
+      for (const f of page.frames()) if (await f.locator(selector).first().isVisible().catch(() => false)) return f;
+      return undefined;
+    });
+  }
+
+  async function statusBarSays(text: string): Promise<void> {
+    await waitFor(`the status bar to say "${text}"`, 15_000, async () => ((await page.locator('.statusbar-item', { hasText: 'Gap Lens' }).allInnerTexts()).some((t) => t.includes(text)) ? true : undefined));
+  }
+
+  it('cancels a run from its panel, which then offers Resume; Resume in the panel completes it', async function () {
+    slow = await startFakeOpenAI({
+      latencyMs: 800,
+      respond: (req) => {
+        // Check Selection's question: most samples say 34, every third 35.
+        if (req.topLogprobs === undefined && req.prompt.includes('What is 30 + 4?')) return { text: ((req.seed ?? 0) + req.choiceIndex) % 3 === 2 ? ' So the answer is 35.' : ' Thirty plus four. The answer is 34.' };
+        return scriptedAnswers(req);
+      },
+    });
+    const settingsFile = path.join(workspace, '.vscode', 'settings.json');
+    const settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8')) as { 'gaplens.modelProfiles': unknown[] };
+    settings['gaplens.modelProfiles'].push({ name: 'Slow server', backend: 'openai', baseUrl: slow.url, model: 'fake-model', maxConcurrency: 1 });
+    fs.writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
+    const runsDir = path.join(workspace, '.gaplens', 'runs');
+    const before = new Set(fs.readdirSync(runsDir));
+
+    await runFromPalette(page, 'Gap Lens: Run Gap Check');
+    await answerQuickInput(page, /Which tasks\?/, 'x.tasks');
+    await answerQuickInput(page, /Model profile/, 'Slow server');
+    await answerQuickInput(page, /How are the calls sent\?/, 'Online');
+    await answerQuickInput(page, /Samples per task/, String(N));
+    await answerQuickInput(page, /Which verifiers/, '');
+    // Two profiles now: the plan asks which model verifies.
+    await answerQuickInput(page, /Which model verifies the samples\?/, 'Same model');
+    await answerQuickInput(page, /Filter: which samples/, '');
+    slowDir = await waitFor('the new run folder', 60_000, async () => {
+      const made = fs.readdirSync(runsDir).find((d) => !before.has(d));
+      return made === undefined ? undefined : path.join(runsDir, made);
+    });
+    const running = await frameWith('[data-role=run-action-cancel]', 'the Cancel button of the running run');
+    await running.locator('[data-role=run-action-cancel]').click();
+    await waitFor('the panel to offer Resume', 60_000, async () => ((await running.locator('[data-role=run-action-resume]').isVisible()) ? true : undefined));
+    const status = (await running.locator('[data-role=run-status]').textContent()) ?? '';
+    assert.match(status, /^cancelled \d+ \/ 16 — Cancelled\. .*Resume \(in the panel or on the run in the Gap Lens runs view\) continues it\.$/);
+    assert.doesNotMatch(status, /Open Run/);
+    const cut = fs.readFileSync(path.join(slowDir, 'samples.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"type":"generation"')).length;
+    assert.ok(cut < TASKS.length * N, `the run was not cancelled (${cut} generations)`);
+    await statusBarSays('cancelled');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-cancelled.png') });
+
+    await running.locator('[data-role=run-action-resume]').click();
+    await waitFor('the resumed run to complete', 120_000, async () => ((JSON.parse(fs.readFileSync(path.join(slowDir, 'run.json'), 'utf8')) as { completedAt?: string }).completedAt ? true : undefined));
+    await waitFor('the panel to say done', 30_000, async () => (/^done 16 \/ 16/.test((await running.locator('[data-role=run-status]').textContent()) ?? '') ? true : undefined));
+    assert.equal(await running.locator('[data-role=run-action-resume]').isVisible(), false);
+    assert.equal(await running.locator('[data-role=run-action-reverify]').isVisible(), true);
+  });
+
+  it('names each run in its tab and the status bar, which follows the focused panel', async function () {
+    assert.ok(slowDir, 'needs the run of the previous test');
+    // Label the slow run from its panel's bar; the other run keeps its model and task set as its name.
+    const slowFrame = await frameWith('[data-role=run-action-label]', 'the slow run\'s panel');
+    await slowFrame.locator('[data-role=run-action-label]').click();
+    await answerQuickInput(page, /A name for run/, 'slow run');
+    await waitFor('the labelled tab', 30_000, async () => ((await page.locator('.tab', { hasText: 'Gap Lens: slow run' }).count()) > 0 ? true : undefined));
+    await statusBarSays('Gap Lens: slow run');
+    // The first run is still open in the run editor of its samples.jsonl (the test before last).
+    const other = page.locator('.tab', { hasText: 'samples.jsonl' });
+    assert.equal(await other.count(), 1, 'the first run\'s editor is not open');
+    await other.click();
+    await statusBarSays('Gap Lens: fake-model · x.tasks.jsonl');
+    await page.locator('.tab', { hasText: 'Gap Lens: slow run' }).first().click();
+    await statusBarSays('Gap Lens: slow run');
+    await other.click();
+    await statusBarSays('Gap Lens: fake-model · x.tasks.jsonl');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-status-follows-focus.png') });
+  });
+
+  it('Check Selection without a gold answer shows the answers grouped, and Mark as right answer grades every sample', async function () {
+    assert.ok(slow, 'needs the slow server of the lifecycle test');
+    fs.writeFileSync(path.join(workspace, 'question.md'), 'What is 30 + 4?\n');
+    await quickOpen(page, 'question.md');
+    await waitFor('question.md in the editor', 30_000, async () => ((await page.locator('.monaco-editor .view-line', { hasText: 'What is 30 + 4?' }).count()) > 0 ? true : undefined));
+    await page.locator('.monaco-editor .view-line', { hasText: 'What is 30 + 4?' }).click();
+    await page.keyboard.press('Control+a');
+    // Not runFromPalette: its Escape would clear the selection.
+    await page.keyboard.press('F1');
+    await page.waitForSelector('.quick-input-widget', { state: 'visible' });
+    await page.keyboard.type('Gap Lens: Check Selection');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Check Selection' }).first().waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Enter');
+    await answerQuickInput(page, /How are answers compared\?/, 'numeric');
+    await answerQuickInput(page, /Gold answer \(optional/, '');
+    await answerQuickInput(page, /Model profile/, 'Slow server');
+    await answerQuickInput(page, /How are the calls sent\?/, 'Online');
+    await answerQuickInput(page, /Samples per task/, '6');
+    await answerQuickInput(page, /Which verifiers/, '');
+    // Two profiles now: the plan asks which model verifies.
+    await answerQuickInput(page, /Which model verifies the samples\?/, 'Same model');
+    await answerQuickInput(page, /Filter: which samples/, '');
+
+    const checkFrame = await frameWith('[data-role=clusters] .cluster-line[data-answer="34"]', 'the answer groups');
+    await waitFor('all 6 samples', 120_000, async () => {
+      const counts = await checkFrame.locator('[data-role=clusters] .cluster-line[data-answer] span:nth-child(2)').allTextContents();
+      return counts.reduce((n, t) => n + Number.parseInt(t, 10), 0) === 6 ? true : undefined;
+    });
+    const answers = await checkFrame.locator('[data-role=clusters] .cluster-line[data-answer]').evaluateAll((lines) => lines.map((l) => (l as unknown as PageNode).getAttribute('data-answer')));
+    assert.deepEqual([...answers].sort(), ['34', '35']);
+    assert.equal(await checkFrame.locator('[data-role=clusters]', { hasText: '(no answer)' }).count(), 0);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-check-selection-clusters.png') });
+
+    await checkFrame.locator('.cluster-line[data-answer="34"] [data-role=mark-answer]').click();
+    await waitFor('34 marked as the gold answer', 30_000, async () => ((await checkFrame.locator('.cluster-line.gold[data-answer="34"]').count()) === 1 ? true : undefined));
+    const say34 = Number.parseInt((await checkFrame.locator('.cluster-line[data-answer="34"] span:nth-child(2)').textContent()) ?? '', 10);
+    const accuracy = await waitFor('the accuracy of the marked answer', 30_000, async () => {
+      const text = (await stats(checkFrame)).accuracy ?? '';
+      const value = Number.parseFloat(text.replace(/[^\d.+-]/g, ''));
+      return Number.isFinite(value) ? (text.includes('%') ? value / 100 : value) : undefined;
+    });
+    assert.ok(Math.abs(accuracy - say34 / 6) < 0.001, `accuracy ${accuracy}, ${say34} of 6 samples say 34`);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-check-selection-marked.png') });
+  });
 });

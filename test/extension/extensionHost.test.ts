@@ -373,7 +373,7 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
   it('lists the run in the runs tree (model, verifier, gap) and the task file in the task sets tree; the status bar shows the gap', async () => {
     const runs = await fake.recorded.treeViews.get('gaplens.runs')?.getChildren();
     assert.equal(runs?.length, 1);
-    assert.equal(runs?.[0]?.label, 'fake-model');
+    assert.equal(runs?.[0]?.label, 'fake-model · math.tasks.jsonl');
     assert.match(runs?.[0]?.description ?? '', /^mc · gap [+−]\d+\.\d pp · \d{4}-\d\d-\d\d \d\d:\d\d$/);
     assert.equal(runs?.[0]?.contextValue, 'gaplens.run.complete');
     const sets = await fake.recorded.treeViews.get('gaplens.taskSets')?.getChildren();
@@ -550,7 +550,7 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     [unsureDir] = newRunDirs(before) as [string];
     assert.deepEqual(fake.recorded.quickPicks, [], 'not every scripted question was asked');
     const status = fake.recorded.status.filter((s) => s.visible).at(-1);
-    assert.equal(status?.text, '$(graph) Gap Lens · gap — (0 of 6 scored)');
+    assert.equal(status?.text, '$(graph) Gap Lens: fake-model · math.tasks.jsonl · gap — (0 of 6 scored)');
     assert.match(String(status?.tooltip), /^coverage cot-score: 0 of 6 scored \(6 unparsable\)$/m);
 
     const item = await treeItem(unsureDir);
@@ -591,7 +591,7 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     earlyPanel = fake.recorded.panels.at(-1) as FakeWebviewPanel;
     assert.deepEqual(runStateOf(earlyPanel)?.coverage.tasks, { expected: 40, done: 8 });
     const status = fake.recorded.status.filter((s) => s.visible).at(-1);
-    assert.match(status?.text ?? '', /^\$\(debug-pause\) Gap Lens incomplete 8\/40 tasks · gap /);
+    assert.match(status?.text ?? '', /^\$\(debug-pause\) Gap Lens: fake-model · set\.tasks\.jsonl · incomplete 8\/40 tasks · gap /);
     assert.match(String(status?.tooltip), /^incomplete: 8 of 40 tasks, 8 of 40 samples generated/m);
 
     const page = await comparePage([runDir, earlyDir]);
@@ -610,7 +610,7 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
       const p = earlyPanel;
       readyAndRead(p);
       await until('the panel to see the writer', () => notifications(hostMessages(p), 'runState').at(-1)?.params.live === true);
-      await until('the status bar to say live', () => /^\$\(pulse\) Gap Lens live 8\/40/.test(fake.recorded.status.filter((s) => s.visible).at(-1)?.text ?? ''));
+      await until('the status bar to say live', () => /^\$\(pulse\) Gap Lens: .* · live 8\/40/.test(fake.recorded.status.filter((s) => s.visible).at(-1)?.text ?? ''));
 
       const page = await comparePage([runDir, earlyDir]);
       assert.match(page, /<div class="mark">live: a writer holds the run&#39;s lock and is still adding records<\/div>/);
@@ -622,7 +622,7 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
 
   it('Delete Run removes the run folder after the modal confirmation, and closes its panel', async () => {
     const before = readdirSync(join(ws, '.gaplens', 'runs')).length;
-    fake.recorded.messageAnswers.set('Delete run', 'Delete');
+    fake.recorded.messageAnswers.set('Delete run', 'Move to Trash');
     await fake.recorded.commands.get('gaplens.deleteRun')?.({ runDir: checkDir });
     assert.equal(existsSync(checkDir), false);
     assert.equal(checkPanel.isDisposed, true);

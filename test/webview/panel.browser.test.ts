@@ -726,6 +726,38 @@ describe('gap panel in headless Chromium', function () {
     await page.waitForFunction(() => document.querySelector('[data-role=endpoints]')?.matches('[hidden]') === true);
   });
 
+  it("the run-actions bar offers what fits the run's state and sends the action clicked", async () => {
+    const page = await openPanel();
+    const all = buildRows({ tasks: 4, n: 2, verifiers: ['mc'], seed: 3 });
+    const half = { tasks: all.tasks, rows: all.rows.slice(0, 4) };
+    const run = { ...RUN, id: 'run-actions', n: 2, verifiers: ['mc'] };
+    const shown = async (): Promise<string[]> =>
+      page.evaluate(() => Array.from(document.querySelectorAll('[data-role=run-actions] vscode-button')).filter((b) => (b as unknown as { style: { display: string } }).style.display !== 'none').map((b) => b.textContent ?? ''));
+    const expectShown = async (want: string[]): Promise<void> => {
+      await page.waitForFunction((w) => JSON.stringify(Array.from(document.querySelectorAll('[data-role=run-actions] vscode-button')).filter((b) => (b as unknown as { style: { display: string } }).style.display !== 'none').map((b) => b.textContent)) === w, JSON.stringify(want));
+    };
+    // Running in this window: Cancel.
+    await postToPanel(page, liveMessages(run, half, true));
+    await expectShown(['Cancel', 'Label…']);
+    await page.locator('[data-role=run-action-cancel]').click();
+    assert.deepEqual((await waitForRequest(page, 'runAction')).params, { action: 'cancel' });
+    // Cancelled: Resume, and Delete.
+    await postToPanel(page, [runState(coverageOf(half.tasks, half.rows, run), false), { kind: 'notify', method: 'progress', params: { done: 4, total: 8, status: 'cancelled', message: 'Cancelled. Resume continues it.' } }]);
+    await expectShown(['Resume', 'Label…', 'Delete…']);
+    await page.screenshot({ path: screenshotPath('panel-run-actions-cancelled'), fullPage: false });
+    await page.locator('[data-role=run-action-resume]').click();
+    assert.deepEqual((await waitForRequest(page, 'runAction', 2)).params, { action: 'resume' });
+    // Another process writes it: nothing to start or delete from here.
+    await postToPanel(page, [runState(coverageOf(half.tasks, half.rows, run), true)]);
+    await expectShown(['Label…']);
+    // Complete: Re-verify instead of Resume.
+    await postToPanel(page, [runState(coverageOf(all.tasks, all.rows, run), false), { kind: 'notify', method: 'samples', params: { tasks: [], rows: all.rows } }, { kind: 'notify', method: 'progress', params: { done: 8, total: 8, status: 'done' } }]);
+    await expectShown(['Re-verify…', 'Label…', 'Delete…']);
+    await page.locator('[data-role=run-action-delete]').click();
+    assert.deepEqual((await waitForRequest(page, 'runAction', 3)).params, { action: 'delete' });
+    assert.deepEqual(await shown(), ['Re-verify…', 'Label…', 'Delete…']);
+  });
+
   it('follows a light theme through the VS Code variables', async () => {
     const page = await openPanel('?theme=light');
     await loadRun(page);

@@ -32,6 +32,7 @@ import { FilterBar, type FilterChange } from './filterBar';
 import { EndpointStatus } from './endpointStatus';
 import { QualityPanel } from './qualityPanel';
 import { RunBar, type Progress } from './runBar';
+import { RunActions } from './runActions';
 import { SampleTable } from './sampleTable';
 import { StatsHeader } from './statsHeader';
 
@@ -63,6 +64,7 @@ export class PanelApp {
   private sentFilter = '';
 
   private readonly runBar: RunBar;
+  private readonly runActions = new RunActions((action) => void this.host.runAction({ action }).catch((err: unknown) => this.showError(err)));
   private readonly endpoints = new EndpointStatus();
   private readonly statsHeader = new StatsHeader();
   private readonly filterBar: FilterBar;
@@ -135,6 +137,7 @@ export class PanelApp {
     root.replaceChildren(
       el('main', { className: 'panel' }, [
         this.runBar.element,
+        this.runActions.element,
         this.endpoints.element,
         this.statsHeader.element,
         this.filterBar.element,
@@ -218,6 +221,7 @@ export class PanelApp {
     this.live.cancel();
     const run = this.store.run;
     const settings = this.settings;
+    this.runActions.update(run ? this.progress : null, this.store.runState);
     if (!run || !settings) {
       this.stopBootstrap(null);
       this.runBar.update(null, null, false, 0);

@@ -68,3 +68,25 @@ export function trimTrailingPunctuation(text: string): string {
   while (end > 0 && /[\s.;,]/.test(text[end - 1] ?? '')) end--;
   return text.slice(0, end).trim();
 }
+
+/**
+ * The generic final-answer extractor, for output in which the task's grader finds no answer of its
+ * kind: the last `\boxed{}`, else what follows the last answer marker, else the last non-empty line;
+ * trailing sentence punctuation dropped. Null for output with no visible text.
+ */
+export function genericFinalAnswer(output: string): Found | null {
+  const found = lastBoxed(output) ?? afterAnswerMarker(output) ?? lastLine(output);
+  if (!found) return null;
+  const text = trimTrailingPunctuation(found.text);
+  return text === '' ? null : { text, where: found.where };
+}
+
+/** A generic answer as it is compared: whitespace runs collapsed to one space, lowercased. */
+export function genericAnswerKey(answer: string): string {
+  return answer.replace(/\s+/g, ' ').trim().toLowerCase();
+}
+
+function lastLine(text: string): Found | null {
+  const line = text.split(/\r?\n/).findLast((l) => l.trim() !== '');
+  return line === undefined ? null : { text: line.trim(), where: 'on the last line' };
+}

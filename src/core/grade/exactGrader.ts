@@ -6,6 +6,10 @@ import type { GradeResult, Grader } from './grader';
 
 export const exactGrader: Grader = {
   name: 'exact',
+  extract(output: string) {
+    const normalized = collapseWhitespace(output);
+    return normalized === '' ? null : { extracted: output, normalized, where: 'as the whole output' };
+  },
   grade(output: string, task: Task): GradeResult {
     const normalized = collapseWhitespace(output);
     const golds = goldAnswers(task);

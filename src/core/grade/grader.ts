@@ -11,8 +11,20 @@ export interface GradeResult {
   reason: string;
 }
 
+/** A final answer found in model output without any gold answer (Check Selection clusters these). */
+export interface ExtractedAnswer {
+  /** As written in the output. */
+  extracted: string;
+  /** As the grader compares it (the same normalization `grade` applies). */
+  normalized: string;
+  /** Where it was found, as a phrase for a reason: `in \boxed{}`, `after "the answer is"`. */
+  where: string;
+}
+
 export interface Grader {
   readonly name: GraderName;
+  /** The final answer the grader would compare, found without a gold answer; null if it finds none. */
+  extract(output: string): ExtractedAnswer | null;
   /** Grades a model output against the task's gold answer. Never throws on model output. */
   grade(output: string, task: Task): GradeResult;
   /** Checks the gold answer itself is usable; returns a message if not (for diagnostics). */

@@ -12,6 +12,10 @@ const MAX_BARE_ANSWER_LENGTH = 60;
 
 export const mathGrader: Grader = {
   name: 'math',
+  extract(output: string) {
+    const found = extractMathAnswer(output);
+    return found ? { extracted: found.text, normalized: describeMathAnswer(parseMathAnswer(found.text)), where: found.where } : null;
+  },
   grade(output: string, task: Task): GradeResult {
     const found = extractMathAnswer(output);
     if (!found) {

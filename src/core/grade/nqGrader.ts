@@ -7,6 +7,10 @@ import type { GradeResult, Grader } from './grader';
 
 export const nqGrader: Grader = {
   name: 'nq',
+  extract(output: string) {
+    const found = extractShortAnswer(output);
+    return found ? { extracted: found.text, normalized: matchKey(found.text), where: found.where } : null;
+  },
   grade(output: string, task: Task): GradeResult {
     const found = extractShortAnswer(output);
     if (!found) return { correct: false, extracted: null, normalized: null, reason: 'the output is empty' };

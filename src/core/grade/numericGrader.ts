@@ -24,6 +24,10 @@ const RELATIVE_TOLERANCE = 1e-6;
 
 export const numericGrader: Grader = {
   name: 'numeric',
+  extract(output: string) {
+    const found = extractNumericAnswer(output);
+    return found ? { extracted: found.token.raw, normalized: formatNumber(found.token.value), where: found.where } : null;
+  },
   grade(output: string, task: Task): GradeResult {
     const golds = goldNumbers(task);
     if (golds === null) {

@@ -7,6 +7,10 @@ import { givensProblem, gridToString, parseGrid, solutionProblem, solutions } fr
 
 export const sudokuGrader: Grader = {
   name: 'sudoku',
+  extract(output: string) {
+    const found = extractSudokuGrid(output);
+    return found ? { extracted: found.text, normalized: gridToString(found.grid), where: found.where } : null;
+  },
   grade(output: string, task: Task): GradeResult {
     const givens = puzzleGivens(task);
     if (givens.grid === null) return { correct: false, extracted: null, normalized: null, reason: givens.problem };

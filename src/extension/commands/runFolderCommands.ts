@@ -1,6 +1,7 @@
-// Commands on existing runs: Open Run… (and resume), Re-verify Run…, Export Kept Samples…, Delete
-// Run, Next Disagreement, the panel serializer's restore, and a run file's custom editor.
-import { rm, writeFile } from 'node:fs/promises';
+// Commands on existing runs: Open Run… (and resume), Resume Run, Cancel Run, Re-verify Run…, Label
+// Run…, Export Kept Samples…, Delete Run, Next Disagreement, the panel serializer's restore, and a
+// run file's custom editor.
+import { writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { parseFilter, parseSelector } from '../../core/filter/parse';
@@ -21,7 +22,10 @@ import { parsePanelState, type PanelState } from '../../protocol/panelProtocol';
 import type { ProgressParams } from '../panel/gapPanel';
 import { createNonce, webviewHtml } from '../panel/panelHtml';
 import { RunModel } from '../panel/runModel';
+import { labelProblem, readRunNotes, updateRunNotes } from '../run/runNotes';
+import { canResume, runPhase } from '../views/runPhase';
 import { modelShortName, runItemText } from '../views/runItems';
+import type { RunListing } from '../run/runIndex';
 import { pathArg, runDirsArg } from './commandArgs';
 import type { CommandContext } from './commandContext';
 import { askFilter, askVerifierModel, askVerifiers } from './runPlan';
@@ -49,7 +53,60 @@ async function offerResume(ctx: CommandContext, run: RunData): Promise<void> {
   const [state] = runStateLines(runCoverage(run), { complete: false, live: false });
   const choice = await vscode.window.showInformationMessage(`Gap Lens: run ${run.manifest.id} is ${state ?? 'incomplete'}.`, 'Resume');
   if (choice !== 'Resume') return;
-  await ctx.executor.execute({ open: { kind: 'resume', dir: run.dir }, activity: `resuming ${run.manifest.id}` });
+  await resume(ctx, run.dir, run.manifest.id);
+}
+
+/** The run a command on one run acts on: its argument (tree item, panel, path), else the panel in front, else one picked. */
+async function runDirOf(ctx: CommandContext, args: readonly unknown[], title: string, eligible: (r: RunListing) => boolean): Promise<string | undefined> {
+  return pathArg(args[0]) ?? ctx.panels.current()?.dir ?? (await pickRun(ctx, title, eligible));
+}
+
+/** Resume Run: continues an incomplete run where it stopped (from the panel's bar or the runs tree). */
+export async function resumeRun(ctx: CommandContext, args: readonly unknown[]): Promise<void> {
+  const dir = await runDirOf(ctx, args, 'Resume Run', (r) => canResume(runPhase(r.coverage, ctx.executor.isRunning(r.dir), r.live, r.notes.ended)));
+  if (dir === undefined) return;
+  if (ctx.executor.isRunning(dir)) throw new UserError(`${dir} is already running in this window`);
+  const writer = await liveLockHolder(dir);
+  if (writer !== null) throw new UserError(`${dir} is being written by ${describeHolder(writer)}: resume it when that has stopped`);
+  const run = await readRunLogged(ctx, dir);
+  if (isComplete(runCoverage(run))) throw new UserError(`run ${run.manifest.id} is complete: nothing to resume (Re-verify Run… adds verifiers)`);
+  await resume(ctx, dir, run.manifest.id);
+}
+
+async function resume(ctx: CommandContext, dir: string, runId: string): Promise<void> {
+  await ctx.executor.execute({ open: { kind: 'resume', dir }, activity: `resuming ${runId}` });
+}
+
+/** Cancel Run: stops the run this window executes (what the progress notification's Cancel does). */
+export async function cancelRun(ctx: CommandContext, args: readonly unknown[]): Promise<void> {
+  const dir = pathArg(args[0]) ?? ctx.panels.current()?.dir;
+  if (dir === undefined) throw new UserError('open the run to cancel first, or use Cancel on it in the Gap Lens runs view');
+  if (ctx.executor.cancel(dir)) {
+    ctx.services.log.info(`cancelling ${dir}`);
+    return;
+  }
+  const writer = await liveLockHolder(dir);
+  throw new UserError(writer !== null ? `${dir} is being written by ${describeHolder(writer)}, not by this window: stop it there` : `${dir} is not running`);
+}
+
+/** Label Run…: the user's name for a run, shown in the runs tree, the panel's tab and the status bar (gaplens-ui.json; empty removes it). */
+export async function labelRun(ctx: CommandContext, args: readonly unknown[]): Promise<void> {
+  const dir = await runDirOf(ctx, args, 'Label Run', () => true);
+  if (dir === undefined) return;
+  await assertRunFolder(dir);
+  const notes = await readRunNotes(dir, (m) => ctx.services.log.warn(m));
+  const typed = await ctx.prompter.input({
+    title: 'Gap Lens: Label Run',
+    prompt: `A name for run ${basename(dir)} in the runs view, its panel and the status bar (empty: no label)`,
+    ...(notes.label !== undefined ? { value: notes.label } : {}),
+    validate: (text) => (text.trim() === '' ? undefined : (labelProblem(text.trim()) ?? undefined)),
+  });
+  if (typed === undefined) return;
+  const label = typed.trim();
+  await updateRunNotes(dir, { label: label === '' ? undefined : label });
+  ctx.runs.forget(dir);
+  await ctx.panels.notesChanged(dir);
+  ctx.services.refreshRuns();
 }
 
 /**
@@ -96,25 +153,46 @@ export async function exportKept(ctx: CommandContext, args: readonly unknown[]):
   if (choice === 'Open') await vscode.window.showTextDocument(vscode.Uri.file(out));
 }
 
-/** Delete Run: removes run folders (after a modal confirmation). */
+/**
+ * Delete Run: moves run folders to the trash after a modal confirmation; where there is no trash
+ * (some remote hosts), deleting them for good needs a second yes.
+ */
 export async function deleteRuns(ctx: CommandContext, args: readonly unknown[]): Promise<void> {
   const dirs = runDirsArg(args);
   if (dirs.length === 0) return;
   for (const dir of dirs) {
     if (ctx.executor.isRunning(dir)) throw new UserError(`${dir} is running: cancel it first`);
     await assertRunFolder(dir);
+    const writer = await liveLockHolder(dir);
+    if (writer !== null) throw new UserError(`${dir} is being written by ${describeHolder(writer)}: stop it first`);
   }
   const what = dirs.length === 1 ? `run ${basename(dirs[0] as string)}` : `${dirs.length} runs`;
-  const choice = await vscode.window.showWarningMessage(`Delete ${what}?`, { modal: true, detail: `This removes ${dirs.join(', ')} with all samples and annotations.` }, 'Delete');
-  if (choice !== 'Delete') return;
+  const choice = await vscode.window.showWarningMessage(`Delete ${what}?`, { modal: true, detail: `This moves ${dirs.join(', ')} with all samples and annotations to the trash.` }, 'Move to Trash');
+  if (choice !== 'Move to Trash') return;
   for (const dir of dirs) {
     ctx.panels.close(dir);
-    await rm(dir, { recursive: true, force: true });
+    if (!(await removeRunFolder(ctx, dir))) break;
     ctx.runs.forget(dir);
     await ctx.memory.forget(basename(dir));
-    ctx.services.log.info(`deleted ${dir}`);
   }
   ctx.services.refreshRuns();
+}
+
+/** To the trash, else (after asking) for good; false when the user kept the folder. */
+async function removeRunFolder(ctx: CommandContext, dir: string): Promise<boolean> {
+  const uri = vscode.Uri.file(dir);
+  try {
+    await vscode.workspace.fs.delete(uri, { recursive: true, useTrash: true });
+    ctx.services.log.info(`moved ${dir} to the trash`);
+    return true;
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    const choice = await vscode.window.showWarningMessage(`${basename(dir)} cannot be moved to the trash here. Delete it permanently?`, { modal: true, detail: why }, 'Delete Permanently');
+    if (choice !== 'Delete Permanently') return false;
+    await vscode.workspace.fs.delete(uri, { recursive: true, useTrash: false });
+    ctx.services.log.info(`deleted ${dir} (no trash: ${why})`);
+    return true;
+  }
 }
 
 export function nextDisagreement(ctx: CommandContext): void {
@@ -203,7 +281,7 @@ function progressOf(run: RunData, running: boolean): ProgressParams {
   const done = run.generations.size;
   if (running) return { done, total, status: 'running' };
   if (isComplete(runCoverage(run))) return { done, total, status: 'done' };
-  return { done, total, status: 'cancelled', message: `Incomplete: ${done} of ${total} samples. "Gap Lens: Open Run…" offers to resume it.` };
+  return { done, total, status: 'cancelled', message: `Incomplete: ${done} of ${total} samples. Resume continues it.` };
 }
 
 async function readRunLogged(ctx: CommandContext, dir: string): Promise<RunData> {
@@ -211,7 +289,7 @@ async function readRunLogged(ctx: CommandContext, dir: string): Promise<RunData>
 }
 
 /** Picks one run of the runs folders (newest first), or a run folder anywhere. */
-export async function pickRun(ctx: CommandContext, title: string, eligible: (r: { complete: boolean }) => boolean): Promise<string | undefined> {
+export async function pickRun(ctx: CommandContext, title: string, eligible: (r: RunListing) => boolean): Promise<string | undefined> {
   const runs = (await ctx.runs.list(ctx.workspace.runsRoots(), (m) => ctx.services.log.warn(m))).filter(eligible);
   const browse = Symbol('browse');
   const picked = await ctx.prompter.pickOne<string | typeof browse>(

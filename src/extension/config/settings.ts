@@ -51,6 +51,8 @@ export interface GapLensSettings {
   runsFolder: string;
   /** Stop a run cleanly once one execution has spent this much, in the pricing file's currency (docs/cost.md); null: no limit. */
   costLimit: number | null;
+  /** A run that took at least this many seconds notifies when it completes, with Open (0: every run). */
+  notifyLongRunSeconds: number;
 }
 
 /** Reads one `gaplens.<key>` value as configured (undefined when unset). */
@@ -67,6 +69,7 @@ export const SETTING_DEFAULTS = {
   defaultVerifiers: ['mc'] as BaseVerifierName[],
   defaultFilter: 'quantile:0.8',
   runsFolder: '.gaplens/runs',
+  notifyLongRunSeconds: 30,
 };
 
 export const DEFAULT_PROFILES: ModelProfile[] = [{ name: 'Embedded model (llama:default)', backend: 'llama', modelPath: null, api: 'completions', maxConcurrency: 2 }];
@@ -110,6 +113,7 @@ export function readSettings(get: SettingGetter, workspaceRoot: string | undefin
     defaultFilter: readFilter(get('defaultFilter'), problems),
     runsFolder: readRunsFolder(get('runsFolder'), problems),
     costLimit: readCostLimit(get('costLimit'), problems),
+    notifyLongRunSeconds: num('notifyLongRunSeconds', { min: 0 }),
   };
   problems.throwIfAny();
   return settings;

@@ -20,12 +20,14 @@ import {
   type PanelState,
   type RequestParams,
   type RequestResults,
+  type RunAction,
   type RunStateParams,
   type SampleRow,
   type WebviewHandlers,
 } from '../../protocol/panelProtocol';
 import { LiveGap } from '../../core/pipeline/liveGap';
-import { modelShortName } from '../views/runItems';
+import { readRunNotes, type RunNotes } from '../run/runNotes';
+import { panelTitle, runName } from '../views/runItems';
 import type { GapNow, RunStatus } from '../views/statusText';
 import { createNonce, webviewHtml } from './panelHtml';
 import type { PanelMemory } from './panelMemory';
@@ -72,6 +74,8 @@ export class GapPanel implements vscode.Disposable {
   private pendingAudit = false;
   /** The gap under the panel's filter, updated record by record; built on first use after a filter change. */
   private live: LiveGap | null = null;
+  /** The run's label and how the extension's last execution of it ended (gaplens-ui.json). */
+  private notes: RunNotes = {};
   /** The panel's current filter (the run's own until the webview reports a change). */
   selector: string;
   filter: string;
@@ -100,7 +104,8 @@ export class GapPanel implements vscode.Disposable {
     this.queue = createMessageQueue((m) => this.post(m));
     this.audit = new PanelAudit(model.dir);
     void this.loadAudit();
-    configureWebview(panel, deps.extensionUri, titleOf(model));
+    configureWebview(panel, deps.extensionUri, this.title());
+    void this.loadNotes();
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) =>
         handleWebviewMessage(raw, this.handlers(), (reply) => this.post(reply), (m) => deps.log.warn(m)),
@@ -140,10 +145,20 @@ export class GapPanel implements vscode.Disposable {
     this.annotations = annotations;
     this.progress = progress;
     this.pendingRows.clear();
-    this.panel.title = titleOf(model);
+    this.panel.title = this.title();
     if (this.queue.isOpen) this.queue.ready(this.snapshot());
     void this.lookForWriter();
     void this.loadAudit();
+    void this.loadNotes();
+  }
+
+  /** (Re)reads the run's label and ending (after Label Run… or a run ended): the title and status bar follow. */
+  async loadNotes(): Promise<void> {
+    const notes = await readRunNotes(this.dir, (m) => this.deps.log.warn(m));
+    if (this.disposed) return;
+    this.notes = notes;
+    this.panel.title = this.title();
+    this.changed();
   }
 
   /**
@@ -202,7 +217,8 @@ export class GapPanel implements vscode.Disposable {
 
   /** The run as the status bar shows it. */
   status(): RunStatus {
-    return { runId: this.runId, dir: this.dir, running: this.isRunning, live: this.isLive, coverage: this.model.coverage(), gap: this.gapNow() };
+    const { ended } = this.notes;
+    return { runId: this.runId, name: runName(this.model.summary, this.notes.label), dir: this.dir, running: this.isRunning, live: this.isLive, coverage: this.model.coverage(), gap: this.gapNow(), ...(ended ? { ended } : {}) };
   }
 
   dispose(): void {
@@ -315,6 +331,10 @@ export class GapPanel implements vscode.Disposable {
       markAnswer: (p) => this.markAnswer(p),
       openSample: (p) => this.openSample(p),
       sampleDetail: async ({ task, index }) => ({ row: this.sampleRow(task, index) }),
+      runAction: async ({ action }) => {
+        this.runAction(action);
+        return {};
+      },
       copy: async ({ text }) => {
         await vscode.env.clipboard.writeText(text);
         return {};
@@ -367,6 +387,20 @@ export class GapPanel implements vscode.Disposable {
     return { regraded: rows.length };
   }
 
+  private title(): string {
+    return panelTitle(this.model.summary, this.model.summary.createdAt, this.notes.label);
+  }
+
+  /**
+   * Starts the command on this run through VS Code (the panel does not reach into the commands): a
+   * resume lasts as long as the run, so the webview's request is answered once it has started, and
+   * the command reports its own errors.
+   */
+  private runAction(action: RunAction): void {
+    this.deps.log.info(`panel of ${this.model.runId}: ${action}`);
+    void vscode.commands.executeCommand(RUN_ACTION_COMMANDS[action], this.dir);
+  }
+
   private sampleRow(task: string, index: number): SampleRow {
     const row = this.model.row(task, index);
     if (!row) throw new Error(`no sample ${index} of task "${task}" in this run`);
@@ -381,9 +415,14 @@ export class GapPanel implements vscode.Disposable {
   }
 }
 
-function titleOf(model: RunModel): string {
-  return `Gap Lens: ${modelShortName(model.summary.model)}`;
-}
+/** The command each run action of the panel's bar runs on the panel's run folder. */
+const RUN_ACTION_COMMANDS: Record<RunAction, string> = {
+  resume: 'gaplens.resumeRun',
+  cancel: 'gaplens.cancelRun',
+  reverify: 'gaplens.reverifyRun',
+  delete: 'gaplens.deleteRun',
+  label: 'gaplens.labelRun',
+};
 
 /** Webview options and HTML: scripts on, resources only from dist/ and media/, strict CSP. */
 function configureWebview(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, title: string): void {

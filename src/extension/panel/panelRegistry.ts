@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { AnnotationRecord } from '../../core/runs/records';
 import type { PanelState } from '../../protocol/panelProtocol';
 import { PANEL_ACTIVE_CONTEXT, PANEL_VIEW_TYPE, type Services } from '../services';
-import { statusView } from '../views/statusText';
+import { statusView, type RunStatus } from '../views/statusText';
 import { GapPanel, panelOptions, type ProgressParams } from './gapPanel';
 import type { PanelMemory } from './panelMemory';
 import type { RunModel } from './runModel';
@@ -57,7 +57,23 @@ export class PanelRegistry implements vscode.Disposable {
 
   /** Updates the status bar from a panel's current numbers. */
   report(panel: GapPanel): void {
-    this.services.status.show(statusView(panel.status()));
+    this.reportRun(panel.status());
+  }
+
+  /**
+   * Shows a run in the status bar, unless a panel of another run is the one in front (or, with focus
+   * in an editor, the one focused last): the status bar follows the focused panel, not whichever run
+   * reported last.
+   */
+  reportRun(status: RunStatus): void {
+    const current = this.current();
+    if (current !== undefined && current.dir !== status.dir) return;
+    this.services.status.show(statusView(status));
+  }
+
+  /** The run's label or ending changed on disk: its panel's title and the status bar follow. */
+  notesChanged(dir: string): Promise<void> {
+    return this.panels.get(dir)?.loadNotes() ?? Promise.resolve();
   }
 
   dispose(): void {

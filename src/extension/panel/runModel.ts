@@ -4,6 +4,7 @@
 import { samplingText } from '../../core/report/samplingText';
 import type { GapCheckEvent } from '../../core/pipeline/gapCheck';
 import type { PreparedRun } from '../../core/pipeline/runSession';
+import { AnswerClusters } from '../../core/grade/answerClusters';
 import { getGrader } from '../../core/grade/graders';
 import { runCoverage } from '../../core/runs/coverage';
 import type { FailureRecord, GenerationRecord, RunManifest, VerificationRecord } from '../../core/runs/records';
@@ -27,6 +28,8 @@ export class RunModel {
   private readonly failures = new Map<string, Map<string, FailureRecord>>();
   /** Tasks with a gold answer the user marked in this panel (Check Selection). */
   private readonly marked = new Map<string, string>();
+  /** The answer groups of each task without a gold answer, built as its samples arrive. */
+  private readonly clusters = new Map<string, AnswerClusters>();
   readonly summary: RunSummary;
   /** Renders the verification prompts that version-2 records only reference, from the run's texts held here. */
   private readonly prompts: RunPrompts;
@@ -85,15 +88,17 @@ export class RunModel {
     const task = this.tasks.get(g.task);
     const key = sampleKey(g.task, g.index);
     this.stageDone(key, GENERATION);
+    // Without a gold answer the recorded grade found nothing to compare: the answer and its group instead.
+    const ungraded = task && !this.gradable(task) ? this.clustersOf(task).add(g.text) : undefined;
     const row: SampleRow = {
       task: g.task,
       index: g.index,
       text: g.text,
       finishReason: g.finishReason,
-      correct: task && !this.gradable(task) ? null : g.grade.correct,
-      extracted: g.grade.extracted,
-      normalized: g.grade.normalized,
-      gradeReason: task && !this.gradable(task) ? 'no gold answer yet: mark the right answer to grade the samples' : g.grade.reason,
+      correct: ungraded ? null : g.grade.correct,
+      extracted: ungraded ? ungraded.extracted : g.grade.extracted,
+      normalized: ungraded ? ungraded.normalized : g.grade.normalized,
+      gradeReason: ungraded ? ungraded.reason : g.grade.reason,
       verifications: this.rows.get(key)?.verifications ?? [],
       ...this.callFailuresOf(key),
     };
@@ -192,6 +197,12 @@ export class RunModel {
 
   private gradable(task: Task): boolean {
     return !hasNoGold(task) || this.marked.has(task.id);
+  }
+
+  private clustersOf(task: Task): AnswerClusters {
+    let clusters = this.clusters.get(task.id);
+    if (!clusters) this.clusters.set(task.id, (clusters = new AnswerClusters(task)));
+    return clusters;
   }
 
   private addRecords(records: Pick<RunData, 'generations' | 'verifications' | 'failures'>): void {

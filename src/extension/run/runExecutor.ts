@@ -27,7 +27,9 @@ import type { PanelRegistry } from '../panel/panelRegistry';
 import { gapInputOf, RunModel } from '../panel/runModel';
 import type { Services } from '../services';
 import { gapText, LiveGap } from '../../core/pipeline/liveGap';
-import { statusView, type GapNow } from '../views/statusText';
+import type { GapNow } from '../views/statusText';
+import { runName } from '../views/runItems';
+import { readRunNotes, updateRunNotes, type RunEnding } from './runNotes';
 
 export interface ExecuteRequest {
   /** What to open: a new run, a resume, or a re-verify (core's run controller prepares it under the run's lock). */
@@ -73,6 +75,13 @@ export class RunExecutor implements vscode.Disposable {
     return this.running.has(dir);
   }
 
+  /** Cancels the run executing in `dir` (as the notification's Cancel does); false if this window is not running it. */
+  cancel(dir: string): boolean {
+    const abort = this.running.get(dir);
+    abort?.abort();
+    return abort !== undefined;
+  }
+
   /**
    * Executes the run with its panel open; resolves when it finished or was cancelled (undefined: the
    * user declined to send a key before anything started), throws when it failed.
@@ -87,6 +96,7 @@ export class RunExecutor implements vscode.Disposable {
     const startedInBatches = dir !== undefined && ((await readBatchState(dir))?.shards.length ?? 0) > 0;
     const batch = (req.executor ?? (startedInBatches ? 'batch' : 'online')) === 'batch';
     const cost = await this.costSettings(open, batch);
+    const notifyAfterSeconds = this.workspace.settings(dir).notifyLongRunSeconds;
     // The keys are settled first: the endpoints are probed before the run is created or changed.
     const models = open.kind === 'new' ? runModels(open.config) : [...folderModels, ...(open.kind === 'reverify' && open.model !== undefined ? [canonicalModelSpec(open.model)] : [])];
     const keys = await this.keysFor(models, open.kind !== 'new');
@@ -100,7 +110,7 @@ export class RunExecutor implements vscode.Disposable {
     req.signal?.addEventListener('abort', stop);
     this.running.set(controller.dir, abort);
     try {
-      return { dir: controller.dir, status: await this.executeWithUi(controller, req.activity, abort, keys, cost, batch) };
+      return { dir: controller.dir, status: await this.executeWithUi(controller, req.activity, abort, keys, cost, batch, notifyAfterSeconds) };
     } finally {
       req.signal?.removeEventListener('abort', stop);
       await controller.close();
@@ -134,11 +144,21 @@ export class RunExecutor implements vscode.Disposable {
     return { pricing, costLimit };
   }
 
-  private async executeWithUi(controller: RunController, activity: string, abort: AbortController, keys: Map<string, string | undefined>, cost: CostSettings, batch: boolean): Promise<ExecuteResult['status']> {
+  private async executeWithUi(
+    controller: RunController,
+    activity: string,
+    abort: AbortController,
+    keys: Map<string, string | undefined>,
+    cost: CostSettings,
+    batch: boolean,
+    notifyAfterSeconds: number,
+  ): Promise<ExecuteResult['status']> {
     const { prepared } = controller;
     const { dir } = prepared;
     const { log } = this.services;
     const manifest = await readManifest(dir);
+    const name = runName(manifest.config, (await readRunNotes(dir, (m) => log.warn(m))).label);
+    const started = Date.now();
     // The one state of the run while it executes: every record is applied here, and whichever panel
     // shows the run (it may be closed and reopened meanwhile) shows this model.
     const model = RunModel.fromPrepared(prepared, manifest);
@@ -196,11 +216,13 @@ export class RunExecutor implements vscode.Disposable {
         const open = this.panels.get(dir);
         return open ? open.gapNow() : { reading: live.reading(), selector: live.selector, filter: live.filter };
       };
-      // Counting the coverage reads every sample: at most as often as the progress notification.
+      // Counting the coverage reads every sample: at most as often as the progress notification. The
+      // registry shows it only while no other run's panel is in front.
+      let ended: RunEnding | undefined;
       const status = (running: boolean, gap = gapNow()): void => {
-        this.services.status.show(statusView({ runId: manifest.id, dir, running, live: running, coverage: model.coverage(), gap }));
+        this.panels.reportRun({ runId: manifest.id, name, dir, running, live: running, coverage: model.coverage(), gap, ...(ended ? { ended } : {}) });
       };
-      let outcome: RunOutcome;
+      let outcome: RunOutcome | undefined;
       try {
         outcome = await controller.execute({
           concurrency: prepared.config.concurrency,
@@ -228,17 +250,20 @@ export class RunExecutor implements vscode.Disposable {
         });
       } finally {
         cancel.dispose();
+        ended = await this.recordEnding(dir, outcome);
         status(false);
         this.panels.get(dir)?.setEndpoints({ models: [] });
       }
-      const resume = `${capitalized(unfinishedNote(dir, '"Gap Lens: Open Run…" resumes it'))}.`;
+      const resume = `${capitalized(unfinishedNote(dir, 'Resume (in the panel or on the run in the Gap Lens runs view) continues it'))}.`;
       if (outcome.spend) log.info(`${manifest.id}: ${spendText(outcome.spend)}`);
       switch (outcome.status) {
         case 'complete': {
           this.panels.get(dir)?.setProgress(progressNow('done'));
           report('done', true);
-          const gap = gapText(live.reading());
-          log.info(`${manifest.id} finished${gap ? `: ${gap}` : ''}`);
+          const gap = gapNow();
+          const text = gap ? gapText(gap.reading) : null;
+          log.info(`${manifest.id} finished${text ? `: ${text}` : ''}`);
+          this.notifyIfLong(dir, name, (Date.now() - started) / 1000, notifyAfterSeconds, text);
           return outcome.status;
         }
         case 'incomplete': {
@@ -271,6 +296,32 @@ export class RunExecutor implements vscode.Disposable {
           throw error;
         }
       }
+    });
+  }
+
+  /**
+   * Writes how the execution ended into the run's notes (the runs tree tells cancelled from failed by
+   * it); a completed run has no ending. Returns it. A folder it cannot write is logged, not thrown:
+   * the run's own files are what matter.
+   */
+  private async recordEnding(dir: string, outcome: RunOutcome | undefined): Promise<RunEnding | undefined> {
+    // No outcome: the execution threw. Batches still out ('waiting') are not an ending.
+    if (outcome?.status === 'waiting') return undefined;
+    const ended = outcome === undefined ? 'failed' : endingOf(outcome.status);
+    try {
+      await updateRunNotes(dir, { ended });
+      await this.panels.notesChanged(dir);
+    } catch (err) {
+      this.services.log.warn(`${dir}: could not note how the run ended: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    return ended;
+  }
+
+  /** A run that took long enough (gaplens.notifyLongRunSeconds) says it finished, with Open: its panel may be far away by now. */
+  private notifyIfLong(dir: string, name: string, seconds: number, notifyAfterSeconds: number, gap: string | null): void {
+    if (seconds < notifyAfterSeconds) return;
+    void vscode.window.showInformationMessage(`Gap Lens: ${name} finished in ${Math.round(seconds)} s${gap ? `: ${gap}` : ''}.`, 'Open').then((choice) => {
+      if (choice === 'Open') void vscode.commands.executeCommand('gaplens.openRun', dir);
     });
   }
 
@@ -310,6 +361,20 @@ export class RunExecutor implements vscode.Disposable {
       keys.set(model, allowed ? await this.keys.forModel(model) : undefined);
     }
     return keys;
+  }
+}
+
+/** How an execution that stopped ended: undefined when it completed the run. */
+function endingOf(status: Exclude<RunOutcome['status'], 'waiting'>): RunEnding | undefined {
+  switch (status) {
+    case 'complete':
+      return undefined;
+    case 'cancelled':
+    case 'cost-limit':
+      return 'cancelled';
+    case 'incomplete':
+    case 'failed':
+      return 'failed';
   }
 }
 

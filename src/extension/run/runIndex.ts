@@ -1,6 +1,6 @@
 // The runs on disk, as the runs tree and the run pickers list them: every run folder directly
 // inside the runs folders, with its model, verifiers, coverage, state and gap. Reading a run is O(its
-// samples), so what its records say is cached until run.json or samples.jsonl change; whether a
+// samples), so what its records say is cached until run.json, samples.jsonl or its notes change; whether a
 // writer holds its lock is looked up on every listing. No 'vscode'.
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { readRun, RUN_FILES } from '../../core/runs/runStore';
 import { toScoredSamples } from '../../core/runs/scoredSamples';
 import { isComplete, type RecordCoverage } from '../../core/stats/coverage';
 import { hasNoGold } from '../tasks/taskSelection';
+import { readRunNotes, RUN_NOTES_FILE, type RunNotes } from './runNotes';
 
 /** What a run's records say (cached while its files are unchanged). */
 interface RunRecords {
@@ -24,6 +25,8 @@ interface RunRecords {
   complete: boolean;
   /** The live gap by the run's first verifier and its filter; null without a verifier. */
   reading: GapReading | null;
+  /** The user's label and how the extension's last execution ended (gaplens-ui.json). */
+  notes: RunNotes;
 }
 
 export interface RunListing extends RunRecords {
@@ -40,7 +43,7 @@ export class RunIndex {
     const listings = await Promise.all(
       dirs.map(async (dir) => {
         try {
-          return await this.read(dir);
+          return await this.read(dir, onProblem);
         } catch (err) {
           onProblem(err instanceof Error ? err.message : String(err));
           return null;
@@ -51,12 +54,12 @@ export class RunIndex {
   }
 
   /** One run folder's listing (its records cached while its files are unchanged; its lock read anew). */
-  async read(dir: string): Promise<RunListing> {
+  async read(dir: string, onProblem: (message: string) => void = () => undefined): Promise<RunListing> {
     const stamp = await stampOf(dir);
     const cached = this.cache.get(dir);
     let records = cached?.stamp === stamp ? cached.records : undefined;
     if (!records) {
-      records = await summarize(dir);
+      records = await summarize(dir, onProblem);
       this.cache.set(dir, { stamp, records });
     }
     return { ...records, live: (await liveLockHolder(dir)) !== null };
@@ -97,10 +100,10 @@ async function stampOf(dir: string): Promise<string> {
       return '-';
     }
   };
-  return `${await part(RUN_FILES.manifest)}|${await part(RUN_FILES.samples)}`;
+  return `${await part(RUN_FILES.manifest)}|${await part(RUN_FILES.samples)}|${await part(RUN_NOTES_FILE)}`;
 }
 
-async function summarize(dir: string): Promise<RunRecords> {
+async function summarize(dir: string, onProblem: (message: string) => void): Promise<RunRecords> {
   const run = await readRun(dir);
   const { config } = run.manifest;
   const noGold = new Set(run.tasks.filter(hasNoGold).map((t) => t.id));
@@ -112,5 +115,5 @@ async function summarize(dir: string): Promise<RunRecords> {
     reading = live.reading();
   }
   const coverage = runCoverage(run);
-  return { dir, manifest: run.manifest, coverage, complete: isComplete(coverage), reading };
+  return { dir, manifest: run.manifest, coverage, complete: isComplete(coverage), reading, notes: await readRunNotes(dir, onProblem) };
 }

@@ -29,27 +29,44 @@ export function formatRunDate(iso: string): string {
   return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
 }
 
+/** The task set in a few words: `builtin:gsm8k`, the task file's name (with its lines), "selected text". */
+export function taskSetShortName(tasks: string): string {
+  return tasks === SELECTION_SOURCE ? 'selected text' : tasks.startsWith('builtin:') ? tasks : basename(tasks);
+}
+
+/** What tells runs apart in a tree item or a tab: the user's label, else the model's short name and the task set. */
+export function runName(config: { model: string; tasks: string }, label: string | undefined): string {
+  return label ?? `${modelShortName(config.model)} · ${taskSetShortName(config.tasks)}`;
+}
+
+/** A gap panel's tab title: "Gap Lens: fake-7b · x.tasks.jsonl · 2026-11-24 08:15", or the label instead of model and task set. */
+export function panelTitle(config: { model: string; tasks: string }, createdAt: string | undefined, label: string | undefined): string {
+  return `Gap Lens: ${runName(config, label)}${createdAt !== undefined ? ` · ${formatRunDate(createdAt)}` : ''}`;
+}
+
 export interface RunItemText {
   label: string;
   description: string;
   tooltip: string;
-  /** `gaplens.run.running`, `gaplens.run.complete` or `gaplens.run.incomplete` (package.json menus match on it). */
+  /** `gaplens.run.` and the run's phase (running, live, complete, cancelled, failed, incomplete): package.json menus match on it. */
   contextValue: string;
-  /** A codicon id: running, live, complete, failed calls and stopped runs each have their own. */
+  /** A codicon id, one per phase. */
   icon: string;
 }
 
 /** `running`: this window is executing the run (a listing only knows that a writer holds its lock). */
 export function runItemText(r: RunListing, running = false): RunItemText {
   const c = r.manifest.config;
-  const phase = runPhase(r.coverage, running, r.live);
+  const phase = runPhase(r.coverage, running, r.live, r.notes.ended);
   const gap = r.reading ? gapText(r.reading) : 'no verifier';
-  const tasks = c.tasks === SELECTION_SOURCE ? 'selected text' : c.tasks.startsWith('builtin:') ? c.tasks : basename(c.tasks);
+  const tasks = taskSetShortName(c.tasks);
+  // A labelled run still says what it ran, right after its label.
+  const what = r.notes.label !== undefined ? `${modelShortName(c.model)} · ${tasks} · ` : '';
   return {
-    label: modelShortName(c.model),
-    description: `${c.verifiers.join('+')} · ${gap} · ${formatRunDate(r.manifest.createdAt)}${phase === 'complete' ? '' : ` · ${phaseText(phase, r.coverage)}`}`,
+    label: runName(c, r.notes.label),
+    description: `${what}${c.verifiers.join('+')} · ${gap} · ${formatRunDate(r.manifest.createdAt)}${phase === 'complete' ? '' : ` · ${phaseText(phase, r.coverage)}`}`,
     tooltip: [
-      `Run ${r.manifest.id}`,
+      `Run ${r.manifest.id}${r.notes.label !== undefined ? ` "${r.notes.label}"` : ''}`,
       ...runStateLines(r.coverage, { complete: r.complete, live: r.live }),
       `model: ${c.model}`,
       gapModelsText(gapModels(c, c.verifiers)),
@@ -59,7 +76,7 @@ export function runItemText(r: RunListing, running = false): RunItemText {
       ...verifierCoverageLines(r.coverage).map((line) => `coverage ${line}`),
       r.dir,
     ].join('\n'),
-    contextValue: running ? 'gaplens.run.running' : r.complete ? 'gaplens.run.complete' : 'gaplens.run.incomplete',
+    contextValue: `gaplens.run.${phase}`,
     icon: PHASE_ICONS[phase],
   };
 }

@@ -5,30 +5,41 @@ import { gapText, type GapReading } from '../../core/pipeline/liveGap';
 import { incompleteness } from '../../core/stats/conclusion';
 import { callFailures, isComplete, type RecordCoverage } from '../../core/stats/coverage';
 import { plural } from '../../core/util/plural';
+import type { RunEnding } from '../run/runNotes';
 
 /**
  * - running: this window is executing it;
  * - live: another writer holds the run's lock and is adding records;
  * - complete: every expected record exists;
- * - failed: incomplete, and some sample stages failed at the model call (a resume asks again);
- * - stopped: incomplete, nothing failed (cancelled, or ended by an error that stopped the run).
+ * - cancelled: incomplete, and the extension's last execution of it was cancelled (or stopped at the cost limit);
+ * - failed: incomplete, and some sample stages failed at the model call (a resume asks again), or the
+ *   extension's last execution of it ended with an error;
+ * - incomplete: incomplete otherwise (e.g. a CLI run stopped with Ctrl-C, or a window closed mid-run).
  */
-export type RunPhase = 'running' | 'live' | 'complete' | 'failed' | 'stopped';
+export type RunPhase = 'running' | 'live' | 'complete' | 'cancelled' | 'failed' | 'incomplete';
 
-/** Codicon names (ThemeIcon ids; `$(id)` in status bar text). */
+/** Codicon names (ThemeIcon ids; `$(id)` in status bar text): one per phase. */
 export const PHASE_ICONS: Record<RunPhase, string> = {
   running: 'sync~spin',
   live: 'pulse',
   complete: 'graph',
+  cancelled: 'circle-slash',
   failed: 'error',
-  stopped: 'debug-pause',
+  incomplete: 'debug-pause',
 };
 
-export function runPhase(coverage: RecordCoverage, running: boolean, live: boolean): RunPhase {
+/** `ended`: how the extension's last execution of the run ended, from the run's notes (run/runNotes.ts). */
+export function runPhase(coverage: RecordCoverage, running: boolean, live: boolean, ended?: RunEnding): RunPhase {
   if (running) return 'running';
   if (live) return 'live';
   if (isComplete(coverage)) return 'complete';
-  return failedCalls(coverage) > 0 ? 'failed' : 'stopped';
+  if (ended === 'cancelled') return 'cancelled';
+  return failedCalls(coverage) > 0 || ended === 'failed' ? 'failed' : 'incomplete';
+}
+
+/** A resume can continue the run from here: it is not complete and nobody is writing it. */
+export function canResume(phase: RunPhase): boolean {
+  return phase === 'cancelled' || phase === 'failed' || phase === 'incomplete';
 }
 
 /** Sample stages whose model call failed and that no record has superseded. */
@@ -38,7 +49,7 @@ export function failedCalls(coverage: RecordCoverage): number {
 
 /**
  * "running: 12 of 40 samples", "live: 12 of 40 samples", "incomplete: 8 of 40 tasks generated",
- * "incomplete: 8 of 40 tasks generated, 3 failed calls", or "complete".
+ * "cancelled: 8 of 40 tasks generated", "failed: 8 of 40 tasks generated, 3 failed calls", or "complete".
  */
 export function phaseText(phase: RunPhase, coverage: RecordCoverage): string {
   const { generations: g } = coverage;
@@ -48,9 +59,13 @@ export function phaseText(phase: RunPhase, coverage: RecordCoverage): string {
       return `${phase}: ${g.done} of ${plural(g.expected, 'sample')}`;
     case 'complete':
       return 'complete';
-    case 'failed':
-      return `incomplete: ${incompleteness(coverage)}, ${plural(failedCalls(coverage), 'failed call')}`;
-    case 'stopped':
+    case 'cancelled':
+      return `cancelled: ${incompleteness(coverage)}`;
+    case 'failed': {
+      const calls = failedCalls(coverage);
+      return `failed: ${incompleteness(coverage)}${calls > 0 ? `, ${plural(calls, 'failed call')}` : ''}`;
+    }
+    case 'incomplete':
       return `incomplete: ${incompleteness(coverage)}`;
   }
 }

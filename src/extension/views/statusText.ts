@@ -5,6 +5,7 @@ import { runStateLines, verifierCoverageLines } from '../../core/report/coverage
 import { runState } from '../../core/stats/conclusion';
 import type { RecordCoverage } from '../../core/stats/coverage';
 import type { StatusView } from '../services';
+import type { RunEnding } from '../run/runNotes';
 import { PHASE_ICONS, runPhase, shortGapText } from './runPhase';
 
 /** The live gap by a selector and filter: the panel's, or the run's own when no panel shows it. */
@@ -16,6 +17,8 @@ export interface GapNow {
 
 export interface RunStatus {
   runId: string;
+  /** What tells the run apart (runItems.ts runName): the status bar names the run it shows. */
+  name: string;
   dir: string;
   /** This window is executing the run. */
   running: boolean;
@@ -25,20 +28,23 @@ export interface RunStatus {
   coverage: RecordCoverage;
   /** null when the run has no verifier to filter by. */
   gap: GapNow | null;
+  /** How the extension's last execution of the run ended (run/runNotes.ts). */
+  ended?: RunEnding;
 }
 
 export function statusView(s: RunStatus): StatusView {
-  const phase = runPhase(s.coverage, s.running, s.live);
+  const phase = runPhase(s.coverage, s.running, s.live, s.ended);
   const { tasks, generations: g } = s.coverage;
   const progress =
-    phase === 'running' ? ` ${g.done}/${g.expected}` : phase === 'live' ? ` live ${g.done}/${g.expected}` : phase === 'complete' ? '' : ` incomplete ${tasks.done}/${tasks.expected} tasks`;
+    phase === 'running' ? `${g.done}/${g.expected}` : phase === 'live' ? `live ${g.done}/${g.expected}` : phase === 'complete' ? null : `${phase} ${tasks.done}/${tasks.expected} tasks`;
   const gap = s.gap ? shortGapText(s.gap.reading) : null;
   return {
     runId: s.runId,
     dir: s.dir,
-    text: `$(${PHASE_ICONS[phase]}) Gap Lens${progress}${gap === null ? '' : ` · ${gap}`}`,
+    // Named, since it shows the focused panel's run (or the run reporting while no panel is in front).
+    text: [`$(${PHASE_ICONS[phase]}) Gap Lens: ${s.name}`, progress, gap].filter((part) => part !== null).join(' · '),
     tooltip: [
-      `Gap Lens run ${s.runId}${s.running ? ' (running in this window)' : ''}`,
+      `Gap Lens run ${s.runId} (${s.name})${s.running ? ' (running in this window)' : ''}`,
       ...runStateLines(s.coverage, runState(s.coverage, s.live)),
       s.gap ? `${gapText(s.gap.reading)} (by ${s.gap.selector}, ${s.gap.filter})` : 'no gap: the run has no verifier to filter by',
       ...verifierCoverageLines(s.coverage).map((line) => `coverage ${line}`),

@@ -3,7 +3,7 @@
 // panels, posted webview messages, status bar, log) is recorded for assertions. Not a VS Code: it
 // has no layout, no real webview, and findFiles only knows *.tasks.jsonl.
 import Module from 'node:module';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 type Listener<T> = (value: T) => unknown;
@@ -293,6 +293,10 @@ export interface Recorded {
   testControllers: Map<string, FakeTestController>;
   /** Every file system watcher created, in order. */
   watchers: FakeWatcher[];
+  /** workspace.fs.delete calls; the folder is removed either way unless `noTrash` refuses the trash. */
+  deleted: { path: string; useTrash: boolean }[];
+  /** workspace.fs.delete with useTrash fails with this message (a host without a trash). */
+  noTrash: string | undefined;
 }
 
 export interface FakeVscode {
@@ -354,6 +358,8 @@ export function installFakeVscode(opts: FakeOptions): FakeVscode {
     cancelProgress: () => undefined,
     testControllers: new Map(),
     watchers: [],
+    deleted: [],
+    noTrash: undefined,
   };
   const disposable = { dispose: () => undefined };
   const showMessage =
@@ -505,6 +511,14 @@ export function installFakeVscode(opts: FakeOptions): FakeVscode {
         inspect: (key: string) => ({ key: `${section}.${key}`, globalValue: opts.userSettings?.[`${section}.${key}`] }),
       }),
       findFiles: async () => findTaskFiles(opts.workspaceFolder).map((p) => FakeUri.file(p)),
+      fs: {
+        delete: async (uri: FakeUri, options: { recursive?: boolean; useTrash?: boolean } = {}) => {
+          const useTrash = options.useTrash === true;
+          if (useTrash && recorded.noTrash !== undefined) throw new Error(recorded.noTrash);
+          recorded.deleted.push({ path: uri.fsPath, useTrash });
+          rmSync(uri.fsPath, { recursive: options.recursive === true });
+        },
+      },
       onDidOpenTextDocument: () => disposable,
       onDidChangeConfiguration: () => disposable,
       createFileSystemWatcher: (glob: string) => {

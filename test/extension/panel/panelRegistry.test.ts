@@ -209,7 +209,7 @@ describe('the gap panel registry and the status bar', () => {
       webview.send({ kind: 'notify', method: 'ready', params: { state: null } });
       await until('the panel to see the writer', () => runStates(webview).at(-1)?.live === true);
       assert.equal(panel.isLive, true);
-      assert.match(statusView(panel.status()).text, /^\$\(pulse\) Gap Lens live 8\/8/);
+      assert.match(statusView(panel.status()).text, /^\$\(pulse\) Gap Lens: Qwen2\.5-7B · set\.tasks\.jsonl · live 8\/8/);
     } finally {
       await writer.release();
     }

@@ -91,6 +91,19 @@ describe('the panel run model', () => {
     assert.throws(() => model.markAnswer('nope', '1'), /task "nope" is not in this run/);
   });
 
+  it('shows the answers of a task without gold grouped for marking, not "(no answer)" (Check Selection)', () => {
+    const data = runData([task('t1', '')]);
+    // As recorded: the grade against an empty gold found nothing.
+    const gens = ['Thirty plus four. The answer is 34.', 'so 34.0', 'The answer is 35.'].map((text, i) => ({ ...generation('t1', i, text, false), grade: { correct: false, extracted: null, normalized: null, reason: 'the gold answer "" is not a number' } }));
+    data.generations = new Map(gens.map((g) => [sampleKey(g.task, g.index), g]));
+    data.verifications = new Map();
+    const model = RunModel.fromRun(data);
+    assert.deepEqual(model.allRows().map((r) => [r.extracted, r.normalized, r.correct]), [['34', '34', null], ['34.0', '34', null], ['35', '35', null]]);
+    // A sample streamed in later joins its group too.
+    assert.equal(model.apply({ type: 'generation', record: { ...generation('t1', 3, '#### 35', false), grade: gens[0]!.grade } })?.normalized, '35');
+    assert.deepEqual(model.markAnswer('t1', '34').map((r) => r.correct), [true, true, false, false]);
+  });
+
   it('re-applies answers marked before a reload', () => {
     const model = RunModel.fromRun(runData([task('t1', ''), task('t2', '20')]), { t1: '5', gone: '1' });
     assert.deepEqual(model.allRows().filter((r) => r.task === 't1').map((r) => r.correct), [true, false]);

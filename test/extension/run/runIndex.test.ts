@@ -8,6 +8,7 @@ import { gapText } from '../../../src/core/pipeline/liveGap';
 import type { SampleRecord } from '../../../src/core/runs/records';
 import type { Task } from '../../../src/core/tasks/task';
 import { RunIndex, type RunListing } from '../../../src/extension/run/runIndex';
+import { RUN_NOTES_FILE } from '../../../src/extension/run/runNotes';
 import { runItemText } from '../../../src/extension/views/runItems';
 import { holdRunLock } from '../../helpers/lockHolder';
 import { config, failure, generation, manifest, task, verification } from '../builders';
@@ -92,9 +93,28 @@ describe('the run index (runs tree and pickers)', () => {
 
     const withFailures = [...records, failure('t08', 0, 'generation', 'call-failed'), failure('t08', 1, 'generation', 'call-failed'), failure('t00', 0, 'cot-score', 'bad-answer')];
     const failed = runItemText(await new RunIndex().read(await makeRun(root, 'failed', '2026-01-02T00:00:00.000Z', withFailures, { tasks })));
-    assert.match(failed.description, / · incomplete: 8 of 40 tasks generated, 3 failed calls$/);
+    assert.match(failed.description, / · failed: 8 of 40 tasks generated, 3 failed calls$/);
     assert.match(failed.tooltip, /\(failed: 2 call-failed\)/);
-    assert.equal(failed.icon, 'error');
+    assert.deepEqual([failed.icon, failed.contextValue], ['error', 'gaplens.run.failed']);
+  });
+
+  it('tells a cancelled run from a failed one by the ending the extension noted, and shows its label (gaplens-ui.json)', async () => {
+    const dir = await makeRun(root, 'noted', '2026-01-01T00:00:00.000Z', FULL.slice(0, 4));
+    const index = new RunIndex();
+    assert.deepEqual((await index.read(dir)).notes, {});
+    writeFileSync(join(dir, RUN_NOTES_FILE), JSON.stringify({ ended: 'cancelled', label: 'baseline' }));
+    const cancelled = runItemText(await index.read(dir));
+    assert.deepEqual([cancelled.icon, cancelled.contextValue, cancelled.label], ['circle-slash', 'gaplens.run.cancelled', 'baseline']);
+    assert.match(cancelled.description, /^Qwen2\.5-7B · set\.tasks\.jsonl · mc · .* · cancelled: 1 of 2 tasks generated$/);
+    writeFileSync(join(dir, RUN_NOTES_FILE), JSON.stringify({ ended: 'failed' }));
+    const failed = runItemText(await index.read(dir));
+    assert.deepEqual([failed.icon, failed.contextValue, failed.label], ['error', 'gaplens.run.failed', 'Qwen2.5-7B · set.tasks.jsonl']);
+    // A bad file is reported and ignored: the run still lists.
+    writeFileSync(join(dir, RUN_NOTES_FILE), JSON.stringify({ label: 'x'.repeat(200) }));
+    const problems: string[] = [];
+    const listing = await index.read(dir, (m) => problems.push(m));
+    assert.deepEqual(listing.notes, {});
+    assert.match(problems[0] ?? '', /gaplens-ui\.json: "label": a run label has at most 80 characters \(this one has 200\); the run is shown without its label/);
   });
 
   it('reports a run whose lock another process holds as live, and not once that process is gone', async () => {
@@ -146,7 +166,7 @@ describe('the run index (runs tree and pickers)', () => {
     const listing = await new RunIndex().read(dir);
     const long = { ...listing, manifest: manifest({ config: config({ verifiers: ['mc', 'cot-score'], tasks: 'builtin:sudoku4x4', limit: 20 }) }) };
     const text = runItemText(long);
-    assert.equal(text.label, 'Qwen2.5-7B');
+    assert.equal(text.label, 'Qwen2.5-7B · builtin:sudoku4x4');
     assert.match(text.description, /^mc\+cot-score · gap \+0\.0 pp · \d{4}-\d\d-\d\d \d\d:\d\d · incomplete: 0 of 2 tasks generated$/);
     assert.equal(text.contextValue, 'gaplens.run.incomplete');
     assert.match(text.tooltip, /tasks: builtin:sudoku4x4 \(first 20\), N = 2/);
