@@ -29,6 +29,7 @@ declare const document: {
 };
 declare const window: { innerWidth: number; innerHeight: number };
 declare function requestAnimationFrame(callback: () => void): number;
+declare function getComputedStyle(node: unknown): { overflowY: string };
 
 const VERIFIERS = ['mc', 'cot-score', 'cot-binary', 'tournament'];
 const RUN = { id: 'run-layout', model: 'a-model-with-a-rather-long-name-7b-instruct-q4_k_m', tasks: 'builtin:test', n: 8, verifiers: VERIFIERS, filter: 'quantile:0.5' };
@@ -165,7 +166,7 @@ describe('gap panel layout in headless Chromium', function () {
       await box.evaluate((node) => ((node as unknown as { open: boolean }).open = true));
       assert.equal(await box.locator('pre.prompt:not(.preamble)').textContent(), judged);
       assert.equal(await box.locator('[data-role=prompt-preamble]').getAttribute('open'), null, 'the few-shot examples start collapsed');
-      assert.equal(await box.locator('pre.prompt:not(.preamble)').evaluate((node) => getComputedStyle(node as never).overflowY), 'visible', 'no scroller of its own');
+      assert.equal(await box.locator('pre.prompt:not(.preamble)').evaluate((node) => getComputedStyle(node).overflowY), 'visible', 'no scroller of its own');
     } finally {
       await page.close();
     }

@@ -27,16 +27,20 @@ export function formatInterval([lo, hi]: Interval, signedEnds: boolean): string 
   return `[${format(lo)}, ${format(hi)}]`;
 }
 
-/** How a statistic is shown: a share in percent, a difference of shares in points, a signed share (relative gap) or a plain fraction. */
-export type Unit = 'percent' | 'points' | 'signed-percent' | 'rate';
+/**
+ * How a statistic is shown: a share in percent, a difference of shares in points, the size of such a
+ * difference (a standard error: points, no sign), a signed share (relative gap) or a plain fraction.
+ */
+export type Unit = 'percent' | 'points' | 'point-size' | 'signed-percent' | 'rate';
 
-const SUFFIX: Record<Unit, string> = { percent: ' %', points: ' pp', 'signed-percent': ' %', rate: '' };
+const SUFFIX: Record<Unit, string> = { percent: ' %', points: ' pp', 'point-size': ' pp', 'signed-percent': ' %', rate: '' };
 
 /** The number alone, without the unit: "21.58", "+3.13", "−0.50", "0.7500". */
 function bare(x: number, unit: Unit): string {
   const percent = (v: number): string => (v * 100).toFixed(PERCENT_DECIMALS);
   switch (unit) {
     case 'percent':
+    case 'point-size':
       return percent(x);
     case 'points':
     case 'signed-percent':
@@ -67,8 +71,12 @@ export function formatPoints(x: number): string {
  */
 export function formatIntervalIn(ci: Interval, unit: Unit, tasks: number): string {
   const reason = degenerateReason(ci, tasks);
-  if (reason !== null) return `n/a (${reason})`;
-  return `[${bare(ci[0], unit)}, ${bare(ci[1], unit)}]${SUFFIX[unit]}`;
+  return reason === null ? formatRange(ci, unit) : `n/a (${reason})`;
+}
+
+/** The two ends in the value's unit, the unit once after the bracket: "[+1.00, +5.00] pp". */
+export function formatRange([lo, hi]: Interval, unit: Unit): string {
+  return `[${bare(lo, unit)}, ${bare(hi, unit)}]${SUFFIX[unit]}`;
 }
 
 /**
