@@ -17,7 +17,7 @@ const orDash = (x: number | null, f: (x: number) => string): string => (x === nu
 
 /** "  95 % CI [20.10, 23.05] %", or "  95 % CI n/a (1 task)" for a degenerate interval; '' without one. */
 function intervalText(report: GapReport, ci: Interval | null, unit: Unit): string {
-  return ci ? `  ${formatLevel(report.ci.level)} CI ${formatIntervalIn(ci, unit, report.tasks)}` : '';
+  return ci ? `  ${formatLevel(report.ci.level)} CI ${formatIntervalIn(ci, unit, report.tasks, report.ci.resamples)}` : '';
 }
 
 /**

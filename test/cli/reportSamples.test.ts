@@ -107,9 +107,9 @@ describe('gaplens report --samples (exact statistics)', function () {
     const text = await reportText(HAND, 'threshold:0.5', 'mc', ['--bootstrap', '0']);
     const lines = text.split('\n');
     assert.ok(lines.includes('warning: few samples per task for threshold:0.5 (N = 2 < 32): at small N its filtered accuracy is biased and the interval of the gap may miss the gap of unlimited samples'), text);
-    assert.ok(lines.includes('  pass^k   @1 50.00%  @2 38.89%   (all k correct)'), text);
+    assert.ok(lines.includes('  pass^k   @1 50.00 %  @2 38.89 %   (all k correct)'), text);
     assert.ok(lines.includes('  bias-aware gap           — (offered for quantile filters only, not threshold:0.5)'), text);
-    assert.ok(lines.includes('    gap                  +0.00 pp  +11.11 pp'), text);
+    assert.ok(lines.includes('    gap                   0.00 pp  +11.11 pp'), text);
     assert.ok(lines.includes('    mc  scored 9 of 9'), text);
     assert.ok(lines.some((l) => l.startsWith('      calibration   Brier 0.2222 [0.2222, 0.2222]  ECE 0.3556 [0.3556, 0.3556]  RMSCE ')), text);
     assert.ok(lines.includes('      at threshold:0.5  specificity 0.5000 [0.5000, 0.5000]  balanced accuracy 0.5500 [0.5500, 0.5500]  F1 0.6000 [0.6000, 0.6000]'), text);
@@ -156,10 +156,10 @@ describe('gaplens report --samples (exact statistics)', function () {
     const text = await reportText(lines, 'threshold:0.5', 'mc', ['--bootstrap', '0']);
     const partial = '  (partial: mc scored 4 of 6)';
     assert.ok(text.split('\n')[1] === 'coverage mc: 4 of 6 scored (1 unparsable, 1 missing)', text);
-    assert.ok(text.includes(`  filtered accuracy        25.00%  95% CI [25.00%, 25.00%]${partial}\n`), text);
-    assert.ok(text.includes(`  gap                      -25.00 pp  95% CI [-25.00 pp, -25.00 pp]${partial}\n`), text);
-    assert.ok(text.includes(`  retention                50.00%   AUROC 0.5000${partial}\n`), text);
-    assert.ok(text.includes(`  kept: 1 correct, 2 wrong   dropped: 2 correct, 1 wrong   precision 33.33%  recall 33.33%${partial}\n`), text);
+    assert.ok(text.includes(`  filtered accuracy        25.00 %  95 % CI n/a (0 resamples)${partial}\n`), text);
+    assert.ok(text.includes(`  gap                      −25.00 pp  95 % CI n/a (0 resamples)${partial}\n`), text);
+    assert.ok(text.includes(`  retention                50.00 %   AUROC 0.5000${partial}\n`), text);
+    assert.ok(text.includes(`  kept: 1 correct, 2 wrong   dropped: 2 correct, 1 wrong   precision 33.33 %  recall 33.33 %${partial}\n`), text);
     assert.match(text, /no conclusion: mc scored 4 of 6 samples \(needs ≥ 95 %\); 2 tasks \(needs ≥ 30\); the gap has no 95 % bootstrap interval \(0 resamples\)/);
   });
 

@@ -163,14 +163,14 @@ function aurocWhy(report: GapReport): string {
 function summarySection(r: GapReport, measure: Measure): SafeHtml {
   const level = formatLevel(r.ci.level);
   const ci = (interval: Interval | null, unit: Unit): SafeHtml | string =>
-    measure.measured ? html`${interval === null ? html`${level} CI ${missing(WHY.relativeGap)}` : `${level} CI ${formatIntervalIn(interval, unit, r.tasks)}`}${partialBadge(measure)}` : measure.reason;
+    measure.measured ? html`${interval === null ? html`${level} CI ${missing(WHY.relativeGap)}` : `${level} CI ${formatIntervalIn(interval, unit, r.tasks, r.ci.resamples)}`}${partialBadge(measure)}` : measure.reason;
   const signedPercent = (x: number): string => formatIn(x, 'signed-percent');
   const verifierDetail = (text: string): SafeHtml | string => (measure.measured ? html`${text}${partialBadge(measure)}` : measure.reason);
   return html`<section id="summary">
 <h2>Summary</h2>
 <p>${plural(r.tasks, 'task')}, ${plural(r.samples, 'sample')} (${r.scored} scored) · verifier <code>${r.verifier}</code> · filter <code>${r.filter}</code> · ${level} intervals from ${r.ci.resamples} bootstrap resamples (seed ${r.ci.seed})${r.fewTasksWarning === null ? '' : html` · <span class="badge warn">${r.fewTasksWarning}</span>`}</p>
 <div class="cards">
-${card('Accuracy J(f)', 'mean correctness of all samples', formatPercent(r.accuracy), `${level} CI ${formatIntervalIn(r.ci.accuracy, 'percent', r.tasks)}`)}
+${card('Accuracy J(f)', 'mean correctness of all samples', formatPercent(r.accuracy), `${level} CI ${formatIntervalIn(r.ci.accuracy, 'percent', r.tasks, r.ci.resamples)}`)}
 ${card('Filtered accuracy J(f[w])', 'weighted mean correctness after the filter', verifierValue(measure, r.filteredAccuracy, formatPercent, ''), ci(r.ci.filteredAccuracy, 'percent'))}
 ${card('Gap', 'J(f[w]) − J(f), in percentage points', verifierValue(measure, r.gap, formatPoints, ''), ci(r.ci.gap, 'points'))}
 ${card(

@@ -69,8 +69,8 @@ export function formatPoints(x: number): string {
  * A bootstrap interval in the value's unit, "[20.10, 23.05] %" or "[+1.00, +5.00] pp"; or, when the
  * interval cannot say anything about uncertainty, why: see degenerateReason.
  */
-export function formatIntervalIn(ci: Interval, unit: Unit, tasks: number): string {
-  const reason = degenerateReason(ci, tasks);
+export function formatIntervalIn(ci: Interval, unit: Unit, tasks: number, resamples?: number): string {
+  const reason = degenerateReason(ci, tasks, resamples);
   return reason === null ? formatRange(ci, unit) : `n/a (${reason})`;
 }
 
@@ -80,11 +80,12 @@ export function formatRange([lo, hi]: Interval, unit: Unit): string {
 }
 
 /**
- * Why an interval is degenerate, or null when it is not: a task bootstrap over one task (or none)
- * redraws the same task every time, and an interval of zero width means every resample gave the same
- * value — neither says the value is certain.
+ * Why an interval is degenerate, or null when it is not: no resample drawn (`resamples` 0, when the
+ * caller knows it), a task bootstrap over one task (or none), which redraws the same task every time,
+ * and an interval of zero width, where every resample gave the same value — none says the value is certain.
  */
-export function degenerateReason([lo, hi]: Interval, tasks: number): string | null {
+export function degenerateReason([lo, hi]: Interval, tasks: number, resamples?: number): string | null {
+  if (resamples === 0) return '0 resamples';
   if (tasks < 2) return tasks === 1 ? '1 task' : 'no task';
   if (lo === hi) return 'every resample gives the same value';
   return null;

@@ -54,7 +54,8 @@ describe('report number formatting', () => {
     assert.equal(formatIntervalIn([0.1, 0.3], 'points', 1), 'n/a (1 task)', 'one task: whatever the ends, the bootstrap could not vary');
     assert.equal(formatIntervalIn([0, 0], 'points', 0), 'n/a (no task)');
     assert.equal(formatIntervalIn([0.25, 0.25], 'percent', 40), 'n/a (every resample gives the same value)');
-    assert.equal(degenerateReason([0.2, 0.3], 40), null);
+    assert.equal(formatIntervalIn([0.25, 0.25], 'points', 40, 0), 'n/a (0 resamples)');
+    assert.equal(degenerateReason([0.2, 0.3], 40, 1000), null);
   });
 
   it('shows whole weight sums as integers and fractional ones like rates', () => {
