@@ -154,8 +154,9 @@ describe('gap panel layout in headless Chromium', function () {
   });
 
   it('says "checker" for the grade, and shows the judged part of a verifier prompt first with the few-shot examples collapsed', async () => {
-    const judged = 'Question: What is 3 + 10?\nResponse: The answer is 13.\nJudgement:';
-    const prompt = `Question: What is 1 + 1?\nResponse: 2\nJudgement: Correct\n\n${judged}`;
+    // task-01 asks "What is 1 + 10?" (sampleRows.ts); the example before it is the few-shot preamble.
+    const judged = 'Question: What is 1 + 10?\nResponse: The answer is 11.\nJudgement:';
+    const prompt = `Question: What is 2 + 2?\nResponse: 4\nJudgement: Correct\n\n${judged}`;
     const rows = { tasks: data.tasks, rows: data.rows.map((r) => (r.task === 'task-01' ? { ...r, verifications: r.verifications.map((v) => ({ ...v, prompt })) } : r)) };
     const page = await open(1400, RUN, rows);
     try {
