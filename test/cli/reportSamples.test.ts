@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, tempDir } from '../helpers/cli';
+import { formatAmount, formatEss } from '../../src/core/report/numbers';
 import { createRng } from '../../src/core/util/random';
 
 interface Line {
@@ -113,6 +114,23 @@ describe('gaplens report --samples (exact statistics)', function () {
     assert.ok(lines.includes('    mc  scored 9 of 9'), text);
     assert.ok(lines.some((l) => l.startsWith('      calibration   Brier 0.2222 [0.2222, 0.2222]  ECE 0.3556 [0.3556, 0.3556]  RMSCE ')), text);
     assert.ok(lines.includes('      at threshold:0.5  specificity 0.5000 [0.5000, 0.5000]  balanced accuracy 0.5500 [0.5500, 0.5500]  F1 0.6000 [0.6000, 0.6000]'), text);
+  });
+
+  it('exp:0.1 speaks of weights and the Kish effective sample size, not kept/dropped (hand-computed)', async () => {
+    // w = exp((s − the task's best score) / 0.1). A: 0.9 ✓, 0.2 ✗, 0.8 ✓, 0.1 ✗; B: 0.5 ✗, 0.7 ✗; C: 0.2 ✓, 0.6 ✓, 0.4 ✓.
+    const e = (x: number): number => Math.exp(x);
+    const onCorrect = [1, e(-1), e(-4), 1, e(-2)];
+    const onWrong = [e(-7), e(-8), e(-2), 1];
+    const all = [...onCorrect, ...onWrong];
+    const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+    const ess = sum(all) ** 2 / sum(all.map((w) => w * w));
+    const text = await reportText(HAND, 'exp:0.1', 'mc', ['--bootstrap', '50']);
+    assert.ok(
+      text.includes(`  weights: on correct ${formatAmount(sum(onCorrect))}, on incorrect ${formatAmount(sum(onWrong))}   effective sample size ${formatEss(ess, 9)} (Kish)\n`),
+      text,
+    );
+    // Before, every weight > 0 counted as kept: "kept: 5 correct, 4 wrong   dropped: 0 correct, 0 wrong".
+    assert.doesNotMatch(text, /^ {2}kept:/m);
   });
 
   it('topk:1 on the hand-computed case', async () => {
