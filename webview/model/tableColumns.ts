@@ -10,7 +10,7 @@ export const COLUMN_EM = {
   answerMin: 5,
   labelMin: 5,
   checker: 4.5,
-  verifier: 4.5,
+  verifier: 4,
   filter: 5,
   /** The disagreement badge: shrinks to this (its full words in a tooltip), grows to `disagreementMax`. */
   disagreementMin: 2,
