@@ -535,7 +535,8 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
     };
 
     await page.setViewportSize({ width: 1400, height: 900 });
-    await quickOpen(page, `${wideId}/run.json`, 'run.json');
+    // Wait for the copy's own entry (its folder name is in the row): the run's first run.json matches the query too.
+    await quickOpen(page, `${wideId}/run.json`, wideId);
     let f = await wideFrame();
     await assertFits(f, 'at 1400 px');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-panel-4-verifiers-1400.png') });
@@ -543,7 +544,7 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
     // Half width: the panel beside the task file, each in its own editor group.
     await quickOpen(page, 'x.tasks.jsonl');
     await waitFor('the task file tab', 30_000, async () => ((await page.locator('.tab.active', { hasText: 'x.tasks.jsonl' }).count()) > 0 ? true : undefined));
-    await quickOpen(page, `${wideId}/run.json`, 'run.json');
+    await quickOpen(page, `${wideId}/run.json`, wideId);
     f = await wideFrame();
     await runFromPalette(page, 'View: Move Editor into Right Group');
     await waitFor('two editor groups', 30_000, async () => ((await page.locator('.editor-group-container').count()) >= 2 ? true : undefined));
