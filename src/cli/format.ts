@@ -6,19 +6,30 @@ import type { AssessedReport } from '../core/stats/assessment';
 import { conclusionText } from '../core/stats/conclusion';
 import { auditLines } from './formatAudit';
 import { anyNLines, biasCorrectedLine, qualityLines } from './formatQuality';
+import { formatAmount, formatEss, formatIn, formatIntervalIn, formatLevel, formatPercent, formatPoints, formatRate, type Unit } from '../core/report/numbers';
+import type { WeightSummary } from '../core/report/weightTerms';
 import type { GapReport, Interval } from '../core/stats/types';
 
-const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
-const signedPct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)} pp`;
-const interval = (ci: Interval | null, f: (x: number) => string): string => (ci ? `  95% CI [${f(ci[0])}, ${f(ci[1])}]` : '');
+// Units and rounding of docs/statistics.md, "Numbers on screen": accuracies in percent, gaps in points.
+const pct = formatPercent;
+const signedPct = formatPoints;
 const orDash = (x: number | null, f: (x: number) => string): string => (x === null ? '—' : f(x));
+
+/** "  95 % CI [20.10, 23.05] %", or "  95 % CI n/a (1 task)" for a degenerate interval; '' without one. */
+function intervalText(report: GapReport, ci: Interval | null, unit: Unit): string {
+  return ci ? `  ${formatLevel(report.ci.level)} CI ${formatIntervalIn(ci, unit, report.tasks, report.ci.resamples)}` : '';
+}
 
 /**
  * A run's report adds `models`, the line naming the generator and verifier models (gapModelsText),
  * and `notes`, lines about the data shown after the coverage (e.g. sampling settings an endpoint
- * was not sent).
+ * was not sent); `weights`, under a weighted filter, replaces the kept/dropped counts.
  */
-export function formatReport(assessed: AssessedReport, heading: string, { models, notes = [] }: { models?: string; notes?: readonly string[] } = {}): string {
+export function formatReport(
+  assessed: AssessedReport,
+  heading: string,
+  { models, notes = [], weights = null }: { models?: string; notes?: readonly string[]; weights?: WeightSummary | null } = {},
+): string {
   const { report, coverage } = assessed;
   const beside = coverage.selector.partial ? `  (${partialNote(coverage.selector)})` : '';
   const lines = [
@@ -31,8 +42,8 @@ export function formatReport(assessed: AssessedReport, heading: string, { models
     `verifier ${report.verifier}   filter ${report.filter}   tasks ${report.tasks}   samples ${report.samples}   scored ${report.scored}`,
     ...(models === undefined ? [] : [models]),
     '',
-    `  accuracy J(f)            ${pct(report.accuracy)}${interval(report.ci.accuracy, pct)}`,
-    ...(coverage.selector.measured ? [...verifierLines(report, beside), ...biasCorrectedLine(report.finiteN, beside)] : unmeasuredLines(`— (${notMeasuredReason(coverage)})`)),
+    `  accuracy J(f)            ${pct(report.accuracy)}${intervalText(report, report.ci.accuracy, 'percent')}`,
+    ...(coverage.selector.measured ? [...verifierLines(report, beside, weights), ...biasCorrectedLine(report.finiteN, beside)] : unmeasuredLines(`— (${notMeasuredReason(coverage)})`)),
   ];
   const ks = pickKs(report.passAtK.length);
   if (report.passAtK.length > 0) {
@@ -55,18 +66,23 @@ export function formatReport(assessed: AssessedReport, heading: string, { models
 }
 
 /** The statistics that depend on the verifier, each followed by `beside` (the partial-coverage note, or ''). */
-function verifierLines(report: GapReport, beside: string): string[] {
+function verifierLines(report: GapReport, beside: string, weights: WeightSummary | null): string[] {
   const { ci } = report;
   const c = report.confusion;
   const lines = [
-    `  filtered accuracy        ${orDash(report.filteredAccuracy, pct)}${interval(ci.filteredAccuracy, pct)}${beside}`,
-    `  gap                      ${orDash(report.gap, signedPct)}${interval(ci.gap, signedPct)}${beside}`,
-    `  relative gap             ${orDash(report.relativeGap, (x) => x.toFixed(4))}${interval(ci.relativeGap, (x) => x.toFixed(4))}` +
+    `  filtered accuracy        ${orDash(report.filteredAccuracy, pct)}${intervalText(report, ci.filteredAccuracy, 'percent')}${beside}`,
+    `  gap                      ${orDash(report.gap, signedPct)}${intervalText(report, ci.gap, 'points')}${beside}`,
+    `  relative gap             ${orDash(report.relativeGap, (x) => formatIn(x, 'signed-percent'))}${intervalText(report, ci.relativeGap, 'signed-percent')}` +
       (report.relativeGapExcludedTasks > 0 ? `   (${report.relativeGapExcludedTasks} tasks with J(f|x)=1 excluded)` : '') +
       beside,
-    `  retention                ${orDash(report.retention, pct)}   AUROC ${orDash(report.auroc, (x) => x.toFixed(4))}${beside}`,
+    `  retention                ${orDash(report.retention, pct)}   AUROC ${orDash(report.auroc, formatRate)}${beside}`,
   ];
-  if (c) {
+  if (weights) {
+    // exp:β weighs every sample (docs/statistics.md, "Weighted filters"): weights, not kept/dropped.
+    lines.push(
+      `  weights: on correct ${formatAmount(weights.onCorrect)}, on incorrect ${formatAmount(weights.onWrong)}   effective sample size ${formatEss(weights.ess, weights.samples)} (Kish)${beside}`,
+    );
+  } else if (c) {
     lines.push(
       `  kept: ${c.keptCorrect} correct, ${c.keptWrong} wrong   dropped: ${c.droppedCorrect} correct, ${c.droppedWrong} wrong` +
         `   precision ${orDash(report.precision, pct)}  recall ${orDash(report.recall, pct)}${beside}`,

@@ -5,15 +5,12 @@
 import type { AuditReport } from '../core/stats/audit';
 import { CORRECTED_NAMES, CORRECTED_STATISTICS, type Agreement, type AuditResult, type CorrectedStatistic } from '../core/stats/auditEstimate';
 import type { Interval } from '../core/stats/types';
+import { formatIn, formatRange, type Unit } from '../core/report/numbers';
 
-const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
-const signedPp = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)} pp`;
-const kappaText = (x: number): string => x.toFixed(4);
-
-/** A value and its interval, or "—" with the reason. */
-function estimate(value: number | null, ci: Interval | null, f: (x: number) => string, why: string | null): string {
+/** A value and its interval in the value's unit (docs/statistics.md, "Numbers on screen"), or "—" with the reason. */
+function estimate(value: number | null, ci: Interval | null, unit: Unit, why: string | null): string {
   if (value === null) return `— (${why ?? 'not available'})`;
-  return ci === null ? f(value) : `${f(value)} [${f(ci[0])}, ${f(ci[1])}]`;
+  return ci === null ? formatIn(value, unit) : `${formatIn(value, unit)} ${formatRange(ci, unit)}`;
 }
 
 export function auditLines(audit: AuditReport): string[] {
@@ -37,11 +34,11 @@ function strataLines(r: AuditResult): string[] {
 function agreementLines(r: AuditResult): string[] {
   const why = r.estimatesUnavailable;
   const line = (rater: 'verifier' | 'checker', a: Agreement): string =>
-    `    ${`${rater} vs human`.padEnd(19)}κ ${estimate(a.kappa, a.ci.kappa, kappaText, a.kappaUnavailable)}` +
+    `    ${`${rater} vs human`.padEnd(19)}κ ${estimate(a.kappa, a.ci.kappa, 'rate', a.kappaUnavailable)}` +
     (a.agreement === null
       ? ''
-      : `   agreement ${estimate(a.agreement, a.ci.agreement, pct, why)}   chance ${estimate(a.chance, null, pct, why)}` +
-        `   human-correct ${estimate(a.prevalence, a.ci.prevalence, pct, why)}   ${rater}-correct ${estimate(a.raterPositive, null, pct, why)}`);
+      : `   agreement ${estimate(a.agreement, a.ci.agreement, 'percent', why)}   chance ${estimate(a.chance, null, 'percent', why)}` +
+        `   human-correct ${estimate(a.prevalence, a.ci.prevalence, 'percent', why)}   ${rater}-correct ${estimate(a.raterPositive, null, 'percent', why)}`);
   return [line('verifier', r.agreement.verifier), line('checker', r.agreement.checker)];
 }
 
@@ -49,11 +46,11 @@ function correctedLines(r: AuditResult): string[] {
   const lines = [`    on the human-corrected truth (${r.labelled} labels):`];
   for (const key of CORRECTED_STATISTICS) {
     const c: CorrectedStatistic = r.corrected[key];
-    const f = key === 'gap' ? signedPp : pct;
+    const f: Unit = key === 'gap' ? 'points' : 'percent';
     const corrected =
       c.value === null
         ? `   corrected — (${r.estimatesUnavailable ?? 'not available'})`
-        : `   corrected ${estimate(c.value, c.ci, f, null)}   correction ${estimate(c.correction, c.correctionCi, signedPp, null)}`;
+        : `   corrected ${estimate(c.value, c.ci, f, null)}   correction ${estimate(c.correction, c.correctionCi, 'points', null)}`;
     lines.push(`      ${CORRECTED_NAMES[key].padEnd(19)}checker ${estimate(c.checker, c.checkerCi, f, null)}${corrected}`);
   }
   if (r.estimatesUnavailable === null && r.intervalsUnavailable !== null) lines.push(`    no interval of the audit: ${r.intervalsUnavailable}`);

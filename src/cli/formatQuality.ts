@@ -7,12 +7,12 @@ import type { AnyN } from '../core/stats/anyN';
 import type { FiniteN } from '../core/stats/finiteN';
 import type { Interval } from '../core/stats/types';
 import type { VerifierQuality } from '../core/stats/verifierQuality';
+import { formatIn, formatPercent, formatPoints, formatRange, formatRate, type Unit } from '../core/report/numbers';
 
-const rate = (x: number): string => x.toFixed(4);
-const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
-const signedPct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)} pp`;
-const withCi = (value: number | null, ci: Interval | null, f: (x: number) => string): string =>
-  value === null ? '—' : `${f(value)}${ci === null ? '' : ` [${f(ci[0])}, ${f(ci[1])}]`}`;
+const rate = formatRate;
+/** A value and its interval in the value's unit (docs/statistics.md, "Numbers on screen"). */
+const withCi = (value: number | null, ci: Interval | null, unit: Unit): string =>
+  value === null ? '—' : `${formatIn(value, unit)}${ci === null ? '' : ` ${formatRange(ci, unit)}`}`;
 
 /** Every verifier's calibration, ranking and filter quality, the selector first. */
 export function qualityLines(assessed: AssessedReport): string[] {
@@ -29,12 +29,12 @@ export function qualityLines(assessed: AssessedReport): string[] {
 function measuredQuality(q: VerifierQuality): string[] {
   const at = q.atFilter;
   return [
-    `      calibration   Brier ${withCi(q.brier, q.ci.brier, rate)}  ECE ${withCi(q.ece, q.ci.ece, rate)}  RMSCE ${withCi(q.rmsce, q.ci.rmsce, rate)}`,
-    `      ranking       AURC ${withCi(q.aurc, q.ci.aurc, rate)}  (random ${q.aurcRandom === null ? '—' : rate(q.aurcRandom)}, best possible ${q.aurcOptimal === null ? '—' : rate(q.aurcOptimal)})`,
+    `      calibration   Brier ${withCi(q.brier, q.ci.brier, 'rate')}  ECE ${withCi(q.ece, q.ci.ece, 'rate')}  RMSCE ${withCi(q.rmsce, q.ci.rmsce, 'rate')}`,
+    `      ranking       AURC ${withCi(q.aurc, q.ci.aurc, 'rate')}  (random ${q.aurcRandom === null ? '—' : rate(q.aurcRandom)}, best possible ${q.aurcOptimal === null ? '—' : rate(q.aurcOptimal)})`,
     ...(at === null
       ? []
       : [
-          `      at ${at.filter}  specificity ${withCi(at.specificity, q.ci.specificity, rate)}  balanced accuracy ${withCi(at.balancedAccuracy, q.ci.balancedAccuracy, rate)}  F1 ${withCi(at.f1, q.ci.f1, rate)}`,
+          `      at ${at.filter}  specificity ${withCi(at.specificity, q.ci.specificity, 'rate')}  balanced accuracy ${withCi(at.balancedAccuracy, q.ci.balancedAccuracy, 'rate')}  F1 ${withCi(at.f1, q.ci.f1, 'rate')}`,
         ]),
   ];
 }
@@ -51,14 +51,14 @@ export function anyNLines(anyN: AnyN, shown: readonly number[], beside: string):
     '',
     `  any N: the gap with k samples per task, expected over k-subsets of each task's samples${beside}`,
     `    ${'k'.padEnd(18)}${points.map((p) => String(p.k).padStart(11)).join('')}`,
-    row('filtered accuracy', (p) => pct(p.filteredAccuracy)),
-    row('gap', (p) => signedPct(p.gap)),
-    row('relative gap', (p) => (p.relativeGap === null ? '—' : p.relativeGap.toFixed(4))),
+    row('filtered accuracy', (p) => formatPercent(p.filteredAccuracy)),
+    row('gap', (p) => formatPoints(p.gap)),
+    row('relative gap', (p) => (p.relativeGap === null ? '—' : formatIn(p.relativeGap, 'signed-percent'))),
   ];
   const estimated = points.filter((p) => !p.exact);
   if (estimated.length > 0) {
     const largest = Math.max(...estimated.map((p) => p.standardError));
-    lines.push(`    ~ estimated from ${anyN.draws} random subsets per task (seed ${anyN.seed}); standard error of the gap ≤ ${(largest * 100).toFixed(2)} pp`);
+    lines.push(`    ~ estimated from ${anyN.draws} random subsets per task (seed ${anyN.seed}); standard error of the gap ≤ ${formatIn(largest, 'point-size')}`);
   }
   return lines;
 }
@@ -68,7 +68,7 @@ export function biasCorrectedLine(finite: FiniteN, beside: string): string[] {
   const b = finite.biasCorrected;
   if (b !== null) {
     return [
-      `  bias-aware gap           ${withCi(b.gap, b.ci.gap, signedPct)}   (2·gap(N) − gap(N/2), gap at N/2 ${signedPct(b.halfSampleGap)})${beside}`,
+      `  bias-aware gap           ${withCi(b.gap, b.ci.gap, 'points')}   (2·gap(N) − gap(N/2), gap at N/2 ${formatPoints(b.halfSampleGap)})${beside}`,
     ];
   }
   return finite.warning === null ? [] : [`  bias-aware gap           — (${finite.biasCorrectedUnavailable ?? ''})`];

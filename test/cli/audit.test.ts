@@ -115,7 +115,7 @@ describe('gaplens audit RUN and the audit in gaplens report', function () {
 
     const text = (await runCli(['report', dir, '--bootstrap', '200'])).stdout;
     assert.match(text, /^ {4}on the human-corrected truth \(12 labels\):$/m);
-    assert.match(text, /^ {6}gap {16}checker [+-]\d+\.\d\d pp \[.*\] {3}corrected [+-]\d+\.\d\d pp \[.*\] {3}correction \+8\.33 pp \[\+8\.33 pp, \+8\.33 pp\]$/m);
+    assert.match(text, /^ {6}gap {16}checker [+−]?\d+\.\d\d pp \[.*\] pp {3}corrected [+−]?\d+\.\d\d pp \[.*\] pp {3}correction \+8\.33 pp \[\+8\.33, \+8\.33\] pp$/m);
     const html = join(parent, 'report.html');
     assert.equal((await runCli(['report', dir, '--html', html, '--bootstrap', '200'])).code, 0);
     assert.match(readFileSync(html, 'utf8'), /<section id="audit">[\s\S]*12 of 12 drawn samples labelled/);

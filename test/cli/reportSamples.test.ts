@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, tempDir } from '../helpers/cli';
+import { formatAmount, formatEss } from '../../src/core/report/numbers';
 import { createRng } from '../../src/core/util/random';
 
 interface Line {
@@ -107,12 +108,29 @@ describe('gaplens report --samples (exact statistics)', function () {
     const text = await reportText(HAND, 'threshold:0.5', 'mc', ['--bootstrap', '0']);
     const lines = text.split('\n');
     assert.ok(lines.includes('warning: few samples per task for threshold:0.5 (N = 2 < 32): at small N its filtered accuracy is biased and the interval of the gap may miss the gap of unlimited samples'), text);
-    assert.ok(lines.includes('  pass^k   @1 50.00%  @2 38.89%   (all k correct)'), text);
+    assert.ok(lines.includes('  pass^k   @1 50.00 %  @2 38.89 %   (all k correct)'), text);
     assert.ok(lines.includes('  bias-aware gap           — (offered for quantile filters only, not threshold:0.5)'), text);
-    assert.ok(lines.includes('    gap                  +0.00 pp  +11.11 pp'), text);
+    assert.ok(lines.includes('    gap                   0.00 pp  +11.11 pp'), text);
     assert.ok(lines.includes('    mc  scored 9 of 9'), text);
     assert.ok(lines.some((l) => l.startsWith('      calibration   Brier 0.2222 [0.2222, 0.2222]  ECE 0.3556 [0.3556, 0.3556]  RMSCE ')), text);
     assert.ok(lines.includes('      at threshold:0.5  specificity 0.5000 [0.5000, 0.5000]  balanced accuracy 0.5500 [0.5500, 0.5500]  F1 0.6000 [0.6000, 0.6000]'), text);
+  });
+
+  it('exp:0.1 speaks of weights and the Kish effective sample size, not kept/dropped (hand-computed)', async () => {
+    // w = exp((s − the task's best score) / 0.1). A: 0.9 ✓, 0.2 ✗, 0.8 ✓, 0.1 ✗; B: 0.5 ✗, 0.7 ✗; C: 0.2 ✓, 0.6 ✓, 0.4 ✓.
+    const e = (x: number): number => Math.exp(x);
+    const onCorrect = [1, e(-1), e(-4), 1, e(-2)];
+    const onWrong = [e(-7), e(-8), e(-2), 1];
+    const all = [...onCorrect, ...onWrong];
+    const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+    const ess = sum(all) ** 2 / sum(all.map((w) => w * w));
+    const text = await reportText(HAND, 'exp:0.1', 'mc', ['--bootstrap', '50']);
+    assert.ok(
+      text.includes(`  weights: on correct ${formatAmount(sum(onCorrect))}, on incorrect ${formatAmount(sum(onWrong))}   effective sample size ${formatEss(ess, 9)} (Kish)\n`),
+      text,
+    );
+    // Before, every weight > 0 counted as kept: "kept: 5 correct, 4 wrong   dropped: 0 correct, 0 wrong".
+    assert.doesNotMatch(text, /^ {2}kept:/m);
   });
 
   it('topk:1 on the hand-computed case', async () => {
@@ -156,10 +174,10 @@ describe('gaplens report --samples (exact statistics)', function () {
     const text = await reportText(lines, 'threshold:0.5', 'mc', ['--bootstrap', '0']);
     const partial = '  (partial: mc scored 4 of 6)';
     assert.ok(text.split('\n')[1] === 'coverage mc: 4 of 6 scored (1 unparsable, 1 missing)', text);
-    assert.ok(text.includes(`  filtered accuracy        25.00%  95% CI [25.00%, 25.00%]${partial}\n`), text);
-    assert.ok(text.includes(`  gap                      -25.00 pp  95% CI [-25.00 pp, -25.00 pp]${partial}\n`), text);
-    assert.ok(text.includes(`  retention                50.00%   AUROC 0.5000${partial}\n`), text);
-    assert.ok(text.includes(`  kept: 1 correct, 2 wrong   dropped: 2 correct, 1 wrong   precision 33.33%  recall 33.33%${partial}\n`), text);
+    assert.ok(text.includes(`  filtered accuracy        25.00 %  95 % CI n/a (0 resamples)${partial}\n`), text);
+    assert.ok(text.includes(`  gap                      −25.00 pp  95 % CI n/a (0 resamples)${partial}\n`), text);
+    assert.ok(text.includes(`  retention                50.00 %   AUROC 0.5000${partial}\n`), text);
+    assert.ok(text.includes(`  kept: 1 correct, 2 wrong   dropped: 2 correct, 1 wrong   precision 33.33 %  recall 33.33 %${partial}\n`), text);
     assert.match(text, /no conclusion: mc scored 4 of 6 samples \(needs ≥ 95 %\); 2 tasks \(needs ≥ 30\); the gap has no 95 % bootstrap interval \(0 resamples\)/);
   });
 

@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { startFakeOpenAI, type FakeAnswer, type FakeOpenAI, type FakeRequest } from '../fixtures/openaiServer';
+import { formatPercent, formatPoints } from '../../src/core/report/numbers';
 
 // Browser globals used inside evaluate callbacks, which run in Chromium (the test program has no DOM lib).
 interface PageNode {
@@ -144,8 +145,13 @@ async function setFilter(frame: Frame, filter: string): Promise<void> {
 }
 
 /** The host hears about the panel's filter: its status bar item shows the panel's gap in percentage points. */
+/** A header number as a fraction: "56.25 %" -> 0.5625, "−6.25 pp" -> −0.0625 (docs/statistics.md, "Numbers on screen"). */
+function shownValue(text: string | undefined): number {
+  return Number((text ?? '').replace('\u2212', '-').replace(/ (%|pp)$/, '')) / 100;
+}
+
 async function statusBarShowsGap(page: Page, gap: number): Promise<void> {
-  const points = `${gap >= 0 ? '+' : ''}${(gap * 100).toFixed(1)} pp`;
+  const points = formatPoints(gap);
   await waitFor(`the status bar to show ${points}`, 10_000, async () => ((await page.locator('.statusbar-item', { hasText: 'Gap Lens' }).allInnerTexts()).some((t) => t.includes(points)) ? true : undefined));
 }
 
@@ -305,29 +311,29 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
     // Plain accuracy is the fraction of correct samples (every task has N samples).
     const shown = await stats(frame);
     for (const key of ['accuracy', 'filteredAccuracy', 'gap', 'relativeGap', 'retention']) {
-      assert.match(shown[key] ?? '', /^[-+]?\d+\.\d{4}$/, `${key} = ${JSON.stringify(shown[key])}`);
+      assert.match(shown[key] ?? '', /^[+\u2212]?\d+\.\d\d (%|pp)$/, `${key} = ${JSON.stringify(shown[key])}`);
     }
-    assert.equal(shown.accuracy, (correct / generations.length).toFixed(4));
+    assert.equal(shown.accuracy, formatPercent(correct / generations.length));
 
     // Keeping everything leaves no gap; keeping what the perfect verifier trusts gives one.
     await setFilter(frame, 'threshold:0');
-    await waitFor('gap 0 with every sample kept', 10_000, async () => (Number((await stats(frame)).gap) === 0 ? true : undefined));
-    assert.equal((await stats(frame)).retention, '1.0000');
+    await waitFor('gap 0 with every sample kept', 10_000, async () => (shownValue((await stats(frame)).gap) === 0 ? true : undefined));
+    assert.equal((await stats(frame)).retention, formatPercent(1));
     await statusBarShowsGap(page, 0);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-keep-all.png') });
     await setFilter(frame, 'threshold:0.5');
     const gap = await waitFor('a positive gap', 10_000, async () => {
-      const g = Number((await stats(frame)).gap);
+      const g = shownValue((await stats(frame)).gap);
       return g > 0 ? g : undefined;
     });
-    assert.equal((await stats(frame)).retention, (correct / generations.length).toFixed(4));
+    assert.equal((await stats(frame)).retention, formatPercent(correct / generations.length));
     await statusBarShowsGap(page, gap);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-threshold.png') });
 
     // The slider changes the filter, and the statistics follow it.
     const slider = frame.locator('[data-role=filter-slider]');
     await slider.fill('0');
-    await waitFor('the slider to move the filter', 10_000, async () => (Number((await stats(frame)).gap) === 0 ? true : undefined));
+    await waitFor('the slider to move the filter', 10_000, async () => (shownValue((await stats(frame)).gap) === 0 ? true : undefined));
     await statusBarShowsGap(page, 0);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-slider.png') });
   });
@@ -365,7 +371,7 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
     await waitFor('the restored panel to show the label', 60_000, async () => ((await labelCell(frame))?.trim() === 'Gold label wrong' ? true : undefined));
     const restoredGap = await waitFor('the restored panel\'s gap', 10_000, async () => {
       const shown = (await stats(frame)).gap;
-      return shown !== undefined && /\d/.test(shown) ? Number(shown) : undefined;
+      return shown !== undefined && /\d/.test(shown) ? shownValue(shown) : undefined;
     });
     await statusBarShowsGap(page, restoredGap);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-reloaded.png') });
@@ -659,5 +665,74 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
     });
     assert.ok(Math.abs(accuracy - say34 / 6) < 0.001, `accuracy ${accuracy}, ${say34} of 6 samples say 34`);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-check-selection-marked.png') });
+  });
+
+  it('fits the gap panel with 4 verifiers at half width and at 1400 px: no sideways scroll, the label column in view', async function () {
+    // A copy of the run with three more verifiers' records (the first verifier's, renamed): four score
+    // columns without teaching the fake server three more verifiers.
+    const wideId = `${path.basename(runDir)}-4v`;
+    const wideDir = path.join(path.dirname(runDir), wideId);
+    fs.cpSync(runDir, wideDir, { recursive: true, filter: (src) => !src.endsWith('.lock') });
+    const meta = JSON.parse(fs.readFileSync(path.join(wideDir, 'run.json'), 'utf8')) as { id: string; config: { verifiers: string[] } };
+    const [first] = meta.config.verifiers as [string];
+    const more = ['cot-score', 'cot-binary', 'tournament'].filter((v) => v !== first).slice(0, 3);
+    meta.id = wideId;
+    meta.config.verifiers = [first, ...more];
+    fs.writeFileSync(path.join(wideDir, 'run.json'), JSON.stringify(meta, null, 2));
+    const records = fs.readFileSync(path.join(wideDir, 'samples.jsonl'), 'utf8').trim().split('\n');
+    const copies = records
+      .map((line) => JSON.parse(line) as { type: string; verifier?: string })
+      .filter((r) => r.type === 'verification' && r.verifier === first)
+      .flatMap((r) => more.map((verifier) => JSON.stringify({ ...r, verifier })));
+    fs.appendFileSync(path.join(wideDir, 'samples.jsonl'), `${copies.join('\n')}\n`);
+
+    const wideFrame = async (): Promise<Frame> =>
+      waitFor('the 4-verifier panel', 60_000, async () => {
+        for (const f of page.frames()) {
+          // Every verifier has a column to show (the Columns menu); as many as fit are shown.
+          const columns = await f.locator('[data-role=columns-list] [data-column]').count().catch(() => 0);
+          if (columns === 1 + more.length && (await stats(f)).samples?.startsWith(`${TASKS.length * N} of`)) return f;
+        }
+        return undefined;
+      });
+    /** The page's sideways overflow and where the label column sits, inside the panel's webview. */
+    const measure = async (f: Frame): Promise<{ scrollWidth: number; clientWidth: number; label: string; left: number; right: number; width: number }> =>
+      f.evaluate(() => {
+        const doc = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number }; querySelectorAll(s: string): ArrayLike<{ textContent: string | null; getBoundingClientRect(): { left: number; right: number } }> } }).document;
+        const headers = Array.from(doc.querySelectorAll('.column-header .cell'));
+        const label = headers[headers.length - 1];
+        const box = label?.getBoundingClientRect() ?? { left: -1, right: -1 };
+        return { scrollWidth: doc.documentElement.scrollWidth, clientWidth: doc.documentElement.clientWidth, label: label?.textContent ?? '', left: box.left, right: box.right, width: (globalThis as unknown as { innerWidth: number }).innerWidth };
+      });
+    const assertFits = async (f: Frame, where: string): Promise<void> => {
+      // The columns re-plan after a resize: give the layout a moment, then measure.
+      const m = await waitFor(`the panel to fit ${where}`, 10_000, async () => {
+        const got = await measure(f);
+        return got.scrollWidth <= got.clientWidth ? got : undefined;
+      }).catch(async () => measure(f));
+      assert.ok(m.scrollWidth <= m.clientWidth, `${where}: the panel scrolls sideways (scrollWidth ${m.scrollWidth} > clientWidth ${m.clientWidth})`);
+      assert.equal(m.label, 'label', `${where}: the last column is the label column`);
+      assert.ok(m.left >= 0 && m.right <= m.width + 0.5 && m.right > m.left, `${where}: the label column is off-screen (${m.left}–${m.right} of ${m.width})`);
+    };
+
+    await page.setViewportSize({ width: 1400, height: 900 });
+    // Wait for the copy's own entry (its folder name is in the row): the run's first run.json matches the query too.
+    await quickOpen(page, `${wideId}/run.json`, wideId);
+    let f = await wideFrame();
+    await assertFits(f, 'at 1400 px');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-panel-4-verifiers-1400.png') });
+
+    // Half width: the panel beside the task file, each in its own editor group.
+    await quickOpen(page, 'x.tasks.jsonl');
+    await waitFor('the task file tab', 30_000, async () => ((await page.locator('.tab.active', { hasText: 'x.tasks.jsonl' }).count()) > 0 ? true : undefined));
+    await quickOpen(page, `${wideId}/run.json`, wideId);
+    f = await wideFrame();
+    await runFromPalette(page, 'View: Move Editor into Right Group');
+    await waitFor('two editor groups', 30_000, async () => ((await page.locator('.editor-group-container').count()) >= 2 ? true : undefined));
+    f = await wideFrame();
+    const half = await measure(f);
+    assert.ok(half.width < 800, `the panel is not at half width: ${half.width} px`);
+    await assertFits(f, `at half width (${half.width} px)`);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-panel-4-verifiers-half.png') });
   });
 });

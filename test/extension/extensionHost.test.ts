@@ -374,11 +374,11 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     const runs = await fake.recorded.treeViews.get('gaplens.runs')?.getChildren();
     assert.equal(runs?.length, 1);
     assert.equal(runs?.[0]?.label, 'fake-model · math.tasks.jsonl');
-    assert.match(runs?.[0]?.description ?? '', /^mc · gap [+−]\d+\.\d pp · \d{4}-\d\d-\d\d \d\d:\d\d$/);
+    assert.match(runs?.[0]?.description ?? '', /^mc · gap [+−]?\d+\.\d\d pp · \d{4}-\d\d-\d\d \d\d:\d\d$/);
     assert.equal(runs?.[0]?.contextValue, 'gaplens.run.complete');
     const sets = await fake.recorded.treeViews.get('gaplens.taskSets')?.getChildren();
     assert.deepEqual(sets?.map((s) => s.label), ['math.tasks.jsonl', 'builtin:sudoku4x4', 'builtin:arithmetic']);
-    assert.match(fake.recorded.status.filter((s) => s.visible).at(-1)?.text ?? '', /Gap Lens.* · gap [+−]\d+\.\d pp/);
+    assert.match(fake.recorded.status.filter((s) => s.visible).at(-1)?.text ?? '', /Gap Lens.* · gap [+−]?\d+\.\d\d pp/);
   });
 
   function newRunDirs(before: readonly string[]): string[] {
@@ -565,7 +565,7 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     const page = await comparePage([runDir, unsureDir]);
     const gapTable = page.split('</table>')[0] ?? '';
     assert.equal(gapTable.match(/<span class="value">—<\/span><div class="sub">not measured: cot-score scored 0 of 6 samples: 6 unparsable<\/div>/g)?.length, 3);
-    for (const text of [status?.text, item.description, page]) assert.doesNotMatch(String(text), /[+−]0\.0 pp|\+0\.0000/);
+    for (const text of [status?.text, item.description, page]) assert.doesNotMatch(String(text), /[+−]?0\.00 pp|\+0\.0000/);
   });
 
   let earlyDir: string;

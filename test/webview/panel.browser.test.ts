@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { formatFilter, parseFilter, parseSelector } from '../../src/core/filter/parse';
 import { notMeasuredReason } from '../../src/core/report/coverageText';
-import { formatInterval, formatRate, formatSigned } from '../../src/core/report/numbers';
+import { formatIn, formatInterval, formatIntervalIn, formatPercent, formatPoints, formatRange, formatRate } from '../../src/core/report/numbers';
 import { QUALITY_COLUMNS, qualityValue } from '../../src/core/report/qualityTerms';
 import { computeReport } from '../../src/core/stats/report';
 import type { GapReport } from '../../src/core/stats/types';
@@ -103,20 +103,20 @@ function expectedHeader(report: GapReport): Record<string, string> {
   // A statistic that is not measured (null) shows as a dash, as statsView prints it.
   const or = <T>(value: T | null, format: (v: T) => string): string => (value === null ? '—' : format(value));
   return {
-    accuracy: formatRate(report.accuracy),
-    filteredAccuracy: or(report.filteredAccuracy, formatRate),
-    gap: or(report.gap, formatSigned),
-    relativeGap: or(report.relativeGap, formatSigned),
-    retention: or(report.retention, formatRate),
+    accuracy: formatPercent(report.accuracy),
+    filteredAccuracy: or(report.filteredAccuracy, formatPercent),
+    gap: or(report.gap, formatPoints),
+    relativeGap: or(report.relativeGap, (x) => formatIn(x, 'signed-percent')),
+    retention: or(report.retention, formatPercent),
     auroc: or(report.auroc, formatRate),
     keptCorrect: or(report.confusion, (c) => String(c.keptCorrect)),
     keptWrong: or(report.confusion, (c) => String(c.keptWrong)),
     droppedCorrect: or(report.confusion, (c) => String(c.droppedCorrect)),
     droppedWrong: or(report.confusion, (c) => String(c.droppedWrong)),
-    'ci:accuracy': formatInterval(report.ci.accuracy, false),
-    'ci:filteredAccuracy': or(report.ci.filteredAccuracy, (i) => formatInterval(i, false)),
-    'ci:gap': or(report.ci.gap, (i) => formatInterval(i, true)),
-    'ci:relativeGap': report.ci.relativeGap ? formatInterval(report.ci.relativeGap, true) : '',
+    'ci:accuracy': formatIntervalIn(report.ci.accuracy, 'percent', report.tasks),
+    'ci:filteredAccuracy': or(report.ci.filteredAccuracy, (i) => formatIntervalIn(i, 'percent', report.tasks)),
+    'ci:gap': or(report.ci.gap, (i) => formatIntervalIn(i, 'points', report.tasks)),
+    'ci:relativeGap': report.ci.relativeGap ? formatIntervalIn(report.ci.relativeGap, 'signed-percent', report.tasks) : '',
   };
 }
 
@@ -162,15 +162,15 @@ function expectedQuality(report: GapReport, coverage: RecordCoverage): Record<st
   const K = report.passAtK.length;
   if (report.anyN) {
     for (const p of report.anyN.points) {
-      out[`k=${p.k}`] = [formatRate(p.filteredAccuracy), formatSigned(p.gap), p.relativeGap === null ? '—' : formatSigned(p.relativeGap), p.exact ? 'exact' : `estimated, ± ${formatRate(p.standardError)}`].join(' | ');
+      out[`k=${p.k}`] = [formatPercent(p.filteredAccuracy), formatPoints(p.gap), p.relativeGap === null ? '—' : formatIn(p.relativeGap, 'signed-percent'), p.exact ? 'exact' : `estimated, ± ${formatIn(p.standardError, 'point-size')}`].join(' | ');
     }
     out.oracle = [
-      `pass@${K} ${formatRate(report.passAtK[K - 1] as number)} (at least one of ${K} correct), pass^${K} ${formatRate(report.passAllK[K - 1] as number)} (all ${K} correct)`,
-      ...(report.bestOfNShortfall === null ? [] : [`Best-of-N shortfall (pass@${K} − best-of-${K}, not the gap): ${formatSigned(report.bestOfNShortfall)} — what answering with the verifier’s favourite of ${K} samples loses against an oracle that picks a correct one whenever there is one.`]),
+      `pass@${K} ${formatPercent(report.passAtK[K - 1] as number)} (at least one of ${K} correct), pass^${K} ${formatPercent(report.passAllK[K - 1] as number)} (all ${K} correct)`,
+      ...(report.bestOfNShortfall === null ? [] : [`Best-of-N shortfall (pass@${K} − best-of-${K}, not the gap): ${formatPoints(report.bestOfNShortfall)} — what answering with the verifier’s favourite of ${K} samples loses against an oracle that picks a correct one whenever there is one.`]),
     ].join('\n');
     const b = report.finiteN.biasCorrected;
     out['bias-aware'] = `Bias-aware gap (2·gap(N) − gap(N/2), half-sample extrapolation): ${
-      b === null ? `— (${report.finiteN.biasCorrectedUnavailable ?? ''})` : `${formatSigned(b.gap)}, 95 % CI ${b.ci.gap === null ? '—' : formatInterval(b.ci.gap, true)}; gap at N/2 ${formatSigned(b.halfSampleGap)}`
+      b === null ? `— (${report.finiteN.biasCorrectedUnavailable ?? ''})` : `${formatPoints(b.gap)}, 95 % CI ${b.ci.gap === null ? '—' : formatRange(b.ci.gap, 'points')}; gap at N/2 ${formatPoints(b.halfSampleGap)}`
     }`;
   }
   if (report.finiteN.warning !== null) out['finite-n'] = report.finiteN.warning;
@@ -493,7 +493,7 @@ describe('gap panel in headless Chromium', function () {
     await page.locator('[data-role=checker-corrected]').click();
     await expectHeader(page, reportFor(data.rows, 'mc', 'quantile:0.5', new Set([`${task}#${index}`])));
     const rawCorrect = data.rows.find((r) => r.task === task && r.index === Number(index))?.correct;
-    assert.equal(await page.locator('.line.sample.selected .cell').nth(2).textContent(), rawCorrect ? '✗ (checker ✓)' : '✓ (checker ✗)');
+    assert.equal(await page.locator('.line.sample.selected .cell').nth(2).textContent(), rawCorrect ? '✗ (checker said ✓)' : '✓ (checker said ✗)');
     await page.locator('[data-role=checker-corrected]').click();
     await expectHeader(page, reportFor(data.rows, 'mc', 'quantile:0.5'));
   });
@@ -562,7 +562,7 @@ describe('gap panel in headless Chromium', function () {
     const texts = await headerTexts(page);
     for (const key of ['filteredAccuracy', 'gap', 'relativeGap', 'retention', 'auroc', 'keptCorrect', 'keptWrong', 'droppedCorrect', 'droppedWrong']) assert.equal(texts[key], '—', key);
     for (const key of ['ci:filteredAccuracy', 'ci:gap', 'ci:relativeGap', 'ci:retention', 'ci:auroc']) assert.equal(texts[key], 'not measured', key);
-    assert.equal(texts.accuracy, formatRate(reportFor(failed, 'mc', 'quantile:0.5').accuracy), 'accuracy does not depend on the verifier');
+    assert.equal(texts.accuracy, formatPercent(reportFor(failed, 'mc', 'quantile:0.5').accuracy), 'accuracy does not depend on the verifier');
     assert.equal(await page.locator('.stat-card.gap').getAttribute('title'), 'not measured: mc scored 0 of 24 samples: 24 labels-absent');
     const rests = await restsOnLines(page);
     assert.equal(rests.warn, true);
@@ -580,7 +580,7 @@ describe('gap panel in headless Chromium', function () {
     assert.doesNotMatch((await page.locator('[data-role=stats-notice]').textContent()) ?? '', /No score from|plain accuracy/);
     // The table says the same: no J(f[w]|x), no kept count, no "dropped but correct" where the verifier judged nothing.
     const table = (await page.locator('[data-role=table-scroll]').textContent()) ?? '';
-    assert.match(table, /J\(f\|x\) \d\.\d{4} · J\(f\[w\]\|x\) not measured/);
+    assert.match(table, /J\(f\|x\) \d+\.\d\d % · J\(f\[w\]\|x\) not measured/);
     assert.doesNotMatch(table, /J\(f\[w\]\|x\) \d|kept \d+ of|dropped/);
     await page.screenshot({ path: screenshotPath('panel-not-measured'), fullPage: false });
   });

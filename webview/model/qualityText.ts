@@ -5,7 +5,7 @@
 import { formatSelector } from '../../src/core/filter/parse';
 import type { ScoreSelector } from '../../src/core/filter/spec';
 import { qualityEntryCoverage } from '../../src/core/report/coverageText';
-import { formatInterval, formatLevel, formatRate, formatSigned } from '../../src/core/report/numbers';
+import { formatIn, formatInterval, formatLevel, formatPercent, formatPoints, formatRange, formatRate } from '../../src/core/report/numbers';
 import { ANY_N_NO_RELATIVE_GAP, anyNHow, aurcYardsticks, BIAS_AWARE_NAME, QUALITY_COLUMNS, qualityValue, shortfallMeaning, shortfallName } from '../../src/core/report/qualityTerms';
 import type { AnyN } from '../../src/core/stats/anyN';
 import { selectorCoverage, type SelectorCoverage } from '../../src/core/stats/coverage';
@@ -88,9 +88,9 @@ export function anyNText(anyN: AnyN): AnyNText {
       : 'Exact at every k.',
     rows: anyN.points.map((p) => ({
       k: String(p.k),
-      filteredAccuracy: formatRate(p.filteredAccuracy),
-      gap: formatSigned(p.gap),
-      relativeGap: p.relativeGap === null ? DASH : formatSigned(p.relativeGap),
+      filteredAccuracy: formatPercent(p.filteredAccuracy),
+      gap: formatPoints(p.gap),
+      relativeGap: p.relativeGap === null ? DASH : formatIn(p.relativeGap, 'signed-percent'),
       relativeGapTitle: p.relativeGap === null ? ANY_N_NO_RELATIVE_GAP : '',
       how: anyNHow(p),
     })),
@@ -105,9 +105,9 @@ export function oracleLines(curves: KCurves): string[] {
   const n = curves.passAtK.length;
   if (n === 0) return [];
   const passAt = curves.passAtK[n - 1] as number;
-  const lines = [`pass@${n} ${formatRate(passAt)} (at least one of ${n} correct), pass^${n} ${formatRate(curves.passAllK[n - 1] as number)} (all ${n} correct)`];
+  const lines = [`pass@${n} ${formatPercent(passAt)} (at least one of ${n} correct), pass^${n} ${formatPercent(curves.passAllK[n - 1] as number)} (all ${n} correct)`];
   const best = curves.bestOfK[n - 1];
-  if (best !== undefined) lines.push(`${shortfallName(n)}: ${formatSigned(passAt - best)} — ${shortfallMeaning(n)}.`);
+  if (best !== undefined) lines.push(`${shortfallName(n)}: ${formatPoints(passAt - best)} — ${shortfallMeaning(n)}.`);
   return lines;
 }
 
@@ -115,6 +115,6 @@ export function oracleLines(curves: KCurves): string[] {
 export function biasAwareLine(finite: FiniteN, level: number): string {
   const b = finite.biasCorrected;
   if (b === null) return `${BIAS_AWARE_NAME}: ${DASH} (${finite.biasCorrectedUnavailable ?? ''})`;
-  const ci = b.ci.gap === null ? `${DASH} (no resample defines it)` : formatInterval(b.ci.gap, true);
-  return `${BIAS_AWARE_NAME}: ${formatSigned(b.gap)}, ${formatLevel(level)} CI ${ci}; gap at N/2 ${formatSigned(b.halfSampleGap)}`;
+  const ci = b.ci.gap === null ? `${DASH} (no resample defines it)` : formatRange(b.ci.gap, 'points');
+  return `${BIAS_AWARE_NAME}: ${formatPoints(b.gap)}, ${formatLevel(level)} CI ${ci}; gap at N/2 ${formatPoints(b.halfSampleGap)}`;
 }

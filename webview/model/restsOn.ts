@@ -39,6 +39,11 @@ export interface RestsOn {
    * going is not a problem.
    */
   warn: boolean;
+  /**
+   * Nothing is graded yet and the run is going (a writer is adding records, or the host has not sent
+   * the run's state yet): a run that is starting, shown neutral ("starting…"), never as a warning.
+   */
+  starting: boolean;
 }
 
 export interface RestsOnInput {
@@ -63,7 +68,7 @@ export function restsOn({ runState: host, stats, selector, intervals, bootstrap,
     coverage: host ? verifierCoverageLines(host.coverage) : [],
     fewTasks: stats ? fewTasksWarning(stats.tasks) : null,
   };
-  if (!stats) return { ...base, finiteN: null, measure: { kind: 'none' }, conclusion: null, warn: false };
+  if (!stats) return { ...base, finiteN: null, measure: { kind: 'none' }, conclusion: null, warn: false, starting: host === null || host.live };
   const sel = selector ? selectorCoverage({ verifier: formatSelector(selector), samples: stats.samples, scored: stats.scored }, selector) : null;
   const measure = measureOf(sel, host);
   const finiteN = measure.kind === 'measured' || measure.kind === 'partial' ? finiteNWarning(filter, samplesPerTask) : null;
@@ -75,7 +80,7 @@ export function restsOn({ runState: host, stats, selector, intervals, bootstrap,
   }
   const warn =
     state?.live !== true && ((state !== null && !state.complete) || measure.kind === 'unmeasured' || measure.kind === 'partial' || base.fewTasks !== null || finiteN !== null);
-  return { ...base, finiteN, measure, conclusion, warn };
+  return { ...base, finiteN, measure, conclusion, warn, starting: false };
 }
 
 /** How the statistics of a score with this coverage read: not measured (and why, from the host's counts), partial or whole. */

@@ -1,23 +1,23 @@
 // What the per-sample table shows: which rows, in which order, under which task header, and which
 // samples the verifier and the checker disagree on. Pure: the table component only paints items.
+import { accepted, disagreement, isWeighted, type Disagreement } from '../../src/core/report/weightTerms';
 import type { PanelView } from '../../src/protocol/panelProtocol';
 import type { FilterResult } from './analysis';
 import type { Dataset } from './dataset';
 
-/** kept-wrong: the filter kept an incorrect sample; dropped-correct: it dropped a correct one. */
-export type Disagreement = 'kept-wrong' | 'dropped-correct';
+export type { Disagreement };
 
-/** What the table needs of a filter result: its weights, and whether they come from scores at all. */
-export type FilterDecisions = Pick<FilterResult, 'weights' | 'measured'>;
+/** What the table needs of a filter result: its weights, its kind (binary or weighted), and whether the weights come from scores at all. */
+export type FilterDecisions = Pick<FilterResult, 'weights' | 'measured'> & { filter: Pick<FilterResult['filter'], 'kind'> };
 
-/** Null for agreement, for ungraded samples (no verdict to disagree with) and when the selector scored nothing (no judgement to disagree with). */
+/**
+ * The filter's decision against the checker's grade (kept = weight > 0 under a binary filter, weight ≥ ½
+ * under exp:β; docs/statistics.md, "Weighted filters"). Null for agreement, for ungraded samples (no
+ * grade to disagree with) and when the selector scored nothing (no judgement to disagree with).
+ */
 export function disagreementOf(ds: Dataset, filter: FilterDecisions, row: number): Disagreement | null {
   if (!filter.measured || ds.taskGraded[ds.taskOf[row] as number] === 0) return null;
-  const kept = (filter.weights[row] as number) > 0;
-  const correct = ds.correct[row] === 1;
-  if (kept && !correct) return 'kept-wrong';
-  if (!kept && correct) return 'dropped-correct';
-  return null;
+  return disagreement(filter.weights[row] as number, ds.correct[row] === 1, isWeighted(filter.filter));
 }
 
 export interface TableItems {
@@ -81,15 +81,16 @@ export function buildTableItems({ ds, filter, scores, annotated }: TableInputs, 
 function rowFilter(ds: Dataset, filter: FilterDecisions, annotated: Uint8Array, show: PanelView['show']): (row: number) => boolean {
   const graded = (r: number): boolean => ds.taskGraded[ds.taskOf[r] as number] === 1;
   const { weights } = filter;
+  const weighted = isWeighted(filter.filter);
   switch (show) {
     case 'all':
       return () => true;
     case 'disagreements':
       return (r) => disagreementOf(ds, filter, r) !== null;
     case 'kept':
-      return (r) => (weights[r] as number) > 0;
+      return (r) => accepted(weights[r] as number, weighted);
     case 'dropped':
-      return (r) => !((weights[r] as number) > 0);
+      return (r) => !accepted(weights[r] as number, weighted);
     case 'correct':
       return (r) => graded(r) && ds.correct[r] === 1;
     case 'wrong':

@@ -18,6 +18,8 @@ import { labelText } from '../model/labelText';
 import { memoize } from '../model/memo';
 import { runVerifiers } from '../model/quality';
 import { restsOn, type RestsOn } from '../model/restsOn';
+import { confusionWeights } from '../model/statsView';
+import { isWeighted } from '../../src/core/report/weightTerms';
 import { SampleStore, type StoredRow } from '../model/sampleStore';
 import { runInSlices, type SlicedJob, type SliceScheduler } from '../model/slices';
 import { initialSettings, toPanelState, type PanelSettings } from '../model/settings';
@@ -44,7 +46,7 @@ interface Derived {
 }
 
 /** Before a run arrives there is nothing the numbers rest on. */
-const NOTHING_YET: RestsOn = { state: [], coverage: [], fewTasks: null, finiteN: null, measure: { kind: 'none' }, conclusion: null, warn: false };
+const NOTHING_YET: RestsOn = { state: [], coverage: [], fewTasks: null, finiteN: null, measure: { kind: 'none' }, conclusion: null, warn: false, starting: false };
 
 /** Input types where letters and digits are text, not shortcuts. */
 const TEXT_INPUTS = new Set(['text', 'search', 'email', 'number', 'password', 'url', 'tel']);
@@ -359,13 +361,18 @@ export class PanelApp {
       fr.stats ? { stats: fr.stats, intervals, auroc: sel.auroc } : null,
       { samples: ds.rows.length, done: this.progress?.done ?? null, total: this.progress?.total ?? null, tasks: ds.taskIds.length },
       rests,
-      this.notice(fr),
+      this.notice(fr, rests.starting),
+      confusionWeights(ds, fr),
+      rests.starting && this.store.mode !== 'check',
     );
   }
 
   /** What the header's numbers do not say themselves; why a statistic is not measured is said with the coverage. */
-  private notice(fr: FilterResult): string | null {
-    if (!fr.stats) return this.store.mode === 'check' ? 'No gold answer yet: mark the right answer under "Answers" to turn on the gap statistics.' : 'No graded sample yet.';
+  private notice(fr: FilterResult, starting = false): string | null {
+    if (!fr.stats) {
+      if (this.store.mode === 'check') return 'No gold answer yet: mark the right answer under "Answers" to turn on the gap statistics.';
+      return starting ? 'Starting… nothing graded yet.' : 'No graded sample yet.';
+    }
     const nothingKept = fr.stats.tasksNothingKept ?? 0;
     return nothingKept > 0 ? `${nothingKept} task(s) kept nothing and count with J(f|x).` : null;
   }
@@ -393,6 +400,7 @@ export class PanelApp {
       correct: ds.correct[row] === 1,
       flipped: ds.flipped[row] === 1,
       weight: fr.measured ? (fr.weights[row] as number) : null,
+      weighted: isWeighted(fr.filter),
       disagreement: disagreementOf(ds, fr, row),
       annotations: this.store.annotationsOf(sample.task, sample.index),
     };

@@ -2,7 +2,7 @@
 // label each sample's answer correct or incorrect, and see the verifier's and the checker's agreement
 // with the human and the gap on the human-corrected truth (computed by the host, as `gaplens report`
 // does). Definitions: docs/statistics.md, "Audit".
-import { formatLevel, formatRate, formatSigned } from '../../src/core/report/numbers';
+import { formatIn, formatLevel, formatRange, type Unit } from '../../src/core/report/numbers';
 import type { HumanVerdict } from '../../src/core/runs/records';
 import { CORRECTED_NAMES, CORRECTED_STATISTICS, type Agreement, type AuditResult } from '../../src/core/stats/auditEstimate';
 import type { Interval } from '../../src/core/stats/types';
@@ -137,10 +137,9 @@ export class AuditPane {
 }
 
 /** "—" with the reason as its hover text, or the value with its interval. */
-function value(x: number | null, ci: Interval | null, why: string | null, signed = false): HTMLElement {
-  const f = signed ? formatSigned : formatRate;
+function value(x: number | null, ci: Interval | null, why: string | null, unit: Unit = 'percent'): HTMLElement {
   if (x === null) return el('td', { text: '—', title: why ?? '' });
-  return el('td', { text: ci === null ? f(x) : `${f(x)} [${f(ci[0])}, ${f(ci[1])}]` });
+  return el('td', { text: ci === null ? formatIn(x, unit) : `${formatIn(x, unit)} ${formatRange(ci, unit)}` });
 }
 
 function table(head: string[], rows: HTMLElement[][]): HTMLElement {
@@ -154,7 +153,7 @@ function results(r: AuditResult): HTMLElement[] {
   const why = r.estimatesUnavailable;
   const agreement = (name: string, a: Agreement): HTMLElement[] => [
     el('td', { text: name }),
-    value(a.kappa, a.ci.kappa, a.kappaUnavailable),
+    value(a.kappa, a.ci.kappa, a.kappaUnavailable, 'rate'),
     value(a.agreement, a.ci.agreement, why),
     value(a.chance, null, why),
     value(a.prevalence, a.ci.prevalence, why),
@@ -177,8 +176,8 @@ function results(r: AuditResult): HTMLElement[] {
       [`on human-corrected truth (${r.labelled} labels)`, 'checker', 'correction', 'corrected'],
       CORRECTED_STATISTICS.map((key) => {
         const c = r.corrected[key];
-        const signed = key === 'gap';
-        return [el('td', { text: CORRECTED_NAMES[key] }), value(c.checker, c.checkerCi, null, signed), value(c.correction, c.correctionCi, why, true), value(c.value, c.ci, why, signed)];
+        const unit: Unit = key === 'gap' ? 'points' : 'percent';
+        return [el('td', { text: CORRECTED_NAMES[key] }), value(c.checker, c.checkerCi, null, unit), value(c.correction, c.correctionCi, why, 'points'), value(c.value, c.ci, why, unit)];
       }),
     ),
   ];

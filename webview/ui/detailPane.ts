@@ -1,14 +1,16 @@
 // The selected sample in full: question, gold answer, the whole generation, the checker's reading of
 // it, every verifier's prompt, raw output and score — and the form to label it. All of it as text.
 import { formatRate } from '../../src/core/report/numbers';
+import { disagreementText } from '../../src/core/report/weightTerms';
 import type { AnnotationRecord } from '../../src/core/runs/records';
 import { ANNOTATION_CAUSES, type AnnotationCause, type SampleRow, type TaskInfo, type VerificationRow, type CallFailureRow } from '../../src/protocol/panelProtocol';
 import { CAUSE_LABELS } from '../model/keyboard';
 import { labelText } from '../model/labelText';
+import { promptParts } from '../model/promptParts';
 import type { StoredRow } from '../model/sampleStore';
 import type { Disagreement } from '../model/tableView';
 import { custom, el, setText } from './dom';
-import { verdictText } from './sampleTable';
+import { checkerText, weightText } from './sampleTable';
 
 type Radio = HTMLElement & { checked: boolean; value: string; label: string };
 type TextArea = HTMLElement & { value: string };
@@ -21,11 +23,13 @@ export interface DetailModel {
   detailError: string | null;
   task: TaskInfo | undefined;
   graded: boolean;
-  /** The verdict the statistics use (checker-corrected when that is on). */
+  /** The checker's grade the statistics use (corrected by the user's labels when that is on). */
   correct: boolean;
   flipped: boolean;
   /** The filter's weight; null when the selector scored nothing (the filter decided nothing). */
   weight: number | null;
+  /** The filter weighs (exp:β) rather than keeps or drops. */
+  weighted: boolean;
   disagreement: Disagreement | null;
   annotations: readonly AnnotationRecord[];
 }
@@ -156,12 +160,16 @@ export class DetailPane {
 
 function badges(model: DetailModel): HTMLElement[] {
   const out = [
-    el('span', { className: `pill ${model.graded ? (model.correct ? 'correct' : 'wrong') : 'ungraded'}`, text: model.graded ? `verdict ${verdictText(true, model.correct, model.flipped)}` : 'no gold answer' }),
+    el('span', {
+      className: `pill ${model.graded ? (model.correct ? 'correct' : 'wrong') : 'ungraded'}`,
+      text: model.graded ? `checker ${checkerText(true, model.correct, model.flipped)}` : 'no gold answer',
+      attrs: { 'data-role': 'checker-pill', title: "The answer checker's grade against the gold answer (the ground truth as graded), not a verifier's judgement" },
+    }),
     model.weight === null
       ? el('span', { className: 'pill', text: 'filter: not measured' })
-      : el('span', { className: `pill ${model.weight > 0 ? 'kept' : 'dropped'}`, text: model.weight > 0 ? (model.weight === 1 ? 'kept' : `weight ${formatRate(model.weight)}`) : 'dropped' }),
+      : el('span', { className: `pill ${model.weight > 0 ? 'kept' : 'dropped'}`, text: `filter ${weightText(model.weight, model.weighted)}`, attrs: { 'data-role': 'filter-pill' } }),
   ];
-  if (model.disagreement) out.push(el('span', { className: `pill badge ${model.disagreement}`, text: model.disagreement === 'kept-wrong' ? 'kept but wrong' : 'dropped but correct' }));
+  if (model.disagreement) out.push(el('span', { className: `pill badge ${model.disagreement}`, text: disagreementText(model.disagreement, model.weighted) }));
   const latest = model.annotations[model.annotations.length - 1];
   if (latest) out.push(el('span', { className: 'pill label', text: `labelled: ${labelText(latest)}` }));
   return out;
@@ -195,7 +203,7 @@ function sections(model: DetailModel): HTMLElement[] {
       'Verifiers',
       row.verifications.length === 0 && !row.callFailures
         ? [el('p', { className: 'hint', text: 'No verification yet.' })]
-        : [...(row.callFailures ?? []).map(callFailureLine), ...row.verifications.map(verificationBox)],
+        : [...(row.callFailures ?? []).map(callFailureLine), ...row.verifications.map((v) => verificationBox(v, task?.question, row.text))],
     ),
   ];
 }
@@ -205,7 +213,7 @@ function callFailureLine(f: CallFailureRow): HTMLElement {
   return el('p', { className: 'call-failure', text: `${f.stage}: the call failed (${f.kind}): ${f.message}`, attrs: { 'data-role': 'call-failure', 'data-stage': f.stage } });
 }
 
-function verificationBox(v: VerificationRow): HTMLElement {
+function verificationBox(v: VerificationRow, question: string | undefined, response: string): HTMLElement {
   const box = custom<Collapsible>('vscode-collapsible', { attrs: { 'data-verifier': v.verifier } }, [
     el('div', { className: 'verification' }, [
       el('dl', { className: 'facts' }, [
@@ -217,12 +225,29 @@ function verificationBox(v: VerificationRow): HTMLElement {
       ]),
       el('h4', { text: 'Raw output' }),
       text(v.raw, 'raw'),
-      el('h4', { text: 'Prompt' }),
-      text(v.prompt, 'prompt'),
+      ...promptBlocks(v.prompt, question, response),
     ]),
   ]);
   box.heading = `${v.verifier}: ${v.score === null ? `no score (${failureOf(v)})` : formatRate(v.score)}`;
   return box;
+}
+
+/**
+ * The prompt with what matters first: the judged question and response, then the few-shot examples
+ * collapsed (they are the same for every sample). Neither block scrolls on its own: the pane does.
+ */
+function promptBlocks(prompt: string, question: string | undefined, response: string): HTMLElement[] {
+  const { preamble, judged } = promptParts(prompt, question, response);
+  const blocks = [el('h4', { text: 'Prompt: the part judged' }), text(judged, 'prompt')];
+  if (preamble === '') return blocks;
+  const lines = preamble.split('\n').length - 1;
+  return [
+    ...blocks,
+    el('details', { className: 'prompt-preamble', attrs: { 'data-role': 'prompt-preamble' } }, [
+      el('summary', { text: `Few-shot examples before it (${lines} lines)` }),
+      text(preamble, 'prompt preamble'),
+    ]),
+  ];
 }
 
 /** Why a verification has no score; records older than the field are unparsable. */

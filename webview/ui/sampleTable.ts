@@ -1,11 +1,13 @@
 // The per-sample table: task headers and sample lines, virtualized so that only the lines in view
 // exist in the DOM (smooth at 100k samples). Everything from a sample is set as text.
 import { MISSING_SCORE } from '../../src/core/filter/columns';
-import { formatRate } from '../../src/core/report/numbers';
+import { formatAmount, formatEss, formatPercent, formatRate } from '../../src/core/report/numbers';
+import { disagreementText, isWeighted, weightMass } from '../../src/core/report/weightTerms';
 import type { PanelView } from '../../src/protocol/panelProtocol';
 import type { FilterResult } from '../model/analysis';
 import type { Dataset } from '../model/dataset';
 import type { StoredRow } from '../model/sampleStore';
+import { planColumns, type ColumnPlan } from '../model/tableColumns';
 import { disagreementOf, headerTask, type TableItems } from '../model/tableView';
 import { revealLine, visibleLines } from '../model/virtualWindow';
 import { custom, el, setText } from './dom';
@@ -43,7 +45,7 @@ const SHOW_OPTIONS: [PanelView['show'], string][] = [
 const SORT_OPTIONS: [PanelView['sort'], string][] = [
   ['task', 'Sample index'],
   ['score', 'Score'],
-  ['correct', 'Verdict'],
+  ['correct', 'Checker ✓/✗'],
   ['kept', 'Filter weight'],
 ];
 
@@ -63,9 +65,14 @@ export class SampleTable {
   private readonly descending: Checkbox;
   private readonly onlyTask: Checkbox;
   private readonly pool: HTMLElement[] = [];
+  private readonly columnsMenu: HTMLElement;
+  private readonly columnsList: HTMLElement;
   private model: TableModel | null = null;
   private paintQueued = false;
   private columnsKey = '';
+  private plan: ColumnPlan | null = null;
+  /** Verifier columns the user hid (Columns menu). */
+  private readonly hidden = new Set<string>();
 
   constructor(private readonly events: TableEvents) {
     this.show = custom<Select>('vscode-single-select', { attrs: { 'data-role': 'show' } }, SHOW_OPTIONS.map(([v, l]) => custom('vscode-option', { attrs: { value: v }, text: l })));
@@ -96,11 +103,18 @@ export class SampleTable {
       const line = (event.target as Element).closest('.line[data-row]');
       if (line) this.events.select(Number(line.getAttribute('data-row')));
     });
+    this.columnsList = el('div', { className: 'columns-list', attrs: { 'data-role': 'columns-list' } });
+    this.columnsMenu = el('details', { className: 'columns-menu', attrs: { 'data-role': 'columns-menu' } }, [
+      el('summary', { text: 'Columns', attrs: { title: 'Show or hide verifier score columns' } }),
+      this.columnsList,
+    ]);
     this.element = el('section', { className: 'sample-table' }, [
-      el('div', { className: 'table-toolbar' }, [this.show, this.sort, this.descending, this.onlyTask, this.count]),
+      el('div', { className: 'table-toolbar' }, [this.show, this.sort, this.descending, this.onlyTask, this.columnsMenu, this.count]),
       this.columnHeader,
       this.scroller,
     ]);
+    // The columns follow the table's width (the editor group's, the detail pane's side): re-plan on resize.
+    new ResizeObserver(() => this.model && this.updateColumns(this.model.verifiers)).observe(this.element);
   }
 
   update(model: TableModel): void {
@@ -115,24 +129,48 @@ export class SampleTable {
     this.paint();
   }
 
-  /** Scrolls the selected sample into view (keyboard navigation). */
+  /**
+   * Scrolls the selected sample fully into view (keyboard navigation): inside the table's scroller
+   * (whose client height excludes its scrollbar), then the page, when the table itself is partly out of
+   * the window (the narrow layout, where the page scrolls).
+   */
   reveal(line: number): void {
     const top = revealLine(line, this.scroller.scrollTop, this.scroller.clientHeight, LINE_HEIGHT);
     if (top !== null) this.scroller.scrollTop = top;
     this.paint();
+    this.pool.find((node) => !node.hidden && node.getAttribute('data-line') === String(line))?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   }
 
   private updateColumns(verifiers: readonly string[]): void {
-    const key = verifiers.join('\u0000');
+    const emPx = parseFloat(getComputedStyle(this.element).fontSize) || 13;
+    const plan = planColumns(this.scroller.clientWidth || this.element.clientWidth, emPx, verifiers, this.hidden);
+    const key = `${verifiers.join('\u0000')}\u0001${plan.template}\u0001${plan.squeezed.join('\u0000')}\u0001${[...this.hidden].join('\u0000')}`;
     if (key === this.columnsKey) return;
     this.columnsKey = key;
-    const columns = ['4.5em', 'minmax(8em, 2fr)', '4em', ...verifiers.map(() => '5.5em'), '5.5em', '8em', 'minmax(6em, 1fr)'];
-    this.element.style.setProperty('--table-columns', columns.join(' '));
+    this.plan = plan;
+    this.element.style.setProperty('--table-columns', plan.template);
     this.columnHeader.replaceChildren(
-      ...['#', 'answer', 'verdict', ...verifiers, 'filter', 'disagreement', 'label'].map((title) => el('span', { className: 'cell', text: title, attrs: { role: 'columnheader' } })),
+      ...plan.titles.map((title) =>
+        el('span', { className: 'cell', text: title, attrs: { role: 'columnheader', ...(title === 'checker' ? { title: "The answer checker's grade against the gold answer: ✓ correct, ✗ wrong" } : {}) } }),
+      ),
+    );
+    this.columnsList.replaceChildren(
+      ...verifiers.map((name) => {
+        const box = custom<Checkbox>('vscode-checkbox', { attrs: { 'data-column': name } });
+        box.label = plan.squeezed.includes(name) ? `${name} (no room: widen the panel or hide another)` : name;
+        box.checked = !this.hidden.has(name);
+        box.addEventListener('change', () => {
+          if (box.checked) this.hidden.delete(name);
+          else this.hidden.add(name);
+          this.updateColumns(verifiers);
+          this.paint();
+        });
+        return box;
+      }),
     );
     for (const line of this.pool) line.remove();
     this.pool.length = 0;
+    if (this.model) this.paint();
   }
 
   private queuePaint(): void {
@@ -172,15 +210,16 @@ export class SampleTable {
     const { ds, filter } = model;
     const id = ds.taskIds[task] as string;
     const summary = filter.tasks[task];
-    const n = (ds.starts[task + 1] as number) - (ds.starts[task] as number);
-    const kept = ` · kept ${summary?.kept ?? 0} of ${n}`;
+    const start = ds.starts[task] as number;
+    const n = (ds.starts[task + 1] as number) - start;
+    const kept = ` · ${decisionsText(filter, start, n, summary?.kept ?? 0)}`;
     // Nothing scored: the filter decided nothing, so J(f[w]|x) and the kept count are not measured.
     const text =
       ds.taskGraded[task] !== 1 || !summary
         ? `no gold answer${filter.measured ? kept : ''}`
         : filter.measured
-          ? `J(f|x) ${formatRate(summary.accuracy)} → J(f[w]|x) ${formatRate(summary.filteredAccuracy)}${kept}`
-          : `J(f|x) ${formatRate(summary.accuracy)} · J(f[w]|x) not measured`;
+          ? `J(f|x) ${formatPercent(summary.accuracy)} → J(f[w]|x) ${formatPercent(summary.filteredAccuracy)}${kept}`
+          : `J(f|x) ${formatPercent(summary.accuracy)} · J(f[w]|x) not measured`;
     line.className = 'line task-header';
     line.removeAttribute('data-row');
     line.setAttribute('data-task', id);
@@ -192,7 +231,9 @@ export class SampleTable {
   }
 
   private fillSample(line: HTMLElement, row: number, model: TableModel): void {
-    const { ds, filter, verifiers } = model;
+    const { ds, filter } = model;
+    const verifiers = this.plan?.shown ?? model.verifiers;
+    const weighted = isWeighted(filter.filter);
     const sample = ds.rows[row] as StoredRow;
     const graded = ds.taskGraded[ds.taskOf[row] as number] === 1;
     const weight = filter.weights[row] as number;
@@ -206,15 +247,18 @@ export class SampleTable {
     const texts = [
       `#${sample.index}`,
       sample.extracted ?? '(no answer)',
-      verdictText(graded, ds.correct[row] === 1, ds.flipped[row] === 1),
+      checkerText(graded, ds.correct[row] === 1, ds.flipped[row] === 1),
       ...verifiers.map((name) => scoreText(ds.columns.get(name)?.[row])),
-      !filter.measured ? '—' : weight > 0 ? (weight === 1 ? 'kept' : `w ${formatRate(weight)}`) : 'dropped',
-      disagreement === 'kept-wrong' ? 'kept but wrong' : disagreement === 'dropped-correct' ? 'dropped but correct' : '',
+      !filter.measured ? '—' : weightText(weight, weighted),
+      disagreement ? disagreementText(disagreement, weighted) : '',
       label ?? '',
     ];
     cells(line, texts.length);
     texts.forEach((text, i) => setText(line.children[i] as Element, text));
-    (line.children[texts.length - 2] as Element).className = `cell badge-cell${disagreement ? ` badge ${disagreement}` : ''}`;
+    const badge = line.children[texts.length - 2] as HTMLElement;
+    badge.className = `cell badge-cell${disagreement ? ` badge ${disagreement}` : ''}`;
+    // The badge shrinks to a colour chip at narrow widths: its words stay in the tooltip.
+    badge.title = texts[texts.length - 2] as string;
   }
 }
 
@@ -224,10 +268,24 @@ function cells(line: HTMLElement, count: number): void {
   for (const cell of Array.from(line.children)) if (cell.className !== 'cell') cell.className = 'cell';
 }
 
-export function verdictText(graded: boolean, correct: boolean, flipped: boolean): string {
+/** The checker's grade as the statistics use it: ✓/✗, with the checker's own mark when a label corrected it; "—" without a gold answer. */
+export function checkerText(graded: boolean, correct: boolean, flipped: boolean): string {
   if (!graded) return '—';
   const mark = correct ? '✓' : '✗';
-  return flipped ? `${mark} (checker ${correct ? '✗' : '✓'})` : mark;
+  return flipped ? `${mark} (checker said ${correct ? '✗' : '✓'})` : mark;
+}
+
+/** The filter's decision on a sample: kept/dropped (a binary filter), or its weight (exp:β weighs everything). */
+export function weightText(weight: number, weighted: boolean): string {
+  if (weighted) return `w ${formatRate(weight)}`;
+  return weight > 0 ? (weight === 1 ? 'kept' : `w ${formatRate(weight)}`) : 'dropped';
+}
+
+/** A task's filter decisions: "kept 3 of 8" (binary), or under exp:β its weight sum and effective sample size. */
+function decisionsText(filter: FilterResult, start: number, n: number, kept: number): string {
+  if (!isWeighted(filter.filter)) return `kept ${formatAmount(kept)} of ${n}`;
+  const { sum, ess } = weightMass(filter.weights.subarray(start, start + n));
+  return `Σw ${formatAmount(sum)} · ESS ${formatEss(ess, n)}`;
 }
 
 function scoreText(score: number | undefined): string {

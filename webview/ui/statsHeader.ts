@@ -2,9 +2,9 @@
 // coverage, the few-tasks and finite-N warnings, whether the verifier statistics are measured, the
 // conclusion), then the gap numbers with intervals (and the partial note beside each verifier
 // statistic), the confusion counts and the sample count.
-import type { Confusion, LiveGapStats } from '../../src/core/stats/types';
+import type { WeightSummary } from '../../src/core/report/weightTerms';
 import type { RestsOn } from '../model/restsOn';
-import { STAT_LABELS, statCells, type StatKey, type StatsInput } from '../model/statsView';
+import { confusionCells, STAT_LABELS, statCells, type StatKey, type StatsInput } from '../model/statsView';
 import { el, setText } from './dom';
 
 interface CellNodes {
@@ -13,13 +13,6 @@ interface CellNodes {
   interval: HTMLElement;
   partial: HTMLElement;
 }
-
-const CONFUSION: { key: keyof Confusion; label: string }[] = [
-  { key: 'keptCorrect', label: 'kept ✓' },
-  { key: 'keptWrong', label: 'kept ✗' },
-  { key: 'droppedCorrect', label: 'dropped ✓' },
-  { key: 'droppedWrong', label: 'dropped ✗' },
-];
 
 export interface SampleCounts {
   /** Samples received. */
@@ -33,8 +26,9 @@ export interface SampleCounts {
 export class StatsHeader {
   readonly element: HTMLElement;
   private readonly cells = new Map<StatKey, CellNodes>();
-  private readonly confusion = new Map<keyof Confusion, HTMLElement>();
+  private readonly confusionGrid: HTMLElement;
   private readonly confusionPartial: HTMLElement;
+  private confusionKeys = '';
   private readonly samples: HTMLElement;
   private readonly notice: HTMLElement;
   private readonly rests: HTMLElement;
@@ -50,23 +44,21 @@ export class StatsHeader {
       this.cells.set(key, { card, value, interval, partial });
       cards.append(card);
     }
-    const confusionGrid = el('div', { className: 'confusion', title: 'Samples by filter decision (kept = weight > 0) and checker verdict' });
-    for (const { key, label } of CONFUSION) {
-      const value = el('span', { className: 'confusion-value', attrs: { 'data-stat': key } });
-      this.confusion.set(key, value);
-      confusionGrid.append(el('span', { className: `confusion-cell ${key}` }, [el('span', { className: 'confusion-label', text: label }), value]));
-    }
+    this.confusionGrid = el('div', { className: 'confusion', attrs: { 'data-role': 'confusion' } });
     this.confusionPartial = partialBadge('confusion');
-    confusionGrid.append(this.confusionPartial);
     this.samples = el('span', { className: 'stat-value', attrs: { 'data-stat': 'samples' } });
-    cards.append(confusionGrid, el('div', { className: 'stat-card samples-card' }, [el('span', { className: 'stat-label', text: 'Samples' }), this.samples]));
+    cards.append(this.confusionGrid, el('div', { className: 'stat-card samples-card' }, [el('span', { className: 'stat-label', text: 'Samples' }), this.samples]));
     this.notice = el('div', { className: 'stats-notice', attrs: { 'data-role': 'stats-notice' } });
     this.rests = el('div', { className: 'rests-on', attrs: { 'data-role': 'rests-on', role: 'status' } });
     this.element = el('section', { className: 'stats', attrs: { 'aria-label': 'Gap statistics' } }, [this.rests, cards, this.notice]);
   }
 
-  /** `input` null: nothing graded yet (the numbers show dashes). */
-  update(input: StatsInput | null, counts: SampleCounts, rests: RestsOn, notice: string | null): void {
+  /**
+   * `input` null: nothing graded yet (the numbers show dashes); `weights`: the weight summary under a
+   * weighted filter (the confusion box then tells weights, not kept/dropped counts); `starting`: nothing
+   * graded yet because the run has only just started (the notice is neutral).
+   */
+  update(input: StatsInput | null, counts: SampleCounts, rests: RestsOn, notice: string | null, weights: WeightSummary | null = null, starting = false): void {
     this.updateRests(rests);
     const cells = input ? statCells(input, rests.measure) : [];
     for (const [key, nodes] of this.cells) {
@@ -77,16 +69,35 @@ export class StatsHeader {
       nodes.card.title = cell?.explanation ?? '';
       showBadge(nodes.partial, cell?.partial ?? null);
     }
-    this.updateConfusion(input?.stats ?? null);
+    this.updateConfusion(input?.stats ?? null, weights);
     showBadge(this.confusionPartial, rests.measure.kind === 'partial' ? rests.measure.note : null);
     const progress = counts.total !== null ? ` of ${counts.total}` : '';
     setText(this.samples, `${counts.done ?? counts.samples}${progress} · ${counts.tasks} task${counts.tasks === 1 ? '' : 's'}`);
     setText(this.notice, notice ?? '');
     this.notice.hidden = notice === null;
+    this.notice.classList.toggle('starting', starting);
   }
 
-  private updateConfusion(stats: LiveGapStats | null): void {
-    for (const { key } of CONFUSION) setText(this.confusion.get(key) as HTMLElement, stats?.confusion ? String(stats.confusion[key]) : '—');
+  /** Kept/dropped counts, or under a weighted filter the weights and effective sample size; rebuilt only when the cells change kind. */
+  private updateConfusion(stats: StatsInput['stats'] | null, weights: WeightSummary | null): void {
+    const cells = confusionCells(stats, weights);
+    const keys = cells.map((c) => c.key).join(' ');
+    if (keys !== this.confusionKeys) {
+      this.confusionKeys = keys;
+      this.confusionGrid.title = weights
+        ? 'Filter weights on the checker\'s ✓ and ✗ samples (exp:β weighs, it does not keep or drop), and the Kish effective sample size (Σw)²/Σw²'
+        : 'Samples by filter decision (kept = weight > 0) and the checker\'s grade (✓/✗)';
+      this.confusionGrid.replaceChildren(
+        ...cells.map(({ key, label, attention }) =>
+          el('span', { className: `confusion-cell ${key}${attention ? ' attention' : ''}` }, [
+            el('span', { className: 'confusion-label', text: label }),
+            el('span', { className: 'confusion-value', attrs: { 'data-stat': key } }),
+          ]),
+        ),
+        this.confusionPartial,
+      );
+    }
+    cells.forEach((cell, i) => setText(this.confusionGrid.children[i]?.lastElementChild as Element, cell.value));
   }
 
   /** The run's state first, then each verifier's coverage, why the statistics are not measured or partial, few tasks, the conclusion. */

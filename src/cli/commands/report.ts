@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import { parseFilter, parseSelector } from '../../core/filter/parse';
 import { selectorScore, selectorVerifiers } from '../../core/filter/weights';
 import { assessRunReport, assessSamplesReport, runAudit, weightsOf, type ReportOptions } from '../../core/pipeline/runReport';
+import { isWeighted, weightSummary, type WeightSummary } from '../../core/report/weightTerms';
 import { renderHtmlReport, type HtmlSampleRow } from '../../core/report/html';
 import { checkOutputFile, writeOutputFile } from '../../core/runs/outputPath';
 import { liveLockHolder } from '../../core/runs/runLock';
@@ -55,7 +56,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
     const samples = await readScoredSamplesFile(samplesFile);
     const verifier = stringOpt(v, 'verifier') ?? onlyVerifier(samples, samplesFile);
     const assessed = assessSamplesReport(samples, reportOptions(verifier, stringOpt(v, 'filter') ?? 'quantile:0.8', v));
-    await emit(assessed, v, { title: basename(samplesFile), context: [{ label: 'samples file', value: samplesFile }] });
+    await emit(assessed, v, { title: basename(samplesFile), context: [{ label: 'samples file', value: samplesFile }], weights: () => weightsSummary(samples, assessed.report) });
     return 0;
   }
   return printRunReport(positionals[0] as string, { json: flag(v, 'json'), warn: say, values: v });
@@ -108,6 +109,7 @@ export async function printRunReport(dir: string, opts: { json: boolean; warn: (
       { label: 'versions', value: Object.entries(run.manifest.versions).map(([k, x]) => `${k} ${x}`).join(', ') },
     ],
     rows: () => sampleRows(run, samples, assessed.report),
+    weights: () => weightsSummary(samples, assessed.report),
     notes: [
       ...(imported ? [importedFromText(imported)] : []),
       // Said in the text only when the endpoint did not take a setting: the run must not claim it.
@@ -155,6 +157,8 @@ function onlyVerifier(samples: ScoredSample[], file: string): string {
 }
 
 interface EmitContext {
+  /** Under a weighted filter (exp:β), the weights' summary the text report shows instead of kept/dropped counts. */
+  weights?: () => WeightSummary | null;
   title: string;
   /** The gap(f, g) line of a run report (gapModelsText). */
   models?: string;
@@ -173,7 +177,15 @@ async function emit(assessed: AssessedReport, v: RawValues, ctx: EmitContext): P
     say(`wrote ${html}`);
   }
   if (flag(v, 'json')) writeOut(`${JSON.stringify({ ...ctx.extra, ...assessedJson(assessed) })}\n`);
-  else if (html === undefined) writeOut(formatReport(assessed, `Gap Lens report: ${ctx.title}`, ctx));
+  else if (html === undefined) writeOut(formatReport(assessed, `Gap Lens report: ${ctx.title}`, { ...ctx, weights: ctx.weights?.() ?? null }));
+}
+
+/** The weight on correct and incorrect samples and the Kish effective sample size, under exp:β when the verifier scored something; else null. */
+function weightsSummary(samples: ScoredSample[], report: GapReport): WeightSummary | null {
+  const filter = parseFilter(report.filter);
+  if (!isWeighted(filter) || report.scored === 0) return null;
+  const weights = weightsOf(samples, parseSelector(report.verifier), filter, sampleKey);
+  return weightSummary(samples.map((s) => [weights.get(sampleKey(s.task, s.index)) ?? 0, s.correct] as const));
 }
 
 function sampleRows(run: RunData, samples: ScoredSample[], report: GapReport): HtmlSampleRow[] {

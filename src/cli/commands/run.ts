@@ -13,6 +13,7 @@ import { sampleKey } from '../../core/runs/sampleKey';
 import type { RunConfig } from '../../core/runs/records';
 import { readManifest } from '../../core/runs/runStore';
 import { gapText, LiveGap, type GapInput } from '../../core/pipeline/liveGap';
+import { formatPercent } from '../../core/report/numbers';
 import { UserError } from '../../core/util/errors';
 import { baseVerifierOf, parseVerifierList, verifiersRunBy } from '../../core/verify/index';
 import type { BaseVerifierName } from '../../core/verify/verifier';
@@ -303,7 +304,7 @@ function liveStats(prepared: PreparedRun) {
     add,
     summary(): string {
       const reading = live.reading();
-      return reading.state === 'pending' ? '' : `acc ${(reading.accuracy * 100).toFixed(1)}%  ${gapText(reading)}`;
+      return reading.state === 'pending' ? '' : `acc ${formatPercent(reading.accuracy)}  ${gapText(reading)}`;
     },
   };
 }

@@ -3,6 +3,7 @@
 // parse) from every verifier the selector reads, so a sample whose verification is still in flight
 // is not counted as "dropped".
 import { parseFilter, parseSelector } from '../filter/parse';
+import { formatPoints } from '../report/numbers';
 import { selectorVerifiers } from '../filter/weights';
 import { GapAccumulator } from '../stats/accumulator';
 import type { LiveGapStats } from '../stats/types';
@@ -67,7 +68,7 @@ export function readingOf(stats: LiveGapStats): GapReading {
   return { state: 'measured', samples, accuracy, gap };
 }
 
-/** "gap +3.1 pp", "gap +3.1 pp (partial: 20 of 24 scored)", "gap not measured: 0 of 24 scored" or "no gap yet (nothing scored yet)". */
+/** "gap +3.13 pp", "gap +3.13 pp (partial: 20 of 24 scored)", "gap not measured: 0 of 24 scored" or "no gap yet (nothing scored yet)". */
 export function gapText(reading: GapReading): string {
   switch (reading.state) {
     case 'pending':
@@ -82,6 +83,5 @@ export function gapText(reading: GapReading): string {
 }
 
 function signedPp(gap: number): string {
-  const pp = gap * 100;
-  return `gap ${pp >= 0 ? '+' : '−'}${Math.abs(pp).toFixed(1)} pp`;
+  return `gap ${formatPoints(gap)}`;
 }

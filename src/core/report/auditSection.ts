@@ -6,13 +6,13 @@ import { CORRECTED_NAMES, CORRECTED_STATISTICS, type Agreement, type AuditResult
 import type { Interval } from '../stats/types';
 import { html, type SafeHtml } from './escape';
 import { missing } from './measure';
-import { formatInterval, formatLevel, formatRate, formatSigned } from './numbers';
+import { formatIn, formatLevel, formatRange, type Unit } from './numbers';
 
-/** A value with its interval below it, or "—" with the reason. */
-function cell(value: number | null, interval: Interval | null, why: string, signed = false): SafeHtml | string {
+/** A value with its interval below it in the value's unit (shares in percent, differences in points, κ a fraction), or "—" with the reason. */
+function cell(value: number | null, interval: Interval | null, why: string, unit: Unit = 'percent'): SafeHtml | string {
   if (value === null) return missing(why);
-  const shown = signed ? formatSigned(value) : formatRate(value);
-  return interval === null ? shown : html`${shown}<div class="muted">${formatInterval(interval, signed)}</div>`;
+  const shown = formatIn(value, unit);
+  return interval === null ? shown : html`${shown}<div class="muted">${formatRange(interval, unit)}</div>`;
 }
 
 export function auditSection(audit: AuditReport | null | undefined): SafeHtml | string {
@@ -56,7 +56,7 @@ ${CORRECTED_STATISTICS.map((key) => correctedRow(key, r, why))}</tbody>
 }
 
 function agreementRow(rater: string, a: Agreement, why: string): SafeHtml {
-  return html`<tr><td class="text">${rater}</td><td>${cell(a.kappa, a.ci.kappa, a.kappaUnavailable ?? why)}</td><td>${cell(a.agreement, a.ci.agreement, why)}</td><td>${cell(a.chance, null, why)}</td><td>${cell(
+  return html`<tr><td class="text">${rater}</td><td>${cell(a.kappa, a.ci.kappa, a.kappaUnavailable ?? why, 'rate')}</td><td>${cell(a.agreement, a.ci.agreement, why)}</td><td>${cell(a.chance, null, why)}</td><td>${cell(
     a.prevalence,
     a.ci.prevalence,
     why,
@@ -66,7 +66,7 @@ function agreementRow(rater: string, a: Agreement, why: string): SafeHtml {
 
 function correctedRow(key: (typeof CORRECTED_STATISTICS)[number], r: AuditResult, why: string): SafeHtml {
   const c = r.corrected[key];
-  const signed = key === 'gap';
-  return html`<tr><td class="text">${CORRECTED_NAMES[key]}</td><td>${cell(c.checker, c.checkerCi, '', signed)}</td><td>${cell(c.correction, c.correctionCi, why, true)}</td><td>${cell(c.value, c.ci, why, signed)}</td></tr>
+  const unit: Unit = key === 'gap' ? 'points' : 'percent';
+  return html`<tr><td class="text">${CORRECTED_NAMES[key]}</td><td>${cell(c.checker, c.checkerCi, '', unit)}</td><td>${cell(c.correction, c.correctionCi, why, 'points')}</td><td>${cell(c.value, c.ci, why, unit)}</td></tr>
 `;
 }

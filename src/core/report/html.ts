@@ -12,7 +12,7 @@ import { notMeasuredReason, partialNote, runStateLines, verifierCoverageLines } 
 import { html, type SafeHtml } from './escape';
 import { measureNote, missing, orMissing, partialBadge, verifierValue, type Measure } from './measure';
 import { binScores, type ScoreHistogram } from './histogram';
-import { formatAmount, formatInterval, formatLevel, formatRate, formatShort, formatSigned } from './numbers';
+import { formatAmount, formatIn, formatIntervalIn, formatLevel, formatPercent, formatPoints, formatRate, formatShort, formatSigned, type Unit } from './numbers';
 import { REPORT_STYLE } from './styles';
 import { auditSection } from './auditSection';
 import { anyNSection, qualitySection } from './qualitySections';
@@ -162,26 +162,27 @@ function aurocWhy(report: GapReport): string {
 
 function summarySection(r: GapReport, measure: Measure): SafeHtml {
   const level = formatLevel(r.ci.level);
-  const ci = (interval: Interval | null, signed: boolean): SafeHtml | string =>
-    measure.measured ? html`${interval === null ? html`${level} CI ${missing(WHY.relativeGap)}` : `${level} CI ${formatInterval(interval, signed)}`}${partialBadge(measure)}` : measure.reason;
+  const ci = (interval: Interval | null, unit: Unit): SafeHtml | string =>
+    measure.measured ? html`${interval === null ? html`${level} CI ${missing(WHY.relativeGap)}` : `${level} CI ${formatIntervalIn(interval, unit, r.tasks, r.ci.resamples)}`}${partialBadge(measure)}` : measure.reason;
+  const signedPercent = (x: number): string => formatIn(x, 'signed-percent');
   const verifierDetail = (text: string): SafeHtml | string => (measure.measured ? html`${text}${partialBadge(measure)}` : measure.reason);
   return html`<section id="summary">
 <h2>Summary</h2>
 <p>${plural(r.tasks, 'task')}, ${plural(r.samples, 'sample')} (${r.scored} scored) · verifier <code>${r.verifier}</code> · filter <code>${r.filter}</code> · ${level} intervals from ${r.ci.resamples} bootstrap resamples (seed ${r.ci.seed})${r.fewTasksWarning === null ? '' : html` · <span class="badge warn">${r.fewTasksWarning}</span>`}</p>
 <div class="cards">
-${card('Accuracy J(f)', 'mean correctness of all samples', formatRate(r.accuracy), `${level} CI ${formatInterval(r.ci.accuracy, false)}`)}
-${card('Filtered accuracy J(f[w])', 'weighted mean correctness after the filter', verifierValue(measure, r.filteredAccuracy, formatRate, ''), ci(r.ci.filteredAccuracy, false))}
-${card('Gap', 'J(f[w]) − J(f)', verifierValue(measure, r.gap, formatSigned, ''), ci(r.ci.gap, true))}
+${card('Accuracy J(f)', 'mean correctness of all samples', formatPercent(r.accuracy), `${level} CI ${formatIntervalIn(r.ci.accuracy, 'percent', r.tasks, r.ci.resamples)}`)}
+${card('Filtered accuracy J(f[w])', 'weighted mean correctness after the filter', verifierValue(measure, r.filteredAccuracy, formatPercent, ''), ci(r.ci.filteredAccuracy, 'percent'))}
+${card('Gap', 'J(f[w]) − J(f), in percentage points', verifierValue(measure, r.gap, formatPoints, ''), ci(r.ci.gap, 'points'))}
 ${card(
   'Relative gap',
   'mean over tasks of (J(f[w]|x) − J(f|x)) / (1 − J(f|x)), tasks with J(f|x) = 1 excluded',
-  verifierValue(measure, r.relativeGap, formatSigned, WHY.relativeGap),
-  ci(r.ci.relativeGap, true),
+  verifierValue(measure, r.relativeGap, signedPercent, WHY.relativeGap),
+  ci(r.ci.relativeGap, 'signed-percent'),
 )}
-${card('Retention', 'share of the samples the filter kept (sum of weights / samples)', verifierValue(measure, r.retention, formatRate, ''), verifierDetail('of the samples kept'))}
+${card('Retention', 'share of the samples the filter kept (sum of weights / samples)', verifierValue(measure, r.retention, formatPercent, ''), verifierDetail('of the samples kept'))}
 ${card('AUROC', 'how well the score ranks correct above incorrect samples', verifierValue(measure, r.auroc, formatRate, aurocWhy(r)), verifierDetail('score vs correctness'))}
-${card('Precision', 'kept correct / kept', verifierValue(measure, r.precision, formatRate, WHY.precision), verifierDetail('correct among kept'))}
-${card('Recall', 'kept correct / correct', verifierValue(measure, r.recall, formatRate, WHY.recall), verifierDetail('correct that were kept'))}
+${card('Precision', 'kept correct / kept', verifierValue(measure, r.precision, formatPercent, WHY.precision), verifierDetail('correct among kept'))}
+${card('Recall', 'kept correct / correct', verifierValue(measure, r.recall, formatPercent, WHY.recall), verifierDetail('correct that were kept'))}
 ${card('Tasks with nothing kept', 'their filtered accuracy is set to their accuracy', verifierValue(measure, r.tasksNothingKept, String, ''), verifierDetail(`of ${plural(r.tasks, 'task')}`))}
 ${card('Excluded from relative gap', 'tasks with J(f|x) = 1 have no room to improve', String(r.relativeGapExcludedTasks), `of ${plural(r.tasks, 'task')}, J(f|x) = 1`)}
 </div>
@@ -280,7 +281,7 @@ ${kLineChart(series)}
 function kValue(values: readonly (number | null)[], k: number, label: string, absent: (k: number) => string): SafeHtml | string {
   const v = values[k - 1];
   if (v === undefined) return missing(absent(k));
-  return orMissing(v, formatRate, `${label} is undefined for k = ${k}`);
+  return orMissing(v, formatPercent, `${label} is undefined for k = ${k}`);
 }
 
 // ---- difficulty, correlations, per task ------------------------------------------------------
@@ -296,7 +297,7 @@ function difficultySection(bins: readonly DifficultyBin[], measure: Measure): Sa
 <tbody>
 ${bins.map(
   (b, i) =>
-    html`<tr><td class="text">[${formatShort(b.range[0])}, ${formatShort(b.range[1])}${i === bins.length - 1 ? ']' : ')'}</td><td>${b.tasks}</td><td>${formatRate(b.accuracy)}</td><td>${verifierValue(measure, b.filteredAccuracy, formatRate, '')}</td><td>${verifierValue(measure, b.gap, formatSigned, '')}</td></tr>
+    html`<tr><td class="text">[${formatShort(b.range[0])}, ${formatShort(b.range[1])}${i === bins.length - 1 ? ']' : ')'}</td><td>${b.tasks}</td><td>${formatPercent(b.accuracy)}</td><td>${verifierValue(measure, b.filteredAccuracy, formatPercent, '')}</td><td>${verifierValue(measure, b.gap, formatPoints, '')}</td></tr>
 `,
 )}</tbody>
 </table>
@@ -344,7 +345,7 @@ function perTaskSection(tasks: readonly TaskStats[], anchors: ReadonlyMap<string
 <tbody>
 ${tasks.map(
   (t) =>
-    html`<tr><td class="text">${taskCell(t.task)}</td><td>${t.samples}</td><td>${formatRate(t.accuracy)}</td><td>${verifierValue(measure, t.filteredAccuracy, formatRate, '')}</td><td>${verifierValue(measure, gap(t), formatSigned, '')}</td><td>${verifierValue(measure, t.kept, formatAmount, '')}</td><td class="text">${notes(t)}</td></tr>
+    html`<tr><td class="text">${taskCell(t.task)}</td><td>${t.samples}</td><td>${formatPercent(t.accuracy)}</td><td>${verifierValue(measure, t.filteredAccuracy, formatPercent, '')}</td><td>${verifierValue(measure, gap(t), formatPoints, '')}</td><td>${verifierValue(measure, t.kept, formatAmount, '')}</td><td class="text">${notes(t)}</td></tr>
 `,
 )}</tbody>
 </table>

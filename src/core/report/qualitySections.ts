@@ -8,14 +8,14 @@ import type { VerifierQuality } from '../stats/verifierQuality';
 import { notMeasuredReason, partialNote, qualityEntryCoverage } from './coverageText';
 import { html, type SafeHtml } from './escape';
 import { measureNote, missing, partialBadge, verifierValue, type Measure } from './measure';
-import { formatInterval, formatLevel, formatRate, formatShort, formatSigned } from './numbers';
+import { formatIn, formatInterval, formatLevel, formatPercent, formatPoints, formatRange, formatRate, formatShort } from './numbers';
 import { ANY_N_NO_RELATIVE_GAP, BIAS_AWARE_NAME, anyNHow, aurcYardsticks, QUALITY_COLUMNS, qualityValue, shortfallMeaning, shortfallName } from './qualityTerms';
 import { kAxis, lineChart, rateAxis, signedAxis, type LineSeries } from './svgCharts';
 
 /** A value with its interval below it. */
-function withInterval(measure: Measure, value: number | null, interval: Interval | null, why: string, signed = false): SafeHtml | string {
-  const shown = verifierValue(measure, value, signed ? formatSigned : formatRate, why);
-  return value === null || interval === null || !measure.measured ? shown : html`${shown}<div class="muted">${formatInterval(interval, signed)}</div>`;
+function withInterval(measure: Measure, value: number | null, interval: Interval | null, why: string): SafeHtml | string {
+  const shown = verifierValue(measure, value, formatRate, why);
+  return value === null || interval === null || !measure.measured ? shown : html`${shown}<div class="muted">${formatInterval(interval, false)}</div>`;
 }
 
 /** The series classes of up to five scores, in order; more cycle. */
@@ -102,10 +102,10 @@ export function anyNSection(report: GapReport, measure: Measure): SafeHtml {
   const maxK = Math.max(...anyN.points.map((p) => p.k));
   const estimated = anyN.points.some((p) => !p.exact);
   const rates: LineSeries[] = [
-    { label: 'accuracy', cls: 's-0', points: anyN.points.map((p) => ({ x: p.k, y: report.accuracy, title: `accuracy: ${formatRate(report.accuracy)}` })) },
-    { label: 'filtered accuracy', cls: 's-1', points: anyN.points.map((p) => ({ x: p.k, y: p.filteredAccuracy, title: `filtered accuracy at k=${p.k}: ${formatRate(p.filteredAccuracy)}` })) },
+    { label: 'accuracy', cls: 's-0', points: anyN.points.map((p) => ({ x: p.k, y: report.accuracy, title: `accuracy: ${formatPercent(report.accuracy)}` })) },
+    { label: 'filtered accuracy', cls: 's-1', points: anyN.points.map((p) => ({ x: p.k, y: p.filteredAccuracy, title: `filtered accuracy at k=${p.k}: ${formatPercent(p.filteredAccuracy)}` })) },
   ];
-  const gap: LineSeries[] = [{ label: 'gap', cls: 's-2', points: anyN.points.map((p) => ({ x: p.k, y: p.gap, title: `gap at k=${p.k}: ${formatSigned(p.gap)}` })) }];
+  const gap: LineSeries[] = [{ label: 'gap', cls: 's-2', points: anyN.points.map((p) => ({ x: p.k, y: p.gap, title: `gap at k=${p.k}: ${formatPoints(p.gap)}` })) }];
   return html`${head}<p>Each task’s filtered accuracy expected over the k-subsets of its samples, the filter applied to the subset${
     estimated ? html` (exact where marked; otherwise estimated from ${anyN.draws} random subsets per task, seed ${anyN.seed}, with its standard error)` : ' (exact at every k)'
   }. A gap that still moves at the largest k has not settled.${partialBadge(measure)}</p>
@@ -119,7 +119,7 @@ ${lineChart('Gap against samples per task', gap, kAxis(maxK, 'samples per task k
 ${
   report.bestOfNShortfall === null
     ? ''
-    : html`<p>${shortfallName(maxK)}: ${formatSigned(report.bestOfNShortfall)} — ${shortfallMeaning(maxK)}.${partialBadge(
+    : html`<p>${shortfallName(maxK)}: ${formatPoints(report.bestOfNShortfall)} — ${shortfallMeaning(maxK)}.${partialBadge(
         measure,
       )}</p>
 `
@@ -127,7 +127,7 @@ ${
 }
 
 function anyNRow(p: AnyNPoint): SafeHtml {
-  return html`<tr><td>${p.k}</td><td>${formatRate(p.filteredAccuracy)}</td><td>${formatSigned(p.gap)}</td><td>${p.relativeGap === null ? missing(ANY_N_NO_RELATIVE_GAP) : formatSigned(p.relativeGap)}</td><td class="text">${anyNHow(p)}</td></tr>
+  return html`<tr><td>${p.k}</td><td>${formatPercent(p.filteredAccuracy)}</td><td>${formatPoints(p.gap)}</td><td>${p.relativeGap === null ? missing(ANY_N_NO_RELATIVE_GAP) : formatIn(p.relativeGap, 'signed-percent')}</td><td class="text">${anyNHow(p)}</td></tr>
 `;
 }
 
@@ -138,7 +138,7 @@ ${finite.warning === null ? '' : html`<p><span class="badge warn">${finite.warni
 `}<p>${BIAS_AWARE_NAME}: ${
     b === null
       ? missing(finite.biasCorrectedUnavailable ?? '')
-      : html`${formatSigned(b.gap)}, ${level} CI ${b.ci.gap === null ? missing('no resample defines it') : formatInterval(b.ci.gap, true)}; gap at N/2 ${formatSigned(b.halfSampleGap)}${partialBadge(measure)}`
+      : html`${formatPoints(b.gap)}, ${level} CI ${b.ci.gap === null ? missing('no resample defines it') : formatRange(b.ci.gap, 'points')}; gap at N/2 ${formatPoints(b.halfSampleGap)}${partialBadge(measure)}`
   }${b === null ? html` <span class="muted">(${finite.biasCorrectedUnavailable ?? ''})</span>` : ''}</p>
 `;
 }

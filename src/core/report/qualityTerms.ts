@@ -3,7 +3,7 @@
 // computed. One source, so the surfaces say the same thing. Definitions: docs/statistics.md.
 import type { AnyNPoint } from '../stats/anyN';
 import type { QualityIntervalKey, QualityPoint } from '../stats/verifierQuality';
-import { formatRate } from './numbers';
+import { formatIn, formatRate } from './numbers';
 
 export interface QualityColumn {
   key: QualityIntervalKey;
@@ -48,7 +48,7 @@ export const ANY_N_NO_RELATIVE_GAP = 'undefined: every task has J(f|x) = 1';
 
 /** How an any-N point was computed: "exact", or "estimated, ± 0.0042" (its standard error). */
 export function anyNHow(p: AnyNPoint): string {
-  return p.exact ? 'exact' : `estimated, ± ${formatRate(p.standardError)}`;
+  return p.exact ? 'exact' : `estimated, ± ${formatIn(p.standardError, 'point-size')}`;
 }
 
 /** The oracle shortfall's name, which says it is not the gap: "Best-of-N shortfall (pass@8 − best-of-8, not the gap)". */

@@ -3,6 +3,7 @@
 import { isComplete, outstandingVerifications, type Coverage, type RecordCoverage } from './coverage';
 import type { GapReport, Interval } from './types';
 import { plural } from '../util/plural';
+import { formatRange } from '../report/numbers';
 
 /** Below this many tasks the task bootstrap is unreliable, and no conclusion is drawn. */
 export const MIN_TASKS = 30;
@@ -62,7 +63,7 @@ export function concludeGap(report: ConcludedReport, coverage: Coverage, state: 
   if (report.tasks < MIN_TASKS) reasons.push(`${plural(report.tasks, 'task')} (needs ≥ ${MIN_TASKS})`);
   const interval = gapInterval(report);
   if (typeof interval === 'string') reasons.push(interval);
-  else if (interval[0] <= 0 && interval[1] >= 0) reasons.push(`the 95 % interval of the gap, ${formatPp(interval)}, includes 0`);
+  else if (interval[0] <= 0 && interval[1] >= 0) reasons.push(`the 95 % interval of the gap, ${formatRange(interval, 'points')}, includes 0`);
   if (reasons.length > 0 || typeof interval === 'string') return { verdict: null, reasons };
   return { verdict: interval[0] > 0 ? 'positive' : 'negative', reasons: [] };
 }
@@ -87,9 +88,4 @@ export function incompleteness(coverage: RecordCoverage): string {
   if (tasks.done < tasks.expected) return `${tasks.done} of ${plural(tasks.expected, 'task')} generated`;
   const { outstanding, expected } = outstandingVerifications(coverage);
   return `${outstanding} of ${plural(expected, 'verification')} outstanding`;
-}
-
-function formatPp([lo, hi]: Interval): string {
-  const pp = (x: number): string => `${x > 0 ? '+' : x < 0 ? '−' : ''}${Math.abs(x * 100).toFixed(2)}`;
-  return `[${pp(lo)}, ${pp(hi)}] pp`;
 }

@@ -71,7 +71,7 @@ export function phaseText(phase: RunPhase, coverage: RecordCoverage): string {
 }
 
 /**
- * The gap in a few characters, as honest as gapText: "gap +3.1 pp", "gap +3.1 pp (partial)",
+ * The gap in a few characters, as honest as gapText: "gap +3.13 pp", "gap +3.13 pp (partial)",
  * "gap — (0 of 24 scored)"; null while nothing counts yet.
  */
 export function shortGapText(reading: GapReading): string | null {

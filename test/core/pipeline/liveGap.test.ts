@@ -33,7 +33,7 @@ describe('live gap of a streaming run', () => {
     assert.equal(s.filteredAccuracy, 0.5);
     assert.equal(s.gap, 0.25);
     assert.deepEqual(live.reading(), { state: 'measured', samples: 6, accuracy: 0.25, gap: 0.25 });
-    assert.equal(gapText(live.reading()), 'gap +25.0 pp');
+    assert.equal(gapText(live.reading()), 'gap +25.00 pp');
   });
 
   it('is pending while no sample has its verdicts yet: samples waiting for a verifier the selector reads, or without gold, do not count', () => {
@@ -47,7 +47,7 @@ describe('live gap of a streaming run', () => {
     live.update({ task: 'a', index: 0, correct: true, scores: { mc: 0.9, 'cot-score': 0.2 } });
     assert.equal(live.snapshot().samples, 1);
     assert.equal(live.snapshot().filteredAccuracy, 1, 'nothing kept → filtered accuracy falls back to accuracy');
-    assert.equal(gapText(live.reading()), 'gap +0.0 pp', 'a measured zero: the sample was scored, the filter dropped it');
+    assert.equal(gapText(live.reading()), 'gap 0.00 pp', 'a measured zero: the sample was scored, the filter dropped it');
   });
 
   it('is not measured when every counted sample failed to parse — never "gap +0.0 pp"', () => {
@@ -73,7 +73,7 @@ describe('live gap of a streaming run', () => {
     // Keeps only #1 (wrong): J(f[w]) = 0, gap −0.5.
     assert.equal(s.filteredAccuracy, 0);
     assert.deepEqual(live.reading(), { state: 'partial', samples: 2, scored: 1, accuracy: 0.5, gap: -0.5 });
-    assert.equal(gapText(live.reading()), 'gap −50.0 pp (partial: 1 of 2 scored)');
+    assert.equal(gapText(live.reading()), 'gap −50.00 pp (partial: 1 of 2 scored)');
   });
 
   it('reads every state from a snapshot, and gapText names each one differently', () => {
@@ -85,6 +85,6 @@ describe('live gap of a streaming run', () => {
       readingOf({ ...base, samples: 4, scored: 4, accuracy: 0.5, filteredAccuracy: 0.75, gap: 0.25 }),
     ];
     assert.deepEqual(readings.map((r) => r.state), ['pending', 'unmeasured', 'partial', 'measured']);
-    assert.deepEqual(readings.map(gapText), ['no gap yet (nothing scored yet)', 'gap not measured: 0 of 4 scored', 'gap +25.0 pp (partial: 3 of 4 scored)', 'gap +25.0 pp']);
+    assert.deepEqual(readings.map(gapText), ['no gap yet (nothing scored yet)', 'gap not measured: 0 of 4 scored', 'gap +25.00 pp (partial: 3 of 4 scored)', 'gap +25.00 pp']);
   });
 });

@@ -49,9 +49,9 @@ describe('HTML report: the audit section', () => {
     assert.ok(section.includes('6 of 6 drawn samples labelled (6 samples in the run): every estimate below rests on these 6 labels.'));
     assert.ok(section.includes('<tr><td class="text">kept-correct</td><td>2</td><td>2</td><td>2</td><td>2</td></tr>'));
     assert.ok(section.includes('<tr><td class="text">dropped-correct</td><td>1</td><td>1</td><td>1</td><td>0</td></tr>'));
-    assert.match(section, /<tr><td class="text">verifier \(kept = correct\)<\/td><td>1\.0000<div class="muted">\[1\.0000, 1\.0000\]<\/div><\/td><td>1\.0000/);
-    assert.match(section, /<tr><td class="text">checker<\/td><td>0\.3333<div class="muted">\[0\.3333, 0\.3333\]<\/div><\/td><td>0\.6667/);
-    assert.match(section, /<tr><td class="text">gap<\/td><td>\+0\.2500<div class="muted">\[[^\]]*\]<\/div><\/td><td>\+0\.2500<div class="muted">\[\+0\.2500, \+0\.2500\]<\/div><\/td><td>\+0\.5000/);
+    assert.match(section, /<tr><td class="text">verifier \(kept = correct\)<\/td><td>1\.0000<div class="muted">\[1\.0000, 1\.0000\]<\/div><\/td><td>100\.00 %/);
+    assert.match(section, /<tr><td class="text">checker<\/td><td>0\.3333<div class="muted">\[0\.3333, 0\.3333\]<\/div><\/td><td>66\.67 %/);
+    assert.match(section, /<tr><td class="text">gap<\/td><td>\+25\.00 pp<div class="muted">\[[^\]]*\] pp<\/div><\/td><td>\+25\.00 pp<div class="muted">\[\+25\.00, \+25\.00\] pp<\/div><\/td><td>\+50\.00 pp/);
     assert.deepEqual(balanceProblems(html), []);
     for (const tag of tags(html)) assert.ok(ALLOWED_TAGS.has(tag.name), tag.source);
   });

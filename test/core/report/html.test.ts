@@ -31,14 +31,14 @@ describe('renderHtmlReport', () => {
     const page = renderHtmlReport(handInput());
 
     it('shows the headline statistics with fixed precision and their intervals', () => {
-      assert.deepEqual(card(page, 'Accuracy J(f)'), { value: '0.3750', detail: '95 % CI [0.2500, 0.5000]' });
-      assert.deepEqual(card(page, 'Filtered accuracy J(f[w])'), { value: '0.5000', detail: '95 % CI [0.5000, 0.5000]' });
-      assert.deepEqual(card(page, 'Gap'), { value: '+0.1250', detail: '95 % CI [-0.0625, +0.2500]' });
-      assert.deepEqual(card(page, 'Relative gap'), { value: '+0.1667', detail: '95 % CI [0.0000, +0.3333]' });
-      assert.equal(card(page, 'Retention').value, '0.5000');
+      assert.deepEqual(card(page, 'Accuracy J(f)'), { value: '37.50 %', detail: '95 % CI [25.00, 50.00] %' });
+      assert.deepEqual(card(page, 'Filtered accuracy J(f[w])'), { value: '50.00 %', detail: '95 % CI n/a (every resample gives the same value)' });
+      assert.deepEqual(card(page, 'Gap'), { value: '+12.50 pp', detail: '95 % CI [−6.25, +25.00] pp' });
+      assert.deepEqual(card(page, 'Relative gap'), { value: '+16.67 %', detail: '95 % CI [0.00, +33.33] %' });
+      assert.equal(card(page, 'Retention').value, '50.00 %');
       assert.equal(card(page, 'AUROC').value, '0.7000');
-      assert.equal(card(page, 'Precision').value, '0.5000');
-      assert.equal(card(page, 'Recall').value, '0.6667');
+      assert.equal(card(page, 'Precision').value, '50.00 %');
+      assert.equal(card(page, 'Recall').value, '66.67 %');
       assert.deepEqual(card(page, 'Tasks with nothing kept'), { value: '0', detail: 'of 2 tasks' });
       assert.equal(card(page, 'Excluded from relative gap').value, '0');
       assert.match(page, /2 tasks, 8 samples \(8 scored\) · verifier <code>mc<\/code> · filter <code>threshold 0\.5<\/code> · 95 % intervals from 1000 bootstrap resamples \(seed 7\)/);
@@ -54,28 +54,28 @@ describe('renderHtmlReport', () => {
     it('lists every k of pass@k, pass^k, maj@k and best-of-k and draws them', () => {
       const k = section(page, 'k');
       // pass^k: a has 2 of 4 correct, b 1 of 4: pass^2 = (C(2,2)/C(4,2) + 0)/2 = 1/12; pass^3 = pass^4 = 0.
-      assert.ok(k.includes('<tr><td>1</td><td>0.3750</td><td>0.3750</td><td>0.3750</td><td>0.3750</td></tr>'));
-      assert.ok(k.includes('<tr><td>2</td><td>0.6667</td><td>0.0833</td><td>0.2500</td><td>0.5000</td></tr>'));
-      assert.ok(k.includes('<tr><td>4</td><td>1.0000</td><td>0.0000</td><td>0.5000</td><td>0.5000</td></tr>'));
+      assert.ok(k.includes('<tr><td>1</td><td>37.50 %</td><td>37.50 %</td><td>37.50 %</td><td>37.50 %</td></tr>'));
+      assert.ok(k.includes('<tr><td>2</td><td>66.67 %</td><td>8.33 %</td><td>25.00 %</td><td>50.00 %</td></tr>'));
+      assert.ok(k.includes('<tr><td>4</td><td>100.00 %</td><td>0.00 %</td><td>50.00 %</td><td>50.00 %</td></tr>'));
       assert.equal((k.match(/<polyline /g) ?? []).length, 4);
       assert.ok(k.includes('<title>pass@k at k=3: 0.8750</title>'));
     });
 
     it('shows the difficulty bins, the last one closed', () => {
       const d = section(page, 'difficulty');
-      assert.ok(d.includes('<td class="text">[0, 0.5)</td><td>1</td><td>0.2500</td><td>0.5000</td><td>+0.2500</td>'));
-      assert.ok(d.includes('<td class="text">[0.5, 1]</td><td>1</td><td>0.5000</td><td>0.5000</td><td>0.0000</td>'));
+      assert.ok(d.includes('<td class="text">[0, 0.5)</td><td>1</td><td>25.00 %</td><td>50.00 %</td><td>+25.00 pp</td>'));
+      assert.ok(d.includes('<td class="text">[0.5, 1]</td><td>1</td><td>50.00 %</td><td>50.00 %</td><td>0.00 pp</td>'));
     });
 
     it('shows correlations signed', () => {
       const c = section(page, 'correlations');
-      assert.ok(c.includes('<code>mc~cot-score</code></td><td>+0.2500</td><td>-0.5000</td>'));
+      assert.ok(c.includes('<code>mc~cot-score</code></td><td>+0.2500</td><td>−0.5000</td>'));
     });
 
     it('shows each task with its gap and kept count, linked to its samples', () => {
       const t = section(page, 'tasks');
-      assert.ok(t.includes('<a href="#task-0"><code>a</code></a></td><td>4</td><td>0.5000</td><td>0.5000</td><td>0.0000</td><td>2</td>'));
-      assert.ok(t.includes('<a href="#task-1"><code>b</code></a></td><td>4</td><td>0.2500</td><td>0.5000</td><td>+0.2500</td><td>2</td>'));
+      assert.ok(t.includes('<a href="#task-0"><code>a</code></a></td><td>4</td><td>50.00 %</td><td>50.00 %</td><td>0.00 pp</td><td>2</td>'));
+      assert.ok(t.includes('<a href="#task-1"><code>b</code></a></td><td>4</td><td>25.00 %</td><td>50.00 %</td><td>+25.00 pp</td><td>2</td>'));
     });
 
     it('bins the scores into a histogram split by correctness', () => {
@@ -230,7 +230,7 @@ describe('renderHtmlReport', () => {
       const c = section(page, 'correlations');
       assert.match(c, /<td><span class="na" title="undefined: a verifier’s scores are constant[^"]*">—<\/span><\/td><td><span class="na" title="not computed for this pair">—<\/span><\/td>/);
       const k = section(page, 'k');
-      assert.ok(k.includes('<tr><td>2</td><td><span class="na" title="pass@k was not computed for k = 2">—</span></td><td>0.0833</td><td>0.2500</td><td>0.5000</td></tr>'));
+      assert.ok(k.includes('<tr><td>2</td><td><span class="na" title="pass@k was not computed for k = 2">—</span></td><td>8.33 %</td><td>25.00 %</td><td>50.00 %</td></tr>'));
     });
 
     it('explains a missing AUROC by the missing class', () => {
@@ -334,7 +334,7 @@ describe('renderHtmlReport: what the numbers rest on', () => {
       assert.equal(c.value, `<span class="na" title="${why}">—</span>`, label);
     }
     assert.equal(card(page, 'Gap').detail, why);
-    assert.equal(card(page, 'Accuracy J(f)').value, '0.5000');
+    assert.equal(card(page, 'Accuracy J(f)').value, '50.00 %');
     assert.ok(section(page, 'summary').includes(`<p class="empty">${why}</p>`), 'no confusion table');
     assert.ok(section(page, 'k').includes(`<p>best-of-k: ${why}</p>`));
     assert.ok(section(page, 'tasks').includes(`<p>J(f[w]|x), gap and kept: ${why}</p>`));
@@ -389,10 +389,10 @@ describe('renderHtmlReport: verifier quality, any N, finite N (the hand run at t
     // b keeps .7c .6w (dropped .3w .2w) → 5/6·½ = 5/12. Filtered (½ + 5/12)/2 = 11/24, gap 11/24 − 3/8 = 1/12;
     // relative (0 + (5/12 − ¼)/¾)/2 = 1/9.
     const anyN = section(page, 'anyn');
-    assert.ok(anyN.includes('<tr><td>2</td><td>0.4583</td><td>+0.0833</td><td>+0.1111</td><td class="text">exact</td></tr>'));
+    assert.ok(anyN.includes('<tr><td>2</td><td>45.83 %</td><td>+8.33 pp</td><td>+11.11 %</td><td class="text">exact</td></tr>'));
     assert.ok(anyN.includes('<title>Gap against samples per task</title>'));
     // pass@4 = 1 and best-of-4 = 1: each task's best-scored sample (.9, .7) is correct.
-    assert.ok(anyN.includes('Best-of-N shortfall (pass@4 − best-of-4, not the gap): 0.0000 — '));
+    assert.ok(anyN.includes('Best-of-N shortfall (pass@4 − best-of-4, not the gap): 0.00 pp — '));
     assert.ok(anyN.includes('<p><span class="badge warn">few samples per task for threshold:0.5 (N = 4 &lt; 32):'));
     assert.ok(anyN.includes('(offered for quantile filters only, not threshold:0.5)'));
     const top = page.slice(page.indexOf('<h1>'), page.indexOf('<nav>'));

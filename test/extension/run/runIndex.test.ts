@@ -51,9 +51,9 @@ describe('the run index (runs tree and pickers)', () => {
     const runs = await new RunIndex().list([root, join(root, 'missing')], (m) => problems.push(m));
     assert.deepEqual(problems, []);
     assert.deepEqual(runs.map((r) => [r.manifest.id, r.coverage.generations.done, r.coverage.generations.expected, r.complete, r.live, r.reading && gapText(r.reading)]), [
-      ['new', 2, 4, false, false, 'gap +0.0 pp'],
+      ['new', 2, 4, false, false, 'gap 0.00 pp'],
       // Every record is there: complete, though run.json has no completedAt.
-      ['old', 4, 4, true, false, 'gap +25.0 pp'],
+      ['old', 4, 4, true, false, 'gap +25.00 pp'],
     ]);
   });
 
@@ -63,7 +63,7 @@ describe('the run index (runs tree and pickers)', () => {
     assert.equal(listing.reading && gapText(listing.reading), 'gap not measured: 0 of 4 scored');
     const text = runItemText(listing);
     assert.match(text.description, /^mc · gap not measured: 0 of 4 scored · [\d-]+ [\d:]+$/);
-    assert.doesNotMatch(`${text.description}\n${text.tooltip}`, /\+0\.0 pp/);
+    assert.doesNotMatch(`${text.description}\n${text.tooltip}`, /(^|[^.\d])[+−]?0\.00 pp/);
     assert.match(text.tooltip, /^coverage mc: 0 of 4 scored \(4 labels-absent\)$/m);
     assert.match(text.tooltip, /^complete: 2 tasks, 4 samples, every verification recorded$/m);
     assert.match(text.tooltip, /^gap\(f, f\): generator and verifier .* \(self-verification\)$/m);
@@ -158,7 +158,7 @@ describe('the run index (runs tree and pickers)', () => {
     const listing = await index.read(dir);
     assert.equal(listing.coverage.generations.done, 3);
     // Only task b has gold: [wrong 0.1, wrong 0.6] → accuracy 0, filtered 0.
-    assert.equal(listing.reading && gapText(listing.reading), 'gap +0.0 pp');
+    assert.equal(listing.reading && gapText(listing.reading), 'gap 0.00 pp');
   });
 
   it('formats a run for the tree: model short name, verifiers, gap, date, state, and a context value for the menus', async () => {
@@ -167,7 +167,7 @@ describe('the run index (runs tree and pickers)', () => {
     const long = { ...listing, manifest: manifest({ config: config({ verifiers: ['mc', 'cot-score'], tasks: 'builtin:sudoku4x4', limit: 20 }) }) };
     const text = runItemText(long);
     assert.equal(text.label, 'Qwen2.5-7B · builtin:sudoku4x4');
-    assert.match(text.description, /^mc\+cot-score · gap \+0\.0 pp · \d{4}-\d\d-\d\d \d\d:\d\d · incomplete: 0 of 2 tasks generated$/);
+    assert.match(text.description, /^mc\+cot-score · gap 0\.00 pp · \d{4}-\d\d-\d\d \d\d:\d\d · incomplete: 0 of 2 tasks generated$/);
     assert.equal(text.contextValue, 'gaplens.run.incomplete');
     assert.match(text.tooltip, /tasks: builtin:sudoku4x4 \(first 20\), N = 2/);
     assert.equal(runItemText(listing, true).contextValue, 'gaplens.run.running');

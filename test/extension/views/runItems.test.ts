@@ -35,16 +35,16 @@ describe('run labels', () => {
 
   it('shows progress while running, the gap, and details in the tooltip', () => {
     const view = statusView(status({ running: true, live: true, coverage: coverage(20, 6, 12), reading: { state: 'measured', samples: 12, accuracy: 0.5, gap: 0.025 } }));
-    assert.equal(view.text, '$(sync~spin) Gap Lens: fake-7b · x.tasks.jsonl · 12/40 · gap +2.5 pp');
+    assert.equal(view.text, '$(sync~spin) Gap Lens: fake-7b · x.tasks.jsonl · 12/40 · gap +2.50 pp');
     assert.deepEqual(view.tooltip.split('\n'), [
       'Gap Lens run r1 (fake-7b · x.tasks.jsonl) (running in this window)',
       'incomplete: 6 of 20 tasks, 12 of 40 samples generated; 28 of 40 verifications outstanding',
       "live: a writer holds the run's lock and is still adding records",
-      'gap +2.5 pp (by mc, quantile:0.5)',
+      'gap +2.50 pp (by mc, quantile:0.5)',
       'coverage mc: 12 of 40 scored (28 missing)',
       'Click to open it.',
     ]);
-    assert.equal(statusView(status({ reading: { state: 'measured', samples: 4, accuracy: 0.5, gap: 0.25 } })).text, '$(graph) Gap Lens: fake-7b · x.tasks.jsonl · gap +25.0 pp');
+    assert.equal(statusView(status({ reading: { state: 'measured', samples: 4, accuracy: 0.5, gap: 0.25 } })).text, '$(graph) Gap Lens: fake-7b · x.tasks.jsonl · gap +25.00 pp');
     assert.equal(statusView(status({})).text, '$(graph) Gap Lens: fake-7b · x.tasks.jsonl');
   });
 
@@ -59,9 +59,9 @@ describe('run labels', () => {
   it('marks a partial gap, an incomplete run (tasks done of all) and a run another process writes', () => {
     const partial: GapReading = { state: 'partial', samples: 16, scored: 12, accuracy: 0.5, gap: 0.031 };
     const incomplete = statusView(status({ coverage: coverage(40, 8, 12), reading: partial }));
-    assert.equal(incomplete.text, '$(debug-pause) Gap Lens: fake-7b · x.tasks.jsonl · incomplete 8/40 tasks · gap +3.1 pp (partial)');
+    assert.equal(incomplete.text, '$(debug-pause) Gap Lens: fake-7b · x.tasks.jsonl · incomplete 8/40 tasks · gap +3.10 pp (partial)');
     assert.match(incomplete.tooltip, /^incomplete: 8 of 40 tasks, 16 of 80 samples generated; 64 of 80 verifications outstanding$/m);
-    assert.match(incomplete.tooltip, /^gap \+3\.1 pp \(partial: 12 of 16 scored\) \(by mc, quantile:0\.5\)$/m);
+    assert.match(incomplete.tooltip, /^gap \+3\.10 pp \(partial: 12 of 16 scored\) \(by mc, quantile:0\.5\)$/m);
     const live = statusView(status({ live: true, coverage: coverage(40, 8, 16), reading: { state: 'pending' } }));
     assert.equal(live.text, '$(pulse) Gap Lens: fake-7b · x.tasks.jsonl · live 16/80');
     assert.match(live.tooltip, /^live: a writer holds the run's lock/m);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { parseFilter, parseSelector } from '../../../src/core/filter/parse';
-import { formatInterval, formatRate, formatSigned } from '../../../src/core/report/numbers';
+import { formatInterval, formatPercent, formatPoints, formatRate } from '../../../src/core/report/numbers';
 import { samplesCoverage } from '../../../src/core/stats/coverage';
 import { computeReport } from '../../../src/core/stats/report';
 import type { ScoredSample } from '../../../src/core/stats/types';
@@ -70,7 +70,7 @@ describe('the panel’s quality and any-N texts', () => {
     assert.deepEqual(exact.rows.map((r) => r.how), ['exact', 'exact', 'exact', 'exact']);
     const estimated = anyNText({ ...anyN, points: anyN.points.map((p) => (p.k === 3 ? { ...p, exact: false, standardError: 0.00421 } : p)) });
     assert.equal(estimated.method, `Exact where marked; otherwise estimated from ${anyN.draws} random subsets per task (seed 0), with its standard error.`);
-    assert.equal(estimated.rows[2]?.how, 'estimated, ± 0.0042');
+    assert.equal(estimated.rows[2]?.how, 'estimated, ± 0.42 pp');
     const solved = anyNText({ ...anyN, points: anyN.points.map((p) => ({ ...p, relativeGap: null })) });
     assert.deepEqual([solved.rows[0]?.relativeGap, solved.rows[0]?.relativeGapTitle], ['—', 'undefined: every task has J(f|x) = 1']);
   });
@@ -79,8 +79,8 @@ describe('the panel’s quality and any-N texts', () => {
     const r = reportOf(handSamples(), 'threshold:0.5');
     const curves = { passAtK: r.passAtK, passAllK: r.passAllK, bestOfK: r.bestOfK ?? [] };
     assert.deepEqual(oracleLines(curves), [
-      `pass@4 ${formatRate(r.passAtK[3] as number)} (at least one of 4 correct), pass^4 ${formatRate(r.passAllK[3] as number)} (all 4 correct)`,
-      `Best-of-N shortfall (pass@4 − best-of-4, not the gap): ${formatSigned(r.bestOfNShortfall as number)} — what answering with the verifier’s favourite of 4 samples loses against an oracle that picks a correct one whenever there is one.`,
+      `pass@4 ${formatPercent(r.passAtK[3] as number)} (at least one of 4 correct), pass^4 ${formatPercent(r.passAllK[3] as number)} (all 4 correct)`,
+      `Best-of-N shortfall (pass@4 − best-of-4, not the gap): ${formatPoints(r.bestOfNShortfall as number)} — what answering with the verifier’s favourite of 4 samples loses against an oracle that picks a correct one whenever there is one.`,
     ]);
     assert.equal(oracleLines({ ...curves, bestOfK: [] }).length, 1);
     assert.deepEqual(oracleLines({ passAtK: [], passAllK: [], bestOfK: [] }), []);
@@ -92,6 +92,6 @@ describe('the panel’s quality and any-N texts', () => {
     const quantile = reportOf(handSamples(), 'quantile:0.5').finiteN;
     const b = quantile.biasCorrected;
     assert.ok(b?.ci.gap);
-    assert.match(biasAwareLine(quantile, 0.95), /^Bias-aware gap \(2·gap\(N\) − gap\(N\/2\), half-sample extrapolation\): [+-]?\d\.\d{4}, 95 % CI \[[+-]?\d\.\d{4}, [+-]?\d\.\d{4}\]; gap at N\/2 [+-]?\d\.\d{4}$/);
+    assert.match(biasAwareLine(quantile, 0.95), /^Bias-aware gap \(2·gap\(N\) − gap\(N\/2\), half-sample extrapolation\): [+−]?\d+\.\d\d pp, 95 % CI \[[+−]?\d+\.\d\d, [+−]?\d+\.\d\d\] pp; gap at N\/2 [+−]?\d+\.\d\d pp$/);
   });
 });

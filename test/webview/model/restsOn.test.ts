@@ -124,7 +124,7 @@ describe('what the panel says its numbers rest on', () => {
     const report = computeReport(samples, { selector, filter: parseFilter('quantile:0.5'), bootstrap: DEFAULT_BOOTSTRAP });
     const at = { bootstrap: DEFAULT_BOOTSTRAP, filter: parseFilter('quantile:0.5'), samplesPerTask: 2 };
     const pending = restsOn({ runState: null, stats: null, selector, intervals: null, ...at });
-    assert.deepEqual(pending, { state: [], coverage: [], fewTasks: null, finiteN: null, measure: { kind: 'none' }, conclusion: null, warn: false });
+    assert.deepEqual(pending, { state: [], coverage: [], fewTasks: null, finiteN: null, measure: { kind: 'none' }, conclusion: null, warn: false, starting: true });
     const noIntervals = restsOn({ runState: null, stats: report, selector, intervals: null, ...at });
     assert.equal(noIntervals.conclusion, null);
     const unscored = { ...report, scored: 0, gap: null };

@@ -32,6 +32,18 @@ describe('webview table view', () => {
     ]);
   });
 
+  it('under exp:β decides by weight at ½: a sample of weight ≈ 0 is not "kept but wrong"', () => {
+    const { ds } = setup();
+    // A: mc 0.9 (correct), 0.6 (wrong), 0.3 (correct), missing (wrong). exp:0.1 weights 1, e^−3 ≈ 0.05, e^−6, 0.
+    const fr = applyFilter(ds, parseSelector('mc'), parseFilter('exp:0.1'));
+    assert.ok((fr.weights[1] as number) > 0 && (fr.weights[1] as number) < 0.1);
+    const kinds = [0, 1, 2, 3].map((row) => disagreementOf(ds, fr, row));
+    // Before, every weight > 0 counted as kept: A#1 was "kept but wrong" with weight 0.0498.
+    assert.deepEqual(kinds, [null, null, 'dropped-correct', null]);
+    const inputs = { ds, filter: fr, scores: scoreSelector(ds, parseSelector('mc')).scores, annotated: new Uint8Array(ds.rows.length) };
+    assert.deepEqual(Array.from(buildTableItems(inputs, view({ show: 'kept', task: 'A' })).items).filter((i) => i >= 0), [0]);
+  });
+
   it('groups lines by task with a header before each task', () => {
     const { inputs } = setup();
     const { items, lineOf, samples } = buildTableItems(inputs, view());
