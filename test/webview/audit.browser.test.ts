@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import type { AnnotationRecord } from '../../src/core/runs/records';
+import { formatPoints } from '../../src/core/report/numbers';
 import { auditOf, drawNewAudit } from '../../src/core/stats/audit';
 import { DEFAULT_BOOTSTRAP } from '../../src/core/stats/bootstrap';
 import { buildPool } from '../../src/core/stats/pool';
@@ -110,7 +111,7 @@ describe('gap panel: the Audit part in headless Chromium', function () {
     assert.ok(results.includes(`Every estimate rests on the ${drawn} labels of ${drawn} drawn samples (${rows.length} in the run)`), results);
     const gap = r.corrected.gap;
     assert.ok(gap.value !== null);
-    assert.ok(results.includes((gap.value >= 0 ? '+' : '') + gap.value.toFixed(4)), `the corrected gap ${gap.value} in ${results}`);
+    assert.ok(results.includes(formatPoints(gap.value)), `the corrected gap ${gap.value} (${formatPoints(gap.value)}) in ${results}`);
     assert.equal(await page.locator('[data-role=audit-list] li').count(), drawn);
     await page.screenshot({ path: screenshotPath('panel-audit'), fullPage: true });
     await page.close();
