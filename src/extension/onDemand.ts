@@ -10,6 +10,7 @@ import { checkSelection, runGapCheck, runSelectedTasks } from './commands/runCom
 import { deleteRuns, exportKept, nextDisagreement, openRun, openRunEditor, restorePanel, reverifyRun } from './commands/runFolderCommands';
 import { setApiKey } from './commands/setApiKey';
 import { checkModel } from './commands/checkModel';
+import { addModelProfile } from './commands/addProfile';
 import { ApiKeys } from './config/apiKeys';
 import { WorkspaceSettings } from './config/workspaceSettings';
 import { PanelMemory } from './panel/panelMemory';
@@ -54,6 +55,7 @@ export function createFeatures(services: Services): Features {
     'gaplens.compareRuns': (args) => compareRuns(ctx, args),
     'gaplens.exportKept': (args) => exportKept(ctx, args),
     'gaplens.setApiKey': () => setApiKey(ctx),
+    'gaplens.addModelProfile': async () => void (await addModelProfile(ctx)),
     'gaplens.checkModel': () => checkModel(ctx),
     'gaplens.nextDisagreement': () => nextDisagreement(ctx),
     'gaplens.deleteRun': (args) => deleteRuns(ctx, args),
