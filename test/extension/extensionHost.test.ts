@@ -15,7 +15,7 @@ import { startFakeOpenAI, type FakeOpenAI } from '../fixtures/openaiServer';
 import { REPO } from '../helpers/cli';
 import { holdRunLock } from '../helpers/lockHolder';
 import { config, generation, manifest, task, verification } from './builders';
-import { FakeTextDocument, FakeUri, fakeEditor, installFakeVscode, pick, type, type FakeVscode, type FakeWebviewPanel } from './fakes/fakeVscode';
+import { back, FakeTextDocument, FakeUri, fakeEditor, installFakeVscode, keep, pick, type, type FakeVscode, type FakeWebviewPanel } from './fakes/fakeVscode';
 import { DIST, extensionSandbox, loadBuiltExtension, type ExtensionModule, type ExtensionSandbox } from './fakes/extensionSandbox';
 
 const API_KEY = 'sk-test-4f6c2d0e9b';
@@ -121,7 +121,7 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
   it('Run Gap Check… asks its questions, runs through core, and holds panel messages until the webview is ready', async () => {
     const r = fake.recorded;
     r.quickPicks.push(pick('math.tasks.jsonl'), pick('Fake server'), pick('Online'), pick('mc', true), pick('quantile:0.5'));
-    r.inputs.push(type('3'));
+    r.inputs.push(type('3'), keep());
     await r.commands.get('gaplens.runGapCheck')?.();
     assert.deepEqual(r.quickPicks, [], 'not every scripted question was asked');
     assert.deepEqual(r.messages.filter((m) => m.level === 'error'), []);
@@ -164,7 +164,7 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     const runsBefore = readdirSync(join(ws, '.gaplens', 'runs'));
     const r = fake.recorded;
     r.quickPicks.push(pick('math.tasks.jsonl'), pick('Reasoning server'), pick('Online'), pick('mc', true), pick('quantile:0.5'));
-    r.inputs.push(type('2'));
+    r.inputs.push(type('2'), keep());
     await r.commands.get('gaplens.runGapCheck')?.();
     assert.deepEqual(r.quickPicks, [], 'not every scripted question was asked');
     assert.match(r.messages.at(-1)?.text ?? '', /^Gap Lens: openai:o-fake@.* cannot serve this verifier: mc: the endpoint returns no logprobs .* Pick a verifier that samples instead: cot-score, cot-binary, tournament/);
@@ -406,7 +406,7 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     };
     try {
       fake.recorded.quickPicks.push(pick('forty-two.tasks.jsonl'), pick('Fake server'), pick('Online'), pick('mc', true), pick('quantile:0.5'));
-      fake.recorded.inputs.push(type('6'));
+      fake.recorded.inputs.push(type('6'), keep());
       await fake.recorded.commands.get('gaplens.runGapCheck')?.();
     } finally {
       window.createWebviewPanel = create;
@@ -429,7 +429,7 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
   it('Run on Selected Tasks (as a CodeLens calls it) runs only the tasks on the given lines', async () => {
     const before = readdirSync(join(ws, '.gaplens', 'runs'));
     fake.recorded.quickPicks.push(pick('Fake server'), pick('Online'), pick('mc', true), pick('quantile:0.8'));
-    fake.recorded.inputs.push(type('2'));
+    fake.recorded.inputs.push(type('2'), keep());
     await fake.recorded.commands.get('gaplens.runSelectedTasks')?.({ scheme: 'file', fsPath: join(ws, 'math.tasks.jsonl') }, [2]);
     const [dir] = newRunDirs(before);
     assert.ok(dir);
@@ -445,7 +445,7 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     const doc = new FakeTextDocument(FakeUri.file(join(ws, 'notes.md')), 'markdown', '# Notes\nWhat is 6 * 7?\nmore text');
     (fake.module.window as Record<string, unknown>).activeTextEditor = fakeEditor(doc, [{ start: { line: 1, character: 0 }, end: { line: 1, character: 14 } }]);
     fake.recorded.quickPicks.push(pick('numeric'), pick('Fake server'), pick('Online'), pick('mc', true), pick('quantile:0.8'));
-    fake.recorded.inputs.push(type(''), type('3'));
+    fake.recorded.inputs.push(type(''), type('3'), keep());
     await fake.recorded.commands.get('gaplens.checkSelection')?.();
     (fake.module.window as Record<string, unknown>).activeTextEditor = undefined;
     [checkDir] = newRunDirs(before) as [string];
@@ -545,7 +545,7 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     const before = readdirSync(join(ws, '.gaplens', 'runs'));
     fake.recorded.quickPicks.length = 0; // Export Kept Samples… above takes the panel's filter and leaves its scripted answer
     fake.recorded.quickPicks.push(pick('math.tasks.jsonl'), pick('Fake server'), pick('Online'), pick('cot-score', true), pick('quantile:0.5'));
-    fake.recorded.inputs.push(type('3'));
+    fake.recorded.inputs.push(type('3'), keep());
     await fake.recorded.commands.get('gaplens.runGapCheck')?.();
     [unsureDir] = newRunDirs(before) as [string];
     assert.deepEqual(fake.recorded.quickPicks, [], 'not every scripted question was asked');
