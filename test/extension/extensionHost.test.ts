@@ -12,7 +12,7 @@ import { parseHostMessage, type HostMessage } from '../../src/protocol/panelProt
 import { gapInputOf, RunModel } from '../../src/extension/panel/runModel';
 import { COMMAND_IDS } from '../../src/extension/commandIds';
 import { startFakeOpenAI, type FakeOpenAI } from '../fixtures/openaiServer';
-import { REPO } from '../helpers/cli';
+import { REPO, STORIES_MODEL } from '../helpers/cli';
 import { holdRunLock } from '../helpers/lockHolder';
 import { config, generation, manifest, task, verification } from './builders';
 import { back, FakeTextDocument, FakeUri, fakeEditor, installFakeVscode, keep, pick, type, type FakeVscode, type FakeWebviewPanel } from './fakes/fakeVscode';
@@ -629,6 +629,149 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     assert.equal(readdirSync(join(ws, '.gaplens', 'runs')).length, before - 1);
     await assert.doesNotReject(async () => fake.recorded.commands.get('gaplens.deleteRun')?.({ runDir: join(ws, 'math.tasks.jsonl') }));
     assert.match(fake.recorded.messages.at(-1)?.text ?? '', /is not a Gap Lens run folder/);
+  });
+
+  // Model profiles from the UI, and the run flow as a multi-step input (issue 14, items 6 and 7).
+  const userProfiles = (): { name: string; [k: string]: unknown }[] => {
+    const updates = fake.recorded.settingUpdates.filter((u) => u.key === 'gaplens.modelProfiles' && u.target === 1);
+    return (updates.at(-1)?.value ?? []) as { name: string }[];
+  };
+  /** Puts gaplens.modelProfiles back as the tests above had it. */
+  const restoreProfiles = async (): Promise<void> => {
+    const { workspace } = fake.module as { workspace: { getConfiguration(s: string): { update(k: string, v: unknown, t: number): Promise<void> } } };
+    await workspace.getConfiguration('gaplens').update('modelProfiles', [
+      { name: 'Fake server', backend: 'openai', baseUrl: server.url, model: 'fake-model', maxConcurrency: 4 },
+      { name: 'Reasoning server', backend: 'openai', baseUrl: reasoning.url, model: 'o-fake', api: 'chat', maxConcurrency: 2 },
+    ], 1);
+  };
+  const newRunOf = (before: readonly string[]): string => {
+    const [dir] = readdirSync(join(ws, '.gaplens', 'runs')).filter((d) => !before.includes(d));
+    assert.ok(dir, 'no new run folder');
+    return join(ws, '.gaplens', 'runs', dir);
+  };
+
+  it('Add Model Profile… checks an endpoint with the doctor and saves the profile to the user settings, beside the ones there', async () => {
+    const r = fake.recorded;
+    r.quickPicks.push(pick('OpenAI-compatible'), pick('completions'), pick('Continue'), pick('User settings'));
+    // The stored key of the server is kept (empty key box) and used by the check.
+    r.inputs.push(type(server.url), type('fake-model'), type(''), type('Fake server (added)'));
+    const asked = r.questions.length;
+    await r.commands.get('gaplens.addModelProfile')?.();
+    assert.deepEqual([r.quickPicks, r.inputs], [[], []], 'not every scripted question was asked');
+    const questions = r.questions.slice(asked);
+    assert.deepEqual(questions.map((q) => `${q.step}/${q.totalSteps}${q.back ? ' back' : ''}`), ['1/8', '2/8 back', '3/8 back', '4/8 back', '5/8 back', '6/8 back', '7/8 back', '8/8 back']);
+    assert.match(questions[6]?.text ?? '', /^Check passed: mc exact/);
+    assert.deepEqual(userProfiles().map((p) => p.name), ['Fake server', 'Reasoning server', 'Fake server (added)']);
+    assert.deepEqual(userProfiles().at(-1), { name: 'Fake server (added)', backend: 'openai', baseUrl: server.url, model: 'fake-model' });
+    assert.equal(fake.context.secrets.stored.get(`gaplens.apiKey:${new URL(server.url).origin}`), API_KEY, 'the stored key changed');
+    assert.match(r.messages.at(-1)?.text ?? '', /added the model profile "Fake server \(added\)" to your user settings/);
+    await restoreProfiles();
+  });
+
+  it('Add Model Profile… says why an endpoint fails its check, with Retry and Show Log, and saves nothing when cancelled', async () => {
+    const r = fake.recorded;
+    const updates = r.settingUpdates.length;
+    r.quickPicks.push(pick('OpenAI-compatible'), pick('completions'), pick('Retry'), () => undefined);
+    r.inputs.push(type(`${server.url.replace(/:\d+/, ':1')}`), type('m'), type(''), keep());
+    await r.commands.get('gaplens.addModelProfile')?.();
+    const checks = r.questions.filter((q) => q.text.startsWith('Check failed'));
+    assert.equal(checks.length, 2, 'Retry checks again');
+    assert.match(checks[0]?.text ?? '', /127\.0\.0\.1:1/);
+    assert.equal(r.settingUpdates.length, updates);
+  });
+
+  it('Run Gap Check… goes Back, numbers its steps, remembers the answers for the next run, and asks max tokens', async () => {
+    const r = fake.recorded;
+    const before = readdirSync(join(ws, '.gaplens', 'runs'));
+    r.quickPicks.push(pick('math.tasks.jsonl'), pick('Fake server'), back(), pick('Fake server'), pick('Online'), pick('mc', true), pick('threshold:0.5'));
+    r.inputs.push(type('2'), type('48'));
+    const asked = r.questions.length;
+    await r.commands.get('gaplens.runGapCheck')?.();
+    assert.deepEqual([r.quickPicks, r.inputs], [[], []], 'not every scripted question was asked');
+    const questions = r.questions.slice(asked).map((q) => `${q.step}/${q.totalSteps}${q.back ? ' back' : ''} ${q.text}`);
+    // The count shrinks as answers rule steps out: a task file has no limit, and no other profile can verify this one.
+    assert.deepEqual(questions.slice(0, 5), [
+      '1/9 Which tasks?',
+      '2/8 back Model profile',
+      '3/7 back How are the calls sent?',
+      '2/7 back Model profile',
+      '3/7 back How are the calls sent?',
+    ]);
+    const config = (JSON.parse(readFileSync(join(newRunOf(before), 'run.json'), 'utf8')) as { config: { n: number; maxTokens: number; filter: string } }).config;
+    assert.deepEqual([config.n, config.maxTokens, config.filter], [2, 48, 'threshold:0.5']);
+
+    // The next run offers the same answers first: cancelled at the filter, after seeing them all.
+    let shown: Record<string, unknown>[] = [];
+    const seeFirst: typeof r.quickPicks[number] = (items, opts) => void shown.push({ q: opts.placeHolder, first: items.find((i) => i.kind !== -1)?.label });
+    r.quickPicks.push(pick('math.tasks.jsonl'), seeFirst);
+    await r.commands.get('gaplens.runGapCheck')?.();
+    assert.deepEqual(shown, [{ q: 'Model profile', first: 'Fake server' }]);
+    shown = [];
+    r.quickPicks.push(pick('math.tasks.jsonl'), pick('Fake server'), pick('Online'), (items) => void shown.push({ picked: items.filter((i) => (i as { picked?: boolean }).picked).map((i) => i.label) }));
+    r.inputs.push((opts) => (shown.push({ n: opts.value }), opts.value as string), (opts) => (shown.push({ maxTokens: opts.value }), opts.value as string));
+    await r.commands.get('gaplens.runGapCheck')?.();
+    assert.deepEqual(shown, [{ n: '2' }, { maxTokens: '48' }, { picked: ['mc'] }]);
+    assert.deepEqual(fake.context.workspaceState.get('gaplens.runChoices'), { profile: 'Fake server', executor: 'online', n: 2, maxTokens: 48, verifiers: ['mc'], filter: 'threshold:0.5' });
+  });
+
+  it('a failed run offers Retry, Open Settings and Show Log; Open Settings opens the model profiles', async () => {
+    const r = fake.recorded;
+    const opened: unknown[] = [];
+    const settingsCommand = (fake.module.commands as { registerCommand(id: string, fn: (...a: unknown[]) => unknown): { dispose(): void } }).registerCommand('workbench.action.openSettings', (...args) => opened.push(...args));
+    r.quickPicks.push(pick('math.tasks.jsonl'), pick('Reasoning server'), pick('Online'), pick('mc', true), pick('quantile:0.5'));
+    r.inputs.push(type('2'), keep());
+    r.messageAnswers.set('Gap Lens: openai:o-fake', 'Open Settings');
+    await r.commands.get('gaplens.runGapCheck')?.();
+    settingsCommand.dispose();
+    r.messageAnswers.delete('Gap Lens: openai:o-fake');
+    assert.deepEqual(opened, ['gaplens.modelProfiles']);
+    assert.equal(r.messages.at(-1)?.level, 'error');
+  });
+
+  it('offline, the default profile offers "Choose a .gguf File…" when its download fails: the file becomes a user profile and the run goes on with it', async () => {
+    const r = fake.recorded;
+    const saved = process.env.GAPLENS_DEFAULT_MODEL_URL;
+    // A server that has no such file: the download fails at once, as offline.
+    process.env.GAPLENS_DEFAULT_MODEL_URL = `${server.url}/models/missing.gguf`;
+    try {
+      const { workspace } = fake.module as { workspace: { getConfiguration(s: string): { update(k: string, v: unknown, t: number): Promise<void> } } };
+      await workspace.getConfiguration('gaplens').update('modelProfiles', [{ name: 'Embedded model (llama:default)', backend: 'llama' }], 1);
+      const before = readdirSync(join(ws, '.gaplens', 'runs'));
+      r.quickPicks.push(pick('math.tasks.jsonl'), pick('Embedded model'), pick('mc', true), pick('quantile:0.5'));
+      r.inputs.push(type('1'), type('8'));
+      r.messageAnswers.set('Gap Lens: could not download the default model', 'Choose a .gguf File…');
+      r.openPaths.push(STORIES_MODEL);
+      await r.commands.get('gaplens.runGapCheck')?.();
+      r.messageAnswers.delete('Gap Lens: could not download the default model');
+      const failure = r.messages.find((m) => m.text.startsWith('Gap Lens: could not download the default model'));
+      assert.ok(failure, 'no download failure shown');
+      assert.doesNotMatch(failure.text, /--model|llama:PATH/, 'CLI advice in the extension');
+      assert.match(failure.text, /choose a \.gguf model file on this computer/);
+      assert.deepEqual(userProfiles().map((p) => p.name), ['Embedded model (llama:default)', 'stories260K']);
+      const manifest = JSON.parse(readFileSync(join(newRunOf(before), 'run.json'), 'utf8')) as { completedAt?: string; config: { model: string; maxTokens: number } };
+      assert.equal(manifest.config.model, `llama:${STORIES_MODEL}`);
+      assert.equal(manifest.config.maxTokens, 8);
+      assert.ok(manifest.completedAt, 'the run with the chosen file did not complete');
+    } finally {
+      if (saved === undefined) delete process.env.GAPLENS_DEFAULT_MODEL_URL;
+      else process.env.GAPLENS_DEFAULT_MODEL_URL = saved;
+      await restoreProfiles();
+    }
+  });
+
+  it('"Add a model profile…" in the run flow adds a .gguf file and the run uses it', async () => {
+    const r = fake.recorded;
+    const before = readdirSync(join(ws, '.gaplens', 'runs'));
+    r.quickPicks.push(pick('math.tasks.jsonl'), pick('Add a model profile'), pick('.gguf file'), pick('Continue'), pick('Workspace settings'), pick('mc', true), pick('Same model'), pick('quantile:0.5'));
+    r.openPaths.push(STORIES_MODEL);
+    r.inputs.push(type('tiny stories'), type('1'), type('8'));
+    await r.commands.get('gaplens.runGapCheck')?.();
+    assert.deepEqual([r.quickPicks, r.inputs], [[], []], 'not every scripted question was asked');
+    const workspaceUpdate = r.settingUpdates.filter((u) => u.target === 2).at(-1);
+    assert.deepEqual((workspaceUpdate?.value as unknown[]).at(-1), { name: 'tiny stories', backend: 'llama', modelPath: STORIES_MODEL });
+    const manifest = JSON.parse(readFileSync(join(newRunOf(before), 'run.json'), 'utf8')) as { completedAt?: string; config: { model: string } };
+    assert.deepEqual([manifest.config.model, Boolean(manifest.completedAt)], [`llama:${STORIES_MODEL}`, true]);
+    assert.ok(r.questions.some((q) => q.text === 'Check passed: stories260K.gguf is a GGUF model file (1.2 MB)'));
   });
 });
 
