@@ -26,8 +26,8 @@ export function createFeatures(services: Services): Features {
   const { context } = services;
   const memory = new PanelMemory(context.workspaceState);
   const keys = new ApiKeys(context.secrets);
-  const panels = new PanelRegistry(services, memory);
   const workspace = new WorkspaceSettings(context.globalStorageUri);
+  const panels = new PanelRegistry(services, memory, (dir) => workspace.restrictedNote(dir));
   const executor = new RunExecutor(services, panels, keys, workspace);
   const pages = new Set<vscode.WebviewPanel>();
   const ctx: CommandContext = {

@@ -773,5 +773,35 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     assert.deepEqual([manifest.config.model, Boolean(manifest.completedAt)], [`llama:${STORIES_MODEL}`, true]);
     assert.ok(r.questions.some((q) => q.text === 'Check passed: stories260K.gguf is a GGUF model file (1.2 MB)'));
   });
+
+  it('in Restricted Mode the run picker and the panel say how many workspace profiles are ignored, with a way to Manage Workspace Trust', async () => {
+    const r = fake.recorded;
+    const { workspace, commands } = fake.module as { workspace: { isTrusted: boolean }; commands: { registerCommand(id: string, fn: () => unknown): { dispose(): void } } };
+    let trustOpened = 0;
+    const trustCommand = commands.registerCommand('workbench.trust.manage', () => trustOpened++);
+    workspace.isTrusted = false;
+    try {
+      // The workspace's settings hold two profiles since the test above saved one there.
+      const note = "Restricted Mode ignores 2 workspace model profiles; trust the workspace to use them";
+      let offered: string[] = [];
+      r.quickPicks.push(pick('math.tasks.jsonl'), (items) => ((offered = items.map((i) => `${i.label}${(i as { description?: string }).description ? ` — ${(i as { description?: string }).description}` : ''}`)), items[0]));
+      await r.commands.get('gaplens.runGapCheck')?.();
+      assert.equal(offered[0], `$(shield) Manage Workspace Trust… — ${note}`);
+      assert.equal(trustOpened, 1);
+
+      // The panel of the last run, still open.
+      const open = r.panels.filter((p) => !p.isDisposed && p.viewType === 'gaplens.panel').at(-1);
+      assert.ok(open, 'no open panel');
+      const sent = open.posted.length;
+      open.send({ kind: 'notify', method: 'ready', params: { state: null } });
+      await until('the restricted note', () => open.posted.slice(sent).some((m) => (m as { method?: string }).method === 'restricted'));
+      assert.deepEqual(notifications(hostMessages(open), 'restricted').at(-1)?.params, { note });
+      open.send({ kind: 'notify', method: 'manageTrust', params: {} });
+      await until('Manage Workspace Trust', () => trustOpened === 2);
+    } finally {
+      workspace.isTrusted = true;
+      trustCommand.dispose();
+    }
+  });
 });
 

@@ -147,7 +147,8 @@ export async function askNewProfile(prompter: Prompter, ctx: NewProfileContext):
         let result = await ctx.check(profile, s.apiKey);
         for (;;) {
           const entries: PickEntry<string>[] = [
-            { label: result.ok ? '$(check) Continue' : '$(warning) Continue anyway', description: result.ok ? 'save the profile' : 'save the profile as it is', value: 'save' },
+            // The summary again as the detail: the placeholder is one line and cuts it off.
+            { label: result.ok ? '$(check) Continue' : '$(warning) Continue anyway', description: result.ok ? 'save the profile' : 'save the profile as it is', detail: result.summary, value: 'save' },
             { label: '$(refresh) Retry', description: 'check the model again', value: CHECK_AGAIN },
             { label: '$(output) Show Log', description: 'what the check did', value: SHOW_LOG },
           ];

@@ -10,7 +10,7 @@ import { BUILTIN_TASK_SETS } from '../../core/tasks/load';
 import type { Task } from '../../core/tasks/task';
 import { UserError } from '../../core/util/errors';
 import { readRunChoices, RUN_CHOICES_KEY } from '../config/runChoices';
-import { restrictedNote, type ModelProfile } from '../config/settings';
+import type { ModelProfile } from '../config/settings';
 import { TASK_LANGUAGE_ID } from '../services';
 import { offerActions, openSettingsAction, showLogAction } from '../ui/errorActions';
 import { linesSource, selectedLines, SELECTION_SOURCE, SELECTION_TASK_ID, selectionTask, tasksOnLines } from '../tasks/taskSelection';
@@ -171,8 +171,7 @@ function activeTaskFileRef(ctx: CommandContext): { activeFile?: TaskFileRef } {
 
 /** What the run flow offers beside the questions: the last answers, adding a profile, and what Restricted Mode ignores. */
 function pickerHelp(ctx: CommandContext, near: string | undefined): Pick<RunPlanContext, 'remembered' | 'addProfile' | 'restrictedNote' | 'manageTrust'> {
-  const ignored = ctx.workspace.ignoredInRestrictedMode(near);
-  const note = ignored ? restrictedNote(ignored) : undefined;
+  const note = ctx.workspace.restrictedNote(near);
   return {
     remembered: readRunChoices(ctx.services.context.workspaceState.get(RUN_CHOICES_KEY)),
     addProfile: () => addModelProfile(ctx),

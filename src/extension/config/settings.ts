@@ -366,7 +366,8 @@ export function restrictedNote(ignored: IgnoredInRestrictedMode): string | undef
   ];
   if (parts.length === 0) return undefined;
   const listed = parts.length === 1 ? (parts[0] as string) : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
-  return `Restricted Mode ignores ${listed}; trust the workspace to use ${parts.length === 1 ? 'it' : 'them'}`;
+  const plural = parts.length > 1 || ignored.profiles > 1;
+  return `Restricted Mode ignores ${listed}; trust the workspace to use ${plural ? 'them' : 'it'}`;
 }
 
 /** The `--model` spec the core understands, e.g. `openai:qwen@http://127.0.0.1:8000/v1`. */

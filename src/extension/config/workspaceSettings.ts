@@ -2,9 +2,24 @@
 // any time). The one place the extension asks VS Code for gaplens.* values.
 import { dirname, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_PROFILES, profileSetting, readSettings, resolveRunsRoot, RESTRICTED_SETTINGS, type GapLensSettings, type IgnoredInRestrictedMode, type ModelProfile } from './settings';
+import { DEFAULT_PROFILES, profileSetting, readSettings, resolveRunsRoot, RESTRICTED_SETTINGS, restrictedNote, type GapLensSettings, type IgnoredInRestrictedMode, type ModelProfile } from './settings';
 
 export type SettingsTarget = 'user' | 'workspace';
+
+/** What Restricted Mode ignores of the workspace's (and `folder`'s) gaplens.* settings; null when the workspace is trusted. */
+function ignoredInRestrictedMode(folder: vscode.WorkspaceFolder | undefined): IgnoredInRestrictedMode | null {
+  if (vscode.workspace.isTrusted) return null;
+  const config = vscode.workspace.getConfiguration('gaplens', folder?.uri);
+  const ignored: IgnoredInRestrictedMode = { profiles: 0, settings: [] };
+  for (const key of RESTRICTED_SETTINGS) {
+    const inspected = config.inspect<unknown>(key);
+    const values = [inspected?.workspaceValue, inspected?.workspaceFolderValue].filter((v) => v !== undefined);
+    if (values.length === 0) continue;
+    if (key === 'modelProfiles') ignored.profiles += values.reduce<number>((n, v) => n + (Array.isArray(v) ? v.length : 1), 0);
+    else ignored.settings.push(key);
+  }
+  return ignored;
+}
 
 export class WorkspaceSettings {
   constructor(private readonly globalStorage: vscode.Uri) {}
@@ -47,19 +62,10 @@ export class WorkspaceSettings {
     return inspected?.workspaceValue !== undefined || inspected?.workspaceFolderValue !== undefined;
   }
 
-  /** What Restricted Mode ignores of the workspace's settings for `path`; null when the workspace is trusted. */
-  ignoredInRestrictedMode(path?: string): IgnoredInRestrictedMode | null {
-    if (vscode.workspace.isTrusted) return null;
-    const config = vscode.workspace.getConfiguration('gaplens', this.folderOf(path)?.uri);
-    const ignored: IgnoredInRestrictedMode = { profiles: 0, settings: [] };
-    for (const key of RESTRICTED_SETTINGS) {
-      const inspected = config.inspect<unknown>(key);
-      const values = [inspected?.workspaceValue, inspected?.workspaceFolderValue].filter((v) => v !== undefined);
-      if (values.length === 0) continue;
-      if (key === 'modelProfiles') ignored.profiles += values.reduce<number>((n, v) => n + (Array.isArray(v) ? v.length : 1), 0);
-      else ignored.settings.push(key);
-    }
-    return ignored;
+  /** What Restricted Mode ignores of the workspace's settings for `path`, in one line; undefined when nothing. */
+  restrictedNote(path?: string): string | undefined {
+    const ignored = ignoredInRestrictedMode(this.folderOf(path));
+    return ignored ? restrictedNote(ignored) : undefined;
   }
 
   /** Where new runs for `path` (a task file) go. */

@@ -368,6 +368,8 @@ describe('Run Gap Check quick picks', () => {
     const note = restrictedNote({ profiles: 2, settings: ['runsFolder'] });
     assert.equal(note, "Restricted Mode ignores 2 workspace model profiles and the workspace's gaplens.runsFolder; trust the workspace to use them");
     assert.equal(restrictedNote({ profiles: 0, settings: [] }), undefined);
+    assert.equal(restrictedNote({ profiles: 1, settings: [] }), 'Restricted Mode ignores 1 workspace model profile; trust the workspace to use it');
+    assert.equal(restrictedNote({ profiles: 2, settings: [] }), 'Restricted Mode ignores 2 workspace model profiles; trust the workspace to use them');
     assert.deepEqual(labels(profileStepEntries(settings.profiles, undefined, note)), ['$(shield) Manage Workspace Trust…', '--', 'embedded', 'vllm', '--', '$(add) Add a model profile…']);
     let trust = 0;
     const plan = await askRunPlan(scripted({ pick: ['a.tasks.jsonl', 'Manage Workspace Trust'] }), context({ restrictedNote: note, manageTrust: () => trust++ }));
