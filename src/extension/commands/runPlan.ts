@@ -193,14 +193,14 @@ type ProfileChoice = { kind: 'profile'; profile: ModelProfile } | { kind: 'add' 
 
 /**
  * The profile question: the Restricted Mode note first (it says why workspace profiles are
- * missing, and leads to Manage Workspace Trust), the profiles, and "Add a model profile…".
+ * missing, and leads to Manage Workspace Trust), the profiles, and "Add a model profile…" (when
+ * the caller can add one).
  */
-export function profileStepEntries(profiles: readonly ModelProfile[], lastProfile: string | undefined, restrictedNote: string | undefined): PickEntry<ProfileChoice>[] {
+export function profileStepEntries(profiles: readonly ModelProfile[], lastProfile: string | undefined, restrictedNote: string | undefined, canAdd = true): PickEntry<ProfileChoice>[] {
   return [
     ...(restrictedNote !== undefined ? [{ label: '$(shield) Manage Workspace Trust…', description: restrictedNote, value: { kind: 'trust' } as const }, { separator: '' }] : []),
     ...profileEntries(profiles, lastProfile).map((e) => (isSeparator(e) ? e : { ...e, value: { kind: 'profile', profile: e.value } as const })),
-    { separator: '' },
-    { label: '$(add) Add a model profile…', description: 'a .gguf file on this computer, or an OpenAI-compatible endpoint', value: { kind: 'add' } },
+    ...(canAdd ? [{ separator: '' }, { label: '$(add) Add a model profile…', description: 'a .gguf file on this computer, or an OpenAI-compatible endpoint', value: { kind: 'add' } as const }] : []),
   ];
 }
 
@@ -227,7 +227,7 @@ export async function askRunPlan(prompter: Prompter, ctx: RunPlanContext): Promi
     {
       ask: async (s, step) => {
         for (;;) {
-          const choice = await prompter.pickOne(profileStepEntries(profiles, s.profile?.name ?? remembered.profile, ctx.restrictedNote), { title: TITLE, placeholder: 'Model profile', step });
+          const choice = await prompter.pickOne(profileStepEntries(profiles, s.profile?.name ?? remembered.profile, ctx.restrictedNote, ctx.addProfile !== undefined), { title: TITLE, placeholder: 'Model profile', step });
           if (choice === undefined) return undefined;
           if (choice.kind === 'profile') return { ...s, profile: choice.profile };
           if (choice.kind === 'trust') {

@@ -371,6 +371,7 @@ describe('Run Gap Check quick picks', () => {
     assert.equal(restrictedNote({ profiles: 1, settings: [] }), 'Restricted Mode ignores 1 workspace model profile; trust the workspace to use it');
     assert.equal(restrictedNote({ profiles: 2, settings: [] }), 'Restricted Mode ignores 2 workspace model profiles; trust the workspace to use them');
     assert.deepEqual(labels(profileStepEntries(settings.profiles, undefined, note)), ['$(shield) Manage Workspace Trust…', '--', 'embedded', 'vllm', '--', '$(add) Add a model profile…']);
+    assert.deepEqual(labels(profileStepEntries(settings.profiles, 'vllm', undefined, false)), ['vllm', 'embedded'], 'nothing to add with');
     let trust = 0;
     const plan = await askRunPlan(scripted({ pick: ['a.tasks.jsonl', 'Manage Workspace Trust'] }), context({ restrictedNote: note, manageTrust: () => trust++ }));
     assert.deepEqual([plan, trust], [undefined, 1]);
