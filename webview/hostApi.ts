@@ -17,6 +17,8 @@ export interface PanelHost {
   /** Tells the host the webview is listening; it answers with a full snapshot. */
   ready(state: PanelState | null): void;
   filterChanged(selector: string, filter: string): void;
+  /** Opens VS Code's Manage Workspace Trust. */
+  manageTrust(): void;
   annotate(params: RequestParams['annotate']): Promise<RequestResults['annotate']>;
   markAnswer(params: RequestParams['markAnswer']): Promise<RequestResults['markAnswer']>;
   openSample(params: RequestParams['openSample']): Promise<RequestResults['openSample']>;
@@ -111,6 +113,7 @@ export function createVsCodeHost(api: VsCodeApi, source: MessageSource, log: (me
   return {
     ready: (state) => post({ kind: 'notify', method: 'ready', params: { state } }),
     filterChanged: (selector, filter) => post({ kind: 'notify', method: 'filterChanged', params: { selector, filter } }),
+    manageTrust: () => post({ kind: 'notify', method: 'manageTrust', params: {} }),
     annotate: (params) => request('annotate', params),
     markAnswer: (params) => request('markAnswer', params),
     openSample: (params) => request('openSample', params),

@@ -12,6 +12,7 @@ export const COMMAND_IDS = [
   'gaplens.compareRuns',
   'gaplens.exportKept',
   'gaplens.setApiKey',
+  'gaplens.addModelProfile',
   'gaplens.checkModel',
   'gaplens.nextDisagreement',
   'gaplens.deleteRun',

@@ -10,6 +10,7 @@ import { checkSelection, runGapCheck, runSelectedTasks } from './commands/runCom
 import { cancelRun, deleteRuns, exportKept, labelRun, nextDisagreement, openRun, openRunEditor, restorePanel, resumeRun, reverifyRun } from './commands/runFolderCommands';
 import { setApiKey } from './commands/setApiKey';
 import { checkModel } from './commands/checkModel';
+import { addModelProfile } from './commands/addProfile';
 import { ApiKeys } from './config/apiKeys';
 import { WorkspaceSettings } from './config/workspaceSettings';
 import { PanelMemory } from './panel/panelMemory';
@@ -26,8 +27,8 @@ export function createFeatures(services: Services): Features {
   const { context } = services;
   const memory = new PanelMemory(context.workspaceState);
   const keys = new ApiKeys(context.secrets);
-  const panels = new PanelRegistry(services, memory);
   const workspace = new WorkspaceSettings(context.globalStorageUri);
+  const panels = new PanelRegistry(services, memory, (dir) => workspace.restrictedNote(dir));
   const executor = new RunExecutor(services, panels, keys, workspace);
   const pages = new Set<vscode.WebviewPanel>();
   const ctx: CommandContext = {
@@ -58,6 +59,7 @@ export function createFeatures(services: Services): Features {
     'gaplens.compareRuns': (args) => compareRuns(ctx, args),
     'gaplens.exportKept': (args) => exportKept(ctx, args),
     'gaplens.setApiKey': () => setApiKey(ctx),
+    'gaplens.addModelProfile': async () => void (await addModelProfile(ctx)),
     'gaplens.checkModel': () => checkModel(ctx),
     'gaplens.nextDisagreement': () => nextDisagreement(ctx),
     'gaplens.deleteRun': (args) => deleteRuns(ctx, args),

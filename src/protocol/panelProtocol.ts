@@ -4,10 +4,10 @@
 // Envelopes
 //   host → webview   {kind:'notify', method, params}            pushes, no answer: 'init', 'samples',
 //                                                                'sampleTable', 'annotations', 'runState', 'progress', 'error',
-//                                                                'command', 'audit', 'endpoints'
+//                                                                'command', 'audit', 'endpoints', 'restricted'
 //                    {kind:'reply', id, ok:true, result}          answer to a webview request
 //                    {kind:'reply', id, ok:false, error:{code, message}}
-//   webview → host   {kind:'notify', method, params}            'ready', 'filterChanged'
+//   webview → host   {kind:'notify', method, params}            'ready', 'filterChanged', 'manageTrust'
 //                    {kind:'request', id, method, params}       'annotate', 'markAnswer', 'openSample', 'copy',
 //                                                                'sampleDetail', 'drawAudit'
 // Every message is validated on arrival (parseHostMessage / parseWebviewMessage); an invalid one is
@@ -456,6 +456,8 @@ const hostNotificationSchemas = {
   command: commandParamsSchema,
   audit: auditParamsSchema,
   endpoints: endpointsParamsSchema,
+  /** Restricted Mode ignores some of the workspace's settings (its model profiles, runs folder…): what, in one line; sent after each snapshot. */
+  restricted: z.object({ note: nonEmpty }),
 } as const;
 
 export { ANNOTATION_CAUSES } from '../core/runs/records';
@@ -518,6 +520,8 @@ const webviewNotificationSchemas = {
   ready: z.object({ state: panelStateSchema.nullable() }),
   /** The panel's current filter, for the host's status bar and `Export Kept Samples…`. */
   filterChanged: z.object({ selector: nonEmpty, filter: nonEmpty }),
+  /** The user asks to manage workspace trust (the Restricted Mode note's button). */
+  manageTrust: z.object({}),
 } as const;
 
 // ---------------------------------------------------------------------------------------------

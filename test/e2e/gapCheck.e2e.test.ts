@@ -268,6 +268,7 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
     await answerQuickInput(page, /Model profile/, 'Fake server');
     await answerQuickInput(page, /How are the calls sent\?/, 'Online');
     await answerQuickInput(page, /Samples per task/, String(N));
+    await answerQuickInput(page, /Max tokens per generation/, '');
     await answerQuickInput(page, /Which verifiers/, '');
     await answerQuickInput(page, /Filter: which samples/, '');
 
@@ -576,6 +577,7 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
     await answerQuickInput(page, /Model profile/, 'Slow server');
     await answerQuickInput(page, /How are the calls sent\?/, 'Online');
     await answerQuickInput(page, /Samples per task/, String(N));
+    await answerQuickInput(page, /Max tokens per generation/, '');
     await answerQuickInput(page, /Which verifiers/, '');
     // Two profiles now: the plan asks which model verifies.
     await answerQuickInput(page, /Which model verifies the samples\?/, 'Same model');
@@ -640,6 +642,7 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
     await answerQuickInput(page, /Model profile/, 'Slow server');
     await answerQuickInput(page, /How are the calls sent\?/, 'Online');
     await answerQuickInput(page, /Samples per task/, '6');
+    await answerQuickInput(page, /Max tokens per generation/, '');
     await answerQuickInput(page, /Which verifiers/, '');
     // Two profiles now: the plan asks which model verifies.
     await answerQuickInput(page, /Which model verifies the samples\?/, 'Same model');
@@ -734,5 +737,45 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
     assert.ok(half.width < 800, `the panel is not at half width: ${half.width} px`);
     await assertFits(f, `at half width (${half.width} px)`);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-panel-4-verifiers-half.png') });
+  });
+
+  it('adds a model profile from the run picker (an endpoint, checked), saves it to the workspace settings and runs with it', async function () {
+    const runsDir = path.join(workspace, '.gaplens', 'runs');
+    const before = fs.readdirSync(runsDir);
+    await runFromPalette(page, 'Gap Lens: Run Gap Check');
+    await answerQuickInput(page, /Which tasks\?/, 'x.tasks');
+    // A multi-step input: the step counter in the title, a Back button from step 2 on.
+    await waitFor('the profile question', 30_000, async () => (/Model profile/.test(await quickInputText(page)) ? true : undefined));
+    assert.match(await page.locator('.quick-input-widget .quick-input-title').innerText(), /Gap Lens: Run Gap Check \(2\/\d+\)/);
+    assert.equal(await page.locator('.quick-input-widget .codicon-quick-input-back').isVisible(), true, 'no Back button at step 2');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-profile-step.png') });
+    await answerQuickInput(page, /Model profile/, 'Add a model profile');
+    await answerQuickInput(page, /What does the profile run\?/, 'OpenAI-compatible');
+    await answerQuickInput(page, /Base URL of the server/, fake?.url ?? '');
+    await answerQuickInput(page, /The model name the server serves/, 'fake-model');
+    await answerQuickInput(page, /Which API does the profile call\?/, 'completions');
+    await answerQuickInput(page, /API key of/, '');
+    await answerQuickInput(page, /Name of the profile/, 'Added endpoint');
+    // The doctor's probe of the endpoint says what it found; either way the profile can be kept.
+    await waitFor('the check of the endpoint', 60_000, async () => (/Check (passed|failed)/.test(await quickInputText(page)) ? true : undefined));
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-profile-check.png') });
+    await answerQuickInput(page, /Check (passed|failed)/, 'Continue');
+    await answerQuickInput(page, /Save the profile where\?/, 'Workspace settings');
+    await answerQuickInput(page, /How are the calls sent\?/, 'Online');
+    await answerQuickInput(page, /Samples per task/, '2');
+    await answerQuickInput(page, /Max tokens per generation/, '');
+    await answerQuickInput(page, /Which verifiers/, '');
+    await answerQuickInput(page, /Filter: which samples/, '');
+
+    const settings = JSON.parse(fs.readFileSync(path.join(workspace, '.vscode', 'settings.json'), 'utf8')) as { 'gaplens.modelProfiles': { name: string; baseUrl?: string; model?: string }[] };
+    assert.deepEqual(settings['gaplens.modelProfiles'].map((p) => p.name), ['Fake server', 'Added endpoint']);
+    assert.deepEqual(settings['gaplens.modelProfiles'][1], { name: 'Added endpoint', backend: 'openai', baseUrl: fake?.url, model: 'fake-model' });
+    const run = await waitFor('the run with the added profile to complete', 120_000, async () => {
+      const [dir] = fs.readdirSync(runsDir).filter((d) => !before.includes(d));
+      if (!dir) return undefined;
+      const meta = JSON.parse(fs.readFileSync(path.join(runsDir, dir, 'run.json'), 'utf8')) as { completedAt?: string; config: { model: string; n: number } };
+      return meta.completedAt ? meta : undefined;
+    });
+    assert.deepEqual([run.config.model, run.config.n], [`openai:fake-model@${fake?.url}`, 2]);
   });
 });

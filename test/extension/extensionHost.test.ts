@@ -12,10 +12,10 @@ import { parseHostMessage, type HostMessage } from '../../src/protocol/panelProt
 import { gapInputOf, RunModel } from '../../src/extension/panel/runModel';
 import { COMMAND_IDS } from '../../src/extension/commandIds';
 import { startFakeOpenAI, type FakeOpenAI } from '../fixtures/openaiServer';
-import { REPO } from '../helpers/cli';
+import { REPO, STORIES_MODEL } from '../helpers/cli';
 import { holdRunLock } from '../helpers/lockHolder';
 import { config, generation, manifest, task, verification } from './builders';
-import { FakeTextDocument, FakeUri, fakeEditor, installFakeVscode, pick, type, type FakeVscode, type FakeWebviewPanel } from './fakes/fakeVscode';
+import { back, FakeTextDocument, FakeUri, fakeEditor, installFakeVscode, keep, pick, type, type FakeVscode, type FakeWebviewPanel } from './fakes/fakeVscode';
 import { DIST, extensionSandbox, loadBuiltExtension, type ExtensionModule, type ExtensionSandbox } from './fakes/extensionSandbox';
 
 const API_KEY = 'sk-test-4f6c2d0e9b';
@@ -121,7 +121,7 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
   it('Run Gap Check… asks its questions, runs through core, and holds panel messages until the webview is ready', async () => {
     const r = fake.recorded;
     r.quickPicks.push(pick('math.tasks.jsonl'), pick('Fake server'), pick('Online'), pick('mc', true), pick('quantile:0.5'));
-    r.inputs.push(type('3'));
+    r.inputs.push(type('3'), keep());
     await r.commands.get('gaplens.runGapCheck')?.();
     assert.deepEqual(r.quickPicks, [], 'not every scripted question was asked');
     assert.deepEqual(r.messages.filter((m) => m.level === 'error'), []);
@@ -164,7 +164,7 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     const runsBefore = readdirSync(join(ws, '.gaplens', 'runs'));
     const r = fake.recorded;
     r.quickPicks.push(pick('math.tasks.jsonl'), pick('Reasoning server'), pick('Online'), pick('mc', true), pick('quantile:0.5'));
-    r.inputs.push(type('2'));
+    r.inputs.push(type('2'), keep());
     await r.commands.get('gaplens.runGapCheck')?.();
     assert.deepEqual(r.quickPicks, [], 'not every scripted question was asked');
     assert.match(r.messages.at(-1)?.text ?? '', /^Gap Lens: openai:o-fake@.* cannot serve this verifier: mc: the endpoint returns no logprobs .* Pick a verifier that samples instead: cot-score, cot-binary, tournament/);
@@ -406,7 +406,7 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     };
     try {
       fake.recorded.quickPicks.push(pick('forty-two.tasks.jsonl'), pick('Fake server'), pick('Online'), pick('mc', true), pick('quantile:0.5'));
-      fake.recorded.inputs.push(type('6'));
+      fake.recorded.inputs.push(type('6'), keep());
       await fake.recorded.commands.get('gaplens.runGapCheck')?.();
     } finally {
       window.createWebviewPanel = create;
@@ -429,7 +429,7 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
   it('Run on Selected Tasks (as a CodeLens calls it) runs only the tasks on the given lines', async () => {
     const before = readdirSync(join(ws, '.gaplens', 'runs'));
     fake.recorded.quickPicks.push(pick('Fake server'), pick('Online'), pick('mc', true), pick('quantile:0.8'));
-    fake.recorded.inputs.push(type('2'));
+    fake.recorded.inputs.push(type('2'), keep());
     await fake.recorded.commands.get('gaplens.runSelectedTasks')?.({ scheme: 'file', fsPath: join(ws, 'math.tasks.jsonl') }, [2]);
     const [dir] = newRunDirs(before);
     assert.ok(dir);
@@ -445,7 +445,7 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     const doc = new FakeTextDocument(FakeUri.file(join(ws, 'notes.md')), 'markdown', '# Notes\nWhat is 6 * 7?\nmore text');
     (fake.module.window as Record<string, unknown>).activeTextEditor = fakeEditor(doc, [{ start: { line: 1, character: 0 }, end: { line: 1, character: 14 } }]);
     fake.recorded.quickPicks.push(pick('numeric'), pick('Fake server'), pick('Online'), pick('mc', true), pick('quantile:0.8'));
-    fake.recorded.inputs.push(type(''), type('3'));
+    fake.recorded.inputs.push(type(''), type('3'), keep());
     await fake.recorded.commands.get('gaplens.checkSelection')?.();
     (fake.module.window as Record<string, unknown>).activeTextEditor = undefined;
     [checkDir] = newRunDirs(before) as [string];
@@ -545,7 +545,7 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     const before = readdirSync(join(ws, '.gaplens', 'runs'));
     fake.recorded.quickPicks.length = 0; // Export Kept Samples… above takes the panel's filter and leaves its scripted answer
     fake.recorded.quickPicks.push(pick('math.tasks.jsonl'), pick('Fake server'), pick('Online'), pick('cot-score', true), pick('quantile:0.5'));
-    fake.recorded.inputs.push(type('3'));
+    fake.recorded.inputs.push(type('3'), keep());
     await fake.recorded.commands.get('gaplens.runGapCheck')?.();
     [unsureDir] = newRunDirs(before) as [string];
     assert.deepEqual(fake.recorded.quickPicks, [], 'not every scripted question was asked');
@@ -629,6 +629,179 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     assert.equal(readdirSync(join(ws, '.gaplens', 'runs')).length, before - 1);
     await assert.doesNotReject(async () => fake.recorded.commands.get('gaplens.deleteRun')?.({ runDir: join(ws, 'math.tasks.jsonl') }));
     assert.match(fake.recorded.messages.at(-1)?.text ?? '', /is not a Gap Lens run folder/);
+  });
+
+  // Model profiles from the UI, and the run flow as a multi-step input (issue 14, items 6 and 7).
+  const userProfiles = (): { name: string; [k: string]: unknown }[] => {
+    const updates = fake.recorded.settingUpdates.filter((u) => u.key === 'gaplens.modelProfiles' && u.target === 1);
+    return (updates.at(-1)?.value ?? []) as { name: string }[];
+  };
+  /** Puts gaplens.modelProfiles back as the tests above had it. */
+  const restoreProfiles = async (): Promise<void> => {
+    const { workspace } = fake.module as { workspace: { getConfiguration(s: string): { update(k: string, v: unknown, t: number): Promise<void> } } };
+    await workspace.getConfiguration('gaplens').update('modelProfiles', [
+      { name: 'Fake server', backend: 'openai', baseUrl: server.url, model: 'fake-model', maxConcurrency: 4 },
+      { name: 'Reasoning server', backend: 'openai', baseUrl: reasoning.url, model: 'o-fake', api: 'chat', maxConcurrency: 2 },
+    ], 1);
+  };
+  const newRunOf = (before: readonly string[]): string => {
+    const [dir] = readdirSync(join(ws, '.gaplens', 'runs')).filter((d) => !before.includes(d));
+    assert.ok(dir, 'no new run folder');
+    return join(ws, '.gaplens', 'runs', dir);
+  };
+
+  it('Add Model Profile… checks an endpoint with the doctor and saves the profile to the user settings, beside the ones there', async () => {
+    const r = fake.recorded;
+    r.quickPicks.push(pick('OpenAI-compatible'), pick('completions'), pick('Continue'), pick('User settings'));
+    // The stored key of the server is kept (empty key box) and used by the check.
+    r.inputs.push(type(server.url), type('fake-model'), type(''), type('Fake server (added)'));
+    const asked = r.questions.length;
+    await r.commands.get('gaplens.addModelProfile')?.();
+    assert.deepEqual([r.quickPicks, r.inputs], [[], []], 'not every scripted question was asked');
+    const questions = r.questions.slice(asked);
+    assert.deepEqual(questions.map((q) => `${q.step}/${q.totalSteps}${q.back ? ' back' : ''}`), ['1/8', '2/8 back', '3/8 back', '4/8 back', '5/8 back', '6/8 back', '7/8 back', '8/8 back']);
+    assert.match(questions[6]?.text ?? '', /^Check passed: mc exact/);
+    assert.deepEqual(userProfiles().map((p) => p.name), ['Fake server', 'Reasoning server', 'Fake server (added)']);
+    assert.deepEqual(userProfiles().at(-1), { name: 'Fake server (added)', backend: 'openai', baseUrl: server.url, model: 'fake-model' });
+    assert.equal(fake.context.secrets.stored.get(`gaplens.apiKey:${new URL(server.url).origin}`), API_KEY, 'the stored key changed');
+    assert.match(r.messages.at(-1)?.text ?? '', /added the model profile "Fake server \(added\)" to your user settings/);
+    await restoreProfiles();
+  });
+
+  it('Add Model Profile… says why an endpoint fails its check, with Retry and Show Log, and saves nothing when cancelled', async () => {
+    const r = fake.recorded;
+    const updates = r.settingUpdates.length;
+    r.quickPicks.push(pick('OpenAI-compatible'), pick('completions'), pick('Retry'), () => undefined);
+    r.inputs.push(type(`${server.url.replace(/:\d+/, ':1')}`), type('m'), type(''), keep());
+    await r.commands.get('gaplens.addModelProfile')?.();
+    const checks = r.questions.filter((q) => q.text.startsWith('Check failed'));
+    assert.equal(checks.length, 2, 'Retry checks again');
+    assert.match(checks[0]?.text ?? '', /127\.0\.0\.1:1/);
+    assert.equal(r.settingUpdates.length, updates);
+  });
+
+  it('Run Gap Check… goes Back, numbers its steps, remembers the answers for the next run, and asks max tokens', async () => {
+    const r = fake.recorded;
+    const before = readdirSync(join(ws, '.gaplens', 'runs'));
+    r.quickPicks.push(pick('math.tasks.jsonl'), pick('Fake server'), back(), pick('Fake server'), pick('Online'), pick('mc', true), pick('threshold:0.5'));
+    r.inputs.push(type('2'), type('48'));
+    const asked = r.questions.length;
+    await r.commands.get('gaplens.runGapCheck')?.();
+    assert.deepEqual([r.quickPicks, r.inputs], [[], []], 'not every scripted question was asked');
+    const questions = r.questions.slice(asked).map((q) => `${q.step}/${q.totalSteps}${q.back ? ' back' : ''} ${q.text}`);
+    // The count shrinks as answers rule steps out: a task file has no limit, and no other profile can verify this one.
+    assert.deepEqual(questions.slice(0, 5), [
+      '1/9 Which tasks?',
+      '2/8 back Model profile',
+      '3/7 back How are the calls sent?',
+      '2/7 back Model profile',
+      '3/7 back How are the calls sent?',
+    ]);
+    const config = (JSON.parse(readFileSync(join(newRunOf(before), 'run.json'), 'utf8')) as { config: { n: number; maxTokens: number; filter: string } }).config;
+    assert.deepEqual([config.n, config.maxTokens, config.filter], [2, 48, 'threshold:0.5']);
+
+    // The next run offers the same answers first: cancelled at the filter, after seeing them all.
+    let shown: Record<string, unknown>[] = [];
+    const seeFirst: typeof r.quickPicks[number] = (items, opts) => void shown.push({ q: opts.placeHolder, first: items.find((i) => i.kind !== -1)?.label });
+    r.quickPicks.push(pick('math.tasks.jsonl'), seeFirst);
+    await r.commands.get('gaplens.runGapCheck')?.();
+    assert.deepEqual(shown, [{ q: 'Model profile', first: 'Fake server' }]);
+    shown = [];
+    r.quickPicks.push(pick('math.tasks.jsonl'), pick('Fake server'), pick('Online'), (items) => void shown.push({ picked: items.filter((i) => (i as { picked?: boolean }).picked).map((i) => i.label) }));
+    r.inputs.push((opts) => (shown.push({ n: opts.value }), opts.value as string), (opts) => (shown.push({ maxTokens: opts.value }), opts.value as string));
+    await r.commands.get('gaplens.runGapCheck')?.();
+    assert.deepEqual(shown, [{ n: '2' }, { maxTokens: '48' }, { picked: ['mc'] }]);
+    assert.deepEqual(fake.context.workspaceState.get('gaplens.runChoices'), { profile: 'Fake server', executor: 'online', n: 2, maxTokens: 48, verifiers: ['mc'], filter: 'threshold:0.5' });
+  });
+
+  it('a failed run offers Retry, Open Settings and Show Log; Open Settings opens the model profiles', async () => {
+    const r = fake.recorded;
+    const opened: unknown[] = [];
+    const settingsCommand = (fake.module.commands as { registerCommand(id: string, fn: (...a: unknown[]) => unknown): { dispose(): void } }).registerCommand('workbench.action.openSettings', (...args) => opened.push(...args));
+    r.quickPicks.push(pick('math.tasks.jsonl'), pick('Reasoning server'), pick('Online'), pick('mc', true), pick('quantile:0.5'));
+    r.inputs.push(type('2'), keep());
+    r.messageAnswers.set('Gap Lens: openai:o-fake', 'Open Settings');
+    await r.commands.get('gaplens.runGapCheck')?.();
+    settingsCommand.dispose();
+    r.messageAnswers.delete('Gap Lens: openai:o-fake');
+    assert.deepEqual(opened, ['gaplens.modelProfiles']);
+    assert.equal(r.messages.at(-1)?.level, 'error');
+  });
+
+  it('offline, the default profile offers "Choose a .gguf File…" when its download fails: the file becomes a user profile and the run goes on with it', async () => {
+    const r = fake.recorded;
+    const saved = process.env.GAPLENS_DEFAULT_MODEL_URL;
+    // A server that has no such file: the download fails at once, as offline.
+    process.env.GAPLENS_DEFAULT_MODEL_URL = `${server.url}/models/missing.gguf`;
+    try {
+      const { workspace } = fake.module as { workspace: { getConfiguration(s: string): { update(k: string, v: unknown, t: number): Promise<void> } } };
+      await workspace.getConfiguration('gaplens').update('modelProfiles', [{ name: 'Embedded model (llama:default)', backend: 'llama' }], 1);
+      const before = readdirSync(join(ws, '.gaplens', 'runs'));
+      r.quickPicks.push(pick('math.tasks.jsonl'), pick('Embedded model'), pick('mc', true), pick('quantile:0.5'));
+      r.inputs.push(type('1'), type('8'));
+      r.messageAnswers.set('Gap Lens: could not download the default model', 'Choose a .gguf File…');
+      r.openPaths.push(STORIES_MODEL);
+      await r.commands.get('gaplens.runGapCheck')?.();
+      r.messageAnswers.delete('Gap Lens: could not download the default model');
+      const failure = r.messages.find((m) => m.text.startsWith('Gap Lens: could not download the default model'));
+      assert.ok(failure, 'no download failure shown');
+      assert.doesNotMatch(failure.text, /--model|llama:PATH/, 'CLI advice in the extension');
+      assert.match(failure.text, /choose a \.gguf model file on this computer/);
+      assert.deepEqual(userProfiles().map((p) => p.name), ['Embedded model (llama:default)', 'stories260K']);
+      const manifest = JSON.parse(readFileSync(join(newRunOf(before), 'run.json'), 'utf8')) as { completedAt?: string; config: { model: string; maxTokens: number } };
+      assert.equal(manifest.config.model, `llama:${STORIES_MODEL}`);
+      assert.equal(manifest.config.maxTokens, 8);
+      assert.ok(manifest.completedAt, 'the run with the chosen file did not complete');
+    } finally {
+      if (saved === undefined) delete process.env.GAPLENS_DEFAULT_MODEL_URL;
+      else process.env.GAPLENS_DEFAULT_MODEL_URL = saved;
+      await restoreProfiles();
+    }
+  });
+
+  it('"Add a model profile…" in the run flow adds a .gguf file and the run uses it', async () => {
+    const r = fake.recorded;
+    const before = readdirSync(join(ws, '.gaplens', 'runs'));
+    r.quickPicks.push(pick('math.tasks.jsonl'), pick('Add a model profile'), pick('.gguf file'), pick('Continue'), pick('Workspace settings'), pick('mc', true), pick('Same model'), pick('quantile:0.5'));
+    r.openPaths.push(STORIES_MODEL);
+    r.inputs.push(type('tiny stories'), type('1'), type('8'));
+    await r.commands.get('gaplens.runGapCheck')?.();
+    assert.deepEqual([r.quickPicks, r.inputs], [[], []], 'not every scripted question was asked');
+    const workspaceUpdate = r.settingUpdates.filter((u) => u.target === 2).at(-1);
+    assert.deepEqual((workspaceUpdate?.value as unknown[]).at(-1), { name: 'tiny stories', backend: 'llama', modelPath: STORIES_MODEL });
+    const manifest = JSON.parse(readFileSync(join(newRunOf(before), 'run.json'), 'utf8')) as { completedAt?: string; config: { model: string } };
+    assert.deepEqual([manifest.config.model, Boolean(manifest.completedAt)], [`llama:${STORIES_MODEL}`, true]);
+    assert.ok(r.questions.some((q) => q.text === 'Check passed: stories260K.gguf is a GGUF model file (1.2 MB)'));
+  });
+
+  it('in Restricted Mode the run picker and the panel say how many workspace profiles are ignored, with a way to Manage Workspace Trust', async () => {
+    const r = fake.recorded;
+    const { workspace, commands } = fake.module as { workspace: { isTrusted: boolean }; commands: { registerCommand(id: string, fn: () => unknown): { dispose(): void } } };
+    let trustOpened = 0;
+    const trustCommand = commands.registerCommand('workbench.trust.manage', () => trustOpened++);
+    workspace.isTrusted = false;
+    try {
+      // The workspace's settings hold two profiles since the test above saved one there.
+      const note = "Restricted Mode ignores 2 workspace model profiles; trust the workspace to use them";
+      let offered: string[] = [];
+      r.quickPicks.push(pick('math.tasks.jsonl'), (items) => ((offered = items.map((i) => `${i.label}${(i as { description?: string }).description ? ` — ${(i as { description?: string }).description}` : ''}`)), items[0]));
+      await r.commands.get('gaplens.runGapCheck')?.();
+      assert.equal(offered[0], `$(shield) Manage Workspace Trust… — ${note}`);
+      assert.equal(trustOpened, 1);
+
+      // The panel of the last run, still open.
+      const open = r.panels.filter((p) => !p.isDisposed && p.viewType === 'gaplens.panel').at(-1);
+      assert.ok(open, 'no open panel');
+      const sent = open.posted.length;
+      open.send({ kind: 'notify', method: 'ready', params: { state: null } });
+      await until('the restricted note', () => open.posted.slice(sent).some((m) => (m as { method?: string }).method === 'restricted'));
+      assert.deepEqual(notifications(hostMessages(open), 'restricted').at(-1)?.params, { note });
+      open.send({ kind: 'notify', method: 'manageTrust', params: {} });
+      await until('Manage Workspace Trust', () => trustOpened === 2);
+    } finally {
+      workspace.isTrusted = true;
+      trustCommand.dispose();
+    }
   });
 });
 

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { COMMAND_IDS } from '../../src/extension/commandIds';
-import { readSettings } from '../../src/extension/config/settings';
 import { readTestingSettings } from '../../src/extension/testing/testingSettings';
+import { readSettings, RESTRICTED_SETTINGS } from '../../src/extension/config/settings';
 import { PANEL_ACTIVE_CONTEXT, PANEL_VIEW_TYPE, RUN_EDITOR_VIEW_TYPES, TASK_LANGUAGE_ID } from '../../src/extension/services';
 import { DEFAULT_TASK_CODE_LENS, TASK_CODE_LENS_MODES, TASK_CODE_LENS_SETTING } from '../../src/protocol/taskServerProtocol';
 
@@ -95,6 +95,8 @@ describe('extension manifest', () => {
     assert.equal(c.configuration.properties['gaplens.modelProfiles'] !== undefined, true);
     assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
     assert.ok(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.includes('gaplens.modelProfiles'));
+    // What the picker and the panel say Restricted Mode ignores is what the manifest restricts.
+    assert.deepEqual([...pkg.capabilities.untrustedWorkspaces.restrictedConfigurations].sort(), RESTRICTED_SETTINGS.map((k) => `gaplens.${k}`).sort());
   });
 
   it('ships the icon, the activity bar icon and every walkthrough page it names', () => {

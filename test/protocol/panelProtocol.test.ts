@@ -296,6 +296,7 @@ describe('panel protocol: host dispatch', () => {
     const handlers: WebviewHandlers = {
       ready: (p) => void calls.push(`ready:${p.state?.runId ?? 'none'}`),
       filterChanged: (p) => void calls.push(`filter:${p.filter}`),
+      manageTrust: () => void calls.push('manageTrust'),
       annotate: async (p) => ({ record: { v: 1, task: p.task, index: p.index, cause: p.cause ?? 'other', note: p.note, at: '2025-01-01T00:00:00.000Z' } }),
       markAnswer: async () => ({ regraded: 4 }),
       openSample: async () => ({}),

@@ -774,4 +774,16 @@ describe('gap panel in headless Chromium', function () {
     const offenders = sources(path.resolve(__dirname, '../../webview')).filter((f) => sinks.test(fs.readFileSync(f, 'utf8')));
     assert.deepEqual(offenders, []);
   });
+
+  it('shows what Restricted Mode ignores above the panel, with a button that asks the host to manage trust', async () => {
+    const page = await openPanel();
+    await loadRun(page);
+    assert.equal(await page.locator('[data-role=restricted-note]').isHidden(), true, 'a note in a trusted workspace');
+    const note = 'Restricted Mode ignores 2 workspace model profiles; trust the workspace to use them';
+    await postToPanel(page, [{ kind: 'notify', method: 'restricted', params: { note } }]);
+    await page.locator('[data-role=restricted-note]').waitFor({ state: 'visible' });
+    assert.match(await page.locator('[data-role=restricted-note]').innerText(), new RegExp(`^${note}`));
+    await page.locator('[data-role=manage-trust]').click();
+    await page.waitForFunction(() => (globalThis as unknown as { __posted: { method: string }[] }).__posted.some((m) => m.method === 'manageTrust'));
+  });
 });

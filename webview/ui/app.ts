@@ -33,6 +33,7 @@ import { el } from './dom';
 import { FilterBar, type FilterChange } from './filterBar';
 import { EndpointStatus } from './endpointStatus';
 import { QualityPanel } from './qualityPanel';
+import { RestrictedNote } from './restrictedNote';
 import { RunBar, type Progress } from './runBar';
 import { RunActions } from './runActions';
 import { SampleTable } from './sampleTable';
@@ -68,6 +69,7 @@ export class PanelApp {
   private readonly runBar: RunBar;
   private readonly runActions = new RunActions((action) => void this.host.runAction({ action }).catch((err: unknown) => this.showError(err)));
   private readonly endpoints = new EndpointStatus();
+  private readonly restricted: RestrictedNote;
   private readonly statsHeader = new StatsHeader();
   private readonly filterBar: FilterBar;
   private readonly table: SampleTable;
@@ -111,6 +113,7 @@ export class PanelApp {
     this.live = createThrottle(() => this.render(), LIVE_TIMING, clock);
     this.filterNotice = createThrottle(() => this.sendFilter(), { intervalMs: 300, quietMs: 100, maxWaitMs: 1000 }, clock);
     this.runBar = new RunBar((on) => this.change({ checkerCorrected: on }));
+    this.restricted = new RestrictedNote(() => host.manageTrust());
     this.filterBar = new FilterBar((change: FilterChange) => this.change(change));
     this.table = new SampleTable({ select: (row) => this.select(row), view: (view) => this.change({ view }) });
     this.detail = new DetailPane({
@@ -140,6 +143,7 @@ export class PanelApp {
       el('main', { className: 'panel' }, [
         this.runBar.element,
         this.runActions.element,
+        this.restricted.element,
         this.endpoints.element,
         this.statsHeader.element,
         this.filterBar.element,
@@ -206,6 +210,9 @@ export class PanelApp {
       case 'audit':
         this.audit.receive(n.params);
         this.live.schedule();
+        return;
+      case 'restricted':
+        this.restricted.show(n.params.note);
         return;
       case 'endpoints':
         this.endpoints.update(n.params.models);

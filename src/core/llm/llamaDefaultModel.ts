@@ -19,18 +19,16 @@ export interface ResolveDefaultModelOptions {
   url?: string;
   onProgress?: (downloadedBytes: number, totalBytes: number) => void;
   signal?: AbortSignal;
+  /** The way around a failed download, as the caller offers it; default: the CLI's `--model llama:PATH`. */
+  fallback?: string;
 }
 
 /** The local path of the default model, downloading it first if it is not in the cache yet. */
 export async function resolveDefaultModel(opts: ResolveDefaultModelOptions = {}): Promise<string> {
-  const fromEnv = opts.url === undefined ? process.env.GAPLENS_DEFAULT_MODEL_URL : undefined;
-  const url = opts.url ?? fromEnv ?? DEFAULT_MODEL_URL;
-  const fileName = cachedFileName(url, fromEnv !== undefined ? 'GAPLENS_DEFAULT_MODEL_URL' : 'the default model URL');
-  const dir = opts.cacheDir ?? defaultModelsDir();
-  const path = join(dir, fileName);
+  const { url, dir, fileName, path } = defaultModelLocation(opts);
   if (existsSync(path)) return path;
 
-  const fallback = 'or download a .gguf model yourself and pass --model llama:PATH';
+  const fallback = opts.fallback ?? 'or download a .gguf model yourself and pass --model llama:PATH';
   try {
     mkdirSync(dir, { recursive: true });
   } catch (error) {
@@ -57,6 +55,15 @@ export async function resolveDefaultModel(opts: ResolveDefaultModelOptions = {})
         `Check the network connection, set GAPLENS_DEFAULT_MODEL_URL to another .gguf URL, ${fallback}.`,
     );
   }
+}
+
+/** Where the default model is kept, once downloaded (a caller can tell whether it is there without the network). */
+export function defaultModelLocation(opts: Pick<ResolveDefaultModelOptions, 'cacheDir' | 'url'> = {}): { url: string; dir: string; fileName: string; path: string } {
+  const fromEnv = opts.url === undefined ? process.env.GAPLENS_DEFAULT_MODEL_URL : undefined;
+  const url = opts.url ?? fromEnv ?? DEFAULT_MODEL_URL;
+  const fileName = cachedFileName(url, fromEnv !== undefined ? 'GAPLENS_DEFAULT_MODEL_URL' : 'the default model URL');
+  const dir = opts.cacheDir ?? defaultModelsDir();
+  return { url, dir, fileName, path: join(dir, fileName) };
 }
 
 /**

@@ -1,21 +1,25 @@
 // Starting new runs: Run Gap Check… (any task source), Run on Selected Tasks (lines of a task
 // file, saved or not) and Check Selection (selected text as the question).
+import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { getGrader } from '../../core/grade/graders';
+import { defaultModelLocation, resolveDefaultModel } from '../../core/llm/llamaDefaultModel';
 import type { OpenRequest } from '../../core/pipeline/runController';
 import { BUILTIN_TASK_SETS } from '../../core/tasks/load';
 import type { Task } from '../../core/tasks/task';
 import { UserError } from '../../core/util/errors';
+import { readRunChoices, RUN_CHOICES_KEY } from '../config/runChoices';
+import type { ModelProfile } from '../config/settings';
 import { TASK_LANGUAGE_ID } from '../services';
+import { offerActions, openSettingsAction, showLogAction } from '../ui/errorActions';
 import { linesSource, selectedLines, SELECTION_SOURCE, SELECTION_TASK_ID, selectionTask, tasksOnLines } from '../tasks/taskSelection';
 import { findTaskFiles } from '../tasks/workspaceTaskFiles';
 import { linesArg, pathArg } from './commandArgs';
 import type { CommandContext } from './commandContext';
-import { askRunPlan, graderEntries, runConfigOf, type RunPlan, type TaskFileRef } from './runPlan';
-
-/** The workspaceState key of the profile name used last. */
-export const LAST_PROFILE = 'gaplens.lastProfile';
+import { askRunPlan, choicesOf, graderEntries, runConfigOf, type RunPlan, type RunPlanContext, type TaskFileRef } from './runPlan';
+import { addModelProfile, ggufCheck, saveProfile } from './addProfile';
+import { profileOf } from './newProfile';
 
 export async function runGapCheck(ctx: CommandContext, args: readonly unknown[]): Promise<void> {
   const preset = pathArg(args[0]);
@@ -26,12 +30,12 @@ export async function runGapCheck(ctx: CommandContext, args: readonly unknown[])
     workspaceFiles: await findTaskFiles(ctx.workspace),
     ...activeTaskFileRef(ctx),
     ...(preset !== undefined ? { presetTasks: preset } : {}),
-    ...lastProfile(ctx),
+    ...pickerHelp(ctx, preset),
   });
   if (!plan) return;
   if (!plan.tasks.startsWith('builtin:') && !(await saveIfDirty(plan.tasks))) return;
-  const open: OpenRequest = { kind: 'new', config: runConfigOf(plan, settings), options: { runsRoot: ctx.workspace.runsRootFor(plan.tasks), versions: versions() } };
-  await start(ctx, plan, open, plan.tasks.startsWith('builtin:') ? plan.tasks : basename(plan.tasks));
+  const openOf = (p: RunPlan): OpenRequest => ({ kind: 'new', config: runConfigOf(p, settings), options: { runsRoot: ctx.workspace.runsRootFor(p.tasks), versions: versions() } });
+  await start(ctx, plan, openOf, plan.tasks.startsWith('builtin:') ? plan.tasks : basename(plan.tasks));
 }
 
 export async function runSelectedTasks(ctx: CommandContext, args: readonly unknown[]): Promise<void> {
@@ -43,7 +47,7 @@ export async function runSelectedTasks(ctx: CommandContext, args: readonly unkno
   }
   const settings = ctx.workspace.settings(doc.fileName);
   const source = linesSource(doc.fileName, selected.lines);
-  const plan = await askRunPlan(ctx.prompter, { settings, builtins: [], workspaceFiles: [], presetTasks: source, ...lastProfile(ctx) });
+  const plan = await askRunPlan(ctx.prompter, { settings, builtins: [], workspaceFiles: [], presetTasks: source, ...pickerHelp(ctx, doc.fileName) });
   if (!plan) return;
   await startWithTasks(ctx, plan, selected.tasks, `${selected.tasks.length} task${selected.tasks.length === 1 ? '' : 's'} of ${basename(doc.fileName)}`, doc.fileName);
 }
@@ -65,20 +69,85 @@ export async function checkSelection(ctx: CommandContext): Promise<void> {
   if (gold === undefined) return;
   const task = selectionTask(question, gold, grader, origin);
   const settings = ctx.workspace.settings(editor.document.fileName);
-  const plan = await askRunPlan(ctx.prompter, { settings, builtins: [], workspaceFiles: [], presetTasks: SELECTION_SOURCE, ...lastProfile(ctx) });
+  const plan = await askRunPlan(ctx.prompter, { settings, builtins: [], workspaceFiles: [], presetTasks: SELECTION_SOURCE, ...pickerHelp(ctx, editor.document.fileName) });
   if (!plan) return;
   await startWithTasks(ctx, plan, [task], `the selection at ${origin}`, editor.document.fileName);
 }
 
 async function startWithTasks(ctx: CommandContext, plan: RunPlan, tasks: Task[], what: string, near: string): Promise<void> {
-  const open: OpenRequest = { kind: 'new', config: runConfigOf(plan, ctx.workspace.settings(near)), tasks, options: { runsRoot: ctx.workspace.runsRootFor(near), versions: versions() } };
-  await start(ctx, plan, open, what);
+  const openOf = (p: RunPlan): OpenRequest => ({ kind: 'new', config: runConfigOf(p, ctx.workspace.settings(near)), tasks, options: { runsRoot: ctx.workspace.runsRootFor(near), versions: versions() } });
+  await start(ctx, plan, openOf, what);
 }
 
-async function start(ctx: CommandContext, plan: RunPlan, open: OpenRequest, what: string): Promise<void> {
-  await ctx.services.context.workspaceState.update(LAST_PROFILE, plan.profile.name);
+/** Remembers the answers, makes sure the model is there, and runs; a failure offers Retry (a new run of the same plan). */
+async function start(ctx: CommandContext, asked: RunPlan, openOf: (plan: RunPlan) => OpenRequest, what: string): Promise<void> {
+  const { workspaceState } = ctx.services.context;
+  await workspaceState.update(RUN_CHOICES_KEY, choicesOf(asked, readRunChoices(workspaceState.get(RUN_CHOICES_KEY))));
+  // A GGUF file chosen instead of the default model runs in its place.
+  const plan = await withModelAvailable(ctx, asked);
+  if (!plan) return;
   ctx.services.refreshRuns();
-  await ctx.executor.execute({ open, activity: `gap check on ${what}`, executor: plan.executor });
+  try {
+    await ctx.executor.execute({ open: openOf(plan), activity: `gap check on ${what}`, executor: plan.executor });
+  } catch (err) {
+    const { log } = ctx.services;
+    await offerActions(log, err, [{ label: 'Retry', run: () => start(ctx, plan, openOf, what) }, openSettingsAction(err instanceof Error ? err.message : ''), showLogAction(log)]);
+  }
+}
+
+const CHOOSE_GGUF = 'Choose a .gguf File…';
+
+/**
+ * The default profile's model (about 0.5 GB) is downloaded before the run starts, so that when the
+ * download fails (offline) the user can choose a .gguf file instead: it becomes a profile in their
+ * user settings and the run goes on with it. The plan to run; undefined when the user gives up.
+ */
+async function withModelAvailable(ctx: CommandContext, plan: RunPlan): Promise<RunPlan | undefined> {
+  if (plan.profile.backend !== 'llama' || plan.profile.modelPath !== null || existsSync(defaultModelLocation().path)) return plan;
+  const { log } = ctx.services;
+  for (;;) {
+    const abort = new AbortController();
+    try {
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Gap Lens: downloading the default model (once)', cancellable: true }, (progress, token) => {
+        const cancel = token.onCancellationRequested(() => abort.abort());
+        let reported = 0;
+        const onProgress = (got: number, size: number): void => {
+          const percent = (100 * got) / Math.max(size, 1);
+          progress.report({ increment: percent - reported, message: `${Math.round(percent)} % of ${Math.round(size / 1e6)} MB` });
+          reported = percent;
+        };
+        return resolveDefaultModel({ signal: abort.signal, onProgress, fallback: 'or choose a .gguf model file on this computer' }).finally(() => cancel.dispose());
+      });
+      return plan;
+    } catch (err) {
+      if (abort.signal.aborted) return undefined;
+      let next: 'retry' | 'gguf' | undefined;
+      await offerActions(log, err, [
+        { label: CHOOSE_GGUF, run: () => (next = 'gguf') },
+        { label: 'Retry', run: () => (next = 'retry') },
+        showLogAction(log),
+      ]);
+      if (next === 'retry') continue;
+      if (next === undefined) return undefined;
+      const profile = await profileOfGgufFile(ctx);
+      return profile ? { ...plan, profile } : undefined;
+    }
+  }
+}
+
+/** A profile for a .gguf file the user picks, saved to their user settings; undefined when they cancel or the file is no GGUF model. */
+async function profileOfGgufFile(ctx: CommandContext): Promise<ModelProfile | undefined> {
+  const modelPath = await ctx.prompter.openPath({ title: 'Gap Lens: Choose a Model', openLabel: 'Use this model', folders: false, filters: { 'GGUF models': ['gguf'] } });
+  if (modelPath === undefined) return undefined;
+  const check = await ggufCheck(modelPath);
+  if (!check.ok) throw new UserError(`${modelPath}: ${check.summary}; choose a .gguf model file`);
+  const taken = new Set(ctx.workspace.settings().profiles.map((p) => p.name));
+  const stem = basename(modelPath).replace(/\.gguf$/i, '');
+  let name = stem;
+  for (let i = 2; taken.has(name); i++) name = `${stem} (${i})`;
+  const profile = profileOf({ kind: 'gguf', name, modelPath });
+  await saveProfile(ctx, profile, 'user');
+  return profile;
 }
 
 /** The task file and lines to run: from a CodeLens' arguments, else the active editor's selections. */
@@ -100,9 +169,14 @@ function activeTaskFileRef(ctx: CommandContext): { activeFile?: TaskFileRef } {
   return { activeFile: { path: doc.fileName, label: ctx.workspace.displayDir(doc.fileName) } };
 }
 
-function lastProfile(ctx: CommandContext): { lastProfile?: string } {
-  const name = ctx.services.context.workspaceState.get<string>(LAST_PROFILE);
-  return name !== undefined ? { lastProfile: name } : {};
+/** What the run flow offers beside the questions: the last answers, adding a profile, and what Restricted Mode ignores. */
+function pickerHelp(ctx: CommandContext, near: string | undefined): Pick<RunPlanContext, 'remembered' | 'addProfile' | 'restrictedNote' | 'manageTrust'> {
+  const note = ctx.workspace.restrictedNote(near);
+  return {
+    remembered: readRunChoices(ctx.services.context.workspaceState.get(RUN_CHOICES_KEY)),
+    addProfile: () => addModelProfile(ctx),
+    ...(note !== undefined ? { restrictedNote: note, manageTrust: () => void vscode.commands.executeCommand('workbench.trust.manage') } : {}),
+  };
 }
 
 /** A run reads its task file from disk: unsaved edits are saved first, with the user's consent. */

@@ -1,6 +1,7 @@
-// What `Run Gap Check…` asks, in order: task source, model profile, N, verifiers, the model that
-// verifies (when another profile could), filter. The item lists are built by pure functions; the
-// flow runs against the Prompter interface.
+// What `Run Gap Check…` asks, in order, as one multi-step input (Back, a step counter): task source,
+// model profile, executor (endpoints only), N, max tokens, verifiers, the model that verifies (when
+// another profile could), task limit (built-in sets only), filter. The item lists are built by pure
+// functions; the flow runs against the Prompter interface.
 import { basename } from 'node:path';
 import { parseFilter } from '../../core/filter/parse';
 import { canonicalModelSpec } from '../../core/llm/modelSpec';
@@ -10,7 +11,9 @@ import { UserError } from '../../core/util/errors';
 import { verifiersRunBy } from '../../core/verify/index';
 import { BASE_VERIFIERS, type BaseVerifierName } from '../../core/verify/verifier';
 import { modelSpecOf, type GapLensSettings, type ModelProfile } from '../config/settings';
-import type { PickEntry, Prompter } from '../ui/prompter';
+import type { RunChoices } from '../config/runChoices';
+import { runSteps, type Step } from '../ui/multiStep';
+import { isSeparator, type PickEntry, type Prompter, type StepPosition } from '../ui/prompter';
 
 /** A task file the user can pick: absolute path plus how to show it (workspace-relative). */
 export interface TaskFileRef {
@@ -31,6 +34,8 @@ export interface RunPlan {
   limit?: number;
   profile: ModelProfile;
   n: number;
+  /** Token limit of each generation. */
+  maxTokens: number;
   verifiers: BaseVerifierName[];
   /** The spec of another model that runs the verifiers (cross-verification); absent: the profile's own model verifies. */
   verifierModel?: string;
@@ -47,8 +52,14 @@ export interface RunPlanContext {
   activeFile?: TaskFileRef;
   /** Skip the task source question (e.g. invoked on a task file). */
   presetTasks?: string;
-  /** Name of the profile used last, offered first. */
-  lastProfile?: string;
+  /** The answers of the last run in this workspace, offered first. */
+  remembered?: RunChoices;
+  /** Asks for a new profile and saves it ("Add a model profile…"); undefined: not added. */
+  addProfile?: () => Promise<ModelProfile | undefined>;
+  /** In Restricted Mode: what of the workspace's settings is ignored (shown above the profiles). */
+  restrictedNote?: string;
+  /** Opens Manage Workspace Trust. */
+  manageTrust?: () => void;
 }
 
 const TITLE = 'Gap Lens: Run Gap Check';
@@ -78,13 +89,25 @@ export function taskSourceEntries(builtins: readonly BuiltinRef[], files: readon
 }
 
 export const BUILTIN_LIMITS = [10, 20, 50] as const;
+/** The "Custom…" entry of the task limit question. */
+export const CUSTOM_LIMIT = 'custom';
 
-/** How many tasks of a built-in set: a few first, since each task costs N generations plus verifications. */
-export function limitEntries(n: number, verifiers: number): PickEntry<number | null>[] {
+/**
+ * How many tasks of a built-in set: a few first, since each task costs N generations plus
+ * verifications; the count used last (null: all) first, then "Custom…".
+ */
+export function limitEntries(n: number, verifiers: number, last?: number | null): PickEntry<number | null | typeof CUSTOM_LIMIT>[] {
   const calls = (tasks: number): string => `${tasks * n * (1 + verifiers)} model calls`;
+  const counts: (number | null)[] = [...BUILTIN_LIMITS, null];
+  if (last !== undefined && !counts.includes(last)) counts.push(last);
+  const ordered = last === undefined ? counts : [last, ...counts.filter((c) => c !== last)];
   return [
-    ...BUILTIN_LIMITS.map((k) => ({ label: `First ${k} tasks`, description: calls(k), value: k })),
-    { label: 'All tasks', description: 'every task of the set', value: null },
+    ...ordered.map((k) => ({
+      label: k === null ? 'All tasks' : `First ${k} tasks`,
+      description: `${k === null ? 'every task of the set' : calls(k)}${k === last ? ' (last used)' : ''}`,
+      value: k,
+    })),
+    { label: 'Custom…', description: 'another number of tasks', value: CUSTOM_LIMIT },
   ];
 }
 
@@ -110,13 +133,14 @@ const FILTER_CHOICES: readonly { filter: string; what: string }[] = [
   { filter: 'topk:1', what: 'keep each task\'s best sample' },
 ];
 
-/** How an openai profile's run sends its calls: the profile's choice first. */
-export function executorEntries(profile: ModelProfile): PickEntry<'online' | 'batch'>[] {
+/** How an openai profile's run sends its calls: the choice made last first, else the profile's. */
+export function executorEntries(profile: ModelProfile, last?: 'online' | 'batch'): PickEntry<'online' | 'batch'>[] {
   const entries: PickEntry<'online' | 'batch'>[] = [
     { label: 'Online', description: 'each call when it is made: results as they come', value: 'online' },
     { label: 'OpenAI Batch API', description: 'in phases (generation, then the verifiers): half price on OpenAI, each phase within 24 h', value: 'batch' },
   ];
-  return profile.backend === 'openai' && profile.executor === 'batch' ? entries.reverse() : entries;
+  const first = last ?? (profile.backend === 'openai' ? profile.executor : undefined) ?? 'online';
+  return first === 'batch' ? entries.reverse() : entries;
 }
 
 /** The default filter first; "Custom…" (value null) last. */
@@ -132,6 +156,15 @@ export function validateSampleCount(text: string): string | undefined {
   return /^\d+$/.test(text.trim()) && n >= 1 && n <= 100_000 ? undefined : 'a whole number from 1 to 100000';
 }
 
+function positiveWholeNumber(what: string): (text: string) => string | undefined {
+  return (text) => {
+    const t = text.trim();
+    return /^\d+$/.test(t) && Number.isSafeInteger(Number(t)) && Number(t) >= 1 ? undefined : `a whole number of ${what}, at least 1`;
+  };
+}
+export const validateMaxTokens = positiveWholeNumber('tokens');
+export const validateTaskCount = positiveWholeNumber('tasks');
+
 export function validateFilter(text: string): string | undefined {
   try {
     parseFilter(text);
@@ -141,47 +174,184 @@ export function validateFilter(text: string): string | undefined {
   }
 }
 
-/** Asks everything a new run needs; undefined when the user cancels any question. */
+/** What the questions of Run Gap Check… have been answered so far. */
+interface PlanState {
+  tasks?: string;
+  profile?: ModelProfile;
+  executor?: 'online' | 'batch';
+  n?: number;
+  maxTokens?: number;
+  verifiers?: BaseVerifierName[];
+  /** null: the profile's own model verifies. */
+  verifierModel?: string | null;
+  limit?: number | null;
+  filter?: string;
+}
+
+/** What the profile question's entries lead to. */
+type ProfileChoice = { kind: 'profile'; profile: ModelProfile } | { kind: 'add' } | { kind: 'trust' };
+
+/**
+ * The profile question: the Restricted Mode note first (it says why workspace profiles are
+ * missing, and leads to Manage Workspace Trust), the profiles, and "Add a model profile…" (when
+ * the caller can add one).
+ */
+export function profileStepEntries(profiles: readonly ModelProfile[], lastProfile: string | undefined, restrictedNote: string | undefined, canAdd = true): PickEntry<ProfileChoice>[] {
+  return [
+    ...(restrictedNote !== undefined ? [{ label: '$(shield) Manage Workspace Trust…', description: restrictedNote, value: { kind: 'trust' } as const }, { separator: '' }] : []),
+    ...profileEntries(profiles, lastProfile).map((e) => (isSeparator(e) ? e : { ...e, value: { kind: 'profile', profile: e.value } as const })),
+    ...(canAdd ? [{ separator: '' }, { label: '$(add) Add a model profile…', description: 'a .gguf file on this computer, or an OpenAI-compatible endpoint', value: { kind: 'add' } as const }] : []),
+  ];
+}
+
+function isBuiltin(tasks: string | undefined): boolean {
+  return tasks?.startsWith('builtin:') ?? false;
+}
+
+/** Asks everything a new run needs as one multi-step input; undefined when the user cancels. */
 export async function askRunPlan(prompter: Prompter, ctx: RunPlanContext): Promise<RunPlan | undefined> {
   const { settings } = ctx;
-  const tasks = ctx.presetTasks ?? (await askTaskSource(prompter, ctx));
-  if (tasks === undefined) return undefined;
-  if (settings.profiles.length === 0) throw new UserError('no model profiles: add one in Settings (gaplens.modelProfiles)');
-  const profile = await prompter.pickOne(profileEntries(settings.profiles, ctx.lastProfile), { title: TITLE, placeholder: 'Model profile' });
-  if (!profile) return undefined;
-  // An embedded model has no batch API.
-  const executor = profile.backend === 'openai' ? await prompter.pickOne(executorEntries(profile), { title: TITLE, placeholder: 'How are the calls sent?' }) : 'online';
-  if (!executor) return undefined;
-  const nText = await prompter.input({ title: TITLE, prompt: 'Samples per task (N)', value: String(settings.samplesPerTask), validate: validateSampleCount });
-  if (nText === undefined) return undefined;
-  const n = Number(nText.trim());
-  const verifiers = await askVerifiers(prompter, settings.defaultVerifiers);
-  if (!verifiers) return undefined;
-  const verifierModel = await askVerifierModel(prompter, settings.profiles, { model: modelSpecOf(profile), api: profile.api }, TITLE);
-  if (verifierModel === undefined) return undefined;
-  let limit: number | undefined;
-  if (tasks.startsWith('builtin:')) {
-    const picked = await prompter.pickOne(limitEntries(n, verifiers.length), { title: TITLE, placeholder: `How many tasks of ${tasks}?` });
-    if (picked === undefined) return undefined;
-    if (picked !== null) limit = picked;
+  const remembered = ctx.remembered ?? {};
+  // A profile added on the way joins the list the verifier model is chosen from.
+  const profiles = [...settings.profiles];
+  if (profiles.length === 0 && !ctx.addProfile) throw new UserError('no model profiles: add one in Settings (gaplens.modelProfiles)');
+  const verifierModels = (s: PlanState): PickEntry<string | null>[] => (s.profile ? verifierModelEntries(profiles, { model: modelSpecOf(s.profile), api: s.profile.api }) : []);
+  const steps: Step<PlanState>[] = [
+    {
+      applies: () => ctx.presetTasks === undefined,
+      ask: async (s, step) => {
+        const tasks = await askTaskSource(prompter, ctx, step);
+        return tasks === undefined ? undefined : { ...s, tasks };
+      },
+    },
+    {
+      ask: async (s, step) => {
+        for (;;) {
+          const choice = await prompter.pickOne(profileStepEntries(profiles, s.profile?.name ?? remembered.profile, ctx.restrictedNote, ctx.addProfile !== undefined), { title: TITLE, placeholder: 'Model profile', step });
+          if (choice === undefined) return undefined;
+          if (choice.kind === 'profile') return { ...s, profile: choice.profile };
+          if (choice.kind === 'trust') {
+            ctx.manageTrust?.();
+            return undefined;
+          }
+          const added = await ctx.addProfile?.();
+          // Adding cancelled: back to the list.
+          if (added === undefined) continue;
+          profiles.push(added);
+          return { ...s, profile: added };
+        }
+      },
+    },
+    {
+      // An embedded model has no batch API.
+      applies: (s) => s.profile?.backend !== 'llama',
+      ask: async (s, step) => {
+        const executor = await prompter.pickOne(executorEntries(s.profile as ModelProfile, s.executor ?? remembered.executor), { title: TITLE, placeholder: 'How are the calls sent?', step });
+        return executor === undefined ? undefined : { ...s, executor };
+      },
+    },
+    {
+      ask: async (s, step) => {
+        const text = await prompter.input({ title: TITLE, prompt: 'Samples per task (N)', value: String(s.n ?? remembered.n ?? settings.samplesPerTask), validate: validateSampleCount, step });
+        return text === undefined ? undefined : { ...s, n: Number(text.trim()) };
+      },
+    },
+    {
+      ask: async (s, step) => {
+        const text = await prompter.input({ title: TITLE, prompt: 'Max tokens per generation', value: String(s.maxTokens ?? remembered.maxTokens ?? settings.maxTokens), validate: validateMaxTokens, step });
+        return text === undefined ? undefined : { ...s, maxTokens: Number(text.trim()) };
+      },
+    },
+    {
+      ask: async (s, step) => {
+        const verifiers = await askVerifiers(prompter, s.verifiers ?? remembered.verifiers ?? settings.defaultVerifiers, [], step);
+        return verifiers === undefined ? undefined : { ...s, verifiers };
+      },
+    },
+    {
+      // Before a profile is picked, counted when another profile could verify.
+      applies: (s) => (s.profile ? verifierModels(s).length > 0 : profiles.length > 1),
+      ask: async (s, step) => {
+        const verifierModel = await prompter.pickOne(verifierModels(s), { title: TITLE, placeholder: 'Which model verifies the samples?', step });
+        return verifierModel === undefined ? undefined : { ...s, verifierModel };
+      },
+    },
+    {
+      applies: (s) => isBuiltin(ctx.presetTasks ?? s.tasks) || (ctx.presetTasks === undefined && s.tasks === undefined),
+      ask: async (s, step) => {
+        const tasks = ctx.presetTasks ?? s.tasks ?? '';
+        const limit = await askLimit(prompter, tasks, s, s.limit !== undefined ? s.limit : remembered.limit, step);
+        return limit === undefined ? undefined : { ...s, limit };
+      },
+    },
+    {
+      ask: async (s, step) => {
+        const filter = await askFilter(prompter, s.filter ?? remembered.filter ?? settings.defaultFilter, TITLE, step);
+        return filter === undefined ? undefined : { ...s, filter };
+      },
+    },
+  ];
+  const s = await runSteps(steps, {});
+  if (!s) return undefined;
+  const tasks = ctx.presetTasks ?? s.tasks;
+  const { profile, n, maxTokens, verifiers, filter } = s;
+  if (tasks === undefined || !profile || n === undefined || maxTokens === undefined || !verifiers || filter === undefined) throw new Error('internal: a run plan step was skipped');
+  // Answers of steps a Back made moot (a limit for what became a task file) are left out.
+  const limit = isBuiltin(tasks) ? s.limit : undefined;
+  const verifierModel = verifierModels(s).length > 0 ? s.verifierModel : undefined;
+  return {
+    tasks,
+    ...(limit !== undefined && limit !== null ? { limit } : {}),
+    profile,
+    n,
+    maxTokens,
+    verifiers,
+    ...(verifierModel !== undefined && verifierModel !== null ? { verifierModel } : {}),
+    filter,
+    executor: profile.backend === 'openai' ? (s.executor ?? 'online') : 'online',
+  };
+}
+
+/** What a plan's answers leave to remember for the next run in the workspace. */
+export function choicesOf(plan: RunPlan, before: RunChoices): RunChoices {
+  return {
+    ...before,
+    profile: plan.profile.name,
+    ...(plan.profile.backend === 'openai' ? { executor: plan.executor } : {}),
+    n: plan.n,
+    maxTokens: plan.maxTokens,
+    verifiers: plan.verifiers,
+    // A run on a task file has no limit: the last built-in set's choice stays.
+    ...(isBuiltin(plan.tasks) ? { limit: plan.limit ?? null } : {}),
+    filter: plan.filter,
+  };
+}
+
+async function askLimit(prompter: Prompter, tasks: string, s: PlanState, remembered: number | null | undefined, step: StepPosition): Promise<number | null | undefined> {
+  const n = s.n ?? 1;
+  const verifierCount = s.verifiers?.length ?? 1;
+  const picked = await prompter.pickOne(limitEntries(n, verifierCount, remembered), { title: TITLE, placeholder: `How many tasks of ${tasks}?`, step });
+  if (picked !== CUSTOM_LIMIT) return picked;
+  const text = await prompter.input({ title: TITLE, prompt: `How many tasks of ${tasks}? (the first ones of the set)`, value: typeof remembered === 'number' ? String(remembered) : '', validate: validateTaskCount, step });
+  return text === undefined ? undefined : Number(text.trim());
+}
+
+async function askTaskSource(prompter: Prompter, ctx: RunPlanContext, step: StepPosition): Promise<string | undefined> {
+  for (;;) {
+    const choice = await prompter.pickOne(taskSourceEntries(ctx.builtins, ctx.workspaceFiles, ctx.activeFile), { title: TITLE, placeholder: 'Which tasks?', step });
+    if (!choice) return undefined;
+    if (choice.kind === 'builtin') return choice.name;
+    if (choice.kind === 'file') return choice.path;
+    const path = await prompter.openPath({ title: TITLE, openLabel: 'Use these tasks', folders: false, filters: { 'Task files': ['jsonl', 'csv'] } });
+    // The dialog closed without a file: back to the list.
+    if (path !== undefined) return path;
   }
-  const filter = await askFilter(prompter, settings.defaultFilter, TITLE);
-  if (filter === undefined) return undefined;
-  return { tasks, ...(limit !== undefined ? { limit } : {}), profile, n, verifiers, ...(verifierModel !== null ? { verifierModel } : {}), filter, executor };
 }
 
-async function askTaskSource(prompter: Prompter, ctx: RunPlanContext): Promise<string | undefined> {
-  const choice = await prompter.pickOne(taskSourceEntries(ctx.builtins, ctx.workspaceFiles, ctx.activeFile), { title: TITLE, placeholder: 'Which tasks?' });
-  if (!choice) return undefined;
-  if (choice.kind === 'builtin') return choice.name;
-  if (choice.kind === 'file') return choice.path;
-  return prompter.openPath({ title: TITLE, openLabel: 'Use these tasks', folders: false, filters: { 'Task files': ['jsonl', 'csv'] } });
-}
-
-export async function askVerifiers(prompter: Prompter, defaults: readonly BaseVerifierName[], exclude: readonly string[] = []): Promise<BaseVerifierName[] | undefined> {
+export async function askVerifiers(prompter: Prompter, defaults: readonly BaseVerifierName[], exclude: readonly string[] = [], step?: StepPosition): Promise<BaseVerifierName[] | undefined> {
   const entries = verifierEntries(defaults).filter((e) => !('value' in e) || !exclude.includes(e.value));
   if (entries.length === 0) throw new UserError('every verifier has already been run on this run');
-  const picked = await prompter.pickMany(entries, { title: 'Gap Lens: Verifiers', placeholder: 'Which verifiers judge the samples? (one or more)' });
+  const picked = await prompter.pickMany(entries, { title: step ? TITLE : 'Gap Lens: Verifiers', placeholder: 'Which verifiers judge the samples? (one or more)', ...(step ? { step } : {}) });
   if (picked === undefined) return undefined;
   if (picked.length === 0) throw new UserError('no verifier picked: a gap check needs at least one verifier');
   return picked;
@@ -213,11 +383,12 @@ export async function askVerifierModel(prompter: Prompter, profiles: readonly Mo
   return prompter.pickOne(entries, { title, placeholder: 'Which model verifies the samples?' });
 }
 
-export async function askFilter(prompter: Prompter, defaultFilter: string, title: string): Promise<string | undefined> {
-  const picked = await prompter.pickOne(filterEntries(defaultFilter), { title, placeholder: 'Filter: which samples the verifier keeps' });
+export async function askFilter(prompter: Prompter, defaultFilter: string, title: string, step?: StepPosition): Promise<string | undefined> {
+  const inStep = step ? { step } : {};
+  const picked = await prompter.pickOne(filterEntries(defaultFilter), { title, placeholder: 'Filter: which samples the verifier keeps', ...inStep });
   if (picked === undefined) return undefined;
   if (picked !== null) return picked;
-  const custom = await prompter.input({ title, prompt: 'Filter', value: defaultFilter, placeholder: 'quantile:0.8', validate: validateFilter });
+  const custom = await prompter.input({ title, prompt: 'Filter', value: defaultFilter, placeholder: 'quantile:0.8', validate: validateFilter, ...inStep });
   return custom?.trim();
 }
 
@@ -233,7 +404,7 @@ export function runConfigOf(plan: RunPlan, settings: GapLensSettings): RunConfig
     filter: plan.filter,
     temperature: settings.temperature,
     topP: settings.topP,
-    maxTokens: settings.maxTokens,
+    maxTokens: plan.maxTokens,
     verifierTemperature: settings.verifierTemperature,
     verifierMaxTokens: settings.verifierMaxTokens,
     seed: settings.seed,

@@ -326,6 +326,58 @@ function readModelPath(value: unknown, workspaceRoot: string | undefined, fail: 
   return resolve(workspaceRoot, path);
 }
 
+/**
+ * A profile as written in settings.json: what readSettings reads back as the same profile
+ * (defaults left out, so the file says only what the user chose).
+ */
+export function profileSetting(profile: ModelProfile): Record<string, unknown> {
+  const common = {
+    name: profile.name,
+    backend: profile.backend,
+    ...(profile.maxConcurrency !== DEFAULT_CONCURRENCY[profile.backend] ? { maxConcurrency: profile.maxConcurrency } : {}),
+    ...(profile.pretrainingFlops !== undefined ? { pretrainingFlops: profile.pretrainingFlops } : {}),
+  };
+  if (profile.backend === 'llama') return { ...common, ...(profile.modelPath !== null ? { modelPath: profile.modelPath } : {}) };
+  const [first, ...more] = profile.baseUrls;
+  return {
+    ...common,
+    ...(profile.provider !== 'openai' ? { provider: profile.provider } : {}),
+    ...(profile.apiVersion !== undefined ? { apiVersion: profile.apiVersion } : {}),
+    ...(more.length > 0 ? { baseUrls: profile.baseUrls } : { baseUrl: first }),
+    model: profile.model,
+    ...(profile.api !== 'completions' ? { api: profile.api } : {}),
+    ...(profile.executor !== undefined ? { executor: profile.executor } : {}),
+  };
+}
+
+/** What is wrong with a server base URL typed in, or undefined when a profile can use it. */
+export function baseUrlProblem(text: string): string | undefined {
+  let problem: string | undefined;
+  readBaseUrl(text, (m) => (problem ??= m));
+  return problem;
+}
+
+/** The settings Restricted Mode ignores in a workspace (package.json "restrictedConfigurations"; a test keeps the two equal). */
+export const RESTRICTED_SETTINGS = ['modelProfiles', 'runsFolder', 'costLimit'] as const;
+
+/** What Restricted Mode left out of the workspace's settings: its model profiles, and the other restricted settings it sets. */
+export interface IgnoredInRestrictedMode {
+  profiles: number;
+  settings: string[];
+}
+
+/** One line saying what Restricted Mode ignores, or undefined when it ignores nothing. */
+export function restrictedNote(ignored: IgnoredInRestrictedMode): string | undefined {
+  const parts = [
+    ...(ignored.profiles > 0 ? [`${ignored.profiles} workspace model profile${ignored.profiles === 1 ? '' : 's'}`] : []),
+    ...ignored.settings.map((key) => `the workspace's gaplens.${key}`),
+  ];
+  if (parts.length === 0) return undefined;
+  const listed = parts.length === 1 ? (parts[0] as string) : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+  const plural = parts.length > 1 || ignored.profiles > 1;
+  return `Restricted Mode ignores ${listed}; trust the workspace to use ${plural ? 'them' : 'it'}`;
+}
+
 /** The `--model` spec the core understands, e.g. `openai:qwen@http://127.0.0.1:8000/v1`. */
 export function modelSpecOf(profile: ModelProfile): string {
   if (profile.backend === 'openai') return `${profile.provider}:${profile.model}@${profile.baseUrls.join(',')}${profile.apiVersion ? `?api-version=${profile.apiVersion}` : ''}`;

@@ -2,7 +2,24 @@
 // any time). The one place the extension asks VS Code for gaplens.* values.
 import { dirname, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_PROFILES, readSettings, resolveRunsRoot, type GapLensSettings, type ModelProfile, type SettingGetter } from './settings';
+import { DEFAULT_PROFILES, profileSetting, readSettings, resolveRunsRoot, RESTRICTED_SETTINGS, restrictedNote, type GapLensSettings, type IgnoredInRestrictedMode, type ModelProfile, type SettingGetter } from './settings';
+
+export type SettingsTarget = 'user' | 'workspace';
+
+/** What Restricted Mode ignores of the workspace's (and `folder`'s) gaplens.* settings; null when the workspace is trusted. */
+function ignoredInRestrictedMode(folder: vscode.WorkspaceFolder | undefined): IgnoredInRestrictedMode | null {
+  if (vscode.workspace.isTrusted) return null;
+  const config = vscode.workspace.getConfiguration('gaplens', folder?.uri);
+  const ignored: IgnoredInRestrictedMode = { profiles: 0, settings: [] };
+  for (const key of RESTRICTED_SETTINGS) {
+    const inspected = config.inspect<unknown>(key);
+    const values = [inspected?.workspaceValue, inspected?.workspaceFolderValue].filter((v) => v !== undefined);
+    if (values.length === 0) continue;
+    if (key === 'modelProfiles') ignored.profiles += values.reduce<number>((n, v) => n + (Array.isArray(v) ? v.length : 1), 0);
+    else ignored.settings.push(key);
+  }
+  return ignored;
+}
 
 export class WorkspaceSettings {
   constructor(private readonly globalStorage: vscode.Uri) {}
@@ -29,6 +46,30 @@ export class WorkspaceSettings {
     if (value === undefined) return DEFAULT_PROFILES;
     // Relative model paths of a user profile have no workspace to anchor them: they stay as written.
     return readSettings((key) => (key === 'modelProfiles' ? value : undefined), undefined).profiles;
+  }
+
+  /**
+   * Appends a profile to gaplens.modelProfiles of the user's or the workspace's settings. Where the
+   * setting is unset there, the built-in profile applied: it stays, beside the new one.
+   */
+  async addProfile(profile: ModelProfile, target: SettingsTarget): Promise<void> {
+    const config = vscode.workspace.getConfiguration('gaplens');
+    const inspected = config.inspect<unknown>('modelProfiles');
+    const current = target === 'user' ? inspected?.globalValue : inspected?.workspaceValue;
+    const list = Array.isArray(current) ? current : DEFAULT_PROFILES.map(profileSetting);
+    await config.update('modelProfiles', [...list, profileSetting(profile)], target === 'user' ? vscode.ConfigurationTarget.Global : vscode.ConfigurationTarget.Workspace);
+  }
+
+  /** Whether the workspace's own gaplens.modelProfiles replaces the user's here (VS Code does not merge lists). */
+  workspaceHasProfiles(): boolean {
+    const inspected = vscode.workspace.getConfiguration('gaplens').inspect<unknown>('modelProfiles');
+    return inspected?.workspaceValue !== undefined || inspected?.workspaceFolderValue !== undefined;
+  }
+
+  /** What Restricted Mode ignores of the workspace's settings for `path`, in one line; undefined when nothing. */
+  restrictedNote(path?: string): string | undefined {
+    const ignored = ignoredInRestrictedMode(this.folderOf(path));
+    return ignored ? restrictedNote(ignored) : undefined;
   }
 
   /** Where new runs for `path` (a task file) go. */

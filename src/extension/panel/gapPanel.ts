@@ -45,6 +45,8 @@ export interface PanelDeps {
   onChanged(panel: GapPanel): void;
   onActive(panel: GapPanel, active: boolean): void;
   onDisposed(panel: GapPanel): void;
+  /** What Restricted Mode ignores of the workspace's settings for the run, in one line; undefined: nothing (or trusted). */
+  restrictedNote?(): string | undefined;
 }
 
 /** At most 4 live updates per second: the panel recomputes every statistic on each. */
@@ -320,8 +322,11 @@ export class GapPanel implements vscode.Disposable {
         this.pendingProgress = false;
         this.pendingState = false;
         this.queue.ready(this.snapshot());
+        const note = this.deps.restrictedNote?.();
+        if (note !== undefined) this.queue.send({ kind: 'notify', method: 'restricted', params: { note } });
         void this.lookForWriter();
       },
+      manageTrust: () => void vscode.commands.executeCommand('workbench.trust.manage'),
       filterChanged: ({ selector, filter }) => {
         this.setFilter(selector, filter);
         this.changed();

@@ -18,6 +18,8 @@ export class PanelRegistry implements vscode.Disposable {
   constructor(
     private readonly services: Services,
     private readonly memory: PanelMemory,
+    /** What Restricted Mode ignores for a run folder (the note above its panel). */
+    private readonly restrictedNote: (dir: string) => string | undefined = () => undefined,
   ) {}
 
   get(dir: string): GapPanel | undefined {
@@ -95,6 +97,7 @@ export class PanelRegistry implements vscode.Disposable {
         if (this.active === p) this.setActive(p, false);
         if (!p.isRunning) this.services.status.clear(p.runId);
       },
+      restrictedNote: () => this.restrictedNote(model.dir),
     }, state);
     this.panels.set(model.dir, panel);
     if (webviewPanel.active) this.setActive(panel, true);

@@ -10,7 +10,8 @@ import type { AssessedReport } from '../../core/stats/assessment';
 import { toScoredSamples } from '../../core/runs/scoredSamples';
 import { UserError } from '../../core/util/errors';
 import type { CommandContext } from '../commands/commandContext';
-import { LAST_PROFILE, versions } from '../commands/runCommands';
+import { versions } from '../commands/runCommands';
+import { readRunChoices, RUN_CHOICES_KEY } from '../config/runChoices';
 import { runConfigOf } from '../commands/runPlan';
 import { judgeGapCheck } from './gapCheckVerdict';
 import type { GapTestResult } from './gapTestResult';
@@ -37,12 +38,13 @@ async function check(ctx: CommandContext, file: string, signal: AbortSignal): Pr
     throw new UserError(`${basename(file)} has unsaved changes: save it, then run its gap check`);
   }
   const settings = ctx.workspace.settings(file);
-  const testing = readTestingSettings(ctx.workspace.getter(file), settings, ctx.services.context.workspaceState.get<string>(LAST_PROFILE));
+  const testing = readTestingSettings(ctx.workspace.getter(file), settings, readRunChoices(ctx.services.context.workspaceState.get(RUN_CHOICES_KEY)).profile);
   const plan = {
     tasks: file,
     ...(testing.taskLimit !== null ? { limit: testing.taskLimit } : {}),
     profile: testing.profile,
     n: testing.samplesPerTask,
+    maxTokens: settings.maxTokens,
     verifiers: [testing.verifier],
     filter: settings.defaultFilter,
     // A test waits for its answer: never the Batch API's hours.

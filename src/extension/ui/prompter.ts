@@ -1,6 +1,24 @@
 // The questions a command asks the user, as an interface: command flows are written against it and
 // tested with a scripted fake; vscodePrompter.ts implements it with quick picks and input boxes.
 
+/** Where a question stands in a multi-step input (multiStep.ts): shown as "Step 2 of 5". */
+export interface StepPosition {
+  step: number;
+  totalSteps: number;
+}
+
+/**
+ * Thrown by a question of step 2 or later when the user presses its Back button (as VS Code's
+ * multi-step input sample does): only the step machine catches it, so one-off questions keep
+ * their plain "answer or undefined" result.
+ */
+export class GoBack extends Error {
+  constructor() {
+    super('back');
+    this.name = 'GoBack';
+  }
+}
+
 export interface PickItem<T> {
   label: string;
   description?: string;
@@ -20,6 +38,8 @@ export type PickEntry<T> = PickItem<T> | PickSeparator;
 export interface PickOptions {
   title: string;
   placeholder: string;
+  /** Part of a multi-step input: a step counter, and a Back button from step 2 on. */
+  step?: StepPosition;
 }
 
 export interface InputOptions {
@@ -31,6 +51,7 @@ export interface InputOptions {
   password?: boolean;
   /** A message when the text is not acceptable, else undefined. */
   validate: (text: string) => string | undefined;
+  step?: StepPosition;
 }
 
 export interface FileOptions {
@@ -41,7 +62,7 @@ export interface FileOptions {
   filters?: Record<string, string[]>;
 }
 
-/** Every method resolves to undefined when the user cancels. */
+/** Every method resolves to undefined when the user cancels, and throws GoBack when they press Back. */
 export interface Prompter {
   pickOne<T>(entries: PickEntry<T>[], opts: PickOptions): Promise<T | undefined>;
   pickMany<T>(entries: PickEntry<T>[], opts: PickOptions): Promise<T[] | undefined>;

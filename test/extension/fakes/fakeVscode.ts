@@ -266,7 +266,21 @@ export interface FakeCustomEditorProvider {
 }
 
 export type QuickPickAnswer = (items: { label: string; value?: unknown; kind?: number }[], opts: Record<string, unknown>) => unknown;
-export type InputAnswer = (opts: Record<string, unknown>) => string | undefined;
+export type InputAnswer = (opts: Record<string, unknown>) => string | undefined | typeof BACK;
+
+/** What a scripted answer returns to press a question's Back button. */
+export const BACK = Symbol('back');
+
+/** One question shown through createQuickPick/createInputBox: its text and where it stands in a multi-step input. */
+export interface AskedQuestion {
+  title: string;
+  /** The placeholder of a quick pick, the prompt of an input box. */
+  text: string;
+  step?: number;
+  totalSteps?: number;
+  /** Whether it has a Back button. */
+  back: boolean;
+}
 
 export interface Recorded {
   commands: Map<string, (...args: unknown[]) => unknown>;
@@ -286,6 +300,12 @@ export interface Recorded {
   inputs: InputAnswer[];
   /** What the save dialog answers next. */
   savePath: string | undefined;
+  /** What the open dialog answers, in order (undefined: cancelled). */
+  openPaths: (string | undefined)[];
+  /** Every quick pick and input box shown, in order. */
+  questions: AskedQuestion[];
+  /** Settings written with update(): full key, value, target (1 user, 2 workspace). */
+  settingUpdates: { key: string; value: unknown; target: number }[];
   /** Documents opened with openTextDocument. */
   opened: FakeTextDocument[];
   /** Cancels the progress notification currently running, if any. */
@@ -325,6 +345,8 @@ export interface FakeOptions {
   settings: Record<string, unknown>;
   /** The user-level values among them (inspect().globalValue), by full key; none by default. */
   userSettings?: Record<string, unknown>;
+  /** The workspace-level values among them (inspect().workspaceValue), by full key; none by default. */
+  workspaceSettings?: Record<string, unknown>;
   /** workspace.isTrusted (default true; false is Restricted Mode). */
   trusted?: boolean;
 }
@@ -354,6 +376,9 @@ export function installFakeVscode(opts: FakeOptions): FakeVscode {
     quickPicks: [],
     inputs: [],
     savePath: undefined,
+    openPaths: [],
+    questions: [],
+    settingUpdates: [],
     opened: [],
     cancelProgress: () => undefined,
     testControllers: new Map(),
@@ -371,6 +396,55 @@ export function installFakeVscode(opts: FakeOptions): FakeVscode {
       return undefined;
     };
   const logger = (level: string) => (text: string) => void recorded.log.push({ level, text });
+  const backButton = { iconPath: 'back' };
+
+  /**
+   * A quick pick or input box that, when shown, takes the next scripted answer of `queue`: an
+   * answer accepts, BACK presses the Back button, undefined hides it (the user cancelled).
+   */
+  function quickInput(kind: 'pick' | 'input'): Record<string, unknown> {
+    const accept = new FakeEventEmitter<void>();
+    const button = new FakeEventEmitter<unknown>();
+    const hide = new FakeEventEmitter<void>();
+    const change = new FakeEventEmitter<string>();
+    const q: Record<string, unknown> = {
+      title: undefined, placeholder: undefined, prompt: undefined, value: '', password: false, step: undefined, totalSteps: undefined, buttons: [],
+      items: [], selectedItems: [], canSelectMany: false, validationMessage: undefined, ignoreFocusOut: false, matchOnDescription: false,
+      onDidAccept: accept.event, onDidTriggerButton: button.event, onDidHide: hide.event, onDidChangeValue: change.event,
+      hide: () => hide.fire(),
+      dispose: () => undefined,
+    };
+    q.show = () => {
+      const text = String((kind === 'pick' ? q.placeholder : q.prompt) ?? '');
+      const buttons = q.buttons as unknown[];
+      recorded.questions.push({ title: String(q.title), text, ...(q.step !== undefined ? { step: q.step as number, totalSteps: q.totalSteps as number } : {}), back: buttons.includes(backButton) });
+      setImmediate(() => {
+        let answer: unknown;
+        if (kind === 'pick') {
+          const next = recorded.quickPicks.shift();
+          if (!next) throw new Error(`unexpected quick pick: ${String(q.title)} / ${text}`);
+          answer = next(q.items as { label: string }[], { title: q.title, placeHolder: q.placeholder, canPickMany: q.canSelectMany, step: q.step, totalSteps: q.totalSteps });
+        } else {
+          const next = recorded.inputs.shift();
+          if (!next) throw new Error(`unexpected input box: ${text}`);
+          answer = next({ title: q.title, prompt: q.prompt, value: q.value, password: q.password, placeHolder: q.placeholder, step: q.step, totalSteps: q.totalSteps });
+        }
+        if (answer === BACK) return button.fire(backButton);
+        if (answer === undefined) return hide.fire();
+        if (kind === 'pick') q.selectedItems = Array.isArray(answer) ? answer : [answer];
+        else {
+          q.value = answer;
+          change.fire(answer as string);
+        }
+        let hidden = false;
+        const watch = hide.event(() => (hidden = true));
+        accept.fire();
+        watch.dispose();
+        if (!hidden) throw new Error(`the scripted answer ${JSON.stringify(answer)} to "${text}" was not accepted: ${String(q.validationMessage)}`);
+      });
+    };
+    return q;
+  }
   const state = new Map<string, unknown>();
   const stored = new Map<string, string>();
 
@@ -428,6 +502,8 @@ export function installFakeVscode(opts: FakeOptions): FakeVscode {
         return controller;
       },
     },
+    QuickInputButtons: { Back: backButton },
+    ConfigurationTarget: { Global: 1, Workspace: 2, WorkspaceFolder: 3 },
     env: { clipboard: { writeText: async () => undefined } },
     commands: {
       registerCommand: (id: string, fn: (...args: unknown[]) => unknown) => {
@@ -483,6 +559,7 @@ export function installFakeVscode(opts: FakeOptions): FakeVscode {
         const answer = recorded.inputs.shift();
         if (!answer) throw new Error(`unexpected input box: ${String(options.prompt)}`);
         const text = answer(options);
+        if (text === BACK) throw new Error('showInputBox has no Back button');
         const validate = options.validateInput as ((t: string) => string | null) | undefined;
         if (text !== undefined && validate && validate(text)) throw new Error(`the scripted input "${text}" is invalid: ${validate(text)}`);
         return text;
@@ -498,6 +575,12 @@ export function installFakeVscode(opts: FakeOptions): FakeVscode {
         };
         return task({ report: (r: { message?: string; increment?: number }) => entry.reports.push(r) }, token);
       },
+      createQuickPick: () => quickInput('pick'),
+      createInputBox: () => quickInput('input'),
+      showOpenDialog: async () => {
+        const path = recorded.openPaths.shift();
+        return path === undefined ? undefined : [FakeUri.file(path)];
+      },
       activeTextEditor: undefined,
       showTextDocument: async () => undefined,
       showSaveDialog: async () => (recorded.savePath === undefined ? undefined : FakeUri.file(recorded.savePath)),
@@ -508,7 +591,15 @@ export function installFakeVscode(opts: FakeOptions): FakeVscode {
       isTrusted: opts.trusted ?? true,
       getConfiguration: (section: string) => ({
         get: (key: string) => opts.settings[`${section}.${key}`],
-        inspect: (key: string) => ({ key: `${section}.${key}`, globalValue: opts.userSettings?.[`${section}.${key}`] }),
+        inspect: (key: string) => ({ key: `${section}.${key}`, globalValue: opts.userSettings?.[`${section}.${key}`], workspaceValue: opts.workspaceSettings?.[`${section}.${key}`] }),
+        // What VS Code does for one folder: a user value applies unless the workspace sets its own.
+        update: async (key: string, value: unknown, target: number) => {
+          const full = `${section}.${key}`;
+          recorded.settingUpdates.push({ key: full, value: structuredClone(value), target });
+          const level = target === 1 ? (opts.userSettings ??= {}) : (opts.workspaceSettings ??= {});
+          level[full] = value;
+          if (target !== 1 || opts.workspaceSettings?.[full] === undefined) opts.settings[full] = value;
+        },
       }),
       findFiles: async () => findTaskFiles(opts.workspaceFolder).map((p) => FakeUri.file(p)),
       fs: {
@@ -582,4 +673,14 @@ export function pick(text: string, many = false): QuickPickAnswer {
 
 export function type(text: string): InputAnswer {
   return () => text;
+}
+
+/** Accepts the value an input box is shown with. */
+export function keep(): InputAnswer {
+  return (opts) => opts.value as string;
+}
+
+/** Presses the Back button of a quick pick or an input box. */
+export function back(): QuickPickAnswer & InputAnswer {
+  return () => BACK;
 }
