@@ -10,7 +10,7 @@ import { startFakeOpenAI, type FakeOpenAI } from '../../fixtures/openaiServer';
 import { REPO } from '../../helpers/cli';
 import { isProbeRequest, isVerificationRequest } from '../../helpers/runs';
 import { extensionSandbox, loadBuiltExtension, type ExtensionModule, type ExtensionSandbox } from '../fakes/extensionSandbox';
-import { installFakeVscode, pick, type, type FakeVscode, type FakeWebviewPanel } from '../fakes/fakeVscode';
+import { installFakeVscode, keep, pick, type, type FakeVscode, type FakeWebviewPanel } from '../fakes/fakeVscode';
 
 const GEN_KEY = 'sk-generator-31c9';
 const JUDGE_KEY = 'sk-judge-8a0e';
@@ -73,7 +73,7 @@ describe('cross-verification in VS Code (built bundle, fake VS Code, two real HT
     const r = fake.recorded;
     const before = existsSync(join(ws, '.gaplens', 'runs')) ? readdirSync(join(ws, '.gaplens', 'runs')) : [];
     r.quickPicks.push(pick('math.tasks.jsonl'), pick('Generator'), pick('Online'), pick('mc', true), pick(verifierModel), pick('quantile:0.5'));
-    r.inputs.push(type('2'));
+    r.inputs.push(type('2'), keep());
     await r.commands.get('gaplens.runGapCheck')?.();
     assert.deepEqual(r.quickPicks, [], 'not every scripted question was asked');
     assert.deepEqual(r.messages.filter((m) => m.level !== 'info'), []);

@@ -10,7 +10,7 @@ import { parseHostMessage, type HostNotificationParams } from '../../../src/prot
 import { startFakeOpenAI, type FakeOpenAI } from '../../fixtures/openaiServer';
 import { REPO } from '../../helpers/cli';
 import { waitFor } from '../../helpers/runs';
-import { installFakeVscode, pick, type, type FakeVscode, type FakeWebviewPanel } from '../fakes/fakeVscode';
+import { installFakeVscode, keep, pick, type, type FakeVscode, type FakeWebviewPanel } from '../fakes/fakeVscode';
 
 const DIST = join(REPO, 'dist');
 
@@ -56,7 +56,7 @@ describe('a model profile with several baseUrls in VS Code (built bundle, fake V
     ext.activate(fake.context);
     const r = fake.recorded;
     r.quickPicks.push(pick('math.tasks.jsonl'), pick('Fleet'), pick('Online'), pick('mc', true), pick('quantile:0.5'));
-    r.inputs.push(type('2'));
+    r.inputs.push(type('2'), keep());
     const running = r.commands.get('gaplens.runGapCheck')?.();
     await waitFor(() => r.panels.length === 1, 20_000, 'the run panel');
     const panel = r.panels[0] as FakeWebviewPanel;

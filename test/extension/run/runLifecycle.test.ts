@@ -10,7 +10,7 @@ import { parseHostMessage } from '../../../src/protocol/panelProtocol';
 import { startFakeOpenAI, type FakeOpenAI } from '../../fixtures/openaiServer';
 import { REPO } from '../../helpers/cli';
 import { extensionSandbox, loadBuiltExtension, type ExtensionModule, type ExtensionSandbox } from '../fakes/extensionSandbox';
-import { installFakeVscode, pick, type, type FakeVscode, type FakeWebviewPanel } from '../fakes/fakeVscode';
+import { installFakeVscode, keep, pick, type, type FakeVscode, type FakeWebviewPanel } from '../fakes/fakeVscode';
 
 interface TreeItem {
   label: string;
@@ -94,7 +94,7 @@ describe('run lifecycle (built bundle, fake VS Code, real HTTP model server)', f
     const before = new Set(existsSync(runsRoot) ? readdirSync(runsRoot) : []);
     const panels = r.panels.length;
     r.quickPicks.push(pick('math.tasks.jsonl'), pick('Fake server'), pick('Online'), pick('mc', true), pick('quantile:0.5'));
-    r.inputs.push(type(String(n)));
+    r.inputs.push(type(String(n)), keep());
     const done = Promise.resolve(r.commands.get('gaplens.runGapCheck')?.());
     await until('the run folder', () => existsSync(runsRoot) && readdirSync(runsRoot).some((d) => !before.has(d)));
     const dir = join(runsRoot, readdirSync(runsRoot).find((d) => !before.has(d)) as string);
