@@ -15,6 +15,7 @@ import { endpointsBenchmark } from './benchmarks/endpoints';
 import { llamaBenchmark } from './benchmarks/llama';
 import { nBatchingBenchmark } from './benchmarks/nBatching';
 import { promptfooBenchmark } from './benchmarks/promptfoo';
+import { scaleBenchmark } from './benchmarks/scale';
 import { statsScaleBenchmark } from './benchmarks/statsScale';
 import { throughputBenchmark } from './benchmarks/throughput';
 import { transportBenchmark } from './benchmarks/transport';
@@ -24,7 +25,7 @@ import { startContentionProbe } from './lib/contention';
 import { machineInfo } from './lib/machine';
 import { formatTable, readResults, renderResultsMarkdown, writeResult, type BenchResult } from './lib/results';
 
-const BENCHMARKS: Benchmark[] = [throughputBenchmark, transportBenchmark, endpointsBenchmark, promptfooBenchmark, nBatchingBenchmark, llamaBenchmark, statsScaleBenchmark, activationBenchmark];
+const BENCHMARKS: Benchmark[] = [throughputBenchmark, transportBenchmark, endpointsBenchmark, promptfooBenchmark, nBatchingBenchmark, llamaBenchmark, statsScaleBenchmark, activationBenchmark, scaleBenchmark];
 
 /**
  * Benchmarks with a script of their own that writes bench/results/<name>.json in its own format
