@@ -9,12 +9,10 @@ import type { Benchmark, BenchContext, Measured } from '../lib/benchmark';
 import { fakeServerCommand, startFakeServer, type FakeServerProcess } from '../lib/fakeServerProcess';
 import { describe, runProcess, startProcess, type ProcessUsage } from '../lib/processRun';
 import { fmt, row, target } from '../lib/results';
-import { CONCURRENCY, MODEL } from '../lib/workload';
+import { CONCURRENCY, LATENCY_MS, MODEL } from '../lib/workload';
 
 const N = 8;
 const VERIFIERS = 'mc,cot-score';
-/** Fast answers: the client's own costs (CPU, memory) are what grows with the run. */
-const LATENCY_MS = 1;
 const RESUME_AT = 0.9;
 const TARGET_MIB = 400;
 const TARGET_REPORT_S = 10;
