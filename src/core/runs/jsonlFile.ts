@@ -10,7 +10,7 @@ export interface JsonlLine {
   text: string;
   /** False only for a last line that has no trailing newline. */
   terminated: boolean;
-  /** Byte offset of the line's first byte in the file (a byte-order mark counts): where readLineAt finds it again. */
+  /** Byte offset of the line's first byte in the file (a byte-order mark counts). */
   offset: number;
 }
 
@@ -46,28 +46,6 @@ export async function* readLines(file: string): AsyncGenerator<JsonlLine> {
     line++;
     yield { line, text: decode(Buffer.concat(pending)), terminated: false, offset: lineStart };
   }
-}
-
-/**
- * The line that starts at byte `offset` of an open file (as readLines reported it), without its
- * newline: one record read again on demand instead of being held in memory.
- */
-export async function readLineAt(fh: FileHandle, offset: number): Promise<string> {
-  const parts: Buffer[] = [];
-  let chunk = Buffer.alloc(16 * 1024);
-  for (let at = offset; ; ) {
-    const { bytesRead } = await fh.read(chunk, 0, chunk.length, at);
-    const nl = chunk.subarray(0, bytesRead).indexOf(NEWLINE);
-    if (nl !== -1 || bytesRead === 0) {
-      parts.push(chunk.subarray(0, nl === -1 ? bytesRead : nl));
-      break;
-    }
-    parts.push(chunk.subarray(0, bytesRead));
-    at += bytesRead;
-    chunk = Buffer.alloc(chunk.length * 2);
-  }
-  const text = Buffer.concat(parts).toString('utf8');
-  return offset === 0 && text.startsWith(BOM) ? text.slice(1) : text;
 }
 
 /** JSON.parse that reports failure as a message instead of throwing. */

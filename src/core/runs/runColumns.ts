@@ -1,19 +1,14 @@
-// A run folder as compact columns: what the statistics, the coverage and a resume need of each
-// sample in typed arrays (about 50 bytes a sample with two verifiers), never the records
-// themselves. Texts stay on disk: a row keeps the byte offset of its generation line, and
-// readGeneration reads that record again when it is needed (a resume verifying it, the HTML
-// report's sample section). readRun (runStore.ts) is the reader that keeps every record.
-import { open, type FileHandle } from 'node:fs/promises';
+// A run folder as compact columns: what the statistics and the coverage need of each sample in
+// typed arrays (about 50 bytes a sample with two verifiers), never the records themselves. Texts
+// stay on disk: a row keeps the byte offset of its generation line (which orders the HTML report's
+// tasks as the file does). readRun (runStore.ts) is the reader that keeps every record.
 import path from 'node:path';
-import { UserError } from '../util/errors';
 import { MISSING_SCORE } from '../filter/columns';
 import { poolOrder, type SamplePool } from '../stats/pool';
 import type { Task } from '../tasks/task';
-import type { AnnotationRecord, CallFailureKind, GenerationRecord, RunManifest } from './records';
+import type { AnnotationRecord, CallFailureKind, RunManifest } from './records';
 import type { RecordCoverage, VerifierFailureKind } from '../stats/coverage';
 import { countCoverage, verifierNames } from './coverage';
-import { parseJson, readLineAt } from './jsonlFile';
-import { describeIssues, generationRecordSchema } from './recordSchemas';
 import { correctedVerdict } from './labels';
 import { orphanWarning, readAnnotations, scanSamples } from './sampleRecords';
 import { readManifest, readTasks, RUN_FILES, type ReadRunOptions } from './runStore';
@@ -312,35 +307,4 @@ function latestLabels(annotations: readonly AnnotationRecord[]): Map<string, Ann
   const latest = new Map<string, AnnotationRecord>();
   for (const a of annotations) latest.set(sampleKey(a.task, a.index), a);
   return latest;
-}
-
-/** samples.jsonl of a run, open for reading single records again by their offsets. */
-export class SampleReader {
-  private constructor(
-    private readonly fh: FileHandle,
-    private readonly file: string,
-  ) {}
-
-  static async open(dir: string): Promise<SampleReader> {
-    const file = path.join(dir, RUN_FILES.samples);
-    return new SampleReader(await open(file, 'r'), file);
-  }
-
-  /** The generation record whose line starts at `offset` (RunColumns.generation). */
-  async generation(offset: number): Promise<GenerationRecord> {
-    return this.record(offset, generationRecordSchema);
-  }
-
-  async close(): Promise<void> {
-    await this.fh.close();
-  }
-
-  // The line was valid when the columns were read; one that no longer is was changed since.
-  private async record(offset: number, schema: typeof generationRecordSchema): Promise<GenerationRecord> {
-    const json = parseJson(await readLineAt(this.fh, offset));
-    const parsed = json.ok ? schema.safeParse(json.value) : null;
-    if (parsed?.success) return parsed.data;
-    const why = parsed === null ? 'not valid JSON' : describeIssues(parsed.error);
-    throw new UserError(`${this.file} changed while it was being read (byte ${offset}: ${why}); read the run again`);
-  }
 }
