@@ -16,6 +16,7 @@ import { endpointsBenchmark } from './benchmarks/endpoints';
 import { llamaBenchmark } from './benchmarks/llama';
 import { nBatchingBenchmark } from './benchmarks/nBatching';
 import { promptfooBenchmark } from './benchmarks/promptfoo';
+import { scaleBenchmark } from './benchmarks/scale';
 import { statsScaleBenchmark } from './benchmarks/statsScale';
 import { throughputBenchmark } from './benchmarks/throughput';
 import { transportBenchmark } from './benchmarks/transport';
@@ -27,7 +28,8 @@ import { machineInfo } from './lib/machine';
 import { formatTable, readResults, renderResultsMarkdown, writeResult, type BenchResult } from './lib/results';
 
 const BENCHMARKS: Benchmark[] = [
-  throughputBenchmark(REALISTIC), throughputBenchmark(LOOPBACK), cacheBenchmark, transportBenchmark, endpointsBenchmark, promptfooBenchmark(REALISTIC), promptfooBenchmark(LOOPBACK), nBatchingBenchmark, llamaBenchmark, statsScaleBenchmark, activationBenchmark];
+  throughputBenchmark(REALISTIC), throughputBenchmark(LOOPBACK), cacheBenchmark, transportBenchmark, endpointsBenchmark, promptfooBenchmark(REALISTIC), promptfooBenchmark(LOOPBACK),
+  nBatchingBenchmark, llamaBenchmark, statsScaleBenchmark, activationBenchmark, scaleBenchmark];
 
 /**
  * Benchmarks with a script of their own that writes bench/results/<name>.json in its own format

@@ -1,16 +1,21 @@
 // gaplens report: statistics of a run folder, or of a samples file scored elsewhere.
 import { parseArgs } from 'node:util';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseFilter, parseSelector } from '../../core/filter/parse';
-import { selectorScore, selectorVerifiers } from '../../core/filter/weights';
-import { assessRunReport, assessSamplesReport, runAudit, weightsOf, type ReportOptions } from '../../core/pipeline/runReport';
+import { selectorColumn, selectorVerifiers, selectorWeights } from '../../core/filter/weights';
+import { assessRunColumns, assessSamplesReport, runAudit, weightsOf, type ReportOptions } from '../../core/pipeline/runReport';
 import { isWeighted, weightSummary, type WeightSummary } from '../../core/report/weightTerms';
-import { renderHtmlReport, type HtmlSampleRow } from '../../core/report/html';
+import { DEFAULT_SAMPLE_LIMITS, renderHtmlReport, shownTasks, type HtmlReportInput, type HtmlSampleRow, type SampleLimits } from '../../core/report/html';
 import { checkOutputFile, writeOutputFile } from '../../core/runs/outputPath';
 import { liveLockHolder } from '../../core/runs/runLock';
-import { readRun, type RunData } from '../../core/runs/runStore';
+import { RUN_FILES } from '../../core/runs/runStore';
+import { columnsPool, readRunColumns, type RunColumns } from '../../core/runs/runColumns';
+import { scanSamples } from '../../core/runs/sampleRecords';
+import type { GenerationRecord, VerificationRecord } from '../../core/runs/records';
+import type { SamplePool } from '../../core/stats/pool';
+import { MISSING_SCORE } from '../../core/filter/columns';
+import type { Task } from '../../core/tasks/task';
 import { readScoredSamplesFile } from '../../core/runs/scoredSamplesFile';
-import { toScoredSamples } from '../../core/runs/scoredSamples';
 import { gapModels, gapModelsText } from '../../core/runs/verifierModels';
 import { sampleKey } from '../../core/runs/sampleKey';
 import type { RunManifest } from '../../core/runs/records';
@@ -69,8 +74,9 @@ export async function reportCommand(argv: string[]): Promise<number> {
  */
 export async function printRunReport(dir: string, opts: { json: boolean; warn: (m: string) => void; values?: RawValues }): Promise<number> {
   const v: RawValues = { ...opts.values, json: opts.json };
-  const run = await readRun(dir, { onWarning: opts.warn });
-  const samples = toScoredSamples(run, { checkerCorrected: flag(v, 'checker-corrected') });
+  // Columns, not records: memory that does not grow with the run's texts (runColumns.ts).
+  const run = await readRunColumns(dir, { onWarning: opts.warn });
+  const pool = columnsPool(run, { checkerCorrected: flag(v, 'checker-corrected') });
   const imported = run.manifest.import;
   if (run.manifest.config.verifiers.length === 0 && stringOpt(v, 'verifier') === undefined) {
     // Only an import makes a run with no verifiers: it waits for `reverify` to add them.
@@ -84,7 +90,7 @@ export async function printRunReport(dir: string, opts: { json: boolean; warn: (
   const batchLines = batch === null ? [] : [batchProgressText(batch)];
   let assessedRun: AssessedReport;
   try {
-    assessedRun = assessRunReport(run, samples, options, live);
+    assessedRun = assessRunColumns(run, pool, options, live);
   } catch (err) {
     // A batch run has no samples until its first phase lands: where its batches stand is the news.
     if (err instanceof UserError && batch !== null) throw new UserError(`${err.message}; ${batchLines.join('')}`);
@@ -108,8 +114,8 @@ export async function printRunReport(dir: string, opts: { json: boolean; warn: (
       { label: 'sampling', value: samplingText(run.manifest) },
       { label: 'versions', value: Object.entries(run.manifest.versions).map(([k, x]) => `${k} ${x}`).join(', ') },
     ],
-    rows: () => sampleRows(run, samples, assessed.report),
-    weights: () => weightsSummary(samples, assessed.report),
+    rows: (limits) => sampleRows(run, pool, assessed.report, limits),
+    weights: () => poolWeightsSummary(pool, assessed.report),
     notes: [
       ...(imported ? [importedFromText(imported)] : []),
       // Said in the text only when the endpoint did not take a setting: the run must not claim it.
@@ -163,7 +169,8 @@ interface EmitContext {
   /** The gap(f, g) line of a run report (gapModelsText). */
   models?: string;
   context: { label: string; value: string }[];
-  rows?: () => HtmlSampleRow[];
+  /** The per-sample section's input for these limits. */
+  rows?: (limits: SampleLimits) => Promise<Pick<HtmlReportInput, 'samples' | 'sampleTotals'>>;
   extra?: Record<string, unknown>;
   /** Lines of a run report's text about its data (settings an endpoint was not sent). */
   notes?: string[];
@@ -172,12 +179,24 @@ interface EmitContext {
 async function emit(assessed: AssessedReport, v: RawValues, ctx: EmitContext): Promise<void> {
   const html = stringOpt(v, 'html');
   if (html !== undefined) {
-    const page = renderHtmlReport({ title: ctx.title, generatedAt: new Date().toISOString(), context: ctx.context, assessed, ...(ctx.rows ? { samples: ctx.rows() } : {}) });
+    const page = renderHtmlReport({ title: ctx.title, generatedAt: new Date().toISOString(), context: ctx.context, assessed, ...(await ctx.rows?.(DEFAULT_SAMPLE_LIMITS)) });
     await writeOutputFile(html, page);
     say(`wrote ${html}`);
   }
   if (flag(v, 'json')) writeOut(`${JSON.stringify({ ...ctx.extra, ...assessedJson(assessed) })}\n`);
   else if (html === undefined) writeOut(formatReport(assessed, `Gap Lens report: ${ctx.title}`, { ...ctx, weights: ctx.weights?.() ?? null }));
+}
+
+/** weightsSummary of a run read as columns. */
+function poolWeightsSummary(pool: SamplePool, report: GapReport): WeightSummary | null {
+  const filter = parseFilter(report.filter);
+  if (!isWeighted(filter) || report.scored === 0) return null;
+  const weights = selectorWeights(pool.columns, parseSelector(report.verifier), filter, pool.starts);
+  // A generator, not an array of pairs: a million-sample run holds only its columns.
+  function* rows(): Generator<readonly [number, boolean]> {
+    for (let row = 0; row < pool.correct.length; row++) yield [weights[row] ?? 0, pool.correct[row] === 1];
+  }
+  return weightSummary(rows());
 }
 
 /** The weight on correct and incorrect samples and the Kish effective sample size, under exp:β when the verifier scored something; else null. */
@@ -188,30 +207,102 @@ function weightsSummary(samples: ScoredSample[], report: GapReport): WeightSumma
   return weightSummary(samples.map((s) => [weights.get(sampleKey(s.task, s.index)) ?? 0, s.correct] as const));
 }
 
-function sampleRows(run: RunData, samples: ScoredSample[], report: GapReport): HtmlSampleRow[] {
+/**
+ * The HTML report's sample section of a run read as columns: every sample's score and verdict for
+ * the histogram come from the pool; the rows of the tasks shown (tasks in order of their first
+ * generation in samples.jsonl) are read from the file, so the texts of the rest are never held.
+ */
+async function sampleRows(run: RunColumns, pool: SamplePool, report: GapReport, limits: SampleLimits): Promise<Pick<HtmlReportInput, 'samples' | 'sampleTotals'>> {
   const selector = parseSelector(report.verifier);
-  const weights = weightsOf(samples, selector, parseFilter(report.filter), sampleKey);
-  const tasks = new Map(run.tasks.map((t) => [t.id, t]));
-  const byKey = new Map(samples.map((s) => [sampleKey(s.task, s.index), s]));
-  const rows: HtmlSampleRow[] = [];
-  for (const g of run.generations.values()) {
-    const key = sampleKey(g.task, g.index);
-    const task = tasks.get(g.task);
-    const verifications = [...(run.verifications.get(key)?.values() ?? [])];
-    const sample = byKey.get(key);
-    rows.push({
+  const weights = selectorWeights(pool.columns, selector, parseFilter(report.filter), pool.starts);
+  const scores = selectorColumn(pool.columns, selector, pool.correct.length);
+  const tasks = tasksByFirstGeneration(run);
+  const shown = new Set(tasks.slice(0, shownTasks(tasks.map((t) => t.samples), limits)).map((t) => t.id));
+  const { generations, verifications } = await readSamplesOf(run, shown);
+  const taskById = new Map(run.tasks.map((t) => [t.id, t]));
+  const rows = generations.map((g): HtmlSampleRow => {
+    const task = taskById.get(g.task);
+    const row = poolRow(pool, g.task, g.index);
+    const score = scores[row] as number;
+    return {
       task: g.task,
       index: g.index,
       question: task?.question ?? '',
       gold: Array.isArray(task?.answer) ? task.answer.join(' | ') : (task?.answer ?? ''),
       text: g.text,
       extracted: g.grade.extracted,
-      correct: sample?.correct ?? g.grade.correct,
+      correct: pool.correct[row] === 1,
       gradeReason: g.grade.reason,
-      score: sample ? selectorScore(sample.scores, selector) : null,
-      weight: weights.get(key) ?? 0,
-      verifications: verifications.map((r) => ({ verifier: r.verifier, score: r.score, parse: r.parse, raw: r.raw })),
-    });
+      score: score === MISSING_SCORE ? null : score,
+      weight: weights[row] ?? 0,
+      verifications: (verifications.get(sampleKey(g.task, g.index)) ?? []).map((r) => ({ verifier: r.verifier, score: r.score, parse: r.parse, raw: r.raw })),
+    };
+  });
+  function* allScores(): Generator<{ score: number | null; correct: boolean }> {
+    for (let r = 0; r < pool.correct.length; r++) yield { score: scores[r] as number, correct: pool.correct[r] === 1 };
   }
-  return rows;
+  return { samples: rows, sampleTotals: { tasks: tasks.length, samples: pool.correct.length, scores: allScores() } };
+}
+
+/** The run's tasks with generations, in order of their first generation's line, with how many they have. */
+function tasksByFirstGeneration(run: RunColumns): { id: string; samples: number; first: number }[] {
+  const byTask = new Map<number, { id: string; samples: number; first: number }>();
+  for (let row = 0; row < run.rows; row++) {
+    const offset = run.generation[row] as number;
+    if (offset === -1) continue;
+    const t = run.task[row] as number;
+    const entry = byTask.get(t);
+    if (entry) {
+      entry.samples++;
+      entry.first = Math.min(entry.first, offset);
+    } else byTask.set(t, { id: (run.tasks[t] as Task).id, samples: 1, first: offset });
+  }
+  return [...byTask.values()].sort((a, b) => a.first - b.first);
+}
+
+/** The generations (file order) and verifications of the given tasks' samples, read again from samples.jsonl. */
+async function readSamplesOf(run: RunColumns, tasks: ReadonlySet<string>): Promise<{ generations: GenerationRecord[]; verifications: Map<string, VerificationRecord[]> }> {
+  const generations: GenerationRecord[] = [];
+  const seen = new Set<string>();
+  const verifications = new Map<string, VerificationRecord[]>();
+  // The file was validated (and warned about) when the columns were read.
+  const reader = { taskIds: new Set(run.tasks.map((t) => t.id)), warn: () => undefined, repair: false };
+  await scanSamples(join(run.dir, RUN_FILES.samples), reader, {
+    generation(record) {
+      const key = sampleKey(record.task, record.index);
+      if (!tasks.has(record.task) || seen.has(key)) return true;
+      seen.add(key);
+      generations.push(record);
+      return true;
+    },
+    verification(record) {
+      if (!tasks.has(record.task)) return true;
+      const key = sampleKey(record.task, record.index);
+      const list = verifications.get(key) ?? [];
+      if (!list.some((r) => r.verifier === record.verifier)) list.push(record);
+      verifications.set(key, list);
+      return true;
+    },
+    failure: () => undefined,
+  });
+  return { generations, verifications };
+}
+
+/** The pool row of (task, index): tasks are sorted by UTF-16 code units, a task's rows by index. */
+function poolRow(pool: SamplePool, task: string, index: number): number {
+  const t = lowerBound(pool.taskIds.length, (i) => (pool.taskIds[i] as string) < task);
+  const from = pool.starts[t] as number;
+  return from + lowerBound((pool.starts[t + 1] as number) - from, (i) => (pool.indices[from + i] as number) < index);
+}
+
+/** The first i in 0..length for which `before(i)` is false (`before` true on a prefix). */
+function lowerBound(length: number, before: (i: number) => boolean): number {
+  let lo = 0;
+  let hi = length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (before(mid)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -9,10 +9,9 @@ import { conflictingSettings, type ResultSetting, type ResultSettings } from '..
 import { loadRunTasks, prepareResume, runModels, type PreparedRun } from '../../core/pipeline/runSession';
 import { atBatchPrices, readPricing } from '../../core/cost/pricing';
 import { loadTemplates } from '../../core/prompts/load';
-import { sampleKey } from '../../core/runs/sampleKey';
 import type { RunConfig } from '../../core/runs/records';
 import { readManifest } from '../../core/runs/runStore';
-import { gapText, LiveGap, type GapInput } from '../../core/pipeline/liveGap';
+import { gapText, LiveRecordGap } from '../../core/pipeline/liveGap';
 import { formatPercent } from '../../core/report/numbers';
 import { UserError } from '../../core/util/errors';
 import { baseVerifierOf, parseVerifierList, verifiersRunBy } from '../../core/verify/index';
@@ -277,31 +276,23 @@ function outOpt(v: RawValues): { out?: string } {
 
 /** Running gap statistics for the progress line, fed by the records as they stream in. */
 function liveStats(prepared: PreparedRun) {
-  const live = new LiveGap(prepared.config.verifiers[0] ?? 'mc', prepared.config.filter);
-  const samples = new Map<string, GapInput>();
+  const live = new LiveRecordGap(prepared.config.verifiers[0] ?? 'mc', prepared.config.filter);
   let records = 0;
-  const add = (event: RecordEvent): void => {
-    if (event.type === 'failure') return;
-    const r = event.record;
-    const key = sampleKey(r.task, r.index);
-    const s = samples.get(key) ?? { task: r.task, index: r.index, correct: null, scores: {} };
-    const next: GapInput = r.type === 'generation' ? { ...s, correct: r.grade.correct, answer: r.grade.normalized } : { ...s, scores: { ...s.scores, [r.verifier]: r.score } };
-    samples.set(key, next);
-    live.update(next);
-  };
   for (const g of prepared.existing?.generations.values() ?? []) {
-    add({ type: 'generation', record: g });
+    live.add(g);
     records++;
   }
   for (const byVerifier of prepared.existing?.verifications.values() ?? []) {
     for (const r of byVerifier.values()) {
-      add({ type: 'verification', record: r });
+      live.add(r);
       records++;
     }
   }
   return {
     records,
-    add,
+    add: (event: RecordEvent): void => {
+      if (event.type !== 'failure') live.add(event.record);
+    },
     summary(): string {
       const reading = live.reading();
       return reading.state === 'pending' ? '' : `acc ${formatPercent(reading.accuracy)}  ${gapText(reading)}`;

@@ -18,7 +18,6 @@ import { callFailureOf, type CallFailure } from '../llm/callFailure';
 import { FailureStreak } from './failureStreak';
 import { SAMPLES_SCHEMA_VERSION } from '../runs/records';
 import { deriveSeed } from '../util/random';
-import { sampleKey } from '../runs/sampleKey';
 
 export type GapCheckEvent =
   | { type: 'generation'; record: GenerationRecord }
@@ -29,15 +28,24 @@ export type GapCheckEvent =
 /** An event that reports a record just appended to samples.jsonl. */
 export type RecordEvent = Exclude<GapCheckEvent, { type: 'task-done' }>;
 
-/** What the folder already holds, so a resumed run skips it. */
+/** What a run folder holds, as records by sample key (RunData's shape): what the estimate reads. */
 export interface ExistingRecords {
   generations: ReadonlyMap<string, GenerationRecord>;
   verifications: ReadonlyMap<string, ReadonlyMap<string, VerificationRecord>>;
-  /**
-   * sampleKey -> stages whose call failed earlier in this execution: not asked again before a
-   * resume (an execution in several passes, the batch executors', would otherwise ask in each).
-   */
-  failedNow?: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/**
+ * What an execution has of each sample, on file when it started or appended since, so that it
+ * does only what is missing (ExecutionRecords). Presence is all it needs of most samples; the
+ * generation records themselves only of tasks that may still be verified.
+ */
+export interface DoneWork {
+  hasGeneration(task: string, index: number): boolean;
+  /** The sample's generation record, while its task is not done in this execution; undefined after. */
+  generation(task: string, index: number): GenerationRecord | undefined;
+  hasVerification(task: string, index: number, verifier: string): boolean;
+  /** Whether the stage of the sample failed earlier in this execution: not asked again before a resume. */
+  failedNow(task: string, index: number, stage: string): boolean;
 }
 
 export interface GapCheckInput {
@@ -46,7 +54,7 @@ export interface GapCheckInput {
   backend: ModelBackend;
   templates: TemplateSet;
   verifiers: Verifier[];
-  existing: ExistingRecords;
+  existing: DoneWork;
   /** Appends one record durably-enough (see docs/run-format.md); called in order per sample. */
   append: (record: SampleRecord) => Promise<void>;
   onEvent?: (event: GapCheckEvent) => void;
@@ -129,16 +137,12 @@ async function runTask(task: Task, run: TaskRun): Promise<void> {
   if (first !== undefined) throw failed.find((e) => !(e instanceof CallDeferredError)) ?? first;
 }
 
-/** Whether the stage of a sample failed earlier in this execution (it is asked again by a resume). */
-function failedNow(run: TaskRun, task: Task, index: number, stage: string): boolean {
-  return run.existing.failedNow?.get(sampleKey(task.id, index))?.has(stage) ?? false;
-}
 
 /** The task's generations: those on file, plus the missing ones when their call succeeds. */
 async function ensureGenerations(task: Task, run: TaskRun): Promise<GenerationRecord[]> {
   const { config } = run;
-  const have = (i: number): GenerationRecord | undefined => run.existing.generations.get(sampleKey(task.id, i));
-  const missing = range(config.n).filter((i) => !have(i) && !failedNow(run, task, i, 'generation'));
+  const have = (i: number): GenerationRecord | undefined => run.existing.generation(task.id, i);
+  const missing = range(config.n).filter((i) => !run.existing.hasGeneration(task.id, i) && !run.existing.failedNow(task.id, i, 'generation'));
   const fresh = new Map<number, GenerationRecord>();
   if (missing.length > 0) {
     const prompt = generationPrompt(run.templates, task);
@@ -186,7 +190,7 @@ async function ensureGenerations(task: Task, run: TaskRun): Promise<GenerationRe
 }
 
 async function ensureVerifications(task: Task, samples: VerifySample[], verifier: Verifier, run: TaskRun): Promise<void> {
-  const done = (i: number): boolean => (run.existing.verifications.get(sampleKey(task.id, i))?.has(verifier.name) ?? false) || failedNow(run, task, i, verifier.name);
+  const done = (i: number): boolean => run.existing.hasVerification(task.id, i, verifier.name) || run.existing.failedNow(task.id, i, verifier.name);
   if (samples.every((s) => done(s.index))) return;
   const { config } = run;
   // All samples go to the verifier even when only some are missing: the tournament needs the whole

@@ -7,6 +7,8 @@ import { formatPoints } from '../report/numbers';
 import { selectorVerifiers } from '../filter/weights';
 import { GapAccumulator } from '../stats/accumulator';
 import type { LiveGapStats } from '../stats/types';
+import type { GenerationRecord, VerificationRecord } from '../runs/records';
+import { sampleKey } from '../runs/sampleKey';
 
 export interface GapInput {
   task: string;
@@ -56,6 +58,44 @@ export class LiveGap {
 
   reading(): GapReading {
     return readingOf(this.snapshot());
+  }
+}
+
+/**
+ * The live gap fed record by record, as a run appends them (the CLI's progress line). A sample's
+ * grade and the selector's scores are gathered only until it counts; then it goes to the
+ * accumulator, which keeps them as columns, and nothing more of it is held here: memory grows by
+ * a few numbers a sample, not by its records. Records of verifiers the selector does not read
+ * change nothing and are not kept.
+ */
+export class LiveRecordGap {
+  private readonly live: LiveGap;
+  private readonly needed: ReadonlySet<string>;
+  /** sampleKey -> what has arrived of a sample that does not count yet. */
+  private readonly pending = new Map<string, GapInput>();
+
+  constructor(selector: string, filter: string) {
+    this.live = new LiveGap(selector, filter);
+    this.needed = new Set(selectorVerifiers(parseSelector(selector)));
+  }
+
+  add(record: GenerationRecord | VerificationRecord): void {
+    if (record.type === 'verification' && !this.needed.has(record.verifier)) return;
+    const key = sampleKey(record.task, record.index);
+    const sample = this.pending.get(key) ?? { task: record.task, index: record.index, correct: null, scores: {} };
+    if (record.type === 'generation') {
+      sample.correct = record.grade.correct;
+      sample.answer = record.grade.normalized;
+    } else sample.scores = { ...sample.scores, [record.verifier]: record.score };
+    const counts = sample.correct !== null && Object.keys(sample.scores).length === this.needed.size;
+    if (counts) {
+      this.pending.delete(key);
+      this.live.update(sample);
+    } else this.pending.set(key, sample);
+  }
+
+  reading(): GapReading {
+    return this.live.reading();
   }
 }
 

@@ -220,7 +220,7 @@ export class RunController {
           }),
         );
         const log = await SampleLog.open(this.dir);
-        const existing = new ExecutionRecords(this.prepared.existing);
+        const existing = new ExecutionRecords(this.prepared.tasks, config.n, this.verifiers, this.prepared.existing);
         const pass = (): Promise<void> =>
           runGapCheck({
             config: { ...config, concurrency: opts.concurrency },
@@ -234,6 +234,7 @@ export class RunController {
               existing.add(record);
             },
             onEvent: (event) => {
+              if (event.type === 'task-done') existing.taskDone(event.task);
               if (event.type === 'failure') failedSamples++;
               opts.onEvent?.(event);
             },

@@ -12,8 +12,10 @@ import { auditOf, type AuditData, type AuditReport } from '../stats/audit';
 import { assessReport, type AssessedReport } from '../stats/assessment';
 import { runState } from '../stats/conclusion';
 import { samplesCoverage } from '../stats/coverage';
-import { buildPool } from '../stats/pool';
-import { computeReport } from '../stats/report';
+import { buildPool, type SamplePool } from '../stats/pool';
+import type { RecordCoverage } from '../stats/coverage';
+import { columnsCoverage, columnsPool, type RunColumns } from '../runs/runColumns';
+import { computePoolReport, computeReport, type ReportOptions as StatsOptions } from '../stats/report';
 import type { GapReport, ScoredSample } from '../stats/types';
 import { UserError } from '../util/errors';
 
@@ -29,12 +31,16 @@ const REPORT_LEVEL = 0.95;
 
 /** `verifiers`: verifiers the data has besides those in the samples' scores (see computeReport). */
 export function reportOf(samples: ScoredSample[], opts: ReportOptions, verifiers?: readonly string[]): GapReport {
-  return computeReport(samples, {
+  return computeReport(samples, statsOptions(opts, verifiers));
+}
+
+function statsOptions(opts: ReportOptions, verifiers: readonly string[] | undefined): StatsOptions {
+  return {
     selector: opts.selector,
     filter: opts.filter,
     bootstrap: { resamples: opts.resamples, seed: opts.seed, level: REPORT_LEVEL },
     ...(verifiers ? { verifiers } : {}),
-  });
+  };
 }
 
 /**
@@ -43,12 +49,20 @@ export function reportOf(samples: ScoredSample[], opts: ReportOptions, verifiers
  * UserError saying what its records are.
  */
 export function assessRunReport(run: RunData, samples: ScoredSample[], opts: ReportOptions, live: boolean): AssessedReport {
-  const records = runCoverage(run);
-  if (samples.length === 0) {
+  return assessPool(run.dir, runCoverage(run), buildPool(samples), opts, live);
+}
+
+/** assessRunReport of a run read as columns, over its pool (columnsPool): the same report, in memory that does not hold records. */
+export function assessRunColumns(cols: RunColumns, pool: SamplePool, opts: ReportOptions, live: boolean): AssessedReport {
+  return assessPool(cols.dir, columnsCoverage(cols), pool, opts, live);
+}
+
+function assessPool(dir: string, records: RecordCoverage, pool: SamplePool, opts: ReportOptions, live: boolean): AssessedReport {
+  if (pool.correct.length === 0) {
     const state = runStateLines(records, runState(records, live)).join('; ');
-    throw new UserError(`${run.dir}: no samples to report on yet (${state})`);
+    throw new UserError(`${dir}: no samples to report on yet (${state})`);
   }
-  return assessReport('run', reportOf(samples, opts, Object.keys(records.verifiers)), opts.selector, records, live);
+  return assessReport('run', computePoolReport(pool, statsOptions(opts, Object.keys(records.verifiers))), opts.selector, records, live);
 }
 
 /** The assessed report of a samples file: complete and not live by definition. */
@@ -78,10 +92,11 @@ export function weightsOf(samples: ScoredSample[], selector: ScoreSelector, filt
  * --checker-corrected says: the audit measures the checker), or null when the run has none. Intervals
  * with the report's resamples and seed.
  */
-export async function runAudit(run: RunData, opts: Pick<ReportOptions, 'resamples' | 'seed'>): Promise<AuditReport | null> {
+export async function runAudit(run: RunData | RunColumns, opts: Pick<ReportOptions, 'resamples' | 'seed'>): Promise<AuditReport | null> {
   const file = await readAuditFile(run.dir, new Set(run.tasks.map((t) => t.id)));
   if (file === null) return null;
-  return auditOf(runAuditData(run), file, run.annotations, { resamples: opts.resamples, seed: opts.seed, level: REPORT_LEVEL });
+  const data = 'rows' in run ? { ...columnsPool(run), verifiers: run.manifest.config.verifiers } : runAuditData(run);
+  return auditOf(data, file, run.annotations, { resamples: opts.resamples, seed: opts.seed, level: REPORT_LEVEL });
 }
 
 /** What an audit of the run draws from: its generated samples with the checker's grades as recorded. */

@@ -27,8 +27,13 @@ export interface HtmlReportInput {
   context: { label: string; value: string }[];
   /** The report with its coverage, run state and conclusion (shown as the banner at the top). */
   assessed: AssessedReport;
-  /** Present when the report is over a run folder. */
+  /** Present when the report is over a run folder: every sample's row, or with `sampleTotals` only those of the tasks shown (shownTasks). */
   samples?: HtmlSampleRow[];
+  /**
+   * A large run's rows are not all read: `samples` holds the shown tasks' rows, and the histogram
+   * and the truncation note read every sample's selector score and verdict from here.
+   */
+  sampleTotals?: { tasks: number; samples: number; scores: Iterable<{ score: number | null; correct: boolean }> };
   /** How much of the per-sample section to render; defaults to DEFAULT_SAMPLE_LIMITS. */
   sampleLimits?: SampleLimits;
 }
@@ -80,7 +85,8 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     ? { measured: true, partial: coverage.selector.partial ? partialNote(coverage.selector) : null }
     : { measured: false, reason: `not measured: ${notMeasuredReason(coverage)}` };
   const groups = input.samples === undefined ? undefined : groupByTask(input.samples);
-  const shown = groups === undefined ? [] : selectShownTasks(groups, limits);
+  const shown = groups === undefined ? [] : groups.slice(0, shownTasks(groups.map(([, rows]) => rows.length), limits));
+  const totals = input.sampleTotals ?? (input.samples === undefined ? undefined : { tasks: groups?.length ?? 0, samples: input.samples.length, scores: input.samples });
   // Task -> position in the per-sample section, so the per-task table can link to it. Anchors
   // are numbers, never task ids: no untrusted string ends up in an id or a URL.
   const anchors = new Map(shown.map(([task], i) => [task, i]));
@@ -106,7 +112,7 @@ ${input.context.map((c) => html`<dt>${c.label}</dt><dd>${c.value}</dd>
 </header>
 <main>
 ${summarySection(report, measure)}
-${scoresSection(input.samples, report.verifier)}
+${scoresSection(totals, report.verifier)}
 ${qualitySection(assessed)}
 ${auditSection(assessed.audit)}
 ${kSection(report, measure)}
@@ -114,7 +120,7 @@ ${anyNSection(report, measure)}
 ${difficultySection(report.byDifficulty, measure)}
 ${correlationSection(report.correlations)}
 ${perTaskSection(report.perTask, anchors, measure)}
-${samplesSection(groups, shown, limits)}
+${samplesSection(totals, shown, limits)}
 </main>
 </body>
 </html>
@@ -206,15 +212,15 @@ ${row('kept', c.keptCorrect, c.keptWrong, false)}${row('dropped', c.droppedCorre
 
 // ---- score histogram --------------------------------------------------------------------------
 
-function scoresSection(samples: readonly HtmlSampleRow[] | undefined, verifier: string): SafeHtml {
+function scoresSection(totals: SampleTotals | undefined, verifier: string): SafeHtml {
   const head = html`<section id="scores">
 <h2>Scores of <code>${verifier}</code>, correct vs incorrect</h2>
 `;
-  if (samples === undefined) return html`${head}<p class="empty">No per-sample data: this report was built without the run’s samples.</p>
+  if (totals === undefined) return html`${head}<p class="empty">No per-sample data: this report was built without the run’s samples.</p>
 </section>`;
-  if (samples.length === 0) return html`${head}<p class="empty">The run has no samples.</p>
+  if (totals.samples === 0) return html`${head}<p class="empty">The run has no samples.</p>
 </section>`;
-  const histogram = binScores(samples);
+  const histogram = binScores(totals.scores);
   const scored = histogram.bins.some((b) => b.correct + b.incorrect > 0);
   return html`${head}${scored ? histogramChart(histogram.bins, verifier) : html`<p class="empty">No sample has a score.</p>`}
 ${unscoredNote(histogram)}${scored ? histogramTable(histogram) : ''}</section>`;
@@ -355,6 +361,7 @@ ${tasks.map(
 // ---- samples ----------------------------------------------------------------------------------
 
 type TaskGroup = [task: string, rows: HtmlSampleRow[]];
+type SampleTotals = NonNullable<HtmlReportInput['sampleTotals']>;
 
 /** Tasks in order of first appearance, each task's samples by index. */
 function groupByTask(samples: readonly HtmlSampleRow[]): TaskGroup[] {
@@ -368,14 +375,18 @@ function groupByTask(samples: readonly HtmlSampleRow[]): TaskGroup[] {
   return [...groups];
 }
 
-function selectShownTasks(groups: readonly TaskGroup[], limits: SampleLimits): TaskGroup[] {
-  const shown: TaskGroup[] = [];
+/**
+ * How many of the first tasks (in input order, with these sample counts) the per-sample section
+ * shows: whole tasks until either limit is reached, but always at least one.
+ */
+export function shownTasks(sizes: Iterable<number>, limits: SampleLimits = DEFAULT_SAMPLE_LIMITS): number {
+  let shown = 0;
   let samples = 0;
-  for (const group of groups) {
-    if (shown.length >= limits.tasks) break;
-    if (shown.length > 0 && samples + group[1].length > limits.samples) break;
-    shown.push(group);
-    samples += group[1].length;
+  for (const size of sizes) {
+    if (shown >= limits.tasks) break;
+    if (shown > 0 && samples + size > limits.samples) break;
+    shown++;
+    samples += size;
   }
   return shown;
 }
@@ -386,24 +397,23 @@ function disagreement(row: HtmlSampleRow): string | null {
   return null;
 }
 
-function samplesSection(groups: readonly TaskGroup[] | undefined, shown: readonly TaskGroup[], limits: SampleLimits): SafeHtml {
+function samplesSection(totals: SampleTotals | undefined, shown: readonly TaskGroup[], limits: SampleLimits): SafeHtml {
   const head = html`<section id="samples">
 <h2>Samples</h2>
 `;
-  if (groups === undefined) return html`${head}<p class="empty">No per-sample data: this report was built without the run’s samples.</p>
+  if (totals === undefined) return html`${head}<p class="empty">No per-sample data: this report was built without the run’s samples.</p>
 </section>`;
-  if (groups.length === 0) return html`${head}<p class="empty">The run has no samples.</p>
+  if (totals.tasks === 0) return html`${head}<p class="empty">The run has no samples.</p>
 </section>`;
-  return html`${head}${truncationNote(groups, shown, limits)}<p><input type="checkbox" id="only-disagreements"> <label for="only-disagreements">Show only disagreements (kept but wrong, dropped but correct)</label></p>
+  return html`${head}${truncationNote(totals, shown, limits)}<p><input type="checkbox" id="only-disagreements"> <label for="only-disagreements">Show only disagreements (kept but wrong, dropped but correct)</label></p>
 ${shown.map((group, i) => taskBlock(group, i))}</section>`;
 }
 
-function truncationNote(groups: readonly TaskGroup[], shown: readonly TaskGroup[], limits: SampleLimits): SafeHtml | string {
-  if (shown.length === groups.length) return '';
-  const count = (list: readonly TaskGroup[]): number => list.reduce((sum, [, rows]) => sum + rows.length, 0);
-  const total = count(groups);
-  const shownSamples = count(shown);
-  return html`<p class="note">Showing the samples of the first ${shown.length} of ${plural(groups.length, 'task')} (${shownSamples} of ${plural(total, 'sample')}); ${plural(groups.length - shown.length, 'task')} (${plural(total - shownSamples, 'sample')}) left out to keep this file small (limit: ${plural(limits.tasks, 'task')} or ${plural(limits.samples, 'sample')}). The statistics above cover every sample; open the run in the Gap Lens extension to inspect the rest.</p>
+function truncationNote(totals: SampleTotals, shown: readonly TaskGroup[], limits: SampleLimits): SafeHtml | string {
+  if (shown.length === totals.tasks) return '';
+  const total = totals.samples;
+  const shownSamples = shown.reduce((sum, [, rows]) => sum + rows.length, 0);
+  return html`<p class="note">Showing the samples of the first ${shown.length} of ${plural(totals.tasks, 'task')} (${shownSamples} of ${plural(total, 'sample')}); ${plural(totals.tasks - shown.length, 'task')} (${plural(total - shownSamples, 'sample')}) left out to keep this file small (limit: ${plural(limits.tasks, 'task')} or ${plural(limits.samples, 'sample')}). The statistics above cover every sample; open the run in the Gap Lens extension to inspect the rest.</p>
 `;
 }
 

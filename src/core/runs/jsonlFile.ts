@@ -10,6 +10,8 @@ export interface JsonlLine {
   text: string;
   /** False only for a last line that has no trailing newline. */
   terminated: boolean;
+  /** Byte offset of the line's first byte in the file (a byte-order mark counts). */
+  offset: number;
 }
 
 const NEWLINE = 0x0a;
@@ -19,6 +21,9 @@ const BOM = '\uFEFF';
 export async function* readLines(file: string): AsyncGenerator<JsonlLine> {
   let pending: Buffer[] = [];
   let line = 0;
+  /** Bytes of the file before the current chunk, and the offset of the line being collected. */
+  let consumed = 0;
+  let lineStart = 0;
   const decode = (bytes: Buffer): string => {
     const text = bytes.toString('utf8');
     return line === 1 && text.startsWith(BOM) ? text.slice(1) : text;
@@ -30,14 +35,16 @@ export async function* readLines(file: string): AsyncGenerator<JsonlLine> {
       const bytes = pending.length > 0 ? Buffer.concat([...pending, part]) : part;
       pending = [];
       line++;
-      yield { line, text: decode(bytes), terminated: true };
+      yield { line, text: decode(bytes), terminated: true, offset: lineStart };
       start = nl + 1;
+      lineStart = consumed + start;
     }
     if (start < chunk.length) pending.push(chunk.subarray(start));
+    consumed += chunk.length;
   }
   if (pending.length > 0) {
     line++;
-    yield { line, text: decode(Buffer.concat(pending)), terminated: false };
+    yield { line, text: decode(Buffer.concat(pending)), terminated: false, offset: lineStart };
   }
 }
 

@@ -34,47 +34,79 @@ export interface SampleMaps {
   failures: Map<string, Map<string, FailureRecord>>;
 }
 
-export async function readSamples(file: string, reader: AppendOnlyReader): Promise<SampleMaps> {
-  const generations = new Map<string, GenerationRecord>();
-  const verifications = new Map<string, Map<string, VerificationRecord>>();
-  const failures = new Map<string, Map<string, FailureRecord>>();
-  const firstVerificationLine = new Map<string, number>();
-  const duplicates = { generation: new DuplicateCounter(), verification: new DuplicateCounter() };
+/**
+ * What a store of sample records does with each valid record of samples.jsonl, in file order. A
+ * generation or verification the store already holds is a duplicate: it returns false and keeps
+ * the earliest. `offset` is the byte offset of the record's line (readLineAt reads it again).
+ */
+export interface SampleRecordSink {
+  generation(record: GenerationRecord, offset: number): boolean;
+  verification(record: VerificationRecord, line: number): boolean;
+  /** The last failure of a stage is its current one (until a record of the stage supersedes it). */
+  failure(record: FailureRecord): void;
+}
 
-  await forEachRecord(file, reader, SAMPLES_SCHEMA_VERSIONS, (value, line) => {
+/**
+ * Reads samples.jsonl into `sink`, validating every line against its schema and the run's tasks;
+ * warns once per kind of duplicate. What a store keeps, and how it drops orphan verifications
+ * (orphanWarning) and superseded failures, is the store's.
+ */
+export async function scanSamples(file: string, reader: AppendOnlyReader, sink: SampleRecordSink): Promise<void> {
+  const duplicates = { generation: new DuplicateCounter(), verification: new DuplicateCounter() };
+  await forEachRecord(file, reader, SAMPLES_SCHEMA_VERSIONS, (value, line, offset) => {
     const fail = (msg: string): UserError => new UserError(atLine(file, line, msg));
-    // A record of one of the run's tasks, valid against its schema; its sample's key.
-    const read = <R extends { task: string; index: number }>(schema: z.ZodType<R>): { record: R; key: string } => {
+    // A record of one of the run's tasks, valid against its schema.
+    const read = <R extends { task: string; index: number }>(schema: z.ZodType<R>): R => {
       const parsed = schema.safeParse(value);
       if (!parsed.success) throw fail(describeIssues(parsed.error));
       if (!reader.taskIds.has(parsed.data.task)) throw fail(unknownTask(parsed.data.task));
-      return { record: parsed.data, key: sampleKey(parsed.data.task, parsed.data.index) };
+      return parsed.data;
     };
     const type = value['type'];
     if (type === 'generation') {
-      const { record, key } = read(generationRecordSchema);
-      if (generations.has(key)) duplicates.generation.add(line);
-      else generations.set(key, record);
+      if (!sink.generation(read(generationRecordSchema), offset)) duplicates.generation.add(line);
     } else if (type === 'verification') {
-      const { record, key } = read(verificationRecordSchema);
-      const byVerifier = verifications.get(key) ?? new Map<string, VerificationRecord>();
-      verifications.set(key, byVerifier);
-      if (!firstVerificationLine.has(key)) firstVerificationLine.set(key, line);
-      if (byVerifier.has(record.verifier)) duplicates.verification.add(line);
-      else byVerifier.set(record.verifier, record);
+      if (!sink.verification(read(verificationRecordSchema), line)) duplicates.verification.add(line);
     } else if (type === 'failure') {
-      const { record, key } = read(failureRecordSchema);
-      const byStage = failures.get(key) ?? new Map<string, FailureRecord>();
-      failures.set(key, byStage);
-      byStage.set(record.stage, record); // the last failure of a stage is its current one
+      sink.failure(read(failureRecordSchema));
     } else {
       const got = type === undefined ? 'missing field "type"' : `unknown record type ${JSON.stringify(type)}`;
       throw fail(`${got}; expected "generation", "verification" or "failure"`);
     }
   });
-
   duplicates.generation.report(file, 'generation', 'task and index', reader.warn);
   duplicates.verification.report(file, 'verification', 'task, index and verifier', reader.warn);
+}
+
+/** Every record of samples.jsonl as objects, by sample key. */
+export async function readSamples(file: string, reader: AppendOnlyReader): Promise<SampleMaps> {
+  const generations = new Map<string, GenerationRecord>();
+  const verifications = new Map<string, Map<string, VerificationRecord>>();
+  const failures = new Map<string, Map<string, FailureRecord>>();
+  const firstVerificationLine = new Map<string, number>();
+  await scanSamples(file, reader, {
+    generation(record) {
+      const key = sampleKey(record.task, record.index);
+      if (generations.has(key)) return false;
+      generations.set(key, record);
+      return true;
+    },
+    verification(record, line) {
+      const key = sampleKey(record.task, record.index);
+      const byVerifier = verifications.get(key) ?? new Map<string, VerificationRecord>();
+      verifications.set(key, byVerifier);
+      if (!firstVerificationLine.has(key)) firstVerificationLine.set(key, line);
+      if (byVerifier.has(record.verifier)) return false;
+      byVerifier.set(record.verifier, record);
+      return true;
+    },
+    failure(record) {
+      const key = sampleKey(record.task, record.index);
+      const byStage = failures.get(key) ?? new Map<string, FailureRecord>();
+      failures.set(key, byStage);
+      byStage.set(record.stage, record);
+    },
+  });
   dropOrphans(file, { generations, verifications, failures }, firstVerificationLine, reader.warn);
   dropSuperseded(failures, { generations, verifications, failures });
   return { generations, verifications, failures };
@@ -115,12 +147,12 @@ function dropOrphans(file: string, maps: SampleMaps, firstLine: ReadonlyMap<stri
     maps.verifications.delete(key);
     orphanLines.push(firstLine.get(key) ?? 0);
   }
-  const n = orphanLines.length;
-  if (n === 0) return;
-  warn(
-    `${file}: ignored the verifications of ${n} sample${n === 1 ? '' : 's'} without a generation record ` +
-      `(first at line ${Math.min(...orphanLines)})`,
-  );
+  if (orphanLines.length > 0) warn(orphanWarning(file, orphanLines.length, Math.min(...orphanLines)));
+}
+
+/** The warning about `count` samples whose verifications were ignored for want of a generation (the first at `firstLine`). */
+export function orphanWarning(file: string, count: number, firstLine: number): string {
+  return `${file}: ignored the verifications of ${count} sample${count === 1 ? '' : 's'} without a generation record (first at line ${firstLine})`;
 }
 
 /**
@@ -131,11 +163,11 @@ async function forEachRecord(
   file: string,
   reader: AppendOnlyReader,
   versions: number | readonly number[],
-  visit: (value: Record<string, unknown>, line: number) => void,
+  visit: (value: Record<string, unknown>, line: number, offset: number) => void,
 ): Promise<void> {
   let unterminated: { line: number; torn: boolean } | null = null;
   try {
-    for await (const { line, text, terminated } of readLines(file)) {
+    for await (const { line, text, terminated, offset } of readLines(file)) {
       if (text.trim() === '') continue;
       const json = parseJson(text);
       if (!terminated) unterminated = { line, torn: !json.ok };
@@ -146,7 +178,7 @@ async function forEachRecord(
       if (!isPlainObject(json.value)) throw new UserError(atLine(file, line, 'expected a JSON object'));
       const version = unsupportedVersion(json.value, 'v', versions);
       if (version !== null) throw new UserError(atLine(file, line, version));
-      visit(json.value, line);
+      visit(json.value, line, offset);
     }
   } catch (err) {
     if (errorCode(err) === 'ENOENT') return;

@@ -1,7 +1,7 @@
 // Live gap statistics while a run streams in. Every per-task filter (quantile, topk, exp) depends only on
 // its own task, so a new sample or score changes one task's contribution: that task is recomputed, its
 // old contribution subtracted and the new one added — O(size of the task) per update (plus its sort).
-import { assertScores, buildScoreColumns } from '../filter/columns';
+import { assertScores, MISSING_SCORE } from '../filter/columns';
 import type { FilterSpec, ScoreSelector } from '../filter/spec';
 import { assertSelector, selectorColumn, selectorWeights } from '../filter/weights';
 import { GapTally } from './gap';
@@ -11,11 +11,14 @@ import type { LiveGapStats, ScoredSample } from './types';
 /** Placeholder summary of a task whose first sample is being added; never counted. */
 const EMPTY_TASK: ScoredTaskSummary = { samples: 0, scored: 0, correct: 0, weight: 0, kept: 0, keptCorrect: 0, accuracy: 0, filteredAccuracy: 0, nothingKept: false };
 
+// A task's rows as columns (plain arrays of numbers, which V8 stores unboxed), not one score object
+// per sample: a long run streams in hundreds of thousands of samples.
 interface TaskState {
-  /** Sample indices, ascending; correct and scores are aligned with them. */
+  /** Sample indices, ascending; correct and every score column are aligned with them. */
   indices: number[];
   correct: number[];
-  scores: Record<string, number | null>[];
+  /** Verifier name -> score per row, MISSING_SCORE where null or absent (as buildScoreColumns stores them). */
+  scores: Map<string, number[]>;
   summary: ScoredTaskSummary;
 }
 
@@ -43,14 +46,17 @@ export class GapAccumulator {
     let state = this.tasks.get(sample.task);
     if (state) this.tally.remove(state.summary);
     else {
-      state = { indices: [], correct: [], scores: [], summary: EMPTY_TASK };
+      state = { indices: [], correct: [], scores: new Map(), summary: EMPTY_TASK };
       this.tasks.set(sample.task, state);
     }
     const at = insertionPoint(state.indices, sample.index);
     const replace = state.indices[at] === sample.index ? 1 : 0;
     state.indices.splice(at, replace, sample.index);
     state.correct.splice(at, replace, sample.correct ? 1 : 0);
-    state.scores.splice(at, replace, { ...sample.scores });
+    for (const name in sample.scores) {
+      if (!state.scores.has(name)) state.scores.set(name, new Array<number>(state.indices.length - 1 + replace).fill(MISSING_SCORE));
+    }
+    for (const [name, column] of state.scores) column.splice(at, replace, sample.scores[name] ?? MISSING_SCORE);
     state.summary = summarize(state, this.selector, this.filter);
     this.tally.add(state.summary);
   }
@@ -79,7 +85,7 @@ export class GapAccumulator {
 /** Cannot throw: scores were checked on arrival (assertScores) and the selector when it was set. */
 function summarize(state: TaskState, selector: ScoreSelector, filter: FilterSpec): ScoredTaskSummary {
   const rows = state.indices.length;
-  const columns = buildScoreColumns(rows, (i) => state.scores[i] ?? {});
+  const columns = new Map([...state.scores].map(([name, column]) => [name, Float64Array.from(column)]));
   const weights = selectorWeights(columns, selector, filter, Int32Array.of(0, rows));
   return summarizeScoredTask(state.correct, weights, selectorColumn(columns, selector, rows), 0, rows);
 }

@@ -18,22 +18,35 @@ export interface SamplePool {
   answers: (string | null)[] | null;
 }
 
-/** Throws on a duplicate (task, index), a non-integer index or a score outside [0, 1]. */
-export function buildPool(samples: readonly ScoredSample[]): SamplePool {
+/** Where each pool row comes from: rows sorted into the pool's order. */
+export interface PoolOrder {
+  taskIds: string[];
+  starts: Int32Array;
+  /** Row r of the pool is item order[r] of the source. */
+  order: Int32Array;
+}
+
+/**
+ * The pool's order over `count` source items, item i being sample `indexAt(i)` of task `taskAt(i)`:
+ * tasks by UTF-16 code units, each task's items by index. Throws on a duplicate (task, index) or an
+ * index that is not a non-negative integer.
+ */
+export function poolOrder(count: number, taskAt: (i: number) => string, indexAt: (i: number) => number): PoolOrder {
   // Rows are placed by a counting sort on the task's rank, so no per-task arrays are allocated.
   const ordinal = new Map<string, number>();
-  const taskOf = new Int32Array(samples.length);
+  const taskOf = new Int32Array(count);
   const ids: string[] = [];
-  for (let i = 0; i < samples.length; i++) {
-    const sample = samples[i] as ScoredSample;
-    if (!Number.isSafeInteger(sample.index) || sample.index < 0) {
-      throw new Error(`task "${sample.task}": sample index ${sample.index} is not a non-negative integer`);
+  for (let i = 0; i < count; i++) {
+    const task = taskAt(i);
+    const index = indexAt(i);
+    if (!Number.isSafeInteger(index) || index < 0) {
+      throw new Error(`task "${task}": sample index ${index} is not a non-negative integer`);
     }
-    let t = ordinal.get(sample.task);
+    let t = ordinal.get(task);
     if (t === undefined) {
       t = ids.length;
-      ordinal.set(sample.task, t);
-      ids.push(sample.task);
+      ordinal.set(task, t);
+      ids.push(task);
     }
     taskOf[i] = t;
   }
@@ -42,29 +55,34 @@ export function buildPool(samples: readonly ScoredSample[]): SamplePool {
   taskIds.forEach((id, rank) => (rankOf[ordinal.get(id) as number] = rank));
   const starts = new Int32Array(taskIds.length + 1);
   const rankAt = (i: number): number => rankOf[taskOf[i] as number] as number;
-  for (let i = 0; i < samples.length; i++) starts[rankAt(i) + 1] = (starts[rankAt(i) + 1] as number) + 1;
+  for (let i = 0; i < count; i++) starts[rankAt(i) + 1] = (starts[rankAt(i) + 1] as number) + 1;
   for (let t = 0; t < taskIds.length; t++) starts[t + 1] = (starts[t + 1] as number) + (starts[t] as number);
   const next = starts.slice(0, taskIds.length);
-  const order = new Int32Array(samples.length);
-  for (let i = 0; i < samples.length; i++) {
+  const order = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
     const rank = rankAt(i);
     order[next[rank] as number] = i;
     next[rank] = (next[rank] as number) + 1;
   }
-  const indexOf = (i: number): number => (samples[i] as ScoredSample).index;
   for (let t = 0; t < taskIds.length; t++) {
     const rows = order.subarray(starts[t] as number, starts[t + 1] as number);
     let sorted = true;
-    for (let k = 1; k < rows.length && sorted; k++) sorted = indexOf(rows[k - 1] as number) <= indexOf(rows[k] as number);
-    if (!sorted) rows.sort((a, b) => indexOf(a) - indexOf(b));
+    for (let k = 1; k < rows.length && sorted; k++) sorted = indexAt(rows[k - 1] as number) <= indexAt(rows[k] as number);
+    if (!sorted) rows.sort((a, b) => indexAt(a) - indexAt(b));
     for (let k = 1; k < rows.length; k++) {
-      if (indexOf(rows[k] as number) === indexOf(rows[k - 1] as number)) {
-        throw new Error(`duplicate sample: task "${taskIds[t]}" index ${indexOf(rows[k] as number)} appears more than once`);
+      if (indexAt(rows[k] as number) === indexAt(rows[k - 1] as number)) {
+        throw new Error(`duplicate sample: task "${taskIds[t]}" index ${indexAt(rows[k] as number)} appears more than once`);
       }
     }
   }
+  return { taskIds, starts, order };
+}
 
-  const sampleAt = (r: number): ScoredSample => samples[order[r] as number] as ScoredSample;
+/** Throws on a duplicate (task, index), a non-integer index or a score outside [0, 1]. */
+export function buildPool(samples: readonly ScoredSample[]): SamplePool {
+  const at = (i: number): ScoredSample => samples[i] as ScoredSample;
+  const { taskIds, starts, order } = poolOrder(samples.length, (i) => at(i).task, (i) => at(i).index);
+  const sampleAt = (r: number): ScoredSample => at(order[r] as number);
   const correct = new Uint8Array(samples.length);
   const indices = new Float64Array(samples.length);
   let hasAnswers = false;

@@ -15,7 +15,7 @@ import { anyNCurve } from './anyN';
 import { finiteN, unmeasuredFiniteN } from './finiteN';
 import type { SubsetInput } from './subsetExpectation';
 import { verifierQuality } from './verifierQuality';
-import { buildPool } from './pool';
+import { buildPool, type SamplePool } from './pool';
 import { fewTasksWarning } from './conclusion';
 import { relativeGain, summarizeScoredTask } from './taskSummary';
 import type { DifficultyBin, GapReport, ScoredSample, TaskStats } from './types';
@@ -43,9 +43,13 @@ export interface ReportOptions {
  * verifier the data does not have at all (neither in `verifiers` nor in any sample's scores).
  */
 export function computeReport(samples: readonly ScoredSample[], options: ReportOptions): GapReport {
-  if (samples.length === 0) throw new UserError('No samples to report on: the run has no graded generations yet.');
+  return computePoolReport(buildPool(samples), options);
+}
+
+/** computeReport over samples already laid out as a pool (a run read as columns: runColumns.ts). */
+export function computePoolReport(pool: SamplePool, options: ReportOptions): GapReport {
+  if (pool.correct.length === 0) throw new UserError('No samples to report on: the run has no graded generations yet.');
   const { selector, filter } = options;
-  const pool = buildPool(samples);
   const known = new Set([...(options.verifiers ?? []), ...pool.columns.keys()]);
   const unknown = selectorVerifiers(selector).filter((name) => !known.has(name));
   if (unknown.length > 0) {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { gapText, LiveGap, readingOf, type GapReading } from '../../../src/core/pipeline/liveGap';
+import { gapText, LiveGap, LiveRecordGap, readingOf, type GapReading } from '../../../src/core/pipeline/liveGap';
+import { generation, verification } from '../runs/runFixtures';
 
 describe('live gap of a streaming run', () => {
   // Task a: correct [1,0,0,1], mc scores [0.9,0.2,0.4,0.8]; quantile:0.5 keeps scores >= median 0.6
@@ -86,5 +87,32 @@ describe('live gap of a streaming run', () => {
     ];
     assert.deepEqual(readings.map((r) => r.state), ['pending', 'unmeasured', 'partial', 'measured']);
     assert.deepEqual(readings.map(gapText), ['no gap yet (nothing scored yet)', 'gap not measured: 0 of 4 scored', 'gap +25.00 pp (partial: 3 of 4 scored)', 'gap +25.00 pp']);
+  });
+
+  describe('fed record by record', () => {
+    it('reads as the sample-state LiveGap does, whatever order the records come in and whatever other verifiers add', () => {
+      const records = [...a.map((s, index) => ['a', index, s] as const), ...b.map((s, index) => ['b', index, s] as const)].flatMap(([task, index, s]) => [
+        verification(task, index, 'cot-score', 0.5),
+        generation(task, index, s.correct),
+        verification(task, index, 'mc', s.mc),
+      ]);
+      const inOrder = new LiveRecordGap('mc', 'quantile:0.5');
+      for (const r of records) inOrder.add(r);
+      const reversed = new LiveRecordGap('mc', 'quantile:0.5');
+      for (const r of [...records].reverse()) reversed.add(r);
+      const expected = new LiveGap('mc', 'quantile:0.5');
+      feed(expected);
+      assert.deepEqual(inOrder.reading(), expected.reading());
+      assert.deepEqual(reversed.reading(), expected.reading());
+    });
+
+    it('counts a sample only once every verifier the selector reads has judged it', () => {
+      const live = new LiveRecordGap('mean(mc,cot-score)', 'threshold:0.5');
+      live.add(generation('a', 0, true));
+      live.add(verification('a', 0, 'mc', 0.9));
+      assert.deepEqual(live.reading(), { state: 'pending' });
+      live.add(verification('a', 0, 'cot-score', 0.7));
+      assert.deepEqual(live.reading(), { state: 'measured', samples: 1, accuracy: 1, gap: 0 });
+    });
   });
 });

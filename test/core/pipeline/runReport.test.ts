@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseFilter, parseSelector } from '../../../src/core/filter/parse';
-import { assessRunReport } from '../../../src/core/pipeline/runReport';
+import { assessRunColumns, assessRunReport } from '../../../src/core/pipeline/runReport';
+import { columnsPool, readRunColumns } from '../../../src/core/runs/runColumns';
 import { readRun } from '../../../src/core/runs/runStore';
 import { toScoredSamples } from '../../../src/core/runs/scoredSamples';
 import { tempDir } from '../../helpers/cli';
@@ -28,5 +29,16 @@ describe('assessRunReport', () => {
     assert.deepEqual(live.state, { complete: false, live: true });
     assert.deepEqual(live.conclusion.reasons.slice(0, 2), ['the run is incomplete (1 of 3 tasks generated)', 'the run is live (a writer is still adding records)']);
     assert.equal(assessRunReport(run, toScoredSamples(run), opts, false).state.live, false);
+  });
+
+  it('is the same report, to the bit, when the run is read as columns', async () => {
+    const dir = await halfDoneRun();
+    writeFileSync(join(dir, 'samples.jsonl'), jsonl([0, 1, 2, 3].flatMap((i) => [generation('t2', i, i % 2 === 0), verification('t2', i, 'cot-score', i === 3 ? null : i / 4)])), { flag: 'a' });
+    const run = await readRun(dir);
+    const cols = await readRunColumns(dir);
+    for (const [selector, filter] of [['mc', 'quantile:0.8'], ['mean(mc,cot-score)', 'exp:0.3'], ['cot-score', 'topk:2']] as const) {
+      const opts = { selector: parseSelector(selector), filter: parseFilter(filter), resamples: 50, seed: 3 };
+      assert.deepEqual(assessRunColumns(cols, columnsPool(cols), opts, false), assessRunReport(run, toScoredSamples(run), opts, false));
+    }
   });
 });

@@ -3,6 +3,7 @@
 // verifications — by the run's model and by another model's verifier alike — each stay on one
 // endpoint of their model, against real fake servers.
 import assert from 'node:assert/strict';
+import { ExecutionRecords } from '../../../src/core/pipeline/executionRecords';
 import type { SampleRecord } from '../../../src/core/runs/records';
 import { EndpointPool } from '../../../src/core/llm/endpointPool';
 import { createOpenAIBackend } from '../../../src/core/llm/openaiBackend';
@@ -57,7 +58,7 @@ describe('task routes through a gap check', function () {
       backend: own.backend,
       templates: loadTemplates(),
       verifiers: [createVerifier('mc'), onModel(createVerifier('cot-score'), 'cot-score@big', other.backend)],
-      existing: { generations: new Map(), verifications: new Map() },
+      existing: new ExecutionRecords(tasks, N, ['mc', 'cot-score@big'], null),
       append: async (record) => {
         records.push(record);
       },

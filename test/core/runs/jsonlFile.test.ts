@@ -31,6 +31,13 @@ describe('runs/jsonlFile', () => {
     assert.equal(lines[0]?.text, '{"x":1}', 'a leading BOM is dropped');
     assert.equal(lines[1]?.text, long);
     assert.equal(lines[3]?.text, long + 'x');
+    const bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
+    const second = bytes('\uFEFF{"x":1}\n');
+    assert.deepEqual(
+      lines.map((l) => l.offset),
+      [0, second, second + bytes(`${long}\n`), second + bytes(`${long}\n\n`)],
+      'offsets count bytes (a BOM and multi-byte characters included), across read chunks',
+    );
   });
 
   it('repairTail leaves a clean file alone, completes a whole last line, and cuts a torn one', async () => {

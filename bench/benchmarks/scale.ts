@@ -1,0 +1,189 @@
+// The scale benchmark: memory and time as a run grows — `gaplens run`, `gaplens run --resume` of the same
+// run cut back to 90 % of its records, and `gaplens report RUN_DIR`, at 10k, 100k and 1M samples
+// (quick: 10k and 100k), each a whole CLI process against the fake OpenAI server. The growth of
+// each cost with the run's size is fitted as a power law (the exponent: 1 = linear, 0 = flat).
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import path from 'node:path';
+import type { Benchmark, BenchContext, Measured } from '../lib/benchmark';
+import { fakeServerCommand, startFakeServer, type FakeServerProcess } from '../lib/fakeServerProcess';
+import { describe, runProcess, startProcess, type ProcessUsage } from '../lib/processRun';
+import { fmt, row, target } from '../lib/results';
+import { CONCURRENCY, LATENCY_MS, MODEL } from '../lib/workload';
+
+const N = 8;
+const VERIFIERS = 'mc,cot-score';
+const RESUME_AT = 0.9;
+const TARGET_MIB = 400;
+const TARGET_REPORT_S = 10;
+const TARGET_FIRST_REQUEST_S = 5;
+const MILLION = 1_000_000;
+
+interface Point {
+  samples: number;
+  run: ProcessUsage;
+  report: ProcessUsage;
+  resume: ProcessUsage;
+  /** From the resume's start until the server saw its first request. */
+  firstRequestS: number;
+  fileMiB: number;
+}
+
+export const scaleBenchmark: Benchmark = {
+  name: 'scale',
+  title: 'Scale: run, resume at 90 % and report at 10k, 100k and 1M samples (time and peak RSS)',
+  async run(ctx: BenchContext): Promise<Measured> {
+    const sizes = ctx.quick ? [10_000, 100_000] : [10_000, 100_000, MILLION];
+    const server = await startFakeServer(ctx.repoRoot, { latencyMs: LATENCY_MS });
+    const model = `openai:${MODEL}@${server.url}`;
+    const commands: string[] = [describe('node', fakeServerCommand({ latencyMs: LATENCY_MS }))];
+    const points: Point[] = [];
+    try {
+      for (const samples of sizes) {
+        points.push(await measure(ctx, server, model, samples, commands));
+        const p = points.at(-1) as Point;
+        ctx.log(`  ${fmt(samples)} samples: run ${fmt(p.run.wallMs / 1000)} s ${fmt(p.run.maxRssMiB)} MiB; resume ${fmt(p.resume.maxRssMiB)} MiB, first request after ${fmt(p.firstRequestS)} s; report ${fmt(p.report.wallMs / 1000)} s ${fmt(p.report.maxRssMiB)} MiB`);
+      }
+    } finally {
+      await server.stop();
+    }
+    return report(points, commands, ctx.quick);
+  },
+};
+
+async function measure(ctx: BenchContext, server: FakeServerProcess, model: string, samples: number, commands: string[]): Promise<Point> {
+  const tasksFile = path.join(ctx.tmpDir, `tasks-${samples}.jsonl`);
+  writeTasks(tasksFile, samples / N);
+  const dir = path.join(ctx.tmpDir, `run-${samples}`);
+  const cli = (args: string[]): string[] => [ctx.built.cli, ...args];
+  const runArgs = cli(['run', '--tasks', tasksFile, '--model', model, '-n', String(N), '--verifier', VERIFIERS, '--concurrency', String(CONCURRENCY), '--no-cache', '--out', dir, '--json']);
+  const reportArgs = cli(['report', dir, '--json']);
+  const resumeArgs = cli(['run', '--resume', dir, '--no-cache', '--json']);
+  const timeoutMs = 4 * 3600_000;
+  const run = await runProcess(process.execPath, runArgs, { cwd: ctx.repoRoot, timeoutMs });
+  const fileMiB = statSync(path.join(dir, 'samples.jsonl')).size / 2 ** 20;
+  const reported = await runProcess(process.execPath, reportArgs, { cwd: ctx.repoRoot, timeoutMs });
+  const seen = (JSON.parse(reported.stdout) as { samples: number }).samples;
+  if (seen !== samples) throw new Error(`gaplens report saw ${seen} samples, expected ${samples}`);
+  await cutBack(dir, RESUME_AT);
+  const before = (await server.counters()).requests;
+  const started = startProcess(process.execPath, resumeArgs, { cwd: ctx.repoRoot, timeoutMs });
+  const t0 = performance.now();
+  let firstRequestS = NaN;
+  let polling = false;
+  // One poll at a time; a poll the loaded server drops is only a later reading.
+  const poll = setInterval(() => {
+    if (polling || !Number.isNaN(firstRequestS)) return;
+    polling = true;
+    server.counters().then(
+      (c) => {
+        if (c.requests > before) firstRequestS = (performance.now() - t0) / 1000;
+        polling = false;
+      },
+      () => (polling = false),
+    );
+  }, 50);
+  const resumed = await started.finished.finally(() => clearInterval(poll));
+  if (resumed.code !== 0) throw new Error(`the resume exited with ${resumed.code}:\n${resumed.stderr.slice(-2000)}`);
+  if (samples === 10_000) {
+    const shown = (args: string[]): string => describe('node', args).replaceAll(ctx.tmpDir, '$TMP').replaceAll(`${ctx.repoRoot}/`, '').replaceAll(server.url, '$URL');
+    commands.push(
+      `# tasks: bench/benchmarks/scale.ts writeTasks (SAMPLES / ${N} arithmetic questions); for 100k and 1M the same with their sizes`,
+      shown(runArgs),
+      shown(reportArgs),
+      `# cut samples.jsonl back to its first ${RESUME_AT * 100} % of lines (whole lines) and drop completedAt from run.json, then:`,
+      shown(resumeArgs),
+    );
+  }
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(tasksFile, { force: true });
+  return { samples, run: run.usage, report: reported.usage, resume: resumed.usage, firstRequestS, fileMiB };
+}
+
+function writeTasks(file: string, tasks: number): void {
+  const lines: string[] = [];
+  for (let i = 0; i < tasks; i++) {
+    const a = (i * 37) % 101;
+    const b = (i * 53) % 97;
+    lines.push(JSON.stringify({ id: `q${i}`, question: `What is ${a} + ${b}?`, answer: String(a + b), grader: 'numeric' }));
+  }
+  writeFileSync(file, `${lines.join('\n')}\n`);
+}
+
+/** Keeps the first `share` of samples.jsonl's lines, as a run interrupted there leaves it. */
+async function cutBack(dir: string, share: number): Promise<void> {
+  const file = path.join(dir, 'samples.jsonl');
+  const size = statSync(file).size;
+  const fh = await open(file, 'r+');
+  try {
+    // Cut at the first line boundary after `share` of the bytes: close to that share of the records.
+    const buf = Buffer.alloc(1 << 16);
+    let at = Math.floor(size * share);
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, at);
+      const nl = buf.subarray(0, bytesRead).indexOf(0x0a);
+      if (nl !== -1 || bytesRead === 0) {
+        await fh.truncate(nl === -1 ? size : at + nl + 1);
+        break;
+      }
+      at += bytesRead;
+    }
+  } finally {
+    await fh.close();
+  }
+  const manifestFile = path.join(dir, 'run.json');
+  const { completedAt: _done, ...manifest } = JSON.parse(readFileSync(manifestFile, 'utf8')) as Record<string, unknown>;
+  writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+/** The exponent b of cost ≈ a · samples^b, least squares on the logarithms. */
+function growth(points: readonly Point[], cost: (p: Point) => number): number {
+  const xs = points.map((p) => Math.log(p.samples));
+  const ys = points.map((p) => Math.log(cost(p)));
+  const mx = xs.reduce((s, x) => s + x, 0) / xs.length;
+  const my = ys.reduce((s, y) => s + y, 0) / ys.length;
+  let sxy = 0;
+  let sxx = 0;
+  xs.forEach((x, i) => {
+    sxy += (x - mx) * ((ys[i] as number) - my);
+    sxx += (x - mx) ** 2;
+  });
+  return sxy / sxx;
+}
+
+function report(points: Point[], commands: string[], quick: boolean): Measured {
+  const costs: [string, string, (p: Point) => number][] = [
+    ['gaplens run', 's', (p) => p.run.wallMs / 1000],
+    ['gaplens run peak RSS', 'MiB', (p) => p.run.maxRssMiB],
+    ['gaplens run --resume at 90 %', 's', (p) => p.resume.wallMs / 1000],
+    ['gaplens run --resume at 90 % peak RSS', 'MiB', (p) => p.resume.maxRssMiB],
+    ['gaplens run --resume at 90 %: first request after', 's', (p) => p.firstRequestS],
+    ['gaplens report RUN_DIR --json', 's', (p) => p.report.wallMs / 1000],
+    ['gaplens report RUN_DIR peak RSS', 'MiB', (p) => p.report.maxRssMiB],
+  ];
+  const rows = points.flatMap((p) => [...costs.map(([label, unit, cost]) => row(`${label} (${fmt(p.samples)} samples)`, unit, cost(p))), row(`samples.jsonl (${fmt(p.samples)} samples)`, 'MiB', p.fileMiB)]);
+  rows.push(...costs.map(([label, , cost]) => row(`growth exponent: ${label}`, 'exponent', growth(points, cost))));
+  const largest = points.at(-1) as Point;
+  const at = `at ${fmt(largest.samples)} samples`;
+  const atMillion = largest.samples === MILLION ? undefined : `measured ${at} (quick mode); the targets are set at 1M samples`;
+  return {
+    workload:
+      `Arithmetic tasks written by the benchmark, N = ${N} samples per task, verifiers ${VERIFIERS}, concurrency ${CONCURRENCY}, no response cache, against the fake OpenAI server ` +
+      `(separate process, L = ${LATENCY_MS} ms). Per size: a fresh \`gaplens run\` (its final report with 1,000 bootstrap resamples included), \`gaplens report RUN_DIR --json\` of the finished run, ` +
+      `and \`gaplens run --resume\` of the same folder cut back to its first ${RESUME_AT * 100} % of samples.jsonl. One process per measurement${quick ? '' : ', one repetition per size (each point at 1M takes many minutes)'}.`,
+    commands,
+    rows,
+    targets: [
+      target(`gaplens run peak RSS ${at}`, largest.run.maxRssMiB, '<=', TARGET_MIB, atMillion),
+      target(`gaplens report RUN_DIR peak RSS ${at}`, largest.report.maxRssMiB, '<=', TARGET_MIB, atMillion),
+      target(`gaplens report RUN_DIR time ${at}`, largest.report.wallMs / 1000, '<=', TARGET_REPORT_S, atMillion),
+      target(`gaplens run --resume at 90 % peak RSS ${at}`, largest.resume.maxRssMiB, '<=', TARGET_MIB, atMillion),
+      target(`gaplens run --resume at 90 %: first request ${at}`, largest.firstRequestS, '<=', TARGET_FIRST_REQUEST_S, atMillion),
+    ],
+    notes: [
+      'Peak RSS is the largest resident set of the CLI process (getrusage at exit, through bench/lib/usageHook.cjs). The first request of a resume is timed by polling the fake server\'s request counter every 50 ms from the moment the process starts.',
+      'The growth exponent b fits cost ≈ a · samples^b over the sizes measured: about 1 for time that is linear in the run, about 0 for memory that does not grow with it.',
+    ],
+    details: { points },
+  };
+}

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { ExecutionRecords } from '../../../src/core/pipeline/executionRecords';
+import type { Task } from '../../../src/core/tasks/task';
+import { failure, generation, verification } from '../runs/runFixtures';
+
+describe('pipeline/executionRecords', () => {
+  const tasks: Task[] = ['a', 'b'].map((id) => ({ id, question: `${id}?`, answer: '1', grader: 'numeric' }));
+  const sampleMaps = (records: ReturnType<typeof generation | typeof verification>[]) => {
+    const generations = new Map();
+    const verifications = new Map<string, Map<string, unknown>>();
+    for (const r of records) {
+      const key = `${r.task}\u0000${r.index}`;
+      if (r.type === 'generation') generations.set(key, r);
+      else verifications.set(key, (verifications.get(key) ?? new Map()).set(r.verifier, r));
+    }
+    return { generations, verifications } as never;
+  };
+
+  it('knows what is on file, and holds the generations only of tasks that are not complete', () => {
+    const done = [0, 1].flatMap((i) => [generation('a', i, true), verification('a', i, 'mc', 0.5)]);
+    const records = new ExecutionRecords(tasks, 2, ['mc'], sampleMaps([...done, generation('b', 0, false), generation('b', 7, true)]));
+    assert.equal(records.hasGeneration('a', 1), true);
+    assert.equal(records.hasVerification('a', 1, 'mc'), true);
+    assert.equal(records.hasVerification('a', 1, 'cot-score'), false);
+    assert.equal(records.generation('a', 0), undefined, 'a complete task needs none of its texts');
+    assert.deepEqual(records.generation('b', 0), generation('b', 0, false));
+    assert.equal(records.hasGeneration('b', 1), false);
+    assert.equal(records.hasGeneration('b', 7), false, 'an index beyond n is never asked for');
+  });
+
+  it('adds what the execution appends, and lets go of a task once it is done in this execution', () => {
+    const records = new ExecutionRecords(tasks, 2, ['mc'], null);
+    records.add(generation('b', 1, true));
+    records.add(failure('b', 0, 'generation'));
+    records.add(verification('b', 1, 'mc', 0.25));
+    assert.equal(records.hasGeneration('b', 1), true);
+    assert.equal(records.hasVerification('b', 1, 'mc'), true);
+    assert.equal(records.failedNow('b', 0, 'generation'), true);
+    assert.equal(records.failedNow('b', 1, 'generation'), false);
+    assert.deepEqual(records.generation('b', 1), generation('b', 1, true));
+    records.taskDone('b');
+    assert.equal(records.generation('b', 1), undefined);
+    assert.equal(records.hasGeneration('b', 1), true, 'presence stays');
+  });
+});
