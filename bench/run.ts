@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { activationBenchmark } from './benchmarks/activation';
+import { batchBenchmark } from './benchmarks/batch';
 import { endpointsBenchmark } from './benchmarks/endpoints';
 import { llamaBenchmark } from './benchmarks/llama';
 import { nBatchingBenchmark } from './benchmarks/nBatching';
@@ -24,7 +25,7 @@ import { startContentionProbe } from './lib/contention';
 import { machineInfo } from './lib/machine';
 import { formatTable, readResults, renderResultsMarkdown, writeResult, type BenchResult } from './lib/results';
 
-const BENCHMARKS: Benchmark[] = [throughputBenchmark, transportBenchmark, endpointsBenchmark, promptfooBenchmark, nBatchingBenchmark, llamaBenchmark, statsScaleBenchmark, activationBenchmark];
+const BENCHMARKS: Benchmark[] = [throughputBenchmark, transportBenchmark, endpointsBenchmark, promptfooBenchmark, nBatchingBenchmark, llamaBenchmark, statsScaleBenchmark, activationBenchmark, batchBenchmark];
 
 /**
  * Benchmarks with a script of their own that writes bench/results/<name>.json in its own format

@@ -24,6 +24,8 @@ export interface FakeServerOptions {
   latencyMs: number;
   /** Reject n > 1 like llama.cpp's server (the client must fall back to one request per sample). */
   noN?: boolean;
+  /** Also serve the OpenAI Files and Batches endpoints. */
+  batch?: boolean;
   /** At most this many requests served at once; beyond: an immediate 429, or with `queue` a wait (latency grows). */
   capacity?: number;
   queue?: boolean;
@@ -38,6 +40,7 @@ export function fakeServerCommand(opts: FakeServerOptions): string[] {
   return [
     '--require', 'tsx/cjs', FAKE_SERVER_SCRIPT, '--latency-ms', String(opts.latencyMs),
     ...(opts.noN ? ['--no-n'] : []),
+    ...(opts.batch ? ['--batch'] : []),
     ...(opts.capacity !== undefined ? ['--capacity', String(opts.capacity), ...(opts.queue ? ['--capacity-queue'] : [])] : []),
     ...(opts.ratePerSecond !== undefined ? ['--rate-per-second', String(opts.ratePerSecond), '--rate-burst', String(opts.burst ?? opts.ratePerSecond)] : []),
   ];

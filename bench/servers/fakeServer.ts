@@ -2,7 +2,7 @@
 // answers), in a process of its own so that the client's CPU is measured alone. One addition: a
 // request that carries promptfoo's llm-rubric grading prompt is answered with the JSON verdict
 // that grader expects, so promptfoo's model-graded assertion produces real verdicts instead of
-// parse errors. The fixture's capacity and rate-limit flags model a server's limits (the endpoints
+// parse errors. With --batch it also serves the Files and Batches endpoints. The fixture's capacity and rate-limit flags model a server's limits (the endpoints
 // benchmark). Prints {"url": ...} on stdout; stops on SIGTERM. Run under tsx, not bundled: in a
 // bundle the fixture's own `require.main === module` check would start a second server.
 import { parseArgs } from 'node:util';
@@ -20,6 +20,8 @@ async function main(): Promise<void> {
     options: {
       'latency-ms': { type: 'string', default: '20' },
       'no-n': { type: 'boolean', default: false },
+      // Also the Files and Batches endpoints (test/fixtures/batchApi.ts): the batch benchmark.
+      batch: { type: 'boolean', default: false },
       ...LIMIT_OPTIONS,
     },
   });
@@ -28,6 +30,7 @@ async function main(): Promise<void> {
     supportsN: !values['no-n'],
     logRequests: false,
     respond: rubricVerdict,
+    ...(values.batch ? { batch: {} } : {}),
     ...limitsFrom(values),
   });
   process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
