@@ -130,6 +130,18 @@ describe('gaplens run --executor batch', function () {
     assert.ok([...submissions(fake).values()].every((n) => n === 2 || n === 1));
   });
 
+  it('waits for slow batches and slow polls past --timeout-ms: the per-call timeout is for online calls', async () => {
+    const expected = await online('mc');
+    // Every Files/Batches answer takes 600 ms and each batch needs 3 polls per status: a batch's
+    // wait is seconds, each poll longer than the 300 ms each online call is given.
+    const { fake, out, res } = await batch('mc', { answerDelayMs: 600, pollsPerStatus: 3 }, ['--timeout-ms', '300']);
+    assert.equal(res.code, 0, res.stderr);
+    assertCleanStderr(res.stderr);
+    assert.deepEqual(await recordSet(out), expected);
+    assert.ok((fake.batches?.calls.retrieve ?? 0) >= 9 * (fake.batches?.batches.length ?? 0));
+    assert.ok([...submissions(fake).values()].every((n) => n === 1));
+  });
+
   it('refuses --cost-limit: a batch is spent as a whole once submitted', async () => {
     const fake = await servers.serve({ batch: { pollsPerStatus: 1000 } });
     const limit = await runCli(runArgs(fake, tasks, join(dir, 'x'), 'mc', [...BATCH, '--cost-limit', '1']), { env });

@@ -29,6 +29,7 @@ import { ClusterView } from './clusterView';
 import { DetailPane, type DetailModel } from './detailPane';
 import { el } from './dom';
 import { FilterBar, type FilterChange } from './filterBar';
+import { BatchStatus } from './batchStatus';
 import { EndpointStatus } from './endpointStatus';
 import { QualityPanel } from './qualityPanel';
 import { RunBar, type Progress } from './runBar';
@@ -64,6 +65,7 @@ export class PanelApp {
 
   private readonly runBar: RunBar;
   private readonly endpoints = new EndpointStatus();
+  private readonly batch = new BatchStatus();
   private readonly statsHeader = new StatsHeader();
   private readonly filterBar: FilterBar;
   private readonly table: SampleTable;
@@ -136,6 +138,7 @@ export class PanelApp {
       el('main', { className: 'panel' }, [
         this.runBar.element,
         this.endpoints.element,
+        this.batch.element,
         this.statsHeader.element,
         this.filterBar.element,
         el('div', { className: 'workspace' }, [this.table.element, el('div', { className: 'side' }, [this.clusters.element, this.detail.element])]),
@@ -163,6 +166,7 @@ export class PanelApp {
         this.detailRequests.clear();
         this.progress = null;
         this.endpoints.update([]);
+        this.batch.update(null);
         this.inSnapshot = true;
         this.runBar.showError(null);
         this.render();
@@ -204,6 +208,9 @@ export class PanelApp {
         return;
       case 'endpoints':
         this.endpoints.update(n.params.models);
+        return;
+      case 'batch':
+        this.batch.update(n.params.progress);
         return;
     }
   }
