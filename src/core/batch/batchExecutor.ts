@@ -20,7 +20,7 @@ import { makeFolder } from '../runs/files';
 import { UserError } from '../util/errors';
 import type { Verifier } from '../verify/verifier';
 import { createBatchClient, isFinal, type BatchClient, type RemoteBatch } from './batchClient';
-import { batchUrlOf, isSuccess, type BatchRequest, type BatchResult } from './batchLines';
+import { apiOfBatchUrl, batchUrlOf, isSuccess, type BatchRequest, type BatchResult } from './batchLines';
 import { batchProgress, type BatchProgress } from './batchProgress';
 import { batchFolder, emptyBatchState, isSettled, readBatchState, writeBatchState, type BatchState, type ShardRecord, type ShardUsage } from './batchState';
 import { BatchTransport, type RequestSink } from './batchTransport';
@@ -81,7 +81,8 @@ export class BatchExecutor implements Executor {
   }
 
   transport(model: string, api: 'chat' | 'completions'): ModelTransport {
-    return this.answers.forModel(model, batchUrlOf(api));
+    const spec = parseModelSpec(model);
+    return this.answers.forModel(model, batchUrlOf(api, spec.backend === 'openai' ? spec.provider : undefined));
   }
 
   verifier(verifier: Verifier): Verifier {
@@ -236,7 +237,7 @@ export class BatchExecutor implements Executor {
       await this.index.add(join(folder, file), (result) => {
         if (!isSuccess(result) || counted.has(result.customId)) return;
         counted.add(result.customId);
-        addUsage(usage, result, shard.url === '/v1/chat/completions' ? 'chat' : 'completions');
+        addUsage(usage, result, apiOfBatchUrl(shard.url));
       });
       files.push(file);
     }
