@@ -12,6 +12,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { activationBenchmark } from './benchmarks/activation';
 import { cacheBenchmark } from './benchmarks/cache';
+import { batchBenchmark } from './benchmarks/batch';
 import { endpointsBenchmark } from './benchmarks/endpoints';
 import { llamaBenchmark } from './benchmarks/llama';
 import { nBatchingBenchmark } from './benchmarks/nBatching';
@@ -29,7 +30,7 @@ import { formatTable, readResults, renderResultsMarkdown, writeResult, type Benc
 
 const BENCHMARKS: Benchmark[] = [
   throughputBenchmark(REALISTIC), throughputBenchmark(LOOPBACK), cacheBenchmark, transportBenchmark, endpointsBenchmark, promptfooBenchmark(REALISTIC), promptfooBenchmark(LOOPBACK),
-  nBatchingBenchmark, llamaBenchmark, statsScaleBenchmark, activationBenchmark, scaleBenchmark];
+  nBatchingBenchmark, llamaBenchmark, statsScaleBenchmark, activationBenchmark, scaleBenchmark, batchBenchmark];
 
 /**
  * Benchmarks with a script of their own that writes bench/results/<name>.json in its own format

@@ -29,6 +29,8 @@ export interface FakeServerOptions {
    * then reads first-token top logprobs, one request per sample, as a hand-written script does.
    */
   noPromptScoring?: boolean;
+  /** Also serve the OpenAI Files and Batches endpoints. */
+  batch?: boolean;
   /** At most this many requests served at once; beyond: an immediate 429, or with `queue` a wait (latency grows). */
   capacity?: number;
   queue?: boolean;
@@ -44,6 +46,7 @@ export function fakeServerCommand(opts: FakeServerOptions): string[] {
     '--require', 'tsx/cjs', FAKE_SERVER_SCRIPT, '--latency-ms', String(opts.latencyMs),
     ...(opts.noN ? ['--no-n'] : []),
     ...(opts.noPromptScoring ? ['--no-prompt-scoring'] : []),
+    ...(opts.batch ? ['--batch'] : []),
     ...(opts.capacity !== undefined ? ['--capacity', String(opts.capacity), ...(opts.queue ? ['--capacity-queue'] : [])] : []),
     ...(opts.ratePerSecond !== undefined ? ['--rate-per-second', String(opts.ratePerSecond), '--rate-burst', String(opts.burst ?? opts.ratePerSecond)] : []),
   ];

@@ -2,7 +2,7 @@
 // answers), in a process of its own so that the client's CPU is measured alone. One addition: a
 // request that carries promptfoo's llm-rubric grading prompt is answered with the JSON verdict
 // that grader expects, so promptfoo's model-graded assertion produces real verdicts instead of
-// parse errors. The fixture's capacity and rate-limit flags model a server's limits (the endpoints
+// parse errors. With --batch it also serves the Files and Batches endpoints. The fixture's capacity and rate-limit flags model a server's limits (the endpoints
 // benchmark). A Gap Lens cot-score verification prompt gets a short verification ending in
 // "Score: K" (K from 1 to 10, fixed by the prompt), so that the promptfoo benchmark's same-work
 // comparison verifies for real on both sides. Prints {"url": ...} on stdout; stops on SIGTERM. Run under tsx, not bundled: in a
@@ -30,6 +30,8 @@ async function main(): Promise<void> {
       'latency-ms': { type: 'string', default: '20' },
       'no-n': { type: 'boolean', default: false },
       'no-prompt-scoring': { type: 'boolean', default: false },
+      // Also the Files and Batches endpoints (test/fixtures/batchApi.ts): the batch benchmark.
+      batch: { type: 'boolean', default: false },
       ...LIMIT_OPTIONS,
     },
   });
@@ -39,6 +41,7 @@ async function main(): Promise<void> {
     ...(values['no-prompt-scoring'] ? { echo: 'refused', promptLogprobs: 'refused' } as const : {}),
     logRequests: false,
     respond: (req) => rubricVerdict(req) ?? cotScore(req),
+    ...(values.batch ? { batch: {} } : {}),
     ...limitsFrom(values),
   });
   process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);

@@ -442,6 +442,24 @@ const endpointsParamsSchema = z.object({
   models: z.array(z.object({ model: nonEmpty, endpoints: z.array(endpointFiguresSchema).min(1) })),
 });
 
+/**
+ * Where a batch run's batches stand while it executes (docs/batch.md, "Progress"): its latest
+ * phase, that phase's shards and requests, and what the batches so far cost at the batch prices —
+ * or why no cost is shown. null clears it (the execution ended, or is not in batches).
+ */
+const batchParamsSchema = z.object({
+  progress: z
+    .object({
+      phase: z.number().int().positive(),
+      stages: z.record(nonEmpty, count),
+      shards: z.object({ toSubmit: count, submitted: count, inProgress: count, done: count, failed: count }),
+      requests: z.object({ total: count, done: count }).refine((r) => r.done <= r.total, { message: 'more requests done than there are' }),
+      // The amount as the CLI writes it comes along: the webview bundle has no share of core/cost.
+      cost: z.union([z.object({ amount: z.number().finite().nonnegative(), currency: z.string().nullable(), text: nonEmpty }), z.object({ amount: z.null(), why: nonEmpty })]),
+    })
+    .nullable(),
+});
+
 /** Editor commands forwarded to the panel (e.g. the `Gap Lens: Next Disagreement` command). */
 const commandParamsSchema = z.object({ command: z.enum(['nextSample', 'previousSample', 'nextDisagreement']) });
 
@@ -458,6 +476,7 @@ const hostNotificationSchemas = {
   endpoints: endpointsParamsSchema,
   /** Restricted Mode ignores some of the workspace's settings (its model profiles, runs folder…): what, in one line; sent after each snapshot. */
   restricted: z.object({ note: nonEmpty }),
+  batch: batchParamsSchema,
 } as const;
 
 export { ANNOTATION_CAUSES } from '../core/runs/records';

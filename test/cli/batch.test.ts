@@ -130,6 +130,45 @@ describe('gaplens run --executor batch', function () {
     assert.ok([...submissions(fake).values()].every((n) => n === 2 || n === 1));
   });
 
+  it('waits for slow batches and slow polls past --timeout-ms: the per-call timeout is for online calls', async () => {
+    const expected = await online('mc');
+    // Every Files/Batches answer takes 600 ms and each batch needs 3 polls per status: a batch's
+    // wait is seconds, each poll longer than the 300 ms each online call is given.
+    const { fake, out, res } = await batch('mc', { answerDelayMs: 600, pollsPerStatus: 3 }, ['--timeout-ms', '300']);
+    assert.equal(res.code, 0, res.stderr);
+    assertCleanStderr(res.stderr);
+    assert.deepEqual(await recordSet(out), expected);
+    assert.ok((fake.batches?.calls.retrieve ?? 0) >= 9 * (fake.batches?.batches.length ?? 0));
+    assert.ok([...submissions(fake).values()].every((n) => n === 1));
+  });
+
+  it('Azure OpenAI: files and batches at the resource’s /openai paths with api-version and api-key, lines naming the deployment; the records of an online Azure run', async () => {
+    const azureEnv = { ...env, OPENAI_API_KEY: 'azure-key-7', OPENAI_API_VERSION: '2024-10-21' };
+    const args = (fake: { origin: string }, out: string, extra: string[] = []): string[] =>
+      ['run', '--tasks', tasks, '--model', `azure:gpt-4o-mini@${fake.origin}`, '--api', 'chat', '-n', String(N), '--verifier', 'mc', '--seed', '3', '--max-tokens', '32', '--verifier-max-tokens', '32', '--no-cache', '--out', out, ...extra];
+    const reference = await servers.serve({ apiKey: 'azure-key-7', models: ['gpt-4o-mini'] });
+    const online = await runCli(args(reference, join(dir, 'online')), { env: azureEnv });
+    assert.equal(online.code, 0, online.stderr);
+
+    const fake = await servers.serve({ apiKey: 'azure-key-7', models: ['gpt-4o-mini'], batch: {} });
+    const out = join(dir, 'azure');
+    const res = await runCli(args(fake, out, BATCH), { env: azureEnv });
+    assert.equal(res.code, 0, res.stderr);
+    assertCleanStderr(res.stderr);
+    assert.deepEqual(await recordSet(out), await recordSet(join(dir, 'online')));
+    const management = fake.requests.filter((r) => /^\/openai\/(files|batches)/.test(r.path));
+    assert.ok(management.length > 0);
+    for (const sent of management) {
+      assert.equal(sent.query['api-version'], '2024-10-21', sent.path);
+      assert.deepEqual([sent.headers['api-key'], sent.authorization], ['azure-key-7', undefined]);
+    }
+    // Nothing went to OpenAI's /v1 paths, nor to a deployment's batches.
+    assert.deepEqual(fake.requests.filter((r) => r.path.startsWith('/v1/') || r.path.includes('/deployments/gpt-4o-mini/batches')).map((r) => r.path), []);
+    for (const b of fake.batches?.batches ?? []) assert.equal(b.endpoint, '/chat/completions');
+    const lines = [...(fake.batches?.files.values() ?? [])].filter((f) => f.purpose === 'batch').flatMap((f) => f.text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { url: string; body: { model: string } }));
+    assert.ok(lines.length > 0 && lines.every((l) => l.url === '/chat/completions' && l.body.model === 'gpt-4o-mini'));
+  });
+
   it('refuses --cost-limit: a batch is spent as a whole once submitted', async () => {
     const fake = await servers.serve({ batch: { pollsPerStatus: 1000 } });
     const limit = await runCli(runArgs(fake, tasks, join(dir, 'x'), 'mc', [...BATCH, '--cost-limit', '1']), { env });

@@ -9,7 +9,7 @@ import type { FakeOpenAI } from '../fixtures/openaiServer';
 import { runCli, startCli, tempDir } from '../helpers/cli';
 import { fakeServersPerTest } from '../helpers/fakeServers';
 import { assertCleanStderr, assertNoDuplicates, cleanEnv, lineCount, readRecords, waitFor, writeTasks } from '../helpers/runs';
-import { BATCH, recordSet, runArgs, submissions } from '../helpers/batchRuns';
+import { BATCH, recordSet, runArgs, statistics, submissions } from '../helpers/batchRuns';
 
 describe('gaplens run --executor batch: kill -9, cancel, resume', function () {
   this.timeout(180000);
@@ -19,6 +19,7 @@ describe('gaplens run --executor batch: kill -9, cancel, resume', function () {
   let tasks: string;
   let env: NodeJS.ProcessEnv;
   let expected: string[];
+  let expectedStatistics: Record<string, unknown>;
   const VERIFIERS = 'mc,tournament';
 
   before(async () => {
@@ -30,6 +31,7 @@ describe('gaplens run --executor batch: kill -9, cancel, resume', function () {
       const res = await runCli(runArgs(fake, join(tmp.dir, 'tasks.jsonl'), out, VERIFIERS), { env: cleanEnv(tmp.dir) });
       assert.equal(res.code, 0, res.stderr);
       expected = await recordSet(out);
+      expectedStatistics = await statistics(out, cleanEnv(tmp.dir));
     } finally {
       tmp.cleanup();
     }
@@ -42,13 +44,14 @@ describe('gaplens run --executor batch: kill -9, cancel, resume', function () {
   });
   afterEach(() => cleanup());
 
-  /** Resumes until the run completes, then checks it against the online run: every record once, every shard submitted once. */
+  /** Resumes until the run completes, then checks it against the online run: every record once, the same statistics, every shard submitted once. */
   async function resumeAndCheck(fake: FakeOpenAI, out: string): Promise<void> {
     const resumed = await runCli(['run', '--resume', out, ...BATCH, '--no-cache'], { env });
     assert.equal(resumed.code, 0, resumed.stderr);
     assertCleanStderr(resumed.stderr);
     assertNoDuplicates(readRecords(out));
     assert.deepEqual(await recordSet(out), expected);
+    assert.deepEqual(await statistics(out, env), expectedStatistics);
     const state = await readBatchState(out);
     const created = fake.batches?.batches ?? [];
     // One batch per shard: nothing was submitted twice.

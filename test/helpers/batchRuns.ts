@@ -1,7 +1,9 @@
 // What the batch executor's CLI tests share: the arguments of a run of writeTasks' tasks on the
 // fake server, the flags of a fast batch execution, and what two runs are compared by.
+import assert from 'node:assert/strict';
 import type { FakeOpenAI } from '../fixtures/openaiServer';
 import { readRun } from '../../src/core/runs/runStore';
+import { runCli } from './cli';
 
 /** Samples per task of the runs these helpers start. */
 export const N = 4;
@@ -12,6 +14,14 @@ export async function recordSet(out: string): Promise<string[]> {
   const lines = [...run.generations.values()].map(({ at: _at, ...g }) => JSON.stringify(g));
   for (const byVerifier of run.verifications.values()) for (const { at: _at, ...v } of byVerifier.values()) lines.push(JSON.stringify(v));
   return lines.sort();
+}
+
+/** The statistics of a run's report (`report --json`) without what names the run, its models or its execution. */
+export async function statistics(out: string, env: NodeJS.ProcessEnv): Promise<Record<string, unknown>> {
+  const res = await runCli(['report', out, '--json'], { env });
+  assert.equal(res.code, 0, res.stderr);
+  const { run: _run, models: _models, batch: _batch, audit: _audit, live: _live, ...stats } = JSON.parse(res.stdout) as Record<string, unknown>;
+  return stats;
 }
 
 /** custom_id -> how many batches it was submitted in. */

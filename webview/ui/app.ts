@@ -31,6 +31,7 @@ import { ClusterView } from './clusterView';
 import { DetailPane, type DetailModel } from './detailPane';
 import { el } from './dom';
 import { FilterBar, type FilterChange } from './filterBar';
+import { BatchStatus } from './batchStatus';
 import { EndpointStatus } from './endpointStatus';
 import { QualityPanel } from './qualityPanel';
 import { RestrictedNote } from './restrictedNote';
@@ -70,6 +71,7 @@ export class PanelApp {
   private readonly runActions = new RunActions((action) => void this.host.runAction({ action }).catch((err: unknown) => this.showError(err)));
   private readonly endpoints = new EndpointStatus();
   private readonly restricted: RestrictedNote;
+  private readonly batch = new BatchStatus();
   private readonly statsHeader = new StatsHeader();
   private readonly filterBar: FilterBar;
   private readonly table: SampleTable;
@@ -145,6 +147,7 @@ export class PanelApp {
         this.runActions.element,
         this.restricted.element,
         this.endpoints.element,
+        this.batch.element,
         this.statsHeader.element,
         this.filterBar.element,
         el('div', { className: 'workspace' }, [this.table.element, el('div', { className: 'side' }, [this.clusters.element, this.detail.element])]),
@@ -172,6 +175,7 @@ export class PanelApp {
         this.detailRequests.clear();
         this.progress = null;
         this.endpoints.update([]);
+        this.batch.update(null);
         this.inSnapshot = true;
         this.runBar.showError(null);
         this.render();
@@ -216,6 +220,9 @@ export class PanelApp {
         return;
       case 'endpoints':
         this.endpoints.update(n.params.models);
+        return;
+      case 'batch':
+        this.batch.update(n.params.progress);
         return;
     }
   }

@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { APIUserAbortError, toFile, type OpenAI } from 'openai';
-import type { Batch } from 'openai/resources/batches';
+import type { Batch, BatchCreateParams } from 'openai/resources/batches';
 import { abortReason } from '../llm/abort';
 import type { ModelSpec } from '../llm/modelSpec';
 import { createSdkClient, streamingFetch } from '../llm/openaiClient';
@@ -73,7 +73,9 @@ export function createBatchClient(spec: HttpSpec, apiKey: string | undefined): B
   const sdk: OpenAI = createSdkClient(
     {
       baseUrl,
-      ...(spec.provider === 'azure' ? { azure: { deployment: spec.model, apiVersion: spec.apiVersion ?? azureApiVersion() } } : {}),
+      // Azure's Files and Batches endpoints belong to the resource (`/openai/files`, `/openai/batches`),
+      // not to a deployment: the client names none, and each line's body names it as `model`.
+      ...(spec.provider === 'azure' ? { azure: { apiVersion: spec.apiVersion ?? azureApiVersion() } } : {}),
       ...(apiKey ? { apiKey, ...accountFromEnv() } : {}),
     },
     streamingFetch(),
@@ -97,7 +99,8 @@ export function createBatchClient(spec: HttpSpec, apiKey: string | undefined): B
       step(`uploading ${name}`, signal, async () => (await sdk.files.create({ file: await toFile(createReadStream(file), name), purpose: 'batch' }, { signal })).id),
     create: (inputFileId, endpoint, metadata, signal) =>
       step(`creating a batch of ${inputFileId}`, signal, async () =>
-        remote(await sdk.batches.create({ input_file_id: inputFileId, endpoint, completion_window: '24h', metadata }, { signal, maxRetries: 0 })),
+        // The SDK's type knows OpenAI's `/v1/…` names only; Azure's are the same without `/v1`.
+        remote(await sdk.batches.create({ input_file_id: inputFileId, endpoint: endpoint as BatchCreateParams['endpoint'], completion_window: '24h', metadata }, { signal, maxRetries: 0 })),
       ),
     retrieve: (id, signal) => step(`asking for batch ${id}`, signal, async () => remote(await sdk.batches.retrieve(id, { signal }))),
     cancel: (id, signal) => step(`cancelling batch ${id}`, signal, async () => remote(await sdk.batches.cancel(id, { signal }))),

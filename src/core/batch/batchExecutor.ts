@@ -20,7 +20,7 @@ import { makeFolder } from '../runs/files';
 import { UserError } from '../util/errors';
 import type { Verifier } from '../verify/verifier';
 import { createBatchClient, isFinal, type BatchClient, type RemoteBatch } from './batchClient';
-import { batchUrlOf, isSuccess, type BatchRequest, type BatchResult } from './batchLines';
+import { apiOfBatchUrl, batchUrlOf, isSuccess, type BatchRequest, type BatchResult } from './batchLines';
 import { batchProgress, type BatchProgress } from './batchProgress';
 import { batchFolder, emptyBatchState, isSettled, readBatchState, writeBatchState, type BatchState, type ShardRecord, type ShardUsage } from './batchState';
 import { BatchTransport, type RequestSink } from './batchTransport';
@@ -69,20 +69,20 @@ const POLL_GROWTH = 12;
 const CANCEL_TIMEOUT_MS = 60_000;
 
 export class BatchExecutor implements Executor {
+  /** The results received, and how many recorded shards hold each custom_id (remote only). */
   private readonly index = new ResultIndex();
-  /** custom_id -> how many recorded shards hold it (remote only). */
-  private readonly attempts = new Map<string, number>();
   private readonly answers: BatchTransport;
   private readonly clients = new Map<string, BatchClient>();
   /** The latest answer of the API about each shard's batch (by shard name), for its file ids. */
   private readonly remote = new Map<string, RemoteBatch>();
 
   constructor(private readonly opts: BatchExecutorOptions) {
-    this.answers = new BatchTransport(this.index, { attempts: (id) => this.attempts.get(id) ?? 0, maxRetries: opts.maxRetries });
+    this.answers = new BatchTransport(this.index, { attempts: (id) => this.index.submissions(id), maxRetries: opts.maxRetries });
   }
 
   transport(model: string, api: 'chat' | 'completions'): ModelTransport {
-    return this.answers.forModel(model, batchUrlOf(api));
+    const spec = parseModelSpec(model);
+    return this.answers.forModel(model, batchUrlOf(api, spec.backend === 'openai' ? spec.provider : undefined));
   }
 
   verifier(verifier: Verifier): Verifier {
@@ -129,7 +129,7 @@ export class BatchExecutor implements Executor {
       add: (model: string, request: BatchRequest, stage: string) => {
         setAside[stage] = (setAside[stage] ?? 0) + 1;
         if (mode.kind === 'export' && mode.stages && !mode.stages.includes(stage)) return;
-        if (mode.kind === 'remote') this.attempts.set(request.customId, (this.attempts.get(request.customId) ?? 0) + 1);
+        if (mode.kind === 'remote') this.index.countSubmission(request.customId);
         writer?.add(model, request, stage);
       },
     };
@@ -237,7 +237,7 @@ export class BatchExecutor implements Executor {
       await this.index.add(join(folder, file), (result) => {
         if (!isSuccess(result) || counted.has(result.customId)) return;
         counted.add(result.customId);
-        addUsage(usage, result, shard.url === '/v1/chat/completions' ? 'chat' : 'completions');
+        addUsage(usage, result, apiOfBatchUrl(shard.url));
       });
       files.push(file);
     }
@@ -270,7 +270,7 @@ export class BatchExecutor implements Executor {
     for (const shard of state.shards) {
       for await (const { text } of readLines(join(folder, shard.file))) {
         const id = customIdOf(text);
-        if (id !== undefined) this.attempts.set(id, (this.attempts.get(id) ?? 0) + 1);
+        if (id !== undefined) this.index.countSubmission(id);
       }
     }
   }

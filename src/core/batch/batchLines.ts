@@ -4,11 +4,21 @@
 import { isPlainObject } from '../util/plainObject';
 import { shownValue } from '../util/shownValue';
 
-/** The endpoints a gap check's requests go to (a batch names one of them for all its lines). */
-export type BatchUrl = '/v1/chat/completions' | '/v1/completions';
+/**
+ * The endpoints a gap check's requests go to (a batch names one of them for all its lines): the
+ * OpenAI Batch API's (and vLLM's) `/v1/…`; Azure OpenAI's batch lines name them without `/v1`
+ * (Microsoft Learn, "Getting started with Azure OpenAI batch deployments"; docs/batch.md).
+ */
+export type BatchUrl = '/v1/chat/completions' | '/v1/completions' | '/chat/completions' | '/completions';
 
-export function batchUrlOf(api: 'chat' | 'completions'): BatchUrl {
-  return api === 'chat' ? '/v1/chat/completions' : '/v1/completions';
+export function batchUrlOf(api: 'chat' | 'completions', provider?: string): BatchUrl {
+  const path = api === 'chat' ? '/chat/completions' : '/completions';
+  return provider === 'azure' ? path : `/v1${path}`;
+}
+
+/** The API a batch's endpoint is of. */
+export function apiOfBatchUrl(url: BatchUrl): 'chat' | 'completions' {
+  return url.endsWith('/chat/completions') ? 'chat' : 'completions';
 }
 
 /** One request of a batch: the body an online call would POST to `url`, under its custom id. */

@@ -62,13 +62,29 @@ function batchSpend(state: BatchState, pricing: Pricing): Spend {
   return meter.spend();
 }
 
+/** What every batch so far cost at the batch prices: an amount, or why there is none (never a guessed 0). */
+export type BatchCost = { amount: number; currency: string | null; text: string } | { amount: null; why: string };
+
+export function batchCost(p: BatchProgress): BatchCost {
+  if (!p.spend) return { amount: null, why: 'no pricing file to price the batches (docs/cost.md)' };
+  if (p.spend.byModel.length === 0) return { amount: null, why: 'no batch has been downloaded yet' };
+  if (p.spend.total === null) return { amount: null, why: p.spend.unknownBecause ?? 'a model has no price' };
+  return { amount: p.spend.total, currency: p.spend.currency, text: moneyText(p.spend.total, p.spend.currency) };
+}
+
+/** What the panel shows of a run's batches (panelProtocol.ts, 'batch'): null before the first shard. */
+export function batchPanelFigures(p: BatchProgress): { phase: number; stages: Record<string, number>; shards: BatchProgress['shards']; requests: BatchProgress['requests']; cost: BatchCost } | null {
+  if (p.phase === 0) return null;
+  return { phase: p.phase, stages: p.stages, shards: p.shards, requests: p.requests, cost: batchCost(p) };
+}
+
 /** One line: `batch phase 2 (mc 320, tournament 160): shards 0 to submit, 1 submitted, 2 in progress, 3 done, 0 failed; 150/480 requests done; batches so far 0.0123 USD at batch prices`. */
 export function batchProgressText(p: BatchProgress): string {
   if (p.phase === 0) return p.imports > 0 ? `batch: ${plural(p.imports, 'result file')} imported` : 'batch: nothing submitted yet';
   const stages = Object.entries(p.stages).map(([stage, count]) => `${stage} ${count}`).join(', ');
   const { toSubmit, submitted, inProgress, done, failed } = p.shards;
   // Said once it is known: "unknown" on every line would say nothing new (the estimate says why).
-  const total = p.spend?.byModel.length ? p.spend.total : null;
-  const cost = total === null ? '' : `; batches so far ${moneyText(total, p.spend?.currency ?? null)} at batch prices`;
+  const spent = batchCost(p);
+  const cost = spent.amount === null ? '' : `; batches so far ${spent.text} at batch prices`;
   return `batch phase ${p.phase} (${stages}): shards ${toSubmit} to submit, ${submitted} submitted, ${inProgress} in progress, ${done} done, ${failed} failed; ${p.requests.done}/${p.requests.total} requests done${cost}`;
 }

@@ -67,6 +67,8 @@ export class BatchTransport {
 
   endPass(): void {
     this.sink = null;
+    // A pass of a million requests would keep their ids until the next pass otherwise.
+    this.collected.clear();
   }
 
   /** Resolves once no call is under way (calls a finished pass left behind run out first). */

@@ -1,6 +1,8 @@
 // Every batch result a run has received, by custom_id, over the result files kept in its folder
-// (downloaded outputs and error files, imported files). It holds where each result is, not the
-// result: a run of a million requests has gigabytes of them. Which result counts when a custom_id
+// (downloaded outputs and error files, imported files), and how many batches each custom_id was
+// submitted in. It holds where each result is, not the result: a run of a million requests has
+// gigabytes of them; and it holds each custom_id once, compactly (requestTable.ts): about 100 bytes
+// a request, where a map of strings to objects took three times that. Which result counts when a custom_id
 // has several (docs/batch.md, "Matching results"): a success outranks an error or a request that
 // never ran; between two of the same rank, the one read later wins (files in the order they were
 // received, lines in file order) — so a request asked again replaces its earlier answer, and
@@ -9,13 +11,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { readLines } from '../runs/jsonlFile';
 import { atLine, UserError } from '../util/errors';
 import { isSuccess, parseResultLine, type BatchResult } from './batchLines';
-
-interface Location {
-  file: number;
-  offset: number;
-  length: number;
-  success: boolean;
-}
+import { NO_RESULT, RequestTable } from './requestTable';
 
 /** What adding one file found. */
 export interface IndexedFile {
@@ -26,14 +22,17 @@ export interface IndexedFile {
 }
 
 const BOM_BYTES = 3;
+const MAX_SUBMISSIONS = 0xffff;
 
 export class ResultIndex {
   private readonly files: string[] = [];
-  private readonly where = new Map<string, Location>();
+  private readonly table = new RequestTable();
   private readonly handles = new Map<number, Promise<FileHandle>>();
+  private results = 0;
 
+  /** custom_ids with a result. */
   get size(): number {
-    return this.where.size;
+    return this.results;
   }
 
   /** Reads a result file, telling `onResult` of each line; a line that is not a result is a UserError naming FILE:LINE. */
@@ -55,21 +54,34 @@ export class ResultIndex {
       if (seen.has(result.customId)) duplicates++;
       seen.add(result.customId);
       const success = isSuccess(result);
-      const current = this.where.get(result.customId);
-      if (current && current.success && !success) continue;
-      this.where.set(result.customId, { file: fileNo, offset: start, length: Buffer.byteLength(text), success });
+      const row = this.table.rowOf(result.customId);
+      if (this.table.columns.file[row] === NO_RESULT) this.results++;
+      else if (this.table.columns.success[row] === 1 && !success) continue;
+      this.table.setResult(row, fileNo, start, Buffer.byteLength(text), success);
     }
     return { lines, duplicates };
   }
 
-  has(customId: string): boolean {
-    return this.where.has(customId);
+  /** One more batch holds the request of this custom_id. */
+  countSubmission(customId: string): void {
+    const row = this.table.rowOf(customId);
+    const { submissions } = this.table.columns;
+    // Kept at the column's largest value rather than wrapping round to 0 (no run asks that often).
+    if ((submissions[row] ?? 0) < MAX_SUBMISSIONS) submissions[row] = (submissions[row] ?? 0) + 1;
+  }
+
+  /** How many batches held the request of this custom_id. */
+  submissions(customId: string): number {
+    const row = this.table.find(customId);
+    return row === undefined ? 0 : (this.table.columns.submissions[row] ?? 0);
   }
 
   /** The result that counts for a custom_id, read from its file; undefined when none was received. */
   async get(customId: string): Promise<BatchResult | undefined> {
-    const at = this.where.get(customId);
-    if (!at) return undefined;
+    const row = this.table.find(customId);
+    const { file, offset, length } = this.table.columns;
+    if (row === undefined || file[row] === NO_RESULT) return undefined;
+    const at = { file: file[row] as number, offset: offset[row] as number, length: length[row] as number };
     const fh = await this.handle(at.file);
     const bytes = Buffer.alloc(at.length);
     await fh.read(bytes, 0, at.length, at.offset);

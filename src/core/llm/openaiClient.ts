@@ -13,8 +13,11 @@ import { HttpStatusError } from './openaiErrors';
 export interface EndpointClientOptions {
   /** OpenAI-compatible: the base URL (usually ending in /v1). Azure: the resource endpoint, https://RESOURCE.openai.azure.com. */
   baseUrl: string;
-  /** Set for Azure OpenAI: requests go to {baseUrl}/openai/deployments/{deployment}/…?api-version=…, the key in `api-key`. */
-  azure?: { deployment: string; apiVersion: string };
+  /**
+   * Set for Azure OpenAI: requests go to {baseUrl}/openai/deployments/{deployment}/…?api-version=…,
+   * the key in `api-key`; without a deployment to {baseUrl}/openai/… (the Files and Batches endpoints).
+   */
+  azure?: { deployment?: string; apiVersion: string };
   /** None: no Authorization (or api-key) header at all, as local servers want. */
   apiKey?: string;
   /** Sent as OpenAI-Organization / OpenAI-Project. */
@@ -68,7 +71,7 @@ export function createSdkClient(opts: EndpointClientOptions, fetch: typeof globa
   };
   // baseURL is always given: the SDK would otherwise read OPENAI_BASE_URL from the environment.
   return opts.azure
-    ? new AzureOpenAI({ ...common, baseURL: `${opts.baseUrl}/openai`, deployment: opts.azure.deployment, apiVersion: opts.azure.apiVersion })
+    ? new AzureOpenAI({ ...common, baseURL: `${opts.baseUrl}/openai`, ...(opts.azure.deployment ? { deployment: opts.azure.deployment } : {}), apiVersion: opts.azure.apiVersion })
     : new OpenAI({ ...common, baseURL: opts.baseUrl });
 }
 

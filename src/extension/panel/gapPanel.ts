@@ -189,6 +189,11 @@ export class GapPanel implements vscode.Disposable {
     else this.flush();
   }
 
+  /** Where the run's batches stand (docs/batch.md, "Progress"); null clears it. */
+  setBatch(params: HostNotificationParams['batch']): void {
+    this.queue.send({ kind: 'notify', method: 'batch', params });
+  }
+
   /** The live figures of the run's models served by several endpoints; an empty list clears them. */
   setEndpoints(params: HostNotificationParams['endpoints']): void {
     this.queue.send({ kind: 'notify', method: 'endpoints', params });

@@ -12,7 +12,7 @@ import { estimateLines, limitReachedText, liveSpendText, spendText } from '../..
 import { costBound, estimateRun } from '../../core/cost/estimate';
 import { atBatchPrices, missingPrices, readPricing, type Pricing } from '../../core/cost/pricing';
 import { BatchExecutor, DEFAULT_POLL_MS } from '../../core/batch/batchExecutor';
-import { batchProgressText } from '../../core/batch/batchProgress';
+import { batchPanelFigures, batchProgressText } from '../../core/batch/batchProgress';
 import { readBatchState } from '../../core/batch/batchState';
 import { OPENAI_BATCH_LIMITS } from '../../core/batch/shardWriter';
 import type { Spend } from '../../core/cost/spend';
@@ -186,6 +186,7 @@ export class RunExecutor implements vscode.Disposable {
           mode: { kind: 'remote', limits: OPENAI_BATCH_LIMITS, pollMs: DEFAULT_POLL_MS, keyFor: (m) => keys.get(m) },
           onMessage: (m) => log.info(m),
           onProgress: (p) => {
+            this.panels.get(dir)?.setBatch({ progress: batchPanelFigures(p) });
             const text = batchProgressText(p);
             if (text === lastNote) return;
             lastNote = text;
@@ -253,6 +254,7 @@ export class RunExecutor implements vscode.Disposable {
         ended = await this.recordEnding(dir, outcome);
         status(false);
         this.panels.get(dir)?.setEndpoints({ models: [] });
+        if (executor) this.panels.get(dir)?.setBatch({ progress: null });
       }
       const resume = `${capitalized(unfinishedNote(dir, 'Resume (in the panel or on the run in the Gap Lens runs view) continues it'))}.`;
       if (outcome.spend) log.info(`${manifest.id}: ${spendText(outcome.spend)}`);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { batchProgress, batchProgressText } from '../../../src/core/batch/batchProgress';
+import { batchPanelFigures, batchProgress, batchProgressText } from '../../../src/core/batch/batchProgress';
+import { parseHostMessage } from '../../../src/protocol/panelProtocol';
 import type { BatchState, ShardRecord } from '../../../src/core/batch/batchState';
 import { parsePricing } from '../../../src/core/cost/pricing';
 
@@ -41,5 +42,23 @@ describe('batch/batchProgress', () => {
     assert.doesNotMatch(batchProgressText(unpriced), /batches so far|cost/);
     assert.equal(batchProgressText(batchProgress({ v: 1, shards: [], imports: [], received: [] }, undefined)), 'batch: nothing submitted yet');
     assert.equal(batchProgressText(batchProgress({ v: 1, shards: [], imports: [{ file: 'imports/0001-r.jsonl', source: '/r.jsonl', lines: 3, at: '' }], received: [] }, undefined)), 'batch: 1 result file imported');
+  });
+
+  it('gives the panel the same figures, with the cost or why there is none, in a message the protocol accepts', () => {
+    const priced = batchPanelFigures(batchProgress(state, parsePricing('{"currency": "USD", "models": [{"model": "m", "inputPerMTok": 1, "outputPerMTok": 4, "batchDiscount": 0.5}]}', 'p.json')));
+    assert.deepEqual(priced?.cost, { amount: 0.7, currency: 'USD', text: '0.700 USD' });
+    assert.deepEqual(priced?.shards, { toSubmit: 2, submitted: 1, inProgress: 2, done: 1, failed: 1 });
+    const unpriced = batchPanelFigures(batchProgress(state, parsePricing('{"currency": "USD", "models": []}', 'p.json')));
+    assert.equal(unpriced?.cost.amount, null);
+    assert.match((unpriced?.cost as { why: string }).why, /m/);
+    const noFile = batchPanelFigures(batchProgress(state, undefined));
+    assert.deepEqual(noFile?.cost, { amount: null, why: 'no pricing file to price the batches (docs/cost.md)' });
+    const nothingDownloaded = batchPanelFigures(batchProgress({ ...state, shards: state.shards.slice(1) }, parsePricing('{"currency": "USD", "models": []}', 'p.json')));
+    assert.deepEqual(nothingDownloaded?.cost, { amount: null, why: 'no batch has been downloaded yet' });
+    assert.equal(batchPanelFigures(batchProgress({ v: 1, shards: [], imports: [], received: [] }, undefined)), null);
+    for (const progress of [priced, unpriced, noFile, null]) {
+      const parsed = parseHostMessage({ kind: 'notify', method: 'batch', params: { progress } });
+      assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
+    }
   });
 });
