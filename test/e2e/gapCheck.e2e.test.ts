@@ -127,6 +127,10 @@ async function quickOpen(page: Page, query: string, file = query): Promise<void>
     return rows.first();
   });
   await row.click();
+  // The click leaves the mouse over the editor's tabs, whose hover (a panel's run folder) would
+  // then lie over the text a test clicks next.
+  await page.mouse.move(1, 1);
+  await page.locator('.context-view .hover-contents').first().waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
 }
 
 async function panelFrame(page: Page): Promise<Frame> {
