@@ -156,12 +156,18 @@ export class ResponseCache {
     }
   }
 
-  /** Appends what is waiting, lets the running check finish and closes the files. The cache is not used after. */
+  /** Appends what is waiting, lets the running check finish, checks the limit once more if anything was written since, and closes the files. The cache is not used after. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.flush();
     this.closed = true;
     await Promise.allSettled([this.running, this.refreshing, this.loaded]);
+    // What was written since the last check began (a fast run writes much while a check runs) may
+    // have taken the cache over its limit: one last check, so that a run leaves it within bounds.
+    if (this.writtenSinceCheck > 0) {
+      this.startCheck();
+      await this.running;
+    }
     this.writer.close();
     this.packs.closeAll();
   }
