@@ -1,7 +1,7 @@
 // gaplens batch export / import: a run that calls no endpoint, its requests written for vLLM's
 // run-batch, and the results read back in any order, partial and repeated.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FakeOpenAI } from '../fixtures/openaiServer';
 import { runCli, tempDir } from '../helpers/cli';
@@ -107,6 +107,16 @@ describe('gaplens batch export / import', function () {
     const vllm = await runCli(['batch', 'export', completions, '--format', 'vllm', '--out', join(dir, 'v')], { env });
     assert.equal(vllm.code, 2);
     assert.match(vllm.stderr, /vLLM's run-batch serves chat requests only .* export with --format openai, or start a run with --api chat/);
+
+    const azureServer = await servers.serve({ apiKey: 'azure-key-7', models: ['gpt-4o-mini'] });
+    const azure = join(dir, 'azure');
+    const azureEnv = { ...env, OPENAI_API_KEY: 'azure-key-7', OPENAI_API_VERSION: '2024-10-21' };
+    const azureRun = await runCli(['run', '--tasks', tasks, '--model', `azure:gpt-4o-mini@${azureServer.origin}`, '--api', 'chat', '-n', '2', '--verifier', 'mc', '--no-cache', '--executor', 'offline', '--out', azure], { env: azureEnv });
+    assert.equal(azureRun.code, 0, azureRun.stderr);
+    const azureVllm = await runCli(['batch', 'export', azure, '--format', 'vllm', '--out', join(dir, 'av')], { env: azureEnv });
+    assert.equal(azureVllm.code, 2);
+    assert.match(azureVllm.stderr, /runs on the Azure OpenAI deployment gpt-4o-mini, whose batch lines vLLM's run-batch does not take: export with --format openai/);
+    assert.ok(!existsSync(join(dir, 'av')), 'nothing written');
 
     const bad = join(dir, 'bad.jsonl');
     writeFileSync(bad, '{"custom_id": "x", "response": {"status_code": 200, "body": {}}}\n{"oops": 1}\n');

@@ -10,6 +10,7 @@ import { BatchExecutor, type BatchMode } from '../../core/batch/batchExecutor';
 import { batchFolder, emptyBatchState, readBatchState, writeBatchState } from '../../core/batch/batchState';
 import { ResultIndex } from '../../core/batch/resultIndex';
 import { OPENAI_BATCH_LIMITS, type WrittenShard } from '../../core/batch/shardWriter';
+import { parseModelSpec } from '../../core/llm/modelSpec';
 import { expectedRecords } from '../../core/pipeline/gapCheck';
 import { RunController } from '../../core/pipeline/runController';
 import { makeFolder } from '../../core/runs/files';
@@ -69,6 +70,11 @@ async function exportRequests(dir: string, extra: string[], v: RawValues): Promi
   if (phase !== 'next' && !stages.includes(phase)) throw new UserError(`--phase '${phase}' is not a phase of ${dir}: use next, ${stages.join(', ')}`, 2);
   if (format === 'vllm' && config.api !== 'chat') {
     throw new UserError(`vLLM's run-batch serves chat requests only ("Currently only the /v1/chat/completions endpoint is supported"), and ${dir} uses the completions API: export with --format openai, or start a run with --api chat`, 2);
+  }
+  const spec = parseModelSpec(config.model);
+  if (format === 'vllm' && spec.backend === 'openai' && spec.provider === 'azure') {
+    // Azure's batch lines name /chat/completions without /v1, which vLLM's run-batch refuses.
+    throw new UserError(`${dir} runs on the Azure OpenAI deployment ${spec.model}, whose batch lines vLLM's run-batch does not take: export with --format openai (for Azure's Batch API), or run the model on vLLM as openai:MODEL@URL`, 2);
   }
   checkOutFolder(out, flag(v, 'force'));
   await checkLiveBatches(dir, 'offline');
