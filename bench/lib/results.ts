@@ -67,11 +67,21 @@ export function resultsDir(repoRoot: string): string {
   return path.join(repoRoot, 'bench', 'results');
 }
 
+/**
+ * A command as anyone can run it from the repository: the measuring machine's paths of the
+ * repository and of the folders beside it (../shared data, ../.cache-bench tools) made relative.
+ */
+export function portableCommand(command: string, repoRoot: string): string {
+  const parent = path.dirname(repoRoot);
+  return command.split(`${repoRoot}/`).join('').split(`${parent}/`).join('../');
+}
+
 export function writeResult(repoRoot: string, result: BenchResult): string {
   const dir = resultsDir(repoRoot);
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${result.name}.json`);
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  const portable = { ...result, commands: result.commands.map((c) => portableCommand(c, repoRoot)) };
+  writeFileSync(file, `${JSON.stringify(portable, null, 2)}\n`);
   return file;
 }
 

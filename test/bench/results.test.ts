@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fmt, readResults, renderResultsMarkdown, row, target, writeResult, type BenchResult } from '../../bench/lib/results';
+import { fmt, portableCommand, readResults, renderResultsMarkdown, row, target, writeResult, type BenchResult } from '../../bench/lib/results';
 
 const machine = { cpuModel: 'Test CPU', cores: 2, memoryGiB: 4, node: 'v20.0.0', os: 'Linux test x64', commit: 'abc1234' };
 
@@ -25,6 +25,14 @@ function result(name: string): BenchResult {
 }
 
 describe('bench results', () => {
+  it('writes commands without the measuring machine\'s paths: the repository\'s made relative, the folders beside it as ../', () => {
+    const repo = '/home/someone/gaplens';
+    assert.equal(
+      portableCommand(`node ${repo}/dist/cli.js run --tasks /home/someone/shared/data/gsm8k/test.jsonl && node /home/someone/.cache-bench/promptfoo/x.js`, repo),
+      'node dist/cli.js run --tasks ../shared/data/gsm8k/test.jsonl && node ../.cache-bench/promptfoo/x.js',
+    );
+  });
+
   let root: string;
   beforeEach(() => {
     root = mkdtempSync(path.join(os.tmpdir(), 'gaplens-'));
