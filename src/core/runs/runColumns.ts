@@ -11,7 +11,7 @@ import type { RecordCoverage, VerifierFailureKind } from '../stats/coverage';
 import { countCoverage, verifierNames } from './coverage';
 import { correctedVerdict } from './labels';
 import { orphanWarning, readAnnotations, scanSamples } from './sampleRecords';
-import { readManifest, readTasks, RUN_FILES, type ReadRunOptions } from './runStore';
+import { openRunFolder, RUN_FILES, type ReadRunOptions } from './runStore';
 import { sampleKey } from './sampleKey';
 
 const GENERATION = 'generation';
@@ -69,15 +69,8 @@ export interface RunColumns {
  * and warnings). Verifications of a sample without a generation are dropped with readRun's warning.
  */
 export async function readRunColumns(dir: string, opts: ReadRunOptions = {}): Promise<RunColumns> {
-  const warnings: string[] = [];
-  const warn = (msg: string): void => {
-    warnings.push(msg);
-    opts.onWarning?.(msg);
-  };
-  const manifest = await readManifest(dir);
-  const tasks = await readTasks(dir, manifest);
+  const { manifest, tasks, warnings, reader } = await openRunFolder(dir, opts);
   const taskIds = new Map(tasks.map((t, i) => [t.id, i]));
-  const reader = { taskIds: new Set(taskIds.keys()), warn, repair: opts.repair ?? false };
   const file = path.join(dir, RUN_FILES.samples);
   const b = new ColumnBuilder(tasks.length, manifest.config.n);
   const stage = (name: string): StageColumn => (name === GENERATION ? b.generationStage : b.verifier(name));
@@ -107,7 +100,7 @@ export async function readRunColumns(dir: string, opts: ReadRunOptions = {}): Pr
       if (!done) stage(record.stage).problem[row] = b.kind(record.kind);
     },
   });
-  b.dropOrphans(file, warn);
+  b.dropOrphans(file, reader.warn);
   const annotations = await readAnnotations(path.join(dir, RUN_FILES.annotations), reader);
   return { ...b.columns(), dir, manifest, tasks, annotations, warnings };
 }

@@ -11,7 +11,7 @@ import type { AnnotationRecord, FailureRecord, GenerationRecord, RunManifest, Ve
 import { errorCode, makeFolder, writeFileAtomic } from './files';
 import { parseJson } from './jsonlFile';
 import { describeIssues, runManifestSchema, taskSchema, unsupportedVersion } from './recordSchemas';
-import { readAnnotations, readSamples } from './sampleRecords';
+import { readAnnotations, readSamples, type AppendOnlyReader } from './sampleRecords';
 import { modelSlug } from '../llm/modelSpec';
 
 export const RUN_FILES = {
@@ -142,8 +142,8 @@ function notARunFolder(dir: string, missing: string): UserError {
   return new UserError(`${dir} is not a Gap Lens run folder (no ${missing})`);
 }
 
-/** Reads a whole run folder, validating every line of every file. */
-export async function readRun(dir: string, opts: ReadRunOptions = {}): Promise<RunData> {
+/** What every reader of a run folder starts from: its manifest and tasks, and how it reports and repairs what it finds in samples.jsonl. */
+export async function openRunFolder(dir: string, opts: ReadRunOptions): Promise<{ manifest: RunManifest; tasks: Task[]; warnings: string[]; reader: AppendOnlyReader }> {
   const warnings: string[] = [];
   const warn = (msg: string): void => {
     warnings.push(msg);
@@ -151,7 +151,12 @@ export async function readRun(dir: string, opts: ReadRunOptions = {}): Promise<R
   };
   const manifest = await readManifest(dir);
   const tasks = await readTasks(dir, manifest);
-  const reader = { taskIds: new Set(tasks.map((t) => t.id)), warn, repair: opts.repair ?? false };
+  return { manifest, tasks, warnings, reader: { taskIds: new Set(tasks.map((t) => t.id)), warn, repair: opts.repair ?? false } };
+}
+
+/** Reads a whole run folder, validating every line of every file. */
+export async function readRun(dir: string, opts: ReadRunOptions = {}): Promise<RunData> {
+  const { manifest, tasks, warnings, reader } = await openRunFolder(dir, opts);
   const { generations, verifications, failures } = await readSamples(path.join(dir, RUN_FILES.samples), reader);
   const annotations = await readAnnotations(path.join(dir, RUN_FILES.annotations), reader);
   return { dir, manifest, tasks, generations, verifications, failures, annotations, warnings };
