@@ -1,7 +1,7 @@
 // The panel protocol's audit messages (docs/statistics.md, "Audit", "In the panel"): the host sends the
 // run's audit with what its labels say, computed as `gaplens report` computes it; the webview asks for a
 // new draw and saves audit labels through 'annotate'. Types and validators only, shared by the host and
-// the webview (no 'vscode', no DOM); panelProtocol.ts registers them.
+// the webview (no 'vscode', no DOM); panel/messages.ts registers them.
 import { z } from 'zod';
 import { auditFileSchema } from '../core/runs/recordSchemas';
 import { ANNOTATION_CAUSES, AUDIT_STRATA, HUMAN_VERDICTS } from '../core/runs/records';

@@ -1,0 +1,104 @@
+// The panel protocol's column form of sample rows ('sampleTable'): its type, its validator and
+// toSampleColumns, the encoder the host builds a snapshot with. No 'vscode', no DOM.
+import { z } from 'zod';
+import { isPlainObject } from '../../core/util/plainObject';
+import { isCount, isNonEmptyString, type RowIssue, type SampleRow } from './rows';
+
+/**
+ * Rows as parallel columns (entry i of every array is row i). A null score means no score: the
+ * verifier's output did not parse, or it has not run on that sample yet (the statistics treat both
+ * as the lowest score; 'sampleDetail' tells them apart).
+ */
+export interface SampleColumns {
+  /**
+   * The rows' tasks, run-length encoded: the first runLength[0] rows belong to task runTask[0], the
+   * next runLength[1] to runTask[1], and so on. A snapshot sends rows task by task, so 10^5 rows carry
+   * one id per task instead of one per row (each a string to clone, check and collect).
+   */
+  runTask: string[];
+  runLength: number[];
+  index: number[];
+  correct: (boolean | null)[];
+  /**
+   * Each distinct extracted or normalized answer once: a task's samples repeat a few answers, and the
+   * normalized form is mostly the extracted one. extracted[i] and normalized[i] index it, −1 for null.
+   */
+  answers: string[];
+  extracted: number[];
+  normalized: number[];
+  /** Verifier name -> score per row. */
+  scores: Record<string, (number | null)[]>;
+}
+
+// Checked by hand for the same reason as the rows: this is the message that carries 10^5 samples.
+export const sampleColumnsSchema = z.unknown().superRefine((value, ctx) => {
+  const issue = sampleColumnsIssue(value);
+  if (issue) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+}) as unknown as z.ZodType<SampleColumns>;
+
+function sampleColumnsIssue(value: unknown): RowIssue | null {
+  if (!isPlainObject(value)) return { path: [], message: 'must be an object of columns' };
+  if (!Array.isArray(value.index)) return { path: ['index'], message: 'must be an array' };
+  if (!Array.isArray(value.runTask)) return { path: ['runTask'], message: 'must be an array' };
+  if (!Array.isArray(value.answers)) return { path: ['answers'], message: 'must be an array' };
+  const rows = value.index.length;
+  const runs = value.runTask.length;
+  const answers = value.answers.length;
+  const isAnswer = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= -1 && (v as number) < answers;
+  /** An array of `length` entries (as long as `like`), each satisfying `ok`. */
+  const column = (values: unknown, path: (string | number)[], ok: (v: unknown) => boolean, what: string, length = rows, like = 'index'): RowIssue | null => {
+    if (!Array.isArray(values) || values.length !== length) return { path, message: `must be an array of ${length} entries, like "${like}"` };
+    for (let i = 0; i < length; i++) if (!ok(values[i])) return { path: [...path, i], message: `must be ${what}` };
+    return null;
+  };
+  const runIssue =
+    column(value.runTask, ['runTask'], isNonEmptyString, 'a non-empty string', runs, 'runTask') ??
+    column(value.runLength, ['runLength'], (v) => isCount(v) && v > 0, 'an integer >= 1', runs, 'runTask');
+  if (runIssue) return runIssue;
+  let runRows = 0;
+  for (const length of value.runLength as number[]) runRows += length;
+  if (runRows !== rows) return { path: ['runLength'], message: `must add up to the ${rows} entries of "index", not ${runRows}` };
+  const issue =
+    column(value.index, ['index'], isCount, 'an integer >= 0') ??
+    column(value.correct, ['correct'], (v) => v === null || typeof v === 'boolean', 'true, false or null') ??
+    column(value.answers, ['answers'], (v) => typeof v === 'string', 'a string', answers, 'answers') ??
+    column(value.extracted, ['extracted'], isAnswer, 'an index into "answers" or -1') ??
+    column(value.normalized, ['normalized'], isAnswer, 'an index into "answers" or -1');
+  if (issue) return issue;
+  if (!isPlainObject(value.scores)) return { path: ['scores'], message: 'must be an object: verifier name -> scores' };
+  for (const [name, scores] of Object.entries(value.scores)) {
+    if (name === '') return { path: ['scores'], message: 'verifier names must be non-empty' };
+    const scoreIssue = column(scores, ['scores', name], (v) => v === null || (typeof v === 'number' && v >= 0 && v <= 1), 'a number in [0, 1] or null');
+    if (scoreIssue) return scoreIssue;
+  }
+  return null;
+}
+
+/** The column form of rows, for 'sampleTable'. */
+export function toSampleColumns(rows: readonly SampleRow[]): SampleColumns {
+  const columns: SampleColumns = { runTask: [], runLength: [], index: [], correct: [], answers: [], extracted: [], normalized: [], scores: {} };
+  const answerIndex = new Map<string, number>();
+  const answer = (text: string | null): number => {
+    if (text === null) return -1;
+    let at = answerIndex.get(text);
+    if (at === undefined) {
+      at = columns.answers.push(text) - 1;
+      answerIndex.set(text, at);
+    }
+    return at;
+  };
+  rows.forEach((row, i) => {
+    const run = columns.runTask.length - 1;
+    if (run >= 0 && columns.runTask[run] === row.task) columns.runLength[run] = (columns.runLength[run] as number) + 1;
+    else {
+      columns.runTask.push(row.task);
+      columns.runLength.push(1);
+    }
+    columns.index.push(row.index);
+    columns.correct.push(row.correct);
+    columns.extracted.push(answer(row.extracted));
+    columns.normalized.push(answer(row.normalized));
+    for (const v of row.verifications) (columns.scores[v.verifier] ??= new Array<number | null>(rows.length).fill(null))[i] = v.score;
+  });
+  return columns;
+}
