@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { TASK_SELECTION_METHOD, type TaskSelectionParams } from '../protocol/taskServerProtocol';
 import { resolveRunsRoot, SETTING_DEFAULTS } from './config/settings';
+import type { DisposableStore } from './disposables';
 import { TASK_LANGUAGE_ID } from './services';
 import { lineRangeOf } from './tasks/taskSelection';
 
@@ -19,7 +20,7 @@ export interface TaskServerInit {
   runsFolders: string[];
 }
 
-export async function startTaskLanguageClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<LanguageClient> {
+export async function startTaskLanguageClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, owned: DisposableStore): Promise<LanguageClient> {
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -36,7 +37,7 @@ export async function startTaskLanguageClient(context: vscode.ExtensionContext, 
   };
   const client = new LanguageClient('gaplens.tasks', 'Gap Lens task files', serverOptions, clientOptions);
   await client.start();
-  context.subscriptions.push(reportSelections(client));
+  owned.add(reportSelections(client));
   log.info('task-file language server started');
   return client;
 }

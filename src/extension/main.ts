@@ -5,6 +5,7 @@
 // stays in milliseconds. Must not import core, the protocol or anything that pulls in a library.
 import * as vscode from 'vscode';
 import { COMMAND_IDS, LIGHT_COMMANDS, type CommandId } from './commandIds';
+import { DisposableStore } from './disposables';
 import { PANEL_VIEW_TYPE, RUN_EDITOR_VIEW_TYPES, TASK_LANGUAGE_ID, type Features, type Services } from './services';
 import { registerTaskFileTests } from './testing/taskFileTests';
 import { RunStatusBar } from './views/statusBar';
@@ -14,13 +15,14 @@ const moduleLoaded = performance.now();
 let stopLanguageClient: (() => Promise<void>) | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
-  const log = vscode.window.createOutputChannel('Gap Lens', { log: true });
-  context.subscriptions.push(log);
-  const status = new RunStatusBar();
-  context.subscriptions.push(status);
-  const runsTree = new LazyTree(() => features().then((f) => f.runsChildren()));
-  const taskSetsTree = new LazyTree(() => features().then((f) => f.taskSetChildren()));
-  context.subscriptions.push(runsTree, taskSetsTree);
+  // Everything the extension creates is owned by this store (or by something it owns), which VS Code
+  // disposes after deactivate: the extension tests check that nothing outlives it.
+  const owned = new DisposableStore();
+  context.subscriptions.push(owned);
+  const log = owned.add(vscode.window.createOutputChannel('Gap Lens', { log: true }));
+  const status = owned.add(new RunStatusBar());
+  const runsTree = owned.add(new LazyTree(() => features().then((f) => f.runsChildren())));
+  const taskSetsTree = owned.add(new LazyTree(() => features().then((f) => f.taskSetChildren())));
   const services: Services = {
     context,
     log,
@@ -33,11 +35,7 @@ export function activate(context: vscode.ExtensionContext): void {
   function features(): Promise<Features> {
     loaded ??= Promise.resolve()
       .then(() => import('./onDemand'))
-      .then((m) => {
-        const f = m.createFeatures(services);
-        context.subscriptions.push(f);
-        return f;
-      });
+      .then((m) => owned.add(m.createFeatures(services)));
     return loaded;
   }
 
@@ -48,12 +46,12 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   for (const id of COMMAND_IDS) {
     const handler = isLight(id) ? async () => light[id]() : async (...args: unknown[]) => (await features()).runCommand(id, args);
-    context.subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => reportErrors(log, id, () => handler(...args))));
+    owned.add(vscode.commands.registerCommand(id, (...args: unknown[]) => reportErrors(log, id, () => handler(...args))));
   }
 
-  context.subscriptions.push(
-    vscode.window.createTreeView('gaplens.runs', { treeDataProvider: runsTree, showCollapseAll: false }),
-    vscode.window.createTreeView('gaplens.taskSets', { treeDataProvider: taskSetsTree, showCollapseAll: false }),
+  owned.add(vscode.window.createTreeView('gaplens.runs', { treeDataProvider: runsTree, showCollapseAll: false }));
+  owned.add(vscode.window.createTreeView('gaplens.taskSets', { treeDataProvider: taskSetsTree, showCollapseAll: false }));
+  owned.add(
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       deserializeWebviewPanel: (panel, state: unknown) => reportErrors(log, 'restore panel', async () => (await features()).restorePanel(panel, state)),
     }),
@@ -64,13 +62,13 @@ export function activate(context: vscode.ExtensionContext): void {
     resolveCustomEditor: (document, panel) => reportErrors(log, 'open run', async () => (await features()).openRunEditor(panel, document.uri)),
   };
   for (const viewType of RUN_EDITOR_VIEW_TYPES) {
-    context.subscriptions.push(
+    owned.add(
       vscode.window.registerCustomEditorProvider(viewType, runEditor, { webviewOptions: { enableFindWidget: true, retainContextWhenHidden: false }, supportsMultipleEditorsPerDocument: false }),
     );
   }
 
-  context.subscriptions.push(registerTaskFileTests(async (file, signal) => (await features()).runGapCheckTest(file, signal)));
-  startLanguageClientOnFirstTaskFile(context, log);
+  owned.add(registerTaskFileTests(async (file, signal) => (await features()).runGapCheckTest(file, signal)));
+  startLanguageClientOnFirstTaskFile(context, log, owned);
   log.info(`activated in ${(performance.now() - moduleLoaded).toFixed(1)} ms (module evaluation to end of activate)`);
 }
 
@@ -127,7 +125,7 @@ class LazyTree implements vscode.TreeDataProvider<vscode.TreeItem>, vscode.Dispo
 }
 
 /** The language server starts with the first task file opened, not at activation. */
-function startLanguageClientOnFirstTaskFile(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
+function startLanguageClientOnFirstTaskFile(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, owned: DisposableStore): void {
   let started = false;
   const consider = (doc: vscode.TextDocument): void => {
     if (started || doc.languageId !== TASK_LANGUAGE_ID) return;
@@ -136,14 +134,12 @@ function startLanguageClientOnFirstTaskFile(context: vscode.ExtensionContext, lo
     Promise.resolve()
       .then(() => import('./languageClient'))
       .then(async (m) => {
-        const client = await m.startTaskLanguageClient(context, log);
+        const client = owned.add(await m.startTaskLanguageClient(context, log, owned));
         stopLanguageClient = () => client.stop();
-        context.subscriptions.push(client);
       })
       .catch((err: unknown) => log.error(`the task-file language server did not start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));
   };
-  const listener = vscode.workspace.onDidOpenTextDocument(consider);
-  context.subscriptions.push(listener);
+  const listener = owned.add(vscode.workspace.onDidOpenTextDocument(consider));
   vscode.workspace.textDocuments.forEach(consider);
 }
 

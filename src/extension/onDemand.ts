@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { BUILTIN_TASK_SETS } from '../core/tasks/load';
 import type { HeavyCommandId } from './commandIds';
+import { DisposableStore } from './disposables';
 import type { CommandContext } from './commands/commandContext';
 import { compareRuns } from './commands/compareRuns';
 import { checkSelection, runGapCheck, runSelectedTasks } from './commands/runCommands';
@@ -30,7 +31,10 @@ export function createFeatures(services: Services): Features {
   const workspace = new WorkspaceSettings(context.globalStorageUri);
   const panels = new PanelRegistry(services, memory, (dir) => workspace.restrictedNote(dir));
   const executor = new RunExecutor(services, panels, keys, workspace);
-  const pages = new Set<vscode.WebviewPanel>();
+  const owned = new DisposableStore();
+  owned.add(executor);
+  owned.add(panels);
+  watchForChanges(services, owned);
   const ctx: CommandContext = {
     services,
     workspace,
@@ -41,11 +45,10 @@ export function createFeatures(services: Services): Features {
     keys,
     memory,
     ownPanel(panel) {
-      pages.add(panel);
-      panel.onDidDispose(() => pages.delete(panel));
+      owned.add(panel);
+      panel.onDidDispose(() => owned.release(panel));
     },
   };
-  const disposables: vscode.Disposable[] = [executor, panels, { dispose: () => [...pages].forEach((p) => p.dispose()) }, ...watchForChanges(services)];
 
   const commands: Record<HeavyCommandId, (args: readonly unknown[]) => Promise<void> | void> = {
     'gaplens.runGapCheck': (args) => runGapCheck(ctx, args),
@@ -79,27 +82,23 @@ export function createFeatures(services: Services): Features {
     restorePanel: (panel, state) => restorePanel(ctx, panel, state),
     openRunEditor: (panel, file) => openRunEditor(ctx, panel, file),
     runGapCheckTest: (file, signal) => runGapCheckTest(ctx, file, signal),
-    dispose() {
-      for (const d of disposables.splice(0)) d.dispose();
-    },
+    dispose: () => owned.dispose(),
   };
 }
 
 /** Refreshes the trees when task files or run folders appear or go, and when settings change. */
-function watchForChanges(services: Services): vscode.Disposable[] {
-  const taskFiles = vscode.workspace.createFileSystemWatcher('**/*.tasks.jsonl', false, true, false);
-  const runFiles = vscode.workspace.createFileSystemWatcher('**/run.json');
-  return [
-    taskFiles,
-    taskFiles.onDidCreate(() => services.refreshTaskSets()),
-    taskFiles.onDidDelete(() => services.refreshTaskSets()),
-    runFiles,
-    runFiles.onDidCreate(() => services.refreshRuns()),
-    runFiles.onDidChange(() => services.refreshRuns()),
-    runFiles.onDidDelete(() => services.refreshRuns()),
+function watchForChanges(services: Services, owned: DisposableStore): void {
+  const taskFiles = owned.add(vscode.workspace.createFileSystemWatcher('**/*.tasks.jsonl', false, true, false));
+  owned.add(taskFiles.onDidCreate(() => services.refreshTaskSets()));
+  owned.add(taskFiles.onDidDelete(() => services.refreshTaskSets()));
+  const runFiles = owned.add(vscode.workspace.createFileSystemWatcher('**/run.json'));
+  owned.add(runFiles.onDidCreate(() => services.refreshRuns()));
+  owned.add(runFiles.onDidChange(() => services.refreshRuns()));
+  owned.add(runFiles.onDidDelete(() => services.refreshRuns()));
+  owned.add(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('gaplens.runsFolder')) services.refreshRuns();
       if (e.affectsConfiguration('files.associations')) services.refreshTaskSets();
     }),
-  ];
+  );
 }

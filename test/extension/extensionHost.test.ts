@@ -803,5 +803,26 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
       trustCommand.dispose();
     }
   });
-});
 
+  // Disposables (issue 14 item 12): what the extension is handed goes back, through its DisposableStores.
+  it('closing a panel releases what the panel held and leaves everything else as it was', async () => {
+    const r = fake.recorded;
+    earlyPanel.dispose();
+    const before = r.live.list();
+    await r.commands.get('gaplens.openRun')?.(earlyDir);
+    const panel = r.panels.at(-1) as FakeWebviewPanel;
+    assert.notEqual(panel, earlyPanel);
+    panel.send({ kind: 'notify', method: 'ready', params: { state: null } });
+    await until('the snapshot', () => notifications(hostMessages(panel), 'progress').length > 0);
+    assert.ok(r.live.list().length > before.length, 'an open panel holds its webview and listeners');
+    panel.dispose();
+    assert.deepEqual(r.live.list(), before);
+  });
+
+  it('leaves nothing live once deactivated and its subscriptions disposed: no listener, registration, panel, tree, watcher or emitter', async () => {
+    assert.ok(fake.recorded.live.list().length > 0, 'the activated extension holds nothing: the leak check would check nothing');
+    await ext.deactivate();
+    for (const d of fake.context.subscriptions.splice(0)) await d.dispose();
+    assert.deepEqual(fake.recorded.live.list(), []);
+  });
+});

@@ -29,6 +29,7 @@ import { LiveGap } from '../../core/pipeline/liveGap';
 import { readRunNotes, type RunNotes } from '../run/runNotes';
 import { panelTitle, runName } from '../views/runItems';
 import type { GapNow, RunStatus } from '../views/statusText';
+import { DisposableStore } from '../disposables';
 import { createNonce, webviewHtml } from './panelHtml';
 import type { PanelMemory } from './panelMemory';
 import { PanelAudit } from './panelAudit';
@@ -59,7 +60,8 @@ export const PANEL_SCRIPTS = ['dist/webview.js'] as const;
 export const PANEL_STYLES = ['dist/webview.css', 'media/panel.css'] as const;
 
 export class GapPanel implements vscode.Disposable {
-  private readonly disposables: vscode.Disposable[] = [];
+  /** The panel's listeners: released with it. */
+  private readonly owned = new DisposableStore();
   private readonly queue: MessageQueue;
   private readonly pendingRows = new Map<string, SampleRow>();
   private pendingProgress = false;
@@ -108,18 +110,20 @@ export class GapPanel implements vscode.Disposable {
     void this.loadAudit();
     configureWebview(panel, deps.extensionUri, this.title());
     void this.loadNotes();
-    this.disposables.push(
+    this.owned.add(
       panel.webview.onDidReceiveMessage((raw: unknown) =>
         handleWebviewMessage(raw, this.handlers(), (reply) => this.post(reply), (m) => deps.log.warn(m)),
       ),
+    );
+    this.owned.add(
       panel.onDidChangeViewState(() => {
         // A hidden webview is discarded (no retainContextWhenHidden): hold messages until it is
         // back and says 'ready' again; the snapshot then brings it up to date.
         if (!panel.visible) this.queue.close();
         deps.onActive(this, panel.active);
       }),
-      panel.onDidDispose(() => this.dispose()),
     );
+    this.owned.add(panel.onDidDispose(() => this.dispose()));
     void this.lookForWriter();
   }
 
@@ -233,7 +237,7 @@ export class GapPanel implements vscode.Disposable {
     this.disposed = true;
     clearTimeout(this.flushTimer);
     clearTimeout(this.changedTimer);
-    for (const d of this.disposables.splice(0)) d.dispose();
+    this.owned.dispose();
     this.panel.dispose();
     this.deps.onDisposed(this);
   }

@@ -5,6 +5,7 @@
 import { basename, dirname, sep } from 'node:path';
 import * as vscode from 'vscode';
 import { EXCLUDED_FOLDERS, findTaskFileUris, workspaceTaskFileGlob } from '../tasks/workspaceTaskFiles';
+import { DisposableStore } from '../disposables';
 import type { GapTestResult } from './gapTestResult';
 
 export const TEST_CONTROLLER_ID = 'gaplens.gapChecks';
@@ -16,8 +17,10 @@ export type GapTestRunner = (file: string, signal: AbortSignal) => Promise<GapTe
 
 /** Registers the controller; items are found when the Test Explorer first asks for them. */
 export function registerTaskFileTests(runTest: GapTestRunner): vscode.Disposable {
-  const controller = vscode.tests.createTestController(TEST_CONTROLLER_ID, 'Gap Lens gap checks');
-  const watching: vscode.Disposable[] = [];
+  const owned = new DisposableStore();
+  const controller = owned.add(vscode.tests.createTestController(TEST_CONTROLLER_ID, 'Gap Lens gap checks'));
+  /** The watcher of task files and its listeners, made anew when files.associations changes. */
+  const watching = owned.add(new DisposableStore());
   const add = (uri: vscode.Uri): vscode.TestItem | undefined => {
     if (uri.scheme !== 'file' || inExcludedFolder(vscode.workspace.asRelativePath(uri, false))) return undefined;
     const existing = controller.items.get(uri.toString());
@@ -34,18 +37,17 @@ export function registerTaskFileTests(runTest: GapTestRunner): vscode.Disposable
     uris.forEach(add);
   };
   const watch = (): void => {
-    for (const d of watching.splice(0)) d.dispose();
-    const watcher = vscode.workspace.createFileSystemWatcher(workspaceTaskFileGlob());
-    watching.push(
-      watcher,
-      watcher.onDidCreate(add),
-      // The file's last result no longer says anything about it.
+    watching.clear();
+    const watcher = watching.add(vscode.workspace.createFileSystemWatcher(workspaceTaskFileGlob()));
+    watching.add(watcher.onDidCreate(add));
+    // The file's last result no longer says anything about it.
+    watching.add(
       watcher.onDidChange((uri) => {
         const item = controller.items.get(uri.toString());
         if (item) controller.invalidateTestResults(item);
       }),
-      watcher.onDidDelete((uri) => controller.items.delete(uri.toString())),
     );
+    watching.add(watcher.onDidDelete((uri) => controller.items.delete(uri.toString())));
   };
   const start = async (): Promise<void> => {
     watch();
@@ -56,18 +58,16 @@ export function registerTaskFileTests(runTest: GapTestRunner): vscode.Disposable
   };
   // The Test Explorer's Refresh Tests: searched anew (files.associations may have changed meanwhile).
   controller.refreshHandler = start;
-  const configuration = vscode.workspace.onDidChangeConfiguration((e) => {
-    // Which files are task files follows files.associations; only once the explorer has asked.
-    if (!e.affectsConfiguration('files.associations') || watching.length === 0) return;
-    watch();
-    void discover();
-  });
+  owned.add(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      // Which files are task files follows files.associations; only once the explorer has asked.
+      if (!e.affectsConfiguration('files.associations') || watching.size === 0) return;
+      watch();
+      void discover();
+    }),
+  );
   controller.createRunProfile('Run Gap Check', vscode.TestRunProfileKind.Run, (request, token) => runRequest(controller, request, token, runTest), true);
-  return new vscode.Disposable(() => {
-    configuration.dispose();
-    for (const d of watching.splice(0)) d.dispose();
-    controller.dispose();
-  });
+  return owned;
 }
 
 /** Runs the request's task files one after another (they share the model's servers), each to its own result. */

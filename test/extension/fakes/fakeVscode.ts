@@ -8,17 +8,70 @@ import { join } from 'node:path';
 
 type Listener<T> = (value: T) => unknown;
 
+/**
+ * What the fake has handed out and nobody has disposed yet: registrations, panels, trees, watchers,
+ * event emitters the extension made and listeners it added. Once the extension is deactivated and its
+ * subscriptions are disposed, nothing may be left (the leak check of the extension tests).
+ */
+export class LiveDisposables {
+  private readonly live = new Map<symbol, string>();
+
+  /** Counts `what` as live until the returned function is called (later calls do nothing). */
+  open(what: string): () => void {
+    const key = Symbol(what);
+    this.live.set(key, what);
+    return () => void this.live.delete(key);
+  }
+
+  /** What is live now, sorted, e.g. "command gaplens.openRun", "listener of a file system watcher". */
+  list(): string[] {
+    return [...this.live.values()].sort();
+  }
+}
+
+/** The tracker of the fake installed now; disposables made while none is installed are not tracked. */
+let tracker: LiveDisposables | undefined;
+
+/** Tracks `what` (if a fake is installed) and returns the function that stops tracking it. */
+function track(what: string): () => void {
+  return tracker?.open(what) ?? (() => undefined);
+}
+
+/**
+ * An event source. Its listeners count as live until removed; disposing the emitter removes them, as
+ * VS Code's do (a listener of a disposed panel's events is not a leak).
+ */
 export class FakeEventEmitter<T> {
-  private listeners: Listener<T>[] = [];
+  private listeners: { listener: Listener<T>; untrack: () => void }[] = [];
+  constructor(private readonly what = 'an event') {}
   readonly event = (listener: Listener<T>): { dispose(): void } => {
-    this.listeners.push(listener);
-    return { dispose: () => (this.listeners = this.listeners.filter((l) => l !== listener)) };
+    const entry = { listener, untrack: track(`listener of ${this.what}`) };
+    this.listeners.push(entry);
+    return {
+      dispose: () => {
+        entry.untrack();
+        this.listeners = this.listeners.filter((e) => e !== entry);
+      },
+    };
   };
   fire(value: T): void {
-    for (const l of [...this.listeners]) l(value);
+    for (const { listener } of [...this.listeners]) listener(value);
   }
   dispose(): void {
+    for (const { untrack } of this.listeners) untrack();
     this.listeners = [];
+  }
+}
+
+/** An EventEmitter the extension makes (vscode.EventEmitter): live until it disposes it. */
+class ExtensionEventEmitter<T> extends FakeEventEmitter<T> {
+  private readonly untrack = track('EventEmitter');
+  constructor() {
+    super('an EventEmitter of the extension');
+  }
+  override dispose(): void {
+    super.dispose();
+    this.untrack();
   }
 }
 
@@ -45,9 +98,10 @@ export const WEBVIEW_ORIGIN = 'https://webview.test';
 
 export class FakeWebviewPanel {
   readonly posted: unknown[] = [];
-  readonly received = new FakeEventEmitter<unknown>();
-  readonly disposed = new FakeEventEmitter<void>();
-  readonly viewState = new FakeEventEmitter<unknown>();
+  readonly received = new FakeEventEmitter<unknown>('webview.onDidReceiveMessage');
+  readonly disposed = new FakeEventEmitter<void>('panel.onDidDispose');
+  readonly viewState = new FakeEventEmitter<unknown>('panel.onDidChangeViewState');
+  private readonly untrack: () => void;
   isDisposed = false;
   visible = true;
   active = true;
@@ -64,11 +118,15 @@ export class FakeWebviewPanel {
     asWebviewUri: (uri: FakeUri): FakeUri => new FakeUri('https', `webview.test${uri.fsPath}`),
   };
 
+  /** `createdByExtension`: made with createWebviewPanel, so the extension must dispose it (VS Code owns the ones it restores or opens as an editor). */
   constructor(
     readonly viewType: string,
     public title: string,
     readonly options: Record<string, unknown>,
-  ) {}
+    createdByExtension = false,
+  ) {
+    this.untrack = createdByExtension ? track(`webview panel ${viewType}`) : () => undefined;
+  }
 
   readonly onDidDispose = this.disposed.event;
   readonly onDidChangeViewState = this.viewState.event;
@@ -81,6 +139,8 @@ export class FakeWebviewPanel {
     if (this.isDisposed) return;
     this.isDisposed = true;
     this.disposed.fire();
+    for (const emitter of [this.received, this.disposed, this.viewState]) emitter.dispose();
+    this.untrack();
   }
 
   /** What the webview script would send. */
@@ -195,10 +255,13 @@ export class FakeTestController {
   readonly invalidated: string[][] = [];
   resolveHandler: ((item: FakeTestItem | undefined) => Promise<void> | void) | undefined;
   disposed = false;
+  private readonly untrack: () => void;
   constructor(
     readonly id: string,
     readonly label: string,
-  ) {}
+  ) {
+    this.untrack = track(`test controller ${id}`);
+  }
   createTestItem(id: string, label: string, uri?: FakeUri): FakeTestItem {
     return { id, label, uri };
   }
@@ -215,8 +278,10 @@ export class FakeTestController {
   invalidateTestResults(items?: FakeTestItem | readonly FakeTestItem[]): void {
     this.invalidated.push(items === undefined ? [] : (Array.isArray(items) ? items : [items as FakeTestItem]).map((i) => i.id));
   }
+  /** Its run profiles go with it, as in VS Code. */
   dispose(): void {
     this.disposed = true;
+    this.untrack();
   }
 }
 
@@ -317,6 +382,8 @@ export interface Recorded {
   deleted: { path: string; useTrash: boolean }[];
   /** workspace.fs.delete with useTrash fails with this message (a host without a trash). */
   noTrash: string | undefined;
+  /** What the extension was handed and has not disposed (listeners, registrations, panels, …). */
+  live: LiveDisposables;
 }
 
 export interface FakeVscode {
@@ -385,8 +452,12 @@ export function installFakeVscode(opts: FakeOptions): FakeVscode {
     watchers: [],
     deleted: [],
     noTrash: undefined,
+    live: new LiveDisposables(),
   };
-  const disposable = { dispose: () => undefined };
+  tracker = recorded.live;
+  const disposable = (what: string): { dispose(): void } => ({ dispose: track(what) });
+  const textDocumentOpened = new FakeEventEmitter<unknown>('workspace.onDidOpenTextDocument');
+  const configurationChanged = new FakeEventEmitter<unknown>('workspace.onDidChangeConfiguration');
   const showMessage =
     (level: 'info' | 'warning' | 'error') =>
     async (text: string, ...items: unknown[]): Promise<string | undefined> => {
@@ -403,16 +474,20 @@ export function installFakeVscode(opts: FakeOptions): FakeVscode {
    * answer accepts, BACK presses the Back button, undefined hides it (the user cancelled).
    */
   function quickInput(kind: 'pick' | 'input'): Record<string, unknown> {
-    const accept = new FakeEventEmitter<void>();
-    const button = new FakeEventEmitter<unknown>();
-    const hide = new FakeEventEmitter<void>();
-    const change = new FakeEventEmitter<string>();
+    const accept = new FakeEventEmitter<void>(`${kind}.onDidAccept`);
+    const button = new FakeEventEmitter<unknown>(`${kind}.onDidTriggerButton`);
+    const hide = new FakeEventEmitter<void>(`${kind}.onDidHide`);
+    const change = new FakeEventEmitter<string>(`${kind}.onDidChangeValue`);
+    const untrack = track(kind === 'pick' ? 'quick pick' : 'input box');
     const q: Record<string, unknown> = {
       title: undefined, placeholder: undefined, prompt: undefined, value: '', password: false, step: undefined, totalSteps: undefined, buttons: [],
       items: [], selectedItems: [], canSelectMany: false, validationMessage: undefined, ignoreFocusOut: false, matchOnDescription: false,
       onDidAccept: accept.event, onDidTriggerButton: button.event, onDidHide: hide.event, onDidChangeValue: change.event,
       hide: () => hide.fire(),
-      dispose: () => undefined,
+      dispose: () => {
+        for (const emitter of [accept, button, hide, change]) emitter.dispose();
+        untrack();
+      },
     };
     q.show = () => {
       const text = String((kind === 'pick' ? q.placeholder : q.prompt) ?? '');
@@ -450,7 +525,7 @@ export function installFakeVscode(opts: FakeOptions): FakeVscode {
 
   const vscode: Record<string, unknown> = {
     version: '1.100.3-fake',
-    EventEmitter: FakeEventEmitter,
+    EventEmitter: ExtensionEventEmitter,
     Uri: FakeUri,
     Disposable: class {
       constructor(private readonly fn: () => void) {}
@@ -509,7 +584,8 @@ export function installFakeVscode(opts: FakeOptions): FakeVscode {
       registerCommand: (id: string, fn: (...args: unknown[]) => unknown) => {
         if (recorded.commands.has(id)) throw new Error(`command ${id} registered twice`);
         recorded.commands.set(id, fn);
-        return { dispose: () => recorded.commands.delete(id) };
+        const untrack = track(`command ${id}`);
+        return { dispose: () => void (recorded.commands.delete(id), untrack()) };
       },
       executeCommand: async (id: string, ...args: unknown[]) => {
         if (id === 'setContext') {
@@ -522,28 +598,30 @@ export function installFakeVscode(opts: FakeOptions): FakeVscode {
     window: {
       createOutputChannel: (_name: string, options?: { log?: boolean }) => {
         if (!options?.log) throw new Error('expected a LogOutputChannel');
-        return { info: logger('info'), warn: logger('warn'), error: logger('error'), debug: logger('debug'), trace: logger('trace'), appendLine: logger('line'), show: () => undefined, dispose: () => undefined };
+        return { info: logger('info'), warn: logger('warn'), error: logger('error'), debug: logger('debug'), trace: logger('trace'), appendLine: logger('line'), show: () => undefined, ...disposable('output channel') };
       },
       createStatusBarItem: () => {
-        const item = { text: '', tooltip: undefined as unknown, name: '', command: undefined as unknown, visible: false, show: () => undefined, hide: () => undefined, dispose: () => undefined };
+        const item = { text: '', tooltip: undefined as unknown, name: '', command: undefined as unknown, visible: false, show: () => undefined, hide: () => undefined, ...disposable('status bar item') };
         item.show = () => void ((item.visible = true), recorded.status.push({ text: item.text, tooltip: item.tooltip, visible: true }));
         item.hide = () => void ((item.visible = false), recorded.status.push({ text: item.text, tooltip: item.tooltip, visible: false }));
         return item;
       },
       createTreeView: (id: string, options: { treeDataProvider: Recorded['treeViews'] extends Map<string, infer P> ? P : never }) => {
         recorded.treeViews.set(id, options.treeDataProvider);
-        return disposable;
+        return disposable(`tree view ${id}`);
       },
       registerWebviewPanelSerializer: (viewType: string, serializer: Recorded['serializers'] extends Map<string, infer S> ? S : never) => {
         recorded.serializers.set(viewType, serializer);
-        return { dispose: () => recorded.serializers.delete(viewType) };
+        const untrack = track(`panel serializer ${viewType}`);
+        return { dispose: () => void (recorded.serializers.delete(viewType), untrack()) };
       },
       registerCustomEditorProvider: (viewType: string, provider: FakeCustomEditorProvider, options: Record<string, unknown>) => {
         recorded.customEditors.set(viewType, { provider, options });
-        return { dispose: () => recorded.customEditors.delete(viewType) };
+        const untrack = track(`custom editor ${viewType}`);
+        return { dispose: () => void (recorded.customEditors.delete(viewType), untrack()) };
       },
       createWebviewPanel: (viewType: string, title: string, _column: unknown, options: Record<string, unknown>) => {
-        const panel = new FakeWebviewPanel(viewType, title, options);
+        const panel = new FakeWebviewPanel(viewType, title, options, true);
         recorded.panels.push(panel);
         return panel;
       },
@@ -567,13 +645,14 @@ export function installFakeVscode(opts: FakeOptions): FakeVscode {
       withProgress: async (options: { title?: string }, task: (progress: unknown, token: unknown) => Promise<unknown>) => {
         const entry = { title: options.title, reports: [] as { message?: string; increment?: number }[] };
         recorded.progress.push(entry);
-        const cancelled = new FakeEventEmitter<void>();
+        const cancelled = new FakeEventEmitter<void>('progress token.onCancellationRequested');
         const token = { isCancellationRequested: false, onCancellationRequested: cancelled.event };
         recorded.cancelProgress = () => {
           token.isCancellationRequested = true;
           cancelled.fire();
         };
-        return task({ report: (r: { message?: string; increment?: number }) => entry.reports.push(r) }, token);
+        // VS Code disposes the token's source when the task settles, and its listeners with it.
+        return task({ report: (r: { message?: string; increment?: number }) => entry.reports.push(r) }, token).finally(() => cancelled.dispose());
       },
       createQuickPick: () => quickInput('pick'),
       createInputBox: () => quickInput('input'),
@@ -610,12 +689,19 @@ export function installFakeVscode(opts: FakeOptions): FakeVscode {
           rmSync(uri.fsPath, { recursive: options.recursive === true });
         },
       },
-      onDidOpenTextDocument: () => disposable,
-      onDidChangeConfiguration: () => disposable,
+      onDidOpenTextDocument: textDocumentOpened.event,
+      onDidChangeConfiguration: configurationChanged.event,
       createFileSystemWatcher: (glob: string) => {
-        const watcher: FakeWatcher = { glob, created: new FakeEventEmitter(), changed: new FakeEventEmitter(), deleted: new FakeEventEmitter(), disposed: false };
+        const what = `a file system watcher (${glob})`;
+        const watcher: FakeWatcher = { glob, created: new FakeEventEmitter(what), changed: new FakeEventEmitter(what), deleted: new FakeEventEmitter(what), disposed: false };
         recorded.watchers.push(watcher);
-        return { onDidCreate: watcher.created.event, onDidChange: watcher.changed.event, onDidDelete: watcher.deleted.event, dispose: () => void (watcher.disposed = true) };
+        const untrack = track(`file system watcher ${glob}`);
+        const dispose = (): void => {
+          watcher.disposed = true;
+          for (const emitter of [watcher.created, watcher.changed, watcher.deleted]) emitter.dispose();
+          untrack();
+        };
+        return { onDidCreate: watcher.created.event, onDidChange: watcher.changed.event, onDidDelete: watcher.deleted.event, dispose };
       },
       // One folder named "ws": its name goes first only when asked (VS Code's default for one folder).
       asRelativePath: (arg: FakeUri | string, includeWorkspaceFolder = false) => {
@@ -659,7 +745,11 @@ export function installFakeVscode(opts: FakeOptions): FakeVscode {
   mod._load = function load(request: string, parent: unknown, isMain: boolean): unknown {
     return request === 'vscode' ? vscode : originalLoad.call(this, request, parent, isMain);
   };
-  return { module: vscode, recorded, context, uninstall: () => void (mod._load = originalLoad) };
+  const uninstall = (): void => {
+    mod._load = originalLoad;
+    if (tracker === recorded.live) tracker = undefined;
+  };
+  return { module: vscode, recorded, context, uninstall };
 }
 
 /** Picks the quick-pick item whose label contains `text` (multi-select: every such item). */
