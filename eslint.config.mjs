@@ -1,0 +1,96 @@
+// Import boundaries, one rule set per folder (README, "Architecture"): what each part of the house may
+// import, checked on every `npm test`. Only these rules, and none that needs type information, so the
+// lint stays a few seconds. Static imports are checked by no-restricted-imports, import() and
+// require() by the local rule below with the same patterns.
+import tseslint from 'typescript-eslint';
+
+/** A boundary: an import specifier matching `regex` (as written, e.g. '../../extension/main') is refused with `message`. */
+const refuse = (regex, message) => ({ regex, message, caseSensitive: true });
+
+const NO_VSCODE = refuse('^vscode(/|$)', "only src/extension imports 'vscode'");
+/** node-llama-cpp is heavy: loaded with import() where it is used, so nothing pays for it at start-up. */
+const LAZY_LLAMA = { name: 'node-llama-cpp', allowTypeImports: true, message: "load it lazily with await import('node-llama-cpp'); type imports are fine" };
+
+/** A folder of sources: who they are, and what they must not import. */
+const FOLDERS = [
+  {
+    files: ['src/core/**/*.ts'],
+    refused: [
+      NO_VSCODE,
+      refuse('(^|/)(extension|cli|server|webview|protocol)(/|$)', 'src/core is the pure core: it imports nothing from src/extension, src/cli, src/server, src/protocol or webview/ (they import it)'),
+    ],
+  },
+  {
+    files: ['src/protocol/**/*.ts'],
+    refused: [NO_VSCODE, refuse('(^|/)(extension|cli|server|webview)(/|$)', 'src/protocol holds types and validators both sides import: only core and zod')],
+  },
+  {
+    files: ['src/cli/**/*.ts'],
+    refused: [NO_VSCODE, refuse('(^|/)(extension|server|webview|protocol)(/|$)', 'the CLI is a thin layer over src/core: no extension, server, protocol or webview code')],
+  },
+  {
+    files: ['src/server/**/*.ts'],
+    refused: [NO_VSCODE, refuse('(^|/)(extension|cli|webview)(/|$)', 'the language server runs outside VS Code over src/core and src/protocol')],
+  },
+  {
+    files: ['src/extension/**/*.ts'],
+    refused: [refuse('^\\.\\./(\\.\\./)?(cli|server)(/|$)|(^|/)webview(/|$)', 'the extension reaches the CLI, the server and the webview as bundles, never by import')],
+  },
+  {
+    files: ['webview/**/*.ts'],
+    refused: [
+      NO_VSCODE,
+      refuse('^node:|^(node-llama-cpp|openai|undici)(/|$)', 'webview/ is a browser bundle: no Node built-ins, no model clients'),
+      // The pure modules the panel uses: the protocol's entries, filter, report and stats whole, and four files of runs and util.
+      refuse(
+        '^(\\.\\./)+src/(?!protocol/(panelProtocol|auditProtocol)$|core/(filter|report|stats)/|core/runs/(labels|records|sampleKey|verifierModels)$|core/util/steps$)',
+        'webview/ imports only src/protocol/panelProtocol, auditProtocol and the pure core modules listed in eslint.config.mjs',
+      ),
+    ],
+  },
+];
+
+/** Outside src/protocol, the panel protocol is imported through its entry, src/protocol/panelProtocol.ts. */
+const PROTOCOL_ENTRY = refuse('(^|/)protocol/panel/', 'import the panel protocol from src/protocol/panelProtocol');
+
+/** no-restricted-imports for import() and require(): the same boundaries, for code loaded lazily. */
+const noRestrictedDynamicImports = {
+  meta: {
+    type: 'problem',
+    docs: { description: 'Refuses import() and require() of specifiers matching the given patterns' },
+    schema: [{ type: 'array', items: { type: 'object', properties: { regex: { type: 'string' }, message: { type: 'string' }, caseSensitive: { type: 'boolean' } }, required: ['regex', 'message'] } }],
+    messages: { refused: "'{{source}}' import is restricted from being used by a pattern. {{message}}" },
+  },
+  create(context) {
+    const patterns = (context.options[0] ?? []).map((p) => ({ test: new RegExp(p.regex, p.caseSensitive ? 'u' : 'iu'), message: p.message }));
+    const check = (node, source) => {
+      if (source?.type !== 'Literal' || typeof source.value !== 'string') return;
+      const hit = patterns.find((p) => p.test.test(source.value));
+      if (hit) context.report({ node, messageId: 'refused', data: { source: source.value, message: hit.message } });
+    };
+    return {
+      ImportExpression: (node) => check(node, node.source),
+      'CallExpression[callee.type="Identifier"][callee.name="require"]': (node) => check(node, node.arguments[0]),
+    };
+  },
+};
+
+export default [
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**'] },
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parser: tseslint.parser, ecmaVersion: 'latest', sourceType: 'module' },
+    plugins: { '@typescript-eslint': tseslint.plugin, gaplens: { rules: { 'no-restricted-dynamic-imports': noRestrictedDynamicImports } } },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+  },
+  ...FOLDERS.map(({ files, refused }) => {
+    const patterns = files[0].startsWith('src/protocol/') ? refused : [...refused, PROTOCOL_ENTRY];
+    return {
+      files,
+      rules: {
+        '@typescript-eslint/no-restricted-imports': ['error', { paths: [LAZY_LLAMA], patterns }],
+        'gaplens/no-restricted-dynamic-imports': ['error', patterns],
+      },
+    };
+  }),
+];
