@@ -11,6 +11,47 @@ const NO_VSCODE = refuse('^vscode(/|$)', "only src/extension imports 'vscode'");
 /** node-llama-cpp is heavy: loaded with import() where it is used, so nothing pays for it at start-up. */
 const LAZY_LLAMA = { name: 'node-llama-cpp', allowTypeImports: true, message: "load it lazily with await import('node-llama-cpp'); type imports are fine" };
 
+/** The extension reaches the CLI, the server and the webview as bundles it starts or serves. */
+const EXTENSION_BOUNDARY = refuse('^\\.\\./(\\.\\./)?(cli|server)(/|$)|(^|/)webview(/|$)', 'the extension reaches the CLI, the server and the webview as bundles, never by import');
+
+/**
+ * src/extension, layered one way: each folder imports only from the folders below it (and from core
+ * and the protocol), never from one above, so a folder can be understood, tested and changed with what
+ * is under it. Bottom to top:
+ *   (files)   services, commandIds, gapTestResult, disposables: what the entry bundle and the on-demand
+ *             bundle hand each other, and the disposable store
+ *   ui        the prompter, multi-step input, error actions: VS Code's input, behind interfaces
+ *   config    settings, API keys and their policy, remembered choices
+ *   tasks     the workspace's task files and selections
+ *   run       run folders as the extension lists and annotates them (the runs index, run notes)
+ *   views     the trees and the status bar: runs as items and short text
+ *   panel     the webview pages: the gap panel, its model and snapshot, the Compare Runs page
+ *   commands  the command flows and the run executor they share
+ *   testing   the Test Explorer's gap checks, which run as the commands do
+ * main.ts, onDemand.ts and languageClient.ts sit on top: they wire everything and nothing imports them
+ * (main.ts loads the other two with import()).
+ */
+const EXTENSION_FILES = ['services', 'commandIds', 'gapTestResult', 'disposables'];
+const EXTENSION_LAYERS = ['ui', 'config', 'tasks', 'run', 'views', 'panel', 'commands', 'testing'];
+const EXTENSION_ENTRIES = ['main', 'onDemand', 'languageClient'];
+
+/** The boundary of one layer: `from` reaches the folders above it this way ('./' from src/extension, '../' from a folder). */
+function layerBoundary(name, from, above) {
+  const reach = [...above.map((folder) => `${folder}/`), ...EXTENSION_ENTRIES.map((entry) => `${entry}$`)];
+  return refuse(
+    `^${from.replace(/\./g, '\\.')}(${reach.join('|')})`,
+    `src/extension is layered one way (eslint.config.mjs): ${name} imports nothing from ${[...above, ...EXTENSION_ENTRIES].join(', ')}`,
+  );
+}
+
+const EXTENSION_FOLDERS = [
+  { files: EXTENSION_FILES.map((f) => `src/extension/${f}.ts`), refused: [EXTENSION_BOUNDARY, layerBoundary(EXTENSION_FILES.join(', '), './', EXTENSION_LAYERS)] },
+  ...EXTENSION_LAYERS.map((layer, i) => ({
+    files: [`src/extension/${layer}/**/*.ts`],
+    refused: [EXTENSION_BOUNDARY, layerBoundary(layer, '../', EXTENSION_LAYERS.slice(i + 1))],
+  })),
+];
+
 /** A folder of sources: who they are, and what they must not import. */
 const FOLDERS = [
   {
@@ -32,10 +73,9 @@ const FOLDERS = [
     files: ['src/server/**/*.ts'],
     refused: [NO_VSCODE, refuse('(^|/)(extension|cli|webview)(/|$)', 'the language server runs outside VS Code over src/core and src/protocol')],
   },
-  {
-    files: ['src/extension/**/*.ts'],
-    refused: [refuse('^\\.\\./(\\.\\./)?(cli|server)(/|$)|(^|/)webview(/|$)', 'the extension reaches the CLI, the server and the webview as bundles, never by import')],
-  },
+  // The entries; each layer's own rule (EXTENSION_FOLDERS, after this one) replaces this for its files.
+  { files: ['src/extension/**/*.ts'], refused: [EXTENSION_BOUNDARY] },
+  ...EXTENSION_FOLDERS,
   {
     files: ['webview/**/*.ts'],
     refused: [

@@ -67,6 +67,22 @@ describe('architecture: import boundaries (eslint.config.mjs)', function () {
     );
   });
 
+  it("src/extension's folders import one way: never a folder above, never an entry", async () => {
+    const layered = /src\/extension is layered one way/;
+    await assertRefused('src/extension/panel/probe.ts', "import type { TaskFileRef } from '../commands/runPlan';", layered);
+    await assertRefused('src/extension/views/probe.ts', "import { webviewHtml } from '../panel/panelHtml';", layered);
+    await assertRefused('src/extension/tasks/probe.ts', "import { runConfigOf } from '../commands/runPlan';", layered);
+    await assertRefused('src/extension/run/probe.ts', "import { runName } from '../views/runItems';", layered);
+    await assertRefused('src/extension/ui/probe.ts', "import { readGapLensSettings } from '../config/settings';", layered);
+    await assertRefused('src/extension/services.ts', "import type { StatusView } from './views/statusText';", layered);
+    await assertRefused('src/extension/commands/probe.ts', "export const load = () => import('../onDemand');", layered);
+    await assertAllowed(
+      'src/extension/commands/probe.ts',
+      "import { GapPanel } from '../panel/gapPanel';\nimport { runName } from '../views/runItems';\nimport type { Services } from '../services';\nimport { DisposableStore } from '../disposables';",
+    );
+    await assertAllowed('src/extension/main.ts', "import { RunStatusBar } from './views/statusBar';\nexport const load = () => import('./onDemand');");
+  });
+
   it('outside src/protocol the panel protocol is imported through its entry, not its parts', async () => {
     await assertRefused('webview/probe.ts', "import { parseHostMessage } from '../src/protocol/panel/validate';", /from src\/protocol\/panelProtocol/);
     await assertRefused('src/extension/panel/probe.ts', "import { createMessageQueue } from '../../protocol/panel/hostQueue';", /from src\/protocol\/panelProtocol/);

@@ -16,7 +16,7 @@ import { ApiKeys } from './config/apiKeys';
 import { WorkspaceSettings } from './config/workspaceSettings';
 import { PanelMemory } from './panel/panelMemory';
 import { PanelRegistry } from './panel/panelRegistry';
-import { RunExecutor } from './run/runExecutor';
+import { RunExecutor } from './commands/runExecutor';
 import { RunIndex } from './run/runIndex';
 import type { Features, Services } from './services';
 import { findTaskFiles } from './tasks/workspaceTaskFiles';

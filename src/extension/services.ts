@@ -3,7 +3,7 @@
 // never in module-level variables.
 import type * as vscode from 'vscode';
 import type { HeavyCommandId } from './commandIds';
-import type { GapTestResult } from './testing/gapTestResult';
+import type { GapTestResult } from './gapTestResult';
 
 /** What the status bar item shows of a run: worded by the on-demand bundle (views/statusText.ts needs core), shown by the entry's item. */
 export interface StatusView {

@@ -4,7 +4,7 @@ import type { ApiKeys } from '../config/apiKeys';
 import type { WorkspaceSettings } from '../config/workspaceSettings';
 import type { PanelMemory } from '../panel/panelMemory';
 import type { PanelRegistry } from '../panel/panelRegistry';
-import type { RunExecutor } from '../run/runExecutor';
+import type { RunExecutor } from './runExecutor';
 import type { RunIndex } from '../run/runIndex';
 import type { Services } from '../services';
 import type { Prompter } from '../ui/prompter';

@@ -11,7 +11,7 @@ import { UserError } from '../../core/util/errors';
 import { modelSpecOf } from '../config/settings';
 import { createNonce } from '../panel/panelHtml';
 import { hasNoGold } from '../tasks/taskSelection';
-import { compareHtml, type CompareEntry } from '../views/compareView';
+import { compareHtml, type CompareEntry } from '../panel/compareView';
 import { modelShortName, runItemText } from '../views/runItems';
 import { runDirsArg } from './commandArgs';
 import type { CommandContext } from './commandContext';

@@ -14,10 +14,10 @@ import type { ModelProfile } from '../config/settings';
 import { TASK_LANGUAGE_ID } from '../services';
 import { offerActions, openSettingsAction, showLogAction } from '../ui/errorActions';
 import { linesSource, selectedLines, SELECTION_SOURCE, SELECTION_TASK_ID, selectionTask, tasksOnLines } from '../tasks/taskSelection';
-import { findTaskFiles } from '../tasks/workspaceTaskFiles';
+import { findTaskFiles, type TaskFileRef } from '../tasks/workspaceTaskFiles';
 import { linesArg, pathArg } from './commandArgs';
 import type { CommandContext } from './commandContext';
-import { askRunPlan, choicesOf, graderEntries, runConfigOf, type RunPlan, type RunPlanContext, type TaskFileRef } from './runPlan';
+import { askRunPlan, choicesOf, graderEntries, runConfigOf, type RunPlan, type RunPlanContext } from './runPlan';
 import { addModelProfile, ggufCheck, saveProfile } from './addProfile';
 import { profileOf } from './newProfile';
 

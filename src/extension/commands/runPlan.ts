@@ -14,12 +14,7 @@ import { modelSpecOf, type GapLensSettings, type ModelProfile } from '../config/
 import type { RunChoices } from '../config/runChoices';
 import { runSteps, type Step } from '../ui/multiStep';
 import { isSeparator, type PickEntry, type Prompter, type StepPosition } from '../ui/prompter';
-
-/** A task file the user can pick: absolute path plus how to show it (workspace-relative). */
-export interface TaskFileRef {
-  path: string;
-  label: string;
-}
+import type { TaskFileRef } from '../tasks/workspaceTaskFiles';
 
 export interface BuiltinRef {
   name: string;

@@ -1,7 +1,6 @@
 // The task files of the open workspace (for the task sets tree, the task source picker and the
 // Test Explorer's gap checks).
 import * as vscode from 'vscode';
-import type { TaskFileRef } from '../commands/runPlan';
 import type { WorkspaceSettings } from '../config/workspaceSettings';
 import { taskFileGlob } from './taskFileGlob';
 
@@ -20,6 +19,12 @@ export function workspaceTaskFileGlob(): string {
 export async function findTaskFileUris(): Promise<vscode.Uri[]> {
   const uris = await vscode.workspace.findFiles(workspaceTaskFileGlob(), `**/{${EXCLUDED_FOLDERS.join(',')}}/**`, MAX_TASK_FILES);
   return uris.filter((u) => u.scheme === 'file');
+}
+
+/** A task file the user can pick: absolute path plus how to show it (workspace-relative). */
+export interface TaskFileRef {
+  path: string;
+  label: string;
 }
 
 export async function findTaskFiles(workspace: WorkspaceSettings): Promise<TaskFileRef[]> {

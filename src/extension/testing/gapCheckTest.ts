@@ -14,7 +14,7 @@ import { versions } from '../commands/runCommands';
 import { readRunChoices, RUN_CHOICES_KEY } from '../config/runChoices';
 import { runConfigOf } from '../commands/runPlan';
 import { judgeGapCheck } from './gapCheckVerdict';
-import type { GapTestResult } from './gapTestResult';
+import type { GapTestResult } from '../gapTestResult';
 import { readTestingSettings } from './testingSettings';
 
 /** The report's bootstrap, as `gaplens report` draws it by default. */

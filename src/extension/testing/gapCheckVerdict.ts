@@ -6,7 +6,7 @@ import type { AssessedReport } from '../../core/stats/assessment';
 import { incompleteness, MIN_SCORED_PERCENT } from '../../core/stats/conclusion';
 import type { Interval } from '../../core/stats/types';
 import { plural } from '../../core/util/plural';
-import type { GapTestResult } from './gapTestResult';
+import type { GapTestResult } from '../gapTestResult';
 
 export interface PassRule {
   /** The bar the lower end of the gap's interval must be above (a fraction). */

@@ -6,7 +6,7 @@ import { basename, dirname, sep } from 'node:path';
 import * as vscode from 'vscode';
 import { EXCLUDED_FOLDERS, findTaskFileUris, workspaceTaskFileGlob } from '../tasks/workspaceTaskFiles';
 import { DisposableStore } from '../disposables';
-import type { GapTestResult } from './gapTestResult';
+import type { GapTestResult } from '../gapTestResult';
 
 export const TEST_CONTROLLER_ID = 'gaplens.gapChecks';
 /** The command the message's link runs: it opens (or reveals) the run's panel. */

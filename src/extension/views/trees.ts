@@ -3,7 +3,7 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunListing } from '../run/runIndex';
-import type { TaskFileRef } from '../commands/runPlan';
+import type { TaskFileRef } from '../tasks/workspaceTaskFiles';
 import { runItemText } from './runItems';
 
 export class RunTreeItem extends vscode.TreeItem {

@@ -4,7 +4,7 @@ import { CALL_FAILURE_KINDS } from '../../../src/core/runs/records';
 import { assessReport, type AssessedReport } from '../../../src/core/stats/assessment';
 import { VERIFIER_FAILURE_KINDS, zeroCounts, type RecordCoverage } from '../../../src/core/stats/coverage';
 import type { GapReport } from '../../../src/core/stats/types';
-import { compareHtml, scalingPlot, scalingPoints, type CompareEntry } from '../../../src/extension/views/compareView';
+import { compareHtml, scalingPlot, scalingPoints, type CompareEntry } from '../../../src/extension/panel/compareView';
 
 /** Coverage of 10 tasks × 8 samples, `done` tasks generated, mc scoring `scored` of them (the others labels-absent). */
 function records(done = 10, scored = done * 8): RecordCoverage {

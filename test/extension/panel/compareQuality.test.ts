@@ -6,8 +6,8 @@ import { samplesCoverage } from '../../../src/core/stats/coverage';
 import { computeReport } from '../../../src/core/stats/report';
 import type { ScoredSample } from '../../../src/core/stats/types';
 import { createRng } from '../../../src/core/util/random';
-import { compareQualitySection, type ComparedRun } from '../../../src/extension/views/compareQuality';
-import { compareHtml } from '../../../src/extension/views/compareView';
+import { compareQualitySection, type ComparedRun } from '../../../src/extension/panel/compareQuality';
+import { compareHtml } from '../../../src/extension/panel/compareView';
 import { balanceProblems } from '../../core/report/markupCheck';
 
 /** A run of `tasks` × `n` samples whose mc score leans towards correctness by `skill` (0: none); `scored` false: every mc output failed to parse. */

@@ -29,7 +29,7 @@ import type { Services } from '../services';
 import { gapText, LiveGap } from '../../core/pipeline/liveGap';
 import type { GapNow } from '../views/statusText';
 import { runName } from '../views/runItems';
-import { readRunNotes, updateRunNotes, type RunEnding } from './runNotes';
+import { readRunNotes, updateRunNotes, type RunEnding } from '../run/runNotes';
 
 export interface ExecuteRequest {
   /** What to open: a new run, a resume, or a re-verify (core's run controller prepares it under the run's lock). */

@@ -11,7 +11,7 @@ import { LINE_CHART_CSS } from '../../core/report/styles';
 import type { AssessedReport } from '../../core/stats/assessment';
 import { conclusionText } from '../../core/stats/conclusion';
 import type { Interval } from '../../core/stats/types';
-import { webviewHtml } from '../panel/panelHtml';
+import { webviewHtml } from './panelHtml';
 import { COMPARE_CHART_VARIABLES, compareQualitySection, type ComparedRun } from './compareQuality';
 
 export type CompareEntry =
