@@ -1,8 +1,7 @@
 // The panel protocol's column form of sample rows ('sampleTable'): its type, its validator and
 // toSampleColumns, the encoder the host builds a snapshot with. No 'vscode', no DOM.
-import { z } from 'zod';
 import { isPlainObject } from '../../core/util/plainObject';
-import { isCount, isNonEmptyString, type RowIssue, type SampleRow } from './rows';
+import { checkedBy, isCount, isNonEmptyString, type RowIssue, type SampleRow } from './rows';
 
 /**
  * Rows as parallel columns (entry i of every array is row i). A null score means no score: the
@@ -31,10 +30,7 @@ export interface SampleColumns {
 }
 
 // Checked by hand for the same reason as the rows: this is the message that carries 10^5 samples.
-export const sampleColumnsSchema = z.unknown().superRefine((value, ctx) => {
-  const issue = sampleColumnsIssue(value);
-  if (issue) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
-}) as unknown as z.ZodType<SampleColumns>;
+export const sampleColumnsSchema = checkedBy<SampleColumns>(sampleColumnsIssue);
 
 function sampleColumnsIssue(value: unknown): RowIssue | null {
   if (!isPlainObject(value)) return { path: [], message: 'must be an object of columns' };

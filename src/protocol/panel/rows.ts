@@ -15,19 +15,7 @@ export interface TaskInfo {
 }
 
 // By hand, like the rows: a snapshot carries one per task, 10^4 of them.
-export const taskInfosSchema = z.unknown().superRefine((tasks, ctx) => {
-  if (!Array.isArray(tasks)) {
-    ctx.addIssue({ code: 'custom', message: 'must be an array of tasks' });
-    return;
-  }
-  for (let i = 0; i < tasks.length; i++) {
-    const issue = taskInfoIssue(tasks[i]);
-    if (issue) {
-      ctx.addIssue({ code: 'custom', message: issue.message, path: [i, ...issue.path] });
-      return;
-    }
-  }
-}) as unknown as z.ZodType<TaskInfo[]>;
+export const taskInfosSchema = checkedBy<TaskInfo[]>(listIssue(taskInfoIssue, 'tasks'));
 
 function taskInfoIssue(task: unknown): RowIssue | null {
   if (!isPlainObject(task)) return { path: [], message: 'must be an object' };
@@ -82,23 +70,31 @@ export interface CallFailureRow {
 // Rows are checked by hand rather than by a zod object schema: a snapshot carries up to ~10^5 rows and
 // zod's generic parse (without eval, as the webview's CSP requires) costs seconds there; this costs ms.
 // Unknown keys are kept, not stripped; nothing reads them.
-export const sampleRowsSchema = z.unknown().superRefine((rows, ctx) => {
-  if (!Array.isArray(rows)) {
-    ctx.addIssue({ code: 'custom', message: 'must be an array of sample rows' });
-    return;
-  }
-  for (let i = 0; i < rows.length; i++) {
-    const issue = sampleRowIssue(rows[i]);
-    if (issue) {
-      ctx.addIssue({ code: 'custom', message: issue.message, path: [i, ...issue.path] });
-      return;
-    }
-  }
-}) as unknown as z.ZodType<SampleRow[]>;
+export const sampleRowsSchema = checkedBy<SampleRow[]>(listIssue(sampleRowIssue, 'sample rows'));
 
 export interface RowIssue {
   path: (string | number)[];
   message: string;
+}
+
+/** A schema that checks a value by hand with `issueOf` and reports its first issue. */
+export function checkedBy<T>(issueOf: (value: unknown) => RowIssue | null): z.ZodType<T> {
+  return z.unknown().superRefine((value, ctx) => {
+    const issue = issueOf(value);
+    if (issue) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  }) as unknown as z.ZodType<T>;
+}
+
+/** The first issue of an array whose items `issueOf` checks, at the item's index. */
+function listIssue(issueOf: (item: unknown) => RowIssue | null, what: string): (items: unknown) => RowIssue | null {
+  return (items) => {
+    if (!Array.isArray(items)) return { path: [], message: `must be an array of ${what}` };
+    for (let i = 0; i < items.length; i++) {
+      const issue = issueOf(items[i]);
+      if (issue) return { path: [i, ...issue.path], message: issue.message };
+    }
+    return null;
+  };
 }
 
 function sampleRowIssue(row: unknown): RowIssue | null {
@@ -179,10 +175,7 @@ export function isCount(value: unknown): value is number {
 }
 
 /** One row as 'sampleDetail' answers it. */
-export const sampleRowSchema = z.unknown().superRefine((row, ctx) => {
-  const issue = sampleRowIssue(row);
-  if (issue) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
-}) as unknown as z.ZodType<SampleRow>;
+export const sampleRowSchema = checkedBy<SampleRow>(sampleRowIssue);
 
 /** The gold answers of a task as the protocol carries them: a list, empty when there is none. */
 export function goldList(answer: string | readonly string[]): string[] {
