@@ -1,7 +1,8 @@
 // gaplens export: the kept samples of a run as chat-format JSONL for fine-tuning (the paper's
 // distillation step: train the model on its own filtered samples).
 import { parseArgs } from 'node:util';
-import { parseFilter, parseSelector } from '../../core/filter/parse';
+import { formatFilter, formatSelector, parseFilter, parseSelector } from '../../core/filter/parse';
+import { exportLineageText, lineageParent, lineageSidecar } from '../../core/runs/lineage';
 import { weightsOf } from '../../core/pipeline/runReport';
 import { checkOutputFile, writeOutputFile } from '../../core/runs/outputPath';
 import { readRun } from '../../core/runs/runStore';
@@ -29,12 +30,19 @@ export async function exportCommand(argv: string[]): Promise<number> {
   if (format !== 'sft') throw new UserError(`--format '${format}' is not supported: use sft`, 2);
   const out = requiredString(v, 'out', 'the JSONL file to write');
   checkOutputFile(out, { force: flag(v, 'force'), option: '--out' });
+  checkOutputFile(lineageSidecar(out), { force: flag(v, 'force'), option: '--out' });
   const run = await readRun(positionals[0] as string, { onWarning: say });
   const selector = parseSelector(stringOpt(v, 'verifier') ?? run.manifest.config.verifiers[0] ?? 'mc');
   const filter = parseFilter(requiredString(v, 'filter', 'which samples to keep, e.g. quantile:0.8'));
-  const samples = toScoredSamples(run, { checkerCorrected: flag(v, 'checker-corrected') });
+  const checkerCorrected = flag(v, 'checker-corrected');
+  const samples = toScoredSamples(run, { checkerCorrected });
   const records = toSftRecords(run, weightsOf(samples, selector, filter, sampleKey));
-  await writeOutputFile(out, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
-  say(`wrote ${records.length} of ${samples.length} samples to ${out}`);
+  const text = records.map((r) => `${JSON.stringify(r)}\n`).join('');
+  await writeOutputFile(out, text);
+  // The lineage is written after the file it describes: a sidecar on disk always names a whole export.
+  const parent = lineageParent(positionals[0] as string, run.manifest);
+  const info = { records: records.length, exportedAt: new Date().toISOString(), parent, selector: formatSelector(selector), filter: formatFilter(filter), checkerCorrected };
+  await writeOutputFile(lineageSidecar(out), exportLineageText(out, text, info));
+  say(`wrote ${records.length} of ${samples.length} samples to ${out}, and what produced them to ${lineageSidecar(out)} (a later run names it with --lineage ${out})`);
   return 0;
 }
