@@ -8,7 +8,7 @@ import { runStateLines } from './coverageText';
 import { html, type SafeHtml } from './escape';
 import { formatLevel } from './numbers';
 import { checkText, lineageText, passAtKCell, passAtKColumns, roundCells } from './seriesText';
-import { REPORT_STYLE } from './styles';
+import { pageHead } from './styles';
 import { kLineChart } from './svgCharts';
 
 /** Series colours: the line chart's classes s-0 … s-4 (styles.ts), reused from the sixth round on. */
@@ -18,16 +18,7 @@ export function renderSeriesHtml(series: SeriesReport, generatedAt: string): str
   const { rounds } = series;
   const title = `self-improvement series of ${plural(rounds.length, 'round')}`;
   const ks = passAtKColumns(rounds);
-  const page = html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
-<title>Gap Lens: ${title}</title>
-${REPORT_STYLE}
-</head>
+  const page = html`${pageHead(`Gap Lens: ${title}`)}
 <body>
 <header>
 <h1>Gap Lens: ${title}</h1>
