@@ -1,14 +1,12 @@
 // gaplens export: the kept samples of a run as chat-format JSONL for fine-tuning (the paper's
-// distillation step: train the model on its own filtered samples).
+// distillation step: train the model on its own filtered samples), with the lineage a later round's
+// `run --lineage` reads.
 import { parseArgs } from 'node:util';
-import { formatFilter, formatSelector, parseFilter, parseSelector } from '../../core/filter/parse';
-import { exportLineageText, lineageParent, lineageSidecar } from '../../core/runs/lineage';
-import { weightsOf } from '../../core/pipeline/runReport';
-import { checkOutputFile, writeOutputFile } from '../../core/runs/outputPath';
+import { parseFilter, parseSelector } from '../../core/filter/parse';
+import { writeKeptExport } from '../../core/pipeline/exportKept';
+import { lineageSidecar } from '../../core/runs/lineage';
+import { checkOutputFile } from '../../core/runs/outputPath';
 import { readRun } from '../../core/runs/runStore';
-import { toScoredSamples } from '../../core/runs/scoredSamples';
-import { sampleKey } from '../../core/runs/sampleKey';
-import { toSftRecords } from '../../core/runs/sftExport';
 import { UserError } from '../../core/util/errors';
 import { flag, requiredString, stringOpt, type RawValues } from '../options';
 import { say } from '../terminalText';
@@ -34,15 +32,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
   const run = await readRun(positionals[0] as string, { onWarning: say });
   const selector = parseSelector(stringOpt(v, 'verifier') ?? run.manifest.config.verifiers[0] ?? 'mc');
   const filter = parseFilter(requiredString(v, 'filter', 'which samples to keep, e.g. quantile:0.8'));
-  const checkerCorrected = flag(v, 'checker-corrected');
-  const samples = toScoredSamples(run, { checkerCorrected });
-  const records = toSftRecords(run, weightsOf(samples, selector, filter, sampleKey));
-  const text = records.map((r) => `${JSON.stringify(r)}\n`).join('');
-  await writeOutputFile(out, text);
-  // The lineage is written after the file it describes: a sidecar on disk always names a whole export.
-  const parent = lineageParent(positionals[0] as string, run.manifest);
-  const info = { records: records.length, exportedAt: new Date().toISOString(), parent, selector: formatSelector(selector), filter: formatFilter(filter), checkerCorrected };
-  await writeOutputFile(lineageSidecar(out), exportLineageText(out, text, info));
-  say(`wrote ${records.length} of ${samples.length} samples to ${out}, and what produced them to ${lineageSidecar(out)} (a later run names it with --lineage ${out})`);
+  const written = await writeKeptExport(run, { selector, filter, checkerCorrected: flag(v, 'checker-corrected'), out });
+  say(`wrote ${written.records} of ${written.samples} samples to ${out}, and what produced them to ${written.sidecar} (a later run names it with --lineage ${out})`);
   return 0;
 }

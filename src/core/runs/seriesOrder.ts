@@ -17,7 +17,7 @@ export interface SeriesRun {
  * sha256), and links that are not one chain (two starts, a run with two children, a cycle).
  */
 export function orderSeries<R extends SeriesRun>(runs: readonly R[]): R[] {
-  if (runs.length < 2) throw new UserError(`report --series takes the run folders of at least two rounds; got ${plural(runs.length, 'run')}`, 2);
+  if (runs.length < 2) throw new UserError(`a series needs the runs of at least two rounds; got ${plural(runs.length, 'run')}`, 2);
   const byId = new Map<string, R>();
   for (const run of runs) {
     const twin = byId.get(run.manifest.id);

@@ -30,7 +30,7 @@ describe('orderSeries', () => {
   });
 
   it('refuses fewer than two runs and a run given twice', () => {
-    refused([run('a')], /at least two rounds; got 1 run$/);
+    refused([run('a')], /^a series needs the runs of at least two rounds; got 1 run$/);
     refused([run('a'), run('a')], /are the same run \(a\): give each round once/);
   });
 
