@@ -72,6 +72,7 @@ export function exportLineageText(exportFile: string, text: string, info: Omit<E
  * sidecar, a missing file or a hash that differs is a UserError (usage error, exit 2) naming the file.
  */
 export async function readLineage(exportFile: string): Promise<RunLineage> {
+  if (exportFile.endsWith(LINEAGE_SUFFIX)) throw new UserError(`--lineage ${exportFile} is a lineage sidecar: name the export file it describes, ${exportFile.slice(0, -LINEAGE_SUFFIX.length)}`, 2);
   const sidecar = lineageSidecar(exportFile);
   const bytes = await readBytes(exportFile, `--lineage ${exportFile} does not exist`);
   const lineage = parseSidecar(sidecar, (await readBytes(sidecar, `${sidecar} does not exist: --lineage names a file written by gaplens export, which writes its lineage next to it`)).toString('utf8'));

@@ -47,5 +47,6 @@ describe('export lineage', () => {
     writeFileSync(lineageSidecar(file), '{"v": 1, "file": "plain.jsonl"}');
     await assert.rejects(readLineage(file), refused(/plain\.jsonl\.lineage\.json: missing field "sha256".*; export the file again$/));
     await assert.rejects(readLineage(join(tmp.dir, 'gone.jsonl')), refused(/--lineage .*gone\.jsonl does not exist/));
+    await assert.rejects(readLineage(lineageSidecar(file)), refused(/plain\.jsonl\.lineage\.json is a lineage sidecar: name the export file it describes, .*plain\.jsonl$/));
   });
 });
