@@ -144,6 +144,9 @@ describe('self-improvement rounds: export lineage, run --lineage, report --serie
     const written = readFileSync(html, 'utf8');
     for (const r of [0, 1, 2]) assert.match(written, new RegExp(`<polyline class="line s-${r}"`), `round ${r}'s pass@k line`);
     assert.match(written, /<title>round 2 at k=4: 1\.0000<\/title>/);
+    // The gap and relative gap by round.
+    assert.match(written, /<title>round 1 gap: \+50\.00 pp<\/title>/);
+    assert.match(written, /<title>round 2 relative gap: \+100\.00 %<\/title>/);
   });
 
   it('run --lineage refuses an export whose file changed since export wrote it, and creates nothing', async () => {

@@ -1,15 +1,15 @@
 // `gaplens report --series RUN… --html FILE`: the series as one self-contained static page (no
 // scripts, a strict CSP), the same numbers and words as the text (seriesText.ts) and the pass@k
 // curves of every round overlaid on one chart, so diversity lost at large k shows.
-import type { SeriesReport } from '../pipeline/seriesReport';
+import type { SeriesReport, SeriesRound } from '../pipeline/seriesReport';
 import { conclusionText } from '../stats/conclusion';
 import { plural } from '../util/plural';
 import { runStateLines } from './coverageText';
 import { html, type SafeHtml } from './escape';
-import { formatLevel } from './numbers';
+import { formatIn, formatLevel, type Unit } from './numbers';
 import { checkText, lineageText, passAtKCell, passAtKColumns, roundCells } from './seriesText';
 import { pageHead } from './styles';
-import { kLineChart } from './svgCharts';
+import { kLineChart, lineChart, signedAxis, type ChartAxis, type LineSeries } from './svgCharts';
 
 /** Series colours: the line chart's classes s-0 … s-4 (styles.ts), reused from the sixth round on. */
 const SERIES_CLASSES = 5;
@@ -43,7 +43,8 @@ ${rounds.map((round) => {
   const warn = !state.complete || state.live || report.fewTasksWarning !== null;
   return html`<div class="banner${warn ? ' warn' : ''}" data-round="${round.round}"><p>round ${round.round}: ${lines.join(' · ')}</p><p class="conclusion">${conclusionText(conclusion)}</p></div>
 `;
-})}</section>
+})}${gapChart(series)}
+</section>
 <section id="checks">
 <h2>Does round r+1 beat round r accuracy plus its gap?</h2>
 <p class="muted">J(f<sub>r</sub>) + gap(f<sub>r</sub>) = J(f<sub>r</sub>[w]); the excess is J(f<sub>r+1</sub>) − J(f<sub>r</sub>[w]) over the tasks both rounds have, with a paired task-bootstrap interval.</p>
@@ -67,4 +68,22 @@ ${kLineChart(rounds.map((r) => ({ label: `round ${r.round}`, cls: `s-${r.round %
 </html>
 `;
   return page.toString();
+}
+
+/** The gap and the relative gap of every round, against the round; a round whose value is not measured or undefined breaks the line. */
+function gapChart(series: SeriesReport): SafeHtml {
+  const { rounds } = series;
+  const last = Math.max(1, rounds.length - 1);
+  const roundAxis: ChartAxis = { title: 'round', position: (r) => r / last, ticks: rounds.map((r) => ({ value: r.round, label: String(r.round) })) };
+  const line = (label: string, cls: string, value: (r: SeriesRound) => number | null, unit: Unit): LineSeries => ({
+    label,
+    cls,
+    points: rounds.map((r) => {
+      const v = value(r);
+      return v === null ? null : { x: r.round, y: v, title: `round ${r.round} ${label}: ${formatIn(v, unit)}` };
+    }),
+  });
+  const lines = [line('gap', 's-0', (r) => r.assessed.report.gap, 'points'), line('relative gap', 's-1', (r) => r.assessed.report.relativeGap, 'signed-percent')];
+  const values = lines.flatMap((l) => l.points.flatMap((p) => (p === null ? [] : [p.y])));
+  return lineChart(`Gap and relative gap by round (${series.verifier}, ${series.filter})`, lines, roundAxis, signedAxis('gap (fraction)', values));
 }
