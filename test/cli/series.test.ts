@@ -8,20 +8,9 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { folderAndServerPerSuite } from '../helpers/fakeServers';
 import { runCli } from '../helpers/cli';
-import { assertCleanStderr, cleanEnv, isTaskPrompt, readRunJson, writeTasks } from '../helpers/runs';
-import type { FakeAnswer, FakeRequest } from '../fixtures/openaiServer';
+import { assertCleanStderr, cleanEnv, readRunJson, roundsResponder, writeTasks } from '../helpers/runs';
 
-/** Correct samples of 4 per task, by the round's model name: choices 0 … k−1 answer 42 (the gold answer). */
-const CORRECT_OF_4: Record<string, number> = { round0: 1, round1: 2, round2: 3 };
-
-function respond(req: FakeRequest): FakeAnswer | undefined {
-  if (!isTaskPrompt(req)) return undefined;
-  if (req.topLogprobs === undefined) return { text: `The answer is ${req.choiceIndex < (CORRECT_OF_4[req.model] ?? 0) ? 42 : 7}.` };
-  // mc: "Correct" with probability 0.9 after a right response, 0.1 after a wrong one.
-  const response = req.prompt.slice(req.prompt.lastIndexOf('Response: '));
-  const pCorrect = response.includes('answer is 42') ? 0.9 : 0.1;
-  return { top: [{ token: ' Correct', logprob: Math.log(pCorrect) }, { token: ' Incorrect', logprob: Math.log(0.95 - pCorrect) }] };
-}
+const respond = roundsResponder({ round0: 1, round1: 2, round2: 3 });
 
 interface SeriesJson {
   verifier: string;

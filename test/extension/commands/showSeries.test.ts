@@ -5,20 +5,13 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFakeOpenAI, type FakeAnswer, type FakeOpenAI, type FakeRequest } from '../../fixtures/openaiServer';
+import { startFakeOpenAI, type FakeOpenAI } from '../../fixtures/openaiServer';
 import { REPO, runCli } from '../../helpers/cli';
-import { cleanEnv, isTaskPrompt, writeTasks } from '../../helpers/runs';
+import { cleanEnv, roundsResponder, writeTasks } from '../../helpers/runs';
 import { extensionSandbox, loadBuiltExtension, type ExtensionModule, type ExtensionSandbox } from '../fakes/extensionSandbox';
 import { installFakeVscode, pick, type FakeVscode, type FakeWebviewPanel } from '../fakes/fakeVscode';
 
-const CORRECT_OF_4: Record<string, number> = { round0: 1, round1: 2 };
-
-function respond(req: FakeRequest): FakeAnswer | undefined {
-  if (!isTaskPrompt(req)) return undefined;
-  if (req.topLogprobs === undefined) return { text: `The answer is ${req.choiceIndex < (CORRECT_OF_4[req.model] ?? 0) ? 42 : 7}.` };
-  const pCorrect = req.prompt.slice(req.prompt.lastIndexOf('Response: ')).includes('answer is 42') ? 0.9 : 0.1;
-  return { top: [{ token: ' Correct', logprob: Math.log(pCorrect) }, { token: ' Incorrect', logprob: Math.log(0.95 - pCorrect) }] };
-}
+const respond = roundsResponder({ round0: 1, round1: 2 });
 
 describe('Show Self-Improvement Series… (built bundle, fake VS Code, real HTTP model server)', function () {
   this.timeout(60_000);
