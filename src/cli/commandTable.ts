@@ -100,6 +100,7 @@ export const COMMANDS: Record<string, Command> = {
       { name: 'seed', value: 'S', text: 'run seed (default 0)' },
       { name: 'tournament-both-orders', text: 'ask every tournament match in both orders; records the inconsistency rate' },
       { name: 'templates', value: 'DIR', text: 'prompt templates overriding the defaults (see gaplens templates export)' },
+      { name: 'lineage', value: 'FILE', text: "the gaplens export FILE this model was fine-tuned on: run.json records its parent run (FILE.lineage.json, its hash checked); for report --series" },
       { name: 'estimate', text: 'print the estimate (upper bounds of calls, tokens and cost) and exit: nothing is created or asked (--json: on stdout)' },
       ...EXECUTION_OPTIONS_HELP,
       JSON_OPTION,
@@ -109,9 +110,13 @@ export const COMMANDS: Record<string, Command> = {
   report: {
     run: reportCommand,
     summary: 'the gap statistics of a run folder, or of a samples file scored elsewhere',
-    usage: ['report RUN_DIR [options]', 'report --samples FILE [options]'],
+    usage: ['report RUN_DIR [options]', 'report --samples FILE [options]', 'report --series RUN_DIR RUN_DIR… [options]'],
     options: [
       { name: 'samples', value: 'FILE', text: 'scored samples from elsewhere instead of a run folder (docs/run-format.md)' },
+      {
+        name: 'series',
+        text: "the runs are rounds of self-improvement linked by run --lineage (any order): per round accuracy, gap, relative gap and pass@k, and whether round r+1 beats round r accuracy plus its gap (docs/statistics.md); --verifier and --filter default to the export round 1 was trained on",
+      },
       SELECTOR_OPTION,
       { name: 'filter', value: 'SPEC', text: `${FILTERS} (default: the run's filter)` },
       CHECKER_OPTION,

@@ -11,6 +11,7 @@ export const COMMAND_IDS = [
   'gaplens.labelRun',
   'gaplens.compareRuns',
   'gaplens.exportKept',
+  'gaplens.showSeries',
   'gaplens.setApiKey',
   'gaplens.addModelProfile',
   'gaplens.checkModel',

@@ -7,6 +7,7 @@ import type { HeavyCommandId } from './commandIds';
 import { DisposableStore } from './disposables';
 import type { CommandContext } from './commands/commandContext';
 import { compareRuns } from './commands/compareRuns';
+import { showSeries } from './commands/showSeries';
 import { checkSelection, runGapCheck, runSelectedTasks } from './commands/runCommands';
 import { cancelRun, deleteRuns, exportKept, labelRun, nextDisagreement, openRun, openRunEditor, restorePanel, resumeRun, reverifyRun } from './commands/runFolderCommands';
 import { setApiKey } from './commands/setApiKey';
@@ -61,6 +62,7 @@ export function createFeatures(services: Services): Features {
     'gaplens.labelRun': (args) => labelRun(ctx, args),
     'gaplens.compareRuns': (args) => compareRuns(ctx, args),
     'gaplens.exportKept': (args) => exportKept(ctx, args),
+    'gaplens.showSeries': (args) => showSeries(ctx, args),
     'gaplens.setApiKey': () => setApiKey(ctx),
     'gaplens.addModelProfile': async () => void (await addModelProfile(ctx)),
     'gaplens.checkModel': () => checkModel(ctx),

@@ -129,3 +129,19 @@ export function assertCleanStderr(stderr: string): void {
 export function assertResumeHint(stderr: string, runDir: string): void {
   assert.ok(stderr.includes(`gaplens run --resume ${runDir}`), `no resume hint for ${runDir} in: ${stderr}`);
 }
+
+/**
+ * A fake-server hook for rounds of self-improvement on writeTasks tasks, one fake model name per round:
+ * a model answers choices 0 … k−1 of each generation request with the gold answer 42 and the rest with
+ * 7 (k = correctOf4[model], 0 for any other model), so with n = 4 its accuracy is k/4; mc says
+ * "Correct" with probability 0.9 after a right response and 0.1 after a wrong one.
+ */
+export function roundsResponder(correctOf4: Record<string, number>): (req: FakeRequest) => FakeAnswer | undefined {
+  return (req) => {
+    if (!isTaskPrompt(req)) return undefined;
+    if (req.topLogprobs === undefined) return { text: `The answer is ${req.choiceIndex < (correctOf4[req.model] ?? 0) ? 42 : 7}.` };
+    const pCorrect = req.prompt.slice(req.prompt.lastIndexOf('Response: ')).includes('answer is 42') ? 0.9 : 0.1;
+    return { top: [{ token: ' Correct', logprob: Math.log(pCorrect) }, { token: ' Incorrect', logprob: Math.log(0.95 - pCorrect) }] };
+  };
+}
+

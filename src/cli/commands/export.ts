@@ -1,13 +1,12 @@
 // gaplens export: the kept samples of a run as chat-format JSONL for fine-tuning (the paper's
-// distillation step: train the model on its own filtered samples).
+// distillation step: train the model on its own filtered samples), with the lineage a later round's
+// `run --lineage` reads.
 import { parseArgs } from 'node:util';
 import { parseFilter, parseSelector } from '../../core/filter/parse';
-import { weightsOf } from '../../core/pipeline/runReport';
-import { checkOutputFile, writeOutputFile } from '../../core/runs/outputPath';
+import { writeKeptExport } from '../../core/pipeline/exportKept';
+import { lineageSidecar } from '../../core/runs/lineage';
+import { checkOutputFile } from '../../core/runs/outputPath';
 import { readRun } from '../../core/runs/runStore';
-import { toScoredSamples } from '../../core/runs/scoredSamples';
-import { sampleKey } from '../../core/runs/sampleKey';
-import { toSftRecords } from '../../core/runs/sftExport';
 import { UserError } from '../../core/util/errors';
 import { flag, requiredString, stringOpt, type RawValues } from '../options';
 import { say } from '../terminalText';
@@ -29,12 +28,11 @@ export async function exportCommand(argv: string[]): Promise<number> {
   if (format !== 'sft') throw new UserError(`--format '${format}' is not supported: use sft`, 2);
   const out = requiredString(v, 'out', 'the JSONL file to write');
   checkOutputFile(out, { force: flag(v, 'force'), option: '--out' });
+  checkOutputFile(lineageSidecar(out), { force: flag(v, 'force'), option: '--out' });
   const run = await readRun(positionals[0] as string, { onWarning: say });
   const selector = parseSelector(stringOpt(v, 'verifier') ?? run.manifest.config.verifiers[0] ?? 'mc');
   const filter = parseFilter(requiredString(v, 'filter', 'which samples to keep, e.g. quantile:0.8'));
-  const samples = toScoredSamples(run, { checkerCorrected: flag(v, 'checker-corrected') });
-  const records = toSftRecords(run, weightsOf(samples, selector, filter, sampleKey));
-  await writeOutputFile(out, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
-  say(`wrote ${records.length} of ${samples.length} samples to ${out}`);
+  const written = await writeKeptExport(run, { selector, filter, checkerCorrected: flag(v, 'checker-corrected'), out });
+  say(`wrote ${written.records} of ${written.samples} samples to ${out}, and what produced them to ${written.sidecar} (a later run names it with --lineage ${out})`);
   return 0;
 }

@@ -30,9 +30,13 @@ import { flag, numberOpt, stringOpt, type RawValues } from '../options';
 import { formatReport } from '../format';
 import { say, writeOut } from '../terminalText';
 import { importedFromText } from '../../core/import/provenanceText';
+import { seriesReport } from '../../core/pipeline/seriesReport';
+import { renderSeriesHtml } from '../../core/report/seriesHtml';
+import { formatSeriesText, seriesJson } from '../../core/report/seriesText';
 
 const OPTIONS = {
   samples: { type: 'string' },
+  series: { type: 'boolean' },
   verifier: { type: 'string' },
   filter: { type: 'string' },
   json: { type: 'boolean' },
@@ -47,16 +51,11 @@ export async function reportCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: true });
   const v = values as RawValues;
   const samplesFile = stringOpt(v, 'samples');
+  if (flag(v, 'series')) return seriesCommand(positionals, v);
   if ((samplesFile === undefined) === (positionals.length === 0) || positionals.length > 1) {
     throw new UserError('report takes one RUN_DIR or --samples FILE', 2);
   }
-  // Flags are checked before any file is read, so a typo is a usage error, not a file error.
-  const filterFlag = stringOpt(v, 'filter');
-  const verifierFlag = stringOpt(v, 'verifier');
-  if (filterFlag !== undefined) parseFilter(filterFlag);
-  if (verifierFlag !== undefined) parseSelector(verifierFlag);
-  const html = stringOpt(v, 'html');
-  if (html !== undefined) checkOutputFile(html, { force: flag(v, 'force'), option: '--html' });
+  checkFlags(v);
   if (samplesFile !== undefined) {
     const samples = await readScoredSamplesFile(samplesFile);
     const verifier = stringOpt(v, 'verifier') ?? onlyVerifier(samples, samplesFile);
@@ -65,6 +64,37 @@ export async function reportCommand(argv: string[]): Promise<number> {
     return 0;
   }
   return printRunReport(positionals[0] as string, { json: flag(v, 'json'), warn: say, values: v });
+}
+
+/** Flags are checked before any file is read, so a typo is a usage error, not a file error. */
+function checkFlags(v: RawValues): void {
+  const filterFlag = stringOpt(v, 'filter');
+  const verifierFlag = stringOpt(v, 'verifier');
+  if (filterFlag !== undefined) parseFilter(filterFlag);
+  if (verifierFlag !== undefined) parseSelector(verifierFlag);
+  const html = stringOpt(v, 'html');
+  if (html !== undefined) checkOutputFile(html, { force: flag(v, 'force'), option: '--html' });
+}
+
+/** `report --series RUN_DIR…`: the rounds of a self-improvement series in lineage order (docs/statistics.md). */
+async function seriesCommand(dirs: string[], v: RawValues): Promise<number> {
+  if (stringOpt(v, 'samples') !== undefined) throw new UserError('--series reads run folders, not --samples', 2);
+  checkFlags(v);
+  const series = await seriesReport(dirs, {
+    selector: stringOpt(v, 'verifier'),
+    filter: stringOpt(v, 'filter'),
+    resamples: numberOpt(v, 'bootstrap', 1000, { integer: true, min: 0 }),
+    seed: numberOpt(v, 'seed', 0, { integer: true, min: 0 }),
+    checkerCorrected: flag(v, 'checker-corrected'),
+  }, say);
+  const html = stringOpt(v, 'html');
+  if (html !== undefined) {
+    await writeOutputFile(html, renderSeriesHtml(series, new Date().toISOString()));
+    say(`wrote ${html}`);
+  }
+  if (flag(v, 'json')) writeOut(`${JSON.stringify(seriesJson(series))}\n`);
+  else if (html === undefined) writeOut(formatSeriesText(series));
+  return 0;
 }
 
 /**

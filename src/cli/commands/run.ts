@@ -11,6 +11,7 @@ import { atBatchPrices, readPricing } from '../../core/cost/pricing';
 import { loadTemplates } from '../../core/prompts/load';
 import type { RunConfig } from '../../core/runs/records';
 import { readManifest } from '../../core/runs/runStore';
+import { readLineage } from '../../core/runs/lineage';
 import { gapText, LiveRecordGap } from '../../core/pipeline/liveGap';
 import { formatPercent } from '../../core/report/numbers';
 import { UserError } from '../../core/util/errors';
@@ -46,6 +47,7 @@ const OPTIONS = {
   seed: { type: 'string' },
   templates: { type: 'string' },
   'runs-dir': { type: 'string' },
+  lineage: { type: 'string' },
   'tournament-both-orders': { type: 'boolean' },
   json: { type: 'boolean' },
   estimate: { type: 'boolean' },
@@ -77,7 +79,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const v = values as RawValues;
   // Every flag is checked before a run folder is created or locked: a usage error leaves nothing behind.
   const resumeDir = stringOpt(v, 'resume');
-  const request: OpenRequest = resumeDir !== undefined ? await resumeRequest(resumeDir, v) : newRunRequest(v);
+  const request: OpenRequest = resumeDir !== undefined ? await resumeRequest(resumeDir, v) : await newRunRequest(v);
   const config = request.kind === 'new' ? request.config : (await readManifest(resumeDir as string)).config;
   const pricing = readPricing();
   const settings = executionSettings(v, config.concurrency);
@@ -129,9 +131,12 @@ export async function runCommand(argv: string[]): Promise<number> {
   return result.complete ? code : 1;
 }
 
-function newRunRequest(v: RawValues): OpenRequest {
+async function newRunRequest(v: RawValues): Promise<OpenRequest> {
   const config = configFrom(v);
-  return { kind: 'new', config, options: { ...outOpt(v), runsRoot: stringOpt(v, 'runs-dir') ?? join('.gaplens', 'runs') } };
+  const lineageFile = stringOpt(v, 'lineage');
+  // Checked before the folder is created: an export that changed since it was written leaves nothing behind.
+  const lineage = lineageFile === undefined ? undefined : await readLineage(lineageFile);
+  return { kind: 'new', config, options: { ...outOpt(v), runsRoot: stringOpt(v, 'runs-dir') ?? join('.gaplens', 'runs'), ...(lineage ? { lineage } : {}) } };
 }
 
 /**
@@ -141,6 +146,7 @@ function newRunRequest(v: RawValues): OpenRequest {
 async function resumeRequest(dir: string, v: RawValues): Promise<OpenRequest> {
   const misplaced = ['out', 'runs-dir'].filter((name) => stringOpt(v, name) !== undefined);
   if (misplaced.length > 0) throw new UserError(`${misplaced.map((m) => `--${m}`).join(' and ')} cannot be used with --resume: the run stays in ${dir}`, 2);
+  if (stringOpt(v, 'lineage') !== undefined) throw new UserError(`--lineage cannot be used with --resume: a run's lineage is recorded when it is created (see ${dir}/run.json)`, 2);
   const { config } = await readManifest(dir);
   const given = givenSettings(v);
   const bases = givenVerifiers(v);

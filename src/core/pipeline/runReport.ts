@@ -27,7 +27,7 @@ export interface ReportOptions {
 }
 
 /** The reports' confidence level. */
-const REPORT_LEVEL = 0.95;
+export const REPORT_LEVEL = 0.95;
 
 /** `verifiers`: verifiers the data has besides those in the samples' scores (see computeReport). */
 export function reportOf(samples: ScoredSample[], opts: ReportOptions, verifiers?: readonly string[]): GapReport {

@@ -6,7 +6,7 @@ import { modelLabel, parseModelSpec, sameModel } from '../llm/modelSpec';
 import { baseVerifierOf, verifiersRunBy } from '../verify/index';
 import { loadTemplates } from '../prompts/load';
 import type { TemplateRole, TemplateSet } from '../prompts/templates';
-import type { ImportProvenance, RunConfig, RunManifest } from '../runs/records';
+import type { ImportProvenance, RunConfig, RunLineage, RunManifest } from '../runs/records';
 import type { EndpointCapabilities } from '../runs/endpointCapabilities';
 import { createRunFolder, newRunId, readRun, updateManifest, type RunData } from '../runs/runStore';
 import { loadTaskSet } from '../tasks/load';
@@ -33,6 +33,8 @@ export interface NewRunOptions {
   provenance?: ImportProvenance;
   /** What the run's HTTP endpoints accept, probed before the folder is created (run.json `capabilities`). */
   capabilities?: Record<string, EndpointCapabilities>;
+  /** The export this run's model was trained on (`gaplens run --lineage`, run.json `lineage`), its hash already checked. */
+  lineage?: RunLineage;
 }
 
 /** The tasks a new run over `config.tasks` (a built-in set or a file) draws: all, or `limit` of them by the run's seed. */
@@ -67,6 +69,7 @@ export async function prepareRunOfTasks(config: RunConfig, tasks: Task[], opts: 
     tasksSha256: '',
     ...(opts.provenance ? { import: opts.provenance } : {}),
     ...(opts.capabilities ? { capabilities: opts.capabilities } : {}),
+    ...(opts.lineage ? { lineage: opts.lineage } : {}),
   };
   await createRunFolder(dir, manifest, tasks);
   // The run keeps its own copy of the prompts so a resume, a re-verify or a reader a year later

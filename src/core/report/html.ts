@@ -13,7 +13,7 @@ import { html, type SafeHtml } from './escape';
 import { measureNote, missing, orMissing, partialBadge, verifierValue, type Measure } from './measure';
 import { binScores, type ScoreHistogram } from './histogram';
 import { formatAmount, formatIn, formatIntervalIn, formatLevel, formatPercent, formatPoints, formatRate, formatShort, formatSigned, type Unit } from './numbers';
-import { REPORT_STYLE } from './styles';
+import { pageHead } from './styles';
 import { auditSection } from './auditSection';
 import { anyNSection, qualitySection } from './qualitySections';
 import { histogramChart, kLineChart, type KSeries } from './svgCharts';
@@ -90,16 +90,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   // Task -> position in the per-sample section, so the per-task table can link to it. Anchors
   // are numbers, never task ids: no untrusted string ends up in an id or a URL.
   const anchors = new Map(shown.map(([task], i) => [task, i]));
-  const page = html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
-<title>Gap Lens report: ${input.title}</title>
-${REPORT_STYLE}
-</head>
+  const page = html`${pageHead(`Gap Lens report: ${input.title}`)}
 <body>
 <header>
 <h1>Gap Lens report: ${input.title}</h1>

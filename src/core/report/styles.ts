@@ -81,3 +81,17 @@ details.sample>summary>span{margin-right:10px}
 .empty{color:var(--muted);font-style:italic}
 body:has(#only-disagreements:checked) details.sample:not(.disagreement),body:has(#only-disagreements:checked) section.task:not(.has-disagreement){display:none}
 </style>`;
+
+/** A static report page up to its <body>: the strict CSP (inline styles, data: images, nothing else), the title and the stylesheet. */
+export function pageHead(title: string): SafeHtml {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<title>${title}</title>
+${REPORT_STYLE}
+</head>`;
+}

@@ -87,6 +87,11 @@ const importProvenanceSchema = z.object({
   generationCalls: z.literal(0),
 });
 
+export const runLineageSchema = z.object({
+  parent: z.object({ id: nonEmpty, path: nonEmpty, model: nonEmpty, tasksSha256: sha256Hex }),
+  export: z.object({ path: nonEmpty, sha256: sha256Hex, records: count, selector: nonEmpty, filter: nonEmpty, checkerCorrected: z.boolean() }),
+});
+
 export const runManifestSchema = z.object({
   schema: z.literal(1),
   id: nonEmpty,
@@ -98,6 +103,7 @@ export const runManifestSchema = z.object({
   completedAt: timestamp.optional(),
   import: importProvenanceSchema.optional(),
   capabilities: z.record(z.string(), endpointCapabilitiesSchema).optional(),
+  lineage: runLineageSchema.optional(),
 });
 
 // Every record type reads in both versions; only the verification's prompt differs between them.

@@ -65,6 +65,19 @@ export interface RunManifest {
    * existed have none.
    */
   capabilities?: Record<string, EndpointCapabilities>;
+  /** Only in a run started with `--lineage FILE`: the run and export its model was trained on (lineage.ts). */
+  lineage?: RunLineage;
+}
+
+/**
+ * run.json `lineage`: the round this run's model was fine-tuned from (docs/run-format.md, "Lineage").
+ * Copied from the export's sidecar when the run was created, after its hash was checked.
+ */
+export interface RunLineage {
+  /** The run whose samples were exported: its id, folder (absolute, as exported), model and task set. */
+  parent: { id: string; path: string; model: string; tasksSha256: string };
+  /** The export file as named (absolute), the sha256 of its bytes, its records and the filter that chose them. */
+  export: { path: string; sha256: string; records: number; selector: string; filter: string; checkerCorrected: boolean };
 }
 
 /** The files `gaplens import` reads (docs/import.md). */

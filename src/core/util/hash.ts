@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
-/** sha256 hex of a string; used for cache keys and template/task-set fingerprints. */
-export function sha256(text: string): string {
+/** sha256 hex of a string (its UTF-8 bytes) or of bytes; used for cache keys and template/task-set/export fingerprints. */
+export function sha256(text: string | Uint8Array): string {
   return createHash('sha256').update(text).digest('hex');
 }
 

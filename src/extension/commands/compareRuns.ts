@@ -12,30 +12,24 @@ import { modelSpecOf } from '../config/settings';
 import { createNonce } from '../panel/panelHtml';
 import { hasNoGold } from '../tasks/taskSelection';
 import { compareHtml, type CompareEntry } from '../panel/compareView';
-import { modelShortName, runItemText } from '../views/runItems';
+import { modelShortName } from '../views/runItems';
 import { runDirsArg } from './commandArgs';
 import type { CommandContext } from './commandContext';
+import { pickRunDirs, showStaticPage } from './runPages';
 
 /** Task-bootstrap resamples for the intervals, as `gaplens report` uses by default. */
 const RESAMPLES = 1000;
 
 export async function compareRuns(ctx: CommandContext, args: readonly unknown[]): Promise<void> {
   const given = runDirsArg(args);
-  const dirs = given.length >= 2 ? given : await pickRuns(ctx, given);
+  const dirs = given.length >= 2 ? given : await pickRunDirs(ctx, given, { title: 'Gap Lens: Compare Runs', placeholder: 'Which runs? (two or more)', needs: 'comparing needs two or more' });
   if (dirs === undefined) return;
   if (dirs.length < 2) throw new UserError('pick two or more runs to compare');
   const flopsBySpec = new Map(ctx.workspace.settings().profiles.flatMap((p) => (p.pretrainingFlops !== undefined ? [[modelSpecOf(p), p.pretrainingFlops] as const] : [])));
   const entries = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Gap Lens: comparing runs' }, () =>
     Promise.all(dirs.map((dir) => compareEntry(ctx, dir, flopsBySpec))),
   );
-  const panel = vscode.window.createWebviewPanel('gaplens.compare', 'Gap Lens: Compare Runs', vscode.ViewColumn.Active, {
-    enableScripts: false,
-    enableCommandUris: false,
-    localResourceRoots: [],
-  });
-  ctx.ownPanel(panel);
-  panel.iconPath = vscode.Uri.joinPath(ctx.services.context.extensionUri, 'media', 'icon.png');
-  panel.webview.html = compareHtml(entries, { cspSource: panel.webview.cspSource, nonce: createNonce() });
+  showStaticPage(ctx, 'gaplens.compare', 'Gap Lens: Compare Runs', (cspSource) => compareHtml(entries, { cspSource, nonce: createNonce() }));
 }
 
 async function compareEntry(ctx: CommandContext, dir: string, flopsBySpec: ReadonlyMap<string, number>): Promise<CompareEntry> {
@@ -63,16 +57,4 @@ async function compareEntry(ctx: CommandContext, dir: string, flopsBySpec: Reado
     ctx.services.log.warn(`compare: ${dir}: ${err instanceof Error ? err.message : String(err)}`);
     return { runId, model, tasks, error: err instanceof Error ? err.message : String(err) };
   }
-}
-
-async function pickRuns(ctx: CommandContext, preselected: readonly string[]): Promise<string[] | undefined> {
-  const runs = await ctx.runs.list(ctx.workspace.runsRoots(), (m) => ctx.services.log.warn(m));
-  if (runs.length < 2) throw new UserError(`there ${runs.length === 1 ? 'is one run' : 'are no runs'} in the runs folder; comparing needs two or more`);
-  return ctx.prompter.pickMany(
-    runs.map((r) => {
-      const text = runItemText(r);
-      return { label: text.label, description: text.description, detail: ctx.workspace.display(r.dir), picked: preselected.includes(r.dir), value: r.dir };
-    }),
-    { title: 'Gap Lens: Compare Runs', placeholder: 'Which runs? (two or more)' },
-  );
 }

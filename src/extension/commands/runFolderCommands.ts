@@ -1,19 +1,15 @@
 // Commands on existing runs: Open Run… (and resume), Resume Run, Cancel Run, Re-verify Run…, Label
 // Run…, Export Kept Samples…, Delete Run, Next Disagreement, the panel serializer's restore, and a
 // run file's custom editor.
-import { writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { parseFilter, parseSelector } from '../../core/filter/parse';
-import { weightsOf } from '../../core/pipeline/runReport';
+import { writeKeptExport } from '../../core/pipeline/exportKept';
 import { assertRunFolder, readRun, type RunData } from '../../core/runs/runStore';
 import { runStateLines } from '../../core/report/coverageText';
 import { runCoverage } from '../../core/runs/coverage';
 import { describeHolder, liveLockHolder } from '../../core/runs/runLock';
-import { sampleKey } from '../../core/runs/sampleKey';
 import { isComplete } from '../../core/stats/coverage';
-import { toScoredSamples } from '../../core/runs/scoredSamples';
-import { toSftRecords } from '../../core/runs/sftExport';
 import { UserError } from '../../core/util/errors';
 import { verifiersRunBy } from '../../core/verify/index';
 import { BASE_VERIFIERS } from '../../core/verify/verifier';
@@ -145,11 +141,10 @@ export async function exportKept(ctx: CommandContext, args: readonly unknown[]):
     filters: { 'JSON Lines': ['jsonl'] },
   });
   if (out === undefined) return;
-  const samples = toScoredSamples(run);
-  const records = toSftRecords(run, weightsOf(samples, parseSelector(selector), parseFilter(filter), sampleKey));
-  await writeFile(out, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
-  ctx.services.log.info(`exported ${records.length} of ${samples.length} samples of ${dir} (${selector}, ${filter}) to ${out}`);
-  const choice = await vscode.window.showInformationMessage(`Gap Lens: wrote ${records.length} of ${samples.length} samples to ${basename(out)}.`, 'Open');
+  // With its lineage (FILE.lineage.json), so that a run of the model trained on it can name it: gaplens run --lineage FILE.
+  const { records, samples, sidecar } = await writeKeptExport(run, { selector: parseSelector(selector), filter: parseFilter(filter), checkerCorrected: false, out });
+  ctx.services.log.info(`exported ${records} of ${samples} samples of ${dir} (${selector}, ${filter}) to ${out}, its lineage to ${sidecar}`);
+  const choice = await vscode.window.showInformationMessage(`Gap Lens: wrote ${records} of ${samples} samples to ${basename(out)}.`, 'Open');
   if (choice === 'Open') await vscode.window.showTextDocument(vscode.Uri.file(out));
 }
 
