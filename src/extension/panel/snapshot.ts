@@ -1,7 +1,7 @@
 // The whole current state of a gap panel as the messages that bring a (re)loaded webview up to date:
-// init first, the samples as column batches, the annotations, the audit, the run's state, and the progress last
-// (the webview paints the snapshot when its progress arrives). No 'vscode': tests build the very
-// messages the host sends.
+// init first, the samples as column batches, the annotations, the audit, the run's state, where the
+// batches of a run executing in batches stand, and the progress last (the webview paints the snapshot
+// when its progress arrives). No 'vscode': tests build the very messages the host sends.
 import type { AnnotationRecord } from '../../core/runs/records';
 import type { AuditParams } from '../../protocol/auditProtocol';
 import { toSampleColumns, type HostMessage, type HostNotificationParams, type RunStateParams } from '../../protocol/panelProtocol';
@@ -32,6 +32,9 @@ export function snapshotMessages(model: RunModel, state: PanelState, batch: numb
   messages.push({ kind: 'notify', method: 'annotations', params: { records: [...state.annotations] } });
   messages.push({ kind: 'notify', method: 'audit', params: state.audit });
   messages.push({ kind: 'notify', method: 'runState', params: state.runState });
+  // 'init' cleared it: a batch run says where its batches stand now, not at the next poll. (The
+  // endpoints' figures are not part of a snapshot: the next ones come within a second.)
+  if (model.batch !== null) messages.push({ kind: 'notify', method: 'batch', params: { progress: model.batch } });
   messages.push({ kind: 'notify', method: 'progress', params: state.progress });
   return messages;
 }

@@ -193,7 +193,8 @@ export class RunExecutor implements vscode.Disposable {
           mode: { kind: 'remote', limits: OPENAI_BATCH_LIMITS, pollMs: DEFAULT_POLL_MS, keyFor: (m) => keys.get(m) },
           onMessage: (m) => log.info(m),
           onProgress: (p) => {
-            this.panels.get(dir)?.setBatch({ progress: batchPanelFigures(p) });
+            model.batch = batchPanelFigures(p);
+            this.panels.get(dir)?.setBatch({ progress: model.batch });
             const text = batchProgressText(p);
             if (text === lastNote) return;
             lastNote = text;
@@ -267,6 +268,7 @@ export class RunExecutor implements vscode.Disposable {
         cancel?.dispose();
         ended = await this.recordEnding(dir, outcome);
         status(false);
+        model.batch = null;
         this.panels.get(dir)?.setEndpoints({ models: [] });
         if (executor) this.panels.get(dir)?.setBatch({ progress: null });
       }
