@@ -295,7 +295,8 @@ export class GapPanel implements vscode.Disposable {
 
   /** The whole current state, init first (snapshot.ts). */
   private snapshot(): HostMessage[] {
-    return snapshotMessages(this.model, { annotations: this.annotations, audit: this.audit.params(this.model, this.annotations), runState: this.runState(), progress: this.progress });
+    const { annotations, progress } = this;
+    return snapshotMessages(this.model, { annotations, audit: this.audit.params(this.model, annotations), runState: this.runState(), progress, hiddenColumns: this.deps.memory.hiddenColumns(this.runId) });
   }
 
   /** What the run's records cover (counted as core counts a run folder) and whether a writer is adding records. */
@@ -333,6 +334,7 @@ export class GapPanel implements vscode.Disposable {
         void this.lookForWriter();
       },
       manageTrust: () => void vscode.commands.executeCommand('workbench.trust.manage'),
+      columnsChanged: ({ hidden }) => void this.deps.memory.setHiddenColumns(this.runId, hidden),
       filterChanged: ({ selector, filter }) => {
         this.setFilter(selector, filter);
         this.changed();

@@ -13,6 +13,8 @@ export interface PanelState {
   audit: AuditParams;
   runState: RunStateParams;
   progress: HostNotificationParams['progress'];
+  /** The verifier columns the user hid in this run's table (PanelMemory); absent: none. */
+  hiddenColumns?: readonly string[];
 }
 
 /** Rows per 'sampleTable' message of a snapshot (columns without texts: about 100 bytes a row). */
@@ -24,7 +26,7 @@ export const SNAPSHOT_BATCH = 20_000;
  */
 export function snapshotMessages(model: RunModel, state: PanelState, batch: number = SNAPSHOT_BATCH): HostMessage[] {
   const rows = model.allRows();
-  const messages: HostMessage[] = [{ kind: 'notify', method: 'init', params: { run: model.summary, mode: model.mode } }];
+  const messages: HostMessage[] = [{ kind: 'notify', method: 'init', params: { run: model.summary, mode: model.mode, hiddenColumns: [...(state.hiddenColumns ?? [])] } }];
   const tasks = model.taskInfos();
   for (let i = 0; i === 0 || i < rows.length; i += batch) {
     messages.push({ kind: 'notify', method: 'sampleTable', params: { tasks: i === 0 ? tasks : [], columns: toSampleColumns(rows.slice(i, i + batch)) } });

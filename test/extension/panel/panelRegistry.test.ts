@@ -254,6 +254,41 @@ describe('the gap panel registry and the status bar', () => {
     second.dispose();
   });
 
+  it('remembers the verifier columns hidden in a run\'s panel (workspace state, by run): a panel reopened or restored after a restart gets them with its init', async () => {
+    const initOf = (webview: FakeWebviewPanel): unknown => {
+      const inits = webview.posted.flatMap((raw) => {
+        const parsed = parseHostMessage(raw);
+        assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
+        return parsed.value.kind === 'notify' && parsed.value.method === 'init' ? [parsed.value.params] : [];
+      });
+      return (inits.at(-1) as { hiddenColumns?: unknown } | undefined)?.hiddenColumns;
+    };
+    const ready = { kind: 'notify', method: 'ready', params: { state: null } } as const;
+    const model = RunModel.fromRun(runData());
+    registry().show(model, [], { done: 8, total: 8, status: 'done' });
+    const first = fake.recorded.panels.at(-1) as FakeWebviewPanel;
+    first.send(ready);
+    assert.deepEqual(initOf(first), []);
+    first.send({ kind: 'notify', method: 'columnsChanged', params: { hidden: ['mc'] } });
+    await until('the hidden columns to be stored', () => new memoryModule.PanelMemory(fake.context.workspaceState as unknown as vscode.Memento).hiddenColumns('run-1').length === 1);
+    first.dispose();
+
+    // Closed and opened again, by a new registry (a restarted window) reading the same workspace state.
+    registry().show(RunModel.fromRun(runData()), [], { done: 8, total: 8, status: 'done' });
+    const reopened = fake.recorded.panels.at(-1) as FakeWebviewPanel;
+    reopened.send(ready);
+    assert.deepEqual(initOf(reopened), ['mc']);
+    reopened.dispose();
+    const { panel: restored } = restore(savedState(SAVED_FILTER));
+    restored.send(ready);
+    assert.deepEqual(initOf(restored), ['mc']);
+
+    // Every column shown again: nothing left to remember.
+    restored.send({ kind: 'notify', method: 'columnsChanged', params: { hidden: [] } });
+    await until('the run to be forgotten', () => !('run-1' in ((fake.context.workspaceState as unknown as vscode.Memento).get<Record<string, unknown>>('gaplens.hiddenColumns') ?? {})));
+    restored.dispose();
+  });
+
   it('says a run is live while another process holds its lock (gaplens run in a terminal), and not once it is gone', async () => {
     const dir = join(tmp, 'written-elsewhere');
     mkdirSync(dir);
