@@ -26,7 +26,8 @@ export const SNAPSHOT_BATCH = 20_000;
  */
 export function snapshotMessages(model: RunModel, state: PanelState, batch: number = SNAPSHOT_BATCH): HostMessage[] {
   const rows = model.allRows();
-  const messages: HostMessage[] = [{ kind: 'notify', method: 'init', params: { run: model.summary, mode: model.mode, hiddenColumns: [...(state.hiddenColumns ?? [])] } }];
+  const hidden = state.hiddenColumns ?? [];
+  const messages: HostMessage[] = [{ kind: 'notify', method: 'init', params: { run: model.summary, mode: model.mode, ...(hidden.length > 0 ? { hiddenColumns: [...hidden] } : {}) } }];
   const tasks = model.taskInfos();
   for (let i = 0; i === 0 || i < rows.length; i += batch) {
     messages.push({ kind: 'notify', method: 'sampleTable', params: { tasks: i === 0 ? tasks : [], columns: toSampleColumns(rows.slice(i, i + batch)) } });

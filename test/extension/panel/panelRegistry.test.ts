@@ -261,7 +261,8 @@ describe('the gap panel registry and the status bar', () => {
         assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
         return parsed.value.kind === 'notify' && parsed.value.method === 'init' ? [parsed.value.params] : [];
       });
-      return (inits.at(-1) as { hiddenColumns?: unknown } | undefined)?.hiddenColumns;
+      // Absent: none hidden.
+      return (inits.at(-1) as { hiddenColumns?: unknown } | undefined)?.hiddenColumns ?? [];
     };
     const ready = { kind: 'notify', method: 'ready', params: { state: null } } as const;
     const model = RunModel.fromRun(runData());
