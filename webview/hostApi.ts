@@ -19,6 +19,8 @@ export interface PanelHost {
   filterChanged(selector: string, filter: string): void;
   /** Opens VS Code's Manage Workspace Trust. */
   manageTrust(): void;
+  /** The verifier columns hidden now, for the host to remember for the run. */
+  columnsChanged(hidden: string[]): void;
   annotate(params: RequestParams['annotate']): Promise<RequestResults['annotate']>;
   markAnswer(params: RequestParams['markAnswer']): Promise<RequestResults['markAnswer']>;
   openSample(params: RequestParams['openSample']): Promise<RequestResults['openSample']>;
@@ -114,6 +116,7 @@ export function createVsCodeHost(api: VsCodeApi, source: MessageSource, log: (me
     ready: (state) => post({ kind: 'notify', method: 'ready', params: { state } }),
     filterChanged: (selector, filter) => post({ kind: 'notify', method: 'filterChanged', params: { selector, filter } }),
     manageTrust: () => post({ kind: 'notify', method: 'manageTrust', params: {} }),
+    columnsChanged: (hidden) => post({ kind: 'notify', method: 'columnsChanged', params: { hidden } }),
     annotate: (params) => request('annotate', params),
     markAnswer: (params) => request('markAnswer', params),
     openSample: (params) => request('openSample', params),

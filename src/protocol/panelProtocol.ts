@@ -7,7 +7,7 @@
 //                                                                'command', 'audit', 'endpoints', 'restricted'
 //                    {kind:'reply', id, ok:true, result}          answer to a webview request
 //                    {kind:'reply', id, ok:false, error:{code, message}}
-//   webview → host   {kind:'notify', method, params}            'ready', 'filterChanged', 'manageTrust'
+//   webview → host   {kind:'notify', method, params}            'ready', 'filterChanged', 'manageTrust', 'columnsChanged'
 //                    {kind:'request', id, method, params}       'annotate', 'markAnswer', 'openSample', 'copy',
 //                                                                'sampleDetail', 'drawAudit'
 // Every message is validated on arrival (parseHostMessage / parseWebviewMessage); an invalid one is

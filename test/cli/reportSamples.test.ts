@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, tempDir } from '../helpers/cli';
 import { formatAmount, formatEss } from '../../src/core/report/numbers';
@@ -131,6 +131,29 @@ describe('gaplens report --samples (exact statistics)', function () {
     );
     // Before, every weight > 0 counted as kept: "kept: 5 correct, 4 wrong   dropped: 0 correct, 0 wrong".
     assert.doesNotMatch(text, /^ {2}kept:/m);
+  });
+
+  it('exp:0.1 in the HTML report: the filter decisions are the weights and their Kish effective sample size, as in the text', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const file = join(dir, 'scores.jsonl');
+      const html = join(dir, 'report.html');
+      writeFileSync(file, HAND.map((l) => JSON.stringify(l)).join('\n') + '\n');
+      const res = await runCli(['report', '--samples', file, '--verifier', 'mc', '--filter', 'exp:0.1', '--bootstrap', '50', '--html', html]);
+      assert.equal(res.code, 0, res.stderr);
+      const text = await reportText(HAND, 'exp:0.1', 'mc', ['--bootstrap', '50']);
+      const [, onCorrect, onWrong, ess] = /weights: on correct (\S+), on incorrect (\S+) {3}effective sample size (\S+ of \d+) \(Kish\)/.exec(text) ?? [];
+      assert.ok(ess, text);
+      const page = readFileSync(html, 'utf8');
+      const decisions = page.slice(page.indexOf('<h3>Filter decisions</h3>'), page.indexOf('</section>', page.indexOf('<h3>Filter decisions</h3>')));
+      assert.ok(decisions.includes(`>weight on correct</th><td>${onCorrect}</td>`), decisions);
+      assert.ok(decisions.includes(`>weight on incorrect</th><td class="bad">${onWrong}</td>`), decisions);
+      assert.ok(decisions.includes(`>effective sample size (Kish)</th><td>${ess}</td>`), decisions);
+      // Before, every weight > 0 counted as kept: a kept row of 5 correct and 4 incorrect.
+      assert.doesNotMatch(decisions, /<th>kept<\/th>/);
+    } finally {
+      cleanup();
+    }
   });
 
   it('topk:1 on the hand-computed case', async () => {

@@ -668,6 +668,27 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     await restoreProfiles();
   });
 
+  it('Check Model… offers "Add a model profile…" as the run picker does: the profile added (a .gguf file) is saved and checked', async () => {
+    const r = fake.recorded;
+    let offered: string[] = [];
+    r.quickPicks.push((items) => ((offered = items.map((i) => i.label)), items.find((i) => i.label.includes('Add a model profile'))), pick('.gguf file'), pick('Continue'), pick('User settings'));
+    r.openPaths.push(STORIES_MODEL);
+    r.inputs.push(type('stories to check'));
+    const updates = r.settingUpdates.length;
+    try {
+      await r.commands.get('gaplens.checkModel')?.();
+    } finally {
+      await restoreProfiles();
+    }
+    assert.deepEqual([r.quickPicks, r.inputs, r.openPaths], [[], [], []], 'not every scripted question was asked');
+    assert.deepEqual(offered, ['Fake server', 'Reasoning server', '', '$(add) Add a model profile…']);
+    const saved = r.settingUpdates[updates];
+    assert.equal(saved?.target, 1);
+    assert.deepEqual((saved?.value as unknown[]).at(-1), { name: 'stories to check', backend: 'llama', modelPath: STORIES_MODEL });
+    const text = r.opened.at(-1)?.getText() ?? '';
+    assert.ok(text.startsWith(`# Gap Lens: llama:${STORIES_MODEL}`), text);
+  });
+
   it('Add Model Profile… says why an endpoint fails its check, with Retry and Show Log, and saves nothing when cancelled', async () => {
     const r = fake.recorded;
     const updates = r.settingUpdates.length;

@@ -297,6 +297,7 @@ describe('panel protocol: host dispatch', () => {
       ready: (p) => void calls.push(`ready:${p.state?.runId ?? 'none'}`),
       filterChanged: (p) => void calls.push(`filter:${p.filter}`),
       manageTrust: () => void calls.push('manageTrust'),
+      columnsChanged: (p) => void calls.push(`columns:${p.hidden.join(',')}`),
       annotate: async (p) => ({ record: { v: 1, task: p.task, index: p.index, cause: p.cause ?? 'other', note: p.note, at: '2025-01-01T00:00:00.000Z' } }),
       markAnswer: async () => ({ regraded: 4 }),
       openSample: async () => ({}),
@@ -309,8 +310,10 @@ describe('panel protocol: host dispatch', () => {
   it('routes notifications and answers requests with their result', async () => {
     const { replies, calls, run } = setup();
     await run({ kind: 'notify', method: 'ready', params: { state } });
+    await run({ kind: 'notify', method: 'columnsChanged', params: { hidden: ['cot-score', 'tournament'] } });
+    await run({ kind: 'notify', method: 'columnsChanged', params: { hidden: [''] } });
     await run({ kind: 'request', id: 5, method: 'markAnswer', params: { task: 't1', answer: '4' } });
-    assert.deepEqual(calls, ['ready:r1']);
+    assert.deepEqual(calls, ['ready:r1', 'columns:cot-score,tournament'], 'a column without a name is dropped');
     assert.deepEqual(replies, [{ kind: 'reply', id: 5, ok: true, result: { regraded: 4 } }]);
   });
 

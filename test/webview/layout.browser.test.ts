@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import type { HostMessage, SampleRow, TaskInfo } from '../../src/protocol/panelProtocol';
-import { postToPanel, screenshotPath, startHarness } from './browserHarness';
+import { posted, postToPanel, screenshotPath, startHarness } from './browserHarness';
 import { buildRows, coverageOf } from './sampleRows';
 
 // Browser globals used inside page.evaluate callbacks (the test program has no DOM lib).
@@ -35,9 +35,9 @@ const VERIFIERS = ['mc', 'cot-score', 'cot-binary', 'tournament'];
 const RUN = { id: 'run-layout', model: 'a-model-with-a-rather-long-name-7b-instruct-q4_k_m', tasks: 'builtin:test', n: 8, verifiers: VERIFIERS, filter: 'quantile:0.5' };
 const WIDTHS = [480, 700, 1400];
 
-function messages(run: typeof RUN, data: { tasks: TaskInfo[]; rows: SampleRow[] }): HostMessage[] {
+function messages(run: typeof RUN, data: { tasks: TaskInfo[]; rows: SampleRow[] }, hiddenColumns?: string[]): HostMessage[] {
   return [
-    { kind: 'notify', method: 'init', params: { run, mode: 'gap' } },
+    { kind: 'notify', method: 'init', params: { run, mode: 'gap', ...(hiddenColumns ? { hiddenColumns } : {}) } },
     { kind: 'notify', method: 'samples', params: data },
     { kind: 'notify', method: 'runState', params: { coverage: coverageOf(data.tasks, data.rows, run), live: false } },
     { kind: 'notify', method: 'progress', params: { done: data.rows.length, total: data.rows.length, status: 'done' } },
@@ -95,11 +95,11 @@ describe('gap panel layout in headless Chromium', function () {
     await harness?.close();
   });
 
-  async function open(width: number, run = RUN, rows = data): Promise<Page> {
+  async function open(width: number, run = RUN, rows = data, hiddenColumns?: string[]): Promise<Page> {
     const page = await harness.browser.newPage({ viewport: { width, height: 900 } });
     await page.goto(harness.server.url);
     await page.waitForFunction(() => (globalThis as unknown as { __posted: { method: string }[] }).__posted.some((m) => m.method === 'ready'));
-    await postToPanel(page, messages(run, rows));
+    await postToPanel(page, messages(run, rows, hiddenColumns));
     await page.waitForFunction((n) => document.querySelector('[data-role=table-count]')?.textContent === `${n} of ${n} samples`, rows.rows.length);
     await frames(page);
     return page;
@@ -150,6 +150,40 @@ describe('gap panel layout in headless Chromium', function () {
       assert.equal(cells, 9, 'every line has as many cells as the header');
     } finally {
       await page.close();
+    }
+  });
+
+  it('keeps hidden columns hidden when the panel is opened again: it tells the host, whose next init carries them back', async () => {
+    const titles = (page: Page): Promise<string[]> => page.evaluate(() => Array.from(document.querySelectorAll('.column-header .cell')).map((c) => c.textContent ?? ''));
+    const menu = (page: Page): Promise<void> => page.locator('[data-role=columns-menu]').evaluate((node) => void ((node as unknown as { open: boolean }).open = true));
+    const hide = async (page: Page, column: string): Promise<void> => {
+      await menu(page);
+      await page.locator(`[data-column="${column}"]`).click();
+      await frames(page);
+    };
+    const told = async (page: Page): Promise<unknown[]> => (await posted(page)).filter((m) => m.method === 'columnsChanged').map((m) => m.params);
+    const first = await open(1400);
+    try {
+      await hide(first, 'cot-score');
+      await hide(first, 'tournament');
+      assert.deepEqual(await told(first), [{ hidden: ['cot-score'] }, { hidden: ['cot-score', 'tournament'] }]);
+    } finally {
+      await first.close();
+    }
+    // A new webview (the panel reopened, or VS Code restarted) knows nothing: the host's init says what is hidden.
+    const again = await open(1400, RUN, data, ['cot-score', 'tournament']);
+    try {
+      assert.deepEqual(await titles(again), ['#', 'answer', 'checker', 'mc', 'cot-binary', 'filter', 'disagreement', 'label']);
+      await menu(again);
+      const checked = await again.evaluate(() => Array.from(document.querySelectorAll('[data-column]')).map((box) => `${(box as unknown as { getAttribute(n: string): string }).getAttribute('data-column')} ${(box as unknown as { checked: boolean }).checked}`));
+      assert.deepEqual(checked, ['mc true', 'cot-score false', 'cot-binary true', 'tournament false']);
+      // Showing one again is remembered too.
+      await again.locator('[data-column="tournament"]').click();
+      await frames(again);
+      assert.deepEqual(await told(again), [{ hidden: ['cot-score'] }]);
+      assert.deepEqual(await titles(again), ['#', 'answer', 'checker', 'mc', 'cot-binary', 'tournament', 'filter', 'disagreement', 'label']);
+    } finally {
+      await again.close();
     }
   });
 

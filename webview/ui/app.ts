@@ -117,7 +117,7 @@ export class PanelApp {
     this.runBar = new RunBar((on) => this.change({ checkerCorrected: on }));
     this.restricted = new RestrictedNote(() => host.manageTrust());
     this.filterBar = new FilterBar((change: FilterChange) => this.change(change));
-    this.table = new SampleTable({ select: (row) => this.select(row), view: (view) => this.change({ view }) });
+    this.table = new SampleTable({ select: (row) => this.select(row), view: (view) => this.change({ view }), columns: (hidden) => host.columnsChanged(hidden) });
     this.detail = new DetailPane({
       annotate: (cause, note) => this.annotate(cause, note),
       openSample: () => this.withSelection((ref) => this.host.openSample(ref).catch((err: unknown) => this.showError(err))),
@@ -172,6 +172,7 @@ export class PanelApp {
         const sameRun = this.store.run?.id === n.params.run.id && this.settings !== null;
         if (!sameRun) this.settings = initialSettings(n.params.run, this.host.loadState());
         this.store.reset(n.params);
+        this.table.setHidden(n.params.hiddenColumns ?? []);
         this.detailRequests.clear();
         this.progress = null;
         this.endpoints.update([]);

@@ -3,11 +3,11 @@
 // done, and what the batches so far cost at the batch prices — "—" with the reason while no cost
 // is known. Hidden when the run is not executing in batches.
 import type { HostNotificationParams } from '../../src/protocol/panelProtocol';
-import { el, setText } from './dom';
+import { StatusTable, type StatusColumn } from './statusTable';
 
 export type BatchFigures = HostNotificationParams['batch']['progress'];
 
-const COLUMNS: { label: string; title: string }[] = [
+const COLUMNS: StatusColumn[] = [
   { label: 'batch phase', title: 'The latest phase with shards, and its requests per stage (generation or a verifier)' },
   { label: 'to submit', title: 'Shards written or uploaded, not yet a batch' },
   { label: 'submitted', title: 'Batches validating' },
@@ -19,33 +19,29 @@ const COLUMNS: { label: string; title: string }[] = [
 ];
 
 export class BatchStatus {
-  readonly element: HTMLElement;
-  private readonly cells: HTMLTableCellElement[];
-
-  constructor() {
-    this.cells = COLUMNS.map(() => el('td'));
-    const head = el('thead', {}, [el('tr', {}, COLUMNS.map((c) => el('th', { text: c.label, title: c.title, attrs: { scope: 'col' } })))]);
-    // The endpoints' table look (panel.css): the two sit together under the run bar.
-    this.element = el('section', { className: 'endpoint-status batch-status', attrs: { 'data-role': 'batch', 'aria-label': 'Batches' } }, [el('table', {}, [head, el('tbody', {}, [el('tr', {}, this.cells)])])]);
-    this.element.hidden = true;
-  }
+  // The endpoints' table look (panel.css): the two sit together under the run bar.
+  private readonly table = new StatusTable({ role: 'batch', label: 'Batches', className: 'endpoint-status batch-status' }, COLUMNS);
+  readonly element = this.table.element;
 
   update(figures: BatchFigures): void {
-    this.element.hidden = figures === null;
-    if (figures === null) return;
+    if (figures === null) {
+      this.table.show([]);
+      return;
+    }
     const stages = Object.entries(figures.stages).map(([stage, n]) => `${stage} ${n}`).join(', ');
     const { shards, requests, cost } = figures;
-    const texts = [
-      `${figures.phase}${stages ? ` (${stages})` : ''}`,
-      String(shards.toSubmit),
-      String(shards.submitted),
-      String(shards.inProgress),
-      String(shards.done),
-      String(shards.failed),
-      `${requests.done}/${requests.total}`,
-      cost.amount === null ? '—' : `${cost.text} at batch prices`,
-    ];
-    texts.forEach((text, i) => setText(this.cells[i] as HTMLTableCellElement, text));
-    (this.cells[7] as HTMLTableCellElement).title = cost.amount === null ? cost.why : '';
+    const [row] = this.table.show([
+      [
+        `${figures.phase}${stages ? ` (${stages})` : ''}`,
+        String(shards.toSubmit),
+        String(shards.submitted),
+        String(shards.inProgress),
+        String(shards.done),
+        String(shards.failed),
+        `${requests.done}/${requests.total}`,
+        cost.amount === null ? '—' : `${cost.text} at batch prices`,
+      ],
+    ]);
+    if (row) (row.cells[7] as HTMLTableCellElement).title = cost.amount === null ? cost.why : '';
   }
 }

@@ -3,11 +3,11 @@
 // (docs/run-format.md, "Several endpoints"). Hidden when no such model is executing.
 import { endpointTexts } from '../../src/core/report/endpointText';
 import type { HostNotificationParams } from '../../src/protocol/panelProtocol';
-import { el, setText } from './dom';
+import { StatusTable, type StatusColumn } from './statusTable';
 
 export type EndpointModels = HostNotificationParams['endpoints']['models'];
 
-const COLUMNS: { label: string; title: string }[] = [
+const COLUMNS: StatusColumn[] = [
   { label: 'endpoint', title: 'The server\'s base URL' },
   { label: 'state', title: 'up, or DOWN: it gave no answer 3 times in a row; its tasks moved to the others and it is probed again' },
   { label: 'in flight', title: 'Slots in use (calls in flight, and refused calls waiting there to retry) of its current limit' },
@@ -18,28 +18,16 @@ const COLUMNS: { label: string; title: string }[] = [
 ];
 
 export class EndpointStatus {
-  readonly element: HTMLElement;
-  private readonly body: HTMLTableSectionElement;
-
-  constructor() {
-    this.body = el('tbody');
-    const head = el('thead', {}, [el('tr', {}, COLUMNS.map((c) => el('th', { text: c.label, title: c.title, attrs: { scope: 'col' } })))]);
-    this.element = el('section', { className: 'endpoint-status', attrs: { 'data-role': 'endpoints', 'aria-label': 'Endpoints' } }, [el('table', {}, [head, this.body])]);
-    this.element.hidden = true;
-  }
+  private readonly table = new StatusTable({ role: 'endpoints', label: 'Endpoints', className: 'endpoint-status' }, COLUMNS);
+  readonly element = this.table.element;
 
   update(models: EndpointModels): void {
-    this.element.hidden = models.length === 0;
-    const rows = models.flatMap((m) => m.endpoints.map((e) => ({ model: m.model, t: endpointTexts(e) })));
-    // Rows are kept and their text replaced: the figures change every second.
-    while (this.body.rows.length > rows.length) this.body.deleteRow(-1);
-    while (this.body.rows.length < rows.length) this.body.appendChild(el('tr', {}, COLUMNS.map(() => el('td'))));
-    rows.forEach(({ model, t }, i) => {
-      const row = this.body.rows[i] as HTMLTableRowElement;
+    const entries = models.flatMap((m) => m.endpoints.map((e) => ({ model: m.model, t: endpointTexts(e) })));
+    const rows = this.table.show(entries.map(({ t }) => [t.url, t.state, t.slots, t.callsPerSecond, t.overloaded, t.unreachable, t.latency]));
+    rows.forEach((row, i) => {
+      const { model, t } = entries[i] as (typeof entries)[number];
       row.className = t.state === 'up' ? 'endpoint-up' : 'endpoint-down';
       row.title = model;
-      const texts = [t.url, t.state, t.slots, t.callsPerSecond, t.overloaded, t.unreachable, t.latency];
-      texts.forEach((text, c) => setText(row.cells[c] as HTMLTableCellElement, text));
       (row.cells[6] as HTMLTableCellElement).title = t.latencyNote ?? '';
     });
   }

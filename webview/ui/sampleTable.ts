@@ -52,6 +52,8 @@ const SORT_OPTIONS: [PanelView['sort'], string][] = [
 export interface TableEvents {
   select(row: number): void;
   view(view: PanelView): void;
+  /** The user hid or showed a verifier column: every column hidden now. */
+  columns(hidden: string[]): void;
 }
 
 export class SampleTable {
@@ -71,7 +73,7 @@ export class SampleTable {
   private paintQueued = false;
   private columnsKey = '';
   private plan: ColumnPlan | null = null;
-  /** Verifier columns the user hid (Columns menu). */
+  /** Verifier columns the user hid (Columns menu); the host remembers them per run and sends them back with 'init'. */
   private readonly hidden = new Set<string>();
 
   constructor(private readonly events: TableEvents) {
@@ -115,6 +117,12 @@ export class SampleTable {
     ]);
     // The columns follow the table's width (the editor group's, the detail pane's side): re-plan on resize.
     new ResizeObserver(() => this.model && this.updateColumns(this.model.verifiers)).observe(this.element);
+  }
+
+  /** The run's hidden columns as the host remembers them; the next update() re-plans the columns. */
+  setHidden(names: readonly string[]): void {
+    this.hidden.clear();
+    for (const name of names) this.hidden.add(name);
   }
 
   update(model: TableModel): void {
@@ -162,6 +170,7 @@ export class SampleTable {
         box.addEventListener('change', () => {
           if (box.checked) this.hidden.delete(name);
           else this.hidden.add(name);
+          this.events.columns([...this.hidden]);
           this.updateColumns(verifiers);
           this.paint();
         });

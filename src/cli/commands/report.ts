@@ -193,7 +193,7 @@ function onlyVerifier(samples: ScoredSample[], file: string): string {
 }
 
 interface EmitContext {
-  /** Under a weighted filter (exp:β), the weights' summary the text report shows instead of kept/dropped counts. */
+  /** Under a weighted filter (exp:β), the weights' summary the text and HTML reports show instead of kept/dropped counts. */
   weights?: () => WeightSummary | null;
   title: string;
   /** The gap(f, g) line of a run report (gapModelsText). */
@@ -209,7 +209,7 @@ interface EmitContext {
 async function emit(assessed: AssessedReport, v: RawValues, ctx: EmitContext): Promise<void> {
   const html = stringOpt(v, 'html');
   if (html !== undefined) {
-    const page = renderHtmlReport({ title: ctx.title, generatedAt: new Date().toISOString(), context: ctx.context, assessed, ...(await ctx.rows?.(DEFAULT_SAMPLE_LIMITS)) });
+    const page = renderHtmlReport({ title: ctx.title, generatedAt: new Date().toISOString(), context: ctx.context, assessed, weights: ctx.weights?.() ?? null, ...(await ctx.rows?.(DEFAULT_SAMPLE_LIMITS)) });
     await writeOutputFile(html, page);
     say(`wrote ${html}`);
   }

@@ -12,11 +12,12 @@ import { notMeasuredReason, partialNote, runStateLines, verifierCoverageLines } 
 import { html, type SafeHtml } from './escape';
 import { measureNote, missing, orMissing, partialBadge, verifierValue, type Measure } from './measure';
 import { binScores, type ScoreHistogram } from './histogram';
-import { formatAmount, formatIn, formatIntervalIn, formatLevel, formatPercent, formatPoints, formatRate, formatShort, formatSigned, type Unit } from './numbers';
+import { formatAmount, formatEss, formatIn, formatIntervalIn, formatLevel, formatPercent, formatPoints, formatRate, formatShort, formatSigned, type Unit } from './numbers';
 import { pageHead } from './styles';
 import { auditSection } from './auditSection';
 import { anyNSection, qualitySection } from './qualitySections';
 import { histogramChart, kLineChart, type KSeries } from './svgCharts';
+import { disagreement, disagreementText, weightMass, type Disagreement, type WeightSummary } from './weightTerms';
 
 export interface HtmlReportInput {
   /** E.g. the run id or the samples file name. */
@@ -36,6 +37,13 @@ export interface HtmlReportInput {
   sampleTotals?: { tasks: number; samples: number; scores: Iterable<{ score: number | null; correct: boolean }> };
   /** How much of the per-sample section to render; defaults to DEFAULT_SAMPLE_LIMITS. */
   sampleLimits?: SampleLimits;
+  /**
+   * Under a weighted filter (exp:β) whose verifier scored something, the weights' summary: the report
+   * then speaks of weights, not kept/dropped (docs/statistics.md, "Weighted filters") — the filter
+   * decisions show the weight on correct and incorrect samples and the Kish effective sample size, and
+   * a sample's disagreement is decided at w ≥ ½. Absent or null: a binary filter.
+   */
+  weights?: WeightSummary | null;
 }
 
 export interface HtmlSampleRow {
@@ -90,6 +98,8 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   // Task -> position in the per-sample section, so the per-task table can link to it. Anchors
   // are numbers, never task ids: no untrusted string ends up in an id or a URL.
   const anchors = new Map(shown.map(([task], i) => [task, i]));
+  const weights = input.weights ?? null;
+  const weighted = weights !== null;
   const page = html`${pageHead(`Gap Lens report: ${input.title}`)}
 <body>
 <header>
@@ -102,7 +112,7 @@ ${input.context.map((c) => html`<dt>${c.label}</dt><dd>${c.value}</dd>
 <nav><a href="#summary">Summary</a><a href="#scores">Scores</a><a href="#quality">Verifier quality</a>${assessed.audit ? html`<a href="#audit">Audit</a>` : ''}<a href="#k">pass@k</a><a href="#anyn">Any N</a><a href="#difficulty">Difficulty</a><a href="#correlations">Correlations</a><a href="#tasks">Tasks</a><a href="#samples">Samples</a></nav>
 </header>
 <main>
-${summarySection(report, measure)}
+${summarySection(report, measure, weights)}
 ${scoresSection(totals, report.verifier)}
 ${qualitySection(assessed)}
 ${auditSection(assessed.audit)}
@@ -110,8 +120,8 @@ ${kSection(report, measure)}
 ${anyNSection(report, measure)}
 ${difficultySection(report.byDifficulty, measure)}
 ${correlationSection(report.correlations)}
-${perTaskSection(report.perTask, anchors, measure)}
-${samplesSection(totals, shown, limits)}
+${perTaskSection(report.perTask, anchors, measure, weighted)}
+${samplesSection(totals, shown, limits, weighted)}
 </main>
 </body>
 </html>
@@ -157,7 +167,7 @@ function aurocWhy(report: GapReport): string {
   return 'undefined: the pool lacks correct or incorrect samples';
 }
 
-function summarySection(r: GapReport, measure: Measure): SafeHtml {
+function summarySection(r: GapReport, measure: Measure, weights: WeightSummary | null): SafeHtml {
   const level = formatLevel(r.ci.level);
   const ci = (interval: Interval | null, unit: Unit): SafeHtml | string =>
     measure.measured ? html`${interval === null ? html`${level} CI ${missing(WHY.relativeGap)}` : `${level} CI ${formatIntervalIn(interval, unit, r.tasks, r.ci.resamples)}`}${partialBadge(measure)}` : measure.reason;
@@ -184,8 +194,25 @@ ${card('Tasks with nothing kept', 'their filtered accuracy is set to their accur
 ${card('Excluded from relative gap', 'tasks with J(f|x) = 1 have no room to improve', String(r.relativeGapExcludedTasks), `of ${plural(r.tasks, 'task')}, J(f|x) = 1`)}
 </div>
 <h3>Filter decisions</h3>
-${r.confusion === null ? html`<p class="empty">${measure.measured ? '' : measure.reason}</p>` : confusionTable(r.confusion, partialBadge(measure))}
+${filterDecisions(r.confusion, weights, measure)}
 </section>`;
+}
+
+/** Kept/dropped counts under a binary filter; under a weighted one the weights and their effective sample size. */
+function filterDecisions(confusion: Confusion | null, weights: WeightSummary | null, measure: Measure): SafeHtml {
+  if (weights !== null) return weightTable(weights, partialBadge(measure));
+  return confusion === null ? html`<p class="empty">${measure.measured ? '' : measure.reason}</p>` : confusionTable(confusion, partialBadge(measure));
+}
+
+function weightTable(w: WeightSummary, note: SafeHtml | string): SafeHtml {
+  return html`<p>The filter weighs every sample instead of keeping or dropping it: a weight is the probability that rejection sampling accepts the sample.${note === '' ? '' : html` ${note}`}</p>
+<table class="confusion weights">
+<tbody>
+<tr><th title="Σ w over the graded correct samples: how many of them rejection sampling accepts, in expectation">weight on correct</th><td>${formatAmount(w.onCorrect)}</td></tr>
+<tr><th title="Σ w over the graded incorrect samples: how many of them rejection sampling accepts, in expectation">weight on incorrect</th><td class="bad">${formatAmount(w.onWrong)}</td></tr>
+<tr><th title="(Σ w)² / Σ w² over the same samples: n when every weight is equal, 1 when one sample carries all the weight">effective sample size (Kish)</th><td>${formatEss(w.ess, w.samples)}</td></tr>
+</tbody>
+</table>`;
 }
 
 function confusionTable(c: Confusion, note: SafeHtml | string): SafeHtml {
@@ -321,7 +348,7 @@ ${pairs.map(
 </section>`;
 }
 
-function perTaskSection(tasks: readonly TaskStats[], anchors: ReadonlyMap<string, number>, measure: Measure): SafeHtml {
+function perTaskSection(tasks: readonly TaskStats[], anchors: ReadonlyMap<string, number>, measure: Measure, weighted: boolean): SafeHtml {
   const head = html`<section id="tasks">
 <h2>Per task</h2>
 `;
@@ -337,8 +364,9 @@ function perTaskSection(tasks: readonly TaskStats[], anchors: ReadonlyMap<string
       : ''
   }${t.accuracy === 1 ? html`<span class="badge" title="no room to improve; excluded from the relative gap">J(f|x) = 1</span>` : ''}`;
   const gap = (t: TaskStats): number | null => (t.filteredAccuracy === null ? null : t.filteredAccuracy - t.accuracy);
-  return html`${head}${measureNote(measure, 'J(f[w]|x), gap and kept')}<table>
-<thead><tr><th>task</th><th>samples</th><th>J(f|x)</th><th>J(f[w]|x)</th><th>gap</th><th>kept</th><th>notes</th></tr></thead>
+  const kept = weighted ? html`<th title="the sum of the task's filter weights">Σw</th>` : html`<th>kept</th>`;
+  return html`${head}${measureNote(measure, `J(f[w]|x), gap and ${weighted ? 'Σw' : 'kept'}`)}<table>
+<thead><tr><th>task</th><th>samples</th><th>J(f|x)</th><th>J(f[w]|x)</th><th>gap</th>${kept}<th>notes</th></tr></thead>
 <tbody>
 ${tasks.map(
   (t) =>
@@ -382,13 +410,13 @@ export function shownTasks(sizes: Iterable<number>, limits: SampleLimits = DEFAU
   return shown;
 }
 
-function disagreement(row: HtmlSampleRow): string | null {
-  if (row.weight > 0 && !row.correct) return 'kept but wrong';
-  if (row.weight === 0 && row.correct) return 'dropped but correct';
-  return null;
+/** The sample's disagreement badge in the filter's vocabulary (weightTerms.ts), or null. */
+function badgeOf(row: HtmlSampleRow, weighted: boolean): string | null {
+  const d = disagreement(row.weight, row.correct, weighted);
+  return d === null ? null : disagreementText(d, weighted);
 }
 
-function samplesSection(totals: SampleTotals | undefined, shown: readonly TaskGroup[], limits: SampleLimits): SafeHtml {
+function samplesSection(totals: SampleTotals | undefined, shown: readonly TaskGroup[], limits: SampleLimits, weighted: boolean): SafeHtml {
   const head = html`<section id="samples">
 <h2>Samples</h2>
 `;
@@ -396,8 +424,9 @@ function samplesSection(totals: SampleTotals | undefined, shown: readonly TaskGr
 </section>`;
   if (totals.tasks === 0) return html`${head}<p class="empty">The run has no samples.</p>
 </section>`;
-  return html`${head}${truncationNote(totals, shown, limits)}<p><input type="checkbox" id="only-disagreements"> <label for="only-disagreements">Show only disagreements (kept but wrong, dropped but correct)</label></p>
-${shown.map((group, i) => taskBlock(group, i))}</section>`;
+  const kinds = (['kept-wrong', 'dropped-correct'] as const).map((d) => disagreementText(d, weighted)).join(', ');
+  return html`${head}${truncationNote(totals, shown, limits)}<p><input type="checkbox" id="only-disagreements"> <label for="only-disagreements">Show only disagreements (${kinds})</label></p>
+${shown.map((group, i) => taskBlock(group, i, weighted))}</section>`;
 }
 
 function truncationNote(totals: SampleTotals, shown: readonly TaskGroup[], limits: SampleLimits): SafeHtml | string {
@@ -408,25 +437,26 @@ function truncationNote(totals: SampleTotals, shown: readonly TaskGroup[], limit
 `;
 }
 
-function taskBlock([task, rows]: TaskGroup, position: number): SafeHtml {
+function taskBlock([task, rows]: TaskGroup, position: number, weighted: boolean): SafeHtml {
   const first = rows[0];
   const correct = rows.filter((r) => r.correct).length;
-  const kept = rows.reduce((sum, r) => sum + r.weight, 0);
-  const keptWrong = rows.filter((r) => disagreement(r) === 'kept but wrong').length;
-  const droppedCorrect = rows.filter((r) => disagreement(r) === 'dropped but correct').length;
-  const badges = html`${keptWrong > 0 ? html` <span class="badge warn">${keptWrong} kept but wrong</span>` : ''}${
-    droppedCorrect > 0 ? html` <span class="badge warn">${droppedCorrect} dropped but correct</span>` : ''
-  }`;
+  const mass = weightMass(rows.map((r) => r.weight));
+  const count = (d: Disagreement): number => rows.filter((r) => disagreement(r.weight, r.correct, weighted) === d).length;
+  const keptWrong = count('kept-wrong');
+  const droppedCorrect = count('dropped-correct');
+  const badge = (n: number, d: Disagreement): SafeHtml | string => (n > 0 ? html` <span class="badge warn">${n} ${disagreementText(d, weighted)}</span>` : '');
+  // Under exp:β every weight > 0 would count as kept: the task says its weight and how many samples that weight is worth.
+  const filterPart = weighted ? `Σw ${formatAmount(mass.sum)} · ESS ${formatEss(mass.ess, rows.length)}` : `kept ${formatAmount(mass.sum)}`;
   return html`<section class="task${keptWrong + droppedCorrect > 0 ? ' has-disagreement' : ''}" id="task-${position}">
 <h3><code>${task}</code></h3>
-<p class="meta">${plural(rows.length, 'sample')} · ${correct} correct · kept ${formatAmount(kept)}${badges}</p>
+<p class="meta">${plural(rows.length, 'sample')} · ${correct} correct · ${filterPart}${badge(keptWrong, 'kept-wrong')}${badge(droppedCorrect, 'dropped-correct')}</p>
 ${
   first === undefined
     ? ''
     : html`<dl class="fields"><dt>Question</dt><dd><pre class="question">
 ${first.question}</pre></dd><dt>Gold</dt><dd><code>${first.gold}</code></dd></dl>
 `
-}${rows.map(sampleBlock)}</section>
+}${rows.map((row) => sampleBlock(row, weighted))}</section>
 `;
 }
 
@@ -440,8 +470,8 @@ function shortened(text: string, max: number): string {
 
 // A newline right after <pre> is dropped by HTML parsers, so each <pre> below starts with one:
 // a generation that itself begins with a newline is then shown exactly.
-function sampleBlock(row: HtmlSampleRow): SafeHtml {
-  const badge = disagreement(row);
+function sampleBlock(row: HtmlSampleRow, weighted: boolean): SafeHtml {
+  const badge = badgeOf(row, weighted);
   return html`<details class="sample${badge === null ? '' : ' disagreement'}">
 <summary><span>#${row.index}</span>${
     row.correct ? html`<span class="ok">✓ correct</span>` : html`<span class="bad">✗ incorrect</span>`

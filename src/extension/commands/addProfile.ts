@@ -1,6 +1,6 @@
-// Add Model Profile… (also "Add a model profile…" in Run Gap Check's profile question): asks for
-// the profile (newProfile.ts), checks its model, stores a typed key in the OS keychain and appends
-// the profile to the user's or the workspace's gaplens.modelProfiles.
+// Add Model Profile… (also "Add a model profile…" in the profile question of Run Gap Check… and
+// Check Model…): asks for the profile (newProfile.ts), checks its model, stores a typed key in the OS
+// keychain and appends the profile to the user's or the workspace's gaplens.modelProfiles.
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
@@ -9,9 +9,10 @@ import { BackendError } from '../../core/llm/backend';
 import { UserError } from '../../core/util/errors';
 import { modelSpecOf, type ModelProfile } from '../config/settings';
 import type { SettingsTarget } from '../config/workspaceSettings';
-import { doctorSummary, probeModel } from './checkModel';
 import type { CommandContext } from './commandContext';
+import { doctorSummary, probeModel } from './modelProbe';
 import { ADD_PROFILE_TITLE, askNewProfile, type ProfileCheck } from './newProfile';
+import type { ProfileQuestion } from './runPlan';
 
 /** Asks for a profile, saves it and returns it; undefined when the user cancels. */
 export async function addModelProfile(ctx: CommandContext): Promise<ModelProfile | undefined> {
@@ -27,6 +28,18 @@ export async function addModelProfile(ctx: CommandContext): Promise<ModelProfile
   if (apiKey !== undefined && profile.backend === 'openai') for (const baseUrl of profile.baseUrls) await ctx.keys.set(baseUrl, apiKey);
   await saveProfile(ctx, profile, target);
   return profile;
+}
+
+/**
+ * What the profile question offers beside the profiles, in both commands that ask it: "Add a model
+ * profile…", and in Restricted Mode what is ignored of the workspace near `near`, with Manage Workspace Trust.
+ */
+export function profileQuestionHelp(ctx: CommandContext, near: string | undefined): Pick<ProfileQuestion, 'addProfile' | 'restrictedNote' | 'manageTrust'> {
+  const note = ctx.workspace.restrictedNote(near);
+  return {
+    addProfile: () => addModelProfile(ctx),
+    ...(note !== undefined ? { restrictedNote: note, manageTrust: () => void vscode.commands.executeCommand('workbench.trust.manage') } : {}),
+  };
 }
 
 /** Appends the profile to the settings of `target`, and says where it went. */

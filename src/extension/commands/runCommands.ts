@@ -18,7 +18,7 @@ import { findTaskFiles, type TaskFileRef } from '../tasks/workspaceTaskFiles';
 import { linesArg, pathArg } from './commandArgs';
 import type { CommandContext } from './commandContext';
 import { askRunPlan, choicesOf, graderEntries, runConfigOf, type RunPlan, type RunPlanContext } from './runPlan';
-import { addModelProfile, ggufCheck, saveProfile } from './addProfile';
+import { ggufCheck, profileQuestionHelp, saveProfile } from './addProfile';
 import { profileOf } from './newProfile';
 
 export async function runGapCheck(ctx: CommandContext, args: readonly unknown[]): Promise<void> {
@@ -171,12 +171,7 @@ function activeTaskFileRef(ctx: CommandContext): { activeFile?: TaskFileRef } {
 
 /** What the run flow offers beside the questions: the last answers, adding a profile, and what Restricted Mode ignores. */
 function pickerHelp(ctx: CommandContext, near: string | undefined): Pick<RunPlanContext, 'remembered' | 'addProfile' | 'restrictedNote' | 'manageTrust'> {
-  const note = ctx.workspace.restrictedNote(near);
-  return {
-    remembered: readRunChoices(ctx.services.context.workspaceState.get(RUN_CHOICES_KEY)),
-    addProfile: () => addModelProfile(ctx),
-    ...(note !== undefined ? { restrictedNote: note, manageTrust: () => void vscode.commands.executeCommand('workbench.trust.manage') } : {}),
-  };
+  return { remembered: readRunChoices(ctx.services.context.workspaceState.get(RUN_CHOICES_KEY)), ...profileQuestionHelp(ctx, near) };
 }
 
 /** A run reads its task file from disk: unsaved edits are saved first, with the user's consent. */

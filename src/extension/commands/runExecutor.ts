@@ -22,7 +22,7 @@ import { fileSystemProblem } from '../../core/util/fsProblems';
 import type { ApiKeys } from '../config/apiKeys';
 import { originsToConfirm, restrictedModeRefusal } from '../config/keyPolicy';
 import type { WorkspaceSettings } from '../config/workspaceSettings';
-import type { ProgressParams } from '../panel/gapPanel';
+import { startingFilter, type ProgressParams } from '../panel/gapPanel';
 import type { PanelRegistry } from '../panel/panelRegistry';
 import { gapInputOf, RunModel } from '../panel/runModel';
 import type { Services } from '../services';
@@ -40,6 +40,11 @@ export interface ExecuteRequest {
   executor?: 'online' | 'batch';
   /** Cancels the run as the notification's Cancel does (a test run's cancellation token). */
   signal?: AbortSignal;
+  /**
+   * A Test Explorer run: no panel, no progress notification and no toast at the end — the Test
+   * Explorer shows the test's progress, and its message says how the run ended and links the panel.
+   */
+  quiet?: boolean;
 }
 
 /** How an execution ended (a failed one throws instead). */
@@ -110,7 +115,7 @@ export class RunExecutor implements vscode.Disposable {
     req.signal?.addEventListener('abort', stop);
     this.running.set(controller.dir, abort);
     try {
-      return { dir: controller.dir, status: await this.executeWithUi(controller, req.activity, abort, keys, cost, batch, notifyAfterSeconds) };
+      return { dir: controller.dir, status: await this.executeWithUi(controller, req.activity, abort, keys, cost, batch, notifyAfterSeconds, req.quiet ?? false) };
     } finally {
       req.signal?.removeEventListener('abort', stop);
       await controller.close();
@@ -152,6 +157,7 @@ export class RunExecutor implements vscode.Disposable {
     cost: CostSettings,
     batch: boolean,
     notifyAfterSeconds: number,
+    quiet: boolean,
   ): Promise<ExecuteResult['status']> {
     const { prepared } = controller;
     const { dir } = prepared;
@@ -168,8 +174,9 @@ export class RunExecutor implements vscode.Disposable {
     const countVerifications = model.sampleCount >= total;
     const work = countVerifications ? total * controller.verifiers.length : total;
     let done = countVerifications ? 0 : model.sampleCount;
-    const panel = this.panels.show(model, prepared.existing?.annotations ?? [], { done: model.sampleCount, total, status: 'running' });
-    const live = new LiveGap(panel.selector, panel.filter);
+    // The run's panel, and the filter it starts with; quiet, only that filter (a panel opened meanwhile shows this model).
+    const shown = quiet ? startingFilter(model.summary) : this.panels.show(model, prepared.existing?.annotations ?? [], { done: model.sampleCount, total, status: 'running' });
+    const live = new LiveGap(shown.selector, shown.filter);
     for (const row of model.allRows()) live.update(gapInputOf(row));
     const progressNow = (status: ProgressParams['status'], message?: string): ProgressParams => ({ done: model.sampleCount, total, status, ...(message !== undefined ? { message } : {}) });
     log.info(`${activity} ${manifest.id}: ${prepared.config.model}, ${model.taskCount} tasks × ${prepared.config.n}, verifiers ${controller.verifiers.join(', ')} → ${dir}`);
@@ -186,7 +193,8 @@ export class RunExecutor implements vscode.Disposable {
           mode: { kind: 'remote', limits: OPENAI_BATCH_LIMITS, pollMs: DEFAULT_POLL_MS, keyFor: (m) => keys.get(m) },
           onMessage: (m) => log.info(m),
           onProgress: (p) => {
-            this.panels.get(dir)?.setBatch({ progress: batchPanelFigures(p) });
+            model.batch = batchPanelFigures(p);
+            this.panels.get(dir)?.setBatch({ progress: model.batch });
             const text = batchProgressText(p);
             if (text === lastNote) return;
             lastNote = text;
@@ -196,8 +204,15 @@ export class RunExecutor implements vscode.Disposable {
         })
       : undefined;
 
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Gap Lens: ${activity}`, cancellable: true }, async (progress, token) => {
-      const cancel = token.onCancellationRequested(() => abort.abort());
+    type Body = (progress: vscode.Progress<{ message?: string; increment?: number }>, token?: vscode.CancellationToken) => Promise<ExecuteResult['status']>;
+    // Quiet, the request's signal is the only Cancel.
+    const withUi = (body: Body): Thenable<ExecuteResult['status']> =>
+      quiet ? body({ report: () => undefined }) : vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Gap Lens: ${activity}`, cancellable: true }, body);
+    const warn = (message: string): void => {
+      if (!quiet) void vscode.window.showWarningMessage(`Gap Lens: ${message}`);
+    };
+    return withUi(async (progress, token) => {
+      const cancel = token?.onCancellationRequested(() => abort.abort());
       let reported = 0;
       let lastReport = 0;
       /** Reports unless it reported less than REPORT_MS ago; says whether it did. */
@@ -250,9 +265,10 @@ export class RunExecutor implements vscode.Disposable {
           ...(executor ? { executor } : cost),
         });
       } finally {
-        cancel.dispose();
+        cancel?.dispose();
         ended = await this.recordEnding(dir, outcome);
         status(false);
+        model.batch = null;
         this.panels.get(dir)?.setEndpoints({ models: [] });
         if (executor) this.panels.get(dir)?.setBatch({ progress: null });
       }
@@ -265,14 +281,14 @@ export class RunExecutor implements vscode.Disposable {
           const gap = gapNow();
           const text = gap ? gapText(gap.reading) : null;
           log.info(`${manifest.id} finished${text ? `: ${text}` : ''}`);
-          this.notifyIfLong(dir, name, (Date.now() - started) / 1000, notifyAfterSeconds, text);
+          if (!quiet) this.notifyIfLong(dir, name, (Date.now() - started) / 1000, notifyAfterSeconds, text);
           return outcome.status;
         }
         case 'incomplete': {
           const message = `${outcome.failedSamples} sample stage${outcome.failedSamples === 1 ? '' : 's'} failed at the model call (see the log). ${resume}`;
           this.panels.get(dir)?.setProgress(progressNow('failed', message));
           log.warn(`${manifest.id}: ${message}`);
-          void vscode.window.showWarningMessage(`Gap Lens: ${message}`);
+          warn(message);
           return outcome.status;
         }
         case 'cancelled':
@@ -283,7 +299,7 @@ export class RunExecutor implements vscode.Disposable {
           const message = `Stopped at the cost limit (gaplens.costLimit): ${limitReachedText(outcome.limit)}. ${resume} A resume counts its spend from zero.`;
           this.panels.get(dir)?.setProgress(progressNow('cancelled', message));
           log.warn(`${manifest.id}: ${message}`);
-          void vscode.window.showWarningMessage(`Gap Lens: ${message}`);
+          warn(message);
           return outcome.status;
         }
         case 'waiting':

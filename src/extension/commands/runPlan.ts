@@ -199,6 +199,36 @@ export function profileStepEntries(profiles: readonly ModelProfile[], lastProfil
   ];
 }
 
+/** The profile question of Run Gap Check… and Check Model…: its words, and what it offers beside the profiles. */
+export interface ProfileQuestion extends Pick<RunPlanContext, 'addProfile' | 'restrictedNote' | 'manageTrust'> {
+  title: string;
+  placeholder: string;
+  /** The profile offered first (used last). */
+  last?: string;
+  step?: StepPosition;
+}
+
+/**
+ * Asks for a model profile, or to add one (profileStepEntries): a profile added is appended to
+ * `profiles` and returned; cancelling the add asks again. Undefined when the user cancels or goes
+ * to Manage Workspace Trust.
+ */
+export async function askProfile(prompter: Prompter, profiles: ModelProfile[], q: ProfileQuestion): Promise<ModelProfile | undefined> {
+  for (;;) {
+    const choice = await prompter.pickOne(profileStepEntries(profiles, q.last, q.restrictedNote, q.addProfile !== undefined), { title: q.title, placeholder: q.placeholder, ...(q.step ? { step: q.step } : {}) });
+    if (choice === undefined) return undefined;
+    if (choice.kind === 'profile') return choice.profile;
+    if (choice.kind === 'trust') {
+      q.manageTrust?.();
+      return undefined;
+    }
+    const added = await q.addProfile?.();
+    if (added === undefined) continue;
+    profiles.push(added);
+    return added;
+  }
+}
+
 function isBuiltin(tasks: string | undefined): boolean {
   return tasks?.startsWith('builtin:') ?? false;
 }
@@ -221,20 +251,8 @@ export async function askRunPlan(prompter: Prompter, ctx: RunPlanContext): Promi
     },
     {
       ask: async (s, step) => {
-        for (;;) {
-          const choice = await prompter.pickOne(profileStepEntries(profiles, s.profile?.name ?? remembered.profile, ctx.restrictedNote, ctx.addProfile !== undefined), { title: TITLE, placeholder: 'Model profile', step });
-          if (choice === undefined) return undefined;
-          if (choice.kind === 'profile') return { ...s, profile: choice.profile };
-          if (choice.kind === 'trust') {
-            ctx.manageTrust?.();
-            return undefined;
-          }
-          const added = await ctx.addProfile?.();
-          // Adding cancelled: back to the list.
-          if (added === undefined) continue;
-          profiles.push(added);
-          return { ...s, profile: added };
-        }
+        const profile = await askProfile(prompter, profiles, { ...ctx, title: TITLE, placeholder: 'Model profile', last: s.profile?.name ?? remembered.profile, step });
+        return profile === undefined ? undefined : { ...s, profile };
       },
     },
     {

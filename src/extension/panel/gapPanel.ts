@@ -92,8 +92,9 @@ export class GapPanel implements vscode.Disposable {
     private readonly deps: PanelDeps,
     restored: PanelState | null = null,
   ) {
-    this.selector = model.summary.selector ?? model.summary.verifiers[0] ?? 'mc';
-    this.filter = model.summary.filter;
+    const start = startingFilter(model.summary);
+    this.selector = start.selector;
+    this.filter = start.filter;
     // A panel brought back after a window reload shows the filter saved in its state, not the run's
     // own: start from that one too, so the status bar agrees with the panel at once instead of only
     // after the webview has loaded, rendered and reported it (seconds at 10^5 samples, never while
@@ -298,7 +299,8 @@ export class GapPanel implements vscode.Disposable {
 
   /** The whole current state, init first (snapshot.ts). */
   private snapshot(): HostMessage[] {
-    return snapshotMessages(this.model, { annotations: this.annotations, audit: this.audit.params(this.model, this.annotations), runState: this.runState(), progress: this.progress });
+    const { annotations, progress } = this;
+    return snapshotMessages(this.model, { annotations, audit: this.audit.params(this.model, annotations), runState: this.runState(), progress, hiddenColumns: this.deps.memory.hiddenColumns(this.runId) });
   }
 
   /** What the run's records cover (counted as core counts a run folder) and whether a writer is adding records. */
@@ -336,6 +338,7 @@ export class GapPanel implements vscode.Disposable {
         void this.lookForWriter();
       },
       manageTrust: () => void vscode.commands.executeCommand('workbench.trust.manage'),
+      columnsChanged: ({ hidden }) => void this.deps.memory.setHiddenColumns(this.runId, hidden),
       filterChanged: ({ selector, filter }) => {
         this.setFilter(selector, filter);
         this.changed();
@@ -427,6 +430,11 @@ export class GapPanel implements vscode.Disposable {
     await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
     return {};
   }
+}
+
+/** The filter a new panel of the run starts with (the run's own), also what a run without a panel shows in the status bar. */
+export function startingFilter(summary: RunModel['summary']): { selector: string; filter: string } {
+  return { selector: summary.selector ?? summary.verifiers[0] ?? 'mc', filter: summary.filter };
 }
 
 /** The command each run action of the panel's bar runs on the panel's run folder. */

@@ -14,7 +14,7 @@ import { RunPrompts } from '../../core/runs/verificationPrompts';
 import type { RecordCoverage } from '../../core/stats/coverage';
 import type { Task } from '../../core/tasks/task';
 import { UserError } from '../../core/util/errors';
-import { goldList, type CallFailureRow, type PanelMode, type RunSummary, type SampleRow, type TaskInfo, type VerificationRow } from '../../protocol/panelProtocol';
+import { goldList, type CallFailureRow, type HostNotificationParams, type PanelMode, type RunSummary, type SampleRow, type TaskInfo, type VerificationRow } from '../../protocol/panelProtocol';
 import { hasNoGold } from '../tasks/taskSelection';
 import type { GapInput } from '../../core/pipeline/liveGap';
 
@@ -33,6 +33,12 @@ export class RunModel {
   readonly summary: RunSummary;
   /** Renders the verification prompts that version-2 records only reference, from the run's texts held here. */
   private readonly prompts: RunPrompts;
+  /**
+   * While this window executes the run in batches: where they stand, as last polled (null: not in
+   * batches). Held with the run, not its panel, so that a panel opened, shown again or reloaded
+   * mid-run shows it with its snapshot instead of after the next poll (minutes apart).
+   */
+  batch: HostNotificationParams['batch']['progress'] = null;
 
   private constructor(
     readonly dir: string,

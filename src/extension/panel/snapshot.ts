@@ -1,7 +1,7 @@
 // The whole current state of a gap panel as the messages that bring a (re)loaded webview up to date:
-// init first, the samples as column batches, the annotations, the audit, the run's state, and the progress last
-// (the webview paints the snapshot when its progress arrives). No 'vscode': tests build the very
-// messages the host sends.
+// init first, the samples as column batches, the annotations, the audit, the run's state, where the
+// batches of a run executing in batches stand, and the progress last (the webview paints the snapshot
+// when its progress arrives). No 'vscode': tests build the very messages the host sends.
 import type { AnnotationRecord } from '../../core/runs/records';
 import type { AuditParams } from '../../protocol/auditProtocol';
 import { toSampleColumns, type HostMessage, type HostNotificationParams, type RunStateParams } from '../../protocol/panelProtocol';
@@ -13,6 +13,8 @@ export interface PanelState {
   audit: AuditParams;
   runState: RunStateParams;
   progress: HostNotificationParams['progress'];
+  /** The verifier columns the user hid in this run's table (PanelMemory); absent: none. */
+  hiddenColumns?: readonly string[];
 }
 
 /** Rows per 'sampleTable' message of a snapshot (columns without texts: about 100 bytes a row). */
@@ -24,7 +26,8 @@ export const SNAPSHOT_BATCH = 20_000;
  */
 export function snapshotMessages(model: RunModel, state: PanelState, batch: number = SNAPSHOT_BATCH): HostMessage[] {
   const rows = model.allRows();
-  const messages: HostMessage[] = [{ kind: 'notify', method: 'init', params: { run: model.summary, mode: model.mode } }];
+  const hidden = state.hiddenColumns ?? [];
+  const messages: HostMessage[] = [{ kind: 'notify', method: 'init', params: { run: model.summary, mode: model.mode, ...(hidden.length > 0 ? { hiddenColumns: [...hidden] } : {}) } }];
   const tasks = model.taskInfos();
   for (let i = 0; i === 0 || i < rows.length; i += batch) {
     messages.push({ kind: 'notify', method: 'sampleTable', params: { tasks: i === 0 ? tasks : [], columns: toSampleColumns(rows.slice(i, i + batch)) } });
@@ -32,6 +35,9 @@ export function snapshotMessages(model: RunModel, state: PanelState, batch: numb
   messages.push({ kind: 'notify', method: 'annotations', params: { records: [...state.annotations] } });
   messages.push({ kind: 'notify', method: 'audit', params: state.audit });
   messages.push({ kind: 'notify', method: 'runState', params: state.runState });
+  // 'init' cleared it: a batch run says where its batches stand now, not at the next poll. (The
+  // endpoints' figures are not part of a snapshot: the next ones come within a second.)
+  if (model.batch !== null) messages.push({ kind: 'notify', method: 'batch', params: { progress: model.batch } });
   messages.push({ kind: 'notify', method: 'progress', params: state.progress });
   return messages;
 }

@@ -1,6 +1,6 @@
 // One Test Explorer gap check of a task file: a small run through the extension's run executor
-// (its panel, progress and response cache, so an unchanged file and settings replay from the cache),
-// then the pass rule (gapCheckVerdict.ts) over the finished run's report.
+// (quietly: no panel, no progress notification; through the response cache, so an unchanged file and
+// settings replay from it), then the pass rule (gapCheckVerdict.ts) over the finished run's report.
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { parseFilter, parseSelector } from '../../core/filter/parse';
@@ -56,6 +56,8 @@ async function check(ctx: CommandContext, file: string, signal: AbortSignal): Pr
     activity: `gap check test of ${basename(file)}`,
     executor: 'online',
     signal,
+    // The Test Explorer shows the test's progress; the result's message links the run's panel.
+    quiet: true,
   });
   if (result === undefined) return { outcome: 'skipped', reason: 'cancelled before the run started', numbers: [] };
   const { dir, status } = result;

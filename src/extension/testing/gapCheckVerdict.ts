@@ -2,9 +2,9 @@
 // finished run's assessed report says about one task file, as passed / failed / errored with its
 // reason and the numbers it rests on. Pure: no 'vscode'.
 import { notMeasuredReason, runStateLines, verifierCoverageLine } from '../../core/report/coverageText';
+import { formatIntervalIn, formatLevel, formatPercent, formatPoints } from '../../core/report/numbers';
 import type { AssessedReport } from '../../core/stats/assessment';
 import { incompleteness, MIN_SCORED_PERCENT } from '../../core/stats/conclusion';
-import type { Interval } from '../../core/stats/types';
 import { plural } from '../../core/util/plural';
 import type { GapTestResult } from '../gapTestResult';
 
@@ -45,39 +45,25 @@ export function judgeGapCheck(assessed: AssessedReport, status: FinishedStatus, 
   if (sel.measured && ci === null) reasons.push('the gap has no interval');
   const numbers = numberLines(assessed, n);
   if (reasons.length > 0 || ci === null) return { outcome: 'errored', reason: reasons.join('; '), numbers };
-  const lower = `the lower end of the gap's ${level(report.ci.level)} interval, ${points(ci[0])}, is`;
+  const lower = `the lower end of the gap's ${formatLevel(report.ci.level)} interval, ${formatPoints(ci[0])}, is`;
   return ci[0] > rule.bar
-    ? { outcome: 'passed', reason: `${lower} above the bar ${points(rule.bar)}: the filter helps`, numbers }
-    : { outcome: 'failed', reason: `${lower} not above the bar ${points(rule.bar)}`, numbers };
+    ? { outcome: 'passed', reason: `${lower} above the bar ${formatPoints(rule.bar)}: the filter helps`, numbers }
+    : { outcome: 'failed', reason: `${lower} not above the bar ${formatPoints(rule.bar)}`, numbers };
 }
 
-/** The numbers a verdict rests on, one per line, in the units of the text report (percent and points). */
+/** The numbers a verdict rests on, one per line, in the units and rounding of the text report (core's numbers.ts). */
 function numberLines(assessed: AssessedReport, n: number): string[] {
   const { report, coverage, state } = assessed;
   const sel = coverage.selector;
-  const gap = report.gap === null ? `— (${notMeasuredReason(coverage)})` : `${points(report.gap)}${interval(report.ci.gap, points, report.ci.level)}`;
-  const after = report.filteredAccuracy === null ? '—' : percent(report.filteredAccuracy);
+  const { ci } = report;
+  const interval = ci.gap === null ? '' : `, ${formatLevel(ci.level)} CI ${formatIntervalIn(ci.gap, 'points', report.tasks, ci.resamples)}`;
+  const gap = report.gap === null ? `— (${notMeasuredReason(coverage)})` : `${formatPoints(report.gap)}${interval}`;
+  const after = report.filteredAccuracy === null ? '—' : formatPercent(report.filteredAccuracy);
   const selectorCoverage = sel.verifiers.map((name) => coverage.verifiers[name]).flatMap((c, i) => (c ? [verifierCoverageLine(sel.verifiers[i] as string, c)] : []));
   return [
     `gap ${gap}`,
-    `accuracy ${percent(report.accuracy)} before the filter → ${after} after (verifier ${report.verifier}, filter ${report.filter})`,
+    `accuracy ${formatPercent(report.accuracy)} before the filter → ${after} after (verifier ${report.verifier}, filter ${report.filter})`,
     `N ${n} · ${plural(report.tasks, 'task')} · ${plural(report.samples, 'sample')}`,
     `coverage: ${[...runStateLines(coverage, state), ...selectorCoverage].join('; ')}`,
   ];
-}
-
-function percent(x: number): string {
-  return `${(x * 100).toFixed(2)}%`;
-}
-
-function points(x: number): string {
-  return `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)} pp`;
-}
-
-function level(l: number): string {
-  return `${Math.round(l * 100)}%`;
-}
-
-function interval(ci: Interval | null, f: (x: number) => string, l: number): string {
-  return ci ? `, ${level(l)} CI [${f(ci[0])}, ${f(ci[1])}]` : '';
 }

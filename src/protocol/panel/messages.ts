@@ -50,6 +50,8 @@ const initParamsSchema = z.object({
    * panel shows verifier scores and answer clusters and lets the user mark the right answer (markAnswer).
    */
   mode: z.enum(['gap', 'check']),
+  /** Verifier columns the user hid in this run's table (columnsChanged), as the host remembers them per run; absent: none. */
+  hiddenColumns: z.array(nonEmpty).optional(),
 });
 
 const sampleTableParamsSchema = z.object({
@@ -228,6 +230,12 @@ export const webviewNotificationSchemas = {
   filterChanged: z.object({ selector: nonEmpty, filter: nonEmpty }),
   /** The user asks to manage workspace trust (the Restricted Mode note's button). */
   manageTrust: z.object({}),
+  /**
+   * The verifier columns the user has hidden now (the table's Columns menu). The host remembers them
+   * per run in the workspace's state, so that they stay hidden when the panel is reopened or VS Code
+   * restarts (webview state would not survive closing the panel); every 'init' carries them back.
+   */
+  columnsChanged: z.object({ hidden: z.array(nonEmpty) }),
 } as const;
 
 // ---------------------------------------------------------------------------------------------

@@ -6,7 +6,8 @@ import { samplesCoverage, type RecordCoverage } from '../../../src/core/stats/co
 import { computeReport } from '../../../src/core/stats/report';
 import type { ScoredSample } from '../../../src/core/stats/types';
 import { UserError } from '../../../src/core/util/errors';
-import { assessedOf, handInput, handReport, inputWith, row } from './fixtures';
+import { weightSummary } from '../../../src/core/report/weightTerms';
+import { assessedOf, handInput, handReport, handSamples, inputWith, row } from './fixtures';
 import { ALLOWED_TAGS, balanceProblems, tags } from './markupCheck';
 
 /** The value and detail line of the summary card with this label. */
@@ -314,6 +315,39 @@ describe('renderHtmlReport', () => {
         assert.throws(() => renderHtmlReport({ ...handInput(), sampleLimits }), (e: unknown) => e instanceof UserError && /must be a positive integer/.test(e.message));
       }
     });
+  });
+});
+
+describe('renderHtmlReport under a weighted filter (exp:β, docs/statistics.md "Weighted filters")', () => {
+  // The hand run's samples with fractional weights. ✓ a0 1, a1 0.25, b0 0.75 -> weight on correct 2;
+  // ✗ a2 0.5, a3 0, b1 0.5, b2 0.25, b3 0 -> weight on incorrect 1.25. Σw = 3.25, Σw² = 2.1875,
+  // Kish n_eff = 3.25² / 2.1875 = 4.83 of 8. Task a: Σw 1.75, Σw² 1.3125, n_eff 2.33 of 4.
+  // Disagreements at w ≥ ½: weighted but wrong a2, b1; down-weighted but correct a1. b2 (w 0.25,
+  // wrong) is no disagreement, though as "w > 0 is kept" it was "kept but wrong".
+  const weightsOf: Record<string, number[]> = { a: [1, 0.25, 0.5, 0], b: [0.75, 0.5, 0.25, 0] };
+  const samples = handSamples().map((r) => ({ ...r, weight: weightsOf[r.task]?.[r.index] as number }));
+  const page = renderHtmlReport({
+    ...inputWith({ ...handReport(), filter: 'exp:0.1' }),
+    samples,
+    weights: weightSummary(samples.map((r) => [r.weight, r.correct] as const)),
+  });
+
+  it('shows the weight on correct and on incorrect samples and the Kish effective sample size, not kept/dropped counts', () => {
+    const summary = section(page, 'summary');
+    assert.ok(summary.includes('>weight on correct</th><td>2</td></tr>'), summary);
+    assert.ok(summary.includes('>weight on incorrect</th><td class="bad">1.2500</td></tr>'), summary);
+    assert.ok(summary.includes('>effective sample size (Kish)</th><td>4.8 of 8</td></tr>'), summary);
+    assert.doesNotMatch(summary, /<th>(kept|dropped)<\/th>/);
+  });
+
+  it('decides disagreements at w ≥ ½ and names them in the weights’ words; tasks show Σw and their ESS', () => {
+    const s = section(page, 'samples');
+    assert.equal((s.match(/<span class="badge warn">weighted but wrong<\/span>/g) ?? []).length, 2);
+    assert.equal((s.match(/<span class="badge warn">down-weighted but correct<\/span>/g) ?? []).length, 1);
+    assert.doesNotMatch(s, /kept but wrong|dropped but correct/);
+    assert.ok(s.includes('4 samples · 2 correct · Σw 1.7500 · ESS 2.3 of 4 <span class="badge warn">1 weighted but wrong</span> <span class="badge warn">1 down-weighted but correct</span>'), s);
+    assert.ok(s.includes('Show only disagreements (weighted but wrong, down-weighted but correct)'));
+    assert.ok(section(page, 'tasks').includes('<th>gap</th><th title="the sum of the task\'s filter weights">Σw</th>'), section(page, 'tasks'));
   });
 });
 

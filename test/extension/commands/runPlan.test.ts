@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { BaseVerifierName } from '../../../src/core/verify/verifier';
 import {
+  askProfile,
   askRunPlan,
   askVerifiers,
   choicesOf,
@@ -362,6 +363,15 @@ describe('Run Gap Check quick picks', () => {
     assert.equal(plan?.profile, added);
     assert.equal(plan?.verifierModel, 'llama:default', 'the profiles already there can verify the new one');
     assert.deepEqual(prompter.asked.slice(0, 3), ['Which tasks?', 'Model profile', 'Model profile']);
+  });
+
+  it('asks the profile question on its own (Check Model…): with no profile yet it offers adding one, and the profile added joins the list', async () => {
+    const added: ModelProfile = { name: 'tiny', backend: 'llama', modelPath: '/models/tiny.gguf', api: 'completions', maxConcurrency: 2 };
+    const profiles: ModelProfile[] = [];
+    const prompter = scripted({ pick: ['Add a model profile'] });
+    const chosen = await askProfile(prompter, profiles, { title: 'Check', placeholder: 'Which model profile?', addProfile: async () => added });
+    assert.deepEqual([chosen, profiles, prompter.shown, prompter.steps], [added, [added], ['$(add) Add a model profile…'], ['-']]);
+    assert.equal(await askProfile(scripted({ pick: ['vllm'] }), [...settings.profiles], { title: 'Check', placeholder: 'Which model profile?' }), settings.profiles[1]);
   });
 
   it('says above the profiles what Restricted Mode ignores, and leads to Manage Workspace Trust', async () => {

@@ -11,7 +11,7 @@ import { gapText, LiveGap } from '../../../src/core/pipeline/liveGap';
 import type { RunData } from '../../../src/core/runs/runStore';
 import { sampleKey } from '../../../src/core/runs/sampleKey';
 import { runCoverage } from '../../../src/core/runs/coverage';
-import { parseHostMessage, type PanelState, type RunStateParams } from '../../../src/protocol/panelProtocol';
+import { parseHostMessage, type HostNotificationParams, type PanelState, type RunStateParams } from '../../../src/protocol/panelProtocol';
 import { statusView } from '../../../src/extension/views/statusText';
 import { holdRunLock } from '../../helpers/lockHolder';
 import { gapInputOf, RunModel } from '../../../src/extension/panel/runModel';
@@ -21,6 +21,8 @@ import { FakeWebviewPanel, installFakeVscode, type FakeVscode } from '../fakes/f
 
 type RegistryModule = typeof import('../../../src/extension/panel/panelRegistry');
 type MemoryModule = typeof import('../../../src/extension/panel/panelMemory');
+
+type BatchFigures = NonNullable<HostNotificationParams['batch']['progress']>;
 
 const RUN_FILTER = 'quantile:0.5';
 const SAVED_FILTER = 'threshold:0.85';
@@ -196,6 +198,96 @@ describe('the gap panel registry and the status bar', () => {
     panel.setProgress({ done: 8, total: 10, status: 'cancelled' });
     assert.equal(runStates(webview).at(-1)?.live, false, 'a run that stopped is no longer live');
     webview.dispose();
+  });
+
+  it("shows where a batch run's batches stand with the snapshot of a panel opened, shown again or reopened mid-run — not at the next poll", () => {
+    const panels = registry();
+    const model = RunModel.fromRun(runData());
+    const figures = (done: number): BatchFigures => ({
+      phase: 1,
+      stages: { generation: 12 },
+      shards: { toSubmit: 0, submitted: 0, inProgress: 1, done: 0, failed: 0 },
+      requests: { total: 12, done },
+      cost: { amount: null, why: 'no price for the model' },
+    });
+    /** The notifications of the webview's last snapshot (from its 'init'), by method, validated. */
+    const snapshot = (webview: FakeWebviewPanel): [string, unknown][] => {
+      const messages = webview.posted.map((raw): [string, unknown] => {
+        const parsed = parseHostMessage(raw);
+        assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
+        return parsed.value.kind === 'notify' ? [parsed.value.method, parsed.value.params] : ['reply', null];
+      });
+      return messages.slice(messages.findLastIndex(([method]) => method === 'init'));
+    };
+    const batchOf = (webview: FakeWebviewPanel): unknown => snapshot(webview).find(([method]) => method === 'batch')?.[1];
+    // As the run executor does on each poll: the run's state first, then its panel if one is open.
+    const poll = (done: number): void => {
+      model.batch = figures(done);
+      panels.get(model.dir)?.setBatch({ progress: model.batch });
+    };
+    poll(3);
+    panels.show(model, [], { done: 8, total: 12, status: 'running' });
+    const first = fake.recorded.panels.at(-1) as FakeWebviewPanel;
+    first.send({ kind: 'notify', method: 'ready', params: { state: null } });
+    assert.deepEqual(batchOf(first), { progress: figures(3) }, 'a panel opened mid-run');
+    assert.deepEqual(snapshot(first).slice(-3).map(([method]) => method), ['runState', 'batch', 'progress'], 'after init, before the progress that paints it');
+
+    // Hidden, the webview is discarded; a poll meanwhile is held, then replaced by the snapshot when it is back.
+    first.visible = false;
+    first.viewState.fire({});
+    poll(7);
+    first.visible = true;
+    first.send({ kind: 'notify', method: 'ready', params: { state: null } });
+    assert.deepEqual(batchOf(first), { progress: figures(7) }, 'a panel shown again');
+
+    first.dispose();
+    panels.show(model, [], { done: 8, total: 12, status: 'running' });
+    const second = fake.recorded.panels.at(-1) as FakeWebviewPanel;
+    assert.notEqual(second, first);
+    second.send({ kind: 'notify', method: 'ready', params: { state: null } });
+    assert.deepEqual(batchOf(second), { progress: figures(7) }, 'a panel closed and opened again');
+
+    // Not in batches (or the execution ended): no batch message at all.
+    model.batch = null;
+    second.send({ kind: 'notify', method: 'ready', params: { state: null } });
+    assert.equal(batchOf(second), undefined);
+    second.dispose();
+  });
+
+  it('remembers the verifier columns hidden in a run\'s panel (workspace state, by run): a panel reopened or restored after a restart gets them with its init', async () => {
+    const initOf = (webview: FakeWebviewPanel): unknown => {
+      const inits = webview.posted.flatMap((raw) => {
+        const parsed = parseHostMessage(raw);
+        assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
+        return parsed.value.kind === 'notify' && parsed.value.method === 'init' ? [parsed.value.params] : [];
+      });
+      // Absent: none hidden.
+      return (inits.at(-1) as { hiddenColumns?: unknown } | undefined)?.hiddenColumns ?? [];
+    };
+    const ready = { kind: 'notify', method: 'ready', params: { state: null } } as const;
+    const model = RunModel.fromRun(runData());
+    registry().show(model, [], { done: 8, total: 8, status: 'done' });
+    const first = fake.recorded.panels.at(-1) as FakeWebviewPanel;
+    first.send(ready);
+    assert.deepEqual(initOf(first), []);
+    first.send({ kind: 'notify', method: 'columnsChanged', params: { hidden: ['mc'] } });
+    await until('the hidden columns to be stored', () => new memoryModule.PanelMemory(fake.context.workspaceState as unknown as vscode.Memento).hiddenColumns('run-1').length === 1);
+    first.dispose();
+
+    // Closed and opened again, by a new registry (a restarted window) reading the same workspace state.
+    registry().show(RunModel.fromRun(runData()), [], { done: 8, total: 8, status: 'done' });
+    const reopened = fake.recorded.panels.at(-1) as FakeWebviewPanel;
+    reopened.send(ready);
+    assert.deepEqual(initOf(reopened), ['mc']);
+    reopened.dispose();
+    const { panel: restored } = restore(savedState(SAVED_FILTER));
+    restored.send(ready);
+    assert.deepEqual(initOf(restored), ['mc']);
+
+    // Every column shown again: nothing left to remember.
+    restored.send({ kind: 'notify', method: 'columnsChanged', params: { hidden: [] } });
+    await until('the run to be forgotten', () => !('run-1' in ((fake.context.workspaceState as unknown as vscode.Memento).get<Record<string, unknown>>('gaplens.hiddenColumns') ?? {})));
+    restored.dispose();
   });
 
   it('says a run is live while another process holds its lock (gaplens run in a terminal), and not once it is gone', async () => {

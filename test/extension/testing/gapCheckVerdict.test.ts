@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { parseFilter, parseSelector } from '../../../src/core/filter/parse';
 import { assessSamplesReport } from '../../../src/core/pipeline/runReport';
 import type { ScoredSample } from '../../../src/core/stats/types';
+import { formatReport } from '../../../src/cli/format';
 import { judgeGapCheck } from '../../../src/extension/testing/gapCheckVerdict';
 
 const RULE = { bar: 0, minTasks: 30 };
@@ -29,19 +30,34 @@ describe('the gap check pass rule', () => {
   it('passes when the lower end of the interval is above the bar, with the numbers in percent and points', () => {
     const result = judgeGapCheck(assessed(samples(30, 0.9)), 'complete', RULE, 4);
     assert.equal(result.outcome, 'passed');
-    assert.equal(result.reason, "the lower end of the gap's 95% interval, +50.00 pp, is above the bar +0.00 pp: the filter helps");
+    assert.equal(result.reason, "the lower end of the gap's 95 % interval, +50.00 pp, is above the bar 0.00 pp: the filter helps");
     assert.deepEqual(result.numbers, [
-      'gap +50.00 pp, 95% CI [+50.00 pp, +50.00 pp]',
-      'accuracy 50.00% before the filter → 100.00% after (verifier mc, filter quantile:0.8)',
+      // Every task alike: every resample gives the same gap, which says nothing about its uncertainty.
+      'gap +50.00 pp, 95 % CI n/a (every resample gives the same value)',
+      'accuracy 50.00 % before the filter → 100.00 % after (verifier mc, filter quantile:0.8)',
       'N 4 · 30 tasks · 120 samples',
       'coverage: complete: 30 tasks, 120 samples, every verification recorded; mc: 120 of 120 scored',
     ]);
   });
 
+  it('says its numbers as the CLI text report does (core\'s units and rounding): the gap, its interval and the accuracies', () => {
+    // Tasks with 1, 2 or 3 of 4 right: the bootstrap's resamples differ, so the interval has a width.
+    const list = [0, 1, 2].flatMap((k) => samples(10, 0.9, k + 1).map((s) => ({ ...s, task: `${s.task}-${k}` })));
+    const report = assessed(list);
+    const cli = formatReport(report, 'heading');
+    const gapText = /\n {2}gap {22}(\S+ pp) {2}(95 % CI \[\S+, \S+\] pp)\n/.exec(cli);
+    assert.ok(gapText, cli);
+    const result = judgeGapCheck(report, 'complete', RULE, 4);
+    assert.equal(result.numbers[0], `gap ${gapText[1]}, ${gapText[2]}`);
+    const accuracy = /\n {2}accuracy J\(f\) {12}(\S+ %)/.exec(cli)?.[1];
+    const filtered = /\n {2}filtered accuracy {8}(\S+ %)/.exec(cli)?.[1];
+    assert.equal(result.numbers[1], `accuracy ${accuracy} before the filter → ${filtered} after (verifier mc, filter quantile:0.8)`);
+  });
+
   it('fails when the lower end is not strictly above the bar: a verifier that prefers wrong answers, or a bar at the lower end', () => {
     const reversed = judgeGapCheck(assessed(samples(30, 0.1)), 'complete', RULE, 4);
     assert.equal(reversed.outcome, 'failed');
-    assert.equal(reversed.reason, "the lower end of the gap's 95% interval, -50.00 pp, is not above the bar +0.00 pp");
+    assert.equal(reversed.reason, "the lower end of the gap's 95 % interval, −50.00 pp, is not above the bar 0.00 pp");
     const atBar = judgeGapCheck(assessed(samples(30, 0.9)), 'complete', { ...RULE, bar: 0.5 }, 4);
     assert.equal(atBar.outcome, 'failed');
     assert.match(atBar.reason, /\+50\.00 pp, is not above the bar \+50\.00 pp$/);

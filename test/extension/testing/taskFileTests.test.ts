@@ -127,12 +127,15 @@ describe('gap checks in the Test Explorer (built bundle, fake VS Code, real HTTP
   it('passes a task file whose verifier helps: the gap, accuracies, N, tasks and coverage in the output, and its run folder', async () => {
     judge = 'good';
     process.env.GAPLENS_CACHE_DIR = join(sandbox.tmp, 'cache-good');
+    const [panels, progress] = [fake.recorded.panels.length, fake.recorded.progress.length];
     const run = await runTests([gsm]);
+    // The Test Explorer shows the test's progress: a test run opens no panel and no progress notification.
+    assert.deepEqual([fake.recorded.panels.length, fake.recorded.progress.length], [panels, progress], 'a test run opened a panel or a progress notification');
     assert.deepEqual(states(run), ['enqueued gsm.tasks.jsonl', 'started gsm.tasks.jsonl', 'passed gsm.tasks.jsonl']);
     const output = outputOf(run, gsm);
-    assert.match(output, /^gsm\.tasks\.jsonl: passed: the lower end of the gap's 95% interval, \+\d+\.\d\d pp, is above the bar \+0\.00 pp: the filter helps\r\n/);
-    assert.match(output, /\r\ngap \+\d+\.\d\d pp, 95% CI \[\+\d+\.\d\d pp, \+\d+\.\d\d pp\]\r\n/);
-    assert.match(output, /\r\naccuracy \d+\.\d\d% before the filter → \d+\.\d\d% after \(verifier mc, filter quantile:0\.8\)\r\n/);
+    assert.match(output, /^gsm\.tasks\.jsonl: passed: the lower end of the gap's 95 % interval, \+\d+\.\d\d pp, is above the bar 0\.00 pp: the filter helps\r\n/);
+    assert.match(output, /\r\ngap \+\d+\.\d\d pp, 95 % CI \[\+\d+\.\d\d, \+\d+\.\d\d\] pp\r\n/);
+    assert.match(output, /\r\naccuracy \d+\.\d\d % before the filter → \d+\.\d\d % after \(verifier mc, filter quantile:0\.8\)\r\n/);
     assert.match(output, /\r\nN 4 · 30 tasks · 120 samples\r\n/);
     assert.match(output, /\r\ncoverage: complete: 30 tasks, 120 samples, every verification recorded; mc: 120 of 120 scored\r\n/);
     const runJson = /\r\nrun: (.*run\.json) \(opens the run's panel\)\r\n$/.exec(output)?.[1];
@@ -159,11 +162,15 @@ describe('gap checks in the Test Explorer (built bundle, fake VS Code, real HTTP
     const run = await runTests([gsm]);
     assert.deepEqual(states(run), ['enqueued gsm.tasks.jsonl', 'started gsm.tasks.jsonl', 'failed gsm.tasks.jsonl']);
     const markdown = messageOf(run, gsm);
-    assert.match(plain(markdown), /^\*\*the lower end of the gap's 95% interval, -\d+\.\d\d pp, is not above the bar \+0\.00 pp\*\*\n\n- gap -/);
+    assert.match(plain(markdown), /^\*\*the lower end of the gap's 95 % interval, −\d+\.\d\d pp, is not above the bar 0\.00 pp\*\*\n\n- gap −/);
     assert.match(plain(markdown), /\n- N 4 · 30 tasks · 120 samples\n/);
     const dir = linkedRun(markdown);
     assert.ok(existsSync(join(dir, 'run.json')));
     assert.notEqual(dir, passedDir);
+    // The link is how the run's panel opens.
+    const panels = fake.recorded.panels.length;
+    await fake.recorded.commands.get('gaplens.openRun')?.(dir);
+    assert.equal(fake.recorded.panels.length, panels + 1);
     const event = run.events.find((e) => e.kind === 'failed');
     assert.equal((event?.message?.location as { uri: FakeUri }).uri.fsPath, gsm);
   });
