@@ -1,6 +1,7 @@
 // gaplens export: the kept samples of a run as chat-format JSONL for fine-tuning (the paper's
 // distillation step: train the model on its own filtered samples).
 import { parseArgs } from 'node:util';
+import { reportSelector } from '../../core/config/runRules';
 import { parseFilter, parseSelector } from '../../core/filter/parse';
 import { weightsOf } from '../../core/pipeline/runReport';
 import { checkOutputFile, writeOutputFile } from '../../core/runs/outputPath';
@@ -30,7 +31,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
   const out = requiredString(v, 'out', 'the JSONL file to write');
   checkOutputFile(out, { force: flag(v, 'force'), option: '--out' });
   const run = await readRun(positionals[0] as string, { onWarning: say });
-  const selector = parseSelector(stringOpt(v, 'verifier') ?? run.manifest.config.verifiers[0] ?? 'mc');
+  const selector = parseSelector(reportSelector(run.manifest.config, stringOpt(v, 'verifier')));
   const filter = parseFilter(requiredString(v, 'filter', 'which samples to keep, e.g. quantile:0.8'));
   const samples = toScoredSamples(run, { checkerCorrected: flag(v, 'checker-corrected') });
   const records = toSftRecords(run, weightsOf(samples, selector, filter, sampleKey));

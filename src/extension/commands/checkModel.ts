@@ -13,7 +13,7 @@ import { profileEntries } from './runPlan';
 const TITLE = 'Gap Lens: Check Model';
 
 export async function checkModel(ctx: CommandContext): Promise<void> {
-  const { profiles } = ctx.workspace.settings();
+  const profiles = ctx.workspace.profiles();
   if (profiles.length === 0) throw new UserError('no model profiles: add one with "Gap Lens: Add Model Profile…"');
   const profile = await ctx.prompter.pickOne(profileEntries(profiles, undefined), { title: TITLE, placeholder: 'Which model profile? (its endpoint is probed: a few small requests)' });
   if (!profile) return;

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import * as vscode from 'vscode';
+import { reportSelector } from '../../core/config/runRules';
 import type { GapCheckEvent } from '../../core/pipeline/gapCheck';
 import { parseFilter, parseSelector } from '../../core/filter/parse';
 import { appendAnnotation } from '../../core/runs/annotations';
@@ -90,7 +91,7 @@ export class GapPanel implements vscode.Disposable {
     private readonly deps: PanelDeps,
     restored: PanelState | null = null,
   ) {
-    this.selector = model.summary.selector ?? model.summary.verifiers[0] ?? 'mc';
+    this.selector = reportSelector(model.summary, model.summary.selector);
     this.filter = model.summary.filter;
     // A panel brought back after a window reload shows the filter saved in its state, not the run's
     // own: start from that one too, so the status bar agrees with the panel at once instead of only

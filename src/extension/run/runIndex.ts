@@ -4,6 +4,7 @@
 // writer holds its lock is looked up on every listing. No 'vscode'.
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { hasNoGold } from '../../core/config/runRules';
 import { LiveGap, type GapReading } from '../../core/pipeline/liveGap';
 import { runCoverage } from '../../core/runs/coverage';
 import { errorCode } from '../../core/runs/files';
@@ -12,7 +13,6 @@ import { liveLockHolder } from '../../core/runs/runLock';
 import { readRun, RUN_FILES } from '../../core/runs/runStore';
 import { toScoredSamples } from '../../core/runs/scoredSamples';
 import { isComplete, type RecordCoverage } from '../../core/stats/coverage';
-import { hasNoGold } from '../tasks/taskSelection';
 import { readRunNotes, RUN_NOTES_FILE, type RunNotes } from './runNotes';
 
 /** What a run's records say (cached while its files are unchanged). */
