@@ -1,6 +1,6 @@
 // Hover text of a task line: which task it is, and how the model did on it in the newest run. All
 // text from the task file or a run folder goes through markdown.ts, so it shows as written.
-import { formatRate, formatSigned } from '../core/report/numbers';
+import { formatPercent, formatPoints } from '../core/report/numbers';
 import type { ParsedTasks } from '../core/tasks/parseTaskText';
 import type { Task } from '../core/tasks/task';
 import { stableStringify } from '../core/util/hash';
@@ -37,8 +37,8 @@ export function taskHoverMarkdown(task: Task, result: TaskResult | null): string
     ...edited,
     `Newest ${run}, ${result.samples} ${result.samples === 1 ? 'sample' : 'samples'}:`,
     '',
-    `- J(f|x) = ${formatRate(result.accuracy)}`,
-    `- J(f[w]|x) = ${formatRate(result.filteredAccuracy)} (filter ${markdownCode(result.filter)} on ${markdownCode(result.verifier)}; gap ${formatSigned(result.filteredAccuracy - result.accuracy)})`,
+    `- J(f|x) = ${formatPercent(result.accuracy)}`,
+    `- J(f[w]|x) = ${formatPercent(result.filteredAccuracy)} (filter ${markdownCode(result.filter)} on ${markdownCode(result.verifier)}; gap ${formatPoints(result.filteredAccuracy - result.accuracy)})`,
   ].join('\n');
 }
 

@@ -105,8 +105,8 @@ describe('server/hover', () => {
         '',
         'Newest run `new-run`, 4 samples:',
         '',
-        '- J(f|x) = 0.5000',
-        '- J(f[w]|x) = 0.6667 (filter `threshold:0.5` on `mc`; gap +0.1667)',
+        '- J(f|x) = 50.00 %',
+        '- J(f[w]|x) = 66.67 % (filter `threshold:0.5` on `mc`; gap +16.67 pp)',
       ].join('\n'),
     );
     assert.equal(taskOnLine(parsed, 3)?.id, T2.id);
@@ -143,8 +143,8 @@ describe('server/hover', () => {
         '',
         'Newest run ``run`<b>``, 1 sample:',
         '',
-        '- J(f|x) = 1.0000',
-        '- J(f[w]|x) = 1.0000 (filter `quantile:0.8` on `**mc**`; gap 0.0000)',
+        '- J(f|x) = 100.00 %',
+        '- J(f[w]|x) = 100.00 % (filter `quantile:0.8` on `**mc**`; gap 0.00 pp)',
       ].join('\n'),
     );
   });
