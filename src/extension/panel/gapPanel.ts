@@ -26,10 +26,10 @@ import {
   type SampleRow,
   type WebviewHandlers,
 } from '../../protocol/panelProtocol';
-import { LiveGap } from '../../core/pipeline/liveGap';
+import { LiveGap, type GapNow } from '../../core/pipeline/liveGap';
 import { readRunNotes, type RunNotes } from '../run/runNotes';
 import { panelTitle, runName } from '../views/runItems';
-import type { GapNow, RunStatus } from '../views/statusText';
+import type { RunStatus } from '../views/statusText';
 import { createNonce, webviewHtml } from './panelHtml';
 import type { PanelMemory } from './panelMemory';
 import { PanelAudit } from './panelAudit';
@@ -220,7 +220,7 @@ export class GapPanel implements vscode.Disposable {
       }
       for (const row of this.model.allRows()) this.live.update(gapInputOf(row));
     }
-    return { reading: this.live.reading(), selector: this.selector, filter: this.filter };
+    return this.live.now();
   }
 
   /** The run as the status bar shows it. */
