@@ -48,6 +48,7 @@ export class WorkspaceSettings {
     return this.read(path).settings.profiles;
   }
 
+  /** Every setting, each bad model profile reported once (whatever reads the settings first says it: often the runs tree). */
   private read(path?: string): SettingsReading {
     const reading = inspectSettings(this.getter(path), this.folderOf(path)?.uri.fsPath);
     for (const problem of reading.problems.of([PROFILES_SETTING])) {
@@ -103,7 +104,7 @@ export class WorkspaceSettings {
 
   /** Where new runs for `path` (a task file) go; only a bad gaplens.runsFolder stops it. */
   runsRootFor(path?: string): string {
-    const { settings, problems } = inspectSettings(this.getter(path), this.folderOf(path)?.uri.fsPath);
+    const { settings, problems } = this.read(path);
     problems.throwIfAny(['runsFolder']);
     return resolveRunsRoot(settings.runsFolder, this.folderOf(path)?.uri.fsPath, this.globalStorage.fsPath);
   }
