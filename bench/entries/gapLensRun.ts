@@ -4,6 +4,7 @@
 // benchmark also times the CLI end to end). Prints one JSON line with the measurements.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { RUN_DEFAULTS } from '../../src/core/config/runRules';
 import { RunController } from '../../src/core/pipeline/runController';
 import type { RunConfig } from '../../src/core/runs/records';
 import { parseVerifierList } from '../../src/core/verify/index';
@@ -50,13 +51,13 @@ async function main(): Promise<void> {
     n: Number(v.n),
     // An empty list runs generation only (the n-batching benchmark counts generation tokens).
     verifiers: v.verifier === '' ? [] : parseVerifierList(v.verifier),
-    filter: 'quantile:0.8',
-    temperature: 0.7,
-    topP: 0.9,
-    maxTokens: 512,
-    verifierTemperature: 0.7,
-    verifierMaxTokens: 512,
-    seed: 0,
+    filter: RUN_DEFAULTS.filter,
+    temperature: RUN_DEFAULTS.temperature,
+    topP: RUN_DEFAULTS.topP,
+    maxTokens: RUN_DEFAULTS.maxTokens,
+    verifierTemperature: RUN_DEFAULTS.verifierTemperature,
+    verifierMaxTokens: RUN_DEFAULTS.verifierMaxTokens,
+    seed: RUN_DEFAULTS.seed,
     concurrency,
   };
   const controller = await RunController.open({ kind: 'new', config, options: { out: v.out, runsRoot: path.dirname(v.out) } }, { by: 'bench', onWarning: () => undefined });

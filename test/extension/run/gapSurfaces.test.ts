@@ -4,8 +4,6 @@
 // record by record). Mid-run they once showed three different gaps; now they all read core's one
 // assembly (liveGap.ts) and must agree with each other and with `gaplens report`.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseFilter, parseSelector } from '../../../src/core/filter/parse';
 import { gapText, LiveGap, LiveRecordGap } from '../../../src/core/pipeline/liveGap';
@@ -26,18 +24,18 @@ import { measureOf } from '../../../webview/model/restsOn';
 import { SampleStore } from '../../../webview/model/sampleStore';
 import { statCells } from '../../../webview/model/statsView';
 import { selectorCoverage } from '../../../src/core/stats/coverage';
+import { tempDir } from '../../helpers/cli';
 import { config, generation, manifest, task, verification } from '../builders';
 
 describe('the gap of one run on every surface', () => {
-  let root: string;
-  beforeEach(() => {
-    root = mkdtempSync(join(tmpdir(), 'gaplens-'));
-  });
-  afterEach(() => rmSync(root, { recursive: true, force: true }));
+  let tmp: ReturnType<typeof tempDir>;
+  beforeEach(() => (tmp = tempDir()));
+  afterEach(() => tmp.cleanup());
 
   it('mid-run, with a sample generated but not verified yet, every surface shows the same gap, and it is the report’s', async () => {
     // One task (so the hover's task gap is the run's gap), N = 4, mc under quantile:0.5: three samples
     // verified, the fourth generated and still waiting for its verification.
+    const root = tmp.dir;
     const dir = join(root, 'mid');
     const T = task('a', '5');
     await createRunFolder(dir, manifest({ id: 'mid', config: config({ n: 4, verifiers: ['mc'], filter: 'quantile:0.5' }) }), [T]);
