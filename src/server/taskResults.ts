@@ -12,7 +12,7 @@ export interface TaskResult extends RunTaskResult {
 }
 
 export class TaskResultsCache {
-  private readonly summaries = new RunSummaries();
+  private readonly summaries = new RunSummaries({ keepTasks: true });
 
   constructor(private runsFolders: readonly string[]) {}
 

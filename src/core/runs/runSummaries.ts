@@ -30,12 +30,15 @@ export interface RunSummary {
   complete: boolean;
   /** The gap by the run's first verifier and its filter (liveGap.ts, the one place it is assembled); null without a verifier. */
   gap: GapNow | null;
-  /** Every task of the run's snapshot by the same gap, by task id; empty without a verifier. */
+  /** Every task of the run's snapshot by the same gap, by task id; empty without a verifier, or unless the reader keeps them. */
   byTask: ReadonlyMap<string, RunTaskResult>;
 }
 
 export class RunSummaries {
   private readonly cache = new Map<string, { stamp: string; summary: RunSummary }>();
+
+  /** `keepTasks`: keep each run's per-task results (the hover needs them; the runs tree does not hold every run's task snapshot for nothing). */
+  constructor(private readonly options: { keepTasks: boolean }) {}
 
   /** Every run in `roots`, newest first (run.json createdAt); each unreadable run is said to `onProblem` and left out. */
   async list(roots: readonly string[], onProblem: (message: string) => void): Promise<RunSummary[]> {
@@ -61,7 +64,7 @@ export class RunSummaries {
     const cached = this.cache.get(dir);
     if (cached?.stamp === stamp) return cached.summary;
     this.cache.delete(dir);
-    const summary = await summarize(dir);
+    const summary = await summarize(dir, this.options.keepTasks);
     this.cache.set(dir, { stamp, summary });
     return summary;
   }
@@ -104,7 +107,7 @@ async function stampOf(dir: string): Promise<string> {
   return `${await part(RUN_FILES.manifest)}|${await part(RUN_FILES.samples)}`;
 }
 
-async function summarize(dir: string): Promise<RunSummary> {
+async function summarize(dir: string, keepTasks: boolean): Promise<RunSummary> {
   const run = await readRun(dir);
   const { config } = run.manifest;
   const selector = runSelector(config);
@@ -112,6 +115,6 @@ async function summarize(dir: string): Promise<RunSummary> {
   const base = { dir, manifest: run.manifest, coverage, complete: isComplete(coverage) };
   if (selector === null) return { ...base, gap: null, byTask: new Map() };
   const live = runLiveGap(run, selector, config.filter);
-  const byTask = new Map(run.tasks.map((task) => [task.id, { task, ...live.task(task.id) }]));
+  const byTask = new Map(keepTasks ? run.tasks.map((task) => [task.id, { task, ...live.task(task.id) }]) : []);
   return { ...base, gap: live.now(), byTask };
 }

@@ -15,7 +15,7 @@ export interface RunListing extends RunSummary {
 }
 
 export class RunIndex {
-  private readonly summaries = new RunSummaries();
+  private readonly summaries = new RunSummaries({ keepTasks: false });
 
   /** Every run in `roots`, newest first; unreadable runs are reported and left out. */
   async list(roots: readonly string[], onProblem: (message: string) => void): Promise<RunListing[]> {
