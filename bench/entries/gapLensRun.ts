@@ -43,7 +43,9 @@ async function main(): Promise<void> {
   if (!v.tasks || !v.model || !v.out) throw new Error('gapLensRun: --tasks, --model and --out are required');
   const api = v.api === 'chat' ? 'chat' : 'completions';
   const concurrency = Number(v.concurrency);
+  // The CLI's defaults for everything the benchmark does not set.
   const config: RunConfig = {
+    ...RUN_DEFAULTS,
     tasks: v.tasks,
     ...(v.limit ? { limit: Number(v.limit) } : {}),
     model: v.model,
@@ -51,13 +53,6 @@ async function main(): Promise<void> {
     n: Number(v.n),
     // An empty list runs generation only (the n-batching benchmark counts generation tokens).
     verifiers: v.verifier === '' ? [] : parseVerifierList(v.verifier),
-    filter: RUN_DEFAULTS.filter,
-    temperature: RUN_DEFAULTS.temperature,
-    topP: RUN_DEFAULTS.topP,
-    maxTokens: RUN_DEFAULTS.maxTokens,
-    verifierTemperature: RUN_DEFAULTS.verifierTemperature,
-    verifierMaxTokens: RUN_DEFAULTS.verifierMaxTokens,
-    seed: RUN_DEFAULTS.seed,
     concurrency,
   };
   const controller = await RunController.open({ kind: 'new', config, options: { out: v.out, runsRoot: path.dirname(v.out) } }, { by: 'bench', onWarning: () => undefined });
