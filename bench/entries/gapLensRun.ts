@@ -4,6 +4,7 @@
 // benchmark also times the CLI end to end). Prints one JSON line with the measurements.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { RUN_DEFAULTS } from '../../src/core/config/runRules';
 import { RunController } from '../../src/core/pipeline/runController';
 import type { RunConfig } from '../../src/core/runs/records';
 import { parseVerifierList } from '../../src/core/verify/index';
@@ -42,7 +43,9 @@ async function main(): Promise<void> {
   if (!v.tasks || !v.model || !v.out) throw new Error('gapLensRun: --tasks, --model and --out are required');
   const api = v.api === 'chat' ? 'chat' : 'completions';
   const concurrency = Number(v.concurrency);
+  // The CLI's defaults for everything the benchmark does not set.
   const config: RunConfig = {
+    ...RUN_DEFAULTS,
     tasks: v.tasks,
     ...(v.limit ? { limit: Number(v.limit) } : {}),
     model: v.model,
@@ -50,13 +53,6 @@ async function main(): Promise<void> {
     n: Number(v.n),
     // An empty list runs generation only (the n-batching benchmark counts generation tokens).
     verifiers: v.verifier === '' ? [] : parseVerifierList(v.verifier),
-    filter: 'quantile:0.8',
-    temperature: 0.7,
-    topP: 0.9,
-    maxTokens: 512,
-    verifierTemperature: 0.7,
-    verifierMaxTokens: 512,
-    seed: 0,
     concurrency,
   };
   const controller = await RunController.open({ kind: 'new', config, options: { out: v.out, runsRoot: path.dirname(v.out) } }, { by: 'bench', onWarning: () => undefined });

@@ -5,8 +5,8 @@
 // client reports each task file's selection, which LSP does not, for the selection lens.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { DEFAULT_RUNS_FOLDER, resolveRunsRoot, runsFolderSetting } from '../core/config/runsRoot';
 import { TASK_SELECTION_METHOD, type TaskSelectionParams } from '../protocol/taskServerProtocol';
-import { resolveRunsRoot, SETTING_DEFAULTS } from './config/settings';
 import type { DisposableStore } from './disposables';
 import { TASK_LANGUAGE_ID } from './services';
 import { lineRangeOf } from './tasks/taskSelection';
@@ -67,8 +67,7 @@ function runsFolders(context: vscode.ExtensionContext): string[] {
   const folders = vscode.workspace.workspaceFolders ?? [];
   const global = context.globalStorageUri.fsPath;
   const setting = (scope?: vscode.Uri): string => {
-    const value = vscode.workspace.getConfiguration('gaplens', scope).get<unknown>('runsFolder');
-    return typeof value === 'string' && value.trim() !== '' ? value.trim() : SETTING_DEFAULTS.runsFolder;
+    return runsFolderSetting(vscode.workspace.getConfiguration('gaplens', scope).get<unknown>('runsFolder')) ?? DEFAULT_RUNS_FOLDER;
   };
   if (folders.length === 0) return [resolveRunsRoot(setting(), undefined, global)];
   return folders.map((f) => resolveRunsRoot(setting(f.uri), f.uri.fsPath, global));

@@ -22,6 +22,7 @@ import { RunIndex } from './run/runIndex';
 import type { Features, Services } from './services';
 import { findTaskFiles } from './tasks/workspaceTaskFiles';
 import { runGapCheckTest } from './testing/gapCheckTest';
+import { openSettingsAction } from './ui/errorActions';
 import { vscodePrompter } from './ui/vscodePrompter';
 import { RunTreeItem, taskSetItems } from './views/trees';
 
@@ -29,7 +30,12 @@ export function createFeatures(services: Services): Features {
   const { context } = services;
   const memory = new PanelMemory(context.workspaceState);
   const keys = new ApiKeys(context.secrets);
-  const workspace = new WorkspaceSettings(context.globalStorageUri);
+  // A bad model profile is left out with a warning; whatever does not use it goes on working.
+  const workspace = new WorkspaceSettings(context.globalStorageUri, (problem) => {
+    services.log.warn(problem);
+    const open = openSettingsAction(problem);
+    void vscode.window.showWarningMessage(`Gap Lens: ${problem}`, open.label).then((choice) => choice === open.label && open.run());
+  });
   const panels = new PanelRegistry(services, memory, (dir) => workspace.restrictedNote(dir));
   const executor = new RunExecutor(services, panels, keys, workspace);
   const owned = new DisposableStore();

@@ -1,9 +1,11 @@
 // Hover text of a task line: which task it is, and how the model did on it in the newest run. All
 // text from the task file or a run folder goes through markdown.ts, so it shows as written.
-import { formatRate, formatSigned } from '../core/report/numbers';
+import { gapText } from '../core/pipeline/liveGap';
+import { formatPercent } from '../core/report/numbers';
 import type { ParsedTasks } from '../core/tasks/parseTaskText';
 import type { Task } from '../core/tasks/task';
 import { stableStringify } from '../core/util/hash';
+import { plural } from '../core/util/plural';
 import { markdownCode, markdownText } from './markdown';
 import type { TaskResult } from './taskResults';
 
@@ -31,14 +33,17 @@ export function taskHoverMarkdown(task: Task, result: TaskResult | null): string
   const run = `run ${markdownCode(result.runId)}`;
   // Same id, edited line: the numbers belong to the old question or gold answer.
   const edited = stableStringify(result.task) !== stableStringify(task) ? ['_The run has an earlier version of this task (its snapshot differs from this line)._', ''] : [];
-  if (result.accuracy === null || result.filteredAccuracy === null) return [...about, ...edited, `No samples yet in the newest ${run}.`].join('\n');
+  const { reading } = result;
+  if (reading.state === 'pending') return [...about, ...edited, `No samples yet in the newest ${run}.`].join('\n');
+  // The task's gap reads as the run's does everywhere else (core gapText): "not measured" or partial when it is.
+  const filtered = result.filteredAccuracy === null ? '—' : formatPercent(result.filteredAccuracy);
   return [
     ...about,
     ...edited,
-    `Newest ${run}, ${result.samples} ${result.samples === 1 ? 'sample' : 'samples'}:`,
+    `Newest ${run}, ${plural(reading.samples, 'sample')}:`,
     '',
-    `- J(f|x) = ${formatRate(result.accuracy)}`,
-    `- J(f[w]|x) = ${formatRate(result.filteredAccuracy)} (filter ${markdownCode(result.filter)} on ${markdownCode(result.verifier)}; gap ${formatSigned(result.filteredAccuracy - result.accuracy)})`,
+    `- J(f|x) = ${formatPercent(reading.accuracy)}`,
+    `- J(f[w]|x) = ${filtered} (filter ${markdownCode(result.filter)} on ${markdownCode(result.verifier)}; ${gapText(reading)})`,
   ].join('\n');
 }
 

@@ -1,20 +1,23 @@
-// Where hovers look for runs after the user changes `gaplens.runsFolder`: the same rule as the
-// extension's resolveRunsRoot (absolute as is, relative to each workspace folder), which the
-// server cannot import without pulling in the extension.
-import { isAbsolute, resolve } from 'node:path';
+// Where hovers look for runs after the user changes `gaplens.runsFolder`: core's rule, as the
+// extension applies it (absolute as is, relative to each workspace folder).
+import { isAbsolute } from 'node:path';
+import { runsFolderSetting, runsRootIn } from '../core/config/runsRoot';
+import { isPlainObject } from '../core/util/plainObject';
 
-/** The runs folders for a `gaplens` settings object; `current` when it names none or there is no folder to resolve against. */
+/**
+ * The runs folders for a `gaplens` settings object; `current` (what the client sent, resolved by the
+ * extension) when it names none or a relative one has no workspace folder to resolve against.
+ */
 export function runsFoldersFromSettings(settings: unknown, workspaceFolders: readonly string[], current: readonly string[]): readonly string[] {
-  const value = typeof settings === 'object' && settings !== null ? (settings as Record<string, unknown>)['runsFolder'] : undefined;
-  if (typeof value !== 'string' || value.trim() === '') return current;
-  const folder = value.trim();
-  if (isAbsolute(folder)) return [folder];
-  return workspaceFolders.length === 0 ? current : workspaceFolders.map((w) => resolve(w, folder));
+  const folder = runsFolderSetting(isPlainObject(settings) ? settings['runsFolder'] : undefined);
+  if (folder === null) return current;
+  if (workspaceFolders.length === 0) return isAbsolute(folder) ? [folder] : current;
+  return [...new Set(workspaceFolders.map((w) => runsRootIn(folder, w)))];
 }
 
 /** Validates initializationOptions: `{ runsFolders: string[] }`; anything else means no runs. */
 export function runsFoldersFromInit(options: unknown): string[] {
-  const folders = typeof options === 'object' && options !== null ? (options as Record<string, unknown>)['runsFolders'] : undefined;
+  const folders = isPlainObject(options) ? options['runsFolders'] : undefined;
   if (!Array.isArray(folders)) return [];
   return folders.filter((f): f is string => typeof f === 'string' && f !== '');
 }

@@ -61,29 +61,27 @@ describe('server/hover', () => {
     const cache = new TaskResultsCache([runs, path.join(root, 'missing')]);
     const t1 = await cache.latest(T1.id);
     assert.equal(t1?.runId, 'new-run');
-    assert.equal(t1?.samples, 4);
-    assert.equal(t1?.accuracy, 0.5);
+    assert.deepEqual(t1?.reading, { state: 'measured', samples: 4, accuracy: 0.5, gap: 2 / 3 - 0.5 });
     assert.equal(t1?.filteredAccuracy, 2 / 3);
     assert.equal(t1?.filter, 'threshold:0.5');
     assert.equal(t1?.verifier, 'mc');
     // t2 only in the old run: correct F,T with mc 0.2,0.9; the 0.5-quantile cut is 0.55 → keeps the correct one.
     const t2 = await cache.latest(T2.id);
     assert.equal(t2?.runId, 'old-run');
-    assert.equal(t2?.accuracy, 0.5);
+    assert.deepEqual(t2?.reading, { state: 'measured', samples: 2, accuracy: 0.5, gap: 0.5 });
     assert.equal(t2?.filteredAccuracy, 1);
     assert.equal(await cache.latest('nowhere'), null);
   });
 
   it('sees samples appended since the last hover', async () => {
     const cache = new TaskResultsCache([runs]);
-    assert.equal((await cache.latest(T1.id))?.samples, 4);
+    assert.equal((await cache.latest(T1.id))?.reading.state, 'measured');
     const log = await SampleLog.open(path.join(runs, 'a-new'));
     await log.append(generation(T1.id, 4, true));
     await log.append(verification(T1.id, 4, 'mc', 0.7));
     await log.close();
     const t1 = await cache.latest(T1.id);
-    assert.equal(t1?.samples, 5);
-    assert.equal(t1?.accuracy, 3 / 5);
+    assert.deepEqual(t1?.reading, { state: 'measured', samples: 5, accuracy: 3 / 5, gap: 3 / 4 - 3 / 5 });
     assert.equal(t1?.filteredAccuracy, 3 / 4);
   });
 
@@ -105,8 +103,8 @@ describe('server/hover', () => {
         '',
         'Newest run `new-run`, 4 samples:',
         '',
-        '- J(f|x) = 0.5000',
-        '- J(f[w]|x) = 0.6667 (filter `threshold:0.5` on `mc`; gap +0.1667)',
+        '- J(f|x) = 50.00 %',
+        '- J(f[w]|x) = 66.67 % (filter `threshold:0.5` on `mc`; gap +16.67 pp)',
       ].join('\n'),
     );
     assert.equal(taskOnLine(parsed, 3)?.id, T2.id);
@@ -123,14 +121,19 @@ describe('server/hover', () => {
     const task: Task = { id: 'new-one', question: 'q', answer: ['a', 'b'], grader: 'nq' };
     const about = '**Task `new-one`** · grader `nq`\n\nq\n\nGold answers `a` · `b`\n\n';
     assert.equal(taskHoverMarkdown(task, null), `${about}No run has this task yet: use *Run gap check on this task* above it.`);
-    const empty = { task, runId: 'r', runDir: '/r', samples: 0, accuracy: null, filteredAccuracy: null, filter: 'quantile:0.8', verifier: 'mc' };
+    const empty = { task, runId: 'r', runDir: '/r', reading: { state: 'pending' as const }, filteredAccuracy: null, filter: 'quantile:0.8', verifier: 'mc' };
     assert.equal(taskHoverMarkdown(task, empty), `${about}No samples yet in the newest run \`r\`.`);
+    // Samples whose verifications failed or are still to come: the gap is not measured, never 0.
+    const unscored = { ...empty, reading: { state: 'unmeasured' as const, samples: 3, accuracy: 1 / 3 } };
+    assert.ok(taskHoverMarkdown(task, unscored).endsWith('Newest run `r`, 3 samples:\n\n- J(f|x) = 33.33 %\n- J(f[w]|x) = — (filter `quantile:0.8` on `mc`; gap not measured: 0 of 3 scored)'));
+    const partial = { ...empty, reading: { state: 'partial' as const, samples: 4, scored: 2, accuracy: 0.25, gap: 0.25 }, filteredAccuracy: 0.5 };
+    assert.match(taskHoverMarkdown(task, partial), /- J\(f\[w\]\|x\) = 50\.00 % \(filter `quantile:0\.8` on `mc`; gap \+25\.00 pp \(partial: 2 of 4 scored\)\)$/);
   });
 
   it('shows every piece of task and run text literally: no links, HTML, emphasis, code-span breaks or control characters', () => {
     const hostile = '[click](command:workbench.action.terminal.new) <img src=x onerror=alert(1)> **bold** `code` ``` $(alert) &amp; \x1b]0;t\x07 \u202e';
     const task: Task = { id: 'id`with``ticks', question: `${hostile}\n\n# heading\n- item\n1. item`, answer: ['``', ' spaced ', '\\frac12'], grader: 'nq' };
-    const result = { task, runId: 'run`<b>', runDir: '/r', samples: 1, accuracy: 1, filteredAccuracy: 1, filter: 'quantile:0.8', verifier: '**mc**' };
+    const result = { task, runId: 'run`<b>', runDir: '/r', reading: { state: 'measured' as const, samples: 1, accuracy: 1, gap: 0 }, filteredAccuracy: 1, filter: 'quantile:0.8', verifier: '**mc**' };
     const hover = taskHoverMarkdown(task, result);
     assert.equal(
       hover,
@@ -143,8 +146,8 @@ describe('server/hover', () => {
         '',
         'Newest run ``run`<b>``, 1 sample:',
         '',
-        '- J(f|x) = 1.0000',
-        '- J(f[w]|x) = 1.0000 (filter `quantile:0.8` on `**mc**`; gap 0.0000)',
+        '- J(f|x) = 100.00 %',
+        '- J(f[w]|x) = 100.00 % (filter `quantile:0.8` on `**mc**`; gap 0.00 pp)',
       ].join('\n'),
     );
   });

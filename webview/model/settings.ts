@@ -1,4 +1,5 @@
 // What the user has chosen in the panel, and its persisted form (PanelState: never any sample data).
+import { RUN_DEFAULTS, runSelector } from '../../src/core/config/runRules';
 import { formatFilter, formatSelector, parseFilter, parseSelector } from '../../src/core/filter/parse';
 import type { FilterSpec, ScoreSelector } from '../../src/core/filter/spec';
 import type { PanelState, PanelView, RunSummary, SampleRef } from '../../src/protocol/panelProtocol';
@@ -15,12 +16,12 @@ export interface PanelSettings {
 export const DEFAULT_VIEW: PanelView = { task: null, show: 'all', sort: 'task', descending: false };
 
 /** The CLI report's default filter; used when the run's own filter text does not parse. */
-export const FALLBACK_FILTER: FilterSpec = { kind: 'quantile', q: 0.8 };
+export const FALLBACK_FILTER: FilterSpec = parseFilter(RUN_DEFAULTS.filter);
 
 /** The restored settings when they belong to this run, else the run's own selector and filter. */
 export function initialSettings(run: RunSummary, restored: PanelState | null): PanelSettings {
   const fromState = restored !== null && restored.runId === run.id;
-  const selectorText = fromState ? restored.selector : (run.selector ?? run.verifiers[0] ?? '');
+  const selectorText = fromState ? restored.selector : (run.selector ?? runSelector(run) ?? '');
   return {
     selector: tryParse(() => parseSelector(selectorText), null),
     filter: tryParse(() => parseFilter(fromState ? restored.filter : run.filter), tryParse(() => parseFilter(run.filter), FALLBACK_FILTER)),

@@ -4,6 +4,7 @@
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { reportSelector } from '../../core/config/runRules';
 import { formatFilter, formatSelector, parseFilter, parseSelector } from '../../core/filter/parse';
 import { runAuditData } from '../../core/pipeline/runReport';
 import { AUDIT_FILE, writeAuditFile } from '../../core/runs/auditFile';
@@ -54,7 +55,7 @@ export async function auditCommand(argv: string[]): Promise<number> {
     id: auditId(now),
     seed,
     size,
-    selector: selector ?? run.manifest.config.verifiers[0] ?? 'mc',
+    selector: reportSelector(run.manifest.config, selector),
     filter: filter ?? run.manifest.config.filter,
   };
   const audit = drawNewAudit(runAuditData(run), plan, now);

@@ -2,6 +2,7 @@
 // distillation step: train the model on its own filtered samples), with the lineage a later round's
 // `run --lineage` reads.
 import { parseArgs } from 'node:util';
+import { reportSelector } from '../../core/config/runRules';
 import { parseFilter, parseSelector } from '../../core/filter/parse';
 import { writeKeptExport } from '../../core/pipeline/exportKept';
 import { lineageSidecar } from '../../core/runs/lineage';
@@ -30,7 +31,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
   checkOutputFile(out, { force: flag(v, 'force'), option: '--out' });
   checkOutputFile(lineageSidecar(out), { force: flag(v, 'force'), option: '--out' });
   const run = await readRun(positionals[0] as string, { onWarning: say });
-  const selector = parseSelector(stringOpt(v, 'verifier') ?? run.manifest.config.verifiers[0] ?? 'mc');
+  const selector = parseSelector(reportSelector(run.manifest.config, stringOpt(v, 'verifier')));
   const filter = parseFilter(requiredString(v, 'filter', 'which samples to keep, e.g. quantile:0.8'));
   const written = await writeKeptExport(run, { selector, filter, checkerCorrected: flag(v, 'checker-corrected'), out });
   say(`wrote ${written.records} of ${written.samples} samples to ${out}, and what produced them to ${written.sidecar} (a later run names it with --lineage ${out})`);

@@ -1,7 +1,7 @@
 // gaplens import FILE…: a run folder from generations made elsewhere (lm-evaluation-harness,
 // Inspect AI, or the import JSONL), graded by Gap Lens's checkers; verifying is `gaplens reverify`.
 import { parseArgs } from 'node:util';
-import { join } from 'node:path';
+import { DEFAULT_RUNS_FOLDER } from '../../core/config/runsRoot';
 import { importRun, type ImportOutcome } from '../../core/import/importRun';
 import type { GraderChoice } from '../../core/import/importedTask';
 import { canonicalModelSpec, checkModelFile, parseModelSpec } from '../../core/llm/modelSpec';
@@ -55,7 +55,7 @@ export async function importCommand(argv: string[]): Promise<number> {
     verifierTemperature: numberOpt(v, 'verifier-temperature', 0.7, { min: 0, max: 5 }),
     verifierMaxTokens: numberOpt(v, 'verifier-max-tokens', 512, { integer: true, min: 1 }),
     ...(stringOpt(v, 'out') ? { out: stringOpt(v, 'out') as string } : {}),
-    runsRoot: stringOpt(v, 'runs-dir') ?? join('.gaplens', 'runs'),
+    runsRoot: stringOpt(v, 'runs-dir') ?? DEFAULT_RUNS_FOLDER,
   });
   for (const warning of outcome.warnings) say(warning);
   if (outcome.leftOut.length > 0) say(leftOutText(outcome));

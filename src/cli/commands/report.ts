@@ -1,6 +1,7 @@
 // gaplens report: statistics of a run folder, or of a samples file scored elsewhere.
 import { parseArgs } from 'node:util';
 import { basename, join } from 'node:path';
+import { reportSelector, RUN_DEFAULTS } from '../../core/config/runRules';
 import { parseFilter, parseSelector } from '../../core/filter/parse';
 import { selectorColumn, selectorVerifiers, selectorWeights } from '../../core/filter/weights';
 import { assessRunColumns, assessSamplesReport, runAudit, weightsOf, type ReportOptions } from '../../core/pipeline/runReport';
@@ -59,7 +60,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
   if (samplesFile !== undefined) {
     const samples = await readScoredSamplesFile(samplesFile);
     const verifier = stringOpt(v, 'verifier') ?? onlyVerifier(samples, samplesFile);
-    const assessed = assessSamplesReport(samples, reportOptions(verifier, stringOpt(v, 'filter') ?? 'quantile:0.8', v));
+    const assessed = assessSamplesReport(samples, reportOptions(verifier, stringOpt(v, 'filter') ?? RUN_DEFAULTS.filter, v));
     await emit(assessed, v, { title: basename(samplesFile), context: [{ label: 'samples file', value: samplesFile }], weights: () => weightsSummary(samples, assessed.report) });
     return 0;
   }
@@ -112,7 +113,7 @@ export async function printRunReport(dir: string, opts: { json: boolean; warn: (
     // Only an import makes a run with no verifiers: it waits for `reverify` to add them.
     throw new UserError(`${dir} has no verifiers yet${imported ? ' (its generations were imported)' : ''}: add them with gaplens reverify ${dir} --verifier mc (docs/import.md)`);
   }
-  const verifier = stringOpt(v, 'verifier') ?? run.manifest.config.verifiers[0] ?? 'mc';
+  const verifier = reportSelector(run.manifest.config, stringOpt(v, 'verifier'));
   const filter = stringOpt(v, 'filter') ?? run.manifest.config.filter;
   const live = (await liveLockHolder(dir)) !== null;
   const options = reportOptions(verifier, filter, v);

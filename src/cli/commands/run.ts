@@ -1,6 +1,8 @@
 // gaplens run: a gap check end to end, or --resume of an interrupted one.
 import { parseArgs } from 'node:util';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { reportSelector, RUN_DEFAULTS } from '../../core/config/runRules';
+import { DEFAULT_RUNS_FOLDER } from '../../core/config/runsRoot';
 import { formatFilter, parseFilter } from '../../core/filter/parse';
 import { canonicalModelSpec, checkModelFile, parseModelSpec } from '../../core/llm/modelSpec';
 import { expectedRecords, type RecordEvent } from '../../core/pipeline/gapCheck';
@@ -136,7 +138,7 @@ async function newRunRequest(v: RawValues): Promise<OpenRequest> {
   const lineageFile = stringOpt(v, 'lineage');
   // Checked before the folder is created: an export that changed since it was written leaves nothing behind.
   const lineage = lineageFile === undefined ? undefined : await readLineage(lineageFile);
-  return { kind: 'new', config, options: { ...outOpt(v), runsRoot: stringOpt(v, 'runs-dir') ?? join('.gaplens', 'runs'), ...(lineage ? { lineage } : {}) } };
+  return { kind: 'new', config, options: { ...outOpt(v), runsRoot: stringOpt(v, 'runs-dir') ?? DEFAULT_RUNS_FOLDER, ...(lineage ? { lineage } : {}) } };
 }
 
 /**
@@ -250,16 +252,16 @@ function configFrom(v: RawValues): RunConfig {
     ...(given.limit !== undefined ? { limit: given.limit } : {}),
     model,
     api,
-    n: given.n ?? 8,
-    ...verifiersRunBy(givenVerifiers(v) ?? ['mc'], model, given.verifierModel),
-    filter: given.filter ?? 'quantile:0.8',
-    temperature: given.temperature ?? 0.7,
-    topP: given.topP ?? 0.9,
-    maxTokens: given.maxTokens ?? 512,
-    verifierTemperature: given.verifierTemperature ?? 0.7,
-    verifierMaxTokens: given.verifierMaxTokens ?? 512,
-    seed: given.seed ?? 0,
-    concurrency: numberOpt(v, 'concurrency', 8, { integer: true, min: 1, max: 4096 }),
+    n: given.n ?? RUN_DEFAULTS.n,
+    ...verifiersRunBy(givenVerifiers(v) ?? [...RUN_DEFAULTS.verifiers], model, given.verifierModel),
+    filter: given.filter ?? RUN_DEFAULTS.filter,
+    temperature: given.temperature ?? RUN_DEFAULTS.temperature,
+    topP: given.topP ?? RUN_DEFAULTS.topP,
+    maxTokens: given.maxTokens ?? RUN_DEFAULTS.maxTokens,
+    verifierTemperature: given.verifierTemperature ?? RUN_DEFAULTS.verifierTemperature,
+    verifierMaxTokens: given.verifierMaxTokens ?? RUN_DEFAULTS.verifierMaxTokens,
+    seed: given.seed ?? RUN_DEFAULTS.seed,
+    concurrency: numberOpt(v, 'concurrency', RUN_DEFAULTS.concurrency, { integer: true, min: 1, max: 4096 }),
     ...(given.templates !== undefined ? { templates: given.templates } : {}),
     ...(given.tournamentBothOrders ? { tournamentBothOrders: true } : {}),
   };
@@ -282,7 +284,7 @@ function outOpt(v: RawValues): { out?: string } {
 
 /** Running gap statistics for the progress line, fed by the records as they stream in. */
 function liveStats(prepared: PreparedRun) {
-  const live = new LiveRecordGap(prepared.config.verifiers[0] ?? 'mc', prepared.config.filter);
+  const live = new LiveRecordGap(reportSelector(prepared.config), prepared.config.filter);
   let records = 0;
   for (const g of prepared.existing?.generations.values() ?? []) {
     live.add(g);

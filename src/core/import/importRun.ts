@@ -4,6 +4,7 @@
 // and is not complete: `gaplens reverify RUN --verifier …` adds them, as for any finished run.
 import { rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { RUN_DEFAULTS } from '../config/runRules';
 import { getGrader } from '../grade/graders';
 import { prepareRunOfTasks } from '../pipeline/runSession';
 import { SAMPLES_SCHEMA_VERSION, type GenerationRecord, type ImportFormat, type ImportProvenance, type RunConfig, type SourceSampling } from '../runs/records';
@@ -51,9 +52,6 @@ export interface ImportOutcome {
   warnings: string[];
 }
 
-/** Settings of a run that the source cannot tell: Gap Lens's defaults (they set the verifier calls; docs/import.md). */
-const DEFAULTS = { temperature: 0.7, topP: 0.9, maxTokens: 512, filter: 'quantile:0.8', seed: 0, concurrency: 8 };
-
 export async function importRun(req: ImportRequest): Promise<ImportOutcome> {
   const sources = await readSources(req.files, { ...(req.format ? { format: req.format } : {}), ...(req.grader ? { grader: req.grader } : {}) });
   const model = req.model ?? sources.modelSpec ?? missingModel(sources);
@@ -74,14 +72,15 @@ export async function importRun(req: ImportRequest): Promise<ImportOutcome> {
     api: req.api,
     n: grouped.n,
     verifiers: [],
-    filter: DEFAULTS.filter,
-    temperature: sampling.temperature ?? DEFAULTS.temperature,
-    topP: sampling.topP ?? DEFAULTS.topP,
-    maxTokens: sampling.maxTokens ?? DEFAULTS.maxTokens,
+    // What the source cannot tell is Gap Lens's defaults (they set the verifier calls; docs/import.md).
+    filter: RUN_DEFAULTS.filter,
+    temperature: sampling.temperature ?? RUN_DEFAULTS.temperature,
+    topP: sampling.topP ?? RUN_DEFAULTS.topP,
+    maxTokens: sampling.maxTokens ?? RUN_DEFAULTS.maxTokens,
     verifierTemperature: req.verifierTemperature,
     verifierMaxTokens: req.verifierMaxTokens,
-    seed: DEFAULTS.seed,
-    concurrency: DEFAULTS.concurrency,
+    seed: RUN_DEFAULTS.seed,
+    concurrency: RUN_DEFAULTS.concurrency,
   };
   const prepared = await prepareRunOfTasks(config, grouped.tasks, {
     ...(req.out !== undefined ? { out: req.out } : {}),

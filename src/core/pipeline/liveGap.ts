@@ -1,14 +1,19 @@
-// Running gap statistics of a run as its records arrive, for the CLI progress line, the status bar and
-// the runs tree. A sample counts once it has a grade and a verdict (a score, or null for a failed
-// parse) from every verifier the selector reads, so a sample whose verification is still in flight
-// is not counted as "dropped".
+// The gap of a run as every surface shows it — the CLI progress line, the progress notification, the
+// status bar, the runs tree, the task hover and the panel header — assembled here and nowhere else, so
+// mid-run they cannot show different gaps. A sample counts once it is graded, exactly as in a report
+// and in the panel: a sample the selector has not scored yet (its verification in flight, or failed)
+// counts as unscored, ranking lowest, and the reading says "partial" until it is scored.
+import { hasNoGold } from '../config/runRules';
 import { parseFilter, parseSelector } from '../filter/parse';
 import { formatPoints } from '../report/numbers';
 import { selectorVerifiers } from '../filter/weights';
 import { GapAccumulator } from '../stats/accumulator';
 import type { LiveGapStats } from '../stats/types';
 import type { GenerationRecord, VerificationRecord } from '../runs/records';
+import type { RunData } from '../runs/runStore';
 import { sampleKey } from '../runs/sampleKey';
+import { toScoredSamples } from '../runs/scoredSamples';
+import type { ScoredTaskSummary } from '../stats/taskSummary';
 
 export interface GapInput {
   task: string;
@@ -33,22 +38,26 @@ export type GapReading =
   | { state: 'partial'; samples: number; scored: number; accuracy: number; gap: number }
   | { state: 'measured'; samples: number; accuracy: number; gap: number };
 
+/** The gap of a run by a selector and filter, as the surfaces show it: the reading and what it is by. */
+export interface GapNow {
+  reading: GapReading;
+  selector: string;
+  filter: string;
+}
+
 export class LiveGap {
   private readonly acc: GapAccumulator;
-  private readonly needed: string[];
 
   constructor(
     readonly selector: string,
     readonly filter: string,
   ) {
-    const sel = parseSelector(selector);
-    this.acc = new GapAccumulator(sel, parseFilter(filter));
-    this.needed = selectorVerifiers(sel);
+    this.acc = new GapAccumulator(parseSelector(selector), parseFilter(filter));
   }
 
-  /** Adds or replaces a sample (pass its whole current state); ignored until it can count. */
+  /** Adds or replaces a sample (pass its whole current state); ignored while it has no grade (no gold answer). */
   update(sample: GapInput): void {
-    if (sample.correct === null || !this.needed.every((v) => v in sample.scores)) return;
+    if (sample.correct === null) return;
     this.acc.upsert({ task: sample.task, index: sample.index, correct: sample.correct, scores: { ...sample.scores }, answer: sample.answer ?? null });
   }
 
@@ -59,14 +68,44 @@ export class LiveGap {
   reading(): GapReading {
     return readingOf(this.snapshot());
   }
+
+  now(): GapNow {
+    return { reading: this.reading(), selector: this.selector, filter: this.filter };
+  }
+
+  /** One task's gap under the same selector and filter, over its graded samples. */
+  task(id: string): TaskGap {
+    const summary = this.acc.taskSummary(id);
+    return summary ? taskGapOf(summary) : { reading: { state: 'pending' }, filteredAccuracy: null };
+  }
+}
+
+/** One task's gap: its reading (the run's states, over the task's samples) and J(f[w]|x), null unless the selector scored some of them. */
+export interface TaskGap {
+  reading: GapReading;
+  filteredAccuracy: number | null;
+}
+
+function taskGapOf(t: ScoredTaskSummary): TaskGap {
+  const filteredAccuracy = t.scored > 0 ? t.filteredAccuracy : null;
+  const stats = { samples: t.samples, scored: t.scored, accuracy: t.accuracy, gap: filteredAccuracy === null ? null : filteredAccuracy - t.accuracy };
+  return { reading: readingFrom(stats), filteredAccuracy };
+}
+
+/** The live gap of a run read from disk, by `selector` and `filter`: a task without a gold answer counts in nothing. */
+export function runLiveGap(run: RunData, selector: string, filter: string): LiveGap {
+  const noGold = new Set(run.tasks.filter(hasNoGold).map((t) => t.id));
+  const live = new LiveGap(selector, filter);
+  for (const s of toScoredSamples(run)) live.update({ ...s, correct: noGold.has(s.task) ? null : s.correct });
+  return live;
 }
 
 /**
- * The live gap fed record by record, as a run appends them (the CLI's progress line). A sample's
- * grade and the selector's scores are gathered only until it counts; then it goes to the
- * accumulator, which keeps them as columns, and nothing more of it is held here: memory grows by
- * a few numbers a sample, not by its records. Records of verifiers the selector does not read
- * change nothing and are not kept.
+ * The live gap fed record by record, as a run appends them (the CLI's progress line). A sample counts
+ * from its grade on and is updated as the selector's scores arrive; its grade and scores are held here
+ * only until the selector has every score it reads, then the accumulator alone keeps them (as columns):
+ * memory grows by a few numbers a sample, not by its records. Records of verifiers the selector does
+ * not read change nothing and are not kept.
  */
 export class LiveRecordGap {
   private readonly live: LiveGap;
@@ -87,11 +126,10 @@ export class LiveRecordGap {
       sample.correct = record.grade.correct;
       sample.answer = record.grade.normalized;
     } else sample.scores = { ...sample.scores, [record.verifier]: record.score };
-    const counts = sample.correct !== null && Object.keys(sample.scores).length === this.needed.size;
-    if (counts) {
-      this.pending.delete(key);
-      this.live.update(sample);
-    } else this.pending.set(key, sample);
+    this.live.update(sample);
+    const settled = sample.correct !== null && Object.keys(sample.scores).length === this.needed.size;
+    if (settled) this.pending.delete(key);
+    else this.pending.set(key, sample);
   }
 
   reading(): GapReading {
@@ -101,7 +139,11 @@ export class LiveRecordGap {
 
 /** The reading of a snapshot. */
 export function readingOf(stats: LiveGapStats): GapReading {
-  const { samples, scored, accuracy, gap } = stats;
+  return readingFrom(stats);
+}
+
+/** The reading of the samples that count, of a run or of one task. */
+function readingFrom({ samples, scored, accuracy, gap }: Pick<LiveGapStats, 'samples' | 'scored' | 'accuracy' | 'gap'>): GapReading {
   if (samples === 0) return { state: 'pending' };
   if (gap === null) return { state: 'unmeasured', samples, accuracy };
   if (scored < samples) return { state: 'partial', samples, scored, accuracy, gap };

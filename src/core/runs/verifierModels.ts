@@ -1,6 +1,7 @@
 // Which model generated a run's samples and which verified them: the f and g of the paper's
 // gap(f, g) (Def 2.1), read from run.json's `model` and `verifierModels`. Pure and free of Node
 // modules, so the panel's webview shows it with the same words as the CLI and the HTML report.
+import { runSelector } from '../config/runRules';
 import type { RunConfig } from './records';
 
 type ModelConfig = Pick<RunConfig, 'model' | 'verifierModels'>;
@@ -16,8 +17,8 @@ export function modelOfVerifier(config: ModelConfig, name: string): string {
  * The run's own model when it has no verifier.
  */
 export function runVerifierModel(config: ModelConfig & Pick<RunConfig, 'verifiers'>): string {
-  const first = config.verifiers[0];
-  return first === undefined ? config.model : modelOfVerifier(config, first);
+  const first = runSelector(config);
+  return first === null ? config.model : modelOfVerifier(config, first);
 }
 
 /** The generator f and, for each verifier a report reads (one or more), the model g that ran it (model specs). */

@@ -73,6 +73,11 @@ export class GapAccumulator {
     }
   }
 
+  /** One task's summary under the current selector and filter; undefined before its first sample. */
+  taskSummary(task: string): ScoredTaskSummary | undefined {
+    return this.tasks.get(task)?.summary;
+  }
+
   /**
    * The current statistics, by the same definitions as computeReport. Before the first sample
    * `samples` is 0, accuracy is NaN and every verifier statistic is null (nothing scored).

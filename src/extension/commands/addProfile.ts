@@ -17,7 +17,7 @@ import type { ProfileQuestion } from './runPlan';
 /** Asks for a profile, saves it and returns it; undefined when the user cancels. */
 export async function addModelProfile(ctx: CommandContext): Promise<ModelProfile | undefined> {
   const added = await askNewProfile(ctx.prompter, {
-    names: ctx.workspace.settings().profiles.map((p) => p.name),
+    names: ctx.workspace.profiles().map((p) => p.name),
     check: (profile, apiKey) => checkProfile(ctx, profile, apiKey),
     showLog: () => ctx.services.log.show(),
     hasKey: async (baseUrl) => (await ctx.keys.get(baseUrl)) !== undefined,

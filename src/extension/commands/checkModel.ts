@@ -12,7 +12,7 @@ import { askProfile } from './runPlan';
 const TITLE = 'Gap Lens: Check Model';
 
 export async function checkModel(ctx: CommandContext): Promise<void> {
-  const profiles = [...ctx.workspace.settings().profiles];
+  const profiles = [...ctx.workspace.profiles()];
   const profile = await askProfile(ctx.prompter, profiles, { ...profileQuestionHelp(ctx, undefined), title: TITLE, placeholder: 'Which model profile? (its endpoint is probed: a few small requests)' });
   if (!profile) return;
   const report = await probeModel(ctx, profile, await ctx.keys.forModel(modelSpecOf(profile)), TITLE);

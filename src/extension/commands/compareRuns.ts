@@ -1,6 +1,7 @@
 // Compare Runs…: the gap statistics of several runs side by side, and the relative gap vs
 // pre-training FLOPs plot, in a page of its own (static HTML: scripts disabled).
 import * as vscode from 'vscode';
+import { hasNoGold, runSelector } from '../../core/config/runRules';
 import { parseFilter, parseSelector } from '../../core/filter/parse';
 import { assessRunReport } from '../../core/pipeline/runReport';
 import { liveLockHolder } from '../../core/runs/runLock';
@@ -10,7 +11,6 @@ import { modelOfVerifier } from '../../core/runs/verifierModels';
 import { UserError } from '../../core/util/errors';
 import { modelSpecOf } from '../config/settings';
 import { createNonce } from '../panel/panelHtml';
-import { hasNoGold } from '../tasks/taskSelection';
 import { compareHtml, type CompareEntry } from '../panel/compareView';
 import { modelShortName } from '../views/runItems';
 import { runDirsArg } from './commandArgs';
@@ -25,7 +25,7 @@ export async function compareRuns(ctx: CommandContext, args: readonly unknown[])
   const dirs = given.length >= 2 ? given : await pickRunDirs(ctx, given, { title: 'Gap Lens: Compare Runs', placeholder: 'Which runs? (two or more)', needs: 'comparing needs two or more' });
   if (dirs === undefined) return;
   if (dirs.length < 2) throw new UserError('pick two or more runs to compare');
-  const flopsBySpec = new Map(ctx.workspace.settings().profiles.flatMap((p) => (p.pretrainingFlops !== undefined ? [[modelSpecOf(p), p.pretrainingFlops] as const] : [])));
+  const flopsBySpec = new Map(ctx.workspace.profiles().flatMap((p) => (p.pretrainingFlops !== undefined ? [[modelSpecOf(p), p.pretrainingFlops] as const] : [])));
   const entries = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Gap Lens: comparing runs' }, () =>
     Promise.all(dirs.map((dir) => compareEntry(ctx, dir, flopsBySpec))),
   );
@@ -42,8 +42,8 @@ async function compareEntry(ctx: CommandContext, dir: string, flopsBySpec: Reado
     model = modelShortName(c.model);
     runId = run.manifest.id;
     tasks = c.tasks;
-    const selector = c.verifiers[0];
-    if (selector === undefined) throw new UserError('the run has no verifier');
+    const selector = runSelector(c);
+    if (selector === null) throw new UserError('the run has no verifier');
     if (run.tasks.some(hasNoGold)) throw new UserError('some tasks have no gold answer (a Check Selection run), so there is no accuracy to compare');
     const samples = toScoredSamples(run);
     if (samples.length === 0) throw new UserError('no samples yet');

@@ -141,7 +141,7 @@ async function profileOfGgufFile(ctx: CommandContext): Promise<ModelProfile | un
   if (modelPath === undefined) return undefined;
   const check = await ggufCheck(modelPath);
   if (!check.ok) throw new UserError(`${modelPath}: ${check.summary}; choose a .gguf model file`);
-  const taken = new Set(ctx.workspace.settings().profiles.map((p) => p.name));
+  const taken = new Set(ctx.workspace.profiles().map((p) => p.name));
   const stem = basename(modelPath).replace(/\.gguf$/i, '');
   let name = stem;
   for (let i = 2; taken.has(name); i++) name = `${stem} (${i})`;

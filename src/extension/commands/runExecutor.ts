@@ -26,8 +26,7 @@ import { startingFilter, type ProgressParams } from '../panel/gapPanel';
 import type { PanelRegistry } from '../panel/panelRegistry';
 import { gapInputOf, RunModel } from '../panel/runModel';
 import type { Services } from '../services';
-import { gapText, LiveGap } from '../../core/pipeline/liveGap';
-import type { GapNow } from '../views/statusText';
+import { gapText, LiveGap, type GapNow } from '../../core/pipeline/liveGap';
 import { runName } from '../views/runItems';
 import { readRunNotes, updateRunNotes, type RunEnding } from '../run/runNotes';
 
@@ -230,7 +229,7 @@ export class RunExecutor implements vscode.Disposable {
       // on); under the filter the run started with when no panel is open.
       const gapNow = (): GapNow | null => {
         const open = this.panels.get(dir);
-        return open ? open.gapNow() : { reading: live.reading(), selector: live.selector, filter: live.filter };
+        return open ? open.gapNow() : live.now();
       };
       // Counting the coverage reads every sample: at most as often as the progress notification. The
       // registry shows it only while no other run's panel is in front.

@@ -3,6 +3,7 @@
 // run file's custom editor.
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
+import { runSelector } from '../../core/config/runRules';
 import { parseFilter, parseSelector } from '../../core/filter/parse';
 import { writeKeptExport } from '../../core/pipeline/exportKept';
 import { assertRunFolder, readRun, type RunData } from '../../core/runs/runStore';
@@ -115,7 +116,7 @@ export async function reverifyRun(ctx: CommandContext, args: readonly unknown[])
   if (ctx.executor.isRunning(dir)) throw new UserError(`${dir} is running; re-verify it when it has finished`);
   const run = await readRunLogged(ctx, dir);
   const { config } = run.manifest;
-  const model = await askVerifierModel(ctx.prompter, ctx.workspace.settings(dir).profiles, config, 'Gap Lens: Re-verify Run');
+  const model = await askVerifierModel(ctx.prompter, ctx.workspace.profiles(dir), config, 'Gap Lens: Re-verify Run');
   if (model === undefined) return;
   // Only verifiers the run does not have yet under the names this model gives them.
   const had = BASE_VERIFIERS.filter((base) => config.verifiers.includes(verifiersRunBy([base], config.model, model ?? undefined).verifiers[0] as string));
@@ -131,8 +132,8 @@ export async function exportKept(ctx: CommandContext, args: readonly unknown[]):
   if (dir === undefined) return;
   const run = await readRunLogged(ctx, dir);
   const panel = ctx.panels.get(dir);
-  const selector = panel?.selector ?? run.manifest.config.verifiers[0];
-  if (selector === undefined) throw new UserError(`${dir} has no verifier scores to filter by`);
+  const selector = panel?.selector ?? runSelector(run.manifest.config);
+  if (selector === null) throw new UserError(`${dir} has no verifier scores to filter by`);
   const filter = panel?.filter ?? (await askFilter(ctx.prompter, run.manifest.config.filter, 'Gap Lens: Export Kept Samples'));
   if (filter === undefined) return;
   const out = await ctx.prompter.savePath({

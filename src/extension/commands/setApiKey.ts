@@ -7,7 +7,7 @@ import type { CommandContext } from './commandContext';
 const TITLE = 'Gap Lens: Set API Key';
 
 export async function setApiKey(ctx: CommandContext): Promise<void> {
-  const profiles = ctx.workspace.settings().profiles.filter((p): p is OpenAIProfile => p.backend === 'openai');
+  const profiles = ctx.workspace.profiles().filter((p): p is OpenAIProfile => p.backend === 'openai');
   const origins = new Map<string, { baseUrl: string; names: string[] }>();
   for (const p of profiles) {
     for (const baseUrl of p.baseUrls) {

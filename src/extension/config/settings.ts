@@ -1,9 +1,12 @@
 // The gaplens.* settings, read through a getter and validated before use, so a typo in
 // settings.json becomes a message naming the setting instead of a failed run. Pure: no 'vscode'.
 import { isAbsolute, resolve } from 'node:path';
+import { RUN_DEFAULTS } from '../../core/config/runRules';
+import { DEFAULT_RUNS_FOLDER, runsFolderSetting } from '../../core/config/runsRoot';
 import { parseFilter } from '../../core/filter/parse';
 import { AZURE_API_VERSION } from '../../core/llm/modelSpec';
 import { UserError } from '../../core/util/errors';
+import { isPlainObject } from '../../core/util/plainObject';
 import { shownValue } from '../../core/util/shownValue';
 import { BASE_VERIFIERS, type BaseVerifierName } from '../../core/verify/verifier';
 
@@ -47,7 +50,7 @@ export interface GapLensSettings {
   seed: number;
   defaultVerifiers: BaseVerifierName[];
   defaultFilter: string;
-  /** As written in the setting; see resolveRunsRoot. */
+  /** As written in the setting; see core's resolveRunsRoot. */
   runsFolder: string;
   /** Stop a run cleanly once one execution has spent this much, in the pricing file's currency (docs/cost.md); null: no limit. */
   costLimit: number | null;
@@ -58,17 +61,18 @@ export interface GapLensSettings {
 /** Reads one `gaplens.<key>` value as configured (undefined when unset). */
 export type SettingGetter = (key: string) => unknown;
 
+/** The settings' defaults: a run's are core's (RUN_DEFAULTS), as for the CLI. */
 export const SETTING_DEFAULTS = {
-  samplesPerTask: 8,
-  temperature: 0.7,
-  topP: 0.9,
-  maxTokens: 512,
-  verifierTemperature: 0.7,
-  verifierMaxTokens: 512,
-  seed: 0,
-  defaultVerifiers: ['mc'] as BaseVerifierName[],
-  defaultFilter: 'quantile:0.8',
-  runsFolder: '.gaplens/runs',
+  samplesPerTask: RUN_DEFAULTS.n,
+  temperature: RUN_DEFAULTS.temperature,
+  topP: RUN_DEFAULTS.topP,
+  maxTokens: RUN_DEFAULTS.maxTokens,
+  verifierTemperature: RUN_DEFAULTS.verifierTemperature,
+  verifierMaxTokens: RUN_DEFAULTS.verifierMaxTokens,
+  seed: RUN_DEFAULTS.seed,
+  defaultVerifiers: [...RUN_DEFAULTS.verifiers] as BaseVerifierName[],
+  defaultFilter: RUN_DEFAULTS.filter,
+  runsFolder: DEFAULT_RUNS_FOLDER,
   notifyLongRunSeconds: 30,
 };
 
@@ -79,29 +83,51 @@ const DEFAULT_CONCURRENCY = { openai: 8, llama: 2 } as const;
 const CREDENTIAL_KEY = /^(api[-_]?key|key|token|access[-_]?token|secret|password|authorization)$/i;
 const PROFILE_KEYS = new Set(['name', 'backend', 'provider', 'apiVersion', 'baseUrl', 'baseUrls', 'model', 'api', 'executor', 'maxConcurrency', 'pretrainingFlops', 'modelPath']);
 
-/** Collects every problem, so one message lists all of them. */
+/**
+ * Collects every problem with the setting it is about, so one message lists all of them and a read
+ * can refuse only for the settings it uses: one bad model profile must not stop the runs tree.
+ */
 export class Problems {
-  readonly list: string[] = [];
+  private readonly found: { setting: string; text: string }[] = [];
+
+  /** `setting`: the key after "gaplens.", e.g. `temperature` or `modelProfiles[2]`; the message names it. */
   add(setting: string, message: string): void {
-    this.list.push(`"gaplens.${setting}" ${message}`);
+    this.found.push({ setting: setting.replace(/\[.*$/, ''), text: `"gaplens.${setting}" ${message}` });
   }
-  /** Throws one UserError listing every problem and what to write instead; nothing when there is none. */
-  throwIfAny(): void {
-    if (this.list.length === 0) return;
-    const plural = this.list.length > 1;
-    throw new UserError(`Gap Lens setting${plural ? 's are' : ' is'} invalid; fix ${plural ? 'them' : 'it'} in Settings (gaplens.*):\n${this.list.join('\n')}`);
+
+  /** The problems of the settings `keys` (of every setting when not given), one line each. */
+  of(keys?: readonly string[]): string[] {
+    return this.found.filter((p) => keys === undefined || keys.includes(p.setting)).map((p) => p.text);
+  }
+
+  /** Throws one UserError listing every problem of `keys` (of every setting when not given) and what to write instead; nothing when there is none. */
+  throwIfAny(keys?: readonly string[]): void {
+    const list = this.of(keys);
+    if (list.length === 0) return;
+    const plural = list.length > 1;
+    throw new UserError(`Gap Lens setting${plural ? 's are' : ' is'} invalid; fix ${plural ? 'them' : 'it'} in Settings (gaplens.*):\n${list.join('\n')}`);
   }
 }
 
+/** What reading the settings found: every valid value, and what is wrong with the others. */
+export interface SettingsReading {
+  /** Each invalid setting at its default; each invalid model profile left out. */
+  settings: GapLensSettings;
+  problems: Problems;
+}
+
+/** The setting of the model profiles: a problem there leaves out one profile and stops nothing else. */
+export const PROFILES_SETTING = 'modelProfiles';
+
 /**
- * Validates every gaplens.* setting. `workspaceRoot` anchors relative model paths. Throws one
- * UserError listing every invalid setting and what to write instead.
+ * Validates every gaplens.* setting, each on its own (`workspaceRoot` anchors relative model paths):
+ * an invalid value reads as its default and an invalid profile is left out, each with its problem.
  */
-export function readSettings(get: SettingGetter, workspaceRoot: string | undefined): GapLensSettings {
+export function inspectSettings(get: SettingGetter, workspaceRoot: string | undefined): SettingsReading {
   const problems = new Problems();
   const num = (key: keyof typeof SETTING_DEFAULTS, check: NumberCheck): number => readNumber(get(key), SETTING_DEFAULTS[key] as number, check, (m) => problems.add(key, m));
   const settings: GapLensSettings = {
-    profiles: readProfiles(get('modelProfiles'), workspaceRoot, problems),
+    profiles: readProfiles(get(PROFILES_SETTING), workspaceRoot, problems),
     samplesPerTask: num('samplesPerTask', { integer: true, min: 1, max: 100_000 }),
     temperature: num('temperature', { min: 0, max: 5 }),
     topP: num('topP', { min: 0, max: 1, minExclusive: true }),
@@ -115,6 +141,12 @@ export function readSettings(get: SettingGetter, workspaceRoot: string | undefin
     costLimit: readCostLimit(get('costLimit'), problems),
     notifyLongRunSeconds: num('notifyLongRunSeconds', { min: 0 }),
   };
+  return { settings, problems };
+}
+
+/** Every gaplens.* setting, all valid: throws one UserError listing every problem (for what Gap Lens writes itself, e.g. a new profile). */
+export function readSettings(get: SettingGetter, workspaceRoot: string | undefined): GapLensSettings {
+  const { settings, problems } = inspectSettings(get, workspaceRoot);
   problems.throwIfAny();
   return settings;
 }
@@ -176,11 +208,9 @@ function readFilter(value: unknown, problems: Problems): string {
 
 function readRunsFolder(value: unknown, problems: Problems): string {
   if (value === undefined || value === null) return SETTING_DEFAULTS.runsFolder;
-  if (typeof value !== 'string' || value.trim() === '') {
-    problems.add('runsFolder', `must be a folder path such as ".gaplens/runs" (got ${shownValue(value)})`);
-    return SETTING_DEFAULTS.runsFolder;
-  }
-  return value.trim();
+  const folder = runsFolderSetting(value);
+  if (folder === null) problems.add('runsFolder', `must be a folder path such as "${DEFAULT_RUNS_FOLDER}" (got ${shownValue(value)})`);
+  return folder ?? SETTING_DEFAULTS.runsFolder;
 }
 
 function readCostLimit(value: unknown, problems: Problems): number | null {
@@ -198,14 +228,17 @@ function readProfiles(value: unknown, workspaceRoot: string | undefined, problem
   const profiles: ModelProfile[] = [];
   const firstIndexOfName = new Map<string, number>();
   value.forEach((raw, i) => {
-    const at = `modelProfiles[${i}]`;
-    const profile = readProfile(raw, workspaceRoot, (field, message) => problems.add(field === '' ? at : `${at}.${field}`, message));
-    if (!profile) return;
-    const first = firstIndexOfName.get(profile.name);
-    if (first !== undefined) {
-      problems.add(`${at}.name`, `"${profile.name}" is already the name of modelProfiles[${first}]; names must be unique`);
+    // Each bad profile is one problem, naming it, with every field that is wrong: it is left out, the others stay.
+    const wrong: string[] = [];
+    const profile = readProfile(raw, workspaceRoot, (field, message) => wrong.push(field === '' ? `it ${message}` : `"${field}" ${message}`));
+    const first = profile ? firstIndexOfName.get(profile.name) : undefined;
+    if (profile && first !== undefined) wrong.push(`"name" "${profile.name}" is already the name of modelProfiles[${first}]; names must be unique`);
+    if (wrong.length > 0) {
+      const name = isPlainObject(raw) && typeof raw.name === 'string' && raw.name.trim() !== '' ? ` (${shownValue(raw.name.trim())})` : '';
+      problems.add(`modelProfiles[${i}]`, `${name} is left out: ${wrong.join('; ')}`.trimStart());
       return;
     }
+    if (!profile) return;
     firstIndexOfName.set(profile.name, i);
     profiles.push(profile);
   });
@@ -390,13 +423,4 @@ export function modelSpecOf(profile: ModelProfile): string {
  */
 export function apiKeySecretId(baseUrl: string): string {
   return `gaplens.apiKey:${new URL(baseUrl).origin}`;
-}
-
-/**
- * The folder new runs of a workspace folder go to: `runsFolder` as is when absolute, else inside
- * the workspace folder; without a workspace, inside the extension's global storage.
- */
-export function resolveRunsRoot(runsFolder: string, workspaceFolder: string | undefined, globalStorage: string): string {
-  if (isAbsolute(runsFolder)) return runsFolder;
-  return workspaceFolder !== undefined ? resolve(workspaceFolder, runsFolder) : resolve(globalStorage, 'runs');
 }

@@ -2,7 +2,8 @@
 // any time). The one place the extension asks VS Code for gaplens.* values.
 import { dirname, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_PROFILES, profileSetting, readSettings, resolveRunsRoot, RESTRICTED_SETTINGS, restrictedNote, type GapLensSettings, type IgnoredInRestrictedMode, type ModelProfile, type SettingGetter } from './settings';
+import { resolveRunsRoot } from '../../core/config/runsRoot';
+import { DEFAULT_PROFILES, inspectSettings, profileSetting, PROFILES_SETTING, RESTRICTED_SETTINGS, restrictedNote, type GapLensSettings, type IgnoredInRestrictedMode, type ModelProfile, type SettingGetter, type SettingsReading } from './settings';
 
 export type SettingsTarget = 'user' | 'workspace';
 
@@ -22,11 +23,40 @@ function ignoredInRestrictedMode(folder: vscode.WorkspaceFolder | undefined): Ig
 }
 
 export class WorkspaceSettings {
-  constructor(private readonly globalStorage: vscode.Uri) {}
+  /** Problems already reported: settings are read on every use, a problem is said once. */
+  private readonly reported = new Set<string>();
 
-  /** Validated settings as they apply to `path`'s workspace folder (or the first folder). */
+  /** `report`: says a problem that leaves something out (a bad model profile) without stopping what reads the settings. */
+  constructor(
+    private readonly globalStorage: vscode.Uri,
+    private readonly report: (problem: string) => void,
+  ) {}
+
+  /**
+   * Validated settings as they apply to `path`'s workspace folder (or the first folder). A bad model
+   * profile is reported and left out; a bad value of another setting throws, naming it, since a run
+   * would use it.
+   */
   settings(path?: string): GapLensSettings {
-    return readSettings(this.getter(path), this.folderOf(path)?.uri.fsPath);
+    const { settings, problems } = this.read(path);
+    problems.throwIfAny(Object.keys(settings).filter((key) => key !== 'profiles'));
+    return settings;
+  }
+
+  /** The valid model profiles for `path`; each bad one reported and left out. No other setting is needed. */
+  profiles(path?: string): ModelProfile[] {
+    return this.read(path).settings.profiles;
+  }
+
+  /** Every setting, each bad model profile reported once (whatever reads the settings first says it: often the runs tree). */
+  private read(path?: string): SettingsReading {
+    const reading = inspectSettings(this.getter(path), this.folderOf(path)?.uri.fsPath);
+    for (const problem of reading.problems.of([PROFILES_SETTING])) {
+      if (this.reported.has(problem)) continue;
+      this.reported.add(problem);
+      this.report(problem);
+    }
+    return reading;
   }
 
   /** The gaplens.* values as they apply to `path`'s workspace folder, unvalidated (each reader validates its own). */
@@ -45,7 +75,7 @@ export class WorkspaceSettings {
     const value = vscode.workspace.getConfiguration('gaplens').inspect<unknown>('modelProfiles')?.globalValue;
     if (value === undefined) return DEFAULT_PROFILES;
     // Relative model paths of a user profile have no workspace to anchor them: they stay as written.
-    return readSettings((key) => (key === 'modelProfiles' ? value : undefined), undefined).profiles;
+    return inspectSettings((key) => (key === PROFILES_SETTING ? value : undefined), undefined).settings.profiles;
   }
 
   /**
@@ -72,10 +102,11 @@ export class WorkspaceSettings {
     return ignored ? restrictedNote(ignored) : undefined;
   }
 
-  /** Where new runs for `path` (a task file) go. */
+  /** Where new runs for `path` (a task file) go; only a bad gaplens.runsFolder stops it. */
   runsRootFor(path?: string): string {
-    const folder = this.folderOf(path);
-    return resolveRunsRoot(this.settings(path).runsFolder, folder?.uri.fsPath, this.globalStorage.fsPath);
+    const { settings, problems } = this.read(path);
+    problems.throwIfAny(['runsFolder']);
+    return resolveRunsRoot(settings.runsFolder, this.folderOf(path)?.uri.fsPath, this.globalStorage.fsPath);
   }
 
   /** Every folder runs are listed from: one per workspace folder (de-duplicated). */

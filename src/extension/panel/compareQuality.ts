@@ -5,7 +5,7 @@
 // Static HTML and SVG. Pure.
 import { notMeasuredReason, partialNote } from '../../core/report/coverageText';
 import { html, type SafeHtml } from '../../core/report/escape';
-import { formatInterval, formatRate, formatSigned } from '../../core/report/numbers';
+import { formatIn, formatInterval, formatRange, formatRate, type Unit } from '../../core/report/numbers';
 import { ANY_N_NO_RELATIVE_GAP, BIAS_AWARE_NAME, QUALITY_COLUMNS, qualityValue, shortfallMeaning, shortfallName } from '../../core/report/qualityTerms';
 import { kAxis, lineChart, rateAxis, signedAxis, type LineSeries } from '../../core/report/svgCharts';
 import type { AssessedReport } from '../../core/stats/assessment';
@@ -46,9 +46,11 @@ function unmeasured(run: ComparedRun): string | null {
   return coverage.selector.measured ? null : `not measured: ${notMeasuredReason(coverage)}`;
 }
 
-function valueCell(value: number | null, ci: Interval | null, why: string, format: (x: number) => string = formatRate, signed = false): SafeHtml {
+/** A value in its unit, as the HTML report shows it (docs/statistics.md, "Numbers on screen"): verifier-quality metrics stay fractions. */
+function valueCell(value: number | null, ci: Interval | null, why: string, unit: Unit = 'rate'): SafeHtml {
   if (value === null) return html`<td class="unmeasured"><span class="value">—</span><div class="sub">${why}</div></td>`;
-  return html`<td><span class="value">${format(value)}</span>${ci ? html`<div class="sub">${formatInterval(ci, signed)}</div>` : ''}</td>`;
+  const interval = ci === null ? '' : unit === 'rate' ? formatInterval(ci, false) : formatRange(ci, unit);
+  return html`<td><span class="value">${formatIn(value, unit)}</span>${ci ? html`<div class="sub">${interval}</div>` : ''}</td>`;
 }
 
 function runHead(label: string, run: ComparedRun): SafeHtml {
@@ -74,17 +76,16 @@ function anyNTable(runs: readonly ComparedRun[], labels: readonly string[]): Saf
     const why = unmeasured(run) ?? '';
     const last = report.anyN?.points[report.anyN.points.length - 1];
     const bias = report.finiteN.biasCorrected;
-    return html`<tr>${runHead(labels[i] as string, run)}<td>${n}</td>${valueCell(report.passAllK[n - 1] ?? null, null, 'no task')}${valueCell(
+    return html`<tr>${runHead(labels[i] as string, run)}<td>${n}</td>${valueCell(report.passAllK[n - 1] ?? null, null, 'no task', 'percent')}${valueCell(
       report.bestOfNShortfall,
       null,
       why,
-      formatSigned,
-    )}${valueCell(last?.relativeGap ?? null, null, last ? ANY_N_NO_RELATIVE_GAP : why, formatSigned)}${valueCell(
+      'points',
+    )}${valueCell(last?.relativeGap ?? null, null, last ? ANY_N_NO_RELATIVE_GAP : why, 'signed-percent')}${valueCell(
       bias?.gap ?? null,
       bias?.ci.gap ?? null,
       report.finiteN.biasCorrectedUnavailable ?? '',
-      formatSigned,
-      true,
+      'points',
     )}<td class="text">${report.finiteN.warning ?? '—'}</td></tr>`;
   });
   return html`<table><thead><tr><th>run / score</th><th title="samples per task of the smallest task">N</th><th title="all N samples correct">pass^N</th><th>${shortfallName('N')}</th><th title="the any-N curve at its largest k">relative gap at N</th><th>${BIAS_AWARE_NAME}</th><th>finite N</th></tr></thead>
@@ -112,9 +113,9 @@ function charts(runs: readonly ComparedRun[], labels: readonly string[]): SafeHt
     ),
   );
   const risk = perRun(runs, labels, (run, label) => (selectorQuality(run)?.riskCoverage ?? []).map((p) => ({ x: p.coverage, y: p.risk, title: `${label}: coverage ${formatRate(p.coverage)}, risk ${formatRate(p.risk)}` })));
-  const gap = perRun(runs, labels, (run, label) => run.assessed.report.anyN?.points.map((p) => ({ x: p.k, y: p.gap, title: `${label}: gap at k=${p.k} ${formatSigned(p.gap)}${p.exact ? '' : ` ± ${formatRate(p.standardError)}`}` })) ?? null);
+  const gap = perRun(runs, labels, (run, label) => run.assessed.report.anyN?.points.map((p) => ({ x: p.k, y: p.gap, title: `${label}: gap at k=${p.k} ${formatIn(p.gap, 'points')}${p.exact ? '' : ` ± ${formatIn(p.standardError, 'point-size')}`}` })) ?? null);
   const relative = perRun(runs, labels, (run, label) =>
-    run.assessed.report.anyN?.points.map((p) => (p.relativeGap === null ? null : { x: p.k, y: p.relativeGap, title: `${label}: relative gap at k=${p.k} ${formatSigned(p.relativeGap)}` })) ?? null,
+    run.assessed.report.anyN?.points.map((p) => (p.relativeGap === null ? null : { x: p.k, y: p.relativeGap, title: `${label}: relative gap at k=${p.k} ${formatIn(p.relativeGap, 'signed-percent')}` })) ?? null,
   );
   const maxK = Math.max(1, ...runs.map((r) => r.assessed.report.finiteN.samplesPerTask));
   const values = (s: LineSeries[]): number[] => s.flatMap((line) => line.points.flatMap((p) => (p === null ? [] : [p.y])));

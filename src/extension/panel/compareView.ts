@@ -6,7 +6,7 @@
 // HTML and SVG, no script. Pure.
 import { notMeasuredReason, partialNote, runStateLines, verifierCoverageLines } from '../../core/report/coverageText';
 import { html, type SafeHtml } from '../../core/report/escape';
-import { formatInterval, formatRate, formatSigned } from '../../core/report/numbers';
+import { formatIn, formatIntervalIn, formatRange, type Unit } from '../../core/report/numbers';
 import { LINE_CHART_CSS } from '../../core/report/styles';
 import type { AssessedReport } from '../../core/stats/assessment';
 import { conclusionText } from '../../core/stats/conclusion';
@@ -67,7 +67,7 @@ ${xTicks.map((t) => html`<text class="tick" x="${f(px(t))}" y="${f(H - M.bottom 
 <text class="axis-title" x="${f((M.left + W - M.right) / 2)}" y="${f(H - 6)}" text-anchor="middle">pre-training FLOPs (log scale)</text>
 <text class="axis-title" transform="translate(14 ${f((M.top + H - M.bottom) / 2)}) rotate(-90)" text-anchor="middle">relative gap</text>
 ${points.map(
-  (p) => html`<g class="point"><title>${p.label}: relative gap ${formatSigned(p.relativeGap)}${p.ci ? ` ${formatInterval(p.ci, true)}` : ''}, 1e${p.log10Flops.toFixed(2)} FLOPs</title>${
+  (p) => html`<g class="point"><title>${p.label}: relative gap ${formatIn(p.relativeGap, 'signed-percent')}${p.ci ? ` ${formatRange(p.ci, 'signed-percent')}` : ''}, 1e${p.log10Flops.toFixed(2)} FLOPs</title>${
     p.ci ? html`<line class="ci" x1="${f(px(p.log10Flops))}" x2="${f(px(p.log10Flops))}" y1="${f(py(p.ci[0]))}" y2="${f(py(p.ci[1]))}"/>` : ''
   }<circle cx="${f(px(p.log10Flops))}" cy="${f(py(p.relativeGap))}" r="4"/><text class="label" x="${f(px(p.log10Flops) + 7)}" y="${f(py(p.relativeGap) - 7)}">${p.label}</text></g>`,
 )}
@@ -100,20 +100,23 @@ function tableRows(entries: readonly CompareEntry[]): SafeHtml[] {
     const { report: r, coverage, state, conclusion } = e.assessed;
     // The first state line is "complete: …" or "incomplete: …"; only what is not complete is marked.
     const marks = runStateLines(coverage, state).slice(state.complete ? 1 : 0);
-    const cell = (value: string, ci: Interval | null, signed: boolean): SafeHtml => html`<td><span class="value">${value}</span>${ci ? html`<div class="sub">${formatInterval(ci, signed)}</div>` : ''}</td>`;
+    // In the units of every other surface (docs/statistics.md, "Numbers on screen"); an interval that
+    // cannot express uncertainty (one task, no resample) says why instead.
+    const interval = (ci: Interval | null, unit: Unit): SafeHtml | string => (ci ? html`<div class="sub">${formatIntervalIn(ci, unit, r.tasks, r.ci.resamples)}</div>` : '');
+    const cell = (value: number, ci: Interval | null, unit: Unit): SafeHtml => html`<td><span class="value">${formatIn(value, unit)}</span>${interval(ci, unit)}</td>`;
     // A verifier statistic: "—" and why when nothing was scored, the partial note when some was.
-    const verifierCell = (value: number | null, ci: Interval | null, signed: boolean, undefinedText: string): SafeHtml => {
+    const verifierCell = (value: number | null, ci: Interval | null, unit: Unit, undefinedText: string): SafeHtml => {
       if (!coverage.selector.measured) return html`<td class="unmeasured"><span class="value">—</span><div class="sub">not measured: ${notMeasuredReason(coverage)}</div></td>`;
-      const shown = value === null ? undefinedText : signed ? formatSigned(value) : formatRate(value);
+      const shown = value === null ? undefinedText : formatIn(value, unit);
       const partial = coverage.selector.partial ? html`<div class="mark partial">${partialNote(coverage.selector)}</div>` : '';
-      return html`<td><span class="value">${shown}</span>${ci ? html`<div class="sub">${formatInterval(ci, signed)}</div>` : ''}${partial}</td>`;
+      return html`<td><span class="value">${shown}</span>${interval(ci, unit)}${partial}</td>`;
     };
     return html`<tr><th scope="row">${e.model}<div class="sub">${e.runId} · ${e.tasks}</div>${marks.map((m) => html`<div class="mark">${m}</div>`)}</th>
 <td>${r.verifier}${e.verifiedBy === undefined ? '' : html`<div class="sub">gap(f, g): verified by ${e.verifiedBy}</div>`}<div class="sub">${r.filter}</div></td>
-${cell(formatRate(r.accuracy), r.ci.accuracy, false)}
-${verifierCell(r.filteredAccuracy, r.ci.filteredAccuracy, false, 'n/a')}
-${verifierCell(r.gap, r.ci.gap, true, 'n/a')}
-${verifierCell(r.relativeGap, r.ci.relativeGap, true, 'n/a')}
+${cell(r.accuracy, r.ci.accuracy, 'percent')}
+${verifierCell(r.filteredAccuracy, r.ci.filteredAccuracy, 'percent', 'n/a')}
+${verifierCell(r.gap, r.ci.gap, 'points', 'n/a')}
+${verifierCell(r.relativeGap, r.ci.relativeGap, 'signed-percent', 'n/a')}
 <td>${String(r.tasks)} / ${String(r.samples)}</td>
 <td class="rests">${verifierCoverageLines(coverage).map((l) => html`<div class="sub">${l}</div>`)}${r.fewTasksWarning === null ? '' : html`<div class="sub">${r.fewTasksWarning}</div>`}<div class="conclusion">${conclusionText(conclusion)}</div></td></tr>`;
   });

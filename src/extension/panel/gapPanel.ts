@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import * as vscode from 'vscode';
+import { reportSelector } from '../../core/config/runRules';
 import type { GapCheckEvent } from '../../core/pipeline/gapCheck';
 import { parseFilter, parseSelector } from '../../core/filter/parse';
 import { appendAnnotation } from '../../core/runs/annotations';
@@ -25,10 +26,10 @@ import {
   type SampleRow,
   type WebviewHandlers,
 } from '../../protocol/panelProtocol';
-import { LiveGap } from '../../core/pipeline/liveGap';
+import { LiveGap, type GapNow } from '../../core/pipeline/liveGap';
 import { readRunNotes, type RunNotes } from '../run/runNotes';
 import { panelTitle, runName } from '../views/runItems';
-import type { GapNow, RunStatus } from '../views/statusText';
+import type { RunStatus } from '../views/statusText';
 import { DisposableStore } from '../disposables';
 import { createNonce, webviewHtml } from './panelHtml';
 import type { PanelMemory } from './panelMemory';
@@ -224,7 +225,7 @@ export class GapPanel implements vscode.Disposable {
       }
       for (const row of this.model.allRows()) this.live.update(gapInputOf(row));
     }
-    return { reading: this.live.reading(), selector: this.selector, filter: this.filter };
+    return this.live.now();
   }
 
   /** The run as the status bar shows it. */
@@ -434,7 +435,7 @@ export class GapPanel implements vscode.Disposable {
 
 /** The filter a new panel of the run starts with (the run's own), also what a run without a panel shows in the status bar. */
 export function startingFilter(summary: RunModel['summary']): { selector: string; filter: string } {
-  return { selector: summary.selector ?? summary.verifiers[0] ?? 'mc', filter: summary.filter };
+  return { selector: reportSelector(summary, summary.selector), filter: summary.filter };
 }
 
 /** The command each run action of the panel's bar runs on the panel's run folder. */

@@ -1,6 +1,7 @@
 // What the panel shows of one run, held by the host: the tasks and one row per sample, built from
 // a run folder or from records as they stream in, in the shape of the panel protocol, and the run's
 // coverage counted from those records as core counts a run folder's. Pure.
+import { hasNoGold, runSelector } from '../../core/config/runRules';
 import { samplingText } from '../../core/report/samplingText';
 import type { GapCheckEvent } from '../../core/pipeline/gapCheck';
 import type { PreparedRun } from '../../core/pipeline/runSession';
@@ -15,7 +16,6 @@ import type { RecordCoverage } from '../../core/stats/coverage';
 import type { Task } from '../../core/tasks/task';
 import { UserError } from '../../core/util/errors';
 import { goldList, type CallFailureRow, type HostNotificationParams, type PanelMode, type RunSummary, type SampleRow, type TaskInfo, type VerificationRow } from '../../protocol/panelProtocol';
-import { hasNoGold } from '../tasks/taskSelection';
 import type { GapInput } from '../../core/pipeline/liveGap';
 
 const GENERATION = 'generation';
@@ -248,6 +248,7 @@ function regrade(row: SampleRow, task: Task): SampleRow {
 /** The panel's run summary of a manifest; its starting selector is the first verifier. */
 export function summaryOf(manifest: RunManifest): RunSummary {
   const c = manifest.config;
+  const selector = runSelector(c);
   return {
     id: manifest.id,
     model: c.model,
@@ -256,7 +257,7 @@ export function summaryOf(manifest: RunManifest): RunSummary {
     verifiers: c.verifiers,
     ...(c.verifierModels !== undefined ? { verifierModels: c.verifierModels } : {}),
     filter: c.filter,
-    ...(c.verifiers[0] !== undefined ? { selector: c.verifiers[0] } : {}),
+    ...(selector !== null ? { selector } : {}),
     createdAt: manifest.createdAt,
     sampling: samplingText(manifest),
   };

@@ -88,8 +88,3 @@ export function selectionTask(question: string, gold: string | undefined, grader
   if (text === '') throw new UserError('the selection is empty: select the text of a question first');
   return { id: SELECTION_TASK_ID, question: text, answer: gold?.trim() ?? '', grader, meta: { source: origin } };
 }
-
-/** True when a task has no gold answer to grade against (Check Selection before an answer is marked). */
-export function hasNoGold(task: Task): boolean {
-  return typeof task.answer === 'string' ? task.answer.trim() === '' : task.answer.length === 0;
-}

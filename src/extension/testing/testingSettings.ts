@@ -1,5 +1,6 @@
 // The gaplens.testing.* settings of the Test Explorer's gap checks, validated like every other
 // gaplens.* setting (one message naming each bad setting). Pure: no 'vscode'.
+import { DEFAULT_VERIFIER } from '../../core/config/runRules';
 import { MIN_TASKS } from '../../core/stats/conclusion';
 import { shownValue } from '../../core/util/shownValue';
 import { BASE_VERIFIERS, type BaseVerifierName } from '../../core/verify/verifier';
@@ -44,7 +45,7 @@ export function readTestingSettings(get: SettingGetter, settings: Pick<GapLensSe
 }
 
 function readVerifier(value: unknown, defaults: readonly BaseVerifierName[], problems: Problems): BaseVerifierName {
-  const fallback = defaults[0] ?? 'mc';
+  const fallback = defaults[0] ?? DEFAULT_VERIFIER;
   if (value === undefined || value === null) return fallback;
   if (typeof value === 'string' && (BASE_VERIFIERS as readonly string[]).includes(value)) return value as BaseVerifierName;
   problems.add('testing.verifier', `must be one of ${BASE_VERIFIERS.join(', ')} (got ${shownValue(value)}); leave it empty for the first of gaplens.defaultVerifiers`);

@@ -58,7 +58,7 @@ export interface RunItemText {
 export function runItemText(r: RunListing, running = false): RunItemText {
   const c = r.manifest.config;
   const phase = runPhase(r.coverage, running, r.live, r.notes.ended);
-  const gap = r.reading ? gapText(r.reading) : 'no verifier';
+  const gap = r.gap ? gapText(r.gap.reading) : 'no verifier';
   const tasks = taskSetShortName(c.tasks);
   // A labelled run still says what it ran, right after its label.
   const what = r.notes.label !== undefined ? `${modelShortName(c.model)} · ${tasks} · ` : '';
@@ -72,7 +72,7 @@ export function runItemText(r: RunListing, running = false): RunItemText {
       gapModelsText(gapModels(c, c.verifiers)),
       `tasks: ${tasks}${c.limit !== undefined ? ` (first ${c.limit})` : ''}, N = ${c.n}`,
       `verifiers: ${c.verifiers.join(', ')}; filter: ${c.filter}`,
-      `${gap} (by ${c.verifiers[0] ?? 'no verifier'}, ${c.filter})`,
+      r.gap ? `${gap} (by ${r.gap.selector}, ${r.gap.filter})` : `no gap: the run has no verifier to filter by`,
       ...verifierCoverageLines(r.coverage).map((line) => `coverage ${line}`),
       r.dir,
     ].join('\n'),

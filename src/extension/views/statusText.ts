@@ -1,19 +1,12 @@
 // What the status bar item says about the active run: short but honest text (progress, incomplete or
 // live, the gap with its partial or not-measured mark), the details in the tooltip. Pure.
-import { gapText, type GapReading } from '../../core/pipeline/liveGap';
+import { gapText, type GapNow } from '../../core/pipeline/liveGap';
 import { runStateLines, verifierCoverageLines } from '../../core/report/coverageText';
 import { runState } from '../../core/stats/conclusion';
 import type { RecordCoverage } from '../../core/stats/coverage';
 import type { StatusView } from '../services';
 import type { RunEnding } from '../run/runNotes';
 import { PHASE_ICONS, runPhase, shortGapText } from './runPhase';
-
-/** The live gap by a selector and filter: the panel's, or the run's own when no panel shows it. */
-export interface GapNow {
-  reading: GapReading;
-  selector: string;
-  filter: string;
-}
 
 export interface RunStatus {
   runId: string;
@@ -26,7 +19,7 @@ export interface RunStatus {
   live: boolean;
   /** What the run's records cover (core's count of a run folder). */
   coverage: RecordCoverage;
-  /** null when the run has no verifier to filter by. */
+  /** The live gap by the panel's selector and filter, or the run's own when no panel shows it; null when the run has no verifier to filter by. */
   gap: GapNow | null;
   /** How the extension's last execution of the run ended (run/runNotes.ts). */
   ended?: RunEnding;

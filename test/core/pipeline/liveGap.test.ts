@@ -37,14 +37,15 @@ describe('live gap of a streaming run', () => {
     assert.equal(gapText(live.reading()), 'gap +25.00 pp');
   });
 
-  it('is pending while no sample has its verdicts yet: samples waiting for a verifier the selector reads, or without gold, do not count', () => {
+  it('is pending until a sample is graded; a sample still waiting for a verifier the selector reads counts unscored, as in a report and the panel', () => {
     const live = new LiveGap('and(mc,cot-score)', 'threshold:0.5');
     assert.deepEqual(live.reading(), { state: 'pending' });
-    live.update({ task: 'a', index: 0, correct: true, scores: { mc: 0.9 } });
-    live.update({ task: 'a', index: 1, correct: null, scores: { mc: 0.9, 'cot-score': 0.9 } });
-    assert.equal(live.snapshot().samples, 0);
-    assert.deepEqual(live.reading(), { state: 'pending' });
     assert.equal(gapText(live.reading()), 'no gap yet (nothing scored yet)');
+    live.update({ task: 'a', index: 1, correct: null, scores: { mc: 0.9, 'cot-score': 0.9 } });
+    assert.deepEqual(live.reading(), { state: 'pending' }, 'a sample without gold never counts');
+    live.update({ task: 'a', index: 0, correct: true, scores: { mc: 0.9 } });
+    assert.equal(live.snapshot().samples, 1);
+    assert.equal(gapText(live.reading()), 'gap not measured: 0 of 1 scored');
     live.update({ task: 'a', index: 0, correct: true, scores: { mc: 0.9, 'cot-score': 0.2 } });
     assert.equal(live.snapshot().samples, 1);
     assert.equal(live.snapshot().filteredAccuracy, 1, 'nothing kept → filtered accuracy falls back to accuracy');
@@ -106,11 +107,12 @@ describe('live gap of a streaming run', () => {
       assert.deepEqual(reversed.reading(), expected.reading());
     });
 
-    it('counts a sample only once every verifier the selector reads has judged it', () => {
+    it('counts a sample from its grade on, unscored until every verifier the selector reads has judged it', () => {
       const live = new LiveRecordGap('mean(mc,cot-score)', 'threshold:0.5');
-      live.add(generation('a', 0, true));
       live.add(verification('a', 0, 'mc', 0.9));
-      assert.deepEqual(live.reading(), { state: 'pending' });
+      assert.deepEqual(live.reading(), { state: 'pending' }, 'no grade yet');
+      live.add(generation('a', 0, true));
+      assert.deepEqual(live.reading(), { state: 'unmeasured', samples: 1, accuracy: 1 });
       live.add(verification('a', 0, 'cot-score', 0.7));
       assert.deepEqual(live.reading(), { state: 'measured', samples: 1, accuracy: 1, gap: 0 });
     });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { UserError } from '../../../src/core/util/errors';
-import { apiKeySecretId, DEFAULT_PROFILES, modelSpecOf, readSettings, resolveRunsRoot, type ModelProfile } from '../../../src/extension/config/settings';
+import { resolveRunsRoot } from '../../../src/core/config/runsRoot';
+import { apiKeySecretId, DEFAULT_PROFILES, inspectSettings, modelSpecOf, readSettings, type ModelProfile } from '../../../src/extension/config/settings';
 
 const ROOT = '/work/project';
 
@@ -125,16 +126,16 @@ describe('extension settings', () => {
         { name: 'h', backend: 'llama' },
       ],
     });
-    assert.match(message, /"gaplens\.modelProfiles\[0\]\.baseUrl" must be an http:\/\/ or https:\/\/ URL \(got "ftp:\/\/host\/v1"\)/);
-    assert.match(message, /"gaplens\.modelProfiles\[1\]\.model" must be the model name the server serves/);
-    assert.match(message, /"gaplens\.modelProfiles\[2\]\.baseUrl" applies to openai profiles only/);
-    assert.match(message, /"gaplens\.modelProfiles\[2\]\.api" must be "completions" \(or left out\) for llama profiles/);
-    assert.match(message, /"gaplens\.modelProfiles\[3\]\.backend" must be "openai" or "llama" \(got "gpt"\)/);
-    assert.match(message, /"gaplens\.modelProfiles\[4\]\.baseUrl" must not contain a user name or password/);
-    assert.match(message, /"gaplens\.modelProfiles\[5\]" must not hold credentials: store the API key with the command "Gap Lens: Set API Key…"/);
-    assert.match(message, /"gaplens\.modelProfiles\[6\]\.maxConcurrency" must be a whole number at least 1/);
-    assert.match(message, /"gaplens\.modelProfiles\[6\]\.pretrainingFlops" must be a positive number of FLOPs/);
-    assert.match(message, /"gaplens\.modelProfiles\[8\]\.name" "h" is already the name of modelProfiles\[7\]/);
+    assert.match(message, /"gaplens\.modelProfiles\[0\]" .*"baseUrl" must be an http:\/\/ or https:\/\/ URL \(got "ftp:\/\/host\/v1"\)/);
+    assert.match(message, /"gaplens\.modelProfiles\[1\]" .*"model" must be the model name the server serves/);
+    assert.match(message, /"gaplens\.modelProfiles\[2\]" .*"baseUrl" applies to openai profiles only/);
+    assert.match(message, /"gaplens\.modelProfiles\[2\]" .*"api" must be "completions" \(or left out\) for llama profiles/);
+    assert.match(message, /"gaplens\.modelProfiles\[3\]" .*"backend" must be "openai" or "llama" \(got "gpt"\)/);
+    assert.match(message, /"gaplens\.modelProfiles\[4\]" .*"baseUrl" must not contain a user name or password/);
+    assert.match(message, /"gaplens\.modelProfiles\[5\]" .*it must not hold credentials: store the API key with the command "Gap Lens: Set API Key…"/);
+    assert.match(message, /"gaplens\.modelProfiles\[6\]" .*"maxConcurrency" must be a whole number at least 1/);
+    assert.match(message, /"gaplens\.modelProfiles\[6\]" .*"pretrainingFlops" must be a positive number of FLOPs/);
+    assert.match(message, /"gaplens\.modelProfiles\[8\]" .*"name" "h" is already the name of modelProfiles\[7\]/);
     assert.doesNotMatch(message, /sk-123/, 'a pasted key must not be echoed back');
   });
 
@@ -152,11 +153,34 @@ describe('extension settings', () => {
         { name: 'e', backend: 'llama', baseUrls: ['http://h/v1'] },
       ],
     });
-    assert.match(message, /"gaplens\.modelProfiles\[0\]\.baseUrls" must be a non-empty list of the model's servers/);
-    assert.match(message, /"gaplens\.modelProfiles\[1\]\.baseUrls\[1\]" repeats "http:\/\/h\/v1": list each server once/);
-    assert.match(message, /"gaplens\.modelProfiles\[2\]\.baseUrls\[1\]" (is not a URL|must be an http)/);
-    assert.match(message, /"gaplens\.modelProfiles\[3\]\.baseUrl" and "baseUrls" are both set/);
-    assert.match(message, /"gaplens\.modelProfiles\[4\]\.baseUrls" applies to openai profiles only/);
+    assert.match(message, /"gaplens\.modelProfiles\[0\]" .*"baseUrls" must be a non-empty list of the model's servers/);
+    assert.match(message, /"gaplens\.modelProfiles\[1\]" .*"baseUrls\[1\]" repeats "http:\/\/h\/v1": list each server once/);
+    assert.match(message, /"gaplens\.modelProfiles\[2\]" .*"baseUrls\[1\]" (is not a URL|must be an http)/);
+    assert.match(message, /"gaplens\.modelProfiles\[3\]" .*"baseUrl" and "baseUrls" are both set/);
+    assert.match(message, /"gaplens\.modelProfiles\[4\]" .*"baseUrls" applies to openai profiles only/);
+  });
+
+  it('leaves out one bad profile with one message naming the setting and the profile; the runs folder and the other profiles still read', () => {
+    const { settings, problems } = inspectSettings(
+      (key) =>
+        ({
+          modelProfiles: [
+            { name: 'good', backend: 'openai', baseUrl: 'http://127.0.0.1:8000/v1', model: 'qwen' },
+            { name: 'broken', backend: 'openai', baseUrl: 'not a url', model: '' },
+          ],
+          runsFolder: 'my-runs',
+        })[key],
+      ROOT,
+    );
+    assert.deepEqual(settings.profiles.map((p) => p.name), ['good']);
+    assert.equal(settings.runsFolder, 'my-runs');
+    assert.deepEqual(problems.of(['modelProfiles']), [
+      '"gaplens.modelProfiles[1]" ("broken") is left out: "baseUrl" is not a URL: "not a url"; write it such as "http://127.0.0.1:8000/v1"; "model" must be the model name the server serves, e.g. "Qwen/Qwen2.5-7B" (got "")',
+    ]);
+    // What reads only the runs folder (the runs tree) or a run's other settings is not stopped by it.
+    assert.doesNotThrow(() => problems.throwIfAny(['runsFolder']));
+    assert.deepEqual(problems.of(['runsFolder', 'samplesPerTask', 'temperature']), []);
+    assert.throws(() => problems.throwIfAny(), /"gaplens\.modelProfiles\[1\]" \("broken"\) is left out/);
   });
 
   it('refuses a relative model path when there is no workspace folder to anchor it', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { parseFilter, parseSelector } from '../../../src/core/filter/parse';
-import { formatInterval, formatRate, formatSigned } from '../../../src/core/report/numbers';
+import { formatIn, formatInterval, formatPercent, formatPoints, formatRange, formatRate } from '../../../src/core/report/numbers';
 import { assessReport } from '../../../src/core/stats/assessment';
 import { samplesCoverage } from '../../../src/core/stats/coverage';
 import { computeReport } from '../../../src/core/stats/report';
@@ -63,12 +63,12 @@ describe('compare runs: verifier quality and any N side by side', () => {
     assert.ok(page.includes('<th>Best-of-N shortfall (pass@N − best-of-N, not the gap)</th>'));
     const { report: small } = SMALL.assessed;
     const row = rowOf(page, ANY_N, 'small');
-    assert.ok(row.includes(`<td>8</td><td><span class="value">${formatRate(small.passAllK[7] as number)}</span></td><td><span class="value">${formatSigned(small.bestOfNShortfall as number)}</span></td>`), row);
+    assert.ok(row.includes(`<td>8</td><td><span class="value">${formatPercent(small.passAllK[7] as number)}</span></td><td><span class="value">${formatPoints(small.bestOfNShortfall as number)}</span></td>`), row);
     const last = small.anyN?.points.at(-1);
-    assert.ok(row.includes(`<span class="value">${formatSigned(last?.relativeGap as number)}</span>`));
+    assert.ok(row.includes(`<span class="value">${formatIn(last?.relativeGap as number, 'signed-percent')}</span>`));
     const bias = small.finiteN.biasCorrected;
     assert.ok(bias?.ci.gap);
-    assert.ok(row.includes(`<span class="value">${formatSigned(bias.gap)}</span><div class="sub">${formatInterval(bias.ci.gap, true)}</div>`));
+    assert.ok(row.includes(`<span class="value">${formatPoints(bias.gap)}</span><div class="sub">${formatRange(bias.ci.gap, 'points')}</div>`));
     assert.ok(row.includes('few samples per task for quantile:0.5 (N = 8 &lt; 32)'));
     // 32 samples per task: no finite-N warning.
     assert.ok(rowOf(page, ANY_N, 'big').endsWith('<td class="text">—</td>'));
@@ -85,7 +85,7 @@ describe('compare runs: verifier quality and any N side by side', () => {
     }
     const gap = SMALL.assessed.report.anyN?.points[1];
     assert.ok(gap);
-    assert.ok(page.includes(`<title>small: gap at k=2 ${formatSigned(gap.gap)}</title>`));
+    assert.ok(page.includes(`<title>small: gap at k=2 ${formatPoints(gap.gap)}</title>`));
   });
 
   it('a run that scored nothing: "—" and the reason in every verifier cell, never 0, and left off the charts with why', () => {

@@ -95,7 +95,7 @@ describe('compare runs page', () => {
     const svg = scalingPlot(scalingPoints(ENTRIES).points).toString();
     assert.equal(svg.match(/<circle /g)?.length, 2);
     assert.equal(svg.match(/class="ci"/g)?.length, 2);
-    assert.match(svg, /<title>big: relative gap \+0\.4000 \[\+0\.3500, \+0\.4500\], 1e23\.00 FLOPs<\/title>/);
+    assert.match(svg, /<title>big: relative gap \+40\.00 % \[\+35\.00, \+45\.00\] %, 1e23\.00 FLOPs<\/title>/);
     assert.match(svg, />1e22</);
   });
 
@@ -104,7 +104,7 @@ describe('compare runs page', () => {
     assert.doesNotMatch(page, /<script/);
     assert.doesNotMatch(page, /<img/);
     assert.match(page, /&lt;img src=x onerror=alert\(1\)&gt;/);
-    assert.match(page, /<td><span class="value">\+0\.2000<\/span><div class="sub">\[0\.0000, \+0\.2000\]<\/div><\/td>/);
+    assert.match(page, /<td><span class="value">\+20\.00 pp<\/span><div class="sub">\[0\.00, \+20\.00\] pp<\/div><\/td>/);
     assert.match(page, /<h2>Relative gap vs pre-training compute<\/h2><svg/);
     assert.match(page, /Not on the plot: no-flops: no model profile/);
   });
@@ -117,7 +117,7 @@ describe('compare runs page', () => {
     const page = compareHtml([{ runId: 'r6', model: 'unsure', tasks: 'x', assessed: assessed(unmeasured(), records(10, 0)) }], { cspSource: 'https://webview.test', nonce: 'abc' });
     const cells = mainTable(page).match(/<td class="unmeasured"><span class="value">—<\/span><div class="sub">not measured: mc scored 0 of 80 samples: 80 labels-absent<\/div><\/td>/g);
     assert.equal(cells?.length, 3, 'filtered accuracy, gap and relative gap');
-    assert.doesNotMatch(page, /\+0\.0000|0\.0 pp/);
+    assert.doesNotMatch(page, /\+0\.0000|0\.00 pp/);
     assert.match(page, /mc: 0 of 80 scored \(80 labels-absent\)/);
     assert.match(page, /<div class="conclusion">no conclusion: mc scored 0 of 80 samples \(needs ≥ 95 %\); 10 tasks \(needs ≥ 30\); the gap has no 95 % interval \(not measured\)<\/div>/);
   });

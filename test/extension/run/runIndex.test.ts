@@ -50,8 +50,9 @@ describe('the run index (runs tree and pickers)', () => {
     const problems: string[] = [];
     const runs = await new RunIndex().list([root, join(root, 'missing')], (m) => problems.push(m));
     assert.deepEqual(problems, []);
-    assert.deepEqual(runs.map((r) => [r.manifest.id, r.coverage.generations.done, r.coverage.generations.expected, r.complete, r.live, r.reading && gapText(r.reading)]), [
-      ['new', 2, 4, false, false, 'gap 0.00 pp'],
+    assert.deepEqual(runs.map((r) => [r.manifest.id, r.coverage.generations.done, r.coverage.generations.expected, r.complete, r.live, r.gap && gapText(r.gap.reading)]), [
+      // a#1 is generated but not verified yet: it counts, unscored, as in a report — partial.
+      ['new', 2, 4, false, false, 'gap +50.00 pp (partial: 1 of 2 scored)'],
       // Every record is there: complete, though run.json has no completedAt.
       ['old', 4, 4, true, false, 'gap +25.00 pp'],
     ]);
@@ -60,7 +61,7 @@ describe('the run index (runs tree and pickers)', () => {
   it('says "not measured" with why for a run whose every verification failed, never a gap of 0', async () => {
     const failed = FULL.map((r) => (r.type === 'verification' ? { ...r, score: null, parse: 'failed' as const, failure: 'labels-absent' as const } : r));
     const listing = await new RunIndex().read(await makeRun(root, 'unsure', '2026-01-01T00:00:00.000Z', failed));
-    assert.equal(listing.reading && gapText(listing.reading), 'gap not measured: 0 of 4 scored');
+    assert.equal(listing.gap && gapText(listing.gap.reading), 'gap not measured: 0 of 4 scored');
     const text = runItemText(listing);
     assert.match(text.description, /^mc · gap not measured: 0 of 4 scored · [\d-]+ [\d:]+$/);
     assert.doesNotMatch(`${text.description}\n${text.tooltip}`, /(^|[^.\d])[+−]?0\.00 pp/);
@@ -158,7 +159,7 @@ describe('the run index (runs tree and pickers)', () => {
     const listing = await index.read(dir);
     assert.equal(listing.coverage.generations.done, 3);
     // Only task b has gold: [wrong 0.1, wrong 0.6] → accuracy 0, filtered 0.
-    assert.equal(listing.reading && gapText(listing.reading), 'gap 0.00 pp');
+    assert.equal(listing.gap && gapText(listing.gap.reading), 'gap 0.00 pp');
   });
 
   it('formats a run for the tree: model short name, verifiers, gap, date, state, and a context value for the menus', async () => {
@@ -171,6 +172,6 @@ describe('the run index (runs tree and pickers)', () => {
     assert.equal(text.contextValue, 'gaplens.run.incomplete');
     assert.match(text.tooltip, /tasks: builtin:sudoku4x4 \(first 20\), N = 2/);
     assert.equal(runItemText(listing, true).contextValue, 'gaplens.run.running');
-    assert.match(runItemText({ ...long, reading: null }).description, /^mc\+cot-score · no verifier · /);
+    assert.match(runItemText({ ...long, gap: null }).description, /^mc\+cot-score · no verifier · /);
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { UserError } from '../../../src/core/util/errors';
-import { hasNoGold, linesSource, selectedLines, selectionTask, tasksOnLines } from '../../../src/extension/tasks/taskSelection';
+import { hasNoGold } from '../../../src/core/config/runRules';
+import { linesSource, selectedLines, selectionTask, tasksOnLines } from '../../../src/extension/tasks/taskSelection';
 
 const FILE = '/w/set.tasks.jsonl';
 const TEXT = [
