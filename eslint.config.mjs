@@ -81,9 +81,9 @@ const FOLDERS = [
     refused: [
       NO_VSCODE,
       refuse('^node:|^(node-llama-cpp|openai|undici)(/|$)', 'webview/ is a browser bundle: no Node built-ins, no model clients'),
-      // The pure modules the panel uses: the protocol's entries, filter, report and stats whole, and four files of runs and util.
+      // The pure modules the panel uses: the protocol's entries, filter, report and stats whole, the run rules, and five files of runs and util.
       refuse(
-        '^(\\.\\./)+src/(?!protocol/(panelProtocol|auditProtocol)$|core/(filter|report|stats)/|core/runs/(labels|records|sampleKey|verifierModels)$|core/util/steps$)',
+        '^(\\.\\./)+src/(?!protocol/(panelProtocol|auditProtocol)$|core/(filter|report|stats)/|core/config/runRules$|core/runs/(labels|records|sampleKey|verifierModels)$|core/util/steps$)',
         'webview/ imports only src/protocol/panelProtocol, auditProtocol and the pure core modules listed in eslint.config.mjs',
       ),
     ],
