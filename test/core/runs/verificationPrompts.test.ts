@@ -103,6 +103,9 @@ describe('runs/verificationPrompts', function () {
     // The panel meets first whichever of the sample's verifications it reads first (the tournament's prompts show every sample of the task).
     const anyOfTheTask = /samples\.jsonl: the \S+ verification of task "q1" sample \d: the prompt re-rendered .+ was changed after the record was written/;
     assert.throws(() => RunModel.fromRun(data), (err: unknown) => err instanceof UserError && anyOfTheTask.test(err.message));
+    // Read as columns, the panel opens (it renders no prompt before a sample is shown), and the sample's details are this error.
+    const { model } = await RunModel.read(copy);
+    assert.throws(() => model.row('q1', 2), (err: unknown) => err instanceof UserError && anyOfTheTask.test(err.message));
   });
 
   it('says which template file differs from the one the run was written with', async () => {

@@ -1,0 +1,184 @@
+// The panel host's run model read from a run folder as columns (RunModel.read), its texts read back
+// from samples.jsonl by byte offset, against the model built from every record held in memory
+// (RunModel.fromRun over readRun): the same snapshot, the same detail rows, on real run folders —
+// every record rule, Check Selection, version-2 prompt references from a real CLI run, and records
+// a running run streams in. A folder changed under the panel is a one-line error.
+import assert from 'node:assert/strict';
+import { appendFileSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SampleRecord } from '../../../src/core/runs/records';
+import { createRunFolder, readRun, type RunData } from '../../../src/core/runs/runStore';
+import { runPrompts } from '../../../src/core/runs/verificationPrompts';
+import type { Task } from '../../../src/core/tasks/task';
+import { UserError } from '../../../src/core/util/errors';
+import { RunModel } from '../../../src/extension/panel/runModel';
+import { snapshotMessages } from '../../../src/extension/panel/snapshot';
+import type { HostMessage, VerificationRow } from '../../../src/protocol/panelProtocol';
+import { runCli, tempDir } from '../../helpers/cli';
+import { folderAndServerPerSuite } from '../../helpers/fakeServers';
+import { cleanEnv, writeTasks } from '../../helpers/runs';
+import { failure, generation, jsonl, manifest, newRun, TASKS, verification } from '../../core/runs/runFixtures';
+
+/** What the webview is sent of a model, and every sample's detail row. */
+function view(model: RunModel, annotations: RunData['annotations']): { messages: HostMessage[]; details: unknown[] } {
+  const messages = snapshotMessages(model, { annotations, audit: { audit: null, cannotDraw: null }, runState: { coverage: model.coverage(), live: false }, progress: { done: model.sampleCount, total: model.sampleCount, status: 'done' } }, 3);
+  return { messages, details: model.allRows() };
+}
+
+/** The folder read as columns and the folder read whole into records give the same panel. */
+async function assertSameView(dir: string, marked: Record<string, string> = {}): Promise<RunModel> {
+  const run = await readRun(dir);
+  const { model, annotations } = await RunModel.read(dir);
+  model.markAnswers(marked);
+  assert.deepEqual(view(model, annotations), view(RunModel.fromRun(run, marked), run.annotations));
+  return model;
+}
+
+/** A one-line UserError whose message matches `pattern`. */
+function oneLineError(pattern: RegExp): (err: unknown) => boolean {
+  return (err: unknown) => err instanceof UserError && !err.message.includes('\n') && pattern.test(err.message);
+}
+
+describe('the panel run model read from a run folder as columns', () => {
+  let parent: string;
+  let cleanup: () => void;
+  beforeEach(() => ({ dir: parent, cleanup } = tempDir()));
+  afterEach(() => cleanup());
+
+  it('shows every record rule as the records do: order, duplicates, call failures before and after their stage, an orphan, an index ≥ n, a torn tail', async () => {
+    const dir = await newRun(parent);
+    writeFileSync(
+      join(dir, 'samples.jsonl'),
+      jsonl([
+        failure('t2', 0, 'generation', 'call-failed'),
+        generation('t2', 0, false),
+        verification('t2', 0, 'mc', 0.25),
+        failure('t2', 1, 'generation', 'prompt-too-long'),
+        generation('t1', 1, true),
+        { ...generation('t1', 0, false), grade: { correct: false, extracted: null, normalized: null, reason: 'no answer found' } },
+        generation('t1', 1, false, 'a duplicate: the earliest is kept'),
+        failure('t1', 1, 'cot-score'),
+        verification('t1', 1, 'cot-score', null),
+        { ...verification('t1', 0, 'cot-score', null), failure: 'labels-absent' },
+        verification('t1', 1, 'mc', 0.9),
+        verification('t1', 1, 'mc', 0.1),
+        verification('t1', 0, 'mc', 0),
+        failure('t1', 0, 'mc'),
+        failure('t1', 2, 'mc', 'call-failed'),
+        generation('t1', 2, true),
+        failure('t1', 2, 'cot-score', 'call-failed'),
+        failure('t1', 2, 'cot-score', 'bad-answer'),
+        verification('q#3', 3, 'mc', 0.5),
+        generation('q#3', 7, true),
+        verification('q#3', 7, 'judge', 0.75),
+        generation('q#3', 0, true, 'Ünïcode ✓ text'),
+        failure('q#3', 0, 'cot-score', 'call-failed'),
+      ]) + '{"v":1,"type":"generation","task":"t1","ind',
+    );
+    const model = await assertSameView(dir);
+    assert.equal(model.sampleCount, 6);
+    assert.deepEqual(model.row('t1', 2)?.callFailures?.map((f) => [f.stage, f.kind]), [['mc', 'call-failed'], ['cot-score', 'bad-answer']], 'the last failure of a stage is its current one');
+    assert.equal(model.row('t1', 1)?.text, 'answer 1', 'the earliest generation is shown');
+    assert.equal(model.row('q#3', 0)?.text, 'Ünïcode ✓ text');
+  });
+
+  it('groups the answers of tasks without a gold answer in the order they were recorded, and regrades by answers marked earlier (Check Selection)', async () => {
+    const tasks: Task[] = [
+      { id: 'a', question: 'What is 6 × 7?', answer: '', grader: 'numeric' },
+      { id: 'b', question: 'What is 2 + 2?', answer: '4', grader: 'numeric' },
+    ];
+    const dir = join(parent, 'check');
+    await createRunFolder(dir, manifest(), tasks);
+    const texts = ['so 42', 'it is 42.0', 'maybe 41', 'no idea'];
+    writeFileSync(
+      join(dir, 'samples.jsonl'),
+      jsonl([
+        ...[3, 1, 0, 2].map((i) => generation('a', i, false, texts[i])),
+        generation('b', 0, true, '4'),
+        verification('a', 1, 'mc', 0.6),
+      ]),
+    );
+    const model = await assertSameView(dir);
+    assert.equal(model.mode, 'check');
+    const a = model.allRows().filter((r) => r.task === 'a');
+    assert.deepEqual(a.slice(0, 3).map((r) => r.normalized), ['42', '42', '41'], '42.0 joins the group of 42');
+    assert.ok(a.every((r) => r.correct === null), 'ungraded until an answer is marked');
+    const marked = await assertSameView(dir, { a: '42' });
+    assert.deepEqual(marked.allRows().filter((r) => r.task === 'a').map((r) => r.correct), [true, true, false, false]);
+  });
+
+  it("shows a running run's streamed records as a fresh read of the folder shows them", async () => {
+    const dir = await newRun(parent);
+    const file = join(dir, 'samples.jsonl');
+    const before: SampleRecord[] = [generation('t1', 0, true), verification('t1', 0, 'mc', 0.5), failure('t1', 1, 'generation')];
+    const streamed: SampleRecord[] = [
+      generation('t1', 1, false),
+      failure('t1', 1, 'mc', 'call-failed'),
+      verification('t1', 0, 'cot-score', 0.25),
+      generation('t2', 0, true),
+      verification('t2', 0, 'mc', null),
+      verification('t1', 1, 'cot-score', 0.75),
+    ];
+    writeFileSync(file, jsonl(before));
+    const { model } = await RunModel.read(dir);
+    for (const record of streamed) {
+      // As the run executor has it: the record is in the file before the model hears of it.
+      appendFileSync(file, jsonl([record]));
+      const row = model.apply({ type: record.type, record } as Parameters<RunModel['apply']>[0]);
+      if (record.type !== 'failure') assert.deepEqual(row, model.row(record.task, record.index));
+    }
+    const fresh = await RunModel.read(dir);
+    assert.deepEqual(view(model, []), view(fresh.model, []));
+    assert.deepEqual(model.coverage(), fresh.model.coverage());
+  });
+
+  it('says in one line, naming the file, that the folder changed when samples.jsonl was truncated or rewritten under the panel', async () => {
+    const dir = await newRun(parent);
+    const file = join(dir, 'samples.jsonl');
+    const records = TASKS.flatMap((t) => [0, 1].flatMap((i) => [generation(t.id, i, true), verification(t.id, i, 'mc', 0.5)]));
+    writeFileSync(file, jsonl(records));
+    const { model } = await RunModel.read(dir);
+    assert.equal(model.row('q#3', 1)?.text, 'answer 1');
+    const text = readFileSync(file);
+    truncateSync(file, Math.floor(text.length / 2));
+    const path = file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    assert.throws(() => model.row('q#3', 1), oneLineError(new RegExp(`^${path}: byte \\d+ no longer holds the generation record of task "q#3" sample 1 \\(the file ends before it\\): the file was changed after the run was read; close the panel and open the run again$`)));
+    // Another order of the same records: a line starts at the same byte, but it is another record.
+    writeFileSync(file, jsonl([...records].reverse()));
+    assert.throws(() => model.row('t1', 0), oneLineError(/samples\.jsonl: byte 0 no longer holds the generation record of task "t1" sample 0 \((it holds the|not a generation record there)/));
+  });
+});
+
+describe('the panel run model read from a version-2 run folder (made by the CLI)', function () {
+  this.timeout(120000);
+  const suite = folderAndServerPerSuite();
+  let run: string;
+
+  before(async () => {
+    const tasks = join(suite.dir, 'tasks.jsonl');
+    writeTasks(tasks, 3);
+    run = join(suite.dir, 'run');
+    const made = await runCli(['run', '--tasks', tasks, '--model', `openai:fake@${suite.server.url}`, '-n', '3', '--verifier', 'mc,cot-score,tournament', '--out', run, '--no-cache'], { env: cleanEnv(suite.dir) });
+    assert.equal(made.code, 0, made.stderr);
+  });
+
+  it("reads each sample's texts back from disk: the records' texts, each prompt re-rendered from its template reference", async () => {
+    const data = await readRun(run);
+    const prompts = runPrompts(data);
+    const model = await assertSameView(run);
+    assert.equal(model.sampleCount, 9);
+    for (const g of data.generations.values()) {
+      const row = model.row(g.task, g.index);
+      assert.equal(row?.text, g.text);
+      const records = [...(data.verifications.get(`${g.task}\u0000${g.index}`)?.values() ?? [])];
+      assert.equal(records.length, 3);
+      for (const record of records) {
+        assert.equal(typeof record.prompt, 'object', 'a version-2 reference, not the text');
+        const shown: VerificationRow | undefined = row?.verifications.find((v) => v.verifier === record.verifier);
+        assert.equal(shown?.raw, record.raw);
+        assert.equal(shown?.prompt, prompts.text(record));
+        assert.ok(shown?.prompt.includes(g.text.trim()) || record.verifier === 'tournament', 'the prompt holds the sample it verified');
+      }
+    }
+  });
+});
