@@ -15,7 +15,6 @@ import { readRecordAt } from '../../core/runs/recordAt';
 import type { AnnotationRecord, FailureRecord, GenerationRecord, RunManifest, VerificationRecord } from '../../core/runs/records';
 import { columnsCoverage, ColumnStore, OFFSET_UNKNOWN, readColumnStore } from '../../core/runs/runColumns';
 import { RUN_FILES, type ReadRunOptions, type RunData } from '../../core/runs/runStore';
-import { sampleKey } from '../../core/runs/sampleKey';
 import { RunPrompts } from '../../core/runs/verificationPrompts';
 import type { RecordCoverage } from '../../core/stats/coverage';
 import type { Task } from '../../core/tasks/task';

@@ -17,7 +17,7 @@ import type { HostMessage, VerificationRow } from '../../../src/protocol/panelPr
 import { runCli, tempDir } from '../../helpers/cli';
 import { folderAndServerPerSuite } from '../../helpers/fakeServers';
 import { cleanEnv, writeTasks } from '../../helpers/runs';
-import { failure, generation, jsonl, manifest, newRun, TASKS, verification } from '../../core/runs/runFixtures';
+import { awkwardRun, failure, generation, jsonl, manifest, newRun, TASKS, verification } from '../../core/runs/runFixtures';
 
 /** What the webview is sent of a model, and every sample's detail row. */
 function view(model: RunModel, annotations: RunData['annotations']): { messages: HostMessage[]; details: unknown[] } {
@@ -46,35 +46,7 @@ describe('the panel run model read from a run folder as columns', () => {
   afterEach(() => cleanup());
 
   it('shows every record rule as the records do: order, duplicates, call failures before and after their stage, an orphan, an index ≥ n, a torn tail', async () => {
-    const dir = await newRun(parent);
-    writeFileSync(
-      join(dir, 'samples.jsonl'),
-      jsonl([
-        failure('t2', 0, 'generation', 'call-failed'),
-        generation('t2', 0, false),
-        verification('t2', 0, 'mc', 0.25),
-        failure('t2', 1, 'generation', 'prompt-too-long'),
-        generation('t1', 1, true),
-        { ...generation('t1', 0, false), grade: { correct: false, extracted: null, normalized: null, reason: 'no answer found' } },
-        generation('t1', 1, false, 'a duplicate: the earliest is kept'),
-        failure('t1', 1, 'cot-score'),
-        verification('t1', 1, 'cot-score', null),
-        { ...verification('t1', 0, 'cot-score', null), failure: 'labels-absent' },
-        verification('t1', 1, 'mc', 0.9),
-        verification('t1', 1, 'mc', 0.1),
-        verification('t1', 0, 'mc', 0),
-        failure('t1', 0, 'mc'),
-        failure('t1', 2, 'mc', 'call-failed'),
-        generation('t1', 2, true),
-        failure('t1', 2, 'cot-score', 'call-failed'),
-        failure('t1', 2, 'cot-score', 'bad-answer'),
-        verification('q#3', 3, 'mc', 0.5),
-        generation('q#3', 7, true),
-        verification('q#3', 7, 'judge', 0.75),
-        generation('q#3', 0, true, 'Ünïcode ✓ text'),
-        failure('q#3', 0, 'cot-score', 'call-failed'),
-      ]) + '{"v":1,"type":"generation","task":"t1","ind',
-    );
+    const dir = await awkwardRun(parent);
     const model = await assertSameView(dir);
     assert.equal(model.sampleCount, 6);
     assert.deepEqual(model.row('t1', 2)?.callFailures?.map((f) => [f.stage, f.kind]), [['mc', 'call-failed'], ['cot-score', 'bad-answer']], 'the last failure of a stage is its current one');
