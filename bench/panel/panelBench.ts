@@ -10,7 +10,7 @@
 //   intervals   — from a slider move until the bootstrap intervals (1000 resamples) are shown too
 //   longest task while the intervals are drawn — the longest main-thread task (Long Tasks API, ≥ 50 ms)
 //                 between the re-filter frame and the intervals: what a slider drag would wait for
-//   memory      — the host's heap held by the run's model after a garbage collection (what an open
+//   memory      — the host's heap and array buffers held by the run's model after a garbage collection (what an open
 //                 panel keeps), the host process's peak RSS so far, and the page's JS heap after the
 //                 first paint (after a garbage collection)
 // Medians of RUNS page loads per size (re-filter: the median of 5 moves per load). The transfer here
@@ -170,9 +170,11 @@ const collect = ((): (() => void) => {
   return vm.runInNewContext('gc') as () => void;
 })();
 
+/** The JS heap and the array buffers outside it (the model's typed columns live there). */
 function heapMiB(): number {
   collect();
-  return process.memoryUsage().heapUsed / 2 ** 20;
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return (heapUsed + arrayBuffers) / 2 ** 20;
 }
 
 async function pageHeapMiB(page: Page): Promise<number> {
