@@ -60,17 +60,40 @@ function describe(r: { type: string; task: string; index: number; verifier?: str
 
 /** The complete line starting at `offset` (without its newline); null when the file ends before a newline. */
 function lineAt(file: string, offset: number): string | null {
+  let found: string | null = null;
+  forEachLineFrom(file, offset, (_, text) => {
+    found = text;
+    return false;
+  });
+  return found;
+}
+
+/**
+ * Calls `visit` with each complete line from byte `from` on (its offset and text, without the
+ * newline) until it returns false or the file ends; returns the offset after the last complete line
+ * visited (a torn last line is left for a later call, once its writer has finished it).
+ */
+export function forEachLineFrom(file: string, from: number, visit: (offset: number, text: string) => boolean): number {
   const fd = openSync(file, 'r');
   try {
-    const parts: Buffer[] = [];
-    for (let at = offset; ; ) {
+    let pending: Buffer[] = [];
+    let lineStart = from;
+    for (let at = from; ; ) {
       const chunk = Buffer.alloc(CHUNK);
       const got = readSync(fd, chunk, 0, CHUNK, at);
-      if (got === 0) return null;
-      const nl = chunk.subarray(0, got).indexOf(NEWLINE);
-      parts.push(chunk.subarray(0, nl === -1 ? got : nl));
-      // readLines counts a byte-order mark into the first line's offset and drops it from the text.
-      if (nl !== -1) return Buffer.concat(parts).toString('utf8').replace(offset === 0 ? /^\uFEFF/ : /^$/, '');
+      if (got === 0) return lineStart;
+      let start = 0;
+      for (let nl = chunk.indexOf(NEWLINE, start); nl !== -1 && nl < got; nl = chunk.indexOf(NEWLINE, start)) {
+        const bytes = Buffer.concat([...pending, chunk.subarray(start, nl)]);
+        pending = [];
+        // readLines counts a byte-order mark into the first line's offset and drops it from the text.
+        const text = bytes.toString('utf8').replace(lineStart === 0 ? /^\uFEFF/ : /^$/, '');
+        const offset = lineStart;
+        lineStart = at + nl + 1;
+        start = nl + 1;
+        if (!visit(offset, text)) return lineStart;
+      }
+      if (start < got) pending.push(chunk.subarray(start, got));
       at += got;
     }
   } finally {

@@ -3,7 +3,9 @@
 // run folder by readRunColumns or from records as they stream in, and the run's coverage counted
 // from those columns as core counts a run folder's. Texts (generations, verifier outputs, prompts)
 // stay on disk: a sample's full row is read back by offset when the panel needs it (the detail
-// pane, a live update). Only records streamed in by a running run are held, until it ends.
+// pane, a live update). Records a running run streams in are held until their lines are looked up
+// in the file (settle), at the latest once HELD_ROWS samples have some.
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { samplingText } from '../../core/report/samplingText';
 import type { GapCheckEvent } from '../../core/pipeline/gapCheck';
@@ -11,7 +13,8 @@ import { AnswerClusters } from '../../core/grade/answerClusters';
 import type { GradeResult } from '../../core/grade/grader';
 import { getGrader } from '../../core/grade/graders';
 import { MISSING_SCORE } from '../../core/filter/columns';
-import { readRecordAt } from '../../core/runs/recordAt';
+import { forEachLineFrom, readRecordAt } from '../../core/runs/recordAt';
+import { errorCode } from '../../core/runs/files';
 import type { AnnotationRecord, FailureRecord, GenerationRecord, RunManifest, VerificationRecord } from '../../core/runs/records';
 import { columnsCoverage, ColumnStore, OFFSET_UNKNOWN, readColumnStore } from '../../core/runs/runColumns';
 import { RUN_FILES, type ReadRunOptions, type RunData } from '../../core/runs/runStore';
@@ -19,11 +22,15 @@ import { RunPrompts } from '../../core/runs/verificationPrompts';
 import type { RecordCoverage } from '../../core/stats/coverage';
 import type { Task } from '../../core/tasks/task';
 import { UserError } from '../../core/util/errors';
+import { isPlainObject } from '../../core/util/plainObject';
+import { parseJson } from '../../core/runs/jsonlFile';
 import { goldList, SampleColumnsBuilder, type CallFailureRow, type PanelMode, type RunSummary, type SampleColumns, type SampleRow, type TaskInfo, type VerificationRow } from '../../protocol/panelProtocol';
 import { hasNoGold } from '../tasks/taskSelection';
 import type { GapInput } from '../../core/pipeline/liveGap';
 
 const GENERATION = 'generation';
+/** Samples with streamed records held in memory before settle looks their lines up on disk. */
+const HELD_ROWS = 1024;
 
 /** The records of one sample this model was given after reading the folder: not at an offset it knows. */
 interface StreamedRecords {
@@ -43,8 +50,10 @@ export class RunModel {
   private generated = 0;
   /** Generated rows in task order, then sample index; rebuilt after a row is added. */
   private order: Int32Array | null = null;
-  /** Records streamed in after the read (a running run's), by row. */
+  /** Records streamed in after the read (a running run's) whose lines settle has not found yet, by row. */
   private readonly streamed = new Map<number, StreamedRecords>();
+  /** Where settle looks next in samples.jsonl: every record before it has its offset in the store. */
+  private settledTo = 0;
   /** Rows whose grade is not the recorded one: their task has no gold answer, or one marked in this panel. */
   private readonly grades = new Map<number, RowGrade>();
   /** Tasks with a gold answer the user marked in this panel (Check Selection). */
@@ -94,6 +103,7 @@ export class RunModel {
     const ungraded = rows.filter((row) => hasNoGold(tasks[store.task[row] as number] as Task));
     ungraded.sort((a, b) => (store.generation[a] as number) - (store.generation[b] as number));
     for (const row of ungraded) model.groupAnswer(row, model.generationOf(row).text);
+    model.settledTo = await fileSize(model.file);
     return { model, annotations };
   }
 
@@ -113,6 +123,7 @@ export class RunModel {
 
   /** Applies a streamed record; returns the row it changed (none for task-done, a duplicate, nor for a failed generation, which has no row). */
   apply(event: GapCheckEvent): SampleRow | undefined {
+    if (this.streamed.size >= HELD_ROWS) this.settle();
     if (event.type === 'generation') return this.addGeneration(event.record);
     if (event.type === 'verification') return this.addVerification(event.record);
     if (event.type === 'failure') return this.addFailure(event.record);
@@ -189,6 +200,52 @@ export class RunModel {
       }
       yield { task: (this.tasks[store.task[row] as number] as Task).id, index: store.index[row] as number, correct: grade ? grade.correct : store.correct[row] === 1, scores, answer: normalized };
     }
+  }
+
+  /**
+   * Looks up the lines of the streamed records in samples.jsonl (a running run appends each record
+   * before the model hears of it) and lets go of every record found: from then on it is read back
+   * from disk like the rest. A record whose line is not there (a model fed records that were never
+   * written, as in tests) stays held.
+   */
+  settle(): void {
+    if (this.streamed.size === 0) return;
+    const { store } = this;
+    const failures = new Map<number, Map<string, number>>();
+    try {
+      this.settledTo = forEachLineFrom(this.file, this.settledTo, (offset, text) => {
+        const json = parseJson(text);
+        if (!json.ok || !isPlainObject(json.value)) return true;
+        const { type, task, index, verifier, stage } = json.value;
+        if (typeof task !== 'string' || typeof index !== 'number' || !this.taskIndex.has(task)) return true;
+        const row = store.rowOfSample(task, index);
+        if (row === -1) return true;
+        // The first line of a record the store holds is the one kept (later ones are duplicates); a stage's last failure is its current one.
+        if (type === 'generation' && store.generation[row] === OFFSET_UNKNOWN) store.generation[row] = offset;
+        const column = type === 'verification' && typeof verifier === 'string' ? store.verifiers.get(verifier) : undefined;
+        if (column && column.offset[row] === OFFSET_UNKNOWN) column.offset[row] = offset;
+        if (type === 'failure' && typeof stage === 'string' && store.failures.get(row)?.get(stage) === OFFSET_UNKNOWN) {
+          if (!failures.has(row)) failures.set(row, new Map());
+          failures.get(row)?.set(stage, offset);
+        }
+        return true;
+      });
+    } catch (err) {
+      if (errorCode(err) === 'ENOENT') return;
+      throw err;
+    }
+    for (const [row, byStage] of failures) for (const [stage, offset] of byStage) store.failures.get(row)?.set(stage, offset);
+    for (const [row, held] of this.streamed) {
+      if (held.generation && store.generation[row] !== OFFSET_UNKNOWN) delete held.generation;
+      for (const verifier of held.verifications.keys()) if (store.verifiers.get(verifier)?.offset[row] !== OFFSET_UNKNOWN) held.verifications.delete(verifier);
+      for (const stage of held.failures.keys()) if (store.failures.get(row)?.get(stage) !== OFFSET_UNKNOWN) held.failures.delete(stage);
+      if (!held.generation && held.verifications.size === 0 && held.failures.size === 0) this.streamed.delete(row);
+    }
+  }
+
+  /** Samples with streamed records still held in memory. */
+  get heldRows(): number {
+    return this.streamed.size;
   }
 
   taskInfo(taskId: string): TaskInfo | undefined {
@@ -393,4 +450,14 @@ export function gapInputOf(row: SampleRow): GapInput {
   const scores: Record<string, number | null> = {};
   for (const v of row.verifications) scores[v.verifier] = v.score;
   return { task: row.task, index: row.index, correct: row.correct, scores, answer: row.normalized };
+}
+
+/** The size of a file, 0 when it does not exist (a new run has no samples.jsonl yet). */
+async function fileSize(file: string): Promise<number> {
+  try {
+    return (await stat(file)).size;
+  } catch (err) {
+    if (errorCode(err) === 'ENOENT') return 0;
+    throw err;
+  }
 }

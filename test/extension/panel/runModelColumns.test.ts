@@ -102,6 +102,37 @@ describe('the panel run model read from a run folder as columns', () => {
     const fresh = await RunModel.read(dir);
     assert.deepEqual(view(model, []), view(fresh.model, []));
     assert.deepEqual(model.coverage(), fresh.model.coverage());
+    // Settled, the streamed records are read back from the file like the rest, and no longer held.
+    assert.equal(model.heldRows, 3);
+    appendFileSync(file, '{"v":2,"type":"generation","task":"t1","ind');
+    model.settle();
+    assert.equal(model.heldRows, 0);
+    assert.deepEqual(view(model, []), view(fresh.model, []));
+    writeFileSync(file, jsonl(before));
+    assert.throws(() => model.row('t2', 0), oneLineError(/samples\.jsonl: byte \d+ no longer holds the generation record of task "t2" sample 0 \(the file ends before it\)/), 'read from disk now');
+  });
+
+  it('looks the streamed records up in the file by itself once 1024 samples have some: a long run does not hold its texts', async () => {
+    const dir = await newRun(parent);
+    const file = join(dir, 'samples.jsonl');
+    const { model } = await RunModel.read(dir);
+    for (let index = 0; index < 1500; index++) {
+      const record = generation('t1', index, index % 3 === 0);
+      appendFileSync(file, jsonl([record]));
+      model.apply({ type: 'generation', record });
+    }
+    assert.ok(model.heldRows < 1024, `${model.heldRows} samples held`);
+    assert.equal(model.row('t1', 7)?.text, 'answer 7');
+    assert.deepEqual(view(model, []), view((await RunModel.read(dir)).model, []));
+  });
+
+  it('keeps holding streamed records whose lines are not in the file', async () => {
+    const dir = await newRun(parent);
+    const { model } = await RunModel.read(dir);
+    model.apply({ type: 'generation', record: generation('t1', 0, true) });
+    model.settle();
+    assert.equal(model.heldRows, 1);
+    assert.equal(model.row('t1', 0)?.text, 'answer 0');
   });
 
   it('says in one line, naming the file, that the folder changed when samples.jsonl was truncated or rewritten under the panel', async () => {
