@@ -11,6 +11,8 @@ import { readRun, type RunData } from '../../../src/core/runs/runStore';
 import { promptReference, runPrompts } from '../../../src/core/runs/verificationPrompts';
 import { UserError } from '../../../src/core/util/errors';
 import { RunModel } from '../../../src/extension/panel/runModel';
+import type { VerificationRow } from '../../../src/protocol/panelProtocol';
+import { assertSameView } from '../../extension/panel/panelViews';
 import { runCli } from '../../helpers/cli';
 import { folderAndServerPerSuite } from '../../helpers/fakeServers';
 import { cleanEnv, writeTasks } from '../../helpers/runs';
@@ -80,6 +82,24 @@ describe('runs/verificationPrompts', function () {
     }
     const samplesText = readFileSync(join(run, 'samples.jsonl'), 'utf8');
     assert.ok(!samplesText.includes('Variant 0:'), 'no question is repeated in samples.jsonl');
+  });
+
+  it("shows each sample's texts in the panel read back from disk: the records' texts, each prompt re-rendered from its template reference", async () => {
+    const data = await readRun(run);
+    const prompts = runPrompts(data);
+    const model = await assertSameView(run);
+    assert.equal(model.sampleCount, 12);
+    for (const g of data.generations.values()) {
+      const row = model.row(g.task, g.index);
+      assert.equal(row?.text, g.text);
+      const records = [...(data.verifications.get(`${g.task}\u0000${g.index}`)?.values() ?? [])];
+      assert.equal(records.length, 3);
+      for (const record of records) {
+        const shown: VerificationRow | undefined = row?.verifications.find((v) => v.verifier === record.verifier);
+        assert.equal(shown?.raw, record.raw);
+        assert.equal(shown?.prompt, prompts.text(record));
+      }
+    }
   });
 
   it('refuses to write a reference that does not render the prompt sent', () => {

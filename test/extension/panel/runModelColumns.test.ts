@@ -1,38 +1,20 @@
 // The panel host's run model read from a run folder as columns (RunModel.read), its texts read back
 // from samples.jsonl by byte offset, against the model built from every record held in memory
 // (RunModel.fromRun over readRun): the same snapshot, the same detail rows, on real run folders —
-// every record rule, Check Selection, version-2 prompt references from a real CLI run, and records
-// a running run streams in. A folder changed under the panel is a one-line error.
+// every record rule, Check Selection, and records a running run streams in (version-2 prompt
+// references from a real CLI run: verificationPrompts.test.ts). A folder changed under the panel is
+// a one-line error.
 import assert from 'node:assert/strict';
 import { appendFileSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SampleRecord } from '../../../src/core/runs/records';
-import { createRunFolder, readRun, type RunData } from '../../../src/core/runs/runStore';
-import { runPrompts } from '../../../src/core/runs/verificationPrompts';
+import { createRunFolder } from '../../../src/core/runs/runStore';
 import type { Task } from '../../../src/core/tasks/task';
 import { UserError } from '../../../src/core/util/errors';
 import { RunModel } from '../../../src/extension/panel/runModel';
-import { snapshotMessages } from '../../../src/extension/panel/snapshot';
-import type { HostMessage, VerificationRow } from '../../../src/protocol/panelProtocol';
-import { runCli, tempDir } from '../../helpers/cli';
-import { folderAndServerPerSuite } from '../../helpers/fakeServers';
-import { cleanEnv, writeTasks } from '../../helpers/runs';
+import { tempDir } from '../../helpers/cli';
+import { assertSameView, view } from './panelViews';
 import { awkwardRun, failure, generation, jsonl, manifest, newRun, TASKS, verification } from '../../core/runs/runFixtures';
-
-/** What the webview is sent of a model, and every sample's detail row. */
-function view(model: RunModel, annotations: RunData['annotations']): { messages: HostMessage[]; details: unknown[] } {
-  const messages = snapshotMessages(model, { annotations, audit: { audit: null, cannotDraw: null }, runState: { coverage: model.coverage(), live: false }, progress: { done: model.sampleCount, total: model.sampleCount, status: 'done' } }, 3);
-  return { messages, details: model.allRows() };
-}
-
-/** The folder read as columns and the folder read whole into records give the same panel. */
-async function assertSameView(dir: string, marked: Record<string, string> = {}): Promise<RunModel> {
-  const run = await readRun(dir);
-  const { model, annotations } = await RunModel.read(dir);
-  model.markAnswers(marked);
-  assert.deepEqual(view(model, annotations), view(RunModel.fromRun(run, marked), run.annotations));
-  return model;
-}
 
 /** A one-line UserError whose message matches `pattern`. */
 function oneLineError(pattern: RegExp): (err: unknown) => boolean {
@@ -149,39 +131,5 @@ describe('the panel run model read from a run folder as columns', () => {
     // Another order of the same records: a line starts at the same byte, but it is another record.
     writeFileSync(file, jsonl([...records].reverse()));
     assert.throws(() => model.row('t1', 0), oneLineError(/samples\.jsonl: byte 0 no longer holds the generation record of task "t1" sample 0 \((it holds the|not a generation record there)/));
-  });
-});
-
-describe('the panel run model read from a version-2 run folder (made by the CLI)', function () {
-  this.timeout(120000);
-  const suite = folderAndServerPerSuite();
-  let run: string;
-
-  before(async () => {
-    const tasks = join(suite.dir, 'tasks.jsonl');
-    writeTasks(tasks, 3);
-    run = join(suite.dir, 'run');
-    const made = await runCli(['run', '--tasks', tasks, '--model', `openai:fake@${suite.server.url}`, '-n', '3', '--verifier', 'mc,cot-score,tournament', '--out', run, '--no-cache'], { env: cleanEnv(suite.dir) });
-    assert.equal(made.code, 0, made.stderr);
-  });
-
-  it("reads each sample's texts back from disk: the records' texts, each prompt re-rendered from its template reference", async () => {
-    const data = await readRun(run);
-    const prompts = runPrompts(data);
-    const model = await assertSameView(run);
-    assert.equal(model.sampleCount, 9);
-    for (const g of data.generations.values()) {
-      const row = model.row(g.task, g.index);
-      assert.equal(row?.text, g.text);
-      const records = [...(data.verifications.get(`${g.task}\u0000${g.index}`)?.values() ?? [])];
-      assert.equal(records.length, 3);
-      for (const record of records) {
-        assert.equal(typeof record.prompt, 'object', 'a version-2 reference, not the text');
-        const shown: VerificationRow | undefined = row?.verifications.find((v) => v.verifier === record.verifier);
-        assert.equal(shown?.raw, record.raw);
-        assert.equal(shown?.prompt, prompts.text(record));
-        assert.ok(shown?.prompt.includes(g.text.trim()) || record.verifier === 'tournament', 'the prompt holds the sample it verified');
-      }
-    }
   });
 });
