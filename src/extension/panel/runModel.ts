@@ -388,10 +388,10 @@ export class RunModel {
     // In the order the run's file holds them; streamed ones (no offset yet) after, as they arrived.
     const kept: { verifier: string; offset: number }[] = [];
     for (const [verifier, column] of this.store.verifiers) if (!Number.isNaN(column.score[row] as number)) kept.push({ verifier, offset: column.offset[row] as number });
-    const position = (offset: number): number => (offset === OFFSET_UNKNOWN ? Infinity : offset);
-    kept.sort((a, b) => position(a.offset) - position(b.offset));
     const streamedOrder = [...(this.streamed.get(row)?.verifications.keys() ?? [])];
-    kept.sort((a, b) => (a.offset === OFFSET_UNKNOWN && b.offset === OFFSET_UNKNOWN ? streamedOrder.indexOf(a.verifier) - streamedOrder.indexOf(b.verifier) : 0));
+    const held = (v: { offset: number }): number => (v.offset === OFFSET_UNKNOWN ? 1 : 0);
+    const position = (v: { verifier: string; offset: number }): number => (held(v) ? streamedOrder.indexOf(v.verifier) : v.offset);
+    kept.sort((a, b) => held(a) - held(b) || position(a) - position(b));
     const verifications = kept.map(({ verifier, offset }) => this.verificationRow(this.verificationOf(row, verifier, offset)));
     const callFailures: CallFailureRow[] = [];
     for (const [stage, offset] of this.store.failures.get(row) ?? []) {
