@@ -36,7 +36,7 @@ const BENCHMARKS: Benchmark[] = [
  * Benchmarks with a script of their own that writes bench/results/<name>.json in its own format
  * (rendered into RESULTS.md all the same): run when the script is present.
  */
-const EXTERNAL = [{ name: 'panel', script: path.join('bench', 'panel', 'panelBench.ts'), quickArgs: ['--runs', '2'] }];
+const EXTERNAL = [{ name: 'panel', script: path.join('bench', 'panel', 'panelBench.ts'), quickArgs: ['--quick'] }];
 
 async function main(): Promise<number> {
   const { values } = parseArgs({

@@ -31,11 +31,14 @@ function versionsOf(dir: string): number[] {
   return [...new Set(lines.map((l) => (JSON.parse(l) as { v: number }).v))].sort();
 }
 
-/** The panel host's snapshot of the run and every sample's detail row, as the expected panel.json holds them. */
+/**
+ * The panel host's snapshot of the run and every sample's detail row, as the expected panel.json
+ * holds them: read as columns, the details read back from samples.jsonl (panel.json was made by the
+ * host that held every record).
+ */
 async function panelView(dir: string): Promise<unknown> {
-  const run = await readRun(dir);
-  const model = RunModel.fromRun(run);
-  const messages = snapshotMessages(model, { annotations: run.annotations, audit: { audit: null, cannotDraw: null }, runState: { coverage: model.coverage(), live: false }, progress: { done: model.sampleCount, total: model.sampleCount, status: 'done' } });
+  const { model, annotations } = await RunModel.read(dir);
+  const messages = snapshotMessages(model, { annotations, audit: { audit: null, cannotDraw: null }, runState: { coverage: model.coverage(), live: false }, progress: { done: model.sampleCount, total: model.sampleCount, status: 'done' } });
   const details = model.allRows().map((r) => model.row(r.task, r.index));
   return JSON.parse(JSON.stringify({ messages, details }));
 }

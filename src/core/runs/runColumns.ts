@@ -1,12 +1,13 @@
 // A run folder as compact columns: what the statistics and the coverage need of each sample in
-// typed arrays (about 50 bytes a sample with two verifiers), never the records themselves. Texts
-// stay on disk: a row keeps the byte offset of its generation line (which orders the HTML report's
-// tasks as the file does). readRun (runStore.ts) is the reader that keeps every record.
+// typed arrays (about 70 bytes a sample with two verifiers), never the records themselves. Texts
+// stay on disk: a row keeps the byte offsets of its generation line (which orders the HTML report's
+// tasks as the file does) and of its verification lines, from which the panel reads a sample's
+// details on demand. readRun (runStore.ts) is the reader that keeps every record.
 import path from 'node:path';
 import { MISSING_SCORE } from '../filter/columns';
 import { poolOrder, type SamplePool } from '../stats/pool';
 import type { Task } from '../tasks/task';
-import type { AnnotationRecord, CallFailureKind, RunManifest } from './records';
+import type { AnnotationRecord, CallFailureKind, FailureRecord, GenerationRecord, RunManifest, VerificationRecord } from './records';
 import type { RecordCoverage, VerifierFailureKind } from '../stats/coverage';
 import { countCoverage, verifierNames } from './coverage';
 import { correctedVerdict } from './labels';
@@ -18,6 +19,8 @@ const GENERATION = 'generation';
 /** A score column's value where the sample has no record of that verifier. */
 const NO_RECORD = NaN;
 const FIRST_CAPACITY = 1024;
+/** An offset column's value for a record that is not in the file read (it was added afterwards, see ColumnStore). */
+export const OFFSET_UNKNOWN = -2;
 
 /** The stage of a sample: its generation, or one verifier's judgement. */
 export interface StageColumn {
@@ -33,6 +36,8 @@ export interface StageColumn {
 export interface VerifierColumn extends StageColumn {
   /** Score per row: NaN where the sample has no record of this verifier, MISSING_SCORE where the record has no score. */
   score: Float64Array;
+  /** Per row: byte offset of the kept verification line in samples.jsonl; −1 without one, OFFSET_UNKNOWN when added afterwards. */
+  offset: Float64Array;
 }
 
 export interface RunColumns {
@@ -45,18 +50,22 @@ export interface RunColumns {
   /** Per row: the task's position in `tasks`. */
   task: Int32Array;
   index: Float64Array;
-  /** Per row: byte offset of the generation line in samples.jsonl; −1 without a generation. */
+  /** Per row: byte offset of the generation line in samples.jsonl; −1 without a generation, OFFSET_UNKNOWN when added afterwards. */
   generation: Float64Array;
   /** The checker's verdict (1 correct), where there is a generation. */
   correct: Uint8Array;
   /** Per row: the normalized answer as a position in `answers`, −1 for none. */
   answer: Int32Array;
+  /** Per row: the answer as written in the output (the grade's `extracted`) as a position in `answers`, −1 for none. */
+  extracted: Int32Array;
   answers: string[];
   generationStage: StageColumn;
   /** Verifier name -> its column, in order of first record. */
   verifiers: Map<string, VerifierColumn>;
   /** Failure kinds named by the problem codes. */
   kinds: string[];
+  /** Row -> stage -> byte offset of the stage's current call failure line (OFFSET_UNKNOWN when added afterwards); only where one is current. */
+  failures: Map<number, Map<string, number>>;
   /** In file order. */
   annotations: AnnotationRecord[];
   warnings: string[];
@@ -69,44 +78,35 @@ export interface RunColumns {
  * and warnings). Verifications of a sample without a generation are dropped with readRun's warning.
  */
 export async function readRunColumns(dir: string, opts: ReadRunOptions = {}): Promise<RunColumns> {
-  const { manifest, tasks, warnings, reader } = await openRunFolder(dir, opts);
-  const taskIds = new Map(tasks.map((t, i) => [t.id, i]));
-  const file = path.join(dir, RUN_FILES.samples);
-  const b = new ColumnBuilder(tasks.length, manifest.config.n);
-  const stage = (name: string): StageColumn => (name === GENERATION ? b.generationStage : b.verifier(name));
-  await scanSamples(file, reader, {
-    generation(record, offset) {
-      const row = b.row(taskIds.get(record.task) as number, record.index);
-      if (b.generation[row] !== -1) return false;
-      b.generation[row] = offset;
-      b.correct[row] = record.grade.correct ? 1 : 0;
-      b.answer[row] = record.grade.normalized === null ? -1 : b.intern(record.grade.normalized);
-      b.generationStage.problem[row] = 0;
-      return true;
-    },
-    verification(record, line) {
-      const row = b.row(taskIds.get(record.task) as number, record.index);
-      if (b.firstVerificationLine[row] === 0) b.firstVerificationLine[row] = line;
-      const column = b.verifier(record.verifier);
-      if (!Number.isNaN(column.score[row] as number)) return false;
-      column.score[row] = record.score ?? MISSING_SCORE;
-      column.problem[row] = record.score === null ? b.kind(record.failure ?? 'unparsable') : 0;
-      return true;
-    },
-    failure(record) {
-      const row = b.row(taskIds.get(record.task) as number, record.index);
-      // A record of the stage supersedes its call failures, whichever came first.
-      const done = record.stage === GENERATION ? b.generation[row] !== -1 : !Number.isNaN(b.verifier(record.stage).score[row] as number);
-      if (!done) stage(record.stage).problem[row] = b.kind(record.kind);
-    },
-  });
-  b.dropOrphans(file, reader.warn);
-  const annotations = await readAnnotations(path.join(dir, RUN_FILES.annotations), reader);
-  return { ...b.columns(), dir, manifest, tasks, annotations, warnings };
+  const { store, ...rest } = await readColumnStore(dir, opts);
+  return { ...store.columns(), ...rest };
 }
 
-/** Rows are added as samples first appear; every column grows together (doubling). */
-class ColumnBuilder {
+/**
+ * readRunColumns, keeping the store the columns live in so that records written after the read can
+ * be added to them (the panel of a run that is executing).
+ */
+export async function readColumnStore(dir: string, opts: ReadRunOptions = {}): Promise<{ store: ColumnStore } & Pick<RunColumns, 'dir' | 'manifest' | 'tasks' | 'annotations' | 'warnings'>> {
+  const { manifest, tasks, warnings, reader } = await openRunFolder(dir, opts);
+  const file = path.join(dir, RUN_FILES.samples);
+  const store = new ColumnStore(tasks, manifest.config.n);
+  await scanSamples(file, reader, {
+    generation: (record, offset) => store.addGeneration(record, offset),
+    verification: (record, line, offset) => store.addVerification(record, offset, line),
+    failure: (record, offset) => void store.addFailure(record, offset),
+  });
+  store.dropOrphans(file, reader.warn);
+  const annotations = await readAnnotations(path.join(dir, RUN_FILES.annotations), reader);
+  return { store, dir, manifest, tasks, annotations, warnings };
+}
+
+/**
+ * The columns of a run as its records arrive, in file order (readRunColumns), or as a running run
+ * writes them (offset OFFSET_UNKNOWN). Rows are added as samples first appear; every column grows
+ * together (doubling). A generation or verification the store holds already is a duplicate: the
+ * earliest is kept.
+ */
+export class ColumnStore {
   rows = 0;
   capacity = FIRST_CAPACITY;
   task = new Int32Array(FIRST_CAPACITY);
@@ -114,6 +114,7 @@ class ColumnBuilder {
   generation = new Float64Array(FIRST_CAPACITY).fill(-1);
   correct = new Uint8Array(FIRST_CAPACITY);
   answer = new Int32Array(FIRST_CAPACITY);
+  extracted = new Int32Array(FIRST_CAPACITY);
   /** The line of a row's first verification, for the orphan warning; 0: none. */
   firstVerificationLine = new Uint32Array(FIRST_CAPACITY);
   generationStage: StageColumn = { problem: new Uint8Array(FIRST_CAPACITY) };
@@ -121,15 +122,64 @@ class ColumnBuilder {
   readonly answers: string[] = [];
   private readonly answerIds = new Map<string, number>();
   readonly kinds: string[] = [];
+  readonly failures = new Map<number, Map<string, number>>();
+  private readonly taskIds: Map<string, number>;
   /** (task, index) -> row + 1 for index < n (0: none); other indices in `extraRows`. */
   private readonly denseRows: Int32Array;
   private readonly extraRows = new Map<string, number>();
 
   constructor(
-    tasks: number,
+    tasks: readonly Task[],
     private readonly n: number,
   ) {
-    this.denseRows = new Int32Array(tasks * n);
+    this.taskIds = new Map(tasks.map((t, i) => [t.id, i]));
+    this.denseRows = new Int32Array(tasks.length * n);
+  }
+
+  /** The row of a record's sample; the record's task must be one of the run's. */
+  rowOfSample(task: string, index: number): number {
+    return this.rowOf(this.taskIds.get(task) as number, index);
+  }
+
+  /** False for a duplicate. */
+  addGeneration(record: GenerationRecord, offset: number): boolean {
+    const row = this.row(this.taskIds.get(record.task) as number, record.index);
+    if (this.generation[row] !== -1) return false;
+    this.generation[row] = offset;
+    this.correct[row] = record.grade.correct ? 1 : 0;
+    this.answer[row] = record.grade.normalized === null ? -1 : this.intern(record.grade.normalized);
+    this.extracted[row] = record.grade.extracted === null ? -1 : this.intern(record.grade.extracted);
+    this.generationStage.problem[row] = 0;
+    this.stageDone(row, GENERATION);
+    return true;
+  }
+
+  /** False for a duplicate. `line`: the record's line in the file (0 when added afterwards). */
+  addVerification(record: VerificationRecord, offset: number, line = 0): boolean {
+    const row = this.row(this.taskIds.get(record.task) as number, record.index);
+    if (this.firstVerificationLine[row] === 0) this.firstVerificationLine[row] = line;
+    const column = this.verifier(record.verifier);
+    if (!Number.isNaN(column.score[row] as number)) return false;
+    column.score[row] = record.score ?? MISSING_SCORE;
+    column.offset[row] = offset;
+    column.problem[row] = record.score === null ? this.kind(record.failure ?? 'unparsable') : 0;
+    this.stageDone(row, record.verifier);
+    return true;
+  }
+
+  /**
+   * A record of the stage supersedes its call failures, whichever came first; the last failure is the
+   * current one. False when a record of the stage supersedes this failure.
+   */
+  addFailure(record: FailureRecord, offset: number): boolean {
+    const row = this.row(this.taskIds.get(record.task) as number, record.index);
+    const done = record.stage === GENERATION ? this.generation[row] !== -1 : !Number.isNaN(this.verifier(record.stage).score[row] as number);
+    if (done) return false;
+    (record.stage === GENERATION ? this.generationStage : this.verifier(record.stage)).problem[row] = this.kind(record.kind);
+    let byStage = this.failures.get(row);
+    if (!byStage) this.failures.set(row, (byStage = new Map()));
+    byStage.set(record.stage, offset);
+    return true;
   }
 
   rowOf(task: number, index: number): number {
@@ -153,7 +203,7 @@ class ColumnBuilder {
   verifier(name: string): VerifierColumn {
     let column = this.verifiers.get(name);
     if (!column) {
-      column = { score: new Float64Array(this.capacity).fill(NO_RECORD), problem: new Uint8Array(this.capacity) };
+      column = { score: new Float64Array(this.capacity).fill(NO_RECORD), offset: new Float64Array(this.capacity).fill(-1), problem: new Uint8Array(this.capacity) };
       this.verifiers.set(name, column);
     }
     return column;
@@ -187,15 +237,24 @@ class ColumnBuilder {
       firstLine = Math.min(firstLine, line);
       for (const column of this.verifiers.values()) {
         column.score[row] = NO_RECORD;
+        column.offset[row] = -1;
         column.problem[row] = 0;
       }
+      for (const stage of this.verifiers.keys()) this.stageDone(row, stage);
     }
     if (count > 0) warn(orphanWarning(file, count, firstLine));
   }
 
+  /** The columns as they are now (a later record may grow them into new arrays: ask again). */
   columns(): Omit<RunColumns, 'dir' | 'manifest' | 'tasks' | 'annotations' | 'warnings'> {
-    const { rows, task, index, generation, correct, answer, answers, generationStage, verifiers, kinds } = this;
-    return { rows, task, index, generation, correct, answer, answers, generationStage, verifiers, kinds, rowOf: (t, i) => this.rowOf(t, i) };
+    const { rows, task, index, generation, correct, answer, extracted, answers, generationStage, verifiers, kinds, failures } = this;
+    return { rows, task, index, generation, correct, answer, extracted, answers, generationStage, verifiers, kinds, failures, rowOf: (t, i) => this.rowOf(t, i) };
+  }
+
+  /** A record of the stage arrived: its call failure, if any, is history. */
+  private stageDone(row: number, stage: string): void {
+    const byStage = this.failures.get(row);
+    if (byStage?.delete(stage) && byStage.size === 0) this.failures.delete(row);
   }
 
   private grow(): void {
@@ -211,10 +270,12 @@ class ColumnBuilder {
     this.generation = larger(this.generation, -1);
     this.correct = larger(this.correct, 0);
     this.answer = larger(this.answer, 0);
+    this.extracted = larger(this.extracted, 0);
     this.firstVerificationLine = larger(this.firstVerificationLine, 0);
     this.generationStage = { problem: larger(this.generationStage.problem, 0) };
     for (const column of this.verifiers.values()) {
       column.score = larger(column.score, NO_RECORD);
+      column.offset = larger(column.offset, -1);
       column.problem = larger(column.problem, 0);
     }
     this.capacity = capacity;

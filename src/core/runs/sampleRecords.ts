@@ -37,13 +37,13 @@ export interface SampleMaps {
 /**
  * What a store of sample records does with each valid record of samples.jsonl, in file order. A
  * generation or verification the store already holds is a duplicate: it returns false and keeps
- * the earliest. `offset` is the byte offset of the record's line (readLineAt reads it again).
+ * the earliest. `offset` is the byte offset of the record's line (readRecordAt reads it again).
  */
 export interface SampleRecordSink {
   generation(record: GenerationRecord, offset: number): boolean;
-  verification(record: VerificationRecord, line: number): boolean;
+  verification(record: VerificationRecord, line: number, offset: number): boolean;
   /** The last failure of a stage is its current one (until a record of the stage supersedes it). */
-  failure(record: FailureRecord): void;
+  failure(record: FailureRecord, offset: number): void;
 }
 
 /**
@@ -66,9 +66,9 @@ export async function scanSamples(file: string, reader: AppendOnlyReader, sink: 
     if (type === 'generation') {
       if (!sink.generation(read(generationRecordSchema), offset)) duplicates.generation.add(line);
     } else if (type === 'verification') {
-      if (!sink.verification(read(verificationRecordSchema), line)) duplicates.verification.add(line);
+      if (!sink.verification(read(verificationRecordSchema), line, offset)) duplicates.verification.add(line);
     } else if (type === 'failure') {
-      sink.failure(read(failureRecordSchema));
+      sink.failure(read(failureRecordSchema), offset);
     } else {
       const got = type === undefined ? 'missing field "type"' : `unknown record type ${JSON.stringify(type)}`;
       throw fail(`${got}; expected "generation", "verification" or "failure"`);

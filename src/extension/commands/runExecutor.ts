@@ -166,7 +166,8 @@ export class RunExecutor implements vscode.Disposable {
     const started = Date.now();
     // The one state of the run while it executes: every record is applied here, and whichever panel
     // shows the run (it may be closed and reopened meanwhile) shows this model.
-    const model = RunModel.fromPrepared(prepared, manifest);
+    // Read again from the folder as columns (the texts stay on disk): the prepared records are the resume's.
+    const { model, annotations } = await RunModel.read(dir);
     this.models.set(dir, model);
     const total = model.taskCount * prepared.config.n;
     // A re-verify adds no generations: count its verifications instead.
@@ -174,9 +175,9 @@ export class RunExecutor implements vscode.Disposable {
     const work = countVerifications ? total * controller.verifiers.length : total;
     let done = countVerifications ? 0 : model.sampleCount;
     // The run's panel, and the filter it starts with; quiet, only that filter (a panel opened meanwhile shows this model).
-    const shown = quiet ? startingFilter(model.summary) : this.panels.show(model, prepared.existing?.annotations ?? [], { done: model.sampleCount, total, status: 'running' });
+    const shown = quiet ? startingFilter(model.summary) : this.panels.show(model, annotations, { done: model.sampleCount, total, status: 'running' });
     const live = new LiveGap(shown.selector, shown.filter);
-    for (const row of model.allRows()) live.update(gapInputOf(row));
+    for (const input of model.gapInputs()) live.update(input);
     const progressNow = (status: ProgressParams['status'], message?: string): ProgressParams => ({ done: model.sampleCount, total, status, ...(message !== undefined ? { message } : {}) });
     log.info(`${activity} ${manifest.id}: ${prepared.config.model}, ${model.taskCount} tasks × ${prepared.config.n}, verifiers ${controller.verifiers.join(', ')} → ${dir}`);
     const estimate = estimateRun({ ...prepared, verifiers: controller.verifiers });

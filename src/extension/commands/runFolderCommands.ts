@@ -16,6 +16,8 @@ import { verifiersRunBy } from '../../core/verify/index';
 import { BASE_VERIFIERS } from '../../core/verify/verifier';
 import { escapeHtml } from '../../core/report/escape';
 import { parsePanelState, type PanelState } from '../../protocol/panelProtocol';
+import type { AnnotationRecord } from '../../core/runs/records';
+import type { RecordCoverage } from '../../core/stats/coverage';
 import type { ProgressParams } from '../panel/gapPanel';
 import { createNonce, webviewHtml } from '../panel/panelHtml';
 import { RunModel } from '../panel/runModel';
@@ -36,21 +38,22 @@ export async function openRun(ctx: CommandContext, args: readonly unknown[]): Pr
     open.reveal();
     return;
   }
-  const run = await readRunLogged(ctx, dir);
+  const { model, annotations } = await modelOf(ctx, dir);
   const running = ctx.executor.isRunning(dir);
-  ctx.panels.show(modelOf(ctx, run), run.annotations, progressOf(run, running));
-  if (running || isComplete(runCoverage(run))) return;
+  const coverage = model.coverage();
+  ctx.panels.show(model, annotations, progressOf(model, coverage, running));
+  if (running || isComplete(coverage)) return;
   // Another process (the CLI, another window) writing it cannot be resumed from here until it stops.
   const writer = await liveLockHolder(dir);
-  if (writer !== null) void vscode.window.showInformationMessage(`Gap Lens: run ${run.manifest.id} is being written by ${describeHolder(writer)}; its panel shows what it has so far.`);
-  else await offerResume(ctx, run);
+  if (writer !== null) void vscode.window.showInformationMessage(`Gap Lens: run ${model.runId} is being written by ${describeHolder(writer)}; its panel shows what it has so far.`);
+  else await offerResume(ctx, model, coverage);
 }
 
-async function offerResume(ctx: CommandContext, run: RunData): Promise<void> {
-  const [state] = runStateLines(runCoverage(run), { complete: false, live: false });
-  const choice = await vscode.window.showInformationMessage(`Gap Lens: run ${run.manifest.id} is ${state ?? 'incomplete'}.`, 'Resume');
+async function offerResume(ctx: CommandContext, model: RunModel, coverage: RecordCoverage): Promise<void> {
+  const [state] = runStateLines(coverage, { complete: false, live: false });
+  const choice = await vscode.window.showInformationMessage(`Gap Lens: run ${model.runId} is ${state ?? 'incomplete'}.`, 'Resume');
   if (choice !== 'Resume') return;
-  await resume(ctx, run.dir, run.manifest.id);
+  await resume(ctx, model.dir, model.runId);
 }
 
 /** The run a command on one run acts on: its argument (tree item, panel, path), else the panel in front, else one picked. */
@@ -233,13 +236,21 @@ export async function openRunEditor(ctx: CommandContext, webviewPanel: vscode.We
 
 /** Shows the run in `dir` in a webview panel VS Code made: restored after a reload, or a run file's editor. */
 async function adoptPanel(ctx: CommandContext, webviewPanel: vscode.WebviewPanel, dir: string, state: PanelState | null): Promise<void> {
-  const run = await readRunLogged(ctx, dir);
-  ctx.panels.restore(webviewPanel, modelOf(ctx, run), run.annotations, progressOf(run, ctx.executor.isRunning(dir)), state);
+  const { model, annotations } = await modelOf(ctx, dir);
+  ctx.panels.restore(webviewPanel, model, annotations, progressOf(model, model.coverage(), ctx.executor.isRunning(dir)), state);
 }
 
-/** What a panel shows of a run: a run executing in this window has one state, the executor's; else its files. */
-function modelOf(ctx: CommandContext, run: RunData): RunModel {
-  return ctx.executor.modelOf(run.dir) ?? RunModel.fromRun(run, ctx.memory.markedAnswers(run.manifest.id));
+/**
+ * What a panel shows of a run: a run executing in this window has one state, the executor's; else
+ * its files, read as columns (the panel reads a sample's texts when it shows them). The annotations
+ * are the folder's either way.
+ */
+async function modelOf(ctx: CommandContext, dir: string): Promise<{ model: RunModel; annotations: AnnotationRecord[] }> {
+  const read = await RunModel.read(dir, { onWarning: (m) => ctx.services.log.warn(m) });
+  const running = ctx.executor.modelOf(dir);
+  if (running) return { model: running, annotations: read.annotations };
+  read.model.markAnswers(ctx.memory.markedAnswers(read.model.runId));
+  return read;
 }
 
 /** A static page (no script) with the reason, in the editor's own colours. */
@@ -272,11 +283,11 @@ async function findRunDir(ctx: CommandContext, runId: string): Promise<string | 
 }
 
 /** How an opened run's progress reads in the panel (a running run's panel then gets its live records). */
-function progressOf(run: RunData, running: boolean): ProgressParams {
-  const total = run.tasks.length * run.manifest.config.n;
-  const done = run.generations.size;
+function progressOf(model: RunModel, coverage: RecordCoverage, running: boolean): ProgressParams {
+  const total = model.taskCount * model.summary.n;
+  const done = model.sampleCount;
   if (running) return { done, total, status: 'running' };
-  if (isComplete(runCoverage(run))) return { done, total, status: 'done' };
+  if (isComplete(coverage)) return { done, total, status: 'done' };
   return { done, total, status: 'cancelled', message: `Incomplete: ${done} of ${total} samples. Resume continues it.` };
 }
 

@@ -223,7 +223,7 @@ export class GapPanel implements vscode.Disposable {
       } catch {
         return null;
       }
-      for (const row of this.model.allRows()) this.live.update(gapInputOf(row));
+      for (const input of this.model.gapInputs()) this.live.update(input);
     }
     return this.live.now();
   }

@@ -12,7 +12,7 @@ import { buildPool } from '../../core/stats/pool';
 import { UserError } from '../../core/util/errors';
 import type { AuditParams } from '../../protocol/auditProtocol';
 import type { RequestParams } from '../../protocol/panelProtocol';
-import { gapInputOf, type RunModel } from './runModel';
+import type { RunModel } from './runModel';
 
 const MAX_SEED = 0xffffffff;
 
@@ -102,6 +102,6 @@ function taskIdsOf(model: RunModel): Set<string> {
 
 /** The panel's rows as an audit sees them: every generated sample with the checker's grade as recorded. */
 function auditData(model: RunModel): AuditData {
-  const samples = model.allRows().map((row) => ({ ...gapInputOf(row), correct: row.correct === true }));
+  const samples = [...model.gapInputs()].map((input) => ({ ...input, correct: input.correct === true }));
   return { ...buildPool(samples), verifiers: model.summary.verifiers };
 }

@@ -1,37 +1,67 @@
-// What the panel shows of one run, held by the host: the tasks and one row per sample, built from
-// a run folder or from records as they stream in, in the shape of the panel protocol, and the run's
-// coverage counted from those records as core counts a run folder's. Pure.
+// What the panel shows of one run, held by the host: the tasks and one row per sample as compact
+// columns (core's ColumnStore: scores, grades, answers, the byte offsets of the records), built from a
+// run folder by readRunColumns or from records as they stream in, and the run's coverage counted
+// from those columns as core counts a run folder's. Texts (generations, verifier outputs, prompts)
+// stay on disk: a sample's full row is read back by offset when the panel needs it (the detail
+// pane, a live update). Records a running run streams in are held until their lines are looked up
+// in the file (settle), at the latest once HELD_ROWS samples have some.
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import { hasNoGold, runSelector } from '../../core/config/runRules';
 import { samplingText } from '../../core/report/samplingText';
 import type { GapCheckEvent } from '../../core/pipeline/gapCheck';
-import type { PreparedRun } from '../../core/pipeline/runSession';
 import { AnswerClusters } from '../../core/grade/answerClusters';
+import type { GradeResult } from '../../core/grade/grader';
 import { getGrader } from '../../core/grade/graders';
-import { runCoverage } from '../../core/runs/coverage';
-import type { FailureRecord, GenerationRecord, RunManifest, VerificationRecord } from '../../core/runs/records';
-import type { RunData } from '../../core/runs/runStore';
-import { sampleKey } from '../../core/runs/sampleKey';
+import { MISSING_SCORE } from '../../core/filter/columns';
+import { forEachLineFrom, readRecordAt } from '../../core/runs/recordAt';
+import { errorCode } from '../../core/runs/files';
+import type { AnnotationRecord, FailureRecord, GenerationRecord, RunManifest, VerificationRecord } from '../../core/runs/records';
+import { columnsCoverage, ColumnStore, OFFSET_UNKNOWN, readColumnStore } from '../../core/runs/runColumns';
+import { RUN_FILES, type ReadRunOptions, type RunData } from '../../core/runs/runStore';
 import { RunPrompts } from '../../core/runs/verificationPrompts';
 import type { RecordCoverage } from '../../core/stats/coverage';
 import type { Task } from '../../core/tasks/task';
 import { UserError } from '../../core/util/errors';
-import { goldList, type CallFailureRow, type HostNotificationParams, type PanelMode, type RunSummary, type SampleRow, type TaskInfo, type VerificationRow } from '../../protocol/panelProtocol';
+import { isPlainObject } from '../../core/util/plainObject';
+import { parseJson } from '../../core/runs/jsonlFile';
+import { goldList, SampleColumnsBuilder, type CallFailureRow, type HostNotificationParams, type PanelMode, type RunSummary, type SampleColumns, type SampleRow, type TaskInfo, type VerificationRow } from '../../protocol/panelProtocol';
 import type { GapInput } from '../../core/pipeline/liveGap';
 
 const GENERATION = 'generation';
+/** Samples with streamed records held in memory before settle looks their lines up on disk. */
+const HELD_ROWS = 1024;
+
+/** The records of one sample this model was given after reading the folder: not at an offset it knows. */
+interface StreamedRecords {
+  generation?: GenerationRecord;
+  verifications: Map<string, VerificationRecord>;
+  failures: Map<string, FailureRecord>;
+}
+
+/** A row's grade: the recorded one, a regrade against a marked answer, or (no gold answer) its answer group without a verdict. */
+type RowGrade = Omit<GradeResult, 'correct'> & { correct: boolean | null };
 
 export class RunModel {
-  private readonly tasks = new Map<string, Task>();
-  private readonly rows = new Map<string, SampleRow>();
-  /** The run's verification records and current call failures (sampleKey -> verifier or stage -> record), as a run folder holds them. */
-  private readonly verifications = new Map<string, Map<string, VerificationRecord>>();
-  private readonly failures = new Map<string, Map<string, FailureRecord>>();
+  private readonly tasks: readonly Task[];
+  private readonly taskIndex = new Map<string, number>();
+  private readonly file: string;
+  /** Rows with a generation: the panel's samples. */
+  private generated = 0;
+  /** Generated rows in task order, then sample index; rebuilt after a row is added. */
+  private order: Int32Array | null = null;
+  /** Records streamed in after the read (a running run's) whose lines settle has not found yet, by row. */
+  private readonly streamed = new Map<number, StreamedRecords>();
+  /** Where settle looks next in samples.jsonl: every record before it has its offset in the store. */
+  private settledTo = 0;
+  /** Rows whose grade is not the recorded one: their task has no gold answer, or one marked in this panel. */
+  private readonly grades = new Map<number, RowGrade>();
   /** Tasks with a gold answer the user marked in this panel (Check Selection). */
   private readonly marked = new Map<string, string>();
-  /** The answer groups of each task without a gold answer, built as its samples arrive. */
+  /** The answer groups of each task without a gold answer, built in the order its samples were recorded. */
   private readonly clusters = new Map<string, AnswerClusters>();
   readonly summary: RunSummary;
-  /** Renders the verification prompts that version-2 records only reference, from the run's texts held here. */
+  /** Renders the verification prompts that version-2 records only reference, from the run's texts on disk. */
   private readonly prompts: RunPrompts;
   /**
    * While this window executes the run in batches: where they stand, as last polled (null: not in
@@ -45,31 +75,51 @@ export class RunModel {
     private readonly manifest: RunManifest,
     readonly mode: PanelMode,
     tasks: readonly Task[],
+    private readonly store: ColumnStore,
   ) {
     this.summary = summaryOf(manifest);
-    for (const t of tasks) this.tasks.set(t.id, t);
+    this.tasks = tasks;
+    tasks.forEach((t, i) => this.taskIndex.set(t.id, i));
+    this.file = path.join(dir, RUN_FILES.samples);
     this.prompts = new RunPrompts(dir, manifest, {
-      question: (task) => this.tasks.get(task)?.question,
-      generationText: (task, index) => this.rows.get(sampleKey(task, index))?.text,
+      question: (task) => this.task(task)?.question,
+      generationText: (task, index) => {
+        const row = this.generatedRow(task, index);
+        return row === -1 ? undefined : this.generationOf(row).text;
+      },
     });
   }
 
+  /** A run with no records yet (or whose records arrive through apply). */
   static fromManifest(dir: string, manifest: RunManifest, tasks: readonly Task[]): RunModel {
-    return new RunModel(dir, manifest, tasks.some(hasNoGold) ? 'check' : 'gap', tasks);
+    return new RunModel(dir, manifest, tasks.some(hasNoGold) ? 'check' : 'gap', tasks, new ColumnStore(tasks, manifest.config.n));
   }
 
-  /** A run read from disk, with the answers the user marked earlier (task id -> answer). */
+  /**
+   * A run folder read as columns, and its annotations. Reads the texts of the samples of tasks
+   * without a gold answer (to group their answers), of no other.
+   */
+  static async read(dir: string, opts: ReadRunOptions = {}): Promise<{ model: RunModel; annotations: AnnotationRecord[] }> {
+    const { store, manifest, tasks, annotations } = await readColumnStore(dir, opts);
+    const model = new RunModel(dir, manifest, tasks.some(hasNoGold) ? 'check' : 'gap', tasks, store);
+    const rows: number[] = [];
+    for (let row = 0; row < store.rows; row++) if (store.generation[row] !== -1) rows.push(row);
+    model.generated = rows.length;
+    // Answers are grouped in the order their samples were recorded, as they were while the run went on.
+    const ungraded = rows.filter((row) => hasNoGold(tasks[store.task[row] as number] as Task));
+    ungraded.sort((a, b) => (store.generation[a] as number) - (store.generation[b] as number));
+    for (const row of ungraded) model.groupAnswer(row, model.generationOf(row).text);
+    model.settledTo = await fileSize(model.file);
+    return { model, annotations };
+  }
+
+  /** A run held whole in memory (its records all streamed in), with the answers the user marked earlier. */
   static fromRun(run: RunData, markedAnswers: Readonly<Record<string, string>> = {}): RunModel {
     const model = RunModel.fromManifest(run.dir, run.manifest, run.tasks);
-    model.addRecords(run);
-    for (const [task, answer] of Object.entries(markedAnswers)) if (model.tasks.has(task)) model.markAnswer(task, answer);
-    return model;
-  }
-
-  /** A run about to execute: its tasks and whatever records the folder already holds. */
-  static fromPrepared(prepared: PreparedRun, manifest: RunManifest): RunModel {
-    const model = RunModel.fromManifest(prepared.dir, manifest, prepared.tasks);
-    if (prepared.existing) model.addRecords(prepared.existing);
+    for (const g of run.generations.values()) model.addGeneration(g);
+    for (const byVerifier of run.verifications.values()) for (const v of byVerifier.values()) model.addVerification(v);
+    for (const byStage of run.failures.values()) for (const f of byStage.values()) model.addFailure(f);
+    model.markAnswers(markedAnswers);
     return model;
   }
 
@@ -77,8 +127,9 @@ export class RunModel {
     return this.summary.id;
   }
 
-  /** Applies a streamed record; returns the row it changed (none for task-done, nor for a failed generation, which has no row). */
+  /** Applies a streamed record; returns the row it changed (none for task-done, a duplicate, nor for a failed generation, which has no row). */
   apply(event: GapCheckEvent): SampleRow | undefined {
+    if (this.streamed.size >= HELD_ROWS) this.settle();
     if (event.type === 'generation') return this.addGeneration(event.record);
     if (event.type === 'verification') return this.addVerification(event.record);
     if (event.type === 'failure') return this.addFailure(event.record);
@@ -87,41 +138,289 @@ export class RunModel {
 
   /** What the run's records cover so far, counted exactly as `gaplens report` counts the run folder. */
   coverage(): RecordCoverage {
-    return runCoverage({ manifest: this.manifest, tasks: [...this.tasks.values()], generations: this.rows, verifications: this.verifications, failures: this.failures });
+    return columnsCoverage({ ...this.store.columns(), dir: this.dir, manifest: this.manifest, tasks: [...this.tasks], annotations: [], warnings: [] });
   }
 
-  addGeneration(g: GenerationRecord): SampleRow {
-    const task = this.tasks.get(g.task);
-    const key = sampleKey(g.task, g.index);
-    this.stageDone(key, GENERATION);
+  /**
+   * Check Selection: makes `answer` the task's gold answer and regrades its samples with the task's
+   * grader; returns the changed rows. The task snapshot on disk keeps no gold: the host remembers
+   * marked answers and passes them to read after a reload.
+   */
+  markAnswer(taskId: string, answer: string): SampleRow[] {
+    const task = this.task(taskId);
+    if (!task) throw new UserError(`task "${taskId}" is not in this run`);
+    const gold = answer.trim();
+    const problem = getGrader(task.grader).checkGold({ ...task, answer: gold });
+    if (problem) throw new UserError(`cannot use ${JSON.stringify(gold)} as the answer: ${problem}`);
+    this.marked.set(taskId, gold);
+    const changed: SampleRow[] = [];
+    for (const row of this.rowOrder()) {
+      if (this.tasks[this.store.task[row] as number] !== task) continue;
+      this.regrade(row, task, gold);
+      changed.push(this.fullRow(row));
+    }
+    return changed;
+  }
+
+  /** One sample's full row (texts read from disk), if it has been generated. */
+  row(task: string, index: number): SampleRow | undefined {
+    const row = this.generatedRow(task, index);
+    return row === -1 ? undefined : this.fullRow(row);
+  }
+
+  /** Every generated row with its texts, in table order: reads each sample's records back, so for a few rows (tests), not a large run. */
+  allRows(): SampleRow[] {
+    return [...this.rowOrder()].map((row) => this.fullRow(row));
+  }
+
+  /** Rows `from` to `to` (table order: task order, then sample index) as 'sampleTable' columns, without texts. */
+  tableColumns(from: number, to: number): SampleColumns {
+    const order = this.rowOrder();
+    const table = new SampleColumnsBuilder(to - from);
+    const { store } = this;
+    const answer = (at: number): string | null => (at === -1 ? null : (store.answers[at] as string));
+    for (let i = from; i < to; i++) {
+      const row = order[i] as number;
+      const grade = this.grades.get(row);
+      const task = (this.tasks[store.task[row] as number] as Task).id;
+      if (grade) table.add(task, store.index[row] as number, grade.correct, grade.extracted, grade.normalized);
+      else table.add(task, store.index[row] as number, store.correct[row] === 1, answer(store.extracted[row] as number), answer(store.answer[row] as number));
+      for (const [name, column] of store.verifiers) {
+        const score = column.score[row] as number;
+        if (!Number.isNaN(score)) table.score(name, i - from, score === MISSING_SCORE ? null : score);
+      }
+    }
+    return table.columns;
+  }
+
+  /** Every generated sample as the gap statistics see it, in table order. */
+  *gapInputs(): Generator<GapInput> {
+    const { store } = this;
+    for (const row of this.rowOrder()) {
+      const grade = this.grades.get(row);
+      const normalized = grade ? grade.normalized : store.answer[row] === -1 ? null : (store.answers[store.answer[row] as number] as string);
+      const scores: Record<string, number | null> = {};
+      for (const [name, column] of store.verifiers) {
+        const score = column.score[row] as number;
+        if (!Number.isNaN(score)) scores[name] = score === MISSING_SCORE ? null : score;
+      }
+      yield { task: (this.tasks[store.task[row] as number] as Task).id, index: store.index[row] as number, correct: grade ? grade.correct : store.correct[row] === 1, scores, answer: normalized };
+    }
+  }
+
+  /**
+   * Looks up the lines of the streamed records in samples.jsonl (a running run appends each record
+   * before the model hears of it) and lets go of every record found: from then on it is read back
+   * from disk like the rest. A record whose line is not there (a model fed records that were never
+   * written, as in tests) stays held.
+   */
+  settle(): void {
+    if (this.streamed.size === 0) return;
+    const { store } = this;
+    const failures = new Map<number, Map<string, number>>();
+    try {
+      this.settledTo = forEachLineFrom(this.file, this.settledTo, (offset, text) => {
+        const json = parseJson(text);
+        if (!json.ok || !isPlainObject(json.value)) return true;
+        const { type, task, index, verifier, stage } = json.value;
+        if (typeof task !== 'string' || typeof index !== 'number' || !this.taskIndex.has(task)) return true;
+        const row = store.rowOfSample(task, index);
+        if (row === -1) return true;
+        // The first line of a record the store holds is the one kept (later ones are duplicates); a stage's last failure is its current one.
+        if (type === 'generation' && store.generation[row] === OFFSET_UNKNOWN) store.generation[row] = offset;
+        const column = type === 'verification' && typeof verifier === 'string' ? store.verifiers.get(verifier) : undefined;
+        if (column && column.offset[row] === OFFSET_UNKNOWN) column.offset[row] = offset;
+        if (type === 'failure' && typeof stage === 'string' && store.failures.get(row)?.get(stage) === OFFSET_UNKNOWN) {
+          if (!failures.has(row)) failures.set(row, new Map());
+          failures.get(row)?.set(stage, offset);
+        }
+        return true;
+      });
+    } catch (err) {
+      if (errorCode(err) === 'ENOENT') return;
+      throw err;
+    }
+    for (const [row, byStage] of failures) for (const [stage, offset] of byStage) store.failures.get(row)?.set(stage, offset);
+    for (const [row, held] of this.streamed) {
+      if (held.generation && store.generation[row] !== OFFSET_UNKNOWN) delete held.generation;
+      for (const verifier of held.verifications.keys()) if (store.verifiers.get(verifier)?.offset[row] !== OFFSET_UNKNOWN) held.verifications.delete(verifier);
+      for (const stage of held.failures.keys()) if (store.failures.get(row)?.get(stage) !== OFFSET_UNKNOWN) held.failures.delete(stage);
+      if (!held.generation && held.verifications.size === 0 && held.failures.size === 0) this.streamed.delete(row);
+    }
+  }
+
+  /** Samples with streamed records still held in memory. */
+  get heldRows(): number {
+    return this.streamed.size;
+  }
+
+  taskInfo(taskId: string): TaskInfo | undefined {
+    const task = this.task(taskId);
+    if (!task) return undefined;
+    const marked = this.marked.get(taskId);
+    return { id: task.id, question: task.question, gold: marked !== undefined ? [marked] : goldList(task.answer), grader: task.grader };
+  }
+
+  taskInfos(): TaskInfo[] {
+    return this.tasks.map((t) => this.taskInfo(t.id) as TaskInfo);
+  }
+
+  /** Samples with a generation. */
+  get sampleCount(): number {
+    return this.generated;
+  }
+
+  get taskCount(): number {
+    return this.tasks.length;
+  }
+
+  private task(id: string): Task | undefined {
+    const at = this.taskIndex.get(id);
+    return at === undefined ? undefined : this.tasks[at];
+  }
+
+  /** The row of a generated sample, −1 for none. */
+  private generatedRow(task: string, index: number): number {
+    const at = this.taskIndex.get(task);
+    if (at === undefined) return -1;
+    const row = this.store.rowOf(at, index);
+    return row !== -1 && this.store.generation[row] !== -1 ? row : -1;
+  }
+
+  addGeneration(g: GenerationRecord): SampleRow | undefined {
+    const task = this.task(g.task);
+    if (!task || !this.store.addGeneration(g, OFFSET_UNKNOWN)) return undefined;
+    const row = this.store.rowOfSample(g.task, g.index);
+    this.streamedOf(row).generation = g;
+    this.generated++;
+    this.order = null;
     // Without a gold answer the recorded grade found nothing to compare: the answer and its group instead.
-    const ungraded = task && !this.gradable(task) ? this.clustersOf(task).add(g.text) : undefined;
-    const row: SampleRow = {
-      task: g.task,
-      index: g.index,
-      text: g.text,
-      finishReason: g.finishReason,
-      correct: ungraded ? null : g.grade.correct,
-      extracted: ungraded ? ungraded.extracted : g.grade.extracted,
-      normalized: ungraded ? ungraded.normalized : g.grade.normalized,
-      gradeReason: ungraded ? ungraded.reason : g.grade.reason,
-      verifications: this.rows.get(key)?.verifications ?? [],
-      ...this.callFailuresOf(key),
-    };
+    if (hasNoGold(task)) this.groupAnswer(row, g.text);
     const answer = this.marked.get(g.task);
-    this.rows.set(key, answer !== undefined && task ? regrade(row, { ...task, answer }) : row);
-    return this.rows.get(key) as SampleRow;
+    if (answer !== undefined) this.regrade(row, task, answer);
+    return this.fullRow(row);
   }
 
   /** A verification of a sample whose generation is not here yet is dropped, as readRun does with orphans. */
   addVerification(v: VerificationRecord): SampleRow | undefined {
-    const key = sampleKey(v.task, v.index);
-    const row = this.rows.get(key);
-    if (!row) return undefined;
-    const byVerifier = this.verifications.get(key) ?? new Map<string, VerificationRecord>();
-    this.verifications.set(key, byVerifier.set(v.verifier, v));
-    this.stageDone(key, v.verifier);
-    const entry: VerificationRow = {
+    const row = this.generatedRow(v.task, v.index);
+    if (row === -1 || !this.store.addVerification(v, OFFSET_UNKNOWN)) return undefined;
+    const streamed = this.streamedOf(row);
+    streamed.verifications.set(v.verifier, v);
+    streamed.failures.delete(v.verifier);
+    return this.fullRow(row);
+  }
+
+  /**
+   * A failed model call becomes the stage's current state unless a record of the stage exists (that
+   * supersedes it, whatever the order, as readRun has it). Returns the sample's row when it changed.
+   */
+  addFailure(f: FailureRecord): SampleRow | undefined {
+    if (!this.task(f.task) || !this.store.addFailure(f, OFFSET_UNKNOWN)) return undefined;
+    const row = this.store.rowOfSample(f.task, f.index);
+    this.streamedOf(row).failures.set(f.stage, f);
+    return this.store.generation[row] !== -1 ? this.fullRow(row) : undefined;
+  }
+
+  private streamedOf(row: number): StreamedRecords {
+    let streamed = this.streamed.get(row);
+    if (!streamed) this.streamed.set(row, (streamed = { verifications: new Map(), failures: new Map() }));
+    return streamed;
+  }
+
+  /** The answers the user marked earlier (task id -> answer; tasks not in the run are ignored). */
+  markAnswers(markedAnswers: Readonly<Record<string, string>>): void {
+    for (const [task, answer] of Object.entries(markedAnswers)) if (this.taskIndex.has(task)) this.markAnswer(task, answer);
+  }
+
+  private groupAnswer(row: number, text: string): void {
+    const task = this.tasks[this.store.task[row] as number] as Task;
+    let clusters = this.clusters.get(task.id);
+    if (!clusters) this.clusters.set(task.id, (clusters = new AnswerClusters(task)));
+    const grouped = clusters.add(text);
+    this.grades.set(row, { correct: null, extracted: grouped.extracted, normalized: grouped.normalized, reason: grouped.reason });
+  }
+
+  private regrade(row: number, task: Task, gold: string): void {
+    this.grades.set(row, getGrader(task.grader).grade(this.generationOf(row).text, { ...task, answer: gold }));
+  }
+
+  /** Generated rows in table order. */
+  private rowOrder(): Int32Array {
+    if (this.order) return this.order;
+    const { store } = this;
+    // Counting sort by task, then each task's rows by index (they mostly arrive in order already).
+    const starts = new Int32Array(this.tasks.length + 1);
+    for (let row = 0; row < store.rows; row++) if (store.generation[row] !== -1) starts[(store.task[row] as number) + 1] = (starts[(store.task[row] as number) + 1] as number) + 1;
+    for (let t = 0; t < this.tasks.length; t++) starts[t + 1] = (starts[t + 1] as number) + (starts[t] as number);
+    const next = starts.slice(0, this.tasks.length);
+    const order = new Int32Array(this.generated);
+    for (let row = 0; row < store.rows; row++) {
+      if (store.generation[row] === -1) continue;
+      const t = store.task[row] as number;
+      order[next[t] as number] = row;
+      next[t] = (next[t] as number) + 1;
+    }
+    for (let t = 0; t < this.tasks.length; t++) {
+      const part = order.subarray(starts[t] as number, starts[t + 1] as number);
+      let sorted = true;
+      for (let i = 1; i < part.length && sorted; i++) sorted = (store.index[part[i - 1] as number] as number) < (store.index[part[i] as number] as number);
+      if (!sorted) part.sort((a, b) => (store.index[a] as number) - (store.index[b] as number));
+    }
+    return (this.order = order);
+  }
+
+  private address(row: number): { task: string; index: number } {
+    return { task: (this.tasks[this.store.task[row] as number] as Task).id, index: this.store.index[row] as number };
+  }
+
+  private generationOf(row: number): GenerationRecord {
+    const offset = this.store.generation[row] as number;
+    return offset === OFFSET_UNKNOWN ? (this.streamed.get(row)?.generation as GenerationRecord) : readRecordAt(this.file, offset, { type: 'generation', ...this.address(row) });
+  }
+
+  private verificationOf(row: number, verifier: string, offset: number): VerificationRecord {
+    return offset === OFFSET_UNKNOWN ? (this.streamed.get(row)?.verifications.get(verifier) as VerificationRecord) : readRecordAt(this.file, offset, { type: 'verification', verifier, ...this.address(row) });
+  }
+
+  private failureOf(row: number, stage: string, offset: number): FailureRecord {
+    return offset === OFFSET_UNKNOWN ? (this.streamed.get(row)?.failures.get(stage) as FailureRecord) : readRecordAt(this.file, offset, { type: 'failure', stage, ...this.address(row) });
+  }
+
+  /** A generated row with its texts: the records read back from disk (or held, if streamed in). */
+  private fullRow(row: number): SampleRow {
+    const g = this.generationOf(row);
+    const grade = this.grades.get(row) ?? g.grade;
+    // In the order the run's file holds them; streamed ones (no offset yet) after, as they arrived.
+    const kept: { verifier: string; offset: number }[] = [];
+    for (const [verifier, column] of this.store.verifiers) if (!Number.isNaN(column.score[row] as number)) kept.push({ verifier, offset: column.offset[row] as number });
+    const streamedOrder = [...(this.streamed.get(row)?.verifications.keys() ?? [])];
+    const held = (v: { offset: number }): number => (v.offset === OFFSET_UNKNOWN ? 1 : 0);
+    const position = (v: { verifier: string; offset: number }): number => (held(v) ? streamedOrder.indexOf(v.verifier) : v.offset);
+    kept.sort((a, b) => held(a) - held(b) || position(a) - position(b));
+    const verifications = kept.map(({ verifier, offset }) => this.verificationRow(this.verificationOf(row, verifier, offset)));
+    const callFailures: CallFailureRow[] = [];
+    for (const [stage, offset] of this.store.failures.get(row) ?? []) {
+      if (stage === GENERATION) continue;
+      const { kind, message } = this.failureOf(row, stage, offset);
+      callFailures.push({ stage, kind, message });
+    }
+    return {
+      task: g.task,
+      index: g.index,
+      text: g.text,
+      finishReason: g.finishReason,
+      correct: grade.correct,
+      extracted: grade.extracted,
+      normalized: grade.normalized,
+      gradeReason: grade.reason,
+      verifications,
+      ...(callFailures.length > 0 ? { callFailures } : {}),
+    };
+  }
+
+  private verificationRow(v: VerificationRecord): VerificationRow {
+    return {
       verifier: v.verifier,
       score: v.score,
       parse: v.parse,
@@ -132,117 +431,7 @@ export class RunModel {
       raw: v.raw,
       ...(v.detail !== undefined ? { detail: v.detail } : {}),
     };
-    return this.replaceRow(key, { ...row, verifications: [...row.verifications.filter((x) => x.verifier !== v.verifier), entry] });
   }
-
-  /**
-   * A failed model call becomes the stage's current state unless a record of the stage exists (that
-   * supersedes it, whatever the order, as readRun has it). Returns the sample's row when it changed.
-   */
-  addFailure(f: FailureRecord): SampleRow | undefined {
-    const key = sampleKey(f.task, f.index);
-    const row = this.rows.get(key);
-    const recorded = f.stage === GENERATION ? row !== undefined : this.verifications.get(key)?.has(f.stage) === true;
-    if (recorded) return undefined;
-    const byStage = this.failures.get(key) ?? new Map<string, FailureRecord>();
-    this.failures.set(key, byStage.set(f.stage, f));
-    return row ? this.replaceRow(key, row) : undefined;
-  }
-
-  /**
-   * Check Selection: makes `answer` the task's gold answer and regrades its samples with the task's
-   * grader; returns the changed rows. The task snapshot on disk keeps no gold: the host remembers
-   * marked answers and passes them to fromRun after a reload.
-   */
-  markAnswer(taskId: string, answer: string): SampleRow[] {
-    const task = this.tasks.get(taskId);
-    if (!task) throw new UserError(`task "${taskId}" is not in this run`);
-    const gold = answer.trim();
-    const problem = getGrader(task.grader).checkGold({ ...task, answer: gold });
-    if (problem) throw new UserError(`cannot use ${JSON.stringify(gold)} as the answer: ${problem}`);
-    this.marked.set(taskId, gold);
-    const changed: SampleRow[] = [];
-    for (const [key, row] of this.rows) {
-      if (row.task !== taskId) continue;
-      const next = regrade(row, { ...task, answer: gold });
-      this.rows.set(key, next);
-      changed.push(next);
-    }
-    return changed;
-  }
-
-  /** One sample's row, if it has been generated. */
-  row(task: string, index: number): SampleRow | undefined {
-    return this.rows.get(sampleKey(task, index));
-  }
-
-  taskInfo(taskId: string): TaskInfo | undefined {
-    const task = this.tasks.get(taskId);
-    if (!task) return undefined;
-    const marked = this.marked.get(taskId);
-    return { id: task.id, question: task.question, gold: marked !== undefined ? [marked] : goldList(task.answer), grader: task.grader };
-  }
-
-  taskInfos(): TaskInfo[] {
-    return [...this.tasks.keys()].map((id) => this.taskInfo(id) as TaskInfo);
-  }
-
-  /** Rows in task order, then sample index. */
-  allRows(): SampleRow[] {
-    const order = new Map([...this.tasks.keys()].map((id, i) => [id, i]));
-    return [...this.rows.values()].sort((a, b) => (order.get(a.task) ?? 0) - (order.get(b.task) ?? 0) || a.index - b.index);
-  }
-
-  get sampleCount(): number {
-    return this.rows.size;
-  }
-
-  get taskCount(): number {
-    return this.tasks.size;
-  }
-
-  private gradable(task: Task): boolean {
-    return !hasNoGold(task) || this.marked.has(task.id);
-  }
-
-  private clustersOf(task: Task): AnswerClusters {
-    let clusters = this.clusters.get(task.id);
-    if (!clusters) this.clusters.set(task.id, (clusters = new AnswerClusters(task)));
-    return clusters;
-  }
-
-  private addRecords(records: Pick<RunData, 'generations' | 'verifications' | 'failures'>): void {
-    for (const g of records.generations.values()) this.addGeneration(g);
-    for (const byVerifier of records.verifications.values()) for (const v of byVerifier.values()) this.addVerification(v);
-    for (const byStage of records.failures.values()) for (const f of byStage.values()) this.addFailure(f);
-  }
-
-  /** A record of the stage arrived: its call failure, if any, is history. */
-  private stageDone(key: string, stage: string): void {
-    const byStage = this.failures.get(key);
-    if (byStage?.delete(stage) && byStage.size === 0) this.failures.delete(key);
-  }
-
-  /** The row with its call failures as they are now. */
-  private replaceRow(key: string, row: SampleRow): SampleRow {
-    const { callFailures: _old, ...rest } = row;
-    const next = { ...rest, ...this.callFailuresOf(key) };
-    this.rows.set(key, next);
-    return next;
-  }
-
-  /** The sample's failed verifier calls, as a row field (absent when there are none). */
-  private callFailuresOf(key: string): { callFailures?: CallFailureRow[] } {
-    const failures = [...(this.failures.get(key)?.values() ?? [])]
-      .filter((f) => f.stage !== GENERATION)
-      .map(({ stage, kind, message }) => ({ stage, kind, message }));
-    return failures.length > 0 ? { callFailures: failures } : {};
-  }
-}
-
-function regrade(row: SampleRow, task: Task): SampleRow {
-  const grade = getGrader(task.grader).grade(row.text, task);
-  return { ...row, correct: grade.correct, extracted: grade.extracted, normalized: grade.normalized, gradeReason: grade.reason };
 }
 
 /** The panel's run summary of a manifest; its starting selector is the first verifier. */
@@ -268,4 +457,14 @@ export function gapInputOf(row: SampleRow): GapInput {
   const scores: Record<string, number | null> = {};
   for (const v of row.verifications) scores[v.verifier] = v.score;
   return { task: row.task, index: row.index, correct: row.correct, scores, answer: row.normalized };
+}
+
+/** The size of a file, 0 when it does not exist (a new run has no samples.jsonl yet). */
+async function fileSize(file: string): Promise<number> {
+  try {
+    return (await stat(file)).size;
+  } catch (err) {
+    if (errorCode(err) === 'ENOENT') return 0;
+    throw err;
+  }
 }

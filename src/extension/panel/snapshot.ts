@@ -4,7 +4,7 @@
 // when its progress arrives). No 'vscode': tests build the very messages the host sends.
 import type { AnnotationRecord } from '../../core/runs/records';
 import type { AuditParams } from '../../protocol/auditProtocol';
-import { toSampleColumns, type HostMessage, type HostNotificationParams, type RunStateParams } from '../../protocol/panelProtocol';
+import { type HostMessage, type HostNotificationParams, type RunStateParams } from '../../protocol/panelProtocol';
 import type { RunModel } from './runModel';
 
 /** What the panel holds besides the run's rows. */
@@ -25,12 +25,12 @@ export const SNAPSHOT_BATCH = 20_000;
  * post and validate); the webview asks for a sample's details ('sampleDetail') when the user opens it.
  */
 export function snapshotMessages(model: RunModel, state: PanelState, batch: number = SNAPSHOT_BATCH): HostMessage[] {
-  const rows = model.allRows();
+  const rows = model.sampleCount;
   const hidden = state.hiddenColumns ?? [];
   const messages: HostMessage[] = [{ kind: 'notify', method: 'init', params: { run: model.summary, mode: model.mode, ...(hidden.length > 0 ? { hiddenColumns: [...hidden] } : {}) } }];
   const tasks = model.taskInfos();
-  for (let i = 0; i === 0 || i < rows.length; i += batch) {
-    messages.push({ kind: 'notify', method: 'sampleTable', params: { tasks: i === 0 ? tasks : [], columns: toSampleColumns(rows.slice(i, i + batch)) } });
+  for (let i = 0; i === 0 || i < rows; i += batch) {
+    messages.push({ kind: 'notify', method: 'sampleTable', params: { tasks: i === 0 ? tasks : [], columns: model.tableColumns(i, Math.min(rows, i + batch)) } });
   }
   messages.push({ kind: 'notify', method: 'annotations', params: { records: [...state.annotations] } });
   messages.push({ kind: 'notify', method: 'audit', params: state.audit });

@@ -72,29 +72,49 @@ function sampleColumnsIssue(value: unknown): RowIssue | null {
 
 /** The column form of rows, for 'sampleTable'. */
 export function toSampleColumns(rows: readonly SampleRow[]): SampleColumns {
-  const columns: SampleColumns = { runTask: [], runLength: [], index: [], correct: [], answers: [], extracted: [], normalized: [], scores: {} };
-  const answerIndex = new Map<string, number>();
-  const answer = (text: string | null): number => {
-    if (text === null) return -1;
-    let at = answerIndex.get(text);
-    if (at === undefined) {
-      at = columns.answers.push(text) - 1;
-      answerIndex.set(text, at);
-    }
-    return at;
-  };
+  const table = new SampleColumnsBuilder(rows.length);
   rows.forEach((row, i) => {
+    table.add(row.task, row.index, row.correct, row.extracted, row.normalized);
+    for (const v of row.verifications) table.score(v.verifier, i, v.score);
+  });
+  return table.columns;
+}
+
+/** Builds 'sampleTable' columns row by row, from rows (toSampleColumns) or from the host's own columns. */
+export class SampleColumnsBuilder {
+  readonly columns: SampleColumns = { runTask: [], runLength: [], index: [], correct: [], answers: [], extracted: [], normalized: [], scores: {} };
+  private readonly answerIndex = new Map<string, number>();
+
+  /** `rows`: how many rows will be added (the length of every score column). */
+  constructor(private readonly rows: number) {}
+
+  /** Appends a row (its scores none yet). */
+  add(task: string, index: number, correct: boolean | null, extracted: string | null, normalized: string | null): void {
+    const { columns } = this;
     const run = columns.runTask.length - 1;
-    if (run >= 0 && columns.runTask[run] === row.task) columns.runLength[run] = (columns.runLength[run] as number) + 1;
+    if (run >= 0 && columns.runTask[run] === task) columns.runLength[run] = (columns.runLength[run] as number) + 1;
     else {
-      columns.runTask.push(row.task);
+      columns.runTask.push(task);
       columns.runLength.push(1);
     }
-    columns.index.push(row.index);
-    columns.correct.push(row.correct);
-    columns.extracted.push(answer(row.extracted));
-    columns.normalized.push(answer(row.normalized));
-    for (const v of row.verifications) (columns.scores[v.verifier] ??= new Array<number | null>(rows.length).fill(null))[i] = v.score;
-  });
-  return columns;
+    columns.index.push(index);
+    columns.correct.push(correct);
+    columns.extracted.push(this.answer(extracted));
+    columns.normalized.push(this.answer(normalized));
+  }
+
+  /** Sets row `at`'s score from a verifier. */
+  score(verifier: string, at: number, score: number | null): void {
+    (this.columns.scores[verifier] ??= new Array<number | null>(this.rows).fill(null))[at] = score;
+  }
+
+  private answer(text: string | null): number {
+    if (text === null) return -1;
+    let at = this.answerIndex.get(text);
+    if (at === undefined) {
+      at = this.columns.answers.push(text) - 1;
+      this.answerIndex.set(text, at);
+    }
+    return at;
+  }
 }

@@ -11,6 +11,8 @@ import { readRun, type RunData } from '../../../src/core/runs/runStore';
 import { promptReference, runPrompts } from '../../../src/core/runs/verificationPrompts';
 import { UserError } from '../../../src/core/util/errors';
 import { RunModel } from '../../../src/extension/panel/runModel';
+import type { VerificationRow } from '../../../src/protocol/panelProtocol';
+import { assertSameView } from '../../extension/panel/panelViews';
 import { runCli } from '../../helpers/cli';
 import { folderAndServerPerSuite } from '../../helpers/fakeServers';
 import { cleanEnv, writeTasks } from '../../helpers/runs';
@@ -82,6 +84,24 @@ describe('runs/verificationPrompts', function () {
     assert.ok(!samplesText.includes('Variant 0:'), 'no question is repeated in samples.jsonl');
   });
 
+  it("shows each sample's texts in the panel read back from disk: the records' texts, each prompt re-rendered from its template reference", async () => {
+    const data = await readRun(run);
+    const prompts = runPrompts(data);
+    const model = await assertSameView(run);
+    assert.equal(model.sampleCount, 12);
+    for (const g of data.generations.values()) {
+      const row = model.row(g.task, g.index);
+      assert.equal(row?.text, g.text);
+      const records = [...(data.verifications.get(`${g.task}\u0000${g.index}`)?.values() ?? [])];
+      assert.equal(records.length, 3);
+      for (const record of records) {
+        const shown: VerificationRow | undefined = row?.verifications.find((v) => v.verifier === record.verifier);
+        assert.equal(shown?.raw, record.raw);
+        assert.equal(shown?.prompt, prompts.text(record));
+      }
+    }
+  });
+
   it('refuses to write a reference that does not render the prompt sent', () => {
     const template = loadTemplates().get('verify-mc', 'numeric');
     assert.throws(
@@ -103,6 +123,9 @@ describe('runs/verificationPrompts', function () {
     // The panel meets first whichever of the sample's verifications it reads first (the tournament's prompts show every sample of the task).
     const anyOfTheTask = /samples\.jsonl: the \S+ verification of task "q1" sample \d: the prompt re-rendered .+ was changed after the record was written/;
     assert.throws(() => RunModel.fromRun(data), (err: unknown) => err instanceof UserError && anyOfTheTask.test(err.message));
+    // Read as columns, the panel opens (it renders no prompt before a sample is shown), and the sample's details are this error.
+    const { model } = await RunModel.read(copy);
+    assert.throws(() => model.row('q1', 2), (err: unknown) => err instanceof UserError && anyOfTheTask.test(err.message));
   });
 
   it('says which template file differs from the one the run was written with', async () => {

@@ -2,13 +2,13 @@
 // under the panel's filter — for a panel the serializer brought back after a window reload, and while a
 // run streams records into a panel whose filter the user moved.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type * as vscode from 'vscode';
 import type { GapCheckEvent } from '../../../src/core/pipeline/gapCheck';
 import { gapText, LiveGap } from '../../../src/core/pipeline/liveGap';
-import type { RunData } from '../../../src/core/runs/runStore';
+import { createRunFolder, type RunData } from '../../../src/core/runs/runStore';
 import { sampleKey } from '../../../src/core/runs/sampleKey';
 import { runCoverage } from '../../../src/core/runs/coverage';
 import { parseHostMessage, type HostNotificationParams, type PanelState, type RunStateParams } from '../../../src/protocol/panelProtocol';
@@ -137,7 +137,9 @@ describe('the gap panel registry and the status bar', () => {
 
   it("follows the panel's filter while records stream in: the same gap as from scratch after each one", () => {
     const panels = registry();
-    const model = RunModel.fromRun(runData());
+    // t3's records stream in below (a run's records only ever name one of its tasks).
+    const data = (): RunData => ({ ...runData(), tasks: [...runData().tasks, task('t3', '5')] });
+    const model = RunModel.fromRun(data());
     const panel = panels.show(model, [], { done: 8, total: 12, status: 'running' });
     const webview = fake.recorded.panels.at(-1) as FakeWebviewPanel;
     const gapNow = (): string | null => {
@@ -156,7 +158,7 @@ describe('the gap panel registry and the status bar', () => {
       record({ type: 'verification', record: verification('t3', index, 'mc', score) });
       assert.equal(gapNow(), gapUnder(model, SAVED_FILTER), `after t3 #${index}'s verification`);
     });
-    assert.notEqual(gapUnder(model, SAVED_FILTER), gapUnder(RunModel.fromRun(runData()), SAVED_FILTER), 'the new task must move the gap');
+    assert.notEqual(gapUnder(model, SAVED_FILTER), gapUnder(RunModel.fromRun(data()), SAVED_FILTER), 'the new task must move the gap');
     webview.dispose();
   });
 
@@ -288,6 +290,32 @@ describe('the gap panel registry and the status bar', () => {
     restored.send({ kind: 'notify', method: 'columnsChanged', params: { hidden: [] } });
     await until('the run to be forgotten', () => !('run-1' in ((fake.context.workspaceState as unknown as vscode.Memento).get<Record<string, unknown>>('gaplens.hiddenColumns') ?? {})));
     restored.dispose();
+  });
+
+  it("answers the webview's request for a sample's details with a one-line error when samples.jsonl changed under the panel, and goes on", async () => {
+    const dir = join(tmp, 'changed-under-the-panel');
+    await createRunFolder(dir, manifest({ config: config({ n: 2, verifiers: ['mc'] }) }), [task('t1', '5'), task('t2', '5')]);
+    const records = ['t1', 't2'].flatMap((t) => [0, 1].flatMap((i) => [generation(t, i, '5', true), verification(t, i, 'mc', 0.5)]));
+    writeFileSync(join(dir, 'samples.jsonl'), records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    const { model, annotations } = await RunModel.read(dir);
+    const panels = registry();
+    panels.show(model, annotations, { done: 4, total: 4, status: 'done' });
+    const webview = fake.recorded.panels.at(-1) as FakeWebviewPanel;
+    webview.send({ kind: 'notify', method: 'ready', params: { state: null } });
+    const reply = async (id: number): Promise<unknown> => {
+      await until(`reply ${id}`, () => webview.posted.some((m) => (m as { id?: number }).id === id));
+      return webview.posted.find((m) => (m as { id?: number }).id === id);
+    };
+    webview.send({ kind: 'request', id: 1, method: 'sampleDetail', params: { task: 't2', index: 1 } });
+    assert.equal(((await reply(1)) as { result: { row: { text: string } } }).result.row.text, '5');
+    truncateSync(join(dir, 'samples.jsonl'), 100);
+    webview.send({ kind: 'request', id: 2, method: 'sampleDetail', params: { task: 't2', index: 1 } });
+    const failed = (await reply(2)) as { ok: boolean; error: { message: string } };
+    assert.equal(failed.ok, false);
+    assert.match(failed.error.message, /^\S+samples\.jsonl: byte \d+ no longer holds the generation record of task "t2" sample 1 \(the file ends before it\): the file was changed after the run was read; close the panel and open the run again$/);
+    webview.send({ kind: 'notify', method: 'filterChanged', params: { selector: 'mc', filter: 'threshold:0.4' } });
+    assert.equal(panels.current()?.filter, 'threshold:0.4', 'the panel goes on');
+    webview.dispose();
   });
 
   it('says a run is live while another process holds its lock (gaplens run in a terminal), and not once it is gone', async () => {

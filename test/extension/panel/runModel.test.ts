@@ -139,8 +139,8 @@ describe('the panel run model', () => {
     const model = RunModel.fromRun(data);
     assert.equal(old?.failure, undefined);
     assert.equal(model.row('t1', 1)?.verifications[0]?.failure, 'unparsable');
-    const absent = model.apply({ type: 'verification', record: { ...verification('t2', 0, 'mc', null), failure: 'labels-absent' } });
-    assert.equal(absent?.verifications.find((v) => v.verifier === 'mc')?.failure, 'labels-absent');
+    const absent = model.apply({ type: 'verification', record: { ...verification('t1', 0, 'cot-score', null), failure: 'labels-absent' } });
+    assert.equal(absent?.verifications.find((v) => v.verifier === 'cot-score')?.failure, 'labels-absent');
     assert.equal(model.row('t1', 0)?.verifications[0]?.failure, undefined, 'a scored verification has no failure');
   });
 });
