@@ -6,7 +6,9 @@ import { canonicalModelSpec, checkModelFile, parseModelSpec } from '../../core/l
 import { expectedRecords, type RecordEvent } from '../../core/pipeline/gapCheck';
 import { RunController, type OpenRequest } from '../../core/pipeline/runController';
 import { conflictingSettings, type ResultSetting, type ResultSettings } from '../../core/pipeline/resumeOptions';
-import { loadRunTasks, prepareResume, runModels, type PreparedRun } from '../../core/pipeline/runSession';
+import { loadRunTasks, prepareResume, recordsOnFile, runModels, type PreparedRun } from '../../core/pipeline/runSession';
+import { ExecutionRecords } from '../../core/pipeline/executionRecords';
+import type { EstimateInput } from '../../core/cost/estimate';
 import { atBatchPrices, readPricing } from '../../core/cost/pricing';
 import { loadTemplates } from '../../core/prompts/load';
 import type { RunConfig } from '../../core/runs/records';
@@ -89,7 +91,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     // Nothing is created, locked, repaired or asked (no endpoint is probed either): the tasks and templates are only read.
     const plan = request.kind === 'new'
       ? { config, tasks: await loadRunTasks(config), templates: loadTemplates(config.templates), existing: null }
-      : await prepareResume(resumeDir as string, say, { repair: false });
+      : await resumePlan(resumeDir as string);
     printEstimate({ ...plan, verifiers: plan.config.verifiers }, prices, flag(v, 'json'));
     return 0;
   }
@@ -108,7 +110,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const controller = await RunController.open(request, { by: 'gaplens run', onWarning: say, capabilities });
   const { prepared } = controller;
   if (request.kind === 'new') say(`run folder ${prepared.dir}`);
-  printEstimate({ ...prepared, verifiers: controller.verifiers }, prices);
+  printEstimate({ ...prepared, existing: controller.records, verifiers: controller.verifiers }, prices);
   const live = liveStats(prepared);
   const result = await driveRun(controller, {
     activity: 'gap check',
@@ -274,22 +276,18 @@ function outOpt(v: RawValues): { out?: string } {
   return out ? { out } : {};
 }
 
-/** Running gap statistics for the progress line, fed by the records as they stream in. */
+/** What a resume would do, read without repairing anything (no lock is held). */
+async function resumePlan(dir: string): Promise<EstimateInput> {
+  const prepared = await prepareResume(dir, say, { repair: false });
+  return { ...prepared, existing: await ExecutionRecords.forRun(prepared, prepared.config.verifiers), verifiers: prepared.config.verifiers };
+}
+
+/** Running gap statistics for the progress line, from what the folder held and the records as they stream in. */
 function liveStats(prepared: PreparedRun) {
   const live = new LiveRecordGap(prepared.config.verifiers[0] ?? 'mc', prepared.config.filter);
-  let records = 0;
-  for (const g of prepared.existing?.generations.values() ?? []) {
-    live.add(g);
-    records++;
-  }
-  for (const byVerifier of prepared.existing?.verifications.values() ?? []) {
-    for (const r of byVerifier.values()) {
-      live.add(r);
-      records++;
-    }
-  }
+  if (prepared.columns) live.addColumns(prepared.columns);
   return {
-    records,
+    records: recordsOnFile(prepared).records,
     add: (event: RecordEvent): void => {
       if (event.type !== 'failure') live.add(event.record);
     },

@@ -9,6 +9,9 @@ import { GapAccumulator } from '../stats/accumulator';
 import type { LiveGapStats } from '../stats/types';
 import type { GenerationRecord, VerificationRecord } from '../runs/records';
 import { sampleKey } from '../runs/sampleKey';
+import type { RunColumns } from '../runs/runColumns';
+import type { Task } from '../tasks/task';
+import { MISSING_SCORE } from '../filter/columns';
 
 export interface GapInput {
   task: string;
@@ -87,15 +90,44 @@ export class LiveRecordGap {
       sample.correct = record.grade.correct;
       sample.answer = record.grade.normalized;
     } else sample.scores = { ...sample.scores, [record.verifier]: record.score };
-    const counts = sample.correct !== null && Object.keys(sample.scores).length === this.needed.size;
-    if (counts) {
-      this.pending.delete(key);
-      this.live.update(sample);
-    } else this.pending.set(key, sample);
+    this.settle(sample);
+  }
+
+  /** What a run folder held, as columns: the same as adding each of its generation and verification records. */
+  addColumns(cols: RunColumns): void {
+    const scores = [...this.needed].flatMap((name) => {
+      const column = cols.verifiers.get(name);
+      return column ? [[name, column.score] as const] : [];
+    });
+    for (let row = 0; row < cols.rows; row++) {
+      if (cols.generation[row] === -1) continue;
+      const scored: Record<string, number | null> = {};
+      for (const [name, score] of scores) {
+        const value = score[row] as number;
+        if (!Number.isNaN(value)) scored[name] = value === MISSING_SCORE ? null : value;
+      }
+      const answer = cols.answer[row] as number;
+      this.settle({
+        task: (cols.tasks[cols.task[row] as number] as Task).id,
+        index: cols.index[row] as number,
+        correct: cols.correct[row] === 1,
+        scores: scored,
+        answer: answer === -1 ? null : (cols.answers[answer] as string),
+      });
+    }
   }
 
   reading(): GapReading {
     return this.live.reading();
+  }
+
+  /** Counts the sample once it has all it needs; until then keeps what has arrived of it. */
+  private settle(sample: GapInput): void {
+    const key = sampleKey(sample.task, sample.index);
+    if (sample.correct !== null && Object.keys(sample.scores).length === this.needed.size) {
+      this.pending.delete(key);
+      this.live.update(sample);
+    } else this.pending.set(key, sample);
   }
 }
 

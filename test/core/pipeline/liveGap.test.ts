@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { gapText, LiveGap, LiveRecordGap, readingOf, type GapReading } from '../../../src/core/pipeline/liveGap';
-import { generation, verification } from '../runs/runFixtures';
+import { readRunColumns } from '../../../src/core/runs/runColumns';
+import { readRun } from '../../../src/core/runs/runStore';
+import { tempDir } from '../../helpers/cli';
+import { awkwardRun, generation, verification } from '../runs/runFixtures';
 
 describe('live gap of a streaming run', () => {
   // Task a: correct [1,0,0,1], mc scores [0.9,0.2,0.4,0.8]; quantile:0.5 keeps scores >= median 0.6
@@ -114,5 +117,28 @@ describe('live gap of a streaming run', () => {
       live.add(verification('a', 0, 'cot-score', 0.7));
       assert.deepEqual(live.reading(), { state: 'measured', samples: 1, accuracy: 1, gap: 0 });
     });
+  });
+
+  it('reads a run folder\'s columns as it reads their records, and goes on from there the same', async () => {
+    const { dir: parent, cleanup } = tempDir();
+    try {
+      const dir = await awkwardRun(parent);
+      const run = await readRun(dir);
+      const cols = await readRunColumns(dir);
+      for (const selector of ['mc', 'cot-score', 'mean(mc,cot-score)']) {
+        const fromRecords = new LiveRecordGap(selector, 'quantile:0.5');
+        for (const g of run.generations.values()) fromRecords.add(g);
+        for (const byVerifier of run.verifications.values()) for (const r of byVerifier.values()) fromRecords.add(r);
+        const fromColumns = new LiveRecordGap(selector, 'quantile:0.5');
+        fromColumns.addColumns(cols);
+        assert.deepEqual(fromColumns.reading(), fromRecords.reading(), selector);
+        assert.notEqual(fromColumns.reading().state, 'pending', selector);
+        // t2#0 has mc only: a cot-score record completes it for every selector.
+        for (const live of [fromRecords, fromColumns]) live.add(verification('t2', 0, 'cot-score', 0.5));
+        assert.deepEqual(fromColumns.reading(), fromRecords.reading(), `${selector}, then t2#0's cot-score`);
+      }
+    } finally {
+      cleanup();
+    }
   });
 });

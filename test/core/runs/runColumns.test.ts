@@ -8,7 +8,7 @@ import { readRun } from '../../../src/core/runs/runStore';
 import { toScoredSamples } from '../../../src/core/runs/scoredSamples';
 import { buildPool } from '../../../src/core/stats/pool';
 import { tempDir } from '../../helpers/cli';
-import { failure, generation, jsonl, newRun, verification } from './runFixtures';
+import { awkwardRun, failure, generation, jsonl, newRun, verification } from './runFixtures';
 
 describe('runs/runColumns', () => {
   let parent: string;
@@ -16,40 +16,8 @@ describe('runs/runColumns', () => {
   beforeEach(() => ({ dir: parent, cleanup } = tempDir()));
   afterEach(() => cleanup());
 
-  /** Every record shape readRun has a rule for: out of order, duplicates, failures before and after their stage, an orphan, an index ≥ n, a torn tail. */
-  async function awkwardRun(): Promise<string> {
-    const dir = await newRun(parent);
-    writeFileSync(
-      join(dir, 'samples.jsonl'),
-      jsonl([
-        failure('t2', 0, 'generation', 'call-failed'),
-        generation('t2', 0, false),
-        verification('t2', 0, 'mc', 0.25),
-        failure('t2', 1, 'generation', 'prompt-too-long'),
-        generation('t1', 1, true),
-        { ...generation('t1', 0, false), grade: { correct: false, extracted: null, normalized: null, reason: 'no answer found' } },
-        { ...generation('t1', 1, false, 'a duplicate: the earliest is kept') },
-        failure('t1', 1, 'cot-score'),
-        verification('t1', 1, 'cot-score', null),
-        { ...verification('t1', 0, 'cot-score', null), failure: 'labels-absent' },
-        verification('t1', 1, 'mc', 0.9),
-        verification('t1', 1, 'mc', 0.1),
-        verification('t1', 0, 'mc', 0),
-        failure('t1', 0, 'mc'),
-        failure('t1', 2, 'mc', 'call-failed'),
-        generation('t1', 2, true),
-        verification('q#3', 3, 'mc', 0.5),
-        generation('q#3', 7, true),
-        verification('q#3', 7, 'judge', 0.75),
-        generation('q#3', 0, true),
-        failure('q#3', 0, 'cot-score', 'call-failed'),
-      ]) + '{"v":1,"type":"generation","task":"t1","ind',
-    );
-    return dir;
-  }
-
   it('reads every record rule as readRun does: the same pool, coverage and warnings', async () => {
-    const dir = await awkwardRun();
+    const dir = await awkwardRun(parent);
     const run = await readRun(dir);
     const cols = await readRunColumns(dir);
     assert.deepEqual(columnsPool(cols), buildPool(toScoredSamples(run)));
@@ -59,7 +27,7 @@ describe('runs/runColumns', () => {
   });
 
   it('honours human review as toScoredSamples does, with --checker-corrected only', async () => {
-    const dir = await awkwardRun();
+    const dir = await awkwardRun(parent);
     await appendAnnotation(dir, { task: 't1', index: 1, human: 'incorrect', note: '' });
     await appendAnnotation(dir, { task: 't2', index: 0, cause: 'checker-wrong', note: '' });
     const run = await readRun(dir);
@@ -70,7 +38,7 @@ describe('runs/runColumns', () => {
   });
 
   it('keeps the byte offset of each generation line, not the record', async () => {
-    const dir = await awkwardRun();
+    const dir = await awkwardRun(parent);
     const cols = await readRunColumns(dir);
     const text = readFileSync(join(dir, 'samples.jsonl'), 'utf8');
     const offset = cols.generation[cols.rowOf(0, 1)] as number;

@@ -1,5 +1,7 @@
 // Shared builders for the run-folder tests: a small task set, a valid manifest, valid records.
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FailureRecord, GenerationRecord, RunManifest, VerificationRecord } from '../../../src/core/runs/records';
 import { createRunFolder } from '../../../src/core/runs/runStore';
 import type { Task } from '../../../src/core/tasks/task';
@@ -79,6 +81,38 @@ export function verification(task: string, index: number, verifier: string, scor
 
 export function failure(task: string, index: number, stage: string, kind: FailureRecord['kind'] = 'bad-answer'): FailureRecord {
   return { v: 1, type: 'failure', task, index, stage, kind, message: `${stage} of ${task}#${index} failed`, at: AT };
+}
+
+/** Every record shape readRun has a rule for: out of order, duplicates, failures before and after their stage, an orphan, an index ≥ n, a torn tail. */
+export async function awkwardRun(parent: string): Promise<string> {
+  const dir = await newRun(parent);
+  writeFileSync(
+    join(dir, 'samples.jsonl'),
+    jsonl([
+      failure('t2', 0, 'generation', 'call-failed'),
+      generation('t2', 0, false),
+      verification('t2', 0, 'mc', 0.25),
+      failure('t2', 1, 'generation', 'prompt-too-long'),
+      generation('t1', 1, true),
+      { ...generation('t1', 0, false), grade: { correct: false, extracted: null, normalized: null, reason: 'no answer found' } },
+      { ...generation('t1', 1, false, 'a duplicate: the earliest is kept') },
+      failure('t1', 1, 'cot-score'),
+      verification('t1', 1, 'cot-score', null),
+      { ...verification('t1', 0, 'cot-score', null), failure: 'labels-absent' },
+      verification('t1', 1, 'mc', 0.9),
+      verification('t1', 1, 'mc', 0.1),
+      verification('t1', 0, 'mc', 0),
+      failure('t1', 0, 'mc'),
+      failure('t1', 2, 'mc', 'call-failed'),
+      generation('t1', 2, true),
+      verification('q#3', 3, 'mc', 0.5),
+      generation('q#3', 7, true),
+      verification('q#3', 7, 'judge', 0.75),
+      generation('q#3', 0, true),
+      failure('q#3', 0, 'cot-score', 'call-failed'),
+    ]) + '{"v":1,"type":"generation","task":"t1","ind',
+  );
+  return dir;
 }
 
 /** JSONL text of some records, each on its own line. */
