@@ -105,18 +105,21 @@ export async function readRunColumns(dir: string, opts: ReadRunOptions = {}): Pr
   return { ...b.columns(), dir, manifest, tasks, annotations, warnings };
 }
 
-/** Rows are added as samples first appear; every column grows together (doubling). */
+/**
+ * Rows are added as samples first appear; every column grows together (doubling). They start
+ * sized for every sample the run expects, so a complete run is read without a copy or a spare row.
+ */
 class ColumnBuilder {
   rows = 0;
-  capacity = FIRST_CAPACITY;
-  task = new Int32Array(FIRST_CAPACITY);
-  index = new Float64Array(FIRST_CAPACITY);
-  generation = new Float64Array(FIRST_CAPACITY).fill(-1);
-  correct = new Uint8Array(FIRST_CAPACITY);
-  answer = new Int32Array(FIRST_CAPACITY);
+  capacity: number;
+  task: Int32Array;
+  index: Float64Array;
+  generation: Float64Array;
+  correct: Uint8Array;
+  answer: Int32Array;
   /** The line of a row's first verification, for the orphan warning; 0: none. */
-  firstVerificationLine = new Uint32Array(FIRST_CAPACITY);
-  generationStage: StageColumn = { problem: new Uint8Array(FIRST_CAPACITY) };
+  firstVerificationLine: Uint32Array;
+  generationStage: StageColumn;
   readonly verifiers = new Map<string, VerifierColumn>();
   readonly answers: string[] = [];
   private readonly answerIds = new Map<string, number>();
@@ -130,6 +133,15 @@ class ColumnBuilder {
     private readonly n: number,
   ) {
     this.denseRows = new Int32Array(tasks * n);
+    const capacity = Math.max(FIRST_CAPACITY, tasks * n);
+    this.capacity = capacity;
+    this.task = new Int32Array(capacity);
+    this.index = new Float64Array(capacity);
+    this.generation = new Float64Array(capacity).fill(-1);
+    this.correct = new Uint8Array(capacity);
+    this.answer = new Int32Array(capacity);
+    this.firstVerificationLine = new Uint32Array(capacity);
+    this.generationStage = { problem: new Uint8Array(capacity) };
   }
 
   rowOf(task: number, index: number): number {
@@ -261,11 +273,12 @@ export interface ColumnsPoolOptions {
  * buildPool(toScoredSamples(readRun(dir), opts)) — the same rows, verdicts, answers and score columns.
  */
 export function columnsPool(cols: RunColumns, opts: ColumnsPoolOptions = {}): SamplePool {
-  const generated: number[] = [];
-  for (let row = 0; row < cols.rows; row++) if (cols.generation[row] !== -1) generated.push(row);
+  // A typed array, not a growing JS array: a million rows take 4 MB, once.
+  const generated = new Int32Array(cols.rows);
+  let count = 0;
+  for (let row = 0; row < cols.rows; row++) if (cols.generation[row] !== -1) generated[count++] = row;
   const rowAt = (i: number): number => generated[i] as number;
-  const { taskIds, starts, order } = poolOrder(generated.length, (i) => (cols.tasks[cols.task[rowAt(i)] as number] as Task).id, (i) => cols.index[rowAt(i)] as number);
-  const count = order.length;
+  const { taskIds, starts, order } = poolOrder(count, (i) => (cols.tasks[cols.task[rowAt(i)] as number] as Task).id, (i) => cols.index[rowAt(i)] as number);
   const source = (r: number): number => rowAt(order[r] as number);
   const labels = opts.checkerCorrected ? latestLabels(cols.annotations) : new Map<string, AnnotationRecord>();
   const correct = new Uint8Array(count);
