@@ -9,7 +9,7 @@ import { conflictingSettings, type ResultSetting, type ResultSettings } from '..
 import { loadRunTasks, prepareResume, recordsOnFile, runModels, type PreparedRun } from '../../core/pipeline/runSession';
 import { ExecutionRecords } from '../../core/pipeline/executionRecords';
 import type { EstimateInput } from '../../core/cost/estimate';
-import { atBatchPrices, readPricing } from '../../core/cost/pricing';
+import { atBatchPrices, readPricing, type Pricing } from '../../core/cost/pricing';
 import { loadTemplates } from '../../core/prompts/load';
 import type { RunConfig } from '../../core/runs/records';
 import { readManifest } from '../../core/runs/runStore';
@@ -21,7 +21,8 @@ import type { BaseVerifierName } from '../../core/verify/verifier';
 import { runVerifierModel } from '../../core/runs/verifierModels';
 import { flag, numberOpt, requiredString, stringOpt, type RawValues } from '../options';
 import { keyLookup, type KeyedModel } from '../apiKey';
-import { driveRun } from '../driveRun';
+import { driveRun, type DriveOptions, type DriveResult } from '../driveRun';
+import type { Executor } from '../../core/pipeline/executor';
 import { say } from '../terminalText';
 import { capabilitySettings, EXECUTION_OPTIONS, executionSettings } from '../runFlags';
 import { checkBatchEndpoints, checkLiveBatches, executorFor, executorSettings } from '../executorFlags';
@@ -107,28 +108,45 @@ export async function runCommand(argv: string[]): Promise<number> {
 
   // Offline, no endpoint is reached: a resume words its requests as its last probe found.
   const capabilities = executor.kind === 'offline' ? 'recorded' : capabilitySettings(v, execution);
-  const controller = await RunController.open(request, { by: 'gaplens run', onWarning: say, capabilities });
+  const { dir, result } = await execute(await RunController.open(request, { by: 'gaplens run', onWarning: say, capabilities }), {
+    announce: request.kind === 'new',
+    prices,
+    execution,
+    resumeFlags: executor.kind === 'online' ? [] : ['--executor', executor.kind],
+    executor: (folder, log) => executorFor(executor, { dir: folder, maxRetries: settings.maxRetries, keyFor, pricing }, log),
+  });
+  if ('waiting' in result) {
+    say(await batchNextStep(dir));
+    return 0;
+  }
+  const code = await printRunReport(dir, { json: flag(v, 'json'), warn: say });
+  return result.complete ? code : 1;
+}
+
+/**
+ * Executes an opened run with its estimate, progress and live statistics. A function of its own
+ * so that what the folder held (its columns) is let go before the final report reads the run again.
+ */
+async function execute(
+  controller: RunController,
+  opts: Pick<DriveOptions, 'execution' | 'resumeFlags'> & { announce: boolean; prices: Pricing; executor: (dir: string, log: (m: string) => void) => Promise<Executor | undefined> },
+): Promise<{ dir: string; result: DriveResult }> {
   const { prepared } = controller;
-  if (request.kind === 'new') say(`run folder ${prepared.dir}`);
-  printEstimate({ ...prepared, existing: controller.records, verifiers: controller.verifiers }, prices);
+  if (opts.announce) say(`run folder ${prepared.dir}`);
+  printEstimate({ ...prepared, existing: controller.records, verifiers: controller.verifiers }, opts.prices);
   const live = liveStats(prepared);
   const result = await driveRun(controller, {
     activity: 'gap check',
     total: expectedRecords(prepared.tasks.length, prepared.config.n, prepared.config.verifiers.length),
     done: live.records,
     counts: () => true,
-    execution,
-    resumeFlags: executor.kind === 'online' ? [] : ['--executor', executor.kind],
-    executor: (log) => executorFor(executor, { dir: prepared.dir, maxRetries: settings.maxRetries, keyFor, pricing }, log),
+    execution: opts.execution,
+    resumeFlags: opts.resumeFlags,
+    executor: (log) => opts.executor(prepared.dir, log),
     onEvent: (event) => live.add(event),
     summary: () => live.summary(),
   });
-  if ('waiting' in result) {
-    say(await batchNextStep(prepared.dir));
-    return 0;
-  }
-  const code = await printRunReport(prepared.dir, { json: flag(v, 'json'), warn: say });
-  return result.complete ? code : 1;
+  return { dir: prepared.dir, result };
 }
 
 function newRunRequest(v: RawValues): OpenRequest {

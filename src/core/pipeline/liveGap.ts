@@ -55,6 +55,17 @@ export class LiveGap {
     this.acc.upsert({ task: sample.task, index: sample.index, correct: sample.correct, scores: { ...sample.scores }, answer: sample.answer ?? null });
   }
 
+  /** Counts a task whose samples will not change again, without keeping them (GapAccumulator.addFinished); every one must count. */
+  addFinished(task: string, samples: readonly GapInput[]): void {
+    this.acc.addFinished(
+      task,
+      samples.map((sample) => {
+        if (sample.correct === null || !this.needed.every((v) => v in sample.scores)) throw new Error(`task "${task}" sample ${sample.index} does not count yet`);
+        return { task, index: sample.index, correct: sample.correct, scores: { ...sample.scores }, answer: sample.answer ?? null };
+      }),
+    );
+  }
+
   snapshot(): LiveGapStats {
     return this.acc.snapshot();
   }
@@ -93,28 +104,44 @@ export class LiveRecordGap {
     this.settle(sample);
   }
 
-  /** What a run folder held, as columns: the same as adding each of its generation and verification records. */
+  /**
+   * What a run folder held, as columns: the same as adding each of its generation and verification
+   * records. A task whose n samples all count, with no other record, gets no record more in this
+   * execution (it only adds what is missing): it is counted without being kept.
+   */
   addColumns(cols: RunColumns): void {
+    const { n } = cols.manifest.config;
     const scores = [...this.needed].flatMap((name) => {
       const column = cols.verifiers.get(name);
       return column ? [[name, column.score] as const] : [];
     });
-    for (let row = 0; row < cols.rows; row++) {
-      if (cols.generation[row] === -1) continue;
-      const scored: Record<string, number | null> = {};
-      for (const [name, score] of scores) {
-        const value = score[row] as number;
-        if (!Number.isNaN(value)) scored[name] = value === MISSING_SCORE ? null : value;
-      }
-      const answer = cols.answer[row] as number;
-      this.settle({
-        task: (cols.tasks[cols.task[row] as number] as Task).id,
-        index: cols.index[row] as number,
-        correct: cols.correct[row] === 1,
-        scores: scored,
-        answer: answer === -1 ? null : (cols.answers[answer] as string),
-      });
+    const counts = (row: number): boolean => cols.generation[row] !== -1 && scores.length === this.needed.size && scores.every(([, score]) => !Number.isNaN(score[row] as number));
+    const finished = new Uint8Array(cols.tasks.length).fill(1);
+    for (let row = 0; row < cols.rows; row++) if ((cols.index[row] as number) >= n || !counts(row)) finished[cols.task[row] as number] = 0;
+    const rowsOf = (t: number): number[] => Array.from({ length: n }, (_, i) => cols.rowOf(t, i));
+    cols.tasks.forEach((task, t) => {
+      const rows = rowsOf(t);
+      if (finished[t] === 1 && rows.every((row) => row !== -1)) this.live.addFinished(task.id, rows.map((row) => this.sampleAt(cols, scores, row)));
+      else finished[t] = 0;
+    });
+    for (let row = 0; row < cols.rows; row++) if (finished[cols.task[row] as number] === 0 && cols.generation[row] !== -1) this.settle(this.sampleAt(cols, scores, row));
+  }
+
+  /** The sample of a row with a generation, with the scores it has of the verifiers the selector reads. */
+  private sampleAt(cols: RunColumns, scores: readonly (readonly [string, Float64Array])[], row: number): GapInput {
+    const scored: Record<string, number | null> = {};
+    for (const [name, score] of scores) {
+      const value = score[row] as number;
+      if (!Number.isNaN(value)) scored[name] = value === MISSING_SCORE ? null : value;
     }
+    const answer = cols.answer[row] as number;
+    return {
+      task: (cols.tasks[cols.task[row] as number] as Task).id,
+      index: cols.index[row] as number,
+      correct: cols.correct[row] === 1,
+      scores: scored,
+      answer: answer === -1 ? null : (cols.answers[answer] as string),
+    };
   }
 
   reading(): GapReading {
