@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, startCli, tempDir } from '../helpers/cli';
 import { lineCount, waitFor, writeTasks } from '../helpers/runs';
@@ -58,5 +58,39 @@ describe('kill -9 mid-run, then --resume', function () {
     assert.equal(records.filter((r) => r.type === 'verification').length, TASKS * N);
     for (const key of STAT_KEYS) assert.deepEqual(actual[key], expected[key], `${key} differs from the uninterrupted run`);
     assert.ok((expected.accuracy as number) > 0.3 && (expected.accuracy as number) < 0.9, 'the workload should mix correct and wrong samples');
+  });
+
+  it('resumes a folder cut mid-task with a torn last line to the records and reports of the uninterrupted run, byte for byte', async () => {
+    const straight = join(tmp.dir, 'straight-two');
+    const cache = join(tmp.dir, 'cache-two');
+    const two = [...args(straight, cache).filter((a) => a !== '--json')];
+    two[two.indexOf('mc')] = 'mc,cot-score';
+    const done = await runCli(two);
+    assert.equal(done.code, 0, done.stderr);
+    const cut = join(tmp.dir, 'cut');
+    cpSync(straight, cut, { recursive: true });
+    const lines = readFileSync(join(straight, 'samples.jsonl'), 'utf8').split('\n');
+    // A task of N samples writes N generations, then 2N verifications: line 100 is inside the sixth task.
+    const kept = 100;
+    writeFileSync(join(cut, 'samples.jsonl'), `${lines.slice(0, kept).join('\n')}\n${(lines[kept] as string).slice(0, 40)}`);
+    const manifestFile = join(cut, 'run.json');
+    const { completedAt: _done, ...manifest } = JSON.parse(readFileSync(manifestFile, 'utf8')) as Record<string, unknown>;
+    writeFileSync(manifestFile, JSON.stringify(manifest, null, 2) + '\n');
+
+    const resumed = await runCli(['run', '--resume', cut, '--cache', cache]);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.match(resumed.stderr, /incomplete last line dropped/);
+    // Every record again, in another order and with other times.
+    const records = (dir: string): string[] =>
+      readFileSync(join(dir, 'samples.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.stringify({ ...(JSON.parse(l) as object), at: '' })).sort();
+    assert.deepEqual(records(cut), records(straight));
+    for (const format of [['--json'], []]) {
+      const report = async (dir: string): Promise<string> => {
+        const res = await runCli(['report', dir, ...format]);
+        assert.equal(res.code, 0, res.stderr);
+        return res.stdout.replaceAll(dir, 'RUN_DIR');
+      };
+      assert.equal(await report(cut), await report(straight), `report ${format.join(' ')}`);
+    }
   });
 });

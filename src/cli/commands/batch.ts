@@ -13,6 +13,7 @@ import { OPENAI_BATCH_LIMITS, type WrittenShard } from '../../core/batch/shardWr
 import { parseModelSpec } from '../../core/llm/modelSpec';
 import { expectedRecords } from '../../core/pipeline/gapCheck';
 import { RunController } from '../../core/pipeline/runController';
+import { recordsOnFile } from '../../core/pipeline/runSession';
 import { makeFolder } from '../../core/runs/files';
 import { readManifest } from '../../core/runs/runStore';
 import { defaultResponseCacheDir } from '../../core/util/cacheDir';
@@ -153,11 +154,10 @@ async function advance(dir: string, by: string, v: RawValues, mode: BatchMode, f
     throw err;
   }
   const runId = (await readManifest(dir)).id;
-  const records = prepared.existing ? prepared.existing.generations.size + [...prepared.existing.verifications.values()].reduce((n, m) => n + m.size, 0) : 0;
   const result = await driveRun(controller, {
     activity: 'batch results',
     total: expectedRecords(prepared.tasks.length, prepared.config.n, prepared.config.verifiers.length),
-    done: records,
+    done: recordsOnFile(prepared).records,
     counts: () => true,
     execution: { concurrency: prepared.config.concurrency, cacheDir: flag(v, 'no-cache') ? null : (stringOpt(v, 'cache') ?? defaultResponseCacheDir()) },
     executor: async () => new BatchExecutor({ dir, runId, mode, maxRetries: 6 }),

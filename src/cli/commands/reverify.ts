@@ -47,7 +47,7 @@ export async function reverifyCommand(argv: string[]): Promise<number> {
   const capabilities = executor.kind === 'offline' ? 'recorded' : capabilitySettings(v, execution);
   const controller = await RunController.open({ kind: 'reverify', dir, verifiers, ...(model !== undefined ? { model } : {}) }, { by: 'gaplens reverify', onWarning: say, capabilities });
   const { prepared } = controller;
-  printEstimate({ ...prepared, verifiers: controller.verifiers }, executor.kind === 'batch' ? atBatchPrices(pricing) : pricing);
+  printEstimate({ ...prepared, existing: controller.records, verifiers: controller.verifiers }, executor.kind === 'batch' ? atBatchPrices(pricing) : pricing);
   const result = await driveRun(controller, {
     activity: 'verifying',
     total: prepared.tasks.length * prepared.config.n * controller.verifiers.length,

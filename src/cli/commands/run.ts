@@ -8,8 +8,10 @@ import { canonicalModelSpec, checkModelFile, parseModelSpec } from '../../core/l
 import { expectedRecords, type RecordEvent } from '../../core/pipeline/gapCheck';
 import { RunController, type OpenRequest } from '../../core/pipeline/runController';
 import { conflictingSettings, type ResultSetting, type ResultSettings } from '../../core/pipeline/resumeOptions';
-import { loadRunTasks, prepareResume, runModels, type PreparedRun } from '../../core/pipeline/runSession';
-import { atBatchPrices, readPricing } from '../../core/cost/pricing';
+import { loadRunTasks, prepareResume, recordsOnFile, runModels, type PreparedRun } from '../../core/pipeline/runSession';
+import { ExecutionRecords } from '../../core/pipeline/executionRecords';
+import type { EstimateInput } from '../../core/cost/estimate';
+import { atBatchPrices, readPricing, type Pricing } from '../../core/cost/pricing';
 import { loadTemplates } from '../../core/prompts/load';
 import type { RunConfig } from '../../core/runs/records';
 import { readManifest } from '../../core/runs/runStore';
@@ -22,7 +24,8 @@ import type { BaseVerifierName } from '../../core/verify/verifier';
 import { runVerifierModel } from '../../core/runs/verifierModels';
 import { flag, numberOpt, requiredString, stringOpt, type RawValues } from '../options';
 import { keyLookup, type KeyedModel } from '../apiKey';
-import { driveRun } from '../driveRun';
+import { driveRun, type DriveOptions, type DriveResult } from '../driveRun';
+import type { Executor } from '../../core/pipeline/executor';
 import { say } from '../terminalText';
 import { capabilitySettings, EXECUTION_OPTIONS, executionSettings } from '../runFlags';
 import { checkBatchEndpoints, checkLiveBatches, executorFor, executorSettings } from '../executorFlags';
@@ -93,7 +96,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     // Nothing is created, locked, repaired or asked (no endpoint is probed either): the tasks and templates are only read.
     const plan = request.kind === 'new'
       ? { config, tasks: await loadRunTasks(config), templates: loadTemplates(config.templates), existing: null }
-      : await prepareResume(resumeDir as string, say, { repair: false });
+      : await resumePlan(resumeDir as string);
     printEstimate({ ...plan, verifiers: plan.config.verifiers }, prices, flag(v, 'json'));
     return 0;
   }
@@ -109,28 +112,45 @@ export async function runCommand(argv: string[]): Promise<number> {
 
   // Offline, no endpoint is reached: a resume words its requests as its last probe found.
   const capabilities = executor.kind === 'offline' ? 'recorded' : capabilitySettings(v, execution);
-  const controller = await RunController.open(request, { by: 'gaplens run', onWarning: say, capabilities });
+  const { dir, result } = await execute(await RunController.open(request, { by: 'gaplens run', onWarning: say, capabilities }), {
+    announce: request.kind === 'new',
+    prices,
+    execution,
+    resumeFlags: executor.kind === 'online' ? [] : ['--executor', executor.kind],
+    executor: (folder, log) => executorFor(executor, { dir: folder, maxRetries: settings.maxRetries, keyFor, pricing }, log),
+  });
+  if ('waiting' in result) {
+    say(await batchNextStep(dir));
+    return 0;
+  }
+  const code = await printRunReport(dir, { json: flag(v, 'json'), warn: say });
+  return result.complete ? code : 1;
+}
+
+/**
+ * Executes an opened run with its estimate, progress and live statistics. A function of its own
+ * so that what the folder held (its columns) is let go before the final report reads the run again.
+ */
+async function execute(
+  controller: RunController,
+  opts: Pick<DriveOptions, 'execution' | 'resumeFlags'> & { announce: boolean; prices: Pricing; executor: (dir: string, log: (m: string) => void) => Promise<Executor | undefined> },
+): Promise<{ dir: string; result: DriveResult }> {
   const { prepared } = controller;
-  if (request.kind === 'new') say(`run folder ${prepared.dir}`);
-  printEstimate({ ...prepared, verifiers: controller.verifiers }, prices);
+  if (opts.announce) say(`run folder ${prepared.dir}`);
+  printEstimate({ ...prepared, existing: controller.records, verifiers: controller.verifiers }, opts.prices);
   const live = liveStats(prepared);
   const result = await driveRun(controller, {
     activity: 'gap check',
     total: expectedRecords(prepared.tasks.length, prepared.config.n, prepared.config.verifiers.length),
     done: live.records,
     counts: () => true,
-    execution,
-    resumeFlags: executor.kind === 'online' ? [] : ['--executor', executor.kind],
-    executor: (log) => executorFor(executor, { dir: prepared.dir, maxRetries: settings.maxRetries, keyFor, pricing }, log),
+    execution: opts.execution,
+    resumeFlags: opts.resumeFlags,
+    executor: (log) => opts.executor(prepared.dir, log),
     onEvent: (event) => live.add(event),
     summary: () => live.summary(),
   });
-  if ('waiting' in result) {
-    say(await batchNextStep(prepared.dir));
-    return 0;
-  }
-  const code = await printRunReport(prepared.dir, { json: flag(v, 'json'), warn: say });
-  return result.complete ? code : 1;
+  return { dir: prepared.dir, result };
 }
 
 async function newRunRequest(v: RawValues): Promise<OpenRequest> {
@@ -282,22 +302,18 @@ function outOpt(v: RawValues): { out?: string } {
   return out ? { out } : {};
 }
 
-/** Running gap statistics for the progress line, fed by the records as they stream in. */
+/** What a resume would do, read without repairing anything (no lock is held). */
+async function resumePlan(dir: string): Promise<EstimateInput> {
+  const prepared = await prepareResume(dir, say, { repair: false });
+  return { ...prepared, existing: await ExecutionRecords.forRun(prepared, prepared.config.verifiers), verifiers: prepared.config.verifiers };
+}
+
+/** Running gap statistics for the progress line, from what the folder held and the records as they stream in. */
 function liveStats(prepared: PreparedRun) {
   const live = new LiveRecordGap(reportSelector(prepared.config), prepared.config.filter);
-  let records = 0;
-  for (const g of prepared.existing?.generations.values() ?? []) {
-    live.add(g);
-    records++;
-  }
-  for (const byVerifier of prepared.existing?.verifications.values() ?? []) {
-    for (const r of byVerifier.values()) {
-      live.add(r);
-      records++;
-    }
-  }
+  if (prepared.columns) live.addColumns(prepared.columns);
   return {
-    records,
+    records: recordsOnFile(prepared).records,
     add: (event: RecordEvent): void => {
       if (event.type !== 'failure') live.add(event.record);
     },

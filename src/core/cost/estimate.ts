@@ -8,7 +8,6 @@ import type { ExistingRecords } from '../pipeline/gapCheck';
 import { generationPrompt } from '../pipeline/gapCheck';
 import type { TemplateSet } from '../prompts/templates';
 import type { GenerationRecord, RunConfig } from '../runs/records';
-import { sampleKey } from '../runs/sampleKey';
 import type { Task } from '../tasks/task';
 import { baseVerifierOf } from '../verify/index';
 import { MC_CONTINUATIONS } from '../verify/mc';
@@ -34,7 +33,7 @@ export interface EstimateInput {
   config: RunConfig;
   tasks: readonly Task[];
   templates: TemplateSet;
-  /** What the run folder already holds; null for a new run. */
+  /** What the run folder already holds (the run controller's `records`); null for a new run. */
   existing: ExistingRecords | null;
   /** The verifiers the execution runs, named as records name them (all of the run's, or a re-verify's new ones). */
   verifiers: readonly string[];
@@ -72,15 +71,15 @@ export function estimateRun(input: EstimateInput): RunEstimate {
   const verifiers = input.verifiers.map((name) => ({ name, base: baseVerifierOf(name), stage: emptyStage(name, config.verifierModels?.[name] ?? config.model), largestMcPrompt: 0 }));
   let busyTasks = 0;
   for (const task of tasks) {
-    const generations = Array.from({ length: n }, (_, i) => existing?.generations.get(sampleKey(task.id, i)));
+    const generations = Array.from({ length: n }, (_, i) => existing?.generation(task.id, i));
     let busy = false;
-    if (generations.some((g) => g === undefined)) {
+    if (!Array.from({ length: n }, (_, i) => existing?.hasGeneration(task.id, i) === true).every(Boolean)) {
       busy = true;
       // An endpoint without several samples per request gets one request per sample, each with the prompt.
       add(generation, { calls: 1, maxRequests: n, maxPromptTokens: n * (bytes(generationPrompt(templates, task)) + allowance), maxCompletionTokens: n * config.maxTokens });
     }
     for (const v of verifiers) {
-      const verified = (i: number): boolean => existing?.verifications.get(sampleKey(task.id, i))?.has(v.name) ?? false;
+      const verified = (i: number): boolean => existing?.hasVerification(task.id, i, v.name) ?? false;
       if (Array.from({ length: n }, (_, i) => i).every(verified)) continue;
       busy = true;
       // Every sample goes to the verifier again when some are missing (gapCheck.ts): the bound counts all n.

@@ -3,11 +3,17 @@
 // skips what an earlier one did — failures included, which only a resume asks again. Memory does
 // not grow with the run: presence is a byte per sample and stage, and a generation record is
 // held only while its task may still be verified (until the task is done in this execution).
-import type { RunData } from '../runs/runStore';
+import path from 'node:path';
+import { RUN_FILES, type RunData } from '../runs/runStore';
+import type { RunColumns } from '../runs/runColumns';
+import { LineReader, parseJson } from '../runs/jsonlFile';
+import { generationRecordSchema } from '../runs/recordSchemas';
+import { UserError } from '../util/errors';
 import { sampleKey } from '../runs/sampleKey';
 import type { GenerationRecord, SampleRecord } from '../runs/records';
 import type { Task } from '../tasks/task';
 import type { DoneWork } from './gapCheck';
+import type { PreparedRun } from './runSession';
 
 export class ExecutionRecords implements DoneWork {
   private readonly taskAt: Map<string, number>;
@@ -19,23 +25,64 @@ export class ExecutionRecords implements DoneWork {
   private readonly held = new Map<string, GenerationRecord>();
   private readonly failed = new Map<string, Set<string>>();
 
-  /**
-   * Over the run's `tasks` with `n` samples each, for an execution that runs `verifiers`; `existing`:
-   * what the folder held when it started. Records of indices ≥ n are never asked about.
-   */
-  constructor(
+  /** Over the run's `tasks` with `n` samples each, for an execution that runs `verifiers`. Records of indices ≥ n are never asked about. */
+  private constructor(
     tasks: readonly Task[],
     private readonly n: number,
     private readonly verifiers: readonly string[],
-    existing: Pick<RunData, 'generations' | 'verifications'> | null,
   ) {
     this.taskAt = new Map(tasks.map((t, i) => [t.id, i]));
     this.generated = new Uint8Array(tasks.length * n);
     for (const name of verifiers) this.verified.set(name, new Uint8Array(tasks.length * n));
-    for (const g of existing?.generations.values() ?? []) this.add(g);
-    for (const byVerifier of existing?.verifications.values() ?? []) for (const r of byVerifier.values()) this.add(r);
+  }
+
+  /** An execution of a prepared run over what its folder held (nothing, for a new run). */
+  static forRun(prepared: PreparedRun, verifiers: readonly string[]): Promise<ExecutionRecords> {
+    const { columns, tasks, config } = prepared;
+    return columns ? ExecutionRecords.fromColumns(columns, verifiers) : Promise.resolve(ExecutionRecords.fromRecords(tasks, config.n, verifiers, null));
+  }
+
+  /** An execution over `existing`, what the folder held as records when it started (null: nothing). */
+  static fromRecords(tasks: readonly Task[], n: number, verifiers: readonly string[], existing: Pick<RunData, 'generations' | 'verifications'> | null): ExecutionRecords {
+    const records = new ExecutionRecords(tasks, n, verifiers);
+    for (const g of existing?.generations.values() ?? []) records.add(g);
+    for (const byVerifier of existing?.verifications.values() ?? []) for (const r of byVerifier.values()) records.add(r);
     // A task that is already complete needs none of its texts.
-    for (const task of tasks) if (this.complete(task.id)) this.taskDone(task.id);
+    for (const task of tasks) if (records.complete(task.id)) records.taskDone(task.id);
+    return records;
+  }
+
+  /**
+   * An execution over what the folder held as columns when it started: presence from the columns,
+   * and the generation records of the tasks not complete read again from samples.jsonl at their
+   * offsets (a resume cut at 90 % reads a few; a task that is complete needs none of its texts).
+   */
+  static async fromColumns(cols: RunColumns, verifiers: readonly string[]): Promise<ExecutionRecords> {
+    const { n } = cols.manifest.config;
+    const records = new ExecutionRecords(cols.tasks, n, verifiers);
+    const scores = verifiers.map((name) => [records.verified.get(name) as Uint8Array, cols.verifiers.get(name)?.score] as const);
+    for (let row = 0; row < cols.rows; row++) {
+      const index = cols.index[row] as number;
+      if (index >= n) continue;
+      const slot = (cols.task[row] as number) * n + index;
+      if (cols.generation[row] !== -1) records.generated[slot] = 1;
+      for (const [flags, score] of scores) if (score !== undefined && !Number.isNaN(score[row] as number)) flags[slot] = 1;
+    }
+    const unfinished = new Uint8Array(cols.tasks.length);
+    cols.tasks.forEach((task, t) => (unfinished[t] = records.complete(task.id) ? 0 : 1));
+    const offsets: number[] = [];
+    for (let row = 0; row < cols.rows; row++) {
+      const offset = cols.generation[row] as number;
+      if (offset !== -1 && (cols.index[row] as number) < n && unfinished[cols.task[row] as number] === 1) offsets.push(offset);
+    }
+    if (offsets.length === 0) return records;
+    const lines = await LineReader.open(path.join(cols.dir, RUN_FILES.samples));
+    try {
+      for (const offset of offsets.sort((a, b) => a - b)) records.add(parseGeneration(await lines.lineAt(offset), lines.file, offset));
+    } finally {
+      await lines.close();
+    }
+    return records;
   }
 
   hasGeneration(task: string, index: number): boolean {
@@ -96,4 +143,12 @@ export class ExecutionRecords implements DoneWork {
     const slot = this.slot(task, index);
     return slot !== -1 && column[slot] === 1;
   }
+}
+
+// The line was validated when the columns were read moments ago; only an edit since can make it unreadable.
+function parseGeneration(text: string, file: string, offset: number): GenerationRecord {
+  const json = parseJson(text);
+  const parsed = json.ok ? generationRecordSchema.safeParse(json.value) : null;
+  if (parsed?.success) return parsed.data;
+  throw new UserError(`${file}: the line at byte ${offset} is no longer the generation record it was when the run was read; was the file edited? Resume again`);
 }

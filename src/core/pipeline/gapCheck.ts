@@ -28,11 +28,11 @@ export type GapCheckEvent =
 /** An event that reports a record just appended to samples.jsonl. */
 export type RecordEvent = Exclude<GapCheckEvent, { type: 'task-done' }>;
 
-/** What a run folder holds, as records by sample key (RunData's shape): what the estimate reads. */
-export interface ExistingRecords {
-  generations: ReadonlyMap<string, GenerationRecord>;
-  verifications: ReadonlyMap<string, ReadonlyMap<string, VerificationRecord>>;
-}
+/**
+ * What the estimate reads of what a run folder holds: presence, and the generation records of the
+ * tasks with something left to do (ExecutionRecords holds exactly those).
+ */
+export type ExistingRecords = Pick<DoneWork, 'hasGeneration' | 'generation' | 'hasVerification'>;
 
 /**
  * What an execution has of each sample, on file when it started or appended since, so that it

@@ -14,6 +14,9 @@ import type { RunData } from '../runs/runStore';
 import { sampleKey } from '../runs/sampleKey';
 import { toScoredSamples } from '../runs/scoredSamples';
 import type { ScoredTaskSummary } from '../stats/taskSummary';
+import type { RunColumns } from '../runs/runColumns';
+import type { Task } from '../tasks/task';
+import { MISSING_SCORE } from '../filter/columns';
 
 export interface GapInput {
   task: string;
@@ -47,18 +50,32 @@ export interface GapNow {
 
 export class LiveGap {
   private readonly acc: GapAccumulator;
+  private readonly needed: string[];
 
   constructor(
     readonly selector: string,
     readonly filter: string,
   ) {
-    this.acc = new GapAccumulator(parseSelector(selector), parseFilter(filter));
+    const sel = parseSelector(selector);
+    this.acc = new GapAccumulator(sel, parseFilter(filter));
+    this.needed = selectorVerifiers(sel);
   }
 
   /** Adds or replaces a sample (pass its whole current state); ignored while it has no grade (no gold answer). */
   update(sample: GapInput): void {
     if (sample.correct === null) return;
     this.acc.upsert({ task: sample.task, index: sample.index, correct: sample.correct, scores: { ...sample.scores }, answer: sample.answer ?? null });
+  }
+
+  /** Counts a task whose samples will not change again, without keeping them (GapAccumulator.addFinished); every one must count. */
+  addFinished(task: string, samples: readonly GapInput[]): void {
+    this.acc.addFinished(
+      task,
+      samples.map((sample) => {
+        if (sample.correct === null || !this.needed.every((v) => v in sample.scores)) throw new Error(`task "${task}" sample ${sample.index} does not count yet`);
+        return { task, index: sample.index, correct: sample.correct, scores: { ...sample.scores }, answer: sample.answer ?? null };
+      }),
+    );
   }
 
   snapshot(): LiveGapStats {
@@ -126,14 +143,59 @@ export class LiveRecordGap {
       sample.correct = record.grade.correct;
       sample.answer = record.grade.normalized;
     } else sample.scores = { ...sample.scores, [record.verifier]: record.score };
-    this.live.update(sample);
-    const settled = sample.correct !== null && Object.keys(sample.scores).length === this.needed.size;
-    if (settled) this.pending.delete(key);
-    else this.pending.set(key, sample);
+    this.settle(sample);
+  }
+
+  /**
+   * What a run folder held, as columns: the same as adding each of its generation and verification
+   * records. A task whose n samples all count, with no other record, gets no record more in this
+   * execution (it only adds what is missing): it is counted without being kept.
+   */
+  addColumns(cols: RunColumns): void {
+    const { n } = cols.manifest.config;
+    const scores = [...this.needed].flatMap((name) => {
+      const column = cols.verifiers.get(name);
+      return column ? [[name, column.score] as const] : [];
+    });
+    const counts = (row: number): boolean => cols.generation[row] !== -1 && scores.length === this.needed.size && scores.every(([, score]) => !Number.isNaN(score[row] as number));
+    const finished = new Uint8Array(cols.tasks.length).fill(1);
+    for (let row = 0; row < cols.rows; row++) if ((cols.index[row] as number) >= n || !counts(row)) finished[cols.task[row] as number] = 0;
+    const rowsOf = (t: number): number[] => Array.from({ length: n }, (_, i) => cols.rowOf(t, i));
+    cols.tasks.forEach((task, t) => {
+      const rows = rowsOf(t);
+      if (finished[t] === 1 && rows.every((row) => row !== -1)) this.live.addFinished(task.id, rows.map((row) => this.sampleAt(cols, scores, row)));
+      else finished[t] = 0;
+    });
+    for (let row = 0; row < cols.rows; row++) if (finished[cols.task[row] as number] === 0 && cols.generation[row] !== -1) this.settle(this.sampleAt(cols, scores, row));
+  }
+
+  /** The sample of a row with a generation, with the scores it has of the verifiers the selector reads. */
+  private sampleAt(cols: RunColumns, scores: readonly (readonly [string, Float64Array])[], row: number): GapInput {
+    const scored: Record<string, number | null> = {};
+    for (const [name, score] of scores) {
+      const value = score[row] as number;
+      if (!Number.isNaN(value)) scored[name] = value === MISSING_SCORE ? null : value;
+    }
+    const answer = cols.answer[row] as number;
+    return {
+      task: (cols.tasks[cols.task[row] as number] as Task).id,
+      index: cols.index[row] as number,
+      correct: cols.correct[row] === 1,
+      scores: scored,
+      answer: answer === -1 ? null : (cols.answers[answer] as string),
+    };
   }
 
   reading(): GapReading {
     return this.live.reading();
+  }
+
+  /** Counts the sample as it stands; keeps what has arrived of it until the selector has every score it reads. */
+  private settle(sample: GapInput): void {
+    const key = sampleKey(sample.task, sample.index);
+    this.live.update(sample);
+    if (sample.correct !== null && Object.keys(sample.scores).length === this.needed.size) this.pending.delete(key);
+    else this.pending.set(key, sample);
   }
 }
 

@@ -22,7 +22,7 @@ import type { Executor } from './executor';
 import { runGapCheck, type GapCheckEvent } from './gapCheck';
 import { openModel } from './openModel';
 import { checkRunCapabilities, checkSamplingUnchanged, modelUses, type CapabilityOptions, type ModelUse } from './runCapabilities';
-import { addVerifiers, loadRunTasks, prepareResume, prepareRunOfTasks, type NewRunOptions, type PreparedRun } from './runSession';
+import { addVerifiers, loadRunTasks, prepareResume, prepareRunOfTasks, recordsOnFile, type NewRunOptions, type PreparedRun } from './runSession';
 import type { RunConfig, Task } from '../runs/records';
 
 export type OpenRequest =
@@ -128,7 +128,13 @@ export class RunController {
     private readonly lock: RunLock,
     /** The probed capabilities of the endpoints this execution calls, by model spec. */
     private readonly capabilities: Record<string, EndpointCapabilities>,
+    /** What the folder held when the run was prepared, and (once it executes) what the execution appends. */
+    readonly records: ExecutionRecords,
   ) {}
+
+  private static async of(prepared: PreparedRun, verifiers: string[], lock: RunLock, capabilities: Record<string, EndpointCapabilities>): Promise<RunController> {
+    return new RunController(prepared, verifiers, lock, capabilities, await ExecutionRecords.forRun(prepared, verifiers));
+  }
 
   get dir(): string {
     return this.prepared.dir;
@@ -151,26 +157,27 @@ export class RunController {
       const prepared = await prepareRunOfTasks(config, tasks, Object.keys(capabilities).length > 0 ? { ...request.options, capabilities } : request.options);
       // Nobody else knows the new folder yet, so nobody can hold its lock.
       const lock = await acquireRunLock(prepared.dir, opts.by);
-      return new RunController(prepared, prepared.config.verifiers, lock, capabilities);
+      return RunController.of(prepared, prepared.config.verifiers, lock, capabilities);
     }
     const lock = await acquireRunLock(request.dir, opts.by);
     try {
       if (request.kind === 'resume') {
         const prepared = await prepareResume(request.dir, opts.onWarning);
         const { config } = prepared;
-        if (how === 'recorded') return new RunController(prepared, config.verifiers, lock, prepared.existing?.manifest.capabilities ?? {});
-        const generates = (prepared.existing?.generations.size ?? 0) < prepared.tasks.length * config.n;
+        const recorded = prepared.columns?.manifest.capabilities;
+        if (how === 'recorded') return await RunController.of(prepared, config.verifiers, lock, recorded ?? {});
+        const generates = recordsOnFile(prepared).generations < prepared.tasks.length * config.n;
         const capabilities = await probe(modelUses(config.model, config.verifierModels, config.verifiers, generates), config.api);
-        checkSamplingUnchanged(prepared.existing?.manifest.capabilities, capabilities);
+        checkSamplingUnchanged(recorded, capabilities);
         if (Object.keys(capabilities).length > 0) await updateManifest(request.dir, (m) => ({ ...m, capabilities: { ...m.capabilities, ...capabilities } }));
-        return new RunController(prepared, config.verifiers, lock, capabilities);
+        return await RunController.of(prepared, config.verifiers, lock, capabilities);
       }
       const { config, capabilities: recorded } = await readManifest(request.dir);
       // The run's own model at other endpoints verifies as the run's model (servedBy opens it there).
       const verifying = request.model === undefined || sameModel(request.model, config.model) ? config.model : canonicalModelSpec(request.model);
       const capabilities = how === 'recorded' ? (recorded ?? {}) : await probe([{ model: verifying, generates: false, verifiers: request.verifiers }], config.api);
       const { prepared, added } = await addVerifiers(request.dir, request.verifiers, request.model, opts.onWarning, capabilities);
-      return new RunController(prepared, added, lock, capabilities);
+      return await RunController.of(prepared, added, lock, capabilities);
     } catch (err) {
       await lock.release();
       throw err;
@@ -208,7 +215,7 @@ export class RunController {
       const reporter = opts.onEndpoints ? setInterval(() => opts.onEndpoints?.(models.endpointReports()), ENDPOINT_REPORT_MS) : undefined;
       try {
         // A re-verify by another model has no use for the run's own model: it is not even loaded.
-        const generationsMissing = (this.prepared.existing?.generations.size ?? 0) < this.prepared.tasks.length * config.n;
+        const generationsMissing = recordsOnFile(this.prepared).generations < this.prepared.tasks.length * config.n;
         const ownModelVerifies = this.verifiers.some((name) => config.verifierModels?.[name] === undefined);
         const backend = generationsMissing || ownModelVerifies ? await models.open(config.model, config.api) : unopened(config.model);
         const verifiers = await Promise.all(
@@ -220,7 +227,7 @@ export class RunController {
           }),
         );
         const log = await SampleLog.open(this.dir);
-        const existing = new ExecutionRecords(this.prepared.tasks, config.n, this.verifiers, this.prepared.existing);
+        const existing = this.records;
         const pass = (): Promise<void> =>
           runGapCheck({
             config: { ...config, concurrency: opts.concurrency },

@@ -8,7 +8,8 @@ import { loadTemplates } from '../prompts/load';
 import type { TemplateRole, TemplateSet } from '../prompts/templates';
 import type { ImportProvenance, RunConfig, RunLineage, RunManifest } from '../runs/records';
 import type { EndpointCapabilities } from '../runs/endpointCapabilities';
-import { createRunFolder, newRunId, readRun, updateManifest, type RunData } from '../runs/runStore';
+import { createRunFolder, newRunId, updateManifest, type RunData } from '../runs/runStore';
+import { readRunColumns, type RunColumns } from '../runs/runColumns';
 import { loadTaskSet } from '../tasks/load';
 import type { GraderName, Task } from '../tasks/task';
 import { UserError } from '../util/errors';
@@ -20,8 +21,19 @@ export interface PreparedRun {
   config: RunConfig;
   tasks: Task[];
   templates: TemplateSet;
-  /** What the folder already holds (empty for a new run). */
-  existing: RunData | null;
+  /**
+   * What the folder already holds, as compact columns (runColumns.ts): memory that does not grow
+   * with the records' texts. Null for a new run.
+   */
+  columns: RunColumns | null;
+}
+
+/** What checkTemplates reads of the folder a run was prepared from. */
+export type HeldRun = Pick<RunData, 'dir' | 'manifest' | 'tasks' | 'annotations' | 'warnings'>;
+
+export interface PrepareOptions {
+  /** Cut a torn last line off samples.jsonl (default). A reader that holds no lock only looks: false. */
+  repair?: boolean;
 }
 
 export interface NewRunOptions {
@@ -76,18 +88,31 @@ export async function prepareRunOfTasks(config: RunConfig, tasks: Task[], opts: 
   // sees exactly what the model saw, whatever the defaults have become.
   await mkdir(join(dir, 'templates'), { recursive: true });
   await Promise.all(used.map((t) => copyFile(t.path, join(dir, 'templates', basename(t.path)))));
-  return { dir, config, tasks, templates, existing: null };
+  return { dir, config, tasks, templates, columns: null };
 }
 
 /**
- * Re-opens a run folder (repairing a torn last line, unless `repair` is false: a reader that holds
- * no lock only looks) with the exact templates it was started with.
+ * Re-opens a run folder as columns (repairing a torn last line, unless `repair` is false) with the
+ * exact templates it was started with.
  */
-export async function prepareResume(dir: string, onWarning: (message: string) => void, { repair = true } = {}): Promise<PreparedRun> {
-  const run = await readRun(dir, { repair, onWarning });
+export async function prepareResume(dir: string, onWarning: (message: string) => void, { repair = true }: PrepareOptions = {}): Promise<PreparedRun> {
+  const columns = await readRunColumns(dir, { repair, onWarning });
   const templates = loadTemplates(join(dir, 'templates'));
-  checkTemplates(run, templates, run.manifest.config.verifiers);
-  return { dir, config: run.manifest.config, tasks: run.tasks, templates, existing: run };
+  checkTemplates(columns, templates, columns.manifest.config.verifiers);
+  return { dir, config: columns.manifest.config, tasks: columns.tasks, templates, columns };
+}
+
+/**
+ * The records the folder held when the run was prepared: its generations, and its generations
+ * and verifications together (what progress counts as done). Orphan verifications are not counted.
+ */
+export function recordsOnFile({ columns }: Pick<PreparedRun, 'columns'>): { generations: number; records: number } {
+  if (!columns) return { generations: 0, records: 0 };
+  let generations = 0;
+  let verifications = 0;
+  for (let row = 0; row < columns.rows; row++) if (columns.generation[row] !== -1) generations++;
+  for (const { score } of columns.verifiers.values()) for (let row = 0; row < columns.rows; row++) if (!Number.isNaN(score[row] as number)) verifications++;
+  return { generations, records: generations + verifications };
 }
 
 /**
@@ -103,7 +128,7 @@ export function templatesUsed(templates: TemplateSet, tasks: Task[], verifiers: 
   return [...byPath.values()];
 }
 
-function checkTemplates(run: RunData, templates: TemplateSet, verifiers: readonly string[]): void {
+function checkTemplates(run: HeldRun, templates: TemplateSet, verifiers: readonly string[]): void {
   for (const t of templatesUsed(templates, run.tasks, verifiers, { imported: run.manifest.import !== undefined })) {
     const recorded = run.manifest.templates[basename(t.path)];
     if (recorded !== t.sha256) {
@@ -129,14 +154,15 @@ export async function addVerifiers(
 ): Promise<{ prepared: PreparedRun; added: string[] }> {
   const prepared = await prepareResume(dir, onWarning);
   const { config, tasks } = prepared;
-  const generated = prepared.existing?.generations.size ?? 0;
+  const held = prepared.columns;
+  const { generations: generated } = recordsOnFile(prepared);
   if (generated < tasks.length * config.n) {
     throw new UserError(`${dir} has ${generated} of ${tasks.length * config.n} generations: finish it first with gaplens run --resume ${dir}`);
   }
   // The run's own model at other endpoints verifies as the run's model (the caller opens it there).
   const { verifiers: added, verifierModels } = verifiersRunBy(bases, config.model, model !== undefined && sameModel(model, config.model) ? undefined : model);
   const defaults = loadTemplates(config.templates);
-  const fresh = templatesUsed(defaults, tasks, added, { imported: prepared.existing?.manifest.import !== undefined }).filter((t) => !(basename(t.path) in (prepared.existing?.manifest.templates ?? {})));
+  const fresh = templatesUsed(defaults, tasks, added, { imported: held?.manifest.import !== undefined }).filter((t) => !(basename(t.path) in (held?.manifest.templates ?? {})));
   await Promise.all(fresh.map((t) => copyFile(t.path, join(dir, 'templates', basename(t.path)))));
   // Until the new verifiers have run, the run is not complete.
   const manifest = await updateManifest(dir, ({ completedAt: _done, ...m }) => ({

@@ -109,3 +109,55 @@ async function lastLineStart(fh: FileHandle, size: number): Promise<number> {
   }
   return 0;
 }
+
+/**
+ * Reads whole lines at byte offsets of a file that only grows (samples.jsonl), through one handle
+ * and a buffer: offsets asked in increasing order, as a scan found them, cost one read per
+ * buffer's worth of lines.
+ */
+export class LineReader {
+  private buffer = Buffer.alloc(64 * 1024);
+  /** The file's bytes [start, start + length) are in the buffer. */
+  private start = 0;
+  private length = 0;
+
+  private constructor(
+    private readonly fh: FileHandle,
+    readonly file: string,
+  ) {}
+
+  static async open(file: string): Promise<LineReader> {
+    return new LineReader(await open(file, 'r'), file);
+  }
+
+  /** The line starting at `offset`, without its newline (to the end of the file if it has none). */
+  async lineAt(offset: number): Promise<string> {
+    if (offset < this.start || offset >= this.start + this.length) await this.fill(offset);
+    for (;;) {
+      const from = offset - this.start;
+      const nl = this.buffer.subarray(from, this.length).indexOf(NEWLINE);
+      if (nl !== -1) return this.text(offset, from, from + nl);
+      // A read that did not fill the buffer reached the end of the file.
+      if (this.length < this.buffer.length) return this.text(offset, from, this.length);
+      // The line runs past the buffer: read it from its start, into a larger buffer if it already started there.
+      if (from === 0) this.buffer = Buffer.alloc(this.buffer.length * 2);
+      await this.fill(offset);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.fh.close();
+  }
+
+  // The first line's offset counts a byte-order mark (readLines); its text does not.
+  private text(offset: number, from: number, to: number): string {
+    const text = this.buffer.toString('utf8', from, to);
+    return offset === 0 && text.startsWith(BOM) ? text.slice(1) : text;
+  }
+
+  private async fill(offset: number): Promise<void> {
+    const { bytesRead } = await this.fh.read(this.buffer, 0, this.buffer.length, offset);
+    this.start = offset;
+    this.length = bytesRead;
+  }
+}

@@ -103,21 +103,22 @@ export async function readColumnStore(dir: string, opts: ReadRunOptions = {}): P
 /**
  * The columns of a run as its records arrive, in file order (readRunColumns), or as a running run
  * writes them (offset OFFSET_UNKNOWN). Rows are added as samples first appear; every column grows
- * together (doubling). A generation or verification the store holds already is a duplicate: the
- * earliest is kept.
+ * together (doubling), from a start sized for every sample the run expects, so a complete run is read
+ * without a copy or a spare row. A generation or verification the store holds already is a
+ * duplicate: the earliest is kept.
  */
 export class ColumnStore {
   rows = 0;
-  capacity = FIRST_CAPACITY;
-  task = new Int32Array(FIRST_CAPACITY);
-  index = new Float64Array(FIRST_CAPACITY);
-  generation = new Float64Array(FIRST_CAPACITY).fill(-1);
-  correct = new Uint8Array(FIRST_CAPACITY);
-  answer = new Int32Array(FIRST_CAPACITY);
-  extracted = new Int32Array(FIRST_CAPACITY);
+  capacity: number;
+  task: Int32Array;
+  index: Float64Array;
+  generation: Float64Array;
+  correct: Uint8Array;
+  answer: Int32Array;
+  extracted: Int32Array;
   /** The line of a row's first verification, for the orphan warning; 0: none. */
-  firstVerificationLine = new Uint32Array(FIRST_CAPACITY);
-  generationStage: StageColumn = { problem: new Uint8Array(FIRST_CAPACITY) };
+  firstVerificationLine: Uint32Array;
+  generationStage: StageColumn;
   readonly verifiers = new Map<string, VerifierColumn>();
   readonly answers: string[] = [];
   private readonly answerIds = new Map<string, number>();
@@ -134,6 +135,16 @@ export class ColumnStore {
   ) {
     this.taskIds = new Map(tasks.map((t, i) => [t.id, i]));
     this.denseRows = new Int32Array(tasks.length * n);
+    const capacity = Math.max(FIRST_CAPACITY, tasks.length * n);
+    this.capacity = capacity;
+    this.task = new Int32Array(capacity);
+    this.index = new Float64Array(capacity);
+    this.generation = new Float64Array(capacity).fill(-1);
+    this.correct = new Uint8Array(capacity);
+    this.answer = new Int32Array(capacity);
+    this.extracted = new Int32Array(capacity);
+    this.firstVerificationLine = new Uint32Array(capacity);
+    this.generationStage = { problem: new Uint8Array(capacity) };
   }
 
   /** The row of a record's sample; the record's task must be one of the run's. */
@@ -322,11 +333,12 @@ export interface ColumnsPoolOptions {
  * buildPool(toScoredSamples(readRun(dir), opts)) — the same rows, verdicts, answers and score columns.
  */
 export function columnsPool(cols: RunColumns, opts: ColumnsPoolOptions = {}): SamplePool {
-  const generated: number[] = [];
-  for (let row = 0; row < cols.rows; row++) if (cols.generation[row] !== -1) generated.push(row);
+  // A typed array, not a growing JS array: a million rows take 4 MB, once.
+  const generated = new Int32Array(cols.rows);
+  let count = 0;
+  for (let row = 0; row < cols.rows; row++) if (cols.generation[row] !== -1) generated[count++] = row;
   const rowAt = (i: number): number => generated[i] as number;
-  const { taskIds, starts, order } = poolOrder(generated.length, (i) => (cols.tasks[cols.task[rowAt(i)] as number] as Task).id, (i) => cols.index[rowAt(i)] as number);
-  const count = order.length;
+  const { taskIds, starts, order } = poolOrder(count, (i) => (cols.tasks[cols.task[rowAt(i)] as number] as Task).id, (i) => cols.index[rowAt(i)] as number);
   const source = (r: number): number => rowAt(order[r] as number);
   const labels = opts.checkerCorrected ? latestLabels(cols.annotations) : new Map<string, AnnotationRecord>();
   const correct = new Uint8Array(count);

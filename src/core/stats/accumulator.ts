@@ -24,6 +24,8 @@ interface TaskState {
 
 export class GapAccumulator {
   private readonly tasks = new Map<string, TaskState>();
+  /** Tasks counted by addFinished: in the tally, but not kept. */
+  private readonly finished = new Set<string>();
   private tally = new GapTally();
 
   constructor(
@@ -39,30 +41,37 @@ export class GapAccumulator {
    * outside [0, 1], leaving the accumulator unchanged. Cost: O(samples of that task).
    */
   upsert(sample: ScoredSample): void {
-    if (!Number.isSafeInteger(sample.index) || sample.index < 0) {
-      throw new Error(`task "${sample.task}": sample index ${sample.index} is not a non-negative integer`);
-    }
-    assertScores(sample.scores, `task "${sample.task}" sample ${sample.index}`);
+    checkSample(sample);
+    if (this.finished.has(sample.task)) throw new Error(`task "${sample.task}" was added as finished: its samples cannot change`);
     let state = this.tasks.get(sample.task);
     if (state) this.tally.remove(state.summary);
     else {
-      state = { indices: [], correct: [], scores: new Map(), summary: EMPTY_TASK };
+      state = emptyState();
       this.tasks.set(sample.task, state);
     }
-    const at = insertionPoint(state.indices, sample.index);
-    const replace = state.indices[at] === sample.index ? 1 : 0;
-    state.indices.splice(at, replace, sample.index);
-    state.correct.splice(at, replace, sample.correct ? 1 : 0);
-    for (const name in sample.scores) {
-      if (!state.scores.has(name)) state.scores.set(name, new Array<number>(state.indices.length - 1 + replace).fill(MISSING_SCORE));
-    }
-    for (const [name, column] of state.scores) column.splice(at, replace, sample.scores[name] ?? MISSING_SCORE);
+    place(state, sample);
     state.summary = summarize(state, this.selector, this.filter);
     this.tally.add(state.summary);
   }
 
+  /**
+   * Counts a task whose samples will not change again (a resumed run's finished tasks) without
+   * keeping them: a million samples on file cost the tally nothing. Its samples are checked as
+   * upsert checks them; upserting one later, or switching the filter, is an error.
+   */
+  addFinished(task: string, samples: readonly ScoredSample[]): void {
+    if (this.finished.has(task) || this.tasks.has(task)) throw new Error(`task "${task}" is already counted`);
+    const state = emptyState();
+    samples.forEach(checkSample);
+    for (const sample of samples) place(state, sample);
+    this.tally.add(summarize(state, this.selector, this.filter));
+    this.finished.add(task);
+  }
+
+
   /** Switches the filter; every task is recomputed. */
   setFilter(selector: ScoreSelector, filter: FilterSpec): void {
+    if (this.finished.size > 0) throw new Error('the filter cannot be switched: finished tasks were counted without being kept');
     assertSelector(selector);
     this.selector = selector;
     this.filter = filter;
@@ -85,6 +94,29 @@ export class GapAccumulator {
   snapshot(): LiveGapStats {
     return this.tally.stats();
   }
+}
+
+function checkSample(sample: ScoredSample): void {
+  if (!Number.isSafeInteger(sample.index) || sample.index < 0) {
+    throw new Error(`task "${sample.task}": sample index ${sample.index} is not a non-negative integer`);
+  }
+  assertScores(sample.scores, `task "${sample.task}" sample ${sample.index}`);
+}
+
+function emptyState(): TaskState {
+  return { indices: [], correct: [], scores: new Map(), summary: EMPTY_TASK };
+}
+
+/** Puts a sample in its place among the task's rows, replacing the one with its index. */
+function place(state: TaskState, sample: ScoredSample): void {
+  const at = insertionPoint(state.indices, sample.index);
+  const replace = state.indices[at] === sample.index ? 1 : 0;
+  state.indices.splice(at, replace, sample.index);
+  state.correct.splice(at, replace, sample.correct ? 1 : 0);
+  for (const name in sample.scores) {
+    if (!state.scores.has(name)) state.scores.set(name, new Array<number>(state.indices.length - 1 + replace).fill(MISSING_SCORE));
+  }
+  for (const [name, column] of state.scores) column.splice(at, replace, sample.scores[name] ?? MISSING_SCORE);
 }
 
 /** Cannot throw: scores were checked on arrival (assertScores) and the selector when it was set. */

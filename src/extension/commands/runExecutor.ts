@@ -107,6 +107,7 @@ export class RunExecutor implements vscode.Disposable {
     if (keys === undefined) return undefined;
     const onWarning = (m: string): void => this.services.log.warn(m);
     // A verifier the endpoint cannot serve is refused here, before anything exists, as the CLI does.
+    // The panel's model is built from every record the folder holds (RunModel.fromPrepared).
     const controller = await RunController.open(open, { by: 'VS Code', onWarning, capabilities: { cacheDir: defaultCapabilityCacheDir(), keyFor: (m) => keys.get(m) } });
     const abort = new AbortController();
     const stop = (): void => abort.abort();
@@ -180,7 +181,7 @@ export class RunExecutor implements vscode.Disposable {
     for (const input of model.gapInputs()) live.update(input);
     const progressNow = (status: ProgressParams['status'], message?: string): ProgressParams => ({ done: model.sampleCount, total, status, ...(message !== undefined ? { message } : {}) });
     log.info(`${activity} ${manifest.id}: ${prepared.config.model}, ${model.taskCount} tasks × ${prepared.config.n}, verifiers ${controller.verifiers.join(', ')} → ${dir}`);
-    const estimate = estimateRun({ ...prepared, verifiers: controller.verifiers });
+    const estimate = estimateRun({ ...prepared, existing: controller.records, verifiers: controller.verifiers });
     const prices = batch ? atBatchPrices(cost.pricing) : cost.pricing;
     for (const line of estimateLines(estimate, costBound(estimate, prices), cost.pricing.file)) log.info(line);
     let spend: Spend | null = null;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { estimateLines, formatAmount } from '../../../src/core/cost/costText';
 import { costBound, estimateRun, type EstimateInput, type StageEstimate } from '../../../src/core/cost/estimate';
 import { parsePricing } from '../../../src/core/cost/pricing';
-import type { ExistingRecords } from '../../../src/core/pipeline/gapCheck';
+import { ExecutionRecords } from '../../../src/core/pipeline/executionRecords';
 import { loadTemplates } from '../../../src/core/prompts/load';
 import type { TemplateSet } from '../../../src/core/prompts/templates';
 import { SAMPLES_SCHEMA_VERSION, type GenerationRecord, type RunConfig, type VerificationRecord } from '../../../src/core/runs/records';
@@ -83,13 +83,13 @@ describe('estimate', () => {
   });
 
   it('bounds a resume by what is missing, rendering the verification prompts of answers that exist', () => {
-    const existing: ExistingRecords = {
+    const existing = ExecutionRecords.fromRecords(TASKS, CONFIG.n, CONFIG.verifiers, {
       generations: new Map([[sampleKey('t1', 0), generation('t1', 0, '4')], [sampleKey('t1', 1), generation('t1', 1, ' four ')]]),
       verifications: new Map([
         [sampleKey('t1', 0), new Map([['mc', verification('t1', 0, 'mc')], ['cot-binary', verification('t1', 0, 'cot-binary')]])],
         [sampleKey('t1', 1), new Map([['mc', verification('t1', 1, 'mc')]])],
       ]),
-    };
+    });
     assert.deepEqual(stages({ config: CONFIG, tasks: TASKS, templates, existing, verifiers: CONFIG.verifiers }), {
       generation: { calls: 1, maxRequests: 2, maxPromptTokens: 34, maxCompletionTokens: 20 },
       // t1's mc is done; t2's as before, with the probe.
@@ -111,11 +111,11 @@ describe('estimate', () => {
   });
 
   it('says when nothing is left, and when a model has no price', () => {
-    const all = CONFIG.verifiers.map((v) => [v, verification('t1', 0, v)] as const);
-    const existing: ExistingRecords = {
+    const all = (i: number) => new Map(CONFIG.verifiers.map((v) => [v, verification('t1', i, v)] as const));
+    const existing = ExecutionRecords.fromRecords(TASKS.slice(0, 1), CONFIG.n, CONFIG.verifiers, {
       generations: new Map([0, 1].map((i) => [sampleKey('t1', i), generation('t1', i, 'x')])),
-      verifications: new Map([0, 1].map((i) => [sampleKey('t1', i), new Map(all)])),
-    };
+      verifications: new Map([0, 1].map((i) => [sampleKey('t1', i), all(i)])),
+    });
     const done = estimateRun({ config: CONFIG, tasks: TASKS.slice(0, 1), templates, existing, verifiers: CONFIG.verifiers });
     assert.deepEqual(done.stages, []);
     assert.deepEqual(estimateLines(done, costBound(done, parsePricing(PRICING, 'p.json')), 'p.json'), ['estimate: nothing left to do, no model call']);

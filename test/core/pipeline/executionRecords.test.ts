@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { ExecutionRecords } from '../../../src/core/pipeline/executionRecords';
 import type { Task } from '../../../src/core/tasks/task';
-import { failure, generation, verification } from '../runs/runFixtures';
+import { readRunColumns } from '../../../src/core/runs/runColumns';
+import { readRun } from '../../../src/core/runs/runStore';
+import { tempDir } from '../../helpers/cli';
+import { awkwardRun, failure, generation, TASKS, verification } from '../runs/runFixtures';
 
 describe('pipeline/executionRecords', () => {
   const tasks: Task[] = ['a', 'b'].map((id) => ({ id, question: `${id}?`, answer: '1', grader: 'numeric' }));
@@ -18,7 +21,7 @@ describe('pipeline/executionRecords', () => {
 
   it('knows what is on file, and holds the generations only of tasks that are not complete', () => {
     const done = [0, 1].flatMap((i) => [generation('a', i, true), verification('a', i, 'mc', 0.5)]);
-    const records = new ExecutionRecords(tasks, 2, ['mc'], sampleMaps([...done, generation('b', 0, false), generation('b', 7, true)]));
+    const records = ExecutionRecords.fromRecords(tasks, 2, ['mc'], sampleMaps([...done, generation('b', 0, false), generation('b', 7, true)]));
     assert.equal(records.hasGeneration('a', 1), true);
     assert.equal(records.hasVerification('a', 1, 'mc'), true);
     assert.equal(records.hasVerification('a', 1, 'cot-score'), false);
@@ -29,7 +32,7 @@ describe('pipeline/executionRecords', () => {
   });
 
   it('adds what the execution appends, and lets go of a task once it is done in this execution', () => {
-    const records = new ExecutionRecords(tasks, 2, ['mc'], null);
+    const records = ExecutionRecords.fromRecords(tasks, 2, ['mc'], null);
     records.add(generation('b', 1, true));
     records.add(failure('b', 0, 'generation'));
     records.add(verification('b', 1, 'mc', 0.25));
@@ -41,5 +44,30 @@ describe('pipeline/executionRecords', () => {
     records.taskDone('b');
     assert.equal(records.generation('b', 1), undefined);
     assert.equal(records.hasGeneration('b', 1), true, 'presence stays');
+  });
+
+  it('from columns, knows and holds exactly what it does from the records of the same folder', async () => {
+    const { dir: parent, cleanup } = tempDir();
+    try {
+      const dir = await awkwardRun(parent);
+      const n = 4;
+      for (const verifiers of [['mc', 'cot-score'], ['mc'], ['judge']]) {
+        const fromRecords = ExecutionRecords.fromRecords(TASKS, n, verifiers, await readRun(dir));
+        const fromColumns = await ExecutionRecords.fromColumns(await readRunColumns(dir), verifiers);
+        const state = (records: ExecutionRecords) =>
+          TASKS.flatMap((t) =>
+            [0, 1, 2, 3, 7].map((i) => ({
+              sample: `${t.id}#${i}`,
+              generated: records.hasGeneration(t.id, i),
+              generation: records.generation(t.id, i),
+              verified: verifiers.map((v) => records.hasVerification(t.id, i, v)),
+            })),
+          );
+        assert.deepEqual(state(fromColumns), state(fromRecords), `verifiers ${verifiers.join(',')}`);
+        assert.ok(state(fromColumns).some((s) => s.generation !== undefined), 'an unfinished task holds its generations');
+      }
+    } finally {
+      cleanup();
+    }
   });
 });

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { gapText, LiveGap, LiveRecordGap, readingOf, type GapReading } from '../../../src/core/pipeline/liveGap';
-import { generation, verification } from '../runs/runFixtures';
+import { readRunColumns } from '../../../src/core/runs/runColumns';
+import { readRun } from '../../../src/core/runs/runStore';
+import { tempDir } from '../../helpers/cli';
+import { awkwardRun, generation, jsonl, newRun, verification } from '../runs/runFixtures';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 describe('live gap of a streaming run', () => {
   // Task a: correct [1,0,0,1], mc scores [0.9,0.2,0.4,0.8]; quantile:0.5 keeps scores >= median 0.6
@@ -116,5 +121,36 @@ describe('live gap of a streaming run', () => {
       live.add(verification('a', 0, 'cot-score', 0.7));
       assert.deepEqual(live.reading(), { state: 'measured', samples: 1, accuracy: 1, gap: 0 });
     });
+  });
+
+  /** t1 finished (4 samples, both verifiers), t2 half done, q#3 generated only. */
+  async function partlyDoneRun(parent: string): Promise<string> {
+    const dir = await newRun(parent);
+    const scored = (task: string, i: number) => [generation(task, i, i % 2 === 0), verification(task, i, 'mc', i / 4), verification(task, i, 'cot-score', i === 3 ? null : 1 - i / 4)];
+    writeFileSync(join(dir, 'samples.jsonl'), jsonl([0, 1, 2, 3].flatMap((i) => scored('t1', i)).concat(scored('t2', 0), [generation('t2', 1, true), verification('t2', 1, 'mc', 0.5), generation('q#3', 0, true)])));
+    return dir;
+  }
+
+  for (const [name, folder] of [['an awkward', awkwardRun], ['a partly done', partlyDoneRun]] as const) it(`reads ${name} run folder's columns as it reads their records, and goes on from there the same`, async () => {
+    const { dir: parent, cleanup } = tempDir();
+    try {
+      const dir = await folder(parent);
+      const run = await readRun(dir);
+      const cols = await readRunColumns(dir);
+      for (const selector of ['mc', 'cot-score', 'mean(mc,cot-score)']) {
+        const fromRecords = new LiveRecordGap(selector, 'quantile:0.5');
+        for (const g of run.generations.values()) fromRecords.add(g);
+        for (const byVerifier of run.verifications.values()) for (const r of byVerifier.values()) fromRecords.add(r);
+        const fromColumns = new LiveRecordGap(selector, 'quantile:0.5');
+        fromColumns.addColumns(cols);
+        assert.deepEqual(fromColumns.reading(), fromRecords.reading(), selector);
+        assert.notEqual(fromColumns.reading().state, 'pending', selector);
+        // t2#0 has mc only: a cot-score record completes it for every selector.
+        for (const live of [fromRecords, fromColumns]) live.add(verification('t2', 0, 'cot-score', 0.5));
+        assert.deepEqual(fromColumns.reading(), fromRecords.reading(), `${selector}, then t2#0's cot-score`);
+      }
+    } finally {
+      cleanup();
+    }
   });
 });

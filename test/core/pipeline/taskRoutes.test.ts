@@ -58,7 +58,7 @@ describe('task routes through a gap check', function () {
       backend: own.backend,
       templates: loadTemplates(),
       verifiers: [createVerifier('mc'), onModel(createVerifier('cot-score'), 'cot-score@big', other.backend)],
-      existing: new ExecutionRecords(tasks, N, ['mc', 'cot-score@big'], null),
+      existing: ExecutionRecords.fromRecords(tasks, N, ['mc', 'cot-score@big'], null),
       append: async (record) => {
         records.push(record);
       },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { endsWithNewline, readLines, repairTail, type JsonlLine } from '../../../src/core/runs/jsonlFile';
+import { endsWithNewline, LineReader, readLines, repairTail, type JsonlLine } from '../../../src/core/runs/jsonlFile';
 import { tempDir } from '../../helpers/cli';
 
 async function linesOf(file: string): Promise<JsonlLine[]> {
@@ -15,6 +15,19 @@ describe('runs/jsonlFile', () => {
   let cleanup: () => void;
   beforeEach(() => ({ dir, cleanup } = tempDir()));
   afterEach(() => cleanup());
+
+  it('LineReader reads the line at each offset readLines gives, in order or not, lines longer than its buffer included', async () => {
+    const file = join(dir, 'big.jsonl');
+    const long = 'a' + 'é'.repeat(100_000);
+    writeFileSync(file, `\uFEFF{"x":1}\n${long}\n\n{"y":2}\n${'b'.repeat(200_000)}\n${long}x`);
+    const lines = await linesOf(file);
+    const reader = await LineReader.open(file);
+    try {
+      for (const l of [...lines, ...[...lines].reverse()]) assert.equal(await reader.lineAt(l.offset), l.text, `the line at byte ${l.offset}`);
+    } finally {
+      await reader.close();
+    }
+  });
 
   it('readLines splits lines across read chunks, decoding multi-byte characters split between chunks', async () => {
     const file = join(dir, 'big.jsonl');

@@ -8,7 +8,7 @@ import { readRun } from '../../../src/core/runs/runStore';
 import { toScoredSamples } from '../../../src/core/runs/scoredSamples';
 import { buildPool } from '../../../src/core/stats/pool';
 import { tempDir } from '../../helpers/cli';
-import { awkwardRun, generation, jsonl, newRun } from './runFixtures';
+import { awkwardRun, failure, generation, jsonl, newRun, verification } from './runFixtures';
 
 describe('runs/runColumns', () => {
   let parent: string;

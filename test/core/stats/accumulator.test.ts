@@ -35,6 +35,23 @@ describe('GapAccumulator', () => {
     assert.equal(s.relativeGap, null);
   });
 
+  it('counts a finished task as its samples upserted would, keeps none of them, and refuses to change it', () => {
+    const samples = handSamples();
+    const tasks = [...new Set(samples.map((s) => s.task))];
+    const [first, ...rest] = tasks as [string, ...string[]];
+    const upserted = new GapAccumulator(parseSelector('mc'), parseFilter('quantile:0.5'));
+    for (const s of samples) upserted.upsert(s);
+    const mixed = new GapAccumulator(parseSelector('mc'), parseFilter('quantile:0.5'));
+    mixed.addFinished(first, samples.filter((s) => s.task === first).reverse());
+    for (const s of samples.filter((x) => rest.includes(x.task))) mixed.upsert(s);
+    assertSameStats(mixed.snapshot(), reportOf(samples, 'mc', 'quantile:0.5'));
+    assert.deepEqual(mixed.snapshot(), upserted.snapshot());
+    const one = samples.find((s) => s.task === first) as ScoredSample;
+    assert.throws(() => mixed.upsert(one), /was added as finished/);
+    assert.throws(() => mixed.addFinished(first, [one]), /already counted/);
+    assert.throws(() => mixed.setFilter(parseSelector('mc'), parseFilter('quantile:0.8')), /cannot be switched/);
+  });
+
   it('matches computeReport on the hand-computed set, fed one sample at a time', () => {
     const acc = new GapAccumulator(parseSelector('mc'), parseFilter('threshold:0.5'));
     for (const s of handSamples()) acc.upsert(s);
