@@ -98,6 +98,7 @@ export const runManifestSchema = z.object({
   completedAt: timestamp.optional(),
   import: importProvenanceSchema.optional(),
   capabilities: z.record(z.string(), endpointCapabilitiesSchema).optional(),
+  templateVersions: z.array(z.object({ name: nonEmpty, createdAt: timestamp, source: nonEmpty, verifiers: z.array(nonEmpty) })).optional(),
 });
 
 // Every record type reads in both versions; only the verification's prompt differs between them.

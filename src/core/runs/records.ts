@@ -65,6 +65,22 @@ export interface RunManifest {
    * existed have none.
    */
   capabilities?: Record<string, EndpointCapabilities>;
+  /**
+   * The verifier template versions `gaplens reverify --templates` added, oldest first (docs/run-format.md,
+   * "Template versions"). The run's own templates are version "v1"; runs without re-verified templates have none.
+   */
+  templateVersions?: TemplateVersion[];
+}
+
+/** One named version of a run's verifier templates, and the verifiers re-run with it. */
+export interface TemplateVersion {
+  /** The version's name (`v2`, or what --name gave); its templates are in `templates/versions/<name>/`. */
+  name: string;
+  createdAt: string;
+  /** The folder the templates were taken from (absolute). */
+  source: string;
+  /** The verifiers it re-ran, as records name them: `cot-score#v2`, `mc@judge#v2`. */
+  verifiers: string[];
 }
 
 /** The files `gaplens import` reads (docs/import.md). */
