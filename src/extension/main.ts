@@ -8,6 +8,7 @@ import { COMMAND_IDS, LIGHT_COMMANDS, type CommandId } from './commandIds';
 import { PANEL_VIEW_TYPE, RUN_EDITOR_VIEW_TYPES, TASK_LANGUAGE_ID, type Features, type Services } from './services';
 import { registerTaskFileTests } from './testing/taskFileTests';
 import { RunStatusBar } from './views/statusBar';
+import { DRAFT_TEMPLATES, DraftTemplateLens } from './views/templateLens';
 
 const moduleLoaded = performance.now();
 
@@ -69,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): void {
     );
   }
 
+  context.subscriptions.push(vscode.languages.registerCodeLensProvider(DRAFT_TEMPLATES, new DraftTemplateLens()));
   context.subscriptions.push(registerTaskFileTests(async (file, signal) => (await features()).runGapCheckTest(file, signal)));
   startLanguageClientOnFirstTaskFile(context, log);
   log.info(`activated in ${(performance.now() - moduleLoaded).toFixed(1)} ms (module evaluation to end of activate)`);

@@ -1,10 +1,10 @@
 // Named versions of a run's verifier templates (docs/run-format.md, "Template versions"). A version
 // re-runs some of the run's verifiers with edited templates over the same generations; its records
 // carry the verifier's name with the version after '#' (`cot-score#v2`, `mc@judge#v2`), so every
-// reader (report, export, the panel) treats a version as one more verifier. Pure and free of Node
-// modules, so the panel names versions with the same words as the CLI.
+// reader (report, export, the panel) treats a version as one more verifier. Pure.
 import type { RunManifest } from './records';
 import { UserError } from '../util/errors';
+import { baseVerifierOf } from '../verify/index';
 
 /** Joins a verifier and a template version in a record's verifier name. */
 export const VERSION_SEPARATOR = '#';
@@ -68,4 +68,20 @@ export function resolveVersion(manifest: Pick<RunManifest, 'templateVersions' | 
     throw new UserError(`${option} "${version}": ${verifier} has no template version of that name; it has ${versionsOf(manifest, verifier).join(', ')} (v1 is the run's own templates)`, 2);
   }
   return name;
+}
+
+/**
+ * The run's copies of the verify templates `verifier` (as the run started it) renders in `version`,
+ * as paths under the run's `templates/` folder (run.json `templates` keys): a version's own copies,
+ * v1's the run's. Where a user edits a verifier's prompt from (VS Code's Edit Verifier Template).
+ */
+export function verifierTemplateFiles(manifest: Pick<RunManifest, 'templates'>, verifier: string, version: string): string[] {
+  const base = baseVerifierOf(verifier);
+  const folder = version === ORIGINAL_VERSION || version === ORIGINAL_ALIAS ? '' : `${versionFolder(version)}/`;
+  const role = `verify-${base}`;
+  return Object.keys(manifest.templates).filter((name) => {
+    if (!name.startsWith(folder)) return false;
+    const file = name.slice(folder.length);
+    return !file.includes('/') && (file === `${role}.txt` || (file.startsWith(`${role}.`) && file.endsWith('.txt')));
+  });
 }

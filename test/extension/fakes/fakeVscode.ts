@@ -317,6 +317,18 @@ export interface Recorded {
   deleted: { path: string; useTrash: boolean }[];
   /** workspace.fs.delete with useTrash fails with this message (a host without a trash). */
   noTrash: string | undefined;
+  /** CodeLens providers registered with languages.registerCodeLensProvider, with their document filters. */
+  codeLenses: { selector: unknown; provider: FakeCodeLensProvider }[];
+}
+
+/** A CodeLens as the fake's CodeLens class makes it: its range and command. */
+export interface FakeCodeLens {
+  range: unknown;
+  command?: { title: string; command: string; arguments?: unknown[] };
+}
+
+export interface FakeCodeLensProvider {
+  provideCodeLenses(document: FakeTextDocument, token?: unknown): FakeCodeLens[] | Promise<FakeCodeLens[]>;
 }
 
 export interface FakeVscode {
@@ -385,6 +397,7 @@ export function installFakeVscode(opts: FakeOptions): FakeVscode {
     watchers: [],
     deleted: [],
     noTrash: undefined,
+    codeLenses: [],
   };
   const disposable = { dispose: () => undefined };
   const showMessage =
@@ -480,6 +493,27 @@ export function installFakeVscode(opts: FakeOptions): FakeVscode {
         readonly line: number,
         readonly character: number,
       ) {}
+    },
+    Range: class {
+      constructor(
+        readonly startLine: number,
+        readonly startCharacter: number,
+        readonly endLine: number,
+        readonly endCharacter: number,
+      ) {}
+    },
+    CodeLens: class {
+      constructor(
+        readonly range: unknown,
+        readonly command?: FakeCodeLens['command'],
+      ) {}
+    },
+    languages: {
+      registerCodeLensProvider: (selector: unknown, provider: FakeCodeLensProvider) => {
+        const entry = { selector, provider };
+        recorded.codeLenses.push(entry);
+        return { dispose: () => void recorded.codeLenses.splice(recorded.codeLenses.indexOf(entry), 1) };
+      },
     },
     Location: class {
       constructor(
