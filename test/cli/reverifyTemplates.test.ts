@@ -10,7 +10,7 @@ import { runPrompts } from '../../src/core/runs/verificationPrompts';
 import type { TemplateComparison } from '../../src/core/pipeline/templateComparison';
 import type { RunManifest } from '../../src/core/runs/records';
 import { runCli, tempDir } from '../helpers/cli';
-import { assertCleanStderr, cleanEnv, isAboutTask, isTaskRequest, writeTasks } from '../helpers/runs';
+import { assertCleanStderr, cleanEnv, FatalSwitch, isAboutTask, isTaskRequest, writeTasks } from '../helpers/runs';
 import { startFakeOpenAI, type FakeAnswer, type FakeOpenAI, type FakeRequest } from '../fixtures/openaiServer';
 
 const MARKER = 'STRICT';
@@ -124,6 +124,35 @@ describe('gaplens reverify --templates and templates compare', function () {
     const report = await cli(['report', run, '--verifier', 'cot-binary#v2', '--json']);
     assert.equal(report.code, 0, report.stderr);
     assert.equal((JSON.parse(report.stdout) as { retention: number }).retention, 0.5);
+  });
+
+  it('an interrupted version is resumed with its own templates', async () => {
+    const stop = new FatalSwitch();
+    const flaky = await startFakeOpenAI({ respond: (req) => stop.respond(req) ?? judge(req) });
+    try {
+      const own = join(tmp.dir, 'interrupted');
+      const tasks = join(tmp.dir, 'tasks.jsonl');
+      const model = `openai:fake@${flaky.url}`;
+      const made = await cli(['run', '--tasks', tasks, '--model', model, '-n', '3', '--verifier', 'cot-binary', '--filter', 'threshold:0.5', '--out', own, '--no-cache', '--concurrency', '1']);
+      assert.equal(made.code, 0, made.stderr);
+      // A fatal answer after the capability probe and a few verifications of the version stops it partway.
+      stop.from = flaky.requests.length + 12;
+      const cut = await cli(['reverify', own, '--templates', edited, '--no-cache', '--concurrency', '1']);
+      assert.equal(cut.code, 1, cut.stderr);
+      const before = (await readRun(own)).verifications;
+      const done = [...before.values()].filter((v) => v.has('cot-binary#v2')).length;
+      assert.ok(done > 0 && done < 12, `${done} of 12 verified before the stop`);
+      stop.from = Infinity;
+      const resumed = await cli(['run', '--resume', own, '--model', model, '--no-cache']);
+      assert.equal(resumed.code, 0, resumed.stderr);
+      const data = await readRun(own);
+      const prompts = runPrompts(data);
+      const v2 = [...data.verifications.values()].map((byVerifier) => byVerifier.get('cot-binary#v2'));
+      assert.equal(v2.filter((r) => r !== undefined).length, 12);
+      for (const record of v2) assert.ok(prompts.text(record as never).startsWith(MARKER), 'a resumed verification used the run\'s own template');
+    } finally {
+      await flaky.close();
+    }
   });
 
   it('refuses a folder that changes nothing, a taken name and an unknown version, each with one line', async () => {
