@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunManifest } from '../../../src/core/runs/records';
+import { parseHostMessage } from '../../../src/protocol/panelProtocol';
 import { startFakeOpenAI, type FakeAnswer, type FakeOpenAI, type FakeRequest } from '../../fixtures/openaiServer';
 import { REPO, runCli } from '../../helpers/cli';
 import { cleanEnv, isProbeRequest } from '../../helpers/runs';
@@ -91,6 +92,14 @@ describe('the verifier template loop in VS Code (built bundle, fake VS Code, a r
     assert.equal(page.match(/<a href="#sample-\d+">t1 #\d \(/g)?.length, 2, 'a link to each changed sample, and only those of t1');
     assert.doesNotMatch(page, /t2 #/);
     assert.match(page, /<section id="sample-0">[\s\S]*Checked. Verdict: correct[\s\S]*Checked. Verdict: incorrect/);
+
+    // The run's gap panel, which showed the re-verify live, offers the version as a verifier to select.
+    const gapPanel = r.panels.slice(panels).find((p) => p.viewType === 'gaplens.panel') as FakeWebviewPanel;
+    gapPanel.posted.length = 0;
+    gapPanel.send({ kind: 'notify', method: 'ready', params: { state: null } });
+    const init = gapPanel.posted.map(parseHostMessage).find((m) => m.ok && m.value.kind === 'notify' && m.value.method === 'init');
+    assert.ok(init?.ok && init.value.kind === 'notify' && init.value.method === 'init');
+    assert.deepEqual(init.value.params.run.verifiers, ['cot-binary', 'cot-binary#v2']);
   });
 
   it('offers the template actions where they belong: the draft editor\'s title bar and a complete run in the runs tree', () => {
