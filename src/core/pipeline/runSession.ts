@@ -13,6 +13,7 @@ import { createRunFolder, newRunId, readRun, updateManifest, type RunData } from
 import { loadTaskSet } from '../tasks/load';
 import type { GraderName, Task } from '../tasks/task';
 import { UserError } from '../util/errors';
+import { fileSystemProblem } from '../util/fsProblems';
 import type { BaseVerifierName } from '../verify/verifier';
 import { GAPLENS_VERSION } from '../version';
 
@@ -215,8 +216,13 @@ export async function addTemplateVersion(
   const added = chosen.map((v) => versionedVerifierName(v, name));
   const folder = versionFolder(name);
   const copies = [...new Map(chosen.flatMap((v) => verifyOnly(edited, v)).map((t) => [t.path, t])).values()];
-  await mkdir(join(dir, 'templates', folder), { recursive: true });
-  await Promise.all(copies.map((t) => copyFile(t.path, join(dir, 'templates', copyName(t.path, folder)))));
+  const into = join(dir, 'templates', folder);
+  // A read-only or full run folder is said in one line naming it, before run.json changes.
+  await mkdir(into, { recursive: true })
+    .then(() => Promise.all(copies.map((t) => copyFile(t.path, join(dir, 'templates', copyName(t.path, folder))))))
+    .catch((err: unknown) => {
+      throw fileSystemProblem(err, into) ?? err;
+    });
   const crossModels = Object.fromEntries(chosen.flatMap((v, i) => (config.verifierModels?.[v] === undefined ? [] : [[added[i] as string, config.verifierModels[v]]])));
   const version: TemplateVersion = { name, createdAt: (request.now ?? new Date()).toISOString(), source, verifiers: added };
   // Until the version's verifiers have run, the run is not complete.

@@ -3,7 +3,8 @@
 // `templates/drafts/`; Re-verify with this Template (editor title, CodeLens on a draft) re-verifies
 // the run with the drafts folder as a new template version through the run executor, then opens the
 // A/B comparison against the version before.
-import { copyFile, mkdir, access } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { compareTemplateVersions } from '../../core/pipeline/templateComparison';
@@ -13,6 +14,7 @@ import { sampleKey } from '../../core/runs/sampleKey';
 import { ORIGINAL_VERSION, splitVersion, verifierTemplateFiles, versionsOf } from '../../core/runs/templateVersions';
 import { liveLockHolder } from '../../core/runs/runLock';
 import { UserError } from '../../core/util/errors';
+import { fileSystemProblem } from '../../core/util/fsProblems';
 import { baseVerifierOf } from '../../core/verify/index';
 import { createNonce } from '../panel/panelHtml';
 import { templateComparisonHtml, type ChangedSampleTexts } from '../views/templateComparisonView';
@@ -45,12 +47,17 @@ export async function editVerifierTemplate(ctx: CommandContext, args: readonly u
   const files = verifierTemplateFiles(manifest, verifier, version);
   if (files.length === 0) throw new UserError(`${dir}: run.json names no template of ${verifier}; restore the run's templates/`);
   const drafts = join(dir, DRAFTS);
-  await mkdir(drafts, { recursive: true });
+  const refuse = (err: unknown, path: string): never => {
+    throw fileSystemProblem(err, path) ?? err;
+  };
+  await mkdir(drafts, { recursive: true }).catch((err: unknown) => refuse(err, drafts));
   const opened: string[] = [];
   for (const file of files) {
     const draft = join(drafts, basename(file));
     // A draft already there holds the user's edits: it is opened as it is, never overwritten.
-    if (!(await exists(draft))) await copyFile(join(dir, 'templates', file), draft);
+    await copyFile(join(dir, 'templates', file), draft, constants.COPYFILE_EXCL).catch((err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') refuse(err, draft);
+    });
     opened.push(draft);
   }
   for (const draft of opened) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.file(draft)), { preview: false });
@@ -97,13 +104,4 @@ export async function showTemplateComparison(ctx: CommandContext, dir: string, v
   ctx.ownPanel(panel);
   panel.iconPath = vscode.Uri.joinPath(ctx.services.context.extensionUri, 'media', 'icon.png');
   panel.webview.html = templateComparisonHtml(comparison, texts, { cspSource: panel.webview.cspSource, nonce: createNonce() });
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
