@@ -175,5 +175,8 @@ describe('gaplens reverify --templates and templates compare', function () {
     const unknown = await cli(['templates', 'compare', run, '--verifier', 'cot-binary', '--b', 'v9']);
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /--b "v9": cot-binary has no template version of that name; it has v1, v2, lenient/);
+    const twice = await cli(['templates', 'compare', run, '--a', 'v2', '--b', 'v2']);
+    assert.equal(twice.code, 2);
+    assert.match(twice.stderr, /--a and --b both name v2: compare two versions of cot-binary \(it has v1, v2, lenient\)/);
   });
 });

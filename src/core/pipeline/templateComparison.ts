@@ -93,7 +93,8 @@ export function compareTemplateVersions(cols: RunColumns, opts: ComparisonOption
   const versions = versionsOf(manifest, verifier);
   const b = opts.b ?? (versions[versions.length - 1] as string);
   const a = opts.a ?? versions[Math.max(0, versions.indexOf(b) - 1)] ?? versions[0];
-  if (a === undefined || a === b) throw new UserError(`${verifier} has only the version ${b} in ${cols.dir}: make another with gaplens reverify ${cols.dir} --templates DIR`, 2);
+  if (versions.length < 2) throw new UserError(`${verifier} has only its original templates (v1) in ${cols.dir}: make another with gaplens reverify ${cols.dir} --templates DIR`, 2);
+  if (a === undefined || a === b) throw new UserError(`--a and --b both name ${b}: compare two versions of ${verifier} (it has ${versions.join(', ')})`, 2);
   const names = { a: resolveVersion(manifest, verifier, a, '--a'), b: resolveVersion(manifest, verifier, b, '--b') };
   const filter = opts.filter ?? parseFilter(manifest.config.filter);
   const pool = columnsPool(cols);
