@@ -17,6 +17,7 @@ import { endpointsBenchmark } from './benchmarks/endpoints';
 import { llamaBenchmark } from './benchmarks/llama';
 import { nBatchingBenchmark } from './benchmarks/nBatching';
 import { promptfooBenchmark } from './benchmarks/promptfoo';
+import { reverifyBenchmark } from './benchmarks/reverify';
 import { scaleBenchmark } from './benchmarks/scale';
 import { statsScaleBenchmark } from './benchmarks/statsScale';
 import { throughputBenchmark } from './benchmarks/throughput';
@@ -30,7 +31,7 @@ import { formatTable, readResults, renderResultsMarkdown, writeResult, type Benc
 
 const BENCHMARKS: Benchmark[] = [
   throughputBenchmark(REALISTIC), throughputBenchmark(LOOPBACK), cacheBenchmark, transportBenchmark, endpointsBenchmark, promptfooBenchmark(REALISTIC), promptfooBenchmark(LOOPBACK),
-  nBatchingBenchmark, llamaBenchmark, statsScaleBenchmark, activationBenchmark, scaleBenchmark, batchBenchmark];
+  nBatchingBenchmark, llamaBenchmark, statsScaleBenchmark, activationBenchmark, scaleBenchmark, batchBenchmark, reverifyBenchmark];
 
 /**
  * Benchmarks with a script of their own that writes bench/results/<name>.json in its own format

@@ -148,15 +148,22 @@ export const COMMANDS: Record<string, Command> = {
   reverify: {
     run: reverifyCommand,
     callsModels: true,
-    summary: "new verifiers over a run's existing generations, without new sampling",
-    usage: ['reverify RUN_DIR --verifier LIST [--model SPEC] [options]'],
+    summary: "new verifiers, or edited verifier templates, over a run's existing generations, without new sampling",
+    usage: ['reverify RUN_DIR --verifier LIST [--model SPEC] [options]', 'reverify RUN_DIR --templates DIR [--name NAME] [--verifier LIST] [options]'],
     options: [
-      { name: 'verifier', value: 'LIST', text: `the verifiers to add: comma list of ${VERIFIERS}` },
+      { name: 'verifier', value: 'LIST', text: `the verifiers to add: comma list of ${VERIFIERS}; with --templates, which of the run's verifiers to re-run (default: those whose templates DIR changes)` },
       { name: 'model', value: 'SPEC', text: "verify with another model (the paper's gap(f, g)); its records are named VERIFIER@MODEL, e.g. mc@qwen2.5-72b" },
+      { name: 'templates', value: 'DIR', text: "edited verify templates, over the run's own: re-verify with them as a new template version, records named VERIFIER#NAME" },
+      { name: 'name', value: 'NAME', text: 'the template version\'s name (default v2, v3, …; v1 is the run\'s own templates)' },
       ...EXECUTION_OPTIONS_HELP,
       JSON_OPTION,
     ],
-    notes: [MODEL_SPEC, COST_NOTE],
+    notes: [
+      MODEL_SPEC,
+      COST_NOTE,
+      'With --templates the result is the A/B comparison against the version before (gaplens templates compare);\n' +
+        'every version stays in the run (templates/versions/NAME/) and any two can be compared later.',
+    ],
   },
   import: {
     run: importCommand,
@@ -266,8 +273,23 @@ export const COMMANDS: Record<string, Command> = {
   },
   templates: {
     run: templatesCommand,
-    summary: 'editable copies of the default prompt templates',
-    usage: ['templates export DIR [--force]'],
-    subcommands: { export: [{ name: 'force', text: 'overwrite templates already in DIR' }] },
+    summary: "editable copies of the default prompt templates; two template versions of a run's verifier side by side",
+    usage: ['templates export DIR [--force]', 'templates compare RUN_DIR [--verifier V] [--a VERSION] [--b VERSION] [--filter SPEC] [--json]'],
+    subcommands: {
+      export: [{ name: 'force', text: 'overwrite templates already in DIR' }],
+      compare: [
+        { name: 'verifier', value: 'V', text: "the verifier as the run started it, e.g. cot-score (default: the first one with a template version)" },
+        { name: 'a', value: 'VERSION', text: "version A: v1 (the run's own templates) or a version's name (default: the one before B)" },
+        { name: 'b', value: 'VERSION', text: 'version B (default: the newest)' },
+        { name: 'filter', value: 'SPEC', text: `${FILTERS}: the filter behind the gap and the verdicts (default: the run's filter)` },
+        { name: 'bootstrap', value: 'B', text: 'bootstrap resamples for the gap intervals (default 1000)' },
+        { name: 'seed', value: 'S', text: 'bootstrap seed (default 0)' },
+        JSON_RESULT_OPTION,
+      ],
+    },
+    notes: [
+      'compare shows gap, relative gap, AUROC, calibration (ECE, Brier) and coverage under each version and B − A, then\n' +
+        'every sample whose verdict (kept, dropped or unscored under the filter) changed, with both scores (docs/templates.md).',
+    ],
   },
 };

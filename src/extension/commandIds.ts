@@ -17,6 +17,8 @@ export const COMMAND_IDS = [
   'gaplens.checkModel',
   'gaplens.nextDisagreement',
   'gaplens.deleteRun',
+  'gaplens.editVerifierTemplate',
+  'gaplens.reverifyWithTemplate',
   'gaplens.refreshRuns',
   'gaplens.refreshTaskSets',
   'gaplens.showLog',

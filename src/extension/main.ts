@@ -9,6 +9,7 @@ import { DisposableStore } from './disposables';
 import { PANEL_VIEW_TYPE, RUN_EDITOR_VIEW_TYPES, TASK_LANGUAGE_ID, type Features, type Services } from './services';
 import { registerTaskFileTests } from './testing/taskFileTests';
 import { RunStatusBar } from './views/statusBar';
+import { DRAFT_TEMPLATES, DraftTemplateLens } from './views/templateLens';
 
 const moduleLoaded = performance.now();
 
@@ -67,6 +68,7 @@ export function activate(context: vscode.ExtensionContext): void {
     );
   }
 
+  owned.add(vscode.languages.registerCodeLensProvider(DRAFT_TEMPLATES, new DraftTemplateLens()));
   owned.add(registerTaskFileTests(async (file, signal) => (await features()).runGapCheckTest(file, signal)));
   startLanguageClientOnFirstTaskFile(context, log, owned);
   log.info(`activated in ${(performance.now() - moduleLoaded).toFixed(1)} ms (module evaluation to end of activate)`);

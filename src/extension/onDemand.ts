@@ -11,6 +11,7 @@ import { showSeries } from './commands/showSeries';
 import { checkSelection, runGapCheck, runSelectedTasks } from './commands/runCommands';
 import { cancelRun, deleteRuns, exportKept, labelRun, nextDisagreement, openRun, openRunEditor, restorePanel, resumeRun, reverifyRun } from './commands/runFolderCommands';
 import { setApiKey } from './commands/setApiKey';
+import { editVerifierTemplate, reverifyWithTemplate } from './commands/templateCommands';
 import { checkModel } from './commands/checkModel';
 import { addModelProfile } from './commands/addProfile';
 import { ApiKeys } from './config/apiKeys';
@@ -74,6 +75,8 @@ export function createFeatures(services: Services): Features {
     'gaplens.checkModel': () => checkModel(ctx),
     'gaplens.nextDisagreement': () => nextDisagreement(ctx),
     'gaplens.deleteRun': (args) => deleteRuns(ctx, args),
+    'gaplens.editVerifierTemplate': (args) => editVerifierTemplate(ctx, args),
+    'gaplens.reverifyWithTemplate': (args) => reverifyWithTemplate(ctx, args),
   };
 
   return {

@@ -750,12 +750,15 @@ describe('gap panel in headless Chromium', function () {
     // Another process writes it: nothing to start or delete from here.
     await postToPanel(page, [runState(coverageOf(half.tasks, half.rows, run), true)]);
     await expectShown(['Label…']);
-    // Complete: Re-verify instead of Resume.
+    // Complete: Re-verify and Edit Verifier Template instead of Resume.
     await postToPanel(page, [runState(coverageOf(all.tasks, all.rows, run), false), { kind: 'notify', method: 'samples', params: { tasks: [], rows: all.rows } }, { kind: 'notify', method: 'progress', params: { done: 8, total: 8, status: 'done' } }]);
-    await expectShown(['Re-verify…', 'Label…', 'Delete…']);
+    const complete = ['Re-verify…', 'Edit Verifier Template…', 'Label…', 'Delete…'];
+    await expectShown(complete);
     await page.locator('[data-role=run-action-delete]').click();
     assert.deepEqual((await waitForRequest(page, 'runAction', 3)).params, { action: 'delete' });
-    assert.deepEqual(await shown(), ['Re-verify…', 'Label…', 'Delete…']);
+    await page.locator('[data-role=run-action-editTemplate]').click();
+    assert.deepEqual((await waitForRequest(page, 'runAction', 4)).params, { action: 'editTemplate' });
+    assert.deepEqual(await shown(), complete);
   });
 
   it('follows a light theme through the VS Code variables', async () => {

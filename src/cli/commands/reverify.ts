@@ -1,12 +1,14 @@
 // gaplens reverify: new verifiers over a run's existing generations — no new sampling. With
-// --model, another model verifies (cross-verification, the paper's gap(f, g)).
+// --model, another model verifies (cross-verification, the paper's gap(f, g)); with --templates,
+// the run's verifiers verify again with edited templates, kept as a named template version.
 import { parseArgs } from 'node:util';
 import { checkModelFile, canonicalModelSpec } from '../../core/llm/modelSpec';
 import { atBatchPrices, readPricing } from '../../core/cost/pricing';
-import { RunController } from '../../core/pipeline/runController';
+import { RunController, type OpenRequest } from '../../core/pipeline/runController';
+import { checkVersionName } from '../../core/runs/templateVersions';
 import { readManifest } from '../../core/runs/runStore';
 import { UserError } from '../../core/util/errors';
-import { parseVerifierList } from '../../core/verify/index';
+import { baseVerifierOf, parseVerifierList } from '../../core/verify/index';
 import { flag, requiredString, stringOpt, type RawValues } from '../options';
 import { keyLookup } from '../apiKey';
 import { driveRun } from '../driveRun';
@@ -16,10 +18,13 @@ import { checkCostLimit, printEstimate } from '../runCost';
 import { checkBatchEndpoints, checkLiveBatches, executorFor, executorSettings } from '../executorFlags';
 import { batchNextStep } from './batch';
 import { printRunReport } from './report';
+import { printTemplateComparison } from './templates';
 
 const OPTIONS = {
   verifier: { type: 'string' },
   model: { type: 'string' },
+  templates: { type: 'string' },
+  name: { type: 'string' },
   json: { type: 'boolean' },
   ...EXECUTION_OPTIONS,
 } as const;
@@ -29,7 +34,7 @@ export async function reverifyCommand(argv: string[]): Promise<number> {
   const v = values as RawValues;
   if (positionals.length !== 1) throw new UserError('reverify takes one RUN_DIR', 2);
   const dir = positionals[0] as string;
-  const verifiers = parseVerifierList(requiredString(v, 'verifier', 'the verifiers to add, e.g. cot-score,tournament'));
+  const request = openRequest(dir, v);
   const given = stringOpt(v, 'model');
   const model = given === undefined ? undefined : canonicalModelSpec(given);
   if (model !== undefined) checkModelFile(model);
@@ -45,7 +50,7 @@ export async function reverifyCommand(argv: string[]): Promise<number> {
   const execution = { ...settings, keyFor, ...(executor.kind === 'online' ? { pricing } : {}), ...(model !== undefined ? { servedBy: [model] } : {}) };
 
   const capabilities = executor.kind === 'offline' ? 'recorded' : capabilitySettings(v, execution);
-  const controller = await RunController.open({ kind: 'reverify', dir, verifiers, ...(model !== undefined ? { model } : {}) }, { by: 'gaplens reverify', onWarning: say, capabilities });
+  const controller = await RunController.open(request, { by: 'gaplens reverify', onWarning: say, capabilities });
   const { prepared } = controller;
   printEstimate({ ...prepared, existing: controller.records, verifiers: controller.verifiers }, executor.kind === 'batch' ? atBatchPrices(pricing) : pricing);
   const result = await driveRun(controller, {
@@ -61,6 +66,38 @@ export async function reverifyCommand(argv: string[]): Promise<number> {
     say(await batchNextStep(dir));
     return 0;
   }
-  const code = await printRunReport(dir, { json: flag(v, 'json'), warn: say, values: { verifier: controller.verifiers[0] } });
+  const code =
+    request.kind === 'template-version'
+      ? await printTemplateComparison(dir, { verifier: controller.verifiers[0], a: undefined, b: undefined, resamples: 1000, seed: 0, json: flag(v, 'json') })
+      : await printRunReport(dir, { json: flag(v, 'json'), warn: say, values: { verifier: controller.verifiers[0] } });
   return result.complete ? code : 1;
+}
+
+/**
+ * What the flags ask for: new verifiers (--verifier, with --model another model's), or with
+ * --templates a template version of the run's verifiers (--verifier then picks among the run's own
+ * names, default: those whose templates the folder changes).
+ */
+function openRequest(dir: string, v: RawValues): OpenRequest {
+  const templates = stringOpt(v, 'templates');
+  const name = stringOpt(v, 'name');
+  if (templates === undefined) {
+    if (name !== undefined) throw new UserError('--name names a template version: give it with --templates DIR', 2);
+    const model = stringOpt(v, 'model');
+    const verifiers = parseVerifierList(requiredString(v, 'verifier', 'the verifiers to add, e.g. cot-score,tournament'));
+    return { kind: 'reverify', dir, verifiers, ...(model !== undefined ? { model: canonicalModelSpec(model) } : {}) };
+  }
+  // A version re-runs verifiers as the run runs them; another model is a new verifier (without --templates).
+  if (stringOpt(v, 'model') !== undefined) throw new UserError('--templates re-verifies with the models the run\'s verifiers use; leave out --model (or add that model\'s verifiers first with reverify --verifier … --model)', 2);
+  const listed = stringOpt(v, 'verifier');
+  const verifiers = listed === undefined ? undefined : verifierNames(listed);
+  return { kind: 'template-version', dir, version: { templates, ...(name !== undefined ? { name: checkVersionName(name) } : {}), ...(verifiers ? { verifiers } : {}) } };
+}
+
+/** A comma list of a run's verifier names as records carry them (`cot-score`, `mc@judge`). */
+function verifierNames(list: string): string[] {
+  const names = list.split(',').map((n) => n.trim());
+  if (names.some((n) => n === '')) throw new UserError(`--verifier '${list}': an empty name in the list; name the run's verifiers, e.g. cot-score,mc`, 2);
+  for (const n of names) baseVerifierOf(n);
+  return [...new Set(names)];
 }

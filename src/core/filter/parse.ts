@@ -56,8 +56,9 @@ export function formatFilter(spec: FilterSpec): string {
   }
 }
 
-// '@' joins a verifier and the model that verified (mc@qwen2.5-72b: cross-verification).
-const NAME = /[A-Za-z0-9_.@-]/;
+// '@' joins a verifier and the model that verified (mc@qwen2.5-72b: cross-verification), '#' a
+// verifier and its template version (cot-score#v2: runs/templateVersions.ts).
+const NAME = /[A-Za-z0-9_.@#-]/;
 
 /** Recursive descent over `selector := name | (and|mean) '(' selector (',' selector)* ')'`, spaces allowed between tokens. */
 export function parseSelector(s: string): ScoreSelector {

@@ -53,6 +53,8 @@ export interface GapCheckInput {
   tasks: Task[];
   backend: ModelBackend;
   templates: TemplateSet;
+  /** The templates a verifier renders instead of `templates` (a template version's: runs/templateVersions.ts), by its name. */
+  verifierTemplates?: (verifier: string) => TemplateSet | undefined;
   verifiers: Verifier[];
   existing: DoneWork;
   /** Appends one record durably-enough (see docs/run-format.md); called in order per sample. */
@@ -193,11 +195,12 @@ async function ensureVerifications(task: Task, samples: VerifySample[], verifier
   const done = (i: number): boolean => run.existing.hasVerification(task.id, i, verifier.name) || run.existing.failedNow(task.id, i, verifier.name);
   if (samples.every((s) => done(s.index))) return;
   const { config } = run;
+  const templates = run.verifierTemplates?.(verifier.name) ?? run.templates;
   // All samples go to the verifier even when only some are missing: the tournament needs the whole
   // group, and for the others the already-verified samples come back from the response cache.
   const outcomes = await verifier.verifyTask(task, samples, {
     backend: run.backend,
-    templates: run.templates,
+    templates,
     sampling: { temperature: config.verifierTemperature, topP: config.topP, maxTokens: config.verifierMaxTokens },
     seed: config.seed,
     signal: run.signal,
@@ -211,7 +214,7 @@ async function ensureVerifications(task: Task, samples: VerifySample[], verifier
     if (isCallFailure(outcome)) {
       records.push(failureRecord(task, sample.index, verifier.name, outcome.callFailure, run));
     } else {
-      records.push({ ...outcome, v: SAMPLES_SCHEMA_VERSION, type: 'verification', task: task.id, index: sample.index, prompt: promptOf(outcome, task, sample.index, texts, run), at: now(run) });
+      records.push({ ...outcome, v: SAMPLES_SCHEMA_VERSION, type: 'verification', task: task.id, index: sample.index, prompt: promptOf(outcome, task, sample.index, texts, templates), at: now(run) });
     }
   }
   await appendAll(records, run, (record) => (record.type === 'failure' ? { type: 'failure', record } : { type: 'verification', record }));
@@ -222,9 +225,9 @@ async function ensureVerifications(task: Task, samples: VerifySample[], verifier
 }
 
 /** A verification's prompt as its record names it: the template it rendered and the samples that filled it (runs/verificationPrompts.ts). */
-function promptOf(outcome: Verification, task: Task, index: number, texts: ReadonlyMap<number, string>, run: TaskRun): PromptReference {
+function promptOf(outcome: Verification, task: Task, index: number, texts: ReadonlyMap<number, string>, templates: TemplateSet): PromptReference {
   const base = baseVerifierOf(outcome.verifier);
-  const template = run.templates.get(`verify-${base}`, task.grader);
+  const template = templates.get(`verify-${base}`, task.grader);
   return promptReference(outcome.prompt, template, fillOf(base, outcome, task, index), { question: task.question, generation: (i) => texts.get(i) });
 }
 

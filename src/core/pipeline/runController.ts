@@ -15,14 +15,15 @@ import type { Accounting, ScheduledBackend } from '../llm/scheduler';
 import { acquireRunLock, type RunLock } from '../runs/runLock';
 import { markCompleted, readManifest, updateManifest } from '../runs/runStore';
 import { SampleLog } from '../runs/sampleLog';
-import { baseVerifierOf, createVerifier, onModel } from '../verify/index';
+import { baseVerifierOf, createVerifier, named, onModel } from '../verify/index';
+import { ORIGINAL_VERSION, splitVersion } from '../runs/templateVersions';
 import type { BaseVerifierName } from '../verify/verifier';
 import { ExecutionRecords } from './executionRecords';
 import type { Executor } from './executor';
 import { runGapCheck, type GapCheckEvent } from './gapCheck';
 import { openModel } from './openModel';
 import { checkRunCapabilities, checkSamplingUnchanged, modelUses, type CapabilityOptions, type ModelUse } from './runCapabilities';
-import { addVerifiers, loadRunTasks, prepareResume, prepareRunOfTasks, recordsOnFile, type NewRunOptions, type PreparedRun } from './runSession';
+import { addTemplateVersion, addVerifiers, loadRunTasks, prepareResume, prepareRunOfTasks, recordsOnFile, type NewRunOptions, type PreparedRun, type TemplateVersionRequest } from './runSession';
 import type { RunConfig, Task } from '../runs/records';
 
 export type OpenRequest =
@@ -31,7 +32,9 @@ export type OpenRequest =
   /** The missing records of an existing run, with its own configuration. */
   | { kind: 'resume'; dir: string }
   /** New verifiers over a run's existing generations: no new sampling; with `model`, run by that model. */
-  | { kind: 'reverify'; dir: string; verifiers: BaseVerifierName[]; model?: string };
+  | { kind: 'reverify'; dir: string; verifiers: BaseVerifierName[]; model?: string }
+  /** A template version: some of the run's verifiers again over its generations, with edited templates (runs/templateVersions.ts). */
+  | { kind: 'template-version'; dir: string; version: TemplateVersionRequest };
 
 export interface OpenOptions {
   /** Who writes the run, as the lock tells other processes (e.g. "gaplens run", "VS Code"). */
@@ -173,6 +176,13 @@ export class RunController {
         return await RunController.of(prepared, config.verifiers, lock, capabilities);
       }
       const { config, capabilities: recorded } = await readManifest(request.dir);
+      if (request.kind === 'template-version') {
+        // The models of the verifiers it may re-run, each as the run already calls it.
+        const candidates = request.version.verifiers ?? config.verifiers.filter((name) => splitVersion(name).version === ORIGINAL_VERSION);
+        const capabilities = how === 'recorded' ? (recorded ?? {}) : await probe(modelUses(config.model, config.verifierModels, candidates, false), config.api);
+        const { prepared, added } = await addTemplateVersion(request.dir, request.version, opts.onWarning, capabilities);
+        return await RunController.of(prepared, added, lock, capabilities);
+      }
       // The run's own model at other endpoints verifies as the run's model (servedBy opens it there).
       const verifying = request.model === undefined || sameModel(request.model, config.model) ? config.model : canonicalModelSpec(request.model);
       const capabilities = how === 'recorded' ? (recorded ?? {}) : await probe([{ model: verifying, generates: false, verifiers: request.verifiers }], config.api);
@@ -222,7 +232,7 @@ export class RunController {
           this.verifiers.map(async (name) => {
             const verifier = createVerifier(baseVerifierOf(name), { tournamentBothOrders: config.tournamentBothOrders === true });
             const other = config.verifierModels?.[name];
-            const own = other === undefined ? verifier : onModel(verifier, name, await models.open(other, config.api));
+            const own = other !== undefined ? onModel(verifier, name, await models.open(other, config.api)) : verifier.name === name ? verifier : named(verifier, name);
             return executor ? executor.verifier(own) : own;
           }),
         );
@@ -234,6 +244,7 @@ export class RunController {
             tasks: this.prepared.tasks,
             backend,
             templates: this.prepared.templates,
+            verifierTemplates: (name) => this.prepared.versionTemplates?.get(splitVersion(name).version),
             verifiers,
             existing,
             append: async (record) => {

@@ -1,18 +1,20 @@
 // Preparing a run folder to be written: creating it, re-opening it for a resume, adding verifiers.
 // Only the run controller (runController.ts) calls the ones that write, under the run's lock.
 import { copyFile, mkdir } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, join, resolve as resolvePath } from 'node:path';
 import { modelLabel, parseModelSpec, sameModel } from '../llm/modelSpec';
 import { baseVerifierOf, verifiersRunBy } from '../verify/index';
 import { loadTemplates } from '../prompts/load';
 import type { TemplateRole, TemplateSet } from '../prompts/templates';
-import type { ImportProvenance, RunConfig, RunLineage, RunManifest } from '../runs/records';
+import type { ImportProvenance, RunConfig, RunLineage, RunManifest, TemplateVersion } from '../runs/records';
+import { nextVersionName, ORIGINAL_VERSION, splitVersion, versionedVerifierName, versionFolder } from '../runs/templateVersions';
 import type { EndpointCapabilities } from '../runs/endpointCapabilities';
 import { createRunFolder, newRunId, updateManifest, type RunData } from '../runs/runStore';
 import { readRunColumns, type RunColumns } from '../runs/runColumns';
 import { loadTaskSet } from '../tasks/load';
 import type { GraderName, Task } from '../tasks/task';
 import { UserError } from '../util/errors';
+import { fileSystemProblem } from '../util/fsProblems';
 import type { BaseVerifierName } from '../verify/verifier';
 import { GAPLENS_VERSION } from '../version';
 
@@ -26,6 +28,8 @@ export interface PreparedRun {
    * with the records' texts. Null for a new run.
    */
   columns: RunColumns | null;
+  /** The templates of each template version of the run by version name (runs/templateVersions.ts); absent when it has none. */
+  versionTemplates?: ReadonlyMap<string, TemplateSet>;
 }
 
 /** What checkTemplates reads of the folder a run was prepared from. */
@@ -99,7 +103,15 @@ export async function prepareResume(dir: string, onWarning: (message: string) =>
   const columns = await readRunColumns(dir, { repair, onWarning });
   const templates = loadTemplates(join(dir, 'templates'));
   checkTemplates(columns, templates, columns.manifest.config.verifiers);
-  return { dir, config: columns.manifest.config, tasks: columns.tasks, templates, columns };
+  const versions = columns.manifest.templateVersions ?? [];
+  const versionTemplates = new Map(versions.map((version) => [version.name, loadVersionTemplates(dir, version.name)]));
+  for (const version of versions) checkTemplates(columns, versionTemplates.get(version.name) as TemplateSet, version.verifiers, versionFolder(version.name));
+  return { dir, config: columns.manifest.config, tasks: columns.tasks, templates, columns, ...(versions.length > 0 ? { versionTemplates } : {}) };
+}
+
+/** A template version's templates: its own copies over the run's (which it falls back to for roles it did not change). */
+function loadVersionTemplates(dir: string, version: string): TemplateSet {
+  return loadTemplates([join(dir, 'templates', versionFolder(version)), join(dir, 'templates')]);
 }
 
 /**
@@ -128,12 +140,16 @@ export function templatesUsed(templates: TemplateSet, tasks: Task[], verifiers: 
   return [...byPath.values()];
 }
 
-function checkTemplates(run: HeldRun, templates: TemplateSet, verifiers: readonly string[]): void {
-  for (const t of templatesUsed(templates, run.tasks, verifiers, { imported: run.manifest.import !== undefined })) {
-    const recorded = run.manifest.templates[basename(t.path)];
+/** `folder`: where under the run's `templates/` the copies are (a template version's folder), as run.json's keys name them. */
+function checkTemplates(run: HeldRun, templates: TemplateSet, verifiers: readonly string[], folder?: string): void {
+  const used = templatesUsed(templates, run.tasks, verifiers, { imported: run.manifest.import !== undefined });
+  // A version keeps only the verify templates of its verifiers; the generate template stays the run's.
+  for (const t of folder === undefined ? used : used.filter((u) => u.role !== 'generate')) {
+    const name = copyName(t.path, folder);
+    const recorded = run.manifest.templates[name];
     if (recorded !== t.sha256) {
       throw new UserError(
-        `${join(run.dir, 'templates', basename(t.path))}: this prompt template differs from the one the run started with ` +
+        `${join(run.dir, 'templates', name)}: this prompt template differs from the one the run started with ` +
           `(run.json records sha256 ${recorded ?? 'none'}). Restore it, or start a new run.`,
       );
     }
@@ -155,10 +171,7 @@ export async function addVerifiers(
   const prepared = await prepareResume(dir, onWarning);
   const { config, tasks } = prepared;
   const held = prepared.columns;
-  const { generations: generated } = recordsOnFile(prepared);
-  if (generated < tasks.length * config.n) {
-    throw new UserError(`${dir} has ${generated} of ${tasks.length * config.n} generations: finish it first with gaplens run --resume ${dir}`);
-  }
+  requireAllGenerations(prepared);
   // The run's own model at other endpoints verifies as the run's model (the caller opens it there).
   const { verifiers: added, verifierModels } = verifiersRunBy(bases, config.model, model !== undefined && sameModel(model, config.model) ? undefined : model);
   const defaults = loadTemplates(config.templates);
@@ -176,4 +189,96 @@ export async function addVerifiers(
     ...(Object.keys(capabilities).length > 0 ? { capabilities: { ...m.capabilities, ...capabilities } } : {}),
   }));
   return { prepared: { ...prepared, config: manifest.config, templates: loadTemplates(join(dir, 'templates')) }, added };
+}
+
+/** A template copy's key in run.json `templates`: its file name, under a version's folder for a version's copy. */
+function copyName(path: string, folder: string | undefined): string {
+  return folder === undefined ? basename(path) : `${folder}/${basename(path)}`;
+}
+
+export interface TemplateVersionRequest {
+  /** The folder of edited templates: its files over the run's own copies make the version's templates. */
+  templates: string;
+  /** The version's name (checkVersionName); default: the next of v2, v3, … */
+  name?: string;
+  /** Which of the run's verifiers to re-run, as the run names them (`cot-score`, `mc@judge`); default: each one whose templates the folder changes. */
+  verifiers?: readonly string[];
+  now?: Date;
+}
+
+/**
+ * Prepares a finished run for a new template version (no new sampling): the verifiers whose
+ * templates `request.templates` changes are recorded as `<verifier>#<version>` in run.json, with
+ * the version's templates copied into `templates/versions/<version>/` (docs/run-format.md).
+ */
+export async function addTemplateVersion(
+  dir: string,
+  request: TemplateVersionRequest,
+  onWarning: (message: string) => void,
+  capabilities: Record<string, EndpointCapabilities> = {},
+): Promise<{ prepared: PreparedRun; added: string[] }> {
+  const prepared = await prepareResume(dir, onWarning);
+  const { config, tasks } = prepared;
+  const manifest = (prepared.columns as RunColumns).manifest;
+  requireAllGenerations(prepared);
+  const name = request.name ?? nextVersionName(manifest);
+  if ((manifest.templateVersions ?? []).some((v) => v.name === name)) {
+    throw new UserError(`${dir} already has a template version "${name}"; choose another --name (its versions: ${versionNames(manifest).join(', ')})`, 2);
+  }
+  const originals = config.verifiers.filter((v) => splitVersion(v).version === ORIGINAL_VERSION);
+  const unknown = (request.verifiers ?? []).filter((v) => !originals.includes(v));
+  if (unknown.length > 0) throw new UserError(`--verifier ${unknown.join(', ')}: not a verifier of ${dir}; it has ${originals.join(', ') || 'none'}`, 2);
+  const source = resolvePath(request.templates);
+  const edited = loadTemplates([source, join(dir, 'templates')]);
+  const imported = { imported: manifest.import !== undefined };
+  const verifyOnly = (set: TemplateSet, verifier: string) => templatesUsed(set, tasks, [verifier], imported).filter((t) => t.role !== 'generate');
+  const changes = (verifier: string): boolean => {
+    const before = new Map(verifyOnly(prepared.templates, verifier).map((t) => [`${t.role}.${t.kind}`, t.sha256]));
+    return verifyOnly(edited, verifier).some((t) => before.get(`${t.role}.${t.kind}`) !== t.sha256);
+  };
+  const chosen = request.verifiers ?? originals.filter(changes);
+  const unchanged = chosen.filter((v) => !changes(v));
+  if (chosen.length === 0 || unchanged.length > 0) {
+    const which = unchanged.length > 0 ? unchanged.join(', ') : `the run's verifiers (${originals.join(', ') || 'none'})`;
+    throw new UserError(`${source}: no template there differs from the one ${which} used; edit a verify-*.txt template there (docs/templates.md)`, 2);
+  }
+  const added = chosen.map((v) => versionedVerifierName(v, name));
+  const folder = versionFolder(name);
+  const copies = [...new Map(chosen.flatMap((v) => verifyOnly(edited, v)).map((t) => [t.path, t])).values()];
+  const into = join(dir, 'templates', folder);
+  // A read-only or full run folder is said in one line naming it, before run.json changes.
+  await mkdir(into, { recursive: true })
+    .then(() => Promise.all(copies.map((t) => copyFile(t.path, join(dir, 'templates', copyName(t.path, folder))))))
+    .catch((err: unknown) => {
+      throw fileSystemProblem(err, into) ?? err;
+    });
+  const crossModels = Object.fromEntries(chosen.flatMap((v, i) => (config.verifierModels?.[v] === undefined ? [] : [[added[i] as string, config.verifierModels[v]]])));
+  const version: TemplateVersion = { name, createdAt: (request.now ?? new Date()).toISOString(), source, verifiers: added };
+  // Until the version's verifiers have run, the run is not complete.
+  const updated = await updateManifest(dir, ({ completedAt: _done, ...m }) => ({
+    ...m,
+    config: {
+      ...m.config,
+      verifiers: [...m.config.verifiers, ...added],
+      ...(Object.keys(crossModels).length === 0 ? {} : { verifierModels: { ...m.config.verifierModels, ...crossModels } }),
+    },
+    templates: { ...m.templates, ...Object.fromEntries(copies.map((t) => [copyName(t.path, folder), t.sha256])) },
+    templateVersions: [...(m.templateVersions ?? []), version],
+    ...(Object.keys(capabilities).length > 0 ? { capabilities: { ...m.capabilities, ...capabilities } } : {}),
+  }));
+  const versionTemplates = new Map(prepared.versionTemplates ?? []).set(name, loadVersionTemplates(dir, name));
+  return { prepared: { ...prepared, config: updated.config, versionTemplates }, added };
+}
+
+function versionNames(manifest: RunManifest): string[] {
+  return [ORIGINAL_VERSION, ...(manifest.templateVersions ?? []).map((v) => v.name)];
+}
+
+/** Re-verifying needs every generation: a run still sampling is resumed first. */
+function requireAllGenerations(prepared: PreparedRun): void {
+  const { dir, config, tasks } = prepared;
+  const { generations: generated } = recordsOnFile(prepared);
+  if (generated < tasks.length * config.n) {
+    throw new UserError(`${dir} has ${generated} of ${tasks.length * config.n} generations: finish it first with gaplens run --resume ${dir}`);
+  }
 }

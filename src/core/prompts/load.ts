@@ -23,11 +23,13 @@ type Layer = { dir: string; files: Map<string, TemplateFile> };
 /**
  * The templates for every role and kind. For each (role, kind) the first file found wins, in this
  * order: user `<role>.<kind>.txt`, user `<role>.txt`, default `<role>.<kind>.txt`, default `<role>.txt`.
- * So a user file replaces the defaults it covers and everything else stays as shipped.
+ * So a user file replaces the defaults it covers and everything else stays as shipped. Several
+ * override folders are layers in the order given, the first on top (a template version's edits
+ * over the run's own copies: runSession.ts).
  */
-export function loadTemplates(overrideDir?: string): TemplateSet {
-  const layers = [readLayer(packageAsset('templates'))];
-  if (overrideDir !== undefined) layers.unshift(readLayer(overrideDir));
+export function loadTemplates(overrideDir?: string | readonly string[]): TemplateSet {
+  const overrides = overrideDir === undefined ? [] : typeof overrideDir === 'string' ? [overrideDir] : overrideDir;
+  const layers = [...overrides.map(readLayer), readLayer(packageAsset('templates'))];
   const resolved = new Map<string, Template>();
   for (const role of TEMPLATE_ROLES) {
     for (const kind of GRADER_NAMES) {

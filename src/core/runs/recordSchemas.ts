@@ -104,6 +104,7 @@ export const runManifestSchema = z.object({
   import: importProvenanceSchema.optional(),
   capabilities: z.record(z.string(), endpointCapabilitiesSchema).optional(),
   lineage: runLineageSchema.optional(),
+  templateVersions: z.array(z.object({ name: nonEmpty, createdAt: timestamp, source: nonEmpty, verifiers: z.array(nonEmpty) })).optional(),
 });
 
 // Every record type reads in both versions; only the verification's prompt differs between them.

@@ -67,6 +67,11 @@ export interface RunManifest {
   capabilities?: Record<string, EndpointCapabilities>;
   /** Only in a run started with `--lineage FILE`: the run and export its model was trained on (lineage.ts). */
   lineage?: RunLineage;
+  /**
+   * The verifier template versions `gaplens reverify --templates` added, oldest first (docs/run-format.md,
+   * "Template versions"). The run's own templates are version "v1"; runs without re-verified templates have none.
+   */
+  templateVersions?: TemplateVersion[];
 }
 
 /**
@@ -78,6 +83,17 @@ export interface RunLineage {
   parent: { id: string; path: string; model: string; tasksSha256: string };
   /** The export file as named (absolute), the sha256 of its bytes, its records and the filter that chose them. */
   export: { path: string; sha256: string; records: number; selector: string; filter: string; checkerCorrected: boolean };
+}
+
+/** One named version of a run's verifier templates, and the verifiers re-run with it. */
+export interface TemplateVersion {
+  /** The version's name (`v2`, or what --name gave); its templates are in `templates/versions/<name>/`. */
+  name: string;
+  createdAt: string;
+  /** The folder the templates were taken from (absolute). */
+  source: string;
+  /** The verifiers it re-ran, as records name them: `cot-score#v2`, `mc@judge#v2`. */
+  verifiers: string[];
 }
 
 /** The files `gaplens import` reads (docs/import.md). */

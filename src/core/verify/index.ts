@@ -62,19 +62,23 @@ export function verifiersRunBy(bases: readonly BaseVerifierName[], model: string
   return { verifiers, verifierModels: Object.fromEntries(verifiers.map((name) => [name, other])) };
 }
 
-/** The verifier a (possibly cross-model) verifier name runs: `mc@big` → `mc`. */
+/** The verifier a (possibly cross-model, possibly template-versioned) verifier name runs: `mc@big` → `mc`, `cot-score#v2` → `cot-score`. */
 export function baseVerifierOf(name: string): BaseVerifierName {
-  const base = name.split('@')[0] ?? '';
+  const base = name.split(/[@#]/)[0] ?? '';
   if (!(BASE_VERIFIERS as readonly string[]).includes(base)) throw new UserError(`"${name}" is not a verifier name: it must start with one of ${BASE_VERIFIERS.join(', ')}`);
   return base as BaseVerifierName;
 }
 
 /** `verifier` asking `backend` instead of the run's model, its records named `name`; a task's calls on one of its endpoints. */
 export function onModel(verifier: Verifier, name: string, backend: ModelBackend): Verifier {
+  return named({ ...verifier, verifyTask: (task, samples, ctx) => verifier.verifyTask(task, samples, { ...ctx, backend: backend.forTask?.() ?? backend }) }, name);
+}
+
+/** `verifier` with its records named `name` (a cross-model or template-versioned name: `mc@big`, `cot-score#v2`). */
+export function named(verifier: Verifier, name: string): Verifier {
   return {
     name,
     judgesTheGroup: verifier.judgesTheGroup,
-    verifyTask: async (task, samples, ctx) =>
-      (await verifier.verifyTask(task, samples, { ...ctx, backend: backend.forTask?.() ?? backend })).map((outcome) => ({ ...outcome, verifier: name })),
+    verifyTask: async (task, samples, ctx) => (await verifier.verifyTask(task, samples, ctx)).map((outcome) => ({ ...outcome, verifier: name })),
   };
 }

@@ -143,7 +143,11 @@ export class RunExecutor implements vscode.Disposable {
       return { pricing };
     }
     const models =
-      open.kind === 'new' ? runModels(open.config) : open.kind === 'resume' ? await modelsOfRunFolder(open.dir) : [open.model ?? (await readManifest(open.dir)).config.model];
+      open.kind === 'new'
+        ? runModels(open.config)
+        : open.kind === 'resume' || open.kind === 'template-version'
+          ? await modelsOfRunFolder(open.dir)
+          : [open.model ?? (await readManifest(open.dir)).config.model];
     const missing = missingPrices(pricing, models, 'The cost limit (gaplens.costLimit)');
     if (missing !== null) throw new UserError(missing);
     return { pricing, costLimit };

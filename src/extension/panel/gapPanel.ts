@@ -445,6 +445,7 @@ const RUN_ACTION_COMMANDS: Record<RunAction, string> = {
   reverify: 'gaplens.reverifyRun',
   delete: 'gaplens.deleteRun',
   label: 'gaplens.labelRun',
+  editTemplate: 'gaplens.editVerifierTemplate',
 };
 
 /** Webview options and HTML: scripts on, resources only from dist/ and media/, strict CSP. */

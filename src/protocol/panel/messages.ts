@@ -173,7 +173,7 @@ export { ANNOTATION_CAUSES } from '../../core/runs/records';
 const sampleRefSchema = z.object({ task: nonEmpty, index: count });
 
 /** What the panel's run-actions bar can do to its run (each is a Gap Lens command on the run's folder). */
-export const RUN_ACTIONS = ['resume', 'cancel', 'reverify', 'delete', 'label'] as const;
+export const RUN_ACTIONS = ['resume', 'cancel', 'reverify', 'delete', 'label', 'editTemplate'] as const;
 export type RunAction = (typeof RUN_ACTIONS)[number];
 
 export const requestSchemas = {

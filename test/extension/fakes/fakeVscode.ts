@@ -384,6 +384,18 @@ export interface Recorded {
   noTrash: string | undefined;
   /** What the extension was handed and has not disposed (listeners, registrations, panels, …). */
   live: LiveDisposables;
+  /** CodeLens providers registered with languages.registerCodeLensProvider, with their document filters. */
+  codeLenses: { selector: unknown; provider: FakeCodeLensProvider }[];
+}
+
+/** A CodeLens as the fake's CodeLens class makes it: its range and command. */
+export interface FakeCodeLens {
+  range: unknown;
+  command?: { title: string; command: string; arguments?: unknown[] };
+}
+
+export interface FakeCodeLensProvider {
+  provideCodeLenses(document: FakeTextDocument, token?: unknown): FakeCodeLens[] | Promise<FakeCodeLens[]>;
 }
 
 export interface FakeVscode {
@@ -453,6 +465,7 @@ export function installFakeVscode(opts: FakeOptions): FakeVscode {
     deleted: [],
     noTrash: undefined,
     live: new LiveDisposables(),
+    codeLenses: [],
   };
   tracker = recorded.live;
   const disposable = (what: string): { dispose(): void } => ({ dispose: track(what) });
@@ -555,6 +568,27 @@ export function installFakeVscode(opts: FakeOptions): FakeVscode {
         readonly line: number,
         readonly character: number,
       ) {}
+    },
+    Range: class {
+      constructor(
+        readonly startLine: number,
+        readonly startCharacter: number,
+        readonly endLine: number,
+        readonly endCharacter: number,
+      ) {}
+    },
+    CodeLens: class {
+      constructor(
+        readonly range: unknown,
+        readonly command?: FakeCodeLens['command'],
+      ) {}
+    },
+    languages: {
+      registerCodeLensProvider: (selector: unknown, provider: FakeCodeLensProvider) => {
+        const entry = { selector, provider };
+        recorded.codeLenses.push(entry);
+        return { dispose: () => void recorded.codeLenses.splice(recorded.codeLenses.indexOf(entry), 1) };
+      },
     },
     Location: class {
       constructor(
