@@ -92,6 +92,15 @@ function verifierLines(report: GapReport, beside: string, weights: WeightSummary
   return lines;
 }
 
+/** The same filter with the answer checker as the verifier (docs/statistics.md, "The oracle line"): it reads no verifier, so it is always shown. */
+function oracleLines(report: GapReport): string[] {
+  const { oracle } = report;
+  return [
+    `  oracle filtered accuracy ${pct(oracle.filteredAccuracy)}${intervalText(report, oracle.ci.filteredAccuracy, 'percent')}   (the same filter with the answer checker as the verifier)`,
+    `  oracle gap               ${signedPct(oracle.gap)}${intervalText(report, oracle.ci.gap, 'points')}`,
+  ];
+}
+
 /** Nothing scored: every verifier statistic is "—" with the reason. */
 function unmeasuredLines(dash: string): string[] {
   return [
