@@ -44,6 +44,7 @@ export function formatReport(
     '',
     `  accuracy J(f)            ${pct(report.accuracy)}${intervalText(report, report.ci.accuracy, 'percent')}`,
     ...(coverage.selector.measured ? [...verifierLines(report, beside, weights), ...biasCorrectedLine(report.finiteN, beside)] : unmeasuredLines(`— (${notMeasuredReason(coverage)})`)),
+    ...oracleLines(report),
   ];
   const ks = pickKs(report.passAtK.length);
   if (report.passAtK.length > 0) {
