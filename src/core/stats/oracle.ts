@@ -6,7 +6,7 @@ import type { FilterSpec } from '../filter/spec';
 import { bootstrapGap, type BootstrapOptions } from './bootstrap';
 import { GapTally } from './gap';
 import { relativeGain, summarizeScoredTask } from './taskSummary';
-import type { Interval } from './types';
+import type { Interval, LiveGapStats } from './types';
 
 export interface OracleLine {
   /** J(f[w_oracle]): the report's filter applied to the checker's 0/1 score. */
@@ -23,20 +23,30 @@ export interface OracleLine {
   ci: { filteredAccuracy: Interval; gap: Interval; relativeGap: Interval | null };
 }
 
+/** The oracle's per-task values and pooled statistics, before any interval: what the panel computes on every filter change. */
+export interface OracleTasks {
+  /** Pooled as the report's gap statistics; every sample is scored, so none of the verifier statistics is null. */
+  stats: LiveGapStats;
+  /** Per task: J(f|x), J(f[w_o]|x) and the relative term (NaN when J(f|x) = 1), as bootstrapGap takes them. */
+  accuracy: Float64Array;
+  filtered: Float64Array;
+  relative: Float64Array;
+}
+
 /**
- * The oracle line of samples laid out as a pool: task t owns rows starts[t] .. starts[t+1]−1 in
- * sample-index order, `correct` holds the (possibly checker-corrected) grade per row, `accuracy` the
- * tasks' J(f|x). Every sample has an oracle score, so the line is always measured.
+ * The oracle's weights and task summaries for samples laid out as a pool: task t owns rows
+ * starts[t] .. starts[t+1]−1 in sample-index order, `correct` holds the (possibly checker-corrected)
+ * grade per row. The oracle score is the grade itself.
  */
-export function oracleLine(correct: Uint8Array, starts: Int32Array, accuracy: Float64Array, filter: FilterSpec, bootstrap: BootstrapOptions): OracleLine {
-  const rows = correct.length;
+export function oracleTasks(correct: Uint8Array, starts: Int32Array, filter: FilterSpec): OracleTasks {
   const tasks = starts.length - 1;
   const scores = Float64Array.from(correct);
-  const weights = new Float64Array(rows);
+  const weights = new Float64Array(correct.length);
   let largestTask = 0;
   for (let t = 0; t < tasks; t++) largestTask = Math.max(largestTask, (starts[t + 1] as number) - (starts[t] as number));
   const scratch = new Float64Array(largestTask);
   const tally = new GapTally();
+  const accuracy = new Float64Array(tasks);
   const filtered = new Float64Array(tasks);
   const relative = new Float64Array(tasks);
   for (let t = 0; t < tasks; t++) {
@@ -45,19 +55,24 @@ export function oracleLine(correct: Uint8Array, starts: Int32Array, accuracy: Fl
     applyFilter(scores, from, to, filter, weights, scratch);
     const summary = summarizeScoredTask(correct, weights, scores, from, to);
     tally.add(summary);
+    accuracy[t] = summary.accuracy;
     filtered[t] = summary.filteredAccuracy;
     relative[t] = relativeGain(summary) ?? NaN;
   }
-  const totals = tally.stats();
-  // Every sample is scored by the oracle, so none of these is null.
-  const filteredAccuracy = totals.filteredAccuracy as number;
-  const intervals = bootstrapGap(accuracy, filtered, relative, totals, bootstrap);
+  return { stats: tally.stats(), accuracy, filtered, relative };
+}
+
+/** The oracle line with its task-bootstrap intervals (the report's resamples, seed and level: the gap's draws). */
+export function oracleLine(correct: Uint8Array, starts: Int32Array, filter: FilterSpec, bootstrap: BootstrapOptions): OracleLine {
+  const { stats, accuracy, filtered, relative } = oracleTasks(correct, starts, filter);
+  const intervals = bootstrapGap(accuracy, filtered, relative, stats, bootstrap);
+  // Every sample has an oracle score, so none of these is null.
   return {
-    filteredAccuracy,
-    gap: totals.gap as number,
-    relativeGap: totals.relativeGap,
-    retention: totals.retention as number,
-    tasksNothingKept: totals.tasksNothingKept as number,
+    filteredAccuracy: stats.filteredAccuracy as number,
+    gap: stats.gap as number,
+    relativeGap: stats.relativeGap,
+    retention: stats.retention as number,
+    tasksNothingKept: stats.tasksNothingKept as number,
     ci: { filteredAccuracy: intervals.filteredAccuracy as Interval, gap: intervals.gap as Interval, relativeGap: intervals.relativeGap },
   };
 }

@@ -116,7 +116,7 @@ export function computePoolReport(pool: SamplePool, options: ReportOptions): Gap
     filter: filterText,
     auroc: measured ? auroc(scores, correct) : null,
     ci: { level: bootstrap.level, resamples: bootstrap.resamples, seed: bootstrap.seed, ...intervals },
-    oracle: oracleLine(correct, starts, accuracy, filter, bootstrap),
+    oracle: oracleLine(correct, starts, filter, bootstrap),
     passAtK,
     majAtK: pool.answers ? majAtKCurve(pool.answers, correct, starts, maxK) : [],
     bestOfK,
