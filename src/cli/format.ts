@@ -44,6 +44,7 @@ export function formatReport(
     '',
     `  accuracy J(f)            ${pct(report.accuracy)}${intervalText(report, report.ci.accuracy, 'percent')}`,
     ...(coverage.selector.measured ? [...verifierLines(report, beside, weights), ...biasCorrectedLine(report.finiteN, beside)] : unmeasuredLines(`— (${notMeasuredReason(coverage)})`)),
+    ...oracleLines(report),
   ];
   const ks = pickKs(report.passAtK.length);
   if (report.passAtK.length > 0) {
@@ -90,6 +91,15 @@ function verifierLines(report: GapReport, beside: string, weights: WeightSummary
   }
   if ((report.tasksNothingKept ?? 0) > 0) lines.push(`  ${report.tasksNothingKept} tasks kept nothing (counted at J(f|x))${beside}`);
   return lines;
+}
+
+/** The same filter with the answer checker as the verifier (docs/statistics.md, "The oracle line"): it reads no verifier, so it is always shown. */
+function oracleLines(report: GapReport): string[] {
+  const { oracle } = report;
+  return [
+    `  oracle filtered accuracy ${pct(oracle.filteredAccuracy)}${intervalText(report, oracle.ci.filteredAccuracy, 'percent')}   (the same filter with the answer checker as the verifier)`,
+    `  oracle gap               ${signedPct(oracle.gap)}${intervalText(report, oracle.ci.gap, 'points')}`,
+  ];
 }
 
 /** Nothing scored: every verifier statistic is "—" with the reason. */

@@ -117,6 +117,10 @@ function expectedHeader(report: GapReport): Record<string, string> {
     'ci:filteredAccuracy': or(report.ci.filteredAccuracy, (i) => formatIntervalIn(i, 'percent', report.tasks)),
     'ci:gap': or(report.ci.gap, (i) => formatIntervalIn(i, 'points', report.tasks)),
     'ci:relativeGap': report.ci.relativeGap ? formatIntervalIn(report.ci.relativeGap, 'signed-percent', report.tasks) : '',
+    oracleFilteredAccuracy: formatPercent(report.oracle.filteredAccuracy),
+    oracleGap: formatPoints(report.oracle.gap),
+    'ci:oracleFilteredAccuracy': formatIntervalIn(report.oracle.ci.filteredAccuracy, 'percent', report.tasks),
+    'ci:oracleGap': formatIntervalIn(report.oracle.ci.gap, 'points', report.tasks),
   };
 }
 

@@ -10,6 +10,7 @@ import { auroc } from '../../src/core/stats/auroc';
 import { bestOfKCurve } from '../../src/core/stats/bestOfK';
 import { DEFAULT_BOOTSTRAP, GapBootstrap, type BootstrapOptions } from '../../src/core/stats/bootstrap';
 import { GapTally } from '../../src/core/stats/gap';
+import { oracleTasks, type OracleTasks } from '../../src/core/stats/oracle';
 import { passAllKCurve, passAtKCurve } from '../../src/core/stats/passAtK';
 import { relativeGain, summarizeScoredTask, type TaskSummary } from '../../src/core/stats/taskSummary';
 import type { LiveGapStats } from '../../src/core/stats/types';
@@ -31,6 +32,8 @@ export interface FilterResult {
    * not measured.
    */
   measured: boolean;
+  /** The same filter with the checker as the verifier, over the graded tasks (docs/statistics.md, "The oracle line"); null when no task is graded. */
+  oracle: OracleTasks | null;
 }
 
 export interface SelectorResult {
@@ -59,6 +62,7 @@ export function applyFilter(ds: Dataset, selector: ScoreSelector | null, filter:
     tasks,
     stats: ds.graded.tasks.length > 0 ? tally.stats() : null,
     measured: anyScored(scores),
+    oracle: ds.graded.tasks.length > 0 ? oracleTasks(ds.graded.correct, ds.graded.starts, filter) : null,
   };
 }
 
@@ -79,6 +83,12 @@ export function gapBootstrap(ds: Dataset, result: FilterResult, options: Bootstr
     relative[g] = relativeGain(summary) ?? NaN;
   });
   return new GapBootstrap(accuracy, filtered, relative, result.stats, options);
+}
+
+/** The task-bootstrap of the oracle line's intervals, drawn like the gap's (the same seed: the same draws); null when no task is graded. */
+export function oracleBootstrap(result: FilterResult, options: BootstrapOptions = DEFAULT_BOOTSTRAP): GapBootstrap | null {
+  const { oracle } = result;
+  return oracle ? new GapBootstrap(oracle.accuracy, oracle.filtered, oracle.relative, oracle.stats, options) : null;
 }
 
 /** Resamples per step of a bootstrap drawn in slices: about 10^4 draws, well under a millisecond. */

@@ -10,7 +10,7 @@ import type { FilterResult } from './analysis';
 import type { Dataset } from './dataset';
 import type { Measure } from './restsOn';
 
-export type StatKey = 'accuracy' | 'filteredAccuracy' | 'gap' | 'relativeGap' | 'retention' | 'auroc';
+export type StatKey = 'accuracy' | 'filteredAccuracy' | 'gap' | 'relativeGap' | 'retention' | 'auroc' | 'oracleFilteredAccuracy' | 'oracleGap';
 
 /** The header's cards, in order. */
 export const STAT_LABELS: Record<StatKey, string> = {
@@ -20,6 +20,8 @@ export const STAT_LABELS: Record<StatKey, string> = {
   relativeGap: 'Relative gap',
   retention: 'Retention',
   auroc: 'AUROC',
+  oracleFilteredAccuracy: 'Oracle J(f[w])',
+  oracleGap: 'Oracle gap',
 };
 
 export interface StatCell {
@@ -38,6 +40,8 @@ export interface StatsInput {
   /** Null while the bootstrap has not run for these stats yet. */
   intervals: GapIntervals | null;
   auroc: number | null;
+  /** The oracle line's statistics and, once drawn, their intervals (docs/statistics.md, "The oracle line"). */
+  oracle: { stats: LiveGapStats; intervals: GapIntervals | null };
 }
 
 /** The statistics that depend on the verifier: not measured when it scored nothing, partial when it scored some. */
@@ -55,12 +59,13 @@ export function statCells(input: StatsInput, measure: Measure): StatCell[] {
   });
 }
 
-function measuredCells({ stats, intervals, auroc }: StatsInput): StatCell[] {
-  const ci = (pick: (i: GapIntervals) => Interval | null, unit: Unit): string => {
-    if (!intervals) return 'pending';
-    const interval = pick(intervals);
+function measuredCells({ stats, intervals, auroc, oracle }: StatsInput): StatCell[] {
+  const intervalOf = (drawn: GapIntervals | null, pick: (i: GapIntervals) => Interval | null, unit: Unit): string => {
+    if (!drawn) return 'pending';
+    const interval = pick(drawn);
     return interval ? formatIntervalIn(interval, unit, stats.tasks) : DASH;
   };
+  const ci = (pick: (i: GapIntervals) => Interval | null, unit: Unit): string => intervalOf(intervals, pick, unit);
   const rate = (x: number | null): string => valueIn(x, 'percent');
   const signed = (x: number | null): string => valueIn(x, 'points');
   const cell = (key: StatKey, value: string, interval: string | null, explanation: string): StatCell => ({ key, value, interval, explanation, partial: null });
@@ -88,6 +93,13 @@ function measuredCells({ stats, intervals, auroc }: StatsInput): StatCell[] {
       null,
       auroc === null ? 'Undefined: needs both correct and incorrect samples.' : 'Probability that a correct sample scores above an incorrect one (ties ½).',
     ),
+    cell(
+      'oracleFilteredAccuracy',
+      rate(oracle.stats.filteredAccuracy),
+      intervalOf(oracle.intervals, (i) => i.filteredAccuracy, 'percent'),
+      'The same filter with the answer checker as the verifier (score 1 if graded correct, else 0): what a verifier that agrees with the checker would give.',
+    ),
+    cell('oracleGap', signed(oracle.stats.gap), intervalOf(oracle.intervals, (i) => i.gap, 'points'), 'Oracle filtered accuracy − accuracy, in percentage points: the model’s gap next to the checker’s.'),
   ];
 }
 

@@ -9,7 +9,7 @@ import { sampleKey } from '../../src/core/runs/sampleKey';
 import type { AnnotationCause, HostNotification, PanelState, PanelView } from '../../src/protocol/panelProtocol';
 import type { PanelHost } from '../hostApi';
 import { DEFAULT_BOOTSTRAP, type GapBootstrap, type GapIntervals } from '../../src/core/stats/bootstrap';
-import { applyFilter, gapBootstrap, gradedTaskCounts, kCurves, resamplesPerStep, scoreSelector, type FilterResult, type SelectorResult } from '../model/analysis';
+import { applyFilter, gapBootstrap, gradedTaskCounts, kCurves, oracleBootstrap, resamplesPerStep, scoreSelector, type FilterResult, type SelectorResult } from '../model/analysis';
 import { filterSweep, largestTask, scoreHistogram, taskScatter } from '../model/chartData';
 import { answerClusters } from '../model/clusters';
 import { annotatedRows, buildDataset, findRow, type Dataset } from '../model/dataset';
@@ -92,7 +92,7 @@ export class PanelApp {
     buildTableItems({ ds, filter: fr, scores, annotated }, view),
   );
   /** The bootstrap intervals of the last filter result they were computed for. */
-  private intervals: { fr: FilterResult; value: GapIntervals | null } | null = null;
+  private intervals: { fr: FilterResult; value: GapIntervals | null; oracle: GapIntervals | null } | null = null;
   /** The bootstrap being drawn, for this filter result. */
   private bootstrap: { fr: FilterResult; job: SlicedJob } | null = null;
   private readonly sweep = memoize((ds: Dataset, _selector: string, selector: ScoreSelector | null, kind: FilterSpec['kind']) => filterSweep(ds, selector, kind, largestTask(ds)));
@@ -259,7 +259,7 @@ export class PanelApp {
       noStatistics: fr.stats ? null : this.notice(fr),
     });
     this.runBar.update(run, this.progress, settings.checkerCorrected, this.checkerLabels());
-    this.updateHeader(view, this.intervals?.fr === fr ? this.intervals.value : null);
+    this.updateHeader(view, this.intervals?.fr === fr ? this.intervals : null);
     const verifiers = this.verifierColumns(ds);
     this.filterBar.update({ selector: settings.selector, filter: settings.filter }, verifiers, largestTask(ds));
     const selected = settings.selection ? findRow(ds, settings.selection.task, settings.selection.index) : -1;
@@ -321,14 +321,16 @@ export class PanelApp {
     if (this.bootstrap?.fr === fr) return;
     // fr.stats is set: some task is graded, so there is a bootstrap.
     const bootstrap = gapBootstrap(ds, fr) as GapBootstrap;
+    // The oracle line's intervals are drawn beside the gap's, the same number of resamples per step.
+    const oracle = oracleBootstrap(fr) as GapBootstrap;
     const perStep = resamplesPerStep(ds.graded.tasks.length);
     const job = runInSlices(
-      () => bootstrap.advance(perStep),
+      () => [bootstrap.advance(perStep), oracle.advance(perStep)].every(Boolean),
       () => {
         this.bootstrap = null;
-        this.intervals = { fr, value: bootstrap.intervals() };
+        this.intervals = { fr, value: bootstrap.intervals(), oracle: oracle.intervals() };
         // Every render since the start kept this filter result (a change stops the job): the view is current.
-        this.updateHeader(view, this.intervals.value);
+        this.updateHeader(view, this.intervals);
         this.scheduleDeferred();
       },
       this.slices,
@@ -362,7 +364,8 @@ export class PanelApp {
   }
 
 
-  private updateHeader({ ds, sel, fr }: Derived, intervals: GapIntervals | null): void {
+  private updateHeader({ ds, sel, fr }: Derived, drawn: { value: GapIntervals | null; oracle: GapIntervals | null } | null): void {
+    const intervals = drawn?.value ?? null;
     const rests = restsOn({
       runState: this.store.runState,
       stats: fr.stats,
@@ -373,7 +376,7 @@ export class PanelApp {
       samplesPerTask: this.taskCounts(ds).maxK,
     });
     this.statsHeader.update(
-      fr.stats ? { stats: fr.stats, intervals, auroc: sel.auroc } : null,
+      fr.stats && fr.oracle ? { stats: fr.stats, intervals, auroc: sel.auroc, oracle: { stats: fr.oracle.stats, intervals: drawn?.oracle ?? null } } : null,
       { samples: ds.rows.length, done: this.progress?.done ?? null, total: this.progress?.total ?? null, tasks: ds.taskIds.length },
       rests,
       this.notice(fr, rests.starting),

@@ -186,6 +186,8 @@ ${card(
   verifierValue(measure, r.relativeGap, signedPercent, WHY.relativeGap),
   ci(r.ci.relativeGap, 'signed-percent'),
 )}
+${card('Oracle filtered accuracy', 'the same filter with the answer checker as the verifier (score 1 if graded correct, else 0)', formatPercent(r.oracle.filteredAccuracy), `${level} CI ${formatIntervalIn(r.oracle.ci.filteredAccuracy, 'percent', r.tasks, r.ci.resamples)}`)}
+${card('Oracle gap', 'oracle filtered accuracy − J(f): the gap of this filter with the checker\'s grades as the scores', formatPoints(r.oracle.gap), `${level} CI ${formatIntervalIn(r.oracle.ci.gap, 'points', r.tasks, r.ci.resamples)}`)}
 ${card('Retention', 'share of the samples the filter kept (sum of weights / samples)', verifierValue(measure, r.retention, formatPercent, ''), verifierDetail('of the samples kept'))}
 ${card('AUROC', 'how well the score ranks correct above incorrect samples', verifierValue(measure, r.auroc, formatRate, aurocWhy(r)), verifierDetail('score vs correctness'))}
 ${card('Precision', 'kept correct / kept', verifierValue(measure, r.precision, formatPercent, WHY.precision), verifierDetail('correct among kept'))}

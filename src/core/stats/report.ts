@@ -16,6 +16,7 @@ import { finiteN, unmeasuredFiniteN } from './finiteN';
 import type { SubsetInput } from './subsetExpectation';
 import { verifierQuality } from './verifierQuality';
 import { buildPool, type SamplePool } from './pool';
+import { oracleLine } from './oracle';
 import { fewTasksWarning } from './conclusion';
 import { relativeGain, summarizeScoredTask } from './taskSummary';
 import type { DifficultyBin, GapReport, ScoredSample, TaskStats } from './types';
@@ -115,6 +116,7 @@ export function computePoolReport(pool: SamplePool, options: ReportOptions): Gap
     filter: filterText,
     auroc: measured ? auroc(scores, correct) : null,
     ci: { level: bootstrap.level, resamples: bootstrap.resamples, seed: bootstrap.seed, ...intervals },
+    oracle: oracleLine(correct, starts, filter, bootstrap),
     passAtK,
     majAtK: pool.answers ? majAtKCurve(pool.answers, correct, starts, maxK) : [],
     bestOfK,

@@ -2,6 +2,7 @@
 // docs/statistics.md; tests hold them to hand-computed values.
 import type { AnyN } from './anyN';
 import type { FiniteN } from './finiteN';
+import type { OracleLine } from './oracle';
 import type { VerifierQuality } from './verifierQuality';
 
 /** One sample as the statistics see it. */
@@ -95,6 +96,8 @@ export interface GapReport extends LiveGapStats {
     gap: Interval | null;
     relativeGap: Interval | null;
   };
+  /** The same filter with the answer checker as the verifier (docs/statistics.md, "The oracle line"); it reads no verifier, so it is always measured. */
+  oracle: OracleLine;
   /** Index k-1 holds the value for k. */
   passAtK: number[];
   majAtK: number[];

@@ -41,6 +41,9 @@ export function handReport(): GapReport {
       gap: [-0.0625, 0.25],
       relativeGap: [0, 1 / 3],
     },
+    // The checker as the verifier under threshold 0.5 keeps exactly the correct samples: J = 1 in both
+    // tasks (each has one), so the oracle gap is 1 − accuracy and its interval 1 − accuracy's, reversed.
+    oracle: { filteredAccuracy: 1, gap: 0.625, relativeGap: 1, retention: 3 / 8, tasksNothingKept: 0, ci: { filteredAccuracy: [1, 1], gap: [0.5, 0.75], relativeGap: [1, 1] } },
     passAtK: [0.375, (5 / 6 + 1 / 2) / 2, 0.875, 1],
     majAtK: [0.375, 0.25, 0.5, 0.5],
     bestOfK: [0.375, 0.5, 0.5, 0.5],

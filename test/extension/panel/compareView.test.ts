@@ -39,6 +39,7 @@ function report(accuracy: number, filtered: number, relativeGap: number | null):
     recall: 0.5,
     auroc: 0.6,
     ci: { level: 0.95, resamples: 1000, seed: 0, accuracy: [0.1, 0.3], filteredAccuracy: [0.2, 0.4], gap: [0, 0.2], relativeGap: relativeGap === null ? null : [relativeGap - 0.05, relativeGap + 0.05] },
+    oracle: { filteredAccuracy: 1, gap: 1 - accuracy, relativeGap: 1, retention: 0.2, tasksNothingKept: 0, ci: { filteredAccuracy: [1, 1], gap: [0.7, 0.9], relativeGap: [1, 1] } },
     passAtK: [],
     majAtK: [],
     bestOfK: [],

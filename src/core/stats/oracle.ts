@@ -1,0 +1,78 @@
+// The oracle line (docs/statistics.md, "The oracle line"): what the report's filter gives with the
+// answer checker as the verifier — score 1 for a sample it graded correct, 0 otherwise — the upper
+// bound of the paper's oracle experiments (App. B.3), shown next to the model's own gap.
+import { applyFilter } from '../filter/weights';
+import type { FilterSpec } from '../filter/spec';
+import { bootstrapGap, type BootstrapOptions } from './bootstrap';
+import { GapTally } from './gap';
+import { relativeGain, summarizeScoredTask } from './taskSummary';
+import type { Interval, LiveGapStats } from './types';
+
+export interface OracleLine {
+  /** J(f[w_oracle]): the report's filter applied to the checker's 0/1 score. */
+  filteredAccuracy: number;
+  /** filteredAccuracy − accuracy. */
+  gap: number;
+  /** As the report's relativeGap; null when every task has J(f|x) = 1. */
+  relativeGap: number | null;
+  /** Σ w / samples under the oracle's weights. */
+  retention: number;
+  /** Tasks where the filter kept nothing of the oracle's scores (counted at J(f|x)). */
+  tasksNothingKept: number;
+  /** Task-bootstrap intervals with the report's resamples, seed and level: the same draws as the gap's. */
+  ci: { filteredAccuracy: Interval; gap: Interval; relativeGap: Interval | null };
+}
+
+/** The oracle's per-task values and pooled statistics, before any interval: what the panel computes on every filter change. */
+export interface OracleTasks {
+  /** Pooled as the report's gap statistics; every sample is scored, so none of the verifier statistics is null. */
+  stats: LiveGapStats;
+  /** Per task: J(f|x), J(f[w_o]|x) and the relative term (NaN when J(f|x) = 1), as bootstrapGap takes them. */
+  accuracy: Float64Array;
+  filtered: Float64Array;
+  relative: Float64Array;
+}
+
+/**
+ * The oracle's weights and task summaries for samples laid out as a pool: task t owns rows
+ * starts[t] .. starts[t+1]−1 in sample-index order, `correct` holds the (possibly checker-corrected)
+ * grade per row. The oracle score is the grade itself.
+ */
+export function oracleTasks(correct: Uint8Array, starts: Int32Array, filter: FilterSpec): OracleTasks {
+  const tasks = starts.length - 1;
+  const scores = Float64Array.from(correct);
+  const weights = new Float64Array(correct.length);
+  let largestTask = 0;
+  for (let t = 0; t < tasks; t++) largestTask = Math.max(largestTask, (starts[t + 1] as number) - (starts[t] as number));
+  const scratch = new Float64Array(largestTask);
+  const tally = new GapTally();
+  const accuracy = new Float64Array(tasks);
+  const filtered = new Float64Array(tasks);
+  const relative = new Float64Array(tasks);
+  for (let t = 0; t < tasks; t++) {
+    const from = starts[t] as number;
+    const to = starts[t + 1] as number;
+    applyFilter(scores, from, to, filter, weights, scratch);
+    const summary = summarizeScoredTask(correct, weights, scores, from, to);
+    tally.add(summary);
+    accuracy[t] = summary.accuracy;
+    filtered[t] = summary.filteredAccuracy;
+    relative[t] = relativeGain(summary) ?? NaN;
+  }
+  return { stats: tally.stats(), accuracy, filtered, relative };
+}
+
+/** The oracle line with its task-bootstrap intervals (the report's resamples, seed and level: the gap's draws). */
+export function oracleLine(correct: Uint8Array, starts: Int32Array, filter: FilterSpec, bootstrap: BootstrapOptions): OracleLine {
+  const { stats, accuracy, filtered, relative } = oracleTasks(correct, starts, filter);
+  const intervals = bootstrapGap(accuracy, filtered, relative, stats, bootstrap);
+  // Every sample has an oracle score, so none of these is null.
+  return {
+    filteredAccuracy: stats.filteredAccuracy as number,
+    gap: stats.gap as number,
+    relativeGap: stats.relativeGap,
+    retention: stats.retention as number,
+    tasksNothingKept: stats.tasksNothingKept as number,
+    ci: { filteredAccuracy: intervals.filteredAccuracy as Interval, gap: intervals.gap as Interval, relativeGap: intervals.relativeGap },
+  };
+}
