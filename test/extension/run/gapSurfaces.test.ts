@@ -86,10 +86,11 @@ describe('the gap of one run on every surface', () => {
     const store = new SampleStore();
     store.reset({ run: model.summary, mode: model.mode });
     store.addSamples({ tasks: model.taskInfos(), rows: model.allRows() });
-    const stats = applyFilter(buildDataset(store, false), parseSelector('mc'), parseFilter('quantile:0.5')).stats;
-    assert.ok(stats);
+    const filtered = applyFilter(buildDataset(store, false), parseSelector('mc'), parseFilter('quantile:0.5'));
+    const { stats, oracle } = filtered;
+    assert.ok(stats && oracle);
     const measure = measureOf(selectorCoverage({ verifier: 'mc', samples: stats.samples, scored: stats.scored }, parseSelector('mc')), { coverage: model.coverage(), live: true });
-    const gapCell = statCells({ stats, intervals: null, auroc: null }, measure).find((c) => c.key === 'gap');
+    const gapCell = statCells({ stats, intervals: null, auroc: null, oracle: { stats: oracle.stats, intervals: null } }, measure).find((c) => c.key === 'gap');
     assert.equal(gapCell?.value, formatPoints(report.gap));
     assert.equal(gapCell?.partial, 'partial: mc scored 3 of 4');
   });
