@@ -7,7 +7,7 @@ import { createRunFolder } from '../../src/core/runs/runStore';
 import { SampleLog } from '../../src/core/runs/sampleLog';
 import { REPO } from '../helpers/cli';
 import { config, generation, manifest, task, verification } from './builders';
-import { extensionSandbox, loadBuiltExtension, type ExtensionModule, type ExtensionSandbox } from './fakes/extensionSandbox';
+import { closeExtension, extensionSandbox, loadBuiltExtension, type ExtensionModule, type ExtensionSandbox } from './fakes/extensionSandbox';
 import { installFakeVscode, type FakeVscode } from './fakes/fakeVscode';
 
 describe('a bad model profile (built bundle, fake VS Code)', function () {
@@ -41,9 +41,7 @@ describe('a bad model profile (built bundle, fake VS Code)', function () {
   });
 
   after(async () => {
-    await ext?.deactivate();
-    for (const d of fake?.context.subscriptions ?? []) await d.dispose();
-    fake?.uninstall();
+    await closeExtension(ext, fake);
     sandbox?.cleanup();
   });
 

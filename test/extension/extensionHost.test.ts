@@ -16,7 +16,7 @@ import { REPO, STORIES_MODEL } from '../helpers/cli';
 import { holdRunLock } from '../helpers/lockHolder';
 import { config, generation, manifest, task, verification } from './builders';
 import { back, FakeTextDocument, FakeUri, fakeEditor, installFakeVscode, keep, pick, type, type FakeVscode, type FakeWebviewPanel } from './fakes/fakeVscode';
-import { DIST, extensionSandbox, loadBuiltExtension, type ExtensionModule, type ExtensionSandbox } from './fakes/extensionSandbox';
+import { closeExtension, DIST, extensionSandbox, loadBuiltExtension, type ExtensionModule, type ExtensionSandbox } from './fakes/extensionSandbox';
 
 const API_KEY = 'sk-test-4f6c2d0e9b';
 
@@ -86,9 +86,7 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
   });
 
   after(async () => {
-    await ext?.deactivate();
-    for (const d of fake?.context.subscriptions ?? []) await d.dispose();
-    fake?.uninstall();
+    await closeExtension(ext, fake);
     await server?.close();
     await reasoning?.close();
     sandbox?.cleanup();

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { startFakeOpenAI, type FakeOpenAI } from '../../fixtures/openaiServer';
 import { REPO, runCli } from '../../helpers/cli';
 import { cleanEnv, roundsResponder, writeTasks } from '../../helpers/runs';
-import { extensionSandbox, loadBuiltExtension, type ExtensionModule, type ExtensionSandbox } from '../fakes/extensionSandbox';
+import { closeExtension, extensionSandbox, loadBuiltExtension, type ExtensionModule, type ExtensionSandbox } from '../fakes/extensionSandbox';
 import { installFakeVscode, pick, type FakeVscode, type FakeWebviewPanel } from '../fakes/fakeVscode';
 
 const respond = roundsResponder({ round0: 1, round1: 2 });
@@ -38,9 +38,7 @@ describe('Show Self-Improvement Series… (built bundle, fake VS Code, real HTTP
   });
 
   after(async () => {
-    await ext?.deactivate();
-    for (const d of fake?.context.subscriptions ?? []) await d.dispose();
-    fake?.uninstall();
+    await closeExtension(ext, fake);
     await server?.close();
     sandbox?.cleanup();
   });

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from '../../helpers/cli';
+import type { FakeVscode } from './fakeVscode';
 
 export const DIST = join(REPO, 'dist');
 
@@ -48,4 +49,14 @@ export function extensionSandbox(): ExtensionSandbox {
 export function loadBuiltExtension(): ExtensionModule {
   for (const file of readdirSync(DIST)) delete require.cache[join(DIST, file)];
   return require(join(DIST, 'extension.js')) as ExtensionModule;
+}
+
+/**
+ * Ends a test of the built extension as VS Code ends a window: deactivate, dispose every subscription,
+ * then take the fake away. Either may be undefined when `before` failed early.
+ */
+export async function closeExtension(ext: ExtensionModule | undefined, fake: FakeVscode | undefined): Promise<void> {
+  await ext?.deactivate();
+  for (const d of fake?.context.subscriptions ?? []) await d.dispose();
+  fake?.uninstall();
 }

@@ -9,7 +9,7 @@ import { parseHostMessage, type RunSummary } from '../../../src/protocol/panelPr
 import { startFakeOpenAI, type FakeOpenAI } from '../../fixtures/openaiServer';
 import { REPO } from '../../helpers/cli';
 import { isProbeRequest, isVerificationRequest } from '../../helpers/runs';
-import { extensionSandbox, loadBuiltExtension, type ExtensionModule, type ExtensionSandbox } from '../fakes/extensionSandbox';
+import { closeExtension, extensionSandbox, loadBuiltExtension, type ExtensionModule, type ExtensionSandbox } from '../fakes/extensionSandbox';
 import { installFakeVscode, keep, pick, type, type FakeVscode, type FakeWebviewPanel } from '../fakes/fakeVscode';
 
 const GEN_KEY = 'sk-generator-31c9';
@@ -58,9 +58,7 @@ describe('cross-verification in VS Code (built bundle, fake VS Code, two real HT
   });
 
   after(async () => {
-    await ext?.deactivate();
-    for (const d of fake?.context.subscriptions ?? []) await d.dispose();
-    fake?.uninstall();
+    await closeExtension(ext, fake);
     await gen?.close();
     await judge?.close();
     sandbox?.cleanup();

@@ -10,14 +10,11 @@ import { parseHostMessage, type HostNotificationParams } from '../../../src/prot
 import { startFakeOpenAI, type FakeOpenAI } from '../../fixtures/openaiServer';
 import { REPO } from '../../helpers/cli';
 import { waitFor } from '../../helpers/runs';
+import { closeExtension, type ExtensionModule } from '../fakes/extensionSandbox';
 import { installFakeVscode, keep, pick, type, type FakeVscode, type FakeWebviewPanel } from '../fakes/fakeVscode';
 
 const DIST = join(REPO, 'dist');
 
-interface ExtensionModule {
-  activate(context: unknown): void;
-  deactivate(): Promise<void> | undefined;
-}
 
 describe('a model profile with several baseUrls in VS Code (built bundle, fake VS Code, real HTTP servers)', function () {
   this.timeout(60_000);
@@ -36,9 +33,7 @@ describe('a model profile with several baseUrls in VS Code (built bundle, fake V
   });
 
   after(async () => {
-    await ext?.deactivate();
-    for (const d of fake?.context.subscriptions ?? []) await d.dispose();
-    fake?.uninstall();
+    await closeExtension(ext, fake);
     await Promise.all(servers.map((s) => s.close()));
     if (savedCacheDir === undefined) delete process.env.GAPLENS_CACHE_DIR;
     else process.env.GAPLENS_CACHE_DIR = savedCacheDir;

@@ -8,15 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeOpenAI, type FakeOpenAI } from '../../fixtures/openaiServer';
 import { REPO, runCli } from '../../helpers/cli';
+import { closeExtension, type ExtensionModule } from '../fakes/extensionSandbox';
 import { installFakeVscode, type FakeVscode } from '../fakes/fakeVscode';
 
 const DIST = join(REPO, 'dist');
 const API_KEY = 'sk-run-folder-trust-7f3a';
 
-interface ExtensionModule {
-  activate(context: unknown): void;
-  deactivate(): Promise<void>;
-}
 
 describe('run folders and API keys in VS Code (built bundle, fake VS Code, real HTTP server)', function () {
   this.timeout(120_000);
@@ -54,9 +51,7 @@ describe('run folders and API keys in VS Code (built bundle, fake VS Code, real 
   });
 
   afterEach(async () => {
-    await ext?.deactivate();
-    for (const d of fake?.context.subscriptions ?? []) await d.dispose();
-    fake?.uninstall();
+    await closeExtension(ext, fake);
     fake = undefined;
     ext = undefined;
   });

@@ -9,7 +9,7 @@ import { RUN_NOTES_FILE } from '../../../src/extension/run/runNotes';
 import { parseHostMessage } from '../../../src/protocol/panelProtocol';
 import { startFakeOpenAI, type FakeOpenAI } from '../../fixtures/openaiServer';
 import { REPO } from '../../helpers/cli';
-import { extensionSandbox, loadBuiltExtension, type ExtensionModule, type ExtensionSandbox } from '../fakes/extensionSandbox';
+import { closeExtension, extensionSandbox, loadBuiltExtension, type ExtensionModule, type ExtensionSandbox } from '../fakes/extensionSandbox';
 import { installFakeVscode, keep, pick, type, type FakeVscode, type FakeWebviewPanel } from '../fakes/fakeVscode';
 
 interface TreeItem {
@@ -73,9 +73,7 @@ describe('run lifecycle (built bundle, fake VS Code, real HTTP model server)', f
   });
 
   after(async () => {
-    await ext?.deactivate();
-    for (const d of fake?.context.subscriptions ?? []) await d.dispose();
-    fake?.uninstall();
+    await closeExtension(ext, fake);
     await server?.close();
     sandbox?.cleanup();
   });

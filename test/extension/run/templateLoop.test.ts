@@ -11,7 +11,7 @@ import { parseHostMessage } from '../../../src/protocol/panelProtocol';
 import { startFakeOpenAI, type FakeAnswer, type FakeOpenAI, type FakeRequest } from '../../fixtures/openaiServer';
 import { REPO, runCli } from '../../helpers/cli';
 import { cleanEnv, isProbeRequest } from '../../helpers/runs';
-import { extensionSandbox, loadBuiltExtension, type ExtensionModule, type ExtensionSandbox } from '../fakes/extensionSandbox';
+import { closeExtension, extensionSandbox, loadBuiltExtension, type ExtensionModule, type ExtensionSandbox } from '../fakes/extensionSandbox';
 import { FakeTextDocument, FakeUri, installFakeVscode, type FakeVscode, type FakeWebviewPanel } from '../fakes/fakeVscode';
 
 const MARKER = 'STRICT';
@@ -53,9 +53,7 @@ describe('the verifier template loop in VS Code (built bundle, fake VS Code, a r
   });
 
   after(async () => {
-    await ext?.deactivate();
-    for (const d of fake?.context.subscriptions ?? []) await d.dispose();
-    fake?.uninstall();
+    await closeExtension(ext, fake);
     await server?.close();
     sandbox?.cleanup();
   });

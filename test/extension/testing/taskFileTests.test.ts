@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { startFakeOpenAI, type FakeOpenAI, type FakeRequest } from '../../fixtures/openaiServer';
 import { REPO } from '../../helpers/cli';
 import { isTaskRequest, writeTasks } from '../../helpers/runs';
-import { extensionSandbox, loadBuiltExtension, type ExtensionModule, type ExtensionSandbox } from '../fakes/extensionSandbox';
+import { closeExtension, extensionSandbox, loadBuiltExtension, type ExtensionModule, type ExtensionSandbox } from '../fakes/extensionSandbox';
 import { FakeEventEmitter, FakeMarkdownString, FakeUri, installFakeVscode, type FakeTestController, type FakeTestItem, type FakeTestRun, type FakeVscode } from '../fakes/fakeVscode';
 
 /** How the fake judge scores a response: "good" prefers the right answer (42), "reversed" the wrong ones. */
@@ -53,9 +53,7 @@ describe('gap checks in the Test Explorer (built bundle, fake VS Code, real HTTP
   });
 
   after(async () => {
-    await ext?.deactivate();
-    for (const d of fake?.context.subscriptions ?? []) await d.dispose();
-    fake?.uninstall();
+    await closeExtension(ext, fake);
     await server?.close();
     await slow?.close();
     sandbox?.cleanup();
