@@ -173,6 +173,14 @@ function summarySection(r: GapReport, measure: Measure, weights: WeightSummary |
     measure.measured ? html`${interval === null ? html`${level} CI ${missing(WHY.relativeGap)}` : `${level} CI ${formatIntervalIn(interval, unit, r.tasks, r.ci.resamples)}`}${partialBadge(measure)}` : measure.reason;
   const signedPercent = (x: number): string => formatIn(x, 'signed-percent');
   const verifierDetail = (text: string): SafeHtml | string => (measure.measured ? html`${text}${partialBadge(measure)}` : measure.reason);
+  // Precision and recall count samples as kept or dropped; under exp:β every scored sample weighs
+  // something, so they are left out, as in the CLI text (the weights below say it instead).
+  const keptShares =
+    weights === null
+      ? html`${card('Precision', 'kept correct / kept', verifierValue(measure, r.precision, formatPercent, WHY.precision), verifierDetail('correct among kept'))}
+${card('Recall', 'kept correct / correct', verifierValue(measure, r.recall, formatPercent, WHY.recall), verifierDetail('correct that were kept'))}
+`
+      : '';
   return html`<section id="summary">
 <h2>Summary</h2>
 <p>${plural(r.tasks, 'task')}, ${plural(r.samples, 'sample')} (${r.scored} scored) · verifier <code>${r.verifier}</code> · filter <code>${r.filter}</code> · ${level} intervals from ${r.ci.resamples} bootstrap resamples (seed ${r.ci.seed})${r.fewTasksWarning === null ? '' : html` · <span class="badge warn">${r.fewTasksWarning}</span>`}</p>
@@ -190,9 +198,7 @@ ${card('Oracle filtered accuracy', 'the same filter with the answer checker as t
 ${card('Oracle gap', 'oracle filtered accuracy − J(f): the gap of this filter with the checker\'s grades as the scores', formatPoints(r.oracle.gap), `${level} CI ${formatIntervalIn(r.oracle.ci.gap, 'points', r.tasks, r.ci.resamples)}`)}
 ${card('Retention', 'share of the samples the filter kept (sum of weights / samples)', verifierValue(measure, r.retention, formatPercent, ''), verifierDetail('of the samples kept'))}
 ${card('AUROC', 'how well the score ranks correct above incorrect samples', verifierValue(measure, r.auroc, formatRate, aurocWhy(r)), verifierDetail('score vs correctness'))}
-${card('Precision', 'kept correct / kept', verifierValue(measure, r.precision, formatPercent, WHY.precision), verifierDetail('correct among kept'))}
-${card('Recall', 'kept correct / correct', verifierValue(measure, r.recall, formatPercent, WHY.recall), verifierDetail('correct that were kept'))}
-${card('Tasks with nothing kept', 'their filtered accuracy is set to their accuracy', verifierValue(measure, r.tasksNothingKept, String, ''), verifierDetail(`of ${plural(r.tasks, 'task')}`))}
+${keptShares}${card('Tasks with nothing kept', 'their filtered accuracy is set to their accuracy', verifierValue(measure, r.tasksNothingKept, String, ''), verifierDetail(`of ${plural(r.tasks, 'task')}`))}
 ${card('Excluded from relative gap', 'tasks with J(f|x) = 1 have no room to improve', String(r.relativeGapExcludedTasks), `of ${plural(r.tasks, 'task')}, J(f|x) = 1`)}
 </div>
 <h3>Filter decisions</h3>

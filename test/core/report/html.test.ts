@@ -326,6 +326,7 @@ describe('renderHtmlReport under a weighted filter (exp:β, docs/statistics.md "
   // wrong) is no disagreement, though as "w > 0 is kept" it was "kept but wrong".
   const weightsOf: Record<string, number[]> = { a: [1, 0.25, 0.5, 0], b: [0.75, 0.5, 0.25, 0] };
   const samples = handSamples().map((r) => ({ ...r, weight: weightsOf[r.task]?.[r.index] as number }));
+  const inputPage = (filter: string): string => renderHtmlReport({ ...inputWith({ ...handReport(), filter }), samples: handSamples() });
   const page = renderHtmlReport({
     ...inputWith({ ...handReport(), filter: 'exp:0.1' }),
     samples,
@@ -338,6 +339,9 @@ describe('renderHtmlReport under a weighted filter (exp:β, docs/statistics.md "
     assert.ok(summary.includes('>weight on incorrect</th><td class="bad">1.2500</td></tr>'), summary);
     assert.ok(summary.includes('>effective sample size (Kish)</th><td>4.8 of 8</td></tr>'), summary);
     assert.doesNotMatch(summary, /<th>(kept|dropped)<\/th>/);
+    // Precision and recall count samples as kept (w > 0): left out, as in the CLI text.
+    assert.doesNotMatch(summary, />(Precision|Recall)</);
+    assert.match(section(inputPage('threshold:0.5'), 'summary'), />Precision</, 'a binary filter still shows them');
   });
 
   it('decides disagreements at w ≥ ½ and names them in the weights’ words; tasks show Σw and their ESS', () => {
