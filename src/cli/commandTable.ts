@@ -99,6 +99,7 @@ export const COMMANDS: Record<string, Command> = {
       ...VERIFIER_SAMPLING_HELP,
       { name: 'seed', value: 'S', text: 'run seed (default 0)' },
       { name: 'tournament-both-orders', text: 'ask every tournament match in both orders; records the inconsistency rate' },
+      { name: 'verifications', value: 'K', text: 'K sampled verifications per sample (cot-score: mean, cot-binary: majority; not mc or tournament); reports add the gap against k ≤ K (default 1)' },
       { name: 'templates', value: 'DIR', text: 'prompt templates overriding the defaults (see gaplens templates export)' },
       { name: 'estimate', text: 'print the estimate (upper bounds of calls, tokens and cost) and exit: nothing is created or asked (--json: on stdout)' },
       ...EXECUTION_OPTIONS_HELP,

@@ -156,7 +156,7 @@ async function advance(dir: string, by: string, v: RawValues, mode: BatchMode, f
   const records = prepared.existing ? prepared.existing.generations.size + [...prepared.existing.verifications.values()].reduce((n, m) => n + m.size, 0) : 0;
   const result = await driveRun(controller, {
     activity: 'batch results',
-    total: expectedRecords(prepared.tasks.length, prepared.config.n, prepared.config.verifiers.length),
+    total: expectedRecords(prepared.tasks.length, prepared.config.n, prepared.config),
     done: records,
     counts: () => true,
     execution: { concurrency: prepared.config.concurrency, cacheDir: flag(v, 'no-cache') ? null : (stringOpt(v, 'cache') ?? defaultResponseCacheDir()) },

@@ -8,32 +8,35 @@ import { sampleKey } from '../runs/sampleKey';
 import type { GenerationRecord, SampleRecord } from '../runs/records';
 import type { Task } from '../tasks/task';
 import type { DoneWork } from './gapCheck';
+import { stageKey } from '../verify/draws';
 
 export class ExecutionRecords implements DoneWork {
   private readonly taskAt: Map<string, number>;
   /** Per expected sample (task position × n + index): 1 when it has a generation. */
   private readonly generated: Uint8Array;
-  /** Verifier -> per expected sample: 1 when it has that verifier's record. */
+  /** Stage (verify/draws.ts stageKey: a verifier, or one of its draws) -> per expected sample: 1 when it has that stage's record. */
   private readonly verified = new Map<string, Uint8Array>();
   /** sampleKey -> the generations of tasks not done yet in this execution. */
   private readonly held = new Map<string, GenerationRecord>();
   private readonly failed = new Map<string, Set<string>>();
 
   /**
-   * Over the run's `tasks` with `n` samples each, for an execution that runs `verifiers`; `existing`:
-   * what the folder held when it started. Records of indices ≥ n are never asked about.
+   * Over the run's `tasks` with `n` samples each, for an execution that runs `verifiers` (stage keys:
+   * a verifier that draws K verifications is K stages); `existing`: what the folder held when it
+   * started. Records of indices ≥ n are never asked about.
    */
   constructor(
     tasks: readonly Task[],
     private readonly n: number,
     private readonly verifiers: readonly string[],
-    existing: Pick<RunData, 'generations' | 'verifications'> | null,
+    existing: (Pick<RunData, 'generations' | 'verifications'> & Partial<Pick<RunData, 'draws'>>) | null,
   ) {
     this.taskAt = new Map(tasks.map((t, i) => [t.id, i]));
     this.generated = new Uint8Array(tasks.length * n);
     for (const name of verifiers) this.verified.set(name, new Uint8Array(tasks.length * n));
     for (const g of existing?.generations.values() ?? []) this.add(g);
     for (const byVerifier of existing?.verifications.values() ?? []) for (const r of byVerifier.values()) this.add(r);
+    for (const byStage of existing?.draws?.values() ?? []) for (const r of byStage.values()) this.add(r);
     // A task that is already complete needs none of its texts.
     for (const task of tasks) if (this.complete(task.id)) this.taskDone(task.id);
   }
@@ -46,8 +49,8 @@ export class ExecutionRecords implements DoneWork {
     return this.held.get(sampleKey(task, index));
   }
 
-  hasVerification(task: string, index: number, verifier: string): boolean {
-    const column = this.verified.get(verifier);
+  hasVerification(task: string, index: number, stage: string): boolean {
+    const column = this.verified.get(stage);
     return column !== undefined && this.flag(column, task, index);
   }
 
@@ -62,14 +65,14 @@ export class ExecutionRecords implements DoneWork {
       const key = sampleKey(record.task, record.index);
       let stages = this.failed.get(key);
       if (!stages) this.failed.set(key, (stages = new Set()));
-      stages.add(record.stage);
+      stages.add(stageKey(record.stage, record.draw));
     } else if (slot === -1) {
       return;
     } else if (record.type === 'generation') {
       this.generated[slot] = 1;
       this.held.set(sampleKey(record.task, record.index), record);
     } else {
-      const column = this.verified.get(record.verifier);
+      const column = this.verified.get(stageKey(record.verifier, record.draw));
       if (column) column[slot] = 1;
     }
   }

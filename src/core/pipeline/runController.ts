@@ -16,7 +16,8 @@ import { acquireRunLock, type RunLock } from '../runs/runLock';
 import { markCompleted, readManifest, updateManifest } from '../runs/runStore';
 import { SampleLog } from '../runs/sampleLog';
 import { baseVerifierOf, createVerifier, onModel } from '../verify/index';
-import type { BaseVerifierName } from '../verify/verifier';
+import type { BaseVerifierName, Verifier } from '../verify/verifier';
+import { atDraw, stageKey } from '../verify/draws';
 import { ExecutionRecords } from './executionRecords';
 import type { Executor } from './executor';
 import { runGapCheck, type GapCheckEvent } from './gapCheck';
@@ -211,16 +212,19 @@ export class RunController {
         const generationsMissing = (this.prepared.existing?.generations.size ?? 0) < this.prepared.tasks.length * config.n;
         const ownModelVerifies = this.verifiers.some((name) => config.verifierModels?.[name] === undefined);
         const backend = generationsMissing || ownModelVerifies ? await models.open(config.model, config.api) : unopened(config.model);
-        const verifiers = await Promise.all(
-          this.verifiers.map(async (name) => {
-            const verifier = createVerifier(baseVerifierOf(name), { tournamentBothOrders: config.tournamentBothOrders === true });
-            const other = config.verifierModels?.[name];
-            const own = other === undefined ? verifier : onModel(verifier, name, await models.open(other, config.api));
-            return executor ? executor.verifier(own) : own;
-          }),
-        );
+        const verifiers = (
+          await Promise.all(
+            this.verifiers.map(async (name) => {
+              const verifier = createVerifier(baseVerifierOf(name), { tournamentBothOrders: config.tournamentBothOrders === true });
+              const other = config.verifierModels?.[name];
+              const own = other === undefined ? verifier : onModel(verifier, name, await models.open(other, config.api));
+              return drawsOf(executor ? executor.verifier(own) : own, config);
+            }),
+          )
+        ).flat();
         const log = await SampleLog.open(this.dir);
-        const existing = new ExecutionRecords(this.prepared.tasks, config.n, this.verifiers, this.prepared.existing);
+        const stages = verifiers.map((v) => stageKey(v.name, v.draw));
+        const existing = new ExecutionRecords(this.prepared.tasks, config.n, stages, this.prepared.existing);
         const pass = (): Promise<void> =>
           runGapCheck({
             config: { ...config, concurrency: opts.concurrency },
@@ -352,6 +356,12 @@ class ModelSet {
     const settled = await Promise.allSettled(this.open_.values());
     return settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   }
+}
+
+/** The verifier once per verification of each sample the run draws (`config.verifications`); as it is when it draws one. */
+function drawsOf(verifier: Verifier, config: RunConfig): Verifier[] {
+  const k = config.verifications?.[verifier.name] ?? 1;
+  return k === 1 ? [verifier] : Array.from({ length: k }, (_, draw) => atDraw(verifier, draw));
 }
 
 /** Stands for a model this execution has no call for; a call would be a bug, and says so. */

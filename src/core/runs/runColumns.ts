@@ -13,6 +13,8 @@ import { correctedVerdict } from './labels';
 import { orphanWarning, readAnnotations, scanSamples } from './sampleRecords';
 import { openRunFolder, RUN_FILES, type ReadRunOptions } from './runStore';
 import { sampleKey } from './sampleKey';
+import { drawCount, drawnVerdict } from './drawnScores';
+import type { VerificationFailureKind } from '../verify/verifier';
 
 const GENERATION = 'generation';
 /** A score column's value where the sample has no record of that verifier. */
@@ -53,8 +55,10 @@ export interface RunColumns {
   answer: Int32Array;
   answers: string[];
   generationStage: StageColumn;
-  /** Verifier name -> its column, in order of first record. */
+  /** Verifier name -> its column, in order of first record; a verifier that draws several verifications per sample: their aggregate (drawnScores.ts). */
   verifiers: Map<string, VerifierColumn>;
+  /** Verifier that draws K ≥ 2 verifications per sample -> its K draws' score columns (as `score` above: NaN without a record, MISSING_SCORE for a failed parse). */
+  draws: Map<string, Float64Array[]>;
   /** Failure kinds named by the problem codes. */
   kinds: string[];
   /** In file order. */
@@ -73,7 +77,13 @@ export async function readRunColumns(dir: string, opts: ReadRunOptions = {}): Pr
   const taskIds = new Map(tasks.map((t, i) => [t.id, i]));
   const file = path.join(dir, RUN_FILES.samples);
   const b = new ColumnBuilder(tasks.length, manifest.config.n);
-  const stage = (name: string): StageColumn => (name === GENERATION ? b.generationStage : b.verifier(name));
+  // A verifier's draw has its own column while reading (a draw the run does not draw is not counted);
+  // foldDraws then puts their aggregate under the verifier's name.
+  const column = (verifier: string, draw = 0): VerifierColumn | undefined => {
+    const k = drawCount(manifest.config, verifier);
+    if (draw >= k) return undefined;
+    return b.verifier(k === 1 ? verifier : drawColumnName(verifier, draw));
+  };
   await scanSamples(file, reader, {
     generation(record, offset) {
       const row = b.row(taskIds.get(record.task) as number, record.index);
@@ -87,22 +97,31 @@ export async function readRunColumns(dir: string, opts: ReadRunOptions = {}): Pr
     verification(record, line) {
       const row = b.row(taskIds.get(record.task) as number, record.index);
       if (b.firstVerificationLine[row] === 0) b.firstVerificationLine[row] = line;
-      const column = b.verifier(record.verifier);
-      if (!Number.isNaN(column.score[row] as number)) return false;
-      column.score[row] = record.score ?? MISSING_SCORE;
-      column.problem[row] = record.score === null ? b.kind(record.failure ?? 'unparsable') : 0;
+      const drawn = column(record.verifier, record.draw);
+      if (drawn === undefined) return true;
+      if (!Number.isNaN(drawn.score[row] as number)) return false;
+      drawn.score[row] = record.score ?? MISSING_SCORE;
+      drawn.problem[row] = record.score === null ? b.kind(record.failure ?? 'unparsable') : 0;
       return true;
     },
     failure(record) {
       const row = b.row(taskIds.get(record.task) as number, record.index);
+      const stage = record.stage === GENERATION ? b.generationStage : column(record.stage, record.draw);
+      if (stage === undefined) return;
       // A record of the stage supersedes its call failures, whichever came first.
-      const done = record.stage === GENERATION ? b.generation[row] !== -1 : !Number.isNaN(b.verifier(record.stage).score[row] as number);
-      if (!done) stage(record.stage).problem[row] = b.kind(record.kind);
+      const done = record.stage === GENERATION ? b.generation[row] !== -1 : !Number.isNaN((stage as VerifierColumn).score[row] as number);
+      if (!done) stage.problem[row] = b.kind(record.kind);
     },
   });
   b.dropOrphans(file, reader.warn);
+  b.foldDraws(manifest.config.verifications ?? {});
   const annotations = await readAnnotations(path.join(dir, RUN_FILES.annotations), reader);
   return { ...b.columns(), dir, manifest, tasks, annotations, warnings };
+}
+
+/** The reading column of one draw of a verifier that draws several (folded away by foldDraws). */
+function drawColumnName(verifier: string, draw: number): string {
+  return `${verifier}\u0000draw ${draw}`;
 }
 
 /** Rows are added as samples first appear; every column grows together (doubling). */
@@ -118,6 +137,7 @@ class ColumnBuilder {
   firstVerificationLine = new Uint32Array(FIRST_CAPACITY);
   generationStage: StageColumn = { problem: new Uint8Array(FIRST_CAPACITY) };
   readonly verifiers = new Map<string, VerifierColumn>();
+  readonly draws = new Map<string, Float64Array[]>();
   readonly answers: string[] = [];
   private readonly answerIds = new Map<string, number>();
   readonly kinds: string[] = [];
@@ -193,9 +213,42 @@ class ColumnBuilder {
     if (count > 0) warn(orphanWarning(file, count, firstLine));
   }
 
+  /**
+   * Replaces the draw columns of each verifier drawing K ≥ 2 verifications (`verifications`: verifier
+   * -> K) by their aggregate under the verifier's name, as drawnVerdict defines it, and keeps the
+   * draws' scores in `draws`. A verifier none of whose draws has a record is left out, as one without
+   * records is.
+   */
+  foldDraws(verifications: Readonly<Record<string, number>>): void {
+    for (const [name, k] of Object.entries(verifications)) {
+      const names = Array.from({ length: k }, (_, draw) => drawColumnName(name, draw));
+      if (!names.some((n) => this.verifiers.has(n))) continue;
+      const drawn = names.map((n) => this.verifier(n));
+      for (const n of names) this.verifiers.delete(n);
+      const folded = this.verifier(name);
+      for (let row = 0; row < this.rows; row++) {
+        const verdict = drawnVerdict(
+          name,
+          drawn.map((d) => {
+            const score = d.score[row] as number;
+            return Number.isNaN(score) ? undefined : { score: score === MISSING_SCORE ? null : score, failure: this.kindOf(d.problem[row] as number) as VerificationFailureKind | undefined };
+          }),
+          (draw) => this.kindOf((drawn[draw] as VerifierColumn).problem[row] as number) as VerifierFailureKind | undefined,
+        );
+        folded.score[row] = verdict === undefined || (verdict.score === null && !verdict.recorded) ? NO_RECORD : (verdict.score ?? MISSING_SCORE);
+        folded.problem[row] = verdict === undefined || verdict.score !== null ? 0 : this.kind(verdict.kind);
+      }
+      this.draws.set(name, drawn.map((d) => d.score));
+    }
+  }
+
+  private kindOf(code: number): string | undefined {
+    return code === 0 ? undefined : this.kinds[code - 1];
+  }
+
   columns(): Omit<RunColumns, 'dir' | 'manifest' | 'tasks' | 'annotations' | 'warnings'> {
-    const { rows, task, index, generation, correct, answer, answers, generationStage, verifiers, kinds } = this;
-    return { rows, task, index, generation, correct, answer, answers, generationStage, verifiers, kinds, rowOf: (t, i) => this.rowOf(t, i) };
+    const { rows, task, index, generation, correct, answer, answers, generationStage, verifiers, draws, kinds } = this;
+    return { rows, task, index, generation, correct, answer, answers, generationStage, verifiers, draws, kinds, rowOf: (t, i) => this.rowOf(t, i) };
   }
 
   private grow(): void {
@@ -292,8 +345,25 @@ export function columnsPool(cols: RunColumns, opts: ColumnsPoolOptions = {}): Sa
     }
     if (any) columns.set(name, column);
   }
+  // The draws of a verifier that draws several, for the k-curve: a sample whose aggregate is not
+  // defined (a draw not recorded yet) has none, as its aggregate is missing.
+  const draws = new Map<string, Float64Array[]>();
+  for (const [name, scores] of cols.draws) {
+    const aggregate = cols.verifiers.get(name)?.score;
+    draws.set(
+      name,
+      scores.map((score) => {
+        const column = new Float64Array(count);
+        for (let r = 0; r < count; r++) {
+          const value = score[source(r)] as number;
+          column[r] = Number.isNaN(aggregate?.[source(r)] ?? NaN) || Number.isNaN(value) ? MISSING_SCORE : value;
+        }
+        return column;
+      }),
+    );
+  }
   // Every generation carries its answer field (null where none was extracted), so a run's pool always has answers.
-  return { taskIds, starts, correct, indices, columns, answers: count > 0 ? answers : null };
+  return { taskIds, starts, correct, indices, columns, answers: count > 0 ? answers : null, ...(draws.size > 0 ? { draws } : {}) };
 }
 
 function latestLabels(annotations: readonly AnnotationRecord[]): Map<string, AnnotationRecord> {
