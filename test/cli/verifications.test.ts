@@ -9,6 +9,8 @@ import type { VerificationRecord } from '../../src/core/runs/records';
 import { computeReport } from '../../src/core/stats/report';
 import type { GapReport, ScoredSample } from '../../src/core/stats/types';
 import type { VerificationCurve } from '../../src/core/stats/verificationCurve';
+import { readRun } from '../../src/core/runs/runStore';
+import { gapInputOf, RunModel } from '../../src/extension/panel/runModel';
 import { runCli } from '../helpers/cli';
 import { folderAndServerPerSuite } from '../helpers/fakeServers';
 import { assertCleanStderr, cleanEnv, FatalSwitch, isTaskPrompt, isVerificationRequest, readRunJson, writeTasks } from '../helpers/runs';
@@ -90,6 +92,14 @@ describe('gaplens run --verifications K', function () {
       assert.ok(Math.abs((p.auroc as number) - mean((r) => r.auroc)) < 1e-12, `AUROC at k = ${p.k}`);
       assert.equal(p.exact, true);
     }
+    // The panel's host reads the run as the report does: the aggregate as each sample's score, the same coverage.
+    const model = RunModel.fromRun(await readRun(out));
+    const panel = computeReport(
+      model.allRows().map((row) => ({ ...gapInputOf(row), correct: row.correct === true })),
+      { selector: parseSelector('cot-score'), filter: parseFilter('quantile:0.5'), bootstrap: { resamples: 0, seed: 0, level: 0.95 } },
+    );
+    assert.equal(panel.gap, report.gap);
+    assert.deepEqual(model.coverage().verifiers, (JSON.parse(json.stdout) as { coverage: { verifiers: unknown } }).coverage.verifiers);
     const text = await runCli(['report', out]);
     assert.match(text.stdout, /verifications: the gap with k of the 3 verifications per sample of cot-score/);
     assert.match(text.stdout, /oracle gap {15}[+−]?\d+\.\d\d pp/);

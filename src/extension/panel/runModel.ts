@@ -7,6 +7,9 @@ import type { PreparedRun } from '../../core/pipeline/runSession';
 import { AnswerClusters } from '../../core/grade/answerClusters';
 import { getGrader } from '../../core/grade/graders';
 import { runCoverage } from '../../core/runs/coverage';
+import { drawCount, recordVerdict } from '../../core/runs/drawnScores';
+import { stageKey } from '../../core/verify/draws';
+import type { VerificationFailureKind } from '../../core/verify/verifier';
 import type { FailureRecord, GenerationRecord, RunManifest, VerificationRecord } from '../../core/runs/records';
 import type { RunData } from '../../core/runs/runStore';
 import { sampleKey } from '../../core/runs/sampleKey';
@@ -25,6 +28,8 @@ export class RunModel {
   private readonly rows = new Map<string, SampleRow>();
   /** The run's verification records and current call failures (sampleKey -> verifier or stage -> record), as a run folder holds them. */
   private readonly verifications = new Map<string, Map<string, VerificationRecord>>();
+  /** Draws d ≥ 1 of verifiers that draw several per sample (sampleKey -> stageKey -> record), as RunData.draws. */
+  private readonly draws = new Map<string, Map<string, VerificationRecord>>();
   private readonly failures = new Map<string, Map<string, FailureRecord>>();
   /** Tasks with a gold answer the user marked in this panel (Check Selection). */
   private readonly marked = new Map<string, string>();
@@ -81,7 +86,7 @@ export class RunModel {
 
   /** What the run's records cover so far, counted exactly as `gaplens report` counts the run folder. */
   coverage(): RecordCoverage {
-    return runCoverage({ manifest: this.manifest, tasks: [...this.tasks.values()], generations: this.rows, verifications: this.verifications, failures: this.failures });
+    return runCoverage({ manifest: this.manifest, tasks: [...this.tasks.values()], generations: this.rows, verifications: this.verifications, draws: this.draws, failures: this.failures });
   }
 
   addGeneration(g: GenerationRecord): SampleRow {
@@ -112,10 +117,37 @@ export class RunModel {
     const key = sampleKey(v.task, v.index);
     const row = this.rows.get(key);
     if (!row) return undefined;
-    const byVerifier = this.verifications.get(key) ?? new Map<string, VerificationRecord>();
-    this.verifications.set(key, byVerifier.set(v.verifier, v));
-    this.stageDone(key, v.verifier);
-    const entry: VerificationRow = {
+    const stage = stageKey(v.verifier, v.draw);
+    const maps = stage === v.verifier ? this.verifications : this.draws;
+    const byStage = maps.get(key) ?? new Map<string, VerificationRecord>();
+    maps.set(key, byStage.set(stage, v));
+    this.stageDone(key, stage);
+    const entry = this.entryOf(key, v.verifier);
+    const others = row.verifications.filter((x) => x.verifier !== v.verifier);
+    return this.replaceRow(key, { ...row, verifications: entry ? [...others, entry] : others });
+  }
+
+  /**
+   * The sample's entry of a verifier: its record; for one that draws several verifications per sample,
+   * draw 0's record with the aggregate of the draws as its score (drawnScores.ts), and no entry until
+   * every draw is recorded, as reports count it.
+   */
+  private entryOf(key: string, verifier: string): VerificationRow | undefined {
+    const v = this.verifications.get(key)?.get(verifier);
+    const k = drawCount(this.manifest.config, verifier);
+    if (k > 1) {
+      const verdict = recordVerdict({ manifest: this.manifest, verifications: this.verifications, draws: this.draws, failures: this.failures }, key, verifier);
+      if (v === undefined || verdict === undefined || (verdict.score === null && !verdict.recorded)) return undefined;
+      const scores = Array.from({ length: k }, (_, d) => (d === 0 ? v : this.draws.get(key)?.get(stageKey(verifier, d)))?.score ?? null);
+      // Every draw is recorded here, so a failed verdict's kind is a record's (a parse failure, not a call's).
+      const aggregate = verdict.score === null ? { score: null, parse: 'failed' as const, failure: verdict.kind as VerificationFailureKind } : { score: verdict.score, parse: 'ok' as const };
+      return { ...this.recordRow(v), ...aggregate, detail: { ...v.detail, drawScores: scores } };
+    }
+    return v === undefined ? undefined : this.recordRow(v);
+  }
+
+  private recordRow(v: VerificationRecord): VerificationRow {
+    return {
       verifier: v.verifier,
       score: v.score,
       parse: v.parse,
@@ -126,7 +158,6 @@ export class RunModel {
       raw: v.raw,
       ...(v.detail !== undefined ? { detail: v.detail } : {}),
     };
-    return this.replaceRow(key, { ...row, verifications: [...row.verifications.filter((x) => x.verifier !== v.verifier), entry] });
   }
 
   /**
@@ -136,10 +167,11 @@ export class RunModel {
   addFailure(f: FailureRecord): SampleRow | undefined {
     const key = sampleKey(f.task, f.index);
     const row = this.rows.get(key);
-    const recorded = f.stage === GENERATION ? row !== undefined : this.verifications.get(key)?.has(f.stage) === true;
+    const stage = stageKey(f.stage, f.draw);
+    const recorded = f.stage === GENERATION ? row !== undefined : (this.verifications.get(key)?.has(stage) ?? this.draws.get(key)?.has(stage)) === true;
     if (recorded) return undefined;
     const byStage = this.failures.get(key) ?? new Map<string, FailureRecord>();
-    this.failures.set(key, byStage.set(f.stage, f));
+    this.failures.set(key, byStage.set(stage, f));
     return row ? this.replaceRow(key, row) : undefined;
   }
 
@@ -205,9 +237,10 @@ export class RunModel {
     return clusters;
   }
 
-  private addRecords(records: Pick<RunData, 'generations' | 'verifications' | 'failures'>): void {
+  private addRecords(records: Pick<RunData, 'generations' | 'verifications' | 'failures'> & Partial<Pick<RunData, 'draws'>>): void {
     for (const g of records.generations.values()) this.addGeneration(g);
     for (const byVerifier of records.verifications.values()) for (const v of byVerifier.values()) this.addVerification(v);
+    for (const byStage of records.draws?.values() ?? []) for (const v of byStage.values()) this.addVerification(v);
     for (const byStage of records.failures.values()) for (const f of byStage.values()) this.addFailure(f);
   }
 
@@ -227,9 +260,10 @@ export class RunModel {
 
   /** The sample's failed verifier calls, as a row field (absent when there are none). */
   private callFailuresOf(key: string): { callFailures?: CallFailureRow[] } {
-    const failures = [...(this.failures.get(key)?.values() ?? [])]
-      .filter((f) => f.stage !== GENERATION)
-      .map(({ stage, kind, message }) => ({ stage, kind, message }));
+    // One per verifier: of several failed draws of one, the first stands for them.
+    const byVerifier = new Map<string, FailureRecord>();
+    for (const f of this.failures.get(key)?.values() ?? []) if (f.stage !== GENERATION && !byVerifier.has(f.stage)) byVerifier.set(f.stage, f);
+    const failures = [...byVerifier.values()].map(({ stage, kind, message }) => ({ stage, kind, message }));
     return failures.length > 0 ? { callFailures: failures } : {};
   }
 }
