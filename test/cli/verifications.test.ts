@@ -100,9 +100,20 @@ describe('gaplens run --verifications K', function () {
     );
     assert.equal(panel.gap, report.gap);
     assert.deepEqual(model.coverage().verifiers, (JSON.parse(json.stdout) as { coverage: { verifiers: unknown } }).coverage.verifiers);
+    const page = join(suite.dir, 'three.html');
+    const html = await runCli(['report', out, '--html', page]);
+    assert.equal(html.code, 0, html.stderr);
+    assert.equal((readFileSync(page, 'utf8').match(/<section id="verifications">[\s\S]*?<\/section>/)?.[0].match(/<tr><td>\d/g) ?? []).length, K, 'a row per k');
     const text = await runCli(['report', out]);
     assert.match(text.stdout, /verifications: the gap with k of the 3 verifications per sample of cot-score/);
     assert.match(text.stdout, /oracle gap {15}[+−]?\d+\.\d\d pp/);
+  });
+
+  it('estimates K calls per sample for the verifier that draws K', async () => {
+    const res = await run(join(suite.dir, 'estimate'), '--estimate', '--json');
+    assert.equal(res.code, 0, res.stderr);
+    const { estimate } = JSON.parse(res.stdout) as { estimate: { stages: { stage: string; calls: number }[] } };
+    assert.equal(estimate.stages.find((st) => st.stage === 'cot-score')?.calls, 6 * 4 * K);
   });
 
   it('refuses K > 1 for mc, which does not sample, and at verifier temperature 0, before creating anything', async () => {

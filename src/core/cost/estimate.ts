@@ -8,6 +8,8 @@ import type { ExistingRecords } from '../pipeline/gapCheck';
 import { generationPrompt } from '../pipeline/gapCheck';
 import type { TemplateSet } from '../prompts/templates';
 import type { GenerationRecord, RunConfig } from '../runs/records';
+import { drawCount } from '../runs/drawnScores';
+import { stageKey } from '../verify/draws';
 import { sampleKey } from '../runs/sampleKey';
 import type { Task } from '../tasks/task';
 import { baseVerifierOf } from '../verify/index';
@@ -80,7 +82,10 @@ export function estimateRun(input: EstimateInput): RunEstimate {
       add(generation, { calls: 1, maxRequests: n, maxPromptTokens: n * (bytes(generationPrompt(templates, task)) + allowance), maxCompletionTokens: n * config.maxTokens });
     }
     for (const v of verifiers) {
-      const verified = (i: number): boolean => existing?.verifications.get(sampleKey(task.id, i))?.has(v.name) ?? false;
+      // A verifier drawing K verifications per sample (`--verifications K`) is done with a sample once every draw is.
+      const draws = drawCount(config, v.name);
+      const drawn = (key: string, d: number): boolean => (d === 0 ? existing?.verifications.get(key)?.has(v.name) : existing?.draws?.get(key)?.has(stageKey(v.name, d))) ?? false;
+      const verified = (i: number): boolean => Array.from({ length: draws }, (_, d) => drawn(sampleKey(task.id, i), d)).every(Boolean);
       if (Array.from({ length: n }, (_, i) => i).every(verified)) continue;
       busy = true;
       // Every sample goes to the verifier again when some are missing (gapCheck.ts): the bound counts all n.
@@ -95,7 +100,7 @@ export function estimateRun(input: EstimateInput): RunEstimate {
       for (const g of generations) {
         const prompt = g === undefined ? bytes(verifyPrompt({ templates }, role, task, { response: '' })) + config.maxTokens : bytes(verifyPrompt({ templates }, role, task, { response: g.text }));
         if (v.base !== 'mc') {
-          add(v.stage, { calls: 1, maxRequests: 1, maxPromptTokens: prompt + allowance, maxCompletionTokens: config.verifierMaxTokens });
+          add(v.stage, { calls: draws, maxRequests: draws, maxPromptTokens: draws * (prompt + allowance), maxCompletionTokens: draws * config.verifierMaxTokens });
         } else if (scoresContinuations(v.stage.model, config.api)) {
           v.largestMcPrompt = Math.max(v.largestMcPrompt, prompt);
           const scored = MC_CONTINUATIONS.reduce((sum, c) => sum + prompt + bytes(c) + allowance, 0);

@@ -33,6 +33,8 @@ export type RecordEvent = Exclude<GapCheckEvent, { type: 'task-done' }>;
 export interface ExistingRecords {
   generations: ReadonlyMap<string, GenerationRecord>;
   verifications: ReadonlyMap<string, ReadonlyMap<string, VerificationRecord>>;
+  /** Draws d ≥ 1 of verifiers that draw several per sample (RunData.draws). */
+  draws?: ReadonlyMap<string, ReadonlyMap<string, VerificationRecord>>;
 }
 
 /**
