@@ -149,6 +149,7 @@ export const COMMANDS: Record<string, Command> = {
     options: [
       { name: 'verifier', value: 'LIST', text: `the verifiers to add: comma list of ${VERIFIERS}` },
       { name: 'model', value: 'SPEC', text: "verify with another model (the paper's gap(f, g)); its records are named VERIFIER@MODEL, e.g. mc@qwen2.5-72b" },
+      { name: 'verifications', value: 'K', text: 'K sampled verifications per sample of each (cot-score, cot-binary); a verifier the run has gains the draws it lacks (default 1)' },
       ...EXECUTION_OPTIONS_HELP,
       JSON_OPTION,
     ],

@@ -148,4 +148,26 @@ describe('gaplens run --verifications K', function () {
     const verifying = suite.server.requests.slice(asked).filter((r) => r.status === 200 && isVerificationRequest(r));
     assert.equal(verifying.length, 6 * 4 * K - before, 'the resume asked only for the missing draws');
   });
+
+  it('reverify --verifications K adds the draws a verifier lacks, and refuses mc or fewer draws than the run has', async () => {
+    const out = join(suite.dir, 'raised');
+    const made = await runCli(['run', '--tasks', tasks(), '--model', model(), '-n', '4', '--verifier', 'cot-score', '--out', out, '--no-cache'], { env: env() });
+    assert.equal(made.code, 0, made.stderr);
+    assert.equal(records(out).verifications.length, 24);
+    const asked = suite.server.requests.length;
+    const raised = await runCli(['reverify', out, '--verifier', 'cot-score', '--verifications', '2', '--model', model(), '--no-cache'], { env: env() });
+    assert.equal(raised.code, 0, raised.stderr);
+    assert.deepEqual(readRunJson(out).config.verifications, { 'cot-score': 2 });
+    assert.deepEqual(records(out).verifications.map((r) => r.draw ?? 0).sort(), [...Array<number>(24).fill(0), ...Array<number>(24).fill(1)]);
+    assert.equal(suite.server.requests.slice(asked).filter((r) => r.status === 200 && isVerificationRequest(r)).length, 24, 'only draw 1 was asked for');
+    const json = await runCli(['report', out, '--json', '--bootstrap', '0']);
+    assert.deepEqual((JSON.parse(json.stdout) as { verificationCurve: VerificationCurve }).verificationCurve.points.map((p) => p.k), [1, 2]);
+
+    const mc = await runCli(['reverify', out, '--verifier', 'mc', '--verifications', '2', '--model', model()], { env: env() });
+    assert.equal(mc.code, 2, mc.stderr);
+    assert.match(mc.stderr, /mc scores from logprobs without sampling/);
+    const fewer = await runCli(['reverify', out, '--verifier', 'cot-score', '--model', model()], { env: env() });
+    assert.equal(fewer.code, 2, fewer.stderr);
+    assert.match(fewer.stderr, /draws 2 verifications per sample of cot-score: --verifications 1 would leave some uncounted/);
+  });
 });

@@ -7,7 +7,9 @@ import { RunController } from '../../core/pipeline/runController';
 import { readManifest } from '../../core/runs/runStore';
 import { UserError } from '../../core/util/errors';
 import { parseVerifierList } from '../../core/verify/index';
-import { flag, requiredString, stringOpt, type RawValues } from '../options';
+import { flag, numberOpt, requiredString, stringOpt, type RawValues } from '../options';
+import { MAX_VERIFICATIONS, verificationsRefusal } from '../../core/verify/draws';
+import { drawCount } from '../../core/runs/drawnScores';
 import { keyLookup } from '../apiKey';
 import { driveRun } from '../driveRun';
 import { say } from '../terminalText';
@@ -20,6 +22,7 @@ import { printRunReport } from './report';
 const OPTIONS = {
   verifier: { type: 'string' },
   model: { type: 'string' },
+  verifications: { type: 'string' },
   json: { type: 'boolean' },
   ...EXECUTION_OPTIONS,
 } as const;
@@ -34,6 +37,9 @@ export async function reverifyCommand(argv: string[]): Promise<number> {
   const model = given === undefined ? undefined : canonicalModelSpec(given);
   if (model !== undefined) checkModelFile(model);
   const { config } = await readManifest(dir);
+  const draws = numberOpt(v, 'verifications', 1, { integer: true, min: 1, max: MAX_VERIFICATIONS });
+  const refusal = verificationsRefusal(verifiers, draws, config.verifierTemperature);
+  if (refusal !== null) throw new UserError(refusal, 2);
   const pricing = readPricing();
   const settings = executionSettings(v, config.concurrency);
   const executor = executorSettings(v, settings.costLimit);
@@ -45,12 +51,12 @@ export async function reverifyCommand(argv: string[]): Promise<number> {
   const execution = { ...settings, keyFor, ...(executor.kind === 'online' ? { pricing } : {}), ...(model !== undefined ? { servedBy: [model] } : {}) };
 
   const capabilities = executor.kind === 'offline' ? 'recorded' : capabilitySettings(v, execution);
-  const controller = await RunController.open({ kind: 'reverify', dir, verifiers, ...(model !== undefined ? { model } : {}) }, { by: 'gaplens reverify', onWarning: say, capabilities });
+  const controller = await RunController.open({ kind: 'reverify', dir, verifiers, ...(model !== undefined ? { model } : {}), ...(draws > 1 ? { verifications: draws } : {}) }, { by: 'gaplens reverify', onWarning: say, capabilities });
   const { prepared } = controller;
   printEstimate({ ...prepared, verifiers: controller.verifiers }, executor.kind === 'batch' ? atBatchPrices(pricing) : pricing);
   const result = await driveRun(controller, {
     activity: 'verifying',
-    total: prepared.tasks.length * prepared.config.n * controller.verifiers.length,
+    total: prepared.tasks.length * prepared.config.n * controller.verifiers.reduce((sum, name) => sum + drawCount(prepared.config, name), 0),
     done: 0,
     counts: (event) => event.type !== 'generation',
     execution,

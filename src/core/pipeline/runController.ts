@@ -32,7 +32,7 @@ export type OpenRequest =
   /** The missing records of an existing run, with its own configuration. */
   | { kind: 'resume'; dir: string }
   /** New verifiers over a run's existing generations: no new sampling; with `model`, run by that model. */
-  | { kind: 'reverify'; dir: string; verifiers: BaseVerifierName[]; model?: string };
+  | { kind: 'reverify'; dir: string; verifiers: BaseVerifierName[]; model?: string; /** Verifications per sample of each (`--verifications K`, K ≥ 2); absent: 1. */ verifications?: number };
 
 export interface OpenOptions {
   /** Who writes the run, as the lock tells other processes (e.g. "gaplens run", "VS Code"). */
@@ -170,7 +170,7 @@ export class RunController {
       // The run's own model at other endpoints verifies as the run's model (servedBy opens it there).
       const verifying = request.model === undefined || sameModel(request.model, config.model) ? config.model : canonicalModelSpec(request.model);
       const capabilities = how === 'recorded' ? (recorded ?? {}) : await probe([{ model: verifying, generates: false, verifiers: request.verifiers }], config.api);
-      const { prepared, added } = await addVerifiers(request.dir, request.verifiers, request.model, opts.onWarning, capabilities);
+      const { prepared, added } = await addVerifiers(request.dir, request.verifiers, request.model, opts.onWarning, capabilities, request.verifications);
       return new RunController(prepared, added, lock, capabilities);
     } catch (err) {
       await lock.release();

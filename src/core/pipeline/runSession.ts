@@ -14,6 +14,7 @@ import type { GraderName, Task } from '../tasks/task';
 import { UserError } from '../util/errors';
 import type { BaseVerifierName } from '../verify/verifier';
 import { GAPLENS_VERSION } from '../version';
+import { drawCount } from '../runs/drawnScores';
 
 export interface PreparedRun {
   dir: string;
@@ -123,6 +124,7 @@ export async function addVerifiers(
   model: string | undefined,
   onWarning: (message: string) => void,
   capabilities: Record<string, EndpointCapabilities> = {},
+  verifications = 1,
 ): Promise<{ prepared: PreparedRun; added: string[] }> {
   const prepared = await prepareResume(dir, onWarning);
   const { config, tasks } = prepared;
@@ -132,6 +134,10 @@ export async function addVerifiers(
   }
   // The run's own model at other endpoints verifies as the run's model (the caller opens it there).
   const { verifiers: added, verifierModels } = verifiersRunBy(bases, config.model, model !== undefined && sameModel(model, config.model) ? undefined : model);
+  // K draws of a verifier the run has already drawn more of would leave draws uncounted; more adds draws.
+  const fewer = added.find((name) => drawCount(config, name) > verifications && config.verifiers.includes(name));
+  if (fewer !== undefined) throw new UserError(`${dir} draws ${drawCount(config, fewer)} verifications per sample of ${fewer}: --verifications ${verifications} would leave some uncounted; give at least ${drawCount(config, fewer)}`, 2);
+  const drawn = verifications > 1 ? { verifications: { ...config.verifications, ...Object.fromEntries(added.map((name) => [name, verifications])) } } : {};
   const defaults = loadTemplates(config.templates);
   const fresh = templatesUsed(defaults, tasks, added, { imported: prepared.existing?.manifest.import !== undefined }).filter((t) => !(basename(t.path) in (prepared.existing?.manifest.templates ?? {})));
   await Promise.all(fresh.map((t) => copyFile(t.path, join(dir, 'templates', basename(t.path)))));
@@ -142,6 +148,7 @@ export async function addVerifiers(
       ...m.config,
       verifiers: [...new Set([...m.config.verifiers, ...added])],
       ...(verifierModels === undefined ? {} : { verifierModels: { ...m.config.verifierModels, ...verifierModels } }),
+      ...drawn,
     },
     templates: { ...m.templates, ...Object.fromEntries(fresh.map((t) => [basename(t.path), t.sha256])) },
     ...(Object.keys(capabilities).length > 0 ? { capabilities: { ...m.capabilities, ...capabilities } } : {}),
