@@ -301,13 +301,13 @@ function outOpt(v: RawValues): { out?: string } {
 
 /** Running gap statistics for the progress line, fed by the records as they stream in. */
 function liveStats(prepared: PreparedRun) {
-  const live = new LiveRecordGap(prepared.config.verifiers[0] ?? 'mc', prepared.config.filter);
+  const live = new LiveRecordGap(prepared.config.verifiers[0] ?? 'mc', prepared.config.filter, prepared.config.verifications);
   let records = 0;
   for (const g of prepared.existing?.generations.values() ?? []) {
     live.add(g);
     records++;
   }
-  for (const byVerifier of prepared.existing?.verifications.values() ?? []) {
+  for (const byVerifier of [...(prepared.existing?.verifications.values() ?? []), ...(prepared.existing?.draws.values() ?? [])]) {
     for (const r of byVerifier.values()) {
       live.add(r);
       records++;

@@ -8,6 +8,7 @@ import { selectorVerifiers } from '../filter/weights';
 import { GapAccumulator } from '../stats/accumulator';
 import type { LiveGapStats } from '../stats/types';
 import type { GenerationRecord, VerificationRecord } from '../runs/records';
+import { drawnVerdict } from '../runs/drawnScores';
 import { sampleKey } from '../runs/sampleKey';
 
 export interface GapInput {
@@ -73,8 +74,11 @@ export class LiveRecordGap {
   private readonly needed: ReadonlySet<string>;
   /** sampleKey -> what has arrived of a sample that does not count yet. */
   private readonly pending = new Map<string, GapInput>();
+  /** sampleKey + verifier -> the draws arrived of a verifier drawing several per sample, until all have. */
+  private readonly draws = new Map<string, (VerificationRecord | undefined)[]>();
 
-  constructor(selector: string, filter: string) {
+  /** `verifications`: run.json's draws per sample of the verifiers that draw several; their score is the aggregate once all are in (drawnScores.ts). */
+  constructor(selector: string, filter: string, private readonly verifications: Readonly<Record<string, number>> = {}) {
     this.live = new LiveGap(selector, filter);
     this.needed = new Set(selectorVerifiers(parseSelector(selector)));
   }
@@ -86,7 +90,14 @@ export class LiveRecordGap {
     if (record.type === 'generation') {
       sample.correct = record.grade.correct;
       sample.answer = record.grade.normalized;
-    } else sample.scores = { ...sample.scores, [record.verifier]: record.score };
+    } else {
+      const verdict = this.drawnScore(key, record);
+      if (verdict === undefined) {
+        this.pending.set(key, sample);
+        return;
+      }
+      sample.scores = { ...sample.scores, [record.verifier]: verdict };
+    }
     const counts = sample.correct !== null && Object.keys(sample.scores).length === this.needed.size;
     if (counts) {
       this.pending.delete(key);
@@ -96,6 +107,21 @@ export class LiveRecordGap {
 
   reading(): GapReading {
     return this.live.reading();
+  }
+
+  /** The record's score; of a verifier drawing K, the aggregate once all K draws are in (undefined before). */
+  private drawnScore(key: string, record: VerificationRecord): number | null | undefined {
+    const k = this.verifications[record.verifier] ?? 1;
+    if (k === 1) return record.score;
+    const at = `${key}\u0000${record.verifier}`;
+    const arrived = this.draws.get(at) ?? new Array<VerificationRecord | undefined>(k).fill(undefined);
+    arrived[record.draw ?? 0] = record;
+    if (arrived.some((r) => r === undefined)) {
+      this.draws.set(at, arrived);
+      return undefined;
+    }
+    this.draws.delete(at);
+    return drawnVerdict(record.verifier, arrived, () => undefined)?.score ?? null;
   }
 }
 

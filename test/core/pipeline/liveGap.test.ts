@@ -114,5 +114,19 @@ describe('live gap of a streaming run', () => {
       live.add(verification('a', 0, 'cot-score', 0.7));
       assert.deepEqual(live.reading(), { state: 'measured', samples: 1, accuracy: 1, gap: 0 });
     });
+
+    it('scores a verifier drawing K verifications by their aggregate, once all K are in', () => {
+      // Task a: ✓ draws 0.2, 0.8 (mean 0.5) and ✗ draws 0.3, 0.3; threshold:0.5 keeps only ✓ → gap +0.5.
+      // Draw 0 alone would keep neither (0.2, 0.3): nothing kept, gap 0.
+      const live = new LiveRecordGap('cot-score', 'threshold:0.5', { 'cot-score': 2 });
+      live.add(generation('a', 0, true));
+      live.add(generation('a', 1, false));
+      live.add(verification('a', 0, 'cot-score', 0.2));
+      live.add(verification('a', 1, 'cot-score', 0.3));
+      assert.deepEqual(live.reading(), { state: 'pending' }, 'one of two draws is not a score');
+      live.add({ ...verification('a', 1, 'cot-score', 0.3), draw: 1 });
+      live.add({ ...verification('a', 0, 'cot-score', 0.8), draw: 1 });
+      assert.deepEqual(live.reading(), { state: 'measured', samples: 2, accuracy: 0.5, gap: 0.5 });
+    });
   });
 });
