@@ -2,7 +2,7 @@
 // against the loopback fake server (a score that varies with each draw's seed), aggregates them by
 // their mean, and reports the gap and AUROC at every k ≤ K; a resume draws only the missing draws.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseFilter, parseSelector } from '../../src/core/filter/parse';
 import type { VerificationRecord } from '../../src/core/runs/records';
@@ -111,6 +111,22 @@ describe('gaplens run --verifications K', function () {
     const text = await runCli(['report', out]);
     assert.match(text.stdout, /verifications: the gap with k of the 3 verifications per sample of cot-score/);
     assert.match(text.stdout, /oracle gap {15}[+−]?\d+\.\d\d pp/);
+  });
+
+  it('re-verifies a verifier drawing K with edited templates as a version that draws K too', async () => {
+    const out = join(suite.dir, 'versioned');
+    const made = await run(out, '--limit', '2');
+    assert.equal(made.code, 0, made.stderr);
+    const edited = join(suite.dir, 'edited');
+    assert.equal((await runCli(['templates', 'export', edited])).code, 0);
+    const file = join(edited, 'verify-cot-score.txt');
+    writeFileSync(file, `Be strict.\n${readFileSync(file, 'utf8')}`);
+    const res = await runCli(['reverify', out, '--templates', edited, '--no-cache'], { env: env() });
+    assert.equal(res.code, 0, res.stderr);
+    assert.deepEqual(readRunJson(out).config.verifications, { 'cot-score': K, 'cot-score#v2': K });
+    const versioned = records(out).verifications.filter((v) => v.verifier === 'cot-score#v2');
+    assert.equal(versioned.length, 2 * 4 * K);
+    assert.deepEqual([...new Set(versioned.map((v) => v.draw ?? 0))].sort(), [0, 1, 2]);
   });
 
   it('estimates K calls per sample for the verifier that draws K', async () => {

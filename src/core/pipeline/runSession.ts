@@ -261,6 +261,8 @@ export async function addTemplateVersion(
       throw fileSystemProblem(err, into) ?? err;
     });
   const crossModels = Object.fromEntries(chosen.flatMap((v, i) => (config.verifierModels?.[v] === undefined ? [] : [[added[i] as string, config.verifierModels[v]]])));
+  // A version of a verifier drawing K verifications per sample draws K too: the comparison is like with like.
+  const drawn = Object.fromEntries(chosen.flatMap((v, i) => (drawCount(config, v) === 1 ? [] : [[added[i] as string, drawCount(config, v)]])));
   const version: TemplateVersion = { name, createdAt: (request.now ?? new Date()).toISOString(), source, verifiers: added };
   // Until the version's verifiers have run, the run is not complete.
   const updated = await updateManifest(dir, ({ completedAt: _done, ...m }) => ({
@@ -269,6 +271,7 @@ export async function addTemplateVersion(
       ...m.config,
       verifiers: [...m.config.verifiers, ...added],
       ...(Object.keys(crossModels).length === 0 ? {} : { verifierModels: { ...m.config.verifierModels, ...crossModels } }),
+      ...(Object.keys(drawn).length === 0 ? {} : { verifications: { ...m.config.verifications, ...drawn } }),
     },
     templates: { ...m.templates, ...Object.fromEntries(copies.map((t) => [copyName(t.path, folder), t.sha256])) },
     templateVersions: [...(m.templateVersions ?? []), version],
