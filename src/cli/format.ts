@@ -5,7 +5,7 @@ import { notMeasuredReason, partialNote, runStateLines, verifierCoverageLines } 
 import type { AssessedReport } from '../core/stats/assessment';
 import { conclusionText } from '../core/stats/conclusion';
 import { auditLines } from './formatAudit';
-import { anyNLines, biasCorrectedLine, qualityLines } from './formatQuality';
+import { anyNLines, biasCorrectedLine, qualityLines, verificationCurveLines } from './formatQuality';
 import { formatAmount, formatEss, formatIn, formatIntervalIn, formatLevel, formatPercent, formatPoints, formatRate, type Unit } from '../core/report/numbers';
 import type { WeightSummary } from '../core/report/weightTerms';
 import type { GapReport, Interval } from '../core/stats/types';
@@ -60,6 +60,7 @@ export function formatReport(
     }
   }
   if (report.anyN !== null) lines.push(...anyNLines(report.anyN, ks, beside));
+  if (report.verificationCurve !== undefined) lines.push(...verificationCurveLines(report.verificationCurve, report.ci.level, report.tasks, report.ci.resamples, beside));
   lines.push(...qualityLines(assessed));
   if (assessed.audit) lines.push(...auditLines(assessed.audit));
   lines.push('', `  ${conclusionText(assessed.conclusion)}`);

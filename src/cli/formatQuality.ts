@@ -7,7 +7,8 @@ import type { AnyN } from '../core/stats/anyN';
 import type { FiniteN } from '../core/stats/finiteN';
 import type { Interval } from '../core/stats/types';
 import type { VerifierQuality } from '../core/stats/verifierQuality';
-import { formatIn, formatPercent, formatPoints, formatRange, formatRate, type Unit } from '../core/report/numbers';
+import { formatIn, formatIntervalIn, formatLevel, formatPercent, formatPoints, formatRange, formatRate, type Unit } from '../core/report/numbers';
+import { MAX_SUBSETS, type VerificationCurve, type VerificationPoint } from '../core/stats/verificationCurve';
 
 const rate = formatRate;
 /** A value and its interval in the value's unit (docs/statistics.md, "Numbers on screen"). */
@@ -60,6 +61,28 @@ export function anyNLines(anyN: AnyN, shown: readonly number[], beside: string):
     const largest = Math.max(...estimated.map((p) => p.standardError));
     lines.push(`    ~ estimated from ${anyN.draws} random subsets per task (seed ${anyN.seed}); standard error of the gap ≤ ${formatIn(largest, 'point-size')}`);
   }
+  return lines;
+}
+
+/**
+ * The verification curve (docs/statistics.md, "Verification compute"): the gap and AUROC with k of
+ * the K verifications per sample, with the gap's interval; `null`: why there is none.
+ */
+export function verificationCurveLines(curve: VerificationCurve | null, level: number, tasks: number, resamples: number, beside: string): string[] {
+  if (curve === null) return ['', `  verifications: — (the selector reads no verifier with several verifications per sample, reads two with different numbers, or scored nothing)`];
+  const cell = (text: string, exact: boolean): string => `${exact ? ' ' : '~'}${text}`.padStart(13);
+  const row = (label: string, f: (p: VerificationPoint) => string): string => `    ${label.padEnd(18)}${curve.points.map((p) => cell(f(p), p.exact)).join('')}`;
+  const lines = [
+    '',
+    `  verifications: the gap with k of the ${curve.draws} verifications per sample of ${curve.verifiers.join(', ')}, mean over the k-subsets of the draws${beside}`,
+    `    ${'k'.padEnd(18)}${curve.points.map((p) => String(p.k).padStart(13)).join('')}`,
+    row('filtered accuracy', (p) => formatPercent(p.filteredAccuracy)),
+    row('gap', (p) => formatPoints(p.gap)),
+    row('relative gap', (p) => (p.relativeGap === null ? '—' : formatIn(p.relativeGap, 'signed-percent'))),
+    row('AUROC', (p) => (p.auroc === null ? '—' : formatRate(p.auroc))),
+    ...curve.points.map((p) => `    gap at k = ${p.k}: ${formatLevel(level)} CI ${formatIntervalIn(p.ci.gap, 'points', tasks, resamples)}`),
+  ];
+  if (curve.points.some((p) => !p.exact)) lines.push(`    ~ the mean over ${MAX_SUBSETS} random k-subsets of the draws (seed ${curve.seed}), not all C(${curve.draws}, k)`);
   return lines;
 }
 

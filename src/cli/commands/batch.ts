@@ -156,7 +156,7 @@ async function advance(dir: string, by: string, v: RawValues, mode: BatchMode, f
   const runId = (await readManifest(dir)).id;
   const result = await driveRun(controller, {
     activity: 'batch results',
-    total: expectedRecords(prepared.tasks.length, prepared.config.n, prepared.config.verifiers.length),
+    total: expectedRecords(prepared.tasks.length, prepared.config.n, prepared.config),
     done: recordsOnFile(prepared).records,
     counts: () => true,
     execution: { concurrency: prepared.config.concurrency, cacheDir: flag(v, 'no-cache') ? null : (stringOpt(v, 'cache') ?? defaultResponseCacheDir()) },

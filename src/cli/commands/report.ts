@@ -307,7 +307,8 @@ async function readSamplesOf(run: RunColumns, tasks: ReadonlySet<string>): Promi
       return true;
     },
     verification(record) {
-      if (!tasks.has(record.task)) return true;
+      // Of a verifier drawing several verifications per sample, draw 0 is shown (its score column is the aggregate).
+      if (!tasks.has(record.task) || (record.draw ?? 0) > 0) return true;
       const key = sampleKey(record.task, record.index);
       const list = verifications.get(key) ?? [];
       if (!list.some((r) => r.verifier === record.verifier)) list.push(record);

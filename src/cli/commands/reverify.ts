@@ -9,7 +9,9 @@ import { checkVersionName } from '../../core/runs/templateVersions';
 import { readManifest } from '../../core/runs/runStore';
 import { UserError } from '../../core/util/errors';
 import { baseVerifierOf, parseVerifierList } from '../../core/verify/index';
-import { flag, requiredString, stringOpt, type RawValues } from '../options';
+import { flag, numberOpt, requiredString, stringOpt, type RawValues } from '../options';
+import { MAX_VERIFICATIONS, verificationsRefusal } from '../../core/verify/draws';
+import { drawCount } from '../../core/runs/drawnScores';
 import { keyLookup } from '../apiKey';
 import { driveRun } from '../driveRun';
 import { say } from '../terminalText';
@@ -25,6 +27,7 @@ const OPTIONS = {
   model: { type: 'string' },
   templates: { type: 'string' },
   name: { type: 'string' },
+  verifications: { type: 'string' },
   json: { type: 'boolean' },
   ...EXECUTION_OPTIONS,
 } as const;
@@ -39,6 +42,8 @@ export async function reverifyCommand(argv: string[]): Promise<number> {
   const model = given === undefined ? undefined : canonicalModelSpec(given);
   if (model !== undefined) checkModelFile(model);
   const { config } = await readManifest(dir);
+  const refusal = request.kind === 'reverify' ? verificationsRefusal(request.verifiers, request.verifications ?? 1, config.verifierTemperature) : null;
+  if (refusal !== null) throw new UserError(refusal, 2);
   const pricing = readPricing();
   const settings = executionSettings(v, config.concurrency);
   const executor = executorSettings(v, settings.costLimit);
@@ -55,7 +60,7 @@ export async function reverifyCommand(argv: string[]): Promise<number> {
   printEstimate({ ...prepared, existing: controller.records, verifiers: controller.verifiers }, executor.kind === 'batch' ? atBatchPrices(pricing) : pricing);
   const result = await driveRun(controller, {
     activity: 'verifying',
-    total: prepared.tasks.length * prepared.config.n * controller.verifiers.length,
+    total: prepared.tasks.length * prepared.config.n * controller.verifiers.reduce((sum, name) => sum + drawCount(prepared.config, name), 0),
     done: 0,
     counts: (event) => event.type !== 'generation',
     execution,
@@ -81,12 +86,15 @@ export async function reverifyCommand(argv: string[]): Promise<number> {
 function openRequest(dir: string, v: RawValues): OpenRequest {
   const templates = stringOpt(v, 'templates');
   const name = stringOpt(v, 'name');
+  const draws = numberOpt(v, 'verifications', 1, { integer: true, min: 1, max: MAX_VERIFICATIONS });
   if (templates === undefined) {
     if (name !== undefined) throw new UserError('--name names a template version: give it with --templates DIR', 2);
     const model = stringOpt(v, 'model');
     const verifiers = parseVerifierList(requiredString(v, 'verifier', 'the verifiers to add, e.g. cot-score,tournament'));
-    return { kind: 'reverify', dir, verifiers, ...(model !== undefined ? { model: canonicalModelSpec(model) } : {}) };
+    return { kind: 'reverify', dir, verifiers, ...(model !== undefined ? { model: canonicalModelSpec(model) } : {}), ...(draws > 1 ? { verifications: draws } : {}) };
   }
+  // A version re-verifies as the run verifies: one verification per sample.
+  if (v['verifications'] !== undefined) throw new UserError('--verifications adds draws with new verifiers (--verifier); leave it out with --templates', 2);
   // A version re-runs verifiers as the run runs them; another model is a new verifier (without --templates).
   if (stringOpt(v, 'model') !== undefined) throw new UserError('--templates re-verifies with the models the run\'s verifiers use; leave out --model (or add that model\'s verifiers first with reverify --verifier … --model)', 2);
   const listed = stringOpt(v, 'verifier');

@@ -21,6 +21,7 @@ import { formatPercent } from '../../core/report/numbers';
 import { UserError } from '../../core/util/errors';
 import { baseVerifierOf, parseVerifierList, verifiersRunBy } from '../../core/verify/index';
 import type { BaseVerifierName } from '../../core/verify/verifier';
+import { MAX_VERIFICATIONS, verificationsRefusal } from '../../core/verify/draws';
 import { runVerifierModel } from '../../core/runs/verifierModels';
 import { flag, numberOpt, requiredString, stringOpt, type RawValues } from '../options';
 import { keyLookup, type KeyedModel } from '../apiKey';
@@ -54,6 +55,7 @@ const OPTIONS = {
   'runs-dir': { type: 'string' },
   lineage: { type: 'string' },
   'tournament-both-orders': { type: 'boolean' },
+  verifications: { type: 'string' },
   json: { type: 'boolean' },
   estimate: { type: 'boolean' },
   ...EXECUTION_OPTIONS,
@@ -77,6 +79,7 @@ const SETTING_FLAGS: Record<ResultSetting, string> = {
   seed: 'seed',
   templates: 'templates',
   tournamentBothOrders: 'tournament-both-orders',
+  verifications: 'verifications',
 };
 
 export async function runCommand(argv: string[]): Promise<number> {
@@ -141,7 +144,7 @@ async function execute(
   const live = liveStats(prepared);
   const result = await driveRun(controller, {
     activity: 'gap check',
-    total: expectedRecords(prepared.tasks.length, prepared.config.n, prepared.config.verifiers.length),
+    total: expectedRecords(prepared.tasks.length, prepared.config.n, prepared.config),
     done: live.records,
     counts: () => true,
     execution: opts.execution,
@@ -175,6 +178,8 @@ async function resumeRequest(dir: string, v: RawValues): Promise<OpenRequest> {
   // --verifier names verifiers as --verifier-model runs them, else as the run runs its own.
   const ownJudge = runVerifierModel(config) === config.model ? undefined : runVerifierModel(config);
   if (bases !== undefined) given.verifiers = verifiersRunBy(bases, given.model ?? config.model, given.verifierModel ?? ownJudge).verifiers;
+  const k = givenVerifications(v);
+  if (k !== undefined) given.verifications = verificationsOf(given.verifiers ?? config.verifiers, k, given.verifierTemperature ?? config.verifierTemperature) ?? {};
   const conflicts = conflictingSettings(config, given);
   if (conflicts.length === 0) return { kind: 'resume', dir };
   const lines = conflicts.map((c) => `  --${SETTING_FLAGS[c.setting]} ${c.given} (the run has ${c.stored})`);
@@ -265,6 +270,9 @@ function configFrom(v: RawValues): RunConfig {
   checkModelFile(model);
   if (given.verifierModel !== undefined) checkModelFile(given.verifierModel, '--verifier-model');
   const api = given.api ?? 'completions';
+  const judged = verifiersRunBy(givenVerifiers(v) ?? [...RUN_DEFAULTS.verifiers], model, given.verifierModel);
+  const verifierTemperature = given.verifierTemperature ?? RUN_DEFAULTS.verifierTemperature;
+  const verifications = verificationsOf(judged.verifiers, givenVerifications(v) ?? 1, verifierTemperature);
   if (parseModelSpec(model).backend === 'llama' && api === 'chat') throw new UserError('--api chat applies to openai: models; the embedded llama backend completes raw text', 2);
   if (given.templates !== undefined) checkTemplatesFlag(given.templates);
   return {
@@ -273,18 +281,35 @@ function configFrom(v: RawValues): RunConfig {
     model,
     api,
     n: given.n ?? RUN_DEFAULTS.n,
-    ...verifiersRunBy(givenVerifiers(v) ?? [...RUN_DEFAULTS.verifiers], model, given.verifierModel),
+    ...judged,
     filter: given.filter ?? RUN_DEFAULTS.filter,
     temperature: given.temperature ?? RUN_DEFAULTS.temperature,
     topP: given.topP ?? RUN_DEFAULTS.topP,
     maxTokens: given.maxTokens ?? RUN_DEFAULTS.maxTokens,
-    verifierTemperature: given.verifierTemperature ?? RUN_DEFAULTS.verifierTemperature,
+    verifierTemperature,
     verifierMaxTokens: given.verifierMaxTokens ?? RUN_DEFAULTS.verifierMaxTokens,
     seed: given.seed ?? RUN_DEFAULTS.seed,
     concurrency: numberOpt(v, 'concurrency', RUN_DEFAULTS.concurrency, { integer: true, min: 1, max: 4096 }),
     ...(given.templates !== undefined ? { templates: given.templates } : {}),
     ...(given.tournamentBothOrders ? { tournamentBothOrders: true } : {}),
+    ...(verifications !== undefined ? { verifications } : {}),
   };
+}
+
+/** --verifications K, checked as a number; undefined when not given. */
+function givenVerifications(v: RawValues): number | undefined {
+  return v['verifications'] === undefined ? undefined : numberOpt(v, 'verifications', 1, { integer: true, min: 1, max: MAX_VERIFICATIONS });
+}
+
+/**
+ * run.json `verifications` for K draws of each of these verifiers (names as records carry them);
+ * undefined for K = 1. A verifier that cannot draw several, or a verifier temperature of 0, is a
+ * usage error naming it (verify/draws.ts).
+ */
+function verificationsOf(verifiers: readonly string[], k: number, verifierTemperature: number): Record<string, number> | undefined {
+  const refusal = verificationsRefusal(verifiers.map(baseVerifierOf), k, verifierTemperature);
+  if (refusal !== null) throw new UserError(refusal, 2);
+  return k === 1 ? undefined : Object.fromEntries(verifiers.map((name) => [name, k]));
 }
 
 /** A --templates folder that cannot be loaded is a usage error (exit 2), like any flag that cannot work. */
@@ -310,7 +335,7 @@ async function resumePlan(dir: string): Promise<EstimateInput> {
 
 /** Running gap statistics for the progress line, from what the folder held and the records as they stream in. */
 function liveStats(prepared: PreparedRun) {
-  const live = new LiveRecordGap(reportSelector(prepared.config), prepared.config.filter);
+  const live = new LiveRecordGap(reportSelector(prepared.config), prepared.config.filter, prepared.config.verifications);
   if (prepared.columns) live.addColumns(prepared.columns);
   return {
     records: recordsOnFile(prepared).records,

@@ -8,6 +8,7 @@ import type { ExistingRecords } from '../pipeline/gapCheck';
 import { generationPrompt } from '../pipeline/gapCheck';
 import type { TemplateSet } from '../prompts/templates';
 import type { GenerationRecord, RunConfig } from '../runs/records';
+import { drawStages } from '../runs/drawnScores';
 import type { Task } from '../tasks/task';
 import { baseVerifierOf } from '../verify/index';
 import { MC_CONTINUATIONS } from '../verify/mc';
@@ -79,7 +80,10 @@ export function estimateRun(input: EstimateInput): RunEstimate {
       add(generation, { calls: 1, maxRequests: n, maxPromptTokens: n * (bytes(generationPrompt(templates, task)) + allowance), maxCompletionTokens: n * config.maxTokens });
     }
     for (const v of verifiers) {
-      const verified = (i: number): boolean => existing?.hasVerification(task.id, i, v.name) ?? false;
+      // A verifier drawing K verifications per sample (`--verifications K`) is done with a sample once every draw is.
+      const stages = drawStages(config, [v.name]);
+      const draws = stages.length;
+      const verified = (i: number): boolean => stages.every((stage) => existing?.hasVerification(task.id, i, stage) ?? false);
       if (Array.from({ length: n }, (_, i) => i).every(verified)) continue;
       busy = true;
       // Every sample goes to the verifier again when some are missing (gapCheck.ts): the bound counts all n.
@@ -94,7 +98,7 @@ export function estimateRun(input: EstimateInput): RunEstimate {
       for (const g of generations) {
         const prompt = g === undefined ? bytes(verifyPrompt({ templates }, role, task, { response: '' })) + config.maxTokens : bytes(verifyPrompt({ templates }, role, task, { response: g.text }));
         if (v.base !== 'mc') {
-          add(v.stage, { calls: 1, maxRequests: 1, maxPromptTokens: prompt + allowance, maxCompletionTokens: config.verifierMaxTokens });
+          add(v.stage, { calls: draws, maxRequests: draws, maxPromptTokens: draws * (prompt + allowance), maxCompletionTokens: draws * config.verifierMaxTokens });
         } else if (scoresContinuations(v.stage.model, config.api)) {
           v.largestMcPrompt = Math.max(v.largestMcPrompt, prompt);
           const scored = MC_CONTINUATIONS.reduce((sum, c) => sum + prompt + bytes(c) + allowance, 0);

@@ -5,7 +5,7 @@
 // held only while its task may still be verified (until the task is done in this execution).
 import path from 'node:path';
 import { RUN_FILES, type RunData } from '../runs/runStore';
-import type { RunColumns } from '../runs/runColumns';
+import { stageColumn, type RunColumns } from '../runs/runColumns';
 import { LineReader, parseJson } from '../runs/jsonlFile';
 import { generationRecordSchema } from '../runs/recordSchemas';
 import { UserError } from '../util/errors';
@@ -14,39 +14,50 @@ import type { GenerationRecord, SampleRecord } from '../runs/records';
 import type { Task } from '../tasks/task';
 import type { DoneWork } from './gapCheck';
 import type { PreparedRun } from './runSession';
+import { stageKey } from '../verify/draws';
+import { drawStages } from '../runs/drawnScores';
 
 export class ExecutionRecords implements DoneWork {
   private readonly taskAt: Map<string, number>;
   /** Per expected sample (task position × n + index): 1 when it has a generation. */
   private readonly generated: Uint8Array;
-  /** Verifier -> per expected sample: 1 when it has that verifier's record. */
+  /** Stage (verify/draws.ts stageKey: a verifier, or one of its draws) -> per expected sample: 1 when it has that stage's record. */
   private readonly verified = new Map<string, Uint8Array>();
   /** sampleKey -> the generations of tasks not done yet in this execution. */
   private readonly held = new Map<string, GenerationRecord>();
   private readonly failed = new Map<string, Set<string>>();
 
-  /** Over the run's `tasks` with `n` samples each, for an execution that runs `verifiers`. Records of indices ≥ n are never asked about. */
+  /**
+   * Over the run's `tasks` with `n` samples each, for an execution that runs `stages` (verify/draws.ts
+   * stageKey: a verifier that draws K verifications is K stages). Records of indices ≥ n are never asked about.
+   */
   private constructor(
     tasks: readonly Task[],
     private readonly n: number,
-    private readonly verifiers: readonly string[],
+    private readonly stages: readonly string[],
   ) {
     this.taskAt = new Map(tasks.map((t, i) => [t.id, i]));
     this.generated = new Uint8Array(tasks.length * n);
-    for (const name of verifiers) this.verified.set(name, new Uint8Array(tasks.length * n));
+    for (const stage of stages) this.verified.set(stage, new Uint8Array(tasks.length * n));
   }
 
-  /** An execution of a prepared run over what its folder held (nothing, for a new run). */
+  /**
+   * An execution of a prepared run that runs `verifiers` (names as records carry them), over what its
+   * folder held (nothing, for a new run): a verifier drawing several verifications per sample is done
+   * with a sample draw by draw.
+   */
   static forRun(prepared: PreparedRun, verifiers: readonly string[]): Promise<ExecutionRecords> {
     const { columns, tasks, config } = prepared;
-    return columns ? ExecutionRecords.fromColumns(columns, verifiers) : Promise.resolve(ExecutionRecords.fromRecords(tasks, config.n, verifiers, null));
+    const stages = drawStages(config, verifiers);
+    return columns ? ExecutionRecords.fromColumns(columns, stages) : Promise.resolve(ExecutionRecords.fromRecords(tasks, config.n, stages, null));
   }
 
-  /** An execution over `existing`, what the folder held as records when it started (null: nothing). */
-  static fromRecords(tasks: readonly Task[], n: number, verifiers: readonly string[], existing: Pick<RunData, 'generations' | 'verifications'> | null): ExecutionRecords {
-    const records = new ExecutionRecords(tasks, n, verifiers);
+  /** An execution of `stages` over `existing`, what the folder held as records when it started (null: nothing). */
+  static fromRecords(tasks: readonly Task[], n: number, stages: readonly string[], existing: (Pick<RunData, 'generations' | 'verifications'> & Partial<Pick<RunData, 'draws'>>) | null): ExecutionRecords {
+    const records = new ExecutionRecords(tasks, n, stages);
     for (const g of existing?.generations.values() ?? []) records.add(g);
     for (const byVerifier of existing?.verifications.values() ?? []) for (const r of byVerifier.values()) records.add(r);
+    for (const byStage of existing?.draws?.values() ?? []) for (const r of byStage.values()) records.add(r);
     // A task that is already complete needs none of its texts.
     for (const task of tasks) if (records.complete(task.id)) records.taskDone(task.id);
     return records;
@@ -57,10 +68,10 @@ export class ExecutionRecords implements DoneWork {
    * and the generation records of the tasks not complete read again from samples.jsonl at their
    * offsets (a resume cut at 90 % reads a few; a task that is complete needs none of its texts).
    */
-  static async fromColumns(cols: RunColumns, verifiers: readonly string[]): Promise<ExecutionRecords> {
+  static async fromColumns(cols: RunColumns, stages: readonly string[]): Promise<ExecutionRecords> {
     const { n } = cols.manifest.config;
-    const records = new ExecutionRecords(cols.tasks, n, verifiers);
-    const scores = verifiers.map((name) => [records.verified.get(name) as Uint8Array, cols.verifiers.get(name)?.score] as const);
+    const records = new ExecutionRecords(cols.tasks, n, stages);
+    const scores = stages.map((stage) => [records.verified.get(stage) as Uint8Array, stageColumn(cols, stage)?.score] as const);
     for (let row = 0; row < cols.rows; row++) {
       const index = cols.index[row] as number;
       if (index >= n) continue;
@@ -93,8 +104,8 @@ export class ExecutionRecords implements DoneWork {
     return this.held.get(sampleKey(task, index));
   }
 
-  hasVerification(task: string, index: number, verifier: string): boolean {
-    const column = this.verified.get(verifier);
+  hasVerification(task: string, index: number, stage: string): boolean {
+    const column = this.verified.get(stage);
     return column !== undefined && this.flag(column, task, index);
   }
 
@@ -109,14 +120,14 @@ export class ExecutionRecords implements DoneWork {
       const key = sampleKey(record.task, record.index);
       let stages = this.failed.get(key);
       if (!stages) this.failed.set(key, (stages = new Set()));
-      stages.add(record.stage);
+      stages.add(stageKey(record.stage, record.draw));
     } else if (slot === -1) {
       return;
     } else if (record.type === 'generation') {
       this.generated[slot] = 1;
       this.held.set(sampleKey(record.task, record.index), record);
     } else {
-      const column = this.verified.get(record.verifier);
+      const column = this.verified.get(stageKey(record.verifier, record.draw));
       if (column) column[slot] = 1;
     }
   }
@@ -129,7 +140,7 @@ export class ExecutionRecords implements DoneWork {
   private complete(task: string): boolean {
     for (let i = 0; i < this.n; i++) {
       if (!this.hasGeneration(task, i)) return false;
-      for (const name of this.verifiers) if (!this.hasVerification(task, i, name)) return false;
+      for (const stage of this.stages) if (!this.hasVerification(task, i, stage)) return false;
     }
     return true;
   }

@@ -18,6 +18,7 @@ import { callFailureOf, type CallFailure } from '../llm/callFailure';
 import { FailureStreak } from './failureStreak';
 import { SAMPLES_SCHEMA_VERSION } from '../runs/records';
 import { deriveSeed } from '../util/random';
+import { stageKey } from '../verify/draws';
 
 export type GapCheckEvent =
   | { type: 'generation'; record: GenerationRecord }
@@ -43,7 +44,8 @@ export interface DoneWork {
   hasGeneration(task: string, index: number): boolean;
   /** The sample's generation record, while its task is not done in this execution; undefined after. */
   generation(task: string, index: number): GenerationRecord | undefined;
-  hasVerification(task: string, index: number, verifier: string): boolean;
+  /** `stage`: the verifier, or one of its draws (verify/draws.ts stageKey). */
+  hasVerification(task: string, index: number, stage: string): boolean;
   /** Whether the stage of the sample failed earlier in this execution: not asked again before a resume. */
   failedNow(task: string, index: number, stage: string): boolean;
 }
@@ -70,8 +72,9 @@ export function generationPrompt(templates: TemplateSet, task: Task): string {
 }
 
 /** Number of records a complete run holds: used for progress totals. */
-export function expectedRecords(tasks: number, n: number, verifiers: number): number {
-  return tasks * n * (1 + verifiers);
+export function expectedRecords(tasks: number, n: number, config: Pick<RunConfig, 'verifiers' | 'verifications'>): number {
+  const verifications = config.verifiers.reduce((sum, name) => sum + (config.verifications?.[name] ?? 1), 0);
+  return tasks * n * (1 + verifications);
 }
 
 /**
@@ -192,7 +195,8 @@ async function ensureGenerations(task: Task, run: TaskRun): Promise<GenerationRe
 }
 
 async function ensureVerifications(task: Task, samples: VerifySample[], verifier: Verifier, run: TaskRun): Promise<void> {
-  const done = (i: number): boolean => run.existing.hasVerification(task.id, i, verifier.name) || run.existing.failedNow(task.id, i, verifier.name);
+  const stage = stageKey(verifier.name, verifier.draw);
+  const done = (i: number): boolean => run.existing.hasVerification(task.id, i, stage) || run.existing.failedNow(task.id, i, stage);
   if (samples.every((s) => done(s.index))) return;
   const { config } = run;
   const templates = run.verifierTemplates?.(verifier.name) ?? run.templates;
@@ -212,7 +216,7 @@ async function ensureVerifications(task: Task, samples: VerifySample[], verifier
     const outcome = outcomes[i];
     if (!outcome) throw new Error(`verifier ${verifier.name} returned ${outcomes.length} results for ${samples.length} samples`);
     if (isCallFailure(outcome)) {
-      records.push(failureRecord(task, sample.index, verifier.name, outcome.callFailure, run));
+      records.push({ ...failureRecord(task, sample.index, verifier.name, outcome.callFailure, run), ...(verifier.draw === undefined ? {} : { draw: verifier.draw }) });
     } else {
       records.push({ ...outcome, v: SAMPLES_SCHEMA_VERSION, type: 'verification', task: task.id, index: sample.index, prompt: promptOf(outcome, task, sample.index, texts, templates), at: now(run) });
     }

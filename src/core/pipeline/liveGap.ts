@@ -11,6 +11,7 @@ import { GapAccumulator } from '../stats/accumulator';
 import type { LiveGapStats } from '../stats/types';
 import type { GenerationRecord, VerificationRecord } from '../runs/records';
 import type { RunData } from '../runs/runStore';
+import { drawnVerdict } from '../runs/drawnScores';
 import { sampleKey } from '../runs/sampleKey';
 import { toScoredSamples } from '../runs/scoredSamples';
 import type { ScoredTaskSummary } from '../stats/taskSummary';
@@ -129,8 +130,11 @@ export class LiveRecordGap {
   private readonly needed: ReadonlySet<string>;
   /** sampleKey -> what has arrived of a sample that does not count yet. */
   private readonly pending = new Map<string, GapInput>();
+  /** drawsKey -> the draws arrived of a verifier drawing several per sample, until all have. */
+  private readonly draws = new Map<string, (ArrivedDraw | undefined)[]>();
 
-  constructor(selector: string, filter: string) {
+  /** `verifications`: run.json's draws per sample of the verifiers that draw several; their score is the aggregate once all are in (drawnScores.ts). */
+  constructor(selector: string, filter: string, private readonly verifications: Readonly<Record<string, number>> = {}) {
     this.live = new LiveGap(selector, filter);
     this.needed = new Set(selectorVerifiers(parseSelector(selector)));
   }
@@ -142,7 +146,12 @@ export class LiveRecordGap {
     if (record.type === 'generation') {
       sample.correct = record.grade.correct;
       sample.answer = record.grade.normalized;
-    } else sample.scores = { ...sample.scores, [record.verifier]: record.score };
+    } else {
+      const score = this.drawnScore(key, record);
+      // A draw of several: the sample waits as it was until the last draw is in.
+      if (score === undefined) return;
+      sample.scores = { ...sample.scores, [record.verifier]: score };
+    }
     this.settle(sample);
   }
 
@@ -167,6 +176,24 @@ export class LiveRecordGap {
       else finished[t] = 0;
     });
     for (let row = 0; row < cols.rows; row++) if (finished[cols.task[row] as number] === 0 && cols.generation[row] !== -1) this.settle(this.sampleAt(cols, scores, row));
+    this.addDrawnColumns(cols);
+  }
+
+  /** The draws on file of samples whose verifier drawing several has not all its draws yet: the rest arrive as records. */
+  private addDrawnColumns(cols: RunColumns): void {
+    for (const name of this.needed) {
+      const draws = cols.draws.get(name);
+      const aggregate = cols.verifiers.get(name)?.score;
+      if (draws === undefined) continue;
+      for (let row = 0; row < cols.rows; row++) {
+        if (cols.generation[row] === -1 || !Number.isNaN(aggregate?.[row] ?? NaN)) continue;
+        const arrived = draws.map(({ score }) => {
+          const value = score[row] as number;
+          return Number.isNaN(value) ? undefined : { score: value === MISSING_SCORE ? null : value };
+        });
+        if (arrived.some((r) => r !== undefined)) this.draws.set(drawsKey(sampleKey((cols.tasks[cols.task[row] as number] as Task).id, cols.index[row] as number), name), arrived);
+      }
+    }
   }
 
   /** The sample of a row with a generation, with the scores it has of the verifiers the selector reads. */
@@ -197,6 +224,29 @@ export class LiveRecordGap {
     if (sample.correct !== null && Object.keys(sample.scores).length === this.needed.size) this.pending.delete(key);
     else this.pending.set(key, sample);
   }
+
+  /** The record's score; of a verifier drawing K, the aggregate once all K draws are in (undefined before). */
+  private drawnScore(key: string, record: VerificationRecord): number | null | undefined {
+    const k = this.verifications[record.verifier] ?? 1;
+    if (k === 1) return record.score;
+    const at = drawsKey(key, record.verifier);
+    const arrived = this.draws.get(at) ?? new Array<ArrivedDraw | undefined>(k).fill(undefined);
+    arrived[record.draw ?? 0] = record;
+    if (arrived.some((r) => r === undefined)) {
+      this.draws.set(at, arrived);
+      return undefined;
+    }
+    this.draws.delete(at);
+    return drawnVerdict(record.verifier, arrived, () => undefined)?.score ?? null;
+  }
+}
+
+/** What the live gap keeps of a draw until its sample's last draw arrives. */
+type ArrivedDraw = Pick<VerificationRecord, 'score'>;
+
+/** The key of a sample's draws of one verifier. */
+function drawsKey(key: string, verifier: string): string {
+  return `${key}\u0000${verifier}`;
 }
 
 /** The reading of a snapshot. */

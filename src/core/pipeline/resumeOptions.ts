@@ -55,11 +55,22 @@ function same(setting: ResultSetting, now: unknown, then: unknown, cwd: string):
       return then !== undefined && resolve(cwd, now as string) === resolve(cwd, then as string);
     case 'tournamentBothOrders':
       return (now === true) === (then === true);
+    case 'verifications': {
+      // Absent is one verification of every verifier.
+      const a = Object.entries((now ?? {}) as Record<string, number>);
+      const b = (then ?? {}) as Record<string, number>;
+      return a.length === Object.keys(b).length && a.every(([name, k]) => b[name] === k);
+    }
     default:
       return now === then;
   }
 }
 
 function show(value: unknown): string {
-  return Array.isArray(value) ? value.join(',') : String(value);
+  if (Array.isArray(value)) return value.join(',');
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value as Record<string, number>);
+    return entries.length === 0 ? '1' : entries.map(([name, k]) => `${k} (${name})`).join(', ');
+  }
+  return String(value);
 }

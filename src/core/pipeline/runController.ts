@@ -17,7 +17,8 @@ import { markCompleted, readManifest, updateManifest } from '../runs/runStore';
 import { SampleLog } from '../runs/sampleLog';
 import { baseVerifierOf, createVerifier, named, onModel } from '../verify/index';
 import { ORIGINAL_VERSION, splitVersion } from '../runs/templateVersions';
-import type { BaseVerifierName } from '../verify/verifier';
+import type { BaseVerifierName, Verifier } from '../verify/verifier';
+import { atDraw } from '../verify/draws';
 import { ExecutionRecords } from './executionRecords';
 import type { Executor } from './executor';
 import { runGapCheck, type GapCheckEvent } from './gapCheck';
@@ -32,7 +33,7 @@ export type OpenRequest =
   /** The missing records of an existing run, with its own configuration. */
   | { kind: 'resume'; dir: string }
   /** New verifiers over a run's existing generations: no new sampling; with `model`, run by that model. */
-  | { kind: 'reverify'; dir: string; verifiers: BaseVerifierName[]; model?: string }
+  | { kind: 'reverify'; dir: string; verifiers: BaseVerifierName[]; model?: string; /** Verifications per sample of each (`--verifications K`, K ≥ 2); absent: 1. */ verifications?: number }
   /** A template version: some of the run's verifiers again over its generations, with edited templates (runs/templateVersions.ts). */
   | { kind: 'template-version'; dir: string; version: TemplateVersionRequest };
 
@@ -186,7 +187,7 @@ export class RunController {
       // The run's own model at other endpoints verifies as the run's model (servedBy opens it there).
       const verifying = request.model === undefined || sameModel(request.model, config.model) ? config.model : canonicalModelSpec(request.model);
       const capabilities = how === 'recorded' ? (recorded ?? {}) : await probe([{ model: verifying, generates: false, verifiers: request.verifiers }], config.api);
-      const { prepared, added } = await addVerifiers(request.dir, request.verifiers, request.model, opts.onWarning, capabilities);
+      const { prepared, added } = await addVerifiers(request.dir, request.verifiers, request.model, opts.onWarning, capabilities, request.verifications);
       return await RunController.of(prepared, added, lock, capabilities);
     } catch (err) {
       await lock.release();
@@ -228,14 +229,16 @@ export class RunController {
         const generationsMissing = recordsOnFile(this.prepared).generations < this.prepared.tasks.length * config.n;
         const ownModelVerifies = this.verifiers.some((name) => config.verifierModels?.[name] === undefined);
         const backend = generationsMissing || ownModelVerifies ? await models.open(config.model, config.api) : unopened(config.model);
-        const verifiers = await Promise.all(
-          this.verifiers.map(async (name) => {
-            const verifier = createVerifier(baseVerifierOf(name), { tournamentBothOrders: config.tournamentBothOrders === true });
-            const other = config.verifierModels?.[name];
-            const own = other !== undefined ? onModel(verifier, name, await models.open(other, config.api)) : verifier.name === name ? verifier : named(verifier, name);
-            return executor ? executor.verifier(own) : own;
-          }),
-        );
+        const verifiers = (
+          await Promise.all(
+            this.verifiers.map(async (name) => {
+              const verifier = createVerifier(baseVerifierOf(name), { tournamentBothOrders: config.tournamentBothOrders === true });
+              const other = config.verifierModels?.[name];
+              const own = other !== undefined ? onModel(verifier, name, await models.open(other, config.api)) : verifier.name === name ? verifier : named(verifier, name);
+              return drawsOf(executor ? executor.verifier(own) : own, config);
+            }),
+          )
+        ).flat();
         const log = await SampleLog.open(this.dir);
         const existing = this.records;
         const pass = (): Promise<void> =>
@@ -370,6 +373,12 @@ class ModelSet {
     const settled = await Promise.allSettled(this.open_.values());
     return settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   }
+}
+
+/** The verifier once per verification of each sample the run draws (`config.verifications`); as it is when it draws one. */
+function drawsOf(verifier: Verifier, config: RunConfig): Verifier[] {
+  const k = config.verifications?.[verifier.name] ?? 1;
+  return k === 1 ? [verifier] : Array.from({ length: k }, (_, draw) => atDraw(verifier, draw));
 }
 
 /** Stands for a model this execution has no call for; a call would be a bug, and says so. */

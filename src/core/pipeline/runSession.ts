@@ -10,13 +10,14 @@ import type { ImportProvenance, RunConfig, RunLineage, RunManifest, TemplateVers
 import { nextVersionName, ORIGINAL_VERSION, splitVersion, versionedVerifierName, versionFolder } from '../runs/templateVersions';
 import type { EndpointCapabilities } from '../runs/endpointCapabilities';
 import { createRunFolder, newRunId, updateManifest, type RunData } from '../runs/runStore';
-import { readRunColumns, type RunColumns } from '../runs/runColumns';
+import { readRunColumns, recordColumns, type RunColumns } from '../runs/runColumns';
 import { loadTaskSet } from '../tasks/load';
 import type { GraderName, Task } from '../tasks/task';
 import { UserError } from '../util/errors';
 import { fileSystemProblem } from '../util/fsProblems';
 import type { BaseVerifierName } from '../verify/verifier';
 import { GAPLENS_VERSION } from '../version';
+import { drawCount } from '../runs/drawnScores';
 
 export interface PreparedRun {
   dir: string;
@@ -123,7 +124,8 @@ export function recordsOnFile({ columns }: Pick<PreparedRun, 'columns'>): { gene
   let generations = 0;
   let verifications = 0;
   for (let row = 0; row < columns.rows; row++) if (columns.generation[row] !== -1) generations++;
-  for (const { score } of columns.verifiers.values()) for (let row = 0; row < columns.rows; row++) if (!Number.isNaN(score[row] as number)) verifications++;
+  // A verifier drawing several verifications per sample: each draw's record counts.
+  for (const { score } of recordColumns(columns)) for (let row = 0; row < columns.rows; row++) if (!Number.isNaN(score[row] as number)) verifications++;
   return { generations, records: generations + verifications };
 }
 
@@ -167,6 +169,7 @@ export async function addVerifiers(
   model: string | undefined,
   onWarning: (message: string) => void,
   capabilities: Record<string, EndpointCapabilities> = {},
+  verifications = 1,
 ): Promise<{ prepared: PreparedRun; added: string[] }> {
   const prepared = await prepareResume(dir, onWarning);
   const { config, tasks } = prepared;
@@ -174,6 +177,10 @@ export async function addVerifiers(
   requireAllGenerations(prepared);
   // The run's own model at other endpoints verifies as the run's model (the caller opens it there).
   const { verifiers: added, verifierModels } = verifiersRunBy(bases, config.model, model !== undefined && sameModel(model, config.model) ? undefined : model);
+  // K draws of a verifier the run has already drawn more of would leave draws uncounted; more adds draws.
+  const fewer = added.find((name) => drawCount(config, name) > verifications && config.verifiers.includes(name));
+  if (fewer !== undefined) throw new UserError(`${dir} draws ${drawCount(config, fewer)} verifications per sample of ${fewer}: --verifications ${verifications} would leave some uncounted; give at least ${drawCount(config, fewer)}`, 2);
+  const drawn = verifications > 1 ? { verifications: { ...config.verifications, ...Object.fromEntries(added.map((name) => [name, verifications])) } } : {};
   const defaults = loadTemplates(config.templates);
   const fresh = templatesUsed(defaults, tasks, added, { imported: held?.manifest.import !== undefined }).filter((t) => !(basename(t.path) in (held?.manifest.templates ?? {})));
   await Promise.all(fresh.map((t) => copyFile(t.path, join(dir, 'templates', basename(t.path)))));
@@ -184,6 +191,7 @@ export async function addVerifiers(
       ...m.config,
       verifiers: [...new Set([...m.config.verifiers, ...added])],
       ...(verifierModels === undefined ? {} : { verifierModels: { ...m.config.verifierModels, ...verifierModels } }),
+      ...drawn,
     },
     templates: { ...m.templates, ...Object.fromEntries(fresh.map((t) => [basename(t.path), t.sha256])) },
     ...(Object.keys(capabilities).length > 0 ? { capabilities: { ...m.capabilities, ...capabilities } } : {}),
@@ -253,6 +261,8 @@ export async function addTemplateVersion(
       throw fileSystemProblem(err, into) ?? err;
     });
   const crossModels = Object.fromEntries(chosen.flatMap((v, i) => (config.verifierModels?.[v] === undefined ? [] : [[added[i] as string, config.verifierModels[v]]])));
+  // A version of a verifier drawing K verifications per sample draws K too: the comparison is like with like.
+  const drawn = Object.fromEntries(chosen.flatMap((v, i) => (drawCount(config, v) === 1 ? [] : [[added[i] as string, drawCount(config, v)]])));
   const version: TemplateVersion = { name, createdAt: (request.now ?? new Date()).toISOString(), source, verifiers: added };
   // Until the version's verifiers have run, the run is not complete.
   const updated = await updateManifest(dir, ({ completedAt: _done, ...m }) => ({
@@ -261,6 +271,7 @@ export async function addTemplateVersion(
       ...m.config,
       verifiers: [...m.config.verifiers, ...added],
       ...(Object.keys(crossModels).length === 0 ? {} : { verifierModels: { ...m.config.verifierModels, ...crossModels } }),
+      ...(Object.keys(drawn).length === 0 ? {} : { verifications: { ...m.config.verifications, ...drawn } }),
     },
     templates: { ...m.templates, ...Object.fromEntries(copies.map((t) => [copyName(t.path, folder), t.sha256])) },
     templateVersions: [...(m.templateVersions ?? []), version],

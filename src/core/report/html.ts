@@ -16,6 +16,7 @@ import { formatAmount, formatEss, formatIn, formatIntervalIn, formatLevel, forma
 import { pageHead } from './styles';
 import { auditSection } from './auditSection';
 import { anyNSection, qualitySection } from './qualitySections';
+import { verificationSection } from './verificationSection';
 import { histogramChart, kLineChart, type KSeries } from './svgCharts';
 import { disagreement, disagreementText, weightMass, type Disagreement, type WeightSummary } from './weightTerms';
 
@@ -109,7 +110,7 @@ ${banner(assessed)}
 <dl class="context">
 ${input.context.map((c) => html`<dt>${c.label}</dt><dd>${c.value}</dd>
 `)}</dl>
-<nav><a href="#summary">Summary</a><a href="#scores">Scores</a><a href="#quality">Verifier quality</a>${assessed.audit ? html`<a href="#audit">Audit</a>` : ''}<a href="#k">pass@k</a><a href="#anyn">Any N</a><a href="#difficulty">Difficulty</a><a href="#correlations">Correlations</a><a href="#tasks">Tasks</a><a href="#samples">Samples</a></nav>
+<nav><a href="#summary">Summary</a><a href="#scores">Scores</a><a href="#quality">Verifier quality</a>${assessed.audit ? html`<a href="#audit">Audit</a>` : ''}<a href="#k">pass@k</a><a href="#anyn">Any N</a>${report.verificationCurve === undefined ? '' : html`<a href="#verifications">Verifications</a>`}<a href="#difficulty">Difficulty</a><a href="#correlations">Correlations</a><a href="#tasks">Tasks</a><a href="#samples">Samples</a></nav>
 </header>
 <main>
 ${summarySection(report, measure, weights)}
@@ -118,7 +119,7 @@ ${qualitySection(assessed)}
 ${auditSection(assessed.audit)}
 ${kSection(report, measure)}
 ${anyNSection(report, measure)}
-${difficultySection(report.byDifficulty, measure)}
+${verificationSection(report, measure)}${difficultySection(report.byDifficulty, measure)}
 ${correlationSection(report.correlations)}
 ${perTaskSection(report.perTask, anchors, measure, weighted)}
 ${samplesSection(totals, shown, limits, weighted)}

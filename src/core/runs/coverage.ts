@@ -3,13 +3,15 @@
 // docs/statistics.md, "Coverage and what a number rests on".
 import { CALL_FAILURE_KINDS, type CallFailureKind, type FailureRecord, type RunConfig, type Task, type VerificationRecord } from './records';
 import { sampleKey } from './sampleKey';
+import { recordVerdict, type VerdictRecords } from './drawnScores';
+import { stageVerifier } from '../verify/draws';
 import { VERIFIER_FAILURE_KINDS, zeroCounts, type GenerationCoverage, type RecordCoverage, type VerifierCoverage, type VerifierFailureKind } from '../stats/coverage';
 
 const GENERATION = 'generation';
 
 /** The records coverage is counted from: a run folder as read (RunData), or the extension's copy of one as its records stream in. */
-export interface CoverageRecords {
-  manifest: { config: Pick<RunConfig, 'n' | 'verifiers'> };
+export interface CoverageRecords extends VerdictRecords {
+  manifest: { config: Pick<RunConfig, 'n' | 'verifiers' | 'verifications'> };
   tasks: readonly Pick<Task, 'id'>[];
   /** sampleKey -> anything: only presence counts. */
   generations: ReadonlyMap<string, unknown>;
@@ -44,10 +46,10 @@ export function runCoverage(run: CoverageRecords): RecordCoverage {
     generated: (t, i) => run.generations.has(key(t, i)),
     generationFailure: (t, i) => run.failures.get(key(t, i))?.get(GENERATION)?.kind,
     verdict(t, i, name) {
-      const record = run.verifications.get(key(t, i))?.get(name);
-      if (record !== undefined && record.score !== null) return 'scored';
-      // A record of the stage supersedes its call failure (the reader drops those), so at most one applies.
-      return record !== undefined ? (record.failure ?? 'unparsable') : run.failures.get(key(t, i))?.get(name)?.kind;
+      // A record of the stage supersedes its call failure (the reader drops those), so at most one applies;
+      // a verifier drawing several verifications per sample is scored once all of them are recorded.
+      const verdict = recordVerdict(run, key(t, i), name);
+      return verdict === undefined ? undefined : verdict.score !== null ? 'scored' : verdict.kind;
     },
   });
 }
@@ -94,7 +96,7 @@ export function countCoverage(view: CoverageView): RecordCoverage {
 function foundVerifiers(run: CoverageRecords): Set<string> {
   const found = new Set<string>();
   for (const byVerifier of run.verifications.values()) for (const name of byVerifier.keys()) found.add(name);
-  for (const byStage of run.failures.values()) for (const stage of byStage.keys()) if (stage !== GENERATION) found.add(stage);
+  for (const byStage of run.failures.values()) for (const stage of byStage.keys()) if (stage !== GENERATION) found.add(stageVerifier(stage));
   return found;
 }
 

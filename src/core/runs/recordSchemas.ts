@@ -56,6 +56,7 @@ const runConfigSchema = z.object({
   tournamentBothOrders: z.boolean().optional(),
   templates: text.optional(),
   verifierModels: z.record(z.string(), nonEmpty).optional(),
+  verifications: z.record(z.string(), z.number().int('must be a whole number').min(2, 'must be at least 2 (absent: 1)')).optional(),
 });
 
 export const endpointCapabilitiesSchema = z.object({
@@ -155,6 +156,7 @@ export const verificationRecordSchema = z
     prompt: z.union([text, promptReferenceSchema]),
     raw: text,
     detail: z.record(z.string(), z.unknown()).optional(),
+    draw: count.optional(),
     at: timestamp,
   })
   // The statistics read a null score as "failed to parse"; the two fields must agree.
@@ -178,6 +180,7 @@ export const failureRecordSchema = z.object({
   task: nonEmpty,
   index: count,
   stage: nonEmpty,
+  draw: count.optional(),
   kind: z.enum(CALL_FAILURE_KINDS),
   message: text,
   at: timestamp,

@@ -42,6 +42,11 @@ export interface RunConfig {
    * see crossVerifierName) -> that model's spec. Verifiers not named here are run by `model`.
    */
   verifierModels?: Record<string, string>;
+  /**
+   * Verifications drawn per sample (`--verifications K`), by verifier name, K ≥ 2; a verifier not
+   * named here has one. Its records carry `draw` (docs/run-format.md, verify/draws.ts).
+   */
+  verifications?: Record<string, number>;
 }
 
 /** run.json */
@@ -207,6 +212,8 @@ export interface FailureRecord {
   index: number;
   /** 'generation', or the name of the verifier whose call failed. */
   stage: string;
+  /** Which of the verifier's K verifications failed (`--verifications K`); absent: the first or only one. */
+  draw?: number;
   kind: CallFailureKind;
   /** The last error, naming the endpoint. */
   message: string;

@@ -14,6 +14,9 @@ import { correctedVerdict } from './labels';
 import { orphanWarning, readAnnotations, scanSamples } from './sampleRecords';
 import { openRunFolder, RUN_FILES, type ReadRunOptions } from './runStore';
 import { sampleKey } from './sampleKey';
+import { drawCount, drawnVerdict } from './drawnScores';
+import { stageDraw, stageKey, stageVerifier } from '../verify/draws';
+import type { VerificationFailureKind } from '../verify/verifier';
 
 const GENERATION = 'generation';
 /** A score column's value where the sample has no record of that verifier. */
@@ -60,8 +63,10 @@ export interface RunColumns {
   extracted: Int32Array;
   answers: string[];
   generationStage: StageColumn;
-  /** Verifier name -> its column, in order of first record. */
+  /** Verifier name -> its column, in order of first record; a verifier that draws several verifications per sample: their aggregate (drawnScores.ts). */
   verifiers: Map<string, VerifierColumn>;
+  /** Verifier that draws K ≥ 2 verifications per sample -> a column per draw, 0 … K − 1 (its column in `verifiers` holds their aggregate). */
+  draws: Map<string, VerifierColumn[]>;
   /** Failure kinds named by the problem codes. */
   kinds: string[];
   /** Row -> stage -> byte offset of the stage's current call failure line (OFFSET_UNKNOWN when added afterwards); only where one is current. */
@@ -89,7 +94,7 @@ export async function readRunColumns(dir: string, opts: ReadRunOptions = {}): Pr
 export async function readColumnStore(dir: string, opts: ReadRunOptions = {}): Promise<{ store: ColumnStore } & Pick<RunColumns, 'dir' | 'manifest' | 'tasks' | 'annotations' | 'warnings'>> {
   const { manifest, tasks, warnings, reader } = await openRunFolder(dir, opts);
   const file = path.join(dir, RUN_FILES.samples);
-  const store = new ColumnStore(tasks, manifest.config.n);
+  const store = new ColumnStore(tasks, manifest.config.n, manifest.config.verifications);
   await scanSamples(file, reader, {
     generation: (record, offset) => store.addGeneration(record, offset),
     verification: (record, line, offset) => store.addVerification(record, offset, line),
@@ -105,7 +110,9 @@ export async function readColumnStore(dir: string, opts: ReadRunOptions = {}): P
  * writes them (offset OFFSET_UNKNOWN). Rows are added as samples first appear; every column grows
  * together (doubling), from a start sized for every sample the run expects, so a complete run is read
  * without a copy or a spare row. A generation or verification the store holds already is a
- * duplicate: the earliest is kept.
+ * duplicate: the earliest is kept. A verifier that draws K ≥ 2 verifications per sample has a column
+ * per draw (`draws`) and, under its name, the column of their aggregate (drawnScores.ts), kept up to
+ * date as its draws arrive; its offset is draw 0's, whose record stands for the sample's verdict.
  */
 export class ColumnStore {
   rows = 0;
@@ -120,6 +127,8 @@ export class ColumnStore {
   firstVerificationLine: Uint32Array;
   generationStage: StageColumn;
   readonly verifiers = new Map<string, VerifierColumn>();
+  /** Verifier drawing K ≥ 2 verifications per sample -> a column per draw. */
+  readonly draws = new Map<string, VerifierColumn[]>();
   readonly answers: string[] = [];
   private readonly answerIds = new Map<string, number>();
   readonly kinds: string[] = [];
@@ -129,9 +138,11 @@ export class ColumnStore {
   private readonly denseRows: Int32Array;
   private readonly extraRows = new Map<string, number>();
 
+  /** `verifications`: run.json's draws per sample of the verifiers that draw several (absent: one each). */
   constructor(
     tasks: readonly Task[],
     private readonly n: number,
+    private readonly verifications: Readonly<Record<string, number>> = {},
   ) {
     this.taskIds = new Map(tasks.map((t, i) => [t.id, i]));
     this.denseRows = new Int32Array(tasks.length * n);
@@ -169,12 +180,14 @@ export class ColumnStore {
   addVerification(record: VerificationRecord, offset: number, line = 0): boolean {
     const row = this.row(this.taskIds.get(record.task) as number, record.index);
     if (this.firstVerificationLine[row] === 0) this.firstVerificationLine[row] = line;
-    const column = this.verifier(record.verifier);
+    const column = this.stageColumn(record.verifier, record.draw);
+    if (column === undefined) return true;
     if (!Number.isNaN(column.score[row] as number)) return false;
     column.score[row] = record.score ?? MISSING_SCORE;
     column.offset[row] = offset;
     column.problem[row] = record.score === null ? this.kind(record.failure ?? 'unparsable') : 0;
-    this.stageDone(row, record.verifier);
+    this.stageDone(row, stageKey(record.verifier, record.draw));
+    this.fold(row, record.verifier);
     return true;
   }
 
@@ -184,12 +197,15 @@ export class ColumnStore {
    */
   addFailure(record: FailureRecord, offset: number): boolean {
     const row = this.row(this.taskIds.get(record.task) as number, record.index);
-    const done = record.stage === GENERATION ? this.generation[row] !== -1 : !Number.isNaN(this.verifier(record.stage).score[row] as number);
+    const column = record.stage === GENERATION ? null : this.stageColumn(record.stage, record.draw);
+    if (column === undefined) return false;
+    const done = column === null ? this.generation[row] !== -1 : !Number.isNaN(column.score[row] as number);
     if (done) return false;
-    (record.stage === GENERATION ? this.generationStage : this.verifier(record.stage)).problem[row] = this.kind(record.kind);
+    (column ?? this.generationStage).problem[row] = this.kind(record.kind);
     let byStage = this.failures.get(row);
     if (!byStage) this.failures.set(row, (byStage = new Map()));
-    byStage.set(record.stage, offset);
+    byStage.set(stageKey(record.stage, record.draw), offset);
+    if (column !== null) this.fold(row, record.stage);
     return true;
   }
 
@@ -213,11 +229,12 @@ export class ColumnStore {
 
   verifier(name: string): VerifierColumn {
     let column = this.verifiers.get(name);
-    if (!column) {
-      column = { score: new Float64Array(this.capacity).fill(NO_RECORD), offset: new Float64Array(this.capacity).fill(-1), problem: new Uint8Array(this.capacity) };
-      this.verifiers.set(name, column);
-    }
+    if (!column) this.verifiers.set(name, (column = this.newColumn()));
     return column;
+  }
+
+  private newColumn(): VerifierColumn {
+    return { score: new Float64Array(this.capacity).fill(NO_RECORD), offset: new Float64Array(this.capacity).fill(-1), problem: new Uint8Array(this.capacity) };
   }
 
   intern(answer: string): number {
@@ -246,26 +263,68 @@ export class ColumnStore {
       if (line === 0 || this.generation[row] !== -1) continue;
       count++;
       firstLine = Math.min(firstLine, line);
-      for (const column of this.verifiers.values()) {
+      for (const column of this.allColumns()) {
         column.score[row] = NO_RECORD;
         column.offset[row] = -1;
         column.problem[row] = 0;
       }
       for (const stage of this.verifiers.keys()) this.stageDone(row, stage);
+      for (const [name, drawn] of this.draws) drawn.forEach((_, draw) => this.stageDone(row, stageKey(name, draw)));
     }
     if (count > 0) warn(orphanWarning(file, count, firstLine));
   }
 
   /** The columns as they are now (a later record may grow them into new arrays: ask again). */
   columns(): Omit<RunColumns, 'dir' | 'manifest' | 'tasks' | 'annotations' | 'warnings'> {
-    const { rows, task, index, generation, correct, answer, extracted, answers, generationStage, verifiers, kinds, failures } = this;
-    return { rows, task, index, generation, correct, answer, extracted, answers, generationStage, verifiers, kinds, failures, rowOf: (t, i) => this.rowOf(t, i) };
+    const { rows, task, index, generation, correct, answer, extracted, answers, generationStage, verifiers, draws, kinds, failures } = this;
+    return { rows, task, index, generation, correct, answer, extracted, answers, generationStage, verifiers, draws, kinds, failures, rowOf: (t, i) => this.rowOf(t, i) };
   }
 
   /** A record of the stage arrived: its call failure, if any, is history. */
   private stageDone(row: number, stage: string): void {
     const byStage = this.failures.get(row);
     if (byStage?.delete(stage) && byStage.size === 0) this.failures.delete(row);
+  }
+
+  /**
+   * The column a record of the verifier's draw goes to: the verifier's own, or of a verifier drawing
+   * several, that draw's; undefined for a draw the run does not draw (such a record is not counted).
+   */
+  private stageColumn(verifier: string, draw = 0): VerifierColumn | undefined {
+    const k = drawCount({ verifications: this.verifications }, verifier);
+    if (draw >= k) return undefined;
+    if (k === 1) return this.verifier(verifier);
+    let drawn = this.draws.get(verifier);
+    if (!drawn) this.draws.set(verifier, (drawn = Array.from({ length: k }, () => this.newColumn())));
+    return drawn[draw];
+  }
+
+  /** The row's aggregate of a verifier drawing several verifications, as drawnVerdict defines it from the draws' columns. */
+  private fold(row: number, name: string): void {
+    const drawn = this.draws.get(name);
+    if (!drawn) return;
+    const verdict = drawnVerdict(
+      name,
+      drawn.map((d) => {
+        const score = d.score[row] as number;
+        return Number.isNaN(score) ? undefined : { score: score === MISSING_SCORE ? null : score, failure: this.kindOf(d.problem[row] as number) as VerificationFailureKind | undefined };
+      }),
+      (draw) => this.kindOf((drawn[draw] as VerifierColumn).problem[row] as number) as VerifierFailureKind | undefined,
+    );
+    const folded = this.verifier(name);
+    const recorded = verdict !== undefined && (verdict.score !== null || verdict.recorded);
+    folded.score[row] = recorded ? (verdict.score ?? MISSING_SCORE) : NO_RECORD;
+    folded.offset[row] = recorded ? ((drawn[0] as VerifierColumn).offset[row] as number) : -1;
+    folded.problem[row] = verdict === undefined || verdict.score !== null ? 0 : this.kind(verdict.kind);
+  }
+
+  private kindOf(code: number): string | undefined {
+    return code === 0 ? undefined : this.kinds[code - 1];
+  }
+
+  /** The verifiers' columns and their draws'. */
+  private allColumns(): VerifierColumn[] {
+    return [...this.verifiers.values(), ...[...this.draws.values()].flat()];
   }
 
   private grow(): void {
@@ -284,7 +343,7 @@ export class ColumnStore {
     this.extracted = larger(this.extracted, 0);
     this.firstVerificationLine = larger(this.firstVerificationLine, 0);
     this.generationStage = { problem: larger(this.generationStage.problem, 0) };
-    for (const column of this.verifiers.values()) {
+    for (const column of this.allColumns()) {
       column.score = larger(column.score, NO_RECORD);
       column.offset = larger(column.offset, -1);
       column.problem = larger(column.problem, 0);
@@ -365,12 +424,40 @@ export function columnsPool(cols: RunColumns, opts: ColumnsPoolOptions = {}): Sa
     }
     if (any) columns.set(name, column);
   }
+  // The draws of a verifier that draws several, for the k-curve: a sample whose aggregate is not
+  // defined (a draw not recorded yet) has none, as its aggregate is missing.
+  const draws = new Map<string, Float64Array[]>();
+  for (const [name, scores] of cols.draws) {
+    const aggregate = cols.verifiers.get(name)?.score;
+    draws.set(
+      name,
+      scores.map(({ score }) => {
+        const column = new Float64Array(count);
+        for (let r = 0; r < count; r++) {
+          const value = score[source(r)] as number;
+          column[r] = Number.isNaN(aggregate?.[source(r)] ?? NaN) || Number.isNaN(value) ? MISSING_SCORE : value;
+        }
+        return column;
+      }),
+    );
+  }
   // Every generation carries its answer field (null where none was extracted), so a run's pool always has answers.
-  return { taskIds, starts, correct, indices, columns, answers: count > 0 ? answers : null };
+  return { taskIds, starts, correct, indices, columns, answers: count > 0 ? answers : null, ...(draws.size > 0 ? { draws } : {}) };
 }
 
 function latestLabels(annotations: readonly AnnotationRecord[]): Map<string, AnnotationRecord> {
   const latest = new Map<string, AnnotationRecord>();
   for (const a of annotations) latest.set(sampleKey(a.task, a.index), a);
   return latest;
+}
+
+/** The column of a stage (verify/draws.ts stageKey): a verifier's, or one draw's of a verifier drawing several. */
+export function stageColumn(cols: Pick<RunColumns, 'verifiers' | 'draws'>, stage: string): VerifierColumn | undefined {
+  const drawn = cols.draws.get(stageVerifier(stage));
+  return drawn ? drawn[stageDraw(stage)] : cols.verifiers.get(stage);
+}
+
+/** The columns holding one record a row: each verifier's, or the draws' of one drawing several. */
+export function recordColumns(cols: Pick<RunColumns, 'verifiers' | 'draws'>): VerifierColumn[] {
+  return [...cols.verifiers].flatMap(([name, column]) => cols.draws.get(name) ?? [column]);
 }

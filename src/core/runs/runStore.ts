@@ -30,8 +30,10 @@ export interface RunData {
   tasks: Task[];
   /** sampleKey(task, index) -> the sample's generation. */
   generations: Map<string, GenerationRecord>;
-  /** sampleKey(task, index) -> verifier name -> that verifier's judgement. */
+  /** sampleKey(task, index) -> verifier name -> that verifier's judgement (of one that draws several, its draw 0). */
   verifications: Map<string, Map<string, VerificationRecord>>;
+  /** sampleKey -> stageKey(verifier, d) -> draw d ≥ 1 of a verifier that draws several (SampleMaps.draws). */
+  draws: Map<string, Map<string, VerificationRecord>>;
   /** sampleKey -> stage -> the current call failure of that stage (see SampleMaps.failures). */
   failures: Map<string, Map<string, FailureRecord>>;
   /** In file order (oldest first); a sample may have several, the last is its current label. */
@@ -157,9 +159,9 @@ export async function openRunFolder(dir: string, opts: ReadRunOptions): Promise<
 /** Reads a whole run folder, validating every line of every file. */
 export async function readRun(dir: string, opts: ReadRunOptions = {}): Promise<RunData> {
   const { manifest, tasks, warnings, reader } = await openRunFolder(dir, opts);
-  const { generations, verifications, failures } = await readSamples(path.join(dir, RUN_FILES.samples), reader);
+  const { generations, verifications, draws, failures } = await readSamples(path.join(dir, RUN_FILES.samples), reader, manifest.config.verifications);
   const annotations = await readAnnotations(path.join(dir, RUN_FILES.annotations), reader);
-  return { dir, manifest, tasks, generations, verifications, failures, annotations, warnings };
+  return { dir, manifest, tasks, generations, verifications, draws, failures, annotations, warnings };
 }
 
 /** The run's generations ordered by task (tasks.jsonl order), then sample index. */

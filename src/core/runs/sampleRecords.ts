@@ -16,6 +16,8 @@ import {
   verificationRecordSchema,
 } from './recordSchemas';
 import { sampleKey } from './sampleKey';
+import { stageKey } from '../verify/draws';
+import { drawCount } from './drawnScores';
 
 export interface AppendOnlyReader {
   /** Task ids of tasks.jsonl; a record naming another task is an error. */
@@ -26,10 +28,14 @@ export interface AppendOnlyReader {
 
 export interface SampleMaps {
   generations: Map<string, GenerationRecord>;
+  /** sampleKey -> verifier -> its judgement (of a verifier that draws several, its draw 0). */
   verifications: Map<string, Map<string, VerificationRecord>>;
+  /** sampleKey -> stage key stageKey(verifier, d) (verify/draws.ts) -> draw d ≥ 1 of a verifier that draws several (`--verifications K`). */
+  draws: Map<string, Map<string, VerificationRecord>>;
   /**
-   * sampleKey -> stage ('generation' or a verifier name) -> the last call failure of that stage,
-   * only where no generation or verification record of the stage exists (one supersedes it).
+   * sampleKey -> stage ('generation', a verifier name, or stageKey(verifier, d) for its draw d ≥ 1) -> the last
+   * call failure of that stage, only where no generation or verification record of the stage exists
+   * (one supersedes it).
    */
   failures: Map<string, Map<string, FailureRecord>>;
 }
@@ -78,10 +84,16 @@ export async function scanSamples(file: string, reader: AppendOnlyReader, sink: 
   duplicates.verification.report(file, 'verification', 'task, index and verifier', reader.warn);
 }
 
-/** Every record of samples.jsonl as objects, by sample key. */
-export async function readSamples(file: string, reader: AppendOnlyReader): Promise<SampleMaps> {
+/**
+ * Every record of samples.jsonl as objects, by sample key. `drawsPerSample`: run.json's `verifications`, draws per
+ * sample of the verifiers that draw several; a record of a draw the run does not draw is not kept
+ * (nor counted), as the column reader has it.
+ */
+export async function readSamples(file: string, reader: AppendOnlyReader, drawsPerSample: Readonly<Record<string, number>> = {}): Promise<SampleMaps> {
+  const drawnByRun = (verifier: string, draw: number | undefined): boolean => (draw ?? 0) < drawCount({ verifications: drawsPerSample }, verifier);
   const generations = new Map<string, GenerationRecord>();
   const verifications = new Map<string, Map<string, VerificationRecord>>();
+  const draws = new Map<string, Map<string, VerificationRecord>>();
   const failures = new Map<string, Map<string, FailureRecord>>();
   const firstVerificationLine = new Map<string, number>();
   await scanSamples(file, reader, {
@@ -93,30 +105,36 @@ export async function readSamples(file: string, reader: AppendOnlyReader): Promi
     },
     verification(record, line) {
       const key = sampleKey(record.task, record.index);
-      const byVerifier = verifications.get(key) ?? new Map<string, VerificationRecord>();
-      verifications.set(key, byVerifier);
+      const drawn = (record.draw ?? 0) > 0;
+      const maps = drawn ? draws : verifications;
+      const byStage = maps.get(key) ?? new Map<string, VerificationRecord>();
+      maps.set(key, byStage);
       if (!firstVerificationLine.has(key)) firstVerificationLine.set(key, line);
-      if (byVerifier.has(record.verifier)) return false;
-      byVerifier.set(record.verifier, record);
+      if (!drawnByRun(record.verifier, record.draw)) return true;
+      const stage = stageKey(record.verifier, record.draw);
+      if (byStage.has(stage)) return false;
+      byStage.set(stage, record);
       return true;
     },
     failure(record) {
+      if (record.stage !== 'generation' && !drawnByRun(record.stage, record.draw)) return;
       const key = sampleKey(record.task, record.index);
       const byStage = failures.get(key) ?? new Map<string, FailureRecord>();
       failures.set(key, byStage);
-      byStage.set(record.stage, record);
+      byStage.set(stageKey(record.stage, record.draw), record);
     },
   });
-  dropOrphans(file, { generations, verifications, failures }, firstVerificationLine, reader.warn);
-  dropSuperseded(failures, { generations, verifications, failures });
-  return { generations, verifications, failures };
+  const maps = { generations, verifications, draws, failures };
+  dropOrphans(file, maps, firstVerificationLine, reader.warn);
+  dropSuperseded(failures, maps);
+  return maps;
 }
 
 // A failed call is retried on resume; once a record of that stage exists, the failure is history.
 function dropSuperseded(failures: Map<string, Map<string, FailureRecord>>, maps: SampleMaps): void {
   for (const [key, byStage] of failures) {
     for (const stage of byStage.keys()) {
-      const done = stage === 'generation' ? maps.generations.has(key) : (maps.verifications.get(key)?.has(stage) ?? false);
+      const done = stage === 'generation' ? maps.generations.has(key) : (maps.verifications.get(key)?.has(stage) ?? maps.draws.get(key)?.has(stage) ?? false);
       if (done) byStage.delete(stage);
     }
     if (byStage.size === 0) failures.delete(key);
@@ -142,9 +160,10 @@ function unknownTask(task: string): string {
 // generation means the file was damaged or stitched together; it cannot be shown or scored.
 function dropOrphans(file: string, maps: SampleMaps, firstLine: ReadonlyMap<string, number>, warn: (msg: string) => void): void {
   const orphanLines: number[] = [];
-  for (const key of maps.verifications.keys()) {
+  for (const key of new Set([...maps.verifications.keys(), ...maps.draws.keys()])) {
     if (maps.generations.has(key)) continue;
     maps.verifications.delete(key);
+    maps.draws.delete(key);
     orphanLines.push(firstLine.get(key) ?? 0);
   }
   if (orphanLines.length > 0) warn(orphanWarning(file, orphanLines.length, Math.min(...orphanLines)));

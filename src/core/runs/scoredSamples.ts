@@ -5,6 +5,7 @@ import { latestAnnotations } from './annotations';
 import { correctedVerdict } from './labels';
 import { generationsInOrder, type RunData } from './runStore';
 import { sampleKey } from './sampleKey';
+import { drawCount, recordVerdict } from './drawnScores';
 
 export interface ScoredSampleOptions {
   /**
@@ -25,7 +26,14 @@ export function toScoredSamples(run: RunData, opts: ScoredSampleOptions = {}): S
   return generationsInOrder(run).map((g) => {
     const key = sampleKey(g.task, g.index);
     const scores: Record<string, number | null> = {};
-    for (const [verifier, v] of run.verifications.get(key) ?? []) scores[verifier] = v.score;
+    for (const [verifier, v] of run.verifications.get(key) ?? []) {
+      // A verifier that draws several verifications: their aggregate once all are recorded (drawnScores.ts).
+      if (drawCount(run.manifest.config, verifier) === 1) scores[verifier] = v.score;
+      else {
+        const verdict = recordVerdict(run, key, verifier);
+        if (verdict !== undefined && (verdict.score !== null || verdict.recorded)) scores[verifier] = verdict.score;
+      }
+    }
     return { task: g.task, index: g.index, correct: correctedVerdict(g.grade.correct, labels.get(key)), scores, answer: g.grade.normalized };
   });
 }

@@ -16,6 +16,12 @@ export interface SamplePool {
   columns: Map<string, Float64Array>;
   /** The answer per row, or null for the whole pool when no sample carries an `answer` field. */
   answers: (string | null)[] | null;
+  /**
+   * A verifier that draws K ≥ 2 verifications per sample (`--verifications K`) -> the score of each
+   * draw per row (MISSING_SCORE where it failed, or where the row's aggregate in `columns` is missing);
+   * for the verification curve (verificationCurve.ts). Absent without such a verifier.
+   */
+  draws?: Map<string, Float64Array[]>;
 }
 
 /** Where each pool row comes from: rows sorted into the pool's order. */

@@ -17,6 +17,7 @@ import type { SubsetInput } from './subsetExpectation';
 import { verifierQuality } from './verifierQuality';
 import { buildPool, type SamplePool } from './pool';
 import { oracleLine } from './oracle';
+import { verificationCurve } from './verificationCurve';
 import { fewTasksWarning } from './conclusion';
 import { relativeGain, summarizeScoredTask } from './taskSummary';
 import type { DifficultyBin, GapReport, ScoredSample, TaskStats } from './types';
@@ -117,6 +118,8 @@ export function computePoolReport(pool: SamplePool, options: ReportOptions): Gap
     auroc: measured ? auroc(scores, correct) : null,
     ci: { level: bootstrap.level, resamples: bootstrap.resamples, seed: bootstrap.seed, ...intervals },
     oracle: oracleLine(correct, starts, filter, bootstrap),
+    // Only data with several verifications per sample has the key: reports of every other run stay as they were.
+    ...(pool.draws ? { verificationCurve: verificationCurve(pool, selector, filter, accuracy, bootstrap) } : {}),
     passAtK,
     majAtK: pool.answers ? majAtKCurve(pool.answers, correct, starts, maxK) : [],
     bestOfK,

@@ -3,6 +3,7 @@
 import type { AnyN } from './anyN';
 import type { FiniteN } from './finiteN';
 import type { OracleLine } from './oracle';
+import type { VerificationCurve } from './verificationCurve';
 import type { VerifierQuality } from './verifierQuality';
 
 /** One sample as the statistics see it. */
@@ -98,6 +99,12 @@ export interface GapReport extends LiveGapStats {
   };
   /** The same filter with the answer checker as the verifier (docs/statistics.md, "The oracle line"); it reads no verifier, so it is always measured. */
   oracle: OracleLine;
+  /**
+   * The gap and AUROC with k ≤ K verifications per sample (docs/statistics.md, "Verification compute").
+   * Absent when no verifier of the data draws several; null when the selector reads none that does,
+   * reads two with different K, or scored nothing.
+   */
+  verificationCurve?: VerificationCurve | null;
   /** Index k-1 holds the value for k. */
   passAtK: number[];
   majAtK: number[];

@@ -1,7 +1,8 @@
 // The chain-of-thought verifiers: the model checks a sample in writing and ends with a verdict
-// (cot-binary) or a 1-10 score (cot-score). One sampled verification per sample, as in the paper.
+// (cot-binary) or a 1-10 score (cot-score). One sampled verification per sample, as in the paper,
+// or K of them (`--verifications K`, draws.ts), each with its own seed.
 import type { TemplateRole } from '../prompts/templates';
-import { deriveSeed } from '../util/random';
+import { drawSeed } from './draws';
 import { parseScore, parseVerdict, type Parsed } from './markers';
 import { generateOne, verifySample, verifyPrompt } from './prompting';
 import type { Verification, Verifier } from './verifier';
@@ -16,7 +17,7 @@ function cotVerifier(name: 'cot-binary' | 'cot-score', role: TemplateRole, read:
       Promise.all(
         samples.map((sample) => {
           const prompt = verifyPrompt(ctx, role, task, { response: sample.text });
-          const seed = deriveSeed(ctx.seed, task.id, sample.index, name);
+          const seed = drawSeed(ctx, task.id, sample.index, name);
           return verifySample(name, prompt, async (): Promise<Verification> => {
             const generation = await generateOne(ctx, prompt, seed);
             const reading = read(generation.text);

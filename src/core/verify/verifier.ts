@@ -32,6 +32,8 @@ export interface Verification {
   raw: string;
   /** Verifier-specific evidence: p(Correct)/p(Incorrect) for mc, the 1..10 score for cot-score, matches for tournament. */
   detail?: Record<string, unknown>;
+  /** Which of the sample's K verifications this is, 0 … K − 1 (`--verifications K`, verify/draws.ts); absent: the only one. */
+  draw?: number;
 }
 
 /**
@@ -61,6 +63,8 @@ export interface VerifyContext {
   sampling: SamplingParams;
   /** Run seed; verifiers derive per-sample seeds from it. */
   seed: number;
+  /** Which verification of each sample to sample (verify/draws.ts); absent or 0: the first, with the seed a run of one verification uses. */
+  draw?: number;
   signal?: AbortSignal;
 }
 
@@ -69,6 +73,8 @@ export interface Verifier {
   readonly name: string;
   /** True when a sample's judgement depends on the task's other samples (the tournament): it then needs all n. */
   readonly judgesTheGroup: boolean;
+  /** Set when the verifier draws one of several verifications per sample (verify/draws.ts): its records carry it. */
+  readonly draw?: number;
   /**
    * Verifies the given samples of one task; outcomes in input order. Errors that fail one sample
    * become that sample's outcome; only errors that must end the run (llm/callFailure.ts) reject.

@@ -17,7 +17,9 @@ import { MISSING_SCORE } from '../../core/filter/columns';
 import { forEachLineFrom, readRecordAt } from '../../core/runs/recordAt';
 import { errorCode } from '../../core/runs/files';
 import type { AnnotationRecord, FailureRecord, GenerationRecord, RunManifest, VerificationRecord } from '../../core/runs/records';
-import { columnsCoverage, ColumnStore, OFFSET_UNKNOWN, readColumnStore } from '../../core/runs/runColumns';
+import { columnsCoverage, ColumnStore, OFFSET_UNKNOWN, readColumnStore, stageColumn } from '../../core/runs/runColumns';
+import { stageKey, stageVerifier } from '../../core/verify/draws';
+import type { VerificationFailureKind } from '../../core/verify/verifier';
 import { RUN_FILES, type ReadRunOptions, type RunData } from '../../core/runs/runStore';
 import { RunPrompts } from '../../core/runs/verificationPrompts';
 import type { RecordCoverage } from '../../core/stats/coverage';
@@ -92,7 +94,7 @@ export class RunModel {
 
   /** A run with no records yet (or whose records arrive through apply). */
   static fromManifest(dir: string, manifest: RunManifest, tasks: readonly Task[]): RunModel {
-    return new RunModel(dir, manifest, tasks.some(hasNoGold) ? 'check' : 'gap', tasks, new ColumnStore(tasks, manifest.config.n));
+    return new RunModel(dir, manifest, tasks.some(hasNoGold) ? 'check' : 'gap', tasks, new ColumnStore(tasks, manifest.config.n, manifest.config.verifications));
   }
 
   /**
@@ -117,7 +119,7 @@ export class RunModel {
   static fromRun(run: RunData, markedAnswers: Readonly<Record<string, string>> = {}): RunModel {
     const model = RunModel.fromManifest(run.dir, run.manifest, run.tasks);
     for (const g of run.generations.values()) model.addGeneration(g);
-    for (const byVerifier of run.verifications.values()) for (const v of byVerifier.values()) model.addVerification(v);
+    for (const maps of [run.verifications, run.draws]) for (const byStage of maps.values()) for (const v of byStage.values()) model.addVerification(v);
     for (const byStage of run.failures.values()) for (const f of byStage.values()) model.addFailure(f);
     model.markAnswers(markedAnswers);
     return model;
@@ -222,17 +224,18 @@ export class RunModel {
       this.settledTo = forEachLineFrom(this.file, this.settledTo, (offset, text) => {
         const json = parseJson(text);
         if (!json.ok || !isPlainObject(json.value)) return true;
-        const { type, task, index, verifier, stage } = json.value;
+        const { type, task, index, verifier, stage, draw } = json.value;
+        const drawn = typeof draw === 'number' ? draw : undefined;
         if (typeof task !== 'string' || typeof index !== 'number' || !this.taskIndex.has(task)) return true;
         const row = store.rowOfSample(task, index);
         if (row === -1) return true;
         // The first line of a record the store holds is the one kept (later ones are duplicates); a stage's last failure is its current one.
         if (type === 'generation' && store.generation[row] === OFFSET_UNKNOWN) store.generation[row] = offset;
-        const column = type === 'verification' && typeof verifier === 'string' ? store.verifiers.get(verifier) : undefined;
-        if (column && column.offset[row] === OFFSET_UNKNOWN) column.offset[row] = offset;
-        if (type === 'failure' && typeof stage === 'string' && store.failures.get(row)?.get(stage) === OFFSET_UNKNOWN) {
+        if (type === 'verification' && typeof verifier === 'string') this.settleVerification(row, stageKey(verifier, drawn), offset);
+        const failed = typeof stage === 'string' ? stageKey(stage, drawn) : '';
+        if (type === 'failure' && store.failures.get(row)?.get(failed) === OFFSET_UNKNOWN) {
           if (!failures.has(row)) failures.set(row, new Map());
-          failures.get(row)?.set(stage, offset);
+          failures.get(row)?.set(failed, offset);
         }
         return true;
       });
@@ -243,10 +246,22 @@ export class RunModel {
     for (const [row, byStage] of failures) for (const [stage, offset] of byStage) store.failures.get(row)?.set(stage, offset);
     for (const [row, held] of this.streamed) {
       if (held.generation && store.generation[row] !== OFFSET_UNKNOWN) delete held.generation;
-      for (const verifier of held.verifications.keys()) if (store.verifiers.get(verifier)?.offset[row] !== OFFSET_UNKNOWN) held.verifications.delete(verifier);
+      for (const stage of held.verifications.keys()) if (stageColumn(store, stage)?.offset[row] !== OFFSET_UNKNOWN) held.verifications.delete(stage);
       for (const stage of held.failures.keys()) if (store.failures.get(row)?.get(stage) !== OFFSET_UNKNOWN) held.failures.delete(stage);
       if (!held.generation && held.verifications.size === 0 && held.failures.size === 0) this.streamed.delete(row);
     }
+  }
+
+  /**
+   * The line of a streamed verification found: the first is the one kept. Of a verifier drawing
+   * several verifications, draw 0's line is also the aggregate's (its record stands for the verdict).
+   */
+  private settleVerification(row: number, stage: string, offset: number): void {
+    const column = stageColumn(this.store, stage);
+    if (!column || column.offset[row] !== OFFSET_UNKNOWN) return;
+    column.offset[row] = offset;
+    const aggregate = this.store.verifiers.get(stage);
+    if (aggregate && aggregate !== column && aggregate.offset[row] === OFFSET_UNKNOWN) aggregate.offset[row] = offset;
   }
 
   /** Samples with streamed records still held in memory. */
@@ -306,8 +321,9 @@ export class RunModel {
     const row = this.generatedRow(v.task, v.index);
     if (row === -1 || !this.store.addVerification(v, OFFSET_UNKNOWN)) return undefined;
     const streamed = this.streamedOf(row);
-    streamed.verifications.set(v.verifier, v);
-    streamed.failures.delete(v.verifier);
+    const stage = stageKey(v.verifier, v.draw);
+    streamed.verifications.set(stage, v);
+    streamed.failures.delete(stage);
     return this.fullRow(row);
   }
 
@@ -318,7 +334,7 @@ export class RunModel {
   addFailure(f: FailureRecord): SampleRow | undefined {
     if (!this.task(f.task) || !this.store.addFailure(f, OFFSET_UNKNOWN)) return undefined;
     const row = this.store.rowOfSample(f.task, f.index);
-    this.streamedOf(row).failures.set(f.stage, f);
+    this.streamedOf(row).failures.set(stageKey(f.stage, f.draw), f);
     return this.store.generation[row] !== -1 ? this.fullRow(row) : undefined;
   }
 
@@ -384,7 +400,7 @@ export class RunModel {
   }
 
   private failureOf(row: number, stage: string, offset: number): FailureRecord {
-    return offset === OFFSET_UNKNOWN ? (this.streamed.get(row)?.failures.get(stage) as FailureRecord) : readRecordAt(this.file, offset, { type: 'failure', stage, ...this.address(row) });
+    return offset === OFFSET_UNKNOWN ? (this.streamed.get(row)?.failures.get(stage) as FailureRecord) : readRecordAt(this.file, offset, { type: 'failure', stage: stageVerifier(stage), ...this.address(row) });
   }
 
   /** A generated row with its texts: the records read back from disk (or held, if streamed in). */
@@ -398,12 +414,13 @@ export class RunModel {
     const held = (v: { offset: number }): number => (v.offset === OFFSET_UNKNOWN ? 1 : 0);
     const position = (v: { verifier: string; offset: number }): number => (held(v) ? streamedOrder.indexOf(v.verifier) : v.offset);
     kept.sort((a, b) => held(a) - held(b) || position(a) - position(b));
-    const verifications = kept.map(({ verifier, offset }) => this.verificationRow(this.verificationOf(row, verifier, offset)));
+    const verifications = kept.map(({ verifier, offset }) => this.drawnRow(row, this.verificationRow(this.verificationOf(row, verifier, offset))));
     const callFailures: CallFailureRow[] = [];
     for (const [stage, offset] of this.store.failures.get(row) ?? []) {
-      if (stage === GENERATION) continue;
+      // One per verifier: of several failed draws of one, the first stands for them.
+      if (stage === GENERATION || callFailures.some((f) => f.stage === stageVerifier(stage))) continue;
       const { kind, message } = this.failureOf(row, stage, offset);
-      callFailures.push({ stage, kind, message });
+      callFailures.push({ stage: stageVerifier(stage), kind, message });
     }
     return {
       task: g.task,
@@ -417,6 +434,23 @@ export class RunModel {
       verifications,
       ...(callFailures.length > 0 ? { callFailures } : {}),
     };
+  }
+
+  /**
+   * Of a verifier drawing several verifications per sample, draw 0's row with the aggregate of the
+   * draws as its score (drawnScores.ts) and each draw's score in `detail.drawScores`; it has a row
+   * once every draw is recorded, as reports count it. Any other verifier's row as it is.
+   */
+  private drawnRow(row: number, entry: VerificationRow): VerificationRow {
+    const drawn = this.store.draws.get(entry.verifier);
+    const aggregate = this.store.verifiers.get(entry.verifier);
+    if (!drawn || !aggregate) return entry;
+    const scoreOf = (score: number): number | null => (score === MISSING_SCORE ? null : score);
+    const score = scoreOf(aggregate.score[row] as number);
+    const { failure: _draw0, ...rest } = entry;
+    // Every draw is recorded here, so a failed verdict's kind is a record's (a parse failure, not a call's).
+    const verdict = score === null ? { score, parse: 'failed' as const, failure: this.store.kinds[(aggregate.problem[row] as number) - 1] as VerificationFailureKind } : { score, parse: 'ok' as const };
+    return { ...rest, ...verdict, detail: { ...entry.detail, drawScores: drawn.map((d) => scoreOf(d.score[row] as number)) } };
   }
 
   private verificationRow(v: VerificationRecord): VerificationRow {

@@ -4,7 +4,9 @@ import type { Task } from '../../../src/core/tasks/task';
 import { readRunColumns } from '../../../src/core/runs/runColumns';
 import { readRun } from '../../../src/core/runs/runStore';
 import { tempDir } from '../../helpers/cli';
-import { awkwardRun, failure, generation, TASKS, verification } from '../runs/runFixtures';
+import { awkwardRun, drawnRun, failure, generation, TASKS, verification } from '../runs/runFixtures';
+import { drawStages } from '../../../src/core/runs/drawnScores';
+import { stageKey } from '../../../src/core/verify/draws';
 
 describe('pipeline/executionRecords', () => {
   const tasks: Task[] = ['a', 'b'].map((id) => ({ id, question: `${id}?`, answer: '1', grader: 'numeric' }));
@@ -66,6 +68,29 @@ describe('pipeline/executionRecords', () => {
         assert.deepEqual(state(fromColumns), state(fromRecords), `verifiers ${verifiers.join(',')}`);
         assert.ok(state(fromColumns).some((s) => s.generation !== undefined), 'an unfinished task holds its generations');
       }
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('from columns, knows each draw of a verifier drawing several, as it does from the records', async () => {
+    const { dir: parent, cleanup } = tempDir();
+    try {
+      const dir = await drawnRun(parent);
+      const stages = drawStages({ verifications: { 'cot-score': 2 } }, ['mc', 'cot-score']);
+      assert.deepEqual(stages, ['mc', 'cot-score', stageKey('cot-score', 1)]);
+      const fromRecords = ExecutionRecords.fromRecords(TASKS, 4, stages, await readRun(dir));
+      const fromColumns = await ExecutionRecords.fromColumns(await readRunColumns(dir), stages);
+      const state = (records: ExecutionRecords) =>
+        TASKS.flatMap((t) => [0, 1, 2, 3].map((i) => ({ sample: `${t.id}#${i}`, generation: records.generation(t.id, i), verified: stages.map((s) => records.hasVerification(t.id, i, s)) })));
+      assert.deepEqual(state(fromColumns), state(fromRecords));
+      // t1#3 has draw 0 only, t1#2 a failed call for draw 1, t2#1 draw 1 only: a resume writes the draws missing.
+      assert.deepEqual(['t1#3', 't1#2', 't2#1', 't1#0'].map((s) => state(fromColumns).find((x) => x.sample === s)?.verified.slice(1)), [
+        [true, false],
+        [true, false],
+        [false, true],
+        [true, true],
+      ]);
     } finally {
       cleanup();
     }

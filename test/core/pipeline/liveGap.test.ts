@@ -3,7 +3,7 @@ import { gapText, LiveGap, LiveRecordGap, readingOf, type GapReading } from '../
 import { readRunColumns } from '../../../src/core/runs/runColumns';
 import { readRun } from '../../../src/core/runs/runStore';
 import { tempDir } from '../../helpers/cli';
-import { awkwardRun, generation, jsonl, newRun, verification } from '../runs/runFixtures';
+import { awkwardRun, drawn, drawnRun, generation, jsonl, newRun, verification } from '../runs/runFixtures';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -121,6 +121,21 @@ describe('live gap of a streaming run', () => {
       live.add(verification('a', 0, 'cot-score', 0.7));
       assert.deepEqual(live.reading(), { state: 'measured', samples: 1, accuracy: 1, gap: 0 });
     });
+
+    it('scores a verifier drawing K verifications by their aggregate, once all K are in', () => {
+      // Task a: ✓ draws 0.2, 0.8 (mean 0.5) and ✗ draws 0.3, 0.3; threshold:0.5 keeps only ✓ → gap +0.5.
+      // Draw 0 alone would keep neither (0.2, 0.3): nothing kept, gap 0.
+      const live = new LiveRecordGap('cot-score', 'threshold:0.5', { 'cot-score': 2 });
+      live.add(generation('a', 0, true));
+      live.add(generation('a', 1, false));
+      live.add(verification('a', 0, 'cot-score', 0.2));
+      live.add(verification('a', 1, 'cot-score', 0.3));
+      // Counted from their grades on (the one counting rule), unscored while a draw is missing.
+      assert.deepEqual(live.reading(), { state: 'unmeasured', samples: 2, accuracy: 0.5 }, 'one of two draws is not a score');
+      live.add({ ...verification('a', 1, 'cot-score', 0.3), draw: 1 });
+      live.add({ ...verification('a', 0, 'cot-score', 0.8), draw: 1 });
+      assert.deepEqual(live.reading(), { state: 'measured', samples: 2, accuracy: 0.5, gap: 0.5 });
+    });
   });
 
   /** t1 finished (4 samples, both verifiers), t2 half done, q#3 generated only. */
@@ -149,6 +164,39 @@ describe('live gap of a streaming run', () => {
         for (const live of [fromRecords, fromColumns]) live.add(verification('t2', 0, 'cot-score', 0.5));
         assert.deepEqual(fromColumns.reading(), fromRecords.reading(), `${selector}, then t2#0's cot-score`);
       }
+    } finally {
+      cleanup();
+    }
+  });
+
+  it("reads a run folder's draws from its columns as from its records, and completes a sample's aggregate as its last draws arrive", async () => {
+    const { dir: parent, cleanup } = tempDir();
+    try {
+      const dir = await drawnRun(parent);
+      const run = await readRun(dir);
+      const cols = await readRunColumns(dir);
+      const verifications = { 'cot-score': 2 };
+      for (const selector of ['cot-score', 'mean(mc,cot-score)']) {
+        const fromRecords = new LiveRecordGap(selector, 'threshold:0.5', verifications);
+        for (const g of run.generations.values()) fromRecords.add(g);
+        for (const maps of [run.verifications, run.draws]) for (const byStage of maps.values()) for (const r of byStage.values()) fromRecords.add(r);
+        const fromColumns = new LiveRecordGap(selector, 'threshold:0.5', verifications);
+        fromColumns.addColumns(cols);
+        assert.deepEqual(fromColumns.reading(), fromRecords.reading(), selector);
+        // The draws t1#3 and t2#1 lack: both samples are scored once they arrive, from the draws on file too.
+        for (const live of [fromRecords, fromColumns]) {
+          live.add(drawn('t1', 3, 'cot-score', 1, 0.8));
+          live.add(drawn('t2', 1, 'cot-score', 0, 0.1));
+        }
+        assert.deepEqual(fromColumns.reading(), fromRecords.reading(), `${selector}, then the missing draws`);
+      }
+      const live = new LiveRecordGap('cot-score', 'threshold:0.5', verifications);
+      live.addColumns(cols);
+      const before = live.reading();
+      live.add(drawn('t1', 3, 'cot-score', 1, 0.8));
+      live.add(drawn('t2', 1, 'cot-score', 0, 0.1));
+      const after = live.reading();
+      assert.ok(before.state === 'partial' && after.state === 'partial' && after.scored === before.scored + 2, 'two more samples scored');
     } finally {
       cleanup();
     }

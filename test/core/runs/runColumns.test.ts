@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { MISSING_SCORE } from '../../../src/core/filter/columns';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appendAnnotation } from '../../../src/core/runs/annotations';
@@ -8,7 +9,7 @@ import { readRun } from '../../../src/core/runs/runStore';
 import { toScoredSamples } from '../../../src/core/runs/scoredSamples';
 import { buildPool } from '../../../src/core/stats/pool';
 import { tempDir } from '../../helpers/cli';
-import { awkwardRun, failure, generation, jsonl, newRun, verification } from './runFixtures';
+import { awkwardRun, drawnRun, failure, generation, jsonl, newRun, verification } from './runFixtures';
 
 describe('runs/runColumns', () => {
   let parent: string;
@@ -26,6 +27,25 @@ describe('runs/runColumns', () => {
     assert.deepEqual(columnsCoverage(cols), runCoverage(run));
     assert.deepEqual(cols.warnings, run.warnings);
     assert.equal(cols.warnings.length, 4, 'the torn line, both kinds of duplicate and the orphan are each warned about');
+  });
+
+  it('of a verifier drawing several verifications, reads the aggregate as readRun does, and keeps each draw', async () => {
+    const dir = await drawnRun(parent);
+    const run = await readRun(dir);
+    const cols = await readRunColumns(dir);
+    const { draws, ...pool } = columnsPool(cols);
+    assert.deepEqual(pool, buildPool(toScoredSamples(run)));
+    assert.deepEqual(columnsCoverage(cols), runCoverage(run));
+    assert.deepEqual(cols.warnings, run.warnings);
+    // Pool rows in task order: t1#0..3, t2#0..2. The aggregate is the mean once both draws are in.
+    assert.deepEqual([...(pool.columns.get('cot-score') ?? [])], [0.5, 0.3, MISSING_SCORE, MISSING_SCORE, MISSING_SCORE, MISSING_SCORE, 0.1]);
+    assert.deepEqual(
+      draws?.get('cot-score')?.map((d) => [...d]),
+      [
+        [0.2, MISSING_SCORE, MISSING_SCORE, MISSING_SCORE, MISSING_SCORE, MISSING_SCORE, 0.1],
+        [0.8, 0.3, MISSING_SCORE, MISSING_SCORE, MISSING_SCORE, MISSING_SCORE, 0.1],
+      ],
+    );
   });
 
   it('honours human review as toScoredSamples does, with --checker-corrected only', async () => {

@@ -135,3 +135,49 @@ export async function rejectsWithUserError(promise: Promise<unknown>, message: s
     return true;
   });
 }
+
+/** Draw `draw` of a verifier drawing several verifications per sample (`--verifications K`). */
+export function drawn(task: string, index: number, verifier: string, draw: number, score: number | null): VerificationRecord {
+  return { ...verification(task, index, verifier, score), draw };
+}
+
+/**
+ * A run folder inside `parent` whose cot-score draws 2 verifications per sample, with every state a
+ * sample's draws can be in: both scored, one failed to parse, one call failed, one missing, both
+ * unparsable, a duplicate draw, a draw the run does not draw, and an orphan draw.
+ */
+export async function drawnRun(parent: string): Promise<string> {
+  const dir = `${parent}/run`;
+  const base = manifest();
+  await createRunFolder(dir, { ...base, config: { ...base.config, verifierTemperature: 0.7, verifications: { 'cot-score': 2 } } }, TASKS);
+  writeFileSync(
+    join(dir, 'samples.jsonl'),
+    jsonl([
+      generation('t1', 0, true),
+      verification('t1', 0, 'mc', 0.9),
+      drawn('t1', 0, 'cot-score', 0, 0.2),
+      drawn('t1', 0, 'cot-score', 1, 0.8),
+      generation('t1', 1, false),
+      verification('t1', 1, 'mc', 0.1),
+      drawn('t1', 1, 'cot-score', 1, 0.3),
+      verification('t1', 1, 'cot-score', null),
+      generation('t1', 2, true),
+      drawn('t1', 2, 'cot-score', 0, 0.6),
+      { ...failure('t1', 2, 'cot-score', 'call-failed'), draw: 1 },
+      generation('t1', 3, false),
+      drawn('t1', 3, 'cot-score', 0, 0.4),
+      generation('t2', 0, true),
+      drawn('t2', 0, 'cot-score', 0, null),
+      drawn('t2', 0, 'cot-score', 1, null),
+      generation('t2', 1, true),
+      drawn('t2', 1, 'cot-score', 1, 0.5),
+      drawn('t2', 1, 'cot-score', 1, 0.9),
+      drawn('t2', 2, 'cot-score', 2, 0.7),
+      generation('t2', 2, false),
+      drawn('t2', 2, 'cot-score', 0, 0.1),
+      drawn('t2', 2, 'cot-score', 1, 0.1),
+      drawn('q#3', 3, 'cot-score', 1, 0.5),
+    ]),
+  );
+  return dir;
+}

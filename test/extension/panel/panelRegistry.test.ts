@@ -52,6 +52,7 @@ function runData(): RunData {
     tasks: [task('t1', '5'), task('t2', '5')],
     generations,
     verifications,
+    draws: new Map(),
     failures: new Map(),
     annotations: [],
     warnings: [],

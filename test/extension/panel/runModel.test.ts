@@ -22,6 +22,7 @@ function runData(tasks = [task('t1', '5'), task('t2', ['20', 'twenty'])]): RunDa
     tasks,
     generations: new Map(gens.map((g) => [sampleKey(g.task, g.index), g])),
     verifications,
+    draws: new Map(),
     failures: new Map(),
     annotations: [],
     warnings: [],

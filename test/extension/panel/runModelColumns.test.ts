@@ -14,7 +14,7 @@ import { UserError } from '../../../src/core/util/errors';
 import { RunModel } from '../../../src/extension/panel/runModel';
 import { tempDir } from '../../helpers/cli';
 import { assertSameView, view } from './panelViews';
-import { awkwardRun, failure, generation, jsonl, manifest, newRun, TASKS, verification } from '../../core/runs/runFixtures';
+import { awkwardRun, drawn, drawnRun, failure, generation, jsonl, manifest, newRun, TASKS, verification } from '../../core/runs/runFixtures';
 
 /** A one-line UserError whose message matches `pattern`. */
 function oneLineError(pattern: RegExp): (err: unknown) => boolean {
@@ -34,6 +34,34 @@ describe('the panel run model read from a run folder as columns', () => {
     assert.deepEqual(model.row('t1', 2)?.callFailures?.map((f) => [f.stage, f.kind]), [['mc', 'call-failed'], ['cot-score', 'bad-answer']], 'the last failure of a stage is its current one');
     assert.equal(model.row('t1', 1)?.text, 'answer 1', 'the earliest generation is shown');
     assert.equal(model.row('q#3', 0)?.text, 'Ünïcode ✓ text');
+  });
+
+  it('shows a verifier drawing several verifications as the records do: draw 0 with the aggregate, once every draw is recorded; one call failure per verifier', async () => {
+    const dir = await drawnRun(parent);
+    const model = await assertSameView(dir);
+    const cot = (task: string, index: number) => model.row(task, index)?.verifications.find((v) => v.verifier === 'cot-score');
+    assert.deepEqual([cot('t1', 0)?.score, cot('t1', 0)?.detail?.['drawScores']], [0.5, [0.2, 0.8]]);
+    assert.deepEqual([cot('t1', 1)?.score, cot('t1', 1)?.parse, cot('t1', 1)?.raw], [0.3, 'ok', 'gibberish'], "the aggregate of the scored draw, draw 0's text");
+    assert.deepEqual([cot('t2', 0)?.score, cot('t2', 0)?.failure], [null, 'unparsable']);
+    assert.equal(cot('t1', 3), undefined, 'a draw missing: no score yet');
+    assert.deepEqual(model.row('t1', 2)?.callFailures?.map((f) => [f.stage, f.kind]), [['cot-score', 'call-failed']]);
+  });
+
+  it("settles a running run's streamed draws from the file as a fresh read shows them", async () => {
+    const dir = await drawnRun(parent);
+    const file = join(dir, 'samples.jsonl');
+    const { model } = await RunModel.read(dir);
+    for (const record of [drawn('t1', 3, 'cot-score', 1, 0.8), { ...failure('t2', 1, 'cot-score', 'call-failed'), draw: 0 }, generation('q#3', 0, true), drawn('q#3', 0, 'cot-score', 1, 0.4), drawn('q#3', 0, 'cot-score', 0, 0.6)] as SampleRecord[]) {
+      appendFileSync(file, jsonl([record]));
+      model.apply({ type: record.type, record } as Parameters<RunModel['apply']>[0]);
+    }
+    const fresh = await RunModel.read(dir);
+    assert.deepEqual(view(model, []), view(fresh.model, []));
+    assert.deepEqual(model.coverage(), fresh.model.coverage());
+    model.settle();
+    assert.equal(model.heldRows, 0);
+    assert.deepEqual(view(model, []), view(fresh.model, []));
+    assert.equal(model.row('q#3', 0)?.verifications.find((v) => v.verifier === 'cot-score')?.score, 0.5);
   });
 
   it('groups the answers of tasks without a gold answer in the order they were recorded, and regrades by answers marked earlier (Check Selection)', async () => {
