@@ -105,7 +105,11 @@ async function measurePromptfoo(ctx: BenchContext, regime: Regime): Promise<Meas
         });
         runs[name].push({ calls: (await server.counters()).requests - before, usage: done.usage });
         if (isPromptfoo) promptfooOut = JSON.parse(readFileSync(out, 'utf8')) as PromptfooJson;
-        else reports[name] = JSON.parse(done.stdout) as GapLensJson;
+        else {
+          // The run folder is a temporary path of the measuring machine: the result keeps the numbers, not where they were.
+          const { run: _where, ...numbers } = JSON.parse(done.stdout) as GapLensJson & { run?: string };
+          reports[name] = numbers;
+        }
         if (rep === 0) commands.push(shown(isPromptfoo ? `env ${envLine()} ${describe('node', args.promptfoo('$TMP/promptfoo.json'))}` : describe('node', args[name](`$TMP/${name}`))));
         rmSync(out, { recursive: true, force: true });
         rmSync(`${out}-cache`, { recursive: true, force: true });
