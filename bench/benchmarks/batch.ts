@@ -70,8 +70,10 @@ export const batchBenchmark: Benchmark = {
     const samples = tasks * N;
     const last = runs[runs.length - 1] as BatchRun;
     return {
+      repetitions,
       workload:
-        `${fmt(tasks)} tasks × N = ${N} = ${fmt(samples)} samples, verifier mc (${fmt(tasks + samples)} batch requests: one generation request of n = ${N} per task, one mc request per sample), ` +
+        `${fmt(tasks)} tasks × N = ${N} = ${fmt(samples)} samples, verifier mc (at most ${fmt(tasks + samples)} batch requests: one generation request of n = ${N} per task, one mc request per sample; ` +
+        `a request identical to another, e.g. the mc prompt of a repeated answer within a task, is sent once), ` +
         `executed with --executor batch against the fake OpenAI server with its Files and Batches endpoints (bench/servers/fakeServer.ts --batch, answering at once, in a process of its own). ` +
         `Shards of at most 50,000 requests and 200 MiB (the Batch API's limits), polled every ${POLL_MS} ms and more. The client is timed as a whole process, its own final report included.`,
       commands: [describe('node', fakeServerCommand({ latencyMs: LATENCY_MS, batch: true })), command],

@@ -15,8 +15,11 @@ export interface BenchContext {
   log(message: string): void;
 }
 
-/** The parts of a result a benchmark measures; the driver adds name, timing and machine. */
-export type Measured = Pick<BenchResult, 'workload' | 'commands' | 'rows' | 'targets' | 'notes'> & Partial<Pick<BenchResult, 'details'>>;
+/**
+ * The parts of a result a benchmark measures; the driver adds name, timing and machine, and the
+ * repetitions asked unless the benchmark says how often it repeated (one execution at full size).
+ */
+export type Measured = Pick<BenchResult, 'workload' | 'commands' | 'rows' | 'targets' | 'notes'> & Partial<Pick<BenchResult, 'details' | 'repetitions'>>;
 
 export interface Benchmark {
   name: string;

@@ -163,7 +163,7 @@ export function formatTable(result: BenchResult): string {
   const text = lines.map((l) => l.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join('  ').trimEnd());
   const others = result.contention?.othersShare;
   const busy = others === undefined || others === null ? '' : `\nother processes used ${fmt(others * 100)} % of the machine's CPU meanwhile${others > BUSY_SHARE ? ' (BUSY MACHINE: numbers skewed)' : ''}`;
-  return `== ${result.title} (${result.name}, ${result.repetitions} repetitions${result.quick ? ', QUICK' : ''}, ${fmt(result.durationS)} s)\n${text.join('\n')}${busy}\n`;
+  return `== ${result.title} (${result.name}, ${repetitionsText(result.repetitions)}${result.quick ? ', QUICK' : ''}, ${fmt(result.durationS)} s)\n${text.join('\n')}${busy}\n`;
 }
 
 export function renderResultsMarkdown(results: readonly BenchResult[]): string {
@@ -185,7 +185,7 @@ export function renderResultsMarkdown(results: readonly BenchResult[]): string {
   out.push('');
   for (const r of results) {
     out.push(`## ${r.title}`, '');
-    out.push(`\`${r.name}\` · ${r.startedAt}${r.machine.commit ? ` · commit ${r.machine.commit}` : ''} · ${r.repetitions} repetitions${Number.isNaN(r.durationS) ? '' : ` · ${fmt(r.durationS)} s`}${r.quick ? ' · QUICK' : ''}`, '');
+    out.push(`\`${r.name}\` · ${r.startedAt}${r.machine.commit ? ` · commit ${r.machine.commit}` : ''} · ${repetitionsText(r.repetitions)}${Number.isNaN(r.durationS) ? '' : ` · ${fmt(r.durationS)} s`}${r.quick ? ' · QUICK' : ''}`, '');
     out.push(r.workload, '');
     const c = r.contention;
     if (c && c.othersShare !== null) {
@@ -206,4 +206,9 @@ export function renderResultsMarkdown(results: readonly BenchResult[]): string {
 
 function escapeCell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+/** "1 repetition", "5 repetitions". */
+function repetitionsText(n: number): string {
+  return `${n} repetition${n === 1 ? '' : 's'}`;
 }
