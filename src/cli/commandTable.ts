@@ -7,6 +7,7 @@ import { cacheCommand } from './commands/cache';
 import { doctorCommand } from './commands/doctor';
 import { exportCommand } from './commands/export';
 import { importCommand } from './commands/import';
+import { matrixCommand } from './commands/matrix';
 import { reportCommand } from './commands/report';
 import { reverifyCommand } from './commands/reverify';
 import { runCommand } from './commands/run';
@@ -126,6 +127,24 @@ export const COMMANDS: Record<string, Command> = {
       JSON_OPTION,
       { name: 'html', value: 'FILE', text: "write the report as a self-contained HTML page (never a run folder's own file)" },
       { name: 'force', text: 'overwrite the --html FILE if it exists' },
+    ],
+  },
+  matrix: {
+    run: matrixCommand,
+    summary: "the cross-verification grid gap(f, g) of runs on one task set: generators × the models that verified them",
+    usage: ['matrix RUN_DIR… [--verifier V] [--filter SPEC] [--json]'],
+    options: [
+      { name: 'verifier', value: 'V', text: `the verifier method every cell reads, one of ${VERIFIERS}; the columns are the models that ran it (default: that of the first run's first verifier)` },
+      { name: 'filter', value: 'SPEC', text: `${FILTERS} (default: the first run's filter)` },
+      { name: 'bootstrap', value: 'B', text: 'bootstrap resamples for the confidence intervals (default 1000)' },
+      { name: 'seed', value: 'S', text: 'bootstrap seed (default 0)' },
+      JSON_RESULT_OPTION,
+    ],
+    notes: [
+      'Cell (f, g) is the report of the run of generator f read by V as model g ran it: the run\'s own V when g = f, V@G\n' +
+        'added by run --verifier-model or reverify --model otherwise (the same numbers as gaplens report RUN --verifier V@G).\n' +
+        'The runs must share one task set (the same tasks.jsonl). A missing cell shows the command that fills it,\n' +
+        'gaplens reverify RUN --model G --verifier V; two runs filling one cell are refused (docs/statistics.md).',
     ],
   },
   audit: {

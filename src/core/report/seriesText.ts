@@ -1,6 +1,7 @@
 // `gaplens report --series` as text and JSON, and the cells the HTML page shares with the text: one
 // wording of every number of a series (docs/statistics.md, "Self-improvement series").
 import type { SeriesReport, SeriesRound } from '../pipeline/seriesReport';
+import type { AssessedReport } from '../stats/assessment';
 import { conclusionText } from '../stats/conclusion';
 import { ROUND_VERDICT_TEXT, type RoundCheck } from '../stats/seriesCheck';
 import type { Interval } from '../stats/types';
@@ -10,7 +11,7 @@ import { formatIn, formatIntervalIn, formatLevel, formatPercent, formatPoints, t
 import { kTicks } from './svgCharts';
 
 /** A round's accuracy, gap and relative gap, each with its interval; a verifier statistic not measured is "—" and the reason. */
-export function roundCells(round: SeriesRound): { accuracy: string; gap: string; relativeGap: string } {
+export function roundCells(round: Pick<SeriesRound, 'assessed'>): { accuracy: string; gap: string; relativeGap: string } {
   const { report, coverage } = round.assessed;
   const withCi = (value: number | null, ci: Interval | null, unit: Unit, undefinedWhy: string): string => {
     if (value === null) return `— (${undefinedWhy})`;
@@ -89,36 +90,40 @@ export function formatSeriesText(series: SeriesReport): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** A report's gap numbers with their intervals and what they rest on, as the series and matrix JSON give them per round and per cell. */
+export function reportNumbersJson({ report, state, coverage, conclusion }: AssessedReport): Record<string, unknown> {
+  return {
+    tasks: report.tasks,
+    samples: report.samples,
+    scored: report.scored,
+    accuracy: report.accuracy,
+    filteredAccuracy: report.filteredAccuracy,
+    gap: report.gap,
+    relativeGap: report.relativeGap,
+    relativeGapExcludedTasks: report.relativeGapExcludedTasks,
+    ci: { accuracy: report.ci.accuracy, filteredAccuracy: report.ci.filteredAccuracy, gap: report.ci.gap, relativeGap: report.ci.relativeGap },
+    complete: state.complete,
+    live: state.live,
+    coverage: coverage.selector,
+    conclusion,
+    fewTasksWarning: report.fewTasksWarning,
+  };
+}
+
 /** The JSON of `report --series --json`: the series' settings, each round's statistics with their intervals, and the checks. */
 export function seriesJson(series: SeriesReport): Record<string, unknown> {
   const { rounds, ...settings } = series;
   return {
     ...settings,
-    rounds: rounds.map((round) => {
-      const { report, state, coverage, conclusion } = round.assessed;
-      return {
-        round: round.round,
-        run: round.dir,
-        id: round.id,
-        model: round.model,
-        parent: round.lineage?.parent.id ?? null,
-        lineage: round.lineage,
-        tasks: report.tasks,
-        samples: report.samples,
-        scored: report.scored,
-        accuracy: report.accuracy,
-        filteredAccuracy: report.filteredAccuracy,
-        gap: report.gap,
-        relativeGap: report.relativeGap,
-        relativeGapExcludedTasks: report.relativeGapExcludedTasks,
-        ci: { accuracy: report.ci.accuracy, filteredAccuracy: report.ci.filteredAccuracy, gap: report.ci.gap, relativeGap: report.ci.relativeGap },
-        passAtK: report.passAtK,
-        complete: state.complete,
-        live: state.live,
-        coverage: coverage.selector,
-        conclusion,
-        fewTasksWarning: report.fewTasksWarning,
-      };
-    }),
+    rounds: rounds.map((round) => ({
+      round: round.round,
+      run: round.dir,
+      id: round.id,
+      model: round.model,
+      parent: round.lineage?.parent.id ?? null,
+      lineage: round.lineage,
+      ...reportNumbersJson(round.assessed),
+      passAtK: round.assessed.report.passAtK,
+    })),
   };
 }

@@ -4,6 +4,7 @@
 import { plural } from '../util/plural';
 import { UserError } from '../util/errors';
 import type { RunManifest } from './records';
+import { checkOneTaskSet } from './taskSet';
 
 export interface SeriesRun {
   dir: string;
@@ -24,15 +25,7 @@ export function orderSeries<R extends SeriesRun>(runs: readonly R[]): R[] {
     if (twin !== undefined) throw new UserError(`${twin.dir} and ${run.dir} are the same run (${run.manifest.id}): give each round once`, 2);
     byId.set(run.manifest.id, run);
   }
-  const first = runs[0] as R;
-  const other = runs.find((r) => r.manifest.tasksSha256 !== first.manifest.tasksSha256);
-  if (other !== undefined) {
-    throw new UserError(
-      `${first.dir} and ${other.dir} ran on different task sets (${taskSetText(first)} vs ${taskSetText(other)}): ` +
-        'a series compares rounds on one task set; run every round on the same tasks (same --tasks, --limit and --seed)',
-      2,
-    );
-  }
+  checkOneTaskSet(runs, 'a series compares rounds on one task set; run every round on the same tasks (same --tasks, --limit and --seed)');
   const parentOf = (run: R): R | undefined => byId.get(run.manifest.lineage?.parent.id ?? '');
   const children = new Map<string, R>();
   for (const run of runs) {
@@ -58,7 +51,3 @@ export function orderSeries<R extends SeriesRun>(runs: readonly R[]): R[] {
   return ordered;
 }
 
-function taskSetText(run: SeriesRun): string {
-  const { tasks, limit } = run.manifest.config;
-  return `${tasks}${limit !== undefined ? ` first ${limit}` : ''}, tasks.jsonl sha256 ${run.manifest.tasksSha256.slice(0, 12)}…`;
-}
