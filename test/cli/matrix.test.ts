@@ -1,27 +1,13 @@
 // The cross-verification matrix from the CLI: two generators on one task set, runs on the loopback
 // fake server and a `reverify --model` column, `gaplens matrix` against `gaplens report` of each run and
 // verifier, the command a missing cell shows (run as shown, it fills the cell), and the refusals.
-// The fake models answer differently: "strong" answers 3 of 4 samples right on even tasks and 2 of 4
-// on odd ones (accuracy 62.5 %) and its mc judges right (0.9 after a right answer, 0.1 after a wrong
-// one); "weak" answers 1 of 4 right and its mc is fooled (0.3 after a right answer, 0.6 after a wrong
-// one). Under threshold:0.5 that gives gap(strong, strong) = +37.5 pp, gap(strong, weak) = −62.5 pp,
-// gap(weak, weak) = −25 pp and gap(weak, strong) = +75 pp.
+// The models are strongWeakResponder's (test/helpers/matrixModels.ts).
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { FakeAnswer, FakeRequest } from '../fixtures/openaiServer';
 import { runCli } from '../helpers/cli';
 import { folderAndServerPerSuite } from '../helpers/fakeServers';
-import { assertCleanStderr, cleanEnv, isTaskPrompt, writeTasks } from '../helpers/runs';
-
-function respond(req: FakeRequest): FakeAnswer | undefined {
-  if (!isTaskPrompt(req)) return undefined;
-  const strong = req.model === 'strong';
-  const even = Number(/Variant (\d+):/.exec(req.prompt)?.[1]) % 2 === 0;
-  if (req.topLogprobs === undefined) return { text: `The answer is ${req.choiceIndex < (strong ? (even ? 3 : 2) : 1) ? 42 : 7}.` };
-  const right = req.prompt.slice(req.prompt.lastIndexOf('Response: ')).includes('answer is 42');
-  const pCorrect = strong ? (right ? 0.9 : 0.1) : right ? 0.3 : 0.6;
-  return { top: [{ token: ' Correct', logprob: Math.log(pCorrect) }, { token: ' Incorrect', logprob: Math.log(0.95 - pCorrect) }] };
-}
+import { strongWeakResponder } from '../helpers/matrixModels';
+import { assertCleanStderr, cleanEnv, writeTasks } from '../helpers/runs';
 
 interface CellJson {
   generator: string;
@@ -46,7 +32,7 @@ interface MatrixJson {
 
 describe('gaplens matrix', function () {
   this.timeout(180000);
-  const suite = folderAndServerPerSuite({ respond });
+  const suite = folderAndServerPerSuite({ respond: strongWeakResponder });
   const dir = (name: string): string => join(suite.dir, name);
   const model = (name: string): string => `openai:${name}@${suite.server.url}`;
   const cli = (args: string[]) => runCli(args, { env: cleanEnv(suite.dir) });

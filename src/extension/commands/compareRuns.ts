@@ -12,6 +12,8 @@ import { UserError } from '../../core/util/errors';
 import { modelSpecOf } from '../config/settings';
 import { createNonce } from '../panel/panelHtml';
 import { compareHtml, type CompareEntry } from '../panel/compareView';
+import { FILL_COMMAND, type MatrixSection } from '../panel/compareMatrix';
+import { crossMatrix } from '../../core/pipeline/crossMatrix';
 import { modelShortName } from '../views/runItems';
 import { runDirsArg } from './commandArgs';
 import type { CommandContext } from './commandContext';
@@ -26,10 +28,20 @@ export async function compareRuns(ctx: CommandContext, args: readonly unknown[])
   if (dirs === undefined) return;
   if (dirs.length < 2) throw new UserError('pick two or more runs to compare');
   const flopsBySpec = new Map(ctx.workspace.profiles().flatMap((p) => (p.pretrainingFlops !== undefined ? [[modelSpecOf(p), p.pretrainingFlops] as const] : [])));
-  const entries = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Gap Lens: comparing runs' }, () =>
-    Promise.all(dirs.map((dir) => compareEntry(ctx, dir, flopsBySpec))),
+  const [entries, matrix] = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Gap Lens: comparing runs' }, () =>
+    Promise.all([Promise.all(dirs.map((dir) => compareEntry(ctx, dir, flopsBySpec))), matrixOf(ctx, dirs)]),
   );
-  showStaticPage(ctx, 'gaplens.compare', 'Gap Lens: Compare Runs', (cspSource) => compareHtml(entries, { cspSource, nonce: createNonce() }));
+  showStaticPage(ctx, 'gaplens.compare', 'Gap Lens: Compare Runs', (cspSource) => compareHtml(entries, { cspSource, nonce: createNonce() }, matrix), [FILL_COMMAND]);
+}
+
+/** The runs' cross-verification matrix by the default verifier method and filter (the first run's), or why there is none. */
+async function matrixOf(ctx: CommandContext, dirs: readonly string[]): Promise<MatrixSection> {
+  try {
+    return { matrix: await crossMatrix(dirs, { verifier: undefined, filter: undefined, resamples: RESAMPLES, seed: 0 }, (m) => ctx.services.log.warn(`matrix: ${m}`)) };
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    return { error: err.message };
+  }
 }
 
 async function compareEntry(ctx: CommandContext, dir: string, flopsBySpec: ReadonlyMap<string, number>): Promise<CompareEntry> {

@@ -25,7 +25,7 @@ import { labelProblem, readRunNotes, updateRunNotes } from '../run/runNotes';
 import { canResume, runPhase } from '../views/runPhase';
 import { modelShortName, runItemText } from '../views/runItems';
 import type { RunListing } from '../run/runIndex';
-import { pathArg, runDirsArg } from './commandArgs';
+import { pathArg, reverifyFillArg, runDirsArg } from './commandArgs';
 import type { CommandContext } from './commandContext';
 import { askFilter, askVerifierModel, askVerifiers } from './runPlan';
 
@@ -119,11 +119,14 @@ export async function reverifyRun(ctx: CommandContext, args: readonly unknown[])
   if (ctx.executor.isRunning(dir)) throw new UserError(`${dir} is running; re-verify it when it has finished`);
   const run = await readRunLogged(ctx, dir);
   const { config } = run.manifest;
-  const model = await askVerifierModel(ctx.prompter, ctx.workspace.profiles(dir), config, 'Gap Lens: Re-verify Run');
+  // A Compare page's missing matrix cell names the verifier and model: nothing to ask.
+  const fill = reverifyFillArg(args[1]);
+  const model = fill !== undefined ? fill.model : await askVerifierModel(ctx.prompter, ctx.workspace.profiles(dir), config, 'Gap Lens: Re-verify Run');
   if (model === undefined) return;
   // Only verifiers the run does not have yet under the names this model gives them.
   const had = BASE_VERIFIERS.filter((base) => config.verifiers.includes(verifiersRunBy([base], config.model, model ?? undefined).verifiers[0] as string));
-  const verifiers = await askVerifiers(ctx.prompter, [], had);
+  if (fill !== undefined && had.includes(fill.verifier)) throw new UserError(`${dir} already has ${fill.verifier}${model === null ? '' : ` by ${modelShortName(model)}`}`);
+  const verifiers = fill !== undefined ? [fill.verifier] : await askVerifiers(ctx.prompter, [], had);
   if (!verifiers) return;
   const by = model === null ? '' : ` by ${modelShortName(model)}`;
   await ctx.executor.execute({ open: { kind: 'reverify', dir, verifiers, ...(model !== null ? { model } : {}) }, activity: `re-verifying with ${verifiers.join(', ')}${by}` });

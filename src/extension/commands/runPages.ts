@@ -18,11 +18,14 @@ export async function pickRunDirs(ctx: CommandContext, preselected: readonly str
   );
 }
 
-/** A page of its own with scripts and command links disabled; `html` gets the webview's CSP source. */
-export function showStaticPage(ctx: CommandContext, viewType: string, title: string, html: (cspSource: string) => string): void {
+/**
+ * A page of its own with scripts disabled; `html` gets the webview's CSP source. Command links are
+ * disabled too, but for the `commands` named (their handlers validate the links' arguments).
+ */
+export function showStaticPage(ctx: CommandContext, viewType: string, title: string, html: (cspSource: string) => string, commands: readonly string[] = []): void {
   const panel = vscode.window.createWebviewPanel(viewType, title, vscode.ViewColumn.Active, {
     enableScripts: false,
-    enableCommandUris: false,
+    enableCommandUris: commands.length > 0 ? commands : false,
     localResourceRoots: [],
   });
   ctx.ownPanel(panel);

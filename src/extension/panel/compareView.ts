@@ -13,6 +13,7 @@ import { conclusionText } from '../../core/stats/conclusion';
 import type { Interval } from '../../core/stats/types';
 import { webviewHtml } from './panelHtml';
 import { COMPARE_CHART_VARIABLES, compareQualitySection, type ComparedRun } from './compareQuality';
+import { MATRIX_CSS, matrixSectionHtml, type MatrixSection } from './compareMatrix';
 
 export type CompareEntry =
   /** `verifiedBy`: the short name of the model that ran the compared verifier, when it is not the run's own (gap(f, g)). */
@@ -145,7 +146,8 @@ function comparedRuns(entries: readonly CompareEntry[]): ComparedRun[] {
   return entries.filter((e): e is Extract<CompareEntry, { assessed: AssessedReport }> => 'assessed' in e);
 }
 
-export function compareHtml(entries: readonly CompareEntry[], csp: { cspSource: string; nonce: string }): string {
+/** `matrix`: the runs' cross-verification matrix (compareMatrix.ts), shown after the table. */
+export function compareHtml(entries: readonly CompareEntry[], csp: { cspSource: string; nonce: string }, matrix?: MatrixSection): string {
   const { points, left } = scalingPoints(entries);
   const level = comparedRuns(entries)[0]?.assessed.report.ci.level ?? 0.95;
   const plot =
@@ -156,9 +158,10 @@ export function compareHtml(entries: readonly CompareEntry[], csp: { cspSource: 
 <table><thead><tr><th>model / run</th><th>verifier / filter</th><th>accuracy</th><th>filtered accuracy</th><th>gap</th><th>relative gap</th><th>tasks / samples</th><th>what it rests on</th></tr></thead>
 <tbody>${tableRows(entries)}</tbody></table>
 <p class="sub">Intervals: ${String(Math.round(level * 100))} % task bootstrap. Each run by its first verifier and its own filter.</p>
+${matrix === undefined ? '' : matrixSectionHtml(matrix)}
 ${plot}
 ${left.length > 0 && points.length > 0 ? html`<p class="sub">Not on the plot: ${left.join('; ')}.</p>` : ''}
 ${compareQualitySection(comparedRuns(entries))}`;
-  const css = `${CSS}${COMPARE_CHART_VARIABLES}${LINE_CHART_CSS.toString()}`;
+  const css = `${CSS}${MATRIX_CSS}${COMPARE_CHART_VARIABLES}${LINE_CHART_CSS.toString()}`;
   return webviewHtml({ title: 'Gap Lens: Compare Runs', ...csp, scripts: [], styles: [], inlineCss: css, body: body.toString() });
 }
