@@ -88,6 +88,11 @@ const FAKE_VSCODE = `(() => {
   window.__post = (messages) => { for (const m of messages) window.postMessage(m, '*'); };
 })();`;
 
+/** The theme variables VS Code injects, as a stylesheet's text: Dark Modern, or Light Modern. */
+export function themeCss(theme: 'light' | 'dark'): string {
+  return theme === 'light' ? LIGHT_THEME_CSS : THEME_CSS;
+}
+
 export interface PanelServer {
   url: string;
   close(): Promise<void>;

@@ -61,7 +61,8 @@ export const MATRIX_CSS = `
 .matrix .fill { display: inline-block; margin: 4px 0; padding: 2px 8px; border: 1px solid var(--vscode-button-border, transparent); color: var(--vscode-button-foreground); background: var(--vscode-button-background); text-decoration: none; }
 ${[1, 2, 3, 4]
   .map((step) => {
-    const share = 10 * step;
+    // At most 28 %: theme text keeps a 4.5 : 1 contrast on the strongest tint (test/webview/compareMatrix.browser.test.ts).
+    const share = 7 * step;
     return `.matrix .heat-p${step} { background: color-mix(in srgb, var(--vscode-charts-green, #388a34) ${share}%, transparent); }
 .matrix .heat-n${step} { background: color-mix(in srgb, var(--vscode-charts-red, #e51400) ${share}%, transparent); }`;
   })
