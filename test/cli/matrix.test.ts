@@ -119,6 +119,19 @@ describe('gaplens matrix', function () {
     assert.equal(cellOf(m, 'weak', 'strong').gap, 0.75);
   });
 
+  it('shows a cell whose verifier scored nothing as "—" with the reason, null in JSON, never 0', async () => {
+    // strongWeakResponder answers a cot-score prompt with no score: every verification fails to parse.
+    await ok(['reverify', dir('weak'), '--verifier', 'cot-score', '--no-cache']);
+    const m = await matrixJson(dir('weak'), '--verifier', 'cot-score');
+    const cell = cellOf(m, 'weak', 'weak');
+    assert.equal(cell.kind, 'report');
+    assert.deepEqual([cell.gap, cell.relativeGap, cell.scored], [null, null, 0]);
+    assert.deepEqual(cell.ci, { ...(cell.ci as object), gap: null, relativeGap: null });
+    const text = await ok(['matrix', dir('weak'), '--verifier', 'cot-score']);
+    assert.match(text, /^ {2}weak +— not measured$/m);
+    assert.match(text, /^ {2}gap {11}— \(not measured: cot-score scored 0 of 24 samples: 24 unparsable\)$/m);
+  });
+
   it('refuses runs on different task sets, two runs filling one cell, and a verifier that is not one method (exit 2)', async () => {
     await run('weak', 'limited', ['--limit', '3']);
     await run('strong', 'strong-again');
