@@ -835,7 +835,9 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
         const lineage = parent === undefined ? [] : ['--lineage', kept(r - 1)];
         await cli(['run', '--tasks', tasks, '--model', `openai:${ROUNDS[r]}@${rounds.url}`, '-n', '4', '--verifier', 'mc', '--filter', 'threshold:0.5', '--out', dir, '--no-cache', ...lineage]);
       }
+      // The steps above leave the Test Explorer in the side bar, its filter box focused.
       await runFromPalette(page, 'View: Close All Editors');
+      await runFromPalette(page, 'View: Show Explorer');
     });
 
     after(async () => rounds?.close());
@@ -847,11 +849,12 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
       await waitFor('the draft template in the editor', 30_000, async () => ((await page.locator('.tab.active', { hasText: 'verify-mc.txt' }).count()) > 0 ? true : undefined));
       assert.equal(fs.readFileSync(path.join(loopRun, 'templates', 'drafts', 'verify-mc.txt'), 'utf8'), fs.readFileSync(path.join(loopRun, 'templates', 'verify-mc.txt'), 'utf8'), 'the draft is the template the run used');
       // Typed and left unsaved: the re-verify saves the draft as the user sees it.
-      await page.locator('.monaco-editor .view-line').first().click();
+      await page.locator('.part.editor .monaco-editor .view-line').first().click();
       await page.keyboard.press('Control+Home');
       await page.keyboard.type(`${STRICT}: judge strictly. `);
-      const lens = page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Re-verify with this template' });
-      await lens.first().waitFor({ timeout: 30_000 });
+      await waitFor('the edit in the editor', 10_000, async () => ((await page.locator('.part.editor .monaco-editor .view-line').first().textContent())?.replace(/\u00a0/g, ' ').startsWith(`${STRICT}: judge strictly.`) ? true : undefined));
+      const lens = page.locator('.part.editor .monaco-editor .codelens-decoration a', { hasText: 'Re-verify with this template' });
+      await lens.first().waitFor({ timeout: 60_000 });
       await lens.first().click();
       const ab = await frameWith('h1#top', 'the A/B view');
       await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-template-ab.png') });
