@@ -894,6 +894,9 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
       const raws = ab.locator(`#sample-${last} .side pre`);
       assert.deepEqual(await raws.allTextContents(), ['mc', 'mc#v2'].map((v) => latest.get(`${v} ${opened.task} ${opened.index}`)?.raw));
       for (const raw of await raws.all()) assert.ok(await raw.isVisible());
+      // The hostile task's generations are among the changed samples: shown as text, never as HTML.
+      assert.ok(changed.some((g) => g.task === 'zz-hostile'));
+      assert.equal(await ab.locator('img').count(), 0);
       await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-template-ab-sample.png') });
     });
 
