@@ -12,6 +12,8 @@ import * as path from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { startFakeOpenAI, type FakeAnswer, type FakeOpenAI, type FakeRequest } from '../fixtures/openaiServer';
 import { formatPercent, formatPoints } from '../../src/core/report/numbers';
+import { runCli } from '../helpers/cli';
+import { cleanEnv, roundsResponder, writeTasks } from '../helpers/runs';
 
 // Browser globals used inside evaluate callbacks, which run in Chromium (the test program has no DOM lib).
 interface PageNode {
@@ -32,12 +34,14 @@ const BROKEN_LINE_3 = '{"id":"b3","question":"What is 1 + 1?","answer":"2","grad
 const N = 4;
 
 // The verifier is scripted to be perfect: P(" Correct") is 0.9 for a response ending in the gold
-// answer 42 and 0.1 otherwise, so "threshold:0.5" keeps exactly the correct samples.
+// answer 42 and 0.1 otherwise, so "threshold:0.5" keeps exactly the correct samples. A verify
+// template edited to hold STRICT (the template loop's edit) makes it doubt every response.
 // Generations for the hostile task carry HTML, which the panel must show as text.
+const STRICT = 'STRICT';
 function scriptedAnswers(req: FakeRequest): FakeAnswer | undefined {
   if (req.topLogprobs === undefined) return req.prompt.endsWith(`${HOSTILE}\nAnswer:`) ? { text: ` ${HOSTILE} The answer is 42.` } : undefined;
   const response = req.prompt.slice(req.prompt.lastIndexOf('Response:'));
-  const p = /The answer is 42\.\s*Judgement:\s*$/.test(response) ? 0.9 : 0.1;
+  const p = !req.prompt.includes(STRICT) && /The answer is 42\.\s*Judgement:\s*$/.test(response) ? 0.9 : 0.1;
   return { top: [{ token: ' Correct', logprob: Math.log(p) }, { token: ' Incorrect', logprob: Math.log(1 - p) }] };
 }
 
@@ -168,6 +172,7 @@ async function statusBarShowsGap(page: Page, gap: number): Promise<void> {
 }
 
 interface GenerationRecord { type: string; task: string; index: number; grade: { correct: boolean; extracted: string } }
+interface VerificationRecord { type: string; task: string; index: number; verifier: string; score: number | null; raw: string }
 
 function killGroup(child: ChildProcess | undefined): void {
   if (child?.pid === undefined || child.exitCode !== null) return;
@@ -796,5 +801,132 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
       fs.rmSync(gate, { force: true });
       fs.rmSync(testRuns, { recursive: true, force: true });
     }
+  });
+
+  // Issue 15's workflows, on runs the CLI makes here against loopback fake servers. Mocha runs a
+  // suite's own tests before its inner suites, so these runs come after the steps above, which count
+  // the runs folder.
+  describe('the verifier template loop and the self-improvement series', function () {
+    const ROUNDS = ['round0', 'round1', 'round2'];
+    let loopRun: string;
+    let roundDirs: string[];
+    let rounds: FakeOpenAI | undefined;
+
+    async function cli(args: string[]): Promise<string> {
+      const res = await runCli(args, { env: cleanEnv(root) });
+      assert.equal(res.code, 0, `gaplens ${args.join(' ')}: ${res.stderr}`);
+      return res.stdout;
+    }
+
+    before(async function () {
+      const runsDir = path.join(workspace, '.gaplens', 'runs');
+      loopRun = path.join(runsDir, 'template-loop');
+      await cli(['run', '--tasks', path.join(workspace, 'x.tasks.jsonl'), '--model', `openai:fake-model@${fake?.url}`, '-n', String(N), '--verifier', 'mc', '--filter', 'threshold:0.5', '--out', loopRun, '--no-cache']);
+      // Each round's "fine-tuned" model (a fake model name) answers 1, 2 and 3 of 4 samples per task
+      // right, and mc is sure and right; round r + 1 names round r's export as its lineage.
+      rounds = await startFakeOpenAI({ respond: roundsResponder({ round0: 1, round1: 2, round2: 3 }) });
+      const tasks = path.join(workspace, 'rounds.tasks.jsonl');
+      writeTasks(tasks, 3);
+      roundDirs = ROUNDS.map((name) => path.join(runsDir, name));
+      const kept = (r: number): string => path.join(root, `${ROUNDS[r]}.kept.jsonl`);
+      for (const [r, dir] of roundDirs.entries()) {
+        const parent = roundDirs[r - 1];
+        if (parent !== undefined) await cli(['export', parent, '--filter', 'threshold:0.5', '--out', kept(r - 1)]);
+        const lineage = parent === undefined ? [] : ['--lineage', kept(r - 1)];
+        await cli(['run', '--tasks', tasks, '--model', `openai:${ROUNDS[r]}@${rounds.url}`, '-n', '4', '--verifier', 'mc', '--filter', 'threshold:0.5', '--out', dir, '--no-cache', ...lineage]);
+      }
+      // The steps above leave the Test Explorer in the side bar, its filter box focused.
+      await runFromPalette(page, 'View: Close All Editors');
+      await runFromPalette(page, 'View: Show Explorer');
+    });
+
+    after(async () => rounds?.close());
+
+    it('Edit Verifier Template, an edit the verifier sees, its CodeLens: the A/B view lists exactly the samples whose verdict changed, each with both raw outputs', async function () {
+      await quickOpen(page, 'template-loop/run.json', 'template-loop');
+      const panel = await frameWith('[data-role=run-action-editTemplate]', "the template-loop run's panel");
+      await panel.locator('[data-role=run-action-editTemplate]').click();
+      await waitFor('the draft template in the editor', 30_000, async () => ((await page.locator('.tab.active', { hasText: 'verify-mc.txt' }).count()) > 0 ? true : undefined));
+      assert.equal(fs.readFileSync(path.join(loopRun, 'templates', 'drafts', 'verify-mc.txt'), 'utf8'), fs.readFileSync(path.join(loopRun, 'templates', 'verify-mc.txt'), 'utf8'), 'the draft is the template the run used');
+      // Typed and left unsaved: the re-verify saves the draft as the user sees it.
+      await page.locator('.part.editor .monaco-editor .view-line').first().click();
+      await page.keyboard.press('Control+Home');
+      await page.keyboard.type(`${STRICT}: judge strictly. `);
+      await waitFor('the edit in the editor', 10_000, async () => ((await page.locator('.part.editor .monaco-editor .view-line').first().textContent())?.replace(/\u00a0/g, ' ').startsWith(`${STRICT}: judge strictly.`) ? true : undefined));
+      const lens = page.locator('.part.editor .monaco-editor .codelens-decoration a', { hasText: 'Re-verify with this template' });
+      await lens.first().waitFor({ timeout: 60_000 });
+      await lens.first().click();
+      const ab = await frameWith('h1#top', 'the A/B view');
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-template-ab.png') });
+
+      // The changed samples, from the run's files: the verdict of each version under threshold:0.5
+      // (kept: score ≥ 0.5; unscored: no score), listed in tasks.jsonl order, then by index.
+      assert.deepEqual((JSON.parse(fs.readFileSync(path.join(loopRun, 'run.json'), 'utf8')) as { config: { verifiers: string[] } }).config.verifiers, ['mc', 'mc#v2']);
+      const records = fs.readFileSync(path.join(loopRun, 'samples.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as GenerationRecord & VerificationRecord);
+      const latest = new Map(records.filter((r) => r.type === 'verification').map((r) => [`${r.verifier} ${r.task} ${r.index}`, r]));
+      const verdict = (verifier: string, g: GenerationRecord): string => {
+        const score = latest.get(`${verifier} ${g.task} ${g.index}`)?.score ?? null;
+        return score === null ? 'unscored' : score >= 0.5 ? 'kept' : 'dropped';
+      };
+      const changed = records
+        .filter((r) => r.type === 'generation' && verdict('mc', r) !== verdict('mc#v2', r))
+        .sort((x, y) => TASKS.indexOf(x.task) - TASKS.indexOf(y.task) || x.index - y.index);
+      assert.ok(changed.length > 0, 'the edit changed no verdict');
+      assert.equal(await ab.locator('h1#top').textContent(), 'mc: v1 vs v2');
+      assert.match((await ab.locator('h2').first().textContent()) ?? '', new RegExp(`^${changed.length} samples? changed verdict`));
+      assert.deepEqual(await ab.locator('ol.changes li a').allTextContents(), changed.map((g) => `${g.task} #${g.index} (${g.grade.correct ? 'correct' : 'incorrect'})`));
+
+      // Opening the last one scrolls to it: the answer judged and both versions' raw outputs.
+      const last = changed.length - 1;
+      const where = async (): Promise<{ top: number; bottom: number; height: number }> =>
+        ab.locator(`#sample-${last}`).evaluate((section: PageNode & { getBoundingClientRect(): { top: number; bottom: number } }) => {
+          const box = section.getBoundingClientRect();
+          return { top: box.top, bottom: box.bottom, height: (globalThis as unknown as { innerHeight: number }).innerHeight };
+        });
+      const before = await where();
+      assert.ok(before.top > before.height, `the last changed sample is in view before it is opened (${before.top} of ${before.height} px)`);
+      await ab.locator('ol.changes li a').nth(last).click();
+      await waitFor('the opened sample in view', 10_000, async () => {
+        const now = await where();
+        return now.top >= 0 && now.bottom <= now.height ? true : undefined;
+      });
+      const opened = changed[last] as GenerationRecord;
+      const raws = ab.locator(`#sample-${last} .side pre`);
+      assert.deepEqual(await raws.allTextContents(), ['mc', 'mc#v2'].map((v) => latest.get(`${v} ${opened.task} ${opened.index}`)?.raw));
+      for (const raw of await raws.all()) assert.ok(await raw.isVisible());
+      // The hostile task's generations are among the changed samples: shown as text, never as HTML.
+      assert.ok(changed.some((g) => g.task === 'zz-hostile'));
+      assert.equal(await ab.locator('img').count(), 0);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-template-ab-sample.png') });
+    });
+
+    it('Show Self-Improvement Series… on three rounds linked by their exports: the series tab shows each round and its gap as report --series --json does', async function () {
+      const expected = (JSON.parse(await cli(['report', '--series', ...roundDirs, '--json'])) as { rounds: { round: number; run: string; id: string; model: string; gap: number | null }[] }).rounds;
+      assert.deepEqual(expected.map((r) => r.run), roundDirs, 'the rounds in lineage order');
+      // Rounds of 1, 2 and 3 right of 4 under a sure and right verifier: gap 1 − k/4, three different numbers to compare.
+      assert.deepEqual(expected.map((r) => [r.round, r.gap]), [[0, 0.75], [1, 0.5], [2, 0.25]]);
+
+      await runFromPalette(page, 'Gap Lens: Show Self-Improvement Series');
+      await waitFor('the question for the rounds', 30_000, async () => (/The runs of every round/.test(await quickInputText(page)) ? true : undefined));
+      await page.keyboard.type('round');
+      const listed = page.locator('.quick-input-list .monaco-list-row');
+      await waitFor('the three rounds, and only they, listed', 30_000, async () => {
+        const texts = await listed.allInnerTexts();
+        return texts.length === ROUNDS.length && ROUNDS.every((name) => texts.some((t) => t.includes(`${name} · rounds.tasks.jsonl`))) ? true : undefined;
+      });
+      await page.locator('.quick-input-header .monaco-checkbox').click();
+      await waitFor('the three rounds picked', 10_000, async () => (/\b3\b/.test(await page.locator('.quick-input-count').innerText()) ? true : undefined));
+      await page.keyboard.press('Enter');
+
+      const series = await frameWith('#rounds tbody tr', 'the series tab');
+      const rows = series.locator('#rounds tbody tr');
+      assert.equal(await rows.count(), ROUNDS.length);
+      for (const [i, round] of expected.entries()) {
+        const [shownRound, id, model, , gap] = await rows.nth(i).locator('td').allTextContents();
+        assert.deepEqual([shownRound, id, model], [String(round.round), round.id, round.model]);
+        assert.ok(gap?.startsWith(round.gap === null ? '—' : `${formatPoints(round.gap)} `), `round ${round.round}: gap cell "${gap}", report --series --json says ${round.gap}`);
+      }
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-series.png') });
+    });
   });
 });

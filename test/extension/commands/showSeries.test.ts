@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeOpenAI, type FakeOpenAI } from '../../fixtures/openaiServer';
-import { REPO, runCli } from '../../helpers/cli';
+import { runCli } from '../../helpers/cli';
 import { cleanEnv, roundsResponder, writeTasks } from '../../helpers/runs';
-import { closeExtension, extensionSandbox, loadBuiltExtension, type ExtensionModule, type ExtensionSandbox } from '../fakes/extensionSandbox';
-import { installFakeVscode, pick, type FakeVscode, type FakeWebviewPanel } from '../fakes/fakeVscode';
+import { activateInSandbox, closeExtension, extensionSandbox, type ExtensionModule, type ExtensionSandbox } from '../fakes/extensionSandbox';
+import { pick, type FakeVscode, type FakeWebviewPanel } from '../fakes/fakeVscode';
 
 const respond = roundsResponder({ round0: 1, round1: 2 });
 
@@ -32,9 +32,7 @@ describe('Show Self-Improvement Series… (built bundle, fake VS Code, real HTTP
     server = await startFakeOpenAI({ respond });
     writeTasks(dir('rounds.tasks.jsonl'), 3);
     await cliRun('round0', dir('rounds.tasks.jsonl'));
-    fake = installFakeVscode({ extensionPath: REPO, workspaceFolder: sandbox.ws, globalStorage: join(sandbox.tmp, 'global'), settings: { 'gaplens.runsFolder': '.gaplens/runs' } });
-    ext = loadBuiltExtension();
-    ext.activate(fake.context);
+    ({ fake, ext } = activateInSandbox(sandbox, { settings: { 'gaplens.runsFolder': '.gaplens/runs' } }));
   });
 
   after(async () => {

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from '../../helpers/cli';
-import type { FakeVscode } from './fakeVscode';
+import { installFakeVscode, type FakeOptions, type FakeVscode } from './fakeVscode';
 
 export const DIST = join(REPO, 'dist');
 
@@ -49,6 +49,23 @@ export function extensionSandbox(): ExtensionSandbox {
 export function loadBuiltExtension(): ExtensionModule {
   for (const file of readdirSync(DIST)) delete require.cache[join(DIST, file)];
   return require(join(DIST, 'extension.js')) as ExtensionModule;
+}
+
+/** The built extension, activated in a fake VS Code over the sandbox's workspace. */
+export interface ActivatedExtension {
+  fake: FakeVscode;
+  ext: ExtensionModule;
+}
+
+/**
+ * Installs the fake VS Code over the sandbox's workspace (this repo as the extension, global storage
+ * inside the sandbox) with these settings, and activates the built extension in it.
+ */
+export function activateInSandbox(sandbox: ExtensionSandbox, settings: Pick<FakeOptions, 'settings' | 'userSettings'>): ActivatedExtension {
+  const fake = installFakeVscode({ extensionPath: REPO, workspaceFolder: sandbox.ws, globalStorage: join(sandbox.tmp, 'global'), ...settings });
+  const ext = loadBuiltExtension();
+  ext.activate(fake.context);
+  return { fake, ext };
 }
 
 /**

@@ -11,8 +11,8 @@ import { parseHostMessage } from '../../../src/protocol/panelProtocol';
 import { startFakeOpenAI, type FakeAnswer, type FakeOpenAI, type FakeRequest } from '../../fixtures/openaiServer';
 import { REPO, runCli } from '../../helpers/cli';
 import { cleanEnv, isProbeRequest } from '../../helpers/runs';
-import { closeExtension, extensionSandbox, loadBuiltExtension, type ExtensionModule, type ExtensionSandbox } from '../fakes/extensionSandbox';
-import { FakeTextDocument, FakeUri, installFakeVscode, type FakeVscode, type FakeWebviewPanel } from '../fakes/fakeVscode';
+import { activateInSandbox, closeExtension, extensionSandbox, type ExtensionModule, type ExtensionSandbox } from '../fakes/extensionSandbox';
+import { FakeTextDocument, FakeUri, type FakeVscode, type FakeWebviewPanel } from '../fakes/fakeVscode';
 
 const MARKER = 'STRICT';
 
@@ -41,15 +41,7 @@ describe('the verifier template loop in VS Code (built bundle, fake VS Code, a r
     );
     assert.equal(made.code, 0, made.stderr);
     const profiles = [{ name: 'Fake', backend: 'openai', baseUrl: server.url, model: 'fake', maxConcurrency: 4 }];
-    fake = installFakeVscode({
-      extensionPath: REPO,
-      workspaceFolder: sandbox.ws,
-      globalStorage: join(sandbox.tmp, 'global'),
-      settings: { 'gaplens.modelProfiles': profiles, 'gaplens.runsFolder': '.gaplens/runs' },
-      userSettings: { 'gaplens.modelProfiles': profiles },
-    });
-    ext = loadBuiltExtension();
-    ext.activate(fake.context);
+    ({ fake, ext } = activateInSandbox(sandbox, { settings: { 'gaplens.modelProfiles': profiles, 'gaplens.runsFolder': '.gaplens/runs' }, userSettings: { 'gaplens.modelProfiles': profiles } }));
   });
 
   after(async () => {
