@@ -62,7 +62,7 @@ export async function scanSamples(file: string, reader: AppendOnlyReader, sink: 
   const duplicates = { generation: new DuplicateCounter(), verification: new DuplicateCounter() };
   await forEachRecord(file, reader, SAMPLES_SCHEMA_VERSIONS, (value, line, offset) => {
     const fail = (msg: string): UserError => new UserError(atLine(file, line, msg));
-    // A record of one of the run's tasks, valid against its schema.
+    // A record of one of the run's tasks, valid against its schema (vouched for by its fast path, else checked by the schema).
     const read = <R extends { task: string; index: number }>(fast: (r: Record<string, unknown>) => R | undefined, schema: z.ZodType<R>): R => {
       const parsed = parseRecord(value, fast, schema);
       if (!parsed.success) throw fail(describeIssues(parsed.error));
