@@ -28,6 +28,8 @@ const nonEmpty = z.string().min(1, 'must be a non-empty string');
 const count = z.number().int('must be a whole number').nonnegative('must be >= 0');
 const positive = z.number().int('must be a whole number').positive('must be >= 1');
 const timestamp = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time such as 2026-11-24T08:15:03.000Z' });
+/** What `timestamp` accepts (zod's own pattern, so the record fast path cannot drift from it). */
+export const TIMESTAMP_PATTERN: RegExp = patternOf(timestamp);
 const probability = z.number().min(0, 'must be in [0, 1]').max(1, 'must be in [0, 1]');
 
 export const taskSchema = z.object({
@@ -129,7 +131,9 @@ export const generationRecordSchema = z.object({
   at: timestamp,
 });
 
-const hexPrefix = (digits: number) => z.string().regex(new RegExp(`^[0-9a-f]{${digits}}$`), `must be ${digits} lower-case hex digits`);
+/** What a hash prefix of `digits` hex digits in a prompt reference looks like (also the record fast path's test). */
+export const hexPrefixPattern = (digits: number): RegExp => new RegExp(`^[0-9a-f]{${digits}}$`);
+const hexPrefix = (digits: number) => z.string().regex(hexPrefixPattern(digits), `must be ${digits} lower-case hex digits`);
 const promptValuesSchema = z.record(nonEmpty, count);
 const promptReferenceSchema = z
   .object({
@@ -238,6 +242,12 @@ export type SchemasMatchContracts = [
   Assert<Exactly<z.output<typeof annotationRecordSchema>, AnnotationRecord>>,
   Assert<Exactly<z.output<typeof auditFileSchema>, AuditFile>>,
 ];
+
+// zod sets a string format's pattern when it builds the schema; a zod without it fails here, at load.
+function patternOf(schema: { def: { pattern?: RegExp | undefined } }): RegExp {
+  if (!schema.def.pattern) throw new Error('zod gave the date-time schema no pattern');
+  return schema.def.pattern;
+}
 
 const MAX_ISSUES_SHOWN = 3;
 

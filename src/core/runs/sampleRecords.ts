@@ -15,6 +15,7 @@ import {
   unsupportedVersion,
   verificationRecordSchema,
 } from './recordSchemas';
+import { fastFailure, fastGeneration, fastVerification, parseRecord } from './recordFastPath';
 import { sampleKey } from './sampleKey';
 import { stageKey } from '../verify/draws';
 import { drawCount } from './drawnScores';
@@ -61,20 +62,20 @@ export async function scanSamples(file: string, reader: AppendOnlyReader, sink: 
   const duplicates = { generation: new DuplicateCounter(), verification: new DuplicateCounter() };
   await forEachRecord(file, reader, SAMPLES_SCHEMA_VERSIONS, (value, line, offset) => {
     const fail = (msg: string): UserError => new UserError(atLine(file, line, msg));
-    // A record of one of the run's tasks, valid against its schema.
-    const read = <R extends { task: string; index: number }>(schema: z.ZodType<R>): R => {
-      const parsed = schema.safeParse(value);
+    // A record of one of the run's tasks, valid against its schema (vouched for by its fast path, else checked by the schema).
+    const read = <R extends { task: string; index: number }>(fast: (r: Record<string, unknown>) => R | undefined, schema: z.ZodType<R>): R => {
+      const parsed = parseRecord(value, fast, schema);
       if (!parsed.success) throw fail(describeIssues(parsed.error));
       if (!reader.taskIds.has(parsed.data.task)) throw fail(unknownTask(parsed.data.task));
       return parsed.data;
     };
     const type = value['type'];
     if (type === 'generation') {
-      if (!sink.generation(read(generationRecordSchema), offset)) duplicates.generation.add(line);
+      if (!sink.generation(read(fastGeneration, generationRecordSchema), offset)) duplicates.generation.add(line);
     } else if (type === 'verification') {
-      if (!sink.verification(read(verificationRecordSchema), line, offset)) duplicates.verification.add(line);
+      if (!sink.verification(read(fastVerification, verificationRecordSchema), line, offset)) duplicates.verification.add(line);
     } else if (type === 'failure') {
-      sink.failure(read(failureRecordSchema), offset);
+      sink.failure(read(fastFailure, failureRecordSchema), offset);
     } else {
       const got = type === undefined ? 'missing field "type"' : `unknown record type ${JSON.stringify(type)}`;
       throw fail(`${got}; expected "generation", "verification" or "failure"`);
