@@ -8,6 +8,8 @@ import { COMMAND_IDS, LIGHT_COMMANDS, type CommandId } from './commandIds';
 import { DisposableStore } from './disposables';
 import { PANEL_VIEW_TYPE, RUN_EDITOR_VIEW_TYPES, TASK_LANGUAGE_ID, type Features, type Services } from './services';
 import { registerTaskFileTests } from './testing/taskFileTests';
+import { LazyQuickCheckLens, QUICK_CHECK_FILES } from './views/lazyQuickCheckLens';
+import { QuickCheckStatusItem } from './views/quickCheckStatus';
 import { RunStatusBar } from './views/statusBar';
 import { DRAFT_TEMPLATES, DraftTemplateLens } from './views/templateLens';
 
@@ -24,12 +26,14 @@ export function activate(context: vscode.ExtensionContext): void {
   const status = owned.add(new RunStatusBar());
   const runsTree = owned.add(new LazyTree(() => features().then((f) => f.runsChildren())));
   const taskSetsTree = owned.add(new LazyTree(() => features().then((f) => f.taskSetChildren())));
+  const quickCheckLens = owned.add(new LazyQuickCheckLens(() => features()));
   const services: Services = {
     context,
     log,
     status,
     refreshRuns: () => runsTree.refresh(),
     refreshTaskSets: () => taskSetsTree.refresh(),
+    refreshQuickChecks: () => quickCheckLens.refresh(),
   };
 
   let loaded: Promise<Features> | undefined;
@@ -69,6 +73,8 @@ export function activate(context: vscode.ExtensionContext): void {
   }
 
   owned.add(vscode.languages.registerCodeLensProvider(DRAFT_TEMPLATES, new DraftTemplateLens()));
+  owned.add(vscode.languages.registerCodeLensProvider(QUICK_CHECK_FILES, quickCheckLens));
+  owned.add(new QuickCheckStatusItem());
   owned.add(registerTaskFileTests(async (file, signal) => (await features()).runGapCheckTest(file, signal)));
   startLanguageClientOnFirstTaskFile(context, log, owned);
   log.info(`activated in ${(performance.now() - moduleLoaded).toFixed(1)} ms (module evaluation to end of activate)`);
