@@ -7,7 +7,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatIntervalIn, formatPoints } from '../../../src/core/report/numbers';
+import { parseTaskText } from '../../../src/core/tasks/parseTaskText';
+import type { Task } from '../../../src/core/tasks/task';
 import { RUN_CHOICES_KEY } from '../../../src/extension/config/runChoices';
+import { taskHoverMarkdown } from '../../../src/server/hover';
+import { TaskResultsCache } from '../../../src/server/taskResults';
 import { startFakeOpenAI, type FakeOpenAI, type FakeRequest } from '../../fixtures/openaiServer';
 import { REPO, runCli } from '../../helpers/cli';
 import { isTaskRequest, writeTasks } from '../../helpers/runs';
@@ -162,6 +166,16 @@ describe('Quick Gap Check (built bundle, fake VS Code, real HTTP model server)',
     const lens = await titled('Quick gap check of the file (5 tasks): ');
     assert.notEqual(dirOf(lens), fileRun);
     assert.equal(lens.command?.title, `Quick gap check of the file (5 tasks): ${fileTitle}`);
+  });
+
+  it("the task hover (the language server's) names the quick check's run with the lens's gap and a link to its panel", async () => {
+    const lens = await titled('Quick gap check of the file (5 tasks): ');
+    const task = parseTaskText(readFileSync(file, 'utf8'), file).tasks[0] as Task;
+    const hover = taskHoverMarkdown(task, await new TaskResultsCache([join(sandbox.ws, '.gaplens', 'runs')]).latest(task.id));
+    const whole = /\nThe whole run `[^`]+` \(4 tasks\): (gap [^ ]+ pp) · \[Open the run's panel\]\(command:gaplens\.openRun\?([^)]+)\)$/.exec(hover);
+    assert.ok(whole, hover);
+    assert.equal(whole[1], /^gap [^ ]+ pp/.exec(fileTitle)?.[0], 'the hover and the lens show different gaps');
+    assert.deepEqual(JSON.parse(decodeURIComponent(whole[2] as string)), [dirOf(lens)]);
   });
 
   it("checks one task with the profile used last, without asking; a verifier that scored nothing gives no gap, never 0", async () => {
