@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { DEFAULT_VERIFIER } from '../../core/config/runRules';
 import { parseFilter, parseSelector } from '../../core/filter/parse';
 import { assessRunReport } from '../../core/pipeline/runReport';
+import { DEFAULT_BOOTSTRAP } from '../../core/stats/bootstrap';
 import { readRun } from '../../core/runs/runStore';
 import { toScoredSamples } from '../../core/runs/scoredSamples';
 import { parseTaskText } from '../../core/tasks/parseTaskText';
@@ -25,8 +26,6 @@ import { profileQuestionHelp } from './addProfile';
 import { versions } from './runCommands';
 import { askProfile, runConfigOf } from './runPlan';
 
-/** The report's bootstrap, as `gaplens report` and the panel draw it by default. */
-const BOOTSTRAP = { resamples: 1000, seed: 0 } as const;
 
 /** `args`: a task file and 1-based task lines (a CodeLens), a task file alone (all its tasks), or nothing (the active editor's selection, else its file). */
 export async function quickCheck(ctx: CommandContext, board: QuickCheckBoard, args: readonly unknown[]): Promise<void> {
@@ -65,7 +64,7 @@ export async function quickCheck(ctx: CommandContext, board: QuickCheckBoard, ar
     if (result === undefined) return board.stopped(file, taskIds);
     dir = result.dir;
     const run = await readRun(dir, { onWarning: (m) => ctx.services.log.warn(m) });
-    const assessed = assessRunReport(run, toScoredSamples(run), { selector: parseSelector(plan.verifiers[0] as string), filter: parseFilter(config.filter), ...BOOTSTRAP }, false);
+    const assessed = assessRunReport(run, toScoredSamples(run), { selector: parseSelector(plan.verifiers[0] as string), filter: parseFilter(config.filter), resamples: DEFAULT_BOOTSTRAP.resamples, seed: DEFAULT_BOOTSTRAP.seed }, false);
     await board.finished({ file, taskIds, dir, ...quickCheckText(assessed, result.status, config.n) });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
