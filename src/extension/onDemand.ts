@@ -3,6 +3,7 @@
 // Owns every disposable it creates; shares state with main.ts only through Services.
 import * as vscode from 'vscode';
 import { BUILTIN_TASK_SETS } from '../core/tasks/load';
+import { TASK_CODE_LENS_SETTING, taskCodeLensMode } from '../protocol/taskServerProtocol';
 import type { HeavyCommandId } from './commandIds';
 import { DisposableStore } from './disposables';
 import type { CommandContext } from './commands/commandContext';
@@ -100,7 +101,9 @@ export function createFeatures(services: Services): Features {
     restorePanel: (panel, state) => restorePanel(ctx, panel, state),
     openRunEditor: (panel, file) => openRunEditor(ctx, panel, file),
     runGapCheckTest: (file, signal) => runGapCheckTest(ctx, file, signal),
-    quickCheckLenses: (document) => quickCheckLenses(document, quickChecks, selectionsOf(document)),
+    // gaplens.taskCodeLens "off" turns off every lens of task files, the quick check's too.
+    quickCheckLenses: (document) =>
+      taskCodeLensMode({ [TASK_CODE_LENS_SETTING]: workspace.getter(document.fileName)(TASK_CODE_LENS_SETTING) }) === 'off' ? [] : quickCheckLenses(document, quickChecks, selectionsOf(document)),
     dispose: () => owned.dispose(),
   };
 }
@@ -118,6 +121,7 @@ function watchForChanges(services: Services, owned: DisposableStore): void {
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('gaplens.runsFolder')) services.refreshRuns();
       if (e.affectsConfiguration('files.associations')) services.refreshTaskSets();
+      if (e.affectsConfiguration(`gaplens.${TASK_CODE_LENS_SETTING}`)) services.refreshQuickChecks();
     }),
   );
 }

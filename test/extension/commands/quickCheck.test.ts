@@ -209,6 +209,16 @@ describe('Quick Gap Check (built bundle, fake VS Code, real HTTP model server)',
     assert.equal(last()?.visible, false);
   });
 
+  it('shows no quick check lens when gaplens.taskCodeLens turns task-file lenses off', async () => {
+    settings['gaplens.taskCodeLens'] = 'off';
+    try {
+      assert.deepEqual(await lenses(), []);
+    } finally {
+      delete settings['gaplens.taskCodeLens'];
+    }
+    assert.ok((await lenses()).length > 0);
+  });
+
   it('refuses invalid quick check settings, naming them', async () => {
     settings['gaplens.quickCheck.n'] = 0;
     try {
