@@ -1,6 +1,7 @@
 // The extension's entry point (dist/extension.js): registers commands, the two trees, the status
 // bar, the panel serializer, the run file editor, the Test Explorer's gap checks and the task-file
-// language client — and nothing heavier. Command code,
+// language client, the quick gap check's lens and status item (the lens asks the on-demand bundle
+// for its lenses, so opening a task file loads it) — and nothing heavier. Command code,
 // the panel, core and the language client are separate bundles loaded on first use, so activation
 // stays in milliseconds. Must not import core, the protocol or anything that pulls in a library.
 import * as vscode from 'vscode';
