@@ -19,6 +19,7 @@ export const COMMAND_IDS = [
   'gaplens.deleteRun',
   'gaplens.editVerifierTemplate',
   'gaplens.reverifyWithTemplate',
+  'gaplens.quickCheck',
   'gaplens.refreshRuns',
   'gaplens.refreshTaskSets',
   'gaplens.showLog',

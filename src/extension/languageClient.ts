@@ -34,6 +34,9 @@ export async function startTaskLanguageClient(context: vscode.ExtensionContext, 
     synchronize: { configurationSection: 'gaplens' },
     initializationOptions: { runsFolders: runsFolders(context) } satisfies TaskServerInit,
     outputChannel: log,
+    // The hover's "Open the run's panel" link (server/hover.ts): that one command is trusted, no other
+    // link or HTML; task and run text stays escaped (server/markdown.ts).
+    markdown: { isTrusted: { enabledCommands: ['gaplens.openRun'] }, supportHtml: false },
   };
   const client = new LanguageClient('gaplens.tasks', 'Gap Lens task files', serverOptions, clientOptions);
   await client.start();

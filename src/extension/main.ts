@@ -1,6 +1,7 @@
 // The extension's entry point (dist/extension.js): registers commands, the two trees, the status
 // bar, the panel serializer, the run file editor, the Test Explorer's gap checks and the task-file
-// language client — and nothing heavier. Command code,
+// language client, the quick gap check's lens and status item (the lens asks the on-demand bundle
+// for its lenses, so opening a task file loads it) — and nothing heavier. Command code,
 // the panel, core and the language client are separate bundles loaded on first use, so activation
 // stays in milliseconds. Must not import core, the protocol or anything that pulls in a library.
 import * as vscode from 'vscode';
@@ -8,6 +9,8 @@ import { COMMAND_IDS, LIGHT_COMMANDS, type CommandId } from './commandIds';
 import { DisposableStore } from './disposables';
 import { PANEL_VIEW_TYPE, RUN_EDITOR_VIEW_TYPES, TASK_LANGUAGE_ID, type Features, type Services } from './services';
 import { registerTaskFileTests } from './testing/taskFileTests';
+import { LazyQuickCheckLens, QUICK_CHECK_FILES } from './views/lazyQuickCheckLens';
+import { QuickCheckStatusItem } from './views/quickCheckStatus';
 import { RunStatusBar } from './views/statusBar';
 import { DRAFT_TEMPLATES, DraftTemplateLens } from './views/templateLens';
 
@@ -24,12 +27,14 @@ export function activate(context: vscode.ExtensionContext): void {
   const status = owned.add(new RunStatusBar());
   const runsTree = owned.add(new LazyTree(() => features().then((f) => f.runsChildren())));
   const taskSetsTree = owned.add(new LazyTree(() => features().then((f) => f.taskSetChildren())));
+  const quickCheckLens = owned.add(new LazyQuickCheckLens(() => features()));
   const services: Services = {
     context,
     log,
     status,
     refreshRuns: () => runsTree.refresh(),
     refreshTaskSets: () => taskSetsTree.refresh(),
+    refreshQuickChecks: () => quickCheckLens.refresh(),
   };
 
   let loaded: Promise<Features> | undefined;
@@ -69,6 +74,8 @@ export function activate(context: vscode.ExtensionContext): void {
   }
 
   owned.add(vscode.languages.registerCodeLensProvider(DRAFT_TEMPLATES, new DraftTemplateLens()));
+  owned.add(vscode.languages.registerCodeLensProvider(QUICK_CHECK_FILES, quickCheckLens));
+  owned.add(new QuickCheckStatusItem());
   owned.add(registerTaskFileTests(async (file, signal) => (await features()).runGapCheckTest(file, signal)));
   startLanguageClientOnFirstTaskFile(context, log, owned);
   log.info(`activated in ${(performance.now() - moduleLoaded).toFixed(1)} ms (module evaluation to end of activate)`);

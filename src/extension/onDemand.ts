@@ -3,12 +3,14 @@
 // Owns every disposable it creates; shares state with main.ts only through Services.
 import * as vscode from 'vscode';
 import { BUILTIN_TASK_SETS } from '../core/tasks/load';
+import { TASK_CODE_LENS_SETTING, taskCodeLensMode } from '../protocol/taskServerProtocol';
 import type { HeavyCommandId } from './commandIds';
 import { DisposableStore } from './disposables';
 import type { CommandContext } from './commands/commandContext';
 import { compareRuns } from './commands/compareRuns';
 import { showSeries } from './commands/showSeries';
 import { checkSelection, runGapCheck, runSelectedTasks } from './commands/runCommands';
+import { quickCheck } from './commands/quickCheck';
 import { cancelRun, deleteRuns, exportKept, labelRun, nextDisagreement, openRun, openRunEditor, restorePanel, resumeRun, reverifyRun } from './commands/runFolderCommands';
 import { setApiKey } from './commands/setApiKey';
 import { editVerifierTemplate, reverifyWithTemplate } from './commands/templateCommands';
@@ -20,11 +22,14 @@ import { PanelMemory } from './panel/panelMemory';
 import { PanelRegistry } from './panel/panelRegistry';
 import { RunExecutor } from './commands/runExecutor';
 import { RunIndex } from './run/runIndex';
-import type { Features, Services } from './services';
+import { QuickCheckBoard } from './run/quickChecks';
+import { TASK_LANGUAGE_ID, type Features, type Services } from './services';
+import { selectedLines, type LineSelection } from './tasks/taskSelection';
 import { findTaskFiles } from './tasks/workspaceTaskFiles';
 import { runGapCheckTest } from './testing/gapCheckTest';
 import { openSettingsAction } from './ui/errorActions';
 import { vscodePrompter } from './ui/vscodePrompter';
+import { quickCheckLenses } from './views/quickCheckLenses';
 import { RunTreeItem, taskSetItems } from './views/trees';
 
 export function createFeatures(services: Services): Features {
@@ -43,6 +48,8 @@ export function createFeatures(services: Services): Features {
   owned.add(executor);
   owned.add(panels);
   watchForChanges(services, owned);
+  const quickChecks = new QuickCheckBoard(context.workspaceState, () => services.refreshQuickChecks());
+  owned.add(followTaskSelections(services));
   const ctx: CommandContext = {
     services,
     workspace,
@@ -77,6 +84,7 @@ export function createFeatures(services: Services): Features {
     'gaplens.deleteRun': (args) => deleteRuns(ctx, args),
     'gaplens.editVerifierTemplate': (args) => editVerifierTemplate(ctx, args),
     'gaplens.reverifyWithTemplate': (args) => reverifyWithTemplate(ctx, args),
+    'gaplens.quickCheck': (args) => quickCheck(ctx, quickChecks, args),
   };
 
   return {
@@ -93,6 +101,9 @@ export function createFeatures(services: Services): Features {
     restorePanel: (panel, state) => restorePanel(ctx, panel, state),
     openRunEditor: (panel, file) => openRunEditor(ctx, panel, file),
     runGapCheckTest: (file, signal) => runGapCheckTest(ctx, file, signal),
+    // gaplens.taskCodeLens "off" turns off every lens of task files, the quick check's too.
+    quickCheckLenses: (document) =>
+      taskCodeLensMode({ [TASK_CODE_LENS_SETTING]: workspace.getter(document.fileName)(TASK_CODE_LENS_SETTING) }) === 'off' ? [] : quickCheckLenses(document, quickChecks, selectionsOf(document)),
     dispose: () => owned.dispose(),
   };
 }
@@ -110,6 +121,26 @@ function watchForChanges(services: Services, owned: DisposableStore): void {
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('gaplens.runsFolder')) services.refreshRuns();
       if (e.affectsConfiguration('files.associations')) services.refreshTaskSets();
+      if (e.affectsConfiguration(`gaplens.${TASK_CODE_LENS_SETTING}`)) services.refreshQuickChecks();
     }),
   );
+}
+
+/** The non-empty selections of `document` when it is in the active editor (the selection lens follows them). */
+function selectionsOf(document: vscode.TextDocument): LineSelection[] {
+  const editor = vscode.window.activeTextEditor;
+  if (editor?.document.uri.toString() !== document.uri.toString()) return [];
+  return editor.selections.filter((s) => !s.isEmpty).map((s) => ({ startLine: s.start.line, endLine: s.end.line, endCharacter: s.end.character }));
+}
+
+/** Asks for the quick check's lenses again when the selected lines of a task file change (not on every cursor move). */
+function followTaskSelections(services: Services): vscode.Disposable {
+  let last = '';
+  return vscode.window.onDidChangeTextEditorSelection(({ textEditor }) => {
+    if (textEditor.document.languageId !== TASK_LANGUAGE_ID) return;
+    const now = JSON.stringify([textEditor.document.uri.toString(), selectedLines(selectionsOf(textEditor.document))]);
+    if (now === last) return;
+    last = now;
+    services.refreshQuickChecks();
+  });
 }

@@ -26,6 +26,8 @@ export interface Services {
   readonly status: StatusReporter;
   refreshRuns(): void;
   refreshTaskSets(): void;
+  /** The quick gap check's CodeLenses are asked for again. */
+  refreshQuickChecks(): void;
 }
 
 export interface Features extends vscode.Disposable {
@@ -38,6 +40,8 @@ export interface Features extends vscode.Disposable {
   openRunEditor(panel: vscode.WebviewPanel, file: vscode.Uri): Promise<void>;
   /** The Test Explorer's gap check of a task file (testing/gapCheckTest.ts); `signal` cancels it. */
   runGapCheckTest(file: string, signal: AbortSignal): Promise<GapTestResult>;
+  /** The quick gap check's CodeLenses of a task file (views/quickCheckLenses.ts). */
+  quickCheckLenses(document: vscode.TextDocument): vscode.CodeLens[];
 }
 
 /** The webview panel type (package.json activationEvents: onWebviewPanel:gaplens.panel). */

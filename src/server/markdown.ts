@@ -1,8 +1,8 @@
 // Untrusted text (task files, run folders) in hover markdown: shown literally, never rendered. A
 // task question holding `[x](command:…)`, `<img>`, `**`, `$(icon)` or backticks must not turn into
 // a link, HTML, emphasis, an icon or an early end of a code span; control and bidi characters are
-// shown as \uXXXX (inertText). The client renders our MarkupContent untrusted and without HTML
-// (vscode-languageclient's defaults: isTrusted false, supportHtml false); this escaping is the
+// shown as \uXXXX (inertText). The client renders our MarkupContent without HTML and trusts one
+// command only, the hover's own "Open the run's panel" link (gaplens.openRun); this escaping is the
 // second wall, and what keeps the text readable as what it is.
 import { inertText } from '../core/util/inertText';
 

@@ -105,6 +105,8 @@ describe('server/hover', () => {
         '',
         '- J(f|x) = 50.00 %',
         '- J(f[w]|x) = 66.67 % (filter `threshold:0.5` on `mc`; gap +16.67 pp)',
+        '',
+        `The whole run \`new-run\` (1 task): gap +16.67 pp · [Open the run's panel](command:gaplens.openRun?${encodeURIComponent(JSON.stringify([path.join(runs, 'a-new')]))})`,
       ].join('\n'),
     );
     assert.equal(taskOnLine(parsed, 3)?.id, T2.id);
@@ -121,19 +123,25 @@ describe('server/hover', () => {
     const task: Task = { id: 'new-one', question: 'q', answer: ['a', 'b'], grader: 'nq' };
     const about = '**Task `new-one`** · grader `nq`\n\nq\n\nGold answers `a` · `b`\n\n';
     assert.equal(taskHoverMarkdown(task, null), `${about}No run has this task yet: use *Run gap check on this task* above it.`);
-    const empty = { task, runId: 'r', runDir: '/r', reading: { state: 'pending' as const }, filteredAccuracy: null, filter: 'quantile:0.8', verifier: 'mc' };
-    assert.equal(taskHoverMarkdown(task, empty), `${about}No samples yet in the newest run \`r\`.`);
+    const runGap = { reading: { state: 'unmeasured' as const, samples: 3, accuracy: 1 / 3 }, selector: 'mc', filter: 'quantile:0.8' };
+    const empty = { task, runId: 'r', runDir: '/r', reading: { state: 'pending' as const }, filteredAccuracy: null, filter: 'quantile:0.8', verifier: 'mc', runGap, runTasks: 2, complete: false };
+    // The whole run's gap is never 0 when nothing was scored: "not measured", and the run is said incomplete.
+    const wholeRun = "\n\nThe whole run `r` (2 tasks, incomplete): gap not measured: 0 of 3 scored · [Open the run's panel](command:gaplens.openRun?%5B%22%2Fr%22%5D)";
+    assert.equal(taskHoverMarkdown(task, empty), `${about}No samples yet in the newest run \`r\`.${wholeRun}`);
     // Samples whose verifications failed or are still to come: the gap is not measured, never 0.
     const unscored = { ...empty, reading: { state: 'unmeasured' as const, samples: 3, accuracy: 1 / 3 } };
-    assert.ok(taskHoverMarkdown(task, unscored).endsWith('Newest run `r`, 3 samples:\n\n- J(f|x) = 33.33 %\n- J(f[w]|x) = — (filter `quantile:0.8` on `mc`; gap not measured: 0 of 3 scored)'));
+    assert.ok(taskHoverMarkdown(task, unscored).endsWith(`Newest run \`r\`, 3 samples:\n\n- J(f|x) = 33.33 %\n- J(f[w]|x) = — (filter \`quantile:0.8\` on \`mc\`; gap not measured: 0 of 3 scored)${wholeRun}`));
     const partial = { ...empty, reading: { state: 'partial' as const, samples: 4, scored: 2, accuracy: 0.25, gap: 0.25 }, filteredAccuracy: 0.5 };
-    assert.match(taskHoverMarkdown(task, partial), /- J\(f\[w\]\|x\) = 50\.00 % \(filter `quantile:0\.8` on `mc`; gap \+25\.00 pp \(partial: 2 of 4 scored\)\)$/);
+    assert.match(taskHoverMarkdown(task, partial), /- J\(f\[w\]\|x\) = 50\.00 % \(filter `quantile:0\.8` on `mc`; gap \+25\.00 pp \(partial: 2 of 4 scored\)\)\n/);
   });
 
   it('shows every piece of task and run text literally: no links, HTML, emphasis, code-span breaks or control characters', () => {
     const hostile = '[click](command:workbench.action.terminal.new) <img src=x onerror=alert(1)> **bold** `code` ``` $(alert) &amp; \x1b]0;t\x07 \u202e';
     const task: Task = { id: 'id`with``ticks', question: `${hostile}\n\n# heading\n- item\n1. item`, answer: ['``', ' spaced ', '\\frac12'], grader: 'nq' };
-    const result = { task, runId: 'run`<b>', runDir: '/r', reading: { state: 'measured' as const, samples: 1, accuracy: 1, gap: 0 }, filteredAccuracy: 1, filter: 'quantile:0.8', verifier: '**mc**' };
+    const reading = { state: 'measured' as const, samples: 1, accuracy: 1, gap: 0 };
+    // A run folder's path in the link is percent-encoded: brackets and parentheses cannot end the link.
+    const runDir = '/r (1)/x](command:evil)';
+    const result = { task, runId: 'run`<b>', runDir, reading, filteredAccuracy: 1, filter: 'quantile:0.8', verifier: '**mc**', runGap: { reading, selector: '**mc**', filter: 'quantile:0.8' }, runTasks: 1, complete: true };
     const hover = taskHoverMarkdown(task, result);
     assert.equal(
       hover,
@@ -148,6 +156,8 @@ describe('server/hover', () => {
         '',
         '- J(f|x) = 100.00 %',
         '- J(f[w]|x) = 100.00 % (filter `quantile:0.8` on `**mc**`; gap 0.00 pp)',
+        '',
+        "The whole run ``run`<b>`` (1 task): gap 0.00 pp · [Open the run's panel](command:gaplens.openRun?%5B%22%2Fr%20%281%29%2Fx%5D%28command%3Aevil%29%22%5D)",
       ].join('\n'),
     );
   });

@@ -322,7 +322,8 @@ export class FakeTextDocument {
 
 /** An editor on `doc` with the given selections (the first is the primary one). */
 export function fakeEditor(doc: FakeTextDocument, selections: { start: FakePosition; end: FakePosition }[]): { document: FakeTextDocument; selection: unknown; selections: unknown[] } {
-  return { document: doc, selection: selections[0], selections };
+  const withEmpty = selections.map((s) => ({ ...s, isEmpty: s.start.line === s.end.line && s.start.character === s.end.character }));
+  return { document: doc, selection: withEmpty[0], selections: withEmpty };
 }
 
 export interface FakeCustomEditorProvider {
@@ -386,15 +387,18 @@ export interface Recorded {
   live: LiveDisposables;
   /** CodeLens providers registered with languages.registerCodeLensProvider, with their document filters. */
   codeLenses: { selector: unknown; provider: FakeCodeLensProvider }[];
+  /** What a test fires when it changes window.activeTextEditor or its selections (the fake does not on its own). */
+  editorEvents: { active: FakeEventEmitter<unknown>; selection: FakeEventEmitter<{ textEditor: unknown }> };
 }
 
 /** A CodeLens as the fake's CodeLens class makes it: its range and command. */
 export interface FakeCodeLens {
   range: unknown;
-  command?: { title: string; command: string; arguments?: unknown[] };
+  command?: { title: string; command: string; arguments?: unknown[]; tooltip?: string };
 }
 
 export interface FakeCodeLensProvider {
+  onDidChangeCodeLenses?: (listener: () => unknown) => { dispose(): void };
   provideCodeLenses(document: FakeTextDocument, token?: unknown): FakeCodeLens[] | Promise<FakeCodeLens[]>;
 }
 
@@ -466,6 +470,7 @@ export function installFakeVscode(opts: FakeOptions): FakeVscode {
     noTrash: undefined,
     live: new LiveDisposables(),
     codeLenses: [],
+    editorEvents: { active: new FakeEventEmitter('window.onDidChangeActiveTextEditor'), selection: new FakeEventEmitter('window.onDidChangeTextEditorSelection') },
   };
   tracker = recorded.live;
   const disposable = (what: string): { dispose(): void } => ({ dispose: track(what) });
@@ -695,6 +700,8 @@ export function installFakeVscode(opts: FakeOptions): FakeVscode {
         return path === undefined ? undefined : [FakeUri.file(path)];
       },
       activeTextEditor: undefined,
+      onDidChangeActiveTextEditor: recorded.editorEvents.active.event,
+      onDidChangeTextEditorSelection: recorded.editorEvents.selection.event,
       showTextDocument: async () => undefined,
       showSaveDialog: async () => (recorded.savePath === undefined ? undefined : FakeUri.file(recorded.savePath)),
     },

@@ -106,6 +106,7 @@ describe('the gap panel registry and the status bar', () => {
       status: { show: (s) => void shown.push(s), clear: () => undefined },
       refreshRuns: () => undefined,
       refreshTaskSets: () => undefined,
+      refreshQuickChecks: () => undefined,
     };
     return new registryModule.PanelRegistry(services, new memoryModule.PanelMemory(fake.context.workspaceState as unknown as vscode.Memento));
   }

@@ -74,7 +74,9 @@ describe('the gap of one run on every surface', () => {
 
     // The task hover.
     const hover = taskHoverMarkdown(T, await new TaskResultsCache([root]).latest('a'));
-    assert.match(hover, new RegExp(`; ${escape(expected)}\\)$`));
+    assert.match(hover, new RegExp(`; ${escape(expected)}\\)\n`));
+    // …and the whole run's line under it (one task here: the same gap).
+    assert.match(hover, new RegExp(`\nThe whole run \`mid\` \\(1 task, incomplete\\): ${escape(expected)} · \\[Open the run's panel\\]`));
 
     // The CLI progress line, fed record by record as the run appends them.
     const cli = new LiveRecordGap('mc', 'quantile:0.5');
