@@ -330,7 +330,7 @@ function outOpt(v: RawValues): { out?: string } {
 /** What a resume would do, read without repairing anything (no lock is held). */
 async function resumePlan(dir: string): Promise<EstimateInput> {
   const prepared = await prepareResume(dir, say, { repair: false });
-  return { ...prepared, existing: await ExecutionRecords.forRun(prepared, prepared.config.verifiers), verifiers: prepared.config.verifiers };
+  return { ...prepared, existing: ExecutionRecords.forRun(prepared, prepared.config.verifiers), verifiers: prepared.config.verifiers };
 }
 
 /** Running gap statistics for the progress line, from what the folder held and the records as they stream in. */

@@ -8,7 +8,7 @@ import { rename, rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { APIUserAbortError, toFile, type OpenAI } from 'openai';
+import { APIUserAbortError, toStreamingFile, type OpenAI } from 'openai';
 import type { Batch, BatchCreateParams } from 'openai/resources/batches';
 import { abortReason } from '../llm/abort';
 import type { ModelSpec } from '../llm/modelSpec';
@@ -96,7 +96,8 @@ export function createBatchClient(spec: HttpSpec, apiKey: string | undefined): B
 
   return {
     upload: (file, name, signal) =>
-      step(`uploading ${name}`, signal, async () => (await sdk.files.create({ file: await toFile(createReadStream(file), name), purpose: 'batch' }, { signal })).id),
+      // Streamed as it is sent: toFile would read the whole shard (up to 200 MB) into memory first.
+      step(`uploading ${name}`, signal, async () => (await sdk.files.create({ file: toStreamingFile(createReadStream(file), name), purpose: 'batch' }, { signal })).id),
     create: (inputFileId, endpoint, metadata, signal) =>
       step(`creating a batch of ${inputFileId}`, signal, async () =>
         // The SDK's type knows OpenAI's `/v1/…` names only; Azure's are the same without `/v1`.

@@ -1,14 +1,15 @@
 // The records of a run as an execution goes: those on file when it started, and those it appends.
 // An execution in several passes (the batch executors') hands them to each pass, so that a pass
 // skips what an earlier one did — failures included, which only a resume asks again. Memory does
-// not grow with the run: presence is a byte per sample and stage, and a generation record is
-// held only while its task may still be verified (until the task is done in this execution).
+// not grow with the records' texts: presence is a byte per sample and stage, and a generation is
+// held as the byte offset of its line in samples.jsonl, read again when its task is verified. A
+// batch run generates every sample before it verifies any, so holding the records themselves
+// would hold the whole run (2.7 GB of a million-sample run, bench/RESULTS.md).
 import path from 'node:path';
-import { RUN_FILES, type RunData } from '../runs/runStore';
+import { RUN_FILES } from '../runs/runStore';
+import type { RunData } from '../runs/runStore';
 import { stageColumn, type RunColumns } from '../runs/runColumns';
-import { LineReader, parseJson } from '../runs/jsonlFile';
-import { generationRecordSchema } from '../runs/recordSchemas';
-import { UserError } from '../util/errors';
+import { readRecordAt } from '../runs/recordAt';
 import { sampleKey } from '../runs/sampleKey';
 import type { GenerationRecord, SampleRecord } from '../runs/records';
 import type { Task } from '../tasks/task';
@@ -17,27 +18,35 @@ import type { PreparedRun } from './runSession';
 import { stageKey } from '../verify/draws';
 import { drawStages } from '../runs/drawnScores';
 
+/** The offset column's value for a sample whose generation line is not known to be in the file. */
+const NO_LINE = -1;
+
 export class ExecutionRecords implements DoneWork {
   private readonly taskAt: Map<string, number>;
   /** Per expected sample (task position × n + index): 1 when it has a generation. */
   private readonly generated: Uint8Array;
+  /** Per expected sample: the byte offset of its generation's line in samples.jsonl, NO_LINE when not known. */
+  private readonly lines: Float64Array;
   /** Stage (verify/draws.ts stageKey: a verifier, or one of its draws) -> per expected sample: 1 when it has that stage's record. */
   private readonly verified = new Map<string, Uint8Array>();
-  /** sampleKey -> the generations of tasks not done yet in this execution. */
+  /** sampleKey -> the generations added without their line (fromRecords) of tasks not done yet in this execution. */
   private readonly held = new Map<string, GenerationRecord>();
   private readonly failed = new Map<string, Set<string>>();
 
   /**
    * Over the run's `tasks` with `n` samples each, for an execution that runs `stages` (verify/draws.ts
-   * stageKey: a verifier that draws K verifications is K stages). Records of indices ≥ n are never asked about.
+   * stageKey: a verifier that draws K verifications is K stages), whose samples.jsonl is `file` (null: records only
+   * in memory). Records of indices ≥ n are never asked about.
    */
   private constructor(
     tasks: readonly Task[],
     private readonly n: number,
     private readonly stages: readonly string[],
+    private readonly file: string | null,
   ) {
     this.taskAt = new Map(tasks.map((t, i) => [t.id, i]));
     this.generated = new Uint8Array(tasks.length * n);
+    this.lines = new Float64Array(tasks.length * n).fill(NO_LINE);
     for (const stage of stages) this.verified.set(stage, new Uint8Array(tasks.length * n));
   }
 
@@ -46,15 +55,24 @@ export class ExecutionRecords implements DoneWork {
    * folder held (nothing, for a new run): a verifier drawing several verifications per sample is done
    * with a sample draw by draw.
    */
-  static forRun(prepared: PreparedRun, verifiers: readonly string[]): Promise<ExecutionRecords> {
-    const { columns, tasks, config } = prepared;
+  static forRun(prepared: PreparedRun, verifiers: readonly string[]): ExecutionRecords {
+    const { columns, tasks, config, dir } = prepared;
     const stages = drawStages(config, verifiers);
-    return columns ? ExecutionRecords.fromColumns(columns, stages) : Promise.resolve(ExecutionRecords.fromRecords(tasks, config.n, stages, null));
+    return columns ? ExecutionRecords.fromColumns(columns, stages) : ExecutionRecords.fromRecords(tasks, config.n, stages, null, samplesFile(dir));
   }
 
-  /** An execution of `stages` over `existing`, what the folder held as records when it started (null: nothing). */
-  static fromRecords(tasks: readonly Task[], n: number, stages: readonly string[], existing: (Pick<RunData, 'generations' | 'verifications'> & Partial<Pick<RunData, 'draws'>>) | null): ExecutionRecords {
-    const records = new ExecutionRecords(tasks, n, stages);
+  /**
+   * An execution of `stages` over `existing`, what the folder held as records when it started (null: nothing);
+   * `file`, its samples.jsonl, is where the records the execution appends with their offsets are read again.
+   */
+  static fromRecords(
+    tasks: readonly Task[],
+    n: number,
+    stages: readonly string[],
+    existing: (Pick<RunData, 'generations' | 'verifications'> & Partial<Pick<RunData, 'draws'>>) | null,
+    file: string | null = null,
+  ): ExecutionRecords {
+    const records = new ExecutionRecords(tasks, n, stages, file);
     for (const g of existing?.generations.values() ?? []) records.add(g);
     for (const byVerifier of existing?.verifications.values() ?? []) for (const r of byVerifier.values()) records.add(r);
     for (const byStage of existing?.draws?.values() ?? []) for (const r of byStage.values()) records.add(r);
@@ -64,34 +82,24 @@ export class ExecutionRecords implements DoneWork {
   }
 
   /**
-   * An execution over what the folder held as columns when it started: presence from the columns,
-   * and the generation records of the tasks not complete read again from samples.jsonl at their
-   * offsets (a resume cut at 90 % reads a few; a task that is complete needs none of its texts).
+   * An execution over what the folder held as columns when it started: presence, and where each
+   * generation's line is, from the columns (a task that is still to be verified reads its texts then).
    */
-  static async fromColumns(cols: RunColumns, stages: readonly string[]): Promise<ExecutionRecords> {
+  static fromColumns(cols: RunColumns, stages: readonly string[]): ExecutionRecords {
     const { n } = cols.manifest.config;
-    const records = new ExecutionRecords(cols.tasks, n, stages);
+    const records = new ExecutionRecords(cols.tasks, n, stages, samplesFile(cols.dir));
     const scores = stages.map((stage) => [records.verified.get(stage) as Uint8Array, stageColumn(cols, stage)?.score] as const);
     for (let row = 0; row < cols.rows; row++) {
       const index = cols.index[row] as number;
       if (index >= n) continue;
       const slot = (cols.task[row] as number) * n + index;
-      if (cols.generation[row] !== -1) records.generated[slot] = 1;
+      const line = cols.generation[row] as number;
+      // A run read from its folder knows every line's offset (OFFSET_UNKNOWN is the panel's, for records added live).
+      if (line !== -1) {
+        records.generated[slot] = 1;
+        if (line >= 0) records.lines[slot] = line;
+      }
       for (const [flags, score] of scores) if (score !== undefined && !Number.isNaN(score[row] as number)) flags[slot] = 1;
-    }
-    const unfinished = new Uint8Array(cols.tasks.length);
-    cols.tasks.forEach((task, t) => (unfinished[t] = records.complete(task.id) ? 0 : 1));
-    const offsets: number[] = [];
-    for (let row = 0; row < cols.rows; row++) {
-      const offset = cols.generation[row] as number;
-      if (offset !== -1 && (cols.index[row] as number) < n && unfinished[cols.task[row] as number] === 1) offsets.push(offset);
-    }
-    if (offsets.length === 0) return records;
-    const lines = await LineReader.open(path.join(cols.dir, RUN_FILES.samples));
-    try {
-      for (const offset of offsets.sort((a, b) => a - b)) records.add(parseGeneration(await lines.lineAt(offset), lines.file, offset));
-    } finally {
-      await lines.close();
     }
     return records;
   }
@@ -101,7 +109,12 @@ export class ExecutionRecords implements DoneWork {
   }
 
   generation(task: string, index: number): GenerationRecord | undefined {
-    return this.held.get(sampleKey(task, index));
+    const held = this.held.get(sampleKey(task, index));
+    if (held !== undefined) return held;
+    const slot = this.slot(task, index);
+    const line = slot === -1 ? NO_LINE : (this.lines[slot] as number);
+    if (line === NO_LINE || this.file === null) return undefined;
+    return readRecordAt(this.file, line, { type: 'generation', task, index }, 'resume the run again');
   }
 
   hasVerification(task: string, index: number, stage: string): boolean {
@@ -113,8 +126,8 @@ export class ExecutionRecords implements DoneWork {
     return this.failed.get(sampleKey(task, index))?.has(stage) ?? false;
   }
 
-  /** A record just appended to the run (or on file when the execution started). */
-  add(record: SampleRecord): void {
+  /** A record just appended to the run at byte `line` of samples.jsonl (or on file when the execution started, or in memory only: no line). */
+  add(record: SampleRecord, line?: number): void {
     const slot = this.slot(record.task, record.index);
     if (record.type === 'failure') {
       const key = sampleKey(record.task, record.index);
@@ -125,14 +138,15 @@ export class ExecutionRecords implements DoneWork {
       return;
     } else if (record.type === 'generation') {
       this.generated[slot] = 1;
-      this.held.set(sampleKey(record.task, record.index), record);
+      if (line === undefined) this.held.set(sampleKey(record.task, record.index), record);
+      else this.lines[slot] = line;
     } else {
       const column = this.verified.get(stageKey(record.verifier, record.draw));
       if (column) column[slot] = 1;
     }
   }
 
-  /** The task has been worked through in this pass: its generations are not needed again. */
+  /** The task has been worked through in this pass: its generations held in memory are not needed again. */
   taskDone(task: string): void {
     for (let i = 0; i < this.n; i++) this.held.delete(sampleKey(task, i));
   }
@@ -156,10 +170,6 @@ export class ExecutionRecords implements DoneWork {
   }
 }
 
-// The line was validated when the columns were read moments ago; only an edit since can make it unreadable.
-function parseGeneration(text: string, file: string, offset: number): GenerationRecord {
-  const json = parseJson(text);
-  const parsed = json.ok ? generationRecordSchema.safeParse(json.value) : null;
-  if (parsed?.success) return parsed.data;
-  throw new UserError(`${file}: the line at byte ${offset} is no longer the generation record it was when the run was read; was the file edited? Resume again`);
+function samplesFile(dir: string): string {
+  return path.join(dir, RUN_FILES.samples);
 }

@@ -42,7 +42,7 @@ export type ExistingRecords = Pick<DoneWork, 'hasGeneration' | 'generation' | 'h
  */
 export interface DoneWork {
   hasGeneration(task: string, index: number): boolean;
-  /** The sample's generation record, while its task is not done in this execution; undefined after. */
+  /** The sample's generation record (read from samples.jsonl if need be); undefined when it has none, or when an execution over records in memory is done with its task. */
   generation(task: string, index: number): GenerationRecord | undefined;
   /** `stage`: the verifier, or one of its draws (verify/draws.ts stageKey). */
   hasVerification(task: string, index: number, stage: string): boolean;
@@ -191,7 +191,8 @@ async function ensureGenerations(task: Task, run: TaskRun): Promise<GenerationRe
     }
     await appendAll([...fresh.values()], run, (record) => ({ type: 'generation', record }));
   }
-  return range(config.n).flatMap((i) => have(i) ?? fresh.get(i) ?? []);
+  // The fresh ones first: the records added since are read back from the file, which these need not be.
+  return range(config.n).flatMap((i) => fresh.get(i) ?? have(i) ?? []);
 }
 
 async function ensureVerifications(task: Task, samples: VerifySample[], verifier: Verifier, run: TaskRun): Promise<void> {

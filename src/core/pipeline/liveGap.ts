@@ -68,6 +68,11 @@ export class LiveGap {
     this.acc.upsert({ task: sample.task, index: sample.index, correct: sample.correct, scores: { ...sample.scores }, answer: sample.answer ?? null });
   }
 
+  /** A sample as it counts now (its grade and scores); undefined until it counts. */
+  sample(task: string, index: number): Pick<GapInput, 'correct' | 'scores'> | undefined {
+    return this.acc.sample(task, index);
+  }
+
   /** Counts a task whose samples will not change again, without keeping them (GapAccumulator.addFinished); every one must count. */
   addFinished(task: string, samples: readonly GapInput[]): void {
     this.acc.addFinished(
@@ -120,16 +125,17 @@ export function runLiveGap(run: RunData, selector: string, filter: string): Live
 
 /**
  * The live gap fed record by record, as a run appends them (the CLI's progress line). A sample counts
- * from its grade on and is updated as the selector's scores arrive; its grade and scores are held here
- * only until the selector has every score it reads, then the accumulator alone keeps them (as columns):
- * memory grows by a few numbers a sample, not by its records. Records of verifiers the selector does
- * not read change nothing and are not kept.
+ * from its grade on and is updated as the selector's scores arrive. Its grade and scores are kept by
+ * the accumulator alone (as columns) and read back from it when the next score arrives, so memory
+ * grows by a few numbers a sample, not by its records — also in a batch run, where every sample is
+ * graded a phase before any is scored. Records of verifiers the selector does not read change
+ * nothing and are not kept.
  */
 export class LiveRecordGap {
   private readonly live: LiveGap;
   private readonly needed: ReadonlySet<string>;
-  /** sampleKey -> what has arrived of a sample that does not count yet. */
-  private readonly pending = new Map<string, GapInput>();
+  /** sampleKey -> the scores of a sample whose generation has not arrived (a run appends it first: this stays empty). */
+  private readonly early = new Map<string, Record<string, number | null>>();
   /** drawsKey -> the draws arrived of a verifier drawing several per sample, until all have. */
   private readonly draws = new Map<string, (ArrivedDraw | undefined)[]>();
 
@@ -141,18 +147,20 @@ export class LiveRecordGap {
 
   add(record: GenerationRecord | VerificationRecord): void {
     if (record.type === 'verification' && !this.needed.has(record.verifier)) return;
-    const key = sampleKey(record.task, record.index);
-    const sample = this.pending.get(key) ?? { task: record.task, index: record.index, correct: null, scores: {} };
+    const { task, index } = record;
+    const key = sampleKey(task, index);
     if (record.type === 'generation') {
-      sample.correct = record.grade.correct;
-      sample.answer = record.grade.normalized;
-    } else {
-      const score = this.drawnScore(key, record);
-      // A draw of several: the sample waits as it was until the last draw is in.
-      if (score === undefined) return;
-      sample.scores = { ...sample.scores, [record.verifier]: score };
+      const scores = this.early.get(key) ?? {};
+      this.early.delete(key);
+      this.live.update({ task, index, correct: record.grade.correct, answer: record.grade.normalized, scores });
+      return;
     }
-    this.settle(sample);
+    const score = this.drawnScore(key, record);
+    // A draw of several: the sample stays as it was until the last draw is in.
+    if (score === undefined) return;
+    const counted = this.live.sample(task, index);
+    if (counted === undefined) this.early.set(key, { ...this.early.get(key), [record.verifier]: score });
+    else this.live.update({ task, index, correct: counted.correct, scores: { ...counted.scores, [record.verifier]: score } });
   }
 
   /**
@@ -175,7 +183,7 @@ export class LiveRecordGap {
       if (finished[t] === 1 && rows.every((row) => row !== -1)) this.live.addFinished(task.id, rows.map((row) => this.sampleAt(cols, scores, row)));
       else finished[t] = 0;
     });
-    for (let row = 0; row < cols.rows; row++) if (finished[cols.task[row] as number] === 0 && cols.generation[row] !== -1) this.settle(this.sampleAt(cols, scores, row));
+    for (let row = 0; row < cols.rows; row++) if (finished[cols.task[row] as number] === 0 && cols.generation[row] !== -1) this.live.update(this.sampleAt(cols, scores, row));
     this.addDrawnColumns(cols);
   }
 
@@ -215,14 +223,6 @@ export class LiveRecordGap {
 
   reading(): GapReading {
     return this.live.reading();
-  }
-
-  /** Counts the sample as it stands; keeps what has arrived of it until the selector has every score it reads. */
-  private settle(sample: GapInput): void {
-    const key = sampleKey(sample.task, sample.index);
-    this.live.update(sample);
-    if (sample.correct !== null && Object.keys(sample.scores).length === this.needed.size) this.pending.delete(key);
-    else this.pending.set(key, sample);
   }
 
   /** The record's score; of a verifier drawing K, the aggregate once all K draws are in (undefined before). */

@@ -136,8 +136,8 @@ export class RunController {
     readonly records: ExecutionRecords,
   ) {}
 
-  private static async of(prepared: PreparedRun, verifiers: string[], lock: RunLock, capabilities: Record<string, EndpointCapabilities>): Promise<RunController> {
-    return new RunController(prepared, verifiers, lock, capabilities, await ExecutionRecords.forRun(prepared, verifiers));
+  private static of(prepared: PreparedRun, verifiers: string[], lock: RunLock, capabilities: Record<string, EndpointCapabilities>): RunController {
+    return new RunController(prepared, verifiers, lock, capabilities, ExecutionRecords.forRun(prepared, verifiers));
   }
 
   get dir(): string {
@@ -169,12 +169,12 @@ export class RunController {
         const prepared = await prepareResume(request.dir, opts.onWarning);
         const { config } = prepared;
         const recorded = prepared.columns?.manifest.capabilities;
-        if (how === 'recorded') return await RunController.of(prepared, config.verifiers, lock, recorded ?? {});
+        if (how === 'recorded') return RunController.of(prepared, config.verifiers, lock, recorded ?? {});
         const generates = recordsOnFile(prepared).generations < prepared.tasks.length * config.n;
         const capabilities = await probe(modelUses(config.model, config.verifierModels, config.verifiers, generates), config.api);
         checkSamplingUnchanged(recorded, capabilities);
         if (Object.keys(capabilities).length > 0) await updateManifest(request.dir, (m) => ({ ...m, capabilities: { ...m.capabilities, ...capabilities } }));
-        return await RunController.of(prepared, config.verifiers, lock, capabilities);
+        return RunController.of(prepared, config.verifiers, lock, capabilities);
       }
       const { config, capabilities: recorded } = await readManifest(request.dir);
       if (request.kind === 'template-version') {
@@ -182,13 +182,13 @@ export class RunController {
         const candidates = request.version.verifiers ?? config.verifiers.filter((name) => splitVersion(name).version === ORIGINAL_VERSION);
         const capabilities = how === 'recorded' ? (recorded ?? {}) : await probe(modelUses(config.model, config.verifierModels, candidates, false), config.api);
         const { prepared, added } = await addTemplateVersion(request.dir, request.version, opts.onWarning, capabilities);
-        return await RunController.of(prepared, added, lock, capabilities);
+        return RunController.of(prepared, added, lock, capabilities);
       }
       // The run's own model at other endpoints verifies as the run's model (servedBy opens it there).
       const verifying = request.model === undefined || sameModel(request.model, config.model) ? config.model : canonicalModelSpec(request.model);
       const capabilities = how === 'recorded' ? (recorded ?? {}) : await probe([{ model: verifying, generates: false, verifiers: request.verifiers }], config.api);
       const { prepared, added } = await addVerifiers(request.dir, request.verifiers, request.model, opts.onWarning, capabilities, request.verifications);
-      return await RunController.of(prepared, added, lock, capabilities);
+      return RunController.of(prepared, added, lock, capabilities);
     } catch (err) {
       await lock.release();
       throw err;
@@ -250,10 +250,7 @@ export class RunController {
             verifierTemplates: (name) => this.prepared.versionTemplates?.get(splitVersion(name).version),
             verifiers,
             existing,
-            append: async (record) => {
-              await log.append(record);
-              existing.add(record);
-            },
+            append: async (record) => existing.add(record, await log.append(record)),
             onEvent: (event) => {
               if (event.type === 'task-done') existing.taskDone(event.task);
               if (event.type === 'failure') failedSamples++;

@@ -2,7 +2,8 @@
 // (runColumns.ts keeps the offsets): how the panel shows a sample's texts without holding every
 // record. samples.jsonl is only ever appended to, so an offset stays valid; a file changed in any
 // other way (truncated, rewritten, replaced) is reported in one line, never shown as another
-// sample's record. Synchronous: one positioned read of one line, for one sample the user opened.
+// sample's record. Synchronous: one positioned read of one line, for one sample the user opened or
+// one generation an execution verifies (pipeline/executionRecords.ts).
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { z } from 'zod';
 import { UserError } from '../util/errors';
@@ -12,6 +13,8 @@ import { describeIssues, failureRecordSchema, generationRecordSchema, verificati
 
 const NEWLINE = 0x0a;
 const CHUNK = 64 * 1024;
+/** One record's line is a few KB at most, mostly: a read of a whole CHUNK per record would read many times what it needs. */
+const RECORD_CHUNK = 4 * 1024;
 
 /** The record a line is expected to hold: its sample and, for a verification or failure, its verifier or stage. */
 export type RecordAddress =
@@ -27,10 +30,13 @@ const SCHEMAS: Record<RecordAddress['type'], z.ZodType<GenerationRecord | Verifi
   failure: failureRecordSchema,
 };
 
-/** The record of the line starting at byte `offset` of `file`, checked to be the one `address` names. */
-export function readRecordAt<A extends RecordAddress>(file: string, offset: number, address: A): RecordOf<A> {
+/**
+ * The record of the line starting at byte `offset` of `file`, checked to be the one `address` names;
+ * `remedy` tells the user what to do when the file changed under the reader.
+ */
+export function readRecordAt<A extends RecordAddress>(file: string, offset: number, address: A, remedy = 'close the panel and open the run again'): RecordOf<A> {
   const changed = (why: string): UserError =>
-    new UserError(`${file}: byte ${offset} no longer holds the ${describe(address)} (${why}): the file was changed after the run was read; close the panel and open the run again`);
+    new UserError(`${file}: byte ${offset} no longer holds the ${describe(address)} (${why}): the file was changed after the run was read; ${remedy}`);
   let text: string | null;
   try {
     text = lineAt(file, offset);
@@ -61,10 +67,15 @@ function describe(r: { type: string; task: string; index: number; verifier?: str
 /** The complete line starting at `offset` (without its newline); null when the file ends before a newline. */
 function lineAt(file: string, offset: number): string | null {
   let found: string | null = null;
-  forEachLineFrom(file, offset, (_, text) => {
-    found = text;
-    return false;
-  });
+  forEachLineFrom(
+    file,
+    offset,
+    (_, text) => {
+      found = text;
+      return false;
+    },
+    RECORD_CHUNK,
+  );
   return found;
 }
 
@@ -73,14 +84,14 @@ function lineAt(file: string, offset: number): string | null {
  * newline) until it returns false or the file ends; returns the offset after the last complete line
  * visited (a torn last line is left for a later call, once its writer has finished it).
  */
-export function forEachLineFrom(file: string, from: number, visit: (offset: number, text: string) => boolean): number {
+export function forEachLineFrom(file: string, from: number, visit: (offset: number, text: string) => boolean, chunkBytes = CHUNK): number {
   const fd = openSync(file, 'r');
   try {
     let pending: Buffer[] = [];
     let lineStart = from;
     for (let at = from; ; ) {
-      const chunk = Buffer.alloc(CHUNK);
-      const got = readSync(fd, chunk, 0, CHUNK, at);
+      const chunk = Buffer.alloc(chunkBytes);
+      const got = readSync(fd, chunk, 0, chunkBytes, at);
       if (got === 0) return lineStart;
       let start = 0;
       for (let nl = chunk.indexOf(NEWLINE, start); nl !== -1 && nl < got; nl = chunk.indexOf(NEWLINE, start)) {

@@ -32,6 +32,8 @@ export class SampleLog {
   private constructor(
     private readonly fh: FileHandle,
     private readonly file: string,
+    /** The file's length once every line appended so far is written: where the next line starts. */
+    private end: number,
   ) {}
 
   /**
@@ -48,22 +50,27 @@ export class SampleLog {
         `${file} ends with an incomplete line (an earlier run was interrupted mid-write); resume the run so it is repaired first`,
       );
     }
-    return new SampleLog(fh, file);
+    return new SampleLog(fh, file, (await fh.stat()).size);
   }
 
   /**
    * Appends one record as one line. Lines reach the file in call order; the promise resolves once
-   * the line has been handed to the OS. After a failed write every later append rejects too,
+   * the line has been handed to the OS, with the byte offset the line starts at (where
+   * runs/recordAt.ts reads it again). After a failed write every later append rejects too,
    * because the file may now end in a partial line.
    */
-  async append(record: SampleRecord): Promise<void> {
+  async append(record: SampleRecord): Promise<number> {
     if (this.closed) throw new Error(`SampleLog for ${this.file} is closed`);
     if (this.failure) throw this.failure;
     const text = serialize(record) + '\n';
+    // Lines are written in the order they are appended, so each one's place is known now.
+    const offset = this.end;
+    this.end += Buffer.byteLength(text, 'utf8');
     await new Promise<void>((resolve, reject) => {
       this.pending.push({ text, resolve, reject });
       this.writing ??= this.drain();
     });
+    return offset;
   }
 
   /** Waits for pending lines, flushes the file to disk and closes it. Idempotent. */

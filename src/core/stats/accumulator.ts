@@ -82,6 +82,23 @@ export class GapAccumulator {
     }
   }
 
+  /**
+   * A sample as it stands: its grade and the scores it has (a score that failed to parse is absent
+   * here, as it counts the same); undefined before it is added, and for a task added as finished.
+   */
+  sample(task: string, index: number): Pick<ScoredSample, 'correct' | 'scores'> | undefined {
+    const state = this.tasks.get(task);
+    if (!state) return undefined;
+    const at = insertionPoint(state.indices, index);
+    if (state.indices[at] !== index) return undefined;
+    const scores: Record<string, number> = {};
+    for (const [name, column] of state.scores) {
+      const score = column[at] as number;
+      if (score !== MISSING_SCORE) scores[name] = score;
+    }
+    return { correct: state.correct[at] === 1, scores };
+  }
+
   /** One task's summary under the current selector and filter; undefined before its first sample. */
   taskSummary(task: string): ScoredTaskSummary | undefined {
     return this.tasks.get(task)?.summary;

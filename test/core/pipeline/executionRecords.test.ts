@@ -7,6 +7,12 @@ import { tempDir } from '../../helpers/cli';
 import { awkwardRun, drawnRun, failure, generation, TASKS, verification } from '../runs/runFixtures';
 import { drawStages } from '../../../src/core/runs/drawnScores';
 import { stageKey } from '../../../src/core/verify/draws';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { SampleLog } from '../../../src/core/runs/sampleLog';
+import { RUN_FILES } from '../../../src/core/runs/runStore';
+import { sampleKey } from '../../../src/core/runs/sampleKey';
+import { UserError } from '../../../src/core/util/errors';
 
 describe('pipeline/executionRecords', () => {
   const tasks: Task[] = ['a', 'b'].map((id) => ({ id, question: `${id}?`, answer: '1', grader: 'numeric' }));
@@ -48,26 +54,50 @@ describe('pipeline/executionRecords', () => {
     assert.equal(records.hasGeneration('b', 1), true, 'presence stays');
   });
 
-  it('from columns, knows and holds exactly what it does from the records of the same folder', async () => {
+  it('from columns, knows exactly what it does from the records of the same folder, and reads each generation from the file', async () => {
     const { dir: parent, cleanup } = tempDir();
     try {
       const dir = await awkwardRun(parent);
       const n = 4;
+      const run = await readRun(dir);
       for (const verifiers of [['mc', 'cot-score'], ['mc'], ['judge']]) {
-        const fromRecords = ExecutionRecords.fromRecords(TASKS, n, verifiers, await readRun(dir));
-        const fromColumns = await ExecutionRecords.fromColumns(await readRunColumns(dir), verifiers);
+        const fromRecords = ExecutionRecords.fromRecords(TASKS, n, verifiers, run);
+        const fromColumns = ExecutionRecords.fromColumns(await readRunColumns(dir), verifiers);
         const state = (records: ExecutionRecords) =>
           TASKS.flatMap((t) =>
             [0, 1, 2, 3, 7].map((i) => ({
               sample: `${t.id}#${i}`,
               generated: records.hasGeneration(t.id, i),
-              generation: records.generation(t.id, i),
               verified: verifiers.map((v) => records.hasVerification(t.id, i, v)),
             })),
           );
         assert.deepEqual(state(fromColumns), state(fromRecords), `verifiers ${verifiers.join(',')}`);
-        assert.ok(state(fromColumns).some((s) => s.generation !== undefined), 'an unfinished task holds its generations');
+        for (const t of TASKS) {
+          for (const i of [0, 1, 2, 3, 7]) {
+            const onFile = i < n ? run.generations.get(sampleKey(t.id, i)) : undefined;
+            assert.deepEqual(fromColumns.generation(t.id, i), onFile, `${t.id}#${i}`);
+          }
+        }
       }
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('holds what an execution appends as the line it was written to, and says so when the file changed under it', async () => {
+    const { dir: parent, cleanup } = tempDir();
+    try {
+      const dir = await drawnRun(parent);
+      const records = ExecutionRecords.fromColumns(await readRunColumns(dir), ['mc']);
+      const log = await SampleLog.open(dir);
+      const fresh = { ...generation('t2', 3, true), text: 'a generation appended by this execution' };
+      const line = await log.append(fresh);
+      records.add(fresh, line);
+      await log.close();
+      assert.deepEqual(records.generation('t2', 3), fresh, 'read back from its line');
+      const file = path.join(dir, RUN_FILES.samples);
+      writeFileSync(file, readFileSync(file).subarray(0, line));
+      assert.throws(() => records.generation('t2', 3), (err: Error) => err instanceof UserError && err.message.startsWith(`${file}: byte `) && err.message.endsWith('; resume the run again'));
     } finally {
       cleanup();
     }
@@ -80,7 +110,7 @@ describe('pipeline/executionRecords', () => {
       const stages = drawStages({ verifications: { 'cot-score': 2 } }, ['mc', 'cot-score']);
       assert.deepEqual(stages, ['mc', 'cot-score', stageKey('cot-score', 1)]);
       const fromRecords = ExecutionRecords.fromRecords(TASKS, 4, stages, await readRun(dir));
-      const fromColumns = await ExecutionRecords.fromColumns(await readRunColumns(dir), stages);
+      const fromColumns = ExecutionRecords.fromColumns(await readRunColumns(dir), stages);
       const state = (records: ExecutionRecords) =>
         TASKS.flatMap((t) => [0, 1, 2, 3].map((i) => ({ sample: `${t.id}#${i}`, generation: records.generation(t.id, i), verified: stages.map((s) => records.hasVerification(t.id, i, s)) })));
       assert.deepEqual(state(fromColumns), state(fromRecords));

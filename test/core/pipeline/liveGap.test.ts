@@ -106,10 +106,14 @@ describe('live gap of a streaming run', () => {
       for (const r of records) inOrder.add(r);
       const reversed = new LiveRecordGap('mc', 'quantile:0.5');
       for (const r of [...records].reverse()) reversed.add(r);
+      // A batch run's order: every generation a phase before any verification.
+      const phased = new LiveRecordGap('mc', 'quantile:0.5');
+      for (const r of [...records.filter((r) => r.type === 'generation'), ...records.filter((r) => r.type !== 'generation')]) phased.add(r);
       const expected = new LiveGap('mc', 'quantile:0.5');
       feed(expected);
       assert.deepEqual(inOrder.reading(), expected.reading());
       assert.deepEqual(reversed.reading(), expected.reading());
+      assert.deepEqual(phased.reading(), expected.reading());
     });
 
     it('counts a sample from its grade on, unscored until every verifier the selector reads has judged it', () => {
