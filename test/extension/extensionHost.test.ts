@@ -543,7 +543,8 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     const before = readdirSync(join(ws, '.gaplens', 'runs'));
     fake.recorded.quickPicks.length = 0; // Export Kept Samples… above takes the panel's filter and leaves its scripted answer
     fake.recorded.quickPicks.push(pick('math.tasks.jsonl'), pick('Fake server'), pick('Online'), pick('cot-score', true), pick('quantile:0.5'));
-    fake.recorded.inputs.push(type('3'), keep());
+    // N, max tokens, and K verifications per sample (cot-score can draw several): one each.
+    fake.recorded.inputs.push(type('3'), keep(), keep());
     await fake.recorded.commands.get('gaplens.runGapCheck')?.();
     [unsureDir] = newRunDirs(before) as [string];
     assert.deepEqual(fake.recorded.quickPicks, [], 'not every scripted question was asked');

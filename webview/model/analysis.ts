@@ -14,6 +14,7 @@ import { oracleTasks, type OracleTasks } from '../../src/core/stats/oracle';
 import { passAllKCurve, passAtKCurve } from '../../src/core/stats/passAtK';
 import { relativeGain, summarizeScoredTask, type TaskSummary } from '../../src/core/stats/taskSummary';
 import type { LiveGapStats } from '../../src/core/stats/types';
+import { verificationCurve, type VerificationCurve } from '../../src/core/stats/verificationCurve';
 import { gradedColumn, type Dataset } from './dataset';
 
 export interface FilterResult {
@@ -107,6 +108,28 @@ export function scoreSelector(ds: Dataset, selector: ScoreSelector | null): Sele
 /** The selector's score of every dataset row (MISSING_SCORE where missing, everywhere without a selector). */
 function selectorScores(ds: Dataset, selector: ScoreSelector | null): Float64Array {
   return selector ? selectorColumn(ds.columns, selector, ds.rows.length) : new Float64Array(ds.rows.length).fill(MISSING_SCORE);
+}
+
+/**
+ * The gap and AUROC with k of the K verifications per sample (docs/statistics.md, "The verification
+ * curve"), over the graded tasks, as computeReport's `verificationCurve`: undefined where the report
+ * has no key (no verifier draws several), null where it has null.
+ */
+export function verificationCurveOf(ds: Dataset, result: FilterResult, options: BootstrapOptions = DEFAULT_BOOTSTRAP): VerificationCurve | null | undefined {
+  if (ds.draws.size === 0) return undefined;
+  if (!result.selector || !result.stats) return null;
+  const graded = (column: Float64Array): Float64Array => gradedColumn(ds, column);
+  const pool = {
+    taskIds: Array.from(ds.graded.tasks, (t) => ds.taskIds[t] as string),
+    starts: ds.graded.starts,
+    correct: ds.graded.correct,
+    indices: new Float64Array(0),
+    answers: null,
+    columns: new Map([...ds.columns].map(([name, column]) => [name, graded(column)])),
+    draws: new Map([...ds.draws].map(([name, columns]) => [name, columns.map(graded)])),
+  };
+  const accuracy = Float64Array.from(ds.graded.tasks, (t) => (result.tasks[t] as TaskSummary).accuracy);
+  return verificationCurve(pool, result.selector, result.filter, accuracy, options);
 }
 
 export interface KCurves {

@@ -9,7 +9,7 @@ import { sampleKey } from '../../src/core/runs/sampleKey';
 import type { AnnotationCause, HostNotification, PanelState, PanelView } from '../../src/protocol/panelProtocol';
 import type { PanelHost } from '../hostApi';
 import { DEFAULT_BOOTSTRAP, type GapBootstrap, type GapIntervals } from '../../src/core/stats/bootstrap';
-import { applyFilter, gapBootstrap, gradedTaskCounts, kCurves, oracleBootstrap, resamplesPerStep, scoreSelector, type FilterResult, type SelectorResult } from '../model/analysis';
+import { applyFilter, gapBootstrap, gradedTaskCounts, kCurves, oracleBootstrap, resamplesPerStep, scoreSelector, verificationCurveOf, type FilterResult, type SelectorResult } from '../model/analysis';
 import { filterSweep, largestTask, scoreHistogram, taskScatter } from '../model/chartData';
 import { answerClusters } from '../model/clusters';
 import { annotatedRows, buildDataset, findRow, type Dataset } from '../model/dataset';
@@ -98,6 +98,10 @@ export class PanelApp {
   private readonly sweep = memoize((ds: Dataset, _selector: string, selector: ScoreSelector | null, kind: FilterSpec['kind']) => filterSweep(ds, selector, kind, largestTask(ds)));
   private readonly histogram = memoize((ds: Dataset, scores: Float64Array) => scoreHistogram(ds, scores));
   private readonly curves = memoize((ds: Dataset, sel: SelectorResult) => kCurves(ds, sel));
+  private readonly verificationCurve = memoize((ds: Dataset, fr: FilterResult) => {
+    const curve = verificationCurveOf(ds, fr, DEFAULT_BOOTSTRAP);
+    return curve === undefined ? undefined : { curve, tasks: ds.graded.tasks.length, resamples: DEFAULT_BOOTSTRAP.resamples };
+  });
   private readonly taskCounts = memoize((ds: Dataset) => gradedTaskCounts(ds));
   private readonly scatter = memoize((ds: Dataset, fr: FilterResult) => taskScatter(ds, fr.tasks));
   private readonly clusterList = memoize((_rows: number, task: string, verifiers: readonly string[]) =>
@@ -355,9 +359,10 @@ export class PanelApp {
       scatter: this.scatter(ds, fr),
       curves: this.curves(ds, sel),
       measured: fr.measured,
+      verifications: this.verificationCurve(ds, fr),
     };
     // The parts are memoized: unchanged identities (and the same filter, for the sweep's marker) mean nothing to redraw.
-    const parts = [model.histogram, model.sweep?.points, model.scatter, model.curves, formatFilter(settings.filter), model.measured];
+    const parts = [model.histogram, model.sweep?.points, model.scatter, model.curves, formatFilter(settings.filter), model.measured, model.verifications];
     if (parts.length === this.chartParts.length && parts.every((part, i) => part === this.chartParts[i])) return;
     this.chartParts = parts;
     this.charts.update(model);
