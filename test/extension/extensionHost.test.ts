@@ -735,7 +735,8 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     r.inputs.push((opts) => (shown.push({ n: opts.value }), opts.value as string), (opts) => (shown.push({ maxTokens: opts.value }), opts.value as string));
     await r.commands.get('gaplens.runGapCheck')?.();
     assert.deepEqual(shown, [{ n: '2' }, { maxTokens: '48' }, { picked: ['mc'] }]);
-    assert.deepEqual(fake.context.workspaceState.get('gaplens.runChoices'), { profile: 'Fake server', executor: 'online', n: 2, maxTokens: 48, verifiers: ['mc'], filter: 'threshold:0.5' });
+    // K stays as the cot-score run above answered it: an mc run is not asked.
+    assert.deepEqual(fake.context.workspaceState.get('gaplens.runChoices'), { profile: 'Fake server', executor: 'online', n: 2, maxTokens: 48, verifiers: ['mc'], verifications: 1, filter: 'threshold:0.5' });
   });
 
   it('a failed run offers Retry, Open Settings and Show Log; Open Settings opens the model profiles', async () => {
