@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from '../../helpers/cli';
-import type { FakeVscode } from './fakeVscode';
+import { installFakeVscode, type FakeVscode } from './fakeVscode';
 
 export const DIST = join(REPO, 'dist');
 
@@ -59,4 +59,18 @@ export async function closeExtension(ext: ExtensionModule | undefined, fake: Fak
   await ext?.deactivate();
   for (const d of fake?.context.subscriptions ?? []) await d.dispose();
   fake?.uninstall();
+}
+
+/** The built extension activated in a fake VS Code on the sandbox's workspace: runs under .gaplens/runs, these model profiles in the user's and the workspace's settings. */
+export function activateInSandbox(sandbox: ExtensionSandbox, profiles: readonly Record<string, unknown>[]): { fake: FakeVscode; ext: ExtensionModule } {
+  const fake = installFakeVscode({
+    extensionPath: REPO,
+    workspaceFolder: sandbox.ws,
+    globalStorage: join(sandbox.tmp, 'global'),
+    settings: { 'gaplens.modelProfiles': profiles, 'gaplens.runsFolder': '.gaplens/runs' },
+    userSettings: { 'gaplens.modelProfiles': profiles },
+  });
+  const ext = loadBuiltExtension();
+  ext.activate(fake.context);
+  return { fake, ext };
 }

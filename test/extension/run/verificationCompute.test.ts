@@ -14,11 +14,11 @@ import type { VerificationCurve } from '../../../src/core/stats/verificationCurv
 import { applyFilter, verificationCurveOf } from '../../../webview/model/analysis';
 import { buildDataset } from '../../../webview/model/dataset';
 import { startFakeOpenAI, type FakeOpenAI } from '../../fixtures/openaiServer';
-import { REPO, runCli } from '../../helpers/cli';
+import { runCli } from '../../helpers/cli';
 import { readRunJson, seededCotScore, writeTasks } from '../../helpers/runs';
 import { storeFromMessages } from '../../webview/storeFixtures';
-import { closeExtension, extensionSandbox, loadBuiltExtension, type ExtensionModule, type ExtensionSandbox } from '../fakes/extensionSandbox';
-import { installFakeVscode, keep, pick, type, type FakeVscode, type FakeWebviewPanel } from '../fakes/fakeVscode';
+import { activateInSandbox, closeExtension, extensionSandbox, type ExtensionModule, type ExtensionSandbox } from '../fakes/extensionSandbox';
+import { keep, pick, type, type FakeVscode, type FakeWebviewPanel } from '../fakes/fakeVscode';
 
 const K = 3;
 
@@ -33,16 +33,7 @@ describe('verification compute in VS Code (built bundle, fake VS Code, a real HT
     sandbox = extensionSandbox();
     writeTasks(join(sandbox.ws, 'variants.tasks.jsonl'), 6);
     server = await startFakeOpenAI({ respond: seededCotScore });
-    const profiles = [{ name: 'Fake', backend: 'openai', baseUrl: server.url, model: 'fake', maxConcurrency: 4 }];
-    fake = installFakeVscode({
-      extensionPath: REPO,
-      workspaceFolder: sandbox.ws,
-      globalStorage: join(sandbox.tmp, 'global'),
-      settings: { 'gaplens.modelProfiles': profiles, 'gaplens.runsFolder': '.gaplens/runs' },
-      userSettings: { 'gaplens.modelProfiles': profiles },
-    });
-    ext = loadBuiltExtension();
-    ext.activate(fake.context);
+    ({ fake, ext } = activateInSandbox(sandbox, [{ name: 'Fake', backend: 'openai', baseUrl: server.url, model: 'fake', maxConcurrency: 4 }]));
   });
 
   after(async () => {
