@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { parseFilter, parseSelector } from '../../src/core/filter/parse';
-import { NO_AUROC, NO_RELATIVE_GAP, verificationCells } from '../../src/core/report/verificationSection';
+import { NO_AUROC, NO_RELATIVE_GAP, noCurveText, verificationCells } from '../../src/core/report/verificationSection';
 import { DEFAULT_BOOTSTRAP } from '../../src/core/stats/bootstrap';
 import { toSampleColumns, type HostMessage, type SampleRow } from '../../src/protocol/panelProtocol';
 import { applyFilter, verificationCurveOf } from '../../webview/model/analysis';
@@ -113,6 +113,22 @@ describe('panel: the verification curve', function () {
       assert.deepEqual(r.titles, [NO_RELATIVE_GAP, NO_AUROC]);
     }
     assert.equal(await page.locator('[data-chart=verifications] svg.chart').nth(1).locator('circle').count(), 0, 'no AUROC point');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('shows "—" and why, no table, when no draw scored (every k without a scored sample)', async () => {
+    const messages = snapshot('run-unparsed', (t, i) => (t + i) % 2 === 0).map((m) => {
+      if (m.kind !== 'notify' || m.method !== 'sampleTable') return m;
+      const { columns } = m.params;
+      const none = (column: (number | null)[]): null[] => column.map(() => null);
+      return { ...m, params: { ...m.params, columns: { ...columns, scores: { 'cot-score': none(columns.scores['cot-score'] ?? []) }, draws: { 'cot-score': (columns.draws?.['cot-score'] ?? []).map(none) } } } };
+    });
+    const { page, errors } = await open(messages);
+    await page.waitForFunction(() => document.querySelector('[data-role=verifications-none]') !== null);
+    assert.equal(await page.locator('[data-role=verifications-none]').textContent(), noCurveText());
+    assert.match(noCurveText(), /^— Not measured: .*scored nothing\.$/);
+    assert.equal(await page.locator('[data-role=verifications-table]').count(), 0);
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -123,6 +123,7 @@ export function verificationCurveOf(ds: Dataset, result: FilterResult, options: 
     taskIds: Array.from(ds.graded.tasks, (t) => ds.taskIds[t] as string),
     starts: ds.graded.starts,
     correct: ds.graded.correct,
+    // Not read by the curve (nor are answers): the pool's other fields are the graded part's.
     indices: new Float64Array(0),
     answers: null,
     columns: new Map([...ds.columns].map(([name, column]) => [name, graded(column)])),

@@ -2,20 +2,17 @@
 // (docs/statistics.md, "The verification curve"), as two small charts and the table the HTML report
 // prints, from the same cells (verificationCells). Undefined values are "—" with the reason, never 0.
 import { formatPoints, formatRate, formatShort } from '../../src/core/report/numbers';
-import { NO_AUROC, NO_RELATIVE_GAP, verificationCells } from '../../src/core/report/verificationSection';
+import { NO_AUROC, NO_CURVE, NO_RELATIVE_GAP, noCurveText, verificationCells } from '../../src/core/report/verificationSection';
 import type { VerificationCurve } from '../../src/core/stats/verificationCurve';
 import { el, svg } from './dom';
 import { frame, linePath } from './svgChart';
-
-/** Why the curve is null (the report's `verificationCurve: null`). */
-export const NO_CURVE = 'Not measured: the selector reads no verifier with several verifications per sample, reads two with different numbers, or scored nothing.';
 
 /**
  * The figure's content: the charts and the table, or the reason there is no curve. `tasks`: the graded
  * tasks the intervals rest on; `resamples`: the bootstrap's.
  */
 export function verificationContent(curve: VerificationCurve | null, tasks: number, resamples: number): Element[] {
-  if (curve === null) return [el('p', { className: 'hint', text: NO_CURVE, attrs: { 'data-role': 'verifications-none' } })];
+  if (curve === null) return [el('p', { className: 'hint', text: noCurveText(), title: NO_CURVE, attrs: { 'data-role': 'verifications-none' } })];
   const intro = `${curve.draws} verifications per sample of ${curve.verifiers.join(', ')}: at each k the mean over the k-subsets of the draws, each sample scored by the aggregate of its draws in the subset. A gap still rising at k = ${curve.draws} says more verification compute would pay.`;
   return [el('p', { className: 'hint', text: intro }), gapChart(curve), aurocChart(curve), el('div', { className: 'quality-block' }, [curveTable(curve, tasks, resamples)])];
 }

@@ -15,8 +15,7 @@ export function verificationSection(report: GapReport, measure: Measure): SafeHt
 <h2>Verifications: the gap with k verifications per sample</h2>
 `;
   if (curve === null || !measure.measured) {
-    const why = 'the selector reads no verifier with several verifications per sample, reads two with different numbers, or scored nothing';
-    return html`${head}${measure.measured ? html`<p>${missing(why)} ${why}</p>
+    return html`${head}${measure.measured ? html`<p>${missing(NO_CURVE)} ${NO_CURVE}</p>
 ` : measureNote(measure, 'the gap at every k')}</section>
 `;
   }
@@ -39,6 +38,12 @@ ${lineChart('Gap against verifications per sample', gap, kAxis(curve.draws, 'ver
 `;
 }
 
+/** Why the curve is null. */
+export const NO_CURVE = 'the selector reads no verifier with several verifications per sample, reads two with different numbers, or scored nothing';
+/** The panel's line for a null curve: "—", not a number. */
+export function noCurveText(): string {
+  return `— Not measured: ${NO_CURVE}.`;
+}
 /** Why a point's relative gap is null. */
 export const NO_RELATIVE_GAP = 'every task has J(f|x) = 1';
 /** Why a point's AUROC is null. */
