@@ -21,8 +21,8 @@ export interface ChartsModel {
   curves: KCurves | null;
   /** The selector scored some sample; otherwise the filter decided nothing and its charts are not measured. */
   measured: boolean;
-  /** The verification curve over `tasks` graded tasks (null: not measured); absent when no verifier draws several verifications per sample. */
-  verifications?: { curve: VerificationCurve | null; tasks: number; resamples: number };
+  /** The verification curve over `tasks` graded tasks (null: not measured; 'pending': being computed); absent when no verifier draws several verifications per sample. */
+  verifications?: { curve: VerificationCurve | null | 'pending'; tasks: number; resamples: number };
 }
 
 type ChartKey = 'histogram' | 'sweep' | 'scatter' | 'curves' | 'verifications';
@@ -56,7 +56,8 @@ export class ChartsPanel {
     this.show('scatter', model.scatter.length === 0 ? note('No graded task yet.') : model.measured ? scatterChart(model.scatter) : unmeasured());
     this.show('curves', model.curves && model.curves.passAtK.length > 0 ? curvesChart(model.curves) : note('No graded task yet.'));
     const { verifications } = model;
-    this.show('verifications', verifications ? verificationContent(verifications.curve, verifications.tasks, verifications.resamples) : []);
+    const computing = (): Element[] => [el('p', { className: 'hint', text: 'Computing the gap at every k…', attrs: { 'data-role': 'verifications-pending' } })];
+    this.show('verifications', !verifications ? [] : verifications.curve === 'pending' ? computing() : verificationContent(verifications.curve, verifications.tasks, verifications.resamples));
     // Only a run drawing several verifications per sample has the figure, as only its report has the section.
     ((this.bodies.get('verifications') as HTMLElement).parentElement as HTMLElement).hidden = verifications === undefined;
   }

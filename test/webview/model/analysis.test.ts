@@ -4,7 +4,7 @@ import { parseFilter, parseSelector } from '../../../src/core/filter/parse';
 import { DEFAULT_BOOTSTRAP, GapBootstrap, bootstrapGap, type BootstrapOptions, type GapIntervals } from '../../../src/core/stats/bootstrap';
 import { computeReport } from '../../../src/core/stats/report';
 import type { GapReport, ScoredSample } from '../../../src/core/stats/types';
-import { applyFilter, gapBootstrap, kCurves, resamplesPerStep, scoreSelector, verificationCurveOf, type FilterResult } from '../../../webview/model/analysis';
+import { applyFilter, gapBootstrap, kCurves, resamplesPerStep, scoreSelector, verificationCurveJob, verificationCurveOf, type FilterResult } from '../../../webview/model/analysis';
 import { buildDataset, type Dataset } from '../../../webview/model/dataset';
 import { handSamples, runArb } from '../../core/stats/fixtures';
 import type { SampleStore } from '../../../webview/model/sampleStore';
@@ -181,6 +181,14 @@ describe('webview analysis: the verification curve', () => {
       assert.ok(Math.abs(p.filteredAccuracy - average((r) => r.filteredAccuracy)) < 1e-12, `filtered accuracy at k = ${p.k}`);
       assert.ok(Math.abs((p.auroc as number) - average((r) => r.auroc)) < 1e-12, `AUROC at k = ${p.k}`);
     }
+    // The panel computes it in steps (a subset, or a few resamples, each): the same curve.
+    const steps = verificationCurveJob(ds, applyFilter(ds, parseSelector('cot-score'), filter), BOOTSTRAP);
+    assert.ok(steps);
+    let count = 0;
+    let next = steps.next();
+    for (; !next.done; next = steps.next()) count++;
+    assert.deepEqual(next.value, curve);
+    assert.ok(count >= 7, `a step per subset at least (${count})`);
     // At k = K the one subset is every draw: the report's own gap and intervals.
     const full = computeReport(withDraws(base, [0, 1, 2]), { selector: parseSelector('cot-score'), filter, bootstrap: BOOTSTRAP });
     assert.deepEqual([curve.points[K - 1]?.gap, curve.points[K - 1]?.ci.gap], [full.gap, full.ci.gap]);
