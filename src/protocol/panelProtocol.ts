@@ -70,7 +70,7 @@ export type {
   WebviewNotificationParams,
   WebviewRequest,
 } from './panel/messages';
-export { goldList, type CallFailureRow, type SampleRow, type TaskInfo, type VerificationRow } from './panel/rows';
+export { drawScoresOf, goldList, type CallFailureRow, type SampleRow, type TaskInfo, type VerificationRow } from './panel/rows';
 export { SampleColumnsBuilder, toSampleColumns, type SampleColumns } from './panel/columns';
 export { parseHostMessage, parsePanelState, parseRequestResult, parseWebviewMessage, type Parsed } from './panel/validate';
 export { createMessageQueue, type MessageQueue } from './panel/hostQueue';

@@ -13,7 +13,7 @@ import { readRun } from '../../src/core/runs/runStore';
 import { gapInputOf, RunModel } from '../../src/extension/panel/runModel';
 import { runCli } from '../helpers/cli';
 import { folderAndServerPerSuite } from '../helpers/fakeServers';
-import { assertCleanStderr, cleanEnv, FatalSwitch, isTaskPrompt, isVerificationRequest, readRunJson, writeTasks } from '../helpers/runs';
+import { assertCleanStderr, cleanEnv, FatalSwitch, isVerificationRequest, readRunJson, seededCotScore, writeTasks } from '../helpers/runs';
 import type { FakeRequest } from '../fixtures/openaiServer';
 
 const K = 3;
@@ -22,9 +22,7 @@ const fatal = new FatalSwitch();
 /** A cot-score verification whose score follows its seed: each draw of a sample has its own. */
 function respond(req: FakeRequest) {
   const stopped = fatal.respond(req);
-  if (stopped) return stopped;
-  if (!isTaskPrompt(req) || !req.prompt.includes('\nResponse: ') || req.topLogprobs !== undefined) return undefined;
-  return { text: ` Checked the steps.\nScore: ${1 + ((req.seed ?? 0) % 10)}` };
+  return stopped ?? seededCotScore(req);
 }
 
 interface Lines {

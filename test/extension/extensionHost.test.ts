@@ -543,7 +543,8 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     const before = readdirSync(join(ws, '.gaplens', 'runs'));
     fake.recorded.quickPicks.length = 0; // Export Kept Samples… above takes the panel's filter and leaves its scripted answer
     fake.recorded.quickPicks.push(pick('math.tasks.jsonl'), pick('Fake server'), pick('Online'), pick('cot-score', true), pick('quantile:0.5'));
-    fake.recorded.inputs.push(type('3'), keep());
+    // N, max tokens, and K verifications per sample (cot-score can draw several): one each.
+    fake.recorded.inputs.push(type('3'), keep(), keep());
     await fake.recorded.commands.get('gaplens.runGapCheck')?.();
     [unsureDir] = newRunDirs(before) as [string];
     assert.deepEqual(fake.recorded.quickPicks, [], 'not every scripted question was asked');
@@ -712,12 +713,13 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     assert.deepEqual([r.quickPicks, r.inputs], [[], []], 'not every scripted question was asked');
     const questions = r.questions.slice(asked).map((q) => `${q.step}/${q.totalSteps}${q.back ? ' back' : ''} ${q.text}`);
     // The count shrinks as answers rule steps out: a task file has no limit, and no other profile can verify this one.
+    // The verifiers offered first (cot-score, the run above) could draw several: K counts until mc is picked.
     assert.deepEqual(questions.slice(0, 5), [
-      '1/9 Which tasks?',
+      '1/10 Which tasks?',
+      '2/9 back Model profile',
+      '3/8 back How are the calls sent?',
       '2/8 back Model profile',
-      '3/7 back How are the calls sent?',
-      '2/7 back Model profile',
-      '3/7 back How are the calls sent?',
+      '3/8 back How are the calls sent?',
     ]);
     const config = (JSON.parse(readFileSync(join(newRunOf(before), 'run.json'), 'utf8')) as { config: { n: number; maxTokens: number; filter: string } }).config;
     assert.deepEqual([config.n, config.maxTokens, config.filter], [2, 48, 'threshold:0.5']);
@@ -733,7 +735,8 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     r.inputs.push((opts) => (shown.push({ n: opts.value }), opts.value as string), (opts) => (shown.push({ maxTokens: opts.value }), opts.value as string));
     await r.commands.get('gaplens.runGapCheck')?.();
     assert.deepEqual(shown, [{ n: '2' }, { maxTokens: '48' }, { picked: ['mc'] }]);
-    assert.deepEqual(fake.context.workspaceState.get('gaplens.runChoices'), { profile: 'Fake server', executor: 'online', n: 2, maxTokens: 48, verifiers: ['mc'], filter: 'threshold:0.5' });
+    // K stays as the cot-score run above answered it: an mc run is not asked.
+    assert.deepEqual(fake.context.workspaceState.get('gaplens.runChoices'), { profile: 'Fake server', executor: 'online', n: 2, maxTokens: 48, verifiers: ['mc'], verifications: 1, filter: 'threshold:0.5' });
   });
 
   it('a failed run offers Retry, Open Settings and Show Log; Open Settings opens the model profiles', async () => {

@@ -39,6 +39,15 @@ export function isTaskPrompt(req: FakeRequest): boolean {
   return req.prompt.includes('Variant ');
 }
 
+/**
+ * A cot-score verification of a writeTasks task whose score follows the request's seed, so each draw
+ * of a sample (`--verifications K`, its own seed) has its own; undefined for any other request.
+ */
+export function seededCotScore(req: FakeRequest): FakeAnswer | undefined {
+  if (!isTaskPrompt(req) || !req.prompt.includes('\nResponse: ') || req.topLogprobs !== undefined) return undefined;
+  return { text: ` Checked the steps.\nScore: ${1 + ((req.seed ?? 0) % 10)}` };
+}
+
 /** isTaskPrompt of a logged request. */
 export function isTaskRequest(req: LoggedRequest): boolean {
   return JSON.stringify(req.body ?? {}).includes('Variant ');

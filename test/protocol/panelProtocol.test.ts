@@ -197,6 +197,22 @@ describe('panel protocol: sample tables and details', () => {
     expectError(parseHostMessage({ kind: 'notify', method: 'sampleTable', params: { tasks: [{ id: '', question: 'q', gold: [], grader: 'x' }], columns: good } }), 'tasks[0].id');
   });
 
+  it('carries each draw of a verifier drawing several verifications: in a row\'s detail and as columns, checked', () => {
+    const drawn = (drawScores: unknown): SampleRow => ({ ...row, verifications: [{ verifier: 'cot-score', score: 0.5, parse: 'ok', prompt: 'p', raw: 'r', detail: { seed: 1, drawScores } as Record<string, unknown> }] });
+    const columns = toSampleColumns([drawn([0.2, 0.8, null]), { ...row, index: 1 }]);
+    assert.deepEqual(columns.draws, { 'cot-score': [[0.2, null], [0.8, null], [null, null]] });
+    const table = (c: unknown): unknown => ({ kind: 'notify', method: 'sampleTable', params: { tasks: [], columns: c } });
+    assert.ok(parseHostMessage(table(columns)).ok);
+    expectError(parseHostMessage(table({ ...columns, draws: { 'cot-score': [[0.2, null]] } })), 'columns.draws.cot-score');
+    expectError(parseHostMessage(table({ ...columns, draws: { 'cot-score': [[0.2, null], [0.8]] } })), 'columns.draws.cot-score[1]');
+    expectError(parseHostMessage(table({ ...columns, draws: { 'cot-score': [[0.2, null], [1.5, null]] } })), 'columns.draws.cot-score[1][0]');
+    expectError(parseHostMessage(table({ ...columns, draws: [] })), 'columns.draws');
+    assert.ok(parseHostMessage(samples([drawn([0.2, 0.8, null])])).ok);
+    expectError(parseHostMessage(samples([drawn([0.2, -1])])), 'rows[0].verifications[0].detail.drawScores');
+    expectError(parseHostMessage(samples([drawn([0.2])])), 'rows[0].verifications[0].detail.drawScores');
+    expectError(parseHostMessage(samples([drawn('0.2,0.8')])), 'rows[0].verifications[0].detail.drawScores');
+  });
+
   it('asks for a sample\'s details and checks the row that comes back', () => {
     assert.ok(parseWebviewMessage({ kind: 'request', id: 3, method: 'sampleDetail', params: { task: 't1', index: 0 } }).ok);
     assert.deepEqual(parseRequestResult('sampleDetail', { row }), { ok: true, value: { row } });

@@ -1,7 +1,7 @@
 // Loads scored samples (the statistics' view) into a SampleStore (the panel's view), so model tests can
 // compare the panel's numbers with computeReport on the very same data.
 import type { ScoredSample } from '../../src/core/stats/types';
-import type { SampleRow, TaskInfo, VerificationRow } from '../../src/protocol/panelProtocol';
+import { parseHostMessage, type SampleRow, type TaskInfo, type VerificationRow } from '../../src/protocol/panelProtocol';
 import { SampleStore } from '../../webview/model/sampleStore';
 
 export function rowOf(s: ScoredSample, graded = true): SampleRow {
@@ -21,5 +21,22 @@ export function storeOf(samples: readonly ScoredSample[], options: { verifiers?:
   });
   const tasks: TaskInfo[] = [...new Set(samples.map((s) => s.task))].map((id) => ({ id, question: `q ${id}`, gold: ungraded.has(id) ? [] : ['g'], grader: 'exact' }));
   store.addSamples({ tasks, rows: samples.map((s) => rowOf(s, !ungraded.has(s.task))) });
+  return store;
+}
+
+/** A SampleStore fed host messages as the panel applies them, each validated as the webview validates it (a JSON round trip first, as postMessage clones). */
+export function storeFromMessages(messages: readonly unknown[]): SampleStore {
+  const store = new SampleStore();
+  for (const raw of messages) {
+    const parsed = parseHostMessage(JSON.parse(JSON.stringify(raw)));
+    if (!parsed.ok) throw new Error(`the host posted an invalid message: ${parsed.error}`);
+    const n = parsed.value;
+    if (n.kind !== 'notify') continue;
+    if (n.method === 'init') store.reset(n.params);
+    else if (n.method === 'sampleTable') store.addTable(n.params);
+    else if (n.method === 'samples') store.addSamples(n.params);
+    else if (n.method === 'annotations') store.addAnnotations(n.params.records);
+    else if (n.method === 'runState') store.runState = n.params;
+  }
   return store;
 }

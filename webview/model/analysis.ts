@@ -8,12 +8,14 @@ import { selectorColumn, selectorWeights } from '../../src/core/filter/weights';
 import type { FilterSpec, ScoreSelector } from '../../src/core/filter/spec';
 import { auroc } from '../../src/core/stats/auroc';
 import { bestOfKCurve } from '../../src/core/stats/bestOfK';
-import { DEFAULT_BOOTSTRAP, GapBootstrap, type BootstrapOptions } from '../../src/core/stats/bootstrap';
+import { DEFAULT_BOOTSTRAP, GapBootstrap, resamplesPerStep, type BootstrapOptions } from '../../src/core/stats/bootstrap';
 import { GapTally } from '../../src/core/stats/gap';
 import { oracleTasks, type OracleTasks } from '../../src/core/stats/oracle';
 import { passAllKCurve, passAtKCurve } from '../../src/core/stats/passAtK';
 import { relativeGain, summarizeScoredTask, type TaskSummary } from '../../src/core/stats/taskSummary';
 import type { LiveGapStats } from '../../src/core/stats/types';
+import { verificationCurveSteps, type VerificationCurve } from '../../src/core/stats/verificationCurve';
+import { finishSteps, type Steps } from '../../src/core/util/steps';
 import { gradedColumn, type Dataset } from './dataset';
 
 export interface FilterResult {
@@ -91,10 +93,7 @@ export function oracleBootstrap(result: FilterResult, options: BootstrapOptions 
   return oracle ? new GapBootstrap(oracle.accuracy, oracle.filtered, oracle.relative, oracle.stats, options) : null;
 }
 
-/** Resamples per step of a bootstrap drawn in slices: about 10^4 draws, well under a millisecond. */
-export function resamplesPerStep(gradedTasks: number): number {
-  return Math.max(1, Math.floor(10_000 / Math.max(1, gradedTasks)));
-}
+export { resamplesPerStep };
 
 /** Scores and AUROC of a selector; independent of the filter's kind and parameter. */
 export function scoreSelector(ds: Dataset, selector: ScoreSelector | null): SelectorResult {
@@ -107,6 +106,41 @@ export function scoreSelector(ds: Dataset, selector: ScoreSelector | null): Sele
 /** The selector's score of every dataset row (MISSING_SCORE where missing, everywhere without a selector). */
 function selectorScores(ds: Dataset, selector: ScoreSelector | null): Float64Array {
   return selector ? selectorColumn(ds.columns, selector, ds.rows.length) : new Float64Array(ds.rows.length).fill(MISSING_SCORE);
+}
+
+/**
+ * The gap and AUROC with k of the K verifications per sample (docs/statistics.md, "The verification
+ * curve"), over the graded tasks, as computeReport's `verificationCurve`: undefined where the report
+ * has no key (no verifier draws several), null where it has null.
+ */
+export function verificationCurveOf(ds: Dataset, result: FilterResult, options: BootstrapOptions = DEFAULT_BOOTSTRAP): VerificationCurve | null | undefined {
+  const steps = verificationCurveJob(ds, result, options);
+  return steps === undefined ? undefined : finishSteps(steps);
+}
+
+/** verificationCurveOf a step at a time, for the panel's slices (at 10^5 samples and K = 16 the whole takes seconds); undefined without draws. */
+export function verificationCurveJob(ds: Dataset, result: FilterResult, options: BootstrapOptions = DEFAULT_BOOTSTRAP): Steps<VerificationCurve | null> | undefined {
+  if (ds.draws.size === 0) return undefined;
+  const { selector, stats } = result;
+  if (!selector || !stats) return nothing();
+  const graded = (column: Float64Array): Float64Array => gradedColumn(ds, column);
+  const pool = {
+    taskIds: Array.from(ds.graded.tasks, (t) => ds.taskIds[t] as string),
+    starts: ds.graded.starts,
+    correct: ds.graded.correct,
+    // Not read by the curve (nor are answers): the pool's other fields are the graded part's.
+    indices: new Float64Array(0),
+    answers: null,
+    columns: new Map([...ds.columns].map(([name, column]) => [name, graded(column)])),
+    draws: new Map([...ds.draws].map(([name, columns]) => [name, columns.map(graded)])),
+  };
+  const accuracy = Float64Array.from(ds.graded.tasks, (t) => (result.tasks[t] as TaskSummary).accuracy);
+  return verificationCurveSteps(pool, selector, result.filter, accuracy, options);
+}
+
+/** A job with nothing to compute: null at once. */
+function* nothing(): Steps<null> {
+  return null;
 }
 
 export interface KCurves {

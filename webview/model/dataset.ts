@@ -1,6 +1,7 @@
 // The store's rows laid out the way the statistics want them (src/core/stats/pool.ts): tasks sorted by
 // id, each task's rows in index order, correctness and scores as typed columns. Built once per change
 // of the data (or of the checker-corrected switch); every filter setting then reuses it.
+import { MISSING_SCORE } from '../../src/core/filter/columns';
 import { correctedVerdict } from '../../src/core/runs/labels';
 import type { SampleStore, StoredRow } from './sampleStore';
 
@@ -16,6 +17,8 @@ export interface Dataset {
   taskOf: Int32Array;
   /** Verifier name -> score per row (MISSING_SCORE where null or absent), as buildPool makes them. */
   columns: Map<string, Float64Array>;
+  /** A verifier drawing K ≥ 2 verifications per sample -> each draw's score per row (MISSING_SCORE where none), as buildPool's `draws`. */
+  draws: Map<string, Float64Array[]>;
   /** Every verifier the run has mentioned, in order of first appearance. */
   verifiers: string[];
   /** 1 when the task is graded: every row has a verdict (not Check Selection without a gold answer). */
@@ -76,14 +79,14 @@ export function buildDataset(store: SampleStore, checkerCorrected: boolean): Dat
     }
   }
   const verifiers = store.verifierNames();
-  const columns = new Map<string, Float64Array>();
-  for (const name of verifiers) {
-    const bySlot = store.scoreColumn(name) as Float64Array;
-    const column = new Float64Array(rows.length);
-    for (let r = 0; r < rows.length; r++) column[r] = bySlot[(rows[r] as StoredRow).slot] as number;
-    columns.set(name, column);
-  }
-  return { rows, taskIds, taskNumber, starts, taskOf, columns, verifiers, taskGraded, correct, flipped, graded: gradedPart(starts, taskGraded, correct) };
+  const gather = (bySlot: Float64Array | undefined): Float64Array => {
+    const column = new Float64Array(rows.length).fill(MISSING_SCORE);
+    if (bySlot) for (let r = 0; r < rows.length; r++) column[r] = bySlot[(rows[r] as StoredRow).slot] as number;
+    return column;
+  };
+  const columns = new Map(verifiers.map((name) => [name, gather(store.scoreColumn(name))]));
+  const draws = new Map([...store.drawnVerifiers()].map(([name, k]) => [name, Array.from({ length: k }, (_, draw) => gather(store.drawColumn(name, draw)))]));
+  return { rows, taskIds, taskNumber, starts, taskOf, columns, draws, verifiers, taskGraded, correct, flipped, graded: gradedPart(starts, taskGraded, correct) };
 }
 
 /** The dataset row of a sample, or −1 when the dataset has no such sample. */

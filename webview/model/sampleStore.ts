@@ -3,7 +3,7 @@
 // tables) know when to recompute.
 import type { AnnotationRecord } from '../../src/core/runs/records';
 import { sampleKey } from '../../src/core/runs/sampleKey';
-import type { HostNotificationParams, PanelMode, RunStateParams, RunSummary, SampleRow, TaskInfo } from '../../src/protocol/panelProtocol';
+import { drawScoresOf, type HostNotificationParams, type PanelMode, type RunStateParams, type RunSummary, type SampleRow, type TaskInfo } from '../../src/protocol/panelProtocol';
 import { MISSING_SCORE } from '../../src/core/filter/columns';
 import { ScoreSlots } from './scoreSlots';
 
@@ -30,6 +30,13 @@ export class SampleStore {
   private readonly rowsByTask = new Map<string, StoredRow[]>();
   private readonly annotationLog = new Map<string, AnnotationRecord[]>();
   private readonly slots = new ScoreSlots();
+  /**
+   * Each draw's score of the verifiers drawing several verifications per sample, by the same slots as
+   * `slots` (allocated, cleared and reset with them), under drawKey(verifier, draw).
+   */
+  private readonly drawSlots = new ScoreSlots();
+  /** Verifier drawing several verifications per sample -> how many (K). */
+  private readonly drawCounts = new Map<string, number>();
   private rowCount = 0;
   private lastTask: string | null = null;
   private lastRows: StoredRow[] | undefined;
@@ -49,6 +56,8 @@ export class SampleStore {
     this.rowsByTask.clear();
     this.annotationLog.clear();
     this.slots.reset();
+    this.drawSlots.reset();
+    this.drawCounts.clear();
     this.rowCount = 0;
     this.lastTask = null;
     this.lastRows = undefined;
@@ -61,7 +70,10 @@ export class SampleStore {
     this.addTasks(batch.tasks);
     for (const row of batch.rows) {
       const slot = this.insert(row.task, row.index, row.correct, row.extracted, row.normalized, row);
-      for (const v of row.verifications) this.slots.set(slot, v.verifier, v.score);
+      for (const v of row.verifications) {
+        this.slots.set(slot, v.verifier, v.score);
+        drawScoresOf(v)?.forEach((score, draw, all) => this.drawSlots.set(slot, this.drawKey(v.verifier, draw, all.length), score));
+      }
     }
     if (batch.tasks.length > 0 || batch.rows.length > 0) this.rowsVersion++;
   }
@@ -69,12 +81,16 @@ export class SampleStore {
   /** Adds rows sent as columns (no details yet), replacing any with the same (task, index). */
   addTable(batch: HostNotificationParams['sampleTable']): void {
     this.addTasks(batch.tasks);
-    const { runTask, runLength, index, correct, answers, extracted, normalized, scores } = batch.columns;
+    const { runTask, runLength, index, correct, answers, extracted, normalized, scores, draws = {} } = batch.columns;
     const answer = (at: number): string | null => (at < 0 ? null : (answers[at] as string));
     // The hot path of a snapshot (10^5 rows): room for every slot first, so the score columns can be
     // written directly.
     this.slots.reserve(index.length);
-    const verifiers = Object.entries(scores).map(([name, values]) => ({ values, column: this.slots.writable(name) }));
+    this.drawSlots.reserve(index.length);
+    const verifiers = [
+      ...Object.entries(scores).map(([name, values]) => ({ values, column: this.slots.writable(name) })),
+      ...Object.entries(draws).flatMap(([name, columns]) => columns.map((values, draw) => ({ values, column: this.drawSlots.writable(this.drawKey(name, draw, columns.length)) }))),
+    ];
     let i = 0;
     runTask.forEach((task, run) => {
       for (const end = i + (runLength[run] as number); i < end; i++) {
@@ -104,6 +120,22 @@ export class SampleStore {
     return this.slots.names();
   }
 
+  /** Verifier drawing several verifications per sample -> K, in order of first appearance. */
+  drawnVerifiers(): ReadonlyMap<string, number> {
+    return this.drawCounts;
+  }
+
+  /** Draw `draw`'s scores by slot of a verifier drawing several (MISSING_SCORE for none); gather with StoredRow.slot. Do not mutate. */
+  drawColumn(verifier: string, draw: number): Float64Array | undefined {
+    return this.drawSlots.column(`${verifier}\u0000${draw}`);
+  }
+
+  /** The key of a draw's slots; notes that the verifier draws `draws` verifications per sample. */
+  private drawKey(verifier: string, draw: number, draws: number): string {
+    if (!this.drawCounts.has(verifier)) this.drawCounts.set(verifier, draws);
+    return `${verifier}\u0000${draw}`;
+  }
+
   /** A verifier's scores by slot (MISSING_SCORE for none); gather with StoredRow.slot. Do not mutate. */
   scoreColumn(verifier: string): Float64Array | undefined {
     return this.slots.column(verifier);
@@ -130,7 +162,11 @@ export class SampleStore {
     const at = !last || last.index < index ? rows.length : lowerBound(rows, index);
     const replaced = rows[at]?.index === index ? (rows[at] as StoredRow) : null;
     const slot = replaced ? replaced.slot : this.slots.allocate();
-    if (replaced) this.slots.clear(slot);
+    // The draws' slots follow the scores' one for one.
+    if (replaced) {
+      this.slots.clear(slot);
+      this.drawSlots.clear(slot);
+    } else this.drawSlots.allocate();
     const row: StoredRow = { task, index, correct, extracted, normalized, slot, full };
     if (replaced) rows[at] = row;
     else if (at === rows.length) {

@@ -9,7 +9,7 @@ import { sampleKey } from '../../src/core/runs/sampleKey';
 import type { AnnotationCause, HostNotification, PanelState, PanelView } from '../../src/protocol/panelProtocol';
 import type { PanelHost } from '../hostApi';
 import { DEFAULT_BOOTSTRAP, type GapBootstrap, type GapIntervals } from '../../src/core/stats/bootstrap';
-import { applyFilter, gapBootstrap, gradedTaskCounts, kCurves, oracleBootstrap, resamplesPerStep, scoreSelector, type FilterResult, type SelectorResult } from '../model/analysis';
+import { applyFilter, gapBootstrap, gradedTaskCounts, kCurves, oracleBootstrap, resamplesPerStep, scoreSelector, verificationCurveJob, type FilterResult, type SelectorResult } from '../model/analysis';
 import { filterSweep, largestTask, scoreHistogram, taskScatter } from '../model/chartData';
 import { answerClusters } from '../model/clusters';
 import { annotatedRows, buildDataset, findRow, type Dataset } from '../model/dataset';
@@ -27,6 +27,7 @@ import { buildTableItems, disagreementOf, nextMatching, stepSample, type TableIt
 import { createThrottle, LIVE_TIMING, type Clock, type Throttle } from '../model/throttle';
 import { AuditPart } from './auditPart';
 import { ChartsPanel, type ChartsModel } from './charts';
+import type { VerificationCurve } from '../../src/core/stats/verificationCurve';
 import { ClusterView } from './clusterView';
 import { DetailPane, type DetailModel } from './detailPane';
 import { el } from './dom';
@@ -98,6 +99,8 @@ export class PanelApp {
   private readonly sweep = memoize((ds: Dataset, _selector: string, selector: ScoreSelector | null, kind: FilterSpec['kind']) => filterSweep(ds, selector, kind, largestTask(ds)));
   private readonly histogram = memoize((ds: Dataset, scores: Float64Array) => scoreHistogram(ds, scores));
   private readonly curves = memoize((ds: Dataset, sel: SelectorResult) => kCurves(ds, sel));
+  /** The verification curve of a filter result: computed ('value') or being computed in slices ('job'). */
+  private verifications: { fr: FilterResult; shown: ChartsModel['verifications']; job: SlicedJob | null } | null = null;
   private readonly taskCounts = memoize((ds: Dataset) => gradedTaskCounts(ds));
   private readonly scatter = memoize((ds: Dataset, fr: FilterResult) => taskScatter(ds, fr.tasks));
   private readonly clusterList = memoize((_rows: number, task: string, verifiers: readonly string[]) =>
@@ -355,14 +358,43 @@ export class PanelApp {
       scatter: this.scatter(ds, fr),
       curves: this.curves(ds, sel),
       measured: fr.measured,
+      verifications: this.verificationCurve(ds, fr),
     };
     // The parts are memoized: unchanged identities (and the same filter, for the sweep's marker) mean nothing to redraw.
-    const parts = [model.histogram, model.sweep?.points, model.scatter, model.curves, formatFilter(settings.filter), model.measured];
+    const parts = [model.histogram, model.sweep?.points, model.scatter, model.curves, formatFilter(settings.filter), model.measured, model.verifications];
     if (parts.length === this.chartParts.length && parts.every((part, i) => part === this.chartParts[i])) return;
     this.chartParts = parts;
     this.charts.update(model);
   }
 
+
+  /**
+   * The verification curve of this filter result for the charts: computed, or 'pending' while a job
+   * computes it a slice at a time (seconds at 10^5 samples and K = 16); charts redraw when it is done.
+   */
+  private verificationCurve(ds: Dataset, fr: FilterResult): ChartsModel['verifications'] {
+    if (this.verifications?.fr === fr) return this.verifications.shown;
+    this.verifications?.job?.cancel();
+    this.verifications = null;
+    const steps = verificationCurveJob(ds, fr, DEFAULT_BOOTSTRAP);
+    if (steps === undefined) return undefined;
+    const shown = (curve: VerificationCurve | null | 'pending'): ChartsModel['verifications'] => ({ curve, tasks: ds.graded.tasks.length, resamples: DEFAULT_BOOTSTRAP.resamples });
+    let curve: VerificationCurve | null = null;
+    const job = runInSlices(
+      () => {
+        const next = steps.next();
+        if (next.done) curve = next.value;
+        return next.done === true;
+      },
+      () => {
+        this.verifications = { fr, shown: shown(curve), job: null };
+        this.scheduleDeferred();
+      },
+      this.slices,
+    );
+    this.verifications = { fr, shown: shown('pending'), job };
+    return this.verifications.shown;
+  }
 
   private updateHeader({ ds, sel, fr }: Derived, drawn: { value: GapIntervals | null; oracle: GapIntervals | null } | null): void {
     const intervals = drawn?.value ?? null;

@@ -1,14 +1,17 @@
-// The four charts: score histogram, filter sweep, per-task scatter and the k-curves. (The reliability
-// diagram is with the verifier quality, qualityView.ts.)
+// The charts: score histogram, filter sweep, per-task scatter, the k-curves and, for a run drawing
+// several verifications per sample, the verification curve. (The reliability diagram is with the
+// verifier quality, qualityView.ts.)
 import type { FilterSpec } from '../../src/core/filter/spec';
 import { formatFilter } from '../../src/core/filter/parse';
 import { formatRate } from '../../src/core/report/numbers';
 import type { ScoreHistogram } from '../../src/core/report/histogram';
+import type { VerificationCurve } from '../../src/core/stats/verificationCurve';
 import type { KCurves } from '../model/analysis';
 import type { ScatterPoint, SweepPoint } from '../model/chartData';
 import { filterParameter } from '../model/filterControl';
 import { el, svg } from './dom';
 import { frame, linePath } from './svgChart';
+import { verificationContent } from './verificationChart';
 
 export interface ChartsModel {
   histogram: ScoreHistogram | null;
@@ -18,15 +21,18 @@ export interface ChartsModel {
   curves: KCurves | null;
   /** The selector scored some sample; otherwise the filter decided nothing and its charts are not measured. */
   measured: boolean;
+  /** The verification curve over `tasks` graded tasks (null: not measured; 'pending': being computed); absent when no verifier draws several verifications per sample. */
+  verifications?: { curve: VerificationCurve | null | 'pending'; tasks: number; resamples: number };
 }
 
-type ChartKey = 'histogram' | 'sweep' | 'scatter' | 'curves';
+type ChartKey = 'histogram' | 'sweep' | 'scatter' | 'curves' | 'verifications';
 
 const TITLES: Record<ChartKey, string> = {
   histogram: 'Score histogram',
   sweep: 'Accuracy and gap vs the filter',
   scatter: 'Per task: J(f|x) vs J(f[w]|x)',
   curves: 'pass@k, pass^k and best-of-k',
+  verifications: 'Gap and AUROC with k verifications per sample',
 };
 
 export class ChartsPanel {
@@ -49,6 +55,11 @@ export class ChartsPanel {
     this.show('sweep', model.sweep && model.sweep.points.length > 0 ? sweepChart(model.sweep) : model.sweep && !model.measured ? unmeasured() : note('No graded sample yet.'));
     this.show('scatter', model.scatter.length === 0 ? note('No graded task yet.') : model.measured ? scatterChart(model.scatter) : unmeasured());
     this.show('curves', model.curves && model.curves.passAtK.length > 0 ? curvesChart(model.curves) : note('No graded task yet.'));
+    const { verifications } = model;
+    const computing = (): Element[] => [el('p', { className: 'hint', text: 'Computing the gap at every k…', attrs: { 'data-role': 'verifications-pending' } })];
+    this.show('verifications', !verifications ? [] : verifications.curve === 'pending' ? computing() : verificationContent(verifications.curve, verifications.tasks, verifications.resamples));
+    // Only a run drawing several verifications per sample has the figure, as only its report has the section.
+    ((this.bodies.get('verifications') as HTMLElement).parentElement as HTMLElement).hidden = verifications === undefined;
   }
 
   private show(key: ChartKey, content: Element[]): void {

@@ -19,9 +19,9 @@ import { readLineage } from '../../core/runs/lineage';
 import { gapText, LiveRecordGap } from '../../core/pipeline/liveGap';
 import { formatPercent } from '../../core/report/numbers';
 import { UserError } from '../../core/util/errors';
-import { baseVerifierOf, parseVerifierList, verifiersRunBy } from '../../core/verify/index';
+import { baseVerifierOf, parseVerifierList, runVerifications, verifiersRunBy } from '../../core/verify/index';
 import type { BaseVerifierName } from '../../core/verify/verifier';
-import { MAX_VERIFICATIONS, verificationsRefusal } from '../../core/verify/draws';
+import { MAX_VERIFICATIONS } from '../../core/verify/draws';
 import { runVerifierModel } from '../../core/runs/verifierModels';
 import { flag, numberOpt, requiredString, stringOpt, type RawValues } from '../options';
 import { keyLookup, type KeyedModel } from '../apiKey';
@@ -179,7 +179,7 @@ async function resumeRequest(dir: string, v: RawValues): Promise<OpenRequest> {
   const ownJudge = runVerifierModel(config) === config.model ? undefined : runVerifierModel(config);
   if (bases !== undefined) given.verifiers = verifiersRunBy(bases, given.model ?? config.model, given.verifierModel ?? ownJudge).verifiers;
   const k = givenVerifications(v);
-  if (k !== undefined) given.verifications = verificationsOf(given.verifiers ?? config.verifiers, k, given.verifierTemperature ?? config.verifierTemperature) ?? {};
+  if (k !== undefined) given.verifications = runVerifications(given.verifiers ?? config.verifiers, k, given.verifierTemperature ?? config.verifierTemperature) ?? {};
   const conflicts = conflictingSettings(config, given);
   if (conflicts.length === 0) return { kind: 'resume', dir };
   const lines = conflicts.map((c) => `  --${SETTING_FLAGS[c.setting]} ${c.given} (the run has ${c.stored})`);
@@ -272,7 +272,7 @@ function configFrom(v: RawValues): RunConfig {
   const api = given.api ?? 'completions';
   const judged = verifiersRunBy(givenVerifiers(v) ?? [...RUN_DEFAULTS.verifiers], model, given.verifierModel);
   const verifierTemperature = given.verifierTemperature ?? RUN_DEFAULTS.verifierTemperature;
-  const verifications = verificationsOf(judged.verifiers, givenVerifications(v) ?? 1, verifierTemperature);
+  const verifications = runVerifications(judged.verifiers, givenVerifications(v) ?? 1, verifierTemperature);
   if (parseModelSpec(model).backend === 'llama' && api === 'chat') throw new UserError('--api chat applies to openai: models; the embedded llama backend completes raw text', 2);
   if (given.templates !== undefined) checkTemplatesFlag(given.templates);
   return {
@@ -299,17 +299,6 @@ function configFrom(v: RawValues): RunConfig {
 /** --verifications K, checked as a number; undefined when not given. */
 function givenVerifications(v: RawValues): number | undefined {
   return v['verifications'] === undefined ? undefined : numberOpt(v, 'verifications', 1, { integer: true, min: 1, max: MAX_VERIFICATIONS });
-}
-
-/**
- * run.json `verifications` for K draws of each of these verifiers (names as records carry them);
- * undefined for K = 1. A verifier that cannot draw several, or a verifier temperature of 0, is a
- * usage error naming it (verify/draws.ts).
- */
-function verificationsOf(verifiers: readonly string[], k: number, verifierTemperature: number): Record<string, number> | undefined {
-  const refusal = verificationsRefusal(verifiers.map(baseVerifierOf), k, verifierTemperature);
-  if (refusal !== null) throw new UserError(refusal, 2);
-  return k === 1 ? undefined : Object.fromEntries(verifiers.map((name) => [name, k]));
 }
 
 /** A --templates folder that cannot be loaded is a usage error (exit 2), like any flag that cannot work. */

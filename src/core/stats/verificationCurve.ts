@@ -5,9 +5,10 @@ import { MISSING_SCORE } from '../filter/columns';
 import type { FilterSpec, ScoreSelector } from '../filter/spec';
 import { selectorColumn, selectorVerifiers, selectorWeights } from '../filter/weights';
 import { createRng } from '../util/random';
+import { finishSteps, type Steps } from '../util/steps';
 import { aggregateOf, aggregateScores } from '../verify/draws';
 import { auroc } from './auroc';
-import { bootstrapGap, type BootstrapOptions } from './bootstrap';
+import { GapBootstrap, resamplesPerStep, type BootstrapOptions } from './bootstrap';
 import type { SamplePool } from './pool';
 import { summarizeTask } from './taskSummary';
 import type { Interval } from './types';
@@ -49,6 +50,11 @@ export interface VerificationCurve {
  * J(f|x), in the pool's task order.
  */
 export function verificationCurve(pool: SamplePool, selector: ScoreSelector, filter: FilterSpec, accuracy: Float64Array, bootstrap: BootstrapOptions): VerificationCurve | null {
+  return finishSteps(verificationCurveSteps(pool, selector, filter, accuracy, bootstrap));
+}
+
+/** verificationCurve a step at a time (a subset's filter pass and AUROC, or a few resamples), for the panel's slices. */
+export function* verificationCurveSteps(pool: SamplePool, selector: ScoreSelector, filter: FilterSpec, accuracy: Float64Array, bootstrap: BootstrapOptions): Steps<VerificationCurve | null> {
   const drawn = selectorVerifiers(selector).filter((name) => pool.draws?.has(name));
   const columnsOf = (name: string): Float64Array[] => pool.draws?.get(name) ?? [];
   const K = columnsOf(drawn[0] ?? '').length;
@@ -73,14 +79,15 @@ export function verificationCurve(pool: SamplePool, selector: ScoreSelector, fil
       // A subset whose draws all failed scores nothing: its AUROC, like a report's, is not measured.
       const area: number | null = aurocSum === null || !scores.some((s) => s !== MISSING_SCORE) ? null : auroc(scores, correct);
       aurocSum = area === null || aurocSum === null ? null : aurocSum + area;
+      yield;
     }
-    points.push(curvePoint(k, subsets.length, exact, filteredSum, aurocSum, accuracy, bootstrap));
+    points.push(yield* curvePoint(k, subsets.length, exact, filteredSum, aurocSum, accuracy, bootstrap));
   }
   return { draws: K, verifiers: drawn, seed: bootstrap.seed, points };
 }
 
 /** The per-task means over the subsets, pooled as the report pools the gap. */
-function curvePoint(k: number, count: number, exact: boolean, filteredSum: Float64Array, aurocSum: number | null, accuracy: Float64Array, bootstrap: BootstrapOptions): VerificationPoint {
+function* curvePoint(k: number, count: number, exact: boolean, filteredSum: Float64Array, aurocSum: number | null, accuracy: Float64Array, bootstrap: BootstrapOptions): Steps<VerificationPoint> {
   const tasks = accuracy.length;
   const filtered = filteredSum.map((sum) => sum / count);
   const relative = new Float64Array(tasks);
@@ -103,7 +110,10 @@ function curvePoint(k: number, count: number, exact: boolean, filteredSum: Float
   const filteredAccuracy = filteredTotal / tasks;
   const gap = filteredAccuracy - accuracySum / tasks;
   const relativeGap = relativeTasks === 0 ? null : relativeSum / relativeTasks;
-  const ci = bootstrapGap(accuracy, filtered, relative, { accuracy: accuracySum / tasks, filteredAccuracy, gap, relativeGap }, bootstrap);
+  // bootstrapGap's draws, a few resamples at a time (the same intervals, bit for bit).
+  const draws = new GapBootstrap(accuracy, filtered, relative, { accuracy: accuracySum / tasks, filteredAccuracy, gap, relativeGap }, bootstrap);
+  while (!draws.advance(resamplesPerStep(tasks))) yield;
+  const ci = draws.intervals();
   return {
     k,
     subsets: count,

@@ -4,6 +4,7 @@ import type { ModelBackend } from '../llm/backend';
 import { canonicalModelSpec, modelLabel, modelSlug, parseModelSpec } from '../llm/modelSpec';
 import { UserError } from '../util/errors';
 import { cotBinaryVerifier, cotScoreVerifier } from './cot';
+import { verificationsRefusal } from './draws';
 import { mcVerifier } from './mc';
 import { createTournamentVerifier } from './tournament';
 import { BASE_VERIFIERS, type BaseVerifierName, type Verifier } from './verifier';
@@ -60,6 +61,17 @@ export function verifiersRunBy(bases: readonly BaseVerifierName[], model: string
   if (other === undefined || other === canonicalModelSpec(model)) return { verifiers: [...bases] };
   const verifiers = bases.map((base) => crossVerifierName(base, other));
   return { verifiers, verifierModels: Object.fromEntries(verifiers.map((name) => [name, other])) };
+}
+
+/**
+ * run.json `verifications` for K draws of each of these verifiers (names as records carry them);
+ * undefined for K = 1. A verifier that cannot draw several, or a verifier temperature of 0, is a
+ * usage error naming it (draws.ts). The CLI's --verifications and the extension's run flow alike.
+ */
+export function runVerifications(verifiers: readonly string[], k: number, verifierTemperature: number): Record<string, number> | undefined {
+  const refusal = verificationsRefusal(verifiers.map(baseVerifierOf), k, verifierTemperature);
+  if (refusal !== null) throw new UserError(refusal, 2);
+  return k === 1 ? undefined : Object.fromEntries(verifiers.map((name) => [name, k]));
 }
 
 /** The verifier a (possibly cross-model, possibly template-versioned) verifier name runs: `mc@big` → `mc`, `cot-score#v2` → `cot-score`. */

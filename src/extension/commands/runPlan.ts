@@ -1,6 +1,7 @@
 // What `Run Gap Check…` asks, in order, as one multi-step input (Back, a step counter): task source,
 // model profile, executor (endpoints only), N, max tokens, verifiers, the model that verifies (when
-// another profile could), task limit (built-in sets only), filter. The item lists are built by pure
+// another profile could), verifications per sample (when a verifier picked samples its judgement),
+// task limit (built-in sets only), filter. The item lists are built by pure
 // functions; the flow runs against the Prompter interface.
 import { basename } from 'node:path';
 import { parseFilter } from '../../core/filter/parse';
@@ -8,7 +9,8 @@ import { canonicalModelSpec } from '../../core/llm/modelSpec';
 import type { RunConfig } from '../../core/runs/records';
 import type { GraderName } from '../../core/tasks/task';
 import { UserError } from '../../core/util/errors';
-import { verifiersRunBy } from '../../core/verify/index';
+import { DRAWN_VERIFIERS, MAX_VERIFICATIONS, verificationsRefusal } from '../../core/verify/draws';
+import { runVerifications, verifiersRunBy } from '../../core/verify/index';
 import { BASE_VERIFIERS, type BaseVerifierName } from '../../core/verify/verifier';
 import { modelSpecOf, type GapLensSettings, type ModelProfile } from '../config/settings';
 import type { RunChoices } from '../config/runChoices';
@@ -34,6 +36,8 @@ export interface RunPlan {
   verifiers: BaseVerifierName[];
   /** The spec of another model that runs the verifiers (cross-verification); absent: the profile's own model verifies. */
   verifierModel?: string;
+  /** K verifications per sample (`--verifications K`); absent when not asked (no verifier picked can draw several): one each. */
+  verifications?: number;
   filter: string;
   /** How the calls are sent: online, or through the OpenAI Batch API (docs/batch.md). */
   executor: 'online' | 'batch';
@@ -91,8 +95,9 @@ export const CUSTOM_LIMIT = 'custom';
  * How many tasks of a built-in set: a few first, since each task costs N generations plus
  * verifications; the count used last (null: all) first, then "Custom…".
  */
-export function limitEntries(n: number, verifiers: number, last?: number | null): PickEntry<number | null | typeof CUSTOM_LIMIT>[] {
-  const calls = (tasks: number): string => `${tasks * n * (1 + verifiers)} model calls`;
+export function limitEntries(n: number, verifications: number, last?: number | null): PickEntry<number | null | typeof CUSTOM_LIMIT>[] {
+  // `verifications`: verifier calls per sample.
+  const calls = (tasks: number): string => `${tasks * n * (1 + verifications)} model calls`;
   const counts: (number | null)[] = [...BUILTIN_LIMITS, null];
   if (last !== undefined && !counts.includes(last)) counts.push(last);
   const ordered = last === undefined ? counts : [last, ...counts.filter((c) => c !== last)];
@@ -160,6 +165,20 @@ function positiveWholeNumber(what: string): (text: string) => string | undefined
 export const validateMaxTokens = positiveWholeNumber('tokens');
 export const validateTaskCount = positiveWholeNumber('tasks');
 
+/** Whether the verifications question applies: some verifier picked samples its judgement (cot-score, cot-binary). */
+export function canDrawSeveral(verifiers: readonly BaseVerifierName[]): boolean {
+  return verifiers.some((v) => DRAWN_VERIFIERS[v] !== undefined);
+}
+
+/** K for these verifiers at this verifier temperature, checked as `gaplens run --verifications K` checks it. */
+export function validateVerifications(verifiers: readonly BaseVerifierName[], verifierTemperature: number): (text: string) => string | undefined {
+  return (text) => {
+    const t = text.trim();
+    if (!/^\d+$/.test(t)) return `a whole number of verifications per sample, from 1 to ${MAX_VERIFICATIONS}`;
+    return verificationsRefusal(verifiers, Number(t), verifierTemperature) ?? undefined;
+  };
+}
+
 export function validateFilter(text: string): string | undefined {
   try {
     parseFilter(text);
@@ -179,6 +198,7 @@ interface PlanState {
   verifiers?: BaseVerifierName[];
   /** null: the profile's own model verifies. */
   verifierModel?: string | null;
+  verifications?: number;
   limit?: number | null;
   filter?: string;
 }
@@ -290,6 +310,21 @@ export async function askRunPlan(prompter: Prompter, ctx: RunPlanContext): Promi
       },
     },
     {
+      // Before the verifiers are picked, counted when the ones offered first could draw several.
+      applies: (s) => canDrawSeveral(s.verifiers ?? remembered.verifiers ?? settings.defaultVerifiers),
+      ask: async (s, step) => {
+        const verifiers = s.verifiers ?? [];
+        const text = await prompter.input({
+          title: TITLE,
+          prompt: `Verifications per sample (K): each sample judged K times by ${verifiers.filter((v) => DRAWN_VERIFIERS[v] !== undefined).join(' and ')}, aggregated; the report shows the gap with every k ≤ K`,
+          value: String(s.verifications ?? remembered.verifications ?? settings.verificationsPerSample),
+          validate: validateVerifications(verifiers, settings.verifierTemperature),
+          step,
+        });
+        return text === undefined ? undefined : { ...s, verifications: Number(text.trim()) };
+      },
+    },
+    {
       applies: (s) => isBuiltin(ctx.presetTasks ?? s.tasks) || (ctx.presetTasks === undefined && s.tasks === undefined),
       ask: async (s, step) => {
         const tasks = ctx.presetTasks ?? s.tasks ?? '';
@@ -312,6 +347,7 @@ export async function askRunPlan(prompter: Prompter, ctx: RunPlanContext): Promi
   // Answers of steps a Back made moot (a limit for what became a task file) are left out.
   const limit = isBuiltin(tasks) ? s.limit : undefined;
   const verifierModel = verifierModels(s).length > 0 ? s.verifierModel : undefined;
+  const verifications = canDrawSeveral(verifiers) ? s.verifications : undefined;
   return {
     tasks,
     ...(limit !== undefined && limit !== null ? { limit } : {}),
@@ -320,6 +356,7 @@ export async function askRunPlan(prompter: Prompter, ctx: RunPlanContext): Promi
     maxTokens,
     verifiers,
     ...(verifierModel !== undefined && verifierModel !== null ? { verifierModel } : {}),
+    ...(verifications !== undefined ? { verifications } : {}),
     filter,
     executor: profile.backend === 'openai' ? (s.executor ?? 'online') : 'online',
   };
@@ -334,6 +371,7 @@ export function choicesOf(plan: RunPlan, before: RunChoices): RunChoices {
     n: plan.n,
     maxTokens: plan.maxTokens,
     verifiers: plan.verifiers,
+    ...(plan.verifications !== undefined ? { verifications: plan.verifications } : {}),
     // A run on a task file has no limit: the last built-in set's choice stays.
     ...(isBuiltin(plan.tasks) ? { limit: plan.limit ?? null } : {}),
     filter: plan.filter,
@@ -342,7 +380,8 @@ export function choicesOf(plan: RunPlan, before: RunChoices): RunChoices {
 
 async function askLimit(prompter: Prompter, tasks: string, s: PlanState, remembered: number | null | undefined, step: StepPosition): Promise<number | null | undefined> {
   const n = s.n ?? 1;
-  const verifierCount = s.verifiers?.length ?? 1;
+  // Each verifier's calls per sample: K each when they draw K (the question refuses K > 1 for a verifier that cannot).
+  const verifierCount = (s.verifiers?.length ?? 1) * (s.verifiers && canDrawSeveral(s.verifiers) ? (s.verifications ?? 1) : 1);
   const picked = await prompter.pickOne(limitEntries(n, verifierCount, remembered), { title: TITLE, placeholder: `How many tasks of ${tasks}?`, step });
   if (picked !== CUSTOM_LIMIT) return picked;
   const text = await prompter.input({ title: TITLE, prompt: `How many tasks of ${tasks}? (the first ones of the set)`, value: typeof remembered === 'number' ? String(remembered) : '', validate: validateTaskCount, step });
@@ -407,13 +446,16 @@ export async function askFilter(prompter: Prompter, defaultFilter: string, title
 
 /** The run.json config of a plan, with the sampling settings from the user's settings. */
 export function runConfigOf(plan: RunPlan, settings: GapLensSettings): RunConfig {
+  const judged = verifiersRunBy(plan.verifiers, modelSpecOf(plan.profile), plan.verifierModel);
+  // Refused here as the CLI refuses it, should a plan not come from the validated question.
+  const verifications = runVerifications(judged.verifiers, plan.verifications ?? 1, settings.verifierTemperature);
   return {
     tasks: plan.tasks,
     ...(plan.limit !== undefined ? { limit: plan.limit } : {}),
     model: modelSpecOf(plan.profile),
     api: plan.profile.api,
     n: plan.n,
-    ...verifiersRunBy(plan.verifiers, modelSpecOf(plan.profile), plan.verifierModel),
+    ...judged,
     filter: plan.filter,
     temperature: settings.temperature,
     topP: settings.topP,
@@ -422,6 +464,7 @@ export function runConfigOf(plan: RunPlan, settings: GapLensSettings): RunConfig
     verifierMaxTokens: settings.verifierMaxTokens,
     seed: settings.seed,
     concurrency: plan.profile.maxConcurrency,
+    ...(verifications !== undefined ? { verifications } : {}),
   };
 }
 

@@ -2,6 +2,7 @@
 // time. Read back through a validator: the stored value may come from an older version. Pure: no 'vscode'.
 import { BASE_VERIFIERS, type BaseVerifierName } from '../../core/verify/verifier';
 import { parseFilter } from '../../core/filter/parse';
+import { MAX_VERIFICATIONS } from '../../core/verify/draws';
 
 export const RUN_CHOICES_KEY = 'gaplens.runChoices';
 
@@ -12,6 +13,8 @@ export interface RunChoices {
   n?: number;
   maxTokens?: number;
   verifiers?: BaseVerifierName[];
+  /** Verifications per sample (K) of the verifiers that can draw several; absent when last asked of none. */
+  verifications?: number;
   /** Tasks of a built-in set; null: all of them. */
   limit?: number | null;
   filter?: string;
@@ -30,6 +33,7 @@ export function readRunChoices(raw: unknown): RunChoices {
     ...(positiveInteger(r.n) && r.n <= 100_000 ? { n: r.n } : {}),
     ...(positiveInteger(r.maxTokens) ? { maxTokens: r.maxTokens } : {}),
     ...(verifiers ? { verifiers } : {}),
+    ...(positiveInteger(r.verifications) && r.verifications <= MAX_VERIFICATIONS ? { verifications: r.verifications } : {}),
     ...(r.limit === null || positiveInteger(r.limit) ? { limit: r.limit } : {}),
     ...(typeof r.filter === 'string' && isFilter(r.filter) ? { filter: r.filter } : {}),
   };

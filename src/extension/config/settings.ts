@@ -9,6 +9,7 @@ import { UserError } from '../../core/util/errors';
 import { isPlainObject } from '../../core/util/plainObject';
 import { shownValue } from '../../core/util/shownValue';
 import { BASE_VERIFIERS, type BaseVerifierName } from '../../core/verify/verifier';
+import { MAX_VERIFICATIONS } from '../../core/verify/draws';
 
 export type ApiStyle = 'chat' | 'completions';
 
@@ -47,6 +48,8 @@ export interface GapLensSettings {
   maxTokens: number;
   verifierTemperature: number;
   verifierMaxTokens: number;
+  /** K verifications per sample offered first for verifiers that can draw several (docs/statistics.md, "Verification compute"). */
+  verificationsPerSample: number;
   seed: number;
   defaultVerifiers: BaseVerifierName[];
   defaultFilter: string;
@@ -69,6 +72,8 @@ export const SETTING_DEFAULTS = {
   maxTokens: RUN_DEFAULTS.maxTokens,
   verifierTemperature: RUN_DEFAULTS.verifierTemperature,
   verifierMaxTokens: RUN_DEFAULTS.verifierMaxTokens,
+  // One verification each, as a run without --verifications.
+  verificationsPerSample: 1,
   seed: RUN_DEFAULTS.seed,
   defaultVerifiers: [...RUN_DEFAULTS.verifiers] as BaseVerifierName[],
   defaultFilter: RUN_DEFAULTS.filter,
@@ -134,6 +139,7 @@ export function inspectSettings(get: SettingGetter, workspaceRoot: string | unde
     maxTokens: num('maxTokens', { integer: true, min: 1 }),
     verifierTemperature: num('verifierTemperature', { min: 0, max: 5 }),
     verifierMaxTokens: num('verifierMaxTokens', { integer: true, min: 1 }),
+    verificationsPerSample: num('verificationsPerSample', { integer: true, min: 1, max: MAX_VERIFICATIONS }),
     seed: num('seed', { integer: true, min: 0 }),
     defaultVerifiers: readVerifiers(get('defaultVerifiers'), problems),
     defaultFilter: readFilter(get('defaultFilter'), problems),

@@ -191,6 +191,11 @@ export class RunModel {
         const score = column.score[row] as number;
         if (!Number.isNaN(score)) table.score(name, i - from, score === MISSING_SCORE ? null : score);
       }
+      // Each draw's score where the aggregate is defined (every draw recorded), as the report's pool has them.
+      for (const [name, drawn] of store.draws) {
+        if (Number.isNaN(store.verifiers.get(name)?.score[row] ?? NaN)) continue;
+        drawn.forEach((column, draw) => table.drawScore(name, draw, drawn.length, i - from, scoreOrNull(column.score[row] as number)));
+      }
     }
     return table.columns;
   }
@@ -445,12 +450,11 @@ export class RunModel {
     const drawn = this.store.draws.get(entry.verifier);
     const aggregate = this.store.verifiers.get(entry.verifier);
     if (!drawn || !aggregate) return entry;
-    const scoreOf = (score: number): number | null => (score === MISSING_SCORE ? null : score);
-    const score = scoreOf(aggregate.score[row] as number);
+    const score = scoreOrNull(aggregate.score[row] as number);
     const { failure: _draw0, ...rest } = entry;
     // Every draw is recorded here, so a failed verdict's kind is a record's (a parse failure, not a call's).
     const verdict = score === null ? { score, parse: 'failed' as const, failure: this.store.kinds[(aggregate.problem[row] as number) - 1] as VerificationFailureKind } : { score, parse: 'ok' as const };
-    return { ...rest, ...verdict, detail: { ...entry.detail, drawScores: drawn.map((d) => scoreOf(d.score[row] as number)) } };
+    return { ...rest, ...verdict, detail: { ...entry.detail, drawScores: drawn.map((d) => scoreOrNull(d.score[row] as number)) } };
   }
 
   private verificationRow(v: VerificationRecord): VerificationRow {
@@ -484,6 +488,11 @@ export function summaryOf(manifest: RunManifest): RunSummary {
     createdAt: manifest.createdAt,
     sampling: samplingText(manifest),
   };
+}
+
+/** A column's score as the protocol carries it: null for none (failed to parse, or not recorded). */
+function scoreOrNull(score: number): number | null {
+  return score === MISSING_SCORE || Number.isNaN(score) ? null : score;
 }
 
 /** A row as the gap statistics see it. */

@@ -1,7 +1,7 @@
 // The panel protocol's column form of sample rows ('sampleTable'): its type, its validator and
 // toSampleColumns, the encoder the host builds a snapshot with. No 'vscode', no DOM.
 import { isPlainObject } from '../../core/util/plainObject';
-import { checkedBy, isCount, isNonEmptyString, type RowIssue, type SampleRow } from './rows';
+import { checkedBy, drawScoresOf, isCount, isNonEmptyString, isScore, type RowIssue, type SampleRow } from './rows';
 
 /**
  * Rows as parallel columns (entry i of every array is row i). A null score means no score: the
@@ -27,6 +27,12 @@ export interface SampleColumns {
   normalized: number[];
   /** Verifier name -> score per row. */
   scores: Record<string, (number | null)[]>;
+  /**
+   * A verifier drawing K ≥ 2 verifications per sample -> a score column per draw, 0 … K − 1; null where
+   * the draw scored nothing or the sample's aggregate in `scores` rests on draws not all recorded yet
+   * (as the statistics' pool has them, for the verification curve). Absent without such a verifier.
+   */
+  draws?: Record<string, (number | null)[][]>;
 }
 
 // Checked by hand for the same reason as the rows: this is the message that carries 10^5 samples.
@@ -64,8 +70,17 @@ function sampleColumnsIssue(value: unknown): RowIssue | null {
   if (!isPlainObject(value.scores)) return { path: ['scores'], message: 'must be an object: verifier name -> scores' };
   for (const [name, scores] of Object.entries(value.scores)) {
     if (name === '') return { path: ['scores'], message: 'verifier names must be non-empty' };
-    const scoreIssue = column(scores, ['scores', name], (v) => v === null || (typeof v === 'number' && v >= 0 && v <= 1), 'a number in [0, 1] or null');
+    const scoreIssue = column(scores, ['scores', name], isScore, 'a number in [0, 1] or null');
     if (scoreIssue) return scoreIssue;
+  }
+  if (value.draws === undefined) return null;
+  if (!isPlainObject(value.draws)) return { path: ['draws'], message: 'must be an object if present: verifier name -> a score column per draw' };
+  for (const [name, draws] of Object.entries(value.draws)) {
+    if (!Array.isArray(draws) || draws.length < 2) return { path: ['draws', name], message: 'must be an array of at least 2 score columns, one per draw' };
+    for (let d = 0; d < draws.length; d++) {
+      const drawIssue = column(draws[d], ['draws', name, d], isScore, 'a number in [0, 1] or null');
+      if (drawIssue) return drawIssue;
+    }
   }
   return null;
 }
@@ -75,7 +90,10 @@ export function toSampleColumns(rows: readonly SampleRow[]): SampleColumns {
   const table = new SampleColumnsBuilder(rows.length);
   rows.forEach((row, i) => {
     table.add(row.task, row.index, row.correct, row.extracted, row.normalized);
-    for (const v of row.verifications) table.score(v.verifier, i, v.score);
+    for (const v of row.verifications) {
+      table.score(v.verifier, i, v.score);
+      drawScoresOf(v)?.forEach((score, draw, all) => table.drawScore(v.verifier, draw, all.length, i, score));
+    }
   });
   return table.columns;
 }
@@ -106,6 +124,12 @@ export class SampleColumnsBuilder {
   /** Sets row `at`'s score from a verifier. */
   score(verifier: string, at: number, score: number | null): void {
     (this.columns.scores[verifier] ??= new Array<number | null>(this.rows).fill(null))[at] = score;
+  }
+
+  /** Sets row `at`'s score from draw `draw` of a verifier drawing `draws` verifications per sample. */
+  drawScore(verifier: string, draw: number, draws: number, at: number, score: number | null): void {
+    const columns = ((this.columns.draws ??= {})[verifier] ??= Array.from({ length: draws }, () => new Array<number | null>(this.rows).fill(null)));
+    (columns[draw] as (number | null)[])[at] = score;
   }
 
   private answer(text: string | null): number {

@@ -163,11 +163,29 @@ function verificationIssue(v: unknown): RowIssue | null {
   if (typeof v.prompt !== 'string') return fail('prompt', 'must be a string');
   if (typeof v.raw !== 'string') return fail('raw', 'must be a string');
   if (v.detail !== undefined && !isPlainObject(v.detail)) return fail('detail', 'must be an object if present');
+  const draws = isPlainObject(v.detail) ? v.detail.drawScores : undefined;
+  if (draws !== undefined && !(Array.isArray(draws) && draws.length >= 2 && draws.every(isScore))) {
+    return { path: ['detail', 'drawScores'], message: 'must be an array of at least 2 scores (a number in [0, 1] or null), one per draw, if present' };
+  }
   return null;
+}
+
+/**
+ * Each draw's score of a verifier drawing several verifications per sample (the host puts them in
+ * `detail.drawScores`, checked above); null for any other verifier.
+ */
+export function drawScoresOf(v: VerificationRow): (number | null)[] | null {
+  const draws = v.detail?.['drawScores'];
+  return Array.isArray(draws) ? (draws as (number | null)[]) : null;
 }
 
 export function isNonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0;
+}
+
+/** A verifier's score as the protocol carries it: a number in [0, 1], or null for none. */
+export function isScore(value: unknown): value is number | null {
+  return value === null || (typeof value === 'number' && value >= 0 && value <= 1);
 }
 
 export function isCount(value: unknown): value is number {

@@ -16,6 +16,7 @@ import {
   validateMaxTokens,
   validateSampleCount,
   validateTaskCount,
+  validateVerifications,
   verifierEntries,
   verifierModelEntries,
   type RunPlanContext,
@@ -270,7 +271,7 @@ describe('Run Gap Check quick picks', () => {
   });
 
   it('builds a cross-verifying run config: VERIFIER@MODEL names and verifierModels; the generator profile only generates', async () => {
-    const prompter = scripted({ pick: ['a.tasks.jsonl', 'vllm', 'Online', 'embedded', 'quantile:0.8'], input: ['4', '512'], many: [['mc', 'cot-score']] });
+    const prompter = scripted({ pick: ['a.tasks.jsonl', 'vllm', 'Online', 'embedded', 'quantile:0.8'], input: ['4', '512', '1'], many: [['mc', 'cot-score']] });
     const plan = await askRunPlan(prompter, context());
     assert.ok(plan);
     assert.equal(plan.verifierModel, 'llama:default');
@@ -300,7 +301,8 @@ describe('Run Gap Check quick picks', () => {
   it('counts the steps that apply ("Step k of n"): a task file has no limit, an embedded model no executor question', async () => {
     const prompter = scripted({ pick: ['a.tasks.jsonl', 'embedded', 'Same model', 'quantile:0.8'], input: ['4', '512'], many: [['mc']] });
     assert.ok(await askRunPlan(prompter, context()));
-    assert.deepEqual(prompter.steps, ['1/9', '2/8', '3/7', '4/7', '5/7', '6/7', '7/7']);
+    // The default verifiers (mc, cot-score) could draw several, so the verifications question counts until mc alone is picked.
+    assert.deepEqual(prompter.steps, ['1/10', '2/9', '3/8', '4/8', '5/8', '6/7', '7/7']);
   });
 
   it('goes Back a step at a time, showing the answers given, and drops the questions a changed answer makes moot', async () => {
@@ -334,16 +336,56 @@ describe('Run Gap Check quick picks', () => {
 
   it('offers the last run’s answers first (profile, executor, N, max tokens, verifiers, task limit, filter) and remembers the new ones', async () => {
     const remembered = { profile: 'vllm', executor: 'batch' as const, n: 3, maxTokens: 64, verifiers: ['cot-score' as const], limit: 37, filter: 'topk:1' };
-    const prompter = scripted({ pick: ['builtin:arithmetic', 'vllm', 'Batch', 'Same model', 'Custom…', 'topk:1'], input: ['3', '64', '12'], many: [['cot-score']] });
+    const prompter = scripted({ pick: ['builtin:arithmetic', 'vllm', 'Batch', 'Same model', 'Custom…', 'topk:1'], input: ['3', '64', '1', '12'], many: [['cot-score']] });
     const plan = await askRunPlan(prompter, context({ remembered }));
-    assert.deepEqual(prompter.shown, ['$(file) a.tasks.jsonl', 'vllm', 'OpenAI Batch API', '3', '64', 'cot-score', 'Same model (self-verification)', 'First 37 tasks', '37', 'topk:1']);
+    assert.deepEqual(prompter.shown, ['$(file) a.tasks.jsonl', 'vllm', 'OpenAI Batch API', '3', '64', 'cot-score', 'Same model (self-verification)', '1', 'First 37 tasks', '37', 'topk:1']);
     assert.ok(plan);
     assert.equal(plan.limit, 12);
-    assert.deepEqual(choicesOf(plan, remembered), { profile: 'vllm', executor: 'batch', n: 3, maxTokens: 64, verifiers: ['cot-score'], limit: 12, filter: 'topk:1' });
+    assert.deepEqual(choicesOf(plan, remembered), { profile: 'vllm', executor: 'batch', n: 3, maxTokens: 64, verifiers: ['cot-score'], verifications: 1, limit: 12, filter: 'topk:1' });
     // A run on a task file keeps the last built-in limit; "All tasks" is remembered as null.
     assert.equal(choicesOf({ ...plan, tasks: '/w/a.tasks.jsonl' }, { limit: 20 }).limit, 20);
     const { limit: _twelve, ...all } = plan;
     assert.equal(choicesOf(all, {}).limit, null);
+  });
+
+  it('asks K verifications per sample only when a verifier picked samples its judgement, validated as the CLI validates --verifications, and writes it into the run config', async () => {
+    const prompter = scripted({ pick: ['builtin:arithmetic', 'vllm', 'Online', 'embedded', 'First 10', 'quantile:0.8'], input: ['4', '512', '3'], many: [['cot-score', 'cot-binary']] });
+    const plan = await askRunPlan(prompter, context({ remembered: { verifications: 5 } }));
+    const asked = prompter.asked.findIndex((q) => q.startsWith('Verifications per sample (K)'));
+    assert.equal(prompter.asked[asked - 1], 'Which model verifies the samples?');
+    assert.match(prompter.asked[asked] ?? '', /judged K times by cot-score and cot-binary/);
+    assert.equal(prompter.shown[asked], '5', 'the last run’s K first');
+    assert.ok(plan);
+    assert.equal(plan.verifications, 3);
+    const config = runConfigOf(plan, settings);
+    // Cross-verified: the names the records carry.
+    assert.deepEqual(config.verifications, { 'cot-score@llama-default': 3, 'cot-binary@llama-default': 3 });
+    assert.equal(choicesOf(plan, {}).verifications, 3);
+    assert.equal(prompter.asked[asked + 1], 'How many tasks of builtin:arithmetic?');
+
+    const validate = validateVerifications(['cot-score'], 0.7);
+    assert.equal(validate('16'), undefined);
+    assert.match(validate('17') ?? '', /--verifications must be an integer from 1 to 16, got 17/);
+    assert.match(validate('two') ?? '', /a whole number of verifications per sample, from 1 to 16/);
+    assert.match(validateVerifications(['mc', 'cot-score'], 0.7)('2') ?? '', /mc scores from logprobs without sampling/);
+    assert.equal(validateVerifications(['mc', 'cot-score'], 0.7)('1'), undefined, 'one each: any verifier');
+    assert.match(validateVerifications(['cot-binary'], 0)('3') ?? '', /verifier temperature above 0/);
+    // A plan that did not come through the question is refused as the CLI refuses it.
+    assert.throws(() => runConfigOf({ ...plan, verifiers: ['mc'], verifierModel: undefined as never }, settings), /mc scores from logprobs/);
+
+    // mc alone (or the tournament) cannot draw several: no question, one verification each, nothing in run.json.
+    const single = scripted({ pick: ['a.tasks.jsonl', 'embedded', 'Same model', 'quantile:0.8'], input: ['4', '512'], many: [['mc', 'tournament']] });
+    const one = await askRunPlan(single, context({ remembered: { verifications: 5 } }));
+    assert.ok(one);
+    assert.equal(single.asked.some((q) => q.startsWith('Verifications per sample')), false);
+    assert.equal(one.verifications, undefined);
+    assert.equal(runConfigOf(one, settings).verifications, undefined);
+    // The setting's K is offered when no run remembers one.
+    const fromSetting = readSettings((k) => ({ verificationsPerSample: 4, verifierTemperature: 0.5 })[k], '/w');
+    const withSetting = scripted({ pick: ['a.tasks.jsonl', 'Embedded', 'quantile:0.8'], input: ['4', '512', '4'], many: [['cot-score']] });
+    const four = await askRunPlan(withSetting, { ...context(), settings: fromSetting });
+    assert.equal(withSetting.shown[withSetting.asked.findIndex((q) => q.startsWith('Verifications per sample'))], '4');
+    assert.deepEqual(four && runConfigOf(four, fromSetting).verifications, { 'cot-score': 4 });
   });
 
   it('takes a custom task count, and validates it', async () => {
@@ -390,10 +432,11 @@ describe('Run Gap Check quick picks', () => {
 
 describe('remembered run choices', () => {
   it('keeps the valid fields of a stored value and drops the rest', () => {
-    assert.deepEqual(readRunChoices({ profile: 'p', executor: 'batch', n: 4, maxTokens: 100, verifiers: ['mc'], limit: null, filter: 'topk:1' }), {
-      profile: 'p', executor: 'batch', n: 4, maxTokens: 100, verifiers: ['mc'], limit: null, filter: 'topk:1',
+    assert.deepEqual(readRunChoices({ profile: 'p', executor: 'batch', n: 4, maxTokens: 100, verifiers: ['mc'], verifications: 16, limit: null, filter: 'topk:1' }), {
+      profile: 'p', executor: 'batch', n: 4, maxTokens: 100, verifiers: ['mc'], verifications: 16, limit: null, filter: 'topk:1',
     });
-    assert.deepEqual(readRunChoices({ profile: 3, executor: 'slow', n: 0, maxTokens: 1.5, verifiers: ['mc', 'oracle'], limit: -1, filter: 'best' }), {});
+    assert.deepEqual(readRunChoices({ profile: 3, executor: 'slow', n: 0, maxTokens: 1.5, verifiers: ['mc', 'oracle'], verifications: 17, limit: -1, filter: 'best' }), {});
+    assert.deepEqual(readRunChoices({ verifications: 0 }), {});
     for (const junk of [undefined, null, 'x', [1]]) assert.deepEqual(readRunChoices(junk), {});
   });
 });

@@ -77,3 +77,11 @@ export async function closeExtension(ext: ExtensionModule | undefined, fake: Fak
   for (const d of fake?.context.subscriptions ?? []) await d.dispose();
   fake?.uninstall();
 }
+
+/** The built extension activated in a fake VS Code on the sandbox's workspace: runs under .gaplens/runs, these model profiles in the user's and the workspace's settings. */
+export function activateWithProfiles(sandbox: ExtensionSandbox, profiles: readonly Record<string, unknown>[]): ActivatedExtension {
+  return activateInSandbox(sandbox, {
+    settings: { 'gaplens.modelProfiles': profiles, 'gaplens.runsFolder': '.gaplens/runs' },
+    userSettings: { 'gaplens.modelProfiles': profiles },
+  });
+}

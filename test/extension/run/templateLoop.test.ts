@@ -11,7 +11,7 @@ import { parseHostMessage } from '../../../src/protocol/panelProtocol';
 import { startFakeOpenAI, type FakeAnswer, type FakeOpenAI, type FakeRequest } from '../../fixtures/openaiServer';
 import { REPO, runCli } from '../../helpers/cli';
 import { cleanEnv, isProbeRequest } from '../../helpers/runs';
-import { activateInSandbox, closeExtension, extensionSandbox, type ExtensionModule, type ExtensionSandbox } from '../fakes/extensionSandbox';
+import { activateWithProfiles, closeExtension, extensionSandbox, type ExtensionModule, type ExtensionSandbox } from '../fakes/extensionSandbox';
 import { FakeTextDocument, FakeUri, type FakeVscode, type FakeWebviewPanel } from '../fakes/fakeVscode';
 
 const MARKER = 'STRICT';
@@ -41,7 +41,7 @@ describe('the verifier template loop in VS Code (built bundle, fake VS Code, a r
     );
     assert.equal(made.code, 0, made.stderr);
     const profiles = [{ name: 'Fake', backend: 'openai', baseUrl: server.url, model: 'fake', maxConcurrency: 4 }];
-    ({ fake, ext } = activateInSandbox(sandbox, { settings: { 'gaplens.modelProfiles': profiles, 'gaplens.runsFolder': '.gaplens/runs' }, userSettings: { 'gaplens.modelProfiles': profiles } }));
+    ({ fake, ext } = activateWithProfiles(sandbox, profiles));
   });
 
   after(async () => {

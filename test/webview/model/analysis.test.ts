@@ -3,11 +3,12 @@ import fc from 'fast-check';
 import { parseFilter, parseSelector } from '../../../src/core/filter/parse';
 import { DEFAULT_BOOTSTRAP, GapBootstrap, bootstrapGap, type BootstrapOptions, type GapIntervals } from '../../../src/core/stats/bootstrap';
 import { computeReport } from '../../../src/core/stats/report';
-import type { ScoredSample } from '../../../src/core/stats/types';
-import { applyFilter, gapBootstrap, kCurves, resamplesPerStep, scoreSelector, type FilterResult } from '../../../webview/model/analysis';
+import type { GapReport, ScoredSample } from '../../../src/core/stats/types';
+import { applyFilter, gapBootstrap, kCurves, resamplesPerStep, scoreSelector, verificationCurveJob, verificationCurveOf, type FilterResult } from '../../../webview/model/analysis';
 import { buildDataset, type Dataset } from '../../../webview/model/dataset';
 import { handSamples, runArb } from '../../core/stats/fixtures';
-import { storeOf } from '../storeFixtures';
+import type { SampleStore } from '../../../webview/model/sampleStore';
+import { rowOf, storeOf } from '../storeFixtures';
 
 const BOOTSTRAP = { resamples: 200, seed: 3, level: 0.95 };
 
@@ -139,5 +140,71 @@ describe('webview analysis', () => {
     assert.equal(resamplesPerStep(100_000), 1);
     assert.equal(resamplesPerStep(40), 250);
     assert.equal(resamplesPerStep(0), 10_000);
+  });
+});
+
+describe('webview analysis: the verification curve', () => {
+  const K = 3;
+  const SUBSETS: Record<number, number[][]> = { 1: [[0], [1], [2]], 2: [[0, 1], [0, 2], [1, 2]], 3: [[0, 1, 2]] };
+  /** The hand set with three cot-score draws per sample (a failed one now and then); its score, as a run's, the mean of the scored draws. */
+  const drawsOf = (i: number): (number | null)[] => [(i % 5) / 4, i % 7 === 3 ? null : ((i * 3) % 4) / 3, ((i * 5) % 6) / 5];
+  const mean = (xs: (number | null)[]): number | null => {
+    const scored = xs.filter((x): x is number => x !== null);
+    return scored.length === 0 ? null : scored.reduce((a, b) => a + b, 0) / scored.length;
+  };
+  const base = handSamples();
+  const withDraws = (samples: ScoredSample[], subset: number[]): ScoredSample[] => samples.map((s, i) => ({ ...s, scores: { ...s.scores, 'cot-score': mean(subset.map((d) => drawsOf(i)[d] ?? null)) } }));
+  /** The samples (of the tasks `kept`) as the host sends a run drawing K: the aggregate as the score, every draw in the row's detail. */
+  const store = (ungraded: string[] = [], kept = (task: string): boolean => task !== ''): SampleStore => {
+    const s = storeOf(withDraws(base, [0, 1, 2]).filter((sample) => kept(sample.task)), { verifiers: ['mc', 'cot-score'], ungradedTasks: ungraded });
+    s.addSamples({
+      tasks: [],
+      rows: base.flatMap((sample, i) => {
+        if (!kept(sample.task)) return [];
+        const row = rowOf(withDraws([sample], [0, 1, 2])[0] as ScoredSample, !ungraded.includes(sample.task));
+        return [{ ...row, verifications: row.verifications.map((v) => (v.verifier === 'cot-score' ? { ...v, detail: { drawScores: drawsOf(i) } } : v)) }];
+      }),
+    });
+    return s;
+  };
+
+  it('is the mean over the k-subsets of the draws of computeReport with the subset\'s aggregate as the score', () => {
+    const filter = parseFilter('quantile:0.5');
+    const ds = buildDataset(store(), false);
+    const curve = verificationCurveOf(ds, applyFilter(ds, parseSelector('cot-score'), filter), BOOTSTRAP);
+    assert.ok(curve);
+    assert.deepEqual([curve.draws, curve.verifiers, curve.points.map((p) => [p.k, p.subsets, p.exact])], [K, ['cot-score'], [[1, 3, true], [2, 3, true], [3, 1, true]]]);
+    for (const p of curve.points) {
+      const reports = (SUBSETS[p.k] ?? []).map((subset) => computeReport(withDraws(base, subset), { selector: parseSelector('cot-score'), filter, bootstrap: BOOTSTRAP }));
+      const average = (pick: (r: GapReport) => number | null): number => reports.reduce((sum, r) => sum + (pick(r) as number), 0) / reports.length;
+      assert.ok(Math.abs(p.gap - average((r) => r.gap)) < 1e-12, `gap at k = ${p.k}`);
+      assert.ok(Math.abs(p.filteredAccuracy - average((r) => r.filteredAccuracy)) < 1e-12, `filtered accuracy at k = ${p.k}`);
+      assert.ok(Math.abs((p.auroc as number) - average((r) => r.auroc)) < 1e-12, `AUROC at k = ${p.k}`);
+    }
+    // The panel computes it in steps (a subset, or a few resamples, each): the same curve.
+    const steps = verificationCurveJob(ds, applyFilter(ds, parseSelector('cot-score'), filter), BOOTSTRAP);
+    assert.ok(steps);
+    let count = 0;
+    let next = steps.next();
+    for (; !next.done; next = steps.next()) count++;
+    assert.deepEqual(next.value, curve);
+    assert.ok(count >= 7, `a step per subset at least (${count})`);
+    // At k = K the one subset is every draw: the report's own gap and intervals.
+    const full = computeReport(withDraws(base, [0, 1, 2]), { selector: parseSelector('cot-score'), filter, bootstrap: BOOTSTRAP });
+    assert.deepEqual([curve.points[K - 1]?.gap, curve.points[K - 1]?.ci.gap], [full.gap, full.ci.gap]);
+  });
+
+  it('leaves ungraded tasks out, is null without a verifier that draws in the selector, and absent for a run drawing none', () => {
+    const filter = parseFilter('quantile:0.5');
+    const graded = buildDataset(store(), false);
+    const partly = buildDataset(store(['C']), false);
+    const curveOf = (ds: Dataset, selector: string): unknown => verificationCurveOf(ds, applyFilter(ds, parseSelector(selector), filter), BOOTSTRAP);
+    const withoutC = buildDataset(store([], (task) => task !== 'C'), false);
+    assert.deepEqual(curveOf(partly, 'cot-score'), curveOf(withoutC, 'cot-score'), 'an ungraded task counts as if it were not there');
+    assert.notDeepEqual(curveOf(graded, 'cot-score'), curveOf(withoutC, 'cot-score'));
+    assert.equal(curveOf(graded, 'mc'), null, 'mc draws one verification');
+    assert.equal(verificationCurveOf(graded, applyFilter(graded, null, filter)), null);
+    const noDraws = buildDataset(storeOf(withDraws(base, [0, 1, 2]), { verifiers: ['mc', 'cot-score'] }), false);
+    assert.equal(curveOf(noDraws, 'cot-score'), undefined, 'no draws sent: no curve at all');
   });
 });
