@@ -101,9 +101,9 @@ export function createFeatures(services: Services): Features {
     restorePanel: (panel, state) => restorePanel(ctx, panel, state),
     openRunEditor: (panel, file) => openRunEditor(ctx, panel, file),
     runGapCheckTest: (file, signal) => runGapCheckTest(ctx, file, signal),
-    // gaplens.taskCodeLens "off" turns off every lens of task files, the quick check's too.
+    // gaplens.taskCodeLens places the quick check's lenses as it places "Run gap check"'s.
     quickCheckLenses: (document) =>
-      taskCodeLensMode({ [TASK_CODE_LENS_SETTING]: workspace.getter(document.fileName)(TASK_CODE_LENS_SETTING) }) === 'off' ? [] : quickCheckLenses(document, quickChecks, selectionsOf(document)),
+      quickCheckLenses(document, quickChecks, selectionsOf(document), taskCodeLensMode({ [TASK_CODE_LENS_SETTING]: workspace.getter(document.fileName)(TASK_CODE_LENS_SETTING) })),
     dispose: () => owned.dispose(),
   };
 }

@@ -449,11 +449,16 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
     assert.equal(typed, '{"a"}');
   });
 
-  it('shows one "Run gap check" lens for the task file, and one above the selected tasks', async function () {
+  it('shows one "Run gap check" and one "Quick gap check" lens for the task file, and one of each above the selected tasks', async function () {
     await quickOpen(page, 'x.tasks.jsonl');
-    const lenses = async (): Promise<string[]> => (await page.locator('.monaco-editor .codelens-decoration a').allInnerTexts()).map((t) => t.trim()).filter((t) => t !== '');
-    await waitFor('the file lens', 30_000, async () => ((await lenses()).includes(`Run gap check (${TASKS.length} tasks)`) ? true : undefined));
-    assert.deepEqual(await lenses(), [`Run gap check (${TASKS.length} tasks)`], 'one lens, not one per line');
+    const lenses = async (): Promise<string[]> => (await page.locator('.monaco-editor .codelens-decoration a').allInnerTexts()).map((t) => t.trim()).filter((t) => t !== '').sort();
+    const fileLenses = [`Quick gap check of the file (${TASKS.length} tasks)`, `Run gap check (${TASKS.length} tasks)`];
+    const showing = async (wanted: string[]): Promise<true | undefined> => {
+      const all = await lenses();
+      return wanted.every((l) => all.includes(l)) ? true : undefined;
+    };
+    await waitFor('the file lenses', 30_000, () => showing(fileLenses));
+    assert.deepEqual(await lenses(), fileLenses, 'one lens of each, not one per line');
     // Lines 2 and 3, whole: the selection ends at the start of line 4.
     await page.keyboard.press('Control+g');
     await page.keyboard.type('2');
@@ -461,8 +466,9 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
     await page.keyboard.press('Home');
     await page.keyboard.press('Shift+ArrowDown');
     await page.keyboard.press('Shift+ArrowDown');
-    await waitFor('the selection lens', 30_000, async () => ((await lenses()).includes('Run gap check on the 2 selected tasks') ? true : undefined));
-    assert.deepEqual((await lenses()).sort(), [`Run gap check (${TASKS.length} tasks)`, 'Run gap check on the 2 selected tasks']);
+    const selectionLenses = ['Quick gap check of the 2 selected tasks', 'Run gap check on the 2 selected tasks'];
+    await waitFor('the selection lenses', 30_000, () => showing(selectionLenses));
+    assert.deepEqual(await lenses(), [...fileLenses, ...selectionLenses].sort());
     await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-selection-lens.png') });
   });
 

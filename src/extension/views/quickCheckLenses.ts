@@ -1,25 +1,31 @@
-// The quick gap check's CodeLenses on a task file: one for the file on its first task, one above
-// every task, and one above the selected tasks when a selection covers several. Each says "Quick gap check" until a check of exactly those
-// tasks ran; then it says that check's result (quickCheckText.ts) and opens its run's panel, with a
-// re-check beside it. The lines come from core's task-file parser, as the language server's do.
+// The quick gap check's CodeLenses on a task file, placed as the "Run gap check" lenses are
+// (gaplens.taskCodeLens, src/server/codeLenses.ts): one for the file on its first task, and one above
+// the selected tasks (the default) or one above every task — a lens above every line doubles a task
+// file's height. Each says "Quick gap check" until a check of exactly those tasks ran; then it says
+// that check's result (quickCheckText.ts) and opens its run's panel, with a re-check beside it. The
+// lines come from core's task-file parser, as the language server's do.
 import * as vscode from 'vscode';
 import { parseTaskText } from '../../core/tasks/parseTaskText';
+import type { TaskCodeLensMode } from '../../protocol/taskServerProtocol';
 import type { QuickCheckBoard } from '../run/quickChecks';
 import { selectedLines, type LineSelection } from '../tasks/taskSelection';
 
 export const QUICK_CHECK_COMMAND = 'gaplens.quickCheck';
 
 /** `selections`: the document's non-empty selections (none when it is not the active editor). */
-export function quickCheckLenses(doc: vscode.TextDocument, board: QuickCheckBoard, selections: readonly LineSelection[]): vscode.CodeLens[] {
+export function quickCheckLenses(doc: vscode.TextDocument, board: QuickCheckBoard, selections: readonly LineSelection[], mode: TaskCodeLensMode): vscode.CodeLens[] {
+  if (mode === 'off') return [];
   const parsed = parseTaskText(doc.getText(), doc.fileName);
   const tasks = parsed.origins.map((o, i) => ({ line: o.line, id: parsed.tasks[i]?.id ?? '' }));
   const covered = new Set(selectedLines(selections));
-  const selected = tasks.filter((t) => covered.has(t.line));
+  const selected = mode === 'selection' ? tasks.filter((t) => covered.has(t.line)) : [];
+  const fileLabel = tasks.length === 1 ? 'Quick gap check' : `Quick gap check of the file (${tasks.length} tasks)`;
+  const selectedLabel = selected.length === 1 ? 'Quick gap check of the selected task' : `Quick gap check of the ${selected.length} selected tasks`;
   // The file's lens is the status bar's check; a lens that would check the same tasks as another is left out.
   return [
-    ...(tasks.length > 1 ? lensesFor(doc, board, tasks, `Quick gap check of the file (${tasks.length} tasks)`) : []),
-    ...tasks.flatMap((t) => lensesFor(doc, board, [t], 'Quick gap check')),
-    ...(selected.length > 1 && selected.length < tasks.length ? lensesFor(doc, board, selected, `Quick gap check of the ${selected.length} selected tasks`) : []),
+    ...lensesFor(doc, board, tasks, fileLabel),
+    ...(mode === 'everyTask' && tasks.length > 1 ? tasks.flatMap((t) => lensesFor(doc, board, [t], 'Quick gap check of this task')) : []),
+    ...(selected.length > 0 && selected.length < tasks.length ? lensesFor(doc, board, selected, selectedLabel) : []),
   ];
 }
 

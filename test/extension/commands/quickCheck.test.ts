@@ -99,15 +99,16 @@ describe('Quick Gap Check (built bundle, fake VS Code, real HTTP model server)',
   };
   const runJson = (dir: string): RunJson => JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunJson;
 
-  it('puts a Quick gap check lens on every task and the file, and one on a selection of several tasks', async () => {
-    const shown = await lenses();
-    assert.deepEqual(
-      shown.map((l) => [lineOf(l), l.command?.title, l.command?.command, l.command?.arguments?.[1]]),
-      [
-        [0, '$(zap) Quick gap check of the file (5 tasks)', 'gaplens.quickCheck', [1, 2, 3, 4, 5]],
-        ...[0, 1, 2, 3, 4].map((line) => [line, '$(zap) Quick gap check', 'gaplens.quickCheck', [line + 1]]),
-      ],
-    );
+  it('puts a Quick gap check lens where gaplens.taskCodeLens puts "Run gap check": the file and the selection, or every task', async () => {
+    const shown = async (): Promise<unknown[]> => (await lenses()).map((l) => [lineOf(l), l.command?.title, l.command?.command, l.command?.arguments?.[1]]);
+    const fileLens = [0, '$(zap) Quick gap check of the file (5 tasks)', 'gaplens.quickCheck', [1, 2, 3, 4, 5]];
+    assert.deepEqual(await shown(), [fileLens], 'by default one lens for the file, none per line');
+    settings['gaplens.taskCodeLens'] = 'everyTask';
+    try {
+      assert.deepEqual(await shown(), [fileLens, ...[0, 1, 2, 3, 4].map((line) => [line, '$(zap) Quick gap check of this task', 'gaplens.quickCheck', [line + 1]])]);
+    } finally {
+      delete settings['gaplens.taskCodeLens'];
+    }
     let asked = 0;
     const listening = lensProvider.onDidChangeCodeLenses?.(() => void asked++);
     try {
@@ -181,21 +182,23 @@ describe('Quick Gap Check (built bundle, fake VS Code, real HTTP model server)',
   it("checks one task with the profile used last, without asking; a verifier that scored nothing gives no gap, never 0", async () => {
     judge = 'garbage';
     process.env.GAPLENS_CACHE_DIR = join(sandbox.tmp, 'cache-garbage');
+    settings['gaplens.taskCodeLens'] = 'everyTask';
     try {
       const questions = fake.recorded.questions.length;
-      const task = (await lenses()).find((l) => l.command?.title === '$(zap) Quick gap check' && lineOf(l) === 2);
+      const task = (await lenses()).find((l) => l.command?.title === '$(zap) Quick gap check of this task' && lineOf(l) === 2);
       assert.ok(task);
       await click(task);
       assert.equal(fake.recorded.questions.length, questions, 'the profile used last is not asked again');
-      const lens = (await lenses()).find((l) => lineOf(l) === 2 && l.command?.title.startsWith('Quick gap check: '));
+      const lens = (await lenses()).find((l) => lineOf(l) === 2 && l.command?.title.startsWith('Quick gap check of this task: '));
       assert.ok(lens, 'the task lens does not show the result');
       assert.deepEqual([runJson(dirOf(lens)).config.tasks, runJson(dirOf(lens)).config.n], [`${file}#L3`, 3]);
-      assert.match(lens.command?.title ?? '', /^Quick gap check: gap — \(mc scored 0 of 3 samples[^)]*\) · N=3 · 1 task \(< 30: rough interval\)$/);
+      assert.match(lens.command?.title ?? '', /^Quick gap check of this task: gap — \(mc scored 0 of 3 samples[^)]*\) · N=3 · 1 task \(< 30: rough interval\)$/);
       assert.doesNotMatch(lens.command?.title ?? '', /pp/);
       // The other tasks' lenses are untouched.
-      assert.equal((await lenses()).filter((l) => l.command?.title === '$(zap) Quick gap check').length, 4);
+      assert.equal((await lenses()).filter((l) => l.command?.title === '$(zap) Quick gap check of this task').length, 4);
     } finally {
       judge = 'good';
+      delete settings['gaplens.taskCodeLens'];
     }
   });
 
