@@ -239,14 +239,19 @@ function bodyBytes({ rows, verifiers, draws }: Header): number {
   return sample + stage * (verifiers.length + draws.reduce((sum, [, k]) => sum + k, 0));
 }
 
-/** The state the header and body describe (bodyBytes checked), its arrays copied out of the body (sized to its rows). */
+/**
+ * The state the header and body describe (bodyBytes checked), its arrays views of the body (sized to
+ * its rows) where the body is 8-byte aligned in memory, as a file read whole is; copies otherwise.
+ */
 function columnState(header: Header, body: Buffer): ColumnState {
   const rows = header.rows;
+  const aligned = body.byteOffset % 8 === 0;
   let at = 0;
-  const take = <A extends Column>(make: new (n: number) => A): A => {
-    const column = new make(rows);
-    new Uint8Array(column.buffer).set(body.subarray(at, at + column.byteLength));
-    at += padded(column.byteLength);
+  const take = <A extends Column>(make: { new (n: number): A; new (buffer: ArrayBufferLike, offset: number, length: number): A; BYTES_PER_ELEMENT: number }): A => {
+    const bytes = rows * make.BYTES_PER_ELEMENT;
+    const column = aligned ? new make(body.buffer, body.byteOffset + at, rows) : new make(rows);
+    if (!aligned) new Uint8Array(column.buffer).set(body.subarray(at, at + bytes));
+    at += padded(bytes);
     return column;
   };
   const stage = (): ColumnState['verifiers'][number][1] => ({ score: take(Float64Array), offset: take(Float64Array), problem: take(Uint8Array) });
@@ -269,29 +274,45 @@ function columnState(header: Header, body: Buffer): ColumnState {
   return state;
 }
 
-/** Every value in range, as a scan of this run could have left it: a cache that passes cannot make the store hold what no read would. */
+/**
+ * Every value in range, as a scan of this run could have left it: a cache that passes cannot make
+ * the store hold what no read would. (Per row, a constant reason or null: a message is only built
+ * for a row that fails, as a million rows are checked on every open.)
+ */
 function checkState(run: CachedRun, header: Header, state: ColumnState): void {
   const { n, verifications } = run.manifest.config;
   const tasks = run.tasks.length;
-  const covered = header.covered.bytes;
+  const { bytes: covered, lines } = header.covered;
   const isOffset = (v: number): boolean => v === -1 || (Number.isSafeInteger(v) && v >= 0 && v < covered);
   const isCode = (v: number, of: number): boolean => v >= -1 && v < of;
+  const kinds = state.kinds.length;
   const seen = new Uint8Array(tasks * n);
   const extra = new Set<string>();
-  for (let row = 0; row < state.rows; row++) {
+  const sampleProblem = (row: number): string | null => {
     const task = state.task[row] as number;
     const index = state.index[row] as number;
-    check(task >= 0 && task < tasks && Number.isSafeInteger(index) && index >= 0, `row ${row} names no sample of the run`);
+    if (!(task >= 0 && task < tasks && Number.isSafeInteger(index) && index >= 0)) return 'names no sample of the run';
     if (index < n) {
-      check(seen[task * n + index] === 0, `row ${row} repeats a sample`);
+      if (seen[task * n + index] !== 0) return 'repeats a sample';
       seen[task * n + index] = 1;
     } else {
-      check(!extra.has(`${task}:${index}`), `row ${row} repeats a sample`);
+      if (extra.has(`${task}:${index}`)) return 'repeats a sample';
       extra.add(`${task}:${index}`);
     }
-    check(isOffset(state.generation[row] as number) && (state.correct[row] as number) <= 1, `row ${row}: bad generation`);
-    check(isCode(state.answer[row] as number, state.answers.length) && isCode(state.extracted[row] as number, state.answers.length), `row ${row}: bad answer`);
-    check((state.firstVerificationLine[row] as number) <= header.covered.lines && (state.generationProblem[row] as number) <= state.kinds.length, `row ${row}: bad line or failure kind`);
+    if (!isOffset(state.generation[row] as number) || (state.correct[row] as number) > 1) return 'bad generation';
+    if (!isCode(state.answer[row] as number, state.answers.length) || !isCode(state.extracted[row] as number, state.answers.length)) return 'bad answer';
+    if ((state.firstVerificationLine[row] as number) > lines || (state.generationProblem[row] as number) > kinds) return 'bad line or failure kind';
+    return null;
+  };
+  const stageProblem = (column: ColumnState['verifiers'][number][1], row: number): string | null => {
+    const score = column.score[row] as number;
+    if (!(Number.isNaN(score) || score === MISSING_SCORE || Number.isFinite(score))) return 'bad score';
+    if (!isOffset(column.offset[row] as number) || (column.problem[row] as number) > kinds) return 'bad offset or failure kind';
+    return null;
+  };
+  for (let row = 0; row < state.rows; row++) {
+    const problem = sampleProblem(row);
+    if (problem !== null) throw new CacheMismatch(`row ${row}: ${problem}`);
   }
   const unique = (list: readonly string[]): boolean => new Set(list).size === list.length;
   check(unique(state.answers) && unique(state.kinds), 'an answer or failure kind twice');
@@ -299,16 +320,15 @@ function checkState(run: CachedRun, header: Header, state: ColumnState): void {
   for (const [name, columns] of state.draws) check(columns.length >= 2 && columns.length === drawCount({ verifications }, name), `verifier ${name}: not the run's draws`);
   for (const [name, column] of [...state.verifiers, ...state.draws.flatMap(([name, columns]) => columns.map((c) => [name, c] as const))]) {
     for (let row = 0; row < state.rows; row++) {
-      const score = column.score[row] as number;
-      check(Number.isNaN(score) || score === MISSING_SCORE || Number.isFinite(score), `verifier ${name}, row ${row}: bad score`);
-      check(isOffset(column.offset[row] as number) && (column.problem[row] as number) <= state.kinds.length, `verifier ${name}, row ${row}: bad offset or failure kind`);
+      const problem = stageProblem(column, row);
+      if (problem !== null) throw new CacheMismatch(`verifier ${name}, row ${row}: ${problem}`);
     }
   }
   const failedRows = new Set<number>();
   for (const [row, stages] of state.failures) {
     check(row < state.rows && !failedRows.has(row) && stages.length > 0, `failures of row ${row}`);
     failedRows.add(row);
-    check(new Set(stages.map(([stage]) => stage)).size === stages.length && stages.every(([, offset]) => offset < covered), `failures of row ${row}`);
+    check(unique(stages.map(([stage]) => stage)) && stages.every(([, offset]) => offset < covered), `failures of row ${row}`);
   }
 }
 

@@ -345,7 +345,15 @@ export class ColumnStore {
    */
   restore(state: ColumnState): void {
     while (this.capacity < state.rows) this.grow();
-    for (let row = 0; row < state.rows; row++) this.row(state.task[row] as number, state.index[row] as number);
+    this.rows = state.rows;
+    this.task.set(state.task);
+    this.index.set(state.index);
+    for (let row = 0; row < state.rows; row++) {
+      const task = state.task[row] as number;
+      const index = state.index[row] as number;
+      if (index < this.n) this.denseRows[task * this.n + index] = row + 1;
+      else this.extraRows.set(`${task}:${index}`, row);
+    }
     const put = (into: VerifierColumn, from: VerifierColumn): void => {
       into.score.set(from.score);
       into.offset.set(from.offset);

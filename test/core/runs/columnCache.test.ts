@@ -205,7 +205,7 @@ describe('runs/columnCache', () => {
       bytes.writeInt32LE(TASKS.length, body);
       const content = bytes.subarray(0, bytes.length - 32);
       writeFileSync(cacheFile(dir), Buffer.concat([content, createHash('sha256').update(content).digest()]));
-      await assertFallsBack(dir, /row 0 names no sample of the run/);
+      await assertFallsBack(dir, /row 0: names no sample of the run/);
     });
 
     it('the cache of another run', async () => {
