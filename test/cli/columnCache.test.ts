@@ -75,23 +75,38 @@ describe('gaplens report from the column cache', function () {
     assert.equal(after.stdout, resumed.stdout, 'the report of the resumed run');
   });
 
-  it('a read-only run folder: the report works and is the same, and no cache is written', async function () {
-    const root = join(suite.dir, 'ro');
+  /** The run copied, without its cache, onto a fresh tmpfs that `prepare` then makes unwritable; skips the test where tmpfs cannot be mounted. */
+  async function onUnwritableDisk(ctx: Mocha.Context, name: string, prepare: (root: string) => void): Promise<void> {
+    const root = join(suite.dir, name);
     mkdirSync(root);
     const refused = mountTmpfs(root, 'size=4m');
     if (refused !== null) {
-      console.warn(`skipped: cannot mount a tmpfs to test a read-only folder: ${refused}`);
-      this.skip();
+      console.warn(`skipped: cannot mount a tmpfs to test an unwritable folder: ${refused}`);
+      ctx.skip();
     }
     try {
       const dir = join(root, 'run');
       cpSync(straight, dir, { recursive: true });
       rmSync(join(dir, '.cache'), { recursive: true, force: true });
-      remount(root, 'ro');
+      prepare(root);
       await assertSameReport(dir);
-      assert.equal(existsSync(join(dir, '.cache')), false);
+      assert.ok(!existsSync(join(dir, CACHE)), 'no cache written');
     } finally {
       unmount(root);
     }
+  }
+
+  it('a read-only run folder: the report works and is the same, with no word about the cache', async function () {
+    await onUnwritableDisk(this, 'ro', (root) => remount(root, 'ro'));
+  });
+
+  it('a full disk: the report works and is the same, with no word about the cache', async function () {
+    await onUnwritableDisk(this, 'full', (root) => {
+      try {
+        writeFileSync(join(root, 'ballast'), Buffer.alloc(8 * 2 ** 20));
+      } catch {
+        // ENOSPC: the disk is now full.
+      }
+    });
   });
 });

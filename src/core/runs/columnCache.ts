@@ -7,8 +7,8 @@
 // version, the run, the bytes of samples.jsonl it covers) is checked before use, its own structure
 // is checked strictly, and anything amiss means a full read, with a one-line warning. Writing it
 // is best-effort: a read-only folder or a full disk leaves no cache and no error.
-import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { open, readFile, rename, rm } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -19,7 +19,7 @@ import type { Task } from '../tasks/task';
 import type { RunManifest } from './records';
 import { SAMPLES_SCHEMA_VERSIONS } from './records';
 import { drawCount } from './drawnScores';
-import { errorCode, makeFolder } from './files';
+import { errorCode, makeFolder, writeAll } from './files';
 import type { ColumnState } from './runColumns';
 import type { ScanEnd, ScanPosition } from './sampleRecords';
 import { describeIssues } from './recordSchemas';
@@ -132,7 +132,7 @@ export function worthWriting(end: ScanEnd, from: ScanPosition | null): boolean {
 /**
  * Writes the cache of the run's columns as a scan that ended at `end` left them: to a temp file,
  * renamed over the cache (a reader sees the old cache or the new one; one torn by a crash fails its
- * checksum). Never fails: a folder that cannot take it is told through `debug`.
+ * checksum). Never fails: why a folder could not take it is told through `debug`.
  */
 export async function writeColumnCache(run: CachedRun, columns: EncodedColumns, end: ScanPosition, samplesFile: string, tell: CacheTell): Promise<void> {
   const file = columnCachePath(run.dir);
@@ -155,14 +155,24 @@ export async function writeColumnCache(run: CachedRun, columns: EncodedColumns, 
     length.writeUInt32LE(json.length);
     const gap = Buffer.alloc(padded(MAGIC.length + 4 + json.length) - (MAGIC.length + 4 + json.length));
     await makeFolder(path.dirname(file));
-    const content = Buffer.concat([MAGIC, length, json, gap, columns.body]);
-    await writeFile(tmp, Buffer.concat([content, Buffer.from(sha256(content), 'hex')]));
+    // Part by part, hashed as written: the columns are tens of MB, not copied again.
+    const parts = [MAGIC, length, json, gap, columns.body];
+    const hash = createHash('sha256');
+    const fh = await open(tmp, 'w');
+    try {
+      for (const part of parts) {
+        hash.update(part);
+        await writeAll(fh, part);
+      }
+      await writeAll(fh, hash.digest());
+    } finally {
+      await fh.close();
+    }
     await rename(tmp, file);
   } catch (err) {
-    const code = errorCode(err);
-    if (code === undefined) throw err;
+    // Whatever stopped it (a read-only or full disk: EROFS, ENOSPC, a disk that took no bytes…), the cache is only ever an optimization.
     await rm(tmp, { force: true }).catch(() => undefined);
-    tell.debug(`${file}: column cache not written (${code}); the next read parses samples.jsonl in full`);
+    tell.debug(`${file}: column cache not written (${errorCode(err) ?? (err instanceof Error ? err.message : String(err))}); the next read parses samples.jsonl in full`);
   }
 }
 
