@@ -8,7 +8,7 @@
 // is checked strictly, and anything amiss means a full read, with a one-line warning. Writing it
 // is best-effort: a read-only folder or a full disk leaves no cache and no error.
 import { createHash, randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -34,6 +34,9 @@ const CHECKSUM_BYTES = 32;
 export const EDGE_BYTES = 64 * 1024;
 /** A read that found a usable cache rewrites it once the lines it had to parse after it reach this size. */
 export const REWRITE_TAIL_BYTES = 8 * 1024 * 1024;
+/** A temp file of a cache writer (writeColumnCache), and the age past which no live writer still writes it. */
+const TEMP_NAME = /^columns\.bin\.\d+-[0-9a-f]{8}\.tmp$/;
+const STALE_TEMP_MS = 10 * 60_000;
 /** Typed arrays are stored as the machine holds them; every platform VS Code runs on is little-endian. */
 const BYTE_ORDER = 'LE';
 
@@ -155,6 +158,7 @@ export async function writeColumnCache(run: CachedRun, columns: EncodedColumns, 
     length.writeUInt32LE(json.length);
     const gap = Buffer.alloc(padded(MAGIC.length + 4 + json.length) - (MAGIC.length + 4 + json.length));
     await makeFolder(path.dirname(file));
+    await removeStaleTemps(path.dirname(file));
     // Part by part, hashed as written: the columns are tens of MB, not copied again.
     const parts = [MAGIC, length, json, gap, columns.body];
     const hash = createHash('sha256');
@@ -173,6 +177,17 @@ export async function writeColumnCache(run: CachedRun, columns: EncodedColumns, 
     // Whatever stopped it (a read-only or full disk: EROFS, ENOSPC, a disk that took no bytes…), the cache is only ever an optimization.
     await rm(tmp, { force: true }).catch(() => undefined);
     tell.debug(`${file}: column cache not written (${errorCode(err) ?? (err instanceof Error ? err.message : String(err))}); the next read parses samples.jsonl in full`);
+  }
+}
+
+/** The temp files of writers killed mid-write (a live writer's is seconds old): each is as large as the cache. */
+async function removeStaleTemps(folder: string): Promise<void> {
+  const now = Date.now();
+  for (const name of await readdir(folder)) {
+    if (!TEMP_NAME.test(name)) continue;
+    const file = path.join(folder, name);
+    const written = await stat(file).catch(() => null);
+    if (written !== null && now - written.mtimeMs > STALE_TEMP_MS) await rm(file, { force: true });
   }
 }
 
@@ -197,7 +212,7 @@ export async function loadColumnCache(run: CachedRun, samplesFile: string, tell:
     return await decode(run, bytes, samplesFile);
   } catch (err) {
     if (!(err instanceof CacheMismatch)) throw err;
-    tell.warn(`${file}: column cache not used (${err.message}); samples.jsonl read in full (the cache is rewritten; delete ${COLUMN_CACHE_FILE} any time)`);
+    tell.warn(`${file}: column cache not used (${err.message}); samples.jsonl read in full`);
     return null;
   }
 }

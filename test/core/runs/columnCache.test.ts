@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appendAnnotation } from '../../../src/core/runs/annotations';
 import { COLUMN_CACHE_FILE, EDGE_BYTES } from '../../../src/core/runs/columnCache';
@@ -271,6 +271,22 @@ describe('runs/columnCache', () => {
     assert.match(debug[0] as string, /column cache not written \(E[A-Z]+\)/);
     assert.deepEqual(seen(cols), seen(await fullRead(dir)));
     assert.equal(readFileSync(join(dir, '.cache'), 'utf8'), 'not a folder');
+  });
+
+  it('a writer removes the temp files writers killed mid-write left, not one another writer is writing now', async () => {
+    const dir = await newRun(parent);
+    writeFileSync(samples(dir), jsonl([generation('t1', 0, true)]));
+    mkdirSync(join(dir, '.cache'));
+    const stale = join(dir, '.cache', 'columns.bin.4242-0123abcd.tmp');
+    const live = join(dir, '.cache', 'columns.bin.4343-89abcdef.tmp');
+    const other = join(dir, '.cache', 'notes.tmp');
+    for (const file of [stale, live, other]) writeFileSync(file, 'half a cache');
+    const hourAgo = new Date(Date.now() - 3600_000);
+    utimesSync(stale, hourAgo, hourAgo);
+    utimesSync(other, hourAgo, hourAgo);
+    await cachedRead(dir);
+    assert.ok(existsSync(cacheFile(dir)));
+    assert.deepEqual([existsSync(stale), existsSync(live), existsSync(other)], [false, true, true]);
   });
 
   it('columnCache: false neither reads nor writes it', async () => {
