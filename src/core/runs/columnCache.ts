@@ -8,7 +8,7 @@
 // is checked strictly, and anything amiss means a full read, with a one-line warning. Writing it
 // is best-effort: a read-only folder or a full disk leaves no cache and no error.
 import { createHash, randomBytes } from 'node:crypto';
-import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -37,6 +37,7 @@ export const REWRITE_TAIL_BYTES = 8 * 1024 * 1024;
 /** A temp file of a cache writer (writeColumnCache), and the age past which no live writer still writes it. */
 const TEMP_NAME = /^columns\.bin\.\d+-[0-9a-f]{8}\.tmp$/;
 const STALE_TEMP_MS = 10 * 60_000;
+const GITIGNORE = '# Gap Lens column cache: disposable, rebuilt from samples.jsonl (docs/run-format.md)\n*\n';
 /** Typed arrays are stored as the machine holds them; every platform VS Code runs on is little-endian. */
 const BYTE_ORDER = 'LE';
 
@@ -158,6 +159,10 @@ export async function writeColumnCache(run: CachedRun, columns: EncodedColumns, 
     length.writeUInt32LE(json.length);
     const gap = Buffer.alloc(padded(MAGIC.length + 4 + json.length) - (MAGIC.length + 4 + json.length));
     await makeFolder(path.dirname(file));
+    // As tool caches do (.pytest_cache, .mypy_cache): a run folder kept in git leaves its cache out.
+    await writeFile(path.join(path.dirname(file), '.gitignore'), GITIGNORE, { flag: 'wx' }).catch((err: unknown) => {
+      if (errorCode(err) !== 'EEXIST') throw err;
+    });
     await removeStaleTemps(path.dirname(file));
     // Part by part, hashed as written: the columns are tens of MB, not copied again.
     const parts = [MAGIC, length, json, gap, columns.body];

@@ -67,6 +67,7 @@ describe('runs/columnCache', () => {
     );
     const first = await cachedRead(dir);
     assert.ok(existsSync(cacheFile(dir)), 'a full read writes the cache');
+    assert.match(readFileSync(join(dir, '.cache', '.gitignore'), 'utf8'), /^\*$/m, 'git leaves the cache out');
     assert.deepEqual(seen(first.cols), seen(await fullRead(dir)));
     const written = readFileSync(cacheFile(dir));
 
