@@ -354,10 +354,11 @@ export class ColumnStore {
       if (index < this.n) this.denseRows[task * this.n + index] = row + 1;
       else this.extraRows.set(`${task}:${index}`, row);
     }
-    const put = (into: VerifierColumn, from: VerifierColumn): void => {
+    const put = (into: VerifierColumn, from: VerifierColumn): VerifierColumn => {
       into.score.set(from.score);
       into.offset.set(from.offset);
       into.problem.set(from.problem);
+      return into;
     };
     this.generation.set(state.generation);
     this.correct.set(state.correct);
@@ -367,7 +368,7 @@ export class ColumnStore {
     this.generationStage.problem.set(state.generationProblem);
     for (const answer of state.answers) this.intern(answer);
     this.kinds.push(...state.kinds);
-    for (const [name, columns] of state.draws) this.draws.set(name, columns.map((from) => { const into = this.newColumn(); put(into, from); return into; }));
+    for (const [name, columns] of state.draws) this.draws.set(name, columns.map((from) => put(this.newColumn(), from)));
     for (const [name, from] of state.verifiers) put(this.verifier(name), from);
     for (const [row, stages] of state.failures) this.failures.set(row, new Map(stages));
   }
