@@ -127,6 +127,7 @@ export const COMMANDS: Record<string, Command> = {
       JSON_OPTION,
       { name: 'html', value: 'FILE', text: "write the report as a self-contained HTML page (never a run folder's own file)" },
       { name: 'force', text: 'overwrite the --html FILE if it exists' },
+      { name: 'no-column-cache', text: 'parse every line of samples.jsonl instead of loading RUN_DIR/.cache/columns.bin, and write no cache (docs/run-format.md)' },
     ],
   },
   matrix: {

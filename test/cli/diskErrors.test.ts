@@ -2,27 +2,13 @@
 // file and what to do, never a stack trace, and the records written before it stay readable. Real
 // file systems: a small tmpfs mounted for the test (needs root, or CAP_SYS_ADMIN).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRun } from '../../src/core/runs/runStore';
 import { runCli, tempDir } from '../helpers/cli';
 import { assertCleanStderr, assertNoDuplicates, assertResumeHint, cleanEnv, readRecords, readRunJson, writeTasks } from '../helpers/runs';
 import { startFakeOpenAI, type FakeOpenAI } from '../fixtures/openaiServer';
-
-/** Mounts a tmpfs with these options at `dir`; the reason it cannot, or null. */
-function mountTmpfs(dir: string, options: string): string | null {
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { stdio: 'pipe' });
-    return null;
-  } catch (err) {
-    return `${(err as { stderr?: Buffer }).stderr?.toString().trim() || (err as Error).message}`;
-  }
-}
-
-function remount(dir: string, options: string): void {
-  execFileSync('mount', ['-o', `remount,${options}`, dir], { stdio: 'pipe' });
-}
+import { mountTmpfs, remount, unmount } from '../helpers/tmpfs';
 
 describe('gaplens on a full disk and a read-only folder', function () {
   this.timeout(60000);
@@ -48,12 +34,12 @@ describe('gaplens on a full disk and a read-only folder', function () {
       console.warn(`skipped: cannot mount a tmpfs to test full and read-only disks: ${refused}`);
       this.skip();
     }
-    execFileSync('umount', [probe]);
+    unmount(probe);
     server = await startFakeOpenAI();
     url = server.url;
   });
   after(async () => {
-    for (const dir of mounted.reverse()) execFileSync('umount', [dir]);
+    for (const dir of mounted.reverse()) unmount(dir);
     await server?.close();
     tmp?.cleanup();
   });

@@ -46,6 +46,7 @@ const OPTIONS = {
   seed: { type: 'string' },
   'checker-corrected': { type: 'boolean' },
   force: { type: 'boolean' },
+  'no-column-cache': { type: 'boolean' },
 } as const;
 
 export async function reportCommand(argv: string[]): Promise<number> {
@@ -106,7 +107,7 @@ async function seriesCommand(dirs: string[], v: RawValues): Promise<number> {
 export async function printRunReport(dir: string, opts: { json: boolean; warn: (m: string) => void; values?: RawValues }): Promise<number> {
   const v: RawValues = { ...opts.values, json: opts.json };
   // Columns, not records: memory that does not grow with the run's texts (runColumns.ts).
-  const run = await readRunColumns(dir, { onWarning: opts.warn });
+  const run = await readRunColumns(dir, { onWarning: opts.warn, columnCache: !flag(v, 'no-column-cache') });
   const pool = columnsPool(run, { checkerCorrected: flag(v, 'checker-corrected') });
   const imported = run.manifest.import;
   if (run.manifest.config.verifiers.length === 0 && stringOpt(v, 'verifier') === undefined) {

@@ -12,31 +12,44 @@ export interface JsonlLine {
   terminated: boolean;
   /** Byte offset of the line's first byte in the file (a byte-order mark counts). */
   offset: number;
+  /** Byte offset just past the line: past its newline, or the end of the file for an unterminated last line. */
+  end: number;
 }
+
+/** A place between two lines of a file: `offset` bytes into it, after `line` lines. */
+export interface LinePosition {
+  offset: number;
+  line: number;
+}
+
+export const FILE_START: LinePosition = { offset: 0, line: 0 };
 
 const NEWLINE = 0x0a;
 const BOM = '\uFEFF';
 
-/** Every line of a file, blank ones included (callers decide what a blank line means). */
-export async function* readLines(file: string): AsyncGenerator<JsonlLine> {
+/**
+ * Every line of a file, blank ones included (callers decide what a blank line means), from `from`
+ * (a line boundary: the lines before it are not read, and numbering continues from its count).
+ */
+export async function* readLines(file: string, from: LinePosition = FILE_START): AsyncGenerator<JsonlLine> {
   let pending: Buffer[] = [];
-  let line = 0;
+  let line = from.line;
   /** Bytes of the file before the current chunk, and the offset of the line being collected. */
-  let consumed = 0;
-  let lineStart = 0;
+  let consumed = from.offset;
+  let lineStart = from.offset;
   const decode = (bytes: Buffer): string => {
     const text = bytes.toString('utf8');
     return line === 1 && text.startsWith(BOM) ? text.slice(1) : text;
   };
-  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+  for await (const chunk of createReadStream(file, { start: from.offset }) as AsyncIterable<Buffer>) {
     let start = 0;
     for (let nl = chunk.indexOf(NEWLINE, start); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
       const part = chunk.subarray(start, nl);
       const bytes = pending.length > 0 ? Buffer.concat([...pending, part]) : part;
       pending = [];
       line++;
-      yield { line, text: decode(bytes), terminated: true, offset: lineStart };
       start = nl + 1;
+      yield { line, text: decode(bytes), terminated: true, offset: lineStart, end: consumed + start };
       lineStart = consumed + start;
     }
     if (start < chunk.length) pending.push(chunk.subarray(start));
@@ -44,7 +57,7 @@ export async function* readLines(file: string): AsyncGenerator<JsonlLine> {
   }
   if (pending.length > 0) {
     line++;
-    yield { line, text: decode(Buffer.concat(pending)), terminated: false, offset: lineStart };
+    yield { line, text: decode(Buffer.concat(pending)), terminated: false, offset: lineStart, end: consumed };
   }
 }
 

@@ -12,6 +12,7 @@ import type { RecordCoverage, VerifierFailureKind } from '../stats/coverage';
 import { countCoverage, verifierNames } from './coverage';
 import { correctedVerdict } from './labels';
 import { orphanWarning, readAnnotations, scanSamples } from './sampleRecords';
+import { encodeColumns, loadColumnCache, worthWriting, writeColumnCache, type CacheTell } from './columnCache';
 import { openRunFolder, RUN_FILES, type ReadRunOptions } from './runStore';
 import { sampleKey } from './sampleKey';
 import { drawCount, drawnVerdict } from './drawnScores';
@@ -78,31 +79,73 @@ export interface RunColumns {
   rowOf(task: number, index: number): number;
 }
 
+export interface ColumnReadOptions extends ReadRunOptions {
+  /** False: the column cache (columnCache.ts) is neither loaded nor written, and every line is parsed (report --no-column-cache). */
+  columnCache?: boolean;
+  /** Told, in one line, why the column cache was not written (a read-only folder, a full disk): no fault of the run, so no warning. */
+  onDebug?: (msg: string) => void;
+}
+
 /**
  * Reads a run folder into columns, validating every line exactly as readRun does (the same errors
  * and warnings). Verifications of a sample without a generation are dropped with readRun's warning.
  */
-export async function readRunColumns(dir: string, opts: ReadRunOptions = {}): Promise<RunColumns> {
+export async function readRunColumns(dir: string, opts: ColumnReadOptions = {}): Promise<RunColumns> {
   const { store, ...rest } = await readColumnStore(dir, opts);
   return { ...store.columns(), ...rest };
 }
 
 /**
  * readRunColumns, keeping the store the columns live in so that records written after the read can
- * be added to them (the panel of a run that is executing).
+ * be added to them (the panel of a run that is executing). The lines of samples.jsonl that the run's
+ * column cache covers are not parsed again: the store starts from the cache and the scan from its
+ * end; a read that parsed many lines writes the cache anew (docs/run-format.md, "The column cache").
  */
-export async function readColumnStore(dir: string, opts: ReadRunOptions = {}): Promise<{ store: ColumnStore } & Pick<RunColumns, 'dir' | 'manifest' | 'tasks' | 'annotations' | 'warnings'>> {
+export async function readColumnStore(dir: string, opts: ColumnReadOptions = {}): Promise<{ store: ColumnStore } & Pick<RunColumns, 'dir' | 'manifest' | 'tasks' | 'annotations' | 'warnings'>> {
   const { manifest, tasks, warnings, reader } = await openRunFolder(dir, opts);
   const file = path.join(dir, RUN_FILES.samples);
   const store = new ColumnStore(tasks, manifest.config.n, manifest.config.verifications);
-  await scanSamples(file, reader, {
-    generation: (record, offset) => store.addGeneration(record, offset),
-    verification: (record, line, offset) => store.addVerification(record, offset, line),
-    failure: (record, offset) => void store.addFailure(record, offset),
-  });
+  const run = { dir, manifest, tasks };
+  // The cache is not the run's: what is wrong with it is told, but is not one of the run's warnings.
+  const tell: CacheTell = { warn: (msg) => opts.onWarning?.(msg), debug: (msg) => opts.onDebug?.(msg) };
+  const cached = opts.columnCache === false ? null : await loadColumnCache(run, file, tell);
+  if (cached) store.restore(cached.state);
+  const end = await scanSamples(
+    file,
+    reader,
+    {
+      generation: (record, offset) => store.addGeneration(record, offset),
+      verification: (record, line, offset) => store.addVerification(record, offset, line),
+      failure: (record, offset) => void store.addFailure(record, offset),
+    },
+    cached?.position,
+  );
+  const fresh = opts.columnCache !== false && worthWriting(end, cached?.position ?? null) ? encodeColumns(store.state()) : null;
   store.dropOrphans(file, reader.warn);
+  if (fresh) await writeColumnCache(run, fresh, end, file, tell);
   const annotations = await readAnnotations(path.join(dir, RUN_FILES.annotations), reader);
   return { store, dir, manifest, tasks, annotations, warnings };
+}
+
+/**
+ * A ColumnStore's contents as a scan of samples.jsonl left them, before orphans are dropped: what
+ * the column cache keeps. Arrays hold `rows` entries; maps are entry lists in their insertion order.
+ */
+export interface ColumnState {
+  rows: number;
+  task: Int32Array;
+  index: Float64Array;
+  generation: Float64Array;
+  correct: Uint8Array;
+  answer: Int32Array;
+  extracted: Int32Array;
+  firstVerificationLine: Uint32Array;
+  generationProblem: Uint8Array;
+  verifiers: Array<[string, VerifierColumn]>;
+  draws: Array<[string, VerifierColumn[]]>;
+  answers: string[];
+  kinds: string[];
+  failures: Array<[number, Array<[string, number]>]>;
 }
 
 /**
@@ -272,6 +315,62 @@ export class ColumnStore {
       for (const [name, drawn] of this.draws) drawn.forEach((_, draw) => this.stageDone(row, stageKey(name, draw)));
     }
     if (count > 0) warn(orphanWarning(file, count, firstLine));
+  }
+
+  /** The store's contents, as views of its arrays (valid until the next record). */
+  state(): ColumnState {
+    const rows = this.rows;
+    const view = (c: VerifierColumn): VerifierColumn => ({ score: c.score.subarray(0, rows), offset: c.offset.subarray(0, rows), problem: c.problem.subarray(0, rows) });
+    return {
+      rows,
+      task: this.task.subarray(0, rows),
+      index: this.index.subarray(0, rows),
+      generation: this.generation.subarray(0, rows),
+      correct: this.correct.subarray(0, rows),
+      answer: this.answer.subarray(0, rows),
+      extracted: this.extracted.subarray(0, rows),
+      firstVerificationLine: this.firstVerificationLine.subarray(0, rows),
+      generationProblem: this.generationStage.problem.subarray(0, rows),
+      verifiers: [...this.verifiers].map(([name, column]) => [name, view(column)]),
+      draws: [...this.draws].map(([name, columns]) => [name, columns.map(view)]),
+      answers: [...this.answers],
+      kinds: [...this.kinds],
+      failures: [...this.failures].map(([row, byStage]) => [row, [...byStage]]),
+    };
+  }
+
+  /**
+   * Makes a new, empty store hold `state` (of a store of the same run, its values in range: the
+   * column cache checks them), as if it had read the records that made it.
+   */
+  restore(state: ColumnState): void {
+    while (this.capacity < state.rows) this.grow();
+    this.rows = state.rows;
+    this.task.set(state.task);
+    this.index.set(state.index);
+    for (let row = 0; row < state.rows; row++) {
+      const task = state.task[row] as number;
+      const index = state.index[row] as number;
+      if (index < this.n) this.denseRows[task * this.n + index] = row + 1;
+      else this.extraRows.set(`${task}:${index}`, row);
+    }
+    const put = (into: VerifierColumn, from: VerifierColumn): VerifierColumn => {
+      into.score.set(from.score);
+      into.offset.set(from.offset);
+      into.problem.set(from.problem);
+      return into;
+    };
+    this.generation.set(state.generation);
+    this.correct.set(state.correct);
+    this.answer.set(state.answer);
+    this.extracted.set(state.extracted);
+    this.firstVerificationLine.set(state.firstVerificationLine);
+    this.generationStage.problem.set(state.generationProblem);
+    for (const answer of state.answers) this.intern(answer);
+    this.kinds.push(...state.kinds);
+    for (const [name, columns] of state.draws) this.draws.set(name, columns.map((from) => put(this.newColumn(), from)));
+    for (const [name, from] of state.verifiers) put(this.verifier(name), from);
+    for (const [row, stages] of state.failures) this.failures.set(row, new Map(stages));
   }
 
   /** The columns as they are now (a later record may grow them into new arrays: ask again). */

@@ -6,7 +6,7 @@ import { atLine, UserError } from '../util/errors';
 import { isPlainObject } from '../util/plainObject';
 import { ANNOTATION_SCHEMA_VERSIONS, SAMPLES_SCHEMA_VERSIONS, type AnnotationRecord, type FailureRecord, type GenerationRecord, type VerificationRecord } from './records';
 import { errorCode } from './files';
-import { parseJson, readLines, repairTail } from './jsonlFile';
+import { FILE_START, parseJson, readLines, repairTail, type LinePosition } from './jsonlFile';
 import {
   annotationRecordSchema,
   describeIssues,
@@ -53,14 +53,40 @@ export interface SampleRecordSink {
   failure(record: FailureRecord, offset: number): void;
 }
 
+/** Duplicate lines ignored so far of one record kind, and the first one's line (0: none). */
+export interface DuplicateCount {
+  count: number;
+  firstLine: number;
+}
+
+/**
+ * A point of a scan of samples.jsonl between two lines: the lines before it, and the duplicates
+ * found in them. A scan can continue from one (the column cache, columnCache.ts, keeps one).
+ */
+export interface ScanPosition extends LinePosition {
+  duplicates: { generation: DuplicateCount; verification: DuplicateCount };
+}
+
+export const SCAN_START: ScanPosition = { ...FILE_START, duplicates: { generation: { count: 0, firstLine: 0 }, verification: { count: 0, firstLine: 0 } } };
+
+/**
+ * Where a scan ended: just past the last complete line. `complete`: every line read ended with a
+ * newline (the file was missing, empty, or ended with one), so the sink holds exactly the records
+ * of the lines before the position.
+ */
+export interface ScanEnd extends ScanPosition {
+  complete: boolean;
+}
+
 /**
  * Reads samples.jsonl into `sink`, validating every line against its schema and the run's tasks;
  * warns once per kind of duplicate. What a store keeps, and how it drops orphan verifications
- * (orphanWarning) and superseded failures, is the store's.
+ * (orphanWarning) and superseded failures, is the store's. `from`: a scan's position whose lines
+ * the sink already holds (they are not read again).
  */
-export async function scanSamples(file: string, reader: AppendOnlyReader, sink: SampleRecordSink): Promise<void> {
-  const duplicates = { generation: new DuplicateCounter(), verification: new DuplicateCounter() };
-  await forEachRecord(file, reader, SAMPLES_SCHEMA_VERSIONS, (value, line, offset) => {
+export async function scanSamples(file: string, reader: AppendOnlyReader, sink: SampleRecordSink, from: ScanPosition = SCAN_START): Promise<ScanEnd> {
+  const duplicates = { generation: new DuplicateCounter(from.duplicates.generation), verification: new DuplicateCounter(from.duplicates.verification) };
+  const end = await forEachRecord(file, reader, SAMPLES_SCHEMA_VERSIONS, (value, line, offset) => {
     const fail = (msg: string): UserError => new UserError(atLine(file, line, msg));
     // A record of one of the run's tasks, valid against its schema (vouched for by its fast path, else checked by the schema).
     const read = <R extends { task: string; index: number }>(fast: (r: Record<string, unknown>) => R | undefined, schema: z.ZodType<R>): R => {
@@ -80,9 +106,10 @@ export async function scanSamples(file: string, reader: AppendOnlyReader, sink: 
       const got = type === undefined ? 'missing field "type"' : `unknown record type ${JSON.stringify(type)}`;
       throw fail(`${got}; expected "generation", "verification" or "failure"`);
     }
-  });
+  }, from);
   duplicates.generation.report(file, 'generation', 'task and index', reader.warn);
   duplicates.verification.report(file, 'verification', 'task, index and verifier', reader.warn);
+  return { ...end, duplicates: { generation: duplicates.generation.counted(), verification: duplicates.verification.counted() } };
 }
 
 /**
@@ -176,18 +203,24 @@ export function orphanWarning(file: string, count: number, firstLine: number): s
 }
 
 /**
- * Calls `visit` with each line's JSON object (its version already checked against `versions`). A missing file has no
- * records; blank lines are skipped. Only the last line may be torn: earlier invalid lines are errors.
+ * Calls `visit` with each line's JSON object (its version already checked against `versions`), from
+ * `from`. A missing file has no records; blank lines are skipped. Only the last line may be torn:
+ * earlier invalid lines are errors. Returns the position just past the last complete line.
  */
 async function forEachRecord(
   file: string,
   reader: AppendOnlyReader,
   versions: number | readonly number[],
   visit: (value: Record<string, unknown>, line: number, offset: number) => void,
-): Promise<void> {
+  from: LinePosition = FILE_START,
+): Promise<LinePosition & { complete: boolean }> {
   let unterminated: { line: number; torn: boolean } | null = null;
+  let position: LinePosition = { offset: from.offset, line: from.line };
+  let complete = true;
   try {
-    for await (const { line, text, terminated, offset } of readLines(file)) {
+    for await (const { line, text, terminated, offset, end } of readLines(file, from)) {
+      if (terminated) position = { offset: end, line };
+      else complete = false;
       if (text.trim() === '') continue;
       const json = parseJson(text);
       if (!terminated) unterminated = { line, torn: !json.ok };
@@ -201,21 +234,31 @@ async function forEachRecord(
       visit(json.value, line, offset);
     }
   } catch (err) {
-    if (errorCode(err) === 'ENOENT') return;
+    if (errorCode(err) === 'ENOENT') return { ...position, complete };
     throw err;
   }
-  if (unterminated === null) return;
+  if (unterminated === null) return { ...position, complete };
   if (reader.repair) await repairTail(file);
   if (unterminated.torn) {
     const fixed = reader.repair ? '; the file was truncated to its last complete line' : '';
     reader.warn(atLine(file, unterminated.line, `incomplete last line dropped (a writer was interrupted mid-write)${fixed}`));
   }
+  return { ...position, complete };
 }
 
 /** Counts ignored duplicate lines for one summary warning per record kind. */
 class DuplicateCounter {
-  private count = 0;
-  private firstLine = 0;
+  private count: number;
+  private firstLine: number;
+
+  constructor(from: DuplicateCount) {
+    this.count = from.count;
+    this.firstLine = from.firstLine;
+  }
+
+  counted(): DuplicateCount {
+    return { count: this.count, firstLine: this.firstLine };
+  }
 
   add(line: number): void {
     if (this.count === 0) this.firstLine = line;
