@@ -52,32 +52,37 @@ export const batchBenchmark: Benchmark = {
     const repetitions = ctx.quick ? ctx.repetitions : 1;
     const tasksFile = path.join(ctx.tmpDir, 'tasks.jsonl');
     await writeTasks(tasksFile, tasks);
-    const server = await startFakeServer(ctx.repoRoot, { latencyMs: LATENCY_MS, batch: true });
+    const argsFor = (url: string, out: string): string[] => [
+      ctx.built.cli, 'run', '--tasks', tasksFile, '--model', `openai:${MODEL}@${url}`, '--api', 'chat', '-n', String(N), '--verifier', 'mc', '--seed', '0',
+      '--max-tokens', '16', '--verifier-max-tokens', '16', '--no-cache', '--out', out, '--executor', 'batch', '--batch-poll-ms', String(POLL_MS), '--json',
+    ];
+    const describeRun = (url: string, args: string[]): string => describe('node', args).replaceAll(ctx.tmpDir, '$TMP').replaceAll(`${ctx.repoRoot}/`, '').replace(url, 'URL');
     const runs: BatchRun[] = [];
     let command = '';
-    let cappedCommand = '';
-    let capped: BatchRun | undefined;
     let serverUsage: ProcessUsage;
+    const server = await startFakeServer(ctx.repoRoot, { latencyMs: LATENCY_MS, batch: true });
     try {
-      const argsFor = (out: string): string[] => [
-        ctx.built.cli, 'run', '--tasks', tasksFile, '--model', `openai:${MODEL}@${server.url}`, '--api', 'chat', '-n', String(N), '--verifier', 'mc', '--seed', '0',
-        '--max-tokens', '16', '--verifier-max-tokens', '16', '--no-cache', '--out', out, '--executor', 'batch', '--batch-poll-ms', String(POLL_MS), '--json',
-      ];
-      const describeRun = (args: string[]): string => describe('node', args).replaceAll(ctx.tmpDir, '$TMP').replaceAll(`${ctx.repoRoot}/`, '').replace(server.url, 'URL');
       for (let rep = 0; rep < repetitions; rep++) {
         const out = path.join(ctx.tmpDir, `run-${rep}`);
-        command = describeRun(argsFor(out));
-        const run = await measure(ctx, argsFor(out), out, tasks);
+        command = describeRun(server.url, argsFor(server.url, out));
+        const run = await measure(ctx, argsFor(server.url, out), out, tasks);
         runs.push(run);
         ctx.log(`  rep ${rep + 1}: ${fmt(run.usage.wallMs / 1000)} s, ${run.shards} shards in ${run.phases} phases, peak RSS ${fmt(run.usage.maxRssMiB)} MiB (${fmt(run.executionRssMiB)} MiB before the report)`);
       }
-      const cappedOut = path.join(ctx.tmpDir, 'run-capped');
-      const cappedArgs = [`--max-old-space-size=${HEAP_CAP_MIB}`, ...argsFor(cappedOut)];
-      cappedCommand = describeRun(cappedArgs);
+    } finally {
+      serverUsage = await server.stop();
+    }
+    // A server of its own: the fake keeps every file of the runs before in memory.
+    const cappedServer = await startFakeServer(ctx.repoRoot, { latencyMs: LATENCY_MS, batch: true });
+    const cappedOut = path.join(ctx.tmpDir, 'run-capped');
+    const cappedArgs = [`--max-old-space-size=${HEAP_CAP_MIB}`, ...argsFor(cappedServer.url, cappedOut)];
+    const cappedCommand = describeRun(cappedServer.url, cappedArgs);
+    let capped: BatchRun;
+    try {
       capped = await measure(ctx, cappedArgs, cappedOut, tasks);
       ctx.log(`  V8's old space capped at ${HEAP_CAP_MIB} MiB: completed in ${fmt(capped.usage.wallMs / 1000)} s, peak RSS ${fmt(capped.usage.maxRssMiB)} MiB`);
     } finally {
-      serverUsage = await server.stop();
+      await cappedServer.stop();
     }
     const s = (f: (r: BatchRun) => number): ReturnType<typeof summarize> => summarize(runs.map(f));
     const samples = tasks * N;
@@ -102,8 +107,8 @@ export const batchBenchmark: Benchmark = {
         row('shard bytes uploaded', 'MiB', last.shardMiB),
         row('result bytes downloaded', 'MiB', last.resultMiB),
         row('samples.jsonl written', 'MiB', last.samplesMiB),
-        row(`client peak RSS with V8's old space capped at ${HEAP_CAP_MIB} MiB (the run completed)`, 'MiB', (capped as BatchRun).usage.maxRssMiB),
-        row(`wall time with V8's old space capped at ${HEAP_CAP_MIB} MiB`, 's', (capped as BatchRun).usage.wallMs / 1000),
+        row(`client peak RSS with V8's old space capped at ${HEAP_CAP_MIB} MiB (the run completed)`, 'MiB', capped.usage.maxRssMiB),
+        row(`wall time with V8's old space capped at ${HEAP_CAP_MIB} MiB`, 's', capped.usage.wallMs / 1000),
         row('fake server CPU', 'CPU s', serverUsage.cpuMs / 1000),
       ],
       targets: [],
