@@ -72,7 +72,9 @@ export function estimateRun(input: EstimateInput): RunEstimate {
   const verifiers = input.verifiers.map((name) => ({ name, base: baseVerifierOf(name), stage: emptyStage(name, config.verifierModels?.[name] ?? config.model), largestMcPrompt: 0 }));
   let busyTasks = 0;
   for (const task of tasks) {
-    const generations = Array.from({ length: n }, (_, i) => existing?.generation(task.id, i));
+    // Read (from samples.jsonl, for a run on file) only for a task a verifier still has to judge.
+    let read: (GenerationRecord | undefined)[] | undefined;
+    const generations = (): (GenerationRecord | undefined)[] => (read ??= Array.from({ length: n }, (_, i) => existing?.generation(task.id, i)));
     let busy = false;
     if (!Array.from({ length: n }, (_, i) => existing?.hasGeneration(task.id, i) === true).every(Boolean)) {
       busy = true;
@@ -88,14 +90,14 @@ export function estimateRun(input: EstimateInput): RunEstimate {
       busy = true;
       // Every sample goes to the verifier again when some are missing (gapCheck.ts): the bound counts all n.
       if (v.base === 'tournament') {
-        const largest = Math.max(...generations.map((g) => responseBound(g, config)));
+        const largest = Math.max(...generations().map((g) => responseBound(g, config)));
         const matches = Math.max(0, n - 1) * (config.tournamentBothOrders ? 2 : 1);
         const prompt = bytes(verifyPrompt({ templates }, 'verify-tournament', task, { response_a: '', response_b: '' })) + 2 * largest + allowance;
         add(v.stage, { calls: matches, maxRequests: matches, maxPromptTokens: matches * prompt, maxCompletionTokens: matches * config.verifierMaxTokens });
         continue;
       }
       const role = v.base === 'mc' ? 'verify-mc' : v.base === 'cot-binary' ? 'verify-cot-binary' : 'verify-cot-score';
-      for (const g of generations) {
+      for (const g of generations()) {
         const prompt = g === undefined ? bytes(verifyPrompt({ templates }, role, task, { response: '' })) + config.maxTokens : bytes(verifyPrompt({ templates }, role, task, { response: g.text }));
         if (v.base !== 'mc') {
           add(v.stage, { calls: draws, maxRequests: draws, maxPromptTokens: draws * (prompt + allowance), maxCompletionTokens: draws * config.verifierMaxTokens });

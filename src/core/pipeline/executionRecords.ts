@@ -4,7 +4,7 @@
 // not grow with the records' texts: presence is a byte per sample and stage, and a generation is
 // held as the byte offset of its line in samples.jsonl, read again when its task is verified. A
 // batch run generates every sample before it verifies any, so holding the records themselves
-// would hold the whole run (2.7 GB of a million-sample run, bench/RESULTS.md).
+// would hold the whole run (2,710 MiB in the 1M-sample `batch` benchmark at d84d269; 1,035 MiB since, bench/RESULTS.md).
 import path from 'node:path';
 import { RUN_FILES } from '../runs/runStore';
 import type { RunData } from '../runs/runStore';

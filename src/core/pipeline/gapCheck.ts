@@ -126,6 +126,8 @@ interface TaskRun extends GapCheckInput {
 }
 
 async function runTask(task: Task, run: TaskRun): Promise<void> {
+  // A resumed run's finished tasks are most of it: their generations are not even read.
+  if (nothingLeft(task, run)) return;
   // A model with several endpoints answers all of a task's calls on one of them: its prompts share
   // the question, which that endpoint's prefix cache then holds.
   const taskRun: TaskRun = { ...run, backend: run.backend.forTask?.() ?? run.backend };
@@ -142,6 +144,23 @@ async function runTask(task: Task, run: TaskRun): Promise<void> {
   if (first !== undefined) throw failed.find((e) => !(e instanceof CallDeferredError)) ?? first;
 }
 
+/**
+ * Whether the task has nothing to ask in this execution, read from what is done alone: no
+ * generation missing (or failed in it), and every verifier that runTask would run done with every
+ * generated sample (or failed in it).
+ */
+function nothingLeft(task: Task, run: TaskRun): boolean {
+  const { existing, config } = run;
+  const indices = range(config.n);
+  if (indices.some((i) => !existing.hasGeneration(task.id, i) && !existing.failedNow(task.id, i, 'generation'))) return false;
+  const generated = indices.filter((i) => existing.hasGeneration(task.id, i));
+  return run.verifiers
+    .filter((v) => !v.judgesTheGroup || generated.length === config.n)
+    .every((v) => {
+      const stage = stageKey(v.name, v.draw);
+      return generated.every((i) => existing.hasVerification(task.id, i, stage) || existing.failedNow(task.id, i, stage));
+    });
+}
 
 /** The task's generations: those on file, plus the missing ones when their call succeeds. */
 async function ensureGenerations(task: Task, run: TaskRun): Promise<GenerationRecord[]> {
