@@ -1,8 +1,9 @@
 // The pass rule of a Test Explorer gap check (README, "Gap checks in the Test Explorer"): what a
 // finished run's assessed report says about one task file, as passed / failed / errored with its
 // reason and the numbers it rests on. Pure: no 'vscode'.
-import { notMeasuredReason, runStateLines, verifierCoverageLine } from '../../core/report/coverageText';
-import { formatIntervalIn, formatLevel, formatPercent, formatPoints } from '../../core/report/numbers';
+import { notMeasuredReason } from '../../core/report/coverageText';
+import { accuracyBeforeAfter, coverageItems, gapWithInterval } from '../../core/report/gapWords';
+import { formatLevel, formatPoints } from '../../core/report/numbers';
 import type { AssessedReport } from '../../core/stats/assessment';
 import { incompleteness, MIN_SCORED_PERCENT } from '../../core/stats/conclusion';
 import { plural } from '../../core/util/plural';
@@ -53,17 +54,11 @@ export function judgeGapCheck(assessed: AssessedReport, status: FinishedStatus, 
 
 /** The numbers a verdict rests on, one per line, in the units and rounding of the text report (core's numbers.ts). */
 function numberLines(assessed: AssessedReport, n: number): string[] {
-  const { report, coverage, state } = assessed;
-  const sel = coverage.selector;
-  const { ci } = report;
-  const interval = ci.gap === null ? '' : `, ${formatLevel(ci.level)} CI ${formatIntervalIn(ci.gap, 'points', report.tasks, ci.resamples)}`;
-  const gap = report.gap === null ? `— (${notMeasuredReason(coverage)})` : `${formatPoints(report.gap)}${interval}`;
-  const after = report.filteredAccuracy === null ? '—' : formatPercent(report.filteredAccuracy);
-  const selectorCoverage = sel.verifiers.map((name) => coverage.verifiers[name]).flatMap((c, i) => (c ? [verifierCoverageLine(sel.verifiers[i] as string, c)] : []));
+  const { report } = assessed;
   return [
-    `gap ${gap}`,
-    `accuracy ${formatPercent(report.accuracy)} before the filter → ${after} after (verifier ${report.verifier}, filter ${report.filter})`,
+    `gap ${gapWithInterval(assessed)}`,
+    accuracyBeforeAfter(report),
     `N ${n} · ${plural(report.tasks, 'task')} · ${plural(report.samples, 'sample')}`,
-    `coverage: ${[...runStateLines(coverage, state), ...selectorCoverage].join('; ')}`,
+    `coverage: ${coverageItems(assessed).join('; ')}`,
   ];
 }

@@ -2,8 +2,8 @@
 // worded from the run's assessed report (core's computeReport, the numbers the panel shows), never
 // a second computation. Honest by the house rules: no gap when the verifier scored nothing ("—" and
 // why), and a partial score, an unfinished run and too few tasks for the interval are said. Pure.
-import { notMeasuredReason, partialNote, runStateLines, verifierCoverageLine } from '../../core/report/coverageText';
-import { formatIntervalIn, formatLevel, formatPercent, formatPoints } from '../../core/report/numbers';
+import { partialNote } from '../../core/report/coverageText';
+import { accuracyBeforeAfter, coverageItems, gapWithInterval } from '../../core/report/gapWords';
 import type { AssessedReport } from '../../core/stats/assessment';
 import { incompleteness, MIN_TASKS } from '../../core/stats/conclusion';
 import { plural } from '../../core/util/plural';
@@ -30,25 +30,17 @@ const ENDED: Record<Exclude<QuickCheckEnding, 'complete'>, string> = {
 export function quickCheckText(assessed: AssessedReport, ending: QuickCheckEnding, n: number): QuickCheckText {
   const { report, coverage, state } = assessed;
   const sel = coverage.selector;
-  const ci = report.ci.gap;
-  const interval = ci === null ? '' : `, ${formatLevel(report.ci.level)} CI ${formatIntervalIn(ci, 'points', report.tasks, report.ci.resamples)}`;
-  const gap = report.gap === null || !sel.measured ? `gap — (${notMeasuredReason(coverage)})` : `gap ${formatPoints(report.gap)}${interval}`;
   const tasks = `${plural(report.tasks, 'task')}${report.tasks < MIN_TASKS ? ` (< ${MIN_TASKS}: rough interval)` : ''}`;
   const flags = [
     ...(sel.measured && sel.partial ? [partialNote(sel)] : []),
     ...(ending !== 'complete' ? [ENDED[ending]] : []),
     ...(!state.complete ? [`incomplete: ${incompleteness(coverage)}`] : []),
   ];
-  const after = report.filteredAccuracy === null ? '—' : formatPercent(report.filteredAccuracy);
-  const selectorCoverage = sel.verifiers.flatMap((name) => {
-    const c = coverage.verifiers[name];
-    return c ? [verifierCoverageLine(name, c)] : [];
-  });
   return {
-    title: [gap, `N=${n}`, tasks, ...flags].join(' · '),
+    title: [`gap ${gapWithInterval(assessed)}`, `N=${n}`, tasks, ...flags].join(' · '),
     tooltip: [
-      `Quick gap check: accuracy ${formatPercent(report.accuracy)} before the filter → ${after} after (verifier ${report.verifier}, filter ${report.filter})`,
-      `${plural(report.samples, 'sample')}; ${[...runStateLines(coverage, state), ...selectorCoverage].join('; ')}`,
+      `Quick gap check: ${accuracyBeforeAfter(report)}`,
+      `${plural(report.samples, 'sample')}; ${coverageItems(assessed).join('; ')}`,
       'Click to open the run in the gap panel.',
     ].join('\n'),
   };
