@@ -444,7 +444,8 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
     await page.keyboard.type('{"a');
     const typed = await waitFor('the new line', 10_000, async () => {
       const text = (await page.locator('.monaco-editor .view-line').nth(3).textContent())?.replace(/\u00a0/g, ' ').trim();
-      return text?.startsWith('{') ? text : undefined;
+      // Typed keys reach a loaded page's editor one by one: wait for the last one, not the first.
+      return text?.includes('a') ? text : undefined;
     });
     assert.equal(typed, '{"a"}');
   });
