@@ -61,22 +61,26 @@ export function resamplesPerStep(tasks: number): number {
  * bootstrapGap a few resamples at a time, for a caller that must not block for the whole of it (the
  * panel draws 1000 resamples over 10^4 tasks between user inputs). The resamples are drawn in the same
  * order from the same generator, so the intervals are bootstrapGap's, bit for bit, however the draws
- * are split.
+ * are split. A report draws it together with its other bootstraps (Resampler): the same draws, once.
  */
-export class GapBootstrap {
-  private readonly rng: Rng;
+export class GapBootstrap implements TaskMeans {
+  private readonly resampler: Resampler;
   /**
    * The three per-task values interleaved, RECORD numbers per task: a draw reads one 32-byte record
    * (one cache line) instead of three far-apart entries, which is what keeps 10^6 tasks fast.
    */
   private readonly records: Float64Array;
-  private readonly draws = new Int32Array(DRAW_BATCH);
   private readonly accuracies: Float64Array;
   private readonly filteredAccuracies: Float64Array;
   private readonly gaps: Float64Array;
   private readonly relativeGaps: Float64Array;
   private drawn = 0;
   private relativeDefined = 0;
+  // The running sums of the resample being drawn.
+  private sumAccuracy = 0;
+  private sumFiltered = 0;
+  private sumRelative = 0;
+  private relativeTasks = 0;
 
   constructor(
     accuracy: Float64Array,
@@ -85,8 +89,7 @@ export class GapBootstrap {
     private readonly point: GapPoint,
     private readonly options: BootstrapOptions,
   ) {
-    validateBootstrap(options);
-    this.rng = createRng(options.seed);
+    this.resampler = new Resampler(accuracy.length, options);
     this.records = taskRecords(accuracy, filtered, relative);
     this.accuracies = new Float64Array(options.resamples);
     this.filteredAccuracies = new Float64Array(options.resamples);
@@ -94,49 +97,57 @@ export class GapBootstrap {
     this.relativeGaps = new Float64Array(options.resamples);
   }
 
+  get tasks(): number {
+    return this.records.length / RECORD;
+  }
+
   /** All resamples drawn: intervals() is ready. */
   get done(): boolean {
     return this.drawn === this.options.resamples;
   }
 
-  /**
-   * Draws up to `count` more resamples; returns done. The sums run over the drawn tasks in draw
-   * order (floating-point addition is not associative: that order is what makes the intervals
-   * reproducible bit for bit).
-   */
+  /** Draws up to `count` more resamples; returns done. */
   advance(count: number): boolean {
-    if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`cannot draw ${count} resamples`);
-    const { records, rng, draws } = this;
-    const tasks = records.length / RECORD;
-    const end = Math.min(this.options.resamples, this.drawn + count);
-    for (let b = this.drawn; b < end; b++) {
-      let sumAccuracy = 0;
-      let sumFiltered = 0;
-      let sumRelative = 0;
-      let relativeTasks = 0;
-      for (let from = 0; from < tasks; from += DRAW_BATCH) {
-        const batch = Math.min(DRAW_BATCH, tasks - from);
-        drawTasks(rng, tasks, draws, batch);
-        for (let i = 0; i < batch; i++) {
-          const at = RECORD * (draws[i] as number);
-          sumAccuracy += records[at] as number;
-          sumFiltered += records[at + 1] as number;
-          const r = records[at + 2] as number;
-          if (r === r) {
-            sumRelative += r;
-            relativeTasks++;
-          }
-        }
-      }
-      const a = sumAccuracy / tasks;
-      const f = sumFiltered / tasks;
-      this.accuracies[b] = a;
-      this.filteredAccuracies[b] = f;
-      this.gaps[b] = f - a;
-      if (relativeTasks > 0) this.relativeGaps[this.relativeDefined++] = sumRelative / relativeTasks;
-    }
-    this.drawn = end;
+    this.resampler.advance(count, [this], []);
     return this.done;
+  }
+
+  /**
+   * The sums run over the drawn tasks in draw order (floating-point addition is not associative: that
+   * order is what makes the intervals reproducible bit for bit).
+   */
+  addDraws(draws: Int32Array, count: number): void {
+    const { records } = this;
+    let { sumAccuracy, sumFiltered, sumRelative, relativeTasks } = this;
+    for (let i = 0; i < count; i++) {
+      const at = RECORD * (draws[i] as number);
+      sumAccuracy += records[at] as number;
+      sumFiltered += records[at + 1] as number;
+      const r = records[at + 2] as number;
+      if (r === r) {
+        sumRelative += r;
+        relativeTasks++;
+      }
+    }
+    this.sumAccuracy = sumAccuracy;
+    this.sumFiltered = sumFiltered;
+    this.sumRelative = sumRelative;
+    this.relativeTasks = relativeTasks;
+  }
+
+  endResample(): void {
+    const tasks = this.tasks;
+    const b = this.drawn++;
+    const a = this.sumAccuracy / tasks;
+    const f = this.sumFiltered / tasks;
+    this.accuracies[b] = a;
+    this.filteredAccuracies[b] = f;
+    this.gaps[b] = f - a;
+    if (this.relativeTasks > 0) this.relativeGaps[this.relativeDefined++] = this.sumRelative / this.relativeTasks;
+    this.sumAccuracy = 0;
+    this.sumFiltered = 0;
+    this.sumRelative = 0;
+    this.relativeTasks = 0;
   }
 
   /** The intervals of the resamples; once every resample is drawn (0 resamples: the degenerate [point, point]). */
@@ -197,6 +208,82 @@ export const DRAW_BATCH = 1024;
  */
 export function drawTasks(rng: Rng, tasks: number, out: Int32Array, count: number): void {
   for (let i = 0; i < count; i++) out[i] = drawTask(rng, tasks);
+}
+
+/** A bootstrap statistic that is a mean over the drawn tasks: it reads each resample's draws in order. */
+export interface TaskMeans {
+  readonly tasks: number;
+  readonly done: boolean;
+  /** The next `count` draws of the resample being drawn. */
+  addDraws(draws: Int32Array, count: number): void;
+  endResample(): void;
+}
+
+/** A bootstrap statistic of the multiset of drawn tasks. */
+export interface CountedResamples {
+  readonly tasks: number;
+  readonly done: boolean;
+  /** One resample: counts[t] = how often task t was drawn. */
+  addResample(counts: Int32Array): void;
+}
+
+/**
+ * The task bootstrap's draws, resample after resample: T draws each (drawTasks, from createRng(seed)).
+ * A report's bootstraps all rest on these draws; drawn together (one advance for all of them) each
+ * resample is drawn once and handed to every one, instead of once per statistic. Each sees exactly the
+ * draws it would make alone, in the same order, so the intervals are the same, bit for bit.
+ * A resample costs O(T) here, plus what the statistics do with it.
+ */
+export class Resampler {
+  private readonly rng: Rng;
+  private readonly draws = new Int32Array(DRAW_BATCH);
+  private counts: Int32Array | null = null;
+  private drawn = 0;
+
+  constructor(
+    readonly tasks: number,
+    private readonly options: BootstrapOptions,
+  ) {
+    validateBootstrap(options);
+    this.rng = createRng(options.seed);
+  }
+
+  get done(): boolean {
+    return this.drawn === this.options.resamples;
+  }
+
+  /**
+   * Draws up to `count` more resamples for statistics that have drawn as many resamples as this
+   * resampler (each made with its options), over its tasks; returns done.
+   */
+  advance(count: number, means: readonly TaskMeans[], counted: readonly CountedResamples[]): boolean {
+    if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`cannot draw ${count} resamples`);
+    const { rng, draws, tasks } = this;
+    const end = Math.min(this.options.resamples, this.drawn + count);
+    if (end === this.drawn) return this.done;
+    for (const statistic of [...means, ...counted]) {
+      if (statistic.tasks !== tasks || statistic.done) throw new RangeError(`a statistic of ${statistic.tasks} tasks${statistic.done ? ', drawn in full,' : ''} cannot take resamples of ${tasks} tasks`);
+    }
+    const counts = counted.length === 0 ? null : (this.counts ??= new Int32Array(tasks));
+    for (let b = this.drawn; b < end; b++) {
+      counts?.fill(0);
+      for (let from = 0; from < tasks; from += DRAW_BATCH) {
+        const batch = Math.min(DRAW_BATCH, tasks - from);
+        drawTasks(rng, tasks, draws, batch);
+        for (const statistic of means) statistic.addDraws(draws, batch);
+        if (counts !== null) {
+          for (let i = 0; i < batch; i++) {
+            const t = draws[i] as number;
+            counts[t] = (counts[t] as number) + 1;
+          }
+        }
+      }
+      for (const statistic of means) statistic.endResample();
+      if (counts !== null) for (const statistic of counted) statistic.addResample(counts);
+    }
+    this.drawn = end;
+    return this.done;
+  }
 }
 
 /** The (1−level)/2 and (1+level)/2 numpy-linear quantiles of the resampled values (sorts them in place). */

@@ -105,6 +105,34 @@ export function* finiteNSteps(
   filtered: Float64Array,
   options: BootstrapOptions,
 ): Steps<FiniteN> {
+  const estimate = yield* finiteNEstimateSteps(input, samples, accuracy, filtered, options);
+  if (!('bootstrap' in estimate)) return estimate;
+  while (!estimate.bootstrap.advance(1)) yield;
+  return finiteNResult(estimate);
+}
+
+/** The bias-corrected estimate before its interval: the bootstrap over the per-task corrected values, not yet drawn. */
+export interface FiniteNEstimate {
+  samplesPerTask: number;
+  warning: string | null;
+  halfSampleGap: number;
+  filteredAccuracy: number;
+  gap: number;
+  bootstrap: GapBootstrap;
+}
+
+/**
+ * finiteN up to its interval, a task's half-sample expectation per step: the estimate with its
+ * bootstrap to draw (a report draws it together with its other bootstraps), or the finished block
+ * when there is no estimate.
+ */
+export function* finiteNEstimateSteps(
+  input: SubsetInput,
+  samples: ArrayLike<number>,
+  accuracy: Float64Array,
+  filtered: Float64Array,
+  options: BootstrapOptions,
+): Steps<FiniteNEstimate | FiniteN> {
   const tasks = accuracy.length;
   let samplesPerTask = Infinity;
   for (let t = 0; t < tasks; t++) samplesPerTask = Math.min(samplesPerTask, samples[t] as number);
@@ -131,12 +159,16 @@ export function* finiteNSteps(
   const gap = filteredAccuracy - meanAccuracy;
   const noRelative = new Float64Array(tasks).fill(Number.NaN);
   const bootstrap = new GapBootstrap(accuracy, corrected, noRelative, { accuracy: meanAccuracy, filteredAccuracy, gap, relativeGap: null }, options);
-  while (!bootstrap.advance(1)) yield;
+  return { samplesPerTask, warning, halfSampleGap: halfSum.value / tasks - meanAccuracy, filteredAccuracy, gap, bootstrap };
+}
+
+/** The finite-N block of an estimate whose bootstrap is drawn. */
+export function finiteNResult({ samplesPerTask, warning, halfSampleGap, filteredAccuracy, gap, bootstrap }: FiniteNEstimate): FiniteN {
   const ci = bootstrap.intervals();
   return {
     samplesPerTask,
     warning,
-    biasCorrected: { halfSampleGap: halfSum.value / tasks - meanAccuracy, filteredAccuracy, gap, ci: { filteredAccuracy: ci.filteredAccuracy, gap: ci.gap } },
+    biasCorrected: { halfSampleGap, filteredAccuracy, gap, ci: { filteredAccuracy: ci.filteredAccuracy, gap: ci.gap } },
     biasCorrectedUnavailable: null,
   };
 }
