@@ -63,7 +63,7 @@ describe('ResampledAurc', () => {
     }
   });
 
-  it('orders the entries by chunk, then task, and covers every row once', () => {
+  it('orders the entries by chunk, then task, and covers every row once up to the last block with an incorrect row', () => {
     const rng = createRng('layout');
     const sizes = Array.from({ length: 4000 }, () => 1 + rng.int(9));
     const data = rows(sizes, () => (rng.next() < 0.1 ? MISSING_SCORE : Math.round(rng.next() * 5e4) / 5e4), () => rng.next() < 0.5);
@@ -75,8 +75,12 @@ describe('ResampledAurc', () => {
         covered += ((layout.entryCode[i] as number) >>> 8) & 0xff;
       }
     }
-    assert.equal(covered, data.correct.length);
-    assert.equal(layout.chunkStarts.length - 1, Math.ceil(layout.blocks / CHUNK_BLOCKS));
+    // The slots are the blocks with an incorrect row; the rows ranked after the last of them move nothing.
+    const { order, blockEnds } = data.ranking;
+    const withError = [...blockEnds].filter((end, b) => order.subarray(b === 0 ? 0 : blockEnds[b - 1], end).some((row) => data.correct[row] === 0));
+    assert.equal(layout.slots, withError.length);
+    assert.equal(covered, withError.at(-1));
+    assert.equal(layout.chunkStarts.length - 1, Math.ceil(layout.slots / CHUNK_BLOCKS));
   });
 
   it('equals the row-by-row AURC on small tied runs with any counts, and is null when nothing is drawn', () => {
