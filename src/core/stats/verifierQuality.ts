@@ -75,13 +75,10 @@ export interface PreparedQuality {
   taskSamples: Int32Array;
   /** The ranked rows grouped for the resamples' AURC. */
   resampledAurc: ResampledAurc;
-  /**
-   * Per task, its scored rows' calibration sums by bin, grouped by bin: the entries of bin b are
-   * binStarts[b] … binStarts[b+1]−1, one per task with scored rows in b, by ascending task.
-   */
-  binStarts: Int32Array;
-  /** Per entry: its task, and at SUMS_PER_BIN·e … its samples, Σ score, Σ correct, Σ (score − correct)². */
-  entryTask: Int32Array;
+  /** Per task, its scored rows' calibration sums by bin (only the bins it uses): entries entryStarts[t] … entryStarts[t+1]−1. */
+  entryStarts: Int32Array;
+  /** Per entry: its bin, and at SUMS_PER_BIN·e … its samples, Σ score, Σ correct, Σ (score − correct)². */
+  entryBin: Int32Array;
   entrySums: Float64Array;
 }
 
@@ -93,21 +90,19 @@ export function prepareQuality(rows: QualityRows): PreparedQuality {
   const taskConfusion = new Float64Array(4 * tasks);
   const taskSamples = new Int32Array(tasks);
   // Entries are counted first (the bins each task's scored rows fall in), so the sums go straight into typed arrays.
-  const binStarts = new Int32Array(CALIBRATION_BINS + 1);
-  const binsUsed = new Int32Array(tasks);
+  const entryStarts = new Int32Array(tasks + 1);
   for (let t = 0; t < tasks; t++) {
     let used = 0;
     for (let row = starts[t] as number; row < (starts[t + 1] as number); row++) {
       const s = scores[row] as number;
       if (s !== MISSING_SCORE) used |= 1 << calibrationBin(s);
     }
-    binsUsed[t] = used;
-    for (let b = 0; b < CALIBRATION_BINS; b++) if ((used >> b) & 1) binStarts[b + 1] = (binStarts[b + 1] as number) + 1;
+    let count = 0;
+    for (; used !== 0; used &= used - 1) count++;
+    entryStarts[t + 1] = (entryStarts[t] as number) + count;
   }
-  for (let b = 0; b < CALIBRATION_BINS; b++) binStarts[b + 1] = (binStarts[b + 1] as number) + (binStarts[b] as number);
-  const entryTask = new Int32Array(binStarts[CALIBRATION_BINS] as number);
-  const entrySums = new Float64Array(SUMS_PER_BIN * entryTask.length);
-  const nextOfBin = binStarts.slice(0, CALIBRATION_BINS);
+  const entryBin = new Int32Array(entryStarts[tasks] as number);
+  const entrySums = new Float64Array(SUMS_PER_BIN * entryBin.length);
   const task = new CalibrationSums(CALIBRATION_BINS);
   const totals = task.totals;
   for (let t = 0; t < tasks; t++) {
@@ -124,12 +119,13 @@ export function prepareQuality(rows: QualityRows): PreparedQuality {
       const s = scores[row] as number;
       if (s !== MISSING_SCORE) task.addSample(s, correct[row] as number);
     }
+    let e = entryStarts[t] as number;
     for (let b = 0; b < CALIBRATION_BINS; b++) {
-      if (!((binsUsed[t] as number) & (1 << b))) continue;
-      const e = nextOfBin[b] as number;
-      nextOfBin[b] = e + 1;
-      entryTask[e] = t;
-      entrySums.set(totals.subarray(SUMS_PER_BIN * b, SUMS_PER_BIN * (b + 1)), SUMS_PER_BIN * e);
+      const at = SUMS_PER_BIN * b;
+      if (totals[at] === 0) continue;
+      entryBin[e] = b;
+      entrySums.set(totals.subarray(at, at + SUMS_PER_BIN), SUMS_PER_BIN * e);
+      e++;
     }
   }
   return {
@@ -138,8 +134,8 @@ export function prepareQuality(rows: QualityRows): PreparedQuality {
     taskConfusion,
     taskSamples,
     resampledAurc: new ResampledAurc(ranking, starts, correct),
-    binStarts,
-    entryTask,
+    entryStarts,
+    entryBin,
     entrySums,
   };
 }
@@ -173,41 +169,18 @@ export function qualityPoint(prepared: PreparedQuality, selector: string, filter
 /**
  * The bootstrap of QUALITY_INTERVALS (in that order), ready to draw: each resample counts every row of
  * a task as often as the task was drawn, with GapBootstrap's draws. A resample costs O(tasks + entries
- * + tie blocks) (entries: a task's rows in one calibration bin or in one tie block, at most the
- * samples) and reads memory in order: calibration adds up each bin's entries by ascending task, the
- * confusion the per-task sums, the AURC streams ResampledAurc's entries. Nothing is allocated per resample.
- *
- * Each bin's sums are added in ascending task order, as a pass task by task adding into the bins
- * would: the same additions in the same order, so the same numbers, bit for bit. A task drawn 0 times
- * adds 0, which changes no sum (they start at +0 and add no negative term).
+ * + tie blocks) (entries: a task's rows in one tie block, at most the samples) and reads memory in
+ * order: calibration and the confusion add up per-task sums, the AURC streams ResampledAurc's entries.
+ * Nothing is allocated per resample.
  */
 export function qualityBootstrap(prepared: PreparedQuality, options: BootstrapOptions): TaskBootstrap {
-  const { taskConfusion, taskSamples, resampledAurc, binStarts, entryTask, entrySums } = prepared;
-  const tasks = taskSamples.length;
+  const { taskConfusion, taskSamples, resampledAurc, entryStarts, entryBin, entrySums } = prepared;
+  const tasks = entryStarts.length - 1;
   const calibrationSums = new CalibrationSums(CALIBRATION_BINS);
   const totals = calibrationSums.totals;
   const harmonic = new HarmonicNumbers();
   return new TaskBootstrap(tasks, QUALITY_INTERVALS.length, (counts, out) => {
-    for (let b = 0; b < CALIBRATION_BINS; b++) {
-      // The bin's four sums in registers: this is the innermost loop of every resample.
-      let n = 0;
-      let score = 0;
-      let right = 0;
-      let squared = 0;
-      for (let e = binStarts[b] as number; e < (binStarts[b + 1] as number); e++) {
-        const m = counts[entryTask[e] as number] as number;
-        const at = SUMS_PER_BIN * e;
-        n += m * (entrySums[at] as number);
-        score += m * (entrySums[at + 1] as number);
-        right += m * (entrySums[at + 2] as number);
-        squared += m * (entrySums[at + 3] as number);
-      }
-      const to = SUMS_PER_BIN * b;
-      totals[to] = n;
-      totals[to + 1] = score;
-      totals[to + 2] = right;
-      totals[to + 3] = squared;
-    }
+    calibrationSums.reset();
     let keptCorrect = 0;
     let keptWrong = 0;
     let droppedCorrect = 0;
@@ -215,6 +188,16 @@ export function qualityBootstrap(prepared: PreparedQuality, options: BootstrapOp
     let samples = 0;
     for (let t = 0; t < tasks; t++) {
       const m = counts[t] as number;
+      if (m === 0) continue;
+      for (let e = entryStarts[t] as number; e < (entryStarts[t + 1] as number); e++) {
+        // Unrolled over the SUMS_PER_BIN (4) sums: this is the innermost loop of every resample.
+        const from = 4 * e;
+        const to = 4 * (entryBin[e] as number);
+        totals[to] = (totals[to] as number) + m * (entrySums[from] as number);
+        totals[to + 1] = (totals[to + 1] as number) + m * (entrySums[from + 1] as number);
+        totals[to + 2] = (totals[to + 2] as number) + m * (entrySums[from + 2] as number);
+        totals[to + 3] = (totals[to + 3] as number) + m * (entrySums[from + 3] as number);
+      }
       keptCorrect += m * (taskConfusion[4 * t] as number);
       keptWrong += m * (taskConfusion[4 * t + 1] as number);
       droppedCorrect += m * (taskConfusion[4 * t + 2] as number);
