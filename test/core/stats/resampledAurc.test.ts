@@ -83,6 +83,33 @@ describe('ResampledAurc', () => {
     assert.equal(layout.chunkStarts.length - 1, Math.ceil(layout.slots / CHUNK_BLOCKS));
   });
 
+  it('sweeps only the blocks with an incorrect row: runs of error-free blocks, one-task and shared blocks, equal the row-by-row AURC bit for bit', () => {
+    // Scores from 12 values over up to 8 tasks: blocks of one task (the precomputed e/n) and shared ones
+    // (divided per resample), error-free runs between them and after the last error (left out).
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.record({ score: fc.integer({ min: 0, max: 11 }), correct: fc.boolean() }), { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.nat(3), { minLength: 8, maxLength: 8 }),
+        (tasks, draws) => {
+          const flat = tasks.flat();
+          const data = rows(tasks.map((t) => t.length), (r) => ((flat[r]?.score as number) === 11 ? MISSING_SCORE : (flat[r]?.score as number) / 10), (r) => flat[r]?.correct === true);
+          const counts = Int32Array.from(tasks, (_, t) => draws[t] as number);
+          assert.equal(resampled(data, counts), rowByRow(data, counts));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('an error-free ranking has no slot: every resample has AURC 0', () => {
+    const data = rows([3, 2], (r) => r / 5, () => true);
+    const layout = new ResampledAurc(data.ranking, data.starts, data.correct);
+    assert.equal(layout.slots, 0);
+    assert.equal(layout.entryTask.length, 0);
+    assert.equal(resampled(data, Int32Array.of(2, 1)), 0);
+    assert.equal(rowByRow(data, Int32Array.of(2, 1)), 0);
+  });
+
   it('equals the row-by-row AURC on small tied runs with any counts, and is null when nothing is drawn', () => {
     fc.assert(
       fc.property(
