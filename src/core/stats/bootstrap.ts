@@ -67,9 +67,12 @@ export class GapBootstrap implements TaskMeans {
   private readonly resampler: Resampler;
   /**
    * The three per-task values interleaved, RECORD numbers per task: a draw reads one 32-byte record
-   * (one cache line) instead of three far-apart entries, which is what keeps 10^6 tasks fast.
+   * (one cache line) instead of three far-apart entries, which is what keeps 10^6 tasks fast. Task t's
+   * record is at stride·t + offset (gapBootstraps: several bootstraps' records side by side).
    */
   private readonly records: Float64Array;
+  private readonly stride: number;
+  private readonly offset: number;
   private readonly accuracies: Float64Array;
   private readonly filteredAccuracies: Float64Array;
   private readonly gaps: Float64Array;
@@ -88,9 +91,13 @@ export class GapBootstrap implements TaskMeans {
     relative: Float64Array,
     private readonly point: GapPoint,
     private readonly options: BootstrapOptions,
+    shared?: SharedRecords,
   ) {
     this.resampler = new Resampler(accuracy.length, options);
-    this.records = taskRecords(accuracy, filtered, relative);
+    const { records, stride, offset } = shared ?? { records: taskRecords(accuracy, filtered, relative), stride: RECORD, offset: 0 };
+    this.records = records;
+    this.stride = stride;
+    this.offset = offset;
     this.accuracies = new Float64Array(options.resamples);
     this.filteredAccuracies = new Float64Array(options.resamples);
     this.gaps = new Float64Array(options.resamples);
@@ -98,7 +105,7 @@ export class GapBootstrap implements TaskMeans {
   }
 
   get tasks(): number {
-    return this.records.length / RECORD;
+    return this.records.length / this.stride;
   }
 
   /** All resamples drawn: intervals() is ready. */
@@ -117,10 +124,10 @@ export class GapBootstrap implements TaskMeans {
    * order is what makes the intervals reproducible bit for bit).
    */
   addDraws(draws: Int32Array, count: number): void {
-    const { records } = this;
+    const { records, stride, offset } = this;
     let { sumAccuracy, sumFiltered, sumRelative, relativeTasks } = this;
     for (let i = 0; i < count; i++) {
-      const at = RECORD * (draws[i] as number);
+      const at = stride * (draws[i] as number) + offset;
       sumAccuracy += records[at] as number;
       sumFiltered += records[at + 1] as number;
       const r = records[at + 2] as number;
@@ -176,17 +183,52 @@ export class GapBootstrap implements TaskMeans {
 /** Numbers per task in GapBootstrap's records: J(f|x), J(f[w]|x), the relative term, padding. */
 export const RECORD = 4;
 
+/** Where a GapBootstrap finds task t's record: at stride·t + offset of records. */
+interface SharedRecords {
+  records: Float64Array;
+  stride: number;
+  offset: number;
+}
+
 /** accuracy[t], filtered[t], relative[t] at RECORD·t … RECORD·t + 2. */
 export function taskRecords(accuracy: Float64Array, filtered: Float64Array, relative: Float64Array): Float64Array {
-  const tasks = accuracy.length;
-  if (filtered.length !== tasks || relative.length !== tasks) throw new RangeError(`per-task arrays of ${tasks}, ${filtered.length} and ${relative.length} tasks`);
-  const records = new Float64Array(RECORD * tasks);
-  for (let t = 0; t < tasks; t++) {
-    records[RECORD * t] = accuracy[t] as number;
-    records[RECORD * t + 1] = filtered[t] as number;
-    records[RECORD * t + 2] = relative[t] as number;
-  }
+  const records = new Float64Array(RECORD * accuracy.length);
+  fillRecords(records, RECORD, 0, accuracy, filtered, relative);
   return records;
+}
+
+function fillRecords(records: Float64Array, stride: number, offset: number, accuracy: Float64Array, filtered: Float64Array, relative: Float64Array): void {
+  const tasks = records.length / stride;
+  if (accuracy.length !== tasks || filtered.length !== tasks || relative.length !== tasks) {
+    throw new RangeError(`per-task arrays of ${accuracy.length}, ${filtered.length} and ${relative.length} tasks, not ${tasks}`);
+  }
+  for (let t = 0; t < tasks; t++) {
+    records[stride * t + offset] = accuracy[t] as number;
+    records[stride * t + offset + 1] = filtered[t] as number;
+    records[stride * t + offset + 2] = relative[t] as number;
+  }
+}
+
+/** What bootstrapGap takes: the per-task values and the point estimates. */
+export interface GapInputs {
+  accuracy: Float64Array;
+  filtered: Float64Array;
+  relative: Float64Array;
+  point: GapPoint;
+}
+
+/**
+ * GapBootstraps over the same tasks, to be drawn together (Resampler), each the one its inputs make
+ * alone, whose records share one array, a task's side by side: the first to read a draw's task
+ * brings its cache lines in and the others find them there, instead of each waiting on memory.
+ */
+export function gapBootstraps(inputs: readonly GapInputs[], options: BootstrapOptions): GapBootstrap[] {
+  const stride = RECORD * inputs.length;
+  const records = new Float64Array(stride * (inputs[0]?.accuracy.length ?? 0));
+  return inputs.map(({ accuracy, filtered, relative, point }, g) => {
+    fillRecords(records, stride, RECORD * g, accuracy, filtered, relative);
+    return new GapBootstrap(accuracy, filtered, relative, point, options, { records, stride, offset: RECORD * g });
+  });
 }
 
 /**

@@ -6,7 +6,7 @@ import { formatFilter } from '../filter/parse';
 import type { FilterSpec, ScoreSelector } from '../filter/spec';
 import { createRng } from '../util/random';
 import { finishSteps, type Steps } from '../util/steps';
-import { GapBootstrap, type BootstrapOptions } from './bootstrap';
+import { GapBootstrap, type BootstrapOptions, type GapInputs } from './bootstrap';
 import { subsetDraws } from './anyN';
 import { RunningSum } from './runningSum';
 import { SubsetExpectation, type SubsetInput } from './subsetExpectation';
@@ -106,24 +106,24 @@ export function* finiteNSteps(
   options: BootstrapOptions,
 ): Steps<FiniteN> {
   const estimate = yield* finiteNEstimateSteps(input, samples, accuracy, filtered, options);
-  if (!('bootstrap' in estimate)) return estimate;
-  while (!estimate.bootstrap.advance(1)) yield;
-  return finiteNResult(estimate);
+  if (!('inputs' in estimate)) return estimate;
+  const { relative, point } = estimate.inputs;
+  const bootstrap = new GapBootstrap(accuracy, estimate.inputs.filtered, relative, point, options);
+  while (!bootstrap.advance(1)) yield;
+  return finiteNResult(estimate, bootstrap);
 }
 
-/** The bias-corrected estimate before its interval: the bootstrap over the per-task corrected values, not yet drawn. */
+/** The bias-corrected estimate before its interval, with what its task bootstrap takes: the per-task corrected values. */
 export interface FiniteNEstimate {
   samplesPerTask: number;
   warning: string | null;
   halfSampleGap: number;
-  filteredAccuracy: number;
-  gap: number;
-  bootstrap: GapBootstrap;
+  inputs: GapInputs;
 }
 
 /**
  * finiteN up to its interval, a task's half-sample expectation per step: the estimate with its
- * bootstrap to draw (a report draws it together with its other bootstraps), or the finished block
+ * bootstrap's inputs (a report draws it together with its other bootstraps), or the finished block
  * when there is no estimate.
  */
 export function* finiteNEstimateSteps(
@@ -158,17 +158,17 @@ export function* finiteNEstimateSteps(
   const filteredAccuracy = correctedSum.value / tasks;
   const gap = filteredAccuracy - meanAccuracy;
   const noRelative = new Float64Array(tasks).fill(Number.NaN);
-  const bootstrap = new GapBootstrap(accuracy, corrected, noRelative, { accuracy: meanAccuracy, filteredAccuracy, gap, relativeGap: null }, options);
-  return { samplesPerTask, warning, halfSampleGap: halfSum.value / tasks - meanAccuracy, filteredAccuracy, gap, bootstrap };
+  const point = { accuracy: meanAccuracy, filteredAccuracy, gap, relativeGap: null };
+  return { samplesPerTask, warning, halfSampleGap: halfSum.value / tasks - meanAccuracy, inputs: { accuracy, filtered: corrected, relative: noRelative, point } };
 }
 
-/** The finite-N block of an estimate whose bootstrap is drawn. */
-export function finiteNResult({ samplesPerTask, warning, halfSampleGap, filteredAccuracy, gap, bootstrap }: FiniteNEstimate): FiniteN {
-  const ci = bootstrap.intervals();
+/** The finite-N block of an estimate, with its bootstrap once drawn. */
+export function finiteNResult({ samplesPerTask, warning, halfSampleGap, inputs: { point } }: FiniteNEstimate, drawn: GapBootstrap): FiniteN {
+  const ci = drawn.intervals();
   return {
     samplesPerTask,
     warning,
-    biasCorrected: { halfSampleGap, filteredAccuracy, gap, ci: { filteredAccuracy: ci.filteredAccuracy, gap: ci.gap } },
+    biasCorrected: { halfSampleGap, filteredAccuracy: point.filteredAccuracy as number, gap: point.gap as number, ci: { filteredAccuracy: ci.filteredAccuracy, gap: ci.gap } },
     biasCorrectedUnavailable: null,
   };
 }

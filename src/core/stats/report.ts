@@ -5,7 +5,7 @@ import { selectorColumn, selectorVerifiers, selectorWeights } from '../filter/we
 import { UserError } from '../util/errors';
 import { auroc } from './auroc';
 import { bestOfKCurve } from './bestOfK';
-import { DEFAULT_BOOTSTRAP, GapBootstrap, Resampler, type BootstrapOptions } from './bootstrap';
+import { DEFAULT_BOOTSTRAP, gapBootstraps, Resampler, type BootstrapOptions, type GapBootstrap } from './bootstrap';
 import { verifierCorrelations } from './correlation';
 import { byDifficulty } from './difficulty';
 import { GapTally } from './gap';
@@ -17,7 +17,7 @@ import type { SubsetInput } from './subsetExpectation';
 import { qualityDraws, verifierQuality } from './verifierQuality';
 import { finishSteps } from '../util/steps';
 import { buildPool, type SamplePool } from './pool';
-import { oracleBootstrap, oracleLine, oracleTasks } from './oracle';
+import { oracleInputs, oracleLine, oracleTasks } from './oracle';
 import { verificationCurve } from './verificationCurve';
 import { fewTasksWarning } from './conclusion';
 import { relativeGain, summarizeScoredTask } from './taskSummary';
@@ -111,12 +111,11 @@ export function computePoolReport(pool: SamplePool, options: ReportOptions): Gap
       return qualityDraws(rows, name, filterText, bootstrap);
     }),
   ];
-  const gapDraws = new GapBootstrap(accuracy, filtered, relative, totals, bootstrap);
   const oracle = oracleTasks(correct, starts, filter);
-  const oracleDraws = oracleBootstrap(oracle, bootstrap);
   const finite = measured ? finishSteps(finiteNEstimateSteps(subsets, sampleCounts, accuracy, filtered, bootstrap)) : unmeasuredFiniteN(maxK);
   // Every interval of the report rests on the same resamples: drawn once, for all of them together.
-  const means = [gapDraws, oracleDraws, ...('bootstrap' in finite ? [finite.bootstrap] : [])];
+  const means = gapBootstraps([{ accuracy, filtered, relative, point: totals }, oracleInputs(oracle), ...('inputs' in finite ? [finite.inputs] : [])], bootstrap);
+  const [gapDraws, oracleDraws, finiteDraws] = means as [GapBootstrap, GapBootstrap, GapBootstrap?];
   const counted = quality.map((q) => q.bootstrap).filter((b) => !b.done);
   new Resampler(tasks, bootstrap).advance(bootstrap.resamples, means, counted);
   const intervals = gapDraws.intervals();
@@ -136,7 +135,7 @@ export function computePoolReport(pool: SamplePool, options: ReportOptions): Gap
     bestOfNShortfall: bestOfK === null ? null : (passAtK[maxK - 1] as number) - (bestOfK[maxK - 1] as number),
     verifierQuality: quality.map(verifierQuality),
     anyN: measured ? anyNCurve(subsets, { samples: sampleCounts, correct: correctCounts }, bootstrap.seed) : null,
-    finiteN: 'bootstrap' in finite ? finiteNResult(finite) : finite,
+    finiteN: 'inputs' in finite ? finiteNResult(finite, finiteDraws as GapBootstrap) : finite,
     byDifficulty: measured ? bins : bins.map(unmeasuredBin),
     correlations: verifierCorrelations(pool.columns),
     perTask: measured ? summaries : summaries.map(unmeasuredTask),
