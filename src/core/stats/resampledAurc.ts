@@ -49,8 +49,8 @@ export class ResampledAurc {
 
   /**
    * `ranking` over the rows; task t owns rows starts[t] … starts[t+1]−1; correct[row] is 1 or 0.
-   * O(rows + tasks) time (counting sorts); 28 bytes per row of scratch while it runs, 8 bytes per
-   * entry kept (at most one entry per row).
+   * O(rows + tasks) time (counting sorts); about 29 bytes per row of scratch while it runs, 8 bytes per
+   * entry and per slot kept (at most one entry per row).
    */
   constructor(ranking: ScoreRanking, starts: Int32Array, correct: Uint8Array) {
     const { order, blockEnds } = ranking;
