@@ -61,22 +61,29 @@ export function resamplesPerStep(tasks: number): number {
  * bootstrapGap a few resamples at a time, for a caller that must not block for the whole of it (the
  * panel draws 1000 resamples over 10^4 tasks between user inputs). The resamples are drawn in the same
  * order from the same generator, so the intervals are bootstrapGap's, bit for bit, however the draws
- * are split.
+ * are split. A report draws it together with its other bootstraps (Resampler): the same draws, once.
  */
-export class GapBootstrap {
-  private readonly rng: Rng;
+export class GapBootstrap implements TaskMeans {
+  private readonly resampler: Resampler;
   /**
    * The three per-task values interleaved, RECORD numbers per task: a draw reads one 32-byte record
-   * (one cache line) instead of three far-apart entries, which is what keeps 10^6 tasks fast.
+   * (one cache line) instead of three far-apart entries, which is what keeps 10^6 tasks fast. Task t's
+   * record is at stride·t + offset (gapBootstraps: several bootstraps' records side by side).
    */
   private readonly records: Float64Array;
-  private readonly draws = new Int32Array(DRAW_BATCH);
+  private readonly stride: number;
+  private readonly offset: number;
   private readonly accuracies: Float64Array;
   private readonly filteredAccuracies: Float64Array;
   private readonly gaps: Float64Array;
   private readonly relativeGaps: Float64Array;
   private drawn = 0;
   private relativeDefined = 0;
+  // The running sums of the resample being drawn.
+  private sumAccuracy = 0;
+  private sumFiltered = 0;
+  private sumRelative = 0;
+  private relativeTasks = 0;
 
   constructor(
     accuracy: Float64Array,
@@ -84,14 +91,21 @@ export class GapBootstrap {
     relative: Float64Array,
     private readonly point: GapPoint,
     private readonly options: BootstrapOptions,
+    shared?: SharedRecords,
   ) {
-    validateBootstrap(options);
-    this.rng = createRng(options.seed);
-    this.records = taskRecords(accuracy, filtered, relative);
+    this.resampler = new Resampler(accuracy.length, options);
+    const { records, stride, offset } = shared ?? { records: taskRecords(accuracy, filtered, relative), stride: RECORD, offset: 0 };
+    this.records = records;
+    this.stride = stride;
+    this.offset = offset;
     this.accuracies = new Float64Array(options.resamples);
     this.filteredAccuracies = new Float64Array(options.resamples);
     this.gaps = new Float64Array(options.resamples);
     this.relativeGaps = new Float64Array(options.resamples);
+  }
+
+  get tasks(): number {
+    return this.records.length / this.stride;
   }
 
   /** All resamples drawn: intervals() is ready. */
@@ -99,44 +113,48 @@ export class GapBootstrap {
     return this.drawn === this.options.resamples;
   }
 
-  /**
-   * Draws up to `count` more resamples; returns done. The sums run over the drawn tasks in draw
-   * order (floating-point addition is not associative: that order is what makes the intervals
-   * reproducible bit for bit).
-   */
+  /** Draws up to `count` more resamples; returns done. */
   advance(count: number): boolean {
-    if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`cannot draw ${count} resamples`);
-    const { records, rng, draws } = this;
-    const tasks = records.length / RECORD;
-    const end = Math.min(this.options.resamples, this.drawn + count);
-    for (let b = this.drawn; b < end; b++) {
-      let sumAccuracy = 0;
-      let sumFiltered = 0;
-      let sumRelative = 0;
-      let relativeTasks = 0;
-      for (let from = 0; from < tasks; from += DRAW_BATCH) {
-        const batch = Math.min(DRAW_BATCH, tasks - from);
-        drawTasks(rng, tasks, draws, batch);
-        for (let i = 0; i < batch; i++) {
-          const at = RECORD * (draws[i] as number);
-          sumAccuracy += records[at] as number;
-          sumFiltered += records[at + 1] as number;
-          const r = records[at + 2] as number;
-          if (r === r) {
-            sumRelative += r;
-            relativeTasks++;
-          }
-        }
-      }
-      const a = sumAccuracy / tasks;
-      const f = sumFiltered / tasks;
-      this.accuracies[b] = a;
-      this.filteredAccuracies[b] = f;
-      this.gaps[b] = f - a;
-      if (relativeTasks > 0) this.relativeGaps[this.relativeDefined++] = sumRelative / relativeTasks;
-    }
-    this.drawn = end;
+    this.resampler.advance(count, [this], []);
     return this.done;
+  }
+
+  /**
+   * The sums run over the drawn tasks in draw order (floating-point addition is not associative: that
+   * order is what makes the intervals reproducible bit for bit).
+   */
+  addDraws(draws: Int32Array, count: number): void {
+    const { records, stride, offset } = this;
+    let { sumAccuracy, sumFiltered, sumRelative, relativeTasks } = this;
+    for (let i = 0; i < count; i++) {
+      const at = stride * (draws[i] as number) + offset;
+      sumAccuracy += records[at] as number;
+      sumFiltered += records[at + 1] as number;
+      const r = records[at + 2] as number;
+      if (r === r) {
+        sumRelative += r;
+        relativeTasks++;
+      }
+    }
+    this.sumAccuracy = sumAccuracy;
+    this.sumFiltered = sumFiltered;
+    this.sumRelative = sumRelative;
+    this.relativeTasks = relativeTasks;
+  }
+
+  endResample(): void {
+    const tasks = this.tasks;
+    const b = this.drawn++;
+    const a = this.sumAccuracy / tasks;
+    const f = this.sumFiltered / tasks;
+    this.accuracies[b] = a;
+    this.filteredAccuracies[b] = f;
+    this.gaps[b] = f - a;
+    if (this.relativeTasks > 0) this.relativeGaps[this.relativeDefined++] = this.sumRelative / this.relativeTasks;
+    this.sumAccuracy = 0;
+    this.sumFiltered = 0;
+    this.sumRelative = 0;
+    this.relativeTasks = 0;
   }
 
   /** The intervals of the resamples; once every resample is drawn (0 resamples: the degenerate [point, point]). */
@@ -165,17 +183,52 @@ export class GapBootstrap {
 /** Numbers per task in GapBootstrap's records: J(f|x), J(f[w]|x), the relative term, padding. */
 export const RECORD = 4;
 
+/** Where a GapBootstrap finds task t's record: at stride·t + offset of records. */
+interface SharedRecords {
+  records: Float64Array;
+  stride: number;
+  offset: number;
+}
+
 /** accuracy[t], filtered[t], relative[t] at RECORD·t … RECORD·t + 2. */
 export function taskRecords(accuracy: Float64Array, filtered: Float64Array, relative: Float64Array): Float64Array {
-  const tasks = accuracy.length;
-  if (filtered.length !== tasks || relative.length !== tasks) throw new RangeError(`per-task arrays of ${tasks}, ${filtered.length} and ${relative.length} tasks`);
-  const records = new Float64Array(RECORD * tasks);
-  for (let t = 0; t < tasks; t++) {
-    records[RECORD * t] = accuracy[t] as number;
-    records[RECORD * t + 1] = filtered[t] as number;
-    records[RECORD * t + 2] = relative[t] as number;
-  }
+  const records = new Float64Array(RECORD * accuracy.length);
+  fillRecords(records, RECORD, 0, accuracy, filtered, relative);
   return records;
+}
+
+function fillRecords(records: Float64Array, stride: number, offset: number, accuracy: Float64Array, filtered: Float64Array, relative: Float64Array): void {
+  const tasks = records.length / stride;
+  if (accuracy.length !== tasks || filtered.length !== tasks || relative.length !== tasks) {
+    throw new RangeError(`per-task arrays of ${accuracy.length}, ${filtered.length} and ${relative.length} tasks, not ${tasks}`);
+  }
+  for (let t = 0; t < tasks; t++) {
+    records[stride * t + offset] = accuracy[t] as number;
+    records[stride * t + offset + 1] = filtered[t] as number;
+    records[stride * t + offset + 2] = relative[t] as number;
+  }
+}
+
+/** What bootstrapGap takes: the per-task values and the point estimates. */
+export interface GapInputs {
+  accuracy: Float64Array;
+  filtered: Float64Array;
+  relative: Float64Array;
+  point: GapPoint;
+}
+
+/**
+ * GapBootstraps over the same tasks, to be drawn together (Resampler), each the one its inputs make
+ * alone, whose records share one array, a task's side by side: the first to read a draw's task
+ * brings its cache lines in and the others find them there, instead of each waiting on memory.
+ */
+export function gapBootstraps(inputs: readonly GapInputs[], options: BootstrapOptions): GapBootstrap[] {
+  const stride = RECORD * inputs.length;
+  const records = new Float64Array(stride * (inputs[0]?.accuracy.length ?? 0));
+  return inputs.map(({ accuracy, filtered, relative, point }, g) => {
+    fillRecords(records, stride, RECORD * g, accuracy, filtered, relative);
+    return new GapBootstrap(accuracy, filtered, relative, point, options, { records, stride, offset: RECORD * g });
+  });
 }
 
 /**
@@ -197,6 +250,82 @@ export const DRAW_BATCH = 1024;
  */
 export function drawTasks(rng: Rng, tasks: number, out: Int32Array, count: number): void {
   for (let i = 0; i < count; i++) out[i] = drawTask(rng, tasks);
+}
+
+/** A bootstrap statistic that is a mean over the drawn tasks: it reads each resample's draws in order. */
+export interface TaskMeans {
+  readonly tasks: number;
+  readonly done: boolean;
+  /** The next `count` draws of the resample being drawn. */
+  addDraws(draws: Int32Array, count: number): void;
+  endResample(): void;
+}
+
+/** A bootstrap statistic of the multiset of drawn tasks. */
+export interface CountedResamples {
+  readonly tasks: number;
+  readonly done: boolean;
+  /** One resample: counts[t] = how often task t was drawn. */
+  addResample(counts: Int32Array): void;
+}
+
+/**
+ * The task bootstrap's draws, resample after resample: T draws each (drawTasks, from createRng(seed)).
+ * A report's bootstraps all rest on these draws; drawn together (one advance for all of them) each
+ * resample is drawn once and handed to every one, instead of once per statistic. Each sees exactly the
+ * draws it would make alone, in the same order, so the intervals are the same, bit for bit.
+ * A resample costs O(T) here, plus what the statistics do with it.
+ */
+export class Resampler {
+  private readonly rng: Rng;
+  private readonly draws = new Int32Array(DRAW_BATCH);
+  private counts: Int32Array | null = null;
+  private drawn = 0;
+
+  constructor(
+    readonly tasks: number,
+    private readonly options: BootstrapOptions,
+  ) {
+    validateBootstrap(options);
+    this.rng = createRng(options.seed);
+  }
+
+  get done(): boolean {
+    return this.drawn === this.options.resamples;
+  }
+
+  /**
+   * Draws up to `count` more resamples for statistics that have drawn as many resamples as this
+   * resampler (each made with its options), over its tasks; returns done.
+   */
+  advance(count: number, means: readonly TaskMeans[], counted: readonly CountedResamples[]): boolean {
+    if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`cannot draw ${count} resamples`);
+    const { rng, draws, tasks } = this;
+    const end = Math.min(this.options.resamples, this.drawn + count);
+    if (end === this.drawn) return this.done;
+    for (const statistic of [...means, ...counted]) {
+      if (statistic.tasks !== tasks || statistic.done) throw new RangeError(`a statistic of ${statistic.tasks} tasks${statistic.done ? ', drawn in full,' : ''} cannot take resamples of ${tasks} tasks`);
+    }
+    const counts = counted.length === 0 ? null : (this.counts ??= new Int32Array(tasks));
+    for (let b = this.drawn; b < end; b++) {
+      counts?.fill(0);
+      for (let from = 0; from < tasks; from += DRAW_BATCH) {
+        const batch = Math.min(DRAW_BATCH, tasks - from);
+        drawTasks(rng, tasks, draws, batch);
+        for (const statistic of means) statistic.addDraws(draws, batch);
+        if (counts !== null) {
+          for (let i = 0; i < batch; i++) {
+            const t = draws[i] as number;
+            counts[t] = (counts[t] as number) + 1;
+          }
+        }
+      }
+      for (const statistic of means) statistic.endResample();
+      if (counts !== null) for (const statistic of counted) statistic.addResample(counts);
+    }
+    this.drawn = end;
+    return this.done;
+  }
 }
 
 /** The (1−level)/2 and (1+level)/2 numpy-linear quantiles of the resampled values (sorts them in place). */

@@ -6,7 +6,7 @@ import { formatFilter } from '../filter/parse';
 import type { FilterSpec, ScoreSelector } from '../filter/spec';
 import { createRng } from '../util/random';
 import { finishSteps, type Steps } from '../util/steps';
-import { GapBootstrap, type BootstrapOptions } from './bootstrap';
+import { GapBootstrap, type BootstrapOptions, type GapInputs } from './bootstrap';
 import { subsetDraws } from './anyN';
 import { RunningSum } from './runningSum';
 import { SubsetExpectation, type SubsetInput } from './subsetExpectation';
@@ -105,6 +105,34 @@ export function* finiteNSteps(
   filtered: Float64Array,
   options: BootstrapOptions,
 ): Steps<FiniteN> {
+  const estimate = yield* finiteNEstimateSteps(input, samples, accuracy, filtered, options);
+  if (!('inputs' in estimate)) return estimate;
+  const { relative, point } = estimate.inputs;
+  const bootstrap = new GapBootstrap(accuracy, estimate.inputs.filtered, relative, point, options);
+  while (!bootstrap.advance(1)) yield;
+  return finiteNResult(estimate, bootstrap);
+}
+
+/** The bias-corrected estimate before its interval, with what its task bootstrap takes: the per-task corrected values. */
+export interface FiniteNEstimate {
+  samplesPerTask: number;
+  warning: string | null;
+  halfSampleGap: number;
+  inputs: GapInputs;
+}
+
+/**
+ * finiteN up to its interval, a task's half-sample expectation per step: the estimate with its
+ * bootstrap's inputs (a report draws it together with its other bootstraps), or the finished block
+ * when there is no estimate.
+ */
+export function* finiteNEstimateSteps(
+  input: SubsetInput,
+  samples: ArrayLike<number>,
+  accuracy: Float64Array,
+  filtered: Float64Array,
+  options: BootstrapOptions,
+): Steps<FiniteNEstimate | FiniteN> {
   const tasks = accuracy.length;
   let samplesPerTask = Infinity;
   for (let t = 0; t < tasks; t++) samplesPerTask = Math.min(samplesPerTask, samples[t] as number);
@@ -130,13 +158,17 @@ export function* finiteNSteps(
   const filteredAccuracy = correctedSum.value / tasks;
   const gap = filteredAccuracy - meanAccuracy;
   const noRelative = new Float64Array(tasks).fill(Number.NaN);
-  const bootstrap = new GapBootstrap(accuracy, corrected, noRelative, { accuracy: meanAccuracy, filteredAccuracy, gap, relativeGap: null }, options);
-  while (!bootstrap.advance(1)) yield;
-  const ci = bootstrap.intervals();
+  const point = { accuracy: meanAccuracy, filteredAccuracy, gap, relativeGap: null };
+  return { samplesPerTask, warning, halfSampleGap: halfSum.value / tasks - meanAccuracy, inputs: { accuracy, filtered: corrected, relative: noRelative, point } };
+}
+
+/** The finite-N block of an estimate, with its bootstrap once drawn. */
+export function finiteNResult({ samplesPerTask, warning, halfSampleGap, inputs: { point } }: FiniteNEstimate, drawn: GapBootstrap): FiniteN {
+  const ci = drawn.intervals();
   return {
     samplesPerTask,
     warning,
-    biasCorrected: { halfSampleGap: halfSum.value / tasks - meanAccuracy, filteredAccuracy, gap, ci: { filteredAccuracy: ci.filteredAccuracy, gap: ci.gap } },
+    biasCorrected: { halfSampleGap, filteredAccuracy: point.filteredAccuracy as number, gap: point.gap as number, ci: { filteredAccuracy: ci.filteredAccuracy, gap: ci.gap } },
     biasCorrectedUnavailable: null,
   };
 }

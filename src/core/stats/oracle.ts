@@ -3,7 +3,7 @@
 // bound of the paper's oracle experiments (App. B.3), shown next to the model's own gap.
 import { applyFilter } from '../filter/weights';
 import type { FilterSpec } from '../filter/spec';
-import { bootstrapGap, type BootstrapOptions } from './bootstrap';
+import type { GapBootstrap, GapInputs } from './bootstrap';
 import { GapTally } from './gap';
 import { relativeGain, summarizeScoredTask } from './taskSummary';
 import type { Interval, LiveGapStats } from './types';
@@ -62,10 +62,14 @@ export function oracleTasks(correct: Uint8Array, starts: Int32Array, filter: Fil
   return { stats: tally.stats(), accuracy, filtered, relative };
 }
 
-/** The oracle line with its task-bootstrap intervals (the report's resamples, seed and level: the gap's draws). */
-export function oracleLine(correct: Uint8Array, starts: Int32Array, filter: FilterSpec, bootstrap: BootstrapOptions): OracleLine {
-  const { stats, accuracy, filtered, relative } = oracleTasks(correct, starts, filter);
-  const intervals = bootstrapGap(accuracy, filtered, relative, stats, bootstrap);
+/** What the oracle's task bootstrap takes: the gap's draws, with the report's resamples, seed and level. */
+export function oracleInputs({ stats, accuracy, filtered, relative }: OracleTasks): GapInputs {
+  return { accuracy, filtered, relative, point: stats };
+}
+
+/** The oracle line of oracleTasks' values, with the intervals of its bootstrap once drawn. */
+export function oracleLine({ stats }: OracleTasks, drawn: GapBootstrap): OracleLine {
+  const intervals = drawn.intervals();
   // Every sample has an oracle score, so none of these is null.
   return {
     filteredAccuracy: stats.filteredAccuracy as number,

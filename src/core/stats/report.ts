@@ -5,18 +5,19 @@ import { selectorColumn, selectorVerifiers, selectorWeights } from '../filter/we
 import { UserError } from '../util/errors';
 import { auroc } from './auroc';
 import { bestOfKCurve } from './bestOfK';
-import { DEFAULT_BOOTSTRAP, bootstrapGap, type BootstrapOptions } from './bootstrap';
+import { DEFAULT_BOOTSTRAP, gapBootstraps, Resampler, type BootstrapOptions, type GapBootstrap } from './bootstrap';
 import { verifierCorrelations } from './correlation';
 import { byDifficulty } from './difficulty';
 import { GapTally } from './gap';
 import { majAtKCurve } from './majAtK';
 import { passAllKCurve, passAtKCurve } from './passAtK';
 import { anyNCurve } from './anyN';
-import { finiteN, unmeasuredFiniteN } from './finiteN';
+import { finiteNEstimateSteps, finiteNResult, unmeasuredFiniteN } from './finiteN';
 import type { SubsetInput } from './subsetExpectation';
-import { verifierQuality } from './verifierQuality';
+import { qualityDraws, verifierQuality } from './verifierQuality';
+import { finishSteps } from '../util/steps';
 import { buildPool, type SamplePool } from './pool';
-import { oracleLine } from './oracle';
+import { oracleInputs, oracleLine, oracleTasks } from './oracle';
 import { verificationCurve } from './verificationCurve';
 import { fewTasksWarning } from './conclusion';
 import { relativeGain, summarizeScoredTask } from './taskSummary';
@@ -95,7 +96,6 @@ export function computePoolReport(pool: SamplePool, options: ReportOptions): Gap
   // The k-curves need k samples in every task; k runs up to the smallest task.
   const maxK = sampleCounts.reduce((min, n) => Math.min(min, n), Infinity);
   const bootstrap = options.bootstrap ?? DEFAULT_BOOTSTRAP;
-  const intervals = bootstrapGap(accuracy, filtered, relative, totals, bootstrap);
   const bins = byDifficulty(accuracy, filtered, options.difficultyEdges);
   const passAtK = passAtKCurve(sampleCounts, correctCounts, maxK);
   const bestOfK = measured ? bestOfKCurve(scores, correct, starts, maxK) : null;
@@ -104,20 +104,28 @@ export function computePoolReport(pool: SamplePool, options: ReportOptions): Gap
   // Quality of the selector, then of every other verifier the data has, under the same filter.
   const others = [...known].filter((name) => selector.kind !== 'verifier' || name !== selector.name).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const quality = [
-    verifierQuality({ starts, correct, scores, weights }, formatSelector(selector), filterText, bootstrap),
+    qualityDraws({ starts, correct, scores, weights }, formatSelector(selector), filterText, bootstrap),
     ...others.map((name) => {
       const one: ScoreSelector = { kind: 'verifier', name };
       const rows = { starts, correct, scores: selectorColumn(pool.columns, one, correct.length), weights: selectorWeights(pool.columns, one, filter, starts) };
-      return verifierQuality(rows, name, filterText, bootstrap);
+      return qualityDraws(rows, name, filterText, bootstrap);
     }),
   ];
+  const oracle = oracleTasks(correct, starts, filter);
+  const finite = measured ? finishSteps(finiteNEstimateSteps(subsets, sampleCounts, accuracy, filtered, bootstrap)) : unmeasuredFiniteN(maxK);
+  // Every interval of the report rests on the same resamples: drawn once, for all of them together.
+  const means = gapBootstraps([{ accuracy, filtered, relative, point: totals }, oracleInputs(oracle), ...('inputs' in finite ? [finite.inputs] : [])], bootstrap);
+  const [gapDraws, oracleDraws, finiteDraws] = means as [GapBootstrap, GapBootstrap, GapBootstrap?];
+  const counted = quality.map((q) => q.bootstrap).filter((b) => !b.done);
+  new Resampler(tasks, bootstrap).advance(bootstrap.resamples, means, counted);
+  const intervals = gapDraws.intervals();
   return {
     ...totals,
     verifier: formatSelector(selector),
     filter: filterText,
     auroc: measured ? auroc(scores, correct) : null,
     ci: { level: bootstrap.level, resamples: bootstrap.resamples, seed: bootstrap.seed, ...intervals },
-    oracle: oracleLine(correct, starts, filter, bootstrap),
+    oracle: oracleLine(oracle, oracleDraws),
     // Only data with several verifications per sample has the key: reports of every other run stay as they were.
     ...(pool.draws ? { verificationCurve: verificationCurve(pool, selector, filter, accuracy, bootstrap) } : {}),
     passAtK,
@@ -125,9 +133,9 @@ export function computePoolReport(pool: SamplePool, options: ReportOptions): Gap
     bestOfK,
     passAllK: passAllKCurve(sampleCounts, correctCounts, maxK),
     bestOfNShortfall: bestOfK === null ? null : (passAtK[maxK - 1] as number) - (bestOfK[maxK - 1] as number),
-    verifierQuality: quality,
+    verifierQuality: quality.map(verifierQuality),
     anyN: measured ? anyNCurve(subsets, { samples: sampleCounts, correct: correctCounts }, bootstrap.seed) : null,
-    finiteN: measured ? finiteN(subsets, sampleCounts, accuracy, filtered, bootstrap) : unmeasuredFiniteN(maxK),
+    finiteN: 'inputs' in finite ? finiteNResult(finite, finiteDraws as GapBootstrap) : finite,
     byDifficulty: measured ? bins : bins.map(unmeasuredBin),
     correlations: verifierCorrelations(pool.columns),
     perTask: measured ? summaries : summaries.map(unmeasuredTask),

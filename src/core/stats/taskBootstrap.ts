@@ -2,8 +2,7 @@
 // rates: pooled over samples). A resample is a multiset of tasks; such a statistic is recomputed with
 // every sample of a task counted as often as the task was drawn. The draws are GapBootstrap's — the
 // same generator, seed and order — so these intervals rest on exactly the resamples of the gap's.
-import { DRAW_BATCH, drawTasks, percentileInterval, validateBootstrap, type BootstrapOptions } from './bootstrap';
-import { createRng, type Rng } from '../util/random';
+import { percentileInterval, Resampler, type BootstrapOptions, type CountedResamples } from './bootstrap';
 import type { Interval } from './types';
 
 /**
@@ -13,10 +12,8 @@ import type { Interval } from './types';
 export type ResampleStatistics = (counts: Int32Array, out: Float64Array) => void;
 
 /** Draws resamples a few at a time (the panel must not block), like GapBootstrap, bit for bit the same draws. */
-export class TaskBootstrap {
-  private readonly rng: Rng;
-  private readonly counts: Int32Array;
-  private readonly draws = new Int32Array(DRAW_BATCH);
+export class TaskBootstrap implements CountedResamples {
+  private readonly resampler: Resampler;
   private readonly out: Float64Array;
   /** values[s] holds statistic s of every resample where it is defined, in draw order. */
   private readonly values: Float64Array[];
@@ -24,14 +21,12 @@ export class TaskBootstrap {
   private drawn = 0;
 
   constructor(
-    tasks: number,
+    readonly tasks: number,
     statistics: number,
     private readonly evaluate: ResampleStatistics,
     private readonly options: BootstrapOptions,
   ) {
-    validateBootstrap(options);
-    this.rng = createRng(options.seed);
-    this.counts = new Int32Array(tasks);
+    this.resampler = new Resampler(tasks, options);
     this.out = new Float64Array(statistics);
     this.values = Array.from({ length: statistics }, () => new Float64Array(options.resamples));
     this.defined = new Int32Array(statistics);
@@ -43,32 +38,22 @@ export class TaskBootstrap {
 
   /** Draws up to `count` more resamples; returns done. */
   advance(count: number): boolean {
-    if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`cannot draw ${count} resamples`);
-    const { counts, out, rng, draws } = this;
-    const tasks = counts.length;
-    const end = Math.min(this.options.resamples, this.drawn + count);
-    for (let b = this.drawn; b < end; b++) {
-      counts.fill(0);
-      for (let from = 0; from < tasks; from += DRAW_BATCH) {
-        const batch = Math.min(DRAW_BATCH, tasks - from);
-        drawTasks(rng, tasks, draws, batch);
-        for (let i = 0; i < batch; i++) {
-          const t = draws[i] as number;
-          counts[t] = (counts[t] as number) + 1;
-        }
-      }
-      out.fill(Number.NaN);
-      this.evaluate(counts, out);
-      for (let s = 0; s < out.length; s++) {
-        const v = out[s] as number;
-        if (v !== v) continue;
-        const at = this.defined[s] as number;
-        (this.values[s] as Float64Array)[at] = v;
-        this.defined[s] = at + 1;
-      }
-    }
-    this.drawn = end;
+    this.resampler.advance(count, [], [this]);
     return this.done;
+  }
+
+  addResample(counts: Int32Array): void {
+    const { out } = this;
+    out.fill(Number.NaN);
+    this.evaluate(counts, out);
+    for (let s = 0; s < out.length; s++) {
+      const v = out[s] as number;
+      if (v !== v) continue;
+      const at = this.defined[s] as number;
+      (this.values[s] as Float64Array)[at] = v;
+      this.defined[s] = at + 1;
+    }
+    this.drawn++;
   }
 
   /**

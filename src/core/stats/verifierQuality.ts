@@ -220,11 +220,19 @@ export function qualityIntervals(bootstrap: TaskBootstrap, point: QualityPoint):
   return Object.fromEntries(QUALITY_INTERVALS.map((key, i) => [key, values[i] ?? null])) as QualityIntervals;
 }
 
-/** Point estimates and intervals at once; nothing is resampled when the score is missing everywhere. */
-export function verifierQuality(rows: QualityRows, selector: string, filter: string, options: BootstrapOptions): VerifierQuality {
+/** A score's point estimates and its bootstrap, not yet drawn (nothing is resampled when the score is missing everywhere). */
+export interface QualityDraws {
+  point: QualityPoint;
+  bootstrap: TaskBootstrap;
+}
+
+export function qualityDraws(rows: QualityRows, selector: string, filter: string, options: BootstrapOptions): QualityDraws {
   const prepared = prepareQuality(rows);
   const point = qualityPoint(prepared, selector, filter);
-  const bootstrap = qualityBootstrap(prepared, point.measured ? options : { ...options, resamples: 0 });
-  bootstrap.advance(Number.MAX_SAFE_INTEGER);
+  return { point, bootstrap: qualityBootstrap(prepared, point.measured ? options : { ...options, resamples: 0 }) };
+}
+
+/** The verifier's quality once its bootstrap is drawn. */
+export function verifierQuality({ point, bootstrap }: QualityDraws): VerifierQuality {
   return { ...point, ci: qualityIntervals(bootstrap, point) };
 }

@@ -63,7 +63,7 @@ describe('ResampledAurc', () => {
     }
   });
 
-  it('orders the entries by chunk, then task, and covers every row once', () => {
+  it('orders the entries by chunk, then task, and covers every row once up to the last block with an incorrect row', () => {
     const rng = createRng('layout');
     const sizes = Array.from({ length: 4000 }, () => 1 + rng.int(9));
     const data = rows(sizes, () => (rng.next() < 0.1 ? MISSING_SCORE : Math.round(rng.next() * 5e4) / 5e4), () => rng.next() < 0.5);
@@ -75,8 +75,39 @@ describe('ResampledAurc', () => {
         covered += ((layout.entryCode[i] as number) >>> 8) & 0xff;
       }
     }
-    assert.equal(covered, data.correct.length);
-    assert.equal(layout.chunkStarts.length - 1, Math.ceil(layout.blocks / CHUNK_BLOCKS));
+    // The slots are the blocks with an incorrect row; the rows ranked after the last of them move nothing.
+    const { order, blockEnds } = data.ranking;
+    const withError = [...blockEnds].filter((end, b) => order.subarray(b === 0 ? 0 : blockEnds[b - 1], end).some((row) => data.correct[row] === 0));
+    assert.equal(layout.slots, withError.length);
+    assert.equal(covered, withError.at(-1));
+    assert.equal(layout.chunkStarts.length - 1, Math.ceil(layout.slots / CHUNK_BLOCKS));
+  });
+
+  it('sweeps only the blocks with an incorrect row: runs of error-free blocks, one-task and shared blocks, equal the row-by-row AURC bit for bit', () => {
+    // Scores from 12 values over up to 8 tasks: blocks of one task (the precomputed e/n) and shared ones
+    // (divided per resample), error-free runs between them and after the last error (left out).
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.record({ score: fc.integer({ min: 0, max: 11 }), correct: fc.boolean() }), { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.nat(3), { minLength: 8, maxLength: 8 }),
+        (tasks, draws) => {
+          const flat = tasks.flat();
+          const data = rows(tasks.map((t) => t.length), (r) => ((flat[r]?.score as number) === 11 ? MISSING_SCORE : (flat[r]?.score as number) / 10), (r) => flat[r]?.correct === true);
+          const counts = Int32Array.from(tasks, (_, t) => draws[t] as number);
+          assert.equal(resampled(data, counts), rowByRow(data, counts));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('an error-free ranking has no slot: every resample has AURC 0', () => {
+    const data = rows([3, 2], (r) => r / 5, () => true);
+    const layout = new ResampledAurc(data.ranking, data.starts, data.correct);
+    assert.equal(layout.slots, 0);
+    assert.equal(layout.entryTask.length, 0);
+    assert.equal(resampled(data, Int32Array.of(2, 1)), 0);
+    assert.equal(rowByRow(data, Int32Array.of(2, 1)), 0);
   });
 
   it('equals the row-by-row AURC on small tied runs with any counts, and is null when nothing is drawn', () => {
