@@ -331,7 +331,10 @@ function checkState(run: CachedRun, header: Header, state: ColumnState): void {
       extra.add(`${task}:${index}`);
     }
     if (!isOffset(state.generation[row] as number) || (state.correct[row] as number) > 1) return 'bad generation';
-    if (!isCode(state.answer[row] as number, state.answers.length) || !isCode(state.extracted[row] as number, state.answers.length)) return 'bad answer';
+    // A row without a generation (only call failures, or verifications so far) has the store's initial values.
+    if (state.generation[row] === -1) {
+      if (state.answer[row] !== 0 || state.extracted[row] !== 0 || state.correct[row] !== 0) return 'bad answer';
+    } else if (!isCode(state.answer[row] as number, state.answers.length) || !isCode(state.extracted[row] as number, state.answers.length)) return 'bad answer';
     if ((state.firstVerificationLine[row] as number) > lines || (state.generationProblem[row] as number) > kinds) return 'bad line or failure kind';
     return null;
   };
