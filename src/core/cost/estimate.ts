@@ -70,7 +70,12 @@ export function estimateRun(input: EstimateInput): RunEstimate {
   const n = config.n;
   const generation = emptyStage('generation', config.model);
   // A verifier drawing K verifications per sample (`--verifications K`) is done with a sample once every draw is.
-  const verifiers = input.verifiers.map((name) => ({ name, base: baseVerifierOf(name), stages: drawStages(config, [name]), stage: emptyStage(name, config.verifierModels?.[name] ?? config.model), largestMcPrompt: 0 }));
+  // What each verifier's bound depends on is found once, not per task (a resume at 1M samples has 125k).
+  const verifiers = input.verifiers.map((name) => {
+    const model = config.verifierModels?.[name] ?? config.model;
+    const base = baseVerifierOf(name);
+    return { name, base, stages: drawStages(config, [name]), stage: emptyStage(name, model), largestMcPrompt: 0, scoresContinuations: base === 'mc' && scoresContinuations(model, config.api) };
+  });
   // Plain loops: a resume at 1M samples asks this of every sample on file before its first request.
   const everySample = (holds: (i: number) => boolean): boolean => {
     for (let i = 0; i < n; i++) if (!holds(i)) return false;
@@ -107,7 +112,7 @@ export function estimateRun(input: EstimateInput): RunEstimate {
         const prompt = g === undefined ? (unsampled ??= bytes(verifyPrompt({ templates }, role, task, { response: '' })) + config.maxTokens) : bytes(verifyPrompt({ templates }, role, task, { response: g.text }));
         if (v.base !== 'mc') {
           add(v.stage, { calls: draws, maxRequests: draws, maxPromptTokens: draws * (prompt + allowance), maxCompletionTokens: draws * config.verifierMaxTokens });
-        } else if (scoresContinuations(v.stage.model, config.api)) {
+        } else if (v.scoresContinuations) {
           v.largestMcPrompt = Math.max(v.largestMcPrompt, prompt);
           const scored = MC_CONTINUATIONS.reduce((sum, c) => sum + prompt + bytes(c) + allowance, 0);
           add(v.stage, { calls: 1, maxRequests: MC_CONTINUATIONS.length + 1, maxPromptTokens: scored + prompt + allowance, maxCompletionTokens: MC_CONTINUATIONS.length + 1 });
