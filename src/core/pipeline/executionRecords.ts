@@ -160,6 +160,8 @@ export class ExecutionRecords implements DoneWork {
 
   /** The task has been worked through in this pass: its generations held in memory are not needed again. */
   taskDone(task: string): void {
+    // Nothing held (an execution over a run folder holds offsets): no key to build for each of a resume's finished tasks.
+    if (this.held.size === 0) return;
     for (let i = 0; i < this.n; i++) this.held.delete(sampleKey(task, i));
   }
 
