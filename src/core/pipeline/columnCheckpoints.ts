@@ -59,8 +59,8 @@ export function checkpointStart(prepared: PreparedRun, manifest: RunManifest, de
           : stableStringify(read.manifest.config.verifications ?? {}) !== stableStringify(manifest.config.verifications ?? {}) || read.manifest.config.n !== manifest.config.n
             ? "the run's draws per sample changed"
             : null;
-  if (why !== null || read === undefined) {
-    debug(`${prepared.dir}: no column cache checkpoints in this execution (${why ?? ''})`);
+  if (read === undefined || why !== null) {
+    debug(`${prepared.dir}: no column cache checkpoints in this execution (${why})`);
     return null;
   }
   return { run, store: read.store, from: read.scan.end };
@@ -97,11 +97,6 @@ export class ColumnCheckpoints {
     this.position = { offset: from.offset, line: from.line, duplicates: { generation: { ...from.duplicates.generation }, verification: { ...from.duplicates.verification } } };
     this.covered = from.offset;
     this.lastEnded = now();
-  }
-
-  /** Where the store is now: the end of the last line fed (for tests and the caller's checks). */
-  get fedTo(): number {
-    return this.position.offset;
   }
 
   /** A batch of lines is in the file, whole; `length` is the file's length after it. */
