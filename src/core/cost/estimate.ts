@@ -69,24 +69,33 @@ export function estimateRun(input: EstimateInput): RunEstimate {
   const allowance = PROMPT_TOKEN_ALLOWANCE[config.api];
   const n = config.n;
   const generation = emptyStage('generation', config.model);
-  const verifiers = input.verifiers.map((name) => ({ name, base: baseVerifierOf(name), stage: emptyStage(name, config.verifierModels?.[name] ?? config.model), largestMcPrompt: 0 }));
+  // A verifier drawing K verifications per sample (`--verifications K`) is done with a sample once every draw is.
+  // What each verifier's bound depends on is found once, not per task (a resume at 1M samples has 125k).
+  const verifiers = input.verifiers.map((name) => {
+    const model = config.verifierModels?.[name] ?? config.model;
+    const base = baseVerifierOf(name);
+    return { name, base, stages: drawStages(config, [name]), stage: emptyStage(name, model), largestMcPrompt: 0, scoresContinuations: base === 'mc' && scoresContinuations(model, config.api) };
+  });
+  // Plain loops: a resume at 1M samples asks this of every sample on file before its first request.
+  const everySample = (holds: (i: number) => boolean): boolean => {
+    for (let i = 0; i < n; i++) if (!holds(i)) return false;
+    return true;
+  };
   let busyTasks = 0;
   for (const task of tasks) {
     // Read (from samples.jsonl, for a run on file) only for a task a verifier still has to judge.
     let read: (GenerationRecord | undefined)[] | undefined;
     const generations = (): (GenerationRecord | undefined)[] => (read ??= Array.from({ length: n }, (_, i) => existing?.generation(task.id, i)));
     let busy = false;
-    if (!Array.from({ length: n }, (_, i) => existing?.hasGeneration(task.id, i) === true).every(Boolean)) {
+    if (!everySample((i) => existing?.hasGeneration(task.id, i) === true)) {
       busy = true;
       // An endpoint without several samples per request gets one request per sample, each with the prompt.
       add(generation, { calls: 1, maxRequests: n, maxPromptTokens: n * (bytes(generationPrompt(templates, task)) + allowance), maxCompletionTokens: n * config.maxTokens });
     }
     for (const v of verifiers) {
-      // A verifier drawing K verifications per sample (`--verifications K`) is done with a sample once every draw is.
-      const stages = drawStages(config, [v.name]);
+      const { stages } = v;
       const draws = stages.length;
-      const verified = (i: number): boolean => stages.every((stage) => existing?.hasVerification(task.id, i, stage) ?? false);
-      if (Array.from({ length: n }, (_, i) => i).every(verified)) continue;
+      if (everySample((i) => stages.every((stage) => existing?.hasVerification(task.id, i, stage) ?? false))) continue;
       busy = true;
       // Every sample goes to the verifier again when some are missing (gapCheck.ts): the bound counts all n.
       if (v.base === 'tournament') {
@@ -97,11 +106,13 @@ export function estimateRun(input: EstimateInput): RunEstimate {
         continue;
       }
       const role = v.base === 'mc' ? 'verify-mc' : v.base === 'cot-binary' ? 'verify-cot-binary' : 'verify-cot-score';
+      // The bound of a sample not generated yet is the same for all of the task's: rendered once.
+      let unsampled: number | undefined;
       for (const g of generations()) {
-        const prompt = g === undefined ? bytes(verifyPrompt({ templates }, role, task, { response: '' })) + config.maxTokens : bytes(verifyPrompt({ templates }, role, task, { response: g.text }));
+        const prompt = g === undefined ? (unsampled ??= bytes(verifyPrompt({ templates }, role, task, { response: '' })) + config.maxTokens) : bytes(verifyPrompt({ templates }, role, task, { response: g.text }));
         if (v.base !== 'mc') {
           add(v.stage, { calls: draws, maxRequests: draws, maxPromptTokens: draws * (prompt + allowance), maxCompletionTokens: draws * config.verifierMaxTokens });
-        } else if (scoresContinuations(v.stage.model, config.api)) {
+        } else if (v.scoresContinuations) {
           v.largestMcPrompt = Math.max(v.largestMcPrompt, prompt);
           const scored = MC_CONTINUATIONS.reduce((sum, c) => sum + prompt + bytes(c) + allowance, 0);
           add(v.stage, { calls: 1, maxRequests: MC_CONTINUATIONS.length + 1, maxPromptTokens: scored + prompt + allowance, maxCompletionTokens: MC_CONTINUATIONS.length + 1 });

@@ -126,6 +126,18 @@ export class ExecutionRecords implements DoneWork {
     return this.failed.get(sampleKey(task, index))?.has(stage) ?? false;
   }
 
+  hasEveryRecord(task: string, stages: readonly string[]): boolean {
+    const t = this.taskAt.get(task);
+    if (t === undefined) return false;
+    const first = t * this.n;
+    const columns = [this.generated, ...stages.map((stage) => this.verified.get(stage))];
+    for (const column of columns) {
+      if (column === undefined) return false;
+      for (let slot = first; slot < first + this.n; slot++) if (column[slot] !== 1) return false;
+    }
+    return true;
+  }
+
   /** A record just appended to the run at byte `line` of samples.jsonl (or on file when the execution started, or in memory only: no line). */
   add(record: SampleRecord, line?: number): void {
     const slot = this.slot(record.task, record.index);
@@ -148,6 +160,8 @@ export class ExecutionRecords implements DoneWork {
 
   /** The task has been worked through in this pass: its generations held in memory are not needed again. */
   taskDone(task: string): void {
+    // Nothing held (an execution over a run folder holds offsets): no key to build for each of a resume's finished tasks.
+    if (this.held.size === 0) return;
     for (let i = 0; i < this.n; i++) this.held.delete(sampleKey(task, i));
   }
 

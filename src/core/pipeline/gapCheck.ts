@@ -48,6 +48,11 @@ export interface DoneWork {
   hasVerification(task: string, index: number, stage: string): boolean;
   /** Whether the stage of the sample failed earlier in this execution: not asked again before a resume. */
   failedNow(task: string, index: number, stage: string): boolean;
+  /**
+   * Whether each of the task's samples has its generation and a record of each stage: a quick
+   * answer for the finished tasks of a resumed run (most of them), asked before anything else.
+   */
+  hasEveryRecord?(task: string, stages: readonly string[]): boolean;
 }
 
 export interface GapCheckInput {
@@ -151,6 +156,7 @@ async function runTask(task: Task, run: TaskRun): Promise<void> {
  */
 function nothingLeft(task: Task, run: TaskRun): boolean {
   const { existing, config } = run;
+  if (existing.hasEveryRecord?.(task.id, run.verifiers.map((v) => stageKey(v.name, v.draw)))) return true;
   const indices = range(config.n);
   if (indices.some((i) => !existing.hasGeneration(task.id, i) && !existing.failedNow(task.id, i, 'generation'))) return false;
   const generated = indices.filter((i) => existing.hasGeneration(task.id, i));

@@ -20,6 +20,7 @@ import { ORIGINAL_VERSION, splitVersion } from '../runs/templateVersions';
 import type { BaseVerifierName, Verifier } from '../verify/verifier';
 import { atDraw } from '../verify/draws';
 import { ExecutionRecords } from './executionRecords';
+import { checkpointBytes, checkpointStart, ColumnCheckpoints } from './columnCheckpoints';
 import type { Executor } from './executor';
 import { runGapCheck, type GapCheckEvent } from './gapCheck';
 import { openModel } from './openModel';
@@ -85,6 +86,8 @@ export interface ExecuteOptions {
   /** Every ENDPOINT_REPORT_MS while it executes, the figures of each model served by several endpoints. */
   onEndpoints?: (reports: EndpointReport[]) => void;
   onMessage?: (message: string) => void;
+  /** Told, in one line, what is no fault of the run but may explain its speed: why the column cache was not kept at checkpoints (a read-only or full folder). */
+  onDebug?: (message: string) => void;
   onDownloadProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
   /** The user's prices: with them the outcome says what the execution spent, and `onSpend` is told as it goes. */
@@ -239,7 +242,8 @@ export class RunController {
             }),
           )
         ).flat();
-        const log = await SampleLog.open(this.dir);
+        const checkpoints = await this.checkpoints(opts.onDebug);
+        const log = await SampleLog.open(this.dir, checkpoints ? { onWritten: checkpoints.onWritten } : {});
         const existing = this.records;
         const pass = (): Promise<void> =>
           runGapCheck({
@@ -263,6 +267,7 @@ export class RunController {
           else await pass();
         } finally {
           await log.close();
+          await checkpoints?.finish();
         }
       } finally {
         clearInterval(reporter);
@@ -283,6 +288,17 @@ export class RunController {
       opts.signal?.removeEventListener('abort', onCallerAbort);
       await this.lock.release();
     }
+  }
+
+  /**
+   * What keeps the column cache current as the execution appends (columnCheckpoints.ts); null when
+   * the run's store cannot go on from where the folder is (`onDebug` says why).
+   */
+  private async checkpoints(onDebug: ((msg: string) => void) | undefined): Promise<ColumnCheckpoints | null> {
+    const debug = onDebug ?? ((): void => undefined);
+    // run.json as it is now: the cache is keyed by it, and a re-verify may have changed it since the run was read.
+    const start = checkpointStart(this.prepared, await readManifest(this.dir), debug);
+    return start && new ColumnCheckpoints(start, { warn: debug, debug }, checkpointBytes());
   }
 
   /** Releases the lock without executing (a caller that gave up after open). Idempotent. */

@@ -10,7 +10,7 @@ import type { ImportProvenance, RunConfig, RunLineage, RunManifest, TemplateVers
 import { nextVersionName, ORIGINAL_VERSION, splitVersion, versionedVerifierName, versionFolder } from '../runs/templateVersions';
 import type { EndpointCapabilities } from '../runs/endpointCapabilities';
 import { createRunFolder, newRunId, updateManifest, type RunData } from '../runs/runStore';
-import { readRunColumns, recordColumns, type RunColumns } from '../runs/runColumns';
+import { readColumnStore, recordColumns, type RunColumns, type StoreRead } from '../runs/runColumns';
 import { loadTaskSet } from '../tasks/load';
 import type { GraderName, Task } from '../tasks/task';
 import { UserError } from '../util/errors';
@@ -31,6 +31,8 @@ export interface PreparedRun {
   columns: RunColumns | null;
   /** The templates of each template version of the run by version name (runs/templateVersions.ts); absent when it has none. */
   versionTemplates?: ReadonlyMap<string, TemplateSet>;
+  /** The store `columns` are views of, with the manifest it was read with and how its scan ended: where the column cache's checkpoints go on from (columnCheckpoints.ts). */
+  read?: Pick<StoreRead, 'store' | 'manifest' | 'scan'>;
 }
 
 /** What checkTemplates reads of the folder a run was prepared from. */
@@ -101,13 +103,14 @@ export async function prepareRunOfTasks(config: RunConfig, tasks: Task[], opts: 
  * exact templates it was started with.
  */
 export async function prepareResume(dir: string, onWarning: (message: string) => void, { repair = true }: PrepareOptions = {}): Promise<PreparedRun> {
-  const columns = await readRunColumns(dir, { repair, onWarning });
+  const { store, scan, ...read } = await readColumnStore(dir, { repair, onWarning });
+  const columns: RunColumns = { ...store.columns(), ...read };
   const templates = loadTemplates(join(dir, 'templates'));
   checkTemplates(columns, templates, columns.manifest.config.verifiers);
   const versions = columns.manifest.templateVersions ?? [];
   const versionTemplates = new Map(versions.map((version) => [version.name, loadVersionTemplates(dir, version.name)]));
   for (const version of versions) checkTemplates(columns, versionTemplates.get(version.name) as TemplateSet, version.verifiers, versionFolder(version.name));
-  return { dir, config: columns.manifest.config, tasks: columns.tasks, templates, columns, ...(versions.length > 0 ? { versionTemplates } : {}) };
+  return { dir, config: columns.manifest.config, tasks: columns.tasks, templates, columns, read: { store, manifest: columns.manifest, scan }, ...(versions.length > 0 ? { versionTemplates } : {}) };
 }
 
 /** A template version's templates: its own copies over the run's (which it falls back to for roles it did not change). */

@@ -76,9 +76,13 @@ const headerSchema = z
   .strict();
 type Header = z.infer<typeof headerSchema>;
 
-/** The columns of a ColumnState as bytes, in the cache's order, with the rest of the state beside them. */
+/**
+ * The columns of a ColumnState as bytes, in the cache's order, with the rest of the state beside
+ * them: views of the state's arrays, not copies (at 1M samples they are ~70 MB), so they hold what
+ * the store holds until it changes, and are written before it does.
+ */
 export interface EncodedColumns {
-  body: Buffer;
+  columns: Buffer[];
   shape: Pick<Header, 'rows' | 'answers' | 'kinds' | 'verifiers' | 'draws' | 'failures'>;
 }
 
@@ -112,18 +116,14 @@ function columnsOf(state: ColumnState): Column[] {
 }
 
 const padded = (bytes: number): number => Math.ceil(bytes / 8) * 8;
+/** What pads a column to a multiple of 8 bytes. */
+const ZEROS = Buffer.alloc(8);
 
-/** Encodes the state now: the store changes after the scan (its orphans are dropped), the cache holds what the scan left. */
+/** The state's columns as byte views (see EncodedColumns: valid while the store is unchanged). */
 export function encodeColumns(state: ColumnState): EncodedColumns {
-  const columns = columnsOf(state).map((c) => c.subarray(0, state.rows));
-  const body = Buffer.alloc(columns.reduce((sum, c) => sum + padded(c.byteLength), 0));
-  let at = 0;
-  for (const c of columns) {
-    body.set(new Uint8Array(c.buffer, c.byteOffset, c.byteLength), at);
-    at += padded(c.byteLength);
-  }
+  const columns = columnsOf(state).map((c) => Buffer.from(c.buffer, c.byteOffset, state.rows * c.BYTES_PER_ELEMENT));
   const { rows, answers, kinds, verifiers, draws, failures } = state;
-  return { body, shape: { rows, answers, kinds, verifiers: verifiers.map(([name]) => name), draws: draws.map(([name, d]) => [name, d.length]), failures } };
+  return { columns, shape: { rows, answers, kinds, verifiers: verifiers.map(([name]) => name), draws: draws.map(([name, d]) => [name, d.length]), failures } };
 }
 
 /** Whether a read that ended at `end`, having loaded a cache up to `from` (null: none), should write the cache. */
@@ -136,7 +136,8 @@ export function worthWriting(end: ScanEnd, from: ScanPosition | null): boolean {
 /**
  * Writes the cache of the run's columns as a scan that ended at `end` left them: to a temp file,
  * renamed over the cache (a reader sees the old cache or the new one; one torn by a crash fails its
- * checksum). Never fails: why a folder could not take it is told through `debug`.
+ * checksum). The store the columns view must not change until it resolves. Never fails: why a
+ * folder could not take it is told through `debug`.
  */
 export async function writeColumnCache(run: CachedRun, columns: EncodedColumns, end: ScanPosition, samplesFile: string, tell: CacheTell): Promise<void> {
   const file = columnCachePath(run.dir);
@@ -164,8 +165,8 @@ export async function writeColumnCache(run: CachedRun, columns: EncodedColumns, 
       if (errorCode(err) !== 'EEXIST') throw err;
     });
     await removeStaleTemps(path.dirname(file));
-    // Part by part, hashed as written: the columns are tens of MB, not copied again.
-    const parts = [MAGIC, length, json, gap, columns.body];
+    // Part by part, hashed as written: the columns are tens of MB, not copied.
+    const parts = [MAGIC, length, json, gap, ...columns.columns.flatMap((c) => [c, ZEROS.subarray(0, padded(c.byteLength) - c.byteLength)])];
     const hash = createHash('sha256');
     const fh = await open(tmp, 'w');
     try {
@@ -330,7 +331,10 @@ function checkState(run: CachedRun, header: Header, state: ColumnState): void {
       extra.add(`${task}:${index}`);
     }
     if (!isOffset(state.generation[row] as number) || (state.correct[row] as number) > 1) return 'bad generation';
-    if (!isCode(state.answer[row] as number, state.answers.length) || !isCode(state.extracted[row] as number, state.answers.length)) return 'bad answer';
+    // A row without a generation (only call failures, or verifications so far) has the store's initial values.
+    if (state.generation[row] === -1) {
+      if (state.answer[row] !== 0 || state.extracted[row] !== 0 || state.correct[row] !== 0) return 'bad answer';
+    } else if (!isCode(state.answer[row] as number, state.answers.length) || !isCode(state.extracted[row] as number, state.answers.length)) return 'bad answer';
     if ((state.firstVerificationLine[row] as number) > lines || (state.generationProblem[row] as number) > kinds) return 'bad line or failure kind';
     return null;
   };

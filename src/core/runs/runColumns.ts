@@ -11,7 +11,7 @@ import type { AnnotationRecord, CallFailureKind, FailureRecord, GenerationRecord
 import type { RecordCoverage, VerifierFailureKind } from '../stats/coverage';
 import { countCoverage, verifierNames } from './coverage';
 import { correctedVerdict } from './labels';
-import { orphanWarning, readAnnotations, scanSamples } from './sampleRecords';
+import { orphanWarning, readAnnotations, scanSamples, type ScanEnd } from './sampleRecords';
 import { encodeColumns, loadColumnCache, worthWriting, writeColumnCache, type CacheTell } from './columnCache';
 import { openRunFolder, RUN_FILES, type ReadRunOptions } from './runStore';
 import { sampleKey } from './sampleKey';
@@ -91,7 +91,7 @@ export interface ColumnReadOptions extends ReadRunOptions {
  * and warnings). Verifications of a sample without a generation are dropped with readRun's warning.
  */
 export async function readRunColumns(dir: string, opts: ColumnReadOptions = {}): Promise<RunColumns> {
-  const { store, ...rest } = await readColumnStore(dir, opts);
+  const { store, scan: _scan, ...rest } = await readColumnStore(dir, opts);
   return { ...store.columns(), ...rest };
 }
 
@@ -101,7 +101,7 @@ export async function readRunColumns(dir: string, opts: ColumnReadOptions = {}):
  * column cache covers are not parsed again: the store starts from the cache and the scan from its
  * end; a read that parsed many lines writes the cache anew (docs/run-format.md, "The column cache").
  */
-export async function readColumnStore(dir: string, opts: ColumnReadOptions = {}): Promise<{ store: ColumnStore } & Pick<RunColumns, 'dir' | 'manifest' | 'tasks' | 'annotations' | 'warnings'>> {
+export async function readColumnStore(dir: string, opts: ColumnReadOptions = {}): Promise<StoreRead> {
   const { manifest, tasks, warnings, reader } = await openRunFolder(dir, opts);
   const file = path.join(dir, RUN_FILES.samples);
   const store = new ColumnStore(tasks, manifest.config.n, manifest.config.verifications);
@@ -120,11 +120,22 @@ export async function readColumnStore(dir: string, opts: ColumnReadOptions = {})
     },
     cached?.position,
   );
-  const fresh = opts.columnCache !== false && worthWriting(end, cached?.position ?? null) ? encodeColumns(store.state()) : null;
-  store.dropOrphans(file, reader.warn);
-  if (fresh) await writeColumnCache(run, fresh, end, file, tell);
+  // Written before the orphans are dropped: the cache holds what the scan left, and the columns are written from the store's own arrays.
+  if (opts.columnCache !== false && worthWriting(end, cached?.position ?? null)) await writeColumnCache(run, encodeColumns(store.state()), end, file, tell);
+  const orphans = store.dropOrphans(file, reader.warn);
   const annotations = await readAnnotations(path.join(dir, RUN_FILES.annotations), reader);
-  return { store, dir, manifest, tasks, annotations, warnings };
+  return { store, dir, manifest, tasks, annotations, warnings, scan: { end, orphans } };
+}
+
+/** What readColumnStore read: the store, and how its scan of samples.jsonl ended. */
+export interface StoreRead extends Pick<RunColumns, 'dir' | 'manifest' | 'tasks' | 'annotations' | 'warnings'> {
+  store: ColumnStore;
+  /**
+   * Where the scan ended, and how many samples' verifications it then dropped as orphans: with
+   * none, and a scan that ended `complete`, the store is what a scan of the file's first
+   * `end.offset` bytes leaves (what the column cache keeps; a run executing goes on from it).
+   */
+  scan: { end: ScanEnd; orphans: number };
 }
 
 /**
@@ -297,8 +308,8 @@ export class ColumnStore {
     return this.kinds.length;
   }
 
-  // The same rule and warning as readRun's: a verification needs its sample's generation.
-  dropOrphans(file: string, warn: (msg: string) => void): void {
+  /** The same rule and warning as readRun's: a verification needs its sample's generation. Returns how many samples' verifications it dropped. */
+  dropOrphans(file: string, warn: (msg: string) => void): number {
     let count = 0;
     let firstLine = Infinity;
     for (let row = 0; row < this.rows; row++) {
@@ -315,6 +326,7 @@ export class ColumnStore {
       for (const [name, drawn] of this.draws) drawn.forEach((_, draw) => this.stageDone(row, stageKey(name, draw)));
     }
     if (count > 0) warn(orphanWarning(file, count, firstLine));
+    return count;
   }
 
   /** The store's contents, as views of its arrays (valid until the next record). */

@@ -14,11 +14,26 @@ import { endsWithNewline } from './jsonlFile';
 import { describeIssues, failureRecordSchema, generationRecordSchema, verificationRecordSchema } from './recordSchemas';
 import { assertRunFolder, RUN_FILES } from './runStore';
 
-interface PendingLine {
+interface PendingLine extends WrittenLine {
   /** The record's JSON and its newline. */
   text: string;
   resolve: () => void;
   reject: (err: Error) => void;
+}
+
+/** A line of samples.jsonl as its writer appended it: the record and the byte offset its line starts at. */
+export interface WrittenLine {
+  record: SampleRecord;
+  offset: number;
+}
+
+export interface SampleLogOptions {
+  /**
+   * Told of every batch of lines once it has been handed to the OS, in file order: the lines, and
+   * the file's length after them (so the file now holds every line told so far, whole). It must not
+   * throw.
+   */
+  onWritten?: (lines: readonly WrittenLine[], length: number) => void;
 }
 
 export class SampleLog {
@@ -34,13 +49,16 @@ export class SampleLog {
     private readonly file: string,
     /** The file's length once every line appended so far is written: where the next line starts. */
     private end: number,
+    /** The file's length with the lines written so far. */
+    private written: number,
+    private readonly onWritten: SampleLogOptions['onWritten'],
   ) {}
 
   /**
    * Opens the samples.jsonl of the run folder `dir` for appending (creating it if needed). The
    * file must end on a line boundary: after a crash, read the run with `repair: true` first.
    */
-  static async open(dir: string): Promise<SampleLog> {
+  static async open(dir: string, opts: SampleLogOptions = {}): Promise<SampleLog> {
     await assertRunFolder(dir);
     const file = path.join(dir, RUN_FILES.samples);
     const fh = await open(file, 'a');
@@ -50,7 +68,8 @@ export class SampleLog {
         `${file} ends with an incomplete line (an earlier run was interrupted mid-write); resume the run so it is repaired first`,
       );
     }
-    return new SampleLog(fh, file, (await fh.stat()).size);
+    const { size } = await fh.stat();
+    return new SampleLog(fh, file, size, size, opts.onWritten);
   }
 
   /**
@@ -67,7 +86,7 @@ export class SampleLog {
     const offset = this.end;
     this.end += Buffer.byteLength(text, 'utf8');
     await new Promise<void>((resolve, reject) => {
-      this.pending.push({ text, resolve, reject });
+      this.pending.push({ record, offset, text, resolve, reject });
       this.writing ??= this.drain();
     });
     return offset;
@@ -95,7 +114,10 @@ export class SampleLog {
         if (this.failure) throw this.failure;
         let text = '';
         for (const p of batch) text += p.text;
-        await writeAll(this.fh, Buffer.from(text, 'utf8'));
+        const bytes = Buffer.from(text, 'utf8');
+        await writeAll(this.fh, bytes);
+        this.written += bytes.length;
+        this.onWritten?.(batch, this.written);
         for (const p of batch) p.resolve();
       } catch (err) {
         this.failure ??= fileSystemProblem(err, this.file) ?? new Error(`writing ${this.file} failed: ${err instanceof Error ? err.message : String(err)}`);

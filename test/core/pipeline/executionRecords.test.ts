@@ -37,6 +37,11 @@ describe('pipeline/executionRecords', () => {
     assert.deepEqual(records.generation('b', 0), generation('b', 0, false));
     assert.equal(records.hasGeneration('b', 1), false);
     assert.equal(records.hasGeneration('b', 7), false, 'an index beyond n is never asked for');
+    // The quick answer for a finished task: every sample generated and judged by every stage asked about.
+    assert.equal(records.hasEveryRecord('a', ['mc']), true);
+    assert.equal(records.hasEveryRecord('a', ['mc', 'cot-score']), false, 'a stage the execution does not run');
+    assert.equal(records.hasEveryRecord('b', []), false, 'b#1 has no generation');
+    assert.equal(records.hasEveryRecord('c', []), false, 'not a task of the run');
   });
 
   it('adds what the execution appends, and lets go of a task once it is done in this execution', () => {
