@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
-import { startFakeOpenAI, type FakeAnswer, type FakeOpenAI, type FakeRequest } from '../fixtures/openaiServer';
+import { startFakeOpenAI, type FakeAnswer, type FakeOpenAI, type FakeOpenAIOptions, type FakeRequest } from '../fixtures/openaiServer';
 import { formatPercent, formatPoints } from '../../src/core/report/numbers';
 import { runCli } from '../helpers/cli';
 import { cleanEnv, roundsResponder, writeTasks } from '../helpers/runs';
@@ -517,6 +517,15 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
   });
 
   // Run lifecycle (issue 14): a slow server of its own, so that a run can be cancelled mid-way.
+  // Slow until the cancel has been seen; the tests after it only need its answers, not its wait.
+  const slowOptions: FakeOpenAIOptions = {
+    latencyMs: 800,
+    respond: (req) => {
+      // Check Selection's question: most samples say 34, every third 35.
+      if (req.topLogprobs === undefined && req.prompt.includes('What is 30 + 4?')) return { text: ((req.seed ?? 0) + req.choiceIndex) % 3 === 2 ? ' So the answer is 35.' : ' Thirty plus four. The answer is 34.' };
+      return scriptedAnswers(req);
+    },
+  };
   let slow: FakeOpenAI | undefined;
   let slowDir = '';
   after(async () => slow?.close());
@@ -534,14 +543,7 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
   }
 
   it('cancels a run from its panel, which then offers Resume; Resume in the panel completes it', async function () {
-    slow = await startFakeOpenAI({
-      latencyMs: 800,
-      respond: (req) => {
-        // Check Selection's question: most samples say 34, every third 35.
-        if (req.topLogprobs === undefined && req.prompt.includes('What is 30 + 4?')) return { text: ((req.seed ?? 0) + req.choiceIndex) % 3 === 2 ? ' So the answer is 35.' : ' Thirty plus four. The answer is 34.' };
-        return scriptedAnswers(req);
-      },
-    });
+    slow = await startFakeOpenAI(slowOptions);
     const settingsFile = path.join(workspace, '.vscode', 'settings.json');
     const settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8')) as { 'gaplens.modelProfiles': unknown[] };
     settings['gaplens.modelProfiles'].push({ name: 'Slow server', backend: 'openai', baseUrl: slow.url, model: 'fake-model', maxConcurrency: 1 });
@@ -573,6 +575,7 @@ describe('Gap Lens in a real VS Code (code-server + Chromium)', function () {
     assert.ok(cut < TASKS.length * N, `the run was not cancelled (${cut} generations)`);
     await statusBarSays('cancelled');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'e2e-cancelled.png') });
+    slowOptions.latencyMs = 20;
 
     await running.locator('[data-role=run-action-resume]').click();
     await waitFor('the resumed run to complete', 120_000, async () => ((JSON.parse(fs.readFileSync(path.join(slowDir, 'run.json'), 'utf8')) as { completedAt?: string }).completedAt ? true : undefined));
