@@ -3,7 +3,8 @@
 // a finished run written by syntheticRun.ts in samples format 2).
 //   first paint, end to end — from the host's command (Open Run: RunModel.read of the run folder from
 //                 disk, the coverage and the status bar's gap it computes on opening the panel, the
-//                 snapshot messages, their serialization, the transfer into the page) to the first
+//                 snapshot messages, the serialization and transfer into the page of those up to its
+//                 progress — the tasks' questions follow, off this path, as snapshot.ts sends them) to the first
 //                 frame that shows all the samples: stats header and table, laid out (the intervals
 //                 and charts follow, off this path). Its parts: host read, host status, host snapshot,
 //                 serialization, and the page's share from receiving the messages to that frame
@@ -208,7 +209,9 @@ async function measureLoad(page: Page, browser: Awaited<ReturnType<typeof launch
   const progress = { done: model.sampleCount, total: model.sampleCount, status: 'done' as const };
   const messages = snapshotMessages(model, { annotations, audit: { audit: null, cannotDraw: null }, runState: { coverage: model.coverage(), live: false }, progress });
   const t2 = performance.now();
-  let text: string | null = JSON.stringify(messages);
+  // The messages the first paint waits for: through the progress (the tasks' questions follow it, snapshot.ts).
+  const paintedBy = messages.findIndex((m) => m.kind === 'notify' && m.method === 'progress') + 1;
+  let text: string | null = JSON.stringify(messages.slice(0, paintedBy));
   const t3 = performance.now();
   // The transfer: the serialized messages into the page, then the page takes them from there.
   await page.evaluate((t) => void ((globalThis as unknown as { __snapshot: string }).__snapshot = t), text);
@@ -216,6 +219,10 @@ async function measureLoad(page: Page, browser: Awaited<ReturnType<typeof launch
   const t4 = performance.now();
   const pageCpu = threadMsBetween(await browser.stopTracing(), 'first-paint-start', 'first-paint-end');
   text = null;
+  // The rest of the snapshot, as the host posts it right after: the table's lines in view show their questions.
+  await page.evaluate((t) => void ((globalThis as unknown as { __rest: string }).__rest = t), JSON.stringify(messages.slice(paintedBy)));
+  await page.evaluate(`for (const m of JSON.parse(window.__rest)) window.postMessage(m, '*')`);
+  await page.waitForFunction(() => (globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }).document.querySelector('[data-role=table-scroll]')?.textContent.includes('Natalia') === true);
   messages.length = 0;
   const hostModelMiB = heapMiB() - before;
   // Let the deferred work of the first paint (intervals, charts, the filter sweep) finish first.

@@ -141,7 +141,8 @@ export class SampleStore {
     return this.slots.column(verifier);
   }
 
-  private addTasks(tasks: readonly TaskInfo[]): void {
+  /** Tasks new or changed: what they say (question, gold answers), not the rows, so no view is rebuilt. */
+  addTasks(tasks: readonly TaskInfo[]): void {
     for (const task of tasks) this.tasks.set(task.id, task);
   }
 
