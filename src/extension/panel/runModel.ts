@@ -197,7 +197,7 @@ export class RunModel {
         drawn.forEach((column, draw) => table.drawScore(name, draw, drawn.length, i - from, scoreOrNull(column.score[row] as number)));
       }
     }
-    return table.columns;
+    return table.build();
   }
 
   /** Every generated sample as the gap statistics see it, in table order. */

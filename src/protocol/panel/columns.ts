@@ -1,12 +1,13 @@
 // The panel protocol's column form of sample rows ('sampleTable'): its type, its validator and
 // toSampleColumns, the encoder the host builds a snapshot with. No 'vscode', no DOM.
 import { isPlainObject } from '../../core/util/plainObject';
-import { checkedBy, drawScoresOf, isCount, isNonEmptyString, isScore, type RowIssue, type SampleRow } from './rows';
+import { MISSING_SCORE } from '../../core/filter/columns';
+import { checkedBy, drawScoresOf, isCount, isNonEmptyString, type RowIssue, type SampleRow } from './rows';
 
 /**
- * Rows as parallel columns (entry i of every array is row i). A null score means no score: the
- * verifier's output did not parse, or it has not run on that sample yet (the statistics treat both
- * as the lowest score; 'sampleDetail' tells them apart).
+ * Rows as parallel columns (entry i of every array is row i). Score columns are ScoreColumn text;
+ * MISSING_SCORE there means no score: the verifier's output did not parse, or it has not run on that
+ * sample yet (the statistics treat both as the lowest score; 'sampleDetail' tells them apart).
  */
 export interface SampleColumns {
   /**
@@ -26,13 +27,48 @@ export interface SampleColumns {
   extracted: number[];
   normalized: number[];
   /** Verifier name -> score per row. */
-  scores: Record<string, (number | null)[]>;
+  scores: Record<string, ScoreColumn>;
   /**
-   * A verifier drawing K ≥ 2 verifications per sample -> a score column per draw, 0 … K − 1; null where
+   * A verifier drawing K ≥ 2 verifications per sample -> a score column per draw, 0 … K − 1; none where
    * the draw scored nothing or the sample's aggregate in `scores` rests on draws not all recorded yet
    * (as the statistics' pool has them, for the verification curve). Absent without such a verifier.
    */
-  draws?: Record<string, (number | null)[][]>;
+  draws?: Record<string, ScoreColumn[]>;
+}
+
+/**
+ * A score per row as float64s (little-endian, as every platform VS Code runs on holds them) in
+ * base64: a score in [0, 1], or MISSING_SCORE (−∞) for none. At 10^6 rows a score written as JSON
+ * text takes about 18 bytes and this 10.7, bit for bit the same number; the scores are most of a
+ * snapshot's bytes, and the page takes them as a typed array without a number array between.
+ */
+export type ScoreColumn = string;
+
+/** Scores (each in [0, 1] or MISSING_SCORE) as a ScoreColumn. */
+export function encodeScores(scores: Float64Array): ScoreColumn {
+  const bytes = new Uint8Array(scores.buffer, scores.byteOffset, scores.byteLength);
+  const parts: string[] = [];
+  // String.fromCharCode takes its bytes as arguments: a chunk at a time stays under the engines' argument limits.
+  for (let at = 0; at < bytes.length; at += 0x6000) parts.push(String.fromCharCode(...bytes.subarray(at, at + 0x6000)));
+  return btoa(parts.join(''));
+}
+
+/** A ScoreColumn of `rows` scores, or null when it is not one (not base64, another length, a value out of range). */
+export function decodeScores(column: unknown, rows: number): Float64Array | null {
+  if (typeof column !== 'string' || column.length !== Math.ceil((rows * 8) / 3) * 4) return null;
+  let binary: string;
+  try {
+    binary = atob(column);
+  } catch {
+    return null;
+  }
+  // atob passes over spaces: a text of the right length may still hold fewer bytes.
+  if (binary.length !== rows * 8) return null;
+  const bytes = new Uint8Array(rows * 8);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = binary.charCodeAt(i);
+  const scores = new Float64Array(bytes.buffer);
+  for (const score of scores) if (!(score === MISSING_SCORE || (score >= 0 && score <= 1))) return null;
+  return scores;
 }
 
 // Checked by hand for the same reason as the rows: this is the message that carries 10^5 samples.
@@ -68,17 +104,19 @@ function sampleColumnsIssue(value: unknown): RowIssue | null {
     column(value.normalized, ['normalized'], isAnswer, 'an index into "answers" or -1');
   if (issue) return issue;
   if (!isPlainObject(value.scores)) return { path: ['scores'], message: 'must be an object: verifier name -> scores' };
+  const scoreIssue = (scores: unknown, path: (string | number)[]): RowIssue | null =>
+    decodeScores(scores, rows) === null ? { path, message: `must be base64 of ${rows} little-endian float64s, each in [0, 1] or -Infinity (none)` } : null;
   for (const [name, scores] of Object.entries(value.scores)) {
     if (name === '') return { path: ['scores'], message: 'verifier names must be non-empty' };
-    const scoreIssue = column(scores, ['scores', name], isScore, 'a number in [0, 1] or null');
-    if (scoreIssue) return scoreIssue;
+    const issue = scoreIssue(scores, ['scores', name]);
+    if (issue) return issue;
   }
   if (value.draws === undefined) return null;
   if (!isPlainObject(value.draws)) return { path: ['draws'], message: 'must be an object if present: verifier name -> a score column per draw' };
   for (const [name, draws] of Object.entries(value.draws)) {
     if (!Array.isArray(draws) || draws.length < 2) return { path: ['draws', name], message: 'must be an array of at least 2 score columns, one per draw' };
     for (let d = 0; d < draws.length; d++) {
-      const drawIssue = column(draws[d], ['draws', name, d], isScore, 'a number in [0, 1] or null');
+      const drawIssue = scoreIssue(draws[d], ['draws', name, d]);
       if (drawIssue) return drawIssue;
     }
   }
@@ -95,12 +133,14 @@ export function toSampleColumns(rows: readonly SampleRow[]): SampleColumns {
       drawScoresOf(v)?.forEach((score, draw, all) => table.drawScore(v.verifier, draw, all.length, i, score));
     }
   });
-  return table.columns;
+  return table.build();
 }
 
 /** Builds 'sampleTable' columns row by row, from rows (toSampleColumns) or from the host's own columns. */
 export class SampleColumnsBuilder {
-  readonly columns: SampleColumns = { runTask: [], runLength: [], index: [], correct: [], answers: [], extracted: [], normalized: [], scores: {} };
+  private readonly columns: Omit<SampleColumns, 'scores' | 'draws'> = { runTask: [], runLength: [], index: [], correct: [], answers: [], extracted: [], normalized: [] };
+  private readonly scores = new Map<string, Float64Array>();
+  private readonly draws = new Map<string, Float64Array[]>();
   private readonly answerIndex = new Map<string, number>();
 
   /** `rows`: how many rows will be added (the length of every score column). */
@@ -123,13 +163,27 @@ export class SampleColumnsBuilder {
 
   /** Sets row `at`'s score from a verifier. */
   score(verifier: string, at: number, score: number | null): void {
-    (this.columns.scores[verifier] ??= new Array<number | null>(this.rows).fill(null))[at] = score;
+    let column = this.scores.get(verifier);
+    if (!column) this.scores.set(verifier, (column = this.noScores()));
+    column[at] = score ?? MISSING_SCORE;
   }
 
   /** Sets row `at`'s score from draw `draw` of a verifier drawing `draws` verifications per sample. */
   drawScore(verifier: string, draw: number, draws: number, at: number, score: number | null): void {
-    const columns = ((this.columns.draws ??= {})[verifier] ??= Array.from({ length: draws }, () => new Array<number | null>(this.rows).fill(null)));
-    (columns[draw] as (number | null)[])[at] = score;
+    let columns = this.draws.get(verifier);
+    if (!columns) this.draws.set(verifier, (columns = Array.from({ length: draws }, () => this.noScores())));
+    (columns[draw] as Float64Array)[at] = score ?? MISSING_SCORE;
+  }
+
+  /** The columns of the rows added. */
+  build(): SampleColumns {
+    const scores = Object.fromEntries([...this.scores].map(([name, column]) => [name, encodeScores(column)]));
+    const draws = Object.fromEntries([...this.draws].map(([name, columns]) => [name, columns.map(encodeScores)]));
+    return { ...this.columns, scores, ...(this.draws.size > 0 ? { draws } : {}) };
+  }
+
+  private noScores(): Float64Array {
+    return new Float64Array(this.rows).fill(MISSING_SCORE);
   }
 
   private answer(text: string | null): number {
