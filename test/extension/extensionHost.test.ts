@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import { gapText, LiveGap } from '../../src/core/pipeline/liveGap';
 import { createRunFolder, readRun } from '../../src/core/runs/runStore';
 import { SampleLog } from '../../src/core/runs/sampleLog';
-import { decodeScores, parseHostMessage, type HostMessage } from '../../src/protocol/panelProtocol';
+import { decodeScores, parseHostMessage, verdictAt, type HostMessage } from '../../src/protocol/panelProtocol';
 import { MISSING_SCORE } from '../../src/core/filter/columns';
 import { gapInputOf, RunModel } from '../../src/extension/panel/runModel';
 import { COMMAND_IDS } from '../../src/extension/commandIds';
@@ -41,7 +41,7 @@ function tableRows(messages: HostMessage[]): { task: string; index: number; corr
     return columns.index.map((index, i) => ({
       task: tasks[i] as string,
       index,
-      correct: columns.correct[i] as boolean | null,
+      correct: verdictAt(columns.correct, i),
       normalized: columns.answers[columns.normalized[i] as number] ?? null,
       scores: Object.fromEntries(scores.map(([name, values]) => [name, values[i] === MISSING_SCORE ? null : (values[i] as number)])),
     }));

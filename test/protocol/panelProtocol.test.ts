@@ -171,7 +171,7 @@ describe('panel protocol: sample tables and details', () => {
       runTask: ['t1', 't2'],
       runLength: [2, 1],
       index: [0, 1, 0],
-      correct: [true, false, null],
+      correct: '10-',
       answers: ['4'],
       extracted: [0, -1, 0],
       normalized: [0, -1, 0],
@@ -205,7 +205,9 @@ describe('panel protocol: sample tables and details', () => {
     expectError(parseHostMessage(table({ ...good, normalized: [0, -2, 0] })), 'columns.normalized[1]');
     expectError(parseHostMessage(table({ ...good, answers: null })), 'columns.answers');
     expectError(parseHostMessage(table({ ...good, index: [0, -1, 0] })), 'columns.index[1]');
-    expectError(parseHostMessage(table({ ...good, correct: [true, 'yes', null] })), 'columns.correct[1]');
+    expectError(parseHostMessage(table({ ...good, correct: '1y-' })), 'columns.correct');
+    expectError(parseHostMessage(table({ ...good, correct: '10' })), 'columns.correct');
+    expectError(parseHostMessage(table({ ...good, correct: [true, false, null] })), 'columns.correct');
     expectError(parseHostMessage(table({ ...good, scores: { mc: scoreText([0.9, 2, null]) } })), 'columns.scores.mc');
     expectError(parseHostMessage(table({ ...good, scores: { mc: scoreText([0.9]) } })), 'columns.scores.mc');
     expectError(parseHostMessage(table({ ...good, scores: { mc: [0.9, null, null] } })), 'columns.scores.mc');

@@ -3,7 +3,7 @@
 // tables) know when to recompute.
 import type { AnnotationRecord } from '../../src/core/runs/records';
 import { sampleKey } from '../../src/core/runs/sampleKey';
-import { decodeScores, drawScoresOf, type HostNotificationParams, type PanelMode, type RunStateParams, type RunSummary, type SampleRow, type TaskInfo } from '../../src/protocol/panelProtocol';
+import { decodeScores, drawScoresOf, verdictAt, type HostNotificationParams, type PanelMode, type RunStateParams, type RunSummary, type SampleRow, type TaskInfo } from '../../src/protocol/panelProtocol';
 import { MISSING_SCORE } from '../../src/core/filter/columns';
 import { ScoreSlots } from './scoreSlots';
 
@@ -96,7 +96,7 @@ export class SampleStore {
     let i = 0;
     runTask.forEach((task, run) => {
       for (const end = i + (runLength[run] as number); i < end; i++) {
-        const slot = this.insert(task, index[i] as number, correct[i] as boolean | null, answer(extracted[i] as number), answer(normalized[i] as number), null);
+        const slot = this.insert(task, index[i] as number, verdictAt(correct, i), answer(extracted[i] as number), answer(normalized[i] as number), null);
         for (const { values, column } of verifiers) column[slot] = values[i] as number;
       }
     });

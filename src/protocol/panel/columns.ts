@@ -18,7 +18,8 @@ export interface SampleColumns {
   runTask: string[];
   runLength: number[];
   index: number[];
-  correct: (boolean | null)[];
+  /** The checker's verdicts, a character a row: '1' correct, '0' wrong, '-' none (no gold answer); see verdictAt. */
+  correct: string;
   /**
    * Each distinct extracted or normalized answer once: a task's samples repeat a few answers, and the
    * normalized form is mostly the extracted one. extracted[i] and normalized[i] index it, −1 for null.
@@ -34,6 +35,14 @@ export interface SampleColumns {
    * (as the statistics' pool has them, for the verification curve). Absent without such a verifier.
    */
   draws?: Record<string, ScoreColumn[]>;
+}
+
+const VERDICTS = /^[01-]*$/;
+
+/** Row `at`'s verdict in a SampleColumns `correct` text: null for none. */
+export function verdictAt(correct: string, at: number): boolean | null {
+  const c = correct[at];
+  return c === '-' ? null : c === '1';
 }
 
 /**
@@ -98,7 +107,7 @@ function sampleColumnsIssue(value: unknown): RowIssue | null {
   if (runRows !== rows) return { path: ['runLength'], message: `must add up to the ${rows} entries of "index", not ${runRows}` };
   const issue =
     column(value.index, ['index'], isCount, 'an integer >= 0') ??
-    column(value.correct, ['correct'], (v) => v === null || typeof v === 'boolean', 'true, false or null') ??
+    (typeof value.correct === 'string' && value.correct.length === rows && VERDICTS.test(value.correct) ? null : { path: ['correct'], message: `must be a text of ${rows} characters, each 1, 0 or -` }) ??
     column(value.answers, ['answers'], (v) => typeof v === 'string', 'a string', answers, 'answers') ??
     column(value.extracted, ['extracted'], isAnswer, 'an index into "answers" or -1') ??
     column(value.normalized, ['normalized'], isAnswer, 'an index into "answers" or -1');
@@ -138,7 +147,8 @@ export function toSampleColumns(rows: readonly SampleRow[]): SampleColumns {
 
 /** Builds 'sampleTable' columns row by row, from rows (toSampleColumns) or from the host's own columns. */
 export class SampleColumnsBuilder {
-  private readonly columns: Omit<SampleColumns, 'scores' | 'draws'> = { runTask: [], runLength: [], index: [], correct: [], answers: [], extracted: [], normalized: [] };
+  private readonly columns: Omit<SampleColumns, 'scores' | 'draws' | 'correct'> = { runTask: [], runLength: [], index: [], answers: [], extracted: [], normalized: [] };
+  private readonly verdicts: string[] = [];
   private readonly scores = new Map<string, Float64Array>();
   private readonly draws = new Map<string, Float64Array[]>();
   private readonly answerIndex = new Map<string, number>();
@@ -156,7 +166,7 @@ export class SampleColumnsBuilder {
       columns.runLength.push(1);
     }
     columns.index.push(index);
-    columns.correct.push(correct);
+    this.verdicts.push(correct === null ? '-' : correct ? '1' : '0');
     columns.extracted.push(this.answer(extracted));
     columns.normalized.push(this.answer(normalized));
   }
@@ -179,7 +189,7 @@ export class SampleColumnsBuilder {
   build(): SampleColumns {
     const scores = Object.fromEntries([...this.scores].map(([name, column]) => [name, encodeScores(column)]));
     const draws = Object.fromEntries([...this.draws].map(([name, columns]) => [name, columns.map(encodeScores)]));
-    return { ...this.columns, scores, ...(this.draws.size > 0 ? { draws } : {}) };
+    return { ...this.columns, correct: this.verdicts.join(''), scores, ...(this.draws.size > 0 ? { draws } : {}) };
   }
 
   private noScores(): Float64Array {
