@@ -186,7 +186,7 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     assert.equal(panel.options.enableCommandUris, false);
   });
 
-  it("answers 'ready' with a full snapshot: init, every sample as columns, annotations, progress; details on request", async () => {
+  it("answers 'ready' with a full snapshot: init, every sample as columns, annotations, progress, then the tasks; details on request", async () => {
     panel.send({ kind: 'notify', method: 'ready', params: { state: null } });
     const messages = hostMessages(panel);
     assert.equal(messages[0]?.kind === 'notify' && messages[0].method, 'init');
@@ -197,8 +197,10 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     const rows = tableRows(messages);
     assert.equal(rows.length, 6);
     assert.ok(rows.every((row) => typeof row.scores.mc === 'number' && typeof row.correct === 'boolean'));
-    assert.deepEqual(notifications(messages, 'sampleTable')[0]?.params.tasks.map((t) => t.gold), [['5'], ['20']]);
     assert.deepEqual(notifications(messages, 'progress').at(-1)?.params, { done: 6, total: 6, status: 'done' });
+    const tasksAt = messages.findIndex((m) => m.kind === 'notify' && m.method === 'tasks');
+    assert.ok(tasksAt > messages.findIndex((m) => m.kind === 'notify' && m.method === 'progress'), 'the tasks after the progress the first paint waits for');
+    assert.deepEqual(notifications(messages, 'tasks').flatMap((n) => n.params.tasks.map((t) => t.gold)), [['5'], ['20']]);
 
     panel.posted.length = 0;
     panel.send({ kind: 'request', id: 3, method: 'sampleDetail', params: { task: 't2', index: 2 } });
