@@ -3,7 +3,7 @@
 //
 // Envelopes
 //   host → webview   {kind:'notify', method, params}            pushes, no answer: 'init', 'samples',
-//                                                                'sampleTable', 'annotations', 'runState', 'progress', 'error',
+//                                                                'sampleTable', 'tasks', 'annotations', 'runState', 'progress', 'error',
 //                                                                'command', 'audit', 'endpoints', 'restricted'
 //                    {kind:'reply', id, ok:true, result}          answer to a webview request
 //                    {kind:'reply', id, ok:false, error:{code, message}}
@@ -20,7 +20,8 @@
 //   2. The webview script starts, reads its persisted PanelState and sends notify 'ready' {state}.
 //   3. The host answers with queue.ready(snapshot): the snapshot (init, sampleTable batches, annotations,
 //      runState, progress: the whole current state, init first and progress last — the webview paints the
-//      snapshot when its progress arrives) replaces whatever was held, then the queue is open and
+//      snapshot when its progress arrives — then the tasks' questions in 'tasks', which that first paint
+//      does not wait for) replaces whatever was held, then the queue is open and
 //      later messages go straight out. queue.ready() without a snapshot flushes the held messages.
 //   A webview whose content was discarded (panel hidden without retainContextWhenHidden, window
 //   reload) starts again at step 2 and says 'ready' again: answer each 'ready' with a full snapshot.
@@ -71,7 +72,7 @@ export type {
   WebviewRequest,
 } from './panel/messages';
 export { drawScoresOf, goldList, type CallFailureRow, type SampleRow, type TaskInfo, type VerificationRow } from './panel/rows';
-export { SampleColumnsBuilder, toSampleColumns, type SampleColumns } from './panel/columns';
+export { decodeScores, encodeScores, SampleColumnsBuilder, toSampleColumns, verdictAt, type SampleColumns, type ScoreColumn } from './panel/columns';
 export { parseHostMessage, parsePanelState, parseRequestResult, parseWebviewMessage, type Parsed } from './panel/validate';
 export { createMessageQueue, type MessageQueue } from './panel/hostQueue';
 export { handleWebviewMessage, type WebviewHandlers } from './panel/hostDispatch';

@@ -8,7 +8,8 @@ import { basename, join } from 'node:path';
 import { gapText, LiveGap } from '../../src/core/pipeline/liveGap';
 import { createRunFolder, readRun } from '../../src/core/runs/runStore';
 import { SampleLog } from '../../src/core/runs/sampleLog';
-import { parseHostMessage, type HostMessage } from '../../src/protocol/panelProtocol';
+import { decodeScores, parseHostMessage, verdictAt, type HostMessage } from '../../src/protocol/panelProtocol';
+import { MISSING_SCORE } from '../../src/core/filter/columns';
 import { gapInputOf, RunModel } from '../../src/extension/panel/runModel';
 import { COMMAND_IDS } from '../../src/extension/commandIds';
 import { startFakeOpenAI, type FakeOpenAI } from '../fixtures/openaiServer';
@@ -36,12 +37,13 @@ function notifications<M extends string>(messages: HostMessage[], method: M): Ex
 function tableRows(messages: HostMessage[]): { task: string; index: number; correct: boolean | null; normalized: string | null; scores: Record<string, number | null> }[] {
   return notifications(messages, 'sampleTable').flatMap(({ params: { columns } }) => {
     const tasks = columns.runTask.flatMap((task, run) => new Array<string>(columns.runLength[run] as number).fill(task));
+    const scores = Object.entries(columns.scores).map(([name, text]) => [name, decodeScores(text, columns.index.length) as Float64Array] as const);
     return columns.index.map((index, i) => ({
       task: tasks[i] as string,
       index,
-      correct: columns.correct[i] as boolean | null,
+      correct: verdictAt(columns.correct, i),
       normalized: columns.answers[columns.normalized[i] as number] ?? null,
-      scores: Object.fromEntries(Object.entries(columns.scores).map(([name, values]) => [name, values[i] as number | null])),
+      scores: Object.fromEntries(scores.map(([name, values]) => [name, values[i] === MISSING_SCORE ? null : (values[i] as number)])),
     }));
   });
 }
@@ -184,7 +186,7 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     assert.equal(panel.options.enableCommandUris, false);
   });
 
-  it("answers 'ready' with a full snapshot: init, every sample as columns, annotations, progress; details on request", async () => {
+  it("answers 'ready' with a full snapshot: init, every sample as columns, annotations, progress, then the tasks; details on request", async () => {
     panel.send({ kind: 'notify', method: 'ready', params: { state: null } });
     const messages = hostMessages(panel);
     assert.equal(messages[0]?.kind === 'notify' && messages[0].method, 'init');
@@ -195,8 +197,10 @@ describe('extension host (built bundle, fake VS Code, real HTTP model server)', 
     const rows = tableRows(messages);
     assert.equal(rows.length, 6);
     assert.ok(rows.every((row) => typeof row.scores.mc === 'number' && typeof row.correct === 'boolean'));
-    assert.deepEqual(notifications(messages, 'sampleTable')[0]?.params.tasks.map((t) => t.gold), [['5'], ['20']]);
     assert.deepEqual(notifications(messages, 'progress').at(-1)?.params, { done: 6, total: 6, status: 'done' });
+    const tasksAt = messages.findIndex((m) => m.kind === 'notify' && m.method === 'tasks');
+    assert.ok(tasksAt > messages.findIndex((m) => m.kind === 'notify' && m.method === 'progress'), 'the tasks after the progress the first paint waits for');
+    assert.deepEqual(notifications(messages, 'tasks').flatMap((n) => n.params.tasks.map((t) => t.gold)), [['5'], ['20']]);
 
     panel.posted.length = 0;
     panel.send({ kind: 'request', id: 3, method: 'sampleDetail', params: { task: 't2', index: 2 } });

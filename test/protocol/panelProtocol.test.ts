@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import {
   createMessageQueue,
+  decodeScores,
+  encodeScores,
   goldList,
   handleWebviewMessage,
   parseHostMessage,
@@ -15,6 +17,7 @@ import {
   type WebviewHandlers,
 } from '../../src/protocol/panelProtocol';
 import { UserError } from '../../src/core/util/errors';
+import { MISSING_SCORE } from '../../src/core/filter/columns';
 
 const row: SampleRow = {
   task: 't1',
@@ -153,6 +156,9 @@ describe('panel protocol: failures and the run state', () => {
   });
 });
 
+/** A score column as the protocol carries it: null for none. */
+const scoreText = (scores: (number | null)[]): string => encodeScores(Float64Array.from(scores, (x) => x ?? MISSING_SCORE));
+
 describe('panel protocol: sample tables and details', () => {
   const rows: SampleRow[] = [
     row,
@@ -165,12 +171,22 @@ describe('panel protocol: sample tables and details', () => {
       runTask: ['t1', 't2'],
       runLength: [2, 1],
       index: [0, 1, 0],
-      correct: [true, false, null],
+      correct: '10-',
       answers: ['4'],
       extracted: [0, -1, 0],
       normalized: [0, -1, 0],
-      scores: { mc: [0.9, null, null], 'cot-score': [null, null, null] },
+      scores: { mc: scoreText([0.9, null, null]), 'cot-score': scoreText([null, null, null]) },
     });
+  });
+
+  it('carries scores as base64 float64s, bit for bit, and refuses any other text', () => {
+    const scores = Float64Array.of(0, 1, 0.1 + 0.2, 5e-324, 1 - Number.EPSILON / 2, MISSING_SCORE);
+    const text = encodeScores(scores);
+    assert.deepEqual(decodeScores(text, scores.length), scores);
+    assert.equal(decodeScores(text, scores.length - 1), null, 'another length');
+    assert.equal(decodeScores('!' + text.slice(1), scores.length), null, 'not base64');
+    for (const bad of [NaN, -0.5, 1.5, Infinity]) assert.equal(decodeScores(encodeScores(Float64Array.of(0.5, bad)), 2), null, String(bad));
+    assert.equal(decodeScores(Array.from(scores), scores.length), null, 'numbers, not text');
   });
 
   it('accepts a sample table and rejects ragged or ill-typed columns, naming the entry', () => {
@@ -189,9 +205,12 @@ describe('panel protocol: sample tables and details', () => {
     expectError(parseHostMessage(table({ ...good, normalized: [0, -2, 0] })), 'columns.normalized[1]');
     expectError(parseHostMessage(table({ ...good, answers: null })), 'columns.answers');
     expectError(parseHostMessage(table({ ...good, index: [0, -1, 0] })), 'columns.index[1]');
-    expectError(parseHostMessage(table({ ...good, correct: [true, 'yes', null] })), 'columns.correct[1]');
-    expectError(parseHostMessage(table({ ...good, scores: { mc: [0.9, 2, null] } })), 'columns.scores.mc[1]');
-    expectError(parseHostMessage(table({ ...good, scores: { mc: [0.9] } })), 'columns.scores.mc');
+    expectError(parseHostMessage(table({ ...good, correct: '1y-' })), 'columns.correct');
+    expectError(parseHostMessage(table({ ...good, correct: '10' })), 'columns.correct');
+    expectError(parseHostMessage(table({ ...good, correct: [true, false, null] })), 'columns.correct');
+    expectError(parseHostMessage(table({ ...good, scores: { mc: scoreText([0.9, 2, null]) } })), 'columns.scores.mc');
+    expectError(parseHostMessage(table({ ...good, scores: { mc: scoreText([0.9]) } })), 'columns.scores.mc');
+    expectError(parseHostMessage(table({ ...good, scores: { mc: [0.9, null, null] } })), 'columns.scores.mc');
     expectError(parseHostMessage(table({ ...good, scores: [] })), 'columns.scores');
     expectError(parseHostMessage(table(null)), 'columns');
     expectError(parseHostMessage({ kind: 'notify', method: 'sampleTable', params: { tasks: [{ id: '', question: 'q', gold: [], grader: 'x' }], columns: good } }), 'tasks[0].id');
@@ -200,12 +219,12 @@ describe('panel protocol: sample tables and details', () => {
   it('carries each draw of a verifier drawing several verifications: in a row\'s detail and as columns, checked', () => {
     const drawn = (drawScores: unknown): SampleRow => ({ ...row, verifications: [{ verifier: 'cot-score', score: 0.5, parse: 'ok', prompt: 'p', raw: 'r', detail: { seed: 1, drawScores } as Record<string, unknown> }] });
     const columns = toSampleColumns([drawn([0.2, 0.8, null]), { ...row, index: 1 }]);
-    assert.deepEqual(columns.draws, { 'cot-score': [[0.2, null], [0.8, null], [null, null]] });
+    assert.deepEqual(columns.draws, { 'cot-score': [[0.2, null], [0.8, null], [null, null]].map(scoreText) });
     const table = (c: unknown): unknown => ({ kind: 'notify', method: 'sampleTable', params: { tasks: [], columns: c } });
     assert.ok(parseHostMessage(table(columns)).ok);
-    expectError(parseHostMessage(table({ ...columns, draws: { 'cot-score': [[0.2, null]] } })), 'columns.draws.cot-score');
-    expectError(parseHostMessage(table({ ...columns, draws: { 'cot-score': [[0.2, null], [0.8]] } })), 'columns.draws.cot-score[1]');
-    expectError(parseHostMessage(table({ ...columns, draws: { 'cot-score': [[0.2, null], [1.5, null]] } })), 'columns.draws.cot-score[1][0]');
+    expectError(parseHostMessage(table({ ...columns, draws: { 'cot-score': [scoreText([0.2, null])] } })), 'columns.draws.cot-score');
+    expectError(parseHostMessage(table({ ...columns, draws: { 'cot-score': [scoreText([0.2, null]), scoreText([0.8])] } })), 'columns.draws.cot-score[1]');
+    expectError(parseHostMessage(table({ ...columns, draws: { 'cot-score': [scoreText([0.2, null]), scoreText([1.5, null])] } })), 'columns.draws.cot-score[1]');
     expectError(parseHostMessage(table({ ...columns, draws: [] })), 'columns.draws');
     assert.ok(parseHostMessage(samples([drawn([0.2, 0.8, null])])).ok);
     expectError(parseHostMessage(samples([drawn([0.2, -1])])), 'rows[0].verifications[0].detail.drawScores');

@@ -52,14 +52,14 @@ function runData(): { tasks: TaskInfo[]; rows: SampleRow[] } {
 /**
  * The host's snapshot as the extension sends it: the run as 'sampleTable' columns in batches (no text or
  * verifier outputs: the panel asks for those with 'sampleDetail'), then one live 'samples' batch of full
- * rows (the hostile task), then the progress.
+ * rows (the hostile task), then the progress, then the tasks with their questions.
  */
 function gapMessages(data: { tasks: TaskInfo[]; rows: SampleRow[] }): HostMessage[] {
   const table = data.rows.filter((r) => r.task !== 'zz-hostile');
   const live = data.rows.filter((r) => r.task === 'zz-hostile');
   const batches: HostMessage[] = [];
   for (let at = 0; at < table.length; at += 64) {
-    batches.push({ kind: 'notify', method: 'sampleTable', params: { tasks: at === 0 ? data.tasks : [], columns: toSampleColumns(table.slice(at, at + 64)) } });
+    batches.push({ kind: 'notify', method: 'sampleTable', params: { tasks: [], columns: toSampleColumns(table.slice(at, at + 64)) } });
   }
   return [
     { kind: 'notify', method: 'init', params: { run: RUN, mode: 'gap' } },
@@ -67,6 +67,7 @@ function gapMessages(data: { tasks: TaskInfo[]; rows: SampleRow[] }): HostMessag
     { kind: 'notify', method: 'samples', params: { tasks: [], rows: live } },
     runState(coverageOf(data.tasks, data.rows, RUN), false),
     { kind: 'notify', method: 'progress', params: { done: data.rows.length, total: data.rows.length, status: 'done' } },
+    { kind: 'notify', method: 'tasks', params: { tasks: data.tasks } },
   ];
 }
 
@@ -359,6 +360,19 @@ describe('gap panel in headless Chromium', function () {
     assert.ok(maxLinesInDom < 80, `${maxLinesInDom} lines in the DOM: the list is not virtualized`);
     await page.locator('[data-role=table-scroll]').evaluate((el) => (el.scrollTop = 0));
     await page.screenshot({ path: screenshotPath('panel-dark'), fullPage: true });
+  });
+
+  it("paints a snapshot's samples at its progress, and shows the tasks' questions once the 'tasks' after it arrive", async () => {
+    const page = await openPanel();
+    const messages = gapMessages(data);
+    const paintedBy = messages.findIndex((m) => m.kind === 'notify' && m.method === 'progress') + 1;
+    await postToPanel(page, messages.slice(0, paintedBy));
+    await page.waitForFunction((n) => document.querySelector('[data-role=table-count]')?.textContent === `${n} of ${n} samples`, data.rows.length);
+    const firstTask = data.tasks[0] as TaskInfo;
+    const questionCell = page.locator(`.line.task-header[data-task="${firstTask.id}"] > :nth-child(2)`);
+    assert.equal(await questionCell.textContent(), '', 'no question before the tasks arrive');
+    await postToPanel(page, messages.slice(paintedBy));
+    await page.waitForFunction(([id, question]) => document.querySelector(`.line.task-header[data-task="${id}"] > :nth-child(2)`)?.textContent === question, [firstTask.id, firstTask.question]);
   });
 
   it('prints the statistics computeReport gives for the same samples, and recomputes them when the filter moves', async () => {

@@ -3,7 +3,7 @@
 // tables) know when to recompute.
 import type { AnnotationRecord } from '../../src/core/runs/records';
 import { sampleKey } from '../../src/core/runs/sampleKey';
-import { drawScoresOf, type HostNotificationParams, type PanelMode, type RunStateParams, type RunSummary, type SampleRow, type TaskInfo } from '../../src/protocol/panelProtocol';
+import { decodeScores, drawScoresOf, verdictAt, type HostNotificationParams, type PanelMode, type RunStateParams, type RunSummary, type SampleRow, type TaskInfo } from '../../src/protocol/panelProtocol';
 import { MISSING_SCORE } from '../../src/core/filter/columns';
 import { ScoreSlots } from './scoreSlots';
 
@@ -87,15 +87,17 @@ export class SampleStore {
     // written directly.
     this.slots.reserve(index.length);
     this.drawSlots.reserve(index.length);
+    // Checked on arrival (parseHostMessage): each decodes to a score per row.
+    const decoded = (column: string): Float64Array => decodeScores(column, index.length) as Float64Array;
     const verifiers = [
-      ...Object.entries(scores).map(([name, values]) => ({ values, column: this.slots.writable(name) })),
-      ...Object.entries(draws).flatMap(([name, columns]) => columns.map((values, draw) => ({ values, column: this.drawSlots.writable(this.drawKey(name, draw, columns.length)) }))),
+      ...Object.entries(scores).map(([name, values]) => ({ values: decoded(values), column: this.slots.writable(name) })),
+      ...Object.entries(draws).flatMap(([name, columns]) => columns.map((values, draw) => ({ values: decoded(values), column: this.drawSlots.writable(this.drawKey(name, draw, columns.length)) }))),
     ];
     let i = 0;
     runTask.forEach((task, run) => {
       for (const end = i + (runLength[run] as number); i < end; i++) {
-        const slot = this.insert(task, index[i] as number, correct[i] as boolean | null, answer(extracted[i] as number), answer(normalized[i] as number), null);
-        for (const { values, column } of verifiers) column[slot] = values[i] ?? MISSING_SCORE;
+        const slot = this.insert(task, index[i] as number, verdictAt(correct, i), answer(extracted[i] as number), answer(normalized[i] as number), null);
+        for (const { values, column } of verifiers) column[slot] = values[i] as number;
       }
     });
     if (batch.tasks.length > 0 || index.length > 0) this.rowsVersion++;
@@ -141,7 +143,8 @@ export class SampleStore {
     return this.slots.column(verifier);
   }
 
-  private addTasks(tasks: readonly TaskInfo[]): void {
+  /** Tasks new or changed: what they say (question, gold answers), not the rows, so no view is rebuilt. */
+  addTasks(tasks: readonly TaskInfo[]): void {
     for (const task of tasks) this.tasks.set(task.id, task);
   }
 

@@ -192,6 +192,11 @@ export class PanelApp {
         else this.store.addTable(n.params);
         this.live.schedule();
         return;
+      case 'tasks':
+        // Questions (after a snapshot's progress): the lines in view show theirs at the next paint.
+        this.store.addTasks(n.params.tasks);
+        this.live.schedule();
+        return;
       case 'annotations':
         this.store.addAnnotations(n.params.records);
         this.live.schedule();

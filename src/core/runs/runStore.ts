@@ -174,16 +174,17 @@ export function generationsInOrder(run: RunData): GenerationRecord[] {
 /** Reads tasks.jsonl, checking it is the snapshot run.json describes. */
 export async function readTasks(dir: string, manifest: RunManifest): Promise<Task[]> {
   const file = path.join(dir, RUN_FILES.tasks);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (err) {
     if (errorCode(err) === 'ENOENT') throw notARunFolder(dir, RUN_FILES.tasks);
     throw err;
   }
   // Every grade in samples.jsonl was computed against this snapshot; an edited gold answer would
-  // silently disagree with them.
-  if (sha256(text) !== manifest.tasksSha256) {
+  // silently disagree with them. The bytes are hashed as read (the snapshot was hashed as the UTF-8
+  // it was written in): hashing the decoded text would encode 30 MB again at 10^5 tasks.
+  if (sha256(bytes) !== manifest.tasksSha256) {
     throw new UserError(
       `${file} does not match run.json (sha256 differs): the task snapshot was changed after the run was created. ` +
         'Restore it; to run other tasks, start a new run.',
@@ -191,7 +192,7 @@ export async function readTasks(dir: string, manifest: RunManifest): Promise<Tas
   }
   const tasks: Task[] = [];
   const firstLine = new Map<string, number>();
-  text.split('\n').forEach((lineText, i) => {
+  bytes.toString('utf8').split('\n').forEach((lineText, i) => {
     const line = i + 1;
     if (lineText.trim() === '') return;
     const json = parseJson(lineText);

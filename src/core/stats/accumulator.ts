@@ -41,15 +41,27 @@ export class GapAccumulator {
    * outside [0, 1], leaving the accumulator unchanged. Cost: O(samples of that task).
    */
   upsert(sample: ScoredSample): void {
-    checkSample(sample);
-    if (this.finished.has(sample.task)) throw new Error(`task "${sample.task}" was added as finished: its samples cannot change`);
-    let state = this.tasks.get(sample.task);
+    this.upsertTask(sample.task, [sample]);
+  }
+
+  /**
+   * upsert of several samples of one task, all or none (each checked first): the task is recomputed
+   * once, not once a sample — a panel opening a finished run adds a million samples.
+   */
+  upsertTask(task: string, samples: readonly ScoredSample[]): void {
+    for (const sample of samples) {
+      if (sample.task !== task) throw new Error(`upsertTask of task "${task}" was given a sample of task "${sample.task}"`);
+      checkSample(sample);
+    }
+    if (this.finished.has(task)) throw new Error(`task "${task}" was added as finished: its samples cannot change`);
+    if (samples.length === 0) return;
+    let state = this.tasks.get(task);
     if (state) this.tally.remove(state.summary);
     else {
       state = emptyState();
-      this.tasks.set(sample.task, state);
+      this.tasks.set(task, state);
     }
-    place(state, sample);
+    for (const sample of samples) place(state, sample);
     state.summary = summarize(state, this.selector, this.filter);
     this.tally.add(state.summary);
   }

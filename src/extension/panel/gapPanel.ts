@@ -223,7 +223,7 @@ export class GapPanel implements vscode.Disposable {
       } catch {
         return null;
       }
-      for (const input of this.model.gapInputs()) this.live.update(input);
+      this.live.updateAll(this.model.gapInputs());
     }
     return this.live.now();
   }

@@ -52,6 +52,8 @@ export class RunModel {
   private generated = 0;
   /** Generated rows in task order, then sample index; rebuilt after a row is added. */
   private order: Int32Array | null = null;
+  /** coverage() as last counted; null once a record has changed it. */
+  private covered: RecordCoverage | null = null;
   /** Records streamed in after the read (a running run's) whose lines settle has not found yet, by row. */
   private readonly streamed = new Map<number, StreamedRecords>();
   /** Where settle looks next in samples.jsonl: every record before it has its offset in the store. */
@@ -138,9 +140,14 @@ export class RunModel {
     return undefined;
   }
 
-  /** What the run's records cover so far, counted exactly as `gaplens report` counts the run folder. */
+  /**
+   * What the run's records cover so far, counted exactly as `gaplens report` counts the run folder.
+   * Kept until a record changes it: opening a panel asks three times (Open Run, the status bar, the
+   * snapshot), and at 10^6 samples each count walks every sample. Do not change the object returned.
+   */
   coverage(): RecordCoverage {
-    return columnsCoverage({ ...this.store.columns(), dir: this.dir, manifest: this.manifest, tasks: [...this.tasks], annotations: [], warnings: [] });
+    this.covered ??= columnsCoverage({ ...this.store.columns(), dir: this.dir, manifest: this.manifest, tasks: [...this.tasks], annotations: [], warnings: [] });
+    return this.covered;
   }
 
   /**
@@ -197,7 +204,7 @@ export class RunModel {
         drawn.forEach((column, draw) => table.drawScore(name, draw, drawn.length, i - from, scoreOrNull(column.score[row] as number)));
       }
     }
-    return table.columns;
+    return table.build();
   }
 
   /** Every generated sample as the gap statistics see it, in table order. */
@@ -310,6 +317,7 @@ export class RunModel {
   addGeneration(g: GenerationRecord): SampleRow | undefined {
     const task = this.task(g.task);
     if (!task || !this.store.addGeneration(g, OFFSET_UNKNOWN)) return undefined;
+    this.covered = null;
     const row = this.store.rowOfSample(g.task, g.index);
     this.streamedOf(row).generation = g;
     this.generated++;
@@ -325,6 +333,7 @@ export class RunModel {
   addVerification(v: VerificationRecord): SampleRow | undefined {
     const row = this.generatedRow(v.task, v.index);
     if (row === -1 || !this.store.addVerification(v, OFFSET_UNKNOWN)) return undefined;
+    this.covered = null;
     const streamed = this.streamedOf(row);
     const stage = stageKey(v.verifier, v.draw);
     streamed.verifications.set(stage, v);
@@ -338,6 +347,7 @@ export class RunModel {
    */
   addFailure(f: FailureRecord): SampleRow | undefined {
     if (!this.task(f.task) || !this.store.addFailure(f, OFFSET_UNKNOWN)) return undefined;
+    this.covered = null;
     const row = this.store.rowOfSample(f.task, f.index);
     this.streamedOf(row).failures.set(stageKey(f.stage, f.draw), f);
     return this.store.generation[row] !== -1 ? this.fullRow(row) : undefined;

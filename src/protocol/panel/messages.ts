@@ -60,6 +60,12 @@ const sampleTableParamsSchema = z.object({
   columns: sampleColumnsSchema,
 });
 
+/**
+ * The run's tasks with their questions, sent by a snapshot after its progress: the first paint needs
+ * only the rows (at 10^5 tasks the questions are tens of MB), and a question shows when it arrives.
+ */
+const tasksParamsSchema = z.object({ tasks: taskInfosSchema });
+
 const samplesParamsSchema = z.object({
   /** Tasks whose info is new or changed; rows may refer to tasks sent in earlier batches. */
   tasks: taskInfosSchema,
@@ -156,6 +162,7 @@ export const hostNotificationSchemas = {
   init: initParamsSchema,
   samples: samplesParamsSchema,
   sampleTable: sampleTableParamsSchema,
+  tasks: tasksParamsSchema,
   annotations: annotationsParamsSchema,
   runState: runStateParamsSchema,
   progress: progressParamsSchema,

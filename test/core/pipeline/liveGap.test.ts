@@ -83,6 +83,27 @@ describe('live gap of a streaming run', () => {
     assert.equal(gapText(live.reading()), 'gap −50.00 pp (partial: 1 of 2 scored)');
   });
 
+  it('updateAll counts exactly what update does sample by sample: runs of one task, a task seen again, ungraded samples, replacements', () => {
+    const inputs = [
+      ...a.map((s, index) => ({ task: 'a', index, correct: s.correct, scores: { mc: s.mc } })),
+      { task: 'c', index: 0, correct: null, scores: { mc: 0.5 } },
+      ...b.map((s, index) => ({ task: 'b', index, correct: s.correct, scores: { mc: s.mc } })),
+      // Task a again (not adjacent to its first run), replacing #1 and adding #4; a sample failed to parse.
+      { task: 'a', index: 1, correct: true, scores: { mc: 0.95 } },
+      { task: 'a', index: 4, correct: false, scores: { mc: null } },
+    ];
+    const bySample = new LiveGap('mc', 'quantile:0.5');
+    for (const input of inputs) bySample.update(input);
+    const together = new LiveGap('mc', 'quantile:0.5');
+    together.updateAll(inputs);
+    assert.deepEqual(together.snapshot(), bySample.snapshot());
+    assert.deepEqual(together.task('a'), bySample.task('a'));
+    assert.deepEqual(together.sample('a', 1), { correct: true, scores: { mc: 0.95 } });
+    assert.equal(together.sample('c', 0), undefined, 'a sample without gold never counts');
+    assert.throws(() => together.updateAll([{ task: 'a', index: 0.5, correct: true, scores: { mc: 0.1 } }]), /not a non-negative integer/);
+    assert.deepEqual(together.snapshot(), bySample.snapshot(), 'a bad sample changes nothing');
+  });
+
   it('reads every state from a snapshot, and gapText names each one differently', () => {
     const base = { tasks: 1, relativeGapExcludedTasks: 0, relativeGap: null, tasksNothingKept: 0, retention: 1, confusion: null, precision: null, recall: null };
     const readings: GapReading[] = [

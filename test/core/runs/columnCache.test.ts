@@ -92,6 +92,19 @@ describe('runs/columnCache', () => {
     assert.ok(warnings.some((w) => w.includes('verifications of 1 sample without a generation record (first at line 7)')), warnings.join('\n'));
   });
 
+  it('of a finished run (a row for every sample, whose arrays the store takes over): the same columns, and records after it still add rows', async () => {
+    const dir = join(parent, 'finished');
+    const tasks = Array.from({ length: 256 }, (_, t) => ({ id: `t${t}`, question: `What is ${t}?`, answer: String(t), grader: 'numeric' as const }));
+    await createRunFolder(dir, manifest(), tasks);
+    const records = tasks.flatMap((task, t) => [0, 1, 2, 3].flatMap((i) => [generation(task.id, i, (t + i) % 3 === 0), verification(task.id, i, 'mc', ((t * 4 + i) % 10) / 10), failure(task.id, i, 'cot-score')]));
+    writeFileSync(samples(dir), jsonl(records));
+    assert.equal((await cachedRead(dir)).cols.rows, 1024, '256 tasks × n = 4: as many rows as the store starts with');
+    await assertSameAsFullRead(dir);
+    appendFileSync(samples(dir), jsonl([verification('t7', 2, 'cot-score', 0.5), generation('t9', 4, true), verification('t9', 4, 'mc', 0.3), generation('t9', 0, false, 'a duplicate')]));
+    await assertSameAsFullRead(dir);
+    assert.equal((await cachedRead(dir)).cols.rows, 1025, 'an index ≥ n grows the adopted arrays');
+  });
+
   it('of a verifier drawing several verifications: the draws and their aggregate, before and after appends', async () => {
     const dir = await drawnRun(parent);
     await cachedRead(dir);

@@ -52,6 +52,20 @@ describe('GapAccumulator', () => {
     assert.throws(() => mixed.setFilter(parseSelector('mc'), parseFilter('quantile:0.8')), /cannot be switched/);
   });
 
+  it('upsertTask adds a task\'s samples as upserting each would, and takes none when one is bad or of another task', () => {
+    const samples = handSamples();
+    const tasks = [...new Set(samples.map((s) => s.task))];
+    const together = new GapAccumulator(parseSelector('mc'), parseFilter('quantile:0.5'));
+    for (const task of tasks) together.upsertTask(task, samples.filter((s) => s.task === task));
+    assertSameStats(together.snapshot(), reportOf(samples, 'mc', 'quantile:0.5'));
+    const [first, second] = tasks as [string, string];
+    const before = together.snapshot();
+    const ofFirst = samples.find((s) => s.task === first) as ScoredSample;
+    assert.throws(() => together.upsertTask(first, [{ ...ofFirst, scores: { mc: 0.5 } }, { ...ofFirst, index: 99, scores: { mc: 2 } }]), /mc/);
+    assert.throws(() => together.upsertTask(first, [{ ...ofFirst, task: second }]), /was given a sample of task/);
+    assert.deepEqual(together.snapshot(), before);
+  });
+
   it('matches computeReport on the hand-computed set, fed one sample at a time', () => {
     const acc = new GapAccumulator(parseSelector('mc'), parseFilter('threshold:0.5'));
     for (const s of handSamples()) acc.upsert(s);

@@ -234,7 +234,7 @@ describe('the gap panel registry and the status bar', () => {
     const first = fake.recorded.panels.at(-1) as FakeWebviewPanel;
     first.send({ kind: 'notify', method: 'ready', params: { state: null } });
     assert.deepEqual(batchOf(first), { progress: figures(3) }, 'a panel opened mid-run');
-    assert.deepEqual(snapshot(first).slice(-3).map(([method]) => method), ['runState', 'batch', 'progress'], 'after init, before the progress that paints it');
+    assert.deepEqual(snapshot(first).slice(-4).map(([method]) => method), ['runState', 'batch', 'progress', 'tasks'], 'after init, before the progress that paints it (the tasks follow it)');
 
     // Hidden, the webview is discarded; a poll meanwhile is held, then replaced by the snapshot when it is back.
     first.visible = false;

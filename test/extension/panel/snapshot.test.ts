@@ -56,7 +56,7 @@ async function panelStore(dir: string): Promise<SampleStore> {
   const model = RunModel.fromRun(run);
   const messages: HostMessage[] = snapshotMessages(model, { annotations: run.annotations, audit: { audit: null, cannotDraw: null }, runState: { coverage: model.coverage(), live: false }, progress: { done: model.sampleCount, total: model.sampleCount, status: 'done' } }, 40);
   const methods = messages.map((m) => (m.kind === 'notify' ? m.method : m.kind));
-  assert.deepEqual([methods[0], ...methods.slice(-4)], ['init', 'annotations', 'audit', 'runState', 'progress'], 'init first, progress last');
+  assert.deepEqual([methods[0], ...methods.slice(-5)], ['init', 'annotations', 'audit', 'runState', 'progress', 'tasks'], 'init first, then the rows, progress, and the tasks after it');
   assert.equal(methods.filter((m) => m === 'sampleTable').length, Math.ceil((TASK_COUNT * N) / 40), 'the samples in batches');
   const store = new SampleStore();
   for (const message of messages) {
@@ -65,6 +65,7 @@ async function panelStore(dir: string): Promise<SampleStore> {
     const n = parsed.value as HostNotification;
     if (n.method === 'init') store.reset(n.params);
     else if (n.method === 'sampleTable') store.addTable(n.params);
+    else if (n.method === 'tasks') store.addTasks(n.params.tasks);
     else if (n.method === 'annotations') store.addAnnotations(n.params.records);
     else if (n.method === 'runState') store.runState = n.params;
   }
@@ -154,6 +155,13 @@ describe('the panel’s verifier quality and any N, from the host’s snapshot, 
       assert.equal(panel.finiteNWarning !== null, !filter.startsWith('topk'), 'finite-N warning (N = 8)');
     });
   }
+
+  it('brings every task with its question and gold answer, after the progress the first paint waits for', () => {
+    assert.deepEqual(
+      [...store.tasks.values()],
+      Array.from({ length: TASK_COUNT }, (_, t) => ({ id: `t${String(t).padStart(2, '0')}`, question: `What is ${t} + 1?`, gold: [String(t + 1)], grader: 'numeric' })),
+    );
+  });
 
   it('says what the report says of a partial verifier and of one that scored nothing', () => {
     const { verifierQuality } = panelNumbers(store, 'mc', 'quantile:0.5', false) as { verifierQuality: { selector: string; scored: number; samples: number; measured: boolean; partial: boolean }[] };
