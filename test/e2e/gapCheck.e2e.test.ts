@@ -106,7 +106,9 @@ async function runFromPalette(page: Page, title: string): Promise<void> {
   await waitFor(`${title} in the command palette`, 60_000, async () => {
     await page.keyboard.press('Escape');
     await page.keyboard.press('F1');
-    await page.waitForSelector('.quick-input-widget', { state: 'visible' });
+    // Short: with the focus in a webview the key never reaches the workbench, and the next try's
+    // Escape is what gets it back (playwright's own 30 s wait here cost a minute per e2e run).
+    await page.waitForSelector('.quick-input-widget', { state: 'visible', timeout: 3_000 });
     await page.keyboard.type(title);
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title });
     await row.first().waitFor({ timeout: 3_000 });
@@ -124,7 +126,7 @@ async function quickOpen(page: Page, query: string, file = query): Promise<void>
   const row = await waitFor(`${file} in quick open`, 60_000, async () => {
     await page.keyboard.press('Escape');
     await page.keyboard.press('Control+p');
-    await page.waitForSelector('.quick-input-widget', { state: 'visible' });
+    await page.waitForSelector('.quick-input-widget', { state: 'visible', timeout: 3_000 }); // as in runFromPalette
     await page.keyboard.type(query);
     const rows = page.locator('.quick-input-list .monaco-list-row', { hasText: file }).filter({ hasNotText: 'Gap Lens' });
     await rows.first().waitFor({ timeout: 5_000 });
