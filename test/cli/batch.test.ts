@@ -132,9 +132,9 @@ describe('gaplens run --executor batch', function () {
 
   it('waits for slow batches and slow polls past --timeout-ms: the per-call timeout is for online calls', async () => {
     const expected = await online('mc');
-    // Every Files/Batches answer takes 600 ms and each batch needs 3 polls per status: a batch's
-    // wait is seconds, each poll longer than the 300 ms each online call is given.
-    const { fake, out, res } = await batch('mc', { answerDelayMs: 600, pollsPerStatus: 3 }, ['--timeout-ms', '300']);
+    // Every Files/Batches answer takes 400 ms and each batch needs 3 polls per status: a batch's
+    // wait is seconds, each poll longer than the 250 ms each online call is given.
+    const { fake, out, res } = await batch('mc', { answerDelayMs: 400, pollsPerStatus: 3 }, ['--timeout-ms', '250']);
     assert.equal(res.code, 0, res.stderr);
     assertCleanStderr(res.stderr);
     assert.deepEqual(await recordSet(out), expected);

@@ -62,14 +62,17 @@ describe('CLI help', function () {
   });
 
   it('answers --help, -h and help <command> for every command, exit 0, on stdout', async () => {
+    // The three ways of asking run side by side: 75 process start-ups one after another took 18 s.
     for (const name of Object.keys(COMMANDS)) {
       const expected = commandHelp(name, COMMANDS[name] as Command);
-      for (const args of [[name, '--help'], [name, '-h'], ['help', name]]) {
-        const res = await runCli(args);
-        assert.equal(res.code, 0, `${args.join(' ')}: ${res.stderr}`);
-        assert.equal(res.stdout, expected, args.join(' '));
+      const asked = [[name, '--help'], [name, '-h'], ['help', name]];
+      const answers = await Promise.all(asked.map((args) => runCli(args)));
+      answers.forEach((res, i) => {
+        const args = (asked[i] as string[]).join(' ');
+        assert.equal(res.code, 0, `${args}: ${res.stderr}`);
+        assert.equal(res.stdout, expected, args);
         assert.equal(res.stderr, '');
-      }
+      });
     }
     // After other arguments too, as long as it comes before a `--`.
     const late = await runCli(['run', '--tasks', 'builtin:arithmetic', '--help']);
