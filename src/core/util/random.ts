@@ -9,7 +9,10 @@ export interface Rng {
 }
 
 export function createRng(seed: number | string): Rng {
-  const state = seedState(typeof seed === 'string' ? seed : `n:${seed}`);
+  return rngOf(seedState(typeof seed === 'string' ? seed : `n:${seed}`));
+}
+
+function rngOf(state: readonly [number, number, number, number]): Rng {
   let [a, b, c, d] = state;
   const next = (): number => {
     a |= 0; b |= 0; c |= 0; d |= 0;
@@ -42,20 +45,46 @@ export function deriveSeed(...parts: (string | number)[]): number {
   return ((a ^ b) >>> 0) & 0x7fffffff;
 }
 
-// cyrb128: a small, well-mixed string hash giving four 32-bit words.
 function seedState(str: string): [number, number, number, number] {
-  let h1 = 1779033703, h2 = 3144134277, h3 = 1013904242, h4 = 2773480762;
-  for (let i = 0; i < str.length; i++) {
-    const k = str.charCodeAt(i);
-    h1 = h2 ^ Math.imul(h1 ^ k, 597399067);
-    h2 = h3 ^ Math.imul(h2 ^ k, 2869860233);
-    h3 = h4 ^ Math.imul(h3 ^ k, 951274213);
-    h4 = h1 ^ Math.imul(h4 ^ k, 2716044179);
+  return new StringSeed().update(str).state();
+}
+
+/**
+ * cyrb128, a small, well-mixed string hash giving four 32-bit words, as a running state: the seeds
+ * of every prefix of a long text in one pass (createRng(text.slice(0, i)) for each i is quadratic).
+ */
+export class StringSeed {
+  private h1 = 1779033703;
+  private h2 = 3144134277;
+  private h3 = 1013904242;
+  private h4 = 2773480762;
+
+  /** Hashes on with str's UTF-16 units from `from` to `to`. */
+  update(str: string, from = 0, to = str.length): this {
+    let { h1, h2, h3, h4 } = this;
+    for (let i = from; i < to; i++) {
+      const k = str.charCodeAt(i);
+      h1 = h2 ^ Math.imul(h1 ^ k, 597399067);
+      h2 = h3 ^ Math.imul(h2 ^ k, 2869860233);
+      h3 = h4 ^ Math.imul(h3 ^ k, 951274213);
+      h4 = h1 ^ Math.imul(h4 ^ k, 2716044179);
+    }
+    Object.assign(this, { h1, h2, h3, h4 });
+    return this;
   }
-  h1 = Math.imul(h3 ^ (h1 >>> 18), 597399067);
-  h2 = Math.imul(h4 ^ (h2 >>> 22), 2869860233);
-  h3 = Math.imul(h1 ^ (h3 >>> 17), 951274213);
-  h4 = Math.imul(h2 ^ (h4 >>> 19), 2716044179);
-  h1 ^= h2 ^ h3 ^ h4; h2 ^= h1; h3 ^= h1; h4 ^= h1;
-  return [h1 >>> 0, h2 >>> 0, h3 >>> 0, h4 >>> 0];
+
+  /** createRng of everything hashed so far. */
+  rng(): Rng {
+    return rngOf(this.state());
+  }
+
+  state(): [number, number, number, number] {
+    let { h1, h2, h3, h4 } = this;
+    h1 = Math.imul(h3 ^ (h1 >>> 18), 597399067);
+    h2 = Math.imul(h4 ^ (h2 >>> 22), 2869860233);
+    h3 = Math.imul(h1 ^ (h3 >>> 17), 951274213);
+    h4 = Math.imul(h2 ^ (h4 >>> 19), 2716044179);
+    h1 ^= h2 ^ h3 ^ h4; h2 ^= h1; h3 ^= h1; h4 ^= h1;
+    return [h1 >>> 0, h2 >>> 0, h3 >>> 0, h4 >>> 0];
+  }
 }
