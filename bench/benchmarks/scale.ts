@@ -14,6 +14,13 @@ import { CONCURRENCY, LATENCY_MS, MODEL } from '../lib/workload';
 
 const N = 8;
 const VERIFIERS = 'mc,cot-score';
+/**
+ * The chat API, where mc is one top-logprobs call with a small answer, as hosted endpoints serve it.
+ * On the completions API mc scores its labels with `echo`, whose answer lists every prompt token's
+ * logprobs (about 100 KB for a 1,000-token verification prompt): 185 samples/s here, so that one
+ * 1M-sample run would take 1.5 hours.
+ */
+const API = 'chat';
 const RESUME_AT = 0.9;
 const TARGET_MIB = 400;
 const TARGET_REPORT_S = 10;
@@ -63,7 +70,7 @@ async function measure(ctx: BenchContext, server: FakeServerProcess, model: stri
   const dir = path.join(ctx.tmpDir, `run-${samples}`);
   const killed = path.join(ctx.tmpDir, `killed-${samples}`);
   const cli = (args: string[]): string[] => [ctx.built.cli, ...args];
-  const runArgs = (out: string): string[] => cli(['run', '--tasks', tasksFile, '--model', model, '-n', String(N), '--verifier', VERIFIERS, '--concurrency', String(CONCURRENCY), '--no-cache', '--out', out, '--json']);
+  const runArgs = (out: string): string[] => cli(['run', '--tasks', tasksFile, '--model', model, '--api', API, '-n', String(N), '--verifier', VERIFIERS, '--concurrency', String(CONCURRENCY), '--no-cache', '--out', out, '--json']);
   const reportArgs = cli(['report', dir, '--json']);
   const resumeArgs = cli(['run', '--resume', killed, '--no-cache', '--json']);
   const timeoutMs = 4 * 3600_000;
@@ -192,7 +199,7 @@ function report(points: Point[], commands: string[], quick: boolean): Measured {
   const atMillion = largest.samples === MILLION ? undefined : `measured ${at} (quick mode); the targets are set at 1M samples`;
   return {
     workload:
-      `Arithmetic tasks written by the benchmark, N = ${N} samples per task, verifiers ${VERIFIERS}, concurrency ${CONCURRENCY}, no response cache, against the fake OpenAI server ` +
+      `Arithmetic tasks written by the benchmark, N = ${N} samples per task, verifiers ${VERIFIERS} (the ${API} API: mc is one top-logprobs call), concurrency ${CONCURRENCY}, no response cache, against the fake OpenAI server ` +
       `(separate process, L = ${LATENCY_MS} ms). Per size: a fresh \`gaplens run\` (its final report with 1,000 bootstrap resamples included), \`gaplens report RUN_DIR --json\` of the finished run, ` +
       `and \`gaplens run --resume\` of a second run of the same size killed with SIGKILL once its samples.jsonl reached ${RESUME_AT * 100} % of the finished run's size (its column cache as the run's last checkpoint left it). One process per measurement${quick ? '' : ', one repetition per size (each point at 1M takes many minutes)'}.`,
     commands,

@@ -27,7 +27,8 @@ function cacheHeader(dir: string): { covered: { bytes: number; lines: number } }
 
 describe('the column cache at run checkpoints: kill -9, then --resume', function () {
   this.timeout(180000);
-  const suite = folderAndServerPerSuite({ latencyMs: 10 });
+  // Slow enough that the run is still writing when the test kills it (about 10 s of calls at 4 at once).
+  const suite = folderAndServerPerSuite({ latencyMs: 100 });
   // Checkpoints every 24 KiB, so a small run has many.
   const env = (): NodeJS.ProcessEnv => cleanEnv(suite.dir, { GAPLENS_CHECKPOINT_MIB: '0.0234375' });
   let killed: string;
