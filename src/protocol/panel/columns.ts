@@ -58,9 +58,17 @@ export function encodeScores(scores: Float64Array): ScoreColumn {
   return new TextDecoder().decode(base64Encode(new Uint8Array(scores.buffer, scores.byteOffset, scores.byteLength)));
 }
 
+/**
+ * The score columns the last validated 'sampleTable' decoded to check them: the page then reads the
+ * same message's columns, and decoding each again cost the first paint a second pass over every score.
+ */
+let checked = new Map<string, Float64Array>();
+
 /** A ScoreColumn of `rows` scores, or null when it is not one (not base64, another length, a value out of range). */
 export function decodeScores(column: unknown, rows: number): Float64Array | null {
   if (typeof column !== 'string' || column.length !== Math.ceil((rows * 8) / 3) * 4) return null;
+  const kept = checked.get(column);
+  if (kept !== undefined) return kept;
   const bytes = base64Decode(new TextEncoder().encode(column), rows * 8);
   if (bytes === null) return null;
   const scores = new Float64Array(bytes.buffer);
@@ -151,8 +159,13 @@ function sampleColumnsIssue(value: unknown): RowIssue | null {
     column(value.normalized, ['normalized'], isAnswer, 'an index into "answers" or -1');
   if (issue) return issue;
   if (!isPlainObject(value.scores)) return { path: ['scores'], message: 'must be an object: verifier name -> scores' };
-  const scoreIssue = (scores: unknown, path: (string | number)[]): RowIssue | null =>
-    decodeScores(scores, rows) === null ? { path, message: `must be base64 of ${rows} little-endian float64s, each in [0, 1] or -Infinity (none)` } : null;
+  checked = new Map();
+  const scoreIssue = (scores: unknown, path: (string | number)[]): RowIssue | null => {
+    const decoded = decodeScores(scores, rows);
+    if (decoded === null) return { path, message: `must be base64 of ${rows} little-endian float64s, each in [0, 1] or -Infinity (none)` };
+    checked.set(scores as string, decoded);
+    return null;
+  };
   for (const [name, scores] of Object.entries(value.scores)) {
     if (name === '') return { path: ['scores'], message: 'verifier names must be non-empty' };
     const issue = scoreIssue(scores, ['scores', name]);
