@@ -21,7 +21,7 @@ import { ColumnStore } from '../runs/runColumns';
 import { RUN_FILES } from '../runs/runStore';
 import type { RunManifest, SampleRecord } from '../runs/records';
 import type { WrittenLine } from '../runs/sampleLog';
-import { SCAN_START, type DuplicateCount, type ScanPosition } from '../runs/sampleRecords';
+import { DuplicateCounter, SCAN_START, type ScanPosition } from '../runs/sampleRecords';
 import { UserError } from '../util/errors';
 import { stableStringify } from '../util/hash';
 import type { PreparedRun } from './runSession';
@@ -77,7 +77,7 @@ export function checkpointBytes(env: NodeJS.ProcessEnv = process.env): number {
 
 export class ColumnCheckpoints {
   /** The position of the lines fed so far: the store holds exactly their records. */
-  private readonly position: { offset: number; line: number; duplicates: { generation: DuplicateCount; verification: DuplicateCount } };
+  private readonly position: { offset: number; line: number; duplicates: { generation: DuplicateCounter; verification: DuplicateCounter } };
   /** Where the last checkpoint (or the read the execution started from) ended. */
   private covered: number;
   private lastEnded: number;
@@ -94,7 +94,7 @@ export class ColumnCheckpoints {
     private readonly now: () => number = Date.now,
   ) {
     const { from } = start;
-    this.position = { offset: from.offset, line: from.line, duplicates: { generation: { ...from.duplicates.generation }, verification: { ...from.duplicates.verification } } };
+    this.position = { offset: from.offset, line: from.line, duplicates: { generation: new DuplicateCounter(from.duplicates.generation), verification: new DuplicateCounter(from.duplicates.verification) } };
     this.covered = from.offset;
     this.lastEnded = now();
   }
@@ -136,7 +136,7 @@ export class ColumnCheckpoints {
 
   private checkpoint(): void {
     const started = this.now();
-    const at: ScanPosition = { offset: this.position.offset, line: this.position.line, duplicates: structuredClone(this.position.duplicates) };
+    const at: ScanPosition = { offset: this.position.offset, line: this.position.line, duplicates: { generation: this.position.duplicates.generation.counted(), verification: this.position.duplicates.verification.counted() } };
     const file = path.join(this.start.run.dir, RUN_FILES.samples);
     this.writing = writeColumnCache(this.start.run, encodeColumns(this.start.store.state()), at, file, this.tell).finally(() => {
       this.covered = at.offset;
@@ -164,15 +164,11 @@ export class ColumnCheckpoints {
 
   private add(record: SampleRecord, offset: number): void {
     const { store } = this.start;
-    const { position } = this;
-    const duplicate = (count: DuplicateCount): void => {
-      if (count.count === 0) count.firstLine = position.line;
-      count.count++;
-    };
+    const { line, duplicates } = this.position;
     if (record.type === 'generation') {
-      if (!store.addGeneration(record, offset)) duplicate(position.duplicates.generation);
+      if (!store.addGeneration(record, offset)) duplicates.generation.add(line);
     } else if (record.type === 'verification') {
-      if (!store.addVerification(record, offset, position.line)) duplicate(position.duplicates.verification);
+      if (!store.addVerification(record, offset, line)) duplicates.verification.add(line);
     } else store.addFailure(record, offset);
   }
 

@@ -246,8 +246,8 @@ async function forEachRecord(
   return { ...position, complete };
 }
 
-/** Counts ignored duplicate lines for one summary warning per record kind. */
-class DuplicateCounter {
+/** Counts ignored duplicate lines for one summary warning per record kind (a scan's, and a run's checkpoints'). */
+export class DuplicateCounter {
   private count: number;
   private firstLine: number;
 
