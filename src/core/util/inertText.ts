@@ -11,9 +11,11 @@
 /**
  * C0 controls and DEL and C1 controls (\p{Cc}), format characters (\p{Cf}: bidi embeddings,
  * overrides, isolates and marks, zero-width space, word joiner, BOM, soft hyphen, tag
- * characters…), the line and paragraph separators, and CRLF as one match.
+ * characters…), the line and paragraph separators, the whole tag block, and CRLF as one match.
+ * The tag block is named whole because its unassigned code points (U+E0002–U+E001F) are not
+ * \p{Cf}, yet displays ignore them just the same: they would hide text as the assigned tags do.
  */
-const ACTIVE = /\r\n|[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+const ACTIVE = /\r\n|[\p{Cc}\p{Cf}\u2028\u2029\u{e0000}-\u{e007f}]/gu;
 
 /**
  * Kept as they are: tab and newline are the layout of multi-line messages; zero-width (non-)joiner

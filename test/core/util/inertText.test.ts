@@ -19,6 +19,8 @@ describe('inertText', () => {
     assert.equal(inertText('zero\u200bwidth\ufeff'), 'zero\\u200bwidth\\ufeff');
     // Tag characters hide ASCII text from the eye (prompt smuggling): each becomes its surrogate pair.
     assert.equal(inertText('hi\u{e0041}'), 'hi\\udb40\\udc41');
+    // …the tag block's unassigned code points too: displays ignore them as well, yet they are not \p{Cf}.
+    assert.equal(inertText('hi\u{e0002}\u{e0000}'), 'hi\\udb40\\udc02\\udb40\\udc00');
     assert.equal(inertText('line\u2028sep'), 'line\\u2028sep');
   });
 
