@@ -50,6 +50,8 @@ export interface StartedProcess {
   /** Resolves when the process has exited (whatever the code). */
   finished: Promise<{ code: number | null; signal: NodeJS.Signals | null; usage: ProcessUsage; stderr: string }>;
   timedOut(): boolean;
+  /** SIGKILL now, its CPU time and peak RSS read from /proc first (a killed process never reaches its exit hook). */
+  kill(): void;
 }
 
 /** Starts a measured process; stdout is left to the caller, stderr is collected. */
@@ -66,11 +68,13 @@ export function startProcess(command: string, args: string[], opts: ProcessOptio
   const child = spawn(command, args, { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let timedOut = false;
   let killedUsage: { cpuMs: number; maxRssMiB: number } | undefined;
-  const timer = opts.timeoutMs === undefined ? undefined : setTimeout(() => {
-    timedOut = true;
-    // A killed process never reaches its exit hook: read what it used from /proc first.
+  const kill = (): void => {
     killedUsage = procUsage(child.pid);
     child.kill('SIGKILL');
+  };
+  const timer = opts.timeoutMs === undefined ? undefined : setTimeout(() => {
+    timedOut = true;
+    kill();
   }, opts.timeoutMs);
   const stderr: Buffer[] = [];
   child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
@@ -88,7 +92,7 @@ export function startProcess(command: string, args: string[], opts: ProcessOptio
       resolve({ code, signal, usage, stderr: Buffer.concat(stderr).toString('utf8') });
     });
   });
-  return { child, finished, timedOut: () => timedOut };
+  return { child, finished, timedOut: () => timedOut, kill };
 }
 
 /** The first line the process prints on stdout, parsed as JSON (servers announce their URL so). */
