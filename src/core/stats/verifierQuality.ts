@@ -140,11 +140,17 @@ export function prepareQuality(rows: QualityRows): PreparedQuality {
   };
 }
 
+/** Rows with a score. */
+export function scoredRows(scores: Float64Array): number {
+  let scored = 0;
+  for (let row = 0; row < scores.length; row++) if ((scores[row] as number) !== MISSING_SCORE) scored++;
+  return scored;
+}
+
 export function qualityPoint(prepared: PreparedQuality, selector: string, filter: string): QualityPoint {
   const { rows } = prepared;
   const samples = rows.correct.length;
-  let scored = 0;
-  for (let row = 0; row < samples; row++) if ((rows.scores[row] as number) !== MISSING_SCORE) scored++;
+  const scored = scoredRows(rows.scores);
   const common = { selector, samples, scored, measured: scored > 0, partial: scored > 0 && scored < samples };
   const cal = scored > 0 ? calibration(rows.scores, rows.correct) : null;
   const rc = scored > 0 ? riskCoverage(prepared.ranking, rows.correct) : null;
