@@ -57,18 +57,20 @@ export function computePoolReport(pool: SamplePool, options: ReportOptions): Gap
 }
 
 /**
- * Below this many samples a report does not start a helper thread: its resamples take less time than
- * a worker takes to start (docs/statistics.md, "Cost").
+ * Below this many resampled samples (samples × resamples: 20,000 samples at the default 1,000
+ * resamples) a report starts no helper thread: the helper's share would take less time than a worker
+ * takes to start (docs/statistics.md, "Cost").
  */
-export const SHARED_MIN_SAMPLES = 20_000;
+export const SHARED_MIN_WORK = 2e7;
 
 /**
  * computePoolReport with the verifier-quality resamples shared with a helper thread (sharedResamples.ts)
- * when the pool has at least `minSamples` samples: the same report, bit for bit. Rejects when the
- * helper fails while it holds resamples.
+ * from `minWork` samples × resamples: the same report, bit for bit. Rejects when the helper fails
+ * while it holds resamples.
  */
-export async function computePoolReportShared(pool: SamplePool, options: ReportOptions, helper: QualityHelper, minSamples = SHARED_MIN_SAMPLES): Promise<GapReport> {
-  const draft = draftReport(pool, options, pool.correct.length >= minSamples ? helper : null);
+export async function computePoolReportShared(pool: SamplePool, options: ReportOptions, helper: QualityHelper, minWork = SHARED_MIN_WORK): Promise<GapReport> {
+  const work = pool.correct.length * (options.bootstrap ?? DEFAULT_BOOTSTRAP).resamples;
+  const draft = draftReport(pool, options, work >= minWork ? helper : null);
   await draft.helped;
   return draft.finish();
 }

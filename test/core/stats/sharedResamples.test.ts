@@ -88,7 +88,7 @@ describe('stats/sharedResamples', () => {
     const pool = buildPool(scoredRun(30, 4));
     const unscored = buildPool(scoredRun(30, 4).map((s) => ({ ...s, scores: { mc: null } })));
     const cases: [typeof pool, ReportOptions, number][] = [
-      [pool, options(4), pool.correct.length + 1],
+      [pool, options(4), 200 * pool.correct.length + 1],
       [pool, { ...options(4), bootstrap: { resamples: 0, seed: 4, level: 0.95 } }, 0],
       [unscored, options(4), 0],
     ];
