@@ -13,6 +13,7 @@ import { computePoolReport, computePoolReportShared, SHARED_MIN_WORK, type Repor
 import { HELPER_THREAD, runQualityJob, SharedClaims, type QualityHelper, type QualityJob } from '../../src/core/stats/sharedResamples';
 import type { ScoredSample } from '../../src/core/stats/types';
 import { createRng } from '../../src/core/util/random';
+import { prepareQuality, qualityLayout } from '../../src/core/stats/verifierQuality';
 import { REPO, runCli, tempDir } from '../helpers/cli';
 
 const WORKER = join(REPO, 'dist', 'reportWorker.js');
@@ -43,11 +44,11 @@ describe('cli/reportThreads', function () {
 
   it("the worker's values of a job it draws alone are this thread's, bit for bit", async () => {
     const pool = buildPool(scoredRun(300, 0));
-    const rows = ['mc', 'cot-score'].map((name) => {
+    const layouts = ['mc', 'cot-score'].map((name) => {
       const scores = pool.columns.get(name) as Float64Array;
-      return { starts: pool.starts, correct: pool.correct, scores, weights: scores.map((s) => (s >= 0.5 ? 1 : 0)) };
+      return qualityLayout(prepareQuality({ starts: pool.starts, correct: pool.correct, scores, weights: scores.map((s) => (s >= 0.5 ? 1 : 0)) }));
     });
-    const job = (): QualityJob => ({ tasks: pool.taskIds.length, rows, bootstrap: { resamples: 300, seed: 4, level: 0.95 }, claims: SharedClaims.buffer(300) });
+    const job = (): QualityJob => ({ tasks: pool.taskIds.length, layouts, bootstrap: { resamples: 300, seed: 4, level: 0.95 }, claims: SharedClaims.buffer(300) });
     const values = await workerHelper(WORKER).start(job()).values;
     assert.deepStrictEqual(values, runQualityJob(job()));
     assert.equal(values[0]?.[0]?.length, 300);

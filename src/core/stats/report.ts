@@ -14,8 +14,8 @@ import { passAllKCurve, passAtKCurve } from './passAtK';
 import { anyNCurve } from './anyN';
 import { finiteNEstimateSteps, finiteNResult, unmeasuredFiniteN } from './finiteN';
 import type { SubsetInput } from './subsetExpectation';
-import { qualityDraws, scoredRows, verifierQuality, type QualityRows } from './verifierQuality';
-import { HELPER_THREAD, MAIN_THREAD, SharedClaims, type HelperRun, type QualityHelper } from './sharedResamples';
+import { qualityBootstrap, qualityDraws, verifierQuality, type QualityDraws } from './verifierQuality';
+import { HELPER_THREAD, MAIN_THREAD, SharedClaims, sharedLayout, type HelperRun, type QualityHelper } from './sharedResamples';
 import type { TaskBootstrap } from './taskBootstrap';
 import { finishSteps } from '../util/steps';
 import { buildPool, type SamplePool } from './pool';
@@ -100,17 +100,21 @@ function draftReport(pool: SamplePool, options: ReportOptions, helper: QualityHe
   const filterText = formatFilter(filter);
   // Quality of the selector, then of every other verifier the data has, under the same filter.
   const others = [...known].filter((name) => selector.kind !== 'verifier' || name !== selector.name).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const qualityRows: { rows: QualityRows; selector: string }[] = [
-    { rows: { starts, correct, scores, weights }, selector: formatSelector(selector) },
+  const prepared = [
+    qualityDraws({ starts, correct, scores, weights }, formatSelector(selector), filterText, bootstrap),
     ...others.map((name) => {
       const one: ScoreSelector = { kind: 'verifier', name };
-      return { rows: { starts, correct, scores: selectorColumn(pool.columns, one, correct.length), weights: selectorWeights(pool.columns, one, filter, starts) }, selector: name };
+      const rows = { starts, correct, scores: selectorColumn(pool.columns, one, correct.length), weights: selectorWeights(pool.columns, one, filter, starts) };
+      return qualityDraws(rows, name, filterText, bootstrap);
     }),
   ];
-  // The helper starts first, so that it resamples while this thread computes the rest of the report.
-  const resampled = bootstrap.resamples > 0 ? qualityRows.filter((q) => scoredRows(q.rows.scores) > 0) : [];
-  const claims = helper === null || resampled.length === 0 ? null : SharedClaims.buffer(bootstrap.resamples);
-  const helperRun = helper === null || claims === null ? null : helper.start({ tasks, rows: resampled.map((q) => q.rows), bootstrap, claims });
+  // The helper starts first, so that it resamples while this thread computes the rest of the report;
+  // both threads then resample layouts in shared memory.
+  const helped = helper !== null && prepared.some((q) => !q.bootstrap.done);
+  const quality = helped ? prepared.map((q) => (q.bootstrap.done ? q : sharedDraws(q, bootstrap))) : prepared;
+  const resampled = quality.filter((q) => !q.bootstrap.done);
+  const claims = helped ? SharedClaims.buffer(bootstrap.resamples) : null;
+  const helperRun = helper === null || claims === null ? null : helper.start({ tasks, layouts: resampled.map((q) => q.layout), bootstrap, claims });
 
   const tally = new GapTally();
   const summaries = new Array<TaskStats>(tasks);
@@ -145,7 +149,6 @@ function draftReport(pool: SamplePool, options: ReportOptions, helper: QualityHe
   const passAtK = passAtKCurve(sampleCounts, correctCounts, maxK);
   const bestOfK = measured ? bestOfKCurve(scores, correct, starts, maxK) : null;
   const subsets: SubsetInput = { starts, correct, columns: pool.columns, selector, filter, weights, scores };
-  const quality = qualityRows.map((q) => qualityDraws(q.rows, q.selector, filterText, bootstrap));
   const oracle = oracleTasks(correct, starts, filter);
   const finite = measured ? finishSteps(finiteNEstimateSteps(subsets, sampleCounts, accuracy, filtered, bootstrap)) : unmeasuredFiniteN(maxK);
   // What does not rest on the report's draws comes before them: the helper resamples meanwhile.
@@ -157,7 +160,7 @@ function draftReport(pool: SamplePool, options: ReportOptions, helper: QualityHe
   // Every interval of the report rests on the same resamples: drawn once, for all of them together.
   const means = gapBootstraps([{ accuracy, filtered, relative, point: totals }, oracleInputs(oracle), ...('inputs' in finite ? [finite.inputs] : [])], bootstrap);
   const [gapDraws, oracleDraws, finiteDraws] = means as [GapBootstrap, GapBootstrap, GapBootstrap?];
-  const counted = quality.map((q) => q.bootstrap).filter((b) => !b.done);
+  const counted = resampled.map((q) => q.bootstrap);
   const mainClaims = claims === null ? undefined : new SharedClaims(claims, MAIN_THREAD);
   new Resampler(tasks, bootstrap).advance(bootstrap.resamples, means, counted, mainClaims);
   return {
@@ -185,6 +188,12 @@ function draftReport(pool: SamplePool, options: ReportOptions, helper: QualityHe
       fewTasksWarning: fewTasksWarning(tasks),
     }),
   };
+}
+
+/** The draws of `draws`' score over its layout in shared memory (sharedLayout). */
+function sharedDraws(draws: QualityDraws, options: BootstrapOptions): QualityDraws {
+  const layout = sharedLayout(draws.layout);
+  return { point: draws.point, layout, bootstrap: qualityBootstrap(layout, options) };
 }
 
 /**

@@ -5,12 +5,12 @@
 // thread, bit for bit (the same numbers, sorted before the quantiles are read). Plain typed arrays and
 // Atomics only: no thread API here, so the webview's bundle of core can hold this module too.
 import { Resampler, type BootstrapOptions, type ResampleClaims } from './bootstrap';
-import { prepareQuality, qualityBootstrap, type QualityRows } from './verifierQuality';
+import { qualityBootstrap, type QualityLayout } from './verifierQuality';
 
-/** What the helper needs: the rows of the scores whose quality is resampled, in the report's order. */
+/** What the helper needs: the layouts of the scores whose quality is resampled, in the report's order. */
 export interface QualityJob {
   tasks: number;
-  rows: QualityRows[];
+  layouts: QualityLayout[];
   bootstrap: BootstrapOptions;
   /** One Int32 per resample, shared by both threads: 0 while unclaimed, then MAIN_THREAD or HELPER_THREAD. */
   claims: SharedArrayBuffer;
@@ -30,6 +30,29 @@ export interface HelperRun {
 /** Starts jobs on another thread (the CLI: reportThreads.ts). */
 export interface QualityHelper {
   start(job: QualityJob): HelperRun;
+}
+
+/**
+ * `layout` in memory both threads see (SharedArrayBuffer): sent to the helper without a copy, where a
+ * million samples' layouts would otherwise be copied twice (serialized, then read) for each score.
+ */
+export function sharedLayout(layout: QualityLayout): QualityLayout {
+  const { taskConfusion, taskSamples, entryStarts, entryBin, entrySums, resampledAurc } = layout;
+  const { slots, chunkStarts, entryTask, entryCode, slotRatio } = resampledAurc;
+  return {
+    taskConfusion: shared(taskConfusion, Float64Array),
+    taskSamples: shared(taskSamples, Int32Array),
+    entryStarts: shared(entryStarts, Int32Array),
+    entryBin: shared(entryBin, Int32Array),
+    entrySums: shared(entrySums, Float64Array),
+    resampledAurc: { slots, chunkStarts: shared(chunkStarts, Int32Array), entryTask: shared(entryTask, Int32Array), entryCode: shared(entryCode, Uint32Array), slotRatio: shared(slotRatio, Float64Array) },
+  };
+}
+
+function shared<T extends Float64Array | Int32Array | Uint32Array>(values: T, Type: new (buffer: SharedArrayBuffer) => T): T {
+  const copy = new Type(new SharedArrayBuffer(values.byteLength));
+  copy.set(values);
+  return copy;
 }
 
 export const MAIN_THREAD = 1;
@@ -67,7 +90,7 @@ export class SharedClaims implements ResampleClaims {
  * it claims. O(B·T) for the draws it makes to follow the sequence, plus its share of the statistics.
  */
 export function runQualityJob(job: QualityJob, claims: ResampleClaims = new SharedClaims(job.claims, HELPER_THREAD)): QualityValues {
-  const bootstraps = job.rows.map((rows) => qualityBootstrap(prepareQuality(rows), job.bootstrap));
+  const bootstraps = job.layouts.map((layout) => qualityBootstrap(layout, job.bootstrap));
   new Resampler(job.tasks, job.bootstrap).advance(job.bootstrap.resamples, [], bootstraps, claims);
   return bootstraps.map((b) => b.definedValues());
 }

@@ -68,7 +68,7 @@ describe('stats/sharedResamples', () => {
             assert.deepStrictEqual(shared, alone, `${selector}, the helper claiming ${name}`);
             // The scored verifiers go to the helper, the one that scored nothing does not.
             assert.equal(log.jobs.length, 1);
-            assert.equal(log.jobs[0]?.rows.length, 2);
+            assert.equal(log.jobs[0]?.layouts.length, 2);
             assert.equal(log.stopped, 0);
           }
         }
