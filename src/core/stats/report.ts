@@ -70,7 +70,15 @@ export const SHARED_MIN_WORK = 2e7;
  */
 export async function computePoolReportShared(pool: SamplePool, options: ReportOptions, helper: QualityHelper, minWork = SHARED_MIN_WORK): Promise<GapReport> {
   const work = pool.correct.length * (options.bootstrap ?? DEFAULT_BOOTSTRAP).resamples;
-  const draft = draftReport(pool, options, work >= minWork ? helper : null);
+  let started: HelperRun | null = null;
+  let draft: ReportDraft;
+  try {
+    draft = draftReport(pool, options, work >= minWork ? { start: (job) => (started = helper.start(job)) } : null);
+  } catch (err) {
+    // The helper would draw on for nothing (and keep a CLI from exiting until it is done).
+    (started as HelperRun | null)?.stop();
+    throw err;
+  }
   await draft.helped;
   return draft.finish();
 }

@@ -113,6 +113,14 @@ describe('stats/sharedResamples', () => {
     await assert.rejects(computePoolReportShared(pool, options(5), short, 0), /values of 0 scores, not 2/);
   });
 
+  it('a report that fails after its helper started stops the helper', async () => {
+    const pool = buildPool(scoredRun(30, 6));
+    const log = { jobs: [] as QualityJob[], stopped: 0 };
+    // The difficulty bins are computed after the helper starts; edges that are not increasing throw there.
+    await assert.rejects(computePoolReportShared(pool, { ...options(6), difficultyEdges: [1, 0] }, patternHelper(() => false, log), 0), /difficulty edges/);
+    assert.deepEqual([log.jobs.length, log.stopped], [1, 1]);
+  });
+
   it('a resample goes to the first thread that claims it', () => {
     const buffer = SharedClaims.buffer(4);
     const main = new SharedClaims(buffer, MAIN_THREAD);
