@@ -13,6 +13,8 @@ const common = {
 
 const targets = [
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
+  // The CLI report's helper thread, started by dist/cli.js from the file next to it (src/cli/commands/reportThreads.ts).
+  { ...common, entryPoints: ['src/cli/commands/reportWorker.ts'], outfile: 'dist/reportWorker.js', platform: 'node', format: 'cjs', target: 'node20' },
   // The extension: a small entry that activates fast, and two bundles it loads on first use. The
   // entry reaches them as require('./onDemand') / require('./languageClient') next to it in dist/
   // (external here), with dynamic import() turned into require() so the extension host's module

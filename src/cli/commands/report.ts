@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { reportSelector, RUN_DEFAULTS } from '../../core/config/runRules';
 import { parseFilter, parseSelector } from '../../core/filter/parse';
 import { selectorColumn, selectorVerifiers, selectorWeights } from '../../core/filter/weights';
-import { assessRunColumns, assessSamplesReport, runAudit, weightsOf, type ReportOptions } from '../../core/pipeline/runReport';
+import { assessRunColumnsShared, assessSamplesReportShared, runAudit, weightsOf, type ReportOptions } from '../../core/pipeline/runReport';
 import { isWeighted, weightSummary, type WeightSummary } from '../../core/report/weightTerms';
 import { DEFAULT_SAMPLE_LIMITS, renderHtmlReport, shownTasks, type HtmlReportInput, type HtmlSampleRow, type SampleLimits } from '../../core/report/html';
 import { checkOutputFile, writeOutputFile } from '../../core/runs/outputPath';
@@ -34,6 +34,7 @@ import { importedFromText } from '../../core/import/provenanceText';
 import { seriesReport } from '../../core/pipeline/seriesReport';
 import { renderSeriesHtml } from '../../core/report/seriesHtml';
 import { formatSeriesText, seriesJson } from '../../core/report/seriesText';
+import { workerHelper } from './reportThreads';
 
 const OPTIONS = {
   samples: { type: 'string' },
@@ -61,7 +62,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
   if (samplesFile !== undefined) {
     const samples = await readScoredSamplesFile(samplesFile);
     const verifier = stringOpt(v, 'verifier') ?? onlyVerifier(samples, samplesFile);
-    const assessed = assessSamplesReport(samples, reportOptions(verifier, stringOpt(v, 'filter') ?? RUN_DEFAULTS.filter, v));
+    const assessed = await assessSamplesReportShared(samples, reportOptions(verifier, stringOpt(v, 'filter') ?? RUN_DEFAULTS.filter, v), workerHelper());
     await emit(assessed, v, { title: basename(samplesFile), context: [{ label: 'samples file', value: samplesFile }], weights: () => weightsSummary(samples, assessed.report) });
     return 0;
   }
@@ -122,7 +123,7 @@ export async function printRunReport(dir: string, opts: { json: boolean; warn: (
   const batchLines = batch === null ? [] : [batchProgressText(batch)];
   let assessedRun: AssessedReport;
   try {
-    assessedRun = assessRunColumns(run, pool, options, live);
+    assessedRun = await assessRunColumnsShared(run, pool, options, live, workerHelper());
   } catch (err) {
     // A batch run has no samples until its first phase lands: where its batches stand is the news.
     if (err instanceof UserError && batch !== null) throw new UserError(`${err.message}; ${batchLines.join('')}`);

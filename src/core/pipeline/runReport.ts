@@ -15,7 +15,8 @@ import { samplesCoverage } from '../stats/coverage';
 import { buildPool, type SamplePool } from '../stats/pool';
 import type { RecordCoverage } from '../stats/coverage';
 import { columnsCoverage, columnsPool, type RunColumns } from '../runs/runColumns';
-import { computePoolReport, computeReport, type ReportOptions as StatsOptions } from '../stats/report';
+import { computePoolReport, computePoolReportShared, computeReport, type ReportOptions as StatsOptions } from '../stats/report';
+import type { QualityHelper } from '../stats/sharedResamples';
 import type { GapReport, ScoredSample } from '../stats/types';
 import { UserError } from '../util/errors';
 
@@ -57,17 +58,36 @@ export function assessRunColumns(cols: RunColumns, pool: SamplePool, opts: Repor
   return assessPool(cols.dir, columnsCoverage(cols), pool, opts, live);
 }
 
+/**
+ * assessRunColumns with the verifier-quality resamples shared with a helper thread
+ * (computePoolReportShared): the same report, bit for bit.
+ */
+export async function assessRunColumnsShared(cols: RunColumns, pool: SamplePool, opts: ReportOptions, live: boolean, helper: QualityHelper): Promise<AssessedReport> {
+  const records = columnsCoverage(cols);
+  checkSamples(cols.dir, records, pool, live);
+  return assessReport('run', await computePoolReportShared(pool, statsOptions(opts, Object.keys(records.verifiers)), helper), opts.selector, records, live);
+}
+
 function assessPool(dir: string, records: RecordCoverage, pool: SamplePool, opts: ReportOptions, live: boolean): AssessedReport {
+  checkSamples(dir, records, pool, live);
+  return assessReport('run', computePoolReport(pool, statsOptions(opts, Object.keys(records.verifiers))), opts.selector, records, live);
+}
+
+function checkSamples(dir: string, records: RecordCoverage, pool: SamplePool, live: boolean): void {
   if (pool.correct.length === 0) {
     const state = runStateLines(records, runState(records, live)).join('; ');
     throw new UserError(`${dir}: no samples to report on yet (${state})`);
   }
-  return assessReport('run', computePoolReport(pool, statsOptions(opts, Object.keys(records.verifiers))), opts.selector, records, live);
 }
 
 /** The assessed report of a samples file: complete and not live by definition. */
 export function assessSamplesReport(samples: ScoredSample[], opts: ReportOptions): AssessedReport {
   return assessReport('samples', reportOf(samples, opts), opts.selector, samplesCoverage(samples), false);
+}
+
+/** assessSamplesReport with the resamples shared with a helper thread, as assessRunColumnsShared. */
+export async function assessSamplesReportShared(samples: ScoredSample[], opts: ReportOptions, helper: QualityHelper): Promise<AssessedReport> {
+  return assessReport('samples', await computePoolReportShared(buildPool(samples), statsOptions(opts, undefined), helper), opts.selector, samplesCoverage(samples), false);
 }
 
 /** Filter weight of every sample, keyed by `sampleKey(task, index)`. */

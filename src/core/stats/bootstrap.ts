@@ -2,7 +2,7 @@
 // samples share a prompt, so they are resampled together — via the per-task J values computed once.
 import { linearQuantile } from '../filter/quantile';
 import { UserError } from '../util/errors';
-import { createRng, type Rng } from '../util/random';
+import { createRng, type BatchRng, type Rng } from '../util/random';
 import type { Interval } from './types';
 
 export interface BootstrapOptions {
@@ -248,9 +248,16 @@ export const DRAW_BATCH = 1024;
  * what the tasks hold lets the processor overlap those reads, which miss the cache at 10^5+ tasks;
  * interleaved with the generator's arithmetic they would wait one after another.
  */
-export function drawTasks(rng: Rng, tasks: number, out: Int32Array, count: number): void {
-  for (let i = 0; i < count; i++) out[i] = drawTask(rng, tasks);
+export function drawTasks(rng: BatchRng, tasks: number, out: Int32Array, count: number): void {
+  for (let from = 0; from < count; from += DRAW_BATCH) {
+    const batch = Math.min(DRAW_BATCH, count - from);
+    rng.fill(uniforms, batch);
+    for (let i = 0; i < batch; i++) out[from + i] = Math.floor((uniforms[i] as number) * tasks);
+  }
 }
+
+/** drawTasks' scratch: the generator's numbers of a batch, before they become task indices (drawTask's ⌊u·T⌋). */
+const uniforms = new Float64Array(DRAW_BATCH);
 
 /** A bootstrap statistic that is a mean over the drawn tasks: it reads each resample's draws in order. */
 export interface TaskMeans {
@@ -267,6 +274,16 @@ export interface CountedResamples {
   readonly done: boolean;
   /** One resample: counts[t] = how often task t was drawn. */
   addResample(counts: Int32Array): void;
+  /** One resample that another thread evaluates (ResampleClaims): counted as drawn, its values added later. */
+  skipResample(): void;
+}
+
+/**
+ * Which resamples this thread evaluates for the counted statistics when another thread evaluates the
+ * others (sharedResamples.ts). Asked once per resample, in draw order; the means take every resample.
+ */
+export interface ResampleClaims {
+  claim(resample: number): boolean;
 }
 
 /**
@@ -277,7 +294,7 @@ export interface CountedResamples {
  * A resample costs O(T) here, plus what the statistics do with it.
  */
 export class Resampler {
-  private readonly rng: Rng;
+  private readonly rng: BatchRng;
   private readonly draws = new Int32Array(DRAW_BATCH);
   private counts: Int32Array | null = null;
   private drawn = 0;
@@ -296,9 +313,10 @@ export class Resampler {
 
   /**
    * Draws up to `count` more resamples for statistics that have drawn as many resamples as this
-   * resampler (each made with its options), over its tasks; returns done.
+   * resampler (each made with its options), over its tasks; returns done. With `claims`, the counted
+   * statistics evaluate only the resamples claimed here and skip the rest.
    */
-  advance(count: number, means: readonly TaskMeans[], counted: readonly CountedResamples[]): boolean {
+  advance(count: number, means: readonly TaskMeans[], counted: readonly CountedResamples[], claims?: ResampleClaims): boolean {
     if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`cannot draw ${count} resamples`);
     const { rng, draws, tasks } = this;
     const end = Math.min(this.options.resamples, this.drawn + count);
@@ -308,20 +326,24 @@ export class Resampler {
     }
     const counts = counted.length === 0 ? null : (this.counts ??= new Int32Array(tasks));
     for (let b = this.drawn; b < end; b++) {
-      counts?.fill(0);
+      const counting = counts !== null && (claims?.claim(b) ?? true) ? counts : null;
+      counting?.fill(0);
       for (let from = 0; from < tasks; from += DRAW_BATCH) {
         const batch = Math.min(DRAW_BATCH, tasks - from);
         drawTasks(rng, tasks, draws, batch);
         for (const statistic of means) statistic.addDraws(draws, batch);
-        if (counts !== null) {
+        if (counting !== null) {
           for (let i = 0; i < batch; i++) {
             const t = draws[i] as number;
-            counts[t] = (counts[t] as number) + 1;
+            counting[t] = (counting[t] as number) + 1;
           }
         }
       }
       for (const statistic of means) statistic.endResample();
-      if (counts !== null) for (const statistic of counted) statistic.addResample(counts);
+      for (const statistic of counted) {
+        if (counting !== null) statistic.addResample(counting);
+        else statistic.skipResample();
+      }
     }
     this.drawn = end;
     return this.done;

@@ -49,7 +49,8 @@ export function verifierCorrelations(columns: ScoreColumns): {
   spearman: Record<string, number | null>;
 } {
   const names = [...columns.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const orders = new Map(names.map((name) => [name, argsort(columns.get(name) as Float64Array)]));
+  // Only a column in some pair is ranked: one verifier's million scores need no argsort.
+  const orders = new Map(names.length < 2 ? [] : names.map((name) => [name, argsort(columns.get(name) as Float64Array)]));
   const result = { pearson: {} as Record<string, number | null>, spearman: {} as Record<string, number | null> };
   names.forEach((a, i) => {
     for (const b of names.slice(i + 1)) {

@@ -14,7 +14,9 @@ import { passAllKCurve, passAtKCurve } from './passAtK';
 import { anyNCurve } from './anyN';
 import { finiteNEstimateSteps, finiteNResult, unmeasuredFiniteN } from './finiteN';
 import type { SubsetInput } from './subsetExpectation';
-import { qualityDraws, verifierQuality } from './verifierQuality';
+import { qualityBootstrap, qualityDraws, verifierQuality, type QualityDraws } from './verifierQuality';
+import { HELPER_THREAD, MAIN_THREAD, SharedClaims, sharedLayout, type HelperRun, type QualityHelper } from './sharedResamples';
+import type { TaskBootstrap } from './taskBootstrap';
 import { finishSteps } from '../util/steps';
 import { buildPool, type SamplePool } from './pool';
 import { oracleInputs, oracleLine, oracleTasks } from './oracle';
@@ -51,6 +53,43 @@ export function computeReport(samples: readonly ScoredSample[], options: ReportO
 
 /** computeReport over samples already laid out as a pool (a run read as columns: runColumns.ts). */
 export function computePoolReport(pool: SamplePool, options: ReportOptions): GapReport {
+  return draftReport(pool, options, null).finish();
+}
+
+/**
+ * Below this many resampled samples (samples × resamples: 20,000 samples at the default 1,000
+ * resamples) a report starts no helper thread: the helper's share would take less time than a worker
+ * takes to start (docs/statistics.md, "Cost").
+ */
+export const SHARED_MIN_WORK = 2e7;
+
+/**
+ * computePoolReport with the verifier-quality resamples shared with a helper thread (sharedResamples.ts)
+ * from `minWork` samples × resamples: the same report, bit for bit. Rejects when the helper fails
+ * while it holds resamples.
+ */
+export async function computePoolReportShared(pool: SamplePool, options: ReportOptions, helper: QualityHelper, minWork = SHARED_MIN_WORK): Promise<GapReport> {
+  const work = pool.correct.length * (options.bootstrap ?? DEFAULT_BOOTSTRAP).resamples;
+  let started: HelperRun | null = null;
+  let draft: ReportDraft;
+  try {
+    draft = draftReport(pool, options, work >= minWork ? { start: (job) => (started = helper.start(job)) } : null);
+  } catch (err) {
+    // The helper would draw on for nothing (and keep a CLI from exiting until it is done).
+    (started as HelperRun | null)?.stop();
+    throw err;
+  }
+  await draft.helped;
+  return draft.finish();
+}
+
+/** A report whose draws are made: finish() once the helper's values (if any) are in. */
+interface ReportDraft {
+  helped: Promise<void> | null;
+  finish(): GapReport;
+}
+
+function draftReport(pool: SamplePool, options: ReportOptions, helper: QualityHelper | null): ReportDraft {
   if (pool.correct.length === 0) throw new UserError('No samples to report on: the run has no graded generations yet.');
   const { selector, filter } = options;
   const known = new Set([...(options.verifiers ?? []), ...pool.columns.keys()]);
@@ -65,6 +104,25 @@ export function computePoolReport(pool: SamplePool, options: ReportOptions): Gap
   const tasks = taskIds.length;
   const weights = selectorWeights(pool.columns, selector, filter, starts);
   const scores = selectorColumn(pool.columns, selector, correct.length);
+  const bootstrap = options.bootstrap ?? DEFAULT_BOOTSTRAP;
+  const filterText = formatFilter(filter);
+  // Quality of the selector, then of every other verifier the data has, under the same filter.
+  const others = [...known].filter((name) => selector.kind !== 'verifier' || name !== selector.name).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const prepared = [
+    qualityDraws({ starts, correct, scores, weights }, formatSelector(selector), filterText, bootstrap),
+    ...others.map((name) => {
+      const one: ScoreSelector = { kind: 'verifier', name };
+      const rows = { starts, correct, scores: selectorColumn(pool.columns, one, correct.length), weights: selectorWeights(pool.columns, one, filter, starts) };
+      return qualityDraws(rows, name, filterText, bootstrap);
+    }),
+  ];
+  // The helper starts first, so that it resamples while this thread computes the rest of the report;
+  // both threads then resample layouts in shared memory.
+  const helped = helper !== null && prepared.some((q) => !q.bootstrap.done);
+  const quality = helped ? prepared.map((q) => (q.bootstrap.done ? q : sharedDraws(q, bootstrap))) : prepared;
+  const resampled = quality.filter((q) => !q.bootstrap.done);
+  const claims = helped ? SharedClaims.buffer(bootstrap.resamples) : null;
+  const helperRun = helper === null || claims === null ? null : helper.start({ tasks, layouts: resampled.map((q) => q.layout), bootstrap, claims });
 
   const tally = new GapTally();
   const summaries = new Array<TaskStats>(tasks);
@@ -95,52 +153,69 @@ export function computePoolReport(pool: SamplePool, options: ReportOptions): Gap
 
   // The k-curves need k samples in every task; k runs up to the smallest task.
   const maxK = sampleCounts.reduce((min, n) => Math.min(min, n), Infinity);
-  const bootstrap = options.bootstrap ?? DEFAULT_BOOTSTRAP;
   const bins = byDifficulty(accuracy, filtered, options.difficultyEdges);
   const passAtK = passAtKCurve(sampleCounts, correctCounts, maxK);
   const bestOfK = measured ? bestOfKCurve(scores, correct, starts, maxK) : null;
   const subsets: SubsetInput = { starts, correct, columns: pool.columns, selector, filter, weights, scores };
-  const filterText = formatFilter(filter);
-  // Quality of the selector, then of every other verifier the data has, under the same filter.
-  const others = [...known].filter((name) => selector.kind !== 'verifier' || name !== selector.name).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const quality = [
-    qualityDraws({ starts, correct, scores, weights }, formatSelector(selector), filterText, bootstrap),
-    ...others.map((name) => {
-      const one: ScoreSelector = { kind: 'verifier', name };
-      const rows = { starts, correct, scores: selectorColumn(pool.columns, one, correct.length), weights: selectorWeights(pool.columns, one, filter, starts) };
-      return qualityDraws(rows, name, filterText, bootstrap);
-    }),
-  ];
   const oracle = oracleTasks(correct, starts, filter);
   const finite = measured ? finishSteps(finiteNEstimateSteps(subsets, sampleCounts, accuracy, filtered, bootstrap)) : unmeasuredFiniteN(maxK);
+  // What does not rest on the report's draws comes before them: the helper resamples meanwhile.
+  const pooledAuroc = measured ? auroc(scores, correct) : null;
+  const curve = pool.draws ? verificationCurve(pool, selector, filter, accuracy, bootstrap) : null;
+  const majAtK = pool.answers ? majAtKCurve(pool.answers, correct, starts, maxK) : [];
+  const anyN = measured ? anyNCurve(subsets, { samples: sampleCounts, correct: correctCounts }, bootstrap.seed) : null;
+  const correlations = verifierCorrelations(pool.columns);
   // Every interval of the report rests on the same resamples: drawn once, for all of them together.
   const means = gapBootstraps([{ accuracy, filtered, relative, point: totals }, oracleInputs(oracle), ...('inputs' in finite ? [finite.inputs] : [])], bootstrap);
   const [gapDraws, oracleDraws, finiteDraws] = means as [GapBootstrap, GapBootstrap, GapBootstrap?];
-  const counted = quality.map((q) => q.bootstrap).filter((b) => !b.done);
-  new Resampler(tasks, bootstrap).advance(bootstrap.resamples, means, counted);
-  const intervals = gapDraws.intervals();
+  const counted = resampled.map((q) => q.bootstrap);
+  const mainClaims = claims === null ? undefined : new SharedClaims(claims, MAIN_THREAD);
+  new Resampler(tasks, bootstrap).advance(bootstrap.resamples, means, counted, mainClaims);
   return {
-    ...totals,
-    verifier: formatSelector(selector),
-    filter: filterText,
-    auroc: measured ? auroc(scores, correct) : null,
-    ci: { level: bootstrap.level, resamples: bootstrap.resamples, seed: bootstrap.seed, ...intervals },
-    oracle: oracleLine(oracle, oracleDraws),
-    // Only data with several verifications per sample has the key: reports of every other run stay as they were.
-    ...(pool.draws ? { verificationCurve: verificationCurve(pool, selector, filter, accuracy, bootstrap) } : {}),
-    passAtK,
-    majAtK: pool.answers ? majAtKCurve(pool.answers, correct, starts, maxK) : [],
-    bestOfK,
-    passAllK: passAllKCurve(sampleCounts, correctCounts, maxK),
-    bestOfNShortfall: bestOfK === null ? null : (passAtK[maxK - 1] as number) - (bestOfK[maxK - 1] as number),
-    verifierQuality: quality.map(verifierQuality),
-    anyN: measured ? anyNCurve(subsets, { samples: sampleCounts, correct: correctCounts }, bootstrap.seed) : null,
-    finiteN: 'inputs' in finite ? finiteNResult(finite, finiteDraws as GapBootstrap) : finite,
-    byDifficulty: measured ? bins : bins.map(unmeasuredBin),
-    correlations: verifierCorrelations(pool.columns),
-    perTask: measured ? summaries : summaries.map(unmeasuredTask),
-    fewTasksWarning: fewTasksWarning(tasks),
+    helped: helperRun === null || mainClaims === undefined ? null : helperValues(helperRun, mainClaims, counted),
+    finish: () => ({
+      ...totals,
+      verifier: formatSelector(selector),
+      filter: filterText,
+      auroc: pooledAuroc,
+      ci: { level: bootstrap.level, resamples: bootstrap.resamples, seed: bootstrap.seed, ...gapDraws.intervals() },
+      oracle: oracleLine(oracle, oracleDraws),
+      // Only data with several verifications per sample has the key: reports of every other run stay as they were.
+      ...(curve === null ? {} : { verificationCurve: curve }),
+      passAtK,
+      majAtK,
+      bestOfK,
+      passAllK: passAllKCurve(sampleCounts, correctCounts, maxK),
+      bestOfNShortfall: bestOfK === null ? null : (passAtK[maxK - 1] as number) - (bestOfK[maxK - 1] as number),
+      verifierQuality: quality.map(verifierQuality),
+      anyN,
+      finiteN: 'inputs' in finite ? finiteNResult(finite, finiteDraws as GapBootstrap) : finite,
+      byDifficulty: measured ? bins : bins.map(unmeasuredBin),
+      correlations,
+      perTask: measured ? summaries : summaries.map(unmeasuredTask),
+      fewTasksWarning: fewTasksWarning(tasks),
+    }),
   };
+}
+
+/** The draws of `draws`' score over its layout in shared memory (sharedLayout). */
+function sharedDraws(draws: QualityDraws, options: BootstrapOptions): QualityDraws {
+  const layout = sharedLayout(draws.layout);
+  return { point: draws.point, layout, bootstrap: qualityBootstrap(layout, options) };
+}
+
+/**
+ * Every resample is claimed once this thread has drawn them all. A helper that claimed none (it had
+ * not started yet) is stopped and not waited for; else its values join the bootstraps'.
+ */
+async function helperValues(run: HelperRun, claims: SharedClaims, counted: readonly TaskBootstrap[]): Promise<void> {
+  if (claims.held(HELPER_THREAD) === 0) {
+    run.stop();
+    return;
+  }
+  const values = await run.values;
+  if (values.length !== counted.length) throw new Error(`the helper thread sent the values of ${values.length} scores, not ${counted.length}`);
+  counted.forEach((bootstrap, i) => bootstrap.addValues(values[i] as Float64Array[]));
 }
 
 /** Without a single score the filter decided nothing: only the verifier-free numbers remain. */

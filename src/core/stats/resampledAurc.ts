@@ -30,7 +30,8 @@ export const MAX_SAMPLES = 2 ** 31 - 1;
 /** Set in an entry's code when its rows are in error-free blocks before its slot. */
 const BEFORE_SLOT = 1 << 16;
 
-export class ResampledAurc {
+/** The ranked rows grouped for the resamples (aurcLayout): plain typed arrays, which a helper thread can be sent. */
+export interface AurcLayout {
   /** Slots: the tie blocks with an incorrect row. */
   readonly slots: number;
   /** The entries of chunk k are chunkStarts[k] … chunkStarts[k+1]−1 (chunk k holds slots k·CHUNK_BLOCKS …). */
@@ -41,111 +42,26 @@ export class ResampledAurc {
   readonly entryCode: Uint32Array;
   /** Per slot: e/n of its block when the block holds one task's rows, else NaN (computed per resample). */
   readonly slotRatio: Float64Array;
+}
+
+export class ResampledAurc implements AurcLayout {
+  readonly slots: number;
+  readonly chunkStarts: Int32Array;
+  readonly entryTask: Int32Array;
+  readonly entryCode: Uint32Array;
+  readonly slotRatio: Float64Array;
   // Integers below 2^31 (aurc refuses more samples), so 32-bit integer adds: less cache, no conversions.
   /** Per slot of the chunk, at 2s its block's samples, at 2s + 1 the samples of the error-free blocks before it. */
   private readonly slotSamples = new Int32Array(2 * CHUNK_BLOCKS);
   private readonly slotErrors = new Int32Array(CHUNK_BLOCKS);
   private readonly sweep = startSweep();
 
-  /**
-   * `ranking` over the rows; task t owns rows starts[t] … starts[t+1]−1; correct[row] is 1 or 0.
-   * O(rows + tasks) time (counting sorts); about 29 bytes per row of scratch while it runs, 8 bytes per
-   * entry and per slot kept (at most one entry per row).
-   */
-  constructor(ranking: ScoreRanking, starts: Int32Array, correct: Uint8Array) {
-    const { order, blockEnds } = ranking;
-    const rows = order.length;
-    const tasks = starts.length - 1;
-    const blocks = blockEnds.length;
-    const scratch = new Int32Array(rows);
-    for (let t = 0; t < tasks; t++) scratch.fill(t, starts[t] as number, starts[t + 1] as number);
-    const taskAt = new Int32Array(rows);
-    for (let p = 0; p < rows; p++) taskAt[p] = scratch[order[p] as number] as number;
-    // Slots: the blocks with an incorrect row, best first, with e/n where the block is one task's.
-    const blockSlot = new Int32Array(blocks);
-    const ratios: number[] = [];
-    for (let b = 0, p = 0; b < blocks; b++) {
-      const from = p;
-      let wrong = 0;
-      let oneTask = true;
-      for (const end = blockEnds[b] as number; p < end; p++) {
-        wrong += 1 - (correct[order[p] as number] as number);
-        oneTask &&= taskAt[p] === taskAt[from];
-      }
-      blockSlot[b] = wrong > 0 ? ratios.length : -1;
-      if (wrong > 0) ratios.push(oneTask ? wrong / (p - from) : Number.NaN);
-    }
-    this.slots = ratios.length;
-    this.slotRatio = Float64Array.from(ratios);
-    // Per ranked position: its slot (−1: after the last) and whether it comes before the slot's block.
-    const slotAt = new Int32Array(rows);
-    const before = new Uint8Array(rows);
-    for (let b = blocks - 1, p = rows, next = -1; b >= 0; b--) {
-      const slot = blockSlot[b] as number;
-      if (slot >= 0) next = slot;
-      for (const start = b === 0 ? 0 : (blockEnds[b - 1] as number); p > start; ) {
-        p--;
-        slotAt[p] = next;
-        before[p] = slot >= 0 ? 0 : 1;
-      }
-    }
-    const chunks = Math.ceil(this.slots / CHUNK_BLOCKS);
-    // Ranked positions by task, each task's in rank order (a stable counting sort) …
-    const byTask = new Int32Array(rows);
-    const nextOfTask = starts.slice(0, tasks);
-    for (let p = 0; p < rows; p++) {
-      const t = taskAt[p] as number;
-      byTask[nextOfTask[t] as number] = p;
-      nextOfTask[t] = (nextOfTask[t] as number) + 1;
-    }
-    // … then by chunk, stably: by chunk, by task, by rank (positions after the last slot left out).
-    const rowStarts = new Int32Array(chunks + 1);
-    for (let p = 0; p < rows; p++) {
-      const slot = slotAt[p] as number;
-      if (slot >= 0) rowStarts[(slot >> CHUNK_SHIFT) + 1] = (rowStarts[(slot >> CHUNK_SHIFT) + 1] as number) + 1;
-    }
-    for (let k = 0; k < chunks; k++) rowStarts[k + 1] = (rowStarts[k + 1] as number) + (rowStarts[k] as number);
-    const nextOfChunk = rowStarts.slice(0, chunks);
-    const byChunk = scratch;
-    for (let i = 0; i < rows; i++) {
-      const p = byTask[i] as number;
-      const slot = slotAt[p] as number;
-      if (slot < 0) continue;
-      const k = slot >> CHUNK_SHIFT;
-      byChunk[nextOfChunk[k] as number] = p;
-      nextOfChunk[k] = (nextOfChunk[k] as number) + 1;
-    }
-    // Consecutive positions of one task with one slot, on the same side of its block, merge into an entry.
-    const entryTask = new Int32Array(rows);
-    const entryCode = new Uint32Array(rows);
-    const chunkStarts = new Int32Array(chunks + 1);
-    let entries = 0;
-    for (let k = 0; k < chunks; k++) {
-      chunkStarts[k] = entries;
-      const first = k << CHUNK_SHIFT;
-      const end = rowStarts[k + 1] as number;
-      for (let i = rowStarts[k] as number; i < end; ) {
-        const p = byChunk[i] as number;
-        const t = taskAt[p] as number;
-        const slot = slotAt[p] as number;
-        const side = before[p] as number;
-        let n = 0;
-        let wrong = 0;
-        for (; i < end && n < ENTRY_MAX_ROWS; i++) {
-          const q = byChunk[i] as number;
-          if (taskAt[q] !== t || slotAt[q] !== slot || before[q] !== side) break;
-          n++;
-          wrong += 1 - (correct[order[q] as number] as number);
-        }
-        entryTask[entries] = t;
-        entryCode[entries] = (((slot - first) << 17) | (side === 1 ? BEFORE_SLOT : 0) | (n << 8) | wrong) >>> 0;
-        entries++;
-      }
-    }
-    chunkStarts[chunks] = entries;
+  constructor({ slots, chunkStarts, entryTask, entryCode, slotRatio }: AurcLayout) {
+    this.slots = slots;
     this.chunkStarts = chunkStarts;
-    this.entryTask = entryTask.slice(0, entries);
-    this.entryCode = entryCode.slice(0, entries);
+    this.entryTask = entryTask;
+    this.entryCode = entryCode;
+    this.slotRatio = slotRatio;
   }
 
   /**
@@ -193,4 +109,103 @@ export class ResampledAurc {
     sweep[2] = early;
     return sweptAurc(sweep, samples, harmonic);
   }
+}
+
+/**
+ * The entries and slots of `ranking` over the rows; task t owns rows starts[t] … starts[t+1]−1;
+ * correct[row] is 1 or 0.
+ * O(rows + tasks) time (counting sorts); about 29 bytes per row of scratch while it runs, 8 bytes per
+ * entry and per slot kept (at most one entry per row).
+ */
+export function aurcLayout(ranking: ScoreRanking, starts: Int32Array, correct: Uint8Array): AurcLayout {
+  const { order, blockEnds } = ranking;
+  const rows = order.length;
+  const tasks = starts.length - 1;
+  const blocks = blockEnds.length;
+  const scratch = new Int32Array(rows);
+  for (let t = 0; t < tasks; t++) scratch.fill(t, starts[t] as number, starts[t + 1] as number);
+  const taskAt = new Int32Array(rows);
+  for (let p = 0; p < rows; p++) taskAt[p] = scratch[order[p] as number] as number;
+  // Slots: the blocks with an incorrect row, best first, with e/n where the block is one task's.
+  const blockSlot = new Int32Array(blocks);
+  const ratios: number[] = [];
+  for (let b = 0, p = 0; b < blocks; b++) {
+    const from = p;
+    let wrong = 0;
+    let oneTask = true;
+    for (const end = blockEnds[b] as number; p < end; p++) {
+      wrong += 1 - (correct[order[p] as number] as number);
+      oneTask &&= taskAt[p] === taskAt[from];
+    }
+    blockSlot[b] = wrong > 0 ? ratios.length : -1;
+    if (wrong > 0) ratios.push(oneTask ? wrong / (p - from) : Number.NaN);
+  }
+  const slots = ratios.length;
+  // Per ranked position: its slot (−1: after the last) and whether it comes before the slot's block.
+  const slotAt = new Int32Array(rows);
+  const before = new Uint8Array(rows);
+  for (let b = blocks - 1, p = rows, next = -1; b >= 0; b--) {
+    const slot = blockSlot[b] as number;
+    if (slot >= 0) next = slot;
+    for (const start = b === 0 ? 0 : (blockEnds[b - 1] as number); p > start; ) {
+      p--;
+      slotAt[p] = next;
+      before[p] = slot >= 0 ? 0 : 1;
+    }
+  }
+  const chunks = Math.ceil(slots / CHUNK_BLOCKS);
+  // Ranked positions by task, each task's in rank order (a stable counting sort) …
+  const byTask = new Int32Array(rows);
+  const nextOfTask = starts.slice(0, tasks);
+  for (let p = 0; p < rows; p++) {
+    const t = taskAt[p] as number;
+    byTask[nextOfTask[t] as number] = p;
+    nextOfTask[t] = (nextOfTask[t] as number) + 1;
+  }
+  // … then by chunk, stably: by chunk, by task, by rank (positions after the last slot left out).
+  const rowStarts = new Int32Array(chunks + 1);
+  for (let p = 0; p < rows; p++) {
+    const slot = slotAt[p] as number;
+    if (slot >= 0) rowStarts[(slot >> CHUNK_SHIFT) + 1] = (rowStarts[(slot >> CHUNK_SHIFT) + 1] as number) + 1;
+  }
+  for (let k = 0; k < chunks; k++) rowStarts[k + 1] = (rowStarts[k + 1] as number) + (rowStarts[k] as number);
+  const nextOfChunk = rowStarts.slice(0, chunks);
+  const byChunk = scratch;
+  for (let i = 0; i < rows; i++) {
+    const p = byTask[i] as number;
+    const slot = slotAt[p] as number;
+    if (slot < 0) continue;
+    const k = slot >> CHUNK_SHIFT;
+    byChunk[nextOfChunk[k] as number] = p;
+    nextOfChunk[k] = (nextOfChunk[k] as number) + 1;
+  }
+  // Consecutive positions of one task with one slot, on the same side of its block, merge into an entry.
+  const entryTask = new Int32Array(rows);
+  const entryCode = new Uint32Array(rows);
+  const chunkStarts = new Int32Array(chunks + 1);
+  let entries = 0;
+  for (let k = 0; k < chunks; k++) {
+    chunkStarts[k] = entries;
+    const first = k << CHUNK_SHIFT;
+    const end = rowStarts[k + 1] as number;
+    for (let i = rowStarts[k] as number; i < end; ) {
+      const p = byChunk[i] as number;
+      const t = taskAt[p] as number;
+      const slot = slotAt[p] as number;
+      const side = before[p] as number;
+      let n = 0;
+      let wrong = 0;
+      for (; i < end && n < ENTRY_MAX_ROWS; i++) {
+        const q = byChunk[i] as number;
+        if (taskAt[q] !== t || slotAt[q] !== slot || before[q] !== side) break;
+        n++;
+        wrong += 1 - (correct[order[q] as number] as number);
+      }
+      entryTask[entries] = t;
+      entryCode[entries] = (((slot - first) << 17) | (side === 1 ? BEFORE_SLOT : 0) | (n << 8) | wrong) >>> 0;
+      entries++;
+    }
+  }
+  chunkStarts[chunks] = entries;
+  return { slots, chunkStarts, entryTask: entryTask.slice(0, entries), entryCode: entryCode.slice(0, entries), slotRatio: Float64Array.from(ratios) };
 }

@@ -43,6 +43,11 @@ export class SubsetExpectation {
   private readonly form: 'threshold' | 'topk' | null;
   private readonly verifiers: string[];
   private logFactorial = Float64Array.of(0);
+  /** The evaluators by subset size, kept across tasks: a report asks for 10^5 tasks at a few sizes, and allocating per task was most of its time. */
+  private readonly evaluators = new Map<number, SubsetEvaluator>();
+  /** sampled's permutation and drawn values, grown as needed. */
+  private permutation = new Int32Array(0);
+  private drawnValues = new Float64Array(0);
 
   constructor(private readonly input: SubsetInput) {
     this.form = closedForm(input.selector, input.filter);
@@ -116,11 +121,11 @@ export class SubsetExpectation {
 
   private enumerated(from: number, n: number, k: number): SubsetEstimate {
     const pick = Int32Array.from({ length: k }, (_, i) => i);
-    const evaluate = this.subsetEvaluator(from, k);
+    const evaluate = this.subsetEvaluator(k);
     let sum = 0;
     let count = 0;
     for (;;) {
-      sum += evaluate(pick);
+      sum += evaluate(from, pick);
       count++;
       // Next k-subset in lexicographic order: raise the rightmost position that can rise.
       let i = k - 1;
@@ -134,9 +139,11 @@ export class SubsetExpectation {
 
   /** `draws` subsets, each by a partial Fisher–Yates shuffle of 0..n−1 (position j swapped with j + rng.int(n − j)). */
   private sampled(from: number, n: number, k: number, draws: number, rng: Rng): SubsetEstimate {
-    const evaluate = this.subsetEvaluator(from, k);
-    const perm = new Int32Array(n);
-    const values = new Float64Array(draws);
+    const evaluate = this.subsetEvaluator(k);
+    if (this.permutation.length < n) this.permutation = new Int32Array(n);
+    if (this.drawnValues.length < draws) this.drawnValues = new Float64Array(draws);
+    const { permutation: perm, drawnValues: values } = this;
+    const pick = evaluate.pick;
     let sum = 0;
     for (let d = 0; d < draws; d++) {
       for (let i = 0; i < n; i++) perm[i] = i;
@@ -146,22 +153,31 @@ export class SubsetExpectation {
         perm[j] = perm[swap] as number;
         perm[swap] = held;
       }
-      const value = evaluate(perm.subarray(0, k).sort());
+      // The drawn positions in ascending order (insertion sort: k is small).
+      for (let i = 0; i < k; i++) {
+        const position = perm[i] as number;
+        let at = i;
+        for (; at > 0 && (pick[at - 1] as number) > position; at--) pick[at] = pick[at - 1] as number;
+        pick[at] = position;
+      }
+      const value = evaluate(from, pick);
       values[d] = value;
       sum += value;
     }
     const mean = sum / draws;
     let squares = 0;
-    for (const v of values) squares += (v - mean) * (v - mean);
+    for (let d = 0; d < draws; d++) squares += ((values[d] as number) - mean) * ((values[d] as number) - mean);
     return { mean, variance: squares / (draws - 1) / draws, exact: false };
   }
 
   /**
-   * J(f[w]) of the subset at positions `pick` (ascending, so in sample-index order) of the task starting
+   * J(f[w]) of the k-subset at positions `pick` (ascending, so in sample-index order) of the task starting
    * at row `from`. One score (a verifier or mean(…)) is filtered directly on its column; and(…) filters
    * every part's columns (selectorWeights).
    */
-  private subsetEvaluator(from: number, k: number): (pick: Int32Array) => number {
+  private subsetEvaluator(k: number): SubsetEvaluator {
+    const known = this.evaluators.get(k);
+    if (known !== undefined) return known;
     const { input } = this;
     const correct = new Uint8Array(k);
     const weights = new Float64Array(k);
@@ -170,7 +186,7 @@ export class SubsetExpectation {
     const columns = new Map(this.verifiers.map((name) => [name, new Float64Array(k)]));
     const starts = Int32Array.of(0, k);
     const single = input.selector.kind !== 'and';
-    return (pick) => {
+    const evaluate = (from: number, pick: Int32Array): number => {
       for (let i = 0; i < k; i++) {
         const row = from + (pick[i] as number);
         correct[i] = input.correct[row] as number;
@@ -180,6 +196,9 @@ export class SubsetExpectation {
       if (single) applyFilter(subsetScores, 0, k, input.filter, weights, scratch);
       return summarizeTask(correct, single ? weights : selectorWeights(columns, input.selector, input.filter, starts), 0, k).filteredAccuracy;
     };
+    const evaluator = Object.assign(evaluate, { pick: new Int32Array(k) });
+    this.evaluators.set(k, evaluator);
+    return evaluator;
   }
 
   private logFactorials(n: number): Float64Array {
@@ -191,6 +210,9 @@ export class SubsetExpectation {
     return this.logFactorial;
   }
 }
+
+/** J(f[w]) of a k-subset of a task (subsetEvaluator), with a k-position array for its caller to fill. */
+type SubsetEvaluator = ((from: number, pick: Int32Array) => number) & { pick: Int32Array };
 
 function exact(mean: number): SubsetEstimate {
   return { mean, variance: 0, exact: true };

@@ -19,6 +19,8 @@ export class TaskBootstrap implements CountedResamples {
   private readonly values: Float64Array[];
   private readonly defined: Int32Array;
   private drawn = 0;
+  /** Resamples another thread evaluates, and the most values per statistic addValues may still bring. */
+  private skipped = 0;
 
   constructor(
     readonly tasks: number,
@@ -54,6 +56,32 @@ export class TaskBootstrap implements CountedResamples {
       this.defined[s] = at + 1;
     }
     this.drawn++;
+  }
+
+  skipResample(): void {
+    this.drawn++;
+    this.skipped++;
+  }
+
+  /** Per statistic, its values of the resamples evaluated here, in draw order (what addValues takes). */
+  definedValues(): Float64Array[] {
+    return this.values.map((values, s) => values.slice(0, this.defined[s] as number));
+  }
+
+  /**
+   * The skipped resamples' values, from a bootstrap of the same statistics over the same draws on
+   * another thread (its definedValues()). The intervals sort the values, so the order in which they
+   * arrive changes nothing: they are the intervals of evaluating every resample here, bit for bit.
+   */
+  addValues(values: readonly Float64Array[]): void {
+    if (values.length !== this.values.length || values.some((v) => v.length > this.skipped)) {
+      throw new RangeError(`values of ${values.length} statistics do not fit ${this.values.length} statistics of ${this.skipped} skipped resamples`);
+    }
+    values.forEach((v, s) => {
+      (this.values[s] as Float64Array).set(v, this.defined[s] as number);
+      this.defined[s] = (this.defined[s] as number) + v.length;
+    });
+    this.skipped = 0;
   }
 
   /**

@@ -6,7 +6,7 @@ import { MISSING_SCORE } from '../filter/columns';
 import type { BootstrapOptions } from './bootstrap';
 import { calibration, calibrationBin, CalibrationSums, CALIBRATION_BINS, SUMS_PER_BIN, type ReliabilityBin } from './calibration';
 import { expectedConfusion, filterRates, type FilterRates } from './filterQuality';
-import { ResampledAurc } from './resampledAurc';
+import { aurcLayout, ResampledAurc, type AurcLayout } from './resampledAurc';
 import { HarmonicNumbers, riskCoverage, ScoreRanking, type RiskCoveragePoint } from './riskCoverage';
 import { TaskBootstrap } from './taskBootstrap';
 import type { Confusion, Interval } from './types';
@@ -82,6 +82,15 @@ export interface PreparedQuality {
   entrySums: Float64Array;
 }
 
+/** What the resamples of a score read: prepareQuality's layouts without the rows and ranking (what a helper thread is sent). */
+export type QualityLayout = Pick<PreparedQuality, 'taskConfusion' | 'taskSamples' | 'entryStarts' | 'entryBin' | 'entrySums'> & { resampledAurc: AurcLayout };
+
+/** The layouts alone, as plain typed arrays. */
+export function qualityLayout({ taskConfusion, taskSamples, entryStarts, entryBin, entrySums, resampledAurc }: PreparedQuality): QualityLayout {
+  const { slots, chunkStarts, entryTask, entryCode, slotRatio } = resampledAurc;
+  return { taskConfusion, taskSamples, entryStarts, entryBin, entrySums, resampledAurc: { slots, chunkStarts, entryTask, entryCode, slotRatio } };
+}
+
 /** O(samples · log samples) for the ranking, O(samples) for the rest, once per score. */
 export function prepareQuality(rows: QualityRows): PreparedQuality {
   const { starts, correct, scores, weights } = rows;
@@ -133,7 +142,7 @@ export function prepareQuality(rows: QualityRows): PreparedQuality {
     ranking,
     taskConfusion,
     taskSamples,
-    resampledAurc: new ResampledAurc(ranking, starts, correct),
+    resampledAurc: new ResampledAurc(aurcLayout(ranking, starts, correct)),
     entryStarts,
     entryBin,
     entrySums,
@@ -173,8 +182,9 @@ export function qualityPoint(prepared: PreparedQuality, selector: string, filter
  * order: calibration and the confusion add up per-task sums, the AURC streams ResampledAurc's entries.
  * Nothing is allocated per resample.
  */
-export function qualityBootstrap(prepared: PreparedQuality, options: BootstrapOptions): TaskBootstrap {
-  const { taskConfusion, taskSamples, resampledAurc, entryStarts, entryBin, entrySums } = prepared;
+export function qualityBootstrap(layout: QualityLayout, options: BootstrapOptions): TaskBootstrap {
+  const { taskConfusion, taskSamples, entryStarts, entryBin, entrySums } = layout;
+  const resampledAurc = layout.resampledAurc instanceof ResampledAurc ? layout.resampledAurc : new ResampledAurc(layout.resampledAurc);
   const tasks = entryStarts.length - 1;
   const calibrationSums = new CalibrationSums(CALIBRATION_BINS);
   const totals = calibrationSums.totals;
@@ -220,16 +230,17 @@ export function qualityIntervals(bootstrap: TaskBootstrap, point: QualityPoint):
   return Object.fromEntries(QUALITY_INTERVALS.map((key, i) => [key, values[i] ?? null])) as QualityIntervals;
 }
 
-/** A score's point estimates and its bootstrap, not yet drawn (nothing is resampled when the score is missing everywhere). */
+/** A score's point estimates and its bootstrap, not yet drawn (nothing is resampled when the score is missing everywhere), over `layout`. */
 export interface QualityDraws {
   point: QualityPoint;
   bootstrap: TaskBootstrap;
+  layout: QualityLayout;
 }
 
 export function qualityDraws(rows: QualityRows, selector: string, filter: string, options: BootstrapOptions): QualityDraws {
   const prepared = prepareQuality(rows);
   const point = qualityPoint(prepared, selector, filter);
-  return { point, bootstrap: qualityBootstrap(prepared, point.measured ? options : { ...options, resamples: 0 }) };
+  return { point, bootstrap: qualityBootstrap(prepared, point.measured ? options : { ...options, resamples: 0 }), layout: qualityLayout(prepared) };
 }
 
 /** The verifier's quality once its bootstrap is drawn. */

@@ -8,25 +8,49 @@ export interface Rng {
   int(n: number): number;
 }
 
-export function createRng(seed: number | string): Rng {
+/** createRng's generator, which also draws a batch at once. */
+export interface BatchRng extends Rng {
+  /**
+   * The next `count` values of next() into out[0 … count−1], in order: the same numbers, several times
+   * faster for a batch (the bootstrap draws 10^8 of them at a million samples).
+   */
+  fill(out: Float64Array, count: number): void;
+}
+
+export function createRng(seed: number | string): BatchRng {
   return rngOf(seedState(typeof seed === 'string' ? seed : `n:${seed}`));
 }
 
-function rngOf(state: readonly [number, number, number, number]): Rng {
-  let [a, b, c, d] = state;
-  const next = (): number => {
-    a |= 0; b |= 0; c |= 0; d |= 0;
-    let t = (a + b) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    d = (d + 1) | 0;
-    t = (t + d) | 0;
-    c = (c + t) | 0;
-    return (t >>> 0) / 4294967296;
+function rngOf(seed: readonly [number, number, number, number]): BatchRng {
+  const state = Int32Array.from(seed, (word) => word | 0);
+  // The one implementation of the step: the state lives in locals for the loop, not in closure slots.
+  const fill = (out: Float64Array, count: number): void => {
+    let a = state[0] as number;
+    let b = state[1] as number;
+    let c = state[2] as number;
+    let d = state[3] as number;
+    for (let i = 0; i < count; i++) {
+      let t = (a + b) | 0;
+      a = b ^ (b >>> 9);
+      b = (c + (c << 3)) | 0;
+      c = (c << 21) | (c >>> 11);
+      d = (d + 1) | 0;
+      t = (t + d) | 0;
+      c = (c + t) | 0;
+      out[i] = (t >>> 0) / 4294967296;
+    }
+    state[0] = a;
+    state[1] = b;
+    state[2] = c;
+    state[3] = d;
   };
-  for (let i = 0; i < 12; i++) next();
-  return { next, int: (n: number) => Math.floor(next() * n) };
+  const one = new Float64Array(1);
+  const next = (): number => {
+    fill(one, 1);
+    return one[0] as number;
+  };
+  fill(new Float64Array(12), 12);
+  return { next, int: (n: number) => Math.floor(next() * n), fill };
 }
 
 /** Fisher–Yates shuffle into a new array. */

@@ -6,7 +6,7 @@ import { parseFilter, parseSelector } from '../../../src/core/filter/parse';
 import { DRAW_BATCH, drawTask, drawTasks, RECORD, taskRecords } from '../../../src/core/stats/bootstrap';
 import { computeReport } from '../../../src/core/stats/report';
 import { CalibrationSums } from '../../../src/core/stats/calibration';
-import { ResampledAurc } from '../../../src/core/stats/resampledAurc';
+import { aurcLayout, ResampledAurc } from '../../../src/core/stats/resampledAurc';
 import { HarmonicNumbers, ScoreRanking } from '../../../src/core/stats/riskCoverage';
 import type { ScoredSample } from '../../../src/core/stats/types';
 import { prepareQuality } from '../../../src/core/stats/verifierQuality';
@@ -94,7 +94,7 @@ describe('bootstrap edge cases', () => {
     const tasks = 50;
     const starts = Int32Array.from({ length: tasks + 1 }, (_, t) => 3 * t);
     const correct = Uint8Array.from({ length: 3 * tasks }, () => (rng.next() < 0.4 ? 1 : 0));
-    const layout = new ResampledAurc(new ScoreRanking(new Float64Array(3 * tasks).fill(0.5)), starts, correct);
+    const layout = new ResampledAurc(aurcLayout(new ScoreRanking(new Float64Array(3 * tasks).fill(0.5)), starts, correct));
     const harmonic = new HarmonicNumbers();
     for (let b = 0; b < 5; b++) {
       const counts = new Int32Array(tasks);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { MISSING_SCORE } from '../../../src/core/filter/columns';
-import { CHUNK_BLOCKS, ENTRY_MAX_ROWS, ResampledAurc } from '../../../src/core/stats/resampledAurc';
+import { aurcLayout, CHUNK_BLOCKS, ENTRY_MAX_ROWS, ResampledAurc } from '../../../src/core/stats/resampledAurc';
 import { HarmonicNumbers, riskCoverage, ScoreRanking } from '../../../src/core/stats/riskCoverage';
 import { createRng } from '../../../src/core/util/random';
 
@@ -35,7 +35,7 @@ function resampleCounts(tasks: number, seed: string): Int32Array {
 function resampled(data: ReturnType<typeof rows>, counts: Int32Array): number | null {
   let samples = 0;
   for (let t = 0; t < counts.length; t++) samples += (counts[t] as number) * ((data.starts[t + 1] as number) - (data.starts[t] as number));
-  return new ResampledAurc(data.ranking, data.starts, data.correct).aurc(counts, samples, new HarmonicNumbers());
+  return new ResampledAurc(aurcLayout(data.ranking, data.starts, data.correct)).aurc(counts, samples, new HarmonicNumbers());
 }
 
 describe('ResampledAurc', () => {
@@ -54,7 +54,7 @@ describe('ResampledAurc', () => {
     // A binary score: task 0 has 700 rows of score 1, so it needs ⌈700/255⌉ = 3 entries in that block.
     const sizes = [700, 3, 40, 1];
     const data = rows(sizes, (r) => (r < 700 || r % 3 === 0 ? 1 : 0), (r) => r % 4 !== 1);
-    const layout = new ResampledAurc(data.ranking, data.starts, data.correct);
+    const layout = new ResampledAurc(aurcLayout(data.ranking, data.starts, data.correct));
     const task0 = [...layout.entryTask].filter((t) => t === 0).length;
     assert.equal(task0, 3);
     for (const code of layout.entryCode) assert.ok(((code >>> 8) & 0xff) <= ENTRY_MAX_ROWS && (code & 0xff) <= ((code >>> 8) & 0xff));
@@ -67,7 +67,7 @@ describe('ResampledAurc', () => {
     const rng = createRng('layout');
     const sizes = Array.from({ length: 4000 }, () => 1 + rng.int(9));
     const data = rows(sizes, () => (rng.next() < 0.1 ? MISSING_SCORE : Math.round(rng.next() * 5e4) / 5e4), () => rng.next() < 0.5);
-    const layout = new ResampledAurc(data.ranking, data.starts, data.correct);
+    const layout = new ResampledAurc(aurcLayout(data.ranking, data.starts, data.correct));
     let covered = 0;
     for (let k = 0; k + 1 < layout.chunkStarts.length; k++) {
       for (let i = layout.chunkStarts[k] as number; i < (layout.chunkStarts[k + 1] as number); i++) {
@@ -103,7 +103,7 @@ describe('ResampledAurc', () => {
 
   it('an error-free ranking has no slot: every resample has AURC 0', () => {
     const data = rows([3, 2], (r) => r / 5, () => true);
-    const layout = new ResampledAurc(data.ranking, data.starts, data.correct);
+    const layout = new ResampledAurc(aurcLayout(data.ranking, data.starts, data.correct));
     assert.equal(layout.slots, 0);
     assert.equal(layout.entryTask.length, 0);
     assert.equal(resampled(data, Int32Array.of(2, 1)), 0);
