@@ -55,8 +55,8 @@ export function buildTableItems({ ds, filter, scores, annotated }: TableInputs, 
   const sortKey = sortKeyOf(ds, filter.weights, scores, view.sort);
   const sign = view.descending ? -1 : 1;
   const only = view.task === null ? -1 : (ds.taskNumber.get(view.task) ?? -2);
-  const items = new Int32Array(ds.rows.length + ds.taskIds.length);
-  const lineOf = new Int32Array(ds.rows.length).fill(-1);
+  const items = new Int32Array(ds.slots.length + ds.taskIds.length);
+  const lineOf = new Int32Array(ds.slots.length).fill(-1);
   let lines = 0;
   let samples = 0;
   for (let t = 0; t < ds.taskIds.length; t++) {

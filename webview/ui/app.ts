@@ -277,7 +277,7 @@ export class PanelApp {
       items,
       verifiers,
       labelOf: (row) => {
-        const sample = ds.rows[row] as StoredRow;
+        const sample = ds.sampleAt(row);
         const labels = this.store.annotationsOf(sample.task, sample.index);
         const latest = labels[labels.length - 1];
         return latest ? labelText(latest) : null;
@@ -414,7 +414,7 @@ export class PanelApp {
     });
     this.statsHeader.update(
       fr.stats && fr.oracle ? { stats: fr.stats, intervals, auroc: sel.auroc, oracle: { stats: fr.oracle.stats, intervals: drawn?.oracle ?? null } } : null,
-      { samples: ds.rows.length, done: this.progress?.done ?? null, total: this.progress?.total ?? null, tasks: ds.taskIds.length },
+      { samples: ds.slots.length, done: this.progress?.done ?? null, total: this.progress?.total ?? null, tasks: ds.taskIds.length },
       rests,
       this.notice(fr, rests.starting),
       confusionWeights(ds, fr),
@@ -444,7 +444,7 @@ export class PanelApp {
 
   private detailModel(ds: Dataset, fr: FilterResult, settings: PanelSettings, row: number): DetailModel | null {
     if (!settings.selection || row < 0) return null;
-    const sample = ds.rows[row] as StoredRow;
+    const sample = ds.sampleAt(row);
     if (!sample.full) this.fetchDetail(sample);
     return {
       sample,
@@ -488,8 +488,8 @@ export class PanelApp {
     const settings = this.settings;
     if (!settings) return;
     const { ds, items } = this.derive(settings);
-    const sample = ds.rows[row];
-    if (!sample) return;
+    if (row < 0 || row >= ds.slots.length) return;
+    const sample = ds.sampleAt(row);
     this.change({ selection: { task: sample.task, index: sample.index } });
     const line = items.lineOf[row] as number;
     if (line >= 0) this.table.reveal(line);
