@@ -227,7 +227,8 @@ export class SampleStore {
 
   /** Task ids in the canonical order of the statistics (UTF-16 code units, as buildPool sorts them). */
   taskIds(): string[] {
-    return [...this.table.taskIds].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    // The default order is exactly that, and without a comparator to call it sorts 10^5 ids faster.
+    return [...this.table.taskIds].sort();
   }
 
   /** A task's slots in ascending sample index. */

@@ -23,7 +23,7 @@ import { isWeighted } from '../../src/core/report/weightTerms';
 import { SampleStore, type StoredRow } from '../model/sampleStore';
 import { runInSlices, type SlicedJob, type SliceScheduler } from '../model/slices';
 import { initialSettings, toPanelState, type PanelSettings } from '../model/settings';
-import { buildTableItems, disagreementOf, nextMatching, stepSample, type TableItems } from '../model/tableView';
+import { buildTableItems, disagreementOf, linesFollowFilter, nextMatching, stepSample, type TableItems } from '../model/tableView';
 import { createThrottle, LIVE_TIMING, type Clock, type Throttle } from '../model/throttle';
 import { AuditPart } from './auditPart';
 import { ChartsPanel, type ChartsModel } from './charts';
@@ -89,7 +89,8 @@ export class PanelApp {
   private readonly selection = memoize((ds: Dataset, _selector: string, selector: ScoreSelector | null) => scoreSelector(ds, selector));
   private readonly filtered = memoize((ds: Dataset, _selector: string, _filter: string, selector: ScoreSelector | null, filter: FilterSpec) => applyFilter(ds, selector, filter));
   private readonly annotated = memoize((ds: Dataset, _labels: number) => annotatedRows(ds, this.store));
-  private readonly items = memoize((fr: FilterResult, scores: Float64Array, annotated: Uint8Array, _view: string, view: PanelView, ds: Dataset) =>
+  /** `fr` is null when the view's lines do not follow the filter (linesFollowFilter): a slider move keeps them. */
+  private readonly items = memoize((fr: FilterResult | null, scores: Float64Array, annotated: Uint8Array, _view: string, view: PanelView, ds: Dataset) =>
     buildTableItems({ ds, filter: fr, scores, annotated }, view),
   );
   /** The bootstrap intervals of the last filter result they were computed for. */
@@ -300,7 +301,7 @@ export class PanelApp {
     const sel = this.selection(ds, selectorText, settings.selector);
     const fr = this.filtered(ds, selectorText, formatFilter(settings.filter), settings.selector, settings.filter);
     const annotated = this.annotated(ds, this.store.annotationsVersion);
-    const items = this.items(fr, sel.scores, annotated, JSON.stringify(settings.view), settings.view, ds);
+    const items = this.items(linesFollowFilter(settings.view) ? fr : null, sel.scores, annotated, JSON.stringify(settings.view), settings.view, ds);
     return { ds, sel, fr, items };
   }
 

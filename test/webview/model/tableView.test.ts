@@ -3,7 +3,7 @@ import { parseFilter, parseSelector } from '../../../src/core/filter/parse';
 import type { PanelView } from '../../../src/protocol/panelProtocol';
 import { applyFilter, scoreSelector } from '../../../webview/model/analysis';
 import { annotatedRows, buildDataset } from '../../../webview/model/dataset';
-import { buildTableItems, disagreementOf, headerItem, nextMatching, stepSample } from '../../../webview/model/tableView';
+import { buildTableItems, disagreementOf, headerItem, linesFollowFilter, nextMatching, stepSample } from '../../../webview/model/tableView';
 import { handSamples } from '../../core/stats/fixtures';
 import { storeOf } from '../storeFixtures';
 
@@ -110,5 +110,25 @@ describe('webview table view', () => {
     assert.deepEqual(Array.from(ds.slots, (_, row) => disagreementOf(ds, fr, row)).filter((d) => d !== null), []);
     assert.equal(applyFilter(ds, null, parseFilter('threshold:0.5')).measured, false, 'no verifier: nothing measured');
     assert.equal(setup().fr.measured, true);
+  });
+
+  it('keeps its lines through a filter change whenever linesFollowFilter says they do not follow it', () => {
+    const { ds, inputs } = setup();
+    const filters = ['threshold:0.5', 'threshold:0.7', 'exp:0.1'].map((f) => applyFilter(ds, parseSelector('mc'), parseFilter(f)));
+    const lines = (filter: typeof inputs.filter | null, v: PanelView): string => JSON.stringify(Array.from(buildTableItems({ ...inputs, filter }, v).items));
+    let following = 0;
+    for (const show of ['all', 'disagreements', 'kept', 'dropped', 'correct', 'wrong', 'annotated'] as const) {
+      for (const sort of ['task', 'score', 'correct', 'kept'] as const) {
+        const v = view({ show, sort, descending: true });
+        const differ = new Set(filters.map((f) => lines(f, v))).size > 1;
+        if (differ) following++;
+        if (linesFollowFilter(v)) assert.throws(() => lines(null, v), /needs the filter's decisions/);
+        else {
+          assert.equal(differ, false, `${show}, ${sort}: the lines follow the filter`);
+          assert.equal(lines(null, v), lines(inputs.filter, v));
+        }
+      }
+    }
+    assert.ok(following >= 4, 'the filters differ enough to tell');
   });
 });
