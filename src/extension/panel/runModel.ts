@@ -106,11 +106,15 @@ export class RunModel {
   static async read(dir: string, opts: ReadRunOptions = {}): Promise<{ model: RunModel; annotations: AnnotationRecord[] }> {
     const { store, manifest, tasks, annotations } = await readColumnStore(dir, opts);
     const model = new RunModel(dir, manifest, tasks.some(hasNoGold) ? 'check' : 'gap', tasks, store);
-    const rows: number[] = [];
-    for (let row = 0; row < store.rows; row++) if (store.generation[row] !== -1) rows.push(row);
-    model.generated = rows.length;
+    // One pass over the rows (10^6), asking each task once whether it has a gold answer.
+    const noGold = tasks.map(hasNoGold);
+    const ungraded: number[] = [];
+    for (let row = 0; row < store.rows; row++) {
+      if (store.generation[row] === -1) continue;
+      model.generated++;
+      if (noGold[store.task[row] as number]) ungraded.push(row);
+    }
     // Answers are grouped in the order their samples were recorded, as they were while the run went on.
-    const ungraded = rows.filter((row) => hasNoGold(tasks[store.task[row] as number] as Task));
     ungraded.sort((a, b) => (store.generation[a] as number) - (store.generation[b] as number));
     for (const row of ungraded) model.groupAnswer(row, model.generationOf(row).text);
     model.settledTo = await fileSize(model.file);
