@@ -73,7 +73,7 @@ export type {
   WebviewRequest,
 } from './panel/messages';
 export { drawScoresOf, goldList, type CallFailureRow, type SampleRow, type TaskInfo, type VerificationRow } from './panel/rows';
-export { SampleColumnsBuilder, toSampleColumns, VERDICT_NONE, verdictAt, type SampleColumns, type ScoreColumn } from './panel/columns';
+export { SampleColumnsBuilder, toSampleColumns, VERDICT_NONE, type SampleColumns, type ScoreColumn } from './panel/columns';
 export { parseHostMessage, parsePanelState, parseRequestResult, parseWebviewMessage, type Parsed } from './panel/validate';
 export { createMessageQueue, type MessageQueue } from './panel/hostQueue';
 export { handleWebviewMessage, type WebviewHandlers } from './panel/hostDispatch';

@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import { gapText, LiveGap } from '../../src/core/pipeline/liveGap';
 import { createRunFolder, readRun } from '../../src/core/runs/runStore';
 import { SampleLog } from '../../src/core/runs/sampleLog';
-import { parseHostMessage, verdictAt, type HostMessage } from '../../src/protocol/panelProtocol';
+import { parseHostMessage, VERDICT_NONE, type HostMessage } from '../../src/protocol/panelProtocol';
 import { MISSING_SCORE } from '../../src/core/filter/columns';
 import { gapInputOf, RunModel } from '../../src/extension/panel/runModel';
 import { COMMAND_IDS } from '../../src/extension/commandIds';
@@ -41,7 +41,7 @@ function tableRows(messages: HostMessage[]): { task: string; index: number; corr
     return Array.from(columns.index, (index, i) => ({
       task: tasks[i] as string,
       index,
-      correct: verdictAt(columns.correct, i),
+      correct: columns.correct[i] === VERDICT_NONE ? null : columns.correct[i] === 1,
       normalized: columns.answers[columns.normalized[i] as number] ?? null,
       scores: Object.fromEntries(scores.map(([name, values]) => [name, values[i] === MISSING_SCORE ? null : (values[i] as number)])),
     }));

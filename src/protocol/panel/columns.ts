@@ -47,12 +47,6 @@ export type ScoreColumn = Float64Array;
 /** A verdict in SampleColumns.correct: the task has no gold answer. */
 export const VERDICT_NONE = -1;
 
-/** Row `at`'s verdict in a SampleColumns `correct` column: null for none. */
-export function verdictAt(correct: Int8Array, at: number): boolean | null {
-  const c = correct[at];
-  return c === VERDICT_NONE ? null : c === 1;
-}
-
 // Checked by hand for the same reason as the rows: this is the message that carries 10^6 samples.
 export const sampleColumnsSchema = checkedBy<SampleColumns>(sampleColumnsIssue);
 
