@@ -16,7 +16,7 @@
 //   transfer    — the benchmark's own cost, not a user's: Playwright carries the serialized text and
 //                 buffers (as base64) into the page over the DevTools protocol.
 //                 VS Code copies the same bytes over its IPC instead, not measured here. The end-to-end
-//                 figure leaves this out; firstPaintWithTransfer keeps it (the wall clock of the load).
+//                 figure leaves this out; firstPaintWithBenchmarkTransfer keeps it (the wall clock of the load).
 //   re-filter   — from a slider move to the laid-out frame showing the recomputed stats and table
 //   intervals   — from a slider move until the bootstrap intervals (1000 resamples) are shown too
 //   longest task while the intervals are drawn — the longest main-thread task (Long Tasks API, ≥ 50 ms)
