@@ -83,7 +83,7 @@ const FOLDERS = [
       refuse('^node:|^(node-llama-cpp|openai|undici)(/|$)', 'webview/ is a browser bundle: no Node built-ins, no model clients'),
       // The pure modules the panel uses: the protocol's entries, filter, report and stats whole, the run rules, and five files of runs and util.
       refuse(
-        '^(\\.\\./)+src/(?!protocol/(panelProtocol|auditProtocol)$|core/(filter|report|stats)/|core/config/runRules$|core/runs/(labels|records|sampleKey|verifierModels)$|core/util/steps$)',
+        '^(\\.\\./)+src/(?!protocol/(panelProtocol|auditProtocol)$|core/(filter|report|stats)/|core/config/runRules$|core/runs/(labels|records|sampleKey|verifierModels)$|core/util/(steps|numbering)$)',
         'webview/ imports only src/protocol/panelProtocol, auditProtocol and the pure core modules listed in eslint.config.mjs',
       ),
     ],

@@ -3,21 +3,29 @@
 // a finished run written by syntheticRun.ts in samples format 2, with the column cache its closing report leaves).
 //   first paint, end to end — from the host's command (Open Run: RunModel.read of the run folder from
 //                 disk, the coverage and the status bar's gap it computes on opening the panel, the
-//                 snapshot messages, the serialization and transfer into the page of those up to its
-//                 progress — the tasks' questions follow, off this path, as snapshot.ts sends them) to the first
-//                 frame that shows all the samples: stats header and table, laid out (the intervals
-//                 and charts follow, off this path). Its parts: host read, host status, host snapshot,
-//                 serialization, and the page's share from receiving the messages to that frame
+//                 snapshot messages, their serialization, the page's deserialization and delivery of
+//                 those up to its progress — the tasks' questions follow, off this path, as snapshot.ts
+//                 sends them) to the first frame that shows all the samples: stats header and table,
+//                 laid out (the intervals and charts follow, off this path). Its parts: host read, host
+//                 status, host snapshot, serialize (VS Code's webview.postMessage: JSON with the typed
+//                 arrays as references, their buffers beside it, webviewTransport.ts), the page's
+//                 deserialize (the workbench's JSON.parse putting the typed arrays back) and post (the
+//                 send half of the structured clone into the webview's frame), and the page's share
+//                 from posting the messages to that frame (receiving them, validating, storing, the
+//                 statistics and the layout).
+//   transfer    — the benchmark's own cost, not a user's: Playwright carries the serialized text and
+//                 buffers (as base64) into the page over the DevTools protocol.
+//                 VS Code copies the same bytes over its IPC instead, not measured here. The end-to-end
+//                 figure leaves this out; firstPaintWithBenchmarkTransfer keeps it (the wall clock of the load).
 //   re-filter   — from a slider move to the laid-out frame showing the recomputed stats and table
 //   intervals   — from a slider move until the bootstrap intervals (1000 resamples) are shown too
 //   longest task while the intervals are drawn — the longest main-thread task (Long Tasks API, ≥ 50 ms)
 //                 between the re-filter frame and the intervals: what a slider drag would wait for
 //   memory      — the host's heap and array buffers held by the run's model after a garbage collection (what an open
 //                 panel keeps), the host process's peak RSS so far, and the page's JS heap after the
-//                 first paint (after a garbage collection)
-// Medians of RUNS page loads per size (re-filter: the median of 5 moves per load). The transfer here
-// is Playwright's (one JSON string over the DevTools protocol), VS Code's is its webview IPC: both
-// serialize the messages once. Writes bench/results/panel.json.
+//                 first paint (after a garbage collection); the snapshot's bytes up to its progress
+// Medians of RUNS page loads per size (re-filter: the median of 5 moves per load). Writes
+// bench/results/panel.json.
 // Run: npx tsx bench/panel/panelBench.ts [--runs 3] [--sizes 10000,100000,1000000] [--quick]
 import fs from 'node:fs';
 import os from 'node:os';
@@ -32,6 +40,7 @@ import { RunModel } from '../../src/extension/panel/runModel';
 import { snapshotMessages } from '../../src/extension/panel/snapshot';
 import { buildBundle, launchBrowser, REPO, servePanel, tempDir } from '../../test/webview/browserHarness';
 import { writeSyntheticRun } from './syntheticRun';
+import { DESERIALIZE_IN_PAGE, serializedBytes, serializeMessages, type SerializedMessages } from './webviewTransport';
 
 interface Args {
   runs: number;
@@ -78,12 +87,16 @@ function median(values: number[]): number {
 }
 
 // In-page measurement code (runs in Chromium; plain JS in strings so this node program needs no DOM types).
-// The messages arrive as one JSON string, parsed here as the webview's message port would deliver them.
-// A MutationObserver sees the render at the end of the task that made it (a polling timer could run only
-// after the deferred work of that render), and the rAF it registers runs in the very next frame.
-const MEASURE_FIRST_PAINT = `(text, expected) => new Promise((resolve) => {
+// The messages arrive serialized as VS Code sends them; the page deserializes them as the workbench does
+// and posts them into its own window, transferring the buffers, as the workbench posts into the
+// webview's frame. A MutationObserver sees the render at the end of the task that made it (a polling
+// timer could run only after the deferred work of that render), and the rAF it registers runs in the
+// very next frame.
+const MEASURE_FIRST_PAINT = `(serialized, expected) => new Promise((resolve) => {
   performance.mark('first-paint-start');
   const start = performance.now();
+  const messages = (${DESERIALIZE_IN_PAGE})(serialized.text, serialized.buffers);
+  const deserialized = performance.now();
   const done = () => {
     const count = document.querySelector('[data-role=table-count]')?.textContent;
     const accuracy = document.querySelector('[data-stat=accuracy]')?.textContent;
@@ -92,6 +105,7 @@ const MEASURE_FIRST_PAINT = `(text, expected) => new Promise((resolve) => {
     return all && accuracy && accuracy !== '—' && lines > 0;
   };
   const counts = new Set();
+  let posted = 0;
   const observer = new MutationObserver(() => {
     counts.add(document.querySelector('[data-role=table-count]')?.textContent);
     if (!done()) return;
@@ -100,11 +114,18 @@ const MEASURE_FIRST_PAINT = `(text, expected) => new Promise((resolve) => {
     requestAnimationFrame(() => {
       document.body.getBoundingClientRect();
       performance.mark('first-paint-end');
-      resolve({ page: performance.now() - start, renders: counts.size });
+      const end = performance.now();
+      resolve({ page: end - start, deserialize: deserialized - start, post: posted - deserialized, renders: counts.size });
     });
   });
   observer.observe(document.body, { subtree: true, childList: true, characterData: true });
-  for (const m of JSON.parse(text)) window.postMessage(m, '*');
+  const buffersOf = (value, found) => {
+    if (ArrayBuffer.isView(value)) found.add(value.buffer);
+    else if (value && typeof value === 'object') for (const v of Object.values(value)) buffersOf(v, found);
+    return found;
+  };
+  for (const m of messages) window.postMessage(m, '*', [...buffersOf(m, new Set())]);
+  posted = performance.now();
 })`;
 
 // A fixed piece of plain JavaScript (10^5 small objects into per-key arrays, the shape of the panel's
@@ -156,10 +177,14 @@ const MEASURE_REFILTER = `(position) => new Promise((resolve) => {
 /** One page load's numbers at one size. */
 interface Load {
   endToEnd: number;
+  withTransfer: number;
   hostRead: number;
   hostStatus: number;
   hostSnapshot: number;
   serialize: number;
+  transfer: number;
+  deserialize: number;
+  post: number;
   page: number;
   pageCpu: number;
   refilter: number;
@@ -168,6 +193,7 @@ interface Load {
   calibration: number;
   hostModelMiB: number;
   pageHeapMiB: number;
+  messageMiB: number;
 }
 
 /** The host's heap after a full garbage collection (the bench runs without --expose-gc). */
@@ -212,17 +238,23 @@ async function measureLoad(page: Page, browser: Awaited<ReturnType<typeof launch
   const t2 = performance.now();
   // The messages the first paint waits for: through the progress (the tasks' questions follow it, snapshot.ts).
   const paintedBy = messages.findIndex((m) => m.kind === 'notify' && m.method === 'progress') + 1;
-  let text: string | null = JSON.stringify(messages.slice(0, paintedBy));
+  let serialized: SerializedMessages | null = serializeMessages(messages.slice(0, paintedBy));
   const t3 = performance.now();
-  // The transfer: the serialized messages into the page, then the page takes them from there.
-  await page.evaluate((t) => void ((globalThis as unknown as { __snapshot: string }).__snapshot = t), text);
-  const painted = (await page.evaluate(`(${MEASURE_FIRST_PAINT})(window.__snapshot, ${samples})`)) as { page: number; renders: number };
+  const messageMiB = serializedBytes(serialized) / 2 ** 20;
+  // The benchmark's own transfer into the page, then the page takes the messages from there.
+  // Buffers as base64 text, decoded in the page: Playwright's own typed-array arguments took 44 s for 30 MiB under load.
+  const carried = { text: serialized.text, buffers: serialized.buffers.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64')) };
+  await page.evaluate((s) => {
+    const bytes = Uint8Array as unknown as { fromBase64(text: string): Uint8Array };
+    (globalThis as unknown as { __snapshot: unknown }).__snapshot = { text: s.text, buffers: s.buffers.map((b) => bytes.fromBase64(b)) };
+  }, carried);
   const t4 = performance.now();
+  const painted = (await page.evaluate(`(${MEASURE_FIRST_PAINT})(window.__snapshot, ${samples})`)) as { page: number; deserialize: number; post: number; renders: number };
+  const t5 = performance.now();
   const pageCpu = threadMsBetween(await browser.stopTracing(), 'first-paint-start', 'first-paint-end');
-  text = null;
+  serialized = null;
   // The rest of the snapshot, as the host posts it right after: the table's lines in view show their questions.
-  await page.evaluate((t) => void ((globalThis as unknown as { __rest: string }).__rest = t), JSON.stringify(messages.slice(paintedBy)));
-  await page.evaluate(`for (const m of JSON.parse(window.__rest)) window.postMessage(m, '*')`);
+  await page.evaluate((m) => (globalThis as unknown as { __post(m: unknown[]): void }).__post(m), messages.slice(paintedBy) as unknown[]);
   await page.waitForFunction(() => (globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }).document.querySelector('[data-role=table-scroll]')?.textContent.includes('Natalia') === true);
   messages.length = 0;
   const hostModelMiB = heapMiB() - before;
@@ -240,9 +272,11 @@ async function measureLoad(page: Page, browser: Awaited<ReturnType<typeof launch
   // Used after the heap was measured: the model was alive then, as an open panel keeps it.
   if (model.sampleCount !== samples) throw new Error(`the panel read ${model.sampleCount} samples of ${samples}`);
   return {
-    endToEnd: t4 - t0, hostRead: tRead - t0, hostStatus: t1 - tRead, hostSnapshot: t2 - t1, serialize: t3 - t2, page: painted.page, pageCpu,
+    endToEnd: t3 - t0 + painted.page,
+    withTransfer: t5 - t0,
+    hostRead: tRead - t0, hostStatus: t1 - tRead, hostSnapshot: t2 - t1, serialize: t3 - t2, transfer: t4 - t3, deserialize: painted.deserialize, post: painted.post, page: painted.page, pageCpu,
     refilter: median(moves.map((m) => m.refilter)), intervals: median(moves.map((m) => m.intervals)), longestTask: Math.max(...moves.map((m) => m.longestTask)),
-    calibration, hostModelMiB, pageHeapMiB: pageHeap,
+    calibration, hostModelMiB, pageHeapMiB: pageHeap, messageMiB,
   };
 }
 
@@ -272,7 +306,9 @@ async function main(): Promise<void> {
         const f = (x: number): string => x.toFixed(0);
         process.stderr.write(
           `${label(samples)} run ${i + 1}/${args.runs}: calibration ${f(load.calibration)} ms, first paint end to end ${f(load.endToEnd)} ms ` +
-            `(host read ${f(load.hostRead)}, status ${f(load.hostStatus)}, snapshot ${f(load.hostSnapshot)}, serialize ${f(load.serialize)}, page ${f(load.page)} of which main-thread CPU ${f(load.pageCpu)}), ` +
+            `(host read ${f(load.hostRead)}, status ${f(load.hostStatus)}, snapshot ${f(load.hostSnapshot)}, serialize ${f(load.serialize)}, ` +
+            `page ${f(load.page)}: deserialize ${f(load.deserialize)}, post ${f(load.post)}, main-thread CPU ${f(load.pageCpu)}); ` +
+            `with the benchmark's transfer ${f(load.withTransfer)} ms (transfer ${f(load.transfer)} ms of ${load.messageMiB.toFixed(1)} MiB), ` +
             `re-filter ${load.refilter.toFixed(1)} ms, intervals ${f(load.intervals)} ms (longest task meanwhile ${f(load.longestTask)} ms), ` +
             `host model ${f(load.hostModelMiB)} MiB, page heap ${f(load.pageHeapMiB)} MiB\n`,
         );
@@ -288,8 +324,11 @@ async function main(): Promise<void> {
   const medianMs: Record<string, number> = {};
   const memoryMiB: Record<string, number> = {};
   const all: Record<string, number[]> = {};
-  const timed: (keyof Load)[] = ['endToEnd', 'hostRead', 'hostStatus', 'hostSnapshot', 'serialize', 'page', 'pageCpu', 'refilter', 'intervals', 'longestTask'];
-  const names: Partial<Record<keyof Load, string>> = { endToEnd: 'firstPaintEndToEnd', page: 'firstPaintPagePart', pageCpu: 'firstPaintPageMainThreadCpu', intervals: 'refilterWithIntervals', longestTask: 'longestTaskWhileIntervals' };
+  const timed: (keyof Load)[] = ['endToEnd', 'withTransfer', 'hostRead', 'hostStatus', 'hostSnapshot', 'serialize', 'transfer', 'deserialize', 'post', 'page', 'pageCpu', 'refilter', 'intervals', 'longestTask'];
+  const names: Partial<Record<keyof Load, string>> = {
+    endToEnd: 'firstPaintEndToEnd', withTransfer: 'firstPaintWithBenchmarkTransfer', transfer: 'benchmarkTransfer', deserialize: 'pageDeserialize', post: 'pagePost',
+    page: 'firstPaintPagePart', pageCpu: 'firstPaintPageMainThreadCpu', intervals: 'refilterWithIntervals', longestTask: 'longestTaskWhileIntervals',
+  };
   for (const { samples, loads, hostPeakRssMiB, fileMiB } of perSize) {
     for (const key of timed) {
       medianMs[`${names[key] ?? key} ${label(samples)}`] = round(median(loads.map((l) => l[key])));
@@ -299,6 +338,7 @@ async function main(): Promise<void> {
     memoryMiB[`pageJsHeap ${label(samples)}`] = round(median(loads.map((l) => l.pageHeapMiB)));
     memoryMiB[`hostPeakRss ${label(samples)}`] = round(hostPeakRssMiB);
     memoryMiB[`samplesFile ${label(samples)}`] = round(fileMiB);
+    memoryMiB[`firstPaintMessages ${label(samples)}`] = round(median(loads.map((l) => l.messageMiB)));
   }
   const largest = label(Math.max(...args.sizes));
   const endToEnd = medianMs[`firstPaintEndToEnd ${largest}`] as number;

@@ -31,7 +31,8 @@
 //   'samples'      full rows (text, grade, every verification with prompt and raw output): live updates
 //                  while a run streams, a few rows at a time.
 //   'sampleTable'  the same rows as columns, without text and verification details: snapshots. At 10^5
-//                  samples full rows cost seconds to clone and parse; columns cost tens of ms. Build it
+//                  samples full rows cost seconds to clone and parse; columns cost tens of ms. Every
+//                  per-row column is a typed array (VS Code posts those as binary). Build it
 //                  with toSampleColumns(rows); the webview asks for a row's details with the
 //                  'sampleDetail' request when the user opens it.
 //
@@ -72,7 +73,7 @@ export type {
   WebviewRequest,
 } from './panel/messages';
 export { drawScoresOf, goldList, type CallFailureRow, type SampleRow, type TaskInfo, type VerificationRow } from './panel/rows';
-export { decodeScores, encodeScores, SampleColumnsBuilder, toSampleColumns, verdictAt, type SampleColumns, type ScoreColumn } from './panel/columns';
+export { SampleColumnsBuilder, toSampleColumns, VERDICT_NONE, type SampleColumns, type ScoreColumn } from './panel/columns';
 export { parseHostMessage, parsePanelState, parseRequestResult, parseWebviewMessage, type Parsed } from './panel/validate';
 export { createMessageQueue, type MessageQueue } from './panel/hostQueue';
 export { handleWebviewMessage, type WebviewHandlers } from './panel/hostDispatch';

@@ -9,6 +9,7 @@ import { readRun } from '../../src/core/runs/runStore';
 import { runPrompts } from '../../src/core/runs/verificationPrompts';
 import { RunModel } from '../../src/extension/panel/runModel';
 import { snapshotMessages } from '../../src/extension/panel/snapshot';
+import { VERDICT_NONE } from '../../src/protocol/panelProtocol';
 import { REPO, runCli } from '../helpers/cli';
 import { folderAndServerPerSuite } from '../helpers/fakeServers';
 import { assertCleanStderr, cleanEnv } from '../helpers/runs';
@@ -40,7 +41,18 @@ async function panelView(dir: string): Promise<unknown> {
   const { model, annotations } = await RunModel.read(dir);
   const messages = snapshotMessages(model, { annotations, audit: { audit: null, cannotDraw: null }, runState: { coverage: model.coverage(), live: false }, progress: { done: model.sampleCount, total: model.sampleCount, status: 'done' } });
   const details = model.allRows().map((r) => model.row(r.task, r.index));
-  return JSON.parse(JSON.stringify({ messages, details }));
+  return JSON.parse(JSON.stringify({ messages, details }, inRecordedForm));
+}
+
+/**
+ * A 'sampleTable' message's typed columns in the text form panel.json recorded them before they were
+ * typed arrays: verdicts a character a row, scores base64 little-endian float64s, the rest number arrays.
+ */
+function inRecordedForm(key: string, value: unknown): unknown {
+  if (value instanceof Float64Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+  if (value instanceof Int8Array && key === 'correct') return Array.from(value, (v) => (v === VERDICT_NONE ? '-' : String(v))).join('');
+  if (value instanceof Int32Array) return Array.from(value);
+  return value;
 }
 
 describe('a run folder of samples format 1 (written by main at cc41da8)', function () {

@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import { gapText, LiveGap } from '../../src/core/pipeline/liveGap';
 import { createRunFolder, readRun } from '../../src/core/runs/runStore';
 import { SampleLog } from '../../src/core/runs/sampleLog';
-import { decodeScores, parseHostMessage, verdictAt, type HostMessage } from '../../src/protocol/panelProtocol';
+import { parseHostMessage, VERDICT_NONE, type HostMessage } from '../../src/protocol/panelProtocol';
 import { MISSING_SCORE } from '../../src/core/filter/columns';
 import { gapInputOf, RunModel } from '../../src/extension/panel/runModel';
 import { COMMAND_IDS } from '../../src/extension/commandIds';
@@ -37,11 +37,11 @@ function notifications<M extends string>(messages: HostMessage[], method: M): Ex
 function tableRows(messages: HostMessage[]): { task: string; index: number; correct: boolean | null; normalized: string | null; scores: Record<string, number | null> }[] {
   return notifications(messages, 'sampleTable').flatMap(({ params: { columns } }) => {
     const tasks = columns.runTask.flatMap((task, run) => new Array<string>(columns.runLength[run] as number).fill(task));
-    const scores = Object.entries(columns.scores).map(([name, text]) => [name, decodeScores(text, columns.index.length) as Float64Array] as const);
-    return columns.index.map((index, i) => ({
+    const scores = Object.entries(columns.scores);
+    return Array.from(columns.index, (index, i) => ({
       task: tasks[i] as string,
       index,
-      correct: verdictAt(columns.correct, i),
+      correct: columns.correct[i] === VERDICT_NONE ? null : columns.correct[i] === 1,
       normalized: columns.answers[columns.normalized[i] as number] ?? null,
       scores: Object.fromEntries(scores.map(([name, values]) => [name, values[i] === MISSING_SCORE ? null : (values[i] as number)])),
     }));

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import {
   createMessageQueue,
-  decodeScores,
-  encodeScores,
   goldList,
   handleWebviewMessage,
   parseHostMessage,
@@ -10,6 +8,7 @@ import {
   parseRequestResult,
   parseWebviewMessage,
   toSampleColumns,
+  VERDICT_NONE,
   type HostMessage,
   type PanelState,
   type Reply,
@@ -157,7 +156,7 @@ describe('panel protocol: failures and the run state', () => {
 });
 
 /** A score column as the protocol carries it: null for none. */
-const scoreText = (scores: (number | null)[]): string => encodeScores(Float64Array.from(scores, (x) => x ?? MISSING_SCORE));
+const scoreColumn = (scores: (number | null)[]): Float64Array => Float64Array.from(scores, (x) => x ?? MISSING_SCORE);
 
 describe('panel protocol: sample tables and details', () => {
   const rows: SampleRow[] = [
@@ -169,24 +168,22 @@ describe('panel protocol: sample tables and details', () => {
   it('turns rows into columns, a null where a verifier has no score for a row', () => {
     assert.deepEqual(toSampleColumns(rows), {
       runTask: ['t1', 't2'],
-      runLength: [2, 1],
-      index: [0, 1, 0],
-      correct: '10-',
+      runLength: Int32Array.of(2, 1),
+      index: Int32Array.of(0, 1, 0),
+      correct: Int8Array.of(1, 0, VERDICT_NONE),
       answers: ['4'],
-      extracted: [0, -1, 0],
-      normalized: [0, -1, 0],
-      scores: { mc: scoreText([0.9, null, null]), 'cot-score': scoreText([null, null, null]) },
+      extracted: Int32Array.of(0, -1, 0),
+      normalized: Int32Array.of(0, -1, 0),
+      scores: { mc: scoreColumn([0.9, null, null]), 'cot-score': scoreColumn([null, null, null]) },
     });
   });
 
-  it('carries scores as base64 float64s, bit for bit, and refuses any other text', () => {
+  it('carries scores as float64s, bit for bit, through the structured clone a webview message is', () => {
     const scores = Float64Array.of(0, 1, 0.1 + 0.2, 5e-324, 1 - Number.EPSILON / 2, MISSING_SCORE);
-    const text = encodeScores(scores);
-    assert.deepEqual(decodeScores(text, scores.length), scores);
-    assert.equal(decodeScores(text, scores.length - 1), null, 'another length');
-    assert.equal(decodeScores('!' + text.slice(1), scores.length), null, 'not base64');
-    for (const bad of [NaN, -0.5, 1.5, Infinity]) assert.equal(decodeScores(encodeScores(Float64Array.of(0.5, bad)), 2), null, String(bad));
-    assert.equal(decodeScores(Array.from(scores), scores.length), null, 'numbers, not text');
+    const columns = toSampleColumns(Array.from(scores, (score, index) => ({ ...row, index, verifications: [{ verifier: 'mc', score: score === MISSING_SCORE ? null : score, parse: score === MISSING_SCORE ? 'failed' : 'ok', prompt: '', raw: '' }] })));
+    const parsed = parseHostMessage(structuredClone({ kind: 'notify', method: 'sampleTable', params: { tasks: [], columns } }));
+    assert.ok(parsed.ok && parsed.value.kind === 'notify' && parsed.value.method === 'sampleTable');
+    assert.deepEqual(parsed.value.params.columns.scores.mc, scores);
   });
 
   it('accepts a sample table and rejects ragged or ill-typed columns, naming the entry', () => {
@@ -195,22 +192,29 @@ describe('panel protocol: sample tables and details', () => {
     assert.ok(parseHostMessage(table(good)).ok);
     assert.ok(parseHostMessage(table(toSampleColumns([]))).ok);
     expectError(parseHostMessage(table({ ...good, runTask: ['t1', ''] })), 'columns.runTask[1]');
-    expectError(parseHostMessage(table({ ...good, runLength: [2] })), 'columns.runLength');
-    expectError(parseHostMessage(table({ ...good, runLength: [2, 0] })), 'columns.runLength[1]');
-    expectError(parseHostMessage(table({ ...good, runLength: [1, 1] })), 'columns.runLength');
+    expectError(parseHostMessage(table({ ...good, runLength: Int32Array.of(2) })), 'columns.runLength');
+    expectError(parseHostMessage(table({ ...good, runLength: Int32Array.of(2, 0) })), 'columns.runLength[1]');
+    expectError(parseHostMessage(table({ ...good, runLength: Int32Array.of(1, 1) })), 'columns.runLength');
+    expectError(parseHostMessage(table({ ...good, runLength: [2, 1] })), 'columns.runLength');
     expectError(parseHostMessage(table({ ...good, runTask: 't1' })), 'columns.runTask');
-    expectError(parseHostMessage(table({ ...good, index: [0, 1] })), 'columns.runLength');
+    expectError(parseHostMessage(table({ ...good, index: Int32Array.of(0, 1) })), 'columns.runLength');
+    expectError(parseHostMessage(table({ ...good, index: [0, 1, 0] })), 'columns.index');
     expectError(parseHostMessage(table({ ...good, answers: ['4', 5] })), 'columns.answers[1]');
-    expectError(parseHostMessage(table({ ...good, extracted: [0, -1, 1] })), 'columns.extracted[2]');
-    expectError(parseHostMessage(table({ ...good, normalized: [0, -2, 0] })), 'columns.normalized[1]');
+    expectError(parseHostMessage(table({ ...good, extracted: Int32Array.of(0, -1, 1) })), 'columns.extracted[2]');
+    expectError(parseHostMessage(table({ ...good, normalized: Int32Array.of(0, -2, 0) })), 'columns.normalized[1]');
+    expectError(parseHostMessage(table({ ...good, normalized: Uint32Array.of(0, 0, 0) })), 'columns.normalized');
     expectError(parseHostMessage(table({ ...good, answers: null })), 'columns.answers');
-    expectError(parseHostMessage(table({ ...good, index: [0, -1, 0] })), 'columns.index[1]');
-    expectError(parseHostMessage(table({ ...good, correct: '1y-' })), 'columns.correct');
-    expectError(parseHostMessage(table({ ...good, correct: '10' })), 'columns.correct');
-    expectError(parseHostMessage(table({ ...good, correct: [true, false, null] })), 'columns.correct');
-    expectError(parseHostMessage(table({ ...good, scores: { mc: scoreText([0.9, 2, null]) } })), 'columns.scores.mc');
-    expectError(parseHostMessage(table({ ...good, scores: { mc: scoreText([0.9]) } })), 'columns.scores.mc');
+    expectError(parseHostMessage(table({ ...good, index: Int32Array.of(0, -1, 0) })), 'columns.index[1]');
+    expectError(parseHostMessage(table({ ...good, correct: Int8Array.of(1, 2, -1) })), 'columns.correct[1]');
+    expectError(parseHostMessage(table({ ...good, correct: Int8Array.of(1, 0) })), 'columns.correct');
+    expectError(parseHostMessage(table({ ...good, correct: '10-' })), 'columns.correct');
+    expectError(parseHostMessage(table({ ...good, correct: Uint8Array.of(1, 0, 0) })), 'columns.correct');
+    expectError(parseHostMessage(table({ ...good, scores: { mc: scoreColumn([0.9, 2, null]) } })), 'columns.scores.mc[1]');
+    expectError(parseHostMessage(table({ ...good, scores: { mc: Float64Array.of(0.9, NaN, 0) } })), 'columns.scores.mc[1]');
+    expectError(parseHostMessage(table({ ...good, scores: { mc: Float64Array.of(0.9, 0, Infinity) } })), 'columns.scores.mc[2]');
+    expectError(parseHostMessage(table({ ...good, scores: { mc: scoreColumn([0.9]) } })), 'columns.scores.mc');
     expectError(parseHostMessage(table({ ...good, scores: { mc: [0.9, null, null] } })), 'columns.scores.mc');
+    expectError(parseHostMessage(table({ ...good, scores: { mc: Float32Array.of(0.5, 0.5, 0.5) } })), 'columns.scores.mc');
     expectError(parseHostMessage(table({ ...good, scores: [] })), 'columns.scores');
     expectError(parseHostMessage(table(null)), 'columns');
     expectError(parseHostMessage({ kind: 'notify', method: 'sampleTable', params: { tasks: [{ id: '', question: 'q', gold: [], grader: 'x' }], columns: good } }), 'tasks[0].id');
@@ -219,12 +223,12 @@ describe('panel protocol: sample tables and details', () => {
   it('carries each draw of a verifier drawing several verifications: in a row\'s detail and as columns, checked', () => {
     const drawn = (drawScores: unknown): SampleRow => ({ ...row, verifications: [{ verifier: 'cot-score', score: 0.5, parse: 'ok', prompt: 'p', raw: 'r', detail: { seed: 1, drawScores } as Record<string, unknown> }] });
     const columns = toSampleColumns([drawn([0.2, 0.8, null]), { ...row, index: 1 }]);
-    assert.deepEqual(columns.draws, { 'cot-score': [[0.2, null], [0.8, null], [null, null]].map(scoreText) });
+    assert.deepEqual(columns.draws, { 'cot-score': [[0.2, null], [0.8, null], [null, null]].map(scoreColumn) });
     const table = (c: unknown): unknown => ({ kind: 'notify', method: 'sampleTable', params: { tasks: [], columns: c } });
     assert.ok(parseHostMessage(table(columns)).ok);
-    expectError(parseHostMessage(table({ ...columns, draws: { 'cot-score': [scoreText([0.2, null])] } })), 'columns.draws.cot-score');
-    expectError(parseHostMessage(table({ ...columns, draws: { 'cot-score': [scoreText([0.2, null]), scoreText([0.8])] } })), 'columns.draws.cot-score[1]');
-    expectError(parseHostMessage(table({ ...columns, draws: { 'cot-score': [scoreText([0.2, null]), scoreText([1.5, null])] } })), 'columns.draws.cot-score[1]');
+    expectError(parseHostMessage(table({ ...columns, draws: { 'cot-score': [scoreColumn([0.2, null])] } })), 'columns.draws.cot-score');
+    expectError(parseHostMessage(table({ ...columns, draws: { 'cot-score': [scoreColumn([0.2, null]), scoreColumn([0.8])] } })), 'columns.draws.cot-score[1]');
+    expectError(parseHostMessage(table({ ...columns, draws: { 'cot-score': [scoreColumn([0.2, null]), scoreColumn([1.5, null])] } })), 'columns.draws.cot-score[1]');
     expectError(parseHostMessage(table({ ...columns, draws: [] })), 'columns.draws');
     assert.ok(parseHostMessage(samples([drawn([0.2, 0.8, null])])).ok);
     expectError(parseHostMessage(samples([drawn([0.2, -1])])), 'rows[0].verifications[0].detail.drawScores');

@@ -24,11 +24,11 @@ export function storeOf(samples: readonly ScoredSample[], options: { verifiers?:
   return store;
 }
 
-/** A SampleStore fed host messages as the panel applies them, each validated as the webview validates it (a JSON round trip first, as postMessage clones). */
+/** A SampleStore fed host messages as the panel applies them, each validated as the webview validates it (cloned first, as postMessage clones). */
 export function storeFromMessages(messages: readonly unknown[]): SampleStore {
   const store = new SampleStore();
   for (const raw of messages) {
-    const parsed = parseHostMessage(JSON.parse(JSON.stringify(raw)));
+    const parsed = parseHostMessage(structuredClone(raw));
     if (!parsed.ok) throw new Error(`the host posted an invalid message: ${parsed.error}`);
     const n = parsed.value;
     if (n.kind !== 'notify') continue;

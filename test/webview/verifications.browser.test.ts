@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { parseFilter, parseSelector } from '../../src/core/filter/parse';
 import { NO_AUROC, NO_RELATIVE_GAP, noCurveText, verificationCells } from '../../src/core/report/verificationSection';
 import { DEFAULT_BOOTSTRAP } from '../../src/core/stats/bootstrap';
-import { encodeScores, toSampleColumns, type HostMessage, type SampleRow } from '../../src/protocol/panelProtocol';
+import { toSampleColumns, type HostMessage, type SampleRow } from '../../src/protocol/panelProtocol';
 import { MISSING_SCORE } from '../../src/core/filter/columns';
 import { applyFilter, verificationCurveOf } from '../../webview/model/analysis';
 import { buildDataset } from '../../webview/model/dataset';
@@ -122,7 +122,7 @@ describe('panel: the verification curve', function () {
     const messages = snapshot('run-unparsed', (t, i) => (t + i) % 2 === 0).map((m) => {
       if (m.kind !== 'notify' || m.method !== 'sampleTable') return m;
       const { columns } = m.params;
-      const none = (): string => encodeScores(new Float64Array(columns.index.length).fill(MISSING_SCORE));
+      const none = (): Float64Array => new Float64Array(columns.index.length).fill(MISSING_SCORE);
       return { ...m, params: { ...m.params, columns: { ...columns, scores: { 'cot-score': none() }, draws: { 'cot-score': (columns.draws?.['cot-score'] ?? []).map(none) } } } };
     });
     const { page, errors } = await open(messages);

@@ -48,7 +48,7 @@ export interface SelectorResult {
 
 /** Weights, per-task summaries and the pooled gap statistics: everything a filter change must update at once. */
 export function applyFilter(ds: Dataset, selector: ScoreSelector | null, filter: FilterSpec): FilterResult {
-  const weights = selector ? selectorWeights(ds.columns, selector, filter, ds.starts) : new Float64Array(ds.rows.length);
+  const weights = selector ? selectorWeights(ds.columns, selector, filter, ds.starts) : new Float64Array(ds.slots.length);
   const scores = selectorScores(ds, selector);
   const tasks = new Array<TaskSummary>(ds.taskIds.length);
   const tally = new GapTally();
@@ -105,7 +105,7 @@ export function scoreSelector(ds: Dataset, selector: ScoreSelector | null): Sele
 
 /** The selector's score of every dataset row (MISSING_SCORE where missing, everywhere without a selector). */
 function selectorScores(ds: Dataset, selector: ScoreSelector | null): Float64Array {
-  return selector ? selectorColumn(ds.columns, selector, ds.rows.length) : new Float64Array(ds.rows.length).fill(MISSING_SCORE);
+  return selector ? selectorColumn(ds.columns, selector, ds.slots.length) : new Float64Array(ds.slots.length).fill(MISSING_SCORE);
 }
 
 /**

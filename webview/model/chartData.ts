@@ -14,7 +14,7 @@ export function scoreHistogram(ds: Dataset, scores: Float64Array): ScoreHistogra
 }
 
 function* gradedSamples(ds: Dataset, scores: Float64Array): Generator<{ score: number | null; correct: boolean }> {
-  for (let r = 0; r < ds.rows.length; r++) {
+  for (let r = 0; r < ds.slots.length; r++) {
     if (ds.taskGraded[ds.taskOf[r] as number] === 0) continue;
     const s = scores[r] as number;
     yield { score: s === MISSING_SCORE ? null : s, correct: ds.correct[r] === 1 };

@@ -3,11 +3,16 @@
 // of the data (or of the checker-corrected switch); every filter setting then reuses it.
 import { MISSING_SCORE } from '../../src/core/filter/columns';
 import { correctedVerdict } from '../../src/core/runs/labels';
+import { VERDICT_NONE } from './rowTable';
 import type { SampleStore, StoredRow } from './sampleStore';
 
 export interface Dataset {
-  /** All rows: task by task (taskIds order), index ascending within a task. */
-  rows: StoredRow[];
+  /** The store slot of every row: task by task (taskIds order), index ascending within a task. */
+  slots: Int32Array;
+  /** The sample index of every row. */
+  index: Int32Array;
+  /** A row's sample, read from the store when asked (for the rows shown, not for every row). */
+  sampleAt(row: number): StoredRow;
   taskIds: string[];
   /** Task id -> task number. */
   taskNumber: Map<string, number>;
@@ -32,7 +37,7 @@ export interface Dataset {
 }
 
 export interface GradedPart {
-  /** Row numbers (into Dataset.rows) of the graded rows, or null when that is every row. */
+  /** Row numbers of the graded rows, or null when that is every row. */
   rows: Int32Array | null;
   /** Dataset task numbers of the graded tasks, in order. */
   tasks: Int32Array;
@@ -45,32 +50,37 @@ export interface GradedPart {
 export function buildDataset(store: SampleStore, checkerCorrected: boolean): Dataset {
   const taskIds = store.taskIds();
   const starts = new Int32Array(taskIds.length + 1);
-  const rows: StoredRow[] = new Array<StoredRow>(store.size);
+  const slots = new Int32Array(store.size);
   let at = 0;
   taskIds.forEach((id, t) => {
-    for (const row of store.rowsOf(id)) rows[at++] = row;
+    for (const slot of store.slotsOf(id)) slots[at++] = slot;
     starts[t + 1] = at;
   });
-  const taskOf = new Int32Array(rows.length);
+  const size = slots.length;
+  const bySlot = store.rowColumns();
+  const index = new Int32Array(size);
+  const taskOf = new Int32Array(size);
   const taskGraded = new Uint8Array(taskIds.length);
-  const correct = new Uint8Array(rows.length);
+  const correct = new Uint8Array(size);
   for (let t = 0; t < taskIds.length; t++) {
     let graded = 1;
     for (let r = starts[t] as number; r < (starts[t + 1] as number); r++) {
+      const slot = slots[r] as number;
       taskOf[r] = t;
-      const verdict = (rows[r] as StoredRow).correct;
-      if (verdict === null) graded = 0;
-      correct[r] = verdict === true ? 1 : 0;
+      index[r] = bySlot.index[slot] as number;
+      const verdict = bySlot.verdict[slot];
+      if (verdict === VERDICT_NONE) graded = 0;
+      correct[r] = verdict === 1 ? 1 : 0;
     }
     taskGraded[t] = graded;
   }
-  const flipped = new Uint8Array(rows.length);
+  const flipped = new Uint8Array(size);
   const taskNumber = new Map(taskIds.map((id, t) => [id, t]));
   if (checkerCorrected) {
     for (const label of store.latestAnnotations()) {
       const t = taskNumber.get(label.task);
       if (t === undefined || taskGraded[t] === 0) continue;
-      const r = rowOf(rows, starts[t] as number, starts[t + 1] as number, label.index);
+      const r = rowOf(index, starts[t] as number, starts[t + 1] as number, label.index);
       if (r < 0) continue;
       const checker = correct[r] === 1;
       if (correctedVerdict(checker, label) === checker) continue;
@@ -79,25 +89,40 @@ export function buildDataset(store: SampleStore, checkerCorrected: boolean): Dat
     }
   }
   const verifiers = store.verifierNames();
-  const gather = (bySlot: Float64Array | undefined): Float64Array => {
-    const column = new Float64Array(rows.length).fill(MISSING_SCORE);
-    if (bySlot) for (let r = 0; r < rows.length; r++) column[r] = bySlot[(rows[r] as StoredRow).slot] as number;
+  const gather = (scoresBySlot: Float64Array | undefined): Float64Array => {
+    const column = new Float64Array(size).fill(MISSING_SCORE);
+    if (scoresBySlot) for (let r = 0; r < size; r++) column[r] = scoresBySlot[slots[r] as number] as number;
     return column;
   };
   const columns = new Map(verifiers.map((name) => [name, gather(store.scoreColumn(name))]));
   const draws = new Map([...store.drawnVerifiers()].map(([name, k]) => [name, Array.from({ length: k }, (_, draw) => gather(store.drawColumn(name, draw)))]));
-  return { rows, taskIds, taskNumber, starts, taskOf, columns, draws, verifiers, taskGraded, correct, flipped, graded: gradedPart(starts, taskGraded, correct) };
+  return {
+    slots,
+    index,
+    sampleAt: (row) => store.sampleAt(slots[row] as number),
+    taskIds,
+    taskNumber,
+    starts,
+    taskOf,
+    columns,
+    draws,
+    verifiers,
+    taskGraded,
+    correct,
+    flipped,
+    graded: gradedPart(starts, taskGraded, correct),
+  };
 }
 
 /** The dataset row of a sample, or −1 when the dataset has no such sample. */
 export function findRow(ds: Dataset, task: string, index: number): number {
   const t = ds.taskNumber.get(task);
-  return t === undefined ? -1 : rowOf(ds.rows, ds.starts[t] as number, ds.starts[t + 1] as number, index);
+  return t === undefined ? -1 : rowOf(ds.index, ds.starts[t] as number, ds.starts[t + 1] as number, index);
 }
 
 /** 1 for every row that has at least one annotation. */
 export function annotatedRows(ds: Dataset, store: SampleStore): Uint8Array {
-  const flags = new Uint8Array(ds.rows.length);
+  const flags = new Uint8Array(ds.slots.length);
   for (const label of store.latestAnnotations()) {
     const r = findRow(ds, label.task, label.index);
     if (r >= 0) flags[r] = 1;
@@ -135,13 +160,13 @@ function gradedPart(starts: Int32Array, taskGraded: Uint8Array, correct: Uint8Ar
 }
 
 /** The row number of sample `index` among rows from..to−1 (index ascending), or −1. */
-function rowOf(rows: readonly StoredRow[], from: number, to: number, index: number): number {
+function rowOf(indices: Int32Array, from: number, to: number, index: number): number {
   let lo = from;
   let hi = to;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((rows[mid] as StoredRow).index < index) lo = mid + 1;
+    if ((indices[mid] as number) < index) lo = mid + 1;
     else hi = mid;
   }
-  return lo < to && (rows[lo] as StoredRow).index === index ? lo : -1;
+  return lo < to && indices[lo] === index ? lo : -1;
 }

@@ -102,7 +102,7 @@ export class QualityJob {
       { label: formatSelector(selector), rows: () => rowsOf(sel.scores, fr.weights) },
       ...others.map((name) => {
         const one: ScoreSelector = { kind: 'verifier', name };
-        return { label: name, rows: () => rowsOf(selectorColumn(ds.columns, one, ds.rows.length), selectorWeights(ds.columns, one, filter, ds.starts)) };
+        return { label: name, rows: () => rowsOf(selectorColumn(ds.columns, one, ds.slots.length), selectorWeights(ds.columns, one, filter, ds.starts)) };
       }),
     ];
     const prepared: PreparedQuality[] = [];

@@ -1,20 +1,23 @@
-// Everything the host has sent for the current run: tasks, sample rows, annotations and the run's
-// state (coverage, live). Plain data with version counters, so derived views (datasets, filters,
+// Everything the host has sent for the current run: tasks, sample rows (as columns), annotations and
+// the run's state (coverage, live). Plain data with version counters, so derived views (datasets, filters,
 // tables) know when to recompute.
 import type { AnnotationRecord } from '../../src/core/runs/records';
 import { sampleKey } from '../../src/core/runs/sampleKey';
-import { decodeScores, drawScoresOf, verdictAt, type HostNotificationParams, type PanelMode, type RunStateParams, type RunSummary, type SampleRow, type TaskInfo } from '../../src/protocol/panelProtocol';
-import { MISSING_SCORE } from '../../src/core/filter/columns';
+import { drawScoresOf, type HostNotificationParams, type PanelMode, type RunStateParams, type RunSummary, type SampleRow, type TaskInfo } from '../../src/protocol/panelProtocol';
+import { RowTable, VERDICT_NONE } from './rowTable';
 import { ScoreSlots } from './scoreSlots';
 
-/** A sample as the panel keeps it: what the table and the statistics need, plus the full row once known. */
+/**
+ * A sample as the panel shows it: read from the store's columns when asked (the rows in view, the
+ * selected one), never kept for every sample.
+ */
 export interface StoredRow {
   task: string;
   index: number;
   correct: boolean | null;
   extracted: string | null;
   normalized: string | null;
-  /** Where its verifier scores are kept (SampleStore.score, .scoresOf). */
+  /** Where it is kept (SampleStore.sampleAt, .score, and the score columns by slot). */
   slot: number;
   /** Text, grade reason and verification details: from 'samples', or fetched with 'sampleDetail'. */
   full: SampleRow | null;
@@ -26,8 +29,10 @@ export class SampleStore {
   /** What the run's records cover and whether a writer is adding records; null until the host says. */
   runState: RunStateParams | null = null;
   readonly tasks = new Map<string, TaskInfo>();
-  /** Task id -> its rows in ascending sample index. */
-  private readonly rowsByTask = new Map<string, StoredRow[]>();
+  /** Every sample's own fields, by slot. */
+  private table = new RowTable();
+  /** The full rows known (from 'samples' or 'sampleDetail'), by slot. */
+  private readonly fullRows = new Map<number, SampleRow>();
   private readonly annotationLog = new Map<string, AnnotationRecord[]>();
   private readonly slots = new ScoreSlots();
   /**
@@ -37,9 +42,6 @@ export class SampleStore {
   private readonly drawSlots = new ScoreSlots();
   /** Verifier drawing several verifications per sample -> how many (K). */
   private readonly drawCounts = new Map<string, number>();
-  private rowCount = 0;
-  private lastTask: string | null = null;
-  private lastRows: StoredRow[] | undefined;
   /** Bumped whenever a task or row changes. */
   rowsVersion = 0;
   /** Bumped whenever an annotation arrives. */
@@ -53,14 +55,12 @@ export class SampleStore {
     this.mode = init.mode;
     this.runState = null;
     this.tasks.clear();
-    this.rowsByTask.clear();
+    this.table = new RowTable();
+    this.fullRows.clear();
     this.annotationLog.clear();
     this.slots.reset();
     this.drawSlots.reset();
     this.drawCounts.clear();
-    this.rowCount = 0;
-    this.lastTask = null;
-    this.lastRows = undefined;
     this.rowsVersion++;
     this.annotationsVersion++;
   }
@@ -68,8 +68,13 @@ export class SampleStore {
   /** Adds full rows, replacing any with the same (task, index). */
   addSamples(batch: HostNotificationParams['samples']): void {
     this.addTasks(batch.tasks);
+    const { table } = this;
     for (const row of batch.rows) {
-      const slot = this.insert(row.task, row.index, row.correct, row.extracted, row.normalized, row);
+      const slot = this.place(table.taskNumber(row.task), row.index);
+      table.verdict[slot] = row.correct === null ? VERDICT_NONE : row.correct ? 1 : 0;
+      table.extracted[slot] = table.answerNumber(row.extracted);
+      table.normalized[slot] = table.answerNumber(row.normalized);
+      this.fullRows.set(slot, row);
       for (const v of row.verifications) {
         this.slots.set(slot, v.verifier, v.score);
         drawScoresOf(v)?.forEach((score, draw, all) => this.drawSlots.set(slot, this.drawKey(v.verifier, draw, all.length), score));
@@ -81,35 +86,64 @@ export class SampleStore {
   /** Adds rows sent as columns (no details yet), replacing any with the same (task, index). */
   addTable(batch: HostNotificationParams['sampleTable']): void {
     this.addTasks(batch.tasks);
+    const { table } = this;
     const { runTask, runLength, index, correct, answers, extracted, normalized, scores, draws = {} } = batch.columns;
-    const answer = (at: number): string | null => (at < 0 ? null : (answers[at] as string));
-    // The hot path of a snapshot (10^5 rows): room for every slot first, so the score columns can be
+    const rows = index.length;
+    // The batch's answer numbers as the store's.
+    const answer = Int32Array.from(answers, (text) => table.answerNumber(text));
+    // The hot path of a snapshot (10^6 rows): room for every slot first, so the columns can be
     // written directly.
-    this.slots.reserve(index.length);
-    this.drawSlots.reserve(index.length);
-    // Checked on arrival (parseHostMessage): each decodes to a score per row.
-    const decoded = (column: string): Float64Array => decodeScores(column, index.length) as Float64Array;
+    table.reserve(rows);
+    this.slots.reserve(rows);
+    this.drawSlots.reserve(rows);
+    // Checked on arrival (parseHostMessage): every column has a value of its kind per row.
     const verifiers = [
-      ...Object.entries(scores).map(([name, values]) => ({ values: decoded(values), column: this.slots.writable(name) })),
-      ...Object.entries(draws).flatMap(([name, columns]) => columns.map((values, draw) => ({ values: decoded(values), column: this.drawSlots.writable(this.drawKey(name, draw, columns.length)) }))),
+      ...Object.entries(scores).map(([name, values]) => ({ values, column: this.slots.writable(name) })),
+      ...Object.entries(draws).flatMap(([name, columns]) => columns.map((values, draw) => ({ values, column: this.drawSlots.writable(this.drawKey(name, draw, columns.length)) }))),
     ];
     let i = 0;
     runTask.forEach((task, run) => {
+      const t = table.taskNumber(task);
       for (const end = i + (runLength[run] as number); i < end; i++) {
-        const slot = this.insert(task, index[i] as number, verdictAt(correct, i), answer(extracted[i] as number), answer(normalized[i] as number), null);
+        const slot = this.place(t, index[i] as number);
+        table.verdict[slot] = correct[i] as number;
+        const e = extracted[i] as number;
+        const n = normalized[i] as number;
+        table.extracted[slot] = e < 0 ? -1 : (answer[e] as number);
+        table.normalized[slot] = n < 0 ? -1 : (answer[n] as number);
         for (const { values, column } of verifiers) column[slot] = values[i] as number;
       }
     });
-    if (batch.tasks.length > 0 || index.length > 0) this.rowsVersion++;
+    if (batch.tasks.length > 0 || rows > 0) this.rowsVersion++;
   }
 
   /** Attaches a row's details (a 'sampleDetail' answer); a row that changed meanwhile is replaced. */
   addDetail(row: SampleRow): void {
-    const stored = this.row(row.task, row.index);
-    if (stored && this.sameSummary(stored, row)) {
-      stored.full = row;
+    const slot = this.table.find(row.task, row.index);
+    if (slot >= 0 && this.sameSummary(slot, row)) {
+      this.fullRows.set(slot, row);
       this.detailsVersion++;
     } else this.addSamples({ tasks: [], rows: [row] });
+  }
+
+  /** The sample kept in a slot, read from the columns. */
+  sampleAt(slot: number): StoredRow {
+    const { table } = this;
+    const verdict = table.verdict[slot];
+    return {
+      task: table.taskIds[table.task[slot] as number] as string,
+      index: table.index[slot] as number,
+      correct: verdict === VERDICT_NONE ? null : verdict === 1,
+      extracted: table.answer(table.extracted[slot] as number),
+      normalized: table.answer(table.normalized[slot] as number),
+      slot,
+      full: this.fullRows.get(slot) ?? null,
+    };
+  }
+
+  /** Sample index and verdict (1, 0, VERDICT_NONE) of every slot: read-only, valid until the next rows arrive. */
+  rowColumns(): { index: Int32Array; verdict: Int8Array } {
+    return { index: this.table.index, verdict: this.table.verdict };
   }
 
   /** The sample's score from a verifier; null when it has none. */
@@ -127,7 +161,7 @@ export class SampleStore {
     return this.drawCounts;
   }
 
-  /** Draw `draw`'s scores by slot of a verifier drawing several (MISSING_SCORE for none); gather with StoredRow.slot. Do not mutate. */
+  /** Draw `draw`'s scores by slot of a verifier drawing several (MISSING_SCORE for none). Do not mutate. */
   drawColumn(verifier: string, draw: number): Float64Array | undefined {
     return this.drawSlots.column(`${verifier}\u0000${draw}`);
   }
@@ -138,7 +172,7 @@ export class SampleStore {
     return `${verifier}\u0000${draw}`;
   }
 
-  /** A verifier's scores by slot (MISSING_SCORE for none); gather with StoredRow.slot. Do not mutate. */
+  /** A verifier's scores by slot (MISSING_SCORE for none). Do not mutate. */
   scoreColumn(verifier: string): Float64Array | undefined {
     return this.slots.column(verifier);
   }
@@ -149,43 +183,27 @@ export class SampleStore {
   }
 
   /**
-   * Places a row (replacing the one with the same task and index) and returns its score slot, cleared,
-   * for the caller to fill. O(1) for a row arriving in index order, else O(log n) plus the insertion.
+   * The slot of a sample arriving (its own when it replaces one, its scores and details then
+   * forgotten), for the caller to fill. The score slots follow the table's one for one.
    */
-  private insert(task: string, index: number, correct: boolean | null, extracted: string | null, normalized: string | null, full: SampleRow | null): number {
-    // Rows come task by task: remember the last task's list instead of looking it up for every row.
-    let rows = this.lastTask === task ? this.lastRows : this.rowsByTask.get(task);
-    if (!rows) {
-      rows = [];
-      this.rowsByTask.set(task, rows);
-    }
-    this.lastTask = task;
-    this.lastRows = rows;
-    const last = rows[rows.length - 1];
-    const at = !last || last.index < index ? rows.length : lowerBound(rows, index);
-    const replaced = rows[at]?.index === index ? (rows[at] as StoredRow) : null;
-    const slot = replaced ? replaced.slot : this.slots.allocate();
-    // The draws' slots follow the scores' one for one.
+  private place(task: number, index: number): number {
+    const { slot, replaced } = this.table.place(task, index);
     if (replaced) {
       this.slots.clear(slot);
       this.drawSlots.clear(slot);
-    } else this.drawSlots.allocate();
-    const row: StoredRow = { task, index, correct, extracted, normalized, slot, full };
-    if (replaced) rows[at] = row;
-    else if (at === rows.length) {
-      rows.push(row);
-      this.rowCount++;
+      this.fullRows.delete(slot);
     } else {
-      rows.splice(at, 0, row);
-      this.rowCount++;
+      this.slots.allocate();
+      this.drawSlots.allocate();
     }
     return slot;
   }
 
-  private sameSummary(stored: StoredRow, row: SampleRow): boolean {
+  private sameSummary(slot: number, row: SampleRow): boolean {
+    const stored = this.sampleAt(slot);
     if (stored.correct !== row.correct || stored.extracted !== row.extracted || stored.normalized !== row.normalized) return false;
     const names = this.slots.names();
-    return names.every((name) => this.slots.get(stored.slot, name) === (row.verifications.find((v) => v.verifier === name)?.score ?? null)) &&
+    return names.every((name) => this.slots.get(slot, name) === (row.verifications.find((v) => v.verifier === name)?.score ?? null)) &&
       row.verifications.every((v) => names.includes(v.verifier));
   }
 
@@ -204,23 +222,27 @@ export class SampleStore {
   }
 
   get size(): number {
-    return this.rowCount;
+    return this.table.size;
   }
 
   /** Task ids in the canonical order of the statistics (UTF-16 code units, as buildPool sorts them). */
   taskIds(): string[] {
-    return [...this.rowsByTask.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    // The default order is exactly that, and without a comparator to call it sorts 10^5 ids faster.
+    return [...this.table.taskIds].sort();
   }
 
-  rowsOf(task: string): readonly StoredRow[] {
-    return this.rowsByTask.get(task) ?? [];
+  /** A task's slots in ascending sample index. */
+  slotsOf(task: string): readonly number[] {
+    return this.table.slotsOf(task);
+  }
+
+  rowsOf(task: string): StoredRow[] {
+    return this.table.slotsOf(task).map((slot) => this.sampleAt(slot));
   }
 
   row(task: string, index: number): StoredRow | undefined {
-    const rows = this.rowsByTask.get(task);
-    if (!rows) return undefined;
-    const row = rows[lowerBound(rows, index)];
-    return row?.index === index ? row : undefined;
+    const slot = this.table.find(task, index);
+    return slot < 0 ? undefined : this.sampleAt(slot);
   }
 
   /** Every annotation of the sample, oldest first; the last is its current label. */
@@ -232,16 +254,4 @@ export class SampleStore {
   latestAnnotations(): AnnotationRecord[] {
     return [...this.annotationLog.values()].map((log) => log[log.length - 1] as AnnotationRecord);
   }
-}
-
-/** First position whose index is ≥ `index`. */
-function lowerBound(rows: readonly StoredRow[], index: number): number {
-  let lo = 0;
-  let hi = rows.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((rows[mid] as StoredRow).index < index) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -143,7 +143,7 @@ export function confusionCells(stats: LiveGapStats | null, w: WeightSummary | nu
 export function confusionWeights(ds: Dataset, fr: Pick<FilterResult, 'filter' | 'weights' | 'measured'>): WeightSummary | null {
   if (!isWeighted(fr.filter) || !fr.measured) return null;
   function* graded(): Generator<readonly [number, boolean]> {
-    for (let row = 0; row < ds.rows.length; row++) if (ds.taskGraded[ds.taskOf[row] as number] === 1) yield [fr.weights[row] as number, ds.correct[row] === 1];
+    for (let row = 0; row < ds.slots.length; row++) if (ds.taskGraded[ds.taskOf[row] as number] === 1) yield [fr.weights[row] as number, ds.correct[row] === 1];
   }
   return weightSummary(graded());
 }

@@ -39,11 +39,20 @@ export function headerTask(item: number): number {
 
 export interface TableInputs {
   ds: Dataset;
-  filter: FilterDecisions;
+  /**
+   * The filter's decisions; null when the view neither shows nor sorts by them (linesFollowFilter): a
+   * slider move then keeps the lines instead of rebuilding them (10^6 rows).
+   */
+  filter: FilterDecisions | null;
   /** The selector's score per row (for sorting by score). */
   scores: Float64Array;
   /** 1 for rows with an annotation. */
   annotated: Uint8Array;
+}
+
+/** Whether the view's lines depend on the filter: it shows kept, dropped or disagreements, or sorts by weight. */
+export function linesFollowFilter(view: PanelView): boolean {
+  return view.show === 'disagreements' || view.show === 'kept' || view.show === 'dropped' || view.sort === 'kept';
 }
 
 /**
@@ -51,12 +60,13 @@ export interface TableInputs {
  * task, rows sorted by the view's key, ties by sample index ascending.
  */
 export function buildTableItems({ ds, filter, scores, annotated }: TableInputs, view: PanelView): TableItems {
-  const keep = rowFilter(ds, filter, annotated, view.show);
-  const sortKey = sortKeyOf(ds, filter.weights, scores, view.sort);
+  if (filter === null && linesFollowFilter(view)) throw new Error(`the view ${JSON.stringify(view)} needs the filter's decisions`);
+  const keep = rowFilter(ds, filter as FilterDecisions, annotated, view.show);
+  const sortKey = sortKeyOf(ds, filter?.weights ?? null, scores, view.sort);
   const sign = view.descending ? -1 : 1;
   const only = view.task === null ? -1 : (ds.taskNumber.get(view.task) ?? -2);
-  const items = new Int32Array(ds.rows.length + ds.taskIds.length);
-  const lineOf = new Int32Array(ds.rows.length).fill(-1);
+  const items = new Int32Array(ds.slots.length + ds.taskIds.length);
+  const lineOf = new Int32Array(ds.slots.length).fill(-1);
   let lines = 0;
   let samples = 0;
   for (let t = 0; t < ds.taskIds.length; t++) {
@@ -78,19 +88,18 @@ export function buildTableItems({ ds, filter, scores, annotated }: TableInputs, 
   return { items: items.subarray(0, lines), lineOf, samples };
 }
 
+/** Which rows the view shows; `filter` is set whenever linesFollowFilter(view). */
 function rowFilter(ds: Dataset, filter: FilterDecisions, annotated: Uint8Array, show: PanelView['show']): (row: number) => boolean {
   const graded = (r: number): boolean => ds.taskGraded[ds.taskOf[r] as number] === 1;
-  const { weights } = filter;
-  const weighted = isWeighted(filter.filter);
   switch (show) {
     case 'all':
       return () => true;
     case 'disagreements':
       return (r) => disagreementOf(ds, filter, r) !== null;
     case 'kept':
-      return (r) => accepted(weights[r] as number, weighted);
+      return (r) => accepted(filter.weights[r] as number, isWeighted(filter.filter));
     case 'dropped':
-      return (r) => !accepted(weights[r] as number, weighted);
+      return (r) => !accepted(filter.weights[r] as number, isWeighted(filter.filter));
     case 'correct':
       return (r) => graded(r) && ds.correct[r] === 1;
     case 'wrong':
@@ -100,8 +109,8 @@ function rowFilter(ds: Dataset, filter: FilterDecisions, annotated: Uint8Array, 
   }
 }
 
-/** Ascending key of a row, or null for sample-index order (rows are stored that way already). */
-function sortKeyOf(ds: Dataset, weights: Float64Array, scores: Float64Array, sort: PanelView['sort']): ((row: number) => number) | null {
+/** Ascending key of a row, or null for sample-index order (rows are stored that way already); `weights` is set when sorting by them. */
+function sortKeyOf(ds: Dataset, weights: Float64Array | null, scores: Float64Array, sort: PanelView['sort']): ((row: number) => number) | null {
   switch (sort) {
     case 'task':
       return null;
@@ -111,7 +120,7 @@ function sortKeyOf(ds: Dataset, weights: Float64Array, scores: Float64Array, sor
     case 'correct':
       return (r) => ds.correct[r] as number;
     case 'kept':
-      return (r) => weights[r] as number;
+      return (r) => (weights as Float64Array)[r] as number;
   }
 }
 

@@ -23,7 +23,7 @@ import { isWeighted } from '../../src/core/report/weightTerms';
 import { SampleStore, type StoredRow } from '../model/sampleStore';
 import { runInSlices, type SlicedJob, type SliceScheduler } from '../model/slices';
 import { initialSettings, toPanelState, type PanelSettings } from '../model/settings';
-import { buildTableItems, disagreementOf, nextMatching, stepSample, type TableItems } from '../model/tableView';
+import { buildTableItems, disagreementOf, linesFollowFilter, nextMatching, stepSample, type TableItems } from '../model/tableView';
 import { createThrottle, LIVE_TIMING, type Clock, type Throttle } from '../model/throttle';
 import { AuditPart } from './auditPart';
 import { ChartsPanel, type ChartsModel } from './charts';
@@ -89,7 +89,8 @@ export class PanelApp {
   private readonly selection = memoize((ds: Dataset, _selector: string, selector: ScoreSelector | null) => scoreSelector(ds, selector));
   private readonly filtered = memoize((ds: Dataset, _selector: string, _filter: string, selector: ScoreSelector | null, filter: FilterSpec) => applyFilter(ds, selector, filter));
   private readonly annotated = memoize((ds: Dataset, _labels: number) => annotatedRows(ds, this.store));
-  private readonly items = memoize((fr: FilterResult, scores: Float64Array, annotated: Uint8Array, _view: string, view: PanelView, ds: Dataset) =>
+  /** `fr` is null when the view's lines do not follow the filter (linesFollowFilter): a slider move keeps them. */
+  private readonly items = memoize((fr: FilterResult | null, scores: Float64Array, annotated: Uint8Array, _view: string, view: PanelView, ds: Dataset) =>
     buildTableItems({ ds, filter: fr, scores, annotated }, view),
   );
   /** The bootstrap intervals of the last filter result they were computed for. */
@@ -277,7 +278,7 @@ export class PanelApp {
       items,
       verifiers,
       labelOf: (row) => {
-        const sample = ds.rows[row] as StoredRow;
+        const sample = ds.sampleAt(row);
         const labels = this.store.annotationsOf(sample.task, sample.index);
         const latest = labels[labels.length - 1];
         return latest ? labelText(latest) : null;
@@ -300,7 +301,7 @@ export class PanelApp {
     const sel = this.selection(ds, selectorText, settings.selector);
     const fr = this.filtered(ds, selectorText, formatFilter(settings.filter), settings.selector, settings.filter);
     const annotated = this.annotated(ds, this.store.annotationsVersion);
-    const items = this.items(fr, sel.scores, annotated, JSON.stringify(settings.view), settings.view, ds);
+    const items = this.items(linesFollowFilter(settings.view) ? fr : null, sel.scores, annotated, JSON.stringify(settings.view), settings.view, ds);
     return { ds, sel, fr, items };
   }
 
@@ -414,7 +415,7 @@ export class PanelApp {
     });
     this.statsHeader.update(
       fr.stats && fr.oracle ? { stats: fr.stats, intervals, auroc: sel.auroc, oracle: { stats: fr.oracle.stats, intervals: drawn?.oracle ?? null } } : null,
-      { samples: ds.rows.length, done: this.progress?.done ?? null, total: this.progress?.total ?? null, tasks: ds.taskIds.length },
+      { samples: ds.slots.length, done: this.progress?.done ?? null, total: this.progress?.total ?? null, tasks: ds.taskIds.length },
       rests,
       this.notice(fr, rests.starting),
       confusionWeights(ds, fr),
@@ -444,7 +445,7 @@ export class PanelApp {
 
   private detailModel(ds: Dataset, fr: FilterResult, settings: PanelSettings, row: number): DetailModel | null {
     if (!settings.selection || row < 0) return null;
-    const sample = ds.rows[row] as StoredRow;
+    const sample = ds.sampleAt(row);
     if (!sample.full) this.fetchDetail(sample);
     return {
       sample,
@@ -488,8 +489,8 @@ export class PanelApp {
     const settings = this.settings;
     if (!settings) return;
     const { ds, items } = this.derive(settings);
-    const sample = ds.rows[row];
-    if (!sample) return;
+    if (row < 0 || row >= ds.slots.length) return;
+    const sample = ds.sampleAt(row);
     this.change({ selection: { task: sample.task, index: sample.index } });
     const line = items.lineOf[row] as number;
     if (line >= 0) this.table.reveal(line);

@@ -6,7 +6,6 @@ import { disagreementText, isWeighted, weightMass } from '../../src/core/report/
 import type { PanelView } from '../../src/protocol/panelProtocol';
 import type { FilterResult } from '../model/analysis';
 import type { Dataset } from '../model/dataset';
-import type { StoredRow } from '../model/sampleStore';
 import { planColumns, type ColumnPlan } from '../model/tableColumns';
 import { disagreementOf, headerTask, type TableItems } from '../model/tableView';
 import { revealLine, visibleLines } from '../model/virtualWindow';
@@ -87,7 +86,7 @@ export class SampleTable {
     const viewChanged = (): void => {
       const model = this.model;
       if (!model) return;
-      const selectedTask = model.selected >= 0 ? (model.ds.rows[model.selected] as StoredRow).task : null;
+      const selectedTask = model.selected >= 0 ? model.ds.sampleAt(model.selected).task : null;
       this.events.view({
         show: this.show.value as PanelView['show'],
         sort: this.sort.value as PanelView['sort'],
@@ -131,7 +130,7 @@ export class SampleTable {
     this.sort.value = model.view.sort;
     this.descending.checked = model.view.descending;
     this.onlyTask.checked = model.view.task !== null;
-    setText(this.count, `${model.items.samples} of ${model.ds.rows.length} samples`);
+    setText(this.count, `${model.items.samples} of ${model.ds.slots.length} samples`);
     this.updateColumns(model.verifiers);
     this.spacer.style.height = `${model.items.items.length * LINE_HEIGHT}px`;
     this.paint();
@@ -243,7 +242,7 @@ export class SampleTable {
     const { ds, filter } = model;
     const verifiers = this.plan?.shown ?? model.verifiers;
     const weighted = isWeighted(filter.filter);
-    const sample = ds.rows[row] as StoredRow;
+    const sample = ds.sampleAt(row);
     const graded = ds.taskGraded[ds.taskOf[row] as number] === 1;
     const weight = filter.weights[row] as number;
     const disagreement = disagreementOf(ds, filter, row);

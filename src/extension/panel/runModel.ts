@@ -106,11 +106,15 @@ export class RunModel {
   static async read(dir: string, opts: ReadRunOptions = {}): Promise<{ model: RunModel; annotations: AnnotationRecord[] }> {
     const { store, manifest, tasks, annotations } = await readColumnStore(dir, opts);
     const model = new RunModel(dir, manifest, tasks.some(hasNoGold) ? 'check' : 'gap', tasks, store);
-    const rows: number[] = [];
-    for (let row = 0; row < store.rows; row++) if (store.generation[row] !== -1) rows.push(row);
-    model.generated = rows.length;
+    // One pass over the rows (10^6), asking each task once whether it has a gold answer.
+    const noGold = tasks.map(hasNoGold);
+    const ungraded: number[] = [];
+    for (let row = 0; row < store.rows; row++) {
+      if (store.generation[row] === -1) continue;
+      model.generated++;
+      if (noGold[store.task[row] as number]) ungraded.push(row);
+    }
     // Answers are grouped in the order their samples were recorded, as they were while the run went on.
-    const ungraded = rows.filter((row) => hasNoGold(tasks[store.task[row] as number] as Task));
     ungraded.sort((a, b) => (store.generation[a] as number) - (store.generation[b] as number));
     for (const row of ungraded) model.groupAnswer(row, model.generationOf(row).text);
     model.settledTo = await fileSize(model.file);
@@ -188,20 +192,24 @@ export class RunModel {
     const table = new SampleColumnsBuilder(to - from);
     const { store } = this;
     const answer = (at: number): string | null => (at === -1 ? null : (store.answers[at] as string));
+    // Listed once, not iterated out of their maps for every one of 10^6 rows.
+    const verifiers = [...store.verifiers];
+    const draws = [...store.draws].map(([name, drawn]) => ({ name, drawn, aggregate: store.verifiers.get(name)?.score }));
     for (let i = from; i < to; i++) {
       const row = order[i] as number;
+      const at = i - from;
       const grade = this.grades.get(row);
       const task = (this.tasks[store.task[row] as number] as Task).id;
       if (grade) table.add(task, store.index[row] as number, grade.correct, grade.extracted, grade.normalized);
       else table.add(task, store.index[row] as number, store.correct[row] === 1, answer(store.extracted[row] as number), answer(store.answer[row] as number));
-      for (const [name, column] of store.verifiers) {
+      for (const [name, column] of verifiers) {
         const score = column.score[row] as number;
-        if (!Number.isNaN(score)) table.score(name, i - from, score === MISSING_SCORE ? null : score);
+        if (!Number.isNaN(score)) table.score(name, at, score === MISSING_SCORE ? null : score);
       }
       // Each draw's score where the aggregate is defined (every draw recorded), as the report's pool has them.
-      for (const [name, drawn] of store.draws) {
-        if (Number.isNaN(store.verifiers.get(name)?.score[row] ?? NaN)) continue;
-        drawn.forEach((column, draw) => table.drawScore(name, draw, drawn.length, i - from, scoreOrNull(column.score[row] as number)));
+      for (const { name, drawn, aggregate } of draws) {
+        if (Number.isNaN(aggregate?.[row] ?? NaN)) continue;
+        drawn.forEach((column, draw) => table.drawScore(name, draw, drawn.length, at, scoreOrNull(column.score[row] as number)));
       }
     }
     return table.build();

@@ -2,12 +2,16 @@
 // toSampleColumns, the encoder the host builds a snapshot with. No 'vscode', no DOM.
 import { isPlainObject } from '../../core/util/plainObject';
 import { MISSING_SCORE } from '../../core/filter/columns';
-import { checkedBy, drawScoresOf, isCount, isNonEmptyString, type RowIssue, type SampleRow } from './rows';
+import { Numbering } from '../../core/util/numbering';
+import { checkedBy, drawScoresOf, isNonEmptyString, type RowIssue, type SampleRow } from './rows';
 
 /**
- * Rows as parallel columns (entry i of every array is row i). Score columns are ScoreColumn text;
- * MISSING_SCORE there means no score: the verifier's output did not parse, or it has not run on that
- * sample yet (the statistics treat both as the lowest score; 'sampleDetail' tells them apart).
+ * Rows as parallel columns (entry i of every column is row i). Every per-row column is a typed array:
+ * VS Code's webview postMessage carries typed arrays as binary beside the message's JSON (since 1.57),
+ * so at 10^6 rows a snapshot is a few MB of bytes that neither side converts to or from text, and the
+ * page reads them as they come. A score of MISSING_SCORE means none: the verifier's output did not
+ * parse, or it has not run on that sample yet (the statistics treat both as the lowest score;
+ * 'sampleDetail' tells them apart).
  */
 export interface SampleColumns {
   /**
@@ -16,17 +20,17 @@ export interface SampleColumns {
    * one id per task instead of one per row (each a string to clone, check and collect).
    */
   runTask: string[];
-  runLength: number[];
-  index: number[];
-  /** The checker's verdicts, a character a row: '1' correct, '0' wrong, '-' none (no gold answer); see verdictAt. */
-  correct: string;
+  runLength: Int32Array;
+  index: Int32Array;
+  /** The checker's verdicts: 1 correct, 0 wrong, VERDICT_NONE (−1) none (no gold answer). */
+  correct: Int8Array;
   /**
    * Each distinct extracted or normalized answer once: a task's samples repeat a few answers, and the
    * normalized form is mostly the extracted one. extracted[i] and normalized[i] index it, −1 for null.
    */
   answers: string[];
-  extracted: number[];
-  normalized: number[];
+  extracted: Int32Array;
+  normalized: Int32Array;
   /** Verifier name -> score per row. */
   scores: Record<string, ScoreColumn>;
   /**
@@ -37,135 +41,60 @@ export interface SampleColumns {
   draws?: Record<string, ScoreColumn[]>;
 }
 
-const VERDICTS = /^[01-]*$/;
+/** A score per row: in [0, 1], or MISSING_SCORE (−∞) for none. */
+export type ScoreColumn = Float64Array;
 
-/** Row `at`'s verdict in a SampleColumns `correct` text: null for none. */
-export function verdictAt(correct: string, at: number): boolean | null {
-  const c = correct[at];
-  return c === '-' ? null : c === '1';
-}
+/** A verdict in SampleColumns.correct: the task has no gold answer. */
+export const VERDICT_NONE = -1;
 
-/**
- * A score per row as float64s (little-endian, as every platform VS Code runs on holds them) in
- * base64: a score in [0, 1], or MISSING_SCORE (−∞) for none. At 10^6 rows a score written as JSON
- * text takes about 18 bytes and this 10.7, bit for bit the same number; the scores are most of a
- * snapshot's bytes, and the page takes them as a typed array without a number array between.
- */
-export type ScoreColumn = string;
-
-/** Scores (each in [0, 1] or MISSING_SCORE) as a ScoreColumn. */
-export function encodeScores(scores: Float64Array): ScoreColumn {
-  return new TextDecoder().decode(base64Encode(new Uint8Array(scores.buffer, scores.byteOffset, scores.byteLength)));
-}
-
-/**
- * The score columns the last validated 'sampleTable' decoded to check them: the page then reads the
- * same message's columns, and decoding each again cost the first paint a second pass over every score.
- */
-let checked = new Map<string, Float64Array>();
-
-/** A ScoreColumn of `rows` scores, or null when it is not one (not base64, another length, a value out of range). */
-export function decodeScores(column: unknown, rows: number): Float64Array | null {
-  if (typeof column !== 'string' || column.length !== Math.ceil((rows * 8) / 3) * 4) return null;
-  const kept = checked.get(column);
-  if (kept !== undefined) return kept;
-  const bytes = base64Decode(new TextEncoder().encode(column), rows * 8);
-  if (bytes === null) return null;
-  const scores = new Float64Array(bytes.buffer);
-  for (const score of scores) if (!(score === MISSING_SCORE || (score >= 0 && score <= 1))) return null;
-  return scores;
-}
-
-// Base64 (RFC 4648, padded) by hand: btoa and atob take binary strings, built and taken apart a
-// character at a time, about ten times slower at a million scores; Buffer is not in the webview.
-const ALPHABET = new TextEncoder().encode('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/');
-const PAD = 61; // '='
-const SEXTET = new Int8Array(256).fill(-1);
-ALPHABET.forEach((c, i) => (SEXTET[c] = i));
-
-function base64Encode(bytes: Uint8Array): Uint8Array {
-  const out = new Uint8Array(Math.ceil(bytes.length / 3) * 4);
-  let o = 0;
-  let i = 0;
-  const at = (sextet: number): number => ALPHABET[sextet] as number;
-  for (; i + 2 < bytes.length; i += 3) {
-    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number);
-    out[o++] = at(n >> 18);
-    out[o++] = at((n >> 12) & 63);
-    out[o++] = at((n >> 6) & 63);
-    out[o++] = at(n & 63);
-  }
-  if (i < bytes.length) {
-    const two = i + 1 < bytes.length;
-    const n = ((bytes[i] as number) << 16) | (two ? (bytes[i + 1] as number) << 8 : 0);
-    out[o++] = at(n >> 18);
-    out[o++] = at((n >> 12) & 63);
-    out[o++] = two ? at((n >> 6) & 63) : PAD;
-    out[o++] = PAD;
-  }
-  return out;
-}
-
-/** Exactly `length` bytes from padded base64 text (as its ASCII bytes), or null for anything else. */
-function base64Decode(text: Uint8Array, length: number): Uint8Array | null {
-  if (text.length !== Math.ceil(length / 3) * 4) return null;
-  const out = new Uint8Array(length);
-  let o = 0;
-  for (let i = 0; i < text.length; i += 4) {
-    const a = SEXTET[text[i] as number] as number;
-    const b = SEXTET[text[i + 1] as number] as number;
-    // Past the bytes wanted, only padding may stand.
-    const c = o + 1 < length ? (SEXTET[text[i + 2] as number] as number) : text[i + 2] === PAD ? 0 : -1;
-    const d = o + 2 < length ? (SEXTET[text[i + 3] as number] as number) : text[i + 3] === PAD ? 0 : -1;
-    if ((a | b | c | d) < 0) return null;
-    const n = (a << 18) | (b << 12) | (c << 6) | d;
-    out[o++] = n >> 16;
-    if (o < length) out[o++] = (n >> 8) & 255;
-    if (o < length) out[o++] = n & 255;
-  }
-  return out;
-}
-
-// Checked by hand for the same reason as the rows: this is the message that carries 10^5 samples.
+// Checked by hand for the same reason as the rows: this is the message that carries 10^6 samples.
 export const sampleColumnsSchema = checkedBy<SampleColumns>(sampleColumnsIssue);
+
+/**
+ * The first entry of a typed column that is not of its kind, or of another length. The class is
+ * checked exactly: a column of another element type would read as other numbers.
+ */
+function typedIssue<A extends Int32Array | Int8Array | Float64Array>(
+  values: unknown,
+  kind: { new (n: number): A; name: string },
+  path: (string | number)[],
+  length: number,
+  like: string,
+  ok: (v: number) => boolean,
+  what: string,
+): RowIssue | null {
+  if (!(values instanceof kind) || values.constructor !== kind || values.length !== length) return { path, message: `must be a ${kind.name} of ${length} entries, like "${like}"` };
+  for (let i = 0; i < length; i++) if (!ok(values[i] as number)) return { path: [...path, i], message: `must be ${what}` };
+  return null;
+}
+
+const isScoreOrNone = (v: number): boolean => v === MISSING_SCORE || (v >= 0 && v <= 1);
 
 function sampleColumnsIssue(value: unknown): RowIssue | null {
   if (!isPlainObject(value)) return { path: [], message: 'must be an object of columns' };
-  if (!Array.isArray(value.index)) return { path: ['index'], message: 'must be an array' };
+  if (!(value.index instanceof Int32Array)) return { path: ['index'], message: 'must be an Int32Array' };
   if (!Array.isArray(value.runTask)) return { path: ['runTask'], message: 'must be an array' };
   if (!Array.isArray(value.answers)) return { path: ['answers'], message: 'must be an array' };
   const rows = value.index.length;
   const runs = value.runTask.length;
   const answers = value.answers.length;
-  const isAnswer = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= -1 && (v as number) < answers;
-  /** An array of `length` entries (as long as `like`), each satisfying `ok`. */
-  const column = (values: unknown, path: (string | number)[], ok: (v: unknown) => boolean, what: string, length = rows, like = 'index'): RowIssue | null => {
-    if (!Array.isArray(values) || values.length !== length) return { path, message: `must be an array of ${length} entries, like "${like}"` };
-    for (let i = 0; i < length; i++) if (!ok(values[i])) return { path: [...path, i], message: `must be ${what}` };
-    return null;
-  };
-  const runIssue =
-    column(value.runTask, ['runTask'], isNonEmptyString, 'a non-empty string', runs, 'runTask') ??
-    column(value.runLength, ['runLength'], (v) => isCount(v) && v > 0, 'an integer >= 1', runs, 'runTask');
+  const isAnswer = (v: number): boolean => v >= -1 && v < answers;
+  for (let i = 0; i < runs; i++) if (!isNonEmptyString(value.runTask[i])) return { path: ['runTask', i], message: 'must be a non-empty string' };
+  const runIssue = typedIssue(value.runLength, Int32Array, ['runLength'], runs, 'runTask', (v) => v > 0, 'an integer >= 1');
   if (runIssue) return runIssue;
   let runRows = 0;
-  for (const length of value.runLength as number[]) runRows += length;
+  for (const length of value.runLength as Int32Array) runRows += length;
   if (runRows !== rows) return { path: ['runLength'], message: `must add up to the ${rows} entries of "index", not ${runRows}` };
+  for (let i = 0; i < answers; i++) if (typeof value.answers[i] !== 'string') return { path: ['answers', i], message: 'must be a string' };
   const issue =
-    column(value.index, ['index'], isCount, 'an integer >= 0') ??
-    (typeof value.correct === 'string' && value.correct.length === rows && VERDICTS.test(value.correct) ? null : { path: ['correct'], message: `must be a text of ${rows} characters, each 1, 0 or -` }) ??
-    column(value.answers, ['answers'], (v) => typeof v === 'string', 'a string', answers, 'answers') ??
-    column(value.extracted, ['extracted'], isAnswer, 'an index into "answers" or -1') ??
-    column(value.normalized, ['normalized'], isAnswer, 'an index into "answers" or -1');
+    typedIssue(value.index, Int32Array, ['index'], rows, 'index', (v) => v >= 0, 'an integer >= 0') ??
+    typedIssue(value.correct, Int8Array, ['correct'], rows, 'index', (v) => v === 1 || v === 0 || v === VERDICT_NONE, `1, 0 or ${VERDICT_NONE} (none)`) ??
+    typedIssue(value.extracted, Int32Array, ['extracted'], rows, 'index', isAnswer, 'an index into "answers" or -1') ??
+    typedIssue(value.normalized, Int32Array, ['normalized'], rows, 'index', isAnswer, 'an index into "answers" or -1');
   if (issue) return issue;
   if (!isPlainObject(value.scores)) return { path: ['scores'], message: 'must be an object: verifier name -> scores' };
-  checked = new Map();
-  const scoreIssue = (scores: unknown, path: (string | number)[]): RowIssue | null => {
-    const decoded = decodeScores(scores, rows);
-    if (decoded === null) return { path, message: `must be base64 of ${rows} little-endian float64s, each in [0, 1] or -Infinity (none)` };
-    checked.set(scores as string, decoded);
-    return null;
-  };
+  const scoreIssue = (scores: unknown, path: (string | number)[]): RowIssue | null =>
+    typedIssue(scores, Float64Array, path, rows, 'index', isScoreOrNone, 'a score in [0, 1] or -Infinity (none)');
   for (const [name, scores] of Object.entries(value.scores)) {
     if (name === '') return { path: ['scores'], message: 'verifier names must be non-empty' };
     const issue = scoreIssue(scores, ['scores', name]);
@@ -198,28 +127,38 @@ export function toSampleColumns(rows: readonly SampleRow[]): SampleColumns {
 
 /** Builds 'sampleTable' columns row by row, from rows (toSampleColumns) or from the host's own columns. */
 export class SampleColumnsBuilder {
-  private readonly columns: Omit<SampleColumns, 'scores' | 'draws' | 'correct'> = { runTask: [], runLength: [], index: [], answers: [], extracted: [], normalized: [] };
-  private readonly verdicts: string[] = [];
+  private readonly runTask: string[] = [];
+  private readonly runLength: number[] = [];
+  private readonly index: Int32Array;
+  private readonly correct: Int8Array;
+  private readonly extracted: Int32Array;
+  private readonly normalized: Int32Array;
+  private readonly answers = new Numbering();
   private readonly scores = new Map<string, Float64Array>();
   private readonly draws = new Map<string, Float64Array[]>();
-  private readonly answerIndex = new Map<string, number>();
+  private added = 0;
 
-  /** `rows`: how many rows will be added (the length of every score column). */
-  constructor(private readonly rows: number) {}
+  /** `rows`: how many rows will be added (the length of every column). */
+  constructor(private readonly rows: number) {
+    this.index = new Int32Array(rows);
+    this.correct = new Int8Array(rows);
+    this.extracted = new Int32Array(rows);
+    this.normalized = new Int32Array(rows);
+  }
 
   /** Appends a row (its scores none yet). */
   add(task: string, index: number, correct: boolean | null, extracted: string | null, normalized: string | null): void {
-    const { columns } = this;
-    const run = columns.runTask.length - 1;
-    if (run >= 0 && columns.runTask[run] === task) columns.runLength[run] = (columns.runLength[run] as number) + 1;
+    const run = this.runTask.length - 1;
+    if (run >= 0 && this.runTask[run] === task) this.runLength[run] = (this.runLength[run] as number) + 1;
     else {
-      columns.runTask.push(task);
-      columns.runLength.push(1);
+      this.runTask.push(task);
+      this.runLength.push(1);
     }
-    columns.index.push(index);
-    this.verdicts.push(correct === null ? '-' : correct ? '1' : '0');
-    columns.extracted.push(this.answer(extracted));
-    columns.normalized.push(this.answer(normalized));
+    const at = this.added++;
+    this.index[at] = index;
+    this.correct[at] = correct === null ? VERDICT_NONE : correct ? 1 : 0;
+    this.extracted[at] = this.answer(extracted);
+    this.normalized[at] = this.answer(normalized);
   }
 
   /** Sets row `at`'s score from a verifier. */
@@ -236,11 +175,20 @@ export class SampleColumnsBuilder {
     (columns[draw] as Float64Array)[at] = score ?? MISSING_SCORE;
   }
 
-  /** The columns of the rows added. */
+  /** The columns of the rows added (all `rows` of them). */
   build(): SampleColumns {
-    const scores = Object.fromEntries([...this.scores].map(([name, column]) => [name, encodeScores(column)]));
-    const draws = Object.fromEntries([...this.draws].map(([name, columns]) => [name, columns.map(encodeScores)]));
-    return { ...this.columns, correct: this.verdicts.join(''), scores, ...(this.draws.size > 0 ? { draws } : {}) };
+    if (this.added !== this.rows) throw new Error(`${this.added} rows were added to a table of ${this.rows}`);
+    return {
+      runTask: this.runTask,
+      runLength: Int32Array.from(this.runLength),
+      index: this.index,
+      correct: this.correct,
+      answers: this.answers.texts,
+      extracted: this.extracted,
+      normalized: this.normalized,
+      scores: Object.fromEntries(this.scores),
+      ...(this.draws.size > 0 ? { draws: Object.fromEntries(this.draws) } : {}),
+    };
   }
 
   private noScores(): Float64Array {
@@ -248,12 +196,6 @@ export class SampleColumnsBuilder {
   }
 
   private answer(text: string | null): number {
-    if (text === null) return -1;
-    let at = this.answerIndex.get(text);
-    if (at === undefined) {
-      at = this.columns.answers.push(text) - 1;
-      this.answerIndex.set(text, at);
-    }
-    return at;
+    return text === null ? -1 : this.answers.of(text);
   }
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { selectorScore, selectorVerifiers, taskWeights } from '../../../src/core/filter/weights';
 import { parseFilter, parseSelector } from '../../../src/core/filter/parse';
+import { linearQuantile } from '../../../src/core/filter/quantile';
 
 const mc = parseSelector('mc');
 const weightsOf = (scores: (number | null)[], filter: string): number[] => taskWeights(scores.map((s) => ({ mc: s })), mc, parseFilter(filter));
@@ -43,6 +44,19 @@ describe('taskWeights', () => {
     assert.deepEqual(weightsOf([0.9, 0.3, 0.9], 'quantile:1'), [1, 0, 1]);
     // float trap: 0.1+0.2 = 0.30000000000000004 is the max and must survive q=1
     assert.deepEqual(weightsOf([0.1, 0.1 + 0.2, 0.3], 'quantile:1'), [0, 1, 0]);
+  });
+
+  it('quantile cuts a task of any size at the quantile of its sorted scores (a few sorted by insertion, many by the typed sort)', () => {
+    const score = fc.oneof(fc.constantFrom(0, 0.25, 0.5, 1, null), fc.double({ min: 0, max: 1, noNaN: true }));
+    fc.assert(
+      fc.property(fc.array(score, { minLength: 1, maxLength: 80 }), fc.double({ min: 0, max: 1, noNaN: true }), (scores, q) => {
+        const real = scores.filter((s): s is number => s !== null);
+        const sorted = Float64Array.from(real).sort();
+        const cut = real.length === 0 ? Infinity : linearQuantile(sorted, q);
+        assert.deepEqual(weightsOf(scores, `quantile:${q}`), scores.map((s) => (s !== null && s >= cut ? 1 : 0)));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('quantile ignores nulls in the cut and never keeps them; all-null keeps nothing', () => {

@@ -50,7 +50,7 @@ async function writeRun(dir: string): Promise<void> {
   writeFileSync(join(dir, 'samples.jsonl'), jsonl(records));
 }
 
-/** The host's snapshot of the run folder, each message validated as the webview validates it, applied as the panel applies it. */
+/** The host's snapshot of the run folder, each message cloned and validated as the webview gets and validates it, applied as the panel applies it. */
 async function panelStore(dir: string): Promise<SampleStore> {
   const run = await readRun(dir);
   const model = RunModel.fromRun(run);
@@ -60,7 +60,7 @@ async function panelStore(dir: string): Promise<SampleStore> {
   assert.equal(methods.filter((m) => m === 'sampleTable').length, Math.ceil((TASK_COUNT * N) / 40), 'the samples in batches');
   const store = new SampleStore();
   for (const message of messages) {
-    const parsed = parseHostMessage(JSON.parse(JSON.stringify(message)));
+    const parsed = parseHostMessage(structuredClone(message));
     assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
     const n = parsed.value as HostNotification;
     if (n.method === 'init') store.reset(n.params);

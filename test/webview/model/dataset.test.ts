@@ -14,7 +14,8 @@ describe('webview dataset', () => {
     const ds = buildDataset(storeOf(handSamples().reverse()), false);
     assert.deepEqual(ds.taskIds, ['A', 'B', 'C', 'D']);
     assert.deepEqual(Array.from(ds.starts), [0, 4, 8, 12, 16]);
-    assert.deepEqual(ds.rows.slice(0, 4).map((r) => r.index), [0, 1, 2, 3]);
+    assert.deepEqual(Array.from(ds.index.subarray(0, 4)), [0, 1, 2, 3]);
+    assert.deepEqual([0, 5, 15].map((row) => [ds.sampleAt(row).task, ds.sampleAt(row).index]), [['A', 0], ['B', 1], ['D', 3]]);
     assert.deepEqual(Array.from(ds.correct.subarray(0, 4)), [1, 0, 1, 0]);
     assert.equal(ds.columns.get('mc')?.[3], MISSING_SCORE);
     assert.equal(findRow(ds, 'C', 2), 10);

@@ -102,7 +102,7 @@ describe('webview stats header text', () => {
     let onCorrect = 0;
     let onWrong = 0;
     let squares = 0;
-    ds.rows.forEach((_, row) => {
+    ds.slots.forEach((_, row) => {
       const w = fr.weights[row] as number;
       if (ds.correct[row] === 1) onCorrect += w;
       else onWrong += w;

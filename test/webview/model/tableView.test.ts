@@ -3,7 +3,7 @@ import { parseFilter, parseSelector } from '../../../src/core/filter/parse';
 import type { PanelView } from '../../../src/protocol/panelProtocol';
 import { applyFilter, scoreSelector } from '../../../webview/model/analysis';
 import { annotatedRows, buildDataset } from '../../../webview/model/dataset';
-import { buildTableItems, disagreementOf, headerItem, nextMatching, stepSample } from '../../../webview/model/tableView';
+import { buildTableItems, disagreementOf, headerItem, linesFollowFilter, nextMatching, stepSample } from '../../../webview/model/tableView';
 import { handSamples } from '../../core/stats/fixtures';
 import { storeOf } from '../storeFixtures';
 
@@ -23,7 +23,7 @@ function setup(ungradedTasks: string[] = []) {
 describe('webview table view', () => {
   it('classifies disagreements: kept but wrong, dropped but correct', () => {
     const { ds, fr } = setup();
-    const kinds = ds.rows.map((r, row) => `${r.task}${r.index}:${disagreementOf(ds, fr, row) ?? '-'}`);
+    const kinds = Array.from(ds.slots, (_, row) => `${ds.sampleAt(row).task}${ds.index[row]}:${disagreementOf(ds, fr, row) ?? '-'}`);
     assert.deepEqual(kinds, [
       'A0:-', 'A1:kept-wrong', 'A2:dropped-correct', 'A3:-',
       'B0:-', 'B1:-', 'B2:-', 'B3:-',
@@ -40,7 +40,7 @@ describe('webview table view', () => {
     const kinds = [0, 1, 2, 3].map((row) => disagreementOf(ds, fr, row));
     // Before, every weight > 0 counted as kept: A#1 was "kept but wrong" with weight 0.0498.
     assert.deepEqual(kinds, [null, null, 'dropped-correct', null]);
-    const inputs = { ds, filter: fr, scores: scoreSelector(ds, parseSelector('mc')).scores, annotated: new Uint8Array(ds.rows.length) };
+    const inputs = { ds, filter: fr, scores: scoreSelector(ds, parseSelector('mc')).scores, annotated: new Uint8Array(ds.slots.length) };
     assert.deepEqual(Array.from(buildTableItems(inputs, view({ show: 'kept', task: 'A' })).items).filter((i) => i >= 0), [0]);
   });
 
@@ -107,8 +107,28 @@ describe('webview table view', () => {
     const ds = buildDataset(storeOf(unscored), false);
     const fr = applyFilter(ds, parseSelector('mc'), parseFilter('threshold:0.5'));
     assert.equal(fr.measured, false);
-    assert.deepEqual(ds.rows.map((_, row) => disagreementOf(ds, fr, row)).filter((d) => d !== null), []);
+    assert.deepEqual(Array.from(ds.slots, (_, row) => disagreementOf(ds, fr, row)).filter((d) => d !== null), []);
     assert.equal(applyFilter(ds, null, parseFilter('threshold:0.5')).measured, false, 'no verifier: nothing measured');
     assert.equal(setup().fr.measured, true);
+  });
+
+  it('keeps its lines through a filter change whenever linesFollowFilter says they do not follow it', () => {
+    const { ds, inputs } = setup();
+    const filters = ['threshold:0.5', 'threshold:0.7', 'exp:0.1'].map((f) => applyFilter(ds, parseSelector('mc'), parseFilter(f)));
+    const lines = (filter: typeof inputs.filter | null, v: PanelView): string => JSON.stringify(Array.from(buildTableItems({ ...inputs, filter }, v).items));
+    let following = 0;
+    for (const show of ['all', 'disagreements', 'kept', 'dropped', 'correct', 'wrong', 'annotated'] as const) {
+      for (const sort of ['task', 'score', 'correct', 'kept'] as const) {
+        const v = view({ show, sort, descending: true });
+        const differ = new Set(filters.map((f) => lines(f, v))).size > 1;
+        if (differ) following++;
+        if (linesFollowFilter(v)) assert.throws(() => lines(null, v), /needs the filter's decisions/);
+        else {
+          assert.equal(differ, false, `${show}, ${sort}: the lines follow the filter`);
+          assert.equal(lines(null, v), lines(inputs.filter, v));
+        }
+      }
+    }
+    assert.ok(following >= 4, 'the filters differ enough to tell');
   });
 });
