@@ -3,13 +3,30 @@
 // old contribution subtracted and the new one added — O(size of the task) per update (plus its sort).
 import { assertScores, MISSING_SCORE } from '../filter/columns';
 import type { FilterSpec, ScoreSelector } from '../filter/spec';
-import { assertSelector, selectorColumn, selectorWeights } from '../filter/weights';
+import { assertSelector, selectorColumn, selectorVerifiers, selectorWeights } from '../filter/weights';
 import { GapTally } from './gap';
 import { summarizeScoredTask, type ScoredTaskSummary } from './taskSummary';
 import type { LiveGapStats, ScoredSample } from './types';
 
 /** Placeholder summary of a task whose first sample is being added; never counted. */
 const EMPTY_TASK: ScoredTaskSummary = { samples: 0, scored: 0, correct: 0, weight: 0, kept: 0, keptCorrect: 0, accuracy: 0, filteredAccuracy: 0, nothingKept: false };
+
+/**
+ * Samples held as columns (a run read as runs/runColumns.ts reads it), for counting many at once
+ * without an object a sample: a resumed run or an opened panel counts a million of them.
+ */
+export interface TaskRows {
+  /** The rows to count: each task's together, by ascending sample index. */
+  order: ArrayLike<number>;
+  /** Per row: its task's position, and the task's id by position. */
+  task: ArrayLike<number>;
+  taskId(position: number): string;
+  index: ArrayLike<number>;
+  /** Per row: 1 correct, 0 not. */
+  correct: ArrayLike<number>;
+  /** Verifier name -> score per row: in [0, 1], MISSING_SCORE for a record without a score, NaN where there is no record. */
+  scores: ReadonlyMap<string, ArrayLike<number>>;
+}
 
 // A task's rows as columns (plain arrays of numbers, which V8 stores unboxed), not one score object
 // per sample: a long run streams in hundreds of thousands of samples.
@@ -80,6 +97,31 @@ export class GapAccumulator {
     this.finished.add(task);
   }
 
+  /**
+   * upsertTask of each task of `rows`, in their order, read from the columns: the same statistics,
+   * without an object a sample. Every task must be new here. All or none (every row checked first).
+   */
+  upsertTasks(rows: TaskRows): void {
+    const spans = this.newTaskSpans(rows);
+    for (let span = 0; span < spans.positions.length; span++) {
+      const summary = spans.summary(span);
+      this.tasks.set(rows.taskId(spans.positions[span] as number), { ...taskState(rows, spans.starts[span] as number, spans.starts[span + 1] as number), summary });
+      this.tally.add(summary);
+    }
+  }
+
+  /** addFinished of each task of `rows`, in their order, read from the columns (see upsertTasks). */
+  addFinishedTasks(rows: TaskRows): void {
+    const spans = this.newTaskSpans(rows);
+    for (let span = 0; span < spans.positions.length; span++) {
+      this.tally.add(spans.summary(span));
+      this.finished.add(rows.taskId(spans.positions[span] as number));
+    }
+  }
+
+  private newTaskSpans(rows: TaskRows): TaskSpans {
+    return taskSpans(rows, this.selector, this.filter, (task) => this.finished.has(task) || this.tasks.has(task));
+  }
 
   /** Switches the filter; every task is recomputed. */
   setFilter(selector: ScoreSelector, filter: FilterSpec): void {
@@ -154,6 +196,81 @@ function summarize(state: TaskState, selector: ScoreSelector, filter: FilterSpec
   const columns = new Map([...state.scores].map(([name, column]) => [name, Float64Array.from(column)]));
   const weights = selectorWeights(columns, selector, filter, Int32Array.of(0, rows));
   return summarizeScoredTask(state.correct, weights, selectorColumn(columns, selector, rows), 0, rows);
+}
+
+/**
+ * The tasks of TaskRows: task `span` (at `positions[span]`) has rows starts[span] … starts[span + 1] − 1
+ * of `order`. A summary is made when asked for and can be let go at once: made all first, a million
+ * samples' summaries would survive young-generation collections, each copied at a cost.
+ */
+interface TaskSpans {
+  positions: number[];
+  starts: Int32Array;
+  summary(span: number): ScoredTaskSummary;
+}
+
+/**
+ * The tasks of `rows`, every row checked as upsert checks a sample, each task's rows together by
+ * ascending index and none `counted` already; their summaries as summarize makes them of a task's
+ * state: the selector's scores and the grades gathered in `order`, weighed for all tasks in one
+ * selectorWeights call (each task's filter reads only its own rows).
+ */
+function taskSpans(rows: TaskRows, selector: ScoreSelector, filter: FilterSpec, counted: (task: string) => boolean): TaskSpans {
+  const count = rows.order.length;
+  const correct = new Uint8Array(count);
+  const read = selectorVerifiers(selector).flatMap((name) => {
+    const column = rows.scores.get(name);
+    return column === undefined ? [] : [[name, column, new Float64Array(count)] as const];
+  });
+  const every = [...rows.scores];
+  const positions: number[] = [];
+  const from: number[] = [];
+  const seen = new Set<number>();
+  let task = '';
+  let previous = -1;
+  for (let i = 0; i < count; i++) {
+    const row = rows.order[i] as number;
+    const index = rows.index[row] as number;
+    const position = rows.task[row] as number;
+    if (position !== positions.at(-1)) {
+      task = rows.taskId(position);
+      if (seen.has(position)) throw new Error(`task "${task}": its rows are not together`);
+      if (counted(task)) throw new Error(`task "${task}" is already counted`);
+      seen.add(position);
+      positions.push(position);
+      from.push(i);
+      previous = -1;
+    }
+    if (!Number.isSafeInteger(index) || index < 0) throw new Error(`task "${task}": sample index ${index} is not a non-negative integer`);
+    if (index <= previous) throw new Error(`task "${task}": sample ${index} comes after sample ${previous}; a task's rows must be by ascending index`);
+    previous = index;
+    for (let v = 0; v < every.length; v++) {
+      const [name, column] = every[v] as (typeof every)[number];
+      const score = column[row] as number;
+      if (!(Number.isNaN(score) || score === MISSING_SCORE || (score >= 0 && score <= 1))) throw new Error(`task "${task}" sample ${index}: score of verifier "${name}" is ${score}; scores must be numbers in [0, 1] or null`);
+    }
+    correct[i] = rows.correct[row] === 1 ? 1 : 0;
+    for (let v = 0; v < read.length; v++) {
+      const [, column, gathered] = read[v] as (typeof read)[number];
+      const score = column[row] as number;
+      gathered[i] = Number.isNaN(score) ? MISSING_SCORE : score;
+    }
+  }
+  const starts = Int32Array.from([...from, count]);
+  const columns = new Map(read.map(([name, , gathered]) => [name, gathered]));
+  const weights = selectorWeights(columns, selector, filter, starts);
+  const scores = selectorColumn(columns, selector, count);
+  return { positions, starts, summary: (span) => summarizeScoredTask(correct, weights, scores, starts[span] as number, starts[span + 1] as number) };
+}
+
+/** A task's state as upserting its rows one by one leaves it (a verifier without a record of the task: a column of MISSING_SCORE, which counts the same as none). */
+function taskState(rows: TaskRows, from: number, to: number): Omit<TaskState, 'summary'> {
+  const span = Array.from({ length: to - from }, (_, i) => rows.order[from + i] as number);
+  const scores = new Map([...rows.scores].map(([name, column]) => [name, span.map((row) => {
+    const score = column[row] as number;
+    return Number.isNaN(score) ? MISSING_SCORE : score;
+  })]));
+  return { indices: span.map((row) => rows.index[row] as number), correct: span.map((row) => (rows.correct[row] === 1 ? 1 : 0)), scores };
 }
 
 /** First position whose index is ≥ `index` (binary search). */
