@@ -103,20 +103,19 @@ export class GapAccumulator {
    */
   upsertTasks(rows: TaskRows): void {
     const spans = this.newTaskSpans(rows);
-    for (let span = 0; span < spans.positions.length; span++) {
-      const summary = spans.summary(span);
+    spans.summarize((span, summary) => {
       this.tasks.set(rows.taskId(spans.positions[span] as number), { ...taskState(rows, spans.starts[span] as number, spans.starts[span + 1] as number), summary });
       this.tally.add(summary);
-    }
+    });
   }
 
   /** addFinished of each task of `rows`, in their order, read from the columns (see upsertTasks). */
   addFinishedTasks(rows: TaskRows): void {
     const spans = this.newTaskSpans(rows);
-    for (let span = 0; span < spans.positions.length; span++) {
-      this.tally.add(spans.summary(span));
+    spans.summarize((span, summary) => {
+      this.tally.add(summary);
       this.finished.add(rows.taskId(spans.positions[span] as number));
-    }
+    });
   }
 
   private newTaskSpans(rows: TaskRows): TaskSpans {
@@ -200,28 +199,30 @@ function summarize(state: TaskState, selector: ScoreSelector, filter: FilterSpec
 
 /**
  * The tasks of TaskRows: task `span` (at `positions[span]`) has rows starts[span] … starts[span + 1] − 1
- * of `order`. A summary is made when asked for and can be let go at once: made all first, a million
- * samples' summaries would survive young-generation collections, each copied at a cost.
+ * of `order`. `summarize` visits each one's summary in order.
  */
 interface TaskSpans {
   positions: number[];
   starts: Int32Array;
-  summary(span: number): ScoredTaskSummary;
+  summarize(visit: (span: number, summary: ScoredTaskSummary) => void): void;
 }
+
+/**
+ * Rows gathered and weighed at a time (more when one task has more): a few MB of columns, however
+ * many rows are counted — a million at once would add tens of MB to a resume's peak memory.
+ */
+const CHUNK_ROWS = 1 << 16;
 
 /**
  * The tasks of `rows`, every row checked as upsert checks a sample, each task's rows together by
  * ascending index and none `counted` already; their summaries as summarize makes them of a task's
- * state: the selector's scores and the grades gathered in `order`, weighed for all tasks in one
- * selectorWeights call (each task's filter reads only its own rows).
+ * state: the selector's scores and the grades gathered from the columns in `order`, a chunk of tasks
+ * weighed in one selectorWeights call (each task's filter reads only its own rows). A summary is
+ * visited as soon as it is made, to be let go: made all first, a million samples' summaries would
+ * survive young-generation collections, each copied at a cost.
  */
 function taskSpans(rows: TaskRows, selector: ScoreSelector, filter: FilterSpec, counted: (task: string) => boolean): TaskSpans {
   const count = rows.order.length;
-  const correct = new Uint8Array(count);
-  const read = selectorVerifiers(selector).flatMap((name) => {
-    const column = rows.scores.get(name);
-    return column === undefined ? [] : [[name, column, new Float64Array(count)] as const];
-  });
   const every = [...rows.scores];
   const positions: number[] = [];
   const from: number[] = [];
@@ -249,18 +250,39 @@ function taskSpans(rows: TaskRows, selector: ScoreSelector, filter: FilterSpec, 
       const score = column[row] as number;
       if (!(Number.isNaN(score) || score === MISSING_SCORE || (score >= 0 && score <= 1))) throw new Error(`task "${task}" sample ${index}: score of verifier "${name}" is ${score}; scores must be numbers in [0, 1] or null`);
     }
-    correct[i] = rows.correct[row] === 1 ? 1 : 0;
-    for (let v = 0; v < read.length; v++) {
-      const [, column, gathered] = read[v] as (typeof read)[number];
-      const score = column[row] as number;
-      gathered[i] = Number.isNaN(score) ? MISSING_SCORE : score;
-    }
   }
   const starts = Int32Array.from([...from, count]);
-  const columns = new Map(read.map(([name, , gathered]) => [name, gathered]));
-  const weights = selectorWeights(columns, selector, filter, starts);
-  const scores = selectorColumn(columns, selector, count);
-  return { positions, starts, summary: (span) => summarizeScoredTask(correct, weights, scores, starts[span] as number, starts[span + 1] as number) };
+  const read = selectorVerifiers(selector).flatMap((name) => {
+    const column = rows.scores.get(name);
+    return column === undefined ? [] : [[name, column] as const];
+  });
+  const summarize = (visit: (span: number, summary: ScoredTaskSummary) => void): void => {
+    for (let first = 0; first < positions.length; ) {
+      // Whole tasks, at least one.
+      let end = first + 1;
+      while (end < positions.length && (starts[end + 1] as number) - (starts[first] as number) <= CHUNK_ROWS) end++;
+      const offset = starts[first] as number;
+      const size = (starts[end] as number) - offset;
+      const correct = new Uint8Array(size);
+      const gathered = read.map(([name, column]) => [name, column, new Float64Array(size)] as const);
+      for (let i = 0; i < size; i++) {
+        const row = rows.order[offset + i] as number;
+        correct[i] = rows.correct[row] === 1 ? 1 : 0;
+        for (let v = 0; v < gathered.length; v++) {
+          const [, column, into] = gathered[v] as (typeof gathered)[number];
+          const score = column[row] as number;
+          into[i] = Number.isNaN(score) ? MISSING_SCORE : score;
+        }
+      }
+      const columns = new Map(gathered.map(([name, , into]) => [name, into]));
+      const chunkStarts = starts.slice(first, end + 1).map((start) => start - offset);
+      const weights = selectorWeights(columns, selector, filter, chunkStarts);
+      const scores = selectorColumn(columns, selector, size);
+      for (let span = first; span < end; span++) visit(span, summarizeScoredTask(correct, weights, scores, (chunkStarts[span - first] as number), (chunkStarts[span - first + 1] as number)));
+      first = end;
+    }
+  };
+  return { positions, starts, summarize };
 }
 
 /** A task's state as upserting its rows one by one leaves it (a verifier without a record of the task: a column of MISSING_SCORE, which counts the same as none). */

@@ -162,8 +162,10 @@ describe('GapAccumulator', () => {
         return rows.map((r) => ({ ...r, t, index: (index += 1 + r.gap) }));
       });
       const stored = [...flat].reverse();
-      const at = (r: (typeof flat)[number]): number => stored.indexOf(r);
-      const order = taskOrder.flatMap((t) => flat.filter((r) => r.t === t).map(at));
+      const ofTask = tasks.map(() => [] as { r: (typeof flat)[number]; at: number }[]);
+      flat.forEach((r, k) => ofTask[r.t]?.push({ r, at: flat.length - 1 - k }));
+      const byTask = taskOrder.map((t) => ofTask[t] ?? []);
+      const order = byTask.flatMap((rs) => rs.map(({ at }) => at));
       const rows: TaskRows = {
         order,
         task: Int32Array.from(stored, (r) => r.t),
@@ -178,7 +180,7 @@ describe('GapAccumulator', () => {
         if (!Number.isNaN(r.cot)) scores['cot-score'] = r.cot === MISSING_SCORE ? null : r.cot;
         return scores;
       };
-      const samples = taskOrder.map((t) => flat.filter((r) => r.t === t).map((r) => sample(`t${t}`, r.index, r.correct, scoresOf(r))));
+      const samples = byTask.map((rs) => rs.map(({ r }) => sample(`t${r.t}`, r.index, r.correct, scoresOf(r))));
       return { rows, samples };
     }
 
@@ -212,6 +214,19 @@ describe('GapAccumulator', () => {
           })());
         }),
       );
+    });
+
+    it('counts more rows than it weighs at a time as their objects do, bit for bit: a task larger than a chunk, and many small ones across chunks', () => {
+      let seed = 7;
+      const next = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
+      const tasks = [Array.from({ length: 66_000 }, () => ({ gap: 0, correct: next() < 0.5, mc: next(), cot: next() < 0.1 ? MISSING_SCORE : next() }))];
+      for (let t = 0; t < 17_000; t++) tasks.push(Array.from({ length: 4 }, () => ({ gap: 0, correct: next() < 0.5, mc: next() < 0.05 ? NaN : next(), cot: next() })));
+      const { rows, samples } = columnsOf(tasks, tasks.map((_, t) => t));
+      const bySample = new GapAccumulator(parseSelector('mean(mc,cot-score)'), parseFilter('quantile:0.5'));
+      for (const group of samples) bySample.upsertTask((group[0] as ScoredSample).task, group);
+      const byColumns = new GapAccumulator(parseSelector('mean(mc,cot-score)'), parseFilter('quantile:0.5'));
+      byColumns.upsertTasks(rows);
+      assert.deepStrictEqual(byColumns.snapshot(), bySample.snapshot());
     });
 
     it('takes no task when a row is bad, a task is already counted, or a task\'s rows are apart or out of index order', () => {
