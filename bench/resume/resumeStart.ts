@@ -15,7 +15,9 @@
 // measure starts the fake OpenAI server (L = 20 ms) and resumes the folder with each CLI in turn,
 // alternating the order every repetition, restoring the folder before each: the time until the server
 // saw its first request (the capability probe), until it saw the first request after the probe's
-// (the first work request), and the process's peak RSS then and 3 s later (VmHWM), with the load.
+// (the first work request), the CPU time the process had used by then (what a loaded machine does not
+// blur: wall times here move by seconds with other processes' load), and its peak RSS then and 3 s
+// later (VmHWM), with the load.
 // The process is killed 3 s after its first work request: what comes later is the run's own pace.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, appendFileSync, openSync, readSync, closeSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -109,6 +111,7 @@ interface Start {
   cli: string;
   probeS: number;
   firstWorkS: number;
+  cpuAtFirstWorkS: number;
   rssAtFirstWorkMiB: number;
   peakRssMiB: number;
   load: number;
@@ -126,6 +129,7 @@ async function measureOnce(dir: string, cli: string, server: FakeServerProcess):
   let probeS = NaN;
   let firstWorkS = NaN;
   let rssAtFirstWorkMiB = NaN;
+  let cpuAtFirstWorkS = NaN;
   while (!exited && Number.isNaN(firstWorkS)) {
     await new Promise((resolve) => setTimeout(resolve, 20));
     const seen = (await server.counters()).requests - before;
@@ -134,6 +138,7 @@ async function measureOnce(dir: string, cli: string, server: FakeServerProcess):
     if (seen > PROBE_REQUESTS) {
       firstWorkS = s;
       rssAtFirstWorkMiB = peakRssMiB(pid);
+      cpuAtFirstWorkS = cpuSeconds(pid);
     }
   }
   if (exited) throw new Error(`${cli} exited before its first work request:\n${(await started.finished).stderr.slice(-2000)}`);
@@ -141,7 +146,14 @@ async function measureOnce(dir: string, cli: string, server: FakeServerProcess):
   const peak = peakRssMiB(pid);
   started.child.kill('SIGKILL');
   await started.finished;
-  return { cli, probeS, firstWorkS, rssAtFirstWorkMiB, peakRssMiB: peak, load };
+  return { cli, probeS, firstWorkS, cpuAtFirstWorkS, rssAtFirstWorkMiB, peakRssMiB: peak, load };
+}
+
+/** User + system CPU time the process has used so far (Linux: /proc/PID/stat's utime and stime, in clock ticks of 10 ms). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** The process's peak resident set so far (Linux). */
@@ -159,7 +171,7 @@ async function measure(dir: string, clis: string[], reps: number): Promise<void>
       for (const cli of order) {
         const r = await measureOnce(dir, cli, server);
         results.push(r);
-        console.log(`rep ${rep + 1} ${cli}: probe ${r.probeS.toFixed(2)} s, first work request ${r.firstWorkS.toFixed(2)} s, peak RSS ${r.rssAtFirstWorkMiB.toFixed(0)} MiB then, ${r.peakRssMiB.toFixed(0)} MiB 3 s later (load ${r.load.toFixed(2)})`);
+        console.log(`rep ${rep + 1} ${cli}: probe ${r.probeS.toFixed(2)} s, first work request ${r.firstWorkS.toFixed(2)} s (CPU ${r.cpuAtFirstWorkS.toFixed(2)} s), peak RSS ${r.rssAtFirstWorkMiB.toFixed(0)} MiB then, ${r.peakRssMiB.toFixed(0)} MiB 3 s later (load ${r.load.toFixed(2)})`);
       }
     }
   } finally {
@@ -169,7 +181,7 @@ async function measure(dir: string, clis: string[], reps: number): Promise<void>
   for (const cli of clis) {
     const mine = results.filter((r) => r.cli === cli);
     const med = (f: (r: Start) => number): string => median(mine.map(f)).toFixed(2);
-    console.log(`median ${cli}: probe ${med((r) => r.probeS)} s, first work request ${med((r) => r.firstWorkS)} s, peak RSS ${med((r) => r.peakRssMiB)} MiB, load ${med((r) => r.load)}`);
+    console.log(`median ${cli}: probe ${med((r) => r.probeS)} s, first work request ${med((r) => r.firstWorkS)} s (CPU ${med((r) => r.cpuAtFirstWorkS)} s), peak RSS ${med((r) => r.peakRssMiB)} MiB, load ${med((r) => r.load)}`);
   }
 }
 

@@ -257,14 +257,23 @@ function taskSpans(rows: TaskRows, selector: ScoreSelector, filter: FilterSpec, 
     return column === undefined ? [] : [[name, column] as const];
   });
   const summarize = (visit: (span: number, summary: ScoredTaskSummary) => void): void => {
-    for (let first = 0; first < positions.length; ) {
-      // Whole tasks, at least one.
+    // Whole tasks a chunk, at least one: where each chunk's tasks end.
+    const ends: number[] = [];
+    for (let first = 0; first < positions.length; first = ends.at(-1) as number) {
       let end = first + 1;
       while (end < positions.length && (starts[end + 1] as number) - (starts[first] as number) <= CHUNK_ROWS) end++;
+      ends.push(end);
+    }
+    // One buffer for every chunk: each chunk's own would be let go only at the next full collection.
+    const largest = ends.reduce((most, end, c) => Math.max(most, (starts[end] as number) - (starts[ends[c - 1] ?? 0] as number)), 0);
+    const correctBuffer = new Uint8Array(largest);
+    const scoreBuffers = read.map(() => new Float64Array(largest));
+    let first = 0;
+    for (const end of ends) {
       const offset = starts[first] as number;
       const size = (starts[end] as number) - offset;
-      const correct = new Uint8Array(size);
-      const gathered = read.map(([name, column]) => [name, column, new Float64Array(size)] as const);
+      const correct = correctBuffer.subarray(0, size);
+      const gathered = read.map(([name, column], v) => [name, column, (scoreBuffers[v] as Float64Array).subarray(0, size)] as const);
       for (let i = 0; i < size; i++) {
         const row = rows.order[offset + i] as number;
         correct[i] = rows.correct[row] === 1 ? 1 : 0;
