@@ -25,8 +25,8 @@ export interface SyntheticRun {
   bytes: number;
 }
 
-/** Writes a complete run of `tasks` × `n` samples into `dir` (which must not exist). */
-export async function writeSyntheticRun(dir: string, tasks: number, n: number, seed = 0): Promise<SyntheticRun> {
+/** Writes a complete run of `tasks` × `n` samples into `dir` (which must not exist); `settings` over the run's config (e.g. another API). */
+export async function writeSyntheticRun(dir: string, tasks: number, n: number, seed = 0, settings: Partial<Pick<RunConfig, 'api' | 'model'>> = {}): Promise<SyntheticRun> {
   const rng = createRng(`synthetic-run:${seed}`);
   const taskList: Task[] = Array.from({ length: tasks }, (_, t) => ({
     id: `gsm8k-${t}`,
@@ -37,6 +37,7 @@ export async function writeSyntheticRun(dir: string, tasks: number, n: number, s
   const config: RunConfig = {
     tasks: 'synthetic', model: 'openai:bench-model@http://127.0.0.1:9/v1', api: 'completions', n, verifiers: ['mc', 'cot-score'], filter: 'quantile:0.5',
     temperature: 0.7, topP: 0.95, maxTokens: 512, verifierTemperature: 0, verifierMaxTokens: 256, seed: 1, concurrency: 64,
+    ...settings,
   };
   const prepared = await prepareRunOfTasks(config, taskList, { out: dir, runsRoot: path.dirname(dir), now: new Date(AT) });
   const grader = getGrader('numeric');

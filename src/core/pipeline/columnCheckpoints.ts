@@ -37,6 +37,8 @@ export interface CheckpointStart {
   run: CachedRun;
   store: ColumnStore;
   from: ScanPosition;
+  /** The bytes the column cache on disk covers, where less than `from` (a resume's read leaves writing it to the checkpoints): the first checkpoint counts its size from there. */
+  cached?: number;
 }
 
 /**
@@ -63,7 +65,7 @@ export function checkpointStart(prepared: PreparedRun, manifest: RunManifest, de
     debug(`${prepared.dir}: no column cache checkpoints in this execution (${why})`);
     return null;
   }
-  return { run, store: read.store, from: read.scan.end };
+  return { run, store: read.store, from: read.scan.end, cached: read.scan.cached };
 }
 
 /** The bytes appended between checkpoints: GAPLENS_CHECKPOINT_MIB if set (a positive number), else CHECKPOINT_BYTES. */
@@ -95,7 +97,7 @@ export class ColumnCheckpoints {
   ) {
     const { from } = start;
     this.position = { offset: from.offset, line: from.line, duplicates: { generation: new DuplicateCounter(from.duplicates.generation), verification: new DuplicateCounter(from.duplicates.verification) } };
-    this.covered = from.offset;
+    this.covered = start.cached ?? from.offset;
     this.lastEnded = now();
   }
 

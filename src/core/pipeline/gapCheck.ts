@@ -33,7 +33,7 @@ export type RecordEvent = Exclude<GapCheckEvent, { type: 'task-done' }>;
  * What the estimate reads of what a run folder holds: presence, and the generation records of the
  * tasks with something left to do (ExecutionRecords holds exactly those).
  */
-export type ExistingRecords = Pick<DoneWork, 'hasGeneration' | 'generation' | 'hasVerification'>;
+export type ExistingRecords = Pick<DoneWork, 'hasGeneration' | 'generation' | 'hasVerification' | 'hasEveryRecord'>;
 
 /**
  * What an execution has of each sample, on file when it started or appended since, so that it

@@ -7,7 +7,7 @@ import { hasNoGold } from '../config/runRules';
 import { parseFilter, parseSelector } from '../filter/parse';
 import { formatPoints } from '../report/numbers';
 import { selectorVerifiers } from '../filter/weights';
-import { GapAccumulator } from '../stats/accumulator';
+import { GapAccumulator, type TaskRows } from '../stats/accumulator';
 import type { LiveGapStats, ScoredSample } from '../stats/types';
 import type { GenerationRecord, VerificationRecord } from '../runs/records';
 import type { RunData } from '../runs/runStore';
@@ -87,6 +87,26 @@ export class LiveGap {
       if (sample.correct !== null) group.push(scoredSample(sample, sample.correct));
     }
     flush();
+  }
+
+  /**
+   * updateAll of the samples `rows` lists, read from its columns without an object a sample (a panel
+   * opening a run of 10^6 samples): the same statistics. Each of its tasks must be new here.
+   */
+  updateColumns(rows: TaskRows): void {
+    this.acc.upsertTasks(rows);
+  }
+
+  /** addFinished of each task of `rows`, read from its columns (see updateColumns); every row must count. */
+  addFinishedColumns(rows: TaskRows): void {
+    for (const name of this.needed) {
+      const score = rows.scores.get(name);
+      for (let i = 0; i < rows.order.length; i++) {
+        const row = rows.order[i] as number;
+        if (score === undefined || Number.isNaN(score[row] as number)) throw new Error(`task "${rows.taskId(rows.task[row] as number)}" sample ${rows.index[row] as number} does not count yet`);
+      }
+    }
+    this.acc.addFinishedTasks(rows);
   }
 
   /** A sample as it counts now (its grade and scores); undefined until it counts. */
@@ -192,24 +212,41 @@ export class LiveRecordGap {
   /**
    * What a run folder held, as columns: the same as adding each of its generation and verification
    * records. A task whose n samples all count, with no other record, gets no record more in this
-   * execution (it only adds what is missing): it is counted without being kept.
+   * execution (it only adds what is missing): it is counted without being kept. No object is made
+   * a sample: a resume at 90 % of a 1M-sample run counts 900k of them before its first request.
    */
   addColumns(cols: RunColumns): void {
     const { n } = cols.manifest.config;
-    const scores = [...this.needed].flatMap((name) => {
+    const scores = new Map([...this.needed].flatMap((name) => {
       const column = cols.verifiers.get(name);
       return column ? [[name, column.score] as const] : [];
-    });
-    const counts = (row: number): boolean => cols.generation[row] !== -1 && scores.length === this.needed.size && scores.every(([, score]) => !Number.isNaN(score[row] as number));
+    }));
+    const columns = scores.size === this.needed.size ? [...scores.values()] : null;
+    const counts = (row: number): boolean => {
+      if (cols.generation[row] === -1 || columns === null) return false;
+      for (let v = 0; v < columns.length; v++) if (Number.isNaN((columns[v] as Float64Array)[row] as number)) return false;
+      return true;
+    };
     const finished = new Uint8Array(cols.tasks.length).fill(1);
     for (let row = 0; row < cols.rows; row++) if ((cols.index[row] as number) >= n || !counts(row)) finished[cols.task[row] as number] = 0;
-    const rowsOf = (t: number): number[] => Array.from({ length: n }, (_, i) => cols.rowOf(t, i));
-    cols.tasks.forEach((task, t) => {
-      const rows = rowsOf(t);
-      if (finished[t] === 1 && rows.every((row) => row !== -1)) this.live.addFinished(task.id, rows.map((row) => this.sampleAt(cols, scores, row)));
-      else finished[t] = 0;
-    });
-    for (let row = 0; row < cols.rows; row++) if (finished[cols.task[row] as number] === 0 && cols.generation[row] !== -1) this.live.update(this.sampleAt(cols, scores, row));
+    // Each finished task's n rows, by index, in task order.
+    const finishedRows = new Int32Array(cols.tasks.length * n);
+    let kept = 0;
+    for (let t = 0; t < cols.tasks.length; t++) {
+      if (finished[t] === 0) continue;
+      for (let i = 0; i < n && finished[t] === 1; i++) {
+        const row = cols.rowOf(t, i);
+        if (row === -1) finished[t] = 0;
+        else finishedRows[kept + i] = row;
+      }
+      if (finished[t] === 1) kept += n;
+    }
+    const rowsOf = (order: ArrayLike<number>): TaskRows => ({ order, task: cols.task, taskId: (t) => (cols.tasks[t] as Task).id, index: cols.index, correct: cols.correct, scores });
+    this.live.addFinishedColumns(rowsOf(finishedRows.subarray(0, kept)));
+    const others: number[] = [];
+    for (let row = 0; row < cols.rows; row++) if (finished[cols.task[row] as number] === 0 && cols.generation[row] !== -1) others.push(row);
+    others.sort((a, b) => (cols.task[a] as number) - (cols.task[b] as number) || (cols.index[a] as number) - (cols.index[b] as number));
+    this.live.updateColumns(rowsOf(others));
     this.addDrawnColumns(cols);
   }
 
@@ -228,23 +265,6 @@ export class LiveRecordGap {
         if (arrived.some((r) => r !== undefined)) this.draws.set(drawsKey(sampleKey((cols.tasks[cols.task[row] as number] as Task).id, cols.index[row] as number), name), arrived);
       }
     }
-  }
-
-  /** The sample of a row with a generation, with the scores it has of the verifiers the selector reads. */
-  private sampleAt(cols: RunColumns, scores: readonly (readonly [string, Float64Array])[], row: number): GapInput {
-    const scored: Record<string, number | null> = {};
-    for (const [name, score] of scores) {
-      const value = score[row] as number;
-      if (!Number.isNaN(value)) scored[name] = value === MISSING_SCORE ? null : value;
-    }
-    const answer = cols.answer[row] as number;
-    return {
-      task: (cols.tasks[cols.task[row] as number] as Task).id,
-      index: cols.index[row] as number,
-      correct: cols.correct[row] === 1,
-      scores: scored,
-      answer: answer === -1 ? null : (cols.answers[answer] as string),
-    };
   }
 
   reading(): GapReading {

@@ -103,7 +103,8 @@ export async function prepareRunOfTasks(config: RunConfig, tasks: Task[], opts: 
  * exact templates it was started with.
  */
 export async function prepareResume(dir: string, onWarning: (message: string) => void, { repair = true }: PrepareOptions = {}): Promise<PreparedRun> {
-  const { store, scan, ...read } = await readColumnStore(dir, { repair, onWarning });
+  // The process about to append (repair) leaves rewriting the column cache to its checkpoints.
+  const { store, scan, ...read } = await readColumnStore(dir, { repair, onWarning, deferCacheWrite: repair });
   const columns: RunColumns = { ...store.columns(), ...read };
   const templates = loadTemplates(join(dir, 'templates'));
   checkTemplates(columns, templates, columns.manifest.config.verifiers);

@@ -84,6 +84,12 @@ export interface ColumnReadOptions extends ReadRunOptions {
   columnCache?: boolean;
   /** Told, in one line, why the column cache was not written (a read-only folder, a full disk): no fault of the run, so no warning. */
   onDebug?: (msg: string) => void;
+  /**
+   * True: the cache is loaded but not written anew by this read, however much it parsed past it: the
+   * reader is an execution about to append, whose first checkpoint writes it (columnCheckpoints.ts)
+   * once the run's first requests are out, instead of 70 MB hashed and written before them at 1M samples.
+   */
+  deferCacheWrite?: boolean;
 }
 
 /**
@@ -121,10 +127,11 @@ export async function readColumnStore(dir: string, opts: ColumnReadOptions = {})
     cached?.position,
   );
   // Written before the orphans are dropped: the cache holds what the scan left, and the columns are written from the store's own arrays.
-  if (opts.columnCache !== false && worthWriting(end, cached?.position ?? null)) await writeColumnCache(run, encodeColumns(store.state()), end, file, tell);
+  const rewrite = opts.columnCache !== false && opts.deferCacheWrite !== true && worthWriting(end, cached?.position ?? null);
+  if (rewrite) await writeColumnCache(run, encodeColumns(store.state()), end, file, tell);
   const orphans = store.dropOrphans(file, reader.warn);
   const annotations = await readAnnotations(path.join(dir, RUN_FILES.annotations), reader);
-  return { store, dir, manifest, tasks, annotations, warnings, scan: { end, orphans } };
+  return { store, dir, manifest, tasks, annotations, warnings, scan: { end, orphans, cached: rewrite ? end.offset : (cached?.position.offset ?? 0) } };
 }
 
 /** What readColumnStore read: the store, and how its scan of samples.jsonl ended. */
@@ -135,7 +142,12 @@ export interface StoreRead extends Pick<RunColumns, 'dir' | 'manifest' | 'tasks'
    * none, and a scan that ended `complete`, the store is what a scan of the file's first
    * `end.offset` bytes leaves (what the column cache keeps; a run executing goes on from it).
    */
-  scan: { end: ScanEnd; orphans: number };
+  scan: {
+    end: ScanEnd;
+    orphans: number;
+    /** The bytes of samples.jsonl the column cache covers once the read is done (0: none): `end.offset` where the read wrote it. */
+    cached: number;
+  };
 }
 
 /**

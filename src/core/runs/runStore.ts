@@ -11,6 +11,8 @@ import type { AnnotationRecord, FailureRecord, GenerationRecord, RunManifest, Ve
 import { errorCode, makeFolder, writeFileAtomic } from './files';
 import { parseJson } from './jsonlFile';
 import { describeIssues, runManifestSchema, taskSchema, unsupportedVersion } from './recordSchemas';
+import { fastTask, parseRecord } from './recordFastPath';
+import { isPlainObject } from '../util/plainObject';
 import { readAnnotations, readSamples, type AppendOnlyReader } from './sampleRecords';
 import { modelSlug } from '../llm/modelSpec';
 
@@ -197,7 +199,7 @@ export async function readTasks(dir: string, manifest: RunManifest): Promise<Tas
     if (lineText.trim() === '') return;
     const json = parseJson(lineText);
     if (!json.ok) throw new UserError(atLine(file, line, `not valid JSON (${json.error})`));
-    const parsed = taskSchema.safeParse(json.value);
+    const parsed = isPlainObject(json.value) ? parseRecord(json.value, fastTask, taskSchema) : taskSchema.safeParse(json.value);
     if (!parsed.success) throw new UserError(atLine(file, line, describeIssues(parsed.error)));
     const seen = firstLine.get(parsed.data.id);
     if (seen !== undefined) throw new UserError(atLine(file, line, `duplicate task id "${parsed.data.id}" (first at line ${seen})`));

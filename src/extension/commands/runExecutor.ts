@@ -182,7 +182,7 @@ export class RunExecutor implements vscode.Disposable {
     // The run's panel, and the filter it starts with; quiet, only that filter (a panel opened meanwhile shows this model).
     const shown = quiet ? startingFilter(model.summary) : this.panels.show(model, annotations, { done: model.sampleCount, total, status: 'running' });
     const live = new LiveGap(shown.selector, shown.filter);
-    live.updateAll(model.gapInputs());
+    live.updateColumns(model.gapRows());
     const progressNow = (status: ProgressParams['status'], message?: string): ProgressParams => ({ done: model.sampleCount, total, status, ...(message !== undefined ? { message } : {}) });
     log.info(`${activity} ${manifest.id}: ${prepared.config.model}, ${model.taskCount} tasks × ${prepared.config.n}, verifiers ${controller.verifiers.join(', ')} → ${dir}`);
     const estimate = estimateRun({ ...prepared, existing: controller.records, verifiers: controller.verifiers });

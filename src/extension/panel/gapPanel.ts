@@ -223,7 +223,7 @@ export class GapPanel implements vscode.Disposable {
       } catch {
         return null;
       }
-      this.live.updateAll(this.model.gapInputs());
+      this.live.updateColumns(this.model.gapRows());
     }
     return this.live.now();
   }

@@ -29,6 +29,7 @@ import { isPlainObject } from '../../core/util/plainObject';
 import { parseJson } from '../../core/runs/jsonlFile';
 import { goldList, SampleColumnsBuilder, type CallFailureRow, type HostNotificationParams, type PanelMode, type RunSummary, type SampleColumns, type SampleRow, type TaskInfo, type VerificationRow } from '../../protocol/panelProtocol';
 import type { GapInput } from '../../core/pipeline/liveGap';
+import type { TaskRows } from '../../core/stats/accumulator';
 
 const GENERATION = 'generation';
 /** Samples with streamed records held in memory before settle looks their lines up on disk. */
@@ -228,6 +229,14 @@ export class RunModel {
       }
       yield { task: (this.tasks[store.task[row] as number] as Task).id, index: store.index[row] as number, correct: grade ? grade.correct : store.correct[row] === 1, scores, answer: normalized };
     }
+  }
+
+  /** gapInputs() as columns, for LiveGap.updateColumns: the same samples, no object made a sample (a panel opening 10^6 of them). */
+  gapRows(): TaskRows {
+    const { store, grades } = this;
+    const graded = grades.size === 0 ? this.rowOrder() : this.rowOrder().filter((row) => grades.get(row)?.correct !== null);
+    const correct = grades.size === 0 ? store.correct : store.correct.map((c, row) => (grades.has(row) ? Number(grades.get(row)?.correct) : c));
+    return { order: graded, task: store.task, taskId: (t) => (this.tasks[t] as Task).id, index: store.index, correct, scores: new Map([...store.verifiers].map(([name, column]) => [name, column.score])) };
   }
 
   /**

@@ -101,6 +101,23 @@ describe('estimate', () => {
     });
   });
 
+  it("passes over a finished task by the execution's flags (hasEveryRecord) and bounds the same as a look at every sample and stage", () => {
+    const both = (t: string, i: number, stages: string[]): [string, Map<string, VerificationRecord>] => [sampleKey(t, i), new Map(stages.map((v) => [v, verification(t, i, v)]))];
+    const generated = new Map(['t1', 't2'].flatMap((t) => [0, 1].map((i) => [sampleKey(t, i), generation(t, i, `${t} ${i}`)] as const)));
+    const states = {
+      't1 finished, t2 generated only': [both('t1', 0, CONFIG.verifiers), both('t1', 1, CONFIG.verifiers)],
+      't1 short of its tournament, t2 of mc': [both('t1', 0, ['mc', 'cot-binary']), both('t1', 1, ['mc', 'cot-binary']), both('t2', 0, ['cot-binary', 'tournament']), both('t2', 1, CONFIG.verifiers)],
+      'both finished': ['t1', 't2'].flatMap((t) => [both(t, 0, CONFIG.verifiers), both(t, 1, CONFIG.verifiers)]),
+    };
+    for (const [name, verified] of Object.entries(states)) {
+      const existing = ExecutionRecords.fromRecords(TASKS, CONFIG.n, CONFIG.verifiers, { generations: generated, verifications: new Map(verified) });
+      const lookingAtEach = { hasGeneration: existing.hasGeneration.bind(existing), generation: existing.generation.bind(existing), hasVerification: existing.hasVerification.bind(existing) };
+      assert.deepEqual(estimateRun({ config: CONFIG, tasks: TASKS, templates, existing, verifiers: CONFIG.verifiers }), estimateRun({ config: CONFIG, tasks: TASKS, templates, existing: lookingAtEach, verifiers: CONFIG.verifiers }), name);
+    }
+    const finished = ExecutionRecords.fromRecords(TASKS, CONFIG.n, CONFIG.verifiers, { generations: generated, verifications: new Map(states['t1 finished, t2 generated only']) });
+    assert.equal(estimateRun({ config: CONFIG, tasks: TASKS, templates, existing: finished, verifiers: CONFIG.verifiers }).tasks, 1);
+  });
+
   it('on chat, mc asks the top tokens only, and every request has the chat allowance', () => {
     const config: RunConfig = { ...CONFIG, api: 'chat', n: 1, verifiers: ['mc', 'tournament'] };
     assert.deepEqual(stages({ config, tasks: TASKS.slice(0, 1), templates, existing: null, verifiers: config.verifiers }), {

@@ -2,9 +2,10 @@
 // as SampleLog writes its line, it must hold what a read of the same lines leaves — duplicates, call
 // failures before and after their stage's record, draws, orphans and a score of −0 included.
 import assert from 'node:assert/strict';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ColumnCheckpoints, checkpointBytes, CHECKPOINT_BYTES, type CheckpointStart } from '../../../src/core/pipeline/columnCheckpoints';
+import { ColumnCheckpoints, checkpointBytes, checkpointStart, CHECKPOINT_BYTES, type CheckpointStart } from '../../../src/core/pipeline/columnCheckpoints';
+import type { PreparedRun } from '../../../src/core/pipeline/runSession';
 import { COLUMN_CACHE_FILE } from '../../../src/core/runs/columnCache';
 import { ColumnStore, columnsCoverage, columnsPool, readColumnStore, readRunColumns, type RunColumns } from '../../../src/core/runs/runColumns';
 import type { SampleRecord } from '../../../src/core/runs/records';
@@ -81,6 +82,35 @@ describe('pipeline/columnCheckpoints', () => {
         assert.deepEqual(told.filter((m) => m.includes('column cache')), [], 'the cache was used');
       }
     }
+  });
+
+  it("leaves a resume's read of a long tail past the cache to its first checkpoint, which writes the cache at the execution's first line; any other read writes it", async () => {
+    const { dir } = await runFrom('run', RECORDS.slice(0, 3));
+    await readColumnStore(dir);
+    const file = join(dir, 'samples.jsonl');
+    const coveredBytes = (): number => {
+      const cache = readFileSync(join(dir, COLUMN_CACHE_FILE));
+      return (JSON.parse(cache.toString('utf8', 20, 20 + cache.readUInt32LE(16))) as { covered: { bytes: number } }).covered.bytes;
+    };
+    const first = coveredBytes();
+    assert.equal(first, statSync(file).size);
+    // 9 MiB past the cache: more than a read parses before it writes the cache anew (8 MiB).
+    appendFileSync(file, jsonl(Array.from({ length: 90 }, (_, i) => generation('t1', 10 + i, true, 'x'.repeat(100 * 1024)))));
+    // As prepareResume reads the run for an execution.
+    const { store, scan, ...read } = await readColumnStore(dir, { repair: true, deferCacheWrite: true });
+    assert.equal(coveredBytes(), first, "the resume's read leaves the cache as it was");
+    assert.equal(scan.cached, first);
+    const prepared = { dir, tasks: TASKS, columns: { ...store.columns(), ...read }, read: { store, manifest: read.manifest, scan } } as Pick<PreparedRun, 'dir' | 'tasks' | 'columns' | 'read'> as PreparedRun;
+    const start = checkpointStart(prepared, await readManifest(dir), () => undefined) as CheckpointStart;
+    const checkpoints = new ColumnCheckpoints(start, { warn: () => undefined, debug: () => undefined }, 8 * 2 ** 20);
+    const log = await SampleLog.open(dir, { onWritten: checkpoints.onWritten });
+    await log.append(generation('t2', 1, true));
+    await log.close();
+    await checkpoints.finish();
+    assert.equal(coveredBytes(), statSync(file).size, 'the first checkpoint, at the first line appended, covers the file');
+    appendFileSync(file, jsonl(Array.from({ length: 90 }, (_, i) => generation('t1', 100 + i, true, 'x'.repeat(100 * 1024)))));
+    assert.equal((await readColumnStore(dir)).scan.cached, statSync(file).size);
+    assert.equal(coveredBytes(), statSync(file).size, 'a reader that does not append writes it');
   });
 
   it('writes no checkpoint until its size has been appended, and stops at a line it did not expect', async () => {

@@ -4,8 +4,12 @@ import { readRunColumns } from '../../../src/core/runs/runColumns';
 import { readRun } from '../../../src/core/runs/runStore';
 import { tempDir } from '../../helpers/cli';
 import { awkwardRun, drawn, drawnRun, generation, jsonl, newRun, verification } from '../runs/runFixtures';
-import { writeFileSync } from 'node:fs';
+import type { GapInput } from '../../../src/core/pipeline/liveGap';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
+import { createRunFolder } from '../../../src/core/runs/runStore';
+import { failure, manifest } from '../runs/runFixtures';
 
 describe('live gap of a streaming run', () => {
   // Task a: correct [1,0,0,1], mc scores [0.9,0.2,0.4,0.8]; quantile:0.5 keeps scores >= median 0.6
@@ -226,4 +230,97 @@ describe('live gap of a streaming run', () => {
       cleanup();
     }
   });
+
+  describe('seeded from a run folder\'s columns', () => {
+    const N = manifest().config.n;
+    /** A verifier's state of a generated sample: no record, a call failure, a verification whose score did not parse, a score. */
+    const judged = fc.oneof(fc.constantFrom('none' as const, 'failed call' as const, null), fc.constantFrom(0, 0.5, 1), fc.double({ min: 0, max: 1, noNaN: true }));
+    /** Samples 0 … n (n: one past the run's n), each absent, a failed generation, or generated and judged by mc and cot-score. */
+    const sampleArb = fc.oneof(
+      { weight: 1, arbitrary: fc.constantFrom('absent' as const, 'failed generation' as const) },
+      { weight: 6, arbitrary: fc.record({ correct: fc.boolean(), mc: judged, cot: judged }) },
+    );
+    const runArb = fc.array(fc.tuple(fc.array(sampleArb, { minLength: N, maxLength: N }), fc.option(sampleArb, { nil: undefined, freq: 4 })), { minLength: 1, maxLength: 6 });
+    type Spec = typeof runArb extends fc.Arbitrary<infer S> ? S : never;
+    type Judged = 'none' | 'failed call' | number | null;
+
+    /** Writes the run: generations and failed generations first, then the verifications and failed verifications, last sample first. */
+    async function write(dir: string, spec: Spec): Promise<void> {
+      const tasks = spec.map((_, t) => ({ id: `t${t}`, question: `q${t}`, answer: '1', grader: 'numeric' as const }));
+      await createRunFolder(dir, manifest(), tasks);
+      const stages: unknown[] = [];
+      const judgements: unknown[] = [];
+      spec.forEach(([samples, extra], t) => [...samples, ...(extra === undefined ? [] : [extra])].forEach((s, index) => {
+        const task = `t${t}`;
+        if (s === 'absent') return;
+        if (s === 'failed generation') return void stages.push(failure(task, index, 'generation'));
+        stages.push(generation(task, index, s.correct));
+        for (const [verifier, state] of [['mc', s.mc], ['cot-score', s.cot]] as const) {
+          if (state === 'failed call') judgements.unshift(failure(task, index, verifier));
+          else if (state !== 'none') judgements.unshift(verification(task, index, verifier, state));
+        }
+      }));
+      writeFileSync(join(dir, 'samples.jsonl'), jsonl([...stages, ...judgements]));
+    }
+
+    /** The sample-object path: a GapInput a generated sample, finished tasks by addFinished, the rest by updateAll, in task order. */
+    function bySampleObjects(spec: Spec, selector: string): GapReading {
+      const needed = selector === 'mc' ? ['mc'] : ['mc', 'cot-score'];
+      const live = new LiveGap(selector, 'quantile:0.5');
+      const inputOf = (task: string, index: number, s: { correct: boolean; mc: Judged; cot: Judged }): GapInput => {
+        const scores: Record<string, number | null> = {};
+        for (const [verifier, state] of [['mc', s.mc], ['cot-score', s.cot]] as const) if (needed.includes(verifier) && state !== 'none' && state !== 'failed call') scores[verifier] = state;
+        return { task, index, correct: s.correct, scores };
+      };
+      const counts = (s: Spec[number][0][number] | undefined): boolean => typeof s === 'object' && needed.every((v) => (v === 'mc' ? s.mc : s.cot) !== 'none' && (v === 'mc' ? s.mc : s.cot) !== 'failed call');
+      const rest: GapInput[] = [];
+      spec.forEach(([samples, extra], t) => {
+        const task = `t${t}`;
+        const all = [...samples, ...(extra === undefined ? [] : [extra])];
+        const generated = all.flatMap((s, index) => (typeof s === 'object' ? [inputOf(task, index, s)] : []));
+        if (samples.every(counts) && (extra === undefined || extra === 'absent')) live.addFinished(task, generated);
+        else rest.push(...generated);
+      });
+      live.updateAll(rest);
+      return live.reading();
+    }
+
+    it('reads as the sample-object path, bit for bit, and as the records fed one by one (random runs: failed generations and verifications, unscored samples, partial tasks, samples past n)', async () => {
+      const { dir: parent, cleanup } = tempDir();
+      let runs = 0;
+      try {
+        await fc.assert(
+          fc.asyncProperty(runArb, async (spec) => {
+            const dir = join(parent, `run-${runs++}`);
+            mkdirSync(dir);
+            await write(dir, spec);
+            const cols = await readRunColumns(dir);
+            const run = await readRun(dir);
+            for (const selector of ['mc', 'mean(mc,cot-score)']) {
+              const fromColumns = new LiveRecordGap(selector, 'quantile:0.5');
+              fromColumns.addColumns(cols);
+              assert.deepStrictEqual(fromColumns.reading(), bySampleObjects(spec, selector), selector);
+              const fromRecords = new LiveRecordGap(selector, 'quantile:0.5');
+              for (const g of run.generations.values()) fromRecords.add(g);
+              for (const byVerifier of run.verifications.values()) for (const r of byVerifier.values()) fromRecords.add(r);
+              assertSameReading(fromColumns.reading(), fromRecords.reading());
+            }
+          }),
+          { numRuns: 60 },
+        );
+      } finally {
+        cleanup();
+      }
+    });
+  });
+
+  /** The same state and counts; the rates equal up to the rounding of the running sums (records fed one by one add and remove a task's terms). */
+  function assertSameReading(a: GapReading, b: GapReading): void {
+    assert.equal(a.state, b.state);
+    if (a.state === 'pending' || b.state === 'pending') return;
+    assert.equal(a.samples, b.samples);
+    assert.ok(Math.abs(a.accuracy - b.accuracy) <= 1e-12, `accuracy ${a.accuracy} vs ${b.accuracy}`);
+    if ('gap' in a && 'gap' in b) assert.ok(Math.abs(a.gap - b.gap) <= 1e-12, `gap ${a.gap} vs ${b.gap}`);
+    if (a.state === 'partial' && b.state === 'partial') assert.equal(a.scored, b.scored);
+  }
 });

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
-import { fastFailure, fastGeneration, fastVerification, parseRecord } from '../../../src/core/runs/recordFastPath';
-import { describeIssues, failureRecordSchema, generationRecordSchema, verificationRecordSchema } from '../../../src/core/runs/recordSchemas';
+import { fastFailure, fastGeneration, fastTask, fastVerification, parseRecord } from '../../../src/core/runs/recordFastPath';
+import { describeIssues, failureRecordSchema, generationRecordSchema, taskSchema, verificationRecordSchema } from '../../../src/core/runs/recordSchemas';
 import { readRunColumns } from '../../../src/core/runs/runColumns';
-import { AT, drawn, failure, generation, jsonl, newRun, rejectsWithUserError, verification } from './runFixtures';
+import { AT, drawn, failure, generation, jsonl, newRun, rejectsWithUserError, TASKS, verification } from './runFixtures';
 
 type Json = Record<string, unknown>;
 interface Kind {
@@ -18,6 +18,8 @@ const KINDS: Record<string, Kind> = {
   generation: { fast: fastGeneration, schema: generationRecordSchema },
   verification: { fast: fastVerification, schema: verificationRecordSchema },
   failure: { fast: fastFailure, schema: failureRecordSchema },
+  // A line of tasks.jsonl, which has no `type`.
+  task: { fast: fastTask, schema: taskSchema },
 };
 
 const V1_FIXTURE = join(__dirname, '../../fixtures/runs/v1/gsm8k-mc-cot-score/samples.jsonl');
@@ -43,6 +45,7 @@ function baseRecords(): Json[] {
     { ...v2(drawn('t1', 0, 'cot-score', 2, 0.5)), prompt: reference },
     failure('t1', 0, 'mc') as unknown as Json,
     { ...v2(failure('t1', 0, 'cot-score', 'call-failed')), draw: 1 },
+    ...(TASKS as unknown as Json[]),
   ];
 }
 
@@ -126,10 +129,10 @@ describe('recordFastPath', () => {
     assert.ok(vouched > 500, `only ${vouched} of ${all.length} candidates were accepted: the mutations hardly test acceptance`);
   });
 
-  it('accepts every record of a samples.jsonl line that the schema accepts (none left to the slow path but a "__proto__" key)', () => {
+  it('accepts every record of a samples.jsonl line, and every task of a tasks.jsonl line, that the schema accepts (none left to the slow path but a "__proto__" key)', () => {
     // A line of samples.jsonl holds no undefined, NaN or Infinity: what survives a JSON round trip.
     for (const candidate of all.filter((c) => !hasProtoKey(c) && isDeepStrictEqual(c, JSON.parse(JSON.stringify(c))))) {
-      const kind = KINDS[String(candidate['type'])];
+      const kind = KINDS[String(candidate['type'] ?? 'task')];
       if (!kind) continue;
       assert.equal(kind.fast(candidate) !== undefined, kind.schema.safeParse(candidate).success, JSON.stringify(candidate));
     }

@@ -12,6 +12,7 @@ import { createRunFolder } from '../../../src/core/runs/runStore';
 import type { Task } from '../../../src/core/tasks/task';
 import { UserError } from '../../../src/core/util/errors';
 import { RunModel } from '../../../src/extension/panel/runModel';
+import { LiveGap } from '../../../src/core/pipeline/liveGap';
 import { tempDir } from '../../helpers/cli';
 import { assertSameView, view } from './panelViews';
 import { awkwardRun, drawn, drawnRun, failure, generation, jsonl, manifest, newRun, TASKS, verification } from '../../core/runs/runFixtures';
@@ -159,5 +160,24 @@ describe('the panel run model read from a run folder as columns', () => {
     // Another order of the same records: a line starts at the same byte, but it is another record.
     writeFileSync(file, jsonl([...records].reverse()));
     assert.throws(() => model.row('t1', 0), oneLineError(/samples\.jsonl: byte 0 no longer holds the generation record of task "t1" sample 0 \((it holds the|not a generation record there)/));
+  });
+
+  it("counts the status bar's gap from the model's columns as from its sample objects, bit for bit: record rules, draws, answers without gold, marked answers", async () => {
+    const check = join(parent, 'check');
+    await createRunFolder(check, manifest(), [{ id: 'a', question: 'What is 6 × 7?', answer: '', grader: 'numeric' }, ...TASKS]);
+    writeFileSync(join(check, 'samples.jsonl'), jsonl([generation('t1', 1, true), generation('a', 0, false, 'so 42'), verification('a', 0, 'mc', 0.6), generation('t1', 0, false), verification('t1', 0, 'mc', 0.2), verification('t1', 1, 'mc', null), generation('a', 1, false, 'maybe 41'), generation('t2', 0, true)]));
+    const models = [(await RunModel.read(await awkwardRun(join(parent, 'awkward')))).model, (await RunModel.read(await drawnRun(join(parent, 'drawn')))).model, (await RunModel.read(check)).model];
+    const marked = (await RunModel.read(check)).model;
+    marked.markAnswers({ a: '42' });
+    for (const model of [...models, marked]) {
+      for (const [selector, filter] of [['mc', 'quantile:0.5'], ['mean(mc,cot-score)', 'topk:1']] as const) {
+        const bySample = new LiveGap(selector, filter);
+        bySample.updateAll(model.gapInputs());
+        const byColumns = new LiveGap(selector, filter);
+        byColumns.updateColumns(model.gapRows());
+        assert.deepStrictEqual(byColumns.snapshot(), bySample.snapshot(), `${model.dir} ${selector}`);
+        for (const input of model.gapInputs()) assert.deepStrictEqual(byColumns.sample(input.task, input.index), bySample.sample(input.task, input.index));
+      }
+    }
   });
 });
