@@ -5,7 +5,7 @@ import { applyFilter } from '../filter/weights';
 import type { FilterSpec } from '../filter/spec';
 import type { GapBootstrap, GapInputs } from './bootstrap';
 import { GapTally } from './gap';
-import { relativeGain, summarizeScoredTask } from './taskSummary';
+import { relativeGain, summarizeScoredTask, type ScoredTaskSummary } from './taskSummary';
 import type { Interval, LiveGapStats } from './types';
 
 export interface OracleLine {
@@ -49,17 +49,42 @@ export function oracleTasks(correct: Uint8Array, starts: Int32Array, filter: Fil
   const accuracy = new Float64Array(tasks);
   const filtered = new Float64Array(tasks);
   const relative = new Float64Array(tasks);
+  // A task's oracle values depend only on its grades in row order, and most tasks share a few
+  // patterns (2^N at most): each pattern is filtered and summarized once, so a filter change at a
+  // million samples costs a lookup a task. The same computation on the same grades: the same bits.
+  const seen = new Map<number, { summary: ScoredTaskSummary; relative: number }>();
   for (let t = 0; t < tasks; t++) {
     const from = starts[t] as number;
     const to = starts[t + 1] as number;
-    applyFilter(scores, from, to, filter, weights, scratch);
-    const summary = summarizeScoredTask(correct, weights, scores, from, to);
-    tally.add(summary);
-    accuracy[t] = summary.accuracy;
-    filtered[t] = summary.filteredAccuracy;
-    relative[t] = relativeGain(summary) ?? NaN;
+    const key = gradePattern(correct, from, to);
+    let task = key === null ? undefined : seen.get(key);
+    if (task === undefined) {
+      applyFilter(scores, from, to, filter, weights, scratch);
+      const summary = summarizeScoredTask(correct, weights, scores, from, to);
+      task = { summary, relative: relativeGain(summary) ?? NaN };
+      if (key !== null) seen.set(key, task);
+    }
+    tally.add(task.summary);
+    accuracy[t] = task.summary.accuracy;
+    filtered[t] = task.summary.filteredAccuracy;
+    relative[t] = task.relative;
   }
   return { stats: tally.stats(), accuracy, filtered, relative };
+}
+
+/** The largest task whose grades make a pattern key: a leading 1 bit, then one bit a row, fits a positive int32. */
+const PATTERN_ROWS = 30;
+
+/** Rows from..to−1 of 0/1 grades as one number (a leading 1 marks the length); null for a larger task or another grade value. */
+function gradePattern(correct: Uint8Array, from: number, to: number): number | null {
+  if (to - from > PATTERN_ROWS) return null;
+  let key = 1;
+  for (let row = from; row < to; row++) {
+    const grade = correct[row] as number;
+    if (grade > 1) return null;
+    key = (key << 1) | grade;
+  }
+  return key;
 }
 
 /** What the oracle's task bootstrap takes: the gap's draws, with the report's resamples, seed and level. */

@@ -2,8 +2,13 @@
 // cases: a task with no correct sample, a task all correct, the quantile cut landing on the last 0,
 // topk, the weighted exp filter, and a selector that scored nothing.
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { parseFilter, parseSelector } from '../../../src/core/filter/parse';
+import { applyFilter } from '../../../src/core/filter/weights';
+import { GapTally } from '../../../src/core/stats/gap';
+import { oracleTasks } from '../../../src/core/stats/oracle';
 import { computeReport } from '../../../src/core/stats/report';
+import { relativeGain, summarizeScoredTask } from '../../../src/core/stats/taskSummary';
 import type { ScoredSample } from '../../../src/core/stats/types';
 import { assertClose } from './fixtures';
 
@@ -83,5 +88,29 @@ describe('the oracle line', () => {
       assert.equal(report.oracle.gap, report.gap, filter);
       assert.deepEqual(report.oracle.ci, { filteredAccuracy: report.ci.filteredAccuracy, gap: report.ci.gap, relativeGap: report.ci.relativeGap }, filter);
     }
+  });
+
+  it('filters each pattern of grades once and gives every task the bits of its own computation', () => {
+    const filters = ['quantile:0.8', 'quantile:0', 'threshold:0.5', 'topk:2', 'exp:0.3', 'exp:2'].map(parseFilter);
+    // Few patterns repeat (short tasks of 0/1), and tasks past the pattern key's 30 rows are computed as they come.
+    const task = fc.oneof(fc.array(fc.integer({ min: 0, max: 1 }), { minLength: 1, maxLength: 4 }), fc.array(fc.integer({ min: 0, max: 1 }), { minLength: 29, maxLength: 33 }));
+    fc.assert(
+      fc.property(fc.array(task, { minLength: 1, maxLength: 40 }), fc.constantFrom(...filters), (grades, filter) => {
+        const correct = Uint8Array.from(grades.flat());
+        const starts = Int32Array.from([0, ...grades.map((_, t) => grades.slice(0, t + 1).flat().length)]);
+        const got = oracleTasks(correct, starts, filter);
+        const scores = Float64Array.from(correct);
+        const weights = new Float64Array(correct.length);
+        const tally = new GapTally();
+        grades.forEach((_, t) => {
+          applyFilter(scores, starts[t] as number, starts[t + 1] as number, filter, weights, new Float64Array(64));
+          const summary = summarizeScoredTask(correct, weights, scores, starts[t] as number, starts[t + 1] as number);
+          tally.add(summary);
+          assert.ok(Object.is(got.accuracy[t], summary.accuracy) && Object.is(got.filtered[t], summary.filteredAccuracy), `task ${t}`);
+          assert.ok(Object.is(got.relative[t], relativeGain(summary) ?? NaN), `task ${t}: relative`);
+        });
+        assert.deepStrictEqual(got.stats, tally.stats());
+      }),
+    );
   });
 });
