@@ -230,7 +230,7 @@ async function measureLoad(page: Page, browser: Awaited<ReturnType<typeof launch
   // What the host computes before it can answer the webview's 'ready' with the snapshot: Open Run's
   // progress (the coverage), and the status bar of the panel it makes active (the gap under its filter).
   const live = new LiveGap(model.summary.selector ?? 'mc', model.summary.filter);
-  live.updateAll(model.gapInputs());
+  live.updateColumns(model.gapRows());
   if (live.reading().state !== 'measured' || !isComplete(model.coverage())) throw new Error('the run read is not complete and measured');
   const t1 = performance.now();
   const progress = { done: model.sampleCount, total: model.sampleCount, status: 'done' as const };
