@@ -11,8 +11,9 @@ export interface Rng {
 /** createRng's generator, which also draws a batch at once. */
 export interface BatchRng extends Rng {
   /**
-   * The next `count` values of next() into out[0 … count−1], in order: the same numbers, several times
-   * faster for a batch (the bootstrap draws 10^8 of them at a million samples).
+   * The next `count` values of next() into out[0 … count−1], in order: the same numbers, about 3×
+   * faster in batches of 1024 (docs/statistics.md, "Cost"; the bootstrap draws 10^8 of them at a
+   * million samples).
    */
   fill(out: Float64Array, count: number): void;
 }
