@@ -5,6 +5,7 @@
 // details on demand. readRun (runStore.ts) is the reader that keeps every record.
 import path from 'node:path';
 import { MISSING_SCORE } from '../filter/columns';
+import { Numbering } from '../util/numbering';
 import { poolOrder, type SamplePool } from '../stats/pool';
 import type { Task } from '../tasks/task';
 import type { AnnotationRecord, CallFailureKind, FailureRecord, GenerationRecord, RunManifest, VerificationRecord } from './records';
@@ -195,8 +196,9 @@ export class ColumnStore {
   readonly verifiers = new Map<string, VerifierColumn>();
   /** Verifier drawing K ≥ 2 verifications per sample -> a column per draw. */
   readonly draws = new Map<string, VerifierColumn[]>();
-  readonly answers: string[] = [];
-  private readonly answerIds = new Map<string, number>();
+  private readonly answerNumbers = new Numbering();
+  /** The distinct answers (normalized and extracted) by number, as `answer` and `extracted` hold them. */
+  readonly answers = this.answerNumbers.texts;
   readonly kinds: string[] = [];
   readonly failures = new Map<number, Map<string, number>>();
   private readonly taskIds: Map<string, number>;
@@ -235,8 +237,8 @@ export class ColumnStore {
     if (this.generation[row] !== -1) return false;
     this.generation[row] = offset;
     this.correct[row] = record.grade.correct ? 1 : 0;
-    this.answer[row] = record.grade.normalized === null ? -1 : this.intern(record.grade.normalized);
-    this.extracted[row] = record.grade.extracted === null ? -1 : this.intern(record.grade.extracted);
+    this.answer[row] = record.grade.normalized === null ? -1 : this.answerNumbers.of(record.grade.normalized);
+    this.extracted[row] = record.grade.extracted === null ? -1 : this.answerNumbers.of(record.grade.extracted);
     this.generationStage.problem[row] = 0;
     this.stageDone(row, GENERATION);
     return true;
@@ -301,16 +303,6 @@ export class ColumnStore {
 
   private newColumn(): VerifierColumn {
     return { score: new Float64Array(this.capacity).fill(NO_RECORD), offset: new Float64Array(this.capacity).fill(-1), problem: new Uint8Array(this.capacity) };
-  }
-
-  intern(answer: string): number {
-    let id = this.answerIds.get(answer);
-    if (id === undefined) {
-      id = this.answers.length;
-      this.answers.push(answer);
-      this.answerIds.set(answer, id);
-    }
-    return id;
   }
 
   kind(name: string): number {
@@ -400,7 +392,7 @@ export class ColumnStore {
       if (index < this.n) this.denseRows[task * this.n + index] = row + 1;
       else this.extraRows.set(`${task}:${index}`, row);
     }
-    for (const answer of state.answers) this.intern(answer);
+    for (const answer of state.answers) this.answerNumbers.of(answer);
     this.kinds.push(...state.kinds);
     for (const [name, columns] of state.draws) this.draws.set(name, columns.map(put));
     for (const [name, from] of state.verifiers) this.verifiers.set(name, put(from));
