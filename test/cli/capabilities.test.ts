@@ -134,7 +134,7 @@ describe('endpoint capabilities in a run', function () {
     assert.equal((await run(model, ['--verifier', 'mc'])).code, 0);
     assert.equal(existsSync(join(tmp.dir, 'cache', 'capabilities')), false, '--no-cache wrote the capability cache');
     const afterNoCache = probes();
-    assert.equal(afterNoCache, 3, 'one combined request, reasoning_effort, one echo');
+    assert.equal(afterNoCache, 4, 'one combined request, then reasoning_effort, echo and prompt_logprobs');
 
     const first = await runCli(['run', '--tasks', tasks, '--model', model, '-n', '1', '--out', join(tmp.dir, 'c1'), ...cached], { env: env() });
     assert.equal(first.code, 0, first.stderr);

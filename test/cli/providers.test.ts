@@ -15,10 +15,11 @@ const PROXY_ONLY_HOST = 'fake-openai.invalid';
 const TASKS = 2;
 const N = 2;
 /**
- * The capability probe before the run (one combined request, one with reasoning_effort, one echo),
- * then one generation request per task; mc scores " Correct" and " Incorrect" per sample, one request each.
+ * The capability probe before the run (one combined request, then reasoning_effort and prompt logprobs
+ * each way: echo and prompt_logprobs), then one generation request per task; mc scores " Correct" and
+ * " Incorrect" per sample, one request each.
  */
-const CALLS = 3 + TASKS * (1 + 2 * N);
+const CALLS = 4 + TASKS * (1 + 2 * N);
 
 /** Proxy variables as undici reads them (lower-case first): all unset unless given. */
 function proxyEnv(tmp: string, vars: { HTTP_PROXY?: string; HTTPS_PROXY?: string; NO_PROXY?: string }, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {

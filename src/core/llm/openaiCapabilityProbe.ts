@@ -2,12 +2,14 @@
 // few tiny requests, before a run makes its first call. One request carries every parameter a run
 // may send (a non-default temperature and top-p, n = 2, 20 top logprobs, the token budget); each
 // refusal names a parameter, which is then dropped, renamed or lowered and the request sent again,
-// so a server that takes everything costs one request. Then `reasoning_effort` alone, and on
-// completions the prompt logprobs that exact mc needs (the way openaiContinuations.ts probes them).
+// so a server that takes everything costs one request. Then, together (a second round trip), `n`
+// again if that answer looked like n ignored, `reasoning_effort` alone, and on completions the prompt
+// logprobs that exact mc needs (the way openaiContinuations.ts probes them).
+import { setTimeout as sleep } from 'node:timers/promises';
 import { abortReason } from './abort';
 import { BackendError, type ContinuationRequest } from './backend';
 import type { CapabilityName, EndpointCapabilities, TokenLimitParameter } from '../runs/endpointCapabilities';
-import { createContinuationScorer } from './openaiContinuations';
+import { createContinuationScorer, type ScoringState, type ScorerOptions } from './openaiContinuations';
 import type { OpenAIEndpoint } from './openaiEndpoint';
 import { HttpStatusError, toBackendError } from './openaiErrors';
 import { readListedTop, readTextChoices } from './openaiResponses';
@@ -77,14 +79,21 @@ export async function probeCapabilities(endpoint: OpenAIEndpoint, opts: ProbeOpt
         }
       }
     }
-    // One short answer may be a fluke (as the backend counts them, two in a row mean no n): asked again, without the rest.
-    const choices = async (body: unknown): Promise<number> => readTextChoices(endpoint.api, body, endpoint.ctx.endpointUrl).choices.length;
-    if (wants.n && (await choices(answer)) !== 2) {
-      const again = await choices(await post({ ...promptOf(endpoint), [wants.tokenLimitParameter]: 1, n: 2 }, opts.signal));
-      if (again !== 2) {
-        wants.n = false;
-        said.n = `answered n=2 with ${again} choice${again === 1 ? '' : 's'}, twice: it ignores n`;
-      }
+    // The rest depends on that answer alone, not on each other: sent together, so that a probe
+    // costs two round trips however many questions remain (at a second a call, seconds before a
+    // run's first call).
+    const [nAgain, reasoningEffort, promptLogprobs] = await allOrNone(opts.signal, [
+      (async (signal) => {
+        const choices = (body: unknown): number => readTextChoices(endpoint.api, body, endpoint.ctx.endpointUrl).choices.length;
+        // One short answer may be a fluke (as the backend counts them, two in a row mean no n): asked again, without the rest.
+        return wants.n && choices(answer) !== 2 ? choices(await post({ ...promptOf(endpoint), [wants.tokenLimitParameter]: 1, n: 2 }, signal)) : null;
+      }),
+      (signal) => acceptsReasoningEffort(endpoint, wants.tokenLimitParameter, post, signal),
+      (signal) => (endpoint.api === 'completions' ? promptLogprobsWay(endpoint, post, wants, signal) : Promise.resolve(null)),
+    ]);
+    if (nAgain !== null && nAgain !== 2) {
+      wants.n = false;
+      said.n = `answered n=2 with ${nAgain} choice${nAgain === 1 ? '' : 's'}, twice: it ignores n`;
     }
     if (wants.topLogprobs !== null) {
       const { top } = readListedTop(endpoint.api, answer, endpoint.ctx.endpointUrl);
@@ -95,19 +104,17 @@ export async function probeCapabilities(endpoint: OpenAIEndpoint, opts: ProbeOpt
         said.topLogprobs = `listed ${top.length} of the ${wants.topLogprobs} top logprobs asked for`;
       }
     }
-    const reasoningEffort = await acceptsReasoningEffort(endpoint, wants.tokenLimitParameter, post, opts.signal);
     if (reasoningEffort !== true) said.reasoningEffort = reasoningEffort;
-    const partial = { endpoint: endpoint.id, probedAt: (opts.now?.() ?? new Date()).toISOString(), ...wants, reasoningEffort: reasoningEffort === true, said };
-    const capabilities: EndpointCapabilities = { ...partial, promptLogprobs: null };
-    if (endpoint.api === 'completions') {
-      const scorer = createContinuationScorer(post, endpoint.ctx, { capabilities });
-      await scorer.score(SCORING_PROBE, opts.signal);
-      const state = scorer.state();
-      if (state && 'way' in state) capabilities.promptLogprobs = state.way;
-      else said.promptLogprobs = state?.unsupported ?? 'not found out';
-    } else {
-      said.promptLogprobs = 'the chat API has no prompt logprobs';
-    }
+    if (promptLogprobs === null) said.promptLogprobs = 'the chat API has no prompt logprobs';
+    else if (!('way' in promptLogprobs)) said.promptLogprobs = promptLogprobs.unsupported;
+    const capabilities: EndpointCapabilities = {
+      endpoint: endpoint.id,
+      probedAt: (opts.now?.() ?? new Date()).toISOString(),
+      ...wants,
+      reasoningEffort: reasoningEffort === true,
+      said,
+      promptLogprobs: promptLogprobs !== null && 'way' in promptLogprobs ? promptLogprobs.way : null,
+    };
     return { capabilities };
   });
 }
@@ -127,6 +134,34 @@ function combinedRequest(endpoint: OpenAIEndpoint, wants: { tokenLimitParameter:
 
 function promptOf(endpoint: OpenAIEndpoint): object {
   return endpoint.api === 'chat' ? { model: endpoint.model, messages: [{ role: 'user', content: PROMPT }] } : { model: endpoint.model, prompt: PROMPT };
+}
+
+/**
+ * Runs `jobs` at once. The first to fail aborts the others (no probe request outlives the probe) and
+ * is what rejects, once all have stopped.
+ */
+async function allOrNone<T extends unknown[]>(signal: AbortSignal | undefined, jobs: { [K in keyof T]: (signal: AbortSignal) => Promise<T[K]> }): Promise<T> {
+  const siblings = new AbortController();
+  const shared = signal ? AbortSignal.any([signal, siblings.signal]) : siblings.signal;
+  let failed: { error: unknown } | undefined;
+  const settled = await Promise.allSettled(
+    jobs.map((job) =>
+      job(shared).catch((error: unknown) => {
+        failed ??= { error };
+        siblings.abort();
+        throw error;
+      }),
+    ),
+  );
+  if (failed) throw failed.error;
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as T;
+}
+
+/** Completions: the way the endpoint returns the prompt logprobs exact mc needs (found as openaiContinuations.ts finds it), or why it returns none. */
+async function promptLogprobsWay(endpoint: OpenAIEndpoint, post: (body: object, signal: AbortSignal | undefined) => Promise<unknown>, capabilities: ScorerOptions['capabilities'], signal: AbortSignal): Promise<ScoringState> {
+  const scorer = createContinuationScorer(post, endpoint.ctx, { ...(capabilities ? { capabilities } : {}) });
+  await scorer.score(SCORING_PROBE, signal);
+  return scorer.state() ?? { unsupported: 'not found out' };
 }
 
 /** true, or the server's words refusing `reasoning_effort`. */
@@ -178,7 +213,10 @@ export async function patientPost(endpoint: OpenAIEndpoint, body: object, opts: 
       if (signal?.aborted) throw abortReason(signal);
       const failure = timer.aborted ? new BackendError(`${endpoint.ctx.endpointUrl} did not answer within ${timeoutMs} ms`, 'transient') : toBackendError(err, endpoint.ctx);
       if (failure.failure !== 'transient' || attempt >= TRANSIENT_RETRIES) throw timer.aborted ? failure : err;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(LONGEST_WAIT_MS, failure.retryAfterMs ?? 1000 * 2 ** attempt)));
+      // Abortable: a probe request that failed stops its siblings waiting here (allOrNone).
+      await sleep(Math.min(LONGEST_WAIT_MS, failure.retryAfterMs ?? 1000 * 2 ** attempt), undefined, signal ? { signal } : undefined).catch(() => {
+        throw abortReason(signal as AbortSignal);
+      });
     }
   }
 }

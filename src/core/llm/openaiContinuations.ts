@@ -10,9 +10,9 @@
 // read. A server that refuses both (HTTP 400/422) or answers without prompt logprobs (llama.cpp's
 // server ignores echo) gets `scores: null` for the rest of the run, and mc falls back to top-k.
 import { addUsage, BackendError, checkContinuations, PromptTooLongError, type ContinuationLogprob, type ContinuationRequest, type ContinuationResult, type Usage } from './backend';
-import type { EndpointCapabilities, PromptLogprobsWay } from '../runs/endpointCapabilities';
+import type { PromptLogprobsWay } from '../runs/endpointCapabilities';
 import { HttpStatusError, toBackendError, type EndpointContext } from './openaiErrors';
-import { greedyParams } from './openaiParams';
+import { greedyParams, type SamplingCapabilities } from './openaiParams';
 import { codePointLength, readEchoedTokens, readPromptLogprobTokens, type ScoredToken } from './openaiResponses';
 
 type Post = (body: object, signal: AbortSignal | undefined) => Promise<unknown>;
@@ -31,7 +31,7 @@ export interface ContinuationScorer {
 
 export interface ScorerOptions {
   /** The endpoint's probed capabilities: how greedy calls are worded. */
-  capabilities?: EndpointCapabilities;
+  capabilities?: SamplingCapabilities;
   /** Already known (from the capability probe): no lazy probe then. */
   known?: ScoringState;
 }
@@ -90,18 +90,25 @@ export function createContinuationScorer(post: Post, ctx: EndpointContext, opts:
     return { scores, usage };
   }
 
+  /**
+   * Every way at once (one round trip, where asking in turn costs one more for each way refused);
+   * the first way in MODES order that works is used, as if asked in turn: a later way's failure
+   * counts only when no earlier way worked.
+   */
   async function probe(req: ContinuationRequest, signal: AbortSignal | undefined): Promise<ContinuationResult> {
+    const settled = await Promise.allSettled(MODES.map((how) => scoreAll(how, req, signal)));
     const refused: string[] = [];
+    // The requests of every way were answered (or failed) alike, and count as used.
     let usage: Usage = { promptTokens: 0, completionTokens: 0 };
-    for (const how of MODES) {
-      const result = await scoreAll(how, req, signal);
+    for (const outcome of settled) if (outcome.status === 'fulfilled') usage = addUsage(usage, outcome.value.usage);
+    for (const [i, outcome] of settled.entries()) {
+      if (outcome.status === 'rejected') throw outcome.reason;
+      const result = outcome.value;
       if (!('unsupported' in result)) {
-        mode = how;
-        // The requests of a way that did not work were answered too, and count as used.
-        return { ...result, usage: addUsage(usage, result.usage) };
+        mode = MODES[i] as Mode;
+        return { ...result, usage };
       }
       refused.push(result.unsupported);
-      usage = addUsage(usage, result.usage);
     }
     mode = null;
     unsupported = `${ctx.endpointUrl} does not return prompt logprobs: ${refused.join('; ')}`;

@@ -10,7 +10,10 @@ export interface Sampling {
   topP?: number;
 }
 
-export function samplingParams(caps: EndpointCapabilities | undefined, s: Sampling): Record<string, number> {
+/** What of an endpoint's capabilities words its sampling parameters. */
+export type SamplingCapabilities = Pick<EndpointCapabilities, 'tokenLimitParameter' | 'temperature' | 'topP'>;
+
+export function samplingParams(caps: SamplingCapabilities | undefined, s: Sampling): Record<string, number> {
   return {
     [caps?.tokenLimitParameter ?? 'max_tokens']: s.maxTokens,
     ...(caps?.temperature === false ? {} : { temperature: s.temperature }),
@@ -19,6 +22,6 @@ export function samplingParams(caps: EndpointCapabilities | undefined, s: Sampli
 }
 
 /** A call that reads probabilities rather than sampling text: `maxTokens` tokens at temperature 0 (where it may be asked for). */
-export function greedyParams(caps: EndpointCapabilities | undefined, maxTokens: number): Record<string, number> {
+export function greedyParams(caps: SamplingCapabilities | undefined, maxTokens: number): Record<string, number> {
   return samplingParams(caps, { maxTokens, temperature: 0 });
 }

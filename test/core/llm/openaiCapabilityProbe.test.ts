@@ -25,14 +25,42 @@ describe('openaiCapabilityProbe', () => {
     return outcome.capabilities;
   };
 
-  it('a server that takes everything: one combined request, one with reasoning_effort, one echo (completions)', async () => {
+  it('a server that takes everything: one combined request, then together one with reasoning_effort and one each way of prompt logprobs (completions)', async () => {
     const { outcome, fake } = await probe({}, 'completions');
     assert.deepEqual(capsOf(outcome), capabilities(`openai:completions:m@${fake.url}`));
-    const [combined, effort, echo] = fake.requests.map((r) => r.body as Record<string, unknown>);
-    assert.equal(fake.requests.length, 3);
+    const [combined, ...rest] = fake.requests.map((r) => r.body as Record<string, unknown>);
+    assert.equal(fake.requests.length, 4);
     assert.deepEqual([combined?.max_tokens, combined?.temperature, combined?.top_p, combined?.n, combined?.logprobs], [1, 0.5, 0.5, 2, 20]);
-    assert.equal(effort?.reasoning_effort, 'low');
-    assert.equal(echo?.echo, true);
+    assert.deepEqual(rest.map((b) => ('reasoning_effort' in b ? `reasoning_effort=${String(b.reasoning_effort)}` : 'echo' in b ? 'echo' : 'prompt_logprobs' in b ? 'prompt_logprobs' : '?')).sort(), ['echo', 'prompt_logprobs', 'reasoning_effort=low']);
+  });
+
+  it('costs two round trips: what follows the combined request is in flight at once, also the n asked again', async () => {
+    const { outcome, fake } = await probe({ latencyMs: 100, ignoreN: true }, 'completions');
+    assert.equal(capsOf(outcome).n, false);
+    // n again, reasoning_effort, echo and prompt_logprobs: one after another, one would be in flight at a time.
+    assert.equal(fake.counters.maxInFlight, 4);
+    assert.equal(fake.requests.length, 5);
+  });
+
+  it('a request of the second round that fails stops the others, even one waiting to be asked again, and its error is the one reported', async () => {
+    // echo fails for a passing reason, with a long wait before it may be asked again; reasoning_effort, asked again sooner, then fails for good.
+    let efforts = 0;
+    const fake = await servers.serve({
+      respond: (req) => {
+        if ('echo' in req.body) return { status: 503, message: 'busy', headers: { 'retry-after-ms': '15000' } };
+        if ('reasoning_effort' in req.body) return efforts++ === 0 ? { status: 503, message: 'busy', headers: { 'retry-after-ms': '100' } } : { status: 401, message: 'no effort for this key' };
+        return undefined;
+      },
+    });
+    const endpoint = openOpenAIEndpoint({ baseUrl: fake.url, model: 'm', api: 'completions' });
+    const started = performance.now();
+    try {
+      await assert.rejects(probeCapabilities(endpoint), (err: Error) => err instanceof BackendError && /no effort for this key/.test(err.message));
+    } finally {
+      endpoint.close();
+    }
+    assert.ok(performance.now() - started < 5000, 'the echo request waited out its retry-after instead of stopping');
+    assert.equal(fake.requests.filter((r) => 'echo' in (r.body as Record<string, unknown>)).length, 1, 'echo was asked again after the probe failed');
   });
 
   it('on chat: two requests, and prompt logprobs are not asked for', async () => {

@@ -40,9 +40,15 @@ describe('openaiBackend continuationLogprobs (completions servers with prompt lo
     const result = await score(backend, PROMPT);
     assert.ok(result.scores);
     assert.deepEqual(result.scores, LABELS.map((c) => ({ continuation: c, logprob: fakeLogprob(PROMPT, c), tokens: [{ token: c, logprob: fakeLogprob(PROMPT, c) }] })));
-    assert.deepEqual(bodies(fake), LABELS.map((c) => ({ model: MODEL, prompt: PROMPT + c, max_tokens: 1, temperature: 0, echo: true, logprobs: 1 })));
-    // The fake counts words as tokens: the prompt's 10 and the continuation's per request, and one generated token each.
-    assert.deepEqual(result.usage, { promptTokens: 2 * 11, completionTokens: 2 });
+    // The first call probes both ways at once (one round trip); echo, the first of them, is used.
+    assert.deepEqual(bodies(fake), [
+      ...LABELS.map((c) => ({ model: MODEL, prompt: PROMPT + c, max_tokens: 1, temperature: 0, echo: true, logprobs: 1 })),
+      ...LABELS.map((c) => ({ model: MODEL, prompt: PROMPT + c, max_tokens: 1, temperature: 0, prompt_logprobs: 0 })),
+    ]);
+    // The fake counts words as tokens: the prompt's 10 and the continuation's per request, and one generated token each; every request of the probe counts.
+    assert.deepEqual(result.usage, { promptTokens: 4 * 11, completionTokens: 4 });
+    await score(backend, PROMPT);
+    assert.deepEqual(bodies(fake).slice(4).map((b) => b.echo), [true, true], 'later calls go straight to echo');
   });
 
   it('sums the logprobs of a continuation of several tokens, and leaves out the generated token', async () => {
@@ -107,7 +113,10 @@ describe('openaiBackend continuationLogprobs (completions servers with prompt lo
     const { fake, backend } = await serve({ respond: (r) => (r.body.echo === true ? { status: 400, message: "This model's maximum context length is 4096 tokens." } : undefined) });
     const error = await backendRejection(score(backend, PROMPT));
     assert.ok(error instanceof PromptTooLongError, error.message);
-    assert.equal(fake.requests.length, 1);
+    // Nothing was concluded from it (though prompt_logprobs answered, echo comes first): the next call asks echo again.
+    const before = fake.requests.length;
+    assert.ok((await backendRejection(score(backend, PROMPT))) instanceof PromptTooLongError);
+    assert.ok(bodies(fake).slice(before).some((b) => b.echo === true), 'echo was not asked again');
   });
 
   it('probes again after a probe that failed for a passing reason', async () => {

@@ -254,12 +254,12 @@ describe('scheduler', () => {
     const first = await backend.continuationLogprobs?.(req);
     assert.ok(first?.scores, 'scored');
     assert.deepEqual(retries.map((r) => r.method), ['continuationLogprobs']);
-    // The first continuation's request, the second's failed with a 503, then the whole call again.
-    assert.equal(fake.counters.requests, 4);
+    // The first call probes both ways at once: four requests, the second (echo of the second continuation) failed with a 503; then the whole call again.
+    assert.equal(fake.counters.requests, 8);
     assert.deepEqual(backend.accounting(), { requests: 2, cacheHits: 0, retries: 1, failures: 0, ...first.usage });
     const again = await backend.continuationLogprobs?.(req);
     assert.deepEqual(again, first);
-    assert.equal(fake.counters.requests, 4);
+    assert.equal(fake.counters.requests, 8);
     assert.equal(backend.accounting().cacheHits, 1);
   });
 
