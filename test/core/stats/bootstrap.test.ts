@@ -27,6 +27,40 @@ describe('bootstrapGap', () => {
     assert.deepEqual(ci.relativeGap, withRelative.length === 0 ? null : [mean(relative, withRelative), mean(relative, withRelative)]);
   });
 
+  it('sums a resample in task order, each task times how often it was drawn: bit for bit this reference, on values whose sums depend on the order', () => {
+    const tasks = 1000;
+    const values = createRng('sums');
+    const accuracy = Float64Array.from({ length: tasks }, () => Math.round(values.next() * 10) / 10);
+    const filtered = Float64Array.from(accuracy, (a) => Math.min(1, a + Math.round(values.next() * 3) / 10));
+    const relative = Float64Array.from(accuracy, (a, t) => (a < 1 ? ((filtered[t] as number) - a) / (1 - a) : Number.NaN));
+    for (const seed of [1, 2, 3]) {
+      const rng = createRng(seed);
+      const counts = new Int32Array(tasks);
+      for (let i = 0; i < tasks; i++) {
+        const t = Math.floor(rng.next() * tasks);
+        counts[t] = (counts[t] as number) + 1;
+      }
+      let a = 0;
+      let f = 0;
+      let r = 0;
+      let withRelative = 0;
+      counts.forEach((m, t) => {
+        if (m === 0) return;
+        a += m * (accuracy[t] as number);
+        f += m * (filtered[t] as number);
+        if (!Number.isNaN(relative[t])) {
+          r += m * (relative[t] as number);
+          withRelative += m;
+        }
+      });
+      const ci = bootstrapGap(accuracy, filtered, relative, point(0.5, 0.6, 0.1), { resamples: 1, seed, level: 0.95 });
+      assert.deepEqual(ci.accuracy, [a / tasks, a / tasks]);
+      assert.deepEqual(ci.filteredAccuracy, [f / tasks, f / tasks]);
+      assert.deepEqual(ci.gap, [f / tasks - a / tasks, f / tasks - a / tasks]);
+      assert.deepEqual(ci.relativeGap, [r / withRelative, r / withRelative]);
+    }
+  });
+
   it('takes the percentile interval of the resampled means', () => {
     // Two tasks with J = 0 and 1: a resample's mean is 0, ½ or 1 w.p. ¼, ½, ¼, so the 2.5% and 97.5%
     // quantiles of 4000 resamples are 0 and 1. Filtering changes nothing: the gap is 0 in every resample.

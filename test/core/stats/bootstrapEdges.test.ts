@@ -1,9 +1,9 @@
 // The edge cases of docs/statistics.md ("Bootstrap confidence intervals", "Verifier quality: edge
-// cases") through the cache-friendly layouts: the task records of the gap and the resampled AURC.
+// cases") through the cache-friendly layouts: the gap's sums by multiplicity and the resampled AURC.
 import assert from 'node:assert/strict';
 import { MISSING_SCORE } from '../../../src/core/filter/columns';
 import { parseFilter, parseSelector } from '../../../src/core/filter/parse';
-import { DRAW_BATCH, drawTask, drawTasks, RECORD, taskRecords } from '../../../src/core/stats/bootstrap';
+import { DRAW_BATCH, drawTask, drawTasks } from '../../../src/core/stats/bootstrap';
 import { computeReport } from '../../../src/core/stats/report';
 import { CalibrationSums } from '../../../src/core/stats/calibration';
 import { aurcLayout, ResampledAurc } from '../../../src/core/stats/resampledAurc';
@@ -26,7 +26,7 @@ function run(tasks: number, n: number, score: (t: number, i: number) => number |
 }
 
 describe('bootstrap edge cases', () => {
-  it('draws in batches exactly the draws one at a time, and lays a task out as one record', () => {
+  it('draws in batches exactly the draws one at a time', () => {
     const one = createRng(9);
     const batched = createRng(9);
     const out = new Int32Array(DRAW_BATCH);
@@ -34,11 +34,6 @@ describe('bootstrap edge cases', () => {
       drawTasks(batched, 1234, out, count);
       for (let i = 0; i < count; i++) assert.equal(out[i], drawTask(one, 1234));
     }
-    const records = taskRecords(Float64Array.of(0.5, 1), Float64Array.of(0.75, 1), Float64Array.of(0.5, Number.NaN));
-    assert.equal(records.length, 2 * RECORD);
-    assert.deepEqual([...records.subarray(0, 3)], [0.5, 0.75, 0.5]);
-    assert.deepEqual([...records.subarray(RECORD, RECORD + 3)], [1, 1, Number.NaN]);
-    assert.throws(() => taskRecords(Float64Array.of(1), Float64Array.of(1, 2), Float64Array.of(1)), RangeError);
   });
 
   it('zero kept: every task falls back to J(f|x), so the gap and every resample of it are exactly 0', () => {
@@ -54,7 +49,7 @@ describe('bootstrap edge cases', () => {
     assert.deepEqual(q?.ci.f1, [0, 0]);
   });
 
-  it('one task: every interval is the point, through the records and the resampled AURC', () => {
+  it('one task: every interval is the point, through the sums by multiplicity and the resampled AURC', () => {
     const r = report(run(1, 9, (_, i) => i / 10), 'mc', 'quantile:0.5');
     assert.deepEqual(r.ci.accuracy, [r.accuracy, r.accuracy]);
     assert.deepEqual(r.ci.gap, [r.gap, r.gap]);
