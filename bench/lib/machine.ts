@@ -24,10 +24,16 @@ export function machineInfo(repoRoot: string): MachineInfo {
   };
 }
 
-function gitCommit(repoRoot: string): string {
+/**
+ * The commit checked out, "+dirty" when anything but the benchmarks' own output (bench/results,
+ * RESULTS.md) differs from it: a benchmark that runs after others in one `npm run bench` finds their
+ * results written, which changes nothing it measures.
+ */
+export function gitCommit(repoRoot: string): string {
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
+    const changed = execFileSync('git', ['status', '--porcelain', '--', '.', ':!bench/results', ':!bench/RESULTS.md'], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const dirty = changed.trim() !== '';
     return dirty ? `${head}+dirty` : head;
   } catch {
     // Not a git checkout (e.g. an unpacked tarball): the numbers still stand, without a commit.

@@ -130,7 +130,7 @@ function fromJson(json: unknown, file: string): BenchResult {
       memoryGiB: Number.NaN,
       node: String(machine.node ?? ''),
       os: '',
-      commit: '',
+      commit: typeof machine.commit === 'string' ? machine.commit : '',
     },
     commands: [],
     rows: Object.entries(medians).map(([label, median]) => ({ label, unit: 'ms', median })),

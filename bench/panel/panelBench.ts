@@ -39,6 +39,7 @@ import { readRunColumns } from '../../src/core/runs/runColumns';
 import { RunModel } from '../../src/extension/panel/runModel';
 import { snapshotMessages } from '../../src/extension/panel/snapshot';
 import { buildBundle, launchBrowser, REPO, servePanel, tempDir } from '../../test/webview/browserHarness';
+import { gitCommit } from '../lib/machine';
 import { writeSyntheticRun } from './syntheticRun';
 import { DESERIALIZE_IN_PAGE, serializedBytes, serializeMessages, type SerializedMessages } from './webviewTransport';
 
@@ -286,6 +287,8 @@ function label(samples: number): string {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  // The code measured: the tree as the benchmark starts.
+  const commit = gitCommit(REPO);
   const dir = tempDir();
   const server = await servePanel(await buildBundle(dir));
   const browser = await launchBrowser();
@@ -347,6 +350,7 @@ async function main(): Promise<void> {
     benchmark: 'panel',
     date: new Date().toISOString(),
     machine: {
+      commit,
       cpus: os.cpus().length,
       cpuModel: os.cpus()[0]?.model ?? 'unknown',
       loadAverage1m: Number(os.loadavg()[0]?.toFixed(2)),
