@@ -66,11 +66,13 @@ describe('gaplens run: failing model calls', function () {
     assert.ok(readRecords(out).some((r) => r.type === 'generation'), 'no record kept');
   });
 
-  it('finishes in one go when 1 answer in 50 is not JSON and 1 verification in 50 lacks logprobs', async () => {
+  it('finishes in one go when two answers are not JSON and 1 verification in 50 lacks logprobs', async () => {
     let verifications = 0;
     let noLogprobs = 0;
     const fake = await serve({
-      faults: [{ every: 50, kind: 'invalid-json' }],
+      // Two answers cut short, early and together: a retry (0.1–0.5 s later, past hundreds of requests
+      // at this speed) cannot land on another fault, which `every: 50` allowed now and then.
+      faults: [{ on: 10, kind: 'invalid-json' }, { on: 11, kind: 'invalid-json' }],
       respond: (req) => {
         if (req.topLogprobs === undefined || ++verifications % 50 !== 25) return undefined;
         noLogprobs++;
