@@ -9,7 +9,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { abortReason } from './abort';
 import { BackendError, type ContinuationRequest } from './backend';
 import type { CapabilityName, EndpointCapabilities, TokenLimitParameter } from '../runs/endpointCapabilities';
-import { createContinuationScorer, type ScoringState, type ScorerOptions } from './openaiContinuations';
+import { createContinuationScorer, type ScoringState } from './openaiContinuations';
+import type { SamplingCapabilities } from './openaiParams';
 import type { OpenAIEndpoint } from './openaiEndpoint';
 import { HttpStatusError, toBackendError } from './openaiErrors';
 import { readListedTop, readTextChoices } from './openaiResponses';
@@ -158,8 +159,8 @@ async function allOrNone<T extends unknown[]>(signal: AbortSignal | undefined, j
 }
 
 /** Completions: the way the endpoint returns the prompt logprobs exact mc needs (found as openaiContinuations.ts finds it), or why it returns none. */
-async function promptLogprobsWay(endpoint: OpenAIEndpoint, post: (body: object, signal: AbortSignal | undefined) => Promise<unknown>, capabilities: ScorerOptions['capabilities'], signal: AbortSignal): Promise<ScoringState> {
-  const scorer = createContinuationScorer(post, endpoint.ctx, { ...(capabilities ? { capabilities } : {}) });
+async function promptLogprobsWay(endpoint: OpenAIEndpoint, post: (body: object, signal: AbortSignal | undefined) => Promise<unknown>, capabilities: SamplingCapabilities, signal: AbortSignal): Promise<ScoringState> {
+  const scorer = createContinuationScorer(post, endpoint.ctx, { capabilities });
   await scorer.score(SCORING_PROBE, signal);
   return scorer.state() ?? { unsupported: 'not found out' };
 }
