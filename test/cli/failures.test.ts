@@ -70,8 +70,8 @@ describe('gaplens run: failing model calls', function () {
     let verifications = 0;
     let noLogprobs = 0;
     const fake = await serve({
-      // Two answers cut short, early and together: a retry (0.1–0.5 s later, past hundreds of requests
-      // at this speed) cannot land on another fault, which `every: 50` allowed now and then.
+      // Two answers cut short, early and together: their retries come 0.1–0.5 s later, after both
+      // faults, so a retry cannot meet another fault, which `every: 50` allowed now and then.
       faults: [{ on: 10, kind: 'invalid-json' }, { on: 11, kind: 'invalid-json' }],
       respond: (req) => {
         if (req.topLogprobs === undefined || ++verifications % 50 !== 25) return undefined;
