@@ -6,7 +6,7 @@
 // the per-token code yet), and the 8-token warm-up this replaced left most of that in the timing. Prints one JSON line.
 import { parseArgs } from 'node:util';
 import type { LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
-import { createLlamaBackend } from '../../src/core/llm/llamaBackend';
+import { createLlamaBackend, flashAttentionOption } from '../../src/core/llm/llamaBackend';
 import { loadLlamaRuntime } from '../../src/core/llm/llamaRuntime';
 import { createScheduler } from '../../src/core/llm/scheduler';
 
@@ -66,11 +66,12 @@ async function gapLens(modelPath: string, sequences: number, threads: number | u
  * the next sample of the same prompt, then its last token with sampling. Evaluating the whole
  * prompt with sampling instead would evaluate the prefix once per sample where Gap Lens does it
  * once per sequence, and with other numerics (with 1 sequence, 11 of 64 samples came out different).
+ * Its context attends as Gap Lens's does (flash attention on the CPU off, flashAttentionOption).
  */
 async function raw(modelPath: string, sequences: number, threads: number | undefined, n: number, prompts: string[], maxTokens: number): Promise<Runner> {
   const { llama } = await loadLlamaRuntime();
   const model = await llama.loadModel({ modelPath });
-  const context = await model.createContext({ sequences, contextSize: 512, ...(threads !== undefined ? { threads } : {}) });
+  const context = await model.createContext({ sequences, contextSize: 512, ...flashAttentionOption(llama), ...(threads !== undefined ? { threads } : {}) });
   const free: LlamaContextSequence[] = Array.from({ length: sequences }, () => context.getSequence());
   const held = new Map<LlamaContextSequence, string>(); // the prompt whose prefix a sequence holds
   // Tokenized once per prompt, as Gap Lens does once per request, not once per sample.

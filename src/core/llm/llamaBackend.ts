@@ -15,7 +15,7 @@
 import { setMaxListeners } from 'node:events';
 import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import type { ControlledEvaluateInputItem, LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
+import type { ControlledEvaluateInputItem, Llama, LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import { UserError } from '../util/errors';
 import { abortReason } from './abort';
 import {
@@ -76,7 +76,7 @@ export async function createLlamaBackend(opts: LlamaBackendOptions): Promise<Mod
     // few-shot prompt needs, and running past their training length only degrades their output.
     const contextSize = opts.contextSize ?? DEFAULT_CONTEXT;
     const context = await model
-      .createContext({ sequences, contextSize, ...(opts.threads !== undefined ? { threads: opts.threads } : {}), failedCreationRemedy: false })
+      .createContext({ sequences, contextSize, ...flashAttentionOption(llama), ...(opts.threads !== undefined ? { threads: opts.threads } : {}), failedCreationRemedy: false })
       .catch((error: unknown) => {
         throw new UserError(
           `llama.cpp could not allocate ${sequences} sequences of ${contextSize} tokens for ${basename(modelPath)} (${messageOf(error)}); ` +
@@ -89,6 +89,17 @@ export async function createLlamaBackend(opts: LlamaBackendOptions): Promise<Mod
     removeLogListener();
     throw error;
   }
+}
+
+/**
+ * On the CPU, flash attention off: llama.cpp's "auto" turns it on wherever it is supported, and its
+ * CPU kernel is the slower one for prompt evaluation, which few-shot prompts and label scoring are
+ * mostly made of (ggml-org/llama.cpp#27086 on Arm, mozilla-ai/llamafile#975 on x86; here,
+ * stories260K after a 1,290-token prompt: 256 tokens in 2,125 ms with it, 794 ms without). On a
+ * GPU, llama.cpp's own choice. Exported for whatever must evaluate exactly as the backend does.
+ */
+export function flashAttentionOption(llama: Llama): { flashAttention?: false } {
+  return llama.gpu === false ? { flashAttention: false } : {};
 }
 
 interface Slot {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { ControlledEvaluateInputItem, Token } from 'node-llama-cpp';
 import { BackendError, PromptTooLongError, type ContinuationResult, type GenerateRequest, type ModelBackend } from '../../../src/core/llm/backend';
-import { createLlamaBackend } from '../../../src/core/llm/llamaBackend';
+import { createLlamaBackend, flashAttentionOption } from '../../../src/core/llm/llamaBackend';
 import { loadLlamaRuntime } from '../../../src/core/llm/llamaRuntime';
 import { renderTemplate } from '../../../src/core/prompts/load';
 import { UserError } from '../../../src/core/util/errors';
@@ -243,13 +243,14 @@ function scoreContinuations(backend: ModelBackend, prompt: string, continuations
  * after the prompt's in the joint tokenization; prompt + continuation is evaluated from an empty
  * sequence in one go, and each continuation token's probability is read from the whole
  * next-token distribution at its position (node-llama-cpp's own softmax at temperature 1, no
- * truncation) — not from logits and a normaliser, as the backend does.
+ * truncation) — not from logits and a normaliser, as the backend does. The context attends as the
+ * backend's does (flash attention changes the numbers in the fourth decimal).
  */
 async function bruteForceLogprobs(modelPath: string, prompt: string, continuations: readonly string[]): Promise<number[][]> {
   const { llama } = await loadLlamaRuntime();
   const model = await llama.loadModel({ modelPath });
   try {
-    const context = await model.createContext({ sequences: 1, contextSize: 2048, threads: THREADS });
+    const context = await model.createContext({ sequences: 1, contextSize: 2048, threads: THREADS, ...flashAttentionOption(llama) });
     const sequence = context.getSequence();
     const bos = model.tokens.shouldPrependBosToken && model.tokens.bos !== null ? [model.tokens.bos] : [];
     const promptTokens = [...bos, ...model.tokenize(prompt, false)];
