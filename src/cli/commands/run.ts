@@ -324,7 +324,7 @@ async function resumePlan(dir: string): Promise<EstimateInput> {
 
 /** Running gap statistics for the progress line, from what the folder held and the records as they stream in. */
 function liveStats(prepared: PreparedRun) {
-  const live = new LiveRecordGap(reportSelector(prepared.config), prepared.config.filter, prepared.config.verifications);
+  const live = new LiveRecordGap(reportSelector(prepared.config), prepared.config.filter, prepared.config.verifications, prepared.config.n);
   if (prepared.columns) live.addColumns(prepared.columns);
   return {
     records: recordsOnFile(prepared).records,

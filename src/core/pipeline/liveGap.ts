@@ -114,6 +114,14 @@ export class LiveGap {
     return this.acc.sample(task, index);
   }
 
+  /**
+   * Stops holding a task's samples, which will not change again (GapAccumulator.finish): the
+   * statistics stay as they are. A task none of whose samples counts (no gold answer) holds nothing.
+   */
+  finish(task: string): void {
+    if (this.acc.taskSummary(task) !== undefined) this.acc.finish(task);
+  }
+
   /** Counts a task whose samples will not change again, without keeping them (GapAccumulator.addFinished); every one must count. */
   addFinished(task: string, samples: readonly GapInput[]): void {
     this.acc.addFinished(
@@ -175,7 +183,9 @@ export function runLiveGap(run: RunData, selector: string, filter: string): Live
  * the accumulator alone (as columns) and read back from it when the next score arrives, so memory
  * grows by a few numbers a sample, not by its records — also in a batch run, where every sample is
  * graded a phase before any is scored. Records of verifiers the selector does not read change
- * nothing and are not kept.
+ * nothing and are not kept. Given the run's samples per task, it lets go of a task once all of
+ * its samples count with every score the selector reads, since a run records each of those once:
+ * what it holds is then the tasks in progress, not the run (a 1M-sample run held 125k of them).
  */
 export class LiveRecordGap {
   private readonly live: LiveGap;
@@ -184,9 +194,20 @@ export class LiveRecordGap {
   private readonly early = new Map<string, Record<string, number | null>>();
   /** drawsKey -> the draws arrived of a verifier drawing several per sample, until all have. */
   private readonly draws = new Map<string, (ArrivedDraw | undefined)[]>();
+  /** Task -> the records (a generation, or a score the selector reads) it still waits for; only with `samplesPerTask`. */
+  private readonly awaited = new Map<string, number>();
 
-  /** `verifications`: run.json's draws per sample of the verifiers that draw several; their score is the aggregate once all are in (drawnScores.ts). */
-  constructor(selector: string, filter: string, private readonly verifications: Readonly<Record<string, number>> = {}) {
+  /**
+   * `verifications`: run.json's draws per sample of the verifiers that draw several; their score is
+   * the aggregate once all are in (drawnScores.ts). `samplesPerTask`: the run's n, when each
+   * sample's generation and scores are added once (a run's records): complete tasks are let go.
+   */
+  constructor(
+    selector: string,
+    filter: string,
+    private readonly verifications: Readonly<Record<string, number>> = {},
+    private readonly samplesPerTask?: number,
+  ) {
     this.live = new LiveGap(selector, filter);
     this.needed = new Set(selectorVerifiers(parseSelector(selector)));
   }
@@ -199,6 +220,7 @@ export class LiveRecordGap {
       const scores = this.early.get(key) ?? {};
       this.early.delete(key);
       this.live.update({ task, index, correct: record.grade.correct, answer: record.grade.normalized, scores });
+      this.arrived(task, 1);
       return;
     }
     const score = this.drawnScore(key, record);
@@ -207,6 +229,22 @@ export class LiveRecordGap {
     const counted = this.live.sample(task, index);
     if (counted === undefined) this.early.set(key, { ...this.early.get(key), [record.verifier]: score });
     else this.live.update({ task, index, correct: counted.correct, scores: { ...counted.scores, [record.verifier]: score } });
+    this.arrived(task, 1);
+  }
+
+  /** `records` more of the task's awaited records are in; the last one lets the task go. */
+  private arrived(task: string, records: number): void {
+    const n = this.samplesPerTask;
+    if (n === undefined) return;
+    const left = (this.awaited.get(task) ?? n * (1 + this.needed.size)) - records;
+    if (left > 0) {
+      this.awaited.set(task, left);
+      return;
+    }
+    this.awaited.delete(task);
+    this.live.finish(task);
+    // Scores of samples that never count (no gold answer) waited here for a grade that never comes.
+    for (let index = 0; index < n; index++) this.early.delete(sampleKey(task, index));
   }
 
   /**
@@ -248,6 +286,13 @@ export class LiveRecordGap {
     others.sort((a, b) => (cols.task[a] as number) - (cols.task[b] as number) || (cols.index[a] as number) - (cols.index[b] as number));
     this.live.updateColumns(rowsOf(others));
     this.addDrawnColumns(cols);
+    // What the unfinished tasks already have of the records they await.
+    for (const row of others) {
+      if ((cols.index[row] as number) >= n) continue;
+      let records = 1;
+      for (const score of scores.values()) if (!Number.isNaN(score[row] as number)) records++;
+      this.arrived((cols.tasks[cols.task[row] as number] as Task).id, records);
+    }
   }
 
   /** The draws on file of samples whose verifier drawing several has not all its draws yet: the rest arrive as records. */

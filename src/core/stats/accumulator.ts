@@ -98,6 +98,16 @@ export class GapAccumulator {
   }
 
   /**
+   * Keeps a held task counted but stops holding its samples, which will not change again (a running
+   * task whose every sample has its grade and the selector's scores): the tally is untouched, so
+   * every statistic stays as it was, bit for bit. Afterwards it is a task added as finished.
+   */
+  finish(task: string): void {
+    if (!this.tasks.delete(task)) throw new Error(`task "${task}" is not held`);
+    this.finished.add(task);
+  }
+
+  /**
    * upsertTask of each task of `rows`, in their order, read from the columns: the same statistics,
    * without an object a sample. Every task must be new here. All or none (every row checked first).
    */

@@ -141,6 +141,31 @@ describe('live gap of a streaming run', () => {
       assert.deepEqual(phased.reading(), expected.reading());
     });
 
+    it("given the run's n, lets a task go once its samples all count with the selector's scores: the same readings, and a record more of it is refused", () => {
+      // a has n = 4 samples and completes; b has 2 of 4 and is held to the end.
+      const records = [...a.map((s, index) => ['a', index, s] as const), ...b.map((s, index) => ['b', index, s] as const)].flatMap(([task, index, s]) => [
+        verification(task, index, 'cot-score', 0.5),
+        generation(task, index, s.correct),
+        verification(task, index, 'mc', s.mc),
+      ]);
+      const phased = [...records.filter((r) => r.type === 'generation'), ...records.filter((r) => r.type !== 'generation')];
+      for (const selector of ['mc', 'mean(mc,cot-score)']) {
+        for (const order of [records, [...records].reverse(), phased]) {
+          const held = new LiveRecordGap(selector, 'quantile:0.5');
+          const letGo = new LiveRecordGap(selector, 'quantile:0.5', {}, 4);
+          for (const r of order) {
+            held.add(r);
+            letGo.add(r);
+            assert.deepEqual(letGo.reading(), held.reading(), selector);
+          }
+          assert.throws(() => letGo.add(generation('a', 0, false)), /task "a" was added as finished/, `${selector}: a was let go`);
+          letGo.add(generation('b', 2, true));
+          held.add(generation('b', 2, true));
+          assert.deepEqual(letGo.reading(), held.reading(), `${selector}: b is held`);
+        }
+      }
+    });
+
     it('counts a sample from its grade on, unscored until every verifier the selector reads has judged it', () => {
       const live = new LiveRecordGap('mean(mc,cot-score)', 'threshold:0.5');
       live.add(verification('a', 0, 'mc', 0.9));
@@ -192,6 +217,19 @@ describe('live gap of a streaming run', () => {
         // t2#0 has mc only: a cot-score record completes it for every selector.
         for (const live of [fromRecords, fromColumns]) live.add(verification('t2', 0, 'cot-score', 0.5));
         assert.deepEqual(fromColumns.reading(), fromRecords.reading(), `${selector}, then t2#0's cot-score`);
+      }
+      if (name === 'a partly done') {
+        // With the run's n, t2 goes on from what the folder held and is let go at its last record.
+        const rest = [verification('t2', 1, 'cot-score', 0.4), ...[2, 3].flatMap((i) => [generation('t2', i, i === 2), verification('t2', i, 'mc', 0.3 * i), verification('t2', i, 'cot-score', 0.2)])];
+        const held = new LiveRecordGap('mean(mc,cot-score)', 'quantile:0.5');
+        const letGo = new LiveRecordGap('mean(mc,cot-score)', 'quantile:0.5', {}, cols.manifest.config.n);
+        for (const live of [held, letGo]) live.addColumns(cols);
+        for (const r of rest) {
+          held.add(r);
+          letGo.add(r);
+          assert.deepEqual(letGo.reading(), held.reading());
+        }
+        assert.throws(() => letGo.add(generation('t2', 0, true)), /task "t2" was added as finished/);
       }
     } finally {
       cleanup();
