@@ -49,7 +49,12 @@ export const llamaBenchmark: Benchmark = {
     };
     const results = configs.map((): LlamaThroughputOutput[] => []);
     for (let rep = 0; rep < ctx.repetitions; rep++) {
-      for (const [i, c] of configs.entries()) {
+      // The order reverses every repetition: each configuration ran faster the later it came
+      // (the loop at 1 sequence: 2,425, 2,744 and 3,773 tokens/s in repetitions 1–3 at 8b4b2f6),
+      // which a fixed order hands to whichever runs last.
+      const order = [...configs.entries()];
+      if (rep % 2 === 1) order.reverse();
+      for (const [i, c] of order) {
         const out = await run(c, 300_000);
         results[i]?.push(out);
         ctx.log(`  rep ${rep + 1} ${c.mode}, ${c.sequences} seq: ${out.tokens} tokens in ${fmt(out.ms / 1000)} s = ${fmt(rate(out))} tokens/s`);
@@ -83,7 +88,7 @@ export const llamaBenchmark: Benchmark = {
         `one context of 512 tokens per sequence, ${THREADS} llama.cpp thread. Gap Lens: the llama backend under the scheduler (concurrency = sequences), one generate(n = ${N}) call per prompt. ` +
         'Raw: node-llama-cpp\'s LlamaContextSequence.evaluate loop, the same samples handed to free sequences first come, first served, each prompt evaluated as Gap Lens evaluates it ' +
           '(its prefix without sampling, kept in the sequence for the next sample of the same prompt, then its last token with sampling), so that both do the same work and sample the same tokens. ' +
-          'Model loading and a warm-up run of the same workload with other seeds are outside the timing; every configuration runs in its own process.',
+          'Model loading and a warm-up run of the same workload with other seeds are outside the timing; every configuration runs in its own process, in the order above, reversed every other repetition.',
       commands: [...configs, { ...probe, threads: 1 }, { ...probe, threads: ctx.machine.cores }, probe].map((c) => describe('node', args(c)).replaceAll(`${ctx.repoRoot}/`, '')),
       rows: [
         row('Gap Lens, 1 sequence', 'tokens/s', summarize(g1)),
