@@ -88,7 +88,7 @@ export const llamaBenchmark: Benchmark = {
         `one context of 512 tokens per sequence, ${THREADS} llama.cpp thread. Gap Lens: the llama backend under the scheduler (concurrency = sequences), one generate(n = ${N}) call per prompt. ` +
         'Raw: node-llama-cpp\'s LlamaContextSequence.evaluate loop, the same samples handed to free sequences first come, first served, each prompt evaluated as Gap Lens evaluates it ' +
           '(its prefix without sampling, kept in the sequence for the next sample of the same prompt, then its last token with sampling), so that both do the same work and sample the same tokens. ' +
-          'Model loading and a warm-up run of the same workload with other seeds are outside the timing; every configuration runs in its own process, in the order above, reversed every other repetition.',
+          'Model loading and a warm-up run of the same workload with other seeds are outside the timing; every configuration runs in its own process, Gap Lens first and the loop second, then the other way round every other repetition.',
       commands: [...configs, { ...probe, threads: 1 }, { ...probe, threads: ctx.machine.cores }, probe].map((c) => describe('node', args(c)).replaceAll(`${ctx.repoRoot}/`, '')),
       rows: [
         row('Gap Lens, 1 sequence', 'tokens/s', summarize(g1)),
