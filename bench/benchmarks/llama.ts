@@ -49,9 +49,9 @@ export const llamaBenchmark: Benchmark = {
     };
     const results = configs.map((): LlamaThroughputOutput[] => []);
     for (let rep = 0; rep < ctx.repetitions; rep++) {
-      // The order reverses every repetition: each configuration ran faster the later it came
-      // (the loop at 1 sequence: 2,425, 2,744 and 3,773 tokens/s in repetitions 1–3 at 8b4b2f6),
-      // which a fixed order hands to whichever runs last.
+      // The order reverses every other repetition: each configuration ran faster the later it came
+      // (the loop at 1 sequence: 2,425, 2,744 and 3,773 tokens/s in repetitions 1–3,
+      // bench/results/llama.json as committed in ec1b687), which a fixed order hands to whichever runs last.
       const order = [...configs.entries()];
       if (rep % 2 === 1) order.reverse();
       for (const [i, c] of order) {

@@ -94,9 +94,9 @@ export async function createLlamaBackend(opts: LlamaBackendOptions): Promise<Mod
 /**
  * On the CPU, flash attention off: llama.cpp's "auto" turns it on wherever it is supported, and its
  * CPU kernel is the slower one for prompt evaluation, which few-shot prompts and label scoring are
- * mostly made of (ggml-org/llama.cpp#27086 on Arm, mozilla-ai/llamafile#975 on x86; here,
- * stories260K after a 1,290-token prompt: 256 tokens in 2,125 ms with it, 794 ms without). On a
- * GPU, llama.cpp's own choice. Exported for whatever must evaluate exactly as the backend does.
+ * mostly made of (ggml-org/llama.cpp#27086 on Arm, mozilla-ai/llamafile#975 on x86; here, the
+ * reverify benchmark: 3.7–4.1× faster per verification, more memory, docs/providers.md). On a GPU,
+ * llama.cpp's own choice. Exported for whatever must evaluate exactly as the backend does.
  */
 export function flashAttentionOption(llama: Llama): { flashAttention?: false } {
   return llama.gpu === false ? { flashAttention: false } : {};
