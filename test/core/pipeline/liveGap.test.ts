@@ -141,7 +141,7 @@ describe('live gap of a streaming run', () => {
       assert.deepEqual(phased.reading(), expected.reading());
     });
 
-    it("given the run's n, lets a task go once its samples all count with the selector's scores: the same readings, and a record more of it is refused", () => {
+    it("given the run's n, lets a task go once its samples all count with the selector's scores: the same readings, and a generation more of it is refused", () => {
       // a has n = 4 samples and completes; b has 2 of 4 and is held to the end.
       const records = [...a.map((s, index) => ['a', index, s] as const), ...b.map((s, index) => ['b', index, s] as const)].flatMap(([task, index, s]) => [
         verification(task, index, 'cot-score', 0.5),
