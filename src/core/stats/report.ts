@@ -14,8 +14,9 @@ import { passAllKCurve, passAtKCurve } from './passAtK';
 import { anyNCurve } from './anyN';
 import { finiteNEstimateSteps, finiteNResult, unmeasuredFiniteN } from './finiteN';
 import type { SubsetInput } from './subsetExpectation';
-import { qualityBootstrap, qualityDraws, verifierQuality, type QualityDraws } from './verifierQuality';
-import { HELPER_THREAD, MAIN_THREAD, SharedClaims, sharedLayout, type HelperRun, type QualityHelper } from './sharedResamples';
+import { qualityDraws, verifierQuality } from './verifierQuality';
+import { plainMemory } from './layoutMemory';
+import { HELPER_THREAD, MAIN_THREAD, SharedClaims, sharedMemory, type HelperRun, type QualityHelper } from './sharedResamples';
 import type { TaskBootstrap } from './taskBootstrap';
 import { finishSteps } from '../util/steps';
 import { buildPool, type SamplePool } from './pool';
@@ -106,20 +107,20 @@ function draftReport(pool: SamplePool, options: ReportOptions, helper: QualityHe
   const scores = selectorColumn(pool.columns, selector, correct.length);
   const bootstrap = options.bootstrap ?? DEFAULT_BOOTSTRAP;
   const filterText = formatFilter(filter);
-  // Quality of the selector, then of every other verifier the data has, under the same filter.
+  // Quality of the selector, then of every other verifier the data has, under the same filter. With
+  // a helper, the layouts are made in the memory both threads resample them in.
+  const memory = helper === null ? plainMemory : sharedMemory;
   const others = [...known].filter((name) => selector.kind !== 'verifier' || name !== selector.name).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const prepared = [
-    qualityDraws({ starts, correct, scores, weights }, formatSelector(selector), filterText, bootstrap),
+  const quality = [
+    qualityDraws({ starts, correct, scores, weights }, formatSelector(selector), filterText, bootstrap, memory),
     ...others.map((name) => {
       const one: ScoreSelector = { kind: 'verifier', name };
       const rows = { starts, correct, scores: selectorColumn(pool.columns, one, correct.length), weights: selectorWeights(pool.columns, one, filter, starts) };
-      return qualityDraws(rows, name, filterText, bootstrap);
+      return qualityDraws(rows, name, filterText, bootstrap, memory);
     }),
   ];
-  // The helper starts first, so that it resamples while this thread computes the rest of the report;
-  // both threads then resample layouts in shared memory.
-  const helped = helper !== null && prepared.some((q) => !q.bootstrap.done);
-  const quality = helped ? prepared.map((q) => (q.bootstrap.done ? q : sharedDraws(q, bootstrap))) : prepared;
+  // The helper starts first, so that it resamples while this thread computes the rest of the report.
+  const helped = helper !== null && quality.some((q) => !q.bootstrap.done);
   const resampled = quality.filter((q) => !q.bootstrap.done);
   const claims = helped ? SharedClaims.buffer(bootstrap.resamples) : null;
   const helperRun = helper === null || claims === null ? null : helper.start({ tasks, layouts: resampled.map((q) => q.layout), bootstrap, claims });
@@ -196,12 +197,6 @@ function draftReport(pool: SamplePool, options: ReportOptions, helper: QualityHe
       fewTasksWarning: fewTasksWarning(tasks),
     }),
   };
-}
-
-/** The draws of `draws`' score over its layout in shared memory (sharedLayout). */
-function sharedDraws(draws: QualityDraws, options: BootstrapOptions): QualityDraws {
-  const layout = sharedLayout(draws.layout);
-  return { point: draws.point, layout, bootstrap: qualityBootstrap(layout, options) };
 }
 
 /**

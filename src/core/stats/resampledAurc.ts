@@ -16,6 +16,7 @@
 // left out (they move nothing the AURC reads). And a slot of one task has e/n = (m·w)/(m·r) = w/r,
 // rounded the same, for every m ≥ 1 (and for m = 0 the term is 0 either way): that ratio is computed
 // once, so only slots shared by several tasks divide per resample.
+import { arrayIn, plainMemory, type LayoutMemory } from './layoutMemory';
 import { startSweep, sweptAurc, type HarmonicNumbers, type ScoreRanking } from './riskCoverage';
 
 /** Slots per chunk, 2^CHUNK_SHIFT: the chunk's totals (three 32-bit integers per slot, 192 KiB) stay in the second-level cache. */
@@ -113,11 +114,11 @@ export class ResampledAurc implements AurcLayout {
 
 /**
  * The entries and slots of `ranking` over the rows; task t owns rows starts[t] … starts[t+1]−1;
- * correct[row] is 1 or 0.
+ * correct[row] is 1 or 0. The layout's arrays are made in `memory` (layoutMemory.ts).
  * O(rows + tasks) time (counting sorts); about 29 bytes per row of scratch while it runs, 8 bytes per
  * entry and per slot kept (at most one entry per row).
  */
-export function aurcLayout(ranking: ScoreRanking, starts: Int32Array, correct: Uint8Array): AurcLayout {
+export function aurcLayout(ranking: ScoreRanking, starts: Int32Array, correct: Uint8Array, memory: LayoutMemory = plainMemory): AurcLayout {
   const { order, blockEnds } = ranking;
   const rows = order.length;
   const tasks = starts.length - 1;
@@ -182,7 +183,7 @@ export function aurcLayout(ranking: ScoreRanking, starts: Int32Array, correct: U
   // Consecutive positions of one task with one slot, on the same side of its block, merge into an entry.
   const entryTask = new Int32Array(rows);
   const entryCode = new Uint32Array(rows);
-  const chunkStarts = new Int32Array(chunks + 1);
+  const chunkStarts = arrayIn(memory, Int32Array, chunks + 1);
   let entries = 0;
   for (let k = 0; k < chunks; k++) {
     chunkStarts[k] = entries;
@@ -207,5 +208,9 @@ export function aurcLayout(ranking: ScoreRanking, starts: Int32Array, correct: U
     }
   }
   chunkStarts[chunks] = entries;
-  return { slots, chunkStarts, entryTask: entryTask.slice(0, entries), entryCode: entryCode.slice(0, entries), slotRatio: Float64Array.from(ratios) };
+  const layout = { slots, chunkStarts, entryTask: arrayIn(memory, Int32Array, entries), entryCode: arrayIn(memory, Uint32Array, entries), slotRatio: arrayIn(memory, Float64Array, slots) };
+  layout.entryTask.set(entryTask.subarray(0, entries));
+  layout.entryCode.set(entryCode.subarray(0, entries));
+  layout.slotRatio.set(ratios);
+  return layout;
 }

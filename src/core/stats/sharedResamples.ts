@@ -5,6 +5,7 @@
 // thread, bit for bit (the same numbers, sorted before the quantiles are read). Plain typed arrays and
 // Atomics only: no thread API here, so the webview's bundle of core can hold this module too.
 import { Resampler, type BootstrapOptions, type ResampleClaims } from './bootstrap';
+import type { LayoutMemory } from './layoutMemory';
 import { qualityBootstrap, type QualityLayout } from './verifierQuality';
 
 /** What the helper needs: the layouts of the scores whose quality is resampled, in the report's order. */
@@ -33,27 +34,10 @@ export interface QualityHelper {
 }
 
 /**
- * `layout` in memory both threads see (SharedArrayBuffer): sent to the helper without a copy, where a
- * million samples' layouts would otherwise be copied twice (serialized, then read) for each score.
+ * Memory both threads see (layoutMemory.ts): a layout made here is sent to the helper without a copy,
+ * where a million samples' layouts would otherwise be copied twice (serialized, then read) per score.
  */
-export function sharedLayout(layout: QualityLayout): QualityLayout {
-  const { taskConfusion, taskSamples, entryStarts, entryBin, entrySums, resampledAurc } = layout;
-  const { slots, chunkStarts, entryTask, entryCode, slotRatio } = resampledAurc;
-  return {
-    taskConfusion: shared(taskConfusion, Float64Array),
-    taskSamples: shared(taskSamples, Int32Array),
-    entryStarts: shared(entryStarts, Int32Array),
-    entryBin: shared(entryBin, Int32Array),
-    entrySums: shared(entrySums, Float64Array),
-    resampledAurc: { slots, chunkStarts: shared(chunkStarts, Int32Array), entryTask: shared(entryTask, Int32Array), entryCode: shared(entryCode, Uint32Array), slotRatio: shared(slotRatio, Float64Array) },
-  };
-}
-
-function shared<T extends Float64Array | Int32Array | Uint32Array>(values: T, Type: new (buffer: SharedArrayBuffer) => T): T {
-  const copy = new Type(new SharedArrayBuffer(values.byteLength));
-  copy.set(values);
-  return copy;
-}
+export const sharedMemory: LayoutMemory = (bytes) => new SharedArrayBuffer(bytes);
 
 export const MAIN_THREAD = 1;
 export const HELPER_THREAD = 2;

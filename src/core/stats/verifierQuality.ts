@@ -6,6 +6,7 @@ import { MISSING_SCORE } from '../filter/columns';
 import type { BootstrapOptions } from './bootstrap';
 import { calibration, calibrationBin, CalibrationSums, CALIBRATION_BINS, SUMS_PER_BIN, type ReliabilityBin } from './calibration';
 import { expectedConfusion, filterRates, type FilterRates } from './filterQuality';
+import { arrayIn, plainMemory, type LayoutMemory } from './layoutMemory';
 import { aurcLayout, ResampledAurc, type AurcLayout } from './resampledAurc';
 import { HarmonicNumbers, riskCoverage, ScoreRanking, type RiskCoveragePoint } from './riskCoverage';
 import { TaskBootstrap } from './taskBootstrap';
@@ -91,15 +92,18 @@ export function qualityLayout({ taskConfusion, taskSamples, entryStarts, entryBi
   return { taskConfusion, taskSamples, entryStarts, entryBin, entrySums, resampledAurc: { slots, chunkStarts, entryTask, entryCode, slotRatio } };
 }
 
-/** O(samples · log samples) for the ranking, O(samples) for the rest, once per score. */
-export function prepareQuality(rows: QualityRows): PreparedQuality {
+/**
+ * O(samples · log samples) for the ranking, O(samples) for the rest, once per score. The layouts are
+ * made in `memory` (layoutMemory.ts).
+ */
+export function prepareQuality(rows: QualityRows, memory: LayoutMemory = plainMemory): PreparedQuality {
   const { starts, correct, scores, weights } = rows;
   const tasks = starts.length - 1;
   const ranking = new ScoreRanking(scores);
-  const taskConfusion = new Float64Array(4 * tasks);
-  const taskSamples = new Int32Array(tasks);
+  const taskConfusion = arrayIn(memory, Float64Array, 4 * tasks);
+  const taskSamples = arrayIn(memory, Int32Array, tasks);
   // Entries are counted first (the bins each task's scored rows fall in), so the sums go straight into typed arrays.
-  const entryStarts = new Int32Array(tasks + 1);
+  const entryStarts = arrayIn(memory, Int32Array, tasks + 1);
   for (let t = 0; t < tasks; t++) {
     let used = 0;
     for (let row = starts[t] as number; row < (starts[t + 1] as number); row++) {
@@ -110,8 +114,8 @@ export function prepareQuality(rows: QualityRows): PreparedQuality {
     for (; used !== 0; used &= used - 1) count++;
     entryStarts[t + 1] = (entryStarts[t] as number) + count;
   }
-  const entryBin = new Int32Array(entryStarts[tasks] as number);
-  const entrySums = new Float64Array(SUMS_PER_BIN * entryBin.length);
+  const entryBin = arrayIn(memory, Int32Array, entryStarts[tasks] as number);
+  const entrySums = arrayIn(memory, Float64Array, SUMS_PER_BIN * entryBin.length);
   const task = new CalibrationSums(CALIBRATION_BINS);
   const totals = task.totals;
   for (let t = 0; t < tasks; t++) {
@@ -142,7 +146,7 @@ export function prepareQuality(rows: QualityRows): PreparedQuality {
     ranking,
     taskConfusion,
     taskSamples,
-    resampledAurc: new ResampledAurc(aurcLayout(ranking, starts, correct)),
+    resampledAurc: new ResampledAurc(aurcLayout(ranking, starts, correct, memory)),
     entryStarts,
     entryBin,
     entrySums,
@@ -237,8 +241,9 @@ export interface QualityDraws {
   layout: QualityLayout;
 }
 
-export function qualityDraws(rows: QualityRows, selector: string, filter: string, options: BootstrapOptions): QualityDraws {
-  const prepared = prepareQuality(rows);
+/** The layout is made in `memory` (layoutMemory.ts). */
+export function qualityDraws(rows: QualityRows, selector: string, filter: string, options: BootstrapOptions, memory: LayoutMemory = plainMemory): QualityDraws {
+  const prepared = prepareQuality(rows, memory);
   const point = qualityPoint(prepared, selector, filter);
   return { point, bootstrap: qualityBootstrap(prepared, point.measured ? options : { ...options, resamples: 0 }), layout: qualityLayout(prepared) };
 }

@@ -8,6 +8,7 @@ import { buildPool } from '../../../src/core/stats/pool';
 import { computePoolReport, computePoolReportShared, type ReportOptions } from '../../../src/core/stats/report';
 import { HELPER_THREAD, MAIN_THREAD, runQualityJob, SharedClaims, type QualityHelper, type QualityJob } from '../../../src/core/stats/sharedResamples';
 import type { ScoredSample } from '../../../src/core/stats/types';
+import type { QualityLayout } from '../../../src/core/stats/verifierQuality';
 import { createRng } from '../../../src/core/util/random';
 import { sample } from './fixtures';
 
@@ -48,6 +49,13 @@ function patternHelper(mine: (resample: number) => boolean, log: { jobs: Quality
   };
 }
 
+/** Every array of the layout is in memory the helper shares: sent without a copy. */
+function assertShared(layout: QualityLayout): void {
+  const { resampledAurc, ...perTask } = layout;
+  const { slots: _slots, ...aurc } = resampledAurc;
+  for (const [name, values] of Object.entries({ ...perTask, ...aurc })) assert.ok(values.buffer instanceof SharedArrayBuffer, `${name} is not in shared memory`);
+}
+
 describe('stats/sharedResamples', () => {
   const patterns: [string, (b: number) => boolean][] = [
     ['every third resample', (b) => b % 3 === 0],
@@ -69,6 +77,7 @@ describe('stats/sharedResamples', () => {
             // The scored verifiers go to the helper, the one that scored nothing does not.
             assert.equal(log.jobs.length, 1);
             assert.equal(log.jobs[0]?.layouts.length, 2);
+            for (const layout of log.jobs[0]?.layouts ?? []) assertShared(layout);
             assert.equal(log.stopped, 0);
           }
         }
