@@ -9,6 +9,7 @@ import { selectorColumn, selectorVerifiers, selectorWeights } from '../../src/co
 import { anyNSteps, type AnyN } from '../../src/core/stats/anyN';
 import type { BootstrapOptions } from '../../src/core/stats/bootstrap';
 import { finiteNSteps, unmeasuredFiniteN, type FiniteN } from '../../src/core/stats/finiteN';
+import { HarmonicNumbers } from '../../src/core/stats/riskCoverage';
 import type { SubsetInput } from '../../src/core/stats/subsetExpectation';
 import type { TaskSummary } from '../../src/core/stats/taskSummary';
 import {
@@ -107,10 +108,12 @@ export class QualityJob {
     ];
     const prepared: PreparedQuality[] = [];
     const entries: QualityEntry[] = [];
+    // One table for every score's AURC, as the report's (QualityThread).
+    const harmonic = new HarmonicNumbers();
     for (const score of scores) {
       const ready = prepareQuality(score.rows());
       prepared.push(ready);
-      entries.push({ point: qualityPoint(ready, score.label, filterText), ci: PENDING });
+      entries.push({ point: qualityPoint(ready, score.label, filterText, harmonic), ci: PENDING });
       yield;
     }
     this.publish({ entries: [...entries] });
@@ -133,7 +136,7 @@ export class QualityJob {
     for (let i = 0; i < entries.length; i++) {
       const { point } = entries[i] as QualityEntry;
       // Nothing is resampled for a score missing everywhere (verifierQuality does the same).
-      const draws = qualityBootstrap(prepared[i] as PreparedQuality, point.measured ? bootstrap : { ...bootstrap, resamples: 0 });
+      const draws = qualityBootstrap(prepared[i] as PreparedQuality, point.measured ? bootstrap : { ...bootstrap, resamples: 0 }, harmonic);
       while (!draws.advance(1)) yield;
       entries[i] = { point, ci: qualityIntervals(draws, point) };
       this.publish({ entries: [...entries] });

@@ -16,6 +16,7 @@ import { finiteNEstimateSteps, finiteNResult, unmeasuredFiniteN } from './finite
 import type { SubsetInput } from './subsetExpectation';
 import { qualityDraws, verifierQuality } from './verifierQuality';
 import { plainMemory } from './layoutMemory';
+import { HarmonicNumbers } from './riskCoverage';
 import { HELPER_THREAD, MAIN_THREAD, SharedClaims, sharedMemory, type HelperRun, type QualityHelper } from './sharedResamples';
 import type { TaskBootstrap } from './taskBootstrap';
 import { finishSteps } from '../util/steps';
@@ -109,14 +110,14 @@ function draftReport(pool: SamplePool, options: ReportOptions, helper: QualityHe
   const filterText = formatFilter(filter);
   // Quality of the selector, then of every other verifier the data has, under the same filter. With
   // a helper, the layouts are made in the memory both threads resample them in.
-  const memory = helper === null ? plainMemory : sharedMemory;
+  const thread = { memory: helper === null ? plainMemory : sharedMemory, harmonic: new HarmonicNumbers() };
   const others = [...known].filter((name) => selector.kind !== 'verifier' || name !== selector.name).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const quality = [
-    qualityDraws({ starts, correct, scores, weights }, formatSelector(selector), filterText, bootstrap, memory),
+    qualityDraws({ starts, correct, scores, weights }, formatSelector(selector), filterText, bootstrap, thread),
     ...others.map((name) => {
       const one: ScoreSelector = { kind: 'verifier', name };
       const rows = { starts, correct, scores: selectorColumn(pool.columns, one, correct.length), weights: selectorWeights(pool.columns, one, filter, starts) };
-      return qualityDraws(rows, name, filterText, bootstrap, memory);
+      return qualityDraws(rows, name, filterText, bootstrap, thread);
     }),
   ];
   // The helper starts first, so that it resamples while this thread computes the rest of the report.

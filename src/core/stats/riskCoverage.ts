@@ -160,9 +160,16 @@ function blockTotals(ranking: ScoreRanking, correct: ArrayLike<number>, multipli
  * The risk–coverage curve and its area over the rows (`multiplicity[row]`, when given, counts a row
  * that many times). Within a tie block the order is random, so the expected errors grow linearly
  * through it: at the j-th of its n samples they are E + j·e/n. null when no row counts.
- * `curvePoints` caps the points of the curve.
+ * `curvePoints` caps the points of the curve; `harmonic`, grown here as needed, may be shared with
+ * other sweeps of the thread (one table instead of one per score).
  */
-export function riskCoverage(ranking: ScoreRanking, correct: ArrayLike<number>, multiplicity?: ArrayLike<number>, curvePoints: number = RISK_COVERAGE_POINTS): RiskCoverage | null {
+export function riskCoverage(
+  ranking: ScoreRanking,
+  correct: ArrayLike<number>,
+  multiplicity?: ArrayLike<number>,
+  curvePoints: number = RISK_COVERAGE_POINTS,
+  harmonic = new HarmonicNumbers(),
+): RiskCoverage | null {
   const totals = blockTotals(ranking, correct, multiplicity);
   let total = 0;
   let totalErrors = 0;
@@ -170,7 +177,6 @@ export function riskCoverage(ranking: ScoreRanking, correct: ArrayLike<number>, 
     total += totals.samples[b] as number;
     totalErrors += totals.errors[b] as number;
   }
-  const harmonic = new HarmonicNumbers();
   harmonic.reserve(total);
   const sweep = startSweep();
   sweepBlocks(sweep, totals.samples, totals.errors, totals.samples.length, harmonic.c);

@@ -6,6 +6,7 @@
 // Atomics only: no thread API here, so the webview's bundle of core can hold this module too.
 import { Resampler, type BootstrapOptions, type ResampleClaims } from './bootstrap';
 import type { LayoutMemory } from './layoutMemory';
+import { HarmonicNumbers } from './riskCoverage';
 import { qualityBootstrap, type QualityLayout } from './verifierQuality';
 
 /** What the helper needs: the layouts of the scores whose quality is resampled, in the report's order. */
@@ -74,7 +75,8 @@ export class SharedClaims implements ResampleClaims {
  * it claims. O(B·T) for the draws it makes to follow the sequence, plus its share of the statistics.
  */
 export function runQualityJob(job: QualityJob, claims: ResampleClaims = new SharedClaims(job.claims, HELPER_THREAD)): QualityValues {
-  const bootstraps = job.layouts.map((layout) => qualityBootstrap(layout, job.bootstrap));
+  const harmonic = new HarmonicNumbers();
+  const bootstraps = job.layouts.map((layout) => qualityBootstrap(layout, job.bootstrap, harmonic));
   new Resampler(job.tasks, job.bootstrap).advance(job.bootstrap.resamples, [], bootstraps, claims);
   return bootstraps.map((b) => b.definedValues());
 }

@@ -8,7 +8,7 @@ import { calibration, calibrationBin, CalibrationSums, CALIBRATION_BINS, SUMS_PE
 import { expectedConfusion, filterRates, type FilterRates } from './filterQuality';
 import { arrayIn, plainMemory, type LayoutMemory } from './layoutMemory';
 import { aurcLayout, ResampledAurc, type AurcLayout } from './resampledAurc';
-import { HarmonicNumbers, riskCoverage, ScoreRanking, type RiskCoveragePoint } from './riskCoverage';
+import { HarmonicNumbers, riskCoverage, RISK_COVERAGE_POINTS, ScoreRanking, type RiskCoveragePoint } from './riskCoverage';
 import { TaskBootstrap } from './taskBootstrap';
 import type { Confusion, Interval } from './types';
 
@@ -137,7 +137,8 @@ export function prepareQuality(rows: QualityRows, memory: LayoutMemory = plainMe
       const at = SUMS_PER_BIN * b;
       if (totals[at] === 0) continue;
       entryBin[e] = b;
-      entrySums.set(totals.subarray(at, at + SUMS_PER_BIN), SUMS_PER_BIN * e);
+      // Value by value, not through a subarray: a view per entry made 10^6 objects at 10^6 samples.
+      for (let i = 0; i < SUMS_PER_BIN; i++) entrySums[SUMS_PER_BIN * e + i] = totals[at + i] as number;
       e++;
     }
   }
@@ -153,14 +154,15 @@ export function prepareQuality(rows: QualityRows, memory: LayoutMemory = plainMe
   };
 }
 
-export function qualityPoint(prepared: PreparedQuality, selector: string, filter: string): QualityPoint {
+/** `harmonic`: the thread's table (QualityThread). */
+export function qualityPoint(prepared: PreparedQuality, selector: string, filter: string, harmonic = new HarmonicNumbers()): QualityPoint {
   const { rows } = prepared;
   const samples = rows.correct.length;
   let scored = 0;
   for (let row = 0; row < samples; row++) if ((rows.scores[row] as number) !== MISSING_SCORE) scored++;
   const common = { selector, samples, scored, measured: scored > 0, partial: scored > 0 && scored < samples };
   const cal = scored > 0 ? calibration(rows.scores, rows.correct) : null;
-  const rc = scored > 0 ? riskCoverage(prepared.ranking, rows.correct) : null;
+  const rc = scored > 0 ? riskCoverage(prepared.ranking, rows.correct, undefined, RISK_COVERAGE_POINTS, harmonic) : null;
   if (cal === null || rc === null) {
     return { ...common, brier: null, ece: null, rmsce: null, reliability: null, aurc: null, aurcOptimal: null, aurcRandom: null, riskCoverage: null, atFilter: null };
   }
@@ -184,15 +186,14 @@ export function qualityPoint(prepared: PreparedQuality, selector: string, filter
  * a task as often as the task was drawn, with GapBootstrap's draws. A resample costs O(tasks + entries
  * + tie blocks) (entries: a task's rows in one tie block, at most the samples) and reads memory in
  * order: calibration and the confusion add up per-task sums, the AURC streams ResampledAurc's entries.
- * Nothing is allocated per resample.
+ * Nothing is allocated per resample. `harmonic`: the thread's table (QualityThread).
  */
-export function qualityBootstrap(layout: QualityLayout, options: BootstrapOptions): TaskBootstrap {
+export function qualityBootstrap(layout: QualityLayout, options: BootstrapOptions, harmonic = new HarmonicNumbers()): TaskBootstrap {
   const { taskConfusion, taskSamples, entryStarts, entryBin, entrySums } = layout;
   const resampledAurc = layout.resampledAurc instanceof ResampledAurc ? layout.resampledAurc : new ResampledAurc(layout.resampledAurc);
   const tasks = entryStarts.length - 1;
   const calibrationSums = new CalibrationSums(CALIBRATION_BINS);
   const totals = calibrationSums.totals;
-  const harmonic = new HarmonicNumbers();
   return new TaskBootstrap(tasks, QUALITY_INTERVALS.length, (counts, out) => {
     calibrationSums.reset();
     let keptCorrect = 0;
@@ -241,11 +242,24 @@ export interface QualityDraws {
   layout: QualityLayout;
 }
 
-/** The layout is made in `memory` (layoutMemory.ts). */
-export function qualityDraws(rows: QualityRows, selector: string, filter: string, options: BootstrapOptions, memory: LayoutMemory = plainMemory): QualityDraws {
-  const prepared = prepareQuality(rows, memory);
-  const point = qualityPoint(prepared, selector, filter);
-  return { point, bootstrap: qualityBootstrap(prepared, point.measured ? options : { ...options, resamples: 0 }), layout: qualityLayout(prepared) };
+/**
+ * What the quality statistics of one thread share: where their layouts are made (layoutMemory.ts), and
+ * one table of harmonic numbers. Every score's AURC reads the same H and C, up to a resample's samples:
+ * at a million samples each table is 16 MB, so one per score cost tens of megabytes per thread.
+ */
+export interface QualityThread {
+  memory: LayoutMemory;
+  harmonic: HarmonicNumbers;
+}
+
+export function plainThread(): QualityThread {
+  return { memory: plainMemory, harmonic: new HarmonicNumbers() };
+}
+
+export function qualityDraws(rows: QualityRows, selector: string, filter: string, options: BootstrapOptions, thread: QualityThread = plainThread()): QualityDraws {
+  const prepared = prepareQuality(rows, thread.memory);
+  const point = qualityPoint(prepared, selector, filter, thread.harmonic);
+  return { point, bootstrap: qualityBootstrap(prepared, point.measured ? options : { ...options, resamples: 0 }, thread.harmonic), layout: qualityLayout(prepared) };
 }
 
 /** The verifier's quality once its bootstrap is drawn. */
