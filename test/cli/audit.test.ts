@@ -113,6 +113,14 @@ describe('gaplens audit RUN and the audit in gaplens report', function () {
     assert.ok(Math.abs(after.corrected.gap.correction - 1 / 12) < 1e-12, String(after.corrected.gap.correction));
     assert.ok(Math.abs(after.corrected.filteredAccuracy.correction - 1 / 6) < 1e-12);
 
+    // --checker-corrected changes the report's verdicts, not the audit's: the audit measures the checker.
+    const plain = await reportJson(dir);
+    const corrected = await runCli(['report', dir, '--json', '--bootstrap', '200', '--checker-corrected']);
+    assert.equal(corrected.code, 0, corrected.stderr);
+    const correctedJson = JSON.parse(corrected.stdout) as Record<string, any>;
+    assert.notEqual(correctedJson.accuracy, plain.accuracy);
+    assert.deepEqual(correctedJson.audit, plain.audit);
+
     const text = (await runCli(['report', dir, '--bootstrap', '200'])).stdout;
     assert.match(text, /^ {4}on the human-corrected truth \(12 labels\):$/m);
     assert.match(text, /^ {6}gap {16}checker [+−]?\d+\.\d\d pp \[.*\] pp {3}corrected [+−]?\d+\.\d\d pp \[.*\] pp {3}correction \+8\.33 pp \[\+8\.33, \+8\.33\] pp$/m);

@@ -4,13 +4,13 @@ import { basename, join } from 'node:path';
 import { reportSelector, RUN_DEFAULTS } from '../../core/config/runRules';
 import { parseFilter, parseSelector } from '../../core/filter/parse';
 import { selectorColumn, selectorVerifiers, selectorWeights } from '../../core/filter/weights';
-import { assessRunColumnsShared, assessSamplesReportShared, runAudit, weightsOf, type ReportOptions } from '../../core/pipeline/runReport';
+import { assessRunColumnsShared, assessSamplesReportShared, runAudit, runReportInput, weightsOf, type ReportOptions, type RunReportInput } from '../../core/pipeline/runReport';
 import { isWeighted, weightSummary, type WeightSummary } from '../../core/report/weightTerms';
 import { DEFAULT_SAMPLE_LIMITS, renderHtmlReport, shownTasks, type HtmlReportInput, type HtmlSampleRow, type SampleLimits } from '../../core/report/html';
 import { checkOutputFile, writeOutputFile } from '../../core/runs/outputPath';
 import { liveLockHolder } from '../../core/runs/runLock';
 import { RUN_FILES } from '../../core/runs/runStore';
-import { columnsPool, readRunColumns, type RunColumns } from '../../core/runs/runColumns';
+import { readRunColumns, type RunColumns } from '../../core/runs/runColumns';
 import { scanSamples } from '../../core/runs/sampleRecords';
 import type { GenerationRecord, VerificationRecord } from '../../core/runs/records';
 import type { SamplePool } from '../../core/stats/pool';
@@ -107,34 +107,33 @@ async function seriesCommand(dirs: string[], v: RawValues): Promise<number> {
  */
 export async function printRunReport(dir: string, opts: { json: boolean; warn: (m: string) => void; values?: RawValues }): Promise<number> {
   const v: RawValues = { ...opts.values, json: opts.json };
-  // Columns, not records: memory that does not grow with the run's texts (runColumns.ts).
-  const run = await readRunColumns(dir, { onWarning: opts.warn, columnCache: !flag(v, 'no-column-cache') });
-  const pool = columnsPool(run, { checkerCorrected: flag(v, 'checker-corrected') });
-  const imported = run.manifest.import;
-  if (run.manifest.config.verifiers.length === 0 && stringOpt(v, 'verifier') === undefined) {
+  const { input, samples } = await readRunReport(dir, v, opts.warn);
+  const { manifest, pool } = input;
+  const imported = manifest.import;
+  if (manifest.config.verifiers.length === 0 && stringOpt(v, 'verifier') === undefined) {
     // Only an import makes a run with no verifiers: it waits for `reverify` to add them.
     throw new UserError(`${dir} has no verifiers yet${imported ? ' (its generations were imported)' : ''}: add them with gaplens reverify ${dir} --verifier mc (docs/import.md)`);
   }
-  const verifier = reportSelector(run.manifest.config, stringOpt(v, 'verifier'));
-  const filter = stringOpt(v, 'filter') ?? run.manifest.config.filter;
+  const verifier = reportSelector(manifest.config, stringOpt(v, 'verifier'));
+  const filter = stringOpt(v, 'filter') ?? manifest.config.filter;
   const live = (await liveLockHolder(dir)) !== null;
   const options = reportOptions(verifier, filter, v);
   const batch = await batchOf(dir, opts.warn);
   const batchLines = batch === null ? [] : [batchProgressText(batch)];
   let assessedRun: AssessedReport;
   try {
-    assessedRun = await assessRunColumnsShared(run, pool, options, live, workerHelper());
+    assessedRun = await assessRunColumnsShared(input, options, live, workerHelper());
   } catch (err) {
     // A batch run has no samples until its first phase lands: where its batches stand is the news.
     if (err instanceof UserError && batch !== null) throw new UserError(`${err.message}; ${batchLines.join('')}`);
     throw err;
   }
-  const assessed = { ...assessedRun, audit: await runAudit(run, options) };
-  const c = run.manifest.config;
+  const assessed = { ...assessedRun, audit: await runAudit(input, options) };
+  const c = manifest.config;
   // Which model generated and which verified what this report reads: the f and g of gap(f, g).
   const models = gapModels(c, selectorVerifiers(parseSelector(verifier)));
   await emit(assessed, v, {
-    title: run.manifest.id,
+    title: manifest.id,
     models: gapModelsText(models),
     context: [
       { label: 'run', value: dir },
@@ -144,20 +143,31 @@ export async function printRunReport(dir: string, opts: { json: boolean; warn: (
       { label: 'tasks', value: `${c.tasks}${c.limit !== undefined ? ` (first ${c.limit})` : ''}` },
       { label: 'samples per task', value: String(c.n) },
       { label: 'verifiers', value: c.verifiers.join(', ') },
-      { label: 'sampling', value: samplingText(run.manifest) },
-      { label: 'versions', value: Object.entries(run.manifest.versions).map(([k, x]) => `${k} ${x}`).join(', ') },
+      { label: 'sampling', value: samplingText(manifest) },
+      { label: 'versions', value: Object.entries(manifest.versions).map(([k, x]) => `${k} ${x}`).join(', ') },
     ],
-    rows: (limits) => sampleRows(run, pool, assessed.report, limits),
+    ...(samples === null ? {} : { rows: (limits: SampleLimits) => sampleRows(samples, pool, assessed.report, limits) }),
     weights: () => poolWeightsSummary(pool, assessed.report),
     notes: [
       ...(imported ? [importedFromText(imported)] : []),
       // Said in the text only when the endpoint did not take a setting: the run must not claim it.
-      ...(Object.keys(settingsNotSentByModel(run.manifest)).length > 0 ? [`sampling ${samplingText(run.manifest)}`] : []),
+      ...(Object.keys(settingsNotSentByModel(manifest)).length > 0 ? [`sampling ${samplingText(manifest)}`] : []),
       ...batchLines,
     ],
-    extra: { run: dir, models, ...(imported ? { import: imported } : {}), ...notSentJson(run.manifest), ...(batch === null ? {} : { batch }) },
+    extra: { run: dir, models, ...(imported ? { import: imported } : {}), ...notSentJson(manifest), ...(batch === null ? {} : { batch }) },
   });
   return 0;
+}
+
+/**
+ * What the run's report rests on, and its columns when the HTML report shows samples from them
+ * (sampleRows). Otherwise nothing holds the columns once this returns: they are let go before the
+ * report resamples (RunReportInput).
+ */
+async function readRunReport(dir: string, v: RawValues, warn: (m: string) => void): Promise<{ input: RunReportInput; samples: RunColumns | null }> {
+  // Columns, not records: memory that does not grow with the run's texts (runColumns.ts).
+  const run = await readRunColumns(dir, { onWarning: warn, columnCache: !flag(v, 'no-column-cache') });
+  return { input: runReportInput(run, { checkerCorrected: flag(v, 'checker-corrected') }), samples: stringOpt(v, 'html') === undefined ? null : run };
 }
 
 /** Where a run's batches stand (docs/batch.md), null for a run without any; priced when the pricing file can be read. */

@@ -6,6 +6,7 @@ import { taskWeights } from '../filter/weights';
 import { runStateLines } from '../report/coverageText';
 import { runCoverage } from '../runs/coverage';
 import { readAuditFile } from '../runs/auditFile';
+import type { AnnotationRecord, RunManifest } from '../runs/records';
 import type { RunData } from '../runs/runStore';
 import { toScoredSamples } from '../runs/scoredSamples';
 import { auditOf, type AuditData, type AuditReport } from '../stats/audit';
@@ -59,13 +60,43 @@ export function assessRunColumns(cols: RunColumns, pool: SamplePool, opts: Repor
 }
 
 /**
+ * What the report of a run read as columns rests on, without the columns themselves: a caller that
+ * lets the columns go before it resamples (`gaplens report` without --html) holds about 70 bytes
+ * less per sample at its peak (runColumns.ts), 70 MB at a million samples.
+ */
+export interface RunReportInput {
+  dir: string;
+  manifest: RunManifest;
+  pool: SamplePool;
+  coverage: RecordCoverage;
+  /** What runAudit reads: the run's task ids, its annotations, and the checker's verdict per pool row (the pool's may be label-corrected). */
+  taskIds: ReadonlySet<string>;
+  annotations: AnnotationRecord[];
+  checkerCorrect: Uint8Array;
+}
+
+export function runReportInput(cols: RunColumns, opts: { checkerCorrected: boolean }): RunReportInput {
+  const pool = columnsPool(cols, { checkerCorrected: opts.checkerCorrected });
+  return {
+    dir: cols.dir,
+    manifest: cols.manifest,
+    pool,
+    coverage: columnsCoverage(cols),
+    taskIds: new Set(cols.tasks.map((t) => t.id)),
+    annotations: cols.annotations,
+    // The same pool without the labels differs only in its verdicts.
+    checkerCorrect: opts.checkerCorrected ? columnsPool(cols).correct : pool.correct,
+  };
+}
+
+/**
  * assessRunColumns with the verifier-quality resamples shared with a helper thread
  * (computePoolReportShared): the same report, bit for bit.
  */
-export async function assessRunColumnsShared(cols: RunColumns, pool: SamplePool, opts: ReportOptions, live: boolean, helper: QualityHelper): Promise<AssessedReport> {
-  const records = columnsCoverage(cols);
-  checkSamples(cols.dir, records, pool, live);
-  return assessReport('run', await computePoolReportShared(pool, statsOptions(opts, Object.keys(records.verifiers)), helper), opts.selector, records, live);
+export async function assessRunColumnsShared(input: RunReportInput, opts: ReportOptions, live: boolean, helper: QualityHelper): Promise<AssessedReport> {
+  const { pool, coverage } = input;
+  checkSamples(input.dir, coverage, pool, live);
+  return assessReport('run', await computePoolReportShared(pool, statsOptions(opts, Object.keys(coverage.verifiers)), helper), opts.selector, coverage, live);
 }
 
 function assessPool(dir: string, records: RecordCoverage, pool: SamplePool, opts: ReportOptions, live: boolean): AssessedReport {
@@ -112,10 +143,10 @@ export function weightsOf(samples: ScoredSample[], selector: ScoreSelector, filt
  * --checker-corrected says: the audit measures the checker), or null when the run has none. Intervals
  * with the report's resamples and seed.
  */
-export async function runAudit(run: RunData | RunColumns, opts: Pick<ReportOptions, 'resamples' | 'seed'>): Promise<AuditReport | null> {
-  const file = await readAuditFile(run.dir, new Set(run.tasks.map((t) => t.id)));
+export async function runAudit(run: RunData | RunReportInput, opts: Pick<ReportOptions, 'resamples' | 'seed'>): Promise<AuditReport | null> {
+  const file = await readAuditFile(run.dir, 'pool' in run ? run.taskIds : new Set(run.tasks.map((t) => t.id)));
   if (file === null) return null;
-  const data = 'rows' in run ? { ...columnsPool(run), verifiers: run.manifest.config.verifiers } : runAuditData(run);
+  const data = 'pool' in run ? { ...run.pool, correct: run.checkerCorrect, verifiers: run.manifest.config.verifiers } : runAuditData(run);
   return auditOf(data, file, run.annotations, { resamples: opts.resamples, seed: opts.seed, level: REPORT_LEVEL });
 }
 
