@@ -1,7 +1,7 @@
 // Where a verifier-quality layout's typed arrays live (verifierQuality.ts, resampledAurc.ts): plain
 // memory, or memory a helper thread shares (sharedResamples.ts). A layout is made in the memory it is
 // resampled in, so a report that shares its resamples never copies a layout: at a million samples
-// each is tens of megabytes, and a copy doubled the report's peak memory while both were alive.
+// each is tens of megabytes, and a copy held every layout twice until the originals were collected.
 
 /** Makes the buffer of one typed array of `bytes` bytes. */
 export type LayoutMemory = (bytes: number) => ArrayBufferLike;
