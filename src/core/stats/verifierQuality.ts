@@ -252,7 +252,7 @@ export interface QualityThread {
   harmonic: HarmonicNumbers;
 }
 
-export function plainThread(): QualityThread {
+function plainThread(): QualityThread {
   return { memory: plainMemory, harmonic: new HarmonicNumbers() };
 }
 
