@@ -15,7 +15,7 @@ import { runState } from '../stats/conclusion';
 import { samplesCoverage } from '../stats/coverage';
 import { buildPool, type SamplePool } from '../stats/pool';
 import type { RecordCoverage } from '../stats/coverage';
-import { columnsCoverage, columnsPool, type RunColumns } from '../runs/runColumns';
+import { columnsCoverage, columnsPool, type ColumnsPool, type RunColumns } from '../runs/runColumns';
 import { computePoolReport, computePoolReportShared, computeReport, type ReportOptions as StatsOptions } from '../stats/report';
 import type { QualityHelper } from '../stats/sharedResamples';
 import type { GapReport, ScoredSample } from '../stats/types';
@@ -67,25 +67,22 @@ export function assessRunColumns(cols: RunColumns, pool: SamplePool, opts: Repor
 export interface RunReportInput {
   dir: string;
   manifest: RunManifest;
-  pool: SamplePool;
+  /** Its `checkerCorrect` is what the audit reads (the pool's verdicts may be label-corrected). */
+  pool: ColumnsPool;
   coverage: RecordCoverage;
-  /** What runAudit reads: the run's task ids, its annotations, and the checker's verdict per pool row (the pool's may be label-corrected). */
+  /** What runAudit reads besides: the run's task ids and its annotations. */
   taskIds: ReadonlySet<string>;
   annotations: AnnotationRecord[];
-  checkerCorrect: Uint8Array;
 }
 
 export function runReportInput(cols: RunColumns, opts: { checkerCorrected: boolean }): RunReportInput {
-  const pool = columnsPool(cols, { checkerCorrected: opts.checkerCorrected });
   return {
     dir: cols.dir,
     manifest: cols.manifest,
-    pool,
+    pool: columnsPool(cols, { checkerCorrected: opts.checkerCorrected }),
     coverage: columnsCoverage(cols),
     taskIds: new Set(cols.tasks.map((t) => t.id)),
     annotations: cols.annotations,
-    // The same pool without the labels differs only in its verdicts.
-    checkerCorrect: opts.checkerCorrected ? columnsPool(cols).correct : pool.correct,
   };
 }
 
@@ -146,7 +143,7 @@ export function weightsOf(samples: ScoredSample[], selector: ScoreSelector, filt
 export async function runAudit(run: RunData | RunReportInput, opts: Pick<ReportOptions, 'resamples' | 'seed'>): Promise<AuditReport | null> {
   const file = await readAuditFile(run.dir, 'pool' in run ? run.taskIds : new Set(run.tasks.map((t) => t.id)));
   if (file === null) return null;
-  const data = 'pool' in run ? { ...run.pool, correct: run.checkerCorrect, verifiers: run.manifest.config.verifiers } : runAuditData(run);
+  const data = 'pool' in run ? { ...run.pool, correct: run.pool.checkerCorrect, verifiers: run.manifest.config.verifiers } : runAuditData(run);
   return auditOf(data, file, run.annotations, { resamples: opts.resamples, seed: opts.seed, level: REPORT_LEVEL });
 }
 

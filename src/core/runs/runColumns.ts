@@ -512,11 +512,17 @@ export interface ColumnsPoolOptions {
   checkerCorrected?: boolean;
 }
 
+/** A run's pool, with the checker's own verdicts beside the pool's (which human review may correct). */
+export interface ColumnsPool extends SamplePool {
+  /** Per row, 1 if the checker graded it correct: what an audit measures (the same array as `correct` without checkerCorrected). */
+  checkerCorrect: Uint8Array;
+}
+
 /**
  * The statistics' pool of the run's generated samples: equal, row for row, to
  * buildPool(toScoredSamples(readRun(dir), opts)) — the same rows, verdicts, answers and score columns.
  */
-export function columnsPool(cols: RunColumns, opts: ColumnsPoolOptions = {}): SamplePool {
+export function columnsPool(cols: RunColumns, opts: ColumnsPoolOptions = {}): ColumnsPool {
   // A typed array, not a growing JS array: a million rows take 4 MB, once.
   const generated = new Int32Array(cols.rows);
   let count = 0;
@@ -526,12 +532,14 @@ export function columnsPool(cols: RunColumns, opts: ColumnsPoolOptions = {}): Sa
   const source = (r: number): number => rowAt(order[r] as number);
   const labels = opts.checkerCorrected ? latestLabels(cols.annotations) : new Map<string, AnnotationRecord>();
   const correct = new Uint8Array(count);
+  const checkerCorrect = opts.checkerCorrected ? new Uint8Array(count) : correct;
   const indices = new Float64Array(count);
   const answers = new Array<string | null>(count);
   for (let r = 0; r < count; r++) {
     const row = source(r);
     const checker = cols.correct[row] === 1;
     const label = labels.size === 0 ? undefined : labels.get(sampleKey((cols.tasks[cols.task[row] as number] as Task).id, cols.index[row] as number));
+    checkerCorrect[r] = checker ? 1 : 0;
     correct[r] = correctedVerdict(checker, label) ? 1 : 0;
     indices[r] = cols.index[row] as number;
     const answer = cols.answer[row] as number;
@@ -567,7 +575,7 @@ export function columnsPool(cols: RunColumns, opts: ColumnsPoolOptions = {}): Sa
     );
   }
   // Every generation carries its answer field (null where none was extracted), so a run's pool always has answers.
-  return { taskIds, starts, correct, indices, columns, answers: count > 0 ? answers : null, ...(draws.size > 0 ? { draws } : {}) };
+  return { taskIds, starts, correct, checkerCorrect, indices, columns, answers: count > 0 ? answers : null, ...(draws.size > 0 ? { draws } : {}) };
 }
 
 function latestLabels(annotations: readonly AnnotationRecord[]): Map<string, AnnotationRecord> {
